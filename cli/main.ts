@@ -1,0 +1,38 @@
+// The `conflict-desk` command: a subcommand dispatcher. Run via bin/conflict-desk.mjs or
+// `npx tsx cli/main.ts`.
+import { pathToFileURL } from 'node:url';
+import type { CliIo } from './merge';
+import { runMerge } from './merge';
+
+const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  merge: runMerge,
+};
+
+const USAGE = `usage: conflict-desk <command> [args]
+
+commands:
+  merge BASE MINE THEIRS [-o OUT]   three-way merge of JSON documents (see: conflict-desk merge --help)
+`;
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    io.stdout(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    io.stderr(`conflict-desk: unknown command "${name}"\n${USAGE}`);
+    return 2;
+  }
+  return command(rest, io);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

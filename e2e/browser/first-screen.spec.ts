@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import { test, expect } from '../support/fixtures';
+
+let api: Server;
+let apiUrl = '';
+
+test.beforeAll(async () => {
+  // A small third-party API that guards its resource with a weak ETag.
+  api = createServer((req, res) => {
+    if (req.url === '/items/42') {
+      res.writeHead(200, { 'content-type': 'application/json', etag: 'W/"4c-6abdcf72"' });
+      res.end(JSON.stringify({ id: 42, name: 'Gold support', tier: 'gold', seats: 12 }));
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"message":"no such item"}');
+    }
+  });
+  await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+  apiUrl = `http://127.0.0.1:${(api.address() as { port: number }).port}`;
+});
+test.afterAll(() => new Promise<void>((resolve) => api.close(() => resolve())));
+
+test('opens a resource: its JSON and ETag appear, with no console errors or CSP violations', async ({ desk, pageProblems }) => {
+  await desk.goto();
+  await desk.open(`${apiUrl}/items/42`);
+  await expect(desk.httpStatus).toHaveText('HTTP 200');
+  await expect(desk.revision).toHaveText('ETag W/"4c-6abdcf72"');
+  await expect(desk.editorText()).toContainText('"name": "Gold support"');
+  await expect(desk.editorText()).toContainText('"seats": 12');
+  await desk.page.screenshot({ path: 'test-results/screens/first-screen.png' });
+  expect(pageProblems).toEqual([]);
+});
+
+test('says in plain words when the server refuses', async ({ desk, pageProblems }) => {
+  await desk.goto();
+  await desk.open(`${apiUrl}/items/7`);
+  await expect(desk.error).toContainText('The server refused');
+  await expect(desk.error).toContainText('404');
+  await expect(desk.error).toContainText('no such item');
+  await desk.open('ftp://example.com/x');
+  await expect(desk.error).toContainText('Only http and https URLs can be opened');
+  await desk.page.screenshot({ path: 'test-results/screens/first-screen-error.png' });
+  expect(pageProblems).toEqual([]);
+});
+
+test('the contract refuses calls without the token, from another origin or another Host', async ({ host, request }) => {
+  const noToken = await request.post(`${host.origin}/api/appInfo`, { data: {} });
+  expect(noToken.status()).toBe(401);
+  const foreign = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.token, origin: 'http://evil.example' } });
+  expect(foreign.status()).toBe(403);
+  const ok = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.token } });
+  expect(ok.status()).toBe(200);
+  expect(await ok.json()).toMatchObject({ host: 'web', dataDir: host.dataDir });
+});

@@ -1,0 +1,52 @@
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+import { CONTENT_SECURITY_POLICY } from './shared/csp';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const resolve = (...parts: string[]) => resolvePath(root, ...parts);
+
+// The built page carries its CSP as a meta tag too (both hosts also send it as a header);
+// dev mode is left without it because the React refresh preamble is an inline script.
+const cspMeta = (): Plugin => ({
+  name: 'conflict-desk-csp-meta',
+  apply: 'build',
+  transformIndexHtml: (html) =>
+    html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`),
+});
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('electron/main/index.ts'),
+          web: resolve('electron/web/main.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve('electron/preload/index.ts') },
+        // Sandboxed preloads cannot be ES modules.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve('renderer'),
+    plugins: [react(), cspMeta()],
+    worker: { format: 'es' },
+    build: {
+      outDir: resolve('out/renderer'),
+      chunkSizeWarningLimit: 6000,
+      rollupOptions: { input: { index: resolve('renderer/index.html') } },
+    },
+  },
+});

@@ -1,0 +1,300 @@
+// The host-independent backend: implements the contract. Electron main and the web host both
+// build one and route contract calls to it; nothing here knows which host it runs in.
+import { randomUUID } from 'node:crypto';
+import type { Api, ApiEventListener } from '../../shared/api/contract';
+import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourceRef } from '../../shared/api/types';
+import { merge3 } from '../../shared/json';
+import { createActivityLog } from './activity-log';
+import { connectionContext, listPath, resolveBaseUrl } from './connection-context';
+import type { EmbeddedSandbox } from './embedded-sandbox';
+import { checkHttpUrl, header, sendRequest } from './http-client';
+import { createTransport, DEFAULT_RETRY, type RetryPolicy } from './http-transport';
+import { listPagePath, parseListPage } from './profiles/listing';
+import { builtInProfileInfos, profileFor, profileInfo } from './profiles/registry';
+import { redactHeaders, redactUrl } from './redact';
+import { createResourceService } from './resource-service';
+import { revisionInBody } from './revision';
+import type { SecretBox } from './secrets';
+import { openStore } from './store';
+import type { StoredConnection } from './store/connections';
+import { formatParseError, parseJson } from '../../shared/json';
+
+export type DeskOptions = {
+  host: AppInfo['host'];
+  version: string;
+  dataDir: string;
+  secretBox: SecretBox;
+  sandbox: EmbeddedSandbox | null;
+  retry?: RetryPolicy;
+  /** Default interval of watch polling. */
+  watchIntervalMs?: number;
+};
+
+export type Desk = { api: Api; onEvent(listener: ApiEventListener): () => void; close(): Promise<void> };
+
+const fail = (reason: BackendError['reason'], message: string): BackendError => ({ kind: 'error', reason, message });
+
+export function createDesk(options: DeskOptions): Desk {
+  const store = openStore(options.dataDir, options.secretBox);
+  const activity = createActivityLog();
+  const transport = createTransport(activity, options.retry ?? DEFAULT_RETRY);
+  const sandboxUrl = () => options.sandbox?.url ?? null;
+  const resources = createResourceService({ store, transport, sandboxUrl });
+  const listeners = new Set<ApiEventListener>();
+  const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));
+  activity.subscribe((entry) => emit({ type: 'activity', entry }));
+  const watches = new Map<string, ReturnType<typeof setInterval>>();
+
+  if (options.sandbox && store.connections.isEmpty()) {
+    for (const connection of options.sandbox.connections) store.connections.save({ ...connection, isSandbox: true });
+  }
+
+  const view = (connection: StoredConnection): ConnectionView => {
+    const spec = profileFor(connection.profileId, connection.customProfile);
+    const auth = connection.auth;
+    return {
+      id: connection.id,
+      name: connection.name,
+      profileId: connection.profileId,
+      profileLabel: spec.ok ? spec.value.label : `${connection.profileId} (invalid profile)`,
+      baseUrl: resolveBaseUrl(connection, sandboxUrl()) ?? connection.baseUrl,
+      params: connection.params,
+      auth: {
+        kind: auth.kind,
+        ...(auth.kind === 'basic' ? { username: auth.username } : {}),
+        ...(auth.kind === 'api-key-header' ? { header: auth.header } : {}),
+        hasSecret: auth.kind === 'basic' ? !!auth.password : auth.kind === 'bearer' ? !!auth.token : auth.kind === 'api-key-header' ? !!auth.key : false,
+      },
+      isSandbox: connection.isSandbox,
+      hasCustomProfile: connection.customProfile !== null,
+    };
+  };
+
+  const api: Api = {
+    async appInfo() {
+      return {
+        name: 'Conflict Desk',
+        version: options.version,
+        host: options.host,
+        platform: process.platform,
+        dataDir: options.dataDir,
+        sandboxUrl: sandboxUrl(),
+        suggestedUrl: options.sandbox?.suggestedUrl ?? null,
+      };
+    },
+    getResource: ({ url }) => getResource(url),
+    async listProfiles() {
+      const custom = store.connections.list().flatMap((c) => {
+        const spec = c.customProfile === null ? null : profileFor(c.profileId, c.customProfile);
+        return spec?.ok ? [profileInfo(spec.value, false)] : [];
+      });
+      const builtIn = builtInProfileInfos();
+      return [...builtIn, ...custom.filter((p, i) => custom.findIndex((q) => q.id === p.id) === i && !builtIn.some((b) => b.id === p.id))];
+    },
+    async listConnections() {
+      return store.connections.list().map(view);
+    },
+    async saveConnection({ connection }) {
+      const problem = checkConnectionInput(connection, connection.id ? store.connections.get(connection.id) : null);
+      if (problem) return fail('invalid-input', problem);
+      const saved = store.connections.save({ ...connection, customProfile: connection.customProfile ?? null });
+      return { kind: 'ok', connection: view(saved) };
+    },
+    async removeConnection({ id }) {
+      if (!store.connections.remove(id)) return fail('unknown-connection', 'That connection no longer exists.');
+      store.drafts.discardConnection(id);
+      return { kind: 'ok' };
+    },
+    async testConnection({ id }) {
+      const started = performance.now();
+      const page = await api.listResources({ connectionId: id, pageSize: 1 });
+      if (page.kind === 'error') return page;
+      const durationMs = Math.round(performance.now() - started);
+      const count = page.total !== null ? `${page.total} resources` : page.items.length > 0 ? 'resources found' : 'no resources yet';
+      return { kind: 'ok', message: `Connected in ${durationMs} ms: ${count}.`, durationMs };
+    },
+    async listResources({ connectionId, pageToken, filters, search, pageSize }) {
+      const ctx = connectionContext(store.connections.get(connectionId), sandboxUrl());
+      if (!ctx.ok) return ctx.error;
+      const base = listPath(ctx.value);
+      if (!base.ok) return fail('invalid-input', base.error);
+      const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
+      const path = listPagePath(ctx.value.spec.list, base.value, query);
+      const outcome = await transport.read({ method: 'GET', url: ctx.value.baseUrl + path, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
+      if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
+      if (outcome.status < 200 || outcome.status >= 300) {
+        return { kind: 'error', reason: 'http', message: `The server answered ${outcome.status} to the list request.`, status: outcome.status, bodyExcerpt: outcome.text.slice(0, 2000) };
+      }
+      const parsed = parseJson(outcome.text);
+      if (!parsed.ok) return fail('invalid-json', `The list response is not valid JSON: ${formatParseError(parsed.error)}`);
+      const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query);
+      if (!page.ok) return fail('invalid-json', page.error);
+      return { kind: 'ok', ...page.value };
+    },
+    async openResource({ ref }) {
+      const fetched = await resources.open(ref);
+      if ('kind' in fetched) return fetched;
+      return { kind: 'ok', snapshot: fetched.snapshot, draft: store.drafts.get(ref.connectionId, ref.id) };
+    },
+    async refreshResource({ ref }) {
+      const result = await resources.refresh(ref);
+      if ('kind' in result) return result;
+      return { kind: 'ok', snapshot: result.fetched.snapshot, changed: result.changed };
+    },
+    async saveDraft({ ref, text, baseRevision, baseJournalId }) {
+      if (!store.connections.get(ref.connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
+      const draft = store.drafts.save(ref.connectionId, ref.id, { text, baseRevision, baseJournalId });
+      return { kind: 'ok', updatedAt: draft.updatedAt };
+    },
+    async discardDraft({ ref }) {
+      store.drafts.discard(ref.connectionId, ref.id);
+      return { kind: 'ok' };
+    },
+    async saveResource({ ref, text, baseJournalId, unconditional }) {
+      const result = await resources.save(ref, text, baseJournalId, unconditional === true);
+      if (result.kind === 'saved') store.drafts.discard(ref.connectionId, ref.id);
+      return result;
+    },
+    async forceSave({ ref, text, overJournalId }) {
+      const result = await resources.forceSave(ref, text, overJournalId);
+      if (result.kind === 'saved') store.drafts.discard(ref.connectionId, ref.id);
+      return result;
+    },
+    async history({ ref }) {
+      const entries = store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
+      return { kind: 'ok', entries };
+    },
+    async revision({ ref, journalId }) {
+      const ctx = resources.context(ref.connectionId);
+      if (!ctx.ok) return ctx.error;
+      const row = store.journal.get(ref.connectionId, ref.id, journalId);
+      if (!row) return fail('not-found', `No journal entry ${journalId} for this resource.`);
+      const fetched = resources.fromJournal(ctx.value, ref, row);
+      if ('kind' in fetched) return fetched;
+      return { kind: 'ok', snapshot: fetched.snapshot };
+    },
+    async watch({ ref, intervalMs }) {
+      const ctx = resources.context(ref.connectionId);
+      if (!ctx.ok) return ctx.error;
+      const watchId = randomUUID();
+      const poll = () => void pollOnce(watchId, ref);
+      watches.set(watchId, setInterval(poll, intervalMs ?? options.watchIntervalMs ?? 5000));
+      return { kind: 'ok', watchId };
+    },
+    async unwatch({ watchId }) {
+      clearInterval(watches.get(watchId));
+      watches.delete(watchId);
+      return { kind: 'ok' };
+    },
+    async activity({ afterId }) {
+      return { kind: 'ok', entries: activity.since(afterId) };
+    },
+    async auditLog({ ref }) {
+      return { kind: 'ok', entries: store.audit.list(ref?.connectionId, ref?.id) };
+    },
+  };
+
+  const polling = new Set<string>();
+  async function pollOnce(watchId: string, ref: ResourceRef): Promise<void> {
+    if (polling.has(watchId)) return; // a slow server must not stack polls
+    polling.add(watchId);
+    try {
+      const result = await resources.refresh(ref, 'watch');
+      if (!watches.has(watchId)) return;
+      if ('kind' in result) {
+        emit({ type: 'watch-error', watchId, ref, message: result.message });
+        return;
+      }
+      if (!result.changed) return;
+      const before = result.previous?.editable ?? result.fetched.editable;
+      const changedPaths = merge3(before, before, result.fetched.editable).changes.map((c) => c.path);
+      emit({ type: 'resource-changed', watchId, ref, revision: result.fetched.snapshot.revision, journalId: result.fetched.snapshot.journalId, changedPaths });
+    } finally {
+      polling.delete(watchId);
+    }
+  }
+
+  return {
+    api,
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      for (const timer of watches.values()) clearInterval(timer);
+      watches.clear();
+      store.close();
+    },
+  };
+}
+
+function checkConnectionInput(input: ConnectionInput, previous: StoredConnection | null): string | null {
+  const spec = profileFor(input.profileId, input.customProfile ?? null);
+  if (!spec.ok) return spec.error;
+  if (!(previous?.isSandbox && input.baseUrl === previous.baseUrl)) {
+    const url = checkHttpUrl(input.baseUrl);
+    if (!url.ok) return `Base URL: ${url.error}`;
+  }
+  for (const param of spec.value.params) {
+    if (!input.params[param.name]?.trim()) return `${param.label} is required by the ${spec.value.label} profile.`;
+  }
+  if (input.auth.kind === 'basic' && !input.auth.username.trim()) return 'A user name is required for Basic authentication.';
+  return null;
+}
+
+/** An ETag-aware GET of any URL: status, revision, parsed JSON body and redacted headers, or an error value. */
+export async function getResource(rawUrl: string): Promise<GetResourceResult> {
+  const shownUrl = redactUrl(rawUrl.trim());
+  const checked = checkHttpUrl(rawUrl);
+  if (!checked.ok) return failure(shownUrl, 'invalid-input', checked.error);
+  const outcome = await sendRequest({ method: 'GET', url: checked.url.toString(), headers: { accept: 'application/json' } });
+  if (outcome.kind === 'error') return failure(shownUrl, outcome.reason, outcome.message);
+  const { status, text, headers, durationMs } = outcome;
+  if (status < 200 || status >= 300) {
+    return failure(shownUrl, 'http', `The server answered ${status}${describeStatus(status)}.`, { status, bodyExcerpt: text.slice(0, 2000) });
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return failure(shownUrl, 'invalid-json', `The response is not valid JSON: ${(error as Error).message}`, { status, bodyExcerpt: text.slice(0, 2000) });
+  }
+  const etag = header(headers, 'etag');
+  const bodyRevision = revisionInBody(body);
+  return {
+    kind: 'ok',
+    url: shownUrl,
+    status,
+    etag,
+    revision: etag ?? bodyRevision,
+    revisionSource: etag !== null ? 'etag' : bodyRevision !== null ? 'body' : null,
+    body,
+    text,
+    headers: redactHeaders(headers),
+    durationMs,
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+function failure(url: string, reason: FetchErrorKind, message: string, extra: { status?: number; bodyExcerpt?: string } = {}): GetResourceResult {
+  return { kind: 'error', reason, message, url, ...extra };
+}
+
+const STATUS_WORDS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized — check the credentials',
+  403: 'Forbidden',
+  404: 'Not Found — no resource at this address',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+function describeStatus(status: number): string {
+  const words = STATUS_WORDS[status];
+  return words ? ` (${words})` : '';
+}

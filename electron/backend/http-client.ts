@@ -1,0 +1,156 @@
+// The backend's HTTP client. Every outcome is a value: a response, or an error with a kind.
+// Reads are capped in size and time so a misbehaving server cannot hang or flood the app.
+import type { FetchError, HeaderList } from '../../shared/api/types';
+import { redactUrl } from './redact';
+
+export type HttpRequest = {
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+  maxBytes?: number;
+};
+
+export type HttpResponse = {
+  kind: 'response';
+  status: number;
+  headers: HeaderList;
+  text: string;
+  durationMs: number;
+};
+
+/** `sent: 'maybe'` means the request may have reached the server: a write's outcome is unknown. */
+export type HttpFailure = FetchError & { durationMs: number; sent: 'no' | 'maybe' };
+export type HttpOutcome = HttpResponse | HttpFailure;
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+export function header(headers: HeaderList, name: string): string | null {
+  const lower = name.toLowerCase();
+  const found = headers.find(([n]) => n.toLowerCase() === lower);
+  return found ? found[1] : null;
+}
+
+/** Validates a URL the operator typed: absolute http(s) only. */
+export function checkHttpUrl(raw: string): { ok: true; url: URL } | { ok: false; error: string } {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return { ok: false, error: `"${raw}" is not a valid URL; include the scheme, e.g. http://127.0.0.1:4010/…` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { ok: false, error: `Only http and https URLs can be opened, not ${url.protocol.replace(':', '')}.` };
+  }
+  return { ok: true, url };
+}
+
+export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
+  try {
+    const { url, headers } = moveCredentialsToHeader(request.url, request.headers ?? {});
+    const response = await fetch(url, {
+      method: request.method,
+      headers,
+      body: request.body,
+      signal: controller.signal,
+      redirect: 'follow',
+    });
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > maxBytes) {
+      await response.body?.cancel();
+      return tooLarge(declared, maxBytes, elapsed());
+    }
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    if (response.body) {
+      const reader = response.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel();
+          return tooLarge(total, maxBytes, elapsed());
+        }
+        chunks.push(value);
+      }
+    }
+    const text = new TextDecoder().decode(concat(chunks, total));
+    return { kind: 'response', status: response.status, headers: [...response.headers.entries()], text, durationMs: elapsed() };
+  } catch (error) {
+    if (controller.signal.aborted) {
+      return { ...timeoutError(timeoutMs), durationMs: elapsed(), sent: 'maybe' };
+    }
+    return { ...networkError(error, request.url), durationMs: elapsed(), sent: neverSent(error) ? 'no' : 'maybe' };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** fetch refuses user:pass@ URLs; operators paste them, so they become a Basic Authorization header. */
+function moveCredentialsToHeader(raw: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
+  const url = new URL(raw);
+  if (!url.username && !url.password) return { url: raw, headers };
+  const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+  url.username = '';
+  url.password = '';
+  const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
+  return { url: url.toString(), headers: hasAuth ? headers : { ...headers, authorization: `Basic ${basic}` } };
+}
+
+/** Failures that prove nothing reached the server (no connection was made). */
+function neverSent(error: unknown): boolean {
+  const code = (error as { cause?: { code?: string } })?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ERR_INVALID_URL' || error instanceof TypeError && !code;
+}
+
+function timeoutError(timeoutMs: number): FetchError {
+  return { kind: 'error', reason: 'timeout', message: `The server did not answer within ${(timeoutMs / 1000).toFixed(timeoutMs % 1000 ? 1 : 0)} s.` };
+}
+
+function tooLarge(bytes: number, maxBytes: number, durationMs: number): HttpOutcome {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return { kind: 'error', reason: 'too-large', message: `The response is larger than the ${mb(maxBytes)} limit (at least ${mb(bytes)}).`, durationMs, sent: 'maybe' };
+}
+
+function networkError(error: unknown, url: string): FetchError {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const code = cause?.code;
+  const host = (() => {
+    try {
+      return new URL(url).host;
+    } catch {
+      return url;
+    }
+  })();
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: `Nothing is listening at ${host} (connection refused).`,
+    ENOTFOUND: `The host name in ${host} could not be found.`,
+    ECONNRESET: `The connection to ${host} was closed before a full answer arrived.`,
+    EAI_AGAIN: `The host name in ${host} could not be looked up right now.`,
+    UND_ERR_SOCKET: `The connection to ${host} was closed before a full answer arrived.`,
+  };
+  // Library messages may quote the URL; never echo it, it can carry credentials.
+  const detail = String(cause?.message ?? (error as Error)?.message ?? error).replaceAll(url, redactUrl(url));
+  const message = (code && reasons[code]) ?? `Could not reach ${host}: ${detail}`;
+  return { kind: 'error', reason: 'network', message };
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}

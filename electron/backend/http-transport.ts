@@ -1,0 +1,60 @@
+// The backend's transport policy on top of sendRequest: every exchange goes to the activity log;
+// reads are retried (network errors, 5xx, 429 honouring Retry-After) with backoff and jitter;
+// writes are sent exactly once — a lost write response is the caller's to verify, never to resend.
+import type { ActivityLog } from './activity-log';
+import { header, sendRequest, type HttpOutcome, type HttpRequest } from './http-client';
+
+export type RetryPolicy = { attempts: number; baseDelayMs: number; maxDelayMs: number };
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 };
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+
+export type Transport = {
+  read(request: HttpRequest): Promise<HttpOutcome>;
+  write(request: HttpRequest): Promise<HttpOutcome>;
+};
+
+export function createTransport(activity: ActivityLog, retry: RetryPolicy = DEFAULT_RETRY, sleep = defaultSleep): Transport {
+  const once = async (request: HttpRequest): Promise<HttpOutcome> => {
+    const outcome = await sendRequest(request);
+    const headers = request.headers ?? {};
+    const ifMatch = Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-match')?.[1] ?? null;
+    activity.add({
+      method: request.method,
+      url: request.url,
+      status: outcome.kind === 'response' ? outcome.status : null,
+      etag: outcome.kind === 'response' ? header(outcome.headers, 'etag') : null,
+      ifMatch,
+      durationMs: outcome.durationMs,
+      outcome: outcome.kind === 'response' ? String(outcome.status) : `${outcome.reason}: ${outcome.message}`,
+    });
+    return outcome;
+  };
+  return {
+    async read(request) {
+      for (let attempt = 1; ; attempt++) {
+        const outcome = await once(request);
+        const retryable = outcome.kind === 'error' ? outcome.reason === 'network' || outcome.reason === 'timeout' : RETRYABLE_STATUS.has(outcome.status);
+        if (!retryable || attempt >= retry.attempts) return outcome;
+        await sleep(delayFor(outcome, attempt, retry));
+      }
+    },
+    write: once,
+  };
+}
+
+/** Retry-After (seconds or HTTP date) when the server gave one, else exponential backoff with full jitter. */
+export function delayFor(outcome: HttpOutcome, attempt: number, retry: RetryPolicy, random = Math.random): number {
+  if (outcome.kind === 'response') {
+    const after = header(outcome.headers, 'retry-after');
+    if (after !== null) {
+      const seconds = Number(after);
+      const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - Date.now();
+      if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), retry.maxDelayMs);
+    }
+  }
+  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,180 @@
+// The local store through the contract: the journal, drafts across a restart, connections with
+// encrypted secrets, watch events. Real sandbox, real node:sqlite file.
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_IDS } from '../../sandbox/index';
+import type { ResourceRef, Snapshot } from '../../shared/api/types';
+import { startHarness, type Harness } from '../test-support/desk-harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ desk: { watchIntervalMs: 100 } });
+});
+afterAll(() => h.close());
+
+const DOC_PATH = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/queue-config`;
+
+async function open(ref: ResourceRef): Promise<Snapshot> {
+  const opened = await h.api.openResource({ ref });
+  if (opened.kind !== 'ok') throw new Error(opened.message);
+  return opened.snapshot;
+}
+
+describe('revision journal', () => {
+  it('holds every revision seen, in order, deduplicated, with its source', async () => {
+    const ref = await h.ref('Sync documents', 'queue-config');
+    const first = await open(ref);
+    await open(ref); // the same revision again: no new entry
+    await h.admin('POST', '/edit', { path: DOC_PATH, patch: { overflow: 'voicemail' } });
+    await h.api.refreshResource({ ref });
+    const doc = JSON.parse(first.text) as Record<string, unknown>;
+    doc['note'] = 'saved by me';
+    const latest = (await h.api.history({ ref })).entries.at(-1)!;
+    const saveConflict = await h.api.saveResource({ ref, text: JSON.stringify(doc), baseJournalId: first.journalId });
+    expect(saveConflict.kind).toBe('conflict');
+    if (saveConflict.kind !== 'conflict') return;
+    await h.api.saveResource({ ref, text: saveConflict.merged, baseJournalId: saveConflict.theirs.journalId });
+    const history = await h.api.history({ ref });
+    if (history.kind !== 'ok') throw new Error('history failed');
+    expect(history.entries.map((e) => [e.revision, e.source])).toEqual([
+      ['0', 'opened'],
+      ['1', 'refreshed'],
+      ['2', 'saved'],
+    ]);
+    expect(latest.revision).toBe('1');
+    expect(history.entries.map((e) => e.journalId)).toEqual([...history.entries.map((e) => e.journalId)].sort((a, b) => a - b));
+    // Any revision can be read back and compared.
+    const old = await h.api.revision({ ref, journalId: history.entries[0]!.journalId });
+    expect(old.kind === 'ok' && JSON.parse(old.snapshot.text)).toEqual(JSON.parse(first.text));
+    expect(await h.api.revision({ ref, journalId: 999999 })).toMatchObject({ kind: 'error', reason: 'not-found' });
+  });
+});
+
+describe('drafts', () => {
+  it('survive a restart of the backend, with their base revision', async () => {
+    const ref = await h.ref('Sync documents', 'shift-notes');
+    const base = await open(ref);
+    const text = base.text.replace('{', '{\n  "unsaved": "typed before the crash",');
+    expect(await h.api.saveDraft({ ref, text, baseRevision: base.revision, baseJournalId: base.journalId })).toMatchObject({ kind: 'ok' });
+    h = await h.restart();
+    const reopened = await h.api.openResource({ ref });
+    expect(reopened).toMatchObject({ kind: 'ok', draft: { text, baseRevision: base.revision, baseJournalId: base.journalId } });
+    // A save that lands clears the draft.
+    const saved = await h.api.saveResource({ ref, text, baseJournalId: base.journalId });
+    expect(saved.kind).toBe('saved');
+    expect(await h.api.openResource({ ref })).toMatchObject({ kind: 'ok', draft: null });
+  });
+});
+
+describe('connections', () => {
+  it('stores secrets encrypted, never returns them, and keeps them when an edit leaves them out', async () => {
+    const token = 'tok-4f1d8a93-never-shown';
+    const created = await h.api.saveConnection({
+      connection: { name: 'Staging API', profileId: 'rest-etag', baseUrl: 'https://staging.example.com/api', params: { collection: 'widgets' }, auth: { kind: 'bearer', token } },
+    });
+    if (created.kind !== 'ok') throw new Error(created.message);
+    expect(created.connection.auth).toEqual({ kind: 'bearer', hasSecret: true });
+    expect(JSON.stringify(await h.api.listConnections({}))).not.toContain(token);
+    const db = readFileSync(path.join(h.dataDir, 'conflict-desk.sqlite'));
+    expect(db.includes(Buffer.from(token))).toBe(false);
+    expect(statSync(path.join(h.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+    const renamed = await h.api.saveConnection({
+      connection: { id: created.connection.id, name: 'Staging', profileId: 'rest-etag', baseUrl: 'https://staging.example.com/api', params: { collection: 'widgets' }, auth: { kind: 'bearer' } },
+    });
+    expect(renamed).toMatchObject({ kind: 'ok', connection: { name: 'Staging', auth: { hasSecret: true } } });
+    expect(await h.api.removeConnection({ id: created.connection.id })).toEqual({ kind: 'ok' });
+    expect(await h.api.removeConnection({ id: created.connection.id })).toMatchObject({ kind: 'error', reason: 'unknown-connection' });
+  });
+
+  it('refuses a bad connection with a message naming the problem', async () => {
+    const base = { name: 'x', params: {}, auth: { kind: 'none' as const } };
+    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'nope', baseUrl: 'https://a.example' } })).toMatchObject({ message: expect.stringContaining('no profile named "nope"') });
+    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'rest-etag', baseUrl: 'ftp://a.example', params: { collection: 'c' } } })).toMatchObject({ message: expect.stringContaining('Base URL') });
+    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'twilio-taskrouter-task', baseUrl: 'https://taskrouter.twilio.com' } })).toMatchObject({ message: expect.stringContaining('Workspace SID is required') });
+    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'mine', baseUrl: 'https://a.example', customProfile: { id: 'mine' } } })).toMatchObject({ kind: 'error', message: expect.stringContaining('profile.') });
+  });
+
+  it('tests a connection against the server', async () => {
+    const tasks = await h.connection('TaskRouter');
+    expect(await h.api.testConnection({ id: tasks.id })).toMatchObject({ kind: 'ok', message: expect.stringMatching(/^Connected in \d+ ms/) });
+    const saved = await h.api.saveConnection({ connection: { name: 'Wrong password', profileId: tasks.profileId, baseUrl: tasks.baseUrl, params: tasks.params, auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'wrong' } } });
+    if (saved.kind !== 'ok') throw new Error(saved.message);
+    expect(await h.api.testConnection({ id: saved.connection.id })).toMatchObject({ kind: 'error', status: 401 });
+  });
+
+  it('seeds the sandbox connections on first start, pointing at this session’s sandbox', async () => {
+    const connections = await h.api.listConnections({});
+    expect(connections.filter((c) => c.isSandbox).map((c) => c.profileId).sort()).toEqual(
+      ['body-version', 'rest-etag', 'rest-etag', 'rest-strict-merge-patch', 'twilio-sync-document', 'twilio-sync-list-item', 'twilio-sync-map-item', 'twilio-taskrouter-task'].sort(),
+    );
+    for (const c of connections.filter((c) => c.isSandbox)) expect(c.baseUrl.startsWith(h.sandbox.url)).toBe(true);
+    expect((await h.api.listProfiles({})).map((p) => p.id)).toContain('rest-strict-merge-patch');
+  });
+});
+
+describe('listing', () => {
+  it('pages through tasks with a filter and searches their attributes', async () => {
+    const tasks = await h.connection('TaskRouter');
+    const seen: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await h.api.listResources({ connectionId: tasks.id, pageSize: 60, ...(token ? { pageToken: token } : {}) });
+      if (page.kind !== 'ok') throw new Error(page.message);
+      seen.push(...page.items.map((i) => i.id));
+      token = page.nextPageToken ?? undefined;
+    } while (token);
+    expect(seen).toHaveLength(200);
+    expect(new Set(seen).size).toBe(200);
+    const pending = await h.api.listResources({ connectionId: tasks.id, pageSize: 200, filters: { status: 'pending' } });
+    if (pending.kind !== 'ok') throw new Error(pending.message);
+    expect(pending.items.length).toBeGreaterThan(0);
+    expect(pending.items.every((i) => i.status === 'pending')).toBe(true);
+    const first = pending.items[0]!;
+    const found = await h.api.listResources({ connectionId: tasks.id, pageSize: 200, search: first.title });
+    expect(found.kind === 'ok' && found.items.some((i) => i.id === first.id)).toBe(true);
+  });
+
+  it('pages a page-number API (Genesys users) to the end', async () => {
+    const users = await h.connection('Genesys');
+    const first = await h.api.listResources({ connectionId: users.id, pageSize: 5 });
+    expect(first).toMatchObject({ kind: 'ok', total: 12 });
+    if (first.kind !== 'ok') return;
+    const second = await h.api.listResources({ connectionId: users.id, pageToken: first.nextPageToken! });
+    const third = second.kind === 'ok' ? await h.api.listResources({ connectionId: users.id, pageToken: second.nextPageToken! }) : second;
+    expect(third).toMatchObject({ kind: 'ok', nextPageToken: null });
+    if (second.kind === 'ok' && third.kind === 'ok') expect(first.items.length + second.items.length + third.items.length).toBe(12);
+  });
+});
+
+describe('watch', () => {
+  it('emits an event naming the changed fields when the server moves, and stops on unwatch', async () => {
+    const ref = await h.ref('Sync documents', 'queue-config');
+    await open(ref);
+    const watch = await h.api.watch({ ref, intervalMs: 200 });
+    if (watch.kind !== 'ok') throw new Error(watch.message);
+    await h.admin('POST', '/edit', { path: DOC_PATH, patch: { slaSeconds: 45 } });
+    await expect.poll(() => h.events.find((e) => e.type === 'resource-changed' && e.watchId === watch.watchId), { timeout: 5000 }).toBeTruthy();
+    const event = h.events.find((e) => e.type === 'resource-changed' && e.watchId === watch.watchId);
+    expect(event).toMatchObject({ ref, changedPaths: ['/slaSeconds'] });
+    await h.api.unwatch({ watchId: watch.watchId });
+    const count = h.events.filter((e) => e.type === 'resource-changed').length;
+    await h.admin('POST', '/edit', { path: DOC_PATH, patch: { slaSeconds: 50 } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(h.events.filter((e) => e.type === 'resource-changed').length).toBe(count);
+    const history = await h.api.history({ ref });
+    expect(history.kind === 'ok' && history.entries.some((e) => e.source === 'watch')).toBe(true);
+  });
+});
+
+describe('activity', () => {
+  it('lists this session’s HTTP exchanges with status, ETag and If-Match, without credentials', async () => {
+    const activity = await h.api.activity({});
+    expect(activity.entries.length).toBeGreaterThan(5);
+    expect(activity.entries.some((e) => e.method === 'POST' && e.ifMatch !== null && e.status === 200 && e.etag !== null)).toBe(true);
+    expect(JSON.stringify(activity)).not.toContain('sandbox-auth-token');
+    const after = activity.entries.at(-1)!.id;
+    expect((await h.api.activity({ afterId: after })).entries).toEqual([]);
+    expect(h.events.some((e) => e.type === 'activity')).toBe(true);
+  });
+});

@@ -1,0 +1,32 @@
+// Where a resource's revision comes from, and whether a write can be made conditional on it.
+import type { ProfileSpec } from '../../../shared/profiles/spec';
+import { getAt, type JsonValue } from '../../../shared/json';
+import { formatEntityTag, parseEntityTag } from '../../../shared/etag';
+import type { Precondition } from './write-request';
+
+export type RevisionInfo = { revision: string | null; guarded: boolean; unguardedReason: string | null; precondition: Precondition };
+
+export function revisionOf(spec: ProfileSpec, etag: string | null, body: JsonValue): RevisionInfo {
+  if (spec.revision.in === 'body') {
+    const value = getAt(body, spec.revision.pointer);
+    if (typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value !== '')) {
+      const version = String(value);
+      return { revision: version, guarded: true, unguardedReason: null, precondition: { kind: 'body-version', version } };
+    }
+    return unguarded(`The resource has no version at ${spec.revision.pointer}, so a write cannot be made conditional.`);
+  }
+  if (etag === null || etag.trim() === '') return unguarded('The server sent no ETag, so a write cannot be made conditional.');
+  const parsed = parseEntityTag(etag);
+  if (!parsed.ok) return unguarded(`The server's ETag is malformed (${parsed.error}).`);
+  if (parsed.value.weak && spec.revision.weak === 'unguarded') {
+    return { ...unguarded(`The server's ETag ${etag} is weak; a strict server never matches a weak tag in If-Match.`), revision: etag };
+  }
+  if (parsed.value.weak && spec.revision.weak === 'send-as-strong') {
+    return { revision: etag, guarded: true, unguardedReason: null, precondition: { kind: 'if-match', etag: formatEntityTag({ opaque: parsed.value.opaque, weak: false }) } };
+  }
+  return { revision: etag, guarded: true, unguardedReason: null, precondition: { kind: 'if-match', etag } };
+}
+
+function unguarded(reason: string): RevisionInfo {
+  return { revision: null, guarded: false, unguardedReason: reason, precondition: { kind: 'none' } };
+}

@@ -1,0 +1,64 @@
+// The revision journal: every snapshot of a resource the app has seen, deduplicated by revision
+// and body hash, so history exists even for APIs that keep none.
+import { createHash } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+import type { HistoryEntry, JournalSource } from '../../../shared/api/types';
+
+export type JournalRow = HistoryEntry & { body: string };
+
+export const hashBody = (body: string) => createHash('sha256').update(body).digest('hex');
+
+type Row = { id: number; revision: string | null; source: string; seen_at: string; last_seen_at: string; body_hash: string; body: string };
+
+const toEntry = (row: Row): JournalRow => ({
+  journalId: row.id,
+  revision: row.revision,
+  source: row.source as JournalSource,
+  seenAt: row.seen_at,
+  lastSeenAt: row.last_seen_at,
+  bodyHash: row.body_hash,
+  body: row.body,
+});
+
+export function createJournal(db: DatabaseSync) {
+  const find = db.prepare(
+    'SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? AND revision IS ? AND body_hash = ?',
+  );
+  const insert = db.prepare(
+    'INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const touch = db.prepare('UPDATE journal SET last_seen_at = ? WHERE id = ?');
+  const list = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id');
+  const get = db.prepare('SELECT * FROM journal WHERE id = ? AND connection_id = ? AND resource_path = ?');
+  const latest = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id DESC LIMIT 1');
+
+  return {
+    /**
+     * Records a snapshot; a revision already seen with the same content only updates last_seen_at.
+     * `hash` identifies the content (the caller hashes what the operator edits, so volatile
+     * server fields such as a task's `age` do not make every read a new entry).
+     */
+    record(connectionId: string, resourceId: string, revision: string | null, body: string, source: JournalSource, hash = hashBody(body), at = new Date().toISOString()): JournalRow {
+      const existing = find.get(connectionId, resourceId, revision, hash) as Row | undefined;
+      if (existing) {
+        touch.run(at, existing.id);
+        return toEntry({ ...existing, last_seen_at: at });
+      }
+      const info = insert.run(connectionId, resourceId, revision, hash, body, source, at, at);
+      return { journalId: Number(info.lastInsertRowid), revision, source, seenAt: at, lastSeenAt: at, bodyHash: hash, body };
+    },
+    history(connectionId: string, resourceId: string): JournalRow[] {
+      return (list.all(connectionId, resourceId) as Row[]).map(toEntry);
+    },
+    get(connectionId: string, resourceId: string, journalId: number): JournalRow | null {
+      const row = get.get(journalId, connectionId, resourceId) as Row | undefined;
+      return row ? toEntry(row) : null;
+    },
+    latest(connectionId: string, resourceId: string): JournalRow | null {
+      const row = latest.get(connectionId, resourceId) as Row | undefined;
+      return row ? toEntry(row) : null;
+    },
+  };
+}
+
+export type Journal = ReturnType<typeof createJournal>;

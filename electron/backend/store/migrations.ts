@@ -1,0 +1,59 @@
+// Schema history. Append only: each entry upgrades the schema by one version.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE connections (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    profile_id TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    params_json TEXT NOT NULL DEFAULT '{}',
+    auth_kind TEXT NOT NULL,
+    auth_user TEXT,
+    auth_header TEXT,
+    secret BLOB,
+    custom_profile_json TEXT,
+    is_sandbox INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE journal (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    connection_id TEXT NOT NULL,
+    resource_path TEXT NOT NULL,
+    revision TEXT,
+    body_hash TEXT NOT NULL,
+    body TEXT NOT NULL,
+    source TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    UNIQUE (connection_id, resource_path, revision, body_hash)
+  );
+  CREATE INDEX journal_by_resource ON journal (connection_id, resource_path, id);
+
+  CREATE TABLE drafts (
+    connection_id TEXT NOT NULL,
+    resource_path TEXT NOT NULL,
+    text TEXT NOT NULL,
+    base_revision TEXT,
+    base_journal_id INTEGER,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (connection_id, resource_path)
+  );
+
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    os_user TEXT NOT NULL,
+    connection_id TEXT NOT NULL,
+    resource_path TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    from_revision TEXT,
+    to_revision TEXT,
+    outcome TEXT NOT NULL,
+    paths_json TEXT NOT NULL,
+    replaced_json TEXT
+  );
+  CREATE INDEX audit_by_resource ON audit (connection_id, resource_path, id);
+  `,
+];

@@ -1,0 +1,73 @@
+// The Electron entry wired against a mocked `electron` module (the binary is not installable
+// offline): privileged scheme, one IPC handler per method, a hardened window, the app protocol.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { apiMethodNames, ipcChannel } from '../../shared/api/contract';
+
+const calls = vi.hoisted(() => ({
+  schemes: [] as unknown[],
+  handled: [] as string[],
+  protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
+  windows: [] as Array<Record<string, unknown>>,
+  appEvents: new Map<string, () => void>(),
+  dataDir: '',
+}));
+
+calls.dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-main-'));
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    static getAllWindows = () => [];
+    webContents = {
+      id: 1,
+      mainFrame: { url: 'app://conflict-desk/index.html' },
+      on: vi.fn(),
+      setWindowOpenHandler: vi.fn(),
+      session: { setPermissionRequestHandler: vi.fn() },
+    };
+    constructor(options: Record<string, unknown>) {
+      calls.windows.push(options);
+    }
+    loadURL = vi.fn(async () => undefined);
+    once = vi.fn();
+    on = vi.fn();
+  }
+  return {
+    app: {
+      whenReady: () => Promise.resolve(),
+      getVersion: () => '9.9.9',
+      getPath: () => calls.dataDir,
+      on: (event: string, fn: () => void) => calls.appEvents.set(event, fn),
+      quit: vi.fn(),
+    },
+    BrowserWindow,
+    ipcMain: { handle: (channel: string) => calls.handled.push(channel), removeHandler: vi.fn() },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => calls.schemes.push(...schemes),
+      handle: (scheme: string, fn: (req: Request) => Promise<Response>) => calls.protocolHandlers.set(scheme, fn),
+    },
+    shell: { openExternal: vi.fn() },
+    safeStorage: { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString() },
+  };
+});
+
+vi.mock('../backend/embedded-sandbox', () => ({
+  startEmbeddedSandbox: async () => ({ url: 'http://127.0.0.1:1', suggestedUrl: 'http://127.0.0.1:1/rest/items/1', connections: [], close: async () => undefined }),
+}));
+
+describe('electron main entry', () => {
+  it('wires the app securely', async () => {
+    await import('./index');
+    await vi.waitFor(() => expect(calls.windows.length).toBe(1));
+    expect(calls.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(calls.handled.sort()).toEqual(apiMethodNames.map(ipcChannel).sort());
+    expect(calls.windows[0]!['webPreferences']).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    expect(String((calls.windows[0]!['webPreferences'] as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
+    expect(calls.protocolHandlers.has('app')).toBe(true);
+    const response = await calls.protocolHandlers.get('app')!(new Request('app://conflict-desk/../../etc/passwd'));
+    expect([403, 404]).toContain(response.status);
+    expect(calls.appEvents.has('window-all-closed')).toBe(true);
+  });
+});

@@ -1,0 +1,48 @@
+// Electron entry: app lifecycle only. The backend is the same one the web host runs.
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, shell } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { API_EVENT_CHANNEL } from '../../shared/api/contract';
+import { createDesk } from '../backend/desk-service';
+import { startEmbeddedSandbox } from '../backend/embedded-sandbox';
+import { createAppProtocolHandler, APP_SCHEME } from './app-protocol';
+import { registerApiHandlers } from './ipc';
+import { safeStorageSecretBox } from './safe-storage-box';
+import { createMainWindow, trustedSender } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')));
+  const dataDir = app.getPath('userData');
+  const sandbox = await startEmbeddedSandbox({ data: path.join(dataDir, 'sandbox.sqlite') });
+  const desk = createDesk({ host: 'electron', version: app.getVersion(), dataDir, secretBox: safeStorageSecretBox(safeStorage), sandbox });
+  registerApiHandlers(ipcMain, desk.api, trustedSender(() => mainWindow, devServerUrl));
+  // Pushed events go to our window only.
+  desk.onEvent((event) => mainWindow?.webContents.send(API_EVENT_CHANNEL, event));
+  const open = () => {
+    mainWindow = createMainWindow({ BrowserWindow, shell, preloadPath: path.join(here, '../preload/index.cjs'), devServerUrl });
+    mainWindow.on('closed', () => (mainWindow = null));
+  };
+  open();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) open();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void desk.close();
+    void sandbox.close();
+  });
+}
+
+void main();

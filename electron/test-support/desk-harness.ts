@@ -1,0 +1,85 @@
+// A real backend on a real sandbox for tests: temp data directory, key-file secrets, and every
+// contract response recorded so a test can scan them all (e.g. for leaked secrets).
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Api } from '../../shared/api/contract';
+import type { ApiEvent, ConnectionView, ResourceRef } from '../../shared/api/types';
+import { createDesk, type Desk, type DeskOptions } from '../backend/desk-service';
+import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
+import { keyFileSecretBox } from '../backend/secrets';
+
+export type Harness = {
+  api: Api;
+  desk: Desk;
+  sandbox: EmbeddedSandbox;
+  dataDir: string;
+  responses: unknown[];
+  events: ApiEvent[];
+  connection(namePart: string): Promise<ConnectionView>;
+  ref(namePart: string, id: string): Promise<ResourceRef>;
+  admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  restart(): Promise<Harness>;
+  close(): Promise<void>;
+};
+
+export async function startHarness(options: { dataDir?: string; sandbox?: EmbeddedSandbox; desk?: Partial<DeskOptions> } = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'cd-backend-'));
+  const sandbox = options.sandbox ?? (await startEmbeddedSandbox());
+  const desk = createDesk({
+    host: 'web',
+    version: 'test',
+    dataDir,
+    secretBox: keyFileSecretBox(dataDir),
+    sandbox,
+    retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 1500 },
+    ...options.desk,
+  });
+  const responses: unknown[] = [];
+  const events: ApiEvent[] = [];
+  desk.onEvent((event) => events.push(event));
+  const api = new Proxy(desk.api, {
+    get(target, name: string) {
+      const fn = target[name as keyof Api] as (args: unknown) => Promise<unknown>;
+      return async (args: unknown) => {
+        const result = await fn(args);
+        responses.push(result);
+        return result;
+      };
+    },
+  }) as Api;
+  const harness: Harness = {
+    api,
+    desk,
+    sandbox,
+    dataDir,
+    responses,
+    events,
+    async connection(namePart) {
+      const found = (await api.listConnections({})).find((c) => c.name.includes(namePart));
+      if (!found) throw new Error(`no connection named like ${namePart}`);
+      return found;
+    },
+    async ref(namePart, id) {
+      return { connectionId: (await harness.connection(namePart)).id, id };
+    },
+    async admin<T>(method: string, adminPath: string, body?: unknown) {
+      const res = await fetch(`${sandbox.url}/_sandbox${adminPath}`, {
+        method,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as T };
+    },
+    async restart() {
+      await desk.close();
+      return startHarness({ ...options, dataDir, sandbox });
+    },
+    async close() {
+      await desk.close();
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}

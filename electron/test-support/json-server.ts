@@ -1,0 +1,39 @@
+// A small real HTTP server for tests: each route answers with a fixed status, headers and body.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+
+export type Route = { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number; destroy?: boolean };
+
+export type TestServer = { url: string; server: Server; requests: IncomingMessage[]; close(): Promise<void> };
+
+export async function startJsonServer(routes: Record<string, Route>): Promise<TestServer> {
+  const requests: IncomingMessage[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req);
+    const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
+    if (!route) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not found"}');
+      return;
+    }
+    const answer = () => {
+      if (route.destroy) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(route.status ?? 200, { 'content-type': 'application/json', ...route.headers });
+      res.end(route.body ?? '');
+    };
+    if (route.delayMs) setTimeout(answer, route.delayMs);
+    else answer();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    requests,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

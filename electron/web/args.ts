@@ -1,0 +1,25 @@
+// Command-line flags of browser mode, parsed into a value or a clear error.
+export type WebArgs = { port: number; dataDir: string | null; sandbox: boolean };
+
+export function parseWebArgs(argv: string[]): { ok: true; value: WebArgs } | { ok: false; error: string } {
+  const value: WebArgs = { port: 0, dataDir: null, sandbox: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = () => argv[++i];
+    if (arg === '--port') {
+      const raw = next();
+      const port = Number(raw);
+      if (raw === undefined || !Number.isInteger(port) || port < 0 || port > 65535) return { ok: false, error: `--port needs a number from 0 to 65535, got ${raw ?? 'nothing'}` };
+      value.port = port;
+    } else if (arg === '--data') {
+      const raw = next();
+      if (!raw) return { ok: false, error: '--data needs a directory' };
+      value.dataDir = raw;
+    } else if (arg === '--no-sandbox') {
+      value.sandbox = false;
+    } else {
+      return { ok: false, error: `unknown option ${arg} (known: --port N, --data DIR, --no-sandbox)` };
+    }
+  }
+  return { ok: true, value };
+}

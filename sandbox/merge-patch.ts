@@ -1,0 +1,12 @@
+// JSON Merge Patch (RFC 7396): objects merge recursively, null deletes, anything else replaces.
+import { isPlainObject } from './http';
+
+export function applyMergePatch(target: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch)) return structuredClone(patch);
+  const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete result[key];
+    else result[key] = applyMergePatch(result[key], value);
+  }
+  return result;
+}

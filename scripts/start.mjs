@@ -1,0 +1,39 @@
+// `npm start`: build, then run the desktop app; where Electron's binary is missing (an offline
+// install), say so in one line and run browser mode instead, opening it where a desktop exists.
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { electronBinary } from './electron-binary.mjs';
+
+const args = process.argv.slice(2);
+const run = (cmd, cmdArgs) => spawnSync(cmd, cmdArgs, { stdio: 'inherit', shell: process.platform === 'win32' });
+
+if (run('electron-vite', ['build']).status !== 0) process.exit(1);
+
+if (electronBinary()) {
+  const child = spawn('electron-vite', ['preview', ...args], { stdio: 'inherit', shell: process.platform === 'win32' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log('Electron is not installed on this machine (its binary could not be downloaded); starting browser mode instead.');
+  const web = spawn(process.execPath, ['out/main/web.js', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: web.stdout });
+  let opened = false;
+  lines.on('line', (line) => {
+    console.log(line);
+    const match = /^Conflict Desk \(browser mode\): (\S+)$/.exec(line);
+    if (match && !opened) {
+      opened = true;
+      openInBrowser(match[1]);
+    }
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => web.kill(signal));
+  web.on('exit', (code) => process.exit(code ?? 0));
+}
+
+function openInBrowser(url) {
+  const hasDesktop = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) || process.platform === 'darwin';
+  if (!hasDesktop || process.env.CI) return;
+  const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
+  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  child.on('error', () => console.log(`Open ${url} in your browser.`));
+  child.unref();
+}

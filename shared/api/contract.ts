@@ -1,0 +1,131 @@
+// The one API contract. Both transports (Electron IPC and the loopback web host) and the
+// renderer's client are generated from `apiMethods`, so a method is declared exactly once.
+import { s, type Check, type Infer } from './schema';
+import type {
+  ActivityEntry,
+  ApiEvent,
+  AppInfo,
+  AuditEntry,
+  BackendError,
+  ConnectionInput,
+  ConnectionView,
+  GetResourceResult,
+  HistoryEntry,
+  OpenResult,
+  ProfileInfo,
+  ResourcePage,
+  ResourceRef,
+  SaveResult,
+  Snapshot,
+} from './types';
+
+type MethodSpec<A, R> = { args: Check<A>; result: R };
+const method = <A, R>(args: Check<A>): MethodSpec<A, R> => ({ args, result: undefined as R });
+
+const ref = s.object({ connectionId: s.string({ min: 1, max: 100 }), id: s.string({ min: 1, max: 1000 }) });
+const documentText = s.string({ max: 32 * 1024 * 1024 });
+const secret = s.optional(s.string({ max: 4096 }));
+const auth = s.tagged('kind', {
+  none: s.object({ kind: s.literal('none') }),
+  basic: s.object({ kind: s.literal('basic'), username: s.string({ max: 500 }), password: secret }),
+  bearer: s.object({ kind: s.literal('bearer'), token: secret }),
+  'api-key-header': s.object({ kind: s.literal('api-key-header'), header: s.string({ min: 1, max: 200, pattern: /^[A-Za-z0-9-]+$/, label: 'header name' }), key: secret }),
+});
+
+type Ok<T = object> = { kind: 'ok' } & T;
+
+export const apiMethods = {
+  appInfo: method<Record<string, never>, AppInfo>(s.object({})),
+  getResource: method<{ url: string }, GetResourceResult>(s.object({ url: s.string({ min: 1, max: 8192 }) })),
+  listProfiles: method<Record<string, never>, ProfileInfo[]>(s.object({})),
+  listConnections: method<Record<string, never>, ConnectionView[]>(s.object({})),
+  saveConnection: method<{ connection: ConnectionInput }, Ok<{ connection: ConnectionView }> | BackendError>(
+    s.object({
+      connection: s.object({
+        id: s.optional(s.string({ min: 1, max: 100 })),
+        name: s.string({ min: 1, max: 200 }),
+        profileId: s.string({ min: 1, max: 100 }),
+        baseUrl: s.string({ min: 1, max: 2000 }),
+        params: s.record(s.string({ max: 500 }), { maxKeys: 20 }),
+        auth,
+        customProfile: s.optional(s.json()),
+      }),
+    }) as Check<{ connection: ConnectionInput }>,
+  ),
+  removeConnection: method<{ id: string }, Ok | BackendError>(s.object({ id: s.string({ min: 1, max: 100 }) })),
+  testConnection: method<{ id: string }, Ok<{ message: string; durationMs: number }> | BackendError>(s.object({ id: s.string({ min: 1, max: 100 }) })),
+  listResources: method<
+    { connectionId: string; pageToken?: string; filters?: Record<string, string>; search?: string; pageSize?: number },
+    ResourcePage | BackendError
+  >(
+    s.object({
+      connectionId: s.string({ min: 1, max: 100 }),
+      pageToken: s.optional(s.string({ max: 4000 })),
+      filters: s.optional(s.record(s.string({ max: 500 }), { maxKeys: 20 })),
+      search: s.optional(s.string({ max: 500 })),
+      pageSize: s.optional(s.integer({ min: 1, max: 1000 })),
+    }),
+  ),
+  openResource: method<{ ref: ResourceRef }, OpenResult>(s.object({ ref })),
+  refreshResource: method<{ ref: ResourceRef }, Ok<{ snapshot: Snapshot; changed: boolean }> | BackendError>(s.object({ ref })),
+  saveDraft: method<{ ref: ResourceRef; text: string; baseRevision: string | null; baseJournalId: number | null }, Ok<{ updatedAt: string }> | BackendError>(
+    s.object({ ref, text: documentText, baseRevision: s.nullable(s.string({ max: 1000 })), baseJournalId: s.nullable(s.integer({ min: 1 })) }),
+  ),
+  discardDraft: method<{ ref: ResourceRef }, Ok>(s.object({ ref })),
+  saveResource: method<{ ref: ResourceRef; text: string; baseJournalId: number; unconditional?: boolean }, SaveResult>(
+    s.object({ ref, text: documentText, baseJournalId: s.integer({ min: 1 }), unconditional: s.optional(s.boolean()) }),
+  ),
+  forceSave: method<{ ref: ResourceRef; text: string; overJournalId: number }, SaveResult>(
+    s.object({ ref, text: documentText, overJournalId: s.integer({ min: 1 }) }),
+  ),
+  history: method<{ ref: ResourceRef }, Ok<{ entries: HistoryEntry[] }> | BackendError>(s.object({ ref })),
+  revision: method<{ ref: ResourceRef; journalId: number }, Ok<{ snapshot: Snapshot }> | BackendError>(s.object({ ref, journalId: s.integer({ min: 1 }) })),
+  watch: method<{ ref: ResourceRef; intervalMs?: number }, Ok<{ watchId: string }> | BackendError>(
+    s.object({ ref, intervalMs: s.optional(s.integer({ min: 200, max: 600_000 })) }),
+  ),
+  unwatch: method<{ watchId: string }, Ok>(s.object({ watchId: s.string({ min: 1, max: 100 }) })),
+  activity: method<{ afterId?: number }, Ok<{ entries: ActivityEntry[] }>>(s.object({ afterId: s.optional(s.integer({ min: 0 })) })),
+  auditLog: method<{ ref?: ResourceRef }, Ok<{ entries: AuditEntry[] }>>(s.object({ ref: s.optional(ref) })),
+} as const;
+
+/** Pushes from backend to renderer travel on one channel (IPC) or one event stream (web). */
+export const API_EVENT_CHANNEL = 'api:event';
+export type ApiEventListener = (event: ApiEvent) => void;
+
+export type ApiMethodName = keyof typeof apiMethods;
+export const apiMethodNames = Object.keys(apiMethods) as ApiMethodName[];
+
+export type ApiArgs<M extends ApiMethodName> = Infer<(typeof apiMethods)[M]['args']>;
+export type ApiResult<M extends ApiMethodName> = (typeof apiMethods)[M]['result'];
+
+/** What the backend service implements. */
+export type Api = { [M in ApiMethodName]: (args: ApiArgs<M>) => Promise<ApiResult<M>> };
+
+/** What the renderer sees as `window.api`: the methods plus a subscription to pushed events. */
+export type RendererApi = Api & { onEvent(listener: ApiEventListener): () => void };
+
+export function isApiMethodName(name: string): name is ApiMethodName {
+  return Object.prototype.hasOwnProperty.call(apiMethods, name);
+}
+
+export type ArgsCheck<M extends ApiMethodName> = { ok: true; value: ApiArgs<M> } | { ok: false; error: string };
+
+/** Validates a payload from the other side of a transport. */
+export function checkArgs<M extends ApiMethodName>(name: M, payload: unknown): ArgsCheck<M> {
+  const spec = apiMethods[name];
+  return spec.args.parse(payload ?? {}, '') as ArgsCheck<M>;
+}
+
+/** The IPC channel for a method. */
+export const ipcChannel = (name: ApiMethodName) => `api:${name}`;
+
+/** A host-level refusal (bad arguments, unknown method) — distinct from a method's own result. */
+export type HostError = { kind: 'host-error'; code: 'invalid-arguments' | 'unknown-method' | 'internal'; message: string };
+
+export function hostError(code: HostError['code'], message: string): HostError {
+  return { kind: 'host-error', code, message };
+}
+
+export function isHostError(value: unknown): value is HostError {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'host-error';
+}

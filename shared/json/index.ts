@@ -1,0 +1,18 @@
+// Public API of the JSON toolkit: strict parsing, pointers, the three-way merge and its resolution.
+export type { JsonArray, JsonObject, JsonPrimitive, JsonValue, Result } from './types';
+export { isJsonObject } from './types';
+export type { ParseError, ParseResult } from './parse';
+export { formatParseError, parseJson, parseJsonStrict, positionOf } from './parse';
+export type { JsonStyle } from './serialize';
+export { COMPACT, PRETTY, detectStyle, stringifyJson } from './serialize';
+export { fingerprint, jsonEqual } from './canonical';
+export { decodePointer, encodePointer, escapeToken, getAt, setAt } from './pointer';
+export type { Change, ChangeOp, Choice, Conflict, ConflictKind, MergeOptions, MergeResult, Side } from './merge-types';
+export { DEFAULT_ID_KEYS } from './merge-types';
+export { merge3 } from './merge3';
+export type { Resolution } from './resolve';
+export { applyChoices, checkChoice, choose, conflictById, createResolution, pendingConflicts, preview, rebase, unchoose } from './resolve';
+export type { TextPosition, TextRange } from './positions';
+export { pointerAtOffset, rangeOfPointer } from './positions';
+export type { MergeTextResult } from './merge-text';
+export { mergeText } from './merge-text';

@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { merge3 } from './merge3';
+import { mergeText } from './merge-text';
+
+describe('merge3: objects', () => {
+  it('applies edits to different keys from both sides and records who made them', () => {
+    const r = merge3({ a: 1, b: 1, c: 1 }, { a: 2, b: 1, c: 1 }, { a: 1, b: 3, c: 1 });
+    expect(r.merged).toEqual({ a: 2, b: 3, c: 1 });
+    expect(r.conflicts).toEqual([]);
+    expect(r.changes).toEqual([
+      { path: '/a', side: 'mine', op: 'replace' },
+      { path: '/b', side: 'theirs', op: 'replace' },
+    ]);
+  });
+
+  it('accepts equal additions and equal edits (side "both")', () => {
+    const r = merge3({ a: 1 }, { a: 2, n: { x: 1 } }, { a: 2, n: { x: 1 } });
+    expect(r.merged).toEqual({ a: 2, n: { x: 1 } });
+    expect(r.conflicts).toEqual([]);
+    expect(r.changes.map((c) => c.side)).toEqual(['both', 'both']);
+  });
+
+  it('reports both sides modifying a key differently, with the three values', () => {
+    const r = merge3({ a: 1 }, { a: 2 }, { a: 3 });
+    expect(r.conflicts).toEqual([{ id: '/a', path: '/a', kind: 'both-modified', base: 1, mine: 2, theirs: 3 }]);
+    expect(r.merged).toEqual({ a: 2 });
+  });
+
+  it('reports modify/delete both ways; the modified value stays in the merged document', () => {
+    const r = merge3({ a: 1, b: 1 }, { b: 2 }, { a: 5 });
+    expect(r.conflicts.map((c) => [c.path, c.kind, c.base, c.mine, c.theirs])).toEqual([
+      ['/b', 'theirs-deleted', 1, 2, undefined],
+      ['/a', 'mine-deleted', 1, undefined, 5],
+    ]);
+    expect(r.merged).toEqual({ b: 2, a: 5 });
+  });
+
+  it('deletes a key that one side removed and the other left alone', () => {
+    expect(merge3({ a: 1, b: 1 }, { b: 1 }, { a: 1, b: 2 }).merged).toEqual({ b: 2 });
+  });
+
+  it('reports different additions of the same key', () => {
+    expect(merge3({}, { n: 1 }, { n: 2 }).conflicts).toMatchObject([{ path: '/n', kind: 'both-added' }]);
+  });
+
+  it("keeps mine's key order, then theirs' new keys", () => {
+    const r = merge3({ a: 1, b: 1, c: 1 }, { c: 1, a: 1, b: 1, m: 1 }, { a: 1, t: 1, b: 2, c: 1 });
+    expect(Object.keys(r.merged as object)).toEqual(['c', 'a', 'b', 'm', 't']);
+  });
+
+  it('merges nested objects and reports the deepest path', () => {
+    const r = merge3({ x: { y: { z: 1, w: 1 } } }, { x: { y: { z: 2, w: 1 } } }, { x: { y: { z: 1, w: 2 } } });
+    expect(r.merged).toEqual({ x: { y: { z: 2, w: 2 } } });
+    expect(r.changes.map((c) => c.path)).toEqual(['/x/y/z', '/x/y/w']);
+  });
+
+  it('escapes pointer tokens in paths', () => {
+    expect(merge3({ 'a/b': 1 }, { 'a/b': 2 }, { 'a/b': 3 }).conflicts[0]!.path).toBe('/a~1b');
+  });
+});
+
+describe('merge3: arrays matched by id', () => {
+  const base = { tasks: [{ sid: 'A', p: 1, s: 'x' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 1, s: 'x' }] };
+
+  it('merges edits to different fields of the same element and to different elements', () => {
+    const mine = { tasks: [{ sid: 'A', p: 2, s: 'x' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 1, s: 'x' }] };
+    const theirs = { tasks: [{ sid: 'A', p: 1, s: 'y' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 9, s: 'x' }] };
+    const r = merge3(base, mine, theirs);
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual({ tasks: [{ sid: 'A', p: 2, s: 'y' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 9, s: 'x' }] });
+  });
+
+  it('keeps elements both sides appended, mine first', () => {
+    const mine = { tasks: [...base.tasks, { sid: 'M', p: 0, s: 'x' }] };
+    const theirs = { tasks: [...base.tasks, { sid: 'T', p: 0, s: 'x' }] };
+    const r = merge3(base, mine, theirs);
+    expect(r.conflicts).toEqual([]);
+    expect((r.merged as { tasks: { sid: string }[] }).tasks.map((t) => t.sid)).toEqual(['A', 'B', 'C', 'M', 'T']);
+  });
+
+  it('follows a reorder made by one side while keeping the other side edits', () => {
+    const mine = { tasks: [base.tasks[0], { sid: 'B', p: 5, s: 'x' }, base.tasks[2]] };
+    const theirs = { tasks: [base.tasks[2], base.tasks[0], base.tasks[1]] };
+    const r = merge3(base, mine, theirs);
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual({ tasks: [base.tasks[2], base.tasks[0], { sid: 'B', p: 5, s: 'x' }] });
+  });
+
+  it('reports deleting an element the other side modified, by id', () => {
+    const mine = { tasks: [base.tasks[0], base.tasks[2]] };
+    const theirs = { tasks: [base.tasks[0], { sid: 'B', p: 7, s: 'x' }, base.tasks[2]] };
+    const r = merge3(base, mine, theirs);
+    expect(r.conflicts).toMatchObject([{ id: '/tasks/[sid="B"]', path: '/tasks/1', kind: 'mine-deleted' }]);
+  });
+
+  it('uses the configured id keys', () => {
+    const b = [{ code: 'a', v: 1 }, { code: 'b', v: 1 }];
+    const m = [{ code: 'b', v: 1 }, { code: 'a', v: 2 }];
+    const t = [{ code: 'a', v: 1 }, { code: 'b', v: 3 }];
+    expect(merge3(b, m, t, { idKeys: ['code'] })).toMatchObject({ conflicts: [], merged: [{ code: 'b', v: 3 }, { code: 'a', v: 2 }] });
+    expect(merge3(b, m, t, { idKeys: ['id'] }).conflicts.length).toBeGreaterThan(0);
+  });
+
+  it('reports two different reorders', () => {
+    const r = merge3({ l: [{ id: 1 }, { id: 2 }, { id: 3 }] }, { l: [{ id: 2 }, { id: 1 }, { id: 3 }] }, { l: [{ id: 1 }, { id: 3 }, { id: 2 }] });
+    expect(r.conflicts).toMatchObject([{ path: '/l', kind: 'both-reordered', mine: [2, 1, 3], theirs: [1, 3, 2] }]);
+  });
+});
+
+describe('merge3: arrays without ids (diff3)', () => {
+  it('keeps different appends from both sides', () => {
+    expect(merge3(['a', 'b'], ['a', 'b', 'm'], ['a', 'b', 't'])).toMatchObject({ merged: ['a', 'b', 'm', 't'], conflicts: [] });
+  });
+
+  it('applies edits to different elements', () => {
+    expect(merge3([1, 2, 3, 4], [0, 2, 3, 4], [1, 2, 3, 5])).toMatchObject({ merged: [0, 2, 3, 5], conflicts: [] });
+  });
+
+  it('merges edited elements in place when both changed the same element', () => {
+    const r = merge3([{ a: 1, b: 1 }], [{ a: 2, b: 1 }], [{ a: 1, b: 2 }]);
+    expect(r).toMatchObject({ merged: [{ a: 2, b: 2 }], conflicts: [] });
+  });
+
+  it('reports overlapping edits as a run of elements', () => {
+    const r = merge3([1, 2, 3], [1, 9, 3], [1, 3]);
+    expect(r.conflicts).toEqual([
+      { id: '/@1..2', path: '', kind: 'theirs-deleted', base: [2], mine: [9], theirs: [], slice: { at: 1, length: 1 } },
+    ]);
+    expect(r.merged).toEqual([1, 9, 3]);
+  });
+
+  it('handles large arrays quickly (Myers, not quadratic)', () => {
+    const base = Array.from({ length: 100_000 }, (_, i) => i);
+    const mine = base.map((x) => (x % 1000 === 500 ? -x : x));
+    const theirs = [...base.slice(0, 50_000), ...base.slice(50_010)];
+    const start = performance.now();
+    const r = merge3(base, mine, theirs);
+    expect(r.conflicts).toEqual([]);
+    expect((r.merged as number[]).length).toBe(99_990);
+    expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe('merge3: strings holding JSON', () => {
+  it('merges Twilio-style attributes structurally and keeps the compact layout', () => {
+    const base = { attributes: '{"customer":{"name":"Ana"},"skills":["es"]}' };
+    const mine = { attributes: '{"customer":{"name":"Ana B."},"skills":["es"]}' };
+    const theirs = { attributes: '{"customer":{"name":"Ana"},"skills":["es","vip"]}' };
+    const r = merge3(base, mine, theirs);
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual({ attributes: '{"customer":{"name":"Ana B."},"skills":["es","vip"]}' });
+    expect(r.changes.map((c) => c.path)).toEqual(['/attributes/customer/name', '/attributes/skills/1']);
+  });
+
+  it("keeps Python's spaced layout and pretty layouts", () => {
+    const r = merge3({ s: '{"a": 1, "b": 1}' }, { s: '{"a": 2, "b": 1}' }, { s: '{"a": 1, "b": 2}' });
+    expect(r.merged).toEqual({ s: '{"a": 2, "b": 2}' });
+    const p = merge3({ s: '{\n  "a": 1,\n  "b": 1\n}' }, { s: '{\n  "a": 2,\n  "b": 1\n}' }, { s: '{"a": 1, "b": 2}' });
+    expect(p.merged).toEqual({ s: '{\n  "a": 2,\n  "b": 2\n}' });
+  });
+
+  it('reports conflicts inside the string with a path through it', () => {
+    const r = merge3({ s: '{"a":1}' }, { s: '{"a":2}' }, { s: '{"a":3}' });
+    expect(r.conflicts).toMatchObject([{ path: '/s/a', inString: '/s', base: 1, mine: 2, theirs: 3 }]);
+  });
+
+  it('treats strings that do not all parse as plain strings', () => {
+    expect(merge3({ s: '{"a":1}' }, { s: '{"a":2}' }, { s: 'not json' }).conflicts).toMatchObject([{ path: '/s' }]);
+  });
+});
+
+describe('merge3: fidelity', () => {
+  it('never rounds integers beyond 2^53', () => {
+    const r = mergeText('{"id": 1, "n": 12345678901234567891}', '{"id": 2, "n": 12345678901234567891}', '{"id": 1, "n": 12345678901234567893}');
+    expect(r.ok && r.value.text).toBe('{"id": 2, "n": 12345678901234567893}');
+  });
+
+  it("writes in mine's layout", () => {
+    const r = mergeText('{"a":1}', '{\n    "a": 2\n}\n', '{"a":1,"b":2}');
+    expect(r.ok && r.value.text).toBe('{\n    "a": 2,\n    "b": 2\n}\n');
+  });
+
+  it('names the side and position of bad input', () => {
+    expect(mergeText('{}', '{"a":1,"a":2}', '{}')).toMatchObject({ ok: false, error: { side: 'mine', error: { line: 1, column: 8 } } });
+  });
+});

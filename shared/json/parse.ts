@@ -1,0 +1,273 @@
+// Strict JSON (RFC 8259) parsing that refuses what JSON.parse would silently accept or lose:
+// duplicate keys are errors naming their line and column, and integers beyond 2^53 become bigint.
+// Fast path: the native parser plus two cheap scans; the hand-written parser below runs only when
+// those scans see something (a long digit run, a key-count mismatch) or the native parser fails,
+// and it is the one that produces the exact error position.
+import type { JsonObject, JsonValue } from './types';
+import { setKey } from './types';
+
+export type ParseError = {
+  readonly message: string;
+  /** 0-based UTF-16 offset, 1-based line and column. */
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+};
+
+export type ParseResult = { ok: true; value: JsonValue } | { ok: false; error: ParseError };
+
+export function parseJson(text: string): ParseResult {
+  let value: JsonValue;
+  try {
+    value = JSON.parse(text) as JsonValue;
+  } catch {
+    return parseJsonStrict(text);
+  }
+  // The native result is kept when every key was distinct (as many keys in the value as in the
+  // text) and no number could have lost digits (every integer-valued number is a safe integer).
+  const keys = countKeysInValue(value);
+  if (keys >= 0 && keys === countKeysInText(text)) return { ok: true, value };
+  return parseJsonStrict(text);
+}
+
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+export function formatParseError(error: ParseError): string {
+  return `line ${error.line}, column ${error.column}: ${error.message}`;
+}
+
+/** Counts object keys in valid JSON text: strings followed by a colon. */
+function countKeysInText(text: string): number {
+  let count = 0;
+  let i = text.indexOf('"');
+  while (i !== -1) {
+    let end = text.indexOf('"', i + 1);
+    while (end !== -1 && text.charCodeAt(end - 1) === 92) {
+      let slashes = 1;
+      while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
+      if (slashes % 2 === 0) break;
+      end = text.indexOf('"', end + 1);
+    }
+    if (end === -1) return -1;
+    let j = end + 1;
+    let c = text.charCodeAt(j);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++j);
+    if (c === 58) count++;
+    i = text.indexOf('"', j);
+  }
+  return count;
+}
+
+/** Counts object keys in a parsed value; -1 when a number may have been rounded. */
+function countKeysInValue(value: JsonValue): number {
+  if (typeof value === 'number') return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)) ? -1 : 0;
+  if (typeof value !== 'object' || value === null) return 0;
+  let count = 0;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const inner = countKeysInValue(item);
+      if (inner < 0) return -1;
+      count += inner;
+    }
+    return count;
+  }
+  for (const key in value) {
+    const inner = countKeysInValue(value[key]!);
+    if (inner < 0) return -1;
+    count += 1 + inner;
+  }
+  return count;
+}
+
+class Failure {
+  constructor(
+    readonly message: string,
+    readonly offset: number,
+  ) {}
+}
+
+/** The hand-written parser: always lossless, always exact about positions. */
+export function parseJsonStrict(text: string): ParseResult {
+  const parser = new StrictParser(text);
+  try {
+    parser.skipWhitespace();
+    const value = parser.value();
+    parser.skipWhitespace();
+    if (parser.pos < text.length) parser.fail('unexpected content after the JSON value');
+    return { ok: true, value };
+  } catch (err) {
+    if (!(err instanceof Failure)) throw err;
+    const { line, column } = positionOf(text, err.offset);
+    return { ok: false, error: { message: err.message, offset: err.offset, line, column } };
+  }
+}
+
+const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+
+class StrictParser {
+  pos = 0;
+  constructor(readonly text: string) {}
+
+  fail(message: string, offset = this.pos): never {
+    throw new Failure(message, offset);
+  }
+
+  skipWhitespace(): void {
+    const text = this.text;
+    let c = text.charCodeAt(this.pos);
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++this.pos);
+  }
+
+  describe(): string {
+    if (this.pos >= this.text.length) return 'unexpected end of input';
+    return `unexpected character ${JSON.stringify(this.text[this.pos])}`;
+  }
+
+  value(): JsonValue {
+    const c = this.text.charCodeAt(this.pos);
+    if (c === 123) return this.object();
+    if (c === 91) return this.array();
+    if (c === 34) return this.string();
+    if (c === 45 || (c >= 48 && c <= 57)) return this.number();
+    if (this.text.startsWith('true', this.pos)) return this.literal(4, true);
+    if (this.text.startsWith('false', this.pos)) return this.literal(5, false);
+    if (this.text.startsWith('null', this.pos)) return this.literal(4, null);
+    return this.fail(`${this.describe()}, expected a JSON value`);
+  }
+
+  literal(length: number, value: JsonValue): JsonValue {
+    this.pos += length;
+    return value;
+  }
+
+  object(): JsonObject {
+    const result: JsonObject = {};
+    const seen = new Map<string, number>();
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === 125) {
+      this.pos++;
+      return result;
+    }
+    for (;;) {
+      if (this.text.charCodeAt(this.pos) !== 34) this.fail(`${this.describe()}, expected a property name in double quotes`);
+      const keyAt = this.pos;
+      const key = this.string();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        const where = positionOf(this.text, first);
+        this.fail(`duplicate key ${JSON.stringify(key)} (first defined at line ${where.line}, column ${where.column})`, keyAt);
+      }
+      seen.set(key, keyAt);
+      this.skipWhitespace();
+      if (this.text.charCodeAt(this.pos) !== 58) this.fail(`${this.describe()}, expected ":" after a property name`);
+      this.pos++;
+      this.skipWhitespace();
+      setKey(result, key, this.value());
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 44) {
+        this.pos++;
+        this.skipWhitespace();
+      } else if (c === 125) {
+        this.pos++;
+        return result;
+      } else {
+        this.fail(`${this.describe()}, expected "," or "}" in an object`);
+      }
+    }
+  }
+
+  array(): JsonValue[] {
+    const result: JsonValue[] = [];
+    this.pos++;
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === 93) {
+      this.pos++;
+      return result;
+    }
+    for (;;) {
+      result.push(this.value());
+      this.skipWhitespace();
+      const c = this.text.charCodeAt(this.pos);
+      if (c === 44) {
+        this.pos++;
+        this.skipWhitespace();
+      } else if (c === 93) {
+        this.pos++;
+        return result;
+      } else {
+        this.fail(`${this.describe()}, expected "," or "]" in an array`);
+      }
+    }
+  }
+
+  string(): string {
+    const text = this.text;
+    const start = ++this.pos;
+    let out = '';
+    let chunkStart = start;
+    for (;;) {
+      const c = text.charCodeAt(this.pos);
+      if (c === 34) {
+        out += text.slice(chunkStart, this.pos);
+        this.pos++;
+        return out;
+      }
+      if (Number.isNaN(c)) this.fail('unterminated string', start - 1);
+      if (c < 32) this.fail('unescaped control character in a string');
+      if (c === 92) {
+        out += text.slice(chunkStart, this.pos);
+        out += this.escape();
+        chunkStart = this.pos;
+      } else {
+        this.pos++;
+      }
+    }
+  }
+
+  escape(): string {
+    const c = this.text[this.pos + 1];
+    this.pos += 2;
+    switch (c) {
+      case '"': return '"';
+      case '\\': return '\\';
+      case '/': return '/';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
+      case 'u': {
+        const hex = this.text.slice(this.pos, this.pos + 4);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid \\u escape', this.pos - 2);
+        this.pos += 4;
+        return String.fromCharCode(parseInt(hex, 16));
+      }
+      default:
+        return this.fail('invalid escape sequence in a string', this.pos - 2);
+    }
+  }
+
+  number(): number | bigint {
+    NUMBER.lastIndex = this.pos;
+    const match = NUMBER.exec(this.text);
+    if (match === null) return this.fail('invalid number');
+    const raw = match[0];
+    const start = this.pos;
+    this.pos += raw.length;
+    const value = Number(raw);
+    if (!Number.isFinite(value)) this.fail('number is out of range', start);
+    // Integers written without fraction or exponent stay exact; larger ones become bigint.
+    if (match[1] === undefined && match[2] === undefined && !Number.isSafeInteger(value)) return BigInt(raw);
+    return value;
+  }
+}

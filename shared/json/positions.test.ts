@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { pointerAtOffset, rangeOfPointer } from './positions';
+import { PRETTY, stringifyJson } from './serialize';
+import type { JsonValue } from './types';
+
+const doc: JsonValue = { tasks: [{ sid: 'A', attributes: '{"x":1}' }, { sid: 'B', 'a/b': [1, 2] }] };
+const text = stringifyJson(doc, PRETTY);
+
+describe('positions', () => {
+  it('maps a pointer to the range of its value in the pretty-printed text', () => {
+    const range = rangeOfPointer(text, '/tasks/1/sid');
+    expect(range && text.slice(range.offset, range.offset + range.length)).toBe('"B"');
+    expect(range?.start).toEqual({ line: 8, column: 14 });
+    expect(range && text.slice(range.keyOffset, range.offset)).toBe('"sid": ');
+    const escaped = rangeOfPointer(text, '/tasks/1/a~1b/1');
+    expect(escaped && text.slice(escaped.offset, escaped.offset + escaped.length)).toBe('2');
+  });
+
+  it('maps pointers inside JSON-holding strings to the string', () => {
+    expect(rangeOfPointer(text, '/tasks/0/attributes/x')).toMatchObject({ insideString: true, start: { line: 5 } });
+  });
+
+  it('returns undefined for paths that are not in the text', () => {
+    expect(rangeOfPointer(text, '/tasks/2')).toBeUndefined();
+    expect(rangeOfPointer(text, '/nope')).toBeUndefined();
+  });
+
+  it('maps an offset back to the pointer, round-tripping every value', () => {
+    for (const pointer of ['', '/tasks', '/tasks/0/sid', '/tasks/1/a~1b', '/tasks/1/a~1b/0']) {
+      const range = rangeOfPointer(text, pointer)!;
+      expect(pointerAtOffset(text, range.offset)).toBe(pointer);
+    }
+  });
+});

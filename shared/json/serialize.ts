@@ -1,0 +1,94 @@
+// Serialising JSON values, bigint included, in a chosen layout. Layouts are detected from the text a
+// value came from, so a compact string stays compact and Python's `{"a": 1}` keeps its spaces.
+import type { JsonValue } from './types';
+
+export type JsonStyle = {
+  /** Indentation unit for pretty output; '' means everything on one line. */
+  readonly indent: string;
+  /** Separators used on one line (compact output only). */
+  readonly colon: ':' | ': ';
+  readonly comma: ',' | ', ';
+  readonly finalNewline: boolean;
+};
+
+export const COMPACT: JsonStyle = { indent: '', colon: ':', comma: ',', finalNewline: false };
+export const PRETTY: JsonStyle = { indent: '  ', colon: ': ', comma: ',', finalNewline: true };
+
+export function detectStyle(text: string): JsonStyle {
+  const finalNewline = text.endsWith('\n');
+  // The layout shows in the first few kilobytes; large documents need not be scanned whole.
+  const head = text.length > 4096 ? text.slice(0, 4096) : text;
+  const indent = /\n([ \t]+)\S/.exec(head);
+  if (indent) return { indent: indent[1]!, colon: ': ', comma: ',', finalNewline };
+  // One line: look at the separators outside strings.
+  const outside = head.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return {
+    indent: '',
+    colon: /:\s/.test(outside) ? ': ' : ':',
+    comma: /,\s/.test(outside) ? ', ' : ',',
+    finalNewline,
+  };
+}
+
+function containsBigInt(value: JsonValue): boolean {
+  if (typeof value === 'bigint') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(containsBigInt);
+  for (const key in value) if (containsBigInt(value[key]!)) return true;
+  return false;
+}
+
+export function stringifyJson(value: JsonValue, style: JsonStyle = COMPACT): string {
+  let body: string;
+  const native = style.colon === (style.indent === '' ? ':' : ': ') && style.comma === ',';
+  if (native && !containsBigInt(value)) {
+    // The native serialiser is several times faster; use it whenever its layout is the one asked for.
+    body = JSON.stringify(value, null, style.indent);
+  } else {
+    const parts: string[] = [];
+    write(value, style, '', parts);
+    body = parts.join('');
+  }
+  return style.finalNewline ? body + '\n' : body;
+}
+
+function write(value: JsonValue, style: JsonStyle, indent: string, out: string[]): void {
+  if (typeof value === 'bigint') {
+    out.push(value.toString());
+    return;
+  }
+  if (typeof value !== 'object' || value === null) {
+    out.push(JSON.stringify(value));
+    return;
+  }
+  const pretty = style.indent !== '';
+  const inner = indent + style.indent;
+  const open = pretty ? '\n' + inner : '';
+  const sep = pretty ? ',\n' + inner : style.comma;
+  const close = pretty ? '\n' + indent : '';
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push('[]');
+      return;
+    }
+    out.push('[', open);
+    value.forEach((item, i) => {
+      if (i > 0) out.push(sep);
+      write(item, style, inner, out);
+    });
+    out.push(close, ']');
+    return;
+  }
+  const keys = Object.keys(value);
+  if (keys.length === 0) {
+    out.push('{}');
+    return;
+  }
+  out.push('{', open);
+  keys.forEach((key, i) => {
+    if (i > 0) out.push(sep);
+    out.push(JSON.stringify(key), pretty ? ': ' : style.colon);
+    write(value[key]!, style, inner, out);
+  });
+  out.push(close, '}');
+}
