@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { CONTENT_SECURITY_POLICY } from './shared/csp';
+import { CONTENT_SECURITY_POLICY_META } from './shared/csp';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const resolve = (...parts: string[]) => resolvePath(root, ...parts);
@@ -14,7 +14,7 @@ const cspMeta = (): Plugin => ({
   name: 'conflict-desk-csp-meta',
   apply: 'build',
   transformIndexHtml: (html) =>
-    html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`),
+    html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`),
 });
 
 export default defineConfig({

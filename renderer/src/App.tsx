@@ -1,46 +1,73 @@
 import { useEffect, useState } from 'react';
-import type { AppInfo } from '../../shared/api/types';
-import { api } from './lib/api';
-import { useDesk } from './store';
-import { AddressBar } from './components/AddressBar';
-import { ResourcePanel } from './components/ResourcePanel';
+import { api, hostKind } from './lib/api';
+import { handleGlobalKey } from './lib/commands';
+import { applyEvent, useDesk } from './store';
+import { ActivityPanel } from './components/ActivityPanel';
+import { CommandPalette, ShortcutsDialog } from './components/CommandPalette';
+import { ConnectionsDialog } from './components/ConnectionsDialog';
+import { Sidebar } from './components/Sidebar';
+import { Workspace } from './components/Tabs';
+import { Toasts } from './components/Toasts';
 
 export function App() {
-  const [info, setInfo] = useState<AppInfo | null>(null);
+  const info = useDesk((s) => s.appInfo);
+  const setAppInfo = useDesk((s) => s.setAppInfo);
+  const loadConnections = useDesk((s) => s.loadConnections);
+  const dialog = useDesk((s) => s.dialog);
+  const openDialog = useDesk((s) => s.openDialog);
+  const activityOpen = useDesk((s) => s.activityOpen);
+  const toggleActivity = useDesk((s) => s.toggleActivity);
+  const activityCount = useDesk((s) => s.activity.length);
   const [startupError, setStartupError] = useState<string | null>(null);
-  const setAddress = useDesk((s) => s.setAddress);
+  const [ready, setReady] = useState(false);
 
   useEffect(() => {
-    api
-      .appInfo({})
-      .then((appInfo) => {
-        setInfo(appInfo);
-        if (appInfo.suggestedUrl && useDesk.getState().address === '') setAddress(appInfo.suggestedUrl);
-      })
-      .catch((error: Error) => setStartupError(error.message));
-  }, [setAddress]);
+    const stop = api.onEvent(applyEvent);
+    void (async () => {
+      try {
+        setAppInfo(await api.appInfo({}));
+        await loadConnections();
+        const activity = await api.activity({});
+        useDesk.getState().addActivity(activity.entries);
+        setReady(true);
+      } catch (error) {
+        setStartupError((error as Error).message);
+      }
+    })();
+    window.addEventListener('keydown', handleGlobalKey);
+    return () => {
+      stop();
+      window.removeEventListener('keydown', handleGlobalKey);
+    };
+  }, [setAppInfo, loadConnections]);
 
   return (
-    <div className="app" data-testid="app" data-ready={info ? 'true' : 'false'}>
+    <div className="app" data-testid="app" data-ready={ready ? 'true' : 'false'}>
       <header className="top-bar">
         <h1>Conflict Desk</h1>
         {info ? (
-          <span className="muted host" data-testid="host-kind">
-            {info.host === 'electron' ? 'Desktop' : 'Browser mode'} · v{info.version}
-            {info.sandboxUrl ? ` · sandbox at ${info.sandboxUrl}` : ''}
+          <span className="muted small" data-testid="host-kind">
+            {hostKind === 'electron' ? 'Desktop' : 'Browser mode'} · v{info.version}{info.sandboxUrl ? ' · sandbox running' : ''}
           </span>
         ) : null}
+        <div className="top-actions">
+          <button type="button" className="link" onClick={toggleActivity} data-testid="toggle-activity" title="Ctrl+J">Activity ({activityCount})</button>
+          <button type="button" className="link" onClick={() => openDialog('palette')} title="Ctrl+K">Commands</button>
+          <button type="button" className="link" onClick={() => openDialog('shortcuts')} title="F1">Shortcuts</button>
+        </div>
       </header>
       {startupError ? (
-        <div className="error-panel" role="alert">
-          <h2>The app could not start</h2>
-          <p>{startupError}</p>
-        </div>
+        <div className="banner error" role="alert">The app could not reach its backend: {startupError}</div>
       ) : null}
-      <AddressBar />
-      <main className="content">
-        <ResourcePanel />
-      </main>
+      <div className="main">
+        <Sidebar />
+        <Workspace />
+      </div>
+      {activityOpen ? <ActivityPanel /> : null}
+      {dialog === 'connections' ? <ConnectionsDialog /> : null}
+      {dialog === 'palette' ? <CommandPalette /> : null}
+      {dialog === 'shortcuts' ? <ShortcutsDialog /> : null}
+      <Toasts />
     </div>
   );
 }

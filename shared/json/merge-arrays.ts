@@ -4,7 +4,7 @@
 import { diffArrays } from 'diff';
 import { fingerprint } from './canonical';
 import type { PathNode } from './merge-path';
-import { child } from './merge-path';
+import { child, keyedChild } from './merge-path';
 import type { Choice, ConflictKind, Side, ChangeOp } from './merge-types';
 import type { JsonArray, JsonValue } from './types';
 import { isJsonObject } from './types';
@@ -29,35 +29,82 @@ export const INVALID = Symbol('invalid choice');
 
 type Id = string | number;
 
-type Keyed = { key: string; ids: Id[][]; at: Map<Id, number>[] };
+/** One id across the three arrays: its index in each of base, mine and theirs (-1 when absent). */
+type Slot = {
+  readonly id: Id;
+  b: number;
+  m: number;
+  t: number;
+  /** Elements the non-leading side added right after this one (see mergeKeyed). */
+  after: Slot[] | undefined;
+};
 
-/** The first id key under which every element of all three arrays is an object with a unique id. */
-export function findIdKey(arrays: readonly JsonArray[], idKeys: readonly string[]): Keyed | undefined {
-  let total = 0;
-  for (const array of arrays) {
-    for (const item of array) if (!isJsonObject(item)) return undefined;
-    total += array.length;
-  }
-  if (total === 0) return undefined;
-  candidates: for (const key of idKeys) {
-    const ids: Id[][] = [];
-    const at: Map<Id, number>[] = [];
-    for (const array of arrays) {
-      const list: Id[] = new Array<Id>(array.length);
-      const index = new Map<Id, number>();
-      for (let i = 0; i < array.length; i++) {
-        const item = array[i] as Record<string, JsonValue>;
-        const id = item[key];
-        if ((typeof id !== 'string' && typeof id !== 'number') || index.has(id) || !Object.hasOwn(item, key)) continue candidates;
-        index.set(id, i);
-        list[i] = id;
-      }
-      ids.push(list);
-      at.push(index);
-    }
-    return { key, ids, at };
+type Keyed = { key: string; b: Slot[]; m: Slot[]; t: Slot[] };
+
+function allObjects(array: JsonArray): boolean {
+  for (const item of array) if (!isJsonObject(item)) return false;
+  return true;
+}
+
+/** The element's own id under `key`, if it is a string or a number. */
+function idIn(item: JsonValue, key: string): Id | undefined {
+  const id = (item as Record<string, JsonValue>)[key];
+  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
+  return Object.hasOwn(item as object, key) ? id : undefined;
+}
+
+/**
+ * The first id key under which every element of all three arrays is an object with a unique id.
+ * The three arrays are matched in the same pass: one map from id to its slot.
+ */
+export function findIdKey(b: JsonArray, m: JsonArray, t: JsonArray, idKeys: readonly string[]): Keyed | undefined {
+  if (b.length + m.length + t.length === 0) return undefined;
+  if (!allObjects(b) || !allObjects(m) || !allObjects(t)) return undefined;
+  for (const key of idKeys) {
+    const keyed = slotsFor(key, b, m, t);
+    if (keyed !== undefined) return keyed;
   }
   return undefined;
+}
+
+function slotsFor(key: string, b: JsonArray, m: JsonArray, t: JsonArray): Keyed | undefined {
+  const slots = new Map<Id, Slot>();
+  const bs = new Array<Slot>(b.length);
+  for (let i = 0; i < b.length; i++) {
+    const id = idIn(b[i]!, key);
+    if (id === undefined || slots.has(id)) return undefined;
+    const slot: Slot = { id, b: i, m: -1, t: -1, after: undefined };
+    slots.set(id, slot);
+    bs[i] = slot;
+  }
+  const ms = sideSlots(key, m, bs, slots, 'm');
+  const ts = ms && sideSlots(key, t, bs, slots, 't');
+  return ts && { key, b: bs, m: ms!, t: ts };
+}
+
+/**
+ * Matches one side's elements to slots (new ones for ids base lacks); undefined on a duplicate
+ * id or an element without one. Elements are first compared with the base element expected at
+ * that point, so a side that kept base's order needs no map lookups but for its edits.
+ */
+function sideSlots(key: string, array: JsonArray, bs: readonly Slot[], slots: Map<Id, Slot>, side: 'm' | 't'): Slot[] | undefined {
+  const out = new Array<Slot>(array.length);
+  let expect = 0;
+  for (let i = 0; i < array.length; i++) {
+    const id = idIn(array[i]!, key);
+    if (id === undefined) return undefined;
+    let slot = expect < bs.length && bs[expect]!.id === id ? bs[expect] : slots.get(id);
+    if (slot === undefined) {
+      slot = { id, b: -1, m: -1, t: -1, after: undefined };
+      slots.set(id, slot);
+    } else if (slot[side] !== -1) {
+      return undefined;
+    }
+    slot[side] = i;
+    if (slot.b >= 0) expect = slot.b + 1;
+    out[i] = slot;
+  }
+  return out;
 }
 
 /** Elements of `extra` not already in `first` (by value), appended to `first`. */
@@ -67,40 +114,49 @@ export function unionArrays(first: JsonArray, extra: JsonArray): JsonArray {
 }
 
 export function mergeArrays(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonArray, node: PathNode | null): JsonArray {
-  const keyed = findIdKey([b, m, t], ctx.idKeys);
+  const keyed = findIdKey(b, m, t, ctx.idKeys);
   return keyed === undefined ? mergeSequences(ctx, b, m, t, node) : mergeKeyed(ctx, b, m, t, keyed, node);
 }
 
-function sameOrder(a: readonly Id[], b: readonly Id[]): boolean {
-  return a.length === b.length && a.every((id, i) => id === b[i]);
+function inAll(slot: Slot): boolean {
+  return slot.b >= 0 && slot.m >= 0 && slot.t >= 0;
 }
 
-/** Whether `ids` lists the elements all three sides hold in an order other than base's. */
-function moved(ids: readonly Id[], bAt: Map<Id, number>, x: Map<Id, number>, y: Map<Id, number>): boolean {
+/** The ids of the elements all three sides hold, in the order of `slots`. */
+function common(slots: readonly Slot[]): Id[] {
+  const ids: Id[] = [];
+  for (const slot of slots) if (inAll(slot)) ids.push(slot.id);
+  return ids;
+}
+
+function sameOrder(a: readonly Id[], b: readonly Id[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Whether `slots` lists the elements all three sides hold in an order other than base's. */
+function moved(slots: readonly Slot[]): boolean {
   let last = -1;
-  for (const id of ids) {
-    const i = bAt.get(id);
-    if (i === undefined || !x.has(id) || !y.has(id)) continue;
-    if (i < last) return true;
-    last = i;
+  for (const slot of slots) {
+    if (!inAll(slot)) continue;
+    if (slot.b < last) return true;
+    last = slot.b;
   }
   return false;
 }
 
 function mergeKeyed(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonArray, keyed: Keyed, node: PathNode | null): JsonArray {
   const { key } = keyed;
-  const [bIds, mIds, tIds] = keyed.ids as [Id[], Id[], Id[]];
-  const [bAt, mAt, tAt] = keyed.at as [Map<Id, number>, Map<Id, number>, Map<Id, number>];
 
   // Reordering is judged on the elements all three sides still hold.
-  const common = (ids: Id[]) => ids.filter((id) => bAt.has(id) && mAt.has(id) && tAt.has(id));
-  const mineMoved = moved(mIds, bAt, mAt, tAt);
-  const theirsMoved = moved(tIds, bAt, mAt, tAt);
+  const mineMoved = moved(keyed.m);
+  const theirsMoved = moved(keyed.t);
   let theirsLeads = theirsMoved && !mineMoved;
-  const mCommon = mineMoved && theirsMoved ? common(mIds) : [];
-  const tCommon = mineMoved && theirsMoved ? common(tIds) : [];
+  const mCommon = mineMoved && theirsMoved ? common(keyed.m) : [];
+  const tCommon = mineMoved && theirsMoved ? common(keyed.t) : [];
   if (mineMoved && theirsMoved && !sameOrder(mCommon, tCommon)) {
-    const bCommon = common(bIds);
+    const bCommon = common(keyed.b);
     const chosen = ctx.conflictOrChoice(
       node,
       '/$order',
@@ -118,49 +174,43 @@ function mergeKeyed(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonArray,
 
   // One side's sequence is the backbone; the other's elements are slotted in after the element
   // they follow there (and after the backbone's own additions at that spot).
-  const lead = theirsLeads ? tIds : mIds;
-  const other = theirsLeads ? mIds : tIds;
-  const otherAt = theirsLeads ? mAt : tAt;
-  const inLead = new Set(lead);
-  const START: unique symbol = Symbol('start');
-  const groups = new Map<Id | typeof START, Id[]>();
-  let anchor: Id | typeof START = START;
-  for (const id of other) {
-    if (inLead.has(id)) {
-      anchor = id;
+  const lead = theirsLeads ? keyed.t : keyed.m;
+  const other = theirsLeads ? keyed.m : keyed.t;
+  let first: Slot[] | undefined;
+  let anchor: Slot | undefined;
+  for (const slot of other) {
+    if ((theirsLeads ? slot.t : slot.m) >= 0) {
+      anchor = slot;
+    } else if (anchor === undefined) {
+      (first ??= []).push(slot);
     } else {
-      const group = groups.get(anchor);
-      if (group) group.push(id);
-      else groups.set(anchor, [id]);
+      (anchor.after ??= []).push(slot);
     }
   }
-  const order: Id[] = [];
-  let pending: Id | typeof START = START;
-  const flush = () => {
-    const group = groups.get(pending);
-    if (group) order.push(...group);
-  };
-  for (const id of lead) {
-    if (bAt.has(id) || otherAt.has(id)) {
-      flush();
-      pending = id;
+  const order: Slot[] = [];
+  // The group waiting for the next element that is in base or in the other side.
+  let pending = first;
+  for (const slot of lead) {
+    if (slot.b >= 0 || (theirsLeads ? slot.m : slot.t) >= 0) {
+      if (pending !== undefined) for (const added of pending) order.push(added);
+      pending = slot.after;
     }
-    order.push(id);
+    order.push(slot);
   }
-  flush();
+  if (pending !== undefined) for (const added of pending) order.push(added);
 
   const out: JsonArray = [];
-  const at = (map: Map<Id, number>, array: JsonArray, id: Id) => {
-    const i = map.get(id);
-    return i === undefined ? undefined : array[i];
-  };
-  const idSeg = (id: Id) => `[${key}=${JSON.stringify(id)}]`;
-  for (const id of order) {
-    const merged = ctx.mergeValue(at(bAt, b, id), at(mAt, m, id), at(tAt, t, id), child(node, out.length, idSeg(id)));
+  for (const slot of order) {
+    const merged = ctx.mergeValue(
+      slot.b >= 0 ? b[slot.b] : undefined,
+      slot.m >= 0 ? m[slot.m] : undefined,
+      slot.t >= 0 ? t[slot.t] : undefined,
+      keyedChild(node, out.length, key, slot.id),
+    );
     if (merged !== undefined) out.push(merged);
   }
-  for (const id of bIds) {
-    if (!mAt.has(id) && !tAt.has(id)) ctx.mergeValue(at(bAt, b, id), undefined, undefined, child(node, out.length, idSeg(id)));
+  for (const slot of keyed.b) {
+    if (slot.m < 0 && slot.t < 0) ctx.mergeValue(b[slot.b], undefined, undefined, keyedChild(node, out.length, key, slot.id));
   }
   return out;
 }
@@ -189,23 +239,49 @@ function opFor(baseLength: number, newLength: number): ChangeOp {
   return baseLength === 0 ? 'add' : newLength === 0 ? 'remove' : 'replace';
 }
 
+/** Interns elements as numbers: primitives by value, containers by fingerprint (two maps, so they cannot collide). */
+class Interner {
+  private readonly primitives = new Map<JsonValue, number>();
+  private readonly containers = new Map<string, number>();
+  private next = 0;
+
+  tokens(array: JsonArray): number[] {
+    const out = new Array<number>(array.length);
+    for (let n = 0; n < array.length; n++) {
+      const item = array[n]!;
+      let token: number | undefined;
+      if (typeof item === 'object' && item !== null) {
+        const probe = fingerprint(item);
+        token = this.containers.get(probe);
+        if (token === undefined) this.containers.set(probe, (token = this.next++));
+      } else {
+        token = this.primitives.get(item);
+        if (token === undefined) this.primitives.set(item, (token = this.next++));
+      }
+      out[n] = token;
+    }
+    return out;
+  }
+}
+
+/**
+ * For each base index, the index of the same element in `side` (or -1): the common head and tail
+ * match in place, the middle through a Myers diff.
+ */
+function matchSide(bT: number[], sT: number[], head: number, tail: number): Int32Array {
+  const at = new Int32Array(bT.length);
+  for (let i = 0; i < head; i++) at[i] = i;
+  const middle = matchIndices(bT.slice(head, bT.length - tail), sT.slice(head, sT.length - tail));
+  for (let n = 0; n < middle.length; n++) at[head + n] = middle[n]! < 0 ? -1 : middle[n]! + head;
+  for (let i = bT.length - tail; i < bT.length; i++) at[i] = i - bT.length + sT.length;
+  return at;
+}
+
 function mergeSequences(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonArray, node: PathNode | null): JsonArray {
-  // Primitives are interned by value, containers by fingerprint (two maps, so they cannot collide).
-  const primitives = new Map<JsonValue, number>();
-  const containers = new Map<string, number>();
-  let next = 0;
-  const tokens = (array: JsonArray) =>
-    array.map((item) => {
-      const container = typeof item === 'object' && item !== null;
-      const map: Map<JsonValue, number> = container ? containers : primitives;
-      const probe = container ? fingerprint(item) : item;
-      let token = map.get(probe);
-      if (token === undefined) map.set(probe, (token = next++));
-      return token;
-    });
-  const bT = tokens(b);
-  const mT = tokens(m);
-  const tT = tokens(t);
+  const interner = new Interner();
+  const bT = interner.tokens(b);
+  const mT = interner.tokens(m);
+  const tT = interner.tokens(t);
   // Elements all three share at both ends need no diff (typical: appends, one edit in a long list).
   let head = 0;
   while (head < bT.length && head < mT.length && head < tT.length && bT[head] === mT[head] && bT[head] === tT[head]) head++;
@@ -214,19 +290,17 @@ function mergeSequences(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonAr
     tail < bT.length - head && tail < mT.length - head && tail < tT.length - head &&
     bT[bT.length - 1 - tail] === mT[mT.length - 1 - tail] && bT[bT.length - 1 - tail] === tT[tT.length - 1 - tail]
   ) tail++;
-  const mOf = matchIndices(bT.slice(head, bT.length - tail), mT.slice(head, mT.length - tail));
-  const tOf = matchIndices(bT.slice(head, bT.length - tail), tT.slice(head, tT.length - tail));
-  // Indices below are absolute; the match tables are offset by `head`.
-  const mAt = (i: number) => (i < head ? i : i >= bT.length - tail ? i - bT.length + mT.length : mOf[i - head]! < 0 ? -1 : mOf[i - head]! + head);
-  const tAt = (i: number) => (i < head ? i : i >= bT.length - tail ? i - bT.length + tT.length : tOf[i - head]! < 0 ? -1 : tOf[i - head]! + head);
+  const mAt = matchSide(bT, mT, head, tail);
+  const tAt = matchSide(bT, tT, head, tail);
 
+  const sides: Sides = { b, m, t, bT, mT, tT };
   const out: JsonArray = [];
   let i = 0;
   let j = 0;
   let k = 0;
   for (;;) {
     // Stable run: all three agree.
-    while (i < b.length && mAt(i) === j && tAt(i) === k) {
+    while (i < b.length && mAt[i] === j && tAt[i] === k) {
       out.push(m[j]!);
       i++;
       j++;
@@ -235,10 +309,10 @@ function mergeSequences(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonAr
     if (i >= b.length && j >= m.length && k >= t.length) break;
     // Unstable chunk: up to the next base element both sides kept.
     let i2 = i;
-    while (i2 < b.length && (mAt(i2) < 0 || tAt(i2) < 0)) i2++;
-    const j2 = i2 < b.length ? mAt(i2) : m.length;
-    const k2 = i2 < b.length ? tAt(i2) : t.length;
-    mergeChunk(ctx, { b, m, t, bT, mT, tT }, [i, i2], [j, j2], [k, k2], node, out);
+    while (i2 < b.length && (mAt[i2]! < 0 || tAt[i2]! < 0)) i2++;
+    const j2 = i2 < b.length ? mAt[i2]! : m.length;
+    const k2 = i2 < b.length ? tAt[i2]! : t.length;
+    mergeChunk(ctx, sides, i, i2, j, j2, k, k2, node, out);
     i = i2;
     j = j2;
     k = k2;
@@ -248,32 +322,41 @@ function mergeSequences(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonAr
 
 type Sides = { b: JsonArray; m: JsonArray; t: JsonArray; bT: number[]; mT: number[]; tT: number[] };
 
+/** Appends a run of one side's elements as that side's change. */
+function take(ctx: MergeContext, node: PathNode | null, out: JsonArray, baseLength: number, array: JsonArray, from: number, to: number, side: Side): void {
+  ctx.change(child(node, out.length), side, opFor(baseLength, to - from));
+  for (let n = from; n < to; n++) out.push(array[n]!);
+}
+
 function mergeChunk(
   ctx: MergeContext,
   s: Sides,
-  [i, i2]: [number, number],
-  [j, j2]: [number, number],
-  [k, k2]: [number, number],
+  i: number,
+  i2: number,
+  j: number,
+  j2: number,
+  k: number,
+  k2: number,
   node: PathNode | null,
   out: JsonArray,
 ): void {
   const bl = i2 - i;
   const ml = j2 - j;
   const tl = k2 - k;
-  const take = (array: JsonArray, from: number, to: number, side: Side) => {
-    ctx.change(child(node, out.length), side, opFor(bl, to - from));
-    for (let n = from; n < to; n++) out.push(array[n]!);
-  };
-  if (sameTokens(s.bT, i, i2, s.mT, j, j2)) return take(s.t, k, k2, 'theirs');
-  if (sameTokens(s.bT, i, i2, s.tT, k, k2)) return take(s.m, j, j2, 'mine');
-  if (sameTokens(s.mT, j, j2, s.tT, k, k2)) return take(s.m, j, j2, 'both');
+  if (sameTokens(s.bT, i, i2, s.mT, j, j2)) return take(ctx, node, out, bl, s.t, k, k2, 'theirs');
+  if (sameTokens(s.bT, i, i2, s.tT, k, k2)) return take(ctx, node, out, bl, s.m, j, j2, 'mine');
+  if (sameTokens(s.mT, j, j2, s.tT, k, k2)) return take(ctx, node, out, bl, s.m, j, j2, 'both');
   if (bl === 0) {
     // Both inserted here: keep both, mine first, without repeating what both inserted.
-    take(s.m, j, j2, 'mine');
+    take(ctx, node, out, bl, s.m, j, j2, 'mine');
     const seen = new Set(s.mT.slice(j, j2));
-    const extra = s.t.slice(k, k2).filter((_, n) => !seen.has(s.tT[k + n]!));
-    if (extra.length > 0) ctx.change(child(node, out.length), 'theirs', 'add');
-    out.push(...extra);
+    let first = true;
+    for (let n = k; n < k2; n++) {
+      if (seen.has(s.tT[n]!)) continue;
+      if (first) ctx.change(child(node, out.length), 'theirs', 'add');
+      first = false;
+      out.push(s.t[n]!);
+    }
     return;
   }
   if (bl === ml && bl === tl) {

@@ -8,10 +8,18 @@ export type PathNode = {
   readonly seg: string | number | null;
   /** Stable segment for conflict ids; defaults to the key. */
   readonly idSeg?: string;
+  /** An element matched by id: the segment is `[key=<JSON of id>]`, made only when needed. */
+  readonly idKey?: string;
+  readonly idValue?: string | number;
 };
 
 export function child(parent: PathNode | null, seg: string | number | null, idSeg?: string): PathNode {
   return idSeg === undefined ? { parent, seg } : { parent, seg, idSeg };
+}
+
+/** The node of an array element matched by `key`; its id segment is built lazily (see idOf). */
+export function keyedChild(parent: PathNode | null, index: number, idKey: string, idValue: string | number): PathNode {
+  return { parent, seg: index, idKey, idValue };
 }
 
 export function pointerOf(node: PathNode | null): string {
@@ -30,7 +38,9 @@ function keyIdSeg(key: string): string {
 export function idOf(node: PathNode | null): string {
   const parts: string[] = [];
   for (let n = node; n !== null; n = n.parent) {
-    parts.push(n.idSeg ?? (typeof n.seg === 'string' ? keyIdSeg(n.seg) : String(n.seg)));
+    if (n.idSeg !== undefined) parts.push(n.idSeg);
+    else if (n.idKey !== undefined) parts.push(`[${n.idKey}=${JSON.stringify(n.idValue)}]`);
+    else parts.push(typeof n.seg === 'string' ? keyIdSeg(n.seg) : String(n.seg));
   }
   return parts.length === 0 ? '' : '/' + parts.reverse().join('/');
 }

@@ -2,7 +2,7 @@
 // strings that hold JSON merge structurally and are written back in their own layout. A subtree
 // that only one side touched is still walked, so changes are reported where they happened and
 // objects keep mine's key order.
-import { jsonEqual } from './canonical';
+import { equal3, jsonEqual } from './canonical';
 import type { MergeContext } from './merge-arrays';
 import { INVALID, mergeArrays, unionArrays } from './merge-arrays';
 import type { PathNode } from './merge-path';
@@ -11,7 +11,7 @@ import type { Change, ChangeOp, Choice, Conflict, ConflictKind, MergeOptions, Me
 import { DEFAULT_ID_KEYS } from './merge-types';
 import { parseJson } from './parse';
 import { detectStyle, stringifyJson } from './serialize';
-import type { JsonObject, JsonValue } from './types';
+import type { JsonArray, JsonObject, JsonValue } from './types';
 import { getKey, isJsonObject, setKey } from './types';
 
 export function merge3(base: JsonValue, mine: JsonValue, theirs: JsonValue, options: MergeOptions = {}): MergeResult {
@@ -97,6 +97,15 @@ class Merger implements MergeContext {
   }
 
   mergeValue(b: JsonValue | undefined, m: JsonValue | undefined, t: JsonValue | undefined, node: PathNode | null): JsonValue | undefined {
+    // Fast path: three containers of one kind are either all equal (nothing to do) or walked below,
+    // so a single three-way comparison decides; the pairwise checks are for everything else.
+    if (typeof b === 'object' && typeof m === 'object' && typeof t === 'object' && b !== null && m !== null && t !== null) {
+      const array = Array.isArray(b);
+      if (Array.isArray(m) === array && Array.isArray(t) === array) {
+        if (equal3(b, m, t)) return m;
+        return array ? mergeArrays(this, b as JsonArray, m as JsonArray, t as JsonArray, node) : this.mergeObjects(b as JsonObject, m as JsonObject, t as JsonObject, node);
+      }
+    }
     if (jsonEqual(m, t) && !(sameContainerKind(b, m) && !jsonEqual(b, m))) {
       // Equal sides (a container both changed alike is walked below, for fine-grained changes).
       if (b === undefined) {

@@ -23,10 +23,16 @@ export function parseJson(text: string): ParseResult {
   } catch {
     return parseJsonStrict(text);
   }
-  // The native result is kept when every key was distinct (as many keys in the value as in the
-  // text) and no number could have lost digits (every integer-valued number is a safe integer).
-  const keys = countKeysInValue(value);
-  if (keys >= 0 && keys === countKeysInText(text)) return { ok: true, value };
+  // The native result is kept when every key was distinct and no number could have lost digits
+  // (every integer-valued number is a safe integer). Keys are counted by their colons: in valid
+  // JSON a colon is either a key's or inside a string, so without duplicates the text holds
+  // exactly (keys in the value + colons in the value's strings) colons. A duplicate drops at least
+  // its key (and never adds colons), so the sum falls short. The one way a string gains a colon
+  // the text lacks is a \u003a escape; such texts count their keys one string at a time instead.
+  if (!tally(value)) return parseJsonStrict(text);
+  const keys = tallyKeys;
+  const colons = tallyColons;
+  if (hasColonEscape(text) ? keys === countKeysInText(text) : keys + colons === colonsIn(text)) return { ok: true, value };
   return parseJsonStrict(text);
 }
 
@@ -66,25 +72,46 @@ function countKeysInText(text: string): number {
   return count;
 }
 
-/** Counts object keys in a parsed value; -1 when a number may have been rounded. */
-function countKeysInValue(value: JsonValue): number {
-  if (typeof value === 'number') return !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value)) ? -1 : 0;
-  if (typeof value !== 'object' || value === null) return 0;
+// What tally() counted: object keys, and colons inside keys and string values.
+let tallyKeys = 0;
+let tallyColons = 0;
+
+/** Counts keys and string colons of a parsed value; false when a number may have been rounded. */
+function tally(value: JsonValue): boolean {
+  tallyKeys = 0;
+  tallyColons = 0;
+  return tallyValue(value);
+}
+
+function colonsIn(text: string): number {
   let count = 0;
+  for (let i = text.indexOf(':'); i !== -1; i = text.indexOf(':', i + 1)) count++;
+  return count;
+}
+
+function tallyValue(value: JsonValue): boolean {
+  if (typeof value === 'string') {
+    if (value.indexOf(':') !== -1) tallyColons += colonsIn(value);
+    return true;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value));
+  if (typeof value !== 'object' || value === null) return true;
   if (Array.isArray(value)) {
-    for (const item of value) {
-      const inner = countKeysInValue(item);
-      if (inner < 0) return -1;
-      count += inner;
-    }
-    return count;
+    for (let i = 0; i < value.length; i++) if (!tallyValue(value[i]!)) return false;
+    return true;
   }
   for (const key in value) {
-    const inner = countKeysInValue(value[key]!);
-    if (inner < 0) return -1;
-    count += 1 + inner;
+    tallyKeys++;
+    if (key.indexOf(':') !== -1) tallyColons += colonsIn(key);
+    if (!tallyValue(value[key]!)) return false;
   }
-  return count;
+  return true;
+}
+
+/** Whether the text may hold a \u escape of ":" (which the colon count cannot see). */
+function hasColonEscape(text: string): boolean {
+  if (text.indexOf('\\') === -1) return false;
+  return text.indexOf('\\u003a') !== -1 || text.indexOf('\\u003A') !== -1;
 }
 
 class Failure {

@@ -38,13 +38,26 @@ function containsBigInt(value: JsonValue): boolean {
   return false;
 }
 
+/**
+ * JSON.stringify, or undefined when the value holds a bigint. The native serialiser throws on a
+ * bigint (unless something gave BigInt a toJSON, in which case the value is scanned first), so
+ * the common case costs no extra walk over the value.
+ */
+function nativeStringify(value: JsonValue, indent: string): string | undefined {
+  if ('toJSON' in BigInt.prototype) return containsBigInt(value) ? undefined : JSON.stringify(value, null, indent);
+  try {
+    return JSON.stringify(value, null, indent);
+  } catch (err) {
+    if (err instanceof TypeError && containsBigInt(value)) return undefined;
+    throw err;
+  }
+}
+
 export function stringifyJson(value: JsonValue, style: JsonStyle = COMPACT): string {
-  let body: string;
   const native = style.colon === (style.indent === '' ? ':' : ': ') && style.comma === ',';
-  if (native && !containsBigInt(value)) {
-    // The native serialiser is several times faster; use it whenever its layout is the one asked for.
-    body = JSON.stringify(value, null, style.indent);
-  } else {
+  // The native serialiser is several times faster; use it whenever its layout is the one asked for.
+  let body = native ? nativeStringify(value, style.indent) : undefined;
+  if (body === undefined) {
     const parts: string[] = [];
     write(value, style, '', parts);
     body = parts.join('');

@@ -30,7 +30,7 @@ type Row = {
 };
 
 export function createConnections(db: DatabaseSync, box: SecretBox) {
-  const all = db.prepare('SELECT * FROM connections ORDER BY is_sandbox DESC, name');
+  const all = db.prepare('SELECT * FROM connections ORDER BY is_sandbox DESC, rowid');
   const one = db.prepare('SELECT * FROM connections WHERE id = ?');
   const upsert = db.prepare(`INSERT INTO connections (id, name, profile_id, base_url, params_json, auth_kind, auth_user, auth_header, secret, custom_profile_json, is_sandbox, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

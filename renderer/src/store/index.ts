@@ -1,9 +1,38 @@
 // One zustand store built from slices; components read it through selectors.
 import { create } from 'zustand';
-import { createViewerSlice, type ViewerSlice } from './viewer-slice';
+import type { ApiEvent } from '../../../shared/api/types';
+import { createBrowserSlice, type BrowserSlice } from './browser-slice';
+import { createConnectionsSlice, type ConnectionsSlice } from './connections-slice';
+import { createTabsSlice, tabKey, type TabsSlice } from './tabs-slice';
+import { createUiSlice, type UiSlice } from './ui-slice';
 
-export type DeskState = ViewerSlice;
+export type DeskState = ConnectionsSlice & BrowserSlice & TabsSlice & UiSlice;
 
 export const useDesk = create<DeskState>()((...a) => ({
-  ...createViewerSlice(...a),
+  ...createConnectionsSlice(...a),
+  ...createBrowserSlice(...a),
+  ...createTabsSlice(...a),
+  ...createUiSlice(...a),
 }));
+
+/** Applies a pushed backend event to the store. */
+export function applyEvent(event: ApiEvent): void {
+  const state = useDesk.getState();
+  switch (event.type) {
+    case 'activity':
+      state.addActivity([event.entry]);
+      return;
+    case 'resource-changed': {
+      const tab = state.tabs.find((t) => t.key === tabKey(event.ref));
+      if (!tab || event.journalId === tab.base.journalId || tab.saving) return;
+      useDesk.setState({
+        tabs: state.tabs.map((t) => (t.key === tab.key ? { ...t, serverMoved: { revision: event.revision, journalId: event.journalId, changedPaths: event.changedPaths } } : t)),
+      });
+      return;
+    }
+    case 'watch-error':
+      return;
+  }
+}
+
+export const activeTab = (s: DeskState) => s.tabs.find((t) => t.key === s.activeTabKey) ?? null;

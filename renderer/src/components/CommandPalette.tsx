@@ -1,0 +1,68 @@
+import { useMemo, useState } from 'react';
+import { COMMANDS } from '../lib/commands';
+import { useDesk } from '../store';
+import { Dialog } from './Dialog';
+
+export function CommandPalette() {
+  const close = useDesk((s) => s.openDialog);
+  const state = useDesk();
+  const [query, setQuery] = useState('');
+  const [index, setIndex] = useState(0);
+  const matches = useMemo(
+    () => COMMANDS.filter((c) => c.enabled(state) && c.title.toLowerCase().includes(query.toLowerCase())),
+    [query, state],
+  );
+  const run = (i: number) => {
+    const command = matches[i];
+    if (!command) return;
+    close(null);
+    command.run(useDesk.getState());
+  };
+  return (
+    <Dialog title="Commands" onClose={() => close(null)} testId="palette">
+      <input
+        autoFocus
+        className="palette-input"
+        placeholder="Type a command…"
+        value={query}
+        onChange={(e) => { setQuery(e.target.value); setIndex(0); }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') { e.preventDefault(); setIndex((i) => Math.min(i + 1, matches.length - 1)); }
+          if (e.key === 'ArrowUp') { e.preventDefault(); setIndex((i) => Math.max(i - 1, 0)); }
+          if (e.key === 'Enter') { e.preventDefault(); run(index); }
+        }}
+        aria-label="Command"
+      />
+      <ul className="palette-list" role="listbox">
+        {matches.map((c, i) => (
+          <li key={c.id} role="option" aria-selected={i === index}>
+            <button type="button" className={`link-row${i === index ? ' selected' : ''}`} onClick={() => run(i)}>
+              <span>{c.title}</span>
+              <span className="muted small">{c.keys.join(' · ')}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Dialog>
+  );
+}
+
+export function ShortcutsDialog() {
+  const close = useDesk((s) => s.openDialog);
+  return (
+    <Dialog title="Keyboard shortcuts" onClose={() => close(null)} testId="shortcuts">
+      <table className="shortcuts">
+        <tbody>
+          {COMMANDS.filter((c) => c.keys.length > 0).map((c) => (
+            <tr key={c.id}>
+              <td>{c.title}</td>
+              <td>{c.keys.map((k) => <kbd key={k}>{k}</kbd>)}</td>
+            </tr>
+          ))}
+          <tr><td>In the merge result: take the server’s / mine / both / the original</td><td><kbd>Alt+1</kbd><kbd>Alt+2</kbd><kbd>Alt+3</kbd><kbd>Alt+0</kbd></td></tr>
+          <tr><td>Accessible diff viewer in a diff (history, “compare with when you opened it”)</td><td><kbd>F7</kbd><kbd>Shift+F7</kbd></td></tr>
+        </tbody>
+      </table>
+    </Dialog>
+  );
+}

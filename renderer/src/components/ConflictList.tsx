@@ -1,0 +1,112 @@
+import { useState } from 'react';
+import { checkChoice, formatParseError, parseJson, PRETTY, stringifyJson, type Choice, type Conflict, type JsonValue } from '../../../shared/json';
+import { pathLabel, valuePreview } from '../lib/format';
+import { allConflicts, type MergeSession } from '../merge/merge-session';
+
+export type ChoiceRequest = { id: string; choice: Choice };
+
+type Props = {
+  session: MergeSession;
+  focusId: string | null;
+  onChoose: (request: ChoiceRequest) => void;
+  onUndo: (id: string) => void;
+  choiceOf: (id: string) => Choice | undefined;
+};
+
+const CHOICE_WORDS: Record<'mine' | 'theirs' | 'base' | 'both', string> = {
+  theirs: "Took the server's",
+  mine: 'Took mine',
+  both: 'Took both',
+  base: 'Kept the original',
+};
+
+const KIND_WORDS: Record<Conflict['kind'], string> = {
+  'both-modified': 'changed on both sides',
+  'both-added': 'added on both sides',
+  'mine-deleted': 'you removed it, the server changed it',
+  'theirs-deleted': 'the server removed it, you changed it',
+  'both-reordered': 'reordered differently',
+};
+
+/** Every conflict by JSON path, with the three values and one-click choices. */
+export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: Props) {
+  const conflicts = allConflicts(session);
+  return (
+    <section className="conflict-list" id="conflict-list" aria-label="Conflicts">
+      <h3>Conflicts <span className="muted">({conflicts.length})</span></h3>
+      {conflicts.length === 0 ? <p className="muted small">None: every change merged automatically.</p> : null}
+      <p className="muted small legend">
+        Keys: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous · in the result: <kbd>Alt</kbd>+<kbd>1</kbd> server’s, <kbd>Alt</kbd>+<kbd>2</kbd> mine, <kbd>Alt</kbd>+<kbd>3</kbd> both, <kbd>Alt</kbd>+<kbd>0</kbd> original
+      </p>
+      {conflicts.map((conflict) => (
+        <ConflictCard key={conflict.id} conflict={conflict} focused={conflict.id === focusId} choice={choiceOf(conflict.id)} onChoose={onChoose} onUndo={onUndo} />
+      ))}
+    </section>
+  );
+}
+
+function ConflictCard({ conflict, focused, choice, onChoose, onUndo }: { conflict: Conflict; focused: boolean; choice: Choice | undefined; onChoose: Props['onChoose']; onUndo: Props['onUndo'] }) {
+  const [editing, setEditing] = useState(false);
+  const [custom, setCustom] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const allowed = (c: Choice) => checkChoice(conflict, c) === undefined;
+  const pick = (c: Choice) => onChoose({ id: conflict.id, choice: c });
+
+  const startEdit = () => {
+    const start = conflict.mine ?? conflict.theirs ?? null;
+    setCustom(stringifyJson(start as JsonValue, PRETTY).trimEnd());
+    setError(null);
+    setEditing(true);
+  };
+  const applyCustom = () => {
+    const parsed = parseJson(custom);
+    if (!parsed.ok) {
+      setError(`Not valid JSON — ${formatParseError(parsed.error)}`);
+      return;
+    }
+    pick({ custom: parsed.value });
+    setEditing(false);
+  };
+
+  return (
+    <article className={`conflict-card${focused ? ' focused' : ''}${choice !== undefined ? ' settled' : ''}`} data-testid="conflict-card" data-path={conflict.path} aria-label={`Conflict at ${pathLabel(conflict.path)}`}>
+      <header>
+        <span className="mono path" title={conflict.path}>{pathLabel(conflict.path)}</span>
+        <span className="muted small">{KIND_WORDS[conflict.kind]}</span>
+        {choice !== undefined ? (
+          <span className="chip ok" data-testid="conflict-choice">
+            {typeof choice === 'object' ? 'Edited by hand' : CHOICE_WORDS[choice]}{' '}
+            <button type="button" className="link" onClick={() => onUndo(conflict.id)}>Undo</button>
+          </span>
+        ) : (
+          <span className="chip warn">Needs a decision</span>
+        )}
+      </header>
+      <dl className="three-values">
+        <dt>When you opened it</dt>
+        <dd className="mono" data-testid="value-base">{valuePreview(conflict.base, 120)}</dd>
+        <dt className="theirs">Server now</dt>
+        <dd className="mono" data-testid="value-theirs">{valuePreview(conflict.theirs, 120)}</dd>
+        <dt className="mine">Your edit</dt>
+        <dd className="mono" data-testid="value-mine">{valuePreview(conflict.mine, 120)}</dd>
+      </dl>
+      <div className="choices">
+        <button type="button" className="secondary" onClick={() => pick('theirs')} disabled={!allowed('theirs')}>Take server’s</button>
+        <button type="button" className="secondary" onClick={() => pick('mine')} disabled={!allowed('mine')}>Take mine</button>
+        {allowed('both') && conflict.kind !== 'both-reordered' ? <button type="button" className="secondary" onClick={() => pick('both')}>Take both</button> : null}
+        <button type="button" className="secondary" onClick={() => pick('base')} disabled={!allowed('base')}>Keep original</button>
+        {conflict.kind !== 'both-reordered' ? <button type="button" className="secondary" onClick={startEdit}>Edit…</button> : null}
+      </div>
+      {editing ? (
+        <div className="custom-value">
+          <textarea aria-label={`Value for ${pathLabel(conflict.path)}`} value={custom} onChange={(e) => setCustom(e.target.value)} rows={Math.min(10, custom.split('\n').length + 1)} spellCheck={false} />
+          {error ? <div className="inline-error">{error}</div> : null}
+          <div className="row gap">
+            <button type="button" onClick={applyCustom}>Use this value</button>
+            <button type="button" className="secondary" onClick={() => setEditing(false)}>Cancel</button>
+          </div>
+        </div>
+      ) : null}
+    </article>
+  );
+}

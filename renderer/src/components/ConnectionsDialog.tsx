@@ -1,0 +1,187 @@
+import { useState } from 'react';
+import type { AuthInput, ConnectionView } from '../../../shared/api/types';
+import { api } from '../lib/api';
+import { useDesk } from '../store';
+import { Dialog } from './Dialog';
+
+type Form = {
+  id?: string;
+  name: string;
+  profileId: string;
+  baseUrl: string;
+  params: Record<string, string>;
+  authKind: AuthInput['kind'];
+  username: string;
+  header: string;
+  secret: string;
+  hasSecret: boolean;
+  customProfile: string;
+};
+
+const CUSTOM = '__custom__';
+
+const emptyForm = (profileId: string): Form => ({ name: '', profileId, baseUrl: 'https://', params: {}, authKind: 'none', username: '', header: 'X-Api-Key', secret: '', hasSecret: false, customProfile: '' });
+
+function formOf(c: ConnectionView): Form {
+  return {
+    id: c.id,
+    name: c.name,
+    profileId: c.hasCustomProfile ? CUSTOM : c.profileId,
+    baseUrl: c.baseUrl,
+    params: { ...c.params },
+    authKind: c.auth.kind,
+    username: c.auth.username ?? '',
+    header: c.auth.header ?? 'X-Api-Key',
+    secret: '',
+    hasSecret: c.auth.hasSecret,
+    customProfile: '',
+  };
+}
+
+export function ConnectionsDialog() {
+  const connections = useDesk((s) => s.connections);
+  const profiles = useDesk((s) => s.profiles);
+  const save = useDesk((s) => s.saveConnection);
+  const remove = useDesk((s) => s.removeConnection);
+  const close = useDesk((s) => s.openDialog);
+  const activeId = useDesk((s) => s.activeConnectionId);
+  const select = useDesk((s) => s.selectConnection);
+  const builtIn = profiles.filter((p) => p.builtIn);
+  const [form, setForm] = useState<Form>(() => {
+    const active = connections.find((c) => c.id === activeId);
+    return active ? formOf(active) : emptyForm(builtIn[0]?.id ?? 'rest-etag');
+  });
+  const [status, setStatus] = useState<{ tone: 'ok' | 'error' | 'info'; text: string } | null>(null);
+  const existing = connections.find((c) => c.id === form.id);
+  const profile = profiles.find((p) => p.id === form.profileId);
+  const set = (change: Partial<Form>) => setForm((f) => ({ ...f, ...change }));
+
+  const submit = async () => {
+    setStatus(null);
+    let customProfile: unknown;
+    let profileId = form.profileId;
+    if (form.profileId === CUSTOM) {
+      if (!form.customProfile.trim() && existing?.hasCustomProfile) {
+        profileId = existing.profileId;
+      } else {
+        try {
+          customProfile = JSON.parse(form.customProfile);
+          profileId = String((customProfile as { id?: unknown }).id ?? '');
+        } catch (error) {
+          setStatus({ tone: 'error', text: `The custom profile is not valid JSON: ${(error as Error).message}` });
+          return;
+        }
+      }
+    }
+    const secret = form.secret === '' ? undefined : form.secret;
+    const auth: AuthInput =
+      form.authKind === 'basic' ? { kind: 'basic', username: form.username, ...(secret !== undefined ? { password: secret } : {}) }
+      : form.authKind === 'bearer' ? { kind: 'bearer', ...(secret !== undefined ? { token: secret } : {}) }
+      : form.authKind === 'api-key-header' ? { kind: 'api-key-header', header: form.header, ...(secret !== undefined ? { key: secret } : {}) }
+      : { kind: 'none' };
+    const result = await save({
+      ...(form.id ? { id: form.id } : {}),
+      name: form.name,
+      profileId,
+      baseUrl: form.baseUrl,
+      params: form.params,
+      auth,
+      ...(customProfile !== undefined ? { customProfile } : {}),
+    });
+    if (!result.ok) {
+      setStatus({ tone: 'error', text: result.error });
+      return;
+    }
+    setForm(formOf(result.connection));
+    setStatus({ tone: 'ok', text: 'Saved. Secrets are stored encrypted and never shown again.' });
+  };
+
+  const test = async () => {
+    if (!form.id) return;
+    setStatus({ tone: 'info', text: 'Testing…' });
+    const result = await api.testConnection({ id: form.id });
+    setStatus(result.kind === 'ok' ? { tone: 'ok', text: result.message } : { tone: 'error', text: result.message });
+  };
+
+  return (
+    <Dialog title="Connections" onClose={() => close(null)} wide testId="connections-dialog">
+      <div className="connections-layout">
+        <ul className="connection-list" aria-label="Saved connections">
+          {connections.map((c) => (
+            <li key={c.id}>
+              <button type="button" className={`link-row${c.id === form.id ? ' selected' : ''}`} onClick={() => { setForm(formOf(c)); setStatus(null); }}>
+                <span className="ellipsis">{c.name}</span>
+                <span className="muted small ellipsis">{c.profileLabel}</span>
+              </button>
+            </li>
+          ))}
+          <li>
+            <button type="button" className="secondary" onClick={() => { setForm(emptyForm(builtIn[0]?.id ?? 'rest-etag')); setStatus(null); }}>+ New connection</button>
+          </li>
+        </ul>
+        <form className="connection-form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+          <label>Name<input value={form.name} onChange={(e) => set({ name: e.target.value })} required data-testid="conn-name" /></label>
+          <label>
+            Profile
+            <select value={form.profileId} onChange={(e) => set({ profileId: e.target.value })} data-testid="conn-profile">
+              {builtIn.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+              <option value={CUSTOM}>Custom profile (JSON)…</option>
+            </select>
+          </label>
+          {profile ? <p className="muted small">{profile.description}</p> : null}
+          {form.profileId === CUSTOM ? (
+            <label>
+              Custom profile (JSON)
+              <textarea rows={8} spellCheck={false} value={form.customProfile} onChange={(e) => set({ customProfile: e.target.value })} placeholder={existing?.hasCustomProfile ? 'Saved — paste a new one to replace it' : '{ "id": "my-api", "label": "…", … }'} />
+            </label>
+          ) : null}
+          <label>Base URL<input value={form.baseUrl} onChange={(e) => set({ baseUrl: e.target.value })} disabled={existing?.isSandbox} data-testid="conn-url" /></label>
+          {(profile?.params ?? []).map((p) => (
+            <label key={p.name}>
+              {p.label}
+              <input value={form.params[p.name] ?? ''} placeholder={p.placeholder} onChange={(e) => set({ params: { ...form.params, [p.name]: e.target.value } })} />
+            </label>
+          ))}
+          <fieldset>
+            <legend>Credentials</legend>
+            <select value={form.authKind} onChange={(e) => set({ authKind: e.target.value as AuthInput['kind'], secret: '' })} aria-label="Authentication">
+              <option value="none">None</option>
+              <option value="basic">Basic (user and password / Account SID and Auth Token)</option>
+              <option value="bearer">Bearer token</option>
+              <option value="api-key-header">API key in a header</option>
+            </select>
+            {form.authKind === 'basic' ? <label>User<input value={form.username} onChange={(e) => set({ username: e.target.value })} autoComplete="off" /></label> : null}
+            {form.authKind === 'api-key-header' ? <label>Header<input value={form.header} onChange={(e) => set({ header: e.target.value })} /></label> : null}
+            {form.authKind !== 'none' ? (
+              <label>
+                {form.authKind === 'basic' ? 'Password' : form.authKind === 'bearer' ? 'Token' : 'Key'}
+                <input
+                  type="password"
+                  autoComplete="new-password"
+                  value={form.secret}
+                  onChange={(e) => set({ secret: e.target.value })}
+                  placeholder={form.hasSecret ? 'Saved — leave empty to keep it' : ''}
+                  data-testid="conn-secret"
+                />
+              </label>
+            ) : null}
+          </fieldset>
+          {status ? <div className={`banner ${status.tone}`} role="status" data-testid="conn-status">{status.text}</div> : null}
+          <div className="row gap">
+            <button type="submit" data-testid="conn-save">Save</button>
+            <button type="button" className="secondary" onClick={() => void test()} disabled={!form.id} data-testid="conn-test">Test</button>
+            {form.id ? <button type="button" className="secondary" onClick={() => { select(form.id!); close(null); }}>Browse</button> : null}
+            {form.id ? (
+              <button type="button" className="danger secondary" onClick={async () => {
+                if (!window.confirm(`Remove “${form.name}”? Its drafts are discarded; the revision journal is kept.`)) return;
+                const error = await remove(form.id!);
+                if (error) setStatus({ tone: 'error', text: error });
+                else { setForm(emptyForm(builtIn[0]?.id ?? 'rest-etag')); setStatus({ tone: 'info', text: 'Removed.' }); }
+              }}>Remove</button>
+            ) : null}
+          </div>
+        </form>
+      </div>
+    </Dialog>
+  );
+}

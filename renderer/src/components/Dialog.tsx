@@ -1,0 +1,19 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/** A modal built on <dialog>: focus is trapped by the browser, Escape closes it. */
+export function Dialog({ title, onClose, children, wide = false, testId }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean; testId?: string }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  return (
+    <dialog ref={ref} className={`dialog${wide ? ' wide' : ''}`} onClose={onClose} onCancel={onClose} aria-label={title} data-testid={testId}>
+      <div className="dialog-head">
+        <h2>{title}</h2>
+        <button type="button" className="link" aria-label="Close" onClick={onClose}>×</button>
+      </div>
+      <div className="dialog-body">{children}</div>
+    </dialog>
+  );
+}

@@ -1,0 +1,97 @@
+import { useMemo, useRef } from 'react';
+import type { editor } from 'monaco-editor/editor/editor.api';
+import { formatParseError, parseJson } from '../../../shared/json';
+import { useDesk } from '../store';
+import { isDirty, type Tab } from '../store/tabs-slice';
+import { timeOf } from '../lib/format';
+import { JsonEditor } from './JsonEditor';
+import { MessageBar } from './MessageBar';
+import { RevisionBadge } from './RevisionBadge';
+import { ServerMovedBanner } from './ServerMovedBanner';
+
+export function EditView({ tab }: { tab: Tab }) {
+  const setText = useDesk((s) => s.setText);
+  const save = useDesk((s) => s.save);
+  const refresh = useDesk((s) => s.refresh);
+  const setView = useDesk((s) => s.setView);
+  const discardDraft = useDesk((s) => s.discardDraft);
+  const dismiss = useDesk((s) => s.dismissMessage);
+  const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
+  const dirty = isDirty(tab);
+  const parsed = useMemo(() => parseJson(tab.text), [tab.text]);
+  const jsonError = parsed.ok ? null : parsed.error;
+
+  const goToError = () => {
+    if (!jsonError || !editorRef.current) return;
+    editorRef.current.setPosition({ lineNumber: jsonError.line, column: jsonError.column });
+    editorRef.current.revealPositionInCenter({ lineNumber: jsonError.line, column: jsonError.column });
+    editorRef.current.focus();
+  };
+
+  const saveDisabled = !dirty || jsonError !== null || tab.saving;
+  const saveTitle = jsonError ? 'Fix the JSON error first' : !dirty ? 'Nothing to save' : 'Save (Ctrl+S)';
+
+  return (
+    <div className="edit-view">
+      <div className="toolbar">
+        <div className="toolbar-title">
+          <strong className="ellipsis" data-testid="tab-title">{tab.title}</strong>
+          <span className="muted small ellipsis">{tab.connectionName} · {tab.ref.id}</span>
+        </div>
+        <RevisionBadge snapshot={tab.base} />
+        <span className="small muted" data-testid="dirty-state">
+          {dirty ? (tab.draftSavedAt ? `Unsaved changes · draft kept ${timeOf(tab.draftSavedAt)}` : 'Unsaved changes') : 'No changes'}
+        </span>
+        <div className="toolbar-actions">
+          <button type="button" className="secondary" onClick={() => void refresh(tab.key)} title="Check the server for a newer revision">Refresh</button>
+          <button type="button" className="secondary" onClick={() => setView(tab.key, 'history')} data-testid="open-history">History</button>
+          {dirty ? <button type="button" className="secondary" onClick={() => void discardDraft(tab.key)}>Discard changes</button> : null}
+          {tab.base.guarded ? (
+            <button type="button" onClick={() => void save(tab.key)} disabled={saveDisabled} title={saveTitle} data-testid="save">
+              {tab.saving ? 'Saving…' : 'Save'}
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="danger"
+              disabled={saveDisabled}
+              data-testid="save-unconditional"
+              onClick={() => {
+                if (window.confirm(`${tab.base.unguardedReason ?? 'This resource has no revision.'}\n\nSave without a precondition? This overwrites whatever the server has now. The choice is recorded in the audit log.`)) {
+                  void save(tab.key, { unconditional: true });
+                }
+              }}
+            >
+              Save without a precondition…
+            </button>
+          )}
+        </div>
+      </div>
+      {tab.restoredDraftAt && dirty ? (
+        <div className="banner info" data-testid="draft-restored">
+          Restored your unsaved edit from {timeOf(tab.restoredDraftAt)} (based on revision {tab.base.revision ?? '(none)'}).
+          <button type="button" className="link" onClick={() => void discardDraft(tab.key)}>Discard it</button>
+        </div>
+      ) : null}
+      {!tab.base.guarded ? <div className="banner warn">{tab.base.unguardedReason}</div> : null}
+      {tab.serverMoved ? <ServerMovedBanner tab={tab} /> : null}
+      {tab.message ? <MessageBar message={tab.message} onDismiss={() => dismiss(tab.key)} /> : null}
+      {jsonError ? (
+        <div className="banner error" role="alert" data-testid="json-error">
+          Not valid JSON — {formatParseError(jsonError)}. Saving is blocked until it is fixed.
+          <button type="button" className="link" onClick={goToError}>Go to the error</button>
+        </div>
+      ) : null}
+      <JsonEditor
+        path={`edit/${tab.key}`}
+        value={tab.text}
+        onChange={(text) => setText(tab.key, text)}
+        onMount={(ed) => {
+          editorRef.current = ed;
+        }}
+        testId="editor"
+        ariaLabel={`JSON of ${tab.title}`}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,101 @@
+import { useEffect, useState } from 'react';
+import type { HistoryEntry, Snapshot } from '../../../shared/api/types';
+import { api } from '../lib/api';
+import { dateTimeOf } from '../lib/format';
+import { useDesk } from '../store';
+import type { Tab } from '../store/tabs-slice';
+import { JsonDiff } from './JsonEditor';
+
+const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
+  opened: 'opened',
+  refreshed: 'refreshed',
+  saved: 'saved by you',
+  conflict: 'server’s, at a conflict',
+  watch: 'seen changing on the server',
+  listed: 'listed',
+  verified: 're-read after a lost answer',
+};
+
+/** Every revision this app has seen of the resource; any two side by side. */
+export function HistoryView({ tab }: { tab: Tab }) {
+  const setView = useDesk((s) => s.setView);
+  const restore = useDesk((s) => s.restoreRevision);
+  const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [left, setLeft] = useState<number | null>(null);
+  const [right, setRight] = useState<number | null>(null);
+  const [snapshots, setSnapshots] = useState<Record<number, Snapshot>>({});
+
+  useEffect(() => {
+    void api.history({ ref: tab.ref }).then((h) => {
+      if (h.kind !== 'ok') {
+        setError(h.message);
+        return;
+      }
+      setEntries(h.entries);
+      const last = h.entries.at(-1);
+      const before = h.entries.at(-2) ?? last;
+      setRight(last?.journalId ?? null);
+      setLeft(before?.journalId ?? null);
+    });
+  }, [tab.ref, tab.base.journalId]);
+
+  useEffect(() => {
+    for (const id of [left, right]) {
+      if (id === null || snapshots[id]) continue;
+      void api.revision({ ref: tab.ref, journalId: id }).then((r) => {
+        if (r.kind === 'ok') setSnapshots((all) => ({ ...all, [id]: r.snapshot }));
+      });
+    }
+  }, [left, right, snapshots, tab.ref]);
+
+  const a = left !== null ? snapshots[left] : undefined;
+  const b = right !== null ? snapshots[right] : undefined;
+
+  return (
+    <div className="history-view" data-testid="history-view">
+      <div className="toolbar">
+        <div className="toolbar-title">
+          <strong>History of “{tab.title}”</strong>
+          <span className="muted small">Every revision this app has seen, kept locally — even where the API keeps no history.</span>
+        </div>
+        <div className="toolbar-actions">
+          {a ? (
+            <button type="button" className="secondary" onClick={() => void restore(tab.key, a)} data-testid="restore-revision" title="Open this revision as an unsaved edit on top of the latest; save it like any edit">
+              Restore revision {a.revision ?? '(none)'}…
+            </button>
+          ) : null}
+          <button type="button" onClick={() => setView(tab.key, 'edit')}>Back to editor</button>
+        </div>
+      </div>
+      {error ? <div className="banner error">{error}</div> : null}
+      <div className="history-body">
+        <ol className="timeline" aria-label="Revisions">
+          {(entries ?? []).slice().reverse().map((entry) => (
+            <li key={entry.journalId} className={entry.journalId === left || entry.journalId === right ? 'picked' : ''} data-testid="history-entry" data-revision={entry.revision ?? ''}>
+              <div className="timeline-head">
+                <span className="badge revision">Revision {entry.revision ?? '(none)'}</span>
+                <span className="muted small">{SOURCE_WORDS[entry.source]}</span>
+              </div>
+              <div className="muted small">{dateTimeOf(entry.seenAt)}{entry.lastSeenAt !== entry.seenAt ? ` · last seen ${dateTimeOf(entry.lastSeenAt)}` : ''}</div>
+              <div className="row gap small">
+                <label><input type="radio" name="left" checked={entry.journalId === left} onChange={() => setLeft(entry.journalId)} aria-label={`Compare from revision ${entry.revision}`} /> from</label>
+                <label><input type="radio" name="right" checked={entry.journalId === right} onChange={() => setRight(entry.journalId)} aria-label={`Compare to revision ${entry.revision}`} /> to</label>
+              </div>
+            </li>
+          ))}
+        </ol>
+        <div className="history-diff">
+          {a && b ? (
+            <>
+              <div className="pane-title">Revision {a.revision ?? '(none)'} <span className="muted small">({dateTimeOf(a.seenAt)})</span> → Revision {b.revision ?? '(none)'} <span className="muted small">({dateTimeOf(b.seenAt)})</span></div>
+              <JsonDiff original={a.text} modified={b.text} originalPath={`history/${tab.key}/${a.journalId}`} modifiedPath={`history/${tab.key}/${b.journalId}/to`} testId="history-diff" />
+            </>
+          ) : (
+            <p className="muted pad">{entries && entries.length < 2 ? 'Only one revision seen so far. Edits, refreshes and conflicts add more.' : 'Loading…'}</p>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,219 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { editor } from 'monaco-editor/editor/editor.api';
+import { rangeOfPointer, type Conflict } from '../../../shared/json';
+import { monaco } from '../lib/monaco';
+import { timeOf } from '../lib/format';
+import {
+  allConflicts,
+  choose,
+  choiceOf,
+  editResult,
+  focusedConflict,
+  moveFocus,
+  resultText,
+  saveBlocker,
+  undoChoice,
+  unresolved,
+  type MergeSession,
+} from '../merge/merge-session';
+import { useDesk } from '../store';
+import type { Tab } from '../store/tabs-slice';
+import { ChangeList } from './ChangeList';
+import { ConflictList, type ChoiceRequest } from './ConflictList';
+import { JsonDiff, JsonEditor } from './JsonEditor';
+import { MessageBar } from './MessageBar';
+
+type CodeEditor = editor.IStandaloneCodeEditor;
+
+/** Highlights each conflict's value in an editor: unresolved, settled, and the one in focus. */
+function decorate(ed: CodeEditor | null, text: string, session: MergeSession, collection: editor.IEditorDecorationsCollection | null) {
+  if (!ed || !collection) return;
+  const pending = new Set(unresolved(session).map((c) => c.id));
+  const focus = focusedConflict(session)?.id;
+  const decorations: editor.IModelDeltaDecoration[] = [];
+  for (const conflict of allConflicts(session)) {
+    const range = rangeOfPointer(text, conflict.path);
+    if (!range) continue;
+    const from = ed.getModel()?.getPositionAt(range.keyOffset ?? range.offset);
+    const to = ed.getModel()?.getPositionAt(range.offset + range.length);
+    if (!from || !to) continue;
+    const className = conflict.id === focus ? 'conflict-focus' : pending.has(conflict.id) ? 'conflict-pending' : 'conflict-settled';
+    decorations.push({
+      range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column),
+      options: { className, isWholeLine: false, overviewRuler: { color: pending.has(conflict.id) ? '#d1242f' : '#1a7f37', position: monaco.editor.OverviewRulerLane.Full }, minimap: null, linesDecorationsClassName: `${className}-gutter` },
+    });
+  }
+  collection.set(decorations);
+}
+
+function reveal(ed: CodeEditor | null, text: string, conflict: Conflict | undefined, moveCursor: boolean) {
+  if (!ed || !conflict) return;
+  const range = rangeOfPointer(text, conflict.path);
+  const model = ed.getModel();
+  if (!range || !model) return;
+  const pos = model.getPositionAt(range.keyOffset ?? range.offset);
+  ed.revealLineInCenterIfOutsideViewport(pos.lineNumber);
+  if (moveCursor) ed.setPosition(pos);
+}
+
+export function MergeView({ tab }: { tab: Tab }) {
+  const session = tab.merge!;
+  const update = useDesk((s) => s.updateMerge);
+  const saveMerge = useDesk((s) => s.saveMerge);
+  const overwrite = useDesk((s) => s.overwriteWithMine);
+  const cancel = useDesk((s) => s.cancelMerge);
+  const dismiss = useDesk((s) => s.dismissMessage);
+  const [showBase, setShowBase] = useState(false);
+  const [choiceError, setChoiceError] = useState<string | null>(null);
+  const editors = useRef<{ result: CodeEditor | null; theirs: CodeEditor | null; mine: CodeEditor | null }>({ result: null, theirs: null, mine: null });
+  const collections = useRef<{ result: editor.IEditorDecorationsCollection | null; theirs: editor.IEditorDecorationsCollection | null; mine: editor.IEditorDecorationsCollection | null }>({ result: null, theirs: null, mine: null });
+  const sessionRef = useRef(session);
+  useLayoutEffect(() => {
+    sessionRef.current = session;
+  });
+
+  const result = resultText(session);
+  const pending = unresolved(session);
+  const total = allConflicts(session).length;
+  const blocker = saveBlocker(session);
+  const focus = focusedConflict(session);
+
+  const mountSide = useCallback((ed: CodeEditor, side: 'theirs' | 'mine') => {
+    editors.current[side] = ed;
+    collections.current[side] = ed.createDecorationsCollection();
+    decorate(ed, side === 'theirs' ? sessionRef.current.theirs.text : sessionRef.current.mineText, sessionRef.current, collections.current[side]);
+  }, []);
+
+  const apply = useCallback(
+    (request: ChoiceRequest) => {
+      const current = sessionRef.current;
+      const next = choose(current, request.id, request.choice);
+      if (!next.ok) {
+        setChoiceError(next.error);
+        return;
+      }
+      setChoiceError(null);
+      update(tab.key, () => next.session);
+      // Keep the keyboard in the result editor and move on to the next open conflict.
+      editors.current.result?.focus();
+    },
+    [tab.key, update],
+  );
+
+  const step = useCallback((delta: 1 | -1) => update(tab.key, (s) => moveFocus(s, delta)), [tab.key, update]);
+
+  // Decorations follow the session; the focused conflict is revealed in all three panes.
+  useEffect(() => {
+    decorate(editors.current.result, result, session, collections.current.result);
+    decorate(editors.current.theirs, session.theirs.text, session, collections.current.theirs);
+    decorate(editors.current.mine, session.mineText, session, collections.current.mine);
+  }, [result, session]);
+
+  useEffect(() => {
+    reveal(editors.current.result, resultText(sessionRef.current), focus, true);
+    reveal(editors.current.theirs, sessionRef.current.theirs.text, focus, false);
+    reveal(editors.current.mine, sessionRef.current.mineText, focus, false);
+  }, [focus?.id, focus]);
+
+  // F7 / Shift+F7 anywhere in the merge view (Monaco gets its own binding below).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'F7') return;
+      e.preventDefault();
+      step(e.shiftKey ? -1 : 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [step]);
+
+  const mountResult = useCallback((ed: CodeEditor) => {
+    editors.current.result = ed;
+    collections.current.result = ed.createDecorationsCollection();
+    const onFocused = (choice: 'theirs' | 'mine' | 'base' | 'both') => () => {
+      const target = focusedConflict(sessionRef.current);
+      if (target) apply({ id: target.id, choice });
+    };
+    ed.addCommand(monaco.KeyCode.F7, () => step(1));
+    ed.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.F7, () => step(-1));
+    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit1, onFocused('theirs'));
+    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit2, onFocused('mine'));
+    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit3, onFocused('both'));
+    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit0, onFocused('base'));
+    decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result);
+    reveal(ed, resultText(sessionRef.current), focusedConflict(sessionRef.current), true);
+  }, [apply, step]);
+  const mountTheirs = useCallback((ed: CodeEditor) => mountSide(ed, 'theirs'), [mountSide]);
+  const mountMine = useCallback((ed: CodeEditor) => mountSide(ed, 'mine'), [mountSide]);
+
+  const overwriteCount = useMemo(() => allConflicts(session).length, [session]);
+
+  return (
+    <div className="merge-view" data-testid="merge-view">
+      <div className="toolbar merge-toolbar">
+        <div className="toolbar-title">
+          <strong>Someone changed “{tab.title}” while you were editing</strong>
+          <span className="muted small">
+            You started from revision {session.base.revision ?? '?'} ({timeOf(session.base.seenAt)}); the server now has revision {session.theirs.revision ?? '?'} ({timeOf(session.theirs.seenAt)}). Nothing is written until you save.
+          </span>
+        </div>
+        <button type="button" className={`counter${pending.length ? ' open' : ' done'}`} data-testid="conflict-counter" onClick={() => document.getElementById('conflict-list')?.scrollIntoView({ block: 'start' })}>
+          {pending.length === 0 ? (total === 0 ? 'No conflicts' : 'All conflicts settled') : `${pending.length} conflict${pending.length === 1 ? '' : 's'} remaining`}
+        </button>
+        <div className="toolbar-actions">
+          <button type="button" className="secondary" onClick={() => step(-1)} disabled={pending.length === 0} title="Previous conflict (Shift+F7)">↑</button>
+          <button type="button" className="secondary" onClick={() => step(1)} disabled={pending.length === 0} title="Next conflict (F7)">↓</button>
+          <label className="toggle small">
+            <input type="checkbox" checked={showBase} onChange={(e) => setShowBase(e.target.checked)} data-testid="show-base" /> Compare with “When you opened it”
+          </label>
+          <button type="button" className="secondary" onClick={() => cancel(tab.key)}>Back to my edit</button>
+          <button
+            type="button"
+            className="danger secondary"
+            onClick={() => {
+              if (window.confirm(`Replace the server's version with yours? ${overwriteCount > 0 ? `The server's values on ${overwriteCount} conflicting field(s) and its other changes are overwritten. ` : ''}The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`)) {
+                void overwrite(tab.key);
+              }
+            }}
+          >
+            Overwrite with mine…
+          </button>
+          <button type="button" onClick={() => void saveMerge(tab.key)} disabled={blocker !== null || tab.saving} title={blocker ?? `Save the result against revision ${session.theirs.revision ?? '?'} (Ctrl+S)`} data-testid="save-result">
+            {tab.saving ? 'Saving…' : 'Save result'}
+          </button>
+        </div>
+      </div>
+      {session.notice ? <div className="banner info" data-testid="rebase-notice">{session.notice}</div> : null}
+      {session.onlyOtherFieldsChanged && total === 0 ? (
+        <div className="banner ok" data-testid="clean-merge">The server changed other fields than yours: both sets of changes are merged in the result. Review it and save.</div>
+      ) : null}
+      {tab.message ? <MessageBar message={tab.message} onDismiss={() => dismiss(tab.key)} /> : null}
+      {choiceError ? <div className="banner error" role="alert">{choiceError}</div> : null}
+      <div className="merge-panes">
+        <div className="pane" data-testid="pane-theirs">
+          <div className="pane-title theirs">Server now <span className="muted small">revision {session.theirs.revision ?? '?'}{showBase ? ' · compared with when you opened it' : ''}</span></div>
+          {showBase ? (
+            <JsonDiff original={session.base.text} modified={session.theirs.text} originalPath={`merge-base/${tab.key}/theirs`} modifiedPath={`merge-theirs-diff/${tab.key}/${session.theirs.journalId}`} inline testId="diff-theirs" />
+          ) : (
+            <JsonEditor path={`merge-theirs/${tab.key}/${session.theirs.journalId}`} value={session.theirs.text} readOnly onMount={mountTheirs} ariaLabel="Server now" />
+          )}
+        </div>
+        <div className="pane result" data-testid="pane-result">
+          <div className="pane-title result">Result <span className="muted small">{session.manualText !== null ? 'edited by hand · ' : ''}saved against revision {session.theirs.revision ?? '?'}</span></div>
+          <JsonEditor path={`merge-result/${tab.key}`} value={result} onChange={(text) => update(tab.key, (s) => editResult(s, text))} onMount={mountResult} testId="result-editor" ariaLabel="Merge result" />
+        </div>
+        <div className="pane" data-testid="pane-mine">
+          <div className="pane-title mine">Your edit <span className="muted small">{showBase ? 'compared with when you opened it' : `based on revision ${session.base.revision ?? '?'}`}</span></div>
+          {showBase ? (
+            <JsonDiff original={session.base.text} modified={session.mineText} originalPath={`merge-base/${tab.key}/mine`} modifiedPath={`merge-mine-diff/${tab.key}`} inline testId="diff-mine" />
+          ) : (
+            <JsonEditor path={`merge-mine/${tab.key}`} value={session.mineText} readOnly onMount={mountMine} ariaLabel="Your edit" />
+          )}
+        </div>
+      </div>
+      <div className="merge-details">
+        <ConflictList session={session} focusId={focus?.id ?? null} onChoose={apply} onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))} choiceOf={(id) => choiceOf(session, id)} />
+        <ChangeList session={session} onUpdate={(fn) => update(tab.key, fn)} />
+      </div>
+    </div>
+  );
+}

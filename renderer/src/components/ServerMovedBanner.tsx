@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import type { Snapshot } from '../../../shared/api/types';
+import { merge3, parseJson } from '../../../shared/json';
+import { api } from '../lib/api';
+import { pathLabel } from '../lib/format';
+import { useDesk } from '../store';
+import { isDirty, type Tab } from '../store/tabs-slice';
+import { JsonDiff } from './JsonEditor';
+
+/** Says, before the operator saves, that the server moved and which fields changed. */
+export function ServerMovedBanner({ tab }: { tab: Tab }) {
+  const takeServerVersion = useDesk((s) => s.takeServerVersion);
+  const moved = tab.serverMoved!;
+  const [latest, setLatest] = useState<Snapshot | null>(null);
+  const [preview, setPreview] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    void api.revision({ ref: tab.ref, journalId: moved.journalId }).then((r) => live && r.kind === 'ok' && setLatest(r.snapshot));
+    return () => {
+      live = false;
+    };
+  }, [tab.ref, moved.journalId]);
+
+  const changed = (() => {
+    if (!latest) return moved.changedPaths;
+    const base = parseJson(tab.base.text);
+    const now = parseJson(latest.text);
+    if (!base.ok || !now.ok) return moved.changedPaths;
+    return merge3(base.value, base.value, now.value).changes.map((c) => c.path);
+  })();
+  const fields = changed.length === 1 ? '1 field' : `${changed.length} fields`;
+
+  return (
+    <div className="banner warn server-moved" data-testid="server-moved">
+      <div className="grow">
+        <strong>The server changed this resource</strong> (now revision {moved.revision ?? '?'}; you are editing revision {tab.base.revision ?? '?'}).{' '}
+        {changed.length > 0 ? (
+          <>
+            Server changed {fields}: <span className="mono small">{changed.slice(0, 4).map(pathLabel).join(', ')}{changed.length > 4 ? ', …' : ''}</span>.
+          </>
+        ) : null}{' '}
+        {isDirty(tab) ? 'When you save, your edit is merged with it.' : ''}
+        {preview && latest ? (
+          <div className="preview-diff">
+            <JsonDiff original={tab.base.text} modified={latest.text} originalPath={`moved-base/${tab.key}`} modifiedPath={`moved-now/${tab.key}/${latest.journalId}`} inline testId="server-moved-diff" />
+          </div>
+        ) : null}
+      </div>
+      <div className="banner-actions">
+        <button type="button" className="link" onClick={() => setPreview(!preview)} disabled={!latest}>{preview ? 'Hide preview' : 'Preview'}</button>
+        <button type="button" className="link" onClick={() => void takeServerVersion(tab.key)}>
+          {isDirty(tab) ? 'Discard my edit, load it' : 'Load it'}
+        </button>
+      </div>
+    </div>
+  );
+}

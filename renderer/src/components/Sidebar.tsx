@@ -1,0 +1,149 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { ResourceSummary } from '../../../shared/api/types';
+import { useDesk } from '../store';
+import { tabKey } from '../store/tabs-slice';
+import { VirtualList } from './VirtualList';
+
+const ROW_HEIGHT = 48;
+
+export function Sidebar() {
+  const connections = useDesk((s) => s.connections);
+  const activeId = useDesk((s) => s.activeConnectionId);
+  const select = useDesk((s) => s.selectConnection);
+  const openDialog = useDesk((s) => s.openDialog);
+  const active = connections.find((c) => c.id === activeId) ?? null;
+
+  return (
+    <aside className="sidebar" aria-label="Resources">
+      <div className="sidebar-section">
+        <label className="field-label" htmlFor="connection-select">Connection</label>
+        <div className="row gap">
+          <select id="connection-select" data-testid="connection-select" value={activeId ?? ''} onChange={(e) => select(e.target.value)}>
+            {connections.map((c) => (
+              <option key={c.id} value={c.id}>{c.name}</option>
+            ))}
+          </select>
+          <button type="button" className="secondary" onClick={() => openDialog('connections')} title="Add, edit or test connections">Manage…</button>
+        </div>
+        {active ? <div className="muted small ellipsis" title={active.baseUrl}>{active.profileLabel} · {active.baseUrl}</div> : null}
+      </div>
+      {active ? <ResourceBrowser key={active.id} /> : <p className="muted pad">No connection yet. Add one with “Manage…”.</p>}
+    </aside>
+  );
+}
+
+function ResourceBrowser() {
+  const profiles = useDesk((s) => s.profiles);
+  const connections = useDesk((s) => s.connections);
+  const activeId = useDesk((s) => s.activeConnectionId);
+  const items = useDesk((s) => s.items);
+  const total = useDesk((s) => s.total);
+  const loading = useDesk((s) => s.listLoading);
+  const error = useDesk((s) => s.listError);
+  const filters = useDesk((s) => s.filters);
+  const search = useDesk((s) => s.search);
+  const nextPageToken = useDesk((s) => s.nextPageToken);
+  const setFilter = useDesk((s) => s.setFilter);
+  const setSearch = useDesk((s) => s.setSearch);
+  const loadFirstPage = useDesk((s) => s.loadFirstPage);
+  const loadMore = useDesk((s) => s.loadMore);
+  const openTab = useDesk((s) => s.openTab);
+  const activeTabKey = useDesk((s) => s.activeTabKey);
+  const connection = connections.find((c) => c.id === activeId);
+  const profile = profiles.find((p) => p.id === connection?.profileId);
+  const [searchText, setSearchText] = useState(search);
+
+  useEffect(() => {
+    void loadFirstPage();
+  }, [loadFirstPage]);
+
+  // Search as the operator types, after a short pause.
+  useEffect(() => {
+    if (searchText === search) return;
+    const timer = setTimeout(() => {
+      setSearch(searchText);
+      void loadFirstPage();
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [searchText, search, setSearch, loadFirstPage]);
+
+  const countLabel = useMemo(() => {
+    if (loading && items.length === 0) return 'Loading…';
+    const shown = `${items.length}${nextPageToken ? '+' : ''}`;
+    return total !== null ? `${items.length} of ${total}` : `${shown} shown`;
+  }, [items.length, loading, nextPageToken, total]);
+
+  const renderRow = (item: ResourceSummary) => {
+    const key = activeId ? tabKey({ connectionId: activeId, id: item.id }) : '';
+    return (
+      <button
+        type="button"
+        className={`resource-row${key === activeTabKey ? ' selected' : ''}`}
+        data-testid="resource-row"
+        data-id={item.id}
+        onClick={() => activeId && void openTab({ connectionId: activeId, id: item.id }, item.title)}
+        title={item.id}
+      >
+        <span className="resource-title ellipsis">{item.title}</span>
+        <span className="resource-meta">
+          {item.status ? <span className={`chip status-${item.status}`}>{item.status}</span> : null}
+          <span className="muted ellipsis">{item.subtitle ?? item.id}</span>
+          {item.revision !== null ? <span className="muted mono">rev {item.revision}</span> : null}
+        </span>
+      </button>
+    );
+  };
+
+  return (
+    <div className="browser">
+      <div className="sidebar-section">
+        <input
+          type="search"
+          placeholder="Search (text in the resource)"
+          aria-label="Search resources"
+          data-testid="search"
+          value={searchText}
+          onChange={(e) => setSearchText(e.target.value)}
+        />
+        {profile?.filters.length ? (
+          <div className="filters">
+            {profile.filters.map((f) =>
+              f.options ? (
+                <select key={f.name} aria-label={f.label} data-testid={`filter-${f.name}`} value={filters[f.name] ?? ''} onChange={(e) => setFilter(f.name, e.target.value)}>
+                  <option value="">{f.label}: any</option>
+                  {f.options.map((o) => (
+                    <option key={o} value={o}>{o}</option>
+                  ))}
+                </select>
+              ) : (
+                <FilterInput key={f.name} label={f.label} value={filters[f.name] ?? ''} onCommit={(v) => setFilter(f.name, v)} testId={`filter-${f.name}`} />
+              ),
+            )}
+          </div>
+        ) : null}
+        <div className="row between small muted">
+          <span data-testid="result-count">{countLabel}</span>
+          <button type="button" className="link" onClick={() => void loadFirstPage()}>Reload</button>
+        </div>
+      </div>
+      {error ? <div className="inline-error" role="alert">{error}</div> : null}
+      <VirtualList items={items} rowHeight={ROW_HEIGHT} renderRow={renderRow} onNearEnd={() => void loadMore()} label="Resources" testId="resource-list" />
+    </div>
+  );
+}
+
+function FilterInput({ label, value, onCommit, testId }: { label: string; value: string; onCommit: (v: string) => void; testId: string }) {
+  const [text, setText] = useState(value);
+  return (
+    <input
+      type="text"
+      placeholder={label}
+      aria-label={label}
+      data-testid={testId}
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={() => text !== value && onCommit(text.trim())}
+      onKeyDown={(e) => e.key === 'Enter' && onCommit(text.trim())}
+    />
+  );
+}

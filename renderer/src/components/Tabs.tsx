@@ -1,0 +1,55 @@
+import { activeTab, useDesk } from '../store';
+import { isDirty } from '../store/tabs-slice';
+import { unresolved } from '../merge/merge-session';
+import { EditView } from './EditView';
+import { HistoryView } from './HistoryView';
+import { MergeView } from './MergeView';
+import { QuickLook } from './QuickLook';
+
+export function Workspace() {
+  const tabs = useDesk((s) => s.tabs);
+  const activeKey = useDesk((s) => s.activeTabKey);
+  const activate = useDesk((s) => s.activateTab);
+  const close = useDesk((s) => s.closeTab);
+  const tab = useDesk(activeTab);
+
+  if (tabs.length === 0) {
+    return (
+      <section className="workspace empty-state" aria-label="Editor">
+        <div>
+          <h2>Open a resource</h2>
+          <p className="muted">Pick one from the list on the left. You edit its JSON here; saving is always conditional on the revision you opened, so a colleague’s change is never overwritten silently.</p>
+          <p className="muted small">Press <kbd>Ctrl</kbd>+<kbd>K</kbd> for commands, <kbd>F1</kbd> for shortcuts.</p>
+          <h3>Quick look at any URL</h3>
+          <p className="muted small">A read-only GET through the app’s backend, showing the JSON, the HTTP status and the ETag.</p>
+          <QuickLook />
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="workspace" aria-label="Editor">
+      <div className="tab-bar" role="tablist" aria-label="Open resources">
+        {tabs.map((t) => {
+          const pending = t.merge ? unresolved(t.merge).length : 0;
+          return (
+            <div key={t.key} className={`tab${t.key === activeKey ? ' active' : ''}`} role="presentation">
+              <button type="button" role="tab" aria-selected={t.key === activeKey} className="tab-label" onClick={() => activate(t.key)} title={`${t.connectionName} · ${t.ref.id}`} data-testid="tab">
+                {isDirty(t) ? <span className="dirty-dot" aria-label="unsaved changes">●</span> : null}
+                <span className="ellipsis">{t.title}</span>
+                {t.view === 'merge' && pending > 0 ? <span className="chip warn">{pending}</span> : null}
+              </button>
+              <button type="button" className="tab-close" aria-label={`Close ${t.title}`} onClick={() => void close(t.key)}>×</button>
+            </div>
+          );
+        })}
+      </div>
+      {tab ? (
+        <div className="tab-panel" role="tabpanel" key={tab.key}>
+          {tab.view === 'merge' && tab.merge ? <MergeView tab={tab} /> : tab.view === 'history' ? <HistoryView tab={tab} /> : <EditView tab={tab} />}
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../../../shared/api/types';
+import {
+  autoChanges,
+  choose,
+  createMergeSession,
+  editResult,
+  focusedConflict,
+  moveFocus,
+  rebaseSession,
+  restoreChange,
+  resultText,
+  revertChange,
+  saveBlocker,
+  undoChoice,
+  unresolved,
+  type ConflictOutcome,
+  type MergeSession,
+} from './merge-session';
+
+const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
+  ref: { connectionId: 'c', id: 'r' },
+  journalId,
+  revision,
+  guarded: true,
+  unguardedReason: null,
+  text: JSON.stringify(doc, null, 2),
+  raw: JSON.stringify(doc),
+  seenAt: '2026-01-01T00:00:00Z',
+  source: 'opened',
+});
+
+const base = { priority: 1, status: 'open', customer: { name: 'Ava', tier: 'gold' }, tags: ['a'] };
+const mine = { priority: 5, status: 'open', customer: { name: 'Ava', tier: 'platinum' }, tags: ['a'] };
+const theirs = { priority: 1, status: 'closed', customer: { name: 'Ava', tier: 'silver' }, tags: ['a'] };
+
+const outcome = (theirsDoc: unknown, revision = '2', journalId = 2): ConflictOutcome => ({
+  kind: 'conflict',
+  status: 412,
+  base: snap(1, '1', base),
+  theirs: snap(journalId, revision, theirsDoc),
+  mine: JSON.stringify(mine, null, 2),
+  merged: '',
+  conflicts: [],
+  changes: [],
+  onlyOtherFieldsChanged: false,
+});
+
+const result = (s: MergeSession) => JSON.parse(resultText(s)) as typeof base;
+const must = (r: ReturnType<typeof choose>): MergeSession => {
+  if (!r.ok) throw new Error(r.error);
+  return r.session;
+};
+
+describe('merge session', () => {
+  it('starts pre-merged: both sides’ separate changes applied, the clash left open', () => {
+    const s = createMergeSession(outcome(theirs));
+    expect(unresolved(s).map((c) => c.path)).toEqual(['/customer/tier']);
+    expect(result(s)).toMatchObject({ priority: 5, status: 'closed' });
+    expect(saveBlocker(s)).toBe('1 conflict still needs a decision.');
+    expect(autoChanges(s).map((c) => [c.path, c.side])).toEqual(expect.arrayContaining([['/priority', 'mine'], ['/status', 'theirs']]));
+  });
+
+  it('settles a conflict with each choice, and can undo it', () => {
+    const s = createMergeSession(outcome(theirs));
+    const id = unresolved(s)[0]!.id;
+    expect(result(must(choose(s, id, 'mine'))).customer.tier).toBe('platinum');
+    expect(result(must(choose(s, id, 'theirs'))).customer.tier).toBe('silver');
+    expect(result(must(choose(s, id, 'base'))).customer.tier).toBe('gold');
+    expect(result(must(choose(s, id, { custom: 'bronze' }))).customer.tier).toBe('bronze');
+    const settled = must(choose(s, id, 'theirs'));
+    expect(saveBlocker(settled)).toBeNull();
+    expect(unresolved(undoChoice(settled, id))).toHaveLength(1);
+  });
+
+  it('refuses "both" where there are no arrays, naming the path', () => {
+    const s = createMergeSession(outcome(theirs));
+    const r = choose(s, unresolved(s)[0]!.id, 'both');
+    expect(r).toEqual({ ok: false, error: expect.stringContaining('/customer/tier') });
+  });
+
+  it('takes both sides of an array conflict; separate appends merge without one', () => {
+    const o = outcome({ ...base, tags: ['a', 'x'] });
+    const appended = createMergeSession({ ...o, mine: JSON.stringify({ ...base, tags: ['a', 'y'] }) });
+    expect(unresolved(appended)).toEqual([]);
+    expect(result(appended).tags).toEqual(['a', 'y', 'x']);
+    // Both sides set a list where there was none: "both" joins them, mine first.
+    const clash = createMergeSession({
+      ...outcome({ ...base, tags: ['x', 'z'] }),
+      base: snap(1, '1', { ...base, tags: null }),
+      mine: JSON.stringify({ ...base, tags: ['y', 'z'] }),
+    });
+    const conflict = unresolved(clash)[0]!;
+    expect(conflict.path).toBe('/tags');
+    expect(result(must(choose(clash, conflict.id, 'both'))).tags).toEqual(['y', 'z', 'x']);
+  });
+
+  it('reverts an automatic change to the original value, and restores it', () => {
+    const s = createMergeSession(outcome(theirs));
+    const reverted = revertChange(s, '/status');
+    expect(result(reverted).status).toBe('open');
+    expect(result(restoreChange(reverted, '/status')).status).toBe('closed');
+  });
+
+  it('keeps hand edits of the result and writes later choices into them', () => {
+    const s = createMergeSession(outcome(theirs));
+    const edited = editResult(s, resultText(s).replace('"priority": 5', '"priority": 7'));
+    const settled = must(choose(edited, unresolved(edited)[0]!.id, 'theirs'));
+    expect(result(settled)).toMatchObject({ priority: 7, customer: { tier: 'silver' } });
+    const broken = editResult(s, '{ "priority": ');
+    expect(choose(broken, unresolved(broken)[0]!.id, 'mine')).toMatchObject({ ok: false, error: expect.stringContaining('not valid JSON') });
+  });
+
+  it('moves focus between unresolved conflicts, wrapping around', () => {
+    const theirs2 = { ...theirs, priority: 9 };
+    const s = createMergeSession(outcome(theirs2));
+    expect(unresolved(s)).toHaveLength(2);
+    expect(focusedConflict(s)!.path).toBe(unresolved(s)[0]!.path);
+    expect(focusedConflict(moveFocus(s, 1))!.path).toBe(unresolved(s)[1]!.path);
+    expect(focusedConflict(moveFocus(s, -1))!.path).toBe(unresolved(s)[1]!.path);
+    expect(moveFocus(moveFocus(s, 1), 1).focus).toBe(0);
+  });
+
+  it('rebases when the server moves again: keeps decisions where the server did not change again', () => {
+    const theirs2 = { ...theirs, priority: 9 };
+    let s = createMergeSession(outcome(theirs2));
+    const [tier, priority] = [unresolved(s).find((c) => c.path === '/customer/tier')!, unresolved(s).find((c) => c.path === '/priority')!];
+    s = must(choose(s, tier.id, 'mine'));
+    s = must(choose(s, priority.id, 'theirs'));
+    // The server changes priority again (reopens that decision) and adds a field (merges in).
+    const moved = rebaseSession(s, outcome({ ...theirs2, priority: 10, note: 'new' }, '3', 3));
+    expect(moved.theirs.revision).toBe('3');
+    expect(unresolved(moved).map((c) => c.path)).toEqual(['/priority']);
+    expect(result(moved)).toMatchObject({ customer: { tier: 'platinum' }, note: 'new' });
+    expect(moved.notice).toContain('1 of your 2 decisions kept, 1 reopened');
+  });
+});

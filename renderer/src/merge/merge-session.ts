@@ -1,0 +1,188 @@
+// The conflict view's model: a plain value with pure transitions, tested without any UI.
+// It wraps the shared Resolution (per-conflict choices, rebase) and adds what the view needs:
+// reverting an automatic change, a hand-edited result, and which conflict has focus.
+import type { SaveResult, Snapshot } from '../../../shared/api/types';
+import {
+  choose as chooseInResolution,
+  createResolution,
+  formatParseError,
+  getAt,
+  parseJson,
+  pendingConflicts,
+  preview,
+  PRETTY,
+  rebase,
+  setAt,
+  stringifyJson,
+  unchoose,
+  type Change,
+  type Choice,
+  type Conflict,
+  type JsonValue,
+  type Resolution,
+} from '../../../shared/json';
+
+export type ConflictOutcome = Extract<SaveResult, { kind: 'conflict' }>;
+
+export type MergeSession = {
+  base: Snapshot;
+  theirs: Snapshot;
+  mineText: string;
+  status: number;
+  resolution: Resolution;
+  /** Paths of automatic changes the operator undid (the base value stands there). */
+  reverted: readonly string[];
+  /** The result as the operator typed it, once they edit it by hand. */
+  manualText: string | null;
+  /** Index into the unresolved conflicts of the one in focus. */
+  focus: number;
+  /** One line about the last rebase, e.g. "The server changed again: 2 decisions kept, 1 reopened." */
+  notice: string | null;
+  onlyOtherFieldsChanged: boolean;
+};
+
+export type SessionResult = { ok: true; session: MergeSession } | { ok: false; error: string };
+
+function parseOrThrow(text: string, what: string): JsonValue {
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new Error(`${what} is not valid JSON: ${formatParseError(parsed.error)}`);
+  return parsed.value;
+}
+
+export function createMergeSession(outcome: ConflictOutcome): MergeSession {
+  const resolution = createResolution(parseOrThrow(outcome.base.text, 'When you opened it'), parseOrThrow(outcome.mine, 'Your edit'), parseOrThrow(outcome.theirs.text, 'Server now'));
+  return {
+    base: outcome.base,
+    theirs: outcome.theirs,
+    mineText: outcome.mine,
+    status: outcome.status,
+    resolution,
+    reverted: [],
+    manualText: null,
+    focus: 0,
+    notice: null,
+    onlyOtherFieldsChanged: outcome.onlyOtherFieldsChanged,
+  };
+}
+
+export const allConflicts = (s: MergeSession): readonly Conflict[] => s.resolution.result.conflicts;
+export const unresolved = (s: MergeSession): Conflict[] => pendingConflicts(s.resolution);
+export const choiceOf = (s: MergeSession, id: string): Choice | undefined => s.resolution.choices[id];
+export const autoChanges = (s: MergeSession): readonly Change[] => s.resolution.result.changes;
+
+/** The result document as text: the operator's own text once edited, else the merge with choices and reverts. */
+export function resultText(s: MergeSession): string {
+  if (s.manualText !== null) return s.manualText;
+  return stringifyJson(derivedResult(s), PRETTY);
+}
+
+function derivedResult(s: MergeSession): JsonValue {
+  let doc = preview(s.resolution).merged;
+  for (const path of s.reverted) {
+    const next = setAt(doc, path, getAt(s.resolution.base, path));
+    if (next.ok && next.value !== undefined) doc = next.value;
+  }
+  return doc;
+}
+
+/** Why the result cannot be saved yet, or null when it can. */
+export function saveBlocker(s: MergeSession): string | null {
+  const pending = unresolved(s).length;
+  if (pending > 0) return `${pending} conflict${pending === 1 ? '' : 's'} still need${pending === 1 ? 's' : ''} a decision.`;
+  const parsed = parseJson(resultText(s));
+  if (!parsed.ok) return `The result is not valid JSON: ${formatParseError(parsed.error)}.`;
+  return null;
+}
+
+/** Settles one conflict. With a hand-edited result, the chosen value is written into that text. */
+export function choose(s: MergeSession, id: string, choice: Choice): SessionResult {
+  const next = chooseInResolution(s.resolution, id, choice);
+  if (!next.ok) return { ok: false, error: next.error };
+  let manualText = s.manualText;
+  if (manualText !== null) {
+    const conflict = allConflicts(s).find((c) => c.id === id)!;
+    const written = writeChoiceInto(manualText, conflict, choice);
+    if (!written.ok) return written;
+    manualText = written.text;
+  }
+  const session = { ...s, resolution: next.value, manualText };
+  return { ok: true, session: { ...session, focus: Math.min(s.focus, Math.max(0, unresolved(session).length - 1)), notice: null } };
+}
+
+function writeChoiceInto(text: string, conflict: Conflict, choice: Choice): { ok: true; text: string } | { ok: false; error: string } {
+  if (conflict.slice) return { ok: false, error: 'This conflict covers several array elements; reset the hand edits to settle it.' };
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { ok: false, error: `Your hand-edited result is not valid JSON: ${formatParseError(parsed.error)}` };
+  const value = choice === 'mine' ? conflict.mine : choice === 'theirs' ? conflict.theirs : choice === 'base' ? conflict.base : choice === 'both' ? bothValue(conflict) : choice.custom;
+  const next = setAt(parsed.value, conflict.path, value);
+  if (!next.ok || next.value === undefined) return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
+  return { ok: true, text: stringifyJson(next.value, PRETTY) };
+}
+
+function bothValue(conflict: Conflict): JsonValue | undefined {
+  if (Array.isArray(conflict.mine) && Array.isArray(conflict.theirs)) {
+    const mine = conflict.mine;
+    return [...mine, ...conflict.theirs.filter((t) => !mine.some((m) => JSON.stringify(m) === JSON.stringify(t)))];
+  }
+  return conflict.mine;
+}
+
+export function undoChoice(s: MergeSession, id: string): MergeSession {
+  return { ...s, resolution: unchoose(s.resolution, id) };
+}
+
+export function revertChange(s: MergeSession, path: string): MergeSession {
+  return s.reverted.includes(path) ? s : { ...s, reverted: [...s.reverted, path] };
+}
+
+export function restoreChange(s: MergeSession, path: string): MergeSession {
+  return { ...s, reverted: s.reverted.filter((p) => p !== path) };
+}
+
+export function editResult(s: MergeSession, text: string): MergeSession {
+  return { ...s, manualText: text === resultText({ ...s, manualText: null }) ? null : text };
+}
+
+export function resetHandEdits(s: MergeSession): MergeSession {
+  return { ...s, manualText: null };
+}
+
+/** F7 / Shift+F7: the next or previous unresolved conflict, wrapping around. */
+export function moveFocus(s: MergeSession, delta: 1 | -1): MergeSession {
+  const count = unresolved(s).length;
+  if (count === 0) return s;
+  return { ...s, focus: (((s.focus + delta) % count) + count) % count };
+}
+
+export function focusedConflict(s: MergeSession): Conflict | undefined {
+  return unresolved(s)[s.focus];
+}
+
+/**
+ * The server moved again while the operator merged: re-merge against the new Server now, keeping
+ * every decision whose conflict did not change again. Hand edits are dropped (they were made
+ * against an older server state) and the notice says so.
+ */
+export function rebaseSession(s: MergeSession, outcome: ConflictOutcome): MergeSession {
+  const theirs = parseOrThrow(outcome.theirs.text, 'Server now');
+  const kept = Object.keys(s.resolution.choices).length;
+  const resolution = rebase(s.resolution, theirs);
+  const keptNow = Object.keys(resolution.choices).length;
+  const reopened = resolution.reopened.length;
+  const parts = [`The server changed again (now revision ${outcome.theirs.revision ?? '?'}).`];
+  if (kept > 0) parts.push(`${keptNow} of your ${kept} decision${kept === 1 ? '' : 's'} kept${reopened > 0 ? `, ${reopened} reopened because the server changed those fields again` : ''}.`);
+  if (s.manualText !== null) parts.push('Your hand edits of the result were set aside; the merge was redone.');
+  const session: MergeSession = {
+    ...s,
+    theirs: outcome.theirs,
+    status: outcome.status,
+    resolution,
+    reverted: s.reverted.filter((path) => autoChanges({ ...s, resolution }).some((c) => c.path === path)),
+    manualText: null,
+    focus: 0,
+    notice: parts.join(' '),
+    onlyOtherFieldsChanged: outcome.onlyOtherFieldsChanged,
+  };
+  return session;
+}
+

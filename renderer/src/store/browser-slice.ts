@@ -1,0 +1,72 @@
+// The resource browser: pages of the active connection, with its filters and search.
+import type { StateCreator } from 'zustand';
+import type { ResourceSummary } from '../../../shared/api/types';
+import { api } from '../lib/api';
+import type { DeskState } from '.';
+
+export const PAGE_SIZE = 200;
+
+export type BrowserSlice = {
+  items: ResourceSummary[];
+  nextPageToken: string | null;
+  total: number | null;
+  listLoading: boolean;
+  listError: string | null;
+  filters: Record<string, string>;
+  search: string;
+  /** Bumped on every first-page load so a slow older answer cannot overwrite a newer one. */
+  listGeneration: number;
+  setFilter(name: string, value: string): void;
+  setSearch(search: string): void;
+  loadFirstPage(): Promise<void>;
+  loadMore(): Promise<void>;
+};
+
+export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> = (set, get) => {
+  async function load(first: boolean): Promise<void> {
+    const { activeConnectionId, filters, search, nextPageToken } = get();
+    if (!activeConnectionId) return;
+    if (!first && (!nextPageToken || get().listLoading)) return;
+    const generation = first ? get().listGeneration + 1 : get().listGeneration;
+    set({ listLoading: true, listGeneration: generation, ...(first ? { listError: null } : {}) });
+    try {
+      const page = await api.listResources({
+        connectionId: activeConnectionId,
+        pageSize: PAGE_SIZE,
+        ...(first ? {} : { pageToken: nextPageToken! }),
+        ...(Object.keys(filters).length ? { filters } : {}),
+        ...(search.trim() ? { search: search.trim() } : {}),
+      });
+      if (get().listGeneration !== generation) return;
+      if (page.kind !== 'ok') {
+        set({ listError: page.message, listLoading: false, ...(first ? { items: [], nextPageToken: null, total: null } : {}) });
+        return;
+      }
+      set({ items: first ? page.items : [...get().items, ...page.items], nextPageToken: page.nextPageToken, total: page.total, listLoading: false });
+    } catch (error) {
+      if (get().listGeneration === generation) set({ listError: (error as Error).message, listLoading: false });
+    }
+  }
+  return {
+    items: [],
+    nextPageToken: null,
+    total: null,
+    listLoading: false,
+    listError: null,
+    filters: {},
+    search: '',
+    listGeneration: 0,
+    setFilter(name, value) {
+      const filters = { ...get().filters };
+      if (value) filters[name] = value;
+      else delete filters[name];
+      set({ filters });
+      void load(true);
+    },
+    setSearch(search) {
+      set({ search });
+    },
+    loadFirstPage: () => load(true),
+    loadMore: () => load(false),
+  };
+};

@@ -1,0 +1,56 @@
+// Connections and profiles as the backend reports them (never a secret), and which one is active.
+import type { StateCreator } from 'zustand';
+import type { ConnectionInput, ConnectionView, ProfileInfo } from '../../../shared/api/types';
+import { api } from '../lib/api';
+import type { DeskState } from '.';
+
+export type ConnectionsSlice = {
+  profiles: ProfileInfo[];
+  connections: ConnectionView[];
+  activeConnectionId: string | null;
+  connectionsError: string | null;
+  loadConnections(): Promise<void>;
+  selectConnection(id: string): void;
+  saveConnection(input: ConnectionInput): Promise<{ ok: true; connection: ConnectionView } | { ok: false; error: string }>;
+  removeConnection(id: string): Promise<string | null>;
+};
+
+export const createConnectionsSlice: StateCreator<DeskState, [], [], ConnectionsSlice> = (set, get) => ({
+  profiles: [],
+  connections: [],
+  activeConnectionId: null,
+  connectionsError: null,
+  async loadConnections() {
+    try {
+      const [profiles, connections] = await Promise.all([api.listProfiles({}), api.listConnections({})]);
+      const active = get().activeConnectionId;
+      set({
+        profiles,
+        connections,
+        connectionsError: null,
+        activeConnectionId: active && connections.some((c) => c.id === active) ? active : (connections[0]?.id ?? null),
+      });
+    } catch (error) {
+      set({ connectionsError: (error as Error).message });
+    }
+  },
+  selectConnection(id) {
+    if (get().activeConnectionId === id) return;
+    set({ activeConnectionId: id, filters: {}, search: '', items: [], nextPageToken: null, total: null });
+    void get().loadFirstPage();
+  },
+  async saveConnection(input) {
+    const result = await api.saveConnection({ connection: input });
+    if (result.kind !== 'ok') return { ok: false, error: result.message };
+    await get().loadConnections();
+    return { ok: true, connection: result.connection };
+  },
+  async removeConnection(id) {
+    const result = await api.removeConnection({ id });
+    if (result.kind !== 'ok') return result.message;
+    for (const tab of get().tabs.filter((t) => t.ref.connectionId === id)) await get().closeTab(tab.key, true);
+    await get().loadConnections();
+    void get().loadFirstPage();
+    return null;
+  },
+});
