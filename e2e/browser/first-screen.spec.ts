@@ -24,7 +24,7 @@ test('opens a resource: its JSON and ETag appear, with no console errors or CSP 
   await desk.goto();
   await desk.open(`${apiUrl}/items/42`);
   await expect(desk.httpStatus).toHaveText('HTTP 200');
-  await expect(desk.revision).toHaveText('ETag W/"4c-6abdcf72"');
+  await expect(desk.quickRevision).toHaveText('ETag W/"4c-6abdcf72"');
   await expect(desk.editorText()).toContainText('"name": "Gold support"');
   await expect(desk.editorText()).toContainText('"seats": 12');
   await desk.page.screenshot({ path: 'test-results/screens/first-screen.png' });

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { electronBinary } from '../../scripts/electron-binary.mjs';
+import { apiMethodNames } from '../../shared/api/contract';
 
 const binary = electronBinary();
 
@@ -19,7 +20,8 @@ test('the desktop window opens on the first screen with the contract over IPC', 
   await expect(window.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   await expect(window.getByTestId('host-kind')).toContainText('Desktop');
   const exposed = await window.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort());
-  expect(exposed).toEqual(['appInfo', 'getResource']);
+  expect(exposed).toEqual([...apiMethodNames, 'onEvent'].sort());
+  await expect(window.getByTestId('resource-row').first()).toBeVisible();
   expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
   await app.close();
 });

@@ -1,4 +1,5 @@
-// Page object for the desk: locators by role or data-testid, and the app-ready wait.
+// Page object for the desk: locators by role or data-testid, the app-ready wait, and helpers that
+// drive Monaco the way an operator does (select all, paste).
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { WebHost } from './web-host';
 
@@ -6,20 +7,32 @@ export class DeskPage {
   readonly address: Locator;
   readonly openButton: Locator;
   readonly jsonView: Locator;
-  readonly revision: Locator;
+  readonly quickRevision: Locator;
   readonly httpStatus: Locator;
   readonly error: Locator;
+  readonly revision: Locator;
+  readonly saveButton: Locator;
+  readonly message: Locator;
+  readonly mergeView: Locator;
+  readonly conflictCounter: Locator;
+  readonly saveResult: Locator;
 
-  constructor(readonly page: Page, readonly host: WebHost) {
+  constructor(readonly page: Page, public host: WebHost) {
     this.address = page.getByTestId('address');
-    this.openButton = page.getByRole('button', { name: 'Open' });
+    this.openButton = page.getByRole('button', { name: 'Open', exact: true });
     this.jsonView = page.getByTestId('json-view');
-    this.revision = page.getByTestId('revision');
+    this.quickRevision = page.getByTestId('quick-revision');
     this.httpStatus = page.getByTestId('http-status');
     this.error = page.getByTestId('error');
+    this.revision = page.getByTestId('revision');
+    this.saveButton = page.getByTestId('save');
+    this.message = page.getByTestId('message-text');
+    this.mergeView = page.getByTestId('merge-view');
+    this.conflictCounter = page.getByTestId('conflict-counter');
+    this.saveResult = page.getByTestId('save-result');
   }
 
-  /** Loads the app and waits for its ready signal (appInfo answered), never on a sleep. */
+  /** Loads the app and waits for its ready signal (connections loaded), never on a sleep. */
   async goto(): Promise<void> {
     await this.page.goto(this.host.url);
     await expect(this.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
@@ -30,8 +43,45 @@ export class DeskPage {
     await this.openButton.click();
   }
 
-  /** The text Monaco renders (all lines, for documents that fit the viewport). */
+  async selectConnection(namePart: string): Promise<void> {
+    const select = this.page.getByTestId('connection-select');
+    const value = await select.locator('option', { hasText: namePart }).first().getAttribute('value');
+    await select.selectOption(value!);
+    await expect(this.page.getByTestId('resource-row').first()).toBeVisible();
+  }
+
+  row(id: string): Locator {
+    return this.page.locator(`[data-testid="resource-row"][data-id="${id}"]`);
+  }
+
+  async openResource(id: string): Promise<void> {
+    await this.row(id).click();
+    await expect(this.page.getByTestId('editor').locator('.view-lines')).toBeVisible();
+  }
+
+  /** Replaces the text of a Monaco editor as an operator would: select all, paste. */
+  async replaceText(editorTestId: string, text: string): Promise<void> {
+    const lines = this.page.getByTestId(editorTestId).locator('.view-lines');
+    await lines.click();
+    await this.page.keyboard.press('ControlOrMeta+A');
+    await this.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await this.page.keyboard.press('ControlOrMeta+V');
+  }
+
+  /** The visible text of an editor (Monaco renders only the lines in view). */
+  visibleText(editorTestId: string): Locator {
+    return this.page.getByTestId(editorTestId).locator('.view-lines');
+  }
+
+  conflictCard(path: string): Locator {
+    return this.page.locator(`[data-testid="conflict-card"][data-path="${path}"]`);
+  }
+
   editorText(): Locator {
     return this.jsonView.locator('.view-lines');
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `test-results/screens/${name}.png` });
   }
 }

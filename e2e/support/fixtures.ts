@@ -29,7 +29,9 @@ export const test = base.extend<Fixtures>({
     });
     await use(problems);
   },
-  desk: async ({ page, host, pageProblems: _ }, use) => {
+  desk: async ({ page, host, context, pageProblems: _ }, use) => {
+    // Editors are filled by pasting, as an operator would.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
     await use(new DeskPage(page, host));
   },
 });

@@ -293,7 +293,7 @@ function mergeSequences(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonAr
   const mAt = matchSide(bT, mT, head, tail);
   const tAt = matchSide(bT, tT, head, tail);
 
-  const sides: Sides = { b, m, t, bT, mT, tT };
+  const sides: Sides = { b, m, t, bT, mT, tT, mAt, tAt };
   const out: JsonArray = [];
   let i = 0;
   let j = 0;
@@ -320,7 +320,92 @@ function mergeSequences(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonAr
   return out;
 }
 
-type Sides = { b: JsonArray; m: JsonArray; t: JsonArray; bT: number[]; mT: number[]; tT: number[] };
+type Sides = {
+  b: JsonArray;
+  m: JsonArray;
+  t: JsonArray;
+  bT: number[];
+  mT: number[];
+  tT: number[];
+  /** For each base index, the matching index in mine / theirs, or -1. */
+  mAt: Int32Array;
+  tAt: Int32Array;
+};
+
+/** One side's edit inside a chunk: base [from, to) became the side's elements [at, end). */
+type Hunk = { from: number; to: number; at: number; end: number };
+
+/** A side's edits in base [i, i2) / side [j, j2): the runs between the base elements it kept. */
+function hunks(at: Int32Array, i: number, i2: number, j: number, j2: number): Hunk[] {
+  const out: Hunk[] = [];
+  let from = i;
+  let side = j;
+  for (let q = i; q <= i2; q++) {
+    if (q < i2 && at[q]! < 0) continue;
+    const kept = q < i2 ? at[q]! : j2;
+    if (q > from || kept > side) out.push({ from, to: q, at: side, end: kept });
+    from = q + 1;
+    side = kept + 1;
+  }
+  return out;
+}
+
+function isDeletion(hunk: Hunk): boolean {
+  return hunk.at === hunk.end;
+}
+
+/**
+ * Whether edit `x` lies wholly before edit `y` (by the other side) without touching it: it replaces
+ * base elements before y's, or it inserts before y's start. Edits that meet are left alone:
+ * replacements of the same elements, and an insertion at the edge of (or inside) the other side's
+ * edit, where its place would be ambiguous.
+ */
+function before(x: Hunk, y: Hunk): boolean {
+  return x.to < y.from || (x.to === y.from && x.from < x.to && y.from < y.to);
+}
+
+/**
+ * Resolves an unstable chunk element-wise when mine's and theirs' edits inside it touch no common
+ * base element (e.g. mine edits one element, theirs deletes its neighbour): each side's edits are
+ * applied in base order. Returns false, having written nothing, when two edits meet. (Inside a
+ * chunk no base element is kept by both sides, so the same run edited by both is the whole chunk,
+ * which mergeChunk has settled before.)
+ */
+function mergeHunks(ctx: MergeContext, s: Sides, i: number, i2: number, j: number, j2: number, k: number, k2: number, node: PathNode | null, out: JsonArray): boolean {
+  const mine = hunks(s.mAt, i, i2, j, j2);
+  const theirs = hunks(s.tAt, i, i2, k, k2);
+  // Deletions by the two sides that between them would empty the whole array: neither side asked
+  // for an empty array, so that stays a conflict.
+  if (i === 0 && i2 === s.b.length && mine.every(isDeletion) && theirs.every(isDeletion)) return false;
+  // Each list is sorted by base position and its edits are apart, so one sweep finds any meeting.
+  for (let a = 0, c = 0; a < mine.length && c < theirs.length; ) {
+    if (before(mine[a]!, theirs[c]!)) a++;
+    else if (before(theirs[c]!, mine[a]!)) c++;
+    else return false;
+  }
+  let p = i;
+  let a = 0;
+  let c = 0;
+  for (;;) {
+    const h = mine[a];
+    const g = theirs[c];
+    if (h !== undefined && h.from === p) {
+      take(ctx, node, out, h.to - h.from, s.m, h.at, h.end, 'mine');
+      p = h.to;
+      a++;
+    } else if (g !== undefined && g.from === p) {
+      take(ctx, node, out, g.to - g.from, s.t, g.at, g.end, 'theirs');
+      p = g.to;
+      c++;
+    } else if (p < i2) {
+      // A base element both kept (not expected inside a chunk): mine's copy, as in a stable run.
+      out.push(s.m[s.mAt[p]!]!);
+      p++;
+    } else {
+      return true;
+    }
+  }
+}
 
 /** Appends a run of one side's elements as that side's change. */
 function take(ctx: MergeContext, node: PathNode | null, out: JsonArray, baseLength: number, array: JsonArray, from: number, to: number, side: Side): void {
@@ -367,6 +452,7 @@ function mergeChunk(
     }
     return;
   }
+  if (mergeHunks(ctx, s, i, i2, j, j2, k, k2, node, out)) return;
   const base = s.b.slice(i, i2);
   const mine = s.m.slice(j, j2);
   const theirs = s.t.slice(k, k2);

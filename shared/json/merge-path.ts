@@ -7,27 +7,30 @@ export type PathNode = {
   /** Pointer segment: a key, an index in the merged array, or null at a JSON-holding string. */
   readonly seg: string | number | null;
   /** Stable segment for conflict ids; defaults to the key. */
-  readonly idSeg?: string;
-  /** An element matched by id: the segment is `[key=<JSON of id>]`, made only when needed. */
-  readonly idKey?: string;
-  readonly idValue?: string | number;
+  readonly idSeg: string | undefined;
+  /** An element matched by id: its id segment is `[key=<JSON of id>]`, made only when needed. */
+  readonly idKey: string | undefined;
+  readonly idValue: string | number | undefined;
+  /** pointerOf's memo: changes and conflicts under one parent share its prefix. */
+  pointer: string | undefined;
 };
 
 export function child(parent: PathNode | null, seg: string | number | null, idSeg?: string): PathNode {
-  return idSeg === undefined ? { parent, seg } : { parent, seg, idSeg };
+  return { parent, seg, idSeg, idKey: undefined, idValue: undefined, pointer: undefined };
 }
 
-/** The node of an array element matched by `key`; its id segment is built lazily (see idOf). */
+/** The node of an array element matched by `idKey`; its id segment is built lazily (see idOf). */
 export function keyedChild(parent: PathNode | null, index: number, idKey: string, idValue: string | number): PathNode {
-  return { parent, seg: index, idKey, idValue };
+  return { parent, seg: index, idSeg: undefined, idKey, idValue, pointer: undefined };
 }
 
 export function pointerOf(node: PathNode | null): string {
-  const parts: string[] = [];
-  for (let n = node; n !== null; n = n.parent) {
-    if (n.seg !== null) parts.push(typeof n.seg === 'number' ? String(n.seg) : escapeToken(n.seg));
-  }
-  return parts.length === 0 ? '' : '/' + parts.reverse().join('/');
+  if (node === null) return '';
+  if (node.pointer !== undefined) return node.pointer;
+  const parent = pointerOf(node.parent);
+  const seg = node.seg;
+  node.pointer = seg === null ? parent : parent + '/' + (typeof seg === 'number' ? String(seg) : escapeToken(seg));
+  return node.pointer;
 }
 
 // Keys that start with a character used by the other id segments are escaped with a backslash.

@@ -196,3 +196,55 @@ describe('merge3 properties', () => {
     );
   });
 });
+
+// --- Arrays without ids -------------------------------------------------------------------------
+// Base holds distinct numbers; each side deletes, replaces and inserts with numbers of its own, so
+// what each side did is unambiguous and a clean merge can be checked element by element.
+const sideEdit = (base: number[], offset: number) =>
+  fc.array(fc.nat(9), { minLength: base.length + 1, maxLength: base.length + 1 }).map((rolls) => {
+    const out: number[] = [];
+    let fresh = offset;
+    rolls.forEach((roll, i) => {
+      if (roll === 0) out.push(fresh++); // insert before base[i] (or at the end)
+      if (i === base.length) return;
+      if (roll === 1) return; // delete
+      if (roll === 2) out.push(fresh++); // replace
+      else out.push(base[i]!);
+    });
+    return out;
+  });
+const plainArrays = fc
+  .integer({ min: 0, max: 8 })
+  .map((n) => Array.from({ length: n }, (_, i) => i))
+  .chain((base) => fc.tuple(fc.constant(base), sideEdit(base, 100), sideEdit(base, 200)));
+
+describe('merge3 properties: arrays without ids', () => {
+  it('a clean merge applies every deletion and insertion of both sides, in both sides’ order', () => {
+    fc.assert(
+      fc.property(plainArrays, ([base, mine, theirs]) => {
+        const r = merge3(base, mine, theirs);
+        if (r.conflicts.length > 0) return;
+        const merged = r.merged as number[];
+        const expected = new Set([...base.filter((x) => mine.includes(x) && theirs.includes(x)), ...mine.filter((x) => x >= 100), ...theirs.filter((x) => x >= 200)]);
+        expect(new Set(merged)).toEqual(expected);
+        expect(merged.length).toBe(expected.size);
+        for (const side of [mine, theirs]) {
+          expect(merged.filter((x) => side.includes(x))).toEqual(side.filter((x) => merged.includes(x)));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('conflicts mirror and the merge is symmetric up to order when mine and theirs swap', () => {
+    fc.assert(
+      fc.property(plainArrays, ([base, mine, theirs]) => {
+        const forward = merge3(base, mine, theirs);
+        const backward = merge3(base, theirs, mine);
+        expect(forward.conflicts.map(mirror)).toEqual(backward.conflicts.map((c) => ({ id: c.id, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs })));
+        if (forward.conflicts.length === 0) expect(new Set(forward.merged as number[])).toEqual(new Set(backward.merged as number[]));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -184,3 +184,59 @@ describe('merge3: fidelity', () => {
     expect(mergeText('{}', '{"a":1,"a":2}', '{}')).toMatchObject({ ok: false, error: { side: 'mine', error: { line: 1, column: 8 } } });
   });
 });
+
+describe('merge3: arrays without ids, edits next to each other', () => {
+  it('applies an edit and a deletion of the neighbouring element element-wise', () => {
+    const r = merge3(['a', 'b', 'c', 'd'], ['a', 'B', 'c', 'd'], ['a', 'b', 'd']);
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual(['a', 'B', 'd']);
+    expect(r.changes).toEqual([
+      { path: '/1', side: 'mine', op: 'replace' },
+      { path: '/2', side: 'theirs', op: 'remove' },
+    ]);
+  });
+
+  it('does the same for objects without ids, either way round', () => {
+    const base = [{ a: 1 }, { b: 1 }, { c: 1 }];
+    expect(merge3(base, [{ a: 2 }, { b: 1 }, { c: 1 }], [{ a: 1 }, { c: 1 }])).toMatchObject({ merged: [{ a: 2 }, { c: 1 }], conflicts: [] });
+    expect(merge3(base, [{ a: 1 }, { c: 1 }], [{ a: 2 }, { b: 1 }, { c: 1 }])).toMatchObject({ merged: [{ a: 2 }, { c: 1 }], conflicts: [] });
+  });
+
+  it('applies edits of different sizes to different elements of one span', () => {
+    const r = merge3([1, 2, 3, 4, 5], [1, 20, 21, 3, 4, 5], [1, 2, 5]);
+    expect(r).toMatchObject({ merged: [1, 20, 21, 5], conflicts: [] });
+  });
+
+  it('still reports edits that touch the same elements as one conflict over the span', () => {
+    const r = merge3(['a', 'b', 'c', 'd', 'e'], ['a', 'B', 'c', 'D', 'e'], ['a', 'b', 'e']);
+    expect(r.conflicts).toEqual([
+      {
+        id: '/@1..4',
+        path: '',
+        kind: 'both-modified',
+        base: ['b', 'c', 'd'],
+        mine: ['B', 'c', 'D'],
+        theirs: ['b'],
+        slice: { at: 1, length: 3 },
+      },
+    ]);
+  });
+
+  it('keeps an insertion next to an element the other side deleted a conflict (its place is ambiguous)', () => {
+    const r = merge3(['a', 'b', 'c'], ['a', 'x', 'b', 'c'], ['a', 'c']);
+    expect(r.conflicts).toMatchObject([{ id: '/@1..2', kind: 'theirs-deleted', mine: ['x', 'b'], theirs: [] }]);
+  });
+});
+
+describe('merge3: arrays matched by id, additions', () => {
+  it("places the other side's additions at the start after the leading side's own", () => {
+    const r = merge3({ l: [{ id: 'A' }] }, { l: [{ id: 'X' }, { id: 'A' }] }, { l: [{ id: 'Y' }, { id: 'A' }] });
+    expect(r.conflicts).toEqual([]);
+    expect((r.merged as { l: { id: string }[] }).l.map((e) => e.id)).toEqual(['X', 'Y', 'A']);
+  });
+
+  it('falls back to diff3 when an id repeats in one side only', () => {
+    const r = merge3([{ id: 1 }, { id: 2 }], [{ id: 1 }, { id: 2 }, { id: 1 }], [{ id: 1 }, { id: 2 }]);
+    expect(r).toMatchObject({ merged: [{ id: 1 }, { id: 2 }, { id: 1 }], conflicts: [] });
+  });
+});

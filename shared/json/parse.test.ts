@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseJson, parseJsonStrict, positionOf } from './parse';
-import { stringifyJson } from './serialize';
+import { PRETTY, stringifyJson } from './serialize';
 
 describe('parseJson', () => {
   it('parses plain JSON like JSON.parse', () => {
@@ -61,6 +61,57 @@ describe('parseJson', () => {
         expect(fast.ok && stringifyJson(fast.value)).toBe(text);
       }),
     );
+  });
+});
+
+describe('parseJson: duplicate keys next to colons in strings', () => {
+  it.each([
+    ['{"t": "12:30", "t": "x"}', 1, 16],
+    ['{"a": 1, "a": "\\u003a"}', 1, 10],
+    ['{"a": "\\u003a\\u003a", "b": {"c": 1, "c": 2}}', 1, 37],
+    ['{"a:b": 1, "a:b": 2}', 1, 12],
+    ['{"url": "https://x", "k": {"u": "a:b:c", "u" : 1}}', 1, 42],
+    ['{"a" : 1, "a" : 2}', 1, 11],
+  ])('finds the duplicate in %j', (text, line, column) => {
+    const result = parseJson(text);
+    expect(result).toMatchObject({ ok: false, error: { line, column } });
+    expect(result.ok || result.error.message).toContain('duplicate key');
+  });
+
+  it.each([
+    '{"a:b": "c:d", "e": ["f:g", {"h": ":"}]}',
+    '{"a": "\\u003a", "b": "x:y"}',
+    '{"": ":", ":": ""}',
+  ])('accepts colons in keys and values without duplicates: %j', (text) => {
+    expect(parseJson(text)).toEqual({ ok: true, value: JSON.parse(text) });
+  });
+
+  const key = fc.constantFrom('a', 'b', ':', 'a:b', '\\u003a', 'x\\"', '');
+  const leaf = fc.constantFrom('1', '"x"', '":"', '"\\u003a"', '"a:b:c"', 'null', '12345678901234567891');
+  const { node } = fc.letrec<{ node: string }>((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      leaf,
+      fc.array(fc.tuple(key, tie('node'), fc.constantFrom(':', ' : ', ': ')), { maxLength: 4 }).map((pairs) => `{${pairs.map(([k, v, sep]) => `"${k}"${sep}${v}`).join(',')}}`),
+      fc.array(tie('node'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    ),
+  }));
+
+  it('agrees with the strict parser on texts with and without duplicate keys', () => {
+    fc.assert(
+      fc.property(node, (text) => {
+        expect(parseJson(text)).toEqual(parseJsonStrict(text));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('stringifyJson', () => {
+  it('writes bigint digit for digit in native layouts too', () => {
+    const value = { a: [1, 12345678901234567891n], b: 'x' };
+    expect(stringifyJson(value)).toBe('{"a":[1,12345678901234567891],"b":"x"}');
+    expect(stringifyJson(value, PRETTY)).toBe('{\n  "a": [\n    1,\n    12345678901234567891\n  ],\n  "b": "x"\n}\n');
   });
 });
 

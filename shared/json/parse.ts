@@ -1,8 +1,9 @@
 // Strict JSON (RFC 8259) parsing that refuses what JSON.parse would silently accept or lose:
 // duplicate keys are errors naming their line and column, and integers beyond 2^53 become bigint.
-// Fast path: the native parser plus two cheap scans; the hand-written parser below runs only when
-// those scans see something (a long digit run, a key-count mismatch) or the native parser fails,
-// and it is the one that produces the exact error position.
+// Fast path: the native parser plus a walk over the value and one indexOf pass over the text; the
+// hand-written parser below runs only when those see something (an integer beyond 2^53, a
+// key-count mismatch) or the native parser fails, and it is the one that produces the exact error
+// position.
 import type { JsonObject, JsonValue } from './types';
 import { setKey } from './types';
 
@@ -24,15 +25,8 @@ export function parseJson(text: string): ParseResult {
     return parseJsonStrict(text);
   }
   // The native result is kept when every key was distinct and no number could have lost digits
-  // (every integer-valued number is a safe integer). Keys are counted by their colons: in valid
-  // JSON a colon is either a key's or inside a string, so without duplicates the text holds
-  // exactly (keys in the value + colons in the value's strings) colons. A duplicate drops at least
-  // its key (and never adds colons), so the sum falls short. The one way a string gains a colon
-  // the text lacks is a \u003a escape; such texts count their keys one string at a time instead.
-  if (!tally(value)) return parseJsonStrict(text);
-  const keys = tallyKeys;
-  const colons = tallyColons;
-  if (hasColonEscape(text) ? keys === countKeysInText(text) : keys + colons === colonsIn(text)) return { ok: true, value };
+  // (every integer-valued number is a safe integer).
+  if (tally(value) && keysAreDistinct(text, tallyKeys, tallyColons)) return { ok: true, value };
   return parseJsonStrict(text);
 }
 
@@ -50,8 +44,23 @@ export function formatParseError(error: ParseError): string {
   return `line ${error.line}, column ${error.column}: ${error.message}`;
 }
 
+/**
+ * Whether valid JSON text has exactly `keys` keys (as many as its parsed value, so no key was
+ * repeated), given how many colons the value's string values hold. A colon in valid JSON is
+ * either a key's or inside a string, so the text's colons number (its keys + colons in its key
+ * names + colons in its string values). The value never has more keys than the text nor more
+ * colons in its strings (unless a string spells one as \u003a), so when the two sums are equal,
+ * so are the key counts: one pass of indexOf. A duplicate key drops at least its own colon from
+ * the value, so it cannot pass. Otherwise (colons in key names, \u003a) the keys are counted one
+ * string at a time.
+ */
+function keysAreDistinct(text: string, keys: number, stringColons: number): boolean {
+  if (!hasColonEscape(text) && colonsIn(text) === keys + stringColons) return true;
+  return countKeysByStrings(text) === keys;
+}
+
 /** Counts object keys in valid JSON text: strings followed by a colon. */
-function countKeysInText(text: string): number {
+function countKeysByStrings(text: string): number {
   let count = 0;
   let i = text.indexOf('"');
   while (i !== -1) {
@@ -72,11 +81,11 @@ function countKeysInText(text: string): number {
   return count;
 }
 
-// What tally() counted: object keys, and colons inside keys and string values.
+// What tally() counted: object keys, and colons inside string values (not inside keys).
 let tallyKeys = 0;
 let tallyColons = 0;
 
-/** Counts keys and string colons of a parsed value; false when a number may have been rounded. */
+/** Counts keys and colons in string values of a parsed value; false when a number may have been rounded. */
 function tally(value: JsonValue): boolean {
   tallyKeys = 0;
   tallyColons = 0;
@@ -102,7 +111,6 @@ function tallyValue(value: JsonValue): boolean {
   }
   for (const key in value) {
     tallyKeys++;
-    if (key.indexOf(':') !== -1) tallyColons += colonsIn(key);
     if (!tallyValue(value[key]!)) return false;
   }
   return true;

@@ -1,5 +1,7 @@
-import Editor, { DiffEditor, type OnMount, type DiffOnMount } from '@monaco-editor/react';
-import '../lib/monaco';
+import { useEffect, useRef } from 'react';
+import Editor, { type OnMount } from '@monaco-editor/react';
+import type { editor } from 'monaco-editor/editor/editor.api';
+import { monaco } from '../lib/monaco';
 import { useColorScheme } from '../lib/use-color-scheme';
 
 const BASE_OPTIONS = {
@@ -43,39 +45,60 @@ export function JsonEditor({ path, value, readOnly = false, onChange, onMount, t
   );
 }
 
+let diffModelSeq = 0;
+
 type DiffProps = {
   original: string;
   modified: string;
   originalPath: string;
   modifiedPath: string;
   inline?: boolean;
-  onMount?: DiffOnMount;
   testId?: string;
 };
 
-/** Read-only Monaco diff of two JSON texts; unchanged regions fold away. */
-export function JsonDiff({ original, modified, originalPath, modifiedPath, inline = false, onMount, testId }: DiffProps) {
+/**
+ * Read-only Monaco diff of two JSON texts; unchanged regions fold away. Built on Monaco directly so
+ * teardown runs in the order Monaco requires (detach the models, then dispose them).
+ */
+export function JsonDiff({ original, modified, originalPath, modifiedPath, inline = false, testId }: DiffProps) {
   const scheme = useColorScheme();
-  return (
-    <div className="editor-host" data-testid={testId}>
-      <DiffEditor
-        original={original}
-        modified={modified}
-        originalModelPath={originalPath}
-        modifiedModelPath={modifiedPath}
-        language="json"
-        theme={scheme === 'dark' ? 'vs-dark' : 'vs'}
-        loading={<div className="muted pad">Loading diff…</div>}
-        {...(onMount ? { onMount } : {})}
-        options={{
-          ...BASE_OPTIONS,
-          readOnly: true,
-          originalEditable: false,
-          renderSideBySide: !inline,
-          hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 5, revealLineCount: 10 },
-          accessibilityVerbose: true,
-        }}
-      />
-    </div>
-  );
+  const host = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<editor.IStandaloneDiffEditor | null>(null);
+
+  useEffect(() => {
+    const diff = monaco.editor.createDiffEditor(host.current!, {
+      ...BASE_OPTIONS,
+      readOnly: true,
+      originalEditable: false,
+      renderSideBySide: !inline,
+      hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 5, revealLineCount: 10 },
+      accessibilityVerbose: true,
+    });
+    editorRef.current = diff;
+    return () => {
+      const model = diff.getModel();
+      diff.setModel(null);
+      model?.original.dispose();
+      model?.modified.dispose();
+      diff.dispose();
+      editorRef.current = null;
+    };
+  }, [inline]);
+
+  useEffect(() => {
+    const diff = editorRef.current;
+    if (!diff) return;
+    const previous = diff.getModel();
+    // A fresh URI per model, so a model still attached elsewhere is never disposed from here.
+    const fresh = (text: string, path: string) => monaco.editor.createModel(text, 'json', monaco.Uri.parse(`diff:///${diffModelSeq++}/${encodeURIComponent(path)}`));
+    diff.setModel({ original: fresh(original, originalPath), modified: fresh(modified, modifiedPath) });
+    previous?.original.dispose();
+    previous?.modified.dispose();
+  }, [original, modified, originalPath, modifiedPath, inline]);
+
+  useEffect(() => {
+    monaco.editor.setTheme(scheme === 'dark' ? 'vs-dark' : 'vs');
+  }, [scheme]);
+
+  return <div className="editor-host" data-testid={testId} ref={host} />;
 }

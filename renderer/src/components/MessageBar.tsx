@@ -4,7 +4,7 @@ export function MessageBar({ message, onDismiss }: { message: NonNullable<Tab['m
   return (
     <div className={`banner ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'} data-testid="message">
       <div className="grow">
-        {message.text}
+        <span data-testid="message-text">{message.text}</span>
         {message.detail ? (
           <details>
             <summary>What the server said</summary>

@@ -1,6 +1,8 @@
 // Every command once: the palette lists them, the shortcut sheet shows their keys, and the global
 // key handler runs them. Keys avoid the browser's own (Ctrl+W, Ctrl+H) so browser mode works too.
+import { parseJson } from '../../../shared/json';
 import { activeTab, useDesk, type DeskState } from '../store';
+import { isDirty } from '../store/tabs-slice';
 
 export type Command = {
   id: string;
@@ -26,7 +28,8 @@ export const COMMANDS: Command[] = [
       const tab = activeTab(s);
       if (!tab) return;
       if (tab.view === 'merge') void s.saveMerge(tab.key);
-      else if (tab.base.guarded) void s.save(tab.key);
+      // Same rule as the Save button: nothing to save, or invalid JSON, means no request at all.
+      else if (tab.base.guarded && isDirty(tab) && parseJson(tab.text).ok) void s.save(tab.key);
     },
   },
   { id: 'palette', title: 'Command palette', keys: ['Ctrl+K', 'Ctrl+Shift+P'], match: (e) => mod(e) && (e.key.toLowerCase() === 'k' || (e.shiftKey && e.key.toLowerCase() === 'p')), enabled: () => true, run: (s) => s.openDialog('palette') },
