@@ -64,7 +64,8 @@ export class DeskPage {
     const lines = this.page.getByTestId(editorTestId).locator('.view-lines');
     await lines.click();
     await this.page.keyboard.press('ControlOrMeta+A');
-    await this.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    // Runs in the page; typed loosely because e2e code compiles without DOM types.
+    await this.page.evaluate((t) => (globalThis as unknown as { navigator: { clipboard: { writeText(x: string): Promise<void> } } }).navigator.clipboard.writeText(t), text);
     await this.page.keyboard.press('ControlOrMeta+V');
   }
 

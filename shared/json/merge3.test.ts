@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { merge3 } from './merge3';
 import { mergeText } from './merge-text';
+import type { JsonValue } from './types';
 
 describe('merge3: objects', () => {
   it('applies edits to different keys from both sides and records who made them', () => {
@@ -197,7 +198,7 @@ describe('merge3: arrays without ids, edits next to each other', () => {
   });
 
   it('does the same for objects without ids, either way round', () => {
-    const base = [{ a: 1 }, { b: 1 }, { c: 1 }];
+    const base: JsonValue[] = [{ a: 1 }, { b: 1 }, { c: 1 }];
     expect(merge3(base, [{ a: 2 }, { b: 1 }, { c: 1 }], [{ a: 1 }, { c: 1 }])).toMatchObject({ merged: [{ a: 2 }, { c: 1 }], conflicts: [] });
     expect(merge3(base, [{ a: 1 }, { c: 1 }], [{ a: 2 }, { b: 1 }, { c: 1 }])).toMatchObject({ merged: [{ a: 2 }, { c: 1 }], conflicts: [] });
   });
