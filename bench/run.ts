@@ -4,6 +4,7 @@ export {};
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   merge: () => import('./merge.bench'),
   sandbox: () => import('./sandbox.bench'),
+  ui: () => import('./ui.bench'),
 };
 
 const wanted = process.argv.slice(2);

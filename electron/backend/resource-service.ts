@@ -24,9 +24,9 @@ export function createResourceService(deps: ResourceDeps) {
   const context = (connectionId: string) => connectionContext(store.connections.get(connectionId), deps.sandboxUrl());
 
   /** Builds the snapshot of a journal row: the operator's document is derived, never stored twice. */
-  function snapshotOf(ctx: ConnectionContext, ref: ResourceRef, row: JournalRow, body: JsonValue, etag: string | null): Fetched {
+  function snapshotOf(ctx: ConnectionContext, ref: ResourceRef, row: JournalRow, body: JsonValue, etag: string | null, derived?: { editable: JsonValue; text: string }): Fetched {
     const info = revisionOf(ctx.spec, etag, body);
-    const editable = toEditable(ctx.spec.editable, body);
+    const editable = derived?.editable ?? toEditable(ctx.spec.editable, body);
     return {
       body,
       editable,
@@ -37,7 +37,7 @@ export function createResourceService(deps: ResourceDeps) {
         revision: info.revision,
         guarded: info.guarded,
         unguardedReason: info.unguardedReason,
-        text: stringifyJson(editable, PRETTY),
+        text: derived?.text ?? stringifyJson(editable, PRETTY),
         raw: row.body,
         seenAt: row.lastSeenAt,
         source: row.source,
@@ -63,9 +63,10 @@ export function createResourceService(deps: ResourceDeps) {
     if (!parsed.ok) return fail('invalid-json', `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`, { bodyExcerpt: outcome.text.slice(0, 2000) });
     const etag = header(outcome.headers, 'etag');
     const info = revisionOf(ctx.spec, etag, parsed.value);
-    const editableText = stringifyJson(toEditable(ctx.spec.editable, parsed.value), PRETTY);
-    const row = store.journal.record(ref.connectionId, ref.id, info.revision, outcome.text, source, hashBody(editableText));
-    return snapshotOf(ctx, ref, row, parsed.value, etag);
+    const editable = toEditable(ctx.spec.editable, parsed.value);
+    const text = stringifyJson(editable, PRETTY);
+    const row = store.journal.record(ref.connectionId, ref.id, info.revision, outcome.text, source, hashBody(text));
+    return snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
   }
 
   async function fetchCurrent(ctx: ConnectionContext, ref: ResourceRef, source: JournalSource, ifNoneMatch?: string): Promise<Fetched | BackendError | 'not-modified'> {
@@ -89,21 +90,21 @@ export function createResourceService(deps: ResourceDeps) {
 
   /** The three-way result of a rejected save: base, Server now (re-read and journalled), mine, merged. */
   function conflictResult(status: number, base: Fetched, theirs: Fetched, mineText: string, mine: JsonValue, ctx: ConnectionContext): SaveResult {
-    const options = mergeOptions(ctx);
-    const merged: MergeResult = merge3(base.editable, mine, theirs.editable, options);
-    const mineChanged = merge3(base.editable, mine, base.editable, options).changes.map((c) => c.path);
-    const theirsChanged = merge3(base.editable, base.editable, theirs.editable, options).changes.map((c) => c.path);
-    const overlaps = mineChanged.some((m) => theirsChanged.some((t) => m === t || m.startsWith(`${t}/`) || t.startsWith(`${m}/`)));
+    const merged: MergeResult = merge3(base.editable, mine, theirs.editable, mergeOptions(ctx));
+    // Both sides touched the same field when they clash, or made the same change (side "both").
+    const overlaps = merged.conflicts.length > 0 || merged.changes.some((c) => c.side === 'both');
+    const { raw: _baseRaw, ...baseSnapshot } = base.snapshot;
+    const { raw: _theirsRaw, ...theirsSnapshot } = theirs.snapshot;
     return {
       kind: 'conflict',
       status,
-      base: base.snapshot,
-      theirs: theirs.snapshot,
+      base: baseSnapshot,
+      theirs: theirsSnapshot,
       mine: mineText,
       merged: stringifyJson(merged.merged, PRETTY),
       conflicts: merged.conflicts.map((c) => ({ id: c.id, path: c.path, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs })),
       changes: merged.changes.map((c) => ({ path: c.path, side: c.side, op: c.op })),
-      onlyOtherFieldsChanged: merged.conflicts.length === 0 && !overlaps,
+      onlyOtherFieldsChanged: !overlaps,
     };
   }
 
@@ -203,7 +204,7 @@ export function createResourceService(deps: ResourceDeps) {
       const result = await fetchCurrent(ctx.value, ref, source, etag ?? undefined);
       if (result === 'not-modified') {
         if (!known) return fail('http', 'The server answered 304 for a revision this app has not seen.');
-        const row = store.journal.record(ref.connectionId, ref.id, known.snapshot.revision, known.snapshot.raw, known.snapshot.source, hashBody(known.snapshot.text));
+        const row = store.journal.record(ref.connectionId, ref.id, known.snapshot.revision, latestRow!.body, known.snapshot.source, hashBody(known.snapshot.text));
         return { fetched: { ...known, snapshot: { ...known.snapshot, seenAt: row.lastSeenAt } }, changed: false, previous: known };
       }
       if ('kind' in result) return result;

@@ -132,8 +132,11 @@ export type Snapshot = {
   unguardedReason: string | null;
   /** The operator's document, pretty-printed JSON. */
   text: string;
-  /** The whole resource as the server sent it. */
-  raw: string;
+  /**
+   * The whole resource as the server sent it. Present in openResource, refreshResource and
+   * revision results; left out of conflicts, which carry three documents already.
+   */
+  raw?: string;
   seenAt: string;
   source: JournalSource;
 };

@@ -13,6 +13,6 @@ export { merge3 } from './merge3';
 export type { Resolution } from './resolve';
 export { applyChoices, checkChoice, choose, conflictById, createResolution, pendingConflicts, preview, rebase, unchoose } from './resolve';
 export type { TextPosition, TextRange } from './positions';
-export { pointerAtOffset, rangeOfPointer } from './positions';
+export { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
 export type { MergeTextResult } from './merge-text';
 export { mergeText } from './merge-text';

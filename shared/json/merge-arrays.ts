@@ -1,8 +1,10 @@
 // Array merging. Elements that are objects with a unique id-like key are matched by that key;
 // anything else goes through diff3 built from two Myers diffs (jsdiff's diffArrays) over interned
-// element fingerprints. Pure insertions at the same place by both sides are kept, mine first.
+// element fingerprints. Pure insertions at the same place by both sides are kept, mine first;
+// edits of different sizes inside one unstable span are applied element-wise when they touch no
+// common base element (mergeHunks).
 import { diffArrays } from 'diff';
-import { fingerprint } from './canonical';
+import { equal3, fingerprint } from './canonical';
 import type { PathNode } from './merge-path';
 import { child, keyedChild } from './merge-path';
 import type { Choice, ConflictKind, Side, ChangeOp } from './merge-types';
@@ -201,12 +203,15 @@ function mergeKeyed(ctx: MergeContext, b: JsonArray, m: JsonArray, t: JsonArray,
 
   const out: JsonArray = [];
   for (const slot of order) {
-    const merged = ctx.mergeValue(
-      slot.b >= 0 ? b[slot.b] : undefined,
-      slot.m >= 0 ? m[slot.m] : undefined,
-      slot.t >= 0 ? t[slot.t] : undefined,
-      keyedChild(node, out.length, key, slot.id),
-    );
+    const bv = slot.b >= 0 ? b[slot.b] : undefined;
+    const mv = slot.m >= 0 ? m[slot.m] : undefined;
+    const tv = slot.t >= 0 ? t[slot.t] : undefined;
+    // An element all three hold alike needs no merge (nor a path node).
+    if (bv !== undefined && mv !== undefined && tv !== undefined && equal3(bv, mv, tv)) {
+      out.push(mv);
+      continue;
+    }
+    const merged = ctx.mergeValue(bv, mv, tv, keyedChild(node, out.length, key, slot.id));
     if (merged !== undefined) out.push(merged);
   }
   for (const slot of keyed.b) {

@@ -144,7 +144,11 @@ class Merger implements MergeContext {
     const out: JsonObject = {};
     // Mine's keys in mine's order, then theirs' new keys, then keys only the base still had.
     for (const key of Object.keys(m)) {
-      const merged = this.mergeValue(getKey(b, key), m[key], getKey(t, key), child(node, key));
+      const bv = getKey(b, key);
+      const mv = m[key]!;
+      const tv = getKey(t, key);
+      // The same value on all three sides (a primitive, or a shared subtree): nothing to merge.
+      const merged = bv === mv && mv === tv ? mv : this.mergeValue(bv, mv, tv, child(node, key));
       if (merged !== undefined) setKey(out, key, merged);
     }
     for (const key of Object.keys(t)) {

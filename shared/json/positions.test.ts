@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pointerAtOffset, rangeOfPointer } from './positions';
+import { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
 import { PRETTY, stringifyJson } from './serialize';
 import type { JsonValue } from './types';
 
@@ -30,5 +30,14 @@ describe('positions', () => {
       const range = rangeOfPointer(text, pointer)!;
       expect(pointerAtOffset(text, range.offset)).toBe(pointer);
     }
+  });
+});
+
+describe('rangesOfPointers', () => {
+  it('answers like rangeOfPointer for each pointer, from one parse', () => {
+    const text = JSON.stringify({ a: { b: [1, { c: 'x' }] }, d: null }, null, 2);
+    const pointers = ['/a/b/1/c', '/d', '/missing', '', '/a/b/0'];
+    expect(rangesOfPointers(text, pointers)).toEqual(pointers.map((p) => rangeOfPointer(text, p)));
+    expect(rangesOfPointers('{ not json', ['/a'])).toEqual([undefined]);
   });
 });

@@ -34,9 +34,18 @@ function toRange(text: string, node: Node, insideString: boolean): TextRange {
 
 /** The text range of the value at `pointer`, or undefined when the text has nothing there. */
 export function rangeOfPointer(text: string, pointer: string): TextRange | undefined {
-  const tokens = decodePointer(pointer);
+  return rangesOfPointers(text, [pointer])[0];
+}
+
+/** The ranges of several pointers from one parse of the text (editors decorate many at once). */
+export function rangesOfPointers(text: string, pointers: readonly string[]): Array<TextRange | undefined> {
   const root = parseTree(text);
-  if (!tokens.ok || !root) return undefined;
+  return pointers.map((pointer) => (root ? rangeInTree(text, root, pointer) : undefined));
+}
+
+function rangeInTree(text: string, root: Node, pointer: string): TextRange | undefined {
+  const tokens = decodePointer(pointer);
+  if (!tokens.ok) return undefined;
   let node: Node = root;
   for (const token of tokens.value) {
     if (node.type === 'string') return toRange(text, node, true);

@@ -88,6 +88,8 @@ export function EditView({ tab }: { tab: Tab }) {
         onChange={(text) => setText(tab.key, text)}
         onMount={(ed) => {
           editorRef.current = ed;
+          // Performance mark for the benchmark: the opened resource is on screen.
+          requestAnimationFrame(() => performance.mark(`cd:shown:${tab.key}`));
         }}
         testId="editor"
         ariaLabel={`JSON of ${tab.title}`}

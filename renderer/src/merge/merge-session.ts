@@ -70,14 +70,25 @@ export const unresolved = (s: MergeSession): Conflict[] => pendingConflicts(s.re
 export const choiceOf = (s: MergeSession, id: string): Choice | undefined => s.resolution.choices[id];
 export const autoChanges = (s: MergeSession): readonly Change[] => s.resolution.result.changes;
 
+// Sessions are immutable values, so derived text can be cached by identity: a render that asks
+// twice (view, save check) merges and serialises once, which matters for megabyte documents.
+const resultCache = new WeakMap<MergeSession, string>();
+const blockerCache = new WeakMap<MergeSession, string | null>();
+
 /** The result document as text: the operator's own text once edited, else the merge with choices and reverts. */
 export function resultText(s: MergeSession): string {
   if (s.manualText !== null) return s.manualText;
-  return stringifyJson(derivedResult(s), PRETTY);
+  let text = resultCache.get(s);
+  if (text === undefined) {
+    text = stringifyJson(derivedResult(s), PRETTY);
+    resultCache.set(s, text);
+  }
+  return text;
 }
 
 function derivedResult(s: MergeSession): JsonValue {
-  let doc = preview(s.resolution).merged;
+  // With no choices yet, the preview is the merge already computed.
+  let doc = Object.keys(s.resolution.choices).length === 0 ? s.resolution.result.merged : preview(s.resolution).merged;
   for (const path of s.reverted) {
     const next = setAt(doc, path, getAt(s.resolution.base, path));
     if (next.ok && next.value !== undefined) doc = next.value;
@@ -89,9 +100,13 @@ function derivedResult(s: MergeSession): JsonValue {
 export function saveBlocker(s: MergeSession): string | null {
   const pending = unresolved(s).length;
   if (pending > 0) return `${pending} conflict${pending === 1 ? '' : 's'} still need${pending === 1 ? 's' : ''} a decision.`;
-  const parsed = parseJson(resultText(s));
-  if (!parsed.ok) return `The result is not valid JSON: ${formatParseError(parsed.error)}.`;
-  return null;
+  // Derived results are valid by construction; only hand-edited text needs checking.
+  if (s.manualText === null) return null;
+  if (blockerCache.has(s)) return blockerCache.get(s)!;
+  const parsed = parseJson(s.manualText);
+  const blocker = parsed.ok ? null : `The result is not valid JSON: ${formatParseError(parsed.error)}.`;
+  blockerCache.set(s, blocker);
+  return blocker;
 }
 
 /** Settles one conflict. With a hand-edited result, the chosen value is written into that text. */

@@ -134,6 +134,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
 
     async openTab(ref, title) {
       const key = tabKey(ref);
+      performance.mark(`cd:open:${key}`);
       if (tab(key)) {
         set({ activeTabKey: key });
         return;
@@ -205,9 +206,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async save(key, options = {}) {
       const t = tab(key);
       if (!t || t.saving) return;
+      performance.mark(`cd:save:${key}`);
       patch(key, { saving: true, message: null });
       await flushDraft(key);
       const result = await api.saveResource({ ref: t.ref, text: t.text, baseJournalId: t.base.journalId, ...(options.unconditional ? { unconditional: true } : {}) });
+      performance.mark(`cd:save-answered:${key}`);
       onSaveResult(key, result, false);
     },
 
