@@ -1,5 +1,4 @@
-import { useEffect, useRef } from 'react';
-import Editor, { type OnMount } from '@monaco-editor/react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { monaco } from '../lib/monaco';
 import { useColorScheme } from '../lib/use-color-scheme';
@@ -21,28 +20,82 @@ type EditorProps = {
   value: string;
   readOnly?: boolean;
   onChange?: (text: string) => void;
-  onMount?: OnMount;
+  onMount?: (editor: editor.IStandaloneCodeEditor) => void;
   testId?: string;
   ariaLabel: string;
 };
 
-/** Monaco with JSON validation, following the OS theme. One model per `path`. */
+const modelUri = (path: string) => monaco.Uri.parse(`inmemory:///${encodeURIComponent(path)}.json`);
+
+/**
+ * Monaco with JSON validation, following the OS theme, built on the bundled Monaco directly (no
+ * loader, so nothing can reach for a CDN). One model per `path`; edits from outside (a merge
+ * choice, a restored revision) are applied as undoable edits.
+ */
 export function JsonEditor({ path, value, readOnly = false, onChange, onMount, testId, ariaLabel }: EditorProps) {
   const scheme = useColorScheme();
-  return (
-    <div className="editor-host" data-testid={testId}>
-      <Editor
-        path={path}
-        language="json"
-        value={value}
-        theme={scheme === 'dark' ? 'vs-dark' : 'vs'}
-        loading={<div className="muted pad">Loading editor…</div>}
-        onChange={(text) => onChange?.(text ?? '')}
-        {...(onMount ? { onMount } : {})}
-        options={{ ...BASE_OPTIONS, readOnly, ariaLabel, domReadOnly: readOnly }}
-      />
-    </div>
-  );
+  const host = useRef<HTMLDivElement>(null);
+  const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
+  const onChangeRef = useRef(onChange);
+  const applying = useRef(false);
+  const initial = useRef({ path, value, readOnly, ariaLabel, onMount });
+
+  useLayoutEffect(() => {
+    onChangeRef.current = onChange;
+  });
+
+  useEffect(() => {
+    const start = initial.current;
+    const model = monaco.editor.getModel(modelUri(start.path)) ?? monaco.editor.createModel(start.value, 'json', modelUri(start.path));
+    const ed = monaco.editor.create(host.current!, { ...BASE_OPTIONS, model, readOnly: start.readOnly, domReadOnly: start.readOnly, ariaLabel: start.ariaLabel });
+    editorRef.current = ed;
+    const sub = ed.onDidChangeModelContent(() => {
+      if (!applying.current) onChangeRef.current?.(ed.getValue());
+    });
+    start.onMount?.(ed);
+    return () => {
+      sub.dispose();
+      const current = ed.getModel();
+      ed.dispose();
+      current?.dispose();
+      editorRef.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    const ed = editorRef.current;
+    if (!ed) return;
+    let model = ed.getModel();
+    if (!model || model.uri.toString() !== modelUri(path).toString()) {
+      const previous = model;
+      model = monaco.editor.getModel(modelUri(path)) ?? monaco.editor.createModel(value, 'json', modelUri(path));
+      ed.setModel(model);
+      previous?.dispose();
+    }
+    if (model.getValue() === value) return;
+    applying.current = true;
+    try {
+      if (readOnly) {
+        model.setValue(value);
+      } else {
+        ed.pushUndoStop();
+        ed.executeEdits('conflict-desk', [{ range: model.getFullModelRange(), text: value, forceMoveMarkers: true }]);
+        ed.pushUndoStop();
+      }
+    } finally {
+      applying.current = false;
+    }
+  }, [path, value, readOnly]);
+
+  useEffect(() => {
+    editorRef.current?.updateOptions({ readOnly, domReadOnly: readOnly, ariaLabel });
+  }, [readOnly, ariaLabel]);
+
+  useEffect(() => {
+    monaco.editor.setTheme(scheme === 'dark' ? 'vs-dark' : 'vs');
+  }, [scheme]);
+
+  return <div className="editor-host" data-testid={testId} ref={host} />;
 }
 
 let diffModelSeq = 0;

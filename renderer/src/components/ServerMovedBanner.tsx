@@ -1,11 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Snapshot } from '../../../shared/api/types';
-import { merge3, parseJson } from '../../../shared/json';
+import { getAt, merge3, parseJson } from '../../../shared/json';
 import { api } from '../lib/api';
-import { pathLabel } from '../lib/format';
+import { pathLabel, valuePreview } from '../lib/format';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
-import { JsonDiff } from './JsonEditor';
 
 /** Says, before the operator saves, that the server moved and which fields changed. */
 export function ServerMovedBanner({ tab }: { tab: Tab }) {
@@ -22,13 +21,15 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
     };
   }, [tab.ref, moved.journalId]);
 
-  const changed = (() => {
-    if (!latest) return moved.changedPaths;
+  // What changed between the revision being edited and the server's, field by field.
+  const diff = useMemo(() => {
+    if (!latest) return null;
     const base = parseJson(tab.base.text);
     const now = parseJson(latest.text);
-    if (!base.ok || !now.ok) return moved.changedPaths;
-    return merge3(base.value, base.value, now.value).changes.map((c) => c.path);
-  })();
+    if (!base.ok || !now.ok) return null;
+    return merge3(base.value, base.value, now.value).changes.map((c) => ({ path: c.path, before: getAt(base.value, c.path), after: getAt(now.value, c.path) }));
+  }, [latest, tab.base.text]);
+  const changed = diff ? diff.map((d) => d.path) : moved.changedPaths;
   const fields = changed.length === 1 ? '1 field' : `${changed.length} fields`;
 
   return (
@@ -41,10 +42,21 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
           </>
         ) : null}{' '}
         {isDirty(tab) ? 'When you save, your edit is merged with it.' : ''}
-        {preview && latest ? (
-          <div className="preview-diff">
-            <JsonDiff original={tab.base.text} modified={latest.text} originalPath={`moved-base/${tab.key}`} modifiedPath={`moved-now/${tab.key}/${latest.journalId}`} inline testId="server-moved-diff" />
-          </div>
+        {preview && diff ? (
+          <table className="moved-fields" data-testid="server-moved-fields">
+            <thead>
+              <tr><th>Field</th><th>Revision {tab.base.revision ?? '?'} (yours)</th><th>Revision {moved.revision ?? '?'} (server now)</th></tr>
+            </thead>
+            <tbody>
+              {diff.map((d) => (
+                <tr key={d.path}>
+                  <td className="mono">{pathLabel(d.path)}</td>
+                  <td className="mono">{valuePreview(d.before, 100)}</td>
+                  <td className="mono">{valuePreview(d.after, 100)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         ) : null}
       </div>
       <div className="banner-actions">

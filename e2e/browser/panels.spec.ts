@@ -1,0 +1,116 @@
+// The rest of the workspace: the server moving while editing, keyboard navigation between
+// conflicts, connections with secrets, the activity panel, dark theme, and no CDN in the build.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SANDBOX_IDS } from '../../sandbox/index';
+import { Backend } from '../support/backend';
+import { expect, test } from '../support/fixtures';
+
+const TASK_SID = SANDBOX_IDS.taskSid;
+const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
+
+test('a banner says the server moved, and which fields, before the operator saves', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'platinum' } }, { priority: 9 });
+  const banner = desk.page.getByTestId('server-moved');
+  // The tab watches the resource (polling with If-None-Match); no refresh needed.
+  await expect(banner).toContainText('Server changed 2 fields', { timeout: 15_000 });
+  await expect(banner).toContainText('attributes › customer › tier');
+  await banner.getByRole('button', { name: 'Preview' }).click();
+  const fields = desk.page.getByTestId('server-moved-fields');
+  await expect(fields).toContainText('"bronze"');
+  await expect(fields).toContainText('"platinum"');
+  await desk.screenshot('server-moved');
+  await banner.getByRole('button', { name: 'Load it' }).click();
+  await expect(desk.revision).toHaveText('Revision 1');
+  await expect(banner).toHaveCount(0);
+  expect(pageProblems).toEqual([]);
+});
+
+test('F7 and Shift+F7 move between unresolved conflicts; Alt+2 takes mine and moves on', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number; attributes: { customer: Record<string, unknown> } };
+  doc.priority = 11;
+  doc.attributes.customer['tier'] = 'gold';
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 3 });
+  await desk.saveButton.click();
+  await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
+  const focused = desk.page.locator('[data-testid="conflict-card"].focused');
+  const first = await focused.getAttribute('data-path');
+  await desk.page.getByTestId('result-editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('F7');
+  await expect(focused).not.toHaveAttribute('data-path', first!);
+  await desk.page.keyboard.press('Shift+F7');
+  await expect(focused).toHaveAttribute('data-path', first!);
+  await desk.page.keyboard.press('Alt+2');
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await expect(desk.conflictCard(first!).getByTestId('conflict-choice')).toContainText('Took mine');
+  // Focus stayed in the result editor: the next key acts on the next conflict.
+  await desk.page.keyboard.press('Alt+1');
+  await expect(desk.conflictCounter).toHaveText('All conflicts settled');
+  expect(pageProblems).toEqual([]);
+});
+
+test('connections: add one with a secret, which is never shown again; test it', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.page.getByRole('button', { name: 'Manage…' }).click();
+  const dialog = desk.page.getByTestId('connections-dialog');
+  await dialog.getByRole('button', { name: '+ New connection' }).click();
+  await dialog.getByTestId('conn-name').fill('Staging users');
+  await dialog.getByTestId('conn-profile').selectOption('body-version');
+  await dialog.getByTestId('conn-url').fill(`${backend.sandboxUrl}/genesys`);
+  await dialog.getByLabel('Authentication').selectOption('bearer');
+  await dialog.getByTestId('conn-secret').fill('sandbox-genesys-token');
+  await dialog.getByTestId('conn-save').click();
+  await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
+  await expect(dialog.getByTestId('conn-secret')).toHaveValue('');
+  await expect(dialog.getByTestId('conn-secret')).toHaveAttribute('placeholder', 'Saved — leave empty to keep it');
+  await dialog.getByTestId('conn-test').click();
+  await expect(dialog.getByTestId('conn-status')).toContainText('Connected in');
+  await desk.screenshot('connections');
+  const html = await desk.page.content();
+  expect(html).not.toContain('sandbox-genesys-token');
+  expect(pageProblems).toEqual([]);
+});
+
+test('the activity panel lists HTTP exchanges with status, If-Match and ETag', async ({ desk, pageProblems }) => {
+  await desk.goto();
+  await desk.selectConnection('Sync documents');
+  await desk.page.getByTestId('resource-row').first().click();
+  await desk.page.getByTestId('toggle-activity').click();
+  const rows = desk.page.getByTestId('activity-row');
+  await expect(rows.first()).toBeVisible();
+  await expect(desk.page.getByTestId('activity-panel')).toContainText('GET');
+  await expect(desk.page.getByTestId('activity-panel')).toContainText('/sync/v1/Services/');
+  expect(pageProblems).toEqual([]);
+});
+
+test('follows a dark OS theme', async ({ desk, page, pageProblems }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
+  expect(background).toBe('rgb(30, 30, 30)');
+  await expect(page.locator('.monaco-editor.vs-dark')).toBeVisible();
+  await desk.screenshot('editor-dark');
+  expect(pageProblems).toEqual([]);
+});
+
+test('the built renderer references no CDN and bundles Monaco with only the JSON language', () => {
+  const dir = path.resolve('out/renderer/assets');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js') || f.endsWith('.css') || f.endsWith('.html'));
+  const text = files.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n') + readFileSync(path.resolve('out/renderer/index.html'), 'utf8');
+  for (const cdn of ['cdn.jsdelivr.net', 'unpkg.com', 'cdnjs.cloudflare.com', 'esm.sh']) expect(text).not.toContain(cdn);
+  expect(files.some((f) => f.startsWith('json.worker'))).toBe(true);
+  expect(files.some((f) => f.startsWith('editor.worker'))).toBe(true);
+  for (const language of ['ts.worker', 'css.worker', 'html.worker']) expect(files.some((f) => f.startsWith(language))).toBe(false);
+});
