@@ -15,11 +15,7 @@ afterAll(() => h.close());
 
 const DOC_PATH = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/queue-config`;
 
-async function open(ref: ResourceRef): Promise<Snapshot> {
-  const opened = await h.api.openResource({ ref });
-  if (opened.kind !== 'ok') throw new Error(opened.message);
-  return opened.snapshot;
-}
+const open = (ref: ResourceRef): Promise<Snapshot> => h.open(ref);
 
 describe('revision journal', () => {
   it('holds every revision seen, in order, deduplicated, with its source', async () => {

@@ -2,9 +2,9 @@
 // responses, and retries that apply to reads only — with faults injected through the sandbox.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../sandbox/index';
-import type { ResourceRef, SaveResult, Snapshot } from '../../shared/api/types';
+import type { ResourceRef, Snapshot } from '../../shared/api/types';
 import { startJsonServer, type TestServer } from '../test-support/json-server';
-import { startHarness, type Harness } from '../test-support/desk-harness';
+import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,15 +18,7 @@ beforeEach(async () => {
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
 const DOC_PATH = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/agent-settings`;
 
-async function open(ref: ResourceRef): Promise<Snapshot> {
-  const opened = await h.api.openResource({ ref });
-  if (opened.kind !== 'ok') throw new Error(opened.message);
-  return opened.snapshot;
-}
-function expectKind<K extends SaveResult['kind']>(result: SaveResult, kind: K): Extract<SaveResult, { kind: K }> {
-  if (result.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify(result).slice(0, 600)}`);
-  return result as Extract<SaveResult, { kind: K }>;
-}
+const open = (ref: ResourceRef): Promise<Snapshot> => h.open(ref);
 const withDoc = (text: string, change: (doc: Record<string, unknown>) => void) => {
   const doc = JSON.parse(text) as Record<string, unknown>;
   change(doc);

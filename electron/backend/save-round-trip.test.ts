@@ -1,8 +1,8 @@
 // Open → edit → save → conflict → merge → save, for every built-in profile, against the real sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
-import type { ResourceRef, SaveResult, Snapshot } from '../../shared/api/types';
-import { startHarness, type Harness } from '../test-support/desk-harness';
+import type { ResourceRef, Snapshot } from '../../shared/api/types';
+import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -142,16 +142,8 @@ const edit = (snapshot: Snapshot | string, change: (doc: Record<string, unknown>
   return JSON.stringify(doc, null, 2);
 };
 
-async function open(ref: ResourceRef): Promise<Snapshot> {
-  const opened = await h.api.openResource({ ref });
-  if (opened.kind !== 'ok') throw new Error(opened.message);
-  return opened.snapshot;
-}
+const open = (ref: ResourceRef): Promise<Snapshot> => h.open(ref);
 
-function expectKind<K extends SaveResult['kind']>(result: SaveResult, kind: K): Extract<SaveResult, { kind: K }> {
-  if (result.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify(result).slice(0, 600)}`);
-  return result as Extract<SaveResult, { kind: K }>;
-}
 
 describe.each(cases)('$name', (c) => {
   it('saves conditionally and the revision moves on', async () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Api } from '../../shared/api/contract';
-import type { ApiEvent, ConnectionView, ResourceRef } from '../../shared/api/types';
+import type { ApiEvent, ConnectionView, ResourceRef, SaveResult, Snapshot } from '../../shared/api/types';
 import { createDesk, type Desk, type DeskOptions } from '../backend/desk-service';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
@@ -18,6 +18,8 @@ export type Harness = {
   events: ApiEvent[];
   connection(namePart: string): Promise<ConnectionView>;
   ref(namePart: string, id: string): Promise<ResourceRef>;
+  /** Opens a resource and returns its snapshot (throws on an error value). */
+  open(ref: ResourceRef): Promise<Snapshot>;
   admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   restart(): Promise<Harness>;
   close(): Promise<void>;
@@ -63,6 +65,11 @@ export async function startHarness(options: { dataDir?: string; sandbox?: Embedd
     async ref(namePart, id) {
       return { connectionId: (await harness.connection(namePart)).id, id };
     },
+    async open(ref) {
+      const opened = await api.openResource({ ref });
+      if (opened.kind !== 'ok') throw new Error(opened.message);
+      return opened.snapshot;
+    },
     async admin<T>(method: string, adminPath: string, body?: unknown) {
       const res = await fetch(`${sandbox.url}/_sandbox${adminPath}`, {
         method,
@@ -82,4 +89,10 @@ export async function startHarness(options: { dataDir?: string; sandbox?: Embedd
     },
   };
   return harness;
+}
+
+/** Narrows a save result to the expected kind, or fails with what came back instead. */
+export function expectKind<K extends SaveResult['kind']>(result: SaveResult, kind: K): Extract<SaveResult, { kind: K }> {
+  if (result.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify(result).slice(0, 600)}`);
+  return result as Extract<SaveResult, { kind: K }>;
 }
