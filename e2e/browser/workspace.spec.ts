@@ -170,3 +170,28 @@ test('a draft survives a page reload and a restart of the host', async ({ desk, 
   await desk.screenshot('draft-restored');
   await desk.host.stop();
 });
+
+test('closing a tab mid-merge keeps the decisions: reopening restores the merge', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
+  doc.priority = 12;
+  doc.attributes.customer['tier'] = 'gold';
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 2 });
+  await desk.saveButton.click();
+  await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
+  await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  desk.page.once('dialog', (dialog) => void dialog.accept());
+  await desk.page.getByRole('button', { name: /^Close / }).click();
+  await expect(desk.page.getByTestId('tab')).toHaveCount(0);
+  await desk.row(TASK_SID).click();
+  await expect(desk.mergeView).toBeVisible();
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await expect(desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice')).toContainText('Took mine');
+  await expect(desk.message).toContainText('merge in progress was restored');
+  expect(pageProblems).toEqual([]);
+});

@@ -43,7 +43,11 @@ export function createDesk(options: DeskOptions): Desk {
   const listeners = new Set<ApiEventListener>();
   const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));
   activity.subscribe((entry) => emit({ type: 'activity', entry }));
-  const watches = new Map<string, ReturnType<typeof setInterval>>();
+  // One poller per resource, shared by every watch of it (a reloaded page watches again).
+  type Poller = { ref: ResourceRef; timer: ReturnType<typeof setInterval>; watchIds: Set<string> };
+  const pollers = new Map<string, Poller>();
+  const pollerOf = new Map<string, string>();
+  const refKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
 
   if (options.sandbox && store.connections.isEmpty()) {
     for (const connection of options.sandbox.connections) store.connections.save({ ...connection, isSandbox: true });
@@ -118,6 +122,9 @@ export function createDesk(options: DeskOptions): Desk {
       if (!ctx.ok) return ctx.error;
       const base = listPath(ctx.value);
       if (!base.ok) return fail('invalid-input', base.error);
+      if (pageToken !== undefined && !isPathBelow(pageToken, ctx.value.baseUrl)) {
+        return fail('invalid-input', 'That page token does not belong to this connection.');
+      }
       const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
       const path = listPagePath(ctx.value.spec.list, base.value, query);
       const outcome = await transport.read({ method: 'GET', url: ctx.value.baseUrl + path, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
@@ -141,9 +148,9 @@ export function createDesk(options: DeskOptions): Desk {
       if ('kind' in result) return result;
       return { kind: 'ok', snapshot: result.fetched.snapshot, changed: result.changed };
     },
-    async saveDraft({ ref, text, baseRevision, baseJournalId }) {
+    async saveDraft({ ref, text, baseRevision, baseJournalId, merge }) {
       if (!store.connections.get(ref.connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
-      const draft = store.drafts.save(ref.connectionId, ref.id, { text, baseRevision, baseJournalId });
+      const draft = store.drafts.save(ref.connectionId, ref.id, { text, baseRevision, baseJournalId, merge: merge ?? null });
       return { kind: 'ok', updatedAt: draft.updatedAt };
     },
     async discardDraft({ ref }) {
@@ -152,12 +159,12 @@ export function createDesk(options: DeskOptions): Desk {
     },
     async saveResource({ ref, text, baseJournalId, unconditional }) {
       const result = await resources.save(ref, text, baseJournalId, unconditional === true);
-      if (result.kind === 'saved') store.drafts.discard(ref.connectionId, ref.id);
+      if (result.kind === 'saved') discardDraftIfSaved(ref, text);
       return result;
     },
     async forceSave({ ref, text, overJournalId }) {
       const result = await resources.forceSave(ref, text, overJournalId);
-      if (result.kind === 'saved') store.drafts.discard(ref.connectionId, ref.id);
+      if (result.kind === 'saved') discardDraftIfSaved(ref, text);
       return result;
     },
     async history({ ref }) {
@@ -177,13 +184,28 @@ export function createDesk(options: DeskOptions): Desk {
       const ctx = resources.context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
       const watchId = randomUUID();
-      const poll = () => void pollOnce(watchId, ref);
-      watches.set(watchId, setInterval(poll, intervalMs ?? options.watchIntervalMs ?? 5000));
+      const key = refKey(ref);
+      let poller = pollers.get(key);
+      if (!poller) {
+        const created: Poller = { ref, watchIds: new Set(), timer: setInterval(() => void pollOnce(created), intervalMs ?? options.watchIntervalMs ?? 5000) };
+        pollers.set(key, created);
+        poller = created;
+      }
+      poller.watchIds.add(watchId);
+      pollerOf.set(watchId, key);
       return { kind: 'ok', watchId };
     },
     async unwatch({ watchId }) {
-      clearInterval(watches.get(watchId));
-      watches.delete(watchId);
+      const key = pollerOf.get(watchId);
+      pollerOf.delete(watchId);
+      const poller = key ? pollers.get(key) : undefined;
+      if (poller) {
+        poller.watchIds.delete(watchId);
+        if (poller.watchIds.size === 0) {
+          clearInterval(poller.timer);
+          pollers.delete(key!);
+        }
+      }
       return { kind: 'ok' };
     },
     async activity({ afterId }) {
@@ -194,23 +216,32 @@ export function createDesk(options: DeskOptions): Desk {
     },
   };
 
-  const polling = new Set<string>();
-  async function pollOnce(watchId: string, ref: ResourceRef): Promise<void> {
-    if (polling.has(watchId)) return; // a slow server must not stack polls
-    polling.add(watchId);
+  /** A draft goes once what it holds is saved; one typed while the save was under way stays. */
+  function discardDraftIfSaved(ref: ResourceRef, savedText: string): void {
+    const draft = store.drafts.get(ref.connectionId, ref.id);
+    if (draft && draft.text === savedText) store.drafts.discard(ref.connectionId, ref.id);
+  }
+
+  const polling = new Set<Poller>();
+  async function pollOnce(poller: Poller): Promise<void> {
+    // A slow server must not stack polls, and nobody listening means nobody to tell.
+    if (polling.has(poller) || listeners.size === 0) return;
+    polling.add(poller);
     try {
+      const { ref } = poller;
       const result = await resources.refresh(ref, 'watch');
-      if (!watches.has(watchId)) return;
       if ('kind' in result) {
-        emit({ type: 'watch-error', watchId, ref, message: result.message });
+        for (const watchId of poller.watchIds) emit({ type: 'watch-error', watchId, ref, message: result.message });
         return;
       }
       if (!result.changed) return;
       const before = result.previous?.editable ?? result.fetched.editable;
       const changedPaths = merge3(before, before, result.fetched.editable).changes.map((c) => c.path);
-      emit({ type: 'resource-changed', watchId, ref, revision: result.fetched.snapshot.revision, journalId: result.fetched.snapshot.journalId, changedPaths });
+      for (const watchId of poller.watchIds) {
+        emit({ type: 'resource-changed', watchId, ref, revision: result.fetched.snapshot.revision, journalId: result.fetched.snapshot.journalId, changedPaths });
+      }
     } finally {
-      polling.delete(watchId);
+      polling.delete(poller);
     }
   }
 
@@ -221,11 +252,23 @@ export function createDesk(options: DeskOptions): Desk {
       return () => listeners.delete(listener);
     },
     async close() {
-      for (const timer of watches.values()) clearInterval(timer);
-      watches.clear();
+      for (const poller of pollers.values()) clearInterval(poller.timer);
+      pollers.clear();
       store.close();
     },
   };
+}
+
+/** A page token is a path below the base URL; resolved, it must stay on the same origin and path. */
+function isPathBelow(token: string, baseUrl: string): boolean {
+  if (!token.startsWith('/') || token.startsWith('//')) return false;
+  try {
+    const base = new URL(baseUrl);
+    const url = new URL(baseUrl + token);
+    return url.origin === base.origin && url.pathname.startsWith(base.pathname.replace(/\/$/, '')) && !/(^|\/)\.\.(\/|$)/.test(token) && !token.includes('@');
+  } catch {
+    return false;
+  }
 }
 
 function checkConnectionInput(input: ConnectionInput, previous: StoredConnection | null): string | null {

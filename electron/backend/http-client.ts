@@ -47,8 +47,30 @@ export function checkHttpUrl(raw: string): { ok: true; url: URL } | { ok: false;
   return { ok: true, url };
 }
 
+const MAX_REDIRECTS = 5;
+
+/**
+ * Redirects are handled here, not by fetch: a read follows them within the same origin only (so
+ * credentials never travel to another host); a write never follows one (fetch would turn a 303
+ * into a GET that "succeeds", or resend the body on a 307) — the caller sees the 3xx.
+ */
 export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
   const started = performance.now();
+  let current = request;
+  for (let hop = 0; ; hop++) {
+    const outcome = await sendOnce(current, started);
+    const location = outcome.kind === 'response' && outcome.status >= 300 && outcome.status < 400 ? header(outcome.headers, 'location') : null;
+    if (!location || (current.method !== 'GET' && current.method !== 'HEAD')) return outcome;
+    const next = new URL(location, current.url);
+    if (next.origin !== new URL(current.url).origin) {
+      return { kind: 'error', reason: 'http', message: `The server redirected to another host (${next.host}); the redirect was not followed, so credentials stay with this server.`, durationMs: outcome.durationMs, sent: 'maybe' };
+    }
+    if (hop >= MAX_REDIRECTS) return { kind: 'error', reason: 'http', message: `The server redirected more than ${MAX_REDIRECTS} times.`, durationMs: outcome.durationMs, sent: 'maybe' };
+    current = { ...current, url: next.toString() };
+  }
+}
+
+async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutcome> {
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -61,7 +83,7 @@ export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
       headers,
       body: request.body,
       signal: controller.signal,
-      redirect: 'follow',
+      redirect: 'manual',
     });
     const declared = Number(response.headers.get('content-length') ?? '0');
     if (declared > maxBytes) {

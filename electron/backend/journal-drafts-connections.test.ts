@@ -57,10 +57,16 @@ describe('drafts', () => {
     h = await h.restart();
     const reopened = await h.api.openResource({ ref });
     expect(reopened).toMatchObject({ kind: 'ok', draft: { text, baseRevision: base.revision, baseJournalId: base.journalId } });
-    // A save that lands clears the draft.
+    // A save that lands clears the draft holding what it saved...
     const saved = await h.api.saveResource({ ref, text, baseJournalId: base.journalId });
     expect(saved.kind).toBe('saved');
     expect(await h.api.openResource({ ref })).toMatchObject({ kind: 'ok', draft: null });
+    // ...but not a newer one, typed while the save was under way.
+    if (saved.kind !== 'saved') return;
+    const next = saved.snapshot.text.replace('{', '{\n  "second": 1,');
+    await h.api.saveDraft({ ref, text: `${next} `, baseRevision: saved.snapshot.revision, baseJournalId: saved.snapshot.journalId, merge: '{"v":1}' });
+    expect((await h.api.saveResource({ ref, text: next, baseJournalId: saved.snapshot.journalId })).kind).toBe('saved');
+    expect(await h.api.openResource({ ref })).toMatchObject({ kind: 'ok', draft: { text: `${next} `, merge: '{"v":1}' } });
   });
 });
 

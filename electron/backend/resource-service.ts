@@ -157,6 +157,9 @@ export function createResourceService(deps: ResourceDeps) {
       return fail('precondition-required', 'The server requires a precondition (428) and refused this write. Nothing was changed.', { status, bodyExcerpt: outcome.text.slice(0, 2000) });
     }
     if (status === 404) return fail('not-found', 'The resource no longer exists on the server (404). Your edit is kept.', { status });
+    if (status >= 300 && status < 400) {
+      return fail('rejected', `The server answered the save with a redirect (${status}${header(outcome.headers, 'location') ? ` to ${header(outcome.headers, 'location')}` : ''}). It was not followed, so nothing was sent twice; check the connection's base URL.`, { status });
+    }
     return fail('rejected', `The server refused the save with ${status}.`, { status, bodyExcerpt: outcome.text.slice(0, 2000) });
   }
 
@@ -170,9 +173,15 @@ export function createResourceService(deps: ResourceDeps) {
       return fail('unknown-outcome', `The connection dropped after the save was sent, and the server could not be re-read (${now.message}). The save may or may not have landed; nothing was resent. Refresh before saving again.`);
     }
     const landed = keys.every((key) => jsonEqual(valueAt(now.editable, key), valueAt(mine, key)));
-    if (landed && now.snapshot.revision !== base.snapshot.revision) {
+    const unguarded = base.snapshot.revision === null;
+    // Without a revision, only the content can tell: ours there means it landed.
+    if (landed && (unguarded || now.snapshot.revision !== base.snapshot.revision)) {
       audit('saved (verified after a lost response)', now.snapshot.revision);
       return { kind: 'saved', snapshot: now.snapshot, recoveredAfterLostResponse: true, changedPaths };
+    }
+    if (unguarded) {
+      audit('unknown outcome: connection lost, no revision to compare', null);
+      return fail('unknown-outcome', 'The connection dropped after the save was sent. This resource has no revision, and the server does not hold your values now, so it cannot be told whether the write landed and was changed again, or never landed. Nothing was resent; compare and save again deliberately.');
     }
     if (now.snapshot.revision === base.snapshot.revision) {
       audit('not applied: connection lost before the server committed', null);

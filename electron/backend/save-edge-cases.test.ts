@@ -217,3 +217,75 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('redirects and page tokens', () => {
+  let odd: TestServer;
+  beforeAll(async () => {
+    odd = await startJsonServer({
+      'GET /things/1': { headers: { etag: '"1"' }, body: '{"id":"1","name":"moved"}' },
+      'PUT /things/1': { status: 303, headers: { location: '/things/1' } },
+      'GET /things/2': { status: 302, headers: { location: 'http://127.0.0.2:9/steal' } },
+      'GET /things': { body: '{"items":[{"id":"1"}],"total":1}' },
+    });
+  });
+  afterAll(() => odd.close());
+
+  it('a redirect answering a write is not followed and is not a save', async () => {
+    const saved = await h.api.saveConnection({ connection: { name: 'Redirecting API', profileId: 'rest-etag', baseUrl: odd.url, params: { collection: 'things' }, auth: { kind: 'bearer', token: 'tok-redirect-secret' } } });
+    if (saved.kind !== 'ok') throw new Error(saved.message);
+    const ref = { connectionId: saved.connection.id, id: '1' };
+    const base = await open(ref);
+    const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'x')), baseJournalId: base.journalId });
+    expect(result).toMatchObject({ kind: 'error', reason: 'rejected', status: 303, message: expect.stringContaining('not followed') });
+    expect(odd.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    expect(odd.requests.filter((r) => r.method === 'GET' && r.url === '/things/1')).toHaveLength(1);
+    // A read redirected to another host is refused, so the token never goes there.
+    expect(await h.api.openResource({ ref: { ...ref, id: '2' } })).toMatchObject({ kind: 'error', message: expect.stringContaining('another host') });
+  });
+
+  it('refuses page tokens that would leave the connection’s server', async () => {
+    const connection = (await h.api.listConnections({})).find((c) => c.name === 'Redirecting API')!;
+    for (const pageToken of ['@127.0.0.2:9/steal', '//127.0.0.2:9/steal', '/../../etc', 'http://127.0.0.2:9/x']) {
+      expect(await h.api.listResources({ connectionId: connection.id, pageToken })).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+    }
+    expect(await h.api.listResources({ connectionId: connection.id, pageToken: '/things?page=1' })).toMatchObject({ kind: 'ok' });
+  });
+});
+
+describe('lost response on a resource without a revision', () => {
+  let server: import('node:http').Server;
+  let url = '';
+  let body = '{"id":"1","name":"original"}';
+  let mode: 'apply-then-drop' | 'drop' = 'drop';
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    server = createServer((req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+        return;
+      }
+      let incoming = '';
+      req.on('data', (c) => (incoming += c));
+      req.on('end', () => {
+        if (mode === 'apply-then-drop') body = incoming;
+        req.socket.destroy();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('decides by content: ours there → saved; not there → unknown, never "nothing was written"', async () => {
+    const saved = await h.api.saveConnection({ connection: { name: 'No revisions', profileId: 'rest-etag', baseUrl: url, params: { collection: 'things' }, auth: { kind: 'none' } } });
+    if (saved.kind !== 'ok') throw new Error(saved.message);
+    const ref = { connectionId: saved.connection.id, id: '1' };
+    const base = await open(ref);
+    mode = 'drop';
+    const lost = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'mine-1')), baseJournalId: base.journalId, unconditional: true });
+    expect(lost).toMatchObject({ kind: 'error', reason: 'unknown-outcome' });
+    mode = 'apply-then-drop';
+    const landed = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'mine-2')), baseJournalId: base.journalId, unconditional: true });
+    expect(landed).toMatchObject({ kind: 'saved', recoveredAfterLostResponse: true });
+  });
+});

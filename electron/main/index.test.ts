@@ -41,6 +41,7 @@ vi.mock('electron', () => {
       getPath: () => calls.dataDir,
       on: (event: string, fn: () => void) => calls.appEvents.set(event, fn),
       quit: vi.fn(),
+      isPackaged: true,
     },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => calls.handled.push(channel), removeHandler: vi.fn() },

@@ -11,7 +11,8 @@ import { safeStorageSecretBox } from './safe-storage-box';
 import { createMainWindow, trustedSender } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const devServerUrl = process.env['ELECTRON_RENDERER_URL'];
+// Only a development build may load the renderer from the dev server (and trust it over IPC).
+const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },

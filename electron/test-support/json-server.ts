@@ -5,11 +5,14 @@ export type Route = { status?: number; headers?: Record<string, string>; body?: 
 
 export type TestServer = { url: string; server: Server; requests: IncomingMessage[]; close(): Promise<void> };
 
+/** Routes by "/path" or "METHOD /path". */
 export async function startJsonServer(routes: Record<string, Route>): Promise<TestServer> {
   const requests: IncomingMessage[] = [];
   const server = createServer((req, res) => {
     requests.push(req);
-    const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    // "METHOD /path" routes win over plain "/path" ones.
+    const route = routes[`${req.method} ${pathname}`] ?? routes[pathname];
     if (!route) {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not found"}');
       return;

@@ -68,8 +68,14 @@ export const apiMethods = {
   ),
   openResource: method<{ ref: ResourceRef }, OpenResult>(s.object({ ref })),
   refreshResource: method<{ ref: ResourceRef }, Ok<{ snapshot: Snapshot; changed: boolean }> | BackendError>(s.object({ ref })),
-  saveDraft: method<{ ref: ResourceRef; text: string; baseRevision: string | null; baseJournalId: number | null }, Ok<{ updatedAt: string }> | BackendError>(
-    s.object({ ref, text: documentText, baseRevision: s.nullable(s.string({ max: 1000 })), baseJournalId: s.nullable(s.integer({ min: 1 })) }),
+  saveDraft: method<{ ref: ResourceRef; text: string; baseRevision: string | null; baseJournalId: number | null; merge?: string | null }, Ok<{ updatedAt: string }> | BackendError>(
+    s.object({
+      ref,
+      text: documentText,
+      baseRevision: s.nullable(s.string({ max: 1000 })),
+      baseJournalId: s.nullable(s.integer({ min: 1 })),
+      merge: s.optional(s.nullable(s.string({ max: 64 * 1024 * 1024 }))),
+    }),
   ),
   discardDraft: method<{ ref: ResourceRef }, Ok>(s.object({ ref })),
   saveResource: method<{ ref: ResourceRef; text: string; baseJournalId: number; unconditional?: boolean }, SaveResult>(

@@ -141,7 +141,14 @@ export type Snapshot = {
   source: JournalSource;
 };
 
-export type Draft = { text: string; baseRevision: string | null; baseJournalId: number | null; updatedAt: string };
+export type Draft = {
+  text: string;
+  baseRevision: string | null;
+  baseJournalId: number | null;
+  updatedAt: string;
+  /** A merge in progress (decisions, hand edits), opaque to the backend, so closing or a crash loses none of it. */
+  merge: string | null;
+};
 
 export type OpenResult = { kind: 'ok'; snapshot: Snapshot; draft: Draft | null } | BackendError;
 

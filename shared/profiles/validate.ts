@@ -64,6 +64,12 @@ export function checkProfileSpec(value: unknown): { ok: true; value: ProfileSpec
   if (spec.write.precondition === 'body-version' && spec.revision.in !== 'body') {
     return { ok: false, error: 'profile.write.precondition: body-version needs revision.in = "body"' };
   }
+  if (spec.write.precondition === 'if-match' && spec.revision.in !== 'etag') {
+    return { ok: false, error: 'profile.write.precondition: if-match needs revision.in = "etag"' };
+  }
+  if (spec.write.precondition === 'body-version' && spec.write.encoding !== 'json' && spec.write.encoding !== 'json-changed') {
+    return { ok: false, error: 'profile.write.encoding: a body version travels only in a "json" or "json-changed" body' };
+  }
   if ((spec.write.encoding === 'form-changed' || spec.write.encoding === 'form-member') && !spec.write.formFields) {
     return { ok: false, error: 'profile.write.formFields: form encodings need form field names' };
   }

@@ -15,6 +15,10 @@ export function buildWrite(
 ): { ok: true; value: WriteParts } | { ok: false; error: string } {
   const { write, editable } = spec;
   const changed = changedKeys(input.baseEditable, input.mine);
+  // A body version can only travel in a JSON body; any other encoding would drop it silently.
+  if (input.precondition.kind === 'body-version' && write.encoding !== 'json' && write.encoding !== 'json-changed') {
+    return { ok: false, error: `This profile keeps the version in the body but encodes writes as "${write.encoding}", which cannot carry it; nothing was sent.` };
+  }
   const headers: Record<string, string> = { accept: 'application/json' };
   if (input.precondition.kind === 'if-match') headers['if-match'] = input.precondition.etag;
   let body: string;

@@ -30,7 +30,8 @@ export function createJournal(db: DatabaseSync) {
   const touch = db.prepare('UPDATE journal SET last_seen_at = ? WHERE id = ?');
   const list = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id');
   const get = db.prepare('SELECT * FROM journal WHERE id = ? AND connection_id = ? AND resource_path = ?');
-  const latest = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id DESC LIMIT 1');
+  // "Latest" is the last one seen: content that went A → B → A is A again, not B.
+  const latest = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY last_seen_at DESC, id DESC LIMIT 1');
 
   return {
     /**

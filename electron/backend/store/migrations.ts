@@ -56,4 +56,5 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX audit_by_resource ON audit (connection_id, resource_path, id);
   `,
+  `ALTER TABLE drafts ADD COLUMN merge TEXT;`,
 ];

@@ -67,6 +67,12 @@ export function EditView({ tab }: { tab: Tab }) {
           )}
         </div>
       </div>
+      {tab.merge ? (
+        <div className="banner warn" data-testid="merge-in-progress">
+          A merge with the server’s revision {tab.merge.theirs.revision ?? '?'} is in progress.
+          <button type="button" className="link" onClick={() => setView(tab.key, 'merge')}>Back to the merge</button>
+        </div>
+      ) : null}
       {tab.restoredDraftAt && dirty ? (
         <div className="banner info" data-testid="draft-restored">
           Restored your unsaved edit from {timeOf(tab.restoredDraftAt)} (based on revision {tab.base.revision ?? '(none)'}).

@@ -3,7 +3,7 @@ import type { HistoryEntry, Snapshot } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import { dateTimeOf } from '../lib/format';
 import { useDesk } from '../store';
-import type { Tab } from '../store/tabs-slice';
+import { isDirty, type Tab } from '../store/tabs-slice';
 import { JsonDiff } from './JsonEditor';
 
 const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
@@ -61,11 +61,20 @@ export function HistoryView({ tab }: { tab: Tab }) {
         </div>
         <div className="toolbar-actions">
           {a ? (
-            <button type="button" className="secondary" onClick={() => void restore(tab.key, a)} data-testid="restore-revision" title="Open this revision as an unsaved edit on top of the latest; save it like any edit">
+            <button
+              type="button"
+              className="secondary"
+              data-testid="restore-revision"
+              title="Open this revision as an unsaved edit on top of the latest; save it like any edit"
+              onClick={() => {
+                if (isDirty(tab) && !window.confirm(`Replace your unsaved edit with revision ${a.revision ?? '(none)'}?`)) return;
+                void restore(tab.key, a);
+              }}
+            >
               Restore revision {a.revision ?? '(none)'}…
             </button>
           ) : null}
-          <button type="button" onClick={() => setView(tab.key, 'edit')}>Back to editor</button>
+          <button type="button" onClick={() => setView(tab.key, tab.merge ? 'merge' : 'edit')}>{tab.merge ? 'Back to the merge' : 'Back to editor'}</button>
         </div>
       </div>
       {error ? <div className="banner error">{error}</div> : null}

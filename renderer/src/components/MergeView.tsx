@@ -9,7 +9,9 @@ import {
   choiceOf,
   editResult,
   focusedConflict,
+  hasWork,
   moveFocus,
+  restoreSetAside,
   resultText,
   saveBlocker,
   undoChoice,
@@ -169,7 +171,15 @@ export function MergeView({ tab }: { tab: Tab }) {
           <label className="toggle small">
             <input type="checkbox" checked={showBase} onChange={(e) => setShowBase(e.target.checked)} data-testid="show-base" /> Compare with “When you opened it”
           </label>
-          <button type="button" className="secondary" onClick={() => cancel(tab.key)}>Back to my edit</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              if (!hasWork(session) || window.confirm('Leave the merge? The decisions and hand edits made here are dropped; your own edit is kept.')) cancel(tab.key);
+            }}
+          >
+            Back to my edit
+          </button>
           <button
             type="button"
             className="danger secondary"
@@ -186,7 +196,14 @@ export function MergeView({ tab }: { tab: Tab }) {
           </button>
         </div>
       </div>
-      {session.notice ? <div className="banner info" data-testid="rebase-notice">{session.notice}</div> : null}
+      {session.notice ? (
+        <div className="banner info" data-testid="rebase-notice">
+          <span className="grow">{session.notice}</span>
+          {session.setAside !== null ? (
+            <button type="button" className="link" onClick={() => update(tab.key, restoreSetAside)}>Bring back my hand edits</button>
+          ) : null}
+        </div>
+      ) : null}
       {session.onlyOtherFieldsChanged && total === 0 ? (
         <div className="banner ok" data-testid="clean-merge">The server changed other fields than yours: both sets of changes are merged in the result. Review it and save.</div>
       ) : null}

@@ -38,7 +38,7 @@ export const COMMANDS: Command[] = [
   { id: 'prev-conflict', title: 'Previous unresolved conflict', keys: ['Shift+F7'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F7', shiftKey: true })) },
   { id: 'refresh', title: 'Check the server for a newer revision', keys: ['Alt+R'], match: (e) => e.altKey && e.key.toLowerCase() === 'r', enabled: hasTab, run: (s) => void s.refresh(activeTab(s)!.key) },
   { id: 'history', title: 'History of this resource', keys: ['Alt+H'], match: (e) => e.altKey && e.key.toLowerCase() === 'h', enabled: hasTab, run: (s) => s.setView(activeTab(s)!.key, 'history') },
-  { id: 'editor', title: 'Back to the editor', keys: ['Alt+E'], match: (e) => e.altKey && e.key.toLowerCase() === 'e', enabled: (s) => { const t = activeTab(s); return t !== null && t.view === 'history'; }, run: (s) => s.setView(activeTab(s)!.key, 'edit') },
+  { id: 'editor', title: 'Back to the editor (or the merge in progress)', keys: ['Alt+E'], match: (e) => e.altKey && e.key.toLowerCase() === 'e', enabled: (s) => { const t = activeTab(s); return t !== null && t.view === 'history'; }, run: (s) => { const t = activeTab(s)!; s.setView(t.key, t.merge ? 'merge' : 'edit'); } },
   { id: 'close-tab', title: 'Close this tab', keys: ['Alt+W'], match: (e) => e.altKey && e.key.toLowerCase() === 'w', enabled: hasTab, run: (s) => void s.closeTab(activeTab(s)!.key) },
   { id: 'activity', title: 'Show or hide HTTP activity', keys: ['Ctrl+J'], match: (e) => mod(e) && e.key.toLowerCase() === 'j', enabled: () => true, run: (s) => s.toggleActivity() },
   { id: 'connections', title: 'Manage connections', keys: [], enabled: () => true, run: (s) => s.openDialog('connections') },

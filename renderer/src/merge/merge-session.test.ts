@@ -9,13 +9,18 @@ import {
   moveFocus,
   rebaseSession,
   restoreChange,
+  restoreMergeSession,
+  restoreSetAside,
   resultText,
   revertChange,
+  savedMergeOf,
+  hasWork,
   saveBlocker,
   undoChoice,
   unresolved,
   type ConflictOutcome,
   type MergeSession,
+  type SavedMerge,
 } from './merge-session';
 
 const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
@@ -133,5 +138,28 @@ describe('merge session', () => {
     expect(unresolved(moved).map((c) => c.path)).toEqual(['/priority']);
     expect(result(moved)).toMatchObject({ customer: { tier: 'platinum' }, note: 'new' });
     expect(moved.notice).toContain('1 of your 2 decisions kept, 1 reopened');
+  });
+});
+
+describe('merge session persistence', () => {
+  it('round-trips decisions, reverts and hand edits through a saved draft', () => {
+    let s = createMergeSession(outcome({ ...theirs, priority: 9 }));
+    s = must(choose(s, unresolved(s).find((c) => c.path === '/customer/tier')!.id, 'mine'));
+    s = revertChange(s, '/status');
+    s = editResult(s, resultText(s).replace('"name": "Ava"', '"name": "Ava B."'));
+    const saved = JSON.parse(JSON.stringify(savedMergeOf(s))) as SavedMerge;
+    const restored = restoreMergeSession(saved, s.base, s.theirs);
+    expect(resultText(restored)).toBe(resultText(s));
+    expect(unresolved(restored).map((c) => c.path)).toEqual(unresolved(s).map((c) => c.path));
+    expect(hasWork(restored)).toBe(true);
+    expect(hasWork(createMergeSession(outcome(theirs)))).toBe(false);
+  });
+
+  it('keeps hand edits that a rebase set aside, and brings them back on request', () => {
+    const s = editResult(createMergeSession(outcome(theirs)), '{ "typed": "by hand" }');
+    const moved = rebaseSession(s, outcome({ ...theirs, note: 'x' }, '3', 3));
+    expect(moved.manualText).toBeNull();
+    expect(moved.setAside).toBe('{ "typed": "by hand" }');
+    expect(resultText(restoreSetAside(moved))).toBe('{ "typed": "by hand" }');
   });
 });

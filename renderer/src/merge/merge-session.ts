@@ -34,6 +34,8 @@ export type MergeSession = {
   reverted: readonly string[];
   /** The result as the operator typed it, once they edit it by hand. */
   manualText: string | null;
+  /** Hand edits set aside when the server moved again: kept so the operator can bring them back. */
+  setAside: string | null;
   /** Index into the unresolved conflicts of the one in focus. */
   focus: number;
   /** One line about the last rebase, e.g. "The server changed again: 2 decisions kept, 1 reopened." */
@@ -59,10 +61,58 @@ export function createMergeSession(outcome: ConflictOutcome): MergeSession {
     resolution,
     reverted: [],
     manualText: null,
+    setAside: null,
     focus: 0,
     notice: null,
     onlyOtherFieldsChanged: outcome.onlyOtherFieldsChanged,
   };
+}
+
+/** What a draft keeps of a merge in progress: enough to rebuild it from the journal. */
+export type SavedMerge = {
+  v: 1;
+  status: number;
+  baseJournalId: number;
+  theirsJournalId: number;
+  mineText: string;
+  choices: Record<string, Choice>;
+  reverted: string[];
+  manualText: string | null;
+  setAside: string | null;
+  onlyOtherFieldsChanged: boolean;
+};
+
+export function savedMergeOf(s: MergeSession): SavedMerge {
+  return {
+    v: 1,
+    status: s.status,
+    baseJournalId: s.base.journalId,
+    theirsJournalId: s.theirs.journalId,
+    mineText: s.mineText,
+    choices: { ...s.resolution.choices },
+    reverted: [...s.reverted],
+    manualText: s.manualText,
+    setAside: s.setAside,
+    onlyOtherFieldsChanged: s.onlyOtherFieldsChanged,
+  };
+}
+
+/** Rebuilds a saved merge over the two journalled revisions it was made between. */
+export function restoreMergeSession(saved: SavedMerge, base: Snapshot, theirs: Snapshot): MergeSession {
+  const fresh = createMergeSession({ kind: 'conflict', status: saved.status, base, theirs, mine: saved.mineText, merged: '', conflicts: [], changes: [], onlyOtherFieldsChanged: saved.onlyOtherFieldsChanged });
+  const ids = new Set(allConflicts(fresh).map((c) => c.id));
+  const choices = Object.fromEntries(Object.entries(saved.choices).filter(([id]) => ids.has(id)));
+  return { ...fresh, resolution: { ...fresh.resolution, choices }, reverted: saved.reverted, manualText: saved.manualText, setAside: saved.setAside };
+}
+
+/** Whether leaving the merge would throw away decisions or hand edits. */
+export function hasWork(s: MergeSession): boolean {
+  return Object.keys(s.resolution.choices).length > 0 || s.manualText !== null || s.reverted.length > 0;
+}
+
+/** Brings back hand edits that a rebase set aside. */
+export function restoreSetAside(s: MergeSession): MergeSession {
+  return s.setAside === null ? s : { ...s, manualText: s.setAside, setAside: null };
 }
 
 export const allConflicts = (s: MergeSession): readonly Conflict[] => s.resolution.result.conflicts;
@@ -186,7 +236,7 @@ export function rebaseSession(s: MergeSession, outcome: ConflictOutcome): MergeS
   const reopened = resolution.reopened.length;
   const parts = [`The server changed again (now revision ${outcome.theirs.revision ?? '?'}).`];
   if (kept > 0) parts.push(`${keptNow} of your ${kept} decision${kept === 1 ? '' : 's'} kept${reopened > 0 ? `, ${reopened} reopened because the server changed those fields again` : ''}.`);
-  if (s.manualText !== null) parts.push('Your hand edits of the result were set aside; the merge was redone.');
+  if (s.manualText !== null) parts.push('Your hand edits of the result were set aside (you can bring them back); the merge was redone.');
   const session: MergeSession = {
     ...s,
     theirs: outcome.theirs,
@@ -194,6 +244,7 @@ export function rebaseSession(s: MergeSession, outcome: ConflictOutcome): MergeS
     resolution,
     reverted: s.reverted.filter((path) => autoChanges({ ...s, resolution }).some((c) => c.path === path)),
     manualText: null,
+    setAside: s.manualText ?? s.setAside,
     focus: 0,
     notice: parts.join(' '),
     onlyOtherFieldsChanged: outcome.onlyOtherFieldsChanged,

@@ -22,14 +22,9 @@ export function applyEvent(event: ApiEvent): void {
     case 'activity':
       state.addActivity([event.entry]);
       return;
-    case 'resource-changed': {
-      const tab = state.tabs.find((t) => t.key === tabKey(event.ref));
-      if (!tab || event.journalId === tab.base.journalId || tab.saving) return;
-      useDesk.setState({
-        tabs: state.tabs.map((t) => (t.key === tab.key ? { ...t, serverMoved: { revision: event.revision, journalId: event.journalId, changedPaths: event.changedPaths } } : t)),
-      });
+    case 'resource-changed':
+      state.noteServerMoved(tabKey(event.ref), { revision: event.revision, journalId: event.journalId, changedPaths: event.changedPaths });
       return;
-    }
     case 'watch-error':
       return;
   }

@@ -1,9 +1,23 @@
 // Open resources, one tab each: the snapshot the edit is based on, the operator's text, autosaved
-// drafts, the server moving underneath, saves and the merge that follows a rejected save.
+// drafts (a merge in progress included), the server moving underneath, saves and the merge that
+// follows a rejected save. Nothing the operator types is dropped: text typed while a save is under
+// way is kept on top of the result, and a failed call never leaves the tab stuck.
 import type { StateCreator } from 'zustand';
 import type { ResourceRef, SaveResult, Snapshot } from '../../../shared/api/types';
+import { decodeWire, encodeWire } from '../../../shared/api/wire';
+import { parseJson } from '../../../shared/json';
 import { api } from '../lib/api';
-import { createMergeSession, rebaseSession, resultText, saveBlocker, unresolved, type MergeSession } from '../merge/merge-session';
+import {
+  createMergeSession,
+  rebaseSession,
+  restoreMergeSession,
+  resultText,
+  saveBlocker,
+  savedMergeOf,
+  unresolved,
+  type MergeSession,
+  type SavedMerge,
+} from '../merge/merge-session';
 import type { DeskState } from '.';
 
 export type ServerMoved = { revision: string | null; journalId: number; changedPaths: string[] };
@@ -19,13 +33,14 @@ export type Tab = {
   base: Snapshot;
   text: string;
   view: TabView;
-  loading: boolean;
   saving: boolean;
   watchId: string | null;
   restoredDraftAt: string | null;
   draftSavedAt: string | null;
   serverMoved: ServerMoved | null;
-  /** The outcome of the last save, in plain words. */
+  /** A move seen while a save was under way; it applies if the save does not settle it. */
+  deferredMoved: ServerMoved | null;
+  /** The outcome of the last action, in plain words. */
   message: { tone: 'ok' | 'error' | 'info'; text: string; detail?: string } | null;
   merge: MergeSession | null;
 };
@@ -48,14 +63,18 @@ export type TabsSlice = {
   cancelMerge(key: string): void;
   restoreRevision(key: string, snapshot: Snapshot): Promise<void>;
   dismissMessage(key: string): void;
+  noteServerMoved(key: string, moved: ServerMoved): void;
 };
 
 export const tabKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
 
 const DRAFT_DELAY_MS = 400;
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
+const opening = new Set<string>();
 
 export const isDirty = (tab: Tab) => tab.text !== tab.base.text;
+
+const failed = (error: unknown) => ({ tone: 'error' as const, text: `The app could not reach its backend: ${(error as Error)?.message ?? String(error)}. Your edit is kept.` });
 
 export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set, get) => {
   const patch = (key: string, change: Partial<Tab> | ((tab: Tab) => Partial<Tab>)) =>
@@ -76,13 +95,23 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
   async function persistDraft(key: string): Promise<void> {
     const t = tab(key);
     if (!t) return;
-    if (!isDirty(t)) {
-      await api.discardDraft({ ref: t.ref });
-      patch(key, { draftSavedAt: null });
-      return;
+    try {
+      if (!isDirty(t) && !t.merge) {
+        await api.discardDraft({ ref: t.ref });
+        patch(key, { draftSavedAt: null });
+        return;
+      }
+      const result = await api.saveDraft({
+        ref: t.ref,
+        text: t.text,
+        baseRevision: t.base.revision,
+        baseJournalId: t.base.journalId,
+        merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null,
+      });
+      if (result.kind === 'ok') patch(key, { draftSavedAt: result.updatedAt });
+    } catch (error) {
+      patch(key, { message: { tone: 'error', text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.` } });
     }
-    const result = await api.saveDraft({ ref: t.ref, text: t.text, baseRevision: t.base.revision, baseJournalId: t.base.journalId });
-    if (result.kind === 'ok') patch(key, { draftSavedAt: result.updatedAt });
   }
 
   /** Flushes a pending draft write now (before a save or a close). */
@@ -93,38 +122,80 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     await persistDraft(key);
   }
 
-  function onSaveResult(key: string, result: SaveResult, fromMerge: boolean): void {
+  function onSaveResult(key: string, result: SaveResult, sentText: string, fromMerge: boolean): void {
     const t = tab(key);
     if (!t) return;
     switch (result.kind) {
       case 'saved': {
-        const moved = result.snapshot.revision ?? 'new revision';
+        const revision = result.snapshot.revision ?? 'new revision';
+        // Typing during the save carries on as a new edit on top of the saved revision.
+        const typedDuring = !fromMerge && t.text !== sentText;
+        const text = typedDuring ? t.text : result.snapshot.text;
+        const what = result.recoveredAfterLostResponse
+          ? `Saved — the connection dropped before the server answered, and a re-read shows your change landed (revision ${revision}). Nothing was sent twice.`
+          : `Saved as revision ${revision}.`;
         patch(key, {
           base: result.snapshot,
-          text: result.snapshot.text,
+          text,
           saving: false,
           view: 'edit',
           merge: null,
           serverMoved: null,
+          deferredMoved: null,
           draftSavedAt: null,
           restoredDraftAt: null,
-          message: {
-            tone: 'ok',
-            text: result.recoveredAfterLostResponse
-              ? `Saved — the connection dropped before the server answered, and a re-read shows your change landed (revision ${moved}). Nothing was sent twice.`
-              : `Saved as revision ${moved}.`,
-          },
+          message: { tone: 'ok', text: typedDuring ? `${what} What you typed meanwhile is kept as an unsaved edit.` : what },
         });
+        // Keeps the typing as a draft, or clears a draft the save settled (a merge's, say).
+        scheduleDraft(key);
         return;
       }
       case 'conflict': {
-        const merge = fromMerge && t.merge ? rebaseSession(t.merge, result) : createMergeSession(result);
-        patch(key, { saving: false, view: 'merge', merge, serverMoved: null, message: null });
+        let merge: MergeSession;
+        if (fromMerge && t.merge) {
+          merge = rebaseSession(t.merge, result);
+        } else {
+          // Merge what the editor holds now (it may have moved on since the save was sent).
+          const mine = parseJson(t.text).ok ? t.text : sentText;
+          merge = createMergeSession({ ...result, mine });
+        }
+        patch(key, { saving: false, view: 'merge', merge, serverMoved: null, deferredMoved: null, message: null });
+        scheduleDraft(key);
         return;
       }
       case 'error':
-        patch(key, { saving: false, message: { tone: 'error', text: result.message, ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}) } });
+        patch(key, {
+          saving: false,
+          serverMoved: t.deferredMoved && t.deferredMoved.journalId !== t.base.journalId ? t.deferredMoved : t.serverMoved,
+          deferredMoved: null,
+          message: { tone: 'error', text: result.message, ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}) },
+        });
         return;
+    }
+  }
+
+  /** Runs a save-like call; a thrown error (the backend unreachable) still ends the "saving" state. */
+  async function runSave(key: string, sentText: string, fromMerge: boolean, call: () => Promise<SaveResult>): Promise<void> {
+    performance.mark(`cd:save:${key}`);
+    patch(key, { saving: true, message: null });
+    try {
+      await flushDraft(key);
+      const result = await call();
+      performance.mark(`cd:save-answered:${key}`);
+      onSaveResult(key, result, sentText, fromMerge);
+    } catch (error) {
+      patch(key, { saving: false, message: failed(error) });
+    }
+  }
+
+  async function restoreMerge(ref: ResourceRef, saved: string): Promise<MergeSession | null> {
+    try {
+      const state = decodeWire(saved) as SavedMerge;
+      const [base, theirs] = await Promise.all([api.revision({ ref, journalId: state.baseJournalId }), api.revision({ ref, journalId: state.theirsJournalId })]);
+      if (base.kind !== 'ok' || theirs.kind !== 'ok') return null;
+      return restoreMergeSession(state, base.snapshot, theirs.snapshot);
+    } catch {
+      return null;
     }
   }
 
@@ -134,44 +205,57 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
 
     async openTab(ref, title) {
       const key = tabKey(ref);
-      performance.mark(`cd:open:${key}`);
       if (tab(key)) {
         set({ activeTabKey: key });
         return;
       }
-      const connectionName = get().connections.find((c) => c.id === ref.connectionId)?.name ?? '';
-      const opened = await api.openResource({ ref });
-      if (opened.kind !== 'ok') {
-        get().notify({ tone: 'error', text: `Could not open ${title}: ${opened.message}` });
+      if (opening.has(key)) return;
+      opening.add(key);
+      performance.mark(`cd:open:${key}`);
+      try {
+        const connectionName = get().connections.find((c) => c.id === ref.connectionId)?.name ?? '';
+        const opened = await api.openResource({ ref });
+        if (opened.kind !== 'ok') {
+          get().notify({ tone: 'error', text: `Could not open ${title}: ${opened.message}` });
+          return;
+        }
+        const { snapshot, draft } = opened;
+        let base = snapshot;
+        if (draft && draft.baseJournalId !== null && draft.baseJournalId !== snapshot.journalId) {
+          // The draft was typed against an older revision: keep that as its base, so saving merges.
+          const older = await api.revision({ ref, journalId: draft.baseJournalId });
+          if (older.kind === 'ok') base = older.snapshot;
+        }
+        const merge = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
+        const newTab: Tab = {
+          key,
+          ref,
+          title,
+          connectionName,
+          base,
+          text: draft?.text ?? base.text,
+          view: merge ? 'merge' : 'edit',
+          saving: false,
+          watchId: null,
+          restoredDraftAt: draft?.updatedAt ?? null,
+          draftSavedAt: draft?.updatedAt ?? null,
+          serverMoved: base.journalId !== snapshot.journalId ? { revision: snapshot.revision, journalId: snapshot.journalId, changedPaths: [] } : null,
+          deferredMoved: null,
+          message: merge ? { tone: 'info', text: 'Your merge in progress was restored, with the decisions you had made.' } : null,
+          merge,
+        };
+        set({ tabs: [...get().tabs, newTab], activeTabKey: key });
+      } catch (error) {
+        get().notify({ tone: 'error', text: `Could not open ${title}: ${(error as Error).message}` });
         return;
+      } finally {
+        opening.delete(key);
       }
-      const { snapshot, draft } = opened;
-      let base = snapshot;
-      if (draft && draft.baseJournalId !== null && draft.baseJournalId !== snapshot.journalId) {
-        // The draft was typed against an older revision: keep that as its base, so saving merges.
-        const older = await api.revision({ ref, journalId: draft.baseJournalId });
-        if (older.kind === 'ok') base = older.snapshot;
-      }
-      const newTab: Tab = {
-        key,
-        ref,
-        title,
-        connectionName,
-        base,
-        text: draft?.text ?? base.text,
-        view: 'edit',
-        loading: false,
-        saving: false,
-        watchId: null,
-        restoredDraftAt: draft?.updatedAt ?? null,
-        draftSavedAt: draft?.updatedAt ?? null,
-        serverMoved: base.journalId !== snapshot.journalId ? { revision: snapshot.revision, journalId: snapshot.journalId, changedPaths: [] } : null,
-        message: null,
-        merge: null,
-      };
-      set({ tabs: [...get().tabs, newTab], activeTabKey: key });
-      const watch = await api.watch({ ref, intervalMs: 3000 });
-      if (watch.kind === 'ok') patch(key, { watchId: watch.watchId });
+      const watch = await api.watch({ ref, intervalMs: 3000 }).catch(() => null);
+      if (watch?.kind !== 'ok') return;
+      // The tab may have closed while the watch was being set up.
+      if (tab(key)) patch(key, { watchId: watch.watchId });
+      else void api.unwatch({ watchId: watch.watchId });
     },
 
     activateTab(key) {
@@ -182,7 +266,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const t = tab(key);
       if (!t) return true;
       const pending = t.merge ? unresolved(t.merge).length : 0;
-      if (!force && pending > 0 && !window.confirm(`${t.title}: ${pending} conflict${pending === 1 ? ' is' : 's are'} not settled. Close anyway? Your edit stays saved as a draft.`)) {
+      if (!force && pending > 0 && !window.confirm(`${t.title}: ${pending} conflict${pending === 1 ? ' is' : 's are'} not settled. Close anyway? Your edit and the decisions made so far stay saved as a draft.`)) {
         return false;
       }
       await flushDraft(key);
@@ -206,30 +290,32 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async save(key, options = {}) {
       const t = tab(key);
       if (!t || t.saving) return;
-      performance.mark(`cd:save:${key}`);
-      patch(key, { saving: true, message: null });
-      await flushDraft(key);
-      const result = await api.saveResource({ ref: t.ref, text: t.text, baseJournalId: t.base.journalId, ...(options.unconditional ? { unconditional: true } : {}) });
-      performance.mark(`cd:save-answered:${key}`);
-      onSaveResult(key, result, false);
+      const sent = t.text;
+      await runSave(key, sent, false, () =>
+        api.saveResource({ ref: t.ref, text: sent, baseJournalId: t.base.journalId, ...(options.unconditional ? { unconditional: true } : {}) }),
+      );
     },
 
     async refresh(key) {
       const t = tab(key);
       if (!t) return;
-      const result = await api.refreshResource({ ref: t.ref });
-      if (result.kind !== 'ok') {
-        patch(key, { message: { tone: 'error', text: result.message } });
-        return;
-      }
-      if (result.snapshot.journalId === t.base.journalId || !result.changed) {
-        patch(key, { message: { tone: 'info', text: `Up to date: the server still has revision ${t.base.revision ?? '(none)'}.` }, serverMoved: null });
-        return;
-      }
-      if (!isDirty(t)) {
-        patch(key, { base: result.snapshot, text: result.snapshot.text, serverMoved: null, message: { tone: 'info', text: `Refreshed to revision ${result.snapshot.revision ?? '(none)'}.` } });
-      } else {
-        patch(key, { serverMoved: { revision: result.snapshot.revision, journalId: result.snapshot.journalId, changedPaths: t.serverMoved?.changedPaths ?? [] } });
+      try {
+        const result = await api.refreshResource({ ref: t.ref });
+        if (result.kind !== 'ok') {
+          patch(key, { message: { tone: 'error', text: result.message } });
+          return;
+        }
+        // Compare with what this tab is based on (a watch may already have journalled the change).
+        const current = tab(key)!;
+        if (result.snapshot.journalId === current.base.journalId) {
+          patch(key, { message: { tone: 'info', text: `Up to date: the server still has revision ${current.base.revision ?? '(none)'}.` }, serverMoved: null });
+        } else if (!isDirty(current)) {
+          patch(key, { base: result.snapshot, text: result.snapshot.text, serverMoved: null, message: { tone: 'info', text: `Refreshed to revision ${result.snapshot.revision ?? '(none)'}.` } });
+        } else {
+          patch(key, { serverMoved: { revision: result.snapshot.revision, journalId: result.snapshot.journalId, changedPaths: current.serverMoved?.changedPaths ?? [] } });
+        }
+      } catch (error) {
+        patch(key, { message: failed(error) });
       }
     },
 
@@ -238,7 +324,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t?.serverMoved) return;
       const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
       if (latest.kind !== 'ok') return;
-      patch(key, { base: latest.snapshot, text: latest.snapshot.text, serverMoved: null, message: { tone: 'info', text: `Now showing revision ${latest.snapshot.revision ?? '(none)'}; your unsaved edit was discarded.` } });
+      patch(key, { base: latest.snapshot, text: latest.snapshot.text, serverMoved: null, message: { tone: 'info', text: `Now showing revision ${latest.snapshot.revision ?? '(none)'}.` } });
       await api.discardDraft({ ref: t.ref });
     },
 
@@ -254,6 +340,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
 
     updateMerge(key, update) {
       patch(key, (t) => (t.merge ? { merge: update(t.merge) } : {}));
+      scheduleDraft(key);
     },
 
     async saveMerge(key) {
@@ -265,24 +352,20 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         return;
       }
       const text = resultText(t.merge);
-      // The merged result becomes the operator's text: if this save fails, nothing is lost.
-      patch(key, { saving: true, message: null, text });
-      scheduleDraft(key);
-      await flushDraft(key);
-      const result = await api.saveResource({ ref: t.ref, text, baseJournalId: t.merge.theirs.journalId });
-      onSaveResult(key, result, true);
+      const theirsJournalId = t.merge.theirs.journalId;
+      await runSave(key, text, true, () => api.saveResource({ ref: t.ref, text, baseJournalId: theirsJournalId }));
     },
 
     async overwriteWithMine(key) {
       const t = tab(key);
       if (!t?.merge || t.saving) return;
-      patch(key, { saving: true, message: null });
-      const result = await api.forceSave({ ref: t.ref, text: t.merge.mineText, overJournalId: t.merge.theirs.journalId });
-      onSaveResult(key, result, true);
+      const { mineText, theirs } = t.merge;
+      await runSave(key, mineText, true, () => api.forceSave({ ref: t.ref, text: mineText, overJournalId: theirs.journalId }));
     },
 
     cancelMerge(key) {
       patch(key, { view: 'edit', merge: null, message: { tone: 'info', text: 'Merge closed. Your edit is kept; saving again will compare it with the server once more.' } });
+      scheduleDraft(key);
     },
 
     async restoreRevision(key, snapshot) {
@@ -297,6 +380,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
 
     dismissMessage(key) {
       patch(key, { message: null });
+    },
+
+    noteServerMoved(key, moved) {
+      const t = tab(key);
+      if (!t || moved.journalId === t.base.journalId) return;
+      patch(key, t.saving ? { deferredMoved: moved } : { serverMoved: moved });
     },
   };
 };
