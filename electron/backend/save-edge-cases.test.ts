@@ -1,5 +1,6 @@
 // The harder paths of a save: chained conflicts, force save, 428, unguarded resources, lost
 // responses, and retries that apply to reads only — with faults injected through the sandbox.
+import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef, Snapshot } from '../../shared/api/types';
@@ -253,12 +254,11 @@ describe('redirects and page tokens', () => {
 });
 
 describe('lost response on a resource without a revision', () => {
-  let server: import('node:http').Server;
+  let server: Server;
   let url = '';
   let body = '{"id":"1","name":"original"}';
   let mode: 'apply-then-drop' | 'drop' = 'drop';
   beforeAll(async () => {
-    const { createServer } = await import('node:http');
     server = createServer((req, res) => {
       if (req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(body);

@@ -2,11 +2,19 @@
 // web transport tags them; IPC's structured clone carries them natively.
 const TAG = '$conflictDeskBigInt';
 
+// Replacers and revivers make JSON several times slower, and megabyte documents cross here: take
+// the plain path unless a bigint is actually present (stringify throws on one; parse looks for the tag).
 export function encodeWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { [TAG]: v.toString() } : v));
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { [TAG]: v.toString() } : v));
+  }
 }
 
 export function decodeWire(text: string): unknown {
+  if (!text.includes(TAG)) return JSON.parse(text);
   return JSON.parse(text, (_key, v: unknown) => {
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const keys = Object.keys(v);

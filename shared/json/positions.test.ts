@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
 import { PRETTY, stringifyJson } from './serialize';
@@ -34,10 +35,32 @@ describe('positions', () => {
 });
 
 describe('rangesOfPointers', () => {
-  it('answers like rangeOfPointer for each pointer, from one parse', () => {
-    const text = JSON.stringify({ a: { b: [1, { c: 'x' }] }, d: null }, null, 2);
-    const pointers = ['/a/b/1/c', '/d', '/missing', '', '/a/b/0'];
+  it('answers like rangeOfPointer for each pointer, in one pass', () => {
+    const text = JSON.stringify({ a: { b: [1, { c: 'x' }], 'k/~': { z: [] } }, d: null, s: '{"in":{"side":1}}' }, null, 2);
+    const pointers = ['/a/b/1/c', '/d', '/missing', '', '/a/b/0', '/a/b', '/a/k~1~0/z', '/s/in/side', '/s', '/a/b/7', '/a/b/1/c/x'];
     expect(rangesOfPointers(text, pointers)).toEqual(pointers.map((p) => rangeOfPointer(text, p)));
-    expect(rangesOfPointers('{ not json', ['/a'])).toEqual([undefined]);
+    expect(rangesOfPointers(text, [])).toEqual([]);
+  });
+
+  it('agrees with rangeOfPointer on generated documents, duplicate keys included', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), (value, pretty) => {
+        const text = JSON.stringify(value, null, pretty ? 2 : 0) ?? 'null';
+        const pointers = allPointers(value as JsonValue).slice(0, 40);
+        expect(rangesOfPointers(text, pointers)).toEqual(pointers.map((p) => rangeOfPointer(text, p)));
+      }),
+      { numRuns: 150 },
+    );
+    const duplicated = '{"a": 1, "b": {"c": 2}, "a": [3, 4]}';
+    expect(rangesOfPointers(duplicated, ['/a', '/a/1'])).toEqual([rangeOfPointer(duplicated, '/a'), rangeOfPointer(duplicated, '/a/1')]);
   });
 });
+
+function allPointers(value: JsonValue, prefix = ''): string[] {
+  const here = [prefix];
+  if (Array.isArray(value)) value.forEach((v, i) => here.push(...allPointers(v, `${prefix}/${i}`)));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) here.push(...allPointers(v, `${prefix}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  }
+  return here;
+}

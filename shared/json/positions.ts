@@ -1,7 +1,7 @@
 // JSON Pointer ↔ text range in a document's text (for editor decorations), via jsonc-parser's
 // syntax tree. Pointers that continue into a JSON-holding string resolve to that string.
 import type { Node } from 'jsonc-parser';
-import { findNodeAtOffset, getNodePath, parseTree } from 'jsonc-parser';
+import { findNodeAtOffset, getNodePath, parseTree, visit } from 'jsonc-parser';
 import { decodePointer, encodePointer } from './pointer';
 import { positionOf } from './parse';
 
@@ -34,13 +34,77 @@ function toRange(text: string, node: Node, insideString: boolean): TextRange {
 
 /** The text range of the value at `pointer`, or undefined when the text has nothing there. */
 export function rangeOfPointer(text: string, pointer: string): TextRange | undefined {
-  return rangesOfPointers(text, [pointer])[0];
+  const root = parseTree(text);
+  return root ? rangeInTree(text, root, pointer) : undefined;
 }
 
-/** The ranges of several pointers from one parse of the text (editors decorate many at once). */
+/**
+ * The ranges of several pointers in one pass over the text, without building a syntax tree:
+ * subtrees off every pointer's path are skipped, which is what makes decorating megabyte
+ * documents cheap. Answers exactly as `rangeOfPointer` would for each pointer.
+ */
 export function rangesOfPointers(text: string, pointers: readonly string[]): Array<TextRange | undefined> {
-  const root = parseTree(text);
-  return pointers.map((pointer) => (root ? rangeInTree(text, root, pointer) : undefined));
+  const wanted = new Map<string, number[]>();
+  const onPath = new Set<string>();
+  pointers.forEach((pointer, i) => {
+    const tokens = decodePointer(pointer);
+    if (!tokens.ok) return;
+    const key = encodePointer(tokens.value);
+    wanted.set(key, [...(wanted.get(key) ?? []), i]);
+    for (let n = 0; n < tokens.value.length; n++) onPath.add(encodePointer(tokens.value.slice(0, n)));
+  });
+  const found = new Map<string, { offset: number; length: number; keyOffset?: number; insideString?: boolean }>();
+  const keyOffsets = new Map<string, number>();
+  const open: Array<{ key: string; offset: number }> = [];
+  const keyOf = (path: readonly (string | number)[]) => encodePointer(path.map(String));
+  const record = (key: string, offset: number, length: number) => {
+    const keyOffset = keyOffsets.get(key);
+    found.set(key, keyOffset === undefined ? { offset, length } : { offset, length, keyOffset });
+  };
+  const begin = (offset: number, pathSupplier: () => (string | number)[]) => {
+    const key = keyOf(pathSupplier());
+    open.push({ key, offset });
+    return wanted.has(key) || onPath.has(key);
+  };
+  const end = (offset: number, length: number) => {
+    const container = open.pop()!;
+    if (wanted.has(container.key)) record(container.key, container.offset, offset + length - container.offset);
+  };
+  visit(text, {
+    onObjectBegin: (offset, _l, _sl, _sc, pathSupplier) => begin(offset, pathSupplier),
+    onArrayBegin: (offset, _l, _sl, _sc, pathSupplier) => begin(offset, pathSupplier),
+    onObjectEnd: end,
+    onArrayEnd: end,
+    onObjectProperty: (property, offset, _l, _sl, _sc, pathSupplier) => {
+      const key = keyOf([...pathSupplier(), property]);
+      if (wanted.has(key)) keyOffsets.set(key, offset);
+    },
+    onLiteralValue: (value, offset, length, _sl, _sc, pathSupplier) => {
+      const key = keyOf(pathSupplier());
+      if (wanted.has(key)) record(key, offset, length);
+      // A pointer that continues into a JSON-holding string resolves to that string.
+      if (typeof value === 'string' && onPath.has(key)) {
+        for (const target of wanted.keys()) {
+          if (target.startsWith(`${key}/`)) found.set(target, { ...(keyOffsets.has(key) ? { keyOffset: keyOffsets.get(key)! } : {}), offset, length, insideString: true });
+        }
+      }
+    },
+  });
+  const answers: Array<TextRange | undefined> = pointers.map(() => undefined);
+  for (const [key, indices] of wanted) {
+    const hit = found.get(key);
+    if (!hit) continue;
+    const range: { -readonly [K in keyof TextRange]: TextRange[K] } = {
+      offset: hit.offset,
+      length: hit.length,
+      start: positionOf(text, hit.offset),
+      end: positionOf(text, hit.offset + hit.length),
+    };
+    if (hit.keyOffset !== undefined) range.keyOffset = hit.keyOffset;
+    if (hit.insideString) range.insideString = true;
+    for (const i of indices) answers[i] = range;
+  }
+  return answers;
 }
 
 function rangeInTree(text: string, root: Node, pointer: string): TextRange | undefined {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
-import { rangeOfPointer, rangesOfPointers, type Conflict } from '../../../shared/json';
+import { rangesOfPointers, type Conflict, type TextRange } from '../../../shared/json';
 import { monaco } from '../lib/monaco';
 import { timeOf } from '../lib/format';
 import {
@@ -27,6 +27,21 @@ import { MessageBar } from './MessageBar';
 
 type CodeEditor = editor.IStandaloneCodeEditor;
 
+// Parsing a megabyte document for positions is the costly part of decorating; the panes ask for
+// the same conflict paths in the same few texts again and again, so keep the last answers.
+const rangeCache = new Map<string, { key: string; ranges: Array<TextRange | undefined> }>();
+
+function conflictRanges(text: string, session: MergeSession): Array<TextRange | undefined> {
+  const pointers = allConflicts(session).map((c) => c.path);
+  const key = pointers.join('\u0000');
+  const hit = rangeCache.get(text);
+  if (hit && hit.key === key) return hit.ranges;
+  const ranges = rangesOfPointers(text, pointers);
+  rangeCache.set(text, { key, ranges });
+  while (rangeCache.size > 6) rangeCache.delete(rangeCache.keys().next().value!);
+  return ranges;
+}
+
 /** Highlights each conflict's value in an editor: unresolved, settled, and the one in focus. */
 function decorate(ed: CodeEditor | null, text: string, session: MergeSession, collection: editor.IEditorDecorationsCollection | null) {
   if (!ed || !collection) return;
@@ -34,7 +49,7 @@ function decorate(ed: CodeEditor | null, text: string, session: MergeSession, co
   const focus = focusedConflict(session)?.id;
   const decorations: editor.IModelDeltaDecoration[] = [];
   const conflicts = allConflicts(session);
-  const ranges = rangesOfPointers(text, conflicts.map((c) => c.path));
+  const ranges = conflictRanges(text, session);
   conflicts.forEach((conflict, i) => {
     const range = ranges[i];
     if (!range) return;
@@ -50,9 +65,9 @@ function decorate(ed: CodeEditor | null, text: string, session: MergeSession, co
   collection.set(decorations);
 }
 
-function reveal(ed: CodeEditor | null, text: string, conflict: Conflict | undefined, moveCursor: boolean) {
+function reveal(ed: CodeEditor | null, text: string, session: MergeSession, conflict: Conflict | undefined, moveCursor: boolean) {
   if (!ed || !conflict) return;
-  const range = rangeOfPointer(text, conflict.path);
+  const range = conflictRanges(text, session)[allConflicts(session).indexOf(conflict)];
   const model = ed.getModel();
   if (!range || !model) return;
   const pos = model.getPositionAt(range.keyOffset ?? range.offset);
@@ -114,9 +129,10 @@ export function MergeView({ tab }: { tab: Tab }) {
   }, [result, session]);
 
   useEffect(() => {
-    reveal(editors.current.result, resultText(sessionRef.current), focus, true);
-    reveal(editors.current.theirs, sessionRef.current.theirs.text, focus, false);
-    reveal(editors.current.mine, sessionRef.current.mineText, focus, false);
+    const current = sessionRef.current;
+    reveal(editors.current.result, resultText(current), current, focus, true);
+    reveal(editors.current.theirs, current.theirs.text, current, focus, false);
+    reveal(editors.current.mine, current.mineText, current, focus, false);
   }, [focus?.id, focus]);
 
   // F7 / Shift+F7 anywhere in the merge view (Monaco gets its own binding below).
@@ -144,7 +160,7 @@ export function MergeView({ tab }: { tab: Tab }) {
     ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit3, onFocused('both'));
     ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit0, onFocused('base'));
     decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result);
-    reveal(ed, resultText(sessionRef.current), focusedConflict(sessionRef.current), true);
+    reveal(ed, resultText(sessionRef.current), sessionRef.current, focusedConflict(sessionRef.current), true);
     // Performance mark for the benchmark: the conflict view is ready to use.
     requestAnimationFrame(() => performance.mark(`cd:merge-ready:${tab.key}`));
   }, [apply, step, tab.key]);

@@ -179,7 +179,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     performance.mark(`cd:save:${key}`);
     patch(key, { saving: true, message: null });
     try {
-      await flushDraft(key);
+      // The pending draft goes out alongside the save, not before it: it is a safety net, and
+      // the backend clears it only if it holds what was saved.
+      void flushDraft(key);
       const result = await call();
       performance.mark(`cd:save-answered:${key}`);
       onSaveResult(key, result, sentText, fromMerge);
