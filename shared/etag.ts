@@ -61,11 +61,3 @@ export function weakMatch(a: EntityTag, b: EntityTag): boolean {
 export function formatEntityTag(tag: EntityTag): string {
   return `${tag.weak ? 'W/' : ''}"${tag.opaque}"`;
 }
-
-/**
- * The If-Match value to send back for a revision we were given. Servers that hand out bare
- * values (Twilio) get them back unchanged; quoted tags go back exactly as received.
- */
-export function ifMatchValue(etagHeader: string): string {
-  return etagHeader.trim();
-}

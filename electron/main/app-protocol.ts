@@ -3,25 +3,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { contentTypeOf } from '../../shared/mime';
 
 export const APP_SCHEME = 'app';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-};
-
-export function contentType(file: string): string {
-  return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /** Maps a request URL to a file inside `root`, or null when it would escape it. */
 export function resolveAppFile(root: string, requestUrl: string): string | null {
@@ -40,7 +25,7 @@ export function createAppProtocolHandler(root: string) {
       const body = await readFile(file);
       return new Response(body, {
         headers: {
-          'content-type': contentType(file),
+          'content-type': contentTypeOf(file),
           'content-security-policy': CONTENT_SECURITY_POLICY,
           'x-content-type-options': 'nosniff',
         },

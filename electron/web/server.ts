@@ -8,6 +8,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { checkArgs, isApiMethodName, hostError, type Api, type ApiEventListener } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { decodeWire, encodeWire } from '../../shared/api/wire';
+import { contentTypeOf } from '../../shared/mime';
 
 export const TOKEN_HEADER = 'x-conflict-desk-token';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -23,17 +24,6 @@ export type WebHostOptions = {
 
 export type RunningWebHost = { server: Server; port: number; url: string; close(): Promise<void> };
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ttf': 'font/ttf',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon',
-};
 
 export async function startWebHost(options: WebHostOptions): Promise<RunningWebHost> {
   let port = options.port ?? 0;
@@ -126,7 +116,7 @@ async function serveStatic(res: ServerResponse, root: string, url: URL, setCooki
   }
   const headers: Record<string, string | string[]> = {
     ...securityHeaders(),
-    'content-type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     'cache-control': relative === 'index.html' ? 'no-store' : 'public, max-age=3600',
   };
   if (setCookie) headers['set-cookie'] = `${setCookie.name}=${setCookie.value}; Path=/; HttpOnly; SameSite=Strict`;

@@ -13,9 +13,6 @@ export function dateTimeOf(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
-export function revisionLabel(revision: string | null): string {
-  return revision === null ? 'no revision' : `rev ${revision}`;
-}
 
 /** A JSON value on one line, shortened for a list; `undefined` reads as "(absent)". */
 export function valuePreview(value: unknown, max = 80): string {
