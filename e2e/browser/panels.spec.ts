@@ -114,3 +114,57 @@ test('the built renderer references no CDN and bundles Monaco with only the JSON
   expect(files.some((f) => f.startsWith('editor.worker'))).toBe(true);
   for (const language of ['ts.worker', 'css.worker', 'html.worker']) expect(files.some((f) => f.startsWith(language))).toBe(false);
 });
+
+test('typing while a save is under way is kept on top of the saved revision', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
+  doc.priority = 21;
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  // The server takes its time with the write, so the operator goes on typing meanwhile.
+  await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: TASK_PATH, delayMs: 1500 });
+  await desk.saveButton.click();
+  await expect(desk.saveButton).toHaveText('Saving…');
+  const later = { ...doc, priority: 22 };
+  await desk.replaceText('editor', JSON.stringify(later, null, 2));
+  await expect(desk.message).toContainText('What you typed meanwhile is kept as an unsaved edit');
+  await expect(desk.revision).toHaveText('Revision 1');
+  await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved changes');
+  await expect(desk.visibleText('editor')).toContainText('"priority": 22');
+  expect((await backend.serverHistory(TASK_PATH)).at(-1)!.body['priority']).toBe(21);
+  expect(pageProblems).toEqual([]);
+});
+
+test('a backend that goes away during a save does not leave the tab stuck', async ({ desk }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
+  doc.priority = 31;
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: TASK_PATH, delayMs: 3000 });
+  await desk.saveButton.click();
+  await expect(desk.saveButton).toHaveText('Saving…');
+  await desk.host.stop();
+  await expect(desk.message).toContainText('could not reach its backend');
+  await expect(desk.saveButton).toHaveText('Save');
+  await expect(desk.saveButton).toBeEnabled();
+  await expect(desk.visibleText('editor')).toContainText('"priority": 31');
+});
+
+test('Refresh after the watch saw a change loads it, rather than saying "up to date"', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  await backend.editAsSomeoneElse(TASK_PATH, { vip: true });
+  await expect(desk.page.getByTestId('server-moved')).toBeVisible({ timeout: 15_000 });
+  await desk.page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(desk.message).toHaveText('Refreshed to revision 1.');
+  await expect(desk.revision).toHaveText('Revision 1');
+  await expect(desk.page.getByTestId('server-moved')).toHaveCount(0);
+  expect(pageProblems).toEqual([]);
+});

@@ -43,6 +43,12 @@ export class Backend {
     if (res.status !== 200) throw new Error(`sandbox edit failed: ${res.status} ${await res.text()}`);
   }
 
+  /** Injects a fault into the sandbox (delay, 5xx, 429, dropped connection). */
+  async fault(fault: { kind: string; method?: string; pathPrefix: string; delayMs?: number; status?: number; times?: number | null }): Promise<void> {
+    const res = await fetch(`${this.sandboxUrl}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+    if (res.status !== 201) throw new Error(`sandbox fault failed: ${res.status} ${await res.text()}`);
+  }
+
   /** The server's own history of a resource (what really landed). */
   async serverHistory(path: string): Promise<Array<{ op: string; actor: string; revision: string; body: Record<string, unknown> }>> {
     const res = await fetch(`${this.sandboxUrl}/_sandbox/history?path=${encodeURIComponent(path)}`);

@@ -170,6 +170,30 @@ describe('watch', () => {
   });
 });
 
+describe('watch sharing', () => {
+  it('runs one poller per resource however many watches it has, until the last is gone', async () => {
+    const ref = await h.ref('Sync documents', 'agent-settings');
+    const path = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/agent-settings`;
+    await open(ref);
+    const a = await h.api.watch({ ref, intervalMs: 200 });
+    const b = await h.api.watch({ ref, intervalMs: 200 });
+    if (a.kind !== 'ok' || b.kind !== 'ok') throw new Error('watch failed');
+    await h.admin('DELETE', '/requests');
+    await new Promise((r) => setTimeout(r, 1100));
+    const polls = (await h.admin<{ requests: unknown[] }>('GET', `/requests?method=GET&pathPrefix=${encodeURIComponent(path)}`)).body.requests.length;
+    expect(polls).toBeGreaterThanOrEqual(3);
+    expect(polls).toBeLessThanOrEqual(7); // one poller at 200 ms, not two
+    await h.admin('POST', '/edit', { path, patch: { theme: 'sepia' } });
+    await expect.poll(() => new Set(h.events.filter((e) => e.type === 'resource-changed' && e.revision !== null).map((e) => (e as { watchId: string }).watchId)).has(b.watchId), { timeout: 5000 }).toBe(true);
+    expect(h.events.some((e) => e.type === 'resource-changed' && e.watchId === a.watchId)).toBe(true);
+    await h.api.unwatch({ watchId: a.watchId });
+    await h.api.unwatch({ watchId: b.watchId });
+    await h.admin('DELETE', '/requests');
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await h.admin<{ requests: unknown[] }>('GET', `/requests?method=GET&pathPrefix=${encodeURIComponent(path)}`)).body.requests).toHaveLength(0);
+  });
+});
+
 describe('activity', () => {
   it('lists this session’s HTTP exchanges with status, ETag and If-Match, without credentials', async () => {
     const activity = await h.api.activity({});

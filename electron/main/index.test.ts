@@ -13,6 +13,7 @@ const calls = vi.hoisted(() => ({
   windows: [] as Array<Record<string, unknown>>,
   appEvents: new Map<string, () => void>(),
   dataDir: '',
+  loaded: [] as string[],
 }));
 
 calls.dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-main-'));
@@ -30,7 +31,7 @@ vi.mock('electron', () => {
     constructor(options: Record<string, unknown>) {
       calls.windows.push(options);
     }
-    loadURL = vi.fn(async () => undefined);
+    loadURL = vi.fn(async (url: string) => void calls.loaded.push(url));
     once = vi.fn();
     on = vi.fn();
   }
@@ -60,6 +61,8 @@ vi.mock('../backend/embedded-sandbox', () => ({
 
 describe('electron main entry', () => {
   it('wires the app securely', async () => {
+    // A packaged app ignores a dev-server URL: the page always comes from app://.
+    process.env['ELECTRON_RENDERER_URL'] = 'http://evil.example:5173';
     await import('./index');
     await vi.waitFor(() => expect(calls.windows.length).toBe(1));
     expect(calls.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
@@ -67,6 +70,7 @@ describe('electron main entry', () => {
     expect(calls.windows[0]!['webPreferences']).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
     expect(String((calls.windows[0]!['webPreferences'] as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
     expect(calls.protocolHandlers.has('app')).toBe(true);
+    expect(calls.loaded).toEqual(['app://conflict-desk/index.html']);
     const response = await calls.protocolHandlers.get('app')!(new Request('app://conflict-desk/../../etc/passwd'));
     expect([403, 404]).toContain(response.status);
     expect(calls.appEvents.has('window-all-closed')).toBe(true);
