@@ -104,3 +104,19 @@ describe('conflict-desk merge', () => {
     expect(JSON.parse(readFileSync(join(dir, 'task.json'), 'utf8'))).toMatchObject({ priority: 5, status: 'assigned' });
   });
 });
+
+describe('conflict-desk merge: inputs git can hand it', () => {
+  it('takes an empty ancestor (both branches added the file) as "nothing", and a byte-order mark as no content', () => {
+    files({ base: '', mine: '\uFEFF{"a": 1, "b": 2}\n', theirs: '{"a": 1, "c": 3}\n', out: 'untouched' });
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'out'), 'utf8'))).toEqual({ a: 1, b: 2, c: 3 });
+  });
+
+  it('refuses "-" (standard input) with a clear message, writing nothing', () => {
+    files({ base: '{}', mine: '{}' });
+    const run = cli('merge', 'base', 'mine', '-');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('standard input is not supported');
+  });
+});

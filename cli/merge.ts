@@ -1,7 +1,7 @@
 // `conflict-desk merge BASE MINE THEIRS [-o OUT]`: a structural JSON merge usable as a git merge
 // driver. Exit 0 = clean, 1 = conflicts (merged document still written, report on stderr),
 // 2 = bad usage or input (nothing written).
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { mergeText, DEFAULT_ID_KEYS } from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
 
@@ -35,7 +35,9 @@ function parseArgs(argv: readonly string[]): { ok: true; value: Args } | { ok: f
       const value = argv[++i];
       if (value === undefined) return { ok: false, error: '--id-keys needs a comma-separated list' };
       idKeys = value.split(',').filter((key) => key !== '');
-    } else if (arg.startsWith('-') && arg !== '-') {
+    } else if (arg === '-') {
+      return { ok: false, error: 'reading a side from standard input is not supported; name a file' };
+    } else if (arg.startsWith('-')) {
       return { ok: false, error: `unknown option ${arg}` };
     } else {
       files.push(arg);
@@ -96,7 +98,11 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout(text);
   } else {
     try {
-      await writeFile(args.value.out, text);
+      // As a git driver the output is mine's own file: write beside it and rename, so an
+      // interrupted write can never leave the operator's side truncated.
+      const temp = `${args.value.out}.conflict-desk-${process.pid}.tmp`;
+      await writeFile(temp, text);
+      await rename(temp, args.value.out);
     } catch (err) {
       io.stderr(`conflict-desk merge: cannot write ${args.value.out}: ${(err as Error).message}\n`);
       return 2;

@@ -176,3 +176,13 @@ describe('switches', () => {
     expect((await twilioCall(sb, 'GET', TASK)).json<{ url: string }>().url).toBe(`https://taskrouter.twilio.com/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`);
   });
 });
+
+describe('request log masking', () => {
+  it('masks every credential header, with or without a scheme', async () => {
+    await admin(sb, 'DELETE', '/requests');
+    await call(sb, 'GET', '/rest/tickets/ticket-1', { headers: { authorization: 'sandbox-genesys-token', 'proxy-authorization': 'Basic Zm9vOmJhcg==', cookie: 'session=abc', 'x-api-key': 'k-123' } });
+    const logged = (await admin(sb, 'GET', '/requests')).json<{ requests: Array<{ headers: Record<string, string> }> }>().requests.at(-1)!;
+    expect(logged.headers).toMatchObject({ authorization: '***', 'proxy-authorization': 'Basic ***', cookie: '***', 'x-api-key': '***' });
+    expect(JSON.stringify(logged)).not.toMatch(/sandbox-genesys-token|Zm9vOmJhcg|session=abc|k-123/);
+  });
+});

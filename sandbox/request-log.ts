@@ -18,12 +18,16 @@ export type LoggedRequest = {
 
 const LIMIT = 5000;
 
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'x-auth-token']);
+
+/** Credentials never reach the log: "Basic ***" keeps the scheme, anything else is masked whole. */
 export function maskHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
-    out[name] = name === 'authorization' ? text.replace(/^(\S+)\s+.*$/, '$1 ***') : text;
+    if (!SECRET_HEADERS.has(name) && !/(secret|token|password)/.test(name)) out[name] = text;
+    else out[name] = /^\S+\s+\S/.test(text) ? text.replace(/^(\S+)\s+.*$/, '$1 ***') : '***';
   }
   return out;
 }

@@ -108,3 +108,26 @@ describe('conditional writes', () => {
     expect(bad.status).toBe(400);
   });
 });
+
+describe('review follow-ups', () => {
+  it('evaluates If-None-Match after a passing If-Match, and If-Match on GET', async () => {
+    const etag = (await call(sb, 'GET', '/rest/tickets/ticket-1')).headers.get('etag') as string;
+    const both = await call(sb, 'PATCH', '/rest/tickets/ticket-1', { json: { status: 'open' }, headers: { 'if-match': etag, 'if-none-match': '*', 'content-type': 'application/merge-patch+json' } });
+    expect(both.status).toBe(412);
+    expect((await call(sb, 'GET', '/rest/tickets/ticket-1', { headers: { 'if-match': 'W/"0-stale"' } })).status).toBe(412);
+    expect((await call(sb, 'GET', '/rest/tickets/ticket-1', { headers: { 'if-match': etag } })).status).toBe(200);
+  });
+
+  it('keeps a "__proto__" member of a merge patch as data', async () => {
+    const res = await call(sb, 'PATCH', '/rest/tickets/ticket-2', { body: '{"__proto__":{"x":1},"a":1}', headers: { 'content-type': 'application/merge-patch+json' } });
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('"__proto__":{"x":1}');
+  });
+
+  it('sends 428 with Cache-Control: no-store as a header, not in the body', async () => {
+    const res = await call(sb, 'PUT', '/rest/settings/general', { json: { x: 1 } });
+    expect(res.status).toBe(428);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.text).not.toContain('cache-control');
+  });
+});

@@ -21,8 +21,8 @@ export function restEtag(row: Pick<Row, 'body' | 'version'>): string {
   return `W/"${Buffer.byteLength(text).toString(16)}-${hash}"`;
 }
 
-function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}): SandboxResponse {
-  return json(status, { type: 'about:blank', title, status, detail, ...extra }, { 'content-type': 'application/problem+json' });
+function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): SandboxResponse {
+  return json(status, { type: 'about:blank', title, status, detail, ...extra }, { 'content-type': 'application/problem+json', ...headers });
 }
 
 const notFound = (req: SandboxRequest) => problem(404, 'Not Found', `No resource at ${req.path}`);
@@ -48,7 +48,7 @@ function checkWrite(req: SandboxRequest, ctx: Context, collection: string, row: 
   if (ifMatch === undefined && ifNoneMatch === undefined && settings.requirePrecondition) {
     return problem(428, 'Precondition Required',
       `Collection '${collection}' requires conditional writes: GET the resource and resend with If-Match: <ETag>` +
-      (row === undefined ? ' (or If-None-Match: * to create).' : '.'), { 'cache-control': 'no-store' });
+      (row === undefined ? ' (or If-None-Match: * to create).' : '.'), {}, { 'cache-control': 'no-store' });
   }
   if (ifMatch !== undefined) {
     // Strict: RFC strong comparison. Our tags are weak, so only the opaque value resent as a strong
@@ -62,7 +62,9 @@ function checkWrite(req: SandboxRequest, ctx: Context, collection: string, row: 
       return problem(status, status === 409 ? 'Conflict' : 'Precondition Failed',
         `The resource has changed: If-Match ${ifMatch} does not match the current ETag.`, { currentEtag: current });
     }
-  } else if (ifNoneMatch !== undefined) {
+  }
+  // RFC 9110 §13.2.2: If-None-Match is evaluated whether or not If-Match was present and passed.
+  if (ifNoneMatch !== undefined) {
     const result = evaluateIfNoneMatch(ifNoneMatch, current);
     if (result.kind === 'malformed') return problem(400, 'Bad Request', `Invalid If-None-Match header: ${result.error}`);
     if (result.kind === 'fail') return problem(412, 'Precondition Failed', 'If-None-Match failed: the resource exists.', { currentEtag: current });
@@ -106,8 +108,17 @@ function create(req: SandboxRequest, ctx: Context): SandboxResponse {
 }
 
 function fetch(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const row = ctx.store.get(REST, req.params.collection as string, req.params.id as string);
+  const collection = req.params.collection as string;
+  const row = ctx.store.get(REST, collection, req.params.id as string);
   if (!row) return notFound(req);
+  // If-Match applies to reads too (RFC 9110 §13.1.1), before If-None-Match.
+  const ifMatch = header(req, 'if-match');
+  if (ifMatch !== undefined) {
+    const strict = restSettings(ctx.switches(), collection).comparison === 'strict';
+    const check = evaluateIfMatch(ifMatch, strict ? restEtag(row).slice(2) : restEtag(row), strict ? 'strong' : 'weak');
+    if (check.kind === 'malformed') return problem(400, 'Bad Request', `Invalid If-Match header: ${check.error}`);
+    if (check.kind === 'fail') return problem(412, 'Precondition Failed', `If-Match ${ifMatch} does not match the current ETag.`, { currentEtag: restEtag(row) });
+  }
   const result = evaluateIfNoneMatch(header(req, 'if-none-match'), restEtag(row));
   // 304 carries the headers a 200 would (RFC 9110 §15.4.5) but no body.
   if (result.kind === 'fail') return empty(304, { etag: restEtag(row), 'last-modified': new Date(row.updated).toUTCString() });

@@ -29,7 +29,7 @@ export type MergeContext = {
 
 export const INVALID = Symbol('invalid choice');
 
-type Id = string | number;
+type Id = string | number | bigint;
 
 /** One id across the three arrays: its index in each of base, mine and theirs (-1 when absent). */
 type Slot = {
@@ -48,11 +48,23 @@ function allObjects(array: JsonArray): boolean {
   return true;
 }
 
-/** The element's own id under `key`, if it is a string or a number. */
+/** The element's own id under `key`, if it is a string or a number (bigint for ids beyond 2^53). */
 function idIn(item: JsonValue, key: string): Id | undefined {
-  const id = (item as Record<string, JsonValue>)[key];
-  if (typeof id !== 'string' && typeof id !== 'number') return undefined;
-  return Object.hasOwn(item as object, key) ? id : undefined;
+  if (!isJsonObject(item) || !Object.hasOwn(item, key)) return undefined;
+  const id = item[key];
+  return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? id : undefined;
+}
+
+/**
+ * A side may add elements that carry no id (an operator appending `{"note": …}` to a list of
+ * `{"id": …}` items). They are new by definition — every base element has an id — so they take
+ * an id made from their content: the same addition on both sides still meets itself once.
+ */
+function newElementId(item: JsonValue, seen: Map<string, number>): string {
+  const print = fingerprint(item);
+  const n = seen.get(print) ?? 0;
+  seen.set(print, n + 1);
+  return `\u0000new:${print}#${n}`;
 }
 
 /**
@@ -61,7 +73,8 @@ function idIn(item: JsonValue, key: string): Id | undefined {
  */
 export function findIdKey(b: JsonArray, m: JsonArray, t: JsonArray, idKeys: readonly string[]): Keyed | undefined {
   if (b.length + m.length + t.length === 0) return undefined;
-  if (!allObjects(b) || !allObjects(m) || !allObjects(t)) return undefined;
+  // Id-less additions are allowed only where base proves the array is keyed (see newElementId).
+  if (!allObjects(b) || (b.length === 0 && (!allObjects(m) || !allObjects(t)))) return undefined;
   for (const key of idKeys) {
     const keyed = slotsFor(key, b, m, t);
     if (keyed !== undefined) return keyed;
@@ -79,8 +92,9 @@ function slotsFor(key: string, b: JsonArray, m: JsonArray, t: JsonArray): Keyed 
     slots.set(id, slot);
     bs[i] = slot;
   }
-  const ms = sideSlots(key, m, bs, slots, 'm');
-  const ts = ms && sideSlots(key, t, bs, slots, 't');
+  const allowNew = b.length > 0;
+  const ms = sideSlots(key, m, bs, slots, 'm', allowNew);
+  const ts = ms && sideSlots(key, t, bs, slots, 't', allowNew);
   return ts && { key, b: bs, m: ms!, t: ts };
 }
 
@@ -89,12 +103,16 @@ function slotsFor(key: string, b: JsonArray, m: JsonArray, t: JsonArray): Keyed 
  * id or an element without one. Elements are first compared with the base element expected at
  * that point, so a side that kept base's order needs no map lookups but for its edits.
  */
-function sideSlots(key: string, array: JsonArray, bs: readonly Slot[], slots: Map<Id, Slot>, side: 'm' | 't'): Slot[] | undefined {
+function sideSlots(key: string, array: JsonArray, bs: readonly Slot[], slots: Map<Id, Slot>, side: 'm' | 't', allowNew: boolean): Slot[] | undefined {
   const out = new Array<Slot>(array.length);
+  const seenNew = new Map<string, number>();
   let expect = 0;
   for (let i = 0; i < array.length; i++) {
-    const id = idIn(array[i]!, key);
-    if (id === undefined) return undefined;
+    let id = idIn(array[i]!, key);
+    if (id === undefined) {
+      if (!allowNew) return undefined;
+      id = newElementId(array[i]!, seenNew);
+    }
     let slot = expect < bs.length && bs[expect]!.id === id ? bs[expect] : slots.get(id);
     if (slot === undefined) {
       slot = { id, b: -1, m: -1, t: -1, after: undefined };

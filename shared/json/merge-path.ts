@@ -10,7 +10,7 @@ export type PathNode = {
   readonly idSeg: string | undefined;
   /** An element matched by id: its id segment is `[key=<JSON of id>]`, made only when needed. */
   readonly idKey: string | undefined;
-  readonly idValue: string | number | undefined;
+  readonly idValue: string | number | bigint | undefined;
   /** pointerOf's memo: changes and conflicts under one parent share its prefix. */
   pointer: string | undefined;
 };
@@ -20,7 +20,7 @@ export function child(parent: PathNode | null, seg: string | number | null, idSe
 }
 
 /** The node of an array element matched by `idKey`; its id segment is built lazily (see idOf). */
-export function keyedChild(parent: PathNode | null, index: number, idKey: string, idValue: string | number): PathNode {
+export function keyedChild(parent: PathNode | null, index: number, idKey: string, idValue: string | number | bigint): PathNode {
   return { parent, seg: index, idSeg: undefined, idKey, idValue, pointer: undefined };
 }
 
@@ -42,7 +42,7 @@ export function idOf(node: PathNode | null): string {
   const parts: string[] = [];
   for (let n = node; n !== null; n = n.parent) {
     if (n.idSeg !== undefined) parts.push(n.idSeg);
-    else if (n.idKey !== undefined) parts.push(`[${n.idKey}=${JSON.stringify(n.idValue)}]`);
+    else if (n.idKey !== undefined) parts.push(`[${n.idKey}=${typeof n.idValue === 'bigint' ? n.idValue.toString() : JSON.stringify(n.idValue)}]`);
     else parts.push(typeof n.seg === 'string' ? keyIdSeg(n.seg) : String(n.seg));
   }
   return parts.length === 0 ? '' : '/' + parts.reverse().join('/');

@@ -12,13 +12,28 @@ export type TextSide = 'base' | 'mine' | 'theirs';
 export type MergeTextResult = Result<{ text: string; result: MergeResult }, { side: TextSide; error: ParseError }>;
 
 export function mergeText(base: string, mine: string, theirs: string, options: MergeOptions = {}): MergeTextResult {
-  const values: JsonValue[] = [];
+  const values: Array<JsonValue | undefined> = [];
   const sides: [TextSide, string][] = [['base', base], ['mine', mine], ['theirs', theirs]];
-  for (const [side, text] of sides) {
+  for (const [side, raw] of sides) {
+    const text = raw.replace(/^\uFEFF/, ''); // a byte-order mark is not content
+    // git hands an empty ancestor when both branches added the file: base is then "nothing".
+    if (side === 'base' && text.trim() === '') {
+      values.push(undefined);
+      continue;
+    }
     const parsed = parseJson(text);
     if (!parsed.ok) return { ok: false, error: { side, error: parsed.error } };
     values.push(parsed.value);
   }
-  const result = merge3(values[0]!, values[1]!, values[2]!, options);
-  return { ok: true, value: { text: stringifyJson(result.merged, detectStyle(mine)), result } };
+  const [m, t] = [values[1]!, values[2]!];
+  const b = values[0] ?? emptyLike(m, t);
+  const result = merge3(b, m, t, options);
+  return { ok: true, value: { text: stringifyJson(result.merged, detectStyle(mine.replace(/^\uFEFF/, ''))), result } };
+}
+
+/** The ancestor of two additions: an empty container of their shared kind, so their members merge. */
+function emptyLike(a: JsonValue, b: JsonValue): JsonValue {
+  if (Array.isArray(a) && Array.isArray(b)) return [];
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) return {};
+  return null;
 }

@@ -241,3 +241,34 @@ describe('merge3: arrays matched by id, additions', () => {
     expect(r).toMatchObject({ merged: [{ id: 1 }, { id: 2 }, { id: 1 }], conflicts: [] });
   });
 });
+
+describe('arrays keyed by id, with additions that carry no id', () => {
+  it('still matches by id when a side appends an element without one', () => {
+    const r = merge3({ t: [{ id: 1, v: 'a' }, { id: 2, v: 'b' }] }, { t: [{ id: 1, v: 'A' }, { id: 2, v: 'b' }] }, { t: [{ id: 2, v: 'b' }, { id: 1, v: 'a' }, { v: 'new' }] });
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual({ t: [{ id: 2, v: 'b' }, { id: 1, v: 'A' }, { v: 'new' }] });
+  });
+
+  it('keeps the same id-less addition on both sides once', () => {
+    const r = merge3({ t: [{ id: 1 }] }, { t: [{ id: 1 }, { note: 'x' }] }, { t: [{ id: 1 }, { note: 'x' }] });
+    expect(r).toMatchObject({ merged: { t: [{ id: 1 }, { note: 'x' }] }, conflicts: [] });
+  });
+
+  it('matches ids beyond 2^53 (bigint) like any other id', () => {
+    const a = 12345678901234567890n;
+    const b = 2n ** 60n;
+    const r = merge3({ t: [{ id: a, v: 'a' }, { id: b, v: 'b' }] }, { t: [{ id: a, v: 'A' }, { id: b, v: 'b' }] }, { t: [{ id: b, v: 'b' }, { id: a, v: 'a' }] });
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual({ t: [{ id: b, v: 'b' }, { id: a, v: 'A' }] });
+    const clash = merge3({ t: [{ id: a, v: 'a' }] }, { t: [{ id: a, v: 'm' }] }, { t: [{ id: a, v: 't' }] });
+    expect(clash.conflicts.map((c) => c.id)).toEqual([`/t/[id=${a}]/v`]);
+  });
+
+  it('falls back to a positional merge when base itself has an element without an id', () => {
+    const r = merge3({ t: [{ x: 1 }, { id: 1 }, { id: 2 }] }, { t: [{ x: 2 }, { id: 1 }, { id: 2 }] }, { t: [{ x: 1 }, { id: 1 }, { id: 2, y: 1 }] });
+    expect(r.conflicts).toEqual([]);
+    expect(r.merged).toEqual({ t: [{ x: 2 }, { id: 1 }, { id: 2, y: 1 }] });
+    // Positional: the changes are reported by index, not by id.
+    expect(r.changes.map((c) => c.path)).toEqual(['/t/0', '/t/2']);
+  });
+});

@@ -53,6 +53,11 @@ describe('rangesOfPointers', () => {
     );
     const duplicated = '{"a": 1, "b": {"c": 2}, "a": [3, 4]}';
     expect(rangesOfPointers(duplicated, ['/a', '/a/1'])).toEqual([rangeOfPointer(duplicated, '/a'), rangeOfPointer(duplicated, '/a/1')]);
+    const shadowed = '{"a":{"b":1},"a":{"c":2}}';
+    expect(rangesOfPointers(shadowed, ['/a/b', '/a/c'])).toEqual([rangeOfPointer(shadowed, '/a/b'), rangeOfPointer(shadowed, '/a/c')]);
+    const embedded = '{"s": "{\\"a\\": 1}"}';
+    expect(rangesOfPointers(embedded, ['/s/a'])).toEqual([rangeOfPointer(embedded, '/s/a')]);
+    expect(rangeOfPointer(embedded, '/s/a')).toMatchObject({ insideString: true, keyOffset: 1 });
   });
 });
 

@@ -77,7 +77,11 @@ export function rangesOfPointers(text: string, pointers: readonly string[]): Arr
     onArrayEnd: end,
     onObjectProperty: (property, offset, _l, _sl, _sc, pathSupplier) => {
       const key = keyOf([...pathSupplier(), property]);
-      if (wanted.has(key)) keyOffsets.set(key, offset);
+      if (!wanted.has(key) && !onPath.has(key)) return;
+      keyOffsets.set(key, offset);
+      // A repeated member replaces the earlier one (as JSON.parse keeps the last): forget what
+      // was found inside the first.
+      for (const target of found.keys()) if (target === key || target.startsWith(`${key}/`)) found.delete(target);
     },
     onLiteralValue: (value, offset, length, _sl, _sc, pathSupplier) => {
       const key = keyOf(pathSupplier());

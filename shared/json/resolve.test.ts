@@ -62,3 +62,19 @@ describe('resolution', () => {
     expect(preview(moved).merged).toMatchObject({ title: 'mine', extra: true });
   });
 });
+
+describe('rebase, twice', () => {
+  it('keeps a conflict reopened by an earlier rebase marked while it is still unanswered', () => {
+    let r = createResolution({ a: 1, b: 1 }, { a: 2, b: 2 }, { a: 3, b: 3 });
+    const idA = r.result.conflicts.find((c) => c.path === '/a')!.id;
+    const idB = r.result.conflicts.find((c) => c.path === '/b')!.id;
+    const chosen = choose(r, idB, 'mine');
+    if (!chosen.ok) throw new Error(chosen.error);
+    r = rebase(chosen.value, { a: 3, b: 4 });
+    expect(r.reopened).toEqual([idB]);
+    const chosenA = choose(r, idA, 'theirs');
+    if (!chosenA.ok) throw new Error(chosenA.error);
+    r = rebase(chosenA.value, { a: 5, b: 4 });
+    expect([...r.reopened].sort()).toEqual([idA, idB].sort());
+  });
+});

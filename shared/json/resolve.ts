@@ -97,5 +97,9 @@ export function rebase(resolution: Resolution, newTheirs: JsonValue): Resolution
     if (unchanged) choices[id] = choice;
     else reopened.push(id);
   }
+  // A conflict reopened earlier and still unanswered stays marked as reopened.
+  for (const id of resolution.reopened) {
+    if (!reopened.includes(id) && !(id in choices) && result.conflicts.some((c) => c.id === id)) reopened.push(id);
+  }
   return { ...resolution, theirs: newTheirs, result, choices, reopened };
 }
