@@ -14,10 +14,12 @@ test('a banner says the server moved, and which fields, before the operator save
   await desk.goto();
   await desk.selectConnection('TaskRouter');
   await desk.openResource(TASK_SID);
-  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'platinum' } }, { priority: 9 });
+  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'platinum' } }, { priority: 9, assignment_status: 'canceled', reason: 'duplicate' });
   const banner = desk.page.getByTestId('server-moved');
   // The tab watches the resource (polling with If-None-Match); no refresh needed.
-  await expect(banner).toContainText('Server changed 2 fields', { timeout: 15_000 });
+  await expect(banner).toContainText('Server changed 4 fields', { timeout: 15_000 });
+  // A status change is said first, in plain words.
+  await expect(banner.getByTestId('status-changed')).toContainText('"pending" → "canceled"');
   await expect(banner).toContainText('attributes › customer › tier');
   await banner.getByRole('button', { name: 'Preview' }).click();
   const fields = desk.page.getByTestId('server-moved-fields');
@@ -75,6 +77,13 @@ test('connections: add one with a secret, which is never shown again; test it', 
   await expect(dialog.getByTestId('conn-secret')).toHaveAttribute('placeholder', 'Saved — leave empty to keep it');
   await dialog.getByTestId('conn-test').click();
   await expect(dialog.getByTestId('conn-status')).toContainText('Connected in');
+  // Test checks what is typed, before it is saved: a wrong token fails, the saved one is untouched.
+  await dialog.getByTestId('conn-secret').fill('not-the-token');
+  await dialog.getByTestId('conn-test').click();
+  await expect(dialog.getByTestId('conn-status')).toContainText('401');
+  await dialog.getByTestId('conn-secret').fill('');
+  await dialog.getByTestId('conn-test').click();
+  await expect(dialog.getByTestId('conn-status')).toContainText('Connected in');
   await desk.screenshot('connections');
   const html = await desk.page.content();
   expect(html).not.toContain('sandbox-genesys-token');
@@ -90,6 +99,19 @@ test('the activity panel lists HTTP exchanges with status, If-Match and ETag', a
   await expect(rows.first()).toBeVisible();
   await expect(desk.page.getByTestId('activity-panel')).toContainText('GET');
   await expect(desk.page.getByTestId('activity-panel')).toContainText('/sync/v1/Services/');
+  expect(pageProblems).toEqual([]);
+});
+
+test('the command palette takes typing at once', async ({ desk, pageProblems }) => {
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  await desk.page.keyboard.press('ControlOrMeta+K');
+  await desk.page.keyboard.type('hist');
+  const options = desk.page.getByTestId('palette').getByRole('option');
+  await expect(options).toHaveCount(1);
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.page.getByTestId('history-view')).toBeVisible();
   expect(pageProblems).toEqual([]);
 });
 

@@ -153,6 +153,7 @@ test('a draft survives a page reload and a restart of the host', async ({ desk, 
   doc.attributes.customer['name'] = 'Draft Keeper';
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
   await expect(desk.page.getByTestId('dirty-state')).toContainText('draft kept');
+  await expect(desk.row(TASK_SID).getByTestId('draft-marker')).toHaveText('unsaved edit');
 
   await desk.page.reload();
   await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
@@ -188,6 +189,8 @@ test('closing a tab mid-merge keeps the decisions: reopening restores the merge'
   desk.page.once('dialog', (dialog) => void dialog.accept());
   await desk.page.getByRole('button', { name: /^Close / }).click();
   await expect(desk.page.getByTestId('tab')).toHaveCount(0);
+  // The list says the merge is waiting.
+  await expect(desk.row(TASK_SID).getByTestId('draft-marker')).toHaveText('merge pending');
   await desk.row(TASK_SID).click();
   await expect(desk.mergeView).toBeVisible();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');

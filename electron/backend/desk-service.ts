@@ -2,7 +2,7 @@
 // build one and route contract calls to it; nothing here knows which host it runs in.
 import { randomUUID } from 'node:crypto';
 import type { Api, ApiEventListener } from '../../shared/api/contract';
-import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourceRef } from '../../shared/api/types';
+import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourcePage, ResourceRef } from '../../shared/api/types';
 import { merge3 } from '../../shared/json';
 import { createActivityLog } from './activity-log';
 import { connectionContext, listPath, resolveBaseUrl } from './connection-context';
@@ -16,7 +16,7 @@ import { createResourceService } from './resource-service';
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
 import { openStore } from './store';
-import type { StoredConnection } from './store/connections';
+import { resolveAuth, type StoredConnection } from './store/connections';
 import { formatParseError, parseJson } from '../../shared/json';
 
 export type DeskOptions = {
@@ -109,35 +109,36 @@ export function createDesk(options: DeskOptions): Desk {
       store.drafts.discardConnection(id);
       return { kind: 'ok' };
     },
-    async testConnection({ id }) {
+    async testConnection({ id, connection }) {
+      let target: StoredConnection | null;
+      if (connection) {
+        // The form as typed, not yet saved: nothing is written.
+        const previous = connection.id ? store.connections.get(connection.id) : null;
+        const problem = checkConnectionInput(connection, previous);
+        if (problem) return fail('invalid-input', problem);
+        target = {
+          id: connection.id ?? 'unsaved',
+          name: connection.name,
+          profileId: connection.profileId,
+          baseUrl: connection.baseUrl,
+          params: connection.params,
+          auth: resolveAuth(connection.auth, previous),
+          customProfile: connection.customProfile ?? previous?.customProfile ?? null,
+          isSandbox: previous?.isSandbox ?? false,
+        };
+      } else if (id) {
+        target = store.connections.get(id);
+      } else {
+        return fail('invalid-input', 'Name a saved connection (id) or give its settings (connection).');
+      }
       const started = performance.now();
-      const page = await api.listResources({ connectionId: id, pageSize: 1 });
+      const page = await listPage(target, { pageSize: 1 });
       if (page.kind === 'error') return page;
       const durationMs = Math.round(performance.now() - started);
       const count = page.total !== null ? `${page.total} resources` : page.items.length > 0 ? 'resources found' : 'no resources yet';
       return { kind: 'ok', message: `Connected in ${durationMs} ms: ${count}.`, durationMs };
     },
-    async listResources({ connectionId, pageToken, filters, search, pageSize }) {
-      const ctx = connectionContext(store.connections.get(connectionId), sandboxUrl());
-      if (!ctx.ok) return ctx.error;
-      const base = listPath(ctx.value);
-      if (!base.ok) return fail('invalid-input', base.error);
-      if (pageToken !== undefined && !isPathBelow(pageToken, ctx.value.baseUrl)) {
-        return fail('invalid-input', 'That page token does not belong to this connection.');
-      }
-      const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
-      const path = listPagePath(ctx.value.spec.list, base.value, query);
-      const outcome = await transport.read({ method: 'GET', url: ctx.value.baseUrl + path, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
-      if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
-      if (outcome.status < 200 || outcome.status >= 300) {
-        return { kind: 'error', reason: 'http', message: `The server answered ${outcome.status} to the list request.`, status: outcome.status, bodyExcerpt: outcome.text.slice(0, 2000) };
-      }
-      const parsed = parseJson(outcome.text);
-      if (!parsed.ok) return fail('invalid-json', `The list response is not valid JSON: ${formatParseError(parsed.error)}`);
-      const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query);
-      if (!page.ok) return fail('invalid-json', page.error);
-      return { kind: 'ok', ...page.value };
-    },
+    listResources: ({ connectionId, ...query }) => listPage(store.connections.get(connectionId), query),
     async openResource({ ref }) {
       const fetched = await resources.open(ref);
       if ('kind' in fetched) return fetched;
@@ -152,6 +153,9 @@ export function createDesk(options: DeskOptions): Desk {
       if (!store.connections.get(ref.connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
       const draft = store.drafts.save(ref.connectionId, ref.id, { text, baseRevision, baseJournalId, merge: merge ?? null });
       return { kind: 'ok', updatedAt: draft.updatedAt };
+    },
+    async listDrafts({ connectionId }) {
+      return { kind: 'ok', drafts: store.drafts.list(connectionId) };
     },
     async discardDraft({ ref }) {
       store.drafts.discard(ref.connectionId, ref.id);
@@ -220,6 +224,28 @@ export function createDesk(options: DeskOptions): Desk {
   function discardDraftIfSaved(ref: ResourceRef, savedText: string): void {
     const draft = store.drafts.get(ref.connectionId, ref.id);
     if (draft && draft.text === savedText) store.drafts.discard(ref.connectionId, ref.id);
+  }
+
+  async function listPage(connection: StoredConnection | null, { pageToken, filters, search, pageSize }: { pageToken?: string; filters?: Record<string, string>; search?: string; pageSize?: number }): Promise<ResourcePage | BackendError> {
+    const ctx = connectionContext(connection, sandboxUrl());
+    if (!ctx.ok) return ctx.error;
+    const base = listPath(ctx.value);
+    if (!base.ok) return fail('invalid-input', base.error);
+    if (pageToken !== undefined && !isPathBelow(pageToken, ctx.value.baseUrl)) {
+      return fail('invalid-input', 'That page token does not belong to this connection.');
+    }
+    const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
+    const path = listPagePath(ctx.value.spec.list, base.value, query);
+    const outcome = await transport.read({ method: 'GET', url: ctx.value.baseUrl + path, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
+    if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
+    if (outcome.status < 200 || outcome.status >= 300) {
+      return { kind: 'error', reason: 'http', message: `The server answered ${outcome.status} to the list request.`, status: outcome.status, bodyExcerpt: outcome.text.slice(0, 2000) };
+    }
+    const parsed = parseJson(outcome.text);
+    if (!parsed.ok) return fail('invalid-json', `The list response is not valid JSON: ${formatParseError(parsed.error)}`);
+    const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query);
+    if (!page.ok) return fail('invalid-json', page.error);
+    return { kind: 'ok', ...page.value };
   }
 
   const polling = new Set<Poller>();

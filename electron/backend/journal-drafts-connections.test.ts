@@ -55,6 +55,7 @@ describe('drafts', () => {
     const text = base.text.replace('{', '{\n  "unsaved": "typed before the crash",');
     expect(await h.api.saveDraft({ ref, text, baseRevision: base.revision, baseJournalId: base.journalId })).toMatchObject({ kind: 'ok' });
     h = await h.restart();
+    expect((await h.api.listDrafts({ connectionId: ref.connectionId })).drafts).toEqual([{ id: 'shift-notes', updatedAt: expect.any(String), hasMerge: false }]);
     const reopened = await h.api.openResource({ ref });
     expect(reopened).toMatchObject({ kind: 'ok', draft: { text, baseRevision: base.revision, baseJournalId: base.journalId } });
     // A save that lands clears the draft holding what it saved...
@@ -203,5 +204,23 @@ describe('activity', () => {
     const after = activity.entries.at(-1)!.id;
     expect((await h.api.activity({ afterId: after })).entries).toEqual([]);
     expect(h.events.some((e) => e.type === 'activity')).toBe(true);
+  });
+});
+
+describe('testing a connection before saving it', () => {
+  it('tests the settings as typed, keeping the saved secret when it is left out, and writes nothing', async () => {
+    const tasks = await h.connection('TaskRouter');
+    const before = (await h.api.listConnections({})).length;
+    const typed = { id: tasks.id, name: tasks.name, profileId: tasks.profileId, baseUrl: tasks.baseUrl, params: tasks.params };
+    // A wrong password typed into the form fails, though the saved one works…
+    expect(await h.api.testConnection({ connection: { ...typed, auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'wrong' } } })).toMatchObject({ kind: 'error', status: 401 });
+    expect(await h.api.testConnection({ id: tasks.id })).toMatchObject({ kind: 'ok' });
+    // …and leaving the password out tests with the saved one.
+    expect(await h.api.testConnection({ connection: { ...typed, auth: { kind: 'basic', username: SANDBOX_IDS.accountSid } } })).toMatchObject({ kind: 'ok' });
+    // A connection that was never saved can be tested too.
+    const { id: _id, ...unsaved } = typed;
+    expect(await h.api.testConnection({ connection: { ...unsaved, name: 'New', auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'sandbox-auth-token' } } })).toMatchObject({ kind: 'ok' });
+    expect((await h.api.listConnections({})).length).toBe(before);
+    expect(await h.api.testConnection({})).toMatchObject({ kind: 'error', reason: 'invalid-input' });
   });
 });

@@ -17,7 +17,7 @@ export function App() {
   const openDialog = useDesk((s) => s.openDialog);
   const activityOpen = useDesk((s) => s.activityOpen);
   const toggleActivity = useDesk((s) => s.toggleActivity);
-  const activityCount = useDesk((s) => s.activity.length);
+  const activityFailures = useDesk((s) => s.activity.filter((e) => e.status === null || e.status >= 400).length);
   const [startupError, setStartupError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
 
@@ -51,7 +51,9 @@ export function App() {
           </span>
         ) : null}
         <div className="top-actions">
-          <button type="button" className="link" onClick={toggleActivity} data-testid="toggle-activity" title="Ctrl+J">Activity ({activityCount})</button>
+          <button type="button" className="link" onClick={toggleActivity} data-testid="toggle-activity" title="This session's HTTP exchanges (Ctrl+J)">
+            Activity{activityFailures > 0 ? <span className="chip warn">{activityFailures} refused or failed</span> : null}
+          </button>
           <button type="button" className="link" onClick={() => openDialog('palette')} title="Ctrl+K">Commands</button>
           <button type="button" className="link" onClick={() => openDialog('shortcuts')} title="F1">Shortcuts</button>
         </div>

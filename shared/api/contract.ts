@@ -9,6 +9,7 @@ import type {
   BackendError,
   ConnectionInput,
   ConnectionView,
+  DraftSummary,
   GetResourceResult,
   HistoryEntry,
   OpenResult,
@@ -32,6 +33,16 @@ const auth = s.tagged('kind', {
   'api-key-header': s.object({ kind: s.literal('api-key-header'), header: s.string({ min: 1, max: 200, pattern: /^[A-Za-z0-9-]+$/, label: 'header name' }), key: secret }),
 });
 
+const connectionInput = s.object({
+  id: s.optional(s.string({ min: 1, max: 100 })),
+  name: s.string({ min: 1, max: 200 }),
+  profileId: s.string({ min: 1, max: 100 }),
+  baseUrl: s.string({ min: 1, max: 2000 }),
+  params: s.record(s.string({ max: 500 }), { maxKeys: 20 }),
+  auth,
+  customProfile: s.optional(s.json()),
+});
+
 type Ok<T = object> = { kind: 'ok' } & T;
 
 export const apiMethods = {
@@ -40,20 +51,13 @@ export const apiMethods = {
   listProfiles: method<Record<string, never>, ProfileInfo[]>(s.object({})),
   listConnections: method<Record<string, never>, ConnectionView[]>(s.object({})),
   saveConnection: method<{ connection: ConnectionInput }, Ok<{ connection: ConnectionView }> | BackendError>(
-    s.object({
-      connection: s.object({
-        id: s.optional(s.string({ min: 1, max: 100 })),
-        name: s.string({ min: 1, max: 200 }),
-        profileId: s.string({ min: 1, max: 100 }),
-        baseUrl: s.string({ min: 1, max: 2000 }),
-        params: s.record(s.string({ max: 500 }), { maxKeys: 20 }),
-        auth,
-        customProfile: s.optional(s.json()),
-      }),
-    }) as Check<{ connection: ConnectionInput }>,
+    s.object({ connection: connectionInput }) as Check<{ connection: ConnectionInput }>,
   ),
   removeConnection: method<{ id: string }, Ok | BackendError>(s.object({ id: s.string({ min: 1, max: 100 }) })),
-  testConnection: method<{ id: string }, Ok<{ message: string; durationMs: number }> | BackendError>(s.object({ id: s.string({ min: 1, max: 100 }) })),
+  /** Tests a saved connection by id, or the settings in a form before they are saved (secrets left out come from the saved one). */
+  testConnection: method<{ id?: string; connection?: ConnectionInput }, Ok<{ message: string; durationMs: number }> | BackendError>(
+    s.object({ id: s.optional(s.string({ min: 1, max: 100 })), connection: s.optional(connectionInput) }) as Check<{ id?: string; connection?: ConnectionInput }>,
+  ),
   listResources: method<
     { connectionId: string; pageToken?: string; filters?: Record<string, string>; search?: string; pageSize?: number },
     ResourcePage | BackendError
@@ -78,6 +82,7 @@ export const apiMethods = {
     }),
   ),
   discardDraft: method<{ ref: ResourceRef }, Ok>(s.object({ ref })),
+  listDrafts: method<{ connectionId: string }, Ok<{ drafts: DraftSummary[] }>>(s.object({ connectionId: s.string({ min: 1, max: 100 }) })),
   saveResource: method<{ ref: ResourceRef; text: string; baseJournalId: number; unconditional?: boolean }, SaveResult>(
     s.object({ ref, text: documentText, baseJournalId: s.integer({ min: 1 }), unconditional: s.optional(s.boolean()) }),
   ),

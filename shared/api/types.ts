@@ -150,6 +150,9 @@ export type Draft = {
   merge: string | null;
 };
 
+/** A resource with unsaved work: an edit, or a merge in progress. */
+export type DraftSummary = { id: string; updatedAt: string; hasMerge: boolean };
+
 export type OpenResult = { kind: 'ok'; snapshot: Snapshot; draft: Draft | null } | BackendError;
 
 export type JournalSource = 'opened' | 'refreshed' | 'saved' | 'conflict' | 'watch' | 'listed' | 'verified';

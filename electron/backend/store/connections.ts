@@ -13,6 +13,21 @@ export type StoredAuth =
   | { kind: 'bearer'; token: string | null }
   | { kind: 'api-key-header'; header: string; key: string | null };
 
+export type ConnectionSaveInput = { id?: string; name: string; profileId: string; baseUrl: string; params: Record<string, string>; auth: AuthInput; customProfile: unknown | null; isSandbox?: boolean };
+
+/** The credentials a form means: a secret left out keeps the saved one (for the same kind of auth). */
+export function resolveAuth(input: AuthInput, previous: StoredConnection | null): StoredAuth {
+  const given = inputSecret(input);
+  const kept = previous && previous.auth.kind === input.kind ? secretOf(previous.auth) : null;
+  const secret = given !== undefined ? given : kept;
+  switch (input.kind) {
+    case 'none': return { kind: 'none' };
+    case 'basic': return { kind: 'basic', username: input.username, password: secret };
+    case 'bearer': return { kind: 'bearer', token: secret };
+    case 'api-key-header': return { kind: 'api-key-header', header: input.header, key: secret };
+  }
+}
+
 export type StoredConnection = {
   id: string;
   name: string;
@@ -67,12 +82,10 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
     },
     isEmpty: () => (count.get() as { n: number }).n === 0,
     /** Saves a connection; a secret left out of `auth` keeps the one already stored. */
-    save(input: { id?: string; name: string; profileId: string; baseUrl: string; params: Record<string, string>; auth: AuthInput; customProfile: unknown | null; isSandbox?: boolean }): StoredConnection {
+    save(input: ConnectionSaveInput): StoredConnection {
       const id = input.id ?? randomUUID();
       const previous = input.id ? this.get(input.id) : null;
-      const previousSecret = previous && previous.auth.kind === input.auth.kind ? secretOf(previous.auth) : null;
-      const newSecret = inputSecret(input.auth);
-      const secret = newSecret !== undefined ? newSecret : previousSecret;
+      const secret = secretOf(resolveAuth(input.auth, previous));
       const now = new Date().toISOString();
       upsert.run(
         id, input.name, input.profileId, input.baseUrl, JSON.stringify(input.params), input.auth.kind,

@@ -1,6 +1,6 @@
 // Drafts: what the operator typed, autosaved per resource, so a crash or restart loses nothing.
 import type { DatabaseSync } from 'node:sqlite';
-import type { Draft } from '../../../shared/api/types';
+import type { Draft, DraftSummary } from '../../../shared/api/types';
 
 type Row = { text: string; base_revision: string | null; base_journal_id: number | null; updated_at: string; merge: string | null };
 
@@ -12,6 +12,7 @@ export function createDrafts(db: DatabaseSync) {
   const get = db.prepare('SELECT * FROM drafts WHERE connection_id = ? AND resource_path = ?');
   const remove = db.prepare('DELETE FROM drafts WHERE connection_id = ? AND resource_path = ?');
   const removeAll = db.prepare('DELETE FROM drafts WHERE connection_id = ?');
+  const byConnection = db.prepare('SELECT resource_path, updated_at, merge IS NOT NULL AS has_merge FROM drafts WHERE connection_id = ? ORDER BY updated_at DESC');
   return {
     save(connectionId: string, resourceId: string, draft: Omit<Draft, 'updatedAt'>): Draft {
       const updatedAt = new Date().toISOString();
@@ -24,6 +25,9 @@ export function createDrafts(db: DatabaseSync) {
     },
     discard(connectionId: string, resourceId: string): void {
       remove.run(connectionId, resourceId);
+    },
+    list(connectionId: string): DraftSummary[] {
+      return (byConnection.all(connectionId) as Array<{ resource_path: string; updated_at: string; has_merge: number }>).map((r) => ({ id: r.resource_path, updatedAt: r.updated_at, hasMerge: r.has_merge === 1 }));
     },
     discardConnection(connectionId: string): void {
       removeAll.run(connectionId);

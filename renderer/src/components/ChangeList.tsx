@@ -1,13 +1,13 @@
 import { getAt } from '../../../shared/json';
-import { pathLabel, valuePreview } from '../lib/format';
+import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
 import { autoChanges, restoreChange, revertChange, type MergeSession } from '../merge/merge-session';
 
 const SIDE_WORDS = { mine: 'Your edit', theirs: 'Server now', both: 'Both (same change)' } as const;
-const OP_WORDS = { add: 'added', remove: 'removed', replace: 'changed', reorder: 'reordered' } as const;
 
-/** The changes merged automatically, each reviewable and revertible. */
+/** The changes merged automatically, each reviewable and revertible; status changes come first. */
 export function ChangeList({ session, onUpdate }: { session: MergeSession; onUpdate: (fn: (s: MergeSession) => MergeSession) => void }) {
-  const changes = autoChanges(session);
+  const { base, mine, theirs } = session.resolution;
+  const changes = [...autoChanges(session)].sort((a, b) => Number(isStatusField(b.path)) - Number(isStatusField(a.path)));
   return (
     <section className="change-list" aria-label="Automatic changes">
       <h3>Merged automatically <span className="muted">({changes.length})</span></h3>
@@ -15,12 +15,20 @@ export function ChangeList({ session, onUpdate }: { session: MergeSession; onUpd
       <ul>
         {changes.map((change) => {
           const reverted = session.reverted.includes(change.path);
-          const source = change.side === 'theirs' ? session.resolution.theirs : session.resolution.mine;
+          const source = change.side === 'theirs' ? theirs : mine;
+          const before = getAt(base, change.path);
+          const after = getAt(source, change.path);
+          const status = isStatusField(change.path) && change.side === 'theirs';
+          const what =
+            change.op === 'remove' ? `removed ${valuePreview(before, 60)}`
+            : change.op === 'add' ? `added ${valuePreview(after, 60)}`
+            : change.op === 'reorder' ? 'reordered'
+            : `${valuePreview(before, 40)} → ${valuePreview(after, 40)}`;
           return (
-            <li key={`${change.side}:${change.path}`} className={reverted ? 'reverted' : ''} data-testid="auto-change" data-path={change.path}>
+            <li key={`${change.side}:${change.path}`} className={`${reverted ? 'reverted' : ''}${status ? ' status-change' : ''}`} data-testid="auto-change" data-path={change.path}>
               <span className={`side ${change.side}`}>{SIDE_WORDS[change.side]}</span>
-              <span className="mono path" title={change.path}>{pathLabel(change.path)}</span>
-              <span className="muted small">{OP_WORDS[change.op]}{change.op !== 'remove' ? ` → ${valuePreview(getAt(source, change.path), 60)}` : ''}</span>
+              <span className="mono path" title={change.path}>{friendlyPath(change.op === 'add' ? source : base, change.path)}</span>
+              <span className="small">{status ? <strong>Status changed by someone else: </strong> : null}{what}</span>
               {change.side !== 'both' ? (
                 reverted ? (
                   <button type="button" className="link" onClick={() => onUpdate((s) => restoreChange(s, change.path))}>Re-apply</button>

@@ -9,7 +9,7 @@ export function CommandPalette() {
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const matches = useMemo(
-    () => COMMANDS.filter((c) => c.enabled(state) && c.title.toLowerCase().includes(query.toLowerCase())),
+    () => COMMANDS.filter((c) => c.id !== 'palette' && c.enabled(state) && c.title.toLowerCase().includes(query.toLowerCase())),
     [query, state],
   );
   const run = (i: number) => {
@@ -21,7 +21,6 @@ export function CommandPalette() {
   return (
     <Dialog title="Commands" onClose={() => close(null)} testId="palette">
       <input
-        autoFocus
         className="palette-input"
         placeholder="Type a command…"
         value={query}

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { checkChoice, formatParseError, parseJson, PRETTY, stringifyJson, type Choice, type Conflict, type JsonValue } from '../../../shared/json';
-import { pathLabel, valuePreview } from '../lib/format';
+import { friendlyPath, isStatusField, pathLabel, valuePreview } from '../lib/format';
 import { allConflicts, type MergeSession } from '../merge/merge-session';
 
 export type ChoiceRequest = { id: string; choice: Choice };
@@ -39,13 +39,13 @@ export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: P
         Keys: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous · in the result: <kbd>Alt</kbd>+<kbd>1</kbd> server’s, <kbd>Alt</kbd>+<kbd>2</kbd> mine, <kbd>Alt</kbd>+<kbd>3</kbd> both, <kbd>Alt</kbd>+<kbd>0</kbd> original
       </p>
       {conflicts.map((conflict) => (
-        <ConflictCard key={conflict.id} conflict={conflict} focused={conflict.id === focusId} choice={choiceOf(conflict.id)} onChoose={onChoose} onUndo={onUndo} />
+        <ConflictCard key={conflict.id} conflict={conflict} label={friendlyPath(session.resolution.mine, conflict.path)} focused={conflict.id === focusId} choice={choiceOf(conflict.id)} onChoose={onChoose} onUndo={onUndo} />
       ))}
     </section>
   );
 }
 
-function ConflictCard({ conflict, focused, choice, onChoose, onUndo }: { conflict: Conflict; focused: boolean; choice: Choice | undefined; onChoose: Props['onChoose']; onUndo: Props['onUndo'] }) {
+function ConflictCard({ conflict, label, focused, choice, onChoose, onUndo }: { conflict: Conflict; label: string; focused: boolean; choice: Choice | undefined; onChoose: Props['onChoose']; onUndo: Props['onUndo'] }) {
   const [editing, setEditing] = useState(false);
   const [custom, setCustom] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -69,10 +69,11 @@ function ConflictCard({ conflict, focused, choice, onChoose, onUndo }: { conflic
   };
 
   return (
-    <article className={`conflict-card${focused ? ' focused' : ''}${choice !== undefined ? ' settled' : ''}`} data-testid="conflict-card" data-path={conflict.path} aria-label={`Conflict at ${pathLabel(conflict.path)}`}>
+    <article className={`conflict-card${focused ? ' focused' : ''}${choice !== undefined ? ' settled' : ''}`} data-testid="conflict-card" data-path={conflict.path} aria-label={`Conflict at ${label}`}>
       <header>
-        <span className="mono path" title={conflict.path}>{pathLabel(conflict.path)}</span>
+        <span className="mono path" title={conflict.path}>{label}</span>
         <span className="muted small">{KIND_WORDS[conflict.kind]}</span>
+        {isStatusField(conflict.path) ? <span className="chip warn">status</span> : null}
         {choice !== undefined ? (
           <span className="chip ok" data-testid="conflict-choice">
             {typeof choice === 'object' ? 'Edited by hand' : CHOICE_WORDS[choice]}{' '}
@@ -91,11 +92,23 @@ function ConflictCard({ conflict, focused, choice, onChoose, onUndo }: { conflic
         <dd className="mono" data-testid="value-mine">{valuePreview(conflict.mine, 120)}</dd>
       </dl>
       <div className="choices">
-        <button type="button" className="secondary" onClick={() => pick('theirs')} disabled={!allowed('theirs')}>Take server’s</button>
-        <button type="button" className="secondary" onClick={() => pick('mine')} disabled={!allowed('mine')}>Take mine</button>
-        {allowed('both') && conflict.kind !== 'both-reordered' ? <button type="button" className="secondary" onClick={() => pick('both')}>Take both</button> : null}
-        <button type="button" className="secondary" onClick={() => pick('base')} disabled={!allowed('base')}>Keep original</button>
-        {conflict.kind !== 'both-reordered' ? <button type="button" className="secondary" onClick={startEdit}>Edit…</button> : null}
+        {(
+          [
+            ['theirs', 'Take server’s'],
+            ['mine', 'Take mine'],
+            ['both', 'Take both'],
+            ['base', 'Keep original'],
+          ] as const
+        ).map(([c, words]) =>
+          c === 'both' && (!allowed('both') || conflict.kind === 'both-reordered') ? null : (
+            <button key={c} type="button" className={`secondary${choice === c ? ' chosen' : ''}`} aria-pressed={choice === c} onClick={() => pick(c)} disabled={!allowed(c)}>
+              {words}
+            </button>
+          ),
+        )}
+        {conflict.kind !== 'both-reordered' ? (
+          <button type="button" className={`secondary${typeof choice === 'object' ? ' chosen' : ''}`} aria-pressed={typeof choice === 'object'} onClick={startEdit}>Edit…</button>
+        ) : null}
       </div>
       {editing ? (
         <div className="custom-value">

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AuthInput, ConnectionView } from '../../../shared/api/types';
+import type { AuthInput, ConnectionInput, ConnectionView } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import { useDesk } from '../store';
 import { Dialog } from './Dialog';
@@ -56,8 +56,8 @@ export function ConnectionsDialog() {
   const profile = profiles.find((p) => p.id === form.profileId);
   const set = (change: Partial<Form>) => setForm((f) => ({ ...f, ...change }));
 
-  const submit = async () => {
-    setStatus(null);
+  /** The form as a connection input; the error names what is wrong with it. */
+  const inputOf = (): { ok: true; value: ConnectionInput } | { ok: false; error: string } => {
     let customProfile: unknown;
     let profileId = form.profileId;
     if (form.profileId === CUSTOM) {
@@ -68,8 +68,7 @@ export function ConnectionsDialog() {
           customProfile = JSON.parse(form.customProfile);
           profileId = String((customProfile as { id?: unknown }).id ?? '');
         } catch (error) {
-          setStatus({ tone: 'error', text: `The custom profile is not valid JSON: ${(error as Error).message}` });
-          return;
+          return { ok: false, error: `The custom profile is not valid JSON: ${(error as Error).message}` };
         }
       }
     }
@@ -79,15 +78,20 @@ export function ConnectionsDialog() {
       : form.authKind === 'bearer' ? { kind: 'bearer', ...(secret !== undefined ? { token: secret } : {}) }
       : form.authKind === 'api-key-header' ? { kind: 'api-key-header', header: form.header, ...(secret !== undefined ? { key: secret } : {}) }
       : { kind: 'none' };
-    const result = await save({
-      ...(form.id ? { id: form.id } : {}),
-      name: form.name,
-      profileId,
-      baseUrl: form.baseUrl,
-      params: form.params,
-      auth,
-      ...(customProfile !== undefined ? { customProfile } : {}),
-    });
+    return {
+      ok: true,
+      value: { ...(form.id ? { id: form.id } : {}), name: form.name || 'Unnamed', profileId, baseUrl: form.baseUrl, params: form.params, auth, ...(customProfile !== undefined ? { customProfile } : {}) },
+    };
+  };
+
+  const submit = async () => {
+    setStatus(null);
+    const input = inputOf();
+    if (!input.ok) {
+      setStatus({ tone: 'error', text: input.error });
+      return;
+    }
+    const result = await save(input.value);
     if (!result.ok) {
       setStatus({ tone: 'error', text: result.error });
       return;
@@ -96,11 +100,17 @@ export function ConnectionsDialog() {
     setStatus({ tone: 'ok', text: 'Saved. Secrets are stored encrypted and never shown again.' });
   };
 
+  // Tests what the form says now — a new token is tested before it replaces the saved one.
   const test = async () => {
-    if (!form.id) return;
-    setStatus({ tone: 'info', text: 'Testing…' });
-    const result = await api.testConnection({ id: form.id });
-    setStatus(result.kind === 'ok' ? { tone: 'ok', text: result.message } : { tone: 'error', text: result.message });
+    const input = inputOf();
+    if (!input.ok) {
+      setStatus({ tone: 'error', text: input.error });
+      return;
+    }
+    setStatus({ tone: 'info', text: 'Testing these settings…' });
+    const result = await api.testConnection({ connection: input.value });
+    const unsaved = !existing ? ' (not saved yet)' : '';
+    setStatus(result.kind === 'ok' ? { tone: 'ok', text: `${result.message}${unsaved}` } : { tone: 'error', text: result.message });
   };
 
   return (
@@ -169,7 +179,7 @@ export function ConnectionsDialog() {
           {status ? <div className={`banner ${status.tone}`} role="status" data-testid="conn-status">{status.text}</div> : null}
           <div className="row gap">
             <button type="submit" data-testid="conn-save">Save</button>
-            <button type="button" className="secondary" onClick={() => void test()} disabled={!form.id} data-testid="conn-test">Test</button>
+            <button type="button" className="secondary" onClick={() => void test()} data-testid="conn-test" title="Tests the settings as typed, before saving">Test</button>
             {form.id ? <button type="button" className="secondary" onClick={() => { select(form.id!); close(null); }}>Browse</button> : null}
             {form.id ? (
               <button type="button" className="danger secondary" onClick={async () => {

@@ -6,6 +6,9 @@ export function Dialog({ title, onClose, children, wide = false, testId }: { tit
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // showModal focuses the first focusable element (the close button); the first field is what
+    // the operator wants to type into.
+    dialog?.querySelector<HTMLElement>('input, textarea, select')?.focus();
   }, []);
   return (
     <dialog ref={ref} className={`dialog${wide ? ' wide' : ''}`} onClose={onClose} onCancel={onClose} aria-label={title} data-testid={testId}>

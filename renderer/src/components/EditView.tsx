@@ -6,6 +6,7 @@ import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
 import { JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
+import { ResourceId } from './ResourceId';
 import { RevisionBadge } from './RevisionBadge';
 import { ServerMovedBanner } from './ServerMovedBanner';
 
@@ -35,8 +36,8 @@ export function EditView({ tab }: { tab: Tab }) {
     <div className="edit-view">
       <div className="toolbar">
         <div className="toolbar-title">
-          <strong className="ellipsis" data-testid="tab-title">{tab.title}</strong>
-          <span className="muted small ellipsis">{tab.connectionName} · {tab.ref.id}</span>
+          <strong className="ellipsis" data-testid="tab-title">{tab.title} <span className="muted small">· {tab.connectionName}</span></strong>
+          <ResourceId id={tab.ref.id} />
         </div>
         <RevisionBadge snapshot={tab.base} />
         <span className="small muted" data-testid="dirty-state">
@@ -45,7 +46,16 @@ export function EditView({ tab }: { tab: Tab }) {
         <div className="toolbar-actions">
           <button type="button" className="secondary" onClick={() => void refresh(tab.key)} title="Check the server for a newer revision">Refresh</button>
           <button type="button" className="secondary" onClick={() => setView(tab.key, 'history')} data-testid="open-history">History</button>
-          {dirty ? <button type="button" className="secondary" onClick={() => void discardDraft(tab.key)}>Discard changes</button> : null}
+          <button
+            type="button"
+            className="secondary"
+            disabled={!dirty}
+            onClick={() => {
+              if (window.confirm('Discard your unsaved changes to this resource? Its revision from the server is shown again.')) void discardDraft(tab.key);
+            }}
+          >
+            Discard changes
+          </button>
           {tab.base.guarded ? (
             <button type="button" onClick={() => void save(tab.key)} disabled={saveDisabled} title={saveTitle} data-testid="save">
               {tab.saving ? 'Saving…' : 'Save'}

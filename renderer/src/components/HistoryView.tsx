@@ -11,7 +11,7 @@ const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
   refreshed: 'refreshed',
   saved: 'saved by you',
   conflict: 'server’s, at a conflict',
-  watch: 'seen changing on the server',
+  watch: 'changed on the server (noticed while open)',
   listed: 'listed',
   verified: 're-read after a lost answer',
 };
@@ -49,6 +49,8 @@ export function HistoryView({ tab }: { tab: Tab }) {
     }
   }, [left, right, snapshots, tab.ref]);
 
+  // One timestamp throughout: when the revision was first seen.
+  const firstSeen = (journalId: number | null) => entries?.find((e) => e.journalId === journalId)?.seenAt ?? null;
   const a = left !== null ? snapshots[left] : undefined;
   const b = right !== null ? snapshots[right] : undefined;
 
@@ -71,7 +73,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
                 void restore(tab.key, a);
               }}
             >
-              Restore revision {a.revision ?? '(none)'}…
+              Restore revision {a.revision ?? '(none)'} as an edit…
             </button>
           ) : null}
           <button type="button" onClick={() => setView(tab.key, tab.merge ? 'merge' : 'edit')}>{tab.merge ? 'Back to the merge' : 'Back to editor'}</button>
@@ -81,7 +83,18 @@ export function HistoryView({ tab }: { tab: Tab }) {
       <div className="history-body">
         <ol className="timeline" aria-label="Revisions">
           {(entries ?? []).slice().reverse().map((entry) => (
-            <li key={entry.journalId} className={entry.journalId === left || entry.journalId === right ? 'picked' : ''} data-testid="history-entry" data-revision={entry.revision ?? ''}>
+            <li
+              key={entry.journalId}
+              className={entry.journalId === left || entry.journalId === right ? 'picked' : ''}
+              data-testid="history-entry"
+              data-revision={entry.revision ?? ''}
+              onClick={(e) => {
+                // Clicking a card compares it with the newest revision (the radios pick freely).
+                if ((e.target as HTMLElement).tagName === 'INPUT') return;
+                setLeft(entry.journalId);
+                setRight(entries?.at(-1)?.journalId ?? entry.journalId);
+              }}
+            >
               <div className="timeline-head">
                 <span className="badge revision">Revision {entry.revision ?? '(none)'}</span>
                 <span className="muted small">{SOURCE_WORDS[entry.source]}</span>
@@ -97,7 +110,9 @@ export function HistoryView({ tab }: { tab: Tab }) {
         <div className="history-diff">
           {a && b ? (
             <>
-              <div className="pane-title">Revision {a.revision ?? '(none)'} <span className="muted small">({dateTimeOf(a.seenAt)})</span> → Revision {b.revision ?? '(none)'} <span className="muted small">({dateTimeOf(b.seenAt)})</span></div>
+              <div className="pane-title">
+                Revision {a.revision ?? '(none)'} <span className="muted small">({dateTimeOf(firstSeen(left))})</span> → Revision {b.revision ?? '(none)'} <span className="muted small">({dateTimeOf(firstSeen(right))})</span>
+              </div>
               <JsonDiff original={a.text} modified={b.text} originalPath={`history/${tab.key}/${a.journalId}`} modifiedPath={`history/${tab.key}/${b.journalId}/to`} testId="history-diff" />
             </>
           ) : (

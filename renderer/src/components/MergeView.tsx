@@ -83,6 +83,8 @@ export function MergeView({ tab }: { tab: Tab }) {
   const cancel = useDesk((s) => s.cancelMerge);
   const dismiss = useDesk((s) => s.dismissMessage);
   const [showBase, setShowBase] = useState(false);
+  // On narrow windows three panes are too thin to read: "Your edit" moves behind a toggle.
+  const [showMine, setShowMine] = useState(() => window.innerWidth >= 1300);
   const [choiceError, setChoiceError] = useState<string | null>(null);
   const editors = useRef<{ result: CodeEditor | null; theirs: CodeEditor | null; mine: CodeEditor | null }>({ result: null, theirs: null, mine: null });
   const collections = useRef<{ result: editor.IEditorDecorationsCollection | null; theirs: editor.IEditorDecorationsCollection | null; mine: editor.IEditorDecorationsCollection | null }>({ result: null, theirs: null, mine: null });
@@ -187,6 +189,9 @@ export function MergeView({ tab }: { tab: Tab }) {
           <label className="toggle small">
             <input type="checkbox" checked={showBase} onChange={(e) => setShowBase(e.target.checked)} data-testid="show-base" /> Compare with “When you opened it”
           </label>
+          <label className="toggle small">
+            <input type="checkbox" checked={showMine} onChange={(e) => setShowMine(e.target.checked)} data-testid="show-mine" /> Show “Your edit”
+          </label>
           <button
             type="button"
             className="secondary"
@@ -225,7 +230,7 @@ export function MergeView({ tab }: { tab: Tab }) {
       ) : null}
       {tab.message ? <MessageBar message={tab.message} onDismiss={() => dismiss(tab.key)} /> : null}
       {choiceError ? <div className="banner error" role="alert">{choiceError}</div> : null}
-      <div className="merge-panes">
+      <div className={`merge-panes${showMine ? '' : ' two'}`}>
         <div className="pane" data-testid="pane-theirs">
           <div className="pane-title theirs">Server now <span className="muted small">revision {session.theirs.revision ?? '?'}{showBase ? ' · compared with when you opened it' : ''}</span></div>
           {showBase ? (
@@ -235,10 +240,10 @@ export function MergeView({ tab }: { tab: Tab }) {
           )}
         </div>
         <div className="pane result" data-testid="pane-result">
-          <div className="pane-title result">Result <span className="muted small">{session.manualText !== null ? 'edited by hand · ' : ''}saved against revision {session.theirs.revision ?? '?'}</span></div>
+          <div className="pane-title result">Result <span className="muted small">{session.manualText !== null ? 'edited by hand · ' : ''}what “Save result” writes on top of revision {session.theirs.revision ?? '?'}</span></div>
           <JsonEditor path={`merge-result/${tab.key}`} value={result} onChange={(text) => update(tab.key, (s) => editResult(s, text))} onMount={mountResult} testId="result-editor" ariaLabel="Merge result" />
         </div>
-        <div className="pane" data-testid="pane-mine">
+        <div className="pane" data-testid="pane-mine" hidden={!showMine}>
           <div className="pane-title mine">Your edit <span className="muted small">{showBase ? 'compared with when you opened it' : `based on revision ${session.base.revision ?? '?'}`}</span></div>
           {showBase ? (
             <JsonDiff original={session.base.text} modified={session.mineText} originalPath={`merge-base/${tab.key}/mine`} modifiedPath={`merge-mine-diff/${tab.key}`} inline testId="diff-mine" />

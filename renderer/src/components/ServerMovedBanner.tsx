@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Snapshot } from '../../../shared/api/types';
 import { getAt, merge3, parseJson } from '../../../shared/json';
 import { api } from '../lib/api';
-import { pathLabel, valuePreview } from '../lib/format';
+import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 
@@ -31,14 +31,24 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   }, [latest, tab.base.text]);
   const changed = diff ? diff.map((d) => d.path) : moved.changedPaths;
   const fields = changed.length === 1 ? '1 field' : `${changed.length} fields`;
+  const baseDoc = useMemo(() => {
+    const parsed = parseJson(tab.base.text);
+    return parsed.ok ? parsed.value : undefined;
+  }, [tab.base.text]);
+  const statusChanges = (diff ?? []).filter((d) => isStatusField(d.path));
 
   return (
     <div className="banner warn server-moved" data-testid="server-moved">
       <div className="grow">
         <strong>The server changed this resource</strong> (now revision {moved.revision ?? '?'}; you are editing revision {tab.base.revision ?? '?'}).{' '}
+        {statusChanges.map((d) => (
+          <div key={d.path} className="status-line" data-testid="status-changed">
+            Status changed: <strong>{valuePreview(d.before, 40)} → {valuePreview(d.after, 40)}</strong> ({friendlyPath(baseDoc, d.path)}).
+          </div>
+        ))}
         {changed.length > 0 ? (
           <>
-            Server changed {fields}: <span className="mono small">{changed.slice(0, 4).map(pathLabel).join(', ')}{changed.length > 4 ? ', …' : ''}</span>.
+            Server changed {fields}: <span className="mono small">{changed.map((p) => friendlyPath(baseDoc, p)).join(', ')}</span>.
           </>
         ) : null}{' '}
         {isDirty(tab) ? 'When you save, your edit is merged with it.' : ''}
@@ -50,7 +60,7 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
             <tbody>
               {diff.map((d) => (
                 <tr key={d.path}>
-                  <td className="mono">{pathLabel(d.path)}</td>
+                  <td className="mono">{friendlyPath(baseDoc, d.path)}</td>
                   <td className="mono">{valuePreview(d.before, 100)}</td>
                   <td className="mono">{valuePreview(d.after, 100)}</td>
                 </tr>

@@ -49,6 +49,7 @@ function ResourceBrowser() {
   const loadMore = useDesk((s) => s.loadMore);
   const openTab = useDesk((s) => s.openTab);
   const activeTabKey = useDesk((s) => s.activeTabKey);
+  const drafts = useDesk((s) => s.drafts);
   const connection = connections.find((c) => c.id === activeId);
   const profile = profiles.find((p) => p.id === connection?.profileId);
   const [searchText, setSearchText] = useState(search);
@@ -69,8 +70,7 @@ function ResourceBrowser() {
 
   const countLabel = useMemo(() => {
     if (loading && items.length === 0) return 'Loading…';
-    const shown = `${items.length}${nextPageToken ? '+' : ''}`;
-    return total !== null ? `${items.length} of ${total}` : `${shown} shown`;
+    return total !== null ? `${items.length} of ${total}` : nextPageToken ? `${items.length} loaded, more on scroll` : `${items.length} of ${items.length}`;
   }, [items.length, loading, nextPageToken, total]);
 
   const renderRow = (item: ResourceSummary) => {
@@ -86,6 +86,11 @@ function ResourceBrowser() {
       >
         <span className="resource-title ellipsis">{item.title}</span>
         <span className="resource-meta">
+          {drafts[item.id] ? (
+            <span className={`chip ${drafts[item.id]!.hasMerge ? 'warn' : 'draft'}`} data-testid="draft-marker" title="Unsaved work is kept for this resource">
+              {drafts[item.id]!.hasMerge ? 'merge pending' : 'unsaved edit'}
+            </span>
+          ) : null}
           {item.status ? <span className={`chip status-${item.status}`}>{item.status}</span> : null}
           <span className="muted ellipsis">{item.subtitle ?? item.id}</span>
           {item.revision !== null ? <span className="muted mono">rev {item.revision}</span> : null}
@@ -122,7 +127,10 @@ function ResourceBrowser() {
           </div>
         ) : null}
         <div className="row between small muted">
-          <span data-testid="result-count">{countLabel}</span>
+          <span data-testid="result-count">
+            {countLabel}
+            {Object.keys(drafts).length > 0 ? ` · ${Object.keys(drafts).length} with unsaved work` : ''}
+          </span>
           <button type="button" className="link" onClick={() => void loadFirstPage()}>Reload</button>
         </div>
       </div>

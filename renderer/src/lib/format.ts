@@ -1,5 +1,5 @@
 // Small display helpers: times, revisions and JSON values in a line.
-import { COMPACT, stringifyJson, type JsonValue } from '../../../shared/json';
+import { COMPACT, decodePointer, getAt, isJsonObject, stringifyJson, type JsonValue } from '../../../shared/json';
 
 export function timeOf(iso: string | null | undefined): string {
   if (!iso) return '';
@@ -29,4 +29,37 @@ export function pathLabel(pointer: string): string {
     .split('/')
     .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
     .join(' › ');
+}
+
+const ID_KEYS = ['id', 'sid', 'key', 'name'];
+
+/**
+ * A JSON Pointer in words, naming list items by their id where they have one, else by their
+ * position counted from 1: /attributes/notes/0/text → attributes › notes › item n1 › text.
+ */
+export function friendlyPath(doc: JsonValue | undefined, pointer: string): string {
+  if (pointer === '') return '(whole document)';
+  const tokens = decodePointer(pointer);
+  if (!tokens.ok) return pathLabel(pointer);
+  const parts: string[] = [];
+  let current: JsonValue | undefined = doc;
+  tokens.value.forEach((token, i) => {
+    const prefix = `/${tokens.value.slice(0, i + 1).map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+    if (Array.isArray(current) && /^\d+$/.test(token)) {
+      const item = current[Number(token)];
+      const idKey = isJsonObject(item) ? ID_KEYS.find((k) => typeof item[k] === 'string' || typeof item[k] === 'number') : undefined;
+      parts.push(idKey && isJsonObject(item) ? `item ${String(item[idKey])}` : `item ${Number(token) + 1}`);
+    } else {
+      parts.push(token);
+    }
+    current = getAt(doc, prefix);
+  });
+  return parts.join(' › ');
+}
+
+const STATUS_FIELDS = new Set(['assignment_status', 'status', 'state']);
+
+/** Fields whose change operators must not miss (a task cancelled by someone else, say). */
+export function isStatusField(pointer: string): boolean {
+  return STATUS_FIELDS.has(pointer.slice(pointer.lastIndexOf('/') + 1));
 }

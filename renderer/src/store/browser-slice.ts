@@ -1,6 +1,6 @@
 // The resource browser: pages of the active connection, with its filters and search.
 import type { StateCreator } from 'zustand';
-import type { ResourceSummary } from '../../../shared/api/types';
+import type { DraftSummary, ResourceSummary } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import type { DeskState } from '.';
 
@@ -16,6 +16,9 @@ export type BrowserSlice = {
   search: string;
   /** Bumped on every first-page load so a slow older answer cannot overwrite a newer one. */
   listGeneration: number;
+  /** Resources of the active connection with unsaved work, by id. */
+  drafts: Record<string, DraftSummary>;
+  loadDrafts(): Promise<void>;
   setFilter(name: string, value: string): void;
   setSearch(search: string): void;
   loadFirstPage(): Promise<void>;
@@ -56,6 +59,17 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     filters: {},
     search: '',
     listGeneration: 0,
+    drafts: {},
+    async loadDrafts() {
+      const connectionId = get().activeConnectionId;
+      if (!connectionId) return;
+      try {
+        const result = await api.listDrafts({ connectionId });
+        if (get().activeConnectionId === connectionId) set({ drafts: Object.fromEntries(result.drafts.map((d) => [d.id, d])) });
+      } catch {
+        // The list still works without its markers.
+      }
+    },
     setFilter(name, value) {
       const filters = { ...get().filters };
       if (value) filters[name] = value;
@@ -66,7 +80,10 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     setSearch(search) {
       set({ search });
     },
-    loadFirstPage: () => load(true),
+    loadFirstPage: () => {
+      void get().loadDrafts();
+      return load(true);
+    },
     loadMore: () => load(false),
   };
 };

@@ -99,6 +99,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!isDirty(t) && !t.merge) {
         await api.discardDraft({ ref: t.ref });
         patch(key, { draftSavedAt: null });
+        void get().loadDrafts();
         return;
       }
       const result = await api.saveDraft({
@@ -108,7 +109,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         baseJournalId: t.base.journalId,
         merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null,
       });
-      if (result.kind === 'ok') patch(key, { draftSavedAt: result.updatedAt });
+      if (result.kind === 'ok') {
+        patch(key, { draftSavedAt: result.updatedAt });
+        if (!get().drafts[t.ref.id] || get().drafts[t.ref.id]!.hasMerge !== (t.merge !== null)) void get().loadDrafts();
+      }
     } catch (error) {
       patch(key, { message: { tone: 'error', text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.` } });
     }
@@ -336,6 +340,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       clearTimeout(draftTimers.get(key));
       draftTimers.delete(key);
       await api.discardDraft({ ref: t.ref });
+      void get().loadDrafts();
       const opened = await api.openResource({ ref: t.ref });
       if (opened.kind === 'ok') patch(key, { base: opened.snapshot, text: opened.snapshot.text, restoredDraftAt: null, draftSavedAt: null, serverMoved: null, message: null, merge: null, view: 'edit' });
     },
