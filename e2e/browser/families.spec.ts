@@ -33,6 +33,8 @@ for (const c of cases) {
     const body = c.connection === 'Sync documents' ? (latest.body['data'] as Record<string, unknown>) : latest.body;
     expect(body[c.field]).toEqual(c.mine);
     if (c.revisionAfter) expect(String(latest.revision)).toBe(c.revisionAfter);
+    // The list row shows the saved state without a reload.
+    if (c.connection === 'Genesys') await expect(desk.row(c.id)).toContainText(String(c.mine));
     expect(pageProblems).toEqual([]);
   });
 }

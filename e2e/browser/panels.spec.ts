@@ -87,6 +87,15 @@ test('connections: add one with a secret, which is never shown again; test it', 
   await desk.screenshot('connections');
   const html = await desk.page.content();
   expect(html).not.toContain('sandbox-genesys-token');
+  // Escape with unsaved form edits asks first; declining keeps the dialog and the text.
+  await dialog.getByTestId('conn-name').fill('Staging users (renamed)');
+  desk.page.once('dialog', (d) => void d.dismiss());
+  await desk.page.keyboard.press('Escape');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('conn-name')).toHaveValue('Staging users (renamed)');
+  desk.page.once('dialog', (d) => void d.accept());
+  await desk.page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
   expect(pageProblems).toEqual([]);
 });
 

@@ -7,6 +7,7 @@ import { connectionContext, itemUrl, type ConnectionContext } from './connection
 import { header, type HttpOutcome } from './http-client';
 import type { Transport } from './http-transport';
 import { toEditable } from './profiles/editable';
+import { summarise } from './profiles/listing';
 import { revisionOf, type RevisionInfo } from './profiles/revision';
 import { buildWrite, type Precondition } from './profiles/write-request';
 import type { Store } from './store';
@@ -41,6 +42,7 @@ export function createResourceService(deps: ResourceDeps) {
         raw: row.body,
         seenAt: row.lastSeenAt,
         source: row.source,
+        summary: summarise(ctx.spec.list, body),
       },
     };
   }

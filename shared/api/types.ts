@@ -139,6 +139,8 @@ export type Snapshot = {
   raw?: string;
   seenAt: string;
   source: JournalSource;
+  /** The resource as a list row, so the browser can show what was just saved or refreshed. */
+  summary: ResourceSummary | null;
 };
 
 export type Draft = {

@@ -77,7 +77,8 @@ export function pathBelowBase(next: string, baseUrl: string): string | null {
   return null;
 }
 
-function summarise(spec: ListSpec, item: JsonValue): ResourceSummary {
+/** A resource as a list row, from the profile's list pointers (also applied to a fetched item). */
+export function summarise(spec: ListSpec, item: JsonValue): ResourceSummary {
   const text = (pointer: string | undefined): string | null => {
     if (!pointer) return null;
     const v = getAt(item, pointer);

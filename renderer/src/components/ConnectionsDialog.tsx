@@ -52,6 +52,14 @@ export function ConnectionsDialog() {
     return active ? formOf(active) : emptyForm(builtIn[0]?.id ?? 'rest-etag');
   });
   const [status, setStatus] = useState<{ tone: 'ok' | 'error' | 'info'; text: string } | null>(null);
+  // What the form held when it was loaded or saved: closing with other text asks first.
+  const [pristine, setPristine] = useState(() => JSON.stringify(form));
+  const load = (next: Form) => {
+    setForm(next);
+    setPristine(JSON.stringify(next));
+    setStatus(null);
+  };
+  const canClose = () => JSON.stringify(form) === pristine || window.confirm('Close without saving the changes typed in this connection?');
   const existing = connections.find((c) => c.id === form.id);
   const profile = profiles.find((p) => p.id === form.profileId);
   const set = (change: Partial<Form>) => setForm((f) => ({ ...f, ...change }));
@@ -96,7 +104,7 @@ export function ConnectionsDialog() {
       setStatus({ tone: 'error', text: result.error });
       return;
     }
-    setForm(formOf(result.connection));
+    load(formOf(result.connection));
     setStatus({ tone: 'ok', text: 'Saved. Secrets are stored encrypted and never shown again.' });
   };
 
@@ -114,19 +122,19 @@ export function ConnectionsDialog() {
   };
 
   return (
-    <Dialog title="Connections" onClose={() => close(null)} wide testId="connections-dialog">
+    <Dialog title="Connections" onClose={() => close(null)} canClose={canClose} wide testId="connections-dialog">
       <div className="connections-layout">
         <ul className="connection-list" aria-label="Saved connections">
           {connections.map((c) => (
             <li key={c.id}>
-              <button type="button" className={`link-row${c.id === form.id ? ' selected' : ''}`} onClick={() => { setForm(formOf(c)); setStatus(null); }}>
+              <button type="button" className={`link-row${c.id === form.id ? ' selected' : ''}`} onClick={() => canClose() && load(formOf(c))}>
                 <span className="ellipsis">{c.name}</span>
                 <span className="muted small ellipsis">{c.profileLabel}</span>
               </button>
             </li>
           ))}
           <li>
-            <button type="button" className="secondary" onClick={() => { setForm(emptyForm(builtIn[0]?.id ?? 'rest-etag')); setStatus(null); }}>+ New connection</button>
+            <button type="button" className="secondary" onClick={() => canClose() && load(emptyForm(builtIn[0]?.id ?? 'rest-etag'))}>+ New connection</button>
           </li>
         </ul>
         <form className="connection-form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
@@ -180,13 +188,13 @@ export function ConnectionsDialog() {
           <div className="row gap">
             <button type="submit" data-testid="conn-save">Save</button>
             <button type="button" className="secondary" onClick={() => void test()} data-testid="conn-test" title="Tests the settings as typed, before saving">Test</button>
-            {form.id ? <button type="button" className="secondary" onClick={() => { select(form.id!); close(null); }}>Browse</button> : null}
+            {form.id ? <button type="button" className="secondary" onClick={() => { if (canClose()) { select(form.id!); close(null); } }}>Browse</button> : null}
             {form.id ? (
               <button type="button" className="danger secondary" onClick={async () => {
                 if (!window.confirm(`Remove “${form.name}”? Its drafts are discarded; the revision journal is kept.`)) return;
                 const error = await remove(form.id!);
                 if (error) setStatus({ tone: 'error', text: error });
-                else { setForm(emptyForm(builtIn[0]?.id ?? 'rest-etag')); setStatus({ tone: 'info', text: 'Removed.' }); }
+                else { load(emptyForm(builtIn[0]?.id ?? 'rest-etag')); setStatus({ tone: 'info', text: 'Removed.' }); }
               }}>Remove</button>
             ) : null}
           </div>

@@ -1,7 +1,17 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
 /** A modal built on <dialog>: focus is trapped by the browser, Escape closes it. */
-export function Dialog({ title, onClose, children, wide = false, testId }: { title: string; onClose: () => void; children: ReactNode; wide?: boolean; testId?: string }) {
+type Props = {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  wide?: boolean;
+  testId?: string;
+  /** Asked before closing (Escape or ×); false keeps the dialog open. */
+  canClose?: () => boolean;
+};
+
+export function Dialog({ title, onClose, children, wide = false, testId, canClose }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -11,10 +21,19 @@ export function Dialog({ title, onClose, children, wide = false, testId }: { tit
     dialog?.querySelector<HTMLElement>('input, textarea, select')?.focus();
   }, []);
   return (
-    <dialog ref={ref} className={`dialog${wide ? ' wide' : ''}`} onClose={onClose} onCancel={onClose} aria-label={title} data-testid={testId}>
+    <dialog
+      ref={ref}
+      className={`dialog${wide ? ' wide' : ''}`}
+      onCancel={(e) => {
+        e.preventDefault();
+        if (!canClose || canClose()) onClose();
+      }}
+      aria-label={title}
+      data-testid={testId}
+    >
       <div className="dialog-head">
         <h2>{title}</h2>
-        <button type="button" className="link" aria-label="Close" onClick={onClose}>×</button>
+        <button type="button" className="link" aria-label="Close" onClick={() => (!canClose || canClose()) && onClose()}>×</button>
       </div>
       <div className="dialog-body">{children}</div>
     </dialog>

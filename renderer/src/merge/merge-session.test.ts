@@ -33,6 +33,7 @@ const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
   raw: JSON.stringify(doc),
   seenAt: '2026-01-01T00:00:00Z',
   source: 'opened',
+  summary: null,
 });
 
 const base = { priority: 1, status: 'open', customer: { name: 'Ava', tier: 'gold' }, tags: ['a'] };

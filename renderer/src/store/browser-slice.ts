@@ -19,6 +19,8 @@ export type BrowserSlice = {
   /** Resources of the active connection with unsaved work, by id. */
   drafts: Record<string, DraftSummary>;
   loadDrafts(): Promise<void>;
+  /** Shows a resource's fresh state in its row (after a save or a refresh). */
+  updateRow(refId: string, summary: ResourceSummary | null): void;
   setFilter(name: string, value: string): void;
   setSearch(search: string): void;
   loadFirstPage(): Promise<void>;
@@ -60,6 +62,15 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     search: '',
     listGeneration: 0,
     drafts: {},
+    updateRow(refId, summary) {
+      if (!summary) return;
+      const items = get().items;
+      const index = items.findIndex((item) => item.id === summary.id || item.id === refId);
+      if (index < 0) return;
+      const next = items.slice();
+      next[index] = { ...summary, id: items[index]!.id };
+      set({ items: next });
+    },
     async loadDrafts() {
       const connectionId = get().activeConnectionId;
       if (!connectionId) return;

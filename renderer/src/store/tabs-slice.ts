@@ -77,8 +77,12 @@ export const isDirty = (tab: Tab) => tab.text !== tab.base.text;
 const failed = (error: unknown) => ({ tone: 'error' as const, text: `The app could not reach its backend: ${(error as Error)?.message ?? String(error)}. Your edit is kept.` });
 
 export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set, get) => {
-  const patch = (key: string, change: Partial<Tab> | ((tab: Tab) => Partial<Tab>)) =>
+  const patch = (key: string, change: Partial<Tab> | ((tab: Tab) => Partial<Tab>)) => {
     set({ tabs: get().tabs.map((tab) => (tab.key === key ? { ...tab, ...(typeof change === 'function' ? change(tab) : change) } : tab)) });
+    // A new base is the server's latest state: its list row follows.
+    const t = get().tabs.find((x) => x.key === key);
+    if (t && typeof change === 'object' && change.base && t.ref.connectionId === get().activeConnectionId) get().updateRow(t.ref.id, change.base.summary);
+  };
   const tab = (key: string) => get().tabs.find((t) => t.key === key);
 
   function scheduleDraft(key: string): void {
