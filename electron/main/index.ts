@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { API_EVENT_CHANNEL } from '../../shared/api/contract';
 import { createDesk } from '../backend/desk-service';
 import { startEmbeddedSandbox } from '../backend/embedded-sandbox';
+import { keyFileSecretBox } from '../backend/secrets';
 import { createAppProtocolHandler, APP_SCHEME } from './app-protocol';
 import { registerApiHandlers } from './ipc';
 import { safeStorageSecretBox } from './safe-storage-box';
@@ -25,7 +26,11 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')));
   const dataDir = app.getPath('userData');
   const sandbox = await startEmbeddedSandbox({ data: path.join(dataDir, 'sandbox.sqlite') });
-  const desk = createDesk({ host: 'electron', version: app.getVersion(), dataDir, secretBox: safeStorageSecretBox(safeStorage), sandbox });
+  // The OS keychain when there is one; otherwise the browser-mode key file (readable only by the
+  // user), rather than refusing to start or storing secrets in the clear.
+  const secretBox = safeStorage.isEncryptionAvailable() ? safeStorageSecretBox(safeStorage) : keyFileSecretBox(dataDir);
+  if (secretBox.kind !== 'safe-storage') console.warn('[conflict-desk] OS keychain unavailable: secrets are encrypted with a key file in the data directory.');
+  const desk = createDesk({ host: 'electron', version: app.getVersion(), dataDir, secretBox, sandbox });
   registerApiHandlers(ipcMain, desk.api, trustedSender(() => mainWindow, devServerUrl));
   // Pushed events go to our window only.
   desk.onEvent((event) => mainWindow?.webContents.send(API_EVENT_CHANNEL, event));

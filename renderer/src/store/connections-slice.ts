@@ -40,10 +40,14 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
     void get().loadFirstPage();
   },
   async saveConnection(input) {
-    const result = await api.saveConnection({ connection: input });
-    if (result.kind !== 'ok') return { ok: false, error: result.message };
-    await get().loadConnections();
-    return { ok: true, connection: result.connection };
+    try {
+      const result = await api.saveConnection({ connection: input });
+      if (result.kind !== 'ok') return { ok: false, error: result.message };
+      await get().loadConnections();
+      return { ok: true, connection: result.connection };
+    } catch (error) {
+      return { ok: false, error: `The connection could not be saved: ${(error as Error).message}` };
+    }
   },
   async removeConnection(id) {
     const result = await api.removeConnection({ id });
