@@ -1,6 +1,7 @@
 // The in-memory request log (newest last, bounded). Credentials are masked; everything else is
 // kept as received so tests can assert on the exact wire format.
 import type { IncomingHttpHeaders } from 'node:http';
+import { isSecretHeader } from '../shared/secret-headers';
 
 export type LoggedRequest = {
   seq: number;
@@ -18,15 +19,13 @@ export type LoggedRequest = {
 
 const LIMIT = 5000;
 
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key', 'x-auth-token']);
-
 /** Credentials never reach the log: "Basic ***" keeps the scheme, anything else is masked whole. */
 export function maskHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
-    if (!SECRET_HEADERS.has(name) && !/(secret|token|password)/.test(name)) out[name] = text;
+    if (!isSecretHeader(name)) out[name] = text;
     else out[name] = /^\S+\s+\S/.test(text) ? text.replace(/^(\S+)\s+.*$/, '$1 ***') : '***';
   }
   return out;

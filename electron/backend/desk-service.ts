@@ -16,7 +16,7 @@ import { createResourceService } from './resource-service';
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
 import { openStore } from './store';
-import { resolveAuth, type StoredConnection } from './store/connections';
+import { resolveAuth, secretOf, type StoredConnection } from './store/connections';
 import { formatParseError, parseJson } from '../../shared/json';
 
 export type DeskOptions = {
@@ -67,7 +67,7 @@ export function createDesk(options: DeskOptions): Desk {
         kind: auth.kind,
         ...(auth.kind === 'basic' ? { username: auth.username } : {}),
         ...(auth.kind === 'api-key-header' ? { header: auth.header } : {}),
-        hasSecret: auth.kind === 'basic' ? !!auth.password : auth.kind === 'bearer' ? !!auth.token : auth.kind === 'api-key-header' ? !!auth.key : false,
+        hasSecret: !!secretOf(auth),
       },
       isSandbox: connection.isSandbox,
       hasCustomProfile: connection.customProfile !== null,

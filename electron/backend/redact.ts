@@ -1,23 +1,11 @@
 // Secrets must never reach the renderer or a log. Header values are redacted by name, and any
 // credential in a URL (user:pass@ or a token-like query parameter) is masked.
 import type { HeaderList } from '../../shared/api/types';
+import { isSecretHeader } from '../../shared/secret-headers';
 
-const SECRET_HEADERS = new Set([
-  'authorization',
-  'proxy-authorization',
-  'cookie',
-  'set-cookie',
-  'x-api-key',
-  'api-key',
-  'x-auth-token',
-]);
 const SECRET_QUERY = /^(token|access_token|api_key|apikey|key|secret|password|auth|signature|sig)$/i;
 export const REDACTED = '[redacted]';
 
-export function isSecretHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SECRET_HEADERS.has(lower) || /(secret|token|password|api-?key)/.test(lower);
-}
 
 export function redactHeaders(headers: HeaderList): HeaderList {
   return headers.map(([name, value]) => [name, isSecretHeader(name) ? REDACTED : value]);

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
-import { createAppProtocolHandler, resolveAppFile } from './app-protocol';
+import { resolveAppFile } from '../backend/static-files';
+import { createAppProtocolHandler } from './app-protocol';
 
 describe('app:// protocol', () => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'cd-proto-'));

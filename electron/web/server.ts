@@ -9,6 +9,7 @@ import { checkArgs, isApiMethodName, hostError, type Api, type ApiEventListener 
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { decodeWire, encodeWire } from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
+import { resolveAppFile } from '../backend/static-files';
 
 export const TOKEN_HEADER = 'x-conflict-desk-token';
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -105,9 +106,8 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, options: WebHos
 }
 
 async function serveStatic(res: ServerResponse, root: string, url: URL, setCookie: { name: string; value: string } | null): Promise<void> {
-  const relative = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
-  const file = path.resolve(root, relative);
-  if (!file.startsWith(path.resolve(root) + path.sep)) return sendText(res, 403, 'Forbidden');
+  const file = resolveAppFile(root, url.toString());
+  if (!file) return sendText(res, 403, 'Forbidden');
   let body: Buffer;
   try {
     body = await readFile(file);
@@ -117,7 +117,7 @@ async function serveStatic(res: ServerResponse, root: string, url: URL, setCooki
   const headers: Record<string, string | string[]> = {
     ...securityHeaders(),
     'content-type': contentTypeOf(file),
-    'cache-control': relative === 'index.html' ? 'no-store' : 'public, max-age=3600',
+    'cache-control': file === path.resolve(root, 'index.html') ? 'no-store' : 'public, max-age=3600',
   };
   if (setCookie) headers['set-cookie'] = `${setCookie.name}=${setCookie.value}; Path=/; HttpOnly; SameSite=Strict`;
   res.writeHead(200, headers);

@@ -103,7 +103,7 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
   };
 }
 
-function secretOf(auth: StoredAuth): string | null {
+export function secretOf(auth: StoredAuth): string | null {
   switch (auth.kind) {
     case 'basic': return auth.password;
     case 'bearer': return auth.token;
