@@ -14,9 +14,7 @@ const cases: Case[] = [
 for (const c of cases) {
   test(`${c.name}: conflict, take mine, saved`, async ({ desk, pageProblems }) => {
     const backend = await Backend.of(desk.host);
-    await desk.goto();
-    await desk.selectConnection(c.connection);
-    await desk.openResource(c.rowId ?? c.id);
+    await desk.openFromList(c.connection, c.rowId ?? c.id);
     const doc = await backend.document(c.connection, c.rowId ?? c.id);
     doc[c.field] = c.mine;
     await desk.replaceText('editor', JSON.stringify(doc, null, 2));

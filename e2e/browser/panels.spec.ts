@@ -11,9 +11,7 @@ const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/$
 
 test('a banner says the server moved, and which fields, before the operator saves', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'platinum' } }, { priority: 9, assignment_status: 'canceled', reason: 'duplicate' });
   const banner = desk.page.getByTestId('server-moved');
   // The tab watches the resource (polling with If-None-Match); no refresh needed.
@@ -34,9 +32,7 @@ test('a banner says the server moved, and which fields, before the operator save
 
 test('F7 and Shift+F7 move between unresolved conflicts; Alt+2 takes mine and moves on', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number; attributes: { customer: Record<string, unknown> } };
   doc.priority = 11;
   doc.attributes.customer['tier'] = 'gold';
@@ -112,9 +108,7 @@ test('the activity panel lists HTTP exchanges with status, If-Match and ETag', a
 });
 
 test('the command palette takes typing at once', async ({ desk, pageProblems }) => {
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   await desk.page.keyboard.press('ControlOrMeta+K');
   await desk.page.keyboard.type('hist');
   const options = desk.page.getByTestId('palette').getByRole('option');
@@ -126,9 +120,7 @@ test('the command palette takes typing at once', async ({ desk, pageProblems }) 
 
 test('follows a dark OS theme', async ({ desk, page, pageProblems }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const background = await page.evaluate('getComputedStyle(document.body).backgroundColor');
   expect(background).toBe('rgb(30, 30, 30)');
   await expect(page.locator('.monaco-editor.vs-dark')).toBeVisible();
@@ -148,9 +140,7 @@ test('the built renderer references no CDN and bundles Monaco with only the JSON
 
 test('typing while a save is under way is kept on top of the saved revision', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
   doc.priority = 21;
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
@@ -170,9 +160,7 @@ test('typing while a save is under way is kept on top of the saved revision', as
 
 test('a backend that goes away during a save does not leave the tab stuck', async ({ desk }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
   doc.priority = 31;
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
@@ -188,9 +176,7 @@ test('a backend that goes away during a save does not leave the tab stuck', asyn
 
 test('Refresh after the watch saw a change loads it, rather than saying "up to date"', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   await backend.editAsSomeoneElse(TASK_PATH, { vip: true });
   await expect(desk.page.getByTestId('server-moved')).toBeVisible({ timeout: 15_000 });
   await desk.page.getByRole('button', { name: 'Refresh' }).click();

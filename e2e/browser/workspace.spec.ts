@@ -11,9 +11,7 @@ type TaskDoc = { attributes: { customer: Record<string, unknown>; notes: Array<R
 
 test('open a task, edit its attributes, save: the revision moves on', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   await expect(desk.revision).toHaveText('Revision 0');
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.attributes.customer['tier'] = 'gold';
@@ -32,9 +30,7 @@ test('open a task, edit its attributes, save: the revision moves on', async ({ d
 
 test('a conflict: three sides, automatic merge, one clash settled with "Take mine", saved', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.priority = 42;
   doc.attributes.customer['tier'] = 'gold';
@@ -81,9 +77,7 @@ test('a conflict: three sides, automatic merge, one clash settled with "Take min
 
 test('a chained conflict: the server moves again during the merge; decisions are kept', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.attributes.customer['tier'] = 'gold';
   doc.attributes.customer['phone'] = '+15550001111';
@@ -110,9 +104,7 @@ test('a chained conflict: the server moves again during the merge; decisions are
 
 test('history: the journal as a timeline, two revisions diffed, one restored as an edit', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   await backend.editAsSomeoneElse(TASK_PATH, { channel: 'chat' });
   await desk.page.getByRole('button', { name: 'Refresh' }).click();
   await expect(desk.revision).toHaveText('Revision 1');
@@ -132,9 +124,7 @@ test('history: the journal as a timeline, two revisions diffed, one restored as 
 });
 
 test('invalid JSON blocks saving and points at the error', async ({ desk, pageProblems }) => {
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   await desk.replaceText('editor', '{\n  "priority": 3,\n  "attributes": {\n    "vip": tru\n  }\n}');
   await expect(desk.page.getByTestId('json-error')).toContainText('line 4');
   await expect(desk.saveButton).toBeDisabled();
@@ -146,9 +136,7 @@ test('invalid JSON blocks saving and points at the error', async ({ desk, pagePr
 
 test('a draft survives a page reload and a restart of the host', async ({ desk, host }) => {
   const backend = await Backend.of(host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.attributes.customer['name'] = 'Draft Keeper';
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
@@ -163,9 +151,7 @@ test('a draft survives a page reload and a restart of the host', async ({ desk, 
   await expect(desk.visibleText('editor')).toContainText('Draft Keeper');
 
   desk.host = await host.restart();
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   await expect(desk.page.getByTestId('draft-restored')).toBeVisible();
   await expect(desk.visibleText('editor')).toContainText('Draft Keeper');
   await desk.screenshot('draft-restored');
@@ -174,9 +160,7 @@ test('a draft survives a page reload and a restart of the host', async ({ desk, 
 
 test('closing a tab mid-merge keeps the decisions: reopening restores the merge', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
+  await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.priority = 12;
   doc.attributes.customer['tier'] = 'gold';

@@ -50,6 +50,13 @@ export class DeskPage {
     await expect(this.page.getByTestId('resource-row').first()).toBeVisible();
   }
 
+  /** The usual start: load the app, pick a connection, open one resource from its list. */
+  async openFromList(connection: string, id: string): Promise<void> {
+    await this.goto();
+    await this.selectConnection(connection);
+    await this.openResource(id);
+  }
+
   row(id: string): Locator {
     return this.page.locator(`[data-testid="resource-row"][data-id="${id}"]`);
   }
