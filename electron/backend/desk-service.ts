@@ -28,6 +28,8 @@ export type DeskOptions = {
   retry?: RetryPolicy;
   /** Default interval of watch polling. */
   watchIntervalMs?: number;
+  /** How long a write may take before its outcome is reported unknown (default 15 s). */
+  writeTimeoutMs?: number;
 };
 
 export type Desk = { api: Api; onEvent(listener: ApiEventListener): () => void; close(): Promise<void> };
@@ -39,7 +41,7 @@ export function createDesk(options: DeskOptions): Desk {
   const activity = createActivityLog();
   const transport = createTransport(activity, options.retry ?? DEFAULT_RETRY);
   const sandboxUrl = () => options.sandbox?.url ?? null;
-  const resources = createResourceService({ store, transport, sandboxUrl });
+  const resources = createResourceService({ store, transport, sandboxUrl, writeTimeoutMs: () => options.writeTimeoutMs });
   const listeners = new Set<ApiEventListener>();
   const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));
   activity.subscribe((entry) => emit({ type: 'activity', entry }));
@@ -48,6 +50,17 @@ export function createDesk(options: DeskOptions): Desk {
   const pollers = new Map<string, Poller>();
   const pollerOf = new Map<string, string>();
   const refKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
+
+  // Writes a previous run left in flight (it stopped mid-write): their outcome is unknown; each is
+  // checked against the server once the host is up, and shown until the operator settles it.
+  const leftInFlight = store.audit.inFlight().map((entry) => entry.id);
+  for (const id of leftInFlight) {
+    store.audit.pending(id, 'unknown outcome: host-stopped', 'host-stopped', 'unreadable', null, 'Conflict Desk stopped while this write was in flight; not checked yet.');
+  }
+  const startupChecks = Promise.all(leftInFlight.map(async (id) => {
+    const checked = await resources.checkPending(id);
+    if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
+  }));
 
   if (options.sandbox && store.connections.isEmpty()) {
     for (const connection of options.sandbox.connections) store.connections.save({ ...connection, isSandbox: true });
@@ -142,7 +155,7 @@ export function createDesk(options: DeskOptions): Desk {
     async openResource({ ref }) {
       const fetched = await resources.open(ref);
       if ('kind' in fetched) return fetched;
-      return { kind: 'ok', snapshot: fetched.snapshot, draft: store.drafts.get(ref.connectionId, ref.id) };
+      return { kind: 'ok', snapshot: fetched.snapshot, draft: store.drafts.get(ref.connectionId, ref.id), pending: store.audit.pendingOutcomes(ref.connectionId, ref.id) };
     },
     async refreshResource({ ref }) {
       const result = await resources.refresh(ref);
@@ -215,6 +228,24 @@ export function createDesk(options: DeskOptions): Desk {
     async activity({ afterId }) {
       return { kind: 'ok', entries: activity.since(afterId) };
     },
+    async pendingOutcomes({ connectionId }) {
+      return { kind: 'ok', pending: store.audit.pendingOutcomes(connectionId) };
+    },
+    async checkOutcome({ auditId }) {
+      const checked = await resources.checkPending(auditId);
+      if ('kind' in checked) return checked;
+      emit({ type: 'outcome-checked', pending: checked.pending });
+      return { kind: 'ok', ...checked };
+    },
+    async settleOutcome({ auditId, decision }) {
+      const pending = store.audit.pendingOutcome(auditId);
+      if (!pending) return fail('not-found', `No pending outcome ${auditId}; it may be settled already.`);
+      const words = decision === 'accept-server'
+        ? `operator accepted what the server holds (revision ${pending.serverRevision ?? 'unknown'}, ${pending.serverHolds}); the write itself stays unproven`
+        : 'operator dismissed it; the write itself stays unproven';
+      store.audit.settle(auditId, `unknown outcome (${pending.cause}); ${words}`, null);
+      return { kind: 'ok' };
+    },
     async auditLog({ ref }) {
       return { kind: 'ok', entries: store.audit.list(ref?.connectionId, ref?.id) };
     },
@@ -260,6 +291,11 @@ export function createDesk(options: DeskOptions): Desk {
         for (const watchId of poller.watchIds) emit({ type: 'watch-error', watchId, ref, message: result.message });
         return;
       }
+      // A write whose outcome is unknown is checked again with every poll of its resource.
+      for (const pending of store.audit.pendingOutcomes(ref.connectionId, ref.id)) {
+        const checked = await resources.checkPending(pending.auditId);
+        if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
+      }
       if (!result.changed) return;
       const before = result.previous?.editable ?? result.fetched.editable;
       const changedPaths = merge3(before, before, result.fetched.editable).changes.map((c) => c.path);
@@ -278,6 +314,7 @@ export function createDesk(options: DeskOptions): Desk {
       return () => listeners.delete(listener);
     },
     async close() {
+      await startupChecks;
       for (const poller of pollers.values()) clearInterval(poller.timer);
       pollers.clear();
       store.close();

@@ -1,21 +1,22 @@
 // Opening, refreshing and saving one resource through its profile. Every save is conditional on
 // the revision the operator started from (unless they explicitly chose otherwise); a rejected save
 // comes back as a three-way merge; a lost response is settled by re-reading, never by resending.
-import type { BackendError, JournalSource, ResourceRef, SaveResult, Snapshot } from '../../shared/api/types';
-import { formatParseError, getAt, jsonEqual, merge3, parseJson, PRETTY, stringifyJson, type JsonValue, type MergeResult } from '../../shared/json';
+import type { BackendError, ConflictOutcome, JournalSource, MissingChange, PendingOutcome, ResourceRef, SaveProof, SaveResult, ServerHolds, Snapshot, UnknownOutcome } from '../../shared/api/types';
+import { COMPACT, diffPaths, formatParseError, getAt, jsonEqual, merge3, parseJson, PRETTY, stringifyJson, type JsonValue, type MergeResult } from '../../shared/json';
 import { connectionContext, itemUrl, type ConnectionContext } from './connection-context';
-import { header, type HttpOutcome } from './http-client';
+import { header, type HttpOutcome, type HttpResponse } from './http-client';
 import type { Transport } from './http-transport';
-import { toEditable } from './profiles/editable';
+import { editableText, toEditable } from './profiles/editable';
 import { summarise } from './profiles/listing';
 import { revisionOf, type RevisionInfo } from './profiles/revision';
 import { buildWrite, type Precondition } from './profiles/write-request';
 import type { Store } from './store';
+import type { Intent } from './store/audit';
 import { hashBody, type JournalRow } from './store/journal';
 
 export type Fetched = { snapshot: Snapshot; body: JsonValue; editable: JsonValue; info: RevisionInfo };
 
-export type ResourceDeps = { store: Store; transport: Transport; sandboxUrl: () => string | null };
+export type ResourceDeps = { store: Store; transport: Transport; sandboxUrl: () => string | null; writeTimeoutMs?: () => number | undefined };
 
 const fail = (reason: BackendError['reason'], message: string, extra: Partial<BackendError> = {}): BackendError => ({ kind: 'error', reason, message, ...extra });
 
@@ -26,7 +27,7 @@ export function createResourceService(deps: ResourceDeps) {
 
   /** Builds the snapshot of a journal row: the operator's document is derived, never stored twice. */
   function snapshotOf(ctx: ConnectionContext, ref: ResourceRef, row: JournalRow, body: JsonValue, etag: string | null, derived?: { editable: JsonValue; text: string }): Fetched {
-    const info = revisionOf(ctx.spec, etag, body);
+    const info = revisionOf(ctx.spec, etag, body, row.body);
     const editable = derived?.editable ?? toEditable(ctx.spec.editable, body);
     return {
       body,
@@ -38,7 +39,7 @@ export function createResourceService(deps: ResourceDeps) {
         revision: info.revision,
         guarded: info.guarded,
         unguardedReason: info.unguardedReason,
-        text: derived?.text ?? stringifyJson(editable, PRETTY),
+        text: derived?.text ?? editableText(ctx.spec.editable, row.body, body, editable),
         raw: row.body,
         seenAt: row.lastSeenAt,
         source: row.source,
@@ -64,9 +65,9 @@ export function createResourceService(deps: ResourceDeps) {
     const parsed = parseJson(outcome.text);
     if (!parsed.ok) return fail('invalid-json', `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`, { bodyExcerpt: outcome.text.slice(0, 2000) });
     const etag = header(outcome.headers, 'etag');
-    const info = revisionOf(ctx.spec, etag, parsed.value);
+    const info = revisionOf(ctx.spec, etag, parsed.value, outcome.text);
     const editable = toEditable(ctx.spec.editable, parsed.value);
-    const text = stringifyJson(editable, PRETTY);
+    const text = editableText(ctx.spec.editable, outcome.text, parsed.value, editable);
     const row = store.journal.record(ref.connectionId, ref.id, info.revision, outcome.text, source, hashBody(text));
     return snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
   }
@@ -91,7 +92,7 @@ export function createResourceService(deps: ResourceDeps) {
   }
 
   /** The three-way result of a rejected save: base, Server now (re-read and journalled), mine, merged. */
-  function conflictResult(status: number, base: Fetched, theirs: Fetched, mineText: string, mine: JsonValue, ctx: ConnectionContext): SaveResult {
+  function conflictResult(status: number, base: Fetched, theirs: Fetched, mineText: string, mine: JsonValue, ctx: ConnectionContext, extra: { afterLostAnswer: boolean; auditId: number | null }): ConflictOutcome {
     const merged: MergeResult = merge3(base.editable, mine, theirs.editable, mergeOptions(ctx));
     // Both sides touched the same field when they clash, or made the same change (side "both").
     const overlaps = merged.conflicts.length > 0 || merged.changes.some((c) => c.side === 'both');
@@ -107,96 +108,171 @@ export function createResourceService(deps: ResourceDeps) {
       conflicts: merged.conflicts.map((c) => ({ id: c.id, path: c.path, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs })),
       changes: merged.changes.map((c) => ({ path: c.path, side: c.side, op: c.op })),
       onlyOtherFieldsChanged: !overlaps,
+      mergeOptions: mergeOptions(ctx),
+      afterLostAnswer: extra.afterLostAnswer,
+      auditId: extra.auditId,
     };
   }
 
   type WriteMode = 'conditional' | 'force' | 'unconditional';
 
-  /** Sends one write against `base` and turns every outcome into a SaveResult. */
+  /** Sends one write against `base` and turns every outcome into a SaveResult that claims no more than it knows. */
   async function write(ctx: ConnectionContext, ref: ResourceRef, base: Fetched, mineText: string, mine: JsonValue, mode: WriteMode): Promise<SaveResult> {
     const precondition: Precondition = mode === 'unconditional' ? { kind: 'none' } : base.info.precondition;
     if (precondition.kind === 'none' && mode !== 'unconditional') {
       return fail('unguarded', `${base.info.unguardedReason ?? 'This resource has no revision.'} Saving it would overwrite blindly; choose "Save without a precondition" to do so deliberately.`);
     }
-    const parts = buildWrite(ctx.spec, { baseBody: base.body, baseEditable: base.editable, mine, precondition });
+    const changes = diffPaths(base.editable, mine);
+    if (changes.length === 0) return fail('invalid-input', 'Nothing to save: your edit is the same as the revision it is based on.');
+    const parts = buildWrite(ctx.spec, { baseRaw: base.snapshot.raw ?? stringifyJson(base.body, COMPACT), baseBody: base.body, baseEditable: base.editable, mine, mineText, changes, precondition });
     if (!parts.ok) return fail('invalid-input', parts.error);
-    if (parts.value.changedKeys.length === 0) return fail('invalid-input', 'Nothing to save: your edit is the same as the revision it is based on.');
     const url = itemUrl(ctx, ref.id);
     if (!url.ok) return fail('invalid-input', url.error);
-    // The audit names each changed JSON Pointer (leaf level), and for an overwrite what stood there.
-    const changedPaths = merge3(base.editable, mine, base.editable, mergeOptions(ctx)).changes.map((c) => c.path);
+    const changedPaths = changes.map((c) => c.path);
+    const intent = intentOf(mine, changedPaths);
     const replaced = mode === 'force' ? Object.fromEntries(changedPaths.map((p) => [p, getAt(base.editable, p) ?? null])) : null;
-    const audit = (outcome: string, toRevision: string | null) =>
-      store.audit.record({ connectionId: ref.connectionId, resourceId: ref.id, mode, fromRevision: base.snapshot.revision, toRevision, outcome, paths: changedPaths, replaced });
+    // The audit row exists before the request leaves: a crash mid-write leaves it in flight.
+    const auditId = store.audit.begin({ connectionId: ref.connectionId, resourceId: ref.id, mode, fromRevision: base.snapshot.revision, paths: changedPaths, replaced, intent });
+    const settle = (outcome: string, toRevision: string | null) => store.audit.settle(auditId, outcome, toRevision);
 
-    const outcome = await transport.write({ method: parts.value.method, url: url.value, headers: { ...parts.value.headers, ...ctx.authHeaders }, body: parts.value.body });
+    const outcome = await transport.write({ method: parts.value.method, url: url.value, headers: { ...ctx.authHeaders, ...parts.value.headers }, body: parts.value.body, timeoutMs: deps.writeTimeoutMs?.() });
 
     if (outcome.kind === 'error') {
       if (outcome.sent === 'no') {
-        audit(`not sent: ${outcome.message}`, null);
+        settle(`not sent: ${outcome.message}`, null);
         return fail(outcome.reason, `${outcome.message} Nothing was sent; your edit is kept.`);
       }
-      return settleLostResponse(ctx, ref, base, mineText, mine, parts.value.changedKeys, changedPaths, audit);
+      return unknownOutcome(ctx, ref, base, mineText, mine, { auditId, intent, changedPaths, cause: outcome.reason === 'timeout' ? 'timeout' : 'lost-answer', detail: outcome.message });
     }
     const { status } = outcome;
-    if (status >= 200 && status < 300) {
-      const saved = outcome.text.trim() ? interpretRead(ctx, ref, { ...outcome, status: 200 }, 'saved') : await fetchCurrent(ctx, ref, 'saved');
-      if (saved === 'not-modified' || 'kind' in saved) {
-        audit(`saved (${status}); re-read failed`, null);
-        return fail('http', `The server accepted the save (${status}) but its new state could not be read back. Refresh before editing again.`);
-      }
-      audit(`saved (${status})`, saved.snapshot.revision);
-      return { kind: 'saved', snapshot: saved.snapshot, recoveredAfterLostResponse: false, changedPaths };
-    }
+    if (status >= 200 && status < 300) return verifyAfterWrite(ctx, ref, base, outcome, { auditId, intent, changedPaths });
     if (ctx.spec.write.conflictStatuses.includes(status)) {
-      audit(`conflict (${status})`, null);
+      settle(`conflict (${status})`, null);
       const theirs = await fetchOrFail(ctx, ref, 'conflict');
-      if ('kind' in theirs) return fail(theirs.reason, `The server refused the save as stale (${status}), and reading its current state failed: ${theirs.message}`);
-      return conflictResult(status, base, theirs, mineText, mine, ctx);
+      if ('kind' in theirs) return fail(theirs.reason, `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`);
+      return conflictResult(status, base, theirs, mineText, mine, ctx, { afterLostAnswer: false, auditId });
     }
-    audit(`refused (${status})`, null);
+    if (status >= 500) {
+      // A 5xx does not prove the write was not applied (a proxy's 502/504 may follow a commit).
+      return unknownOutcome(ctx, ref, base, mineText, mine, { auditId, intent, changedPaths, cause: 'server-error', detail: `The server answered ${status}.`, status });
+    }
+    settle(`refused (${status})`, null);
     if (status === 428) {
       return fail('precondition-required', 'The server requires a precondition (428) and refused this write. Nothing was changed.', { status, bodyExcerpt: outcome.text.slice(0, 2000) });
     }
     if (status === 404) return fail('not-found', 'The resource no longer exists on the server (404). Your edit is kept.', { status });
+    if (status === 429) {
+      const after = header(outcome.headers, 'retry-after');
+      return fail('rejected', `The server is rate-limiting writes (429)${after ? `; it asks to wait ${after} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`, { status });
+    }
     if (status >= 300 && status < 400) {
       return fail('rejected', `The server answered the save with a redirect (${status}${header(outcome.headers, 'location') ? ` to ${header(outcome.headers, 'location')}` : ''}). It was not followed, so nothing was sent twice; check the connection's base URL.`, { status });
     }
-    return fail('rejected', `The server refused the save with ${status}.`, { status, bodyExcerpt: outcome.text.slice(0, 2000) });
+    return fail('rejected', `The server refused the save with ${status}. Nothing was written; your edit is kept.`, { status, bodyExcerpt: outcome.text.slice(0, 2000) });
   }
 
-  async function settleLostResponse(
-    ctx: ConnectionContext, ref: ResourceRef, base: Fetched, mineText: string, mine: JsonValue,
-    keys: string[], changedPaths: string[], audit: (outcome: string, to: string | null) => void,
-  ): Promise<SaveResult> {
+  type Written = { auditId: number; intent: Intent; changedPaths: string[] };
+
+  /**
+   * After a 2xx: the new revision comes from the write's own answer; what the server holds (the
+   * answer's body, else a re-read) is compared with the intent on every changed path.
+   */
+  async function verifyAfterWrite(ctx: ConnectionContext, ref: ResourceRef, base: Fetched, answer: HttpResponse, written: Written): Promise<SaveResult> {
+    const { auditId, changedPaths } = written;
+    const answerEtag = ctx.spec.revision.in === 'etag' ? header(answer.headers, 'etag') : null;
+    // 1. The answer carries the resource with its revision: the server's state right after this write.
+    if (answer.text.trim()) {
+      const fromAnswer = interpretRead(ctx, ref, { ...answer, status: 200 }, 'verified');
+      if (fromAnswer !== 'not-modified' && !('kind' in fromAnswer) && fromAnswer.snapshot.revision !== null) {
+        return judged(ref, fromAnswer, fromAnswer.snapshot.revision, 'answer-body', null, written);
+      }
+    }
+    // 2. The answer names the revision (e.g. the ETag of a 204), or nothing: a re-read tells what is there.
+    const savedRevision = answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null);
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
-      audit('unknown outcome: connection lost, re-read failed', null);
-      return fail('unknown-outcome', `The connection dropped after the save was sent, and the server could not be re-read (${now.message}). The save may or may not have landed; nothing was resent. Refresh before saving again.`);
+      store.audit.settle(auditId, `saved (${answer.status}); read-back failed: ${now.message}`, savedRevision);
+      return fail('http', `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}), but reading it back to check every change failed (${now.message}). Refresh before editing again.`);
     }
-    const landed = keys.every((key) => jsonEqual(valueAt(now.editable, key), valueAt(mine, key)));
-    const unguarded = base.snapshot.revision === null;
-    // Without a revision, only the content can tell: ours there means it landed.
-    if (landed && (unguarded || now.snapshot.revision !== base.snapshot.revision)) {
-      audit('saved (verified after a lost response)', now.snapshot.revision);
-      return { kind: 'saved', snapshot: now.snapshot, recoveredAfterLostResponse: true, changedPaths };
+    if (savedRevision !== null && now.snapshot.revision !== savedRevision) {
+      // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
+      const movedSince = { savedRevision, revision: now.snapshot.revision, changedPaths: diffPaths(base.editable, now.editable).map((c) => c.path).filter((p) => !changedPaths.includes(p)) };
+      store.audit.settle(auditId, `saved (${answer.status}); another writer changed it since (now ${now.snapshot.revision ?? 'no revision'})`, savedRevision);
+      return { kind: 'saved', snapshot: now.snapshot, savedRevision, proof: 'answer-revision', changedPaths, movedSince, auditId };
     }
-    if (unguarded) {
-      audit('unknown outcome: connection lost, no revision to compare', null);
-      return fail('unknown-outcome', 'The connection dropped after the save was sent. This resource has no revision, and the server does not hold your values now, so it cannot be told whether the write landed and was changed again, or never landed. Nothing was resent; compare and save again deliberately.');
+    if (savedRevision === null && now.snapshot.revision !== null && now.snapshot.revision === base.snapshot.revision) {
+      // Accepted, yet still the revision it was based on: nothing was applied.
+      return judged(ref, now, null, 'answer-and-re-read', 'The server accepted the save but still holds the revision it was based on.', written);
     }
-    if (now.snapshot.revision === base.snapshot.revision) {
-      audit('not applied: connection lost before the server committed', null);
-      return fail('network', 'The connection dropped before the server answered, and a re-read shows the save did not land. Nothing was written; your edit is kept — save again.');
+    return judged(ref, now, savedRevision ?? now.snapshot.revision, savedRevision !== null ? 'answer-revision-and-re-read' : 'answer-and-re-read', null, written);
+  }
+
+  /** Saved when the server holds every change; else partly applied, naming each change it lacks. */
+  function judged(ref: ResourceRef, server: Fetched, savedRevision: string | null, proof: SaveProof, note: string | null, written: Written): SaveResult {
+    const { auditId, intent, changedPaths } = written;
+    const missing = missingChanges(server.editable, intent);
+    if (missing.length === 0 && note === null) {
+      if (server.snapshot.source !== 'saved') store.journal.record(ref.connectionId, ref.id, server.snapshot.revision, server.snapshot.raw ?? '', 'saved', hashBody(server.snapshot.text));
+      store.audit.settle(auditId, 'saved', savedRevision);
+      return { kind: 'saved', snapshot: { ...server.snapshot, source: 'saved' }, savedRevision, proof, changedPaths, movedSince: null, auditId };
     }
-    audit('conflict (found after a lost response)', null);
-    return conflictResult(ctx.spec.write.conflictStatuses[0] ?? 412, base, now, mineText, mine, ctx);
+    const shown = missing.length ? missing : changedPaths.map((path) => ({ path, wanted: intent[path] ?? null, found: intent[path] ?? null }));
+    const list = shown.map((m) => `${m.path} (wanted ${m.wanted ?? 'absent'}, the server has ${m.found ?? 'nothing'})`).join('; ');
+    const message = `${note ?? 'The server accepted the save, but it does not hold every change.'} Not applied: ${list}. Your edit is kept as a draft.`;
+    store.audit.settle(auditId, `partly applied: missing ${shown.map((m) => m.path).join(', ')}`, server.snapshot.revision);
+    return { kind: 'partly-applied', snapshot: server.snapshot, savedRevision, changedPaths, missing: shown, message, auditId };
+  }
+
+  function bodyRevision(ctx: ConnectionContext, text: string): string | null {
+    const parsed = parseJson(text);
+    return parsed.ok ? revisionOf(ctx.spec, null, parsed.value, text).revision : null;
+  }
+
+  /**
+   * The answer was lost, timed out or was a 5xx: the write may have landed, may still land, or not.
+   * A re-read says what the server holds now; the outcome stays pending until the operator settles it.
+   */
+  async function unknownOutcome(
+    ctx: ConnectionContext, ref: ResourceRef, base: Fetched, mineText: string, mine: JsonValue,
+    lost: Written & { cause: UnknownOutcome['cause']; detail: string; status?: number },
+  ): Promise<SaveResult> {
+    const { auditId, intent, changedPaths, cause, detail } = lost;
+    const now = await fetchOrFail(ctx, ref, 'verified');
+    const serverNow = 'kind' in now ? null : now;
+    const holds = serverHoldsOf(serverNow, base.snapshot.revision, intent, base.editable);
+    const what = describeHolds(holds, serverNow?.snapshot.revision ?? null, base.snapshot.revision, 'kind' in now ? now.message : null);
+    const message = `${detail} ${causeWords(cause)} ${what}`;
+    store.audit.pending(auditId, `unknown outcome: ${cause}`, cause, holds, serverNow?.snapshot.revision ?? null, message);
+    if (holds === 'other' && serverNow) {
+      // The server moved to other content: this write landed before the other change, or never will.
+      return conflictResult(ctx.spec.write.conflictStatuses[0] ?? 412, base, serverNow, mineText, mine, ctx, { afterLostAnswer: true, auditId });
+    }
+    return {
+      kind: 'unknown-outcome', cause, message, baseRevision: base.snapshot.revision, serverNow: serverNow?.snapshot ?? null,
+      serverHolds: holds, changedPaths, auditId, ...(lost.status !== undefined ? { status: lost.status } : {}),
+    };
+  }
+
+  /** Re-reads a pending outcome's resource and says what the server holds now; nothing is written. */
+  async function checkPending(auditId: number): Promise<{ pending: PendingOutcome; serverNow: Snapshot | null } | BackendError> {
+    const entry = store.audit.pendingOutcome(auditId);
+    const intent = store.audit.intentOf(auditId);
+    if (!entry || !intent) return fail('not-found', `No pending outcome ${auditId}.`);
+    const ctx = context(entry.ref.connectionId);
+    if (!ctx.ok) return ctx.error;
+    const now = await fetchOrFail(ctx.value, entry.ref, 'verified');
+    const serverNow = 'kind' in now ? null : now;
+    const holds = serverHoldsOf(serverNow, entry.baseRevision, intent);
+    const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
+    store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message);
+    return { pending: store.audit.pendingOutcome(auditId)!, serverNow: serverNow?.snapshot ?? null };
   }
 
   return {
     context,
     fromJournal,
     fetchCurrent,
+    checkPending,
 
     async open(ref: ResourceRef): Promise<Fetched | BackendError> {
       const ctx = context(ref.connectionId);
@@ -252,10 +328,65 @@ export function createResourceService(deps: ResourceDeps) {
 
 const mergeOptions = (ctx: ConnectionContext) => (ctx.spec.idKeys ? { idKeys: ctx.spec.idKeys } : {});
 
-function valueAt(doc: JsonValue, key: string): JsonValue | undefined {
-  if (key === '') return doc;
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
-  return Object.hasOwn(doc, key) ? (doc as Record<string, JsonValue>)[key] : undefined;
+/** What the operator meant: each changed path and the JSON text wanted there (null = absent). */
+function intentOf(mine: JsonValue, paths: string[]): Intent {
+  const out: Intent = {};
+  for (const path of paths) {
+    const value = getAt(mine, path);
+    out[path] = value === undefined ? null : stringifyJson(value, COMPACT);
+  }
+  return out;
+}
+
+/** The changed paths where the server's document does not hold what the operator wanted. */
+function missingChanges(server: JsonValue, intent: Intent): MissingChange[] {
+  const out: MissingChange[] = [];
+  for (const [path, wanted] of Object.entries(intent)) {
+    const value = getAt(server, path);
+    const found = value === undefined ? null : stringifyJson(value, COMPACT);
+    const same = wanted === null ? value === undefined : value !== undefined && jsonEqual(value, parseOrUndefined(wanted));
+    if (!same) out.push({ path, wanted, found });
+  }
+  return out;
+}
+
+const parseOrUndefined = (text: string): JsonValue | undefined => {
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : undefined;
+};
+
+/** `base` (the document the write started from) tells "unchanged" where there is no revision to compare. */
+function serverHoldsOf(now: Fetched | null, baseRevision: string | null, intent: Intent, base?: JsonValue): ServerHolds {
+  if (!now) return 'unreadable';
+  if (missingChanges(now.editable, intent).length === 0) return 'your-edit';
+  if (baseRevision !== null ? now.snapshot.revision === baseRevision : base !== undefined && jsonEqual(now.editable, base)) return 'base';
+  return 'other';
+}
+
+function causeWords(cause: UnknownOutcome['cause']): string {
+  switch (cause) {
+    case 'lost-answer':
+      return 'The connection dropped after the save was sent, so the server’s answer was lost: the write may or may not have been applied. Nothing was resent; your edit is kept.';
+    case 'timeout':
+      return 'The server did not answer in time: the write may still be in flight, may have been applied, or may not. Nothing was resent; your edit is kept.';
+    case 'server-error':
+      return 'A server error does not prove the write was not applied. Nothing was resent; your edit is kept.';
+    case 'host-stopped':
+      return 'Conflict Desk stopped while this write was in flight, so its answer was never read. Nothing was resent.';
+  }
+}
+
+function describeHolds(holds: ServerHolds, revision: string | null, baseRevision: string | null, readError: string | null): string {
+  switch (holds) {
+    case 'your-edit':
+      return `The server now holds exactly your edit (revision ${revision ?? 'unknown'}), but this could be someone else’s identical save: it is not proven. Accept what the server holds, or check again.`;
+    case 'base':
+      return `The server still holds revision ${baseRevision ?? 'unknown'}, the one your edit is based on: the write has not landed so far, but it may still arrive. Conflict Desk keeps checking.`;
+    case 'other':
+      return `The server now holds revision ${revision ?? 'unknown'}, which does not hold your edit: someone else changed it, before or after your write.`;
+    case 'unreadable':
+      return `The server could not be read back (${readError ?? 'no answer'}). Check again when it answers.`;
+  }
 }
 
 export type ResourceService = ReturnType<typeof createResourceService>;

@@ -101,24 +101,27 @@ describe('conflicts', () => {
 });
 
 describe('lost responses', () => {
-  it('connection dropped after the server committed: re-read shows our write landed → saved, written exactly once', async () => {
+  it('connection dropped after the server committed: unknown outcome (never "saved" on content alone), the server holds the edit, written exactly once', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await open(ref);
     await h.admin('POST', '/faults', { kind: 'close-after', method: 'POST', pathPrefix: TASK_PATH });
     const text = withDoc(base.text, (d) => (d['priority'] = 77));
-    const result = expectKind(await h.api.saveResource({ ref, text, baseJournalId: base.journalId }), 'saved');
-    expect(result.recoveredAfterLostResponse).toBe(true);
-    expect(result.snapshot.revision).toBe('1');
+    const result = expectKind(await h.api.saveResource({ ref, text, baseJournalId: base.journalId }), 'unknown-outcome');
+    expect(result).toMatchObject({ cause: 'lost-answer', serverHolds: 'your-edit', baseRevision: '0' });
+    expect(result.serverNow?.revision).toBe('1');
+    expect(result.message).toContain('could be someone else');
+    const pending = await h.api.pendingOutcomes({});
+    expect(pending.pending.map((p) => p.auditId)).toContain(result.auditId);
     expect((await history(TASK_PATH)).filter((r) => r.op !== 'create')).toHaveLength(1);
     expect(await requests('POST', TASK_PATH)).toHaveLength(1);
   });
 
-  it('connection dropped before the commit: re-read shows nothing landed → not saved, nothing resent, edit kept', async () => {
+  it('connection dropped before the commit: unknown outcome saying the server still holds the base (not "not saved": a request may still be in flight), nothing resent', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await open(ref);
     await h.admin('POST', '/faults', { kind: 'close-before', method: 'POST', pathPrefix: TASK_PATH });
     const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 78)), baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'error', reason: 'network', message: expect.stringContaining('did not land') });
+    expect(result).toMatchObject({ kind: 'unknown-outcome', cause: 'lost-answer', serverHolds: 'base', message: expect.stringContaining('has not landed so far') });
     expect(await history(TASK_PATH)).toHaveLength(1);
     expect(await requests('POST', TASK_PATH)).toHaveLength(1);
   });
@@ -130,7 +133,8 @@ describe('lost responses', () => {
     // Our stale write is refused (412) but the answer is lost: the backend must not call it saved.
     await h.admin('POST', '/faults', { kind: 'close-before', method: 'POST', pathPrefix: TASK_PATH });
     const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 79)), baseJournalId: base.journalId });
-    expect(result.kind).toBe('conflict');
+    // The conflict says the answer was lost: it does not pose as an ordinary 412.
+    expect(result).toMatchObject({ kind: 'conflict', afterLostAnswer: true });
   });
 });
 
@@ -154,12 +158,12 @@ describe('retries', () => {
     expect(await requests('GET', TASK_PATH)).toHaveLength(3);
   });
 
-  it('never retries a write: a 503 on save is reported once', async () => {
+  it('never retries a write: a 503 on save is reported once, as an unknown outcome (a 5xx proves nothing)', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await open(ref);
     await h.admin('POST', '/faults', { kind: 'error', method: 'POST', pathPrefix: TASK_PATH, status: 503 });
     const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 80)), baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'error', reason: 'rejected', status: 503 });
+    expect(result).toMatchObject({ kind: 'unknown-outcome', cause: 'server-error', status: 503, serverHolds: 'base' });
     expect(await requests('POST', TASK_PATH)).toHaveLength(1);
     await h.admin('POST', '/faults', { kind: 'rate-limit', method: 'POST', pathPrefix: TASK_PATH, retryAfter: 1 });
     expect(await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 80)), baseJournalId: base.journalId })).toMatchObject({ status: 429 });
@@ -276,16 +280,16 @@ describe('lost response on a resource without a revision', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  it('decides by content: ours there → saved; not there → unknown, never "nothing was written"', async () => {
+  it('never decides by content: not there → unknown (still the base), ours there → unknown (holds your edit), never "saved" or "nothing was written"', async () => {
     const saved = await h.api.saveConnection({ connection: { name: 'No revisions', profileId: 'rest-etag', baseUrl: url, params: { collection: 'things' }, auth: { kind: 'none' } } });
     if (saved.kind !== 'ok') throw new Error(saved.message);
     const ref = { connectionId: saved.connection.id, id: '1' };
     const base = await open(ref);
     mode = 'drop';
     const lost = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'mine-1')), baseJournalId: base.journalId, unconditional: true });
-    expect(lost).toMatchObject({ kind: 'error', reason: 'unknown-outcome' });
+    expect(lost).toMatchObject({ kind: 'unknown-outcome', serverHolds: 'base' });
     mode = 'apply-then-drop';
     const landed = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'mine-2')), baseJournalId: base.journalId, unconditional: true });
-    expect(landed).toMatchObject({ kind: 'saved', recoveredAfterLostResponse: true });
+    expect(landed).toMatchObject({ kind: 'unknown-outcome', serverHolds: 'your-edit' });
   });
 });

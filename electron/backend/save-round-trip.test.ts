@@ -153,7 +153,8 @@ describe.each(cases)('$name', (c) => {
     const mineText = edit(snapshot, c.mine);
     const saved = expectKind(await h.api.saveResource({ ref, text: mineText, baseJournalId: snapshot.journalId }), 'saved');
     expect(saved.snapshot.revision).not.toBe(snapshot.revision);
-    expect(saved.recoveredAfterLostResponse).toBe(false);
+    expect(saved.movedSince).toBeNull();
+    expect(['answer-body', 'answer-revision-and-re-read', 'answer-and-re-read']).toContain(saved.proof);
     expect(JSON.parse((await open(ref)).text)).toEqual(JSON.parse(mineText));
   });
 

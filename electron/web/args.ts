@@ -1,8 +1,8 @@
 // Command-line flags of browser mode, parsed into a value or a clear error.
-export type WebArgs = { port: number; dataDir: string | null; sandbox: boolean };
+export type WebArgs = { port: number; dataDir: string | null; sandbox: boolean; writeTimeoutMs: number | null };
 
 export function parseWebArgs(argv: string[]): { ok: true; value: WebArgs } | { ok: false; error: string } {
-  const value: WebArgs = { port: 0, dataDir: null, sandbox: true };
+  const value: WebArgs = { port: 0, dataDir: null, sandbox: true, writeTimeoutMs: null };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = () => argv[++i];
@@ -15,10 +15,15 @@ export function parseWebArgs(argv: string[]): { ok: true; value: WebArgs } | { o
       const raw = next();
       if (!raw) return { ok: false, error: '--data needs a directory' };
       value.dataDir = raw;
+    } else if (arg === '--write-timeout-ms') {
+      const raw = next();
+      const ms = Number(raw);
+      if (raw === undefined || !Number.isInteger(ms) || ms < 100 || ms > 600_000) return { ok: false, error: `--write-timeout-ms needs a number from 100 to 600000, got ${raw ?? 'nothing'}` };
+      value.writeTimeoutMs = ms;
     } else if (arg === '--no-sandbox') {
       value.sandbox = false;
     } else {
-      return { ok: false, error: `unknown option ${arg} (known: --port N, --data DIR, --no-sandbox)` };
+      return { ok: false, error: `unknown option ${arg} (known: --port N, --data DIR, --no-sandbox, --write-timeout-ms N)` };
     }
   }
   return { ok: true, value };

@@ -1,4 +1,4 @@
-// `npm run web -- [--port N] [--data DIR] [--no-sandbox]`: browser mode. Prints exactly one line,
+// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N]`: browser mode. Prints exactly one line,
 // the address to open (with its token), so scripts and tests can read it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -19,11 +19,11 @@ async function main(): Promise<void> {
     console.error(`conflict-desk web: ${parsed.error}`);
     process.exit(2);
   }
-  const { port, dataDir, sandbox: wantSandbox } = parsed.value;
+  const { port, dataDir, sandbox: wantSandbox, writeTimeoutMs } = parsed.value;
   const dir = dataDir ?? defaultDataDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const sandbox: EmbeddedSandbox | null = wantSandbox ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') }) : null;
-  const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox });
+  const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox, ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}) });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, token: randomBytes(24).toString('hex'), port });
   console.log(`Conflict Desk (browser mode): ${host.url}`);

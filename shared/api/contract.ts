@@ -13,6 +13,7 @@ import type {
   GetResourceResult,
   HistoryEntry,
   OpenResult,
+  PendingOutcome,
   ProfileInfo,
   ResourcePage,
   ResourceRef,
@@ -96,6 +97,17 @@ export const apiMethods = {
   ),
   unwatch: method<{ watchId: string }, Ok>(s.object({ watchId: s.string({ min: 1, max: 100 }) })),
   activity: method<{ afterId?: number }, Ok<{ entries: ActivityEntry[] }>>(s.object({ afterId: s.optional(s.integer({ min: 0 })) })),
+  /** Writes whose outcome is unknown (lost answer, timeout, 5xx, or the host stopped mid-write), oldest first. */
+  pendingOutcomes: method<{ connectionId?: string }, Ok<{ pending: PendingOutcome[] }>>(s.object({ connectionId: s.optional(s.string({ min: 1, max: 100 })) })),
+  /** Re-reads the resource of a pending outcome and says what the server holds now; nothing is written. */
+  checkOutcome: method<{ auditId: number }, Ok<{ pending: PendingOutcome; serverNow: Snapshot | null }> | BackendError>(s.object({ auditId: s.integer({ min: 1 }) })),
+  /**
+   * The operator settles a pending outcome: `accept-server` takes what the server holds as the base
+   * (the audit row records it), `dismiss` closes it without a claim. Nothing is written upstream.
+   */
+  settleOutcome: method<{ auditId: number; decision: 'accept-server' | 'dismiss' }, Ok | BackendError>(
+    s.object({ auditId: s.integer({ min: 1 }), decision: s.literal('accept-server', 'dismiss') }) as Check<{ auditId: number; decision: 'accept-server' | 'dismiss' }>,
+  ),
   auditLog: method<{ ref?: ResourceRef }, Ok<{ entries: AuditEntry[] }>>(s.object({ ref: s.optional(ref) })),
 } as const;
 

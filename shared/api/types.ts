@@ -117,7 +117,6 @@ export type BackendErrorKind =
   | 'unknown-connection'
   | 'precondition-required'
   | 'unguarded'
-  | 'unknown-outcome'
   | 'rejected';
 
 export type BackendError = { kind: 'error'; reason: BackendErrorKind; message: string; status?: number; bodyExcerpt?: string };
@@ -155,7 +154,8 @@ export type Draft = {
 /** A resource with unsaved work: an edit, or a merge in progress. */
 export type DraftSummary = { id: string; updatedAt: string; hasMerge: boolean };
 
-export type OpenResult = { kind: 'ok'; snapshot: Snapshot; draft: Draft | null } | BackendError;
+/** `pending`: writes to this resource whose outcome is still unknown (shown on the resource until settled). */
+export type OpenResult = { kind: 'ok'; snapshot: Snapshot; draft: Draft | null; pending: PendingOutcome[] } | BackendError;
 
 export type JournalSource = 'opened' | 'refreshed' | 'saved' | 'conflict' | 'watch' | 'listed' | 'verified';
 
@@ -168,34 +168,135 @@ export type JsonConflict = {
   theirs?: unknown;
 };
 
-export type SaveResult =
-  | {
-      kind: 'saved';
-      snapshot: Snapshot;
-      /** True when the response was lost and a re-read showed our write had landed. */
-      recoveredAfterLostResponse: boolean;
-      changedPaths: string[];
-    }
-  | {
-      kind: 'conflict';
-      status: number;
-      base: Snapshot;
-      theirs: Snapshot;
-      /** The operator's text as submitted. */
-      mine: string;
-      /** The automatic merge (conflicts hold mine's value until settled). */
-      merged: string;
-      conflicts: JsonConflict[];
-      changes: Array<{ path: string; side: string; op: string }>;
-      /** The server moved, but none of the fields the operator changed. */
-      onlyOtherFieldsChanged: boolean;
-    }
-  | BackendError;
+/**
+ * How a write ended, and what proves it. The app never claims more than it knows:
+ * - `saved`: the write's own answer proves it (a 2xx carrying the new body or the new revision),
+ *   and every changed path was checked against what the server holds (verify after write).
+ * - `partly-applied`: the server accepted the write (2xx) but does not hold every change; the
+ *   edit stays a draft.
+ * - `conflict`: the server refused the write as stale (412/409); nothing of it was applied.
+ * - `unknown-outcome`: the answer was lost, timed out or was a 5xx: the write may have landed, may
+ *   still land, or may not; never "saved" on content equality alone, never resent.
+ * - a `BackendError` from a save means nothing was written: the request never left (`network`
+ *   with nothing sent, `invalid-input`, `unguarded`) or the server refused it without applying it
+ *   (`rejected` 4xx, `precondition-required` 428, `not-found`).
+ * docs/api.md "Outcomes of a write" is the long form.
+ */
+export type SaveResult = SavedOutcome | PartlyAppliedOutcome | ConflictOutcome | UnknownOutcome | BackendError;
+
+export type SaveProof =
+  /** The 2xx answer carried the resource with its revision, holding every change. */
+  | 'answer-body'
+  /** The 2xx answer named the new revision (e.g. the ETag of a 204); a re-read of that same revision holds every change. */
+  | 'answer-revision-and-re-read'
+  /** The 2xx answer named no revision; a re-read holds every change (accepted by the server, so ours). */
+  | 'answer-and-re-read'
+  /**
+   * The 2xx answer named the new revision, but another writer moved the resource before it could be
+   * re-read: the write is proven, its content could not be checked (see `movedSince`).
+   */
+  | 'answer-revision';
+
+export type SavedOutcome = {
+  kind: 'saved';
+  /** What the server holds now, journalled: the base for the next edit. */
+  snapshot: Snapshot;
+  /** The revision this write created, from its own answer (or the re-read when the answer named none). */
+  savedRevision: string | null;
+  proof: SaveProof;
+  /** JSON Pointers the operator changed (leaf level), deletions included. */
+  changedPaths: string[];
+  /**
+   * Another writer changed the resource between this write and the re-read: this write's revision
+   * and theirs are journalled separately, and `snapshot` is theirs. Null when nobody came between.
+   */
+  movedSince: { savedRevision: string | null; revision: string | null; changedPaths: string[] } | null;
+  auditId: number;
+};
+
+/** One change the server did not apply: the value wanted and the value found, as JSON text (null = absent). */
+export type MissingChange = { path: string; wanted: string | null; found: string | null };
+
+export type PartlyAppliedOutcome = {
+  kind: 'partly-applied';
+  snapshot: Snapshot;
+  savedRevision: string | null;
+  changedPaths: string[];
+  missing: MissingChange[];
+  message: string;
+  auditId: number;
+};
+
+/** Options the merge was made with, so the renderer builds the very same merge from base, mine and theirs. */
+export type MergeOptionsWire = { idKeys?: string[] };
+
+export type ConflictOutcome = {
+  kind: 'conflict';
+  status: number;
+  base: Snapshot;
+  theirs: Snapshot;
+  /** The operator's text as submitted. */
+  mine: string;
+  /** The automatic merge (conflicts hold mine's value until settled). */
+  merged: string;
+  conflicts: JsonConflict[];
+  changes: Array<{ path: string; side: string; op: string }>;
+  /** The server moved, but none of the fields the operator changed. */
+  onlyOtherFieldsChanged: boolean;
+  mergeOptions: MergeOptionsWire;
+  /**
+   * The answer to this write was lost and the server has since moved to a revision holding other
+   * content: this write may or may not have been applied before the other change.
+   */
+  afterLostAnswer: boolean;
+  auditId: number | null;
+};
+
+/** What the server held when an unknown outcome was last checked, compared with the operator's edit. */
+export type ServerHolds =
+  /** Every changed path holds the operator's value (it could still be someone else's identical save). */
+  | 'your-edit'
+  /** Still the revision the write was based on: the write has not landed (yet). */
+  | 'base'
+  /** Another revision that does not hold the edit. */
+  | 'other'
+  /** The server could not be read. */
+  | 'unreadable';
+
+export type UnknownOutcome = {
+  kind: 'unknown-outcome';
+  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped';
+  message: string;
+  /** The revision the write was conditional on. */
+  baseRevision: string | null;
+  /** What the server holds now (journalled), or null when it could not be read. */
+  serverNow: Snapshot | null;
+  serverHolds: ServerHolds;
+  changedPaths: string[];
+  status?: number;
+  auditId: number;
+};
+
+/** A write whose outcome is not known yet, kept until the operator settles it. */
+export type PendingOutcome = {
+  auditId: number;
+  ref: ResourceRef;
+  at: string;
+  cause: UnknownOutcome['cause'];
+  baseRevision: string | null;
+  changedPaths: string[];
+  serverHolds: ServerHolds;
+  checkedAt: string | null;
+  serverRevision: string | null;
+  message: string;
+};
 
 export type HistoryEntry = { journalId: number; revision: string | null; source: JournalSource; seenAt: string; lastSeenAt: string; bodyHash: string };
 
 export type AuditEntry = {
   id: number;
+  /** `in-flight` from just before the request is sent until its outcome is known; `pending` while unknown. */
+  state: 'in-flight' | 'settled' | 'pending';
   at: string;
   osUser: string;
   connectionId: string;
@@ -224,4 +325,6 @@ export type ActivityEntry = {
 export type ApiEvent =
   | { type: 'resource-changed'; watchId: string; ref: ResourceRef; revision: string | null; journalId: number; changedPaths: string[] }
   | { type: 'watch-error'; watchId: string; ref: ResourceRef; message: string }
-  | { type: 'activity'; entry: ActivityEntry };
+  | { type: 'activity'; entry: ActivityEntry }
+  /** A pending (unknown) outcome was checked again, by the watch or at start. */
+  | { type: 'outcome-checked'; pending: PendingOutcome };

@@ -16,3 +16,6 @@ export type { TextPosition, TextRange } from './positions';
 export { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
 export type { MergeTextResult } from './merge-text';
 export { mergeText } from './merge-text';
+export type { PathChange } from './diff-paths';
+export { diffPaths } from './diff-paths';
+export { compactText, patchText, prettyText, rawAt } from './lossless-text';

@@ -1,7 +1,6 @@
 // Maps a resource to the operator's document and back, as the profile's `editable` spec says.
 import type { EditableSpec } from '../../../shared/profiles/spec';
-import { getAt, isJsonObject, jsonEqual, setAt, type JsonObject, type JsonValue } from '../../../shared/json';
-import { parseJson } from '../../../shared/json';
+import { compactText, COMPACT, getAt, isJsonObject, jsonEqual, parseJson, patchText, PRETTY, prettyText, rawAt, setAt, stringifyJson, type JsonObject, type JsonValue } from '../../../shared/json';
 
 /** The part of `body` the operator edits. Task attributes (JSON in a string) come back parsed. */
 export function toEditable(spec: EditableSpec, body: JsonValue): JsonValue {
@@ -50,4 +49,46 @@ function getRaw(body: JsonValue, pointer: string): JsonValue | undefined {
     else return undefined;
   }
   return current;
+}
+
+/**
+ * The operator's document as text, lossless: every value keeps the text the server sent (number
+ * lexemes, escapes, key order), re-indented. When a plain re-serialisation would give the very
+ * same tokens (the common case), that faster road is taken.
+ */
+export function editableText(spec: EditableSpec, rawText: string, body: JsonValue, editable: JsonValue): string {
+  const source = editableSource(spec, rawText, body);
+  if (source === undefined) return stringifyJson(editable, PRETTY);
+  const compact = compactText(source);
+  if (compact === stringifyJson(editable, COMPACT)) return stringifyJson(editable, PRETTY);
+  return prettyText(compact);
+}
+
+/** The server's text for the editable part, before re-indenting; undefined when it has none. */
+function editableSource(spec: EditableSpec, rawText: string, body: JsonValue): string | undefined {
+  switch (spec.kind) {
+    case 'whole': {
+      let text = rawText;
+      for (const pointer of spec.hidden) {
+        if (getAt(body, pointer) === undefined) continue;
+        const next = patchText(text, text, [{ path: pointer, op: 'remove' }]);
+        if (!next.ok) return undefined;
+        text = next.value;
+      }
+      return text;
+    }
+    case 'member':
+      return rawAt(rawText, spec.pointer);
+    case 'fields': {
+      const members: string[] = [];
+      for (const field of spec.fields) {
+        const raw = getRaw(body, field.pointer);
+        if (raw === undefined) continue;
+        const text = field.jsonString && typeof raw === 'string' && parseJson(raw).ok ? raw : rawAt(rawText, field.pointer);
+        if (text === undefined) return undefined;
+        members.push(`${JSON.stringify(field.key)}:${text}`);
+      }
+      return `{${members.join(',')}}`;
+    }
+  }
 }

@@ -1,95 +1,204 @@
 // Builds the conditional write a profile calls for: form fields or JSON, with the precondition
-// as an If-Match header or as the version written into the body.
+// as an If-Match header or as the version written into the body. Lossless: the body is the
+// server's own text with only the operator's changed paths replaced by the operator's text for
+// them (number lexemes, escapes and key order of everything else stay as the server sent them).
+// An encoding that cannot express a change refuses before anything is sent, naming the change.
 import type { ProfileSpec } from '../../../shared/profiles/spec';
-import { COMPACT, isJsonObject, setAt, stringifyJson, type JsonObject, type JsonValue } from '../../../shared/json';
-import { changedKeys } from './editable';
-import { createMergePatch } from './merge-patch';
+import { compactText, decodePointer, encodePointer, getAt, isJsonObject, patchText, rawAt, type JsonValue, type PathChange } from '../../../shared/json';
+import { parseEntityTag } from '../../../shared/etag';
 
-export type WriteParts = { method: 'POST' | 'PUT' | 'PATCH'; headers: Record<string, string>; body: string; changedKeys: string[] };
+export type WriteParts = { method: 'POST' | 'PUT' | 'PATCH'; headers: Record<string, string>; body: string };
 
+/** `version` is the body version's JSON text as the server sent it (`7`, `"007"`). */
 export type Precondition = { kind: 'if-match'; etag: string } | { kind: 'body-version'; version: string } | { kind: 'none' };
 
-export function buildWrite(
-  spec: ProfileSpec,
-  input: { baseBody: JsonValue; baseEditable: JsonValue; mine: JsonValue; precondition: Precondition },
-): { ok: true; value: WriteParts } | { ok: false; error: string } {
-  const { write, editable } = spec;
-  const changed = changedKeys(input.baseEditable, input.mine);
+export type WriteInput = {
+  /** The resource's text as the server sent it, its parsed value and the operator's part of it. */
+  baseRaw: string;
+  baseBody: JsonValue;
+  baseEditable: JsonValue;
+  mine: JsonValue;
+  /** The operator's text: the source of every changed value's lexemes. */
+  mineText: string;
+  /** diffPaths(baseEditable, mine). */
+  changes: readonly PathChange[];
+  precondition: Precondition;
+};
+
+type Built = { ok: true; value: WriteParts } | { ok: false; error: string };
+const refuse = (error: string): Built => ({ ok: false, error });
+
+export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
+  const { write } = spec;
+  const { precondition } = input;
   // A body version can only travel in a JSON body; any other encoding would drop it silently.
-  if (input.precondition.kind === 'body-version' && write.encoding !== 'json' && write.encoding !== 'json-changed') {
-    return { ok: false, error: `This profile keeps the version in the body but encodes writes as "${write.encoding}", which cannot carry it; nothing was sent.` };
+  if (precondition.kind === 'body-version' && write.encoding !== 'json' && write.encoding !== 'json-changed') {
+    return refuse(`This profile keeps the version in the body but encodes writes as "${write.encoding}", which cannot carry it; nothing was sent.`);
   }
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (input.precondition.kind === 'if-match') headers['if-match'] = input.precondition.etag;
-  let body: string;
+  if (precondition.kind === 'if-match') {
+    const checked = checkIfMatch(precondition.etag);
+    if (checked) return refuse(checked);
+    headers['if-match'] = precondition.etag;
+  }
+  const body = encodeBody(spec, input);
+  if (!body.ok) return body;
+  headers['content-type'] = body.contentType;
+  return { ok: true, value: { method: write.method, headers, body: body.text } };
+}
+
+/** A precondition must name one entity-tag: never `*` or a list, which would match any revision. */
+export function checkIfMatch(etag: string): string | null {
+  const text = etag.trim();
+  if (text === '*' || text.includes(',')) return `The revision "${etag}" is a wildcard or a list, which would match any revision; a conditional write needs one entity-tag. Nothing was sent.`;
+  const parsed = parseEntityTag(text);
+  return parsed.ok ? null : `The server's ETag is not a valid entity-tag (${parsed.error}); it cannot be sent back as a precondition. Nothing was sent.`;
+}
+
+type Body = { ok: true; text: string; contentType: string } | { ok: false; error: string };
+
+function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
+  const { write, editable } = spec;
+  const { changes, mineText } = input;
   switch (write.encoding) {
     case 'form-changed': {
       if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const form = new URLSearchParams();
       const jsonFields = new Set(editable.kind === 'fields' ? editable.fields.filter((f) => f.jsonString).map((f) => f.key) : []);
-      for (const key of changed) {
+      for (const [key, keyChanges] of byTopKey(changes)) {
         const field = write.formFields?.[key];
-        if (!field) return { ok: false, error: `"${key}" cannot be written through this API (it is not an editable field).` };
-        const value = (input.mine as JsonObject)[key];
-        form.set(field, formValue(value, jsonFields.has(key)));
+        if (!field) return { ok: false, error: `"${key}" cannot be written through this API (it is not an editable field); nothing was sent.` };
+        if (!Object.hasOwn(input.mine, key)) return { ok: false, error: `This API cannot delete "${key}" (a form field can only be set); put a value back or leave it as it was. Nothing was sent.` };
+        const value = input.mine[key];
+        if (jsonFields.has(key) && typeof value === 'object' && value !== null) {
+          // JSON inside a string (a task's attributes): the server's string, patched where you changed it.
+          const baseInner = getAt(input.baseEditable, `/${key}`) === undefined ? undefined : stringAt(input.baseBody, editable, key);
+          const mineInner = rawAt(mineText, `/${key}`) ?? '';
+          const inner = baseInner === undefined || keyChanges.some((c) => c.path === `/${key}`)
+            ? { ok: true as const, value: compactText(mineInner) }
+            : patchText(baseInner, mineInner, keyChanges.map((c) => ({ ...c, path: c.path.slice(key.length + 1) })));
+          if (!inner.ok) return { ok: false, error: `${key}: ${inner.error}` };
+          form.set(field, inner.value);
+        } else {
+          form.set(field, formValue(value, rawAt(mineText, `/${encodeToken(key)}`)));
+        }
       }
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = form.toString();
-      break;
+      return { ok: true, text: form.toString(), contentType: 'application/x-www-form-urlencoded' };
     }
     case 'form-member': {
       const field = Object.values(write.formFields ?? {})[0] ?? 'Data';
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams({ [field]: stringifyJson(input.mine, COMPACT) }).toString();
-      break;
+      const base = editable.kind === 'member' ? rawAt(input.baseRaw, editable.pointer) : undefined;
+      const text = base === undefined ? { ok: true as const, value: compactText(mineText) } : patchText(base, mineText, changes);
+      if (!text.ok) return { ok: false, error: text.error };
+      return { ok: true, text: new URLSearchParams({ [field]: text.value }).toString(), contentType: 'application/x-www-form-urlencoded' };
     }
-    case 'json':
+    case 'json': {
+      if (editable.kind === 'fields') return { ok: false, error: 'A whole-body JSON write needs a whole or member editable document.' };
+      const text = editable.kind === 'member' ? patchMember(input.baseRaw, editable.pointer, mineText, changes) : patchText(input.baseRaw, mineText, changes);
+      if (!text.ok) return { ok: false, error: text.error };
+      return { ok: true, text: text.value, contentType: 'application/json' };
+    }
     case 'json-changed': {
-      let doc: JsonValue;
-      if (write.encoding === 'json') {
-        doc = wholeBody(spec, input.baseBody, input.mine);
-      } else {
-        if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
-        const partial: JsonObject = {};
-        for (const key of changed) if (Object.hasOwn(input.mine, key)) partial[key] = (input.mine as JsonObject)[key]!;
-        doc = partial;
+      if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
+      const members: string[] = [];
+      for (const [key] of byTopKey(changes)) {
+        if (!Object.hasOwn(input.mine, key)) {
+          return { ok: false, error: `This API's PATCH sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
+        }
+        members.push(`${JSON.stringify(key)}:${compactText(rawAt(mineText, `/${encodeToken(key)}`) ?? 'null')}`);
       }
       if (input.precondition.kind === 'body-version' && spec.revision.in === 'body') {
-        const numeric = /^-?\d+$/.test(input.precondition.version) ? Number(input.precondition.version) : input.precondition.version;
-        const withVersion = setAt(doc, spec.revision.pointer, numeric);
-        if (!withVersion.ok || withVersion.value === undefined) return { ok: false, error: `Cannot write the version at ${spec.revision.pointer}.` };
-        doc = withVersion.value;
+        const tokens = decodePointer(spec.revision.pointer);
+        if (!tokens.ok || tokens.value.length !== 1) return { ok: false, error: `Cannot write the version at ${spec.revision.pointer}.` };
+        members.push(`${JSON.stringify(tokens.value[0])}:${input.precondition.version}`);
       }
-      headers['content-type'] = 'application/json';
-      body = stringifyJson(doc, COMPACT);
-      break;
+      return { ok: true, text: `{${members.join(',')}}`, contentType: 'application/json' };
     }
     case 'merge-patch': {
-      headers['content-type'] = 'application/merge-patch+json';
-      body = stringifyJson(createMergePatch(input.baseEditable, input.mine) ?? {}, COMPACT);
-      break;
+      const patch = mergePatchText(input.mine, mineText, changes);
+      if (!patch.ok) return patch;
+      return { ok: true, text: patch.value, contentType: 'application/merge-patch+json' };
     }
   }
-  return { ok: true, value: { method: write.method, headers, body, changedKeys: changed } };
 }
 
-/** Hidden (server-managed) fields come from the body we opened; the operator's fields follow. */
-function wholeBody(spec: ProfileSpec, baseBody: JsonValue, mine: JsonValue): JsonValue {
-  if (spec.editable.kind === 'member') {
-    const next = setAt(baseBody, spec.editable.pointer, mine);
-    return next.ok && next.value !== undefined ? next.value : mine;
-  }
-  if (spec.editable.kind !== 'whole' || !isJsonObject(mine) || !isJsonObject(baseBody)) return mine;
-  const out: JsonObject = {};
-  for (const pointer of spec.editable.hidden) {
-    const key = pointer.slice(1);
-    if (!key.includes('/') && Object.hasOwn(baseBody, key)) out[key] = baseBody[key]!;
-  }
-  return { ...out, ...mine };
+/** The whole body with the member at `pointer` patched, reading the operator's values from their text. */
+function patchMember(baseRaw: string, pointer: string, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
+  const member = rawAt(baseRaw, pointer);
+  if (member === undefined) return { ok: false, error: `The resource has nothing at ${pointer} to write into.` };
+  const patched = patchText(member, mineText, changes);
+  if (!patched.ok) return patched;
+  return patchText(baseRaw, wrapAt(pointer, patched.value), [{ path: pointer, op: 'replace' }]);
 }
 
-function formValue(value: JsonValue | undefined, jsonString: boolean): string {
+/** A document holding `value` at `pointer` (objects all the way down), so patchText can read it there. */
+function wrapAt(pointer: string, value: string): string {
+  const tokens = decodePointer(pointer);
+  if (!tokens.ok) return value;
+  return tokens.value.reduceRight((inner, token) => `{${JSON.stringify(token)}:${inner}}`, value);
+}
+
+/**
+ * RFC 7396: members to set, `null` to delete, arrays replaced whole. A value set to `null`
+ * cannot be expressed (it means "delete"), so such a save is refused.
+ */
+function mergePatchText(mine: JsonValue, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
+  type Tree = { [key: string]: Tree | string };
+  const root: Tree = {};
+  for (const change of changes) {
+    const tokens = decodePointer(change.path);
+    if (!tokens.ok) return { ok: false, error: tokens.error };
+    if (tokens.value.length === 0) return { ok: false, error: 'A merge patch cannot replace the whole document with something that is not an object.' };
+    // Inside an array, the patch replaces the whole array.
+    let cut = tokens.value.length;
+    for (let i = 0; i < tokens.value.length; i++) {
+      if (Array.isArray(getAt(mine, encodePointer(tokens.value.slice(0, i))))) {
+        cut = i;
+        break;
+      }
+    }
+    const path = tokens.value.slice(0, cut);
+    const pointer = encodePointer(path);
+    const removed = change.op === 'remove' && cut === tokens.value.length;
+    if (!removed && getAt(mine, pointer) === null) {
+      return { ok: false, error: `A JSON merge patch cannot set ${pointer} to null (null means "delete" in a merge patch). Nothing was sent.` };
+    }
+    let node = root;
+    for (const token of path.slice(0, -1)) {
+      const next = node[token];
+      if (typeof next === 'string') break;
+      node = next ?? (node[token] = {});
+    }
+    node[path[path.length - 1]!] = removed ? 'null' : compactText(rawAt(mineText, pointer) ?? 'null');
+  }
+  const render = (tree: Tree): string => `{${Object.keys(tree).map((k) => `${JSON.stringify(k)}:${typeof tree[k] === 'string' ? tree[k] : render(tree[k] as Tree)}`).join(',')}}`;
+  return { ok: true, value: render(root) };
+}
+
+/** Changes grouped by the top-level key they fall under. */
+function byTopKey(changes: readonly PathChange[]): Map<string, PathChange[]> {
+  const out = new Map<string, PathChange[]>();
+  for (const change of changes) {
+    const tokens = decodePointer(change.path);
+    const key = tokens.ok && tokens.value.length > 0 ? tokens.value[0]! : '';
+    out.set(key, [...(out.get(key) ?? []), change]);
+  }
+  return out;
+}
+
+/** The JSON text inside a field that holds JSON in a string (as the server sent it). */
+function stringAt(body: JsonValue, editable: ProfileSpec['editable'], key: string): string | undefined {
+  if (editable.kind !== 'fields') return undefined;
+  const field = editable.fields.find((f) => f.key === key);
+  const value = field ? getAt(body, field.pointer) : undefined;
+  return typeof value === 'string' ? value : undefined;
+}
+
+const encodeToken = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+/** A form field's value: strings as they are, numbers and booleans as written, JSON otherwise. */
+function formValue(value: JsonValue | undefined, raw: string | undefined): string {
   if (value === undefined || value === null) return '';
-  if (jsonString || typeof value === 'object') return stringifyJson(value, COMPACT);
-  return String(value);
+  if (typeof value === 'string') return value;
+  return raw === undefined ? String(value) : compactText(raw);
 }

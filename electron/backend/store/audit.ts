@@ -1,13 +1,20 @@
 // The audit log: every write the app sent, who sent it, against which revision, what changed,
-// and — for an overwrite — what it replaced.
+// and — for an overwrite — what it replaced. A row is written *before* the request leaves
+// (`in-flight`) and settled after, so a crash mid-write leaves a row to settle at the next start;
+// a write whose outcome is unknown stays `pending` until the operator settles it.
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AuditEntry } from '../../../shared/api/types';
+import type { AuditEntry, PendingOutcome, ServerHolds, UnknownOutcome } from '../../../shared/api/types';
 
 type Row = {
   id: number; at: string; os_user: string; connection_id: string; resource_path: string; mode: string;
   from_revision: string | null; to_revision: string | null; outcome: string; paths_json: string; replaced_json: string | null;
+  state: string; intent_json: string | null; cause: string | null; server_holds: string | null; server_revision: string | null;
+  checked_at: string | null; message: string | null;
 };
+
+/** What the operator meant by a write: each changed path and the JSON text wanted there (null = absent). */
+export type Intent = Record<string, string | null>;
 
 export function osUser(): string {
   try {
@@ -17,14 +24,22 @@ export function osUser(): string {
   }
 }
 
+export type AuditBegin = Omit<AuditEntry, 'id' | 'at' | 'osUser' | 'state' | 'outcome' | 'toRevision'> & { intent: Intent };
+
 export function createAudit(db: DatabaseSync) {
-  const insert = db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const insert = db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json, state, intent_json)
+    VALUES (?, ?, ?, ?, ?, ?, NULL, 'in flight', ?, ?, 'in-flight', ?)`);
+  const settle = db.prepare('UPDATE audit SET state = ?, outcome = ?, to_revision = ? WHERE id = ?');
+  const markPending = db.prepare(`UPDATE audit SET state = 'pending', outcome = ?, cause = ?, server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?`);
+  const checked = db.prepare('UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?');
   const byResource = db.prepare('SELECT * FROM audit WHERE connection_id = ? AND resource_path = ? ORDER BY id');
+  const byId = db.prepare('SELECT * FROM audit WHERE id = ?');
   const all = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT 500');
+  const inState = db.prepare('SELECT * FROM audit WHERE state = ? ORDER BY id');
   const toEntry = (r: Row): AuditEntry => ({
     id: r.id,
     at: r.at,
+    state: r.state as AuditEntry['state'],
     osUser: r.os_user,
     connectionId: r.connection_id,
     resourceId: r.resource_path,
@@ -35,12 +50,59 @@ export function createAudit(db: DatabaseSync) {
     paths: JSON.parse(r.paths_json) as string[],
     replaced: r.replaced_json === null ? null : (JSON.parse(r.replaced_json) as unknown),
   });
+  const toPending = (r: Row): PendingOutcome => ({
+    auditId: r.id,
+    ref: { connectionId: r.connection_id, id: r.resource_path },
+    at: r.at,
+    cause: (r.cause ?? 'host-stopped') as UnknownOutcome['cause'],
+    baseRevision: r.from_revision,
+    changedPaths: JSON.parse(r.paths_json) as string[],
+    serverHolds: (r.server_holds ?? 'unreadable') as ServerHolds,
+    checkedAt: r.checked_at,
+    serverRevision: r.server_revision,
+    message: r.message ?? r.outcome,
+  });
   return {
-    record(entry: Omit<AuditEntry, 'id' | 'at' | 'osUser'>): void {
-      insert.run(
-        new Date().toISOString(), osUser(), entry.connectionId, entry.resourceId, entry.mode, entry.fromRevision, entry.toRevision,
-        entry.outcome, JSON.stringify(entry.paths), entry.replaced === null || entry.replaced === undefined ? null : JSON.stringify(entry.replaced, bigintToString),
+    /** Records a write as in flight, before its request is sent; returns the row's id. */
+    begin(entry: AuditBegin): number {
+      const info = insert.run(
+        new Date().toISOString(), osUser(), entry.connectionId, entry.resourceId, entry.mode, entry.fromRevision,
+        JSON.stringify(entry.paths), entry.replaced === null || entry.replaced === undefined ? null : JSON.stringify(entry.replaced, bigintToString),
+        JSON.stringify(entry.intent),
       );
+      return Number(info.lastInsertRowid);
+    },
+    /** The write's outcome is known (saved, refused, not sent…). */
+    settle(id: number, outcome: string, toRevision: string | null): void {
+      settle.run('settled', outcome, toRevision, id);
+    },
+    /** The write's outcome is unknown: it stays pending with what the server held when last checked. */
+    pending(id: number, outcome: string, cause: UnknownOutcome['cause'], holds: ServerHolds, serverRevision: string | null, message: string): void {
+      markPending.run(outcome, cause, holds, serverRevision, new Date().toISOString(), message, id);
+    },
+    checked(id: number, holds: ServerHolds, serverRevision: string | null, message: string): void {
+      checked.run(holds, serverRevision, new Date().toISOString(), message, id);
+    },
+    get(id: number): AuditEntry | null {
+      const row = byId.get(id) as Row | undefined;
+      return row ? toEntry(row) : null;
+    },
+    intentOf(id: number): Intent | null {
+      const row = byId.get(id) as Row | undefined;
+      return row?.intent_json ? (JSON.parse(row.intent_json) as Intent) : null;
+    },
+    pendingOutcome(id: number): PendingOutcome | null {
+      const row = byId.get(id) as Row | undefined;
+      return row && row.state === 'pending' ? toPending(row) : null;
+    },
+    /** Writes left in flight by a process that stopped mid-write. */
+    inFlight(): AuditEntry[] {
+      return (inState.all('in-flight') as Row[]).map(toEntry);
+    },
+    pendingOutcomes(connectionId?: string, resourceId?: string): PendingOutcome[] {
+      return (inState.all('pending') as Row[])
+        .filter((r) => (connectionId === undefined || r.connection_id === connectionId) && (resourceId === undefined || r.resource_path === resourceId))
+        .map(toPending);
     },
     list(connectionId?: string, resourceId?: string): AuditEntry[] {
       const rows = connectionId && resourceId ? byResource.all(connectionId, resourceId) : all.all();

@@ -28,6 +28,7 @@ export function createJournal(db: DatabaseSync) {
     'INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const touch = db.prepare('UPDATE journal SET last_seen_at = ? WHERE id = ?');
+  const markSaved = db.prepare(`UPDATE journal SET source = 'saved' WHERE id = ?`);
   const list = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id');
   const get = db.prepare('SELECT * FROM journal WHERE id = ? AND connection_id = ? AND resource_path = ?');
   // "Latest" is the last one seen: content that went A → B → A is A again, not B.
@@ -43,7 +44,9 @@ export function createJournal(db: DatabaseSync) {
       const existing = find.get(connectionId, resourceId, revision, hash) as Row | undefined;
       if (existing) {
         touch.run(at, existing.id);
-        return toEntry({ ...existing, last_seen_at: at });
+        // A revision first read back to verify a write becomes "saved" once the write is proven.
+        if (source === 'saved' && existing.source !== 'saved') markSaved.run(existing.id);
+        return toEntry({ ...existing, last_seen_at: at, source: source === 'saved' ? 'saved' : existing.source });
       }
       const info = insert.run(connectionId, resourceId, revision, hash, body, source, at, at);
       return { journalId: Number(info.lastInsertRowid), revision, source, seenAt: at, lastSeenAt: at, bodyHash: hash, body };

@@ -57,4 +57,16 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_by_resource ON audit (connection_id, resource_path, id);
   `,
   `ALTER TABLE drafts ADD COLUMN merge TEXT;`,
+  // A write is recorded before it is sent (in-flight) and settled after; unknown outcomes stay
+  // pending with what the operator meant (intent: path -> wanted JSON text, null = absent).
+  `
+  ALTER TABLE audit ADD COLUMN state TEXT NOT NULL DEFAULT 'settled';
+  ALTER TABLE audit ADD COLUMN intent_json TEXT;
+  ALTER TABLE audit ADD COLUMN cause TEXT;
+  ALTER TABLE audit ADD COLUMN server_holds TEXT;
+  ALTER TABLE audit ADD COLUMN server_revision TEXT;
+  ALTER TABLE audit ADD COLUMN checked_at TEXT;
+  ALTER TABLE audit ADD COLUMN message TEXT;
+  CREATE INDEX audit_by_state ON audit (state, id);
+  `,
 ];

@@ -50,6 +50,9 @@ const outcome = (theirsDoc: unknown, revision = '2', journalId = 2): ConflictOut
   conflicts: [],
   changes: [],
   onlyOtherFieldsChanged: false,
+  mergeOptions: {},
+  afterLostAnswer: false,
+  auditId: null,
 });
 
 const result = (s: MergeSession) => JSON.parse(resultText(s)) as typeof base;

@@ -99,7 +99,7 @@ export function savedMergeOf(s: MergeSession): SavedMerge {
 
 /** Rebuilds a saved merge over the two journalled revisions it was made between. */
 export function restoreMergeSession(saved: SavedMerge, base: Snapshot, theirs: Snapshot): MergeSession {
-  const fresh = createMergeSession({ kind: 'conflict', status: saved.status, base, theirs, mine: saved.mineText, merged: '', conflicts: [], changes: [], onlyOtherFieldsChanged: saved.onlyOtherFieldsChanged });
+  const fresh = createMergeSession({ kind: 'conflict', status: saved.status, base, theirs, mine: saved.mineText, merged: '', conflicts: [], changes: [], onlyOtherFieldsChanged: saved.onlyOtherFieldsChanged, mergeOptions: {}, afterLostAnswer: false, auditId: null });
   const ids = new Set(allConflicts(fresh).map((c) => c.id));
   const choices = Object.fromEntries(Object.entries(saved.choices).filter(([id]) => ids.has(id)));
   return { ...fresh, resolution: { ...fresh.resolution, choices }, reverted: saved.reverted, manualText: saved.manualText, setAside: saved.setAside };

@@ -139,8 +139,8 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         // Typing during the save carries on as a new edit on top of the saved revision.
         const typedDuring = !fromMerge && t.text !== sentText;
         const text = typedDuring ? t.text : result.snapshot.text;
-        const what = result.recoveredAfterLostResponse
-          ? `Saved — the connection dropped before the server answered, and a re-read shows your change landed (revision ${revision}). Nothing was sent twice.`
+        const what = result.movedSince
+          ? `Saved as revision ${result.movedSince.savedRevision ?? '(unnamed)'}; someone else has changed it since (now revision ${revision}: ${result.movedSince.changedPaths.join(', ') || 'no field you see'}).`
           : `Saved as revision ${revision}.`;
         patch(key, {
           base: result.snapshot,
@@ -171,6 +171,23 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         scheduleDraft(key);
         return;
       }
+      case 'partly-applied':
+        // The server moved to a new revision without every change: the edit stays, over the new base.
+        patch(key, {
+          base: result.snapshot,
+          saving: false,
+          view: 'edit',
+          merge: null,
+          serverMoved: null,
+          deferredMoved: null,
+          message: { tone: 'error', text: result.message },
+        });
+        scheduleDraft(key);
+        return;
+      case 'unknown-outcome':
+        patch(key, { saving: false, serverMoved: null, deferredMoved: null, message: { tone: 'error', text: result.message } });
+        scheduleDraft(key);
+        return;
       case 'error':
         patch(key, {
           saving: false,
