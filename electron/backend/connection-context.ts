@@ -26,7 +26,18 @@ export function connectionContext(connection: StoredConnection | null, sandboxUr
   return { ok: true, value: { connection, spec: spec.value, baseUrl, authHeaders: authHeaders(connection) } };
 }
 
+/**
+ * Headers a credential may never set: they would forge or drop a precondition, or break framing.
+ * Checked here, where every request's auth headers come from, whatever was stored.
+ */
+export const RESERVED_HEADERS = new Set(['if-match', 'if-none-match', 'if-unmodified-since', 'if-modified-since', 'if-range', 'host', 'content-length', 'transfer-encoding', 'connection']);
+
 function authHeaders(connection: StoredConnection): Record<string, string> {
+  const headers = credentialHeaders(connection);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())));
+}
+
+function credentialHeaders(connection: StoredConnection): Record<string, string> {
   const auth = connection.auth;
   switch (auth.kind) {
     case 'none':

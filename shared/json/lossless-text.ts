@@ -93,6 +93,10 @@ export function patchText(base: string, mineText: string, changes: readonly Path
     const wantedNode = mineRoot ? findNodeAtLocation(mineRoot, segments(mineRoot, tokens.value)) : undefined;
     if (!wantedNode) return { ok: false, error: `your edit has nothing at ${change.path || 'the root'}` };
     const wanted = compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
+    if (existing?.type === 'array' && wantedNode.type === 'array') {
+      text = text.slice(0, existing.offset) + mergeArrayText(text, existing, mineText, wantedNode) + text.slice(existing.offset + existing.length);
+      continue;
+    }
     if (existing) {
       text = text.slice(0, existing.offset) + wanted + text.slice(existing.offset + existing.length);
       continue;
@@ -107,6 +111,28 @@ export function patchText(base: string, mineText: string, changes: readonly Path
     text = text.slice(0, at) + (last ? ',' : '') + member + text.slice(at);
   }
   return { ok: true, value: text };
+}
+
+/**
+ * An array whose length changed: the elements both sides share at the start and at the end keep
+ * the server's text; only the middle is the operator's (an element added or removed moves no other).
+ */
+function mergeArrayText(baseText: string, base: Node, mineText: string, mine: Node): string {
+  const slice = (text: string, n: Node) => text.slice(n.offset, n.offset + n.length);
+  const baseItems = (base.children ?? []).map((n) => slice(baseText, n));
+  const mineItems = (mine.children ?? []).map((n) => compactText(slice(mineText, n)));
+  const same = (b: string, m: string) => compactText(b) === m;
+  let head = 0;
+  while (head < baseItems.length && head < mineItems.length && same(baseItems[head]!, mineItems[head]!)) head++;
+  let tail = 0;
+  while (tail < baseItems.length - head && tail < mineItems.length - head && same(baseItems[baseItems.length - 1 - tail]!, mineItems[mineItems.length - 1 - tail]!)) tail++;
+  const items = [...baseItems.slice(0, head), ...mineItems.slice(head, mineItems.length - tail), ...baseItems.slice(baseItems.length - tail)];
+  const children = base.children ?? [];
+  // Keep the server's separator (", " or ",\n    ") and the text inside the brackets around the items.
+  const separator = children.length > 1 ? baseText.slice(children[0]!.offset + children[0]!.length, children[1]!.offset) : ',';
+  const open = children.length > 0 ? baseText.slice(base.offset, children[0]!.offset) : '[';
+  const close = children.length > 0 ? baseText.slice(children[children.length - 1]!.offset + children[children.length - 1]!.length, base.offset + base.length) : ']';
+  return items.length === 0 ? '[]' : open + items.join(separator) + close;
 }
 
 /** Deletes a member or element and the comma that joins it to its neighbours. */

@@ -1,0 +1,35 @@
+// A real HTTP server whose answers a test scripts request by request (state, odd answers, dropped
+// connections), recording every request with its body.
+import { createServer, type Server } from 'node:http';
+
+export type ScriptedRequest = { method: string; path: string; headers: Record<string, string>; body: string };
+export type ScriptedAnswer = { status: number; headers?: Record<string, string>; body?: string } | 'destroy';
+export type ScriptedServer = { url: string; server: Server; requests: ScriptedRequest[]; close(): Promise<void> };
+
+export async function startScriptedServer(handler: (req: ScriptedRequest) => ScriptedAnswer | Promise<ScriptedAnswer>): Promise<ScriptedServer> {
+  const requests: ScriptedRequest[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      const request: ScriptedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers as Record<string, string>, body };
+      requests.push(request);
+      void Promise.resolve(handler(request)).then((answer) => {
+        if (answer === 'destroy') return void req.socket.destroy();
+        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    requests,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,100 @@
+// Property: for arbitrary JSON texts (odd number lexemes, escapes, integer-like keys), changing,
+// adding or removing one path and writing through patchText leaves every other path's text
+// byte-identical, and the written text means exactly the operator's document.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diffPaths } from './diff-paths';
+import { compactText, patchText, prettyText, rawAt } from './lossless-text';
+import { parseJson } from './parse';
+import { jsonEqual } from './canonical';
+import { escapeToken, getAt } from './pointer';
+import { isJsonObject, type JsonValue } from './types';
+
+const numberLexeme = fc.constantFrom('0', '-0', '1', '1.0', '1.50', '1E+2', '1e-400', '3.141592653589793238462643383279', '12345678901234567890', '-7', '2.5e3');
+const stringLexeme = fc.constantFrom('"a"', '"caf\\u00e9"', '"\\/slash"', '"tab\\t"', '"__proto__"', '""', '"ünï"');
+const key = fc.constantFrom('a', 'b', '1', '2', '__proto__', 'constructor', 'x/y', 'ti~lde', 'é');
+const space = fc.constantFrom('', ' ', '\n  ');
+
+const text: fc.Arbitrary<string> = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, numberLexeme, stringLexeme, fc.constantFrom('true', 'false', 'null'), tie('array'), tie('object')),
+  array: fc.array(tie('value') as fc.Arbitrary<string>, { maxLength: 4 }).chain((items) => space.map((s) => `[${s}${items.join(`,${s}`)}${s}]`)),
+  object: fc.uniqueArray(fc.tuple(key, tie('value') as fc.Arbitrary<string>), { maxLength: 4, selector: ([k]) => k }).chain((members) =>
+    space.map((s) => `{${s}${members.map(([k, v]) => `${JSON.stringify(k)}:${s}${v}`).join(`,${s}`)}${s}}`),
+  ),
+})).object as fc.Arbitrary<string>;
+
+/** Every path with a value, deepest first never mattering: parents and children both. */
+function paths(value: JsonValue, prefix = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => [`${prefix}/${i}`, ...paths(v, `${prefix}/${i}`)]);
+  if (isJsonObject(value)) return Object.keys(value).flatMap((k) => [`${prefix}/${escapeToken(k)}`, ...paths(value[k]!, `${prefix}/${escapeToken(k)}`)]);
+  return [];
+}
+
+const parse = (t: string): JsonValue => {
+  const parsed = parseJson(t);
+  if (!parsed.ok) throw new Error(`${parsed.error.message}: ${t}`);
+  return parsed.value;
+};
+
+describe('patchText (lossless writes)', () => {
+  it('changing one path keeps every other path byte-identical and means the operator\u2019s document', () => {
+    fc.assert(
+      fc.property(text, fc.nat(), fc.constantFrom('replace', 'remove', 'add'), (base, pick, op) => {
+        const baseValue = parse(base);
+        const all = paths(baseValue);
+        // The operator's text: the base pretty-printed (as the editor shows it), one value changed.
+        const pretty = prettyText(base);
+        let mineText: string;
+        let changed: string;
+        if (op === 'add' || all.length === 0) {
+          changed = '/__added';
+          mineText = pretty.replace(/^\{/, all.length === 0 && compactText(base) === '{}' ? '{"__added": 1.10' : '{"__added": 1.10,');
+        } else {
+          changed = all[pick % all.length]!;
+          mineText = op === 'replace' ? replaceInPretty(pretty, changed) : removeFromPretty(pretty, changed);
+        }
+        const mineValue = parse(mineText);
+        const result = patchText(base, mineText, diffPaths(baseValue, mineValue));
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(jsonEqual(parse(result.value), mineValue)).toBe(true);
+        for (const path of all) {
+          if (path === changed || path.startsWith(`${changed}/`) || changed.startsWith(`${path}/`)) continue;
+          // Elements after a removed array element move up one index, their text unchanged.
+          const now = op === 'remove' && Array.isArray(getAt(baseValue, changed.slice(0, changed.lastIndexOf('/')))) ? shifted(path, changed) : path;
+          expect(rawAt(result.value, now)).toBe(rawAt(base, path));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+/** The pretty text with the value at `pointer` replaced by a string no generated text holds. */
+function replaceInPretty(pretty: string, pointer: string): string {
+  const replaced = patchText(pretty, wrap(pointer, '"__changed"'), [{ path: pointer, op: 'replace' }]);
+  if (!replaced.ok) throw new Error(replaced.error);
+  return replaced.value;
+}
+
+function wrap(pointer: string, value: string): string {
+  const tokens = pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  // Objects all the way down: patchText reads an array index of the target as an object key here.
+  return tokens.reduceRight((inner, token) => `{${JSON.stringify(token)}:${inner}}`, value);
+}
+
+function removeFromPretty(pretty: string, pointer: string): string {
+  const removed = patchText(pretty, pretty, [{ path: pointer, op: 'remove' }]);
+  if (!removed.ok) throw new Error(removed.error);
+  return removed.value;
+}
+
+/** Where `path` is after the array element at `removed` is gone. */
+function shifted(path: string, removed: string): string {
+  const parent = removed.slice(0, removed.lastIndexOf('/'));
+  const index = Number(removed.slice(removed.lastIndexOf('/') + 1));
+  if (!path.startsWith(`${parent}/`) || !Number.isInteger(index) || !/^\d+$/.test(removed.slice(parent.length + 1))) return path;
+  const [next, ...rest] = path.slice(parent.length + 1).split('/');
+  if (!/^\d+$/.test(next!) || Number(next) <= index) return path;
+  return [`${parent}/${Number(next) - 1}`, ...rest].join('/');
+}
