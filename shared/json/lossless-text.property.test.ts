@@ -7,6 +7,7 @@ import { diffPaths } from './diff-paths';
 import { compactText, patchText, prettyText, rawAt } from './lossless-text';
 import { parseJson } from './parse';
 import { jsonEqual } from './canonical';
+import { PRETTY, stringifyJson } from './serialize';
 import { escapeToken, getAt } from './pointer';
 import { isJsonObject, type JsonValue } from './types';
 
@@ -68,9 +69,42 @@ describe('patchText (lossless writes)', () => {
       { numRuns: 500 },
     );
   });
+
+  it('many changes at once (removals side by side, additions, replacements) write exactly the operator’s document', () => {
+    fc.assert(
+      fc.property(text, fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), fc.jsonValue({ maxDepth: 2 }), (base, choices, fresh) => {
+        const baseValue = parse(base);
+        const mineValue = mutate(baseValue, choices, fresh as JsonValue);
+        const mineText = stringifyJson(mineValue, PRETTY);
+        const result = patchText(base, mineText, diffPaths(baseValue, parse(mineText)));
+        expect(result.ok).toBe(true);
+        if (result.ok) expect(jsonEqual(parse(result.value), parse(mineText))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
 
 /** The pretty text with the value at `pointer` replaced by a string no generated text holds. */
+/** A copy of `value` with members removed, replaced and added wherever `choices` say. */
+function mutate(value: JsonValue, choices: number[], fresh: JsonValue): JsonValue {
+  let i = 0;
+  const next = () => choices[i++ % choices.length]!;
+  const walk = (v: JsonValue): JsonValue => {
+    if (Array.isArray(v)) return next() % 4 === 0 ? [...v.map(walk), fresh] : v.map(walk);
+    if (!isJsonObject(v)) return next() % 5 === 0 ? fresh : v;
+    const out: Record<string, JsonValue> = {};
+    for (const key of Object.keys(v)) {
+      const c = next() % 4;
+      if (c === 0) continue;
+      Object.defineProperty(out, key, { value: walk(v[key]!), enumerable: true, writable: true, configurable: true });
+    }
+    if (next() % 3 === 0) out[`added${i}`] = fresh;
+    return out;
+  };
+  return walk(value);
+}
+
 function replaceInPretty(pretty: string, pointer: string): string {
   const replaced = patchText(pretty, wrap(pointer, '"__changed"'), [{ path: pointer, op: 'replace' }]);
   if (!replaced.ok) throw new Error(replaced.error);

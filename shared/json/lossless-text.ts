@@ -3,7 +3,7 @@
 // order. A write is the server's own text with only the changed paths replaced by the operator's
 // text for them, never a re-serialisation of a parsed value (which would round numbers and
 // reorder integer-like keys).
-import { applyEdits, findNodeAtLocation, format, parseTree, type Node } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, format, parseTree, type Edit, type Node } from 'jsonc-parser';
 import { decodePointer } from './pointer';
 import type { PathChange } from './diff-paths';
 
@@ -74,43 +74,83 @@ export function prettyText(text: string): string {
 /**
  * `base` with each change applied: a replaced or added path takes `mineText`'s text for that path
  * (compacted), a removed path is deleted with its comma. Everything else stays byte for byte.
+ * Both texts are parsed once; the edits are applied from the end of the text backwards.
  */
 export function patchText(base: string, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
-  let text = base;
+  if (changes.length === 0) return { ok: true, value: base };
+  const root = parseTree(base);
+  if (!root) return { ok: false, error: 'the text it is based on does not parse' };
   const mineRoot = parseTree(mineText);
+  const edits: Edit[] = [];
+  const removed = new Map<Node, Set<Node>>();
+  const added = new Map<Node, string[]>();
   for (const change of changes) {
     const tokens = decodePointer(change.path);
     if (!tokens.ok) return { ok: false, error: tokens.error };
-    const root = parseTree(text);
-    if (!root) return { ok: false, error: 'the text it is based on does not parse' };
     const existing = findNodeAtLocation(root, segments(root, tokens.value));
     if (change.op === 'remove') {
       if (!existing) continue;
       if (change.path === '') return { ok: false, error: 'the whole document cannot be removed' };
-      text = removeNode(text, existing);
+      const item = existing.parent?.type === 'property' ? existing.parent : existing;
+      const container = item.parent!;
+      removed.set(container, (removed.get(container) ?? new Set()).add(item));
       continue;
     }
     const wantedNode = mineRoot ? findNodeAtLocation(mineRoot, segments(mineRoot, tokens.value)) : undefined;
     if (!wantedNode) return { ok: false, error: `your edit has nothing at ${change.path || 'the root'}` };
-    const wanted = compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
-    if (existing?.type === 'array' && wantedNode.type === 'array') {
-      text = text.slice(0, existing.offset) + mergeArrayText(text, existing, mineText, wantedNode) + text.slice(existing.offset + existing.length);
-      continue;
-    }
     if (existing) {
-      text = text.slice(0, existing.offset) + wanted + text.slice(existing.offset + existing.length);
+      const text = existing.type === 'array' && wantedNode.type === 'array'
+        ? mergeArrayText(base, existing, mineText, wantedNode)
+        : compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
+      edits.push({ offset: existing.offset, length: existing.length, content: text });
       continue;
     }
-    // An added member: its parent must exist (diffPaths names the highest added path).
+    // An added member: its parent exists in the base (diffPaths names the highest added path).
     const parentNode = findNodeAtLocation(root, segments(root, tokens.value.slice(0, -1)));
-    const key = tokens.value[tokens.value.length - 1]!;
     if (!parentNode || (parentNode.type !== 'object' && parentNode.type !== 'array')) return { ok: false, error: `nothing to add ${change.path} to` };
-    const member = parentNode.type === 'object' ? `${JSON.stringify(key)}:${wanted}` : wanted;
-    const last = parentNode.children?.[parentNode.children.length - 1];
-    const at = last ? last.offset + last.length : parentNode.offset + 1;
-    text = text.slice(0, at) + (last ? ',' : '') + member + text.slice(at);
+    const wanted = compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
+    const key = tokens.value[tokens.value.length - 1]!;
+    added.set(parentNode, [...(added.get(parentNode) ?? []), parentNode.type === 'object' ? `${JSON.stringify(key)}:${wanted}` : wanted]);
+  }
+  for (const container of new Set([...removed.keys(), ...added.keys()])) edits.push(...membershipEdits(container, removed.get(container) ?? new Set(), added.get(container) ?? []));
+  // Edits never overlap (diffPaths reports no path inside another); checked so a bad caller fails loudly.
+  edits.sort((x, y) => y.offset - x.offset || y.length - x.length);
+  let text = base;
+  let limit = Infinity;
+  for (const edit of edits) {
+    if (edit.offset + edit.length > limit) return { ok: false, error: 'two changes touch the same part of the document' };
+    text = text.slice(0, edit.offset) + edit.content + text.slice(edit.offset + edit.length);
+    limit = edit.offset;
   }
   return { ok: true, value: text };
+}
+
+/**
+ * Removing members (with the commas that join them) and appending new ones, in one container.
+ * A removed member takes the text up to the next member; a removed run at the end takes the text
+ * from the last kept member's end; additions go after the last member that stays.
+ */
+function membershipEdits(container: Node, gone: Set<Node>, additions: string[]): Edit[] {
+  const children = container.children ?? [];
+  const kept = children.filter((c) => !gone.has(c));
+  const lastKept = kept[kept.length - 1];
+  const edits: Edit[] = [];
+  let trailingFrom = -1;
+  children.forEach((child, i) => {
+    if (!gone.has(child)) return;
+    const keptAfter = children.slice(i + 1).some((c) => !gone.has(c));
+    if (keptAfter) edits.push({ offset: child.offset, length: children[i + 1]!.offset - child.offset, content: '' });
+    else if (trailingFrom === -1) trailingFrom = i;
+  });
+  const end = (n: Node) => n.offset + n.length;
+  const appended = additions.length === 0 ? '' : (lastKept ? ',' : '') + additions.join(',');
+  if (trailingFrom !== -1) {
+    const from = lastKept ? end(lastKept) : children[trailingFrom]!.offset;
+    edits.push({ offset: from, length: end(children[children.length - 1]!) - from, content: appended });
+  } else if (appended) {
+    edits.push({ offset: lastKept ? end(lastKept) : container.offset + 1, length: 0, content: appended });
+  }
+  return edits;
 }
 
 /**
@@ -133,16 +173,4 @@ function mergeArrayText(baseText: string, base: Node, mineText: string, mine: No
   const open = children.length > 0 ? baseText.slice(base.offset, children[0]!.offset) : '[';
   const close = children.length > 0 ? baseText.slice(children[children.length - 1]!.offset + children[children.length - 1]!.length, base.offset + base.length) : ']';
   return items.length === 0 ? '[]' : open + items.join(separator) + close;
-}
-
-/** Deletes a member or element and the comma that joins it to its neighbours. */
-function removeNode(text: string, node: Node): string {
-  const item = node.parent?.type === 'property' ? node.parent : node;
-  const siblings = item.parent?.children ?? [item];
-  const index = siblings.indexOf(item);
-  const next = siblings[index + 1];
-  const previous = siblings[index - 1];
-  if (next) return text.slice(0, item.offset) + text.slice(next.offset);
-  if (previous) return text.slice(0, previous.offset + previous.length) + text.slice(item.offset + item.length);
-  return text.slice(0, item.offset) + text.slice(item.offset + item.length);
 }
