@@ -13,6 +13,8 @@ import { listPagePath, parseListPage } from './profiles/listing';
 import { builtInProfileInfos, profileFor, profileInfo } from './profiles/registry';
 import { redactHeaders, redactUrl } from './redact';
 import { createResourceService } from './resource-service';
+import { createBatchRunner, reportCsv } from './batch/runner';
+import type { BatchIntent } from '../../shared/batch/intent';
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
 import { openStore } from './store';
@@ -42,6 +44,7 @@ export function createDesk(options: DeskOptions): Desk {
   const transport = createTransport(activity, options.retry ?? DEFAULT_RETRY);
   const sandboxUrl = () => options.sandbox?.url ?? null;
   const resources = createResourceService({ store, transport, sandboxUrl, writeTimeoutMs: () => options.writeTimeoutMs });
+  const batches = createBatchRunner({ store, resources, emit: (event) => emit(event) });
   const listeners = new Set<ApiEventListener>();
   const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));
   activity.subscribe((entry) => emit({ type: 'activity', entry }));
@@ -246,10 +249,83 @@ export function createDesk(options: DeskOptions): Desk {
       store.audit.settle(auditId, `unknown outcome (${pending.cause}); ${words}`, null);
       return { kind: 'ok' };
     },
+    async countMatching({ connectionId, filters, search }) {
+      const all = await allIds(connectionId, { ...(filters ? { filters } : {}), ...(search ? { search } : {}) });
+      if ('kind' in all) return all;
+      return { kind: 'ok', count: all.ids.length, ids: all.ids, truncated: all.truncated };
+    },
+    async previewBatch({ connectionId, resourceIds, intents }) {
+      if (!store.connections.get(connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
+      return { kind: 'ok', previews: await batches.preview(connectionId, resourceIds, intents) };
+    },
+    async startBatch({ connectionId, resourceIds, matching, intents, concurrency, maxAttempts, description }) {
+      if (!store.connections.get(connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
+      if ((resourceIds === undefined) === (matching === undefined)) return fail('invalid-input', 'Name the targets: either resourceIds or matching (a filter and search), not both.');
+      if (intents.length === 0) return fail('invalid-input', 'A batch needs at least one change (intents).');
+      let ids = resourceIds ?? [];
+      if (matching) {
+        const all = await allIds(connectionId, matching);
+        if ('kind' in all) return all;
+        if (all.truncated) return fail('invalid-input', `More than ${MAX_BATCH_TARGETS} resources match; narrow the filter.`);
+        ids = all.ids;
+      }
+      if (ids.length === 0) return fail('invalid-input', 'No resources to change: the selection is empty.');
+      const batch = batches.start({ connectionId, resourceIds: ids, intents, concurrency: concurrency ?? 4, maxAttempts: maxAttempts ?? 3, description: description ?? describeIntents(intents) });
+      return { kind: 'ok', batch };
+    },
+    async listBatches() {
+      return { kind: 'ok', batches: batches.list() };
+    },
+    async batchStatus({ batchId }) {
+      const batch = batches.status(batchId);
+      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+    },
+    async pauseBatch({ batchId }) {
+      const batch = await batches.pause(batchId);
+      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+    },
+    async resumeBatch({ batchId }) {
+      const batch = batches.resume(batchId);
+      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+    },
+    async cancelBatch({ batchId }) {
+      const batch = await batches.cancel(batchId);
+      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+    },
+    async batchQueue({ batchId }) {
+      if (!batches.status(batchId)) return fail('not-found', `No batch ${batchId}.`);
+      return { kind: 'ok', groups: batches.queue(batchId) };
+    },
+    async settleBatchGroup({ batchId, signature, decision }) {
+      const batch = await batches.settleGroup(batchId, signature, decision);
+      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+    },
+    async batchReport({ batchId, format }) {
+      const batch = batches.status(batchId);
+      if (!batch) return fail('not-found', `No batch ${batchId}.`);
+      const targets = batches.targets(batchId);
+      const text = format === 'csv' ? reportCsv(targets) : format === 'json' ? JSON.stringify({ batch, targets }, null, 2) : null;
+      return { kind: 'ok', batch, targets, text };
+    },
     async auditLog({ ref }) {
       return { kind: 'ok', entries: store.audit.list(ref?.connectionId, ref?.id) };
     },
   };
+
+  /** Every id matching a filter and search, page after page (bounded). */
+  async function allIds(connectionId: string, query: { filters?: Record<string, string>; search?: string }): Promise<{ ids: string[]; truncated: boolean } | BackendError> {
+    const ids: string[] = [];
+    let pageToken: string | undefined;
+    for (let pages = 0; pages < 1000; pages++) {
+      const page = await listPage(store.connections.get(connectionId), { ...query, pageSize: 200, ...(pageToken ? { pageToken } : {}) });
+      if (page.kind === 'error') return page;
+      ids.push(...page.items.map((i) => i.id));
+      if (ids.length > MAX_BATCH_TARGETS) return { ids: ids.slice(0, MAX_BATCH_TARGETS), truncated: true };
+      if (!page.nextPageToken) break;
+      pageToken = page.nextPageToken;
+    }
+    return { ids: [...new Set(ids)], truncated: false };
+  }
 
   /** A draft goes once what it holds is saved; one typed while the save was under way stays. */
   function discardDraftIfSaved(ref: ResourceRef, savedText: string): void {
@@ -315,11 +391,19 @@ export function createDesk(options: DeskOptions): Desk {
     },
     async close() {
       await startupChecks;
+      await batches.close();
       for (const poller of pollers.values()) clearInterval(poller.timer);
       pollers.clear();
       store.close();
     },
   };
+}
+
+const MAX_BATCH_TARGETS = 10_000;
+
+/** A batch's default name, in words: "set /priority · remove /attributes/tier". */
+function describeIntents(intents: readonly BatchIntent[]): string {
+  return intents.map((i) => (i.kind === 'json-patch' ? `JSON Patch (${i.ops.length} operations)` : `${i.kind} ${i.path}`)).join(' · ');
 }
 
 /** A page token is a path below the base URL; resolved, it must stay on the same origin and path. */

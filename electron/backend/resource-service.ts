@@ -117,7 +117,7 @@ export function createResourceService(deps: ResourceDeps) {
   type WriteMode = 'conditional' | 'force' | 'unconditional';
 
   /** Sends one write against `base` and turns every outcome into a SaveResult that claims no more than it knows. */
-  async function write(ctx: ConnectionContext, ref: ResourceRef, base: Fetched, mineText: string, mine: JsonValue, mode: WriteMode): Promise<SaveResult> {
+  async function write(ctx: ConnectionContext, ref: ResourceRef, base: Fetched, mineText: string, mine: JsonValue, mode: WriteMode, batchId: string | null = null): Promise<SaveResult> {
     const precondition: Precondition = mode === 'unconditional' ? { kind: 'none' } : base.info.precondition;
     if (precondition.kind === 'none' && mode !== 'unconditional') {
       return fail('unguarded', `${base.info.unguardedReason ?? 'This resource has no revision.'} Saving it would overwrite blindly; choose "Save without a precondition" to do so deliberately.`);
@@ -132,7 +132,7 @@ export function createResourceService(deps: ResourceDeps) {
     const intent = intentOf(mine, changedPaths);
     const replaced = mode === 'force' ? Object.fromEntries(changedPaths.map((p) => [p, getAt(base.editable, p) ?? null])) : null;
     // The audit row exists before the request leaves: a crash mid-write leaves it in flight.
-    const auditId = store.audit.begin({ connectionId: ref.connectionId, resourceId: ref.id, mode, fromRevision: base.snapshot.revision, paths: changedPaths, replaced, intent });
+    const auditId = store.audit.begin({ connectionId: ref.connectionId, resourceId: ref.id, mode, fromRevision: base.snapshot.revision, paths: changedPaths, replaced, intent, batchId });
     const settle = (outcome: string, toRevision: string | null) => store.audit.settle(auditId, outcome, toRevision);
 
     const outcome = await transport.write({ method: parts.value.method, url: url.value, headers: { ...ctx.authHeaders, ...parts.value.headers }, body: parts.value.body, timeoutMs: deps.writeTimeoutMs?.() });
@@ -163,7 +163,8 @@ export function createResourceService(deps: ResourceDeps) {
     if (status === 404) return fail('not-found', 'The resource no longer exists on the server (404). Your edit is kept.', { status });
     if (status === 429) {
       const after = header(outcome.headers, 'retry-after');
-      return fail('rejected', `The server is rate-limiting writes (429)${after ? `; it asks to wait ${after} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`, { status });
+      const seconds = after !== null && /^\d+$/.test(after.trim()) ? Number(after) : null;
+      return fail('rejected', `The server is rate-limiting writes (429)${after ? `; it asks to wait ${after} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`, { status, ...(seconds !== null ? { retryAfterMs: seconds * 1000 } : {}) });
     }
     if (status >= 300 && status < 400) {
       return fail('rejected', `The server answered the save with a redirect (${status}${header(outcome.headers, 'location') ? ` to ${header(outcome.headers, 'location')}` : ''}). It was not followed, so nothing was sent twice; check the connection's base URL.`, { status });
@@ -299,7 +300,7 @@ export function createResourceService(deps: ResourceDeps) {
       return { fetched: result, changed, previous: known };
     },
 
-    async save(ref: ResourceRef, text: string, baseJournalId: number, unconditional: boolean): Promise<SaveResult> {
+    async save(ref: ResourceRef, text: string, baseJournalId: number, unconditional: boolean, batchId: string | null = null): Promise<SaveResult> {
       const ctx = context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
       const mine = parseMine(text);
@@ -308,7 +309,7 @@ export function createResourceService(deps: ResourceDeps) {
       if (!row) return fail('invalid-input', `The revision this edit is based on (journal entry ${baseJournalId}) is unknown; reopen the resource.`);
       const base = fromJournal(ctx.value, ref, row);
       if ('kind' in base) return base;
-      return write(ctx.value, ref, base, text, mine.value, unconditional ? 'unconditional' : 'conditional');
+      return write(ctx.value, ref, base, text, mine.value, unconditional ? 'unconditional' : 'conditional', batchId);
     },
 
     /** Overwrite on purpose — still conditional on the revision the operator has seen. */

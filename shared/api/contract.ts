@@ -1,12 +1,20 @@
 // The one API contract. Both transports (Electron IPC and the loopback web host) and the
 // renderer's client are generated from `apiMethods`, so a method is declared exactly once.
 import { s, type Check, type Infer } from './schema';
+import type { JsonValue } from '../json';
+import type { BatchIntent } from '../batch/intent';
+
+type BatchIntentWire = BatchIntent;
 import type {
   ActivityEntry,
   ApiEvent,
   AppInfo,
   AuditEntry,
   BackendError,
+  BatchPreview,
+  BatchSummary,
+  BatchTarget,
+  ConflictGroup,
   ConnectionInput,
   ConnectionView,
   DraftSummary,
@@ -45,6 +53,32 @@ const connectionInput = s.object({
 });
 
 type Ok<T = object> = { kind: 'ok' } & T;
+
+// A batch's intent: JSON Pointers into the operator's document ('' or starting with '/').
+const pointer = s.string({ max: 2000, pattern: /^(|\/.*)$/s, label: 'JSON Pointer' });
+const jsonValue = s.json() as Check<JsonValue>;
+const patchOp = s.tagged('op', {
+  add: s.object({ op: s.literal('add'), path: pointer, value: jsonValue }),
+  replace: s.object({ op: s.literal('replace'), path: pointer, value: jsonValue }),
+  test: s.object({ op: s.literal('test'), path: pointer, value: jsonValue }),
+  remove: s.object({ op: s.literal('remove'), path: pointer }),
+  move: s.object({ op: s.literal('move'), from: pointer, path: pointer }),
+  copy: s.object({ op: s.literal('copy'), from: pointer, path: pointer }),
+});
+const elementMatch = s.tagged('by', {
+  id: s.object({ by: s.literal('id'), idKey: s.string({ min: 1, max: 200 }), id: s.json() as Check<string | number> }),
+  value: s.object({ by: s.literal('value'), value: jsonValue }),
+});
+const intent = s.tagged('kind', {
+  set: s.object({ kind: s.literal('set'), path: pointer, value: jsonValue }),
+  remove: s.object({ kind: s.literal('remove'), path: pointer }),
+  'add-element': s.object({ kind: s.literal('add-element'), path: pointer, value: jsonValue, idKey: s.optional(s.string({ min: 1, max: 200 })) }),
+  'remove-element': s.object({ kind: s.literal('remove-element'), path: pointer, match: elementMatch }),
+  'json-patch': s.object({ kind: s.literal('json-patch'), ops: s.array(patchOp, { max: 200 }) }),
+});
+const intents = s.array(intent, { max: 50 }) as unknown as Check<BatchIntentWire[]>;
+const batchId = s.string({ min: 1, max: 100 });
+const matching = s.object({ filters: s.optional(s.record(s.string({ max: 500 }), { maxKeys: 20 })), search: s.optional(s.string({ max: 500 })) });
 
 export const apiMethods = {
   appInfo: method<Record<string, never>, AppInfo>(s.object({})),
@@ -107,6 +141,45 @@ export const apiMethods = {
    */
   settleOutcome: method<{ auditId: number; decision: 'accept-server' | 'dismiss' }, Ok | BackendError>(
     s.object({ auditId: s.integer({ min: 1 }), decision: s.literal('accept-server', 'dismiss') }) as Check<{ auditId: number; decision: 'accept-server' | 'dismiss' }>,
+  ),
+  /** Every resource matching a filter and search, across all pages (at most 10,000 ids). */
+  countMatching: method<{ connectionId: string; filters?: Record<string, string>; search?: string }, Ok<{ count: number; ids: string[]; truncated: boolean }> | BackendError>(
+    s.object({ connectionId: s.string({ min: 1, max: 100 }), filters: s.optional(s.record(s.string({ max: 500 }), { maxKeys: 20 })), search: s.optional(s.string({ max: 500 })) }),
+  ),
+  /** The diff a batch's intent would make on each of up to 20 targets (each read is journalled). */
+  previewBatch: method<{ connectionId: string; resourceIds: string[]; intents: BatchIntentWire[] }, Ok<{ previews: BatchPreview[] }> | BackendError>(
+    s.object({ connectionId: s.string({ min: 1, max: 100 }), resourceIds: s.array(s.string({ min: 1, max: 1000 }), { max: 20 }), intents }) as Check<{ connectionId: string; resourceIds: string[]; intents: BatchIntentWire[] }>,
+  ),
+  /** Starts a batch over the given ids or over everything matching a filter; it runs in the backend. */
+  startBatch: method<
+    { connectionId: string; resourceIds?: string[]; matching?: { filters?: Record<string, string>; search?: string }; intents: BatchIntentWire[]; concurrency?: number; maxAttempts?: number; description?: string },
+    Ok<{ batch: BatchSummary }> | BackendError
+  >(
+    s.object({
+      connectionId: s.string({ min: 1, max: 100 }),
+      resourceIds: s.optional(s.array(s.string({ min: 1, max: 1000 }), { max: 10_000 })),
+      matching: s.optional(matching),
+      intents,
+      concurrency: s.optional(s.integer({ min: 1, max: 32 })),
+      maxAttempts: s.optional(s.integer({ min: 1, max: 10 })),
+      description: s.optional(s.string({ max: 500 })),
+    }) as Check<{ connectionId: string; resourceIds?: string[]; matching?: { filters?: Record<string, string>; search?: string }; intents: BatchIntentWire[]; concurrency?: number; maxAttempts?: number; description?: string }>,
+  ),
+  listBatches: method<Record<string, never>, Ok<{ batches: BatchSummary[] }>>(s.object({})),
+  batchStatus: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(s.object({ batchId })),
+  pauseBatch: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(s.object({ batchId })),
+  resumeBatch: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(s.object({ batchId })),
+  /** Stops scheduling targets; writes already sent finish. The report says which were sent. */
+  cancelBatch: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(s.object({ batchId })),
+  /** The conflict queue, grouped by conflict signature (the same paths in conflict). */
+  batchQueue: method<{ batchId: string }, Ok<{ groups: ConflictGroup[] }> | BackendError>(s.object({ batchId })),
+  /** One decision for a whole group of queued targets. */
+  settleBatchGroup: method<{ batchId: string; signature: string; decision: 'mine' | 'theirs' }, Ok<{ batch: BatchSummary }> | BackendError>(
+    s.object({ batchId, signature: s.string({ max: 5000 }), decision: s.literal('mine', 'theirs') }) as Check<{ batchId: string; signature: string; decision: 'mine' | 'theirs' }>,
+  ),
+  /** The report: every target with its outcome, as rows, CSV or JSON text. */
+  batchReport: method<{ batchId: string; format?: 'rows' | 'csv' | 'json' }, Ok<{ batch: BatchSummary; targets: BatchTarget[]; text: string | null }> | BackendError>(
+    s.object({ batchId, format: s.optional(s.literal('rows', 'csv', 'json')) }) as Check<{ batchId: string; format?: 'rows' | 'csv' | 'json' }>,
   ),
   auditLog: method<{ ref?: ResourceRef }, Ok<{ entries: AuditEntry[] }>>(s.object({ ref: s.optional(ref) })),
 } as const;

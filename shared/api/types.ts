@@ -119,7 +119,7 @@ export type BackendErrorKind =
   | 'unguarded'
   | 'rejected';
 
-export type BackendError = { kind: 'error'; reason: BackendErrorKind; message: string; status?: number; bodyExcerpt?: string };
+export type BackendError = { kind: 'error'; reason: BackendErrorKind; message: string; status?: number; bodyExcerpt?: string; retryAfterMs?: number };
 
 /** One revision of a resource as the journal holds it. */
 export type Snapshot = {
@@ -307,6 +307,8 @@ export type AuditEntry = {
   outcome: string;
   paths: string[];
   replaced: unknown;
+  /** The batch this write belonged to, if any. */
+  batchId: string | null;
 };
 
 export type ActivityEntry = {
@@ -327,4 +329,66 @@ export type ApiEvent =
   | { type: 'watch-error'; watchId: string; ref: ResourceRef; message: string }
   | { type: 'activity'; entry: ActivityEntry }
   /** A pending (unknown) outcome was checked again, by the watch or at start. */
-  | { type: 'outcome-checked'; pending: PendingOutcome };
+  | { type: 'outcome-checked'; pending: PendingOutcome }
+  | { type: 'batch-progress'; batch: BatchSummary };
+
+// ── Batches ───────────────────────────────────────────────────────────────────────────────────
+
+/** What became of one target of a batch. `pending`/`running` until it is settled. */
+export type BatchTargetStatus =
+  | 'pending'
+  | 'running'
+  /** Saved (proven) on the first try. */
+  | 'applied'
+  /** Saved after a conflict: the intent re-applied to Server now, which had changed elsewhere. */
+  | 'reapplied'
+  /** In the conflict queue: another writer changed what the intent writes. */
+  | 'queued'
+  /** Nothing written: the intent changed nothing here. */
+  | 'skipped'
+  | 'failed'
+  | 'unknown'
+  /** Settled from the queue by keeping the server's version (nothing written). */
+  | 'kept-theirs'
+  /** Not started: the batch was cancelled first (nothing sent). */
+  | 'cancelled';
+
+export type BatchState = 'running' | 'paused' | 'cancelled' | 'done' | 'interrupted';
+
+export type BatchCounts = Record<BatchTargetStatus, number>;
+
+export type BatchSummary = {
+  batchId: string;
+  connectionId: string;
+  description: string;
+  state: BatchState;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  total: number;
+  counts: BatchCounts;
+  /** Writes that left the app (whatever their outcome): what a cancelled run has sent. */
+  writesSent: number;
+  /** Targets settled per second since the start. */
+  rate: number;
+  concurrency: number;
+};
+
+export type BatchTarget = {
+  resourceId: string;
+  status: BatchTargetStatus;
+  attempts: number;
+  sent: boolean;
+  reason: string | null;
+  signature: string | null;
+  fromRevision: string | null;
+  toRevision: string | null;
+  baseJournalId: number | null;
+  theirsJournalId: number | null;
+  auditId: number | null;
+};
+
+/** Queued targets with the same paths in conflict: one decision can settle them all. */
+export type ConflictGroup = { signature: string; paths: string[]; targets: BatchTarget[] };
+
+export type BatchPreview = { resourceId: string; kind: 'change'; revision: string | null; changedPaths: string[]; before: string; after: string } | { resourceId: string; kind: 'no-change' } | { resourceId: string; kind: 'error'; message: string };

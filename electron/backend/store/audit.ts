@@ -10,7 +10,7 @@ type Row = {
   id: number; at: string; os_user: string; connection_id: string; resource_path: string; mode: string;
   from_revision: string | null; to_revision: string | null; outcome: string; paths_json: string; replaced_json: string | null;
   state: string; intent_json: string | null; cause: string | null; server_holds: string | null; server_revision: string | null;
-  checked_at: string | null; message: string | null;
+  checked_at: string | null; message: string | null; batch_id: string | null;
 };
 
 /** What the operator meant by a write: each changed path and the JSON text wanted there (null = absent). */
@@ -24,11 +24,11 @@ export function osUser(): string {
   }
 }
 
-export type AuditBegin = Omit<AuditEntry, 'id' | 'at' | 'osUser' | 'state' | 'outcome' | 'toRevision'> & { intent: Intent };
+export type AuditBegin = Omit<AuditEntry, 'id' | 'at' | 'osUser' | 'state' | 'outcome' | 'toRevision' | 'batchId'> & { intent: Intent; batchId?: string | null };
 
 export function createAudit(db: DatabaseSync) {
-  const insert = db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json, state, intent_json)
-    VALUES (?, ?, ?, ?, ?, ?, NULL, 'in flight', ?, ?, 'in-flight', ?)`);
+  const insert = db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json, state, intent_json, batch_id)
+    VALUES (?, ?, ?, ?, ?, ?, NULL, 'in flight', ?, ?, 'in-flight', ?, ?)`);
   const settle = db.prepare('UPDATE audit SET state = ?, outcome = ?, to_revision = ? WHERE id = ?');
   const markPending = db.prepare(`UPDATE audit SET state = 'pending', outcome = ?, cause = ?, server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?`);
   const checked = db.prepare('UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?');
@@ -49,6 +49,7 @@ export function createAudit(db: DatabaseSync) {
     outcome: r.outcome,
     paths: JSON.parse(r.paths_json) as string[],
     replaced: r.replaced_json === null ? null : (JSON.parse(r.replaced_json) as unknown),
+    batchId: r.batch_id,
   });
   const toPending = (r: Row): PendingOutcome => ({
     auditId: r.id,
@@ -68,7 +69,7 @@ export function createAudit(db: DatabaseSync) {
       const info = insert.run(
         new Date().toISOString(), osUser(), entry.connectionId, entry.resourceId, entry.mode, entry.fromRevision,
         JSON.stringify(entry.paths), entry.replaced === null || entry.replaced === undefined ? null : JSON.stringify(entry.replaced, bigintToString),
-        JSON.stringify(entry.intent),
+        JSON.stringify(entry.intent), entry.batchId ?? null,
       );
       return Number(info.lastInsertRowid);
     },

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { SecretBox } from '../secrets';
 import { createAudit } from './audit';
+import { createBatchStore } from './batches';
 import { createConnections } from './connections';
 import { openDatabase, type Database } from './database';
 import { createDrafts } from './drafts';
@@ -15,6 +16,7 @@ export function openStore(dataDir: string | ':memory:', box: SecretBox) {
     journal: createJournal(db),
     drafts: createDrafts(db),
     audit: createAudit(db),
+    batches: createBatchStore(db),
     close: () => db.close(),
   };
 }

@@ -69,4 +69,40 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE audit ADD COLUMN message TEXT;
   CREATE INDEX audit_by_state ON audit (state, id);
   `,
+  // Batches: one row per batch (its intent and options) and one per target (status, attempts, what
+  // a conflict left to decide). The conflict queue is the targets in status 'queued'.
+  `
+  CREATE TABLE batches (
+    id TEXT PRIMARY KEY,
+    connection_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    intents_json TEXT NOT NULL,
+    concurrency INTEGER NOT NULL,
+    max_attempts INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    description TEXT NOT NULL DEFAULT ''
+  );
+  CREATE TABLE batch_targets (
+    batch_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    resource_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    sent INTEGER NOT NULL DEFAULT 0,
+    reason TEXT,
+    signature TEXT,
+    base_journal_id INTEGER,
+    theirs_journal_id INTEGER,
+    from_revision TEXT,
+    to_revision TEXT,
+    audit_id INTEGER,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (batch_id, seq)
+  );
+  CREATE INDEX batch_targets_by_status ON batch_targets (batch_id, status);
+  CREATE INDEX batch_targets_by_resource ON batch_targets (resource_id, batch_id);
+  ALTER TABLE audit ADD COLUMN batch_id TEXT;
+  `,
 ];
