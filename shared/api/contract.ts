@@ -131,7 +131,7 @@ export function checkArgs<M extends ApiMethodName>(name: M, payload: unknown): A
 export const ipcChannel = (name: ApiMethodName) => `api:${name}`;
 
 /** A host-level refusal (bad arguments, unknown method) — distinct from a method's own result. */
-export type HostError = { kind: 'host-error'; code: 'invalid-arguments' | 'unknown-method' | 'internal'; message: string };
+export type HostError = { kind: 'host-error'; code: 'invalid-arguments' | 'unknown-method' | 'unauthorized' | 'too-large' | 'internal'; message: string };
 
 export function hostError(code: HostError['code'], message: string): HostError {
   return { kind: 'host-error', code, message };
