@@ -1,6 +1,6 @@
 // The one API contract. Both transports (Electron IPC and the loopback web host) and the
 // renderer's client are generated from `apiMethods`, so a method is declared exactly once.
-import { s, type Check, type Infer } from './schema';
+import { MAX_ARGUMENT_DEPTH, nestsDeeperThan, s, type Check, type Infer } from './schema';
 import type {
   ActivityEntry,
   ApiEvent,
@@ -124,6 +124,7 @@ export type ArgsCheck<M extends ApiMethodName> = { ok: true; value: ApiArgs<M> }
 /** Validates a payload from the other side of a transport. */
 export function checkArgs<M extends ApiMethodName>(name: M, payload: unknown): ArgsCheck<M> {
   const spec = apiMethods[name];
+  if (nestsDeeperThan(payload, MAX_ARGUMENT_DEPTH)) return { ok: false, error: `arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels` };
   return spec.args.parse(payload ?? {}, '') as ArgsCheck<M>;
 }
 
