@@ -337,7 +337,8 @@ export async function getResource(rawUrl: string): Promise<GetResourceResult> {
   const result = await readUrl(checked.url, shownUrl);
   if (secrets.length === 0) return result;
   if (result.kind === 'error') return maskError(result, secrets);
-  return { ...result, text: maskSecrets(result.text, secrets), body: maskStrings(result.body, secrets), headers: result.headers.map(([n, v]) => [n, maskSecrets(v, secrets)]) };
+  const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
+  return { ...result, text: maskSecrets(result.text, secrets), body: maskStrings(result.body, secrets), headers: result.headers.map(([n, v]) => [n, maskSecrets(v, secrets)]), etag: mask(result.etag), revision: mask(result.revision) };
 }
 
 function urlSecrets(url: URL): string[] {
