@@ -55,6 +55,13 @@ export function createDesk(options: DeskOptions): Desk {
     for (const connection of options.sandbox.connections) store.connections.save({ ...connection, isSandbox: true });
   }
 
+  // The embedded sandbox's request log (readable without auth) masks the API-key headers our
+  // connections send, whatever they are called.
+  const maskInSandboxLog = (auth: ConnectionInput['auth'] | StoredConnection['auth']) => {
+    if (auth.kind === 'api-key-header') options.sandbox?.maskHeaders?.([auth.header]);
+  };
+  for (const connection of store.connections.list()) maskInSandboxLog(connection.auth);
+
   const view = (connection: StoredConnection): ConnectionView => {
     const spec = profileFor(connection.profileId, connection.customProfile);
     const auth = connection.auth;
@@ -101,6 +108,7 @@ export function createDesk(options: DeskOptions): Desk {
       return store.connections.list().map(view);
     },
     async saveConnection({ connection }) {
+      maskInSandboxLog(connection.auth);
       const problem = checkConnectionInput(connection, connection.id ? store.connections.get(connection.id) : null, sandboxUrl());
       if (problem) return fail('invalid-input', problem);
       const saved = store.connections.save({ ...connection, customProfile: connection.customProfile ?? null });
@@ -114,6 +122,7 @@ export function createDesk(options: DeskOptions): Desk {
     async testConnection({ id, connection }) {
       let target: StoredConnection | null;
       if (connection) {
+        maskInSandboxLog(connection.auth);
         // The form as typed, not yet saved: nothing is written.
         const previous = connection.id ? store.connections.get(connection.id) : null;
         const problem = checkConnectionInput(connection, previous, sandboxUrl());

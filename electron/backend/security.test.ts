@@ -210,6 +210,18 @@ describe('5. no upstream text hands a secret to the renderer', () => {
   });
 });
 
+describe('5b. the embedded sandbox log masks the API-key headers connections name', () => {
+  it('a connection sending its key in X-Tenant leaves *** in the sandbox request log', async () => {
+    const sandboxRest = `${h.sandbox.url}/rest`;
+    const result = await h.api.saveConnection({ connection: { name: 'tenant', profileId: 'rest-etag', baseUrl: sandboxRest, params: { collection: 'tickets' }, auth: { kind: 'api-key-header', header: 'X-Tenant', key: API_KEY } } });
+    if (result.kind !== 'ok') throw new Error(result.message);
+    await h.api.listResources({ connectionId: result.connection.id });
+    const log = await h.admin<{ requests: Array<{ headers: Record<string, string> }> }>('GET', '/requests?pathPrefix=/rest/tickets');
+    expect(log.body.requests.at(-1)?.headers['x-tenant']).toBe('***');
+    expect(JSON.stringify(log.body)).not.toContain(API_KEY);
+  });
+});
+
 describe('#9. an API key may not ride in a precondition or framing header', () => {
   it('refuses If-Match, If-None-Match, If-Unmodified-Since, Host and Content-Length at save and at test', async () => {
     for (const header of ['If-Match', 'if-none-match', 'If-Unmodified-Since', 'Host', 'Content-Length']) {
