@@ -193,14 +193,15 @@ describe('the admin API refuses cross-site requests (CSRF, DNS rebinding)', () =
 
   it('a text/plain POST from a foreign origin does not reset anything', async () => {
     const before = (await admin(sb, 'GET', '')).json<{ counts: Record<string, number> }>().counts;
-    for (const headers of [
+    const attempts: Array<Record<string, string>> = [
       { 'content-type': 'text/plain', origin: 'http://evil.example' },
       { 'content-type': 'text/plain' },
       { 'content-type': 'application/x-www-form-urlencoded' },
       { 'content-type': 'application/json', origin: 'http://evil.example' },
       { 'content-type': 'application/json', origin: `http://127.0.0.1:${sb.port + 1}` },
       { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await raw('POST', '/reset', headers, '{"seed":"none"}');
       expect([403, 415], JSON.stringify(headers)).toContain(res.status);
       expect(((await res.json()) as { message: string }).message).toMatch(/refused|application\/json/);
