@@ -5,7 +5,7 @@ import { apiMethodNames, type Api, type ApiEventListener } from '../../shared/ap
 import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourcePage, ResourceRef } from '../../shared/api/types';
 import { merge3 } from '../../shared/json';
 import { createActivityLog } from './activity-log';
-import { connectionContext, listPath, resolveBaseUrl, urlBelowBase } from './connection-context';
+import { connectionContext, itemUrl, listPath, resolveBaseUrl, urlBelowBase } from './connection-context';
 import { authHeaderProblem, secretOriginProblem } from './connection-rules';
 import type { EmbeddedSandbox } from './embedded-sandbox';
 import { checkHttpUrl, header, sendRequest } from './http-client';
@@ -20,6 +20,7 @@ import type { SecretBox } from './secrets';
 import { openStore } from './store';
 import { resolveAuth, secretOf, type StoredConnection } from './store/connections';
 import { formatParseError, parseJson } from '../../shared/json';
+import { isDotSegment } from '../../shared/profiles/spec';
 
 export type DeskOptions = {
   host: AppInfo['host'];
@@ -199,6 +200,9 @@ export function createDesk(options: DeskOptions): Desk {
     async watch({ ref, intervalMs }) {
       const ctx = resources.context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
+      // An id that cannot be an item path is refused now, not at every poll.
+      const url = itemUrl(ctx.value, ref.id);
+      if (!url.ok) return fail('invalid-input', url.error);
       const watchId = randomUUID();
       const key = refKey(ref);
       let poller = pollers.get(key);
@@ -331,6 +335,7 @@ function checkConnectionInput(input: ConnectionInput, previous: StoredConnection
   }
   for (const param of spec.value.params) {
     if (!Object.hasOwn(input.params, param.name) || !input.params[param.name]!.trim()) return `${param.label} is required by the ${spec.value.label} profile.`;
+    if (isDotSegment(input.params[param.name]!)) return `${param.label} may not be "${input.params[param.name]}": it would step out of its place in the path.`;
   }
   if (input.auth.kind === 'basic' && !input.auth.username.trim()) return 'A user name is required for Basic authentication.';
   return authHeaderProblem(input) ?? secretOriginProblem(input, previous, sandboxUrl);

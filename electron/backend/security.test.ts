@@ -7,7 +7,7 @@ import { BUILT_IN_PROFILES } from '../../shared/profiles/built-in';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/index';
 import { startHarness, type Harness } from '../test-support/desk-harness';
 import { startHostileServer, type HostileServer } from '../test-support/hostile-server';
-import { connectionContext } from './connection-context';
+import { connectionContext, itemUrl } from './connection-context';
 import { getResource } from './desk-service';
 
 const TOKEN = 'tok-SECRET-7f3a9c1e';
@@ -134,12 +134,13 @@ describe('3. ids are one path segment, for every profile', () => {
     }
   });
 
-  it('refuses a parameter that is a dot segment too', async () => {
-    const c = await h.api.saveConnection({ connection: { name: 'p', profileId: 'rest-etag', baseUrl: base('echo-ok'), params: { collection: '..' }, auth: { kind: 'none' } } });
-    if (c.kind !== 'ok') throw new Error(c.message);
-    const before = upstream.requests.length;
-    expect(await h.api.listResources({ connectionId: c.connection.id })).toMatchObject({ kind: 'error', reason: 'invalid-input' });
-    expect(upstream.requests.length).toBe(before);
+  it('refuses a parameter that is a dot segment too, at save and for one saved before the rule', async () => {
+    const refused = await h.api.saveConnection({ connection: { name: 'p', profileId: 'rest-etag', baseUrl: base('echo-ok'), params: { collection: '%2e%2e' }, auth: { kind: 'none' } } });
+    expect(refused).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('may not be') });
+    const c = await save({ baseUrl: base('echo-ok'), auth: { kind: 'none' } });
+    const ctx = connectionContext({ id: c.id, name: 'p', profileId: 'rest-etag', baseUrl: base('echo-ok'), params: { collection: '..' }, auth: { kind: 'none' }, customProfile: null, isSandbox: false }, null);
+    if (!ctx.ok) throw new Error(ctx.error.message);
+    expect(itemUrl(ctx.value, 'a')).toMatchObject({ ok: false, error: expect.stringContaining('{collection} may not be') });
   });
 });
 
