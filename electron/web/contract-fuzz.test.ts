@@ -183,7 +183,7 @@ describe('contract fuzz', () => {
     for (const c of cases) {
       const answer = await send(c);
       if (answer.status >= 500) serverErrors.push(`${c.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
-      let parsed: { kind?: string; message?: string } | null = null;
+      let parsed: { kind?: string; message?: string } | null;
       try {
         parsed = JSON.parse(answer.text) as { kind?: string; message?: string };
       } catch {
