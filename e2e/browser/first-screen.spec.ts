@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { Backend, callApi } from '../support/backend';
 import { test, expect } from '../support/fixtures';
 
 let api: Server;
@@ -63,8 +64,14 @@ test('the printed address works once: a reload keeps the session, a second tab i
   expect(await context.cookies()).toEqual([]);
   await desk.page.reload();
   await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
-  // Pushed events still arrive after the reload (the stream is authorised by the header).
-  await expect(desk.page.getByTestId('toggle-activity')).toBeVisible();
+  // Pushed events still arrive after the reload (the stream is authorised by the header, no cookie):
+  // a script's request shows up in the page's activity panel.
+  await desk.page.getByTestId('toggle-activity').click();
+  const rows = desk.page.getByTestId('activity-row');
+  const before = await rows.count();
+  const backend = await Backend.of(host);
+  await callApi(host, 'listResources', { connectionId: backend.connection('(409)').id });
+  await expect(rows).toHaveCount(before + 1);
   const second = await context.newPage();
   await second.goto(host.url);
   await expect(second.getByRole('alert')).toContainText('This address was already used');
