@@ -243,7 +243,11 @@ export function createDesk(options: DeskOptions): Desk {
   const savedSecrets = () => store.connections.list().flatMap((c) => authSecretForms(c.auth));
   for (const name of apiMethodNames) {
     const inner = api[name] as (args: unknown) => Promise<unknown>;
-    (api as Record<string, (args: unknown) => Promise<unknown>>)[name] = async (args) => maskError(await inner(args), savedSecrets());
+    (api as Record<string, (args: unknown) => Promise<unknown>>)[name] = async (args) => {
+      const result = await inner(args);
+      // Secrets are decrypted only when there is an error to mask.
+      return (result as { kind?: unknown } | null)?.kind === 'error' ? maskError(result, savedSecrets()) : result;
+    };
   }
 
   /** A draft goes once what it holds is saved; one typed while the save was under way stays. */
