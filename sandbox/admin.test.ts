@@ -1,4 +1,5 @@
 // The admin API: edit as someone else, history, faults, request log, switches, reset.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from './index';
 import { SANDBOX_IDS } from './index';
@@ -184,5 +185,56 @@ describe('request log masking', () => {
     const logged = (await admin(sb, 'GET', '/requests')).json<{ requests: Array<{ headers: Record<string, string> }> }>().requests.at(-1)!;
     expect(logged.headers).toMatchObject({ authorization: '***', 'proxy-authorization': 'Basic ***', cookie: '***', 'x-api-key': '***' });
     expect(JSON.stringify(logged)).not.toMatch(/sandbox-genesys-token|Zm9vOmJhcg|session=abc|k-123/);
+  });
+});
+
+describe('the admin API refuses cross-site requests (CSRF, DNS rebinding)', () => {
+  const raw = (method: string, path: string, headers: Record<string, string>, body?: string) => fetch(`${sb.url}/_sandbox${path}`, { method, headers, body });
+
+  it('a text/plain POST from a foreign origin does not reset anything', async () => {
+    const before = (await admin(sb, 'GET', '')).json<{ counts: Record<string, number> }>().counts;
+    const attempts: Array<Record<string, string>> = [
+      { 'content-type': 'text/plain', origin: 'http://evil.example' },
+      { 'content-type': 'text/plain' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'application/json', origin: 'http://evil.example' },
+      { 'content-type': 'application/json', origin: `http://127.0.0.1:${sb.port + 1}` },
+      { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const headers of attempts) {
+      const res = await raw('POST', '/reset', headers, '{"seed":"none"}');
+      expect([403, 415], JSON.stringify(headers)).toContain(res.status);
+      expect(((await res.json()) as { message: string }).message).toMatch(/refused|application\/json/);
+    }
+    // A body-less POST with a foreign origin, as a no-cors form or fetch sends it.
+    expect((await raw('POST', '/seed', { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await raw('DELETE', '/requests', { origin: 'null' })).status).toBe(403);
+    expect((await admin(sb, 'GET', '')).json<{ counts: Record<string, number> }>().counts).toEqual(before);
+  });
+
+  it('refuses a rebound Host name, and still takes its own tools: same origin, JSON, or no body', async () => {
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: sb.port, method: 'GET', path: '/_sandbox/requests', headers: { host: `evil.example:${sb.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
+    expect((await raw('POST', '/reset', { 'content-type': 'application/json', origin: sb.url }, '{"seed":"demo"}')).status).toBe(200);
+    expect((await raw('POST', '/seed', {})).status).toBe(200);
+    expect((await raw('GET', '', { origin: sb.url })).status).toBe(200);
+  });
+});
+
+describe('request log masking of API-key headers', () => {
+  it('masks custom API-key headers, and any header a client names as a credential', async () => {
+    await admin(sb, 'DELETE', '/requests');
+    sb.maskHeaders(['X-Tenant']);
+    await call(sb, 'GET', '/rest/tickets/ticket-1', { headers: { 'x-tenant-key': 'tenant-secret-1', 'ocp-apim-subscription-key': 'sub-secret-2', 'x-tenant': 'named-secret-3', 'x-request-id': 'r-1' } });
+    const { requests } = (await admin(sb, 'GET', '/requests')).json<{ requests: Array<{ headers: Record<string, string> }> }>();
+    expect(requests.at(-1)!.headers).toMatchObject({ 'x-tenant-key': '***', 'ocp-apim-subscription-key': '***', 'x-tenant': '***', 'x-request-id': 'r-1' });
+    expect(JSON.stringify(requests)).not.toMatch(/secret-\d/);
   });
 });

@@ -16,8 +16,9 @@ export type SandboxOptions = {
   seed?: SeedName;
 };
 
-export type RunningSandbox = { url: string; port: number; close(): Promise<void> };
+export type { RunningServer as RunningSandbox } from './server';
+import type { RunningServer } from './server';
 
-export function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+export function startSandbox(options: SandboxOptions = {}): Promise<RunningServer> {
   return startServer({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', data: options.data ?? ':memory:', seed: options.seed ?? 'demo' });
 }

@@ -20,12 +20,12 @@ export type LoggedRequest = {
 const LIMIT = 5000;
 
 /** Credentials never reach the log: "Basic ***" keeps the scheme, anything else is masked whole. */
-export function maskHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+export function maskHeaders(headers: IncomingHttpHeaders, alsoSecret: ReadonlySet<string> = new Set()): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
-    if (!isSecretHeader(name)) out[name] = text;
+    if (!isSecretHeader(name) && !alsoSecret.has(name.toLowerCase())) out[name] = text;
     else out[name] = /^\S+\s+\S/.test(text) ? text.replace(/^(\S+)\s+.*$/, '$1 ***') : '***';
   }
   return out;

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdmin, resetState } from './admin';
+import { adminRefusal } from './admin-guard';
 import { createFaults } from './faults';
 import { json } from './http';
 import type { SandboxRequest, SandboxResponse } from './http';
@@ -22,7 +23,13 @@ import { restRoutes } from './rest/routes';
 import { checkGenesysAuth, genesysError, genesysRoutes } from './genesys/routes';
 
 export type ServerOptions = { port: number; host: string; data: string; seed: SeedName };
-export type RunningServer = { url: string; port: number; close(): Promise<void> };
+export type RunningServer = {
+  url: string;
+  port: number;
+  /** Names more headers as credentials, masked in the request log (e.g. an API-key header a client uses). */
+  maskHeaders(names: Iterable<string>): void;
+  close(): Promise<void>;
+};
 
 // Large enough for multi-megabyte REST documents (the UI benchmark writes 1 MB ones); Sync's own
 // 16 KiB data limit is enforced per route.
@@ -74,6 +81,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const ctx: Context = { store, switches: () => switches, setSwitches: (next) => { switches = next; } };
   const faults = createFaults();
   const log = createRequestLog();
+  const secretHeaders = new Set<string>();
   const admin = createAdmin({ faults, log, defaultSeed: options.seed });
   // A fresh database gets the configured seed; an existing file keeps its data across restarts.
   if (store.setting('seed') === undefined) resetState(ctx, options.seed);
@@ -91,10 +99,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       rawBody: rawBody ?? '', origin: `http://${raw.headers.host ?? `${options.host}:${port}`}`, params: {},
     };
     if (req.path === '/_sandbox' || req.path.startsWith('/_sandbox/')) {
-      send(res, runSafely(() => admin(req, ctx), null));
+      send(res, adminRefusal(req, options.host) ?? runSafely(() => admin(req, ctx), null));
       return;
     }
-    const entry = { at: new Date().toISOString(), method: req.method, path: req.path, query: search, headers: maskHeaders(raw.headers), body: req.rawBody, fault: null as string | null };
+    const entry = { at: new Date().toISOString(), method: req.method, path: req.path, query: search, headers: maskHeaders(raw.headers, secretHeaders), body: req.rawBody, fault: null as string | null };
     const finish = (status: number | null) => log.add({ ...entry, status, durationMs: Math.round((performance.now() - started) * 100) / 100 });
     const family = familyOf(req.path);
     if (rawBody === null) {
@@ -175,6 +183,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://${shownHost}:${port}`,
     port,
+    maskHeaders(names) {
+      for (const name of names) secretHeaders.add(name.toLowerCase());
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => {

@@ -2,6 +2,7 @@
 // every family is a row of `resources`; every write also appends to `history`, so the admin API can
 // show a resource's server-side revisions. Handlers run synchronously inside `transaction`, so a
 // read-compare-write against one revision is atomic: concurrent conditional writes have one winner.
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 
 export type Row = {
@@ -48,10 +49,16 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 export type Store = ReturnType<typeof openStore>;
 
 export function openStore(path: string) {
+  // Readable by the user alone: created 0600 before SQLite opens it (its -wal and -shm take the
+  // main file's mode), and all of them tightened after, for a file an older version created.
+  if (path !== ':memory:') closeSync(openSync(path, 'a', 0o600));
   const db = new DatabaseSync(path);
   // WAL lets a file database be read while written; busy_timeout covers a second process.
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
   db.exec(SCHEMA);
+  if (path !== ':memory:') {
+    for (const name of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(name)) chmodSync(name, 0o600);
+  }
 
   const getStmt = db.prepare('SELECT * FROM resources WHERE kind = ? AND scope = ? AND id = ?');
   const listStmt = db.prepare('SELECT * FROM resources WHERE kind = ? AND scope = ? ORDER BY ord');

@@ -1,5 +1,15 @@
 // The renderer's Content Security Policy, one string for both hosts. Monaco is bundled and runs its
-// workers from our own origin; it injects styles at run time, hence 'unsafe-inline' for styles only.
+// workers from our own origin. Scripts are 'self' only; styles need 'unsafe-inline', and a nonce
+// cannot replace it (checked against monaco-editor 0.57):
+// - Monaco injects its theme and decoration rules as <style> elements it creates itself
+//   (vs/base/browser/domStylesheets.js, createStyleSheet) and gives them no nonce, so a
+//   `style-src 'nonce-…'` policy blocks them — and with a nonce present, browsers ignore
+//   'unsafe-inline' in the same directive.
+// - Its view parts render lines, line numbers, selections and guides as HTML strings with style=""
+//   attributes (e.g. vs/editor/browser/viewParts/lineNumbers/lineNumbers.js); attributes cannot
+//   carry a nonce, and 'unsafe-hashes' would need one hash per pixel value.
+// The risk is bounded: no script can run from a style, 'unsafe-inline' is not granted to scripts,
+// and the page shows operator data only through React text nodes and Monaco models.
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",

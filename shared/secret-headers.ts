@@ -4,5 +4,7 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 
 export function isSecretHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return SECRET_HEADERS.has(lower) || /(secret|token|password|api-?key)/.test(lower);
+  // Custom API-key headers are named freely (X-Tenant-Key, X-Auth-Key, Ocp-Apim-Subscription-Key):
+  // any name ending in "key" counts, as do signatures, credentials and sessions.
+  return SECRET_HEADERS.has(lower) || /(secret|token|passw(or)?d|api-?key|credential|signature|session)/.test(lower) || /(^|[-_])key$/.test(lower);
 }

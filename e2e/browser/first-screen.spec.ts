@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { Backend, callApi } from '../support/backend';
 import { test, expect } from '../support/fixtures';
 
 let api: Server;
@@ -46,9 +47,38 @@ test('says in plain words when the server refuses', async ({ desk, pageProblems 
 test('the contract refuses calls without the token, from another origin or another Host', async ({ host, request }) => {
   const noToken = await request.post(`${host.origin}/api/appInfo`, { data: {} });
   expect(noToken.status()).toBe(401);
-  const foreign = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.token, origin: 'http://evil.example' } });
+  const foreign = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.apiToken, origin: 'http://evil.example' } });
   expect(foreign.status()).toBe(403);
-  const ok = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.token } });
+  const ok = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.apiToken } });
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toMatchObject({ host: 'web', dataDir: host.dataDir });
+  // The launch token is not a script credential, in a header or in the URL.
+  expect((await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.token } })).status()).toBe(401);
+  expect((await request.post(`${host.origin}/api/appInfo?token=${host.token}`, { data: {} })).status()).toBe(401);
+});
+
+test('the printed address works once: a reload keeps the session, a second tab is told to get a fresh address', async ({ desk, host, context }) => {
+  await desk.goto();
+  expect(desk.page.url()).not.toContain('token=');
+  // No credential in a cookie any other port of 127.0.0.1 could read.
+  expect(await context.cookies()).toEqual([]);
+  await desk.page.reload();
+  await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  // Pushed events still arrive after the reload (the stream is authorised by the header, no cookie):
+  // a script's request shows up in the page's activity panel.
+  await desk.page.getByTestId('toggle-activity').click();
+  const rows = desk.page.getByTestId('activity-row');
+  const before = await rows.count();
+  const backend = await Backend.of(host);
+  await callApi(host, 'listResources', { connectionId: backend.connection('(409)').id });
+  await expect(rows).toHaveCount(before + 1);
+  const second = await context.newPage();
+  await second.goto(host.url);
+  await expect(second.getByRole('alert')).toContainText('This address was already used');
+  await expect(second.getByRole('alert')).toContainText('Press Enter in the terminal running `npm run web`');
+  await second.screenshot({ path: 'test-results/screens/spent-launch-address.png' });
+  // A fresh address, printed without a restart, opens a new session with the same data.
+  const fresh = await host.freshAddress();
+  await second.goto(fresh);
+  await expect(second.getByTestId('app')).toHaveAttribute('data-ready', 'true');
 });

@@ -6,7 +6,7 @@ import type { WebHost } from './web-host';
 export async function callApi<T = unknown>(host: WebHost, method: string, args: unknown): Promise<T> {
   const res = await fetch(`${host.origin}/api/${method}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-conflict-desk-token': host.token },
+    headers: { 'content-type': 'application/json', 'x-conflict-desk-token': host.apiToken },
     body: JSON.stringify(args),
   });
   if (!res.ok) throw new Error(`${method} answered ${res.status}: ${await res.text()}`);

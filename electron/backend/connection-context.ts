@@ -3,6 +3,7 @@
 import type { BackendError } from '../../shared/api/types';
 import { fillTemplate, type ProfileSpec } from '../../shared/profiles/spec';
 import { profileFor } from './profiles/registry';
+import { isForbiddenAuthHeader } from './request-headers';
 import { SANDBOX_BASE_URL, type StoredConnection } from './store/connections';
 
 export type ConnectionContext = {
@@ -47,7 +48,9 @@ function credentialHeaders(connection: StoredConnection): Record<string, string>
     case 'bearer':
       return auth.token ? { authorization: `Bearer ${auth.token}` } : {};
     case 'api-key-header':
-      return auth.key ? { [auth.header]: auth.key } : {};
+      // Never in a header that carries the request's precondition or framing (refused at save,
+      // and not applied here for a connection saved before that rule).
+      return auth.key && !isForbiddenAuthHeader(auth.header) ? { [auth.header]: auth.key } : {};
   }
 }
 
@@ -57,7 +60,25 @@ export function templateValues(ctx: ConnectionContext, id?: string): Record<stri
 
 export function itemUrl(ctx: ConnectionContext, id: string): { ok: true; value: string } | { ok: false; error: string } {
   const path = fillTemplate(ctx.spec.itemPath, templateValues(ctx, id));
-  return path.ok ? { ok: true, value: ctx.baseUrl + path.value } : path;
+  return path.ok ? urlBelowBase(ctx, path.value) : path;
+}
+
+/**
+ * The absolute URL of a path below the connection's base URL, checked once resolved: the same
+ * origin (the one its secret was saved for) and still below the base path. Every URL the backend
+ * builds for a connection goes through here.
+ */
+export function urlBelowBase(ctx: ConnectionContext, pathAndQuery: string): { ok: true; value: string } | { ok: false; error: string } {
+  const raw = ctx.baseUrl + pathAndQuery;
+  try {
+    const base = new URL(ctx.baseUrl);
+    const url = new URL(raw);
+    const basePath = base.pathname.replace(/\/$/, '');
+    if (url.origin === base.origin && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`)) && !url.username && !url.password) return { ok: true, value: raw };
+  } catch {
+    // Falls through to the refusal.
+  }
+  return { ok: false, error: `The request would leave the connection's server or base path (${ctx.baseUrl}); nothing was sent.` };
 }
 
 export function listPath(ctx: ConnectionContext): { ok: true; value: string } | { ok: false; error: string } {

@@ -1,11 +1,12 @@
 // The host-independent backend: implements the contract. Electron main and the web host both
 // build one and route contract calls to it; nothing here knows which host it runs in.
 import { randomUUID } from 'node:crypto';
-import type { Api, ApiEventListener } from '../../shared/api/contract';
+import { apiMethodNames, type Api, type ApiEventListener } from '../../shared/api/contract';
 import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourcePage, ResourceRef } from '../../shared/api/types';
 import { merge3 } from '../../shared/json';
 import { createActivityLog } from './activity-log';
-import { connectionContext, listPath, resolveBaseUrl } from './connection-context';
+import { connectionContext, itemUrl, listPath, resolveBaseUrl, urlBelowBase } from './connection-context';
+import { authHeaderProblem, secretOriginProblem } from './connection-rules';
 import type { EmbeddedSandbox } from './embedded-sandbox';
 import { checkHttpUrl, header, sendRequest } from './http-client';
 import { createTransport, DEFAULT_RETRY, type RetryPolicy } from './http-transport';
@@ -15,11 +16,13 @@ import { redactHeaders, redactUrl } from './redact';
 import { createResourceService } from './resource-service';
 import { createBatchRunner, reportCsv } from './batch/runner';
 import type { BatchIntent } from '../../shared/batch/intent';
+import { authSecretForms, maskError, maskSecrets, maskStrings, secretForms } from './secret-mask';
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
 import { openStore } from './store';
 import { resolveAuth, secretOf, type StoredConnection } from './store/connections';
 import { formatParseError, parseJson } from '../../shared/json';
+import { isDotSegment } from '../../shared/profiles/spec';
 
 export type DeskOptions = {
   host: AppInfo['host'];
@@ -69,6 +72,13 @@ export function createDesk(options: DeskOptions): Desk {
     for (const connection of options.sandbox.connections) store.connections.save({ ...connection, isSandbox: true });
   }
 
+  // The embedded sandbox's request log (readable without auth) masks the API-key headers our
+  // connections send, whatever they are called.
+  const maskInSandboxLog = (auth: ConnectionInput['auth'] | StoredConnection['auth']) => {
+    if (auth.kind === 'api-key-header') options.sandbox?.maskHeaders?.([auth.header]);
+  };
+  for (const connection of store.connections.list()) maskInSandboxLog(connection.auth);
+
   const view = (connection: StoredConnection): ConnectionView => {
     const spec = profileFor(connection.profileId, connection.customProfile);
     const auth = connection.auth;
@@ -115,7 +125,8 @@ export function createDesk(options: DeskOptions): Desk {
       return store.connections.list().map(view);
     },
     async saveConnection({ connection }) {
-      const problem = checkConnectionInput(connection, connection.id ? store.connections.get(connection.id) : null);
+      maskInSandboxLog(connection.auth);
+      const problem = checkConnectionInput(connection, connection.id ? store.connections.get(connection.id) : null, sandboxUrl());
       if (problem) return fail('invalid-input', problem);
       const saved = store.connections.save({ ...connection, customProfile: connection.customProfile ?? null });
       return { kind: 'ok', connection: view(saved) };
@@ -128,9 +139,10 @@ export function createDesk(options: DeskOptions): Desk {
     async testConnection({ id, connection }) {
       let target: StoredConnection | null;
       if (connection) {
+        maskInSandboxLog(connection.auth);
         // The form as typed, not yet saved: nothing is written.
         const previous = connection.id ? store.connections.get(connection.id) : null;
-        const problem = checkConnectionInput(connection, previous);
+        const problem = checkConnectionInput(connection, previous, sandboxUrl());
         if (problem) return fail('invalid-input', problem);
         target = {
           id: connection.id ?? 'unsaved',
@@ -149,7 +161,8 @@ export function createDesk(options: DeskOptions): Desk {
       }
       const started = performance.now();
       const page = await listPage(target, { pageSize: 1 });
-      if (page.kind === 'error') return page;
+      // Masked here for the typed secret too (every saved one is masked on the way out, below).
+      if (page.kind === 'error') return maskError(page, target ? authSecretForms(target.auth) : []);
       const durationMs = Math.round(performance.now() - started);
       const count = page.total !== null ? `${page.total} resources` : page.items.length > 0 ? 'resources found' : 'no resources yet';
       return { kind: 'ok', message: `Connected in ${durationMs} ms: ${count}.`, durationMs };
@@ -203,6 +216,9 @@ export function createDesk(options: DeskOptions): Desk {
     async watch({ ref, intervalMs }) {
       const ctx = resources.context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
+      // An id that cannot be an item path is refused now, not at every poll.
+      const url = itemUrl(ctx.value, ref.id);
+      if (!url.ok) return fail('invalid-input', url.error);
       const watchId = randomUUID();
       const key = refKey(ref);
       let poller = pollers.get(key);
@@ -327,6 +343,20 @@ export function createDesk(options: DeskOptions): Desk {
     return { ids: [...new Set(ids)], truncated: false };
   }
 
+  // Every error value that leaves the backend is masked for every saved secret: an upstream that
+  // echoes a credential in its error body or message does not get it to the renderer. Resource
+  // bodies a 2xx carried are not masked: they are written back, and masking would overwrite a
+  // value the server holds with the mask.
+  const savedSecrets = () => store.connections.list().flatMap((c) => authSecretForms(c.auth));
+  for (const name of apiMethodNames) {
+    const inner = api[name] as (args: unknown) => Promise<unknown>;
+    (api as Record<string, (args: unknown) => Promise<unknown>>)[name] = async (args) => {
+      const result = await inner(args);
+      // Secrets are decrypted only when there is an error to mask.
+      return (result as { kind?: unknown } | null)?.kind === 'error' ? maskError(result, savedSecrets()) : result;
+    };
+  }
+
   /** A draft goes once what it holds is saved; one typed while the save was under way stays. */
   function discardDraftIfSaved(ref: ResourceRef, savedText: string): void {
     const draft = store.drafts.get(ref.connectionId, ref.id);
@@ -343,7 +373,9 @@ export function createDesk(options: DeskOptions): Desk {
     }
     const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
     const path = listPagePath(ctx.value.spec.list, base.value, query);
-    const outcome = await transport.read({ method: 'GET', url: ctx.value.baseUrl + path, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
+    const url = urlBelowBase(ctx.value, path);
+    if (!url.ok) return fail('invalid-input', url.error);
+    const outcome = await transport.read({ method: 'GET', url: url.value, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status < 200 || outcome.status >= 300) {
       return { kind: 'error', reason: 'http', message: `The server answered ${outcome.status} to the list request.`, status: outcome.status, bodyExcerpt: outcome.text.slice(0, 2000) };
@@ -364,7 +396,8 @@ export function createDesk(options: DeskOptions): Desk {
       const { ref } = poller;
       const result = await resources.refresh(ref, 'watch');
       if ('kind' in result) {
-        for (const watchId of poller.watchIds) emit({ type: 'watch-error', watchId, ref, message: result.message });
+        const message = maskError(result, savedSecrets()).message;
+        for (const watchId of poller.watchIds) emit({ type: 'watch-error', watchId, ref, message });
         return;
       }
       // A write whose outcome is unknown is checked again with every poll of its resource.
@@ -418,7 +451,7 @@ function isPathBelow(token: string, baseUrl: string): boolean {
   }
 }
 
-function checkConnectionInput(input: ConnectionInput, previous: StoredConnection | null): string | null {
+function checkConnectionInput(input: ConnectionInput, previous: StoredConnection | null, sandboxUrl: string | null): string | null {
   const spec = profileFor(input.profileId, input.customProfile ?? null);
   if (!spec.ok) return spec.error;
   if (!(previous?.isSandbox && input.baseUrl === previous.baseUrl)) {
@@ -426,10 +459,11 @@ function checkConnectionInput(input: ConnectionInput, previous: StoredConnection
     if (!url.ok) return `Base URL: ${url.error}`;
   }
   for (const param of spec.value.params) {
-    if (!input.params[param.name]?.trim()) return `${param.label} is required by the ${spec.value.label} profile.`;
+    if (!Object.hasOwn(input.params, param.name) || !input.params[param.name]!.trim()) return `${param.label} is required by the ${spec.value.label} profile.`;
+    if (isDotSegment(input.params[param.name]!)) return `${param.label} may not be "${input.params[param.name]}": it would step out of its place in the path.`;
   }
   if (input.auth.kind === 'basic' && !input.auth.username.trim()) return 'A user name is required for Basic authentication.';
-  return null;
+  return authHeaderProblem(input) ?? secretOriginProblem(input, previous, sandboxUrl);
 }
 
 /** An ETag-aware GET of any URL: status, revision, parsed JSON body and redacted headers, or an error value. */
@@ -437,18 +471,41 @@ export async function getResource(rawUrl: string): Promise<GetResourceResult> {
   const shownUrl = redactUrl(rawUrl.trim());
   const checked = checkHttpUrl(rawUrl);
   if (!checked.ok) return failure(shownUrl, 'invalid-input', checked.error);
+  // user:password@ travels as Basic authorization: none of its forms may come back in what the server says.
+  const secrets = urlSecrets(checked.url);
+  const result = await readUrl(checked.url, shownUrl);
+  if (secrets.length === 0) return result;
+  if (result.kind === 'error') return maskError(result, secrets);
+  const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
+  return { ...result, text: maskSecrets(result.text, secrets), body: maskStrings(result.body, secrets), headers: result.headers.map(([n, v]) => [n, maskSecrets(v, secrets)]), etag: mask(result.etag), revision: mask(result.revision) };
+}
+
+function urlSecrets(url: URL): string[] {
+  if (!url.password) return [];
+  let user = url.username;
+  let password = url.password;
+  try {
+    user = decodeURIComponent(user);
+    password = decodeURIComponent(password);
+  } catch {
+    // Kept as written.
+  }
+  const pair = `${user}:${password}`;
+  return [...secretForms(password), url.password, pair, Buffer.from(pair).toString('base64')];
+}
+
+async function readUrl(checkedUrl: URL, shownUrl: string): Promise<GetResourceResult> {
+  const checked = { url: checkedUrl };
   const outcome = await sendRequest({ method: 'GET', url: checked.url.toString(), headers: { accept: 'application/json' } });
   if (outcome.kind === 'error') return failure(shownUrl, outcome.reason, outcome.message);
   const { status, text, headers, durationMs } = outcome;
   if (status < 200 || status >= 300) {
     return failure(shownUrl, 'http', `The server answered ${status}${describeStatus(status)}.`, { status, bodyExcerpt: text.slice(0, 2000) });
   }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (error) {
-    return failure(shownUrl, 'invalid-json', `The response is not valid JSON: ${(error as Error).message}`, { status, bodyExcerpt: text.slice(0, 2000) });
-  }
+  // The same strict reading as openResource: duplicate keys and over-deep nesting are refused.
+  const parsed = parseJson(text);
+  if (!parsed.ok) return failure(shownUrl, 'invalid-json', `The response is not valid JSON: ${formatParseError(parsed.error)}`, { status, bodyExcerpt: text.slice(0, 2000) });
+  const body: unknown = JSON.parse(text);
   const etag = header(headers, 'etag');
   const bodyRevision = revisionInBody(body);
   return {

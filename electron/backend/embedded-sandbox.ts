@@ -7,11 +7,18 @@ import { SANDBOX_BASE_URL } from './store/connections';
 
 export type SandboxConnection = { name: string; profileId: string; baseUrl: string; params: Record<string, string>; auth: AuthInput; customProfile: unknown | null };
 
-export type EmbeddedSandbox = { url: string; suggestedUrl: string; connections: SandboxConnection[]; close(): Promise<void> };
+export type EmbeddedSandbox = {
+  url: string;
+  suggestedUrl: string;
+  connections: SandboxConnection[];
+  /** Masks these headers in the sandbox's request log (API-key headers the connections name). */
+  maskHeaders?(names: Iterable<string>): void;
+  close(): Promise<void>;
+};
 
 export async function startEmbeddedSandbox(options: { data?: string } = {}): Promise<EmbeddedSandbox> {
   const sandbox = await startSandbox({ port: 0, data: options.data ?? ':memory:', seed: 'demo' });
-  return { url: sandbox.url, suggestedUrl: suggestedResourceUrl(sandbox.url), connections: sandboxConnections(), close: () => sandbox.close() };
+  return { url: sandbox.url, suggestedUrl: suggestedResourceUrl(sandbox.url), connections: sandboxConnections(), maskHeaders: (names) => sandbox.maskHeaders(names), close: () => sandbox.close() };
 }
 
 /** A resource to show on the address bar: a generic REST item, which needs no credentials. */

@@ -3,6 +3,7 @@
 // writes are sent exactly once — a lost write response is the caller's to verify, never to resend.
 import type { ActivityLog } from './activity-log';
 import { header, sendRequest, type HttpOutcome, type HttpRequest } from './http-client';
+import { maskSecrets, requestHeaderSecrets } from './secret-mask';
 
 export type RetryPolicy = { attempts: number; baseDelayMs: number; maxDelayMs: number };
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 };
@@ -19,14 +20,17 @@ export function createTransport(activity: ActivityLog, retry: RetryPolicy = DEFA
     const outcome = await sendRequest(request);
     const headers = request.headers ?? {};
     const ifMatch = Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-match')?.[1] ?? null;
+    // What the server sent back is shown in the activity panel: masked for the credentials we sent it.
+    const secrets = requestHeaderSecrets(headers);
+    const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
     activity.add({
       method: request.method,
       url: request.url,
       status: outcome.kind === 'response' ? outcome.status : null,
-      etag: outcome.kind === 'response' ? header(outcome.headers, 'etag') : null,
-      ifMatch,
+      etag: mask(outcome.kind === 'response' ? header(outcome.headers, 'etag') : null),
+      ifMatch: mask(ifMatch),
       durationMs: outcome.durationMs,
-      outcome: outcome.kind === 'response' ? String(outcome.status) : `${outcome.reason}: ${outcome.message}`,
+      outcome: outcome.kind === 'response' ? String(outcome.status) : maskSecrets(`${outcome.reason}: ${outcome.message}`, secrets),
     });
     return outcome;
   };

@@ -12,6 +12,7 @@ export const APP_SCHEME = 'app';
 export function createAppProtocolHandler(root: string) {
   return async (request: Request): Promise<Response> => {
     const file = resolveAppFile(root, request.url);
+    if (file === 'bad-encoding') return new Response('Bad request', { status: 400 });
     if (!file) return new Response('Forbidden', { status: 403 });
     try {
       const body = await readFile(file);

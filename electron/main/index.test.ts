@@ -14,6 +14,7 @@ const calls = vi.hoisted(() => ({
   appEvents: new Map<string, () => void>(),
   dataDir: '',
   loaded: [] as string[],
+  sandboxEnabled: false,
 }));
 
 calls.dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-main-'));
@@ -26,7 +27,7 @@ vi.mock('electron', () => {
       mainFrame: { url: 'app://conflict-desk/index.html' },
       on: vi.fn(),
       setWindowOpenHandler: vi.fn(),
-      session: { setPermissionRequestHandler: vi.fn() },
+      session: { setPermissionRequestHandler: vi.fn(), setPermissionCheckHandler: vi.fn() },
     };
     constructor(options: Record<string, unknown>) {
       calls.windows.push(options);
@@ -42,7 +43,11 @@ vi.mock('electron', () => {
       getPath: () => calls.dataDir,
       on: (event: string, fn: () => void) => calls.appEvents.set(event, fn),
       quit: vi.fn(),
-      isPackaged: true,
+      // Not packaged, as in every run here: the dev URL must still be ignored without an explicit dev run.
+      isPackaged: false,
+      enableSandbox: () => {
+        calls.sandboxEnabled = true;
+      },
     },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => calls.handled.push(channel), removeHandler: vi.fn() },
@@ -51,6 +56,7 @@ vi.mock('electron', () => {
       handle: (scheme: string, fn: (req: Request) => Promise<Response>) => calls.protocolHandlers.set(scheme, fn),
     },
     shell: { openExternal: vi.fn() },
+    dialog: { showMessageBox: vi.fn(async () => ({ response: 1 })) },
     safeStorage: { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString() },
   };
 });
@@ -61,8 +67,8 @@ vi.mock('../backend/embedded-sandbox', () => ({
 
 describe('electron main entry', () => {
   it('wires the app securely', async () => {
-    // A packaged app ignores a dev-server URL: the page always comes from app://.
-    process.env['ELECTRON_RENDERER_URL'] = 'http://evil.example:5173';
+    // A dev-server URL in the environment is ignored outside an explicit dev run: the page comes from app://.
+    process.env['ELECTRON_RENDERER_URL'] = 'http://localhost:5173';
     await import('./index');
     await vi.waitFor(() => expect(calls.windows.length).toBe(1));
     expect(calls.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
@@ -74,5 +80,6 @@ describe('electron main entry', () => {
     const response = await calls.protocolHandlers.get('app')!(new Request('app://conflict-desk/../../etc/passwd'));
     expect([403, 404]).toContain(response.status);
     expect(calls.appEvents.has('window-all-closed')).toBe(true);
+    expect(calls.sandboxEnabled).toBe(true);
   });
 });

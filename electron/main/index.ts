@@ -1,5 +1,5 @@
 // Electron entry: app lifecycle only. The backend is the same one the web host runs.
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, shell } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_EVENT_CHANNEL } from '../../shared/api/contract';
@@ -9,11 +9,13 @@ import { keyFileSecretBox } from '../backend/secrets';
 import { createAppProtocolHandler, APP_SCHEME } from './app-protocol';
 import { registerApiHandlers } from './ipc';
 import { safeStorageSecretBox } from './safe-storage-box';
-import { createMainWindow, trustedSender } from './window';
+import { createMainWindow, devServerUrlFrom, dialogConfirmExternal, trustedSender } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-// Only a development build may load the renderer from the dev server (and trust it over IPC).
-const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
+// Only an explicit development run may load the renderer from the dev server (and trust it over IPC).
+const devServerUrl = devServerUrlFrom(process.env, app.isPackaged);
+// Every renderer sandboxed, whatever a window's options say (before the app is ready).
+app.enableSandbox();
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   // Pushed events go to our window only.
   desk.onEvent((event) => mainWindow?.webContents.send(API_EVENT_CHANNEL, event));
   const open = () => {
-    mainWindow = createMainWindow({ BrowserWindow, shell, preloadPath: path.join(here, '../preload/index.cjs'), devServerUrl });
+    mainWindow = createMainWindow({ BrowserWindow, shell, preloadPath: path.join(here, '../preload/index.cjs'), devServerUrl, confirmExternal: dialogConfirmExternal(dialog, () => mainWindow) });
     mainWindow.on('closed', () => (mainWindow = null));
   };
   open();

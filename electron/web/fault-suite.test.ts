@@ -79,7 +79,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-faults-'));
   sandbox = await startEmbeddedSandbox();
   desk = createDesk({ host: 'web', version: 'test', dataDir, secretBox: keyFileSecretBox(dataDir), sandbox, writeTimeoutMs: WRITE_TIMEOUT_MS, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 } });
-  host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir: path.join(dataDir, 'no-renderer'), token, port: 0 });
+  host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir: path.join(dataDir, 'no-renderer'), scriptToken: token, port: 0 });
 });
 afterAll(async () => {
   await host?.close();

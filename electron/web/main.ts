@@ -1,6 +1,7 @@
-// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N]`: browser mode. Prints exactly one line,
-// the address to open (with its token), so scripts and tests can read it.
-import { randomBytes } from 'node:crypto';
+// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N]`: browser mode.
+// Prints exactly one line, the address to open (with its single-use token), so scripts and tests
+// can read it. Enter on the terminal (or SIGUSR1) prints a fresh address for another tab or
+// browser, keeping all state.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { createDesk } from '../backend/desk-service';
 import { defaultDataDir } from '../backend/data-dir';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
+import { writeApiToken } from './api-token';
 import { parseWebArgs } from './args';
 import { startWebHost } from './server';
 
@@ -25,9 +27,17 @@ async function main(): Promise<void> {
   const sandbox: EmbeddedSandbox | null = wantSandbox ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') }) : null;
   const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox, ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}) });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
-  const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, token: randomBytes(24).toString('hex'), port });
-  console.log(`Conflict Desk (browser mode): ${host.url}`);
+  const apiToken = writeApiToken(dir);
+  const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, scriptToken: apiToken.token, port });
+  const printAddress = (url: string) => console.log(`Conflict Desk (browser mode): ${url}`);
+  printAddress(host.url);
+  const fresh = () => printAddress(host.newLaunchUrl());
+  process.on('SIGUSR1', fresh);
+  if (process.stdin.isTTY) {
+    process.stdin.on('data', fresh);
+  }
   const stop = async () => {
+    apiToken.remove();
     await host.close();
     await desk.close();
     await sandbox?.close();

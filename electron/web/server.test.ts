@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
-import { startWebHost, cookieName, type RunningWebHost } from './server';
+import { LAUNCH_HEADER, startWebHost, type RunningWebHost } from './server';
 
-const TOKEN = 'a'.repeat(48);
+const TOKEN = 'a'.repeat(64);
 let host: RunningWebHost;
 
 const service = {
@@ -34,43 +34,119 @@ const apiCall = (method: string, args: unknown, headers: Record<string, string> 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-'));
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>x</title>');
-  host = await startWebHost({ service, rendererDir: dir, token: TOKEN });
+  host = await startWebHost({ service, rendererDir: dir, scriptToken: TOKEN, events: () => () => undefined });
 });
 afterAll(() => host.close());
 
+const launchTokenOf = (url: string) => new URL(url).searchParams.get('token')!;
+const exchange = (launch: string) => send({ method: 'POST', path: '/session', headers: { [LAUNCH_HEADER]: launch } });
+
 describe('web host', () => {
-  it('listens on 127.0.0.1 and prints the tokenised address', () => {
-    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${TOKEN}`);
+  it('listens on 127.0.0.1 and prints an address with a launch token that is not the script token', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[0-9a-f]{64}$`));
+    expect(launchTokenOf(host.url)).not.toBe(TOKEN);
     expect((host.server.address() as { address: string }).address).toBe('127.0.0.1');
   });
 
-  it('answers 401 without the token, or with a wrong one', async () => {
-    expect((await send({ path: '/' })).status).toBe(401);
-    expect((await send({ path: '/?token=wrong' })).status).toBe(401);
-    expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': 'b'.repeat(48) })).status).toBe(401);
-    expect((await send({ method: 'POST', path: '/api/appInfo', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401);
+  it('answers 401 to the contract without the header credential, or with a wrong one', async () => {
+    expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': 'b'.repeat(64) })).status).toBe(401);
+    const none = await send({ method: 'POST', path: '/api/appInfo', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body)).toMatchObject({ kind: 'host-error', code: 'unauthorized', message: expect.stringContaining('x-conflict-desk-token') });
+  });
+
+  it('accepts the script token only in the header: never in the URL or a cookie', async () => {
+    expect((await apiCall('appInfo', {})).status).toBe(200);
+    const inUrl = await send({ method: 'POST', path: `/api/appInfo?token=${TOKEN}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(inUrl.status).toBe(401);
+    for (const cookie of [`cd_token_${host.port}=${TOKEN}`, `token=${TOKEN}`]) {
+      expect((await send({ method: 'POST', path: '/api/appInfo', headers: { 'content-type': 'application/json', cookie }, body: '{}' })).status).toBe(401);
+    }
+    expect((await send({ path: `/api/events?token=${TOKEN}` })).status).toBe(401);
+  });
+
+  it('exchanges a launch token once for a session credential; a spent one is refused with what to do', async () => {
+    const launch = launchTokenOf(host.newLaunchUrl());
+    // The launch token itself is no credential.
+    expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': launch })).status).toBe(401);
+    const first = await exchange(launch);
+    expect(first.status).toBe(200);
+    const session = (JSON.parse(first.body) as { session: string }).session;
+    expect(session).toMatch(/^[0-9a-f]{64}$/);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': session })).status).toBe(200);
+    const again = await exchange(launch);
+    expect(again.status).toBe(401);
+    expect(JSON.parse(again.body)).toMatchObject({ kind: 'host-error', code: 'unauthorized', message: expect.stringContaining('already used') });
+    // The session keeps working (a reload), and a fresh address opens another one.
+    expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': session })).status).toBe(200);
+    expect((await exchange(launchTokenOf(host.newLaunchUrl()))).status).toBe(200);
+    expect((await exchange('')).status).toBe(401);
+  });
+
+  it('streams events to a header credential, not to a cookie or a query', async () => {
+    const ok = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { host: `127.0.0.1:${host.port}`, 'x-conflict-desk-token': TOKEN } }, (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(ok).toBe(200);
+    expect((await send({ path: '/api/events', headers: { cookie: `cd_token_${host.port}=${TOKEN}` } })).status).toBe(401);
   });
 
   it('answers 403 to a Host that is not its loopback address (DNS rebinding)', async () => {
     for (const h of ['evil.example', `localhost:${host.port}`, `127.0.0.1:${host.port + 1}`, 'evil.example:80']) {
-      expect((await send({ path: `/?token=${TOKEN}`, headers: { host: h } })).status).toBe(403);
+      expect((await send({ path: '/', headers: { host: h } })).status).toBe(403);
+      expect((await apiCall('appInfo', {}, { host: h })).status).toBe(403);
     }
   });
 
-  it('answers 403 to a foreign Origin', async () => {
+  it('answers 403 to a foreign Origin, for calls and for the launch exchange', async () => {
     expect((await apiCall('appInfo', {}, { origin: 'http://evil.example' })).status).toBe(403);
     expect((await apiCall('appInfo', {}, { origin: `http://localhost:${host.port}` })).status).toBe(403);
+    expect((await apiCall('appInfo', {}, { origin: `http://127.0.0.1:${host.port + 1}` })).status).toBe(403);
     expect((await apiCall('appInfo', {}, { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
+    const launch = launchTokenOf(host.newLaunchUrl());
+    expect((await send({ method: 'POST', path: '/session', headers: { [LAUNCH_HEADER]: launch, origin: 'http://127.0.0.1:1' } })).status).toBe(403);
   });
 
-  it('serves the page with CSP and sets a port-scoped HttpOnly cookie for the assets', async () => {
-    const page = await send({ path: `/?token=${TOKEN}` });
+  it('serves the page (public build output) with CSP and sets no cookie', async () => {
+    const page = await send({ path: `/?token=${launchTokenOf(host.newLaunchUrl())}` });
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    expect(String(page.headers['set-cookie'])).toContain(`${cookieName(host.port)}=${TOKEN}; Path=/; HttpOnly; SameSite=Strict`);
-    const asset = await send({ path: '/index.html', headers: { cookie: `${cookieName(host.port)}=${TOKEN}` } });
-    expect(asset.status).toBe(200);
-    expect((await send({ path: '/index.html', headers: { cookie: `${cookieName(host.port + 1)}=${TOKEN}` } })).status).toBe(401);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect((await send({ path: '/index.html' })).status).toBe(200);
+  });
+
+  it('answers 400, not 500, to a path whose percent-encoding does not decode', async () => {
+    const res = await send({ path: '/%E0%A4%A' });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain('percent-encoding');
+  });
+
+  it('refuses an oversize body with 413 by its declared length, before reading it', async () => {
+    // Declares 65 MiB and sends only a little: the answer cannot have waited for the body.
+    const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/appInfo', headers: { host: `127.0.0.1:${host.port}`, 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN, 'content-length': String(65 * 1024 * 1024) } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('{"a":');
+    });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.body)).toMatchObject({ kind: 'host-error', code: 'too-large', message: expect.stringContaining('64 MiB') });
+  });
+
+  it('answers a 65 MiB body sent in full with 413, not a connection reset', async () => {
+    const big = Buffer.alloc(65 * 1024 * 1024, 0x20);
+    const res = await fetch(`http://127.0.0.1:${host.port}/api/appInfo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN }, body: big });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe('too-large');
   });
 
   it('calls contract methods with validated JSON arguments', async () => {
@@ -96,7 +172,7 @@ describe('web host', () => {
   });
 
   it('does not serve files outside the renderer folder', async () => {
-    const res = await send({ path: '/..%2f..%2fetc%2fpasswd', headers: { 'x-conflict-desk-token': TOKEN } });
+    const res = await send({ path: '/..%2f..%2fetc%2fpasswd' });
     expect([403, 404]).toContain(res.status);
     expect(res.body).not.toContain('root:');
   });

@@ -1,35 +1,49 @@
 // Browser mode: the built renderer and the contract over HTTP, on 127.0.0.1 only.
-// Defences: a random token per start (query once, then a port-scoped HttpOnly cookie or a header),
-// an exact Host check and an Origin check against DNS rebinding, and strict CSP on every page.
+// Defences: a single-use launch token exchanged for a session credential, a script token, both sent
+// in a header only (see sessions.ts); an exact Host check and an Origin check against DNS
+// rebinding; 413 by declared length before reading; strict CSP on every page.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import { checkArgs, isApiMethodName, hostError, type Api, type ApiEventListener } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { decodeWire, encodeWire } from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
 import { resolveAppFile } from '../backend/static-files';
+import { createSessions, type Sessions } from './sessions';
 
 export const TOKEN_HEADER = 'x-conflict-desk-token';
-const MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** The header the page sends, once, to exchange the printed launch token for a session. */
+export const LAUNCH_HEADER = 'x-conflict-desk-launch';
+/** Larger argument bodies are refused with 413, by their Content-Length before any is read. */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export type WebHostOptions = {
   service: Api;
   /** Subscribes to pushed events; streamed to the page at GET /api/events (server-sent events). */
   events?: (listener: ApiEventListener) => () => void;
   rendererDir: string;
-  token: string;
+  /** The stable credential for scripts (written to `api-token`), accepted in the header only. */
+  scriptToken: string;
   port?: number;
+  maxBodyBytes?: number;
 };
 
-export type RunningWebHost = { server: Server; port: number; url: string; close(): Promise<void> };
-
+export type RunningWebHost = {
+  server: Server;
+  port: number;
+  /** The first launch address (single-use token). */
+  url: string;
+  /** Mints a fresh single-use launch address, for a new tab or browser, without a restart. */
+  newLaunchUrl(): string;
+  close(): Promise<void>;
+};
 
 export async function startWebHost(options: WebHostOptions): Promise<RunningWebHost> {
   let port = options.port ?? 0;
+  const sessions = createSessions(options.scriptToken);
   const server = createServer((req, res) => {
-    handle(req, res, options, port).catch((error) => {
+    handle(req, res, options, sessions, port).catch((error) => {
       console.error('[web] request failed', error);
       if (!res.headersSent) sendJson(res, 500, hostError('internal', 'The web host failed to handle the request.'));
       else res.destroy();
@@ -40,10 +54,12 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     server.listen(port, '127.0.0.1', () => resolve());
   });
   port = (server.address() as { port: number }).port;
+  const newLaunchUrl = () => `http://127.0.0.1:${port}/?token=${sessions.newLaunchToken()}`;
   return {
     server,
     port,
-    url: `http://127.0.0.1:${port}/?token=${options.token}`,
+    url: newLaunchUrl(),
+    newLaunchUrl,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
@@ -51,34 +67,53 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
   };
 }
 
-export const cookieName = (port: number) => `cd_token_${port}`;
+export const SPENT_LAUNCH_MESSAGE =
+  'This address was already used: its token works once. Press Enter in the terminal running `npm run web` to print a fresh address (nothing is lost), or restart it.';
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: WebHostOptions, port: number): Promise<void> {
+async function handle(req: IncomingMessage, res: ServerResponse, options: WebHostOptions, sessions: Sessions, port: number): Promise<void> {
   const origin = `http://127.0.0.1:${port}`;
   if (req.headers.host !== `127.0.0.1:${port}`) return sendText(res, 403, 'Forbidden: this host answers only to 127.0.0.1.');
   const requestOrigin = req.headers.origin;
   if (requestOrigin !== undefined && requestOrigin !== origin) return sendText(res, 403, 'Forbidden: cross-origin request.');
-  const url = new URL(req.url ?? '/', origin);
-  const presented = url.searchParams.get('token') ?? headerValue(req, TOKEN_HEADER) ?? readCookie(req, cookieName(port));
-  if (presented === null || !sameSecret(presented, options.token)) return sendText(res, 401, 'Unauthorized: open the address printed by `npm run web`, which carries the token.');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', origin);
+  } catch {
+    return sendText(res, 400, 'Bad request: the request target is not a valid path.');
+  }
 
-  if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res, options);
+  if (url.pathname === '/session' && req.method === 'POST') {
+    const launch = headerValue(req, LAUNCH_HEADER);
+    const session = launch === null ? null : sessions.exchange(launch);
+    if (session === null) return sendJson(res, 401, hostError('unauthorized', SPENT_LAUNCH_MESSAGE));
+    return sendJson(res, 200, { session });
+  }
   if (url.pathname.startsWith('/api/')) {
+    // The credential travels only in a header: never a URL (history, logs) nor a cookie (shared
+    // by every port of 127.0.0.1). A page elsewhere cannot send a custom header without a
+    // preflight, which this host does not answer.
+    const presented = headerValue(req, TOKEN_HEADER);
+    if (presented === null || !sessions.accepts(presented)) {
+      return sendJson(res, 401, hostError('unauthorized', `Unauthorized: send the session credential or the script token (the api-token file in the data directory) in the ${TOKEN_HEADER} header.`));
+    }
+    if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res, options);
     if (req.method !== 'POST') return sendJson(res, 405, hostError('unknown-method', 'Contract methods are called with POST.'));
     // A form post from a page cannot set this header, so a same-site forgery cannot pass.
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return sendJson(res, 415, hostError('invalid-arguments', 'Send the arguments as application/json.'));
     }
-    return callMethod(req, res, options.service, url.pathname.slice('/api/'.length));
+    return callMethod(req, res, options.service, url.pathname.slice('/api/'.length), options.maxBodyBytes ?? MAX_BODY_BYTES);
   }
+  // The page and its assets are the public build output: served to anyone who names this host
+  // exactly, so the page can load and then exchange its launch token.
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
-  return serveStatic(res, options.rendererDir, url, url.searchParams.has('token') ? { name: cookieName(port), value: options.token } : null);
+  return serveStatic(res, options.rendererDir, url);
 }
 
-async function callMethod(req: IncomingMessage, res: ServerResponse, service: Api, name: string): Promise<void> {
+async function callMethod(req: IncomingMessage, res: ServerResponse, service: Api, name: string, maxBytes: number): Promise<void> {
   if (!isApiMethodName(name)) return sendJson(res, 404, hostError('unknown-method', `There is no contract method named "${name}".`));
-  const raw = await readBody(req);
-  if (raw === null) return sendJson(res, 413, hostError('invalid-arguments', 'The request body is too large.'));
+  const raw = await readBody(req, maxBytes);
+  if (raw === null) return sendTooLarge(req, res, maxBytes);
   let payload: unknown = {};
   if (raw.length > 0) {
     try {
@@ -105,8 +140,9 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, options: WebHos
   });
 }
 
-async function serveStatic(res: ServerResponse, root: string, url: URL, setCookie: { name: string; value: string } | null): Promise<void> {
+async function serveStatic(res: ServerResponse, root: string, url: URL): Promise<void> {
   const file = resolveAppFile(root, url.toString());
+  if (file === 'bad-encoding') return sendText(res, 400, 'Bad request: the path is not valid percent-encoding.');
   if (!file) return sendText(res, 403, 'Forbidden');
   let body: Buffer;
   try {
@@ -114,13 +150,11 @@ async function serveStatic(res: ServerResponse, root: string, url: URL, setCooki
   } catch {
     return sendText(res, 404, 'Not found');
   }
-  const headers: Record<string, string | string[]> = {
+  res.writeHead(200, {
     ...securityHeaders(),
     'content-type': contentTypeOf(file),
     'cache-control': file === path.resolve(root, 'index.html') ? 'no-store' : 'public, max-age=3600',
-  };
-  if (setCookie) headers['set-cookie'] = `${setCookie.name}=${setCookie.value}; Path=/; HttpOnly; SameSite=Strict`;
-  res.writeHead(200, headers);
+  });
   res.end(body);
 }
 
@@ -134,43 +168,36 @@ function securityHeaders(): Record<string, string> {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+/**
+ * The body, or null when it is over the limit. A declared length over the limit is refused before
+ * anything is read; either way the rest is drained, not reset, so the client reads the 413.
+ */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return resolve(null);
     const chunks: Buffer[] = [];
     let total = 0;
     req.on('data', (chunk: Buffer) => {
       total += chunk.length;
-      if (total > MAX_BODY_BYTES) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      if (total <= maxBytes) chunks.push(chunk);
+      else chunks.length = 0;
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(total > maxBytes ? null : Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+function sendTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+  res.setHeader('connection', 'close');
+  sendJson(res, 413, hostError('too-large', `The request body is larger than the ${maxBytes / 1024 / 1024} MiB limit.`));
+  // Whatever is still coming is read and dropped, so the socket closes cleanly after the answer.
+  req.resume();
 }
 
 function headerValue(req: IncomingMessage, name: string): string | null {
   const value = req.headers[name];
   return typeof value === 'string' ? value : null;
 }
-
-function readCookie(req: IncomingMessage, name: string): string | null {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...rest] = part.trim().split('=');
-    if (key === name) return rest.join('=');
-  }
-  return null;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = encodeWire(value);

@@ -46,3 +46,26 @@ describe('schema kit', () => {
     expect(shape.parse({ n: 1, mode: 'a', flag: 'yes' }, '')).toEqual({ ok: false, error: 'flag: expected true or false' });
   });
 });
+
+describe('hostile arguments', () => {
+  it('refuses extra fields named like what every object inherits', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const payload = JSON.parse(`{"url":"http://x","${name}":{"polluted":true}}`) as unknown;
+      expect(checkArgs('getResource', payload)).toEqual({ ok: false, error: `${name}: is not a known field` });
+    }
+  });
+  it('refuses reserved names as record keys (params, filters)', () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'valueOf']) {
+      const params = JSON.parse(`{"${name}":"x"}`) as unknown;
+      const result = checkArgs('saveConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: 'http://x', params, auth: { kind: 'none' } } });
+      expect(result).toEqual({ ok: false, error: `connection.params.${name}: is a reserved name` });
+      expect(checkArgs('listResources', { connectionId: 'c', filters: params })).toEqual({ ok: false, error: `filters.${name}: is a reserved name` });
+    }
+  });
+  it('refuses arguments nested deeper than the documented limit, at any depth', () => {
+    for (const depth of [65, 5000, 100_000]) {
+      const text = `{"connection":{"name":"n","profileId":"p","baseUrl":"http://x","params":{},"auth":{"kind":"none"},"customProfile":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      expect(checkArgs('saveConnection', JSON.parse(text))).toEqual({ ok: false, error: 'arguments nest deeper than 64 levels' });
+    }
+  });
+});

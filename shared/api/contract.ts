@@ -1,6 +1,6 @@
 // The one API contract. Both transports (Electron IPC and the loopback web host) and the
 // renderer's client are generated from `apiMethods`, so a method is declared exactly once.
-import { s, type Check, type Infer } from './schema';
+import { MAX_ARGUMENT_DEPTH, nestsDeeperThan, s, type Check, type Infer } from './schema';
 import type { JsonValue } from '../json';
 import type { BatchIntent } from '../batch/intent';
 
@@ -209,6 +209,7 @@ export type ArgsCheck<M extends ApiMethodName> = { ok: true; value: ApiArgs<M> }
 /** Validates a payload from the other side of a transport. */
 export function checkArgs<M extends ApiMethodName>(name: M, payload: unknown): ArgsCheck<M> {
   const spec = apiMethods[name];
+  if (nestsDeeperThan(payload, MAX_ARGUMENT_DEPTH)) return { ok: false, error: `arguments nest deeper than ${MAX_ARGUMENT_DEPTH} levels` };
   return spec.args.parse(payload ?? {}, '') as ArgsCheck<M>;
 }
 
@@ -216,7 +217,7 @@ export function checkArgs<M extends ApiMethodName>(name: M, payload: unknown): A
 export const ipcChannel = (name: ApiMethodName) => `api:${name}`;
 
 /** A host-level refusal (bad arguments, unknown method) — distinct from a method's own result. */
-export type HostError = { kind: 'host-error'; code: 'invalid-arguments' | 'unknown-method' | 'internal'; message: string };
+export type HostError = { kind: 'host-error'; code: 'invalid-arguments' | 'unknown-method' | 'unauthorized' | 'too-large' | 'internal'; message: string };
 
 export function hostError(code: HostError['code'], message: string): HostError {
   return { kind: 'host-error', code, message };

@@ -8,6 +8,29 @@ export type Check<T> = {
 export type Infer<C> = C extends Check<infer T> ? T : never;
 
 const fail = (path: string, what: string) => ({ ok: false as const, error: `${path || 'arguments'}: ${what}` });
+
+/**
+ * Names no record key or parameter may take: `__proto__` and what every object inherits
+ * (`constructor`, `toString`, …), which a lookup by name would find even when nobody set it.
+ */
+export function isReservedName(name: string): boolean {
+  return name === '__proto__' || name === 'prototype' || name in Object.prototype;
+}
+
+/** How deeply contract arguments may nest (documents travel as text and have their own limit). */
+export const MAX_ARGUMENT_DEPTH = 64;
+
+/** Whether a parsed value nests deeper than `limit` arrays/objects; iterative, so any depth is safe. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 const pass = <T>(value: T) => ({ ok: true as const, value });
 
 export const s = {
@@ -77,6 +100,7 @@ export const s = {
         if (opts.maxKeys !== undefined && entries.length > opts.maxKeys) return fail(path, `must have at most ${opts.maxKeys} keys`);
         const out: Record<string, T> = {};
         for (const [key, item] of entries) {
+          if (isReservedName(key)) return fail(path ? `${path}.${key}` : key, 'is a reserved name');
           const r = inner.parse(item, path ? `${path}.${key}` : key);
           if (!r.ok) return r;
           Object.defineProperty(out, key, { value: r.value, enumerable: true, writable: true, configurable: true });
@@ -103,7 +127,8 @@ export const s = {
         if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, 'expected an object');
         const input = value as Record<string, unknown>;
         for (const key of Object.keys(input)) {
-          if (!(key in shape)) return fail(path ? `${path}.${key}` : key, 'is not a known field');
+          // Own fields only: `in` would let `__proto__` or `constructor` pass as known.
+          if (!Object.hasOwn(shape, key)) return fail(path ? `${path}.${key}` : key, 'is not a known field');
         }
         const out: Record<string, unknown> = {};
         for (const [key, check] of Object.entries(shape)) {

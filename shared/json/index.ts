@@ -2,7 +2,7 @@
 export type { JsonArray, JsonObject, JsonPrimitive, JsonValue, Result } from './types';
 export { isJsonObject } from './types';
 export type { ParseError, ParseResult } from './parse';
-export { formatParseError, parseJson, parseJsonStrict, positionOf } from './parse';
+export { formatParseError, MAX_JSON_DEPTH, parseJson, parseJsonStrict, positionOf } from './parse';
 export type { JsonStyle } from './serialize';
 export { COMPACT, PRETTY, detectStyle, stringifyJson } from './serialize';
 export { fingerprint, jsonEqual } from './canonical';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseJson, parseJsonStrict, positionOf } from './parse';
+import { MAX_JSON_DEPTH, parseJson, parseJsonStrict, positionOf } from './parse';
 import { PRETTY, stringifyJson } from './serialize';
 
 describe('parseJson', () => {
@@ -119,5 +119,21 @@ describe('positionOf', () => {
   it('counts lines and columns from 1', () => {
     expect(positionOf('ab\ncd', 0)).toEqual({ line: 1, column: 1 });
     expect(positionOf('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+  });
+});
+
+describe('nesting limit', () => {
+  it('refuses a document nested deeper than the limit with a parse error, never a stack overflow', () => {
+    for (const depth of [MAX_JSON_DEPTH + 1, 5000, 100_000]) {
+      for (const [open, close] of [['[', ']'], ['{"a":', '}']] as const) {
+        const result = parseJson(open.repeat(depth) + '1' + close.repeat(depth));
+        expect(result.ok).toBe(false);
+        if (!result.ok) expect(result.error.message).toContain(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+      }
+    }
+  });
+  it('accepts a document exactly at the limit', () => {
+    const text = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(parseJson(text).ok).toBe(true);
   });
 });

@@ -15,6 +15,12 @@ export type ParseError = {
   readonly column: number;
 };
 
+/**
+ * How deeply a JSON document may nest (arrays and objects). Deeper text is refused with a parse
+ * error, so no recursive step downstream (editing, merging, printing) can exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
 export type ParseResult = { ok: true; value: JsonValue } | { ok: false; error: ParseError };
 
 export function parseJson(text: string): ParseResult {
@@ -89,7 +95,7 @@ let tallyColons = 0;
 function tally(value: JsonValue): boolean {
   tallyKeys = 0;
   tallyColons = 0;
-  return tallyValue(value);
+  return tallyValue(value, 0);
 }
 
 function colonsIn(text: string): number {
@@ -98,20 +104,22 @@ function colonsIn(text: string): number {
   return count;
 }
 
-function tallyValue(value: JsonValue): boolean {
+/** Too deep also answers false: the strict parser then reports where the limit was crossed. */
+function tallyValue(value: JsonValue, depth: number): boolean {
   if (typeof value === 'string') {
     if (value.indexOf(':') !== -1) tallyColons += colonsIn(value);
     return true;
   }
   if (typeof value === 'number') return Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value));
   if (typeof value !== 'object' || value === null) return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!tallyValue(value[i]!)) return false;
+    for (let i = 0; i < value.length; i++) if (!tallyValue(value[i]!, depth + 1)) return false;
     return true;
   }
   for (const key in value) {
     tallyKeys++;
-    if (!tallyValue(value[key]!)) return false;
+    if (!tallyValue(value[key]!, depth + 1)) return false;
   }
   return true;
 }
@@ -149,7 +157,13 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 class StrictParser {
   pos = 0;
+  depth = 0;
   constructor(readonly text: string) {}
+
+  /** Enters an array or object, refusing to nest deeper than MAX_JSON_DEPTH. */
+  enter(): void {
+    if (++this.depth > MAX_JSON_DEPTH) this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels (the limit for a JSON document)`);
+  }
 
   fail(message: string, offset = this.pos): never {
     throw new Failure(message, offset);
@@ -168,8 +182,12 @@ class StrictParser {
 
   value(): JsonValue {
     const c = this.text.charCodeAt(this.pos);
-    if (c === 123) return this.object();
-    if (c === 91) return this.array();
+    if (c === 123 || c === 91) {
+      this.enter();
+      const nested = c === 123 ? this.object() : this.array();
+      this.depth--;
+      return nested;
+    }
     if (c === 34) return this.string();
     if (c === 45 || (c >= 48 && c <= 57)) return this.number();
     if (this.text.startsWith('true', this.pos)) return this.literal(4, true);

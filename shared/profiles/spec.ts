@@ -78,15 +78,44 @@ export type ProfileSpec = {
   idKeys?: string[];
 };
 
+/**
+ * Fills `{name}` placeholders, each value encoded as one path segment, so no value can change the
+ * shape of the path: `/` and `?` are encoded, and `.` or `..` (also percent-encoded, which URL
+ * parsers and servers decode back into a dot segment) are refused.
+ */
 export function fillTemplate(template: string, values: Record<string, string>): { ok: true; value: string } | { ok: false; error: string } {
-  let missing: string | null = null;
+  let problem: string | null = null;
   const value = template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const v = values[name];
+    const v = Object.hasOwn(values, name) ? values[name] : undefined;
     if (v === undefined || v === '') {
-      missing ??= name;
+      problem ??= name === 'id' ? 'a resource id may not be empty' : `the connection has no value for {${name}}`;
+      return '';
+    }
+    if (isDotSegment(v)) {
+      problem ??= `${name === 'id' ? 'a resource id' : `{${name}}`} may not be "${v}": it would step out of its place in the path`;
       return '';
     }
     return encodeURIComponent(v);
   });
-  return missing === null ? { ok: true, value } : { ok: false, error: `the connection has no value for {${missing}}` };
+  return problem === null ? { ok: true, value } : { ok: false, error: problem };
+}
+
+/**
+ * `.` or `..`, alone or between slashes, as typed or percent-encoded (once or more: a server may
+ * decode `%2F` and `%2e` before it routes).
+ */
+export function isDotSegment(value: string): boolean {
+  let current = value;
+  for (let round = 0; round < 4; round++) {
+    if (current.split(/[/\\]/).some((part) => part === '.' || part === '..')) return true;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(current);
+    } catch {
+      return false;
+    }
+    if (decoded === current) return false;
+    current = decoded;
+  }
+  return false;
 }

@@ -1,5 +1,5 @@
 // Checks a user-defined profile (JSON from the operator) before it is saved with a connection.
-import { s, type Check } from '../api/schema';
+import { isReservedName, s, type Check } from '../api/schema';
 import type { ProfileSpec } from './spec';
 
 const pointer = s.string({ max: 500, pattern: /^(\/[^/]*)*$/, label: 'JSON Pointer (like /a/b)' });
@@ -73,6 +73,8 @@ export function checkProfileSpec(value: unknown): { ok: true; value: ProfileSpec
   if ((spec.write.encoding === 'form-changed' || spec.write.encoding === 'form-member') && !spec.write.formFields) {
     return { ok: false, error: 'profile.write.formFields: form encodings need form field names' };
   }
+  const reserved = [...spec.params.map((p) => p.name), ...(spec.list.filters ?? []).map((f) => f.name)].find(isReservedName);
+  if (reserved !== undefined) return { ok: false, error: `profile: "${reserved}" is a reserved name; call the parameter or filter something else` };
   const declared = new Set(spec.params.map((p) => p.name));
   for (const template of [spec.list.path, spec.itemPath]) {
     for (const [, param] of template.matchAll(/\{(\w+)\}/g)) {

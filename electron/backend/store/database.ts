@@ -4,14 +4,17 @@ import { DatabaseSync } from 'node:sqlite';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS } from './migrations';
+import { createPrivateFile, tightenDatabaseFiles } from './private-file';
 
 export type Database = DatabaseSync;
 
 export function openDatabase(file: string): DatabaseSync {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  createPrivateFile(file);
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
   migrate(db);
+  tightenDatabaseFiles(file);
   return db;
 }
 

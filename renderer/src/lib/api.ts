@@ -1,38 +1,81 @@
 // The only module that talks to a host. In Electron the preload's window.api carries the contract
-// over IPC; in browser mode the same methods are POSTed to /api/<method> with the session token.
+// over IPC; in browser mode the same methods are POSTed to /api/<method> with the session credential.
 import { apiMethodNames, isHostError, type Api, type ApiEventListener, type ApiMethodName, type RendererApi } from '../../../shared/api/contract';
 import type { ApiEvent } from '../../../shared/api/types';
 import { decodeWire, encodeWire } from '../../../shared/api/wire';
 
-const TOKEN_KEY = 'conflict-desk-token';
+const SESSION_KEY = 'conflict-desk-session';
 const TOKEN_HEADER = 'x-conflict-desk-token';
+const LAUNCH_HEADER = 'x-conflict-desk-launch';
 
-/** Takes the token from the address bar once, then keeps it out of the visible URL. */
-function sessionToken(): string | null {
+/**
+ * The session credential. The printed address carries a single-use launch token: it is exchanged
+ * once for a session credential kept in sessionStorage (this tab, this exact origin: no other port
+ * of 127.0.0.1 can read it, unlike a cookie) and sent as a header; a reload finds it there.
+ */
+async function startSession(): Promise<string> {
   const url = new URL(window.location.href);
-  const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+  const launch = url.searchParams.get('token');
+  const stored = sessionStorage.getItem(SESSION_KEY);
+  if (launch) {
     url.searchParams.delete('token');
     window.history.replaceState(null, '', url.toString());
-    return fromUrl;
+    const response = await fetch('/session', { method: 'POST', headers: { [LAUNCH_HEADER]: launch } });
+    const body = (await response.json().catch(() => null)) as { session?: unknown } | null;
+    if (response.ok && typeof body?.session === 'string') {
+      sessionStorage.setItem(SESSION_KEY, body.session);
+      return body.session;
+    }
+    if (stored) return stored;
+    throw new Error(isHostError(body) ? body.message : `The app host answered ${response.status} to the launch address.`);
   }
-  return sessionStorage.getItem(TOKEN_KEY);
+  if (stored) return stored;
+  throw new Error('No session: open the address printed by `npm run web` (press Enter in its terminal for a fresh one).');
+}
+
+/** Server-sent events read with fetch, so the stream is authorised by the header like every call. */
+async function streamEvents(session: string, deliver: (event: ApiEvent) => void, signal: AbortSignal): Promise<void> {
+  const response = await fetch('/api/events', { headers: { [TOKEN_HEADER]: session }, signal });
+  if (!response.ok || !response.body) throw new Error(`The event stream answered ${response.status}.`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const data = buffer.slice(0, end).split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+      buffer = buffer.slice(end + 2);
+      if (data) deliver(decodeWire(data) as ApiEvent);
+      end = buffer.indexOf('\n\n');
+    }
+  }
 }
 
 function httpApi(): RendererApi {
-  const token = sessionToken();
+  const session = startSession();
+  // An unhandled rejection here would be noise: the first call reports the same failure.
+  session.catch(() => undefined);
   const listeners = new Set<ApiEventListener>();
-  let source: EventSource | null = null;
+  let streaming = false;
   const onEvent = (listener: ApiEventListener) => {
     listeners.add(listener);
-    // One stream for all listeners; the HttpOnly cookie set with the page authorises it.
-    if (!source) {
-      source = new EventSource('/api/events');
-      source.onmessage = (message) => {
-        const event = decodeWire(String(message.data)) as ApiEvent;
-        listeners.forEach((l) => l(event));
-      };
+    // One stream for all listeners, reopened after a drop (e.g. the host restarted).
+    if (!streaming) {
+      streaming = true;
+      const controller = new AbortController();
+      void (async () => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await streamEvents(await session, (event) => listeners.forEach((l) => l(event)), controller.signal);
+            attempt = 0;
+          } catch {
+            // Retried below with a growing pause.
+          }
+          await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 10_000)));
+        }
+      })();
     }
     return () => {
       listeners.delete(listener);
@@ -41,7 +84,7 @@ function httpApi(): RendererApi {
   const call = async (name: ApiMethodName, args: unknown): Promise<unknown> => {
     const response = await fetch(`/api/${name}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { [TOKEN_HEADER]: token } : {}) },
+      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: await session },
       body: encodeWire(args ?? {}),
     });
     const text = await response.text();

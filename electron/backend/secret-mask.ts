@@ -1,0 +1,85 @@
+// Masks secret values in text an upstream sent (error bodies, messages, header values) before it
+// reaches the renderer: a server that echoes the Authorization header must not hand the secret on.
+// Names are not enough here (redact.ts does names): this looks for the values themselves, in the
+// forms a server may echo them (as sent, percent-encoded, Basic's base64 and its decoded parts).
+import type { StoredAuth } from './store/connections';
+
+export const MASK = '[redacted]';
+
+/** Shorter values are not masked: they would blank out ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+
+/** Headers a request carries that are never credentials; every other header value may be one. */
+const PLAIN_REQUEST_HEADERS = new Set(['accept', 'content-type', 'content-length', 'if-match', 'if-none-match', 'user-agent']);
+
+/** The forms of one secret worth looking for. */
+export function secretForms(secret: string | null | undefined): string[] {
+  if (!secret) return [];
+  return [secret, encodeURIComponent(secret)];
+}
+
+/** Every form of a connection's credentials, including the Basic header value a server may echo. */
+export function authSecretForms(auth: StoredAuth): string[] {
+  switch (auth.kind) {
+    case 'none':
+      return [];
+    case 'basic': {
+      if (!auth.password) return [];
+      const pair = `${auth.username}:${auth.password}`;
+      return [...secretForms(auth.password), pair, Buffer.from(pair).toString('base64')];
+    }
+    case 'bearer':
+      return secretForms(auth.token);
+    case 'api-key-header':
+      return secretForms(auth.key);
+  }
+}
+
+/** Credential values in the headers of a request the backend sends (whatever the header is called). */
+export function requestHeaderSecrets(headers: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    if (PLAIN_REQUEST_HEADERS.has(name.toLowerCase())) continue;
+    out.push(...secretForms(value));
+    const scheme = /^(\S+)\s+(\S+)$/.exec(value);
+    if (!scheme) continue;
+    out.push(scheme[2]!);
+    if (scheme[1]!.toLowerCase() === 'basic') {
+      const pair = Buffer.from(scheme[2]!, 'base64').toString('utf8');
+      out.push(pair, pair.slice(pair.indexOf(':') + 1));
+    }
+  }
+  return out;
+}
+
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
+  // Longest first, so a secret that contains another is masked whole.
+  for (const secret of [...new Set(secrets)].sort((a, b) => b.length - a.length)) {
+    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(MASK);
+  }
+  return out;
+}
+
+/** An error value with its message and the upstream's words (bodyExcerpt) masked; other values as they are. */
+export function maskError<T>(value: T, secrets: readonly string[]): T {
+  if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'error') return value;
+  const error = value as T & { message?: unknown; bodyExcerpt?: unknown };
+  return {
+    ...error,
+    ...(typeof error.message === 'string' ? { message: maskSecrets(error.message, secrets) } : {}),
+    ...(typeof error.bodyExcerpt === 'string' ? { bodyExcerpt: maskSecrets(error.bodyExcerpt, secrets) } : {}),
+  };
+}
+
+/** Masks every string inside a JSON-like value (a parsed body shown to the operator). */
+export function maskStrings(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return maskSecrets(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => maskStrings(item, secrets));
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) Object.defineProperty(out, maskSecrets(key, secrets), { value: maskStrings(item, secrets), enumerable: true, writable: true, configurable: true });
+    return out;
+  }
+  return value;
+}
