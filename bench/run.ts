@@ -2,6 +2,7 @@
 // the figures of one run can be compared with each other. Each module prints its own table.
 export {};
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  batch: () => import('./batch.bench'),
   merge: () => import('./merge.bench'),
   sandbox: () => import('./sandbox.bench'),
   ui: () => import('./ui.bench'),

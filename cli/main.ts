@@ -3,15 +3,18 @@
 import { pathToFileURL } from 'node:url';
 import type { CliIo } from './merge';
 import { runMerge } from './merge';
+import { runBatch } from './batch';
 
 const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
   merge: runMerge,
+  batch: runBatch,
 };
 
 const USAGE = `usage: conflict-desk <command> [args]
 
 commands:
   merge BASE MINE THEIRS [-o OUT]   three-way merge of JSON documents (see: conflict-desk merge --help)
+  batch --url URL --data DIR …      change many resources through a running Conflict Desk (see: conflict-desk batch --help)
 `;
 
 const processIo: CliIo = {

@@ -45,6 +45,7 @@ export function createBatchStore(db: DatabaseSync) {
   const counts = db.prepare('SELECT status, COUNT(*) AS n, SUM(sent) AS sent FROM batch_targets WHERE batch_id = ? GROUP BY status');
   const byResource = db.prepare('SELECT * FROM batch_targets WHERE resource_id = ? ORDER BY batch_id');
   const resetRunning = db.prepare(`UPDATE batch_targets SET status = 'unknown', reason = 'The host stopped while this target was being written; check the server.', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 1`);
+  const updates = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const requeueRunning = db.prepare(`UPDATE batch_targets SET status = 'pending', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 0`);
 
   return {
@@ -87,7 +88,9 @@ export function createBatchStore(db: DatabaseSync) {
       if (entries.length === 0) return;
       const sql = `UPDATE batch_targets SET ${entries.map(([k]) => `${columns[k]} = ?`).join(', ')}, updated_at = ? WHERE batch_id = ? AND resource_id = ?`;
       const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)) as Array<string | number | null>;
-      db.prepare(sql).run(...values, new Date().toISOString(), id, resourceId);
+      let statement = updates.get(sql);
+      if (!statement) updates.set(sql, (statement = db.prepare(sql)));
+      statement.run(...values, new Date().toISOString(), id, resourceId);
     },
     counts(id: string): { counts: BatchCounts; sent: number; total: number } {
       const out = Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as BatchCounts;
