@@ -9,7 +9,8 @@ import { connectionContext, listPath, resolveBaseUrl } from './connection-contex
 import type { EmbeddedSandbox } from './embedded-sandbox';
 import { checkHttpUrl, header, sendRequest } from './http-client';
 import { createTransport, DEFAULT_RETRY, type RetryPolicy } from './http-transport';
-import { listPagePath, parseListPage } from './profiles/listing';
+import { listPagePath, listRequest, parseDavPage, parseListPage } from './profiles/listing';
+import { withServerWords } from './profiles/server-words';
 import { builtInProfileInfos, profileFor, profileInfo } from './profiles/registry';
 import { redactHeaders, redactUrl } from './redact';
 import { createResourceService } from './resource-service';
@@ -267,14 +268,23 @@ export function createDesk(options: DeskOptions): Desk {
     }
     const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
     const path = listPagePath(ctx.value.spec.list, base.value, query);
-    const outcome = await transport.read({ method: 'GET', url: ctx.value.baseUrl + path, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
+    const request = listRequest(ctx.value.spec.list, path);
+    const outcome = await transport.read({
+      method: request.method, url: ctx.value.baseUrl + request.path, headers: { accept: 'application/json', ...ctx.value.requestHeaders, ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}), ...(ctx.value.credentialQuery ? { credentialQuery: ctx.value.credentialQuery } : {}),
+    });
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status < 200 || outcome.status >= 300) {
-      return { kind: 'error', reason: 'http', message: `The server answered ${outcome.status} to the list request.`, status: outcome.status, bodyExcerpt: outcome.text.slice(0, 2000) };
+      const upstream = ctx.value.scrub(outcome.text);
+      return { kind: 'error', reason: 'http', message: withServerWords(`The server answered ${outcome.status} to the list request.`, upstream, ctx.value.spec.errorPointers), status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) };
+    }
+    if (request.method === 'PROPFIND') {
+      const dav = parseDavPage(ctx.value.spec.list, outcome.text, path, query);
+      return dav.ok ? { kind: 'ok', ...dav.value } : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);
     if (!parsed.ok) return fail('invalid-json', `The list response is not valid JSON: ${formatParseError(parsed.error)}`);
-    const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query);
+    const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query, outcome.headers);
     if (!page.ok) return fail('invalid-json', page.error);
     return { kind: 'ok', ...page.value };
   }
