@@ -109,7 +109,7 @@ export async function startAzuriteTable(): Promise<RealServer> {
   const bin = path.join(npmServersDir(), 'node_modules', '.bin', 'azurite-table');
   const dir = tempDir('azurite');
   const port = await freePort();
-  return launch(bin, ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--disableTelemetry', '--silent', '--location', dir], dir, port, 'SIGINT');
+  return launch(bin, ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--disableTelemetry', '--silent'], dir, port, 'SIGINT');
 }
 
 /** The emulator's well-known account and an account SAS for it, valid until 2099 (docs: Azurite). */

@@ -80,6 +80,7 @@ describe('the server’s words', () => {
     expect(serverWords('{"error":"not_found","reason":"missing"}', COUCHDB_DOCUMENT.errorPointers)).toBe('missing');
     expect(serverWords('{"odata.error":{"code":"ResourceNotFound","message":{"lang":"en-US","value":"The specified resource does not exist.\\nRequestId:1"}}}', AZURE_TABLE_ENTITY.errorPointers)).toBe('The specified resource does not exist. RequestId:1');
     expect(serverWords('<?xml version="1.0"?><html><head>\n<title>412 Precondition &amp; Failed</title></head></html>')).toBe('412 Precondition & Failed');
+    expect(serverWords('<?xml version="1.0"?>\n<Error>\n  <Code>AuthorizationFailure</Code>\n  <Message>Server failed to authenticate the request.\nRequestId:9</Message>\n</Error>')).toBe('Server failed to authenticate the request. RequestId:9');
     expect(serverWords('{"unrelated":1}')).toBe(null);
     expect(serverWords('')).toBe(null);
   });

@@ -1,6 +1,7 @@
 // The server's own words from an error answer, so a message says what the server said: a JSON
 // body's message at the profile's pointers (CouchDB `reason`, Azure `odata.error.message.value`)
-// or a few common places, else an HTML error page's <title>. Bounded and single-line.
+// or a few common places, an XML error's <Message>, else an HTML error page's <title>. Bounded and
+// single-line.
 import { getAt, parseJson } from '../../../shared/json';
 
 const COMMON_POINTERS = ['/message', '/error/message', '/error_description', '/reason', '/detail', '/title', '/odata.error/message/value', '/error'];
@@ -19,6 +20,9 @@ export function serverWords(text: string, pointers: readonly string[] = []): str
       return null;
     }
   }
+  // An XML error document (Azure Storage: <Error><Code/><Message/></Error>), else an HTML page's title.
+  const message = /<(?:[\w.-]+:)?message\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?message\s*>/i.exec(trimmed)?.[1];
+  if (message && message.trim() && !/</.test(message)) return tidy(decodeEntities(message));
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(trimmed)?.[1];
   if (title && title.trim()) return tidy(decodeEntities(title));
   return null;
