@@ -350,11 +350,19 @@ function checkConnectionInput(input: ConnectionInput, previous: StoredConnection
   if (!(previous?.isSandbox && input.baseUrl === previous.baseUrl)) {
     const url = checkHttpUrl(input.baseUrl);
     if (!url.ok) return `Base URL: ${url.error}`;
+    // Paths are appended to the base URL: a query or fragment there would end up before the path
+    // (and a SAS pasted there would be stored in clear text). It belongs in the query credential.
+    if (url.url.search || url.url.hash || /[?#]/.test(input.baseUrl)) {
+      return 'Base URL: it cannot carry a query or fragment (paths are appended to it). Put a SAS or an API key under Credentials → "Credential in the query string".';
+    }
   }
   for (const param of spec.value.params) {
     if (!input.params[param.name]?.trim()) return `${param.label} is required by the ${spec.value.label} profile.`;
   }
   if (input.auth.kind === 'basic' && !input.auth.username.trim()) return 'A user name is required for Basic authentication.';
+  if (input.auth.kind === 'query' && input.auth.query && !/^\??[^=&#\s]+=[^&#\s]*(&[^=&#\s]+=[^&#\s]*)*$/.test(input.auth.query)) {
+    return 'The query-string credential must look like name=value&name=value, percent-encoded, with no spaces or #.';
+  }
   return null;
 }
 

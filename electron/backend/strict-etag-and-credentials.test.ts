@@ -132,4 +132,13 @@ describe('a query-string credential and per-profile headers', () => {
     expect(shown).not.toContain('s3cr3t');
     expect((await desk.api.listConnections({}))[0]!.auth).toEqual({ kind: 'query', hasSecret: true });
   });
+
+  it('a base URL carrying a query (a SAS pasted there) is refused, pointing to the query credential', async () => {
+    desk = startRealDesk();
+    const saved = await desk.api.saveConnection({ connection: { name: 'a', profileId: 'azure-table-entity', baseUrl: 'https://acct.table.core.windows.net/?sv=1&sig=abcdefgh', params: { table: 't' }, auth: { kind: 'none' } } });
+    expect(saved).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('Credential in the query string') });
+    expect(await desk.api.listConnections({})).toEqual([]);
+    const badQuery = await desk.api.saveConnection({ connection: { name: 'a', profileId: 'azure-table-entity', baseUrl: 'https://acct.table.core.windows.net', params: { table: 't' }, auth: { kind: 'query', query: 'sig=a b' } } });
+    expect(badQuery).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('query-string credential must look like') });
+  });
 });
