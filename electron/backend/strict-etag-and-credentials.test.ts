@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProfileSpec } from '../../shared/profiles/spec';
-import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
+import { COUCHDB_DOCUMENT, WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
 import { saveConnection, startRealDesk, textOf, type RealDesk } from '../test-support/real-round-trip';
 
 type Seen = { method: string; url: string; headers: IncomingMessage['headers']; body: string };
@@ -140,5 +140,23 @@ describe('a query-string credential and per-profile headers', () => {
     expect(await desk.api.listConnections({})).toEqual([]);
     const badQuery = await desk.api.saveConnection({ connection: { name: 'a', profileId: 'azure-table-entity', baseUrl: 'https://acct.table.core.windows.net', params: { table: 't' }, auth: { kind: 'query', query: 'sig=a b' } } });
     expect(badQuery).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('query-string credential must look like') });
+  });
+});
+
+describe('a write acknowledged with its revision ({ok, id, rev})', () => {
+  it('takes the revision from the acknowledgement, not from a re-read another writer already moved', async () => {
+    let doc = '{"_id":"a","_rev":"1-aaa","n":1}';
+    const { url } = await serve((req) => {
+      if (req.method === 'GET') return { status: 200, body: doc };
+      // Our write lands as 2-bbb; someone else writes 3-ccc before the app reads it back.
+      doc = '{"_id":"a","_rev":"3-ccc","n":2,"other":true}';
+      return { status: 201, body: '{"ok":true,"id":"a","rev":"2-bbb"}' };
+    });
+    desk = startRealDesk();
+    const connectionId = await saveConnection(desk.api, { name: 'c', profileId: COUCHDB_DOCUMENT.id, baseUrl: url, params: { database: 'db' }, auth: { kind: 'none' } });
+    const opened = await desk.api.openResource({ ref: { connectionId, id: 'a' } });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    const saved = await desk.api.saveResource({ ref: { connectionId, id: 'a' }, text: '{"n":2}', baseJournalId: opened.snapshot.journalId });
+    expect(saved).toMatchObject({ kind: 'saved', savedRevision: '2-bbb', proof: 'answer-revision', movedSince: { savedRevision: '2-bbb', revision: '3-ccc', changedPaths: ['/other'] } });
   });
 });
