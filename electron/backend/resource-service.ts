@@ -46,7 +46,7 @@ export function createResourceService(deps: ResourceDeps) {
         ...(managed !== null ? { serverManaged: managed } : {}),
         seenAt: row.lastSeenAt,
         source: row.source,
-        summary: summarise(ctx.spec.list, body),
+        summary: summarise(ctx.spec.list, body, { id: ref.id, revision: info.revision }),
       },
     };
   }

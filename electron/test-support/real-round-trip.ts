@@ -129,6 +129,8 @@ export async function roundTrip(api: Api, connectionId: string, id: string, serv
   expect(own).toEqual(expected);
   expect('notes' in stored).toBe(false);
   expect(docOf(second.snapshot)).toEqual(expected);
+  // The list row the browser updates from the saved snapshot names this resource and its revision.
+  expect(second.snapshot.summary).toMatchObject({ id, revision: second.savedRevision });
   report['server ends with exactly the expected document'] = 'pass';
   return report;
 }

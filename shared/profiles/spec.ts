@@ -39,6 +39,11 @@ export type ListSpec = {
   path: string;
   /** Pointer to the array of items in a list response ('' when the response is the array). */
   itemsPointer: string;
+  /**
+   * Where the resource itself sits inside a list item (CouchDB `_all_docs` rows: `/doc`). The
+   * other list pointers then read the resource, so a row and a fetched resource read alike.
+   */
+  itemPointer?: string;
   idPointer: string;
   /**
    * A composite id: the parts are read from each item and joined into one id (each part

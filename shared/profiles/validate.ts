@@ -42,6 +42,7 @@ export const profileSpecCheck = s.object({
   list: s.object({
     path: pathTemplate,
     itemsPointer: pointer,
+    itemPointer: s.optional(pointer),
     idPointer: pointer,
     idParts: s.optional(s.array(idPart, { max: 5 })),
     titlePointers: s.array(pointer, { max: 10 }),

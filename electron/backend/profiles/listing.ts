@@ -61,7 +61,8 @@ export type ParsedPage = { items: ResourceSummary[]; nextPageToken: string | nul
 export function parseListPage(spec: ListSpec, body: JsonValue, requestPath: string, baseUrl: string, query: ListQuery, headers: HeaderList = []): { ok: true; value: ParsedPage } | { ok: false; error: string } {
   const rawItems = spec.itemsPointer === '' ? body : getAt(body, spec.itemsPointer);
   if (!Array.isArray(rawItems)) return { ok: false, error: `The list response has no array at ${spec.itemsPointer || 'its root'}.` };
-  let items = rawItems.map((item) => summarise(spec, item));
+  const resources = spec.itemPointer ? rawItems.map((item) => getAt(item, spec.itemPointer!) ?? item) : rawItems;
+  let items = resources.map((item) => summarise(spec, item));
   // Without a search parameter, search is a case-insensitive match over each item's JSON.
   if (query.search && !spec.searchParam) {
     const needle = query.search.toLowerCase();
@@ -135,8 +136,11 @@ export function pathBelowBase(next: string, baseUrl: string): string | null {
   return null;
 }
 
-/** A resource as a list row, from the profile's list pointers (also applied to a fetched item). */
-export function summarise(spec: ListSpec, item: JsonValue): ResourceSummary {
+/**
+ * A resource as a list row, from the profile's list pointers (also applied to a fetched item,
+ * where `known` gives the id and revision the app already holds for it).
+ */
+export function summarise(spec: ListSpec, item: JsonValue, known?: { id: string; revision: string | null }): ResourceSummary {
   const text = (pointer: string | undefined): string | null => {
     if (!pointer) return null;
     const v = getAt(item, pointer);
@@ -144,13 +148,13 @@ export function summarise(spec: ListSpec, item: JsonValue): ResourceSummary {
   };
   const first = (pointers: string[] | undefined) => (pointers ?? []).map(text).find((v) => v !== null && v !== '') ?? null;
   const parts = spec.idParts?.map((part) => text(part.pointer));
-  const id = parts && parts.length ? (parts.every((p) => p !== null && p !== '') ? joinIdParts(parts as string[]) : '') : text(spec.idPointer) ?? '';
+  const id = known?.id ?? (parts && parts.length ? (parts.every((p) => p !== null && p !== '') ? joinIdParts(parts as string[]) : '') : text(spec.idPointer) ?? '');
   return {
     id,
     title: first(spec.titlePointers) ?? id,
     subtitle: first(spec.subtitlePointers),
     status: text(spec.statusPointer),
-    revision: text(spec.revisionPointer),
+    revision: text(spec.revisionPointer) ?? known?.revision ?? null,
     updatedAt: text(spec.updatedPointer),
   };
 }

@@ -15,9 +15,12 @@ describe('paging', () => {
   it('offset paging counts items (skip), appended with & to a list path that has a query', () => {
     const first = listPagePath(COUCHDB_DOCUMENT.list, '/db/_all_docs?include_docs=true', query);
     expect(first).toBe('/db/_all_docs?include_docs=true&limit=10&skip=0');
-    const rows = (n: number) => ({ rows: Array.from({ length: n }, (_, i) => ({ id: `d${i}`, value: { rev: '1-a' }, doc: {} })) });
+    const rows = (n: number) => ({ rows: Array.from({ length: n }, (_, i) => ({ id: `d${i}`, value: { rev: '1-a' }, doc: { _id: `d${i}`, _rev: '1-a', name: `Doc ${i}` } })) });
     const page1 = parseListPage(COUCHDB_DOCUMENT.list, rows(10), first, 'http://h', query);
     expect(page1).toMatchObject({ ok: true, value: { nextPageToken: '/db/_all_docs?include_docs=true&limit=10&skip=10' } });
+    // A row reads the document inside it, as a fetched document reads itself.
+    expect(page1.ok && page1.value.items[3]).toEqual(summarise(COUCHDB_DOCUMENT.list, { _id: 'd3', _rev: '1-a', name: 'Doc 3' }));
+    expect(page1.ok && page1.value.items[3]).toMatchObject({ id: 'd3', title: 'Doc 3', revision: '1-a' });
     const page2 = parseListPage(COUCHDB_DOCUMENT.list, rows(10), '/db/_all_docs?include_docs=true&limit=10&skip=10', 'http://h', query);
     expect(page2).toMatchObject({ ok: true, value: { nextPageToken: '/db/_all_docs?include_docs=true&limit=10&skip=20' } });
     expect(parseListPage(COUCHDB_DOCUMENT.list, rows(3), '/db/_all_docs?include_docs=true&limit=10&skip=20', 'http://h', query)).toMatchObject({ ok: true, value: { nextPageToken: null } });
