@@ -81,6 +81,17 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     expect(JSON.parse(snapshot.serverManaged!)).toMatchObject({ '/PartitionKey': 'odd', '/RowKey': "o'brien, pat", '/Timestamp': expect.any(String) });
   });
 
+  it('a MERGE cannot delete a property: such a save is refused before anything is sent', async () => {
+    const ref = { connectionId, id: `odd,${rowOf(3)}` };
+    const opened = await open(desk.api, connectionId, ref.id);
+    const before = (await desk.api.activity({})).entries.length;
+    const { notes: _deleted, ...edit } = docOf(opened);
+    const refused = await desk.api.saveResource({ ref, text: textOf(edit), baseJournalId: opened.journalId });
+    expect(refused).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('MERGE sends only the fields you changed, so it cannot delete "notes"') });
+    expect((await desk.api.activity({})).entries.slice(before).filter((e) => e.method !== 'GET')).toEqual([]);
+    expect(await direct.read(ref.id)).toHaveProperty('notes', 'call back');
+  });
+
   it('a PUT profile with minimal metadata never writes server-managed fields back', async () => {
     const replacing: ProfileSpec = {
       ...AZURE_TABLE_ENTITY,

@@ -105,7 +105,7 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
       const members: string[] = [];
       for (const [key] of byTopKey(changes)) {
         if (!Object.hasOwn(input.mine, key)) {
-          return { ok: false, error: `This API's PATCH sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
+          return { ok: false, error: `This API's ${write.method} sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
         }
         members.push(`${JSON.stringify(key)}:${compactText(rawAt(mineText, `/${encodeToken(key)}`) ?? 'null')}`);
       }
