@@ -164,7 +164,7 @@ export function createResourceService(deps: ResourceDeps) {
       if (jsonEqual(theirs.editable, mine)) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
         // a write whose tag a strict server would not match). Its revision is the new base.
-        return fail('already-on-server', `Your edit is already on the server (revision ${theirs.snapshot.revision ?? 'unknown'}, journal entry ${theirs.snapshot.journalId}): it refused this write as stale (${status}), yet holds exactly your document, so there is nothing to merge. Continue from that revision.`, { status });
+        return fail('already-on-server', `Your edit is already on the server (revision ${theirs.snapshot.revision ?? 'unknown'}, journal entry ${theirs.snapshot.journalId}): it refused this write as stale (${status}), yet holds exactly your document, so there is nothing to merge. Refresh to continue from that revision.`, { status });
       }
       return conflictResult(status, base, theirs, mineText, mine, ctx, { afterLostAnswer: false, auditId });
     }
