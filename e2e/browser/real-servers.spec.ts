@@ -2,7 +2,7 @@
 // mod_webdav) browsed, opened and saved through the app in a real browser.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { lighttpdAvailable, startLighttpd } from '../../electron/test-support/real-servers';
+import { startLighttpd } from '../../electron/test-support/real-servers';
 import { expect, test } from '../support/fixtures';
 
 test('presets fill in a connection to a real server; the Azurite one takes a query-string credential', async ({ desk, pageProblems }) => {
@@ -24,7 +24,6 @@ test('presets fill in a connection to a real server; the Azurite one takes a que
 });
 
 test('a WebDAV folder on lighttpd: listed, opened and saved with If-Match', async ({ desk, pageProblems }) => {
-  test.skip(!lighttpdAvailable(), 'lighttpd with mod_webdav is not installed (apt-get install lighttpd lighttpd-mod-webdav)');
   const server = await startLighttpd();
   try {
     const folder = path.join(server.davRoot, 'tickets');

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
 import { listAll, open, roundTrip, saveConnection, startRealDesk, type Doc, type RealDesk, type ServerSide } from '../test-support/real-round-trip';
-import { lighttpdAvailable, startLighttpd, type RealServer } from '../test-support/real-servers';
+import { startLighttpd, type RealServer } from '../test-support/real-servers';
 
 const FILES = 27;
 const idOf = (n: number) => `ticket-${String(n).padStart(2, '0')}`;
 
-describe.runIf(lighttpdAvailable())('lighttpd + mod_webdav, built-in WebDAV profile', () => {
+describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
   let server: RealServer & { davRoot: string };
   let desk: RealDesk;
   let connectionId: string;

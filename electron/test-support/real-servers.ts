@@ -74,6 +74,8 @@ const tempDir = (name: string) => mkdtempSync(path.join(os.tmpdir(), `cd-real-${
 
 /** lighttpd serving DIR/dav with mod_webdav read-write; stopped with SIGTERM. */
 export async function startLighttpd(options: { denySuffix?: string } = {}): Promise<RealServer & { davRoot: string }> {
+  // Missing is a failure, not a skip: CI installs it (.ci/run), and a skipped round trip proves nothing.
+  if (!lighttpdAvailable()) throw new Error('lighttpd with mod_webdav is not installed: apt-get install lighttpd lighttpd-mod-webdav');
   const dir = tempDir('lighttpd');
   const port = await freePort();
   const davRoot = path.join(dir, 'dav');
