@@ -1,7 +1,8 @@
 // A connection made ready for requests: its profile, real base URL and auth headers. Secrets stay
 // inside this object; nothing here is ever returned through the contract.
 import type { BackendError } from '../../shared/api/types';
-import { fillTemplate, type ProfileSpec } from '../../shared/profiles/spec';
+import { fillTemplate, isDotSegment, idTemplateValues, type ProfileSpec } from '../../shared/profiles/spec';
+import { REDACTED } from './redact';
 import { profileFor } from './profiles/registry';
 import { isForbiddenAuthHeader } from './request-headers';
 import { SANDBOX_BASE_URL, type StoredConnection } from './store/connections';
@@ -11,6 +12,12 @@ export type ConnectionContext = {
   spec: ProfileSpec;
   baseUrl: string;
   authHeaders: Record<string, string>;
+  /** A query-string credential, appended by the HTTP client to every request (never part of a logged URL). */
+  credentialQuery?: string;
+  /** The profile's own headers with the auth headers: what every request of this connection carries. */
+  requestHeaders: Record<string, string>;
+  /** Removes this connection's secrets from text that may echo them (an upstream error body). */
+  scrub(text: string): string;
 };
 
 export function resolveBaseUrl(connection: StoredConnection, sandboxUrl: string | null): string | null {
@@ -24,7 +31,43 @@ export function connectionContext(connection: StoredConnection | null, sandboxUr
   if (!spec.ok) return { ok: false, error: { kind: 'error', reason: 'invalid-input', message: spec.error } };
   const baseUrl = resolveBaseUrl(connection, sandboxUrl);
   if (baseUrl === null) return { ok: false, error: { kind: 'error', reason: 'network', message: 'This connection points at the embedded sandbox, which is not running in this session.' } };
-  return { ok: true, value: { connection, spec: spec.value, baseUrl, authHeaders: authHeaders(connection) } };
+  const headers = authHeaders(connection);
+  const credentialQuery = connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
+  const secrets = secretValues(connection, headers);
+  return {
+    ok: true,
+    value: {
+      connection, spec: spec.value, baseUrl, authHeaders: headers,
+      ...(credentialQuery ? { credentialQuery } : {}),
+      requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
+      scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
+    },
+  };
+}
+
+const lowerCased = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** Every secret string of a connection as it could appear in an echo: raw, and each query value raw and decoded. */
+function secretValues(connection: StoredConnection, headers: Record<string, string>): string[] {
+  const out = new Set<string>(Object.values(headers).filter((v) => v.length >= 4));
+  const auth = connection.auth;
+  if (auth.kind === 'basic' && auth.password) out.add(auth.password);
+  if (auth.kind === 'bearer' && auth.token) out.add(auth.token);
+  if (auth.kind === 'api-key-header' && auth.key) out.add(auth.key);
+  if (auth.kind === 'query' && auth.query) {
+    out.add(auth.query);
+    for (const piece of auth.query.split('&')) {
+      const raw = piece.slice(piece.indexOf('=') + 1);
+      if (raw.length < 8) continue;
+      out.add(raw);
+      try {
+        out.add(decodeURIComponent(raw));
+      } catch {
+        // not percent-encoded text: the raw form is enough
+      }
+    }
+  }
+  return [...out].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
 }
 
 /**
@@ -51,6 +94,8 @@ function credentialHeaders(connection: StoredConnection): Record<string, string>
       // Never in a header that carries the request's precondition or framing (refused at save,
       // and not applied here for a connection saved before that rule).
       return auth.key && !isForbiddenAuthHeader(auth.header) ? { [auth.header]: auth.key } : {};
+    case 'query':
+      return {};
   }
 }
 
@@ -59,7 +104,12 @@ export function templateValues(ctx: ConnectionContext, id?: string): Record<stri
 }
 
 export function itemUrl(ctx: ConnectionContext, id: string): { ok: true; value: string } | { ok: false; error: string } {
-  const path = fillTemplate(ctx.spec.itemPath, templateValues(ctx, id));
+  // `.`/`..` (also encoded) are refused whatever the profile, before the id is split into parts.
+  if (isDotSegment(id) || id === '') return { ok: false, error: id === '' ? 'a resource id may not be empty' : `a resource id may not be "${id}": it would step out of its place in the path` };
+  // A composite id (PartitionKey,RowKey) fills one placeholder per part, each encoded for its place.
+  const ids = idTemplateValues(id, ctx.spec.list.idParts);
+  if (!ids.ok) return ids;
+  const path = fillTemplate(ctx.spec.itemPath, { ...templateValues(ctx, id), ...ids.value }, ids.encoded);
   return path.ok ? urlBelowBase(ctx, path.value) : path;
 }
 

@@ -10,7 +10,8 @@ import { authHeaderProblem, secretOriginProblem } from './connection-rules';
 import type { EmbeddedSandbox } from './embedded-sandbox';
 import { checkHttpUrl, header, sendRequest } from './http-client';
 import { createTransport, DEFAULT_RETRY, type RetryPolicy } from './http-transport';
-import { listPagePath, parseListPage } from './profiles/listing';
+import { listPagePath, listRequest, parseDavPage, parseListPage } from './profiles/listing';
+import { withServerWords } from './profiles/server-words';
 import { builtInProfileInfos, profileFor, profileInfo } from './profiles/registry';
 import { redactHeaders, redactUrl } from './redact';
 import { createResourceService } from './resource-service';
@@ -373,16 +374,25 @@ export function createDesk(options: DeskOptions): Desk {
     }
     const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
     const path = listPagePath(ctx.value.spec.list, base.value, query);
-    const url = urlBelowBase(ctx.value, path);
+    const request = listRequest(ctx.value.spec.list, path);
+    const url = urlBelowBase(ctx.value, request.path);
     if (!url.ok) return fail('invalid-input', url.error);
-    const outcome = await transport.read({ method: 'GET', url: url.value, headers: { accept: 'application/json', ...ctx.value.authHeaders } });
+    const outcome = await transport.read({
+      method: request.method, url: url.value, headers: { accept: 'application/json', ...ctx.value.requestHeaders, ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}), ...(ctx.value.credentialQuery ? { credentialQuery: ctx.value.credentialQuery } : {}),
+    });
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status < 200 || outcome.status >= 300) {
-      return { kind: 'error', reason: 'http', message: `The server answered ${outcome.status} to the list request.`, status: outcome.status, bodyExcerpt: outcome.text.slice(0, 2000) };
+      const upstream = ctx.value.scrub(outcome.text);
+      return { kind: 'error', reason: 'http', message: withServerWords(`The server answered ${outcome.status} to the list request.`, upstream, ctx.value.spec.errorPointers), status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) };
+    }
+    if (request.method === 'PROPFIND') {
+      const dav = parseDavPage(ctx.value.spec.list, outcome.text, path, query);
+      return dav.ok ? { kind: 'ok', ...dav.value } : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);
     if (!parsed.ok) return fail('invalid-json', `The list response is not valid JSON: ${formatParseError(parsed.error)}`);
-    const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query);
+    const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query, outcome.headers);
     if (!page.ok) return fail('invalid-json', page.error);
     return { kind: 'ok', ...page.value };
   }
@@ -457,12 +467,20 @@ function checkConnectionInput(input: ConnectionInput, previous: StoredConnection
   if (!(previous?.isSandbox && input.baseUrl === previous.baseUrl)) {
     const url = checkHttpUrl(input.baseUrl);
     if (!url.ok) return `Base URL: ${url.error}`;
+    // Paths are appended to the base URL: a query or fragment there would end up before the path
+    // (and a SAS pasted there would be stored in clear text). It belongs in the query credential.
+    if (url.url.search || url.url.hash || /[?#]/.test(input.baseUrl)) {
+      return 'Base URL: it cannot carry a query or fragment (paths are appended to it). Put a SAS or an API key under Credentials → "Credential in the query string".';
+    }
   }
   for (const param of spec.value.params) {
     if (!Object.hasOwn(input.params, param.name) || !input.params[param.name]!.trim()) return `${param.label} is required by the ${spec.value.label} profile.`;
     if (isDotSegment(input.params[param.name]!)) return `${param.label} may not be "${input.params[param.name]}": it would step out of its place in the path.`;
   }
   if (input.auth.kind === 'basic' && !input.auth.username.trim()) return 'A user name is required for Basic authentication.';
+  if (input.auth.kind === 'query' && input.auth.query && !/^\??[^=&#\s]+=[^&#\s]*(&[^=&#\s]+=[^&#\s]*)*$/.test(input.auth.query)) {
+    return 'The query-string credential must look like name=value&name=value, percent-encoded, with no spaces or #.';
+  }
   return authHeaderProblem(input) ?? secretOriginProblem(input, previous, sandboxUrl);
 }
 

@@ -1,11 +1,16 @@
 // The backend's HTTP client. Every outcome is a value: a response, or an error with a kind.
 // Reads are capped in size and time so a misbehaving server cannot hang or flood the app.
 import type { FetchError, HeaderList } from '../../shared/api/types';
-import { redactUrl } from './redact';
+import { REDACTED, redactUrl } from './redact';
 
 export type HttpRequest = {
-  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'MERGE' | 'PROPFIND';
   url: string;
+  /**
+   * A credential carried in the query string (an Azure SAS, an API key): appended here, at the
+   * last moment, so `url` — what the activity log and every message show — never holds it.
+   */
+  credentialQuery?: string;
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;
@@ -66,6 +71,8 @@ export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
       return { kind: 'error', reason: 'http', message: `The server redirected to another host (${next.host}); the redirect was not followed, so credentials stay with this server.`, durationMs: outcome.durationMs, sent: 'maybe' };
     }
     if (hop >= MAX_REDIRECTS) return { kind: 'error', reason: 'http', message: `The server redirected more than ${MAX_REDIRECTS} times.`, durationMs: outcome.durationMs, sent: 'maybe' };
+    // A server that echoes the credential query in Location: it is added again when sent, never logged.
+    for (const name of new URLSearchParams(current.credentialQuery ?? '').keys()) next.searchParams.delete(name);
     current = { ...current, url: next.toString() };
   }
 }
@@ -77,7 +84,7 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
   try {
-    const { url, headers } = moveCredentialsToHeader(request.url, request.headers ?? {});
+    const { url, headers } = moveCredentialsToHeader(withQuery(request.url, request.credentialQuery), request.headers ?? {});
     const response = await fetch(url, {
       method: request.method,
       headers,
@@ -111,10 +118,23 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
     if (controller.signal.aborted) {
       return { ...timeoutError(timeoutMs), durationMs: elapsed(), sent: 'maybe' };
     }
-    return { ...networkError(error, request.url), durationMs: elapsed(), sent: neverSent(error) ? 'no' : 'maybe' };
+    const failure = networkError(error, request.url);
+    // A library message may quote the URL as sent, credential query included: never echo it.
+    const sentUrl = withQuery(request.url, request.credentialQuery);
+    const message = request.credentialQuery ? failure.message.replaceAll(sentUrl, redactUrl(request.url)).replaceAll(request.credentialQuery, REDACTED) : failure.message;
+    return { ...failure, message, durationMs: elapsed(), sent: neverSent(error) ? 'no' : 'maybe' };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** `url` with a query-string credential appended (after any query it has, before a fragment). */
+export function withQuery(url: string, query: string | undefined): string {
+  if (!query) return url;
+  const hash = url.indexOf('#');
+  const [head, fragment] = hash === -1 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
+  const separator = head.includes('?') ? (head.endsWith('?') || head.endsWith('&') ? '' : '&') : '?';
+  return `${head}${separator}${query}${fragment}`;
 }
 
 /** fetch refuses user:pass@ URLs; operators paste them, so they become a Basic Authorization header. */

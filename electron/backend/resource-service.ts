@@ -6,7 +6,8 @@ import { COMPACT, diffPaths, formatParseError, getAt, jsonEqual, merge3, parseJs
 import { connectionContext, itemUrl, type ConnectionContext } from './connection-context';
 import { header, type HttpOutcome, type HttpResponse } from './http-client';
 import type { Transport } from './http-transport';
-import { editableText, toEditable } from './profiles/editable';
+import { editableOf, editableText, serverManagedText, toEditable } from './profiles/editable';
+import { withServerWords } from './profiles/server-words';
 import { summarise } from './profiles/listing';
 import { revisionOf, type RevisionInfo } from './profiles/revision';
 import { buildWrite, type Precondition } from './profiles/write-request';
@@ -28,7 +29,8 @@ export function createResourceService(deps: ResourceDeps) {
   /** Builds the snapshot of a journal row: the operator's document is derived, never stored twice. */
   function snapshotOf(ctx: ConnectionContext, ref: ResourceRef, row: JournalRow, body: JsonValue, etag: string | null, derived?: { editable: JsonValue; text: string }): Fetched {
     const info = revisionOf(ctx.spec, etag, body, row.body);
-    const editable = derived?.editable ?? toEditable(ctx.spec.editable, body);
+    const editable = derived?.editable ?? toEditable(editableOf(ctx.spec), body);
+    const managed = serverManagedText(ctx.spec, body);
     return {
       body,
       editable,
@@ -39,11 +41,12 @@ export function createResourceService(deps: ResourceDeps) {
         revision: info.revision,
         guarded: info.guarded,
         unguardedReason: info.unguardedReason,
-        text: derived?.text ?? editableText(ctx.spec.editable, row.body, body, editable),
+        text: derived?.text ?? editableText(editableOf(ctx.spec), row.body, body, editable),
         raw: row.body,
+        ...(managed !== null ? { serverManaged: managed } : {}),
         seenAt: row.lastSeenAt,
         source: row.source,
-        summary: summarise(ctx.spec.list, body),
+        summary: summarise(ctx.spec.list, body, { id: ref.id, revision: info.revision }),
       },
     };
   }
@@ -58,16 +61,17 @@ export function createResourceService(deps: ResourceDeps) {
   function interpretRead(ctx: ConnectionContext, ref: ResourceRef, outcome: HttpOutcome, source: JournalSource): Fetched | BackendError | 'not-modified' {
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status === 304) return 'not-modified';
-    if (outcome.status === 404) return fail('not-found', `There is no resource "${ref.id}" on the server (404).`, { status: 404, bodyExcerpt: outcome.text.slice(0, 2000) });
+    const upstream = ctx.scrub(outcome.text);
+    if (outcome.status === 404) return fail('not-found', withServerWords(`There is no resource "${ref.id}" on the server (404).`, upstream, ctx.spec.errorPointers), { status: 404, bodyExcerpt: upstream.slice(0, 2000) });
     if (outcome.status < 200 || outcome.status >= 300) {
-      return fail('http', `The server answered ${outcome.status} when reading "${ref.id}".`, { status: outcome.status, bodyExcerpt: outcome.text.slice(0, 2000) });
+      return fail('http', withServerWords(`The server answered ${outcome.status} when reading "${ref.id}".`, upstream, ctx.spec.errorPointers), { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) });
     }
     const parsed = parseJson(outcome.text);
     if (!parsed.ok) return fail('invalid-json', `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`, { bodyExcerpt: outcome.text.slice(0, 2000) });
     const etag = header(outcome.headers, 'etag');
     const info = revisionOf(ctx.spec, etag, parsed.value, outcome.text);
-    const editable = toEditable(ctx.spec.editable, parsed.value);
-    const text = editableText(ctx.spec.editable, outcome.text, parsed.value, editable);
+    const editable = toEditable(editableOf(ctx.spec), parsed.value);
+    const text = editableText(editableOf(ctx.spec), outcome.text, parsed.value, editable);
     const row = store.journal.record(ref.connectionId, ref.id, info.revision, outcome.text, source, hashBody(text));
     return snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
   }
@@ -75,9 +79,16 @@ export function createResourceService(deps: ResourceDeps) {
   async function fetchCurrent(ctx: ConnectionContext, ref: ResourceRef, source: JournalSource, ifNoneMatch?: string): Promise<Fetched | BackendError | 'not-modified'> {
     const url = itemUrl(ctx, ref.id);
     if (!url.ok) return fail('invalid-input', url.error);
-    const headers: Record<string, string> = { accept: 'application/json', ...ctx.authHeaders };
+    const headers: Record<string, string> = { accept: 'application/json', ...ctx.requestHeaders };
     if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
-    return interpretRead(ctx, ref, await transport.read({ method: 'GET', url: url.value, headers }), source);
+    const read = async () => interpretRead(ctx, ref, await transport.read({ method: 'GET', url: url.value, headers, ...credential(ctx) }), source);
+    let result = await read();
+    // A strict server compares If-Match strongly: a weak tag sent back would always fail. Re-read
+    // (bounded) until it hands out a strong one; else the snapshot stays unguarded, saying why.
+    for (let attempt = 1; ctx.spec.revision.in === 'etag' && ctx.spec.revision.weak === 'reread-for-strong' && attempt < STRONG_TAG_READS && isWeakRead(result); attempt++) {
+      result = await read();
+    }
+    return result;
   }
 
   async function fetchOrFail(ctx: ConnectionContext, ref: ResourceRef, source: JournalSource): Promise<Fetched | BackendError> {
@@ -135,7 +146,7 @@ export function createResourceService(deps: ResourceDeps) {
     const auditId = store.audit.begin({ connectionId: ref.connectionId, resourceId: ref.id, mode, fromRevision: base.snapshot.revision, paths: changedPaths, replaced, intent, batchId });
     const settle = (outcome: string, toRevision: string | null) => store.audit.settle(auditId, outcome, toRevision);
 
-    const outcome = await transport.write({ method: parts.value.method, url: url.value, headers: { ...ctx.authHeaders, ...parts.value.headers }, body: parts.value.body, timeoutMs: deps.writeTimeoutMs?.() });
+    const outcome = await transport.write({ method: parts.value.method, url: url.value, headers: { ...parts.value.headers, ...ctx.requestHeaders }, body: parts.value.body, timeoutMs: deps.writeTimeoutMs?.(), ...credential(ctx) });
 
     if (outcome.kind === 'error') {
       if (outcome.sent === 'no') {
@@ -150,6 +161,11 @@ export function createResourceService(deps: ResourceDeps) {
       settle(`conflict (${status})`, null);
       const theirs = await fetchOrFail(ctx, ref, 'conflict');
       if ('kind' in theirs) return fail(theirs.reason, `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`);
+      if (jsonEqual(theirs.editable, mine)) {
+        // Nothing to resolve: the server already holds exactly this edit (an identical save, or
+        // a write whose tag a strict server would not match). Its revision is the new base.
+        return fail('already-on-server', `Your edit is already on the server (revision ${theirs.snapshot.revision ?? 'unknown'}, journal entry ${theirs.snapshot.journalId}): it refused this write as stale (${status}), yet holds exactly your document, so there is nothing to merge. Refresh to continue from that revision.`, { status });
+      }
       return conflictResult(status, base, theirs, mineText, mine, ctx, { afterLostAnswer: false, auditId });
     }
     if (status >= 500) {
@@ -158,9 +174,10 @@ export function createResourceService(deps: ResourceDeps) {
     }
     settle(`refused (${status})`, null);
     if (status === 428) {
-      return fail('precondition-required', 'The server requires a precondition (428) and refused this write. Nothing was changed.', { status, bodyExcerpt: outcome.text.slice(0, 2000) });
+      return fail('precondition-required', 'The server requires a precondition (428) and refused this write. Nothing was changed.', { status, bodyExcerpt: ctx.scrub(outcome.text).slice(0, 2000) });
     }
-    if (status === 404) return fail('not-found', 'The resource no longer exists on the server (404). Your edit is kept.', { status });
+    const upstream = ctx.scrub(outcome.text);
+    if (status === 404) return fail('not-found', withServerWords('The resource no longer exists on the server (404). Your edit is kept.', upstream, ctx.spec.errorPointers), { status, bodyExcerpt: upstream.slice(0, 2000) });
     if (status === 429) {
       const after = header(outcome.headers, 'retry-after');
       const seconds = after !== null && /^\d+$/.test(after.trim()) ? Number(after) : null;
@@ -169,7 +186,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (status >= 300 && status < 400) {
       return fail('rejected', `The server answered the save with a redirect (${status}${header(outcome.headers, 'location') ? ` to ${header(outcome.headers, 'location')}` : ''}). It was not followed, so nothing was sent twice; check the connection's base URL.`, { status });
     }
-    return fail('rejected', `The server refused the save with ${status}. Nothing was written; your edit is kept.`, { status, bodyExcerpt: outcome.text.slice(0, 2000) });
+    return fail('rejected', withServerWords(`The server refused the save with ${status}. Nothing was written; your edit is kept.`, upstream, ctx.spec.errorPointers), { status, bodyExcerpt: upstream.slice(0, 2000) });
   }
 
   type Written = { auditId: number; intent: Intent; changedPaths: string[] };
@@ -181,15 +198,19 @@ export function createResourceService(deps: ResourceDeps) {
   async function verifyAfterWrite(ctx: ConnectionContext, ref: ResourceRef, base: Fetched, answer: HttpResponse, written: Written): Promise<SaveResult> {
     const { auditId, changedPaths } = written;
     const answerEtag = ctx.spec.revision.in === 'etag' ? header(answer.headers, 'etag') : null;
+    const named = ctx.spec.write.answerRevision;
+    // The profile says where the answer names the revision: an acknowledgement ({ok, id, rev})
+    // is never taken for the resource, and its revision is the saved one (no racy re-read decides it).
+    const acknowledged = named?.in === 'body' ? acknowledgedRevision(answer.text, named.pointer) : null;
     // 1. The answer carries the resource with its revision: the server's state right after this write.
-    if (answer.text.trim()) {
+    if (answer.text.trim() && named?.in !== 'body') {
       const fromAnswer = interpretRead(ctx, ref, { ...answer, status: 200 }, 'verified');
       if (fromAnswer !== 'not-modified' && !('kind' in fromAnswer) && fromAnswer.snapshot.revision !== null) {
         return judged(ref, fromAnswer, fromAnswer.snapshot.revision, 'answer-body', null, written);
       }
     }
     // 2. The answer names the revision (e.g. the ETag of a 204), or nothing: a re-read tells what is there.
-    const savedRevision = answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null);
+    const savedRevision = named?.in === 'body' ? acknowledged : answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null);
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
       store.audit.settle(auditId, `saved (${answer.status}); read-back failed: ${now.message}`, savedRevision);
@@ -222,6 +243,13 @@ export function createResourceService(deps: ResourceDeps) {
     const message = `${note ?? 'The server accepted the save, but it does not hold every change.'} Not applied: ${list}. Your edit is kept as a draft.`;
     store.audit.settle(auditId, `partly applied: missing ${shown.map((m) => m.path).join(', ')}`, server.snapshot.revision);
     return { kind: 'partly-applied', snapshot: server.snapshot, savedRevision, changedPaths, missing: shown, message, auditId };
+  }
+
+  /** The revision an acknowledgement body names at `pointer` (a string or a number), else null. */
+  function acknowledgedRevision(text: string, pointer: string): string | null {
+    const parsed = parseJson(text);
+    const value = parsed.ok ? getAt(parsed.value, pointer) : undefined;
+    return typeof value === 'string' && value !== '' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : null;
   }
 
   function bodyRevision(ctx: ConnectionContext, text: string): string | null {
@@ -325,6 +353,16 @@ export function createResourceService(deps: ResourceDeps) {
       return write(ctx.value, ref, over, text, mine.value, 'force');
     },
   };
+}
+
+/** How many reads a strict server gets to hand out a strong ETag before the snapshot is left unguarded. */
+const STRONG_TAG_READS = 3;
+
+const credential = (ctx: ConnectionContext) => (ctx.credentialQuery ? { credentialQuery: ctx.credentialQuery } : {});
+
+/** A read whose ETag is weak (W/"…"): a strict server would never match it in If-Match. */
+function isWeakRead(result: Fetched | BackendError | 'not-modified'): boolean {
+  return result !== 'not-modified' && !('kind' in result) && !result.snapshot.guarded && /^\s*W\//i.test(result.snapshot.revision ?? '');
 }
 
 const mergeOptions = (ctx: ConnectionContext) => (ctx.spec.idKeys ? { idKeys: ctx.spec.idKeys } : {});

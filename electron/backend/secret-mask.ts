@@ -32,6 +32,20 @@ export function authSecretForms(auth: StoredAuth): string[] {
       return secretForms(auth.token);
     case 'api-key-header':
       return secretForms(auth.key);
+    case 'query': {
+      // The whole credential and each value in it (an Azure SAS's `sig=` is the secret part).
+      if (!auth.query) return [];
+      const values = auth.query.replace(/^\?/, '').split('&').map((pair) => pair.slice(pair.indexOf('=') + 1)).filter((v) => v.length >= 8);
+      return [...secretForms(auth.query), ...values.flatMap((v) => [v, ...secretForms(safeDecode(v))])];
+    }
+  }
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
 

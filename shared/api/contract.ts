@@ -40,6 +40,7 @@ const auth = s.tagged('kind', {
   basic: s.object({ kind: s.literal('basic'), username: s.string({ max: 500 }), password: secret }),
   bearer: s.object({ kind: s.literal('bearer'), token: secret }),
   'api-key-header': s.object({ kind: s.literal('api-key-header'), header: s.string({ min: 1, max: 200, pattern: /^[A-Za-z0-9-]+$/, label: 'header name' }), key: secret }),
+  query: s.object({ kind: s.literal('query'), query: s.optional(s.string({ max: 4096, pattern: /^\??([^=&#\s]+=[^&#\s]*)(&[^=&#\s]+=[^&#\s]*)*$|^$/, label: 'query string (name=value&name=value, encoded)' })) }),
 });
 
 const connectionInput = s.object({

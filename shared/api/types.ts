@@ -53,7 +53,9 @@ export type AuthInput =
   | { kind: 'none' }
   | { kind: 'basic'; username: string; password?: string }
   | { kind: 'bearer'; token?: string }
-  | { kind: 'api-key-header'; header: string; key?: string };
+  | { kind: 'api-key-header'; header: string; key?: string }
+  /** A credential in the query string (an Azure SAS `sv=…&sig=…`, `api_key=…`): appended to every request, encrypted at rest. */
+  | { kind: 'query'; query?: string };
 
 export type ConnectionInput = {
   id?: string;
@@ -117,7 +119,9 @@ export type BackendErrorKind =
   | 'unknown-connection'
   | 'precondition-required'
   | 'unguarded'
-  | 'rejected';
+  | 'rejected'
+  /** The server refused the write as stale, yet already holds exactly the edit: nothing to resolve. */
+  | 'already-on-server';
 
 export type BackendError = { kind: 'error'; reason: BackendErrorKind; message: string; status?: number; bodyExcerpt?: string; retryAfterMs?: number };
 
@@ -140,6 +144,11 @@ export type Snapshot = {
   source: JournalSource;
   /** The resource as a list row, so the browser can show what was just saved or refreshed. */
   summary: ResourceSummary | null;
+  /**
+   * The fields the server manages (the profile's `serverManaged`: Azure's `Timestamp`, keys),
+   * pretty JSON by pointer, shown read-only; never part of `text`, never written back.
+   */
+  serverManaged?: string;
 };
 
 export type Draft = {

@@ -141,7 +141,104 @@ export const BODY_VERSION: ProfileSpec = {
   write: { method: 'PATCH', encoding: 'json-changed', precondition: 'body-version', conflictStatuses: [409] },
 };
 
-export const BUILT_IN_PROFILES: readonly ProfileSpec[] = [TWILIO_TASK, TWILIO_SYNC_DOCUMENT, TWILIO_SYNC_LIST_ITEM, TWILIO_SYNC_MAP_ITEM, REST_ETAG, BODY_VERSION];
+/**
+ * CouchDB (and PouchDB Server) documents: the revision is `_rev` in the body (`If-Match` is not
+ * compared), a stale one answers 409, and a write answers an acknowledgement `{ok, id, rev}`
+ * whose `rev` is the new revision. Listed with `_all_docs`, whose `skip` is an item offset.
+ */
+export const COUCHDB_DOCUMENT: ProfileSpec = {
+  id: 'couchdb-document',
+  label: 'CouchDB / PouchDB · Documents',
+  family: 'couchdb',
+  description: 'Documents of one database. The revision is `_rev` in the body; a stale one answers 409. The base URL is the server (http://127.0.0.1:5984).',
+  params: [{ name: 'database', label: 'Database', placeholder: 'docs' }],
+  list: {
+    path: '/{database}/_all_docs?include_docs=true',
+    itemsPointer: '/rows',
+    itemPointer: '/doc',
+    idPointer: '/_id',
+    titlePointers: ['/name', '/title', '/subject', '/_id'],
+    subtitlePointers: ['/type', '/status'],
+    revisionPointer: '/_rev',
+    paging: { kind: 'offset', offsetParam: 'skip', limitParam: 'limit' },
+  },
+  itemPath: '/{database}/{id}',
+  revision: { in: 'body', pointer: '/_rev' },
+  editable: { kind: 'whole', hidden: ['/_id', '/_rev'] },
+  write: { method: 'PUT', encoding: 'json', precondition: 'body-version', conflictStatuses: [409], answerRevision: { in: 'body', pointer: '/rev' } },
+  idKeys: ['id', '_id', 'key', 'name'],
+  headers: { accept: 'application/json' },
+  errorPointers: ['/reason', '/error'],
+};
+
+/**
+ * Azure Table entities (and Azurite): weak ETags compared as sent, MERGE with If-Match (412 when
+ * stale, 204 + the new ETag when not), no metadata in bodies, continuation in response headers,
+ * PartitionKey + RowKey as one id. The base URL ends with the account (https://ACCOUNT.table.core.windows.net,
+ * or http://127.0.0.1:10002/devstoreaccount1 for Azurite); authenticate with a SAS in the query.
+ */
+export const AZURE_TABLE_ENTITY: ProfileSpec = {
+  id: 'azure-table-entity',
+  label: 'Azure Table · Entities',
+  family: 'azure-table',
+  description: 'Entities of one table; the id is PartitionKey,RowKey. Saves MERGE the properties you changed (a property cannot be deleted this way). Authenticate with a SAS (query string).',
+  params: [{ name: 'table', label: 'Table', placeholder: 'docs' }],
+  list: {
+    path: '/{table}()',
+    itemsPointer: '/value',
+    idPointer: '/RowKey',
+    idParts: [
+      { name: 'PartitionKey', pointer: '/PartitionKey', quote: 'odata-string' },
+      { name: 'RowKey', pointer: '/RowKey', quote: 'odata-string' },
+    ],
+    titlePointers: ['/name', '/title', '/subject', '/RowKey'],
+    subtitlePointers: ['/PartitionKey'],
+    updatedPointer: '/Timestamp',
+    paging: {
+      kind: 'continuation-headers',
+      pageSizeParam: '$top',
+      tokens: [
+        { header: 'x-ms-continuation-NextPartitionKey', param: 'NextPartitionKey' },
+        { header: 'x-ms-continuation-NextRowKey', param: 'NextRowKey' },
+      ],
+    },
+  },
+  itemPath: "/{table}(PartitionKey='{PartitionKey}',RowKey='{RowKey}')",
+  revision: { in: 'etag', weak: 'send-as-is' },
+  editable: { kind: 'whole', hidden: [] },
+  write: { method: 'MERGE', encoding: 'json-changed', precondition: 'if-match', conflictStatuses: [412], answerRevision: { in: 'etag' } },
+  headers: { accept: 'application/json;odata=nometadata', 'x-ms-version': '2019-02-02' },
+  serverManaged: ['/PartitionKey', '/RowKey', '/Timestamp', '/odata.metadata', '/odata.etag'],
+  errorPointers: ['/odata.error/message/value', '/message'],
+};
+
+/**
+ * A WebDAV folder of JSON files (lighttpd mod_webdav, Apache mod_dav, nginx dav): strong ETags,
+ * PUT with If-Match (412 when stale; the 204 carries the new ETag), listed with PROPFIND Depth 1.
+ */
+export const WEBDAV_JSON_FILE: ProfileSpec = {
+  id: 'webdav-json-file',
+  label: 'WebDAV · JSON files',
+  family: 'webdav',
+  description: 'The .json files of one WebDAV folder; the id is the file name less ".json". Saves replace the file with PUT and If-Match.',
+  params: [{ name: 'folder', label: 'Folder', placeholder: 'docs' }],
+  list: {
+    path: '/{folder}/',
+    itemsPointer: '',
+    idPointer: '/id',
+    titlePointers: ['/id'],
+    revisionPointer: '/etag',
+    updatedPointer: '/modified',
+    paging: { kind: 'webdav-propfind', suffix: '.json' },
+  },
+  itemPath: '/{folder}/{id}.json',
+  revision: { in: 'etag', weak: 'reread-for-strong' },
+  editable: { kind: 'whole', hidden: [] },
+  write: { method: 'PUT', encoding: 'json', precondition: 'if-match', conflictStatuses: [412], answerRevision: { in: 'etag' } },
+  idKeys: ['id', 'key', 'name'],
+};
+
+export const BUILT_IN_PROFILES: readonly ProfileSpec[] = [TWILIO_TASK, TWILIO_SYNC_DOCUMENT, TWILIO_SYNC_LIST_ITEM, TWILIO_SYNC_MAP_ITEM, REST_ETAG, BODY_VERSION, COUCHDB_DOCUMENT, AZURE_TABLE_ENTITY, WEBDAV_JSON_FILE];
 
 export function builtInProfile(id: string): ProfileSpec | undefined {
   return BUILT_IN_PROFILES.find((profile) => profile.id === id);

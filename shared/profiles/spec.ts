@@ -2,7 +2,7 @@
 // part the operator edits and how a write is encoded. Built-ins and user-defined profiles share
 // this shape, so a new API needs a JSON document, not code.
 
-export type ProfileFamily = 'twilio-taskrouter' | 'twilio-sync' | 'rest' | 'body-version';
+export type ProfileFamily = 'twilio-taskrouter' | 'twilio-sync' | 'rest' | 'body-version' | 'couchdb' | 'azure-table' | 'webdav';
 
 export type ParamSpec = { name: string; label: string; placeholder?: string };
 
@@ -12,14 +12,44 @@ export type FilterSpec = { name: string; label: string; param: string; options?:
 export type PagingSpec =
   | { kind: 'next-url'; nextPointer: string; pageSizeParam: string }
   | { kind: 'page-number'; pageParam: string; pageSizeParam: string; firstPage: number; totalPointer?: string }
+  /** `skip`/`limit` style: the offset counts items, not pages (CouchDB `_all_docs`). */
+  | { kind: 'offset'; offsetParam: string; limitParam: string }
+  /**
+   * Continuation tokens in response headers, sent back as query parameters (Azure Table:
+   * `x-ms-continuation-NextPartitionKey` → `NextPartitionKey`, `…-NextRowKey` → `NextRowKey`).
+   */
+  | { kind: 'continuation-headers'; pageSizeParam: string; tokens: Array<{ header: string; param: string }> }
+  /**
+   * A folder of files listed with WebDAV `PROPFIND` and `Depth: 1`; the files whose names end with
+   * `suffix` are the resources (id = the name less the suffix), paged here in name order.
+   */
+  | { kind: 'webdav-propfind'; suffix: string }
   | { kind: 'none' };
+
+/** One part of a composite id (Azure's PartitionKey + RowKey): where it is in an item, and its template name. */
+export type IdPartSpec = {
+  name: string;
+  pointer: string;
+  /** `odata-string`: the value sits inside '…' in an OData key, so a quote is doubled before encoding. */
+  quote?: 'odata-string';
+};
 
 export type ListSpec = {
   /** Path template below the connection's base URL; `{param}` placeholders come from the connection. */
   path: string;
   /** Pointer to the array of items in a list response ('' when the response is the array). */
   itemsPointer: string;
+  /**
+   * Where the resource itself sits inside a list item (CouchDB `_all_docs` rows: `/doc`). The
+   * other list pointers then read the resource, so a row and a fetched resource read alike.
+   */
+  itemPointer?: string;
   idPointer: string;
+  /**
+   * A composite id: the parts are read from each item and joined into one id (each part
+   * percent-encoded, joined by `,`); item paths name each part as `{PartName}`.
+   */
+  idParts?: IdPartSpec[];
   titlePointers: string[];
   subtitlePointers?: string[];
   statusPointer?: string;
@@ -32,10 +62,12 @@ export type ListSpec = {
 };
 
 /**
- * How to treat a weak ETag (W/"…"): send it back as is (servers that compare weakly), send its
- * value as a strong tag (strict servers that hand out weak tags), or refuse to write conditionally.
+ * How to treat a weak ETag (W/"…"): send it back as is (servers that compare weakly, like Azure
+ * Table), send its value as a strong tag (strict servers that hand out weak tags), refuse to write
+ * conditionally, or — for a strict server that sometimes sends a strong tag — re-read (bounded)
+ * until a strong tag comes, never sending a weak one that a strong comparison (RFC 9110) rejects.
  */
-export type WeakEtagHandling = 'send-as-is' | 'send-as-strong' | 'unguarded';
+export type WeakEtagHandling = 'send-as-is' | 'send-as-strong' | 'unguarded' | 'reread-for-strong';
 
 export type RevisionSpec =
   | { in: 'etag'; weak: WeakEtagHandling }
@@ -48,7 +80,8 @@ export type EditableSpec =
   | { kind: 'fields'; fields: Array<{ key: string; pointer: string; jsonString?: boolean }> };
 
 export type WriteSpec = {
-  method: 'POST' | 'PUT' | 'PATCH';
+  /** MERGE is Azure Table's merge-update (PATCH behaves the same there). */
+  method: 'POST' | 'PUT' | 'PATCH' | 'MERGE';
   /**
    * form-changed: one form field per changed editable key (Twilio Task);
    * form-member: the whole editable document as one JSON form field (Twilio Sync `Data`);
@@ -60,6 +93,13 @@ export type WriteSpec = {
   formFields?: Record<string, string>;
   precondition: 'if-match' | 'body-version';
   conflictStatuses: number[];
+  /**
+   * Where a 2xx answer names the new revision: its ETag header, or a pointer into an
+   * acknowledgement body (CouchDB answers `{"ok":true,"id":…,"rev":"2-…"}` → `/rev`). Such an
+   * answer is never taken for the resource itself. Default: the ETag, or the answer's body when it
+   * is the resource.
+   */
+  answerRevision?: { in: 'etag' } | { in: 'body'; pointer: string };
 };
 
 export type ProfileSpec = {
@@ -76,14 +116,63 @@ export type ProfileSpec = {
   write: WriteSpec;
   /** Keys that identify array elements for the merge (tried in order). */
   idKeys?: string[];
+  /** Headers sent with every request of this profile (e.g. Azure's `Accept: application/json;odata=nometadata`). */
+  headers?: Record<string, string>;
+  /**
+   * Fields the server manages (Azure's `Timestamp`, `odata.etag`): hidden from the editor, shown
+   * read-only, and never written back — a whole-body write drops them. (Unlike `editable.hidden`,
+   * whose fields a whole-body write keeps from the server's text, e.g. CouchDB's `_rev`.)
+   */
+  serverManaged?: string[];
+  /**
+   * Where an error answer carries the server's words (`/reason`, `/odata.error/message/value`);
+   * tried in order before the common places. An HTML error page's <title> is used otherwise.
+   */
+  errorPointers?: string[];
 };
+
+/** The separator of a composite id's parts (each part is percent-encoded, so it never holds one). */
+export const ID_PART_SEPARATOR = ',';
+
+/** One id from its parts: each percent-encoded, joined by `,`. */
+export function joinIdParts(parts: string[]): string {
+  return parts.map((part) => encodeURIComponent(part)).join(ID_PART_SEPARATOR);
+}
+
+/**
+ * The template values of an id: `{id}` always; for a composite id also each part by name, encoded
+ * for its place (an OData string doubles its quotes). Encoded values are marked so fillTemplate
+ * does not encode them twice.
+ */
+export function idTemplateValues(id: string, parts: IdPartSpec[] | undefined): { ok: true; value: Record<string, string>; encoded: Set<string> } | { ok: false; error: string } {
+  if (!parts || parts.length === 0) return { ok: true, value: { id }, encoded: new Set() };
+  const pieces = id.split(ID_PART_SEPARATOR);
+  if (pieces.length !== parts.length) return { ok: false, error: `The id "${id}" does not have ${parts.length} parts (${parts.map((p) => p.name).join(', ')}) joined by "${ID_PART_SEPARATOR}".` };
+  const value: Record<string, string> = { id };
+  const encoded = new Set<string>();
+  for (const [i, part] of parts.entries()) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pieces[i]!);
+    } catch {
+      return { ok: false, error: `The id part "${pieces[i]}" is not valid percent-encoding.` };
+    }
+    if (decoded === '') return { ok: false, error: `The id "${id}" has an empty ${part.name}.` };
+    const quoted = part.quote === 'odata-string' ? decoded.replace(/'/g, "''") : decoded;
+    // encodeURIComponent leaves ' ( ) ! * unescaped; inside a key they are data, so escape them too.
+    value[part.name] = encodeURIComponent(quoted).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    encoded.add(part.name);
+  }
+  return { ok: true, value, encoded };
+}
 
 /**
  * Fills `{name}` placeholders, each value encoded as one path segment, so no value can change the
  * shape of the path: `/` and `?` are encoded, and `.` or `..` (also percent-encoded, which URL
- * parsers and servers decode back into a dot segment) are refused.
+ * parsers and servers decode back into a dot segment) are refused. `preEncoded` names values
+ * already encoded for their place (composite id parts).
  */
-export function fillTemplate(template: string, values: Record<string, string>): { ok: true; value: string } | { ok: false; error: string } {
+export function fillTemplate(template: string, values: Record<string, string>, preEncoded?: ReadonlySet<string>): { ok: true; value: string } | { ok: false; error: string } {
   let problem: string | null = null;
   const value = template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = Object.hasOwn(values, name) ? values[name] : undefined;
@@ -95,7 +184,7 @@ export function fillTemplate(template: string, values: Record<string, string>): 
       problem ??= `${name === 'id' ? 'a resource id' : `{${name}}`} may not be "${v}": it would step out of its place in the path`;
       return '';
     }
-    return encodeURIComponent(v);
+    return preEncoded?.has(name) ? v : encodeURIComponent(v);
   });
   return problem === null ? { ok: true, value } : { ok: false, error: problem };
 }

@@ -1,6 +1,27 @@
 // Maps a resource to the operator's document and back, as the profile's `editable` spec says.
-import type { EditableSpec } from '../../../shared/profiles/spec';
+import type { EditableSpec, ProfileSpec } from '../../../shared/profiles/spec';
 import { compactText, COMPACT, getAt, isJsonObject, jsonEqual, parseJson, patchText, PRETTY, prettyText, rawAt, setAt, stringifyJson, type JsonObject, type JsonValue } from '../../../shared/json';
+
+/**
+ * The profile's editable spec with its server-managed fields hidden too (a whole body): the
+ * operator never edits them, and `serverManagedText` shows them read-only.
+ */
+export function editableOf(spec: ProfileSpec): EditableSpec {
+  const managed = spec.serverManaged ?? [];
+  const editable = spec.editable;
+  if (editable.kind !== 'whole' || managed.length === 0) return editable;
+  return { kind: 'whole', hidden: [...editable.hidden, ...managed.filter((p) => !editable.hidden.includes(p))] };
+}
+
+/** The server-managed fields a resource holds, as pretty JSON keyed by pointer (null when none). */
+export function serverManagedText(spec: ProfileSpec, body: JsonValue): string | null {
+  const found: JsonObject = {};
+  for (const pointer of spec.serverManaged ?? []) {
+    const value = getAt(body, pointer);
+    if (value !== undefined) found[pointer] = value;
+  }
+  return Object.keys(found).length ? stringifyJson(found, PRETTY) : null;
+}
 
 /** The part of `body` the operator edits. Task attributes (JSON in a string) come back parsed. */
 export function toEditable(spec: EditableSpec, body: JsonValue): JsonValue {

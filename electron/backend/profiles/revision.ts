@@ -22,7 +22,7 @@ export function revisionOf(spec: ProfileSpec, etag: string | null, body: JsonVal
   if (etag.trim() === '*' || etag.includes(',')) return unguarded(`The server sent ETag ${etag}, which is not an entity-tag; sending it back would make the write unconditional.`);
   const parsed = parseEntityTag(etag);
   if (!parsed.ok) return unguarded(`The server's ETag is malformed (${parsed.error}).`);
-  if (parsed.value.weak && spec.revision.weak === 'unguarded') {
+  if (parsed.value.weak && (spec.revision.weak === 'unguarded' || spec.revision.weak === 'reread-for-strong')) {
     return { ...unguarded(`The server's ETag ${etag} is weak; a strict server never matches a weak tag in If-Match.`), revision: etag };
   }
   if (parsed.value.weak && spec.revision.weak === 'send-as-strong') {

@@ -7,7 +7,7 @@ import type { ProfileSpec } from '../../../shared/profiles/spec';
 import { compactText, decodePointer, encodePointer, getAt, isJsonObject, patchText, rawAt, type JsonValue, type PathChange } from '../../../shared/json';
 import { parseEntityTag } from '../../../shared/etag';
 
-export type WriteParts = { method: 'POST' | 'PUT' | 'PATCH'; headers: Record<string, string>; body: string };
+export type WriteParts = { method: 'POST' | 'PUT' | 'PATCH' | 'MERGE'; headers: Record<string, string>; body: string };
 
 /** `version` is the body version's JSON text as the server sent it (`7`, `"007"`). */
 export type Precondition = { kind: 'if-match'; etag: string } | { kind: 'body-version'; version: string } | { kind: 'none' };
@@ -96,14 +96,16 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
       if (editable.kind === 'fields') return { ok: false, error: 'A whole-body JSON write needs a whole or member editable document.' };
       const text = editable.kind === 'member' ? patchMember(input.baseRaw, editable.pointer, mineText, changes) : patchText(input.baseRaw, mineText, changes);
       if (!text.ok) return { ok: false, error: text.error };
-      return { ok: true, text: text.value, contentType: 'application/json' };
+      const dropped = editable.kind === 'whole' ? dropServerManaged(text.value, spec.serverManaged ?? []) : text;
+      if (!dropped.ok) return { ok: false, error: dropped.error };
+      return { ok: true, text: dropped.value, contentType: 'application/json' };
     }
     case 'json-changed': {
       if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const members: string[] = [];
       for (const [key] of byTopKey(changes)) {
         if (!Object.hasOwn(input.mine, key)) {
-          return { ok: false, error: `This API's PATCH sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
+          return { ok: false, error: `This API's ${write.method} sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
         }
         members.push(`${JSON.stringify(key)}:${compactText(rawAt(mineText, `/${encodeToken(key)}`) ?? 'null')}`);
       }
@@ -120,6 +122,18 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
       return { ok: true, text: patch.value, contentType: 'application/merge-patch+json' };
     }
   }
+}
+
+/** Server-managed fields are never written back: a whole-body write leaves them out of the server's text. */
+function dropServerManaged(text: string, pointers: readonly string[]): { ok: true; value: string } | { ok: false; error: string } {
+  let out = text;
+  for (const pointer of pointers) {
+    if (rawAt(out, pointer) === undefined) continue;
+    const next = patchText(out, out, [{ path: pointer, op: 'remove' }]);
+    if (!next.ok) return next;
+    out = next.value;
+  }
+  return { ok: true, value: out };
 }
 
 /** The whole body with the member at `pointer` patched, reading the operator's values from their text. */

@@ -11,7 +11,9 @@ export type StoredAuth =
   | { kind: 'none' }
   | { kind: 'basic'; username: string; password: string | null }
   | { kind: 'bearer'; token: string | null }
-  | { kind: 'api-key-header'; header: string; key: string | null };
+  | { kind: 'api-key-header'; header: string; key: string | null }
+  /** The query-string credential without its leading `?` (encrypted at rest like every secret). */
+  | { kind: 'query'; query: string | null };
 
 export type ConnectionSaveInput = { id?: string; name: string; profileId: string; baseUrl: string; params: Record<string, string>; auth: AuthInput; customProfile: unknown | null; isSandbox?: boolean };
 
@@ -25,6 +27,7 @@ export function resolveAuth(input: AuthInput, previous: StoredConnection | null)
     case 'basic': return { kind: 'basic', username: input.username, password: secret };
     case 'bearer': return { kind: 'bearer', token: secret };
     case 'api-key-header': return { kind: 'api-key-header', header: input.header, key: secret };
+    case 'query': return { kind: 'query', query: secret };
   }
 }
 
@@ -61,6 +64,7 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
       row.auth_kind === 'basic' ? { kind: 'basic', username: row.auth_user ?? '', password: secret }
       : row.auth_kind === 'bearer' ? { kind: 'bearer', token: secret }
       : row.auth_kind === 'api-key-header' ? { kind: 'api-key-header', header: row.auth_header ?? '', key: secret }
+      : row.auth_kind === 'query' ? { kind: 'query', query: secret }
       : { kind: 'none' };
     return {
       id: row.id,
@@ -108,6 +112,7 @@ export function secretOf(auth: StoredAuth): string | null {
     case 'basic': return auth.password;
     case 'bearer': return auth.token;
     case 'api-key-header': return auth.key;
+    case 'query': return auth.query;
     case 'none': return null;
   }
 }
@@ -118,6 +123,7 @@ function inputSecret(auth: AuthInput): string | null | undefined {
     case 'basic': return auth.password === undefined ? undefined : auth.password || null;
     case 'bearer': return auth.token === undefined ? undefined : auth.token || null;
     case 'api-key-header': return auth.key === undefined ? undefined : auth.key || null;
+    case 'query': return auth.query === undefined ? undefined : auth.query.replace(/^\?/, '') || null;
     case 'none': return null;
   }
 }

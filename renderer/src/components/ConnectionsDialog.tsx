@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { AuthInput, ConnectionInput, ConnectionView } from '../../../shared/api/types';
 import { api } from '../lib/api';
+import { CONNECTION_PRESETS } from '../lib/connection-presets';
 import { useDesk } from '../store';
 import { Dialog } from './Dialog';
 
@@ -85,6 +86,7 @@ export function ConnectionsDialog() {
       form.authKind === 'basic' ? { kind: 'basic', username: form.username, ...(secret !== undefined ? { password: secret } : {}) }
       : form.authKind === 'bearer' ? { kind: 'bearer', ...(secret !== undefined ? { token: secret } : {}) }
       : form.authKind === 'api-key-header' ? { kind: 'api-key-header', header: form.header, ...(secret !== undefined ? { key: secret } : {}) }
+      : form.authKind === 'query' ? { kind: 'query', ...(secret !== undefined ? { query: secret } : {}) }
       : { kind: 'none' };
     return {
       ok: true,
@@ -138,6 +140,23 @@ export function ConnectionsDialog() {
           </li>
         </ul>
         <form className="connection-form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+          {!form.id ? (
+            <label>
+              Start from a preset
+              <select
+                value=""
+                data-testid="conn-preset"
+                onChange={(e) => {
+                  const preset = CONNECTION_PRESETS.find((p) => p.id === e.target.value);
+                  if (preset) set({ name: preset.name, profileId: preset.profileId, baseUrl: preset.baseUrl, params: { ...preset.params }, authKind: preset.authKind, username: preset.username ?? '', secret: '' });
+                  if (preset) setStatus({ tone: 'info', text: preset.hint });
+                }}
+              >
+                <option value="">Choose a server…</option>
+                {CONNECTION_PRESETS.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
+              </select>
+            </label>
+          ) : null}
           <label>Name<input value={form.name} onChange={(e) => set({ name: e.target.value })} required data-testid="conn-name" /></label>
           <label>
             Profile
@@ -167,12 +186,13 @@ export function ConnectionsDialog() {
               <option value="basic">Basic (user and password / Account SID and Auth Token)</option>
               <option value="bearer">Bearer token</option>
               <option value="api-key-header">API key in a header</option>
+              <option value="query">Credential in the query string (Azure SAS, api_key=…)</option>
             </select>
             {form.authKind === 'basic' ? <label>User<input value={form.username} onChange={(e) => set({ username: e.target.value })} autoComplete="off" /></label> : null}
             {form.authKind === 'api-key-header' ? <label>Header<input value={form.header} onChange={(e) => set({ header: e.target.value })} /></label> : null}
             {form.authKind !== 'none' ? (
               <label>
-                {form.authKind === 'basic' ? 'Password' : form.authKind === 'bearer' ? 'Token' : 'Key'}
+                {form.authKind === 'basic' ? 'Password' : form.authKind === 'bearer' ? 'Token' : form.authKind === 'query' ? 'Query string (name=value&…, sent with every request)' : 'Key'}
                 <input
                   type="password"
                   autoComplete="new-password"

@@ -90,6 +90,12 @@ export function EditView({ tab }: { tab: Tab }) {
         </div>
       ) : null}
       {!tab.base.guarded ? <div className="banner warn">{tab.base.unguardedReason}</div> : null}
+      {tab.base.serverManaged ? (
+        <details className="small" data-testid="server-managed">
+          <summary className="muted">Fields the server manages (read-only, never written back)</summary>
+          <pre>{tab.base.serverManaged}</pre>
+        </details>
+      ) : null}
       {tab.serverMoved ? <ServerMovedBanner tab={tab} /> : null}
       {tab.message ? <MessageBar message={tab.message} onDismiss={() => dismiss(tab.key)} /> : null}
       {jsonError ? (
