@@ -1,18 +1,20 @@
 // One zustand store built from slices; components read it through selectors.
 import { create } from 'zustand';
 import type { ApiEvent } from '../../../shared/api/types';
+import { createBatchSlice, type BatchSlice } from './batch-slice';
 import { createBrowserSlice, type BrowserSlice } from './browser-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from './connections-slice';
 import { createTabsSlice, tabKey, type TabsSlice } from './tabs-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
-export type DeskState = ConnectionsSlice & BrowserSlice & TabsSlice & UiSlice;
+export type DeskState = ConnectionsSlice & BrowserSlice & TabsSlice & UiSlice & BatchSlice;
 
 export const useDesk = create<DeskState>()((...a) => ({
   ...createConnectionsSlice(...a),
   ...createBrowserSlice(...a),
   ...createTabsSlice(...a),
   ...createUiSlice(...a),
+  ...createBatchSlice(...a),
 }));
 
 /** Applies a pushed backend event to the store. */
@@ -26,6 +28,9 @@ export function applyEvent(event: ApiEvent): void {
       state.noteServerMoved(tabKey(event.ref), { revision: event.revision, journalId: event.journalId, changedPaths: event.changedPaths });
       return;
     case 'watch-error':
+      return;
+    case 'batch-progress':
+      state.batchProgress(event.batch);
       return;
   }
 }
