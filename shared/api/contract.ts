@@ -19,6 +19,11 @@ import type {
   ResourceRef,
   SaveResult,
   Snapshot,
+  AuditQuery,
+  OpenResourceInput,
+  SharedAuditEntry,
+  TeamPresence,
+  TeamStatus,
 } from './types';
 
 type MethodSpec<A, R> = { args: Check<A>; result: R };
@@ -45,6 +50,15 @@ const connectionInput = s.object({
 });
 
 type Ok<T = object> = { kind: 'ok' } & T;
+
+const auditQuery = s.object({
+  operator: s.optional(s.string({ min: 1, max: 100 })),
+  connectionId: s.optional(s.string({ min: 1, max: 100 })),
+  resourceId: s.optional(s.string({ min: 1, max: 1000 })),
+  since: s.optional(s.string({ min: 1, max: 40 })),
+  until: s.optional(s.string({ min: 1, max: 40 })),
+  limit: s.optional(s.integer({ min: 1, max: 100_000 })),
+});
 
 export const apiMethods = {
   appInfo: method<Record<string, never>, AppInfo>(s.object({})),
@@ -109,6 +123,23 @@ export const apiMethods = {
     s.object({ auditId: s.integer({ min: 1 }), decision: s.literal('accept-server', 'dismiss') }) as Check<{ auditId: number; decision: 'accept-server' | 'dismiss' }>,
   ),
   auditLog: method<{ ref?: ResourceRef }, Ok<{ entries: AuditEntry[] }>>(s.object({ ref: s.optional(ref) })),
+  // ---- Team store (issue #11): optional PostgreSQL shared by a team ----
+  /** Whether a team store is configured, reachable, and how many local rows wait to reach it. */
+  teamStatus: method<Record<string, never>, TeamStatus>(s.object({})),
+  /** The app's setting: a postgres:// address (null turns the team store off) and the operator's name. */
+  setTeamStore: method<{ url: string | null; operator?: string }, Ok<{ status: TeamStatus }> | BackendError>(
+    s.object({ url: s.nullable(s.string({ min: 1, max: 2000 })), operator: s.optional(s.string({ min: 1, max: 100 })) }),
+  ),
+  /** The resources this window has open (replaces the last set), each with since when it is being edited. */
+  announcePresence: method<{ open: OpenResourceInput[] }, Ok>(
+    s.object({ open: s.array(s.object({ ref, editingSince: s.nullable(s.string({ max: 40 })) }), { max: 200 }) }),
+  ),
+  /** Teammates who have resources of this connection open now (expired heartbeats left out). */
+  teamPresence: method<{ connectionId: string }, Ok<{ presence: TeamPresence[] }> | BackendError>(s.object({ connectionId: s.string({ min: 1, max: 100 }) })),
+  /** The audit of writes, the team's when a team store is connected (else this copy's), filtered. */
+  auditQuery: method<AuditQuery, Ok<{ source: 'team' | 'local'; entries: SharedAuditEntry[] }> | BackendError>(auditQuery),
+  /** The same rows as CSV. */
+  auditCsv: method<AuditQuery, Ok<{ csv: string; filename: string; rows: number }> | BackendError>(auditQuery),
 } as const;
 
 /** Pushes from backend to renderer travel on one channel (IPC) or one event stream (web). */
