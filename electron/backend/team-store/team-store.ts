@@ -41,7 +41,9 @@ export function openTeamStore(options: TeamStoreOptions) {
   const ttlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
   const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000, application_name: `conflict-desk ${options.operator}` });
   // An idle client losing its server must not crash the host: the next query reports it.
+  // A checked-out client losing its server emits too (besides failing its query): same answer.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
 
   let state: TeamStatus['state'] = 'connecting';
   let lastError: string | null = null;
