@@ -178,6 +178,70 @@ describe('two hosts, one team store', () => {
   });
 });
 
+describe('concurrent writers through both hosts, with faults', () => {
+  it("gives a shared audit whose rows match the server's history", async () => {
+    const refsB = await b.api.listResources({ connectionId: (await refIn(b.api, 'Sync documents', 'x')).connectionId });
+    if (refsB.kind !== 'ok') throw new Error(refsB.message);
+    const ids = refsB.items.slice(0, 2).map((item) => item.id);
+    expect(ids.length).toBe(2);
+    const serviceSid = (await b.api.listConnections({})).find((c) => c.name.includes('Sync documents'))!.params['serviceSid']!;
+    const serverPath = (id: string) => `/sync/v1/Services/${serviceSid}/Documents/${id}`;
+    const admin = (method: string, path: string, body?: unknown) =>
+      fetch(`${sandbox.url}/_sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const startedAt = new Date().toISOString();
+    // Lost answers (applied, then the connection drops), refusals, 503s and slow writes, on both documents.
+    for (const id of ids) {
+      for (const fault of [
+        { kind: 'close-after', method: 'POST', pathPrefix: serverPath(id), times: 2 },
+        { kind: 'close-before', method: 'POST', pathPrefix: serverPath(id), times: 1 },
+        { kind: 'error', status: 503, method: 'POST', pathPrefix: serverPath(id), times: 1 },
+        { kind: 'delay', delayMs: 150, method: 'POST', pathPrefix: serverPath(id), times: 4 },
+      ]) expect((await admin('POST', '/faults', fault)).status).toBeLessThan(300);
+    }
+    const writers = [a.api, a.api, a.api, b.api, b.api, b.api].map(async (api, writer) => {
+      const outcomes: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const ref = await refIn(api, 'Sync documents', ids[(writer + i) % ids.length]!);
+        const result = await saveThrough(api, ref, (d) => (d[`writer${writer}`] = i));
+        outcomes.push(result.kind);
+      }
+      return outcomes;
+    });
+    const outcomes = (await Promise.all(writers)).flat();
+    await admin('DELETE', '/faults');
+    expect(outcomes).toContain('saved');
+    expect(outcomes.some((o) => o === 'unknown-outcome' || o === 'error')).toBe(true);
+    await until('both hosts drained', async () => (await b.api.teamStatus({})).queued === 0 && (await a.api.teamStatus({})).queued === 0, 10_000);
+
+    const shared = await b.api.auditQuery({ since: startedAt });
+    if (shared.kind !== 'ok') throw new Error(shared.message);
+    const localA = (await a.api.auditLog({})).entries.filter((e) => e.at >= startedAt);
+    const localB = (await b.api.auditLog({})).entries.filter((e) => e.at >= startedAt);
+    // Every write of both copies is in the shared audit exactly once, in its final state.
+    expect(shared.entries.length).toBe(localA.length + localB.length);
+    expect(new Set(shared.entries.map((e) => e.key)).size).toBe(shared.entries.length);
+    expect(shared.entries.filter((e) => e.state === 'in-flight')).toEqual([]);
+    const byOperator = (op: string) => shared.entries.filter((e) => e.operator === op).map((e) => [e.state, e.outcome, e.toRevision]).sort();
+    expect(byOperator('alice')).toEqual(localA.map((e) => [e.state, e.outcome, e.toRevision]).sort());
+    expect(byOperator('bob')).toEqual(localB.map((e) => [e.state, e.outcome, e.toRevision]).sort());
+
+    for (const id of ids) {
+      const res = await admin('GET', `/history?path=${encodeURIComponent(serverPath(id))}`);
+      const server = ((await res.json()) as { revisions: Array<{ op: string; at: string; revision: string }> }).revisions.filter((r) => r.at >= startedAt);
+      const rows = shared.entries.filter((e) => e.resourceId === id);
+      const savedRevisions = rows.filter((e) => e.state === 'settled' && e.outcome.startsWith('saved')).map((e) => e.toRevision);
+      const serverRevisions = server.map((r) => r.revision);
+      // Each write the audit calls saved is a revision the server holds, and no two rows claim one.
+      for (const revision of savedRevisions) expect(serverRevisions).toContain(revision);
+      expect(new Set(savedRevisions).size).toBe(savedRevisions.length);
+      // Each revision the server made is a saved row, or one of the writes whose outcome stayed unknown.
+      const unexplained = serverRevisions.filter((r) => !savedRevisions.includes(r));
+      expect(unexplained.length).toBeLessThanOrEqual(rows.filter((e) => e.state === 'pending').length);
+    }
+    console.log(`[team-store] concurrent writers: ${outcomes.length} saves (${[...new Set(outcomes)].map((o) => `${o} ${outcomes.filter((x) => x === o).length}`).join(', ')}), ${shared.entries.length} shared audit rows`);
+  }, 60_000);
+});
+
 describe('presence', () => {
   it("shows A on B's list while A has the task open, then expires after A is killed with SIGKILL", async () => {
     const refA = await refIn(a.api, 'TaskRouter', 'WT00000000000000000000000000000001');
