@@ -19,11 +19,11 @@ async function main(): Promise<void> {
     console.error(`conflict-desk web: ${parsed.error}`);
     process.exit(2);
   }
-  const { port, dataDir, sandbox: wantSandbox, writeTimeoutMs } = parsed.value;
+  const { port, dataDir, sandbox: wantSandbox, writeTimeoutMs, teamStore, operator } = parsed.value;
   const dir = dataDir ?? defaultDataDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const sandbox: EmbeddedSandbox | null = wantSandbox ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') }) : null;
-  const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox, ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}) });
+  const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox, ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}), ...(teamStore ? { teamStore: { url: teamStore, ...(operator ? { operator } : {}) } } : {}) });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, token: randomBytes(24).toString('hex'), port });
   console.log(`Conflict Desk (browser mode): ${host.url}`);

@@ -14,7 +14,8 @@ const MIGRATION_LOCK = 0x43_44_31_31;
 /** Source tree: ./migrations beside this file; built app: copied next to the bundle (see electron.vite.config.ts). */
 export function migrationsDir(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const candidates = [path.join(here, 'migrations'), path.join(here, 'team-store-migrations')];
+  // Bundled code may sit in out/main/chunks/: look one folder up too.
+  const candidates = [path.join(here, 'migrations'), path.join(here, 'team-store-migrations'), path.join(here, '..', 'team-store-migrations')];
   const found = candidates.find((dir) => existsSync(dir));
   if (!found) throw new Error(`team store migrations not found (looked in ${candidates.join(', ')})`);
   return found;
