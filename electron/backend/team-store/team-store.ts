@@ -12,6 +12,7 @@ import { createOutbox, type OutboxItem } from './outbox';
 import { connectionScope } from './scope';
 
 export const NOTIFY_CHANNEL = 'conflict_desk';
+const NEVER_SEEN = '1970-01-01T00:00:00.000Z';
 export const DEFAULT_HEARTBEAT_MS = 3000;
 export const DEFAULT_PRESENCE_TTL_MS = 9000;
 
@@ -66,7 +67,7 @@ export function openTeamStore(options: TeamStoreOptions) {
   // Rows only a teammate's copy saw are imported so they can be opened and compared like any other;
   // last_seen_at stays at the epoch so they never count as what *this* copy last saw of the server.
   const importRow = options.db.prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at)
-    SELECT ?, ?, ?, ?, ?, ?, ?, '1970-01-01T00:00:00.000Z'
+    SELECT ?, ?, ?, ?, ?, ?, ?, '${NEVER_SEEN}'
     WHERE NOT EXISTS (SELECT 1 FROM journal WHERE connection_id = ? AND resource_path = ? AND revision IS ? AND body_hash = ?)`);
 
   const connectionsById = () => new Map(options.connections().map((c) => [c.id, c]));
@@ -365,18 +366,18 @@ export function openTeamStore(options: TeamStoreOptions) {
       }
       const key = (revision: string | null, hash: string) => `${revision ?? ''}\u0000${hash}`;
       const known = new Set(local().map((e) => key(e.revision, e.bodyHash)));
-      const imported = new Set<string>();
       for (const row of rows ?? []) {
         if (known.has(key(row.revision, row.body_hash))) continue;
         const source = row.saved_by ? 'saved' : row.source;
         importRow.run(ref.connectionId, ref.id, row.revision, row.body_hash, row.body, source, row.first_seen_at.toISOString(), ref.connectionId, ref.id, row.revision, row.body_hash);
-        imported.add(key(row.revision, row.body_hash));
       }
       const team = new Map((rows ?? []).map((r) => [key(r.revision, r.body_hash), r]));
       const entries = local().map((entry): HistoryEntry => {
         const shared = team.get(key(entry.revision, entry.bodyHash));
         const savedBy = shared ? shared.saved_by : entry.source === 'saved' ? options.operator : null;
-        return { ...entry, team: { savedBy, firstSeenBy: shared?.first_operator ?? options.operator, teamOnly: imported.has(key(entry.revision, entry.bodyHash)) } };
+        // An imported row's epoch last_seen_at is bookkeeping (see importRow), not a time to show.
+        const lastSeenAt = entry.lastSeenAt === NEVER_SEEN ? entry.seenAt : entry.lastSeenAt;
+        return { ...entry, lastSeenAt, team: { savedBy, firstSeenBy: shared?.first_operator ?? options.operator, teamOnly: entry.lastSeenAt === NEVER_SEEN } };
       });
       entries.sort((a, b) => a.seenAt.localeCompare(b.seenAt) || a.journalId - b.journalId);
       return { entries, online: rows !== null };

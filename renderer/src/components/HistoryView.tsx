@@ -64,7 +64,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
       <div className="toolbar">
         <div className="toolbar-title">
           <strong>History of “{tab.title}”</strong>
-          <span className="muted small">Every revision this app has seen, kept locally — even where the API keeps no history.</span>
+          <span className="muted small">{me !== null ? 'Every revision the team has seen, with who saved it — even where the API keeps no history.' : 'Every revision this app has seen, kept locally — even where the API keeps no history.'}</span>
         </div>
         <div className="toolbar-actions">
           {a ? (
