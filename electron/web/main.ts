@@ -1,4 +1,4 @@
-// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N]`: browser mode. Prints exactly one line,
+// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N] [--team-store URL] [--operator NAME]`: browser mode. Prints exactly one line,
 // the address to open (with its token), so scripts and tests can read it.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
