@@ -131,7 +131,7 @@ export const apiMethods = {
     s.object({ url: s.nullable(s.string({ min: 1, max: 2000 })), operator: s.optional(s.string({ min: 1, max: 100 })) }),
   ),
   /** The resources this window has open (replaces the last set), each with since when it is being edited. */
-  announcePresence: method<{ open: OpenResourceInput[] }, Ok>(
+  announcePresence: method<{ open: OpenResourceInput[] }, Ok | BackendError>(
     s.object({ open: s.array(s.object({ ref, editingSince: s.nullable(s.string({ max: 40 })) }), { max: 200 }) }),
   ),
   /** Teammates who have resources of this connection open now (expired heartbeats left out). */

@@ -110,7 +110,9 @@ export function createDeskTeam(options: DeskTeamOptions) {
       return { kind: 'ok', status: status() };
     },
     async announcePresence({ open }) {
-      team?.setOpen(open);
+      const bad = open.find((o) => o.editingSince !== null && Number.isNaN(Date.parse(o.editingSince)));
+      if (bad) return fail('invalid-input', `editingSince "${bad.editingSince}" is not a date and time (use ISO 8601).`);
+      team?.setOpen(open.map((o) => ({ ...o, editingSince: o.editingSince === null ? null : new Date(o.editingSince).toISOString() })));
       return { kind: 'ok' };
     },
     async teamPresence({ connectionId }) {

@@ -253,6 +253,8 @@ describe('presence', () => {
       return p.kind === 'ok' ? p.presence.find((x) => x.operator === 'alice' && x.resourceId === refA.id) : null;
     }, 2000);
     expect(seen.editingForMs).toBeGreaterThanOrEqual(120_000);
+    // A time that does not parse is refused by name, and does not knock the store offline.
+    expect(await b.api.announcePresence({ open: [{ ref: refB, editingSince: 'since lunch' }] })).toEqual({ kind: 'error', reason: 'invalid-input', message: 'editingSince "since lunch" is not a date and time (use ISO 8601).' });
     // B does not list itself.
     await b.api.announcePresence({ open: [{ ref: refB, editingSince: null }] });
     await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS));
