@@ -22,6 +22,7 @@ import type {
   AuditQuery,
   OpenResourceInput,
   SharedAuditEntry,
+  SharedConnection,
   TeamPresence,
   TeamStatus,
 } from './types';
@@ -140,6 +141,8 @@ export const apiMethods = {
   auditQuery: method<AuditQuery, Ok<{ source: 'team' | 'local'; entries: SharedAuditEntry[] }> | BackendError>(auditQuery),
   /** The same rows as CSV. */
   auditCsv: method<AuditQuery, Ok<{ csv: string; filename: string; rows: number }> | BackendError>(auditQuery),
+  /** Connection definitions teammates saved (never their secrets). */
+  teamConnections: method<Record<string, never>, Ok<{ connections: SharedConnection[] }> | BackendError>(s.object({})),
 } as const;
 
 /** Pushes from backend to renderer travel on one channel (IPC) or one event stream (web). */

@@ -369,6 +369,20 @@ export type TeamPresence = {
   editingForMs: number | null;
 };
 
+/** A connection a teammate saved, without any secret: adding it here means typing one's own. */
+export type SharedConnection = {
+  name: string;
+  profileId: string;
+  baseUrl: string;
+  params: Record<string, string>;
+  auth: { kind: AuthInput['kind']; username?: string; header?: string };
+  customProfile: unknown | null;
+  sharedBy: string;
+  updatedAt: string;
+  /** This copy already has a connection to the same place. */
+  alreadyHere: boolean;
+};
+
 export type OpenResourceInput = { ref: ResourceRef; editingSince: string | null };
 
 export type AuditQuery = { operator?: string; connectionId?: string; resourceId?: string; since?: string; until?: string; limit?: number };

@@ -24,7 +24,7 @@ export type DeskTeamOptions = {
   emit(event: Extract<ApiEvent, { type: 'team-changed' | 'team-presence' }>): void;
 };
 
-type TeamMethods = Pick<Api, 'teamStatus' | 'setTeamStore' | 'announcePresence' | 'teamPresence' | 'auditQuery' | 'auditCsv'>;
+type TeamMethods = Pick<Api, 'teamStatus' | 'setTeamStore' | 'announcePresence' | 'teamPresence' | 'auditQuery' | 'auditCsv' | 'teamConnections'>;
 
 const fail = (reason: BackendError['reason'], message: string): BackendError => ({ kind: 'error', reason, message });
 
@@ -130,6 +130,12 @@ export function createDeskTeam(options: DeskTeamOptions) {
       const result = await queryAudit(query);
       if ('kind' in result) return result;
       return { kind: 'ok', csv: auditCsv(result.entries), filename: `conflict-desk-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.csv`, rows: result.entries.length };
+    },
+    async teamConnections() {
+      if (!team) return { kind: 'ok', connections: [] };
+      const connections = await team.sharedConnections();
+      if ('error' in connections) return fail('network', `The team store is unreachable: ${connections.error}`);
+      return { kind: 'ok', connections };
     },
   };
 

@@ -172,6 +172,19 @@ describe('two hosts, one team store', () => {
     expect(shared).toMatchObject({ name: 'Team REST', auth_kind: 'bearer', shared_by: 'bob' });
     const dump = JSON.stringify(await Promise.all(['journal', 'audit', 'presence', 'connections'].map(async (t) => (await sql.query(`SELECT * FROM ${t}`)).rows)));
     expect(dump).not.toContain('secret-token-9d2e');
+    // Alice sees the definition, without the secret, and adds it with her own.
+    const offered = await a.api.teamConnections({});
+    const teamRest = offered.kind === 'ok' ? offered.connections.find((c) => c.name === 'Team REST') : undefined;
+    expect(teamRest).toMatchObject({ profileId: 'rest-etag', baseUrl: `${sandbox.url}/rest`, params: { collection: 'tickets' }, auth: { kind: 'bearer' }, sharedBy: 'bob', alreadyHere: false });
+    expect(JSON.stringify(offered)).not.toContain('secret-token-9d2e');
+    const added = await a.api.saveConnection({ connection: { name: teamRest!.name, profileId: teamRest!.profileId, baseUrl: teamRest!.baseUrl, params: teamRest!.params, auth: { kind: 'bearer', token: 'alices-own-token' } } });
+    expect(added.kind).toBe('ok');
+    const again = await a.api.teamConnections({});
+    expect(again.kind === 'ok' && again.connections.find((c) => c.name === 'Team REST')?.alreadyHere).toBe(true);
+    await until('A drained', async () => (await a.api.teamStatus({})).queued === 0);
+    const after = JSON.stringify((await sql.query('SELECT * FROM connections')).rows);
+    expect(after).toContain('"shared_by":"alice"');
+    expect(after).not.toContain('alices-own-token');
     expect(dump).not.toContain('draft-marker-5f1c');
     expect(dump).not.toContain(SANDBOX_CREDENTIALS.twilio.authToken);
     expect(dump).not.toContain(SANDBOX_CREDENTIALS.genesys.bearerToken);

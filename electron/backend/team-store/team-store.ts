@@ -5,7 +5,7 @@
 // the database's own clock, so a host killed mid-session disappears without saying goodbye.
 import type { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
-import type { HistoryEntry, OpenResourceInput, ResourceRef, SharedAuditEntry, TeamPresence, TeamStatus } from '../../../shared/api/types';
+import type { HistoryEntry, OpenResourceInput, ResourceRef, SharedAuditEntry, SharedConnection, TeamPresence, TeamStatus } from '../../../shared/api/types';
 import type { StoredConnection } from '../store/connections';
 import { migrate } from './schema';
 import { createOutbox, type OutboxItem } from './outbox';
@@ -410,6 +410,27 @@ export function openTeamStore(options: TeamStoreOptions) {
           fromRevision: r.from_revision,
           toRevision: r.to_revision,
           paths: r.paths,
+        }));
+      } catch (error) {
+        wentOffline(error);
+        return { error: describeError(error) };
+      }
+    },
+    async sharedConnections(): Promise<SharedConnection[] | { error: string }> {
+      try {
+        const rows = (await pool.query<{ scope: string; name: string; profile_id: string; base_url: string; params: Record<string, string>; auth_kind: string; auth_user: string | null; auth_header: string | null; custom_profile: unknown; shared_by: string; updated_at: Date }>(
+          'SELECT * FROM connections ORDER BY name')).rows;
+        const here = new Set(options.connections().filter((c) => !c.isSandbox).map((c) => connectionScope(c, null)));
+        return rows.map((r) => ({
+          name: r.name,
+          profileId: r.profile_id,
+          baseUrl: r.base_url,
+          params: r.params,
+          auth: { kind: r.auth_kind as SharedConnection['auth']['kind'], ...(r.auth_user !== null ? { username: r.auth_user } : {}), ...(r.auth_header !== null ? { header: r.auth_header } : {}) },
+          customProfile: r.custom_profile ?? null,
+          sharedBy: r.shared_by,
+          updatedAt: r.updated_at.toISOString(),
+          alreadyHere: here.has(r.scope),
         }));
       } catch (error) {
         wentOffline(error);

@@ -1,7 +1,7 @@
 // The team store in the top bar: its state at a glance, and a dialog with the setting and the
 // shared audit (filter by operator, resource and time; export as CSV).
 import { useEffect, useState } from 'react';
-import type { SharedAuditEntry, TeamStatus } from '../../../shared/api/types';
+import type { SharedAuditEntry, SharedConnection, TeamStatus } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import { dateTimeOf } from '../lib/format';
 import { Dialog } from '../components/Dialog';
@@ -93,8 +93,49 @@ function TeamStoreDialog({ onClose }: { onClose: () => void }) {
         </form>
       )}
       {message ? <p className="small" role="status">{message}</p> : null}
+      {status?.configured ? <SharedConnections /> : null}
       <AuditSection />
     </Dialog>
+  );
+}
+
+function SharedConnections() {
+  const loadConnections = useDesk((s) => s.loadConnections);
+  const [list, setList] = useState<SharedConnection[] | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const show = (result: Awaited<ReturnType<typeof api.teamConnections>>) => (result.kind === 'ok' ? setList(result.connections) : setNote(result.message));
+  useEffect(() => {
+    void api.teamConnections({}).then(show);
+  }, []);
+  const add = async (c: SharedConnection) => {
+    const auth = c.auth.kind === 'basic' ? { kind: 'basic' as const, username: c.auth.username ?? '' }
+      : c.auth.kind === 'bearer' ? { kind: 'bearer' as const }
+      : c.auth.kind === 'api-key-header' ? { kind: 'api-key-header' as const, header: c.auth.header ?? 'x-api-key' }
+      : { kind: 'none' as const };
+    const saved = await api.saveConnection({ connection: { name: c.name, profileId: c.profileId, baseUrl: c.baseUrl, params: c.params, auth, ...(c.customProfile !== null ? { customProfile: c.customProfile } : {}) } });
+    if (saved.kind !== 'ok') {
+      setNote(saved.message);
+      return;
+    }
+    await loadConnections();
+    setNote(c.auth.kind === 'none' ? `Added “${c.name}”.` : `Added “${c.name}”. Type your own credentials for it in Manage… — secrets are never shared.`);
+    show(await api.teamConnections({}));
+  };
+  if (!list || list.length === 0) return note ? <p className="small">{note}</p> : null;
+  return (
+    <section className="team-connections">
+      <h3>Connections shared by the team</h3>
+      <ul className="plain-list">
+        {list.map((c) => (
+          <li key={`${c.profileId} ${c.baseUrl} ${JSON.stringify(c.params)}`} className="row gap">
+            <strong>{c.name}</strong>
+            <span className="muted small ellipsis">{c.baseUrl} · {c.auth.kind} · shared by {c.sharedBy}</span>
+            {c.alreadyHere ? <span className="chip ok">you have it</span> : <button type="button" className="secondary" onClick={() => void add(c)}>Add to mine</button>}
+          </li>
+        ))}
+      </ul>
+      {note ? <p className="small" role="status">{note}</p> : null}
+    </section>
   );
 }
 
