@@ -356,6 +356,8 @@ export type TeamStatus = {
   /** Where the store is, without its password. */
   where: string | null;
   queued: number;
+  /** Rows the database refused as data (kept locally, not retried). */
+  refused: number;
   lastError: string | null;
   /** Where the setting comes from: the command line / environment wins over the app's setting. */
   source: 'none' | 'settings' | 'command-line' | 'environment';

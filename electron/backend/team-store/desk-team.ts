@@ -59,6 +59,7 @@ export function createDeskTeam(options: DeskTeamOptions) {
     operator: setting?.operator ?? osUser(),
     where: setting ? describeWhere(setting.url) : null,
     queued: 0,
+    refused: 0,
     lastError: setting && !checkTeamStoreUrl(setting.url).ok ? 'The configured team store address is not a postgres:// URL.' : null,
     source: setting?.source ?? 'none',
   };

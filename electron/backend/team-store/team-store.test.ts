@@ -1,6 +1,8 @@
 // Two copies of Conflict Desk, each with its own data directory, sharing one real PostgreSQL
 // (a throwaway cluster made with initdb/pg_ctl) and one sandbox. Host A runs in a child process
 // so it can be killed with SIGKILL; host B runs in this process.
+import { DatabaseSync } from 'node:sqlite';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEntry, ResourceRef, SharedAuditEntry } from '../../../shared/api/types';
@@ -286,6 +288,32 @@ describe('presence', () => {
     // Not expired too early either: the last heartbeat keeps it for about the TTL.
     expect(expiredAfter).toBeGreaterThan(TTL_MS - HEARTBEAT_MS - 300);
     await b.api.announcePresence({ open: [] });
+  });
+});
+
+describe('a row the database refuses', () => {
+  it('is reported and skipped; the rows behind it still land', async () => {
+    await until('drained', async () => (await b.api.teamStatus({})).queued === 0);
+    const ref = await refIn(b.api, 'Sync documents', 'agent-settings');
+    // PostgreSQL text cannot hold NUL; node:sqlite can. A row like that must not block the queue.
+    const local = new DatabaseSync(path.join(b.dataDir, 'conflict-desk.sqlite'));
+    try {
+      const now = new Date().toISOString();
+      const row = local.prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at) VALUES (?, 'agent-settings', 'poison', 'h-poison', ?, 'opened', ?, ?)`)
+        .run(ref.connectionId, 'a\u0000b', now, now);
+      local.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES ('journal', ?, 0, ?)`).run(String(row.lastInsertRowid), now);
+    } finally {
+      local.close();
+    }
+    const saved = await saveThrough(b.api, ref, (d) => (d['afterPoison'] = true));
+    expect(saved.kind).toBe('saved');
+    const status = await until('drained past the refused row', async () => { const s = await b.api.teamStatus({}); return s.queued === 0 ? s : null; });
+    expect(status.refused).toBe(1);
+    expect(status.lastError).toMatch(/refused journal row \d+: .*0x00/);
+    const revision = saved.kind === 'saved' ? saved.snapshot.revision : null;
+    const landed = await sql.query('SELECT saved_by FROM journal WHERE revision = $1 AND resource_path = $2', [revision, 'agent-settings']);
+    expect(landed.rows).toEqual([{ saved_by: 'bob' }]);
+    expect((await sql.query(`SELECT 1 FROM journal WHERE revision = 'poison'`)).rows).toEqual([]);
   });
 });
 

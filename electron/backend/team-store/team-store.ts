@@ -47,6 +47,8 @@ export function openTeamStore(options: TeamStoreOptions) {
   pool.on('connect', (client) => client.on('error', () => undefined));
 
   let state: TeamStatus['state'] = 'connecting';
+  let refused = 0;
+  let lastRefusal: string | null = null;
   let lastError: string | null = null;
   let closed = false;
   let migrated = false;
@@ -139,8 +141,19 @@ export function openTeamStore(options: TeamStoreOptions) {
     try {
       await client.query('BEGIN');
       for (const item of batch) {
-        const notice = await sendItem(client, item);
-        if (notice) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, notice]);
+        // One row the database refuses (bad data, not a lost connection) must not hold up the
+        // queue behind it: it stays in the local store, is reported, and is not sent again.
+        await client.query('SAVEPOINT item');
+        try {
+          const notice = await sendItem(client, item);
+          if (notice) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, notice]);
+          await client.query('RELEASE SAVEPOINT item');
+        } catch (error) {
+          if (!isRefusedData(error)) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT item');
+          refused++;
+          lastRefusal = `The team store refused ${item.kind} row ${item.localId}: ${describeError(error)}. It stays in this copy's store only.`;
+        }
       }
       // NOTIFY is delivered at commit, so a listener never reads a row that is not there yet.
       await client.query('COMMIT');
@@ -314,7 +327,7 @@ export function openTeamStore(options: TeamStoreOptions) {
       kick();
     },
     status(): TeamStatus {
-      return { configured: true, state, operator: options.operator, where: describeWhere(options.url), queued: outbox.size(), lastError, source: options.source };
+      return { configured: true, state, operator: options.operator, where: describeWhere(options.url), queued: outbox.size(), lastError: lastError ?? lastRefusal, source: options.source, refused };
     },
     /** Everything queued has reached the team store (tests and the status line use it). */
     async flush(): Promise<boolean> {
@@ -455,6 +468,12 @@ export function openTeamStore(options: TeamStoreOptions) {
 }
 
 export type TeamStore = ReturnType<typeof openTeamStore>;
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the row, not the connection, is at fault. */
+function isRefusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
 
 /** The store's address for display: user, host, port and database, never the password. */
 export function describeWhere(url: string): string {
