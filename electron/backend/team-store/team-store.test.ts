@@ -81,6 +81,24 @@ describe('two hosts, one team store', () => {
     }
   });
 
+  it('the app setting connects live, survives a restart, and turns off', async () => {
+    const carol = await startHarness({ sandbox });
+    try {
+      expect((await carol.api.teamStatus({})).configured).toBe(false);
+      const set = await carol.api.setTeamStore({ url: db.url.replace('postgres@', 'postgres:not-a-real-password@'), operator: 'carol' });
+      expect(set.kind).toBe('ok');
+      await until('carol connected', async () => (await carol.api.teamStatus({})).state === 'connected');
+      const again = await carol.restart();
+      const status = await until('carol connected after restart', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' ? s : null; });
+      expect(status).toMatchObject({ operator: 'carol', source: 'settings', where: db.url });
+      expect((await again.api.setTeamStore({ url: null })).kind).toBe('ok');
+      expect(await again.api.teamStatus({})).toMatchObject({ configured: false, state: 'off' });
+      await again.desk.close();
+    } finally {
+      await carol.desk.close().catch(() => undefined);
+    }
+  });
+
   it("A's save appears in B's history with A's name within one second, and B's own save with B's", async () => {
     const refA = await refIn(a.api, 'Sync documents', 'agent-settings');
     const refB = await refIn(b.api, 'Sync documents', 'agent-settings');
