@@ -41,6 +41,28 @@ export function createOutbox(db: DatabaseSync) {
       setMeta.run('host_id', randomUUID());
       return (getMeta.get('host_id') as { value: string }).value;
     },
+    /**
+     * The first time this data directory joins a team store, what it already holds (journal,
+     * audit, connections) is queued too, so history from before the team store is shared.
+     */
+    backfillOnce(): void {
+      if (getMeta.get('backfilled')) return;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const now = new Date().toISOString();
+        const base = (nextSeq.get() as { seq: number }).seq;
+        for (const [kind, table] of [['connection', 'connections'], ['journal', 'journal'], ['audit', 'audit']] as const) {
+          db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT ?, CAST(id AS TEXT), ? + rowid, ? FROM ${table} WHERE true
+            ON CONFLICT (kind, local_id) DO NOTHING`).run(kind, base, now);
+        }
+        setMeta.run('backfilled', now);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+      counter = (nextSeq.get() as { seq: number }).seq;
+    },
     enqueue(kind: OutboxKind, localId: string | number): void {
       const seq = Math.max((nextSeq.get() as { seq: number }).seq, ++counter);
       counter = seq;

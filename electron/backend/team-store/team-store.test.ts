@@ -85,9 +85,16 @@ describe('two hosts, one team store', () => {
     const carol = await startHarness({ sandbox });
     try {
       expect((await carol.api.teamStatus({})).configured).toBe(false);
+      // Saved before joining: shared when she joins.
+      const ref = await refIn(carol.api, 'Sync documents', 'agent-settings');
+      const before = await saveThrough(carol.api, ref, (d) => (d['carolBeforeJoining'] = true));
+      expect(before.kind).toBe('saved');
       const set = await carol.api.setTeamStore({ url: db.url.replace('postgres@', 'postgres:not-a-real-password@'), operator: 'carol' });
       expect(set.kind).toBe('ok');
-      await until('carol connected', async () => (await carol.api.teamStatus({})).state === 'connected');
+      await until('carol connected and drained', async () => { const s = await carol.api.teamStatus({}); return s.state === 'connected' && s.queued === 0; });
+      const revision = before.kind === 'saved' ? before.snapshot.revision : null;
+      expect((await sql.query('SELECT saved_by FROM journal WHERE resource_path = $1 AND revision = $2', ['agent-settings', revision])).rows).toEqual([{ saved_by: 'carol' }]);
+      expect(Number((await sql.query(`SELECT count(*) AS n FROM audit WHERE operator = 'carol'`)).rows[0].n)).toBe((await carol.api.auditLog({})).entries.length);
       const again = await carol.restart();
       const status = await until('carol connected after restart', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' ? s : null; });
       expect(status).toMatchObject({ operator: 'carol', source: 'settings', where: db.url });
@@ -162,7 +169,7 @@ describe('two hosts, one team store', () => {
     const all = await b.api.auditQuery({});
     expect(all.kind === 'ok' && all.source).toBe('team');
     const entries = all.kind === 'ok' ? all.entries : [];
-    expect(new Set(entries.map((e) => e.operator))).toEqual(new Set(['alice', 'bob']));
+    expect(new Set(entries.map((e) => e.operator))).toEqual(new Set(['alice', 'bob', 'carol']));
     const alice = await b.api.auditQuery({ operator: 'alice' });
     expect(alice.kind === 'ok' && alice.entries.length).toBe(entries.filter((e) => e.operator === 'alice').length);
     expect(alice.kind === 'ok' && alice.entries.every((e) => e.operator === 'alice')).toBe(true);

@@ -38,6 +38,7 @@ type JournalPgRow = { id: string; revision: string | null; body_hash: string; bo
 export function openTeamStore(options: TeamStoreOptions) {
   const outbox = createOutbox(options.db);
   const hostId = outbox.hostId();
+  outbox.backfillOnce();
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const ttlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
   const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000, application_name: `conflict-desk ${options.operator}` });
