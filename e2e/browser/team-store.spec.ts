@@ -52,7 +52,7 @@ test('presence on the list row and in the editor, a teammate’s save at once, h
   await desk.goto();
   await expect(page.getByTestId('team-state')).toContainText('bob · connected');
   await desk.selectConnection('TaskRouter');
-  await expect(desk.row(TASK_SID).getByTestId('presence-chip')).toHaveText('alice');
+  await expect(desk.row(TASK_SID).getByTestId('presence-chip')).toHaveText('alice · editing');
   await expect(desk.row(TASK_SID).getByTestId('presence-chip')).toHaveAttribute('title', 'alice has this task open · editing for 2 min');
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });

@@ -14,7 +14,7 @@ export function TeamPresenceChip({ connectionId, resourceId, compact = false }: 
   return compact ? (
     <span className={`chip presence${editing ? ' editing' : ''}`} data-testid="presence-chip" title={words}>
       <span className="presence-dot" aria-hidden="true" />
-      {people.map((p) => p.operator).join(', ')}
+      {[...new Set(people.map((p) => p.operator))].join(', ')}{editing ? ' · editing' : ''}
     </span>
   ) : (
     <div className={`banner presence${editing ? ' editing' : ''}`} data-testid="presence-banner" role="status">
