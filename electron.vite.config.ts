@@ -1,3 +1,4 @@
+import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
@@ -17,8 +18,20 @@ const cspMeta = (): Plugin => ({
     html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`),
 });
 
+// The team store's SQL migrations are read at run time; the built main process finds them here.
+const teamStoreMigrations = (): Plugin => ({
+  name: 'conflict-desk-team-store-migrations',
+  apply: 'build',
+  closeBundle() {
+    const target = resolve('out/main/team-store-migrations');
+    mkdirSync(target, { recursive: true });
+    cpSync(resolve('electron/backend/team-store/migrations'), target, { recursive: true });
+  },
+});
+
 export default defineConfig({
   main: {
+    plugins: [teamStoreMigrations()],
     build: {
       outDir: 'out/main',
       rollupOptions: {

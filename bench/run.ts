@@ -6,6 +6,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   merge: () => import('./merge.bench'),
   sandbox: () => import('./sandbox.bench'),
   ui: () => import('./ui.bench'),
+  'team-store': () => import('./team-store.bench'),
 };
 
 const wanted = process.argv.slice(2);

@@ -21,6 +21,8 @@ import { authSecretForms, maskError, maskSecrets, maskStrings, secretForms } fro
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
 import { openStore } from './store';
+import { createDeskTeam } from './team-store/desk-team';
+import { mirrorToTeam } from './team-store/mirror';
 import { resolveAuth, secretOf, type StoredConnection } from './store/connections';
 import { formatParseError, parseJson } from '../../shared/json';
 import { isDotSegment } from '../../shared/profiles/spec';
@@ -36,6 +38,10 @@ export type DeskOptions = {
   watchIntervalMs?: number;
   /** How long a write may take before its outcome is reported unknown (default 15 s). */
   writeTimeoutMs?: number;
+  /** Team store (#11): `--team-store` of browser mode; else the environment or the app's setting. */
+  teamStore?: { url: string; operator?: string } | null;
+  teamHeartbeatMs?: number;
+  teamPresenceTtlMs?: number;
 };
 
 export type Desk = { api: Api; onEvent(listener: ApiEventListener): () => void; close(): Promise<void> };
@@ -43,7 +49,9 @@ export type Desk = { api: Api; onEvent(listener: ApiEventListener): () => void; 
 const fail = (reason: BackendError['reason'], message: string): BackendError => ({ kind: 'error', reason, message });
 
 export function createDesk(options: DeskOptions): Desk {
-  const store = openStore(options.dataDir, options.secretBox);
+  // Team store (#11): local rows are queued for the team store as they are written (see team-store/mirror.ts).
+  const localStore = openStore(options.dataDir, options.secretBox);
+  const store = mirrorToTeam(localStore, () => team.team());
   const activity = createActivityLog();
   const transport = createTransport(activity, options.retry ?? DEFAULT_RETRY);
   const sandboxUrl = () => options.sandbox?.url ?? null;
@@ -52,6 +60,17 @@ export function createDesk(options: DeskOptions): Desk {
   const listeners = new Set<ApiEventListener>();
   const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));
   activity.subscribe((entry) => emit({ type: 'activity', entry }));
+  // Team store (#11): a teammate's save of a watched resource is checked at once, not at the next poll.
+  const team = createDeskTeam({
+    explicit: options.teamStore ?? null, dataDir: options.dataDir, secretBox: options.secretBox, store: localStore, sandboxUrl: () => options.sandbox?.url ?? null,
+    ...(options.teamHeartbeatMs !== undefined ? { heartbeatMs: options.teamHeartbeatMs } : {}),
+    ...(options.teamPresenceTtlMs !== undefined ? { presenceTtlMs: options.teamPresenceTtlMs } : {}),
+    emit: (event) => emit(event),
+    onTeammateSave: (ref) => {
+      const poller = pollers.get(refKey(ref));
+      if (poller) void pollOnce(poller);
+    },
+  });
   // One poller per resource, shared by every watch of it (a reloaded page watches again).
   type Poller = { ref: ResourceRef; timer: ReturnType<typeof setInterval>; watchIds: Set<string> };
   const pollers = new Map<string, Poller>();
@@ -202,8 +221,9 @@ export function createDesk(options: DeskOptions): Desk {
       return result;
     },
     async history({ ref }) {
-      const entries = store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
-      return { kind: 'ok', entries };
+      const local = () => store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
+      // Team store (#11): the union of every teammate's journal, with who saved each revision.
+      return { kind: 'ok', entries: await team.history(ref, local) };
     },
     async revision({ ref, journalId }) {
       const ctx = resources.context(ref.connectionId);
@@ -327,6 +347,8 @@ export function createDesk(options: DeskOptions): Desk {
     async auditLog({ ref }) {
       return { kind: 'ok', entries: store.audit.list(ref?.connectionId, ref?.id) };
     },
+    // Team store (#11): status, setting, presence and the shared audit.
+    ...team.methods,
   };
 
   /** Every id matching a filter and search, page after page (bounded). */
@@ -437,6 +459,7 @@ export function createDesk(options: DeskOptions): Desk {
       await batches.close();
       for (const poller of pollers.values()) clearInterval(poller.timer);
       pollers.clear();
+      await team.close();
       store.close();
     },
   };

@@ -1,7 +1,7 @@
-// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N]`: browser mode.
-// Prints exactly one line, the address to open (with its single-use token), so scripts and tests
-// can read it. Enter on the terminal (or SIGUSR1) prints a fresh address for another tab or
-// browser, keeping all state.
+// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N] [--team-store URL] [--operator NAME]`:
+// browser mode. Prints exactly one line, the address to open (with its single-use token), so
+// scripts and tests can read it. Enter on the terminal (or SIGUSR1) prints a fresh address for
+// another tab or browser, keeping all state.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +21,11 @@ async function main(): Promise<void> {
     console.error(`conflict-desk web: ${parsed.error}`);
     process.exit(2);
   }
-  const { port, dataDir, sandbox: wantSandbox, writeTimeoutMs } = parsed.value;
+  const { port, dataDir, sandbox: wantSandbox, writeTimeoutMs, teamStore, operator } = parsed.value;
   const dir = dataDir ?? defaultDataDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const sandbox: EmbeddedSandbox | null = wantSandbox ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') }) : null;
-  const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox, ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}) });
+  const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox, ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}), ...(teamStore ? { teamStore: { url: teamStore, ...(operator ? { operator } : {}) } } : {}) });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   const apiToken = writeApiToken(dir);
   const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, scriptToken: apiToken.token, port });

@@ -8,6 +8,8 @@ import { ConnectionsDialog } from './components/ConnectionsDialog';
 import { Sidebar } from './components/Sidebar';
 import { Workspace } from './components/Tabs';
 import { Toasts } from './components/Toasts';
+import { TeamStoreButton } from './team/TeamStoreButton';
+import { TeamSync } from './team/TeamSync';
 
 export function App() {
   const info = useDesk((s) => s.appInfo);
@@ -54,6 +56,8 @@ export function App() {
           <button type="button" className="link" onClick={toggleActivity} data-testid="toggle-activity" title="This session's HTTP exchanges (Ctrl+J)">
             Activity{activityFailures > 0 ? <span className="chip warn">{activityFailures} refused or failed</span> : null}
           </button>
+          {/* Team store (#11) */}
+          <TeamStoreButton />
           <button type="button" className="link" onClick={() => openDialog('palette')} title="Ctrl+K">Commands</button>
           <button type="button" className="link" onClick={() => openDialog('shortcuts')} title="F1">Shortcuts</button>
         </div>
@@ -70,6 +74,7 @@ export function App() {
       {dialog === 'palette' ? <CommandPalette /> : null}
       {dialog === 'shortcuts' ? <ShortcutsDialog /> : null}
       <Toasts />
+      <TeamSync />
     </div>
   );
 }

@@ -27,6 +27,12 @@ import type {
   ResourceRef,
   SaveResult,
   Snapshot,
+  AuditQuery,
+  OpenResourceInput,
+  SharedAuditEntry,
+  SharedConnection,
+  TeamPresence,
+  TeamStatus,
 } from './types';
 
 type MethodSpec<A, R> = { args: Check<A>; result: R };
@@ -80,6 +86,14 @@ const intent = s.tagged('kind', {
 const intents = s.array(intent, { max: 50 }) as unknown as Check<BatchIntentWire[]>;
 const batchId = s.string({ min: 1, max: 100 });
 const matching = s.object({ filters: s.optional(s.record(s.string({ max: 500 }), { maxKeys: 20 })), search: s.optional(s.string({ max: 500 })) });
+const auditQuery = s.object({
+  operator: s.optional(s.string({ min: 1, max: 100 })),
+  connectionId: s.optional(s.string({ min: 1, max: 100 })),
+  resourceId: s.optional(s.string({ min: 1, max: 1000 })),
+  since: s.optional(s.string({ min: 1, max: 40 })),
+  until: s.optional(s.string({ min: 1, max: 40 })),
+  limit: s.optional(s.integer({ min: 1, max: 100_000 })),
+});
 
 export const apiMethods = {
   appInfo: method<Record<string, never>, AppInfo>(s.object({})),
@@ -183,6 +197,25 @@ export const apiMethods = {
     s.object({ batchId, format: s.optional(s.literal('rows', 'csv', 'json')) }) as Check<{ batchId: string; format?: 'rows' | 'csv' | 'json' }>,
   ),
   auditLog: method<{ ref?: ResourceRef }, Ok<{ entries: AuditEntry[] }>>(s.object({ ref: s.optional(ref) })),
+  // ---- Team store (issue #11): optional PostgreSQL shared by a team ----
+  /** Whether a team store is configured, reachable, and how many local rows wait to reach it. */
+  teamStatus: method<Record<string, never>, TeamStatus>(s.object({})),
+  /** The app's setting: a postgres:// address (null turns the team store off) and the operator's name. */
+  setTeamStore: method<{ url: string | null; operator?: string }, Ok<{ status: TeamStatus }> | BackendError>(
+    s.object({ url: s.nullable(s.string({ min: 1, max: 2000 })), operator: s.optional(s.string({ min: 1, max: 100 })) }),
+  ),
+  /** The resources this window has open (replaces the last set), each with since when it is being edited. */
+  announcePresence: method<{ open: OpenResourceInput[] }, Ok | BackendError>(
+    s.object({ open: s.array(s.object({ ref, editingSince: s.nullable(s.string({ max: 40 })) }), { max: 200 }) }),
+  ),
+  /** Teammates who have resources of this connection open now (expired heartbeats left out). */
+  teamPresence: method<{ connectionId: string }, Ok<{ presence: TeamPresence[] }> | BackendError>(s.object({ connectionId: s.string({ min: 1, max: 100 }) })),
+  /** The audit of writes, the team's when a team store is connected (else this copy's), filtered. */
+  auditQuery: method<AuditQuery, Ok<{ source: 'team' | 'local'; entries: SharedAuditEntry[] }> | BackendError>(auditQuery),
+  /** The same rows as CSV. */
+  auditCsv: method<AuditQuery, Ok<{ csv: string; filename: string; rows: number }> | BackendError>(auditQuery),
+  /** Connection definitions teammates saved (never their secrets). */
+  teamConnections: method<Record<string, never>, Ok<{ connections: SharedConnection[] }> | BackendError>(s.object({})),
 } as const;
 
 /** Pushes from backend to renderer travel on one channel (IPC) or one event stream (web). */

@@ -300,7 +300,11 @@ export type PendingOutcome = {
   message: string;
 };
 
-export type HistoryEntry = { journalId: number; revision: string | null; source: JournalSource; seenAt: string; lastSeenAt: string; bodyHash: string };
+export type HistoryEntry = {
+  journalId: number; revision: string | null; source: JournalSource; seenAt: string; lastSeenAt: string; bodyHash: string;
+  /** With a team store: who in the team saved this revision (null: it came from outside the team). */
+  team?: TeamAttribution;
+};
 
 export type AuditEntry = {
   id: number;
@@ -339,7 +343,12 @@ export type ApiEvent =
   | { type: 'activity'; entry: ActivityEntry }
   /** A pending (unknown) outcome was checked again, by the watch or at start. */
   | { type: 'outcome-checked'; pending: PendingOutcome }
-  | { type: 'batch-progress'; batch: BatchSummary };
+  | { type: 'batch-progress'; batch: BatchSummary }
+  /** Team store: a teammate's journal or audit row touched this resource (ids only; read the rows). */
+  | { type: 'team-changed'; ref: ResourceRef; savedBy: string | null }
+  /** Team store: someone opened, edited or left a resource; read teamPresence again. */
+  | { type: 'team-presence' };
+
 
 // ── Batches ───────────────────────────────────────────────────────────────────────────────────
 
@@ -401,3 +410,70 @@ export type BatchTarget = {
 export type ConflictGroup = { signature: string; paths: string[]; targets: BatchTarget[] };
 
 export type BatchPreview = { resourceId: string; kind: 'change'; revision: string | null; changedPaths: string[]; before: string; after: string } | { resourceId: string; kind: 'no-change' } | { resourceId: string; kind: 'error'; message: string };
+
+// ---- Team store (optional PostgreSQL shared by a team of operators) ----
+
+export type TeamAttribution = {
+  /** The operator whose save produced this revision; null when no one in the team saved it. */
+  savedBy: string | null;
+  /** The operator whose copy first recorded it. */
+  firstSeenBy: string;
+  /** Only in the team store: another operator's copy saw it, this one has not. */
+  teamOnly: boolean;
+};
+
+export type TeamStatus = {
+  configured: boolean;
+  /** connected: drains and listens; offline: unreachable, writes queue locally; refused: schema newer than the app. */
+  state: 'off' | 'connecting' | 'connected' | 'offline' | 'refused';
+  operator: string;
+  /** Where the store is, without its password. */
+  where: string | null;
+  queued: number;
+  /** Rows the database refused as data (kept locally, not retried). */
+  refused: number;
+  lastError: string | null;
+  /** Where the setting comes from: the command line / environment wins over the app's setting. */
+  source: 'none' | 'settings' | 'command-line' | 'environment';
+};
+
+export type TeamPresence = {
+  resourceId: string;
+  operator: string;
+  /** Milliseconds, measured by the team store's clock (no skew between machines). */
+  openForMs: number;
+  editingForMs: number | null;
+};
+
+/** A connection a teammate saved, without any secret: adding it here means typing one's own. */
+export type SharedConnection = {
+  name: string;
+  profileId: string;
+  baseUrl: string;
+  params: Record<string, string>;
+  auth: { kind: AuthInput['kind']; username?: string; header?: string };
+  customProfile: unknown | null;
+  sharedBy: string;
+  updatedAt: string;
+  /** This copy already has a connection to the same place. */
+  alreadyHere: boolean;
+};
+
+export type OpenResourceInput = { ref: ResourceRef; editingSince: string | null };
+
+export type AuditQuery = { operator?: string; connectionId?: string; resourceId?: string; since?: string; until?: string; limit?: number };
+
+export type SharedAuditEntry = {
+  /** host:local-id, the row's idempotent key. */
+  key: string;
+  at: string;
+  operator: string;
+  connectionName: string;
+  resourceId: string;
+  mode: AuditEntry['mode'];
+  state: AuditEntry['state'];
+  outcome: string;
+  fromRevision: string | null;
+  toRevision: string | null;
+  paths: string[];
+};

@@ -9,6 +9,7 @@ import { MessageBar } from './MessageBar';
 import { ResourceId } from './ResourceId';
 import { RevisionBadge } from './RevisionBadge';
 import { ServerMovedBanner } from './ServerMovedBanner';
+import { TeamPresenceChip } from '../team/TeamPresenceChip';
 
 export function EditView({ tab }: { tab: Tab }) {
   const setText = useDesk((s) => s.setText);
@@ -90,6 +91,7 @@ export function EditView({ tab }: { tab: Tab }) {
         </div>
       ) : null}
       {!tab.base.guarded ? <div className="banner warn">{tab.base.unguardedReason}</div> : null}
+      <TeamPresenceChip connectionId={tab.ref.connectionId} resourceId={tab.ref.id} />
       {tab.base.serverManaged ? (
         <details className="small" data-testid="server-managed">
           <summary className="muted">Fields the server manages (read-only, never written back)</summary>

@@ -5,6 +5,8 @@ import { dateTimeOf } from '../lib/format';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 import { JsonDiff } from './JsonEditor';
+import { attributionWords } from '../team/attribution';
+import { useTeam } from '../team/team-state';
 
 const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
   opened: 'opened',
@@ -25,6 +27,9 @@ export function HistoryView({ tab }: { tab: Tab }) {
   const [left, setLeft] = useState<number | null>(null);
   const [right, setRight] = useState<number | null>(null);
   const [snapshots, setSnapshots] = useState<Record<number, Snapshot>>({});
+  // Team store (#11): reload when a teammate's row touches this resource; attribute each revision.
+  const teamChanges = useTeam((s) => s.changes[tab.key] ?? 0);
+  const me = useTeam((s) => (s.status?.configured ? s.status.operator : null));
 
   useEffect(() => {
     void api.history({ ref: tab.ref }).then((h) => {
@@ -38,7 +43,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
       setRight(last?.journalId ?? null);
       setLeft(before?.journalId ?? null);
     });
-  }, [tab.ref, tab.base.journalId]);
+  }, [tab.ref, tab.base.journalId, teamChanges]);
 
   useEffect(() => {
     for (const id of [left, right]) {
@@ -59,7 +64,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
       <div className="toolbar">
         <div className="toolbar-title">
           <strong>History of “{tab.title}”</strong>
-          <span className="muted small">Every revision this app has seen, kept locally — even where the API keeps no history.</span>
+          <span className="muted small">{me !== null ? 'Every revision the team has seen, with who saved it — even where the API keeps no history.' : 'Every revision this app has seen, kept locally — even where the API keeps no history.'}</span>
         </div>
         <div className="toolbar-actions">
           {a ? (
@@ -97,7 +102,11 @@ export function HistoryView({ tab }: { tab: Tab }) {
             >
               <div className="timeline-head">
                 <span className="badge revision">Revision {entry.revision ?? '(none)'}</span>
-                <span className="muted small">{SOURCE_WORDS[entry.source]}</span>
+                {attributionWords(entry, me) ? (
+                  <span className={`small attribution ${attributionWords(entry, me)!.tone}`} data-testid="attribution">{attributionWords(entry, me)!.text}</span>
+                ) : (
+                  <span className="muted small">{SOURCE_WORDS[entry.source]}</span>
+                )}
               </div>
               <div className="muted small">{dateTimeOf(entry.seenAt)}{entry.lastSeenAt !== entry.seenAt ? ` · last seen ${dateTimeOf(entry.lastSeenAt)}` : ''}</div>
               <div className="row gap small">

@@ -3,6 +3,7 @@ import type { ResourceSummary } from '../../../shared/api/types';
 import { useDesk } from '../store';
 import { tabKey } from '../store/tabs-slice';
 import { VirtualList } from './VirtualList';
+import { TeamPresenceChip } from '../team/TeamPresenceChip';
 
 const ROW_HEIGHT = 48;
 
@@ -86,6 +87,7 @@ function ResourceBrowser() {
       >
         <span className="resource-title ellipsis">{item.title}</span>
         <span className="resource-meta">
+          {activeId ? <TeamPresenceChip connectionId={activeId} resourceId={item.id} compact /> : null}
           {drafts[item.id] ? (
             <span className={`chip ${drafts[item.id]!.hasMerge ? 'warn' : 'draft'}`} data-testid="draft-marker" title="Unsaved work is kept for this resource">
               {drafts[item.id]!.hasMerge ? 'merge pending' : 'unsaved edit'}

@@ -1,0 +1,81 @@
+// The local side of the team store: a queue in the operator's own node:sqlite file. Every local
+// journal or audit row meant for the team is queued by pointer (kind + local id) in the same
+// process step that wrote it; the drain reads the row as it is *now* and upserts it under an
+// idempotent key, so a row queued twice, or drained twice after a crash, lands once.
+// These tables live outside the local schema's numbered migrations on purpose: they belong to
+// this optional module and are created only when a team store is configured.
+import { randomUUID } from 'node:crypto';
+import type { DatabaseSync } from 'node:sqlite';
+
+export type OutboxKind = 'journal' | 'audit' | 'connection';
+export type OutboxItem = { kind: OutboxKind; localId: string; seq: number };
+
+export function createOutbox(db: DatabaseSync) {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS team_outbox (
+      kind TEXT NOT NULL,
+      local_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      queued_at TEXT NOT NULL,
+      PRIMARY KEY (kind, local_id)
+    );
+    CREATE TABLE IF NOT EXISTS team_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `);
+  const getMeta = db.prepare('SELECT value FROM team_meta WHERE key = ?');
+  const setMeta = db.prepare('INSERT INTO team_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING');
+  // seq grows with every (re)queue: a row settled while its earlier state was being drained is
+  // queued again, and the drain deletes only the seq it actually sent.
+  const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM team_outbox');
+  const enqueue = db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (kind, local_id) DO UPDATE SET seq = excluded.seq, queued_at = excluded.queued_at`);
+  const head = db.prepare('SELECT kind, local_id, seq FROM team_outbox ORDER BY seq LIMIT ?');
+  const done = db.prepare('DELETE FROM team_outbox WHERE kind = ? AND local_id = ? AND seq = ?');
+  const size = db.prepare('SELECT count(*) AS n FROM team_outbox');
+  let counter = 0;
+
+  return {
+    /** This data directory's identity in the team store (stable across restarts). */
+    hostId(): string {
+      const existing = getMeta.get('host_id') as { value: string } | undefined;
+      if (existing) return existing.value;
+      setMeta.run('host_id', randomUUID());
+      return (getMeta.get('host_id') as { value: string }).value;
+    },
+    /**
+     * The first time this data directory joins a team store, what it already holds (journal,
+     * audit, connections) is queued too, so history from before the team store is shared.
+     */
+    backfillOnce(): void {
+      if (getMeta.get('backfilled')) return;
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const now = new Date().toISOString();
+        const base = (nextSeq.get() as { seq: number }).seq;
+        for (const [kind, table] of [['connection', 'connections'], ['journal', 'journal'], ['audit', 'audit']] as const) {
+          db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT ?, CAST(id AS TEXT), ? + rowid, ? FROM ${table} WHERE true
+            ON CONFLICT (kind, local_id) DO NOTHING`).run(kind, base, now);
+        }
+        setMeta.run('backfilled', now);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+      counter = (nextSeq.get() as { seq: number }).seq;
+    },
+    enqueue(kind: OutboxKind, localId: string | number): void {
+      const seq = Math.max((nextSeq.get() as { seq: number }).seq, ++counter);
+      counter = seq;
+      enqueue.run(kind, String(localId), seq, new Date().toISOString());
+    },
+    head(limit: number): OutboxItem[] {
+      return (head.all(limit) as Array<{ kind: OutboxKind; local_id: string; seq: number }>).map((r) => ({ kind: r.kind, localId: r.local_id, seq: r.seq }));
+    },
+    done(item: OutboxItem): void {
+      done.run(item.kind, item.localId, item.seq);
+    },
+    size: (): number => (size.get() as { n: number }).n,
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;

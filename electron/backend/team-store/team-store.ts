@@ -1,0 +1,488 @@
+// The optional team store: PostgreSQL shared by a team of operators. Local first: every row is
+// written to the operator's node:sqlite store, queued (outbox.ts), and drained here when the
+// database is reachable, under idempotent keys. LISTEN/NOTIFY carries ids only ("journal:42");
+// listeners read the rows they care about. Presence is a heartbeat row with an expiry judged by
+// the database's own clock, so a host killed mid-session disappears without saying goodbye.
+import type { DatabaseSync } from 'node:sqlite';
+import pg from 'pg';
+import type { HistoryEntry, OpenResourceInput, ResourceRef, SharedAuditEntry, SharedConnection, TeamPresence, TeamStatus } from '../../../shared/api/types';
+import type { StoredConnection } from '../store/connections';
+import { migrate } from './schema';
+import { createOutbox, type OutboxItem } from './outbox';
+import { connectionScope } from './scope';
+
+export const NOTIFY_CHANNEL = 'conflict_desk';
+const NEVER_SEEN = '1970-01-01T00:00:00.000Z';
+export const DEFAULT_HEARTBEAT_MS = 3000;
+export const DEFAULT_PRESENCE_TTL_MS = 9000;
+
+export type TeamStoreOptions = {
+  url: string;
+  operator: string;
+  source: TeamStatus['source'];
+  /** The local database the outbox lives in (the same file as the journal and audit). */
+  db: DatabaseSync;
+  connections: () => StoredConnection[];
+  sandboxUrl: () => string | null;
+  heartbeatMs?: number;
+  presenceTtlMs?: number;
+  /** A teammate's row touched a resource this host knows (ids only travel; this is after reading the row). */
+  onChange(change: { ref: ResourceRef; savedBy: string | null; savedByTeammate: boolean }): void;
+  onPresence(): void;
+};
+
+export type TeamAuditFilter = { operator?: string; scope?: string; resourceId?: string; since?: string; until?: string; limit?: number };
+
+type JournalPgRow = { id: string; revision: string | null; body_hash: string; body: string; source: string; first_seen_at: Date; first_operator: string; saved_by: string | null };
+
+export function openTeamStore(options: TeamStoreOptions) {
+  const outbox = createOutbox(options.db);
+  const hostId = outbox.hostId();
+  outbox.backfillOnce();
+  const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const ttlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
+  const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000, application_name: `conflict-desk ${options.operator}` });
+  // An idle client losing its server must not crash the host: the next query reports it.
+  // A checked-out client losing its server emits too (besides failing its query): same answer.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+
+  let state: TeamStatus['state'] = 'connecting';
+  let refused = 0;
+  let lastRefusal: string | null = null;
+  let lastError: string | null = null;
+  let closed = false;
+  let migrated = false;
+  let open: Array<{ scope: string; path: string; openedAt: string; editingSince: string | null }> = [];
+  let listener: pg.Client | null = null;
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const later = (ms: number, fn: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+
+  const localJournal = options.db.prepare('SELECT id, connection_id, resource_path, revision, body_hash, body, source, seen_at FROM journal WHERE id = ?');
+  const localAudit = options.db.prepare('SELECT * FROM audit WHERE id = ?');
+  const localConnection = options.db.prepare('SELECT id FROM connections WHERE id = ?');
+  // Rows only a teammate's copy saw are imported so they can be opened and compared like any other;
+  // last_seen_at stays at the epoch so they never count as what *this* copy last saw of the server.
+  const importRow = options.db.prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at)
+    SELECT ?, ?, ?, ?, ?, ?, ?, '${NEVER_SEEN}'
+    WHERE NOT EXISTS (SELECT 1 FROM journal WHERE connection_id = ? AND resource_path = ? AND revision IS ? AND body_hash = ?)`);
+
+  const connectionsById = () => new Map(options.connections().map((c) => [c.id, c]));
+  const scopeOf = (connectionId: string): string | null => {
+    const connection = connectionsById().get(connectionId);
+    return connection ? connectionScope(connection, options.sandboxUrl()) : null;
+  };
+  const localRefs = (scope: string, resourcePath: string): ResourceRef[] =>
+    options.connections().filter((c) => connectionScope(c, options.sandboxUrl()) === scope).map((c) => ({ connectionId: c.id, id: resourcePath }));
+
+  const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'the team store is unreachable';
+  const wentOffline = (error: unknown) => {
+    if (state !== 'refused') state = 'offline';
+    lastError = describeError(error);
+  };
+
+  async function ensureSchema(): Promise<boolean> {
+    if (migrated) return true;
+    const result = await migrate(pool);
+    if (!result.ok) {
+      state = 'refused';
+      lastError = result.error;
+      return false;
+    }
+    migrated = true;
+    return true;
+  }
+
+  // ---- drain: the outbox to PostgreSQL ----
+  let draining = false;
+  let drainAgain = false;
+  let retryMs = 250;
+  function kick(): void {
+    if (closed) return;
+    if (draining) {
+      drainAgain = true;
+      return;
+    }
+    void drain();
+  }
+  async function drain(): Promise<void> {
+    draining = true;
+    try {
+      if (!(await ensureSchema())) return;
+      for (;;) {
+        const batch = outbox.head(100);
+        if (batch.length === 0) break;
+        await sendBatch(batch);
+        for (const item of batch) outbox.done(item);
+      }
+      state = 'connected';
+      lastError = null;
+      retryMs = 250;
+    } catch (error) {
+      wentOffline(error);
+      later(retryMs, kick);
+      retryMs = Math.min(retryMs * 2, 5000);
+    } finally {
+      draining = false;
+      if (drainAgain && !closed) {
+        drainAgain = false;
+        kick();
+      }
+    }
+  }
+
+  async function sendBatch(batch: OutboxItem[]): Promise<void> {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const item of batch) {
+        // One row the database refuses (bad data, not a lost connection) must not hold up the
+        // queue behind it: it stays in the local store, is reported, and is not sent again.
+        await client.query('SAVEPOINT item');
+        try {
+          const notice = await sendItem(client, item);
+          if (notice) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, notice]);
+          await client.query('RELEASE SAVEPOINT item');
+        } catch (error) {
+          if (!isRefusedData(error)) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT item');
+          refused++;
+          lastRefusal = `The team store refused ${item.kind} row ${item.localId}: ${describeError(error)}. It stays in this copy's store only.`;
+        }
+      }
+      // NOTIFY is delivered at commit, so a listener never reads a row that is not there yet.
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function sendItem(client: pg.PoolClient, item: OutboxItem): Promise<string | null> {
+    switch (item.kind) {
+      case 'journal': {
+        const row = localJournal.get(Number(item.localId)) as
+          | { connection_id: string; resource_path: string; revision: string | null; body_hash: string; body: string; source: string; seen_at: string }
+          | undefined;
+        const scope = row ? scopeOf(row.connection_id) : null;
+        if (!row || !scope) return null;
+        const saved = row.source === 'saved';
+        const result = await client.query<{ id: string }>(
+          `INSERT INTO journal (scope, resource_path, revision, body_hash, body, source, first_seen_at, first_operator, saved_by, saved_host)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (scope, resource_path, coalesce(revision, ''), body_hash) DO UPDATE
+             SET saved_by = coalesce(journal.saved_by, excluded.saved_by), saved_host = coalesce(journal.saved_host, excluded.saved_host)
+             WHERE journal.saved_by IS NULL AND excluded.saved_by IS NOT NULL
+           RETURNING id`,
+          [scope, row.resource_path, row.revision, row.body_hash, row.body, row.source, row.seen_at, options.operator, saved ? options.operator : null, saved ? hostId : null],
+        );
+        // No row returned: it was there already with nothing new to say; nobody needs waking.
+        return result.rows[0] ? `journal:${result.rows[0].id}` : null;
+      }
+      case 'audit': {
+        const row = localAudit.get(Number(item.localId)) as
+          | { id: number; at: string; os_user: string; connection_id: string; resource_path: string; mode: string; from_revision: string | null; to_revision: string | null; outcome: string; paths_json: string; replaced_json: string | null; state: string }
+          | undefined;
+        const connection = row ? connectionsById().get(row.connection_id) : undefined;
+        if (!row || !connection) return null;
+        const result = await client.query<{ id: string }>(
+          `INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, from_revision, to_revision, state, outcome, paths, replaced, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           ON CONFLICT (host_id, local_id) DO UPDATE
+             SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, updated_at = now()
+           RETURNING id`,
+          [hostId, row.id, options.operator, row.os_user, connectionScope(connection, options.sandboxUrl()), connection.name, row.resource_path, row.mode, row.from_revision, row.to_revision, row.state, row.outcome, row.paths_json, row.replaced_json, row.at],
+        );
+        return `audit:${result.rows[0]!.id}`;
+      }
+      case 'connection': {
+        const exists = localConnection.get(item.localId);
+        const connection = exists ? connectionsById().get(item.localId) : undefined;
+        // Sandbox connections point at each operator's own embedded sandbox: nothing to share.
+        if (!connection || connection.isSandbox) return null;
+        const auth = connection.auth;
+        await client.query(
+          `INSERT INTO connections (scope, name, profile_id, base_url, params, auth_kind, auth_user, auth_header, custom_profile, shared_by)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (scope) DO UPDATE SET name = excluded.name, auth_kind = excluded.auth_kind, auth_user = excluded.auth_user,
+             auth_header = excluded.auth_header, custom_profile = excluded.custom_profile, shared_by = excluded.shared_by, updated_at = now()`,
+          [connectionScope(connection, null), connection.name, connection.profileId, connection.baseUrl, JSON.stringify(connection.params), auth.kind,
+            auth.kind === 'basic' ? auth.username : null, auth.kind === 'api-key-header' ? auth.header : null,
+            connection.customProfile === null ? null : JSON.stringify(connection.customProfile), options.operator],
+        );
+        return null;
+      }
+    }
+  }
+
+  // ---- listen: ids only, then read the row ----
+  let listenRetryMs = 250;
+  async function listen(): Promise<void> {
+    if (closed) return;
+    const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 3000, application_name: `conflict-desk listen ${options.operator}` });
+    const reconnect = () => {
+      if (listener !== client) return;
+      listener = null;
+      client.removeAllListeners('notification');
+      void client.end().catch(() => undefined);
+      later(listenRetryMs, () => void listen());
+      listenRetryMs = Math.min(listenRetryMs * 2, 5000);
+    };
+    client.on('error', reconnect);
+    client.on('end', reconnect);
+    client.on('notification', (message) => void onNotification(message.payload ?? ''));
+    listener = client;
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+      listenRetryMs = 250;
+      // Back after a gap: whatever was announced meanwhile is read by the next fetch of each view.
+      options.onPresence();
+      kick();
+    } catch (error) {
+      wentOffline(error);
+      reconnect();
+    }
+  }
+
+  async function onNotification(payload: string): Promise<void> {
+    const [kind, id] = payload.split(':', 2);
+    if (!id || closed) return;
+    try {
+      if (kind === 'presence') {
+        if (id !== hostId) options.onPresence();
+      } else if (kind === 'journal') {
+        const row = (await pool.query<{ scope: string; resource_path: string; saved_by: string | null; saved_host: string | null }>(
+          'SELECT scope, resource_path, saved_by, saved_host FROM journal WHERE id = $1', [id])).rows[0];
+        if (!row) return;
+        const byTeammate = row.saved_host !== null && row.saved_host !== hostId;
+        for (const ref of localRefs(row.scope, row.resource_path)) options.onChange({ ref, savedBy: row.saved_by, savedByTeammate: byTeammate });
+      } else if (kind === 'audit') {
+        const row = (await pool.query<{ scope: string; resource_path: string; host_id: string; operator: string }>(
+          'SELECT scope, resource_path, host_id, operator FROM audit WHERE id = $1', [id])).rows[0];
+        if (!row || row.host_id === hostId) return;
+        for (const ref of localRefs(row.scope, row.resource_path)) options.onChange({ ref, savedBy: null, savedByTeammate: false });
+      }
+    } catch (error) {
+      wentOffline(error);
+    }
+  }
+
+  // ---- presence: heartbeats with an expiry ----
+  let beating = false;
+  let lastAnnounced = '';
+  async function heartbeat(): Promise<void> {
+    if (closed || beating) return;
+    beating = true;
+    const current = open;
+    try {
+      if (!(await ensureSchema())) return;
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        for (const item of current) {
+          await client.query(
+            `INSERT INTO presence (host_id, operator, scope, resource_path, opened_at, editing_since, heartbeat_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(secs => $7::double precision / 1000))
+             ON CONFLICT (host_id, scope, resource_path) DO UPDATE
+               SET operator = excluded.operator, editing_since = excluded.editing_since, heartbeat_at = now(), expires_at = excluded.expires_at`,
+            [hostId, options.operator, item.scope, item.path, item.openedAt, item.editingSince, ttlMs],
+          );
+        }
+        await client.query('DELETE FROM presence WHERE host_id = $1 AND (scope, resource_path) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))',
+          [hostId, current.map((item) => item.scope), current.map((item) => item.path)]);
+        const signature = JSON.stringify(current.map((item) => [item.scope, item.path, item.editingSince]));
+        if (signature !== lastAnnounced) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `presence:${hostId}`]);
+        await client.query('COMMIT');
+        lastAnnounced = signature;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      wentOffline(error);
+    } finally {
+      beating = false;
+    }
+  }
+  const beat = setInterval(() => void heartbeat(), heartbeatMs);
+
+  void listen();
+  kick();
+
+  return {
+    hostId,
+    operator: options.operator,
+    queue(kind: 'journal' | 'audit' | 'connection', localId: number | string): void {
+      outbox.enqueue(kind, localId);
+      kick();
+    },
+    status(): TeamStatus {
+      return { configured: true, state, operator: options.operator, where: describeWhere(options.url), queued: outbox.size(), lastError: lastError ?? lastRefusal, source: options.source, refused };
+    },
+    /** Everything queued has reached the team store (tests and the status line use it). */
+    async flush(): Promise<boolean> {
+      kick();
+      while (draining) await new Promise((resolve) => setTimeout(resolve, 10));
+      return outbox.size() === 0;
+    },
+    /** The resources this host has open now (replaces the previous set) and since when each is being edited. */
+    setOpen(items: OpenResourceInput[]): void {
+      const before = new Map(open.map((o) => [`${o.scope}\u0000${o.path}`, o]));
+      const now = new Date().toISOString();
+      open = items.flatMap(({ ref, editingSince }) => {
+        const scope = scopeOf(ref.connectionId);
+        if (!scope) return [];
+        const previous = before.get(`${scope}\u0000${ref.id}`);
+        return [{ scope, path: ref.id, openedAt: previous?.openedAt ?? now, editingSince }];
+      });
+      void heartbeat();
+    },
+    async presence(connectionId: string): Promise<TeamPresence[] | { error: string }> {
+      const scope = scopeOf(connectionId);
+      if (!scope) return [];
+      try {
+        const rows = (await pool.query<{ resource_path: string; operator: string; open_ms: number; editing_ms: number | null }>(
+          `SELECT resource_path, operator,
+                  (extract(epoch FROM now() - opened_at) * 1000)::float8 AS open_ms,
+                  (extract(epoch FROM now() - editing_since) * 1000)::float8 AS editing_ms
+             FROM presence WHERE scope = $1 AND host_id <> $2 AND expires_at > now() ORDER BY resource_path, operator`,
+          [scope, hostId])).rows;
+        return rows.map((r) => ({ resourceId: r.resource_path, operator: r.operator, openForMs: Math.max(0, Math.round(r.open_ms)), editingForMs: r.editing_ms === null ? null : Math.max(0, Math.round(r.editing_ms)) }));
+      } catch (error) {
+        wentOffline(error);
+        return { error: describeError(error) };
+      }
+    },
+    /**
+     * History reads the union: the local journal plus what teammates' copies recorded, each entry
+     * with who saved it. Unreachable store: the local entries, attributed from what this copy knows.
+     */
+    async annotateHistory(ref: ResourceRef, local: () => HistoryEntry[]): Promise<{ entries: HistoryEntry[]; online: boolean }> {
+      const scope = scopeOf(ref.connectionId);
+      let rows: JournalPgRow[] | null = null;
+      if (scope) {
+        try {
+          rows = (await pool.query<JournalPgRow>('SELECT id, revision, body_hash, body, source, first_seen_at, first_operator, saved_by FROM journal WHERE scope = $1 AND resource_path = $2 ORDER BY id', [scope, ref.id])).rows;
+        } catch (error) {
+          wentOffline(error);
+        }
+      }
+      const key = (revision: string | null, hash: string) => `${revision ?? ''}\u0000${hash}`;
+      const known = new Set(local().map((e) => key(e.revision, e.bodyHash)));
+      for (const row of rows ?? []) {
+        if (known.has(key(row.revision, row.body_hash))) continue;
+        const source = row.saved_by ? 'saved' : row.source;
+        importRow.run(ref.connectionId, ref.id, row.revision, row.body_hash, row.body, source, row.first_seen_at.toISOString(), ref.connectionId, ref.id, row.revision, row.body_hash);
+      }
+      const team = new Map((rows ?? []).map((r) => [key(r.revision, r.body_hash), r]));
+      const entries = local().map((entry): HistoryEntry => {
+        const shared = team.get(key(entry.revision, entry.bodyHash));
+        const savedBy = shared ? shared.saved_by : entry.source === 'saved' ? options.operator : null;
+        // An imported row's epoch last_seen_at is bookkeeping (see importRow), not a time to show.
+        const lastSeenAt = entry.lastSeenAt === NEVER_SEEN ? entry.seenAt : entry.lastSeenAt;
+        return { ...entry, lastSeenAt, team: { savedBy, firstSeenBy: shared?.first_operator ?? options.operator, teamOnly: entry.lastSeenAt === NEVER_SEEN } };
+      });
+      entries.sort((a, b) => a.seenAt.localeCompare(b.seenAt) || a.journalId - b.journalId);
+      return { entries, online: rows !== null };
+    },
+    async audit(filter: TeamAuditFilter): Promise<SharedAuditEntry[] | { error: string }> {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      const add = (sql: string, value: unknown) => {
+        values.push(value);
+        where.push(sql.replace('?', `$${values.length}`));
+      };
+      if (filter.operator) add('operator = ?', filter.operator);
+      if (filter.scope) add('scope = ?', filter.scope);
+      if (filter.resourceId) add('resource_path = ?', filter.resourceId);
+      if (filter.since) add('at >= ?', filter.since);
+      if (filter.until) add('at < ?', filter.until);
+      values.push(filter.limit ?? 1000);
+      try {
+        const rows = (await pool.query<{ host_id: string; local_id: string; at: Date; operator: string; connection_name: string; resource_path: string; mode: string; state: string; outcome: string; from_revision: string | null; to_revision: string | null; paths: string[] }>(
+          `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id LIMIT $${values.length}`, values)).rows;
+        return rows.map((r) => ({
+          key: `${r.host_id}:${r.local_id}`,
+          at: r.at.toISOString(),
+          operator: r.operator,
+          connectionName: r.connection_name,
+          resourceId: r.resource_path,
+          mode: r.mode as SharedAuditEntry['mode'],
+          state: r.state as SharedAuditEntry['state'],
+          outcome: r.outcome,
+          fromRevision: r.from_revision,
+          toRevision: r.to_revision,
+          paths: r.paths,
+        }));
+      } catch (error) {
+        wentOffline(error);
+        return { error: describeError(error) };
+      }
+    },
+    async sharedConnections(): Promise<SharedConnection[] | { error: string }> {
+      try {
+        const rows = (await pool.query<{ scope: string; name: string; profile_id: string; base_url: string; params: Record<string, string>; auth_kind: string; auth_user: string | null; auth_header: string | null; custom_profile: unknown; shared_by: string; updated_at: Date }>(
+          'SELECT * FROM connections ORDER BY name')).rows;
+        const here = new Set(options.connections().filter((c) => !c.isSandbox).map((c) => connectionScope(c, null)));
+        return rows.map((r) => ({
+          name: r.name,
+          profileId: r.profile_id,
+          baseUrl: r.base_url,
+          params: r.params,
+          auth: { kind: r.auth_kind as SharedConnection['auth']['kind'], ...(r.auth_user !== null ? { username: r.auth_user } : {}), ...(r.auth_header !== null ? { header: r.auth_header } : {}) },
+          customProfile: r.custom_profile ?? null,
+          sharedBy: r.shared_by,
+          updatedAt: r.updated_at.toISOString(),
+          alreadyHere: here.has(r.scope),
+        }));
+      } catch (error) {
+        wentOffline(error);
+        return { error: describeError(error) };
+      }
+    },
+    scopeOf,
+    async close(): Promise<void> {
+      closed = true;
+      clearInterval(beat);
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      while (draining || beating) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Leaving on purpose: say so at once rather than waiting for the expiry.
+      await pool.query('WITH gone AS (DELETE FROM presence WHERE host_id = $1 RETURNING 1) SELECT pg_notify($2, $3) FROM (SELECT count(*) FROM gone) g', [hostId, NOTIFY_CHANNEL, `presence:${hostId}`]).catch(() => undefined);
+      const client = listener;
+      listener = null;
+      await client?.end().catch(() => undefined);
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+export type TeamStore = ReturnType<typeof openTeamStore>;
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity): the row, not the connection, is at fault. */
+function isRefusedData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+/** The store's address for display: user, host, port and database, never the password. */
+export function describeWhere(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return 'an invalid PostgreSQL address';
+  }
+}
