@@ -9,6 +9,8 @@ import { MessageBar } from './MessageBar';
 import { ResourceId } from './ResourceId';
 import { RevisionBadge } from './RevisionBadge';
 import { ServerMovedBanner } from './ServerMovedBanner';
+import { UnknownOutcomeBanner } from './UnknownOutcomeBanner';
+import { missingWords } from '../session/outcome-words';
 
 export function EditView({ tab }: { tab: Tab }) {
   const setText = useDesk((s) => s.setText);
@@ -17,6 +19,7 @@ export function EditView({ tab }: { tab: Tab }) {
   const setView = useDesk((s) => s.setView);
   const discardDraft = useDesk((s) => s.discardDraft);
   const dismiss = useDesk((s) => s.dismissMessage);
+  const ask = useDesk((s) => s.ask);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dirty = isDirty(tab);
   const parsed = useMemo(() => parseJson(tab.text), [tab.text]);
@@ -50,9 +53,11 @@ export function EditView({ tab }: { tab: Tab }) {
             type="button"
             className="secondary"
             disabled={!dirty}
-            onClick={() => {
-              if (window.confirm('Discard your unsaved changes to this resource? Its revision from the server is shown again.')) void discardDraft(tab.key);
-            }}
+            onClick={() =>
+              void ask({ title: 'Discard your changes?', body: 'Your unsaved changes to this resource are dropped; its revision from the server is shown again.', confirm: 'Discard changes', danger: true }).then(
+                (yes) => (yes ? discardDraft(tab.key) : undefined),
+              )
+            }
           >
             Discard changes
           </button>
@@ -66,11 +71,14 @@ export function EditView({ tab }: { tab: Tab }) {
               className="danger"
               disabled={saveDisabled}
               data-testid="save-unconditional"
-              onClick={() => {
-                if (window.confirm(`${tab.base.unguardedReason ?? 'This resource has no revision.'}\n\nSave without a precondition? This overwrites whatever the server has now. The choice is recorded in the audit log.`)) {
-                  void save(tab.key, { unconditional: true });
-                }
-              }}
+              onClick={() =>
+                void ask({
+                  title: 'Save without a precondition?',
+                  body: `${tab.base.unguardedReason ?? 'This resource has no revision.'} Saving overwrites whatever the server has now. The choice is recorded in the audit log.`,
+                  confirm: 'Save without a precondition',
+                  danger: true,
+                }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined))
+              }
             >
               Save without a precondition…
             </button>
@@ -91,7 +99,20 @@ export function EditView({ tab }: { tab: Tab }) {
       ) : null}
       {!tab.base.guarded ? <div className="banner warn">{tab.base.unguardedReason}</div> : null}
       {tab.serverMoved ? <ServerMovedBanner tab={tab} /> : null}
+      {tab.unknown ? <UnknownOutcomeBanner tab={tab} /> : null}
       {tab.message ? <MessageBar message={tab.message} onDismiss={() => dismiss(tab.key)} /> : null}
+      {tab.missing && tab.missing.length > 0 ? (
+        <div className="banner error" data-testid="missing-changes">
+          <div className="grow">
+            <strong>Not applied by the server:</strong>
+            <ul>
+              {tab.missing.map((m) => (
+                <li key={m.path} data-testid="missing-change">{missingWords(m)}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : null}
       {jsonError ? (
         <div className="banner error" role="alert" data-testid="json-error">
           Not valid JSON — {formatParseError(jsonError)}. Saving is blocked until it is fixed.

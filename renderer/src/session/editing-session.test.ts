@@ -4,6 +4,7 @@ import { merge3 } from '../../../shared/json';
 import { allConflicts, chooseAllRemaining, resultText, unresolved } from '../merge/merge-session';
 import {
   isDirty,
+  mergeRedone,
   needsDraft,
   opened,
   outcomeAccepted,
@@ -247,6 +248,23 @@ describe('editing session: the server moving and unknown outcomes settling', () 
     const same = outcomeAccepted(t, snap(3, '3', { ...baseDoc, priority: 5 }));
     expect(isDirty(same)).toBe(false);
     expect(outcomeDismissed(t).unknown).toBeNull();
+  });
+});
+
+describe('editing session: the server moves during a merge', () => {
+  it('ignores the revision the merge is against, and redoes the merge on a later one keeping decisions', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const merging = saveAnswered(t, conflict(snap(2, '2', { ...baseDoc, priority: 9 })), sent(t));
+    expect(serverMoved(merging, { revision: '2', journalId: 2, changedPaths: [] }).serverMoved).toBeNull();
+    const decided = chooseAllRemaining(merging.merge!, 'mine');
+    if (!decided.ok) throw new Error(decided.error);
+    const moved = serverMoved({ ...merging, merge: decided.session }, { revision: '3', journalId: 3, changedPaths: ['/status'] });
+    expect(moved.serverMoved).toMatchObject({ journalId: 3 });
+    const redone = mergeRedone(moved, snap(3, '3', { ...baseDoc, priority: 9, status: 'closed' }));
+    expect(redone.serverMoved).toBeNull();
+    expect(redone.merge!.theirs.revision).toBe('3');
+    expect(unresolved(redone.merge!)).toEqual([]);
+    expect(JSON.parse(resultText(redone.merge!))).toMatchObject({ priority: 5, status: 'closed' });
   });
 });
 

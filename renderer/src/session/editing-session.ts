@@ -213,6 +213,8 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
 /** The watch saw a new revision. During a save it waits: the save's answer may settle it. */
 export function serverMoved(tab: Tab, moved: ServerMoved): Tab {
   if (moved.journalId === tab.base.journalId) return tab;
+  // A merge in progress is against Server now already; only a later revision is news.
+  if (tab.merge && moved.journalId <= tab.merge.theirs.journalId) return tab;
   return tab.saving ? { ...tab, deferredMoved: moved } : { ...tab, serverMoved: moved };
 }
 
@@ -238,6 +240,13 @@ export function draftDiscarded(tab: Tab, latest: Snapshot): Tab {
 
 export function mergeUpdated(tab: Tab, update: (s: MergeSession) => MergeSession): Tab {
   return tab.merge ? { ...tab, merge: update(tab.merge) } : tab;
+}
+
+/** *Redo the merge keeping my decisions*: the server moved again while the operator was merging. */
+export function mergeRedone(tab: Tab, latest: Snapshot): Tab {
+  if (!tab.merge) return tab;
+  const merge = rebaseSession(tab.merge, { theirs: latest, status: tab.merge.status, onlyOtherFieldsChanged: tab.merge.onlyOtherFieldsChanged, afterLostAnswer: false, mergeOptions: tab.merge.options });
+  return { ...tab, merge, serverMoved: null };
 }
 
 export function mergeClosed(tab: Tab): Tab {

@@ -33,6 +33,8 @@ export type TabsSlice = {
   /** Settles every open conflict with one side (the merge view's *Take … for all remaining*). */
   takeAllRemaining(key: string, side: 'mine' | 'theirs'): string | null;
   saveMerge(key: string): Promise<void>;
+  /** Re-merges against the revision the watch saw, keeping the decisions made. */
+  redoMerge(key: string): Promise<void>;
   overwriteWithMine(key: string): Promise<void>;
   cancelMerge(key: string): void;
   restoreRevision(key: string, snapshot: Snapshot): Promise<void>;
@@ -330,6 +332,18 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const text = resultText(t.merge);
       const theirs = t.merge.theirs;
       await runSave(key, { sentText: text, sentBase: theirs, fromMerge: true }, () => api.saveResource({ ref: t.ref, text, baseJournalId: theirs.journalId }));
+    },
+
+    async redoMerge(key) {
+      const t = tab(key);
+      if (!t?.merge || !t.serverMoved) return;
+      const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
+      if (latest.kind !== 'ok') {
+        step(key, (x) => ({ ...x, message: { tone: 'error', text: latest.message } }));
+        return;
+      }
+      step(key, (x) => session.mergeRedone(x, latest.snapshot));
+      scheduleDraft(key);
     },
 
     async overwriteWithMine(key) {
