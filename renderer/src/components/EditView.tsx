@@ -4,6 +4,7 @@ import { formatParseError, parseJson } from '../../../shared/json';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
+import { takeEditorFocusRequest } from '../lib/commands';
 import { JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
 import { ResourceId } from './ResourceId';
@@ -125,6 +126,8 @@ export function EditView({ tab }: { tab: Tab }) {
         onChange={(text) => setText(tab.key, text)}
         onMount={(ed) => {
           editorRef.current = ed;
+          // Opened from the list with Enter: the keyboard moves on to the editor.
+          if (takeEditorFocusRequest(tab.key)) ed.focus();
           // Performance mark for the benchmark: the opened resource is on screen.
           requestAnimationFrame(() => performance.mark(`cd:shown:${tab.key}`));
         }}

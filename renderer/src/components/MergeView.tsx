@@ -11,6 +11,7 @@ import {
   focusedConflict,
   hasWork,
   moveFocus,
+  resetHandEdits,
   restoreSetAside,
   resultText,
   saveBlocker,
@@ -24,6 +25,8 @@ import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
 import { JsonDiff, JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
+import { overwriteReverts } from '../session/reverts';
+import { mergeKeyChoice } from '../lib/commands';
 
 type CodeEditor = editor.IStandaloneCodeEditor;
 
@@ -82,6 +85,9 @@ export function MergeView({ tab }: { tab: Tab }) {
   const overwrite = useDesk((s) => s.overwriteWithMine);
   const cancel = useDesk((s) => s.cancelMerge);
   const dismiss = useDesk((s) => s.dismissMessage);
+  const ask = useDesk((s) => s.ask);
+  const takeAll = useDesk((s) => s.takeAllRemaining);
+  const redo = useDesk((s) => s.redoMerge);
   const [showBase, setShowBase] = useState(false);
   // On narrow windows three panes are too thin to read: "Your edit" moves behind a toggle.
   const [showMine, setShowMine] = useState(() => window.innerWidth >= 1300);
@@ -137,39 +143,48 @@ export function MergeView({ tab }: { tab: Tab }) {
     reveal(editors.current.mine, current.mineText, current, focus, false);
   }, [focus?.id, focus]);
 
-  // F7 / Shift+F7 anywhere in the merge view (Monaco gets its own binding below).
+  // The merge's keys work from anywhere in the merge view, Monaco included: the listener runs in
+  // the capture phase, before the editor sees the key. F7 / Shift+F7 move between open conflicts;
+  // Alt+T / M / B / O (and Alt+1 / 2 / 3 / 0 where the browser leaves them alone) settle the one in focus.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'F7') return;
+      if (useDesk.getState().question || useDesk.getState().dialog) return;
+      if (e.key === 'F7' && !e.altKey && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        e.stopPropagation();
+        step(e.shiftKey ? -1 : 1);
+        return;
+      }
+      const choice = mergeKeyChoice(e);
+      if (!choice) return;
       e.preventDefault();
-      step(e.shiftKey ? -1 : 1);
+      e.stopPropagation();
+      const target = focusedConflict(sessionRef.current);
+      if (target) apply({ id: target.id, choice });
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [step]);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [step, apply]);
 
   const mountResult = useCallback((ed: CodeEditor) => {
     editors.current.result = ed;
     collections.current.result = ed.createDecorationsCollection();
-    const onFocused = (choice: 'theirs' | 'mine' | 'base' | 'both') => () => {
-      const target = focusedConflict(sessionRef.current);
-      if (target) apply({ id: target.id, choice });
-    };
-    ed.addCommand(monaco.KeyCode.F7, () => step(1));
-    ed.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.F7, () => step(-1));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit1, onFocused('theirs'));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit2, onFocused('mine'));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit3, onFocused('both'));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit0, onFocused('base'));
     decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result);
     reveal(ed, resultText(sessionRef.current), sessionRef.current, focusedConflict(sessionRef.current), true);
+    // The keyboard lands in the Result, on the first open conflict, as soon as the merge opens.
+    ed.focus();
     // Performance mark for the benchmark: the conflict view is ready to use.
     requestAnimationFrame(() => performance.mark(`cd:merge-ready:${tab.key}`));
-  }, [apply, step, tab.key]);
+  }, [tab.key]);
   const mountTheirs = useCallback((ed: CodeEditor) => mountSide(ed, 'theirs'), [mountSide]);
   const mountMine = useCallback((ed: CodeEditor) => mountSide(ed, 'mine'), [mountSide]);
 
-  const overwriteCount = useMemo(() => allConflicts(session).length, [session]);
+  const reverts = useMemo(() => overwriteReverts(session.base.text, session.theirs.text, session.mineText), [session.base.text, session.theirs.text, session.mineText]);
+  const takeAllSide = (side: 'mine' | 'theirs') => {
+    const error = takeAll(tab.key, side);
+    setChoiceError(error);
+    editors.current.result?.focus();
+  };
 
   return (
     <div className="merge-view" data-testid="merge-view">
@@ -196,7 +211,8 @@ export function MergeView({ tab }: { tab: Tab }) {
             type="button"
             className="secondary"
             onClick={() => {
-              if (!hasWork(session) || window.confirm('Leave the merge? The decisions and hand edits made here are dropped; your own edit is kept.')) cancel(tab.key);
+              if (!hasWork(session)) cancel(tab.key);
+              else void ask({ title: 'Leave the merge?', body: 'The decisions and hand edits made here are dropped; your own edit is kept.', confirm: 'Leave the merge', danger: true }).then((yes) => (yes ? cancel(tab.key) : undefined));
             }}
           >
             Back to my edit
@@ -204,19 +220,43 @@ export function MergeView({ tab }: { tab: Tab }) {
           <button
             type="button"
             className="danger secondary"
-            onClick={() => {
-              if (window.confirm(`Replace the server's version with yours? ${overwriteCount > 0 ? `The server's values on ${overwriteCount} conflicting field(s) and its other changes are overwritten. ` : ''}The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`)) {
-                void overwrite(tab.key);
-              }
-            }}
+            onClick={() =>
+              void ask({
+                title: 'Overwrite with your edit?',
+                body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `These ${reverts.length === 1 ? 'change' : `${reverts.length} changes`} by others are reverted:` : 'No change by others is reverted.'} The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
+                items: reverts,
+                confirm: 'Overwrite with mine',
+                danger: true,
+              }).then((yes) => (yes ? overwrite(tab.key) : undefined))
+            }
           >
             Overwrite with mine…
           </button>
+          {pending.length > 0 ? (
+            <>
+              <button type="button" className="secondary" onClick={() => takeAllSide('theirs')} data-testid="take-all-theirs" title="Settle every open conflict with the server's value">Take server’s for all remaining</button>
+              <button type="button" className="secondary" onClick={() => takeAllSide('mine')} data-testid="take-all-mine" title="Settle every open conflict with your value">Take mine for all remaining</button>
+            </>
+          ) : null}
+          {session.manualText !== null ? (
+            <button type="button" className="secondary" onClick={() => update(tab.key, resetHandEdits)} data-testid="reset-hand-edits" title="Drop your hand edits of the Result; the decisions made stay">Reset hand edits</button>
+          ) : null}
           <button type="button" onClick={() => void saveMerge(tab.key)} disabled={blocker !== null || tab.saving} title={blocker ?? `Save the result against revision ${session.theirs.revision ?? '?'} (Ctrl+S)`} data-testid="save-result">
             {tab.saving ? 'Saving…' : 'Save result'}
           </button>
         </div>
       </div>
+      {session.afterLostAnswer ? (
+        <div className="banner warn" data-testid="after-lost-answer">
+          The answer to your earlier save was lost, and the server has since moved to revision {session.theirs.revision ?? '?'} without your edit. Your save may have landed before that change, or never will: merge against what the server holds now.
+        </div>
+      ) : null}
+      {tab.serverMoved ? (
+        <div className="banner warn" data-testid="merge-server-moved">
+          <span className="grow">The server changed again while you were merging (now revision {tab.serverMoved.revision ?? '?'}). Saving now would be refused.</span>
+          <button type="button" className="link" onClick={() => void redo(tab.key)} data-testid="redo-merge">Redo the merge keeping my decisions</button>
+        </div>
+      ) : null}
       {session.notice ? (
         <div className="banner info" data-testid="rebase-notice">
           <span className="grow">{session.notice}</span>
