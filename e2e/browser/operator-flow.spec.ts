@@ -216,3 +216,28 @@ test('a lost answer, then another writer: the merge says the earlier save may or
   await desk.screenshot('after-lost-answer');
   expect(pageProblems).toEqual([]);
 });
+
+test('connections: a new Twilio connection starts with Basic credentials; a wrong secret is caught before it is saved', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.goto();
+  await desk.page.getByRole('button', { name: 'Manage…' }).click();
+  const dialog = desk.page.getByTestId('connections-dialog');
+  await dialog.getByRole('button', { name: '+ New connection' }).click();
+  await dialog.getByTestId('conn-profile').selectOption('twilio-taskrouter-task');
+  await expect(dialog.getByTestId('conn-auth')).toHaveValue('basic');
+  await dialog.getByTestId('conn-profile').selectOption('body-version');
+  await expect(dialog.getByTestId('conn-auth')).toHaveValue('none');
+  // A saved connection given a wrong token: Save tries it first and refuses it, in words that say what to do.
+  await dialog.getByTestId('conn-name').fill('Staging users');
+  await dialog.getByTestId('conn-url').fill(`${backend.sandboxUrl}/genesys`);
+  await dialog.getByTestId('conn-auth').selectOption('bearer');
+  await dialog.getByTestId('conn-secret').fill('not-the-token');
+  await dialog.getByTestId('conn-save').click();
+  await expect(dialog.getByTestId('conn-status')).toHaveText('Not saved: The server rejected the credentials (401) — check the token or password in Connections (Manage…), then try again.');
+  await desk.screenshot('connection-wrong-secret');
+  expect((await callApi<Array<{ name: string }>>(desk.host, 'listConnections', {})).map((c) => c.name)).not.toContain('Staging users');
+  await dialog.getByTestId('conn-secret').fill('sandbox-genesys-token');
+  await dialog.getByTestId('conn-save').click();
+  await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
+  expect(pageProblems).toEqual([]);
+});

@@ -207,6 +207,12 @@ describe('editing session: a save answered with each outcome', () => {
     expect(next.text).toBe(t.text);
   });
 
+  it('a refusal says what the operator can do (413 with the server’s limit)', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const next = saveAnswered(t, { kind: 'error', reason: 'rejected', status: 413, message: 'The server refused the save with 413.', bodyExcerpt: 'Data exceeds the 16 KiB limit' }, sent(t));
+    expect(next.message!.text).toContain('The server refuses documents this large (413): its limit is 16 KiB');
+  });
+
   it('a thrown call ends the saving state and keeps the edit', () => {
     const t = saveFailed(saveStarted(edited({ ...baseDoc, priority: 5 })), 'socket hang up');
     expect(t.saving).toBe(false);

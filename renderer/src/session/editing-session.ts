@@ -5,6 +5,7 @@
 import type { MissingChange, PendingOutcome, ResourceRef, SaveResult, Snapshot, UnknownOutcome } from '../../../shared/api/types';
 import { parseJson } from '../../../shared/json';
 import { createMergeSession, rebaseSession, type MergeSession } from '../merge/merge-session';
+import { errorWords } from './error-words';
 import { holdsWords, partlyAppliedWords, savedWords, unknownWords } from './outcome-words';
 
 export type ServerMoved = { revision: string | null; journalId: number; changedPaths: string[] };
@@ -205,7 +206,7 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         ...done,
         serverMoved: tab.deferredMoved && tab.deferredMoved.journalId !== tab.base.journalId ? tab.deferredMoved : tab.serverMoved,
         deferredMoved: null,
-        message: { tone: 'error', text: result.message, ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}) },
+        message: { tone: 'error', text: errorWords(result), ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}) },
       };
   }
 }
