@@ -1,5 +1,5 @@
-// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N]`: browser mode. Prints exactly one line,
-// the address to open (with its token), so scripts and tests can read it.
+// `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N]`: browser mode. Prints the address to
+// open (with its token) as its first line, so scripts and tests can read it, then the embedded sandbox's address.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, token: randomBytes(24).toString('hex'), port });
   console.log(`Conflict Desk (browser mode): ${host.url}`);
+  if (sandbox) console.log(`Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`);
   const stop = async () => {
     await host.close();
     await desk.close();

@@ -61,7 +61,12 @@ export function App() {
         <h1>Conflict Desk</h1>
         {info ? (
           <span className="muted small" data-testid="host-kind">
-            {hostKind === 'electron' ? 'Desktop' : 'Browser mode'} · v{info.version}{info.sandboxUrl ? ' · sandbox running' : ''}
+            {hostKind === 'electron' ? 'Desktop' : 'Browser mode'} · v{info.version}
+            {info.sandboxUrl ? (
+              <span title={`Admin API: ${info.sandboxUrl}/_sandbox (reset, edit as someone else, faults) — see docs/sandbox.md`} data-testid="sandbox-url">
+                {' '}· sandbox at <span className="mono">{info.sandboxUrl}</span>
+              </span>
+            ) : null}
           </span>
         ) : null}
         <div className="top-actions">
