@@ -90,6 +90,12 @@ function ConflictCard({ conflict, label, focused, choice, onChoose, onUndo }: { 
         <dd className="mono" data-testid="value-theirs">{valuePreview(conflict.theirs, 120)}</dd>
         <dt className="mine">Your edit</dt>
         <dd className="mono" data-testid="value-mine">{valuePreview(conflict.mine, 120)}</dd>
+        {typeof choice === 'object' ? (
+          <>
+            <dt className="result">Your value</dt>
+            <dd className="mono" data-testid="value-custom">{valuePreview(choice.custom, 120)}</dd>
+          </>
+        ) : null}
       </dl>
       <div className="choices">
         {(

@@ -5,6 +5,7 @@ import { monaco } from '../lib/monaco';
 import { timeOf } from '../lib/format';
 import {
   allConflicts,
+  autoChanges,
   choose,
   choiceOf,
   editResult,
@@ -45,25 +46,63 @@ function conflictRanges(text: string, session: MergeSession): Array<TextRange | 
   return ranges;
 }
 
-/** Highlights each conflict's value in an editor: unresolved, settled, and the one in focus. */
-function decorate(ed: CodeEditor | null, text: string, session: MergeSession, collection: editor.IEditorDecorationsCollection | null) {
+// Ranges of the automatically merged changes in one text, cached like the conflicts' ranges.
+const autoRangeCache = new Map<string, { key: string; ranges: Array<TextRange | undefined> }>();
+function autoRanges(text: string, paths: readonly string[]): Array<TextRange | undefined> {
+  const key = paths.join('\u0000');
+  const hit = autoRangeCache.get(text);
+  if (hit && hit.key === key) return hit.ranges;
+  const ranges = rangesOfPointers(text, [...paths]);
+  autoRangeCache.set(text, { key, ranges });
+  while (autoRangeCache.size > 6) autoRangeCache.delete(autoRangeCache.keys().next().value!);
+  return ranges;
+}
+
+type Pane = 'result' | 'theirs' | 'mine';
+
+/**
+ * Highlights, in one pane: each conflict's value (undecided, settled, in focus — in the Result an
+ * undecided one also says so at the end of its line, since it shows your value until you choose),
+ * and the changes merged automatically, coloured by whose they are (the legend under the panes).
+ */
+function decorate(ed: CodeEditor | null, text: string, session: MergeSession, collection: editor.IEditorDecorationsCollection | null, pane: Pane) {
   if (!ed || !collection) return;
+  const model = ed.getModel();
+  if (!model) return;
   const pending = new Set(unresolved(session).map((c) => c.id));
   const focus = focusedConflict(session)?.id;
   const decorations: editor.IModelDeltaDecoration[] = [];
+  const rangeOf = (range: TextRange) => {
+    const from = model.getPositionAt(range.keyOffset ?? range.offset);
+    const to = model.getPositionAt(range.offset + range.length);
+    return new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column);
+  };
   const conflicts = allConflicts(session);
   const ranges = conflictRanges(text, session);
   conflicts.forEach((conflict, i) => {
     const range = ranges[i];
     if (!range) return;
-    const from = ed.getModel()?.getPositionAt(range.keyOffset ?? range.offset);
-    const to = ed.getModel()?.getPositionAt(range.offset + range.length);
-    if (!from || !to) return;
-    const className = conflict.id === focus ? 'conflict-focus' : pending.has(conflict.id) ? 'conflict-pending' : 'conflict-settled';
+    const open = pending.has(conflict.id);
+    const className = conflict.id === focus ? 'conflict-focus' : open ? 'conflict-pending' : 'conflict-settled';
     decorations.push({
-      range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column),
-      options: { className, isWholeLine: false, overviewRuler: { color: pending.has(conflict.id) ? '#d1242f' : '#1a7f37', position: monaco.editor.OverviewRulerLane.Full }, minimap: null, linesDecorationsClassName: `${className}-gutter` },
+      range: rangeOf(range),
+      options: {
+        className,
+        isWholeLine: false,
+        overviewRuler: { color: open ? '#d1242f' : '#1a7f37', position: monaco.editor.OverviewRulerLane.Full },
+        minimap: null,
+        linesDecorationsClassName: `${className}-gutter`,
+        ...(pane === 'result' && open && session.manualText === null ? { after: { content: '   ◀ undecided: your value shown until you choose', inlineClassName: 'undecided-note' } } : {}),
+      },
     });
+  });
+  // Automatic changes: the server's in its pane, yours in yours, both kinds in the Result.
+  const changes = autoChanges(session).filter((c) => !session.reverted.includes(c.path) && (pane === 'result' || c.side === pane || c.side === 'both'));
+  const changeRanges = autoRanges(text, changes.map((c) => c.path));
+  changes.forEach((change, i) => {
+    const range = changeRanges[i];
+    if (!range) return;
+    decorations.push({ range: rangeOf(range), options: { className: `auto-${change.side}`, minimap: null, overviewRuler: { color: change.side === 'theirs' ? '#8250df' : '#0969da', position: monaco.editor.OverviewRulerLane.Left } } });
   });
   collection.set(decorations);
 }
@@ -108,7 +147,7 @@ export function MergeView({ tab }: { tab: Tab }) {
   const mountSide = useCallback((ed: CodeEditor, side: 'theirs' | 'mine') => {
     editors.current[side] = ed;
     collections.current[side] = ed.createDecorationsCollection();
-    decorate(ed, side === 'theirs' ? sessionRef.current.theirs.text : sessionRef.current.mineText, sessionRef.current, collections.current[side]);
+    decorate(ed, side === 'theirs' ? sessionRef.current.theirs.text : sessionRef.current.mineText, sessionRef.current, collections.current[side], side);
   }, []);
 
   const apply = useCallback(
@@ -131,9 +170,9 @@ export function MergeView({ tab }: { tab: Tab }) {
 
   // Decorations follow the session; the focused conflict is revealed in all three panes.
   useEffect(() => {
-    decorate(editors.current.result, result, session, collections.current.result);
-    decorate(editors.current.theirs, session.theirs.text, session, collections.current.theirs);
-    decorate(editors.current.mine, session.mineText, session, collections.current.mine);
+    decorate(editors.current.result, result, session, collections.current.result, 'result');
+    decorate(editors.current.theirs, session.theirs.text, session, collections.current.theirs, 'theirs');
+    decorate(editors.current.mine, session.mineText, session, collections.current.mine, 'mine');
   }, [result, session]);
 
   useEffect(() => {
@@ -169,7 +208,7 @@ export function MergeView({ tab }: { tab: Tab }) {
   const mountResult = useCallback((ed: CodeEditor) => {
     editors.current.result = ed;
     collections.current.result = ed.createDecorationsCollection();
-    decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result);
+    decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result, 'result');
     reveal(ed, resultText(sessionRef.current), sessionRef.current, focusedConflict(sessionRef.current), true);
     // The keyboard lands in the Result, on the first open conflict, as soon as the merge opens.
     ed.focus();
@@ -291,6 +330,13 @@ export function MergeView({ tab }: { tab: Tab }) {
             <JsonEditor path={`merge-mine/${tab.key}`} value={session.mineText} readOnly onMount={mountMine} ariaLabel="Your edit" />
           )}
         </div>
+      </div>
+      <div className="merge-legend small muted" data-testid="merge-legend">
+        <span><span className="swatch auto-theirs" /> changed by the server, merged</span>
+        <span><span className="swatch auto-mine" /> changed by you, merged</span>
+        <span><span className="swatch conflict-pending" /> conflict, undecided</span>
+        <span><span className="swatch conflict-settled" /> conflict, settled</span>
+        <span><span className="swatch conflict-focus" /> conflict in focus</span>
       </div>
       <div className="merge-details">
         <ConflictList session={session} focusId={focus?.id ?? null} onChoose={apply} onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))} choiceOf={(id) => choiceOf(session, id)} />
