@@ -36,7 +36,7 @@ export function ActivityPanel() {
                 <td>{timeOf(e.at)}</td>
                 <td className="mono">{e.method}</td>
                 <td className="mono ellipsis url-cell" title={e.url}>{e.url}</td>
-                <td className="mono">{e.status ?? e.outcome}</td>
+                <td className="mono ellipsis status-cell" title={e.status === null ? e.outcome : undefined}>{e.status ?? e.outcome}</td>
                 <td className="mono">{e.ifMatch ?? ''}</td>
                 <td className="mono">{e.etag ?? ''}</td>
                 <td className="mono">{e.durationMs}</td>

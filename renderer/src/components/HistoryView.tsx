@@ -77,8 +77,9 @@ export function HistoryView({ tab }: { tab: Tab }) {
                 const items = latestText !== undefined ? restoreReverts(latestText, a.text) : [];
                 void ask({
                   title: `Restore revision ${a.revision ?? '(none)'}?`,
-                  body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}; nothing is written until you save. ${items.length > 0 ? 'Saving it undoes these later changes:' : 'It differs from the latest revision in no field.'}${isDirty(tab) ? ' Your unsaved edit is replaced.' : ''}`,
+                  body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${items.length > 0 ? 'Saving it undoes these later changes (latest → restored):' : 'It differs from the latest revision in no field.'}`,
                   items,
+                  note: `Nothing is written until you save.${isDirty(tab) ? ' Your unsaved edit is replaced.' : ''}`,
                   confirm: 'Restore as an edit',
                   danger: isDirty(tab) || items.length > 0,
                 }).then((yes) => (yes ? restore(tab.key, a) : undefined));

@@ -92,7 +92,7 @@ function decorate(ed: CodeEditor | null, text: string, session: MergeSession, co
         overviewRuler: { color: open ? '#d1242f' : '#1a7f37', position: monaco.editor.OverviewRulerLane.Full },
         minimap: null,
         linesDecorationsClassName: `${className}-gutter`,
-        ...(pane === 'result' && open && session.manualText === null ? { after: { content: '   ◀ undecided: your value shown until you choose', inlineClassName: 'undecided-note' } } : {}),
+        ...(pane === 'result' && open && session.manualText === null ? { after: { content: '  ◀ undecided', inlineClassName: 'undecided-note' } } : {}),
       },
     });
   });
@@ -262,8 +262,9 @@ export function MergeView({ tab }: { tab: Tab }) {
             onClick={() =>
               void ask({
                 title: 'Overwrite with your edit?',
-                body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `These ${reverts.length === 1 ? 'change' : `${reverts.length} changes`} by others are reverted:` : 'No change by others is reverted.'} The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
+                body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `${reverts.length === 1 ? 'This change' : `These ${reverts.length} changes`} by others ${reverts.length === 1 ? 'is' : 'are'} reverted (server's value → yours):` : 'No change by others is reverted.'}`,
                 items: reverts,
+                note: `The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
                 confirm: 'Overwrite with mine',
                 danger: true,
               }).then((yes) => (yes ? overwrite(tab.key) : undefined))
@@ -273,8 +274,8 @@ export function MergeView({ tab }: { tab: Tab }) {
           </button>
           {pending.length > 0 ? (
             <>
-              <button type="button" className="secondary" onClick={() => takeAllSide('theirs')} data-testid="take-all-theirs" title="Settle every open conflict with the server's value">Take server’s for all remaining</button>
-              <button type="button" className="secondary" onClick={() => takeAllSide('mine')} data-testid="take-all-mine" title="Settle every open conflict with your value">Take mine for all remaining</button>
+              <button type="button" className="secondary" onClick={() => takeAllSide('theirs')} data-testid="take-all-theirs" title="Settle every open conflict with the server's value">All open: server’s</button>
+              <button type="button" className="secondary" onClick={() => takeAllSide('mine')} data-testid="take-all-mine" title="Settle every open conflict with your value">All open: mine</button>
             </>
           ) : null}
           {session.manualText !== null ? (

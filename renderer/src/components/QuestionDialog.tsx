@@ -37,6 +37,7 @@ export function QuestionDialog() {
             ))}
           </ul>
         ) : null}
+        {question.note ? <p className="muted small">{question.note}</p> : null}
         <div className="row gap end">
           <button type="button" className="secondary" onClick={() => answer(false)} autoFocus={question.danger === true} data-testid="question-cancel">Cancel</button>
           <button type="button" ref={confirmRef} className={question.danger ? 'danger' : ''} onClick={() => answer(true)} data-testid="question-confirm">{question.confirm}</button>

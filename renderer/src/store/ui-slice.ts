@@ -13,6 +13,8 @@ export type Question = {
   body: string;
   /** Lines listed under the body, e.g. every change the action would revert. */
   items?: string[];
+  /** A line after the items. */
+  note?: string;
   confirm: string;
   danger?: boolean;
 };
