@@ -5,6 +5,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   merge: () => import('./merge.bench'),
   sandbox: () => import('./sandbox.bench'),
   ui: () => import('./ui.bench'),
+  wire: () => import('./wire.bench'),
 };
 
 const wanted = process.argv.slice(2);
