@@ -100,6 +100,28 @@ test('text typed 50 ms before a reload comes back, with the tab', async ({ desk,
   expect(pageProblems).toEqual([]);
 });
 
+test('a merge decided 50 ms before a reload comes back with its decision', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  type TaskDoc = { attributes: { customer: Record<string, unknown> } & Record<string, unknown>; priority: number };
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
+  doc.priority = 12;
+  doc.attributes.customer['tier'] = 'gold';
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 2 });
+  await desk.saveButton.click();
+  await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
+  await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await desk.page.waitForTimeout(50);
+  await desk.page.reload();
+  await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await expect(desk.mergeView).toBeVisible();
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await expect(desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice')).toContainText('Took mine');
+  expect(pageProblems).toEqual([]);
+});
+
 test('"/" and the app shortcuts typed inside every editor stay there or run the app command, never both', async ({ desk, pageProblems }) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);

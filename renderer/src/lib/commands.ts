@@ -3,6 +3,7 @@
 import { parseJson } from '../../../shared/json';
 import { activeTab, useDesk, type DeskState } from '../store';
 import { isDirty } from '../store/tabs-slice';
+export { mergeKeyChoice } from './keys';
 
 export type Command = {
   id: string;
@@ -75,27 +76,6 @@ export function focusResourceList(): void {
   const list = document.querySelector<HTMLElement>('[data-testid="resource-list"]');
   const row = list?.querySelector<HTMLElement>('.resource-row.selected') ?? list?.querySelector<HTMLElement>('.resource-row');
   row?.focus();
-}
-
-/** The merge's choice keys: Alt+T/M/B/O everywhere, Alt+1/2/3/0 too (Electron; Chrome may take them). */
-export function mergeKeyChoice(e: KeyboardEvent): 'theirs' | 'mine' | 'both' | 'base' | null {
-  if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
-  switch (e.code) {
-    case 'KeyT':
-    case 'Digit1':
-      return 'theirs';
-    case 'KeyM':
-    case 'Digit2':
-      return 'mine';
-    case 'KeyB':
-    case 'Digit3':
-      return 'both';
-    case 'KeyO':
-    case 'Digit0':
-      return 'base';
-    default:
-      return null;
-  }
 }
 
 /**
