@@ -119,6 +119,11 @@ test('a merge decided 50 ms before a reload comes back with its decision', async
   await expect(desk.mergeView).toBeVisible();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
   await expect(desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice')).toContainText('Took mine');
+  // Leaving the merge for the editor keeps every decision; the way back is offered there.
+  await desk.page.getByTestId('back-to-edit').click();
+  await expect(desk.page.getByTestId('merge-in-progress')).toBeVisible();
+  await desk.page.getByTestId('back-to-merge').click();
+  await expect(desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice')).toContainText('Took mine');
   expect(pageProblems).toEqual([]);
 });
 

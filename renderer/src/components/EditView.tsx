@@ -21,6 +21,7 @@ export function EditView({ tab }: { tab: Tab }) {
   const discardDraft = useDesk((s) => s.discardDraft);
   const dismiss = useDesk((s) => s.dismissMessage);
   const ask = useDesk((s) => s.ask);
+  const cancelMerge = useDesk((s) => s.cancelMerge);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dirty = isDirty(tab);
   const parsed = useMemo(() => parseJson(tab.text), [tab.text]);
@@ -89,7 +90,17 @@ export function EditView({ tab }: { tab: Tab }) {
       {tab.merge ? (
         <div className="banner warn" data-testid="merge-in-progress">
           A merge with the server’s revision {tab.merge.theirs.revision ?? '?'} is in progress.
-          <button type="button" className="link" onClick={() => setView(tab.key, 'merge')}>Back to the merge</button>
+          <button type="button" className="link" onClick={() => setView(tab.key, 'merge')} data-testid="back-to-merge">Back to the merge</button>
+          <button
+            type="button"
+            className="link"
+            data-testid="drop-merge"
+            onClick={() =>
+              void ask({ title: 'Drop the merge?', body: 'The decisions and hand edits made in it are dropped; your own edit is kept.', confirm: 'Drop the merge', danger: true }).then((yes) => (yes ? cancelMerge(tab.key) : undefined))
+            }
+          >
+            Drop it
+          </button>
         </div>
       ) : null}
       {tab.restoredDraftAt && dirty ? (

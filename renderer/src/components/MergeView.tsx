@@ -125,6 +125,7 @@ export function MergeView({ tab }: { tab: Tab }) {
   const cancel = useDesk((s) => s.cancelMerge);
   const dismiss = useDesk((s) => s.dismissMessage);
   const ask = useDesk((s) => s.ask);
+  const setView = useDesk((s) => s.setView);
   const takeAll = useDesk((s) => s.takeAllRemaining);
   const redo = useDesk((s) => s.redoMerge);
   const [showBase, setShowBase] = useState(false);
@@ -249,10 +250,10 @@ export function MergeView({ tab }: { tab: Tab }) {
           <button
             type="button"
             className="secondary"
-            onClick={() => {
-              if (!hasWork(session)) cancel(tab.key);
-              else void ask({ title: 'Leave the merge?', body: 'The decisions and hand edits made here are dropped; your own edit is kept.', confirm: 'Leave the merge', danger: true }).then((yes) => (yes ? cancel(tab.key) : undefined));
-            }}
+            // With decisions made, the merge stays (the editor offers the way back); without, nothing is lost by closing it.
+            onClick={() => (hasWork(session) ? setView(tab.key, 'edit') : cancel(tab.key))}
+            title={hasWork(session) ? 'Your decisions stay: the editor offers the way back to this merge' : 'Close the merge; your edit is kept'}
+            data-testid="back-to-edit"
           >
             Back to my edit
           </button>
