@@ -268,3 +268,26 @@ test('connections: a new Twilio connection starts with Basic credentials; a wron
   await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
   expect(pageProblems).toEqual([]);
 });
+
+test('the server moves again while merging: a banner says so at once, and the merge is redone keeping the decisions', async ({ desk, pageProblems }) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  type TaskDoc = { attributes: { customer: Record<string, unknown> } & Record<string, unknown>; priority: number };
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
+  doc.priority = 12;
+  doc.attributes.customer['tier'] = 'gold';
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 2 });
+  await desk.saveButton.click();
+  await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
+  await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
+  // A colleague changes another field while the operator resolves: the watch notices before any save.
+  await backend.editAsSomeoneElse(TASK_PATH, { language: 'fr' });
+  await expect(desk.page.getByTestId('merge-server-moved')).toBeVisible({ timeout: 15_000 });
+  await desk.page.getByTestId('redo-merge').click();
+  await expect(desk.page.getByTestId('merge-server-moved')).toBeHidden();
+  await expect(desk.page.getByTestId('rebase-notice')).toContainText('1 of your 1 decision kept');
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await expect(desk.page.getByTestId('auto-change').filter({ hasText: 'language' })).toContainText('"fr"');
+  expect(pageProblems).toEqual([]);
+});
