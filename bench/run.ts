@@ -7,6 +7,7 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   sandbox: () => import('./sandbox.bench'),
   ui: () => import('./ui.bench'),
   'team-store': () => import('./team-store.bench'),
+  wire: () => import('./wire.bench'),
 };
 
 const wanted = process.argv.slice(2);

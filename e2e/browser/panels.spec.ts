@@ -85,12 +85,13 @@ test('connections: add one with a secret, which is never shown again; test it', 
   expect(html).not.toContain('sandbox-genesys-token');
   // Escape with unsaved form edits asks first; declining keeps the dialog and the text.
   await dialog.getByTestId('conn-name').fill('Staging users (renamed)');
-  desk.page.once('dialog', (d) => void d.dismiss());
   await desk.page.keyboard.press('Escape');
+  await expect(desk.page.getByTestId('question')).toContainText('not saved');
+  await desk.page.getByTestId('question-cancel').click();
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('conn-name')).toHaveValue('Staging users (renamed)');
-  desk.page.once('dialog', (d) => void d.accept());
   await desk.page.keyboard.press('Escape');
+  await desk.page.getByTestId('question-confirm').click();
   await expect(dialog).toBeHidden();
   expect(pageProblems).toEqual([]);
 });

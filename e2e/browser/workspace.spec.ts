@@ -115,6 +115,10 @@ test('history: the journal as a timeline, two revisions diffed, one restored as 
   await desk.screenshot('history');
   // Restore revision 0 on top of revision 1, and save it like any edit.
   await desk.page.getByTestId('restore-revision').click();
+  // The in-app confirmation lists the later change by others that the restore undoes.
+  await expect(desk.page.getByTestId('question-items')).toContainText('attributes › channel: "chat" → "voice"');
+  await desk.screenshot('restore-confirm');
+  await desk.page.getByTestId('question-confirm').click();
   await expect(desk.message).toContainText('Revision 0 restored as an unsaved edit on top of revision 1');
   await desk.saveButton.click();
   await expect(desk.message).toHaveText('Saved as revision 2.');
@@ -170,8 +174,9 @@ test('closing a tab mid-merge keeps the decisions: reopening restores the merge'
   await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
   await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
-  desk.page.once('dialog', (dialog) => void dialog.accept());
   await desk.page.getByRole('button', { name: /^Close / }).click();
+  await expect(desk.page.getByTestId('question')).toContainText('1 conflict is not settled');
+  await desk.page.getByTestId('question-confirm').click();
   await expect(desk.page.getByTestId('tab')).toHaveCount(0);
   // The list says the merge is waiting.
   await expect(desk.row(TASK_SID).getByTestId('draft-marker')).toHaveText('merge pending');

@@ -5,6 +5,7 @@ import { apiMethodNames, type Api, type ApiEventListener } from '../../shared/ap
 import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourcePage, ResourceRef } from '../../shared/api/types';
 import { merge3 } from '../../shared/json';
 import { createActivityLog } from './activity-log';
+import { shapeSaveResult, shapeSnapshot } from './answer-shape';
 import { connectionContext, itemUrl, listPath, resolveBaseUrl, urlBelowBase } from './connection-context';
 import { authHeaderProblem, secretOriginProblem } from './connection-rules';
 import type { EmbeddedSandbox } from './embedded-sandbox';
@@ -188,15 +189,15 @@ export function createDesk(options: DeskOptions): Desk {
       return { kind: 'ok', message: `Connected in ${durationMs} ms: ${count}.`, durationMs };
     },
     listResources: ({ connectionId, ...query }) => listPage(store.connections.get(connectionId), query),
-    async openResource({ ref }) {
+    async openResource({ ref, raw }) {
       const fetched = await resources.open(ref);
       if ('kind' in fetched) return fetched;
-      return { kind: 'ok', snapshot: fetched.snapshot, draft: store.drafts.get(ref.connectionId, ref.id), pending: store.audit.pendingOutcomes(ref.connectionId, ref.id) };
+      return { kind: 'ok', snapshot: shapeSnapshot(fetched.snapshot, { raw }), draft: store.drafts.get(ref.connectionId, ref.id), pending: store.audit.pendingOutcomes(ref.connectionId, ref.id) };
     },
-    async refreshResource({ ref }) {
+    async refreshResource({ ref, raw }) {
       const result = await resources.refresh(ref);
       if ('kind' in result) return result;
-      return { kind: 'ok', snapshot: result.fetched.snapshot, changed: result.changed };
+      return { kind: 'ok', snapshot: shapeSnapshot(result.fetched.snapshot, { raw }), changed: result.changed };
     },
     async saveDraft({ ref, text, baseRevision, baseJournalId, merge }) {
       if (!store.connections.get(ref.connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
@@ -210,29 +211,29 @@ export function createDesk(options: DeskOptions): Desk {
       store.drafts.discard(ref.connectionId, ref.id);
       return { kind: 'ok' };
     },
-    async saveResource({ ref, text, baseJournalId, unconditional }) {
+    async saveResource({ ref, text, baseJournalId, unconditional, full }) {
       const result = await resources.save(ref, text, baseJournalId, unconditional === true);
       if (result.kind === 'saved') discardDraftIfSaved(ref, text);
-      return result;
+      return shapeSaveResult(result, { full });
     },
-    async forceSave({ ref, text, overJournalId }) {
+    async forceSave({ ref, text, overJournalId, full }) {
       const result = await resources.forceSave(ref, text, overJournalId);
       if (result.kind === 'saved') discardDraftIfSaved(ref, text);
-      return result;
+      return shapeSaveResult(result, { full });
     },
     async history({ ref }) {
       const local = () => store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
       // Team store (#11): the union of every teammate's journal, with who saved each revision.
       return { kind: 'ok', entries: await team.history(ref, local) };
     },
-    async revision({ ref, journalId }) {
+    async revision({ ref, journalId, raw }) {
       const ctx = resources.context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
       const row = store.journal.get(ref.connectionId, ref.id, journalId);
       if (!row) return fail('not-found', `No journal entry ${journalId} for this resource.`);
       const fetched = resources.fromJournal(ctx.value, ref, row);
       if ('kind' in fetched) return fetched;
-      return { kind: 'ok', snapshot: fetched.snapshot };
+      return { kind: 'ok', snapshot: shapeSnapshot(fetched.snapshot, { raw }) };
     },
     async watch({ ref, intervalMs }) {
       const ctx = resources.context(ref.connectionId);
@@ -275,7 +276,7 @@ export function createDesk(options: DeskOptions): Desk {
       const checked = await resources.checkPending(auditId);
       if ('kind' in checked) return checked;
       emit({ type: 'outcome-checked', pending: checked.pending });
-      return { kind: 'ok', ...checked };
+      return { kind: 'ok', pending: checked.pending, serverNow: checked.serverNow ? shapeSnapshot(checked.serverNow) : null };
     },
     async settleOutcome({ auditId, decision }) {
       const pending = store.audit.pendingOutcome(auditId);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef, Snapshot } from '../../shared/api/types';
-import { startHarness, type Harness } from '../test-support/desk-harness';
+import { expectFullConflict, startHarness, type Harness } from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -28,9 +28,7 @@ describe('revision journal', () => {
     doc['note'] = 'saved by me';
     const before = await h.api.history({ ref });
     const latest = before.kind === 'ok' ? before.entries.at(-1)! : null;
-    const saveConflict = await h.api.saveResource({ ref, text: JSON.stringify(doc), baseJournalId: first.journalId });
-    expect(saveConflict.kind).toBe('conflict');
-    if (saveConflict.kind !== 'conflict') return;
+    const saveConflict = expectFullConflict(await h.api.saveResource({ ref, text: JSON.stringify(doc), baseJournalId: first.journalId, full: true }));
     await h.api.saveResource({ ref, text: saveConflict.merged, baseJournalId: saveConflict.theirs.journalId });
     const history = await h.api.history({ ref });
     if (history.kind !== 'ok') throw new Error('history failed');

@@ -1,7 +1,7 @@
 // Opening, refreshing and saving one resource through its profile. Every save is conditional on
 // the revision the operator started from (unless they explicitly chose otherwise); a rejected save
 // comes back as a three-way merge; a lost response is settled by re-reading, never by resending.
-import type { BackendError, ConflictOutcome, JournalSource, MissingChange, PendingOutcome, ResourceRef, SaveProof, SaveResult, ServerHolds, Snapshot, UnknownOutcome } from '../../shared/api/types';
+import type { BackendError, FullConflictOutcome, JournalSource, MissingChange, PendingOutcome, ResourceRef, SaveProof, SaveResult, ServerHolds, Snapshot, UnknownOutcome } from '../../shared/api/types';
 import { COMPACT, diffPaths, formatParseError, getAt, jsonEqual, merge3, parseJson, PRETTY, stringifyJson, type JsonValue, type MergeResult } from '../../shared/json';
 import { connectionContext, itemUrl, type ConnectionContext } from './connection-context';
 import { header, type HttpOutcome, type HttpResponse } from './http-client';
@@ -103,7 +103,7 @@ export function createResourceService(deps: ResourceDeps) {
   }
 
   /** The three-way result of a rejected save: base, Server now (re-read and journalled), mine, merged. */
-  function conflictResult(status: number, base: Fetched, theirs: Fetched, mineText: string, mine: JsonValue, ctx: ConnectionContext, extra: { afterLostAnswer: boolean; auditId: number | null }): ConflictOutcome {
+  function conflictResult(status: number, base: Fetched, theirs: Fetched, mineText: string, mine: JsonValue, ctx: ConnectionContext, extra: { afterLostAnswer: boolean; auditId: number | null }): FullConflictOutcome {
     const merged: MergeResult = merge3(base.editable, mine, theirs.editable, mergeOptions(ctx));
     // Both sides touched the same field when they clash, or made the same change (side "both").
     const overlaps = merged.conflicts.length > 0 || merged.changes.some((c) => c.side === 'both');

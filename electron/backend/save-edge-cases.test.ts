@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef, Snapshot } from '../../shared/api/types';
 import { startJsonServer, type TestServer } from '../test-support/json-server';
-import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
+import { expectFullConflict, expectKind, startHarness, type Harness } from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -36,10 +36,10 @@ describe('conflicts', () => {
     const ref = await h.ref('Sync documents', 'agent-settings');
     const base = await open(ref);
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { theme: 'light' } });
-    const first = expectKind(await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['autoAccept'] = true)), baseJournalId: base.journalId }), 'conflict');
+    const first = expectFullConflict(await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['autoAccept'] = true)), baseJournalId: base.journalId, full: true }));
     // While the operator looks at the merge, someone changes the document again.
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { wrapUpSeconds: 60 } });
-    const second = expectKind(await h.api.saveResource({ ref, text: first.merged, baseJournalId: first.theirs.journalId }), 'conflict');
+    const second = expectFullConflict(await h.api.saveResource({ ref, text: first.merged, baseJournalId: first.theirs.journalId, full: true }));
     expect(second.base.journalId).toBe(first.theirs.journalId);
     expect(second.conflicts).toEqual([]);
     const saved = expectKind(await h.api.saveResource({ ref, text: second.merged, baseJournalId: second.theirs.journalId }), 'saved');

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef, Snapshot } from '../../shared/api/types';
-import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
+import { expectFullConflict, expectKind, startHarness, type Harness } from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -164,7 +164,7 @@ describe.each(cases)('$name', (c) => {
     expect((await h.admin('POST', '/edit', { path: c.adminPath, patch: c.theirs, actor: 'colleague' })).status).toBe(200);
     const n = ++counter;
     const mineText = edit(base, c.mine, n);
-    const conflict = expectKind(await h.api.saveResource({ ref, text: mineText, baseJournalId: base.journalId }), 'conflict');
+    const conflict = expectFullConflict(await h.api.saveResource({ ref, text: mineText, baseJournalId: base.journalId, full: true }));
     expect(conflict.status).toBe(c.status);
     expect(conflict.base.journalId).toBe(base.journalId);
     expect(conflict.theirs.revision).not.toBe(base.revision);
@@ -182,7 +182,7 @@ describe.each(cases)('$name', (c) => {
     const ref = await h.ref(c.connection, c.id);
     const base = await open(ref);
     await h.admin('POST', '/edit', { path: c.adminPath, patch: c.clashTheirs, actor: 'colleague' });
-    const conflict = expectKind(await h.api.saveResource({ ref, text: edit(base, c.clash), baseJournalId: base.journalId }), 'conflict');
+    const conflict = expectFullConflict(await h.api.saveResource({ ref, text: edit(base, c.clash), baseJournalId: base.journalId, full: true }));
     expect(conflict.conflicts).toHaveLength(1);
     const [only] = conflict.conflicts;
     expect(only!.kind).toBe('both-modified');

@@ -89,7 +89,7 @@ describe('a stale write whose Server now already equals the edit', () => {
     const result = await desk.api.saveResource({ ref, text: textOf({ a: 2, b: 1 }), baseJournalId: opened.snapshot.journalId });
     expect(result).toMatchObject({ kind: 'error', reason: 'already-on-server', status: 412, message: expect.stringContaining('Your edit is already on the server (revision "2"') });
     // A different edit on the same stale base is still a real conflict.
-    const other = await desk.api.saveResource({ ref, text: textOf({ a: 3, b: 1 }), baseJournalId: opened.snapshot.journalId });
+    const other = await desk.api.saveResource({ ref, text: textOf({ a: 3, b: 1 }), baseJournalId: opened.snapshot.journalId, full: true });
     expect(other).toMatchObject({ kind: 'conflict', conflicts: [{ path: '/a' }] });
   });
 });

@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')));
   const dataDir = app.getPath('userData');
   const sandbox = await startEmbeddedSandbox({ data: path.join(dataDir, 'sandbox.sqlite') });
+  console.log(`Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`);
   // The OS keychain when there is one; otherwise the browser-mode key file (readable only by the
   // user), rather than refusing to start or storing secrets in the clear.
   const secretBox = safeStorage.isEncryptionAvailable() ? safeStorageSecretBox(safeStorage) : keyFileSecretBox(dataDir);

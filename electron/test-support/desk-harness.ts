@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Api } from '../../shared/api/contract';
-import type { ApiEvent, ConnectionView, ResourceRef, SaveResult, Snapshot } from '../../shared/api/types';
+import type { ApiEvent, ConnectionView, FullConflictOutcome, ResourceRef, SaveResult, Snapshot } from '../../shared/api/types';
 import { createDesk, type Desk, type DeskOptions } from '../backend/desk-service';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
@@ -95,4 +95,12 @@ export async function startHarness(options: { dataDir?: string; sandbox?: Embedd
 export function expectKind<K extends SaveResult['kind']>(result: SaveResult, kind: K): Extract<SaveResult, { kind: K }> {
   if (result.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify(result).slice(0, 600)}`);
   return result as Extract<SaveResult, { kind: K }>;
+}
+
+/** A conflict asked for with `full: true`: its documents must all be there. */
+export function expectFullConflict(result: SaveResult): FullConflictOutcome {
+  const conflict = expectKind(result, 'conflict');
+  const { base, mine, merged, conflicts, changes } = conflict;
+  if (!base || mine === undefined || merged === undefined || !conflicts || !changes) throw new Error(`expected a full conflict answer, got ${JSON.stringify(conflict).slice(0, 600)}`);
+  return { ...conflict, base, mine, merged, conflicts, changes };
 }

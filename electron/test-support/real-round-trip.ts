@@ -2,6 +2,7 @@
 // backend's contract (the same calls the renderer makes): list with paging, open, save, someone
 // else edits directly on the server, the stale save conflicts, resolve, resubmit, and the server
 // ends with exactly the expected document.
+import { expectFullConflict } from './desk-harness';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,8 +106,9 @@ export async function roundTrip(api: Api, connectionId: string, id: string, serv
 
   // The operator, still on the revision of their save, changes priority (a clash) and region.
   const mine = { ...docOf(first.snapshot), priority: 3, region: 'emea-2' };
-  const stale = await api.saveResource({ ref: { connectionId, id }, text: textOf(mine), baseJournalId: first.snapshot.journalId });
-  expectConflict(stale);
+  // A script asks for the whole conflict (base, mine, merge) with full: true.
+  const staleAnswer = await api.saveResource({ ref: { connectionId, id }, text: textOf(mine), baseJournalId: first.snapshot.journalId, full: true });
+  const stale = expectFullConflict(staleAnswer);
   expect(stale.status).toBe(options.conflictStatus);
   expect(stale.theirs.revision).toBe(othersRevision);
   expect(stale.conflicts.map((c) => c.path)).toEqual(['/priority']);

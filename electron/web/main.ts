@@ -1,6 +1,6 @@
 // `npm run web -- [--port N] [--data DIR] [--no-sandbox] [--write-timeout-ms N] [--team-store URL] [--operator NAME]`:
 // browser mode. Prints exactly one line, the address to open (with its single-use token), so
-// scripts and tests can read it. Enter on the terminal (or SIGUSR1) prints a fresh address for
+// scripts and tests can read it, then the embedded sandbox's address. Enter on the terminal (or SIGUSR1) prints a fresh address for
 // another tab or browser, keeping all state.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, scriptToken: apiToken.token, port });
   const printAddress = (url: string) => console.log(`Conflict Desk (browser mode): ${url}`);
   printAddress(host.url);
+  if (sandbox) console.log(`Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`);
   const fresh = () => printAddress(host.newLaunchUrl());
   process.on('SIGUSR1', fresh);
   if (process.stdin.isTTY) {

@@ -7,6 +7,7 @@ import { CommandPalette, ShortcutsDialog } from './components/CommandPalette';
 import { ConnectionsDialog } from './components/ConnectionsDialog';
 import { Sidebar } from './components/Sidebar';
 import { Workspace } from './components/Tabs';
+import { QuestionDialog } from './components/QuestionDialog';
 import { Toasts } from './components/Toasts';
 import { TeamStoreButton } from './team/TeamStoreButton';
 import { TeamSync } from './team/TeamSync';
@@ -20,6 +21,7 @@ export function App() {
   const activityOpen = useDesk((s) => s.activityOpen);
   const toggleActivity = useDesk((s) => s.toggleActivity);
   const activityFailures = useDesk((s) => s.activity.filter((e) => e.status === null || e.status >= 400).length);
+  const pendingCount = useDesk((s) => s.pending.length);
   const [startupError, setStartupError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
 
@@ -31,15 +33,27 @@ export function App() {
         await loadConnections();
         const activity = await api.activity({});
         useDesk.getState().addActivity(activity.entries);
+        void useDesk.getState().loadPending();
+        // Tabs open before a reload or restart come back, with their drafts and merges.
+        await useDesk.getState().reopenKeptTabs();
         setReady(true);
       } catch (error) {
         setStartupError((error as Error).message);
       }
     })();
-    window.addEventListener('keydown', handleGlobalKey);
+    window.addEventListener('keydown', handleGlobalKey, true);
+    // Nothing typed is lost: unsaved text is written down before the page goes away.
+    const keep = () => useDesk.getState().keepEverything();
+    const onHidden = () => document.visibilityState === 'hidden' && keep();
+    window.addEventListener('pagehide', keep);
+    window.addEventListener('beforeunload', keep);
+    document.addEventListener('visibilitychange', onHidden);
     return () => {
       stop();
-      window.removeEventListener('keydown', handleGlobalKey);
+      window.removeEventListener('keydown', handleGlobalKey, true);
+      window.removeEventListener('pagehide', keep);
+      window.removeEventListener('beforeunload', keep);
+      document.removeEventListener('visibilitychange', onHidden);
     };
   }, [setAppInfo, loadConnections]);
 
@@ -49,12 +63,18 @@ export function App() {
         <h1>Conflict Desk</h1>
         {info ? (
           <span className="muted small" data-testid="host-kind">
-            {hostKind === 'electron' ? 'Desktop' : 'Browser mode'} · v{info.version}{info.sandboxUrl ? ' · sandbox running' : ''}
+            {hostKind === 'electron' ? 'Desktop' : 'Browser mode'} · v{info.version}
+            {info.sandboxUrl ? (
+              <span title={`Admin API: ${info.sandboxUrl}/_sandbox (reset, edit as someone else, faults) — see docs/sandbox.md`} data-testid="sandbox-url">
+                {' '}· sandbox at <span className="mono">{info.sandboxUrl}</span>
+              </span>
+            ) : null}
           </span>
         ) : null}
         <div className="top-actions">
           <button type="button" className="link" onClick={toggleActivity} data-testid="toggle-activity" title="This session's HTTP exchanges (Ctrl+J)">
             Activity{activityFailures > 0 ? <span className="chip warn">{activityFailures} refused or failed</span> : null}
+            {pendingCount > 0 ? <span className="chip warn" data-testid="pending-count">{pendingCount} unknown outcome{pendingCount === 1 ? '' : 's'}</span> : null}
           </button>
           {/* Team store (#11) */}
           <TeamStoreButton />
@@ -73,6 +93,7 @@ export function App() {
       {dialog === 'connections' ? <ConnectionsDialog /> : null}
       {dialog === 'palette' ? <CommandPalette /> : null}
       {dialog === 'shortcuts' ? <ShortcutsDialog /> : null}
+      <QuestionDialog />
       <Toasts />
       <TeamSync />
     </div>

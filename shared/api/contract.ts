@@ -120,8 +120,9 @@ export const apiMethods = {
       pageSize: s.optional(s.integer({ min: 1, max: 1000 })),
     }),
   ),
-  openResource: method<{ ref: ResourceRef }, OpenResult>(s.object({ ref })),
-  refreshResource: method<{ ref: ResourceRef }, Ok<{ snapshot: Snapshot; changed: boolean }> | BackendError>(s.object({ ref })),
+  /** `raw: true` adds each snapshot's raw server body (left out by default: the document crosses once). */
+  openResource: method<{ ref: ResourceRef; raw?: boolean }, OpenResult>(s.object({ ref, raw: s.optional(s.boolean()) })),
+  refreshResource: method<{ ref: ResourceRef; raw?: boolean }, Ok<{ snapshot: Snapshot; changed: boolean }> | BackendError>(s.object({ ref, raw: s.optional(s.boolean()) })),
   saveDraft: method<{ ref: ResourceRef; text: string; baseRevision: string | null; baseJournalId: number | null; merge?: string | null }, Ok<{ updatedAt: string }> | BackendError>(
     s.object({
       ref,
@@ -133,14 +134,15 @@ export const apiMethods = {
   ),
   discardDraft: method<{ ref: ResourceRef }, Ok>(s.object({ ref })),
   listDrafts: method<{ connectionId: string }, Ok<{ drafts: DraftSummary[] }>>(s.object({ connectionId: s.string({ min: 1, max: 100 }) })),
-  saveResource: method<{ ref: ResourceRef; text: string; baseJournalId: number; unconditional?: boolean }, SaveResult>(
-    s.object({ ref, text: documentText, baseJournalId: s.integer({ min: 1 }), unconditional: s.optional(s.boolean()) }),
+  /** `full: true` makes a conflict carry base, mine, merged, conflicts and changes too (for scripts). */
+  saveResource: method<{ ref: ResourceRef; text: string; baseJournalId: number; unconditional?: boolean; full?: boolean }, SaveResult>(
+    s.object({ ref, text: documentText, baseJournalId: s.integer({ min: 1 }), unconditional: s.optional(s.boolean()), full: s.optional(s.boolean()) }),
   ),
-  forceSave: method<{ ref: ResourceRef; text: string; overJournalId: number }, SaveResult>(
-    s.object({ ref, text: documentText, overJournalId: s.integer({ min: 1 }) }),
+  forceSave: method<{ ref: ResourceRef; text: string; overJournalId: number; full?: boolean }, SaveResult>(
+    s.object({ ref, text: documentText, overJournalId: s.integer({ min: 1 }), full: s.optional(s.boolean()) }),
   ),
   history: method<{ ref: ResourceRef }, Ok<{ entries: HistoryEntry[] }> | BackendError>(s.object({ ref })),
-  revision: method<{ ref: ResourceRef; journalId: number }, Ok<{ snapshot: Snapshot }> | BackendError>(s.object({ ref, journalId: s.integer({ min: 1 }) })),
+  revision: method<{ ref: ResourceRef; journalId: number; raw?: boolean }, Ok<{ snapshot: Snapshot }> | BackendError>(s.object({ ref, journalId: s.integer({ min: 1 }), raw: s.optional(s.boolean()) })),
   watch: method<{ ref: ResourceRef; intervalMs?: number }, Ok<{ watchId: string }> | BackendError>(
     s.object({ ref, intervalMs: s.optional(s.integer({ min: 200, max: 600_000 })) }),
   ),

@@ -136,8 +136,9 @@ export type Snapshot = {
   /** The operator's document, pretty-printed JSON. */
   text: string;
   /**
-   * The whole resource as the server sent it. Present in openResource, refreshResource and
-   * revision results; left out of conflicts, which carry three documents already.
+   * The whole resource as the server sent it. Left out of every answer unless asked for with
+   * `raw: true` (openResource, refreshResource, revision): the renderer edits `text` only, so the
+   * document crosses the wire once (docs/api.md "A lean wire").
    */
   raw?: string;
   seenAt: string;
@@ -239,17 +240,17 @@ export type PartlyAppliedOutcome = {
 /** Options the merge was made with, so the renderer builds the very same merge from base, mine and theirs. */
 export type MergeOptionsWire = { idKeys?: string[] };
 
+/**
+ * A conflicting save answer. By default it carries *Server now* and what the merge needs beyond the
+ * documents the caller already holds (its base, its own text): the renderer builds the one merge
+ * from base, mine, `theirs` and `mergeOptions`. Scripts that want the merge done for them ask with
+ * `full: true` (saveResource, forceSave) and get `ConflictDocuments` as well.
+ */
 export type ConflictOutcome = {
   kind: 'conflict';
   status: number;
-  base: Snapshot;
+  /** *Server now*, re-read and journalled: the base of the next save. */
   theirs: Snapshot;
-  /** The operator's text as submitted. */
-  mine: string;
-  /** The automatic merge (conflicts hold mine's value until settled). */
-  merged: string;
-  conflicts: JsonConflict[];
-  changes: Array<{ path: string; side: string; op: string }>;
   /** The server moved, but none of the fields the operator changed. */
   onlyOtherFieldsChanged: boolean;
   mergeOptions: MergeOptionsWire;
@@ -259,7 +260,21 @@ export type ConflictOutcome = {
    */
   afterLostAnswer: boolean;
   auditId: number | null;
+} & Partial<ConflictDocuments>;
+
+/** What a conflict answer adds with `full: true`. */
+export type ConflictDocuments = {
+  /** *When you opened it*: the revision the write was conditional on. */
+  base: Snapshot;
+  /** The operator's text as submitted. */
+  mine: string;
+  /** The automatic merge (conflicts hold mine's value until settled). */
+  merged: string;
+  conflicts: JsonConflict[];
+  changes: Array<{ path: string; side: string; op: string }>;
 };
+
+export type FullConflictOutcome = ConflictOutcome & ConflictDocuments;
 
 /** What the server held when an unknown outcome was last checked, compared with the operator's edit. */
 export type ServerHolds =

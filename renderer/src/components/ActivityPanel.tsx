@@ -1,9 +1,11 @@
 import { useDesk } from '../store';
 import { timeOf } from '../lib/format';
+import { pathWords, pendingWords } from '../session/outcome-words';
 
-/** This session's HTTP exchanges: what was sent, with which precondition, and what came back. */
+/** This session's HTTP exchanges, and every write whose outcome is still unknown. */
 export function ActivityPanel() {
   const entries = useDesk((s) => s.activity);
+  const pending = useDesk((s) => s.pending);
   const toggle = useDesk((s) => s.toggleActivity);
   return (
     <section className="activity-panel" aria-label="Activity" data-testid="activity-panel">
@@ -11,6 +13,18 @@ export function ActivityPanel() {
         <span>Activity <span className="muted small">— this session’s HTTP exchanges (credentials never shown)</span></span>
         <button type="button" className="link" onClick={toggle}>Hide</button>
       </div>
+      {pending.length > 0 ? (
+        <div className="pending-outcomes" data-testid="pending-outcomes">
+          <strong>Writes with an unknown outcome ({pending.length})</strong> <span className="muted small">— open the resource to check again or settle</span>
+          <ul>
+            {pending.map((p) => (
+              <li key={p.auditId} data-testid="pending-outcome" data-holds={p.serverHolds}>
+                <span className="mono">{p.ref.id}</span> · {timeOf(p.at)} · {p.changedPaths.map(pathWords).join(', ') || 'no field'} — {pendingWords(p)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <div className="activity-scroll">
         <table>
           <thead>
@@ -22,7 +36,7 @@ export function ActivityPanel() {
                 <td>{timeOf(e.at)}</td>
                 <td className="mono">{e.method}</td>
                 <td className="mono ellipsis url-cell" title={e.url}>{e.url}</td>
-                <td className="mono">{e.status ?? e.outcome}</td>
+                <td className="mono ellipsis status-cell" title={e.status === null ? e.outcome : undefined}>{e.status ?? e.outcome}</td>
                 <td className="mono">{e.ifMatch ?? ''}</td>
                 <td className="mono">{e.etag ?? ''}</td>
                 <td className="mono">{e.durationMs}</td>

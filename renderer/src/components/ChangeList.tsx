@@ -17,10 +17,12 @@ export function ChangeList({ session, onUpdate }: { session: MergeSession; onUpd
           const reverted = session.reverted.includes(change.path);
           const source = change.side === 'theirs' ? theirs : mine;
           const before = getAt(base, change.path);
-          const after = getAt(source, change.path);
+          // An added element's index can be the merged document's: fall back to the merge to show its value.
+          const after = getAt(source, change.path) ?? getAt(session.resolution.result.merged, change.path);
           const status = isStatusField(change.path) && change.side === 'theirs';
           const what =
             change.op === 'remove' ? `removed ${valuePreview(before, 60)}`
+            : before === undefined ? `added ${valuePreview(after, 60)}`
             : change.op === 'add' ? `added ${valuePreview(after, 60)}`
             : change.op === 'reorder' ? 'reordered'
             : `${valuePreview(before, 40)} → ${valuePreview(after, 40)}`;

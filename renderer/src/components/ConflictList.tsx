@@ -36,7 +36,7 @@ export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: P
       <h3>Conflicts <span className="muted">({conflicts.length})</span></h3>
       {conflicts.length === 0 ? <p className="muted small">None: every change merged automatically.</p> : null}
       <p className="muted small legend">
-        Keys: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous · in the result: <kbd>Alt</kbd>+<kbd>1</kbd> server’s, <kbd>Alt</kbd>+<kbd>2</kbd> mine, <kbd>Alt</kbd>+<kbd>3</kbd> both, <kbd>Alt</kbd>+<kbd>0</kbd> original
+        Keys, anywhere in the merge view: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous open conflict · for the one in focus: <kbd>Alt</kbd>+<kbd>T</kbd> server’s, <kbd>Alt</kbd>+<kbd>M</kbd> mine, <kbd>Alt</kbd>+<kbd>B</kbd> both, <kbd>Alt</kbd>+<kbd>O</kbd> original · <kbd>Ctrl</kbd>+<kbd>S</kbd> save the result
       </p>
       {conflicts.map((conflict) => (
         <ConflictCard key={conflict.id} conflict={conflict} label={friendlyPath(session.resolution.mine, conflict.path)} focused={conflict.id === focusId} choice={choiceOf(conflict.id)} onChoose={onChoose} onUndo={onUndo} />
@@ -90,6 +90,12 @@ function ConflictCard({ conflict, label, focused, choice, onChoose, onUndo }: { 
         <dd className="mono" data-testid="value-theirs">{valuePreview(conflict.theirs, 120)}</dd>
         <dt className="mine">Your edit</dt>
         <dd className="mono" data-testid="value-mine">{valuePreview(conflict.mine, 120)}</dd>
+        {typeof choice === 'object' ? (
+          <>
+            <dt className="result">Your value</dt>
+            <dd className="mono" data-testid="value-custom">{valuePreview(choice.custom, 120)}</dd>
+          </>
+        ) : null}
       </dl>
       <div className="choices">
         {(

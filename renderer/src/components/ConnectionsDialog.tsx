@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import type { AuthInput, ConnectionInput, ConnectionView } from '../../../shared/api/types';
+import type { AuthInput, ConnectionInput, ConnectionView, ProfileInfo } from '../../../shared/api/types';
+import { errorWords } from '../session/error-words';
 import { api } from '../lib/api';
 import { CONNECTION_PRESETS } from '../lib/connection-presets';
 import { useDesk } from '../store';
@@ -21,7 +22,21 @@ type Form = {
 
 const CUSTOM = '__custom__';
 
-const emptyForm = (profileId: string): Form => ({ name: '', profileId, baseUrl: 'https://', params: {}, authKind: 'none', username: '', header: 'X-Api-Key', secret: '', hasSecret: false, customProfile: '' });
+/** Twilio's APIs take Basic (Account SID and Auth Token); a new connection to them starts there. */
+const defaultAuthKind = (profile: ProfileInfo | undefined): AuthInput['kind'] => (profile?.family.startsWith('twilio') ? 'basic' : 'none');
+
+const emptyForm = (profile: ProfileInfo | undefined): Form => ({
+  name: '',
+  profileId: profile?.id ?? 'rest-etag',
+  baseUrl: 'https://',
+  params: {},
+  authKind: defaultAuthKind(profile),
+  username: '',
+  header: 'X-Api-Key',
+  secret: '',
+  hasSecret: false,
+  customProfile: '',
+});
 
 function formOf(c: ConnectionView): Form {
   return {
@@ -47,10 +62,11 @@ export function ConnectionsDialog() {
   const close = useDesk((s) => s.openDialog);
   const activeId = useDesk((s) => s.activeConnectionId);
   const select = useDesk((s) => s.selectConnection);
+  const ask = useDesk((s) => s.ask);
   const builtIn = profiles.filter((p) => p.builtIn);
   const [form, setForm] = useState<Form>(() => {
     const active = connections.find((c) => c.id === activeId);
-    return active ? formOf(active) : emptyForm(builtIn[0]?.id ?? 'rest-etag');
+    return active ? formOf(active) : emptyForm(builtIn[0]);
   });
   const [status, setStatus] = useState<{ tone: 'ok' | 'error' | 'info'; text: string } | null>(null);
   // What the form held when it was loaded or saved: closing with other text asks first.
@@ -60,7 +76,8 @@ export function ConnectionsDialog() {
     setPristine(JSON.stringify(next));
     setStatus(null);
   };
-  const canClose = () => JSON.stringify(form) === pristine || window.confirm('Close without saving the changes typed in this connection?');
+  const canClose = async () =>
+    JSON.stringify(form) === pristine || ask({ title: 'Drop the changes typed here?', body: 'The changes typed in this connection are not saved.', confirm: 'Drop them', danger: true });
   const existing = connections.find((c) => c.id === form.id);
   const profile = profiles.find((p) => p.id === form.profileId);
   const set = (change: Partial<Form>) => setForm((f) => ({ ...f, ...change }));
@@ -101,6 +118,15 @@ export function ConnectionsDialog() {
       setStatus({ tone: 'error', text: input.error });
       return;
     }
+    // A new secret is tried before it replaces anything: a wrong one is caught here, not at the next list.
+    if (form.secret !== '' && form.authKind !== 'none') {
+      setStatus({ tone: 'info', text: 'Testing the new credentials before saving…' });
+      const tested = await api.testConnection({ connection: input.value });
+      if (tested.kind !== 'ok' && (tested.status === 401 || tested.status === 403)) {
+        setStatus({ tone: 'error', text: `Not saved: ${errorWords(tested)}` });
+        return;
+      }
+    }
     const result = await save(input.value);
     if (!result.ok) {
       setStatus({ tone: 'error', text: result.error });
@@ -120,7 +146,7 @@ export function ConnectionsDialog() {
     setStatus({ tone: 'info', text: 'Testing these settings…' });
     const result = await api.testConnection({ connection: input.value });
     const unsaved = !existing ? ' (not saved yet)' : '';
-    setStatus(result.kind === 'ok' ? { tone: 'ok', text: `${result.message}${unsaved}` } : { tone: 'error', text: result.message });
+    setStatus(result.kind === 'ok' ? { tone: 'ok', text: `${result.message}${unsaved}` } : { tone: 'error', text: errorWords(result) });
   };
 
   return (
@@ -129,14 +155,14 @@ export function ConnectionsDialog() {
         <ul className="connection-list" aria-label="Saved connections">
           {connections.map((c) => (
             <li key={c.id}>
-              <button type="button" className={`link-row${c.id === form.id ? ' selected' : ''}`} onClick={() => canClose() && load(formOf(c))}>
+              <button type="button" className={`link-row${c.id === form.id ? ' selected' : ''}`} onClick={() => void canClose().then((yes) => (yes ? load(formOf(c)) : undefined))}>
                 <span className="ellipsis">{c.name}</span>
                 <span className="muted small ellipsis">{c.profileLabel}</span>
               </button>
             </li>
           ))}
           <li>
-            <button type="button" className="secondary" onClick={() => canClose() && load(emptyForm(builtIn[0]?.id ?? 'rest-etag'))}>+ New connection</button>
+            <button type="button" className="secondary" onClick={() => void canClose().then((yes) => (yes ? load(emptyForm(builtIn[0])) : undefined))}>+ New connection</button>
           </li>
         </ul>
         <form className="connection-form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
@@ -160,7 +186,15 @@ export function ConnectionsDialog() {
           <label>Name<input value={form.name} onChange={(e) => set({ name: e.target.value })} required data-testid="conn-name" /></label>
           <label>
             Profile
-            <select value={form.profileId} onChange={(e) => set({ profileId: e.target.value })} data-testid="conn-profile">
+            <select
+              value={form.profileId}
+              onChange={(e) => {
+                const next = profiles.find((p) => p.id === e.target.value);
+                // A new connection follows the profile's usual credentials until the operator picks others.
+                set({ profileId: e.target.value, ...(!form.id && form.secret === '' ? { authKind: defaultAuthKind(next) } : {}) });
+              }}
+              data-testid="conn-profile"
+            >
               {builtIn.map((p) => <option key={p.id} value={p.id}>{p.label}</option>)}
               <option value={CUSTOM}>Custom profile (JSON)…</option>
             </select>
@@ -181,7 +215,7 @@ export function ConnectionsDialog() {
           ))}
           <fieldset>
             <legend>Credentials</legend>
-            <select value={form.authKind} onChange={(e) => set({ authKind: e.target.value as AuthInput['kind'], secret: '' })} aria-label="Authentication">
+            <select value={form.authKind} onChange={(e) => set({ authKind: e.target.value as AuthInput['kind'], secret: '' })} aria-label="Authentication" data-testid="conn-auth">
               <option value="none">None</option>
               <option value="basic">Basic (user and password / Account SID and Auth Token)</option>
               <option value="bearer">Bearer token</option>
@@ -208,13 +242,13 @@ export function ConnectionsDialog() {
           <div className="row gap">
             <button type="submit" data-testid="conn-save">Save</button>
             <button type="button" className="secondary" onClick={() => void test()} data-testid="conn-test" title="Tests the settings as typed, before saving">Test</button>
-            {form.id ? <button type="button" className="secondary" onClick={() => { if (canClose()) { select(form.id!); close(null); } }}>Browse</button> : null}
+            {form.id ? <button type="button" className="secondary" onClick={() => void canClose().then((yes) => { if (yes) { select(form.id!); close(null); } })}>Browse</button> : null}
             {form.id ? (
               <button type="button" className="danger secondary" onClick={async () => {
-                if (!window.confirm(`Remove “${form.name}”? Its drafts are discarded; the revision journal is kept.`)) return;
+                if (!(await ask({ title: `Remove “${form.name}”?`, body: 'Its drafts are discarded; the revision journal is kept.', confirm: 'Remove', danger: true }))) return;
                 const error = await remove(form.id!);
                 if (error) setStatus({ tone: 'error', text: error });
-                else { load(emptyForm(builtIn[0]?.id ?? 'rest-etag')); setStatus({ tone: 'info', text: 'Removed.' }); }
+                else { load(emptyForm(builtIn[0])); setStatus({ tone: 'info', text: 'Removed.' }); }
               }}>Remove</button>
             ) : null}
           </div>

@@ -8,11 +8,14 @@ type Props = {
   wide?: boolean;
   testId?: string;
   /** Asked before closing (Escape or ×); false keeps the dialog open. */
-  canClose?: () => boolean;
+  canClose?: () => boolean | Promise<boolean>;
 };
 
 export function Dialog({ title, onClose, children, wide = false, testId, canClose }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
+  const tryClose = async () => {
+    if (!canClose || (await canClose())) onClose();
+  };
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
@@ -26,14 +29,14 @@ export function Dialog({ title, onClose, children, wide = false, testId, canClos
       className={`dialog${wide ? ' wide' : ''}`}
       onCancel={(e) => {
         e.preventDefault();
-        if (!canClose || canClose()) onClose();
+        void tryClose();
       }}
       aria-label={title}
       data-testid={testId}
     >
       <div className="dialog-head">
         <h2>{title}</h2>
-        <button type="button" className="link" aria-label="Close" onClick={() => (!canClose || canClose()) && onClose()}>×</button>
+        <button type="button" className="link" aria-label="Close" onClick={() => void tryClose()}>×</button>
       </div>
       <div className="dialog-body">{children}</div>
     </dialog>

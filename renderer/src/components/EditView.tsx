@@ -4,12 +4,15 @@ import { formatParseError, parseJson } from '../../../shared/json';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
+import { takeEditorFocusRequest } from '../lib/commands';
 import { JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
 import { ResourceId } from './ResourceId';
 import { RevisionBadge } from './RevisionBadge';
 import { ServerMovedBanner } from './ServerMovedBanner';
 import { TeamPresenceChip } from '../team/TeamPresenceChip';
+import { UnknownOutcomeBanner } from './UnknownOutcomeBanner';
+import { missingWords } from '../session/outcome-words';
 
 export function EditView({ tab }: { tab: Tab }) {
   const setText = useDesk((s) => s.setText);
@@ -18,6 +21,8 @@ export function EditView({ tab }: { tab: Tab }) {
   const setView = useDesk((s) => s.setView);
   const discardDraft = useDesk((s) => s.discardDraft);
   const dismiss = useDesk((s) => s.dismissMessage);
+  const ask = useDesk((s) => s.ask);
+  const cancelMerge = useDesk((s) => s.cancelMerge);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dirty = isDirty(tab);
   const parsed = useMemo(() => parseJson(tab.text), [tab.text]);
@@ -51,9 +56,11 @@ export function EditView({ tab }: { tab: Tab }) {
             type="button"
             className="secondary"
             disabled={!dirty}
-            onClick={() => {
-              if (window.confirm('Discard your unsaved changes to this resource? Its revision from the server is shown again.')) void discardDraft(tab.key);
-            }}
+            onClick={() =>
+              void ask({ title: 'Discard your changes?', body: 'Your unsaved changes to this resource are dropped; its revision from the server is shown again.', confirm: 'Discard changes', danger: true }).then(
+                (yes) => (yes ? discardDraft(tab.key) : undefined),
+              )
+            }
           >
             Discard changes
           </button>
@@ -67,11 +74,14 @@ export function EditView({ tab }: { tab: Tab }) {
               className="danger"
               disabled={saveDisabled}
               data-testid="save-unconditional"
-              onClick={() => {
-                if (window.confirm(`${tab.base.unguardedReason ?? 'This resource has no revision.'}\n\nSave without a precondition? This overwrites whatever the server has now. The choice is recorded in the audit log.`)) {
-                  void save(tab.key, { unconditional: true });
-                }
-              }}
+              onClick={() =>
+                void ask({
+                  title: 'Save without a precondition?',
+                  body: `${tab.base.unguardedReason ?? 'This resource has no revision.'} Saving overwrites whatever the server has now. The choice is recorded in the audit log.`,
+                  confirm: 'Save without a precondition',
+                  danger: true,
+                }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined))
+              }
             >
               Save without a precondition…
             </button>
@@ -81,7 +91,17 @@ export function EditView({ tab }: { tab: Tab }) {
       {tab.merge ? (
         <div className="banner warn" data-testid="merge-in-progress">
           A merge with the server’s revision {tab.merge.theirs.revision ?? '?'} is in progress.
-          <button type="button" className="link" onClick={() => setView(tab.key, 'merge')}>Back to the merge</button>
+          <button type="button" className="link" onClick={() => setView(tab.key, 'merge')} data-testid="back-to-merge">Back to the merge</button>
+          <button
+            type="button"
+            className="link"
+            data-testid="drop-merge"
+            onClick={() =>
+              void ask({ title: 'Drop the merge?', body: 'The decisions and hand edits made in it are dropped; your own edit is kept.', confirm: 'Drop the merge', danger: true }).then((yes) => (yes ? cancelMerge(tab.key) : undefined))
+            }
+          >
+            Drop it
+          </button>
         </div>
       ) : null}
       {tab.restoredDraftAt && dirty ? (
@@ -99,7 +119,20 @@ export function EditView({ tab }: { tab: Tab }) {
         </details>
       ) : null}
       {tab.serverMoved ? <ServerMovedBanner tab={tab} /> : null}
+      {tab.unknown ? <UnknownOutcomeBanner tab={tab} /> : null}
       {tab.message ? <MessageBar message={tab.message} onDismiss={() => dismiss(tab.key)} /> : null}
+      {tab.missing && tab.missing.length > 0 ? (
+        <div className="banner error" data-testid="missing-changes">
+          <div className="grow">
+            <strong>Not applied by the server:</strong>
+            <ul>
+              {tab.missing.map((m) => (
+                <li key={m.path} data-testid="missing-change">{missingWords(m)}</li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      ) : null}
       {jsonError ? (
         <div className="banner error" role="alert" data-testid="json-error">
           Not valid JSON — {formatParseError(jsonError)}. Saving is blocked until it is fixed.
@@ -112,6 +145,8 @@ export function EditView({ tab }: { tab: Tab }) {
         onChange={(text) => setText(tab.key, text)}
         onMount={(ed) => {
           editorRef.current = ed;
+          // Opened from the list with Enter: the keyboard moves on to the editor.
+          if (takeEditorFocusRequest(tab.key)) ed.focus();
           // Performance mark for the benchmark: the opened resource is on screen.
           requestAnimationFrame(() => performance.mark(`cd:shown:${tab.key}`));
         }}

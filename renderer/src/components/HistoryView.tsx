@@ -7,6 +7,7 @@ import { isDirty, type Tab } from '../store/tabs-slice';
 import { JsonDiff } from './JsonEditor';
 import { attributionWords } from '../team/attribution';
 import { useTeam } from '../team/team-state';
+import { restoreReverts } from '../session/reverts';
 
 const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
   opened: 'opened',
@@ -22,6 +23,7 @@ const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
 export function HistoryView({ tab }: { tab: Tab }) {
   const setView = useDesk((s) => s.setView);
   const restore = useDesk((s) => s.restoreRevision);
+  const ask = useDesk((s) => s.ask);
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [left, setLeft] = useState<number | null>(null);
@@ -46,13 +48,14 @@ export function HistoryView({ tab }: { tab: Tab }) {
   }, [tab.ref, tab.base.journalId, teamChanges]);
 
   useEffect(() => {
-    for (const id of [left, right]) {
+    // The latest revision too: restoring lists what it would undo there.
+    for (const id of [left, right, entries?.at(-1)?.journalId ?? null]) {
       if (id === null || snapshots[id]) continue;
       void api.revision({ ref: tab.ref, journalId: id }).then((r) => {
         if (r.kind === 'ok') setSnapshots((all) => ({ ...all, [id]: r.snapshot }));
       });
     }
-  }, [left, right, snapshots, tab.ref]);
+  }, [left, right, entries, snapshots, tab.ref]);
 
   // One timestamp throughout: when the revision was first seen.
   const firstSeen = (journalId: number | null) => entries?.find((e) => e.journalId === journalId)?.seenAt ?? null;
@@ -74,8 +77,17 @@ export function HistoryView({ tab }: { tab: Tab }) {
               data-testid="restore-revision"
               title="Open this revision as an unsaved edit on top of the latest; save it like any edit"
               onClick={() => {
-                if (isDirty(tab) && !window.confirm(`Replace your unsaved edit with revision ${a.revision ?? '(none)'}?`)) return;
-                void restore(tab.key, a);
+                const latest = entries?.at(-1);
+                const latestText = latest ? snapshots[latest.journalId]?.text : undefined;
+                const items = latestText !== undefined ? restoreReverts(latestText, a.text) : [];
+                void ask({
+                  title: `Restore revision ${a.revision ?? '(none)'}?`,
+                  body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${items.length > 0 ? 'Saving it undoes these later changes (latest → restored):' : 'It differs from the latest revision in no field.'}`,
+                  items,
+                  note: `Nothing is written until you save.${isDirty(tab) ? ' Your unsaved edit is replaced.' : ''}`,
+                  confirm: 'Restore as an edit',
+                  danger: isDirty(tab) || items.length > 0,
+                }).then((yes) => (yes ? restore(tab.key, a) : undefined));
               }}
             >
               Restore revision {a.revision ?? '(none)'} as an edit…

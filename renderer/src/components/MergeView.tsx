@@ -5,12 +5,14 @@ import { monaco } from '../lib/monaco';
 import { timeOf } from '../lib/format';
 import {
   allConflicts,
+  autoChanges,
   choose,
   choiceOf,
   editResult,
   focusedConflict,
   hasWork,
   moveFocus,
+  resetHandEdits,
   restoreSetAside,
   resultText,
   saveBlocker,
@@ -24,6 +26,8 @@ import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
 import { JsonDiff, JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
+import { overwriteReverts } from '../session/reverts';
+import { mergeKeyChoice } from '../lib/commands';
 
 type CodeEditor = editor.IStandaloneCodeEditor;
 
@@ -42,25 +46,63 @@ function conflictRanges(text: string, session: MergeSession): Array<TextRange | 
   return ranges;
 }
 
-/** Highlights each conflict's value in an editor: unresolved, settled, and the one in focus. */
-function decorate(ed: CodeEditor | null, text: string, session: MergeSession, collection: editor.IEditorDecorationsCollection | null) {
+// Ranges of the automatically merged changes in one text, cached like the conflicts' ranges.
+const autoRangeCache = new Map<string, { key: string; ranges: Array<TextRange | undefined> }>();
+function autoRanges(text: string, paths: readonly string[]): Array<TextRange | undefined> {
+  const key = paths.join('\u0000');
+  const hit = autoRangeCache.get(text);
+  if (hit && hit.key === key) return hit.ranges;
+  const ranges = rangesOfPointers(text, [...paths]);
+  autoRangeCache.set(text, { key, ranges });
+  while (autoRangeCache.size > 6) autoRangeCache.delete(autoRangeCache.keys().next().value!);
+  return ranges;
+}
+
+type Pane = 'result' | 'theirs' | 'mine';
+
+/**
+ * Highlights, in one pane: each conflict's value (undecided, settled, in focus — in the Result an
+ * undecided one also says so at the end of its line, since it shows your value until you choose),
+ * and the changes merged automatically, coloured by whose they are (the legend under the panes).
+ */
+function decorate(ed: CodeEditor | null, text: string, session: MergeSession, collection: editor.IEditorDecorationsCollection | null, pane: Pane) {
   if (!ed || !collection) return;
+  const model = ed.getModel();
+  if (!model) return;
   const pending = new Set(unresolved(session).map((c) => c.id));
   const focus = focusedConflict(session)?.id;
   const decorations: editor.IModelDeltaDecoration[] = [];
+  const rangeOf = (range: TextRange) => {
+    const from = model.getPositionAt(range.keyOffset ?? range.offset);
+    const to = model.getPositionAt(range.offset + range.length);
+    return new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column);
+  };
   const conflicts = allConflicts(session);
   const ranges = conflictRanges(text, session);
   conflicts.forEach((conflict, i) => {
     const range = ranges[i];
     if (!range) return;
-    const from = ed.getModel()?.getPositionAt(range.keyOffset ?? range.offset);
-    const to = ed.getModel()?.getPositionAt(range.offset + range.length);
-    if (!from || !to) return;
-    const className = conflict.id === focus ? 'conflict-focus' : pending.has(conflict.id) ? 'conflict-pending' : 'conflict-settled';
+    const open = pending.has(conflict.id);
+    const className = conflict.id === focus ? 'conflict-focus' : open ? 'conflict-pending' : 'conflict-settled';
     decorations.push({
-      range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column),
-      options: { className, isWholeLine: false, overviewRuler: { color: pending.has(conflict.id) ? '#d1242f' : '#1a7f37', position: monaco.editor.OverviewRulerLane.Full }, minimap: null, linesDecorationsClassName: `${className}-gutter` },
+      range: rangeOf(range),
+      options: {
+        className,
+        isWholeLine: false,
+        overviewRuler: { color: open ? '#d1242f' : '#1a7f37', position: monaco.editor.OverviewRulerLane.Full },
+        minimap: null,
+        linesDecorationsClassName: `${className}-gutter`,
+        ...(pane === 'result' && open && session.manualText === null ? { after: { content: '  ◀ undecided', inlineClassName: 'undecided-note' } } : {}),
+      },
     });
+  });
+  // Automatic changes: the server's in its pane, yours in yours, both kinds in the Result.
+  const changes = autoChanges(session).filter((c) => !session.reverted.includes(c.path) && (pane === 'result' || c.side === pane || c.side === 'both'));
+  const changeRanges = autoRanges(text, changes.map((c) => c.path));
+  changes.forEach((change, i) => {
+    const range = changeRanges[i];
+    if (!range) return;
+    decorations.push({ range: rangeOf(range), options: { className: `auto-${change.side}`, minimap: null, overviewRuler: { color: change.side === 'theirs' ? '#8250df' : '#0969da', position: monaco.editor.OverviewRulerLane.Left } } });
   });
   collection.set(decorations);
 }
@@ -82,6 +124,10 @@ export function MergeView({ tab }: { tab: Tab }) {
   const overwrite = useDesk((s) => s.overwriteWithMine);
   const cancel = useDesk((s) => s.cancelMerge);
   const dismiss = useDesk((s) => s.dismissMessage);
+  const ask = useDesk((s) => s.ask);
+  const setView = useDesk((s) => s.setView);
+  const takeAll = useDesk((s) => s.takeAllRemaining);
+  const redo = useDesk((s) => s.redoMerge);
   const [showBase, setShowBase] = useState(false);
   // On narrow windows three panes are too thin to read: "Your edit" moves behind a toggle.
   const [showMine, setShowMine] = useState(() => window.innerWidth >= 1300);
@@ -102,7 +148,7 @@ export function MergeView({ tab }: { tab: Tab }) {
   const mountSide = useCallback((ed: CodeEditor, side: 'theirs' | 'mine') => {
     editors.current[side] = ed;
     collections.current[side] = ed.createDecorationsCollection();
-    decorate(ed, side === 'theirs' ? sessionRef.current.theirs.text : sessionRef.current.mineText, sessionRef.current, collections.current[side]);
+    decorate(ed, side === 'theirs' ? sessionRef.current.theirs.text : sessionRef.current.mineText, sessionRef.current, collections.current[side], side);
   }, []);
 
   const apply = useCallback(
@@ -125,9 +171,9 @@ export function MergeView({ tab }: { tab: Tab }) {
 
   // Decorations follow the session; the focused conflict is revealed in all three panes.
   useEffect(() => {
-    decorate(editors.current.result, result, session, collections.current.result);
-    decorate(editors.current.theirs, session.theirs.text, session, collections.current.theirs);
-    decorate(editors.current.mine, session.mineText, session, collections.current.mine);
+    decorate(editors.current.result, result, session, collections.current.result, 'result');
+    decorate(editors.current.theirs, session.theirs.text, session, collections.current.theirs, 'theirs');
+    decorate(editors.current.mine, session.mineText, session, collections.current.mine, 'mine');
   }, [result, session]);
 
   useEffect(() => {
@@ -137,39 +183,48 @@ export function MergeView({ tab }: { tab: Tab }) {
     reveal(editors.current.mine, current.mineText, current, focus, false);
   }, [focus?.id, focus]);
 
-  // F7 / Shift+F7 anywhere in the merge view (Monaco gets its own binding below).
+  // The merge's keys work from anywhere in the merge view, Monaco included: the listener runs in
+  // the capture phase, before the editor sees the key. F7 / Shift+F7 move between open conflicts;
+  // Alt+T / M / B / O (and Alt+1 / 2 / 3 / 0 where the browser leaves them alone) settle the one in focus.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== 'F7') return;
+      if (useDesk.getState().question || useDesk.getState().dialog) return;
+      if (e.key === 'F7' && !e.altKey && !e.ctrlKey && !e.metaKey) {
+        e.preventDefault();
+        e.stopPropagation();
+        step(e.shiftKey ? -1 : 1);
+        return;
+      }
+      const choice = mergeKeyChoice(e);
+      if (!choice) return;
       e.preventDefault();
-      step(e.shiftKey ? -1 : 1);
+      e.stopPropagation();
+      const target = focusedConflict(sessionRef.current);
+      if (target) apply({ id: target.id, choice });
     };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [step]);
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [step, apply]);
 
   const mountResult = useCallback((ed: CodeEditor) => {
     editors.current.result = ed;
     collections.current.result = ed.createDecorationsCollection();
-    const onFocused = (choice: 'theirs' | 'mine' | 'base' | 'both') => () => {
-      const target = focusedConflict(sessionRef.current);
-      if (target) apply({ id: target.id, choice });
-    };
-    ed.addCommand(monaco.KeyCode.F7, () => step(1));
-    ed.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.F7, () => step(-1));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit1, onFocused('theirs'));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit2, onFocused('mine'));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit3, onFocused('both'));
-    ed.addCommand(monaco.KeyMod.Alt | monaco.KeyCode.Digit0, onFocused('base'));
-    decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result);
+    decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result, 'result');
     reveal(ed, resultText(sessionRef.current), sessionRef.current, focusedConflict(sessionRef.current), true);
+    // The keyboard lands in the Result, on the first open conflict, as soon as the merge opens.
+    ed.focus();
     // Performance mark for the benchmark: the conflict view is ready to use.
     requestAnimationFrame(() => performance.mark(`cd:merge-ready:${tab.key}`));
-  }, [apply, step, tab.key]);
+  }, [tab.key]);
   const mountTheirs = useCallback((ed: CodeEditor) => mountSide(ed, 'theirs'), [mountSide]);
   const mountMine = useCallback((ed: CodeEditor) => mountSide(ed, 'mine'), [mountSide]);
 
-  const overwriteCount = useMemo(() => allConflicts(session).length, [session]);
+  const reverts = useMemo(() => overwriteReverts(session.base.text, session.theirs.text, session.mineText), [session.base.text, session.theirs.text, session.mineText]);
+  const takeAllSide = (side: 'mine' | 'theirs') => {
+    const error = takeAll(tab.key, side);
+    setChoiceError(error);
+    editors.current.result?.focus();
+  };
 
   return (
     <div className="merge-view" data-testid="merge-view">
@@ -195,28 +250,54 @@ export function MergeView({ tab }: { tab: Tab }) {
           <button
             type="button"
             className="secondary"
-            onClick={() => {
-              if (!hasWork(session) || window.confirm('Leave the merge? The decisions and hand edits made here are dropped; your own edit is kept.')) cancel(tab.key);
-            }}
+            // With decisions made, the merge stays (the editor offers the way back); without, nothing is lost by closing it.
+            onClick={() => (hasWork(session) ? setView(tab.key, 'edit') : cancel(tab.key))}
+            title={hasWork(session) ? 'Your decisions stay: the editor offers the way back to this merge' : 'Close the merge; your edit is kept'}
+            data-testid="back-to-edit"
           >
             Back to my edit
           </button>
           <button
             type="button"
             className="danger secondary"
-            onClick={() => {
-              if (window.confirm(`Replace the server's version with yours? ${overwriteCount > 0 ? `The server's values on ${overwriteCount} conflicting field(s) and its other changes are overwritten. ` : ''}The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`)) {
-                void overwrite(tab.key);
-              }
-            }}
+            onClick={() =>
+              void ask({
+                title: 'Overwrite with your edit?',
+                body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `${reverts.length === 1 ? 'This change' : `These ${reverts.length} changes`} by others ${reverts.length === 1 ? 'is' : 'are'} reverted (server's value → yours):` : 'No change by others is reverted.'}`,
+                items: reverts,
+                note: `The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
+                confirm: 'Overwrite with mine',
+                danger: true,
+              }).then((yes) => (yes ? overwrite(tab.key) : undefined))
+            }
           >
             Overwrite with mine…
           </button>
+          {pending.length > 0 ? (
+            <>
+              <button type="button" className="secondary" onClick={() => takeAllSide('theirs')} data-testid="take-all-theirs" title="Settle every open conflict with the server's value">All open: server’s</button>
+              <button type="button" className="secondary" onClick={() => takeAllSide('mine')} data-testid="take-all-mine" title="Settle every open conflict with your value">All open: mine</button>
+            </>
+          ) : null}
+          {session.manualText !== null ? (
+            <button type="button" className="secondary" onClick={() => update(tab.key, resetHandEdits)} data-testid="reset-hand-edits" title="Drop your hand edits of the Result; the decisions made stay">Reset hand edits</button>
+          ) : null}
           <button type="button" onClick={() => void saveMerge(tab.key)} disabled={blocker !== null || tab.saving} title={blocker ?? `Save the result against revision ${session.theirs.revision ?? '?'} (Ctrl+S)`} data-testid="save-result">
             {tab.saving ? 'Saving…' : 'Save result'}
           </button>
         </div>
       </div>
+      {session.afterLostAnswer ? (
+        <div className="banner warn" data-testid="after-lost-answer">
+          The answer to your earlier save was lost, and the server has since moved to revision {session.theirs.revision ?? '?'} without your edit. Your save may have landed before that change, or never will: merge against what the server holds now.
+        </div>
+      ) : null}
+      {tab.serverMoved ? (
+        <div className="banner warn" data-testid="merge-server-moved">
+          <span className="grow">The server changed again while you were merging (now revision {tab.serverMoved.revision ?? '?'}). Saving now would be refused.</span>
+          <button type="button" className="link" onClick={() => void redo(tab.key)} data-testid="redo-merge">Redo the merge keeping my decisions</button>
+        </div>
+      ) : null}
       {session.notice ? (
         <div className="banner info" data-testid="rebase-notice">
           <span className="grow">{session.notice}</span>
@@ -251,6 +332,13 @@ export function MergeView({ tab }: { tab: Tab }) {
             <JsonEditor path={`merge-mine/${tab.key}`} value={session.mineText} readOnly onMount={mountMine} ariaLabel="Your edit" />
           )}
         </div>
+      </div>
+      <div className="merge-legend small muted" data-testid="merge-legend">
+        <span><span className="swatch auto-theirs" /> changed by the server, merged</span>
+        <span><span className="swatch auto-mine" /> changed by you, merged</span>
+        <span><span className="swatch conflict-pending" /> conflict, undecided</span>
+        <span><span className="swatch conflict-settled" /> conflict, settled</span>
+        <span><span className="swatch conflict-focus" /> conflict in focus</span>
       </div>
       <div className="merge-details">
         <ConflictList session={session} focusId={focus?.id ?? null} onChoose={apply} onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))} choiceOf={(id) => choiceOf(session, id)} />

@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { ResourceSummary } from '../../../shared/api/types';
 import { useDesk } from '../store';
 import { tabKey } from '../store/tabs-slice';
 import { VirtualList } from './VirtualList';
 import { TeamPresenceChip } from '../team/TeamPresenceChip';
+import { requestEditorFocus } from '../lib/commands';
 
 const ROW_HEIGHT = 48;
 
@@ -54,6 +55,23 @@ function ResourceBrowser() {
   const connection = connections.find((c) => c.id === activeId);
   const profile = profiles.find((p) => p.id === connection?.profileId);
   const [searchText, setSearchText] = useState(search);
+  // Roving focus: the list is one tab stop; arrows move within it, Enter opens.
+  const [cursor, setCursor] = useState(0);
+  const [focusIndex, setFocusIndex] = useState<number | null>(null);
+  const selectedIndex = items.findIndex((item) => activeId !== null && tabKey({ connectionId: activeId, id: item.id }) === activeTabKey);
+  const tabStop = Math.min(focusIndex !== null ? cursor : selectedIndex >= 0 ? selectedIndex : cursor, Math.max(0, items.length - 1));
+  const moveTo = (index: number) => {
+    const next = Math.max(0, Math.min(items.length - 1, index));
+    setCursor(next);
+    setFocusIndex(next);
+  };
+  const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const keys: Record<string, number> = { ArrowDown: tabStop + 1, ArrowUp: tabStop - 1, Home: 0, End: items.length - 1, PageDown: tabStop + 10, PageUp: tabStop - 10 };
+    const target = keys[e.key];
+    if (target === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    moveTo(target);
+  };
 
   useEffect(() => {
     void loadFirstPage();
@@ -74,7 +92,7 @@ function ResourceBrowser() {
     return total !== null ? `${items.length} of ${total}` : nextPageToken ? `${items.length} loaded, more on scroll` : `${items.length} of ${items.length}`;
   }, [items.length, loading, nextPageToken, total]);
 
-  const renderRow = (item: ResourceSummary) => {
+  const renderRow = (item: ResourceSummary, index: number) => {
     const key = activeId ? tabKey({ connectionId: activeId, id: item.id }) : '';
     return (
       <button
@@ -82,7 +100,14 @@ function ResourceBrowser() {
         className={`resource-row${key === activeTabKey ? ' selected' : ''}`}
         data-testid="resource-row"
         data-id={item.id}
-        onClick={() => activeId && void openTab({ connectionId: activeId, id: item.id }, item.title)}
+        tabIndex={index === tabStop ? 0 : -1}
+        onFocus={() => setCursor(index)}
+        onClick={() => {
+          if (!activeId) return;
+          setCursor(index);
+          requestEditorFocus(key);
+          void openTab({ connectionId: activeId, id: item.id }, item.title);
+        }}
         title={item.id}
       >
         <span className="resource-title ellipsis">{item.title}</span>
@@ -137,7 +162,7 @@ function ResourceBrowser() {
         </div>
       </div>
       {error ? <div className="inline-error" role="alert">{error}</div> : null}
-      <VirtualList items={items} rowHeight={ROW_HEIGHT} renderRow={renderRow} onNearEnd={() => void loadMore()} label="Resources" testId="resource-list" />
+      <VirtualList items={items} rowHeight={ROW_HEIGHT} renderRow={renderRow} onNearEnd={() => void loadMore()} label="Resources (arrow keys move, Enter opens, Alt+L comes back here)" testId="resource-list" focusIndex={focusIndex} onKeyDown={onListKey} />
     </div>
   );
 }

@@ -3,6 +3,7 @@
 import { parseJson } from '../../../shared/json';
 import { activeTab, useDesk, type DeskState } from '../store';
 import { isDirty } from '../store/tabs-slice';
+export { mergeKeyChoice } from './keys';
 
 export type Command = {
   id: string;
@@ -41,16 +42,51 @@ export const COMMANDS: Command[] = [
   { id: 'editor', title: 'Back to the editor (or the merge in progress)', keys: ['Alt+E'], match: (e) => e.altKey && e.key.toLowerCase() === 'e', enabled: (s) => { const t = activeTab(s); return t !== null && t.view === 'history'; }, run: (s) => { const t = activeTab(s)!; s.setView(t.key, t.merge ? 'merge' : 'edit'); } },
   { id: 'close-tab', title: 'Close this tab', keys: ['Alt+W'], match: (e) => e.altKey && e.key.toLowerCase() === 'w', enabled: hasTab, run: (s) => void s.closeTab(activeTab(s)!.key) },
   { id: 'activity', title: 'Show or hide HTTP activity', keys: ['Ctrl+J'], match: (e) => mod(e) && e.key.toLowerCase() === 'j', enabled: () => true, run: (s) => s.toggleActivity() },
+  { id: 'list', title: 'Go to the resource list (arrow keys move, Enter opens)', keys: ['Alt+L'], match: (e) => e.altKey && !mod(e) && e.key.toLowerCase() === 'l', enabled: () => true, run: () => focusResourceList() },
+  { id: 'take-theirs', title: 'Merge: take the server’s value for the conflict in focus', keys: ['Alt+T', 'Alt+1'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyT' })) },
+  { id: 'take-mine', title: 'Merge: take your value for the conflict in focus', keys: ['Alt+M', 'Alt+2'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyM' })) },
+  { id: 'take-both', title: 'Merge: take both (lists) for the conflict in focus', keys: ['Alt+B', 'Alt+3'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyB' })) },
+  { id: 'take-base', title: 'Merge: keep the original value for the conflict in focus', keys: ['Alt+O', 'Alt+0'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyO' })) },
   { id: 'connections', title: 'Manage connections', keys: [], enabled: () => true, run: (s) => s.openDialog('connections') },
   { id: 'search', title: 'Search resources', keys: ['/'], enabled: () => true, run: () => (document.querySelector('[data-testid="search"]') as HTMLInputElement | null)?.focus() },
   { id: 'reload-list', title: 'Reload the resource list', keys: [], enabled: (s) => s.activeConnectionId !== null, run: (s) => void s.loadFirstPage() },
 ];
 
-/** The global key handler: runs the first matching enabled command. */
+/** Focus is where the operator types: a form field, or any editor (Monaco's input is neither). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return true;
+  return target.closest('.monaco-editor') !== null;
+}
+
+let focusEditorOf: string | null = null;
+/** Asks the editor of the tab about to open to take the keyboard once it is on screen. */
+export function requestEditorFocus(tabKey: string): void {
+  focusEditorOf = tabKey;
+}
+/** True once for the tab whose editor should take the keyboard now. */
+export function takeEditorFocusRequest(tabKey: string): boolean {
+  if (focusEditorOf !== tabKey) return false;
+  focusEditorOf = null;
+  return true;
+}
+
+/** The resource list is one tab stop: focus goes to its selected row, else its first. */
+export function focusResourceList(): void {
+  const list = document.querySelector<HTMLElement>('[data-testid="resource-list"]');
+  const row = list?.querySelector<HTMLElement>('.resource-row.selected') ?? list?.querySelector<HTMLElement>('.resource-row');
+  row?.focus();
+}
+
+/**
+ * The global key handler, registered in the capture phase so app shortcuts (Ctrl+S, Ctrl+K, F1…)
+ * reach the app before Monaco takes them; a plain key such as `/` never fires while the operator
+ * types in a field or an editor.
+ */
 export function handleGlobalKey(e: KeyboardEvent): void {
   const state = useDesk.getState();
-  const typing = e.target instanceof HTMLElement && (e.target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.target.tagName));
-  if (e.key === '/' && !typing && !mod(e) && !e.altKey && !state.dialog) {
+  if (state.question) return;
+  if (e.key === '/' && !isTypingTarget(e.target) && !mod(e) && !e.altKey && !state.dialog) {
     e.preventDefault();
     COMMANDS.find((c) => c.id === 'search')!.run(state);
     return;
@@ -58,6 +94,7 @@ export function handleGlobalKey(e: KeyboardEvent): void {
   for (const command of COMMANDS) {
     if (command.match?.(e) && command.enabled(state)) {
       e.preventDefault();
+      e.stopPropagation();
       command.run(state);
       return;
     }

@@ -14,9 +14,9 @@ export function dateTimeOf(iso: string | null | undefined): string {
 }
 
 
-/** A JSON value on one line, shortened for a list; `undefined` reads as "(absent)". */
+/** A JSON value on one line, shortened for a list; `undefined` (no such field) reads as "not there". */
 export function valuePreview(value: unknown, max = 80): string {
-  if (value === undefined) return '(absent)';
+  if (value === undefined) return 'not there';
   const text = stringifyJson(value as JsonValue, COMPACT);
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

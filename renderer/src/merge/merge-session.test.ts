@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
+import { merge3 } from '../../../shared/json';
 import {
+  allConflicts,
   autoChanges,
+  chooseAllRemaining,
   choose,
   createMergeSession,
   editResult,
@@ -18,7 +21,7 @@ import {
   saveBlocker,
   undoChoice,
   unresolved,
-  type ConflictOutcome,
+  type MergeInputs,
   type MergeSession,
   type SavedMerge,
 } from './merge-session';
@@ -30,7 +33,6 @@ const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
   guarded: true,
   unguardedReason: null,
   text: JSON.stringify(doc, null, 2),
-  raw: JSON.stringify(doc),
   seenAt: '2026-01-01T00:00:00Z',
   source: 'opened',
   summary: null,
@@ -40,19 +42,14 @@ const base = { priority: 1, status: 'open', customer: { name: 'Ava', tier: 'gold
 const mine = { priority: 5, status: 'open', customer: { name: 'Ava', tier: 'platinum' }, tags: ['a'] };
 const theirs = { priority: 1, status: 'closed', customer: { name: 'Ava', tier: 'silver' }, tags: ['a'] };
 
-const outcome = (theirsDoc: unknown, revision = '2', journalId = 2): ConflictOutcome => ({
-  kind: 'conflict',
+const outcome = (theirsDoc: unknown, revision = '2', journalId = 2): MergeInputs => ({
   status: 412,
   base: snap(1, '1', base),
   theirs: snap(journalId, revision, theirsDoc),
   mine: JSON.stringify(mine, null, 2),
-  merged: '',
-  conflicts: [],
-  changes: [],
   onlyOtherFieldsChanged: false,
   mergeOptions: {},
   afterLostAnswer: false,
-  auditId: null,
 });
 
 const result = (s: MergeSession) => JSON.parse(resultText(s)) as typeof base;
@@ -165,5 +162,52 @@ describe('merge session persistence', () => {
     expect(moved.manualText).toBeNull();
     expect(moved.setAside).toBe('{ "typed": "by hand" }');
     expect(resultText(restoreSetAside(moved))).toBe('{ "typed": "by hand" }');
+  });
+});
+
+describe('one merge, the backend’s options', () => {
+  // Elements carry a position `id` and a stable `uuid`; the profile keys them by `uuid`. Mine moves
+  // row a down (renumbering ids) and changes its n; theirs changes row a's n too: one true conflict.
+  // Keyed by the default `id` instead, it would merge "cleanly" into a wrong document.
+  const rowsBase = { rows: [{ id: 1, uuid: 'a', n: 1 }, { id: 2, uuid: 'b', n: 1 }] };
+  const rowsMine = { rows: [{ id: 1, uuid: 'b', n: 1 }, { id: 2, uuid: 'a', n: 2 }] };
+  const rowsTheirs = { rows: [{ id: 1, uuid: 'a', n: 3 }, { id: 2, uuid: 'b', n: 1 }] };
+  const inputs = (mergeOptions: MergeInputs['mergeOptions']): MergeInputs => ({
+    status: 412,
+    base: snap(1, '1', rowsBase),
+    theirs: snap(2, '2', rowsTheirs),
+    mine: JSON.stringify(rowsMine, null, 2),
+    onlyOtherFieldsChanged: false,
+    mergeOptions,
+    afterLostAnswer: false,
+  });
+
+  it('builds the merge with the options the backend sent, so both find the same conflicts and document', () => {
+    const backend = merge3(rowsBase, rowsMine, rowsTheirs, { idKeys: ['uuid'] });
+    const s = createMergeSession(inputs({ idKeys: ['uuid'] }));
+    expect(allConflicts(s).map((c) => [c.path, c.kind])).toEqual(backend.conflicts.map((c) => [c.path, c.kind]));
+    expect(backend.conflicts).toHaveLength(1);
+    expect(JSON.parse(resultText(s))).toEqual(backend.merged);
+    // Without the backend's options the default keys make a different merge: the options matter.
+    const withDefaults = createMergeSession(inputs({}));
+    expect([allConflicts(withDefaults).length, JSON.parse(resultText(withDefaults))]).not.toEqual([1, backend.merged]);
+  });
+
+  it('keeps the options through a saved draft and a rebase', () => {
+    const s = createMergeSession(inputs({ idKeys: ['uuid'] }));
+    const restored = restoreMergeSession(JSON.parse(JSON.stringify(savedMergeOf(s))) as SavedMerge, s.base, s.theirs);
+    expect(allConflicts(restored).map((c) => c.path)).toEqual(allConflicts(s).map((c) => c.path));
+    const movedTheirs = { rows: [{ id: 1, uuid: 'a', n: 4 }, { id: 2, uuid: 'b', n: 5 }] };
+    const moved = rebaseSession(s, { ...inputs({ idKeys: ['uuid'] }), theirs: snap(3, '3', movedTheirs) });
+    expect(allConflicts(moved).map((c) => c.path)).toEqual(merge3(rowsBase, rowsMine, movedTheirs, { idKeys: ['uuid'] }).conflicts.map((c) => c.path));
+    expect(allConflicts(moved)).toHaveLength(1);
+  });
+
+  it('takes one side for all remaining conflicts', () => {
+    const s = createMergeSession(outcome(theirs));
+    const all = chooseAllRemaining(s, 'theirs');
+    if (!all.ok) throw new Error(all.error);
+    expect(unresolved(all.session)).toEqual([]);
+    expect(result(all.session)).toMatchObject({ customer: { tier: 'silver' }, priority: 5, status: 'closed' });
   });
 });

@@ -1,7 +1,7 @@
 // The conflict view's model: a plain value with pure transitions, tested without any UI.
 // It wraps the shared Resolution (per-conflict choices, rebase) and adds what the view needs:
 // reverting an automatic change, a hand-edited result, and which conflict has focus.
-import type { SaveResult, Snapshot } from '../../../shared/api/types';
+import type { ConflictOutcome, MergeOptionsWire, Snapshot } from '../../../shared/api/types';
 import {
   choose as chooseInResolution,
   createResolution,
@@ -22,7 +22,22 @@ import {
   type Resolution,
 } from '../../../shared/json';
 
-export type ConflictOutcome = Extract<SaveResult, { kind: 'conflict' }>;
+/**
+ * What one merge is built from: the base the operator edited from, their text, Server now from the
+ * conflict answer and the backend's merge options, so the renderer's merge is the backend's merge.
+ */
+export type MergeInputs = {
+  base: Snapshot;
+  theirs: Snapshot;
+  mine: string;
+  status: number;
+  mergeOptions: MergeOptionsWire;
+  onlyOtherFieldsChanged: boolean;
+  afterLostAnswer: boolean;
+};
+
+/** A conflict answer seen by a merge in progress (the lean one: Server now and the options). */
+export type ConflictAnswer = Pick<ConflictOutcome, 'theirs' | 'status' | 'onlyOtherFieldsChanged' | 'afterLostAnswer' | 'mergeOptions'>;
 
 export type MergeSession = {
   base: Snapshot;
@@ -41,6 +56,10 @@ export type MergeSession = {
   /** One line about the last rebase, e.g. "The server changed again: 2 decisions kept, 1 reopened." */
   notice: string | null;
   onlyOtherFieldsChanged: boolean;
+  /** The options the merge is built with (from the backend's answer). */
+  options: MergeOptionsWire;
+  /** The answer to an earlier write was lost: it may or may not have landed before Server now. */
+  afterLostAnswer: boolean;
 };
 
 export type SessionResult = { ok: true; session: MergeSession } | { ok: false; error: string };
@@ -51,20 +70,29 @@ function parseOrThrow(text: string, what: string): JsonValue {
   return parsed.value;
 }
 
-export function createMergeSession(outcome: ConflictOutcome): MergeSession {
-  const resolution = createResolution(parseOrThrow(outcome.base.text, 'When you opened it'), parseOrThrow(outcome.mine, 'Your edit'), parseOrThrow(outcome.theirs.text, 'Server now'));
+const mergeOptionsOf = (wire: MergeOptionsWire) => (wire.idKeys ? { idKeys: wire.idKeys } : {});
+
+export function createMergeSession(inputs: MergeInputs): MergeSession {
+  const resolution = createResolution(
+    parseOrThrow(inputs.base.text, 'When you opened it'),
+    parseOrThrow(inputs.mine, 'Your edit'),
+    parseOrThrow(inputs.theirs.text, 'Server now'),
+    mergeOptionsOf(inputs.mergeOptions),
+  );
   return {
-    base: outcome.base,
-    theirs: outcome.theirs,
-    mineText: outcome.mine,
-    status: outcome.status,
+    base: inputs.base,
+    theirs: inputs.theirs,
+    mineText: inputs.mine,
+    status: inputs.status,
     resolution,
     reverted: [],
     manualText: null,
     setAside: null,
     focus: 0,
     notice: null,
-    onlyOtherFieldsChanged: outcome.onlyOtherFieldsChanged,
+    onlyOtherFieldsChanged: inputs.onlyOtherFieldsChanged,
+    options: inputs.mergeOptions,
+    afterLostAnswer: inputs.afterLostAnswer,
   };
 }
 
@@ -80,6 +108,8 @@ export type SavedMerge = {
   manualText: string | null;
   setAside: string | null;
   onlyOtherFieldsChanged: boolean;
+  idKeys?: string[];
+  afterLostAnswer?: boolean;
 };
 
 export function savedMergeOf(s: MergeSession): SavedMerge {
@@ -94,12 +124,22 @@ export function savedMergeOf(s: MergeSession): SavedMerge {
     manualText: s.manualText,
     setAside: s.setAside,
     onlyOtherFieldsChanged: s.onlyOtherFieldsChanged,
+    ...(s.options.idKeys ? { idKeys: [...s.options.idKeys] } : {}),
+    afterLostAnswer: s.afterLostAnswer,
   };
 }
 
 /** Rebuilds a saved merge over the two journalled revisions it was made between. */
 export function restoreMergeSession(saved: SavedMerge, base: Snapshot, theirs: Snapshot): MergeSession {
-  const fresh = createMergeSession({ kind: 'conflict', status: saved.status, base, theirs, mine: saved.mineText, merged: '', conflicts: [], changes: [], onlyOtherFieldsChanged: saved.onlyOtherFieldsChanged, mergeOptions: {}, afterLostAnswer: false, auditId: null });
+  const fresh = createMergeSession({
+    status: saved.status,
+    base,
+    theirs,
+    mine: saved.mineText,
+    onlyOtherFieldsChanged: saved.onlyOtherFieldsChanged,
+    mergeOptions: saved.idKeys ? { idKeys: saved.idKeys } : {},
+    afterLostAnswer: saved.afterLostAnswer ?? false,
+  });
   const ids = new Set(allConflicts(fresh).map((c) => c.id));
   const choices = Object.fromEntries(Object.entries(saved.choices).filter(([id]) => ids.has(id)));
   return { ...fresh, resolution: { ...fresh.resolution, choices }, reverted: saved.reverted, manualText: saved.manualText, setAside: saved.setAside };
@@ -192,6 +232,18 @@ function bothValue(conflict: Conflict): JsonValue | undefined {
   return conflict.mine;
 }
 
+/** *Take mine / Server's for all remaining*: settles every open conflict with one side. */
+export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): SessionResult {
+  let session = s;
+  for (const conflict of unresolved(s)) {
+    // An order conflict takes mine or theirs too, so one side always settles every kind.
+    const next = choose(session, conflict.id, side);
+    if (!next.ok) return next;
+    session = next.session;
+  }
+  return { ok: true, session: { ...session, focus: 0 } };
+}
+
 export function undoChoice(s: MergeSession, id: string): MergeSession {
   return { ...s, resolution: unchoose(s.resolution, id) };
 }
@@ -228,7 +280,7 @@ export function focusedConflict(s: MergeSession): Conflict | undefined {
  * every decision whose conflict did not change again. Hand edits are dropped (they were made
  * against an older server state) and the notice says so.
  */
-export function rebaseSession(s: MergeSession, outcome: ConflictOutcome): MergeSession {
+export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSession {
   const theirs = parseOrThrow(outcome.theirs.text, 'Server now');
   const kept = Object.keys(s.resolution.choices).length;
   const resolution = rebase(s.resolution, theirs);
@@ -248,6 +300,7 @@ export function rebaseSession(s: MergeSession, outcome: ConflictOutcome): MergeS
     focus: 0,
     notice: parts.join(' '),
     onlyOtherFieldsChanged: outcome.onlyOtherFieldsChanged,
+    afterLostAnswer: outcome.afterLostAnswer,
   };
   return session;
 }

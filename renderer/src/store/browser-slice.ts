@@ -1,4 +1,5 @@
 // The resource browser: pages of the active connection, with its filters and search.
+import { errorWords } from '../session/error-words';
 import type { StateCreator } from 'zustand';
 import type { DraftSummary, ResourceSummary } from '../../../shared/api/types';
 import { api } from '../lib/api';
@@ -44,7 +45,7 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
       });
       if (get().listGeneration !== generation) return;
       if (page.kind !== 'ok') {
-        set({ listError: page.message, listLoading: false, ...(first ? { items: [], nextPageToken: null, total: null } : {}) });
+        set({ listError: errorWords(page), listLoading: false, ...(first ? { items: [], nextPageToken: null, total: null } : {}) });
         return;
       }
       set({ items: first ? page.items : [...get().items, ...page.items], nextPageToken: page.nextPageToken, total: page.total, listLoading: false });

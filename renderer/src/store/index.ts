@@ -27,6 +27,9 @@ export function applyEvent(event: ApiEvent): void {
     case 'resource-changed':
       state.noteServerMoved(tabKey(event.ref), { revision: event.revision, journalId: event.journalId, changedPaths: event.changedPaths });
       return;
+    case 'outcome-checked':
+      state.noteOutcomeChecked(event.pending);
+      return;
     case 'watch-error':
       return;
     case 'batch-progress':

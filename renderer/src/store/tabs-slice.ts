@@ -1,89 +1,88 @@
-// Open resources, one tab each: the snapshot the edit is based on, the operator's text, autosaved
-// drafts (a merge in progress included), the server moving underneath, saves and the merge that
-// follows a rejected save. Nothing the operator types is dropped: text typed while a save is under
-// way is kept on top of the result, and a failed call never leaves the tab stuck.
+// Open resources, one tab each: thin wiring between the API and the editing-session model
+// (session/editing-session.ts holds every rule, unit-tested without a UI). This file only calls the
+// API, feeds the answers into the model's transitions, times the draft writes, and keeps what must
+// survive a reload (session/keep-on-leave.ts).
 import type { StateCreator } from 'zustand';
-import type { ResourceRef, SaveResult, Snapshot } from '../../../shared/api/types';
+import type { PendingOutcome, ResourceRef, SaveResult, Snapshot } from '../../../shared/api/types';
 import { decodeWire, encodeWire } from '../../../shared/api/wire';
-import { parseJson } from '../../../shared/json';
 import { api } from '../lib/api';
-import {
-  createMergeSession,
-  rebaseSession,
-  restoreMergeSession,
-  resultText,
-  saveBlocker,
-  savedMergeOf,
-  unresolved,
-  type MergeSession,
-  type SavedMerge,
-} from '../merge/merge-session';
+import { chooseAllRemaining, restoreMergeSession, resultText, saveBlocker, savedMergeOf, unresolved, type MergeSession, type SavedMerge } from '../merge/merge-session';
+import * as session from '../session/editing-session';
+import { forgetRescue, keepOpenTabs, keptTabs, newerDraft, rescueDraft, rescuedDraft } from '../session/keep-on-leave';
 import type { DeskState } from '.';
 
-export type ServerMoved = { revision: string | null; journalId: number; changedPaths: string[] };
-
-export type TabView = 'edit' | 'merge' | 'history';
-
-export type Tab = {
-  key: string;
-  ref: ResourceRef;
-  title: string;
-  connectionName: string;
-  /** The revision the operator's text is based on ("When you opened it"). */
-  base: Snapshot;
-  text: string;
-  view: TabView;
-  saving: boolean;
-  watchId: string | null;
-  restoredDraftAt: string | null;
-  draftSavedAt: string | null;
-  serverMoved: ServerMoved | null;
-  /** A move seen while a save was under way; it applies if the save does not settle it. */
-  deferredMoved: ServerMoved | null;
-  /** The outcome of the last action, in plain words. */
-  message: { tone: 'ok' | 'error' | 'info'; text: string; detail?: string } | null;
-  merge: MergeSession | null;
-};
+export type { ServerMoved, Tab, TabView } from '../session/editing-session';
+export { isDirty, tabKey } from '../session/editing-session';
+type Tab = session.Tab;
 
 export type TabsSlice = {
   tabs: Tab[];
   activeTabKey: string | null;
-  openTab(ref: ResourceRef, title: string): Promise<void>;
+  openTab(ref: ResourceRef, title: string, options?: { activate?: boolean }): Promise<void>;
+  /** Reopens the tabs that were open before a reload or restart. */
+  reopenKeptTabs(): Promise<void>;
   activateTab(key: string): void;
   closeTab(key: string, force?: boolean): Promise<boolean>;
   setText(key: string, text: string): void;
-  setView(key: string, view: TabView): void;
+  setView(key: string, view: session.TabView): void;
   save(key: string, options?: { unconditional?: boolean }): Promise<void>;
   refresh(key: string): Promise<void>;
   takeServerVersion(key: string): Promise<void>;
   discardDraft(key: string): Promise<void>;
   updateMerge(key: string, update: (session: MergeSession) => MergeSession): void;
+  /** Settles every open conflict with one side (the merge view's *Take … for all remaining*). */
+  takeAllRemaining(key: string, side: 'mine' | 'theirs'): string | null;
   saveMerge(key: string): Promise<void>;
+  /** Re-merges against the revision the watch saw, keeping the decisions made. */
+  redoMerge(key: string): Promise<void>;
   overwriteWithMine(key: string): Promise<void>;
   cancelMerge(key: string): void;
   restoreRevision(key: string, snapshot: Snapshot): Promise<void>;
   dismissMessage(key: string): void;
-  noteServerMoved(key: string, moved: ServerMoved): void;
+  noteServerMoved(key: string, moved: session.ServerMoved): void;
+  /** *Check again* on the tab's unknown outcome. */
+  checkOutcome(key: string): Promise<void>;
+  /** *Accept what the server holds*: settles the unknown outcome and takes Server now as the base. */
+  acceptServerOutcome(key: string): Promise<void>;
+  /** *Dismiss*: closes the unknown outcome without a claim (audited); the edit stays. */
+  dismissOutcome(key: string): Promise<void>;
+  /** *Reopen*: reads the resource afresh, keeping the edit as a draft and the outcome pending. */
+  reopenTab(key: string): Promise<void>;
+  /** Applies a pending outcome checked elsewhere (the watch, the start, another tab). */
+  noteOutcomeChecked(pending: PendingOutcome, serverNow?: Snapshot | null): void;
+  /** Writes every unsaved tab down synchronously (pagehide) and sends the draft writes. */
+  keepEverything(): void;
 };
-
-export const tabKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
 
 const DRAFT_DELAY_MS = 400;
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const opening = new Set<string>();
-
-export const isDirty = (tab: Tab) => tab.text !== tab.base.text;
-
-const failed = (error: unknown) => ({ tone: 'error' as const, text: `The app could not reach its backend: ${(error as Error)?.message ?? String(error)}. Your edit is kept.` });
+const storage = (): Storage | null => {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+};
 
 export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set, get) => {
-  const patch = (key: string, change: Partial<Tab> | ((tab: Tab) => Partial<Tab>)) => {
-    set({ tabs: get().tabs.map((tab) => (tab.key === key ? { ...tab, ...(typeof change === 'function' ? change(tab) : change) } : tab)) });
-    // A new base is the server's latest state: its list row follows.
-    const t = get().tabs.find((x) => x.key === key);
-    if (t && typeof change === 'object' && change.base && t.ref.connectionId === get().activeConnectionId) get().updateRow(t.ref.id, change.base.summary);
-  };
   const tab = (key: string) => get().tabs.find((t) => t.key === key);
+
+  /** Replaces a tab by a transition of it; a new base moves its list row too. */
+  const step = (key: string, transition: (t: Tab) => Tab) => {
+    const before = tab(key);
+    if (!before) return;
+    const after = transition(before);
+    if (after === before) return;
+    set({ tabs: get().tabs.map((t) => (t.key === key ? after : t)) });
+    if (after.base !== before.base && after.ref.connectionId === get().activeConnectionId) get().updateRow(after.ref.id, after.base.summary);
+  };
+
+  const remember = () => {
+    const store = storage();
+    const active = tab(get().activeTabKey ?? '');
+    if (store) keepOpenTabs(store, get().tabs, active?.ref ?? null);
+  };
 
   function scheduleDraft(key: string): void {
     clearTimeout(draftTimers.get(key));
@@ -100,29 +99,25 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     const t = tab(key);
     if (!t) return;
     try {
-      if (!isDirty(t) && !t.merge) {
+      if (!session.needsDraft(t)) {
         await api.discardDraft({ ref: t.ref });
-        patch(key, { draftSavedAt: null });
-        void get().loadDrafts();
-        return;
+        step(key, (x) => session.draftStored(x, null));
+      } else {
+        const result = await api.saveDraft({ ref: t.ref, text: t.text, baseRevision: t.base.revision, baseJournalId: t.base.journalId, merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null });
+        if (result.kind !== 'ok') return;
+        step(key, (x) => session.draftStored(x, result.updatedAt));
       }
-      const result = await api.saveDraft({
-        ref: t.ref,
-        text: t.text,
-        baseRevision: t.base.revision,
-        baseJournalId: t.base.journalId,
-        merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null,
-      });
-      if (result.kind === 'ok') {
-        patch(key, { draftSavedAt: result.updatedAt });
-        if (!get().drafts[t.ref.id] || get().drafts[t.ref.id]!.hasMerge !== (t.merge !== null)) void get().loadDrafts();
-      }
+      // The backend holds it now: the synchronous copy made on pagehide is no longer needed.
+      const store = storage();
+      if (store) forgetRescue(store, t.ref);
+      const listed = get().drafts[t.ref.id];
+      if (Boolean(listed) !== session.needsDraft(t) || (listed && listed.hasMerge !== (t.merge !== null))) void get().loadDrafts();
     } catch (error) {
-      patch(key, { message: { tone: 'error', text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.` } });
+      step(key, (x) => ({ ...x, message: { tone: 'error', text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.` } }));
     }
   }
 
-  /** Flushes a pending draft write now (before a save or a close). */
+  /** Sends a pending draft write now (before a save or a close). */
   async function flushDraft(key: string): Promise<void> {
     if (!draftTimers.has(key)) return;
     clearTimeout(draftTimers.get(key));
@@ -130,89 +125,24 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     await persistDraft(key);
   }
 
-  function onSaveResult(key: string, result: SaveResult, sentText: string, fromMerge: boolean): void {
-    const t = tab(key);
-    if (!t) return;
-    switch (result.kind) {
-      case 'saved': {
-        const revision = result.snapshot.revision ?? 'new revision';
-        // Typing during the save carries on as a new edit on top of the saved revision.
-        const typedDuring = !fromMerge && t.text !== sentText;
-        const text = typedDuring ? t.text : result.snapshot.text;
-        const what = result.movedSince
-          ? `Saved as revision ${result.movedSince.savedRevision ?? '(unnamed)'}; someone else has changed it since (now revision ${revision}: ${result.movedSince.changedPaths.join(', ') || 'no field you see'}).`
-          : `Saved as revision ${revision}.`;
-        patch(key, {
-          base: result.snapshot,
-          text,
-          saving: false,
-          view: 'edit',
-          merge: null,
-          serverMoved: null,
-          deferredMoved: null,
-          draftSavedAt: null,
-          restoredDraftAt: null,
-          message: { tone: 'ok', text: typedDuring ? `${what} What you typed meanwhile is kept as an unsaved edit.` : what },
-        });
-        // Keeps the typing as a draft, or clears a draft the save settled (a merge's, say).
-        scheduleDraft(key);
-        return;
-      }
-      case 'conflict': {
-        let merge: MergeSession;
-        if (fromMerge && t.merge) {
-          merge = rebaseSession(t.merge, result);
-        } else {
-          // Merge what the editor holds now (it may have moved on since the save was sent).
-          const mine = parseJson(t.text).ok ? t.text : sentText;
-          merge = createMergeSession({ ...result, mine });
-        }
-        patch(key, { saving: false, view: 'merge', merge, serverMoved: null, deferredMoved: null, message: null });
-        scheduleDraft(key);
-        return;
-      }
-      case 'partly-applied':
-        // The server moved to a new revision without every change: the edit stays, over the new base.
-        patch(key, {
-          base: result.snapshot,
-          saving: false,
-          view: 'edit',
-          merge: null,
-          serverMoved: null,
-          deferredMoved: null,
-          message: { tone: 'error', text: result.message },
-        });
-        scheduleDraft(key);
-        return;
-      case 'unknown-outcome':
-        patch(key, { saving: false, serverMoved: null, deferredMoved: null, message: { tone: 'error', text: result.message } });
-        scheduleDraft(key);
-        return;
-      case 'error':
-        patch(key, {
-          saving: false,
-          serverMoved: t.deferredMoved && t.deferredMoved.journalId !== t.base.journalId ? t.deferredMoved : t.serverMoved,
-          deferredMoved: null,
-          message: { tone: 'error', text: result.message, ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}) },
-        });
-        return;
-    }
-  }
-
   /** Runs a save-like call; a thrown error (the backend unreachable) still ends the "saving" state. */
-  async function runSave(key: string, sentText: string, fromMerge: boolean, call: () => Promise<SaveResult>): Promise<void> {
+  async function runSave(key: string, ctx: session.SaveContext, call: () => Promise<SaveResult>): Promise<void> {
     performance.mark(`cd:save:${key}`);
-    patch(key, { saving: true, message: null });
+    step(key, session.saveStarted);
     try {
       // The pending draft goes out alongside the save, not before it: it is a safety net, and
       // the backend clears it only if it holds what was saved.
       void flushDraft(key);
       const result = await call();
       performance.mark(`cd:save-answered:${key}`);
-      onSaveResult(key, result, sentText, fromMerge);
+      step(key, (t) => session.saveAnswered(t, result, ctx));
+      if (result.kind === 'unknown-outcome') void get().loadPending();
     } catch (error) {
-      patch(key, { saving: false, message: failed(error) });
+      step(key, (t) => session.saveFailed(t, (error as Error)?.message ?? String(error)));
+      return;
     }
+    // Keeps what is still unsaved as a draft, or clears a draft the save settled.
+    scheduleDraft(key);
   }
 
   async function restoreMerge(ref: ResourceRef, saved: string): Promise<MergeSession | null> {
@@ -230,10 +160,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     tabs: [],
     activeTabKey: null,
 
-    async openTab(ref, title) {
-      const key = tabKey(ref);
+    async openTab(ref, title, options = {}) {
+      const key = session.tabKey(ref);
+      const activate = options.activate ?? true;
       if (tab(key)) {
-        set({ activeTabKey: key });
+        if (activate) set({ activeTabKey: key });
+        remember();
         return;
       }
       if (opening.has(key)) return;
@@ -241,37 +173,34 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       performance.mark(`cd:open:${key}`);
       try {
         const connectionName = get().connections.find((c) => c.id === ref.connectionId)?.name ?? '';
-        const opened = await api.openResource({ ref });
-        if (opened.kind !== 'ok') {
-          get().notify({ tone: 'error', text: `Could not open ${title}: ${opened.message}` });
+        const answer = await api.openResource({ ref });
+        if (answer.kind !== 'ok') {
+          get().notify({ tone: 'error', text: `Could not open ${title}: ${answer.message}` });
           return;
         }
-        const { snapshot, draft } = opened;
-        let base = snapshot;
-        if (draft && draft.baseJournalId !== null && draft.baseJournalId !== snapshot.journalId) {
+        // Text typed just before a reload may be newer than the backend's draft.
+        const store = storage();
+        const rescue = store ? rescuedDraft(store, ref) : null;
+        const which = newerDraft(answer.draft, rescue);
+        const draft =
+          which === 'rescue' && rescue
+            ? { text: rescue.text, baseJournalId: rescue.baseJournalId, merge: rescue.merge, updatedAt: rescue.at }
+            : which === 'backend' && answer.draft
+              ? { text: answer.draft.text, baseJournalId: answer.draft.baseJournalId, merge: answer.draft.merge, updatedAt: answer.draft.updatedAt }
+              : null;
+        let draftBase: Snapshot | null = null;
+        if (draft && draft.baseJournalId !== null && draft.baseJournalId !== answer.snapshot.journalId) {
           // The draft was typed against an older revision: keep that as its base, so saving merges.
           const older = await api.revision({ ref, journalId: draft.baseJournalId });
-          if (older.kind === 'ok') base = older.snapshot;
+          if (older.kind === 'ok') draftBase = older.snapshot;
         }
         const merge = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
-        const newTab: Tab = {
-          key,
-          ref,
-          title,
-          connectionName,
-          base,
-          text: draft?.text ?? base.text,
-          view: merge ? 'merge' : 'edit',
-          saving: false,
-          watchId: null,
-          restoredDraftAt: draft?.updatedAt ?? null,
-          draftSavedAt: draft?.updatedAt ?? null,
-          serverMoved: base.journalId !== snapshot.journalId ? { revision: snapshot.revision, journalId: snapshot.journalId, changedPaths: [] } : null,
-          deferredMoved: null,
-          message: merge ? { tone: 'info', text: 'Your merge in progress was restored, with the decisions you had made.' } : null,
-          merge,
-        };
-        set({ tabs: [...get().tabs, newTab], activeTabKey: key });
+        const newTab = session.opened({ ref, title, connectionName, snapshot: answer.snapshot, draftBase, draft, merge, pending: answer.pending });
+        if (tab(key)) return;
+        set({ tabs: [...get().tabs, newTab], ...(activate || get().activeTabKey === null ? { activeTabKey: key } : {}) });
+        remember();
+        // A rescued text goes to the backend at once, so the next start finds it there.
+        if (which === 'rescue') scheduleDraft(key);
       } catch (error) {
         get().notify({ tone: 'error', text: `Could not open ${title}: ${(error as Error).message}` });
         return;
@@ -281,20 +210,39 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const watch = await api.watch({ ref, intervalMs: 3000 }).catch(() => null);
       if (watch?.kind !== 'ok') return;
       // The tab may have closed while the watch was being set up.
-      if (tab(key)) patch(key, { watchId: watch.watchId });
+      if (tab(key)) step(key, (t) => ({ ...t, watchId: watch.watchId }));
       else void api.unwatch({ watchId: watch.watchId });
+    },
+
+    async reopenKeptTabs() {
+      const store = storage();
+      if (!store) return;
+      const { tabs, active } = keptTabs(store);
+      const known = new Set(get().connections.map((c) => c.id));
+      for (const kept of tabs.filter((t) => known.has(t.ref.connectionId))) {
+        await get().openTab(kept.ref, kept.title, { activate: false });
+      }
+      const activeKey = active ? session.tabKey(active) : null;
+      if (activeKey && tab(activeKey)) set({ activeTabKey: activeKey });
+      remember();
     },
 
     activateTab(key) {
       set({ activeTabKey: key });
+      remember();
     },
 
     async closeTab(key, force = false) {
       const t = tab(key);
       if (!t) return true;
       const pending = t.merge ? unresolved(t.merge).length : 0;
-      if (!force && pending > 0 && !window.confirm(`${t.title}: ${pending} conflict${pending === 1 ? ' is' : 's are'} not settled. Close anyway? Your edit and the decisions made so far stay saved as a draft.`)) {
-        return false;
+      if (!force && pending > 0) {
+        const ok = await get().ask({
+          title: `Close “${t.title}”?`,
+          body: `${pending} conflict${pending === 1 ? ' is' : 's are'} not settled. Your edit and the decisions made so far stay saved as a draft; reopening the resource brings them back.`,
+          confirm: 'Close the tab',
+        });
+        if (!ok) return false;
       }
       await flushDraft(key);
       if (t.watchId) void api.unwatch({ watchId: t.watchId });
@@ -302,23 +250,24 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const tabs = get().tabs.filter((x) => x.key !== key);
       const activeTabKey = get().activeTabKey === key ? (tabs[Math.min(index, tabs.length - 1)]?.key ?? null) : get().activeTabKey;
       set({ tabs, activeTabKey });
+      remember();
       return true;
     },
 
     setText(key, text) {
-      patch(key, { text });
+      step(key, (t) => session.typed(t, text));
       scheduleDraft(key);
     },
 
     setView(key, view) {
-      patch(key, { view });
+      step(key, (t) => ({ ...t, view }));
     },
 
     async save(key, options = {}) {
       const t = tab(key);
       if (!t || t.saving) return;
       const sent = t.text;
-      await runSave(key, sent, false, () =>
+      await runSave(key, { sentText: sent, sentBase: t.base, fromMerge: false }, () =>
         api.saveResource({ ref: t.ref, text: sent, baseJournalId: t.base.journalId, ...(options.unconditional ? { unconditional: true } : {}) }),
       );
     },
@@ -328,21 +277,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t) return;
       try {
         const result = await api.refreshResource({ ref: t.ref });
-        if (result.kind !== 'ok') {
-          patch(key, { message: { tone: 'error', text: result.message } });
-          return;
-        }
-        // Compare with what this tab is based on (a watch may already have journalled the change).
-        const current = tab(key)!;
-        if (result.snapshot.journalId === current.base.journalId) {
-          patch(key, { message: { tone: 'info', text: `Up to date: the server still has revision ${current.base.revision ?? '(none)'}.` }, serverMoved: null });
-        } else if (!isDirty(current)) {
-          patch(key, { base: result.snapshot, text: result.snapshot.text, serverMoved: null, message: { tone: 'info', text: `Refreshed to revision ${result.snapshot.revision ?? '(none)'}.` } });
-        } else {
-          patch(key, { serverMoved: { revision: result.snapshot.revision, journalId: result.snapshot.journalId, changedPaths: current.serverMoved?.changedPaths ?? [] } });
-        }
+        if (result.kind !== 'ok') step(key, (x) => ({ ...x, message: { tone: 'error', text: result.message } }));
+        // Compared with what this tab is based on (a watch may already have journalled the change).
+        else step(key, (x) => session.refreshed(x, result.snapshot));
       } catch (error) {
-        patch(key, { message: failed(error) });
+        step(key, (x) => session.saveFailed(x, (error as Error).message));
       }
     },
 
@@ -351,7 +290,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t?.serverMoved) return;
       const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
       if (latest.kind !== 'ok') return;
-      patch(key, { base: latest.snapshot, text: latest.snapshot.text, serverMoved: null, message: { tone: 'info', text: `Now showing revision ${latest.snapshot.revision ?? '(none)'}.` } });
+      step(key, (x) => session.tookServer(x, latest.snapshot));
       await api.discardDraft({ ref: t.ref });
     },
 
@@ -361,14 +300,25 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       clearTimeout(draftTimers.get(key));
       draftTimers.delete(key);
       await api.discardDraft({ ref: t.ref });
+      const store = storage();
+      if (store) forgetRescue(store, t.ref);
       void get().loadDrafts();
-      const opened = await api.openResource({ ref: t.ref });
-      if (opened.kind === 'ok') patch(key, { base: opened.snapshot, text: opened.snapshot.text, restoredDraftAt: null, draftSavedAt: null, serverMoved: null, message: null, merge: null, view: 'edit' });
+      const answer = await api.openResource({ ref: t.ref });
+      if (answer.kind === 'ok') step(key, (x) => session.draftDiscarded(x, answer.snapshot));
     },
 
     updateMerge(key, update) {
-      patch(key, (t) => (t.merge ? { merge: update(t.merge) } : {}));
+      step(key, (t) => session.mergeUpdated(t, update));
       scheduleDraft(key);
+    },
+
+    takeAllRemaining(key, side) {
+      const t = tab(key);
+      if (!t?.merge) return null;
+      const next = chooseAllRemaining(t.merge, side);
+      if (!next.ok) return next.error;
+      get().updateMerge(key, () => next.session);
+      return null;
     },
 
     async saveMerge(key) {
@@ -376,44 +326,129 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t?.merge || t.saving) return;
       const blocker = saveBlocker(t.merge);
       if (blocker) {
-        patch(key, { message: { tone: 'error', text: blocker } });
+        step(key, (x) => ({ ...x, message: { tone: 'error', text: blocker } }));
         return;
       }
       const text = resultText(t.merge);
-      const theirsJournalId = t.merge.theirs.journalId;
-      await runSave(key, text, true, () => api.saveResource({ ref: t.ref, text, baseJournalId: theirsJournalId }));
+      const theirs = t.merge.theirs;
+      await runSave(key, { sentText: text, sentBase: theirs, fromMerge: true }, () => api.saveResource({ ref: t.ref, text, baseJournalId: theirs.journalId }));
+    },
+
+    async redoMerge(key) {
+      const t = tab(key);
+      if (!t?.merge || !t.serverMoved) return;
+      const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
+      if (latest.kind !== 'ok') {
+        step(key, (x) => ({ ...x, message: { tone: 'error', text: latest.message } }));
+        return;
+      }
+      step(key, (x) => session.mergeRedone(x, latest.snapshot));
+      scheduleDraft(key);
     },
 
     async overwriteWithMine(key) {
       const t = tab(key);
       if (!t?.merge || t.saving) return;
       const { mineText, theirs } = t.merge;
-      await runSave(key, mineText, true, () => api.forceSave({ ref: t.ref, text: mineText, overJournalId: theirs.journalId }));
+      await runSave(key, { sentText: mineText, sentBase: theirs, fromMerge: true }, () => api.forceSave({ ref: t.ref, text: mineText, overJournalId: theirs.journalId }));
     },
 
     cancelMerge(key) {
-      patch(key, { view: 'edit', merge: null, message: { tone: 'info', text: 'Merge closed. Your edit is kept; saving again will compare it with the server once more.' } });
+      step(key, session.mergeClosed);
       scheduleDraft(key);
     },
 
     async restoreRevision(key, snapshot) {
       const t = tab(key);
       if (!t) return;
-      // Restore = a new edit on top of the latest revision, saved like any other edit.
       const latest = await api.refreshResource({ ref: t.ref });
-      const base = latest.kind === 'ok' ? latest.snapshot : t.base;
-      patch(key, { base, text: snapshot.text, view: 'edit', serverMoved: null, message: { tone: 'info', text: `Revision ${snapshot.revision ?? '(none)'} restored as an unsaved edit on top of revision ${base.revision ?? '(none)'}. Review and save.` } });
+      step(key, (x) => session.revisionRestored(x, snapshot, latest.kind === 'ok' ? latest.snapshot : x.base));
       scheduleDraft(key);
     },
 
     dismissMessage(key) {
-      patch(key, { message: null });
+      step(key, session.messageDismissed);
     },
 
     noteServerMoved(key, moved) {
+      step(key, (t) => session.serverMoved(t, moved));
+    },
+
+    async checkOutcome(key) {
       const t = tab(key);
-      if (!t || moved.journalId === t.base.journalId) return;
-      patch(key, t.saving ? { deferredMoved: moved } : { serverMoved: moved });
+      if (!t?.unknown) return;
+      step(key, session.outcomeChecking);
+      try {
+        const answer = await api.checkOutcome({ auditId: t.unknown.auditId });
+        if (answer.kind !== 'ok') {
+          step(key, (x) => ({ ...x, unknown: x.unknown ? { ...x.unknown, checking: false } : null, message: { tone: 'error', text: answer.message } }));
+          return;
+        }
+        get().noteOutcomeChecked(answer.pending, answer.serverNow);
+      } catch (error) {
+        step(key, (x) => session.saveFailed({ ...x, unknown: x.unknown ? { ...x.unknown, checking: false } : null }, (error as Error).message));
+      }
+    },
+
+    async acceptServerOutcome(key) {
+      const t = tab(key);
+      if (!t?.unknown) return;
+      const { auditId } = t.unknown;
+      // Accept what the server holds *now*: read it again rather than trust an older check.
+      const checked = await api.checkOutcome({ auditId }).catch(() => null);
+      const serverNow = checked?.kind === 'ok' ? checked.serverNow : t.unknown.serverNow;
+      if (!serverNow) {
+        step(key, (x) => ({ ...x, message: { tone: 'error', text: 'The server could not be read, so there is nothing to accept yet. Check again later.' } }));
+        return;
+      }
+      const settled = await api.settleOutcome({ auditId, decision: 'accept-server' });
+      if (settled.kind !== 'ok') {
+        step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
+        return;
+      }
+      step(key, (x) => session.outcomeAccepted(x, serverNow));
+      scheduleDraft(key);
+      void get().loadPending();
+    },
+
+    async dismissOutcome(key) {
+      const t = tab(key);
+      if (!t?.unknown) return;
+      const settled = await api.settleOutcome({ auditId: t.unknown.auditId, decision: 'dismiss' });
+      if (settled.kind !== 'ok') step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
+      else step(key, session.outcomeDismissed);
+      void get().loadPending();
+    },
+
+    async reopenTab(key) {
+      const t = tab(key);
+      if (!t) return;
+      await flushDraft(key);
+      if (session.needsDraft(t) && !t.draftSavedAt) await persistDraft(key);
+      if (!(await get().closeTab(key, true))) return;
+      await get().openTab(t.ref, t.title);
+    },
+
+    noteOutcomeChecked(pending, serverNow) {
+      get().updatePending(pending);
+      const key = session.tabKey(pending.ref);
+      step(key, (t) => session.outcomeChecked(t, pending, serverNow));
+    },
+
+    keepEverything() {
+      const store = storage();
+      for (const t of get().tabs) {
+        if (!draftTimers.has(t.key)) continue;
+        clearTimeout(draftTimers.get(t.key));
+        draftTimers.delete(t.key);
+        // The synchronous copy first (it survives even if the request below is cut off)…
+        if (store && session.needsDraft(t)) {
+          rescueDraft(store, t.ref, { text: t.text, merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null, baseJournalId: t.base.journalId, baseRevision: t.base.revision, at: new Date().toISOString() });
+        }
+        // …then the backend's draft, which may or may not finish before the page goes.
+        void persistDraft(t.key);
+      }
+      remember();
     },
   };
 };

@@ -1,10 +1,24 @@
 // App-wide UI state: panels, dialogs, toasts, and this session's HTTP activity.
 import type { StateCreator } from 'zustand';
-import type { ActivityEntry, AppInfo } from '../../../shared/api/types';
+import type { ActivityEntry, AppInfo, PendingOutcome } from '../../../shared/api/types';
+import { api } from '../lib/api';
 import type { DeskState } from '.';
 
 export type Toast = { id: number; tone: 'ok' | 'error' | 'info'; text: string };
 export type Dialog = null | 'connections' | 'palette' | 'shortcuts';
+
+/** An in-app confirmation (instead of the browser's window.confirm), answered through `resolve`. */
+export type Question = {
+  title: string;
+  body: string;
+  /** Lines listed under the body, e.g. every change the action would revert. */
+  items?: string[];
+  /** A line after the items. */
+  note?: string;
+  confirm: string;
+  danger?: boolean;
+};
+type OpenQuestion = Question & { resolve: (yes: boolean) => void };
 
 const ACTIVITY_LIMIT = 500;
 
@@ -14,6 +28,14 @@ export type UiSlice = {
   activityOpen: boolean;
   activity: ActivityEntry[];
   toasts: Toast[];
+  question: OpenQuestion | null;
+  /** Writes whose outcome is unknown, across every resource, until settled. */
+  pending: PendingOutcome[];
+  /** Asks the operator in an in-app dialog; resolves with their answer. */
+  ask(question: Question): Promise<boolean>;
+  answer(yes: boolean): void;
+  loadPending(): Promise<void>;
+  updatePending(pending: PendingOutcome): void;
   setAppInfo(info: AppInfo): void;
   openDialog(dialog: Dialog): void;
   toggleActivity(): void;
@@ -30,6 +52,30 @@ export const createUiSlice: StateCreator<DeskState, [], [], UiSlice> = (set, get
   activityOpen: false,
   activity: [],
   toasts: [],
+  question: null,
+  pending: [],
+  ask(question) {
+    // A second question answers the first with "no" rather than leaving it hanging.
+    get().question?.resolve(false);
+    return new Promise<boolean>((resolve) => set({ question: { ...question, resolve } }));
+  },
+  answer(yes) {
+    const q = get().question;
+    set({ question: null });
+    q?.resolve(yes);
+  },
+  async loadPending() {
+    try {
+      const answer = await api.pendingOutcomes({});
+      set({ pending: answer.pending });
+    } catch {
+      // The activity panel keeps what it had; the next event or save refreshes it.
+    }
+  },
+  updatePending(pending) {
+    const others = get().pending.filter((p) => p.auditId !== pending.auditId);
+    set({ pending: [...others, pending].sort((a, b) => a.auditId - b.auditId) });
+  },
   setAppInfo: (appInfo) => set({ appInfo }),
   openDialog: (dialog) => set({ dialog }),
   toggleActivity: () => set({ activityOpen: !get().activityOpen }),

@@ -1,0 +1,318 @@
+// One tab's life as a plain value with pure transitions: opened (with a draft, a merge in progress,
+// pending outcomes), typed, draft stored, save started / answered with each outcome, server moved,
+// refreshed, merge updated / closed, unknown outcome checked / accepted / dismissed. No I/O here:
+// tabs-slice calls the API and feeds the answers in, so every rule below is unit-tested without a UI.
+import type { MissingChange, PendingOutcome, ResourceRef, SaveResult, Snapshot, UnknownOutcome } from '../../../shared/api/types';
+import { parseJson } from '../../../shared/json';
+import { createMergeSession, rebaseSession, type MergeSession } from '../merge/merge-session';
+import { errorWords } from './error-words';
+import { holdsWords, partlyAppliedWords, savedWords, unknownWords } from './outcome-words';
+
+export type ServerMoved = { revision: string | null; journalId: number; changedPaths: string[] };
+
+export type TabView = 'edit' | 'merge' | 'history';
+
+export type TabMessage = { tone: 'ok' | 'error' | 'info'; text: string; detail?: string };
+
+/** A write whose outcome is not known, as the tab shows it until the operator settles it. */
+export type UnknownState = {
+  auditId: number;
+  cause: UnknownOutcome['cause'];
+  serverHolds: UnknownOutcome['serverHolds'];
+  /** What the server held when last checked (null: unreadable). */
+  serverNow: Snapshot | null;
+  serverRevision: string | null;
+  changedPaths: string[];
+  checkedAt: string | null;
+  checking: boolean;
+};
+
+export type Tab = {
+  key: string;
+  ref: ResourceRef;
+  title: string;
+  connectionName: string;
+  /** The revision the operator's text is based on ("When you opened it"). */
+  base: Snapshot;
+  text: string;
+  view: TabView;
+  saving: boolean;
+  watchId: string | null;
+  restoredDraftAt: string | null;
+  draftSavedAt: string | null;
+  serverMoved: ServerMoved | null;
+  /** A move seen while a save was under way; it applies if the save does not settle it. */
+  deferredMoved: ServerMoved | null;
+  /** The outcome of the last action, in plain words. */
+  message: TabMessage | null;
+  merge: MergeSession | null;
+  /** Changes a partly applied write left out, until the next save or the operator dismisses them. */
+  missing: MissingChange[] | null;
+  /** The write whose outcome is unknown (the latest one), until settled. */
+  unknown: UnknownState | null;
+};
+
+export const tabKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
+
+export const isDirty = (tab: Tab) => tab.text !== tab.base.text;
+
+export type Opened = {
+  ref: ResourceRef;
+  title: string;
+  connectionName: string;
+  /** What the server holds now. */
+  snapshot: Snapshot;
+  /** The revision the draft was typed against, when older than `snapshot`. */
+  draftBase: Snapshot | null;
+  draft: { text: string; updatedAt: string } | null;
+  merge: MergeSession | null;
+  pending: readonly PendingOutcome[];
+};
+
+function unknownFromPending(p: PendingOutcome, serverNow: Snapshot | null): UnknownState {
+  return {
+    auditId: p.auditId,
+    cause: p.cause,
+    serverHolds: p.serverHolds,
+    serverNow,
+    serverRevision: p.serverRevision,
+    changedPaths: p.changedPaths,
+    checkedAt: p.checkedAt,
+    checking: false,
+  };
+}
+
+export function opened(o: Opened): Tab {
+  const base = o.draftBase ?? o.snapshot;
+  const latestPending = o.pending.at(-1);
+  return {
+    key: tabKey(o.ref),
+    ref: o.ref,
+    title: o.title,
+    connectionName: o.connectionName,
+    base,
+    text: o.draft?.text ?? base.text,
+    view: o.merge ? 'merge' : 'edit',
+    saving: false,
+    watchId: null,
+    restoredDraftAt: o.draft?.updatedAt ?? null,
+    draftSavedAt: o.draft?.updatedAt ?? null,
+    serverMoved: base.journalId !== o.snapshot.journalId ? { revision: o.snapshot.revision, journalId: o.snapshot.journalId, changedPaths: [] } : null,
+    deferredMoved: null,
+    message: o.merge ? { tone: 'info', text: 'Your merge in progress was restored, with the decisions you had made.' } : null,
+    merge: o.merge,
+    missing: null,
+    // A pending outcome's server state is what the open just read, when it is that revision.
+    unknown: latestPending ? unknownFromPending(latestPending, latestPending.serverRevision === o.snapshot.revision ? o.snapshot : null) : null,
+  };
+}
+
+export function typed(tab: Tab, text: string): Tab {
+  return { ...tab, text };
+}
+
+export function draftStored(tab: Tab, updatedAt: string | null): Tab {
+  return { ...tab, draftSavedAt: updatedAt };
+}
+
+export function saveStarted(tab: Tab): Tab {
+  return { ...tab, saving: true, message: null };
+}
+
+/** The backend could not be reached (a thrown call): nothing is known to be written, the edit stays. */
+export function saveFailed(tab: Tab, error: string): Tab {
+  return { ...tab, saving: false, message: { tone: 'error', text: `The app could not reach its backend: ${error}. Your edit is kept.` } };
+}
+
+export type SaveContext = {
+  /** The text that was sent. */
+  sentText: string;
+  /** The revision the write was conditional on, as the renderer holds it (the merge's base for a conflict). */
+  sentBase: Snapshot;
+  /** The save came from the merge view (the result, or *Overwrite with mine*). */
+  fromMerge: boolean;
+};
+
+const settledMoves = { serverMoved: null, deferredMoved: null } as const;
+
+/** Applies a save's answer. Every outcome keeps what the operator typed unless it is proven saved. */
+export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Tab {
+  const done = { ...tab, saving: false };
+  switch (result.kind) {
+    case 'saved': {
+      // Typing during the save carries on as a new edit on top of the saved revision.
+      const typedDuring = !ctx.fromMerge && tab.text !== ctx.sentText;
+      const what = savedWords(result);
+      return {
+        ...done,
+        ...settledMoves,
+        base: result.snapshot,
+        text: typedDuring ? tab.text : result.snapshot.text,
+        view: 'edit',
+        merge: null,
+        missing: null,
+        unknown: null,
+        draftSavedAt: null,
+        restoredDraftAt: null,
+        message: { tone: result.movedSince ? 'info' : 'ok', text: typedDuring ? `${what} What you typed meanwhile is kept as an unsaved edit.` : what },
+      };
+    }
+    case 'conflict': {
+      let merge: MergeSession;
+      if (ctx.fromMerge && tab.merge) {
+        merge = rebaseSession(tab.merge, result);
+      } else {
+        // Merge what the editor holds now (it may have moved on since the save was sent).
+        const mine = parseJson(tab.text).ok ? tab.text : ctx.sentText;
+        merge = createMergeSession({ base: ctx.sentBase, theirs: result.theirs, mine, status: result.status, mergeOptions: result.mergeOptions, onlyOtherFieldsChanged: result.onlyOtherFieldsChanged, afterLostAnswer: result.afterLostAnswer });
+      }
+      return { ...done, ...settledMoves, view: 'merge', merge, missing: null, message: null };
+    }
+    case 'partly-applied':
+      // The server moved to a new revision without every change: the edit stays, over the new base.
+      return {
+        ...done,
+        ...settledMoves,
+        base: result.snapshot,
+        text: ctx.fromMerge ? ctx.sentText : tab.text,
+        view: 'edit',
+        merge: null,
+        missing: result.missing,
+        message: { tone: 'error', text: partlyAppliedWords(result.savedRevision, result.missing) },
+      };
+    case 'unknown-outcome':
+      return {
+        ...done,
+        ...settledMoves,
+        // A merge's result is what was sent: it becomes the edit, so nothing decided is lost.
+        text: ctx.fromMerge ? ctx.sentText : tab.text,
+        view: ctx.fromMerge ? 'edit' : tab.view === 'merge' ? 'edit' : tab.view,
+        merge: ctx.fromMerge ? null : tab.merge,
+        base: ctx.fromMerge ? ctx.sentBase : tab.base,
+        unknown: {
+          auditId: result.auditId,
+          cause: result.cause,
+          serverHolds: result.serverHolds,
+          serverNow: result.serverNow,
+          serverRevision: result.serverNow?.revision ?? null,
+          changedPaths: result.changedPaths,
+          checkedAt: null,
+          checking: false,
+        },
+        message: null,
+      };
+    case 'error':
+      return {
+        ...done,
+        serverMoved: tab.deferredMoved && tab.deferredMoved.journalId !== tab.base.journalId ? tab.deferredMoved : tab.serverMoved,
+        deferredMoved: null,
+        message: { tone: 'error', text: errorWords(result), ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}) },
+      };
+  }
+}
+
+/** The watch saw a new revision. During a save it waits: the save's answer may settle it. */
+export function serverMoved(tab: Tab, moved: ServerMoved): Tab {
+  if (moved.journalId === tab.base.journalId) return tab;
+  // A merge in progress is against Server now already; only a later revision is news.
+  if (tab.merge && moved.journalId <= tab.merge.theirs.journalId) return tab;
+  return tab.saving ? { ...tab, deferredMoved: moved } : { ...tab, serverMoved: moved };
+}
+
+/** A refresh answered with the server's latest revision. */
+export function refreshed(tab: Tab, latest: Snapshot): Tab {
+  if (latest.journalId === tab.base.journalId) {
+    return { ...tab, serverMoved: null, message: { tone: 'info', text: `Up to date: the server still has revision ${tab.base.revision ?? '(none)'}.` } };
+  }
+  if (!isDirty(tab)) {
+    return { ...tab, base: latest, text: latest.text, serverMoved: null, message: { tone: 'info', text: `Refreshed to revision ${latest.revision ?? '(none)'}.` } };
+  }
+  return { ...tab, serverMoved: { revision: latest.revision, journalId: latest.journalId, changedPaths: tab.serverMoved?.changedPaths ?? [] } };
+}
+
+/** The operator loads the server's revision, dropping their edit. */
+export function tookServer(tab: Tab, latest: Snapshot): Tab {
+  return { ...tab, base: latest, text: latest.text, serverMoved: null, missing: null, message: { tone: 'info', text: `Now showing revision ${latest.revision ?? '(none)'}.` } };
+}
+
+export function draftDiscarded(tab: Tab, latest: Snapshot): Tab {
+  return { ...tab, base: latest, text: latest.text, restoredDraftAt: null, draftSavedAt: null, serverMoved: null, message: null, merge: null, missing: null, view: 'edit' };
+}
+
+export function mergeUpdated(tab: Tab, update: (s: MergeSession) => MergeSession): Tab {
+  return tab.merge ? { ...tab, merge: update(tab.merge) } : tab;
+}
+
+/** *Redo the merge keeping my decisions*: the server moved again while the operator was merging. */
+export function mergeRedone(tab: Tab, latest: Snapshot): Tab {
+  if (!tab.merge) return tab;
+  const merge = rebaseSession(tab.merge, { theirs: latest, status: tab.merge.status, onlyOtherFieldsChanged: tab.merge.onlyOtherFieldsChanged, afterLostAnswer: false, mergeOptions: tab.merge.options });
+  return { ...tab, merge, serverMoved: null };
+}
+
+export function mergeClosed(tab: Tab): Tab {
+  return { ...tab, view: 'edit', merge: null, message: { tone: 'info', text: 'Merge closed. Your edit is kept; saving again will compare it with the server once more.' } };
+}
+
+/** Restore = a new edit on top of the latest revision, saved like any other edit. */
+export function revisionRestored(tab: Tab, restored: Snapshot, latest: Snapshot): Tab {
+  return {
+    ...tab,
+    base: latest,
+    text: restored.text,
+    view: 'edit',
+    serverMoved: null,
+    message: { tone: 'info', text: `Revision ${restored.revision ?? '(none)'} restored as an unsaved edit on top of revision ${latest.revision ?? '(none)'}. Review and save.` },
+  };
+}
+
+export function outcomeChecking(tab: Tab): Tab {
+  return tab.unknown ? { ...tab, unknown: { ...tab.unknown, checking: true } } : tab;
+}
+
+/** A check of a pending outcome (the operator's *Check again*, the watch, or the start). */
+export function outcomeChecked(tab: Tab, pending: PendingOutcome, serverNow: Snapshot | null | undefined): Tab {
+  if (!tab.unknown || tab.unknown.auditId !== pending.auditId) return tab;
+  const known = serverNow !== undefined ? serverNow : pending.serverRevision === tab.unknown.serverRevision ? tab.unknown.serverNow : null;
+  return { ...tab, unknown: { ...unknownFromPending(pending, known), checking: false } };
+}
+
+/**
+ * *Accept what the server holds*: Server now becomes the base. The operator's text stays as a
+ * draft when it differs (nothing typed is dropped); otherwise the tab is simply up to date.
+ */
+export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
+  const keepsEdit = tab.text !== serverNow.text;
+  return {
+    ...tab,
+    base: serverNow,
+    text: tab.text,
+    unknown: null,
+    serverMoved: null,
+    missing: null,
+    message: {
+      tone: 'info',
+      text: keepsEdit
+        ? `Revision ${serverNow.revision ?? '(none)'} is now the base. Your edit differs from it and is kept as an unsaved edit.`
+        : `Revision ${serverNow.revision ?? '(none)'} holds your edit; nothing is left to save.`,
+    },
+  };
+}
+
+export function outcomeDismissed(tab: Tab): Tab {
+  return { ...tab, unknown: null };
+}
+
+export function messageDismissed(tab: Tab): Tab {
+  return { ...tab, message: null, missing: null };
+}
+
+/** What the tab says about an unknown outcome: the cause, what the server holds, what is kept. */
+export function unknownSummary(u: UnknownState): { headline: string; holds: string } {
+  return { headline: unknownWords(u.cause), holds: holdsWords(u.serverHolds, u.serverRevision) };
+}
+
+/** What must be written down before the page goes away: the text and merge of each unsaved tab. */
+export function needsDraft(tab: Tab): boolean {
+  return isDirty(tab) || tab.merge !== null;
+}

@@ -1,0 +1,35 @@
+// What an overwrite would undo, listed before the operator confirms it: every change by others
+// that the written document puts back, with both values.
+import { diffPaths, getAt, jsonEqual, parseJson, type JsonValue } from '../../../shared/json';
+import { valuePreview } from '../lib/format';
+import { pathWords } from './outcome-words';
+
+const parse = (text: string): JsonValue | undefined => {
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : undefined;
+};
+
+function line(path: string, now: JsonValue | undefined, back: JsonValue | undefined): string {
+  if (now === undefined) return `${pathWords(path)}: added back as ${valuePreview(back, 60)}`;
+  if (back === undefined) return `${pathWords(path)}: ${valuePreview(now, 60)} is removed`;
+  return `${pathWords(path)}: ${valuePreview(now, 60)} → ${valuePreview(back, 60)}`;
+}
+
+/**
+ * *Overwrite with mine*: the server's changes since the base that mine does not hold. Each line
+ * reads "path: server's value → the value written".
+ */
+export function overwriteReverts(baseText: string, theirsText: string, mineText: string): string[] {
+  const base = parse(baseText);
+  const theirs = parse(theirsText);
+  const mine = parse(mineText);
+  const reverted = diffPaths(base, theirs).filter((c) => !jsonEqual(getAt(mine, c.path), getAt(theirs, c.path)));
+  return reverted.map((c) => line(c.path, getAt(theirs, c.path), getAt(mine, c.path)));
+}
+
+/** *Restore revision N*: every field where the latest revision differs from the one restored. */
+export function restoreReverts(latestText: string, restoredText: string): string[] {
+  const latest = parse(latestText);
+  const restored = parse(restoredText);
+  return diffPaths(latest, restored).map((c) => line(c.path, getAt(latest, c.path), getAt(restored, c.path)));
+}
