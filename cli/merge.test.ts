@@ -4,10 +4,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const BIN = resolve(import.meta.dirname, '../bin/conflict-desk.mjs');
 let dir: string;
+
+// The bin runs the bundled CLI (dist/cli.mjs): build it from the sources under test first.
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [resolve(import.meta.dirname, '../scripts/build-cli.mjs')], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`building the CLI failed: ${build.stderr}`);
+});
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'conflict-desk-cli-'));
