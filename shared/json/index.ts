@@ -16,3 +16,5 @@ export type { TextPosition, TextRange } from './positions';
 export { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
 export type { MergeTextResult } from './merge-text';
 export { mergeText } from './merge-text';
+export type { ConflictTextOptions } from './conflict-text';
+export { writeConflictText } from './conflict-text';
