@@ -18,3 +18,7 @@ export type { MergeTextResult } from './merge-text';
 export { mergeText } from './merge-text';
 export type { ConflictTextOptions } from './conflict-text';
 export { writeConflictText } from './conflict-text';
+export type { LineMergeResult } from './line-merge';
+export { mergeLines } from './line-merge';
+export type { JsoncMergeResult } from './jsonc-merge';
+export { mergeJsonc } from './jsonc-merge';

@@ -9,7 +9,15 @@ import type { JsonValue, Result } from './types';
 
 export type TextSide = 'base' | 'mine' | 'theirs';
 
-export type MergeTextResult = Result<{ text: string; result: MergeResult }, { side: TextSide; error: ParseError }>;
+export type MergeTextResult = Result<
+  {
+    text: string;
+    result: MergeResult;
+    /** The three parsed sides (base as merged: an empty container when the text was empty). */
+    values: { base: JsonValue; mine: JsonValue; theirs: JsonValue };
+  },
+  { side: TextSide; error: ParseError }
+>;
 
 export function mergeText(base: string, mine: string, theirs: string, options: MergeOptions = {}): MergeTextResult {
   const values: Array<JsonValue | undefined> = [];
@@ -28,7 +36,8 @@ export function mergeText(base: string, mine: string, theirs: string, options: M
   const [m, t] = [values[1]!, values[2]!];
   const b = values[0] ?? emptyLike(m, t);
   const result = merge3(b, m, t, options);
-  return { ok: true, value: { text: stringifyJson(result.merged, detectStyle(mine.replace(/^\uFEFF/, ''))), result } };
+  const text = stringifyJson(result.merged, detectStyle(mine.replace(/^\uFEFF/, '')));
+  return { ok: true, value: { text, result, values: { base: b, mine: m, theirs: t } } };
 }
 
 /** The ancestor of two additions: an empty container of their shared kind, so their members merge. */
