@@ -14,7 +14,7 @@ import { escapeToken, getAt } from './pointer';
 import type { JsonStyle } from './serialize';
 import { stringifyJson } from './serialize';
 import type { JsonValue } from './types';
-import { isJsonObject } from './types';
+import { isJsonObject, setKey } from './types';
 
 export type ConflictTextOptions = {
   /** Layout of the merged text; a one-line layout is widened to two-space indentation. */
@@ -41,7 +41,7 @@ const SIDE_NAMES: readonly SideName[] = ['ours', 'base', 'theirs'];
 
 /** A container's member as written: the same on every side, or different per side (a conflict). */
 type Item =
-  | { readonly kind: 'plain'; readonly entry: Entry; readonly pointer: string; readonly nested: boolean }
+  | { readonly kind: 'plain'; readonly key: string | undefined; readonly entry: Entry; readonly pointer: string; readonly nested: boolean }
   | { readonly kind: 'conflict'; readonly sides: Readonly<Record<SideName, readonly Entry[]>> };
 
 export function writeConflictText(
@@ -159,7 +159,7 @@ class ConflictWriter {
       const prefix = JSON.stringify(key) + ': ';
       const sides = this.locations.members.get(childPointer);
       if (sides !== undefined) items.push(this.memberItem(sides, prefix));
-      else items.push({ kind: 'plain', entry: { prefix, value: value[key]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
+      else items.push({ kind: 'plain', key, entry: { prefix, value: value[key]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
     }
     return items;
   }
@@ -180,7 +180,7 @@ class ConflictWriter {
       const childPointer = `${pointer}/${i}`;
       const sides = this.locations.members.get(childPointer);
       if (sides !== undefined) items.push(this.memberItem(sides, ''));
-      else items.push({ kind: 'plain', entry: { prefix: '', value: value[i]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
+      else items.push({ kind: 'plain', key: undefined, entry: { prefix: '', value: value[i]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
       i++;
     }
     return items;
@@ -213,7 +213,13 @@ class ConflictWriter {
     for (let i = 0; i < end; i++) {
       const item = items[i]!;
       const comma = i < last ? ',' : '';
-      if (i > last) {
+      if (item.kind === 'plain' && !item.nested && i <= last) {
+        // A run of plain members is written by one native serialisation, not one per member.
+        let j = i;
+        while (j + 1 < end && j + 1 <= last && items[j + 1]!.kind === 'plain' && !(items[j + 1] as { nested: boolean }).nested) j++;
+        this.run(items.slice(i, j + 1) as Array<Item & { kind: 'plain' }>, indent, j < last ? ',' : '', out);
+        i = j;
+      } else if (i > last) {
         // Trailing optional members after a member holding conflicts: each side leads with a comma.
         const side = (name: SideName) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]);
         this.block({ ours: side('ours'), base: side('base'), theirs: side('theirs') }, indent, '', out, true);
@@ -230,6 +236,36 @@ class ConflictWriter {
       const side = (name: SideName) => group.flatMap((item) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]));
       this.block({ ours: side('ours'), base: side('base'), theirs: side('theirs') }, indent, '', out);
     }
+  }
+
+  /** Plain members written together: one container serialised natively, its brackets dropped. */
+  private run(items: ReadonlyArray<Item & { kind: 'plain' }>, indent: string, comma: string, out: string[]): void {
+    if (items.length === 1) {
+      out.push(this.line(items[0]!.entry, indent), comma, '\n');
+      return;
+    }
+    let container: JsonValue;
+    if (items[0]!.key === undefined) {
+      container = items.map((item) => item.entry.value);
+    } else {
+      const object: Record<string, JsonValue> = {};
+      for (const item of items) setKey(object, item.key!, item.entry.value);
+      container = object;
+    }
+    // Wrapped in arrays so the native serialiser indents the members to their own depth already:
+    // `[\n  [\n    {\n      "a": 1 ...`; the wrappers' lines are then cut off by length.
+    const unit = this.style.indent;
+    const depth = indent.length / unit.length;
+    let wrapped = container;
+    for (let level = 1; level < depth; level++) wrapped = [wrapped];
+    const text = stringifyJson(wrapped, { ...this.style, finalNewline: false });
+    let head = 0;
+    let tail = 0;
+    for (let level = 0; level < depth; level++) {
+      head += unit.length * level + 2;
+      tail += unit.length * level + 2;
+    }
+    out.push(text.slice(head, text.length - tail), comma, '\n');
   }
 
   /** One marker block; each side's entries are joined by commas, the last followed by `comma`. */
