@@ -3,6 +3,8 @@
 export {};
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   merge: () => import('./merge.bench'),
+  cli: () => import('./cli.bench'),
+  wire: () => import('./wire.bench'),
   sandbox: () => import('./sandbox.bench'),
   ui: () => import('./ui.bench'),
 };
