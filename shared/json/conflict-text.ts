@@ -14,7 +14,7 @@ import { escapeToken, getAt } from './pointer';
 import type { JsonStyle } from './serialize';
 import { stringifyJson } from './serialize';
 import type { JsonValue } from './types';
-import { isJsonObject, setKey } from './types';
+import { getKey, isJsonObject, setKey } from './types';
 
 export type ConflictTextOptions = {
   /** Layout of the merged text; a one-line layout is widened to two-space indentation. */
@@ -65,7 +65,7 @@ function stringHolding(merged: JsonValue, path: string): string {
   for (const raw of path.slice(1).split('/')) {
     if (typeof value === 'string') return pointer;
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    value = Array.isArray(value) ? value[Number(token)] : isJsonObject(value) ? value[token] : undefined;
+    value = Array.isArray(value) ? value[Number(token)] : isJsonObject(value) ? getKey(value, token) : undefined;
     pointer += '/' + raw;
   }
   return pointer;
