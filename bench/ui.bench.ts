@@ -15,7 +15,7 @@ import { bigDocument, fmtBytes, median, spread } from './documents';
 const TARGETS = { openMs: 300, mergeMs: 1000, mergeGrowth: 2.5, longTaskMs: 100, scriptBytes: 4.3e6 };
 const ROWS = 10_000;
 const BASELINE = 'bench/results/baseline';
-const PAINT_ROUNDS = 3;
+const PAINT_ROUNDS = 5;
 
 /** The largest script of a built renderer: the one the window parses before its first paint. */
 function mainScript(rendererDir: string): { name: string; bytes: number } {
