@@ -1,7 +1,7 @@
 // Spawns the real CLI (through the package's bin) on temporary files, and runs a real `git merge`
 // with the driver configured.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -101,5 +101,15 @@ describe('conflict-desk merge: inputs git can hand it', () => {
     const run = cli('merge', 'base', 'mine', '-');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('standard input is not supported');
+  });
+});
+
+describe('bin/conflict-desk.mjs', () => {
+  it('says how to build the command when dist/cli.mjs is missing, instead of compiling TypeScript', () => {
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(BIN, join(dir, 'bin/conflict-desk.mjs'));
+    const run = spawnSync(process.execPath, [join(dir, 'bin/conflict-desk.mjs'), 'merge', 'a', 'b', 'c'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('npm run build:cli');
   });
 });
