@@ -4,10 +4,12 @@ export {};
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   batch: () => import('./batch.bench'),
   merge: () => import('./merge.bench'),
+  cli: () => import('./cli.bench'),
+  wire: () => import('./wire.bench'),
   sandbox: () => import('./sandbox.bench'),
   ui: () => import('./ui.bench'),
   'team-store': () => import('./team-store.bench'),
-  wire: () => import('./wire.bench'),
+  'wire-forms': () => import('./wire-forms.bench'),
 };
 
 const wanted = process.argv.slice(2);

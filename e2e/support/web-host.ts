@@ -10,9 +10,9 @@ export type WebHost = { url: string; origin: string; token: string; apiToken: st
 
 const LINE = /^Conflict Desk \(browser mode\): (http:\/\/127\.0\.0\.1:\d+)\/\?token=([0-9a-f]+)$/;
 
-export async function startWebHost(options: { dataDir?: string; extraArgs?: string[] } = {}): Promise<WebHost> {
+export async function startWebHost(options: { dataDir?: string; extraArgs?: string[]; /** Another built host, e.g. a baseline for the bench. */ entry?: string } = {}): Promise<WebHost> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'cd-e2e-'));
-  const child = spawn(process.execPath, ['out/main/web.js', '--port', '0', '--data', dataDir, ...(options.extraArgs ?? [])], {
+  const child = spawn(process.execPath, [options.entry ?? 'out/main/web.js', '--port', '0', '--data', dataDir, ...(options.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

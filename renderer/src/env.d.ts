@@ -9,4 +9,4 @@ declare global {
 }
 
 declare module 'monaco-editor/language/json/monaco.contribution';
-declare module 'monaco-editor/features/register.all';
+declare module 'monaco-editor/features/*';

@@ -1,0 +1,100 @@
+// The merge command as git runs it: a whole process (`node bin/conflict-desk.mjs merge …`, the
+// bundled CLI, with the Node found on PATH) against `git merge-file` on the same three files and a
+// bare `node -e 0`, at 1 KB to 20 MB, runs interleaved. Wall time is the median with its range;
+// peak RSS comes from /usr/bin/time where it exists.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { fmtBytes, median, spread } from './documents';
+import { makeScenario } from './merge.bench';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SIZES: Array<[string, number, number]> = [
+  ['1 KB', 1024, 9],
+  ['100 KB', 100 * 1024, 7],
+  ['1 MB', 1 << 20, 5],
+  ['5 MB', 5 << 20, 5],
+  ['20 MB', 20 << 20, 3],
+];
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** The first `node` on PATH outside node_modules/.bin (npm puts the pinned Node 24 first). */
+function nodeOnPath(): string {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (dir.includes('node_modules')) continue;
+    const candidate = join(dir, 'node');
+    if (existsSync(candidate)) return candidate;
+  }
+  return process.execPath;
+}
+
+type Sample = { ms: number; rssKb: number | undefined; cpuMs: number | undefined; code: number | null };
+
+function measure(command: string, args: readonly string[], cwd: string): Sample {
+  const argv = TIME ? [TIME, '-f', '%M %U %S', command, ...args] : [command, ...args];
+  const start = performance.now();
+  const run = spawnSync(argv[0]!, argv.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - start;
+  // /usr/bin/time's last line: peak RSS in KB, user and system CPU seconds.
+  const [rss, user, system] = TIME ? (run.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) : [];
+  const cpu = (user ?? NaN) + (system ?? NaN);
+  return { ms, rssKb: Number.isFinite(rss) ? rss : undefined, cpuMs: Number.isFinite(cpu) ? cpu * 1000 : undefined, code: run.status };
+}
+
+export async function run(): Promise<void> {
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building the CLI failed');
+  const node = nodeOnPath();
+  const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const git = spawnSync('git', ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const perTask = makeScenario('probe', 100).base.length / 100;
+  const fmtMs = (ms: number) => (ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
+  const rows: string[] = [];
+  for (const [label, bytes, runs] of SIZES) {
+    const s = makeScenario(label, Math.max(1, Math.round(bytes / perTask) - 1));
+    const dir = mkdtempSync(join(tmpdir(), 'cli-bench-'));
+    try {
+      writeFileSync(join(dir, 'base.json'), s.base);
+      writeFileSync(join(dir, 'mine.json'), s.mine);
+      writeFileSync(join(dir, 'theirs.json'), s.theirs);
+      const samples = { bare: [] as Sample[], cli: [] as Sample[], git: [] as Sample[] };
+      for (let r = 0; r < runs; r++) {
+        samples.bare.push(measure(node, ['-e', '0'], dir));
+        samples.cli.push(measure(node, [join(ROOT, 'bin/conflict-desk.mjs'), 'merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json'], dir));
+        samples.git.push(measure('git', ['merge-file', '-p', 'mine.json', 'base.json', 'theirs.json'], dir));
+      }
+      const code = samples.cli[0]!.code;
+      if (code !== 0 && code !== 1) throw new Error(`the CLI exited ${code} at ${label}`);
+      const ms = (list: Sample[]) => list.map((x) => x.ms);
+      const rss = (list: Sample[]) => {
+        const kb = list.map((x) => x.rssKb).filter((x): x is number => x !== undefined);
+        return kb.length === 0 ? undefined : median(kb) / 1024;
+      };
+      const cliMs = median(ms(samples.cli));
+      const gitMs = median(ms(samples.git));
+      const bareMs = median(ms(samples.bare));
+      const cliRss = rss(samples.cli);
+      const gitRss = rss(samples.git);
+      const rssCell = cliRss !== undefined && gitRss !== undefined ? `${cliRss.toFixed(0)} / ${gitRss.toFixed(0)} MB = ${(cliRss / gitRss).toFixed(2)}×` : '—';
+      const cpu = (list: Sample[]) => {
+        const all = list.map((x) => x.cpuMs).filter((x): x is number => x !== undefined);
+        return all.length === 0 ? undefined : median(all);
+      };
+      const [cliCpu, gitCpu] = [cpu(samples.cli), cpu(samples.git)];
+      const cpuCell = cliCpu !== undefined && gitCpu !== undefined ? `${fmtMs(cliCpu)} / ${fmtMs(gitCpu)} ms = ${(cliCpu / Math.max(gitCpu, 10)).toFixed(2)}×` : '—';
+      rows.push(
+        `| ${label} (${fmtBytes(s.base.length)}) | ${spread(ms(samples.cli), fmtMs)} ms | ${spread(ms(samples.git), fmtMs)} ms | ${spread(ms(samples.bare), fmtMs)} ms | ${(cliMs / gitMs).toFixed(2)}× | +${fmtMs(cliMs - bareMs)} ms | ${cpuCell} | ${rssCell} |`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\nMerge command, whole process (${node} ${version}, ${git}); median (min–max) of interleaved runs`);
+  console.log('| size | conflict-desk merge | git merge-file | node -e 0 | CLI / git | CLI − bare Node | CPU (user+sys) CLI / git | peak RSS CLI / git |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+  console.log('Targets: 1 KB within 20 ms of bare Node; 5 MB ≤ 1.25× git; 20 MB ≤ 1.0× git with peak RSS ≤ 1.5× git.');
+  console.log('CPU time is less disturbed than wall time on a busy machine (git below 10 ms of CPU is counted as 10 ms in the ratio).');
+}

@@ -1,0 +1,298 @@
+// Writes a merge with unresolved conflicts the way git users resolve them: the merged document,
+// pretty-printed, with each conflict wrapped in diff3 markers around the smallest member or element
+// run that holds it (`<<<<<<< ours`, `||||||| base`, `=======`, `>>>>>>> theirs`). Every side is
+// written as whole lines with its own commas, so keeping one side of any block (VS Code's "Accept
+// Current" / "Accept Incoming") leaves valid JSON.
+//
+// Commas: a member followed by a member present on every side carries its comma on its own lines.
+// Members after the last such member (a run of conflicts where a side is absent) cannot, so they
+// share one block with that last member, each side writing its own commas; when that member holds
+// conflicts of its own the trailing members start with a comma instead.
+import { merge3 } from './merge3';
+import type { Choice, Conflict, MergeOptions, MergeResult } from './merge-types';
+import { escapeToken, getAt } from './pointer';
+import type { JsonStyle } from './serialize';
+import { stringifyJson } from './serialize';
+import type { JsonValue } from './types';
+import { getKey, isJsonObject, setKey } from './types';
+
+export type ConflictTextOptions = {
+  /** Layout of the merged text; a one-line layout is widened to two-space indentation. */
+  readonly style: JsonStyle;
+  /** Length of the marker runs, as git passes it in %L (default 7). */
+  readonly markerSize?: number;
+  /** The merge's options, so that in-string conflicts can be re-merged with one side chosen. */
+  readonly mergeOptions?: MergeOptions;
+};
+
+type Sides = { readonly ours: JsonValue | undefined; readonly base: JsonValue | undefined; readonly theirs: JsonValue | undefined };
+type RunSides = { readonly ours: readonly JsonValue[]; readonly base: readonly JsonValue[]; readonly theirs: readonly JsonValue[] };
+
+/** Where markers go: members (a key or an element) by pointer, and element runs by array and index. */
+type Locations = {
+  readonly members: Map<string, Sides>;
+  readonly runs: Map<string, Map<number, Array<{ readonly length: number; readonly runs: RunSides }>>>;
+};
+
+/** One line-level entry of a container: `"key": value` or an element. */
+type Entry = { readonly prefix: string; readonly value: JsonValue };
+type SideName = 'ours' | 'base' | 'theirs';
+const SIDE_NAMES: readonly SideName[] = ['ours', 'base', 'theirs'];
+
+/** A container's member as written: the same on every side, or different per side (a conflict). */
+type Item =
+  | { readonly kind: 'plain'; readonly key: string | undefined; readonly entry: Entry; readonly pointer: string; readonly nested: boolean }
+  | { readonly kind: 'conflict'; readonly sides: Readonly<Record<SideName, readonly Entry[]>> };
+
+export function writeConflictText(
+  input: { readonly base: JsonValue; readonly mine: JsonValue; readonly theirs: JsonValue },
+  result: MergeResult,
+  options: ConflictTextOptions,
+): string {
+  const style: JsonStyle = options.style.indent === '' ? { ...options.style, indent: '  ', colon: ': ', comma: ',' } : options.style;
+  const writer = new ConflictWriter(style, options.markerSize ?? 7, locate(input, result, options.mergeOptions ?? {}));
+  const out: string[] = [];
+  writer.value(result.merged, '', '', '', '', out);
+  const text = out.join('');
+  // Every line ends with "\n"; mine's layout may have no final newline after its closing bracket.
+  return style.finalNewline || result.merged === null || typeof result.merged !== 'object' || text.endsWith(' theirs\n') ? text : text.slice(0, -1);
+}
+
+/** The outermost string on `path` (a pointer that runs into embedded JSON), found in `merged`. */
+function stringHolding(merged: JsonValue, path: string): string {
+  let value: JsonValue | undefined = merged;
+  let pointer = '';
+  for (const raw of path.slice(1).split('/')) {
+    if (typeof value === 'string') return pointer;
+    const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    value = Array.isArray(value) ? value[Number(token)] : isJsonObject(value) ? getKey(value, token) : undefined;
+    pointer += '/' + raw;
+  }
+  return pointer;
+}
+
+function locate(
+  input: { readonly base: JsonValue; readonly mine: JsonValue; readonly theirs: JsonValue },
+  result: MergeResult,
+  mergeOptions: MergeOptions,
+): Locations {
+  const locations: Locations = { members: new Map(), runs: new Map() };
+  const inString: Conflict[] = [];
+  for (const conflict of result.conflicts) {
+    if (conflict.inString !== undefined) {
+      inString.push(conflict);
+    } else if (conflict.slice) {
+      const run = (value: JsonValue | undefined) => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+      const byIndex = locations.runs.get(conflict.path) ?? new Map();
+      locations.runs.set(conflict.path, byIndex);
+      const list = byIndex.get(conflict.slice.at) ?? [];
+      byIndex.set(conflict.slice.at, list);
+      list.push({ length: conflict.slice.length, runs: { ours: run(conflict.mine), base: run(conflict.base), theirs: run(conflict.theirs) } });
+    } else {
+      locations.members.set(conflict.path, { ours: conflict.mine, base: conflict.base, theirs: conflict.theirs });
+    }
+  }
+  if (inString.length > 0) {
+    // A string cannot hold markers: its member is the block, each side the string re-merged with
+    // that side chosen for every conflict inside it (the rest of the document is unchanged by that).
+    const chosen = (choice: Choice) =>
+      merge3(input.base, input.mine, input.theirs, { ...mergeOptions, choices: new Map(inString.map((c) => [c.id, choice])) }).merged;
+    const asTheirs = chosen('theirs');
+    const asBase = chosen('base');
+    for (const conflict of inString) {
+      const pointer = stringHolding(result.merged, conflict.path);
+      if (locations.members.has(pointer)) continue;
+      locations.members.set(pointer, { ours: getAt(result.merged, pointer), base: getAt(asBase, pointer), theirs: getAt(asTheirs, pointer) });
+    }
+  }
+  return locations;
+}
+
+const parentOf = (pointer: string) => pointer.slice(0, Math.max(0, pointer.lastIndexOf('/')));
+
+class ConflictWriter {
+  /** Pointers of containers that hold a location somewhere below them. */
+  private readonly holders = new Set<string>();
+
+  constructor(
+    private readonly style: JsonStyle,
+    private readonly markerSize: number,
+    private readonly locations: Locations,
+  ) {
+    const hold = (pointer: string) => {
+      for (let p = pointer; !this.holders.has(p); p = parentOf(p)) {
+        this.holders.add(p);
+        if (p === '') break;
+      }
+    };
+    for (const pointer of locations.members.keys()) if (pointer !== '') hold(parentOf(pointer));
+    for (const pointer of locations.runs.keys()) hold(pointer);
+  }
+
+  /** Writes the value at `pointer` (with its `prefix`, e.g. `"key": `) as whole lines. */
+  value(value: JsonValue, pointer: string, indent: string, prefix: string, comma: string, out: string[]): void {
+    const sides = pointer === '' ? this.locations.members.get('') : undefined;
+    if (sides !== undefined) {
+      // The whole document is the conflict (a different type of root on each side).
+      this.block(
+        { ours: present(sides.ours), base: present(sides.base), theirs: present(sides.theirs) },
+        indent,
+        '',
+        out,
+      );
+      return;
+    }
+    if (!this.holders.has(pointer) || typeof value !== 'object' || value === null) {
+      out.push(this.line({ prefix, value }, indent), comma, '\n');
+      return;
+    }
+    const array = Array.isArray(value);
+    out.push(indent, prefix, array ? '[' : '{', '\n');
+    this.items(array ? this.arrayItems(value, pointer) : this.objectItems(value, pointer), indent + this.style.indent, out);
+    out.push(indent, array ? ']' : '}', comma, '\n');
+  }
+
+  private objectItems(value: { readonly [key: string]: JsonValue }, pointer: string): Item[] {
+    const items: Item[] = [];
+    for (const key of Object.keys(value)) {
+      const childPointer = pointer + '/' + escapeToken(key);
+      const prefix = JSON.stringify(key) + ': ';
+      const sides = this.locations.members.get(childPointer);
+      if (sides !== undefined) items.push(this.memberItem(sides, prefix));
+      else items.push({ kind: 'plain', key, entry: { prefix, value: value[key]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
+    }
+    return items;
+  }
+
+  private arrayItems(value: readonly JsonValue[], pointer: string): Item[] {
+    const items: Item[] = [];
+    const runsHere = this.locations.runs.get(pointer);
+    for (let i = 0; ; ) {
+      const runs = runsHere?.get(i) ?? [];
+      for (const run of runs) if (run.length === 0) items.push(this.runItem(run.runs));
+      if (i >= value.length) break;
+      const long = runs.find((run) => run.length > 0);
+      if (long) {
+        items.push(this.runItem(long.runs));
+        i += long.length;
+        continue;
+      }
+      const childPointer = `${pointer}/${i}`;
+      const sides = this.locations.members.get(childPointer);
+      if (sides !== undefined) items.push(this.memberItem(sides, ''));
+      else items.push({ kind: 'plain', key: undefined, entry: { prefix: '', value: value[i]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
+      i++;
+    }
+    return items;
+  }
+
+  private memberItem(sides: Sides, prefix: string): Item {
+    const entries = (value: JsonValue | undefined): Entry[] => (value === undefined ? [] : [{ prefix, value }]);
+    return { kind: 'conflict', sides: { ours: entries(sides.ours), base: entries(sides.base), theirs: entries(sides.theirs) } };
+  }
+
+  private runItem(runs: RunSides): Item {
+    const entries = (run: readonly JsonValue[]): Entry[] => run.map((value) => ({ prefix: '', value }));
+    return { kind: 'conflict', sides: { ours: entries(runs.ours), base: entries(runs.base), theirs: entries(runs.theirs) } };
+  }
+
+  private items(items: readonly Item[], indent: string, out: string[]): void {
+    // A member present on every side whichever block is kept: plain, or a conflict keeping both sides.
+    const solid = (item: Item) => item.kind === 'plain' || (item.sides.ours.length > 0 && item.sides.theirs.length > 0);
+    let last = -1;
+    for (let i = items.length - 1; i >= 0; i--) {
+      if (solid(items[i]!)) {
+        last = i;
+        break;
+      }
+    }
+    const tail = last < items.length - 1;
+    const lastItem = last >= 0 ? items[last]! : undefined;
+    const groupTail = tail && (lastItem === undefined || lastItem.kind === 'conflict' || !lastItem.nested);
+    const end = groupTail ? Math.max(last, 0) : items.length;
+    for (let i = 0; i < end; i++) {
+      const item = items[i]!;
+      const comma = i < last ? ',' : '';
+      if (item.kind === 'plain' && !item.nested && i <= last) {
+        // A run of plain members is written by one native serialisation, not one per member.
+        let j = i;
+        while (j + 1 < end && j + 1 <= last && items[j + 1]!.kind === 'plain' && !(items[j + 1] as { nested: boolean }).nested) j++;
+        this.run(items.slice(i, j + 1) as Array<Item & { kind: 'plain' }>, indent, j < last ? ',' : '', out);
+        i = j;
+      } else if (i > last) {
+        // Trailing optional members after a member holding conflicts: each side leads with a comma.
+        const side = (name: SideName) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]);
+        this.block({ ours: side('ours'), base: side('base'), theirs: side('theirs') }, indent, '', out, true);
+      } else if (item.kind === 'plain') {
+        if (item.nested) this.value(item.entry.value, item.pointer, indent, item.entry.prefix, comma, out);
+        else out.push(this.line(item.entry, indent), comma, '\n');
+      } else {
+        this.block(item.sides, indent, comma, out);
+      }
+    }
+    if (groupTail) {
+      // The last solid member and the optional members after it: one block, commas per side.
+      const group = items.slice(Math.max(last, 0));
+      const side = (name: SideName) => group.flatMap((item) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]));
+      this.block({ ours: side('ours'), base: side('base'), theirs: side('theirs') }, indent, '', out);
+    }
+  }
+
+  /** Plain members written together: one container serialised natively, its brackets dropped. */
+  private run(items: ReadonlyArray<Item & { kind: 'plain' }>, indent: string, comma: string, out: string[]): void {
+    if (items.length === 1) {
+      out.push(this.line(items[0]!.entry, indent), comma, '\n');
+      return;
+    }
+    let container: JsonValue;
+    if (items[0]!.key === undefined) {
+      container = items.map((item) => item.entry.value);
+    } else {
+      const object: Record<string, JsonValue> = {};
+      for (const item of items) setKey(object, item.key!, item.entry.value);
+      container = object;
+    }
+    // Wrapped in arrays so the native serialiser indents the members to their own depth already:
+    // `[\n  [\n    {\n      "a": 1 ...`; the wrappers' lines are then cut off by length.
+    const unit = this.style.indent;
+    const depth = indent.length / unit.length;
+    let wrapped = container;
+    for (let level = 1; level < depth; level++) wrapped = [wrapped];
+    const text = stringifyJson(wrapped, { ...this.style, finalNewline: false });
+    let head = 0;
+    let tail = 0;
+    for (let level = 0; level < depth; level++) {
+      head += unit.length * level + 2;
+      tail += unit.length * level + 2;
+    }
+    out.push(text.slice(head, text.length - tail), comma, '\n');
+  }
+
+  /** One marker block; each side's entries are joined by commas, the last followed by `comma`. */
+  private block(sides: Readonly<Record<SideName, readonly Entry[]>>, indent: string, comma: string, out: string[], leadingComma = false): void {
+    const labels: Record<SideName, string> = {
+      ours: '<'.repeat(this.markerSize) + ' ours',
+      base: '|'.repeat(this.markerSize) + ' base',
+      theirs: '='.repeat(this.markerSize),
+    };
+    for (const name of SIDE_NAMES) {
+      out.push(labels[name], '\n');
+      const entries = sides[name];
+      entries.forEach((entry, i) => {
+        const lead = leadingComma && i === 0 ? ', ' : '';
+        out.push(lead === '' ? this.line(entry, indent) : indent + lead + this.line(entry, indent).slice(indent.length), i < entries.length - 1 ? ',' : comma, '\n');
+      });
+    }
+    out.push('>'.repeat(this.markerSize), ' theirs\n');
+  }
+
+  /** `indent + prefix + value` with the value's own lines indented under it (no final newline). */
+  private line(entry: Entry, indent: string): string {
+    const text = stringifyJson(entry.value, { ...this.style, finalNewline: false });
+    return indent + entry.prefix + (text.includes('\n') ? text.replace(/\n/g, '\n' + indent) : text);
+  }
+}
+
+function present(value: JsonValue | undefined): Entry[] {
+  return value === undefined ? [] : [{ prefix: '', value }];
+}

@@ -1,0 +1,95 @@
+// Structural merge of JSON with comments and trailing commas (tsconfig.json, editor settings): the
+// three sides are read with jsonc-parser, merged by merge3, and the merge's changes are written
+// into mine's own text with jsonc-parser's edits, so mine's comments and layout stay. It declines
+// (and the caller falls back to a line merge) when it cannot keep everything: a side that does not
+// parse, a conflict, or theirs having changed a comment, which no value carries.
+import type { JSONPath, ParseError as JsoncError } from 'jsonc-parser';
+import { applyEdits, createScanner, modify, parse, visit } from 'jsonc-parser';
+import { jsonEqual } from './canonical';
+import { merge3 } from './merge3';
+import type { MergeOptions } from './merge-types';
+import type { JsonValue } from './types';
+import { isJsonObject } from './types';
+
+export type JsoncMergeResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+
+const JSONC = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false } as const;
+
+/** The value of JSON-with-comments text; undefined when it has errors or a repeated key (which a value would lose). */
+function read(text: string): JsonValue | undefined {
+  const errors: JsoncError[] = [];
+  const value = parse(text, errors, JSONC) as JsonValue;
+  if (errors.length > 0) return undefined;
+  const open: Array<Set<string>> = [];
+  let repeated = false;
+  visit(
+    text,
+    {
+      onObjectBegin: () => void open.push(new Set()),
+      onObjectEnd: () => void open.pop(),
+      onObjectProperty: (key) => {
+        const keys = open[open.length - 1]!;
+        if (keys.has(key)) repeated = true;
+        keys.add(key);
+      },
+    },
+    JSONC,
+  );
+  return repeated ? undefined : value;
+}
+
+// jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read: its values.
+const LINE_COMMENT = 12;
+const BLOCK_COMMENT = 13;
+const EOF = 17;
+
+function comments(text: string): string[] {
+  const scanner = createScanner(text, false);
+  const out: string[] = [];
+  for (let kind: number = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind === LINE_COMMENT || kind === BLOCK_COMMENT) out.push(scanner.getTokenValue());
+  }
+  return out;
+}
+
+/** The edits that turn `mine` into `merged`, one path at a time, smallest first. */
+function changes(path: JSONPath, mine: JsonValue | undefined, merged: JsonValue | undefined, out: Array<[JSONPath, JsonValue | undefined]>): void {
+  if (mine !== undefined && merged !== undefined && jsonEqual(mine, merged)) return;
+  if (isJsonObject(mine) && isJsonObject(merged)) {
+    for (const key of Object.keys(mine)) if (!Object.hasOwn(merged, key)) out.push([[...path, key], undefined]);
+    for (const key of Object.keys(merged)) changes([...path, key], Object.hasOwn(mine, key) ? mine[key] : undefined, merged[key], out);
+    return;
+  }
+  if (Array.isArray(mine) && Array.isArray(merged) && mine.length === merged.length) {
+    merged.forEach((item, i) => changes([...path, i], mine[i], item, out));
+    return;
+  }
+  out.push([path, merged]);
+}
+
+function indentOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
+  const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
+  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+
+export function mergeJsonc(baseText: string, mineText: string, theirsText: string, options: MergeOptions = {}): JsoncMergeResult {
+  const base = read(baseText);
+  const mine = read(mineText);
+  const theirs = read(theirsText);
+  if (base === undefined || mine === undefined || theirs === undefined) return { ok: false, reason: 'not JSON with comments either' };
+  const result = merge3(base, mine, theirs, options);
+  if (result.conflicts.length > 0) return { ok: false, reason: `${result.conflicts.length} conflict(s) in JSON with comments` };
+  const theirsComments = comments(theirsText);
+  const baseComments = comments(baseText);
+  if (theirsComments.length !== baseComments.length || theirsComments.some((c, i) => c !== baseComments[i])) {
+    return { ok: false, reason: "theirs changed comments, which a structural merge cannot carry" };
+  }
+  const edits: Array<[JSONPath, JsonValue | undefined]> = [];
+  changes([], mine, result.merged, edits);
+  const formattingOptions = indentOf(mineText);
+  let text = mineText;
+  for (const [path, value] of edits) text = applyEdits(text, modify(text, path, value, { formattingOptions }));
+  const written = read(text);
+  if (written === undefined || !jsonEqual(written, result.merged)) return { ok: false, reason: 'the edits did not reproduce the merge' };
+  return { ok: true, text };
+}
