@@ -1,3 +1,4 @@
+import { BatchView } from './components/BatchView';
 import { useEffect, useState } from 'react';
 import { api, hostKind } from './lib/api';
 import { handleGlobalKey } from './lib/commands';
@@ -18,6 +19,7 @@ export function App() {
   const loadConnections = useDesk((s) => s.loadConnections);
   const dialog = useDesk((s) => s.dialog);
   const openDialog = useDesk((s) => s.openDialog);
+  const batchOpen = useDesk((s) => s.batchOpen);
   const activityOpen = useDesk((s) => s.activityOpen);
   const toggleActivity = useDesk((s) => s.toggleActivity);
   const activityFailures = useDesk((s) => s.activity.filter((e) => e.status === null || e.status >= 400).length);
@@ -93,6 +95,7 @@ export function App() {
       {dialog === 'connections' ? <ConnectionsDialog /> : null}
       {dialog === 'palette' ? <CommandPalette /> : null}
       {dialog === 'shortcuts' ? <ShortcutsDialog /> : null}
+      {batchOpen ? <BatchView /> : null}
       <QuestionDialog />
       <Toasts />
       <TeamSync />

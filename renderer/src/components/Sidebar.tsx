@@ -52,6 +52,10 @@ function ResourceBrowser() {
   const openTab = useDesk((s) => s.openTab);
   const activeTabKey = useDesk((s) => s.activeTabKey);
   const drafts = useDesk((s) => s.drafts);
+  const selected = useDesk((s) => s.selected);
+  const toggleSelected = useDesk((s) => s.toggleSelected);
+  const clearSelected = useDesk((s) => s.clearSelected);
+  const openBatch = useDesk((s) => s.openBatch);
   const connection = connections.find((c) => c.id === activeId);
   const profile = profiles.find((p) => p.id === connection?.profileId);
   const [searchText, setSearchText] = useState(search);
@@ -66,6 +70,12 @@ function ResourceBrowser() {
     setFocusIndex(next);
   };
   const onListKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    // Space ticks the row in focus for a batch edit (Enter still opens it).
+    if (e.key === ' ' && !e.altKey && !e.ctrlKey && !e.metaKey && items[tabStop]) {
+      e.preventDefault();
+      toggleSelected(items[tabStop]!.id);
+      return;
+    }
     const keys: Record<string, number> = { ArrowDown: tabStop + 1, ArrowUp: tabStop - 1, Home: 0, End: items.length - 1, PageDown: tabStop + 10, PageUp: tabStop - 10 };
     const target = keys[e.key];
     if (target === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
@@ -97,20 +107,26 @@ function ResourceBrowser() {
     return (
       <button
         type="button"
-        className={`resource-row${key === activeTabKey ? ' selected' : ''}`}
+        className={`resource-row${key === activeTabKey ? ' selected' : ''}${selected.includes(item.id) ? ' ticked' : ''}`}
+        aria-pressed={selected.includes(item.id)}
         data-testid="resource-row"
         data-id={item.id}
         tabIndex={index === tabStop ? 0 : -1}
         onFocus={() => setCursor(index)}
-        onClick={() => {
+        onClick={(e) => {
           if (!activeId) return;
           setCursor(index);
+          // Ctrl/Cmd+click ticks the row for a batch edit instead of opening it.
+          if (e.ctrlKey || e.metaKey) {
+            toggleSelected(item.id);
+            return;
+          }
           requestEditorFocus(key);
           void openTab({ connectionId: activeId, id: item.id }, item.title);
         }}
         title={item.id}
       >
-        <span className="resource-title ellipsis">{item.title}</span>
+        <span className="resource-title ellipsis">{selected.includes(item.id) ? <span className="tick" aria-label="ticked for a batch edit">✓ </span> : null}{item.title}</span>
         <span className="resource-meta">
           {activeId ? <TeamPresenceChip connectionId={activeId} resourceId={item.id} compact /> : null}
           {drafts[item.id] ? (
@@ -159,6 +175,17 @@ function ResourceBrowser() {
             {Object.keys(drafts).length > 0 ? ` · ${Object.keys(drafts).length} with unsaved work` : ''}
           </span>
           <button type="button" className="link" onClick={() => void loadFirstPage()}>Reload</button>
+        </div>
+        <div className="row between small batch-bar">
+          {selected.length > 0 ? (
+            <>
+              <button type="button" className="secondary" data-testid="batch-selected" onClick={() => void openBatch('selected')}>Batch edit {selected.length} ticked</button>
+              <button type="button" className="link" onClick={clearSelected}>Untick all</button>
+            </>
+          ) : (
+            <span className="muted" title="Space or Ctrl+click ticks a row">Space or Ctrl+click ticks rows</span>
+          )}
+          <button type="button" className="link" data-testid="batch-all" onClick={() => void openBatch('matching')} title="Every resource matching the filter and search, on every page">Batch edit all matching…</button>
         </div>
       </div>
       {error ? <div className="inline-error" role="alert">{error}</div> : null}

@@ -49,6 +49,9 @@ export const COMMANDS: Command[] = [
   { id: 'take-base', title: 'Merge: keep the original value for the conflict in focus', keys: ['Alt+O', 'Alt+0'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyO' })) },
   { id: 'connections', title: 'Manage connections', keys: [], enabled: () => true, run: (s) => s.openDialog('connections') },
   { id: 'search', title: 'Search resources', keys: ['/'], enabled: () => true, run: () => (document.querySelector('[data-testid="search"]') as HTMLInputElement | null)?.focus() },
+  { id: 'batch-ticked', title: 'Batch edit the ticked resources', keys: [], enabled: (s) => s.selected.length > 0, run: (s) => void s.openBatch('selected') },
+  { id: 'batch-matching', title: 'Batch edit every resource matching the filter', keys: [], enabled: (s) => s.activeConnectionId !== null, run: (s) => void s.openBatch('matching') },
+  { id: 'batch-show', title: 'Show the batch in progress', keys: [], enabled: (s) => s.batch !== null, run: (s) => s.reopenBatch() },
   { id: 'reload-list', title: 'Reload the resource list', keys: [], enabled: (s) => s.activeConnectionId !== null, run: (s) => void s.loadFirstPage() },
 ];
 

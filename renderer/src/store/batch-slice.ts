@@ -26,6 +26,8 @@ export type BatchSlice = {
   clearSelected(): void;
   openBatch(scope: 'selected' | 'matching'): Promise<void>;
   closeBatch(): void;
+  /** Shows the last batch again (it keeps running while the view is closed). */
+  reopenBatch(): void;
   previewBatch(intents: BatchIntent[], id?: string): Promise<void>;
   startBatch(intents: BatchIntent[], concurrency: number, description: string): Promise<void>;
   pauseBatch(): Promise<void>;
@@ -86,6 +88,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       }
     },
     closeBatch: () => set({ batchOpen: false }),
+    reopenBatch: () => set({ batchOpen: true }),
     async previewBatch(intents, id) {
       const { activeConnectionId, batchScope } = get();
       if (!activeConnectionId || !batchScope) return;

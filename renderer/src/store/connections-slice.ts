@@ -36,7 +36,7 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
   },
   selectConnection(id) {
     if (get().activeConnectionId === id) return;
-    set({ activeConnectionId: id, filters: {}, search: '', items: [], nextPageToken: null, total: null });
+    set({ activeConnectionId: id, filters: {}, search: '', items: [], nextPageToken: null, total: null, selected: [] });
     void get().loadFirstPage();
   },
   async saveConnection(input) {
