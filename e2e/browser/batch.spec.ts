@@ -61,9 +61,26 @@ test('runs a batch over 200 tasks and settles a conflict group with one decision
   await page.screenshot({ path: `${SCREENS}/batch-queue-dark.png` });
   await page.emulateMedia({ colorScheme: 'light' });
 
-  await group.getByRole('button', { name: 'Keep mine for /priority on all 5' }).click();
+  // One of them in the three-way view: the batch's change on the revision it read, against Server now.
+  await group.getByText('Show the 5 resources').click();
+  await group.getByRole('button', { name: 'Open in the three-way view' }).first().click();
+  await expect(page.getByTestId('merge-view')).toBeVisible();
+  await expect(page.getByTestId('conflict-counter')).toContainText('1 conflict');
+  await page.screenshot({ path: `${SCREENS}/batch-three-way-light.png` });
+  // Back to the batch (command palette) and one decision for the whole group.
+  await page.keyboard.press('Control+K');
+  await page.keyboard.type('Show the batch');
+  await page.keyboard.press('Enter');
+  await expect(view.getByTestId('batch-group')).toHaveCount(1);
+  await view.getByTestId('batch-group').getByRole('button', { name: 'Keep mine for /priority on all 5' }).click();
   await expect(view.getByTestId('batch-group')).toHaveCount(0);
   await expect(view.getByTestId('batch-count-queued')).toHaveCount(0);
+  await view.getByRole('button', { name: 'Close' }).click();
+
+  // The batch is in the history of each resource it touched.
+  await desk.row(all.ids[0]!).click();
+  await page.keyboard.press('Alt+H');
+  await expect(page.getByTestId('history-batches')).toContainText('Changed by a batch');
 
   // What the server holds: every task changed, the skill added once.
   const auth = `Basic ${Buffer.from(`${connection.auth.username}:${await sandboxSecret(backend.sandboxUrl)}`).toString('base64')}`;

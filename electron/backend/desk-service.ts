@@ -224,7 +224,7 @@ export function createDesk(options: DeskOptions): Desk {
     async history({ ref }) {
       const local = () => store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
       // Team store (#11): the union of every teammate's journal, with who saved each revision.
-      return { kind: 'ok', entries: await team.history(ref, local) };
+      return { kind: 'ok', entries: await team.history(ref, local), batches: store.batches.ofResource(ref.connectionId, ref.id) };
     },
     async revision({ ref, journalId, raw }) {
       const ctx = resources.context(ref.connectionId);

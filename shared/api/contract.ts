@@ -23,6 +23,7 @@ import type {
   OpenResult,
   PendingOutcome,
   ProfileInfo,
+  ResourceBatch,
   ResourcePage,
   ResourceRef,
   SaveResult,
@@ -141,7 +142,8 @@ export const apiMethods = {
   forceSave: method<{ ref: ResourceRef; text: string; overJournalId: number; full?: boolean }, SaveResult>(
     s.object({ ref, text: documentText, overJournalId: s.integer({ min: 1 }), full: s.optional(s.boolean()) }),
   ),
-  history: method<{ ref: ResourceRef }, Ok<{ entries: HistoryEntry[] }> | BackendError>(s.object({ ref })),
+  /** Every revision seen, oldest first, and the batches that touched the resource. */
+  history: method<{ ref: ResourceRef }, Ok<{ entries: HistoryEntry[]; batches: ResourceBatch[] }> | BackendError>(s.object({ ref })),
   revision: method<{ ref: ResourceRef; journalId: number; raw?: boolean }, Ok<{ snapshot: Snapshot }> | BackendError>(s.object({ ref, journalId: s.integer({ min: 1 }), raw: s.optional(s.boolean()) })),
   watch: method<{ ref: ResourceRef; intervalMs?: number }, Ok<{ watchId: string }> | BackendError>(
     s.object({ ref, intervalMs: s.optional(s.integer({ min: 200, max: 600_000 })) }),

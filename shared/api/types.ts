@@ -1,3 +1,4 @@
+import type { BatchIntent } from '../batch/intent';
 // Domain values that cross the contract. Outcomes a caller must handle are values, not exceptions.
 
 export type AppInfo = {
@@ -394,6 +395,10 @@ export type BatchSummary = {
   batchId: string;
   connectionId: string;
   description: string;
+  /** The change the batch makes (so a queued target can be re-made over any revision). */
+  intents: BatchIntent[];
+  /** The merge options of the connection's profile, for opening a queued target in the three-way view. */
+  mergeOptions: MergeOptionsWire;
   state: BatchState;
   createdAt: string;
   startedAt: string | null;
@@ -420,6 +425,9 @@ export type BatchTarget = {
   theirsJournalId: number | null;
   auditId: number | null;
 };
+
+/** A batch that touched one resource, as its history shows it. */
+export type ResourceBatch = { batchId: string; description: string; state: BatchState; createdAt: string; target: BatchTarget };
 
 /** Queued targets with the same paths in conflict: one decision can settle them all. */
 export type ConflictGroup = { signature: string; paths: string[]; targets: BatchTarget[] };

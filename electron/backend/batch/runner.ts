@@ -25,7 +25,10 @@ export function createBatchRunner(deps: BatchDeps) {
   const running = new Map<string, { stop: 'no' | 'pause' | 'cancel'; done: Promise<void> }>();
   let lastEmit = 0;
 
-  const summary = (batch: StoredBatch): BatchSummary => summaryOf(batch, store.batches.counts(batch.id));
+  const summary = (batch: StoredBatch): BatchSummary => {
+    const ctx = resources.context(batch.connectionId);
+    return summaryOf(batch, store.batches.counts(batch.id), ctx.ok && ctx.value.spec.idKeys ? { idKeys: ctx.value.spec.idKeys } : {});
+  };
   function progress(id: string, force = false): void {
     const now = Date.now();
     if (!force && now - lastEmit < 200) return;

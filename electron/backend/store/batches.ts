@@ -1,6 +1,6 @@
 // Batches and their targets, persisted so a run's progress and its conflict queue survive a restart.
 import type { DatabaseSync } from 'node:sqlite';
-import type { BatchCounts, BatchState, BatchSummary, BatchTarget, BatchTargetStatus } from '../../../shared/api/types';
+import type { BatchCounts, BatchState, BatchSummary, BatchTarget, BatchTargetStatus, MergeOptionsWire, ResourceBatch } from '../../../shared/api/types';
 import type { BatchIntent } from '../../../shared/batch/intent';
 
 export const TARGET_STATUSES: readonly BatchTargetStatus[] = ['pending', 'running', 'applied', 'reapplied', 'queued', 'skipped', 'failed', 'unknown', 'kept-theirs', 'cancelled'];
@@ -104,8 +104,12 @@ export function createBatchStore(db: DatabaseSync) {
       return { counts: out, sent, total };
     },
     /** The batches that touched one resource, with what became of it (for its history). */
-    ofResource(resourceId: string): Array<BatchTarget & { batchId: string }> {
-      return (byResource.all(resourceId) as TargetRow[]).map((r) => ({ ...toTarget(r), batchId: r.batch_id }));
+    ofResource(connectionId: string, resourceId: string): ResourceBatch[] {
+      return (byResource.all(resourceId) as TargetRow[]).flatMap((r) => {
+        const batch = getBatch.get(r.batch_id) as BatchRow | undefined;
+        if (!batch || batch.connection_id !== connectionId) return [];
+        return [{ batchId: batch.id, description: batch.description, state: batch.state as BatchState, createdAt: batch.created_at, target: toTarget(r) }];
+      });
     },
     /** After a restart: targets mid-write are unknown; targets not yet sent go back to pending. */
     recoverInterrupted(id: string): void {
@@ -118,14 +122,14 @@ export function createBatchStore(db: DatabaseSync) {
 
 export type BatchStore = ReturnType<typeof createBatchStore>;
 
-export function summaryOf(batch: StoredBatch, tally: { counts: BatchCounts; sent: number; total: number }): BatchSummary {
+export function summaryOf(batch: StoredBatch, tally: { counts: BatchCounts; sent: number; total: number }, mergeOptions: MergeOptionsWire = {}): BatchSummary {
   const settled = tally.total - tally.counts.pending - tally.counts.running;
   const started = batch.startedAt ? Date.parse(batch.startedAt) : Date.now();
   const until = batch.finishedAt ? Date.parse(batch.finishedAt) : Date.now();
   const seconds = Math.max((until - started) / 1000, 0.001);
   return {
     batchId: batch.id, connectionId: batch.connectionId, description: batch.description, state: batch.state, createdAt: batch.createdAt,
-    startedAt: batch.startedAt, finishedAt: batch.finishedAt, total: tally.total, counts: tally.counts, writesSent: tally.sent,
+    intents: batch.intents, mergeOptions, startedAt: batch.startedAt, finishedAt: batch.finishedAt, total: tally.total, counts: tally.counts, writesSent: tally.sent,
     rate: Math.round((settled / seconds) * 10) / 10, concurrency: batch.concurrency,
   };
 }

@@ -185,9 +185,7 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
 
 function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
   const settle = useDesk((s) => s.settleBatchGroup);
-  const openTab = useDesk((s) => s.openTab);
-  const connectionId = useDesk((s) => s.activeConnectionId);
-  const close = useDesk((s) => s.closeBatch);
+  const openQueued = useDesk((s) => s.openQueuedTarget);
   return (
     <section className="batch-queue" aria-label="Conflict queue" data-testid="batch-queue">
       <h3>Conflict queue</h3>
@@ -208,7 +206,7 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
                 {group.targets.map((t) => (
                   <li key={t.resourceId}>
                     <span className="mono">{t.resourceId}</span> <span className="muted small">{t.reason}</span>{' '}
-                    {connectionId ? <button type="button" className="link" onClick={() => { close(); void openTab({ connectionId, id: t.resourceId }, t.resourceId); }}>Open</button> : null}
+                    <button type="button" className="link" onClick={() => void openQueued(t)}>Open in the three-way view</button>
                   </li>
                 ))}
               </ul>

@@ -1,3 +1,4 @@
+import type { BatchTargetStatus, ResourceBatch } from '../../../shared/api/types';
 import { useEffect, useState } from 'react';
 import type { HistoryEntry, Snapshot } from '../../../shared/api/types';
 import { api } from '../lib/api';
@@ -20,11 +21,18 @@ const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
 };
 
 /** Every revision this app has seen of the resource; any two side by side. */
+const BATCH_WORDS: Record<BatchTargetStatus, string> = {
+  pending: 'Waiting in a batch', running: 'Being written by a batch', applied: 'Changed by a batch', reapplied: 'Changed by a batch (after a conflict)',
+  queued: 'In a batch’s conflict queue', skipped: 'Left as it was by a batch', failed: 'A batch failed here', unknown: 'A batch write with an unknown outcome',
+  'kept-theirs': 'A batch kept the server’s version', cancelled: 'A cancelled batch (not sent)',
+};
+
 export function HistoryView({ tab }: { tab: Tab }) {
   const setView = useDesk((s) => s.setView);
   const restore = useDesk((s) => s.restoreRevision);
   const ask = useDesk((s) => s.ask);
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
+  const [batches, setBatches] = useState<ResourceBatch[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [left, setLeft] = useState<number | null>(null);
   const [right, setRight] = useState<number | null>(null);
@@ -40,6 +48,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
         return;
       }
       setEntries(h.entries);
+      setBatches(h.batches);
       const last = h.entries.at(-1);
       const before = h.entries.at(-2) ?? last;
       setRight(last?.journalId ?? null);
@@ -98,6 +107,20 @@ export function HistoryView({ tab }: { tab: Tab }) {
       </div>
       {error ? <div className="banner error">{error}</div> : null}
       <div className="history-body">
+        <div className="history-side">
+        {batches.length > 0 ? (
+          <section className="history-batches" aria-label="Batches that touched this resource" data-testid="history-batches">
+            <h4>Batches</h4>
+            <ul>
+              {batches.slice().reverse().map((b) => (
+                <li key={b.batchId} className="small">
+                  <strong>{BATCH_WORDS[b.target.status]}</strong> · {b.description}
+                  <div className="muted">{dateTimeOf(b.createdAt)}{b.target.toRevision ? ` · wrote revision ${b.target.toRevision}` : ''}{b.target.reason ? ` · ${b.target.reason}` : ''}</div>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ) : null}
         <ol className="timeline" aria-label="Revisions">
           {(entries ?? []).slice().reverse().map((entry) => (
             <li
@@ -128,6 +151,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
             </li>
           ))}
         </ol>
+        </div>
         <div className="history-diff">
           {a && b ? (
             <>

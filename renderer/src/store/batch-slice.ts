@@ -2,7 +2,11 @@
 // progress from `batch-progress` events, its conflict queue, the report). The run itself is in the
 // backend; this slice only asks and shows.
 import type { StateCreator } from 'zustand';
-import type { BatchPreview, BatchSummary, ConflictGroup } from '../../../shared/api/types';
+import type { BatchPreview, BatchSummary, BatchTarget, ConflictGroup } from '../../../shared/api/types';
+import { encodeWire } from '../../../shared/api/wire';
+import { applyIntents } from '../../../shared/batch/intent';
+import { parseJson, PRETTY, stringifyJson } from '../../../shared/json';
+import type { SavedMerge } from '../merge/merge-session';
 import type { BatchIntent } from '../../../shared/batch/intent';
 import { api } from '../lib/api';
 import type { DeskState } from '.';
@@ -38,6 +42,12 @@ export type BatchSlice = {
   loadBatchQueue(): Promise<void>;
   settleBatchGroup(signature: string, decision: 'mine' | 'theirs'): Promise<void>;
   batchReportText(format: 'csv' | 'json'): Promise<string | null>;
+  /**
+   * Opens a queued target in the three-way view: When the batch read it | the batch's change on
+   * that revision | Server now. Kept as a merge in progress (a draft), like any other; an edit
+   * already waiting on that resource is never overwritten.
+   */
+  openQueuedTarget(target: BatchTarget): Promise<void>;
 };
 
 export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (set, get) => {
@@ -133,6 +143,30 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     async settleBatchGroup(signature, decision) {
       await control((args) => api.settleBatchGroup({ ...args, signature, decision }));
       await get().loadBatchQueue();
+    },
+    async openQueuedTarget(target) {
+      const { batch, activeConnectionId, drafts } = get();
+      if (!batch || !activeConnectionId || target.baseJournalId === null || target.theirsJournalId === null) return;
+      const ref = { connectionId: activeConnectionId, id: target.resourceId };
+      set({ batchOpen: false });
+      if (drafts[target.resourceId]) {
+        get().notify({ tone: 'info', text: `${target.resourceId} already has unsaved work; it is opened as it is, the batch’s change is not put over it.` });
+        await get().openTab(ref, target.resourceId);
+        return;
+      }
+      try {
+        const base = await api.revision({ ref, journalId: target.baseJournalId });
+        if (base.kind !== 'ok') throw new Error(base.message);
+        const parsed = parseJson(base.snapshot.text);
+        const mine = parsed.ok ? applyIntents(parsed.value, batch.intents) : null;
+        if (!mine?.ok) throw new Error(mine ? mine.error : 'the revision the batch read is not JSON');
+        const mineText = stringifyJson(mine.value, PRETTY);
+        const merge: SavedMerge = { v: 1, status: 412, baseJournalId: target.baseJournalId, theirsJournalId: target.theirsJournalId, mineText, choices: {}, reverted: [], manualText: null, setAside: null, onlyOtherFieldsChanged: false, ...(batch.mergeOptions.idKeys ? { idKeys: batch.mergeOptions.idKeys } : {}) };
+        await api.saveDraft({ ref, text: mineText, baseRevision: base.snapshot.revision, baseJournalId: target.baseJournalId, merge: encodeWire(merge) });
+        await get().openTab(ref, target.resourceId);
+      } catch (error) {
+        get().notify({ tone: 'error', text: `Could not open ${target.resourceId} in the three-way view: ${(error as Error).message}` });
+      }
     },
     async batchReportText(format) {
       const batch = get().batch;
