@@ -61,12 +61,18 @@ describe('patchText (lossless writes)', () => {
         expect(jsonEqual(parse(result.value), mineValue)).toBe(true);
         for (const path of all) {
           if (path === changed || path.startsWith(`${changed}/`) || changed.startsWith(`${path}/`)) continue;
-          // Elements after a removed array element move up one index, their text unchanged.
-          const now = op === 'remove' && Array.isArray(getAt(baseValue, changed.slice(0, changed.lastIndexOf('/')))) ? shifted(path, changed) : path;
-          expect(rawAt(result.value, now)).toBe(rawAt(base, path));
+          // Elements after a removed array element move up one index, their text unchanged. Which of
+          // two equal neighbours was removed cannot be told from the values ([[], [  ]] minus one
+          // "[]"), so inside that array the tokens must match and the spaces may be the neighbour's.
+          const parent = changed.slice(0, changed.lastIndexOf('/'));
+          const inRemovedArray = op === 'remove' && Array.isArray(getAt(baseValue, parent));
+          const now = inRemovedArray ? shifted(path, changed) : path;
+          if (inRemovedArray && path.startsWith(`${parent}/`)) expect(compactText(rawAt(result.value, now) ?? '')).toBe(compactText(rawAt(base, path) ?? ''));
+          else expect(rawAt(result.value, now)).toBe(rawAt(base, path));
         }
       }),
-      { numRuns: 500 },
+      // A case a run once found: two equal neighbours in an array, one removed.
+      { numRuns: 500, examples: [['{"a":0,"x/y":0,"b":[[],[  ],0]}', 1065181095, 'remove']] },
     );
   });
 
