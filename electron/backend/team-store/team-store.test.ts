@@ -131,12 +131,19 @@ describe('two hosts, one team store', () => {
       const ref = await refIn(carol.api, 'Sync documents', 'agent-settings');
       const before = await saveThrough(carol.api, ref, (d) => (d['carolBeforeJoining'] = true));
       expect(before.kind).toBe('saved');
+      // And a batch run before joining: its report is shared when she joins.
+      const tasks = await refIn(carol.api, 'TaskRouter', 'x');
+      const batch = await carol.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[40]!], intents: [{ kind: 'set', path: '/priority', value: 63 }] });
+      if (batch.kind !== 'ok') throw new Error(batch.message);
+      await batchDone(carol.api, batch.batch.batchId);
       const set = await carol.api.setTeamStore({ url: db.url.replace('postgres@', 'postgres:not-a-real-password@'), operator: 'carol' });
       expect(set.kind).toBe('ok');
       await until('carol connected and drained', async () => { const s = await carol.api.teamStatus({}); return s.state === 'connected' && s.queued === 0; });
       const revision = before.kind === 'saved' ? before.snapshot.revision : null;
       expect((await sql.query('SELECT saved_by FROM journal WHERE resource_path = $1 AND revision = $2', ['agent-settings', revision])).rows).toEqual([{ saved_by: 'carol' }]);
       expect(Number((await sql.query(`SELECT count(*) AS n FROM audit WHERE operator = 'carol'`)).rows[0].n)).toBe((await carol.api.auditLog({})).entries.length);
+      expect((await sql.query('SELECT operator, state, total FROM batch_reports WHERE batch_id = $1', [batch.batch.batchId])).rows).toEqual([{ operator: 'carol', state: 'done', total: 1 }]);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'carol' AND batch_id = $1`, [batch.batch.batchId])).rows).toEqual([{ n: 1 }]);
       const again = await carol.restart();
       const status = await until('carol connected after restart', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' ? s : null; });
       expect(status).toMatchObject({ operator: 'carol', source: 'settings', where: db.url });
@@ -384,6 +391,35 @@ describe('batch reports', () => {
     // Bad input is named, not a 500.
     expect(await b.api.teamBatches({ connectionId: 'no-such-connection' })).toMatchObject({ kind: 'error', reason: 'unknown-connection' });
   }, 40_000);
+});
+
+describe('a batch interrupted by a crash', () => {
+  it('is reported as interrupted when its host starts again', async () => {
+    const first = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'dave' } } });
+    const tasks = await refIn(first.api, 'TaskRouter', 'x');
+    const started = await first.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[50]!], intents: [{ kind: 'set', path: '/priority', value: 64 }] });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    const batchId = started.batch.batchId;
+    await batchDone(first.api, batchId);
+    await until('dave drained', async () => (await first.api.teamStatus({})).queued === 0);
+    await first.desk.close();
+    // As if the process had died mid-run: the local row still says running.
+    const local = new DatabaseSync(path.join(first.dataDir, 'conflict-desk.sqlite'));
+    try {
+      local.prepare(`UPDATE batches SET state = 'running' WHERE id = ?`).run(batchId);
+    } finally {
+      local.close();
+    }
+    const again = await startHarness({ dataDir: first.dataDir, sandbox, desk: { teamStore: { url: db.url, operator: 'dave' } } });
+    try {
+      expect((await again.api.batchStatus({ batchId })).kind === 'ok').toBe(true);
+      const row = await until('interrupted in the team store', async () =>
+        (await sql.query<{ state: string; operator: string }>('SELECT state, operator FROM batch_reports WHERE batch_id = $1', [batchId])).rows.find((r) => r.state === 'interrupted'));
+      expect(row.operator).toBe('dave');
+    } finally {
+      await again.desk.close();
+    }
+  });
 });
 
 describe('presence', () => {
