@@ -35,7 +35,7 @@ export function createOutbox(db: DatabaseSync) {
 
   /**
    * Batch reports joined the team store later (schema 2): a copy that joined before has its
-   * batches queued once too, whether or not the journal backfill already ran.
+   * batches (and its batches' audit rows) queued once too, whether or not the journal backfill ran.
    */
   function backfillBatchesOnce(): void {
     if (getMeta.get('backfilled-batches')) return;
@@ -45,6 +45,10 @@ export function createOutbox(db: DatabaseSync) {
       const base = (nextSeq.get() as { seq: number }).seq;
       db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'batch', id, ? + rowid, ? FROM batches WHERE true
         ON CONFLICT (kind, local_id) DO NOTHING`).run(base, now);
+      // A batch's audit rows drained under schema 1 lack their batch id: send them again.
+      const after = (nextSeq.get() as { seq: number }).seq;
+      db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'audit', CAST(id AS TEXT), ? + rowid, ? FROM audit WHERE batch_id IS NOT NULL
+        ON CONFLICT (kind, local_id) DO NOTHING`).run(after, now);
       setMeta.run('backfilled-batches', now);
       db.exec('COMMIT');
     } catch (error) {

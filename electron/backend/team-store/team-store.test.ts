@@ -422,6 +422,37 @@ describe('a batch interrupted by a crash', () => {
   });
 });
 
+describe('a copy that joined before schema 2', () => {
+  it('sends its batches and their audit rows (with the batch id) once, when it first runs with schema 2', async () => {
+    const first = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'erin' } } });
+    const tasks = await refIn(first.api, 'TaskRouter', 'x');
+    const started = await first.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[51]!, SANDBOX_IDS.taskSids[52]!], intents: [{ kind: 'set', path: '/priority', value: 66 }] });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    const batchId = started.batch.batchId;
+    await batchDone(first.api, batchId);
+    await until('erin drained', async () => (await first.api.teamStatus({})).queued === 0);
+    await first.desk.close();
+    // What a copy of the app without schema 2 left: its audit rows shared without a batch id, no report, no batch backfill.
+    await sql.query('UPDATE audit SET batch_id = NULL WHERE batch_id = $1', [batchId]);
+    await sql.query('DELETE FROM batch_reports WHERE batch_id = $1', [batchId]);
+    const local = new DatabaseSync(path.join(first.dataDir, 'conflict-desk.sqlite'));
+    try {
+      local.prepare(`DELETE FROM team_meta WHERE key = 'backfilled-batches'`).run();
+    } finally {
+      local.close();
+    }
+    const again = await startHarness({ dataDir: first.dataDir, sandbox, desk: { teamStore: { url: db.url, operator: 'erin' } } });
+    try {
+      await until('erin drained again', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' && s.queued === 0; });
+      expect((await sql.query('SELECT operator, total FROM batch_reports WHERE batch_id = $1', [batchId])).rows).toEqual([{ operator: 'erin', total: 2 }]);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'erin' AND batch_id = $1`, [batchId])).rows).toEqual([{ n: 2 }]);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'erin'`)).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await again.desk.close();
+    }
+  });
+});
+
 describe('presence', () => {
   it("shows A on B's list while A has the task open, then expires after A is killed with SIGKILL", async () => {
     const refA = await refIn(a.api, 'TaskRouter', 'WT00000000000000000000000000000001');
