@@ -57,7 +57,6 @@ export function createDesk(options: DeskOptions): Desk {
   const transport = createTransport(activity, options.retry ?? DEFAULT_RETRY);
   const sandboxUrl = () => options.sandbox?.url ?? null;
   const resources = createResourceService({ store, transport, sandboxUrl, writeTimeoutMs: () => options.writeTimeoutMs });
-  const batches = createBatchRunner({ store, resources, emit: (event) => emit(event) });
   const listeners = new Set<ApiEventListener>();
   const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));
   activity.subscribe((entry) => emit({ type: 'activity', entry }));
@@ -72,6 +71,8 @@ export function createDesk(options: DeskOptions): Desk {
       if (poller) void pollOnce(poller);
     },
   });
+  // Made after the team store: recovering an interrupted batch changes its state, which is queued for the team.
+  const batches = createBatchRunner({ store, resources, emit: (event) => emit(event) });
   // One poller per resource, shared by every watch of it (a reloaded page watches again).
   type Poller = { ref: ResourceRef; timer: ReturnType<typeof setInterval>; watchIds: Set<string> };
   const pollers = new Map<string, Poller>();

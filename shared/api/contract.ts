@@ -31,7 +31,9 @@ import type {
   AuditQuery,
   OpenResourceInput,
   SharedAuditEntry,
+  SharedBatchReport,
   SharedConnection,
+  TeamBatchesQuery,
   TeamPresence,
   TeamStatus,
 } from './types';
@@ -220,6 +222,10 @@ export const apiMethods = {
   auditCsv: method<AuditQuery, Ok<{ csv: string; filename: string; rows: number }> | BackendError>(auditQuery),
   /** Connection definitions teammates saved (never their secrets). */
   teamConnections: method<Record<string, never>, Ok<{ connections: SharedConnection[] }> | BackendError>(s.object({})),
+  /** Batch reports, the team's when a team store is connected (else this copy's), newest first; by connection and/or resource. */
+  teamBatches: method<TeamBatchesQuery, Ok<{ source: 'team' | 'local'; batches: SharedBatchReport[] }> | BackendError>(
+    s.object({ connectionId: s.optional(s.string({ min: 1, max: 100 })), resourceId: s.optional(s.string({ min: 1, max: 1000 })), limit: s.optional(s.integer({ min: 1, max: 500 })) }),
+  ),
 } as const;
 
 /** Pushes from backend to renderer travel on one channel (IPC) or one event stream (web). */

@@ -499,4 +499,39 @@ export type SharedAuditEntry = {
   fromRevision: string | null;
   toRevision: string | null;
   paths: string[];
+  /** The batch this write belonged to (null: an ordinary save). */
+  batchId: string | null;
 };
+
+/** One target of a shared batch report (issue #11 + #10). */
+export type SharedBatchTarget = {
+  resourceId: string;
+  status: BatchTargetStatus;
+  attempts: number;
+  sent: boolean;
+  reason: string | null;
+  signature: string | null;
+  fromRevision: string | null;
+  toRevision: string | null;
+  /** The target's write in the audit, as SharedAuditEntry.key (null: nothing was written). */
+  auditKey: string | null;
+};
+
+/** A batch's report as the team sees it: who ran it, on which connection, and what became of each target. */
+export type SharedBatchReport = {
+  batchId: string;
+  operator: string;
+  connectionName: string;
+  description: string;
+  state: BatchState;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  total: number;
+  writesSent: number;
+  counts: BatchCounts;
+  /** Every target, or only the asked-for resource's when the query names one. */
+  targets: SharedBatchTarget[];
+};
+
+export type TeamBatchesQuery = { connectionId?: string; resourceId?: string; limit?: number };

@@ -33,7 +33,9 @@ async function main(): Promise<number> {
       return 0;
     }
     const version = (await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM team_schema')).rows[0]?.v ?? 0;
-    const counts = await pool.query<{ t: string; n: string }>(`SELECT 'journal' AS t, count(*) AS n FROM journal UNION ALL SELECT 'audit', count(*) FROM audit UNION ALL SELECT 'presence (live)', count(*) FROM presence WHERE expires_at > now()`);
+    // Batch reports exist from schema version 2 on.
+    const batches = Number(version) >= 2 ? ` UNION ALL SELECT 'batch reports', count(*) FROM batch_reports` : '';
+    const counts = await pool.query<{ t: string; n: string }>(`SELECT 'journal' AS t, count(*) AS n FROM journal UNION ALL SELECT 'audit', count(*) FROM audit UNION ALL SELECT 'presence (live)', count(*) FROM presence WHERE expires_at > now()${batches}`);
     console.log(`${describeWhere(url.url)}: schema version ${version} (this app knows ${loadMigrations().length}); ${counts.rows.map((r) => `${r.t} ${r.n}`).join(', ')}`);
     return 0;
   } catch (error) {

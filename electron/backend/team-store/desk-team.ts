@@ -2,7 +2,7 @@
 // app's setting), swapping it when the setting changes, and the contract methods it answers.
 // desk-service.ts calls into this at a few marked points and otherwise knows nothing of it.
 import type { Api } from '../../../shared/api/contract';
-import type { ApiEvent, AuditQuery, BackendError, HistoryEntry, ResourceRef, SharedAuditEntry, TeamStatus } from '../../../shared/api/types';
+import type { ApiEvent, AuditQuery, BackendError, HistoryEntry, ResourceRef, SharedAuditEntry, SharedBatchReport, TeamBatchesQuery, TeamStatus } from '../../../shared/api/types';
 import type { SecretBox } from '../secrets';
 import type { Store } from '../store';
 import { auditCsv } from './csv';
@@ -24,7 +24,7 @@ export type DeskTeamOptions = {
   emit(event: Extract<ApiEvent, { type: 'team-changed' | 'team-presence' }>): void;
 };
 
-type TeamMethods = Pick<Api, 'teamStatus' | 'setTeamStore' | 'announcePresence' | 'teamPresence' | 'auditQuery' | 'auditCsv' | 'teamConnections'>;
+type TeamMethods = Pick<Api, 'teamStatus' | 'setTeamStore' | 'announcePresence' | 'teamPresence' | 'auditQuery' | 'auditCsv' | 'teamConnections' | 'teamBatches'>;
 
 const fail = (reason: BackendError['reason'], message: string): BackendError => ({ kind: 'error', reason, message });
 
@@ -72,8 +72,26 @@ export function createDeskTeam(options: DeskTeamOptions) {
       .slice(0, query.limit ?? 1000)
       .map((e) => ({
         key: `local:${e.id}`, at: e.at, operator: e.osUser, connectionName: options.store.connections.get(e.connectionId)?.name ?? e.connectionId, resourceId: e.resourceId,
-        mode: e.mode, state: e.state, outcome: e.outcome, fromRevision: e.fromRevision, toRevision: e.toRevision, paths: e.paths,
+        mode: e.mode, state: e.state, outcome: e.outcome, fromRevision: e.fromRevision, toRevision: e.toRevision, paths: e.paths, batchId: e.batchId,
       }));
+
+  // Without a team store: this copy's batches, attributed to this copy's operator name.
+  const localBatches = (query: TeamBatchesQuery): SharedBatchReport[] =>
+    options.store.batches.list()
+      .filter((b) => !query.connectionId || b.connectionId === query.connectionId)
+      .map((b) => ({ batch: b, targets: options.store.batches.targets(b.id).filter((t) => !query.resourceId || t.resourceId === query.resourceId) }))
+      .filter(({ targets }) => !query.resourceId || targets.length > 0)
+      .slice(0, query.limit ?? 100)
+      .map(({ batch, targets }) => {
+        const tally = options.store.batches.counts(batch.id);
+        return {
+          batchId: batch.id, operator: status().operator, connectionName: options.store.connections.get(batch.connectionId)?.name ?? batch.connectionId,
+          description: batch.description, state: batch.state, createdAt: batch.createdAt, startedAt: batch.startedAt, finishedAt: batch.finishedAt,
+          total: tally.total, writesSent: tally.sent, counts: tally.counts,
+          targets: targets.map((t) => ({ resourceId: t.resourceId, status: t.status, attempts: t.attempts, sent: t.sent, reason: t.reason, signature: t.signature,
+            fromRevision: t.fromRevision, toRevision: t.toRevision, auditKey: t.auditId === null ? null : `local:${t.auditId}` })),
+        };
+      });
 
   async function queryAudit(query: AuditQuery): Promise<{ source: 'team' | 'local'; entries: SharedAuditEntry[] } | BackendError> {
     for (const bound of [query.since, query.until]) {
@@ -131,6 +149,14 @@ export function createDeskTeam(options: DeskTeamOptions) {
       const result = await queryAudit(query);
       if ('kind' in result) return result;
       return { kind: 'ok', csv: auditCsv(result.entries), filename: `conflict-desk-audit-${new Date().toISOString().slice(0, 19).replace(/:/g, '-')}.csv`, rows: result.entries.length };
+    },
+    async teamBatches(query) {
+      if (query.connectionId && !options.store.connections.get(query.connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
+      if (!team) return { kind: 'ok', source: 'local', batches: localBatches(query) };
+      const scope = query.connectionId ? team.scopeOf(query.connectionId) : null;
+      const reports = await team.batches({ ...(scope ? { scope } : {}), ...(query.resourceId ? { resourceId: query.resourceId } : {}), ...(query.limit ? { limit: query.limit } : {}) });
+      if ('error' in reports) return fail('network', `The team store is unreachable (${reports.error}); this copy's own batches are in listBatches.`);
+      return { kind: 'ok', source: 'team', batches: reports };
     },
     async teamConnections() {
       if (!team) return { kind: 'ok', connections: [] };

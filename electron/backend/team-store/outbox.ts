@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 
-export type OutboxKind = 'journal' | 'audit' | 'connection';
+export type OutboxKind = 'journal' | 'audit' | 'connection' | 'batch';
 export type OutboxItem = { kind: OutboxKind; localId: string; seq: number };
 
 export function createOutbox(db: DatabaseSync) {
@@ -33,6 +33,31 @@ export function createOutbox(db: DatabaseSync) {
   const size = db.prepare('SELECT count(*) AS n FROM team_outbox');
   let counter = 0;
 
+  /**
+   * Batch reports joined the team store later (schema 2): a copy that joined before has its
+   * batches (and its batches' audit rows) queued once too, whether or not the journal backfill ran.
+   */
+  function backfillBatchesOnce(): void {
+    if (getMeta.get('backfilled-batches')) return;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const now = new Date().toISOString();
+      const base = (nextSeq.get() as { seq: number }).seq;
+      db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'batch', id, ? + rowid, ? FROM batches WHERE true
+        ON CONFLICT (kind, local_id) DO NOTHING`).run(base, now);
+      // A batch's audit rows drained under schema 1 lack their batch id: send them again.
+      const after = (nextSeq.get() as { seq: number }).seq;
+      db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'audit', CAST(id AS TEXT), ? + rowid, ? FROM audit WHERE batch_id IS NOT NULL
+        ON CONFLICT (kind, local_id) DO NOTHING`).run(after, now);
+      setMeta.run('backfilled-batches', now);
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      throw error;
+    }
+    counter = (nextSeq.get() as { seq: number }).seq;
+  }
+
   return {
     /** This data directory's identity in the team store (stable across restarts). */
     hostId(): string {
@@ -46,6 +71,7 @@ export function createOutbox(db: DatabaseSync) {
      * audit, connections) is queued too, so history from before the team store is shared.
      */
     backfillOnce(): void {
+      backfillBatchesOnce();
       if (getMeta.get('backfilled')) return;
       db.exec('BEGIN IMMEDIATE');
       try {

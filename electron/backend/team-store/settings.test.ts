@@ -82,7 +82,7 @@ describe('connection scope', () => {
 describe('audit CSV', () => {
   const entry: SharedAuditEntry = {
     key: 'h:1', at: '2026-11-29T14:00:00.000Z', operator: 'Alice', connectionName: 'Tasks, "prod"', resourceId: 'WT1', mode: 'conditional',
-    state: 'settled', outcome: 'saved', fromRevision: '1', toRevision: '2', paths: ['/priority', '/attributes/x'],
+    state: 'settled', outcome: 'saved', fromRevision: '1', toRevision: '2', paths: ['/priority', '/attributes/x'], batchId: null,
   };
   it('quotes commas and quotes, one CRLF row per entry', () => {
     expect(auditCsv([entry])).toBe('at,operator,connection,resource,mode,state,outcome,from_revision,to_revision,paths,key\r\n2026-11-29T14:00:00.000Z,Alice,"Tasks, ""prod""",WT1,conditional,settled,saved,1,2,/priority /attributes/x,h:1\r\n');

@@ -5,13 +5,15 @@ import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HistoryEntry, ResourceRef, SharedAuditEntry } from '../../../shared/api/types';
-import { SANDBOX_CREDENTIALS } from '../../../sandbox/index';
+import type { Api } from '../../../shared/api/contract';
+import type { BatchSummary, HistoryEntry, ResourceRef, SharedAuditEntry } from '../../../shared/api/types';
+import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
 import { startHarness, type Harness } from '../../test-support/desk-harness';
 import { startPostgres, type TestPostgres } from '../../test-support/postgres';
 import { spawnTeamHost, type ChildHost } from '../../test-support/team-host';
 import { auditCsv } from './csv';
+import { loadMigrations, migrate } from './schema';
 
 let db: TestPostgres;
 let sandbox: EmbeddedSandbox;
@@ -59,22 +61,62 @@ const edit = (text: string, change: (doc: Record<string, unknown>) => void) => {
   change(doc);
   return JSON.stringify(doc, null, 2);
 };
+const TASKS = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
+const sandboxAdmin = async (method: string, adminPath: string, body?: unknown) => {
+  const res = await fetch(`${sandbox.url}/_sandbox${adminPath}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  expect(res.status, `${method} ${adminPath}`).toBeLessThan(300);
+};
+async function batchDone(api: Api, batchId: string): Promise<BatchSummary> {
+  return until(`batch ${batchId} done`, async () => {
+    const status = await api.batchStatus({ batchId });
+    return status.kind === 'ok' && status.batch.state !== 'running' ? status.batch : null;
+  }, 20_000);
+}
 async function saveThrough(api: Harness['api'], ref: ResourceRef, change: (doc: Record<string, unknown>) => void) {
   const opened = await api.openResource({ ref });
   if (opened.kind !== 'ok') throw new Error(opened.message);
   return api.saveResource({ ref, text: edit(opened.snapshot.text, change), baseJournalId: opened.snapshot.journalId });
 }
 
+describe('schema migrations', () => {
+  it('applies 002 over a database that has only 001, keeping its rows, and refuses one newer than 002', async () => {
+    await sql.query('CREATE DATABASE only_v1');
+    const old = new pg.Pool({ connectionString: db.url.replace(/\/postgres$/, '/only_v1'), max: 1 });
+    try {
+      const all = loadMigrations();
+      expect(all.map((m) => m.name)).toEqual(['001-team-store.sql', '002-batch-reports.sql']);
+      // An app that knew only 001 made this database and drained a row into it.
+      expect(await migrate(old, all.slice(0, 1))).toEqual({ ok: true, version: 1, applied: ['001-team-store.sql'] });
+      await old.query(`INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, state, outcome, paths, at)
+        VALUES ('h-old', 1, 'olga', 'olga', 's', 'c', 'r', 'conditional', 'settled', 'saved', '[]', now())`);
+      expect(await migrate(old, all)).toEqual({ ok: true, version: 2, applied: ['002-batch-reports.sql'] });
+      expect((await old.query('SELECT operator, batch_id FROM audit')).rows).toEqual([{ operator: 'olga', batch_id: null }]);
+      expect((await old.query('SELECT count(*)::int AS n FROM batch_reports')).rows).toEqual([{ n: 0 }]);
+      // Applied once: a second start changes nothing.
+      expect(await migrate(old, all)).toEqual({ ok: true, version: 2, applied: [] });
+      await old.query(`INSERT INTO team_schema (version, name) VALUES (3, '003-from-the-future.sql')`);
+      const refused = await migrate(old, all);
+      expect(refused).toEqual({ ok: false, error: expect.stringMatching(/version 3, newer than this app knows \(2\)/) as unknown as string });
+      // And an app that knew only 001 refuses a database at 002.
+      await old.query('DELETE FROM team_schema WHERE version = 3');
+      expect(await migrate(old, all.slice(0, 1))).toMatchObject({ ok: false, error: expect.stringMatching(/version 2, newer than this app knows \(1\)/) as unknown as string });
+    } finally {
+      await old.end();
+      await sql.query('DROP DATABASE only_v1');
+    }
+  });
+});
+
 describe('two hosts, one team store', () => {
   it('applies the schema once at connect and refuses a database newer than the app', async () => {
     await until('schema', async () => (await b.api.teamStatus({})).state === 'connected');
     const versions = (await sql.query<{ version: number }>('SELECT version FROM team_schema ORDER BY version')).rows.map((r) => r.version);
-    expect(versions).toEqual([1]);
+    expect(versions).toEqual([1, 2]);
     await sql.query(`INSERT INTO team_schema (version, name) VALUES (99, '099-from-the-future.sql')`);
     try {
       const third = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'carol' } } });
       const status = await until('refusal', async () => { const s = await third.api.teamStatus({}); return s.state === 'refused' ? s : null; });
-      expect(status.lastError).toMatch(/version 99, newer than this app knows \(1\)/);
+      expect(status.lastError).toMatch(/version 99, newer than this app knows \(2\)/);
       await third.desk.close();
     } finally {
       await sql.query('DELETE FROM team_schema WHERE version = 99');
@@ -89,12 +131,19 @@ describe('two hosts, one team store', () => {
       const ref = await refIn(carol.api, 'Sync documents', 'agent-settings');
       const before = await saveThrough(carol.api, ref, (d) => (d['carolBeforeJoining'] = true));
       expect(before.kind).toBe('saved');
+      // And a batch run before joining: its report is shared when she joins.
+      const tasks = await refIn(carol.api, 'TaskRouter', 'x');
+      const batch = await carol.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[40]!], intents: [{ kind: 'set', path: '/priority', value: 63 }] });
+      if (batch.kind !== 'ok') throw new Error(batch.message);
+      await batchDone(carol.api, batch.batch.batchId);
       const set = await carol.api.setTeamStore({ url: db.url.replace('postgres@', 'postgres:not-a-real-password@'), operator: 'carol' });
       expect(set.kind).toBe('ok');
       await until('carol connected and drained', async () => { const s = await carol.api.teamStatus({}); return s.state === 'connected' && s.queued === 0; });
       const revision = before.kind === 'saved' ? before.snapshot.revision : null;
       expect((await sql.query('SELECT saved_by FROM journal WHERE resource_path = $1 AND revision = $2', ['agent-settings', revision])).rows).toEqual([{ saved_by: 'carol' }]);
       expect(Number((await sql.query(`SELECT count(*) AS n FROM audit WHERE operator = 'carol'`)).rows[0].n)).toBe((await carol.api.auditLog({})).entries.length);
+      expect((await sql.query('SELECT operator, state, total FROM batch_reports WHERE batch_id = $1', [batch.batch.batchId])).rows).toEqual([{ operator: 'carol', state: 'done', total: 1 }]);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'carol' AND batch_id = $1`, [batch.batch.batchId])).rows).toEqual([{ n: 1 }]);
       const again = await carol.restart();
       const status = await until('carol connected after restart', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' ? s : null; });
       expect(status).toMatchObject({ operator: 'carol', source: 'settings', where: db.url });
@@ -282,6 +331,128 @@ describe('concurrent writers through both hosts, with faults', () => {
   }, 60_000);
 });
 
+describe('batch reports', () => {
+  it("A's batch is seen by B: the report with A's name, each target, the audit rows with the batch id, and a settled queue group", async () => {
+    const connectionA = (await a.api.listConnections({})).find((c) => c.name.includes('TaskRouter'))!;
+    const refB = await refIn(b.api, 'TaskRouter', 'x');
+    const sids = SANDBOX_IDS.taskSids.slice(10, 14);
+    const contested = sids[1]!;
+    // The other writer: the contested task's write is held 400 ms, and changed meanwhile on the batch's path.
+    await sandboxAdmin('POST', '/faults', { kind: 'delay', method: 'POST', pathPrefix: `${TASKS}/${contested}`, delayMs: 400 });
+    const started = await a.api.startBatch({ connectionId: connectionA.id, resourceIds: sids, intents: [{ kind: 'set', path: '/priority', value: 61 }], concurrency: 2, description: 'priority 61 for the team test' });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    const batchId = started.batch.batchId;
+    await until('the contested write in flight', async () => (await a.api.auditLog({})).entries.some((e) => e.batchId === batchId && e.resourceId === contested && e.state === 'in-flight'), 10_000);
+    await sandboxAdmin('POST', '/edit', { path: `${TASKS}/${contested}`, fields: { priority: 3 }, actor: 'colleague' });
+    const done = await batchDone(a.api, batchId);
+    expect(done.counts).toMatchObject({ applied: 3, queued: 1 });
+
+    const seen = await until('the finished report on B', async () => {
+      const r = await b.api.teamBatches({ connectionId: refB.connectionId });
+      return r.kind === 'ok' ? r.batches.find((x) => x.batchId === batchId && x.state === 'done') : null;
+    });
+    expect(seen).toMatchObject({ operator: 'alice', connectionName: connectionA.name, description: 'priority 61 for the team test', total: 4, writesSent: 4 });
+    expect(seen.counts).toMatchObject({ applied: 3, queued: 1, pending: 0, running: 0 });
+    const targetsA = await a.api.batchReport({ batchId });
+    if (targetsA.kind !== 'ok') throw new Error(targetsA.message);
+    expect(seen.targets.map((t) => [t.resourceId, t.status, t.attempts, t.sent, t.fromRevision, t.toRevision, t.signature]))
+      .toEqual(targetsA.targets.map((t) => [t.resourceId, t.status, t.attempts, t.sent, t.fromRevision, t.toRevision, t.signature]));
+
+    // The audit rows carry the batch id, and each applied target points at its row.
+    const auditA = (await a.api.auditLog({})).entries.filter((e) => e.batchId === batchId);
+    expect(auditA.length).toBe(4);
+    await until('A drained', async () => (await a.api.teamStatus({})).queued === 0);
+    const shared = await b.api.auditQuery({ connectionId: refB.connectionId });
+    const ofBatch = shared.kind === 'ok' ? shared.entries.filter((e) => e.batchId === batchId) : [];
+    expect(ofBatch.map((e) => e.resourceId).sort()).toEqual(auditA.map((e) => e.resourceId).sort());
+    expect(ofBatch.every((e) => e.operator === 'alice')).toBe(true);
+    const keys = new Set(ofBatch.map((e) => e.key));
+    for (const t of seen.targets.filter((x) => x.status === 'applied')) expect(keys.has(t.auditKey!)).toBe(true);
+
+    // The history of one resource: the batches that touched it, with only its own target.
+    const ofResource = await b.api.teamBatches({ resourceId: contested });
+    expect(ofResource.kind === 'ok' && ofResource.source).toBe('team');
+    const touched = ofResource.kind === 'ok' ? ofResource.batches.find((x) => x.batchId === batchId) : undefined;
+    expect(touched?.targets).toEqual([expect.objectContaining({ resourceId: contested, status: 'queued', signature: '/priority' })]);
+    const untouched = await b.api.teamBatches({ resourceId: SANDBOX_IDS.taskSids[30]! });
+    expect(untouched.kind === 'ok' && untouched.batches.some((x) => x.batchId === batchId)).toBe(false);
+
+    // A settles the queue group (keeps the colleague's change): B sees the decision without another state change.
+    const settled = await a.api.settleBatchGroup({ batchId, signature: '/priority', decision: 'theirs' });
+    expect(settled.kind === 'ok' && settled.batch.state).toBe('done');
+    const after = await until('kept-theirs on B', async () => {
+      const r = await b.api.teamBatches({ resourceId: contested });
+      const report = r.kind === 'ok' ? r.batches.find((x) => x.batchId === batchId) : undefined;
+      return report?.targets[0]?.status === 'kept-theirs' ? report : null;
+    });
+    expect(after.counts).toMatchObject({ queued: 0, 'kept-theirs': 1 });
+    expect(Number((await sql.query('SELECT count(*) FROM batch_report_targets WHERE batch_id = $1', [batchId])).rows[0].count)).toBe(4);
+
+    // Bad input is named, not a 500.
+    expect(await b.api.teamBatches({ connectionId: 'no-such-connection' })).toMatchObject({ kind: 'error', reason: 'unknown-connection' });
+  }, 40_000);
+});
+
+describe('a batch interrupted by a crash', () => {
+  it('is reported as interrupted when its host starts again', async () => {
+    const first = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'dave' } } });
+    const tasks = await refIn(first.api, 'TaskRouter', 'x');
+    const started = await first.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[50]!], intents: [{ kind: 'set', path: '/priority', value: 64 }] });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    const batchId = started.batch.batchId;
+    await batchDone(first.api, batchId);
+    await until('dave drained', async () => (await first.api.teamStatus({})).queued === 0);
+    await first.desk.close();
+    // As if the process had died mid-run: the local row still says running.
+    const local = new DatabaseSync(path.join(first.dataDir, 'conflict-desk.sqlite'));
+    try {
+      local.prepare(`UPDATE batches SET state = 'running' WHERE id = ?`).run(batchId);
+    } finally {
+      local.close();
+    }
+    const again = await startHarness({ dataDir: first.dataDir, sandbox, desk: { teamStore: { url: db.url, operator: 'dave' } } });
+    try {
+      expect((await again.api.batchStatus({ batchId })).kind === 'ok').toBe(true);
+      const row = await until('interrupted in the team store', async () =>
+        (await sql.query<{ state: string; operator: string }>('SELECT state, operator FROM batch_reports WHERE batch_id = $1', [batchId])).rows.find((r) => r.state === 'interrupted'));
+      expect(row.operator).toBe('dave');
+    } finally {
+      await again.desk.close();
+    }
+  });
+});
+
+describe('a copy that joined before schema 2', () => {
+  it('sends its batches and their audit rows (with the batch id) once, when it first runs with schema 2', async () => {
+    const first = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'erin' } } });
+    const tasks = await refIn(first.api, 'TaskRouter', 'x');
+    const started = await first.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[51]!, SANDBOX_IDS.taskSids[52]!], intents: [{ kind: 'set', path: '/priority', value: 66 }] });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    const batchId = started.batch.batchId;
+    await batchDone(first.api, batchId);
+    await until('erin drained', async () => (await first.api.teamStatus({})).queued === 0);
+    await first.desk.close();
+    // What a copy of the app without schema 2 left: its audit rows shared without a batch id, no report, no batch backfill.
+    await sql.query('UPDATE audit SET batch_id = NULL WHERE batch_id = $1', [batchId]);
+    await sql.query('DELETE FROM batch_reports WHERE batch_id = $1', [batchId]);
+    const local = new DatabaseSync(path.join(first.dataDir, 'conflict-desk.sqlite'));
+    try {
+      local.prepare(`DELETE FROM team_meta WHERE key = 'backfilled-batches'`).run();
+    } finally {
+      local.close();
+    }
+    const again = await startHarness({ dataDir: first.dataDir, sandbox, desk: { teamStore: { url: db.url, operator: 'erin' } } });
+    try {
+      await until('erin drained again', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' && s.queued === 0; });
+      expect((await sql.query('SELECT operator, total FROM batch_reports WHERE batch_id = $1', [batchId])).rows).toEqual([{ operator: 'erin', total: 2 }]);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'erin' AND batch_id = $1`, [batchId])).rows).toEqual([{ n: 2 }]);
+      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'erin'`)).rows).toEqual([{ n: 2 }]);
+    } finally {
+      await again.desk.close();
+    }
+  });
+});
+
 describe('presence', () => {
   it("shows A on B's list while A has the task open, then expires after A is killed with SIGKILL", async () => {
     const refA = await refIn(a.api, 'TaskRouter', 'WT00000000000000000000000000000001');
@@ -367,6 +538,61 @@ describe('the team store going down', () => {
     const dupes = await sql.query(`SELECT scope, resource_path, revision, body_hash, count(*) FROM journal GROUP BY 1, 2, 3, 4 HAVING count(*) > 1`);
     expect(dupes.rows).toEqual([]);
   }, 40_000);
+
+  it('a batch run while it is down loses nothing and duplicates nothing once it drains, even sent twice', async () => {
+    const ref = await refIn(b.api, 'TaskRouter', 'x');
+    const sids = SANDBOX_IDS.taskSids.slice(20, 26);
+    await until('drained', async () => (await b.api.teamStatus({})).queued === 0);
+    db.stop();
+    let batchId = '';
+    try {
+      const started = await b.api.startBatch({ connectionId: ref.connectionId, resourceIds: sids, intents: [{ kind: 'set', path: '/priority', value: 62 }], concurrency: 3 });
+      if (started.kind !== 'ok') throw new Error(started.message);
+      batchId = started.batch.batchId;
+      expect((await batchDone(b.api, batchId)).counts.applied).toBe(6);
+      const status = await until('offline', async () => { const s = await b.api.teamStatus({}); return s.state === 'offline' ? s : null; });
+      // Six audit rows and the batch (one outbox row however many state changes) wait locally.
+      expect(status.queued).toBeGreaterThanOrEqual(7);
+      const local = new DatabaseSync(path.join(b.dataDir, 'conflict-desk.sqlite'));
+      try {
+        expect(local.prepare(`SELECT count(*) AS n FROM team_outbox WHERE kind = 'batch' AND local_id = ?`).get(batchId)).toEqual({ n: 1 });
+      } finally {
+        local.close();
+      }
+      const offline = await b.api.teamBatches({});
+      expect(offline).toMatchObject({ kind: 'error', reason: 'network' });
+    } finally {
+      db.start();
+    }
+    await until('drained after restart', async () => (await b.api.teamStatus({})).queued === 0, 15_000);
+    const localAudit = (await b.api.auditLog({})).entries.filter((e) => e.batchId === batchId);
+    expect(localAudit.length).toBe(6);
+    const check = async () => {
+      const report = await sql.query('SELECT operator, state, total, writes_sent, counts FROM batch_reports WHERE batch_id = $1', [batchId]);
+      expect(report.rows).toEqual([expect.objectContaining({ operator: 'bob', state: 'done', total: 6, writes_sent: 6 })]);
+      expect(report.rows[0].counts).toMatchObject({ applied: 6, pending: 0, running: 0 });
+      const targets = await sql.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM batch_report_targets WHERE batch_id = $1 GROUP BY status', [batchId]);
+      expect(targets.rows).toEqual([{ status: 'applied', n: 6 }]);
+      const audit = await sql.query<{ n: number; keys: number; settled: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT (host_id, local_id))::int AS keys, count(*) FILTER (WHERE state = 'settled')::int AS settled FROM audit WHERE batch_id = $1`, [batchId]);
+      expect(audit.rows).toEqual([{ n: 6, keys: 6, settled: 6 }]);
+    };
+    await check();
+    // A crash between sending and forgetting: the same rows are queued and drained again.
+    const local = new DatabaseSync(path.join(b.dataDir, 'conflict-desk.sqlite'));
+    try {
+      const now = new Date().toISOString();
+      const again = local.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES (?, ?, 0, ?)`);
+      again.run('batch', batchId, now);
+      for (const entry of localAudit) again.run('audit', String(entry.id), now);
+    } finally {
+      local.close();
+    }
+    // Any write wakes the drain.
+    expect((await saveThrough(b.api, await refIn(b.api, 'Sync documents', 'agent-settings'), (d) => (d['afterBatch'] = true))).kind).toBe('saved');
+    await until('drained the resent rows', async () => (await b.api.teamStatus({})).queued === 0, 15_000);
+    await check();
+  }, 60_000);
 });
 
 export type { SharedAuditEntry };

@@ -5,7 +5,8 @@
 // the database's own clock, so a host killed mid-session disappears without saying goodbye.
 import type { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
-import type { HistoryEntry, OpenResourceInput, ResourceRef, SharedAuditEntry, SharedConnection, TeamPresence, TeamStatus } from '../../../shared/api/types';
+import type { BatchCounts, BatchState, BatchTargetStatus, HistoryEntry, OpenResourceInput, ResourceRef, SharedAuditEntry, SharedBatchReport, SharedConnection, TeamPresence, TeamStatus } from '../../../shared/api/types';
+import { createBatchStore } from '../store/batches';
 import type { StoredConnection } from '../store/connections';
 import { migrate } from './schema';
 import { createOutbox, type OutboxItem } from './outbox';
@@ -31,6 +32,7 @@ export type TeamStoreOptions = {
   onPresence(): void;
 };
 
+export type TeamBatchFilter = { scope?: string; resourceId?: string; limit?: number };
 export type TeamAuditFilter = { operator?: string; scope?: string; resourceId?: string; since?: string; until?: string; limit?: number };
 
 type JournalPgRow = { id: string; revision: string | null; body_hash: string; body: string; source: string; first_seen_at: Date; first_operator: string; saved_by: string | null };
@@ -67,6 +69,7 @@ export function openTeamStore(options: TeamStoreOptions) {
   const localJournal = options.db.prepare('SELECT id, connection_id, resource_path, revision, body_hash, body, source, seen_at FROM journal WHERE id = ?');
   const localAudit = options.db.prepare('SELECT * FROM audit WHERE id = ?');
   const localConnection = options.db.prepare('SELECT id FROM connections WHERE id = ?');
+  const localBatches = createBatchStore(options.db);
   // Rows only a teammate's copy saw are imported so they can be opened and compared like any other;
   // last_seen_at stays at the epoch so they never count as what *this* copy last saw of the server.
   const importRow = options.db.prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at)
@@ -189,19 +192,55 @@ export function openTeamStore(options: TeamStoreOptions) {
       }
       case 'audit': {
         const row = localAudit.get(Number(item.localId)) as
-          | { id: number; at: string; os_user: string; connection_id: string; resource_path: string; mode: string; from_revision: string | null; to_revision: string | null; outcome: string; paths_json: string; replaced_json: string | null; state: string }
+          | { id: number; at: string; os_user: string; connection_id: string; resource_path: string; mode: string; from_revision: string | null; to_revision: string | null; outcome: string; paths_json: string; replaced_json: string | null; state: string; batch_id: string | null }
           | undefined;
         const connection = row ? connectionsById().get(row.connection_id) : undefined;
         if (!row || !connection) return null;
         const result = await client.query<{ id: string }>(
-          `INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, from_revision, to_revision, state, outcome, paths, replaced, at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+          `INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, from_revision, to_revision, state, outcome, paths, replaced, at, batch_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
            ON CONFLICT (host_id, local_id) DO UPDATE
-             SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, updated_at = now()
+             SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, batch_id = excluded.batch_id, updated_at = now()
            RETURNING id`,
-          [hostId, row.id, options.operator, row.os_user, connectionScope(connection, options.sandboxUrl()), connection.name, row.resource_path, row.mode, row.from_revision, row.to_revision, row.state, row.outcome, row.paths_json, row.replaced_json, row.at],
+          [hostId, row.id, options.operator, row.os_user, connectionScope(connection, options.sandboxUrl()), connection.name, row.resource_path, row.mode, row.from_revision, row.to_revision, row.state, row.outcome, row.paths_json, row.replaced_json, row.at, row.batch_id],
         );
         return `audit:${result.rows[0]!.id}`;
+      }
+      case 'batch': {
+        // The whole report as it is now: the batch row, then every target, each under its key.
+        const batch = localBatches.get(item.localId);
+        const connection = batch ? connectionsById().get(batch.connectionId) : undefined;
+        if (!batch || !connection) return null;
+        const tally = localBatches.counts(batch.id);
+        const report = await client.query(
+          `INSERT INTO batch_reports (batch_id, host_id, operator, scope, connection_name, description, intents, state, total, writes_sent, counts, created_at, started_at, finished_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           ON CONFLICT (batch_id) DO UPDATE
+             SET state = excluded.state, total = excluded.total, writes_sent = excluded.writes_sent, counts = excluded.counts,
+                 started_at = excluded.started_at, finished_at = excluded.finished_at, updated_at = now()
+             WHERE batch_reports.host_id = excluded.host_id`,
+          [batch.id, hostId, options.operator, connectionScope(connection, options.sandboxUrl()), connection.name, batch.description, JSON.stringify(batch.intents),
+            batch.state, tally.total, tally.sent, JSON.stringify(tally.counts), batch.createdAt, batch.startedAt, batch.finishedAt],
+        );
+        // Another host's batch under the same id (not expected of a random UUID): leave its targets alone.
+        if (report.rowCount === 0) return null;
+        const targets = localBatches.targets(batch.id).map((t, seq) => ({
+          seq, resource_path: t.resourceId, status: t.status, attempts: t.attempts, sent: t.sent, reason: t.reason, signature: t.signature,
+          from_revision: t.fromRevision, to_revision: t.toRevision, audit_local_id: t.auditId,
+        }));
+        await client.query(
+          `INSERT INTO batch_report_targets (batch_id, seq, resource_path, status, attempts, sent, reason, signature, from_revision, to_revision, audit_local_id)
+           SELECT $1, t.seq, t.resource_path, t.status, t.attempts, t.sent, t.reason, t.signature, t.from_revision, t.to_revision, t.audit_local_id
+             FROM jsonb_to_recordset($2::jsonb) AS t(seq integer, resource_path text, status text, attempts integer, sent boolean, reason text, signature text, from_revision text, to_revision text, audit_local_id bigint)
+           ON CONFLICT (batch_id, resource_path) DO UPDATE
+             SET status = excluded.status, attempts = excluded.attempts, sent = excluded.sent, reason = excluded.reason, signature = excluded.signature,
+                 from_revision = excluded.from_revision, to_revision = excluded.to_revision, audit_local_id = excluded.audit_local_id, updated_at = now()
+             WHERE (batch_report_targets.status, batch_report_targets.attempts, batch_report_targets.sent, batch_report_targets.reason, batch_report_targets.signature,
+                    batch_report_targets.from_revision, batch_report_targets.to_revision, batch_report_targets.audit_local_id)
+               IS DISTINCT FROM (excluded.status, excluded.attempts, excluded.sent, excluded.reason, excluded.signature, excluded.from_revision, excluded.to_revision, excluded.audit_local_id)`,
+          [batch.id, JSON.stringify(targets)],
+        );
+        return null;
       }
       case 'connection': {
         const exists = localConnection.get(item.localId);
@@ -323,7 +362,7 @@ export function openTeamStore(options: TeamStoreOptions) {
   return {
     hostId,
     operator: options.operator,
-    queue(kind: 'journal' | 'audit' | 'connection', localId: number | string): void {
+    queue(kind: OutboxItem['kind'], localId: number | string): void {
       outbox.enqueue(kind, localId);
       kick();
     },
@@ -410,7 +449,7 @@ export function openTeamStore(options: TeamStoreOptions) {
       if (filter.until) add('at < ?', filter.until);
       values.push(filter.limit ?? 1000);
       try {
-        const rows = (await pool.query<{ host_id: string; local_id: string; at: Date; operator: string; connection_name: string; resource_path: string; mode: string; state: string; outcome: string; from_revision: string | null; to_revision: string | null; paths: string[] }>(
+        const rows = (await pool.query<{ host_id: string; local_id: string; at: Date; operator: string; connection_name: string; resource_path: string; mode: string; state: string; outcome: string; from_revision: string | null; to_revision: string | null; paths: string[]; batch_id: string | null }>(
           `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id LIMIT $${values.length}`, values)).rows;
         return rows.map((r) => ({
           key: `${r.host_id}:${r.local_id}`,
@@ -424,6 +463,45 @@ export function openTeamStore(options: TeamStoreOptions) {
           fromRevision: r.from_revision,
           toRevision: r.to_revision,
           paths: r.paths,
+          batchId: r.batch_id,
+        }));
+      } catch (error) {
+        wentOffline(error);
+        return { error: describeError(error) };
+      }
+    },
+    /** The team's batch reports, newest first; with a resource, only the batches that touched it (and only its target). */
+    async batches(filter: TeamBatchFilter): Promise<SharedBatchReport[] | { error: string }> {
+      const where: string[] = [];
+      const values: unknown[] = [];
+      if (filter.scope) {
+        values.push(filter.scope);
+        where.push(`r.scope = $${values.length}`);
+      }
+      if (filter.resourceId) {
+        values.push(filter.resourceId);
+        where.push(`EXISTS (SELECT 1 FROM batch_report_targets x WHERE x.batch_id = r.batch_id AND x.resource_path = $${values.length})`);
+      }
+      values.push(filter.limit ?? 100);
+      try {
+        const reports = (await pool.query<{ batch_id: string; host_id: string; operator: string; connection_name: string; description: string; state: string; total: number; writes_sent: number; counts: BatchCounts; created_at: Date; started_at: Date | null; finished_at: Date | null }>(
+          `SELECT * FROM batch_reports r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, batch_id LIMIT $${values.length}`, values)).rows;
+        const ids = reports.map((r) => r.batch_id);
+        const targets = (await pool.query<{ batch_id: string; resource_path: string; status: string; attempts: number; sent: boolean; reason: string | null; signature: string | null; from_revision: string | null; to_revision: string | null; audit_local_id: string | null }>(
+          `SELECT * FROM batch_report_targets WHERE batch_id = ANY($1::text[]) ${filter.resourceId ? 'AND resource_path = $2' : ''} ORDER BY batch_id, seq`,
+          filter.resourceId ? [ids, filter.resourceId] : [ids])).rows;
+        const hostOf = new Map(reports.map((r) => [r.batch_id, r.host_id]));
+        const byBatch = new Map<string, SharedBatchReport['targets']>();
+        for (const t of targets) {
+          byBatch.set(t.batch_id, [...(byBatch.get(t.batch_id) ?? []), {
+            resourceId: t.resource_path, status: t.status as BatchTargetStatus, attempts: t.attempts, sent: t.sent, reason: t.reason, signature: t.signature,
+            fromRevision: t.from_revision, toRevision: t.to_revision, auditKey: t.audit_local_id === null ? null : `${hostOf.get(t.batch_id)}:${t.audit_local_id}`,
+          }]);
+        }
+        return reports.map((r) => ({
+          batchId: r.batch_id, operator: r.operator, connectionName: r.connection_name, description: r.description, state: r.state as BatchState,
+          createdAt: r.created_at.toISOString(), startedAt: r.started_at?.toISOString() ?? null, finishedAt: r.finished_at?.toISOString() ?? null,
+          total: r.total, writesSent: r.writes_sent, counts: r.counts, targets: byBatch.get(r.batch_id) ?? [],
         }));
       } catch (error) {
         wentOffline(error);

@@ -3,6 +3,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_IDS } from '../../../sandbox/index';
 import { startHarness, type Harness } from '../../test-support/desk-harness';
 
 let h: Harness;
@@ -42,6 +43,29 @@ describe('no team store', () => {
     } finally {
       local.close();
     }
+  });
+
+  it("answers teamBatches from this copy's batches, by connection and resource", async () => {
+    const tasks = await h.ref('TaskRouter', 'x');
+    const [one, two] = [SANDBOX_IDS.taskSids[7]!, SANDBOX_IDS.taskSids[8]!];
+    const started = await h.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [one, two], intents: [{ kind: 'set', path: '/priority', value: 65 }], description: 'local only' });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    for (;;) {
+      const status = await h.api.batchStatus({ batchId: started.batch.batchId });
+      if (status.kind === 'ok' && status.batch.state !== 'running') break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const operator = (await h.api.teamStatus({})).operator;
+    const all = await h.api.teamBatches({ connectionId: tasks.connectionId });
+    expect(all).toMatchObject({ kind: 'ok', source: 'local' });
+    const report = all.kind === 'ok' ? all.batches.find((b) => b.batchId === started.batch.batchId) : undefined;
+    expect(report).toMatchObject({ operator, description: 'local only', state: 'done', total: 2, writesSent: 2, counts: { applied: 2 } });
+    const audit = await h.api.auditLog({});
+    const keys = audit.entries.filter((e) => e.batchId === started.batch.batchId).map((e) => `local:${e.id}`).sort();
+    expect(report?.targets.map((t) => t.auditKey).sort()).toEqual(keys);
+    const ofOne = await h.api.teamBatches({ resourceId: one });
+    expect(ofOne.kind === 'ok' && ofOne.batches.map((b) => [b.batchId, b.targets.map((t) => t.resourceId)])).toEqual([[started.batch.batchId, [one]]]);
+    expect(await h.api.teamBatches({ resourceId: SANDBOX_IDS.taskSids[9]! })).toEqual({ kind: 'ok', source: 'local', batches: [] });
   });
 
   it('refuses a team store address that is not postgres://, by name', async () => {
