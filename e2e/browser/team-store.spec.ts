@@ -20,7 +20,7 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   db = await startPostgres();
   bobHost = await startWebHost({ extraArgs: ['--team-store', db.url, '--operator', 'bob'] });
-  const info = await (await fetch(`${bobHost.origin}/api/appInfo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-conflict-desk-token': bobHost.token }, body: '{}' })).json() as { sandboxUrl: string };
+  const info = await (await fetch(`${bobHost.origin}/api/appInfo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-conflict-desk-token': bobHost.apiToken }, body: '{}' })).json() as { sandboxUrl: string };
   alice = await spawnTeamHost({ sandboxUrl: info.sandboxUrl, teamStore: db.url, operator: 'alice' });
 });
 
