@@ -2,6 +2,7 @@
 // redirects elsewhere, answers huge, deep and malformed bodies, and records every request so a test
 // can prove what was (not) sent, and that nothing was written.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { listenOnLoopback } from './loopback';
 
 export type SeenRequest = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
 
@@ -76,16 +77,6 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    requests,
-    writes: () => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'),
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, server, requests, writes: () => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'), close };
 }

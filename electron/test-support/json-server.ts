@@ -1,5 +1,6 @@
 // A small real HTTP server for tests: each route answers with a fixed status, headers and body.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { listenOnLoopback } from './loopback';
 
 export type Route = { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number; destroy?: boolean };
 
@@ -28,15 +29,6 @@ export async function startJsonServer(routes: Record<string, Route>): Promise<Te
     if (route.delayMs) setTimeout(answer, route.delayMs);
     else answer();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, server, requests, close };
 }

@@ -1,6 +1,7 @@
 // A real HTTP server whose answers a test scripts request by request (state, odd answers, dropped
 // connections), recording every request with its body.
 import { createServer, type Server } from 'node:http';
+import { listenOnLoopback } from './loopback';
 
 export type ScriptedRequest = { method: string; path: string; headers: Record<string, string>; body: string };
 export type ScriptedAnswer = { status: number; headers?: Record<string, string>; body?: string } | 'destroy';
@@ -21,15 +22,6 @@ export async function startScriptedServer(handler: (req: ScriptedRequest) => Scr
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    requests,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, server, requests, close };
 }
