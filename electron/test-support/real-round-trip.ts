@@ -55,8 +55,9 @@ export async function listAll(api: Api, connectionId: string, pageSize: number):
   return { ids, pages };
 }
 
+/** Opens with the server's own text too (`raw: true`), which the tests compare with the server. */
 export async function open(api: Api, connectionId: string, id: string): Promise<Snapshot> {
-  const opened = await api.openResource({ ref: { connectionId, id } });
+  const opened = await api.openResource({ ref: { connectionId, id }, raw: true });
   if (opened.kind !== 'ok') throw new Error(opened.message);
   return opened.snapshot;
 }
