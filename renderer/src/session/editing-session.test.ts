@@ -197,6 +197,23 @@ describe('editing session: a save answered with each outcome', () => {
     expect(unknownSummary(next.unknown!).holds).toBe('The server could not be read to check.');
   });
 
+  it('a merge in progress ignores the watch re-reporting the revision it already merges against', () => {
+    const theirs = snap(5, '2', { ...baseDoc, status: 'closed' });
+    const inMerge = saveAnswered(saveStarted(edited({ ...baseDoc, priority: 5 })), conflict(theirs), sent(edited({ ...baseDoc, priority: 5 })));
+    expect(inMerge.merge).not.toBeNull();
+    // The same revision seen again under a later journal entry (a re-read) is not news.
+    expect(serverMoved(inMerge, { revision: '2', journalId: 9, changedPaths: [] }).serverMoved).toBeNull();
+    expect(serverMoved(inMerge, { revision: '3', journalId: 10, changedPaths: ['/status'] }).serverMoved).toMatchObject({ revision: '3' });
+  });
+
+  it('a merge restored on open is against the revision just read: no "server changed" banner', () => {
+    const theirs = snap(5, '2', { ...baseDoc, status: 'closed' });
+    const inMerge = saveAnswered(saveStarted(edited({ ...baseDoc, priority: 5 })), conflict(theirs), sent(edited({ ...baseDoc, priority: 5 })));
+    const reopened = opened({ ref, title: 't', connectionName: 'c', snapshot: theirs, draftBase: base, draft: { text: inMerge.text, updatedAt: 'now' }, merge: inMerge.merge, pending: [] });
+    expect(reopened.view).toBe('merge');
+    expect(reopened.serverMoved).toBeNull();
+  });
+
   it('error: nothing written; a move seen during the save applies now', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const moved = serverMoved(t, { revision: '2', journalId: 2, changedPaths: ['/status'] });

@@ -97,7 +97,8 @@ export function opened(o: Opened): Tab {
     watchId: null,
     restoredDraftAt: o.draft?.updatedAt ?? null,
     draftSavedAt: o.draft?.updatedAt ?? null,
-    serverMoved: base.journalId !== o.snapshot.journalId ? { revision: o.snapshot.revision, journalId: o.snapshot.journalId, changedPaths: [] } : null,
+    // A restored merge is against Server now already: that revision is not news.
+    serverMoved: base.journalId !== o.snapshot.journalId && !mergesAgainst(o.merge, o.snapshot) ? { revision: o.snapshot.revision, journalId: o.snapshot.journalId, changedPaths: [] } : null,
     deferredMoved: null,
     message: o.merge ? { tone: 'info', text: 'Your merge in progress was restored, with the decisions you had made.' } : null,
     merge: o.merge,
@@ -211,11 +212,16 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
   }
 }
 
+/** Whether a merge in progress is already against this revision (or a later one). */
+function mergesAgainst(merge: MergeSession | null, seen: { journalId: number; revision: string | null }): boolean {
+  return merge !== null && (seen.journalId <= merge.theirs.journalId || (seen.revision !== null && seen.revision === merge.theirs.revision));
+}
+
 /** The watch saw a new revision. During a save it waits: the save's answer may settle it. */
 export function serverMoved(tab: Tab, moved: ServerMoved): Tab {
   if (moved.journalId === tab.base.journalId) return tab;
   // A merge in progress is against Server now already; only a later revision is news.
-  if (tab.merge && moved.journalId <= tab.merge.theirs.journalId) return tab;
+  if (mergesAgainst(tab.merge, moved)) return tab;
   return tab.saving ? { ...tab, deferredMoved: moved } : { ...tab, serverMoved: moved };
 }
 
