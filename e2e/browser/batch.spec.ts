@@ -96,3 +96,22 @@ async function sandboxSecret(sandboxUrl: string): Promise<string> {
   const info = (await (await fetch(`${sandboxUrl}/_sandbox`)).json()) as { credentials: { twilio: { authToken: string } } };
   return info.credentials.twilio.authToken;
 }
+
+test('the keyboard ticks rows for a batch: Space ticks without opening, the batch takes exactly the ticked ones', async ({ desk, page }) => {
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  const rows = page.getByTestId('resource-row');
+  await rows.first().focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await expect(page.locator('[data-testid="resource-row"][aria-pressed="true"]')).toHaveCount(2);
+  // Space ticks; it does not open the resource.
+  await expect(page.getByTestId('editor')).toHaveCount(0);
+  await page.getByTestId('batch-selected').click();
+  await expect(page.getByTestId('batch-scope')).toContainText('2 selected');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Untick all' }).click();
+  await expect(page.locator('[data-testid="resource-row"][aria-pressed="true"]')).toHaveCount(0);
+});
