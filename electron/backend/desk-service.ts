@@ -3,7 +3,6 @@
 import { randomUUID } from 'node:crypto';
 import { apiMethodNames, type Api, type ApiEventListener } from '../../shared/api/contract';
 import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourcePage, ResourceRef } from '../../shared/api/types';
-import { merge3 } from '../../shared/json';
 import { createActivityLog } from './activity-log';
 import { shapeSaveResult, shapeSnapshot } from './answer-shape';
 import { connectionContext, itemUrl, listPath, resolveBaseUrl, urlBelowBase } from './connection-context';
@@ -25,7 +24,7 @@ import { openStore } from './store';
 import { createDeskTeam } from './team-store/desk-team';
 import { mirrorToTeam } from './team-store/mirror';
 import { resolveAuth, secretOf, type StoredConnection } from './store/connections';
-import { formatParseError, parseJson } from '../../shared/json';
+import { diffPaths, formatParseError, parseJson } from '../../shared/json';
 import { isDotSegment } from '../../shared/profiles/spec';
 
 export type DeskOptions = {
@@ -441,7 +440,7 @@ export function createDesk(options: DeskOptions): Desk {
       }
       if (!result.changed) return;
       const before = result.previous?.editable ?? result.fetched.editable;
-      const changedPaths = merge3(before, before, result.fetched.editable).changes.map((c) => c.path);
+      const changedPaths = diffPaths(before, result.fetched.editable).map((c) => c.path);
       for (const watchId of poller.watchIds) {
         emit({ type: 'resource-changed', watchId, ref, revision: result.fetched.snapshot.revision, journalId: result.fetched.snapshot.journalId, changedPaths });
       }

@@ -1,6 +1,6 @@
 // Maps a resource to the operator's document and back, as the profile's `editable` spec says.
 import type { EditableSpec, ProfileSpec } from '../../../shared/profiles/spec';
-import { compactText, COMPACT, getAt, isJsonObject, jsonEqual, parseJson, patchText, PRETTY, prettyText, rawAt, setAt, stringifyJson, type JsonObject, type JsonValue } from '../../../shared/json';
+import { compactText, COMPACT, getAt, isJsonObject, parseJson, patchText, PRETTY, prettyText, rawAt, setAt, stringifyJson, type JsonObject, type JsonValue } from '../../../shared/json';
 
 /**
  * The profile's editable spec with its server-managed fields hidden too (a whole body): the
@@ -52,13 +52,6 @@ export function toEditable(spec: EditableSpec, body: JsonValue): JsonValue {
       return doc;
     }
   }
-}
-
-/** The top-level keys of the editable document whose values differ. */
-export function changedKeys(base: JsonValue, mine: JsonValue): string[] {
-  if (!isJsonObject(base) || !isJsonObject(mine)) return jsonEqual(base, mine) ? [] : [''];
-  const keys = new Set([...Object.keys(base), ...Object.keys(mine)]);
-  return [...keys].filter((key) => !jsonEqual(base[key], mine[key]));
 }
 
 /** Reads a pointer without descending into JSON-holding strings (the field itself is wanted). */
