@@ -504,16 +504,8 @@ export type SharedAuditEntry = {
 };
 
 /** One target of a shared batch report (issue #11 + #10). */
-export type SharedBatchTarget = {
-  resourceId: string;
-  status: BatchTargetStatus;
-  attempts: number;
-  sent: boolean;
-  reason: string | null;
-  signature: string | null;
-  fromRevision: string | null;
-  toRevision: string | null;
-  /** The target's write in the audit, as SharedAuditEntry.key (null: nothing was written). */
+export type SharedBatchTarget = Omit<BatchTarget, 'baseJournalId' | 'theirsJournalId' | 'auditId'> & {
+  /** The target's write in the audit, as SharedAuditEntry.key (null: nothing was written). Local journal ids mean nothing to a teammate. */
   auditKey: string | null;
 };
 
