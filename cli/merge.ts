@@ -4,8 +4,7 @@
 // merge cannot read is merged as JSON with comments, else line by line, and never left one-sided.
 // `--report-only` keeps the first behaviour for scripts: no markers, mine's value at each conflict,
 // exit 2 on invalid input.
-import { readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { DEFAULT_ID_KEYS, detectStyle, mergeJsonc, mergeLines, mergeText, writeConflictText } from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
 
@@ -166,9 +165,11 @@ async function writeOut(text: string, out: string | undefined, io: CliIo): Promi
   try {
     // As a git driver the output is mine's own file: write beside it and rename, so an
     // interrupted write can never leave the operator's side truncated.
+    // Synchronous: one write call for the whole text (the promise API writes a large string in
+    // chunks, one event-loop turn each), and nothing else runs meanwhile.
     const temp = `${out}.conflict-desk-${process.pid}.tmp`;
-    await writeFile(temp, text);
-    await rename(temp, out);
+    writeFileSync(temp, text);
+    renameSync(temp, out);
     return true;
   } catch (err) {
     io.stderr(`conflict-desk merge: cannot write ${out}: ${(err as Error).message}\n`);
