@@ -3,8 +3,9 @@
 // that only one side touched is still walked, so changes are reported where they happened and
 // objects keep mine's key order.
 import { equal3, jsonEqual } from './canonical';
-import type { MergeContext } from './merge-arrays';
-import { INVALID, mergeArrays, unionArrays } from './merge-arrays';
+import { valueForChoice } from './choice-value';
+import { mergeArrays } from './merge-arrays';
+import type { MergeContext, ThreeValues } from './merge-context';
 import type { PathNode } from './merge-path';
 import { child, idOf, inStringOf, pointerOf } from './merge-path';
 import type { Change, ChangeOp, Choice, Conflict, ConflictKind, MergeOptions, MergeResult, Side } from './merge-types';
@@ -21,19 +22,8 @@ export function merge3(base: JsonValue, mine: JsonValue, theirs: JsonValue, opti
   return { merged: merged === undefined ? null : merged, conflicts: merger.conflicts, changes: merger.changes };
 }
 
-/** Applies a choice to a conflict's three values; INVALID when it does not fit them. */
-export function applyChoice(
-  choice: Choice,
-  b: JsonValue | undefined,
-  m: JsonValue | undefined,
-  t: JsonValue | undefined,
-): JsonValue | undefined | typeof INVALID {
-  if (choice === 'mine') return m;
-  if (choice === 'theirs') return t;
-  if (choice === 'base') return b;
-  if (choice === 'both') return Array.isArray(m) && Array.isArray(t) ? unionArrays(m, t) : INVALID;
-  return choice.custom;
-}
+/** mergeEmbedded's answer when a string does not hold JSON to merge structurally. */
+const NOT_JSON = Symbol('not JSON');
 
 function looksLikeJsonContainer(value: string): boolean {
   const first = value.trimStart().charCodeAt(0);
@@ -70,24 +60,24 @@ class Merger implements MergeContext {
     node: PathNode | null,
     idSuffix: string,
     kind: ConflictKind,
-    { b, m, t }: { b: JsonValue | undefined; m: JsonValue | undefined; t: JsonValue | undefined },
+    { base, mine, theirs }: ThreeValues,
     placeholder: JsonValue | undefined,
-    apply: (choice: Choice) => JsonValue | undefined | typeof INVALID,
     slice?: { at: number; length: number },
   ): JsonValue | undefined {
     const id = idOf(node) + idSuffix;
     const choice = this.choices.get(id);
     if (choice !== undefined) {
-      const chosen = apply(choice);
-      if (chosen !== INVALID) return chosen;
+      // A choice that does not fit this conflict is ignored: the conflict is reported again.
+      const chosen = valueForChoice({ kind, base, mine, theirs, slice }, choice);
+      if (chosen.ok) return chosen.value;
     }
     const conflict: { -readonly [K in keyof Conflict]: Conflict[K] } = {
       id,
       path: pointerOf(node),
       kind,
-      base: b,
-      mine: m,
-      theirs: t,
+      base,
+      mine,
+      theirs,
     };
     if (slice) conflict.slice = slice;
     const inString = inStringOf(node);
@@ -133,11 +123,11 @@ class Merger implements MergeContext {
     }
     if (this.embeddedJson && typeof b === 'string' && typeof m === 'string' && typeof t === 'string') {
       const merged = this.mergeEmbedded(b, m, t, node);
-      if (merged !== INVALID) return merged;
+      if (merged !== NOT_JSON) return merged;
     }
     const kind: ConflictKind =
       b === undefined ? 'both-added' : m === undefined ? 'mine-deleted' : t === undefined ? 'theirs-deleted' : 'both-modified';
-    return this.conflictOrChoice(node, '', kind, { b, m, t }, m === undefined ? t : m, (choice) => applyChoice(choice, b, m, t));
+    return this.conflictOrChoice(node, '', kind, { base: b, mine: m, theirs: t }, m === undefined ? t : m);
   }
 
   private mergeObjects(b: JsonObject, m: JsonObject, t: JsonObject, node: PathNode | null): JsonObject {
@@ -164,12 +154,12 @@ class Merger implements MergeContext {
   }
 
   /** Both sides changed a string: merge structurally when all three hold JSON containers. */
-  private mergeEmbedded(b: string, m: string, t: string, node: PathNode | null): JsonValue | undefined | typeof INVALID {
-    if (!looksLikeJsonContainer(b) || !looksLikeJsonContainer(m) || !looksLikeJsonContainer(t)) return INVALID;
+  private mergeEmbedded(b: string, m: string, t: string, node: PathNode | null): JsonValue | undefined | typeof NOT_JSON {
+    if (!looksLikeJsonContainer(b) || !looksLikeJsonContainer(m) || !looksLikeJsonContainer(t)) return NOT_JSON;
     const pb = parseJson(b);
     const pm = parseJson(m);
     const pt = parseJson(t);
-    if (!pb.ok || !pm.ok || !pt.ok) return INVALID;
+    if (!pb.ok || !pm.ok || !pt.ok) return NOT_JSON;
     const merged = this.mergeValue(pb.value, pm.value, pt.value, child(node, null, '$json'));
     if (merged === undefined) return undefined;
     if (jsonEqual(merged, pm.value)) return m;
