@@ -26,7 +26,7 @@ describe('valueForChoice', () => {
     expect(valueForChoice(member, 'both')).toEqual({ ok: false, error: '"both" needs arrays on both sides' });
     const order: Conflict = { id: '/l/$order', path: '/l', kind: 'both-reordered', base: [1, 2], mine: [2, 1], theirs: [1, 2] };
     expect(valueForChoice(order, 'theirs')).toEqual({ ok: true, value: [1, 2] });
-    for (const choice of ['base', 'both', { custom: [2, 1] }] as const) {
+    for (const choice of ['base', 'both', { custom: [2, 1] }] satisfies Choice[]) {
       expect(valueForChoice(order, choice)).toEqual({ ok: false, error: 'an order conflict takes mine or theirs' });
     }
     const run: Conflict = { id: '/l/@1..2', path: '/l', kind: 'both-modified', base: ['b'], mine: ['m'], theirs: ['t', 'u'], slice: { at: 1, length: 1 } };
