@@ -10,6 +10,8 @@ export { decodePointer, encodePointer, escapeToken, getAt, setAt } from './point
 export type { Change, ChangeOp, Choice, Conflict, ConflictKind, MergeOptions, MergeResult, Side } from './merge-types';
 export { DEFAULT_ID_KEYS } from './merge-types';
 export { merge3 } from './merge3';
+export type { ChoiceTarget } from './choice-value';
+export { valueForChoice } from './choice-value';
 export type { Resolution } from './resolve';
 export { applyChoices, checkChoice, choose, conflictById, createResolution, pendingConflicts, preview, rebase, unchoose } from './resolve';
 export type { TextPosition, TextRange } from './positions';

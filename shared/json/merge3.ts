@@ -3,8 +3,9 @@
 // that only one side touched is still walked, so changes are reported where they happened and
 // objects keep mine's key order.
 import { equal3, jsonEqual } from './canonical';
-import type { MergeContext } from './merge-arrays';
-import { INVALID, mergeArrays, unionArrays } from './merge-arrays';
+import { valueForChoice } from './choice-value';
+import { mergeArrays } from './merge-arrays';
+import type { MergeContext, ThreeValues } from './merge-context';
 import type { PathNode } from './merge-path';
 import { child, idOf, inStringOf, pointerOf } from './merge-path';
 import type { Change, ChangeOp, Choice, Conflict, ConflictKind, MergeOptions, MergeResult, Side } from './merge-types';
@@ -21,19 +22,8 @@ export function merge3(base: JsonValue, mine: JsonValue, theirs: JsonValue, opti
   return { merged: merged === undefined ? null : merged, conflicts: merger.conflicts, changes: merger.changes };
 }
 
-/** Applies a choice to a conflict's three values; INVALID when it does not fit them. */
-export function applyChoice(
-  choice: Choice,
-  b: JsonValue | undefined,
-  m: JsonValue | undefined,
-  t: JsonValue | undefined,
-): JsonValue | undefined | typeof INVALID {
-  if (choice === 'mine') return m;
-  if (choice === 'theirs') return t;
-  if (choice === 'base') return b;
-  if (choice === 'both') return Array.isArray(m) && Array.isArray(t) ? unionArrays(m, t) : INVALID;
-  return choice.custom;
-}
+/** mergeEmbedded's answer when a string does not hold JSON to merge structurally. */
+const NOT_JSON = Symbol('not JSON');
 
 function looksLikeJsonContainer(value: string): boolean {
   const first = value.trimStart().charCodeAt(0);
@@ -70,24 +60,24 @@ class Merger implements MergeContext {
     node: PathNode | null,
     idSuffix: string,
     kind: ConflictKind,
-    { b, m, t }: { b: JsonValue | undefined; m: JsonValue | undefined; t: JsonValue | undefined },
+    { base, mine, theirs }: ThreeValues,
     placeholder: JsonValue | undefined,
-    apply: (choice: Choice) => JsonValue | undefined | typeof INVALID,
     slice?: { at: number; length: number },
   ): JsonValue | undefined {
     const id = idOf(node) + idSuffix;
     const choice = this.choices.get(id);
     if (choice !== undefined) {
-      const chosen = apply(choice);
-      if (chosen !== INVALID) return chosen;
+      // A choice that does not fit this conflict is ignored: the conflict is reported again.
+      const chosen = valueForChoice({ kind, base, mine, theirs, slice }, choice);
+      if (chosen.ok) return chosen.value;
     }
     const conflict: { -readonly [K in keyof Conflict]: Conflict[K] } = {
       id,
       path: pointerOf(node),
       kind,
-      base: b,
-      mine: m,
-      theirs: t,
+      base,
+      mine,
+      theirs,
     };
     if (slice) conflict.slice = slice;
     const inString = inStringOf(node);
@@ -96,84 +86,84 @@ class Merger implements MergeContext {
     return placeholder;
   }
 
-  mergeValue(b: JsonValue | undefined, m: JsonValue | undefined, t: JsonValue | undefined, node: PathNode | null): JsonValue | undefined {
+  mergeValue(base: JsonValue | undefined, mine: JsonValue | undefined, theirs: JsonValue | undefined, node: PathNode | null): JsonValue | undefined {
     // Fast path: three containers of one kind are either all equal (nothing to do) or walked below,
     // so a single three-way comparison decides; the pairwise checks are for everything else.
-    if (typeof b === 'object' && typeof m === 'object' && typeof t === 'object' && b !== null && m !== null && t !== null) {
-      const array = Array.isArray(b);
-      if (Array.isArray(m) === array && Array.isArray(t) === array) {
-        if (equal3(b, m, t)) return m;
-        return array ? mergeArrays(this, b as JsonArray, m as JsonArray, t as JsonArray, node) : this.mergeObjects(b as JsonObject, m as JsonObject, t as JsonObject, node);
+    if (typeof base === 'object' && typeof mine === 'object' && typeof theirs === 'object' && base !== null && mine !== null && theirs !== null) {
+      const array = Array.isArray(base);
+      if (Array.isArray(mine) === array && Array.isArray(theirs) === array) {
+        if (equal3(base, mine, theirs)) return mine;
+        return array ? mergeArrays(this, base as JsonArray, mine as JsonArray, theirs as JsonArray, node) : this.mergeObjects(base as JsonObject, mine as JsonObject, theirs as JsonObject, node);
       }
     }
-    if (jsonEqual(m, t) && !(sameContainerKind(b, m) && !jsonEqual(b, m))) {
+    if (jsonEqual(mine, theirs) && !(sameContainerKind(base, mine) && !jsonEqual(base, mine))) {
       // Equal sides (a container both changed alike is walked below, for fine-grained changes).
-      if (b === undefined) {
-        if (m !== undefined) this.change(node, 'both', 'add');
-      } else if (!jsonEqual(b, m)) {
-        this.change(node, 'both', m === undefined ? 'remove' : 'replace');
+      if (base === undefined) {
+        if (mine !== undefined) this.change(node, 'both', 'add');
+      } else if (!jsonEqual(base, mine)) {
+        this.change(node, 'both', mine === undefined ? 'remove' : 'replace');
       }
-      return m;
+      return mine;
     }
-    const mineSame = jsonEqual(b, m);
-    const theirsSame = !mineSame && jsonEqual(b, t);
+    const mineSame = jsonEqual(base, mine);
+    const theirsSame = !mineSame && jsonEqual(base, theirs);
     if (mineSame || theirsSame) {
-      const changed = mineSame ? t : m;
+      const changed = mineSame ? theirs : mine;
       // Descend when the changed side kept the container kind, to report fine-grained changes.
-      if (!sameContainerKind(b, changed)) {
-        this.change(node, mineSame ? 'theirs' : 'mine', b === undefined ? 'add' : changed === undefined ? 'remove' : 'replace');
+      if (!sameContainerKind(base, changed)) {
+        this.change(node, mineSame ? 'theirs' : 'mine', base === undefined ? 'add' : changed === undefined ? 'remove' : 'replace');
         return changed;
       }
     }
-    if (isJsonObject(m) && isJsonObject(t) && (b === undefined || isJsonObject(b))) {
-      return this.mergeObjects(b ?? {}, m, t, node);
+    if (isJsonObject(mine) && isJsonObject(theirs) && (base === undefined || isJsonObject(base))) {
+      return this.mergeObjects(base ?? {}, mine, theirs, node);
     }
-    if (Array.isArray(m) && Array.isArray(t) && (b === undefined || Array.isArray(b))) {
-      return mergeArrays(this, b ?? [], m, t, node);
+    if (Array.isArray(mine) && Array.isArray(theirs) && (base === undefined || Array.isArray(base))) {
+      return mergeArrays(this, base ?? [], mine, theirs, node);
     }
-    if (this.embeddedJson && typeof b === 'string' && typeof m === 'string' && typeof t === 'string') {
-      const merged = this.mergeEmbedded(b, m, t, node);
-      if (merged !== INVALID) return merged;
+    if (this.embeddedJson && typeof base === 'string' && typeof mine === 'string' && typeof theirs === 'string') {
+      const merged = this.mergeEmbedded(base, mine, theirs, node);
+      if (merged !== NOT_JSON) return merged;
     }
     const kind: ConflictKind =
-      b === undefined ? 'both-added' : m === undefined ? 'mine-deleted' : t === undefined ? 'theirs-deleted' : 'both-modified';
-    return this.conflictOrChoice(node, '', kind, { b, m, t }, m === undefined ? t : m, (choice) => applyChoice(choice, b, m, t));
+      base === undefined ? 'both-added' : mine === undefined ? 'mine-deleted' : theirs === undefined ? 'theirs-deleted' : 'both-modified';
+    return this.conflictOrChoice(node, '', kind, { base, mine, theirs }, mine === undefined ? theirs : mine);
   }
 
-  private mergeObjects(b: JsonObject, m: JsonObject, t: JsonObject, node: PathNode | null): JsonObject {
+  private mergeObjects(base: JsonObject, mine: JsonObject, theirs: JsonObject, node: PathNode | null): JsonObject {
     const out: JsonObject = {};
     // Mine's keys in mine's order, then theirs' new keys, then keys only the base still had.
-    for (const key of Object.keys(m)) {
-      const bv = getKey(b, key);
-      const mv = m[key]!;
-      const tv = getKey(t, key);
+    for (const key of Object.keys(mine)) {
+      const baseValue = getKey(base, key);
+      const mineValue = mine[key]!;
+      const theirsValue = getKey(theirs, key);
       // The same value on all three sides (a primitive, or a shared subtree): nothing to merge.
-      const merged = bv === mv && mv === tv ? mv : this.mergeValue(bv, mv, tv, child(node, key));
+      const merged = baseValue === mineValue && mineValue === theirsValue ? mineValue : this.mergeValue(baseValue, mineValue, theirsValue, child(node, key));
       if (merged !== undefined) setKey(out, key, merged);
     }
-    for (const key of Object.keys(t)) {
-      if (Object.hasOwn(m, key)) continue;
-      const merged = this.mergeValue(getKey(b, key), undefined, t[key], child(node, key));
+    for (const key of Object.keys(theirs)) {
+      if (Object.hasOwn(mine, key)) continue;
+      const merged = this.mergeValue(getKey(base, key), undefined, theirs[key], child(node, key));
       if (merged !== undefined) setKey(out, key, merged);
     }
-    for (const key of Object.keys(b)) {
-      if (Object.hasOwn(m, key) || Object.hasOwn(t, key)) continue;
-      this.mergeValue(b[key], undefined, undefined, child(node, key));
+    for (const key of Object.keys(base)) {
+      if (Object.hasOwn(mine, key) || Object.hasOwn(theirs, key)) continue;
+      this.mergeValue(base[key], undefined, undefined, child(node, key));
     }
     return out;
   }
 
   /** Both sides changed a string: merge structurally when all three hold JSON containers. */
-  private mergeEmbedded(b: string, m: string, t: string, node: PathNode | null): JsonValue | undefined | typeof INVALID {
-    if (!looksLikeJsonContainer(b) || !looksLikeJsonContainer(m) || !looksLikeJsonContainer(t)) return INVALID;
-    const pb = parseJson(b);
-    const pm = parseJson(m);
-    const pt = parseJson(t);
-    if (!pb.ok || !pm.ok || !pt.ok) return INVALID;
-    const merged = this.mergeValue(pb.value, pm.value, pt.value, child(node, null, '$json'));
+  private mergeEmbedded(base: string, mine: string, theirs: string, node: PathNode | null): JsonValue | undefined | typeof NOT_JSON {
+    if (!looksLikeJsonContainer(base) || !looksLikeJsonContainer(mine) || !looksLikeJsonContainer(theirs)) return NOT_JSON;
+    const parsedBase = parseJson(base);
+    const parsedMine = parseJson(mine);
+    const parsedTheirs = parseJson(theirs);
+    if (!parsedBase.ok || !parsedMine.ok || !parsedTheirs.ok) return NOT_JSON;
+    const merged = this.mergeValue(parsedBase.value, parsedMine.value, parsedTheirs.value, child(node, null, '$json'));
     if (merged === undefined) return undefined;
-    if (jsonEqual(merged, pm.value)) return m;
-    if (jsonEqual(merged, pt.value)) return t;
-    return stringifyJson(merged, detectStyle(m));
+    if (jsonEqual(merged, parsedMine.value)) return mine;
+    if (jsonEqual(merged, parsedTheirs.value)) return theirs;
+    return stringifyJson(merged, detectStyle(mine));
   }
 }

@@ -1,6 +1,7 @@
 // Resolution as a plain immutable value a UI can hold: the conflict-free-by-default merge result
 // plus a map of conflict id → choice. Every transition returns a new value; nothing is mutated.
 import { jsonEqual } from './canonical';
+import { checkChoice } from './choice-value';
 import { merge3 } from './merge3';
 import type { Choice, Conflict, MergeOptions, MergeResult } from './merge-types';
 import type { JsonValue, Result } from './types';
@@ -32,19 +33,7 @@ export function conflictById(resolution: Resolution, id: string): Conflict | und
   return resolution.result.conflicts.find((conflict) => conflict.id === id);
 }
 
-/** Why a choice cannot settle a conflict, or undefined when it can. */
-export function checkChoice(conflict: Conflict, choice: Choice): string | undefined {
-  if (conflict.kind === 'both-reordered') {
-    return choice === 'mine' || choice === 'theirs' ? undefined : 'an order conflict takes mine or theirs';
-  }
-  if (choice === 'both' && !conflict.slice && !(Array.isArray(conflict.mine) && Array.isArray(conflict.theirs))) {
-    return '"both" needs arrays on both sides';
-  }
-  if (typeof choice === 'object' && conflict.slice && !Array.isArray(choice.custom)) {
-    return 'a custom value for a run of array elements must be an array of elements';
-  }
-  return undefined;
-}
+export { checkChoice };
 
 export function choose(resolution: Resolution, id: string, choice: Choice): Result<Resolution> {
   const conflict = conflictById(resolution, id);

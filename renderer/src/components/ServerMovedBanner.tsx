@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Snapshot } from '../../../shared/api/types';
-import { getAt, merge3, parseJson } from '../../../shared/json';
+import { parseJson } from '../../../shared/json';
 import { api } from '../lib/api';
 import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
+import { serverFieldChanges } from '../session/server-changes';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 
@@ -22,13 +23,7 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   }, [tab.ref, moved.journalId]);
 
   // What changed between the revision being edited and the server's, field by field.
-  const diff = useMemo(() => {
-    if (!latest) return null;
-    const base = parseJson(tab.base.text);
-    const now = parseJson(latest.text);
-    if (!base.ok || !now.ok) return null;
-    return merge3(base.value, base.value, now.value).changes.map((c) => ({ path: c.path, before: getAt(base.value, c.path), after: getAt(now.value, c.path) }));
-  }, [latest, tab.base.text]);
+  const diff = useMemo(() => (latest ? serverFieldChanges(tab.base.text, latest.text) : null), [latest, tab.base.text]);
   const changed = diff ? diff.map((d) => d.path) : moved.changedPaths;
   const fields = changed.length === 1 ? '1 field' : `${changed.length} fields`;
   const baseDoc = useMemo(() => {

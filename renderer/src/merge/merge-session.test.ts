@@ -117,6 +117,22 @@ describe('merge session', () => {
     expect(choose(broken, unresolved(broken)[0]!.id, 'mine')).toMatchObject({ ok: false, error: expect.stringContaining('not valid JSON') });
   });
 
+  it('writes "both" into hand edits exactly as the merge takes it: elements compared as JSON values', () => {
+    // Theirs holds mine's object with its keys in another order, and a number beyond 2^53.
+    const clash = createMergeSession({
+      ...outcome({ ...base, tags: [{ b: 2, a: 1 }, 'x'] }),
+      base: snap(1, '1', { ...base, tags: null }),
+      mine: '{ "priority": 1, "status": "open", "customer": { "name": "Ava", "tier": "gold" }, "tags": [{ "a": 1, "b": 2 }, 12345678901234567890] }',
+    });
+    const conflict = unresolved(clash)[0]!;
+    expect(conflict.path).toBe('/tags');
+    const untouched = must(choose(clash, conflict.id, 'both'));
+    const edited = must(choose(editResult(clash, resultText(clash).replace('"priority": 1', '"priority": 2')), conflict.id, 'both'));
+    expect(edited.manualText).not.toBeNull();
+    expect(resultText(edited)).toBe(resultText(untouched).replace('"priority": 1', '"priority": 2'));
+    expect(resultText(edited)).toContain('12345678901234567890');
+  });
+
   it('moves focus between unresolved conflicts, wrapping around', () => {
     const theirs2 = { ...theirs, priority: 9 };
     const s = createMergeSession(outcome(theirs2));

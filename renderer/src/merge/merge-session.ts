@@ -15,6 +15,7 @@ import {
   setAt,
   stringifyJson,
   unchoose,
+  valueForChoice,
   type Change,
   type Choice,
   type Conflict,
@@ -218,18 +219,12 @@ function writeChoiceInto(text: string, conflict: Conflict, choice: Choice): { ok
   if (conflict.slice) return { ok: false, error: 'This conflict covers several array elements; reset the hand edits to settle it.' };
   const parsed = parseJson(text);
   if (!parsed.ok) return { ok: false, error: `Your hand-edited result is not valid JSON: ${formatParseError(parsed.error)}` };
-  const value = choice === 'mine' ? conflict.mine : choice === 'theirs' ? conflict.theirs : choice === 'base' ? conflict.base : choice === 'both' ? bothValue(conflict) : choice.custom;
-  const next = setAt(parsed.value, conflict.path, value);
+  // The value the merge itself would put there, so hand edits and the derived result agree.
+  const value = valueForChoice(conflict, choice);
+  if (!value.ok) return { ok: false, error: `${conflict.path}: ${value.error}` };
+  const next = setAt(parsed.value, conflict.path, value.value);
   if (!next.ok || next.value === undefined) return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
   return { ok: true, text: stringifyJson(next.value, PRETTY) };
-}
-
-function bothValue(conflict: Conflict): JsonValue | undefined {
-  if (Array.isArray(conflict.mine) && Array.isArray(conflict.theirs)) {
-    const mine = conflict.mine;
-    return [...mine, ...conflict.theirs.filter((t) => !mine.some((m) => JSON.stringify(m) === JSON.stringify(t)))];
-  }
-  return conflict.mine;
 }
 
 /** *Take mine / Server's for all remaining*: settles every open conflict with one side. */

@@ -1,0 +1,203 @@
+// Arrays whose elements are objects with a unique id-like key ("sid", "id", …): elements are matched
+// by id across base, mine and theirs, so an edit follows its element wherever the other side moved
+// it. Each matched element is merged as a value; order is one side's, with the other's additions
+// slotted in after the element they follow.
+import { equal3, fingerprint } from './canonical';
+import type { MergeContext } from './merge-context';
+import type { PathNode } from './merge-path';
+import { keyedChild } from './merge-path';
+import type { JsonArray, JsonValue } from './types';
+import { isJsonObject } from './types';
+
+type Id = string | number | bigint;
+
+/** One id across the three arrays: its index in each of base, mine and theirs (-1 when absent). */
+type Slot = {
+  readonly id: Id;
+  base: number;
+  mine: number;
+  theirs: number;
+  /** Elements the side that does not lead added right after this one (see mergeKeyedArrays). */
+  after: Slot[] | undefined;
+};
+
+/** The three arrays matched under one id key: each side's elements, in its order, as slots. */
+export type IdMatch = { key: string; base: Slot[]; mine: Slot[]; theirs: Slot[] };
+
+function allObjects(array: JsonArray): boolean {
+  for (const item of array) if (!isJsonObject(item)) return false;
+  return true;
+}
+
+/** The element's own id under `key`, if it is a string or a number (bigint for ids beyond 2^53). */
+function idIn(item: JsonValue, key: string): Id | undefined {
+  if (!isJsonObject(item) || !Object.hasOwn(item, key)) return undefined;
+  const id = item[key];
+  return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? id : undefined;
+}
+
+/**
+ * A side may add elements that carry no id (an operator appending `{"note": …}` to a list of
+ * `{"id": …}` items). They are new by definition — every base element has an id — so they take
+ * an id made from their content: the same addition on both sides still meets itself once.
+ */
+function newElementId(item: JsonValue, seen: Map<string, number>): string {
+  const print = fingerprint(item);
+  const n = seen.get(print) ?? 0;
+  seen.set(print, n + 1);
+  return `\u0000new:${print}#${n}`;
+}
+
+/**
+ * The first id key under which every element of all three arrays is an object with a unique id,
+ * with the arrays matched under it (one map from id to slot for all three); undefined when none fits.
+ */
+export function matchById(base: JsonArray, mine: JsonArray, theirs: JsonArray, idKeys: readonly string[]): IdMatch | undefined {
+  if (base.length + mine.length + theirs.length === 0) return undefined;
+  // Id-less additions are allowed only where base proves the array is keyed (see newElementId).
+  if (!allObjects(base) || (base.length === 0 && (!allObjects(mine) || !allObjects(theirs)))) return undefined;
+  for (const key of idKeys) {
+    const match = matchUnderKey(key, base, mine, theirs);
+    if (match !== undefined) return match;
+  }
+  return undefined;
+}
+
+function matchUnderKey(key: string, base: JsonArray, mine: JsonArray, theirs: JsonArray): IdMatch | undefined {
+  const slots = new Map<Id, Slot>();
+  const baseSlots = new Array<Slot>(base.length);
+  for (let index = 0; index < base.length; index++) {
+    const id = idIn(base[index]!, key);
+    if (id === undefined || slots.has(id)) return undefined;
+    const slot: Slot = { id, base: index, mine: -1, theirs: -1, after: undefined };
+    slots.set(id, slot);
+    baseSlots[index] = slot;
+  }
+  const allowNew = base.length > 0;
+  const mineSlots = sideSlots(key, mine, baseSlots, slots, 'mine', allowNew);
+  const theirsSlots = mineSlots && sideSlots(key, theirs, baseSlots, slots, 'theirs', allowNew);
+  return theirsSlots && { key, base: baseSlots, mine: mineSlots!, theirs: theirsSlots };
+}
+
+/**
+ * Matches one side's elements to slots (new ones for ids base lacks); undefined on a duplicate
+ * id or an element without one. Elements are first compared with the base element expected at
+ * that point, so a side that kept base's order needs no map lookups but for its edits.
+ */
+function sideSlots(key: string, array: JsonArray, baseSlots: readonly Slot[], slots: Map<Id, Slot>, side: 'mine' | 'theirs', allowNew: boolean): Slot[] | undefined {
+  const out = new Array<Slot>(array.length);
+  const seenNew = new Map<string, number>();
+  let expected = 0;
+  for (let index = 0; index < array.length; index++) {
+    let id = idIn(array[index]!, key);
+    if (id === undefined) {
+      if (!allowNew) return undefined;
+      id = newElementId(array[index]!, seenNew);
+    }
+    let slot = expected < baseSlots.length && baseSlots[expected]!.id === id ? baseSlots[expected] : slots.get(id);
+    if (slot === undefined) {
+      slot = { id, base: -1, mine: -1, theirs: -1, after: undefined };
+      slots.set(id, slot);
+    } else if (slot[side] !== -1) {
+      return undefined;
+    }
+    slot[side] = index;
+    if (slot.base >= 0) expected = slot.base + 1;
+    out[index] = slot;
+  }
+  return out;
+}
+
+function inAll(slot: Slot): boolean {
+  return slot.base >= 0 && slot.mine >= 0 && slot.theirs >= 0;
+}
+
+/** The ids of the elements all three sides hold, in the order of `slots`. */
+function commonIds(slots: readonly Slot[]): Id[] {
+  const ids: Id[] = [];
+  for (const slot of slots) if (inAll(slot)) ids.push(slot.id);
+  return ids;
+}
+
+function sameOrder(a: readonly Id[], b: readonly Id[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
+}
+
+/** Whether `slots` lists the elements all three sides hold in an order other than base's. */
+function moved(slots: readonly Slot[]): boolean {
+  let last = -1;
+  for (const slot of slots) {
+    if (!inAll(slot)) continue;
+    if (slot.base < last) return true;
+    last = slot.base;
+  }
+  return false;
+}
+
+export function mergeKeyedArrays(ctx: MergeContext, base: JsonArray, mine: JsonArray, theirs: JsonArray, match: IdMatch, node: PathNode | null): JsonArray {
+  const { key } = match;
+
+  // Reordering is judged on the elements all three sides still hold.
+  const mineMoved = moved(match.mine);
+  const theirsMoved = moved(match.theirs);
+  let theirsLeads = theirsMoved && !mineMoved;
+  const mineOrder = mineMoved && theirsMoved ? commonIds(match.mine) : [];
+  const theirsOrder = mineMoved && theirsMoved ? commonIds(match.theirs) : [];
+  if (mineMoved && theirsMoved && !sameOrder(mineOrder, theirsOrder)) {
+    const baseOrder = commonIds(match.base);
+    const chosen = ctx.conflictOrChoice(node, '/$order', 'both-reordered', { base: baseOrder, mine: mineOrder, theirs: theirsOrder }, mineOrder);
+    theirsLeads = chosen === theirsOrder;
+  } else if (theirsLeads) {
+    ctx.change(node, 'theirs', 'reorder');
+  } else if (mineMoved) {
+    ctx.change(node, 'mine', 'reorder');
+  }
+
+  // One side's sequence is the backbone; the other's elements are slotted in after the element
+  // they follow there (and after the backbone's own additions at that spot).
+  const lead = theirsLeads ? match.theirs : match.mine;
+  const other = theirsLeads ? match.mine : match.theirs;
+  let first: Slot[] | undefined;
+  let anchor: Slot | undefined;
+  for (const slot of other) {
+    if ((theirsLeads ? slot.theirs : slot.mine) >= 0) {
+      anchor = slot;
+    } else if (anchor === undefined) {
+      (first ??= []).push(slot);
+    } else {
+      (anchor.after ??= []).push(slot);
+    }
+  }
+  const order: Slot[] = [];
+  // The group waiting for the next element that is in base or in the other side.
+  let pending = first;
+  for (const slot of lead) {
+    if (slot.base >= 0 || (theirsLeads ? slot.mine : slot.theirs) >= 0) {
+      if (pending !== undefined) for (const added of pending) order.push(added);
+      pending = slot.after;
+    }
+    order.push(slot);
+  }
+  if (pending !== undefined) for (const added of pending) order.push(added);
+
+  const out: JsonArray = [];
+  for (const slot of order) {
+    const baseValue = slot.base >= 0 ? base[slot.base] : undefined;
+    const mineValue = slot.mine >= 0 ? mine[slot.mine] : undefined;
+    const theirsValue = slot.theirs >= 0 ? theirs[slot.theirs] : undefined;
+    // An element all three hold alike needs no merge (nor a path node).
+    if (baseValue !== undefined && mineValue !== undefined && theirsValue !== undefined && equal3(baseValue, mineValue, theirsValue)) {
+      out.push(mineValue);
+      continue;
+    }
+    const merged = ctx.mergeValue(baseValue, mineValue, theirsValue, keyedChild(node, out.length, key, slot.id));
+    if (merged !== undefined) out.push(merged);
+  }
+  // Elements both sides deleted: merged as values all the same, so the deletion is reported.
+  for (const slot of match.base) {
+    if (slot.mine < 0 && slot.theirs < 0) ctx.mergeValue(base[slot.base], undefined, undefined, keyedChild(node, out.length, key, slot.id));
+  }
+  return out;
+}
