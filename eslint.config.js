@@ -30,6 +30,17 @@ export default tseslint.config(
     },
   },
   {
+    // Rules that need the type checker: each file is linted with the settings of its own tsconfig,
+    // found through the references of the solution tsconfig.json (as editors find them).
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // A switch over a union names every member, or says by its own `default` that the rest share one answer.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+    },
+  },
+  {
     files: ['shared/**/*.ts'],
     ignores: ['shared/**/*.test.ts'],
     languageOptions: { globals: {} },

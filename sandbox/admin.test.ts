@@ -142,6 +142,13 @@ describe('fault injection', () => {
     expect(log.requests.at(-1)).toMatchObject({ status: null, fault: 'close-after' });
   });
 
+  it('takes a definition whose fields read like a response (status, body, headers) as a definition', async () => {
+    const res = await admin(sb, 'POST', '/faults', { kind: 'error', pathPrefix: '/rest/', status: 503, times: 1, body: 'down', headers: {} });
+    expect(res.status).toBe(201);
+    expect(res.json()).toMatchObject({ kind: 'error', pathPrefix: '/rest/', status: 503 });
+    expect((await call(sb, 'GET', '/rest/tickets/ticket-1')).status).toBe(503);
+  });
+
   it('validates fault definitions and removes by id', async () => {
     expect((await admin(sb, 'POST', '/faults', { kind: 'explode' })).status).toBe(400);
     expect((await admin(sb, 'POST', '/faults', { kind: 'error', status: 404 })).status).toBe(400);

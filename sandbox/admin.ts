@@ -7,6 +7,8 @@ import type { Context, Route } from './router';
 import { createRouter } from './router';
 import type { Faults } from './faults';
 import type { RequestLog } from './request-log';
+import { proceed, refuse } from './outcome';
+import type { Outcome } from './outcome';
 import { resolveResource } from './resource-paths';
 import type { SeedName } from './seed';
 import { SANDBOX_IDS, seedDemo } from './seed';
@@ -19,13 +21,12 @@ export type AdminDeps = { faults: Faults; log: RequestLog; defaultSeed: SeedName
 const bad = (message: string) => json(400, { error: 'bad-request', message });
 const notFound = (message: string) => json(404, { error: 'not-found', message });
 
-function body(req: SandboxRequest): Record<string, unknown> | SandboxResponse {
-  if (req.rawBody.trim() === '') return {};
+function body(req: SandboxRequest): Outcome<Record<string, unknown>> {
+  if (req.rawBody.trim() === '') return proceed({});
   const parsed = parseJsonBody(req);
-  if (!parsed.ok) return bad(parsed.error);
-  return isPlainObject(parsed.value) ? parsed.value : bad('the body must be a JSON object');
+  if (!parsed.ok) return refuse(bad(parsed.error));
+  return isPlainObject(parsed.value) ? proceed(parsed.value) : refuse(bad('the body must be a JSON object'));
 }
-const isResponse = (v: unknown): v is SandboxResponse => isPlainObject(v) && typeof v.status === 'number' && typeof v.body === 'string' && isPlainObject(v.headers);
 
 /** Wipes all state and applies a seed; used by the admin API and at first start. */
 export function resetState(ctx: Context, seed: SeedName): Switches {
@@ -42,8 +43,9 @@ export function resetState(ctx: Context, seed: SeedName): Switches {
 
 export function createAdmin(deps: AdminDeps) {
   const reset = (seedDefault: 'configured' | 'demo'): Route['handler'] => (req, ctx) => {
-    const b = body(req);
-    if (isResponse(b)) return b;
+    const read = body(req);
+    if (!read.ok) return read.response;
+    const b = read.value;
     const seed = b.seed ?? (seedDefault === 'demo' ? 'demo' : deps.defaultSeed);
     if (seed !== 'demo' && seed !== 'none') return bad("seed must be 'demo' or 'none'");
     resetState(ctx, seed);
@@ -64,8 +66,9 @@ export function createAdmin(deps: AdminDeps) {
     { method: 'GET', pattern: '/_sandbox/switches', handler: (_req, ctx) => json(200, ctx.switches()) },
     {
       method: 'PATCH', pattern: '/_sandbox/switches', handler: (req, ctx) => {
-        const b = body(req);
-        if (isResponse(b)) return b;
+        const read = body(req);
+        if (!read.ok) return read.response;
+        const b = read.value;
         const next = applyMergePatch(ctx.switches(), b);
         const error = validateSwitches(next);
         if (error) return bad(error);
@@ -76,8 +79,9 @@ export function createAdmin(deps: AdminDeps) {
     },
     {
       method: 'POST', pattern: '/_sandbox/edit', handler: (req, ctx) => {
-        const b = body(req);
-        if (isResponse(b)) return b;
+        const read = body(req);
+        if (!read.ok) return read.response;
+        const b = read.value;
         if (typeof b.path !== 'string') return bad('path (the resource URL path, e.g. /rest/tickets/ticket-1) is required');
         const ref = resolveResource(ctx, b.path);
         if (!ref) return notFound(`no editable resource at ${b.path}`);
@@ -111,8 +115,9 @@ export function createAdmin(deps: AdminDeps) {
     { method: 'GET', pattern: '/_sandbox/faults', handler: () => json(200, { faults: deps.faults.list() }) },
     {
       method: 'POST', pattern: '/_sandbox/faults', handler: (req) => {
-        const b = body(req);
-        if (isResponse(b)) return b;
+        const read = body(req);
+        if (!read.ok) return read.response;
+        const b = read.value;
         const fault = deps.faults.add(b);
         return typeof fault === 'string' ? bad(fault) : json(201, fault);
       },

@@ -67,7 +67,7 @@ export function createDesk(options: DeskOptions): Desk {
     emit: (event) => emit(event),
     onTeammateSave: (ref) => {
       const poller = pollers.get(refKey(ref));
-      if (poller) void pollOnce(poller);
+      if (poller) pollInBackground(poller);
     },
   });
   // Made after the team store: recovering an interrupted batch changes its state, which is queued for the team.
@@ -245,7 +245,7 @@ export function createDesk(options: DeskOptions): Desk {
       const key = refKey(ref);
       let poller = pollers.get(key);
       if (!poller) {
-        const created: Poller = { ref, watchIds: new Set(), timer: setInterval(() => void pollOnce(created), intervalMs ?? options.watchIntervalMs ?? 5000) };
+        const created: Poller = { ref, watchIds: new Set(), timer: setInterval(() => pollInBackground(created), intervalMs ?? options.watchIntervalMs ?? 5000) };
         pollers.set(key, created);
         poller = created;
       }
@@ -421,6 +421,18 @@ export function createDesk(options: DeskOptions): Desk {
   }
 
   const polling = new Set<Poller>();
+  // Polls run unawaited (a timer, a teammate's save): close() waits for those in flight, so none
+  // reads a closed store, and one that throws says so to its watches instead of going unhandled.
+  const pollsInFlight = new Set<Promise<void>>();
+  function pollInBackground(poller: Poller): void {
+    const run = pollOnce(poller)
+      .catch((error: unknown) => {
+        const message = maskSecrets(`Polling the resource failed: ${error instanceof Error ? error.message : String(error)}`, savedSecrets());
+        for (const watchId of poller.watchIds) emit({ type: 'watch-error', watchId, ref: poller.ref, message });
+      })
+      .finally(() => pollsInFlight.delete(run));
+    pollsInFlight.add(run);
+  }
   async function pollOnce(poller: Poller): Promise<void> {
     // A slow server must not stack polls, and nobody listening means nobody to tell.
     if (polling.has(poller) || listeners.size === 0) return;
@@ -456,10 +468,11 @@ export function createDesk(options: DeskOptions): Desk {
       return () => listeners.delete(listener);
     },
     async close() {
-      await startupChecks;
-      await batches.close();
       for (const poller of pollers.values()) clearInterval(poller.timer);
       pollers.clear();
+      await Promise.all(pollsInFlight);
+      await startupChecks;
+      await batches.close();
       await team.close();
       store.close();
     },

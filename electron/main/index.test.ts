@@ -11,7 +11,8 @@ const calls = vi.hoisted(() => ({
   handled: [] as string[],
   protocolHandlers: new Map<string, (req: Request) => Promise<Response>>(),
   windows: [] as Array<Record<string, unknown>>,
-  appEvents: new Map<string, () => void>(),
+  appEvents: new Map<string, (event: { preventDefault(): void }) => void>(),
+  order: [] as string[],
   dataDir: '',
   loaded: [] as string[],
   sandboxEnabled: false,
@@ -41,8 +42,8 @@ vi.mock('electron', () => {
       whenReady: () => Promise.resolve(),
       getVersion: () => '9.9.9',
       getPath: () => calls.dataDir,
-      on: (event: string, fn: () => void) => calls.appEvents.set(event, fn),
-      quit: vi.fn(),
+      on: (event: string, fn: (event: { preventDefault(): void }) => void) => calls.appEvents.set(event, fn),
+      quit: vi.fn(() => calls.order.push('quit')),
       // Not packaged, as in every run here: the dev URL must still be ignored without an explicit dev run.
       isPackaged: false,
       enableSandbox: () => {
@@ -62,7 +63,10 @@ vi.mock('electron', () => {
 });
 
 vi.mock('../backend/embedded-sandbox', () => ({
-  startEmbeddedSandbox: async () => ({ url: 'http://127.0.0.1:1', suggestedUrl: 'http://127.0.0.1:1/rest/items/1', connections: [], close: async () => undefined }),
+  startEmbeddedSandbox: async () => ({ url: 'http://127.0.0.1:1', suggestedUrl: 'http://127.0.0.1:1/rest/items/1', connections: [], close: async () => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    calls.order.push('sandbox closed');
+  } }),
 }));
 
 describe('electron main entry', () => {
@@ -81,5 +85,17 @@ describe('electron main entry', () => {
     expect([403, 404]).toContain(response.status);
     expect(calls.appEvents.has('window-all-closed')).toBe(true);
     expect(calls.sandboxEnabled).toBe(true);
+  });
+
+  it('holds quitting until the backend and the sandbox have closed, then quits once', async () => {
+    const willQuit = calls.appEvents.get('will-quit')!;
+    const first = { preventDefault: vi.fn() };
+    willQuit(first);
+    willQuit({ preventDefault: vi.fn() }); // quit asked again while closing: still one close
+    expect(first.preventDefault).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(calls.order).toEqual(['sandbox closed', 'quit']));
+    const last = { preventDefault: vi.fn() };
+    willQuit(last); // the quit it asked for goes through
+    expect(last.preventDefault).not.toHaveBeenCalled();
   });
 });

@@ -48,9 +48,18 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => {
-    void desk.close();
-    void sandbox.close();
+  // Electron does not wait for promises: quitting is held until the backend has closed (polls in
+  // flight, batches, the team store's goodbye, the local store) and the sandbox has stopped.
+  let backendClosed = false;
+  let closing: Promise<void> | null = null;
+  app.on('will-quit', (event) => {
+    if (backendClosed) return;
+    event.preventDefault();
+    closing ??= Promise.allSettled([desk.close(), sandbox.close()]).then((results) => {
+      for (const result of results) if (result.status === 'rejected') console.error('[conflict-desk] closing:', result.reason);
+      backendClosed = true;
+      app.quit();
+    });
   });
 }
 

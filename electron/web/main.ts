@@ -48,4 +48,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
-void main();
+// A host that cannot start (its port taken, its data directory unwritable) says why in one line.
+main().catch((error: unknown) => {
+  console.error(`conflict-desk web: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

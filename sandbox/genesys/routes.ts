@@ -5,6 +5,8 @@ import { SANDBOX_CREDENTIALS } from '../credentials';
 import { header, isPlainObject, json, parseJsonBody } from '../http';
 import type { SandboxRequest, SandboxResponse } from '../http';
 import { applyMergePatch } from '../merge-patch';
+import { proceed, refuse } from '../outcome';
+import type { Outcome } from '../outcome';
 import type { Context, Route } from '../router';
 import type { Row } from '../store';
 
@@ -34,15 +36,15 @@ function renderUser(_req: SandboxRequest, row: Row): Record<string, unknown> {
 }
 
 /** The body's `version`: a number, or a 400/428 response when it is missing or not an integer. */
-function bodyVersion(body: Record<string, unknown>, ctx: Context): number | SandboxResponse {
+function bodyVersion(body: Record<string, unknown>, ctx: Context): Outcome<number> {
   const v = body.version;
   if (v === undefined) {
-    return ctx.switches().requirePrecondition.genesys
+    return refuse(ctx.switches().requirePrecondition.genesys
       ? genesysError(428, 'precondition.required', 'The request must include the current version of the resource in the body.')
-      : genesysError(400, 'bad.request', 'The version field is required. GET the resource and send its current version.');
+      : genesysError(400, 'bad.request', 'The version field is required. GET the resource and send its current version.'));
   }
-  if (typeof v !== 'number' || !Number.isInteger(v)) return genesysError(400, 'bad.request', 'The version field must be an integer.');
-  return v;
+  if (typeof v !== 'number' || !Number.isInteger(v)) return refuse(genesysError(400, 'bad.request', 'The version field must be an integer.'));
+  return proceed(v);
 }
 
 function conflict(ctx: Context, row: Row, entityName: string): SandboxResponse {
@@ -82,8 +84,9 @@ function patchUser(req: SandboxRequest, ctx: Context): SandboxResponse {
   if (!isPlainObject(parsed.value)) return genesysError(400, 'bad.request', 'The body must be a JSON object.');
   const unknown = Object.keys(parsed.value).filter((k) => k !== 'version' && k !== 'id' && !USER_FIELDS.includes(k));
   if (unknown.length > 0) return genesysError(400, 'bad.request', `Unknown or read-only fields: ${unknown.join(', ')}`);
-  const version = bodyVersion(parsed.value, ctx);
-  if (typeof version !== 'number') return version;
+  const read = bodyVersion(parsed.value, ctx);
+  if (!read.ok) return read.response;
+  const version = read.value;
   if (version !== row.version) return conflict(ctx, row, 'user');
   const changes = Object.fromEntries(Object.entries(parsed.value).filter(([k]) => USER_FIELDS.includes(k)));
   // PATCH replaces each top-level field given (Genesys semantics), it is not a deep merge.
@@ -113,8 +116,9 @@ function putAttributes(req: SandboxRequest, ctx: Context): SandboxResponse {
   if (!isPlainObject(attributes) || Object.values(attributes).some((v) => typeof v !== 'string')) {
     return genesysError(400, 'bad.request', 'attributes must be an object of string values.');
   }
-  const version = bodyVersion(parsed.value, ctx);
-  if (typeof version !== 'number') return version;
+  const read = bodyVersion(parsed.value, ctx);
+  if (!read.ok) return read.response;
+  const version = read.value;
   if (version !== row.version) return conflict(ctx, row, 'participantAttributes');
   const updated = ctx.store.update(PARTICIPANT_ATTRIBUTES, '', row.id, { attributes }, row.version + 1);
   return json(200, renderAttributes(updated));

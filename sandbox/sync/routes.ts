@@ -9,34 +9,37 @@ import type { Row } from '../store';
 import { productBase, twilioEtag, twilioFetched, twilioIfMatch, twilioPage } from '../twilio-common';
 import { twilioBadRequest, twilioError, twilioNotFound, twilioPreconditionFailed, twilioPreconditionRequired } from '../twilio-errors';
 import { SANDBOX_CREDENTIALS } from '../credentials';
+import { proceed, refuse } from '../outcome';
+import type { Outcome } from '../outcome';
 import { alive, DOCUMENT, LISTS, MAPS, MAX_DATA_BYTES, revision, SERVICE } from './model';
 import type { CollectionBody, CollectionSpec, DocumentBody, ItemBody, ServiceBody } from './model';
 
 const PREFIX = '/sync/v1/Services';
-const isResponse = (v: unknown): v is SandboxResponse => typeof v === 'object' && v !== null && 'status' in v && 'body' in v;
 
 const base = (req: SandboxRequest, ctx: Context) => `${productBase(req, ctx.switches(), 'sync')}/v1/Services`;
 const account = () => SANDBOX_CREDENTIALS.twilio.accountSid;
 
-function readData(raw: string | null, code: number, required: boolean): unknown | SandboxResponse | undefined {
-  if (raw === null) return required ? twilioBadRequest('Missing required parameter Data', 54008) : undefined;
-  if (Buffer.byteLength(raw) > MAX_DATA_BYTES) return twilioError(413, 54006, 'Data exceeds the 16 KiB limit');
+/** The Data parameter as a JSON object; undefined when absent and not required. */
+function readData(raw: string | null, code: number, required: boolean): Outcome<Record<string, unknown> | undefined> {
+  if (raw === null) return required ? refuse(twilioBadRequest('Missing required parameter Data', 54008)) : proceed(undefined);
+  if (Buffer.byteLength(raw) > MAX_DATA_BYTES) return refuse(twilioError(413, 54006, 'Data exceeds the 16 KiB limit'));
+  let data: unknown;
   try {
-    const data = JSON.parse(raw) as unknown;
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) return twilioBadRequest('Data must be a JSON object', code);
-    return data;
+    data = JSON.parse(raw) as unknown;
   } catch {
-    return twilioBadRequest('Data is not valid JSON', 54008);
+    return refuse(twilioBadRequest('Data is not valid JSON', 54008));
   }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return refuse(twilioBadRequest('Data must be a JSON object', code));
+  return proceed(data as Record<string, unknown>);
 }
 
 /** Ttl/ItemTtl (alias; ItemTtl wins) → absolute expiry, null for none; undefined when absent. */
-function readTtl(form: URLSearchParams, ...names: string[]): string | null | undefined | SandboxResponse {
+function readTtl(form: URLSearchParams, ...names: string[]): Outcome<string | null | undefined> {
   const raw = names.map((n) => form.get(n)).find((v) => v !== null);
-  if (raw === undefined || raw === null) return undefined;
-  if (!/^\d+$/.test(raw) || Number(raw) > 31536000) return twilioBadRequest(`Invalid TTL: ${raw}`, 54011);
+  if (raw === undefined || raw === null) return proceed(undefined);
+  if (!/^\d+$/.test(raw) || Number(raw) > 31536000) return refuse(twilioBadRequest(`Invalid TTL: ${raw}`, 54011));
   const ttl = Number(raw);
-  return ttl === 0 ? null : new Date(Date.now() + ttl * 1000).toISOString();
+  return proceed(ttl === 0 ? null : new Date(Date.now() + ttl * 1000).toISOString());
 }
 
 function preconditionCode(ctx: Context, specific: number): number {
@@ -74,9 +77,10 @@ function renderService(req: SandboxRequest, ctx: Context, row: Row) {
   };
 }
 
-function serviceOr404(req: SandboxRequest, ctx: Context): Row | SandboxResponse {
+function serviceOr404(req: SandboxRequest, ctx: Context): Outcome<Row> {
   const key = req.params.svc as string;
-  return ctx.store.get(SERVICE, '', key) ?? ctx.store.list(SERVICE, '').find((r) => (r.body as ServiceBody).unique_name === key) ?? twilioNotFound(req.path);
+  const row = ctx.store.get(SERVICE, '', key) ?? ctx.store.list(SERVICE, '').find((r) => (r.body as ServiceBody).unique_name === key);
+  return row ? proceed(row) : refuse(twilioNotFound(req.path));
 }
 
 const listServices: (req: SandboxRequest, ctx: Context) => SandboxResponse = (req, ctx) => {
@@ -92,8 +96,8 @@ function createService(req: SandboxRequest, ctx: Context): SandboxResponse {
 }
 
 function fetchService(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const svc = serviceOr404(req, ctx);
-  return isResponse(svc) ? svc : json(200, renderService(req, ctx, svc));
+  const service = serviceOr404(req, ctx);
+  return service.ok ? json(200, renderService(req, ctx, service.value)) : service.response;
 }
 
 // ---- documents
@@ -113,8 +117,9 @@ function renderDocument(req: SandboxRequest, ctx: Context, svc: string, row: Row
 }
 
 function listDocuments(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const svc = serviceOr404(req, ctx);
-  if (isResponse(svc)) return svc;
+  const service = serviceOr404(req, ctx);
+  if (!service.ok) return service.response;
+  const svc = service.value;
   const rows = ctx.store.list(DOCUMENT, svc.id).filter((r) => alive(r));
   const page = twilioPage(req, rows, `${base(req, ctx)}/${svc.id}/Documents`, 'documents', [], 100);
   if (!page.ok) return twilioBadRequest(page.error, 54454);
@@ -126,13 +131,16 @@ function uniqueNameTaken(ctx: Context, kind: string, svc: string, name: string):
 }
 
 function createDocument(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const svc = serviceOr404(req, ctx);
-  if (isResponse(svc)) return svc;
+  const service = serviceOr404(req, ctx);
+  if (!service.ok) return service.response;
+  const svc = service.value;
   const form = parseForm(req);
-  const data = readData(form.get('Data'), 54101, false);
-  if (isResponse(data)) return data;
-  const expires = readTtl(form, 'Ttl');
-  if (isResponse(expires)) return expires;
+  const dataParam = readData(form.get('Data'), 54101, false);
+  if (!dataParam.ok) return dataParam.response;
+  const data = dataParam.value;
+  const ttl = readTtl(form, 'Ttl');
+  if (!ttl.ok) return ttl.response;
+  const expires = ttl.value;
   const name = form.get('UniqueName');
   if (name !== null) {
     if (name.length > 320) return twilioBadRequest('UniqueName is longer than 320 characters', 54302);
@@ -144,23 +152,27 @@ function createDocument(req: SandboxRequest, ctx: Context): SandboxResponse {
 }
 
 function fetchDocument(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const svc = serviceOr404(req, ctx);
-  if (isResponse(svc)) return svc;
+  const service = serviceOr404(req, ctx);
+  if (!service.ok) return service.response;
+  const svc = service.value;
   const row = findDocument(ctx, svc.id, req.params.doc as string);
   if (!row) return twilioNotFound(req.path, 54100);
   return twilioFetched(req, ctx.switches(), revision(row.version), () => renderDocument(req, ctx, svc.id, row));
 }
 
 function updateDocument(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const svc = serviceOr404(req, ctx);
-  if (isResponse(svc)) return svc;
+  const service = serviceOr404(req, ctx);
+  if (!service.ok) return service.response;
+  const svc = service.value;
   const row = findDocument(ctx, svc.id, req.params.doc as string);
   if (!row) return missing(req, ctx, 54100, 54103, true);
   const form = parseForm(req);
-  const data = readData(form.get('Data'), 54101, false);
-  if (isResponse(data)) return data;
-  const expires = readTtl(form, 'Ttl');
-  if (isResponse(expires)) return expires;
+  const dataParam = readData(form.get('Data'), 54101, false);
+  if (!dataParam.ok) return dataParam.response;
+  const data = dataParam.value;
+  const ttl = readTtl(form, 'Ttl');
+  if (!ttl.ok) return ttl.response;
+  const expires = ttl.value;
   if (data === undefined && expires === undefined) return twilioBadRequest('At least one of Data or Ttl must be provided', 54010);
   const blocked = checkIfMatch(req, ctx, revision(row.version), 54103);
   if (blocked) return blocked;
@@ -171,8 +183,9 @@ function updateDocument(req: SandboxRequest, ctx: Context): SandboxResponse {
 }
 
 function deleteDocument(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const svc = serviceOr404(req, ctx);
-  if (isResponse(svc)) return svc;
+  const service = serviceOr404(req, ctx);
+  if (!service.ok) return service.response;
+  const svc = service.value;
   const row = findDocument(ctx, svc.id, req.params.doc as string);
   // If-Match on Document delete was removed from the API in 2021: it is ignored here.
   if (!row) return twilioNotFound(req.path, 54100);
@@ -217,39 +230,45 @@ function renderItem(req: SandboxRequest, ctx: Context, spec: CollectionSpec, svc
 function collectionRoutes(spec: CollectionSpec): Route[] {
   const path = `${PREFIX}/:svc/${spec.segment}`;
 
-  function parentOr404(req: SandboxRequest, ctx: Context): { svc: Row; parent: Row } | SandboxResponse {
-    const svc = serviceOr404(req, ctx);
-    if (isResponse(svc)) return svc;
+  function parentOr404(req: SandboxRequest, ctx: Context): Outcome<{ svc: Row; parent: Row }> {
+    const service = serviceOr404(req, ctx);
+    if (!service.ok) return service;
+    const svc = service.value;
     const parent = findCollection(ctx, spec, svc.id, req.params.col as string);
-    return parent ? { svc, parent } : twilioNotFound(req.path, spec.codes.parentNotFound);
+    return parent ? proceed({ svc, parent }) : refuse(twilioNotFound(req.path, spec.codes.parentNotFound));
   }
 
   const list: Route['handler'] = (req, ctx) => {
-    const svc = serviceOr404(req, ctx);
-    if (isResponse(svc)) return svc;
+    const service = serviceOr404(req, ctx);
+    if (!service.ok) return service.response;
+    const svc = service.value;
     const page = twilioPage(req, ctx.store.list(spec.parentKind, svc.id).filter((r) => alive(r)), `${base(req, ctx)}/${svc.id}/${spec.segment}`, spec.collectionKey, [], 100);
     if (!page.ok) return twilioBadRequest(page.error, 54454);
     return json(200, { [spec.collectionKey]: page.value.items.map((r) => renderCollection(req, ctx, spec, svc.id, r)), meta: page.value.meta });
   };
   const create: Route['handler'] = (req, ctx) => {
-    const svc = serviceOr404(req, ctx);
-    if (isResponse(svc)) return svc;
+    const service = serviceOr404(req, ctx);
+    if (!service.ok) return service.response;
+    const svc = service.value;
     const form = parseForm(req);
-    const expires = readTtl(form, 'Ttl', 'CollectionTtl');
-    if (isResponse(expires)) return expires;
+    const ttl = readTtl(form, 'Ttl', 'CollectionTtl');
+    if (!ttl.ok) return ttl.response;
+    const expires = ttl.value;
     const name = form.get('UniqueName');
     if (name !== null && uniqueNameTaken(ctx, spec.parentKind, svc.id, name)) return twilioError(409, 54301, `Unique name already exists: ${name}`);
     const row = ctx.store.insert(spec.parentKind, svc.id, randomSid(spec.sidPrefix), { unique_name: name, expires: expires ?? null, next_index: 0 } satisfies CollectionBody, 0);
     return json(201, renderCollection(req, ctx, spec, svc.id, row), twilioEtag(ctx.switches(), revision(row.version)));
   };
   const fetch: Route['handler'] = (req, ctx) => {
-    const found = parentOr404(req, ctx);
-    if (isResponse(found)) return found;
+    const lookup = parentOr404(req, ctx);
+    if (!lookup.ok) return lookup.response;
+    const found = lookup.value;
     return json(200, renderCollection(req, ctx, spec, found.svc.id, found.parent), twilioEtag(ctx.switches(), revision(found.parent.version)));
   };
   const remove: Route['handler'] = (req, ctx) => {
-    const found = parentOr404(req, ctx);
-    if (isResponse(found)) return found;
+    const lookup = parentOr404(req, ctx);
+    if (!lookup.ok) return lookup.response;
+    const found = lookup.value;
     ctx.store.removeScope(spec.itemKind, found.parent.id);
     ctx.store.remove(spec.parentKind, found.svc.id, found.parent.id, found.parent.version);
     return empty(204);
@@ -261,8 +280,9 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
   };
 
   const listItems: Route['handler'] = (req, ctx) => {
-    const found = parentOr404(req, ctx);
-    if (isResponse(found)) return found;
+    const lookup = parentOr404(req, ctx);
+    if (!lookup.ok) return lookup.response;
+    const found = lookup.value;
     const order = req.query.get('Order') ?? 'asc';
     if (order !== 'asc' && order !== 'desc') return twilioBadRequest(`Invalid Order: ${order}`, 54451);
     const bounds = req.query.get('Bounds') ?? 'inclusive';
@@ -285,8 +305,9 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
   };
 
   const createItem: Route['handler'] = (req, ctx) => {
-    const found = parentOr404(req, ctx);
-    if (isResponse(found)) return found;
+    const lookup = parentOr404(req, ctx);
+    if (!lookup.ok) return lookup.response;
+    const found = lookup.value;
     const form = parseForm(req);
     let key: string;
     const parentBody = found.parent.body as CollectionBody;
@@ -299,12 +320,15 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
     } else {
       key = String(parentBody.next_index);
     }
-    const data = readData(form.get('Data'), spec.codes.invalidData, true);
-    if (isResponse(data)) return data;
-    const expires = readTtl(form, 'ItemTtl', 'Ttl');
-    if (isResponse(expires)) return expires;
-    const collectionExpires = readTtl(form, 'CollectionTtl');
-    if (isResponse(collectionExpires)) return collectionExpires;
+    const dataParam = readData(form.get('Data'), spec.codes.invalidData, true);
+    if (!dataParam.ok) return dataParam.response;
+    const data = dataParam.value;
+    const ttl = readTtl(form, 'ItemTtl', 'Ttl');
+    if (!ttl.ok) return ttl.response;
+    const expires = ttl.value;
+    const collectionTtl = readTtl(form, 'CollectionTtl');
+    if (!collectionTtl.ok) return collectionTtl.response;
+    const collectionExpires = collectionTtl.value;
     const counter = found.parent.version + 1;
     const nextParent: CollectionBody = {
       ...parentBody,
@@ -318,29 +342,35 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
     return json(201, renderItem(req, ctx, spec, found.svc.id, found.parent, row), twilioEtag(ctx.switches(), revision(row.version)));
   };
 
-  function itemOrError(req: SandboxRequest, ctx: Context, honoursIfMatch: boolean): { svc: Row; parent: Row; item: Row } | SandboxResponse {
-    const found = parentOr404(req, ctx);
-    if (isResponse(found)) return found;
+  function itemOrError(req: SandboxRequest, ctx: Context, honoursIfMatch: boolean): Outcome<{ svc: Row; parent: Row; item: Row }> {
+    const lookup = parentOr404(req, ctx);
+    if (!lookup.ok) return lookup;
+    const found = lookup.value;
     const item = alive(ctx.store.get(spec.itemKind, found.parent.id, req.params.item as string));
-    if (!item) return missing(req, ctx, spec.codes.itemNotFound, spec.codes.mismatch, honoursIfMatch);
-    return { ...found, item };
+    if (!item) return refuse(missing(req, ctx, spec.codes.itemNotFound, spec.codes.mismatch, honoursIfMatch));
+    return proceed({ ...found, item });
   }
 
   const fetchItem: Route['handler'] = (req, ctx) => {
-    const found = itemOrError(req, ctx, false);
-    if (isResponse(found)) return found;
+    const lookup = itemOrError(req, ctx, false);
+    if (!lookup.ok) return lookup.response;
+    const found = lookup.value;
     return twilioFetched(req, ctx.switches(), revision(found.item.version), () => renderItem(req, ctx, spec, found.svc.id, found.parent, found.item));
   };
   const updateItem: Route['handler'] = (req, ctx) => {
-    const found = itemOrError(req, ctx, true);
-    if (isResponse(found)) return found;
+    const lookup = itemOrError(req, ctx, true);
+    if (!lookup.ok) return lookup.response;
+    const found = lookup.value;
     const form = parseForm(req);
-    const data = readData(form.get('Data'), spec.codes.invalidData, false);
-    if (isResponse(data)) return data;
-    const expires = readTtl(form, 'ItemTtl', 'Ttl');
-    if (isResponse(expires)) return expires;
-    const collectionExpires = readTtl(form, 'CollectionTtl');
-    if (isResponse(collectionExpires)) return collectionExpires;
+    const dataParam = readData(form.get('Data'), spec.codes.invalidData, false);
+    if (!dataParam.ok) return dataParam.response;
+    const data = dataParam.value;
+    const ttl = readTtl(form, 'ItemTtl', 'Ttl');
+    if (!ttl.ok) return ttl.response;
+    const expires = ttl.value;
+    const collectionTtl = readTtl(form, 'CollectionTtl');
+    if (!collectionTtl.ok) return collectionTtl.response;
+    const collectionExpires = collectionTtl.value;
     if (data === undefined && expires === undefined && collectionExpires === undefined) return twilioBadRequest('At least one of Data, Ttl, ItemTtl or CollectionTtl must be provided', 54010);
     const blocked = checkIfMatch(req, ctx, revision(found.item.version), spec.codes.mismatch);
     if (blocked) return blocked;
@@ -350,8 +380,9 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
     return json(200, renderItem(req, ctx, spec, found.svc.id, found.parent, updated), twilioEtag(ctx.switches(), revision(updated.version)));
   };
   const deleteItem: Route['handler'] = (req, ctx) => {
-    const found = itemOrError(req, ctx, true);
-    if (isResponse(found)) return found;
+    const lookup = itemOrError(req, ctx, true);
+    if (!lookup.ok) return lookup.response;
+    const found = lookup.value;
     const blocked = checkIfMatch(req, ctx, revision(found.item.version), spec.codes.mismatch);
     if (blocked) return blocked;
     const counter = found.parent.version + 1;

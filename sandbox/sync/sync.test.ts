@@ -61,6 +61,19 @@ describe('documents', () => {
     expect((await twilioCall(sb, 'POST', `${SVC}/Documents/agent-settings`, { form: { Data: big } })).json()).toMatchObject({ status: 413, code: 54006 });
   });
 
+  it('keeps Data whose fields read like a response (status, body, headers) as data', async () => {
+    const data = { status: 200, body: 'a note', headers: { from: 'crm' } };
+    const created = await twilioCall(sb, 'POST', `${SVC}/Documents`, { form: { UniqueName: 'shaped', Data: JSON.stringify(data) } });
+    expect(created.status).toBe(201);
+    expect(created.json()).toMatchObject({ unique_name: 'shaped', data });
+    const updated = await twilioCall(sb, 'POST', `${SVC}/Documents/shaped`, { form: { Data: JSON.stringify({ ...data, status: 410 }) } });
+    expect(updated.status).toBe(200);
+    expect((await service().documents('shaped').fetch()).data).toEqual({ ...data, status: 410 });
+    const item = await twilioCall(sb, 'POST', `${SVC}/Maps/${SANDBOX_IDS.mapUniqueName}/Items`, { form: { Key: 'shaped', Data: JSON.stringify(data) } });
+    expect(item.status).toBe(201);
+    expect(item.json()).toMatchObject({ key: 'shaped', data });
+  });
+
   it('can switch the Sync 412 code to 20412', async () => {
     await admin(sb, 'PATCH', '/switches', { twilio: { syncPreconditionCode: '20412' } });
     expect(await errorOf(service().documents(SANDBOX_IDS.documentSid).update({ data: {}, ifMatch: '9' }))).toMatchObject({ status: 412, code: 20412 });

@@ -4,6 +4,8 @@ import { empty, header, json, parseForm } from '../http';
 import type { SandboxRequest, SandboxResponse } from '../http';
 import { randomSid } from '../ids';
 import { applyMergePatch } from '../merge-patch';
+import { proceed, refuse } from '../outcome';
+import type { Outcome } from '../outcome';
 import type { Context, Route } from '../router';
 import type { Row } from '../store';
 import { multiValue, productBase, twilioEtag, twilioFetched, twilioIfMatch, twilioPage } from '../twilio-common';
@@ -28,11 +30,10 @@ function fetchWorkspace(req: SandboxRequest, ctx: Context): SandboxResponse {
   return ws ? json(200, renderWorkspace(req, ctx.switches(), ws)) : twilioNotFound(req.path);
 }
 
-function workspaceOr404(req: SandboxRequest, ctx: Context): Row | SandboxResponse {
-  return ctx.store.get(WORKSPACE, '', req.params.ws as string) ?? twilioNotFound(req.path);
+function workspaceOr404(req: SandboxRequest, ctx: Context): Outcome<Row> {
+  const row = ctx.store.get(WORKSPACE, '', req.params.ws as string);
+  return row ? proceed(row) : refuse(twilioNotFound(req.path));
 }
-
-const isResponse = (v: Row | SandboxResponse): v is SandboxResponse => 'status' in v;
 
 type Ordering = Array<{ attr: 'DateCreated' | 'Priority' | 'VirtualStartTime'; desc: boolean }>;
 
@@ -51,8 +52,9 @@ function parseOrdering(raw: string | null): Ordering | string {
 }
 
 function listTasks(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const ws = workspaceOr404(req, ctx);
-  if (isResponse(ws)) return ws;
+  const workspace = workspaceOr404(req, ctx);
+  if (!workspace.ok) return workspace.response;
+  const ws = workspace.value;
   const w = ws.body as WorkspaceBody;
   const q = req.query;
   const echo: Array<[string, string]> = [];
@@ -129,79 +131,81 @@ function listTasks(req: SandboxRequest, ctx: Context): SandboxResponse {
 
 type TaskFields = Partial<Pick<TaskBody, 'attributes' | 'assignment_status' | 'priority' | 'reason' | 'task_channel_sid' | 'virtual_start_time' | 'timeout' | 'workflow_sid' | 'task_queue_sid' | 'routing_target' | 'ignore_capacity'>>;
 
-/** Validates form fields shared by create and update; returns the fields or a 400 response. */
-function readTaskForm(form: URLSearchParams, w: WorkspaceBody, mode: 'create' | 'update'): TaskFields | SandboxResponse {
+/** Validates form fields shared by create and update; the fields, or the 400 response that refuses them. */
+function readTaskForm(form: URLSearchParams, w: WorkspaceBody, mode: 'create' | 'update'): Outcome<TaskFields> {
   const out: TaskFields = {};
   const attributes = form.get('Attributes');
   if (attributes !== null) {
     try {
       JSON.parse(attributes);
     } catch {
-      return twilioBadRequest(`Attributes must be a valid JSON string: ${attributes.slice(0, 80)}`);
+      return refuse(twilioBadRequest(`Attributes must be a valid JSON string: ${attributes.slice(0, 80)}`));
     }
     out.attributes = attributes;
   }
   const priority = form.get('Priority');
   if (priority !== null) {
     const n = Number(priority);
-    if (!/^\d+$/.test(priority) || n > MAX_PRIORITY) return twilioBadRequest(`Priority must be an integer between 0 and ${MAX_PRIORITY}`);
+    if (!/^\d+$/.test(priority) || n > MAX_PRIORITY) return refuse(twilioBadRequest(`Priority must be an integer between 0 and ${MAX_PRIORITY}`));
     out.priority = n;
   }
   const channel = form.get('TaskChannel');
   if (channel !== null) {
     const c = w.channels.find((x) => x.sid === channel || x.unique_name === channel);
-    if (!c) return twilioBadRequest(`TaskChannel not found: ${channel}`);
+    if (!c) return refuse(twilioBadRequest(`TaskChannel not found: ${channel}`));
     out.task_channel_sid = c.sid;
   }
   const vst = form.get('VirtualStartTime');
   if (vst !== null) {
     const t = Date.parse(vst);
-    if (Number.isNaN(t)) return twilioBadRequest(`VirtualStartTime is not a valid ISO-8601 date: ${vst}`);
-    if (t > Date.now() + 1000) return twilioBadRequest('VirtualStartTime cannot be in the future');
-    if (t < Date.parse('1900-01-01T00:00:00Z')) return twilioBadRequest('VirtualStartTime cannot be before 1900');
+    if (Number.isNaN(t)) return refuse(twilioBadRequest(`VirtualStartTime is not a valid ISO-8601 date: ${vst}`));
+    if (t > Date.now() + 1000) return refuse(twilioBadRequest('VirtualStartTime cannot be in the future'));
+    if (t < Date.parse('1900-01-01T00:00:00Z')) return refuse(twilioBadRequest('VirtualStartTime cannot be before 1900'));
     out.virtual_start_time = new Date(t).toISOString();
   }
   if (mode === 'update') {
     const status = form.get('AssignmentStatus');
     if (status !== null) {
-      if (!ASSIGNMENT_STATUSES.includes(status as AssignmentStatus)) return twilioBadRequest(`Invalid AssignmentStatus: ${status}`);
+      if (!ASSIGNMENT_STATUSES.includes(status as AssignmentStatus)) return refuse(twilioBadRequest(`Invalid AssignmentStatus: ${status}`));
       out.assignment_status = status as AssignmentStatus;
     }
     const reason = form.get('Reason');
     if (reason !== null) out.reason = reason;
-    return out;
+    return proceed(out);
   }
   const timeout = form.get('Timeout');
   if (timeout !== null) {
     const n = Number(timeout);
-    if (!/^\d+$/.test(timeout) || n < 1 || n > 1209600) return twilioBadRequest('Timeout must be an integer between 1 and 1209600');
+    if (!/^\d+$/.test(timeout) || n < 1 || n > 1209600) return refuse(twilioBadRequest('Timeout must be an integer between 1 and 1209600'));
     out.timeout = n;
   }
   const workflow = form.get('WorkflowSid');
   if (workflow !== null) {
-    if (!w.workflows.some((f) => f.sid === workflow)) return twilioBadRequest(`WorkflowSid not found: ${workflow}`);
+    if (!w.workflows.some((f) => f.sid === workflow)) return refuse(twilioBadRequest(`WorkflowSid not found: ${workflow}`));
     out.workflow_sid = workflow;
   } else if (w.workflows.length !== 1) {
-    return twilioBadRequest('WorkflowSid is required when the workspace has more than one workflow');
+    return refuse(twilioBadRequest('WorkflowSid is required when the workspace has more than one workflow'));
   }
   const queue = form.get('TaskQueueSid');
   if (queue !== null) {
-    if (!w.queues.some((x) => x.sid === queue)) return twilioBadRequest(`TaskQueueSid not found: ${queue}`);
+    if (!w.queues.some((x) => x.sid === queue)) return refuse(twilioBadRequest(`TaskQueueSid not found: ${queue}`));
     out.task_queue_sid = queue;
   }
   const target = form.get('RoutingTarget');
   if (target !== null) out.routing_target = target;
   const ignore = form.get('IgnoreCapacity');
   if (ignore !== null) out.ignore_capacity = ['true', '1', 'yes'].includes(ignore.toLowerCase());
-  return out;
+  return proceed(out);
 }
 
 function createTask(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const ws = workspaceOr404(req, ctx);
-  if (isResponse(ws)) return ws;
+  const workspace = workspaceOr404(req, ctx);
+  if (!workspace.ok) return workspace.response;
+  const ws = workspace.value;
   const w = ws.body as WorkspaceBody;
-  const fields = readTaskForm(parseForm(req), w, 'create');
-  if ('status' in fields) return fields;
+  const form = readTaskForm(parseForm(req), w, 'create');
+  if (!form.ok) return form.response;
+  const fields = form.value;
   const now = new Date().toISOString();
   const body: TaskBody = {
     attributes: fields.attributes ?? '{}',
@@ -223,37 +227,42 @@ function createTask(req: SandboxRequest, ctx: Context): SandboxResponse {
 }
 
 function fetchTask(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const ws = workspaceOr404(req, ctx);
-  if (isResponse(ws)) return ws;
+  const workspace = workspaceOr404(req, ctx);
+  if (!workspace.ok) return workspace.response;
+  const ws = workspace.value;
   const row = ctx.store.get(TASK, ws.id, req.params.sid as string);
   if (!row) return twilioNotFound(req.path);
   return twilioFetched(req, ctx.switches(), String(row.version), () => renderTask(req, ctx.switches(), ws, row));
 }
 
 /** Shared gate for update/delete: 404 first, then 428 / If-Match (RFC 9110 §13.2.1 order). */
-function guardWrite(req: SandboxRequest, ctx: Context, ws: Row): Row | SandboxResponse {
+function guardWrite(req: SandboxRequest, ctx: Context, ws: Row): Outcome<Row> {
   const row = ctx.store.get(TASK, ws.id, req.params.sid as string);
   const ifMatch = header(req, 'if-match');
-  if (!row) return ifMatch !== undefined && ctx.switches().twilio.missingWithIfMatch === 412 ? twilioPreconditionFailed() : twilioNotFound(req.path);
-  if (ifMatch === undefined && ctx.switches().requirePrecondition.taskrouter) return twilioPreconditionRequired();
+  if (!row) return refuse(ifMatch !== undefined && ctx.switches().twilio.missingWithIfMatch === 412 ? twilioPreconditionFailed() : twilioNotFound(req.path));
+  if (ifMatch === undefined && ctx.switches().requirePrecondition.taskrouter) return refuse(twilioPreconditionRequired());
   const result = twilioIfMatch(req, String(row.version));
-  if (result.kind === 'malformed') return twilioBadRequest(`Invalid If-Match header: ${result.error}`);
-  if (result.kind === 'fail') return twilioPreconditionFailed();
-  return row;
+  if (result.kind === 'malformed') return refuse(twilioBadRequest(`Invalid If-Match header: ${result.error}`));
+  if (result.kind === 'fail') return refuse(twilioPreconditionFailed());
+  return proceed(row);
 }
 
 function updateTask(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const ws = workspaceOr404(req, ctx);
-  if (isResponse(ws)) return ws;
+  const workspace = workspaceOr404(req, ctx);
+  if (!workspace.ok) return workspace.response;
+  const ws = workspace.value;
   const exists = ctx.store.get(TASK, ws.id, req.params.sid as string);
   // Validate the body before the precondition: a 400 outranks a 412, but a 404 outranks both.
   if (exists) {
-    const fields = readTaskForm(parseForm(req), ws.body as WorkspaceBody, 'update');
-    if ('status' in fields) return fields;
+    const form = readTaskForm(parseForm(req), ws.body as WorkspaceBody, 'update');
+    if (!form.ok) return form.response;
   }
-  const row = guardWrite(req, ctx, ws);
-  if (isResponse(row)) return row;
-  const fields = readTaskForm(parseForm(req), ws.body as WorkspaceBody, 'update') as TaskFields;
+  const write = guardWrite(req, ctx, ws);
+  if (!write.ok) return write.response;
+  const row = write.value;
+  const form = readTaskForm(parseForm(req), ws.body as WorkspaceBody, 'update');
+  if (!form.ok) return form.response;
+  const fields = form.value;
   const current = row.body as TaskBody;
   if (fields.assignment_status !== undefined && fields.assignment_status !== current.assignment_status
     && !TRANSITIONS[current.assignment_status].includes(fields.assignment_status)) {
@@ -265,10 +274,12 @@ function updateTask(req: SandboxRequest, ctx: Context): SandboxResponse {
 }
 
 function deleteTask(req: SandboxRequest, ctx: Context): SandboxResponse {
-  const ws = workspaceOr404(req, ctx);
-  if (isResponse(ws)) return ws;
-  const row = guardWrite(req, ctx, ws);
-  if (isResponse(row)) return row;
+  const workspace = workspaceOr404(req, ctx);
+  if (!workspace.ok) return workspace.response;
+  const ws = workspace.value;
+  const write = guardWrite(req, ctx, ws);
+  if (!write.ok) return write.response;
+  const row = write.value;
   ctx.store.remove(TASK, ws.id, row.id, row.version);
   return empty(204);
 }

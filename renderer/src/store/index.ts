@@ -35,6 +35,9 @@ export function applyEvent(event: ApiEvent): void {
     case 'batch-progress':
       state.batchProgress(event.batch);
       return;
+    case 'team-changed':
+    case 'team-presence':
+      return; // the team's own state takes these (team/team-state.ts)
   }
 }
 
