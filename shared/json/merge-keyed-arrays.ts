@@ -25,7 +25,7 @@ type Slot = {
 export type IdMatch = { key: string; base: Slot[]; mine: Slot[]; theirs: Slot[] };
 
 function allObjects(array: JsonArray): boolean {
-  for (const item of array) if (!isJsonObject(item)) return false;
+  for (let index = 0; index < array.length; index++) if (!isJsonObject(array[index]!)) return false;
   return true;
 }
 
@@ -115,7 +115,7 @@ function inAll(slot: Slot): boolean {
 /** The ids of the elements all three sides hold, in the order of `slots`. */
 function commonIds(slots: readonly Slot[]): Id[] {
   const ids: Id[] = [];
-  for (const slot of slots) if (inAll(slot)) ids.push(slot.id);
+  for (let index = 0; index < slots.length; index++) if (inAll(slots[index]!)) ids.push(slots[index]!.id);
   return ids;
 }
 
@@ -128,7 +128,8 @@ function sameOrder(a: readonly Id[], b: readonly Id[]): boolean {
 /** Whether `slots` lists the elements all three sides hold in an order other than base's. */
 function moved(slots: readonly Slot[]): boolean {
   let last = -1;
-  for (const slot of slots) {
+  for (let index = 0; index < slots.length; index++) {
+    const slot = slots[index]!;
     if (!inAll(slot)) continue;
     if (slot.base < last) return true;
     last = slot.base;
@@ -161,7 +162,8 @@ export function mergeKeyedArrays(ctx: MergeContext, base: JsonArray, mine: JsonA
   const other = theirsLeads ? match.mine : match.theirs;
   let first: Slot[] | undefined;
   let anchor: Slot | undefined;
-  for (const slot of other) {
+  for (let index = 0; index < other.length; index++) {
+    const slot = other[index]!;
     if ((theirsLeads ? slot.theirs : slot.mine) >= 0) {
       anchor = slot;
     } else if (anchor === undefined) {
@@ -173,17 +175,19 @@ export function mergeKeyedArrays(ctx: MergeContext, base: JsonArray, mine: JsonA
   const order: Slot[] = [];
   // The group waiting for the next element that is in base or in the other side.
   let pending = first;
-  for (const slot of lead) {
+  for (let index = 0; index < lead.length; index++) {
+    const slot = lead[index]!;
     if (slot.base >= 0 || (theirsLeads ? slot.mine : slot.theirs) >= 0) {
-      if (pending !== undefined) for (const added of pending) order.push(added);
+      if (pending !== undefined) for (let n = 0; n < pending.length; n++) order.push(pending[n]!);
       pending = slot.after;
     }
     order.push(slot);
   }
-  if (pending !== undefined) for (const added of pending) order.push(added);
+  if (pending !== undefined) for (let n = 0; n < pending.length; n++) order.push(pending[n]!);
 
   const out: JsonArray = [];
-  for (const slot of order) {
+  for (let index = 0; index < order.length; index++) {
+    const slot = order[index]!;
     const baseValue = slot.base >= 0 ? base[slot.base] : undefined;
     const mineValue = slot.mine >= 0 ? mine[slot.mine] : undefined;
     const theirsValue = slot.theirs >= 0 ? theirs[slot.theirs] : undefined;
@@ -196,7 +200,8 @@ export function mergeKeyedArrays(ctx: MergeContext, base: JsonArray, mine: JsonA
     if (merged !== undefined) out.push(merged);
   }
   // Elements both sides deleted: merged as values all the same, so the deletion is reported.
-  for (const slot of match.base) {
+  for (let index = 0; index < match.base.length; index++) {
+    const slot = match.base[index]!;
     if (slot.mine < 0 && slot.theirs < 0) ctx.mergeValue(base[slot.base], undefined, undefined, keyedChild(node, out.length, key, slot.id));
   }
   return out;

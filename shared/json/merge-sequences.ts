@@ -1,6 +1,6 @@
 // Arrays without ids: diff3 over the three sequences, built from two Myers diffs (jsdiff's
-// diffArrays) of base against each side over interned element fingerprints. Runs all three agree
-// on are stable; between them lie chunks. Pure insertions at the same place by both sides are kept,
+// diffArrays) of base against each side over element tokens (a primitive stands for itself, a
+// container for its fingerprint). Runs all three agree on are stable; between them lie chunks. Pure insertions at the same place by both sides are kept,
 // mine first; edits of different sizes inside one chunk are applied element-wise when they touch no
 // common base element (mergeHunks); anything else is a conflict over the chunk's element runs.
 import { diffArrays } from 'diff';
@@ -12,12 +12,15 @@ import type { ChangeOp, ConflictKind, Side } from './merge-types';
 import type { JsonArray, JsonValue } from './types';
 
 /** For each index of `a`, the index of the matching element of `b` in their Myers diff, or -1. */
-function matchIndices(a: number[], b: number[]): Int32Array {
-  const match = new Int32Array(a.length).fill(-1);
+function matchIndices(a: readonly Token[], b: readonly Token[]): number[] {
+  const match: number[] = [];
+  for (let n = 0; n < a.length; n++) match.push(-1);
   if (a.length === 0 || b.length === 0) return match;
   let inA = 0;
   let inB = 0;
-  for (const part of diffArrays(a, b)) {
+  const parts = diffArrays(a as Token[], b as Token[]);
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
     if (part.added) inB += part.count;
     else if (part.removed) inA += part.count;
     else for (let n = 0; n < part.count; n++) match[inA++] = inB++;
@@ -25,7 +28,7 @@ function matchIndices(a: number[], b: number[]): Int32Array {
   return match;
 }
 
-function sameTokens(a: number[], aFrom: number, aTo: number, b: number[], bFrom: number, bTo: number): boolean {
+function sameTokens(a: readonly Token[], aFrom: number, aTo: number, b: readonly Token[], bFrom: number, bTo: number): boolean {
   if (aTo - aFrom !== bTo - bFrom) return false;
   for (let n = 0; n < aTo - aFrom; n++) if (a[aFrom + n] !== b[bFrom + n]) return false;
   return true;
@@ -35,43 +38,61 @@ function opFor(baseLength: number, newLength: number): ChangeOp {
   return baseLength === 0 ? 'add' : newLength === 0 ? 'remove' : 'replace';
 }
 
-/** Interns elements as numbers: primitives by value, containers by fingerprint (two maps, so they cannot collide). */
-class Interner {
-  private readonly primitives = new Map<JsonValue, number>();
-  private readonly containers = new Map<string, number>();
-  private next = 0;
+/**
+ * What the diff compares: a primitive stands for itself (=== is JSON equality for primitives), a
+ * container for the one token object of its fingerprint, so equal containers compare === too.
+ */
+type Token = JsonValue | ContainerToken;
+type ContainerToken = { readonly fingerprint: string };
 
-  tokens(array: JsonArray): number[] {
-    const out = new Array<number>(array.length);
-    for (let n = 0; n < array.length; n++) {
+/** Tokens of the three arrays; an array of primitives is its own list of tokens (no copy, no map). */
+class Tokens {
+  private containers: Map<string, ContainerToken> | undefined;
+
+  of(array: JsonArray): readonly Token[] {
+    let n = 0;
+    while (n < array.length && !isContainer(array[n]!)) n++;
+    if (n === array.length) return array;
+    const out: Token[] = array.slice(0, n);
+    for (; n < array.length; n++) {
       const item = array[n]!;
-      let token: number | undefined;
-      if (typeof item === 'object' && item !== null) {
-        const probe = fingerprint(item);
-        token = this.containers.get(probe);
-        if (token === undefined) this.containers.set(probe, (token = this.next++));
-      } else {
-        token = this.primitives.get(item);
-        if (token === undefined) this.primitives.set(item, (token = this.next++));
+      if (!isContainer(item)) {
+        out.push(item);
+        continue;
       }
-      out[n] = token;
+      const print = fingerprint(item);
+      this.containers ??= new Map();
+      let token = this.containers.get(print);
+      if (token === undefined) this.containers.set(print, (token = { fingerprint: print }));
+      out.push(token);
     }
     return out;
   }
+}
+
+function isContainer(value: JsonValue): boolean {
+  return typeof value === 'object' && value !== null;
 }
 
 /**
  * For each base index, the index of the same element in the side (or -1): the common head and tail
  * match in place, the middle through a Myers diff.
  */
-function matchSide(baseTokens: number[], sideTokens: number[], head: number, tail: number): Int32Array {
-  const inSide = new Int32Array(baseTokens.length);
-  for (let baseIndex = 0; baseIndex < head; baseIndex++) inSide[baseIndex] = baseIndex;
-  const middle = matchIndices(baseTokens.slice(head, baseTokens.length - tail), sideTokens.slice(head, sideTokens.length - tail));
-  for (let n = 0; n < middle.length; n++) inSide[head + n] = middle[n]! < 0 ? -1 : middle[n]! + head;
-  for (let baseIndex = baseTokens.length - tail; baseIndex < baseTokens.length; baseIndex++) {
-    inSide[baseIndex] = baseIndex - baseTokens.length + sideTokens.length;
+function matchSide(baseTokens: readonly Token[], sideTokens: readonly Token[], head: number, tail: number): number[] {
+  // Plain arrays of small integers: most sequences merged are a few elements long, where a typed
+  // array's buffer would weigh more than the array.
+  const inSide: number[] = [];
+  for (let baseIndex = 0; baseIndex < head; baseIndex++) inSide.push(baseIndex);
+  const baseEnd = baseTokens.length - tail;
+  const sideEnd = sideTokens.length - tail;
+  if (baseEnd > head && sideEnd > head) {
+    const middle = matchIndices(baseTokens.slice(head, baseEnd), sideTokens.slice(head, sideEnd));
+    for (let n = 0; n < middle.length; n++) inSide.push(middle[n]! < 0 ? -1 : middle[n]! + head);
+  } else {
+    // One of the middles is empty: nothing there to match, no diff to run.
+    for (let baseIndex = head; baseIndex < baseEnd; baseIndex++) inSide.push(-1);
   }
+  for (let baseIndex = baseEnd; baseIndex < baseTokens.length; baseIndex++) inSide.push(baseIndex - baseTokens.length + sideTokens.length);
   return inSide;
 }
 
@@ -80,12 +101,12 @@ type Sequences = {
   base: JsonArray;
   mine: JsonArray;
   theirs: JsonArray;
-  baseTokens: number[];
-  mineTokens: number[];
-  theirsTokens: number[];
+  baseTokens: readonly Token[];
+  mineTokens: readonly Token[];
+  theirsTokens: readonly Token[];
   /** For each base index, the index of the same element in mine (theirs), or -1. */
-  inMine: Int32Array;
-  inTheirs: Int32Array;
+  inMine: readonly number[];
+  inTheirs: readonly number[];
 };
 
 /** An unstable stretch: base [baseFrom, baseTo) became mine [mineFrom, mineTo) and theirs [theirsFrom, theirsTo). */
@@ -99,10 +120,10 @@ type Chunk = {
 };
 
 export function mergeSequences(ctx: MergeContext, base: JsonArray, mine: JsonArray, theirs: JsonArray, node: PathNode | null): JsonArray {
-  const interner = new Interner();
-  const baseTokens = interner.tokens(base);
-  const mineTokens = interner.tokens(mine);
-  const theirsTokens = interner.tokens(theirs);
+  const tokens = new Tokens();
+  const baseTokens = tokens.of(base);
+  const mineTokens = tokens.of(mine);
+  const theirsTokens = tokens.of(theirs);
   // Elements all three share at both ends need no diff (typical: appends, one edit in a long list).
   let head = 0;
   while (
@@ -155,7 +176,7 @@ export function mergeSequences(ctx: MergeContext, base: JsonArray, mine: JsonArr
 type Hunk = { baseFrom: number; baseTo: number; sideFrom: number; sideTo: number };
 
 /** A side's edits in base [baseFrom, baseTo) / side [sideFrom, sideTo): the runs between the base elements it kept. */
-function hunks(inSide: Int32Array, baseFrom: number, baseTo: number, sideFrom: number, sideTo: number): Hunk[] {
+function hunks(inSide: readonly number[], baseFrom: number, baseTo: number, sideFrom: number, sideTo: number): Hunk[] {
   const out: Hunk[] = [];
   let editFrom = baseFrom;
   let editSideFrom = sideFrom;

@@ -133,21 +133,27 @@ class Merger implements MergeContext {
   private mergeObjects(base: JsonObject, mine: JsonObject, theirs: JsonObject, node: PathNode | null): JsonObject {
     const out: JsonObject = {};
     // Mine's keys in mine's order, then theirs' new keys, then keys only the base still had.
-    for (const key of Object.keys(mine)) {
+    // for-in with an own-key check rather than Object.keys: no array per object merged.
+    for (const key in mine) {
+      if (!Object.hasOwn(mine, key)) continue;
       const baseValue = getKey(base, key);
       const mineValue = mine[key]!;
       const theirsValue = getKey(theirs, key);
-      // The same value on all three sides (a primitive, or a shared subtree): nothing to merge.
-      const merged = baseValue === mineValue && mineValue === theirsValue ? mineValue : this.mergeValue(baseValue, mineValue, theirsValue, child(node, key));
+      // The same value on all three sides (a primitive, or a shared subtree): nothing to merge,
+      // and no path node to make.
+      const same =
+        (baseValue === mineValue && mineValue === theirsValue) ||
+        (typeof mineValue === 'object' && typeof baseValue === 'object' && typeof theirsValue === 'object' && equal3(baseValue, mineValue, theirsValue));
+      const merged = same ? mineValue : this.mergeValue(baseValue, mineValue, theirsValue, child(node, key));
       if (merged !== undefined) setKey(out, key, merged);
     }
-    for (const key of Object.keys(theirs)) {
-      if (Object.hasOwn(mine, key)) continue;
+    for (const key in theirs) {
+      if (!Object.hasOwn(theirs, key) || Object.hasOwn(mine, key)) continue;
       const merged = this.mergeValue(getKey(base, key), undefined, theirs[key], child(node, key));
       if (merged !== undefined) setKey(out, key, merged);
     }
-    for (const key of Object.keys(base)) {
-      if (Object.hasOwn(mine, key) || Object.hasOwn(theirs, key)) continue;
+    for (const key in base) {
+      if (!Object.hasOwn(base, key) || Object.hasOwn(mine, key) || Object.hasOwn(theirs, key)) continue;
       this.mergeValue(base[key], undefined, undefined, child(node, key));
     }
     return out;
