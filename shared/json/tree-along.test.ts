@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import { decodePointer, escapeToken } from './pointer';
+import { handText, spoiled } from './texts.fixture';
 import { pathsToExpand, treeAlong } from './tree-along';
 import { isJsonObject, type JsonValue } from './types';
 
@@ -22,6 +23,22 @@ function segments(root: Node, tokens: readonly string[]): Array<string | number>
     node = node ? findNodeAtLocation(node, [segment]) : undefined;
     return segment;
   });
+}
+
+/** What a lookup finds (jsonc-parser's own lookup throws on some trees of broken text: so be it, on both). */
+function lookup(root: Node, tokens: readonly string[]) {
+  try {
+    return shape(findNodeAtLocation(root, segments(root, tokens)));
+  } catch (error) {
+    return `lookup threw ${(error as Error).name}`;
+  }
+}
+
+/** Pointer tokens of every member and element in a tree, repeated names included. */
+function tokensIn(node: Node | undefined, prefix: string[] = []): string[][] {
+  if (!node) return [];
+  const members = node.type === 'object' ? (node.children ?? []).map((p) => [String(p.children?.[0]?.value), p.children?.[1]] as const) : node.type === 'array' ? (node.children ?? []).map((c, i) => [String(i), c] as const) : [];
+  return members.flatMap(([token, child]) => [[...prefix, token], ...tokensIn(child, [...prefix, token])]);
 }
 
 function pointersOf(value: JsonValue, prefix = ''): string[] {
@@ -45,6 +62,20 @@ describe('treeAlong (a syntax tree built only along some paths)', () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('agrees with parseTree on texts as they come, strict or not (comments, stray commas, half typed)', () => {
+    fc.assert(
+      fc.property(fc.oneof(handText, spoiled), fc.nat(), (text, seed) => {
+        const full = parseTree(text);
+        const all = [[], ...tokensIn(full)];
+        const wanted = all.filter((_, i) => (i + seed) % 3 === 0);
+        const partial = treeAlong(text, pathsToExpand(wanted));
+        expect(partial === undefined).toBe(full === undefined);
+        if (full && partial) for (const t of wanted) expect(lookup(partial, t)).toEqual(lookup(full, t));
+      }),
+      { numRuns: 400 },
     );
   });
 
