@@ -133,7 +133,10 @@ export function createResourceService(deps: ResourceDeps) {
       base: baseSnapshot,
       theirs: theirsSnapshot,
       mine: mineText,
-      merged: stringifyJson(merged.merged, PRETTY),
+      // Serialised only when read: a lean answer (the default) leaves the merge to the renderer.
+      get merged() {
+        return stringifyJson(merged.merged, PRETTY);
+      },
       conflicts: merged.conflicts.map((c) => ({ id: c.id, path: c.path, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs })),
       changes: merged.changes.map((c) => ({ path: c.path, side: c.side, op: c.op })),
       onlyOtherFieldsChanged: !overlaps,
