@@ -14,6 +14,26 @@ export function rawAt(text: string, pointer: string): string | undefined {
   return node ? text.slice(node.offset, node.offset + node.length) : undefined;
 }
 
+/**
+ * `rawAt` for many pointers from one scan of `text` (a write reading the operator's text at each
+ * changed path would otherwise scan the whole text once per change).
+ */
+export function rawsAt(text: string, pointers: readonly string[]): Map<string, string | undefined> {
+  const decoded = new Map<string, string[] | undefined>();
+  for (const pointer of pointers) {
+    const tokens = decodePointer(pointer);
+    decoded.set(pointer, tokens.ok ? tokens.value : undefined);
+  }
+  const wanted = [...decoded.values()].filter((t): t is string[] => t !== undefined);
+  const root = wanted.length > 0 ? treeAlong(text, pathsToExpand(wanted)) : undefined;
+  const out = new Map<string, string | undefined>();
+  for (const [pointer, tokens] of decoded) {
+    const node = root && tokens ? findNodeAtLocation(root, segments(root, tokens)) : undefined;
+    out.set(pointer, node ? text.slice(node.offset, node.offset + node.length) : undefined);
+  }
+  return out;
+}
+
 function nodeAt(text: string, pointer: string): Node | undefined {
   const tokens = decodePointer(pointer);
   if (!tokens.ok) return undefined;
