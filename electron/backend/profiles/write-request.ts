@@ -103,11 +103,13 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
     case 'json-changed': {
       if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const members: string[] = [];
-      for (const [key] of byTopKey(changes)) {
+      const keys = [...byTopKey(changes).keys()];
+      const raws = rawsAt(mineText, keys.map((key) => `/${encodeToken(key)}`));
+      for (const key of keys) {
         if (!Object.hasOwn(input.mine, key)) {
           return { ok: false, error: `This API's ${write.method} sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
         }
-        members.push(`${JSON.stringify(key)}:${compactText(rawAt(mineText, `/${encodeToken(key)}`) ?? 'null')}`);
+        members.push(`${JSON.stringify(key)}:${compactText(raws.get(`/${encodeToken(key)}`) ?? 'null')}`);
       }
       if (input.precondition.kind === 'body-version' && spec.revision.in === 'body') {
         const tokens = decodePointer(spec.revision.pointer);
