@@ -43,7 +43,8 @@ async function firstPaint(browser: Browser, host: WebHost): Promise<Paint> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const page = await context.newPage();
-    await page.goto(host.url);
+    // A launch address works once: every fresh context asks the host for a new one.
+    await page.goto(await host.freshAddress());
     await page.locator('[data-ready="true"]').waitFor({ timeout: 60_000 });
     const ready = (await page.evaluate('performance.now()')) as number;
     await page.waitForFunction(`performance.getEntriesByName('first-contentful-paint').length > 0`);
@@ -142,7 +143,7 @@ export async function run(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
     const page = await context.newPage();
-    await page.goto(host.url);
+    await page.goto(await host.freshAddress());
     await page.locator('[data-ready="true"]').waitFor();
     const tickets = backend.connection('tickets');
     await page.getByTestId('connection-select').selectOption(tickets.id);

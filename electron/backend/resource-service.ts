@@ -51,11 +51,26 @@ export function createResourceService(deps: ResourceDeps) {
     };
   }
 
+  // A journal row's body never changes, so what is derived from it (the parsed body, the operator's
+  // document and its text) is kept for the last few rows: a save re-reads the row it is based on,
+  // and every watch poll the latest one, which for a megabyte document meant parsing it again.
+  const derivedRows = new Map<number, { editableKey: string; body: JsonValue; editable: JsonValue; text: string }>();
+  function keepDerived(ctx: ConnectionContext, journalId: number, fetched: Fetched): void {
+    derivedRows.delete(journalId);
+    derivedRows.set(journalId, { editableKey: JSON.stringify(editableOf(ctx.spec)), body: fetched.body, editable: fetched.editable, text: fetched.snapshot.text });
+    while (derivedRows.size > DERIVED_ROWS) derivedRows.delete(derivedRows.keys().next().value!);
+  }
+
   /** A journal row re-read as a snapshot (the ETag, when the profile uses one, is the row's revision). */
   function fromJournal(ctx: ConnectionContext, ref: ResourceRef, row: JournalRow): Fetched | BackendError {
+    const etag = ctx.spec.revision.in === 'etag' ? row.revision : null;
+    const kept = derivedRows.get(row.journalId);
+    if (kept && kept.editableKey === JSON.stringify(editableOf(ctx.spec))) return snapshotOf(ctx, ref, row, kept.body, etag, kept);
     const parsed = parseJson(row.body);
     if (!parsed.ok) return fail('invalid-json', `The journal entry ${row.journalId} does not parse: ${formatParseError(parsed.error)}`);
-    return snapshotOf(ctx, ref, row, parsed.value, ctx.spec.revision.in === 'etag' ? row.revision : null);
+    const fetched = snapshotOf(ctx, ref, row, parsed.value, etag);
+    keepDerived(ctx, row.journalId, fetched);
+    return fetched;
   }
 
   function interpretRead(ctx: ConnectionContext, ref: ResourceRef, outcome: HttpOutcome, source: JournalSource): Fetched | BackendError | 'not-modified' {
@@ -73,7 +88,10 @@ export function createResourceService(deps: ResourceDeps) {
     const editable = toEditable(editableOf(ctx.spec), parsed.value);
     const text = editableText(editableOf(ctx.spec), outcome.text, parsed.value, editable);
     const row = store.journal.record(ref.connectionId, ref.id, info.revision, outcome.text, source, hashBody(text));
-    return snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
+    const fetched = snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
+    // Kept only when the row holds this very text (a row recorded earlier with the same hash does).
+    if (row.body === outcome.text) keepDerived(ctx, row.journalId, fetched);
+    return fetched;
   }
 
   async function fetchCurrent(ctx: ConnectionContext, ref: ResourceRef, source: JournalSource, ifNoneMatch?: string): Promise<Fetched | BackendError | 'not-modified'> {
@@ -115,7 +133,10 @@ export function createResourceService(deps: ResourceDeps) {
       base: baseSnapshot,
       theirs: theirsSnapshot,
       mine: mineText,
-      merged: stringifyJson(merged.merged, PRETTY),
+      // Serialised only when read: a lean answer (the default) leaves the merge to the renderer.
+      get merged() {
+        return stringifyJson(merged.merged, PRETTY);
+      },
       conflicts: merged.conflicts.map((c) => ({ id: c.id, path: c.path, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs })),
       changes: merged.changes.map((c) => ({ path: c.path, side: c.side, op: c.op })),
       onlyOtherFieldsChanged: !overlaps,
@@ -354,6 +375,9 @@ export function createResourceService(deps: ResourceDeps) {
     },
   };
 }
+
+/** How many journal rows keep their parsed body and document (a save's base, the latest read, …). */
+const DERIVED_ROWS = 4;
 
 /** How many reads a strict server gets to hand out a strong ETag before the snapshot is left unguarded. */
 const STRONG_TAG_READS = 3;

@@ -20,7 +20,7 @@ export type { MergeTextResult } from './merge-text';
 export { mergeText } from './merge-text';
 export type { PathChange } from './diff-paths';
 export { diffPaths } from './diff-paths';
-export { compactText, patchText, prettyText, rawAt } from './lossless-text';
+export { compactText, patchText, prettyText, rawAt, rawsAt } from './lossless-text';
 export type { ConflictTextOptions } from './conflict-text';
 export { writeConflictText } from './conflict-text';
 export type { LineMergeResult } from './line-merge';

@@ -3,8 +3,9 @@
 // order. A write is the server's own text with only the changed paths replaced by the operator's
 // text for them, never a re-serialisation of a parsed value (which would round numbers and
 // reorder integer-like keys).
-import { applyEdits, findNodeAtLocation, format, parseTree, type Edit, type Node } from 'jsonc-parser';
+import { applyEdits, findNodeAtLocation, format, type Edit, type Node } from 'jsonc-parser';
 import { decodePointer } from './pointer';
+import { pathsToExpand, treeAlong } from './tree-along';
 import type { PathChange } from './diff-paths';
 
 /** The text of the value at `pointer` in `text` (lexemes as written), or undefined when absent. */
@@ -13,11 +14,31 @@ export function rawAt(text: string, pointer: string): string | undefined {
   return node ? text.slice(node.offset, node.offset + node.length) : undefined;
 }
 
+/**
+ * `rawAt` for many pointers from one scan of `text` (a write reading the operator's text at each
+ * changed path would otherwise scan the whole text once per change).
+ */
+export function rawsAt(text: string, pointers: readonly string[]): Map<string, string | undefined> {
+  const decoded = new Map<string, string[] | undefined>();
+  for (const pointer of pointers) {
+    const tokens = decodePointer(pointer);
+    decoded.set(pointer, tokens.ok ? tokens.value : undefined);
+  }
+  const wanted = [...decoded.values()].filter((t): t is string[] => t !== undefined);
+  const root = wanted.length > 0 ? treeAlong(text, pathsToExpand(wanted)) : undefined;
+  const out = new Map<string, string | undefined>();
+  for (const [pointer, tokens] of decoded) {
+    const node = root && tokens ? findNodeAtLocation(root, segments(root, tokens)) : undefined;
+    out.set(pointer, node ? text.slice(node.offset, node.offset + node.length) : undefined);
+  }
+  return out;
+}
+
 function nodeAt(text: string, pointer: string): Node | undefined {
-  const root = parseTree(text);
   const tokens = decodePointer(pointer);
-  if (!root || !tokens.ok) return undefined;
-  return findNodeAtLocation(root, segments(root, tokens.value));
+  if (!tokens.ok) return undefined;
+  const root = treeAlong(text, pathsToExpand([tokens.value]));
+  return root ? findNodeAtLocation(root, segments(root, tokens.value)) : undefined;
 }
 
 /** jsonc-parser's path for pointer tokens: numbers where the token indexes an array. */
@@ -78,15 +99,22 @@ export function prettyText(text: string): string {
  */
 export function patchText(base: string, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
   if (changes.length === 0) return { ok: true, value: base };
-  const root = parseTree(base);
-  if (!root) return { ok: false, error: 'the text it is based on does not parse' };
-  const mineRoot = parseTree(mineText);
-  const edits: Edit[] = [];
-  const removed = new Map<Node, Set<Node>>();
-  const added = new Map<Node, string[]>();
+  const pointers: string[][] = [];
   for (const change of changes) {
     const tokens = decodePointer(change.path);
     if (!tokens.ok) return { ok: false, error: tokens.error };
+    pointers.push(tokens.value);
+  }
+  // Only the nodes on the changes' paths are built: the rest of each text is scanned, not kept.
+  const expand = pathsToExpand(pointers);
+  const root = treeAlong(base, expand);
+  if (!root) return { ok: false, error: 'the text it is based on does not parse' };
+  const mineRoot = treeAlong(mineText, expand);
+  const edits: Edit[] = [];
+  const removed = new Map<Node, Set<Node>>();
+  const added = new Map<Node, string[]>();
+  for (const [index, change] of changes.entries()) {
+    const tokens = { value: pointers[index]! };
     const existing = findNodeAtLocation(root, segments(root, tokens.value));
     if (change.op === 'remove') {
       if (!existing) continue;
@@ -115,14 +143,21 @@ export function patchText(base: string, mineText: string, changes: readonly Path
   for (const container of new Set([...removed.keys(), ...added.keys()])) edits.push(...membershipEdits(container, removed.get(container) ?? new Set(), added.get(container) ?? []));
   // Edits never overlap (diffPaths reports no path inside another); checked so a bad caller fails loudly.
   edits.sort((x, y) => y.offset - x.offset || y.length - x.length);
-  let text = base;
   let limit = Infinity;
   for (const edit of edits) {
     if (edit.offset + edit.length > limit) return { ok: false, error: 'two changes touch the same part of the document' };
-    text = text.slice(0, edit.offset) + edit.content + text.slice(edit.offset + edit.length);
     limit = edit.offset;
   }
-  return { ok: true, value: text };
+  // Joined once from the start (splicing the whole text per edit copied it once per change).
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = edits.length - 1; i >= 0; i--) {
+    const edit = edits[i]!;
+    parts.push(base.slice(from, edit.offset), edit.content);
+    from = edit.offset + edit.length;
+  }
+  parts.push(base.slice(from));
+  return { ok: true, value: parts.join('') };
 }
 
 /**

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parseTree, type Node } from 'jsonc-parser';
 import { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
+import { decodePointer, encodePointer } from './pointer';
+import { strictRanges } from './strict-ranges';
+import { handText, spoiled } from './texts.fixture';
 import { PRETTY, stringifyJson } from './serialize';
 import type { JsonValue } from './types';
 
@@ -60,6 +64,68 @@ describe('rangesOfPointers', () => {
     expect(rangeOfPointer(embedded, '/s/a')).toMatchObject({ insideString: true, keyOffset: 1 });
   });
 });
+
+/** Pointers into a text as jsonc-parser sees it (every member and element, repeated names too). */
+function treePointers(text: string): string[] {
+  const out: string[] = [];
+  const walk = (node: Node | undefined, prefix: string) => {
+    if (!node) return;
+    out.push(prefix);
+    if (node.type === 'object') for (const p of node.children ?? []) walk(p.children?.[1], `${prefix}/${String(p.children?.[0]?.value).replace(/~/g, '~0').replace(/\//g, '~1')}`);
+    if (node.type === 'array') (node.children ?? []).forEach((c, i) => walk(c, `${prefix}/${i}`));
+    if (node.type === 'string') out.push(`${prefix}/a`, `${prefix}/a/1/b`);
+  };
+  walk(parseTree(text), '');
+  return [...out, '/nope', '/0/9'];
+}
+
+describe('rangesOfPointers on texts as they come', () => {
+  it('answers like rangeOfPointer on strict JSON with any spacing, lexemes and repeated names', () => {
+    fc.assert(
+      fc.property(handText, (text) => {
+        const pointers = treePointers(text).slice(0, 60);
+        expect(rangesOfPointers(text, pointers)).toEqual(pointers.map((p) => rangeOfPointer(text, p)));
+        // …and by the fast road: it reads every text of this kind.
+        const { wanted, onPath } = lookups(pointers);
+        expect(strictRanges(text, wanted, onPath)).toBeDefined();
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('takes the fast road for strict JSON only: anything JSON.parse refuses is left to the visitor', () => {
+    const strict = (text: string) => {
+      try {
+        JSON.parse(text);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(fc.oneof(handText, spoiled), (text) => {
+        const { wanted, onPath } = lookups(treePointers(text).slice(0, 60));
+        expect(strictRanges(text, wanted, onPath) !== undefined).toBe(strict(text));
+      }),
+      { numRuns: 600 },
+    );
+    const jsonc = '{\n  // a comment\n  "a": [1, 2,],\n  "b": {"c": 3}\n}';
+    expect(rangesOfPointers(jsonc, ['/a/1', '/b/c'])).toEqual([rangeOfPointer(jsonc, '/a/1'), rangeOfPointer(jsonc, '/b/c')]);
+  });
+});
+
+/** The encoded pointers and their proper prefixes, as rangesOfPointers builds them. */
+function lookups(pointers: readonly string[]) {
+  const wanted = new Map<string, number>();
+  const onPath = new Set<string>();
+  pointers.forEach((pointer, i) => {
+    const tokens = decodePointer(pointer);
+    if (!tokens.ok) return;
+    wanted.set(encodePointer(tokens.value), i);
+    for (let n = 0; n < tokens.value.length; n++) onPath.add(encodePointer(tokens.value.slice(0, n)));
+  });
+  return { wanted, onPath };
+}
 
 function allPointers(value: JsonValue, prefix = ''): string[] {
   const here = [prefix];

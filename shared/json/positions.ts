@@ -4,6 +4,7 @@ import type { Node } from 'jsonc-parser';
 import { findNodeAtOffset, getNodePath, parseTree, visit } from 'jsonc-parser';
 import { decodePointer, encodePointer } from './pointer';
 import { positionOf } from './parse';
+import { strictRanges, type Hit } from './strict-ranges';
 
 export type TextPosition = { readonly line: number; readonly column: number };
 
@@ -53,7 +54,30 @@ export function rangesOfPointers(text: string, pointers: readonly string[]): Arr
     wanted.set(key, [...(wanted.get(key) ?? []), i]);
     for (let n = 0; n < tokens.value.length; n++) onPath.add(encodePointer(tokens.value.slice(0, n)));
   });
-  const found = new Map<string, { offset: number; length: number; keyOffset?: number; insideString?: boolean }>();
+  const found = strictRanges(text, wanted, onPath) ?? visitedRanges(text, wanted, onPath);
+  const answers: Array<TextRange | undefined> = pointers.map(() => undefined);
+  // One table of line starts for every hit: positionOf scans from the start of the text each
+  // time, which made a thousand changes in a megabyte document cost seconds.
+  const lines = found.size > 0 ? lineStarts(text) : [];
+  for (const [key, indices] of wanted) {
+    const hit = found.get(key);
+    if (!hit) continue;
+    const range: { -readonly [K in keyof TextRange]: TextRange[K] } = {
+      offset: hit.offset,
+      length: hit.length,
+      start: positionIn(lines, hit.offset),
+      end: positionIn(lines, hit.offset + hit.length),
+    };
+    if (hit.keyOffset !== undefined) range.keyOffset = hit.keyOffset;
+    if (hit.insideString) range.insideString = true;
+    for (const i of indices) answers[i] = range;
+  }
+  return answers;
+}
+
+/** The slow road for any text jsonc-parser reads (comments, errors): its visitor, skipping subtrees off every path. */
+function visitedRanges(text: string, wanted: ReadonlyMap<string, unknown>, onPath: ReadonlySet<string>): Map<string, Hit> {
+  const found = new Map<string, Hit>();
   const keyOffsets = new Map<string, number>();
   const open: Array<{ key: string; offset: number }> = [];
   const keyOf = (path: readonly (string | number)[]) => encodePointer(path.map(String));
@@ -80,8 +104,9 @@ export function rangesOfPointers(text: string, pointers: readonly string[]): Arr
       if (!wanted.has(key) && !onPath.has(key)) return;
       keyOffsets.set(key, offset);
       // A repeated member replaces the earlier one (as JSON.parse keeps the last): forget what
-      // was found inside the first.
+      // was found inside the first, and where its members' names were.
       for (const target of found.keys()) if (target === key || target.startsWith(`${key}/`)) found.delete(target);
+      for (const target of keyOffsets.keys()) if (target.startsWith(`${key}/`)) keyOffsets.delete(target);
     },
     onLiteralValue: (value, offset, length, _sl, _sc, pathSupplier) => {
       const key = keyOf(pathSupplier());
@@ -94,21 +119,27 @@ export function rangesOfPointers(text: string, pointers: readonly string[]): Arr
       }
     },
   });
-  const answers: Array<TextRange | undefined> = pointers.map(() => undefined);
-  for (const [key, indices] of wanted) {
-    const hit = found.get(key);
-    if (!hit) continue;
-    const range: { -readonly [K in keyof TextRange]: TextRange[K] } = {
-      offset: hit.offset,
-      length: hit.length,
-      start: positionOf(text, hit.offset),
-      end: positionOf(text, hit.offset + hit.length),
-    };
-    if (hit.keyOffset !== undefined) range.keyOffset = hit.keyOffset;
-    if (hit.insideString) range.insideString = true;
-    for (const i of indices) answers[i] = range;
+  return found;
+}
+
+/** Offsets where each line begins (0, then one past every line feed). */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** What `positionOf(text, offset)` answers, by binary search over the text's line starts. */
+function positionIn(starts: readonly number[], offset: number): TextPosition {
+  // The last line that starts at or before `offset` (a line feed at `offset` itself is not before it).
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= offset) low = mid;
+    else high = mid - 1;
   }
-  return answers;
+  return { line: low + 1, column: offset - starts[low]! + 1 };
 }
 
 function rangeInTree(text: string, root: Node, pointer: string): TextRange | undefined {

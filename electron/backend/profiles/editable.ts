@@ -71,11 +71,30 @@ function getRaw(body: JsonValue, pointer: string): JsonValue | undefined {
  * same tokens (the common case), that faster road is taken.
  */
 export function editableText(spec: EditableSpec, rawText: string, body: JsonValue, editable: JsonValue): string {
+  // The server's text holds exactly the tokens a plain serialisation of its body gives (the
+  // common case): so does any member of it, and so does it with hidden members cut out. That
+  // check costs one pass over the text; cutting members out of it parses the whole text per member.
+  if (canonicalCutsHold(spec, body) && compactText(rawText) === stringifyJson(body, COMPACT)) return stringifyJson(editable, PRETTY);
   const source = editableSource(spec, rawText, body);
   if (source === undefined) return stringifyJson(editable, PRETTY);
   const compact = compactText(source);
   if (compact === stringifyJson(editable, COMPACT)) return stringifyJson(editable, PRETTY);
   return prettyText(compact);
+}
+
+/**
+ * Whether cutting the editable part out of a canonical text gives a canonical text: true for a
+ * member and for hidden members, unless one lies inside a JSON-holding string (the text-level cut
+ * leaves such a string as the server sent it).
+ */
+function canonicalCutsHold(spec: EditableSpec, body: JsonValue): boolean {
+  if (spec.kind === 'member') return true;
+  if (spec.kind === 'fields') return false;
+  return spec.hidden.every((pointer) => {
+    const tokens = pointer.split('/');
+    for (let n = 1; n < tokens.length - 1; n++) if (typeof getAt(body, tokens.slice(0, n + 1).join('/')) === 'string') return false;
+    return true;
+  });
 }
 
 /** The server's text for the editable part, before re-indenting; undefined when it has none. */

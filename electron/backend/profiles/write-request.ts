@@ -4,7 +4,7 @@
 // them (number lexemes, escapes and key order of everything else stay as the server sent them).
 // An encoding that cannot express a change refuses before anything is sent, naming the change.
 import type { ProfileSpec } from '../../../shared/profiles/spec';
-import { compactText, decodePointer, encodePointer, getAt, isJsonObject, patchText, rawAt, type JsonValue, type PathChange } from '../../../shared/json';
+import { compactText, decodePointer, encodePointer, getAt, isJsonObject, patchText, rawAt, rawsAt, type JsonValue, type PathChange } from '../../../shared/json';
 import { parseEntityTag } from '../../../shared/etag';
 
 export type WriteParts = { method: 'POST' | 'PUT' | 'PATCH' | 'MERGE'; headers: Record<string, string>; body: string };
@@ -103,11 +103,13 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
     case 'json-changed': {
       if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const members: string[] = [];
-      for (const [key] of byTopKey(changes)) {
+      const keys = [...byTopKey(changes).keys()];
+      const raws = rawsAt(mineText, keys.map((key) => `/${encodeToken(key)}`));
+      for (const key of keys) {
         if (!Object.hasOwn(input.mine, key)) {
           return { ok: false, error: `This API's ${write.method} sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
         }
-        members.push(`${JSON.stringify(key)}:${compactText(rawAt(mineText, `/${encodeToken(key)}`) ?? 'null')}`);
+        members.push(`${JSON.stringify(key)}:${compactText(raws.get(`/${encodeToken(key)}`) ?? 'null')}`);
       }
       if (input.precondition.kind === 'body-version' && spec.revision.in === 'body') {
         const tokens = decodePointer(spec.revision.pointer);
@@ -159,6 +161,7 @@ function wrapAt(pointer: string, value: string): string {
 function mergePatchText(mine: JsonValue, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
   type Tree = { [key: string]: Tree | string };
   const root: Tree = {};
+  const entries: Array<{ path: string[]; pointer: string; removed: boolean }> = [];
   for (const change of changes) {
     const tokens = decodePointer(change.path);
     if (!tokens.ok) return { ok: false, error: tokens.error };
@@ -177,13 +180,19 @@ function mergePatchText(mine: JsonValue, mineText: string, changes: readonly Pat
     if (!removed && getAt(mine, pointer) === null) {
       return { ok: false, error: `A JSON merge patch cannot set ${pointer} to null (null means "delete" in a merge patch). Nothing was sent.` };
     }
+    entries.push({ path, pointer, removed });
+  }
+  // The operator's text at every path, read in one scan and compacted once: changes inside one
+  // array share its pointer (the patch replaces the array), so a pointer can come up many times.
+  const raws = new Map([...rawsAt(mineText, [...new Set(entries.filter((e) => !e.removed).map((e) => e.pointer))])].map(([pointer, raw]) => [pointer, compactText(raw ?? 'null')]));
+  for (const { path, pointer, removed } of entries) {
     let node = root;
     for (const token of path.slice(0, -1)) {
       const next = node[token];
       if (typeof next === 'string') break;
       node = next ?? (node[token] = {});
     }
-    node[path[path.length - 1]!] = removed ? 'null' : compactText(rawAt(mineText, pointer) ?? 'null');
+    node[path[path.length - 1]!] = removed ? 'null' : raws.get(pointer)!;
   }
   const render = (tree: Tree): string => `{${Object.keys(tree).map((k) => `${JSON.stringify(k)}:${typeof tree[k] === 'string' ? tree[k] : render(tree[k] as Tree)}`).join(',')}}`;
   return { ok: true, value: render(root) };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { rangesOfPointers, type Conflict, type TextRange } from '../../../shared/json';
 import { monaco } from '../lib/monaco';
@@ -26,37 +26,29 @@ import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
 import { JsonDiff, JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
-import { overwriteReverts } from '../session/reverts';
+import { overwriteRevertsOf } from '../session/reverts';
 import { mergeKeyChoice } from '../lib/commands';
 
 type CodeEditor = editor.IStandaloneCodeEditor;
 
-// Parsing a megabyte document for positions is the costly part of decorating; the panes ask for
-// the same conflict paths in the same few texts again and again, so keep the last answers.
-const rangeCache = new Map<string, { key: string; ranges: Array<TextRange | undefined> }>();
+// Finding positions means one pass over a megabyte text, so each pane's text is scanned once
+// for every pointer it needs (its conflicts and its automatic changes together), and the answers
+// are kept per text: the panes ask for the same paths in the same few texts again and again.
+const rangeCache = new Map<string, Map<string, TextRange | undefined>>();
 
-function conflictRanges(text: string, session: MergeSession): Array<TextRange | undefined> {
-  const pointers = allConflicts(session).map((c) => c.path);
-  const key = pointers.join('\u0000');
-  const hit = rangeCache.get(text);
-  if (hit && hit.key === key) return hit.ranges;
-  const ranges = rangesOfPointers(text, pointers);
-  rangeCache.set(text, { key, ranges });
-  while (rangeCache.size > 6) rangeCache.delete(rangeCache.keys().next().value!);
-  return ranges;
+function rangesIn(text: string, pointers: readonly string[]): Array<TextRange | undefined> {
+  let known = rangeCache.get(text);
+  if (!known) {
+    known = new Map();
+    rangeCache.set(text, known);
+    while (rangeCache.size > 6) rangeCache.delete(rangeCache.keys().next().value!);
+  }
+  const missing = [...new Set(pointers.filter((p) => !known.has(p)))];
+  if (missing.length > 0) rangesOfPointers(text, missing).forEach((range, i) => known.set(missing[i]!, range));
+  return pointers.map((p) => known.get(p));
 }
 
-// Ranges of the automatically merged changes in one text, cached like the conflicts' ranges.
-const autoRangeCache = new Map<string, { key: string; ranges: Array<TextRange | undefined> }>();
-function autoRanges(text: string, paths: readonly string[]): Array<TextRange | undefined> {
-  const key = paths.join('\u0000');
-  const hit = autoRangeCache.get(text);
-  if (hit && hit.key === key) return hit.ranges;
-  const ranges = rangesOfPointers(text, [...paths]);
-  autoRangeCache.set(text, { key, ranges });
-  while (autoRangeCache.size > 6) autoRangeCache.delete(autoRangeCache.keys().next().value!);
-  return ranges;
-}
+const conflictRanges = (text: string, session: MergeSession) => rangesIn(text, allConflicts(session).map((c) => c.path));
 
 type Pane = 'result' | 'theirs' | 'mine';
 
@@ -78,7 +70,11 @@ function decorate(ed: CodeEditor | null, text: string, session: MergeSession, co
     return new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column);
   };
   const conflicts = allConflicts(session);
-  const ranges = conflictRanges(text, session);
+  // Automatic changes: the server's in its pane, yours in yours, both kinds in the Result.
+  const changes = autoChanges(session).filter((c) => !session.reverted.includes(c.path) && (pane === 'result' || c.side === pane || c.side === 'both'));
+  const all = rangesIn(text, [...conflicts.map((c) => c.path), ...changes.map((c) => c.path)]);
+  const ranges = all.slice(0, conflicts.length);
+  const changeRanges = all.slice(conflicts.length);
   conflicts.forEach((conflict, i) => {
     const range = ranges[i];
     if (!range) return;
@@ -96,9 +92,6 @@ function decorate(ed: CodeEditor | null, text: string, session: MergeSession, co
       },
     });
   });
-  // Automatic changes: the server's in its pane, yours in yours, both kinds in the Result.
-  const changes = autoChanges(session).filter((c) => !session.reverted.includes(c.path) && (pane === 'result' || c.side === pane || c.side === 'both'));
-  const changeRanges = autoRanges(text, changes.map((c) => c.path));
   changes.forEach((change, i) => {
     const range = changeRanges[i];
     if (!range) return;
@@ -219,7 +212,6 @@ export function MergeView({ tab }: { tab: Tab }) {
   const mountTheirs = useCallback((ed: CodeEditor) => mountSide(ed, 'theirs'), [mountSide]);
   const mountMine = useCallback((ed: CodeEditor) => mountSide(ed, 'mine'), [mountSide]);
 
-  const reverts = useMemo(() => overwriteReverts(session.base.text, session.theirs.text, session.mineText), [session.base.text, session.theirs.text, session.mineText]);
   const takeAllSide = (side: 'mine' | 'theirs') => {
     const error = takeAll(tab.key, side);
     setChoiceError(error);
@@ -260,7 +252,11 @@ export function MergeView({ tab }: { tab: Tab }) {
           <button
             type="button"
             className="danger secondary"
-            onClick={() =>
+            onClick={() => {
+              // Listed when asked, from the documents the merge already parsed: diffing two
+              // megabyte documents on every render held up the view's first paint.
+              const { base, theirs, mine } = session.resolution;
+              const reverts = overwriteRevertsOf(base, theirs, mine);
               void ask({
                 title: 'Overwrite with your edit?',
                 body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `${reverts.length === 1 ? 'This change' : `These ${reverts.length} changes`} by others ${reverts.length === 1 ? 'is' : 'are'} reverted (server's value → yours):` : 'No change by others is reverted.'}`,
@@ -268,8 +264,8 @@ export function MergeView({ tab }: { tab: Tab }) {
                 note: `The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
                 confirm: 'Overwrite with mine',
                 danger: true,
-              }).then((yes) => (yes ? overwrite(tab.key) : undefined))
-            }
+              }).then((yes) => (yes ? overwrite(tab.key) : undefined));
+            }}
           >
             Overwrite with mine…
           </button>

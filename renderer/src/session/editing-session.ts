@@ -164,7 +164,8 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         merge = rebaseSession(tab.merge, result);
       } else {
         // Merge what the editor holds now (it may have moved on since the save was sent).
-        const mine = parseJson(tab.text).ok ? tab.text : ctx.sentText;
+        // (The text sent is the one the backend parsed: no need to parse it again here.)
+        const mine = tab.text === ctx.sentText || parseJson(tab.text).ok ? tab.text : ctx.sentText;
         merge = createMergeSession({ base: ctx.sentBase, theirs: result.theirs, mine, status: result.status, mergeOptions: result.mergeOptions, onlyOtherFieldsChanged: result.onlyOtherFieldsChanged, afterLostAnswer: result.afterLostAnswer });
       }
       return { ...done, ...settledMoves, view: 'merge', merge, missing: null, message: null };

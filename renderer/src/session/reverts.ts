@@ -20,9 +20,11 @@ function line(path: string, now: JsonValue | undefined, back: JsonValue | undefi
  * reads "path: server's value → the value written".
  */
 export function overwriteReverts(baseText: string, theirsText: string, mineText: string): string[] {
-  const base = parse(baseText);
-  const theirs = parse(theirsText);
-  const mine = parse(mineText);
+  return overwriteRevertsOf(parse(baseText), parse(theirsText), parse(mineText));
+}
+
+/** The same, over documents already parsed (a merge session holds all three). */
+export function overwriteRevertsOf(base: JsonValue | undefined, theirs: JsonValue | undefined, mine: JsonValue | undefined): string[] {
   const reverted = diffPaths(base, theirs).filter((c) => !jsonEqual(getAt(mine, c.path), getAt(theirs, c.path)));
   return reverted.map((c) => line(c.path, getAt(theirs, c.path), getAt(mine, c.path)));
 }
