@@ -54,6 +54,20 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      // `void promise` is no handling: a rejected call must reach the operator (store/background.ts),
+      // or say by an eslint-disable comment why its failure cannot matter.
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+    },
+  },
+  {
+    // Being reworked elsewhere: its three `void` calls go to store actions that report their own
+    // failures; they take inBackground(...) when that work lands, and this exception goes.
+    files: ['renderer/src/components/MergeView.tsx'],
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }] },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
