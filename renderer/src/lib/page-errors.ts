@@ -3,8 +3,6 @@
 // the console. Every known call has its own handler; this catches what they miss.
 import { reasonOf } from '../store/failures';
 
-type PageEvents = Pick<Window, 'addEventListener' | 'removeEventListener'>;
-
 /**
  * What the operator is told about an unexpected failure, or null for known noise that means
  * nothing to them: Chromium's "ResizeObserver loop" notice, and Monaco's "Canceled" (a
@@ -19,13 +17,14 @@ export function unexpectedFailureText(source: 'rejection' | 'error', reason: unk
 }
 
 /** Listens for unhandled rejections and uncaught errors on `target`; returns the way to stop. */
-export function installPageErrorHandlers(target: PageEvents, show: (text: string) => void): () => void {
-  const onRejection = (event: PromiseRejectionEvent) => {
-    const text = unexpectedFailureText('rejection', event.reason);
+export function installPageErrorHandlers(target: EventTarget, show: (text: string) => void): () => void {
+  const onRejection = (event: Event) => {
+    const text = unexpectedFailureText('rejection', (event as PromiseRejectionEvent).reason);
     if (text) show(text);
   };
-  const onError = (event: ErrorEvent) => {
-    const text = unexpectedFailureText('error', event.error, event.message);
+  const onError = (event: Event) => {
+    const { error, message } = event as ErrorEvent;
+    const text = unexpectedFailureText('error', error, message);
     if (text) show(text);
   };
   target.addEventListener('unhandledrejection', onRejection);
