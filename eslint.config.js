@@ -52,11 +52,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}'],
-    languageOptions: { globals: { ...globals.browser } },
+    files: ['renderer/**/*.{ts,tsx}', 'electron/**/*.ts'],
     rules: {
-      // `void promise` is no handling: a rejected call must reach the operator (store/background.ts),
-      // or say by an eslint-disable comment why its failure cannot matter.
+      // `void promise` is no handling: a rejected call must reach the operator (renderer:
+      // store/background.ts) or the log, or say by an eslint-disable comment why it cannot matter.
       '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
     },
   },
@@ -68,6 +67,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
