@@ -119,3 +119,17 @@ describe('the team store’s state', () => {
     expect(team.useTeam.getState().presenceError).toBe('Who has what open could not be read: Failed to fetch');
   });
 });
+
+describe('opening a tab', () => {
+  it('says when the merge kept with its draft cannot be restored, and keeps the edit', async () => {
+    useDesk.setState({ tabs: [], activeTabKey: null, connections: [] });
+    const merge = JSON.stringify({ v: 1, status: 412, baseJournalId: 1, theirsJournalId: 2, mineText: MINE, choices: {}, reverted: [], manualText: null, setAside: null, onlyOtherFieldsChanged: false });
+    answers.set('openResource', async () => ({ kind: 'ok', snapshot: base, draft: { text: MINE, baseRevision: '1', baseJournalId: 1, merge, updatedAt: '2026-01-01T00:00:01Z' }, pending: [] }));
+    answers.set('watch', async () => ({ kind: 'ok', watchId: 'w1' }));
+    // Both revisions of the merge are unreadable: the host went away mid-open.
+    await useDesk.getState().openTab(ref, 'Task 1');
+    expect(tab().text).toBe(MINE);
+    expect(tab().merge).toBeNull();
+    expect(tab().message).toMatchObject({ tone: 'error', text: expect.stringContaining('Your merge in progress could not be restored (Failed to fetch)') });
+  });
+});

@@ -163,14 +163,16 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     scheduleDraft(key);
   }
 
-  async function restoreMerge(ref: ResourceRef, saved: string): Promise<MergeSession | null> {
+  /** The merge kept with a draft, or why it could not be brought back (the tab then says so). */
+  async function restoreMerge(ref: ResourceRef, saved: string): Promise<MergeSession | { lost: string }> {
     try {
       const state = decodeWire(saved) as SavedMerge;
       const [base, theirs] = await Promise.all([api.revision({ ref, journalId: state.baseJournalId }), api.revision({ ref, journalId: state.theirsJournalId })]);
-      if (base.kind !== 'ok' || theirs.kind !== 'ok') return null;
+      if (base.kind !== 'ok') return { lost: base.message };
+      if (theirs.kind !== 'ok') return { lost: theirs.message };
       return restoreMergeSession(state, base.snapshot, theirs.snapshot);
-    } catch {
-      return null;
+    } catch (error) {
+      return { lost: (error as Error)?.message ?? String(error) };
     }
   }
 
@@ -212,8 +214,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           const older = await api.revision({ ref, journalId: draft.baseJournalId });
           if (older.kind === 'ok') draftBase = older.snapshot;
         }
-        const merge = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
-        const newTab = session.opened({ ref, title, connectionName, snapshot: answer.snapshot, draftBase, draft, merge, pending: answer.pending });
+        const restored = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
+        const merge = restored && !('lost' in restored) ? restored : null;
+        const opened = session.opened({ ref, title, connectionName, snapshot: answer.snapshot, draftBase, draft, merge, pending: answer.pending });
+        const newTab: Tab = restored && 'lost' in restored
+          ? { ...opened, message: { tone: 'error', text: `Your merge in progress could not be restored (${restored.lost}). Your own edit is kept; the merge's decisions will have to be made again.` } }
+          : opened;
         if (tab(key)) return;
         set({ tabs: [...get().tabs, newTab], ...(activate || get().activeTabKey === null ? { activeTabKey: key } : {}) });
         remember();
