@@ -52,6 +52,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ['renderer/**/*.{ts,tsx}', 'electron/**/*.ts'],
+    rules: {
+      // `void promise` is no handling: a rejected call must reach the operator (renderer:
+      // store/background.ts) or the log, or say by an eslint-disable comment why it cannot matter.
+      '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }],
+    },
+  },
+  {
+    // Being reworked elsewhere: its three `void` calls go to store actions that report their own
+    // failures; they take inBackground(...) when that work lands, and this exception goes.
+    files: ['renderer/src/components/MergeView.tsx'],
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }] },
+  },
+  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

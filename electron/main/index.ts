@@ -63,4 +63,9 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+// An app that cannot start says why (a dialog, the log), rather than staying open with no window.
+main().catch((error: unknown) => {
+  console.error('[conflict-desk] could not start:', error);
+  dialog.showErrorBox('Conflict Desk could not start', error instanceof Error ? error.message : String(error));
+  app.exit(1);
+});

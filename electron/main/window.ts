@@ -66,7 +66,9 @@ export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'ope
     const external = externalUrlToOpen(url);
     // The operator sees the host and says yes before anything leaves the app.
     if (external) {
-      void confirmExternal(new URL(external)).then((yes) => (yes ? shell.openExternal(external) : undefined));
+      confirmExternal(new URL(external))
+        .then((yes) => (yes ? shell.openExternal(external) : undefined))
+        .catch((error: unknown) => console.error('[conflict-desk] the link could not be opened:', error));
     }
     return { action: 'deny' };
   });
@@ -123,7 +125,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindowType {
   });
   hardenWebContents(win.webContents, deps.shell, deps.devServerUrl, deps.confirmExternal);
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(deps.devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  win.loadURL(deps.devServerUrl ?? `${APP_ORIGIN}/index.html`).catch((error: unknown) => console.error('[conflict-desk] the window could not load the app:', error));
   return win;
 }
 

@@ -16,10 +16,14 @@ export async function startScriptedServer(handler: (req: ScriptedRequest) => Scr
     req.on('end', () => {
       const request: ScriptedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers as Record<string, string>, body };
       requests.push(request);
-      void Promise.resolve(handler(request)).then((answer) => {
-        if (answer === 'destroy') return void req.socket.destroy();
-        res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
-      });
+      Promise.resolve(handler(request)).then(
+        (answer) => {
+          if (answer === 'destroy') return void req.socket.destroy();
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
+        },
+        // A script that throws is a test's bug: answer 500 with it, not hang the client.
+        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`scripted handler failed: ${String(error)}`),
+      );
     });
   });
   const { url, close } = await listenOnLoopback(server);

@@ -34,5 +34,13 @@ process.on('message', (message: Call) => {
     (error: unknown) => process.send?.({ id: message.id, error: String(error) }),
   );
 });
-process.on('SIGTERM', () => void desk.close().then(() => process.exit(0)));
+process.on('SIGTERM', () => {
+  desk.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error('team host child: closing failed:', error);
+      process.exit(1);
+    },
+  );
+});
 process.send?.({ ready: true });

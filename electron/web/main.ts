@@ -44,8 +44,14 @@ async function main(): Promise<void> {
     await sandbox?.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
+  // Stopping that fails still ends the process, saying why.
+  const stopOrSay = () =>
+    stop().catch((error: unknown) => {
+      console.error(`conflict-desk web: stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
+  process.on('SIGINT', stopOrSay);
+  process.on('SIGTERM', stopOrSay);
 }
 
 // A host that cannot start (its port taken, its data directory unwritable) says why in one line.

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, hostKind } from './lib/api';
 import { handleGlobalKey } from './lib/commands';
 import { applyEvent, useDesk } from './store';
+import { inBackground } from './store/background';
 import { ActivityPanel } from './components/ActivityPanel';
 import { CommandPalette, ShortcutsDialog } from './components/CommandPalette';
 import { ConnectionsDialog } from './components/ConnectionsDialog';
@@ -29,20 +30,20 @@ export function App() {
 
   useEffect(() => {
     const stop = api.onEvent(applyEvent);
-    void (async () => {
+    (async () => {
       try {
         setAppInfo(await api.appInfo({}));
         await loadConnections();
         const activity = await api.activity({});
         useDesk.getState().addActivity(activity.entries);
-        void useDesk.getState().loadPending();
+        inBackground(useDesk.getState().loadPending(), 'list the unknown outcomes');
         // Tabs open before a reload or restart come back, with their drafts and merges.
         await useDesk.getState().reopenKeptTabs();
         setReady(true);
       } catch (error) {
         setStartupError((error as Error).message);
       }
-    })();
+    })().catch((error: unknown) => setStartupError(String(error)));
     window.addEventListener('keydown', handleGlobalKey, true);
     // Nothing typed is lost: unsaved text is written down before the page goes away.
     const keep = () => useDesk.getState().keepEverything();

@@ -112,7 +112,7 @@ export function openTeamStore(options: TeamStoreOptions) {
       drainAgain = true;
       return;
     }
-    void drain();
+    drain().catch(wentOffline);
   }
   async function drain(): Promise<void> {
     draining = true;
@@ -271,13 +271,13 @@ export function openTeamStore(options: TeamStoreOptions) {
       if (listener !== client) return;
       listener = null;
       client.removeAllListeners('notification');
-      void client.end().catch(() => undefined);
-      later(listenRetryMs, () => void listen());
+      client.end().catch(() => undefined); // the connection is being dropped anyway
+      later(listenRetryMs, () => listen().catch(wentOffline));
       listenRetryMs = Math.min(listenRetryMs * 2, 5000);
     };
     client.on('error', reconnect);
     client.on('end', reconnect);
-    client.on('notification', (message) => void onNotification(message.payload ?? ''));
+    client.on('notification', (message) => onNotification(message.payload ?? '').catch(wentOffline));
     listener = client;
     try {
       await client.connect();
@@ -354,9 +354,9 @@ export function openTeamStore(options: TeamStoreOptions) {
       beating = false;
     }
   }
-  const beat = setInterval(() => void heartbeat(), heartbeatMs);
+  const beat = setInterval(() => heartbeat().catch(wentOffline), heartbeatMs);
 
-  void listen();
+  listen().catch(wentOffline);
   kick();
 
   return {
@@ -385,7 +385,7 @@ export function openTeamStore(options: TeamStoreOptions) {
         const previous = before.get(`${scope}\u0000${ref.id}`);
         return [{ scope, path: ref.id, openedAt: previous?.openedAt ?? now, editingSince }];
       });
-      void heartbeat();
+      heartbeat().catch(wentOffline);
     },
     async presence(connectionId: string): Promise<TeamPresence[] | { error: string }> {
       const scope = scopeOf(connectionId);

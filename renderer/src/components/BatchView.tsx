@@ -7,6 +7,7 @@ import { getAt, parseJson, stringifyJson, COMPACT, type JsonValue } from '../../
 import { describeIntent, emptyRow, intentsFromRows, KIND_LABELS, type IntentKind, type IntentRow } from '../batch/intent-form';
 import { useDesk } from '../store';
 import { Dialog } from './Dialog';
+import { inBackground } from '../store/background';
 
 const STATUS_WORDS: Array<[BatchTargetStatus, string]> = [
   ['applied', 'applied'],
@@ -60,7 +61,7 @@ function BatchForm({ count }: { count: number }) {
       className="batch-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (form.ok && count > 0) void start(form.intents, concurrency, form.intents.map(describeIntent).join('; '));
+        if (form.ok && count > 0) inBackground(start(form.intents, concurrency, form.intents.map(describeIntent).join('; ')), 'start the batch');
       }}
     >
       <fieldset>
@@ -90,9 +91,9 @@ function BatchForm({ count }: { count: number }) {
         <ul className="batch-problems muted small">{form.errors.map((e) => <li key={e}>{e}</li>)}</ul>
       )}
       <div className="row gap wrap">
-        <button type="button" className="secondary" disabled={!form.ok} onClick={() => form.ok && void preview(form.intents)}>Preview on 3 resources</button>
+        <button type="button" className="secondary" disabled={!form.ok} onClick={() => form.ok && inBackground(preview(form.intents), 'preview the batch')}>Preview on 3 resources</button>
         <input aria-label="Preview one resource by id" placeholder="or one id…" value={previewId} onChange={(e) => setPreviewId(e.target.value)} className="narrow" />
-        <button type="button" className="secondary" disabled={!form.ok || !previewId.trim()} onClick={() => form.ok && void preview(form.intents, previewId.trim())}>Preview it</button>
+        <button type="button" className="secondary" disabled={!form.ok || !previewId.trim()} onClick={() => form.ok && inBackground(preview(form.intents, previewId.trim()), 'preview the batch')}>Preview it</button>
       </div>
       {previews ? <Previews previews={previews} /> : null}
       <div className="row gap batch-go">
@@ -169,12 +170,12 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
         <li className="chip">{batch.writesSent} write{batch.writesSent === 1 ? '' : 's'} sent</li>
       </ul>
       <div className="row gap">
-        {batch.state === 'running' ? <button type="button" className="secondary" onClick={() => void pause()}>Pause</button> : null}
-        {batch.state === 'paused' || batch.state === 'interrupted' ? <button type="button" className="secondary" onClick={() => void resume()}>Resume</button> : null}
-        {batch.state === 'running' || batch.state === 'paused' || batch.state === 'interrupted' ? <button type="button" className="secondary danger" onClick={() => void cancel()}>Cancel the rest</button> : null}
+        {batch.state === 'running' ? <button type="button" className="secondary" onClick={() => inBackground(pause(), 'pause the batch')}>Pause</button> : null}
+        {batch.state === 'paused' || batch.state === 'interrupted' ? <button type="button" className="secondary" onClick={() => inBackground(resume(), 'resume the batch')}>Resume</button> : null}
+        {batch.state === 'running' || batch.state === 'paused' || batch.state === 'interrupted' ? <button type="button" className="secondary danger" onClick={() => inBackground(cancel(), 'cancel the batch')}>Cancel the rest</button> : null}
         {batch.state !== 'running' ? <>
-          <button type="button" className="secondary" onClick={() => void download('csv')}>Export CSV</button>
-          <button type="button" className="secondary" onClick={() => void download('json')}>Export JSON</button>
+          <button type="button" className="secondary" onClick={() => inBackground(download('csv'), 'export the report')}>Export CSV</button>
+          <button type="button" className="secondary" onClick={() => inBackground(download('json'), 'export the report')}>Export JSON</button>
         </> : null}
       </div>
       {batch.state === 'cancelled' ? <p className="small">Cancelled: {batch.writesSent} write{batch.writesSent === 1 ? ' was' : 's were'} sent; {batch.counts.cancelled} resource{batch.counts.cancelled === 1 ? ' was' : 's were'} never read or written. The report lists each.</p> : null}
@@ -197,8 +198,8 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
           <article key={group.signature} className="batch-group" data-testid="batch-group">
             <h4><span className="mono">{where}</span> · {n} resource{n === 1 ? '' : 's'}</h4>
             <div className="row gap">
-              <button type="button" className="primary" onClick={() => void settle(group.signature, 'mine')}>Keep mine for {where} on all {n}</button>
-              <button type="button" className="secondary" onClick={() => void settle(group.signature, 'theirs')}>Keep the server’s on all {n}</button>
+              <button type="button" className="primary" onClick={() => inBackground(settle(group.signature, 'mine'), 'settle the conflicts')}>Keep mine for {where} on all {n}</button>
+              <button type="button" className="secondary" onClick={() => inBackground(settle(group.signature, 'theirs'), 'settle the conflicts')}>Keep the server’s on all {n}</button>
             </div>
             <details>
               <summary>Show the {n} resource{n === 1 ? '' : 's'}</summary>
@@ -206,7 +207,7 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
                 {group.targets.map((t) => (
                   <li key={t.resourceId}>
                     <span className="mono">{t.resourceId}</span> <span className="muted small">{t.reason}</span>{' '}
-                    <button type="button" className="link" onClick={() => void openQueued(t)}>Open in the three-way view</button>
+                    <button type="button" className="link" onClick={() => inBackground(openQueued(t), 'open the resource in the three-way view')}>Open in the three-way view</button>
                   </li>
                 ))}
               </ul>

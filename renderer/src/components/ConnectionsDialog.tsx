@@ -5,6 +5,8 @@ import { api } from '../lib/api';
 import { CONNECTION_PRESETS } from '../lib/connection-presets';
 import { useDesk } from '../store';
 import { Dialog } from './Dialog';
+import { inBackground } from '../store/background';
+import { reasonOf } from '../store/failures';
 
 type Form = {
   id?: string;
@@ -136,6 +138,9 @@ export function ConnectionsDialog() {
     setStatus({ tone: 'ok', text: 'Saved. Secrets are stored encrypted and never shown again.' });
   };
 
+  /** A call that never reached the backend: said in the form's status line; what was typed stays. */
+  const unreached = (error: unknown) => setStatus({ tone: 'error', text: `The app could not reach its backend: ${reasonOf(error)}. Nothing typed here is lost.` });
+
   // Tests what the form says now — a new token is tested before it replaces the saved one.
   const test = async () => {
     const input = inputOf();
@@ -155,17 +160,17 @@ export function ConnectionsDialog() {
         <ul className="connection-list" aria-label="Saved connections">
           {connections.map((c) => (
             <li key={c.id}>
-              <button type="button" className={`link-row${c.id === form.id ? ' selected' : ''}`} onClick={() => void canClose().then((yes) => (yes ? load(formOf(c)) : undefined))}>
+              <button type="button" className={`link-row${c.id === form.id ? ' selected' : ''}`} onClick={() => inBackground(canClose().then((yes) => (yes ? load(formOf(c)) : undefined)), 'switch connections')}>
                 <span className="ellipsis">{c.name}</span>
                 <span className="muted small ellipsis">{c.profileLabel}</span>
               </button>
             </li>
           ))}
           <li>
-            <button type="button" className="secondary" onClick={() => void canClose().then((yes) => (yes ? load(emptyForm(builtIn[0])) : undefined))}>+ New connection</button>
+            <button type="button" className="secondary" onClick={() => inBackground(canClose().then((yes) => (yes ? load(emptyForm(builtIn[0])) : undefined)), 'start a new connection')}>+ New connection</button>
           </li>
         </ul>
-        <form className="connection-form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <form className="connection-form" onSubmit={(e) => { e.preventDefault(); submit().catch(unreached); }}>
           {!form.id ? (
             <label>
               Start from a preset
@@ -238,18 +243,18 @@ export function ConnectionsDialog() {
               </label>
             ) : null}
           </fieldset>
-          {status ? <div className={`banner ${status.tone}`} role="status" data-testid="conn-status">{status.text}</div> : null}
+          {status ? <div className={`banner ${status.tone}`} role={status.tone === 'error' ? 'alert' : 'status'} data-testid="conn-status">{status.text}</div> : null}
           <div className="row gap">
             <button type="submit" data-testid="conn-save">Save</button>
-            <button type="button" className="secondary" onClick={() => void test()} data-testid="conn-test" title="Tests the settings as typed, before saving">Test</button>
-            {form.id ? <button type="button" className="secondary" onClick={() => void canClose().then((yes) => { if (yes) { select(form.id!); close(null); } })}>Browse</button> : null}
+            <button type="button" className="secondary" onClick={() => test().catch(unreached)} data-testid="conn-test" title="Tests the settings as typed, before saving">Test</button>
+            {form.id ? <button type="button" className="secondary" onClick={() => inBackground(canClose().then((yes) => { if (yes) { select(form.id!); close(null); } }), 'browse the connection')}>Browse</button> : null}
             {form.id ? (
-              <button type="button" className="danger secondary" onClick={async () => {
+              <button type="button" className="danger secondary" onClick={() => inBackground((async () => {
                 if (!(await ask({ title: `Remove “${form.name}”?`, body: 'Its drafts are discarded; the revision journal is kept.', confirm: 'Remove', danger: true }))) return;
                 const error = await remove(form.id!);
                 if (error) setStatus({ tone: 'error', text: error });
                 else { load(emptyForm(builtIn[0])); setStatus({ tone: 'info', text: 'Removed.' }); }
-              }}>Remove</button>
+              })(), 'remove the connection')}>Remove</button>
             ) : null}
           </div>
         </form>

@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { inBackground } from '../store/background';
 
 /** A modal built on <dialog>: focus is trapped by the browser, Escape closes it. */
 type Props = {
@@ -29,14 +30,14 @@ export function Dialog({ title, onClose, children, wide = false, testId, canClos
       className={`dialog${wide ? ' wide' : ''}`}
       onCancel={(e) => {
         e.preventDefault();
-        void tryClose();
+        inBackground(tryClose(), 'close the dialog');
       }}
       aria-label={title}
       data-testid={testId}
     >
       <div className="dialog-head">
         <h2>{title}</h2>
-        <button type="button" className="link" aria-label="Close" onClick={() => void tryClose()}>×</button>
+        <button type="button" className="link" aria-label="Close" onClick={() => inBackground(tryClose(), 'close the dialog')}>×</button>
       </div>
       <div className="dialog-body">{children}</div>
     </dialog>

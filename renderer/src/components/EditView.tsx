@@ -13,6 +13,7 @@ import { ServerMovedBanner } from './ServerMovedBanner';
 import { TeamPresenceChip } from '../team/TeamPresenceChip';
 import { UnknownOutcomeBanner } from './UnknownOutcomeBanner';
 import { missingWords } from '../session/outcome-words';
+import { inBackground } from '../store/background';
 
 export function EditView({ tab }: { tab: Tab }) {
   const setText = useDesk((s) => s.setText);
@@ -50,22 +51,23 @@ export function EditView({ tab }: { tab: Tab }) {
           {dirty ? (tab.draftSavedAt ? `Unsaved changes · draft kept ${timeOf(tab.draftSavedAt)}` : 'Unsaved changes') : 'No changes'}
         </span>
         <div className="toolbar-actions">
-          <button type="button" className="secondary" onClick={() => void refresh(tab.key)} title="Check the server for a newer revision">Refresh</button>
+          <button type="button" className="secondary" onClick={() => inBackground(refresh(tab.key), 'check the server')} title="Check the server for a newer revision">Refresh</button>
           <button type="button" className="secondary" onClick={() => setView(tab.key, 'history')} data-testid="open-history">History</button>
           <button
             type="button"
             className="secondary"
             disabled={!dirty}
             onClick={() =>
-              void ask({ title: 'Discard your changes?', body: 'Your unsaved changes to this resource are dropped; its revision from the server is shown again.', confirm: 'Discard changes', danger: true }).then(
-                (yes) => (yes ? discardDraft(tab.key) : undefined),
+              inBackground(
+                ask({ title: 'Discard your changes?', body: 'Your unsaved changes to this resource are dropped; its revision from the server is shown again.', confirm: 'Discard changes', danger: true }).then((yes) => (yes ? discardDraft(tab.key) : undefined)),
+                'discard your changes',
               )
             }
           >
             Discard changes
           </button>
           {tab.base.guarded ? (
-            <button type="button" onClick={() => void save(tab.key)} disabled={saveDisabled} title={saveTitle} data-testid="save">
+            <button type="button" onClick={() => inBackground(save(tab.key), 'save')} disabled={saveDisabled} title={saveTitle} data-testid="save">
               {tab.saving ? 'Saving…' : 'Save'}
             </button>
           ) : (
@@ -75,12 +77,12 @@ export function EditView({ tab }: { tab: Tab }) {
               disabled={saveDisabled}
               data-testid="save-unconditional"
               onClick={() =>
-                void ask({
+                inBackground(ask({
                   title: 'Save without a precondition?',
                   body: `${tab.base.unguardedReason ?? 'This resource has no revision.'} Saving overwrites whatever the server has now. The choice is recorded in the audit log.`,
                   confirm: 'Save without a precondition',
                   danger: true,
-                }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined))
+                }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined)), 'save')
               }
             >
               Save without a precondition…
@@ -97,7 +99,7 @@ export function EditView({ tab }: { tab: Tab }) {
             className="link"
             data-testid="drop-merge"
             onClick={() =>
-              void ask({ title: 'Drop the merge?', body: 'The decisions and hand edits made in it are dropped; your own edit is kept.', confirm: 'Drop the merge', danger: true }).then((yes) => (yes ? cancelMerge(tab.key) : undefined))
+              inBackground(ask({ title: 'Drop the merge?', body: 'The decisions and hand edits made in it are dropped; your own edit is kept.', confirm: 'Drop the merge', danger: true }).then((yes) => (yes ? cancelMerge(tab.key) : undefined)), 'drop the merge')
             }
           >
             Drop it
@@ -107,7 +109,7 @@ export function EditView({ tab }: { tab: Tab }) {
       {tab.restoredDraftAt && dirty ? (
         <div className="banner info" data-testid="draft-restored">
           Restored your unsaved edit from {timeOf(tab.restoredDraftAt)} (based on revision {tab.base.revision ?? '(none)'}).
-          <button type="button" className="link" onClick={() => void discardDraft(tab.key)}>Discard it</button>
+          <button type="button" className="link" onClick={() => inBackground(discardDraft(tab.key), 'discard the draft')}>Discard it</button>
         </div>
       ) : null}
       {!tab.base.guarded ? <div className="banner warn">{tab.base.unguardedReason}</div> : null}

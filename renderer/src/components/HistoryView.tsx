@@ -9,6 +9,8 @@ import { JsonDiff } from './JsonEditor';
 import { attributionWords } from '../team/attribution';
 import { useTeam } from '../team/team-state';
 import { restoreReverts } from '../session/reverts';
+import { inBackground } from '../store/background';
+import { reasonOf } from '../store/failures';
 
 const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
   opened: 'opened',
@@ -34,6 +36,8 @@ export function HistoryView({ tab }: { tab: Tab }) {
   const [entries, setEntries] = useState<HistoryEntry[] | null>(null);
   const [batches, setBatches] = useState<ResourceBatch[]>([]);
   const [error, setError] = useState<string | null>(null);
+  /** Bumped by *Try again* after a failed load. */
+  const [attempt, setAttempt] = useState(0);
   const [left, setLeft] = useState<number | null>(null);
   const [right, setRight] = useState<number | null>(null);
   const [snapshots, setSnapshots] = useState<Record<number, Snapshot>>({});
@@ -42,27 +46,36 @@ export function HistoryView({ tab }: { tab: Tab }) {
   const me = useTeam((s) => (s.status?.configured ? s.status.operator : null));
 
   useEffect(() => {
-    void api.history({ ref: tab.ref }).then((h) => {
+    let live = true;
+    api.history({ ref: tab.ref }).then((h) => {
+      if (!live) return;
       if (h.kind !== 'ok') {
-        setError(h.message);
+        setError(`The history could not be loaded: ${h.message}`);
         return;
       }
+      setError(null);
       setEntries(h.entries);
       setBatches(h.batches);
       const last = h.entries.at(-1);
       const before = h.entries.at(-2) ?? last;
       setRight(last?.journalId ?? null);
       setLeft(before?.journalId ?? null);
+    }, (failure: unknown) => {
+      if (live) setError(`The history could not be loaded: ${reasonOf(failure)}`);
     });
-  }, [tab.ref, tab.base.journalId, teamChanges]);
+    return () => {
+      live = false;
+    };
+  }, [tab.ref, tab.base.journalId, teamChanges, attempt]);
 
   useEffect(() => {
     // The latest revision too: restoring lists what it would undo there.
     for (const id of [left, right, entries?.at(-1)?.journalId ?? null]) {
       if (id === null || snapshots[id]) continue;
-      void api.revision({ ref: tab.ref, journalId: id }).then((r) => {
-        if (r.kind === 'ok') setSnapshots((all) => ({ ...all, [id]: r.snapshot }));
-      });
+      api.revision({ ref: tab.ref, journalId: id }).then(
+        (r) => (r.kind === 'ok' ? setSnapshots((all) => ({ ...all, [id]: r.snapshot })) : setError(`A revision could not be read: ${r.message}`)),
+        (failure: unknown) => setError(`A revision could not be read: ${reasonOf(failure)}`),
+      );
     }
   }, [left, right, entries, snapshots, tab.ref]);
 
@@ -89,14 +102,14 @@ export function HistoryView({ tab }: { tab: Tab }) {
                 const latest = entries?.at(-1);
                 const latestText = latest ? snapshots[latest.journalId]?.text : undefined;
                 const items = latestText !== undefined ? restoreReverts(latestText, a.text) : [];
-                void ask({
+                inBackground(ask({
                   title: `Restore revision ${a.revision ?? '(none)'}?`,
                   body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${items.length > 0 ? 'Saving it undoes these later changes (latest → restored):' : 'It differs from the latest revision in no field.'}`,
                   items,
                   note: `Nothing is written until you save.${isDirty(tab) ? ' Your unsaved edit is replaced.' : ''}`,
                   confirm: 'Restore as an edit',
                   danger: isDirty(tab) || items.length > 0,
-                }).then((yes) => (yes ? restore(tab.key, a) : undefined));
+                }).then((yes) => (yes ? restore(tab.key, a) : undefined)), 'restore the revision');
               }}
             >
               Restore revision {a.revision ?? '(none)'} as an edit…
@@ -105,7 +118,12 @@ export function HistoryView({ tab }: { tab: Tab }) {
           <button type="button" onClick={() => setView(tab.key, tab.merge ? 'merge' : 'edit')}>{tab.merge ? 'Back to the merge' : 'Back to editor'}</button>
         </div>
       </div>
-      {error ? <div className="banner error">{error}</div> : null}
+      {error ? (
+        <div className="banner error" role="alert" data-testid="history-error">
+          <span className="grow">{error}</span>
+          <button type="button" className="link" onClick={() => { setError(null); setSnapshots({}); setAttempt((n) => n + 1); }}>Try again</button>
+        </div>
+      ) : null}
       <div className="history-body">
         <div className="history-side">
         {batches.length > 0 ? (
@@ -161,7 +179,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
               <JsonDiff original={a.text} modified={b.text} originalPath={`history/${tab.key}/${a.journalId}`} modifiedPath={`history/${tab.key}/${b.journalId}/to`} testId="history-diff" />
             </>
           ) : (
-            <p className="muted pad">{entries && entries.length < 2 ? 'Only one revision seen so far. Edits, refreshes and conflicts add more.' : 'Loading…'}</p>
+            <p className="muted pad">{entries && entries.length < 2 ? 'Only one revision seen so far. Edits, refreshes and conflicts add more.' : error ? 'Nothing to compare: see the error above.' : 'Loading…'}</p>
           )}
         </div>
       </div>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { FetchErrorKind, GetResourceResult } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import { useDesk } from '../store';
+import { inBackground } from '../store/background';
 import { JsonEditor } from './JsonEditor';
 
 const ERROR_TITLES: Record<FetchErrorKind, string> = {
@@ -19,6 +20,7 @@ export function QuickLook() {
   const [address, setAddress] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   const [result, setResult] = useState<GetResourceResult | null>(null);
+  const [hostError, setHostError] = useState<string | null>(null);
   const value = address ?? suggested;
 
   const submit = async (event: FormEvent) => {
@@ -28,8 +30,13 @@ export function QuickLook() {
       return;
     }
     setLoading(true);
+    setHostError(null);
     try {
       setResult(await api.getResource({ url: value.trim() }));
+    } catch (error) {
+      // The call never reached the server: say so, and drop the previous answer rather than show it as this one.
+      setResult(null);
+      setHostError((error as Error)?.message ?? String(error));
     } finally {
       setLoading(false);
     }
@@ -37,10 +44,15 @@ export function QuickLook() {
 
   return (
     <div className="quick-look">
-      <form className="address-bar" onSubmit={(e) => void submit(e)} role="search" aria-label="Quick look">
+      <form className="address-bar" onSubmit={(e) => inBackground(submit(e), 'open the address')} role="search" aria-label="Quick look">
         <input data-testid="address" aria-label="Resource address" spellCheck={false} autoComplete="off" placeholder="https://api.example.com/v1/items/42" value={value} onChange={(e) => setAddress(e.target.value)} />
         <button type="submit" disabled={loading}>{loading ? 'Opening…' : 'Open'}</button>
       </form>
+      {hostError ? (
+        <div className="banner error" role="alert" data-testid="error">
+          <div><strong>The app could not reach its backend</strong> — {hostError}. Nothing was fetched.</div>
+        </div>
+      ) : null}
       {result?.kind === 'error' ? (
         <div className="banner error" role="alert" data-testid="error">
           <div>

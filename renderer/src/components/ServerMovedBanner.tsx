@@ -5,6 +5,8 @@ import { api } from '../lib/api';
 import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
 import { serverFieldChanges } from '../session/server-changes';
 import { useDesk } from '../store';
+import { inBackground } from '../store/background';
+import { reasonOf } from '../store/failures';
 import { isDirty, type Tab } from '../store/tabs-slice';
 
 /** Says, before the operator saves, that the server moved and which fields changed. */
@@ -12,11 +14,20 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   const takeServerVersion = useDesk((s) => s.takeServerVersion);
   const moved = tab.serverMoved!;
   const [latest, setLatest] = useState<Snapshot | null>(null);
+  /** Why the server's revision could not be read (then the fields come from the watch, with no preview). */
+  const [unreadable, setUnreadable] = useState<string | null>(null);
   const [preview, setPreview] = useState(false);
 
   useEffect(() => {
     let live = true;
-    void api.revision({ ref: tab.ref, journalId: moved.journalId }).then((r) => live && r.kind === 'ok' && setLatest(r.snapshot));
+    api.revision({ ref: tab.ref, journalId: moved.journalId }).then(
+      (r) => {
+        if (!live) return;
+        setLatest(r.kind === 'ok' ? r.snapshot : null);
+        setUnreadable(r.kind === 'ok' ? null : r.message);
+      },
+      (error: unknown) => live && setUnreadable(reasonOf(error)),
+    );
     return () => {
       live = false;
     };
@@ -47,6 +58,7 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
           </>
         ) : null}{' '}
         {isDirty(tab) ? 'When you save, your edit is merged with it.' : ''}
+        {unreadable ? <div className="small" role="status" data-testid="server-moved-unreadable">The server’s revision could not be read here ({unreadable}), so there is no preview.</div> : null}
         {preview && diff ? (
           <table className="moved-fields" data-testid="server-moved-fields">
             <thead>
@@ -65,8 +77,8 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
         ) : null}
       </div>
       <div className="banner-actions">
-        <button type="button" className="link" onClick={() => setPreview(!preview)} disabled={!latest}>{preview ? 'Hide preview' : 'Preview'}</button>
-        <button type="button" className="link" onClick={() => void takeServerVersion(tab.key)}>
+        <button type="button" className="link" onClick={() => setPreview(!preview)} disabled={!latest} title={unreadable ? 'The server’s revision could not be read' : undefined}>{preview ? 'Hide preview' : 'Preview'}</button>
+        <button type="button" className="link" onClick={() => inBackground(takeServerVersion(tab.key), 'load the server’s revision')}>
           {isDirty(tab) ? 'Discard my edit, load it' : 'Load it'}
         </button>
       </div>

@@ -5,6 +5,7 @@ import { tabKey } from '../store/tabs-slice';
 import { VirtualList } from './VirtualList';
 import { TeamPresenceChip } from '../team/TeamPresenceChip';
 import { requestEditorFocus } from '../lib/commands';
+import { inBackground } from '../store/background';
 
 const ROW_HEIGHT = 48;
 
@@ -84,7 +85,7 @@ function ResourceBrowser() {
   };
 
   useEffect(() => {
-    void loadFirstPage();
+    inBackground(loadFirstPage(), 'load the list');
   }, [loadFirstPage]);
 
   // Search as the operator types, after a short pause.
@@ -92,7 +93,7 @@ function ResourceBrowser() {
     if (searchText === search) return;
     const timer = setTimeout(() => {
       setSearch(searchText);
-      void loadFirstPage();
+      inBackground(loadFirstPage(), 'load the list');
     }, 300);
     return () => clearTimeout(timer);
   }, [searchText, search, setSearch, loadFirstPage]);
@@ -122,7 +123,7 @@ function ResourceBrowser() {
             return;
           }
           requestEditorFocus(key);
-          void openTab({ connectionId: activeId, id: item.id }, item.title);
+          inBackground(openTab({ connectionId: activeId, id: item.id }, item.title), 'open the resource');
         }}
         title={item.id}
       >
@@ -174,22 +175,22 @@ function ResourceBrowser() {
             {countLabel}
             {Object.keys(drafts).length > 0 ? ` · ${Object.keys(drafts).length} with unsaved work` : ''}
           </span>
-          <button type="button" className="link" onClick={() => void loadFirstPage()}>Reload</button>
+          <button type="button" className="link" onClick={() => inBackground(loadFirstPage(), 'load the list')}>Reload</button>
         </div>
         <div className="row between small batch-bar">
           {selected.length > 0 ? (
             <>
-              <button type="button" className="secondary" data-testid="batch-selected" onClick={() => void openBatch('selected')}>Batch edit {selected.length} ticked</button>
+              <button type="button" className="secondary" data-testid="batch-selected" onClick={() => inBackground(openBatch('selected'), 'open the batch edit')}>Batch edit {selected.length} ticked</button>
               <button type="button" className="link" onClick={clearSelected}>Untick all</button>
             </>
           ) : (
             <span className="muted" title="Space or Ctrl+click ticks a row">Space or Ctrl+click ticks rows</span>
           )}
-          <button type="button" className="link" data-testid="batch-all" onClick={() => void openBatch('matching')} title="Every resource matching the filter and search, on every page">Batch edit all matching…</button>
+          <button type="button" className="link" data-testid="batch-all" onClick={() => inBackground(openBatch('matching'), 'open the batch edit')} title="Every resource matching the filter and search, on every page">Batch edit all matching…</button>
         </div>
       </div>
       {error ? <div className="inline-error" role="alert">{error}</div> : null}
-      <VirtualList items={items} rowHeight={ROW_HEIGHT} renderRow={renderRow} onNearEnd={() => void loadMore()} label="Resources (arrow keys move, Enter opens, Alt+L comes back here)" testId="resource-list" focusIndex={focusIndex} onKeyDown={onListKey} />
+      <VirtualList items={items} rowHeight={ROW_HEIGHT} renderRow={renderRow} onNearEnd={() => inBackground(loadMore(), 'load more of the list')} label="Resources (arrow keys move, Enter opens, Alt+L comes back here)" testId="resource-list" focusIndex={focusIndex} onKeyDown={onListKey} />
     </div>
   );
 }

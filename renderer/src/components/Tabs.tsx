@@ -5,6 +5,7 @@ import { EditView } from './EditView';
 import { HistoryView } from './HistoryView';
 import { MergeView } from './MergeView';
 import { QuickLook } from './QuickLook';
+import { inBackground } from '../store/background';
 
 export function Workspace() {
   const tabs = useDesk((s) => s.tabs);
@@ -40,7 +41,7 @@ export function Workspace() {
                 <span className="ellipsis">{t.title}</span>
                 {t.view === 'merge' && pending > 0 ? <span className="chip warn">{pending}</span> : null}
               </button>
-              <button type="button" className="tab-close" aria-label={`Close ${t.title}`} onClick={() => void close(t.key)}>×</button>
+              <button type="button" className="tab-close" aria-label={`Close ${t.title}`} onClick={() => inBackground(close(t.key), 'close the tab')}>×</button>
             </div>
           );
         })}

@@ -2,6 +2,7 @@ import { timeOf } from '../lib/format';
 import { pathWords } from '../session/outcome-words';
 import { unknownSummary, type Tab } from '../session/editing-session';
 import { useDesk } from '../store';
+import { inBackground } from '../store/background';
 
 /** A save whose outcome is unknown: what the server holds now, the edit kept, and what to do. */
 export function UnknownOutcomeBanner({ tab }: { tab: Tab }) {
@@ -28,10 +29,10 @@ export function UnknownOutcomeBanner({ tab }: { tab: Tab }) {
         ) : null}
       </div>
       <div className="banner-actions column">
-        <button type="button" onClick={() => void check(tab.key)} disabled={u.checking} data-testid="check-again">{u.checking ? 'Checking…' : 'Check again'}</button>
-        <button type="button" className="secondary" onClick={() => void accept(tab.key)} disabled={u.checking || u.serverHolds === 'unreadable'} data-testid="accept-server" title="Take what the server holds as the base; your text stays as an edit if it differs">Accept what the server holds</button>
-        <button type="button" className="secondary" onClick={() => void reopen(tab.key)} data-testid="reopen" title="Read the resource afresh; your edit stays as a draft">Reopen</button>
-        <button type="button" className="link small" onClick={() => void dismiss(tab.key)} data-testid="dismiss-outcome">Dismiss</button>
+        <button type="button" onClick={() => inBackground(check(tab.key), 'check the outcome again')} disabled={u.checking} data-testid="check-again">{u.checking ? 'Checking…' : 'Check again'}</button>
+        <button type="button" className="secondary" onClick={() => inBackground(accept(tab.key), 'accept what the server holds')} disabled={u.checking || u.serverHolds === 'unreadable'} data-testid="accept-server" title="Take what the server holds as the base; your text stays as an edit if it differs">Accept what the server holds</button>
+        <button type="button" className="secondary" onClick={() => inBackground(reopen(tab.key), 'reopen the resource')} data-testid="reopen" title="Read the resource afresh; your edit stays as a draft">Reopen</button>
+        <button type="button" className="link small" onClick={() => inBackground(dismiss(tab.key), 'dismiss the unknown outcome')} data-testid="dismiss-outcome">Dismiss</button>
       </div>
     </div>
   );

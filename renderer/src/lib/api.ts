@@ -65,6 +65,8 @@ function httpApi(): RendererApi {
     if (!streaming) {
       streaming = true;
       const controller = new AbortController();
+      // Fire and forget on purpose: the loop catches every failure itself and never ends.
+      // eslint-disable-next-line @typescript-eslint/no-floating-promises -- cannot reject (see above)
       void (async () => {
         for (let attempt = 0; ; attempt++) {
           try {

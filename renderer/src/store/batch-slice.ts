@@ -128,7 +128,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     batchProgress(summary) {
       if (get().batch?.batchId !== summary.batchId) return;
       set({ batch: summary });
-      if (summary.state !== 'running') void get().loadBatchQueue();
+      if (summary.state !== 'running') get().loadBatchQueue().catch(failed);
     },
     async loadBatchQueue() {
       const batch = get().batch;
@@ -136,6 +136,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       try {
         const queue = await api.batchQueue({ batchId: batch.batchId });
         if (queue.kind === 'ok') set({ batchGroups: queue.groups });
+        else set({ batchError: `The conflict queue could not be read: ${queue.message}` });
       } catch (error) {
         failed(error);
       }
@@ -171,8 +172,14 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     async batchReportText(format) {
       const batch = get().batch;
       if (!batch) return null;
-      const report = await api.batchReport({ batchId: batch.batchId, format });
-      return report.kind === 'ok' ? report.text : null;
+      try {
+        const report = await api.batchReport({ batchId: batch.batchId, format });
+        if (report.kind === 'ok') return report.text;
+        set({ batchError: `The report could not be made: ${report.message}` });
+      } catch (error) {
+        failed(error);
+      }
+      return null;
     },
   };
 };

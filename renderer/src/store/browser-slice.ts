@@ -87,13 +87,13 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
       if (value) filters[name] = value;
       else delete filters[name];
       set({ filters });
-      void load(true);
+      load(true).catch((error: unknown) => get().reportFailure('load the list', error));
     },
     setSearch(search) {
       set({ search });
     },
     loadFirstPage: () => {
-      void get().loadDrafts();
+      get().loadDrafts().catch((error: unknown) => get().reportFailure('mark the resources with drafts', error));
       return load(true);
     },
     loadMore: () => load(false),

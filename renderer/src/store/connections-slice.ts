@@ -37,7 +37,7 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
   selectConnection(id) {
     if (get().activeConnectionId === id) return;
     set({ activeConnectionId: id, filters: {}, search: '', items: [], nextPageToken: null, total: null, selected: [] });
-    void get().loadFirstPage();
+    get().loadFirstPage().catch((error: unknown) => get().reportFailure('load the list', error));
   },
   async saveConnection(input) {
     try {
@@ -50,11 +50,16 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
     }
   },
   async removeConnection(id) {
-    const result = await api.removeConnection({ id });
+    let result;
+    try {
+      result = await api.removeConnection({ id });
+    } catch (error) {
+      return `The connection was not removed: ${(error as Error).message}`;
+    }
     if (result.kind !== 'ok') return result.message;
     for (const tab of get().tabs.filter((t) => t.ref.connectionId === id)) await get().closeTab(tab.key, true);
     await get().loadConnections();
-    void get().loadFirstPage();
+    get().loadFirstPage().catch((error: unknown) => get().reportFailure('load the list', error));
     return null;
   },
 });

@@ -57,6 +57,14 @@ export type TabsSlice = {
 const DRAFT_DELAY_MS = 400;
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const opening = new Set<string>();
+
+/**
+ * Stops a closed tab's watch without waiting. Deliberately not reported: a failure loses nothing
+ * the operator did (the backend's watch only journals revisions, and ends with the host).
+ */
+function unwatchQuietly(watchId: string): void {
+  api.unwatch({ watchId }).catch(() => undefined);
+}
 const storage = (): Storage | null => {
   try {
     return window.localStorage;
@@ -78,6 +86,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     if (after.base !== before.base && after.ref.connectionId === get().activeConnectionId) get().updateRow(after.ref.id, after.base.summary);
   };
 
+  /** Says on the tab's own message bar that something failed (the edit itself is never touched). */
+  const failed = (key: string, text: string) => step(key, (x) => ({ ...x, message: { tone: 'error', text } }));
+  /** A call nobody awaits: a failure it did not handle itself is still shown (see ui-slice). */
+  const background = (task: Promise<unknown>, what: string) => {
+    task.catch((error: unknown) => get().reportFailure(what, error));
+  };
+
   const remember = () => {
     const store = storage();
     const active = tab(get().activeTabKey ?? '');
@@ -90,7 +105,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       key,
       setTimeout(() => {
         draftTimers.delete(key);
-        void persistDraft(key);
+        background(persistDraft(key), 'keep your draft');
       }, DRAFT_DELAY_MS),
     );
   }
@@ -104,14 +119,17 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         step(key, (x) => session.draftStored(x, null));
       } else {
         const result = await api.saveDraft({ ref: t.ref, text: t.text, baseRevision: t.base.revision, baseJournalId: t.base.journalId, merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null });
-        if (result.kind !== 'ok') return;
+        if (result.kind !== 'ok') {
+          failed(key, `Your draft could not be kept: ${result.message}. Keep this tab open.`);
+          return;
+        }
         step(key, (x) => session.draftStored(x, result.updatedAt));
       }
       // The backend holds it now: the synchronous copy made on pagehide is no longer needed.
       const store = storage();
       if (store) forgetRescue(store, t.ref);
       const listed = get().drafts[t.ref.id];
-      if (Boolean(listed) !== session.needsDraft(t) || (listed && listed.hasMerge !== (t.merge !== null))) void get().loadDrafts();
+      if (Boolean(listed) !== session.needsDraft(t) || (listed && listed.hasMerge !== (t.merge !== null))) background(get().loadDrafts(), 'refresh the list of drafts');
     } catch (error) {
       step(key, (x) => ({ ...x, message: { tone: 'error', text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.` } }));
     }
@@ -132,11 +150,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     try {
       // The pending draft goes out alongside the save, not before it: it is a safety net, and
       // the backend clears it only if it holds what was saved.
-      void flushDraft(key);
+      background(flushDraft(key), 'keep your draft');
       const result = await call();
       performance.mark(`cd:save-answered:${key}`);
       step(key, (t) => session.saveAnswered(t, result, ctx));
-      if (result.kind === 'unknown-outcome') void get().loadPending();
+      if (result.kind === 'unknown-outcome') background(get().loadPending(), 'list the unknown outcomes');
     } catch (error) {
       step(key, (t) => session.saveFailed(t, (error as Error)?.message ?? String(error)));
       return;
@@ -145,14 +163,16 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     scheduleDraft(key);
   }
 
-  async function restoreMerge(ref: ResourceRef, saved: string): Promise<MergeSession | null> {
+  /** The merge kept with a draft, or why it could not be brought back (the tab then says so). */
+  async function restoreMerge(ref: ResourceRef, saved: string): Promise<MergeSession | { lost: string }> {
     try {
       const state = decodeWire(saved) as SavedMerge;
       const [base, theirs] = await Promise.all([api.revision({ ref, journalId: state.baseJournalId }), api.revision({ ref, journalId: state.theirsJournalId })]);
-      if (base.kind !== 'ok' || theirs.kind !== 'ok') return null;
+      if (base.kind !== 'ok') return { lost: base.message };
+      if (theirs.kind !== 'ok') return { lost: theirs.message };
       return restoreMergeSession(state, base.snapshot, theirs.snapshot);
-    } catch {
-      return null;
+    } catch (error) {
+      return { lost: (error as Error)?.message ?? String(error) };
     }
   }
 
@@ -194,8 +214,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           const older = await api.revision({ ref, journalId: draft.baseJournalId });
           if (older.kind === 'ok') draftBase = older.snapshot;
         }
-        const merge = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
-        const newTab = session.opened({ ref, title, connectionName, snapshot: answer.snapshot, draftBase, draft, merge, pending: answer.pending });
+        const restored = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
+        const merge = restored && !('lost' in restored) ? restored : null;
+        const opened = session.opened({ ref, title, connectionName, snapshot: answer.snapshot, draftBase, draft, merge, pending: answer.pending });
+        const newTab: Tab = restored && 'lost' in restored
+          ? { ...opened, message: { tone: 'error', text: `Your merge in progress could not be restored (${restored.lost}). Your own edit is kept; the merge's decisions will have to be made again.` } }
+          : opened;
         if (tab(key)) return;
         set({ tabs: [...get().tabs, newTab], ...(activate || get().activeTabKey === null ? { activeTabKey: key } : {}) });
         remember();
@@ -207,11 +231,15 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       } finally {
         opening.delete(key);
       }
-      const watch = await api.watch({ ref, intervalMs: 3000 }).catch(() => null);
-      if (watch?.kind !== 'ok') return;
+      const watch = await api.watch({ ref, intervalMs: 3000 }).catch((error: unknown) => ({ kind: 'error' as const, message: (error as Error)?.message ?? String(error) }));
+      if (watch.kind !== 'ok') {
+        // The tab works without it, but must not let the operator believe the server is watched.
+        step(key, (t) => (t.message ? t : { ...t, message: { tone: 'info', text: `Changes on the server are not being watched for this resource (${watch.message}); use Refresh before saving.` } }));
+        return;
+      }
       // The tab may have closed while the watch was being set up.
       if (tab(key)) step(key, (t) => ({ ...t, watchId: watch.watchId }));
-      else void api.unwatch({ watchId: watch.watchId });
+      else unwatchQuietly(watch.watchId);
     },
 
     async reopenKeptTabs() {
@@ -245,7 +273,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         if (!ok) return false;
       }
       await flushDraft(key);
-      if (t.watchId) void api.unwatch({ watchId: t.watchId });
+      if (t.watchId) unwatchQuietly(t.watchId);
       const index = get().tabs.findIndex((x) => x.key === key);
       const tabs = get().tabs.filter((x) => x.key !== key);
       const activeTabKey = get().activeTabKey === key ? (tabs[Math.min(index, tabs.length - 1)]?.key ?? null) : get().activeTabKey;
@@ -288,10 +316,23 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async takeServerVersion(key) {
       const t = tab(key);
       if (!t?.serverMoved) return;
-      const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
-      if (latest.kind !== 'ok') return;
+      let latest;
+      try {
+        latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
+      } catch (error) {
+        failed(key, `The server's revision was not loaded: ${(error as Error).message}. Your edit is kept.`);
+        return;
+      }
+      if (latest.kind !== 'ok') {
+        failed(key, `The server's revision was not loaded: ${latest.message}. Your edit is kept.`);
+        return;
+      }
       step(key, (x) => session.tookServer(x, latest.snapshot));
-      await api.discardDraft({ ref: t.ref });
+      try {
+        await api.discardDraft({ ref: t.ref });
+      } catch (error) {
+        failed(key, `The server's revision is loaded, but your old draft could not be discarded (${(error as Error).message}): it may come back when the resource is reopened.`);
+      }
     },
 
     async discardDraft(key) {
@@ -299,12 +340,18 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t) return;
       clearTimeout(draftTimers.get(key));
       draftTimers.delete(key);
-      await api.discardDraft({ ref: t.ref });
+      try {
+        await api.discardDraft({ ref: t.ref });
+      } catch (error) {
+        failed(key, `Your draft was not discarded: ${(error as Error).message}. It is still here.`);
+        return;
+      }
       const store = storage();
       if (store) forgetRescue(store, t.ref);
-      void get().loadDrafts();
-      const answer = await api.openResource({ ref: t.ref });
+      background(get().loadDrafts(), 'refresh the list of drafts');
+      const answer = await api.openResource({ ref: t.ref }).catch((error: unknown) => ({ kind: 'error' as const, message: (error as Error)?.message ?? String(error) }));
       if (answer.kind === 'ok') step(key, (x) => session.draftDiscarded(x, answer.snapshot));
+      else failed(key, `Your draft is discarded, but the resource could not be read again: ${answer.message}. Use Refresh.`);
     },
 
     updateMerge(key, update) {
@@ -337,7 +384,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async redoMerge(key) {
       const t = tab(key);
       if (!t?.merge || !t.serverMoved) return;
-      const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
+      const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId }).catch((error: unknown) => ({ kind: 'error' as const, message: `The merge was not redone: ${(error as Error)?.message ?? String(error)}` }));
       if (latest.kind !== 'ok') {
         step(key, (x) => ({ ...x, message: { tone: 'error', text: latest.message } }));
         return;
@@ -361,7 +408,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async restoreRevision(key, snapshot) {
       const t = tab(key);
       if (!t) return;
-      const latest = await api.refreshResource({ ref: t.ref });
+      let latest;
+      try {
+        latest = await api.refreshResource({ ref: t.ref });
+      } catch (error) {
+        failed(key, `The revision was not restored: the app could not reach its backend (${(error as Error).message}).`);
+        return;
+      }
       step(key, (x) => session.revisionRestored(x, snapshot, latest.kind === 'ok' ? latest.snapshot : x.base));
       scheduleDraft(key);
     },
@@ -401,23 +454,23 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         step(key, (x) => ({ ...x, message: { tone: 'error', text: 'The server could not be read, so there is nothing to accept yet. Check again later.' } }));
         return;
       }
-      const settled = await api.settleOutcome({ auditId, decision: 'accept-server' });
+      const settled = await api.settleOutcome({ auditId, decision: 'accept-server' }).catch((error: unknown) => ({ kind: 'error' as const, message: `Nothing was settled: ${(error as Error)?.message ?? String(error)}` }));
       if (settled.kind !== 'ok') {
         step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
         return;
       }
       step(key, (x) => session.outcomeAccepted(x, serverNow));
       scheduleDraft(key);
-      void get().loadPending();
+      background(get().loadPending(), 'list the unknown outcomes');
     },
 
     async dismissOutcome(key) {
       const t = tab(key);
       if (!t?.unknown) return;
-      const settled = await api.settleOutcome({ auditId: t.unknown.auditId, decision: 'dismiss' });
+      const settled = await api.settleOutcome({ auditId: t.unknown.auditId, decision: 'dismiss' }).catch((error: unknown) => ({ kind: 'error' as const, message: `Nothing was dismissed: ${(error as Error)?.message ?? String(error)}` }));
       if (settled.kind !== 'ok') step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
       else step(key, session.outcomeDismissed);
-      void get().loadPending();
+      background(get().loadPending(), 'list the unknown outcomes');
     },
 
     async reopenTab(key) {
@@ -446,7 +499,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           rescueDraft(store, t.ref, { text: t.text, merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null, baseJournalId: t.base.journalId, baseRevision: t.base.revision, at: new Date().toISOString() });
         }
         // …then the backend's draft, which may or may not finish before the page goes.
-        void persistDraft(t.key);
+        background(persistDraft(t.key), 'keep your draft');
       }
       remember();
     },

@@ -3,8 +3,10 @@ import type { StateCreator } from 'zustand';
 import type { ActivityEntry, AppInfo, PendingOutcome } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import type { DeskState } from '.';
+import { failureAdded, failureText, toastDismissed } from './failures';
 
-export type Toast = { id: number; tone: 'ok' | 'error' | 'info'; text: string };
+/** `sticky` toasts (failures) stay until dismissed; `repeats` counts the same failure seen again. */
+export type Toast = { id: number; tone: 'ok' | 'error' | 'info'; text: string; sticky?: boolean; repeats?: number };
 export type Dialog = null | 'connections' | 'palette' | 'shortcuts';
 
 /** An in-app confirmation (instead of the browser's window.confirm), answered through `resolve`. */
@@ -41,7 +43,12 @@ export type UiSlice = {
   toggleActivity(): void;
   addActivity(entries: ActivityEntry[]): void;
   notify(toast: Omit<Toast, 'id'>): void;
+  /** Tells the operator that `what` (a verb phrase: "load the history") failed, until dismissed. */
+  reportFailure(what: string, error: unknown): void;
+  /** Shows a failure already in words (the page-wide handler's), until dismissed. */
+  showFailure(text: string): void;
   dismissToast(id: number): void;
+  dismissAllToasts(): void;
 };
 
 let nextToast = 1;
@@ -90,5 +97,12 @@ export const createUiSlice: StateCreator<DeskState, [], [], UiSlice> = (set, get
     set({ toasts: [...get().toasts, { ...toast, id }] });
     setTimeout(() => get().dismissToast(id), toast.tone === 'error' ? 8000 : 4000);
   },
-  dismissToast: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+  reportFailure(what, error) {
+    get().showFailure(failureText(what, error));
+  },
+  showFailure(text) {
+    set({ toasts: failureAdded(get().toasts, text, nextToast++) });
+  },
+  dismissToast: (id) => set({ toasts: toastDismissed(get().toasts, id) }),
+  dismissAllToasts: () => set({ toasts: [] }),
 });

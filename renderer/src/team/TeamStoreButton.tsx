@@ -6,7 +6,13 @@ import { api } from '../lib/api';
 import { dateTimeOf } from '../lib/format';
 import { Dialog } from '../components/Dialog';
 import { useDesk } from '../store';
+import { reasonOf } from '../store/failures';
 import { loadTeamStatus, useTeam } from './team-state';
+
+/** The status poll: loadTeamStatus keeps its own failure in `statusError` and does not reject. */
+const refreshStatus = (): void => {
+  loadTeamStatus().catch((error: unknown) => useTeam.setState({ statusError: reasonOf(error) }));
+};
 
 const STATE_WORDS: Record<TeamStatus['state'], string> = {
   off: 'off',
@@ -18,17 +24,19 @@ const STATE_WORDS: Record<TeamStatus['state'], string> = {
 
 export function TeamStoreButton() {
   const status = useTeam((s) => s.status);
+  const statusError = useTeam((s) => s.statusError);
   const [open, setOpen] = useState(false);
   useEffect(() => {
     if (!status?.configured) return;
-    const timer = setInterval(() => void loadTeamStatus(), 5000);
+    const timer = setInterval(refreshStatus, 5000);
     return () => clearInterval(timer);
   }, [status?.configured]);
   const tone = !status?.configured ? '' : status.state === 'connected' ? 'ok' : status.state === 'connecting' ? '' : 'warn';
   return (
     <>
       <button type="button" className="link" data-testid="team-store-button" onClick={() => setOpen(true)} title="Team store: shared history, audit and presence">
-        Team{status?.configured ? <span className={`chip ${tone}`} data-testid="team-state">{status.operator} · {STATE_WORDS[status.state].split(' — ')[0]}{status.queued > 0 ? ` · ${status.queued} queued` : ''}</span> : null}
+        Team{statusError ? <span className="chip warn" data-testid="team-state-unknown" title={statusError}>state unknown</span> : null}
+        {status?.configured ? <span className={`chip ${tone}`} data-testid="team-state">{status.operator} · {STATE_WORDS[status.state].split(' — ')[0]}{status.queued > 0 ? ` · ${status.queued} queued` : ''}</span> : null}
       </button>
       {open ? <TeamStoreDialog onClose={() => setOpen(false)} /> : null}
     </>
@@ -37,13 +45,22 @@ export function TeamStoreButton() {
 
 function TeamStoreDialog({ onClose }: { onClose: () => void }) {
   const status = useTeam((s) => s.status);
+  const statusError = useTeam((s) => s.statusError);
+  const presenceError = useTeam((s) => s.presenceError);
   const [url, setUrl] = useState('');
   const [operator, setOperator] = useState(status?.operator ?? '');
   const [message, setMessage] = useState<string | null>(null);
   const locked = status?.source === 'command-line' || status?.source === 'environment';
 
   const apply = async (next: string | null) => {
-    const result = await api.setTeamStore({ url: next, ...(operator.trim() ? { operator: operator.trim() } : {}) });
+    let result;
+    try {
+      result = await api.setTeamStore({ url: next, ...(operator.trim() ? { operator: operator.trim() } : {}) });
+    } catch (error) {
+      // The address stays typed, so it can be sent again.
+      setMessage(`Nothing was changed: ${reasonOf(error)}`);
+      return;
+    }
     if (result.kind !== 'ok') {
       setMessage(result.message);
       return;
@@ -67,6 +84,8 @@ function TeamStoreDialog({ onClose }: { onClose: () => void }) {
           )}
         </p>
         {status?.lastError ? <div className="banner warn">{status.lastError}</div> : null}
+        {statusError ? <div className="banner error" role="alert" data-testid="team-status-error">{statusError} — what is shown here may be out of date.</div> : null}
+        {presenceError ? <div className="banner warn" role="status">{presenceError}</div> : null}
         <p className="muted small">
           Shared with the team: the journal of revisions, the audit of writes with your name, who has what open, connection definitions without their secrets.
           Never shared: secrets (each operator types their own) and drafts.
@@ -79,7 +98,7 @@ function TeamStoreDialog({ onClose }: { onClose: () => void }) {
           className="team-form"
           onSubmit={(e) => {
             e.preventDefault();
-            void apply(url.trim());
+            apply(url.trim()).catch((error: unknown) => setMessage(reasonOf(error)));
           }}
         >
           <label className="field-label" htmlFor="team-url">PostgreSQL address</label>
@@ -88,7 +107,7 @@ function TeamStoreDialog({ onClose }: { onClose: () => void }) {
           <input id="team-operator" value={operator} onChange={(e) => setOperator(e.target.value)} />
           <div className="row gap">
             <button type="submit" disabled={!url.trim()}>Connect</button>
-            {status?.configured ? <button type="button" className="secondary" onClick={() => void apply(null)}>Turn off</button> : null}
+            {status?.configured ? <button type="button" className="secondary" onClick={() => apply(null).catch((error: unknown) => setMessage(reasonOf(error)))}>Turn off</button> : null}
           </div>
         </form>
       )}
@@ -104,24 +123,31 @@ function SharedConnections() {
   const [list, setList] = useState<SharedConnection[] | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const show = (result: Awaited<ReturnType<typeof api.teamConnections>>) => (result.kind === 'ok' ? setList(result.connections) : setNote(result.message));
+  const unreadable = (error: unknown) => setNote(`The team's connections could not be read: ${reasonOf(error)}`);
   useEffect(() => {
-    void api.teamConnections({}).then(show);
+    api.teamConnections({}).then(show, unreadable);
   }, []);
   const add = async (c: SharedConnection) => {
     const auth = c.auth.kind === 'basic' ? { kind: 'basic' as const, username: c.auth.username ?? '' }
       : c.auth.kind === 'bearer' ? { kind: 'bearer' as const }
       : c.auth.kind === 'api-key-header' ? { kind: 'api-key-header' as const, header: c.auth.header ?? 'x-api-key' }
       : { kind: 'none' as const };
-    const saved = await api.saveConnection({ connection: { name: c.name, profileId: c.profileId, baseUrl: c.baseUrl, params: c.params, auth, ...(c.customProfile !== null ? { customProfile: c.customProfile } : {}) } });
+    let saved;
+    try {
+      saved = await api.saveConnection({ connection: { name: c.name, profileId: c.profileId, baseUrl: c.baseUrl, params: c.params, auth, ...(c.customProfile !== null ? { customProfile: c.customProfile } : {}) } });
+    } catch (error) {
+      setNote(`“${c.name}” was not added: ${reasonOf(error)}`);
+      return;
+    }
     if (saved.kind !== 'ok') {
       setNote(saved.message);
       return;
     }
     await loadConnections();
     setNote(c.auth.kind === 'none' ? `Added “${c.name}”.` : `Added “${c.name}”. Type your own credentials for it in Manage… — secrets are never shared.`);
-    show(await api.teamConnections({}));
+    await api.teamConnections({}).then(show, unreadable);
   };
-  if (!list || list.length === 0) return note ? <p className="small">{note}</p> : null;
+  if (!list || list.length === 0) return note ? <p className="small" role="status">{note}</p> : null;
   return (
     <section className="team-connections">
       <h3>Connections shared by the team</h3>
@@ -130,7 +156,7 @@ function SharedConnections() {
           <li key={`${c.profileId} ${c.baseUrl} ${JSON.stringify(c.params)}`} className="row gap">
             <strong>{c.name}</strong>
             <span className="muted small ellipsis">{c.baseUrl} · {c.auth.kind} · shared by {c.sharedBy}</span>
-            {c.alreadyHere ? <span className="chip ok">you have it</span> : <button type="button" className="secondary" onClick={() => void add(c)}>Add to mine</button>}
+            {c.alreadyHere ? <span className="chip ok">you have it</span> : <button type="button" className="secondary" onClick={() => add(c).catch((error: unknown) => setNote(reasonOf(error)))}>Add to mine</button>}
           </li>
         ))}
       </ul>
@@ -165,9 +191,16 @@ function AuditSection() {
     setRows(result.entries);
     setSource(result.source);
   };
-  const search = async () => show(await api.auditQuery(query()));
+  const unreadable = (error: unknown) => setError(`The audit could not be read: ${reasonOf(error)}`);
+  const search = () => api.auditQuery(query()).then(show, unreadable);
   const exportCsv = async () => {
-    const result = await api.auditCsv(query());
+    let result;
+    try {
+      result = await api.auditCsv(query());
+    } catch (error) {
+      setError(`The audit was not exported: ${reasonOf(error)}`);
+      return;
+    }
     if (result.kind !== 'ok') {
       setError(result.message);
       return;
@@ -180,7 +213,7 @@ function AuditSection() {
   };
   // The latest writes on open; later searches are asked for.
   useEffect(() => {
-    void api.auditQuery({}).then(show);
+    api.auditQuery({}).then(show, unreadable);
   }, []);
   return (
     <section className="team-audit">
@@ -189,7 +222,7 @@ function AuditSection() {
         className="row gap wrap"
         onSubmit={(e) => {
           e.preventDefault();
-          void search();
+          search().catch(unreadable);
         }}
       >
         <input aria-label="Operator" placeholder="Operator" value={operator} onChange={(e) => setOperator(e.target.value)} data-testid="audit-operator" />
@@ -201,7 +234,7 @@ function AuditSection() {
         <label className="small muted">from <input type="datetime-local" aria-label="From" value={since} onChange={(e) => setSince(e.target.value)} /></label>
         <label className="small muted">to <input type="datetime-local" aria-label="To" value={until} onChange={(e) => setUntil(e.target.value)} /></label>
         <button type="submit" className="secondary">Filter</button>
-        <button type="button" className="secondary" onClick={() => void exportCsv()} data-testid="audit-export">Export CSV</button>
+        <button type="button" className="secondary" onClick={() => exportCsv().catch(unreadable)} data-testid="audit-export">Export CSV</button>
       </form>
       {error ? <div className="inline-error" role="alert">{error}</div> : null}
       <table className="audit-table" data-testid="audit-table">

@@ -5,8 +5,19 @@ import { useEffect, useRef } from 'react';
 import type { OpenResourceInput } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import { useDesk } from '../store';
+import { reasonOf } from '../store/failures';
 import { isDirty } from '../store/tabs-slice';
-import { applyTeamEvent, loadPresence, loadTeamStatus, useTeam } from './team-state';
+import { applyTeamEvent, loadPresence, loadTeamStatus, presenceNotTold, useTeam } from './team-state';
+
+// Both loads keep their failures in the team state (shown by TeamStoreButton) and do not reject;
+// should one all the same, its reason goes there too, never into the void.
+const keepFailure = (field: 'statusError' | 'presenceError') => (error: unknown) => useTeam.setState({ [field]: reasonOf(error) });
+const loadStatusNow = (): void => {
+  loadTeamStatus().catch(keepFailure('statusError'));
+};
+const loadPresenceNow = (connectionId: string | null): void => {
+  loadPresence(connectionId).catch(keepFailure('presenceError'));
+};
 
 const PRESENCE_REFRESH_MS = 3000;
 
@@ -18,14 +29,14 @@ export function TeamSync() {
   const announced = useRef('');
 
   useEffect(() => {
-    void loadTeamStatus();
+    loadStatusNow();
     return api.onEvent(applyTeamEvent);
   }, []);
 
   useEffect(() => {
     if (!configured) return;
-    void loadPresence(connectionId);
-    const timer = setInterval(() => void loadPresence(connectionId), PRESENCE_REFRESH_MS);
+    loadPresenceNow(connectionId);
+    const timer = setInterval(() => loadPresenceNow(connectionId), PRESENCE_REFRESH_MS);
     return () => clearInterval(timer);
   }, [connectionId, configured]);
 
@@ -40,7 +51,12 @@ export function TeamSync() {
     const signature = JSON.stringify(open);
     if (signature === announced.current) return;
     announced.current = signature;
-    void api.announcePresence({ open });
+    const retell = (error: unknown) => {
+      // Told again at the next change of tabs; until then the team store's dialog says why.
+      if (announced.current === signature) announced.current = '';
+      presenceNotTold(error);
+    };
+    api.announcePresence({ open }).then((result) => (result.kind === 'ok' ? undefined : retell(result.message)), retell);
   }, [tabs, configured]);
 
   return null;

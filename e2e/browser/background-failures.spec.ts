@@ -1,0 +1,62 @@
+// A call nobody awaited used to fail in silence (an unhandled rejection, a spinner forever). Here
+// the host's answer is cut off (network gone) or the host is stopped, in a real browser, and the
+// operator must see the failure where they are looking: the history's own banner, the team
+// dialog's audit, and — for anything no handler caught — the page-wide alert.
+import { SANDBOX_IDS } from '../../sandbox/index';
+import { expect, test, type Page } from '../support/fixtures';
+
+const TASK_SID = SANDBOX_IDS.taskSid;
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.screenshot({ path: `test-results/screens/${name}-${scheme}.png` });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+test('history that cannot be loaded says so on its own banner, ends "Loading…", and loads on Try again', async ({ desk }) => {
+  await desk.openFromList('TaskRouter', TASK_SID);
+  // The host's answer never arrives: the transport rejects, as when the network or host is gone.
+  await desk.page.route('**/api/history', (route) => route.abort('connectionreset'));
+  await desk.page.getByTestId('open-history').click();
+  const banner = desk.page.getByTestId('history-error');
+  await expect(banner).toBeVisible();
+  await expect(banner).toHaveRole('alert');
+  await expect(banner).toContainText('The history could not be loaded');
+  await expect(desk.page.getByTestId('history-view')).not.toContainText('Loading…');
+  await shoot(desk.page, 'history-load-failed');
+
+  await desk.page.unroute('**/api/history');
+  await banner.getByRole('button', { name: 'Try again' }).click();
+  await expect(banner).toBeHidden();
+  await expect(desk.page.getByTestId('history-entry')).toHaveCount(1);
+});
+
+test('with the host stopped, the team dialog’s audit says it could not be read', async ({ desk }) => {
+  await desk.goto();
+  await desk.host.stop();
+  await desk.page.getByTestId('team-store-button').click();
+  const dialog = desk.page.getByTestId('team-store-dialog');
+  await expect(dialog.getByRole('alert').filter({ hasText: 'audit' })).toContainText('The audit could not be read');
+  await dialog.getByRole('button', { name: 'Filter' }).click();
+  await expect(dialog.getByRole('alert').filter({ hasText: 'audit' })).toContainText('The audit could not be read');
+});
+
+test('a rejection no handler caught still reaches the operator as a dismissable alert', async ({ desk }) => {
+  await desk.goto();
+  // What any forgotten handler amounts to: a rejected promise with nobody listening.
+  await desk.page.evaluate(() => {
+    void Promise.reject(new Error('the host went away mid-call'));
+  });
+  const failure = desk.page.getByTestId('failure');
+  await expect(failure).toHaveCount(1);
+  await expect(failure).toHaveRole('alert');
+  await expect(failure).toContainText('A background task failed: the host went away mid-call');
+  await shoot(desk.page, 'unhandled-failure');
+  // It stays until the operator dismisses it, by keyboard as well as by pointer.
+  const dismiss = failure.getByRole('button', { name: /^Dismiss/ });
+  await dismiss.focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(failure).toHaveCount(0);
+});
