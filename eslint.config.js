@@ -60,12 +60,6 @@ export default tseslint.config(
     },
   },
   {
-    // Being reworked elsewhere: its three `void` calls go to store actions that report their own
-    // failures; they take inBackground(...) when that work lands, and this exception goes.
-    files: ['renderer/src/components/MergeView.tsx'],
-    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: true }] },
-  },
-  {
     files: ['renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

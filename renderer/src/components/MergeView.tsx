@@ -21,6 +21,7 @@ import {
   type MergeSession,
 } from '../merge/merge-session';
 import { useDesk } from '../store';
+import { inBackground } from '../store/background';
 import type { Tab } from '../store/tabs-slice';
 import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
@@ -257,14 +258,14 @@ export function MergeView({ tab }: { tab: Tab }) {
               // megabyte documents on every render held up the view's first paint.
               const { base, theirs, mine } = session.resolution;
               const reverts = overwriteRevertsOf(base, theirs, mine);
-              void ask({
+              inBackground(ask({
                 title: 'Overwrite with your edit?',
                 body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `${reverts.length === 1 ? 'This change' : `These ${reverts.length} changes`} by others ${reverts.length === 1 ? 'is' : 'are'} reverted (server's value → yours):` : 'No change by others is reverted.'}`,
                 items: reverts,
                 note: `The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
                 confirm: 'Overwrite with mine',
                 danger: true,
-              }).then((yes) => (yes ? overwrite(tab.key) : undefined));
+              }).then((yes) => (yes ? overwrite(tab.key) : undefined)), 'overwrite with your version');
             }}
           >
             Overwrite with mine…
@@ -278,7 +279,7 @@ export function MergeView({ tab }: { tab: Tab }) {
           {session.manualText !== null ? (
             <button type="button" className="secondary" onClick={() => update(tab.key, resetHandEdits)} data-testid="reset-hand-edits" title="Drop your hand edits of the Result; the decisions made stay">Reset hand edits</button>
           ) : null}
-          <button type="button" onClick={() => void saveMerge(tab.key)} disabled={blocker !== null || tab.saving} title={blocker ?? `Save the result against revision ${session.theirs.revision ?? '?'} (Ctrl+S)`} data-testid="save-result">
+          <button type="button" onClick={() => inBackground(saveMerge(tab.key), 'save the merge result')} disabled={blocker !== null || tab.saving} title={blocker ?? `Save the result against revision ${session.theirs.revision ?? '?'} (Ctrl+S)`} data-testid="save-result">
             {tab.saving ? 'Saving…' : 'Save result'}
           </button>
         </div>
@@ -291,7 +292,7 @@ export function MergeView({ tab }: { tab: Tab }) {
       {tab.serverMoved ? (
         <div className="banner warn" data-testid="merge-server-moved">
           <span className="grow">The server changed again while you were merging (now revision {tab.serverMoved.revision ?? '?'}). Saving now would be refused.</span>
-          <button type="button" className="link" onClick={() => void redo(tab.key)} data-testid="redo-merge">Redo the merge keeping my decisions</button>
+          <button type="button" className="link" onClick={() => inBackground(redo(tab.key), 'redo the merge')} data-testid="redo-merge">Redo the merge keeping my decisions</button>
         </div>
       ) : null}
       {session.notice ? (
