@@ -15,7 +15,10 @@ const cspMeta = (): Plugin => ({
   name: 'conflict-desk-csp-meta',
   apply: 'build',
   transformIndexHtml: (html) =>
-    html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`),
+    html.replace(
+      '<head>',
+      `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`,
+    ),
 });
 
 // The team store's SQL migrations are read at run time; the built main process finds them here.
@@ -58,7 +61,12 @@ export default defineConfig({
     resolve: {
       // Monaco's JSON language imports this module for createWebWorker alone, and with it every
       // editor contribution; our copy of the function keeps the trimmed feature set of monaco.ts.
-      alias: [{ find: /^(\.\.\/)+internal\/common\/workers\.js$/, replacement: resolve('renderer/src/lib/monaco-web-worker.ts') }],
+      alias: [
+        {
+          find: /^(\.\.\/)+internal\/common\/workers\.js$/,
+          replacement: resolve('renderer/src/lib/monaco-web-worker.ts'),
+        },
+      ],
     },
     worker: { format: 'es' },
     build: {

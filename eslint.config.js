@@ -6,38 +6,74 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import { builtinModules } from 'node:module';
 
-const nodeBuiltins = { group: ['node:*', ...builtinModules.filter((m) => !m.startsWith('_'))], message: 'This layer must not use Node built-ins.' };
-const electronModule = { name: 'electron', message: 'Only electron/main and electron/preload may import electron.' };
+const nodeBuiltins = {
+  group: ['node:*', ...builtinModules.filter((m) => !m.startsWith('_'))],
+  message: 'This layer must not use Node built-ins.',
+};
+const electronModule = {
+  name: 'electron',
+  message: 'Only electron/main and electron/preload may import electron.',
+};
 const reactModules = [
   { name: 'react', message: 'UI libraries belong to renderer/.' },
   { name: 'react-dom', message: 'UI libraries belong to renderer/.' },
   { name: 'monaco-editor', message: 'UI libraries belong to renderer/.' },
 ];
-const intoElectron = { group: ['**/electron/**', '../electron', '../../electron'], message: 'Do not import the Electron/backend layer from here.' };
-const intoRenderer = { group: ['**/renderer/**'], message: 'Do not import the renderer from here.' };
-const intoSandbox = { group: ['**/sandbox/**', '!**/sandbox/index'], message: 'The app may start the sandbox only through sandbox/index.' };
+const intoElectron = {
+  group: ['**/electron/**', '../electron', '../../electron'],
+  message: 'Do not import the Electron/backend layer from here.',
+};
+const intoRenderer = {
+  group: ['**/renderer/**'],
+  message: 'Do not import the renderer from here.',
+};
+const intoSandbox = {
+  group: ['**/sandbox/**', '!**/sandbox/index'],
+  message: 'The app may start the sandbox only through sandbox/index.',
+};
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench/results/**', '.data/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+      '.data/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a union of string literals.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'TSEnumDeclaration', message: 'Use a union of string literals.' },
+      ],
     },
   },
   {
     // Rules that need the type checker: each file is linted with the settings of its own tsconfig,
     // found through the references of the solution tsconfig.json (as editors find them).
     files: ['**/*.{ts,tsx}'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       // A switch over a union names every member, or says by its own `default` that the rest share one answer.
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
     },
   },
   {
@@ -45,10 +81,13 @@ export default tseslint.config(
     ignores: ['shared/**/*.test.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [electronModule, ...reactModules],
-        patterns: [nodeBuiltins, intoElectron, intoRenderer, intoSandbox],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronModule, ...reactModules],
+          patterns: [nodeBuiltins, intoElectron, intoRenderer, intoSandbox],
+        },
+      ],
     },
   },
   {
@@ -65,38 +104,62 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', {
-        paths: [electronModule],
-        patterns: [nodeBuiltins, intoElectron, intoSandbox],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronModule],
+          patterns: [nodeBuiltins, intoElectron, intoSandbox],
+        },
+      ],
     },
   },
   {
     files: ['electron/backend/**/*.ts', 'electron/web/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [electronModule, ...reactModules],
-        patterns: [intoRenderer, intoSandbox],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronModule, ...reactModules],
+          patterns: [intoRenderer, intoSandbox],
+        },
+      ],
     },
   },
   {
     files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts'],
     // The entry hands ipcMain to ipc.ts and touches it nowhere else.
-    ignores: ['electron/main/ipc.ts', 'electron/main/index.ts', 'electron/preload/index.ts', 'electron/**/*.test.ts'],
+    ignores: [
+      'electron/main/ipc.ts',
+      'electron/main/index.ts',
+      'electron/preload/index.ts',
+      'electron/**/*.test.ts',
+    ],
     rules: {
-      'no-restricted-syntax': ['error',
-        { selector: "ImportSpecifier[imported.name='ipcMain']", message: 'Raw ipcMain only in electron/main/ipc.ts.' },
-        { selector: "ImportSpecifier[imported.name='ipcRenderer']", message: 'Raw ipcRenderer only in electron/preload/index.ts.' },
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportSpecifier[imported.name='ipcMain']",
+          message: 'Raw ipcMain only in electron/main/ipc.ts.',
+        },
+        {
+          selector: "ImportSpecifier[imported.name='ipcRenderer']",
+          message: 'Raw ipcRenderer only in electron/preload/index.ts.',
+        },
       ],
-      'no-restricted-imports': ['error', { paths: [...reactModules], patterns: [intoRenderer, intoSandbox] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [...reactModules], patterns: [intoRenderer, intoSandbox] },
+      ],
     },
   },
   {
     files: ['sandbox/**/*.ts'],
     ignores: ['sandbox/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [electronModule, ...reactModules], patterns: [intoElectron, intoRenderer] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: [electronModule, ...reactModules], patterns: [intoElectron, intoRenderer] },
+      ],
     },
   },
 );

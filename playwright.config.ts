@@ -22,7 +22,15 @@ export default defineConfig({
         viewport: { width: 1400, height: 900 },
         launchOptions: {
           ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
-          args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+          args: [
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
         },
       },
     },

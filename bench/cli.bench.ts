@@ -31,7 +31,12 @@ function nodeOnPath(): string {
   return process.execPath;
 }
 
-type Sample = { ms: number; rssKb: number | undefined; cpuMs: number | undefined; code: number | null };
+type Sample = {
+  ms: number;
+  rssKb: number | undefined;
+  cpuMs: number | undefined;
+  code: number | null;
+};
 
 /**
  * The environment of every measured command. NODE_EXTRA_CA_CERTS is removed: Node 20 reads that
@@ -47,16 +52,31 @@ const ENV = (() => {
 function measure(command: string, args: readonly string[], cwd: string): Sample {
   const argv = TIME ? [TIME, '-f', '%M %U %S', command, ...args] : [command, ...args];
   const start = performance.now();
-  const run = spawnSync(argv[0]!, argv.slice(1), { cwd, env: ENV, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = spawnSync(argv[0]!, argv.slice(1), {
+    cwd,
+    env: ENV,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   const ms = performance.now() - start;
   // /usr/bin/time's last line: peak RSS in KB, user and system CPU seconds.
-  const [rss, user, system] = TIME ? (run.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) : [];
+  const [rss, user, system] = TIME
+    ? (run.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number)
+    : [];
   const cpu = (user ?? NaN) + (system ?? NaN);
-  return { ms, rssKb: Number.isFinite(rss) ? rss : undefined, cpuMs: Number.isFinite(cpu) ? cpu * 1000 : undefined, code: run.status };
+  return {
+    ms,
+    rssKb: Number.isFinite(rss) ? rss : undefined,
+    cpuMs: Number.isFinite(cpu) ? cpu * 1000 : undefined,
+    code: run.status,
+  };
 }
 
 export async function run(): Promise<void> {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], {
+    stdio: 'inherit',
+  });
   if (build.status !== 0) throw new Error('building the CLI failed');
   const node = nodeOnPath();
   const version = spawnSync(node, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -71,12 +91,35 @@ export async function run(): Promise<void> {
       writeFileSync(join(dir, 'base.json'), s.base);
       writeFileSync(join(dir, 'mine.json'), s.mine);
       writeFileSync(join(dir, 'theirs.json'), s.theirs);
-      const samples = { bare: [] as Sample[], cli: [] as Sample[], git: [] as Sample[], floor: [] as Sample[] };
+      const samples = {
+        bare: [] as Sample[],
+        cli: [] as Sample[],
+        git: [] as Sample[],
+        floor: [] as Sample[],
+      };
       for (let r = 0; r < runs; r++) {
         samples.bare.push(measure(node, ['-e', '0'], dir));
-        samples.cli.push(measure(node, [join(ROOT, 'bin/conflict-desk.mjs'), 'merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json'], dir));
-        samples.git.push(measure('git', ['merge-file', '-p', 'mine.json', 'base.json', 'theirs.json'], dir));
-        samples.floor.push(measure(node, [FLOOR, 'base.json', 'mine.json', 'theirs.json', 'floor.json'], dir));
+        samples.cli.push(
+          measure(
+            node,
+            [
+              join(ROOT, 'bin/conflict-desk.mjs'),
+              'merge',
+              'base.json',
+              'mine.json',
+              'theirs.json',
+              '-o',
+              'out.json',
+            ],
+            dir,
+          ),
+        );
+        samples.git.push(
+          measure('git', ['merge-file', '-p', 'mine.json', 'base.json', 'theirs.json'], dir),
+        );
+        samples.floor.push(
+          measure(node, [FLOOR, 'base.json', 'mine.json', 'theirs.json', 'floor.json'], dir),
+        );
       }
       const code = samples.cli[0]!.code;
       if (code !== 0 && code !== 1) throw new Error(`the CLI exited ${code} at ${label}`);
@@ -91,13 +134,19 @@ export async function run(): Promise<void> {
       const floorMs = median(ms(samples.floor));
       const cliRss = rss(samples.cli);
       const gitRss = rss(samples.git);
-      const rssCell = cliRss !== undefined && gitRss !== undefined ? `${cliRss.toFixed(0)} / ${gitRss.toFixed(0)} MB = ${(cliRss / gitRss).toFixed(2)}×` : '—';
+      const rssCell =
+        cliRss !== undefined && gitRss !== undefined
+          ? `${cliRss.toFixed(0)} / ${gitRss.toFixed(0)} MB = ${(cliRss / gitRss).toFixed(2)}×`
+          : '—';
       const cpu = (list: Sample[]) => {
         const all = list.map((x) => x.cpuMs).filter((x): x is number => x !== undefined);
         return all.length === 0 ? undefined : median(all);
       };
       const [cliCpu, gitCpu] = [cpu(samples.cli), cpu(samples.git)];
-      const cpuCell = cliCpu !== undefined && gitCpu !== undefined ? `${fmtMs(cliCpu)} / ${fmtMs(gitCpu)} ms = ${(cliCpu / Math.max(gitCpu, 10)).toFixed(2)}×` : '—';
+      const cpuCell =
+        cliCpu !== undefined && gitCpu !== undefined
+          ? `${fmtMs(cliCpu)} / ${fmtMs(gitCpu)} ms = ${(cliCpu / Math.max(gitCpu, 10)).toFixed(2)}×`
+          : '—';
       rows.push(
         `| ${label} (${fmtBytes(s.base.length)}) | ${spread(ms(samples.cli), fmtMs)} ms | ${spread(ms(samples.git), fmtMs)} ms | ${spread(ms(samples.bare), fmtMs)} ms | ${spread(ms(samples.floor), fmtMs)} ms | ${(cliMs / gitMs).toFixed(2)}× | ${(floorMs / gitMs).toFixed(2)}× | ${(cliMs / floorMs).toFixed(2)}× | +${fmtMs(cliMs - bareMs)} ms | ${cpuCell} | ${rssCell} |`,
       );
@@ -105,13 +154,27 @@ export async function run(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  console.log(`\nMerge command, whole process (${node} ${version}, ${git}); median (min–max) of interleaved runs`);
-  console.log('NODE_EXTRA_CA_CERTS is removed from every command\'s environment (Node 20 reads that bundle at each start).');
-  console.log('| size | conflict-desk merge | git merge-file | node -e 0 | Node floor | CLI / git | floor / git | CLI / floor | CLI − bare Node | CPU (user+sys) CLI / git | peak RSS CLI / git |');
+  console.log(
+    `\nMerge command, whole process (${node} ${version}, ${git}); median (min–max) of interleaved runs`,
+  );
+  console.log(
+    "NODE_EXTRA_CA_CERTS is removed from every command's environment (Node 20 reads that bundle at each start).",
+  );
+  console.log(
+    '| size | conflict-desk merge | git merge-file | node -e 0 | Node floor | CLI / git | floor / git | CLI / floor | CLI − bare Node | CPU (user+sys) CLI / git | peak RSS CLI / git |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
-  console.log('Targets: 1 KB within 20 ms of bare Node; 5 MB ≤ 1.25× git; 20 MB ≤ 1.0× git with peak RSS ≤ 1.5× git.');
-  console.log('Node floor = bench/floor-process.mjs: read the three files, JSON.parse each, write one back pretty-printed (no validation, no merge):');
-  console.log('the least any JSON-parsing merge command in Node can do. Where floor / git is near or above a target, no such command meets it.');
-  console.log('CPU time is less disturbed than wall time on a busy machine (git below 10 ms of CPU is counted as 10 ms in the ratio).');
+  console.log(
+    'Targets: 1 KB within 20 ms of bare Node; 5 MB ≤ 1.25× git; 20 MB ≤ 1.0× git with peak RSS ≤ 1.5× git.',
+  );
+  console.log(
+    'Node floor = bench/floor-process.mjs: read the three files, JSON.parse each, write one back pretty-printed (no validation, no merge):',
+  );
+  console.log(
+    'the least any JSON-parsing merge command in Node can do. Where floor / git is near or above a target, no such command meets it.',
+  );
+  console.log(
+    'CPU time is less disturbed than wall time on a busy machine (git below 10 ms of CPU is counted as 10 ms in the ratio).',
+  );
 }

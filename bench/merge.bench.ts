@@ -37,7 +37,10 @@ const STATUSES = ['pending', 'reserved', 'assigned', 'wrapping', 'completed'];
 function sid(prefix: string, n: number): string {
   const random = rng(n * 31 + prefix.charCodeAt(1));
   let hex = '';
-  while (hex.length < 32) hex += Math.floor(random() * 0x10000).toString(16).padStart(4, '0');
+  while (hex.length < 32)
+    hex += Math.floor(random() * 0x10000)
+      .toString(16)
+      .padStart(4, '0');
   return prefix + hex;
 }
 
@@ -106,7 +109,13 @@ export function makeScenario(label: string, taskCount: number): Scenario {
     theirsTasks.splice(gone, 1);
   }
   const text = (value: JsonValue) => JSON.stringify(value, null, 2) + '\n';
-  return { label, base: text(base), mine: text({ tasks: mineTasks }), theirs: text({ tasks: theirsTasks }), trueConflicts };
+  return {
+    label,
+    base: text(base),
+    mine: text({ tasks: mineTasks }),
+    theirs: text({ tasks: theirsTasks }),
+    trueConflicts,
+  };
 }
 
 /** Median wall time of `fn` over enough repetitions to fill about `budgetMs`. */
@@ -185,11 +194,18 @@ import(workerData.module).then(({ diff3Merge }) => {
 });
 `;
 
-function nodeDiff3(s: Scenario): Promise<{ ms: number; conflicts: number } | { dnf: true } | { error: string }> {
+function nodeDiff3(
+  s: Scenario,
+): Promise<{ ms: number; conflicts: number } | { dnf: true } | { error: string }> {
   return new Promise((resolve) => {
     const worker = new Worker(DIFF3_WORKER, {
       eval: true,
-      workerData: { module: import.meta.resolve('node-diff3'), base: s.base, mine: s.mine, theirs: s.theirs },
+      workerData: {
+        module: import.meta.resolve('node-diff3'),
+        base: s.base,
+        mine: s.mine,
+        theirs: s.theirs,
+      },
     });
     const timer = setTimeout(() => {
       void worker.terminate();
@@ -218,9 +234,14 @@ function printTable(rows: Row[]): void {
   for (const row of rows) console.log(line(columns.map((c) => row[c]!)));
 }
 
-const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)) + ' ms';
+const fmtMs = (ms: number) =>
+  (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)) + ' ms';
 const fmtSize = (bytes: number) =>
-  bytes < 1024 ? `${bytes} B` : bytes < 1 << 20 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / (1 << 20)).toFixed(1)} MB`;
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1 << 20
+      ? `${(bytes / 1024).toFixed(0)} KB`
+      : `${(bytes / (1 << 20)).toFixed(1)} MB`;
 
 export async function run(): Promise<void> {
   // Task counts are derived from the size of one generated task, so the sizes hold if tasks change.
@@ -231,7 +252,10 @@ export async function run(): Promise<void> {
     ['~1 MB', 1 << 20],
     ['~5 MB', 5 << 20],
     ['~20 MB', 20 << 20],
-  ].map(([label, bytes]) => [label as string, Math.max(1, Math.round((bytes as number) / perTask) - 1)]);
+  ].map(([label, bytes]) => [
+    label as string,
+    Math.max(1, Math.round((bytes as number) / perTask) - 1),
+  ]);
   const rows: Row[] = [];
   for (const [label, count] of sizes) {
     const s = makeScenario(label, count);
@@ -255,10 +279,18 @@ export async function run(): Promise<void> {
       if (mine.ok) stringifyJson(mine.value, PRETTY);
     }, 1000);
     const git = gitMergeFile(s);
-    const diff3: Awaited<ReturnType<typeof nodeDiff3>> | { skipped: true } = s.base.length <= DIFF3_MAX_BYTES ? await nodeDiff3(s) : { skipped: true };
-    type Peer = { ms: number; conflicts: number } | { dnf: true } | { error: string } | { skipped: true };
+    const diff3: Awaited<ReturnType<typeof nodeDiff3>> | { skipped: true } =
+      s.base.length <= DIFF3_MAX_BYTES ? await nodeDiff3(s) : { skipped: true };
+    type Peer =
+      { ms: number; conflicts: number } | { dnf: true } | { error: string } | { skipped: true };
     const peer = (r: Peer) =>
-      'ms' in r ? `${fmtMs(r.ms)} (${(r.ms / merge).toFixed(1)}×)` : 'dnf' in r ? `did not finish (${PEER_CAP_MS / 1000} s)` : 'skipped' in r ? 'not run (no finish at 1 MB in 30 s)' : r.error;
+      'ms' in r
+        ? `${fmtMs(r.ms)} (${(r.ms / merge).toFixed(1)}×)`
+        : 'dnf' in r
+          ? `did not finish (${PEER_CAP_MS / 1000} s)`
+          : 'skipped' in r
+            ? 'not run (no finish at 1 MB in 30 s)'
+            : r.error;
     const peerConflicts = (r: Peer) =>
       'ms' in r ? `${r.conflicts} (${Math.max(0, r.conflicts - s.trueConflicts)} false)` : '—';
     rows.push({
@@ -277,7 +309,13 @@ export async function run(): Promise<void> {
     });
   }
   printTable(rows);
-  console.log(`\nmerge3 = strict parse of 3 texts + merge + pretty write; floor = 3 × JSON.parse + 1 × pretty JSON.stringify; target merge3/floor ≤ ${FLOOR_TARGET}× from 100 KB up.`);
-  console.log('floor strict = the same with the strict parser (duplicate keys refused, big integers kept): merge3/strict is what the merge itself adds.');
-  console.log('Peer times are followed by their ratio to merge3; "false" = conflicts beyond the true ones.');
+  console.log(
+    `\nmerge3 = strict parse of 3 texts + merge + pretty write; floor = 3 × JSON.parse + 1 × pretty JSON.stringify; target merge3/floor ≤ ${FLOOR_TARGET}× from 100 KB up.`,
+  );
+  console.log(
+    'floor strict = the same with the strict parser (duplicate keys refused, big integers kept): merge3/strict is what the merge itself adds.',
+  );
+  console.log(
+    'Peer times are followed by their ratio to merge3; "false" = conflicts beyond the true ones.',
+  );
 }

@@ -15,7 +15,9 @@ const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in suites));
 if (unknown.length > 0) {
-  console.error(`Unknown benchmark(s): ${unknown.join(', ')}. Known: ${Object.keys(suites).join(', ')}`);
+  console.error(
+    `Unknown benchmark(s): ${unknown.join(', ')}. Known: ${Object.keys(suites).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const [name, load] of Object.entries(suites)) {

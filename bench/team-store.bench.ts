@@ -5,7 +5,10 @@
 // Needs PostgreSQL's server binaries (Debian's `postgresql`); skipped with a note when absent.
 import type { ApiEvent, ResourceRef } from '../shared/api/types';
 import { startEmbeddedSandbox } from '../electron/backend/embedded-sandbox';
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_PRESENCE_TTL_MS } from '../electron/backend/team-store/team-store';
+import {
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_PRESENCE_TTL_MS,
+} from '../electron/backend/team-store/team-store';
 import { startHarness } from '../electron/test-support/desk-harness';
 import { postgresBinDir, startPostgres } from '../electron/test-support/postgres';
 import { spawnTeamHost } from '../electron/test-support/team-host';
@@ -23,10 +26,17 @@ export async function run(): Promise<void> {
   }
   const db = await startPostgres();
   const sandbox = await startEmbeddedSandbox();
-  const a = await spawnTeamHost({ sandboxUrl: sandbox.url, teamStore: db.url, operator: 'alice', heartbeatMs: DEFAULT_HEARTBEAT_MS, ttlMs: DEFAULT_PRESENCE_TTL_MS });
+  const a = await spawnTeamHost({
+    sandboxUrl: sandbox.url,
+    teamStore: db.url,
+    operator: 'alice',
+    heartbeatMs: DEFAULT_HEARTBEAT_MS,
+    ttlMs: DEFAULT_PRESENCE_TTL_MS,
+  });
   const b = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'bob' } } });
   try {
-    const connectionIn = async (api: typeof b.api) => (await api.listConnections({})).find((c) => c.name.includes('Sync documents'))!.id;
+    const connectionIn = async (api: typeof b.api) =>
+      (await api.listConnections({})).find((c) => c.name.includes('Sync documents'))!.id;
     const refA: ResourceRef = { connectionId: await connectionIn(a.api), id: 'agent-settings' };
     const refB: ResourceRef = { connectionId: await connectionIn(b.api), id: 'agent-settings' };
     const opened = await a.api.openResource({ ref: refA });
@@ -36,24 +46,34 @@ export async function run(): Promise<void> {
     // Events are collected from the start: a notice can beat A's own answer to this process.
     const eventTimes: number[] = [];
     b.desk.onEvent((event: ApiEvent) => {
-      if (event.type === 'team-changed' && event.ref.id === refB.id && event.savedBy === 'alice') eventTimes.push(performance.now());
+      if (event.type === 'team-changed' && event.ref.id === refB.id && event.savedBy === 'alice')
+        eventTimes.push(performance.now());
     });
     const inHistory: number[] = [];
     for (let i = 0; i < SAVES; i++) {
       const eventsBefore = eventTimes.length;
       const doc = JSON.parse(base.text) as Record<string, unknown>;
       doc['benchCounter'] = i;
-      const saved = await a.api.saveResource({ ref: refA, text: JSON.stringify(doc, null, 2), baseJournalId: base.journalId });
+      const saved = await a.api.saveResource({
+        ref: refA,
+        text: JSON.stringify(doc, null, 2),
+        baseJournalId: base.journalId,
+      });
       if (saved.kind !== 'saved') throw new Error(`save ${i}: ${saved.kind}`);
       const savedAt = performance.now();
       const revision = saved.snapshot.revision;
       for (;;) {
         const history = await b.api.history({ ref: refB });
-        if (history.kind === 'ok' && history.entries.some((e) => e.revision === revision && e.team?.savedBy === 'alice')) break;
+        if (
+          history.kind === 'ok' &&
+          history.entries.some((e) => e.revision === revision && e.team?.savedBy === 'alice')
+        )
+          break;
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
       inHistory.push(performance.now() - savedAt);
-      while (eventTimes.length <= eventsBefore) await new Promise((resolve) => setTimeout(resolve, 2));
+      while (eventTimes.length <= eventsBefore)
+        await new Promise((resolve) => setTimeout(resolve, 2));
       notified.push(Math.max(0, eventTimes[eventsBefore]! - savedAt));
       base = saved.snapshot;
     }
@@ -81,7 +101,9 @@ export async function run(): Promise<void> {
       if (p.kind === 'ok' && p.presence.length === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    console.log(`\nPresence expiry after kill -9: ${((performance.now() - killed) / 1000).toFixed(2)} s (heartbeat ${DEFAULT_HEARTBEAT_MS / 1000} s, TTL ${DEFAULT_PRESENCE_TTL_MS / 1000} s; bound: TTL, minus time since the last beat)`);
+    console.log(
+      `\nPresence expiry after kill -9: ${((performance.now() - killed) / 1000).toFixed(2)} s (heartbeat ${DEFAULT_HEARTBEAT_MS / 1000} s, TTL ${DEFAULT_PRESENCE_TTL_MS / 1000} s; bound: TTL, minus time since the last beat)`,
+    );
   } finally {
     await a.stop().catch(() => undefined);
     await b.desk.close();

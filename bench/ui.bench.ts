@@ -12,7 +12,13 @@ import { Backend, callApi } from '../e2e/support/backend';
 import { removeDataDir, startWebHost, type WebHost } from '../e2e/support/web-host';
 import { bigDocument, fmtBytes, median, spread } from './documents';
 
-const TARGETS = { openMs: 300, mergeMs: 1000, mergeGrowth: 2.5, longTaskMs: 100, scriptBytes: 4.3e6 };
+const TARGETS = {
+  openMs: 300,
+  mergeMs: 1000,
+  mergeGrowth: 2.5,
+  longTaskMs: 100,
+  scriptBytes: 4.3e6,
+};
 const ROWS = 10_000;
 const BASELINE = 'bench/results/baseline';
 const PAINT_ROUNDS = 5;
@@ -21,14 +27,20 @@ const PAINT_ROUNDS = 5;
 function mainScript(rendererDir: string): { name: string; bytes: number } {
   const assets = join(rendererDir, 'assets');
   const scripts = readdirSync(assets).filter((f) => f.startsWith('index-') && f.endsWith('.js'));
-  const sized = scripts.map((name) => ({ name, bytes: statSync(join(assets, name)).size })).sort((a, b) => b.bytes - a.bytes);
+  const sized = scripts
+    .map((name) => ({ name, bytes: statSync(join(assets, name)).size }))
+    .sort((a, b) => b.bytes - a.bytes);
   return sized[0]!;
 }
 
 /** A copy of the built host beside the baseline renderer (the host serves ../renderer). */
 function baselineHostEntry(): string {
   if (!existsSync(join(BASELINE, 'renderer/index.html'))) {
-    const built = spawnSync('npx', ['electron-vite', 'build', '-c', 'bench/baseline/electron.vite.config.ts'], { stdio: 'inherit' });
+    const built = spawnSync(
+      'npx',
+      ['electron-vite', 'build', '-c', 'bench/baseline/electron.vite.config.ts'],
+      { stdio: 'inherit' },
+    );
     if (built.status !== 0) throw new Error('the baseline renderer build failed');
   }
   rmSync(join(BASELINE, 'main'), { recursive: true, force: true });
@@ -48,7 +60,9 @@ async function firstPaint(browser: Browser, host: WebHost): Promise<Paint> {
     await page.locator('[data-ready="true"]').waitFor({ timeout: 60_000 });
     const ready = (await page.evaluate('performance.now()')) as number;
     await page.waitForFunction(`performance.getEntriesByName('first-contentful-paint').length > 0`);
-    const fcp = (await page.evaluate(`performance.getEntriesByName('first-contentful-paint')[0].startTime`)) as number;
+    const fcp = (await page.evaluate(
+      `performance.getEntriesByName('first-contentful-paint')[0].startTime`,
+    )) as number;
     return { fcp, ready };
   } finally {
     await context.close();
@@ -56,12 +70,17 @@ async function firstPaint(browser: Browser, host: WebHost): Promise<Paint> {
 }
 
 async function measure(page: Page, start: string, end: string): Promise<number> {
-  await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, end, { timeout: 60_000 });
-  return page.evaluate(([s, e]) => {
-    const a = performance.getEntriesByName(s!).at(-1)!;
-    const b = performance.getEntriesByName(e!).at(-1)!;
-    return b.startTime - a.startTime;
-  }, [start, end]);
+  await page.waitForFunction((name) => performance.getEntriesByName(name).length > 0, end, {
+    timeout: 60_000,
+  });
+  return page.evaluate(
+    ([s, e]) => {
+      const a = performance.getEntriesByName(s!).at(-1)!;
+      const b = performance.getEntriesByName(e!).at(-1)!;
+      return b.startTime - a.startTime;
+    },
+    [start, end],
+  );
 }
 
 async function createTasks(sandboxUrl: string, count: number): Promise<void> {
@@ -71,26 +90,52 @@ async function createTasks(sandboxUrl: string, count: number): Promise<void> {
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      const body = new URLSearchParams({ WorkflowSid: SANDBOX_IDS.workflowSid, Attributes: JSON.stringify({ customer: { name: `Bench customer ${i}` }, channel: 'chat' }), Priority: String(i % 10) });
-      const res = await fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body });
-      if (res.status !== 201) throw new Error(`task create failed: ${res.status} ${await res.text()}`);
+      const body = new URLSearchParams({
+        WorkflowSid: SANDBOX_IDS.workflowSid,
+        Attributes: JSON.stringify({ customer: { name: `Bench customer ${i}` }, channel: 'chat' }),
+        Priority: String(i % 10),
+      });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      if (res.status !== 201)
+        throw new Error(`task create failed: ${res.status} ${await res.text()}`);
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
 }
 
-type ConflictRun = { label: string; bytes: number; open: number; merge: number; answered: number; conflicts: number };
+type ConflictRun = {
+  label: string;
+  bytes: number;
+  open: number;
+  merge: number;
+  answered: number;
+  conflicts: number;
+};
 
 /**
  * Opens a ticket of `targetBytes`, pastes an edit of it (every 50th item's tier, the status),
  * lets someone else change other items and the status, saves, and times save → conflict view ready.
  */
-async function conflictView(page: Page, backend: Backend, label: string, targetBytes: number): Promise<ConflictRun> {
+async function conflictView(
+  page: Page,
+  backend: Backend,
+  label: string,
+  targetBytes: number,
+): Promise<ConflictRun> {
   const id = `bench-${targetBytes}`;
   const doc = bigDocument(targetBytes, id);
   doc['subject'] = `Bench ${label} ticket`;
-  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
-  if (created.status !== 201) throw new Error(`could not create the ${label} item: ${created.status}`);
+  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(doc),
+  });
+  if (created.status !== 201)
+    throw new Error(`could not create the ${label} item: ${created.status}`);
   const tickets = backend.connection('tickets');
   const key = `${tickets.id}\u0000${id}`;
   await page.getByTestId('search').fill(`Bench ${label}`);
@@ -98,17 +143,25 @@ async function conflictView(page: Page, backend: Backend, label: string, targetB
   await page.locator(`[data-testid="resource-row"][data-id="${id}"]`).click();
   const open = await measure(page, `cd:open:${key}`, `cd:shown:${key}`);
 
-  const mine = structuredClone(doc) as { items: Array<Record<string, unknown>> } & Record<string, unknown>;
+  const mine = structuredClone(doc) as { items: Array<Record<string, unknown>> } & Record<
+    string,
+    unknown
+  >;
   delete mine['id'];
   for (let i = 0; i < mine.items.length; i += 50) mine.items[i]!['tier'] = 'platinum';
   mine['status'] = 'pending';
   await page.getByTestId('editor').locator('.view-lines').click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(JSON.stringify(mine, null, 2))})`);
+  await page.evaluate(
+    `navigator.clipboard.writeText(${JSON.stringify(JSON.stringify(mine, null, 2))})`,
+  );
   await page.keyboard.press('ControlOrMeta+V');
   await page.getByTestId('dirty-state').filter({ hasText: 'Unsaved' }).waitFor({ timeout: 60_000 });
   const items = doc['items'] as Array<Record<string, unknown>>;
-  const theirs = { status: 'solved', items: items.map((item, i) => (i % 50 === 25 ? { ...item, phone: '+15550000000' } : item)) };
+  const theirs = {
+    status: 'solved',
+    items: items.map((item, i) => (i % 50 === 25 ? { ...item, phone: '+15550000000' } : item)),
+  };
   await backend.editAsSomeoneElse(`/rest/tickets/${id}`, theirs);
   await page.evaluate(() => performance.clearMarks());
   await page.getByTestId('save').click();
@@ -120,14 +173,20 @@ async function conflictView(page: Page, backend: Backend, label: string, targetB
 
 export async function run(): Promise<void> {
   if (!existsSync('out/main/web.js') || !existsSync('out/renderer/index.html')) {
-    if (spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+    if (spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' }).status !== 0)
+      throw new Error('build failed');
   }
   const baselineEntry = baselineHostEntry();
   const host = await startWebHost();
   const baselineHost = await startWebHost({ entry: baselineEntry });
   const browser = await chromium.launch({
     ...(existsSync('/usr/bin/chromium') ? { executablePath: '/usr/bin/chromium' } : {}),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
   });
   try {
     // 0. First paint, before and after, interleaved.
@@ -136,7 +195,10 @@ export async function run(): Promise<void> {
       paints.before.push(await firstPaint(browser, baselineHost));
       paints.after.push(await firstPaint(browser, host));
     }
-    const scripts = { before: mainScript(join(BASELINE, 'renderer')), after: mainScript('out/renderer') };
+    const scripts = {
+      before: mainScript(join(BASELINE, 'renderer')),
+      after: mainScript('out/renderer'),
+    };
 
     const backend = await Backend.of(host);
     const sandbox = backend.sandboxUrl;
@@ -151,8 +213,13 @@ export async function run(): Promise<void> {
     // 1. Open a 1 MB resource until the editor shows it (three times).
     const doc = bigDocument(1024 * 1024);
     doc['subject'] = 'One megabyte ticket';
-    const created = await fetch(`${sandbox}/rest/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
-    if (created.status !== 201) throw new Error(`could not create the 1 MB item: ${created.status}`);
+    const created = await fetch(`${sandbox}/rest/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(doc),
+    });
+    if (created.status !== 201)
+      throw new Error(`could not create the 1 MB item: ${created.status}`);
     const bytes = JSON.stringify(doc).length;
     // The list is virtualised: find the big item by search rather than scrolling to it.
     await page.getByTestId('search').fill('megabyte');
@@ -188,7 +255,9 @@ export async function run(): Promise<void> {
     const rows = Number(await list.getAttribute('data-row-count'));
     await list.evaluate((el) => el.scrollTo(0, 0));
     // Page code as strings: this file compiles without DOM types.
-    await page.evaluate(`window.__longTasks = []; new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask' });`);
+    await page.evaluate(
+      `window.__longTasks = []; new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask' });`,
+    );
     await list.hover();
     const scrollStart = Date.now();
     for (let i = 0; i < 120; i++) await page.mouse.wheel(0, 1200);
@@ -206,14 +275,40 @@ export async function run(): Promise<void> {
     console.log('\nUI benchmark (browser mode, Debian Chromium, the app’s own performance marks)');
     console.log(`| measure | value | target | |`);
     console.log(`|---|---|---|---|`);
-    console.log(`| renderer main script | before ${(scripts.before.bytes / 1e6).toFixed(2)} MB (${scripts.before.bytes} B, unminified, every Monaco feature) → after ${(scripts.after.bytes / 1e6).toFixed(2)} MB (${scripts.after.bytes} B) | ≤ ${TARGETS.scriptBytes / 1e6} MB | ${verdict(scripts.after.bytes <= TARGETS.scriptBytes)} |`);
-    console.log(`| first contentful paint, fresh context (${PAINT_ROUNDS} interleaved runs) | before ${spread(paints.before.map((p) => p.fcp), ms)} ms → after ${spread(paints.after.map((p) => p.fcp), ms)} ms | lower after | ${verdict(median(paints.after.map((p) => p.fcp)) < median(paints.before.map((p) => p.fcp)))} |`);
-    console.log(`| page load → app ready (data-ready) | before ${spread(paints.before.map((p) => p.ready), ms)} ms → after ${spread(paints.after.map((p) => p.ready), ms)} ms | lower after | ${verdict(median(paints.after.map((p) => p.ready)) < median(paints.before.map((p) => p.ready)))} |`);
-    console.log(`| open a ${(bytes / 1024 / 1024).toFixed(2)} MB resource until the editor shows it | median ${median(opens).toFixed(0)} ms (runs: ${opens.map((o) => o.toFixed(0)).join(', ')}) | < ${TARGETS.openMs} ms | ${verdict(median(opens) < TARGETS.openMs)} |`);
-    console.log(`${conflictRow(oneMb)} < ${TARGETS.mergeMs} ms | ${verdict(oneMb.merge < TARGETS.mergeMs)} |`);
+    console.log(
+      `| renderer main script | before ${(scripts.before.bytes / 1e6).toFixed(2)} MB (${scripts.before.bytes} B, unminified, every Monaco feature) → after ${(scripts.after.bytes / 1e6).toFixed(2)} MB (${scripts.after.bytes} B) | ≤ ${TARGETS.scriptBytes / 1e6} MB | ${verdict(scripts.after.bytes <= TARGETS.scriptBytes)} |`,
+    );
+    console.log(
+      `| first contentful paint, fresh context (${PAINT_ROUNDS} interleaved runs) | before ${spread(
+        paints.before.map((p) => p.fcp),
+        ms,
+      )} ms → after ${spread(
+        paints.after.map((p) => p.fcp),
+        ms,
+      )} ms | lower after | ${verdict(median(paints.after.map((p) => p.fcp)) < median(paints.before.map((p) => p.fcp)))} |`,
+    );
+    console.log(
+      `| page load → app ready (data-ready) | before ${spread(
+        paints.before.map((p) => p.ready),
+        ms,
+      )} ms → after ${spread(
+        paints.after.map((p) => p.ready),
+        ms,
+      )} ms | lower after | ${verdict(median(paints.after.map((p) => p.ready)) < median(paints.before.map((p) => p.ready)))} |`,
+    );
+    console.log(
+      `| open a ${(bytes / 1024 / 1024).toFixed(2)} MB resource until the editor shows it | median ${median(opens).toFixed(0)} ms (runs: ${opens.map((o) => o.toFixed(0)).join(', ')}) | < ${TARGETS.openMs} ms | ${verdict(median(opens) < TARGETS.openMs)} |`,
+    );
+    console.log(
+      `${conflictRow(oneMb)} < ${TARGETS.mergeMs} ms | ${verdict(oneMb.merge < TARGETS.mergeMs)} |`,
+    );
     const growth = fiveMb.merge / oneMb.merge;
-    console.log(`${conflictRow(fiveMb)} ≤ ${TARGETS.mergeGrowth}× the 1 MB figure and ≤ ${TARGETS.mergeMs} ms: ${growth.toFixed(2)}× | ${verdict(growth <= TARGETS.mergeGrowth && fiveMb.merge <= TARGETS.mergeMs)} |`);
-    console.log(`| scroll ${rows} rows (180 wheel steps, ${scrollMs} ms; ${rendered} rows in the DOM) | ${longTasks.length} long task(s), longest ${longTasks.length ? Math.max(...longTasks).toFixed(0) : 0} ms | none > ${TARGETS.longTaskMs} ms | ${verdict(longTasks.every((d) => d <= TARGETS.longTaskMs))} |`);
+    console.log(
+      `${conflictRow(fiveMb)} ≤ ${TARGETS.mergeGrowth}× the 1 MB figure and ≤ ${TARGETS.mergeMs} ms: ${growth.toFixed(2)}× | ${verdict(growth <= TARGETS.mergeGrowth && fiveMb.merge <= TARGETS.mergeMs)} |`,
+    );
+    console.log(
+      `| scroll ${rows} rows (180 wheel steps, ${scrollMs} ms; ${rendered} rows in the DOM) | ${longTasks.length} long task(s), longest ${longTasks.length ? Math.max(...longTasks).toFixed(0) : 0} ms | none > ${TARGETS.longTaskMs} ms | ${verdict(longTasks.every((d) => d <= TARGETS.longTaskMs))} |`,
+    );
     await callApi(host, 'appInfo', {});
   } finally {
     await browser.close();

@@ -15,20 +15,27 @@ const SIZES: Array<[string, number]> = [
 ];
 const TARGETS = { open: 1.2, conflict: 1.5 };
 
-async function answerBytes(origin: string, token: string, method: string, args: unknown): Promise<{ bytes: number; body: unknown }> {
+async function answerBytes(
+  origin: string,
+  token: string,
+  method: string,
+  args: unknown,
+): Promise<{ bytes: number; body: unknown }> {
   const res = await fetch(`${origin}/api/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-conflict-desk-token': token },
     body: JSON.stringify(args),
   });
   const raw = Buffer.from(await res.arrayBuffer());
-  if (!res.ok) throw new Error(`${method} answered ${res.status}: ${raw.toString('utf8').slice(0, 300)}`);
+  if (!res.ok)
+    throw new Error(`${method} answered ${res.status}: ${raw.toString('utf8').slice(0, 300)}`);
   return { bytes: raw.length, body: JSON.parse(raw.toString('utf8')) as unknown };
 }
 
 export async function run(): Promise<void> {
   if (!existsSync('out/main/web.js') || !existsSync('out/renderer/index.html')) {
-    if (spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+    if (spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' }).status !== 0)
+      throw new Error('build failed');
   }
   const host = await startWebHost();
   try {
@@ -38,23 +45,39 @@ export async function run(): Promise<void> {
     for (const [label, bytes] of SIZES) {
       const id = `wire-${bytes}`;
       const doc = bigDocument(bytes, id);
-      const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
-      if (created.status !== 201) throw new Error(`could not create the ${label} ticket: ${created.status}`);
+      const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(doc),
+      });
+      if (created.status !== 201)
+        throw new Error(`could not create the ${label} ticket: ${created.status}`);
       const ref = { connectionId: tickets.id, id };
       const open = await answerBytes(host.origin, host.token, 'openResource', { ref });
       const snapshot = (open.body as { snapshot: { text: string; journalId: number } }).snapshot;
       const docBytes = Buffer.byteLength(snapshot.text);
       // Someone else changes the status; the operator edits the subject against the old revision.
       await backend.editAsSomeoneElse(`/rest/tickets/${id}`, { status: 'solved' });
-      const mine = snapshot.text.replace(`"subject": "Ticket of ${bytes} bytes"`, `"subject": "Edited ticket of ${bytes} bytes"`);
-      const save = await answerBytes(host.origin, host.token, 'saveResource', { ref, text: mine, baseJournalId: snapshot.journalId });
+      const mine = snapshot.text.replace(
+        `"subject": "Ticket of ${bytes} bytes"`,
+        `"subject": "Edited ticket of ${bytes} bytes"`,
+      );
+      const save = await answerBytes(host.origin, host.token, 'saveResource', {
+        ref,
+        text: mine,
+        baseJournalId: snapshot.journalId,
+      });
       const kind = (save.body as { kind: string }).kind;
       const openRatio = open.bytes / docBytes;
       const saveRatio = save.bytes / docBytes;
       const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
-      rows.push(`| ${label} (document ${fmtBytes(docBytes)}) | ${fmtBytes(open.bytes)} = ${openRatio.toFixed(2)}× (${verdict(openRatio <= TARGETS.open)} ≤ ${TARGETS.open}×) | ${kind}: ${fmtBytes(save.bytes)} = ${saveRatio.toFixed(2)}× (${verdict(saveRatio <= TARGETS.conflict)} ≤ ${TARGETS.conflict}×) |`);
+      rows.push(
+        `| ${label} (document ${fmtBytes(docBytes)}) | ${fmtBytes(open.bytes)} = ${openRatio.toFixed(2)}× (${verdict(openRatio <= TARGETS.open)} ≤ ${TARGETS.open}×) | ${kind}: ${fmtBytes(save.bytes)} = ${saveRatio.toFixed(2)}× (${verdict(saveRatio <= TARGETS.conflict)} ≤ ${TARGETS.conflict}×) |`,
+      );
     }
-    console.log('\nAnswer bytes per document byte (browser-mode host, HTTP answer bodies; document = the pretty text the operator edits)');
+    console.log(
+      '\nAnswer bytes per document byte (browser-mode host, HTTP answer bodies; document = the pretty text the operator edits)',
+    );
     console.log('| document | openResource answer | conflicting saveResource answer |');
     console.log('|---|---|---|');
     for (const row of rows) console.log(row);

@@ -20,8 +20,20 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-cli-batch-'));
   sandbox = await startEmbeddedSandbox();
-  desk = createDesk({ host: 'web', version: 'test', dataDir, secretBox: keyFileSecretBox(dataDir), sandbox });
-  host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir: dataDir, scriptToken: 'cli-script-token', port: 0 });
+  desk = createDesk({
+    host: 'web',
+    version: 'test',
+    dataDir,
+    secretBox: keyFileSecretBox(dataDir),
+    sandbox,
+  });
+  host = await startWebHost({
+    service: desk.api,
+    events: desk.onEvent,
+    rendererDir: dataDir,
+    scriptToken: 'cli-script-token',
+    port: 0,
+  });
   writeFileSync(path.join(dataDir, 'api-token'), 'cli-script-token\n', { mode: 0o600 });
 });
 afterAll(async () => {
@@ -33,7 +45,9 @@ afterAll(async () => {
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'batch', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'batch', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -44,16 +58,35 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
 
 const TASKS = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
 const basic = `Basic ${Buffer.from(`${SANDBOX_CREDENTIALS.twilio.accountSid}:${SANDBOX_CREDENTIALS.twilio.authToken}`).toString('base64')}`;
-const task = async (sid: string) => (await (await fetch(`${sandbox.url}${TASKS}/${sid}`, { headers: { authorization: basic } })).json()) as { priority: number; attributes: string };
+const task = async (sid: string) =>
+  (await (
+    await fetch(`${sandbox.url}${TASKS}/${sid}`, { headers: { authorization: basic } })
+  ).json()) as { priority: number; attributes: string };
 
 describe('conflict-desk batch', () => {
   it('changes every matching task through the host and prints the report as CSV', async () => {
     const url = `http://127.0.0.1:${host.port}`;
-    const result = await run(['--url', url, '--data', dataDir, '--connection', 'TaskRouter', '--all', '--filter', 'queue=VIP', '--set', '/priority=11', '--add', '/attributes/skills=vip-care']);
+    const result = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--all',
+      '--filter',
+      'queue=VIP',
+      '--set',
+      '/priority=11',
+      '--add',
+      '/attributes/skills=vip-care',
+    ]);
     expect(result.stderr).toMatch(/resources match/);
     expect(result.code, result.stderr).toBe(0);
     const rows = result.stdout.trim().split('\r\n');
-    expect(rows[0]).toBe('resourceId,status,attempts,sent,fromRevision,toRevision,signature,reason,auditId');
+    expect(rows[0]).toBe(
+      'resourceId,status,attempts,sent,fromRevision,toRevision,signature,reason,auditId',
+    );
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows.slice(1)) {
       const [sid, status] = row.split(',');
@@ -68,16 +101,69 @@ describe('conflict-desk batch', () => {
     const url = `http://127.0.0.1:${host.port}`;
     const sid = SANDBOX_IDS.taskSids[1]!;
     const before = await task(sid);
-    const dry = await run(['--url', url, '--data', dataDir, '--connection', 'TaskRouter', '--ids', sid, '--set', `/priority=${before.priority + 5}`, '--dry-run']);
-    expect(dry).toMatchObject({ code: 0, stdout: expect.stringContaining('would change /priority') });
+    const dry = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--ids',
+      sid,
+      '--set',
+      `/priority=${before.priority + 5}`,
+      '--dry-run',
+    ]);
+    expect(dry).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('would change /priority'),
+    });
     expect((await task(sid)).priority).toBe(before.priority);
-    expect(await run(['--url', url, '--data', dataDir, '--connection', 'TaskRouter', '--ids', sid])).toMatchObject({ code: 2, stderr: expect.stringContaining('say what to change') });
-    expect(await run(['--url', url, '--token', 'wrong', '--connection', 'TaskRouter', '--ids', sid, '--set', '/priority=1'])).toMatchObject({ code: 2, stderr: expect.stringContaining('401') });
+    expect(
+      await run(['--url', url, '--data', dataDir, '--connection', 'TaskRouter', '--ids', sid]),
+    ).toMatchObject({ code: 2, stderr: expect.stringContaining('say what to change') });
+    expect(
+      await run([
+        '--url',
+        url,
+        '--token',
+        'wrong',
+        '--connection',
+        'TaskRouter',
+        '--ids',
+        sid,
+        '--set',
+        '/priority=1',
+      ]),
+    ).toMatchObject({ code: 2, stderr: expect.stringContaining('401') });
     const patch = path.join(dataDir, 'ops.json');
-    writeFileSync(patch, JSON.stringify([{ op: 'test', path: '/priority', value: -1 }, { op: 'replace', path: '/priority', value: 1 }]));
-    const failed = await run(['--url', url, '--data', dataDir, '--connection', 'TaskRouter', '--ids', sid, '--patch', patch, '--report', 'json']);
+    writeFileSync(
+      patch,
+      JSON.stringify([
+        { op: 'test', path: '/priority', value: -1 },
+        { op: 'replace', path: '/priority', value: 1 },
+      ]),
+    );
+    const failed = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--ids',
+      sid,
+      '--patch',
+      patch,
+      '--report',
+      'json',
+    ]);
     expect(failed.code).toBe(1);
-    expect(JSON.parse(failed.stdout)).toMatchObject({ targets: [{ resourceId: sid, status: 'failed', reason: expect.stringContaining('test failed') }] });
+    expect(JSON.parse(failed.stdout)).toMatchObject({
+      targets: [
+        { resourceId: sid, status: 'failed', reason: expect.stringContaining('test failed') },
+      ],
+    });
     expect(readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()).toBe('cli-script-token');
   });
 });

@@ -25,8 +25,19 @@ The report (CSV by default) goes to stdout or -o FILE; progress goes to stderr.`
 
 type Intent = Record<string, unknown>;
 type Args = {
-  url: string; token: string; connection: string; ids: string[] | null; all: boolean; filters: Record<string, string>; search: string | null;
-  intents: Intent[]; concurrency: number; maxAttempts: number; dryRun: boolean; report: 'csv' | 'json'; out: string | null;
+  url: string;
+  token: string;
+  connection: string;
+  ids: string[] | null;
+  all: boolean;
+  filters: Record<string, string>;
+  search: string | null;
+  intents: Intent[];
+  concurrency: number;
+  maxAttempts: number;
+  dryRun: boolean;
+  report: 'csv' | 'json';
+  out: string | null;
 };
 
 /** A value on the command line: JSON when it parses, else the text as a string. */
@@ -42,12 +53,27 @@ function pointerValue(arg: string, flag: string): { path: string; value: unknown
   const at = arg.indexOf('=');
   if (at < 0) return `${flag} needs POINTER=VALUE, got ${arg}`;
   const path = arg.slice(0, at);
-  if (path !== '' && !path.startsWith('/')) return `${flag}: ${path} is not a JSON Pointer (it starts with /)`;
+  if (path !== '' && !path.startsWith('/'))
+    return `${flag}: ${path} is not a JSON Pointer (it starts with /)`;
   return { path, value: valueOf(arg.slice(at + 1)) };
 }
 
-async function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<{ ok: true; value: Args } | { ok: false; error: string }> {
-  const a: Partial<Args> & { filters: Record<string, string>; intents: Intent[] } = { filters: {}, intents: [], concurrency: 4, maxAttempts: 3, dryRun: false, report: 'csv', out: null, all: false, search: null, ids: null };
+async function parseArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ ok: true; value: Args } | { ok: false; error: string }> {
+  const a: Partial<Args> & { filters: Record<string, string>; intents: Intent[] } = {
+    filters: {},
+    intents: [],
+    concurrency: 4,
+    maxAttempts: 3,
+    dryRun: false,
+    report: 'csv',
+    out: null,
+    all: false,
+    search: null,
+    ids: null,
+  };
   let dataDir: string | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -58,27 +84,65 @@ async function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
     };
     try {
       switch (arg) {
-        case '--url': a.url = need(next()).replace(/\/+$/, '').replace(/\/\?token=.*$/, ''); break;
-        case '--token': a.token = need(next()); break;
-        case '--data': dataDir = need(next()); break;
-        case '--connection': a.connection = need(next()); break;
-        case '--ids': a.ids = need(next()).split(',').map((s) => s.trim()).filter(Boolean); break;
-        case '--ids-file': a.ids = (await readFile(need(next()), 'utf8')).split(/\r?\n/).map((s) => s.trim()).filter(Boolean); break;
-        case '--all': a.all = true; break;
+        case '--url':
+          a.url = need(next())
+            .replace(/\/+$/, '')
+            .replace(/\/\?token=.*$/, '');
+          break;
+        case '--token':
+          a.token = need(next());
+          break;
+        case '--data':
+          dataDir = need(next());
+          break;
+        case '--connection':
+          a.connection = need(next());
+          break;
+        case '--ids':
+          a.ids = need(next())
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+          break;
+        case '--ids-file':
+          a.ids = (await readFile(need(next()), 'utf8'))
+            .split(/\r?\n/)
+            .map((s) => s.trim())
+            .filter(Boolean);
+          break;
+        case '--all':
+          a.all = true;
+          break;
         case '--filter': {
           const [name, ...rest] = need(next()).split('=');
           if (!name || rest.length === 0) throw new UsageError('--filter needs NAME=VALUE');
           a.filters[name] = rest.join('=');
           break;
         }
-        case '--search': a.search = need(next()); break;
-        case '--set': case '--add': case '--drop': {
+        case '--search':
+          a.search = need(next());
+          break;
+        case '--set':
+        case '--add':
+        case '--drop': {
           const pv = pointerValue(need(next()), arg);
           if (typeof pv === 'string') throw new UsageError(pv);
-          a.intents.push(arg === '--set' ? { kind: 'set', ...pv } : arg === '--add' ? { kind: 'add-element', ...pv } : { kind: 'remove-element', path: pv.path, match: { by: 'value', value: pv.value } });
+          a.intents.push(
+            arg === '--set'
+              ? { kind: 'set', ...pv }
+              : arg === '--add'
+                ? { kind: 'add-element', ...pv }
+                : {
+                    kind: 'remove-element',
+                    path: pv.path,
+                    match: { by: 'value', value: pv.value },
+                  },
+          );
           break;
         }
-        case '--remove': a.intents.push({ kind: 'remove', path: need(next()) }); break;
+        case '--remove':
+          a.intents.push({ kind: 'remove', path: need(next()) });
+          break;
         case '--patch': {
           const file = need(next());
           let ops: unknown;
@@ -87,21 +151,32 @@ async function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
           } catch (error) {
             throw new UsageError(`--patch ${file}: ${(error as Error).message}`);
           }
-          if (!Array.isArray(ops)) throw new UsageError(`--patch ${file}: a JSON Patch is an array of operations`);
+          if (!Array.isArray(ops))
+            throw new UsageError(`--patch ${file}: a JSON Patch is an array of operations`);
           a.intents.push({ kind: 'json-patch', ops });
           break;
         }
-        case '--concurrency': a.concurrency = Number(need(next())); break;
-        case '--max-attempts': a.maxAttempts = Number(need(next())); break;
-        case '--dry-run': a.dryRun = true; break;
+        case '--concurrency':
+          a.concurrency = Number(need(next()));
+          break;
+        case '--max-attempts':
+          a.maxAttempts = Number(need(next()));
+          break;
+        case '--dry-run':
+          a.dryRun = true;
+          break;
         case '--report': {
           const v = need(next());
           if (v !== 'csv' && v !== 'json') throw new UsageError('--report is csv or json');
           a.report = v;
           break;
         }
-        case '-o': case '--output': a.out = need(next()); break;
-        default: throw new UsageError(`unknown option ${arg}`);
+        case '-o':
+        case '--output':
+          a.out = need(next());
+          break;
+        default:
+          throw new UsageError(`unknown option ${arg}`);
       }
     } catch (error) {
       if (error instanceof UsageError) return { ok: false, error: error.message };
@@ -112,23 +187,46 @@ async function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv): Promi
     try {
       a.token = (await readFile(path.join(dataDir, 'api-token'), 'utf8')).trim();
     } catch {
-      return { ok: false, error: `no api-token in ${dataDir}: is Conflict Desk running with --data ${dataDir}?` };
+      return {
+        ok: false,
+        error: `no api-token in ${dataDir}: is Conflict Desk running with --data ${dataDir}?`,
+      };
     }
   }
   a.token ??= env['CONFLICT_DESK_TOKEN'];
   a.url ??= env['CONFLICT_DESK_URL']?.replace(/\/+$/, '');
-  if (!a.url) return { ok: false, error: '--url is required (the address `npm run web` prints, without its token)' };
-  if (!a.token) return { ok: false, error: 'a token is required: --data DIR (reads DIR/api-token), --token T or CONFLICT_DESK_TOKEN' };
-  if (!a.connection) return { ok: false, error: '--connection is required (a connection name or id)' };
-  if ((a.ids === null) === !a.all) return { ok: false, error: 'name the targets: --ids / --ids-file, or --all with optional --filter and --search' };
-  if (a.intents.length === 0) return { ok: false, error: 'say what to change: --set, --remove, --add, --drop or --patch' };
-  if (!Number.isInteger(a.concurrency) || a.concurrency! < 1 || a.concurrency! > 32) return { ok: false, error: '--concurrency is a whole number from 1 to 32' };
+  if (!a.url)
+    return {
+      ok: false,
+      error: '--url is required (the address `npm run web` prints, without its token)',
+    };
+  if (!a.token)
+    return {
+      ok: false,
+      error:
+        'a token is required: --data DIR (reads DIR/api-token), --token T or CONFLICT_DESK_TOKEN',
+    };
+  if (!a.connection)
+    return { ok: false, error: '--connection is required (a connection name or id)' };
+  if ((a.ids === null) === !a.all)
+    return {
+      ok: false,
+      error: 'name the targets: --ids / --ids-file, or --all with optional --filter and --search',
+    };
+  if (a.intents.length === 0)
+    return { ok: false, error: 'say what to change: --set, --remove, --add, --drop or --patch' };
+  if (!Number.isInteger(a.concurrency) || a.concurrency! < 1 || a.concurrency! > 32)
+    return { ok: false, error: '--concurrency is a whole number from 1 to 32' };
   return { ok: true, value: a as Args };
 }
 
 class UsageError extends Error {}
 
-export async function runBatch(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runBatch(
+  argv: readonly string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
     io.stdout(`${BATCH_USAGE}\n`);
     return 0;
@@ -142,42 +240,91 @@ export async function runBatch(argv: readonly string[], io: CliIo, env: NodeJS.P
   const call = async <T>(method: string, body: unknown): Promise<T> => {
     let res: Response;
     try {
-      res = await fetch(`${args.url}/api/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-conflict-desk-token': args.token }, body: JSON.stringify(body) });
+      res = await fetch(`${args.url}/api/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-conflict-desk-token': args.token },
+        body: JSON.stringify(body),
+      });
     } catch (error) {
       throw new HostError(`cannot reach ${args.url}: ${(error as Error).message}`);
     }
-    const answer = (await res.json().catch(() => null)) as { kind?: string; message?: string } | null;
-    if (res.status !== 200 || answer === null) throw new HostError(`${method}: the host answered ${res.status}${answer?.message ? ` — ${answer.message}` : ''}`);
+    const answer = (await res.json().catch(() => null)) as {
+      kind?: string;
+      message?: string;
+    } | null;
+    if (res.status !== 200 || answer === null)
+      throw new HostError(
+        `${method}: the host answered ${res.status}${answer?.message ? ` — ${answer.message}` : ''}`,
+      );
     if (answer.kind === 'error') throw new HostError(`${method}: ${answer.message ?? 'failed'}`);
     return answer as T;
   };
   try {
     const connections = await call<Array<{ id: string; name: string }>>('listConnections', {});
-    const connection = connections.find((c) => c.id === args.connection) ?? connections.find((c) => c.name === args.connection) ?? connections.find((c) => c.name.toLowerCase().includes(args.connection.toLowerCase()));
+    const connection =
+      connections.find((c) => c.id === args.connection) ??
+      connections.find((c) => c.name === args.connection) ??
+      connections.find((c) => c.name.toLowerCase().includes(args.connection.toLowerCase()));
     if (!connection) throw new HostError(`no connection named ${args.connection}`);
     let ids = args.ids;
     if (args.all) {
-      const all = await call<{ count: number; ids: string[]; truncated: boolean }>('countMatching', { connectionId: connection.id, ...(Object.keys(args.filters).length ? { filters: args.filters } : {}), ...(args.search ? { search: args.search } : {}) });
-      if (all.truncated) throw new HostError(`more than ${all.count} resources match; narrow the filter`);
+      const all = await call<{ count: number; ids: string[]; truncated: boolean }>(
+        'countMatching',
+        {
+          connectionId: connection.id,
+          ...(Object.keys(args.filters).length ? { filters: args.filters } : {}),
+          ...(args.search ? { search: args.search } : {}),
+        },
+      );
+      if (all.truncated)
+        throw new HostError(`more than ${all.count} resources match; narrow the filter`);
       io.stderr(`${all.count} resources match.\n`);
       ids = all.ids;
     }
     if (!ids || ids.length === 0) throw new HostError('no targets');
     if (args.dryRun) {
-      const preview = await call<{ previews: Array<{ resourceId: string; kind: string; changedPaths?: string[]; message?: string }> }>('previewBatch', { connectionId: connection.id, resourceIds: ids.slice(0, 5), intents: args.intents });
-      for (const p of preview.previews) io.stdout(`${p.resourceId}: ${p.kind === 'change' ? `would change ${p.changedPaths!.join(', ')}` : p.kind === 'no-change' ? 'no change' : `error: ${p.message}`}\n`);
+      const preview = await call<{
+        previews: Array<{
+          resourceId: string;
+          kind: string;
+          changedPaths?: string[];
+          message?: string;
+        }>;
+      }>('previewBatch', {
+        connectionId: connection.id,
+        resourceIds: ids.slice(0, 5),
+        intents: args.intents,
+      });
+      for (const p of preview.previews)
+        io.stdout(
+          `${p.resourceId}: ${p.kind === 'change' ? `would change ${p.changedPaths!.join(', ')}` : p.kind === 'no-change' ? 'no change' : `error: ${p.message}`}\n`,
+        );
       io.stdout(`Dry run: ${ids.length} targets, nothing written.\n`);
       return 0;
     }
-    const started = await call<{ batch: { batchId: string; total: number } }>('startBatch', { connectionId: connection.id, resourceIds: ids, intents: args.intents, concurrency: args.concurrency, maxAttempts: args.maxAttempts });
+    const started = await call<{ batch: { batchId: string; total: number } }>('startBatch', {
+      connectionId: connection.id,
+      resourceIds: ids,
+      intents: args.intents,
+      concurrency: args.concurrency,
+      maxAttempts: args.maxAttempts,
+    });
     const batchId = started.batch.batchId;
     io.stderr(`Batch ${batchId}: ${started.batch.total} targets, ${args.concurrency} at a time.\n`);
-    type Summary = { state: string; total: number; counts: Record<string, number>; rate: number; writesSent: number };
+    type Summary = {
+      state: string;
+      total: number;
+      counts: Record<string, number>;
+      rate: number;
+      writesSent: number;
+    };
     let status: Summary;
     for (;;) {
       status = (await call<{ batch: Summary }>('batchStatus', { batchId })).batch;
       const done = status.total - status.counts['pending']! - status.counts['running']!;
-      io.stderr(`\r${done}/${status.total} · ${status.rate}/s · applied ${status.counts['applied']! + status.counts['reapplied']!} · queued ${status.counts['queued']} · failed ${status.counts['failed']} · unknown ${status.counts['unknown']}   `);
+      io.stderr(
+        `\r${done}/${status.total} · ${status.rate}/s · applied ${status.counts['applied']! + status.counts['reapplied']!} · queued ${status.counts['queued']} · failed ${status.counts['failed']} · unknown ${status.counts['unknown']}   `,
+      );
       if (status.state !== 'running') break;
       await new Promise((r) => setTimeout(r, 300));
     }
@@ -186,8 +333,13 @@ export async function runBatch(argv: readonly string[], io: CliIo, env: NodeJS.P
     if (args.out) await writeFile(args.out, report.text);
     else io.stdout(report.text);
     const c = status.counts;
-    io.stderr(`Done: ${c['applied']} applied, ${c['reapplied']} re-applied after a conflict, ${c['skipped']} skipped, ${c['queued']} queued, ${c['failed']} failed, ${c['unknown']} unknown; ${status.writesSent} writes sent.\n`);
-    if (c['queued']! > 0) io.stderr(`Settle the queue in the app (Batches) or with the contract's batchQueue / settleBatchGroup (batch ${batchId}).\n`);
+    io.stderr(
+      `Done: ${c['applied']} applied, ${c['reapplied']} re-applied after a conflict, ${c['skipped']} skipped, ${c['queued']} queued, ${c['failed']} failed, ${c['unknown']} unknown; ${status.writesSent} writes sent.\n`,
+    );
+    if (c['queued']! > 0)
+      io.stderr(
+        `Settle the queue in the app (Batches) or with the contract's batchQueue / settleBatchGroup (batch ${batchId}).\n`,
+      );
     return c['queued']! + c['failed']! + c['unknown']! > 0 ? 1 : 0;
   } catch (error) {
     if (error instanceof HostError) {

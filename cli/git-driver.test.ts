@@ -16,11 +16,16 @@ function readmeDriverLines(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const block = /As a git merge driver:\s*```sh\n([\s\S]*?)```/.exec(readme);
   if (!block) throw new Error('README.md has no git merge driver block');
-  return block[1]!.trim().split('\n').map((line) => line.replaceAll('/path/to/conflict-desk', ROOT));
+  return block[1]!
+    .trim()
+    .split('\n')
+    .map((line) => line.replaceAll('/path/to/conflict-desk', ROOT));
 }
 
 beforeAll(() => {
-  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], { encoding: 'utf8' });
+  const build = spawnSync(process.execPath, [join(ROOT, 'scripts/build-cli.mjs')], {
+    encoding: 'utf8',
+  });
   if (build.status !== 0) throw new Error(`building the CLI failed: ${build.stderr}`);
 });
 beforeEach(() => {
@@ -47,7 +52,10 @@ function write(name: string, text: string): void {
 }
 
 /** Commits `base`, then `theirs` on a branch and `mine` on main, and merges the branch. */
-function mergeOf(name: string, sides: { base: string; mine: string; theirs: string }): { code: number | null; out: string; file: string } {
+function mergeOf(
+  name: string,
+  sides: { base: string; mine: string; theirs: string },
+): { code: number | null; out: string; file: string } {
   write(name, sides.base);
   git('add', '.');
   git('commit', '-q', '-m', 'base');
@@ -86,34 +94,65 @@ const task = '{\n  "sid": "WT1",\n  "priority": 1,\n  "status": "pending",\n  "r
 
 describe('the git merge driver, set up as the README says', () => {
   it('merges edits to adjacent lines cleanly', () => {
-    const merge = mergeOf('task.json', { base: task, mine: task.replace('"priority": 1', '"priority": 5'), theirs: task.replace('"pending"', '"assigned"') });
+    const merge = mergeOf('task.json', {
+      base: task,
+      mine: task.replace('"priority": 1', '"priority": 5'),
+      theirs: task.replace('"pending"', '"assigned"'),
+    });
     expect(merge.code, merge.out).toBe(0);
-    expect(JSON.parse(merge.file)).toEqual({ sid: 'WT1', priority: 5, status: 'assigned', reason: null });
+    expect(JSON.parse(merge.file)).toEqual({
+      sid: 'WT1',
+      priority: 5,
+      status: 'assigned',
+      reason: null,
+    });
   });
 
   it('leaves a true conflict between markers around the member; either side resolves to valid JSON', () => {
     const merge = mergeOf('task.json', {
       base: task,
-      mine: task.replace('"priority": 1', '"priority": 5').replace('"reason": null', '"reason": "dup"'),
+      mine: task
+        .replace('"priority": 1', '"priority": 5')
+        .replace('"reason": null', '"reason": "dup"'),
       theirs: task.replace('"priority": 1', '"priority": 9').replace('"pending"', '"assigned"'),
     });
     expect(merge.code).not.toBe(0);
     expect(merge.out).toContain('/priority');
-    expect(merge.file).toContain('<<<<<<< ours\n  "priority": 5,\n||||||| base\n  "priority": 1,\n=======\n  "priority": 9,\n>>>>>>> theirs\n');
-    expect(JSON.parse(keep(merge.file, 'ours'))).toEqual({ sid: 'WT1', priority: 5, status: 'assigned', reason: 'dup' });
-    expect(JSON.parse(keep(merge.file, 'theirs'))).toEqual({ sid: 'WT1', priority: 9, status: 'assigned', reason: 'dup' });
+    expect(merge.file).toContain(
+      '<<<<<<< ours\n  "priority": 5,\n||||||| base\n  "priority": 1,\n=======\n  "priority": 9,\n>>>>>>> theirs\n',
+    );
+    expect(JSON.parse(keep(merge.file, 'ours'))).toEqual({
+      sid: 'WT1',
+      priority: 5,
+      status: 'assigned',
+      reason: 'dup',
+    });
+    expect(JSON.parse(keep(merge.file, 'theirs'))).toEqual({
+      sid: 'WT1',
+      priority: 9,
+      status: 'assigned',
+      reason: 'dup',
+    });
     expect(git('diff', '--name-only', '--diff-filter=U').out.trim()).toBe('task.json');
   });
 
   it('writes markers as long as git asks (%L, from the conflict-marker-size attribute)', () => {
-    write('.gitattributes', readFileSync(join(dir, '.gitattributes'), 'utf8') + 'wide.json conflict-marker-size=11\n');
-    const merge = mergeOf('wide.json', { base: task, mine: task.replace('"priority": 1', '"priority": 5'), theirs: task.replace('"priority": 1', '"priority": 9') });
+    write(
+      '.gitattributes',
+      readFileSync(join(dir, '.gitattributes'), 'utf8') + 'wide.json conflict-marker-size=11\n',
+    );
+    const merge = mergeOf('wide.json', {
+      base: task,
+      mine: task.replace('"priority": 1', '"priority": 5'),
+      theirs: task.replace('"priority": 1', '"priority": 9'),
+    });
     expect(merge.code).not.toBe(0);
     expect(merge.file).toContain('<<<<<<<<<<< ours\n');
     expect(JSON.parse(keep(merge.file, 'theirs', 11))).toMatchObject({ priority: 9 });
   });
 
-  const tsconfig = '{\n  // shared settings\n  "compilerOptions": {\n    "strict": true,\n    "target": "ES2022", // keep in step with Node\n    "module": "NodeNext",\n  },\n}\n';
+  const tsconfig =
+    '{\n  // shared settings\n  "compilerOptions": {\n    "strict": true,\n    "target": "ES2022", // keep in step with Node\n    "module": "NodeNext",\n  },\n}\n';
 
   it('merges JSON with comments and trailing commas structurally, keeping the comments', () => {
     const merge = mergeOf('tsconfig.json', {
@@ -123,33 +162,54 @@ describe('the git merge driver, set up as the README says', () => {
     });
     expect(merge.code, merge.out).toBe(0);
     expect(merge.out).toContain('merged as JSON with comments');
-    expect(merge.file).toBe(tsconfig.replace('"ES2022"', '"ES2023"').replace('"strict": true', '"strict": false'));
+    expect(merge.file).toBe(
+      tsconfig.replace('"ES2022"', '"ES2023"').replace('"strict": true', '"strict": false'),
+    );
   });
 
   it('merges conflicting JSON with comments line by line, with markers, each side valid', () => {
     const merge = mergeOf('tsconfig.json', {
       base: tsconfig,
       mine: tsconfig.replace('"ES2022"', '"ES2023"'),
-      theirs: tsconfig.replace('"ES2022"', '"ES2024"').replace('// shared settings', '// shared settings (v2)'),
+      theirs: tsconfig
+        .replace('"ES2022"', '"ES2024"')
+        .replace('// shared settings', '// shared settings (v2)'),
     });
     expect(merge.code).not.toBe(0);
     expect(merge.out).toContain('merged line by line');
     expect(merge.file).toContain('<<<<<<< ours\n');
-    expect(jsonc(keep(merge.file, 'ours'))).toMatchObject({ compilerOptions: { target: 'ES2023' } });
+    expect(jsonc(keep(merge.file, 'ours'))).toMatchObject({
+      compilerOptions: { target: 'ES2023' },
+    });
     expect(keep(merge.file, 'ours')).toContain('// shared settings (v2)');
-    expect(jsonc(keep(merge.file, 'theirs'))).toMatchObject({ compilerOptions: { target: 'ES2024' } });
+    expect(jsonc(keep(merge.file, 'theirs'))).toMatchObject({
+      compilerOptions: { target: 'ES2024' },
+    });
   });
 
-  it('merges a file already holding conflict markers line by line, keeping theirs\' changes', () => {
-    const marked = task.replace('  "priority": 1,\n', '<<<<<<< ours\n  "priority": 1,\n=======\n  "priority": 2,\n>>>>>>> theirs\n');
-    const merge = mergeOf('task.json', { base: task, mine: marked, theirs: task.replace('"reason": null', '"reason": "x"') });
+  it("merges a file already holding conflict markers line by line, keeping theirs' changes", () => {
+    const marked = task.replace(
+      '  "priority": 1,\n',
+      '<<<<<<< ours\n  "priority": 1,\n=======\n  "priority": 2,\n>>>>>>> theirs\n',
+    );
+    const merge = mergeOf('task.json', {
+      base: task,
+      mine: marked,
+      theirs: task.replace('"reason": null', '"reason": "x"'),
+    });
     expect(merge.out).toContain('merged line by line');
     expect(merge.file).toBe(marked.replace('"reason": null', '"reason": "x"'));
   });
 
   it('merges invalid JSON line by line rather than keeping one side', () => {
     const broken = task.replace('"status": "pending",', '"status": "pending",,');
-    const merge = mergeOf('task.json', { base: task, mine: broken, theirs: task.replace('"priority": 1', '"priority": 3').replace('"reason": null', '"reason": "y"') });
+    const merge = mergeOf('task.json', {
+      base: task,
+      mine: broken,
+      theirs: task
+        .replace('"priority": 1', '"priority": 3')
+        .replace('"reason": null', '"reason": "y"'),
+    });
     expect(merge.out).toContain('merged line by line');
     expect(merge.file).toContain('"reason": "y"');
     expect(merge.file).toContain('"pending",,');

@@ -11,7 +11,11 @@ let dir: string;
 
 // The bin runs the bundled CLI (dist/cli.mjs): build it from the sources under test first.
 beforeAll(() => {
-  const build = spawnSync(process.execPath, [resolve(import.meta.dirname, '../scripts/build-cli.mjs')], { encoding: 'utf8' });
+  const build = spawnSync(
+    process.execPath,
+    [resolve(import.meta.dirname, '../scripts/build-cli.mjs')],
+    { encoding: 'utf8' },
+  );
   if (build.status !== 0) throw new Error(`building the CLI failed: ${build.stderr}`);
 });
 
@@ -31,7 +35,8 @@ function cli(...args: string[]) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const base = '{\n  "sid": "WT1",\n  "priority": 1,\n  "status": "pending",\n  "attributes": "{\\"skills\\":[\\"es\\"]}"\n}\n';
+const base =
+  '{\n  "sid": "WT1",\n  "priority": 1,\n  "status": "pending",\n  "attributes": "{\\"skills\\":[\\"es\\"]}"\n}\n';
 
 describe('conflict-desk merge', () => {
   it('exits 0 and writes the merged document to stdout when clean', () => {
@@ -43,24 +48,45 @@ describe('conflict-desk merge', () => {
     const run = cli('merge', 'base', 'mine', 'theirs');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ sid: 'WT1', priority: 5, status: 'assigned', attributes: '{"skills":["es","vip"]}' });
-    expect(run.stdout).toBe(base.replace('"priority": 1', '"priority": 5').replace('"pending"', '"assigned"').replace('[\\"es\\"]', '[\\"es\\",\\"vip\\"]'));
+    expect(JSON.parse(run.stdout)).toEqual({
+      sid: 'WT1',
+      priority: 5,
+      status: 'assigned',
+      attributes: '{"skills":["es","vip"]}',
+    });
+    expect(run.stdout).toBe(
+      base
+        .replace('"priority": 1', '"priority": 5')
+        .replace('"pending"', '"assigned"')
+        .replace('[\\"es\\"]', '[\\"es\\",\\"vip\\"]'),
+    );
   });
 
   it('exits 1 with diff3 markers around the conflicting member and a report naming its path and three values', () => {
-    files({ base, mine: base.replace('"priority": 1', '"priority": 5'), theirs: base.replace('"priority": 1', '"priority": 9') });
+    files({
+      base,
+      mine: base.replace('"priority": 1', '"priority": 5'),
+      theirs: base.replace('"priority": 1', '"priority": 9'),
+    });
     const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('/priority  (both-modified)');
     expect(run.stderr).toMatch(/base: {3}1\n {4}mine: {3}5\n {4}theirs: 9/);
     expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(
-      base.replace('  "priority": 1,\n', '<<<<<<< ours\n  "priority": 5,\n||||||| base\n  "priority": 1,\n=======\n  "priority": 9,\n>>>>>>> theirs\n'),
+      base.replace(
+        '  "priority": 1,\n',
+        '<<<<<<< ours\n  "priority": 5,\n||||||| base\n  "priority": 1,\n=======\n  "priority": 9,\n>>>>>>> theirs\n',
+      ),
     );
   });
 
-  it('with --report-only writes mine\'s value at each conflict, no markers, and exits 2 on invalid JSON', () => {
-    files({ base, mine: base.replace('"priority": 1', '"priority": 5'), theirs: base.replace('"priority": 1', '"priority": 9') });
+  it("with --report-only writes mine's value at each conflict, no markers, and exits 2 on invalid JSON", () => {
+    files({
+      base,
+      mine: base.replace('"priority": 1', '"priority": 5'),
+      theirs: base.replace('"priority": 1', '"priority": 9'),
+    });
     const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out', '--report-only');
     expect(run.code).toBe(1);
     expect(JSON.parse(readFileSync(join(dir, 'out'), 'utf8'))).toMatchObject({ priority: 5 });
@@ -72,11 +98,17 @@ describe('conflict-desk merge', () => {
   });
 
   it('merges text that is not strict JSON line by line, naming why, and never keeps one side only', () => {
-    files({ base: '{\n  "a": 1,\n  "x": 0,\n  "b": 2\n}\n', mine: '{\n  "a": 5,\n  "x": 0,\n  "b": 2\n}\n', theirs: '{\n  "a": 1,\n  "x": 0,\n  "b": 2,\n  "b": 3\n}\n' });
+    files({
+      base: '{\n  "a": 1,\n  "x": 0,\n  "b": 2\n}\n',
+      mine: '{\n  "a": 5,\n  "x": 0,\n  "b": 2\n}\n',
+      theirs: '{\n  "a": 1,\n  "x": 0,\n  "b": 2,\n  "b": 3\n}\n',
+    });
     const dup = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
     expect(dup.stderr).toContain('theirs:5:3: duplicate key "b"');
     expect(dup.stderr).toContain('merged line by line');
-    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('{\n  "a": 5,\n  "x": 0,\n  "b": 2,\n  "b": 3\n}\n');
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(
+      '{\n  "a": 5,\n  "x": 0,\n  "b": 2,\n  "b": 3\n}\n',
+    );
     expect(dup.code).toBe(0);
   });
 
@@ -84,13 +116,20 @@ describe('conflict-desk merge', () => {
     expect(cli('merge', 'base').code).toBe(2);
     expect(cli('frobnicate').code).toBe(2);
     expect(cli('merge', 'x', 'y', 'z').stderr).toContain('cannot read x');
-    expect(cli('merge', 'x', 'y', 'z', '--marker-size', 'many').stderr).toContain('--marker-size needs a whole number');
+    expect(cli('merge', 'x', 'y', 'z', '--marker-size', 'many').stderr).toContain(
+      '--marker-size needs a whole number',
+    );
   });
 });
 
 describe('conflict-desk merge: inputs git can hand it', () => {
   it('takes an empty ancestor (both branches added the file) as "nothing", and a byte-order mark as no content', () => {
-    files({ base: '', mine: '\uFEFF{"a": 1, "b": 2}\n', theirs: '{"a": 1, "c": 3}\n', out: 'untouched' });
+    files({
+      base: '',
+      mine: '\uFEFF{"a": 1, "b": 2}\n',
+      theirs: '{"a": 1, "c": 3}\n',
+      out: 'untouched',
+    });
     const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
     expect(run.code).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'out'), 'utf8'))).toEqual({ a: 1, b: 2, c: 3 });
@@ -108,7 +147,11 @@ describe('bin/conflict-desk.mjs', () => {
   it('says how to build the command when dist/cli.mjs is missing, instead of compiling TypeScript', () => {
     mkdirSync(join(dir, 'bin'));
     copyFileSync(BIN, join(dir, 'bin/conflict-desk.mjs'));
-    const run = spawnSync(process.execPath, [join(dir, 'bin/conflict-desk.mjs'), 'merge', 'a', 'b', 'c'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [join(dir, 'bin/conflict-desk.mjs'), 'merge', 'a', 'b', 'c'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('npm run build:cli');
   });

@@ -5,7 +5,14 @@
 // `--report-only` keeps the first behaviour for scripts: no markers, mine's value at each conflict,
 // exit 2 on invalid input.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { DEFAULT_ID_KEYS, detectStyle, mergeJsonc, mergeLines, mergeText, writeConflictText } from '../shared/json/index';
+import {
+  DEFAULT_ID_KEYS,
+  detectStyle,
+  mergeJsonc,
+  mergeLines,
+  mergeText,
+  writeConflictText,
+} from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
 
 export type CliIo = {
@@ -26,9 +33,17 @@ comments when that keeps everything, else line by line like git merge-file; stde
 exit 2 without writing on invalid JSON.
 As a git merge driver:  git config merge.conflict-desk.driver "npx conflict-desk merge %O %A %B -o %A --marker-size %L"`;
 
-type Args = { files: [string, string, string]; out?: string; idKeys: readonly string[]; markerSize: number; reportOnly: boolean };
+type Args = {
+  files: [string, string, string];
+  out?: string;
+  idKeys: readonly string[];
+  markerSize: number;
+  reportOnly: boolean;
+};
 
-function parseArgs(argv: readonly string[]): { ok: true; value: Args } | { ok: false; error: string } {
+function parseArgs(
+  argv: readonly string[],
+): { ok: true; value: Args } | { ok: false; error: string } {
   const files: string[] = [];
   let out: string | undefined;
   let idKeys = DEFAULT_ID_KEYS;
@@ -40,7 +55,11 @@ function parseArgs(argv: readonly string[]): { ok: true; value: Args } | { ok: f
       reportOnly = true;
     } else if (arg === '--marker-size') {
       const value = argv[++i];
-      if (value === undefined || !/^[1-9][0-9]{0,2}$/.test(value)) return { ok: false, error: '--marker-size needs a whole number from 1 to 999 (git passes it as %L)' };
+      if (value === undefined || !/^[1-9][0-9]{0,2}$/.test(value))
+        return {
+          ok: false,
+          error: '--marker-size needs a whole number from 1 to 999 (git passes it as %L)',
+        };
       markerSize = Number(value);
     } else if (arg === '-o' || arg === '--output') {
       const value = argv[++i];
@@ -48,18 +67,26 @@ function parseArgs(argv: readonly string[]): { ok: true; value: Args } | { ok: f
       out = value;
     } else if (arg === '--id-keys') {
       const value = argv[++i];
-      if (value === undefined) return { ok: false, error: '--id-keys needs a comma-separated list' };
+      if (value === undefined)
+        return { ok: false, error: '--id-keys needs a comma-separated list' };
       idKeys = value.split(',').filter((key) => key !== '');
     } else if (arg === '-') {
-      return { ok: false, error: 'reading a side from standard input is not supported; name a file' };
+      return {
+        ok: false,
+        error: 'reading a side from standard input is not supported; name a file',
+      };
     } else if (arg.startsWith('-')) {
       return { ok: false, error: `unknown option ${arg}` };
     } else {
       files.push(arg);
     }
   }
-  if (files.length !== 3) return { ok: false, error: `expected BASE MINE THEIRS, got ${files.length} file(s)` };
-  return { ok: true, value: { files: files as [string, string, string], out, idKeys, markerSize, reportOnly } };
+  if (files.length !== 3)
+    return { ok: false, error: `expected BASE MINE THEIRS, got ${files.length} file(s)` };
+  return {
+    ok: true,
+    value: { files: files as [string, string, string], out, idKeys, markerSize, reportOnly },
+  };
 }
 
 const MAX_SHOWN = 400;
@@ -67,13 +94,17 @@ const MAX_SHOWN = 400;
 function show(value: JsonValue | undefined): string {
   if (value === undefined) return '(absent)';
   const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)` : text;
+  return text.length > MAX_SHOWN
+    ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)`
+    : text;
 }
 
 export function formatConflictReport(conflicts: readonly Conflict[]): string {
   const lines = [`${conflicts.length} conflict(s):`];
   for (const conflict of conflicts) {
-    const where = conflict.slice ? `${conflict.path || '/'} [elements ${conflict.slice.at}..${conflict.slice.at + conflict.slice.length}]` : conflict.path || '/';
+    const where = conflict.slice
+      ? `${conflict.path || '/'} [elements ${conflict.slice.at}..${conflict.slice.at + conflict.slice.length}]`
+      : conflict.path || '/';
     lines.push(`  ${where}  (${conflict.kind})`);
     lines.push(`    base:   ${show(conflict.base)}`);
     lines.push(`    mine:   ${show(conflict.mine)}`);
@@ -120,7 +151,11 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   const { result } = merged.value;
   const conflicted = result.conflicts.length > 0 && !args.value.reportOnly;
   const text = conflicted
-    ? writeConflictText(merged.value.values, result, { style: detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine), markerSize: args.value.markerSize, mergeOptions: options })
+    ? writeConflictText(merged.value.values, result, {
+        style: detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine),
+        markerSize: args.value.markerSize,
+        mergeOptions: options,
+      })
     : merged.value.text;
   if (!(await write(text))) return 2;
   if (result.conflicts.length === 0) return 0;
@@ -141,18 +176,25 @@ async function fallback(
   io: CliIo,
 ): Promise<number> {
   const markers = /^(<{7,}|>{7,}|={7,}$|\|{7,})/m;
-  const hasMarkers = markers.test(texts.base) || markers.test(texts.mine) || markers.test(texts.theirs);
-  const jsonc = hasMarkers ? { ok: false as const, reason: 'a side already holds conflict markers' } : mergeJsonc(texts.base, texts.mine, texts.theirs, options);
+  const hasMarkers =
+    markers.test(texts.base) || markers.test(texts.mine) || markers.test(texts.theirs);
+  const jsonc = hasMarkers
+    ? { ok: false as const, reason: 'a side already holds conflict markers' }
+    : mergeJsonc(texts.base, texts.mine, texts.theirs, options);
   if (jsonc.ok) {
     if (!(await write(jsonc.text))) return 2;
-    io.stderr(`conflict-desk merge: not strict JSON (${why}); merged as JSON with comments, mine's comments and layout kept\n`);
+    io.stderr(
+      `conflict-desk merge: not strict JSON (${why}); merged as JSON with comments, mine's comments and layout kept\n`,
+    );
     return 0;
   }
   const lines = mergeLines(texts.base, texts.mine, texts.theirs, { markerSize });
   if (!(await write(lines.text))) return 2;
   io.stderr(
     `conflict-desk merge: not strict JSON (${why}); ${jsonc.reason}; merged line by line like git merge-file: ` +
-      (lines.conflicts === 0 ? 'no conflicts\n' : `${lines.conflicts} conflict(s) between markers\n`),
+      (lines.conflicts === 0
+        ? 'no conflicts\n'
+        : `${lines.conflicts} conflict(s) between markers\n`),
   );
   return lines.conflicts === 0 ? 0 : 1;
 }

@@ -25,7 +25,9 @@ function body(req: SandboxRequest): Outcome<Record<string, unknown>> {
   if (req.rawBody.trim() === '') return proceed({});
   const parsed = parseJsonBody(req);
   if (!parsed.ok) return refuse(bad(parsed.error));
-  return isPlainObject(parsed.value) ? proceed(parsed.value) : refuse(bad('the body must be a JSON object'));
+  return isPlainObject(parsed.value)
+    ? proceed(parsed.value)
+    : refuse(bad('the body must be a JSON object'));
 }
 
 /** Wipes all state and applies a seed; used by the admin API and at first start. */
@@ -42,30 +44,45 @@ export function resetState(ctx: Context, seed: SeedName): Switches {
 }
 
 export function createAdmin(deps: AdminDeps) {
-  const reset = (seedDefault: 'configured' | 'demo'): Route['handler'] => (req, ctx) => {
-    const read = body(req);
-    if (!read.ok) return read.response;
-    const b = read.value;
-    const seed = b.seed ?? (seedDefault === 'demo' ? 'demo' : deps.defaultSeed);
-    if (seed !== 'demo' && seed !== 'none') return bad("seed must be 'demo' or 'none'");
-    resetState(ctx, seed);
-    deps.faults.clear();
-    deps.log.clear();
-    return json(200, { ok: true, seed, counts: ctx.store.counts() });
-  };
+  const reset =
+    (seedDefault: 'configured' | 'demo'): Route['handler'] =>
+    (req, ctx) => {
+      const read = body(req);
+      if (!read.ok) return read.response;
+      const b = read.value;
+      const seed = b.seed ?? (seedDefault === 'demo' ? 'demo' : deps.defaultSeed);
+      if (seed !== 'demo' && seed !== 'none') return bad("seed must be 'demo' or 'none'");
+      resetState(ctx, seed);
+      deps.faults.clear();
+      deps.log.clear();
+      return json(200, { ok: true, seed, counts: ctx.store.counts() });
+    };
 
   const routes: Route[] = [
     {
-      method: 'GET', pattern: '/_sandbox', handler: (_req, ctx) => json(200, {
-        ids: SANDBOX_IDS, credentials: SANDBOX_CREDENTIALS, seed: ctx.store.setting('seed') ?? null,
-        counts: ctx.store.counts(), switches: ctx.switches(), faults: deps.faults.list(),
-      }),
+      method: 'GET',
+      pattern: '/_sandbox',
+      handler: (_req, ctx) =>
+        json(200, {
+          ids: SANDBOX_IDS,
+          credentials: SANDBOX_CREDENTIALS,
+          seed: ctx.store.setting('seed') ?? null,
+          counts: ctx.store.counts(),
+          switches: ctx.switches(),
+          faults: deps.faults.list(),
+        }),
     },
     { method: 'POST', pattern: '/_sandbox/reset', handler: reset('configured') },
     { method: 'POST', pattern: '/_sandbox/seed', handler: reset('demo') },
-    { method: 'GET', pattern: '/_sandbox/switches', handler: (_req, ctx) => json(200, ctx.switches()) },
     {
-      method: 'PATCH', pattern: '/_sandbox/switches', handler: (req, ctx) => {
+      method: 'GET',
+      pattern: '/_sandbox/switches',
+      handler: (_req, ctx) => json(200, ctx.switches()),
+    },
+    {
+      method: 'PATCH',
+      pattern: '/_sandbox/switches',
+      handler: (req, ctx) => {
         const read = body(req);
         if (!read.ok) return read.response;
         const b = read.value;
@@ -78,11 +95,14 @@ export function createAdmin(deps: AdminDeps) {
       },
     },
     {
-      method: 'POST', pattern: '/_sandbox/edit', handler: (req, ctx) => {
+      method: 'POST',
+      pattern: '/_sandbox/edit',
+      handler: (req, ctx) => {
         const read = body(req);
         if (!read.ok) return read.response;
         const b = read.value;
-        if (typeof b.path !== 'string') return bad('path (the resource URL path, e.g. /rest/tickets/ticket-1) is required');
+        if (typeof b.path !== 'string')
+          return bad('path (the resource URL path, e.g. /rest/tickets/ticket-1) is required');
         const ref = resolveResource(ctx, b.path);
         if (!ref) return notFound(`no editable resource at ${b.path}`);
         if (!ref.edit) return bad(`${b.path} has no editable part (edit its items instead)`);
@@ -93,13 +113,21 @@ export function createAdmin(deps: AdminDeps) {
         const row = ref.edit(b.patch, fields, actor);
         if (!row || !before) return notFound(`no resource at ${b.path}`);
         return json(200, {
-          path: b.path, kind: ref.kind, id: ref.id, actor,
-          previousRevision: ref.revisionOf(before), revision: ref.revisionOf(row), version: row.version, body: row.body,
+          path: b.path,
+          kind: ref.kind,
+          id: ref.id,
+          actor,
+          previousRevision: ref.revisionOf(before),
+          revision: ref.revisionOf(row),
+          version: row.version,
+          body: row.body,
         });
       },
     },
     {
-      method: 'GET', pattern: '/_sandbox/history', handler: (req, ctx) => {
+      method: 'GET',
+      pattern: '/_sandbox/history',
+      handler: (req, ctx) => {
         const path = req.query.get('path');
         if (!path) return bad('query parameter path is required');
         const ref = resolveResource(ctx, path);
@@ -107,14 +135,25 @@ export function createAdmin(deps: AdminDeps) {
         const entries = ctx.store.history(ref.kind, ref.scope, ref.id);
         if (entries.length === 0) return notFound(`no history for ${path}`);
         return json(200, {
-          path, kind: ref.kind, id: ref.id,
-          revisions: entries.map((h) => ({ ...h, revision: h.body === null ? null : ref.revisionOf({ body: h.body, version: h.version }) })),
+          path,
+          kind: ref.kind,
+          id: ref.id,
+          revisions: entries.map((h) => ({
+            ...h,
+            revision: h.body === null ? null : ref.revisionOf({ body: h.body, version: h.version }),
+          })),
         });
       },
     },
-    { method: 'GET', pattern: '/_sandbox/faults', handler: () => json(200, { faults: deps.faults.list() }) },
     {
-      method: 'POST', pattern: '/_sandbox/faults', handler: (req) => {
+      method: 'GET',
+      pattern: '/_sandbox/faults',
+      handler: () => json(200, { faults: deps.faults.list() }),
+    },
+    {
+      method: 'POST',
+      pattern: '/_sandbox/faults',
+      handler: (req) => {
         const read = body(req);
         if (!read.ok) return read.response;
         const b = read.value;
@@ -122,25 +161,59 @@ export function createAdmin(deps: AdminDeps) {
         return typeof fault === 'string' ? bad(fault) : json(201, fault);
       },
     },
-    { method: 'DELETE', pattern: '/_sandbox/faults', handler: () => { deps.faults.clear(); return json(200, { ok: true }); } },
     {
-      method: 'DELETE', pattern: '/_sandbox/faults/:id', handler: (req) =>
-        deps.faults.remove(Number(req.params.id)) ? json(200, { ok: true }) : notFound(`no fault ${req.params.id as string}`),
-    },
-    {
-      method: 'GET', pattern: '/_sandbox/requests', handler: (req) => {
-        const num = (name: string) => (req.query.get(name) === null ? null : Number(req.query.get(name)));
-        return json(200, { requests: deps.log.query({ method: req.query.get('method'), pathPrefix: req.query.get('pathPrefix'), since: num('since'), limit: num('limit') }) });
+      method: 'DELETE',
+      pattern: '/_sandbox/faults',
+      handler: () => {
+        deps.faults.clear();
+        return json(200, { ok: true });
       },
     },
-    { method: 'DELETE', pattern: '/_sandbox/requests', handler: () => { deps.log.clear(); return json(200, { ok: true }); } },
+    {
+      method: 'DELETE',
+      pattern: '/_sandbox/faults/:id',
+      handler: (req) =>
+        deps.faults.remove(Number(req.params.id))
+          ? json(200, { ok: true })
+          : notFound(`no fault ${req.params.id as string}`),
+    },
+    {
+      method: 'GET',
+      pattern: '/_sandbox/requests',
+      handler: (req) => {
+        const num = (name: string) =>
+          req.query.get(name) === null ? null : Number(req.query.get(name));
+        return json(200, {
+          requests: deps.log.query({
+            method: req.query.get('method'),
+            pathPrefix: req.query.get('pathPrefix'),
+            since: num('since'),
+            limit: num('limit'),
+          }),
+        });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_sandbox/requests',
+      handler: () => {
+        deps.log.clear();
+        return json(200, { ok: true });
+      },
+    },
   ];
   const router = createRouter(routes);
 
   return (req: SandboxRequest, ctx: Context): SandboxResponse => {
     const m = router.match(req.method, req.path.replace(/\/$/, '') || '/');
     if (m.route === null) {
-      return m.allowed.length > 0 ? json(405, { error: 'method-not-allowed', allowed: m.allowed }, { allow: m.allowed.join(', ') }) : notFound(`no admin route ${req.method} ${req.path}`);
+      return m.allowed.length > 0
+        ? json(
+            405,
+            { error: 'method-not-allowed', allowed: m.allowed },
+            { allow: m.allowed.join(', ') },
+          )
+        : notFound(`no admin route ${req.method} ${req.path}`);
     }
     return m.route.handler({ ...req, params: m.params }, ctx);
   };

@@ -3,7 +3,13 @@
 import { isPlainObject } from './http';
 
 export type FaultKind = 'delay' | 'error' | 'rate-limit' | 'close-before' | 'close-after';
-export const FAULT_KINDS: readonly FaultKind[] = ['delay', 'error', 'rate-limit', 'close-before', 'close-after'];
+export const FAULT_KINDS: readonly FaultKind[] = [
+  'delay',
+  'error',
+  'rate-limit',
+  'close-before',
+  'close-after',
+];
 
 export type Fault = {
   id: number;
@@ -29,7 +35,9 @@ export function createFaults() {
   let nextId = 1;
   return {
     list: (): Fault[] => faults.map((f) => ({ ...f })),
-    clear(): void { faults = []; },
+    clear(): void {
+      faults = [];
+    },
     remove(id: number): boolean {
       const before = faults.length;
       faults = faults.filter((f) => f.id !== id);
@@ -39,19 +47,37 @@ export function createFaults() {
     add(input: unknown): Fault | string {
       if (!isPlainObject(input)) return 'the body must be a JSON object';
       const kind = input.kind;
-      if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind as FaultKind)) return `kind must be one of ${FAULT_KINDS.join(', ')}`;
+      if (typeof kind !== 'string' || !FAULT_KINDS.includes(kind as FaultKind))
+        return `kind must be one of ${FAULT_KINDS.join(', ')}`;
       const method = input.method === undefined ? '*' : String(input.method).toUpperCase();
       const pathPrefix = input.pathPrefix ?? input.path ?? '/';
-      if (typeof pathPrefix !== 'string' || !pathPrefix.startsWith('/')) return 'pathPrefix must be a string starting with /';
-      const delayMs = input.delayMs === undefined ? (kind === 'delay' ? 1000 : 0) : Number(input.delayMs);
-      if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > 120_000) return 'delayMs must be between 0 and 120000';
-      const status = input.status === undefined ? (kind === 'rate-limit' ? 429 : 503) : Number(input.status);
-      if (kind === 'error' && (!Number.isInteger(status) || status < 500 || status > 599)) return 'status must be a 5xx code for kind error';
+      if (typeof pathPrefix !== 'string' || !pathPrefix.startsWith('/'))
+        return 'pathPrefix must be a string starting with /';
+      const delayMs =
+        input.delayMs === undefined ? (kind === 'delay' ? 1000 : 0) : Number(input.delayMs);
+      if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > 120_000)
+        return 'delayMs must be between 0 and 120000';
+      const status =
+        input.status === undefined ? (kind === 'rate-limit' ? 429 : 503) : Number(input.status);
+      if (kind === 'error' && (!Number.isInteger(status) || status < 500 || status > 599))
+        return 'status must be a 5xx code for kind error';
       const retryAfter = input.retryAfter === undefined ? 1 : Number(input.retryAfter);
-      if (!Number.isInteger(retryAfter) || retryAfter < 0) return 'retryAfter must be a whole number of seconds';
+      if (!Number.isInteger(retryAfter) || retryAfter < 0)
+        return 'retryAfter must be a whole number of seconds';
       const times = input.times === undefined ? 1 : input.times;
-      if (times !== null && (typeof times !== 'number' || !Number.isInteger(times) || times < 1)) return 'times must be a positive integer or null (until removed)';
-      const fault: Fault = { id: nextId++, kind: kind as FaultKind, method, pathPrefix, delayMs, status: kind === 'rate-limit' ? 429 : status, retryAfter, remaining: times, hits: 0 };
+      if (times !== null && (typeof times !== 'number' || !Number.isInteger(times) || times < 1))
+        return 'times must be a positive integer or null (until removed)';
+      const fault: Fault = {
+        id: nextId++,
+        kind: kind as FaultKind,
+        method,
+        pathPrefix,
+        delayMs,
+        status: kind === 'rate-limit' ? 429 : status,
+        retryAfter,
+        remaining: times,
+        hits: 0,
+      };
       faults.push(fault);
       return { ...fault };
     },

@@ -21,8 +21,16 @@ export type SandboxResponse = {
   body: string;
 };
 
-export function json(status: number, value: unknown, headers: Record<string, string> = {}): SandboxResponse {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+export function json(
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): SandboxResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
 export function empty(status: number, headers: Record<string, string> = {}): SandboxResponse {

@@ -3,7 +3,13 @@ import { createHash, randomBytes } from 'node:crypto';
 
 /** A Twilio-style SID (2-letter prefix + 32 hex) derived from a label. */
 export function seededSid(prefix: string, label: string): string {
-  return prefix + createHash('sha256').update(`conflict-desk-sandbox:${prefix}:${label}`).digest('hex').slice(0, 32);
+  return (
+    prefix +
+    createHash('sha256')
+      .update(`conflict-desk-sandbox:${prefix}:${label}`)
+      .digest('hex')
+      .slice(0, 32)
+  );
 }
 
 export function randomSid(prefix: string): string {

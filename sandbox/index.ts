@@ -20,5 +20,10 @@ export type { RunningServer as RunningSandbox } from './server';
 import type { RunningServer } from './server';
 
 export function startSandbox(options: SandboxOptions = {}): Promise<RunningServer> {
-  return startServer({ port: options.port ?? 0, host: options.host ?? '127.0.0.1', data: options.data ?? ':memory:', seed: options.seed ?? 'demo' });
+  return startServer({
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    data: options.data ?? ':memory:',
+    seed: options.seed ?? 'demo',
+  });
 }

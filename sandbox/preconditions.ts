@@ -6,17 +6,18 @@ import type { EntityTag } from '../shared/etag';
 export type Comparison = 'strong' | 'weak';
 
 export type PreconditionResult =
-  | { kind: 'absent' }
-  | { kind: 'pass' }
-  | { kind: 'fail' }
-  | { kind: 'malformed'; error: string };
+  { kind: 'absent' } | { kind: 'pass' } | { kind: 'fail' } | { kind: 'malformed'; error: string };
 
 /**
  * If-Match against the current tag (null = the resource does not exist).
  * Strong comparison (RFC): a W/ tag never matches. Weak comparison ignores W/ on both sides.
  * `currentTag` is the header value the server would send as ETag (bare Twilio values included).
  */
-export function evaluateIfMatch(raw: string | undefined, currentTag: string | null, comparison: Comparison): PreconditionResult {
+export function evaluateIfMatch(
+  raw: string | undefined,
+  currentTag: string | null,
+  comparison: Comparison,
+): PreconditionResult {
   if (raw === undefined) return { kind: 'absent' };
   const parsed = parseEntityTagList(raw);
   if (!parsed.ok) return { kind: 'malformed', error: parsed.error };
@@ -28,7 +29,10 @@ export function evaluateIfMatch(raw: string | undefined, currentTag: string | nu
 }
 
 /** If-None-Match for GET/HEAD: 'fail' means the client's copy is current (→ 304). Always weak. */
-export function evaluateIfNoneMatch(raw: string | undefined, currentTag: string | null): PreconditionResult {
+export function evaluateIfNoneMatch(
+  raw: string | undefined,
+  currentTag: string | null,
+): PreconditionResult {
   if (raw === undefined) return { kind: 'absent' };
   const parsed = parseEntityTagList(raw);
   if (!parsed.ok) return { kind: 'malformed', error: parsed.error };

@@ -20,7 +20,10 @@ export type LoggedRequest = {
 const LIMIT = 5000;
 
 /** Credentials never reach the log: "Basic ***" keeps the scheme, anything else is masked whole. */
-export function maskHeaders(headers: IncomingHttpHeaders, alsoSecret: ReadonlySet<string> = new Set()): Record<string, string> {
+export function maskHeaders(
+  headers: IncomingHttpHeaders,
+  alsoSecret: ReadonlySet<string> = new Set(),
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
@@ -41,13 +44,24 @@ export function createRequestLog() {
       if (entries.length > LIMIT) entries = entries.slice(-LIMIT);
       return full;
     },
-    query(filter: { method?: string | null; pathPrefix?: string | null; since?: number | null; limit?: number | null }): LoggedRequest[] {
-      let out = entries.filter((e) => (!filter.method || e.method === filter.method.toUpperCase())
-        && (!filter.pathPrefix || e.path.startsWith(filter.pathPrefix)) && (filter.since == null || e.seq > filter.since));
+    query(filter: {
+      method?: string | null;
+      pathPrefix?: string | null;
+      since?: number | null;
+      limit?: number | null;
+    }): LoggedRequest[] {
+      let out = entries.filter(
+        (e) =>
+          (!filter.method || e.method === filter.method.toUpperCase()) &&
+          (!filter.pathPrefix || e.path.startsWith(filter.pathPrefix)) &&
+          (filter.since == null || e.seq > filter.since),
+      );
       if (filter.limit != null && filter.limit > 0) out = out.slice(-filter.limit);
       return out;
     },
-    clear(): void { entries = []; },
+    clear(): void {
+      entries = [];
+    },
   };
 }
 

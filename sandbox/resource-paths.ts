@@ -30,8 +30,16 @@ const PATTERNS = {
 } as const;
 
 // Only the patterns matter here; the router is reused for its matching, not for dispatch.
-const router = createRouter(Object.values(PATTERNS).map((pattern) => ({ method: 'REF', pattern, handler: () => ({ status: 500, headers: {}, body: '' }) })));
-const byPattern = new Map<string, keyof typeof PATTERNS>(Object.entries(PATTERNS).map(([k, v]) => [v, k as keyof typeof PATTERNS]));
+const router = createRouter(
+  Object.values(PATTERNS).map((pattern) => ({
+    method: 'REF',
+    pattern,
+    handler: () => ({ status: 500, headers: {}, body: '' }),
+  })),
+);
+const byPattern = new Map<string, keyof typeof PATTERNS>(
+  Object.entries(PATTERNS).map(([k, v]) => [v, k as keyof typeof PATTERNS]),
+);
 
 const asInt = (row: Pick<Row, 'version'>) => row.version;
 
@@ -42,10 +50,17 @@ export function resolveResource(ctx: Context, rawPath: string): ResourceRef | nu
   const p = m.params;
   switch (byPattern.get(m.route.pattern)) {
     case 'task': {
-      const ws = p.ws as string, sid = p.sid as string;
+      const ws = p.ws as string,
+        sid = p.sid as string;
       return {
-        kind: TASK, scope: ws, id: sid, revisionOf: (r) => String(r.version),
-        edit: (patch, fields, actor) => (editTask(ctx, ws, sid, patch, fields, actor) ? ctx.store.get(TASK, ws, sid) ?? null : null),
+        kind: TASK,
+        scope: ws,
+        id: sid,
+        revisionOf: (r) => String(r.version),
+        edit: (patch, fields, actor) =>
+          editTask(ctx, ws, sid, patch, fields, actor)
+            ? (ctx.store.get(TASK, ws, sid) ?? null)
+            : null,
       };
     }
     case 'sync': {
@@ -53,7 +68,10 @@ export function resolveResource(ctx: Context, rawPath: string): ResourceRef | nu
       if (!r) return null;
       const isDoc = r.kind !== LISTS.parentKind && r.kind !== MAPS.parentKind;
       return {
-        kind: r.kind, scope: r.scope, id: r.id, revisionOf: (row) => revision(row.version),
+        kind: r.kind,
+        scope: r.scope,
+        id: r.id,
+        revisionOf: (row) => revision(row.version),
         edit: isDoc ? (patch, _f, actor) => editDocument(ctx, r.svc, r.id, patch, actor) : null,
       };
     }
@@ -65,21 +83,44 @@ export function resolveResource(ctx: Context, rawPath: string): ResourceRef | nu
       const spec = segment === 'Lists' ? LISTS : MAPS;
       const item = p.item as string;
       return {
-        kind: spec.itemKind, scope: r.id, id: item, revisionOf: (row) => revision(row.version),
-        edit: (patch, _f, actor) => editItem(ctx, segment === 'Lists' ? 'list' : 'map', r.svc, r.id, item, patch, actor),
+        kind: spec.itemKind,
+        scope: r.id,
+        id: item,
+        revisionOf: (row) => revision(row.version),
+        edit: (patch, _f, actor) =>
+          editItem(ctx, segment === 'Lists' ? 'list' : 'map', r.svc, r.id, item, patch, actor),
       };
     }
     case 'rest': {
-      const c = p.collection as string, id = p.id as string;
-      return { kind: REST, scope: c, id, revisionOf: restEtag, edit: (patch, _f, actor) => editRest(ctx, c, id, patch, actor) };
+      const c = p.collection as string,
+        id = p.id as string;
+      return {
+        kind: REST,
+        scope: c,
+        id,
+        revisionOf: restEtag,
+        edit: (patch, _f, actor) => editRest(ctx, c, id, patch, actor),
+      };
     }
     case 'user': {
       const id = p.id as string;
-      return { kind: USER, scope: '', id, revisionOf: asInt, edit: (patch, _f, actor) => editGenesys(ctx, USER, id, patch, actor) };
+      return {
+        kind: USER,
+        scope: '',
+        id,
+        revisionOf: asInt,
+        edit: (patch, _f, actor) => editGenesys(ctx, USER, id, patch, actor),
+      };
     }
     case 'attrs': {
       const id = `${p.c as string}/${p.p as string}`;
-      return { kind: PARTICIPANT_ATTRIBUTES, scope: '', id, revisionOf: asInt, edit: (patch, _f, actor) => editGenesys(ctx, PARTICIPANT_ATTRIBUTES, id, patch, actor) };
+      return {
+        kind: PARTICIPANT_ATTRIBUTES,
+        scope: '',
+        id,
+        revisionOf: asInt,
+        edit: (patch, _f, actor) => editGenesys(ctx, PARTICIPANT_ATTRIBUTES, id, patch, actor),
+      };
     }
     case undefined:
       return null;

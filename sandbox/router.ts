@@ -14,10 +14,14 @@ export type Handler = (req: SandboxRequest, ctx: Context) => SandboxResponse;
 
 export type Route = { method: string; pattern: string; handler: Handler };
 
-export type Match = { route: Route; params: Record<string, string> } | { route: null; allowed: string[] };
+export type Match =
+  { route: Route; params: Record<string, string> } | { route: null; allowed: string[] };
 
 export function createRouter(routes: Route[]) {
-  const compiled = routes.map((route) => ({ route, segments: route.pattern.split('/').filter(Boolean) }));
+  const compiled = routes.map((route) => ({
+    route,
+    segments: route.pattern.split('/').filter(Boolean),
+  }));
   return {
     match(method: string, path: string): Match {
       const parts = path.split('/').filter(Boolean);

@@ -38,19 +38,36 @@ const router = createRouter([...taskrouterRoutes, ...syncRoutes, ...restRoutes, 
 
 type Family = 'twilio' | 'rest' | 'genesys' | null;
 const familyOf = (path: string): Family =>
-  path.startsWith('/taskrouter/') || path.startsWith('/sync/') ? 'twilio' : path === '/rest' || path.startsWith('/rest/') ? 'rest' : path.startsWith('/genesys/') ? 'genesys' : null;
+  path.startsWith('/taskrouter/') || path.startsWith('/sync/')
+    ? 'twilio'
+    : path === '/rest' || path.startsWith('/rest/')
+      ? 'rest'
+      : path.startsWith('/genesys/')
+        ? 'genesys'
+        : null;
 
 function notFoundFor(family: Family, req: SandboxRequest): SandboxResponse {
   if (family === 'twilio') return twilioNotFound(req.path);
-  if (family === 'genesys') return genesysError(404, 'not.found', `No route for ${req.method} ${req.path}`);
-  return json(404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${req.method} ${req.path}` });
+  if (family === 'genesys')
+    return genesysError(404, 'not.found', `No route for ${req.method} ${req.path}`);
+  return json(404, {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: `No route for ${req.method} ${req.path}`,
+  });
 }
 
 function internalError(family: Family, error: unknown): SandboxResponse {
   const message = `Sandbox internal error: ${(error as Error).message}`;
   if (family === 'twilio') return twilioError(500, 20500, message);
   if (family === 'genesys') return genesysError(500, 'internal.server.error', message);
-  return json(500, { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: message });
+  return json(500, {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: message,
+  });
 }
 
 function readBody(req: IncomingMessage): Promise<string | null> {
@@ -68,7 +85,8 @@ function readBody(req: IncomingMessage): Promise<string | null> {
 
 function send(res: ServerResponse, response: SandboxResponse): void {
   const headers: Record<string, string | number> = { ...response.headers };
-  if (response.status !== 204 && response.status !== 304) headers['content-length'] = Buffer.byteLength(response.body);
+  if (response.status !== 204 && response.status !== 304)
+    headers['content-length'] = Buffer.byteLength(response.body);
   res.writeHead(response.status, headers);
   res.end(response.status === 204 || response.status === 304 ? undefined : response.body);
 }
@@ -78,7 +96,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const store = openStore(options.data);
   let switches: Switches = loadSwitches(store);
-  const ctx: Context = { store, switches: () => switches, setSwitches: (next) => { switches = next; } };
+  const ctx: Context = {
+    store,
+    switches: () => switches,
+    setSwitches: (next) => {
+      switches = next;
+    },
+  };
   const faults = createFaults();
   const log = createRequestLog();
   const secretHeaders = new Set<string>();
@@ -95,15 +119,33 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const search = q < 0 ? '' : target.slice(q);
     const rawBody = await readBody(raw);
     const req: SandboxRequest = {
-      method: raw.method ?? 'GET', path, query: new URLSearchParams(search), headers: raw.headers,
-      rawBody: rawBody ?? '', origin: `http://${raw.headers.host ?? `${options.host}:${port}`}`, params: {},
+      method: raw.method ?? 'GET',
+      path,
+      query: new URLSearchParams(search),
+      headers: raw.headers,
+      rawBody: rawBody ?? '',
+      origin: `http://${raw.headers.host ?? `${options.host}:${port}`}`,
+      params: {},
     };
     if (req.path === '/_sandbox' || req.path.startsWith('/_sandbox/')) {
       send(res, adminRefusal(req, options.host) ?? runSafely(() => admin(req, ctx), null));
       return;
     }
-    const entry = { at: new Date().toISOString(), method: req.method, path: req.path, query: search, headers: maskHeaders(raw.headers, secretHeaders), body: req.rawBody, fault: null as string | null };
-    const finish = (status: number | null) => log.add({ ...entry, status, durationMs: Math.round((performance.now() - started) * 100) / 100 });
+    const entry = {
+      at: new Date().toISOString(),
+      method: req.method,
+      path: req.path,
+      query: search,
+      headers: maskHeaders(raw.headers, secretHeaders),
+      body: req.rawBody,
+      fault: null as string | null,
+    };
+    const finish = (status: number | null) =>
+      log.add({
+        ...entry,
+        status,
+        durationMs: Math.round((performance.now() - started) * 100) / 100,
+      });
     const family = familyOf(req.path);
     if (rawBody === null) {
       finish(413);
@@ -122,9 +164,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (plan.action?.kind === 'error' || plan.action?.kind === 'rate-limit') {
       const status = plan.action.status;
-      const response = family === 'twilio'
-        ? twilioError(status, status === 429 ? 20429 : 20500, status === 429 ? 'Too Many Requests' : 'Injected server error')
-        : json(status, { message: status === 429 ? 'Too Many Requests' : 'Injected server error', status });
+      const response =
+        family === 'twilio'
+          ? twilioError(
+              status,
+              status === 429 ? 20429 : 20500,
+              status === 429 ? 'Too Many Requests' : 'Injected server error',
+            )
+          : json(status, {
+              message: status === 429 ? 'Too Many Requests' : 'Injected server error',
+              status,
+            });
       if (status === 429) response.headers['retry-after'] = String(plan.action.retryAfter);
       finish(status);
       send(res, response);
@@ -144,14 +194,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   function dispatch(req: SandboxRequest, family: Family): SandboxResponse {
     // HEAD is served as GET; Node drops the body of a HEAD response itself.
-    const m = router.match(req.method === 'HEAD' ? 'GET' : req.method, req.path.length > 1 ? req.path.replace(/\/$/, '') : req.path);
+    const m = router.match(
+      req.method === 'HEAD' ? 'GET' : req.method,
+      req.path.length > 1 ? req.path.replace(/\/$/, '') : req.path,
+    );
     if (m.route === null) {
       if (m.allowed.length === 0) return notFoundFor(family, req);
-      const r = family === 'twilio' ? twilioError(405, 20004, 'Method not allowed') : json(405, { message: 'Method not allowed', status: 405 });
+      const r =
+        family === 'twilio'
+          ? twilioError(405, 20004, 'Method not allowed')
+          : json(405, { message: 'Method not allowed', status: 405 });
       r.headers.allow = m.allowed.join(', ');
       return r;
     }
-    const denied = family === 'twilio' ? checkTwilioAuth(req) : family === 'genesys' ? checkGenesysAuth(req) : null;
+    const denied =
+      family === 'twilio'
+        ? checkTwilioAuth(req)
+        : family === 'genesys'
+          ? checkGenesysAuth(req)
+          : null;
     if (denied) return denied;
     const handler = m.route.handler;
     const routed = { ...req, params: m.params };
@@ -178,7 +239,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(options.port, options.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+  const shownHost =
+    options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
   let closing: Promise<void> | null = null;
   return {
     url: `http://${shownHost}:${port}`,

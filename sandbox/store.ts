@@ -27,7 +27,16 @@ export type HistoryEntry = {
 
 export type WriteMeta = { op?: HistoryEntry['op']; actor?: string; at?: string };
 
-type RawRow = { kind: string; scope: string; id: string; body: string; version: number; created: string; updated: string; ord: number };
+type RawRow = {
+  kind: string;
+  scope: string;
+  id: string;
+  body: string;
+  version: number;
+  created: string;
+  updated: string;
+  ord: number;
+};
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS resources (
@@ -57,7 +66,8 @@ export function openStore(path: string) {
   if (path !== ':memory:') db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000;');
   db.exec(SCHEMA);
   if (path !== ':memory:') {
-    for (const name of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(name)) chmodSync(name, 0o600);
+    for (const name of [path, `${path}-wal`, `${path}-shm`])
+      if (existsSync(name)) chmodSync(name, 0o600);
   }
 
   const getStmt = db.prepare('SELECT * FROM resources WHERE kind = ? AND scope = ? AND id = ?');
@@ -65,24 +75,50 @@ export function openStore(path: string) {
   const insertStmt = db.prepare(
     'INSERT INTO resources (kind, scope, id, body, version, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const updateStmt = db.prepare('UPDATE resources SET body = ?, version = ?, updated = ? WHERE kind = ? AND scope = ? AND id = ?');
+  const updateStmt = db.prepare(
+    'UPDATE resources SET body = ?, version = ?, updated = ? WHERE kind = ? AND scope = ? AND id = ?',
+  );
   const deleteStmt = db.prepare('DELETE FROM resources WHERE kind = ? AND scope = ? AND id = ?');
   const deleteScopeStmt = db.prepare('DELETE FROM resources WHERE kind = ? AND scope = ?');
   const historyStmt = db.prepare(
     'INSERT INTO history (kind, scope, id, version, op, actor, at, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const historyListStmt = db.prepare('SELECT * FROM history WHERE kind = ? AND scope = ? AND id = ? ORDER BY seq');
-  const scopesStmt = db.prepare('SELECT DISTINCT scope FROM resources WHERE kind = ? ORDER BY scope');
-  const countStmt = db.prepare('SELECT kind, COUNT(*) AS n FROM resources GROUP BY kind ORDER BY kind');
+  const historyListStmt = db.prepare(
+    'SELECT * FROM history WHERE kind = ? AND scope = ? AND id = ? ORDER BY seq',
+  );
+  const scopesStmt = db.prepare(
+    'SELECT DISTINCT scope FROM resources WHERE kind = ? ORDER BY scope',
+  );
+  const countStmt = db.prepare(
+    'SELECT kind, COUNT(*) AS n FROM resources GROUP BY kind ORDER BY kind',
+  );
   const getSetting = db.prepare('SELECT value FROM settings WHERE key = ?');
-  const putSetting = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  const putSetting = db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+  );
   let depth = 0;
 
   const toRow = (raw: RawRow): Row => ({ ...raw, body: JSON.parse(raw.body) as unknown });
 
-  function record(kind: string, scope: string, id: string, version: number, body: unknown, meta: WriteMeta, fallback: HistoryEntry['op']): void {
-    historyStmt.run(kind, scope, id, version, meta.op ?? fallback, meta.actor ?? 'api', meta.at ?? new Date().toISOString(),
-      body === undefined ? null : JSON.stringify(body));
+  function record(
+    kind: string,
+    scope: string,
+    id: string,
+    version: number,
+    body: unknown,
+    meta: WriteMeta,
+    fallback: HistoryEntry['op'],
+  ): void {
+    historyStmt.run(
+      kind,
+      scope,
+      id,
+      version,
+      meta.op ?? fallback,
+      meta.actor ?? 'api',
+      meta.at ?? new Date().toISOString(),
+      body === undefined ? null : JSON.stringify(body),
+    );
   }
 
   return {
@@ -109,13 +145,27 @@ export function openStore(path: string) {
     list(kind: string, scope: string): Row[] {
       return (listStmt.all(kind, scope) as RawRow[]).map(toRow);
     },
-    insert(kind: string, scope: string, id: string, body: unknown, version: number, meta: WriteMeta = {}): Row {
+    insert(
+      kind: string,
+      scope: string,
+      id: string,
+      body: unknown,
+      version: number,
+      meta: WriteMeta = {},
+    ): Row {
       const at = meta.at ?? new Date().toISOString();
       insertStmt.run(kind, scope, id, JSON.stringify(body), version, at, at);
       record(kind, scope, id, version, body, { ...meta, at }, 'create');
       return this.get(kind, scope, id) as Row;
     },
-    update(kind: string, scope: string, id: string, body: unknown, version: number, meta: WriteMeta = {}): Row {
+    update(
+      kind: string,
+      scope: string,
+      id: string,
+      body: unknown,
+      version: number,
+      meta: WriteMeta = {},
+    ): Row {
       const at = meta.at ?? new Date().toISOString();
       updateStmt.run(JSON.stringify(body), version, at, kind, scope, id);
       record(kind, scope, id, version, body, { ...meta, at }, 'update');
@@ -129,8 +179,16 @@ export function openStore(path: string) {
       deleteScopeStmt.run(kind, scope);
     },
     history(kind: string, scope: string, id: string): HistoryEntry[] {
-      return (historyListStmt.all(kind, scope, id) as Array<Omit<HistoryEntry, 'body'> & { body: string | null }>).map((h) => ({
-        seq: h.seq, version: h.version, op: h.op, actor: h.actor, at: h.at,
+      return (
+        historyListStmt.all(kind, scope, id) as Array<
+          Omit<HistoryEntry, 'body'> & { body: string | null }
+        >
+      ).map((h) => ({
+        seq: h.seq,
+        version: h.version,
+        op: h.op,
+        actor: h.actor,
+        at: h.at,
         body: h.body === null ? null : (JSON.parse(h.body) as unknown),
       }));
     },

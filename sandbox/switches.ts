@@ -32,16 +32,26 @@ export type Switches = {
 
 export function defaultSwitches(): Switches {
   return {
-    twilio: { quotedEtags: false, syncPreconditionCode: 'sync', urls: 'local', missingWithIfMatch: 404 },
+    twilio: {
+      quotedEtags: false,
+      syncPreconditionCode: 'sync',
+      urls: 'local',
+      missingWithIfMatch: 404,
+    },
     requirePrecondition: { taskrouter: false, sync: false, genesys: false },
-    rest: { defaults: { conflictStatus: 412, comparison: 'strict', requirePrecondition: false }, collections: {} },
+    rest: {
+      defaults: { conflictStatus: 412, comparison: 'strict', requirePrecondition: false },
+      collections: {},
+    },
     genesys: { conflictCode: 'general.conflict' },
   };
 }
 
 export function loadSwitches(store: Store): Switches {
   const saved = store.setting('switches');
-  return isPlainObject(saved) ? (applyMergePatch(defaultSwitches(), saved) as Switches) : defaultSwitches();
+  return isPlainObject(saved)
+    ? (applyMergePatch(defaultSwitches(), saved) as Switches)
+    : defaultSwitches();
 }
 
 export function saveSwitches(store: Store, switches: Switches): void {
@@ -57,22 +67,38 @@ export function validateSwitches(value: unknown): string | null {
   if (!isPlainObject(value)) return 'switches must be an object';
   const s = value as Switches;
   const bool = (v: unknown) => typeof v === 'boolean';
-  if (!isPlainObject(s.twilio) || !bool(s.twilio.quotedEtags)) return 'twilio.quotedEtags must be a boolean';
-  if (s.twilio.syncPreconditionCode !== 'sync' && s.twilio.syncPreconditionCode !== '20412') return "twilio.syncPreconditionCode must be 'sync' or '20412'";
-  if (s.twilio.urls !== 'local' && s.twilio.urls !== 'twilio') return "twilio.urls must be 'local' or 'twilio'";
-  if (s.twilio.missingWithIfMatch !== 404 && s.twilio.missingWithIfMatch !== 412) return 'twilio.missingWithIfMatch must be 404 or 412';
+  if (!isPlainObject(s.twilio) || !bool(s.twilio.quotedEtags))
+    return 'twilio.quotedEtags must be a boolean';
+  if (s.twilio.syncPreconditionCode !== 'sync' && s.twilio.syncPreconditionCode !== '20412')
+    return "twilio.syncPreconditionCode must be 'sync' or '20412'";
+  if (s.twilio.urls !== 'local' && s.twilio.urls !== 'twilio')
+    return "twilio.urls must be 'local' or 'twilio'";
+  if (s.twilio.missingWithIfMatch !== 404 && s.twilio.missingWithIfMatch !== 412)
+    return 'twilio.missingWithIfMatch must be 404 or 412';
   if (!isPlainObject(s.requirePrecondition)) return 'requirePrecondition must be an object';
   for (const family of ['taskrouter', 'sync', 'genesys'] as const) {
-    if (!bool(s.requirePrecondition[family])) return `requirePrecondition.${family} must be a boolean`;
+    if (!bool(s.requirePrecondition[family]))
+      return `requirePrecondition.${family} must be a boolean`;
   }
-  if (!isPlainObject(s.rest) || !isPlainObject(s.rest.collections)) return 'rest.collections must be an object';
-  const entries: Array<[string, unknown]> = [['rest.defaults', s.rest.defaults], ...Object.entries(s.rest.collections).map(([k, v]): [string, unknown] => [`rest.collections.${k}`, v])];
+  if (!isPlainObject(s.rest) || !isPlainObject(s.rest.collections))
+    return 'rest.collections must be an object';
+  const entries: Array<[string, unknown]> = [
+    ['rest.defaults', s.rest.defaults],
+    ...Object.entries(s.rest.collections).map(([k, v]): [string, unknown] => [
+      `rest.collections.${k}`,
+      v,
+    ]),
+  ];
   for (const [name, c] of entries) {
     if (!isPlainObject(c)) return `${name} must be an object`;
-    if (c.conflictStatus !== undefined && c.conflictStatus !== 409 && c.conflictStatus !== 412) return `${name}.conflictStatus must be 409 or 412`;
-    if (c.comparison !== undefined && c.comparison !== 'strict' && c.comparison !== 'lenient') return `${name}.comparison must be 'strict' or 'lenient'`;
-    if (c.requirePrecondition !== undefined && !bool(c.requirePrecondition)) return `${name}.requirePrecondition must be a boolean`;
+    if (c.conflictStatus !== undefined && c.conflictStatus !== 409 && c.conflictStatus !== 412)
+      return `${name}.conflictStatus must be 409 or 412`;
+    if (c.comparison !== undefined && c.comparison !== 'strict' && c.comparison !== 'lenient')
+      return `${name}.comparison must be 'strict' or 'lenient'`;
+    if (c.requirePrecondition !== undefined && !bool(c.requirePrecondition))
+      return `${name}.requirePrecondition must be a boolean`;
   }
-  if (!isPlainObject(s.genesys) || typeof s.genesys.conflictCode !== 'string') return 'genesys.conflictCode must be a string';
+  if (!isPlainObject(s.genesys) || typeof s.genesys.conflictCode !== 'string')
+    return 'genesys.conflictCode must be a string';
   return null;
 }

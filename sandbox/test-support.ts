@@ -27,7 +27,9 @@ export class LocalRequestClient extends RequestClient {
 
 export function sdkClient(sandbox: RunningSandbox, options?: RequestClient.RequestClientOptions) {
   const { accountSid, authToken } = SANDBOX_CREDENTIALS.twilio;
-  return twilio(accountSid, authToken, { httpClient: new LocalRequestClient(sandbox.url, options) });
+  return twilio(accountSid, authToken, {
+    httpClient: new LocalRequestClient(sandbox.url, options),
+  });
 }
 
 export const twilioAuth = (): string => {
@@ -40,10 +42,25 @@ export function start(options: SandboxOptions = {}): Promise<RunningSandbox> {
   return startSandbox({ port: 0, data: ':memory:', ...options });
 }
 
-export type Reply = { status: number; headers: Headers; text: string; json: <T = Record<string, unknown>>() => T };
+export type Reply = {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: <T = Record<string, unknown>>() => T;
+};
 
 /** fetch that never throws on status and keeps the body text. */
-export async function call(sandbox: RunningSandbox, method: string, path: string, init: { headers?: Record<string, string>; body?: string; form?: Record<string, string>; json?: unknown } = {}): Promise<Reply> {
+export async function call(
+  sandbox: RunningSandbox,
+  method: string,
+  path: string,
+  init: {
+    headers?: Record<string, string>;
+    body?: string;
+    form?: Record<string, string>;
+    json?: unknown;
+  } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...init.headers };
   let body = init.body;
   if (init.form) {
@@ -59,10 +76,23 @@ export async function call(sandbox: RunningSandbox, method: string, path: string
 }
 
 /** Shorthand for TaskRouter/Sync calls with Basic auth. */
-export function twilioCall(sandbox: RunningSandbox, method: string, path: string, init: { headers?: Record<string, string>; form?: Record<string, string> } = {}): Promise<Reply> {
-  return call(sandbox, method, path, { ...init, headers: { authorization: twilioAuth(), ...init.headers } });
+export function twilioCall(
+  sandbox: RunningSandbox,
+  method: string,
+  path: string,
+  init: { headers?: Record<string, string>; form?: Record<string, string> } = {},
+): Promise<Reply> {
+  return call(sandbox, method, path, {
+    ...init,
+    headers: { authorization: twilioAuth(), ...init.headers },
+  });
 }
 
-export async function admin(sandbox: RunningSandbox, method: string, path: string, json?: unknown): Promise<Reply> {
+export async function admin(
+  sandbox: RunningSandbox,
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<Reply> {
   return call(sandbox, method, `/_sandbox${path}`, json === undefined ? {} : { json });
 }

@@ -29,13 +29,16 @@ export function checkTwilioAuth(req: SandboxRequest): SandboxResponse | null {
 }
 
 function same(a: string, b: string): boolean {
-  const x = Buffer.from(a), y = Buffer.from(b);
+  const x = Buffer.from(a),
+    y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Base for absolute URLs: this server (default, so next_page_url works without rewriting) or twilio.com. */
 export function productBase(req: SandboxRequest, switches: Switches, product: Product): string {
-  return switches.twilio.urls === 'twilio' ? `https://${product}.twilio.com` : `${req.origin}/${product}`;
+  return switches.twilio.urls === 'twilio'
+    ? `https://${product}.twilio.com`
+    : `${req.origin}/${product}`;
 }
 
 export function twilioEtag(switches: Switches, value: string): Record<string, string> {
@@ -46,7 +49,12 @@ export function twilioEtag(switches: Switches, value: string): Record<string, st
  * A fetch answer: 304 with the same ETag when If-None-Match matches (weak comparison; an operator-tool
  * extra — the SDK never sends it, so it never sees a 304), else 200 with the body.
  */
-export function twilioFetched(req: SandboxRequest, switches: Switches, value: string, render: () => unknown): SandboxResponse {
+export function twilioFetched(
+  req: SandboxRequest,
+  switches: Switches,
+  value: string,
+  render: () => unknown,
+): SandboxResponse {
   const headers = twilioEtag(switches, value);
   const check = evaluateIfNoneMatch(header(req, 'if-none-match'), `"${value}"`);
   if (check.kind === 'fail') return empty(304, headers);
@@ -64,11 +72,18 @@ export type PageSlice<T> = { items: T[]; meta: Record<string, unknown> };
  * Slices `all` into Twilio's paging envelope. PageToken is `PT<offset>`; Page is client state.
  * `listUrl` is the absolute list URL, `echo` the filters to carry into the page URLs.
  */
-export function twilioPage<T>(req: SandboxRequest, all: T[], listUrl: string, key: string, echo: Array<[string, string]>, maxPageSize: number):
-  { ok: true; value: PageSlice<T> } | { ok: false; error: string } {
+export function twilioPage<T>(
+  req: SandboxRequest,
+  all: T[],
+  listUrl: string,
+  key: string,
+  echo: Array<[string, string]>,
+  maxPageSize: number,
+): { ok: true; value: PageSlice<T> } | { ok: false; error: string } {
   const sizeRaw = req.query.get('PageSize');
   const pageSize = sizeRaw === null ? 50 : Number(sizeRaw);
-  if (!Number.isInteger(pageSize) || pageSize < 1) return { ok: false, error: `Invalid PageSize: ${sizeRaw}` };
+  if (!Number.isInteger(pageSize) || pageSize < 1)
+    return { ok: false, error: `Invalid PageSize: ${sizeRaw}` };
   const size = Math.min(pageSize, maxPageSize);
   const pageRaw = req.query.get('Page');
   const page = pageRaw === null ? 0 : Number(pageRaw);
@@ -102,5 +117,9 @@ export function twilioPage<T>(req: SandboxRequest, all: T[], listUrl: string, ke
 
 /** Query values for a repeatable parameter: repeated keys and comma lists both count. */
 export function multiValue(query: URLSearchParams, name: string): string[] {
-  return query.getAll(name).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  return query
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
 }

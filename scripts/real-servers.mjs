@@ -10,8 +10,12 @@ import { join } from 'node:path';
 export const REAL_SERVER_PACKAGES = { 'pouchdb-server': '4.2.0', azurite: '3.37.0' };
 
 export function realServersDir() {
-  const root = process.env.CONFLICT_DESK_SERVERS_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'conflict-desk-real-servers');
-  const tag = `${Object.entries(REAL_SERVER_PACKAGES).map(([name, version]) => `${name}@${version}`).join('+')}-noscripts`;
+  const root =
+    process.env.CONFLICT_DESK_SERVERS_DIR ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'conflict-desk-real-servers');
+  const tag = `${Object.entries(REAL_SERVER_PACKAGES)
+    .map(([name, version]) => `${name}@${version}`)
+    .join('+')}-noscripts`;
   return join(root, tag);
 }
 
@@ -22,12 +26,27 @@ export function ensureRealServers() {
   const staging = `${dir}.tmp-${process.pid}`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  writeFileSync(join(staging, 'package.json'), JSON.stringify({ name: 'conflict-desk-real-servers', private: true }));
+  writeFileSync(
+    join(staging, 'package.json'),
+    JSON.stringify({ name: 'conflict-desk-real-servers', private: true }),
+  );
   const specs = Object.entries(REAL_SERVER_PACKAGES).map(([name, version]) => `${name}@${version}`);
   // --ignore-scripts: in memory, neither server needs a native build (leveldown loads its bundled
   // prebuilds; sqlite3, which would compile for minutes, is never loaded), and no third-party
   // install script runs.
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', '--loglevel=error', ...specs], { cwd: staging, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--no-save',
+      '--ignore-scripts',
+      '--loglevel=error',
+      ...specs,
+    ],
+    { cwd: staging, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   writeFileSync(join(staging, 'installed'), `${specs.join('\n')}\n`);
   rmSync(dir, { recursive: true, force: true });
   try {

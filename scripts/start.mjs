@@ -5,16 +5,24 @@ import { createInterface } from 'node:readline';
 import { electronBinary } from './electron-binary.mjs';
 
 const args = process.argv.slice(2);
-const run = (cmd, cmdArgs) => spawnSync(cmd, cmdArgs, { stdio: 'inherit', shell: process.platform === 'win32' });
+const run = (cmd, cmdArgs) =>
+  spawnSync(cmd, cmdArgs, { stdio: 'inherit', shell: process.platform === 'win32' });
 
 if (run('electron-vite', ['build']).status !== 0) process.exit(1);
 
 if (electronBinary()) {
-  const child = spawn('electron-vite', ['preview', ...args], { stdio: 'inherit', shell: process.platform === 'win32' });
+  const child = spawn('electron-vite', ['preview', ...args], {
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  console.log('Electron is not installed on this machine (its binary could not be downloaded); starting browser mode instead.');
-  const web = spawn(process.execPath, ['out/main/web.js', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  console.log(
+    'Electron is not installed on this machine (its binary could not be downloaded); starting browser mode instead.',
+  );
+  const web = spawn(process.execPath, ['out/main/web.js', ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: web.stdout });
   let opened = false;
   lines.on('line', (line) => {
@@ -30,7 +38,8 @@ if (electronBinary()) {
 }
 
 function openInBrowser(url) {
-  const hasDesktop = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) || process.platform === 'darwin';
+  const hasDesktop =
+    Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) || process.platform === 'darwin';
   if (!hasDesktop || process.env.CI) return;
   const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
   const child = spawn(opener, [url], { stdio: 'ignore', detached: true });

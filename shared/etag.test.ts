@@ -1,17 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import { formatEntityTag, parseEntityTag, parseEntityTagList, strongMatch, weakMatch } from './etag';
+import {
+  formatEntityTag,
+  parseEntityTag,
+  parseEntityTagList,
+  strongMatch,
+  weakMatch,
+} from './etag';
 
 describe('entity tags', () => {
   it('parses quoted, weak and bare (Twilio) tags', () => {
     expect(parseEntityTag('"abc"')).toEqual({ ok: true, value: { opaque: 'abc', weak: false } });
-    expect(parseEntityTag('W/"4c-6abdcf72"')).toEqual({ ok: true, value: { opaque: '4c-6abdcf72', weak: true } });
+    expect(parseEntityTag('W/"4c-6abdcf72"')).toEqual({
+      ok: true,
+      value: { opaque: '4c-6abdcf72', weak: true },
+    });
     expect(parseEntityTag('3')).toEqual({ ok: true, value: { opaque: '3', weak: false } });
     expect(parseEntityTag(' 1a ')).toEqual({ ok: true, value: { opaque: '1a', weak: false } });
   });
 
   it('names what is wrong with a malformed tag', () => {
-    expect(parseEntityTag('"abc')).toMatchObject({ ok: false, error: expect.stringContaining('unterminated') });
-    expect(parseEntityTag('W/abc')).toMatchObject({ ok: false, error: expect.stringContaining('weak entity-tag must be quoted') });
+    expect(parseEntityTag('"abc')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('unterminated'),
+    });
+    expect(parseEntityTag('W/abc')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('weak entity-tag must be quoted'),
+    });
     expect(parseEntityTag('')).toMatchObject({ ok: false, error: 'empty entity-tag' });
     expect(parseEntityTag('"a"b"')).toMatchObject({ ok: false });
   });
@@ -26,7 +41,10 @@ describe('entity tags', () => {
         { opaque: '3', weak: false },
       ],
     });
-    expect(parseEntityTagList('"a,b"')).toEqual({ ok: true, value: [{ opaque: 'a,b', weak: false }] });
+    expect(parseEntityTagList('"a,b"')).toEqual({
+      ok: true,
+      value: [{ opaque: 'a,b', weak: false }],
+    });
     expect(parseEntityTagList('  ')).toMatchObject({ ok: false });
   });
 

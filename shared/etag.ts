@@ -20,7 +20,8 @@ export function parseEntityTag(raw: string): ParseResult<EntityTag> {
     text = text.slice(2);
   }
   if (text.startsWith('"')) {
-    if (text.length < 2 || !text.endsWith('"')) return { ok: false, error: `unterminated quoted entity-tag: ${raw}` };
+    if (text.length < 2 || !text.endsWith('"'))
+      return { ok: false, error: `unterminated quoted entity-tag: ${raw}` };
     text = text.slice(1, -1);
     if (text.includes('"')) return { ok: false, error: `entity-tag contains a quote: ${raw}` };
   } else if (weak) {

@@ -7,12 +7,25 @@ import { defineConfig } from 'electron-vite';
 import config from '../../electron.vite.config';
 
 const root = resolvePath(dirname(fileURLToPath(import.meta.url)), '../..');
-const renderer = (config as { renderer: Record<string, unknown> & { build: Record<string, unknown> } }).renderer;
+const renderer = (
+  config as { renderer: Record<string, unknown> & { build: Record<string, unknown> } }
+).renderer;
 
 export default defineConfig({
   renderer: {
     ...renderer,
-    resolve: { alias: [{ find: /^\.\.\/lib\/monaco$/, replacement: resolvePath(root, 'bench/baseline/monaco-full.ts') }] },
-    build: { ...renderer.build, minify: false, outDir: resolvePath(root, 'bench/results/baseline/renderer') },
+    resolve: {
+      alias: [
+        {
+          find: /^\.\.\/lib\/monaco$/,
+          replacement: resolvePath(root, 'bench/baseline/monaco-full.ts'),
+        },
+      ],
+    },
+    build: {
+      ...renderer.build,
+      minify: false,
+      outDir: resolvePath(root, 'bench/results/baseline/renderer'),
+    },
   },
 });

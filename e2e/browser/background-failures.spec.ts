@@ -15,7 +15,9 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('history that cannot be loaded says so on its own banner, ends "Loading…", and loads on Try again', async ({ desk }) => {
+test('history that cannot be loaded says so on its own banner, ends "Loading…", and loads on Try again', async ({
+  desk,
+}) => {
   await desk.openFromList('TaskRouter', TASK_SID);
   // The host's answer never arrives: the transport rejects, as when the network or host is gone.
   await desk.page.route('**/api/history', (route) => route.abort('connectionreset'));
@@ -33,17 +35,25 @@ test('history that cannot be loaded says so on its own banner, ends "Loading…"
   await expect(desk.page.getByTestId('history-entry')).toHaveCount(1);
 });
 
-test('with the host stopped, the team dialog’s audit says it could not be read', async ({ desk }) => {
+test('with the host stopped, the team dialog’s audit says it could not be read', async ({
+  desk,
+}) => {
   await desk.goto();
   await desk.host.stop();
   await desk.page.getByTestId('team-store-button').click();
   const dialog = desk.page.getByTestId('team-store-dialog');
-  await expect(dialog.getByRole('alert').filter({ hasText: 'audit' })).toContainText('The audit could not be read');
+  await expect(dialog.getByRole('alert').filter({ hasText: 'audit' })).toContainText(
+    'The audit could not be read',
+  );
   await dialog.getByRole('button', { name: 'Filter' }).click();
-  await expect(dialog.getByRole('alert').filter({ hasText: 'audit' })).toContainText('The audit could not be read');
+  await expect(dialog.getByRole('alert').filter({ hasText: 'audit' })).toContainText(
+    'The audit could not be read',
+  );
 });
 
-test('a rejection no handler caught still reaches the operator as a dismissable alert', async ({ desk }) => {
+test('a rejection no handler caught still reaches the operator as a dismissable alert', async ({
+  desk,
+}) => {
   await desk.goto();
   // What any forgotten handler amounts to: a rejected promise with nobody listening.
   await desk.page.evaluate(() => {

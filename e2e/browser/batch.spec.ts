@@ -6,18 +6,33 @@ import { Backend, callApi } from '../support/backend';
 
 const SCREENS = 'test-results/screens';
 
-test('runs a batch over 200 tasks and settles a conflict group with one decision', async ({ desk, host, page }) => {
+test('runs a batch over 200 tasks and settles a conflict group with one decision', async ({
+  desk,
+  host,
+  page,
+}) => {
   test.setTimeout(180_000);
   const backend = await Backend.of(host);
   const connection = backend.connection('TaskRouter');
-  const all = await callApi<{ ids: string[] }>(host, 'countMatching', { connectionId: connection.id });
+  const all = await callApi<{ ids: string[] }>(host, 'countMatching', {
+    connectionId: connection.id,
+  });
   expect(all.ids).toHaveLength(200);
   const workspace = connection.params['workspaceSid'];
   const taskPath = (sid: string) => `/taskrouter/v1/Workspaces/${workspace}/Tasks/${sid}`;
   // Five tasks whose write the sandbox holds for 600 ms: time for "someone else" to come in between.
   const contested = all.ids.filter((_, i) => i % 40 === 5);
   for (const sid of contested) {
-    await fetch(`${backend.sandboxUrl}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'delay', method: 'POST', pathPrefix: taskPath(sid), delayMs: 600 }) });
+    await fetch(`${backend.sandboxUrl}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: taskPath(sid),
+        delayMs: 600,
+      }),
+    });
   }
 
   await desk.goto();
@@ -40,8 +55,14 @@ test('runs a batch over 200 tasks and settles a conflict group with one decision
     const pending = new Set(contested);
     const deadline = Date.now() + 120_000;
     while (pending.size > 0 && Date.now() < deadline) {
-      const audit = await callApi<{ entries: Array<{ state: string; resourceId: string }> }>(host, 'auditLog', {});
-      for (const entry of audit.entries.filter((e) => e.state === 'in-flight' && pending.has(e.resourceId))) {
+      const audit = await callApi<{ entries: Array<{ state: string; resourceId: string }> }>(
+        host,
+        'auditLog',
+        {},
+      );
+      for (const entry of audit.entries.filter(
+        (e) => e.state === 'in-flight' && pending.has(e.resourceId),
+      )) {
         pending.delete(entry.resourceId);
         await backend.editAsSomeoneElse(taskPath(entry.resourceId), undefined, { priority: 2 });
       }
@@ -50,7 +71,9 @@ test('runs a batch over 200 tasks and settles a conflict group with one decision
   })();
   await view.getByTestId('batch-run').click();
   await interfere;
-  await expect(view.getByTestId('batch-progress-text')).toContainText('200 of 200', { timeout: 120_000 });
+  await expect(view.getByTestId('batch-progress-text')).toContainText('200 of 200', {
+    timeout: 120_000,
+  });
   await expect(view.getByTestId('batch-progress-text')).toContainText('Done');
   await expect(view.getByTestId('batch-count-queued')).toHaveText('5 in the conflict queue');
   const group = view.getByTestId('batch-group');
@@ -72,7 +95,10 @@ test('runs a batch over 200 tasks and settles a conflict group with one decision
   await page.keyboard.type('Show the batch');
   await page.keyboard.press('Enter');
   await expect(view.getByTestId('batch-group')).toHaveCount(1);
-  await view.getByTestId('batch-group').getByRole('button', { name: 'Keep mine for /priority on all 5' }).click();
+  await view
+    .getByTestId('batch-group')
+    .getByRole('button', { name: 'Keep mine for /priority on all 5' })
+    .click();
   await expect(view.getByTestId('batch-group')).toHaveCount(0);
   await expect(view.getByTestId('batch-count-queued')).toHaveCount(0);
   await view.getByRole('button', { name: 'Close' }).click();
@@ -85,19 +111,29 @@ test('runs a batch over 200 tasks and settles a conflict group with one decision
   // What the server holds: every task changed, the skill added once.
   const auth = `Basic ${Buffer.from(`${connection.auth.username}:${await sandboxSecret(backend.sandboxUrl)}`).toString('base64')}`;
   for (const sid of all.ids) {
-    const task = (await (await fetch(`${backend.sandboxUrl}${taskPath(sid)}`, { headers: { authorization: auth } })).json()) as { priority: number; attributes: string };
+    const task = (await (
+      await fetch(`${backend.sandboxUrl}${taskPath(sid)}`, { headers: { authorization: auth } })
+    ).json()) as { priority: number; attributes: string };
     expect(task.priority, sid).toBe(7);
-    expect((JSON.parse(task.attributes) as { skills: string[] }).skills.filter((s) => s === 'vip-care'), sid).toHaveLength(1);
+    expect(
+      (JSON.parse(task.attributes) as { skills: string[] }).skills.filter((s) => s === 'vip-care'),
+      sid,
+    ).toHaveLength(1);
   }
 });
 
 /** The sandbox's Twilio auth token, from its admin API (it hands out its credentials for tests). */
 async function sandboxSecret(sandboxUrl: string): Promise<string> {
-  const info = (await (await fetch(`${sandboxUrl}/_sandbox`)).json()) as { credentials: { twilio: { authToken: string } } };
+  const info = (await (await fetch(`${sandboxUrl}/_sandbox`)).json()) as {
+    credentials: { twilio: { authToken: string } };
+  };
   return info.credentials.twilio.authToken;
 }
 
-test('the keyboard ticks rows for a batch: Space ticks without opening, the batch takes exactly the ticked ones', async ({ desk, page }) => {
+test('the keyboard ticks rows for a batch: Space ticks without opening, the batch takes exactly the ticked ones', async ({
+  desk,
+  page,
+}) => {
   await desk.goto();
   await desk.selectConnection('TaskRouter');
   const rows = page.getByTestId('resource-row');

@@ -21,7 +21,10 @@ test.beforeAll(async () => {
 });
 test.afterAll(() => new Promise<void>((resolve) => api.close(() => resolve())));
 
-test('opens a resource: its JSON and ETag appear, with no console errors or CSP violations', async ({ desk, pageProblems }) => {
+test('opens a resource: its JSON and ETag appear, with no console errors or CSP violations', async ({
+  desk,
+  pageProblems,
+}) => {
   await desk.goto();
   await desk.open(`${apiUrl}/items/42`);
   await expect(desk.httpStatus).toHaveText('HTTP 200');
@@ -44,20 +47,42 @@ test('says in plain words when the server refuses', async ({ desk, pageProblems 
   expect(pageProblems).toEqual([]);
 });
 
-test('the contract refuses calls without the token, from another origin or another Host', async ({ host, request }) => {
+test('the contract refuses calls without the token, from another origin or another Host', async ({
+  host,
+  request,
+}) => {
   const noToken = await request.post(`${host.origin}/api/appInfo`, { data: {} });
   expect(noToken.status()).toBe(401);
-  const foreign = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.apiToken, origin: 'http://evil.example' } });
+  const foreign = await request.post(`${host.origin}/api/appInfo`, {
+    data: {},
+    headers: { 'x-conflict-desk-token': host.apiToken, origin: 'http://evil.example' },
+  });
   expect(foreign.status()).toBe(403);
-  const ok = await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.apiToken } });
+  const ok = await request.post(`${host.origin}/api/appInfo`, {
+    data: {},
+    headers: { 'x-conflict-desk-token': host.apiToken },
+  });
   expect(ok.status()).toBe(200);
   expect(await ok.json()).toMatchObject({ host: 'web', dataDir: host.dataDir });
   // The launch token is not a script credential, in a header or in the URL.
-  expect((await request.post(`${host.origin}/api/appInfo`, { data: {}, headers: { 'x-conflict-desk-token': host.token } })).status()).toBe(401);
-  expect((await request.post(`${host.origin}/api/appInfo?token=${host.token}`, { data: {} })).status()).toBe(401);
+  expect(
+    (
+      await request.post(`${host.origin}/api/appInfo`, {
+        data: {},
+        headers: { 'x-conflict-desk-token': host.token },
+      })
+    ).status(),
+  ).toBe(401);
+  expect(
+    (await request.post(`${host.origin}/api/appInfo?token=${host.token}`, { data: {} })).status(),
+  ).toBe(401);
 });
 
-test('the printed address works once: a reload keeps the session, a second tab is told to get a fresh address', async ({ desk, host, context }) => {
+test('the printed address works once: a reload keeps the session, a second tab is told to get a fresh address', async ({
+  desk,
+  host,
+  context,
+}) => {
   await desk.goto();
   expect(desk.page.url()).not.toContain('token=');
   // No credential in a cookie any other port of 127.0.0.1 could read.
@@ -75,7 +100,9 @@ test('the printed address works once: a reload keeps the session, a second tab i
   const second = await context.newPage();
   await second.goto(host.url);
   await expect(second.getByRole('alert')).toContainText('This address was already used');
-  await expect(second.getByRole('alert')).toContainText('Press Enter in the terminal running `npm run web`');
+  await expect(second.getByRole('alert')).toContainText(
+    'Press Enter in the terminal running `npm run web`',
+  );
   await second.screenshot({ path: 'test-results/screens/spent-launch-address.png' });
   // A fresh address, printed without a restart, opens a new session with the same data.
   const fresh = await host.freshAddress();

@@ -33,28 +33,49 @@ function countingKeyboard(page: Page) {
 }
 
 const editorModelText = (page: Page, testId: string) =>
-  page.getByTestId(testId).locator('.view-lines').evaluate((el) => (el as unknown as { innerText: string }).innerText.replace(/\u00a0/g, ' '));
+  page
+    .getByTestId(testId)
+    .locator('.view-lines')
+    .evaluate((el) => (el as unknown as { innerText: string }).innerText.replace(/\u00a0/g, ' '));
 
-test('keyboard only: open a task, edit, save, conflict, resolve, save — in at most 15 key presses', async ({ desk, pageProblems }) => {
+test('keyboard only: open a task, edit, save, conflict, resolve, save — in at most 15 key presses', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.goto();
   await desk.selectConnection('TaskRouter');
   const rows = desk.page.getByTestId('resource-row');
-  const index = await rows.evaluateAll((els, sid) => els.findIndex((el) => (el as unknown as { dataset: { id: string } }).dataset.id === sid), TASK_SID);
+  const index = await rows.evaluateAll(
+    (els, sid) =>
+      els.findIndex((el) => (el as unknown as { dataset: { id: string } }).dataset.id === sid),
+    TASK_SID,
+  );
   expect(index).toBeGreaterThanOrEqual(0);
   // The task's document ends: "priority": N, "assignment_status", "reason", "task_channel", "}".
   const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
-  expect(Object.keys(doc).slice(-4)).toEqual(['priority', 'assignment_status', 'reason', 'task_channel']);
+  expect(Object.keys(doc).slice(-4)).toEqual([
+    'priority',
+    'assignment_status',
+    'reason',
+    'task_channel',
+  ]);
 
   const keys = countingKeyboard(desk.page);
   await keys.press('Alt+L'); // to the list
   await keys.press('ArrowDown', index);
   await expect(desk.row(TASK_SID)).toBeFocused();
   await keys.press('Enter'); // opens, the editor takes the keyboard
-  await expect(desk.page.getByTestId('editor').locator('.monaco-editor')).toHaveClass(/\bfocused\b/);
+  await expect(desk.page.getByTestId('editor').locator('.monaco-editor')).toHaveClass(
+    /\bfocused\b/,
+  );
   await keys.press('ControlOrMeta+End');
   // Up to the priority line (one more when the text ends with a newline).
-  const text = (await callApi<{ snapshot: { text: string } }>(desk.host, 'openResource', { ref: { connectionId: backend.connection('TaskRouter').id, id: TASK_SID } })).snapshot.text;
+  const text = (
+    await callApi<{ snapshot: { text: string } }>(desk.host, 'openResource', {
+      ref: { connectionId: backend.connection('TaskRouter').id, id: TASK_SID },
+    })
+  ).snapshot.text;
   await keys.press('ArrowUp', text.endsWith('\n') ? 5 : 4);
   await keys.press('End');
   await keys.press('ArrowLeft'); // before the comma
@@ -65,7 +86,9 @@ test('keyboard only: open a task, edit, save, conflict, resolve, save — in at 
   await keys.press('ControlOrMeta+S');
   await expect(desk.mergeView).toBeVisible();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
-  await expect(desk.page.getByTestId('result-editor').locator('.monaco-editor')).toHaveClass(/\bfocused\b/);
+  await expect(desk.page.getByTestId('result-editor').locator('.monaco-editor')).toHaveClass(
+    /\bfocused\b/,
+  );
   await keys.press('Alt+M'); // take mine for the conflict in focus
   await expect(desk.conflictCounter).toHaveText('All conflicts settled');
   await keys.press('ControlOrMeta+S');
@@ -78,7 +101,10 @@ test('keyboard only: open a task, edit, save, conflict, resolve, save — in at 
   expect(pageProblems).toEqual([]);
 });
 
-test('text typed 50 ms before a reload comes back, with the tab', async ({ desk, pageProblems }) => {
+test('text typed 50 ms before a reload comes back, with the tab', async ({
+  desk,
+  pageProblems,
+}) => {
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
   const editor = desk.page.getByTestId('editor');
   await editor.locator('.view-lines').click();
@@ -90,20 +116,30 @@ test('text typed 50 ms before a reload comes back, with the tab', async ({ desk,
   await desk.page.reload();
   await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   await expect(desk.page.getByTestId('tab')).toHaveCount(1);
-    await expect(desk.visibleText('editor')).toContainText('"typedBeforeReload": 1');
+  await expect(desk.visibleText('editor')).toContainText('"typedBeforeReload": 1');
   await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved changes');
   // And it reached the backend's draft too, so a restart (not only a reload) keeps it.
   const connectionId = (await Backend.of(desk.host)).connection('Sync documents').id;
   await expect
-    .poll(async () => (await callApi<{ drafts: Array<{ id: string }> }>(desk.host, 'listDrafts', { connectionId })).drafts.map((d) => d.id))
+    .poll(async () =>
+      (
+        await callApi<{ drafts: Array<{ id: string }> }>(desk.host, 'listDrafts', { connectionId })
+      ).drafts.map((d) => d.id),
+    )
     .toContain(SANDBOX_IDS.documentSid);
   expect(pageProblems).toEqual([]);
 });
 
-test('a merge decided 50 ms before a reload comes back with its decision', async ({ desk, pageProblems }) => {
+test('a merge decided 50 ms before a reload comes back with its decision', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
-  type TaskDoc = { attributes: { customer: Record<string, unknown> } & Record<string, unknown>; priority: number };
+  type TaskDoc = {
+    attributes: { customer: Record<string, unknown> } & Record<string, unknown>;
+    priority: number;
+  };
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.priority = 12;
   doc.attributes.customer['tier'] = 'gold';
@@ -111,23 +147,33 @@ test('a merge decided 50 ms before a reload comes back with its decision', async
   await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 2 });
   await desk.saveButton.click();
   await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
-  await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
+  await desk
+    .conflictCard('/attributes/customer/tier')
+    .getByRole('button', { name: 'Take mine' })
+    .click();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
   await desk.page.waitForTimeout(50);
   await desk.page.reload();
   await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   await expect(desk.mergeView).toBeVisible();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
-  await expect(desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice')).toContainText('Took mine');
+  await expect(
+    desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice'),
+  ).toContainText('Took mine');
   // Leaving the merge for the editor keeps every decision; the way back is offered there.
   await desk.page.getByTestId('back-to-edit').click();
   await expect(desk.page.getByTestId('merge-in-progress')).toBeVisible();
   await desk.page.getByTestId('back-to-merge').click();
-  await expect(desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice')).toContainText('Took mine');
+  await expect(
+    desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice'),
+  ).toContainText('Took mine');
   expect(pageProblems).toEqual([]);
 });
 
-test('"/" and the app shortcuts typed inside every editor stay there or run the app command, never both', async ({ desk, pageProblems }) => {
+test('"/" and the app shortcuts typed inside every editor stay there or run the app command, never both', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
   const search = desk.page.getByTestId('search');
@@ -140,7 +186,9 @@ test('"/" and the app shortcuts typed inside every editor stay there or run the 
   await desk.page.keyboard.type('"url": "a/b/c",');
   await expect(desk.visibleText('editor')).toContainText('"url": "a/b/c"');
   await expect(search).toHaveValue('');
-  await expect(desk.page.getByTestId('editor').locator('.monaco-editor')).toHaveClass(/\bfocused\b/);
+  await expect(desk.page.getByTestId('editor').locator('.monaco-editor')).toHaveClass(
+    /\bfocused\b/,
+  );
   // App shortcuts reach the app from inside Monaco, and leave the text alone.
   const before = await editorModelText(desk.page, 'editor');
   await desk.page.keyboard.press('ControlOrMeta+K');
@@ -157,7 +205,9 @@ test('"/" and the app shortcuts typed inside every editor stay there or run the 
   await desk.page.getByTestId('editor').locator('.view-lines').click();
   await desk.page.keyboard.press('ControlOrMeta+S');
   await expect(desk.mergeView).toBeVisible();
-  await expect(desk.page.getByTestId('result-editor').locator('.monaco-editor')).toHaveClass(/\bfocused\b/);
+  await expect(desk.page.getByTestId('result-editor').locator('.monaco-editor')).toHaveClass(
+    /\bfocused\b/,
+  );
   await desk.page.keyboard.press('ControlOrMeta+End');
   await desk.page.keyboard.press('ArrowUp');
   await desk.page.keyboard.press('End');
@@ -180,7 +230,10 @@ test('"/" and the app shortcuts typed inside every editor stay there or run the 
   expect(pageProblems).toEqual([]);
 });
 
-test('an array keyed by uuid: the merge view finds exactly the conflicts and document the backend does', async ({ desk, pageProblems }) => {
+test('an array keyed by uuid: the merge view finds exactly the conflicts and document the backend does', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   // Rows carry a `uuid` and a `name`; Sync's profile keys arrays by `name` (not `uuid`).
   const rows = [
@@ -190,22 +243,38 @@ test('an array keyed by uuid: the merge view finds exactly the conflicts and doc
   await backend.editAsSomeoneElse(DOC_PATH, { rows });
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
   const base = await backend.document('Sync documents', SANDBOX_IDS.documentSid);
-  const mine = { ...base, rows: [{ uuid: 'u-1', name: 'alpha', n: 2 }, { uuid: 'u-2', name: 'beta', n: 1 }] };
-  const theirsRows = [{ uuid: 'u-1', name: 'alpha-renamed', n: 3 }, { uuid: 'u-2', name: 'beta', n: 1 }];
+  const mine = {
+    ...base,
+    rows: [
+      { uuid: 'u-1', name: 'alpha', n: 2 },
+      { uuid: 'u-2', name: 'beta', n: 1 },
+    ],
+  };
+  const theirsRows = [
+    { uuid: 'u-1', name: 'alpha-renamed', n: 3 },
+    { uuid: 'u-2', name: 'beta', n: 1 },
+  ];
   await desk.replaceText('editor', JSON.stringify(mine, null, 2));
   await backend.editAsSomeoneElse(DOC_PATH, { rows: theirsRows });
   const theirs = await backend.document('Sync documents', SANDBOX_IDS.documentSid);
   await desk.saveButton.click();
   await expect(desk.mergeView).toBeVisible();
-  const expected = merge3(base as never, mine as never, theirs as never, { idKeys: TWILIO_SYNC_DOCUMENT.idKeys ?? [] });
+  const expected = merge3(base as never, mine as never, theirs as never, {
+    idKeys: TWILIO_SYNC_DOCUMENT.idKeys ?? [],
+  });
   const n = expected.conflicts.length;
-  await expect(desk.conflictCounter).toHaveText(n === 0 ? /No conflicts|All conflicts settled/ : `${n} conflict${n === 1 ? '' : 's'} remaining`);
+  await expect(desk.conflictCounter).toHaveText(
+    n === 0 ? /No conflicts|All conflicts settled/ : `${n} conflict${n === 1 ? '' : 's'} remaining`,
+  );
   await expect(desk.page.getByTestId('conflict-card')).toHaveCount(n);
   for (const c of expected.conflicts) await expect(desk.conflictCard(c.path)).toBeVisible();
   expect(pageProblems).toEqual([]);
 });
 
-test('a lost answer: the unknown outcome says what the server holds, keeps the edit, and settles on request', async ({ desk, pageProblems }) => {
+test('a lost answer: the unknown outcome says what the server holds, keeps the edit, and settles on request', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
   const doc = await backend.document('Sync documents', SANDBOX_IDS.documentSid);
@@ -228,7 +297,10 @@ test('a lost answer: the unknown outcome says what the server holds, keeps the e
   expect(pageProblems).toEqual([]);
 });
 
-test('a lost answer, then another writer: the merge says the earlier save may or may not have landed', async ({ desk, pageProblems }) => {
+test('a lost answer, then another writer: the merge says the earlier save may or may not have landed', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
   const doc = await backend.document('Sync documents', SANDBOX_IDS.documentSid);
@@ -238,13 +310,18 @@ test('a lost answer, then another writer: the merge says the earlier save may or
   await backend.editAsSomeoneElse(DOC_PATH, { theme: 'light' });
   await desk.saveButton.click();
   await expect(desk.mergeView).toBeVisible();
-  await expect(desk.page.getByTestId('after-lost-answer')).toContainText('may have landed before that change, or never will');
+  await expect(desk.page.getByTestId('after-lost-answer')).toContainText(
+    'may have landed before that change, or never will',
+  );
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
   await desk.screenshot('after-lost-answer');
   expect(pageProblems).toEqual([]);
 });
 
-test('connections: a new Twilio connection starts with Basic credentials; a wrong secret is caught before it is saved', async ({ desk, pageProblems }) => {
+test('connections: a new Twilio connection starts with Basic credentials; a wrong secret is caught before it is saved', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.goto();
   await desk.page.getByRole('button', { name: 'Manage…' }).click();
@@ -260,19 +337,29 @@ test('connections: a new Twilio connection starts with Basic credentials; a wron
   await dialog.getByTestId('conn-auth').selectOption('bearer');
   await dialog.getByTestId('conn-secret').fill('not-the-token');
   await dialog.getByTestId('conn-save').click();
-  await expect(dialog.getByTestId('conn-status')).toHaveText('Not saved: The server rejected the credentials (401) — check the token or password in Connections (Manage…), then try again.');
+  await expect(dialog.getByTestId('conn-status')).toHaveText(
+    'Not saved: The server rejected the credentials (401) — check the token or password in Connections (Manage…), then try again.',
+  );
   await desk.screenshot('connection-wrong-secret');
-  expect((await callApi<Array<{ name: string }>>(desk.host, 'listConnections', {})).map((c) => c.name)).not.toContain('Staging users');
+  expect(
+    (await callApi<Array<{ name: string }>>(desk.host, 'listConnections', {})).map((c) => c.name),
+  ).not.toContain('Staging users');
   await dialog.getByTestId('conn-secret').fill('sandbox-genesys-token');
   await dialog.getByTestId('conn-save').click();
   await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
   expect(pageProblems).toEqual([]);
 });
 
-test('the server moves again while merging: a banner says so at once, and the merge is redone keeping the decisions', async ({ desk, pageProblems }) => {
+test('the server moves again while merging: a banner says so at once, and the merge is redone keeping the decisions', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
-  type TaskDoc = { attributes: { customer: Record<string, unknown> } & Record<string, unknown>; priority: number };
+  type TaskDoc = {
+    attributes: { customer: Record<string, unknown> } & Record<string, unknown>;
+    priority: number;
+  };
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.priority = 12;
   doc.attributes.customer['tier'] = 'gold';
@@ -280,7 +367,10 @@ test('the server moves again while merging: a banner says so at once, and the me
   await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 2 });
   await desk.saveButton.click();
   await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
-  await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
+  await desk
+    .conflictCard('/attributes/customer/tier')
+    .getByRole('button', { name: 'Take mine' })
+    .click();
   // A colleague changes another field while the operator resolves: the watch notices before any save.
   await backend.editAsSomeoneElse(TASK_PATH, { language: 'fr' });
   await expect(desk.page.getByTestId('merge-server-moved')).toBeVisible({ timeout: 15_000 });
@@ -288,6 +378,8 @@ test('the server moves again while merging: a banner says so at once, and the me
   await expect(desk.page.getByTestId('merge-server-moved')).toBeHidden();
   await expect(desk.page.getByTestId('rebase-notice')).toContainText('1 of your 1 decision kept');
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
-  await expect(desk.page.getByTestId('auto-change').filter({ hasText: 'language' })).toContainText('"fr"');
+  await expect(desk.page.getByTestId('auto-change').filter({ hasText: 'language' })).toContainText(
+    '"fr"',
+  );
   expect(pageProblems).toEqual([]);
 });

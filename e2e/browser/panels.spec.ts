@@ -9,10 +9,17 @@ import { expect, test } from '../support/fixtures';
 const TASK_SID = SANDBOX_IDS.taskSid;
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
 
-test('a banner says the server moved, and which fields, before the operator saves', async ({ desk, pageProblems }) => {
+test('a banner says the server moved, and which fields, before the operator saves', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
-  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'platinum' } }, { priority: 9, assignment_status: 'canceled', reason: 'duplicate' });
+  await backend.editAsSomeoneElse(
+    TASK_PATH,
+    { customer: { tier: 'platinum' } },
+    { priority: 9, assignment_status: 'canceled', reason: 'duplicate' },
+  );
   const banner = desk.page.getByTestId('server-moved');
   // The tab watches the resource (polling with If-None-Match); no refresh needed.
   await expect(banner).toContainText('Server changed 4 fields', { timeout: 15_000 });
@@ -30,10 +37,16 @@ test('a banner says the server moved, and which fields, before the operator save
   expect(pageProblems).toEqual([]);
 });
 
-test('F7 and Shift+F7 move between unresolved conflicts; Alt+2 takes mine and moves on', async ({ desk, pageProblems }) => {
+test('F7 and Shift+F7 move between unresolved conflicts; Alt+2 takes mine and moves on', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
-  const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number; attributes: { customer: Record<string, unknown> } };
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as {
+    priority: number;
+    attributes: { customer: Record<string, unknown> };
+  };
   doc.priority = 11;
   doc.attributes.customer['tier'] = 'gold';
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
@@ -56,7 +69,10 @@ test('F7 and Shift+F7 move between unresolved conflicts; Alt+2 takes mine and mo
   expect(pageProblems).toEqual([]);
 });
 
-test('connections: add one with a secret, which is never shown again; test it', async ({ desk, pageProblems }) => {
+test('connections: add one with a secret, which is never shown again; test it', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.goto();
   await desk.page.getByRole('button', { name: 'Manage…' }).click();
@@ -70,7 +86,10 @@ test('connections: add one with a secret, which is never shown again; test it', 
   await dialog.getByTestId('conn-save').click();
   await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
   await expect(dialog.getByTestId('conn-secret')).toHaveValue('');
-  await expect(dialog.getByTestId('conn-secret')).toHaveAttribute('placeholder', 'Saved — leave empty to keep it');
+  await expect(dialog.getByTestId('conn-secret')).toHaveAttribute(
+    'placeholder',
+    'Saved — leave empty to keep it',
+  );
   await dialog.getByTestId('conn-test').click();
   await expect(dialog.getByTestId('conn-status')).toContainText('Connected in');
   // Test checks what is typed, before it is saved: a wrong token fails, the saved one is untouched.
@@ -96,7 +115,10 @@ test('connections: add one with a secret, which is never shown again; test it', 
   expect(pageProblems).toEqual([]);
 });
 
-test('the activity panel lists HTTP exchanges with status, If-Match and ETag', async ({ desk, pageProblems }) => {
+test('the activity panel lists HTTP exchanges with status, If-Match and ETag', async ({
+  desk,
+  pageProblems,
+}) => {
   await desk.goto();
   await desk.selectConnection('Sync documents');
   await desk.page.getByTestId('resource-row').first().click();
@@ -131,15 +153,24 @@ test('follows a dark OS theme', async ({ desk, page, pageProblems }) => {
 
 test('the built renderer references no CDN and bundles Monaco with only the JSON language', () => {
   const dir = path.resolve('out/renderer/assets');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js') || f.endsWith('.css') || f.endsWith('.html'));
-  const text = files.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n') + readFileSync(path.resolve('out/renderer/index.html'), 'utf8');
-  for (const cdn of ['cdn.jsdelivr.net', 'unpkg.com', 'cdnjs.cloudflare.com', 'esm.sh']) expect(text).not.toContain(cdn);
+  const files = readdirSync(dir).filter(
+    (f) => f.endsWith('.js') || f.endsWith('.css') || f.endsWith('.html'),
+  );
+  const text =
+    files.map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n') +
+    readFileSync(path.resolve('out/renderer/index.html'), 'utf8');
+  for (const cdn of ['cdn.jsdelivr.net', 'unpkg.com', 'cdnjs.cloudflare.com', 'esm.sh'])
+    expect(text).not.toContain(cdn);
   expect(files.some((f) => f.startsWith('json.worker'))).toBe(true);
   expect(files.some((f) => f.startsWith('editor.worker'))).toBe(true);
-  for (const language of ['ts.worker', 'css.worker', 'html.worker']) expect(files.some((f) => f.startsWith(language))).toBe(false);
+  for (const language of ['ts.worker', 'css.worker', 'html.worker'])
+    expect(files.some((f) => f.startsWith(language))).toBe(false);
 });
 
-test('typing while a save is under way is kept on top of the saved revision', async ({ desk, pageProblems }) => {
+test('typing while a save is under way is kept on top of the saved revision', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
@@ -175,7 +206,10 @@ test('a backend that goes away during a save does not leave the tab stuck', asyn
   await expect(desk.visibleText('editor')).toContainText('"priority": 31');
 });
 
-test('Refresh after the watch saw a change loads it, rather than saying "up to date"', async ({ desk, pageProblems }) => {
+test('Refresh after the watch saw a change loads it, rather than saying "up to date"', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
   await backend.editAsSomeoneElse(TASK_PATH, { vip: true });

@@ -5,16 +5,25 @@ import path from 'node:path';
 import { startLighttpd } from '../../electron/test-support/real-servers';
 import { expect, test } from '../support/fixtures';
 
-test('presets fill in a connection to a real server; the Azurite one takes a query-string credential', async ({ desk, pageProblems }) => {
+test('presets fill in a connection to a real server; the Azurite one takes a query-string credential', async ({
+  desk,
+  pageProblems,
+}) => {
   await desk.goto();
   await desk.page.getByRole('button', { name: 'Manage…' }).click();
   const dialog = desk.page.getByTestId('connections-dialog');
   await dialog.getByRole('button', { name: '+ New connection' }).click();
-  await dialog.getByTestId('conn-preset').selectOption({ label: 'Azurite (Azure Storage emulator)' });
+  await dialog
+    .getByTestId('conn-preset')
+    .selectOption({ label: 'Azurite (Azure Storage emulator)' });
   await expect(dialog.getByTestId('conn-profile')).toHaveValue('azure-table-entity');
-  await expect(dialog.getByTestId('conn-url')).toHaveValue('http://127.0.0.1:10002/devstoreaccount1');
+  await expect(dialog.getByTestId('conn-url')).toHaveValue(
+    'http://127.0.0.1:10002/devstoreaccount1',
+  );
   await expect(dialog.getByLabel('Authentication')).toHaveValue('query');
-  await expect(dialog.getByText('Query string (name=value&…, sent with every request)')).toBeVisible();
+  await expect(
+    dialog.getByText('Query string (name=value&…, sent with every request)'),
+  ).toBeVisible();
   await expect(dialog.getByTestId('conn-status')).toContainText('account SAS');
   await dialog.getByTestId('conn-preset').selectOption({ label: 'CouchDB / PouchDB Server' });
   await expect(dialog.getByTestId('conn-profile')).toHaveValue('couchdb-document');
@@ -23,12 +32,19 @@ test('presets fill in a connection to a real server; the Azurite one takes a que
   expect(pageProblems).toEqual([]);
 });
 
-test('a WebDAV folder on lighttpd: listed, opened and saved with If-Match', async ({ desk, pageProblems }) => {
+test('a WebDAV folder on lighttpd: listed, opened and saved with If-Match', async ({
+  desk,
+  pageProblems,
+}) => {
   const server = await startLighttpd();
   try {
     const folder = path.join(server.davRoot, 'tickets');
     mkdirSync(folder);
-    for (const n of [1, 2, 3]) writeFileSync(path.join(folder, `ticket-${n}.json`), `{\n  "name": "Ticket ${n}",\n  "amount": 1.10,\n  "status": "open"\n}\n`);
+    for (const n of [1, 2, 3])
+      writeFileSync(
+        path.join(folder, `ticket-${n}.json`),
+        `{\n  "name": "Ticket ${n}",\n  "amount": 1.10,\n  "status": "open"\n}\n`,
+      );
     await desk.goto();
     await desk.page.getByRole('button', { name: 'Manage…' }).click();
     const dialog = desk.page.getByTestId('connections-dialog');
@@ -44,9 +60,14 @@ test('a WebDAV folder on lighttpd: listed, opened and saved with If-Match', asyn
     await expect(desk.page.getByTestId('resource-row')).toHaveCount(3);
     await desk.openResource('ticket-2');
     await expect(desk.revision).toContainText('"');
-    await desk.replaceText('editor', '{\n  "name": "Ticket 2",\n  "amount": 1.10,\n  "status": "closed"\n}');
+    await desk.replaceText(
+      'editor',
+      '{\n  "name": "Ticket 2",\n  "amount": 1.10,\n  "status": "closed"\n}',
+    );
     await desk.saveButton.click();
-    await expect.poll(() => readFileSync(path.join(folder, 'ticket-2.json'), 'utf8')).toContain('"closed"');
+    await expect
+      .poll(() => readFileSync(path.join(folder, 'ticket-2.json'), 'utf8'))
+      .toContain('"closed"');
     // Lossless: the untouched number keeps its lexeme.
     expect(readFileSync(path.join(folder, 'ticket-2.json'), 'utf8')).toContain('1.10');
     await desk.screenshot('webdav-saved');

@@ -18,7 +18,9 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('screens: unknown outcome, pending outcomes, conflict after a lost answer', async ({ desk }) => {
+test('screens: unknown outcome, pending outcomes, conflict after a lost answer', async ({
+  desk,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
   const doc = await backend.document('Sync documents', SANDBOX_IDS.documentSid);
@@ -44,10 +46,15 @@ test('screens: unknown outcome, pending outcomes, conflict after a lost answer',
   await shoot(desk.page, 'conflict-after-lost-answer');
 });
 
-test('screens: the merge view’s colours, an undecided conflict, and an overwrite’s confirmation', async ({ desk }) => {
+test('screens: the merge view’s colours, an undecided conflict, and an overwrite’s confirmation', async ({
+  desk,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
-  type TaskDoc = { attributes: { customer: Record<string, unknown> } & Record<string, unknown>; priority: number };
+  type TaskDoc = {
+    attributes: { customer: Record<string, unknown> } & Record<string, unknown>;
+    priority: number;
+  };
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.priority = 42;
   doc.attributes.customer['tier'] = 'gold';

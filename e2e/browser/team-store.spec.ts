@@ -20,8 +20,18 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(async () => {
   db = await startPostgres();
   bobHost = await startWebHost({ extraArgs: ['--team-store', db.url, '--operator', 'bob'] });
-  const info = await (await fetch(`${bobHost.origin}/api/appInfo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-conflict-desk-token': bobHost.apiToken }, body: '{}' })).json() as { sandboxUrl: string };
-  alice = await spawnTeamHost({ sandboxUrl: info.sandboxUrl, teamStore: db.url, operator: 'alice' });
+  const info = (await (
+    await fetch(`${bobHost.origin}/api/appInfo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-conflict-desk-token': bobHost.apiToken },
+      body: '{}',
+    })
+  ).json()) as { sandboxUrl: string };
+  alice = await spawnTeamHost({
+    sandboxUrl: info.sandboxUrl,
+    teamStore: db.url,
+    operator: 'alice',
+  });
 });
 
 test.afterAll(async () => {
@@ -36,24 +46,39 @@ async function aliceSaves(ref: ResourceRef, priority: number) {
   if (opened.kind !== 'ok') throw new Error(opened.message);
   const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
   doc['priority'] = priority;
-  const saved = await alice.api.saveResource({ ref, text: JSON.stringify(doc, null, 2), baseJournalId: opened.snapshot.journalId });
+  const saved = await alice.api.saveResource({
+    ref,
+    text: JSON.stringify(doc, null, 2),
+    baseJournalId: opened.snapshot.journalId,
+  });
   expect(saved.kind).toBe('saved');
 }
 
-test('presence on the list row and in the editor, a teammate’s save at once, history with attribution', async ({ page, context, pageProblems }) => {
+test('presence on the list row and in the editor, a teammate’s save at once, history with attribution', async ({
+  page,
+  context,
+  pageProblems,
+}) => {
   const desk = new DeskPage(page, bobHost);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bobHost.origin });
-  const taskConnection = (await alice.api.listConnections({})).find((c) => c.name.includes('TaskRouter'))!;
+  const taskConnection = (await alice.api.listConnections({})).find((c) =>
+    c.name.includes('TaskRouter'),
+  )!;
   const ref = { connectionId: taskConnection.id, id: TASK_SID };
   await aliceSaves(ref, 7);
   // Alice has had the task open with unsaved changes for two minutes.
-  await alice.api.announcePresence({ open: [{ ref, editingSince: new Date(Date.now() - 125_000).toISOString() }] });
+  await alice.api.announcePresence({
+    open: [{ ref, editingSince: new Date(Date.now() - 125_000).toISOString() }],
+  });
 
   await desk.goto();
   await expect(page.getByTestId('team-state')).toContainText('bob · connected');
   await desk.selectConnection('TaskRouter');
   await expect(desk.row(TASK_SID).getByTestId('presence-chip')).toHaveText('alice · editing');
-  await expect(desk.row(TASK_SID).getByTestId('presence-chip')).toHaveAttribute('title', 'alice has this task open · editing for 2 min');
+  await expect(desk.row(TASK_SID).getByTestId('presence-chip')).toHaveAttribute(
+    'title',
+    'alice has this task open · editing for 2 min',
+  );
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await desk.screenshot(`team-presence-list-${scheme}`);
@@ -61,7 +86,9 @@ test('presence on the list row and in the editor, a teammate’s save at once, h
   await page.emulateMedia({ colorScheme: 'light' });
 
   await desk.openResource(TASK_SID);
-  await expect(page.getByTestId('presence-banner')).toHaveText('alice has this task open · editing for 2 min');
+  await expect(page.getByTestId('presence-banner')).toHaveText(
+    'alice has this task open · editing for 2 min',
+  );
   // Alice saves while bob looks at it: his editor says the server moved, without waiting for a poll.
   const before = Date.now();
   await aliceSaves(ref, 8);
@@ -76,8 +103,12 @@ test('presence on the list row and in the editor, a teammate’s save at once, h
   // History: both of alice's saves attributed to her; the seeded revision came from outside the team.
   await page.getByTestId('open-history').click();
   const entries = page.getByTestId('history-entry');
-  await expect(entries.getByTestId('attribution').filter({ hasText: 'saved by alice' })).toHaveCount(2);
-  await expect(entries.getByTestId('attribution').filter({ hasText: 'from outside the team' })).toHaveCount(1);
+  await expect(
+    entries.getByTestId('attribution').filter({ hasText: 'saved by alice' }),
+  ).toHaveCount(2);
+  await expect(
+    entries.getByTestId('attribution').filter({ hasText: 'from outside the team' }),
+  ).toHaveCount(1);
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme });
     await desk.screenshot(`team-history-${scheme}`);
@@ -86,7 +117,10 @@ test('presence on the list row and in the editor, a teammate’s save at once, h
 
   // Alice leaves (killed): her presence expires from bob's list.
   await alice.kill9();
-  await page.getByTestId('history-view').getByRole('button', { name: /Back to editor/ }).click();
+  await page
+    .getByTestId('history-view')
+    .getByRole('button', { name: /Back to editor/ })
+    .click();
   await expect(page.getByTestId('presence-banner')).toHaveCount(0, { timeout: 15_000 });
   await expect(desk.row(TASK_SID).getByTestId('presence-chip')).toHaveCount(0);
 

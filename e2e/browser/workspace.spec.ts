@@ -7,9 +7,19 @@ import { expect, test } from '../support/fixtures';
 const TASK_SID = SANDBOX_IDS.taskSid;
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
 
-type TaskDoc = { attributes: { customer: Record<string, unknown>; notes: Array<Record<string, unknown>>; language: string } & Record<string, unknown>; priority: number } & Record<string, unknown>;
+type TaskDoc = {
+  attributes: {
+    customer: Record<string, unknown>;
+    notes: Array<Record<string, unknown>>;
+    language: string;
+  } & Record<string, unknown>;
+  priority: number;
+} & Record<string, unknown>;
 
-test('open a task, edit its attributes, save: the revision moves on', async ({ desk, pageProblems }) => {
+test('open a task, edit its attributes, save: the revision moves on', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
   await expect(desk.revision).toHaveText('Revision 0');
@@ -23,12 +33,21 @@ test('open a task, edit its attributes, save: the revision moves on', async ({ d
   await expect(desk.message).toHaveText('Saved as revision 1.');
   await expect(desk.revision).toHaveText('Revision 1');
   const server = await backend.serverHistory(TASK_PATH);
-  expect(server.map((r) => [r.op, r.revision])).toEqual([['create', '0'], ['update', '1']]);
-  expect(JSON.parse(server[1]!.body['attributes'] as string)).toMatchObject({ customer: { tier: 'gold' }, notes: [{ id: 'n-op' }] });
+  expect(server.map((r) => [r.op, r.revision])).toEqual([
+    ['create', '0'],
+    ['update', '1'],
+  ]);
+  expect(JSON.parse(server[1]!.body['attributes'] as string)).toMatchObject({
+    customer: { tier: 'gold' },
+    notes: [{ id: 'n-op' }],
+  });
   expect(pageProblems).toEqual([]);
 });
 
-test('a conflict: three sides, automatic merge, one clash settled with "Take mine", saved', async ({ desk, pageProblems }) => {
+test('a conflict: three sides, automatic merge, one clash settled with "Take mine", saved', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
@@ -71,22 +90,37 @@ test('a conflict: three sides, automatic merge, one clash settled with "Take min
   const latest = (await backend.serverHistory(TASK_PATH)).at(-1)!;
   expect(latest.revision).toBe('2');
   expect(latest.body['priority']).toBe(42);
-  expect(JSON.parse(latest.body['attributes'] as string)).toMatchObject({ customer: { tier: 'gold' }, language: 'es', notes: [{ id: 'n-me' }] });
+  expect(JSON.parse(latest.body['attributes'] as string)).toMatchObject({
+    customer: { tier: 'gold' },
+    language: 'es',
+    notes: [{ id: 'n-me' }],
+  });
   expect(pageProblems).toEqual([]);
 });
 
-test('a chained conflict: the server moves again during the merge; decisions are kept', async ({ desk, pageProblems }) => {
+test('a chained conflict: the server moves again during the merge; decisions are kept', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
   doc.attributes.customer['tier'] = 'gold';
   doc.attributes.customer['phone'] = '+15550001111';
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
-  await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver', phone: '+15559999999' } });
+  await backend.editAsSomeoneElse(TASK_PATH, {
+    customer: { tier: 'silver', phone: '+15559999999' },
+  });
   await desk.saveButton.click();
   await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
-  await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
-  await desk.conflictCard('/attributes/customer/phone').getByRole('button', { name: 'Take server’s' }).click();
+  await desk
+    .conflictCard('/attributes/customer/tier')
+    .getByRole('button', { name: 'Take mine' })
+    .click();
+  await desk
+    .conflictCard('/attributes/customer/phone')
+    .getByRole('button', { name: 'Take server’s' })
+    .click();
   await expect(desk.conflictCounter).toHaveText('All conflicts settled');
   // Before the operator saves, the server moves again — on a field nobody else touched.
   await backend.editAsSomeoneElse(TASK_PATH, { vip: true });
@@ -98,11 +132,17 @@ test('a chained conflict: the server moves again during the merge; decisions are
   await desk.saveResult.click();
   await expect(desk.message).toHaveText('Saved as revision 3.');
   const latest = (await backend.serverHistory(TASK_PATH)).at(-1)!;
-  expect(JSON.parse(latest.body['attributes'] as string)).toMatchObject({ customer: { tier: 'gold', phone: '+15559999999' }, vip: true });
+  expect(JSON.parse(latest.body['attributes'] as string)).toMatchObject({
+    customer: { tier: 'gold', phone: '+15559999999' },
+    vip: true,
+  });
   expect(pageProblems).toEqual([]);
 });
 
-test('history: the journal as a timeline, two revisions diffed, one restored as an edit', async ({ desk, pageProblems }) => {
+test('history: the journal as a timeline, two revisions diffed, one restored as an edit', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
   await backend.editAsSomeoneElse(TASK_PATH, { channel: 'chat' });
@@ -116,10 +156,14 @@ test('history: the journal as a timeline, two revisions diffed, one restored as 
   // Restore revision 0 on top of revision 1, and save it like any edit.
   await desk.page.getByTestId('restore-revision').click();
   // The in-app confirmation lists the later change by others that the restore undoes.
-  await expect(desk.page.getByTestId('question-items')).toContainText('attributes › channel: "chat" → "voice"');
+  await expect(desk.page.getByTestId('question-items')).toContainText(
+    'attributes › channel: "chat" → "voice"',
+  );
   await desk.screenshot('restore-confirm');
   await desk.page.getByTestId('question-confirm').click();
-  await expect(desk.message).toContainText('Revision 0 restored as an unsaved edit on top of revision 1');
+  await expect(desk.message).toContainText(
+    'Revision 0 restored as an unsaved edit on top of revision 1',
+  );
   await desk.saveButton.click();
   await expect(desk.message).toHaveText('Saved as revision 2.');
   const latest = (await backend.serverHistory(TASK_PATH)).at(-1)!;
@@ -129,7 +173,10 @@ test('history: the journal as a timeline, two revisions diffed, one restored as 
 
 test('invalid JSON blocks saving and points at the error', async ({ desk, pageProblems }) => {
   await desk.openFromList('TaskRouter', TASK_SID);
-  await desk.replaceText('editor', '{\n  "priority": 3,\n  "attributes": {\n    "vip": tru\n  }\n}');
+  await desk.replaceText(
+    'editor',
+    '{\n  "priority": 3,\n  "attributes": {\n    "vip": tru\n  }\n}',
+  );
   await expect(desk.page.getByTestId('json-error')).toContainText('line 4');
   await expect(desk.saveButton).toBeDisabled();
   await desk.page.keyboard.press('ControlOrMeta+S');
@@ -162,7 +209,10 @@ test('a draft survives a page reload and a restart of the host', async ({ desk, 
   await desk.host.stop();
 });
 
-test('closing a tab mid-merge keeps the decisions: reopening restores the merge', async ({ desk, pageProblems }) => {
+test('closing a tab mid-merge keeps the decisions: reopening restores the merge', async ({
+  desk,
+  pageProblems,
+}) => {
   const backend = await Backend.of(desk.host);
   await desk.openFromList('TaskRouter', TASK_SID);
   const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
@@ -172,7 +222,10 @@ test('closing a tab mid-merge keeps the decisions: reopening restores the merge'
   await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 2 });
   await desk.saveButton.click();
   await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
-  await desk.conflictCard('/attributes/customer/tier').getByRole('button', { name: 'Take mine' }).click();
+  await desk
+    .conflictCard('/attributes/customer/tier')
+    .getByRole('button', { name: 'Take mine' })
+    .click();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
   await desk.page.getByRole('button', { name: /^Close / }).click();
   await expect(desk.page.getByTestId('question')).toContainText('1 conflict is not settled');
@@ -183,7 +236,9 @@ test('closing a tab mid-merge keeps the decisions: reopening restores the merge'
   await desk.row(TASK_SID).click();
   await expect(desk.mergeView).toBeVisible();
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
-  await expect(desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice')).toContainText('Took mine');
+  await expect(
+    desk.conflictCard('/attributes/customer/tier').getByTestId('conflict-choice'),
+  ).toContainText('Took mine');
   await expect(desk.message).toContainText('merge in progress was restored');
   expect(pageProblems).toEqual([]);
 });

@@ -9,19 +9,29 @@ import { apiMethodNames } from '../../shared/api/contract';
 
 const binary = electronBinary();
 
-test.skip(!binary, 'Electron binary not installed on this machine (offline install); the browser project covers the UI.');
+test.skip(
+  !binary,
+  'Electron binary not installed on this machine (offline install); the browser project covers the UI.',
+);
 
 test('the desktop window opens on the first screen with the contract over IPC', async () => {
   const app = await electron.launch({
     executablePath: binary as unknown as string,
-    args: ['out/main/index.js', `--user-data-dir=${mkdtempSync(path.join(os.tmpdir(), 'cd-electron-'))}`],
+    args: [
+      'out/main/index.js',
+      `--user-data-dir=${mkdtempSync(path.join(os.tmpdir(), 'cd-electron-'))}`,
+    ],
   });
   const window = await app.firstWindow();
   await expect(window.getByTestId('app')).toHaveAttribute('data-ready', 'true');
   await expect(window.getByTestId('host-kind')).toContainText('Desktop');
-  const exposed = await window.evaluate(() => Object.keys((window as unknown as { api: object }).api).sort());
+  const exposed = await window.evaluate(() =>
+    Object.keys((window as unknown as { api: object }).api).sort(),
+  );
   expect(exposed).toEqual([...apiMethodNames, 'onEvent'].sort());
   await expect(window.getByTestId('resource-row').first()).toBeVisible();
-  expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined');
+  expect(await window.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe(
+    'undefined',
+  );
   await app.close();
 });

@@ -3,7 +3,11 @@
 import type { ConnectionView, Snapshot } from '../../shared/api/types';
 import type { WebHost } from './web-host';
 
-export async function callApi<T = unknown>(host: WebHost, method: string, args: unknown): Promise<T> {
+export async function callApi<T = unknown>(
+  host: WebHost,
+  method: string,
+  args: unknown,
+): Promise<T> {
   const res = await fetch(`${host.origin}/api/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-conflict-desk-token': host.apiToken },
@@ -14,11 +18,19 @@ export async function callApi<T = unknown>(host: WebHost, method: string, args: 
 }
 
 export class Backend {
-  private constructor(readonly host: WebHost, readonly sandboxUrl: string, readonly connections: ConnectionView[]) {}
+  private constructor(
+    readonly host: WebHost,
+    readonly sandboxUrl: string,
+    readonly connections: ConnectionView[],
+  ) {}
 
   static async of(host: WebHost): Promise<Backend> {
     const info = await callApi<{ sandboxUrl: string }>(host, 'appInfo', {});
-    return new Backend(host, info.sandboxUrl, await callApi<ConnectionView[]>(host, 'listConnections', {}));
+    return new Backend(
+      host,
+      info.sandboxUrl,
+      await callApi<ConnectionView[]>(host, 'listConnections', {}),
+    );
   }
 
   connection(namePart: string): ConnectionView {
@@ -29,29 +41,61 @@ export class Backend {
 
   /** The operator's document for a resource, as the app shows it. */
   async document(namePart: string, id: string): Promise<Record<string, unknown>> {
-    const opened = await callApi<{ kind: string; snapshot: Snapshot }>(this.host, 'openResource', { ref: { connectionId: this.connection(namePart).id, id } });
+    const opened = await callApi<{ kind: string; snapshot: Snapshot }>(this.host, 'openResource', {
+      ref: { connectionId: this.connection(namePart).id, id },
+    });
     return JSON.parse(opened.snapshot.text) as Record<string, unknown>;
   }
 
   /** "Edit as someone else": a merge patch on the server's copy, bumping its revision. */
-  async editAsSomeoneElse(path: string, patch: unknown, fields?: Record<string, unknown>): Promise<void> {
+  async editAsSomeoneElse(
+    path: string,
+    patch: unknown,
+    fields?: Record<string, unknown>,
+  ): Promise<void> {
     const res = await fetch(`${this.sandboxUrl}/_sandbox/edit`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ path, patch, ...(fields ? { fields } : {}), actor: 'colleague' }),
     });
-    if (res.status !== 200) throw new Error(`sandbox edit failed: ${res.status} ${await res.text()}`);
+    if (res.status !== 200)
+      throw new Error(`sandbox edit failed: ${res.status} ${await res.text()}`);
   }
 
   /** Injects a fault into the sandbox (delay, 5xx, 429, dropped connection). */
-  async fault(fault: { kind: string; method?: string; pathPrefix: string; delayMs?: number; status?: number; times?: number | null }): Promise<void> {
-    const res = await fetch(`${this.sandboxUrl}/_sandbox/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
-    if (res.status !== 201) throw new Error(`sandbox fault failed: ${res.status} ${await res.text()}`);
+  async fault(fault: {
+    kind: string;
+    method?: string;
+    pathPrefix: string;
+    delayMs?: number;
+    status?: number;
+    times?: number | null;
+  }): Promise<void> {
+    const res = await fetch(`${this.sandboxUrl}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(fault),
+    });
+    if (res.status !== 201)
+      throw new Error(`sandbox fault failed: ${res.status} ${await res.text()}`);
   }
 
   /** The server's own history of a resource (what really landed). */
-  async serverHistory(path: string): Promise<Array<{ op: string; actor: string; revision: string; body: Record<string, unknown> }>> {
+  async serverHistory(
+    path: string,
+  ): Promise<
+    Array<{ op: string; actor: string; revision: string; body: Record<string, unknown> }>
+  > {
     const res = await fetch(`${this.sandboxUrl}/_sandbox/history?path=${encodeURIComponent(path)}`);
-    return ((await res.json()) as { revisions: Array<{ op: string; actor: string; revision: string; body: Record<string, unknown> }> }).revisions;
+    return (
+      (await res.json()) as {
+        revisions: Array<{
+          op: string;
+          actor: string;
+          revision: string;
+          body: Record<string, unknown>;
+        }>;
+      }
+    ).revisions;
   }
 }

@@ -17,7 +17,10 @@ export class DeskPage {
   readonly conflictCounter: Locator;
   readonly saveResult: Locator;
 
-  constructor(readonly page: Page, public host: WebHost) {
+  constructor(
+    readonly page: Page,
+    public host: WebHost,
+  ) {
     this.address = page.getByTestId('address');
     this.openButton = page.getByRole('button', { name: 'Open', exact: true });
     this.jsonView = page.getByTestId('json-view');
@@ -45,7 +48,10 @@ export class DeskPage {
 
   async selectConnection(namePart: string): Promise<void> {
     const select = this.page.getByTestId('connection-select');
-    const value = await select.locator('option', { hasText: namePart }).first().getAttribute('value');
+    const value = await select
+      .locator('option', { hasText: namePart })
+      .first()
+      .getAttribute('value');
     await select.selectOption(value!);
     await expect(this.page.getByTestId('resource-row').first()).toBeVisible();
   }
@@ -72,7 +78,15 @@ export class DeskPage {
     await lines.click();
     await this.page.keyboard.press('ControlOrMeta+A');
     // Runs in the page; typed loosely because e2e code compiles without DOM types.
-    await this.page.evaluate((t) => (globalThis as unknown as { navigator: { clipboard: { writeText(x: string): Promise<void> } } }).navigator.clipboard.writeText(t), text);
+    await this.page.evaluate(
+      (t) =>
+        (
+          globalThis as unknown as {
+            navigator: { clipboard: { writeText(x: string): Promise<void> } };
+          }
+        ).navigator.clipboard.writeText(t),
+      text,
+    );
     await this.page.keyboard.press('ControlOrMeta+V');
   }
 

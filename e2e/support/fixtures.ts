@@ -22,7 +22,16 @@ export const test = base.extend<Fixtures>({
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     // Runs in the page; typed loosely because e2e code compiles without DOM types.
     await page.addInitScript(() => {
-      const doc = (globalThis as unknown as { document: { addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void } }).document;
+      const doc = (
+        globalThis as unknown as {
+          document: {
+            addEventListener(
+              t: string,
+              f: (e: { violatedDirective: string; blockedURI: string }) => void,
+            ): void;
+          };
+        }
+      ).document;
       doc.addEventListener('securitypolicyviolation', (e) => {
         console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI}`);
       });

@@ -6,20 +6,50 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 /** `token` is the single-use launch token of `url`; `apiToken` the script token from the api-token file. */
-export type WebHost = { url: string; origin: string; token: string; apiToken: string; dataDir: string; process: ChildProcess; freshAddress(): Promise<string>; stop(): Promise<void>; restart(): Promise<WebHost> };
+export type WebHost = {
+  url: string;
+  origin: string;
+  token: string;
+  apiToken: string;
+  dataDir: string;
+  process: ChildProcess;
+  freshAddress(): Promise<string>;
+  stop(): Promise<void>;
+  restart(): Promise<WebHost>;
+};
 
 const LINE = /^Conflict Desk \(browser mode\): (http:\/\/127\.0\.0\.1:\d+)\/\?token=([0-9a-f]+)$/;
 
-export async function startWebHost(options: { dataDir?: string; extraArgs?: string[]; /** Another built host, e.g. a baseline for the bench. */ entry?: string } = {}): Promise<WebHost> {
+export async function startWebHost(
+  options: {
+    dataDir?: string;
+    extraArgs?: string[];
+    /** Another built host, e.g. a baseline for the bench. */ entry?: string;
+  } = {},
+): Promise<WebHost> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'cd-e2e-'));
-  const child = spawn(process.execPath, [options.entry ?? 'out/main/web.js', '--port', '0', '--data', dataDir, ...(options.extraArgs ?? [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      options.entry ?? 'out/main/web.js',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      ...(options.extraArgs ?? []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   const lines = createInterface({ input: child.stdout! });
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web host did not start in time. stderr: ${stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`web host did not start in time. stderr: ${stderr}`)),
+      20_000,
+    );
     lines.once('line', (line) => {
       const m = LINE.exec(line);
       if (m) {

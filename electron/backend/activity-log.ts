@@ -11,7 +11,12 @@ export function createActivityLog() {
   let nextId = 1;
   return {
     add(entry: Omit<ActivityEntry, 'id' | 'at' | 'url'> & { url: string }): ActivityEntry {
-      const full: ActivityEntry = { ...entry, id: nextId++, at: new Date().toISOString(), url: redactUrl(entry.url) };
+      const full: ActivityEntry = {
+        ...entry,
+        id: nextId++,
+        at: new Date().toISOString(),
+        url: redactUrl(entry.url),
+      };
       entries.push(full);
       if (entries.length > LIMIT) entries.splice(0, entries.length - LIMIT);
       for (const listener of listeners) listener(full);

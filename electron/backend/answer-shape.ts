@@ -14,9 +14,22 @@ export function shapeSnapshot(snapshot: Snapshot, options: ShapeOptions = {}): S
 
 function shapeConflict(result: ConflictOutcome, options: ShapeOptions): ConflictOutcome {
   const theirs = shapeSnapshot(result.theirs, options);
-  if (options.full === true) return { ...result, theirs, ...(result.base ? { base: shapeSnapshot(result.base, options) } : {}) };
+  if (options.full === true)
+    return {
+      ...result,
+      theirs,
+      ...(result.base ? { base: shapeSnapshot(result.base, options) } : {}),
+    };
   const { status, onlyOtherFieldsChanged, mergeOptions, afterLostAnswer, auditId } = result;
-  return { kind: 'conflict', status, theirs, onlyOtherFieldsChanged, mergeOptions, afterLostAnswer, auditId };
+  return {
+    kind: 'conflict',
+    status,
+    theirs,
+    onlyOtherFieldsChanged,
+    mergeOptions,
+    afterLostAnswer,
+    auditId,
+  };
 }
 
 export function shapeSaveResult(result: SaveResult, options: ShapeOptions = {}): SaveResult {
@@ -27,7 +40,10 @@ export function shapeSaveResult(result: SaveResult, options: ShapeOptions = {}):
     case 'conflict':
       return shapeConflict(result, options);
     case 'unknown-outcome':
-      return { ...result, serverNow: result.serverNow ? shapeSnapshot(result.serverNow, options) : null };
+      return {
+        ...result,
+        serverNow: result.serverNow ? shapeSnapshot(result.serverNow, options) : null,
+      };
     case 'error':
       return result;
   }

@@ -1,7 +1,12 @@
 // A connection made ready for requests: its profile, real base URL and auth headers. Secrets stay
 // inside this object; nothing here is ever returned through the contract.
 import type { BackendError } from '../../shared/api/types';
-import { fillTemplate, isDotSegment, idTemplateValues, type ProfileSpec } from '../../shared/profiles/spec';
+import {
+  fillTemplate,
+  isDotSegment,
+  idTemplateValues,
+  type ProfileSpec,
+} from '../../shared/profiles/spec';
 import { REDACTED } from './redact';
 import { profileFor } from './profiles/registry';
 import { isForbiddenAuthHeader } from './request-headers';
@@ -20,24 +25,55 @@ export type ConnectionContext = {
   scrub(text: string): string;
 };
 
-export function resolveBaseUrl(connection: StoredConnection, sandboxUrl: string | null): string | null {
-  if (!connection.baseUrl.startsWith(SANDBOX_BASE_URL)) return connection.baseUrl.replace(/\/+$/, '');
-  return sandboxUrl === null ? null : `${sandboxUrl}${connection.baseUrl.slice(SANDBOX_BASE_URL.length)}`.replace(/\/+$/, '');
+export function resolveBaseUrl(
+  connection: StoredConnection,
+  sandboxUrl: string | null,
+): string | null {
+  if (!connection.baseUrl.startsWith(SANDBOX_BASE_URL))
+    return connection.baseUrl.replace(/\/+$/, '');
+  return sandboxUrl === null
+    ? null
+    : `${sandboxUrl}${connection.baseUrl.slice(SANDBOX_BASE_URL.length)}`.replace(/\/+$/, '');
 }
 
-export function connectionContext(connection: StoredConnection | null, sandboxUrl: string | null): { ok: true; value: ConnectionContext } | { ok: false; error: BackendError } {
-  if (!connection) return { ok: false, error: { kind: 'error', reason: 'unknown-connection', message: 'That connection no longer exists.' } };
+export function connectionContext(
+  connection: StoredConnection | null,
+  sandboxUrl: string | null,
+): { ok: true; value: ConnectionContext } | { ok: false; error: BackendError } {
+  if (!connection)
+    return {
+      ok: false,
+      error: {
+        kind: 'error',
+        reason: 'unknown-connection',
+        message: 'That connection no longer exists.',
+      },
+    };
   const spec = profileFor(connection.profileId, connection.customProfile);
-  if (!spec.ok) return { ok: false, error: { kind: 'error', reason: 'invalid-input', message: spec.error } };
+  if (!spec.ok)
+    return { ok: false, error: { kind: 'error', reason: 'invalid-input', message: spec.error } };
   const baseUrl = resolveBaseUrl(connection, sandboxUrl);
-  if (baseUrl === null) return { ok: false, error: { kind: 'error', reason: 'network', message: 'This connection points at the embedded sandbox, which is not running in this session.' } };
+  if (baseUrl === null)
+    return {
+      ok: false,
+      error: {
+        kind: 'error',
+        reason: 'network',
+        message:
+          'This connection points at the embedded sandbox, which is not running in this session.',
+      },
+    };
   const headers = authHeaders(connection);
-  const credentialQuery = connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
+  const credentialQuery =
+    connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
   const secrets = secretValues(connection, headers);
   return {
     ok: true,
     value: {
-      connection, spec: spec.value, baseUrl, authHeaders: headers,
+      connection,
+      spec: spec.value,
+      baseUrl,
+      authHeaders: headers,
       ...(credentialQuery ? { credentialQuery } : {}),
       requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
       scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
@@ -45,7 +81,8 @@ export function connectionContext(connection: StoredConnection | null, sandboxUr
   };
 }
 
-const lowerCased = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+const lowerCased = (headers: Record<string, string>) =>
+  Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 
 /** Every secret string of a connection as it could appear in an echo: raw, and each query value raw and decoded. */
 function secretValues(connection: StoredConnection, headers: Record<string, string>): string[] {
@@ -74,11 +111,23 @@ function secretValues(connection: StoredConnection, headers: Record<string, stri
  * Headers a credential may never set: they would forge or drop a precondition, or break framing.
  * Checked here, where every request's auth headers come from, whatever was stored.
  */
-export const RESERVED_HEADERS = new Set(['if-match', 'if-none-match', 'if-unmodified-since', 'if-modified-since', 'if-range', 'host', 'content-length', 'transfer-encoding', 'connection']);
+export const RESERVED_HEADERS = new Set([
+  'if-match',
+  'if-none-match',
+  'if-unmodified-since',
+  'if-modified-since',
+  'if-range',
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+]);
 
 function authHeaders(connection: StoredConnection): Record<string, string> {
   const headers = credentialHeaders(connection);
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())));
+  return Object.fromEntries(
+    Object.entries(headers).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())),
+  );
 }
 
 function credentialHeaders(connection: StoredConnection): Record<string, string> {
@@ -87,7 +136,9 @@ function credentialHeaders(connection: StoredConnection): Record<string, string>
     case 'none':
       return {};
     case 'basic':
-      return { authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}` };
+      return {
+        authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password ?? ''}`).toString('base64')}`,
+      };
     case 'bearer':
       return auth.token ? { authorization: `Bearer ${auth.token}` } : {};
     case 'api-key-header':
@@ -103,13 +154,27 @@ export function templateValues(ctx: ConnectionContext, id?: string): Record<stri
   return id === undefined ? { ...ctx.connection.params } : { ...ctx.connection.params, id };
 }
 
-export function itemUrl(ctx: ConnectionContext, id: string): { ok: true; value: string } | { ok: false; error: string } {
+export function itemUrl(
+  ctx: ConnectionContext,
+  id: string,
+): { ok: true; value: string } | { ok: false; error: string } {
   // `.`/`..` (also encoded) are refused whatever the profile, before the id is split into parts.
-  if (isDotSegment(id) || id === '') return { ok: false, error: id === '' ? 'a resource id may not be empty' : `a resource id may not be "${id}": it would step out of its place in the path` };
+  if (isDotSegment(id) || id === '')
+    return {
+      ok: false,
+      error:
+        id === ''
+          ? 'a resource id may not be empty'
+          : `a resource id may not be "${id}": it would step out of its place in the path`,
+    };
   // A composite id (PartitionKey,RowKey) fills one placeholder per part, each encoded for its place.
   const ids = idTemplateValues(id, ctx.spec.list.idParts);
   if (!ids.ok) return ids;
-  const path = fillTemplate(ctx.spec.itemPath, { ...templateValues(ctx, id), ...ids.value }, ids.encoded);
+  const path = fillTemplate(
+    ctx.spec.itemPath,
+    { ...templateValues(ctx, id), ...ids.value },
+    ids.encoded,
+  );
   return path.ok ? urlBelowBase(ctx, path.value) : path;
 }
 
@@ -118,19 +183,33 @@ export function itemUrl(ctx: ConnectionContext, id: string): { ok: true; value: 
  * origin (the one its secret was saved for) and still below the base path. Every URL the backend
  * builds for a connection goes through here.
  */
-export function urlBelowBase(ctx: ConnectionContext, pathAndQuery: string): { ok: true; value: string } | { ok: false; error: string } {
+export function urlBelowBase(
+  ctx: ConnectionContext,
+  pathAndQuery: string,
+): { ok: true; value: string } | { ok: false; error: string } {
   const raw = ctx.baseUrl + pathAndQuery;
   try {
     const base = new URL(ctx.baseUrl);
     const url = new URL(raw);
     const basePath = base.pathname.replace(/\/$/, '');
-    if (url.origin === base.origin && (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`)) && !url.username && !url.password) return { ok: true, value: raw };
+    if (
+      url.origin === base.origin &&
+      (url.pathname === basePath || url.pathname.startsWith(`${basePath}/`)) &&
+      !url.username &&
+      !url.password
+    )
+      return { ok: true, value: raw };
   } catch {
     // Falls through to the refusal.
   }
-  return { ok: false, error: `The request would leave the connection's server or base path (${ctx.baseUrl}); nothing was sent.` };
+  return {
+    ok: false,
+    error: `The request would leave the connection's server or base path (${ctx.baseUrl}); nothing was sent.`,
+  };
 }
 
-export function listPath(ctx: ConnectionContext): { ok: true; value: string } | { ok: false; error: string } {
+export function listPath(
+  ctx: ConnectionContext,
+): { ok: true; value: string } | { ok: false; error: string } {
   return fillTemplate(ctx.spec.list.path, templateValues(ctx));
 }

@@ -6,7 +6,8 @@ import { isForbiddenAuthHeader } from './request-headers';
 import { secretOf, type StoredConnection } from './store/connections';
 
 export function authHeaderProblem(input: ConnectionInput): string | null {
-  if (input.auth.kind !== 'api-key-header' || !isForbiddenAuthHeader(input.auth.header)) return null;
+  if (input.auth.kind !== 'api-key-header' || !isForbiddenAuthHeader(input.auth.header))
+    return null;
   return `The API key cannot travel in the ${input.auth.header} header: that header belongs to the request itself (preconditions, framing). Name the header your API reads the key from, e.g. X-Api-Key.`;
 }
 
@@ -23,18 +24,34 @@ export function originOf(url: string): string | null {
  * A saved secret belongs to the origin it was saved for. Settings that point it at another origin
  * must carry the secret again (typed, or cleared), or nothing is sent and nothing is saved.
  */
-export function secretOriginProblem(input: ConnectionInput, previous: StoredConnection | null, sandboxUrl: string | null): string | null {
-  if (!previous || previous.auth.kind !== input.auth.kind || !secretOf(previous.auth) || secretGiven(input)) return null;
+export function secretOriginProblem(
+  input: ConnectionInput,
+  previous: StoredConnection | null,
+  sandboxUrl: string | null,
+): string | null {
+  if (
+    !previous ||
+    previous.auth.kind !== input.auth.kind ||
+    !secretOf(previous.auth) ||
+    secretGiven(input)
+  )
+    return null;
   if (input.baseUrl === previous.baseUrl) return null;
   const before = originOf(resolveBaseUrl(previous, sandboxUrl) ?? previous.baseUrl);
-  const after = originOf(resolveBaseUrl({ ...previous, baseUrl: input.baseUrl }, sandboxUrl) ?? input.baseUrl);
+  const after = originOf(
+    resolveBaseUrl({ ...previous, baseUrl: input.baseUrl }, sandboxUrl) ?? input.baseUrl,
+  );
   if (before !== null && before === after) return null;
   return `The base URL now points at another server (${after ?? input.baseUrl}); the saved ${secretName(input)} belongs to ${before ?? previous.baseUrl}. Type it again to use it with the new server.`;
 }
 
 // Written over the fields, not the kinds, so a new auth kind is covered by default (a secret
 // field that is not listed here counts as not given: the safe side).
-const SECRET_FIELDS: Record<string, string> = { password: 'password', token: 'token', key: 'API key' };
+const SECRET_FIELDS: Record<string, string> = {
+  password: 'password',
+  token: 'token',
+  key: 'API key',
+};
 
 function secretGiven(input: ConnectionInput): boolean {
   if (input.auth.kind === 'none') return true;
@@ -43,6 +60,12 @@ function secretGiven(input: ConnectionInput): boolean {
 }
 
 function secretName(input: ConnectionInput): string {
-  const field = Object.keys(SECRET_FIELDS).find((f) => f in (input.auth as Record<string, unknown>) || (f === 'password' && input.auth.kind === 'basic') || (f === 'token' && input.auth.kind === 'bearer') || (f === 'key' && input.auth.kind === 'api-key-header'));
+  const field = Object.keys(SECRET_FIELDS).find(
+    (f) =>
+      f in (input.auth as Record<string, unknown>) ||
+      (f === 'password' && input.auth.kind === 'basic') ||
+      (f === 'token' && input.auth.kind === 'bearer') ||
+      (f === 'key' && input.auth.kind === 'api-key-header'),
+  );
   return field ? SECRET_FIELDS[field]! : 'secret';
 }

@@ -27,13 +27,35 @@ describe('derived journal rows', () => {
     expect(again.kind === 'ok' && again.snapshot.text).toBe(opened.text);
 
     // The operator's profile now hides `published` too: the same row reads without it.
-    const hidden = { ...REST_STRICT_MERGE_PATCH, editable: { kind: 'whole' as const, hidden: ['/id', '/createdAt', '/updatedAt', '/published'] } };
-    const saved = await h.api.saveConnection({ connection: { id: connection.id, name: connection.name, profileId: hidden.id, baseUrl: connection.baseUrl, params: connection.params, auth: { kind: 'none' }, customProfile: hidden } });
+    const hidden = {
+      ...REST_STRICT_MERGE_PATCH,
+      editable: {
+        kind: 'whole' as const,
+        hidden: ['/id', '/createdAt', '/updatedAt', '/published'],
+      },
+    };
+    const saved = await h.api.saveConnection({
+      connection: {
+        id: connection.id,
+        name: connection.name,
+        profileId: hidden.id,
+        baseUrl: connection.baseUrl,
+        params: connection.params,
+        auth: { kind: 'none' },
+        customProfile: hidden,
+      },
+    });
     expect(saved.kind).toBe('ok');
     const reread = await h.api.revision({ ref, journalId: opened.journalId });
     if (reread.kind !== 'ok') throw new Error(reread.message);
     expect(JSON.parse(reread.snapshot.text)).not.toHaveProperty('published');
-    expect(JSON.parse(reread.snapshot.text)).toEqual(Object.fromEntries(Object.entries(JSON.parse(opened.text) as Record<string, unknown>).filter(([k]) => k !== 'published')));
+    expect(JSON.parse(reread.snapshot.text)).toEqual(
+      Object.fromEntries(
+        Object.entries(JSON.parse(opened.text) as Record<string, unknown>).filter(
+          ([k]) => k !== 'published',
+        ),
+      ),
+    );
   });
 
   it('a row read again keeps its own last-seen time and source, not those of the read that kept its document', async () => {

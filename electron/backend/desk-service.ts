@@ -2,10 +2,26 @@
 // build one and route contract calls to it; nothing here knows which host it runs in.
 import { randomUUID } from 'node:crypto';
 import { apiMethodNames, type Api, type ApiEventListener } from '../../shared/api/contract';
-import type { ApiEvent, AppInfo, BackendError, ConnectionInput, ConnectionView, FetchErrorKind, GetResourceResult, ResourcePage, ResourceRef } from '../../shared/api/types';
+import type {
+  ApiEvent,
+  AppInfo,
+  BackendError,
+  ConnectionInput,
+  ConnectionView,
+  FetchErrorKind,
+  GetResourceResult,
+  ResourcePage,
+  ResourceRef,
+} from '../../shared/api/types';
 import { createActivityLog } from './activity-log';
 import { shapeSaveResult, shapeSnapshot } from './answer-shape';
-import { connectionContext, itemUrl, listPath, resolveBaseUrl, urlBelowBase } from './connection-context';
+import {
+  connectionContext,
+  itemUrl,
+  listPath,
+  resolveBaseUrl,
+  urlBelowBase,
+} from './connection-context';
 import { authHeaderProblem, secretOriginProblem } from './connection-rules';
 import type { EmbeddedSandbox } from './embedded-sandbox';
 import { checkHttpUrl, header, sendRequest } from './http-client';
@@ -44,9 +60,17 @@ export type DeskOptions = {
   teamPresenceTtlMs?: number;
 };
 
-export type Desk = { api: Api; onEvent(listener: ApiEventListener): () => void; close(): Promise<void> };
+export type Desk = {
+  api: Api;
+  onEvent(listener: ApiEventListener): () => void;
+  close(): Promise<void>;
+};
 
-const fail = (reason: BackendError['reason'], message: string): BackendError => ({ kind: 'error', reason, message });
+const fail = (reason: BackendError['reason'], message: string): BackendError => ({
+  kind: 'error',
+  reason,
+  message,
+});
 
 export function createDesk(options: DeskOptions): Desk {
   // Team store (#11): local rows are queued for the team store as they are written (see team-store/mirror.ts).
@@ -55,15 +79,26 @@ export function createDesk(options: DeskOptions): Desk {
   const activity = createActivityLog();
   const transport = createTransport(activity, options.retry ?? DEFAULT_RETRY);
   const sandboxUrl = () => options.sandbox?.url ?? null;
-  const resources = createResourceService({ store, transport, sandboxUrl, writeTimeoutMs: () => options.writeTimeoutMs });
+  const resources = createResourceService({
+    store,
+    transport,
+    sandboxUrl,
+    writeTimeoutMs: () => options.writeTimeoutMs,
+  });
   const listeners = new Set<ApiEventListener>();
   const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));
   activity.subscribe((entry) => emit({ type: 'activity', entry }));
   // Team store (#11): a teammate's save of a watched resource is checked at once, not at the next poll.
   const team = createDeskTeam({
-    explicit: options.teamStore ?? null, dataDir: options.dataDir, secretBox: options.secretBox, store: localStore, sandboxUrl: () => options.sandbox?.url ?? null,
+    explicit: options.teamStore ?? null,
+    dataDir: options.dataDir,
+    secretBox: options.secretBox,
+    store: localStore,
+    sandboxUrl: () => options.sandbox?.url ?? null,
     ...(options.teamHeartbeatMs !== undefined ? { heartbeatMs: options.teamHeartbeatMs } : {}),
-    ...(options.teamPresenceTtlMs !== undefined ? { presenceTtlMs: options.teamPresenceTtlMs } : {}),
+    ...(options.teamPresenceTtlMs !== undefined
+      ? { presenceTtlMs: options.teamPresenceTtlMs }
+      : {}),
     emit: (event) => emit(event),
     onTeammateSave: (ref) => {
       const poller = pollers.get(refKey(ref));
@@ -82,15 +117,25 @@ export function createDesk(options: DeskOptions): Desk {
   // checked against the server once the host is up, and shown until the operator settles it.
   const leftInFlight = store.audit.inFlight().map((entry) => entry.id);
   for (const id of leftInFlight) {
-    store.audit.pending(id, 'unknown outcome: host-stopped', 'host-stopped', 'unreadable', null, 'Conflict Desk stopped while this write was in flight; not checked yet.');
+    store.audit.pending(
+      id,
+      'unknown outcome: host-stopped',
+      'host-stopped',
+      'unreadable',
+      null,
+      'Conflict Desk stopped while this write was in flight; not checked yet.',
+    );
   }
-  const startupChecks = Promise.all(leftInFlight.map(async (id) => {
-    const checked = await resources.checkPending(id);
-    if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
-  }));
+  const startupChecks = Promise.all(
+    leftInFlight.map(async (id) => {
+      const checked = await resources.checkPending(id);
+      if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
+    }),
+  );
 
   if (options.sandbox && store.connections.isEmpty()) {
-    for (const connection of options.sandbox.connections) store.connections.save({ ...connection, isSandbox: true });
+    for (const connection of options.sandbox.connections)
+      store.connections.save({ ...connection, isSandbox: true });
   }
 
   // The embedded sandbox's request log (readable without auth) masks the API-key headers our
@@ -140,20 +185,34 @@ export function createDesk(options: DeskOptions): Desk {
         return spec?.ok ? [profileInfo(spec.value, false)] : [];
       });
       const builtIn = builtInProfileInfos();
-      return [...builtIn, ...custom.filter((p, i) => custom.findIndex((q) => q.id === p.id) === i && !builtIn.some((b) => b.id === p.id))];
+      return [
+        ...builtIn,
+        ...custom.filter(
+          (p, i) =>
+            custom.findIndex((q) => q.id === p.id) === i && !builtIn.some((b) => b.id === p.id),
+        ),
+      ];
     },
     async listConnections() {
       return store.connections.list().map(view);
     },
     async saveConnection({ connection }) {
       maskInSandboxLog(connection.auth);
-      const problem = checkConnectionInput(connection, connection.id ? store.connections.get(connection.id) : null, sandboxUrl());
+      const problem = checkConnectionInput(
+        connection,
+        connection.id ? store.connections.get(connection.id) : null,
+        sandboxUrl(),
+      );
       if (problem) return fail('invalid-input', problem);
-      const saved = store.connections.save({ ...connection, customProfile: connection.customProfile ?? null });
+      const saved = store.connections.save({
+        ...connection,
+        customProfile: connection.customProfile ?? null,
+      });
       return { kind: 'ok', connection: view(saved) };
     },
     async removeConnection({ id }) {
-      if (!store.connections.remove(id)) return fail('unknown-connection', 'That connection no longer exists.');
+      if (!store.connections.remove(id))
+        return fail('unknown-connection', 'That connection no longer exists.');
       store.drafts.discardConnection(id);
       return { kind: 'ok' };
     },
@@ -178,30 +237,54 @@ export function createDesk(options: DeskOptions): Desk {
       } else if (id) {
         target = store.connections.get(id);
       } else {
-        return fail('invalid-input', 'Name a saved connection (id) or give its settings (connection).');
+        return fail(
+          'invalid-input',
+          'Name a saved connection (id) or give its settings (connection).',
+        );
       }
       const started = performance.now();
       const page = await listPage(target, { pageSize: 1 });
       // Masked here for the typed secret too (every saved one is masked on the way out, below).
       if (page.kind === 'error') return maskError(page, target ? authSecretForms(target.auth) : []);
       const durationMs = Math.round(performance.now() - started);
-      const count = page.total !== null ? `${page.total} resources` : page.items.length > 0 ? 'resources found' : 'no resources yet';
+      const count =
+        page.total !== null
+          ? `${page.total} resources`
+          : page.items.length > 0
+            ? 'resources found'
+            : 'no resources yet';
       return { kind: 'ok', message: `Connected in ${durationMs} ms: ${count}.`, durationMs };
     },
-    listResources: ({ connectionId, ...query }) => listPage(store.connections.get(connectionId), query),
+    listResources: ({ connectionId, ...query }) =>
+      listPage(store.connections.get(connectionId), query),
     async openResource({ ref, raw }) {
       const fetched = await resources.open(ref);
       if ('kind' in fetched) return fetched;
-      return { kind: 'ok', snapshot: shapeSnapshot(fetched.snapshot, { raw }), draft: store.drafts.get(ref.connectionId, ref.id), pending: store.audit.pendingOutcomes(ref.connectionId, ref.id) };
+      return {
+        kind: 'ok',
+        snapshot: shapeSnapshot(fetched.snapshot, { raw }),
+        draft: store.drafts.get(ref.connectionId, ref.id),
+        pending: store.audit.pendingOutcomes(ref.connectionId, ref.id),
+      };
     },
     async refreshResource({ ref, raw }) {
       const result = await resources.refresh(ref);
       if ('kind' in result) return result;
-      return { kind: 'ok', snapshot: shapeSnapshot(result.fetched.snapshot, { raw }), changed: result.changed };
+      return {
+        kind: 'ok',
+        snapshot: shapeSnapshot(result.fetched.snapshot, { raw }),
+        changed: result.changed,
+      };
     },
     async saveDraft({ ref, text, baseRevision, baseJournalId, merge }) {
-      if (!store.connections.get(ref.connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
-      const draft = store.drafts.save(ref.connectionId, ref.id, { text, baseRevision, baseJournalId, merge: merge ?? null });
+      if (!store.connections.get(ref.connectionId))
+        return fail('unknown-connection', 'That connection no longer exists.');
+      const draft = store.drafts.save(ref.connectionId, ref.id, {
+        text,
+        baseRevision,
+        baseJournalId,
+        merge: merge ?? null,
+      });
       return { kind: 'ok', updatedAt: draft.updatedAt };
     },
     async listDrafts({ connectionId }) {
@@ -222,9 +305,14 @@ export function createDesk(options: DeskOptions): Desk {
       return shapeSaveResult(result, { full });
     },
     async history({ ref }) {
-      const local = () => store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
+      const local = () =>
+        store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
       // Team store (#11): the union of every teammate's journal, with who saved each revision.
-      return { kind: 'ok', entries: await team.history(ref, local), batches: store.batches.ofResource(ref.connectionId, ref.id) };
+      return {
+        kind: 'ok',
+        entries: await team.history(ref, local),
+        batches: store.batches.ofResource(ref.connectionId, ref.id),
+      };
     },
     async revision({ ref, journalId, raw }) {
       const ctx = resources.context(ref.connectionId);
@@ -245,7 +333,14 @@ export function createDesk(options: DeskOptions): Desk {
       const key = refKey(ref);
       let poller = pollers.get(key);
       if (!poller) {
-        const created: Poller = { ref, watchIds: new Set(), timer: setInterval(() => pollInBackground(created), intervalMs ?? options.watchIntervalMs ?? 5000) };
+        const created: Poller = {
+          ref,
+          watchIds: new Set(),
+          timer: setInterval(
+            () => pollInBackground(created),
+            intervalMs ?? options.watchIntervalMs ?? 5000,
+          ),
+        };
         pollers.set(key, created);
         poller = created;
       }
@@ -276,39 +371,75 @@ export function createDesk(options: DeskOptions): Desk {
       const checked = await resources.checkPending(auditId);
       if ('kind' in checked) return checked;
       emit({ type: 'outcome-checked', pending: checked.pending });
-      return { kind: 'ok', pending: checked.pending, serverNow: checked.serverNow ? shapeSnapshot(checked.serverNow) : null };
+      return {
+        kind: 'ok',
+        pending: checked.pending,
+        serverNow: checked.serverNow ? shapeSnapshot(checked.serverNow) : null,
+      };
     },
     async settleOutcome({ auditId, decision }) {
       const pending = store.audit.pendingOutcome(auditId);
-      if (!pending) return fail('not-found', `No pending outcome ${auditId}; it may be settled already.`);
-      const words = decision === 'accept-server'
-        ? `operator accepted what the server holds (revision ${pending.serverRevision ?? 'unknown'}, ${pending.serverHolds}); the write itself stays unproven`
-        : 'operator dismissed it; the write itself stays unproven';
+      if (!pending)
+        return fail('not-found', `No pending outcome ${auditId}; it may be settled already.`);
+      const words =
+        decision === 'accept-server'
+          ? `operator accepted what the server holds (revision ${pending.serverRevision ?? 'unknown'}, ${pending.serverHolds}); the write itself stays unproven`
+          : 'operator dismissed it; the write itself stays unproven';
       store.audit.settle(auditId, `unknown outcome (${pending.cause}); ${words}`, null);
       return { kind: 'ok' };
     },
     async countMatching({ connectionId, filters, search }) {
-      const all = await allIds(connectionId, { ...(filters ? { filters } : {}), ...(search ? { search } : {}) });
+      const all = await allIds(connectionId, {
+        ...(filters ? { filters } : {}),
+        ...(search ? { search } : {}),
+      });
       if ('kind' in all) return all;
       return { kind: 'ok', count: all.ids.length, ids: all.ids, truncated: all.truncated };
     },
     async previewBatch({ connectionId, resourceIds, intents }) {
-      if (!store.connections.get(connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
+      if (!store.connections.get(connectionId))
+        return fail('unknown-connection', 'That connection no longer exists.');
       return { kind: 'ok', previews: await batches.preview(connectionId, resourceIds, intents) };
     },
-    async startBatch({ connectionId, resourceIds, matching, intents, concurrency, maxAttempts, description }) {
-      if (!store.connections.get(connectionId)) return fail('unknown-connection', 'That connection no longer exists.');
-      if ((resourceIds === undefined) === (matching === undefined)) return fail('invalid-input', 'Name the targets: either resourceIds or matching (a filter and search), not both.');
-      if (intents.length === 0) return fail('invalid-input', 'A batch needs at least one change (intents).');
+    async startBatch({
+      connectionId,
+      resourceIds,
+      matching,
+      intents,
+      concurrency,
+      maxAttempts,
+      description,
+    }) {
+      if (!store.connections.get(connectionId))
+        return fail('unknown-connection', 'That connection no longer exists.');
+      if ((resourceIds === undefined) === (matching === undefined))
+        return fail(
+          'invalid-input',
+          'Name the targets: either resourceIds or matching (a filter and search), not both.',
+        );
+      if (intents.length === 0)
+        return fail('invalid-input', 'A batch needs at least one change (intents).');
       let ids = resourceIds ?? [];
       if (matching) {
         const all = await allIds(connectionId, matching);
         if ('kind' in all) return all;
-        if (all.truncated) return fail('invalid-input', `More than ${MAX_BATCH_TARGETS} resources match; narrow the filter.`);
+        if (all.truncated)
+          return fail(
+            'invalid-input',
+            `More than ${MAX_BATCH_TARGETS} resources match; narrow the filter.`,
+          );
         ids = all.ids;
       }
-      if (ids.length === 0) return fail('invalid-input', 'No resources to change: the selection is empty.');
-      const batch = batches.start({ connectionId, resourceIds: ids, intents, concurrency: concurrency ?? 4, maxAttempts: maxAttempts ?? 3, description: description ?? describeIntents(intents) });
+      if (ids.length === 0)
+        return fail('invalid-input', 'No resources to change: the selection is empty.');
+      const batch = batches.start({
+        connectionId,
+        resourceIds: ids,
+        intents,
+        concurrency: concurrency ?? 4,
+        maxAttempts: maxAttempts ?? 3,
+        description: description ?? describeIntents(intents),
+      });
       return { kind: 'ok', batch };
     },
     async listBatches() {
@@ -342,7 +473,12 @@ export function createDesk(options: DeskOptions): Desk {
       const batch = batches.status(batchId);
       if (!batch) return fail('not-found', `No batch ${batchId}.`);
       const targets = batches.targets(batchId);
-      const text = format === 'csv' ? reportCsv(targets) : format === 'json' ? JSON.stringify({ batch, targets }, null, 2) : null;
+      const text =
+        format === 'csv'
+          ? reportCsv(targets)
+          : format === 'json'
+            ? JSON.stringify({ batch, targets }, null, 2)
+            : null;
       return { kind: 'ok', batch, targets, text };
     },
     async auditLog({ ref }) {
@@ -353,14 +489,22 @@ export function createDesk(options: DeskOptions): Desk {
   };
 
   /** Every id matching a filter and search, page after page (bounded). */
-  async function allIds(connectionId: string, query: { filters?: Record<string, string>; search?: string }): Promise<{ ids: string[]; truncated: boolean } | BackendError> {
+  async function allIds(
+    connectionId: string,
+    query: { filters?: Record<string, string>; search?: string },
+  ): Promise<{ ids: string[]; truncated: boolean } | BackendError> {
     const ids: string[] = [];
     let pageToken: string | undefined;
     for (let pages = 0; pages < 1000; pages++) {
-      const page = await listPage(store.connections.get(connectionId), { ...query, pageSize: 200, ...(pageToken ? { pageToken } : {}) });
+      const page = await listPage(store.connections.get(connectionId), {
+        ...query,
+        pageSize: 200,
+        ...(pageToken ? { pageToken } : {}),
+      });
       if (page.kind === 'error') return page;
       ids.push(...page.items.map((i) => i.id));
-      if (ids.length > MAX_BATCH_TARGETS) return { ids: ids.slice(0, MAX_BATCH_TARGETS), truncated: true };
+      if (ids.length > MAX_BATCH_TARGETS)
+        return { ids: ids.slice(0, MAX_BATCH_TARGETS), truncated: true };
       if (!page.nextPageToken) break;
       pageToken = page.nextPageToken;
     }
@@ -377,7 +521,9 @@ export function createDesk(options: DeskOptions): Desk {
     (api as Record<string, (args: unknown) => Promise<unknown>>)[name] = async (args) => {
       const result = await inner(args);
       // Secrets are decrypted only when there is an error to mask.
-      return (result as { kind?: unknown } | null)?.kind === 'error' ? maskError(result, savedSecrets()) : result;
+      return (result as { kind?: unknown } | null)?.kind === 'error'
+        ? maskError(result, savedSecrets())
+        : result;
     };
   }
 
@@ -387,7 +533,15 @@ export function createDesk(options: DeskOptions): Desk {
     if (draft && draft.text === savedText) store.drafts.discard(ref.connectionId, ref.id);
   }
 
-  async function listPage(connection: StoredConnection | null, { pageToken, filters, search, pageSize }: { pageToken?: string; filters?: Record<string, string>; search?: string; pageSize?: number }): Promise<ResourcePage | BackendError> {
+  async function listPage(
+    connection: StoredConnection | null,
+    {
+      pageToken,
+      filters,
+      search,
+      pageSize,
+    }: { pageToken?: string; filters?: Record<string, string>; search?: string; pageSize?: number },
+  ): Promise<ResourcePage | BackendError> {
     const ctx = connectionContext(connection, sandboxUrl());
     if (!ctx.ok) return ctx.error;
     const base = listPath(ctx.value);
@@ -395,27 +549,56 @@ export function createDesk(options: DeskOptions): Desk {
     if (pageToken !== undefined && !isPathBelow(pageToken, ctx.value.baseUrl)) {
       return fail('invalid-input', 'That page token does not belong to this connection.');
     }
-    const query = { pageSize: pageSize ?? 50, ...(pageToken ? { pageToken } : {}), ...(filters ? { filters } : {}), ...(search ? { search } : {}) };
+    const query = {
+      pageSize: pageSize ?? 50,
+      ...(pageToken ? { pageToken } : {}),
+      ...(filters ? { filters } : {}),
+      ...(search ? { search } : {}),
+    };
     const path = listPagePath(ctx.value.spec.list, base.value, query);
     const request = listRequest(ctx.value.spec.list, path);
     const url = urlBelowBase(ctx.value, request.path);
     if (!url.ok) return fail('invalid-input', url.error);
     const outcome = await transport.read({
-      method: request.method, url: url.value, headers: { accept: 'application/json', ...ctx.value.requestHeaders, ...request.headers },
-      ...(request.body !== undefined ? { body: request.body } : {}), ...(ctx.value.credentialQuery ? { credentialQuery: ctx.value.credentialQuery } : {}),
+      method: request.method,
+      url: url.value,
+      headers: { accept: 'application/json', ...ctx.value.requestHeaders, ...request.headers },
+      ...(request.body !== undefined ? { body: request.body } : {}),
+      ...(ctx.value.credentialQuery ? { credentialQuery: ctx.value.credentialQuery } : {}),
     });
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status < 200 || outcome.status >= 300) {
       const upstream = ctx.value.scrub(outcome.text);
-      return { kind: 'error', reason: 'http', message: withServerWords(`The server answered ${outcome.status} to the list request.`, upstream, ctx.value.spec.errorPointers), status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) };
+      return {
+        kind: 'error',
+        reason: 'http',
+        message: withServerWords(
+          `The server answered ${outcome.status} to the list request.`,
+          upstream,
+          ctx.value.spec.errorPointers,
+        ),
+        status: outcome.status,
+        bodyExcerpt: upstream.slice(0, 2000),
+      };
     }
     if (request.method === 'PROPFIND') {
       const dav = parseDavPage(ctx.value.spec.list, outcome.text, path, query);
       return dav.ok ? { kind: 'ok', ...dav.value } : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);
-    if (!parsed.ok) return fail('invalid-json', `The list response is not valid JSON: ${formatParseError(parsed.error)}`);
-    const page = parseListPage(ctx.value.spec.list, parsed.value, path, ctx.value.baseUrl, query, outcome.headers);
+    if (!parsed.ok)
+      return fail(
+        'invalid-json',
+        `The list response is not valid JSON: ${formatParseError(parsed.error)}`,
+      );
+    const page = parseListPage(
+      ctx.value.spec.list,
+      parsed.value,
+      path,
+      ctx.value.baseUrl,
+      query,
+      outcome.headers,
+    );
     if (!page.ok) return fail('invalid-json', page.error);
     return { kind: 'ok', ...page.value };
   }
@@ -427,8 +610,12 @@ export function createDesk(options: DeskOptions): Desk {
   function pollInBackground(poller: Poller): void {
     const run = pollOnce(poller)
       .catch((error: unknown) => {
-        const message = maskSecrets(`Polling the resource failed: ${error instanceof Error ? error.message : String(error)}`, savedSecrets());
-        for (const watchId of poller.watchIds) emit({ type: 'watch-error', watchId, ref: poller.ref, message });
+        const message = maskSecrets(
+          `Polling the resource failed: ${error instanceof Error ? error.message : String(error)}`,
+          savedSecrets(),
+        );
+        for (const watchId of poller.watchIds)
+          emit({ type: 'watch-error', watchId, ref: poller.ref, message });
       })
       .finally(() => pollsInFlight.delete(run));
     pollsInFlight.add(run);
@@ -454,7 +641,14 @@ export function createDesk(options: DeskOptions): Desk {
       const before = result.previous?.editable ?? result.fetched.editable;
       const changedPaths = diffPaths(before, result.fetched.editable).map((c) => c.path);
       for (const watchId of poller.watchIds) {
-        emit({ type: 'resource-changed', watchId, ref, revision: result.fetched.snapshot.revision, journalId: result.fetched.snapshot.journalId, changedPaths });
+        emit({
+          type: 'resource-changed',
+          watchId,
+          ref,
+          revision: result.fetched.snapshot.revision,
+          journalId: result.fetched.snapshot.journalId,
+          changedPaths,
+        });
       }
     } finally {
       polling.delete(poller);
@@ -483,7 +677,11 @@ const MAX_BATCH_TARGETS = 10_000;
 
 /** A batch's default name, in words: "set /priority · remove /attributes/tier". */
 function describeIntents(intents: readonly BatchIntent[]): string {
-  return intents.map((i) => (i.kind === 'json-patch' ? `JSON Patch (${i.ops.length} operations)` : `${i.kind} ${i.path}`)).join(' · ');
+  return intents
+    .map((i) =>
+      i.kind === 'json-patch' ? `JSON Patch (${i.ops.length} operations)` : `${i.kind} ${i.path}`,
+    )
+    .join(' · ');
 }
 
 /** A page token is a path below the base URL; resolved, it must stay on the same origin and path. */
@@ -492,13 +690,22 @@ function isPathBelow(token: string, baseUrl: string): boolean {
   try {
     const base = new URL(baseUrl);
     const url = new URL(baseUrl + token);
-    return url.origin === base.origin && url.pathname.startsWith(base.pathname.replace(/\/$/, '')) && !/(^|\/)\.\.(\/|$)/.test(token) && !token.includes('@');
+    return (
+      url.origin === base.origin &&
+      url.pathname.startsWith(base.pathname.replace(/\/$/, '')) &&
+      !/(^|\/)\.\.(\/|$)/.test(token) &&
+      !token.includes('@')
+    );
   } catch {
     return false;
   }
 }
 
-function checkConnectionInput(input: ConnectionInput, previous: StoredConnection | null, sandboxUrl: string | null): string | null {
+function checkConnectionInput(
+  input: ConnectionInput,
+  previous: StoredConnection | null,
+  sandboxUrl: string | null,
+): string | null {
   const spec = profileFor(input.profileId, input.customProfile ?? null);
   if (!spec.ok) return spec.error;
   if (!(previous?.isSandbox && input.baseUrl === previous.baseUrl)) {
@@ -511,11 +718,18 @@ function checkConnectionInput(input: ConnectionInput, previous: StoredConnection
     }
   }
   for (const param of spec.value.params) {
-    if (!Object.hasOwn(input.params, param.name) || !input.params[param.name]!.trim()) return `${param.label} is required by the ${spec.value.label} profile.`;
-    if (isDotSegment(input.params[param.name]!)) return `${param.label} may not be "${input.params[param.name]}": it would step out of its place in the path.`;
+    if (!Object.hasOwn(input.params, param.name) || !input.params[param.name]!.trim())
+      return `${param.label} is required by the ${spec.value.label} profile.`;
+    if (isDotSegment(input.params[param.name]!))
+      return `${param.label} may not be "${input.params[param.name]}": it would step out of its place in the path.`;
   }
-  if (input.auth.kind === 'basic' && !input.auth.username.trim()) return 'A user name is required for Basic authentication.';
-  if (input.auth.kind === 'query' && input.auth.query && !/^\??[^=&#\s]+=[^&#\s]*(&[^=&#\s]+=[^&#\s]*)*$/.test(input.auth.query)) {
+  if (input.auth.kind === 'basic' && !input.auth.username.trim())
+    return 'A user name is required for Basic authentication.';
+  if (
+    input.auth.kind === 'query' &&
+    input.auth.query &&
+    !/^\??[^=&#\s]+=[^&#\s]*(&[^=&#\s]+=[^&#\s]*)*$/.test(input.auth.query)
+  ) {
     return 'The query-string credential must look like name=value&name=value, percent-encoded, with no spaces or #.';
   }
   return authHeaderProblem(input) ?? secretOriginProblem(input, previous, sandboxUrl);
@@ -532,7 +746,14 @@ export async function getResource(rawUrl: string): Promise<GetResourceResult> {
   if (secrets.length === 0) return result;
   if (result.kind === 'error') return maskError(result, secrets);
   const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
-  return { ...result, text: maskSecrets(result.text, secrets), body: maskStrings(result.body, secrets), headers: result.headers.map(([n, v]) => [n, maskSecrets(v, secrets)]), etag: mask(result.etag), revision: mask(result.revision) };
+  return {
+    ...result,
+    text: maskSecrets(result.text, secrets),
+    body: maskStrings(result.body, secrets),
+    headers: result.headers.map(([n, v]) => [n, maskSecrets(v, secrets)]),
+    etag: mask(result.etag),
+    revision: mask(result.revision),
+  };
 }
 
 function urlSecrets(url: URL): string[] {
@@ -551,15 +772,28 @@ function urlSecrets(url: URL): string[] {
 
 async function readUrl(checkedUrl: URL, shownUrl: string): Promise<GetResourceResult> {
   const checked = { url: checkedUrl };
-  const outcome = await sendRequest({ method: 'GET', url: checked.url.toString(), headers: { accept: 'application/json' } });
+  const outcome = await sendRequest({
+    method: 'GET',
+    url: checked.url.toString(),
+    headers: { accept: 'application/json' },
+  });
   if (outcome.kind === 'error') return failure(shownUrl, outcome.reason, outcome.message);
   const { status, text, headers, durationMs } = outcome;
   if (status < 200 || status >= 300) {
-    return failure(shownUrl, 'http', `The server answered ${status}${describeStatus(status)}.`, { status, bodyExcerpt: text.slice(0, 2000) });
+    return failure(shownUrl, 'http', `The server answered ${status}${describeStatus(status)}.`, {
+      status,
+      bodyExcerpt: text.slice(0, 2000),
+    });
   }
   // The same strict reading as openResource: duplicate keys and over-deep nesting are refused.
   const parsed = parseJson(text);
-  if (!parsed.ok) return failure(shownUrl, 'invalid-json', `The response is not valid JSON: ${formatParseError(parsed.error)}`, { status, bodyExcerpt: text.slice(0, 2000) });
+  if (!parsed.ok)
+    return failure(
+      shownUrl,
+      'invalid-json',
+      `The response is not valid JSON: ${formatParseError(parsed.error)}`,
+      { status, bodyExcerpt: text.slice(0, 2000) },
+    );
   const body: unknown = JSON.parse(text);
   const etag = header(headers, 'etag');
   const bodyRevision = revisionInBody(body);
@@ -578,7 +812,12 @@ async function readUrl(checkedUrl: URL, shownUrl: string): Promise<GetResourceRe
   };
 }
 
-function failure(url: string, reason: FetchErrorKind, message: string, extra: { status?: number; bodyExcerpt?: string } = {}): GetResourceResult {
+function failure(
+  url: string,
+  reason: FetchErrorKind,
+  message: string,
+  extra: { status?: number; bodyExcerpt?: string } = {},
+): GetResourceResult {
   return { kind: 'error', reason, message, url, ...extra };
 }
 

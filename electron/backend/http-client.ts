@@ -44,10 +44,16 @@ export function checkHttpUrl(raw: string): { ok: true; url: URL } | { ok: false;
   try {
     url = new URL(raw.trim());
   } catch {
-    return { ok: false, error: `"${raw}" is not a valid URL; include the scheme, e.g. http://127.0.0.1:4010/…` };
+    return {
+      ok: false,
+      error: `"${raw}" is not a valid URL; include the scheme, e.g. http://127.0.0.1:4010/…`,
+    };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, error: `Only http and https URLs can be opened, not ${url.protocol.replace(':', '')}.` };
+    return {
+      ok: false,
+      error: `Only http and https URLs can be opened, not ${url.protocol.replace(':', '')}.`,
+    };
   }
   return { ok: true, url };
 }
@@ -64,15 +70,32 @@ export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
   let current = request;
   for (let hop = 0; ; hop++) {
     const outcome = await sendOnce(current, started);
-    const location = outcome.kind === 'response' && outcome.status >= 300 && outcome.status < 400 ? header(outcome.headers, 'location') : null;
+    const location =
+      outcome.kind === 'response' && outcome.status >= 300 && outcome.status < 400
+        ? header(outcome.headers, 'location')
+        : null;
     if (!location || (current.method !== 'GET' && current.method !== 'HEAD')) return outcome;
     const next = new URL(location, current.url);
     if (next.origin !== new URL(current.url).origin) {
-      return { kind: 'error', reason: 'http', message: `The server redirected to another host (${next.host}); the redirect was not followed, so credentials stay with this server.`, durationMs: outcome.durationMs, sent: 'maybe' };
+      return {
+        kind: 'error',
+        reason: 'http',
+        message: `The server redirected to another host (${next.host}); the redirect was not followed, so credentials stay with this server.`,
+        durationMs: outcome.durationMs,
+        sent: 'maybe',
+      };
     }
-    if (hop >= MAX_REDIRECTS) return { kind: 'error', reason: 'http', message: `The server redirected more than ${MAX_REDIRECTS} times.`, durationMs: outcome.durationMs, sent: 'maybe' };
+    if (hop >= MAX_REDIRECTS)
+      return {
+        kind: 'error',
+        reason: 'http',
+        message: `The server redirected more than ${MAX_REDIRECTS} times.`,
+        durationMs: outcome.durationMs,
+        sent: 'maybe',
+      };
     // A server that echoes the credential query in Location: it is added again when sent, never logged.
-    for (const name of new URLSearchParams(current.credentialQuery ?? '').keys()) next.searchParams.delete(name);
+    for (const name of new URLSearchParams(current.credentialQuery ?? '').keys())
+      next.searchParams.delete(name);
     current = { ...current, url: next.toString() };
   }
 }
@@ -84,7 +107,10 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
   try {
-    const { url, headers } = moveCredentialsToHeader(withQuery(request.url, request.credentialQuery), request.headers ?? {});
+    const { url, headers } = moveCredentialsToHeader(
+      withQuery(request.url, request.credentialQuery),
+      request.headers ?? {},
+    );
     const response = await fetch(url, {
       method: request.method,
       headers,
@@ -113,7 +139,13 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
       }
     }
     const text = new TextDecoder().decode(concat(chunks, total));
-    return { kind: 'response', status: response.status, headers: [...response.headers.entries()], text, durationMs: elapsed() };
+    return {
+      kind: 'response',
+      status: response.status,
+      headers: [...response.headers.entries()],
+      text,
+      durationMs: elapsed(),
+    };
   } catch (error) {
     if (controller.signal.aborted) {
       return { ...timeoutError(timeoutMs), durationMs: elapsed(), sent: 'maybe' };
@@ -121,7 +153,11 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
     const failure = networkError(error, request.url);
     // A library message may quote the URL as sent, credential query included: never echo it.
     const sentUrl = withQuery(request.url, request.credentialQuery);
-    const message = request.credentialQuery ? failure.message.replaceAll(sentUrl, redactUrl(request.url)).replaceAll(request.credentialQuery, REDACTED) : failure.message;
+    const message = request.credentialQuery
+      ? failure.message
+          .replaceAll(sentUrl, redactUrl(request.url))
+          .replaceAll(request.credentialQuery, REDACTED)
+      : failure.message;
     return { ...failure, message, durationMs: elapsed(), sent: neverSent(error) ? 'no' : 'maybe' };
   } finally {
     clearTimeout(timer);
@@ -133,34 +169,62 @@ export function withQuery(url: string, query: string | undefined): string {
   if (!query) return url;
   const hash = url.indexOf('#');
   const [head, fragment] = hash === -1 ? [url, ''] : [url.slice(0, hash), url.slice(hash)];
-  const separator = head.includes('?') ? (head.endsWith('?') || head.endsWith('&') ? '' : '&') : '?';
+  const separator = head.includes('?')
+    ? head.endsWith('?') || head.endsWith('&')
+      ? ''
+      : '&'
+    : '?';
   return `${head}${separator}${query}${fragment}`;
 }
 
 /** fetch refuses user:pass@ URLs; operators paste them, so they become a Basic Authorization header. */
-function moveCredentialsToHeader(raw: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
+function moveCredentialsToHeader(
+  raw: string,
+  headers: Record<string, string>,
+): { url: string; headers: Record<string, string> } {
   const url = new URL(raw);
   if (!url.username && !url.password) return { url: raw, headers };
-  const basic = Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64');
+  const basic = Buffer.from(
+    `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+  ).toString('base64');
   url.username = '';
   url.password = '';
   const hasAuth = Object.keys(headers).some((name) => name.toLowerCase() === 'authorization');
-  return { url: url.toString(), headers: hasAuth ? headers : { ...headers, authorization: `Basic ${basic}` } };
+  return {
+    url: url.toString(),
+    headers: hasAuth ? headers : { ...headers, authorization: `Basic ${basic}` },
+  };
 }
 
 /** Failures that prove nothing reached the server (no connection was made). */
 function neverSent(error: unknown): boolean {
   const code = (error as { cause?: { code?: string } })?.cause?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ERR_INVALID_URL' || error instanceof TypeError && !code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EAI_AGAIN' ||
+    code === 'ERR_INVALID_URL' ||
+    (error instanceof TypeError && !code)
+  );
 }
 
 function timeoutError(timeoutMs: number): FetchError {
-  return { kind: 'error', reason: 'timeout', message: `The server did not answer within ${(timeoutMs / 1000).toFixed(timeoutMs % 1000 ? 1 : 0)} s.` };
+  return {
+    kind: 'error',
+    reason: 'timeout',
+    message: `The server did not answer within ${(timeoutMs / 1000).toFixed(timeoutMs % 1000 ? 1 : 0)} s.`,
+  };
 }
 
 function tooLarge(bytes: number, maxBytes: number, durationMs: number): HttpOutcome {
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return { kind: 'error', reason: 'too-large', message: `The response is larger than the ${mb(maxBytes)} limit (at least ${mb(bytes)}).`, durationMs, sent: 'maybe' };
+  return {
+    kind: 'error',
+    reason: 'too-large',
+    message: `The response is larger than the ${mb(maxBytes)} limit (at least ${mb(bytes)}).`,
+    durationMs,
+    sent: 'maybe',
+  };
 }
 
 function networkError(error: unknown, url: string): FetchError {
@@ -181,7 +245,10 @@ function networkError(error: unknown, url: string): FetchError {
     UND_ERR_SOCKET: `The connection to ${host} was closed before a full answer arrived.`,
   };
   // Library messages may quote the URL; never echo it, it can carry credentials.
-  const detail = String(cause?.message ?? (error as Error)?.message ?? error).replaceAll(url, redactUrl(url));
+  const detail = String(cause?.message ?? (error as Error)?.message ?? error).replaceAll(
+    url,
+    redactUrl(url),
+  );
   const message = (code && reasons[code]) ?? `Could not reach ${host}: ${detail}`;
   return { kind: 'error', reason: 'network', message };
 }

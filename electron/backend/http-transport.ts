@@ -15,11 +15,16 @@ export type Transport = {
   write(request: HttpRequest): Promise<HttpOutcome>;
 };
 
-export function createTransport(activity: ActivityLog, retry: RetryPolicy = DEFAULT_RETRY, sleep = defaultSleep): Transport {
+export function createTransport(
+  activity: ActivityLog,
+  retry: RetryPolicy = DEFAULT_RETRY,
+  sleep = defaultSleep,
+): Transport {
   const once = async (request: HttpRequest): Promise<HttpOutcome> => {
     const outcome = await sendRequest(request);
     const headers = request.headers ?? {};
-    const ifMatch = Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-match')?.[1] ?? null;
+    const ifMatch =
+      Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-match')?.[1] ?? null;
     // What the server sent back is shown in the activity panel: masked for the credentials we sent it.
     const secrets = requestHeaderSecrets(headers);
     const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
@@ -30,7 +35,10 @@ export function createTransport(activity: ActivityLog, retry: RetryPolicy = DEFA
       etag: mask(outcome.kind === 'response' ? header(outcome.headers, 'etag') : null),
       ifMatch: mask(ifMatch),
       durationMs: outcome.durationMs,
-      outcome: outcome.kind === 'response' ? String(outcome.status) : maskSecrets(`${outcome.reason}: ${outcome.message}`, secrets),
+      outcome:
+        outcome.kind === 'response'
+          ? String(outcome.status)
+          : maskSecrets(`${outcome.reason}: ${outcome.message}`, secrets),
     });
     return outcome;
   };
@@ -38,7 +46,10 @@ export function createTransport(activity: ActivityLog, retry: RetryPolicy = DEFA
     async read(request) {
       for (let attempt = 1; ; attempt++) {
         const outcome = await once(request);
-        const retryable = outcome.kind === 'error' ? outcome.reason === 'network' || outcome.reason === 'timeout' : RETRYABLE_STATUS.has(outcome.status);
+        const retryable =
+          outcome.kind === 'error'
+            ? outcome.reason === 'network' || outcome.reason === 'timeout'
+            : RETRYABLE_STATUS.has(outcome.status);
         if (!retryable || attempt >= retry.attempts) return outcome;
         await sleep(delayFor(outcome, attempt, retry));
       }
@@ -48,7 +59,12 @@ export function createTransport(activity: ActivityLog, retry: RetryPolicy = DEFA
 }
 
 /** Retry-After (seconds or HTTP date) when the server gave one, else exponential backoff with full jitter. */
-export function delayFor(outcome: HttpOutcome, attempt: number, retry: RetryPolicy, random = Math.random): number {
+export function delayFor(
+  outcome: HttpOutcome,
+  attempt: number,
+  retry: RetryPolicy,
+  random = Math.random,
+): number {
   if (outcome.kind === 'response') {
     const after = header(outcome.headers, 'retry-after');
     if (after !== null) {

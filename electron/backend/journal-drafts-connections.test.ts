@@ -28,8 +28,19 @@ describe('revision journal', () => {
     doc['note'] = 'saved by me';
     const before = await h.api.history({ ref });
     const latest = before.kind === 'ok' ? before.entries.at(-1)! : null;
-    const saveConflict = expectFullConflict(await h.api.saveResource({ ref, text: JSON.stringify(doc), baseJournalId: first.journalId, full: true }));
-    await h.api.saveResource({ ref, text: saveConflict.merged, baseJournalId: saveConflict.theirs.journalId });
+    const saveConflict = expectFullConflict(
+      await h.api.saveResource({
+        ref,
+        text: JSON.stringify(doc),
+        baseJournalId: first.journalId,
+        full: true,
+      }),
+    );
+    await h.api.saveResource({
+      ref,
+      text: saveConflict.merged,
+      baseJournalId: saveConflict.theirs.journalId,
+    });
     const history = await h.api.history({ ref });
     if (history.kind !== 'ok') throw new Error('history failed');
     expect(history.entries.map((e) => [e.revision, e.source])).toEqual([
@@ -38,11 +49,16 @@ describe('revision journal', () => {
       ['2', 'saved'],
     ]);
     expect(latest?.revision).toBe('1');
-    expect(history.entries.map((e) => e.journalId)).toEqual([...history.entries.map((e) => e.journalId)].sort((a, b) => a - b));
+    expect(history.entries.map((e) => e.journalId)).toEqual(
+      [...history.entries.map((e) => e.journalId)].sort((a, b) => a - b),
+    );
     // Any revision can be read back and compared.
     const old = await h.api.revision({ ref, journalId: history.entries[0]!.journalId });
     expect(old.kind === 'ok' && JSON.parse(old.snapshot.text)).toEqual(JSON.parse(first.text));
-    expect(await h.api.revision({ ref, journalId: 999999 })).toMatchObject({ kind: 'error', reason: 'not-found' });
+    expect(await h.api.revision({ ref, journalId: 999999 })).toMatchObject({
+      kind: 'error',
+      reason: 'not-found',
+    });
   });
 });
 
@@ -51,11 +67,23 @@ describe('drafts', () => {
     const ref = await h.ref('Sync documents', 'shift-notes');
     const base = await open(ref);
     const text = base.text.replace('{', '{\n  "unsaved": "typed before the crash",');
-    expect(await h.api.saveDraft({ ref, text, baseRevision: base.revision, baseJournalId: base.journalId })).toMatchObject({ kind: 'ok' });
+    expect(
+      await h.api.saveDraft({
+        ref,
+        text,
+        baseRevision: base.revision,
+        baseJournalId: base.journalId,
+      }),
+    ).toMatchObject({ kind: 'ok' });
     h = await h.restart();
-    expect((await h.api.listDrafts({ connectionId: ref.connectionId })).drafts).toEqual([{ id: 'shift-notes', updatedAt: expect.any(String), hasMerge: false }]);
+    expect((await h.api.listDrafts({ connectionId: ref.connectionId })).drafts).toEqual([
+      { id: 'shift-notes', updatedAt: expect.any(String), hasMerge: false },
+    ]);
     const reopened = await h.api.openResource({ ref });
-    expect(reopened).toMatchObject({ kind: 'ok', draft: { text, baseRevision: base.revision, baseJournalId: base.journalId } });
+    expect(reopened).toMatchObject({
+      kind: 'ok',
+      draft: { text, baseRevision: base.revision, baseJournalId: base.journalId },
+    });
     // A save that lands clears the draft holding what it saved...
     const saved = await h.api.saveResource({ ref, text, baseJournalId: base.journalId });
     expect(saved.kind).toBe('saved');
@@ -63,9 +91,20 @@ describe('drafts', () => {
     // ...but not a newer one, typed while the save was under way.
     if (saved.kind !== 'saved') return;
     const next = saved.snapshot.text.replace('{', '{\n  "second": 1,');
-    await h.api.saveDraft({ ref, text: `${next} `, baseRevision: saved.snapshot.revision, baseJournalId: saved.snapshot.journalId, merge: '{"v":1}' });
-    expect((await h.api.saveResource({ ref, text: next, baseJournalId: saved.snapshot.journalId })).kind).toBe('saved');
-    expect(await h.api.openResource({ ref })).toMatchObject({ kind: 'ok', draft: { text: `${next} `, merge: '{"v":1}' } });
+    await h.api.saveDraft({
+      ref,
+      text: `${next} `,
+      baseRevision: saved.snapshot.revision,
+      baseJournalId: saved.snapshot.journalId,
+      merge: '{"v":1}',
+    });
+    expect(
+      (await h.api.saveResource({ ref, text: next, baseJournalId: saved.snapshot.journalId })).kind,
+    ).toBe('saved');
+    expect(await h.api.openResource({ ref })).toMatchObject({
+      kind: 'ok',
+      draft: { text: `${next} `, merge: '{"v":1}' },
+    });
   });
 });
 
@@ -73,7 +112,13 @@ describe('connections', () => {
   it('stores secrets encrypted, never returns them, and keeps them when an edit leaves them out', async () => {
     const token = 'tok-4f1d8a93-never-shown';
     const created = await h.api.saveConnection({
-      connection: { name: 'Staging API', profileId: 'rest-etag', baseUrl: 'https://staging.example.com/api', params: { collection: 'widgets' }, auth: { kind: 'bearer', token } },
+      connection: {
+        name: 'Staging API',
+        profileId: 'rest-etag',
+        baseUrl: 'https://staging.example.com/api',
+        params: { collection: 'widgets' },
+        auth: { kind: 'bearer', token },
+      },
     });
     if (created.kind !== 'ok') throw new Error(created.message);
     expect(created.connection.auth).toEqual({ kind: 'bearer', hasSecret: true });
@@ -82,35 +127,107 @@ describe('connections', () => {
     expect(db.includes(Buffer.from(token))).toBe(false);
     expect(statSync(path.join(h.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
     const renamed = await h.api.saveConnection({
-      connection: { id: created.connection.id, name: 'Staging', profileId: 'rest-etag', baseUrl: 'https://staging.example.com/api', params: { collection: 'widgets' }, auth: { kind: 'bearer' } },
+      connection: {
+        id: created.connection.id,
+        name: 'Staging',
+        profileId: 'rest-etag',
+        baseUrl: 'https://staging.example.com/api',
+        params: { collection: 'widgets' },
+        auth: { kind: 'bearer' },
+      },
     });
-    expect(renamed).toMatchObject({ kind: 'ok', connection: { name: 'Staging', auth: { hasSecret: true } } });
+    expect(renamed).toMatchObject({
+      kind: 'ok',
+      connection: { name: 'Staging', auth: { hasSecret: true } },
+    });
     expect(await h.api.removeConnection({ id: created.connection.id })).toEqual({ kind: 'ok' });
-    expect(await h.api.removeConnection({ id: created.connection.id })).toMatchObject({ kind: 'error', reason: 'unknown-connection' });
+    expect(await h.api.removeConnection({ id: created.connection.id })).toMatchObject({
+      kind: 'error',
+      reason: 'unknown-connection',
+    });
   });
 
   it('refuses a bad connection with a message naming the problem', async () => {
     const base = { name: 'x', params: {}, auth: { kind: 'none' as const } };
-    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'nope', baseUrl: 'https://a.example' } })).toMatchObject({ message: expect.stringContaining('no profile named "nope"') });
-    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'rest-etag', baseUrl: 'ftp://a.example', params: { collection: 'c' } } })).toMatchObject({ message: expect.stringContaining('Base URL') });
-    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'twilio-taskrouter-task', baseUrl: 'https://taskrouter.twilio.com' } })).toMatchObject({ message: expect.stringContaining('Workspace SID is required') });
-    expect(await h.api.saveConnection({ connection: { ...base, profileId: 'mine', baseUrl: 'https://a.example', customProfile: { id: 'mine' } } })).toMatchObject({ kind: 'error', message: expect.stringContaining('profile.') });
+    expect(
+      await h.api.saveConnection({
+        connection: { ...base, profileId: 'nope', baseUrl: 'https://a.example' },
+      }),
+    ).toMatchObject({ message: expect.stringContaining('no profile named "nope"') });
+    expect(
+      await h.api.saveConnection({
+        connection: {
+          ...base,
+          profileId: 'rest-etag',
+          baseUrl: 'ftp://a.example',
+          params: { collection: 'c' },
+        },
+      }),
+    ).toMatchObject({ message: expect.stringContaining('Base URL') });
+    expect(
+      await h.api.saveConnection({
+        connection: {
+          ...base,
+          profileId: 'twilio-taskrouter-task',
+          baseUrl: 'https://taskrouter.twilio.com',
+        },
+      }),
+    ).toMatchObject({ message: expect.stringContaining('Workspace SID is required') });
+    expect(
+      await h.api.saveConnection({
+        connection: {
+          ...base,
+          profileId: 'mine',
+          baseUrl: 'https://a.example',
+          customProfile: { id: 'mine' },
+        },
+      }),
+    ).toMatchObject({ kind: 'error', message: expect.stringContaining('profile.') });
   });
 
   it('tests a connection against the server', async () => {
     const tasks = await h.connection('TaskRouter');
-    expect(await h.api.testConnection({ id: tasks.id })).toMatchObject({ kind: 'ok', message: expect.stringMatching(/^Connected in \d+ ms/) });
-    const saved = await h.api.saveConnection({ connection: { name: 'Wrong password', profileId: tasks.profileId, baseUrl: tasks.baseUrl, params: tasks.params, auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'wrong' } } });
+    expect(await h.api.testConnection({ id: tasks.id })).toMatchObject({
+      kind: 'ok',
+      message: expect.stringMatching(/^Connected in \d+ ms/),
+    });
+    const saved = await h.api.saveConnection({
+      connection: {
+        name: 'Wrong password',
+        profileId: tasks.profileId,
+        baseUrl: tasks.baseUrl,
+        params: tasks.params,
+        auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'wrong' },
+      },
+    });
     if (saved.kind !== 'ok') throw new Error(saved.message);
-    expect(await h.api.testConnection({ id: saved.connection.id })).toMatchObject({ kind: 'error', status: 401 });
+    expect(await h.api.testConnection({ id: saved.connection.id })).toMatchObject({
+      kind: 'error',
+      status: 401,
+    });
   });
 
   it('seeds the sandbox connections on first start, pointing at this session’s sandbox', async () => {
     const connections = await h.api.listConnections({});
-    expect(connections.filter((c) => c.isSandbox).map((c) => c.profileId).sort()).toEqual(
-      ['body-version', 'rest-etag', 'rest-etag', 'rest-strict-merge-patch', 'twilio-sync-document', 'twilio-sync-list-item', 'twilio-sync-map-item', 'twilio-taskrouter-task'].sort(),
+    expect(
+      connections
+        .filter((c) => c.isSandbox)
+        .map((c) => c.profileId)
+        .sort(),
+    ).toEqual(
+      [
+        'body-version',
+        'rest-etag',
+        'rest-etag',
+        'rest-strict-merge-patch',
+        'twilio-sync-document',
+        'twilio-sync-list-item',
+        'twilio-sync-map-item',
+        'twilio-taskrouter-task',
+      ].sort(),
     );
-    for (const c of connections.filter((c) => c.isSandbox)) expect(c.baseUrl.startsWith(h.sandbox.url)).toBe(true);
+    for (const c of connections.filter((c) => c.isSandbox))
+      expect(c.baseUrl.startsWith(h.sandbox.url)).toBe(true);
     expect((await h.api.listProfiles({})).map((p) => p.id)).toContain('rest-strict-merge-patch');
   });
 });
@@ -121,19 +238,31 @@ describe('listing', () => {
     const seen: string[] = [];
     let token: string | undefined;
     do {
-      const page = await h.api.listResources({ connectionId: tasks.id, pageSize: 60, ...(token ? { pageToken: token } : {}) });
+      const page = await h.api.listResources({
+        connectionId: tasks.id,
+        pageSize: 60,
+        ...(token ? { pageToken: token } : {}),
+      });
       if (page.kind !== 'ok') throw new Error(page.message);
       seen.push(...page.items.map((i) => i.id));
       token = page.nextPageToken ?? undefined;
     } while (token);
     expect(seen).toHaveLength(200);
     expect(new Set(seen).size).toBe(200);
-    const pending = await h.api.listResources({ connectionId: tasks.id, pageSize: 200, filters: { status: 'pending' } });
+    const pending = await h.api.listResources({
+      connectionId: tasks.id,
+      pageSize: 200,
+      filters: { status: 'pending' },
+    });
     if (pending.kind !== 'ok') throw new Error(pending.message);
     expect(pending.items.length).toBeGreaterThan(0);
     expect(pending.items.every((i) => i.status === 'pending')).toBe(true);
     const first = pending.items[0]!;
-    const found = await h.api.listResources({ connectionId: tasks.id, pageSize: 200, search: first.title });
+    const found = await h.api.listResources({
+      connectionId: tasks.id,
+      pageSize: 200,
+      search: first.title,
+    });
     expect(found.kind === 'ok' && found.items.some((i) => i.id === first.id)).toBe(true);
   });
 
@@ -142,10 +271,17 @@ describe('listing', () => {
     const first = await h.api.listResources({ connectionId: users.id, pageSize: 5 });
     expect(first).toMatchObject({ kind: 'ok', total: 12 });
     if (first.kind !== 'ok') return;
-    const second = await h.api.listResources({ connectionId: users.id, pageToken: first.nextPageToken! });
-    const third = second.kind === 'ok' ? await h.api.listResources({ connectionId: users.id, pageToken: second.nextPageToken! }) : second;
+    const second = await h.api.listResources({
+      connectionId: users.id,
+      pageToken: first.nextPageToken!,
+    });
+    const third =
+      second.kind === 'ok'
+        ? await h.api.listResources({ connectionId: users.id, pageToken: second.nextPageToken! })
+        : second;
     expect(third).toMatchObject({ kind: 'ok', nextPageToken: null });
-    if (second.kind === 'ok' && third.kind === 'ok') expect(first.items.length + second.items.length + third.items.length).toBe(12);
+    if (second.kind === 'ok' && third.kind === 'ok')
+      expect(first.items.length + second.items.length + third.items.length).toBe(12);
   });
 });
 
@@ -156,8 +292,15 @@ describe('watch', () => {
     const watch = await h.api.watch({ ref, intervalMs: 200 });
     if (watch.kind !== 'ok') throw new Error(watch.message);
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { slaSeconds: 45 } });
-    await expect.poll(() => h.events.find((e) => e.type === 'resource-changed' && e.watchId === watch.watchId), { timeout: 5000 }).toBeTruthy();
-    const event = h.events.find((e) => e.type === 'resource-changed' && e.watchId === watch.watchId);
+    await expect
+      .poll(
+        () => h.events.find((e) => e.type === 'resource-changed' && e.watchId === watch.watchId),
+        { timeout: 5000 },
+      )
+      .toBeTruthy();
+    const event = h.events.find(
+      (e) => e.type === 'resource-changed' && e.watchId === watch.watchId,
+    );
     expect(event).toMatchObject({ ref, changedPaths: ['/slaSeconds'] });
     await h.api.unwatch({ watchId: watch.watchId });
     const count = h.events.filter((e) => e.type === 'resource-changed').length;
@@ -179,17 +322,41 @@ describe('watch sharing', () => {
     if (a.kind !== 'ok' || b.kind !== 'ok') throw new Error('watch failed');
     await h.admin('DELETE', '/requests');
     await new Promise((r) => setTimeout(r, 1100));
-    const polls = (await h.admin<{ requests: unknown[] }>('GET', `/requests?method=GET&pathPrefix=${encodeURIComponent(path)}`)).body.requests.length;
+    const polls = (
+      await h.admin<{ requests: unknown[] }>(
+        'GET',
+        `/requests?method=GET&pathPrefix=${encodeURIComponent(path)}`,
+      )
+    ).body.requests.length;
     expect(polls).toBeGreaterThanOrEqual(3);
     expect(polls).toBeLessThanOrEqual(7); // one poller at 200 ms, not two
     await h.admin('POST', '/edit', { path, patch: { theme: 'sepia' } });
-    await expect.poll(() => new Set(h.events.filter((e) => e.type === 'resource-changed' && e.revision !== null).map((e) => (e as { watchId: string }).watchId)).has(b.watchId), { timeout: 5000 }).toBe(true);
-    expect(h.events.some((e) => e.type === 'resource-changed' && e.watchId === a.watchId)).toBe(true);
+    await expect
+      .poll(
+        () =>
+          new Set(
+            h.events
+              .filter((e) => e.type === 'resource-changed' && e.revision !== null)
+              .map((e) => (e as { watchId: string }).watchId),
+          ).has(b.watchId),
+        { timeout: 5000 },
+      )
+      .toBe(true);
+    expect(h.events.some((e) => e.type === 'resource-changed' && e.watchId === a.watchId)).toBe(
+      true,
+    );
     await h.api.unwatch({ watchId: a.watchId });
     await h.api.unwatch({ watchId: b.watchId });
     await h.admin('DELETE', '/requests');
     await new Promise((r) => setTimeout(r, 600));
-    expect((await h.admin<{ requests: unknown[] }>('GET', `/requests?method=GET&pathPrefix=${encodeURIComponent(path)}`)).body.requests).toHaveLength(0);
+    expect(
+      (
+        await h.admin<{ requests: unknown[] }>(
+          'GET',
+          `/requests?method=GET&pathPrefix=${encodeURIComponent(path)}`,
+        )
+      ).body.requests,
+    ).toHaveLength(0);
   });
 });
 
@@ -197,7 +364,11 @@ describe('activity', () => {
   it('lists this session’s HTTP exchanges with status, ETag and If-Match, without credentials', async () => {
     const activity = await h.api.activity({});
     expect(activity.entries.length).toBeGreaterThan(5);
-    expect(activity.entries.some((e) => e.method === 'POST' && e.ifMatch !== null && e.status === 200 && e.etag !== null)).toBe(true);
+    expect(
+      activity.entries.some(
+        (e) => e.method === 'POST' && e.ifMatch !== null && e.status === 200 && e.etag !== null,
+      ),
+    ).toBe(true);
     expect(JSON.stringify(activity)).not.toContain('sandbox-auth-token');
     const after = activity.entries.at(-1)!.id;
     expect((await h.api.activity({ afterId: after })).entries).toEqual([]);
@@ -209,16 +380,44 @@ describe('testing a connection before saving it', () => {
   it('tests the settings as typed, keeping the saved secret when it is left out, and writes nothing', async () => {
     const tasks = await h.connection('TaskRouter');
     const before = (await h.api.listConnections({})).length;
-    const typed = { id: tasks.id, name: tasks.name, profileId: tasks.profileId, baseUrl: tasks.baseUrl, params: tasks.params };
+    const typed = {
+      id: tasks.id,
+      name: tasks.name,
+      profileId: tasks.profileId,
+      baseUrl: tasks.baseUrl,
+      params: tasks.params,
+    };
     // A wrong password typed into the form fails, though the saved one works…
-    expect(await h.api.testConnection({ connection: { ...typed, auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'wrong' } } })).toMatchObject({ kind: 'error', status: 401 });
+    expect(
+      await h.api.testConnection({
+        connection: {
+          ...typed,
+          auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'wrong' },
+        },
+      }),
+    ).toMatchObject({ kind: 'error', status: 401 });
     expect(await h.api.testConnection({ id: tasks.id })).toMatchObject({ kind: 'ok' });
     // …and leaving the password out tests with the saved one.
-    expect(await h.api.testConnection({ connection: { ...typed, auth: { kind: 'basic', username: SANDBOX_IDS.accountSid } } })).toMatchObject({ kind: 'ok' });
+    expect(
+      await h.api.testConnection({
+        connection: { ...typed, auth: { kind: 'basic', username: SANDBOX_IDS.accountSid } },
+      }),
+    ).toMatchObject({ kind: 'ok' });
     // A connection that was never saved can be tested too.
     const { id: _id, ...unsaved } = typed;
-    expect(await h.api.testConnection({ connection: { ...unsaved, name: 'New', auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'sandbox-auth-token' } } })).toMatchObject({ kind: 'ok' });
+    expect(
+      await h.api.testConnection({
+        connection: {
+          ...unsaved,
+          name: 'New',
+          auth: { kind: 'basic', username: SANDBOX_IDS.accountSid, password: 'sandbox-auth-token' },
+        },
+      }),
+    ).toMatchObject({ kind: 'ok' });
     expect((await h.api.listConnections({})).length).toBe(before);
-    expect(await h.api.testConnection({})).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+    expect(await h.api.testConnection({})).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+    });
   });
 });

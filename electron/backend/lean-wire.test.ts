@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { encodeWire } from '../../shared/api/wire';
-import { expectFullConflict, expectKind, startHarness, type Harness } from '../test-support/desk-harness';
+import {
+  expectFullConflict,
+  expectKind,
+  startHarness,
+  type Harness,
+} from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -17,7 +22,11 @@ beforeEach(async () => {
 const DOC_PATH = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/agent-settings`;
 const ARTICLE_PATH = '/rest/articles/article-1';
 // A document big enough that the answer's own fields (ref, revision, summary) do not dominate.
-const rows = Array.from({ length: 2000 }, (_, i) => ({ uuid: `u-${i}`, label: `row ${i} with "quotes" and \\ slashes`, n: i }));
+const rows = Array.from({ length: 2000 }, (_, i) => ({
+  uuid: `u-${i}`,
+  label: `row ${i} with "quotes" and \\ slashes`,
+  n: i,
+}));
 const bytes = (value: unknown) => Buffer.byteLength(encodeWire(value));
 
 describe('a lean wire', () => {
@@ -36,18 +45,33 @@ describe('a lean wire', () => {
   });
 
   it('a conflict answer carries Server now and the merge options; full: true adds base, mine and the merge', async () => {
-    expect((await h.admin('POST', '/edit', { path: ARTICLE_PATH, patch: { rows } })).status).toBe(200);
+    expect((await h.admin('POST', '/edit', { path: ARTICLE_PATH, patch: { rows } })).status).toBe(
+      200,
+    );
     const ref = await h.ref('articles', 'article-1');
     const base = await h.open(ref);
     await h.admin('POST', '/edit', { path: ARTICLE_PATH, patch: { title: 'Theirs' } });
     const doc = JSON.parse(base.text) as Record<string, unknown>;
     doc['title'] = 'Mine';
     const mine = JSON.stringify(doc, null, 2);
-    const lean = expectKind(await h.api.saveResource({ ref, text: mine, baseJournalId: base.journalId }), 'conflict');
-    expect(Object.keys(lean).sort()).toEqual(['afterLostAnswer', 'auditId', 'kind', 'mergeOptions', 'onlyOtherFieldsChanged', 'status', 'theirs']);
+    const lean = expectKind(
+      await h.api.saveResource({ ref, text: mine, baseJournalId: base.journalId }),
+      'conflict',
+    );
+    expect(Object.keys(lean).sort()).toEqual([
+      'afterLostAnswer',
+      'auditId',
+      'kind',
+      'mergeOptions',
+      'onlyOtherFieldsChanged',
+      'status',
+      'theirs',
+    ]);
     expect(lean.theirs.raw).toBeUndefined();
     expect(bytes(lean) / Buffer.byteLength(mine)).toBeLessThanOrEqual(1.5);
-    const full = expectFullConflict(await h.api.saveResource({ ref, text: mine, baseJournalId: base.journalId, full: true }));
+    const full = expectFullConflict(
+      await h.api.saveResource({ ref, text: mine, baseJournalId: base.journalId, full: true }),
+    );
     expect(full.base.journalId).toBe(base.journalId);
     expect(full.mine).toBe(mine);
     expect(full.conflicts.map((c) => c.path)).toEqual(['/title']);

@@ -3,9 +3,9 @@
 import type { HeaderList } from '../../shared/api/types';
 import { isSecretHeader } from '../../shared/secret-headers';
 
-const SECRET_QUERY = /^(token|access_token|api_key|apikey|key|secret|password|auth|signature|sig)$/i;
+const SECRET_QUERY =
+  /^(token|access_token|api_key|apikey|key|secret|password|auth|signature|sig)$/i;
 export const REDACTED = '[redacted]';
-
 
 export function redactHeaders(headers: HeaderList): HeaderList {
   return headers.map(([name, value]) => [name, isSecretHeader(name) ? REDACTED : value]);

@@ -1,8 +1,32 @@
 // Opening, refreshing and saving one resource through its profile. Every save is conditional on
 // the revision the operator started from (unless they explicitly chose otherwise); a rejected save
 // comes back as a three-way merge; a lost response is settled by re-reading, never by resending.
-import type { BackendError, FullConflictOutcome, JournalSource, MissingChange, PendingOutcome, ResourceRef, SaveProof, SaveResult, ServerHolds, Snapshot, UnknownOutcome } from '../../shared/api/types';
-import { COMPACT, diffPaths, formatParseError, getAt, jsonEqual, merge3, parseJson, PRETTY, stringifyJson, type JsonValue, type MergeResult } from '../../shared/json';
+import type {
+  BackendError,
+  FullConflictOutcome,
+  JournalSource,
+  MissingChange,
+  PendingOutcome,
+  ResourceRef,
+  SaveProof,
+  SaveResult,
+  ServerHolds,
+  Snapshot,
+  UnknownOutcome,
+} from '../../shared/api/types';
+import {
+  COMPACT,
+  diffPaths,
+  formatParseError,
+  getAt,
+  jsonEqual,
+  merge3,
+  parseJson,
+  PRETTY,
+  stringifyJson,
+  type JsonValue,
+  type MergeResult,
+} from '../../shared/json';
 import { connectionContext, itemUrl, type ConnectionContext } from './connection-context';
 import { header, type HttpOutcome, type HttpResponse } from './http-client';
 import type { Transport } from './http-transport';
@@ -15,19 +39,41 @@ import type { Store } from './store';
 import type { Intent } from './store/audit';
 import { hashBody, type JournalRow } from './store/journal';
 
-export type Fetched = { snapshot: Snapshot; body: JsonValue; editable: JsonValue; info: RevisionInfo };
+export type Fetched = {
+  snapshot: Snapshot;
+  body: JsonValue;
+  editable: JsonValue;
+  info: RevisionInfo;
+};
 
-export type ResourceDeps = { store: Store; transport: Transport; sandboxUrl: () => string | null; writeTimeoutMs?: () => number | undefined };
+export type ResourceDeps = {
+  store: Store;
+  transport: Transport;
+  sandboxUrl: () => string | null;
+  writeTimeoutMs?: () => number | undefined;
+};
 
-const fail = (reason: BackendError['reason'], message: string, extra: Partial<BackendError> = {}): BackendError => ({ kind: 'error', reason, message, ...extra });
+const fail = (
+  reason: BackendError['reason'],
+  message: string,
+  extra: Partial<BackendError> = {},
+): BackendError => ({ kind: 'error', reason, message, ...extra });
 
 export function createResourceService(deps: ResourceDeps) {
   const { store, transport } = deps;
 
-  const context = (connectionId: string) => connectionContext(store.connections.get(connectionId), deps.sandboxUrl());
+  const context = (connectionId: string) =>
+    connectionContext(store.connections.get(connectionId), deps.sandboxUrl());
 
   /** Builds the snapshot of a journal row: the operator's document is derived, never stored twice. */
-  function snapshotOf(ctx: ConnectionContext, ref: ResourceRef, row: JournalRow, body: JsonValue, etag: string | null, derived?: { editable: JsonValue; text: string }): Fetched {
+  function snapshotOf(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    row: JournalRow,
+    body: JsonValue,
+    etag: string | null,
+    derived?: { editable: JsonValue; text: string },
+  ): Fetched {
     const info = revisionOf(ctx.spec, etag, body, row.body);
     const editable = derived?.editable ?? toEditable(editableOf(ctx.spec), body);
     const managed = serverManagedText(ctx.spec, body);
@@ -54,74 +100,165 @@ export function createResourceService(deps: ResourceDeps) {
   // A journal row's body never changes, so what is derived from it (the parsed body, the operator's
   // document and its text) is kept for the last few rows: a save re-reads the row it is based on,
   // and every watch poll the latest one, which for a megabyte document meant parsing it again.
-  const derivedRows = new Map<number, { editableKey: string; body: JsonValue; editable: JsonValue; text: string }>();
+  const derivedRows = new Map<
+    number,
+    { editableKey: string; body: JsonValue; editable: JsonValue; text: string }
+  >();
   function keepDerived(ctx: ConnectionContext, journalId: number, fetched: Fetched): void {
     derivedRows.delete(journalId);
-    derivedRows.set(journalId, { editableKey: JSON.stringify(editableOf(ctx.spec)), body: fetched.body, editable: fetched.editable, text: fetched.snapshot.text });
+    derivedRows.set(journalId, {
+      editableKey: JSON.stringify(editableOf(ctx.spec)),
+      body: fetched.body,
+      editable: fetched.editable,
+      text: fetched.snapshot.text,
+    });
     while (derivedRows.size > DERIVED_ROWS) derivedRows.delete(derivedRows.keys().next().value!);
   }
 
   /** A journal row re-read as a snapshot (the ETag, when the profile uses one, is the row's revision). */
-  function fromJournal(ctx: ConnectionContext, ref: ResourceRef, row: JournalRow): Fetched | BackendError {
+  function fromJournal(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    row: JournalRow,
+  ): Fetched | BackendError {
     const etag = ctx.spec.revision.in === 'etag' ? row.revision : null;
     const kept = derivedRows.get(row.journalId);
-    if (kept && kept.editableKey === JSON.stringify(editableOf(ctx.spec))) return snapshotOf(ctx, ref, row, kept.body, etag, kept);
+    if (kept && kept.editableKey === JSON.stringify(editableOf(ctx.spec)))
+      return snapshotOf(ctx, ref, row, kept.body, etag, kept);
     const parsed = parseJson(row.body);
-    if (!parsed.ok) return fail('invalid-json', `The journal entry ${row.journalId} does not parse: ${formatParseError(parsed.error)}`);
+    if (!parsed.ok)
+      return fail(
+        'invalid-json',
+        `The journal entry ${row.journalId} does not parse: ${formatParseError(parsed.error)}`,
+      );
     const fetched = snapshotOf(ctx, ref, row, parsed.value, etag);
     keepDerived(ctx, row.journalId, fetched);
     return fetched;
   }
 
-  function interpretRead(ctx: ConnectionContext, ref: ResourceRef, outcome: HttpOutcome, source: JournalSource): Fetched | BackendError | 'not-modified' {
+  function interpretRead(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    outcome: HttpOutcome,
+    source: JournalSource,
+  ): Fetched | BackendError | 'not-modified' {
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status === 304) return 'not-modified';
     const upstream = ctx.scrub(outcome.text);
-    if (outcome.status === 404) return fail('not-found', withServerWords(`There is no resource "${ref.id}" on the server (404).`, upstream, ctx.spec.errorPointers), { status: 404, bodyExcerpt: upstream.slice(0, 2000) });
+    if (outcome.status === 404)
+      return fail(
+        'not-found',
+        withServerWords(
+          `There is no resource "${ref.id}" on the server (404).`,
+          upstream,
+          ctx.spec.errorPointers,
+        ),
+        { status: 404, bodyExcerpt: upstream.slice(0, 2000) },
+      );
     if (outcome.status < 200 || outcome.status >= 300) {
-      return fail('http', withServerWords(`The server answered ${outcome.status} when reading "${ref.id}".`, upstream, ctx.spec.errorPointers), { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) });
+      return fail(
+        'http',
+        withServerWords(
+          `The server answered ${outcome.status} when reading "${ref.id}".`,
+          upstream,
+          ctx.spec.errorPointers,
+        ),
+        { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) },
+      );
     }
     const parsed = parseJson(outcome.text);
-    if (!parsed.ok) return fail('invalid-json', `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`, { bodyExcerpt: outcome.text.slice(0, 2000) });
+    if (!parsed.ok)
+      return fail(
+        'invalid-json',
+        `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`,
+        { bodyExcerpt: outcome.text.slice(0, 2000) },
+      );
     const etag = header(outcome.headers, 'etag');
     const info = revisionOf(ctx.spec, etag, parsed.value, outcome.text);
     const editable = toEditable(editableOf(ctx.spec), parsed.value);
     const text = editableText(editableOf(ctx.spec), outcome.text, parsed.value, editable);
-    const row = store.journal.record(ref.connectionId, ref.id, info.revision, outcome.text, source, hashBody(text));
+    const row = store.journal.record(
+      ref.connectionId,
+      ref.id,
+      info.revision,
+      outcome.text,
+      source,
+      hashBody(text),
+    );
     const fetched = snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
     // Kept only when the row holds this very text (a row recorded earlier with the same hash does).
     if (row.body === outcome.text) keepDerived(ctx, row.journalId, fetched);
     return fetched;
   }
 
-  async function fetchCurrent(ctx: ConnectionContext, ref: ResourceRef, source: JournalSource, ifNoneMatch?: string): Promise<Fetched | BackendError | 'not-modified'> {
+  async function fetchCurrent(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    source: JournalSource,
+    ifNoneMatch?: string,
+  ): Promise<Fetched | BackendError | 'not-modified'> {
     const url = itemUrl(ctx, ref.id);
     if (!url.ok) return fail('invalid-input', url.error);
     const headers: Record<string, string> = { accept: 'application/json', ...ctx.requestHeaders };
     if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
-    const read = async () => interpretRead(ctx, ref, await transport.read({ method: 'GET', url: url.value, headers, ...credential(ctx) }), source);
+    const read = async () =>
+      interpretRead(
+        ctx,
+        ref,
+        await transport.read({ method: 'GET', url: url.value, headers, ...credential(ctx) }),
+        source,
+      );
     let result = await read();
     // A strict server compares If-Match strongly: a weak tag sent back would always fail. Re-read
     // (bounded) until it hands out a strong one; else the snapshot stays unguarded, saying why.
-    for (let attempt = 1; ctx.spec.revision.in === 'etag' && ctx.spec.revision.weak === 'reread-for-strong' && attempt < STRONG_TAG_READS && isWeakRead(result); attempt++) {
+    for (
+      let attempt = 1;
+      ctx.spec.revision.in === 'etag' &&
+      ctx.spec.revision.weak === 'reread-for-strong' &&
+      attempt < STRONG_TAG_READS &&
+      isWeakRead(result);
+      attempt++
+    ) {
       result = await read();
     }
     return result;
   }
 
-  async function fetchOrFail(ctx: ConnectionContext, ref: ResourceRef, source: JournalSource): Promise<Fetched | BackendError> {
+  async function fetchOrFail(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    source: JournalSource,
+  ): Promise<Fetched | BackendError> {
     const result = await fetchCurrent(ctx, ref, source);
-    return result === 'not-modified' ? fail('http', 'The server answered 304 to a read without a precondition.') : result;
+    return result === 'not-modified'
+      ? fail('http', 'The server answered 304 to a read without a precondition.')
+      : result;
   }
 
-  function parseMine(text: string): { ok: true; value: JsonValue } | { ok: false; error: BackendError } {
+  function parseMine(
+    text: string,
+  ): { ok: true; value: JsonValue } | { ok: false; error: BackendError } {
     const parsed = parseJson(text);
     if (parsed.ok) return parsed;
-    return { ok: false, error: fail('invalid-input', `Your edit is not valid JSON — ${formatParseError(parsed.error)}. Nothing was sent.`) };
+    return {
+      ok: false,
+      error: fail(
+        'invalid-input',
+        `Your edit is not valid JSON — ${formatParseError(parsed.error)}. Nothing was sent.`,
+      ),
+    };
   }
 
   /** The three-way result of a rejected save: base, Server now (re-read and journalled), mine, merged. */
-  function conflictResult(status: number, base: Fetched, theirs: Fetched, mineText: string, mine: JsonValue, ctx: ConnectionContext, extra: { afterLostAnswer: boolean; auditId: number | null }): FullConflictOutcome {
+  function conflictResult(
+    status: number,
+    base: Fetched,
+    theirs: Fetched,
+    mineText: string,
+    mine: JsonValue,
+    ctx: ConnectionContext,
+    extra: { afterLostAnswer: boolean; auditId: number | null },
+  ): FullConflictOutcome {
     const merged: MergeResult = merge3(base.editable, mine, theirs.editable, mergeOptions(ctx));
     // Both sides touched the same field when they clash, or made the same change (side "both").
     const overlaps = merged.conflicts.length > 0 || merged.changes.some((c) => c.side === 'both');
@@ -137,7 +274,14 @@ export function createResourceService(deps: ResourceDeps) {
       get merged() {
         return stringifyJson(merged.merged, PRETTY);
       },
-      conflicts: merged.conflicts.map((c) => ({ id: c.id, path: c.path, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs })),
+      conflicts: merged.conflicts.map((c) => ({
+        id: c.id,
+        path: c.path,
+        kind: c.kind,
+        base: c.base,
+        mine: c.mine,
+        theirs: c.theirs,
+      })),
       changes: merged.changes.map((c) => ({ path: c.path, side: c.side, op: c.op })),
       onlyOtherFieldsChanged: !overlaps,
       mergeOptions: mergeOptions(ctx),
@@ -149,65 +293,163 @@ export function createResourceService(deps: ResourceDeps) {
   type WriteMode = 'conditional' | 'force' | 'unconditional';
 
   /** Sends one write against `base` and turns every outcome into a SaveResult that claims no more than it knows. */
-  async function write(ctx: ConnectionContext, ref: ResourceRef, base: Fetched, mineText: string, mine: JsonValue, mode: WriteMode, batchId: string | null = null): Promise<SaveResult> {
-    const precondition: Precondition = mode === 'unconditional' ? { kind: 'none' } : base.info.precondition;
+  async function write(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    base: Fetched,
+    mineText: string,
+    mine: JsonValue,
+    mode: WriteMode,
+    batchId: string | null = null,
+  ): Promise<SaveResult> {
+    const precondition: Precondition =
+      mode === 'unconditional' ? { kind: 'none' } : base.info.precondition;
     if (precondition.kind === 'none' && mode !== 'unconditional') {
-      return fail('unguarded', `${base.info.unguardedReason ?? 'This resource has no revision.'} Saving it would overwrite blindly; choose "Save without a precondition" to do so deliberately.`);
+      return fail(
+        'unguarded',
+        `${base.info.unguardedReason ?? 'This resource has no revision.'} Saving it would overwrite blindly; choose "Save without a precondition" to do so deliberately.`,
+      );
     }
     const changes = diffPaths(base.editable, mine);
-    if (changes.length === 0) return fail('invalid-input', 'Nothing to save: your edit is the same as the revision it is based on.');
-    const parts = buildWrite(ctx.spec, { baseRaw: base.snapshot.raw ?? stringifyJson(base.body, COMPACT), baseBody: base.body, baseEditable: base.editable, mine, mineText, changes, precondition });
+    if (changes.length === 0)
+      return fail(
+        'invalid-input',
+        'Nothing to save: your edit is the same as the revision it is based on.',
+      );
+    const parts = buildWrite(ctx.spec, {
+      baseRaw: base.snapshot.raw ?? stringifyJson(base.body, COMPACT),
+      baseBody: base.body,
+      baseEditable: base.editable,
+      mine,
+      mineText,
+      changes,
+      precondition,
+    });
     if (!parts.ok) return fail('invalid-input', parts.error);
     const url = itemUrl(ctx, ref.id);
     if (!url.ok) return fail('invalid-input', url.error);
     const changedPaths = changes.map((c) => c.path);
     const intent = intentOf(mine, changedPaths);
-    const replaced = mode === 'force' ? Object.fromEntries(changedPaths.map((p) => [p, getAt(base.editable, p) ?? null])) : null;
+    const replaced =
+      mode === 'force'
+        ? Object.fromEntries(changedPaths.map((p) => [p, getAt(base.editable, p) ?? null]))
+        : null;
     // The audit row exists before the request leaves: a crash mid-write leaves it in flight.
-    const auditId = store.audit.begin({ connectionId: ref.connectionId, resourceId: ref.id, mode, fromRevision: base.snapshot.revision, paths: changedPaths, replaced, intent, batchId });
-    const settle = (outcome: string, toRevision: string | null) => store.audit.settle(auditId, outcome, toRevision);
+    const auditId = store.audit.begin({
+      connectionId: ref.connectionId,
+      resourceId: ref.id,
+      mode,
+      fromRevision: base.snapshot.revision,
+      paths: changedPaths,
+      replaced,
+      intent,
+      batchId,
+    });
+    const settle = (outcome: string, toRevision: string | null) =>
+      store.audit.settle(auditId, outcome, toRevision);
 
-    const outcome = await transport.write({ method: parts.value.method, url: url.value, headers: { ...parts.value.headers, ...ctx.requestHeaders }, body: parts.value.body, timeoutMs: deps.writeTimeoutMs?.(), ...credential(ctx) });
+    const outcome = await transport.write({
+      method: parts.value.method,
+      url: url.value,
+      headers: { ...parts.value.headers, ...ctx.requestHeaders },
+      body: parts.value.body,
+      timeoutMs: deps.writeTimeoutMs?.(),
+      ...credential(ctx),
+    });
 
     if (outcome.kind === 'error') {
       if (outcome.sent === 'no') {
         settle(`not sent: ${outcome.message}`, null);
         return fail(outcome.reason, `${outcome.message} Nothing was sent; your edit is kept.`);
       }
-      return unknownOutcome(ctx, ref, base, mineText, mine, { auditId, intent, changedPaths, cause: outcome.reason === 'timeout' ? 'timeout' : 'lost-answer', detail: outcome.message });
+      return unknownOutcome(ctx, ref, base, mineText, mine, {
+        auditId,
+        intent,
+        changedPaths,
+        cause: outcome.reason === 'timeout' ? 'timeout' : 'lost-answer',
+        detail: outcome.message,
+      });
     }
     const { status } = outcome;
-    if (status >= 200 && status < 300) return verifyAfterWrite(ctx, ref, base, outcome, { auditId, intent, changedPaths });
+    if (status >= 200 && status < 300)
+      return verifyAfterWrite(ctx, ref, base, outcome, { auditId, intent, changedPaths });
     if (ctx.spec.write.conflictStatuses.includes(status)) {
       settle(`conflict (${status})`, null);
       const theirs = await fetchOrFail(ctx, ref, 'conflict');
-      if ('kind' in theirs) return fail(theirs.reason, `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`);
+      if ('kind' in theirs)
+        return fail(
+          theirs.reason,
+          `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
+        );
       if (jsonEqual(theirs.editable, mine)) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
         // a write whose tag a strict server would not match). Its revision is the new base.
-        return fail('already-on-server', `Your edit is already on the server (revision ${theirs.snapshot.revision ?? 'unknown'}, journal entry ${theirs.snapshot.journalId}): it refused this write as stale (${status}), yet holds exactly your document, so there is nothing to merge. Refresh to continue from that revision.`, { status });
+        return fail(
+          'already-on-server',
+          `Your edit is already on the server (revision ${theirs.snapshot.revision ?? 'unknown'}, journal entry ${theirs.snapshot.journalId}): it refused this write as stale (${status}), yet holds exactly your document, so there is nothing to merge. Refresh to continue from that revision.`,
+          { status },
+        );
       }
-      return conflictResult(status, base, theirs, mineText, mine, ctx, { afterLostAnswer: false, auditId });
+      return conflictResult(status, base, theirs, mineText, mine, ctx, {
+        afterLostAnswer: false,
+        auditId,
+      });
     }
     if (status >= 500) {
       // A 5xx does not prove the write was not applied (a proxy's 502/504 may follow a commit).
-      return unknownOutcome(ctx, ref, base, mineText, mine, { auditId, intent, changedPaths, cause: 'server-error', detail: `The server answered ${status}.`, status });
+      return unknownOutcome(ctx, ref, base, mineText, mine, {
+        auditId,
+        intent,
+        changedPaths,
+        cause: 'server-error',
+        detail: `The server answered ${status}.`,
+        status,
+      });
     }
     settle(`refused (${status})`, null);
     if (status === 428) {
-      return fail('precondition-required', 'The server requires a precondition (428) and refused this write. Nothing was changed.', { status, bodyExcerpt: ctx.scrub(outcome.text).slice(0, 2000) });
+      return fail(
+        'precondition-required',
+        'The server requires a precondition (428) and refused this write. Nothing was changed.',
+        { status, bodyExcerpt: ctx.scrub(outcome.text).slice(0, 2000) },
+      );
     }
     const upstream = ctx.scrub(outcome.text);
-    if (status === 404) return fail('not-found', withServerWords('The resource no longer exists on the server (404). Your edit is kept.', upstream, ctx.spec.errorPointers), { status, bodyExcerpt: upstream.slice(0, 2000) });
+    if (status === 404)
+      return fail(
+        'not-found',
+        withServerWords(
+          'The resource no longer exists on the server (404). Your edit is kept.',
+          upstream,
+          ctx.spec.errorPointers,
+        ),
+        { status, bodyExcerpt: upstream.slice(0, 2000) },
+      );
     if (status === 429) {
       const after = header(outcome.headers, 'retry-after');
       const seconds = after !== null && /^\d+$/.test(after.trim()) ? Number(after) : null;
-      return fail('rejected', `The server is rate-limiting writes (429)${after ? `; it asks to wait ${after} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`, { status, ...(seconds !== null ? { retryAfterMs: seconds * 1000 } : {}) });
+      return fail(
+        'rejected',
+        `The server is rate-limiting writes (429)${after ? `; it asks to wait ${after} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`,
+        { status, ...(seconds !== null ? { retryAfterMs: seconds * 1000 } : {}) },
+      );
     }
     if (status >= 300 && status < 400) {
-      return fail('rejected', `The server answered the save with a redirect (${status}${header(outcome.headers, 'location') ? ` to ${header(outcome.headers, 'location')}` : ''}). It was not followed, so nothing was sent twice; check the connection's base URL.`, { status });
+      return fail(
+        'rejected',
+        `The server answered the save with a redirect (${status}${header(outcome.headers, 'location') ? ` to ${header(outcome.headers, 'location')}` : ''}). It was not followed, so nothing was sent twice; check the connection's base URL.`,
+        { status },
+      );
     }
-    return fail('rejected', withServerWords(`The server refused the save with ${status}. Nothing was written; your edit is kept.`, upstream, ctx.spec.errorPointers), { status, bodyExcerpt: upstream.slice(0, 2000) });
+    return fail(
+      'rejected',
+      withServerWords(
+        `The server refused the save with ${status}. Nothing was written; your edit is kept.`,
+        upstream,
+        ctx.spec.errorPointers,
+      ),
+      { status, bodyExcerpt: upstream.slice(0, 2000) },
+    );
   }
 
   type Written = { auditId: number; intent: Intent; changedPaths: string[] };
@@ -216,61 +458,167 @@ export function createResourceService(deps: ResourceDeps) {
    * After a 2xx: the new revision comes from the write's own answer; what the server holds (the
    * answer's body, else a re-read) is compared with the intent on every changed path.
    */
-  async function verifyAfterWrite(ctx: ConnectionContext, ref: ResourceRef, base: Fetched, answer: HttpResponse, written: Written): Promise<SaveResult> {
+  async function verifyAfterWrite(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    base: Fetched,
+    answer: HttpResponse,
+    written: Written,
+  ): Promise<SaveResult> {
     const { auditId, changedPaths } = written;
     const answerEtag = ctx.spec.revision.in === 'etag' ? header(answer.headers, 'etag') : null;
     const named = ctx.spec.write.answerRevision;
     // The profile says where the answer names the revision: an acknowledgement ({ok, id, rev})
     // is never taken for the resource, and its revision is the saved one (no racy re-read decides it).
-    const acknowledged = named?.in === 'body' ? acknowledgedRevision(answer.text, named.pointer) : null;
+    const acknowledged =
+      named?.in === 'body' ? acknowledgedRevision(answer.text, named.pointer) : null;
     // 1. The answer carries the resource with its revision: the server's state right after this write.
     if (answer.text.trim() && named?.in !== 'body') {
       const fromAnswer = interpretRead(ctx, ref, { ...answer, status: 200 }, 'verified');
-      if (fromAnswer !== 'not-modified' && !('kind' in fromAnswer) && fromAnswer.snapshot.revision !== null) {
+      if (
+        fromAnswer !== 'not-modified' &&
+        !('kind' in fromAnswer) &&
+        fromAnswer.snapshot.revision !== null
+      ) {
         return judged(ref, fromAnswer, fromAnswer.snapshot.revision, 'answer-body', null, written);
       }
     }
     // 2. The answer names the revision (e.g. the ETag of a 204), or nothing: a re-read tells what is there.
-    const savedRevision = named?.in === 'body' ? acknowledged : answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null);
+    const savedRevision =
+      named?.in === 'body'
+        ? acknowledged
+        : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
-      store.audit.settle(auditId, `saved (${answer.status}); read-back failed: ${now.message}`, savedRevision);
-      return fail('http', `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}), but reading it back to check every change failed (${now.message}). Refresh before editing again.`);
+      store.audit.settle(
+        auditId,
+        `saved (${answer.status}); read-back failed: ${now.message}`,
+        savedRevision,
+      );
+      return fail(
+        'http',
+        `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}), but reading it back to check every change failed (${now.message}). Refresh before editing again.`,
+      );
     }
     if (savedRevision !== null && now.snapshot.revision !== savedRevision) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
-      const movedSince = { savedRevision, revision: now.snapshot.revision, changedPaths: diffPaths(base.editable, now.editable).map((c) => c.path).filter((p) => !changedPaths.includes(p)) };
-      store.audit.settle(auditId, `saved (${answer.status}); another writer changed it since (now ${now.snapshot.revision ?? 'no revision'})`, savedRevision);
-      return { kind: 'saved', snapshot: now.snapshot, savedRevision, proof: 'answer-revision', changedPaths, movedSince, auditId };
+      const movedSince = {
+        savedRevision,
+        revision: now.snapshot.revision,
+        changedPaths: diffPaths(base.editable, now.editable)
+          .map((c) => c.path)
+          .filter((p) => !changedPaths.includes(p)),
+      };
+      store.audit.settle(
+        auditId,
+        `saved (${answer.status}); another writer changed it since (now ${now.snapshot.revision ?? 'no revision'})`,
+        savedRevision,
+      );
+      return {
+        kind: 'saved',
+        snapshot: now.snapshot,
+        savedRevision,
+        proof: 'answer-revision',
+        changedPaths,
+        movedSince,
+        auditId,
+      };
     }
-    if (savedRevision === null && now.snapshot.revision !== null && now.snapshot.revision === base.snapshot.revision) {
+    if (
+      savedRevision === null &&
+      now.snapshot.revision !== null &&
+      now.snapshot.revision === base.snapshot.revision
+    ) {
       // Accepted, yet still the revision it was based on: nothing was applied.
-      return judged(ref, now, null, 'answer-and-re-read', 'The server accepted the save but still holds the revision it was based on.', written);
+      return judged(
+        ref,
+        now,
+        null,
+        'answer-and-re-read',
+        'The server accepted the save but still holds the revision it was based on.',
+        written,
+      );
     }
-    return judged(ref, now, savedRevision ?? now.snapshot.revision, savedRevision !== null ? 'answer-revision-and-re-read' : 'answer-and-re-read', null, written);
+    return judged(
+      ref,
+      now,
+      savedRevision ?? now.snapshot.revision,
+      savedRevision !== null ? 'answer-revision-and-re-read' : 'answer-and-re-read',
+      null,
+      written,
+    );
   }
 
   /** Saved when the server holds every change; else partly applied, naming each change it lacks. */
-  function judged(ref: ResourceRef, server: Fetched, savedRevision: string | null, proof: SaveProof, note: string | null, written: Written): SaveResult {
+  function judged(
+    ref: ResourceRef,
+    server: Fetched,
+    savedRevision: string | null,
+    proof: SaveProof,
+    note: string | null,
+    written: Written,
+  ): SaveResult {
     const { auditId, intent, changedPaths } = written;
     const missing = missingChanges(server.editable, intent);
     if (missing.length === 0 && note === null) {
-      if (server.snapshot.source !== 'saved') store.journal.record(ref.connectionId, ref.id, server.snapshot.revision, server.snapshot.raw ?? '', 'saved', hashBody(server.snapshot.text));
+      if (server.snapshot.source !== 'saved')
+        store.journal.record(
+          ref.connectionId,
+          ref.id,
+          server.snapshot.revision,
+          server.snapshot.raw ?? '',
+          'saved',
+          hashBody(server.snapshot.text),
+        );
       store.audit.settle(auditId, 'saved', savedRevision);
-      return { kind: 'saved', snapshot: { ...server.snapshot, source: 'saved' }, savedRevision, proof, changedPaths, movedSince: null, auditId };
+      return {
+        kind: 'saved',
+        snapshot: { ...server.snapshot, source: 'saved' },
+        savedRevision,
+        proof,
+        changedPaths,
+        movedSince: null,
+        auditId,
+      };
     }
-    const shown = missing.length ? missing : changedPaths.map((path) => ({ path, wanted: intent[path] ?? null, found: intent[path] ?? null }));
-    const list = shown.map((m) => `${m.path} (wanted ${m.wanted ?? 'absent'}, the server has ${m.found ?? 'nothing'})`).join('; ');
+    const shown = missing.length
+      ? missing
+      : changedPaths.map((path) => ({
+          path,
+          wanted: intent[path] ?? null,
+          found: intent[path] ?? null,
+        }));
+    const list = shown
+      .map(
+        (m) => `${m.path} (wanted ${m.wanted ?? 'absent'}, the server has ${m.found ?? 'nothing'})`,
+      )
+      .join('; ');
     const message = `${note ?? 'The server accepted the save, but it does not hold every change.'} Not applied: ${list}. Your edit is kept as a draft.`;
-    store.audit.settle(auditId, `partly applied: missing ${shown.map((m) => m.path).join(', ')}`, server.snapshot.revision);
-    return { kind: 'partly-applied', snapshot: server.snapshot, savedRevision, changedPaths, missing: shown, message, auditId };
+    store.audit.settle(
+      auditId,
+      `partly applied: missing ${shown.map((m) => m.path).join(', ')}`,
+      server.snapshot.revision,
+    );
+    return {
+      kind: 'partly-applied',
+      snapshot: server.snapshot,
+      savedRevision,
+      changedPaths,
+      missing: shown,
+      message,
+      auditId,
+    };
   }
 
   /** The revision an acknowledgement body names at `pointer` (a string or a number), else null. */
   function acknowledgedRevision(text: string, pointer: string): string | null {
     const parsed = parseJson(text);
     const value = parsed.ok ? getAt(parsed.value, pointer) : undefined;
-    return typeof value === 'string' && value !== '' ? value : typeof value === 'number' || typeof value === 'bigint' ? String(value) : null;
+    return typeof value === 'string' && value !== ''
+      ? value
+      : typeof value === 'number' || typeof value === 'bigint'
+        ? String(value)
+        : null;
   }
 
   function bodyRevision(ctx: ConnectionContext, text: string): string | null {
@@ -283,28 +631,61 @@ export function createResourceService(deps: ResourceDeps) {
    * A re-read says what the server holds now; the outcome stays pending until the operator settles it.
    */
   async function unknownOutcome(
-    ctx: ConnectionContext, ref: ResourceRef, base: Fetched, mineText: string, mine: JsonValue,
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    base: Fetched,
+    mineText: string,
+    mine: JsonValue,
     lost: Written & { cause: UnknownOutcome['cause']; detail: string; status?: number },
   ): Promise<SaveResult> {
     const { auditId, intent, changedPaths, cause, detail } = lost;
     const now = await fetchOrFail(ctx, ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
     const holds = serverHoldsOf(serverNow, base.snapshot.revision, intent, base.editable);
-    const what = describeHolds(holds, serverNow?.snapshot.revision ?? null, base.snapshot.revision, 'kind' in now ? now.message : null);
+    const what = describeHolds(
+      holds,
+      serverNow?.snapshot.revision ?? null,
+      base.snapshot.revision,
+      'kind' in now ? now.message : null,
+    );
     const message = `${detail} ${causeWords(cause)} ${what}`;
-    store.audit.pending(auditId, `unknown outcome: ${cause}`, cause, holds, serverNow?.snapshot.revision ?? null, message);
+    store.audit.pending(
+      auditId,
+      `unknown outcome: ${cause}`,
+      cause,
+      holds,
+      serverNow?.snapshot.revision ?? null,
+      message,
+    );
     if (holds === 'other' && serverNow) {
       // The server moved to other content: this write landed before the other change, or never will.
-      return conflictResult(ctx.spec.write.conflictStatuses[0] ?? 412, base, serverNow, mineText, mine, ctx, { afterLostAnswer: true, auditId });
+      return conflictResult(
+        ctx.spec.write.conflictStatuses[0] ?? 412,
+        base,
+        serverNow,
+        mineText,
+        mine,
+        ctx,
+        { afterLostAnswer: true, auditId },
+      );
     }
     return {
-      kind: 'unknown-outcome', cause, message, baseRevision: base.snapshot.revision, serverNow: serverNow?.snapshot ?? null,
-      serverHolds: holds, changedPaths, auditId, ...(lost.status !== undefined ? { status: lost.status } : {}),
+      kind: 'unknown-outcome',
+      cause,
+      message,
+      baseRevision: base.snapshot.revision,
+      serverNow: serverNow?.snapshot ?? null,
+      serverHolds: holds,
+      changedPaths,
+      auditId,
+      ...(lost.status !== undefined ? { status: lost.status } : {}),
     };
   }
 
   /** Re-reads a pending outcome's resource and says what the server holds now; nothing is written. */
-  async function checkPending(auditId: number): Promise<{ pending: PendingOutcome; serverNow: Snapshot | null } | BackendError> {
+  async function checkPending(
+    auditId: number,
+  ): Promise<{ pending: PendingOutcome; serverNow: Snapshot | null } | BackendError> {
     const entry = store.audit.pendingOutcome(auditId);
     const intent = store.audit.intentOf(auditId);
     if (!entry || !intent) return fail('not-found', `No pending outcome ${auditId}.`);
@@ -315,7 +696,10 @@ export function createResourceService(deps: ResourceDeps) {
     const holds = serverHoldsOf(serverNow, entry.baseRevision, intent);
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
     store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message);
-    return { pending: store.audit.pendingOutcome(auditId)!, serverNow: serverNow?.snapshot ?? null };
+    return {
+      pending: store.audit.pendingOutcome(auditId)!,
+      serverNow: serverNow?.snapshot ?? null,
+    };
   }
 
   return {
@@ -331,34 +715,71 @@ export function createResourceService(deps: ResourceDeps) {
     },
 
     /** Re-reads with If-None-Match when the last revision is an ETag; 304 means unchanged. */
-    async refresh(ref: ResourceRef, source: JournalSource = 'refreshed'): Promise<{ fetched: Fetched; changed: boolean; previous: Fetched | null } | BackendError> {
+    async refresh(
+      ref: ResourceRef,
+      source: JournalSource = 'refreshed',
+    ): Promise<{ fetched: Fetched; changed: boolean; previous: Fetched | null } | BackendError> {
       const ctx = context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
       const latestRow = store.journal.latest(ref.connectionId, ref.id);
       const previous = latestRow ? fromJournal(ctx.value, ref, latestRow) : null;
       const known = previous && !('kind' in previous) ? previous : null;
-      const etag = ctx.value.spec.revision.in === 'etag' ? known?.snapshot.revision ?? undefined : undefined;
+      const etag =
+        ctx.value.spec.revision.in === 'etag' ? (known?.snapshot.revision ?? undefined) : undefined;
       const result = await fetchCurrent(ctx.value, ref, source, etag ?? undefined);
       if (result === 'not-modified') {
-        if (!known) return fail('http', 'The server answered 304 for a revision this app has not seen.');
-        const row = store.journal.record(ref.connectionId, ref.id, known.snapshot.revision, latestRow!.body, known.snapshot.source, hashBody(known.snapshot.text));
-        return { fetched: { ...known, snapshot: { ...known.snapshot, seenAt: row.lastSeenAt } }, changed: false, previous: known };
+        if (!known)
+          return fail('http', 'The server answered 304 for a revision this app has not seen.');
+        const row = store.journal.record(
+          ref.connectionId,
+          ref.id,
+          known.snapshot.revision,
+          latestRow!.body,
+          known.snapshot.source,
+          hashBody(known.snapshot.text),
+        );
+        return {
+          fetched: { ...known, snapshot: { ...known.snapshot, seenAt: row.lastSeenAt } },
+          changed: false,
+          previous: known,
+        };
       }
       if ('kind' in result) return result;
-      const changed = !known || known.snapshot.revision !== result.snapshot.revision || known.snapshot.text !== result.snapshot.text;
+      const changed =
+        !known ||
+        known.snapshot.revision !== result.snapshot.revision ||
+        known.snapshot.text !== result.snapshot.text;
       return { fetched: result, changed, previous: known };
     },
 
-    async save(ref: ResourceRef, text: string, baseJournalId: number, unconditional: boolean, batchId: string | null = null): Promise<SaveResult> {
+    async save(
+      ref: ResourceRef,
+      text: string,
+      baseJournalId: number,
+      unconditional: boolean,
+      batchId: string | null = null,
+    ): Promise<SaveResult> {
       const ctx = context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
       const mine = parseMine(text);
       if (!mine.ok) return mine.error;
       const row = store.journal.get(ref.connectionId, ref.id, baseJournalId);
-      if (!row) return fail('invalid-input', `The revision this edit is based on (journal entry ${baseJournalId}) is unknown; reopen the resource.`);
+      if (!row)
+        return fail(
+          'invalid-input',
+          `The revision this edit is based on (journal entry ${baseJournalId}) is unknown; reopen the resource.`,
+        );
       const base = fromJournal(ctx.value, ref, row);
       if ('kind' in base) return base;
-      return write(ctx.value, ref, base, text, mine.value, unconditional ? 'unconditional' : 'conditional', batchId);
+      return write(
+        ctx.value,
+        ref,
+        base,
+        text,
+        mine.value,
+        unconditional ? 'unconditional' : 'conditional',
+        batchId,
+      );
     },
 
     /** Overwrite on purpose — still conditional on the revision the operator has seen. */
@@ -368,7 +789,11 @@ export function createResourceService(deps: ResourceDeps) {
       const mine = parseMine(text);
       if (!mine.ok) return mine.error;
       const row = store.journal.get(ref.connectionId, ref.id, overJournalId);
-      if (!row) return fail('invalid-input', `Journal entry ${overJournalId} is unknown; reopen the resource.`);
+      if (!row)
+        return fail(
+          'invalid-input',
+          `Journal entry ${overJournalId} is unknown; reopen the resource.`,
+        );
       const over = fromJournal(ctx.value, ref, row);
       if ('kind' in over) return over;
       return write(ctx.value, ref, over, text, mine.value, 'force');
@@ -382,14 +807,21 @@ const DERIVED_ROWS = 4;
 /** How many reads a strict server gets to hand out a strong ETag before the snapshot is left unguarded. */
 const STRONG_TAG_READS = 3;
 
-const credential = (ctx: ConnectionContext) => (ctx.credentialQuery ? { credentialQuery: ctx.credentialQuery } : {});
+const credential = (ctx: ConnectionContext) =>
+  ctx.credentialQuery ? { credentialQuery: ctx.credentialQuery } : {};
 
 /** A read whose ETag is weak (W/"…"): a strict server would never match it in If-Match. */
 function isWeakRead(result: Fetched | BackendError | 'not-modified'): boolean {
-  return result !== 'not-modified' && !('kind' in result) && !result.snapshot.guarded && /^\s*W\//i.test(result.snapshot.revision ?? '');
+  return (
+    result !== 'not-modified' &&
+    !('kind' in result) &&
+    !result.snapshot.guarded &&
+    /^\s*W\//i.test(result.snapshot.revision ?? '')
+  );
 }
 
-const mergeOptions = (ctx: ConnectionContext) => (ctx.spec.idKeys ? { idKeys: ctx.spec.idKeys } : {});
+const mergeOptions = (ctx: ConnectionContext) =>
+  ctx.spec.idKeys ? { idKeys: ctx.spec.idKeys } : {};
 
 /** What the operator meant: each changed path and the JSON text wanted there (null = absent). */
 function intentOf(mine: JsonValue, paths: string[]): Intent {
@@ -407,7 +839,10 @@ function missingChanges(server: JsonValue, intent: Intent): MissingChange[] {
   for (const [path, wanted] of Object.entries(intent)) {
     const value = getAt(server, path);
     const found = value === undefined ? null : stringifyJson(value, COMPACT);
-    const same = wanted === null ? value === undefined : value !== undefined && jsonEqual(value, parseOrUndefined(wanted));
+    const same =
+      wanted === null
+        ? value === undefined
+        : value !== undefined && jsonEqual(value, parseOrUndefined(wanted));
     if (!same) out.push({ path, wanted, found });
   }
   return out;
@@ -419,10 +854,20 @@ const parseOrUndefined = (text: string): JsonValue | undefined => {
 };
 
 /** `base` (the document the write started from) tells "unchanged" where there is no revision to compare. */
-function serverHoldsOf(now: Fetched | null, baseRevision: string | null, intent: Intent, base?: JsonValue): ServerHolds {
+function serverHoldsOf(
+  now: Fetched | null,
+  baseRevision: string | null,
+  intent: Intent,
+  base?: JsonValue,
+): ServerHolds {
   if (!now) return 'unreadable';
   if (missingChanges(now.editable, intent).length === 0) return 'your-edit';
-  if (baseRevision !== null ? now.snapshot.revision === baseRevision : base !== undefined && jsonEqual(now.editable, base)) return 'base';
+  if (
+    baseRevision !== null
+      ? now.snapshot.revision === baseRevision
+      : base !== undefined && jsonEqual(now.editable, base)
+  )
+    return 'base';
   return 'other';
 }
 
@@ -439,7 +884,12 @@ function causeWords(cause: UnknownOutcome['cause']): string {
   }
 }
 
-function describeHolds(holds: ServerHolds, revision: string | null, baseRevision: string | null, readError: string | null): string {
+function describeHolds(
+  holds: ServerHolds,
+  revision: string | null,
+  baseRevision: string | null,
+  readError: string | null,
+): string {
   switch (holds) {
     case 'your-edit':
       return `The server now holds exactly your edit (revision ${revision ?? 'unknown'}), but this could be someone else’s identical save: it is not proven. Accept what the server holds, or check again.`;

@@ -5,7 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef, Snapshot } from '../../shared/api/types';
 import { startJsonServer, type TestServer } from '../test-support/json-server';
-import { expectFullConflict, expectKind, startHarness, type Harness } from '../test-support/desk-harness';
+import {
+  expectFullConflict,
+  expectKind,
+  startHarness,
+  type Harness,
+} from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -25,40 +30,104 @@ const withDoc = (text: string, change: (doc: Record<string, unknown>) => void) =
   change(doc);
   return JSON.stringify(doc, null, 2);
 };
-type Logged = { method: string; path: string; status: number | null; headers: Record<string, string> };
+type Logged = {
+  method: string;
+  path: string;
+  status: number | null;
+  headers: Record<string, string>;
+};
 const requests = async (method: string, pathPrefix: string) =>
-  (await h.admin<{ requests: Logged[] }>('GET', `/requests?method=${method}&pathPrefix=${encodeURIComponent(pathPrefix)}`)).body.requests;
+  (
+    await h.admin<{ requests: Logged[] }>(
+      'GET',
+      `/requests?method=${method}&pathPrefix=${encodeURIComponent(pathPrefix)}`,
+    )
+  ).body.requests;
 const history = async (path: string) =>
-  (await h.admin<{ revisions: Array<{ op: string; actor: string; revision: string }> }>('GET', `/history?path=${encodeURIComponent(path)}`)).body.revisions;
+  (
+    await h.admin<{ revisions: Array<{ op: string; actor: string; revision: string }> }>(
+      'GET',
+      `/history?path=${encodeURIComponent(path)}`,
+    )
+  ).body.revisions;
 
 describe('conflicts', () => {
   it('chained: the server moves again while the operator merges; the second round saves against the newest revision', async () => {
     const ref = await h.ref('Sync documents', 'agent-settings');
     const base = await open(ref);
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { theme: 'light' } });
-    const first = expectFullConflict(await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['autoAccept'] = true)), baseJournalId: base.journalId, full: true }));
+    const first = expectFullConflict(
+      await h.api.saveResource({
+        ref,
+        text: withDoc(base.text, (d) => (d['autoAccept'] = true)),
+        baseJournalId: base.journalId,
+        full: true,
+      }),
+    );
     // While the operator looks at the merge, someone changes the document again.
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { wrapUpSeconds: 60 } });
-    const second = expectFullConflict(await h.api.saveResource({ ref, text: first.merged, baseJournalId: first.theirs.journalId, full: true }));
+    const second = expectFullConflict(
+      await h.api.saveResource({
+        ref,
+        text: first.merged,
+        baseJournalId: first.theirs.journalId,
+        full: true,
+      }),
+    );
     expect(second.base.journalId).toBe(first.theirs.journalId);
     expect(second.conflicts).toEqual([]);
-    const saved = expectKind(await h.api.saveResource({ ref, text: second.merged, baseJournalId: second.theirs.journalId }), 'saved');
-    expect(JSON.parse(saved.snapshot.text)).toMatchObject({ theme: 'light', autoAccept: true, wrapUpSeconds: 60 });
-    expect((await history(DOC_PATH)).map((r) => r.op)).toEqual(['create', 'edit', 'edit', 'update']);
+    const saved = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: second.merged,
+        baseJournalId: second.theirs.journalId,
+      }),
+      'saved',
+    );
+    expect(JSON.parse(saved.snapshot.text)).toMatchObject({
+      theme: 'light',
+      autoAccept: true,
+      wrapUpSeconds: 60,
+    });
+    expect((await history(DOC_PATH)).map((r) => r.op)).toEqual([
+      'create',
+      'edit',
+      'edit',
+      'update',
+    ]);
   });
 
   it('force save overwrites on purpose, still conditional on Server now, and audits what it replaced', async () => {
     const ref = await h.ref('Sync documents', 'agent-settings');
     const base = await open(ref);
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { maxConcurrentTasks: 9 } });
-    const conflict = expectKind(await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['maxConcurrentTasks'] = 4)), baseJournalId: base.journalId }), 'conflict');
-    const forced = expectKind(await h.api.forceSave({ ref, text: withDoc(base.text, (d) => (d['maxConcurrentTasks'] = 4)), overJournalId: conflict.theirs.journalId }), 'saved');
+    const conflict = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: withDoc(base.text, (d) => (d['maxConcurrentTasks'] = 4)),
+        baseJournalId: base.journalId,
+      }),
+      'conflict',
+    );
+    const forced = expectKind(
+      await h.api.forceSave({
+        ref,
+        text: withDoc(base.text, (d) => (d['maxConcurrentTasks'] = 4)),
+        overJournalId: conflict.theirs.journalId,
+      }),
+      'saved',
+    );
     expect(JSON.parse(forced.snapshot.text)).toMatchObject({ maxConcurrentTasks: 4 });
     const writes = await requests('POST', DOC_PATH);
     expect(writes.at(-1)!.headers['if-match']).toBe(conflict.theirs.revision);
     const audit = await h.api.auditLog({ ref });
     const last = audit.entries.at(-1)!;
-    expect(last).toMatchObject({ mode: 'force', fromRevision: conflict.theirs.revision, toRevision: forced.snapshot.revision, paths: ['/maxConcurrentTasks'] });
+    expect(last).toMatchObject({
+      mode: 'force',
+      fromRevision: conflict.theirs.revision,
+      toRevision: forced.snapshot.revision,
+      paths: ['/maxConcurrentTasks'],
+    });
     expect(last.replaced).toEqual({ '/maxConcurrentTasks': 9 });
     expect(last.osUser).toBeTruthy();
   });
@@ -67,9 +136,20 @@ describe('conflicts', () => {
     const ref = await h.ref('Sync documents', 'agent-settings');
     const base = await open(ref);
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { theme: 'blue' } });
-    const conflict = expectKind(await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['theme'] = 'green')), baseJournalId: base.journalId }), 'conflict');
+    const conflict = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: withDoc(base.text, (d) => (d['theme'] = 'green')),
+        baseJournalId: base.journalId,
+      }),
+      'conflict',
+    );
     await h.admin('POST', '/edit', { path: DOC_PATH, patch: { theme: 'red' } });
-    const again = await h.api.forceSave({ ref, text: withDoc(base.text, (d) => (d['theme'] = 'green')), overJournalId: conflict.theirs.journalId });
+    const again = await h.api.forceSave({
+      ref,
+      text: withDoc(base.text, (d) => (d['theme'] = 'green')),
+      overJournalId: conflict.theirs.journalId,
+    });
     expect(again.kind).toBe('conflict');
     expect(JSON.parse((await open(ref)).text)).toMatchObject({ theme: 'red' });
   });
@@ -77,26 +157,56 @@ describe('conflicts', () => {
   it('428: a server that requires a precondition refuses an unconditional write, and says so', async () => {
     const ref = await h.ref('settings', 'general');
     const base = await open(ref);
-    const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['x'] = 1)), baseJournalId: base.journalId, unconditional: true });
+    const result = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['x'] = 1)),
+      baseJournalId: base.journalId,
+      unconditional: true,
+    });
     expect(result).toMatchObject({ kind: 'error', reason: 'precondition-required', status: 428 });
     // The same save with its precondition goes through.
-    expect((await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['x'] = 1)), baseJournalId: base.journalId })).kind).toBe('saved');
+    expect(
+      (
+        await h.api.saveResource({
+          ref,
+          text: withDoc(base.text, (d) => (d['x'] = 1)),
+          baseJournalId: base.journalId,
+        })
+      ).kind,
+    ).toBe('saved');
   });
 
   it('refuses invalid JSON with its position, and sends nothing', async () => {
     const ref = await h.ref('Sync documents', 'agent-settings');
     const base = await open(ref);
     const before = (await requests('POST', DOC_PATH)).length;
-    const result = await h.api.saveResource({ ref, text: '{\n  "theme": "dark",\n  "autoAccept": tru\n}', baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringMatching(/line 3/) });
+    const result = await h.api.saveResource({
+      ref,
+      text: '{\n  "theme": "dark",\n  "autoAccept": tru\n}',
+      baseJournalId: base.journalId,
+    });
+    expect(result).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringMatching(/line 3/),
+    });
     expect((await requests('POST', DOC_PATH)).length).toBe(before);
   });
 
   it('shows the server’s own words when it rejects a write (a forbidden task transition)', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await open(ref);
-    const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['assignment_status'] = 'completed')), baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'error', reason: 'rejected', status: 400, bodyExcerpt: expect.stringContaining('pending') });
+    const result = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['assignment_status'] = 'completed')),
+      baseJournalId: base.journalId,
+    });
+    expect(result).toMatchObject({
+      kind: 'error',
+      reason: 'rejected',
+      status: 400,
+      bodyExcerpt: expect.stringContaining('pending'),
+    });
   });
 });
 
@@ -104,10 +214,21 @@ describe('lost responses', () => {
   it('connection dropped after the server committed: unknown outcome (never "saved" on content alone), the server holds the edit, written exactly once', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await open(ref);
-    await h.admin('POST', '/faults', { kind: 'close-after', method: 'POST', pathPrefix: TASK_PATH });
+    await h.admin('POST', '/faults', {
+      kind: 'close-after',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
     const text = withDoc(base.text, (d) => (d['priority'] = 77));
-    const result = expectKind(await h.api.saveResource({ ref, text, baseJournalId: base.journalId }), 'unknown-outcome');
-    expect(result).toMatchObject({ cause: 'lost-answer', serverHolds: 'your-edit', baseRevision: '0' });
+    const result = expectKind(
+      await h.api.saveResource({ ref, text, baseJournalId: base.journalId }),
+      'unknown-outcome',
+    );
+    expect(result).toMatchObject({
+      cause: 'lost-answer',
+      serverHolds: 'your-edit',
+      baseRevision: '0',
+    });
     expect(result.serverNow?.revision).toBe('1');
     expect(result.message).toContain('could be someone else');
     const pending = await h.api.pendingOutcomes({});
@@ -119,9 +240,22 @@ describe('lost responses', () => {
   it('connection dropped before the commit: unknown outcome saying the server still holds the base (not "not saved": a request may still be in flight), nothing resent', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await open(ref);
-    await h.admin('POST', '/faults', { kind: 'close-before', method: 'POST', pathPrefix: TASK_PATH });
-    const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 78)), baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'unknown-outcome', cause: 'lost-answer', serverHolds: 'base', message: expect.stringContaining('has not landed so far') });
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    const result = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['priority'] = 78)),
+      baseJournalId: base.journalId,
+    });
+    expect(result).toMatchObject({
+      kind: 'unknown-outcome',
+      cause: 'lost-answer',
+      serverHolds: 'base',
+      message: expect.stringContaining('has not landed so far'),
+    });
     expect(await history(TASK_PATH)).toHaveLength(1);
     expect(await requests('POST', TASK_PATH)).toHaveLength(1);
   });
@@ -131,8 +265,16 @@ describe('lost responses', () => {
     const base = await open(ref);
     await h.admin('POST', '/edit', { path: TASK_PATH, fields: { priority: 5 } });
     // Our stale write is refused (412) but the answer is lost: the backend must not call it saved.
-    await h.admin('POST', '/faults', { kind: 'close-before', method: 'POST', pathPrefix: TASK_PATH });
-    const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 79)), baseJournalId: base.journalId });
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    const result = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['priority'] = 79)),
+      baseJournalId: base.journalId,
+    });
     // The conflict says the answer was lost: it does not pose as an ordinary 412.
     expect(result).toMatchObject({ kind: 'conflict', afterLostAnswer: true });
   });
@@ -141,8 +283,18 @@ describe('lost responses', () => {
 describe('retries', () => {
   it('retries reads on 5xx and 429 (honouring Retry-After), then succeeds', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
-    await h.admin('POST', '/faults', { kind: 'error', method: 'GET', pathPrefix: TASK_PATH, status: 503 });
-    await h.admin('POST', '/faults', { kind: 'rate-limit', method: 'GET', pathPrefix: TASK_PATH, retryAfter: 1 });
+    await h.admin('POST', '/faults', {
+      kind: 'error',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+      status: 503,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+      retryAfter: 1,
+    });
     const started = Date.now();
     const opened = await h.api.openResource({ ref });
     expect(opened.kind).toBe('ok');
@@ -152,7 +304,13 @@ describe('retries', () => {
 
   it('gives up on reads after three attempts with the last error', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
-    await h.admin('POST', '/faults', { kind: 'error', method: 'GET', pathPrefix: TASK_PATH, status: 500, times: 3 });
+    await h.admin('POST', '/faults', {
+      kind: 'error',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+      status: 500,
+      times: 3,
+    });
     const opened = await h.api.openResource({ ref });
     expect(opened).toMatchObject({ kind: 'error', reason: 'http', status: 500 });
     expect(await requests('GET', TASK_PATH)).toHaveLength(3);
@@ -161,12 +319,37 @@ describe('retries', () => {
   it('never retries a write: a 503 on save is reported once, as an unknown outcome (a 5xx proves nothing)', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await open(ref);
-    await h.admin('POST', '/faults', { kind: 'error', method: 'POST', pathPrefix: TASK_PATH, status: 503 });
-    const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 80)), baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'unknown-outcome', cause: 'server-error', status: 503, serverHolds: 'base' });
+    await h.admin('POST', '/faults', {
+      kind: 'error',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+      status: 503,
+    });
+    const result = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['priority'] = 80)),
+      baseJournalId: base.journalId,
+    });
+    expect(result).toMatchObject({
+      kind: 'unknown-outcome',
+      cause: 'server-error',
+      status: 503,
+      serverHolds: 'base',
+    });
     expect(await requests('POST', TASK_PATH)).toHaveLength(1);
-    await h.admin('POST', '/faults', { kind: 'rate-limit', method: 'POST', pathPrefix: TASK_PATH, retryAfter: 1 });
-    expect(await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['priority'] = 80)), baseJournalId: base.journalId })).toMatchObject({ status: 429 });
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+      retryAfter: 1,
+    });
+    expect(
+      await h.api.saveResource({
+        ref,
+        text: withDoc(base.text, (d) => (d['priority'] = 80)),
+        baseJournalId: base.journalId,
+      }),
+    ).toMatchObject({ status: 429 });
     expect(await requests('POST', TASK_PATH)).toHaveLength(2);
   });
 });
@@ -181,7 +364,10 @@ describe('refresh', () => {
     const same = await h.api.refreshResource({ ref });
     expect(same.kind === 'ok' && same.changed).toBe(false);
     const gets = await requests('GET', path);
-    expect(gets.at(-1)).toMatchObject({ status: 304, headers: expect.objectContaining({ 'if-none-match': '0' }) });
+    expect(gets.at(-1)).toMatchObject({
+      status: 304,
+      headers: expect.objectContaining({ 'if-none-match': '0' }),
+    });
     await h.admin('POST', '/edit', { path, fields: { priority: 3 } });
     const moved = await h.api.refreshResource({ ref });
     expect(moved.kind === 'ok' && [moved.changed, moved.snapshot.revision]).toEqual([true, '1']);
@@ -196,11 +382,23 @@ describe('unguarded resources', () => {
   afterAll(() => plain.close());
 
   it('needs an explicit unconditional choice, which the audit log records', async () => {
-    const saved = await h.api.saveConnection({ connection: { name: 'Plain API', profileId: 'rest-etag', baseUrl: plain.url, params: { collection: 'things' }, auth: { kind: 'none' } } });
+    const saved = await h.api.saveConnection({
+      connection: {
+        name: 'Plain API',
+        profileId: 'rest-etag',
+        baseUrl: plain.url,
+        params: { collection: 'things' },
+        auth: { kind: 'none' },
+      },
+    });
     if (saved.kind !== 'ok') throw new Error(saved.message);
     const ref = { connectionId: saved.connection.id, id: '1' };
     const base = await open(ref);
-    expect(base).toMatchObject({ guarded: false, revision: null, unguardedReason: expect.stringContaining('no ETag') });
+    expect(base).toMatchObject({
+      guarded: false,
+      revision: null,
+      unguardedReason: expect.stringContaining('no ETag'),
+    });
     const text = withDoc(base.text, (d) => (d['name'] = 'renamed'));
     const refused = await h.api.saveResource({ ref, text, baseJournalId: base.journalId });
     expect(refused).toMatchObject({ kind: 'error', reason: 'unguarded' });
@@ -215,9 +413,17 @@ describe('unguarded resources', () => {
 
 describe('secrets', () => {
   it('no contract response in this suite carries a credential', () => {
-    const all = JSON.stringify(h.responses, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    const all = JSON.stringify(h.responses, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    );
     expect(h.responses.length).toBeGreaterThan(20);
-    for (const secret of [SANDBOX_CREDENTIALS.twilio.authToken, SANDBOX_CREDENTIALS.genesys.bearerToken, Buffer.from(`${SANDBOX_CREDENTIALS.twilio.accountSid}:${SANDBOX_CREDENTIALS.twilio.authToken}`).toString('base64')]) {
+    for (const secret of [
+      SANDBOX_CREDENTIALS.twilio.authToken,
+      SANDBOX_CREDENTIALS.genesys.bearerToken,
+      Buffer.from(
+        `${SANDBOX_CREDENTIALS.twilio.accountSid}:${SANDBOX_CREDENTIALS.twilio.authToken}`,
+      ).toString('base64'),
+    ]) {
       expect(all).not.toContain(secret);
     }
   });
@@ -236,24 +442,54 @@ describe('redirects and page tokens', () => {
   afterAll(() => odd.close());
 
   it('a redirect answering a write is not followed and is not a save', async () => {
-    const saved = await h.api.saveConnection({ connection: { name: 'Redirecting API', profileId: 'rest-etag', baseUrl: odd.url, params: { collection: 'things' }, auth: { kind: 'bearer', token: 'tok-redirect-secret' } } });
+    const saved = await h.api.saveConnection({
+      connection: {
+        name: 'Redirecting API',
+        profileId: 'rest-etag',
+        baseUrl: odd.url,
+        params: { collection: 'things' },
+        auth: { kind: 'bearer', token: 'tok-redirect-secret' },
+      },
+    });
     if (saved.kind !== 'ok') throw new Error(saved.message);
     const ref = { connectionId: saved.connection.id, id: '1' };
     const base = await open(ref);
-    const result = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'x')), baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'error', reason: 'rejected', status: 303, message: expect.stringContaining('not followed') });
+    const result = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['name'] = 'x')),
+      baseJournalId: base.journalId,
+    });
+    expect(result).toMatchObject({
+      kind: 'error',
+      reason: 'rejected',
+      status: 303,
+      message: expect.stringContaining('not followed'),
+    });
     expect(odd.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
     expect(odd.requests.filter((r) => r.method === 'GET' && r.url === '/things/1')).toHaveLength(1);
     // A read redirected to another host is refused, so the token never goes there.
-    expect(await h.api.openResource({ ref: { ...ref, id: '2' } })).toMatchObject({ kind: 'error', message: expect.stringContaining('another host') });
+    expect(await h.api.openResource({ ref: { ...ref, id: '2' } })).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('another host'),
+    });
   });
 
   it('refuses page tokens that would leave the connection’s server', async () => {
     const connection = (await h.api.listConnections({})).find((c) => c.name === 'Redirecting API')!;
-    for (const pageToken of ['@127.0.0.2:9/steal', '//127.0.0.2:9/steal', '/../../etc', 'http://127.0.0.2:9/x']) {
-      expect(await h.api.listResources({ connectionId: connection.id, pageToken })).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+    for (const pageToken of [
+      '@127.0.0.2:9/steal',
+      '//127.0.0.2:9/steal',
+      '/../../etc',
+      'http://127.0.0.2:9/x',
+    ]) {
+      expect(await h.api.listResources({ connectionId: connection.id, pageToken })).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+      });
     }
-    expect(await h.api.listResources({ connectionId: connection.id, pageToken: '/things?page=1' })).toMatchObject({ kind: 'ok' });
+    expect(
+      await h.api.listResources({ connectionId: connection.id, pageToken: '/things?page=1' }),
+    ).toMatchObject({ kind: 'ok' });
   });
 });
 
@@ -281,15 +517,33 @@ describe('lost response on a resource without a revision', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('never decides by content: not there → unknown (still the base), ours there → unknown (holds your edit), never "saved" or "nothing was written"', async () => {
-    const saved = await h.api.saveConnection({ connection: { name: 'No revisions', profileId: 'rest-etag', baseUrl: url, params: { collection: 'things' }, auth: { kind: 'none' } } });
+    const saved = await h.api.saveConnection({
+      connection: {
+        name: 'No revisions',
+        profileId: 'rest-etag',
+        baseUrl: url,
+        params: { collection: 'things' },
+        auth: { kind: 'none' },
+      },
+    });
     if (saved.kind !== 'ok') throw new Error(saved.message);
     const ref = { connectionId: saved.connection.id, id: '1' };
     const base = await open(ref);
     mode = 'drop';
-    const lost = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'mine-1')), baseJournalId: base.journalId, unconditional: true });
+    const lost = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['name'] = 'mine-1')),
+      baseJournalId: base.journalId,
+      unconditional: true,
+    });
     expect(lost).toMatchObject({ kind: 'unknown-outcome', serverHolds: 'base' });
     mode = 'apply-then-drop';
-    const landed = await h.api.saveResource({ ref, text: withDoc(base.text, (d) => (d['name'] = 'mine-2')), baseJournalId: base.journalId, unconditional: true });
+    const landed = await h.api.saveResource({
+      ref,
+      text: withDoc(base.text, (d) => (d['name'] = 'mine-2')),
+      baseJournalId: base.journalId,
+      unconditional: true,
+    });
     expect(landed).toMatchObject({ kind: 'unknown-outcome', serverHolds: 'your-edit' });
   });
 });

@@ -2,7 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef, Snapshot } from '../../shared/api/types';
-import { expectFullConflict, expectKind, startHarness, type Harness } from '../test-support/desk-harness';
+import {
+  expectFullConflict,
+  expectKind,
+  startHarness,
+  type Harness,
+} from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -38,7 +43,9 @@ const cases: Case[] = [
       (doc['attributes'] as Record<string, unknown>)['language'] = `fr-${n}`;
     },
     clash: (doc) => {
-      ((doc['attributes'] as Record<string, unknown>)['customer'] as Record<string, unknown>)['phone'] = '+15550001111';
+      ((doc['attributes'] as Record<string, unknown>)['customer'] as Record<string, unknown>)[
+        'phone'
+      ] = '+15550001111';
     },
     clashTheirs: { customer: { phone: '+15559999999' } },
     status: 412,
@@ -136,14 +143,20 @@ const cases: Case[] = [
 ];
 
 let counter = 0;
-const edit = (snapshot: Snapshot | string, change: (doc: Record<string, unknown>, n: number) => void, n = ++counter) => {
-  const doc = JSON.parse(typeof snapshot === 'string' ? snapshot : snapshot.text) as Record<string, unknown>;
+const edit = (
+  snapshot: Snapshot | string,
+  change: (doc: Record<string, unknown>, n: number) => void,
+  n = ++counter,
+) => {
+  const doc = JSON.parse(typeof snapshot === 'string' ? snapshot : snapshot.text) as Record<
+    string,
+    unknown
+  >;
   change(doc, n);
   return JSON.stringify(doc, null, 2);
 };
 
 const open = (ref: ResourceRef): Promise<Snapshot> => h.open(ref);
-
 
 describe.each(cases)('$name', (c) => {
   it('saves conditionally and the revision moves on', async () => {
@@ -151,20 +164,30 @@ describe.each(cases)('$name', (c) => {
     const snapshot = await open(ref);
     expect(snapshot.guarded).toBe(true);
     const mineText = edit(snapshot, c.mine);
-    const saved = expectKind(await h.api.saveResource({ ref, text: mineText, baseJournalId: snapshot.journalId }), 'saved');
+    const saved = expectKind(
+      await h.api.saveResource({ ref, text: mineText, baseJournalId: snapshot.journalId }),
+      'saved',
+    );
     expect(saved.snapshot.revision).not.toBe(snapshot.revision);
     expect(saved.movedSince).toBeNull();
-    expect(['answer-body', 'answer-revision-and-re-read', 'answer-and-re-read']).toContain(saved.proof);
+    expect(['answer-body', 'answer-revision-and-re-read', 'answer-and-re-read']).toContain(
+      saved.proof,
+    );
     expect(JSON.parse((await open(ref)).text)).toEqual(JSON.parse(mineText));
   });
 
   it('a stale save comes back as a three-way merge; non-overlapping changes merge cleanly', async () => {
     const ref = await h.ref(c.connection, c.id);
     const base = await open(ref);
-    expect((await h.admin('POST', '/edit', { path: c.adminPath, patch: c.theirs, actor: 'colleague' })).status).toBe(200);
+    expect(
+      (await h.admin('POST', '/edit', { path: c.adminPath, patch: c.theirs, actor: 'colleague' }))
+        .status,
+    ).toBe(200);
     const n = ++counter;
     const mineText = edit(base, c.mine, n);
-    const conflict = expectFullConflict(await h.api.saveResource({ ref, text: mineText, baseJournalId: base.journalId, full: true }));
+    const conflict = expectFullConflict(
+      await h.api.saveResource({ ref, text: mineText, baseJournalId: base.journalId, full: true }),
+    );
     expect(conflict.status).toBe(c.status);
     expect(conflict.base.journalId).toBe(base.journalId);
     expect(conflict.theirs.revision).not.toBe(base.revision);
@@ -173,7 +196,14 @@ describe.each(cases)('$name', (c) => {
     // The merged document is Server now plus the operator's change; saving it against Server now succeeds.
     expect(JSON.parse(conflict.merged)).toEqual(JSON.parse(edit(conflict.theirs.text, c.mine, n)));
     expect(JSON.parse(conflict.theirs.text)).not.toEqual(JSON.parse(base.text));
-    const saved = expectKind(await h.api.saveResource({ ref, text: conflict.merged, baseJournalId: conflict.theirs.journalId }), 'saved');
+    const saved = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: conflict.merged,
+        baseJournalId: conflict.theirs.journalId,
+      }),
+      'saved',
+    );
     expect(JSON.parse((await open(ref)).text)).toEqual(JSON.parse(conflict.merged));
     expect(saved.snapshot.revision).not.toBe(conflict.theirs.revision);
   });
@@ -182,7 +212,14 @@ describe.each(cases)('$name', (c) => {
     const ref = await h.ref(c.connection, c.id);
     const base = await open(ref);
     await h.admin('POST', '/edit', { path: c.adminPath, patch: c.clashTheirs, actor: 'colleague' });
-    const conflict = expectFullConflict(await h.api.saveResource({ ref, text: edit(base, c.clash), baseJournalId: base.journalId, full: true }));
+    const conflict = expectFullConflict(
+      await h.api.saveResource({
+        ref,
+        text: edit(base, c.clash),
+        baseJournalId: base.journalId,
+        full: true,
+      }),
+    );
     expect(conflict.conflicts).toHaveLength(1);
     const [only] = conflict.conflicts;
     expect(only!.kind).toBe('both-modified');

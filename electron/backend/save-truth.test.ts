@@ -5,7 +5,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ConnectionInput, ResourceRef, Snapshot } from '../../shared/api/types';
 import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
-import { startScriptedServer, type ScriptedAnswer, type ScriptedRequest, type ScriptedServer } from '../test-support/scripted-server';
+import {
+  startScriptedServer,
+  type ScriptedAnswer,
+  type ScriptedRequest,
+  type ScriptedServer,
+} from '../test-support/scripted-server';
 
 let h: Harness;
 beforeAll(async () => {
@@ -22,12 +27,30 @@ const edited = (snapshot: Snapshot, change: (doc: Record<string, unknown>) => vo
   change(doc);
   return JSON.stringify(doc, null, 2);
 };
-const history = async (path: string) => (await h.admin<{ revisions: Array<{ op: string; actor: string }> }>('GET', `/history?path=${encodeURIComponent(path)}`)).body.revisions;
+const history = async (path: string) =>
+  (
+    await h.admin<{ revisions: Array<{ op: string; actor: string }> }>(
+      'GET',
+      `/history?path=${encodeURIComponent(path)}`,
+    )
+  ).body.revisions;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A connection to a scripted upstream. */
-async function connect(server: ScriptedServer, input: Partial<ConnectionInput> = {}): Promise<(id: string) => ResourceRef> {
-  const saved = await h.api.saveConnection({ connection: { name: `Scripted ${server.url}`, profileId: 'rest-etag', baseUrl: server.url, params: { collection: 'things' }, auth: { kind: 'none' }, ...input } });
+async function connect(
+  server: ScriptedServer,
+  input: Partial<ConnectionInput> = {},
+): Promise<(id: string) => ResourceRef> {
+  const saved = await h.api.saveConnection({
+    connection: {
+      name: `Scripted ${server.url}`,
+      profileId: 'rest-etag',
+      baseUrl: server.url,
+      params: { collection: 'things' },
+      auth: { kind: 'none' },
+      ...input,
+    },
+  });
   if (saved.kind !== 'ok') throw new Error(saved.message);
   return (id) => ({ connectionId: saved.connection.id, id });
 }
@@ -36,16 +59,36 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
   it('close-before, a slow re-read, and someone else saving the same values meanwhile: unknown (holds your edit), not "saved (recovered)"', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await h.open(ref);
-    await h.admin('POST', '/faults', { kind: 'close-before', method: 'POST', pathPrefix: TASK_PATH });
-    await h.admin('POST', '/faults', { kind: 'delay', method: 'GET', pathPrefix: TASK_PATH, delayMs: 400 });
-    const saving = h.api.saveResource({ ref, text: edited(base, (d) => (d['priority'] = 42)), baseJournalId: base.journalId });
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+      delayMs: 400,
+    });
+    const saving = h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['priority'] = 42)),
+      baseJournalId: base.journalId,
+    });
     await sleep(150);
-    await h.admin('POST', '/edit', { path: TASK_PATH, fields: { priority: 42 }, actor: 'colleague' });
+    await h.admin('POST', '/edit', {
+      path: TASK_PATH,
+      fields: { priority: 42 },
+      actor: 'colleague',
+    });
     const result = expectKind(await saving, 'unknown-outcome');
     expect(result.serverHolds).toBe('your-edit');
     expect(result.message).toMatch(/could be someone else/);
     // The server's own history: only the colleague's write landed.
-    expect((await history(TASK_PATH)).map((r) => r.actor)).toEqual([expect.any(String), 'colleague']);
+    expect((await history(TASK_PATH)).map((r) => r.actor)).toEqual([
+      expect.any(String),
+      'colleague',
+    ]);
     const audit = (await h.api.auditLog({ ref })).entries.at(-1)!;
     expect(audit).toMatchObject({ state: 'pending', toRevision: null });
   });
@@ -53,28 +96,67 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
   it('a write that outlives the timeout is unknown, not "nothing was written"; checking again later sees it land', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await h.open(ref);
-    await h.admin('POST', '/faults', { kind: 'delay', method: 'POST', pathPrefix: TASK_PATH, delayMs: 700 });
-    const result = expectKind(await h.api.saveResource({ ref, text: edited(base, (d) => (d['priority'] = 43)), baseJournalId: base.journalId }), 'unknown-outcome');
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+      delayMs: 700,
+    });
+    const result = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['priority'] = 43)),
+        baseJournalId: base.journalId,
+      }),
+      'unknown-outcome',
+    );
     expect(result).toMatchObject({ cause: 'timeout', serverHolds: 'base' });
     expect(result.message).not.toMatch(/Nothing was written/);
     await sleep(900);
     const checked = await h.api.checkOutcome({ auditId: result.auditId });
-    expect(checked).toMatchObject({ kind: 'ok', pending: { serverHolds: 'your-edit', serverRevision: '1' } });
+    expect(checked).toMatchObject({
+      kind: 'ok',
+      pending: { serverHolds: 'your-edit', serverRevision: '1' },
+    });
     expect((await history(TASK_PATH)).filter((r) => r.op !== 'create')).toHaveLength(1);
     // The operator accepts what the server holds; the audit keeps the write unproven.
-    expect(await h.api.settleOutcome({ auditId: result.auditId, decision: 'accept-server' })).toEqual({ kind: 'ok' });
-    expect((await h.api.pendingOutcomes({})).pending.map((p) => p.auditId)).not.toContain(result.auditId);
-    expect((await h.api.auditLog({ ref })).entries.at(-1)).toMatchObject({ state: 'settled', outcome: expect.stringContaining('unproven') });
+    expect(
+      await h.api.settleOutcome({ auditId: result.auditId, decision: 'accept-server' }),
+    ).toEqual({ kind: 'ok' });
+    expect((await h.api.pendingOutcomes({})).pending.map((p) => p.auditId)).not.toContain(
+      result.auditId,
+    );
+    expect((await h.api.auditLog({ ref })).entries.at(-1)).toMatchObject({
+      state: 'settled',
+      outcome: expect.stringContaining('unproven'),
+    });
   });
 
   it('a lost reply after our write landed, then someone else changes the same field: a conflict that says the answer was lost', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await h.open(ref);
-    await h.admin('POST', '/faults', { kind: 'close-after', method: 'POST', pathPrefix: TASK_PATH });
-    await h.admin('POST', '/faults', { kind: 'delay', method: 'GET', pathPrefix: TASK_PATH, delayMs: 400 });
-    const saving = h.api.saveResource({ ref, text: edited(base, (d) => (d['priority'] = 44)), baseJournalId: base.journalId });
+    await h.admin('POST', '/faults', {
+      kind: 'close-after',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+      delayMs: 400,
+    });
+    const saving = h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['priority'] = 44)),
+      baseJournalId: base.journalId,
+    });
     await sleep(150);
-    await h.admin('POST', '/edit', { path: TASK_PATH, fields: { priority: 9 }, actor: 'colleague' });
+    await h.admin('POST', '/edit', {
+      path: TASK_PATH,
+      fields: { priority: 9 },
+      actor: 'colleague',
+    });
     const result = expectKind(await saving, 'conflict');
     expect(result.afterLostAnswer).toBe(true);
     expect(result.theirs.revision).toBe('2');
@@ -85,21 +167,50 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
   it('a lost reply whose re-read shows someone else changed another field: unknown, holding your edit', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await h.open(ref);
-    await h.admin('POST', '/faults', { kind: 'close-after', method: 'POST', pathPrefix: TASK_PATH });
-    await h.admin('POST', '/faults', { kind: 'delay', method: 'GET', pathPrefix: TASK_PATH, delayMs: 400 });
-    const saving = h.api.saveResource({ ref, text: edited(base, (d) => (d['priority'] = 45)), baseJournalId: base.journalId });
+    await h.admin('POST', '/faults', {
+      kind: 'close-after',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+      delayMs: 400,
+    });
+    const saving = h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['priority'] = 45)),
+      baseJournalId: base.journalId,
+    });
     await sleep(150);
-    await h.admin('POST', '/edit', { path: TASK_PATH, fields: { reason: 'colleague was here' }, actor: 'colleague' });
+    await h.admin('POST', '/edit', {
+      path: TASK_PATH,
+      fields: { reason: 'colleague was here' },
+      actor: 'colleague',
+    });
     expect(await saving).toMatchObject({ kind: 'unknown-outcome', serverHolds: 'your-edit' });
   });
 
   it('a connection refused before anything was sent is "not saved", proven', async () => {
-    const upstream = await startScriptedServer(() => ({ status: 200, headers: { etag: '"1"' }, body: '{"id":"a","n":1}' }));
+    const upstream = await startScriptedServer(() => ({
+      status: 200,
+      headers: { etag: '"1"' },
+      body: '{"id":"a","n":1}',
+    }));
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);
     await upstream.close();
-    const result = await h.api.saveResource({ ref, text: edited(base, (d) => (d['n'] = 2)), baseJournalId: base.journalId });
-    expect(result).toMatchObject({ kind: 'error', reason: 'network', message: expect.stringContaining('Nothing was sent') });
+    const result = await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['n'] = 2)),
+      baseJournalId: base.journalId,
+    });
+    expect(result).toMatchObject({
+      kind: 'error',
+      reason: 'network',
+      message: expect.stringContaining('Nothing was sent'),
+    });
   });
 });
 
@@ -108,16 +219,46 @@ describe('verify after write', () => {
     let etag = 1;
     const body = () => `{"id":"a","name":"old","n":1}`;
     const upstream = await startScriptedServer((req) => {
-      if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: body() };
+      if (req.method === 'GET')
+        return { status: 200, headers: { etag: `"${etag}"` }, body: body() };
       etag++;
       return { status: 204, headers: { etag: `"${etag}"` } };
     });
-    const profile = { id: 'scripted-merge-patch', label: 'Scripted', family: 'rest', description: 'merge patch, 204', params: [{ name: 'collection', label: 'Collection' }],
-      list: { path: '/{collection}', itemsPointer: '/items', idPointer: '/id', titlePointers: ['/id'], paging: { kind: 'none' } }, itemPath: '/{collection}/{id}',
-      revision: { in: 'etag', weak: 'send-as-is' }, editable: { kind: 'whole', hidden: ['/id'] }, write: { method: 'PATCH', encoding: 'merge-patch', precondition: 'if-match', conflictStatuses: [412] } };
-    const ref = (await connect(upstream, { profileId: 'scripted-merge-patch', customProfile: profile }))('a');
+    const profile = {
+      id: 'scripted-merge-patch',
+      label: 'Scripted',
+      family: 'rest',
+      description: 'merge patch, 204',
+      params: [{ name: 'collection', label: 'Collection' }],
+      list: {
+        path: '/{collection}',
+        itemsPointer: '/items',
+        idPointer: '/id',
+        titlePointers: ['/id'],
+        paging: { kind: 'none' },
+      },
+      itemPath: '/{collection}/{id}',
+      revision: { in: 'etag', weak: 'send-as-is' },
+      editable: { kind: 'whole', hidden: ['/id'] },
+      write: {
+        method: 'PATCH',
+        encoding: 'merge-patch',
+        precondition: 'if-match',
+        conflictStatuses: [412],
+      },
+    };
+    const ref = (
+      await connect(upstream, { profileId: 'scripted-merge-patch', customProfile: profile })
+    )('a');
     const base = await h.open(ref);
-    const result = expectKind(await h.api.saveResource({ ref, text: edited(base, (d) => (d['name'] = 'new')), baseJournalId: base.journalId }), 'partly-applied');
+    const result = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['name'] = 'new')),
+        baseJournalId: base.journalId,
+      }),
+      'partly-applied',
+    );
     expect(result.missing).toEqual([{ path: '/name', wanted: '"new"', found: '"old"' }]);
     expect(result.message).toContain('/name');
     expect(upstream.requests.find((r) => r.method === 'PATCH')!.body).toBe('{"name":"new"}');
@@ -127,23 +268,48 @@ describe('verify after write', () => {
   it('a merge patch cannot set null, and a changed-fields PATCH cannot delete: refused before sending, naming the change', async () => {
     const ref = await h.ref('REST articles', 'article-1');
     const base = await h.open(ref);
-    const nulled = await h.api.saveResource({ ref, text: edited(base, (d) => (d['title'] = null)), baseJournalId: base.journalId });
-    expect(nulled).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringMatching(/cannot set \/title to null/) });
+    const nulled = await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['title'] = null)),
+      baseJournalId: base.journalId,
+    });
+    expect(nulled).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringMatching(/cannot set \/title to null/),
+    });
     const genesys = await h.ref('Genesys users', SANDBOX_IDS.genesysUserId);
     const user = await h.open(genesys);
-    const deleted = await h.api.saveResource({ ref: genesys, text: edited(user, (d) => delete d['title']), baseJournalId: user.journalId });
-    expect(deleted).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringMatching(/cannot delete "title"/) });
-    const requests = (await h.admin<{ requests: unknown[] }>('GET', '/requests?method=PATCH')).body.requests;
+    const deleted = await h.api.saveResource({
+      ref: genesys,
+      text: edited(user, (d) => delete d['title']),
+      baseJournalId: user.journalId,
+    });
+    expect(deleted).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringMatching(/cannot delete "title"/),
+    });
+    const requests = (await h.admin<{ requests: unknown[] }>('GET', '/requests?method=PATCH')).body
+      .requests;
     expect(requests).toEqual([]);
   });
 
   it('keys named __proto__ and constructor are data: written, saved, and on the server', async () => {
     const ref = await h.ref('REST tickets', 'ticket-1');
     const base = await h.open(ref);
-    const text = base.text.replace(/^\{/, '{\n  "__proto__": {"polluted": true},\n  "constructor": "plain",');
-    const saved = expectKind(await h.api.saveResource({ ref, text, baseJournalId: base.journalId }), 'saved');
+    const text = base.text.replace(
+      /^\{/,
+      '{\n  "__proto__": {"polluted": true},\n  "constructor": "plain",',
+    );
+    const saved = expectKind(
+      await h.api.saveResource({ ref, text, baseJournalId: base.journalId }),
+      'saved',
+    );
     expect(saved.snapshot.text).toContain('"__proto__"');
-    const put = (await h.admin<{ requests: Array<{ body: string }> }>('GET', '/requests?method=PUT')).body.requests.at(-1)!;
+    const put = (
+      await h.admin<{ requests: Array<{ body: string }> }>('GET', '/requests?method=PUT')
+    ).body.requests.at(-1)!;
     expect(put.body).toContain('"__proto__":{"polluted":true}');
     expect(put.body).toContain('"constructor":"plain"');
     const direct = await (await fetch(`${h.sandbox.url}/rest/tickets/ticket-1`)).text();
@@ -163,11 +329,29 @@ describe('verify after write', () => {
     });
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);
-    const saved = expectKind(await h.api.saveResource({ ref, text: edited(base, (d) => (d['name'] = 'mine')), baseJournalId: base.journalId }), 'saved');
-    expect(saved).toMatchObject({ savedRevision: '"2"', proof: 'answer-revision', movedSince: { savedRevision: '"2"', revision: '"3"', changedPaths: ['/n'] } });
+    const saved = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['name'] = 'mine')),
+        baseJournalId: base.journalId,
+      }),
+      'saved',
+    );
+    expect(saved).toMatchObject({
+      savedRevision: '"2"',
+      proof: 'answer-revision',
+      movedSince: { savedRevision: '"2"', revision: '"3"', changedPaths: ['/n'] },
+    });
     const audit = (await h.api.auditLog({ ref })).entries.at(-1)!;
     expect(audit).toMatchObject({ toRevision: '"2"', state: 'settled' });
-    const journal = (await h.api.history({ ref })).kind === 'ok' ? ((await h.api.history({ ref })) as { entries: Array<{ revision: string | null; source: string }> }).entries : [];
+    const journal =
+      (await h.api.history({ ref })).kind === 'ok'
+        ? (
+            (await h.api.history({ ref })) as {
+              entries: Array<{ revision: string | null; source: string }>;
+            }
+          ).entries
+        : [];
     expect(journal.find((e) => e.revision === '"3"')?.source).toBe('verified');
     expect(journal.some((e) => e.source === 'saved')).toBe(false);
     await upstream.close();
@@ -176,49 +360,110 @@ describe('verify after write', () => {
 
 describe('lossless writes', () => {
   it('values the operator never touched are written exactly as the server sent them', async () => {
-    const original = '{"id":"a","pi":3.141592653589793238462643383279,"tiny":1e-400,"neg":-0,"big":1E+2,"esc":"caf\\u00e9 \\/","2":"two","1":"one","name":"old"}';
-    const upstream = await startScriptedServer((req) => (req.method === 'GET' ? { status: 200, headers: { etag: '"1"' }, body: original } : { status: 200, headers: { etag: '"2"' }, body: req.body }));
+    const original =
+      '{"id":"a","pi":3.141592653589793238462643383279,"tiny":1e-400,"neg":-0,"big":1E+2,"esc":"caf\\u00e9 \\/","2":"two","1":"one","name":"old"}';
+    const upstream = await startScriptedServer((req) =>
+      req.method === 'GET'
+        ? { status: 200, headers: { etag: '"1"' }, body: original }
+        : { status: 200, headers: { etag: '"2"' }, body: req.body },
+    );
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);
     // The editor shows the server's text too.
     expect(base.text).toContain('3.141592653589793238462643383279');
     expect(base.text).toContain('1e-400');
-    const saved = expectKind(await h.api.saveResource({ ref, text: base.text.replace('"old"', '"new"'), baseJournalId: base.journalId }), 'saved');
+    const saved = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: base.text.replace('"old"', '"new"'),
+        baseJournalId: base.journalId,
+      }),
+      'saved',
+    );
     expect(saved.proof).toBe('answer-body');
-    expect(upstream.requests.find((r) => r.method === 'PUT')!.body).toBe(original.replace('"old"', '"new"'));
+    expect(upstream.requests.find((r) => r.method === 'PUT')!.body).toBe(
+      original.replace('"old"', '"new"'),
+    );
     await upstream.close();
   });
 
   it('a body version keeps its JSON type and text ("007" stays a string)', async () => {
     const user = '{"id":"u1","name":"Ana","version":"007","title":"agent"}';
-    const upstream = await startScriptedServer((req: ScriptedRequest): ScriptedAnswer => (req.method === 'GET' ? { status: 200, body: user } : { status: 200, body: '{"id":"u1","name":"Ana","version":"008","title":"lead"}' }));
+    const upstream = await startScriptedServer((req: ScriptedRequest): ScriptedAnswer =>
+      req.method === 'GET'
+        ? { status: 200, body: user }
+        : { status: 200, body: '{"id":"u1","name":"Ana","version":"008","title":"lead"}' },
+    );
     const ref = (await connect(upstream, { profileId: 'body-version', params: {} }))('u1');
     const base = await h.open(ref);
     expect(base.revision).toBe('007');
-    expectKind(await h.api.saveResource({ ref, text: edited(base, (d) => (d['title'] = 'lead')), baseJournalId: base.journalId }), 'saved');
-    expect(upstream.requests.find((r) => r.method === 'PATCH')!.body).toBe('{"title":"lead","version":"007"}');
+    expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['title'] = 'lead')),
+        baseJournalId: base.journalId,
+      }),
+      'saved',
+    );
+    expect(upstream.requests.find((r) => r.method === 'PATCH')!.body).toBe(
+      '{"title":"lead","version":"007"}',
+    );
     await upstream.close();
   });
 });
 
 describe('preconditions that cannot be forged', () => {
   it('an upstream ETag of "*" is no revision: the resource is unguarded, and even a deliberate unconditional save sends no If-Match', async () => {
-    const upstream = await startScriptedServer((req) => (req.method === 'GET' ? { status: 200, headers: { etag: '*' }, body: '{"id":"a","n":1}' } : { status: 200, headers: { etag: '"9"' }, body: req.body }));
+    const upstream = await startScriptedServer((req) =>
+      req.method === 'GET'
+        ? { status: 200, headers: { etag: '*' }, body: '{"id":"a","n":1}' }
+        : { status: 200, headers: { etag: '"9"' }, body: req.body },
+    );
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);
-    expect(base).toMatchObject({ guarded: false, unguardedReason: expect.stringContaining('not an entity-tag') });
-    expect(await h.api.saveResource({ ref, text: edited(base, (d) => (d['n'] = 2)), baseJournalId: base.journalId })).toMatchObject({ kind: 'error', reason: 'unguarded' });
+    expect(base).toMatchObject({
+      guarded: false,
+      unguardedReason: expect.stringContaining('not an entity-tag'),
+    });
+    expect(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['n'] = 2)),
+        baseJournalId: base.journalId,
+      }),
+    ).toMatchObject({ kind: 'error', reason: 'unguarded' });
     expect(upstream.requests.filter((r) => r.method === 'PUT')).toEqual([]);
-    await h.api.saveResource({ ref, text: edited(base, (d) => (d['n'] = 2)), baseJournalId: base.journalId, unconditional: true });
+    await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['n'] = 2)),
+      baseJournalId: base.journalId,
+      unconditional: true,
+    });
     const put = upstream.requests.find((r) => r.method === 'PUT')!;
     expect(put.headers['if-match']).toBeUndefined();
     await upstream.close();
   });
 
   it('a credential header named If-Match is refused when the connection is saved (the request-time filter is in security.test.ts)', async () => {
-    const upstream = await startScriptedServer(() => ({ status: 200, headers: { etag: '"1"' }, body: '{"id":"a","n":1}' }));
-    const saved = await h.api.saveConnection({ connection: { name: 'Forged', profileId: 'rest-etag', baseUrl: upstream.url, params: { collection: 'things' }, auth: { kind: 'api-key-header', header: 'If-Match', key: '*' } } });
-    expect(saved).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('If-Match') });
+    const upstream = await startScriptedServer(() => ({
+      status: 200,
+      headers: { etag: '"1"' },
+      body: '{"id":"a","n":1}',
+    }));
+    const saved = await h.api.saveConnection({
+      connection: {
+        name: 'Forged',
+        profileId: 'rest-etag',
+        baseUrl: upstream.url,
+        params: { collection: 'things' },
+        auth: { kind: 'api-key-header', header: 'If-Match', key: '*' },
+      },
+    });
+    expect(saved).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining('If-Match'),
+    });
     expect(upstream.requests).toEqual([]);
     await upstream.close();
   });
@@ -235,9 +480,27 @@ describe('durable intent', () => {
     const taskSid = SANDBOX_IDS.taskSids[7]!;
     const taskPath = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${taskSid}`;
     // The server takes 1.5 s to commit: the process is killed while the write is in flight.
-    await h.admin('POST', '/faults', { kind: 'delay', method: 'POST', pathPrefix: taskPath, delayMs: 1500 });
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../test-support/save-then-die.ts'),
-      dataDir, h.sandbox.url, SANDBOX_IDS.workspaceSid, taskSid, SANDBOX_CREDENTIALS.twilio.accountSid, SANDBOX_CREDENTIALS.twilio.authToken], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath,
+      delayMs: 1500,
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, '../test-support/save-then-die.ts'),
+        dataDir,
+        h.sandbox.url,
+        SANDBOX_IDS.workspaceSid,
+        taskSid,
+        SANDBOX_CREDENTIALS.twilio.accountSid,
+        SANDBOX_CREDENTIALS.twilio.authToken,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let output = '';
     const connectionId = await new Promise<string>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -258,12 +521,27 @@ describe('durable intent', () => {
     const restarted = await startHarness({ dataDir, sandbox: h.sandbox });
     try {
       const ref = { connectionId, id: taskSid };
-      await expect.poll(async () => (await restarted.api.pendingOutcomes({})).pending[0]?.serverHolds, { timeout: 5000 }).toBe('your-edit');
+      await expect
+        .poll(async () => (await restarted.api.pendingOutcomes({})).pending[0]?.serverHolds, {
+          timeout: 5000,
+        })
+        .toBe('your-edit');
       const [pending] = (await restarted.api.pendingOutcomes({})).pending;
-      expect(pending).toMatchObject({ ref, cause: 'host-stopped', baseRevision: '0', serverRevision: '1', changedPaths: ['/priority'] });
-      expect(restarted.events).toContainEqual({ type: 'outcome-checked', pending: expect.objectContaining({ auditId: pending!.auditId }) });
+      expect(pending).toMatchObject({
+        ref,
+        cause: 'host-stopped',
+        baseRevision: '0',
+        serverRevision: '1',
+        changedPaths: ['/priority'],
+      });
+      expect(restarted.events).toContainEqual({
+        type: 'outcome-checked',
+        pending: expect.objectContaining({ auditId: pending!.auditId }),
+      });
       const opened = await restarted.api.openResource({ ref });
-      expect(opened.kind === 'ok' && opened.pending.map((p) => p.auditId)).toEqual([pending!.auditId]);
+      expect(opened.kind === 'ok' && opened.pending.map((p) => p.auditId)).toEqual([
+        pending!.auditId,
+      ]);
     } finally {
       await restarted.desk.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -10,7 +10,14 @@ export const MASK = '[redacted]';
 const MIN_SECRET_LENGTH = 4;
 
 /** Headers a request carries that are never credentials; every other header value may be one. */
-const PLAIN_REQUEST_HEADERS = new Set(['accept', 'content-type', 'content-length', 'if-match', 'if-none-match', 'user-agent']);
+const PLAIN_REQUEST_HEADERS = new Set([
+  'accept',
+  'content-type',
+  'content-length',
+  'if-match',
+  'if-none-match',
+  'user-agent',
+]);
 
 /** The forms of one secret worth looking for. */
 export function secretForms(secret: string | null | undefined): string[] {
@@ -35,8 +42,15 @@ export function authSecretForms(auth: StoredAuth): string[] {
     case 'query': {
       // The whole credential and each value in it (an Azure SAS's `sig=` is the secret part).
       if (!auth.query) return [];
-      const values = auth.query.replace(/^\?/, '').split('&').map((pair) => pair.slice(pair.indexOf('=') + 1)).filter((v) => v.length >= 8);
-      return [...secretForms(auth.query), ...values.flatMap((v) => [v, ...secretForms(safeDecode(v))])];
+      const values = auth.query
+        .replace(/^\?/, '')
+        .split('&')
+        .map((pair) => pair.slice(pair.indexOf('=') + 1))
+        .filter((v) => v.length >= 8);
+      return [
+        ...secretForms(auth.query),
+        ...values.flatMap((v) => [v, ...secretForms(safeDecode(v))]),
+      ];
     }
   }
 }
@@ -70,19 +84,23 @@ export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   // Longest first, so a secret that contains another is masked whole.
   for (const secret of [...new Set(secrets)].sort((a, b) => b.length - a.length)) {
-    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret)) out = out.split(secret).join(MASK);
+    if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret))
+      out = out.split(secret).join(MASK);
   }
   return out;
 }
 
 /** An error value with its message and the upstream's words (bodyExcerpt) masked; other values as they are. */
 export function maskError<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'error') return value;
+  if (typeof value !== 'object' || value === null || (value as { kind?: unknown }).kind !== 'error')
+    return value;
   const error = value as T & { message?: unknown; bodyExcerpt?: unknown };
   return {
     ...error,
     ...(typeof error.message === 'string' ? { message: maskSecrets(error.message, secrets) } : {}),
-    ...(typeof error.bodyExcerpt === 'string' ? { bodyExcerpt: maskSecrets(error.bodyExcerpt, secrets) } : {}),
+    ...(typeof error.bodyExcerpt === 'string'
+      ? { bodyExcerpt: maskSecrets(error.bodyExcerpt, secrets) }
+      : {}),
   };
 }
 
@@ -92,7 +110,13 @@ export function maskStrings(value: unknown, secrets: readonly string[]): unknown
   if (Array.isArray(value)) return value.map((item) => maskStrings(item, secrets));
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) Object.defineProperty(out, maskSecrets(key, secrets), { value: maskStrings(item, secrets), enumerable: true, writable: true, configurable: true });
+    for (const [key, item] of Object.entries(value))
+      Object.defineProperty(out, maskSecrets(key, secrets), {
+        value: maskStrings(item, secrets),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   }
   return value;

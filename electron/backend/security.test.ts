@@ -31,84 +31,211 @@ afterAll(async () => {
 
 const base = (prefix: string) => `${upstream.url}/${prefix}`;
 
-async function save(input: Partial<ConnectionInput> & { auth: AuthInput; baseUrl: string }): Promise<ConnectionView> {
-  const result = await h.api.saveConnection({ connection: { name: 'hostile', profileId: 'rest-etag', params: { collection: 'items' }, ...input } });
+async function save(
+  input: Partial<ConnectionInput> & { auth: AuthInput; baseUrl: string },
+): Promise<ConnectionView> {
+  const result = await h.api.saveConnection({
+    connection: {
+      name: 'hostile',
+      profileId: 'rest-etag',
+      params: { collection: 'items' },
+      ...input,
+    },
+  });
   if (result.kind !== 'ok') throw new Error(result.message);
   return result.connection;
 }
 
 /** Every form of the test secrets a leak could take. */
 const secretForms = [TOKEN, PASSWORD, API_KEY, Buffer.from(`ops:${PASSWORD}`).toString('base64')];
-const leaked = (value: unknown) => secretForms.filter((s) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).includes(s));
+const leaked = (value: unknown) =>
+  secretForms.filter((s) =>
+    JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)).includes(
+      s,
+    ),
+  );
 
 describe('1. a saved secret stays with the origin it was saved for', () => {
   it('testConnection with a saved id, another origin and no secret sends nothing there', async () => {
     const saved = await save({ baseUrl: base('echo'), auth: { kind: 'bearer', token: TOKEN } });
     const before = collector.requests.length;
-    const result = await h.api.testConnection({ connection: { id: saved.id, name: saved.name, profileId: 'rest-etag', baseUrl: collector.url, params: { collection: 'items' }, auth: { kind: 'bearer' } } });
-    expect(result).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('Type it again') });
+    const result = await h.api.testConnection({
+      connection: {
+        id: saved.id,
+        name: saved.name,
+        profileId: 'rest-etag',
+        baseUrl: collector.url,
+        params: { collection: 'items' },
+        auth: { kind: 'bearer' },
+      },
+    });
+    expect(result).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining('Type it again'),
+    });
     expect(result.kind === 'error' && result.message).toContain(collector.url);
     expect(collector.requests.length).toBe(before);
   });
 
   it('saveConnection changing only the base URL is refused, and the secret keeps going only to its server', async () => {
     const saved = await save({ baseUrl: base('echo'), auth: { kind: 'bearer', token: TOKEN } });
-    const moved = await h.api.saveConnection({ connection: { id: saved.id, name: saved.name, profileId: 'rest-etag', baseUrl: collector.url, params: { collection: 'items' }, auth: { kind: 'bearer' } } });
-    expect(moved).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('belongs to') });
+    const moved = await h.api.saveConnection({
+      connection: {
+        id: saved.id,
+        name: saved.name,
+        profileId: 'rest-etag',
+        baseUrl: collector.url,
+        params: { collection: 'items' },
+        auth: { kind: 'bearer' },
+      },
+    });
+    expect(moved).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining('belongs to'),
+    });
     await h.api.listResources({ connectionId: saved.id });
     expect(collector.requests.filter((r) => JSON.stringify(r.headers).includes(TOKEN))).toEqual([]);
-    expect((await h.api.listConnections({})).find((c) => c.id === saved.id)?.baseUrl).toBe(base('echo'));
+    expect((await h.api.listConnections({})).find((c) => c.id === saved.id)?.baseUrl).toBe(
+      base('echo'),
+    );
   });
 
   it('the same rule for Basic passwords and API keys, and for a sandbox connection', async () => {
-    const basic = await save({ baseUrl: base('echo'), auth: { kind: 'basic', username: 'ops', password: PASSWORD } });
-    const key = await save({ baseUrl: base('echo'), auth: { kind: 'api-key-header', header: 'X-Tenant-Key', key: API_KEY } });
-    for (const [c, auth] of [[basic, { kind: 'basic', username: 'ops' }], [key, { kind: 'api-key-header', header: 'X-Tenant-Key' }]] as const) {
-      const result = await h.api.saveConnection({ connection: { id: c.id, name: c.name, profileId: 'rest-etag', baseUrl: `${collector.url}/x`, params: { collection: 'items' }, auth } });
+    const basic = await save({
+      baseUrl: base('echo'),
+      auth: { kind: 'basic', username: 'ops', password: PASSWORD },
+    });
+    const key = await save({
+      baseUrl: base('echo'),
+      auth: { kind: 'api-key-header', header: 'X-Tenant-Key', key: API_KEY },
+    });
+    for (const [c, auth] of [
+      [basic, { kind: 'basic', username: 'ops' }],
+      [key, { kind: 'api-key-header', header: 'X-Tenant-Key' }],
+    ] as const) {
+      const result = await h.api.saveConnection({
+        connection: {
+          id: c.id,
+          name: c.name,
+          profileId: 'rest-etag',
+          baseUrl: `${collector.url}/x`,
+          params: { collection: 'items' },
+          auth,
+        },
+      });
       expect(result).toMatchObject({ kind: 'error', reason: 'invalid-input' });
     }
     const genesys = await h.connection('Genesys');
-    const moved = await h.api.testConnection({ connection: { id: genesys.id, name: genesys.name, profileId: genesys.profileId, baseUrl: collector.url, params: {}, auth: { kind: 'bearer' } } });
+    const moved = await h.api.testConnection({
+      connection: {
+        id: genesys.id,
+        name: genesys.name,
+        profileId: genesys.profileId,
+        baseUrl: collector.url,
+        params: {},
+        auth: { kind: 'bearer' },
+      },
+    });
     expect(moved).toMatchObject({ kind: 'error', reason: 'invalid-input' });
-    expect(collector.requests.filter((r) => JSON.stringify(r.headers).includes(SANDBOX_CREDENTIALS.genesys.bearerToken))).toEqual([]);
+    expect(
+      collector.requests.filter((r) =>
+        JSON.stringify(r.headers).includes(SANDBOX_CREDENTIALS.genesys.bearerToken),
+      ),
+    ).toEqual([]);
   });
 
   it('allows another path on the same origin, and another origin with the secret typed again', async () => {
     const saved = await save({ baseUrl: base('echo'), auth: { kind: 'bearer', token: TOKEN } });
-    const samePlace = await h.api.saveConnection({ connection: { id: saved.id, name: saved.name, profileId: 'rest-etag', baseUrl: `${upstream.url}/echo/v2`, params: { collection: 'items' }, auth: { kind: 'bearer' } } });
+    const samePlace = await h.api.saveConnection({
+      connection: {
+        id: saved.id,
+        name: saved.name,
+        profileId: 'rest-etag',
+        baseUrl: `${upstream.url}/echo/v2`,
+        params: { collection: 'items' },
+        auth: { kind: 'bearer' },
+      },
+    });
     expect(samePlace.kind).toBe('ok');
-    const retyped = await h.api.saveConnection({ connection: { id: saved.id, name: saved.name, profileId: 'rest-etag', baseUrl: `${collector.url}/echo`, params: { collection: 'items' }, auth: { kind: 'bearer', token: 'typed-again-token' } } });
+    const retyped = await h.api.saveConnection({
+      connection: {
+        id: saved.id,
+        name: saved.name,
+        profileId: 'rest-etag',
+        baseUrl: `${collector.url}/echo`,
+        params: { collection: 'items' },
+        auth: { kind: 'bearer', token: 'typed-again-token' },
+      },
+    });
     expect(retyped).toMatchObject({ kind: 'ok', connection: { auth: { hasSecret: true } } });
   });
 
   it('a redirect or a next-page link to another origin takes no secret there', async () => {
     const before = collector.requests.length;
-    const redirected = await save({ baseUrl: base('redirect-away'), auth: { kind: 'bearer', token: TOKEN } });
+    const redirected = await save({
+      baseUrl: base('redirect-away'),
+      auth: { kind: 'bearer', token: TOKEN },
+    });
     const listed = await h.api.listResources({ connectionId: redirected.id });
-    expect(listed).toMatchObject({ kind: 'error', message: expect.stringContaining('redirected to another host') });
+    expect(listed).toMatchObject({
+      kind: 'error',
+      message: expect.stringContaining('redirected to another host'),
+    });
     const opened = await h.api.openResource({ ref: { connectionId: redirected.id, id: 'a' } });
     expect(opened.kind).toBe('error');
-    const paged = await save({ baseUrl: base('next-away'), auth: { kind: 'bearer', token: TOKEN }, profileId: 'twilio-taskrouter-task', params: { workspaceSid: 'WS1' } });
+    const paged = await save({
+      baseUrl: base('next-away'),
+      auth: { kind: 'bearer', token: TOKEN },
+      profileId: 'twilio-taskrouter-task',
+      params: { workspaceSid: 'WS1' },
+    });
     const page = await h.api.listResources({ connectionId: paged.id });
     expect(page).toMatchObject({ kind: 'ok', nextPageToken: null });
-    const forged = await h.api.listResources({ connectionId: paged.id, pageToken: `//${new URL(collector.url).host}/stolen` });
+    const forged = await h.api.listResources({
+      connectionId: paged.id,
+      pageToken: `//${new URL(collector.url).host}/stolen`,
+    });
     expect(forged).toMatchObject({ kind: 'error', reason: 'invalid-input' });
     expect(collector.requests.length).toBe(before);
   });
 });
 
 describe('3. ids are one path segment, for every profile', () => {
-  const hostileIds = ['.', '..', '%2e%2e', '%2E%2e', '%252e%252e', '../..', 'a/../..', '..%2F..', '.%2F..', '..\\..'];
+  const hostileIds = [
+    '.',
+    '..',
+    '%2e%2e',
+    '%2E%2e',
+    '%252e%252e',
+    '../..',
+    'a/../..',
+    '..%2F..',
+    '.%2F..',
+    '..\\..',
+  ];
 
   it('refuses dot segments, plain or encoded, before any request, on every built-in profile', async () => {
     for (const profile of BUILT_IN_PROFILES) {
       const params = Object.fromEntries(profile.params.map((p) => [p.name, 'P1']));
-      const c = await save({ profileId: profile.id, params, baseUrl: base('echo-ok'), auth: { kind: 'bearer', token: TOKEN } });
+      const c = await save({
+        profileId: profile.id,
+        params,
+        baseUrl: base('echo-ok'),
+        auth: { kind: 'bearer', token: TOKEN },
+      });
       const before = upstream.requests.length;
       for (const id of hostileIds) {
         const opened = await h.api.openResource({ ref: { connectionId: c.id, id } });
-        expect(opened, `${profile.id} ${id}`).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('may not be') });
-        expect((await h.api.refreshResource({ ref: { connectionId: c.id, id } })).kind).toBe('error');
+        expect(opened, `${profile.id} ${id}`).toMatchObject({
+          kind: 'error',
+          reason: 'invalid-input',
+          message: expect.stringContaining('may not be'),
+        });
+        expect((await h.api.refreshResource({ ref: { connectionId: c.id, id } })).kind).toBe(
+          'error',
+        );
       }
       expect(upstream.requests.length, profile.id).toBe(before);
     }
@@ -117,10 +244,18 @@ describe('3. ids are one path segment, for every profile', () => {
 
   it('on the sandbox: ".." on TaskRouter neither reads nor writes the Workspace', async () => {
     const ref = await h.ref('TaskRouter', '..');
-    const since = (await h.admin<{ requests: Array<{ seq: number }> }>('GET', '/requests')).body.requests.at(-1)?.seq ?? 0;
-    expect(await h.api.openResource({ ref })).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+    const since =
+      (await h.admin<{ requests: Array<{ seq: number }> }>('GET', '/requests')).body.requests.at(-1)
+        ?.seq ?? 0;
+    expect(await h.api.openResource({ ref })).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+    });
     const rest = await h.ref('(409)', '..');
-    expect(await h.api.openResource({ ref: rest })).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+    expect(await h.api.openResource({ ref: rest })).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+    });
     const log = await h.admin<{ requests: unknown[] }>('GET', `/requests?since=${since}`);
     expect(log.body.requests).toEqual([]);
   });
@@ -130,17 +265,46 @@ describe('3. ids are one path segment, for every profile', () => {
     for (const id of ['a/b', '%2F', '?x=1', '#frag', '...', '.hidden']) {
       upstream.requests.length = 0;
       await h.api.openResource({ ref: { connectionId: c.id, id } });
-      expect(upstream.requests.map((r) => r.url)).toEqual([`/echo-ok/items/${encodeURIComponent(id)}`]);
+      expect(upstream.requests.map((r) => r.url)).toEqual([
+        `/echo-ok/items/${encodeURIComponent(id)}`,
+      ]);
     }
   });
 
   it('refuses a parameter that is a dot segment too, at save and for one saved before the rule', async () => {
-    const refused = await h.api.saveConnection({ connection: { name: 'p', profileId: 'rest-etag', baseUrl: base('echo-ok'), params: { collection: '%2e%2e' }, auth: { kind: 'none' } } });
-    expect(refused).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('may not be') });
+    const refused = await h.api.saveConnection({
+      connection: {
+        name: 'p',
+        profileId: 'rest-etag',
+        baseUrl: base('echo-ok'),
+        params: { collection: '%2e%2e' },
+        auth: { kind: 'none' },
+      },
+    });
+    expect(refused).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining('may not be'),
+    });
     const c = await save({ baseUrl: base('echo-ok'), auth: { kind: 'none' } });
-    const ctx = connectionContext({ id: c.id, name: 'p', profileId: 'rest-etag', baseUrl: base('echo-ok'), params: { collection: '..' }, auth: { kind: 'none' }, customProfile: null, isSandbox: false }, null);
+    const ctx = connectionContext(
+      {
+        id: c.id,
+        name: 'p',
+        profileId: 'rest-etag',
+        baseUrl: base('echo-ok'),
+        params: { collection: '..' },
+        auth: { kind: 'none' },
+        customProfile: null,
+        isSandbox: false,
+      },
+      null,
+    );
     if (!ctx.ok) throw new Error(ctx.error.message);
-    expect(itemUrl(ctx.value, 'a')).toMatchObject({ ok: false, error: expect.stringContaining('{collection} may not be') });
+    expect(itemUrl(ctx.value, 'a')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('{collection} may not be'),
+    });
   });
 });
 
@@ -148,9 +312,28 @@ describe('4. hostile input is a value error, never a crash', () => {
   it('custom-profile parameters named like inherited members are refused', async () => {
     const spec = BUILT_IN_PROFILES.find((p) => p.id === 'rest-etag')!;
     for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
-      const customProfile = { ...spec, id: 'my-rest', params: [{ name, label: 'X' }], list: { ...spec.list, path: `/{${name}}` }, itemPath: `/{${name}}/{id}` };
-      const result = await h.api.saveConnection({ connection: { name: 'c', profileId: 'my-rest', baseUrl: upstream.url, params: {}, auth: { kind: 'none' }, customProfile } });
-      expect(result, name).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('reserved') });
+      const customProfile = {
+        ...spec,
+        id: 'my-rest',
+        params: [{ name, label: 'X' }],
+        list: { ...spec.list, path: `/{${name}}` },
+        itemPath: `/{${name}}/{id}`,
+      };
+      const result = await h.api.saveConnection({
+        connection: {
+          name: 'c',
+          profileId: 'my-rest',
+          baseUrl: upstream.url,
+          params: {},
+          auth: { kind: 'none' },
+          customProfile,
+        },
+      });
+      expect(result, name).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: expect.stringContaining('reserved'),
+      });
     }
   });
 
@@ -162,17 +345,29 @@ describe('4. hostile input is a value error, never a crash', () => {
       const got = await getResource(`${upstream.url}/${prefix}/x`);
       expect(got, prefix).toMatchObject({ kind: 'error', reason: 'invalid-json' });
     }
-    expect(await getResource(`${upstream.url}/deep/x`)).toMatchObject({ message: expect.stringContaining('nested deeper than 1000 levels') });
-    expect(await getResource(`${upstream.url}/dupes/x`)).toMatchObject({ message: expect.stringContaining('duplicate key "role"') });
+    expect(await getResource(`${upstream.url}/deep/x`)).toMatchObject({
+      message: expect.stringContaining('nested deeper than 1000 levels'),
+    });
+    expect(await getResource(`${upstream.url}/dupes/x`)).toMatchObject({
+      message: expect.stringContaining('duplicate key "role"'),
+    });
     const utf8 = await getResource(`${upstream.url}/bad-utf8/x`);
     // Invalid bytes decode to U+FFFD: a value, shown as such, never a crash.
-    expect(utf8.kind === 'ok' ? utf8.body : utf8.reason).toEqual(utf8.kind === 'ok' ? { a: '\ufffd\ufffd' } : 'invalid-json');
+    expect(utf8.kind === 'ok' ? utf8.body : utf8.reason).toEqual(
+      utf8.kind === 'ok' ? { a: '\ufffd\ufffd' } : 'invalid-json',
+    );
   });
 
   it('an oversized upstream answer is a too-large error', async () => {
     const c = await save({ baseUrl: base('huge'), auth: { kind: 'none' } });
-    expect(await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } })).toMatchObject({ kind: 'error', reason: 'too-large' });
-    expect(await getResource(`${upstream.url}/huge/x`)).toMatchObject({ kind: 'error', reason: 'too-large' });
+    expect(await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } })).toMatchObject({
+      kind: 'error',
+      reason: 'too-large',
+    });
+    expect(await getResource(`${upstream.url}/huge/x`)).toMatchObject({
+      kind: 'error',
+      reason: 'too-large',
+    });
   });
 });
 
@@ -180,17 +375,36 @@ describe('5. no upstream text hands a secret to the renderer', () => {
   it('an upstream echoing the credentials in its error body, headers and ETag: every answer is masked', async () => {
     const connections = [
       await save({ baseUrl: base('echo'), auth: { kind: 'bearer', token: TOKEN } }),
-      await save({ baseUrl: base('echo'), auth: { kind: 'basic', username: 'ops', password: PASSWORD } }),
-      await save({ baseUrl: base('echo'), auth: { kind: 'api-key-header', header: 'X-Tenant-Key', key: API_KEY } }),
+      await save({
+        baseUrl: base('echo'),
+        auth: { kind: 'basic', username: 'ops', password: PASSWORD },
+      }),
+      await save({
+        baseUrl: base('echo'),
+        auth: { kind: 'api-key-header', header: 'X-Tenant-Key', key: API_KEY },
+      }),
     ];
     h.responses.length = 0;
     for (const c of connections) {
       const listed = await h.api.listResources({ connectionId: c.id });
-      expect(listed).toMatchObject({ kind: 'error', status: 401, bodyExcerpt: expect.stringContaining('[redacted]') });
+      expect(listed).toMatchObject({
+        kind: 'error',
+        status: 401,
+        bodyExcerpt: expect.stringContaining('[redacted]'),
+      });
       await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } });
       await h.api.testConnection({ id: c.id });
       // The form as typed, with the secret typed in it.
-      await h.api.testConnection({ connection: { id: c.id, name: 'typed', profileId: 'rest-etag', baseUrl: base('echo'), params: { collection: 'items' }, auth: { kind: 'bearer', token: 'typed-SECRET-99' } } });
+      await h.api.testConnection({
+        connection: {
+          id: c.id,
+          name: 'typed',
+          profileId: 'rest-etag',
+          baseUrl: base('echo'),
+          params: { collection: 'items' },
+          auth: { kind: 'bearer', token: 'typed-SECRET-99' },
+        },
+      });
     }
     await h.api.activity({});
     expect(upstream.requests.some((r) => JSON.stringify(r.headers).includes(TOKEN))).toBe(true);
@@ -204,7 +418,9 @@ describe('5. no upstream text hands a secret to the renderer', () => {
 
   it('getResource with user:password@ masks the password wherever the server echoes it', async () => {
     for (const path of ['echo', 'echo-ok']) {
-      const result = await getResource(`http://ops:${PASSWORD}@${new URL(upstream.url).host}/${path}/x`);
+      const result = await getResource(
+        `http://ops:${PASSWORD}@${new URL(upstream.url).host}/${path}/x`,
+      );
       expect(leaked(result), path).toEqual([]);
       expect(JSON.stringify(result)).toContain('[redacted]');
     }
@@ -214,10 +430,21 @@ describe('5. no upstream text hands a secret to the renderer', () => {
 describe('5b. the embedded sandbox log masks the API-key headers connections name', () => {
   it('a connection sending its key in X-Tenant leaves *** in the sandbox request log', async () => {
     const sandboxRest = `${h.sandbox.url}/rest`;
-    const result = await h.api.saveConnection({ connection: { name: 'tenant', profileId: 'rest-etag', baseUrl: sandboxRest, params: { collection: 'tickets' }, auth: { kind: 'api-key-header', header: 'X-Tenant', key: API_KEY } } });
+    const result = await h.api.saveConnection({
+      connection: {
+        name: 'tenant',
+        profileId: 'rest-etag',
+        baseUrl: sandboxRest,
+        params: { collection: 'tickets' },
+        auth: { kind: 'api-key-header', header: 'X-Tenant', key: API_KEY },
+      },
+    });
     if (result.kind !== 'ok') throw new Error(result.message);
     await h.api.listResources({ connectionId: result.connection.id });
-    const log = await h.admin<{ requests: Array<{ headers: Record<string, string> }> }>('GET', '/requests?pathPrefix=/rest/tickets');
+    const log = await h.admin<{ requests: Array<{ headers: Record<string, string> }> }>(
+      'GET',
+      '/requests?pathPrefix=/rest/tickets',
+    );
     expect(log.body.requests.at(-1)?.headers['x-tenant']).toBe('***');
     expect(JSON.stringify(log.body)).not.toContain(API_KEY);
   });
@@ -225,18 +452,49 @@ describe('5b. the embedded sandbox log masks the API-key headers connections nam
 
 describe('#9. an API key may not ride in a precondition or framing header', () => {
   it('refuses If-Match, If-None-Match, If-Unmodified-Since, Host and Content-Length at save and at test', async () => {
-    for (const header of ['If-Match', 'if-none-match', 'If-Unmodified-Since', 'Host', 'Content-Length']) {
-      const connection = { name: 'k', profileId: 'rest-etag', baseUrl: base('echo-ok'), params: { collection: 'items' }, auth: { kind: 'api-key-header' as const, header, key: API_KEY } };
+    for (const header of [
+      'If-Match',
+      'if-none-match',
+      'If-Unmodified-Since',
+      'Host',
+      'Content-Length',
+    ]) {
+      const connection = {
+        name: 'k',
+        profileId: 'rest-etag',
+        baseUrl: base('echo-ok'),
+        params: { collection: 'items' },
+        auth: { kind: 'api-key-header' as const, header, key: API_KEY },
+      };
       const before = upstream.requests.length;
-      expect(await h.api.saveConnection({ connection }), header).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining(`cannot travel in the ${header} header`) });
-      expect(await h.api.testConnection({ connection }), header).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+      expect(await h.api.saveConnection({ connection }), header).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: expect.stringContaining(`cannot travel in the ${header} header`),
+      });
+      expect(await h.api.testConnection({ connection }), header).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+      });
       expect(upstream.requests.length).toBe(before);
     }
   });
 
   it('never applies such a header at request time, for a connection saved before the rule', () => {
     for (const header of ['If-Match', 'Content-Length', 'host']) {
-      const ctx = connectionContext({ id: 'old', name: 'old', profileId: 'rest-etag', baseUrl: 'http://127.0.0.1:1', params: { collection: 'c' }, auth: { kind: 'api-key-header', header, key: API_KEY }, customProfile: null, isSandbox: false }, null);
+      const ctx = connectionContext(
+        {
+          id: 'old',
+          name: 'old',
+          profileId: 'rest-etag',
+          baseUrl: 'http://127.0.0.1:1',
+          params: { collection: 'c' },
+          auth: { kind: 'api-key-header', header, key: API_KEY },
+          customProfile: null,
+          isSandbox: false,
+        },
+        null,
+      );
       expect(ctx.ok && ctx.value.authHeaders).toEqual({});
     }
   });

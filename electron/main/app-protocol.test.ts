@@ -24,7 +24,9 @@ describe('app:// protocol', () => {
 
   it('never leaves the renderer folder', () => {
     // The URL parser clamps dot segments at the root, so this stays inside it.
-    expect(resolveAppFile(root, 'app://conflict-desk/%2e%2e/%2e%2e/etc/passwd')).toBe(path.join(root, 'etc', 'passwd'));
+    expect(resolveAppFile(root, 'app://conflict-desk/%2e%2e/%2e%2e/etc/passwd')).toBe(
+      path.join(root, 'etc', 'passwd'),
+    );
     expect(resolveAppFile(root, 'app://conflict-desk/assets/..%2f..%2fsecret')).toBeNull();
     expect(resolveAppFile(root, 'app://conflict-desk/')).toBe(path.join(root, 'index.html'));
   });

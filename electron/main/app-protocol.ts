@@ -7,8 +7,6 @@ import { resolveAppFile } from '../backend/static-files';
 
 export const APP_SCHEME = 'app';
 
-
-
 export function createAppProtocolHandler(root: string) {
   return async (request: Request): Promise<Response> => {
     const file = resolveAppFile(root, request.url);

@@ -42,7 +42,8 @@ vi.mock('electron', () => {
       whenReady: () => Promise.resolve(),
       getVersion: () => '9.9.9',
       getPath: () => calls.dataDir,
-      on: (event: string, fn: (event: { preventDefault(): void }) => void) => calls.appEvents.set(event, fn),
+      on: (event: string, fn: (event: { preventDefault(): void }) => void) =>
+        calls.appEvents.set(event, fn),
       quit: vi.fn(() => calls.order.push('quit')),
       // Not packaged, as in every run here: the dev URL must still be ignored without an explicit dev run.
       isPackaged: false,
@@ -54,19 +55,29 @@ vi.mock('electron', () => {
     ipcMain: { handle: (channel: string) => calls.handled.push(channel), removeHandler: vi.fn() },
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown[]) => calls.schemes.push(...schemes),
-      handle: (scheme: string, fn: (req: Request) => Promise<Response>) => calls.protocolHandlers.set(scheme, fn),
+      handle: (scheme: string, fn: (req: Request) => Promise<Response>) =>
+        calls.protocolHandlers.set(scheme, fn),
     },
     shell: { openExternal: vi.fn() },
     dialog: { showMessageBox: vi.fn(async () => ({ response: 1 })) },
-    safeStorage: { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString() },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(s),
+      decryptString: (b: Buffer) => b.toString(),
+    },
   };
 });
 
 vi.mock('../backend/embedded-sandbox', () => ({
-  startEmbeddedSandbox: async () => ({ url: 'http://127.0.0.1:1', suggestedUrl: 'http://127.0.0.1:1/rest/items/1', connections: [], close: async () => {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    calls.order.push('sandbox closed');
-  } }),
+  startEmbeddedSandbox: async () => ({
+    url: 'http://127.0.0.1:1',
+    suggestedUrl: 'http://127.0.0.1:1/rest/items/1',
+    connections: [],
+    close: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      calls.order.push('sandbox closed');
+    },
+  }),
 }));
 
 describe('electron main entry', () => {
@@ -75,13 +86,24 @@ describe('electron main entry', () => {
     process.env['ELECTRON_RENDERER_URL'] = 'http://localhost:5173';
     await import('./index');
     await vi.waitFor(() => expect(calls.windows.length).toBe(1));
-    expect(calls.schemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }]);
+    expect(calls.schemes).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) },
+    ]);
     expect(calls.handled.sort()).toEqual(apiMethodNames.map(ipcChannel).sort());
-    expect(calls.windows[0]!['webPreferences']).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
-    expect(String((calls.windows[0]!['webPreferences'] as { preload: string }).preload)).toMatch(/preload[\\/]index\.cjs$/);
+    expect(calls.windows[0]!['webPreferences']).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+    });
+    expect(String((calls.windows[0]!['webPreferences'] as { preload: string }).preload)).toMatch(
+      /preload[\\/]index\.cjs$/,
+    );
     expect(calls.protocolHandlers.has('app')).toBe(true);
     expect(calls.loaded).toEqual(['app://conflict-desk/index.html']);
-    const response = await calls.protocolHandlers.get('app')!(new Request('app://conflict-desk/../../etc/passwd'));
+    const response = await calls.protocolHandlers.get('app')!(
+      new Request('app://conflict-desk/../../etc/passwd'),
+    );
     expect([403, 404]).toContain(response.status);
     expect(calls.appEvents.has('window-all-closed')).toBe(true);
     expect(calls.sandboxEnabled).toBe(true);

@@ -18,7 +18,10 @@ const devServerUrl = devServerUrlFrom(process.env, app.isPackaged);
 app.enableSandbox();
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+  {
+    scheme: APP_SCHEME,
+    privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  },
 ]);
 
 let mainWindow: BrowserWindow | null = null;
@@ -28,17 +31,40 @@ async function main(): Promise<void> {
   protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')));
   const dataDir = app.getPath('userData');
   const sandbox = await startEmbeddedSandbox({ data: path.join(dataDir, 'sandbox.sqlite') });
-  console.log(`Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`);
+  console.log(
+    `Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`,
+  );
   // The OS keychain when there is one; otherwise the browser-mode key file (readable only by the
   // user), rather than refusing to start or storing secrets in the clear.
-  const secretBox = safeStorage.isEncryptionAvailable() ? safeStorageSecretBox(safeStorage) : keyFileSecretBox(dataDir);
-  if (secretBox.kind !== 'safe-storage') console.warn('[conflict-desk] OS keychain unavailable: secrets are encrypted with a key file in the data directory.');
-  const desk = createDesk({ host: 'electron', version: app.getVersion(), dataDir, secretBox, sandbox });
-  registerApiHandlers(ipcMain, desk.api, trustedSender(() => mainWindow, devServerUrl));
+  const secretBox = safeStorage.isEncryptionAvailable()
+    ? safeStorageSecretBox(safeStorage)
+    : keyFileSecretBox(dataDir);
+  if (secretBox.kind !== 'safe-storage')
+    console.warn(
+      '[conflict-desk] OS keychain unavailable: secrets are encrypted with a key file in the data directory.',
+    );
+  const desk = createDesk({
+    host: 'electron',
+    version: app.getVersion(),
+    dataDir,
+    secretBox,
+    sandbox,
+  });
+  registerApiHandlers(
+    ipcMain,
+    desk.api,
+    trustedSender(() => mainWindow, devServerUrl),
+  );
   // Pushed events go to our window only.
   desk.onEvent((event) => mainWindow?.webContents.send(API_EVENT_CHANNEL, event));
   const open = () => {
-    mainWindow = createMainWindow({ BrowserWindow, shell, preloadPath: path.join(here, '../preload/index.cjs'), devServerUrl, confirmExternal: dialogConfirmExternal(dialog, () => mainWindow) });
+    mainWindow = createMainWindow({
+      BrowserWindow,
+      shell,
+      preloadPath: path.join(here, '../preload/index.cjs'),
+      devServerUrl,
+      confirmExternal: dialogConfirmExternal(dialog, () => mainWindow),
+    });
     mainWindow.on('closed', () => (mainWindow = null));
   };
   open();
@@ -56,7 +82,8 @@ async function main(): Promise<void> {
     if (backendClosed) return;
     event.preventDefault();
     closing ??= Promise.allSettled([desk.close(), sandbox.close()]).then((results) => {
-      for (const result of results) if (result.status === 'rejected') console.error('[conflict-desk] closing:', result.reason);
+      for (const result of results)
+        if (result.status === 'rejected') console.error('[conflict-desk] closing:', result.reason);
       backendClosed = true;
       app.quit();
     });
@@ -66,6 +93,9 @@ async function main(): Promise<void> {
 // An app that cannot start says why (a dialog, the log), rather than staying open with no window.
 main().catch((error: unknown) => {
   console.error('[conflict-desk] could not start:', error);
-  dialog.showErrorBox('Conflict Desk could not start', error instanceof Error ? error.message : String(error));
+  dialog.showErrorBox(
+    'Conflict Desk could not start',
+    error instanceof Error ? error.message : String(error),
+  );
   app.exit(1);
 });

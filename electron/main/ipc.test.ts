@@ -6,14 +6,30 @@ function fakeIpc() {
   const handlers = new Map<string, (event: unknown, payload: unknown) => Promise<unknown>>();
   return {
     handlers,
-    handle: vi.fn((channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) => void handlers.set(channel, fn)),
+    handle: vi.fn(
+      (channel: string, fn: (event: unknown, payload: unknown) => Promise<unknown>) =>
+        void handlers.set(channel, fn),
+    ),
     removeHandler: vi.fn((channel: string) => void handlers.delete(channel)),
   };
 }
 
 const service = {
-  appInfo: vi.fn(async () => ({ name: 'Conflict Desk', version: '1', host: 'electron' as const, platform: 'linux', dataDir: '/d', sandboxUrl: null, suggestedUrl: null })),
-  getResource: vi.fn(async ({ url }: { url: string }) => ({ kind: 'error' as const, reason: 'network' as const, message: 'x', url })),
+  appInfo: vi.fn(async () => ({
+    name: 'Conflict Desk',
+    version: '1',
+    host: 'electron' as const,
+    platform: 'linux',
+    dataDir: '/d',
+    sandboxUrl: null,
+    suggestedUrl: null,
+  })),
+  getResource: vi.fn(async ({ url }: { url: string }) => ({
+    kind: 'error' as const,
+    reason: 'network' as const,
+    message: 'x',
+    url,
+  })),
 } as unknown as Api;
 
 describe('IPC registration', () => {
@@ -28,7 +44,9 @@ describe('IPC registration', () => {
   it('refuses a sender that is not our window', async () => {
     const ipc = fakeIpc();
     registerApiHandlers(ipc, service, () => false);
-    await expect(ipc.handlers.get('api:getResource')!({}, { url: 'http://x' })).rejects.toThrow(/not the Conflict Desk window/);
+    await expect(ipc.handlers.get('api:getResource')!({}, { url: 'http://x' })).rejects.toThrow(
+      /not the Conflict Desk window/,
+    );
     expect(service.getResource).not.toHaveBeenCalled();
   });
 
@@ -36,8 +54,15 @@ describe('IPC registration', () => {
     const ipc = fakeIpc();
     registerApiHandlers(ipc, service, () => true);
     const call = ipc.handlers.get('api:getResource')!;
-    expect(await call({}, { url: 42 })).toMatchObject({ kind: 'host-error', code: 'invalid-arguments', message: expect.stringMatching(/url: expected a string/) });
-    expect(await call({}, { url: 'http://x', extra: 1 })).toMatchObject({ kind: 'host-error', message: expect.stringMatching(/extra: is not a known field/) });
+    expect(await call({}, { url: 42 })).toMatchObject({
+      kind: 'host-error',
+      code: 'invalid-arguments',
+      message: expect.stringMatching(/url: expected a string/),
+    });
+    expect(await call({}, { url: 'http://x', extra: 1 })).toMatchObject({
+      kind: 'host-error',
+      message: expect.stringMatching(/extra: is not a known field/),
+    });
     expect(await call({}, 'nope')).toMatchObject({ kind: 'host-error' });
     expect(service.getResource).not.toHaveBeenCalled();
     expect(await call({}, { url: 'http://x' })).toMatchObject({ kind: 'error', url: 'http://x' });
@@ -46,10 +71,18 @@ describe('IPC registration', () => {
 
   it('turns an unexpected exception into an internal host error value', async () => {
     const ipc = fakeIpc();
-    const broken: Api = { ...service, appInfo: async () => { throw new Error('boom'); } };
+    const broken: Api = {
+      ...service,
+      appInfo: async () => {
+        throw new Error('boom');
+      },
+    };
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     registerApiHandlers(ipc, broken, () => true);
-    expect(await ipc.handlers.get('api:appInfo')!({}, {})).toMatchObject({ kind: 'host-error', code: 'internal' });
+    expect(await ipc.handlers.get('api:appInfo')!({}, {})).toMatchObject({
+      kind: 'host-error',
+      code: 'internal',
+    });
     spy.mockRestore();
   });
 });

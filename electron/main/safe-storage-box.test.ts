@@ -18,6 +18,8 @@ describe('safeStorage secret box', () => {
   });
 
   it('refuses to store a secret when the keychain is not available, rather than keep it in the clear', () => {
-    expect(() => safeStorageSecretBox(fakeSafeStorage(false)).encrypt('x')).toThrow(/keychain is not available/);
+    expect(() => safeStorageSecretBox(fakeSafeStorage(false)).encrypt('x')).toThrow(
+      /keychain is not available/,
+    );
   });
 });

@@ -1,5 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { APP_ORIGIN, createMainWindow, devServerUrlFrom, dialogConfirmExternal, externalUrlToOpen, isAppUrl, trustedSender } from './window';
+import {
+  APP_ORIGIN,
+  createMainWindow,
+  devServerUrlFrom,
+  dialogConfirmExternal,
+  externalUrlToOpen,
+  isAppUrl,
+  trustedSender,
+} from './window';
 
 type Listener = (...args: unknown[]) => void;
 
@@ -14,7 +22,9 @@ function fakeElectron() {
     on: vi.fn((event: string, fn: Listener) => listeners.set(event, fn)),
     setWindowOpenHandler: vi.fn((fn: typeof openHandler) => (openHandler = fn)),
     session: {
-      setPermissionRequestHandler: vi.fn((fn: typeof permissionHandler) => (permissionHandler = fn)),
+      setPermissionRequestHandler: vi.fn(
+        (fn: typeof permissionHandler) => (permissionHandler = fn),
+      ),
       setPermissionCheckHandler: vi.fn((fn: typeof permissionCheck) => (permissionCheck = fn)),
     },
   };
@@ -36,8 +46,27 @@ function fakeElectron() {
     asked.push(url.host);
     return answer;
   });
-  const deps = { BrowserWindow: BrowserWindow as never, shell, preloadPath: 'p', devServerUrl: undefined, confirmExternal };
-  return { BrowserWindow, shell, created, listeners, loadURL, webContents, deps, asked, setAnswer: (yes: boolean) => (answer = yes), open: () => openHandler!, permission: () => permissionHandler!, check: () => permissionCheck! };
+  const deps = {
+    BrowserWindow: BrowserWindow as never,
+    shell,
+    preloadPath: 'p',
+    devServerUrl: undefined,
+    confirmExternal,
+  };
+  return {
+    BrowserWindow,
+    shell,
+    created,
+    listeners,
+    loadURL,
+    webContents,
+    deps,
+    asked,
+    setAnswer: (yes: boolean) => (answer = yes),
+    open: () => openHandler!,
+    permission: () => permissionHandler!,
+    check: () => permissionCheck!,
+  };
 }
 
 describe('main window', () => {
@@ -62,13 +91,22 @@ describe('main window', () => {
   it('denies window.open; an https link goes to the OS browser only after the operator confirms its host', async () => {
     const e = fakeElectron();
     createMainWindow(e.deps);
-    expect(e.open()({ url: 'https://www.twilio.com/docs/errors/20412' })).toEqual({ action: 'deny' });
-    await vi.waitFor(() => expect(e.shell.openExternal).toHaveBeenCalledWith('https://www.twilio.com/docs/errors/20412'));
+    expect(e.open()({ url: 'https://www.twilio.com/docs/errors/20412' })).toEqual({
+      action: 'deny',
+    });
+    await vi.waitFor(() =>
+      expect(e.shell.openExternal).toHaveBeenCalledWith('https://www.twilio.com/docs/errors/20412'),
+    );
     expect(e.asked).toEqual(['www.twilio.com']);
     e.setAnswer(false);
     expect(e.open()({ url: 'https://evil.example/phish' })).toEqual({ action: 'deny' });
     await vi.waitFor(() => expect(e.asked).toEqual(['www.twilio.com', 'evil.example']));
-    for (const url of ['http://evil.example/', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url']) {
+    for (const url of [
+      'http://evil.example/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'not a url',
+    ]) {
       expect(e.open()({ url })).toEqual({ action: 'deny' });
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
@@ -81,7 +119,14 @@ describe('main window', () => {
     const showMessageBox = vi.fn(async () => ({ response: 1, checkboxChecked: false }));
     const confirm = dialogConfirmExternal({ showMessageBox } as never, () => null);
     expect(await confirm(new URL('https://docs.example.com/a?b=1'))).toBe(false);
-    expect(showMessageBox).toHaveBeenCalledWith(expect.objectContaining({ message: 'Open docs.example.com in your browser?', detail: 'https://docs.example.com/a?b=1', defaultId: 1, cancelId: 1 }));
+    expect(showMessageBox).toHaveBeenCalledWith(
+      expect.objectContaining({
+        message: 'Open docs.example.com in your browser?',
+        detail: 'https://docs.example.com/a?b=1',
+        defaultId: 1,
+        cancelId: 1,
+      }),
+    );
     showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false });
     expect(await confirm(new URL('https://docs.example.com/'))).toBe(true);
   });
@@ -101,7 +146,11 @@ describe('main window', () => {
     const frameAway = { url: 'https://evil.example/', isMainFrame: false, preventDefault: vi.fn() };
     e.listeners.get('will-frame-navigate')!(frameAway);
     expect(frameAway.preventDefault).toHaveBeenCalled();
-    const frameInside = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true, preventDefault: vi.fn() };
+    const frameInside = {
+      url: `${APP_ORIGIN}/index.html`,
+      isMainFrame: true,
+      preventDefault: vi.fn(),
+    };
     e.listeners.get('will-frame-navigate')!(frameInside);
     expect(frameInside.preventDefault).not.toHaveBeenCalled();
     const webview = { preventDefault: vi.fn() };
@@ -115,16 +164,26 @@ describe('main window', () => {
     const answer = vi.fn();
     e.permission()(null, 'media', answer);
     expect(answer).toHaveBeenCalledWith(false);
-    for (const permission of ['clipboard-read', 'media', 'notifications', 'geolocation']) expect(e.check()(null, permission)).toBe(false);
+    for (const permission of ['clipboard-read', 'media', 'notifications', 'geolocation'])
+      expect(e.check()(null, permission)).toBe(false);
   });
 
   it('uses the dev server only in an explicit development run, and only on loopback', () => {
-    const dev = { NODE_ENV_ELECTRON_VITE: 'development', ELECTRON_RENDERER_URL: 'http://localhost:5173' };
+    const dev = {
+      NODE_ENV_ELECTRON_VITE: 'development',
+      ELECTRON_RENDERER_URL: 'http://localhost:5173',
+    };
     expect(devServerUrlFrom(dev, false)).toBe('http://localhost:5173');
     expect(devServerUrlFrom(dev, true)).toBeUndefined();
-    expect(devServerUrlFrom({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, false)).toBeUndefined();
-    expect(devServerUrlFrom({ ...dev, ELECTRON_RENDERER_URL: 'http://evil.example:5173' }, false)).toBeUndefined();
-    expect(devServerUrlFrom({ ...dev, ELECTRON_RENDERER_URL: 'file:///tmp/x.html' }, false)).toBeUndefined();
+    expect(
+      devServerUrlFrom({ ELECTRON_RENDERER_URL: 'http://localhost:5173' }, false),
+    ).toBeUndefined();
+    expect(
+      devServerUrlFrom({ ...dev, ELECTRON_RENDERER_URL: 'http://evil.example:5173' }, false),
+    ).toBeUndefined();
+    expect(
+      devServerUrlFrom({ ...dev, ELECTRON_RENDERER_URL: 'file:///tmp/x.html' }, false),
+    ).toBeUndefined();
   });
 
   it('recognises app URLs, the dev server and nothing else', () => {
@@ -142,10 +201,21 @@ describe('main window', () => {
     const check = trustedSender(() => win, undefined);
     const mainFrame = e.webContents.mainFrame;
     expect(check({ sender: e.webContents, senderFrame: mainFrame } as never)).toBe(true);
-    expect(check({ sender: { ...e.webContents, id: 8 }, senderFrame: mainFrame } as never)).toBe(false);
-    expect(check({ sender: e.webContents, senderFrame: { url: `${APP_ORIGIN}/x` } } as never)).toBe(false);
+    expect(check({ sender: { ...e.webContents, id: 8 }, senderFrame: mainFrame } as never)).toBe(
+      false,
+    );
+    expect(check({ sender: e.webContents, senderFrame: { url: `${APP_ORIGIN}/x` } } as never)).toBe(
+      false,
+    );
     const foreign = { url: 'https://evil.example/' };
-    expect(check({ sender: { ...e.webContents, mainFrame: foreign }, senderFrame: foreign } as never)).toBe(false);
-    expect(trustedSender(() => null, undefined)({ sender: e.webContents, senderFrame: mainFrame } as never)).toBe(false);
+    expect(
+      check({ sender: { ...e.webContents, mainFrame: foreign }, senderFrame: foreign } as never),
+    ).toBe(false);
+    expect(
+      trustedSender(
+        () => null,
+        undefined,
+      )({ sender: e.webContents, senderFrame: mainFrame } as never),
+    ).toBe(false);
   });
 });

@@ -1,11 +1,20 @@
 // The main window and its hardening: isolated, sandboxed renderer with no Node; no popups, no
 // navigation away from our own origin (any frame), no permission grants or checks. External https
 // links open in the OS browser once the operator confirms the host.
-import type { BrowserWindow as BrowserWindowType, BrowserWindowConstructorOptions, Dialog, IpcMainInvokeEvent, Shell, WebContents } from 'electron';
+import type {
+  BrowserWindow as BrowserWindowType,
+  BrowserWindowConstructorOptions,
+  Dialog,
+  IpcMainInvokeEvent,
+  Shell,
+  WebContents,
+} from 'electron';
 
 export const APP_ORIGIN = 'app://conflict-desk';
 
-export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+export function secureWebPreferences(
+  preloadPath: string,
+): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
   return {
     preload: preloadPath,
     contextIsolation: true,
@@ -26,12 +35,16 @@ export function secureWebPreferences(preloadPath: string): NonNullable<BrowserWi
  * `electron-vite dev` (which sets NODE_ENV_ELECTRON_VITE=development), and only on loopback.
  * Anything else (a stray ELECTRON_RENDERER_URL, a packaged app) loads the bundled renderer.
  */
-export function devServerUrlFrom(env: Record<string, string | undefined>, isPackaged: boolean): string | undefined {
+export function devServerUrlFrom(
+  env: Record<string, string | undefined>,
+  isPackaged: boolean,
+): string | undefined {
   const raw = env['ELECTRON_RENDERER_URL'];
   if (isPackaged || env['NODE_ENV_ELECTRON_VITE'] !== 'development' || !raw) return undefined;
   try {
     const url = new URL(raw);
-    const loopback = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+    const loopback =
+      url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
     return (url.protocol === 'http:' || url.protocol === 'https:') && loopback ? raw : undefined;
   } catch {
     return undefined;
@@ -61,14 +74,21 @@ export function isAppUrl(raw: string, devServerUrl: string | undefined): boolean
 /** Asks the operator whether to open an external address; true only on an explicit yes. */
 export type ConfirmExternal = (url: URL) => Promise<boolean>;
 
-export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'openExternal'>, devServerUrl: string | undefined, confirmExternal: ConfirmExternal): void {
+export function hardenWebContents(
+  contents: WebContents,
+  shell: Pick<Shell, 'openExternal'>,
+  devServerUrl: string | undefined,
+  confirmExternal: ConfirmExternal,
+): void {
   contents.setWindowOpenHandler(({ url }) => {
     const external = externalUrlToOpen(url);
     // The operator sees the host and says yes before anything leaves the app.
     if (external) {
       confirmExternal(new URL(external))
         .then((yes) => (yes ? shell.openExternal(external) : undefined))
-        .catch((error: unknown) => console.error('[conflict-desk] the link could not be opened:', error));
+        .catch((error: unknown) =>
+          console.error('[conflict-desk] the link could not be opened:', error),
+        );
     }
     return { action: 'deny' };
   });
@@ -80,13 +100,18 @@ export function hardenWebContents(contents: WebContents, shell: Pick<Shell, 'ope
   // Every frame, not only the main one (will-navigate covers the main frame only).
   contents.on('will-frame-navigate', (event) => blockNavigation(event, event.url));
   contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  contents.session.setPermissionRequestHandler((_contents, _permission, callback) =>
+    callback(false),
+  );
   // Checks (navigator.permissions, clipboard, media queries of devices…) are answered "no" too.
   contents.session.setPermissionCheckHandler(() => false);
 }
 
 /** The operator's yes to an external address, naming its host, with Cancel as the default. */
-export function dialogConfirmExternal(dialog: Pick<Dialog, 'showMessageBox'>, getWindow: () => BrowserWindowType | null): ConfirmExternal {
+export function dialogConfirmExternal(
+  dialog: Pick<Dialog, 'showMessageBox'>,
+  getWindow: () => BrowserWindowType | null,
+): ConfirmExternal {
   return async (url) => {
     const options = {
       type: 'question' as const,
@@ -99,7 +124,9 @@ export function dialogConfirmExternal(dialog: Pick<Dialog, 'showMessageBox'>, ge
       noLink: true,
     };
     const win = getWindow();
-    const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+    const { response } = win
+      ? await dialog.showMessageBox(win, options)
+      : await dialog.showMessageBox(options);
     return response === 0;
   };
 }
@@ -125,12 +152,19 @@ export function createMainWindow(deps: WindowDeps): BrowserWindowType {
   });
   hardenWebContents(win.webContents, deps.shell, deps.devServerUrl, deps.confirmExternal);
   win.once('ready-to-show', () => win.show());
-  win.loadURL(deps.devServerUrl ?? `${APP_ORIGIN}/index.html`).catch((error: unknown) => console.error('[conflict-desk] the window could not load the app:', error));
+  win
+    .loadURL(deps.devServerUrl ?? `${APP_ORIGIN}/index.html`)
+    .catch((error: unknown) =>
+      console.error('[conflict-desk] the window could not load the app:', error),
+    );
   return win;
 }
 
 /** IPC is answered only for our window's main frame showing our own origin. */
-export function trustedSender(getWindow: () => BrowserWindowType | null, devServerUrl: string | undefined) {
+export function trustedSender(
+  getWindow: () => BrowserWindowType | null,
+  devServerUrl: string | undefined,
+) {
   return (event: IpcMainInvokeEvent): boolean => {
     const win = getWindow();
     if (!win || event.sender.id !== win.webContents.id) return false;

@@ -5,8 +5,25 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AZURE_TABLE_ENTITY } from '../../shared/profiles/built-in';
 import type { ProfileSpec } from '../../shared/profiles/spec';
-import { docOf, expectSaved, listAll, open, roundTrip, saveConnection, startRealDesk, textOf, type Doc, type RealDesk, type ServerSide } from '../test-support/real-round-trip';
-import { AZURITE_ACCOUNT, AZURITE_SAS, startAzuriteTable, type RealServer } from '../test-support/real-servers';
+import {
+  docOf,
+  expectSaved,
+  listAll,
+  open,
+  roundTrip,
+  saveConnection,
+  startRealDesk,
+  textOf,
+  type Doc,
+  type RealDesk,
+  type ServerSide,
+} from '../test-support/real-round-trip';
+import {
+  AZURITE_ACCOUNT,
+  AZURITE_SAS,
+  startAzuriteTable,
+  type RealServer,
+} from '../test-support/real-servers';
 
 const ENTITIES = 27;
 const rowOf = (n: number) => `ticket-${String(n).padStart(2, '0')}`;
@@ -34,22 +51,52 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     },
     async replace(id, doc) {
       const [PartitionKey, RowKey] = id.split(',').map(decodeURIComponent);
-      const res = await fetch(entityUrl(id), { method: 'PUT', headers: NOMETA, body: JSON.stringify({ ...doc, PartitionKey, RowKey }) });
+      const res = await fetch(entityUrl(id), {
+        method: 'PUT',
+        headers: NOMETA,
+        body: JSON.stringify({ ...doc, PartitionKey, RowKey }),
+      });
       expect(res.status).toBe(204);
     },
   };
 
   beforeAll(async () => {
     server = await startAzuriteTable();
-    const created = await fetch(`${base()}/Tables?${AZURITE_SAS}`, { method: 'POST', headers: NOMETA, body: JSON.stringify({ TableName: 'tickets' }) });
+    const created = await fetch(`${base()}/Tables?${AZURITE_SAS}`, {
+      method: 'POST',
+      headers: NOMETA,
+      body: JSON.stringify({ TableName: 'tickets' }),
+    });
     expect(created.status).toBe(201);
-    const rows = [...Array.from({ length: ENTITIES }, (_, i) => ({ PartitionKey: partitionOf(i + 1), RowKey: rowOf(i + 1) })), { PartitionKey: 'odd', RowKey: "o'brien, pat" }];
+    const rows = [
+      ...Array.from({ length: ENTITIES }, (_, i) => ({
+        PartitionKey: partitionOf(i + 1),
+        RowKey: rowOf(i + 1),
+      })),
+      { PartitionKey: 'odd', RowKey: "o'brien, pat" },
+    ];
     for (const row of rows) {
-      const res = await fetch(`${base()}/tickets?${AZURITE_SAS}`, { method: 'POST', headers: { ...NOMETA, prefer: 'return-no-content' }, body: JSON.stringify({ ...row, name: `Ticket ${row.RowKey}`, status: 'open', priority: 1, notes: 'call back' }) });
+      const res = await fetch(`${base()}/tickets?${AZURITE_SAS}`, {
+        method: 'POST',
+        headers: { ...NOMETA, prefer: 'return-no-content' },
+        body: JSON.stringify({
+          ...row,
+          name: `Ticket ${row.RowKey}`,
+          status: 'open',
+          priority: 1,
+          notes: 'call back',
+        }),
+      });
       expect(res.status).toBe(204);
     }
     desk = startRealDesk();
-    connectionId = await saveConnection(desk.api, { name: 'azurite', profileId: AZURE_TABLE_ENTITY.id, baseUrl: base(), params: { table: 'tickets' }, auth: { kind: 'query', query: AZURITE_SAS } });
+    connectionId = await saveConnection(desk.api, {
+      name: 'azurite',
+      profileId: AZURE_TABLE_ENTITY.id,
+      baseUrl: base(),
+      params: { table: 'tickets' },
+      auth: { kind: 'query', query: AZURITE_SAS },
+    });
   });
   afterAll(async () => {
     await desk?.close();
@@ -58,7 +105,10 @@ describe('Azurite Table, built-in Azure Table profile', () => {
 
   it('lists every entity once across partitions, following the continuation headers', async () => {
     const { ids, pages } = await listAll(desk.api, connectionId, 10);
-    const expected = [...Array.from({ length: ENTITIES }, (_, i) => `${partitionOf(i + 1)},${rowOf(i + 1)}`), `odd,${encodeURIComponent("o'brien, pat")}`];
+    const expected = [
+      ...Array.from({ length: ENTITIES }, (_, i) => `${partitionOf(i + 1)},${rowOf(i + 1)}`),
+      `odd,${encodeURIComponent("o'brien, pat")}`,
+    ];
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(expected.sort());
@@ -67,7 +117,11 @@ describe('Azurite Table, built-in Azure Table profile', () => {
   it('opens, MERGEs with If-Match (weak ETag sent as the server gave it), conflicts on 412, resolves and resubmits', async () => {
     const report = await roundTrip(desk.api, connectionId, `even,${rowOf(8)}`, direct, {
       conflictStatus: 412,
-      managedOf: (doc) => ({ PartitionKey: doc['PartitionKey'], RowKey: doc['RowKey'], Timestamp: doc['Timestamp'] }),
+      managedOf: (doc) => ({
+        PartitionKey: doc['PartitionKey'],
+        RowKey: doc['RowKey'],
+        Timestamp: doc['Timestamp'],
+      }),
     });
     const writes = (await desk.api.activity({})).entries.filter((e) => e.method === 'MERGE');
     expect(writes.map((e) => e.status)).toEqual([204, 412, 204]);
@@ -76,9 +130,22 @@ describe('Azurite Table, built-in Azure Table profile', () => {
   });
 
   it('opens a composite key holding a quote and a comma, and shows server-managed fields read-only', async () => {
-    const snapshot = await open(desk.api, connectionId, `odd,${encodeURIComponent("o'brien, pat")}`);
-    expect(docOf(snapshot)).toEqual({ name: "Ticket o'brien, pat", status: 'open', priority: 1, notes: 'call back' });
-    expect(JSON.parse(snapshot.serverManaged!)).toMatchObject({ '/PartitionKey': 'odd', '/RowKey': "o'brien, pat", '/Timestamp': expect.any(String) });
+    const snapshot = await open(
+      desk.api,
+      connectionId,
+      `odd,${encodeURIComponent("o'brien, pat")}`,
+    );
+    expect(docOf(snapshot)).toEqual({
+      name: "Ticket o'brien, pat",
+      status: 'open',
+      priority: 1,
+      notes: 'call back',
+    });
+    expect(JSON.parse(snapshot.serverManaged!)).toMatchObject({
+      '/PartitionKey': 'odd',
+      '/RowKey': "o'brien, pat",
+      '/Timestamp': expect.any(String),
+    });
   });
 
   it('a MERGE cannot delete a property: such a save is refused before anything is sent', async () => {
@@ -86,9 +153,21 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     const opened = await open(desk.api, connectionId, ref.id);
     const before = (await desk.api.activity({})).entries.length;
     const { notes: _deleted, ...edit } = docOf(opened);
-    const refused = await desk.api.saveResource({ ref, text: textOf(edit), baseJournalId: opened.journalId });
-    expect(refused).toMatchObject({ kind: 'error', reason: 'invalid-input', message: expect.stringContaining('MERGE sends only the fields you changed, so it cannot delete "notes"') });
-    expect((await desk.api.activity({})).entries.slice(before).filter((e) => e.method !== 'GET')).toEqual([]);
+    const refused = await desk.api.saveResource({
+      ref,
+      text: textOf(edit),
+      baseJournalId: opened.journalId,
+    });
+    expect(refused).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining(
+        'MERGE sends only the fields you changed, so it cannot delete "notes"',
+      ),
+    });
+    expect(
+      (await desk.api.activity({})).entries.slice(before).filter((e) => e.method !== 'GET'),
+    ).toEqual([]);
     expect(await direct.read(ref.id)).toHaveProperty('notes', 'call back');
   });
 
@@ -99,26 +178,70 @@ describe('Azurite Table, built-in Azure Table profile', () => {
       headers: { accept: 'application/json;odata=minimalmetadata' },
       write: { ...AZURE_TABLE_ENTITY.write, method: 'PUT', encoding: 'json' },
     };
-    const id = await saveConnection(desk.api, { name: 'azurite put', profileId: replacing.id, customProfile: replacing, baseUrl: base(), params: { table: 'tickets' }, auth: { kind: 'query', query: AZURITE_SAS } });
+    const id = await saveConnection(desk.api, {
+      name: 'azurite put',
+      profileId: replacing.id,
+      customProfile: replacing,
+      baseUrl: base(),
+      params: { table: 'tickets' },
+      auth: { kind: 'query', query: AZURITE_SAS },
+    });
     const ref = { connectionId: id, id: `odd,${rowOf(5)}` };
     const opened = await open(desk.api, id, ref.id);
     expect(JSON.parse(opened.raw!)).toHaveProperty(['odata.etag']);
     const { notes: _deleted, ...edit } = docOf(opened);
-    const saved = await desk.api.saveResource({ ref, text: textOf({ ...edit, status: 'closed' }), baseJournalId: opened.journalId });
+    const saved = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...edit, status: 'closed' }),
+      baseJournalId: opened.journalId,
+    });
     expectSaved(saved);
     const stored = await direct.read(ref.id);
-    expect(Object.keys(stored).sort()).toEqual(['PartitionKey', 'RowKey', 'Timestamp', 'name', 'priority', 'status']);
+    expect(Object.keys(stored).sort()).toEqual([
+      'PartitionKey',
+      'RowKey',
+      'Timestamp',
+      'name',
+      'priority',
+      'status',
+    ]);
     expect(stored).toMatchObject({ status: 'closed', priority: 1 });
   });
 
   it('shows the server’s words for a 404 and a 403, and never the SAS', async () => {
-    const missing = await desk.api.openResource({ ref: { connectionId, id: 'odd,no-such-ticket' } });
-    expect(missing).toMatchObject({ kind: 'error', reason: 'not-found', status: 404, message: expect.stringContaining('The specified resource does not exist.') });
-    const badSas = AZURITE_SAS.replace(/sig=[^&]+/, 'sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D');
-    const wrong = await saveConnection(desk.api, { name: 'azurite bad sas', profileId: AZURE_TABLE_ENTITY.id, baseUrl: base(), params: { table: 'tickets' }, auth: { kind: 'query', query: badSas } });
+    const missing = await desk.api.openResource({
+      ref: { connectionId, id: 'odd,no-such-ticket' },
+    });
+    expect(missing).toMatchObject({
+      kind: 'error',
+      reason: 'not-found',
+      status: 404,
+      message: expect.stringContaining('The specified resource does not exist.'),
+    });
+    const badSas = AZURITE_SAS.replace(
+      /sig=[^&]+/,
+      'sig=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA%3D',
+    );
+    const wrong = await saveConnection(desk.api, {
+      name: 'azurite bad sas',
+      profileId: AZURE_TABLE_ENTITY.id,
+      baseUrl: base(),
+      params: { table: 'tickets' },
+      auth: { kind: 'query', query: badSas },
+    });
     const refused = await desk.api.listResources({ connectionId: wrong });
-    expect(refused).toMatchObject({ kind: 'error', status: 403, message: expect.stringMatching(/The server says: “.*(authenticat|signature|Server failed).*”/i) });
-    const leaked = JSON.stringify([refused, await desk.api.activity({}), await desk.api.listConnections({})]);
+    expect(refused).toMatchObject({
+      kind: 'error',
+      status: 403,
+      message: expect.stringMatching(
+        /The server says: “.*(authenticat|signature|Server failed).*”/i,
+      ),
+    });
+    const leaked = JSON.stringify([
+      refused,
+      await desk.api.activity({}),
+      await desk.api.listConnections({}),
+    ]);
     expect(leaked).not.toContain(SIG);
     expect(leaked).not.toContain(encodeURIComponent(SIG));
     expect(leaked).not.toContain('AAAAAAAAAAAAAAAAAAAA');

@@ -1,12 +1,22 @@
 // pouchdb-server (the CouchDB HTTP API, npm) with the built-in "CouchDB / PouchDB · Documents" profile.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUCHDB_DOCUMENT } from '../../shared/profiles/built-in';
-import { listAll, roundTrip, saveConnection, startRealDesk, textOf, type Doc, type RealDesk, type ServerSide } from '../test-support/real-round-trip';
+import {
+  listAll,
+  roundTrip,
+  saveConnection,
+  startRealDesk,
+  textOf,
+  type Doc,
+  type RealDesk,
+  type ServerSide,
+} from '../test-support/real-round-trip';
 import { startPouchDb, type RealServer } from '../test-support/real-servers';
 
 const DOCS = 27;
 const idOf = (n: number) => `ticket-${String(n).padStart(2, '0')}`;
-const VALIDATE = 'function (doc) { if (doc.locked === true) { throw({ forbidden: "This ticket is locked by the records team." }); } }';
+const VALIDATE =
+  'function (doc) { if (doc.locked === true) { throw({ forbidden: "This ticket is locked by the records team." }); } }';
 
 describe('pouchdb-server, built-in CouchDB profile', () => {
   let server: RealServer;
@@ -24,7 +34,11 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
     },
     async replace(id, doc) {
       const current = await json(await fetch(url(id)));
-      const res = await fetch(url(id), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...doc, _id: id, _rev: current['_rev'] }) });
+      const res = await fetch(url(id), {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...doc, _id: id, _rev: current['_rev'] }),
+      });
       expect(res.status).toBe(201);
     },
   };
@@ -32,12 +46,28 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
   beforeAll(async () => {
     server = await startPouchDb();
     expect((await fetch(`${server.url}/tickets`, { method: 'PUT' })).status).toBe(201);
-    const docs = Array.from({ length: DOCS }, (_, i) => ({ _id: idOf(i + 1), name: `Ticket ${i + 1}`, status: 'open', priority: 1, notes: 'call back' }));
+    const docs = Array.from({ length: DOCS }, (_, i) => ({
+      _id: idOf(i + 1),
+      name: `Ticket ${i + 1}`,
+      status: 'open',
+      priority: 1,
+      notes: 'call back',
+    }));
     docs.push({ _id: '_design/rules', validate_doc_update: VALIDATE } as never);
-    const bulk = await fetch(`${server.url}/tickets/_bulk_docs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs }) });
+    const bulk = await fetch(`${server.url}/tickets/_bulk_docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ docs }),
+    });
     expect(bulk.status).toBe(201);
     desk = startRealDesk();
-    connectionId = await saveConnection(desk.api, { name: 'pouchdb', profileId: COUCHDB_DOCUMENT.id, baseUrl: server.url, params: { database: 'tickets' }, auth: { kind: 'none' } });
+    connectionId = await saveConnection(desk.api, {
+      name: 'pouchdb',
+      profileId: COUCHDB_DOCUMENT.id,
+      baseUrl: server.url,
+      params: { database: 'tickets' },
+      auth: { kind: 'none' },
+    });
   });
   afterAll(async () => {
     await desk?.close();
@@ -47,11 +77,16 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
   it('lists every document once, paging with skip as an item offset', async () => {
     const { ids, pages } = await listAll(desk.api, connectionId, 10);
     expect(pages).toBe(3);
-    expect(ids).toEqual(['_design/rules', ...Array.from({ length: DOCS }, (_, i) => idOf(i + 1))].sort());
+    expect(ids).toEqual(
+      ['_design/rules', ...Array.from({ length: DOCS }, (_, i) => idOf(i + 1))].sort(),
+    );
   });
 
   it('opens, saves (revision from the write’s acknowledgement), conflicts on 409, resolves and resubmits', async () => {
-    const report = await roundTrip(desk.api, connectionId, idOf(12), direct, { conflictStatus: 409, managedOf: (doc) => ({ _id: doc['_id'], _rev: doc['_rev'] }) });
+    const report = await roundTrip(desk.api, connectionId, idOf(12), direct, {
+      conflictStatus: 409,
+      managedOf: (doc) => ({ _id: doc['_id'], _rev: doc['_rev'] }),
+    });
     const audit = await desk.api.auditLog({ ref: { connectionId, id: idOf(12) } });
     // Each saved write's revision is the one its own answer named ({ok, id, rev}).
     const saved = audit.entries.filter((e) => e.outcome === 'saved');
@@ -64,25 +99,51 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
     const ref = { connectionId, id: idOf(3) };
     const opened = await desk.api.openResource({ ref });
     if (opened.kind !== 'ok') throw new Error(opened.message);
-    const first = await desk.api.saveResource({ ref, text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), priority: 2 }), baseJournalId: opened.snapshot.journalId });
+    const first = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), priority: 2 }),
+      baseJournalId: opened.snapshot.journalId,
+    });
     if (first.kind !== 'saved') throw new Error(JSON.stringify(first));
     expect(first.proof).toBe('answer-revision-and-re-read');
     // The journal holds the document the re-read returned, not the acknowledgement.
-    const journalled = await desk.api.revision({ ref, journalId: first.snapshot.journalId, raw: true });
+    const journalled = await desk.api.revision({
+      ref,
+      journalId: first.snapshot.journalId,
+      raw: true,
+    });
     if (journalled.kind !== 'ok') throw new Error(journalled.message);
     expect(JSON.parse(journalled.snapshot.raw!)).toMatchObject({ _id: idOf(3), priority: 2 });
-    const second = await desk.api.saveResource({ ref, text: textOf({ ...(JSON.parse(first.snapshot.text) as Doc), priority: 4 }), baseJournalId: first.snapshot.journalId });
+    const second = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(first.snapshot.text) as Doc), priority: 4 }),
+      baseJournalId: first.snapshot.journalId,
+    });
     expect(second).toMatchObject({ kind: 'saved' });
     expect((await direct.read(idOf(3)))['priority']).toBe(4);
   });
 
   it('shows the server’s words for a 404 and a 403', async () => {
     const missing = await desk.api.openResource({ ref: { connectionId, id: 'no-such-ticket' } });
-    expect(missing).toMatchObject({ kind: 'error', reason: 'not-found', status: 404, message: expect.stringContaining('“missing”') });
+    expect(missing).toMatchObject({
+      kind: 'error',
+      reason: 'not-found',
+      status: 404,
+      message: expect.stringContaining('“missing”'),
+    });
     const ref = { connectionId, id: idOf(20) };
     const opened = await desk.api.openResource({ ref });
     if (opened.kind !== 'ok') throw new Error(opened.message);
-    const refused = await desk.api.saveResource({ ref, text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), locked: true }), baseJournalId: opened.snapshot.journalId });
-    expect(refused).toMatchObject({ kind: 'error', reason: 'rejected', status: 403, message: expect.stringContaining('“This ticket is locked by the records team.”') });
+    const refused = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), locked: true }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(refused).toMatchObject({
+      kind: 'error',
+      reason: 'rejected',
+      status: 403,
+      message: expect.stringContaining('“This ticket is locked by the records team.”'),
+    });
   });
 });

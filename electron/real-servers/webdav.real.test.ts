@@ -3,7 +3,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
-import { listAll, open, roundTrip, saveConnection, startRealDesk, type Doc, type RealDesk, type ServerSide } from '../test-support/real-round-trip';
+import {
+  listAll,
+  open,
+  roundTrip,
+  saveConnection,
+  startRealDesk,
+  type Doc,
+  type RealDesk,
+  type ServerSide,
+} from '../test-support/real-round-trip';
 import { startLighttpd, type RealServer } from '../test-support/real-servers';
 
 const FILES = 27;
@@ -34,12 +43,25 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     const docs = path.join(server.davRoot, 'docs');
     mkdirSync(docs);
     for (let n = 1; n <= FILES; n++) {
-      writeFileSync(path.join(docs, `${idOf(n)}.json`), JSON.stringify({ name: `Ticket ${n}`, status: 'open', priority: 1, notes: 'call back' }, null, 2));
+      writeFileSync(
+        path.join(docs, `${idOf(n)}.json`),
+        JSON.stringify(
+          { name: `Ticket ${n}`, status: 'open', priority: 1, notes: 'call back' },
+          null,
+          2,
+        ),
+      );
     }
     writeFileSync(path.join(docs, 'readme.txt'), 'not a resource');
     writeFileSync(path.join(docs, 'payroll-locked.json'), '{}');
     desk = startRealDesk();
-    connectionId = await saveConnection(desk.api, { name: 'lighttpd', profileId: WEBDAV_JSON_FILE.id, baseUrl: server.url, params: { folder: 'docs' }, auth: { kind: 'none' } });
+    connectionId = await saveConnection(desk.api, {
+      name: 'lighttpd',
+      profileId: WEBDAV_JSON_FILE.id,
+      baseUrl: server.url,
+      params: { folder: 'docs' },
+      auth: { kind: 'none' },
+    });
   });
   afterAll(async () => {
     await desk?.close();
@@ -48,13 +70,18 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
 
   it('lists every JSON file once over several PROPFIND pages', async () => {
     const { ids, pages } = await listAll(desk.api, connectionId, 10);
-    const expected = [...Array.from({ length: FILES }, (_, i) => idOf(i + 1)), 'payroll-locked'].sort();
+    const expected = [
+      ...Array.from({ length: FILES }, (_, i) => idOf(i + 1)),
+      'payroll-locked',
+    ].sort();
     expect(pages).toBe(3);
     expect(ids).toEqual(expected);
   });
 
   it('opens, saves, conflicts, resolves and resubmits; the file ends exactly as expected', async () => {
-    const report = await roundTrip(desk.api, connectionId, idOf(7), direct, { conflictStatus: 412 });
+    const report = await roundTrip(desk.api, connectionId, idOf(7), direct, {
+      conflictStatus: 412,
+    });
     // The write carried If-Match with the opened ETag (the activity log records the tag sent).
     const activity = await desk.api.activity({});
     const puts = activity.entries.filter((e) => e.method === 'PUT');
@@ -65,9 +92,18 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
 
   it('shows the server’s words for a 404 and a 403 (the HTML page’s title)', async () => {
     const missing = await desk.api.openResource({ ref: { connectionId, id: 'no-such-ticket' } });
-    expect(missing).toMatchObject({ kind: 'error', reason: 'not-found', status: 404, message: expect.stringContaining('“404 Not Found”') });
+    expect(missing).toMatchObject({
+      kind: 'error',
+      reason: 'not-found',
+      status: 404,
+      message: expect.stringContaining('“404 Not Found”'),
+    });
     const locked = await desk.api.openResource({ ref: { connectionId, id: 'payroll-locked' } });
-    expect(locked).toMatchObject({ kind: 'error', status: 403, message: expect.stringContaining('“403 Forbidden”') });
+    expect(locked).toMatchObject({
+      kind: 'error',
+      status: 403,
+      message: expect.stringContaining('“403 Forbidden”'),
+    });
     await expect(open(desk.api, connectionId, idOf(1))).resolves.toMatchObject({ guarded: true });
   });
 });

@@ -4,7 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Api } from '../../shared/api/contract';
-import type { ApiEvent, ConnectionView, FullConflictOutcome, ResourceRef, SaveResult, Snapshot } from '../../shared/api/types';
+import type {
+  ApiEvent,
+  ConnectionView,
+  FullConflictOutcome,
+  ResourceRef,
+  SaveResult,
+  Snapshot,
+} from '../../shared/api/types';
 import { createDesk, type Desk, type DeskOptions } from '../backend/desk-service';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
@@ -20,12 +27,18 @@ export type Harness = {
   ref(namePart: string, id: string): Promise<ResourceRef>;
   /** Opens a resource and returns its snapshot (throws on an error value). */
   open(ref: ResourceRef): Promise<Snapshot>;
-  admin<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  admin<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }>;
   restart(): Promise<Harness>;
   close(): Promise<void>;
 };
 
-export async function startHarness(options: { dataDir?: string; sandbox?: EmbeddedSandbox; desk?: Partial<DeskOptions> } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { dataDir?: string; sandbox?: EmbeddedSandbox; desk?: Partial<DeskOptions> } = {},
+): Promise<Harness> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'cd-backend-'));
   const sandbox = options.sandbox ?? (await startEmbeddedSandbox());
   const desk = createDesk({
@@ -92,8 +105,12 @@ export async function startHarness(options: { dataDir?: string; sandbox?: Embedd
 }
 
 /** Narrows a save result to the expected kind, or fails with what came back instead. */
-export function expectKind<K extends SaveResult['kind']>(result: SaveResult, kind: K): Extract<SaveResult, { kind: K }> {
-  if (result.kind !== kind) throw new Error(`expected ${kind}, got ${JSON.stringify(result).slice(0, 600)}`);
+export function expectKind<K extends SaveResult['kind']>(
+  result: SaveResult,
+  kind: K,
+): Extract<SaveResult, { kind: K }> {
+  if (result.kind !== kind)
+    throw new Error(`expected ${kind}, got ${JSON.stringify(result).slice(0, 600)}`);
   return result as Extract<SaveResult, { kind: K }>;
 }
 
@@ -101,6 +118,9 @@ export function expectKind<K extends SaveResult['kind']>(result: SaveResult, kin
 export function expectFullConflict(result: SaveResult): FullConflictOutcome {
   const conflict = expectKind(result, 'conflict');
   const { base, mine, merged, conflicts, changes } = conflict;
-  if (!base || mine === undefined || merged === undefined || !conflicts || !changes) throw new Error(`expected a full conflict answer, got ${JSON.stringify(conflict).slice(0, 600)}`);
+  if (!base || mine === undefined || merged === undefined || !conflicts || !changes)
+    throw new Error(
+      `expected a full conflict answer, got ${JSON.stringify(conflict).slice(0, 600)}`,
+    );
   return { ...conflict, base, mine, merged, conflicts, changes };
 }

@@ -4,7 +4,12 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { listenOnLoopback } from './loopback';
 
-export type SeenRequest = { method: string; url: string; headers: IncomingHttpHeaders; body: string };
+export type SeenRequest = {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+};
 
 export type HostileServer = {
   url: string;
@@ -38,8 +43,18 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
     req.on('end', () => {
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       const kind = (req.url ?? '/').split('/')[1]?.split('?')[0] ?? '';
-      const echo = JSON.stringify({ message: 'you sent', headers: req.headers, url: req.url, body });
-      const echoHeaders = { 'content-type': 'application/json', 'x-echo-authorization': String(req.headers.authorization ?? ''), 'www-authenticate': `Bearer realm="${String(req.headers.authorization ?? '')}"`, etag: `"${String(req.headers.authorization ?? 'none').replace(/"/g, '')}"` };
+      const echo = JSON.stringify({
+        message: 'you sent',
+        headers: req.headers,
+        url: req.url,
+        body,
+      });
+      const echoHeaders = {
+        'content-type': 'application/json',
+        'x-echo-authorization': String(req.headers.authorization ?? ''),
+        'www-authenticate': `Bearer realm="${String(req.headers.authorization ?? '')}"`,
+        etag: `"${String(req.headers.authorization ?? 'none').replace(/"/g, '')}"`,
+      };
       switch (kind) {
         case 'echo':
           res.writeHead(401, echoHeaders).end(echo);
@@ -48,10 +63,21 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
           res.writeHead(200, echoHeaders).end(echo);
           return;
         case 'redirect-away':
-          res.writeHead(302, { location: `${options.awayUrl ?? 'http://127.0.0.1:9'}/stolen${req.url ?? ''}` }).end();
+          res
+            .writeHead(302, {
+              location: `${options.awayUrl ?? 'http://127.0.0.1:9'}/stolen${req.url ?? ''}`,
+            })
+            .end();
           return;
         case 'next-away':
-          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ items: [{ id: 'a' }], tasks: [{ sid: 'a' }], meta: { next_page_url: `${options.awayUrl ?? 'http://127.0.0.1:9'}/stolen` }, next: `${options.awayUrl ?? 'http://127.0.0.1:9'}/stolen` }));
+          res.writeHead(200, { 'content-type': 'application/json' }).end(
+            JSON.stringify({
+              items: [{ id: 'a' }],
+              tasks: [{ sid: 'a' }],
+              meta: { next_page_url: `${options.awayUrl ?? 'http://127.0.0.1:9'}/stolen` },
+              next: `${options.awayUrl ?? 'http://127.0.0.1:9'}/stolen`,
+            }),
+          );
           return;
         case 'huge': {
           res.writeHead(200, { 'content-type': 'application/json' });
@@ -61,16 +87,24 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
           return;
         }
         case 'deep':
-          res.writeHead(200, { 'content-type': 'application/json', etag: '"deep"' }).end(`{"id":"x","a":${'['.repeat(DEEP_LEVELS)}${']'.repeat(DEEP_LEVELS)}}`);
+          res
+            .writeHead(200, { 'content-type': 'application/json', etag: '"deep"' })
+            .end(`{"id":"x","a":${'['.repeat(DEEP_LEVELS)}${']'.repeat(DEEP_LEVELS)}}`);
           return;
         case 'dupes':
-          res.writeHead(200, { 'content-type': 'application/json', etag: '"d"' }).end('{"id":"x","role":"reader","role":"admin"}');
+          res
+            .writeHead(200, { 'content-type': 'application/json', etag: '"d"' })
+            .end('{"id":"x","role":"reader","role":"admin"}');
           return;
         case 'malformed':
-          res.writeHead(200, { 'content-type': 'application/json', etag: '"m"' }).end('{"id": "x", oops');
+          res
+            .writeHead(200, { 'content-type': 'application/json', etag: '"m"' })
+            .end('{"id": "x", oops');
           return;
         case 'bad-utf8':
-          res.writeHead(200, { 'content-type': 'application/json', etag: '"u"' }).end(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
+          res
+            .writeHead(200, { 'content-type': 'application/json', etag: '"u"' })
+            .end(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]));
           return;
         default:
           res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"not found"}');
@@ -78,5 +112,11 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
     });
   });
   const { url, close } = await listenOnLoopback(server);
-  return { url, server, requests, writes: () => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'), close };
+  return {
+    url,
+    server,
+    requests,
+    writes: () => requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD'),
+    close,
+  };
 }

@@ -2,9 +2,20 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { listenOnLoopback } from './loopback';
 
-export type Route = { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number; destroy?: boolean };
+export type Route = {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+  destroy?: boolean;
+};
 
-export type TestServer = { url: string; server: Server; requests: IncomingMessage[]; close(): Promise<void> };
+export type TestServer = {
+  url: string;
+  server: Server;
+  requests: IncomingMessage[];
+  close(): Promise<void>;
+};
 
 /** Routes by "/path" or "METHOD /path". */
 export async function startJsonServer(routes: Record<string, Route>): Promise<TestServer> {

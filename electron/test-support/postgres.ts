@@ -7,14 +7,23 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-export type TestPostgres = { url: string; port: number; dataDir: string; stop(): void; start(): void; close(): void };
+export type TestPostgres = {
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): void;
+  start(): void;
+  close(): void;
+};
 
 export function postgresBinDir(): string | null {
   const fromEnv = process.env['PG_BIN'];
   if (fromEnv && existsSync(path.join(fromEnv, 'initdb'))) return fromEnv;
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
-  const versions = readdirSync(root).filter((v) => existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(path.join(root, v, 'bin', 'initdb')))
+    .sort((a, b) => Number(b) - Number(a));
   return versions[0] ? path.join(root, versions[0], 'bin') : null;
 }
 
@@ -31,7 +40,10 @@ export async function freePort(): Promise<number> {
 
 export async function startPostgres(): Promise<TestPostgres> {
   const bin = postgresBinDir();
-  if (!bin) throw new Error('PostgreSQL server binaries not found (install Debian\'s `postgresql`, or set PG_BIN)');
+  if (!bin)
+    throw new Error(
+      "PostgreSQL server binaries not found (install Debian's `postgresql`, or set PG_BIN)",
+    );
   const root = mkdtempSync(path.join(os.tmpdir(), 'cd-pg-'));
   const dataDir = path.join(root, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -46,10 +58,33 @@ export async function startPostgres(): Promise<TestPostgres> {
     const argv = asRoot ? ['-u', 'postgres', '--', path.join(bin, tool), ...args] : args;
     return execFileSync(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: root }).toString();
   };
-  run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
+  run('initdb', [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '-A',
+    'trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ]);
   const port = await freePort();
   const options = `-c listen_addresses=127.0.0.1 -p ${port} -k ${root} -c fsync=off -c max_connections=60`;
-  const start = () => void run('pg_ctl', ['-D', dataDir, '-o', options, '-l', path.join(root, 'server.log'), '-w', '-t', '30', 'start']);
+  const start = () =>
+    void run('pg_ctl', [
+      '-D',
+      dataDir,
+      '-o',
+      options,
+      '-l',
+      path.join(root, 'server.log'),
+      '-w',
+      '-t',
+      '30',
+      'start',
+    ]);
   const stop = () => void run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
   start();
   return {

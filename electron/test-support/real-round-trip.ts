@@ -8,7 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { Api } from '../../shared/api/contract';
-import type { ConnectionInput, ConflictOutcome, SaveResult, Snapshot } from '../../shared/api/types';
+import type {
+  ConnectionInput,
+  ConflictOutcome,
+  SaveResult,
+  Snapshot,
+} from '../../shared/api/types';
 import { createDesk, type Desk } from '../backend/desk-service';
 import { keyFileSecretBox } from '../backend/secrets';
 
@@ -28,8 +33,23 @@ export type RealDesk = { api: Api; desk: Desk; dataDir: string; close(): Promise
 
 export function startRealDesk(): RealDesk {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-real-desk-'));
-  const desk = createDesk({ host: 'web', version: 'test', dataDir, secretBox: keyFileSecretBox(dataDir), sandbox: null, retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 200 } });
-  return { api: desk.api, desk, dataDir, close: async () => { await desk.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  const desk = createDesk({
+    host: 'web',
+    version: 'test',
+    dataDir,
+    secretBox: keyFileSecretBox(dataDir),
+    sandbox: null,
+    retry: { attempts: 2, baseDelayMs: 10, maxDelayMs: 200 },
+  });
+  return {
+    api: desk.api,
+    desk,
+    dataDir,
+    close: async () => {
+      await desk.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function saveConnection(api: Api, input: ConnectionInput): Promise<string> {
@@ -39,12 +59,20 @@ export async function saveConnection(api: Api, input: ConnectionInput): Promise<
 }
 
 /** Every page of the listing, `pageSize` at a time: the ids in the order listed. */
-export async function listAll(api: Api, connectionId: string, pageSize: number): Promise<{ ids: string[]; pages: number }> {
+export async function listAll(
+  api: Api,
+  connectionId: string,
+  pageSize: number,
+): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let pageToken: string | undefined;
   let pages = 0;
   do {
-    const page = await api.listResources({ connectionId, pageSize, ...(pageToken ? { pageToken } : {}) });
+    const page = await api.listResources({
+      connectionId,
+      pageSize,
+      ...(pageToken ? { pageToken } : {}),
+    });
     if (page.kind !== 'ok') throw new Error(page.message);
     pages++;
     expect(page.items.length).toBeLessThanOrEqual(pageSize);
@@ -65,12 +93,16 @@ export async function open(api: Api, connectionId: string, id: string): Promise<
 export const docOf = (snapshot: Snapshot): Doc => JSON.parse(snapshot.text) as Doc;
 export const textOf = (doc: Doc): string => JSON.stringify(doc, null, 2);
 
-export function expectSaved(result: SaveResult): asserts result is Extract<SaveResult, { kind: 'saved' }> {
-  if (result.kind !== 'saved') throw new Error(`expected saved, got ${JSON.stringify(result, null, 2).slice(0, 1500)}`);
+export function expectSaved(
+  result: SaveResult,
+): asserts result is Extract<SaveResult, { kind: 'saved' }> {
+  if (result.kind !== 'saved')
+    throw new Error(`expected saved, got ${JSON.stringify(result, null, 2).slice(0, 1500)}`);
 }
 
 export function expectConflict(result: SaveResult): asserts result is ConflictOutcome {
-  if (result.kind !== 'conflict') throw new Error(`expected a conflict, got ${JSON.stringify(result, null, 2).slice(0, 1500)}`);
+  if (result.kind !== 'conflict')
+    throw new Error(`expected a conflict, got ${JSON.stringify(result, null, 2).slice(0, 1500)}`);
 }
 
 export type RoundTripReport = Record<string, 'pass'>;
@@ -80,7 +112,13 @@ export type RoundTripReport = Record<string, 'pass'>;
  * status, priority, notes). `managedOf` picks the server-managed part of a stored document, which
  * must stay the server's own (never written back by the app).
  */
-export async function roundTrip(api: Api, connectionId: string, id: string, server: ServerSide, options: { conflictStatus: number; managedOf?: (doc: Doc) => Doc }): Promise<RoundTripReport> {
+export async function roundTrip(
+  api: Api,
+  connectionId: string,
+  id: string,
+  server: ServerSide,
+  options: { conflictStatus: number; managedOf?: (doc: Doc) => Doc },
+): Promise<RoundTripReport> {
   const report: RoundTripReport = {};
   // Open: the revision is the server's.
   const opened = await open(api, connectionId, id);
@@ -90,7 +128,11 @@ export async function roundTrip(api: Api, connectionId: string, id: string, serv
   report['open (revision = server’s)'] = 'pass';
 
   // Save: conditional on the opened revision; the new revision is the server's.
-  const first = await api.saveResource({ ref: { connectionId, id }, text: textOf({ ...start, status: 'in-progress' }), baseJournalId: opened.journalId });
+  const first = await api.saveResource({
+    ref: { connectionId, id },
+    text: textOf({ ...start, status: 'in-progress' }),
+    baseJournalId: opened.journalId,
+  });
   expectSaved(first);
   expect(first.savedRevision).not.toBe(opened.revision);
   expect(first.savedRevision).toBe(await server.revision(id));
@@ -108,24 +150,43 @@ export async function roundTrip(api: Api, connectionId: string, id: string, serv
   // The operator, still on the revision of their save, changes priority (a clash) and region.
   const mine = { ...docOf(first.snapshot), priority: 3, region: 'emea-2' };
   // A script asks for the whole conflict (base, mine, merge) with full: true.
-  const staleAnswer = await api.saveResource({ ref: { connectionId, id }, text: textOf(mine), baseJournalId: first.snapshot.journalId, full: true });
+  const staleAnswer = await api.saveResource({
+    ref: { connectionId, id },
+    text: textOf(mine),
+    baseJournalId: first.snapshot.journalId,
+    full: true,
+  });
   const stale = expectFullConflict(staleAnswer);
   expect(stale.status).toBe(options.conflictStatus);
   expect(stale.theirs.revision).toBe(othersRevision);
   expect(stale.conflicts.map((c) => c.path)).toEqual(['/priority']);
-  expect(stale.changes.map((c) => `${c.side} ${c.op} ${c.path}`).sort()).toEqual(['mine add /region', 'theirs add /escalated', 'theirs remove /notes']);
+  expect(stale.changes.map((c) => `${c.side} ${c.op} ${c.path}`).sort()).toEqual([
+    'mine add /region',
+    'theirs add /escalated',
+    'theirs remove /notes',
+  ]);
   report['stale save → conflict with the right paths'] = 'pass';
 
   // Resolve: keep mine for /priority (the merged text holds mine at a conflict), resubmit over theirs.
   const resolved = JSON.parse(stale.merged) as Doc;
   expect(resolved['priority']).toBe(3);
-  const second = await api.saveResource({ ref: { connectionId, id }, text: stale.merged, baseJournalId: stale.theirs.journalId });
+  const second = await api.saveResource({
+    ref: { connectionId, id },
+    text: stale.merged,
+    baseJournalId: stale.theirs.journalId,
+  });
   expectSaved(second);
   expect(second.savedRevision).toBe(await server.revision(id));
   report['resolve and resubmit → saved'] = 'pass';
 
   // The server holds exactly the expected document: others' addition and deletion kept.
-  const expected: Doc = { ...withoutNotes, status: 'in-progress', priority: 3, escalated: 'yes', region: 'emea-2' };
+  const expected: Doc = {
+    ...withoutNotes,
+    status: 'in-progress',
+    priority: 3,
+    escalated: 'yes',
+    region: 'emea-2',
+  };
   const stored = await server.read(id);
   const managed = options.managedOf?.(stored) ?? {};
   const own = Object.fromEntries(Object.entries(stored).filter(([key]) => !(key in managed)));

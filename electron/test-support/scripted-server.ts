@@ -3,26 +3,49 @@
 import { createServer, type Server } from 'node:http';
 import { listenOnLoopback } from './loopback';
 
-export type ScriptedRequest = { method: string; path: string; headers: Record<string, string>; body: string };
-export type ScriptedAnswer = { status: number; headers?: Record<string, string>; body?: string } | 'destroy';
-export type ScriptedServer = { url: string; server: Server; requests: ScriptedRequest[]; close(): Promise<void> };
+export type ScriptedRequest = {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+};
+export type ScriptedAnswer =
+  { status: number; headers?: Record<string, string>; body?: string } | 'destroy';
+export type ScriptedServer = {
+  url: string;
+  server: Server;
+  requests: ScriptedRequest[];
+  close(): Promise<void>;
+};
 
-export async function startScriptedServer(handler: (req: ScriptedRequest) => ScriptedAnswer | Promise<ScriptedAnswer>): Promise<ScriptedServer> {
+export async function startScriptedServer(
+  handler: (req: ScriptedRequest) => ScriptedAnswer | Promise<ScriptedAnswer>,
+): Promise<ScriptedServer> {
   const requests: ScriptedRequest[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => (body += chunk));
     req.on('end', () => {
-      const request: ScriptedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers as Record<string, string>, body };
+      const request: ScriptedRequest = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers as Record<string, string>,
+        body,
+      };
       requests.push(request);
       Promise.resolve(handler(request)).then(
         (answer) => {
           if (answer === 'destroy') return void req.socket.destroy();
-          res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(answer.body ?? '');
+          res
+            .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+            .end(answer.body ?? '');
         },
         // A script that throws is a test's bug: answer 500 with it, not hang the client.
-        (error: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`scripted handler failed: ${String(error)}`),
+        (error: unknown) =>
+          res
+            .writeHead(500, { 'content-type': 'text/plain' })
+            .end(`scripted handler failed: ${String(error)}`),
       );
     });
   });

@@ -18,7 +18,12 @@ const desk = createDesk({
   version: 'test',
   dataDir,
   secretBox: keyFileSecretBox(dataDir),
-  sandbox: { url: sandboxUrl, suggestedUrl: suggestedResourceUrl(sandboxUrl), connections: sandboxConnections(), close: async () => undefined },
+  sandbox: {
+    url: sandboxUrl,
+    suggestedUrl: suggestedResourceUrl(sandboxUrl),
+    connections: sandboxConnections(),
+    close: async () => undefined,
+  },
   retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 200 },
   writeTimeoutMs: 3000,
   teamStore: { url: env('TEAM_HOST_TEAM_STORE'), operator: env('TEAM_HOST_OPERATOR') },

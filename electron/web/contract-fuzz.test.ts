@@ -34,14 +34,25 @@ let sandboxRest: ConnectionView;
 
 type Answer = { status: number; text: string };
 /** One fuzz case: what is sent, and a body that is JSON arguments, raw text, or a buffer. */
-type Case = { name: string; method?: string; path: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> };
+type Case = {
+  name: string;
+  method?: string;
+  path: string;
+  body?: unknown;
+  raw?: string | Buffer;
+  headers?: Record<string, string>;
+};
 
 async function send(c: Case): Promise<Answer> {
   const body = c.raw ?? (c.body === undefined ? undefined : JSON.stringify(c.body));
   try {
     const res = await fetch(`http://127.0.0.1:${host.port}${c.path}`, {
       method: c.method ?? 'POST',
-      headers: { 'content-type': 'application/json', 'x-conflict-desk-token': SCRIPT_TOKEN, ...c.headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-conflict-desk-token': SCRIPT_TOKEN,
+        ...c.headers,
+      },
       body,
     });
     return { status: res.status, text: await res.text() };
@@ -51,8 +62,16 @@ async function send(c: Case): Promise<Answer> {
   }
 }
 
-const api = (method: string, body: unknown, name?: string): Case => ({ name: name ?? `${method} ${JSON.stringify(body).slice(0, 60)}`, path: `/api/${method}`, body });
-const rawApi = (method: string, raw: string, name: string): Case => ({ name, path: `/api/${method}`, raw });
+const api = (method: string, body: unknown, name?: string): Case => ({
+  name: name ?? `${method} ${JSON.stringify(body).slice(0, 60)}`,
+  path: `/api/${method}`,
+  body,
+});
+const rawApi = (method: string, raw: string, name: string): Case => ({
+  name,
+  path: `/api/${method}`,
+  raw,
+});
 
 /** A document nested `depth` levels, as text. */
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
@@ -66,82 +85,362 @@ function buildCases(): Case[] {
     cases.push(api(method, 'x', `${method}: arguments are a string`));
     cases.push(api(method, 42, `${method}: arguments are a number`));
     for (const extra of ['__proto__', 'constructor', 'toString', 'zzz']) {
-      cases.push(rawApi(method, `{"${extra}":{"isAdmin":true}}`, `${method}: extra field ${extra}`));
+      cases.push(
+        rawApi(method, `{"${extra}":{"isAdmin":true}}`, `${method}: extra field ${extra}`),
+      );
     }
     cases.push(rawApi(method, '{"a":', `${method}: not JSON`));
     cases.push(rawApi(method, `{"zzz":${nested(5000)}}`, `${method}: nested 5,000 levels`));
   }
   // Wrong types and missing fields, method by method.
   const wrong: Array<[ApiMethodName, unknown]> = [
-    ['getResource', {}], ['getResource', { url: 5 }], ['getResource', { url: '' }], ['getResource', { url: 'x'.repeat(9000) }],
-    ['saveConnection', {}], ['saveConnection', { connection: null }], ['saveConnection', { connection: { name: 'n' } }],
-    ['saveConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: 'http://x', params: [], auth: { kind: 'none' } } }],
-    ['saveConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: 'http://x', params: {}, auth: { kind: 'root' } } }],
-    ['saveConnection', { connection: { name: 'x'.repeat(300), profileId: 'rest-etag', baseUrl: 'http://x', params: {}, auth: { kind: 'none' } } }],
-    ['saveConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: 'http://x', params: {}, auth: { kind: 'bearer', token: 'x'.repeat(5000) } } }],
-    ['saveConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: 'http://x', params: {}, auth: { kind: 'api-key-header', header: 'X Bad', key: 'k' } } }],
-    ['removeConnection', {}], ['removeConnection', { id: 7 }], ['removeConnection', { id: 'x'.repeat(101) }],
-    ['testConnection', { id: '' }], ['testConnection', { connection: 'x' }],
-    ['listResources', {}], ['listResources', { connectionId: bearer.id, pageSize: 0 }], ['listResources', { connectionId: bearer.id, pageSize: 1.5 }],
-    ['listResources', { connectionId: bearer.id, pageSize: '10' }], ['listResources', { connectionId: bearer.id, search: 'x'.repeat(501) }], ['listResources', { connectionId: bearer.id, pageToken: 'x'.repeat(4001) }],
-    ['openResource', {}], ['openResource', { ref: 'x' }], ['openResource', { ref: { connectionId: bearer.id } }], ['openResource', { ref: { connectionId: bearer.id, id: '' } }],
-    ['openResource', { ref: { connectionId: bearer.id, id: 'x'.repeat(1001) } }], ['openResource', { ref: { connectionId: bearer.id, id: 7 } }],
-    ['refreshResource', { ref: null }], ['saveDraft', { ref: ref('a') }], ['saveDraft', { ref: ref('a'), text: 5, baseRevision: null, baseJournalId: null }],
-    ['saveDraft', { ref: ref('a'), text: '{}', baseRevision: null, baseJournalId: -1 }], ['discardDraft', {}], ['listDrafts', {}], ['listDrafts', { connectionId: [] }],
-    ['saveResource', { ref: ref('a'), text: '{}' }], ['saveResource', { ref: ref('a'), text: '{}', baseJournalId: 0 }], ['saveResource', { ref: ref('a'), text: '{}', baseJournalId: 1, unconditional: 'yes' }],
-    ['forceSave', { ref: ref('a'), text: '{}' }], ['forceSave', { ref: ref('a'), text: null, overJournalId: 1 }],
-    ['history', {}], ['revision', { ref: ref('a') }], ['revision', { ref: ref('a'), journalId: 'one' }],
-    ['watch', { ref: ref('a'), intervalMs: 1 }], ['watch', { ref: ref('a'), intervalMs: 10_000_000 }], ['unwatch', {}], ['unwatch', { watchId: '' }],
-    ['activity', { afterId: -1 }], ['activity', { afterId: 'x' }], ['auditLog', { ref: 'x' }], ['auditLog', { ref: { id: 'a' } }],
+    ['getResource', {}],
+    ['getResource', { url: 5 }],
+    ['getResource', { url: '' }],
+    ['getResource', { url: 'x'.repeat(9000) }],
+    ['saveConnection', {}],
+    ['saveConnection', { connection: null }],
+    ['saveConnection', { connection: { name: 'n' } }],
+    [
+      'saveConnection',
+      {
+        connection: {
+          name: 'n',
+          profileId: 'rest-etag',
+          baseUrl: 'http://x',
+          params: [],
+          auth: { kind: 'none' },
+        },
+      },
+    ],
+    [
+      'saveConnection',
+      {
+        connection: {
+          name: 'n',
+          profileId: 'rest-etag',
+          baseUrl: 'http://x',
+          params: {},
+          auth: { kind: 'root' },
+        },
+      },
+    ],
+    [
+      'saveConnection',
+      {
+        connection: {
+          name: 'x'.repeat(300),
+          profileId: 'rest-etag',
+          baseUrl: 'http://x',
+          params: {},
+          auth: { kind: 'none' },
+        },
+      },
+    ],
+    [
+      'saveConnection',
+      {
+        connection: {
+          name: 'n',
+          profileId: 'rest-etag',
+          baseUrl: 'http://x',
+          params: {},
+          auth: { kind: 'bearer', token: 'x'.repeat(5000) },
+        },
+      },
+    ],
+    [
+      'saveConnection',
+      {
+        connection: {
+          name: 'n',
+          profileId: 'rest-etag',
+          baseUrl: 'http://x',
+          params: {},
+          auth: { kind: 'api-key-header', header: 'X Bad', key: 'k' },
+        },
+      },
+    ],
+    ['removeConnection', {}],
+    ['removeConnection', { id: 7 }],
+    ['removeConnection', { id: 'x'.repeat(101) }],
+    ['testConnection', { id: '' }],
+    ['testConnection', { connection: 'x' }],
+    ['listResources', {}],
+    ['listResources', { connectionId: bearer.id, pageSize: 0 }],
+    ['listResources', { connectionId: bearer.id, pageSize: 1.5 }],
+    ['listResources', { connectionId: bearer.id, pageSize: '10' }],
+    ['listResources', { connectionId: bearer.id, search: 'x'.repeat(501) }],
+    ['listResources', { connectionId: bearer.id, pageToken: 'x'.repeat(4001) }],
+    ['openResource', {}],
+    ['openResource', { ref: 'x' }],
+    ['openResource', { ref: { connectionId: bearer.id } }],
+    ['openResource', { ref: { connectionId: bearer.id, id: '' } }],
+    ['openResource', { ref: { connectionId: bearer.id, id: 'x'.repeat(1001) } }],
+    ['openResource', { ref: { connectionId: bearer.id, id: 7 } }],
+    ['refreshResource', { ref: null }],
+    ['saveDraft', { ref: ref('a') }],
+    ['saveDraft', { ref: ref('a'), text: 5, baseRevision: null, baseJournalId: null }],
+    ['saveDraft', { ref: ref('a'), text: '{}', baseRevision: null, baseJournalId: -1 }],
+    ['discardDraft', {}],
+    ['listDrafts', {}],
+    ['listDrafts', { connectionId: [] }],
+    ['saveResource', { ref: ref('a'), text: '{}' }],
+    ['saveResource', { ref: ref('a'), text: '{}', baseJournalId: 0 }],
+    ['saveResource', { ref: ref('a'), text: '{}', baseJournalId: 1, unconditional: 'yes' }],
+    ['forceSave', { ref: ref('a'), text: '{}' }],
+    ['forceSave', { ref: ref('a'), text: null, overJournalId: 1 }],
+    ['history', {}],
+    ['revision', { ref: ref('a') }],
+    ['revision', { ref: ref('a'), journalId: 'one' }],
+    ['watch', { ref: ref('a'), intervalMs: 1 }],
+    ['watch', { ref: ref('a'), intervalMs: 10_000_000 }],
+    ['unwatch', {}],
+    ['unwatch', { watchId: '' }],
+    ['activity', { afterId: -1 }],
+    ['activity', { afterId: 'x' }],
+    ['auditLog', { ref: 'x' }],
+    ['auditLog', { ref: { id: 'a' } }],
   ];
   for (const [method, body] of wrong) cases.push(api(method, body));
   // Reserved names where names are data: connection params, list filters, custom-profile params.
   for (const name of ['__proto__', 'constructor', 'toString', 'valueOf']) {
     const params = JSON.parse(`{"${name}":"x"}`) as unknown;
-    cases.push(api('saveConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: upstream.url, params, auth: { kind: 'none' } } }, `saveConnection: param named ${name}`));
-    cases.push(api('testConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: upstream.url, params, auth: { kind: 'none' } } }, `testConnection: param named ${name}`));
-    cases.push(api('listResources', { connectionId: sandboxRest.id, filters: params }, `listResources: filter named ${name}`));
+    cases.push(
+      api(
+        'saveConnection',
+        {
+          connection: {
+            name: 'n',
+            profileId: 'rest-etag',
+            baseUrl: upstream.url,
+            params,
+            auth: { kind: 'none' },
+          },
+        },
+        `saveConnection: param named ${name}`,
+      ),
+    );
+    cases.push(
+      api(
+        'testConnection',
+        {
+          connection: {
+            name: 'n',
+            profileId: 'rest-etag',
+            baseUrl: upstream.url,
+            params,
+            auth: { kind: 'none' },
+          },
+        },
+        `testConnection: param named ${name}`,
+      ),
+    );
+    cases.push(
+      api(
+        'listResources',
+        { connectionId: sandboxRest.id, filters: params },
+        `listResources: filter named ${name}`,
+      ),
+    );
     const spec = BUILT_IN_PROFILES.find((p) => p.id === 'rest-etag')!;
-    const customProfile = { ...spec, id: 'fuzz-rest', params: [{ name, label: 'X' }], list: { ...spec.list, path: `/{${name}}` }, itemPath: `/{${name}}/{id}` };
-    cases.push(api('saveConnection', { connection: { name: 'n', profileId: 'fuzz-rest', baseUrl: upstream.url, params: {}, auth: { kind: 'none' }, customProfile } }, `saveConnection: custom-profile param ${name}`));
+    const customProfile = {
+      ...spec,
+      id: 'fuzz-rest',
+      params: [{ name, label: 'X' }],
+      list: { ...spec.list, path: `/{${name}}` },
+      itemPath: `/{${name}}/{id}`,
+    };
+    cases.push(
+      api(
+        'saveConnection',
+        {
+          connection: {
+            name: 'n',
+            profileId: 'fuzz-rest',
+            baseUrl: upstream.url,
+            params: {},
+            auth: { kind: 'none' },
+            customProfile,
+          },
+        },
+        `saveConnection: custom-profile param ${name}`,
+      ),
+    );
   }
   // Traversal: ids and parameters that would step out of the item path, on hostile and sandbox connections.
   for (const id of ['.', '..', '%2e%2e', '%2E.', '..%2F..', 'a/../..', '%252e%252e']) {
     for (const connection of [bearer, sandboxRest]) {
-      cases.push(api('openResource', { ref: ref(id, connection.id) }, `openResource ${connection.name}: id ${id}`));
-      cases.push(api('refreshResource', { ref: ref(id, connection.id) }, `refreshResource ${connection.name}: id ${id}`));
-      cases.push(api('watch', { ref: ref(id, connection.id) }, `watch ${connection.name}: id ${id}`));
+      cases.push(
+        api(
+          'openResource',
+          { ref: ref(id, connection.id) },
+          `openResource ${connection.name}: id ${id}`,
+        ),
+      );
+      cases.push(
+        api(
+          'refreshResource',
+          { ref: ref(id, connection.id) },
+          `refreshResource ${connection.name}: id ${id}`,
+        ),
+      );
+      cases.push(
+        api('watch', { ref: ref(id, connection.id) }, `watch ${connection.name}: id ${id}`),
+      );
     }
-    cases.push(api('saveResource', { ref: ref(id, sandboxRest.id), text: '{"x":1}', baseJournalId: 1 }, `saveResource: id ${id}`));
-    cases.push(api('forceSave', { ref: ref(id, sandboxRest.id), text: '{"x":1}', overJournalId: 1 }, `forceSave: id ${id}`));
+    cases.push(
+      api(
+        'saveResource',
+        { ref: ref(id, sandboxRest.id), text: '{"x":1}', baseJournalId: 1 },
+        `saveResource: id ${id}`,
+      ),
+    );
+    cases.push(
+      api(
+        'forceSave',
+        { ref: ref(id, sandboxRest.id), text: '{"x":1}', overJournalId: 1 },
+        `forceSave: id ${id}`,
+      ),
+    );
   }
-  cases.push(api('saveConnection', { connection: { name: 'n', profileId: 'rest-etag', baseUrl: upstream.url, params: { collection: '..' }, auth: { kind: 'none' } } }, 'saveConnection: collection ".."'));
+  cases.push(
+    api(
+      'saveConnection',
+      {
+        connection: {
+          name: 'n',
+          profileId: 'rest-etag',
+          baseUrl: upstream.url,
+          params: { collection: '..' },
+          auth: { kind: 'none' },
+        },
+      },
+      'saveConnection: collection ".."',
+    ),
+  );
   // Secrets: pointing a saved secret elsewhere, echoing upstreams, forbidden key headers.
   for (const c of [bearer, basic, apiKey]) {
-    const auth = c.auth.kind === 'basic' ? { kind: 'basic', username: 'ops' } : c.auth.kind === 'bearer' ? { kind: 'bearer' } : { kind: 'api-key-header', header: 'X-Tenant-Key' };
-    const moved = { id: c.id, name: c.name, profileId: 'rest-etag', baseUrl: 'http://127.0.0.1:9/collect', params: { collection: 'items' }, auth };
-    cases.push(api('saveConnection', { connection: moved }, `saveConnection: ${c.name} moved to another origin without its secret`));
-    cases.push(api('testConnection', { connection: moved }, `testConnection: ${c.name} moved to another origin without its secret`));
-    cases.push(api('testConnection', { id: c.id }, `testConnection: ${c.name} on an echoing upstream`));
-    cases.push(api('listResources', { connectionId: c.id }, `listResources: ${c.name} on an echoing upstream`));
-    cases.push(api('openResource', { ref: ref('item-1', c.id) }, `openResource: ${c.name} on an echoing upstream`));
+    const auth =
+      c.auth.kind === 'basic'
+        ? { kind: 'basic', username: 'ops' }
+        : c.auth.kind === 'bearer'
+          ? { kind: 'bearer' }
+          : { kind: 'api-key-header', header: 'X-Tenant-Key' };
+    const moved = {
+      id: c.id,
+      name: c.name,
+      profileId: 'rest-etag',
+      baseUrl: 'http://127.0.0.1:9/collect',
+      params: { collection: 'items' },
+      auth,
+    };
+    cases.push(
+      api(
+        'saveConnection',
+        { connection: moved },
+        `saveConnection: ${c.name} moved to another origin without its secret`,
+      ),
+    );
+    cases.push(
+      api(
+        'testConnection',
+        { connection: moved },
+        `testConnection: ${c.name} moved to another origin without its secret`,
+      ),
+    );
+    cases.push(
+      api('testConnection', { id: c.id }, `testConnection: ${c.name} on an echoing upstream`),
+    );
+    cases.push(
+      api(
+        'listResources',
+        { connectionId: c.id },
+        `listResources: ${c.name} on an echoing upstream`,
+      ),
+    );
+    cases.push(
+      api(
+        'openResource',
+        { ref: ref('item-1', c.id) },
+        `openResource: ${c.name} on an echoing upstream`,
+      ),
+    );
   }
-  for (const header of ['If-Match', 'If-None-Match', 'If-Unmodified-Since', 'Host', 'Content-Length']) {
-    cases.push(api('saveConnection', { connection: { name: 'k', profileId: 'rest-etag', baseUrl: upstream.url, params: { collection: 'c' }, auth: { kind: 'api-key-header', header, key: API_KEY } } }, `saveConnection: API key in ${header}`));
+  for (const header of [
+    'If-Match',
+    'If-None-Match',
+    'If-Unmodified-Since',
+    'Host',
+    'Content-Length',
+  ]) {
+    cases.push(
+      api(
+        'saveConnection',
+        {
+          connection: {
+            name: 'k',
+            profileId: 'rest-etag',
+            baseUrl: upstream.url,
+            params: { collection: 'c' },
+            auth: { kind: 'api-key-header', header, key: API_KEY },
+          },
+        },
+        `saveConnection: API key in ${header}`,
+      ),
+    );
   }
   // Hostile upstream answers, through a connection and through getResource.
-  cases.push(api('openResource', { ref: ref('x', deep.id) }, 'openResource: upstream nested 5,000 levels'));
+  cases.push(
+    api('openResource', { ref: ref('x', deep.id) }, 'openResource: upstream nested 5,000 levels'),
+  );
   for (const kind of ['deep', 'huge', 'dupes', 'malformed', 'redirect-away', 'echo']) {
-    cases.push(api('getResource', { url: `${upstream.url}/${kind}/x` }, `getResource: ${kind} upstream`));
+    cases.push(
+      api('getResource', { url: `${upstream.url}/${kind}/x` }, `getResource: ${kind} upstream`),
+    );
   }
-  cases.push(api('getResource', { url: `http://ops:${PASSWORD}@${new URL(upstream.url).host}/echo/x` }, 'getResource: user:password@ on an echoing upstream'));
-  for (const url of ['ftp://x/y', 'javascript:alert(1)', 'file:///etc/passwd', 'not a url', 'http://']) cases.push(api('getResource', { url }, `getResource: ${url}`));
+  cases.push(
+    api(
+      'getResource',
+      { url: `http://ops:${PASSWORD}@${new URL(upstream.url).host}/echo/x` },
+      'getResource: user:password@ on an echoing upstream',
+    ),
+  );
+  for (const url of [
+    'ftp://x/y',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'not a url',
+    'http://',
+  ])
+    cases.push(api('getResource', { url }, `getResource: ${url}`));
   // Host-level: unknown and reserved method names, bad encodings, an oversize body.
-  for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '..%2FappInfo', 'deleteEverything']) cases.push(api(name, {}, `unknown method ${name}`));
+  for (const name of [
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    '..%2FappInfo',
+    'deleteEverything',
+  ])
+    cases.push(api(name, {}, `unknown method ${name}`));
   cases.push({ name: 'GET a path with broken percent-encoding', method: 'GET', path: '/%E0%A4%A' });
-  cases.push({ name: 'POST a method name with broken percent-encoding', path: '/api/%E0%A4%A', body: {} });
-  cases.push({ name: 'saveDraft with a 65 MiB body', path: '/api/saveDraft', raw: Buffer.alloc(65 * 1024 * 1024, 0x20) });
-  cases.push({ name: 'arguments as text/plain', path: '/api/appInfo', raw: '{}', headers: { 'content-type': 'text/plain' } });
+  cases.push({
+    name: 'POST a method name with broken percent-encoding',
+    path: '/api/%E0%A4%A',
+    body: {},
+  });
+  cases.push({
+    name: 'saveDraft with a 65 MiB body',
+    path: '/api/saveDraft',
+    raw: Buffer.alloc(65 * 1024 * 1024, 0x20),
+  });
+  cases.push({
+    name: 'arguments as text/plain',
+    path: '/api/appInfo',
+    raw: '{}',
+    headers: { 'content-type': 'text/plain' },
+  });
   return cases;
 }
 
@@ -149,16 +448,42 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-fuzz-'));
   upstream = await startHostileServer();
   sandbox = await startEmbeddedSandbox();
-  desk = createDesk({ host: 'web', version: 'fuzz', dataDir, secretBox: keyFileSecretBox(dataDir), sandbox, retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-  host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir: dataDir, scriptToken: SCRIPT_TOKEN });
-  const save = async (name: string, baseUrl: string, auth: Parameters<Desk['api']['saveConnection']>[0]['connection']['auth']) => {
-    const result = await desk.api.saveConnection({ connection: { name, profileId: 'rest-etag', baseUrl, params: { collection: 'items' }, auth } });
+  desk = createDesk({
+    host: 'web',
+    version: 'fuzz',
+    dataDir,
+    secretBox: keyFileSecretBox(dataDir),
+    sandbox,
+    retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+  });
+  host = await startWebHost({
+    service: desk.api,
+    events: desk.onEvent,
+    rendererDir: dataDir,
+    scriptToken: SCRIPT_TOKEN,
+  });
+  const save = async (
+    name: string,
+    baseUrl: string,
+    auth: Parameters<Desk['api']['saveConnection']>[0]['connection']['auth'],
+  ) => {
+    const result = await desk.api.saveConnection({
+      connection: { name, profileId: 'rest-etag', baseUrl, params: { collection: 'items' }, auth },
+    });
     if (result.kind !== 'ok') throw new Error(result.message);
     return result.connection;
   };
   bearer = await save('bearer', `${upstream.url}/echo`, { kind: 'bearer', token: TOKEN });
-  basic = await save('basic', `${upstream.url}/echo`, { kind: 'basic', username: 'ops', password: PASSWORD });
-  apiKey = await save('api-key', `${upstream.url}/echo`, { kind: 'api-key-header', header: 'X-Tenant-Key', key: API_KEY });
+  basic = await save('basic', `${upstream.url}/echo`, {
+    kind: 'basic',
+    username: 'ops',
+    password: PASSWORD,
+  });
+  apiKey = await save('api-key', `${upstream.url}/echo`, {
+    kind: 'api-key-header',
+    header: 'X-Tenant-Key',
+    key: API_KEY,
+  });
   deep = await save('deep', `${upstream.url}/deep`, { kind: 'none' });
   sandboxRest = (await desk.api.listConnections({})).find((c) => c.name.includes('(409)'))!;
 });
@@ -174,29 +499,59 @@ afterAll(async () => {
 describe('contract fuzz', () => {
   it('answers every hostile case with a 4xx or a value error that says what is wrong, leaks no secret and writes nothing', async () => {
     const cases = buildCases();
-    const sandboxLogBefore = ((await (await fetch(`${sandbox.url}/_sandbox/requests`)).json()) as { requests: Array<{ seq: number }> }).requests.at(-1)?.seq ?? 0;
-    const secrets = [TOKEN, PASSWORD, API_KEY, SCRIPT_TOKEN, Buffer.from(`ops:${PASSWORD}`).toString('base64'), SANDBOX_CREDENTIALS.twilio.authToken, SANDBOX_CREDENTIALS.genesys.bearerToken];
+    const sandboxLogBefore =
+      (
+        (await (await fetch(`${sandbox.url}/_sandbox/requests`)).json()) as {
+          requests: Array<{ seq: number }>;
+        }
+      ).requests.at(-1)?.seq ?? 0;
+    const secrets = [
+      TOKEN,
+      PASSWORD,
+      API_KEY,
+      SCRIPT_TOKEN,
+      Buffer.from(`ops:${PASSWORD}`).toString('base64'),
+      SANDBOX_CREDENTIALS.twilio.authToken,
+      SANDBOX_CREDENTIALS.genesys.bearerToken,
+    ];
     const unclear: string[] = [];
     const serverErrors: string[] = [];
     const leaks: string[] = [];
     let clear = 0;
     for (const c of cases) {
       const answer = await send(c);
-      if (answer.status >= 500) serverErrors.push(`${c.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
+      if (answer.status >= 500)
+        serverErrors.push(`${c.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
       let parsed: { kind?: string; message?: string } | null;
       try {
         parsed = JSON.parse(answer.text) as { kind?: string; message?: string };
       } catch {
         parsed = null;
       }
-      const hostRefusal = answer.status >= 400 && answer.status < 500 && (parsed ? typeof parsed.message === 'string' && parsed.message.length > 10 : answer.text.length > 10);
-      const valueError = answer.status === 200 && parsed?.kind === 'error' && typeof parsed.message === 'string' && parsed.message.length > 10;
+      const hostRefusal =
+        answer.status >= 400 &&
+        answer.status < 500 &&
+        (parsed
+          ? typeof parsed.message === 'string' && parsed.message.length > 10
+          : answer.text.length > 10);
+      const valueError =
+        answer.status === 200 &&
+        parsed?.kind === 'error' &&
+        typeof parsed.message === 'string' &&
+        parsed.message.length > 10;
       if (hostRefusal || valueError) clear++;
       else unclear.push(`${c.name}: ${answer.status} ${answer.text.slice(0, 200)}`);
-      for (const secret of secrets) if (answer.text.includes(secret)) leaks.push(`${c.name}: carries ${secret.slice(0, 12)}…`);
+      for (const secret of secrets)
+        if (answer.text.includes(secret)) leaks.push(`${c.name}: carries ${secret.slice(0, 12)}…`);
     }
-    const sandboxWrites = ((await (await fetch(`${sandbox.url}/_sandbox/requests?since=${sandboxLogBefore}`)).json()) as { requests: Array<{ method: string; path: string }> }).requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
-    console.log(`contract fuzz: ${cases.length} cases over ${apiMethodNames.length} methods; ${clear} clear errors (4xx or value error with a message); ${serverErrors.length} 5xx; ${leaks.length} secrets found; ${upstream.writes().length + sandboxWrites.length} writes upstream`);
+    const sandboxWrites = (
+      (await (
+        await fetch(`${sandbox.url}/_sandbox/requests?since=${sandboxLogBefore}`)
+      ).json()) as { requests: Array<{ method: string; path: string }> }
+    ).requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    console.log(
+      `contract fuzz: ${cases.length} cases over ${apiMethodNames.length} methods; ${clear} clear errors (4xx or value error with a message); ${serverErrors.length} 5xx; ${leaks.length} secrets found; ${upstream.writes().length + sandboxWrites.length} writes upstream`,
+    );
     expect(cases.length).toBeGreaterThanOrEqual(150);
     const covered = new Set(cases.map((c) => c.path.replace(/^\/api\//, '')));
     expect(apiMethodNames.filter((m) => !covered.has(m))).toEqual([]);

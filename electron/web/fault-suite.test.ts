@@ -35,7 +35,8 @@ type Family = {
   conditional(request: { headers: Record<string, string>; body: string }): boolean;
 };
 
-const listIn = (holder: Doc, key: string): string[] => (Array.isArray(holder[key]) ? (holder[key] as string[]) : []);
+const listIn = (holder: Doc, key: string): string[] =>
+  Array.isArray(holder[key]) ? (holder[key] as string[]) : [];
 const objectIn = (doc: Doc, key: string): Doc => {
   if (typeof doc[key] !== 'object' || doc[key] === null) doc[key] = {};
   return doc[key] as Doc;
@@ -49,21 +50,64 @@ const markerFamily = (holder: (doc: Doc) => Doc) => ({
   markers: (doc: Doc) => listIn(holder(doc), 'cd_markers'),
   counter: (doc: Doc) => Number(holder(doc)['cd_counter'] ?? 0),
 });
-const hasIfMatch = (r: { headers: Record<string, string> }) => typeof r.headers['if-match'] === 'string' && r.headers['if-match'] !== '*';
+const hasIfMatch = (r: { headers: Record<string, string> }) =>
+  typeof r.headers['if-match'] === 'string' && r.headers['if-match'] !== '*';
 
 const workspace = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
 const FAMILIES: Family[] = [
-  { name: 'TaskRouter task attributes (412)', connection: 'TaskRouter', id: SANDBOX_IDS.taskSids[20]!, path: `${workspace}/${SANDBOX_IDS.taskSids[20]!}`, writeMethod: 'POST', ...markerFamily((d) => objectIn(d, 'attributes')), conditional: hasIfMatch },
-  { name: 'Sync document (412)', connection: 'Sync documents', id: 'queue-config', path: `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/queue-config`, writeMethod: 'POST', ...markerFamily((d) => d), conditional: hasIfMatch },
-  { name: 'REST strict (412, merge patch)', connection: 'REST articles', id: 'article-1', path: '/rest/articles/article-1', writeMethod: 'PATCH', ...markerFamily((d) => d), conditional: hasIfMatch },
-  { name: 'REST (409, PUT)', connection: 'REST tickets', id: 'ticket-1', path: '/rest/tickets/ticket-1', writeMethod: 'PUT', ...markerFamily((d) => d), conditional: hasIfMatch },
   {
-    name: 'Genesys body version (409)', connection: 'Genesys users', id: SANDBOX_IDS.genesysUserIds[3]!, path: `/genesys/api/v2/users/${SANDBOX_IDS.genesysUserIds[3]!}`, writeMethod: 'PATCH',
+    name: 'TaskRouter task attributes (412)',
+    connection: 'TaskRouter',
+    id: SANDBOX_IDS.taskSids[20]!,
+    path: `${workspace}/${SANDBOX_IDS.taskSids[20]!}`,
+    writeMethod: 'POST',
+    ...markerFamily((d) => objectIn(d, 'attributes')),
+    conditional: hasIfMatch,
+  },
+  {
+    name: 'Sync document (412)',
+    connection: 'Sync documents',
+    id: 'queue-config',
+    path: `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/queue-config`,
+    writeMethod: 'POST',
+    ...markerFamily((d) => d),
+    conditional: hasIfMatch,
+  },
+  {
+    name: 'REST strict (412, merge patch)',
+    connection: 'REST articles',
+    id: 'article-1',
+    path: '/rest/articles/article-1',
+    writeMethod: 'PATCH',
+    ...markerFamily((d) => d),
+    conditional: hasIfMatch,
+  },
+  {
+    name: 'REST (409, PUT)',
+    connection: 'REST tickets',
+    id: 'ticket-1',
+    path: '/rest/tickets/ticket-1',
+    writeMethod: 'PUT',
+    ...markerFamily((d) => d),
+    conditional: hasIfMatch,
+  },
+  {
+    name: 'Genesys body version (409)',
+    connection: 'Genesys users',
+    id: SANDBOX_IDS.genesysUserIds[3]!,
+    path: `/genesys/api/v2/users/${SANDBOX_IDS.genesysUserIds[3]!}`,
+    writeMethod: 'PATCH',
     apply(doc, marker) {
-      doc['title'] = `${typeof doc['title'] === 'string' && doc['title'].startsWith('m:') ? doc['title'] : 'm:'} ${marker}`;
-      doc['department'] = String(Number(/^\d+$/.test(String(doc['department'])) ? doc['department'] : 0) + 1);
+      doc['title'] =
+        `${typeof doc['title'] === 'string' && doc['title'].startsWith('m:') ? doc['title'] : 'm:'} ${marker}`;
+      doc['department'] = String(
+        Number(/^\d+$/.test(String(doc['department'])) ? doc['department'] : 0) + 1,
+      );
     },
-    markers: (doc) => (typeof doc['title'] === 'string' && doc['title'].startsWith('m:') ? doc['title'].slice(2).split(' ').filter(Boolean) : []),
+    markers: (doc) =>
+      typeof doc['title'] === 'string' && doc['title'].startsWith('m:')
+        ? doc['title'].slice(2).split(' ').filter(Boolean)
+        : [],
     counter: (doc) => (/^\d+$/.test(String(doc['department'])) ? Number(doc['department']) : 0),
     conditional: (r) => /"version":\s*\d+/.test(r.body),
   },
@@ -78,8 +122,22 @@ const token = 'fault-suite-token';
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-faults-'));
   sandbox = await startEmbeddedSandbox();
-  desk = createDesk({ host: 'web', version: 'test', dataDir, secretBox: keyFileSecretBox(dataDir), sandbox, writeTimeoutMs: WRITE_TIMEOUT_MS, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 } });
-  host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir: path.join(dataDir, 'no-renderer'), scriptToken: token, port: 0 });
+  desk = createDesk({
+    host: 'web',
+    version: 'test',
+    dataDir,
+    secretBox: keyFileSecretBox(dataDir),
+    sandbox,
+    writeTimeoutMs: WRITE_TIMEOUT_MS,
+    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 50 },
+  });
+  host = await startWebHost({
+    service: desk.api,
+    events: desk.onEvent,
+    rendererDir: path.join(dataDir, 'no-renderer'),
+    scriptToken: token,
+    port: 0,
+  });
 });
 afterAll(async () => {
   await host?.close();
@@ -98,8 +156,16 @@ async function call<T>(method: string, args: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function admin(method: string, adminPath: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${sandbox.url}/_sandbox${adminPath}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+async function admin(
+  method: string,
+  adminPath: string,
+  body?: unknown,
+): Promise<Record<string, unknown>> {
+  const res = await fetch(`${sandbox.url}/_sandbox${adminPath}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return (await res.json()) as Record<string, unknown>;
 }
 
@@ -112,7 +178,11 @@ async function operation(family: Family, ref: ResourceRef, marker: string): Prom
     if (opened.kind !== 'ok') continue;
     const doc = JSON.parse(opened.snapshot.text) as Doc;
     family.apply(doc, marker);
-    const result = await call<SaveResult>('saveResource', { ref, text: JSON.stringify(doc, null, 2), baseJournalId: opened.snapshot.journalId });
+    const result = await call<SaveResult>('saveResource', {
+      ref,
+      text: JSON.stringify(doc, null, 2),
+      baseJournalId: opened.snapshot.journalId,
+    });
     switch (result.kind) {
       case 'saved':
         return 'saved';
@@ -184,16 +254,36 @@ describe.each(FAMILIES)('$name: 16 writers × 10 operations under injected fault
     for (const m of family.markers(doc)) onServer.set(m, (onServer.get(m) ?? 0) + 1);
 
     const count = (kind: Reported) => [...reports.values()].filter((r) => r === kind).length;
-    const falseSaved = [...reports].filter(([m, r]) => r === 'saved' && onServer.get(m) !== 1).map(([m]) => m);
-    const falseNotSaved = [...reports].filter(([m, r]) => r === 'not-saved' && onServer.has(m)).map(([m]) => m);
+    const falseSaved = [...reports]
+      .filter(([m, r]) => r === 'saved' && onServer.get(m) !== 1)
+      .map(([m]) => m);
+    const falseNotSaved = [...reports]
+      .filter(([m, r]) => r === 'not-saved' && onServer.has(m))
+      .map(([m]) => m);
     const appliedTwice = [...onServer].filter(([, n]) => n > 1).map(([m]) => m);
-    const unknownApplied = [...reports].filter(([m, r]) => r === 'unknown' && onServer.has(m)).length;
-    const writes = ((await admin('GET', `/requests?method=${family.writeMethod}&pathPrefix=${encodeURIComponent(family.path)}`))['requests'] as Array<{ headers: Record<string, string>; body: string }>);
+    const unknownApplied = [...reports].filter(
+      ([m, r]) => r === 'unknown' && onServer.has(m),
+    ).length;
+    const writes = (
+      await admin(
+        'GET',
+        `/requests?method=${family.writeMethod}&pathPrefix=${encodeURIComponent(family.path)}`,
+      )
+    )['requests'] as Array<{ headers: Record<string, string>; body: string }>;
     const unconditional = writes.filter((w) => !family.conditional(w)).length;
     const figures = {
-      family: family.name, operations: reports.size, saved: count('saved'), notSaved: count('not-saved'), unknown: count('unknown'),
-      partlyApplied: count('partly-applied'), appliedOnServer: onServer.size, unknownThatLanded: unknownApplied, appliedTwice: appliedTwice.length,
-      writesSent: writes.length, writesWithoutPrecondition: unconditional, counter: family.counter(doc),
+      family: family.name,
+      operations: reports.size,
+      saved: count('saved'),
+      notSaved: count('not-saved'),
+      unknown: count('unknown'),
+      partlyApplied: count('partly-applied'),
+      appliedOnServer: onServer.size,
+      unknownThatLanded: unknownApplied,
+      appliedTwice: appliedTwice.length,
+      writesSent: writes.length,
+      writesWithoutPrecondition: unconditional,
+      counter: family.counter(doc),
     };
     console.log(`fault-suite ${JSON.stringify(figures)}`);
 
@@ -207,6 +297,6 @@ describe.each(FAMILIES)('$name: 16 writers × 10 operations under injected fault
     expect(family.counter(doc)).toBe(onServer.size);
     // The faults really fired: some outcomes were unknown, and most operations still saved.
     expect(count('unknown')).toBeGreaterThan(0);
-    expect(count('saved')).toBeGreaterThan(WRITERS * OPERATIONS / 3);
+    expect(count('saved')).toBeGreaterThan((WRITERS * OPERATIONS) / 3);
   }, 120_000);
 });

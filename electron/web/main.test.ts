@@ -14,7 +14,20 @@ it('exits 1 naming a port that is already taken, without a stack trace', async (
   const port = (busy.address() as { port: number }).port;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-main-'));
   try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'electron/web/main.ts', '--port', String(port), '--data', dataDir, '--no-sandbox'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'electron/web/main.ts',
+        '--port',
+        String(port),
+        '--data',
+        dataDir,
+        '--no-sandbox',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -22,7 +35,9 @@ it('exits 1 naming a port that is already taken, without a stack trace', async (
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toBe(`conflict-desk web: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`);
+    expect(stderr).toBe(
+      `conflict-desk web: listen EADDRINUSE: address already in use 127.0.0.1:${port}\n`,
+    );
   } finally {
     busy.close();
     rmSync(dataDir, { recursive: true, force: true });

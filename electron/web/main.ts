@@ -24,14 +24,33 @@ async function main(): Promise<void> {
   const { port, dataDir, sandbox: wantSandbox, writeTimeoutMs, teamStore, operator } = parsed.value;
   const dir = dataDir ?? defaultDataDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const sandbox: EmbeddedSandbox | null = wantSandbox ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') }) : null;
-  const desk = createDesk({ host: 'web', version: VERSION, dataDir: dir, secretBox: keyFileSecretBox(dir), sandbox, ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}), ...(teamStore ? { teamStore: { url: teamStore, ...(operator ? { operator } : {}) } } : {}) });
+  const sandbox: EmbeddedSandbox | null = wantSandbox
+    ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') })
+    : null;
+  const desk = createDesk({
+    host: 'web',
+    version: VERSION,
+    dataDir: dir,
+    secretBox: keyFileSecretBox(dir),
+    sandbox,
+    ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}),
+    ...(teamStore ? { teamStore: { url: teamStore, ...(operator ? { operator } : {}) } } : {}),
+  });
   const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../renderer');
   const apiToken = writeApiToken(dir);
-  const host = await startWebHost({ service: desk.api, events: desk.onEvent, rendererDir, scriptToken: apiToken.token, port });
+  const host = await startWebHost({
+    service: desk.api,
+    events: desk.onEvent,
+    rendererDir,
+    scriptToken: apiToken.token,
+    port,
+  });
   const printAddress = (url: string) => console.log(`Conflict Desk (browser mode): ${url}`);
   printAddress(host.url);
-  if (sandbox) console.log(`Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`);
+  if (sandbox)
+    console.log(
+      `Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`,
+    );
   const fresh = () => printAddress(host.newLaunchUrl());
   process.on('SIGUSR1', fresh);
   if (process.stdin.isTTY) {
@@ -47,7 +66,9 @@ async function main(): Promise<void> {
   // Stopping that fails still ends the process, saying why.
   const stopOrSay = () =>
     stop().catch((error: unknown) => {
-      console.error(`conflict-desk web: stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `conflict-desk web: stopping failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       process.exit(1);
     });
   process.on('SIGINT', stopOrSay);

@@ -11,56 +11,125 @@ const TOKEN = 'a'.repeat(64);
 let host: RunningWebHost;
 
 const service = {
-  appInfo: async () => ({ name: 'Conflict Desk', version: '1', host: 'web', platform: 'linux', dataDir: '/d', sandboxUrl: null, suggestedUrl: null }),
-  getResource: async ({ url }: { url: string }) => ({ kind: 'error', reason: 'network', message: 'unreachable', url }),
+  appInfo: async () => ({
+    name: 'Conflict Desk',
+    version: '1',
+    host: 'web',
+    platform: 'linux',
+    dataDir: '/d',
+    sandboxUrl: null,
+    suggestedUrl: null,
+  }),
+  getResource: async ({ url }: { url: string }) => ({
+    kind: 'error',
+    reason: 'network',
+    message: 'unreachable',
+    url,
+  }),
 } as unknown as Api;
 
 /** Raw requests, so tests control Host and Origin exactly as an attacker could. */
-function send(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function send(opts: {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<{
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, method: opts.method ?? 'GET', path: opts.path, headers: { host: `127.0.0.1:${host.port}`, ...opts.headers } }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        headers: { host: `127.0.0.1:${host.port}`, ...opts.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(opts.body);
   });
 }
 
 const apiCall = (method: string, args: unknown, headers: Record<string, string> = {}) =>
-  send({ method: 'POST', path: `/api/${method}`, headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN, ...headers }, body: JSON.stringify(args) });
+  send({
+    method: 'POST',
+    path: `/api/${method}`,
+    headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN, ...headers },
+    body: JSON.stringify(args),
+  });
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-'));
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>x</title>');
-  host = await startWebHost({ service, rendererDir: dir, scriptToken: TOKEN, events: () => () => undefined });
+  host = await startWebHost({
+    service,
+    rendererDir: dir,
+    scriptToken: TOKEN,
+    events: () => () => undefined,
+  });
 });
 afterAll(() => host.close());
 
 const launchTokenOf = (url: string) => new URL(url).searchParams.get('token')!;
-const exchange = (launch: string) => send({ method: 'POST', path: '/session', headers: { [LAUNCH_HEADER]: launch } });
+const exchange = (launch: string) =>
+  send({ method: 'POST', path: '/session', headers: { [LAUNCH_HEADER]: launch } });
 
 describe('web host', () => {
   it('listens on 127.0.0.1 and prints an address with a launch token that is not the script token', () => {
-    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[0-9a-f]{64}$`));
+    expect(host.url).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[0-9a-f]{64}$`),
+    );
     expect(launchTokenOf(host.url)).not.toBe(TOKEN);
     expect((host.server.address() as { address: string }).address).toBe('127.0.0.1');
   });
 
   it('answers 401 to the contract without the header credential, or with a wrong one', async () => {
-    expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': 'b'.repeat(64) })).status).toBe(401);
-    const none = await send({ method: 'POST', path: '/api/appInfo', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': 'b'.repeat(64) })).status).toBe(
+      401,
+    );
+    const none = await send({
+      method: 'POST',
+      path: '/api/appInfo',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(401);
-    expect(JSON.parse(none.body)).toMatchObject({ kind: 'host-error', code: 'unauthorized', message: expect.stringContaining('x-conflict-desk-token') });
+    expect(JSON.parse(none.body)).toMatchObject({
+      kind: 'host-error',
+      code: 'unauthorized',
+      message: expect.stringContaining('x-conflict-desk-token'),
+    });
   });
 
   it('accepts the script token only in the header: never in the URL or a cookie', async () => {
     expect((await apiCall('appInfo', {})).status).toBe(200);
-    const inUrl = await send({ method: 'POST', path: `/api/appInfo?token=${TOKEN}`, headers: { 'content-type': 'application/json' }, body: '{}' });
+    const inUrl = await send({
+      method: 'POST',
+      path: `/api/appInfo?token=${TOKEN}`,
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(inUrl.status).toBe(401);
     for (const cookie of [`cd_token_${host.port}=${TOKEN}`, `token=${TOKEN}`]) {
-      expect((await send({ method: 'POST', path: '/api/appInfo', headers: { 'content-type': 'application/json', cookie }, body: '{}' })).status).toBe(401);
+      expect(
+        (
+          await send({
+            method: 'POST',
+            path: '/api/appInfo',
+            headers: { 'content-type': 'application/json', cookie },
+            body: '{}',
+          })
+        ).status,
+      ).toBe(401);
     }
     expect((await send({ path: `/api/events?token=${TOKEN}` })).status).toBe(401);
   });
@@ -77,7 +146,11 @@ describe('web host', () => {
     expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': session })).status).toBe(200);
     const again = await exchange(launch);
     expect(again.status).toBe(401);
-    expect(JSON.parse(again.body)).toMatchObject({ kind: 'host-error', code: 'unauthorized', message: expect.stringContaining('already used') });
+    expect(JSON.parse(again.body)).toMatchObject({
+      kind: 'host-error',
+      code: 'unauthorized',
+      message: expect.stringContaining('already used'),
+    });
     // The session keeps working (a reload), and a fresh address opens another one.
     expect((await apiCall('appInfo', {}, { 'x-conflict-desk-token': session })).status).toBe(200);
     expect((await exchange(launchTokenOf(host.newLaunchUrl()))).status).toBe(200);
@@ -86,19 +159,35 @@ describe('web host', () => {
 
   it('streams events to a header credential, not to a cookie or a query', async () => {
     const ok = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { host: `127.0.0.1:${host.port}`, 'x-conflict-desk-token': TOKEN } }, (res) => {
-        resolve(res.statusCode ?? 0);
-        res.destroy();
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: '/api/events',
+          headers: { host: `127.0.0.1:${host.port}`, 'x-conflict-desk-token': TOKEN },
+        },
+        (res) => {
+          resolve(res.statusCode ?? 0);
+          res.destroy();
+        },
+      );
       req.on('error', reject);
       req.end();
     });
     expect(ok).toBe(200);
-    expect((await send({ path: '/api/events', headers: { cookie: `cd_token_${host.port}=${TOKEN}` } })).status).toBe(401);
+    expect(
+      (await send({ path: '/api/events', headers: { cookie: `cd_token_${host.port}=${TOKEN}` } }))
+        .status,
+    ).toBe(401);
   });
 
   it('answers 403 to a Host that is not its loopback address (DNS rebinding)', async () => {
-    for (const h of ['evil.example', `localhost:${host.port}`, `127.0.0.1:${host.port + 1}`, 'evil.example:80']) {
+    for (const h of [
+      'evil.example',
+      `localhost:${host.port}`,
+      `127.0.0.1:${host.port + 1}`,
+      'evil.example:80',
+    ]) {
       expect((await send({ path: '/', headers: { host: h } })).status).toBe(403);
       expect((await apiCall('appInfo', {}, { host: h })).status).toBe(403);
     }
@@ -106,11 +195,25 @@ describe('web host', () => {
 
   it('answers 403 to a foreign Origin, for calls and for the launch exchange', async () => {
     expect((await apiCall('appInfo', {}, { origin: 'http://evil.example' })).status).toBe(403);
-    expect((await apiCall('appInfo', {}, { origin: `http://localhost:${host.port}` })).status).toBe(403);
-    expect((await apiCall('appInfo', {}, { origin: `http://127.0.0.1:${host.port + 1}` })).status).toBe(403);
-    expect((await apiCall('appInfo', {}, { origin: `http://127.0.0.1:${host.port}` })).status).toBe(200);
+    expect((await apiCall('appInfo', {}, { origin: `http://localhost:${host.port}` })).status).toBe(
+      403,
+    );
+    expect(
+      (await apiCall('appInfo', {}, { origin: `http://127.0.0.1:${host.port + 1}` })).status,
+    ).toBe(403);
+    expect((await apiCall('appInfo', {}, { origin: `http://127.0.0.1:${host.port}` })).status).toBe(
+      200,
+    );
     const launch = launchTokenOf(host.newLaunchUrl());
-    expect((await send({ method: 'POST', path: '/session', headers: { [LAUNCH_HEADER]: launch, origin: 'http://127.0.0.1:1' } })).status).toBe(403);
+    expect(
+      (
+        await send({
+          method: 'POST',
+          path: '/session',
+          headers: { [LAUNCH_HEADER]: launch, origin: 'http://127.0.0.1:1' },
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('serves the page (public build output) with CSP and sets no cookie', async () => {
@@ -130,21 +233,43 @@ describe('web host', () => {
   it('refuses an oversize body with 413 by its declared length, before reading it', async () => {
     // Declares 65 MiB and sends only a little: the answer cannot have waited for the body.
     const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: host.port, method: 'POST', path: '/api/appInfo', headers: { host: `127.0.0.1:${host.port}`, 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN, 'content-length': String(65 * 1024 * 1024) } }, (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          method: 'POST',
+          path: '/api/appInfo',
+          headers: {
+            host: `127.0.0.1:${host.port}`,
+            'content-type': 'application/json',
+            'x-conflict-desk-token': TOKEN,
+            'content-length': String(65 * 1024 * 1024),
+          },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.write('{"a":');
     });
     expect(declared.status).toBe(413);
-    expect(JSON.parse(declared.body)).toMatchObject({ kind: 'host-error', code: 'too-large', message: expect.stringContaining('64 MiB') });
+    expect(JSON.parse(declared.body)).toMatchObject({
+      kind: 'host-error',
+      code: 'too-large',
+      message: expect.stringContaining('64 MiB'),
+    });
   });
 
   it('answers a 65 MiB body sent in full with 413, not a connection reset', async () => {
     const big = Buffer.alloc(65 * 1024 * 1024, 0x20);
-    const res = await fetch(`http://127.0.0.1:${host.port}/api/appInfo`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN }, body: big });
+    const res = await fetch(`http://127.0.0.1:${host.port}/api/appInfo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN },
+      body: big,
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { code: string }).code).toBe('too-large');
   });
@@ -160,15 +285,37 @@ describe('web host', () => {
   it('rejects bad calls with a host error that names the problem', async () => {
     const bad = await apiCall('getResource', { url: 5 });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body)).toMatchObject({ kind: 'host-error', code: 'invalid-arguments', message: expect.stringContaining('url: expected a string') });
+    expect(JSON.parse(bad.body)).toMatchObject({
+      kind: 'host-error',
+      code: 'invalid-arguments',
+      message: expect.stringContaining('url: expected a string'),
+    });
     const unknown = await apiCall('deleteEverything', {});
     expect(unknown.status).toBe(404);
     expect(JSON.parse(unknown.body)).toMatchObject({ code: 'unknown-method' });
-    const notJson = await send({ method: 'POST', path: '/api/appInfo', headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN }, body: '{nope' });
+    const notJson = await send({
+      method: 'POST',
+      path: '/api/appInfo',
+      headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN },
+      body: '{nope',
+    });
     expect(notJson.status).toBe(400);
-    const form = await send({ method: 'POST', path: '/api/appInfo', headers: { 'content-type': 'text/plain', 'x-conflict-desk-token': TOKEN }, body: '{}' });
+    const form = await send({
+      method: 'POST',
+      path: '/api/appInfo',
+      headers: { 'content-type': 'text/plain', 'x-conflict-desk-token': TOKEN },
+      body: '{}',
+    });
     expect(form.status).toBe(415);
-    expect((await send({ method: 'GET', path: '/api/appInfo', headers: { 'x-conflict-desk-token': TOKEN } })).status).toBe(405);
+    expect(
+      (
+        await send({
+          method: 'GET',
+          path: '/api/appInfo',
+          headers: { 'x-conflict-desk-token': TOKEN },
+        })
+      ).status,
+    ).toBe(405);
   });
 
   it('does not serve files outside the renderer folder', async () => {

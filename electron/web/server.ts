@@ -5,7 +5,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkArgs, isApiMethodName, hostError, type Api, type ApiEventListener } from '../../shared/api/contract';
+import {
+  checkArgs,
+  isApiMethodName,
+  hostError,
+  type Api,
+  type ApiEventListener,
+} from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { decodeWire, encodeWire } from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
@@ -45,7 +51,8 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
   const server = createServer((req, res) => {
     handle(req, res, options, sessions, port).catch((error) => {
       console.error('[web] request failed', error);
-      if (!res.headersSent) sendJson(res, 500, hostError('internal', 'The web host failed to handle the request.'));
+      if (!res.headersSent)
+        sendJson(res, 500, hostError('internal', 'The web host failed to handle the request.'));
       else res.destroy();
     });
   });
@@ -60,21 +67,30 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
     port,
     url: newLaunchUrl(),
     newLaunchUrl,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 export const SPENT_LAUNCH_MESSAGE =
   'This address was already used: its token works once. Press Enter in the terminal running `npm run web` to print a fresh address (nothing is lost), or restart it.';
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: WebHostOptions, sessions: Sessions, port: number): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: WebHostOptions,
+  sessions: Sessions,
+  port: number,
+): Promise<void> {
   const origin = `http://127.0.0.1:${port}`;
-  if (req.headers.host !== `127.0.0.1:${port}`) return sendText(res, 403, 'Forbidden: this host answers only to 127.0.0.1.');
+  if (req.headers.host !== `127.0.0.1:${port}`)
+    return sendText(res, 403, 'Forbidden: this host answers only to 127.0.0.1.');
   const requestOrigin = req.headers.origin;
-  if (requestOrigin !== undefined && requestOrigin !== origin) return sendText(res, 403, 'Forbidden: cross-origin request.');
+  if (requestOrigin !== undefined && requestOrigin !== origin)
+    return sendText(res, 403, 'Forbidden: cross-origin request.');
   let url: URL;
   try {
     url = new URL(req.url ?? '/', origin);
@@ -85,7 +101,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: WebHos
   if (url.pathname === '/session' && req.method === 'POST') {
     const launch = headerValue(req, LAUNCH_HEADER);
     const session = launch === null ? null : sessions.exchange(launch);
-    if (session === null) return sendJson(res, 401, hostError('unauthorized', SPENT_LAUNCH_MESSAGE));
+    if (session === null)
+      return sendJson(res, 401, hostError('unauthorized', SPENT_LAUNCH_MESSAGE));
     return sendJson(res, 200, { session });
   }
   if (url.pathname.startsWith('/api/')) {
@@ -94,24 +111,59 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: WebHos
     // preflight, which this host does not answer.
     const presented = headerValue(req, TOKEN_HEADER);
     if (presented === null || !sessions.accepts(presented)) {
-      return sendJson(res, 401, hostError('unauthorized', `Unauthorized: send the session credential or the script token (the api-token file in the data directory) in the ${TOKEN_HEADER} header.`));
+      return sendJson(
+        res,
+        401,
+        hostError(
+          'unauthorized',
+          `Unauthorized: send the session credential or the script token (the api-token file in the data directory) in the ${TOKEN_HEADER} header.`,
+        ),
+      );
     }
-    if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(req, res, options);
-    if (req.method !== 'POST') return sendJson(res, 405, hostError('unknown-method', 'Contract methods are called with POST.'));
+    if (url.pathname === '/api/events' && req.method === 'GET')
+      return streamEvents(req, res, options);
+    if (req.method !== 'POST')
+      return sendJson(
+        res,
+        405,
+        hostError('unknown-method', 'Contract methods are called with POST.'),
+      );
     // A form post from a page cannot set this header, so a same-site forgery cannot pass.
     if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return sendJson(res, 415, hostError('invalid-arguments', 'Send the arguments as application/json.'));
+      return sendJson(
+        res,
+        415,
+        hostError('invalid-arguments', 'Send the arguments as application/json.'),
+      );
     }
-    return callMethod(req, res, options.service, url.pathname.slice('/api/'.length), options.maxBodyBytes ?? MAX_BODY_BYTES);
+    return callMethod(
+      req,
+      res,
+      options.service,
+      url.pathname.slice('/api/'.length),
+      options.maxBodyBytes ?? MAX_BODY_BYTES,
+    );
   }
   // The page and its assets are the public build output: served to anyone who names this host
   // exactly, so the page can load and then exchange its launch token.
-  if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return sendText(res, 405, 'Method not allowed');
   return serveStatic(res, options.rendererDir, url);
 }
 
-async function callMethod(req: IncomingMessage, res: ServerResponse, service: Api, name: string, maxBytes: number): Promise<void> {
-  if (!isApiMethodName(name)) return sendJson(res, 404, hostError('unknown-method', `There is no contract method named "${name}".`));
+async function callMethod(
+  req: IncomingMessage,
+  res: ServerResponse,
+  service: Api,
+  name: string,
+  maxBytes: number,
+): Promise<void> {
+  if (!isApiMethodName(name))
+    return sendJson(
+      res,
+      404,
+      hostError('unknown-method', `There is no contract method named "${name}".`),
+    );
   const raw = await readBody(req, maxBytes);
   if (raw === null) return sendTooLarge(req, res, maxBytes);
   let payload: unknown = {};
@@ -119,19 +171,37 @@ async function callMethod(req: IncomingMessage, res: ServerResponse, service: Ap
     try {
       payload = decodeWire(raw);
     } catch (error) {
-      return sendJson(res, 400, hostError('invalid-arguments', `The request body is not valid JSON: ${(error as Error).message}`));
+      return sendJson(
+        res,
+        400,
+        hostError(
+          'invalid-arguments',
+          `The request body is not valid JSON: ${(error as Error).message}`,
+        ),
+      );
     }
   }
   const args = checkArgs(name, payload);
-  if (!args.ok) return sendJson(res, 400, hostError('invalid-arguments', `Invalid arguments for ${name}: ${args.error}`));
+  if (!args.ok)
+    return sendJson(
+      res,
+      400,
+      hostError('invalid-arguments', `Invalid arguments for ${name}: ${args.error}`),
+    );
   const result = await (service[name] as (a: unknown) => Promise<unknown>)(args.value);
   return sendJson(res, 200, result);
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, options: WebHostOptions): void {
-  res.writeHead(200, { ...securityHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    connection: 'keep-alive',
+  });
   res.write(': connected\n\n');
-  const unsubscribe = options.events?.((event) => res.write(`data: ${encodeWire(event)}\n\n`)) ?? (() => undefined);
+  const unsubscribe =
+    options.events?.((event) => res.write(`data: ${encodeWire(event)}\n\n`)) ?? (() => undefined);
   // A comment now and then keeps proxies and idle timers from closing the stream.
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
   req.on('close', () => {
@@ -142,7 +212,8 @@ function streamEvents(req: IncomingMessage, res: ServerResponse, options: WebHos
 
 async function serveStatic(res: ServerResponse, root: string, url: URL): Promise<void> {
   const file = resolveAppFile(root, url.toString());
-  if (file === 'bad-encoding') return sendText(res, 400, 'Bad request: the path is not valid percent-encoding.');
+  if (file === 'bad-encoding')
+    return sendText(res, 400, 'Bad request: the path is not valid percent-encoding.');
   if (!file) return sendText(res, 403, 'Forbidden');
   let body: Buffer;
   try {
@@ -153,7 +224,8 @@ async function serveStatic(res: ServerResponse, root: string, url: URL): Promise
   res.writeHead(200, {
     ...securityHeaders(),
     'content-type': contentTypeOf(file),
-    'cache-control': file === path.resolve(root, 'index.html') ? 'no-store' : 'public, max-age=3600',
+    'cache-control':
+      file === path.resolve(root, 'index.html') ? 'no-store' : 'public, max-age=3600',
   });
   res.end(body);
 }
@@ -189,7 +261,14 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null
 
 function sendTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
   res.setHeader('connection', 'close');
-  sendJson(res, 413, hostError('too-large', `The request body is larger than the ${maxBytes / 1024 / 1024} MiB limit.`));
+  sendJson(
+    res,
+    413,
+    hostError(
+      'too-large',
+      `The request body is larger than the ${maxBytes / 1024 / 1024} MiB limit.`,
+    ),
+  );
   // Whatever is still coming is read and dropped, so the socket closes cleanly after the answer.
   req.resume();
 }
@@ -201,11 +280,19 @@ function headerValue(req: IncomingMessage, name: string): string | null {
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = encodeWire(value);
-  res.writeHead(status, { ...securityHeaders(), 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    ...securityHeaders(),
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   res.end(body);
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { ...securityHeaders(), 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, {
+    ...securityHeaders(),
+    'content-type': 'text/plain; charset=utf-8',
+    'cache-control': 'no-store',
+  });
   res.end(text);
 }

@@ -18,7 +18,8 @@ const newSecret = () => randomBytes(32).toString('hex');
 export function createSessions(scriptToken: string): Sessions {
   const launchTokens = new Set<string>();
   const sessions = new Set<string>();
-  const findIn = (set: Set<string>, presented: string) => [...set].find((known) => sameSecret(known, presented)) ?? null;
+  const findIn = (set: Set<string>, presented: string) =>
+    [...set].find((known) => sameSecret(known, presented)) ?? null;
   return {
     newLaunchToken() {
       const token = newSecret();

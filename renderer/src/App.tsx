@@ -23,7 +23,9 @@ export function App() {
   const batchOpen = useDesk((s) => s.batchOpen);
   const activityOpen = useDesk((s) => s.activityOpen);
   const toggleActivity = useDesk((s) => s.toggleActivity);
-  const activityFailures = useDesk((s) => s.activity.filter((e) => e.status === null || e.status >= 400).length);
+  const activityFailures = useDesk(
+    (s) => s.activity.filter((e) => e.status === null || e.status >= 400).length,
+  );
   const pendingCount = useDesk((s) => s.pending.length);
   const [startupError, setStartupError] = useState<string | null>(null);
   const [ready, setReady] = useState(false);
@@ -68,25 +70,53 @@ export function App() {
           <span className="muted small" data-testid="host-kind">
             {hostKind === 'electron' ? 'Desktop' : 'Browser mode'} · v{info.version}
             {info.sandboxUrl ? (
-              <span title={`Admin API: ${info.sandboxUrl}/_sandbox (reset, edit as someone else, faults) — see docs/sandbox.md`} data-testid="sandbox-url">
-                {' '}· sandbox at <span className="mono">{info.sandboxUrl}</span>
+              <span
+                title={`Admin API: ${info.sandboxUrl}/_sandbox (reset, edit as someone else, faults) — see docs/sandbox.md`}
+                data-testid="sandbox-url"
+              >
+                {' '}
+                · sandbox at <span className="mono">{info.sandboxUrl}</span>
               </span>
             ) : null}
           </span>
         ) : null}
         <div className="top-actions">
-          <button type="button" className="link" onClick={toggleActivity} data-testid="toggle-activity" title="This session's HTTP exchanges (Ctrl+J)">
-            Activity{activityFailures > 0 ? <span className="chip warn">{activityFailures} refused or failed</span> : null}
-            {pendingCount > 0 ? <span className="chip warn" data-testid="pending-count">{pendingCount} unknown outcome{pendingCount === 1 ? '' : 's'}</span> : null}
+          <button
+            type="button"
+            className="link"
+            onClick={toggleActivity}
+            data-testid="toggle-activity"
+            title="This session's HTTP exchanges (Ctrl+J)"
+          >
+            Activity
+            {activityFailures > 0 ? (
+              <span className="chip warn">{activityFailures} refused or failed</span>
+            ) : null}
+            {pendingCount > 0 ? (
+              <span className="chip warn" data-testid="pending-count">
+                {pendingCount} unknown outcome{pendingCount === 1 ? '' : 's'}
+              </span>
+            ) : null}
           </button>
           {/* Team store (#11) */}
           <TeamStoreButton />
-          <button type="button" className="link" onClick={() => openDialog('palette')} title="Ctrl+K">Commands</button>
-          <button type="button" className="link" onClick={() => openDialog('shortcuts')} title="F1">Shortcuts</button>
+          <button
+            type="button"
+            className="link"
+            onClick={() => openDialog('palette')}
+            title="Ctrl+K"
+          >
+            Commands
+          </button>
+          <button type="button" className="link" onClick={() => openDialog('shortcuts')} title="F1">
+            Shortcuts
+          </button>
         </div>
       </header>
       {startupError ? (
-        <div className="banner error" role="alert">The app could not reach its backend: {startupError}</div>
+        <div className="banner error" role="alert">
+          The app could not reach its backend: {startupError}
+        </div>
       ) : null}
       <div className="main">
         <Sidebar />

@@ -5,12 +5,21 @@ import { SANDBOX_IDS } from '../index';
 import { admin, call, genesysAuth, start } from '../test-support';
 
 let sb: RunningSandbox;
-beforeAll(async () => { sb = await start(); });
-afterAll(async () => { await sb.close(); });
-beforeEach(async () => { await admin(sb, 'POST', '/reset', { seed: 'demo' }); });
+beforeAll(async () => {
+  sb = await start();
+});
+afterAll(async () => {
+  await sb.close();
+});
+beforeEach(async () => {
+  await admin(sb, 'POST', '/reset', { seed: 'demo' });
+});
 
 const g = (method: string, path: string, json?: unknown) =>
-  call(sb, method, `/genesys/api/v2${path}`, { headers: { authorization: genesysAuth() }, ...(json === undefined ? {} : { json }) });
+  call(sb, method, `/genesys/api/v2${path}`, {
+    headers: { authorization: genesysAuth() },
+    ...(json === undefined ? {} : { json }),
+  });
 const USER = `/users/${SANDBOX_IDS.genesysUserId}`;
 const ATTRS = `/conversations/${SANDBOX_IDS.genesysConversationId}/participants/${SANDBOX_IDS.genesysParticipantId}/attributes`;
 
@@ -22,8 +31,16 @@ describe('genesys users', () => {
   });
 
   it('lists users with the entities envelope', async () => {
-    const body = (await g('GET', '/users?pageNumber=2&pageSize=5')).json<Record<string, unknown> & { entities: Array<{ id: string; version: number }> }>();
-    expect(body).toMatchObject({ pageNumber: 2, pageSize: 5, total: 12, pageCount: 3, nextUri: '/api/v2/users?pageSize=5&pageNumber=3' });
+    const body = (await g('GET', '/users?pageNumber=2&pageSize=5')).json<
+      Record<string, unknown> & { entities: Array<{ id: string; version: number }> }
+    >();
+    expect(body).toMatchObject({
+      pageNumber: 2,
+      pageSize: 5,
+      total: 12,
+      pageCount: 3,
+      nextUri: '/api/v2/users?pageSize=5&pageNumber=3',
+    });
     expect(body.entities.map((e) => e.id)).toEqual(SANDBOX_IDS.genesysUserIds.slice(5, 10));
     expect(body.entities[0]?.version).toBe(1);
   });
@@ -37,8 +54,11 @@ describe('genesys users', () => {
     expect(stale.status).toBe(409);
     const body = stale.json<Record<string, unknown>>();
     expect(body).toMatchObject({
-      message: 'The version number of the modified resource must match the version number in the database.',
-      code: 'general.conflict', status: 409, entityId: SANDBOX_IDS.genesysUserId,
+      message:
+        'The version number of the modified resource must match the version number in the database.',
+      code: 'general.conflict',
+      status: 409,
+      entityId: SANDBOX_IDS.genesysUserId,
     });
     expect(body.contextId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await g('GET', USER)).json()).toMatchObject({ title: 'Team Lead', version: 2 });
@@ -48,20 +68,39 @@ describe('genesys users', () => {
     expect((await g('PATCH', USER, { title: 'x' })).status).toBe(400);
     expect((await g('PATCH', USER, { title: 'x', version: '1' })).status).toBe(400);
     expect((await g('PATCH', USER, { salary: 1, version: 1 })).status).toBe(400);
-    expect((await g('PATCH', '/users/00000000-0000-4000-a000-000000000000', { version: 1 })).status).toBe(404);
-    await admin(sb, 'PATCH', '/switches', { requirePrecondition: { genesys: true }, genesys: { conflictCode: 'conflict.version' } });
+    expect(
+      (await g('PATCH', '/users/00000000-0000-4000-a000-000000000000', { version: 1 })).status,
+    ).toBe(404);
+    await admin(sb, 'PATCH', '/switches', {
+      requirePrecondition: { genesys: true },
+      genesys: { conflictCode: 'conflict.version' },
+    });
     expect((await g('PATCH', USER, { title: 'x' })).status).toBe(428);
-    expect((await g('PATCH', USER, { title: 'x', version: 0 })).json()).toMatchObject({ status: 409, code: 'conflict.version' });
+    expect((await g('PATCH', USER, { title: 'x', version: 0 })).json()).toMatchObject({
+      status: 409,
+      code: 'conflict.version',
+    });
   });
 });
 
 describe('participant attributes', () => {
   it('PUT with version replaces the attributes; stale → 409', async () => {
-    const current = (await g('GET', ATTRS)).json<{ version: number; attributes: Record<string, string> }>();
+    const current = (await g('GET', ATTRS)).json<{
+      version: number;
+      attributes: Record<string, string>;
+    }>();
     expect(current.attributes).toMatchObject({ customerTier: 'gold' });
-    const ok = await g('PUT', ATTRS, { version: current.version, attributes: { customerTier: 'platinum' } });
-    expect(ok.json()).toMatchObject({ version: current.version + 1, attributes: { customerTier: 'platinum' } });
+    const ok = await g('PUT', ATTRS, {
+      version: current.version,
+      attributes: { customerTier: 'platinum' },
+    });
+    expect(ok.json()).toMatchObject({
+      version: current.version + 1,
+      attributes: { customerTier: 'platinum' },
+    });
     expect((await g('PUT', ATTRS, { version: current.version, attributes: {} })).status).toBe(409);
-    expect((await g('PUT', ATTRS, { version: current.version + 1, attributes: { n: 1 } })).status).toBe(400);
+    expect(
+      (await g('PUT', ATTRS, { version: current.version + 1, attributes: { n: 1 } })).status,
+    ).toBe(400);
   });
 });

@@ -17,18 +17,34 @@ export const REST = 'rest';
  */
 export function restEtag(row: Pick<Row, 'body' | 'version'>): string {
   const text = JSON.stringify(row.body);
-  const hash = createHash('sha1').update(`${row.version}\n${text}`).digest('base64url').slice(0, 27);
+  const hash = createHash('sha1')
+    .update(`${row.version}\n${text}`)
+    .digest('base64url')
+    .slice(0, 27);
   return `W/"${Buffer.byteLength(text).toString(16)}-${hash}"`;
 }
 
-function problem(status: number, title: string, detail: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): SandboxResponse {
-  return json(status, { type: 'about:blank', title, status, detail, ...extra }, { 'content-type': 'application/problem+json', ...headers });
+function problem(
+  status: number,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): SandboxResponse {
+  return json(
+    status,
+    { type: 'about:blank', title, status, detail, ...extra },
+    { 'content-type': 'application/problem+json', ...headers },
+  );
 }
 
 const notFound = (req: SandboxRequest) => problem(404, 'Not Found', `No resource at ${req.path}`);
 
 function represent(row: Row): SandboxResponse {
-  return json(200, row.body, { etag: restEtag(row), 'last-modified': new Date(row.updated).toUTCString() });
+  return json(200, row.body, {
+    etag: restEtag(row),
+    'last-modified': new Date(row.updated).toUTCString(),
+  });
 }
 
 function validId(id: string): boolean {
@@ -39,56 +55,98 @@ function validId(id: string): boolean {
  * Write preconditions in RFC 9110 §13.2.2 order. `row` is the current resource (undefined = none).
  * Returns a response to send, or null to proceed.
  */
-function checkWrite(req: SandboxRequest, ctx: Context, collection: string, row: Row | undefined): SandboxResponse | null {
+function checkWrite(
+  req: SandboxRequest,
+  ctx: Context,
+  collection: string,
+  row: Row | undefined,
+): SandboxResponse | null {
   const settings = restSettings(ctx.switches(), collection);
   const ifMatch = header(req, 'if-match');
   const ifNoneMatch = header(req, 'if-none-match');
   const current = row ? restEtag(row) : null;
   // Any precondition satisfies RFC 6585's "conditional request"; If-None-Match: * is how to create.
   if (ifMatch === undefined && ifNoneMatch === undefined && settings.requirePrecondition) {
-    return problem(428, 'Precondition Required',
+    return problem(
+      428,
+      'Precondition Required',
       `Collection '${collection}' requires conditional writes: GET the resource and resend with If-Match: <ETag>` +
-      (row === undefined ? ' (or If-None-Match: * to create).' : '.'), {}, { 'cache-control': 'no-store' });
+        (row === undefined ? ' (or If-None-Match: * to create).' : '.'),
+      {},
+      { 'cache-control': 'no-store' },
+    );
   }
   if (ifMatch !== undefined) {
     // Strict: RFC strong comparison. Our tags are weak, so only the opaque value resent as a strong
     // tag ("1a-…") or * can pass; a W/ tag never does. Lenient: weak comparison.
     const strict = settings.comparison === 'strict';
-    const result = evaluateIfMatch(ifMatch, current === null ? null : strict ? current.slice(2) : current, strict ? 'strong' : 'weak');
-    if (result.kind === 'malformed') return problem(400, 'Bad Request', `Invalid If-Match header: ${result.error}`);
+    const result = evaluateIfMatch(
+      ifMatch,
+      current === null ? null : strict ? current.slice(2) : current,
+      strict ? 'strong' : 'weak',
+    );
+    if (result.kind === 'malformed')
+      return problem(400, 'Bad Request', `Invalid If-Match header: ${result.error}`);
     if (result.kind === 'fail') {
-      if (row === undefined) return problem(412, 'Precondition Failed', `If-Match was given but ${req.path} does not exist.`);
+      if (row === undefined)
+        return problem(
+          412,
+          'Precondition Failed',
+          `If-Match was given but ${req.path} does not exist.`,
+        );
       const status = settings.conflictStatus;
-      return problem(status, status === 409 ? 'Conflict' : 'Precondition Failed',
-        `The resource has changed: If-Match ${ifMatch} does not match the current ETag.`, { currentEtag: current });
+      return problem(
+        status,
+        status === 409 ? 'Conflict' : 'Precondition Failed',
+        `The resource has changed: If-Match ${ifMatch} does not match the current ETag.`,
+        { currentEtag: current },
+      );
     }
   }
   // RFC 9110 §13.2.2: If-None-Match is evaluated whether or not If-Match was present and passed.
   if (ifNoneMatch !== undefined) {
     const result = evaluateIfNoneMatch(ifNoneMatch, current);
-    if (result.kind === 'malformed') return problem(400, 'Bad Request', `Invalid If-None-Match header: ${result.error}`);
-    if (result.kind === 'fail') return problem(412, 'Precondition Failed', 'If-None-Match failed: the resource exists.', { currentEtag: current });
+    if (result.kind === 'malformed')
+      return problem(400, 'Bad Request', `Invalid If-None-Match header: ${result.error}`);
+    if (result.kind === 'fail')
+      return problem(412, 'Precondition Failed', 'If-None-Match failed: the resource exists.', {
+        currentEtag: current,
+      });
   }
   return null;
 }
 
 function listCollections(_req: SandboxRequest, ctx: Context): SandboxResponse {
-  const names = new Set([...Object.keys(ctx.switches().rest.collections), ...ctx.store.collections(REST)]);
-  return json(200, { collections: [...names].sort().map((name) => ({ name, ...restSettings(ctx.switches(), name), count: ctx.store.list(REST, name).length })) });
+  const names = new Set([
+    ...Object.keys(ctx.switches().rest.collections),
+    ...ctx.store.collections(REST),
+  ]);
+  return json(200, {
+    collections: [...names].sort().map((name) => ({
+      name,
+      ...restSettings(ctx.switches(), name),
+      count: ctx.store.list(REST, name).length,
+    })),
+  });
 }
 
 function listItems(req: SandboxRequest, ctx: Context): SandboxResponse {
   const collection = req.params.collection as string;
   const page = Number(req.query.get('page') ?? '1');
   const pageSize = Number(req.query.get('pageSize') ?? '20');
-  if (!Number.isInteger(page) || page < 1) return problem(400, 'Bad Request', 'page must be an integer ≥ 1');
-  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500) return problem(400, 'Bad Request', 'pageSize must be an integer between 1 and 500');
+  if (!Number.isInteger(page) || page < 1)
+    return problem(400, 'Bad Request', 'page must be an integer ≥ 1');
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
+    return problem(400, 'Bad Request', 'pageSize must be an integer between 1 and 500');
   const rows = ctx.store.list(REST, collection);
   const items = rows.slice((page - 1) * pageSize, page * pageSize);
-  const pageUrl = (p: number) => `${req.origin}/rest/${encodeURIComponent(collection)}?page=${p}&pageSize=${pageSize}`;
+  const pageUrl = (p: number) =>
+    `${req.origin}/rest/${encodeURIComponent(collection)}?page=${p}&pageSize=${pageSize}`;
   return json(200, {
     items: items.map((r) => r.body),
-    page, pageSize, total: rows.length,
+    page,
+    pageSize,
+    total: rows.length,
     next: page * pageSize < rows.length ? pageUrl(page + 1) : null,
     prev: page > 1 ? pageUrl(page - 1) : null,
   });
@@ -98,13 +156,22 @@ function create(req: SandboxRequest, ctx: Context): SandboxResponse {
   const collection = req.params.collection as string;
   const parsed = parseJsonBody(req);
   if (!parsed.ok) return problem(400, 'Bad Request', parsed.error);
-  if (!isPlainObject(parsed.value)) return problem(400, 'Bad Request', 'the body must be a JSON object');
+  if (!isPlainObject(parsed.value))
+    return problem(400, 'Bad Request', 'the body must be a JSON object');
   const id = parsed.value.id === undefined ? randomUUID() : String(parsed.value.id);
   if (!validId(id)) return problem(400, 'Bad Request', `invalid id: ${id}`);
-  if (ctx.store.get(REST, collection, id)) return problem(409, 'Conflict', `${collection}/${id} already exists`);
+  if (ctx.store.get(REST, collection, id))
+    return problem(409, 'Conflict', `${collection}/${id} already exists`);
   const row = ctx.store.insert(REST, collection, id, { ...parsed.value, id }, 0);
   const res = represent(row);
-  return { ...res, status: 201, headers: { ...res.headers, location: `/rest/${encodeURIComponent(collection)}/${encodeURIComponent(id)}` } };
+  return {
+    ...res,
+    status: 201,
+    headers: {
+      ...res.headers,
+      location: `/rest/${encodeURIComponent(collection)}/${encodeURIComponent(id)}`,
+    },
+  };
 }
 
 function fetch(req: SandboxRequest, ctx: Context): SandboxResponse {
@@ -115,13 +182,28 @@ function fetch(req: SandboxRequest, ctx: Context): SandboxResponse {
   const ifMatch = header(req, 'if-match');
   if (ifMatch !== undefined) {
     const strict = restSettings(ctx.switches(), collection).comparison === 'strict';
-    const check = evaluateIfMatch(ifMatch, strict ? restEtag(row).slice(2) : restEtag(row), strict ? 'strong' : 'weak');
-    if (check.kind === 'malformed') return problem(400, 'Bad Request', `Invalid If-Match header: ${check.error}`);
-    if (check.kind === 'fail') return problem(412, 'Precondition Failed', `If-Match ${ifMatch} does not match the current ETag.`, { currentEtag: restEtag(row) });
+    const check = evaluateIfMatch(
+      ifMatch,
+      strict ? restEtag(row).slice(2) : restEtag(row),
+      strict ? 'strong' : 'weak',
+    );
+    if (check.kind === 'malformed')
+      return problem(400, 'Bad Request', `Invalid If-Match header: ${check.error}`);
+    if (check.kind === 'fail')
+      return problem(
+        412,
+        'Precondition Failed',
+        `If-Match ${ifMatch} does not match the current ETag.`,
+        { currentEtag: restEtag(row) },
+      );
   }
   const result = evaluateIfNoneMatch(header(req, 'if-none-match'), restEtag(row));
   // 304 carries the headers a 200 would (RFC 9110 §15.4.5) but no body.
-  if (result.kind === 'fail') return empty(304, { etag: restEtag(row), 'last-modified': new Date(row.updated).toUTCString() });
+  if (result.kind === 'fail')
+    return empty(304, {
+      etag: restEtag(row),
+      'last-modified': new Date(row.updated).toUTCString(),
+    });
   return represent(row);
 }
 
@@ -131,8 +213,14 @@ function put(req: SandboxRequest, ctx: Context): SandboxResponse {
   if (!validId(id)) return problem(400, 'Bad Request', `invalid id: ${id}`);
   const parsed = parseJsonBody(req);
   if (!parsed.ok) return problem(400, 'Bad Request', parsed.error);
-  if (!isPlainObject(parsed.value)) return problem(400, 'Bad Request', 'the body must be a JSON object');
-  if (parsed.value.id !== undefined && String(parsed.value.id) !== id) return problem(400, 'Bad Request', `body id ${String(parsed.value.id)} does not match the URL id ${id}`);
+  if (!isPlainObject(parsed.value))
+    return problem(400, 'Bad Request', 'the body must be a JSON object');
+  if (parsed.value.id !== undefined && String(parsed.value.id) !== id)
+    return problem(
+      400,
+      'Bad Request',
+      `body id ${String(parsed.value.id)} does not match the URL id ${id}`,
+    );
   const row = ctx.store.get(REST, collection, id);
   const blocked = checkWrite(req, ctx, collection, row);
   if (blocked) return blocked;
@@ -149,34 +237,63 @@ function patch(req: SandboxRequest, ctx: Context): SandboxResponse {
   const id = req.params.id as string;
   const type = header(req, 'content-type') ?? '';
   if (type !== '' && !/^application\/(merge-patch\+)?json\s*(;|$)/i.test(type)) {
-    return json(415, { type: 'about:blank', title: 'Unsupported Media Type', status: 415, detail: 'PATCH takes application/merge-patch+json (RFC 7396)' }, { 'accept-patch': 'application/merge-patch+json' });
+    return json(
+      415,
+      {
+        type: 'about:blank',
+        title: 'Unsupported Media Type',
+        status: 415,
+        detail: 'PATCH takes application/merge-patch+json (RFC 7396)',
+      },
+      { 'accept-patch': 'application/merge-patch+json' },
+    );
   }
   const parsed = parseJsonBody(req);
   if (!parsed.ok) return problem(400, 'Bad Request', parsed.error);
   const row = ctx.store.get(REST, collection, id);
-  if (!row) return header(req, 'if-match') !== undefined ? problem(412, 'Precondition Failed', `If-Match was given but ${req.path} does not exist.`) : notFound(req);
+  if (!row)
+    return header(req, 'if-match') !== undefined
+      ? problem(412, 'Precondition Failed', `If-Match was given but ${req.path} does not exist.`)
+      : notFound(req);
   const blocked = checkWrite(req, ctx, collection, row);
   if (blocked) return blocked;
   const next = applyMergePatch(row.body, parsed.value);
-  if (!isPlainObject(next)) return problem(400, 'Bad Request', 'the patched resource must stay a JSON object');
+  if (!isPlainObject(next))
+    return problem(400, 'Bad Request', 'the patched resource must stay a JSON object');
   return represent(ctx.store.update(REST, collection, id, { ...next, id }, row.version + 1));
 }
 
 function remove(req: SandboxRequest, ctx: Context): SandboxResponse {
   const collection = req.params.collection as string;
   const row = ctx.store.get(REST, collection, req.params.id as string);
-  if (!row) return header(req, 'if-match') !== undefined ? problem(412, 'Precondition Failed', `If-Match was given but ${req.path} does not exist.`) : notFound(req);
+  if (!row)
+    return header(req, 'if-match') !== undefined
+      ? problem(412, 'Precondition Failed', `If-Match was given but ${req.path} does not exist.`)
+      : notFound(req);
   const blocked = checkWrite(req, ctx, collection, row);
   if (blocked) return blocked;
   ctx.store.remove(REST, collection, row.id, row.version);
   return empty(204);
 }
 
-export function editRest(ctx: Context, collection: string, id: string, mergePatch: unknown, actor: string): Row | null {
+export function editRest(
+  ctx: Context,
+  collection: string,
+  id: string,
+  mergePatch: unknown,
+  actor: string,
+): Row | null {
   const row = ctx.store.get(REST, collection, id);
   if (!row) return null;
   const next = applyMergePatch(row.body, mergePatch ?? {});
-  return ctx.store.update(REST, collection, id, { ...(isPlainObject(next) ? next : {}), id }, row.version + 1, { op: 'edit', actor });
+  return ctx.store.update(
+    REST,
+    collection,
+    id,
+    { ...(isPlainObject(next) ? next : {}), id },
+    row.version + 1,
+    { op: 'edit', actor },
+  );
 }
 
 export const restRoutes: Route[] = [

@@ -7,7 +7,11 @@ export const DOCUMENT = 'sync-document';
 
 export type ServiceBody = { friendly_name: string; unique_name: string | null };
 export type DocumentBody = { unique_name: string | null; data: unknown; expires: string | null };
-export type CollectionBody = { unique_name: string | null; expires: string | null; next_index: number };
+export type CollectionBody = {
+  unique_name: string | null;
+  expires: string | null;
+  next_index: number;
+};
 export type ItemBody = { data: unknown; expires: string | null };
 
 export const MAX_DATA_BYTES = 16 * 1024;
@@ -28,15 +32,43 @@ export type CollectionSpec = {
   sidPrefix: 'ES' | 'MP';
   parentField: 'list_sid' | 'map_sid';
   collectionKey: 'lists' | 'maps';
-  codes: { parentNotFound: number; itemNotFound: number; mismatch: number; invalidData: number; duplicate: number };
+  codes: {
+    parentNotFound: number;
+    itemNotFound: number;
+    mismatch: number;
+    invalidData: number;
+    duplicate: number;
+  };
 };
 
 export const LISTS: CollectionSpec = {
-  segment: 'Lists', parentKind: 'sync-list', itemKind: 'sync-list-item', sidPrefix: 'ES', parentField: 'list_sid', collectionKey: 'lists',
-  codes: { parentNotFound: 54150, itemNotFound: 54151, mismatch: 54155, invalidData: 54156, duplicate: 54301 },
+  segment: 'Lists',
+  parentKind: 'sync-list',
+  itemKind: 'sync-list-item',
+  sidPrefix: 'ES',
+  parentField: 'list_sid',
+  collectionKey: 'lists',
+  codes: {
+    parentNotFound: 54150,
+    itemNotFound: 54151,
+    mismatch: 54155,
+    invalidData: 54156,
+    duplicate: 54301,
+  },
 };
 
 export const MAPS: CollectionSpec = {
-  segment: 'Maps', parentKind: 'sync-map', itemKind: 'sync-map-item', sidPrefix: 'MP', parentField: 'map_sid', collectionKey: 'maps',
-  codes: { parentNotFound: 54200, itemNotFound: 54201, mismatch: 54205, invalidData: 54206, duplicate: 54208 },
+  segment: 'Maps',
+  parentKind: 'sync-map',
+  itemKind: 'sync-map-item',
+  sidPrefix: 'MP',
+  parentField: 'map_sid',
+  collectionKey: 'maps',
+  codes: {
+    parentNotFound: 54200,
+    itemNotFound: 54201,
+    mismatch: 54205,
+    invalidData: 54206,
+    duplicate: 54208,
+  },
 };

@@ -12,11 +12,19 @@ beforeAll(async () => {
   sb = await start();
   client = sdkClient(sb);
 });
-afterAll(async () => { await sb.close(); });
-beforeEach(async () => { await admin(sb, 'POST', '/reset', { seed: 'demo' }); });
+afterAll(async () => {
+  await sb.close();
+});
+beforeEach(async () => {
+  await admin(sb, 'POST', '/reset', { seed: 'demo' });
+});
 
 const service = () => client.sync.v1.services(SANDBOX_IDS.syncServiceSid);
-const errorOf = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e);
+const errorOf = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e,
+  );
 
 describe('documents', () => {
   it('fetches by SID and by unique name with revision == ETag, data as an object', async () => {
@@ -45,38 +53,69 @@ describe('documents', () => {
   });
 
   it('creates with a unique name, refuses a duplicate with 409 / 54301, deletes ignoring If-Match', async () => {
-    const created = await service().documents.createWithHttpInfo({ uniqueName: 'new-doc', data: { a: 1 } });
+    const created = await service().documents.createWithHttpInfo({
+      uniqueName: 'new-doc',
+      data: { a: 1 },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.headers.etag).toBe('0');
-    expect(await errorOf(service().documents.create({ uniqueName: 'new-doc' }))).toMatchObject({ status: 409, code: 54301 });
-    const del = await twilioCall(sb, 'DELETE', `${SVC}/Documents/new-doc`, { headers: { 'if-match': 'ff' } });
+    expect(await errorOf(service().documents.create({ uniqueName: 'new-doc' }))).toMatchObject({
+      status: 409,
+      code: 54301,
+    });
+    const del = await twilioCall(sb, 'DELETE', `${SVC}/Documents/new-doc`, {
+      headers: { 'if-match': 'ff' },
+    });
     expect(del.status).toBe(204);
-    expect(await errorOf(service().documents('new-doc').fetch())).toMatchObject({ status: 404, code: 54100 });
+    expect(await errorOf(service().documents('new-doc').fetch())).toMatchObject({
+      status: 404,
+      code: 54100,
+    });
   });
 
   it('validates Data and requires a parameter on update', async () => {
-    expect((await twilioCall(sb, 'POST', `${SVC}/Documents/agent-settings`, { form: { Data: '{bad' } })).json()).toMatchObject({ status: 400, code: 54008 });
-    expect((await twilioCall(sb, 'POST', `${SVC}/Documents/agent-settings`, { form: {} })).json()).toMatchObject({ status: 400, code: 54010 });
+    expect(
+      (
+        await twilioCall(sb, 'POST', `${SVC}/Documents/agent-settings`, { form: { Data: '{bad' } })
+      ).json(),
+    ).toMatchObject({ status: 400, code: 54008 });
+    expect(
+      (await twilioCall(sb, 'POST', `${SVC}/Documents/agent-settings`, { form: {} })).json(),
+    ).toMatchObject({ status: 400, code: 54010 });
     const big = JSON.stringify({ x: 'y'.repeat(17 * 1024) });
-    expect((await twilioCall(sb, 'POST', `${SVC}/Documents/agent-settings`, { form: { Data: big } })).json()).toMatchObject({ status: 413, code: 54006 });
+    expect(
+      (
+        await twilioCall(sb, 'POST', `${SVC}/Documents/agent-settings`, { form: { Data: big } })
+      ).json(),
+    ).toMatchObject({ status: 413, code: 54006 });
   });
 
   it('keeps Data whose fields read like a response (status, body, headers) as data', async () => {
     const data = { status: 200, body: 'a note', headers: { from: 'crm' } };
-    const created = await twilioCall(sb, 'POST', `${SVC}/Documents`, { form: { UniqueName: 'shaped', Data: JSON.stringify(data) } });
+    const created = await twilioCall(sb, 'POST', `${SVC}/Documents`, {
+      form: { UniqueName: 'shaped', Data: JSON.stringify(data) },
+    });
     expect(created.status).toBe(201);
     expect(created.json()).toMatchObject({ unique_name: 'shaped', data });
-    const updated = await twilioCall(sb, 'POST', `${SVC}/Documents/shaped`, { form: { Data: JSON.stringify({ ...data, status: 410 }) } });
+    const updated = await twilioCall(sb, 'POST', `${SVC}/Documents/shaped`, {
+      form: { Data: JSON.stringify({ ...data, status: 410 }) },
+    });
     expect(updated.status).toBe(200);
     expect((await service().documents('shaped').fetch()).data).toEqual({ ...data, status: 410 });
-    const item = await twilioCall(sb, 'POST', `${SVC}/Maps/${SANDBOX_IDS.mapUniqueName}/Items`, { form: { Key: 'shaped', Data: JSON.stringify(data) } });
+    const item = await twilioCall(sb, 'POST', `${SVC}/Maps/${SANDBOX_IDS.mapUniqueName}/Items`, {
+      form: { Key: 'shaped', Data: JSON.stringify(data) },
+    });
     expect(item.status).toBe(201);
     expect(item.json()).toMatchObject({ key: 'shaped', data });
   });
 
   it('can switch the Sync 412 code to 20412', async () => {
     await admin(sb, 'PATCH', '/switches', { twilio: { syncPreconditionCode: '20412' } });
-    expect(await errorOf(service().documents(SANDBOX_IDS.documentSid).update({ data: {}, ifMatch: '9' }))).toMatchObject({ status: 412, code: 20412 });
+    expect(
+      await errorOf(
+        service().documents(SANDBOX_IDS.documentSid).update({ data: {}, ifMatch: '9' }),
+      ),
+    ).toMatchObject({ status: 412, code: 20412 });
   });
 });
 
@@ -90,14 +129,25 @@ describe('list items', () => {
     const created = await list.syncListItems.create({ data: { customer: 'New' } });
     expect(created.index).toBe(5);
     expect(created.revision).toBe('6');
-    const updated = await list.syncListItems(2).updateWithHttpInfo({ data: { customer: 'Changed' }, ifMatch: '3' });
+    const updated = await list
+      .syncListItems(2)
+      .updateWithHttpInfo({ data: { customer: 'Changed' }, ifMatch: '3' });
     expect(updated.headers.etag).toBe('7');
     expect((await list.fetch()).revision).toBe('7');
 
-    expect(await errorOf(list.syncListItems(2).update({ data: {}, ifMatch: '3' }))).toMatchObject({ status: 412, code: 54155 });
-    expect(await errorOf(list.syncListItems(2).remove({ ifMatch: '3' }))).toMatchObject({ status: 412, code: 54155 });
+    expect(await errorOf(list.syncListItems(2).update({ data: {}, ifMatch: '3' }))).toMatchObject({
+      status: 412,
+      code: 54155,
+    });
+    expect(await errorOf(list.syncListItems(2).remove({ ifMatch: '3' }))).toMatchObject({
+      status: 412,
+      code: 54155,
+    });
     expect(await list.syncListItems(2).remove({ ifMatch: '7' })).toBe(true);
-    expect(await errorOf(list.syncListItems(2).fetch())).toMatchObject({ status: 404, code: 54151 });
+    expect(await errorOf(list.syncListItems(2).fetch())).toMatchObject({
+      status: 404,
+      code: 54151,
+    });
     const desc = await list.syncListItems.list({ order: 'desc', from: '3', bounds: 'inclusive' });
     expect(desc.map((i) => i.index)).toEqual([3, 1, 0]);
   });
@@ -108,21 +158,33 @@ describe('map items', () => {
     const map = service().syncMaps(SANDBOX_IDS.mapUniqueName);
     const alice = await map.syncMapItems(SANDBOX_IDS.mapItemKey).fetchWithHttpInfo();
     expect(alice.headers.etag).toBe(alice.body.revision);
-    const next = await map.syncMapItems('alice').update({ data: { ...alice.body.data, status: 'busy' }, ifMatch: alice.body.revision });
+    const next = await map
+      .syncMapItems('alice')
+      .update({ data: { ...alice.body.data, status: 'busy' }, ifMatch: alice.body.revision });
     expect(next.data).toMatchObject({ status: 'busy' });
     expect(parseInt(next.revision, 16)).toBe(5);
-    expect(await errorOf(map.syncMapItems('alice').update({ data: {}, ifMatch: alice.body.revision }))).toMatchObject({ status: 412, code: 54205 });
-    expect(await errorOf(map.syncMapItems.create({ key: 'alice', data: {} }))).toMatchObject({ status: 409, code: 54208 });
+    expect(
+      await errorOf(map.syncMapItems('alice').update({ data: {}, ifMatch: alice.body.revision })),
+    ).toMatchObject({ status: 412, code: 54205 });
+    expect(await errorOf(map.syncMapItems.create({ key: 'alice', data: {} }))).toMatchObject({
+      status: 409,
+      code: 54208,
+    });
     const created = await map.syncMapItems.create({ key: 'eve smith', data: { status: 'new' } });
     expect(created.key).toBe('eve smith');
     expect((await map.syncMapItems('eve smith').fetch()).data).toEqual({ status: 'new' });
-    expect(await errorOf(map.syncMapItems('nobody').fetch())).toMatchObject({ status: 404, code: 54201 });
+    expect(await errorOf(map.syncMapItems('nobody').fetch())).toMatchObject({
+      status: 404,
+      code: 54201,
+    });
     expect(await map.syncMapItems('bob').remove({ ifMatch: '2' })).toBe(true);
   });
 
   it('answers 428 for unconditional writes when required', async () => {
     await admin(sb, 'PATCH', '/switches', { requirePrecondition: { sync: true } });
-    const res = await twilioCall(sb, 'POST', `${SVC}/Maps/agent-status/Items/alice`, { form: { Data: '{}' } });
+    const res = await twilioCall(sb, 'POST', `${SVC}/Maps/agent-status/Items/alice`, {
+      form: { Data: '{}' },
+    });
     expect(res.status).toBe(428);
   });
 });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { compileExpression } from './expression';
 
-const attrs = { customer: { tier: 'gold', name: 'Ava Smith' }, priority: 7, skills: ['billing', 'spanish'], channel: 'voice', vip: true };
+const attrs = {
+  customer: { tier: 'gold', name: 'Ava Smith' },
+  priority: 7,
+  skills: ['billing', 'spanish'],
+  channel: 'voice',
+  vip: true,
+};
 
 describe('compileExpression', () => {
   it.each([

@@ -11,7 +11,10 @@ function tokenize(src: string): Token[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i] as string;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"' || c === "'") {
       const end = src.indexOf(c, i + 1);
       if (end < 0) throw new Error('unterminated string');
@@ -20,10 +23,22 @@ function tokenize(src: string): Token[] {
       continue;
     }
     const num = /^-?\d+(?:\.\d+)?/.exec(src.slice(i));
-    if (num) { out.push({ t: 'num', v: num[0] }); i += num[0].length; continue; }
+    if (num) {
+      out.push({ t: 'num', v: num[0] });
+      i += num[0].length;
+      continue;
+    }
     const op = /^(==|!=|<>|>=|<=|&&|\|\||=|>|<|!)/.exec(src.slice(i));
-    if (op) { out.push({ t: 'op', v: op[0] }); i += op[0].length; continue; }
-    if ('()[],'.includes(c)) { out.push({ t: 'punct', v: c }); i++; continue; }
+    if (op) {
+      out.push({ t: 'op', v: op[0] });
+      i += op[0].length;
+      continue;
+    }
+    if ('()[],'.includes(c)) {
+      out.push({ t: 'punct', v: c });
+      i++;
+      continue;
+    }
     const id = /^[A-Za-z_][\w.-]*/.exec(src.slice(i));
     if (id) {
       const upper = id[0].toUpperCase();
@@ -59,24 +74,44 @@ export function compileExpression(src: string): Predicate {
 
   function parseOr(): Node {
     let a = parseAnd();
-    while (is('kw', 'OR') || is('op', '||')) { pos++; a = { k: 'logic', op: 'OR', a, b: parseAnd() }; }
+    while (is('kw', 'OR') || is('op', '||')) {
+      pos++;
+      a = { k: 'logic', op: 'OR', a, b: parseAnd() };
+    }
     return a;
   }
   function parseAnd(): Node {
     let a = parseNot();
-    while (is('kw', 'AND') || is('op', '&&')) { pos++; a = { k: 'logic', op: 'AND', a, b: parseNot() }; }
+    while (is('kw', 'AND') || is('op', '&&')) {
+      pos++;
+      a = { k: 'logic', op: 'AND', a, b: parseNot() };
+    }
     return a;
   }
   function parseNot(): Node {
-    if (is('kw', 'NOT') || is('op', '!')) { pos++; return { k: 'not', v: parseNot() }; }
+    if (is('kw', 'NOT') || is('op', '!')) {
+      pos++;
+      return { k: 'not', v: parseNot() };
+    }
     return parseCmp();
   }
   function parseCmp(): Node {
     const a = parseOperand();
     const tok = peek();
-    if (tok?.t === 'op' && ['==', '=', '!=', '<>', '>', '<', '>=', '<='].includes(tok.v)) { pos++; return { k: 'cmp', op: tok.v, a, b: parseOperand() }; }
-    if (tok?.t === 'kw' && ['IN', 'HAS', 'CONTAINS'].includes(tok.v)) { pos++; return { k: 'cmp', op: tok.v, a, b: parseOperand() }; }
-    if (tok?.t === 'kw' && tok.v === 'NOT' && tokens[pos + 1]?.t === 'kw' && tokens[pos + 1]?.v === 'IN') {
+    if (tok?.t === 'op' && ['==', '=', '!=', '<>', '>', '<', '>=', '<='].includes(tok.v)) {
+      pos++;
+      return { k: 'cmp', op: tok.v, a, b: parseOperand() };
+    }
+    if (tok?.t === 'kw' && ['IN', 'HAS', 'CONTAINS'].includes(tok.v)) {
+      pos++;
+      return { k: 'cmp', op: tok.v, a, b: parseOperand() };
+    }
+    if (
+      tok?.t === 'kw' &&
+      tok.v === 'NOT' &&
+      tokens[pos + 1]?.t === 'kw' &&
+      tokens[pos + 1]?.v === 'IN'
+    ) {
       pos += 2;
       return { k: 'cmp', op: 'NOT IN', a, b: parseOperand() };
     }
@@ -92,7 +127,11 @@ export function compileExpression(src: string): Predicate {
     if (tok.t === 'kw' && tok.v === 'TRUE') return { k: 'lit', v: true };
     if (tok.t === 'kw' && tok.v === 'FALSE') return { k: 'lit', v: false };
     if (tok.t === 'kw' && tok.v === 'NULL') return { k: 'lit', v: null };
-    if (tok.t === 'punct' && tok.v === '(') { const inner = parseOr(); expect('punct', ')'); return inner; }
+    if (tok.t === 'punct' && tok.v === '(') {
+      const inner = parseOr();
+      expect('punct', ')');
+      return inner;
+    }
     if (tok.t === 'punct' && tok.v === '[') {
       const items: Node[] = [];
       while (!is('punct', ']')) {
@@ -113,36 +152,69 @@ export function compileExpression(src: string): Predicate {
 
 function evaluate(node: Node, attrs: unknown): unknown {
   switch (node.k) {
-    case 'lit': return node.v;
-    case 'path': return node.v.split('.').reduce<unknown>((obj, key) => (typeof obj === 'object' && obj !== null ? (obj as Record<string, unknown>)[key] : undefined), attrs);
-    case 'list': return node.v.map((n) => evaluate(n, attrs));
-    case 'not': return !truthy(evaluate(node.v, attrs));
-    case 'logic': return node.op === 'AND'
-      ? truthy(evaluate(node.a, attrs)) && truthy(evaluate(node.b, attrs))
-      : truthy(evaluate(node.a, attrs)) || truthy(evaluate(node.b, attrs));
-    case 'cmp': return compare(node.op, evaluate(node.a, attrs), evaluate(node.b, attrs));
+    case 'lit':
+      return node.v;
+    case 'path':
+      return node.v
+        .split('.')
+        .reduce<unknown>(
+          (obj, key) =>
+            typeof obj === 'object' && obj !== null
+              ? (obj as Record<string, unknown>)[key]
+              : undefined,
+          attrs,
+        );
+    case 'list':
+      return node.v.map((n) => evaluate(n, attrs));
+    case 'not':
+      return !truthy(evaluate(node.v, attrs));
+    case 'logic':
+      return node.op === 'AND'
+        ? truthy(evaluate(node.a, attrs)) && truthy(evaluate(node.b, attrs))
+        : truthy(evaluate(node.a, attrs)) || truthy(evaluate(node.b, attrs));
+    case 'cmp':
+      return compare(node.op, evaluate(node.a, attrs), evaluate(node.b, attrs));
   }
 }
 
 function compare(op: string, a: unknown, b: unknown): boolean {
   switch (op) {
-    case '==': case '=': return equal(a, b);
-    case '!=': case '<>': return a !== undefined && !equal(a, b);
-    case '>': case '<': case '>=': case '<=': {
+    case '==':
+    case '=':
+      return equal(a, b);
+    case '!=':
+    case '<>':
+      return a !== undefined && !equal(a, b);
+    case '>':
+    case '<':
+    case '>=':
+    case '<=': {
       if (typeof a !== typeof b || (typeof a !== 'number' && typeof a !== 'string')) return false;
-      const x = a as number | string, y = b as number | string;
+      const x = a as number | string,
+        y = b as number | string;
       return op === '>' ? x > y : op === '<' ? x < y : op === '>=' ? x >= y : x <= y;
     }
-    case 'IN': return Array.isArray(b) && b.some((v) => equal(a, v));
-    case 'NOT IN': return Array.isArray(b) && a !== undefined && !b.some((v) => equal(a, v));
-    case 'HAS': return Array.isArray(a) && a.some((v) => equal(v, b));
-    case 'CONTAINS': return typeof a === 'string' && typeof b === 'string' ? a.includes(b) : Array.isArray(a) && a.some((v) => equal(v, b));
-    default: return false;
+    case 'IN':
+      return Array.isArray(b) && b.some((v) => equal(a, v));
+    case 'NOT IN':
+      return Array.isArray(b) && a !== undefined && !b.some((v) => equal(a, v));
+    case 'HAS':
+      return Array.isArray(a) && a.some((v) => equal(v, b));
+    case 'CONTAINS':
+      return typeof a === 'string' && typeof b === 'string'
+        ? a.includes(b)
+        : Array.isArray(a) && a.some((v) => equal(v, b));
+    default:
+      return false;
   }
 }
 
 function equal(a: unknown, b: unknown): boolean {
-  return a === b || (typeof a === 'number' && typeof b === 'string' && String(a) === b) || (typeof a === 'string' && typeof b === 'number' && a === String(b));
+  return (
+    a === b ||
+    (typeof a === 'number' && typeof b === 'string' && String(a) === b) ||
+    (typeof a === 'string' && typeof b === 'number' && a === String(b))
+  );
 }
 
 function truthy(v: unknown): boolean {

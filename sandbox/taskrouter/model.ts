@@ -9,8 +9,16 @@ import { SANDBOX_CREDENTIALS } from '../credentials';
 export const WORKSPACE = 'workspace';
 export const TASK = 'task';
 
-export type AssignmentStatus = 'pending' | 'reserved' | 'assigned' | 'canceled' | 'completed' | 'wrapping';
-export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = ['pending', 'reserved', 'assigned', 'canceled', 'completed', 'wrapping'];
+export type AssignmentStatus =
+  'pending' | 'reserved' | 'assigned' | 'canceled' | 'completed' | 'wrapping';
+export const ASSIGNMENT_STATUSES: readonly AssignmentStatus[] = [
+  'pending',
+  'reserved',
+  'assigned',
+  'canceled',
+  'completed',
+  'wrapping',
+];
 
 /** Allowed AssignmentStatus updates (reference checklist 13). Same-status updates are no-ops. */
 export const TRANSITIONS: Record<AssignmentStatus, readonly AssignmentStatus[]> = {
@@ -53,7 +61,11 @@ export type TaskBody = {
   routing_target: string | null;
 };
 
-export function renderWorkspace(req: SandboxRequest, switches: Switches, row: Row): Record<string, unknown> {
+export function renderWorkspace(
+  req: SandboxRequest,
+  switches: Switches,
+  row: Row,
+): Record<string, unknown> {
   const w = row.body as WorkspaceBody;
   const url = `${productBase(req, switches, 'taskrouter')}/v1/Workspaces/${row.id}`;
   return {
@@ -72,13 +84,34 @@ export function renderWorkspace(req: SandboxRequest, switches: Switches, row: Ro
     timeout_activity_sid: w.timeout_activity.sid,
     url,
     links: Object.fromEntries(
-      ['activities', 'events', 'task_queues', 'tasks', 'workers', 'workflows', 'task_channels', 'statistics', 'real_time_statistics', 'cumulative_statistics']
-        .map((l) => [l, `${url}/${l.split('_').map((p) => p[0]?.toUpperCase() + p.slice(1)).join('')}`]),
+      [
+        'activities',
+        'events',
+        'task_queues',
+        'tasks',
+        'workers',
+        'workflows',
+        'task_channels',
+        'statistics',
+        'real_time_statistics',
+        'cumulative_statistics',
+      ].map((l) => [
+        l,
+        `${url}/${l
+          .split('_')
+          .map((p) => p[0]?.toUpperCase() + p.slice(1))
+          .join('')}`,
+      ]),
     ),
   };
 }
 
-export function renderTask(req: SandboxRequest, switches: Switches, workspace: Row, row: Row): Record<string, unknown> {
+export function renderTask(
+  req: SandboxRequest,
+  switches: Switches,
+  workspace: Row,
+  row: Row,
+): Record<string, unknown> {
   const t = row.body as TaskBody;
   const w = workspace.body as WorkspaceBody;
   const wsUrl = `${productBase(req, switches, 'taskrouter')}/v1/Workspaces/${workspace.id}`;

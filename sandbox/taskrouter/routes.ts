@@ -8,10 +8,29 @@ import { proceed, refuse } from '../outcome';
 import type { Outcome } from '../outcome';
 import type { Context, Route } from '../router';
 import type { Row } from '../store';
-import { multiValue, productBase, twilioEtag, twilioFetched, twilioIfMatch, twilioPage } from '../twilio-common';
-import { twilioBadRequest, twilioNotFound, twilioPreconditionFailed, twilioPreconditionRequired } from '../twilio-errors';
+import {
+  multiValue,
+  productBase,
+  twilioEtag,
+  twilioFetched,
+  twilioIfMatch,
+  twilioPage,
+} from '../twilio-common';
+import {
+  twilioBadRequest,
+  twilioNotFound,
+  twilioPreconditionFailed,
+  twilioPreconditionRequired,
+} from '../twilio-errors';
 import { compileExpression } from './expression';
-import { ASSIGNMENT_STATUSES, renderTask, renderWorkspace, TASK, TRANSITIONS, WORKSPACE } from './model';
+import {
+  ASSIGNMENT_STATUSES,
+  renderTask,
+  renderWorkspace,
+  TASK,
+  TRANSITIONS,
+  WORKSPACE,
+} from './model';
 import type { AssignmentStatus, TaskBody, WorkspaceBody } from './model';
 
 const PREFIX = '/taskrouter/v1/Workspaces';
@@ -19,10 +38,22 @@ const MAX_PRIORITY = 2 ** 31 - 1;
 
 function listWorkspaces(req: SandboxRequest, ctx: Context): SandboxResponse {
   const name = req.query.get('FriendlyName');
-  const rows = ctx.store.list(WORKSPACE, '').filter((r) => name === null || (r.body as WorkspaceBody).friendly_name === name);
-  const page = twilioPage(req, rows, `${productBase(req, ctx.switches(), 'taskrouter')}/v1/Workspaces`, 'workspaces', name === null ? [] : [['FriendlyName', name]], 1000);
+  const rows = ctx.store
+    .list(WORKSPACE, '')
+    .filter((r) => name === null || (r.body as WorkspaceBody).friendly_name === name);
+  const page = twilioPage(
+    req,
+    rows,
+    `${productBase(req, ctx.switches(), 'taskrouter')}/v1/Workspaces`,
+    'workspaces',
+    name === null ? [] : [['FriendlyName', name]],
+    1000,
+  );
   if (!page.ok) return twilioBadRequest(page.error);
-  return json(200, { workspaces: page.value.items.map((r) => renderWorkspace(req, ctx.switches(), r)), meta: page.value.meta });
+  return json(200, {
+    workspaces: page.value.items.map((r) => renderWorkspace(req, ctx.switches(), r)),
+    meta: page.value.meta,
+  });
 }
 
 function fetchWorkspace(req: SandboxRequest, ctx: Context): SandboxResponse {
@@ -42,12 +73,14 @@ function parseOrdering(raw: string | null): Ordering | string {
   const out: Ordering = [];
   for (const pair of raw.split(',')) {
     const [attr, dir = 'asc'] = pair.trim().split(':');
-    if (attr !== 'DateCreated' && attr !== 'Priority' && attr !== 'VirtualStartTime') return `Invalid Ordering attribute: ${attr}`;
+    if (attr !== 'DateCreated' && attr !== 'Priority' && attr !== 'VirtualStartTime')
+      return `Invalid Ordering attribute: ${attr}`;
     if (dir !== 'asc' && dir !== 'desc') return `Invalid Ordering direction: ${dir}`;
     out.push({ attr, desc: dir === 'desc' });
   }
   const attrs = out.map((o) => o.attr);
-  if (attrs.includes('DateCreated') && attrs.includes('VirtualStartTime')) return 'Ordering by DateCreated and VirtualStartTime together is not allowed';
+  if (attrs.includes('DateCreated') && attrs.includes('VirtualStartTime'))
+    return 'Ordering by DateCreated and VirtualStartTime together is not allowed';
   return out;
 }
 
@@ -73,10 +106,18 @@ function listTasks(req: SandboxRequest, ctx: Context): SandboxResponse {
     rows = rows.filter((r) => statuses.includes((r.body as TaskBody).assignment_status));
     for (const s of statuses) echo.push(['AssignmentStatus', s]);
   }
-  const bySidOrName = (param: string, nameParam: string, list: Array<{ sid: string; friendly_name: string }>, field: 'workflow_sid' | 'task_queue_sid') => {
+  const bySidOrName = (
+    param: string,
+    nameParam: string,
+    list: Array<{ sid: string; friendly_name: string }>,
+    field: 'workflow_sid' | 'task_queue_sid',
+  ) => {
     const sid = q.get(param);
     const name = q.get(nameParam);
-    if (sid !== null) { rows = rows.filter((r) => (r.body as TaskBody)[field] === sid); echo.push([param, sid]); }
+    if (sid !== null) {
+      rows = rows.filter((r) => (r.body as TaskBody)[field] === sid);
+      echo.push([param, sid]);
+    }
     if (name !== null) {
       const sids = list.filter((x) => x.friendly_name === name).map((x) => x.sid);
       rows = rows.filter((r) => sids.includes((r.body as TaskBody)[field]));
@@ -86,10 +127,14 @@ function listTasks(req: SandboxRequest, ctx: Context): SandboxResponse {
   bySidOrName('WorkflowSid', 'WorkflowName', w.workflows, 'workflow_sid');
   bySidOrName('TaskQueueSid', 'TaskQueueName', w.queues, 'task_queue_sid');
   const target = q.get('RoutingTarget');
-  if (target !== null) { rows = rows.filter((r) => (r.body as TaskBody).routing_target === target); echo.push(['RoutingTarget', target]); }
+  if (target !== null) {
+    rows = rows.filter((r) => (r.body as TaskBody).routing_target === target);
+    echo.push(['RoutingTarget', target]);
+  }
   const hasAddons = q.get('HasAddons');
   if (hasAddons !== null) {
-    if (hasAddons !== 'true' && hasAddons !== 'false') return twilioBadRequest(`Invalid HasAddons: ${hasAddons}`);
+    if (hasAddons !== 'true' && hasAddons !== 'false')
+      return twilioBadRequest(`Invalid HasAddons: ${hasAddons}`);
     const want = hasAddons === 'true';
     rows = rows.filter((r) => {
       const addons = (r.body as TaskBody).addons;
@@ -103,7 +148,9 @@ function listTasks(req: SandboxRequest, ctx: Context): SandboxResponse {
     try {
       predicate = compileExpression(expression);
     } catch (error) {
-      return twilioBadRequest(`Invalid EvaluateTaskAttributes expression: ${(error as Error).message}`);
+      return twilioBadRequest(
+        `Invalid EvaluateTaskAttributes expression: ${(error as Error).message}`,
+      );
     }
     rows = rows.filter((r) => predicate(JSON.parse((r.body as TaskBody).attributes) as unknown));
     echo.push(['EvaluateTaskAttributes', expression]);
@@ -113,8 +160,18 @@ function listTasks(req: SandboxRequest, ctx: Context): SandboxResponse {
   if (q.get('Ordering') !== null) echo.push(['Ordering', q.get('Ordering') as string]);
   rows.sort((a, b) => {
     for (const o of ordering) {
-      const x = o.attr === 'Priority' ? (a.body as TaskBody).priority : o.attr === 'DateCreated' ? a.created : (a.body as TaskBody).virtual_start_time;
-      const y = o.attr === 'Priority' ? (b.body as TaskBody).priority : o.attr === 'DateCreated' ? b.created : (b.body as TaskBody).virtual_start_time;
+      const x =
+        o.attr === 'Priority'
+          ? (a.body as TaskBody).priority
+          : o.attr === 'DateCreated'
+            ? a.created
+            : (a.body as TaskBody).virtual_start_time;
+      const y =
+        o.attr === 'Priority'
+          ? (b.body as TaskBody).priority
+          : o.attr === 'DateCreated'
+            ? b.created
+            : (b.body as TaskBody).virtual_start_time;
       if (x !== y) return (x < y ? -1 : 1) * (o.desc ? -1 : 1);
     }
     return a.ord - b.ord;
@@ -125,28 +182,53 @@ function listTasks(req: SandboxRequest, ctx: Context): SandboxResponse {
   if (!page.ok) return twilioBadRequest(page.error);
   const tasks = page.value.items.map((r) => renderTask(req, ctx.switches(), ws, r));
   // The list ETag's meaning is undocumented; a hash of the page's sids and versions is stable and useful.
-  const listTag = createHash('sha1').update(page.value.items.map((r) => `${r.id}:${r.version}`).join(',')).digest('hex').slice(0, 16);
+  const listTag = createHash('sha1')
+    .update(page.value.items.map((r) => `${r.id}:${r.version}`).join(','))
+    .digest('hex')
+    .slice(0, 16);
   return json(200, { tasks, meta: page.value.meta }, twilioEtag(ctx.switches(), listTag));
 }
 
-type TaskFields = Partial<Pick<TaskBody, 'attributes' | 'assignment_status' | 'priority' | 'reason' | 'task_channel_sid' | 'virtual_start_time' | 'timeout' | 'workflow_sid' | 'task_queue_sid' | 'routing_target' | 'ignore_capacity'>>;
+type TaskFields = Partial<
+  Pick<
+    TaskBody,
+    | 'attributes'
+    | 'assignment_status'
+    | 'priority'
+    | 'reason'
+    | 'task_channel_sid'
+    | 'virtual_start_time'
+    | 'timeout'
+    | 'workflow_sid'
+    | 'task_queue_sid'
+    | 'routing_target'
+    | 'ignore_capacity'
+  >
+>;
 
 /** Validates form fields shared by create and update; the fields, or the 400 response that refuses them. */
-function readTaskForm(form: URLSearchParams, w: WorkspaceBody, mode: 'create' | 'update'): Outcome<TaskFields> {
+function readTaskForm(
+  form: URLSearchParams,
+  w: WorkspaceBody,
+  mode: 'create' | 'update',
+): Outcome<TaskFields> {
   const out: TaskFields = {};
   const attributes = form.get('Attributes');
   if (attributes !== null) {
     try {
       JSON.parse(attributes);
     } catch {
-      return refuse(twilioBadRequest(`Attributes must be a valid JSON string: ${attributes.slice(0, 80)}`));
+      return refuse(
+        twilioBadRequest(`Attributes must be a valid JSON string: ${attributes.slice(0, 80)}`),
+      );
     }
     out.attributes = attributes;
   }
   const priority = form.get('Priority');
   if (priority !== null) {
     const n = Number(priority);
-    if (!/^\d+$/.test(priority) || n > MAX_PRIORITY) return refuse(twilioBadRequest(`Priority must be an integer between 0 and ${MAX_PRIORITY}`));
+    if (!/^\d+$/.test(priority) || n > MAX_PRIORITY)
+      return refuse(twilioBadRequest(`Priority must be an integer between 0 and ${MAX_PRIORITY}`));
     out.priority = n;
   }
   const channel = form.get('TaskChannel');
@@ -158,15 +240,19 @@ function readTaskForm(form: URLSearchParams, w: WorkspaceBody, mode: 'create' | 
   const vst = form.get('VirtualStartTime');
   if (vst !== null) {
     const t = Date.parse(vst);
-    if (Number.isNaN(t)) return refuse(twilioBadRequest(`VirtualStartTime is not a valid ISO-8601 date: ${vst}`));
-    if (t > Date.now() + 1000) return refuse(twilioBadRequest('VirtualStartTime cannot be in the future'));
-    if (t < Date.parse('1900-01-01T00:00:00Z')) return refuse(twilioBadRequest('VirtualStartTime cannot be before 1900'));
+    if (Number.isNaN(t))
+      return refuse(twilioBadRequest(`VirtualStartTime is not a valid ISO-8601 date: ${vst}`));
+    if (t > Date.now() + 1000)
+      return refuse(twilioBadRequest('VirtualStartTime cannot be in the future'));
+    if (t < Date.parse('1900-01-01T00:00:00Z'))
+      return refuse(twilioBadRequest('VirtualStartTime cannot be before 1900'));
     out.virtual_start_time = new Date(t).toISOString();
   }
   if (mode === 'update') {
     const status = form.get('AssignmentStatus');
     if (status !== null) {
-      if (!ASSIGNMENT_STATUSES.includes(status as AssignmentStatus)) return refuse(twilioBadRequest(`Invalid AssignmentStatus: ${status}`));
+      if (!ASSIGNMENT_STATUSES.includes(status as AssignmentStatus))
+        return refuse(twilioBadRequest(`Invalid AssignmentStatus: ${status}`));
       out.assignment_status = status as AssignmentStatus;
     }
     const reason = form.get('Reason');
@@ -176,19 +262,24 @@ function readTaskForm(form: URLSearchParams, w: WorkspaceBody, mode: 'create' | 
   const timeout = form.get('Timeout');
   if (timeout !== null) {
     const n = Number(timeout);
-    if (!/^\d+$/.test(timeout) || n < 1 || n > 1209600) return refuse(twilioBadRequest('Timeout must be an integer between 1 and 1209600'));
+    if (!/^\d+$/.test(timeout) || n < 1 || n > 1209600)
+      return refuse(twilioBadRequest('Timeout must be an integer between 1 and 1209600'));
     out.timeout = n;
   }
   const workflow = form.get('WorkflowSid');
   if (workflow !== null) {
-    if (!w.workflows.some((f) => f.sid === workflow)) return refuse(twilioBadRequest(`WorkflowSid not found: ${workflow}`));
+    if (!w.workflows.some((f) => f.sid === workflow))
+      return refuse(twilioBadRequest(`WorkflowSid not found: ${workflow}`));
     out.workflow_sid = workflow;
   } else if (w.workflows.length !== 1) {
-    return refuse(twilioBadRequest('WorkflowSid is required when the workspace has more than one workflow'));
+    return refuse(
+      twilioBadRequest('WorkflowSid is required when the workspace has more than one workflow'),
+    );
   }
   const queue = form.get('TaskQueueSid');
   if (queue !== null) {
-    if (!w.queues.some((x) => x.sid === queue)) return refuse(twilioBadRequest(`TaskQueueSid not found: ${queue}`));
+    if (!w.queues.some((x) => x.sid === queue))
+      return refuse(twilioBadRequest(`TaskQueueSid not found: ${queue}`));
     out.task_queue_sid = queue;
   }
   const target = form.get('RoutingTarget');
@@ -215,7 +306,10 @@ function createTask(req: SandboxRequest, ctx: Context): SandboxResponse {
     reason: null,
     task_queue_sid: fields.task_queue_sid ?? (w.queues[0] as { sid: string }).sid,
     workflow_sid: fields.workflow_sid ?? (w.workflows[0] as { sid: string }).sid,
-    task_channel_sid: fields.task_channel_sid ?? (w.channels.find((c) => c.unique_name === 'default') ?? w.channels[0] as { sid: string }).sid,
+    task_channel_sid:
+      fields.task_channel_sid ??
+      (w.channels.find((c) => c.unique_name === 'default') ?? (w.channels[0] as { sid: string }))
+        .sid,
     timeout: fields.timeout ?? 86400,
     virtual_start_time: fields.virtual_start_time ?? now,
     task_queue_entered_date: now,
@@ -232,17 +326,26 @@ function fetchTask(req: SandboxRequest, ctx: Context): SandboxResponse {
   const ws = workspace.value;
   const row = ctx.store.get(TASK, ws.id, req.params.sid as string);
   if (!row) return twilioNotFound(req.path);
-  return twilioFetched(req, ctx.switches(), String(row.version), () => renderTask(req, ctx.switches(), ws, row));
+  return twilioFetched(req, ctx.switches(), String(row.version), () =>
+    renderTask(req, ctx.switches(), ws, row),
+  );
 }
 
 /** Shared gate for update/delete: 404 first, then 428 / If-Match (RFC 9110 §13.2.1 order). */
 function guardWrite(req: SandboxRequest, ctx: Context, ws: Row): Outcome<Row> {
   const row = ctx.store.get(TASK, ws.id, req.params.sid as string);
   const ifMatch = header(req, 'if-match');
-  if (!row) return refuse(ifMatch !== undefined && ctx.switches().twilio.missingWithIfMatch === 412 ? twilioPreconditionFailed() : twilioNotFound(req.path));
-  if (ifMatch === undefined && ctx.switches().requirePrecondition.taskrouter) return refuse(twilioPreconditionRequired());
+  if (!row)
+    return refuse(
+      ifMatch !== undefined && ctx.switches().twilio.missingWithIfMatch === 412
+        ? twilioPreconditionFailed()
+        : twilioNotFound(req.path),
+    );
+  if (ifMatch === undefined && ctx.switches().requirePrecondition.taskrouter)
+    return refuse(twilioPreconditionRequired());
   const result = twilioIfMatch(req, String(row.version));
-  if (result.kind === 'malformed') return refuse(twilioBadRequest(`Invalid If-Match header: ${result.error}`));
+  if (result.kind === 'malformed')
+    return refuse(twilioBadRequest(`Invalid If-Match header: ${result.error}`));
   if (result.kind === 'fail') return refuse(twilioPreconditionFailed());
   return proceed(row);
 }
@@ -264,13 +367,22 @@ function updateTask(req: SandboxRequest, ctx: Context): SandboxResponse {
   if (!form.ok) return form.response;
   const fields = form.value;
   const current = row.body as TaskBody;
-  if (fields.assignment_status !== undefined && fields.assignment_status !== current.assignment_status
-    && !TRANSITIONS[current.assignment_status].includes(fields.assignment_status)) {
-    return twilioBadRequest(`Task cannot be updated from ${current.assignment_status} to ${fields.assignment_status}`);
+  if (
+    fields.assignment_status !== undefined &&
+    fields.assignment_status !== current.assignment_status &&
+    !TRANSITIONS[current.assignment_status].includes(fields.assignment_status)
+  ) {
+    return twilioBadRequest(
+      `Task cannot be updated from ${current.assignment_status} to ${fields.assignment_status}`,
+    );
   }
   const next: TaskBody = { ...current, ...fields };
   const updated = ctx.store.update(TASK, ws.id, row.id, next, row.version + 1);
-  return json(200, renderTask(req, ctx.switches(), ws, updated), twilioEtag(ctx.switches(), String(updated.version)));
+  return json(
+    200,
+    renderTask(req, ctx.switches(), ws, updated),
+    twilioEtag(ctx.switches(), String(updated.version)),
+  );
 }
 
 function deleteTask(req: SandboxRequest, ctx: Context): SandboxResponse {
@@ -285,11 +397,21 @@ function deleteTask(req: SandboxRequest, ctx: Context): SandboxResponse {
 }
 
 /** Admin "edit as someone else": merge-patch the parsed attributes (and optional fields), bump the version. */
-export function editTask(ctx: Context, ws: string, sid: string, patch: unknown, fields: Record<string, unknown>, actor: string): { version: number; body: TaskBody } | null {
+export function editTask(
+  ctx: Context,
+  ws: string,
+  sid: string,
+  patch: unknown,
+  fields: Record<string, unknown>,
+  actor: string,
+): { version: number; body: TaskBody } | null {
   const row = ctx.store.get(TASK, ws, sid);
   if (!row) return null;
   const current = row.body as TaskBody;
-  const attributes = patch === undefined ? current.attributes : JSON.stringify(applyMergePatch(JSON.parse(current.attributes) as unknown, patch));
+  const attributes =
+    patch === undefined
+      ? current.attributes
+      : JSON.stringify(applyMergePatch(JSON.parse(current.attributes) as unknown, patch));
   const next: TaskBody = { ...current, ...(fields as Partial<TaskBody>), attributes };
   const updated = ctx.store.update(TASK, ws, sid, next, row.version + 1, { op: 'edit', actor });
   return { version: updated.version, body: updated.body as TaskBody };

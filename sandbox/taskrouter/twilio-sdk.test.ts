@@ -11,7 +11,9 @@ beforeAll(async () => {
   sb = await start();
   client = sdkClient(sb);
 });
-afterAll(async () => { await sb.close(); });
+afterAll(async () => {
+  await sb.close();
+});
 
 const tasks = () => client.taskrouter.v1.workspaces(SANDBOX_IDS.workspaceSid).tasks;
 
@@ -23,24 +25,44 @@ describe('twilio SDK against TaskRouter', () => {
     expect(info.statusCode).toBe(200);
     expect(info.headers.etag).toBe('0');
     expect(info.body.sid).toBe(SANDBOX_IDS.taskSid);
-    expect(JSON.parse(info.body.attributes)).toMatchObject({ customer: { tier: expect.any(String) } });
+    expect(JSON.parse(info.body.attributes)).toMatchObject({
+      customer: { tier: expect.any(String) },
+    });
   });
 
   it('updates with ifMatch and rejects a stale update as RestException 412 / 20412', async () => {
     const task = await tasks()(SANDBOX_IDS.taskSid).fetch();
     const attributes = JSON.parse(task.attributes) as Record<string, unknown>;
-    const updated = await tasks()(SANDBOX_IDS.taskSid).updateWithHttpInfo({ attributes: JSON.stringify({ ...attributes, note: 'mine' }), ifMatch: '0' });
+    const updated = await tasks()(SANDBOX_IDS.taskSid).updateWithHttpInfo({
+      attributes: JSON.stringify({ ...attributes, note: 'mine' }),
+      ifMatch: '0',
+    });
     expect(updated.headers.etag).toBe('1');
     expect(JSON.parse(updated.body.attributes)).toMatchObject({ note: 'mine' });
 
-    const error = await tasks()(SANDBOX_IDS.taskSid).update({ priority: 1, ifMatch: '0' }).then(() => null, (e: unknown) => e);
+    const error = await tasks()(SANDBOX_IDS.taskSid)
+      .update({ priority: 1, ifMatch: '0' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toBeInstanceOf(Error);
     expect(error?.constructor.name).toBe('RestException');
-    expect(error).toMatchObject({ status: 412, code: 20412, message: 'Precondition Failed', moreInfo: 'https://www.twilio.com/docs/errors/20412' });
+    expect(error).toMatchObject({
+      status: 412,
+      code: 20412,
+      message: 'Precondition Failed',
+      moreInfo: 'https://www.twilio.com/docs/errors/20412',
+    });
   });
 
   it('surfaces 404 as RestException 20404', async () => {
-    const error = await tasks()('WT00000000000000000000000000000000').fetch().then(() => null, (e: unknown) => e);
+    const error = await tasks()('WT00000000000000000000000000000000')
+      .fetch()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({ status: 404, code: 20404 });
   });
 
@@ -52,11 +74,16 @@ describe('twilio SDK against TaskRouter', () => {
 
     const seen: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      tasks().each({
-        pageSize: 30,
-        assignmentStatus: ['pending', 'reserved'],
-        done: (err?: Error) => (err ? reject(err) : resolve()),
-      }, (t) => { seen.push(t.assignmentStatus); });
+      tasks().each(
+        {
+          pageSize: 30,
+          assignmentStatus: ['pending', 'reserved'],
+          done: (err?: Error) => (err ? reject(err) : resolve()),
+        },
+        (t) => {
+          seen.push(t.assignmentStatus);
+        },
+      );
     });
     expect(seen.length).toBeGreaterThan(30);
     expect(seen.every((s) => s === 'pending' || s === 'reserved')).toBe(true);
@@ -67,9 +94,17 @@ describe('twilio SDK against TaskRouter', () => {
   });
 
   it('creates and removes a task (remove with a stale ifMatch fails, the right one succeeds)', async () => {
-    const created = await tasks().create({ attributes: JSON.stringify({ customer: { name: 'SDK' } }), priority: 2 });
+    const created = await tasks().create({
+      attributes: JSON.stringify({ customer: { name: 'SDK' } }),
+      priority: 2,
+    });
     expect(created.assignmentStatus).toBe('pending');
-    const stale = await tasks()(created.sid).remove({ ifMatch: '3' }).then(() => null, (e: unknown) => e);
+    const stale = await tasks()(created.sid)
+      .remove({ ifMatch: '3' })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(stale).toMatchObject({ status: 412, code: 20412 });
     expect(await tasks()(created.sid).remove({ ifMatch: '0' })).toBe(true);
   });

@@ -15,7 +15,8 @@ export type AppInfo = {
 };
 
 /** Kinds of failure a fetch can end in; each is shown to the operator in plain words. */
-export type FetchErrorKind = 'invalid-input' | 'network' | 'timeout' | 'http' | 'invalid-json' | 'too-large';
+export type FetchErrorKind =
+  'invalid-input' | 'network' | 'timeout' | 'http' | 'invalid-json' | 'too-large';
 
 export type FetchError = {
   kind: 'error';
@@ -124,7 +125,14 @@ export type BackendErrorKind =
   /** The server refused the write as stale, yet already holds exactly the edit: nothing to resolve. */
   | 'already-on-server';
 
-export type BackendError = { kind: 'error'; reason: BackendErrorKind; message: string; status?: number; bodyExcerpt?: string; retryAfterMs?: number };
+export type BackendError = {
+  kind: 'error';
+  reason: BackendErrorKind;
+  message: string;
+  status?: number;
+  bodyExcerpt?: string;
+  retryAfterMs?: number;
+};
 
 /** One revision of a resource as the journal holds it. */
 export type Snapshot = {
@@ -166,9 +174,11 @@ export type Draft = {
 export type DraftSummary = { id: string; updatedAt: string; hasMerge: boolean };
 
 /** `pending`: writes to this resource whose outcome is still unknown (shown on the resource until settled). */
-export type OpenResult = { kind: 'ok'; snapshot: Snapshot; draft: Draft | null; pending: PendingOutcome[] } | BackendError;
+export type OpenResult =
+  { kind: 'ok'; snapshot: Snapshot; draft: Draft | null; pending: PendingOutcome[] } | BackendError;
 
-export type JournalSource = 'opened' | 'refreshed' | 'saved' | 'conflict' | 'watch' | 'listed' | 'verified';
+export type JournalSource =
+  'opened' | 'refreshed' | 'saved' | 'conflict' | 'watch' | 'listed' | 'verified';
 
 export type JsonConflict = {
   id: string;
@@ -193,7 +203,8 @@ export type JsonConflict = {
  *   (`rejected` 4xx, `precondition-required` 428, `not-found`).
  * docs/api.md "Outcomes of a write" is the long form.
  */
-export type SaveResult = SavedOutcome | PartlyAppliedOutcome | ConflictOutcome | UnknownOutcome | BackendError;
+export type SaveResult =
+  SavedOutcome | PartlyAppliedOutcome | ConflictOutcome | UnknownOutcome | BackendError;
 
 export type SaveProof =
   /** The 2xx answer carried the resource with its revision, holding every change. */
@@ -221,7 +232,11 @@ export type SavedOutcome = {
    * Another writer changed the resource between this write and the re-read: this write's revision
    * and theirs are journalled separately, and `snapshot` is theirs. Null when nobody came between.
    */
-  movedSince: { savedRevision: string | null; revision: string | null; changedPaths: string[] } | null;
+  movedSince: {
+    savedRevision: string | null;
+    revision: string | null;
+    changedPaths: string[];
+  } | null;
   auditId: number;
 };
 
@@ -317,7 +332,12 @@ export type PendingOutcome = {
 };
 
 export type HistoryEntry = {
-  journalId: number; revision: string | null; source: JournalSource; seenAt: string; lastSeenAt: string; bodyHash: string;
+  journalId: number;
+  revision: string | null;
+  source: JournalSource;
+  seenAt: string;
+  lastSeenAt: string;
+  bodyHash: string;
   /** With a team store: who in the team saved this revision (null: it came from outside the team). */
   team?: TeamAttribution;
 };
@@ -354,7 +374,14 @@ export type ActivityEntry = {
 
 /** Pushed from the backend (IPC event or server-sent event). */
 export type ApiEvent =
-  | { type: 'resource-changed'; watchId: string; ref: ResourceRef; revision: string | null; journalId: number; changedPaths: string[] }
+  | {
+      type: 'resource-changed';
+      watchId: string;
+      ref: ResourceRef;
+      revision: string | null;
+      journalId: number;
+      changedPaths: string[];
+    }
   | { type: 'watch-error'; watchId: string; ref: ResourceRef; message: string }
   | { type: 'activity'; entry: ActivityEntry }
   /** A pending (unknown) outcome was checked again, by the watch or at start. */
@@ -364,7 +391,6 @@ export type ApiEvent =
   | { type: 'team-changed'; ref: ResourceRef; savedBy: string | null }
   /** Team store: someone opened, edited or left a resource; read teamPresence again. */
   | { type: 'team-presence' };
-
 
 // ── Batches ───────────────────────────────────────────────────────────────────────────────────
 
@@ -427,12 +453,28 @@ export type BatchTarget = {
 };
 
 /** A batch that touched one resource, as its history shows it. */
-export type ResourceBatch = { batchId: string; description: string; state: BatchState; createdAt: string; target: BatchTarget };
+export type ResourceBatch = {
+  batchId: string;
+  description: string;
+  state: BatchState;
+  createdAt: string;
+  target: BatchTarget;
+};
 
 /** Queued targets with the same paths in conflict: one decision can settle them all. */
 export type ConflictGroup = { signature: string; paths: string[]; targets: BatchTarget[] };
 
-export type BatchPreview = { resourceId: string; kind: 'change'; revision: string | null; changedPaths: string[]; before: string; after: string } | { resourceId: string; kind: 'no-change' } | { resourceId: string; kind: 'error'; message: string };
+export type BatchPreview =
+  | {
+      resourceId: string;
+      kind: 'change';
+      revision: string | null;
+      changedPaths: string[];
+      before: string;
+      after: string;
+    }
+  | { resourceId: string; kind: 'no-change' }
+  | { resourceId: string; kind: 'error'; message: string };
 
 // ---- Team store (optional PostgreSQL shared by a team of operators) ----
 
@@ -484,7 +526,14 @@ export type SharedConnection = {
 
 export type OpenResourceInput = { ref: ResourceRef; editingSince: string | null };
 
-export type AuditQuery = { operator?: string; connectionId?: string; resourceId?: string; since?: string; until?: string; limit?: number };
+export type AuditQuery = {
+  operator?: string;
+  connectionId?: string;
+  resourceId?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+};
 
 export type SharedAuditEntry = {
   /** host:local-id, the row's idempotent key. */
@@ -504,7 +553,10 @@ export type SharedAuditEntry = {
 };
 
 /** One target of a shared batch report (issue #11 + #10). */
-export type SharedBatchTarget = Omit<BatchTarget, 'baseJournalId' | 'theirsJournalId' | 'auditId'> & {
+export type SharedBatchTarget = Omit<
+  BatchTarget,
+  'baseJournalId' | 'theirsJournalId' | 'auditId'
+> & {
   /** The target's write in the audit, as SharedAuditEntry.key (null: nothing was written). Local journal ids mean nothing to a teammate. */
   auditKey: string | null;
 };

@@ -9,7 +9,9 @@ export function encodeWire(value: unknown): string {
     return JSON.stringify(value);
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { [TAG]: v.toString() } : v));
+    return JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'bigint' ? { [TAG]: v.toString() } : v,
+    );
   }
 }
 
@@ -19,7 +21,8 @@ export function decodeWire(text: string): unknown {
     if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       const keys = Object.keys(v);
       const tagged = (v as Record<string, unknown>)[TAG];
-      if (keys.length === 1 && typeof tagged === 'string' && /^-?\d+$/.test(tagged)) return BigInt(tagged);
+      if (keys.length === 1 && typeof tagged === 'string' && /^-?\d+$/.test(tagged))
+        return BigInt(tagged);
     }
     return v;
   });

@@ -2,7 +2,15 @@
 // re-applied to *Server now* after a conflict), so a batch never writes back a stale copy.
 // Paths are JSON Pointers into the operator's document, so they reach inside JSON-in-string fields
 // (a task's `attributes` is edited parsed).
-import { decodePointer, encodePointer, getAt, isJsonObject, jsonEqual, setAt, type JsonValue } from '../json';
+import {
+  decodePointer,
+  encodePointer,
+  getAt,
+  isJsonObject,
+  jsonEqual,
+  setAt,
+  type JsonValue,
+} from '../json';
 
 export type JsonPatchOp =
   | { op: 'add' | 'replace' | 'test'; path: string; value: JsonValue }
@@ -10,7 +18,8 @@ export type JsonPatchOp =
   | { op: 'move' | 'copy'; from: string; path: string };
 
 /** How an array element is found: by the value of an id key, or by equal value. */
-export type ElementMatch = { by: 'id'; idKey: string; id: string | number } | { by: 'value'; value: JsonValue };
+export type ElementMatch =
+  { by: 'id'; idKey: string; id: string | number } | { by: 'value'; value: JsonValue };
 
 export type BatchIntent =
   | { kind: 'set'; path: string; value: JsonValue }
@@ -20,7 +29,8 @@ export type BatchIntent =
   | { kind: 'remove-element'; path: string; match: ElementMatch }
   | { kind: 'json-patch'; ops: JsonPatchOp[] };
 
-export type Applied = { ok: true; value: JsonValue; touched: string[] } | { ok: false; error: string };
+export type Applied =
+  { ok: true; value: JsonValue; touched: string[] } | { ok: false; error: string };
 
 /** Applies the intents in order; `touched` names every path they write (for conflict detection). */
 export function applyIntents(doc: JsonValue, intents: readonly BatchIntent[]): Applied {
@@ -41,14 +51,17 @@ function applyIntent(doc: JsonValue, intent: BatchIntent): Applied {
       return write(doc, intent.path, intent.value);
     case 'remove':
       // Removing what is not there changes nothing (so the target is reported skipped).
-      return getAt(doc, intent.path) === undefined ? { ok: true, value: doc, touched: [] } : write(doc, intent.path, undefined);
+      return getAt(doc, intent.path) === undefined
+        ? { ok: true, value: doc, touched: [] }
+        : write(doc, intent.path, undefined);
     case 'add-element': {
       const list = getAt(doc, intent.path);
       if (list === undefined) return write(doc, intent.path, [intent.value]);
       if (!Array.isArray(list)) return { ok: false, error: `${intent.path} is not an array` };
-      const match: ElementMatch = intent.idKey && isJsonObject(intent.value) && intent.value[intent.idKey] !== undefined
-        ? { by: 'id', idKey: intent.idKey, id: intent.value[intent.idKey] as string | number }
-        : { by: 'value', value: intent.value };
+      const match: ElementMatch =
+        intent.idKey && isJsonObject(intent.value) && intent.value[intent.idKey] !== undefined
+          ? { by: 'id', idKey: intent.idKey, id: intent.value[intent.idKey] as string | number }
+          : { by: 'value', value: intent.value };
       if (list.some((item) => matches(item, match))) return { ok: true, value: doc, touched: [] };
       return write(doc, intent.path, [...list, intent.value]);
     }
@@ -57,7 +70,9 @@ function applyIntent(doc: JsonValue, intent: BatchIntent): Applied {
       if (list === undefined) return { ok: true, value: doc, touched: [] };
       if (!Array.isArray(list)) return { ok: false, error: `${intent.path} is not an array` };
       const kept = list.filter((item) => !matches(item, intent.match));
-      return kept.length === list.length ? { ok: true, value: doc, touched: [] } : write(doc, intent.path, kept);
+      return kept.length === list.length
+        ? { ok: true, value: doc, touched: [] }
+        : write(doc, intent.path, kept);
     }
     case 'json-patch':
       return applyPatch(doc, intent.ops);
@@ -70,7 +85,10 @@ export function matches(item: JsonValue, match: ElementMatch): boolean {
 }
 
 function write(doc: JsonValue, path: string, value: JsonValue | undefined): Applied {
-  if (path === '') return value === undefined ? { ok: false, error: 'the whole document cannot be removed' } : { ok: true, value, touched: [''] };
+  if (path === '')
+    return value === undefined
+      ? { ok: false, error: 'the whole document cannot be removed' }
+      : { ok: true, value, touched: [''] };
   const next = setAt(doc, path, value);
   if (!next.ok) return { ok: false, error: next.error };
   return { ok: true, value: next.value ?? null, touched: [path] };
@@ -85,19 +103,25 @@ function applyPatch(doc: JsonValue, ops: readonly JsonPatchOp[]): Applied {
     switch (op.op) {
       case 'test': {
         const found = getAt(value, op.path);
-        if (found === undefined || !jsonEqual(found, op.value)) return { ok: false, error: `${at}: test failed — ${op.path} is ${found === undefined ? 'absent' : JSON.stringify(found, bigintText)}` };
+        if (found === undefined || !jsonEqual(found, op.value))
+          return {
+            ok: false,
+            error: `${at}: test failed — ${op.path} is ${found === undefined ? 'absent' : JSON.stringify(found, bigintText)}`,
+          };
         touched.push(op.path);
         continue;
       }
       case 'remove': {
-        if (getAt(value, op.path) === undefined) return { ok: false, error: `${at}: nothing to remove at ${op.path}` };
+        if (getAt(value, op.path) === undefined)
+          return { ok: false, error: `${at}: nothing to remove at ${op.path}` };
         const r = write(value, op.path, undefined);
         if (!r.ok) return { ok: false, error: `${at}: ${r.error}` };
         value = r.value;
         break;
       }
       case 'replace': {
-        if (getAt(value, op.path) === undefined) return { ok: false, error: `${at}: nothing to replace at ${op.path}` };
+        if (getAt(value, op.path) === undefined)
+          return { ok: false, error: `${at}: nothing to replace at ${op.path}` };
         const r = write(value, op.path, op.value);
         if (!r.ok) return { ok: false, error: `${at}: ${r.error}` };
         value = r.value;
@@ -113,7 +137,8 @@ function applyPatch(doc: JsonValue, ops: readonly JsonPatchOp[]): Applied {
       case 'copy': {
         const moved = getAt(value, op.from);
         if (moved === undefined) return { ok: false, error: `${at}: nothing at ${op.from}` };
-        if (op.op === 'move' && (op.path === op.from || op.path.startsWith(`${op.from}/`))) return { ok: false, error: `${at}: cannot move ${op.from} into itself` };
+        if (op.op === 'move' && (op.path === op.from || op.path.startsWith(`${op.from}/`)))
+          return { ok: false, error: `${at}: cannot move ${op.from} into itself` };
         if (op.op === 'move') {
           const r = write(value, op.from, undefined);
           if (!r.ok) return { ok: false, error: `${at}: ${r.error}` };
@@ -132,7 +157,11 @@ function applyPatch(doc: JsonValue, ops: readonly JsonPatchOp[]): Applied {
 }
 
 /** RFC 6902 "add": into an array it inserts (or appends with "-"); into an object it sets. */
-function add(doc: JsonValue, path: string, value: JsonValue): { ok: true; value: JsonValue } | { ok: false; error: string } {
+function add(
+  doc: JsonValue,
+  path: string,
+  value: JsonValue,
+): { ok: true; value: JsonValue } | { ok: false; error: string } {
   const tokens = decodePointer(path);
   if (!tokens.ok) return tokens;
   if (tokens.value.length === 0) return { ok: true, value };
@@ -141,12 +170,14 @@ function add(doc: JsonValue, path: string, value: JsonValue): { ok: true; value:
   const last = tokens.value[tokens.value.length - 1]!;
   if (Array.isArray(parent)) {
     const index = last === '-' ? parent.length : /^(0|[1-9]\d*)$/.test(last) ? Number(last) : -1;
-    if (index < 0 || index > parent.length) return { ok: false, error: `no array position "${last}" at ${parentPath || 'the root'}` };
+    if (index < 0 || index > parent.length)
+      return { ok: false, error: `no array position "${last}" at ${parentPath || 'the root'}` };
     const copy = [...parent.slice(0, index), value, ...parent.slice(index)];
     const r = setAt(doc, parentPath, copy);
     return r.ok ? { ok: true, value: r.value ?? null } : r;
   }
-  if (!isJsonObject(parent)) return { ok: false, error: `no object or array at ${parentPath || 'the root'}` };
+  if (!isJsonObject(parent))
+    return { ok: false, error: `no object or array at ${parentPath || 'the root'}` };
   const r = setAt(doc, path, value);
   return r.ok ? { ok: true, value: r.value ?? null } : r;
 }
@@ -156,9 +187,15 @@ function add(doc: JsonValue, path: string, value: JsonValue): { ok: true; value:
  * a value the intent writes (or a container above it). Element intents collide only on the element
  * they name: others' additions to the same array are kept when the intent is re-applied.
  */
-export function collidingPaths(intents: readonly BatchIntent[], base: JsonValue, theirs: JsonValue): string[] {
+export function collidingPaths(
+  intents: readonly BatchIntent[],
+  base: JsonValue,
+  theirs: JsonValue,
+): string[] {
   const out = new Set<string>();
-  const changed = (path: string) => !jsonEqual(getAt(base, path), getAt(theirs, path)) || ancestors(path).some((a) => !sameShape(getAt(base, a), getAt(theirs, a)));
+  const changed = (path: string) =>
+    !jsonEqual(getAt(base, path), getAt(theirs, path)) ||
+    ancestors(path).some((a) => !sameShape(getAt(base, a), getAt(theirs, a)));
   for (const intent of intents) {
     switch (intent.kind) {
       case 'set':
@@ -167,12 +204,22 @@ export function collidingPaths(intents: readonly BatchIntent[], base: JsonValue,
         break;
       case 'add-element':
       case 'remove-element': {
-        const match: ElementMatch = intent.kind === 'remove-element' ? intent.match
-          : intent.idKey && isJsonObject(intent.value) && intent.value[intent.idKey] !== undefined ? { by: 'id', idKey: intent.idKey, id: intent.value[intent.idKey] as string | number } : { by: 'value', value: intent.value };
+        const match: ElementMatch =
+          intent.kind === 'remove-element'
+            ? intent.match
+            : intent.idKey && isJsonObject(intent.value) && intent.value[intent.idKey] !== undefined
+              ? { by: 'id', idKey: intent.idKey, id: intent.value[intent.idKey] as string | number }
+              : { by: 'value', value: intent.value };
         const before = getAt(base, intent.path);
         const after = getAt(theirs, intent.path);
-        const element = (list: JsonValue | undefined) => (Array.isArray(list) ? list.find((item) => matches(item, match)) : undefined);
-        if (!sameShape(before, after) || ancestors(intent.path).some((a) => !sameShape(getAt(base, a), getAt(theirs, a))) || !jsonEqual(element(before), element(after))) out.add(intent.path);
+        const element = (list: JsonValue | undefined) =>
+          Array.isArray(list) ? list.find((item) => matches(item, match)) : undefined;
+        if (
+          !sameShape(before, after) ||
+          ancestors(intent.path).some((a) => !sameShape(getAt(base, a), getAt(theirs, a))) ||
+          !jsonEqual(element(before), element(after))
+        )
+          out.add(intent.path);
         break;
       }
       case 'json-patch':

@@ -5,10 +5,20 @@ import type { JsonValue } from './types';
 
 describe('equal3', () => {
   it('is jsonEqual of all three pairs', () => {
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>, fc.constant(undefined));
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<JsonValue>,
+      fc.constant(undefined),
+    );
     // Small variations of one value, so that equal and nearly equal triples are common.
     const triple = fc.tuple(value, fc.nat(3), fc.nat(3), value).map(([v, x, y, other]) => {
-      const pick = (n: number) => (n === 0 ? v : n === 1 ? structuredClone(v) : n === 2 ? JSON.parse(JSON.stringify(v ?? null)) as JsonValue : other);
+      const pick = (n: number) =>
+        n === 0
+          ? v
+          : n === 1
+            ? structuredClone(v)
+            : n === 2
+              ? (JSON.parse(JSON.stringify(v ?? null)) as JsonValue)
+              : other;
       return [v, pick(x), pick(y)] as const;
     });
     fc.assert(
@@ -25,6 +35,12 @@ describe('equal3', () => {
     expect(equal3([], [], {})).toBe(false);
     const own = JSON.parse('{"__proto__": {}}') as JsonValue;
     expect(equal3(own, own, {})).toBe(false);
-    expect(equal3(own, JSON.parse('{"__proto__": {}}') as JsonValue, JSON.parse('{"__proto__": {}}') as JsonValue)).toBe(true);
+    expect(
+      equal3(
+        own,
+        JSON.parse('{"__proto__": {}}') as JsonValue,
+        JSON.parse('{"__proto__": {}}') as JsonValue,
+      ),
+    ).toBe(true);
   });
 });

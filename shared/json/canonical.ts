@@ -20,7 +20,12 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
     const other = b[key];
     // JSON values are never undefined, so undefined means "absent" — except for an inherited
     // "__proto__", which must be checked as an own key.
-    if (other === undefined || (key === '__proto__' && !Object.hasOwn(b, key)) || !jsonEqual(a[key], other)) return false;
+    if (
+      other === undefined ||
+      (key === '__proto__' && !Object.hasOwn(b, key)) ||
+      !jsonEqual(a[key], other)
+    )
+      return false;
     count++;
   }
   for (const _key in b) count--;
@@ -31,15 +36,27 @@ export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
  * jsonEqual of all three at once: one walk over the three trees instead of two pairwise walks,
  * stopping at the first place where any of them differs.
  */
-export function equal3(a: JsonValue | undefined, b: JsonValue | undefined, c: JsonValue | undefined): boolean {
+export function equal3(
+  a: JsonValue | undefined,
+  b: JsonValue | undefined,
+  c: JsonValue | undefined,
+): boolean {
   if (a === b) return a === c || jsonEqual(a, c);
   if (a === c || b === c) return jsonEqual(a, b);
-  if (typeof a !== 'object' || typeof b !== 'object' || typeof c !== 'object' || a === null || b === null || c === null) {
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    typeof c !== 'object' ||
+    a === null ||
+    b === null ||
+    c === null
+  ) {
     // At least one primitive, and no two of the three are identical.
     return false;
   }
   if (Array.isArray(a)) {
-    if (!Array.isArray(b) || !Array.isArray(c) || a.length !== b.length || a.length !== c.length) return false;
+    if (!Array.isArray(b) || !Array.isArray(c) || a.length !== b.length || a.length !== c.length)
+      return false;
     for (let i = 0; i < a.length; i++) if (!equal3(a[i], b[i], c[i])) return false;
     return true;
   }
@@ -85,7 +102,8 @@ export function fingerprint(value: JsonValue): string {
     out = '[' + value.map(fingerprint).join(',') + ']';
   } else {
     const keys = Object.keys(value).sort();
-    out = '{' + keys.map((key) => JSON.stringify(key) + ':' + fingerprint(value[key]!)).join(',') + '}';
+    out =
+      '{' + keys.map((key) => JSON.stringify(key) + ':' + fingerprint(value[key]!)).join(',') + '}';
   }
   memo.set(value, out);
   return out;

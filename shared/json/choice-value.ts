@@ -16,9 +16,12 @@ export type ChoiceTarget = Pick<Conflict, 'kind' | 'base' | 'mine' | 'theirs' | 
  */
 export function checkChoice(conflict: ChoiceTarget, choice: Choice): string | undefined {
   if (conflict.kind === 'both-reordered') {
-    return choice === 'mine' || choice === 'theirs' ? undefined : 'an order conflict takes mine or theirs';
+    return choice === 'mine' || choice === 'theirs'
+      ? undefined
+      : 'an order conflict takes mine or theirs';
   }
-  if (choice === 'both' && !(Array.isArray(conflict.mine) && Array.isArray(conflict.theirs))) return '"both" needs arrays on both sides';
+  if (choice === 'both' && !(Array.isArray(conflict.mine) && Array.isArray(conflict.theirs)))
+    return '"both" needs arrays on both sides';
   if (typeof choice === 'object' && conflict.slice && !Array.isArray(choice.custom)) {
     return 'a custom value for a run of array elements must be an array of elements';
   }
@@ -26,13 +29,20 @@ export function checkChoice(conflict: ChoiceTarget, choice: Choice): string | un
 }
 
 /** The value `choice` puts where `conflict` is (undefined = absent), or why it does not fit (checkChoice). */
-export function valueForChoice(conflict: ChoiceTarget, choice: Choice): Result<JsonValue | undefined> {
+export function valueForChoice(
+  conflict: ChoiceTarget,
+  choice: Choice,
+): Result<JsonValue | undefined> {
   const problem = checkChoice(conflict, choice);
   if (problem !== undefined) return { ok: false, error: problem };
   if (choice === 'mine') return { ok: true, value: conflict.mine };
   if (choice === 'theirs') return { ok: true, value: conflict.theirs };
   if (choice === 'base') return { ok: true, value: conflict.base };
-  if (choice === 'both') return { ok: true, value: unionArrays(conflict.mine as JsonArray, conflict.theirs as JsonArray) };
+  if (choice === 'both')
+    return {
+      ok: true,
+      value: unionArrays(conflict.mine as JsonArray, conflict.theirs as JsonArray),
+    };
   return { ok: true, value: choice.custom };
 }
 

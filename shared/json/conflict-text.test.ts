@@ -52,7 +52,11 @@ function check(b: JsonValue, m: JsonValue, t: JsonValue): string {
 describe('writeConflictText', () => {
   it('wraps only the conflicting member, with whole lines and its comma on each side', () => {
     const base = { sid: 'WT1', priority: 1, status: 'pending' };
-    const text = check(base, { ...base, priority: 5, status: 'assigned' }, { ...base, priority: 9 });
+    const text = check(
+      base,
+      { ...base, priority: 5, status: 'assigned' },
+      { ...base, priority: 9 },
+    );
     expect(text).toBe(
       '{\n  "sid": "WT1",\n<<<<<<< ours\n  "priority": 5,\n||||||| base\n  "priority": 1,\n=======\n  "priority": 9,\n>>>>>>> theirs\n  "status": "assigned"\n}\n',
     );
@@ -60,7 +64,10 @@ describe('writeConflictText', () => {
 
   it('takes the marker length from git (%L)', () => {
     const result = merge3({ a: 1 }, { a: 2 }, { a: 3 });
-    const text = writeConflictText({ base: { a: 1 }, mine: { a: 2 }, theirs: { a: 3 } }, result, { style: PRETTY, markerSize: 9 });
+    const text = writeConflictText({ base: { a: 1 }, mine: { a: 2 }, theirs: { a: 3 } }, result, {
+      style: PRETTY,
+      markerSize: 9,
+    });
     expect(text).toContain('<<<<<<<<< ours\n');
     expect(text).toContain('\n=========\n');
     expect(JSON.parse(resolve(text, () => 'theirs', 9))).toEqual({ a: 3 });
@@ -82,16 +89,32 @@ describe('writeConflictText', () => {
     check({ list: [1, 2, 3, 4] }, { list: [1, 9, 8, 7, 4] }, { list: [1, 5, 4] });
     check({ list: [1, 2, 3] }, { list: [1, 2, 4] }, { list: [1, 2] });
     check(
-      { items: [{ id: 1, v: 1 }, { id: 2, v: 1 }] },
+      {
+        items: [
+          { id: 1, v: 1 },
+          { id: 2, v: 1 },
+        ],
+      },
       { items: [{ id: 1, v: 2 }] },
-      { items: [{ id: 1, v: 3 }, { id: 2, v: 3 }] },
+      {
+        items: [
+          { id: 1, v: 3 },
+          { id: 2, v: 3 },
+        ],
+      },
     );
   });
 
   it('wraps the member holding a JSON string whose embedded fields conflict', () => {
     const base = { attributes: '{"skills":["es"],"level":1}', other: 1 };
-    const text = check(base, { ...base, attributes: '{"skills":["es"],"level":2}' }, { ...base, attributes: '{"skills":["es"],"level":3}', other: 2 });
-    expect(text).toContain('<<<<<<< ours\n  "attributes": "{\\"skills\\":[\\"es\\"],\\"level\\":2}",\n');
+    const text = check(
+      base,
+      { ...base, attributes: '{"skills":["es"],"level":2}' },
+      { ...base, attributes: '{"skills":["es"],"level":3}', other: 2 },
+    );
+    expect(text).toContain(
+      '<<<<<<< ours\n  "attributes": "{\\"skills\\":[\\"es\\"],\\"level\\":2}",\n',
+    );
   });
 
   it('wraps the whole document when the roots differ in kind', () => {
@@ -100,20 +123,36 @@ describe('writeConflictText', () => {
 
   it('widens a one-line layout so markers sit on their own lines', () => {
     const result = merge3({ a: 1, b: 1 }, { a: 2, b: 1 }, { a: 3, b: 1 });
-    const text = writeConflictText({ base: { a: 1, b: 1 }, mine: { a: 2, b: 1 }, theirs: { a: 3, b: 1 } }, result, {
-      style: { indent: '', colon: ':', comma: ',', finalNewline: false },
-    });
+    const text = writeConflictText(
+      { base: { a: 1, b: 1 }, mine: { a: 2, b: 1 }, theirs: { a: 3, b: 1 } },
+      result,
+      {
+        style: { indent: '', colon: ':', comma: ',', finalNewline: false },
+      },
+    );
     expect(JSON.parse(resolve(text, () => 'ours'))).toEqual({ a: 2, b: 1 });
     expect(text.endsWith('}')).toBe(true);
   });
 });
 
 describe('writeConflictText over generated documents', () => {
-  const scalar = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('x', 'y'), fc.constant(null));
+  const scalar = fc.oneof(
+    fc.integer({ min: 0, max: 3 }),
+    fc.constantFrom('x', 'y'),
+    fc.constant(null),
+  );
   const { doc } = fc.letrec<{ doc: JsonValue; obj: JsonValue; keyed: JsonValue }>((tie) => ({
-    doc: fc.oneof({ depthSize: 'small' }, scalar, tie('obj'), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 5 }), tie('keyed')),
+    doc: fc.oneof(
+      { depthSize: 'small' },
+      scalar,
+      tie('obj'),
+      fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 5 }),
+      tie('keyed'),
+    ),
     obj: fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), tie('doc'), { maxKeys: 4 }),
-    keyed: fc.uniqueArray(fc.integer({ min: 1, max: 5 }), { maxLength: 4 }).chain((ids) => fc.tuple(...ids.map((id) => tie('doc').map((v) => ({ id, v }))))),
+    keyed: fc
+      .uniqueArray(fc.integer({ min: 1, max: 5 }), { maxLength: 4 })
+      .chain((ids) => fc.tuple(...ids.map((id) => tie('doc').map((v) => ({ id, v }))))),
   }));
   it('every resolution of every block is valid JSON, and all-ours / all-theirs are the merges choosing that side', () => {
     fc.assert(

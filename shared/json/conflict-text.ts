@@ -25,13 +25,24 @@ export type ConflictTextOptions = {
   readonly mergeOptions?: MergeOptions;
 };
 
-type Sides = { readonly ours: JsonValue | undefined; readonly base: JsonValue | undefined; readonly theirs: JsonValue | undefined };
-type RunSides = { readonly ours: readonly JsonValue[]; readonly base: readonly JsonValue[]; readonly theirs: readonly JsonValue[] };
+type Sides = {
+  readonly ours: JsonValue | undefined;
+  readonly base: JsonValue | undefined;
+  readonly theirs: JsonValue | undefined;
+};
+type RunSides = {
+  readonly ours: readonly JsonValue[];
+  readonly base: readonly JsonValue[];
+  readonly theirs: readonly JsonValue[];
+};
 
 /** Where markers go: members (a key or an element) by pointer, and element runs by array and index. */
 type Locations = {
   readonly members: Map<string, Sides>;
-  readonly runs: Map<string, Map<number, Array<{ readonly length: number; readonly runs: RunSides }>>>;
+  readonly runs: Map<
+    string,
+    Map<number, Array<{ readonly length: number; readonly runs: RunSides }>>
+  >;
 };
 
 /** One line-level entry of a container: `"key": value` or an element. */
@@ -41,7 +52,13 @@ const SIDE_NAMES: readonly SideName[] = ['ours', 'base', 'theirs'];
 
 /** A container's member as written: the same on every side, or different per side (a conflict). */
 type Item =
-  | { readonly kind: 'plain'; readonly key: string | undefined; readonly entry: Entry; readonly pointer: string; readonly nested: boolean }
+  | {
+      readonly kind: 'plain';
+      readonly key: string | undefined;
+      readonly entry: Entry;
+      readonly pointer: string;
+      readonly nested: boolean;
+    }
   | { readonly kind: 'conflict'; readonly sides: Readonly<Record<SideName, readonly Entry[]>> };
 
 export function writeConflictText(
@@ -49,13 +66,25 @@ export function writeConflictText(
   result: MergeResult,
   options: ConflictTextOptions,
 ): string {
-  const style: JsonStyle = options.style.indent === '' ? { ...options.style, indent: '  ', colon: ': ', comma: ',' } : options.style;
-  const writer = new ConflictWriter(style, options.markerSize ?? 7, locate(input, result, options.mergeOptions ?? {}));
+  const style: JsonStyle =
+    options.style.indent === ''
+      ? { ...options.style, indent: '  ', colon: ': ', comma: ',' }
+      : options.style;
+  const writer = new ConflictWriter(
+    style,
+    options.markerSize ?? 7,
+    locate(input, result, options.mergeOptions ?? {}),
+  );
   const out: string[] = [];
   writer.value(result.merged, '', '', '', '', out);
   const text = out.join('');
   // Every line ends with "\n"; mine's layout may have no final newline after its closing bracket.
-  return style.finalNewline || result.merged === null || typeof result.merged !== 'object' || text.endsWith(' theirs\n') ? text : text.slice(0, -1);
+  return style.finalNewline ||
+    result.merged === null ||
+    typeof result.merged !== 'object' ||
+    text.endsWith(' theirs\n')
+    ? text
+    : text.slice(0, -1);
 }
 
 /** The outermost string on `path` (a pointer that runs into embedded JSON), found in `merged`. */
@@ -65,7 +94,11 @@ function stringHolding(merged: JsonValue, path: string): string {
   for (const raw of path.slice(1).split('/')) {
     if (typeof value === 'string') return pointer;
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    value = Array.isArray(value) ? value[Number(token)] : isJsonObject(value) ? getKey(value, token) : undefined;
+    value = Array.isArray(value)
+      ? value[Number(token)]
+      : isJsonObject(value)
+        ? getKey(value, token)
+        : undefined;
     pointer += '/' + raw;
   }
   return pointer;
@@ -82,27 +115,42 @@ function locate(
     if (conflict.inString !== undefined) {
       inString.push(conflict);
     } else if (conflict.slice) {
-      const run = (value: JsonValue | undefined) => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
+      const run = (value: JsonValue | undefined) =>
+        Array.isArray(value) ? value : value === undefined ? [] : [value];
       const byIndex = locations.runs.get(conflict.path) ?? new Map();
       locations.runs.set(conflict.path, byIndex);
       const list = byIndex.get(conflict.slice.at) ?? [];
       byIndex.set(conflict.slice.at, list);
-      list.push({ length: conflict.slice.length, runs: { ours: run(conflict.mine), base: run(conflict.base), theirs: run(conflict.theirs) } });
+      list.push({
+        length: conflict.slice.length,
+        runs: { ours: run(conflict.mine), base: run(conflict.base), theirs: run(conflict.theirs) },
+      });
     } else {
-      locations.members.set(conflict.path, { ours: conflict.mine, base: conflict.base, theirs: conflict.theirs });
+      locations.members.set(conflict.path, {
+        ours: conflict.mine,
+        base: conflict.base,
+        theirs: conflict.theirs,
+      });
     }
   }
   if (inString.length > 0) {
     // A string cannot hold markers: its member is the block, each side the string re-merged with
     // that side chosen for every conflict inside it (the rest of the document is unchanged by that).
     const chosen = (choice: Choice) =>
-      merge3(input.base, input.mine, input.theirs, { ...mergeOptions, choices: new Map(inString.map((c) => [c.id, choice])) }).merged;
+      merge3(input.base, input.mine, input.theirs, {
+        ...mergeOptions,
+        choices: new Map(inString.map((c) => [c.id, choice])),
+      }).merged;
     const asTheirs = chosen('theirs');
     const asBase = chosen('base');
     for (const conflict of inString) {
       const pointer = stringHolding(result.merged, conflict.path);
       if (locations.members.has(pointer)) continue;
-      locations.members.set(pointer, { ours: getAt(result.merged, pointer), base: getAt(asBase, pointer), theirs: getAt(asTheirs, pointer) });
+      locations.members.set(pointer, {
+        ours: getAt(result.merged, pointer),
+        base: getAt(asBase, pointer),
+        theirs: getAt(asTheirs, pointer),
+      });
     }
   }
   return locations;
@@ -130,7 +178,14 @@ class ConflictWriter {
   }
 
   /** Writes the value at `pointer` (with its `prefix`, e.g. `"key": `) as whole lines. */
-  value(value: JsonValue, pointer: string, indent: string, prefix: string, comma: string, out: string[]): void {
+  value(
+    value: JsonValue,
+    pointer: string,
+    indent: string,
+    prefix: string,
+    comma: string,
+    out: string[],
+  ): void {
     const sides = pointer === '' ? this.locations.members.get('') : undefined;
     if (sides !== undefined) {
       // The whole document is the conflict (a different type of root on each side).
@@ -148,7 +203,11 @@ class ConflictWriter {
     }
     const array = Array.isArray(value);
     out.push(indent, prefix, array ? '[' : '{', '\n');
-    this.items(array ? this.arrayItems(value, pointer) : this.objectItems(value, pointer), indent + this.style.indent, out);
+    this.items(
+      array ? this.arrayItems(value, pointer) : this.objectItems(value, pointer),
+      indent + this.style.indent,
+      out,
+    );
     out.push(indent, array ? ']' : '}', comma, '\n');
   }
 
@@ -159,7 +218,14 @@ class ConflictWriter {
       const prefix = JSON.stringify(key) + ': ';
       const sides = this.locations.members.get(childPointer);
       if (sides !== undefined) items.push(this.memberItem(sides, prefix));
-      else items.push({ kind: 'plain', key, entry: { prefix, value: value[key]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
+      else
+        items.push({
+          kind: 'plain',
+          key,
+          entry: { prefix, value: value[key]! },
+          pointer: childPointer,
+          nested: this.holders.has(childPointer),
+        });
     }
     return items;
   }
@@ -167,7 +233,7 @@ class ConflictWriter {
   private arrayItems(value: readonly JsonValue[], pointer: string): Item[] {
     const items: Item[] = [];
     const runsHere = this.locations.runs.get(pointer);
-    for (let i = 0; ; ) {
+    for (let i = 0; ;) {
       const runs = runsHere?.get(i) ?? [];
       for (const run of runs) if (run.length === 0) items.push(this.runItem(run.runs));
       if (i >= value.length) break;
@@ -180,25 +246,45 @@ class ConflictWriter {
       const childPointer = `${pointer}/${i}`;
       const sides = this.locations.members.get(childPointer);
       if (sides !== undefined) items.push(this.memberItem(sides, ''));
-      else items.push({ kind: 'plain', key: undefined, entry: { prefix: '', value: value[i]! }, pointer: childPointer, nested: this.holders.has(childPointer) });
+      else
+        items.push({
+          kind: 'plain',
+          key: undefined,
+          entry: { prefix: '', value: value[i]! },
+          pointer: childPointer,
+          nested: this.holders.has(childPointer),
+        });
       i++;
     }
     return items;
   }
 
   private memberItem(sides: Sides, prefix: string): Item {
-    const entries = (value: JsonValue | undefined): Entry[] => (value === undefined ? [] : [{ prefix, value }]);
-    return { kind: 'conflict', sides: { ours: entries(sides.ours), base: entries(sides.base), theirs: entries(sides.theirs) } };
+    const entries = (value: JsonValue | undefined): Entry[] =>
+      value === undefined ? [] : [{ prefix, value }];
+    return {
+      kind: 'conflict',
+      sides: {
+        ours: entries(sides.ours),
+        base: entries(sides.base),
+        theirs: entries(sides.theirs),
+      },
+    };
   }
 
   private runItem(runs: RunSides): Item {
-    const entries = (run: readonly JsonValue[]): Entry[] => run.map((value) => ({ prefix: '', value }));
-    return { kind: 'conflict', sides: { ours: entries(runs.ours), base: entries(runs.base), theirs: entries(runs.theirs) } };
+    const entries = (run: readonly JsonValue[]): Entry[] =>
+      run.map((value) => ({ prefix: '', value }));
+    return {
+      kind: 'conflict',
+      sides: { ours: entries(runs.ours), base: entries(runs.base), theirs: entries(runs.theirs) },
+    };
   }
 
   private items(items: readonly Item[], indent: string, out: string[]): void {
     // A member present on every side whichever block is kept: plain, or a conflict keeping both sides.
-    const solid = (item: Item) => item.kind === 'plain' || (item.sides.ours.length > 0 && item.sides.theirs.length > 0);
+    const solid = (item: Item) =>
+      item.kind === 'plain' || (item.sides.ours.length > 0 && item.sides.theirs.length > 0);
     let last = -1;
     for (let i = items.length - 1; i >= 0; i--) {
       if (solid(items[i]!)) {
@@ -208,7 +294,8 @@ class ConflictWriter {
     }
     const tail = last < items.length - 1;
     const lastItem = last >= 0 ? items[last]! : undefined;
-    const groupTail = tail && (lastItem === undefined || lastItem.kind === 'conflict' || !lastItem.nested);
+    const groupTail =
+      tail && (lastItem === undefined || lastItem.kind === 'conflict' || !lastItem.nested);
     const end = groupTail ? Math.max(last, 0) : items.length;
     for (let i = 0; i < end; i++) {
       const item = items[i]!;
@@ -216,15 +303,34 @@ class ConflictWriter {
       if (item.kind === 'plain' && !item.nested && i <= last) {
         // A run of plain members is written by one native serialisation, not one per member.
         let j = i;
-        while (j + 1 < end && j + 1 <= last && items[j + 1]!.kind === 'plain' && !(items[j + 1] as { nested: boolean }).nested) j++;
-        this.run(items.slice(i, j + 1) as Array<Item & { kind: 'plain' }>, indent, j < last ? ',' : '', out);
+        while (
+          j + 1 < end &&
+          j + 1 <= last &&
+          items[j + 1]!.kind === 'plain' &&
+          !(items[j + 1] as { nested: boolean }).nested
+        )
+          j++;
+        this.run(
+          items.slice(i, j + 1) as Array<Item & { kind: 'plain' }>,
+          indent,
+          j < last ? ',' : '',
+          out,
+        );
         i = j;
       } else if (i > last) {
         // Trailing optional members after a member holding conflicts: each side leads with a comma.
-        const side = (name: SideName) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]);
-        this.block({ ours: side('ours'), base: side('base'), theirs: side('theirs') }, indent, '', out, true);
+        const side = (name: SideName) =>
+          item.kind === 'conflict' ? item.sides[name] : [item.entry];
+        this.block(
+          { ours: side('ours'), base: side('base'), theirs: side('theirs') },
+          indent,
+          '',
+          out,
+          true,
+        );
       } else if (item.kind === 'plain') {
-        if (item.nested) this.value(item.entry.value, item.pointer, indent, item.entry.prefix, comma, out);
+        if (item.nested)
+          this.value(item.entry.value, item.pointer, indent, item.entry.prefix, comma, out);
         else out.push(this.line(item.entry, indent), comma, '\n');
       } else {
         this.block(item.sides, indent, comma, out);
@@ -233,13 +339,24 @@ class ConflictWriter {
     if (groupTail) {
       // The last solid member and the optional members after it: one block, commas per side.
       const group = items.slice(Math.max(last, 0));
-      const side = (name: SideName) => group.flatMap((item) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]));
-      this.block({ ours: side('ours'), base: side('base'), theirs: side('theirs') }, indent, '', out);
+      const side = (name: SideName) =>
+        group.flatMap((item) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]));
+      this.block(
+        { ours: side('ours'), base: side('base'), theirs: side('theirs') },
+        indent,
+        '',
+        out,
+      );
     }
   }
 
   /** Plain members written together: one container serialised natively, its brackets dropped. */
-  private run(items: ReadonlyArray<Item & { kind: 'plain' }>, indent: string, comma: string, out: string[]): void {
+  private run(
+    items: ReadonlyArray<Item & { kind: 'plain' }>,
+    indent: string,
+    comma: string,
+    out: string[],
+  ): void {
     if (items.length === 1) {
       out.push(this.line(items[0]!.entry, indent), comma, '\n');
       return;
@@ -269,7 +386,13 @@ class ConflictWriter {
   }
 
   /** One marker block; each side's entries are joined by commas, the last followed by `comma`. */
-  private block(sides: Readonly<Record<SideName, readonly Entry[]>>, indent: string, comma: string, out: string[], leadingComma = false): void {
+  private block(
+    sides: Readonly<Record<SideName, readonly Entry[]>>,
+    indent: string,
+    comma: string,
+    out: string[],
+    leadingComma = false,
+  ): void {
     const labels: Record<SideName, string> = {
       ours: '<'.repeat(this.markerSize) + ' ours',
       base: '|'.repeat(this.markerSize) + ' base',
@@ -280,7 +403,13 @@ class ConflictWriter {
       const entries = sides[name];
       entries.forEach((entry, i) => {
         const lead = leadingComma && i === 0 ? ', ' : '';
-        out.push(lead === '' ? this.line(entry, indent) : indent + lead + this.line(entry, indent).slice(indent.length), i < entries.length - 1 ? ',' : comma, '\n');
+        out.push(
+          lead === ''
+            ? this.line(entry, indent)
+            : indent + lead + this.line(entry, indent).slice(indent.length),
+          i < entries.length - 1 ? ',' : comma,
+          '\n',
+        );
       });
     }
     out.push('>'.repeat(this.markerSize), ' theirs\n');
@@ -289,7 +418,9 @@ class ConflictWriter {
   /** `indent + prefix + value` with the value's own lines indented under it (no final newline). */
   private line(entry: Entry, indent: string): string {
     const text = stringifyJson(entry.value, { ...this.style, finalNewline: false });
-    return indent + entry.prefix + (text.includes('\n') ? text.replace(/\n/g, '\n' + indent) : text);
+    return (
+      indent + entry.prefix + (text.includes('\n') ? text.replace(/\n/g, '\n' + indent) : text)
+    );
   }
 }
 

@@ -13,13 +13,20 @@ export function diffPaths(a: JsonValue | undefined, b: JsonValue | undefined): P
   return out;
 }
 
-function walk(a: JsonValue | undefined, b: JsonValue | undefined, path: string, out: PathChange[]): void {
+function walk(
+  a: JsonValue | undefined,
+  b: JsonValue | undefined,
+  path: string,
+  out: PathChange[],
+): void {
   if (a === undefined && b === undefined) return;
   if (a === undefined) return void out.push({ path, op: 'add' });
   if (b === undefined) return void out.push({ path, op: 'remove' });
   if (isJsonObject(a) && isJsonObject(b)) {
-    for (const key of Object.keys(a)) walk(a[key], Object.hasOwn(b, key) ? b[key] : undefined, `${path}/${escapeToken(key)}`, out);
-    for (const key of Object.keys(b)) if (!Object.hasOwn(a, key)) out.push({ path: `${path}/${escapeToken(key)}`, op: 'add' });
+    for (const key of Object.keys(a))
+      walk(a[key], Object.hasOwn(b, key) ? b[key] : undefined, `${path}/${escapeToken(key)}`, out);
+    for (const key of Object.keys(b))
+      if (!Object.hasOwn(a, key)) out.push({ path: `${path}/${escapeToken(key)}`, op: 'add' });
     return;
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {

@@ -7,13 +7,32 @@ export type { JsonStyle } from './serialize';
 export { COMPACT, PRETTY, detectStyle, stringifyJson } from './serialize';
 export { fingerprint, jsonEqual } from './canonical';
 export { decodePointer, encodePointer, escapeToken, getAt, setAt } from './pointer';
-export type { Change, ChangeOp, Choice, Conflict, ConflictKind, MergeOptions, MergeResult, Side } from './merge-types';
+export type {
+  Change,
+  ChangeOp,
+  Choice,
+  Conflict,
+  ConflictKind,
+  MergeOptions,
+  MergeResult,
+  Side,
+} from './merge-types';
 export { DEFAULT_ID_KEYS } from './merge-types';
 export { merge3 } from './merge3';
 export type { ChoiceTarget } from './choice-value';
 export { valueForChoice } from './choice-value';
 export type { Resolution } from './resolve';
-export { applyChoices, checkChoice, choose, conflictById, createResolution, pendingConflicts, preview, rebase, unchoose } from './resolve';
+export {
+  applyChoices,
+  checkChoice,
+  choose,
+  conflictById,
+  createResolution,
+  pendingConflicts,
+  preview,
+  rebase,
+  unchoose,
+} from './resolve';
 export type { TextPosition, TextRange } from './positions';
 export { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
 export type { MergeTextResult } from './merge-text';

@@ -11,9 +11,14 @@ import type { MergeOptions } from './merge-types';
 import type { JsonValue } from './types';
 import { isJsonObject } from './types';
 
-export type JsoncMergeResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
+export type JsoncMergeResult =
+  { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
-const JSONC = { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false } as const;
+const JSONC = {
+  allowTrailingComma: true,
+  disallowComments: false,
+  allowEmptyContent: false,
+} as const;
 
 /** The value of JSON-with-comments text; undefined when it has errors or a repeated key (which a value would lose). */
 function read(text: string): JsonValue | undefined {
@@ -53,11 +58,18 @@ function comments(text: string): string[] {
 }
 
 /** The edits that turn `mine` into `merged`, one path at a time, smallest first. */
-function changes(path: JSONPath, mine: JsonValue | undefined, merged: JsonValue | undefined, out: Array<[JSONPath, JsonValue | undefined]>): void {
+function changes(
+  path: JSONPath,
+  mine: JsonValue | undefined,
+  merged: JsonValue | undefined,
+  out: Array<[JSONPath, JsonValue | undefined]>,
+): void {
   if (mine !== undefined && merged !== undefined && jsonEqual(mine, merged)) return;
   if (isJsonObject(mine) && isJsonObject(merged)) {
-    for (const key of Object.keys(mine)) if (!Object.hasOwn(merged, key)) out.push([[...path, key], undefined]);
-    for (const key of Object.keys(merged)) changes([...path, key], Object.hasOwn(mine, key) ? mine[key] : undefined, merged[key], out);
+    for (const key of Object.keys(mine))
+      if (!Object.hasOwn(merged, key)) out.push([[...path, key], undefined]);
+    for (const key of Object.keys(merged))
+      changes([...path, key], Object.hasOwn(mine, key) ? mine[key] : undefined, merged[key], out);
     return;
   }
   if (Array.isArray(mine) && Array.isArray(merged) && mine.length === merged.length) {
@@ -69,27 +81,43 @@ function changes(path: JSONPath, mine: JsonValue | undefined, merged: JsonValue 
 
 function indentOf(text: string): { insertSpaces: boolean; tabSize: number; eol: string } {
   const indent = /\n([ \t]+)\S/.exec(text)?.[1] ?? '  ';
-  return { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  return {
+    insertSpaces: !indent.startsWith('\t'),
+    tabSize: indent.startsWith('\t') ? 1 : indent.length,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
 }
 
-export function mergeJsonc(baseText: string, mineText: string, theirsText: string, options: MergeOptions = {}): JsoncMergeResult {
+export function mergeJsonc(
+  baseText: string,
+  mineText: string,
+  theirsText: string,
+  options: MergeOptions = {},
+): JsoncMergeResult {
   const base = read(baseText);
   const mine = read(mineText);
   const theirs = read(theirsText);
-  if (base === undefined || mine === undefined || theirs === undefined) return { ok: false, reason: 'not JSON with comments either' };
+  if (base === undefined || mine === undefined || theirs === undefined)
+    return { ok: false, reason: 'not JSON with comments either' };
   const result = merge3(base, mine, theirs, options);
-  if (result.conflicts.length > 0) return { ok: false, reason: `${result.conflicts.length} conflict(s) in JSON with comments` };
+  if (result.conflicts.length > 0)
+    return { ok: false, reason: `${result.conflicts.length} conflict(s) in JSON with comments` };
   const theirsComments = comments(theirsText);
   const baseComments = comments(baseText);
-  if (theirsComments.length !== baseComments.length || theirsComments.some((c, i) => c !== baseComments[i])) {
-    return { ok: false, reason: "theirs changed comments, which a structural merge cannot carry" };
+  if (
+    theirsComments.length !== baseComments.length ||
+    theirsComments.some((c, i) => c !== baseComments[i])
+  ) {
+    return { ok: false, reason: 'theirs changed comments, which a structural merge cannot carry' };
   }
   const edits: Array<[JSONPath, JsonValue | undefined]> = [];
   changes([], mine, result.merged, edits);
   const formattingOptions = indentOf(mineText);
   let text = mineText;
-  for (const [path, value] of edits) text = applyEdits(text, modify(text, path, value, { formattingOptions }));
+  for (const [path, value] of edits)
+    text = applyEdits(text, modify(text, path, value, { formattingOptions }));
   const written = read(text);
-  if (written === undefined || !jsonEqual(written, result.merged)) return { ok: false, reason: 'the edits did not reproduce the merge' };
+  if (written === undefined || !jsonEqual(written, result.merged))
+    return { ok: false, reason: 'the edits did not reproduce the merge' };
   return { ok: true, text };
 }

@@ -9,7 +9,12 @@ import { diffArrays } from 'diff';
 export type LineMergeResult = { readonly text: string; readonly conflicts: number };
 
 /** One side's change: base lines [baseStart, baseEnd) became side lines [sideStart, sideEnd). */
-type Hunk = { readonly baseStart: number; readonly baseEnd: number; readonly sideStart: number; readonly sideEnd: number };
+type Hunk = {
+  readonly baseStart: number;
+  readonly baseEnd: number;
+  readonly sideStart: number;
+  readonly sideEnd: number;
+};
 
 /** Lines with their terminators, so the text is rebuilt byte for byte. */
 function linesOf(text: string): string[] {
@@ -39,16 +44,28 @@ function hunks(base: readonly string[], side: readonly string[]): Hunk[] {
 }
 
 /** Side lines standing for base lines [start, end), given that side's hunks inside that range. */
-function sideRange(side: readonly string[], own: readonly Hunk[], start: number, end: number, before: readonly Hunk[]): string[] {
+function sideRange(
+  side: readonly string[],
+  own: readonly Hunk[],
+  start: number,
+  end: number,
+  before: readonly Hunk[],
+): string[] {
   // Offset of the side against base up to `start`: the sum of the growth of every earlier hunk.
   let offset = 0;
-  for (const hunk of before) offset += hunk.sideEnd - hunk.sideStart - (hunk.baseEnd - hunk.baseStart);
+  for (const hunk of before)
+    offset += hunk.sideEnd - hunk.sideStart - (hunk.baseEnd - hunk.baseStart);
   let growth = 0;
   for (const hunk of own) growth += hunk.sideEnd - hunk.sideStart - (hunk.baseEnd - hunk.baseStart);
   return side.slice(start + offset, end + offset + growth);
 }
 
-export function mergeLines(baseText: string, mineText: string, theirsText: string, options: { readonly markerSize?: number } = {}): LineMergeResult {
+export function mergeLines(
+  baseText: string,
+  mineText: string,
+  theirsText: string,
+  options: { readonly markerSize?: number } = {},
+): LineMergeResult {
   const size = options.markerSize ?? 7;
   const base = linesOf(baseText);
   const mine = linesOf(mineText);
@@ -69,12 +86,16 @@ export function mergeLines(baseText: string, mineText: string, theirsText: strin
     // touches it (git merge-file also takes edits to adjacent lines as one chunk).
     const nextMine = mineHunks[mi];
     const nextTheirs = theirsHunks[ti];
-    const first = nextTheirs === undefined || (nextMine !== undefined && nextMine.baseStart <= nextTheirs.baseStart) ? nextMine! : nextTheirs;
+    const first =
+      nextTheirs === undefined ||
+      (nextMine !== undefined && nextMine.baseStart <= nextTheirs.baseStart)
+        ? nextMine!
+        : nextTheirs;
     const start = first.baseStart;
     let end = first.baseEnd;
     const mineFrom = mi;
     const theirsFrom = ti;
-    for (let grew = true; grew; ) {
+    for (let grew = true; grew;) {
       grew = false;
       while (mi < mineHunks.length && mineHunks[mi]!.baseStart <= end) {
         end = Math.max(end, mineHunks[mi]!.baseEnd);

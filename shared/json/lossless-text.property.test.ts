@@ -11,23 +11,65 @@ import { PRETTY, stringifyJson } from './serialize';
 import { escapeToken, getAt } from './pointer';
 import { isJsonObject, type JsonValue } from './types';
 
-const numberLexeme = fc.constantFrom('0', '-0', '1', '1.0', '1.50', '1E+2', '1e-400', '3.141592653589793238462643383279', '12345678901234567890', '-7', '2.5e3');
-const stringLexeme = fc.constantFrom('"a"', '"caf\\u00e9"', '"\\/slash"', '"tab\\t"', '"__proto__"', '""', '"ünï"');
+const numberLexeme = fc.constantFrom(
+  '0',
+  '-0',
+  '1',
+  '1.0',
+  '1.50',
+  '1E+2',
+  '1e-400',
+  '3.141592653589793238462643383279',
+  '12345678901234567890',
+  '-7',
+  '2.5e3',
+);
+const stringLexeme = fc.constantFrom(
+  '"a"',
+  '"caf\\u00e9"',
+  '"\\/slash"',
+  '"tab\\t"',
+  '"__proto__"',
+  '""',
+  '"ünï"',
+);
 const key = fc.constantFrom('a', 'b', '1', '2', '__proto__', 'constructor', 'x/y', 'ti~lde', 'é');
 const space = fc.constantFrom('', ' ', '\n  ');
 
 const text: fc.Arbitrary<string> = fc.letrec((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, numberLexeme, stringLexeme, fc.constantFrom('true', 'false', 'null'), tie('array'), tie('object')),
-  array: fc.array(tie('value') as fc.Arbitrary<string>, { maxLength: 4 }).chain((items) => space.map((s) => `[${s}${items.join(`,${s}`)}${s}]`)),
-  object: fc.uniqueArray(fc.tuple(key, tie('value') as fc.Arbitrary<string>), { maxLength: 4, selector: ([k]) => k }).chain((members) =>
-    space.map((s) => `{${s}${members.map(([k, v]) => `${JSON.stringify(k)}:${s}${v}`).join(`,${s}`)}${s}}`),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    numberLexeme,
+    stringLexeme,
+    fc.constantFrom('true', 'false', 'null'),
+    tie('array'),
+    tie('object'),
   ),
+  array: fc
+    .array(tie('value') as fc.Arbitrary<string>, { maxLength: 4 })
+    .chain((items) => space.map((s) => `[${s}${items.join(`,${s}`)}${s}]`)),
+  object: fc
+    .uniqueArray(fc.tuple(key, tie('value') as fc.Arbitrary<string>), {
+      maxLength: 4,
+      selector: ([k]) => k,
+    })
+    .chain((members) =>
+      space.map(
+        (s) =>
+          `{${s}${members.map(([k, v]) => `${JSON.stringify(k)}:${s}${v}`).join(`,${s}`)}${s}}`,
+      ),
+    ),
 })).object as fc.Arbitrary<string>;
 
 /** Every path with a value, deepest first never mattering: parents and children both. */
 function paths(value: JsonValue, prefix = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => [`${prefix}/${i}`, ...paths(v, `${prefix}/${i}`)]);
-  if (isJsonObject(value)) return Object.keys(value).flatMap((k) => [`${prefix}/${escapeToken(k)}`, ...paths(value[k]!, `${prefix}/${escapeToken(k)}`)]);
+  if (Array.isArray(value))
+    return value.flatMap((v, i) => [`${prefix}/${i}`, ...paths(v, `${prefix}/${i}`)]);
+  if (isJsonObject(value))
+    return Object.keys(value).flatMap((k) => [
+      `${prefix}/${escapeToken(k)}`,
+      ...paths(value[k]!, `${prefix}/${escapeToken(k)}`),
+    ]);
   return [];
 }
 
@@ -49,10 +91,16 @@ describe('patchText (lossless writes)', () => {
         let changed: string;
         if (op === 'add' || all.length === 0) {
           changed = '/__added';
-          mineText = pretty.replace(/^\{/, all.length === 0 && compactText(base) === '{}' ? '{"__added": 1.10' : '{"__added": 1.10,');
+          mineText = pretty.replace(
+            /^\{/,
+            all.length === 0 && compactText(base) === '{}'
+              ? '{"__added": 1.10'
+              : '{"__added": 1.10,',
+          );
         } else {
           changed = all[pick % all.length]!;
-          mineText = op === 'replace' ? replaceInPretty(pretty, changed) : removeFromPretty(pretty, changed);
+          mineText =
+            op === 'replace' ? replaceInPretty(pretty, changed) : removeFromPretty(pretty, changed);
         }
         const mineValue = parse(mineText);
         const result = patchText(base, mineText, diffPaths(baseValue, mineValue));
@@ -60,14 +108,18 @@ describe('patchText (lossless writes)', () => {
         if (!result.ok) return;
         expect(jsonEqual(parse(result.value), mineValue)).toBe(true);
         for (const path of all) {
-          if (path === changed || path.startsWith(`${changed}/`) || changed.startsWith(`${path}/`)) continue;
+          if (path === changed || path.startsWith(`${changed}/`) || changed.startsWith(`${path}/`))
+            continue;
           // Elements after a removed array element move up one index, their text unchanged. Which of
           // two equal neighbours was removed cannot be told from the values ([[], [  ]] minus one
           // "[]"), so inside that array the tokens must match and the spaces may be the neighbour's.
           const parent = changed.slice(0, changed.lastIndexOf('/'));
           const inRemovedArray = op === 'remove' && Array.isArray(getAt(baseValue, parent));
           const now = inRemovedArray ? shifted(path, changed) : path;
-          if (inRemovedArray && path.startsWith(`${parent}/`)) expect(compactText(rawAt(result.value, now) ?? '')).toBe(compactText(rawAt(base, path) ?? ''));
+          if (inRemovedArray && path.startsWith(`${parent}/`))
+            expect(compactText(rawAt(result.value, now) ?? '')).toBe(
+              compactText(rawAt(base, path) ?? ''),
+            );
           else expect(rawAt(result.value, now)).toBe(rawAt(base, path));
         }
       }),
@@ -78,14 +130,19 @@ describe('patchText (lossless writes)', () => {
 
   it('many changes at once (removals side by side, additions, replacements) write exactly the operator’s document', () => {
     fc.assert(
-      fc.property(text, fc.array(fc.nat(), { minLength: 1, maxLength: 20 }), fc.jsonValue({ maxDepth: 2 }), (base, choices, fresh) => {
-        const baseValue = parse(base);
-        const mineValue = mutate(baseValue, choices, fresh as JsonValue);
-        const mineText = stringifyJson(mineValue, PRETTY);
-        const result = patchText(base, mineText, diffPaths(baseValue, parse(mineText)));
-        expect(result.ok).toBe(true);
-        if (result.ok) expect(jsonEqual(parse(result.value), parse(mineText))).toBe(true);
-      }),
+      fc.property(
+        text,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 20 }),
+        fc.jsonValue({ maxDepth: 2 }),
+        (base, choices, fresh) => {
+          const baseValue = parse(base);
+          const mineValue = mutate(baseValue, choices, fresh as JsonValue);
+          const mineText = stringifyJson(mineValue, PRETTY);
+          const result = patchText(base, mineText, diffPaths(baseValue, parse(mineText)));
+          expect(result.ok).toBe(true);
+          if (result.ok) expect(jsonEqual(parse(result.value), parse(mineText))).toBe(true);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -103,7 +160,12 @@ function mutate(value: JsonValue, choices: number[], fresh: JsonValue): JsonValu
     for (const key of Object.keys(v)) {
       const c = next() % 4;
       if (c === 0) continue;
-      Object.defineProperty(out, key, { value: walk(v[key]!), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: walk(v[key]!),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     if (next() % 3 === 0) out[`added${i}`] = fresh;
     return out;
@@ -112,13 +174,18 @@ function mutate(value: JsonValue, choices: number[], fresh: JsonValue): JsonValu
 }
 
 function replaceInPretty(pretty: string, pointer: string): string {
-  const replaced = patchText(pretty, wrap(pointer, '"__changed"'), [{ path: pointer, op: 'replace' }]);
+  const replaced = patchText(pretty, wrap(pointer, '"__changed"'), [
+    { path: pointer, op: 'replace' },
+  ]);
   if (!replaced.ok) throw new Error(replaced.error);
   return replaced.value;
 }
 
 function wrap(pointer: string, value: string): string {
-  const tokens = pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   // Objects all the way down: patchText reads an array index of the target as an object key here.
   return tokens.reduceRight((inner, token) => `{${JSON.stringify(token)}:${inner}}`, value);
 }
@@ -133,7 +200,12 @@ function removeFromPretty(pretty: string, pointer: string): string {
 function shifted(path: string, removed: string): string {
   const parent = removed.slice(0, removed.lastIndexOf('/'));
   const index = Number(removed.slice(removed.lastIndexOf('/') + 1));
-  if (!path.startsWith(`${parent}/`) || !Number.isInteger(index) || !/^\d+$/.test(removed.slice(parent.length + 1))) return path;
+  if (
+    !path.startsWith(`${parent}/`) ||
+    !Number.isInteger(index) ||
+    !/^\d+$/.test(removed.slice(parent.length + 1))
+  )
+    return path;
   const [next, ...rest] = path.slice(parent.length + 1).split('/');
   if (!/^\d+$/.test(next!) || Number(next) <= index) return path;
   return [`${parent}/${Number(next) - 1}`, ...rest].join('/');

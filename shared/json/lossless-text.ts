@@ -51,7 +51,10 @@ function segments(root: Node, tokens: readonly string[]): Array<string | number>
       node = node.children?.[Number(token)];
     } else {
       out.push(token);
-      node = node?.type === 'object' ? node.children?.find((p) => p.children?.[0]?.value === token)?.children?.[1] : undefined;
+      node =
+        node?.type === 'object'
+          ? node.children?.find((p) => p.children?.[0]?.value === token)?.children?.[1]
+          : undefined;
     }
   }
   return out;
@@ -77,7 +80,14 @@ export function compactText(text: string): string {
       i++;
     } else if (c === 32 || c === 10 || c === 13 || c === 9) {
       out += text.slice(start, i);
-      while (i < n && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 10 || text.charCodeAt(i) === 13 || text.charCodeAt(i) === 9)) i++;
+      while (
+        i < n &&
+        (text.charCodeAt(i) === 32 ||
+          text.charCodeAt(i) === 10 ||
+          text.charCodeAt(i) === 13 ||
+          text.charCodeAt(i) === 9)
+      )
+        i++;
       start = i;
     } else {
       i++;
@@ -88,7 +98,10 @@ export function compactText(text: string): string {
 
 /** Pretty-prints JSON text (two spaces) without touching any token. */
 export function prettyText(text: string): string {
-  const out = applyEdits(text, format(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }));
+  const out = applyEdits(
+    text,
+    format(text, undefined, { tabSize: 2, insertSpaces: true, eol: '\n' }),
+  );
   return out.endsWith('\n') ? out : out + '\n';
 }
 
@@ -97,7 +110,11 @@ export function prettyText(text: string): string {
  * (compacted), a removed path is deleted with its comma. Everything else stays byte for byte.
  * Both texts are parsed once; the edits are applied from the end of the text backwards.
  */
-export function patchText(base: string, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
+export function patchText(
+  base: string,
+  mineText: string,
+  changes: readonly PathChange[],
+): { ok: true; value: string } | { ok: false; error: string } {
   if (changes.length === 0) return { ok: true, value: base };
   const pointers: string[][] = [];
   for (const change of changes) {
@@ -124,28 +141,46 @@ export function patchText(base: string, mineText: string, changes: readonly Path
       removed.set(container, (removed.get(container) ?? new Set()).add(item));
       continue;
     }
-    const wantedNode = mineRoot ? findNodeAtLocation(mineRoot, segments(mineRoot, tokens.value)) : undefined;
-    if (!wantedNode) return { ok: false, error: `your edit has nothing at ${change.path || 'the root'}` };
+    const wantedNode = mineRoot
+      ? findNodeAtLocation(mineRoot, segments(mineRoot, tokens.value))
+      : undefined;
+    if (!wantedNode)
+      return { ok: false, error: `your edit has nothing at ${change.path || 'the root'}` };
     if (existing) {
-      const text = existing.type === 'array' && wantedNode.type === 'array'
-        ? mergeArrayText(base, existing, mineText, wantedNode)
-        : compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
+      const text =
+        existing.type === 'array' && wantedNode.type === 'array'
+          ? mergeArrayText(base, existing, mineText, wantedNode)
+          : compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
       edits.push({ offset: existing.offset, length: existing.length, content: text });
       continue;
     }
     // An added member: its parent exists in the base (diffPaths names the highest added path).
     const parentNode = findNodeAtLocation(root, segments(root, tokens.value.slice(0, -1)));
-    if (!parentNode || (parentNode.type !== 'object' && parentNode.type !== 'array')) return { ok: false, error: `nothing to add ${change.path} to` };
-    const wanted = compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
+    if (!parentNode || (parentNode.type !== 'object' && parentNode.type !== 'array'))
+      return { ok: false, error: `nothing to add ${change.path} to` };
+    const wanted = compactText(
+      mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length),
+    );
     const key = tokens.value[tokens.value.length - 1]!;
-    added.set(parentNode, [...(added.get(parentNode) ?? []), parentNode.type === 'object' ? `${JSON.stringify(key)}:${wanted}` : wanted]);
+    added.set(parentNode, [
+      ...(added.get(parentNode) ?? []),
+      parentNode.type === 'object' ? `${JSON.stringify(key)}:${wanted}` : wanted,
+    ]);
   }
-  for (const container of new Set([...removed.keys(), ...added.keys()])) edits.push(...membershipEdits(container, removed.get(container) ?? new Set(), added.get(container) ?? []));
+  for (const container of new Set([...removed.keys(), ...added.keys()]))
+    edits.push(
+      ...membershipEdits(
+        container,
+        removed.get(container) ?? new Set(),
+        added.get(container) ?? [],
+      ),
+    );
   // Edits never overlap (diffPaths reports no path inside another); checked so a bad caller fails loudly.
   edits.sort((x, y) => y.offset - x.offset || y.length - x.length);
   let limit = Infinity;
   for (const edit of edits) {
-    if (edit.offset + edit.length > limit) return { ok: false, error: 'two changes touch the same part of the document' };
+    if (edit.offset + edit.length > limit)
+      return { ok: false, error: 'two changes touch the same part of the document' };
     limit = edit.offset;
   }
   // Joined once from the start (splicing the whole text per edit copied it once per change).
@@ -174,16 +209,29 @@ function membershipEdits(container: Node, gone: Set<Node>, additions: string[]):
   children.forEach((child, i) => {
     if (!gone.has(child)) return;
     const keptAfter = children.slice(i + 1).some((c) => !gone.has(c));
-    if (keptAfter) edits.push({ offset: child.offset, length: children[i + 1]!.offset - child.offset, content: '' });
+    if (keptAfter)
+      edits.push({
+        offset: child.offset,
+        length: children[i + 1]!.offset - child.offset,
+        content: '',
+      });
     else if (trailingFrom === -1) trailingFrom = i;
   });
   const end = (n: Node) => n.offset + n.length;
   const appended = additions.length === 0 ? '' : (lastKept ? ',' : '') + additions.join(',');
   if (trailingFrom !== -1) {
     const from = lastKept ? end(lastKept) : children[trailingFrom]!.offset;
-    edits.push({ offset: from, length: end(children[children.length - 1]!) - from, content: appended });
+    edits.push({
+      offset: from,
+      length: end(children[children.length - 1]!) - from,
+      content: appended,
+    });
   } else if (appended) {
-    edits.push({ offset: lastKept ? end(lastKept) : container.offset + 1, length: 0, content: appended });
+    edits.push({
+      offset: lastKept ? end(lastKept) : container.offset + 1,
+      length: 0,
+      content: appended,
+    });
   }
   return edits;
 }
@@ -198,14 +246,37 @@ function mergeArrayText(baseText: string, base: Node, mineText: string, mine: No
   const mineItems = (mine.children ?? []).map((n) => compactText(slice(mineText, n)));
   const same = (b: string, m: string) => compactText(b) === m;
   let head = 0;
-  while (head < baseItems.length && head < mineItems.length && same(baseItems[head]!, mineItems[head]!)) head++;
+  while (
+    head < baseItems.length &&
+    head < mineItems.length &&
+    same(baseItems[head]!, mineItems[head]!)
+  )
+    head++;
   let tail = 0;
-  while (tail < baseItems.length - head && tail < mineItems.length - head && same(baseItems[baseItems.length - 1 - tail]!, mineItems[mineItems.length - 1 - tail]!)) tail++;
-  const items = [...baseItems.slice(0, head), ...mineItems.slice(head, mineItems.length - tail), ...baseItems.slice(baseItems.length - tail)];
+  while (
+    tail < baseItems.length - head &&
+    tail < mineItems.length - head &&
+    same(baseItems[baseItems.length - 1 - tail]!, mineItems[mineItems.length - 1 - tail]!)
+  )
+    tail++;
+  const items = [
+    ...baseItems.slice(0, head),
+    ...mineItems.slice(head, mineItems.length - tail),
+    ...baseItems.slice(baseItems.length - tail),
+  ];
   const children = base.children ?? [];
   // Keep the server's separator (", " or ",\n    ") and the text inside the brackets around the items.
-  const separator = children.length > 1 ? baseText.slice(children[0]!.offset + children[0]!.length, children[1]!.offset) : ',';
+  const separator =
+    children.length > 1
+      ? baseText.slice(children[0]!.offset + children[0]!.length, children[1]!.offset)
+      : ',';
   const open = children.length > 0 ? baseText.slice(base.offset, children[0]!.offset) : '[';
-  const close = children.length > 0 ? baseText.slice(children[children.length - 1]!.offset + children[children.length - 1]!.length, base.offset + base.length) : ']';
+  const close =
+    children.length > 0
+      ? baseText.slice(
+          children[children.length - 1]!.offset + children[children.length - 1]!.length,
+          base.offset + base.length,
+        )
+      : ']';
   return items.length === 0 ? '[]' : open + items.join(separator) + close;
 }

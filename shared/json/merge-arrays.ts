@@ -7,7 +7,15 @@ import type { PathNode } from './merge-path';
 import { mergeSequences } from './merge-sequences';
 import type { JsonArray } from './types';
 
-export function mergeArrays(ctx: MergeContext, base: JsonArray, mine: JsonArray, theirs: JsonArray, node: PathNode | null): JsonArray {
+export function mergeArrays(
+  ctx: MergeContext,
+  base: JsonArray,
+  mine: JsonArray,
+  theirs: JsonArray,
+  node: PathNode | null,
+): JsonArray {
   const match = matchById(base, mine, theirs, ctx.idKeys);
-  return match === undefined ? mergeSequences(ctx, base, mine, theirs, node) : mergeKeyedArrays(ctx, base, mine, theirs, match, node);
+  return match === undefined
+    ? mergeSequences(ctx, base, mine, theirs, node)
+    : mergeKeyedArrays(ctx, base, mine, theirs, match, node);
 }

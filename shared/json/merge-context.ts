@@ -5,11 +5,20 @@ import type { ChangeOp, ConflictKind, Side } from './merge-types';
 import type { JsonValue } from './types';
 
 /** The three values a conflict is about (undefined = absent on that side). */
-export type ThreeValues = { base: JsonValue | undefined; mine: JsonValue | undefined; theirs: JsonValue | undefined };
+export type ThreeValues = {
+  base: JsonValue | undefined;
+  mine: JsonValue | undefined;
+  theirs: JsonValue | undefined;
+};
 
 export type MergeContext = {
   readonly idKeys: readonly string[];
-  mergeValue(base: JsonValue | undefined, mine: JsonValue | undefined, theirs: JsonValue | undefined, node: PathNode | null): JsonValue | undefined;
+  mergeValue(
+    base: JsonValue | undefined,
+    mine: JsonValue | undefined,
+    theirs: JsonValue | undefined,
+    node: PathNode | null,
+  ): JsonValue | undefined;
   change(node: PathNode | null, side: Side, op: ChangeOp): void;
   /**
    * Records a conflict unless a choice passed to the merge settles it (see valueForChoice);

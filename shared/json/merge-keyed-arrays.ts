@@ -33,7 +33,9 @@ function allObjects(array: JsonArray): boolean {
 function idIn(item: JsonValue, key: string): Id | undefined {
   if (!isJsonObject(item) || !Object.hasOwn(item, key)) return undefined;
   const id = item[key];
-  return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? id : undefined;
+  return typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint'
+    ? id
+    : undefined;
 }
 
 /**
@@ -52,10 +54,16 @@ function newElementId(item: JsonValue, seen: Map<string, number>): string {
  * The first id key under which every element of all three arrays is an object with a unique id,
  * with the arrays matched under it (one map from id to slot for all three); undefined when none fits.
  */
-export function matchById(base: JsonArray, mine: JsonArray, theirs: JsonArray, idKeys: readonly string[]): IdMatch | undefined {
+export function matchById(
+  base: JsonArray,
+  mine: JsonArray,
+  theirs: JsonArray,
+  idKeys: readonly string[],
+): IdMatch | undefined {
   if (base.length + mine.length + theirs.length === 0) return undefined;
   // Id-less additions are allowed only where base proves the array is keyed (see newElementId).
-  if (!allObjects(base) || (base.length === 0 && (!allObjects(mine) || !allObjects(theirs)))) return undefined;
+  if (!allObjects(base) || (base.length === 0 && (!allObjects(mine) || !allObjects(theirs))))
+    return undefined;
   for (const key of idKeys) {
     const match = matchUnderKey(key, base, mine, theirs);
     if (match !== undefined) return match;
@@ -63,7 +71,12 @@ export function matchById(base: JsonArray, mine: JsonArray, theirs: JsonArray, i
   return undefined;
 }
 
-function matchUnderKey(key: string, base: JsonArray, mine: JsonArray, theirs: JsonArray): IdMatch | undefined {
+function matchUnderKey(
+  key: string,
+  base: JsonArray,
+  mine: JsonArray,
+  theirs: JsonArray,
+): IdMatch | undefined {
   const slots = new Map<Id, Slot>();
   const baseSlots = new Array<Slot>(base.length);
   for (let index = 0; index < base.length; index++) {
@@ -84,7 +97,14 @@ function matchUnderKey(key: string, base: JsonArray, mine: JsonArray, theirs: Js
  * id or an element without one. Elements are first compared with the base element expected at
  * that point, so a side that kept base's order needs no map lookups but for its edits.
  */
-function sideSlots(key: string, array: JsonArray, baseSlots: readonly Slot[], slots: Map<Id, Slot>, side: 'mine' | 'theirs', allowNew: boolean): Slot[] | undefined {
+function sideSlots(
+  key: string,
+  array: JsonArray,
+  baseSlots: readonly Slot[],
+  slots: Map<Id, Slot>,
+  side: 'mine' | 'theirs',
+  allowNew: boolean,
+): Slot[] | undefined {
   const out = new Array<Slot>(array.length);
   const seenNew = new Map<string, number>();
   let expected = 0;
@@ -94,7 +114,10 @@ function sideSlots(key: string, array: JsonArray, baseSlots: readonly Slot[], sl
       if (!allowNew) return undefined;
       id = newElementId(array[index]!, seenNew);
     }
-    let slot = expected < baseSlots.length && baseSlots[expected]!.id === id ? baseSlots[expected] : slots.get(id);
+    let slot =
+      expected < baseSlots.length && baseSlots[expected]!.id === id
+        ? baseSlots[expected]
+        : slots.get(id);
     if (slot === undefined) {
       slot = { id, base: -1, mine: -1, theirs: -1, after: undefined };
       slots.set(id, slot);
@@ -115,7 +138,8 @@ function inAll(slot: Slot): boolean {
 /** The ids of the elements all three sides hold, in the order of `slots`. */
 function commonIds(slots: readonly Slot[]): Id[] {
   const ids: Id[] = [];
-  for (let index = 0; index < slots.length; index++) if (inAll(slots[index]!)) ids.push(slots[index]!.id);
+  for (let index = 0; index < slots.length; index++)
+    if (inAll(slots[index]!)) ids.push(slots[index]!.id);
   return ids;
 }
 
@@ -137,7 +161,14 @@ function moved(slots: readonly Slot[]): boolean {
   return false;
 }
 
-export function mergeKeyedArrays(ctx: MergeContext, base: JsonArray, mine: JsonArray, theirs: JsonArray, match: IdMatch, node: PathNode | null): JsonArray {
+export function mergeKeyedArrays(
+  ctx: MergeContext,
+  base: JsonArray,
+  mine: JsonArray,
+  theirs: JsonArray,
+  match: IdMatch,
+  node: PathNode | null,
+): JsonArray {
   const { key } = match;
 
   // Reordering is judged on the elements all three sides still hold.
@@ -148,7 +179,13 @@ export function mergeKeyedArrays(ctx: MergeContext, base: JsonArray, mine: JsonA
   const theirsOrder = mineMoved && theirsMoved ? commonIds(match.theirs) : [];
   if (mineMoved && theirsMoved && !sameOrder(mineOrder, theirsOrder)) {
     const baseOrder = commonIds(match.base);
-    const chosen = ctx.conflictOrChoice(node, '/$order', 'both-reordered', { base: baseOrder, mine: mineOrder, theirs: theirsOrder }, mineOrder);
+    const chosen = ctx.conflictOrChoice(
+      node,
+      '/$order',
+      'both-reordered',
+      { base: baseOrder, mine: mineOrder, theirs: theirsOrder },
+      mineOrder,
+    );
     theirsLeads = chosen === theirsOrder;
   } else if (theirsLeads) {
     ctx.change(node, 'theirs', 'reorder');
@@ -192,17 +229,33 @@ export function mergeKeyedArrays(ctx: MergeContext, base: JsonArray, mine: JsonA
     const mineValue = slot.mine >= 0 ? mine[slot.mine] : undefined;
     const theirsValue = slot.theirs >= 0 ? theirs[slot.theirs] : undefined;
     // An element all three hold alike needs no merge (nor a path node).
-    if (baseValue !== undefined && mineValue !== undefined && theirsValue !== undefined && equal3(baseValue, mineValue, theirsValue)) {
+    if (
+      baseValue !== undefined &&
+      mineValue !== undefined &&
+      theirsValue !== undefined &&
+      equal3(baseValue, mineValue, theirsValue)
+    ) {
       out.push(mineValue);
       continue;
     }
-    const merged = ctx.mergeValue(baseValue, mineValue, theirsValue, keyedChild(node, out.length, key, slot.id));
+    const merged = ctx.mergeValue(
+      baseValue,
+      mineValue,
+      theirsValue,
+      keyedChild(node, out.length, key, slot.id),
+    );
     if (merged !== undefined) out.push(merged);
   }
   // Elements both sides deleted: merged as values all the same, so the deletion is reported.
   for (let index = 0; index < match.base.length; index++) {
     const slot = match.base[index]!;
-    if (slot.mine < 0 && slot.theirs < 0) ctx.mergeValue(base[slot.base], undefined, undefined, keyedChild(node, out.length, key, slot.id));
+    if (slot.mine < 0 && slot.theirs < 0)
+      ctx.mergeValue(
+        base[slot.base],
+        undefined,
+        undefined,
+        keyedChild(node, out.length, key, slot.id),
+      );
   }
   return out;
 }

@@ -15,12 +15,21 @@ export type PathNode = {
   pointer: string | undefined;
 };
 
-export function child(parent: PathNode | null, seg: string | number | null, idSeg?: string): PathNode {
+export function child(
+  parent: PathNode | null,
+  seg: string | number | null,
+  idSeg?: string,
+): PathNode {
   return { parent, seg, idSeg, idKey: undefined, idValue: undefined, pointer: undefined };
 }
 
 /** The node of an array element matched by `idKey`; its id segment is built lazily (see idOf). */
-export function keyedChild(parent: PathNode | null, index: number, idKey: string, idValue: string | number | bigint): PathNode {
+export function keyedChild(
+  parent: PathNode | null,
+  index: number,
+  idKey: string,
+  idValue: string | number | bigint,
+): PathNode {
   return { parent, seg: index, idSeg: undefined, idKey, idValue, pointer: undefined };
 }
 
@@ -29,7 +38,10 @@ export function pointerOf(node: PathNode | null): string {
   if (node.pointer !== undefined) return node.pointer;
   const parent = pointerOf(node.parent);
   const seg = node.seg;
-  node.pointer = seg === null ? parent : parent + '/' + (typeof seg === 'number' ? String(seg) : escapeToken(seg));
+  node.pointer =
+    seg === null
+      ? parent
+      : parent + '/' + (typeof seg === 'number' ? String(seg) : escapeToken(seg));
   return node.pointer;
 }
 
@@ -42,7 +54,10 @@ export function idOf(node: PathNode | null): string {
   const parts: string[] = [];
   for (let n = node; n !== null; n = n.parent) {
     if (n.idSeg !== undefined) parts.push(n.idSeg);
-    else if (n.idKey !== undefined) parts.push(`[${n.idKey}=${typeof n.idValue === 'bigint' ? n.idValue.toString() : JSON.stringify(n.idValue)}]`);
+    else if (n.idKey !== undefined)
+      parts.push(
+        `[${n.idKey}=${typeof n.idValue === 'bigint' ? n.idValue.toString() : JSON.stringify(n.idValue)}]`,
+      );
     else parts.push(typeof n.seg === 'string' ? keyIdSeg(n.seg) : String(n.seg));
   }
   return parts.length === 0 ? '' : '/' + parts.reverse().join('/');

@@ -28,7 +28,14 @@ function matchIndices(a: readonly Token[], b: readonly Token[]): number[] {
   return match;
 }
 
-function sameTokens(a: readonly Token[], aFrom: number, aTo: number, b: readonly Token[], bFrom: number, bTo: number): boolean {
+function sameTokens(
+  a: readonly Token[],
+  aFrom: number,
+  aTo: number,
+  b: readonly Token[],
+  bFrom: number,
+  bTo: number,
+): boolean {
   if (aTo - aFrom !== bTo - bFrom) return false;
   for (let n = 0; n < aTo - aFrom; n++) if (a[aFrom + n] !== b[bFrom + n]) return false;
   return true;
@@ -78,7 +85,12 @@ function isContainer(value: JsonValue): boolean {
  * For each base index, the index of the same element in the side (or -1): the common head and tail
  * match in place, the middle through a Myers diff.
  */
-function matchSide(baseTokens: readonly Token[], sideTokens: readonly Token[], head: number, tail: number): number[] {
+function matchSide(
+  baseTokens: readonly Token[],
+  sideTokens: readonly Token[],
+  head: number,
+  tail: number,
+): number[] {
   // Plain arrays of small integers: most sequences merged are a few elements long, where a typed
   // array's buffer would weigh more than the array.
   const inSide: number[] = [];
@@ -92,7 +104,8 @@ function matchSide(baseTokens: readonly Token[], sideTokens: readonly Token[], h
     // One of the middles is empty: nothing there to match, no diff to run.
     for (let baseIndex = head; baseIndex < baseEnd; baseIndex++) inSide.push(-1);
   }
-  for (let baseIndex = baseEnd; baseIndex < baseTokens.length; baseIndex++) inSide.push(baseIndex - baseTokens.length + sideTokens.length);
+  for (let baseIndex = baseEnd; baseIndex < baseTokens.length; baseIndex++)
+    inSide.push(baseIndex - baseTokens.length + sideTokens.length);
   return inSide;
 }
 
@@ -119,7 +132,13 @@ type Chunk = {
   theirsTo: number;
 };
 
-export function mergeSequences(ctx: MergeContext, base: JsonArray, mine: JsonArray, theirs: JsonArray, node: PathNode | null): JsonArray {
+export function mergeSequences(
+  ctx: MergeContext,
+  base: JsonArray,
+  mine: JsonArray,
+  theirs: JsonArray,
+  node: PathNode | null,
+): JsonArray {
   const tokens = new Tokens();
   const baseTokens = tokens.of(base);
   const mineTokens = tokens.of(mine);
@@ -127,19 +146,35 @@ export function mergeSequences(ctx: MergeContext, base: JsonArray, mine: JsonArr
   // Elements all three share at both ends need no diff (typical: appends, one edit in a long list).
   let head = 0;
   while (
-    head < baseTokens.length && head < mineTokens.length && head < theirsTokens.length &&
-    baseTokens[head] === mineTokens[head] && baseTokens[head] === theirsTokens[head]
-  ) head++;
+    head < baseTokens.length &&
+    head < mineTokens.length &&
+    head < theirsTokens.length &&
+    baseTokens[head] === mineTokens[head] &&
+    baseTokens[head] === theirsTokens[head]
+  )
+    head++;
   let tail = 0;
   while (
-    tail < baseTokens.length - head && tail < mineTokens.length - head && tail < theirsTokens.length - head &&
+    tail < baseTokens.length - head &&
+    tail < mineTokens.length - head &&
+    tail < theirsTokens.length - head &&
     baseTokens[baseTokens.length - 1 - tail] === mineTokens[mineTokens.length - 1 - tail] &&
     baseTokens[baseTokens.length - 1 - tail] === theirsTokens[theirsTokens.length - 1 - tail]
-  ) tail++;
+  )
+    tail++;
   const inMine = matchSide(baseTokens, mineTokens, head, tail);
   const inTheirs = matchSide(baseTokens, theirsTokens, head, tail);
 
-  const sequences: Sequences = { base, mine, theirs, baseTokens, mineTokens, theirsTokens, inMine, inTheirs };
+  const sequences: Sequences = {
+    base,
+    mine,
+    theirs,
+    baseTokens,
+    mineTokens,
+    theirsTokens,
+    inMine,
+    inTheirs,
+  };
   const out: JsonArray = [];
   let baseAt = 0;
   let mineAt = 0;
@@ -176,7 +211,13 @@ export function mergeSequences(ctx: MergeContext, base: JsonArray, mine: JsonArr
 type Hunk = { baseFrom: number; baseTo: number; sideFrom: number; sideTo: number };
 
 /** A side's edits in base [baseFrom, baseTo) / side [sideFrom, sideTo): the runs between the base elements it kept. */
-function hunks(inSide: readonly number[], baseFrom: number, baseTo: number, sideFrom: number, sideTo: number): Hunk[] {
+function hunks(
+  inSide: readonly number[],
+  baseFrom: number,
+  baseTo: number,
+  sideFrom: number,
+  sideTo: number,
+): Hunk[] {
   const out: Hunk[] = [];
   let editFrom = baseFrom;
   let editSideFrom = sideFrom;
@@ -184,7 +225,8 @@ function hunks(inSide: readonly number[], baseFrom: number, baseTo: number, side
     if (baseIndex < baseTo && inSide[baseIndex]! < 0) continue;
     // A base element this side kept (or the chunk's end) closes the edit before it.
     const kept = baseIndex < baseTo ? inSide[baseIndex]! : sideTo;
-    if (baseIndex > editFrom || kept > editSideFrom) out.push({ baseFrom: editFrom, baseTo: baseIndex, sideFrom: editSideFrom, sideTo: kept });
+    if (baseIndex > editFrom || kept > editSideFrom)
+      out.push({ baseFrom: editFrom, baseTo: baseIndex, sideFrom: editSideFrom, sideTo: kept });
     editFrom = baseIndex + 1;
     editSideFrom = kept + 1;
   }
@@ -202,7 +244,10 @@ function isDeletion(hunk: Hunk): boolean {
  * edit, where its place would be ambiguous.
  */
 function before(x: Hunk, y: Hunk): boolean {
-  return x.baseTo < y.baseFrom || (x.baseTo === y.baseFrom && x.baseFrom < x.baseTo && y.baseFrom < y.baseTo);
+  return (
+    x.baseTo < y.baseFrom ||
+    (x.baseTo === y.baseFrom && x.baseFrom < x.baseTo && y.baseFrom < y.baseTo)
+  );
 }
 
 /**
@@ -212,14 +257,32 @@ function before(x: Hunk, y: Hunk): boolean {
  * chunk no base element is kept by both sides, so the same run edited by both is the whole chunk,
  * which mergeChunk has settled before.)
  */
-function mergeHunks(ctx: MergeContext, s: Sequences, chunk: Chunk, node: PathNode | null, out: JsonArray): boolean {
+function mergeHunks(
+  ctx: MergeContext,
+  s: Sequences,
+  chunk: Chunk,
+  node: PathNode | null,
+  out: JsonArray,
+): boolean {
   const mineEdits = hunks(s.inMine, chunk.baseFrom, chunk.baseTo, chunk.mineFrom, chunk.mineTo);
-  const theirsEdits = hunks(s.inTheirs, chunk.baseFrom, chunk.baseTo, chunk.theirsFrom, chunk.theirsTo);
+  const theirsEdits = hunks(
+    s.inTheirs,
+    chunk.baseFrom,
+    chunk.baseTo,
+    chunk.theirsFrom,
+    chunk.theirsTo,
+  );
   // Deletions by the two sides that between them would empty the whole array: neither side asked
   // for an empty array, so that stays a conflict.
-  if (chunk.baseFrom === 0 && chunk.baseTo === s.base.length && mineEdits.every(isDeletion) && theirsEdits.every(isDeletion)) return false;
+  if (
+    chunk.baseFrom === 0 &&
+    chunk.baseTo === s.base.length &&
+    mineEdits.every(isDeletion) &&
+    theirsEdits.every(isDeletion)
+  )
+    return false;
   // Each list is sorted by base position and its edits are apart, so one sweep finds any meeting.
-  for (let m = 0, t = 0; m < mineEdits.length && t < theirsEdits.length; ) {
+  for (let m = 0, t = 0; m < mineEdits.length && t < theirsEdits.length;) {
     if (before(mineEdits[m]!, theirsEdits[t]!)) m++;
     else if (before(theirsEdits[t]!, mineEdits[m]!)) t++;
     else return false;
@@ -231,11 +294,29 @@ function mergeHunks(ctx: MergeContext, s: Sequences, chunk: Chunk, node: PathNod
     const mineEdit = mineEdits[nextMine];
     const theirsEdit = theirsEdits[nextTheirs];
     if (mineEdit !== undefined && mineEdit.baseFrom === baseIndex) {
-      take(ctx, node, out, mineEdit.baseTo - mineEdit.baseFrom, s.mine, mineEdit.sideFrom, mineEdit.sideTo, 'mine');
+      take(
+        ctx,
+        node,
+        out,
+        mineEdit.baseTo - mineEdit.baseFrom,
+        s.mine,
+        mineEdit.sideFrom,
+        mineEdit.sideTo,
+        'mine',
+      );
       baseIndex = mineEdit.baseTo;
       nextMine++;
     } else if (theirsEdit !== undefined && theirsEdit.baseFrom === baseIndex) {
-      take(ctx, node, out, theirsEdit.baseTo - theirsEdit.baseFrom, s.theirs, theirsEdit.sideFrom, theirsEdit.sideTo, 'theirs');
+      take(
+        ctx,
+        node,
+        out,
+        theirsEdit.baseTo - theirsEdit.baseFrom,
+        s.theirs,
+        theirsEdit.sideFrom,
+        theirsEdit.sideTo,
+        'theirs',
+      );
       baseIndex = theirsEdit.baseTo;
       nextTheirs++;
     } else if (baseIndex < chunk.baseTo) {
@@ -249,20 +330,38 @@ function mergeHunks(ctx: MergeContext, s: Sequences, chunk: Chunk, node: PathNod
 }
 
 /** Appends a run of one side's elements as that side's change. */
-function take(ctx: MergeContext, node: PathNode | null, out: JsonArray, baseLength: number, array: JsonArray, from: number, to: number, side: Side): void {
+function take(
+  ctx: MergeContext,
+  node: PathNode | null,
+  out: JsonArray,
+  baseLength: number,
+  array: JsonArray,
+  from: number,
+  to: number,
+  side: Side,
+): void {
   ctx.change(child(node, out.length), side, opFor(baseLength, to - from));
   for (let n = from; n < to; n++) out.push(array[n]!);
 }
 
-function mergeChunk(ctx: MergeContext, s: Sequences, chunk: Chunk, node: PathNode | null, out: JsonArray): void {
+function mergeChunk(
+  ctx: MergeContext,
+  s: Sequences,
+  chunk: Chunk,
+  node: PathNode | null,
+  out: JsonArray,
+): void {
   const { baseFrom, baseTo, mineFrom, mineTo, theirsFrom, theirsTo } = chunk;
   const baseLength = baseTo - baseFrom;
   const mineLength = mineTo - mineFrom;
   const theirsLength = theirsTo - theirsFrom;
   // Only one side changed the chunk, or both alike: take that change.
-  if (sameTokens(s.baseTokens, baseFrom, baseTo, s.mineTokens, mineFrom, mineTo)) return take(ctx, node, out, baseLength, s.theirs, theirsFrom, theirsTo, 'theirs');
-  if (sameTokens(s.baseTokens, baseFrom, baseTo, s.theirsTokens, theirsFrom, theirsTo)) return take(ctx, node, out, baseLength, s.mine, mineFrom, mineTo, 'mine');
-  if (sameTokens(s.mineTokens, mineFrom, mineTo, s.theirsTokens, theirsFrom, theirsTo)) return take(ctx, node, out, baseLength, s.mine, mineFrom, mineTo, 'both');
+  if (sameTokens(s.baseTokens, baseFrom, baseTo, s.mineTokens, mineFrom, mineTo))
+    return take(ctx, node, out, baseLength, s.theirs, theirsFrom, theirsTo, 'theirs');
+  if (sameTokens(s.baseTokens, baseFrom, baseTo, s.theirsTokens, theirsFrom, theirsTo))
+    return take(ctx, node, out, baseLength, s.mine, mineFrom, mineTo, 'mine');
+  if (sameTokens(s.mineTokens, mineFrom, mineTo, s.theirsTokens, theirsFrom, theirsTo))
+    return take(ctx, node, out, baseLength, s.mine, mineFrom, mineTo, 'both');
   if (baseLength === 0) {
     // Both inserted here: keep both, mine first, without repeating what both inserted.
     take(ctx, node, out, baseLength, s.mine, mineFrom, mineTo, 'mine');
@@ -279,7 +378,12 @@ function mergeChunk(ctx: MergeContext, s: Sequences, chunk: Chunk, node: PathNod
   if (baseLength === mineLength && baseLength === theirsLength) {
     // Same-sized edits in place: pair the elements up and merge each (ids name the base index).
     for (let n = 0; n < baseLength; n++) {
-      const merged = ctx.mergeValue(s.base[baseFrom + n], s.mine[mineFrom + n], s.theirs[theirsFrom + n], child(node, out.length, '@' + (baseFrom + n)));
+      const merged = ctx.mergeValue(
+        s.base[baseFrom + n],
+        s.mine[mineFrom + n],
+        s.theirs[theirsFrom + n],
+        child(node, out.length, '@' + (baseFrom + n)),
+      );
       if (merged !== undefined) out.push(merged);
     }
     return;
@@ -290,7 +394,8 @@ function mergeChunk(ctx: MergeContext, s: Sequences, chunk: Chunk, node: PathNod
   const theirsRun = s.theirs.slice(theirsFrom, theirsTo);
   // Nothing is dropped by default: mine's run stands, or theirs' when mine deleted the chunk.
   const placeholder = mineLength > 0 ? mineRun : theirsRun;
-  const kind: ConflictKind = mineLength === 0 ? 'mine-deleted' : theirsLength === 0 ? 'theirs-deleted' : 'both-modified';
+  const kind: ConflictKind =
+    mineLength === 0 ? 'mine-deleted' : theirsLength === 0 ? 'theirs-deleted' : 'both-modified';
   const chosen = ctx.conflictOrChoice(
     node,
     `/@${baseFrom}..${baseTo}`,

@@ -19,9 +19,18 @@ export type MergeTextResult = Result<
   { side: TextSide; error: ParseError }
 >;
 
-export function mergeText(base: string, mine: string, theirs: string, options: MergeOptions = {}): MergeTextResult {
+export function mergeText(
+  base: string,
+  mine: string,
+  theirs: string,
+  options: MergeOptions = {},
+): MergeTextResult {
   const values: Array<JsonValue | undefined> = [];
-  const sides: [TextSide, string][] = [['base', base], ['mine', mine], ['theirs', theirs]];
+  const sides: [TextSide, string][] = [
+    ['base', base],
+    ['mine', mine],
+    ['theirs', theirs],
+  ];
   for (const [side, raw] of sides) {
     const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw; // a byte-order mark is not content
     // git hands an empty ancestor when both branches added the file: base is then "nothing".
@@ -40,7 +49,10 @@ export function mergeText(base: string, mine: string, theirs: string, options: M
   let text: string | undefined;
   const value = {
     get text(): string {
-      text ??= stringifyJson(result.merged, detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine));
+      text ??= stringifyJson(
+        result.merged,
+        detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine),
+      );
       return text;
     },
     result,
@@ -52,6 +64,14 @@ export function mergeText(base: string, mine: string, theirs: string, options: M
 /** The ancestor of two additions: an empty container of their shared kind, so their members merge. */
 function emptyLike(a: JsonValue, b: JsonValue): JsonValue {
   if (Array.isArray(a) && Array.isArray(b)) return [];
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) return {};
+  if (
+    a !== null &&
+    b !== null &&
+    typeof a === 'object' &&
+    typeof b === 'object' &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  )
+    return {};
   return null;
 }

@@ -8,7 +8,8 @@ export type ChangeOp = 'add' | 'remove' | 'replace' | 'reorder';
 /** A change applied automatically because only one side made it (or both made it alike). */
 export type Change = { readonly path: string; readonly side: Side; readonly op: ChangeOp };
 
-export type ConflictKind = 'both-modified' | 'both-added' | 'mine-deleted' | 'theirs-deleted' | 'both-reordered';
+export type ConflictKind =
+  'both-modified' | 'both-added' | 'mine-deleted' | 'theirs-deleted' | 'both-reordered';
 
 export type Conflict = {
   /** Stable across re-merges with the same base (ids, base indices): the key for choices. */
@@ -29,7 +30,8 @@ export type Conflict = {
 };
 
 /** How to settle one conflict. `both` joins two arrays (or element runs): mine, then theirs' others. */
-export type Choice = 'mine' | 'theirs' | 'base' | 'both' | { readonly custom: JsonValue | undefined };
+export type Choice =
+  'mine' | 'theirs' | 'base' | 'both' | { readonly custom: JsonValue | undefined };
 
 export type MergeOptions = {
   /** Keys that identify array elements, tried in order. */

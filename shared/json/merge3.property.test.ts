@@ -7,9 +7,20 @@ import type { Conflict } from './merge-types';
 import type { JsonObject, JsonValue } from './types';
 
 const KEYS = ['a', 'b', 'c', 'd'];
-const scalar = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('x', 'y'), fc.boolean(), fc.constant(null));
+const scalar = fc.oneof(
+  fc.integer({ min: 0, max: 3 }),
+  fc.constantFrom('x', 'y'),
+  fc.boolean(),
+  fc.constant(null),
+);
 const { doc } = fc.letrec<{ doc: JsonValue; obj: JsonValue; keyed: JsonValue }>((tie) => ({
-  doc: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('obj'), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 5 }), tie('keyed')),
+  doc: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    scalar,
+    tie('obj'),
+    fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 5 }),
+    tie('keyed'),
+  ),
   obj: fc.dictionary(fc.constantFrom(...KEYS), tie('doc'), { maxKeys: 4 }),
   keyed: fc
     .uniqueArray(fc.integer({ min: 1, max: 5 }), { maxLength: 4 })
@@ -33,7 +44,11 @@ function perturb(value: JsonValue, random: () => number, fresh: () => JsonValue)
     }
     if (random() < 0.3) {
       const keyed = value.some((item) => typeof item === 'object');
-      out.splice(Math.floor(random() * (out.length + 1)), 0, keyed ? { id: 100 + Math.floor(random() * 3), v: fresh() } : Math.floor(random() * 5));
+      out.splice(
+        Math.floor(random() * (out.length + 1)),
+        0,
+        keyed ? { id: 100 + Math.floor(random() * 3), v: fresh() } : Math.floor(random() * 5),
+      );
     }
     return out;
   }
@@ -54,16 +69,25 @@ function rng(seed: number): () => number {
   return () => ((s = Math.imul(s ^ (s >>> 15), 2246822507) + 0x9e3779b9) >>> 0) / 4294967296;
 }
 
-const edited = fc.tuple(doc, fc.nat(), fc.array(doc, { minLength: 8, maxLength: 8 })).map(([base, seed, pool]) => {
-  const random = rng(seed);
-  const fresh = () => pool[Math.floor(random() * pool.length)]!;
-  return { base, mine: perturb(base, random, fresh), theirs: perturb(base, random, fresh) };
-});
-const threeWay = fc.tuple(doc, edited).map(([other, { base, mine, theirs }]) => ({ base, mine, theirs, other }));
+const edited = fc
+  .tuple(doc, fc.nat(), fc.array(doc, { minLength: 8, maxLength: 8 }))
+  .map(([base, seed, pool]) => {
+    const random = rng(seed);
+    const fresh = () => pool[Math.floor(random() * pool.length)]!;
+    return { base, mine: perturb(base, random, fresh), theirs: perturb(base, random, fresh) };
+  });
+const threeWay = fc
+  .tuple(doc, edited)
+  .map(([other, { base, mine, theirs }]) => ({ base, mine, theirs, other }));
 
 const mirror = (c: Conflict) => ({
   id: c.id,
-  kind: c.kind === 'mine-deleted' ? 'theirs-deleted' : c.kind === 'theirs-deleted' ? 'mine-deleted' : c.kind,
+  kind:
+    c.kind === 'mine-deleted'
+      ? 'theirs-deleted'
+      : c.kind === 'theirs-deleted'
+        ? 'mine-deleted'
+        : c.kind,
   base: c.base,
   mine: c.theirs,
   theirs: c.mine,
@@ -71,16 +95,30 @@ const mirror = (c: Conflict) => ({
 
 // --- "Nothing is lost silently" ----------------------------------------------------------------
 // Arrays of {id, v} become objects keyed like conflict ids, so paths can be compared by identity.
-type Norm = { kind: 'obj'; list: boolean; entries: Map<string, Norm> } | { kind: 'leaf'; value: JsonValue };
+type Norm =
+  { kind: 'obj'; list: boolean; entries: Map<string, Norm> } | { kind: 'leaf'; value: JsonValue };
 
 function normalize(value: JsonValue): Norm {
-  if (Array.isArray(value) && value.every((i) => typeof i === 'object' && i !== null && !Array.isArray(i) && 'id' in i)) {
+  if (
+    Array.isArray(value) &&
+    value.every((i) => typeof i === 'object' && i !== null && !Array.isArray(i) && 'id' in i)
+  ) {
     // An empty array counts as an (empty) keyed list, so a side that emptied one is compared by id.
     if (value.length === 0) return { kind: 'obj', list: true, entries: new Map() };
-    return { kind: 'obj', list: true, entries: new Map(value.map((i) => [`[id=${JSON.stringify((i as JsonObject).id)}]`, normalize(i)])) };
+    return {
+      kind: 'obj',
+      list: true,
+      entries: new Map(
+        value.map((i) => [`[id=${JSON.stringify((i as JsonObject).id)}]`, normalize(i)]),
+      ),
+    };
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    return { kind: 'obj', list: false, entries: new Map(Object.entries(value).map(([k, v]) => [k, normalize(v)])) };
+    return {
+      kind: 'obj',
+      list: false,
+      entries: new Map(Object.entries(value).map(([k, v]) => [k, normalize(v)])),
+    };
   }
   return { kind: 'leaf', value };
 }
@@ -93,19 +131,27 @@ function at(norm: Norm | undefined, path: string[]): Norm | undefined {
 
 function same(x: Norm | undefined, y: Norm | undefined): boolean {
   if (x === undefined || y === undefined) return x === y;
-  if (x.kind === 'leaf' || y.kind === 'leaf') return x.kind === 'leaf' && y.kind === 'leaf' && jsonEqual(x.value, y.value);
+  if (x.kind === 'leaf' || y.kind === 'leaf')
+    return x.kind === 'leaf' && y.kind === 'leaf' && jsonEqual(x.value, y.value);
   if (x.list !== y.list || x.entries.size !== y.entries.size) return false;
   for (const [k, v] of x.entries) if (!same(v, y.entries.get(k))) return false;
   return true;
 }
 
 /** Paths (normalised) where `from` and `to` differ, objects walked, other values as leaves. */
-function changedPaths(from: Norm | undefined, to: Norm | undefined, path: string[] = []): string[][] {
+function changedPaths(
+  from: Norm | undefined,
+  to: Norm | undefined,
+  path: string[] = [],
+): string[][] {
   // An added container is compared with an empty one of its kind: each of its members is a change.
-  if (from === undefined && to?.kind === 'obj') from = { kind: 'obj', list: to.list, entries: new Map() };
+  if (from === undefined && to?.kind === 'obj')
+    from = { kind: 'obj', list: to.list, entries: new Map() };
   if (from?.kind === 'obj' && to?.kind === 'obj' && from.list === to.list) {
     const keys = new Set([...from.entries.keys(), ...to.entries.keys()]);
-    return [...keys].flatMap((k) => changedPaths(from.entries.get(k), to.entries.get(k), [...path, k]));
+    return [...keys].flatMap((k) =>
+      changedPaths(from.entries.get(k), to.entries.get(k), [...path, k]),
+    );
   }
   return same(from, to) ? [] : [path];
 }
@@ -117,10 +163,16 @@ function conflictPrefix(c: Conflict): string[] {
   return cut === -1 ? segs : segs.slice(0, cut);
 }
 
-function lostChanges(base: JsonValue, side: JsonValue, merged: JsonValue, conflicts: readonly Conflict[]): string[][] {
+function lostChanges(
+  base: JsonValue,
+  side: JsonValue,
+  merged: JsonValue,
+  conflicts: readonly Conflict[],
+): string[][] {
   const [nb, ns, nm] = [normalize(base), normalize(side), normalize(merged)];
   const prefixes = conflicts.map(conflictPrefix);
-  const related = (p: string[]) => prefixes.some((c) => c.every((s, i) => i >= p.length || p[i] === s));
+  const related = (p: string[]) =>
+    prefixes.some((c) => c.every((s, i) => i >= p.length || p[i] === s));
   return changedPaths(nb, ns).filter((p) => {
     if (related(p) || same(at(nm, p), at(ns, p))) return false;
     // An array both sides changed (perhaps into a mix that is no longer keyed): what this side
@@ -177,9 +229,17 @@ describe('merge3 properties', () => {
     fc.assert(
       fc.property(threeWay, ({ base, mine, theirs }) => {
         const forward = merge3(base, mine, theirs).conflicts.map(mirror);
-        const backward = merge3(base, theirs, mine).conflicts.map((c) => ({ id: c.id, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs }));
+        const backward = merge3(base, theirs, mine).conflicts.map((c) => ({
+          id: c.id,
+          kind: c.kind,
+          base: c.base,
+          mine: c.mine,
+          theirs: c.theirs,
+        }));
         const key = (c: { id: string }) => c.id;
-        expect([...forward].sort((x, y) => key(x).localeCompare(key(y)))).toEqual([...backward].sort((x, y) => key(x).localeCompare(key(y))));
+        expect([...forward].sort((x, y) => key(x).localeCompare(key(y)))).toEqual(
+          [...backward].sort((x, y) => key(x).localeCompare(key(y))),
+        );
       }),
       { numRuns: 500 },
     );
@@ -208,7 +268,8 @@ const sideEdit = (base: number[], offset: number) =>
       if (roll === 0) out.push(fresh++); // insert before base[i] (or at the end)
       if (i === base.length) return;
       if (roll === 1) return; // delete
-      if (roll === 2) out.push(fresh++); // replace
+      if (roll === 2)
+        out.push(fresh++); // replace
       else out.push(base[i]!);
     });
     return out;
@@ -225,11 +286,17 @@ describe('merge3 properties: arrays without ids', () => {
         const r = merge3(base, mine, theirs);
         if (r.conflicts.length > 0) return;
         const merged = r.merged as number[];
-        const expected = new Set([...base.filter((x) => mine.includes(x) && theirs.includes(x)), ...mine.filter((x) => x >= 100), ...theirs.filter((x) => x >= 200)]);
+        const expected = new Set([
+          ...base.filter((x) => mine.includes(x) && theirs.includes(x)),
+          ...mine.filter((x) => x >= 100),
+          ...theirs.filter((x) => x >= 200),
+        ]);
         expect(new Set(merged)).toEqual(expected);
         expect(merged.length).toBe(expected.size);
         for (const side of [mine, theirs]) {
-          expect(merged.filter((x) => side.includes(x))).toEqual(side.filter((x) => merged.includes(x)));
+          expect(merged.filter((x) => side.includes(x))).toEqual(
+            side.filter((x) => merged.includes(x)),
+          );
         }
       }),
       { numRuns: 3000 },
@@ -241,8 +308,17 @@ describe('merge3 properties: arrays without ids', () => {
       fc.property(plainArrays, ([base, mine, theirs]) => {
         const forward = merge3(base, mine, theirs);
         const backward = merge3(base, theirs, mine);
-        expect(forward.conflicts.map(mirror)).toEqual(backward.conflicts.map((c) => ({ id: c.id, kind: c.kind, base: c.base, mine: c.mine, theirs: c.theirs })));
-        if (forward.conflicts.length === 0) expect(new Set(forward.merged as number[])).toEqual(new Set(backward.merged as number[]));
+        expect(forward.conflicts.map(mirror)).toEqual(
+          backward.conflicts.map((c) => ({
+            id: c.id,
+            kind: c.kind,
+            base: c.base,
+            mine: c.mine,
+            theirs: c.theirs,
+          })),
+        );
+        if (forward.conflicts.length === 0)
+          expect(new Set(forward.merged as number[])).toEqual(new Set(backward.merged as number[]));
       }),
       { numRuns: 3000 },
     );

@@ -23,7 +23,9 @@ describe('merge3: objects', () => {
 
   it('reports both sides modifying a key differently, with the three values', () => {
     const r = merge3({ a: 1 }, { a: 2 }, { a: 3 });
-    expect(r.conflicts).toEqual([{ id: '/a', path: '/a', kind: 'both-modified', base: 1, mine: 2, theirs: 3 }]);
+    expect(r.conflicts).toEqual([
+      { id: '/a', path: '/a', kind: 'both-modified', base: 1, mine: 2, theirs: 3 },
+    ]);
     expect(r.merged).toEqual({ a: 2 });
   });
 
@@ -41,7 +43,9 @@ describe('merge3: objects', () => {
   });
 
   it('reports different additions of the same key', () => {
-    expect(merge3({}, { n: 1 }, { n: 2 }).conflicts).toMatchObject([{ path: '/n', kind: 'both-added' }]);
+    expect(merge3({}, { n: 1 }, { n: 2 }).conflicts).toMatchObject([
+      { path: '/n', kind: 'both-added' },
+    ]);
   });
 
   it("keeps mine's key order, then theirs' new keys", () => {
@@ -50,7 +54,11 @@ describe('merge3: objects', () => {
   });
 
   it('merges nested objects and reports the deepest path', () => {
-    const r = merge3({ x: { y: { z: 1, w: 1 } } }, { x: { y: { z: 2, w: 1 } } }, { x: { y: { z: 1, w: 2 } } });
+    const r = merge3(
+      { x: { y: { z: 1, w: 1 } } },
+      { x: { y: { z: 2, w: 1 } } },
+      { x: { y: { z: 1, w: 2 } } },
+    );
     expect(r.merged).toEqual({ x: { y: { z: 2, w: 2 } } });
     expect(r.changes.map((c) => c.path)).toEqual(['/x/y/z', '/x/y/w']);
   });
@@ -61,14 +69,38 @@ describe('merge3: objects', () => {
 });
 
 describe('merge3: arrays matched by id', () => {
-  const base = { tasks: [{ sid: 'A', p: 1, s: 'x' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 1, s: 'x' }] };
+  const base = {
+    tasks: [
+      { sid: 'A', p: 1, s: 'x' },
+      { sid: 'B', p: 1, s: 'x' },
+      { sid: 'C', p: 1, s: 'x' },
+    ],
+  };
 
   it('merges edits to different fields of the same element and to different elements', () => {
-    const mine = { tasks: [{ sid: 'A', p: 2, s: 'x' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 1, s: 'x' }] };
-    const theirs = { tasks: [{ sid: 'A', p: 1, s: 'y' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 9, s: 'x' }] };
+    const mine = {
+      tasks: [
+        { sid: 'A', p: 2, s: 'x' },
+        { sid: 'B', p: 1, s: 'x' },
+        { sid: 'C', p: 1, s: 'x' },
+      ],
+    };
+    const theirs = {
+      tasks: [
+        { sid: 'A', p: 1, s: 'y' },
+        { sid: 'B', p: 1, s: 'x' },
+        { sid: 'C', p: 9, s: 'x' },
+      ],
+    };
     const r = merge3(base, mine, theirs);
     expect(r.conflicts).toEqual([]);
-    expect(r.merged).toEqual({ tasks: [{ sid: 'A', p: 2, s: 'y' }, { sid: 'B', p: 1, s: 'x' }, { sid: 'C', p: 9, s: 'x' }] });
+    expect(r.merged).toEqual({
+      tasks: [
+        { sid: 'A', p: 2, s: 'y' },
+        { sid: 'B', p: 1, s: 'x' },
+        { sid: 'C', p: 9, s: 'x' },
+      ],
+    });
   });
 
   it('keeps elements both sides appended, mine first', () => {
@@ -76,7 +108,13 @@ describe('merge3: arrays matched by id', () => {
     const theirs = { tasks: [...base.tasks, { sid: 'T', p: 0, s: 'x' }] };
     const r = merge3(base, mine, theirs);
     expect(r.conflicts).toEqual([]);
-    expect((r.merged as { tasks: { sid: string }[] }).tasks.map((t) => t.sid)).toEqual(['A', 'B', 'C', 'M', 'T']);
+    expect((r.merged as { tasks: { sid: string }[] }).tasks.map((t) => t.sid)).toEqual([
+      'A',
+      'B',
+      'C',
+      'M',
+      'T',
+    ]);
   });
 
   it('follows a reorder made by one side while keeping the other side edits', () => {
@@ -91,30 +129,59 @@ describe('merge3: arrays matched by id', () => {
     const mine = { tasks: [base.tasks[0], base.tasks[2]] };
     const theirs = { tasks: [base.tasks[0], { sid: 'B', p: 7, s: 'x' }, base.tasks[2]] };
     const r = merge3(base, mine, theirs);
-    expect(r.conflicts).toMatchObject([{ id: '/tasks/[sid="B"]', path: '/tasks/1', kind: 'mine-deleted' }]);
+    expect(r.conflicts).toMatchObject([
+      { id: '/tasks/[sid="B"]', path: '/tasks/1', kind: 'mine-deleted' },
+    ]);
   });
 
   it('uses the configured id keys', () => {
-    const b = [{ code: 'a', v: 1 }, { code: 'b', v: 1 }];
-    const m = [{ code: 'b', v: 1 }, { code: 'a', v: 2 }];
-    const t = [{ code: 'a', v: 1 }, { code: 'b', v: 3 }];
-    expect(merge3(b, m, t, { idKeys: ['code'] })).toMatchObject({ conflicts: [], merged: [{ code: 'b', v: 3 }, { code: 'a', v: 2 }] });
+    const b = [
+      { code: 'a', v: 1 },
+      { code: 'b', v: 1 },
+    ];
+    const m = [
+      { code: 'b', v: 1 },
+      { code: 'a', v: 2 },
+    ];
+    const t = [
+      { code: 'a', v: 1 },
+      { code: 'b', v: 3 },
+    ];
+    expect(merge3(b, m, t, { idKeys: ['code'] })).toMatchObject({
+      conflicts: [],
+      merged: [
+        { code: 'b', v: 3 },
+        { code: 'a', v: 2 },
+      ],
+    });
     expect(merge3(b, m, t, { idKeys: ['id'] }).conflicts.length).toBeGreaterThan(0);
   });
 
   it('reports two different reorders', () => {
-    const r = merge3({ l: [{ id: 1 }, { id: 2 }, { id: 3 }] }, { l: [{ id: 2 }, { id: 1 }, { id: 3 }] }, { l: [{ id: 1 }, { id: 3 }, { id: 2 }] });
-    expect(r.conflicts).toMatchObject([{ path: '/l', kind: 'both-reordered', mine: [2, 1, 3], theirs: [1, 3, 2] }]);
+    const r = merge3(
+      { l: [{ id: 1 }, { id: 2 }, { id: 3 }] },
+      { l: [{ id: 2 }, { id: 1 }, { id: 3 }] },
+      { l: [{ id: 1 }, { id: 3 }, { id: 2 }] },
+    );
+    expect(r.conflicts).toMatchObject([
+      { path: '/l', kind: 'both-reordered', mine: [2, 1, 3], theirs: [1, 3, 2] },
+    ]);
   });
 });
 
 describe('merge3: arrays without ids (diff3)', () => {
   it('keeps different appends from both sides', () => {
-    expect(merge3(['a', 'b'], ['a', 'b', 'm'], ['a', 'b', 't'])).toMatchObject({ merged: ['a', 'b', 'm', 't'], conflicts: [] });
+    expect(merge3(['a', 'b'], ['a', 'b', 'm'], ['a', 'b', 't'])).toMatchObject({
+      merged: ['a', 'b', 'm', 't'],
+      conflicts: [],
+    });
   });
 
   it('applies edits to different elements', () => {
-    expect(merge3([1, 2, 3, 4], [0, 2, 3, 4], [1, 2, 3, 5])).toMatchObject({ merged: [0, 2, 3, 5], conflicts: [] });
+    expect(merge3([1, 2, 3, 4], [0, 2, 3, 4], [1, 2, 3, 5])).toMatchObject({
+      merged: [0, 2, 3, 5],
+      conflicts: [],
+    });
   });
 
   it('merges edited elements in place when both changed the same element', () => {
@@ -125,7 +192,15 @@ describe('merge3: arrays without ids (diff3)', () => {
   it('reports overlapping edits as a run of elements', () => {
     const r = merge3([1, 2, 3], [1, 9, 3], [1, 3]);
     expect(r.conflicts).toEqual([
-      { id: '/@1..2', path: '', kind: 'theirs-deleted', base: [2], mine: [9], theirs: [], slice: { at: 1, length: 1 } },
+      {
+        id: '/@1..2',
+        path: '',
+        kind: 'theirs-deleted',
+        base: [2],
+        mine: [9],
+        theirs: [],
+        slice: { at: 1, length: 1 },
+      },
     ]);
     expect(r.merged).toEqual([1, 9, 3]);
   });
@@ -149,30 +224,51 @@ describe('merge3: strings holding JSON', () => {
     const theirs = { attributes: '{"customer":{"name":"Ana"},"skills":["es","vip"]}' };
     const r = merge3(base, mine, theirs);
     expect(r.conflicts).toEqual([]);
-    expect(r.merged).toEqual({ attributes: '{"customer":{"name":"Ana B."},"skills":["es","vip"]}' });
-    expect(r.changes.map((c) => c.path)).toEqual(['/attributes/customer/name', '/attributes/skills/1']);
+    expect(r.merged).toEqual({
+      attributes: '{"customer":{"name":"Ana B."},"skills":["es","vip"]}',
+    });
+    expect(r.changes.map((c) => c.path)).toEqual([
+      '/attributes/customer/name',
+      '/attributes/skills/1',
+    ]);
   });
 
   it("keeps Python's spaced layout and pretty layouts", () => {
-    const r = merge3({ s: '{"a": 1, "b": 1}' }, { s: '{"a": 2, "b": 1}' }, { s: '{"a": 1, "b": 2}' });
+    const r = merge3(
+      { s: '{"a": 1, "b": 1}' },
+      { s: '{"a": 2, "b": 1}' },
+      { s: '{"a": 1, "b": 2}' },
+    );
     expect(r.merged).toEqual({ s: '{"a": 2, "b": 2}' });
-    const p = merge3({ s: '{\n  "a": 1,\n  "b": 1\n}' }, { s: '{\n  "a": 2,\n  "b": 1\n}' }, { s: '{"a": 1, "b": 2}' });
+    const p = merge3(
+      { s: '{\n  "a": 1,\n  "b": 1\n}' },
+      { s: '{\n  "a": 2,\n  "b": 1\n}' },
+      { s: '{"a": 1, "b": 2}' },
+    );
     expect(p.merged).toEqual({ s: '{\n  "a": 2,\n  "b": 2\n}' });
   });
 
   it('reports conflicts inside the string with a path through it', () => {
     const r = merge3({ s: '{"a":1}' }, { s: '{"a":2}' }, { s: '{"a":3}' });
-    expect(r.conflicts).toMatchObject([{ path: '/s/a', inString: '/s', base: 1, mine: 2, theirs: 3 }]);
+    expect(r.conflicts).toMatchObject([
+      { path: '/s/a', inString: '/s', base: 1, mine: 2, theirs: 3 },
+    ]);
   });
 
   it('treats strings that do not all parse as plain strings', () => {
-    expect(merge3({ s: '{"a":1}' }, { s: '{"a":2}' }, { s: 'not json' }).conflicts).toMatchObject([{ path: '/s' }]);
+    expect(merge3({ s: '{"a":1}' }, { s: '{"a":2}' }, { s: 'not json' }).conflicts).toMatchObject([
+      { path: '/s' },
+    ]);
   });
 });
 
 describe('merge3: fidelity', () => {
   it('never rounds integers beyond 2^53', () => {
-    const r = mergeText('{"id": 1, "n": 12345678901234567891}', '{"id": 2, "n": 12345678901234567891}', '{"id": 1, "n": 12345678901234567893}');
+    const r = mergeText(
+      '{"id": 1, "n": 12345678901234567891}',
+      '{"id": 2, "n": 12345678901234567891}',
+      '{"id": 1, "n": 12345678901234567893}',
+    );
     expect(r.ok && r.value.text).toBe('{"id": 2, "n": 12345678901234567893}');
   });
 
@@ -182,7 +278,10 @@ describe('merge3: fidelity', () => {
   });
 
   it('names the side and position of bad input', () => {
-    expect(mergeText('{}', '{"a":1,"a":2}', '{}')).toMatchObject({ ok: false, error: { side: 'mine', error: { line: 1, column: 8 } } });
+    expect(mergeText('{}', '{"a":1,"a":2}', '{}')).toMatchObject({
+      ok: false,
+      error: { side: 'mine', error: { line: 1, column: 8 } },
+    });
   });
 });
 
@@ -199,8 +298,14 @@ describe('merge3: arrays without ids, edits next to each other', () => {
 
   it('does the same for objects without ids, either way round', () => {
     const base: JsonValue[] = [{ a: 1 }, { b: 1 }, { c: 1 }];
-    expect(merge3(base, [{ a: 2 }, { b: 1 }, { c: 1 }], [{ a: 1 }, { c: 1 }])).toMatchObject({ merged: [{ a: 2 }, { c: 1 }], conflicts: [] });
-    expect(merge3(base, [{ a: 1 }, { c: 1 }], [{ a: 2 }, { b: 1 }, { c: 1 }])).toMatchObject({ merged: [{ a: 2 }, { c: 1 }], conflicts: [] });
+    expect(merge3(base, [{ a: 2 }, { b: 1 }, { c: 1 }], [{ a: 1 }, { c: 1 }])).toMatchObject({
+      merged: [{ a: 2 }, { c: 1 }],
+      conflicts: [],
+    });
+    expect(merge3(base, [{ a: 1 }, { c: 1 }], [{ a: 2 }, { b: 1 }, { c: 1 }])).toMatchObject({
+      merged: [{ a: 2 }, { c: 1 }],
+      conflicts: [],
+    });
   });
 
   it('applies edits of different sizes to different elements of one span', () => {
@@ -225,47 +330,107 @@ describe('merge3: arrays without ids, edits next to each other', () => {
 
   it('keeps an insertion next to an element the other side deleted a conflict (its place is ambiguous)', () => {
     const r = merge3(['a', 'b', 'c'], ['a', 'x', 'b', 'c'], ['a', 'c']);
-    expect(r.conflicts).toMatchObject([{ id: '/@1..2', kind: 'theirs-deleted', mine: ['x', 'b'], theirs: [] }]);
+    expect(r.conflicts).toMatchObject([
+      { id: '/@1..2', kind: 'theirs-deleted', mine: ['x', 'b'], theirs: [] },
+    ]);
   });
 });
 
 describe('merge3: arrays matched by id, additions', () => {
   it("places the other side's additions at the start after the leading side's own", () => {
-    const r = merge3({ l: [{ id: 'A' }] }, { l: [{ id: 'X' }, { id: 'A' }] }, { l: [{ id: 'Y' }, { id: 'A' }] });
+    const r = merge3(
+      { l: [{ id: 'A' }] },
+      { l: [{ id: 'X' }, { id: 'A' }] },
+      { l: [{ id: 'Y' }, { id: 'A' }] },
+    );
     expect(r.conflicts).toEqual([]);
     expect((r.merged as { l: { id: string }[] }).l.map((e) => e.id)).toEqual(['X', 'Y', 'A']);
   });
 
   it('falls back to diff3 when an id repeats in one side only', () => {
-    const r = merge3([{ id: 1 }, { id: 2 }], [{ id: 1 }, { id: 2 }, { id: 1 }], [{ id: 1 }, { id: 2 }]);
+    const r = merge3(
+      [{ id: 1 }, { id: 2 }],
+      [{ id: 1 }, { id: 2 }, { id: 1 }],
+      [{ id: 1 }, { id: 2 }],
+    );
     expect(r).toMatchObject({ merged: [{ id: 1 }, { id: 2 }, { id: 1 }], conflicts: [] });
   });
 });
 
 describe('arrays keyed by id, with additions that carry no id', () => {
   it('still matches by id when a side appends an element without one', () => {
-    const r = merge3({ t: [{ id: 1, v: 'a' }, { id: 2, v: 'b' }] }, { t: [{ id: 1, v: 'A' }, { id: 2, v: 'b' }] }, { t: [{ id: 2, v: 'b' }, { id: 1, v: 'a' }, { v: 'new' }] });
+    const r = merge3(
+      {
+        t: [
+          { id: 1, v: 'a' },
+          { id: 2, v: 'b' },
+        ],
+      },
+      {
+        t: [
+          { id: 1, v: 'A' },
+          { id: 2, v: 'b' },
+        ],
+      },
+      { t: [{ id: 2, v: 'b' }, { id: 1, v: 'a' }, { v: 'new' }] },
+    );
     expect(r.conflicts).toEqual([]);
     expect(r.merged).toEqual({ t: [{ id: 2, v: 'b' }, { id: 1, v: 'A' }, { v: 'new' }] });
   });
 
   it('keeps the same id-less addition on both sides once', () => {
-    const r = merge3({ t: [{ id: 1 }] }, { t: [{ id: 1 }, { note: 'x' }] }, { t: [{ id: 1 }, { note: 'x' }] });
+    const r = merge3(
+      { t: [{ id: 1 }] },
+      { t: [{ id: 1 }, { note: 'x' }] },
+      { t: [{ id: 1 }, { note: 'x' }] },
+    );
     expect(r).toMatchObject({ merged: { t: [{ id: 1 }, { note: 'x' }] }, conflicts: [] });
   });
 
   it('matches ids beyond 2^53 (bigint) like any other id', () => {
     const a = 12345678901234567890n;
     const b = 2n ** 60n;
-    const r = merge3({ t: [{ id: a, v: 'a' }, { id: b, v: 'b' }] }, { t: [{ id: a, v: 'A' }, { id: b, v: 'b' }] }, { t: [{ id: b, v: 'b' }, { id: a, v: 'a' }] });
+    const r = merge3(
+      {
+        t: [
+          { id: a, v: 'a' },
+          { id: b, v: 'b' },
+        ],
+      },
+      {
+        t: [
+          { id: a, v: 'A' },
+          { id: b, v: 'b' },
+        ],
+      },
+      {
+        t: [
+          { id: b, v: 'b' },
+          { id: a, v: 'a' },
+        ],
+      },
+    );
     expect(r.conflicts).toEqual([]);
-    expect(r.merged).toEqual({ t: [{ id: b, v: 'b' }, { id: a, v: 'A' }] });
-    const clash = merge3({ t: [{ id: a, v: 'a' }] }, { t: [{ id: a, v: 'm' }] }, { t: [{ id: a, v: 't' }] });
+    expect(r.merged).toEqual({
+      t: [
+        { id: b, v: 'b' },
+        { id: a, v: 'A' },
+      ],
+    });
+    const clash = merge3(
+      { t: [{ id: a, v: 'a' }] },
+      { t: [{ id: a, v: 'm' }] },
+      { t: [{ id: a, v: 't' }] },
+    );
     expect(clash.conflicts.map((c) => c.id)).toEqual([`/t/[id=${a}]/v`]);
   });
 
   it('falls back to a positional merge when base itself has an element without an id', () => {
-    const r = merge3({ t: [{ x: 1 }, { id: 1 }, { id: 2 }] }, { t: [{ x: 2 }, { id: 1 }, { id: 2 }] }, { t: [{ x: 1 }, { id: 1 }, { id: 2, y: 1 }] });
+    const r = merge3(
+      { t: [{ x: 1 }, { id: 1 }, { id: 2 }] },
+      { t: [{ x: 2 }, { id: 1 }, { id: 2 }] },
+      { t: [{ x: 1 }, { id: 1 }, { id: 2, y: 1 }] },
+    );
     expect(r.conflicts).toEqual([]);
     expect(r.merged).toEqual({ t: [{ x: 2 }, { id: 1 }, { id: 2, y: 1 }] });
     // Positional: the changes are reported by index, not by id.

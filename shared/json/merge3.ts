@@ -8,18 +8,36 @@ import { mergeArrays } from './merge-arrays';
 import type { MergeContext, ThreeValues } from './merge-context';
 import type { PathNode } from './merge-path';
 import { child, idOf, inStringOf, pointerOf } from './merge-path';
-import type { Change, ChangeOp, Choice, Conflict, ConflictKind, MergeOptions, MergeResult, Side } from './merge-types';
+import type {
+  Change,
+  ChangeOp,
+  Choice,
+  Conflict,
+  ConflictKind,
+  MergeOptions,
+  MergeResult,
+  Side,
+} from './merge-types';
 import { DEFAULT_ID_KEYS } from './merge-types';
 import { parseJson } from './parse';
 import { detectStyle, stringifyJson } from './serialize';
 import type { JsonArray, JsonObject, JsonValue } from './types';
 import { getKey, isJsonObject, setKey } from './types';
 
-export function merge3(base: JsonValue, mine: JsonValue, theirs: JsonValue, options: MergeOptions = {}): MergeResult {
+export function merge3(
+  base: JsonValue,
+  mine: JsonValue,
+  theirs: JsonValue,
+  options: MergeOptions = {},
+): MergeResult {
   const merger = new Merger(options);
   const merged = merger.mergeValue(base, mine, theirs, null);
   // Only a custom choice can remove the root; an absent document is written as null.
-  return { merged: merged === undefined ? null : merged, conflicts: merger.conflicts, changes: merger.changes };
+  return {
+    merged: merged === undefined ? null : merged,
+    conflicts: merger.conflicts,
+    changes: merger.changes,
+  };
 }
 
 /** mergeEmbedded's answer when a string does not hold JSON to merge structurally. */
@@ -86,14 +104,28 @@ class Merger implements MergeContext {
     return placeholder;
   }
 
-  mergeValue(base: JsonValue | undefined, mine: JsonValue | undefined, theirs: JsonValue | undefined, node: PathNode | null): JsonValue | undefined {
+  mergeValue(
+    base: JsonValue | undefined,
+    mine: JsonValue | undefined,
+    theirs: JsonValue | undefined,
+    node: PathNode | null,
+  ): JsonValue | undefined {
     // Fast path: three containers of one kind are either all equal (nothing to do) or walked below,
     // so a single three-way comparison decides; the pairwise checks are for everything else.
-    if (typeof base === 'object' && typeof mine === 'object' && typeof theirs === 'object' && base !== null && mine !== null && theirs !== null) {
+    if (
+      typeof base === 'object' &&
+      typeof mine === 'object' &&
+      typeof theirs === 'object' &&
+      base !== null &&
+      mine !== null &&
+      theirs !== null
+    ) {
       const array = Array.isArray(base);
       if (Array.isArray(mine) === array && Array.isArray(theirs) === array) {
         if (equal3(base, mine, theirs)) return mine;
-        return array ? mergeArrays(this, base as JsonArray, mine as JsonArray, theirs as JsonArray, node) : this.mergeObjects(base as JsonObject, mine as JsonObject, theirs as JsonObject, node);
+        return array
+          ? mergeArrays(this, base as JsonArray, mine as JsonArray, theirs as JsonArray, node)
+          : this.mergeObjects(base as JsonObject, mine as JsonObject, theirs as JsonObject, node);
       }
     }
     if (jsonEqual(mine, theirs) && !(sameContainerKind(base, mine) && !jsonEqual(base, mine))) {
@@ -111,26 +143,56 @@ class Merger implements MergeContext {
       const changed = mineSame ? theirs : mine;
       // Descend when the changed side kept the container kind, to report fine-grained changes.
       if (!sameContainerKind(base, changed)) {
-        this.change(node, mineSame ? 'theirs' : 'mine', base === undefined ? 'add' : changed === undefined ? 'remove' : 'replace');
+        this.change(
+          node,
+          mineSame ? 'theirs' : 'mine',
+          base === undefined ? 'add' : changed === undefined ? 'remove' : 'replace',
+        );
         return changed;
       }
     }
     if (isJsonObject(mine) && isJsonObject(theirs) && (base === undefined || isJsonObject(base))) {
       return this.mergeObjects(base ?? {}, mine, theirs, node);
     }
-    if (Array.isArray(mine) && Array.isArray(theirs) && (base === undefined || Array.isArray(base))) {
+    if (
+      Array.isArray(mine) &&
+      Array.isArray(theirs) &&
+      (base === undefined || Array.isArray(base))
+    ) {
       return mergeArrays(this, base ?? [], mine, theirs, node);
     }
-    if (this.embeddedJson && typeof base === 'string' && typeof mine === 'string' && typeof theirs === 'string') {
+    if (
+      this.embeddedJson &&
+      typeof base === 'string' &&
+      typeof mine === 'string' &&
+      typeof theirs === 'string'
+    ) {
       const merged = this.mergeEmbedded(base, mine, theirs, node);
       if (merged !== NOT_JSON) return merged;
     }
     const kind: ConflictKind =
-      base === undefined ? 'both-added' : mine === undefined ? 'mine-deleted' : theirs === undefined ? 'theirs-deleted' : 'both-modified';
-    return this.conflictOrChoice(node, '', kind, { base, mine, theirs }, mine === undefined ? theirs : mine);
+      base === undefined
+        ? 'both-added'
+        : mine === undefined
+          ? 'mine-deleted'
+          : theirs === undefined
+            ? 'theirs-deleted'
+            : 'both-modified';
+    return this.conflictOrChoice(
+      node,
+      '',
+      kind,
+      { base, mine, theirs },
+      mine === undefined ? theirs : mine,
+    );
   }
 
-  private mergeObjects(base: JsonObject, mine: JsonObject, theirs: JsonObject, node: PathNode | null): JsonObject {
+  private mergeObjects(
+    base: JsonObject,
+    mine: JsonObject,
+    theirs: JsonObject,
+    node: PathNode | null,
+  ): JsonObject {
     const out: JsonObject = {};
     // Mine's keys in mine's order, then theirs' new keys, then keys only the base still had.
     // for-in with an own-key check rather than Object.keys: no array per object merged.
@@ -143,8 +205,13 @@ class Merger implements MergeContext {
       // and no path node to make.
       const same =
         (baseValue === mineValue && mineValue === theirsValue) ||
-        (typeof mineValue === 'object' && typeof baseValue === 'object' && typeof theirsValue === 'object' && equal3(baseValue, mineValue, theirsValue));
-      const merged = same ? mineValue : this.mergeValue(baseValue, mineValue, theirsValue, child(node, key));
+        (typeof mineValue === 'object' &&
+          typeof baseValue === 'object' &&
+          typeof theirsValue === 'object' &&
+          equal3(baseValue, mineValue, theirsValue));
+      const merged = same
+        ? mineValue
+        : this.mergeValue(baseValue, mineValue, theirsValue, child(node, key));
       if (merged !== undefined) setKey(out, key, merged);
     }
     for (const key in theirs) {
@@ -153,20 +220,36 @@ class Merger implements MergeContext {
       if (merged !== undefined) setKey(out, key, merged);
     }
     for (const key in base) {
-      if (!Object.hasOwn(base, key) || Object.hasOwn(mine, key) || Object.hasOwn(theirs, key)) continue;
+      if (!Object.hasOwn(base, key) || Object.hasOwn(mine, key) || Object.hasOwn(theirs, key))
+        continue;
       this.mergeValue(base[key], undefined, undefined, child(node, key));
     }
     return out;
   }
 
   /** Both sides changed a string: merge structurally when all three hold JSON containers. */
-  private mergeEmbedded(base: string, mine: string, theirs: string, node: PathNode | null): JsonValue | undefined | typeof NOT_JSON {
-    if (!looksLikeJsonContainer(base) || !looksLikeJsonContainer(mine) || !looksLikeJsonContainer(theirs)) return NOT_JSON;
+  private mergeEmbedded(
+    base: string,
+    mine: string,
+    theirs: string,
+    node: PathNode | null,
+  ): JsonValue | undefined | typeof NOT_JSON {
+    if (
+      !looksLikeJsonContainer(base) ||
+      !looksLikeJsonContainer(mine) ||
+      !looksLikeJsonContainer(theirs)
+    )
+      return NOT_JSON;
     const parsedBase = parseJson(base);
     const parsedMine = parseJson(mine);
     const parsedTheirs = parseJson(theirs);
     if (!parsedBase.ok || !parsedMine.ok || !parsedTheirs.ok) return NOT_JSON;
-    const merged = this.mergeValue(parsedBase.value, parsedMine.value, parsedTheirs.value, child(node, null, '$json'));
+    const merged = this.mergeValue(
+      parsedBase.value,
+      parsedMine.value,
+      parsedTheirs.value,
+      child(node, null, '$json'),
+    );
     if (merged === undefined) return undefined;
     if (jsonEqual(merged, parsedMine.value)) return mine;
     if (jsonEqual(merged, parsedTheirs.value)) return theirs;

@@ -10,12 +10,20 @@ describe('parseJson', () => {
   });
 
   it('keeps integers beyond 2^53 exact as bigint instead of rounding them', () => {
-    const result = parseJson('{"id": 12345678901234567891, "neg": -9007199254740993, "safe": 9007199254740991}');
-    expect(result).toEqual({ ok: true, value: { id: 12345678901234567891n, neg: -9007199254740993n, safe: 9007199254740991 } });
+    const result = parseJson(
+      '{"id": 12345678901234567891, "neg": -9007199254740993, "safe": 9007199254740991}',
+    );
+    expect(result).toEqual({
+      ok: true,
+      value: { id: 12345678901234567891n, neg: -9007199254740993n, safe: 9007199254740991 },
+    });
   });
 
   it('does not treat long digit runs inside strings as numbers', () => {
-    expect(parseJson('{"sid": "WT12345678901234567890"}')).toEqual({ ok: true, value: { sid: 'WT12345678901234567890' } });
+    expect(parseJson('{"sid": "WT12345678901234567890"}')).toEqual({
+      ok: true,
+      value: { sid: 'WT12345678901234567890' },
+    });
   });
 
   it('names line and column of a duplicate key, and where it was first defined', () => {
@@ -87,12 +95,22 @@ describe('parseJson: duplicate keys next to colons in strings', () => {
   });
 
   const key = fc.constantFrom('a', 'b', ':', 'a:b', '\\u003a', 'x\\"', '');
-  const leaf = fc.constantFrom('1', '"x"', '":"', '"\\u003a"', '"a:b:c"', 'null', '12345678901234567891');
+  const leaf = fc.constantFrom(
+    '1',
+    '"x"',
+    '":"',
+    '"\\u003a"',
+    '"a:b:c"',
+    'null',
+    '12345678901234567891',
+  );
   const { node } = fc.letrec<{ node: string }>((tie) => ({
     node: fc.oneof(
       { depthSize: 'small' },
       leaf,
-      fc.array(fc.tuple(key, tie('node'), fc.constantFrom(':', ' : ', ': ')), { maxLength: 4 }).map((pairs) => `{${pairs.map(([k, v, sep]) => `"${k}"${sep}${v}`).join(',')}}`),
+      fc
+        .array(fc.tuple(key, tie('node'), fc.constantFrom(':', ' : ', ': ')), { maxLength: 4 })
+        .map((pairs) => `{${pairs.map(([k, v, sep]) => `"${k}"${sep}${v}`).join(',')}}`),
       fc.array(tie('node'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
     ),
   }));
@@ -111,7 +129,9 @@ describe('stringifyJson', () => {
   it('writes bigint digit for digit in native layouts too', () => {
     const value = { a: [1, 12345678901234567891n], b: 'x' };
     expect(stringifyJson(value)).toBe('{"a":[1,12345678901234567891],"b":"x"}');
-    expect(stringifyJson(value, PRETTY)).toBe('{\n  "a": [\n    1,\n    12345678901234567891\n  ],\n  "b": "x"\n}\n');
+    expect(stringifyJson(value, PRETTY)).toBe(
+      '{\n  "a": [\n    1,\n    12345678901234567891\n  ],\n  "b": "x"\n}\n',
+    );
   });
 });
 
@@ -125,10 +145,14 @@ describe('positionOf', () => {
 describe('nesting limit', () => {
   it('refuses a document nested deeper than the limit with a parse error, never a stack overflow', () => {
     for (const depth of [MAX_JSON_DEPTH + 1, 5000, 100_000]) {
-      for (const [open, close] of [['[', ']'], ['{"a":', '}']] as const) {
+      for (const [open, close] of [
+        ['[', ']'],
+        ['{"a":', '}'],
+      ] as const) {
         const result = parseJson(open.repeat(depth) + '1' + close.repeat(depth));
         expect(result.ok).toBe(false);
-        if (!result.ok) expect(result.error.message).toContain(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+        if (!result.ok)
+          expect(result.error.message).toContain(`nested deeper than ${MAX_JSON_DEPTH} levels`);
       }
     }
   });

@@ -110,7 +110,8 @@ function tallyValue(value: JsonValue, depth: number): boolean {
     if (value.indexOf(':') !== -1) tallyColons += colonsIn(value);
     return true;
   }
-  if (typeof value === 'number') return Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value));
+  if (typeof value === 'number')
+    return Number.isFinite(value) && (Number.isSafeInteger(value) || !Number.isInteger(value));
   if (typeof value !== 'object' || value === null) return true;
   if (depth >= MAX_JSON_DEPTH) return false;
   if (Array.isArray(value)) {
@@ -162,7 +163,8 @@ class StrictParser {
 
   /** Enters an array or object, refusing to nest deeper than MAX_JSON_DEPTH. */
   enter(): void {
-    if (++this.depth > MAX_JSON_DEPTH) this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels (the limit for a JSON document)`);
+    if (++this.depth > MAX_JSON_DEPTH)
+      this.fail(`nested deeper than ${MAX_JSON_DEPTH} levels (the limit for a JSON document)`);
   }
 
   fail(message: string, offset = this.pos): never {
@@ -211,17 +213,22 @@ class StrictParser {
       return result;
     }
     for (;;) {
-      if (this.text.charCodeAt(this.pos) !== 34) this.fail(`${this.describe()}, expected a property name in double quotes`);
+      if (this.text.charCodeAt(this.pos) !== 34)
+        this.fail(`${this.describe()}, expected a property name in double quotes`);
       const keyAt = this.pos;
       const key = this.string();
       const first = seen.get(key);
       if (first !== undefined) {
         const where = positionOf(this.text, first);
-        this.fail(`duplicate key ${JSON.stringify(key)} (first defined at line ${where.line}, column ${where.column})`, keyAt);
+        this.fail(
+          `duplicate key ${JSON.stringify(key)} (first defined at line ${where.line}, column ${where.column})`,
+          keyAt,
+        );
       }
       seen.set(key, keyAt);
       this.skipWhitespace();
-      if (this.text.charCodeAt(this.pos) !== 58) this.fail(`${this.describe()}, expected ":" after a property name`);
+      if (this.text.charCodeAt(this.pos) !== 58)
+        this.fail(`${this.describe()}, expected ":" after a property name`);
       this.pos++;
       this.skipWhitespace();
       setKey(result, key, this.value());
@@ -291,14 +298,22 @@ class StrictParser {
     const c = this.text[this.pos + 1];
     this.pos += 2;
     switch (c) {
-      case '"': return '"';
-      case '\\': return '\\';
-      case '/': return '/';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case 't': return '\t';
+      case '"':
+        return '"';
+      case '\\':
+        return '\\';
+      case '/':
+        return '/';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case 't':
+        return '\t';
       case 'u': {
         const hex = this.text.slice(this.pos, this.pos + 4);
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('invalid \\u escape', this.pos - 2);
@@ -320,7 +335,8 @@ class StrictParser {
     const value = Number(raw);
     if (!Number.isFinite(value)) this.fail('number is out of range', start);
     // Integers written without fraction or exponent stay exact; larger ones become bigint.
-    if (match[1] === undefined && match[2] === undefined && !Number.isSafeInteger(value)) return BigInt(raw);
+    if (match[1] === undefined && match[2] === undefined && !Number.isSafeInteger(value))
+      return BigInt(raw);
     return value;
   }
 }

@@ -12,15 +12,19 @@ export function encodePointer(tokens: readonly string[]): string {
 }
 
 export function escapeToken(token: string): string {
-  return token.includes('~') || token.includes('/') ? token.replace(/~/g, '~0').replace(/\//g, '~1') : token;
+  return token.includes('~') || token.includes('/')
+    ? token.replace(/~/g, '~0').replace(/\//g, '~1')
+    : token;
 }
 
 export function decodePointer(pointer: string): Result<string[]> {
   if (pointer === '') return { ok: true, value: [] };
-  if (!pointer.startsWith('/')) return { ok: false, error: `JSON Pointer must be empty or start with "/": ${pointer}` };
+  if (!pointer.startsWith('/'))
+    return { ok: false, error: `JSON Pointer must be empty or start with "/": ${pointer}` };
   const tokens: string[] = [];
   for (const raw of pointer.slice(1).split('/')) {
-    if (/~[^01]|~$/.test(raw)) return { ok: false, error: `invalid escape in JSON Pointer token "${raw}"` };
+    if (/~[^01]|~$/.test(raw))
+      return { ok: false, error: `invalid escape in JSON Pointer token "${raw}"` };
     tokens.push(raw.replace(/~1/g, '/').replace(/~0/g, '~'));
   }
   return { ok: true, value: tokens };
@@ -64,7 +68,11 @@ export function getAt(doc: JsonValue | undefined, pointer: string): JsonValue | 
  * A copy of `doc` with `value` at `pointer` (undefined removes it). Only the spine is copied; inside
  * JSON-holding strings the string is re-serialised in its own style. Arrays accept "-" to append.
  */
-export function setAt(doc: JsonValue, pointer: string, value: JsonValue | undefined): Result<JsonValue | undefined> {
+export function setAt(
+  doc: JsonValue,
+  pointer: string,
+  value: JsonValue | undefined,
+): Result<JsonValue | undefined> {
   const tokens = decodePointer(pointer);
   if (!tokens.ok) return tokens;
   return setTokens(doc, tokens.value, 0, value, pointer);
@@ -80,7 +88,8 @@ function setTokens(
   if (at === tokens.length) return { ok: true, value };
   if (typeof current === 'string') {
     const inner = embedded(current);
-    if (inner === undefined) return { ok: false, error: `${pointer}: cannot descend into a plain string` };
+    if (inner === undefined)
+      return { ok: false, error: `${pointer}: cannot descend into a plain string` };
     const next = setTokens(inner, tokens, at, value, pointer);
     if (!next.ok || next.value === undefined) return next;
     return { ok: true, value: stringifyJson(next.value, detectStyle(current)) };
@@ -117,5 +126,8 @@ function setTokens(
     if (!placed && next.value !== undefined) setKey(copy, token, next.value);
     return { ok: true, value: copy };
   }
-  return { ok: false, error: `${pointer}: no container at "${encodePointer(tokens.slice(0, at))}"` };
+  return {
+    ok: false,
+    error: `${pointer}: no container at "${encodePointer(tokens.slice(0, at))}"`,
+  };
 }

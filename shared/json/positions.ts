@@ -28,7 +28,8 @@ function toRange(text: string, node: Node, insideString: boolean): TextRange {
     start: positionOf(text, node.offset),
     end: positionOf(text, node.offset + node.length),
   };
-  if (node.parent?.type === 'property' && node.parent.children?.[1] === node) range.keyOffset = node.parent.offset;
+  if (node.parent?.type === 'property' && node.parent.children?.[1] === node)
+    range.keyOffset = node.parent.offset;
   if (insideString) range.insideString = true;
   return range;
 }
@@ -44,7 +45,10 @@ export function rangeOfPointer(text: string, pointer: string): TextRange | undef
  * subtrees off every pointer's path are skipped, which is what makes decorating megabyte
  * documents cheap. Answers exactly as `rangeOfPointer` would for each pointer.
  */
-export function rangesOfPointers(text: string, pointers: readonly string[]): Array<TextRange | undefined> {
+export function rangesOfPointers(
+  text: string,
+  pointers: readonly string[],
+): Array<TextRange | undefined> {
   const wanted = new Map<string, number[]>();
   const onPath = new Set<string>();
   pointers.forEach((pointer, i) => {
@@ -52,7 +56,8 @@ export function rangesOfPointers(text: string, pointers: readonly string[]): Arr
     if (!tokens.ok) return;
     const key = encodePointer(tokens.value);
     wanted.set(key, [...(wanted.get(key) ?? []), i]);
-    for (let n = 0; n < tokens.value.length; n++) onPath.add(encodePointer(tokens.value.slice(0, n)));
+    for (let n = 0; n < tokens.value.length; n++)
+      onPath.add(encodePointer(tokens.value.slice(0, n)));
   });
   const found = strictRanges(text, wanted, onPath) ?? visitedRanges(text, wanted, onPath);
   const answers: Array<TextRange | undefined> = pointers.map(() => undefined);
@@ -76,7 +81,11 @@ export function rangesOfPointers(text: string, pointers: readonly string[]): Arr
 }
 
 /** The slow road for any text jsonc-parser reads (comments, errors): its visitor, skipping subtrees off every path. */
-function visitedRanges(text: string, wanted: ReadonlyMap<string, unknown>, onPath: ReadonlySet<string>): Map<string, Hit> {
+function visitedRanges(
+  text: string,
+  wanted: ReadonlyMap<string, unknown>,
+  onPath: ReadonlySet<string>,
+): Map<string, Hit> {
   const found = new Map<string, Hit>();
   const keyOffsets = new Map<string, number>();
   const open: Array<{ key: string; offset: number }> = [];
@@ -92,7 +101,8 @@ function visitedRanges(text: string, wanted: ReadonlyMap<string, unknown>, onPat
   };
   const end = (offset: number, length: number) => {
     const container = open.pop()!;
-    if (wanted.has(container.key)) record(container.key, container.offset, offset + length - container.offset);
+    if (wanted.has(container.key))
+      record(container.key, container.offset, offset + length - container.offset);
   };
   visit(text, {
     onObjectBegin: (offset, _l, _sl, _sc, pathSupplier) => begin(offset, pathSupplier),
@@ -105,8 +115,10 @@ function visitedRanges(text: string, wanted: ReadonlyMap<string, unknown>, onPat
       keyOffsets.set(key, offset);
       // A repeated member replaces the earlier one (as JSON.parse keeps the last): forget what
       // was found inside the first, and where its members' names were.
-      for (const target of found.keys()) if (target === key || target.startsWith(`${key}/`)) found.delete(target);
-      for (const target of keyOffsets.keys()) if (target.startsWith(`${key}/`)) keyOffsets.delete(target);
+      for (const target of found.keys())
+        if (target === key || target.startsWith(`${key}/`)) found.delete(target);
+      for (const target of keyOffsets.keys())
+        if (target.startsWith(`${key}/`)) keyOffsets.delete(target);
     },
     onLiteralValue: (value, offset, length, _sl, _sc, pathSupplier) => {
       const key = keyOf(pathSupplier());
@@ -114,7 +126,13 @@ function visitedRanges(text: string, wanted: ReadonlyMap<string, unknown>, onPat
       // A pointer that continues into a JSON-holding string resolves to that string.
       if (typeof value === 'string' && onPath.has(key)) {
         for (const target of wanted.keys()) {
-          if (target.startsWith(`${key}/`)) found.set(target, { ...(keyOffsets.has(key) ? { keyOffset: keyOffsets.get(key)! } : {}), offset, length, insideString: true });
+          if (target.startsWith(`${key}/`))
+            found.set(target, {
+              ...(keyOffsets.has(key) ? { keyOffset: keyOffsets.get(key)! } : {}),
+              offset,
+              length,
+              insideString: true,
+            });
         }
       }
     },
@@ -151,7 +169,8 @@ function rangeInTree(text: string, root: Node, pointer: string): TextRange | und
     let next: Node | undefined;
     if (node.type === 'object') {
       // The last member with that name, as JSON.parse would keep it.
-      next = node.children?.findLast((property) => property.children?.[0]?.value === token)?.children?.[1];
+      next = node.children?.findLast((property) => property.children?.[0]?.value === token)
+        ?.children?.[1];
     } else if (node.type === 'array' && /^(0|[1-9][0-9]*)$/.test(token)) {
       next = node.children?.[Number(token)];
     }

@@ -1,10 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { applyChoices, choose, createResolution, pendingConflicts, preview, rebase, unchoose } from './resolve';
+import {
+  applyChoices,
+  choose,
+  createResolution,
+  pendingConflicts,
+  preview,
+  rebase,
+  unchoose,
+} from './resolve';
 import type { Resolution } from './resolve';
 
-const base = { title: 'a', n: 1, tags: ['x', 'y'], tasks: [{ sid: 'A', p: 1 }, { sid: 'B', p: 1 }] };
+const base = {
+  title: 'a',
+  n: 1,
+  tags: ['x', 'y'],
+  tasks: [
+    { sid: 'A', p: 1 },
+    { sid: 'B', p: 1 },
+  ],
+};
 const mine = { title: 'mine', n: 2, tags: ['x', 'm'], tasks: [{ sid: 'A', p: 2 }] };
-const theirs = { title: 'theirs', n: 1, tags: ['x', 't', 'u'], tasks: [{ sid: 'A', p: 3 }, { sid: 'B', p: 5 }] };
+const theirs = {
+  title: 'theirs',
+  n: 1,
+  tags: ['x', 't', 'u'],
+  tasks: [
+    { sid: 'A', p: 3 },
+    { sid: 'B', p: 5 },
+  ],
+};
 
 function must(result: { ok: true; value: Resolution } | { ok: false; error: string }): Resolution {
   if (!result.ok) throw new Error(result.error);
@@ -24,14 +48,28 @@ describe('resolution', () => {
     let r = must(choose(start, '/title', { custom: 'agreed' }));
     r = must(choose(r, '/tags/@1..2', 'both'));
     r = must(choose(r, '/tasks/[sid="A"]/p', 'base'));
-    expect(applyChoices(r)).toMatchObject({ ok: false, error: { pending: [{ id: '/tasks/[sid="B"]' }] } });
+    expect(applyChoices(r)).toMatchObject({
+      ok: false,
+      error: { pending: [{ id: '/tasks/[sid="B"]' }] },
+    });
     r = must(choose(r, '/tasks/[sid="B"]', 'theirs'));
     expect(applyChoices(r)).toEqual({
       ok: true,
-      value: { title: 'agreed', n: 2, tags: ['x', 'm', 't', 'u'], tasks: [{ sid: 'A', p: 1 }, { sid: 'B', p: 5 }] },
+      value: {
+        title: 'agreed',
+        n: 2,
+        tags: ['x', 'm', 't', 'u'],
+        tasks: [
+          { sid: 'A', p: 1 },
+          { sid: 'B', p: 5 },
+        ],
+      },
     });
     const deleted = must(choose(r, '/tasks/[sid="B"]', 'mine'));
-    expect(applyChoices(deleted)).toMatchObject({ ok: true, value: { tasks: [{ sid: 'A', p: 1 }] } });
+    expect(applyChoices(deleted)).toMatchObject({
+      ok: true,
+      value: { tasks: [{ sid: 'A', p: 1 }] },
+    });
   });
 
   it('is immutable: transitions return new values', () => {
@@ -50,7 +88,14 @@ describe('resolution', () => {
   it('rebase keeps choices where the server did not move again and reopens the others', () => {
     let r = must(choose(start, '/title', 'mine'));
     r = must(choose(r, '/tasks/[sid="A"]/p', 'theirs'));
-    const newTheirs = { ...theirs, tasks: [{ sid: 'A', p: 4 }, { sid: 'B', p: 5 }], extra: true };
+    const newTheirs = {
+      ...theirs,
+      tasks: [
+        { sid: 'A', p: 4 },
+        { sid: 'B', p: 5 },
+      ],
+      extra: true,
+    };
     const moved = rebase(r, newTheirs);
     expect(moved.choices).toEqual({ '/title': 'mine' });
     expect(moved.reopened).toEqual(['/tasks/[sid="A"]/p']);

@@ -26,7 +26,15 @@ export function createResolution(
   options: Omit<MergeOptions, 'choices'> = {},
 ): Resolution {
   const { choices: _ignored, ...plain } = options as MergeOptions;
-  return { base, mine, theirs, options: plain, result: merge3(base, mine, theirs, plain), choices: {}, reopened: [] };
+  return {
+    base,
+    mine,
+    theirs,
+    options: plain,
+    result: merge3(base, mine, theirs, plain),
+    choices: {},
+    reopened: [],
+  };
 }
 
 export function conflictById(resolution: Resolution, id: string): Conflict | undefined {
@@ -42,7 +50,11 @@ export function choose(resolution: Resolution, id: string, choice: Choice): Resu
   if (problem !== undefined) return { ok: false, error: `${conflict.path}: ${problem}` };
   return {
     ok: true,
-    value: { ...resolution, choices: { ...resolution.choices, [id]: choice }, reopened: resolution.reopened.filter((r) => r !== id) },
+    value: {
+      ...resolution,
+      choices: { ...resolution.choices, [id]: choice },
+      reopened: resolution.reopened.filter((r) => r !== id),
+    },
   };
 }
 
@@ -53,19 +65,32 @@ export function unchoose(resolution: Resolution, id: string): Resolution {
 }
 
 export function pendingConflicts(resolution: Resolution): Conflict[] {
-  return resolution.result.conflicts.filter((conflict) => !Object.hasOwn(resolution.choices, conflict.id));
+  return resolution.result.conflicts.filter(
+    (conflict) => !Object.hasOwn(resolution.choices, conflict.id),
+  );
 }
 
 /** The merge with the choices made so far applied; unanswered conflicts keep their placeholders. */
 export function preview(resolution: Resolution): MergeResult {
-  return merge3(resolution.base, resolution.mine, resolution.theirs, { ...resolution.options, choices: resolution.choices });
+  return merge3(resolution.base, resolution.mine, resolution.theirs, {
+    ...resolution.options,
+    choices: resolution.choices,
+  });
 }
 
 /** The final document once every conflict has a choice. */
-export function applyChoices(resolution: Resolution): Result<JsonValue, { message: string; pending: readonly Conflict[] }> {
+export function applyChoices(
+  resolution: Resolution,
+): Result<JsonValue, { message: string; pending: readonly Conflict[] }> {
   const result = preview(resolution);
   if (result.conflicts.length > 0) {
-    return { ok: false, error: { message: `${result.conflicts.length} conflict(s) still need a choice`, pending: result.conflicts } };
+    return {
+      ok: false,
+      error: {
+        message: `${result.conflicts.length} conflict(s) still need a choice`,
+        pending: result.conflicts,
+      },
+    };
   }
   return { ok: true, value: result.merged };
 }
@@ -82,13 +107,17 @@ export function rebase(resolution: Resolution, newTheirs: JsonValue): Resolution
     const before = conflictById(resolution, id);
     const after = result.conflicts.find((conflict) => conflict.id === id);
     if (!before || !after) continue;
-    const unchanged = jsonEqual(before.theirs, after.theirs) && jsonEqual(before.mine, after.mine) && jsonEqual(before.base, after.base);
+    const unchanged =
+      jsonEqual(before.theirs, after.theirs) &&
+      jsonEqual(before.mine, after.mine) &&
+      jsonEqual(before.base, after.base);
     if (unchanged) choices[id] = choice;
     else reopened.push(id);
   }
   // A conflict reopened earlier and still unanswered stays marked as reopened.
   for (const id of resolution.reopened) {
-    if (!reopened.includes(id) && !(id in choices) && result.conflicts.some((c) => c.id === id)) reopened.push(id);
+    if (!reopened.includes(id) && !(id in choices) && result.conflicts.some((c) => c.id === id))
+      reopened.push(id);
   }
   return { ...resolution, theirs: newTheirs, result, choices, reopened };
 }

@@ -44,7 +44,8 @@ function containsBigInt(value: JsonValue): boolean {
  * the common case costs no extra walk over the value.
  */
 function nativeStringify(value: JsonValue, indent: string): string | undefined {
-  if ('toJSON' in BigInt.prototype) return containsBigInt(value) ? undefined : JSON.stringify(value, null, indent);
+  if ('toJSON' in BigInt.prototype)
+    return containsBigInt(value) ? undefined : JSON.stringify(value, null, indent);
   try {
     return JSON.stringify(value, null, indent);
   } catch (err) {

@@ -14,7 +14,11 @@ export type Hit = { offset: number; length: number; keyOffset?: number; insideSt
  * that go on inside a string, that string. `onPath` holds every proper prefix of a wanted pointer.
  * Undefined when `text` is not strict JSON.
  */
-export function strictRanges(text: string, wanted: ReadonlyMap<string, unknown>, onPath: ReadonlySet<string>): Map<string, Hit> | undefined {
+export function strictRanges(
+  text: string,
+  wanted: ReadonlyMap<string, unknown>,
+  onPath: ReadonlySet<string>,
+): Map<string, Hit> | undefined {
   const s = new StrictScanner(text);
   const found = new Map<string, Hit>();
   const keyOffsets = new Map<string, number>();
@@ -40,7 +44,13 @@ export function strictRanges(text: string, wanted: ReadonlyMap<string, unknown>,
       // A pointer that continues into a JSON-holding string resolves to that string.
       const keyOffset = keyOffsets.get(key);
       for (const target of wanted.keys()) {
-        if (target.startsWith(`${key}/`)) found.set(target, { ...(keyOffset !== undefined ? { keyOffset } : {}), offset: start, length: s.i - start, insideString: true });
+        if (target.startsWith(`${key}/`))
+          found.set(target, {
+            ...(keyOffset !== undefined ? { keyOffset } : {}),
+            offset: start,
+            length: s.i - start,
+            insideString: true,
+          });
       }
     } else {
       s.skipValue();
@@ -68,8 +78,10 @@ export function strictRanges(text: string, wanted: ReadonlyMap<string, unknown>,
         // A repeated member replaces the earlier one (as JSON.parse keeps the last): forget what
         // was found inside the first, and where its members' names were.
         if (seen.has(child)) {
-          for (const target of found.keys()) if (target === child || target.startsWith(`${child}/`)) found.delete(target);
-          for (const target of keyOffsets.keys()) if (target.startsWith(`${child}/`)) keyOffsets.delete(target);
+          for (const target of found.keys())
+            if (target === child || target.startsWith(`${child}/`)) found.delete(target);
+          for (const target of keyOffsets.keys())
+            if (target.startsWith(`${child}/`)) keyOffsets.delete(target);
         }
         seen.add(child);
         value(child);

@@ -55,7 +55,16 @@ export class StrictScanner {
         if (e === 117) {
           for (let h = i + 2; h < i + 6; h++) if (!isHex(text.charCodeAt(h))) this.fail();
           i += 6;
-        } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+        } else if (
+          e === 34 ||
+          e === 92 ||
+          e === 47 ||
+          e === 98 ||
+          e === 102 ||
+          e === 110 ||
+          e === 114 ||
+          e === 116
+        ) {
           i += 2;
         } else {
           this.fail();
@@ -72,7 +81,9 @@ export class StrictScanner {
   readString(): string {
     const from = this.i;
     const escaped = this.skipString();
-    return escaped ? (JSON.parse(this.text.slice(from, this.i)) as string) : this.text.slice(from + 1, this.i - 1);
+    return escaped
+      ? (JSON.parse(this.text.slice(from, this.i)) as string)
+      : this.text.slice(from + 1, this.i - 1);
   }
 
   private digits(): void {

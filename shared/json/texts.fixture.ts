@@ -6,11 +6,38 @@ import fc from 'fast-check';
 // and repeated member names, JSON inside strings; and texts that are not strict JSON at all.
 const space = fc.constantFrom('', ' ', '\n', '\r\n  ', '\t');
 const name = fc.constantFrom('a', 'b', '0', 'x/y', 't~1', 'caf\\u00e9', 'q\\"', 'a');
-const leaf = fc.constantFrom('0', '-0', '1.50', '-2.5E+3', '1e-400', '12345678901234567890', 'true', 'false', 'null', '""', '"\\u00e9\\n"', '"{\\"a\\": [1, {\\"b\\": 2}]}"');
+const leaf = fc.constantFrom(
+  '0',
+  '-0',
+  '1.50',
+  '-2.5E+3',
+  '1e-400',
+  '12345678901234567890',
+  'true',
+  'false',
+  'null',
+  '""',
+  '"\\u00e9\\n"',
+  '"{\\"a\\": [1, {\\"b\\": 2}]}"',
+);
 export const handText: fc.Arbitrary<string> = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leaf, tie('array'), tie('object')),
-  array: fc.tuple(fc.array(tie('value') as fc.Arbitrary<string>, { maxLength: 4 }), space, space).map(([items, s, t]) => `[${s}${items.join(`${t},${s}`)}${t}]`),
-  object: fc.tuple(fc.array(fc.tuple(name, tie('value') as fc.Arbitrary<string>), { maxLength: 4 }), space, space).map(([members, s, t]) => `{${s}${members.map(([k, v]) => `"${k}"${t}:${s}${v}`).join(`${t},${s}`)}${t}}`),
+  array: fc
+    .tuple(fc.array(tie('value') as fc.Arbitrary<string>, { maxLength: 4 }), space, space)
+    .map(([items, s, t]) => `[${s}${items.join(`${t},${s}`)}${t}]`),
+  object: fc
+    .tuple(
+      fc.array(fc.tuple(name, tie('value') as fc.Arbitrary<string>), { maxLength: 4 }),
+      space,
+      space,
+    )
+    .map(
+      ([members, s, t]) =>
+        `{${s}${members.map(([k, v]) => `"${k}"${t}:${s}${v}`).join(`${t},${s}`)}${t}}`,
+    ),
 })).value as fc.Arbitrary<string>;
-export const spoiled = fc.tuple(handText, fc.constantFrom(' // note\n', ',', '/* c */', '}', '\u0001', '01', '"open')).chain(([text, junk]) => fc.nat(text.length).map((at) => text.slice(0, at) + junk + text.slice(at)));
-
+export const spoiled = fc
+  .tuple(handText, fc.constantFrom(' // note\n', ',', '/* c */', '}', '\u0001', '01', '"open'))
+  .chain(([text, junk]) =>
+    fc.nat(text.length).map((at) => text.slice(0, at) + junk + text.slice(at)),
+  );

@@ -9,10 +9,23 @@ import { isJsonObject, type JsonValue } from './types';
 /** What a lookup sees of a node: its own place and kind, and its members' (one level down). */
 function shape(node: Node | undefined) {
   if (!node) return undefined;
-  const own = (n: Node) => ({ type: n.type, offset: n.offset, length: n.length, value: n.value as unknown, colonOffset: n.colonOffset });
+  const own = (n: Node) => ({
+    type: n.type,
+    offset: n.offset,
+    length: n.length,
+    value: n.value as unknown,
+    colonOffset: n.colonOffset,
+  });
   // A property's key and value are always there; a member container's own members only when expanded.
-  const member = (c: Node) => ({ ...own(c), ...(c.type === 'property' ? { children: c.children?.map(own) } : {}) });
-  return { ...own(node), parent: node.parent ? own(node.parent) : undefined, children: node.children?.map(member) };
+  const member = (c: Node) => ({
+    ...own(c),
+    ...(c.type === 'property' ? { children: c.children?.map(own) } : {}),
+  });
+  return {
+    ...own(node),
+    parent: node.parent ? own(node.parent) : undefined,
+    children: node.children?.map(member),
+  };
 }
 
 /** jsonc-parser's path for pointer tokens, read off a tree (numbers where an array is indexed). */
@@ -37,13 +50,26 @@ function lookup(root: Node, tokens: readonly string[]) {
 /** Pointer tokens of every member and element in a tree, repeated names included. */
 function tokensIn(node: Node | undefined, prefix: string[] = []): string[][] {
   if (!node) return [];
-  const members = node.type === 'object' ? (node.children ?? []).map((p) => [String(p.children?.[0]?.value), p.children?.[1]] as const) : node.type === 'array' ? (node.children ?? []).map((c, i) => [String(i), c] as const) : [];
-  return members.flatMap(([token, child]) => [[...prefix, token], ...tokensIn(child, [...prefix, token])]);
+  const members =
+    node.type === 'object'
+      ? (node.children ?? []).map((p) => [String(p.children?.[0]?.value), p.children?.[1]] as const)
+      : node.type === 'array'
+        ? (node.children ?? []).map((c, i) => [String(i), c] as const)
+        : [];
+  return members.flatMap(([token, child]) => [
+    [...prefix, token],
+    ...tokensIn(child, [...prefix, token]),
+  ]);
 }
 
 function pointersOf(value: JsonValue, prefix = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => [`${prefix}/${i}`, ...pointersOf(v, `${prefix}/${i}`)]);
-  if (isJsonObject(value)) return Object.keys(value).flatMap((k) => [`${prefix}/${escapeToken(k)}`, ...pointersOf(value[k]!, `${prefix}/${escapeToken(k)}`)]);
+  if (Array.isArray(value))
+    return value.flatMap((v, i) => [`${prefix}/${i}`, ...pointersOf(v, `${prefix}/${i}`)]);
+  if (isJsonObject(value))
+    return Object.keys(value).flatMap((k) => [
+      `${prefix}/${escapeToken(k)}`,
+      ...pointersOf(value[k]!, `${prefix}/${escapeToken(k)}`),
+    ]);
   return [];
 }
 
@@ -58,7 +84,9 @@ describe('treeAlong (a syntax tree built only along some paths)', () => {
         const full = parseTree(text)!;
         const partial = treeAlong(text, pathsToExpand(tokens))!;
         for (const t of tokens) {
-          expect(shape(findNodeAtLocation(partial, segments(partial, t)))).toEqual(shape(findNodeAtLocation(full, segments(full, t))));
+          expect(shape(findNodeAtLocation(partial, segments(partial, t)))).toEqual(
+            shape(findNodeAtLocation(full, segments(full, t))),
+          );
         }
       }),
       { numRuns: 200 },
@@ -73,7 +101,8 @@ describe('treeAlong (a syntax tree built only along some paths)', () => {
         const wanted = all.filter((_, i) => (i + seed) % 3 === 0);
         const partial = treeAlong(text, pathsToExpand(wanted));
         expect(partial === undefined).toBe(full === undefined);
-        if (full && partial) for (const t of wanted) expect(lookup(partial, t)).toEqual(lookup(full, t));
+        if (full && partial)
+          for (const t of wanted) expect(lookup(partial, t)).toEqual(lookup(full, t));
       }),
       { numRuns: 400 },
     );
@@ -83,15 +112,26 @@ describe('treeAlong (a syntax tree built only along some paths)', () => {
     const text = '{"a": {"deep": [1, 2, 3]}, "b": [{"x": 1}, {"y": 2}], "c": 3}';
     const root = treeAlong(text, pathsToExpand([['b', '1']]))!;
     const [a, b] = root.children!.map((p) => p.children![1]!);
-    expect(a).toMatchObject({ type: 'object', offset: 6, length: text.indexOf('}') + 1 - 6, children: [] });
+    expect(a).toMatchObject({
+      type: 'object',
+      offset: 6,
+      length: text.indexOf('}') + 1 - 6,
+      children: [],
+    });
     expect(b!.children!.map((n) => n.children?.length)).toEqual([0, 1]);
-    expect(shape(findNodeAtLocation(root, ['b', 1, 'y']))).toEqual(shape(findNodeAtLocation(parseTree(text)!, ['b', 1, 'y'])));
+    expect(shape(findNodeAtLocation(root, ['b', 1, 'y']))).toEqual(
+      shape(findNodeAtLocation(parseTree(text)!, ['b', 1, 'y'])),
+    );
   });
 
   it('expands an index in its numeric spelling too, and keeps the first of repeated members as lookups do', () => {
-    expect(pathsToExpand([['items', '01']])).toEqual(new Set(['', '/items', '/items/01', '/items/1']));
+    expect(pathsToExpand([['items', '01']])).toEqual(
+      new Set(['', '/items', '/items/01', '/items/1']),
+    );
     const text = '{"a": {"x": 1}, "a": {"y": 2}}';
     const partial = treeAlong(text, pathsToExpand([['a', 'y']]))!;
-    expect(shape(findNodeAtLocation(partial, ['a', 'x']))).toEqual(shape(findNodeAtLocation(parseTree(text)!, ['a', 'x'])));
+    expect(shape(findNodeAtLocation(partial, ['a', 'x']))).toEqual(
+      shape(findNodeAtLocation(parseTree(text)!, ['a', 'x'])),
+    );
   });
 });

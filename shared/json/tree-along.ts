@@ -6,7 +6,10 @@ import { parseTree, type Node, type NodeType } from 'jsonc-parser';
 import { encodePointer, escapeToken } from './pointer';
 import { StrictScanner, strictly } from './strict-scan';
 
-type Building = { -readonly [K in keyof Node]: Node[K] } & { children?: Building[]; parent?: Building };
+type Building = { -readonly [K in keyof Node]: Node[K] } & {
+  children?: Building[];
+  parent?: Building;
+};
 
 /**
  * The tree `parseTree(text)` builds, except that a container whose path is not in `expand` keeps
@@ -29,7 +32,13 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
     const offset = s.i;
     const c = s.code();
     if (c === 123 || c === 91) {
-      const node: Building = { type: c === 123 ? 'object' : 'array', offset, length: -1, parent, children: [] };
+      const node: Building = {
+        type: c === 123 ? 'object' : 'array',
+        offset,
+        length: -1,
+        parent,
+        children: [],
+      };
       s.i++;
       if (key === null) s.skipMembers(c === 123 ? 125 : 93, c === 123);
       else if (c === 123) members(node, key);
@@ -43,7 +52,14 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
     }
     s.skipValue();
     const lexeme = text.slice(offset, s.i);
-    const literal = lexeme === 'true' ? true : lexeme === 'false' ? false : lexeme === 'null' ? null : Number(lexeme);
+    const literal =
+      lexeme === 'true'
+        ? true
+        : lexeme === 'false'
+          ? false
+          : lexeme === 'null'
+            ? null
+            : Number(lexeme);
     return { type: literalType(literal), offset, length: s.i - offset, parent, value: literal };
   };
   // A member container is built when its path is expanded, else kept as one node.
@@ -61,8 +77,20 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
       if (s.code() !== 34) s.fail();
       const nameAt = s.i;
       const name = s.readString();
-      const property: Building = { type: 'property', offset: nameAt, length: -1, parent: node, children: [] };
-      property.children!.push({ type: 'string', value: name, offset: nameAt, length: s.i - nameAt, parent: property });
+      const property: Building = {
+        type: 'property',
+        offset: nameAt,
+        length: -1,
+        parent: node,
+        children: [],
+      };
+      property.children!.push({
+        type: 'string',
+        value: name,
+        offset: nameAt,
+        length: s.i - nameAt,
+        parent: property,
+      });
       s.space();
       property.colonOffset = s.i;
       s.expect(58);
@@ -127,7 +155,10 @@ export function pathsToExpand(pointers: ReadonlyArray<readonly string[]>): Set<s
   for (const tokens of pointers) {
     let spellings: string[][] = [[]];
     for (const token of tokens) {
-      const forms = /^\d+$/.test(token) && String(Number(token)) !== token ? [token, String(Number(token))] : [token];
+      const forms =
+        /^\d+$/.test(token) && String(Number(token)) !== token
+          ? [token, String(Number(token))]
+          : [token];
       spellings = spellings.flatMap((prefix) => forms.map((form) => [...prefix, form]));
       for (const prefix of spellings) out.add(encodePointer(prefix));
     }

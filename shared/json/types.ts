@@ -15,7 +15,12 @@ export function isJsonObject(value: JsonValue | undefined): value is JsonObject 
 /** Sets a key as an own data property, even when the key is "__proto__". */
 export function setKey(target: JsonObject, key: string, value: JsonValue): void {
   if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     target[key] = value;
   }

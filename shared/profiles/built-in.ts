@@ -4,13 +4,18 @@
 import type { ProfileSpec } from './spec';
 
 const TASK_STATUSES = ['pending', 'reserved', 'assigned', 'wrapping', 'completed', 'canceled'];
-const twilioNextUrl = { kind: 'next-url', nextPointer: '/meta/next_page_url', pageSizeParam: 'PageSize' } as const;
+const twilioNextUrl = {
+  kind: 'next-url',
+  nextPointer: '/meta/next_page_url',
+  pageSizeParam: 'PageSize',
+} as const;
 
 export const TWILIO_TASK: ProfileSpec = {
   id: 'twilio-taskrouter-task',
   label: 'Twilio TaskRouter · Tasks',
   family: 'twilio-taskrouter',
-  description: 'Tasks of one workspace. ETag is the task version (0, 1, 2…); attributes is JSON inside a string.',
+  description:
+    'Tasks of one workspace. ETag is the task version (0, 1, 2…); attributes is JSON inside a string.',
   params: [{ name: 'workspaceSid', label: 'Workspace SID', placeholder: 'WS…' }],
   list: {
     path: '/v1/Workspaces/{workspaceSid}/Tasks',
@@ -41,24 +46,53 @@ export const TWILIO_TASK: ProfileSpec = {
   write: {
     method: 'POST',
     encoding: 'form-changed',
-    formFields: { attributes: 'Attributes', priority: 'Priority', assignment_status: 'AssignmentStatus', reason: 'Reason', task_channel: 'TaskChannel' },
+    formFields: {
+      attributes: 'Attributes',
+      priority: 'Priority',
+      assignment_status: 'AssignmentStatus',
+      reason: 'Reason',
+      task_channel: 'TaskChannel',
+    },
     precondition: 'if-match',
     conflictStatuses: [412],
   },
   idKeys: ['id', 'sid', 'key', 'name'],
 };
 
-const syncMember = (id: string, label: string, description: string, listPath: string, itemsPointer: string, idPointer: string, titlePointers: string[], params: ProfileSpec['params']): ProfileSpec => ({
+const syncMember = (
+  id: string,
+  label: string,
+  description: string,
+  listPath: string,
+  itemsPointer: string,
+  idPointer: string,
+  titlePointers: string[],
+  params: ProfileSpec['params'],
+): ProfileSpec => ({
   id,
   label,
   family: 'twilio-sync',
   description,
   params,
-  list: { path: listPath, itemsPointer, idPointer, titlePointers, revisionPointer: '/revision', updatedPointer: '/date_updated', paging: twilioNextUrl },
+  list: {
+    path: listPath,
+    itemsPointer,
+    idPointer,
+    titlePointers,
+    revisionPointer: '/revision',
+    updatedPointer: '/date_updated',
+    paging: twilioNextUrl,
+  },
   itemPath: `${listPath}/{id}`,
   revision: { in: 'etag', weak: 'unguarded' },
   editable: { kind: 'member', pointer: '/data' },
-  write: { method: 'POST', encoding: 'form-member', formFields: { data: 'Data' }, precondition: 'if-match', conflictStatuses: [412] },
+  write: {
+    method: 'POST',
+    encoding: 'form-member',
+    formFields: { data: 'Data' },
+    precondition: 'if-match',
+    conflictStatuses: [412],
+  },
   idKeys: ['id', 'sid', 'key', 'name'],
 });
 
@@ -111,12 +145,23 @@ export const REST_ETAG: ProfileSpec = {
     subtitlePointers: ['/assignee', '/author/name'],
     statusPointer: '/status',
     updatedPointer: '/updatedAt',
-    paging: { kind: 'page-number', pageParam: 'page', pageSizeParam: 'pageSize', firstPage: 1, totalPointer: '/total' },
+    paging: {
+      kind: 'page-number',
+      pageParam: 'page',
+      pageSizeParam: 'pageSize',
+      firstPage: 1,
+      totalPointer: '/total',
+    },
   },
   itemPath: '/{collection}/{id}',
   revision: { in: 'etag', weak: 'send-as-is' },
   editable: { kind: 'whole', hidden: ['/id', '/createdAt', '/updatedAt'] },
-  write: { method: 'PUT', encoding: 'json', precondition: 'if-match', conflictStatuses: [412, 409] },
+  write: {
+    method: 'PUT',
+    encoding: 'json',
+    precondition: 'if-match',
+    conflictStatuses: [412, 409],
+  },
 };
 
 export const BODY_VERSION: ProfileSpec = {
@@ -133,12 +178,23 @@ export const BODY_VERSION: ProfileSpec = {
     subtitlePointers: ['/title', '/department'],
     statusPointer: '/state',
     revisionPointer: '/version',
-    paging: { kind: 'page-number', pageParam: 'pageNumber', pageSizeParam: 'pageSize', firstPage: 1, totalPointer: '/total' },
+    paging: {
+      kind: 'page-number',
+      pageParam: 'pageNumber',
+      pageSizeParam: 'pageSize',
+      firstPage: 1,
+      totalPointer: '/total',
+    },
   },
   itemPath: '/api/v2/users/{id}',
   revision: { in: 'body', pointer: '/version' },
   editable: { kind: 'whole', hidden: ['/id', '/version', '/selfUri', '/dateModified'] },
-  write: { method: 'PATCH', encoding: 'json-changed', precondition: 'body-version', conflictStatuses: [409] },
+  write: {
+    method: 'PATCH',
+    encoding: 'json-changed',
+    precondition: 'body-version',
+    conflictStatuses: [409],
+  },
 };
 
 /**
@@ -150,7 +206,8 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
   id: 'couchdb-document',
   label: 'CouchDB / PouchDB · Documents',
   family: 'couchdb',
-  description: 'Documents of one database. The revision is `_rev` in the body; a stale one answers 409. The base URL is the server (http://127.0.0.1:5984).',
+  description:
+    'Documents of one database. The revision is `_rev` in the body; a stale one answers 409. The base URL is the server (http://127.0.0.1:5984).',
   params: [{ name: 'database', label: 'Database', placeholder: 'docs' }],
   list: {
     path: '/{database}/_all_docs?include_docs=true',
@@ -165,7 +222,13 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
   itemPath: '/{database}/{id}',
   revision: { in: 'body', pointer: '/_rev' },
   editable: { kind: 'whole', hidden: ['/_id', '/_rev'] },
-  write: { method: 'PUT', encoding: 'json', precondition: 'body-version', conflictStatuses: [409], answerRevision: { in: 'body', pointer: '/rev' } },
+  write: {
+    method: 'PUT',
+    encoding: 'json',
+    precondition: 'body-version',
+    conflictStatuses: [409],
+    answerRevision: { in: 'body', pointer: '/rev' },
+  },
   idKeys: ['id', '_id', 'key', 'name'],
   headers: { accept: 'application/json' },
   errorPointers: ['/reason', '/error'],
@@ -181,7 +244,8 @@ export const AZURE_TABLE_ENTITY: ProfileSpec = {
   id: 'azure-table-entity',
   label: 'Azure Table · Entities',
   family: 'azure-table',
-  description: 'Entities of one table; the id is PartitionKey,RowKey. Saves MERGE the properties you changed (a property cannot be deleted this way). Authenticate with a SAS (query string).',
+  description:
+    'Entities of one table; the id is PartitionKey,RowKey. Saves MERGE the properties you changed (a property cannot be deleted this way). Authenticate with a SAS (query string).',
   params: [{ name: 'table', label: 'Table', placeholder: 'docs' }],
   list: {
     path: '/{table}()',
@@ -206,7 +270,13 @@ export const AZURE_TABLE_ENTITY: ProfileSpec = {
   itemPath: "/{table}(PartitionKey='{PartitionKey}',RowKey='{RowKey}')",
   revision: { in: 'etag', weak: 'send-as-is' },
   editable: { kind: 'whole', hidden: [] },
-  write: { method: 'MERGE', encoding: 'json-changed', precondition: 'if-match', conflictStatuses: [412], answerRevision: { in: 'etag' } },
+  write: {
+    method: 'MERGE',
+    encoding: 'json-changed',
+    precondition: 'if-match',
+    conflictStatuses: [412],
+    answerRevision: { in: 'etag' },
+  },
   headers: { accept: 'application/json;odata=nometadata', 'x-ms-version': '2019-02-02' },
   serverManaged: ['/PartitionKey', '/RowKey', '/Timestamp', '/odata.metadata', '/odata.etag'],
   errorPointers: ['/odata.error/message/value', '/message'],
@@ -220,7 +290,8 @@ export const WEBDAV_JSON_FILE: ProfileSpec = {
   id: 'webdav-json-file',
   label: 'WebDAV · JSON files',
   family: 'webdav',
-  description: 'The .json files of one WebDAV folder; the id is the file name less ".json". Saves replace the file with PUT and If-Match.',
+  description:
+    'The .json files of one WebDAV folder; the id is the file name less ".json". Saves replace the file with PUT and If-Match.',
   params: [{ name: 'folder', label: 'Folder', placeholder: 'docs' }],
   list: {
     path: '/{folder}/',
@@ -234,11 +305,27 @@ export const WEBDAV_JSON_FILE: ProfileSpec = {
   itemPath: '/{folder}/{id}.json',
   revision: { in: 'etag', weak: 'reread-for-strong' },
   editable: { kind: 'whole', hidden: [] },
-  write: { method: 'PUT', encoding: 'json', precondition: 'if-match', conflictStatuses: [412], answerRevision: { in: 'etag' } },
+  write: {
+    method: 'PUT',
+    encoding: 'json',
+    precondition: 'if-match',
+    conflictStatuses: [412],
+    answerRevision: { in: 'etag' },
+  },
   idKeys: ['id', 'key', 'name'],
 };
 
-export const BUILT_IN_PROFILES: readonly ProfileSpec[] = [TWILIO_TASK, TWILIO_SYNC_DOCUMENT, TWILIO_SYNC_LIST_ITEM, TWILIO_SYNC_MAP_ITEM, REST_ETAG, BODY_VERSION, COUCHDB_DOCUMENT, AZURE_TABLE_ENTITY, WEBDAV_JSON_FILE];
+export const BUILT_IN_PROFILES: readonly ProfileSpec[] = [
+  TWILIO_TASK,
+  TWILIO_SYNC_DOCUMENT,
+  TWILIO_SYNC_LIST_ITEM,
+  TWILIO_SYNC_MAP_ITEM,
+  REST_ETAG,
+  BODY_VERSION,
+  COUCHDB_DOCUMENT,
+  AZURE_TABLE_ENTITY,
+  WEBDAV_JSON_FILE,
+];
 
 export function builtInProfile(id: string): ProfileSpec | undefined {
   return BUILT_IN_PROFILES.find((profile) => profile.id === id);

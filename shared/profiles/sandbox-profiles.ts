@@ -8,7 +8,13 @@ export const REST_STRICT_MERGE_PATCH: ProfileSpec = {
   ...REST_ETAG,
   id: 'rest-strict-merge-patch',
   label: 'REST · strict ETags, merge patch',
-  description: 'A collection that compares ETags strongly: weak tags are sent back as strong ones; saves are JSON Merge Patches (RFC 7396).',
+  description:
+    'A collection that compares ETags strongly: weak tags are sent back as strong ones; saves are JSON Merge Patches (RFC 7396).',
   revision: { in: 'etag', weak: 'send-as-strong' },
-  write: { method: 'PATCH', encoding: 'merge-patch', precondition: 'if-match', conflictStatuses: [412] },
+  write: {
+    method: 'PATCH',
+    encoding: 'merge-patch',
+    precondition: 'if-match',
+    conflictStatuses: [412],
+  },
 };

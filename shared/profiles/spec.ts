@@ -2,7 +2,14 @@
 // part the operator edits and how a write is encoded. Built-ins and user-defined profiles share
 // this shape, so a new API needs a JSON document, not code.
 
-export type ProfileFamily = 'twilio-taskrouter' | 'twilio-sync' | 'rest' | 'body-version' | 'couchdb' | 'azure-table' | 'webdav';
+export type ProfileFamily =
+  | 'twilio-taskrouter'
+  | 'twilio-sync'
+  | 'rest'
+  | 'body-version'
+  | 'couchdb'
+  | 'azure-table'
+  | 'webdav';
 
 export type ParamSpec = { name: string; label: string; placeholder?: string };
 
@@ -11,14 +18,24 @@ export type FilterSpec = { name: string; label: string; param: string; options?:
 
 export type PagingSpec =
   | { kind: 'next-url'; nextPointer: string; pageSizeParam: string }
-  | { kind: 'page-number'; pageParam: string; pageSizeParam: string; firstPage: number; totalPointer?: string }
+  | {
+      kind: 'page-number';
+      pageParam: string;
+      pageSizeParam: string;
+      firstPage: number;
+      totalPointer?: string;
+    }
   /** `skip`/`limit` style: the offset counts items, not pages (CouchDB `_all_docs`). */
   | { kind: 'offset'; offsetParam: string; limitParam: string }
   /**
    * Continuation tokens in response headers, sent back as query parameters (Azure Table:
    * `x-ms-continuation-NextPartitionKey` → `NextPartitionKey`, `…-NextRowKey` → `NextRowKey`).
    */
-  | { kind: 'continuation-headers'; pageSizeParam: string; tokens: Array<{ header: string; param: string }> }
+  | {
+      kind: 'continuation-headers';
+      pageSizeParam: string;
+      tokens: Array<{ header: string; param: string }>;
+    }
   /**
    * A folder of files listed with WebDAV `PROPFIND` and `Depth: 1`; the files whose names end with
    * `suffix` are the resources (id = the name less the suffix), paged here in name order.
@@ -69,9 +86,7 @@ export type ListSpec = {
  */
 export type WeakEtagHandling = 'send-as-is' | 'send-as-strong' | 'unguarded' | 'reread-for-strong';
 
-export type RevisionSpec =
-  | { in: 'etag'; weak: WeakEtagHandling }
-  | { in: 'body'; pointer: string };
+export type RevisionSpec = { in: 'etag'; weak: WeakEtagHandling } | { in: 'body'; pointer: string };
 
 /** The operator's document: the whole body less server-managed fields, one member, or chosen fields. */
 export type EditableSpec =
@@ -144,10 +159,18 @@ export function joinIdParts(parts: string[]): string {
  * for its place (an OData string doubles its quotes). Encoded values are marked so fillTemplate
  * does not encode them twice.
  */
-export function idTemplateValues(id: string, parts: IdPartSpec[] | undefined): { ok: true; value: Record<string, string>; encoded: Set<string> } | { ok: false; error: string } {
+export function idTemplateValues(
+  id: string,
+  parts: IdPartSpec[] | undefined,
+):
+  { ok: true; value: Record<string, string>; encoded: Set<string> } | { ok: false; error: string } {
   if (!parts || parts.length === 0) return { ok: true, value: { id }, encoded: new Set() };
   const pieces = id.split(ID_PART_SEPARATOR);
-  if (pieces.length !== parts.length) return { ok: false, error: `The id "${id}" does not have ${parts.length} parts (${parts.map((p) => p.name).join(', ')}) joined by "${ID_PART_SEPARATOR}".` };
+  if (pieces.length !== parts.length)
+    return {
+      ok: false,
+      error: `The id "${id}" does not have ${parts.length} parts (${parts.map((p) => p.name).join(', ')}) joined by "${ID_PART_SEPARATOR}".`,
+    };
   const value: Record<string, string> = { id };
   const encoded = new Set<string>();
   for (const [i, part] of parts.entries()) {
@@ -160,7 +183,10 @@ export function idTemplateValues(id: string, parts: IdPartSpec[] | undefined): {
     if (decoded === '') return { ok: false, error: `The id "${id}" has an empty ${part.name}.` };
     const quoted = part.quote === 'odata-string' ? decoded.replace(/'/g, "''") : decoded;
     // encodeURIComponent leaves ' ( ) ! * unescaped; inside a key they are data, so escape them too.
-    value[part.name] = encodeURIComponent(quoted).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    value[part.name] = encodeURIComponent(quoted).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
     encoded.add(part.name);
   }
   return { ok: true, value, encoded };
@@ -172,12 +198,19 @@ export function idTemplateValues(id: string, parts: IdPartSpec[] | undefined): {
  * parsers and servers decode back into a dot segment) are refused. `preEncoded` names values
  * already encoded for their place (composite id parts).
  */
-export function fillTemplate(template: string, values: Record<string, string>, preEncoded?: ReadonlySet<string>): { ok: true; value: string } | { ok: false; error: string } {
+export function fillTemplate(
+  template: string,
+  values: Record<string, string>,
+  preEncoded?: ReadonlySet<string>,
+): { ok: true; value: string } | { ok: false; error: string } {
   let problem: string | null = null;
   const value = template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = Object.hasOwn(values, name) ? values[name] : undefined;
     if (v === undefined || v === '') {
-      problem ??= name === 'id' ? 'a resource id may not be empty' : `the connection has no value for {${name}}`;
+      problem ??=
+        name === 'id'
+          ? 'a resource id may not be empty'
+          : `the connection has no value for {${name}}`;
       return '';
     }
     if (isDotSegment(v)) {

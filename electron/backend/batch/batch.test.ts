@@ -21,7 +21,10 @@ const intents: BatchIntent[] = [
   { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
 ];
 type Task = { sid: string; priority: number; attributes: string; assignment_status: string };
-const getTask = async (sid: string): Promise<Task> => (await (await fetch(`${h.sandbox.url}${TASKS}/${sid}`, { headers: { authorization: basic } })).json()) as Task;
+const getTask = async (sid: string): Promise<Task> =>
+  (await (
+    await fetch(`${h.sandbox.url}${TASKS}/${sid}`, { headers: { authorization: basic } })
+  ).json()) as Task;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function waitDone(batchId: string, api = h.api): Promise<BatchSummary> {
@@ -38,7 +41,14 @@ describe('a batch over 300 tasks with another writer in the middle', () => {
     await h.admin('POST', '/reset', { seed: 'demo' });
     // 100 more tasks beside the 200 of the seed.
     for (let i = 0; i < 100; i++) {
-      const res = await fetch(`${h.sandbox.url}${TASKS}`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Attributes: JSON.stringify({ subject: `extra ${i}`, skills: ['billing'] }), Priority: '1' }).toString() });
+      const res = await fetch(`${h.sandbox.url}${TASKS}`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          Attributes: JSON.stringify({ subject: `extra ${i}`, skills: ['billing'] }),
+          Priority: '1',
+        }).toString(),
+      });
       expect(res.status).toBe(201);
     }
     const connection = await h.connection('TaskRouter');
@@ -50,19 +60,38 @@ describe('a batch over 300 tasks with another writer in the middle', () => {
     // The other writer: 30 tasks, each changed right after the batch read it (its write is held 400 ms).
     const onPath = all.ids.filter((_, i) => i % 10 === 3);
     const elsewhere = all.ids.filter((_, i) => i % 10 === 7);
-    for (const sid of [...onPath, ...elsewhere]) await h.admin('POST', '/faults', { kind: 'delay', method: 'POST', pathPrefix: `${TASKS}/${sid}`, delayMs: 400 });
-    const started = await h.api.startBatch({ connectionId: connection.id, resourceIds: all.ids, intents, concurrency: 4 });
+    for (const sid of [...onPath, ...elsewhere])
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 400,
+      });
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: all.ids,
+      intents,
+      concurrency: 4,
+    });
     if (started.kind !== 'ok') throw new Error(started.message);
     // The batch records each write in flight before sending it: that is the other writer's cue.
     const interfere = (async () => {
       const pending = new Set([...onPath, ...elsewhere]);
       while (pending.size > 0) {
-        const inFlight = (await h.api.auditLog({})).entries.filter((e) => e.state === 'in-flight' && pending.has(e.resourceId));
+        const inFlight = (await h.api.auditLog({})).entries.filter(
+          (e) => e.state === 'in-flight' && pending.has(e.resourceId),
+        );
         for (const entry of inFlight) {
           pending.delete(entry.resourceId);
           const path = `${TASKS}/${entry.resourceId}`;
-          if (onPath.includes(entry.resourceId)) await h.admin('POST', '/edit', { path, fields: { priority: 3 }, actor: 'colleague' });
-          else await h.admin('POST', '/edit', { path, patch: { note: 'colleague was here' }, actor: 'colleague' });
+          if (onPath.includes(entry.resourceId))
+            await h.admin('POST', '/edit', { path, fields: { priority: 3 }, actor: 'colleague' });
+          else
+            await h.admin('POST', '/edit', {
+              path,
+              patch: { note: 'colleague was here' },
+              actor: 'colleague',
+            });
         }
         await sleep(15);
       }
@@ -85,8 +114,12 @@ describe('a batch over 300 tasks with another writer in the middle', () => {
       const wasAttributes = JSON.parse(was.attributes) as Record<string, unknown>;
       if (target.status === 'applied' || target.status === 'reapplied') {
         expect(now.priority).toBe(7);
-        expect(attributes['skills']).toEqual([...((wasAttributes['skills'] as string[] | undefined) ?? []), 'vip-care']);
-        if (elsewhere.includes(target.resourceId)) expect(attributes['note']).toBe('colleague was here');
+        expect(attributes['skills']).toEqual([
+          ...((wasAttributes['skills'] as string[] | undefined) ?? []),
+          'vip-care',
+        ]);
+        if (elsewhere.includes(target.resourceId))
+          expect(attributes['note']).toBe('colleague was here');
       } else if (target.status === 'queued') {
         expect(onPath).toContain(target.resourceId);
         expect(now.priority).toBe(3);
@@ -95,15 +128,24 @@ describe('a batch over 300 tasks with another writer in the middle', () => {
         expect(target.status, `${target.resourceId}: ${target.reason}`).toBe('skipped');
       }
     }
-    expect(report.text!.split('\r\n')[0]).toBe('resourceId,status,attempts,sent,fromRevision,toRevision,signature,reason,auditId');
+    expect(report.text!.split('\r\n')[0]).toBe(
+      'resourceId,status,attempts,sent,fromRevision,toRevision,signature,reason,auditId',
+    );
     expect(report.text!.trim().split('\r\n')).toHaveLength(301);
 
     // No write without a precondition.
-    const writes = (await h.admin<{ requests: Array<{ headers: Record<string, string> }> }>('GET', `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/WT`)}`)).body.requests;
+    const writes = (
+      await h.admin<{ requests: Array<{ headers: Record<string, string> }> }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/WT`)}`,
+      )
+    ).body.requests;
     expect(writes.length).toBeGreaterThanOrEqual(300 - c.skipped);
     expect(writes.filter((w) => !w.headers['if-match'])).toEqual([]);
     // One audit row per write, tagged with the batch.
-    const audit = (await h.api.auditLog({})).entries.filter((e) => e.batchId === started.batch.batchId);
+    const audit = (await h.api.auditLog({})).entries.filter(
+      (e) => e.batchId === started.batch.batchId,
+    );
     expect(audit.length).toBe(writes.length);
 
     // The queue survives a restart, grouped by signature; one decision settles the group.
@@ -114,7 +156,11 @@ describe('a batch over 300 tasks with another writer in the middle', () => {
     expect(queue.groups).toHaveLength(1);
     expect(queue.groups[0]).toMatchObject({ signature: '/priority', paths: ['/priority'] });
     expect(queue.groups[0]!.targets.map((t) => t.resourceId).sort()).toEqual([...onPath].sort());
-    const settled = await h.api.settleBatchGroup({ batchId: started.batch.batchId, signature: '/priority', decision: 'mine' });
+    const settled = await h.api.settleBatchGroup({
+      batchId: started.batch.batchId,
+      signature: '/priority',
+      decision: 'mine',
+    });
     expect(settled.kind === 'ok' && settled.batch.counts.queued).toBe(0);
     for (const sid of onPath) {
       const now = await getTask(sid);
@@ -129,9 +175,20 @@ describe('batch controls', () => {
     await h.admin('POST', '/reset', { seed: 'demo' });
     const connection = await h.connection('TaskRouter');
     // Every write takes 100 ms, so the cancel lands mid-run.
-    await h.admin('POST', '/faults', { kind: 'delay', method: 'POST', pathPrefix: TASKS, delayMs: 100, times: null });
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: TASKS,
+      delayMs: 100,
+      times: null,
+    });
     const ids = SANDBOX_IDS.taskSids.slice(0, 40);
-    const started = await h.api.startBatch({ connectionId: connection.id, resourceIds: ids, intents: [{ kind: 'set', path: '/priority', value: 8 }], concurrency: 2 });
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: ids,
+      intents: [{ kind: 'set', path: '/priority', value: 8 }],
+      concurrency: 2,
+    });
     if (started.kind !== 'ok') throw new Error(started.message);
     await sleep(350);
     const cancelled = await h.api.cancelBatch({ batchId: started.batch.batchId });
@@ -143,7 +200,12 @@ describe('batch controls', () => {
     if (report.kind !== 'ok') throw new Error(report.message);
     const sent = report.targets.filter((t) => t.sent).map((t) => t.resourceId);
     expect(cancelled.batch.writesSent).toBe(sent.length);
-    const posted = (await h.admin<{ requests: Array<{ path: string }> }>('GET', `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`)).body.requests.map((r) => r.path.split('/').pop());
+    const posted = (
+      await h.admin<{ requests: Array<{ path: string }> }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+      )
+    ).body.requests.map((r) => r.path.split('/').pop());
     expect([...new Set(posted)].sort()).toEqual([...sent].sort());
   });
 
@@ -151,9 +213,19 @@ describe('batch controls', () => {
     await h.admin('POST', '/reset', { seed: 'demo' });
     const connection = await h.connection('TaskRouter');
     const sid = SANDBOX_IDS.taskSids[3]!;
-    await h.admin('POST', '/faults', { kind: 'rate-limit', method: 'POST', pathPrefix: `${TASKS}/${sid}`, retryAfter: 1, times: 2 });
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      retryAfter: 1,
+      times: 2,
+    });
     const t0 = Date.now();
-    const started = await h.api.startBatch({ connectionId: connection.id, resourceIds: [sid], intents: [{ kind: 'set', path: '/priority', value: 9 }] });
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: [sid],
+      intents: [{ kind: 'set', path: '/priority', value: 9 }],
+    });
     if (started.kind !== 'ok') throw new Error(started.message);
     const done = await waitDone(started.batch.batchId);
     expect(done.counts.applied).toBe(1);
@@ -167,16 +239,39 @@ describe('batch controls', () => {
     const [a, b] = [SANDBOX_IDS.taskSids[4]!, SANDBOX_IDS.taskSids[5]!];
     const ref: ResourceRef = { connectionId: connection.id, id: a };
     const current = await getTask(a);
-    const preview = await h.api.previewBatch({ connectionId: connection.id, resourceIds: [a], intents: [{ kind: 'set', path: '/priority', value: current.priority + 1 }] });
-    expect(preview.kind === 'ok' && preview.previews[0]).toMatchObject({ kind: 'change', changedPaths: ['/priority'] });
-    const started = await h.api.startBatch({ connectionId: connection.id, resourceIds: [a, b], intents: [{ kind: 'json-patch', ops: [{ op: 'test', path: '/priority', value: current.priority }, { op: 'replace', path: '/priority', value: current.priority }] }] });
+    const preview = await h.api.previewBatch({
+      connectionId: connection.id,
+      resourceIds: [a],
+      intents: [{ kind: 'set', path: '/priority', value: current.priority + 1 }],
+    });
+    expect(preview.kind === 'ok' && preview.previews[0]).toMatchObject({
+      kind: 'change',
+      changedPaths: ['/priority'],
+    });
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: [a, b],
+      intents: [
+        {
+          kind: 'json-patch',
+          ops: [
+            { op: 'test', path: '/priority', value: current.priority },
+            { op: 'replace', path: '/priority', value: current.priority },
+          ],
+        },
+      ],
+    });
     if (started.kind !== 'ok') throw new Error(started.message);
     await waitDone(started.batch.batchId);
     const report = await h.api.batchReport({ batchId: started.batch.batchId });
     if (report.kind !== 'ok') throw new Error(report.message);
     const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
     expect(byId[a]).toMatchObject({ status: 'skipped', sent: false });
-    if ((await getTask(b)).priority !== current.priority) expect(byId[b]).toMatchObject({ status: 'failed', reason: expect.stringContaining('test failed') });
+    if ((await getTask(b)).priority !== current.priority)
+      expect(byId[b]).toMatchObject({
+        status: 'failed',
+        reason: expect.stringContaining('test failed'),
+      });
     expect((await h.api.openResource({ ref })).kind).toBe('ok');
   });
 });

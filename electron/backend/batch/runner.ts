@@ -5,16 +5,43 @@
 // to the persistent conflict queue, grouped by the paths in conflict. Outcomes are the save's own:
 // never "applied" unless the save was proven.
 import { randomUUID } from 'node:crypto';
-import type { ApiEvent, BatchPreview, BatchSummary, BatchTarget, ConflictGroup, ResourceRef, SaveResult } from '../../../shared/api/types';
+import type {
+  ApiEvent,
+  BatchPreview,
+  BatchSummary,
+  BatchTarget,
+  ConflictGroup,
+  ResourceRef,
+  SaveResult,
+} from '../../../shared/api/types';
 import { applyIntents, collidingPaths, type BatchIntent } from '../../../shared/batch/intent';
-import { diffPaths, jsonEqual, parseJson, PRETTY, stringifyJson, type JsonValue } from '../../../shared/json';
+import {
+  diffPaths,
+  jsonEqual,
+  parseJson,
+  PRETTY,
+  stringifyJson,
+  type JsonValue,
+} from '../../../shared/json';
 import type { ResourceService } from '../resource-service';
 import type { Store } from '../store';
 import { summaryOf, type StoredBatch } from '../store/batches';
 
-export type BatchDeps = { store: Store; resources: ResourceService; emit(event: ApiEvent): void; sleep?: (ms: number) => Promise<void> };
+export type BatchDeps = {
+  store: Store;
+  resources: ResourceService;
+  emit(event: ApiEvent): void;
+  sleep?: (ms: number) => Promise<void>;
+};
 
-export type StartOptions = { connectionId: string; resourceIds: string[]; intents: BatchIntent[]; concurrency: number; maxAttempts: number; description: string };
+export type StartOptions = {
+  connectionId: string;
+  resourceIds: string[];
+  intents: BatchIntent[];
+  concurrency: number;
+  maxAttempts: number;
+  description: string;
+};
 
 const RATE_LIMIT_TRIES = 6;
 
@@ -27,7 +54,11 @@ export function createBatchRunner(deps: BatchDeps) {
 
   const summary = (batch: StoredBatch): BatchSummary => {
     const ctx = resources.context(batch.connectionId);
-    return summaryOf(batch, store.batches.counts(batch.id), ctx.ok && ctx.value.spec.idKeys ? { idKeys: ctx.value.spec.idKeys } : {});
+    return summaryOf(
+      batch,
+      store.batches.counts(batch.id),
+      ctx.ok && ctx.value.spec.idKeys ? { idKeys: ctx.value.spec.idKeys } : {},
+    );
   };
   function progress(id: string, force = false): void {
     const now = Date.now();
@@ -58,41 +89,81 @@ export function createBatchRunner(deps: BatchDeps) {
         progress(id);
       }
     };
-    control.done = Promise.all(Array.from({ length: Math.max(1, batch.concurrency) }, worker)).then(() => {
-      running.delete(id);
-      if (control.stop === 'cancel') {
-        for (const t of store.batches.targets(id, 'pending')) store.batches.update(id, t.resourceId, { status: 'cancelled', reason: 'The batch was cancelled before this target was read; nothing was sent.' });
-        store.batches.setState(id, 'cancelled');
-      } else if (control.stop === 'pause') {
-        store.batches.setState(id, 'paused');
-      } else {
-        store.batches.setState(id, 'done');
-      }
-      progress(id, true);
-    });
+    control.done = Promise.all(Array.from({ length: Math.max(1, batch.concurrency) }, worker)).then(
+      () => {
+        running.delete(id);
+        if (control.stop === 'cancel') {
+          for (const t of store.batches.targets(id, 'pending'))
+            store.batches.update(id, t.resourceId, {
+              status: 'cancelled',
+              reason: 'The batch was cancelled before this target was read; nothing was sent.',
+            });
+          store.batches.setState(id, 'cancelled');
+        } else if (control.stop === 'pause') {
+          store.batches.setState(id, 'paused');
+        } else {
+          store.batches.setState(id, 'done');
+        }
+        progress(id, true);
+      },
+    );
   }
 
   async function runTarget(batch: StoredBatch, resourceId: string): Promise<void> {
     const ref: ResourceRef = { connectionId: batch.connectionId, id: resourceId };
-    const set = (update: Partial<BatchTarget>) => store.batches.update(batch.id, resourceId, update);
+    const set = (update: Partial<BatchTarget>) =>
+      store.batches.update(batch.id, resourceId, update);
     set({ status: 'running' });
     const opened = await resources.open(ref);
-    if ('kind' in opened) return set({ status: 'failed', reason: `Reading it failed: ${opened.message}` });
+    if ('kind' in opened)
+      return set({ status: 'failed', reason: `Reading it failed: ${opened.message}` });
     const applied = applyIntents(opened.editable, batch.intents);
-    if (!applied.ok) return set({ status: 'failed', reason: applied.error, fromRevision: opened.snapshot.revision });
-    if (applied.touched.length === 0 || jsonEqual(applied.value, opened.editable)) return set({ status: 'skipped', reason: 'The change is already there.', fromRevision: opened.snapshot.revision });
-    await writeTarget(batch, ref, { journalId: opened.snapshot.journalId, revision: opened.snapshot.revision, editable: opened.editable }, applied.value, 1);
+    if (!applied.ok)
+      return set({
+        status: 'failed',
+        reason: applied.error,
+        fromRevision: opened.snapshot.revision,
+      });
+    if (applied.touched.length === 0 || jsonEqual(applied.value, opened.editable))
+      return set({
+        status: 'skipped',
+        reason: 'The change is already there.',
+        fromRevision: opened.snapshot.revision,
+      });
+    await writeTarget(
+      batch,
+      ref,
+      {
+        journalId: opened.snapshot.journalId,
+        revision: opened.snapshot.revision,
+        editable: opened.editable,
+      },
+      applied.value,
+      1,
+    );
   }
 
   type Base = { journalId: number; revision: string | null; editable: JsonValue };
 
   /** Writes `mine` against `base`; after an ordinary conflict re-applies the intent to Server now when nothing collides. */
-  async function writeTarget(batch: StoredBatch, ref: ResourceRef, base: Base, mine: JsonValue, attempt: number): Promise<void> {
+  async function writeTarget(
+    batch: StoredBatch,
+    ref: ResourceRef,
+    base: Base,
+    mine: JsonValue,
+    attempt: number,
+  ): Promise<void> {
     const set = (update: Partial<BatchTarget>) => store.batches.update(batch.id, ref.id, update);
     set({ attempts: attempt, fromRevision: base.revision, baseJournalId: base.journalId });
     let result: SaveResult;
     for (let tries = 1; ; tries++) {
-      result = await resources.save(ref, stringifyJson(mine, PRETTY), base.journalId, false, batch.id);
+      result = await resources.save(
+        ref,
+        stringifyJson(mine, PRETTY),
+        base.journalId,
+        false,
+        batch.id,
+      );
       if (!(result.kind === 'error' && result.status === 429) || tries >= RATE_LIMIT_TRIES) break;
       set({ sent: true });
       await sleep(result.retryAfterMs ?? Math.min(250 * 2 ** (tries - 1), 8000));
@@ -101,28 +172,72 @@ export function createBatchRunner(deps: BatchDeps) {
     if (sent) set({ sent: true });
     switch (result.kind) {
       case 'saved':
-        return set({ status: attempt === 1 ? 'applied' : 'reapplied', toRevision: result.savedRevision, auditId: result.auditId, reason: result.movedSince ? `Another writer changed it since (now ${result.movedSince.revision ?? 'unknown'}).` : null });
+        return set({
+          status: attempt === 1 ? 'applied' : 'reapplied',
+          toRevision: result.savedRevision,
+          auditId: result.auditId,
+          reason: result.movedSince
+            ? `Another writer changed it since (now ${result.movedSince.revision ?? 'unknown'}).`
+            : null,
+        });
       case 'partly-applied':
-        return set({ status: 'failed', reason: result.message, auditId: result.auditId, toRevision: result.savedRevision });
+        return set({
+          status: 'failed',
+          reason: result.message,
+          auditId: result.auditId,
+          toRevision: result.savedRevision,
+        });
       case 'unknown-outcome':
         return set({ status: 'unknown', reason: result.message, auditId: result.auditId });
       case 'error':
         return set({ status: 'failed', reason: result.message });
       case 'conflict': {
-        if (result.afterLostAnswer) return set({ status: 'unknown', reason: 'The answer was lost and the server has moved since: this write may have landed before the other change.', auditId: result.auditId });
+        if (result.afterLostAnswer)
+          return set({
+            status: 'unknown',
+            reason:
+              'The answer was lost and the server has moved since: this write may have landed before the other change.',
+            auditId: result.auditId,
+          });
         const theirs = parseJson(result.theirs.text);
-        if (!theirs.ok) return set({ status: 'failed', reason: 'Server now could not be read as JSON.' });
+        if (!theirs.ok)
+          return set({ status: 'failed', reason: 'Server now could not be read as JSON.' });
         const colliding = collidingPaths(batch.intents, base.editable, theirs.value);
         const again = applyIntents(theirs.value, batch.intents);
         if (colliding.length > 0 || !again.ok) {
           return set({
-            status: 'queued', signature: colliding.join(' · ') || 'the intent no longer applies', theirsJournalId: result.theirs.journalId,
-            reason: again.ok ? `Someone else changed ${colliding.join(', ')} since it was read.` : `On Server now: ${again.error}`,
+            status: 'queued',
+            signature: colliding.join(' · ') || 'the intent no longer applies',
+            theirsJournalId: result.theirs.journalId,
+            reason: again.ok
+              ? `Someone else changed ${colliding.join(', ')} since it was read.`
+              : `On Server now: ${again.error}`,
           });
         }
-        if (again.touched.length === 0 || jsonEqual(again.value, theirs.value)) return set({ status: 'skipped', reason: 'Someone else already made this change.', theirsJournalId: result.theirs.journalId });
-        if (attempt >= batch.maxAttempts) return set({ status: 'queued', signature: 'kept moving', theirsJournalId: result.theirs.journalId, reason: `The server moved ${attempt} times while this target was written.` });
-        return writeTarget(batch, ref, { journalId: result.theirs.journalId, revision: result.theirs.revision, editable: theirs.value }, again.value, attempt + 1);
+        if (again.touched.length === 0 || jsonEqual(again.value, theirs.value))
+          return set({
+            status: 'skipped',
+            reason: 'Someone else already made this change.',
+            theirsJournalId: result.theirs.journalId,
+          });
+        if (attempt >= batch.maxAttempts)
+          return set({
+            status: 'queued',
+            signature: 'kept moving',
+            theirsJournalId: result.theirs.journalId,
+            reason: `The server moved ${attempt} times while this target was written.`,
+          });
+        return writeTarget(
+          batch,
+          ref,
+          {
+            journalId: result.theirs.journalId,
+            revision: result.theirs.revision,
+            editable: theirs.value,
+          },
+          again.value,
+          attempt + 1,
+        );
       }
     }
   }
@@ -131,7 +246,17 @@ export function createBatchRunner(deps: BatchDeps) {
     start(options: StartOptions): BatchSummary {
       const id = randomUUID();
       const ids = [...new Set(options.resourceIds)];
-      store.batches.create({ id, connectionId: options.connectionId, intents: options.intents, concurrency: options.concurrency, maxAttempts: options.maxAttempts, description: options.description }, ids);
+      store.batches.create(
+        {
+          id,
+          connectionId: options.connectionId,
+          intents: options.intents,
+          concurrency: options.concurrency,
+          maxAttempts: options.maxAttempts,
+          description: options.description,
+        },
+        ids,
+      );
       launch(id);
       return summary(store.batches.get(id)!);
     },
@@ -155,7 +280,8 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     resume(id: string): BatchSummary | null {
       const batch = store.batches.get(id);
-      if (!batch || running.has(id) || batch.state === 'cancelled') return batch ? summary(batch) : null;
+      if (!batch || running.has(id) || batch.state === 'cancelled')
+        return batch ? summary(batch) : null;
       launch(id);
       return this.status(id);
     },
@@ -165,7 +291,11 @@ export function createBatchRunner(deps: BatchDeps) {
         control.stop = 'cancel';
         await control.done;
       } else if (store.batches.get(id)) {
-        for (const t of store.batches.targets(id, 'pending')) store.batches.update(id, t.resourceId, { status: 'cancelled', reason: 'The batch was cancelled before this target was read; nothing was sent.' });
+        for (const t of store.batches.targets(id, 'pending'))
+          store.batches.update(id, t.resourceId, {
+            status: 'cancelled',
+            reason: 'The batch was cancelled before this target was read; nothing was sent.',
+          });
         store.batches.setState(id, 'cancelled');
       }
       return this.status(id);
@@ -176,8 +306,14 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     queue(id: string): ConflictGroup[] {
       const groups = new Map<string, BatchTarget[]>();
-      for (const t of store.batches.targets(id, 'queued')) groups.set(t.signature ?? '', [...(groups.get(t.signature ?? '') ?? []), t]);
-      return [...groups].map(([signature, targets]) => ({ signature, paths: signature.split(' · ').filter((p) => p.startsWith('/') || p === ''), targets }))
+      for (const t of store.batches.targets(id, 'queued'))
+        groups.set(t.signature ?? '', [...(groups.get(t.signature ?? '') ?? []), t]);
+      return [...groups]
+        .map(([signature, targets]) => ({
+          signature,
+          paths: signature.split(' · ').filter((p) => p.startsWith('/') || p === ''),
+          targets,
+        }))
         .sort((a, b) => b.targets.length - a.targets.length);
     },
     /**
@@ -185,19 +321,30 @@ export function createBatchRunner(deps: BatchDeps) {
      * `mine` re-applies the intent over the current server state, conditionally, overriding the
      * other writer on the paths in conflict — a target that moved again meanwhile stays queued.
      */
-    async settleGroup(id: string, signature: string, decision: 'mine' | 'theirs'): Promise<BatchSummary | null> {
+    async settleGroup(
+      id: string,
+      signature: string,
+      decision: 'mine' | 'theirs',
+    ): Promise<BatchSummary | null> {
       const batch = store.batches.get(id);
       if (!batch) return null;
-      const group = store.batches.targets(id, 'queued').filter((t) => (t.signature ?? '') === signature);
+      const group = store.batches
+        .targets(id, 'queued')
+        .filter((t) => (t.signature ?? '') === signature);
       for (const target of group) {
         if (decision === 'theirs') {
-          store.batches.update(id, target.resourceId, { status: 'kept-theirs', reason: 'The operator kept the server\u2019s version for this group.' });
+          store.batches.update(id, target.resourceId, {
+            status: 'kept-theirs',
+            reason: 'The operator kept the server\u2019s version for this group.',
+          });
           continue;
         }
         const ref = { connectionId: batch.connectionId, id: target.resourceId };
         const opened = await resources.open(ref);
         if ('kind' in opened) {
-          store.batches.update(id, target.resourceId, { reason: `Reading it failed: ${opened.message}` });
+          store.batches.update(id, target.resourceId, {
+            reason: `Reading it failed: ${opened.message}`,
+          });
           continue;
         }
         const applied = applyIntents(opened.editable, batch.intents);
@@ -206,26 +353,52 @@ export function createBatchRunner(deps: BatchDeps) {
           continue;
         }
         if (applied.touched.length === 0 || jsonEqual(applied.value, opened.editable)) {
-          store.batches.update(id, target.resourceId, { status: 'skipped', reason: 'The change is already there.' });
+          store.batches.update(id, target.resourceId, {
+            status: 'skipped',
+            reason: 'The change is already there.',
+          });
           continue;
         }
         // The decision was made over this state: the write is conditional on it, and counts as a re-application.
-        await writeTarget({ ...batch, maxAttempts: target.attempts + 1 }, ref, { journalId: opened.snapshot.journalId, revision: opened.snapshot.revision, editable: opened.editable }, applied.value, target.attempts + 1);
+        await writeTarget(
+          { ...batch, maxAttempts: target.attempts + 1 },
+          ref,
+          {
+            journalId: opened.snapshot.journalId,
+            revision: opened.snapshot.revision,
+            editable: opened.editable,
+          },
+          applied.value,
+          target.attempts + 1,
+        );
       }
       progress(id, true);
       return this.status(id);
     },
     /** The diff the intent would make on each of the sample targets (each read is journalled). */
-    async preview(connectionId: string, resourceIds: string[], intents: BatchIntent[]): Promise<BatchPreview[]> {
-      return Promise.all(resourceIds.map(async (resourceId): Promise<BatchPreview> => {
-        const opened = await resources.open({ connectionId, id: resourceId });
-        if ('kind' in opened) return { resourceId, kind: 'error', message: opened.message };
-        const applied = applyIntents(opened.editable, intents);
-        if (!applied.ok) return { resourceId, kind: 'error', message: applied.error };
-        const changed = diffPaths(opened.editable, applied.value).map((c) => c.path);
-        if (changed.length === 0) return { resourceId, kind: 'no-change' };
-        return { resourceId, kind: 'change', revision: opened.snapshot.revision, changedPaths: changed, before: opened.snapshot.text, after: stringifyJson(applied.value, PRETTY) };
-      }));
+    async preview(
+      connectionId: string,
+      resourceIds: string[],
+      intents: BatchIntent[],
+    ): Promise<BatchPreview[]> {
+      return Promise.all(
+        resourceIds.map(async (resourceId): Promise<BatchPreview> => {
+          const opened = await resources.open({ connectionId, id: resourceId });
+          if ('kind' in opened) return { resourceId, kind: 'error', message: opened.message };
+          const applied = applyIntents(opened.editable, intents);
+          if (!applied.ok) return { resourceId, kind: 'error', message: applied.error };
+          const changed = diffPaths(opened.editable, applied.value).map((c) => c.path);
+          if (changed.length === 0) return { resourceId, kind: 'no-change' };
+          return {
+            resourceId,
+            kind: 'change',
+            revision: opened.snapshot.revision,
+            changedPaths: changed,
+            before: opened.snapshot.text,
+            after: stringifyJson(applied.value, PRETTY),
+          };
+        }),
+      );
     },
     async close(): Promise<void> {
       for (const control of running.values()) control.stop = 'pause';
@@ -238,10 +411,23 @@ export type BatchRunner = ReturnType<typeof createBatchRunner>;
 
 /** The report as CSV: one row per target (RFC 4180 quoting). */
 export function reportCsv(targets: BatchTarget[]): string {
-  const cells = ['resourceId', 'status', 'attempts', 'sent', 'fromRevision', 'toRevision', 'signature', 'reason', 'auditId'] as const;
+  const cells = [
+    'resourceId',
+    'status',
+    'attempts',
+    'sent',
+    'fromRevision',
+    'toRevision',
+    'signature',
+    'reason',
+    'auditId',
+  ] as const;
   const quote = (v: unknown) => {
     const text = v === null || v === undefined ? '' : String(v);
     return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return [cells.join(','), ...targets.map((t) => cells.map((c) => quote(t[c])).join(','))].join('\r\n') + '\r\n';
+  return (
+    [cells.join(','), ...targets.map((t) => cells.map((c) => quote(t[c])).join(','))].join('\r\n') +
+    '\r\n'
+  );
 }

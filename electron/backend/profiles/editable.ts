@@ -1,6 +1,20 @@
 // Maps a resource to the operator's document and back, as the profile's `editable` spec says.
 import type { EditableSpec, ProfileSpec } from '../../../shared/profiles/spec';
-import { compactText, COMPACT, getAt, isJsonObject, parseJson, patchText, PRETTY, prettyText, rawAt, setAt, stringifyJson, type JsonObject, type JsonValue } from '../../../shared/json';
+import {
+  compactText,
+  COMPACT,
+  getAt,
+  isJsonObject,
+  parseJson,
+  patchText,
+  PRETTY,
+  prettyText,
+  rawAt,
+  setAt,
+  stringifyJson,
+  type JsonObject,
+  type JsonValue,
+} from '../../../shared/json';
 
 /**
  * The profile's editable spec with its server-managed fields hidden too (a whole body): the
@@ -10,7 +24,10 @@ export function editableOf(spec: ProfileSpec): EditableSpec {
   const managed = spec.serverManaged ?? [];
   const editable = spec.editable;
   if (editable.kind !== 'whole' || managed.length === 0) return editable;
-  return { kind: 'whole', hidden: [...editable.hidden, ...managed.filter((p) => !editable.hidden.includes(p))] };
+  return {
+    kind: 'whole',
+    hidden: [...editable.hidden, ...managed.filter((p) => !editable.hidden.includes(p))],
+  };
 }
 
 /** The server-managed fields a resource holds, as pretty JSON keyed by pointer (null when none). */
@@ -57,9 +74,13 @@ export function toEditable(spec: EditableSpec, body: JsonValue): JsonValue {
 /** Reads a pointer without descending into JSON-holding strings (the field itself is wanted). */
 function getRaw(body: JsonValue, pointer: string): JsonValue | undefined {
   let current: JsonValue | undefined = body;
-  for (const token of pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const token of pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))) {
     if (Array.isArray(current)) current = current[Number(token)];
-    else if (isJsonObject(current)) current = Object.hasOwn(current, token) ? current[token] : undefined;
+    else if (isJsonObject(current))
+      current = Object.hasOwn(current, token) ? current[token] : undefined;
     else return undefined;
   }
   return current;
@@ -70,11 +91,17 @@ function getRaw(body: JsonValue, pointer: string): JsonValue | undefined {
  * lexemes, escapes, key order), re-indented. When a plain re-serialisation would give the very
  * same tokens (the common case), that faster road is taken.
  */
-export function editableText(spec: EditableSpec, rawText: string, body: JsonValue, editable: JsonValue): string {
+export function editableText(
+  spec: EditableSpec,
+  rawText: string,
+  body: JsonValue,
+  editable: JsonValue,
+): string {
   // The server's text holds exactly the tokens a plain serialisation of its body gives (the
   // common case): so does any member of it, and so does it with hidden members cut out. That
   // check costs one pass over the text; cutting members out of it parses the whole text per member.
-  if (canonicalCutsHold(spec, body) && compactText(rawText) === stringifyJson(body, COMPACT)) return stringifyJson(editable, PRETTY);
+  if (canonicalCutsHold(spec, body) && compactText(rawText) === stringifyJson(body, COMPACT))
+    return stringifyJson(editable, PRETTY);
   const source = editableSource(spec, rawText, body);
   if (source === undefined) return stringifyJson(editable, PRETTY);
   const compact = compactText(source);
@@ -92,7 +119,8 @@ function canonicalCutsHold(spec: EditableSpec, body: JsonValue): boolean {
   if (spec.kind === 'fields') return false;
   return spec.hidden.every((pointer) => {
     const tokens = pointer.split('/');
-    for (let n = 1; n < tokens.length - 1; n++) if (typeof getAt(body, tokens.slice(0, n + 1).join('/')) === 'string') return false;
+    for (let n = 1; n < tokens.length - 1; n++)
+      if (typeof getAt(body, tokens.slice(0, n + 1).join('/')) === 'string') return false;
     return true;
   });
 }
@@ -117,7 +145,10 @@ function editableSource(spec: EditableSpec, rawText: string, body: JsonValue): s
       for (const field of spec.fields) {
         const raw = getRaw(body, field.pointer);
         if (raw === undefined) continue;
-        const text = field.jsonString && typeof raw === 'string' && parseJson(raw).ok ? raw : rawAt(rawText, field.pointer);
+        const text =
+          field.jsonString && typeof raw === 'string' && parseJson(raw).ok
+            ? raw
+            : rawAt(rawText, field.pointer);
         if (text === undefined) return undefined;
         members.push(`${JSON.stringify(field.key)}:${text}`);
       }

@@ -5,21 +5,32 @@ import { joinIdParts, type ListSpec } from '../../../shared/profiles/spec';
 import { getAt, type JsonValue } from '../../../shared/json';
 import { davFiles, parseMultistatus, PROPFIND_BODY } from './webdav';
 
-export type ListQuery = { pageToken?: string; filters?: Record<string, string>; search?: string; pageSize: number };
+export type ListQuery = {
+  pageToken?: string;
+  filters?: Record<string, string>;
+  search?: string;
+  pageSize: number;
+};
 
 /** The path and query (below the base URL) of the requested page. */
 export function listPagePath(spec: ListSpec, listPath: string, query: ListQuery): string {
   if (query.pageToken) return query.pageToken;
   const params = new URLSearchParams();
   const paging = spec.paging;
-  if (paging.kind === 'next-url' || paging.kind === 'page-number' || paging.kind === 'continuation-headers') params.set(paging.pageSizeParam, String(query.pageSize));
+  if (
+    paging.kind === 'next-url' ||
+    paging.kind === 'page-number' ||
+    paging.kind === 'continuation-headers'
+  )
+    params.set(paging.pageSizeParam, String(query.pageSize));
   if (paging.kind === 'page-number') params.set(paging.pageParam, String(paging.firstPage));
   if (paging.kind === 'offset') {
     params.set(paging.limitParam, String(query.pageSize));
     params.set(paging.offsetParam, '0');
   }
   // A folder is listed whole; its page (offset and size) is cut here, named in the token.
-  if (paging.kind === 'webdav-propfind') return `${listPath}?${new URLSearchParams({ offset: '0', size: String(query.pageSize) })}`;
+  if (paging.kind === 'webdav-propfind')
+    return `${listPath}?${new URLSearchParams({ offset: '0', size: String(query.pageSize) })}`;
   for (const filter of spec.filters ?? []) {
     const value = query.filters?.[filter.name];
     if (value) params.set(filter.param, value);
@@ -32,48 +43,112 @@ export function listPagePath(spec: ListSpec, listPath: string, query: ListQuery)
 }
 
 /** The request for one page: a GET, or a PROPFIND (Depth 1) of the folder for a WebDAV listing. */
-export function listRequest(spec: ListSpec, pagePath: string): { method: 'GET' | 'PROPFIND'; path: string; headers: Record<string, string>; body?: string } {
+export function listRequest(
+  spec: ListSpec,
+  pagePath: string,
+): { method: 'GET' | 'PROPFIND'; path: string; headers: Record<string, string>; body?: string } {
   if (spec.paging.kind !== 'webdav-propfind') return { method: 'GET', path: pagePath, headers: {} };
   const path = pagePath.split('?')[0]!;
-  return { method: 'PROPFIND', path, headers: { depth: '1', 'content-type': 'application/xml; charset=utf-8', accept: 'application/xml, text/xml' }, body: PROPFIND_BODY };
+  return {
+    method: 'PROPFIND',
+    path,
+    headers: {
+      depth: '1',
+      'content-type': 'application/xml; charset=utf-8',
+      accept: 'application/xml, text/xml',
+    },
+    body: PROPFIND_BODY,
+  };
 }
 
 /** A WebDAV multistatus answer as one page of the folder's files (cut by the token's offset and size). */
-export function parseDavPage(spec: ListSpec, xml: string, pagePath: string, query: ListQuery): { ok: true; value: ParsedPage } | { ok: false; error: string } {
-  if (spec.paging.kind !== 'webdav-propfind') return { ok: false, error: 'This profile does not list with PROPFIND.' };
-  if (!/multistatus/i.test(xml)) return { ok: false, error: 'The PROPFIND answer is not a WebDAV multistatus document.' };
+export function parseDavPage(
+  spec: ListSpec,
+  xml: string,
+  pagePath: string,
+  query: ListQuery,
+): { ok: true; value: ParsedPage } | { ok: false; error: string } {
+  if (spec.paging.kind !== 'webdav-propfind')
+    return { ok: false, error: 'This profile does not list with PROPFIND.' };
+  if (!/multistatus/i.test(xml))
+    return { ok: false, error: 'The PROPFIND answer is not a WebDAV multistatus document.' };
   const [folderPath, search = ''] = pagePath.split('?') as [string, string?];
   const params = new URLSearchParams(search);
   const offset = Math.max(0, Number(params.get('offset') ?? 0) || 0);
-  const size = Math.min(1000, Math.max(1, Number(params.get('size') ?? query.pageSize) || query.pageSize));
+  const size = Math.min(
+    1000,
+    Math.max(1, Number(params.get('size') ?? query.pageSize) || query.pageSize),
+  );
   let files = davFiles(parseMultistatus(xml), folderPath, spec.paging.suffix);
   if (query.search) {
     const needle = query.search.toLowerCase();
     files = files.filter((f) => f.id.toLowerCase().includes(needle));
   }
-  const page = files.slice(offset, offset + size).map((file) => summarise(spec, { id: file.id, etag: file.etag, modified: file.modified }));
-  const next = offset + size < files.length ? `${folderPath}?${new URLSearchParams({ offset: String(offset + size), size: String(size) })}` : null;
+  const page = files
+    .slice(offset, offset + size)
+    .map((file) => summarise(spec, { id: file.id, etag: file.etag, modified: file.modified }));
+  const next =
+    offset + size < files.length
+      ? `${folderPath}?${new URLSearchParams({ offset: String(offset + size), size: String(size) })}`
+      : null;
   return { ok: true, value: { items: page, nextPageToken: next, total: files.length } };
 }
 
-export type ParsedPage = { items: ResourceSummary[]; nextPageToken: string | null; total: number | null };
+export type ParsedPage = {
+  items: ResourceSummary[];
+  nextPageToken: string | null;
+  total: number | null;
+};
 
-export function parseListPage(spec: ListSpec, body: JsonValue, requestPath: string, baseUrl: string, query: ListQuery, headers: HeaderList = []): { ok: true; value: ParsedPage } | { ok: false; error: string } {
+export function parseListPage(
+  spec: ListSpec,
+  body: JsonValue,
+  requestPath: string,
+  baseUrl: string,
+  query: ListQuery,
+  headers: HeaderList = [],
+): { ok: true; value: ParsedPage } | { ok: false; error: string } {
   const rawItems = spec.itemsPointer === '' ? body : getAt(body, spec.itemsPointer);
-  if (!Array.isArray(rawItems)) return { ok: false, error: `The list response has no array at ${spec.itemsPointer || 'its root'}.` };
-  const resources = spec.itemPointer ? rawItems.map((item) => getAt(item, spec.itemPointer!) ?? item) : rawItems;
+  if (!Array.isArray(rawItems))
+    return {
+      ok: false,
+      error: `The list response has no array at ${spec.itemsPointer || 'its root'}.`,
+    };
+  const resources = spec.itemPointer
+    ? rawItems.map((item) => getAt(item, spec.itemPointer!) ?? item)
+    : rawItems;
   let items = resources.map((item) => summarise(spec, item));
   // Without a search parameter, search is a case-insensitive match over each item's JSON.
   if (query.search && !spec.searchParam) {
     const needle = query.search.toLowerCase();
-    items = items.filter((_, i) => JSON.stringify(rawItems[i], bigintSafe).toLowerCase().includes(needle));
+    items = items.filter((_, i) =>
+      JSON.stringify(rawItems[i], bigintSafe).toLowerCase().includes(needle),
+    );
   }
-  const totalRaw = spec.paging.kind === 'page-number' && spec.paging.totalPointer ? getAt(body, spec.paging.totalPointer) : undefined;
+  const totalRaw =
+    spec.paging.kind === 'page-number' && spec.paging.totalPointer
+      ? getAt(body, spec.paging.totalPointer)
+      : undefined;
   const total = typeof totalRaw === 'number' ? totalRaw : null;
-  return { ok: true, value: { items, nextPageToken: nextToken(spec, body, requestPath, baseUrl, rawItems.length, total, headers), total } };
+  return {
+    ok: true,
+    value: {
+      items,
+      nextPageToken: nextToken(spec, body, requestPath, baseUrl, rawItems.length, total, headers),
+      total,
+    },
+  };
 }
 
-function nextToken(spec: ListSpec, body: JsonValue, requestPath: string, baseUrl: string, count: number, total: number | null, headers: HeaderList): string | null {
+function nextToken(
+  spec: ListSpec,
+  body: JsonValue,
+  requestPath: string,
+  baseUrl: string,
+  count: number,
+  total: number | null,
+  headers: HeaderList,
+): string | null {
   const paging = spec.paging;
   switch (paging.kind) {
     case 'none':
@@ -92,7 +167,9 @@ function nextToken(spec: ListSpec, body: JsonValue, requestPath: string, baseUrl
       const url = new URL(requestPath, 'http://placeholder');
       let any = false;
       for (const token of paging.tokens) {
-        const value = headers.find(([name]) => name.toLowerCase() === token.header.toLowerCase())?.[1];
+        const value = headers.find(
+          ([name]) => name.toLowerCase() === token.header.toLowerCase(),
+        )?.[1];
         url.searchParams.delete(token.param);
         if (value) {
           url.searchParams.set(token.param, value);
@@ -131,8 +208,10 @@ export function pathBelowBase(next: string, baseUrl: string): string | null {
     return null;
   }
   const basePath = base.pathname.replace(/\/$/, '');
-  if (url.origin === base.origin && url.pathname.startsWith(basePath)) return url.pathname.slice(basePath.length) + url.search;
-  if (url.protocol === 'https:' && url.hostname.endsWith('.twilio.com')) return url.pathname + url.search;
+  if (url.origin === base.origin && url.pathname.startsWith(basePath))
+    return url.pathname.slice(basePath.length) + url.search;
+  if (url.protocol === 'https:' && url.hostname.endsWith('.twilio.com'))
+    return url.pathname + url.search;
   return null;
 }
 
@@ -140,15 +219,26 @@ export function pathBelowBase(next: string, baseUrl: string): string | null {
  * A resource as a list row, from the profile's list pointers (also applied to a fetched item,
  * where `known` gives the id and revision the app already holds for it).
  */
-export function summarise(spec: ListSpec, item: JsonValue, known?: { id: string; revision: string | null }): ResourceSummary {
+export function summarise(
+  spec: ListSpec,
+  item: JsonValue,
+  known?: { id: string; revision: string | null },
+): ResourceSummary {
   const text = (pointer: string | undefined): string | null => {
     if (!pointer) return null;
     const v = getAt(item, pointer);
     return v === undefined || v === null || typeof v === 'object' ? null : String(v);
   };
-  const first = (pointers: string[] | undefined) => (pointers ?? []).map(text).find((v) => v !== null && v !== '') ?? null;
+  const first = (pointers: string[] | undefined) =>
+    (pointers ?? []).map(text).find((v) => v !== null && v !== '') ?? null;
   const parts = spec.idParts?.map((part) => text(part.pointer));
-  const id = known?.id ?? (parts && parts.length ? (parts.every((p) => p !== null && p !== '') ? joinIdParts(parts as string[]) : '') : text(spec.idPointer) ?? '');
+  const id =
+    known?.id ??
+    (parts && parts.length
+      ? parts.every((p) => p !== null && p !== '')
+        ? joinIdParts(parts as string[])
+        : ''
+      : (text(spec.idPointer) ?? ''));
   return {
     id,
     title: first(spec.titlePointers) ?? id,

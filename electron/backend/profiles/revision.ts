@@ -4,33 +4,86 @@ import { getAt, rawAt, type JsonValue } from '../../../shared/json';
 import { formatEntityTag, parseEntityTag } from '../../../shared/etag';
 import type { Precondition } from './write-request';
 
-export type RevisionInfo = { revision: string | null; guarded: boolean; unguardedReason: string | null; precondition: Precondition };
+export type RevisionInfo = {
+  revision: string | null;
+  guarded: boolean;
+  unguardedReason: string | null;
+  precondition: Precondition;
+};
 
 /** `rawText` (the body as sent) keeps a body version's JSON type and text: `"007"` stays a string, `1.0` stays `1.0`. */
-export function revisionOf(spec: ProfileSpec, etag: string | null, body: JsonValue, rawText?: string): RevisionInfo {
+export function revisionOf(
+  spec: ProfileSpec,
+  etag: string | null,
+  body: JsonValue,
+  rawText?: string,
+): RevisionInfo {
   if (spec.revision.in === 'body') {
     const value = getAt(body, spec.revision.pointer);
-    if (typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'string' && value !== '')) {
-      const lexeme = (rawText === undefined ? undefined : rawAt(rawText, spec.revision.pointer)) ?? (typeof value === 'string' ? JSON.stringify(value) : String(value));
+    if (
+      typeof value === 'number' ||
+      typeof value === 'bigint' ||
+      (typeof value === 'string' && value !== '')
+    ) {
+      const lexeme =
+        (rawText === undefined ? undefined : rawAt(rawText, spec.revision.pointer)) ??
+        (typeof value === 'string' ? JSON.stringify(value) : String(value));
       const revision = typeof value === 'string' ? value : lexeme;
-      return { revision, guarded: true, unguardedReason: null, precondition: { kind: 'body-version', version: lexeme } };
+      return {
+        revision,
+        guarded: true,
+        unguardedReason: null,
+        precondition: { kind: 'body-version', version: lexeme },
+      };
     }
-    return unguarded(`The resource has no version at ${spec.revision.pointer}, so a write cannot be made conditional.`);
+    return unguarded(
+      `The resource has no version at ${spec.revision.pointer}, so a write cannot be made conditional.`,
+    );
   }
-  if (etag === null || etag.trim() === '') return unguarded('The server sent no ETag, so a write cannot be made conditional.');
+  if (etag === null || etag.trim() === '')
+    return unguarded('The server sent no ETag, so a write cannot be made conditional.');
   // "*" (or a list) is no entity-tag: sent back in If-Match it would match any revision.
-  if (etag.trim() === '*' || etag.includes(',')) return unguarded(`The server sent ETag ${etag}, which is not an entity-tag; sending it back would make the write unconditional.`);
+  if (etag.trim() === '*' || etag.includes(','))
+    return unguarded(
+      `The server sent ETag ${etag}, which is not an entity-tag; sending it back would make the write unconditional.`,
+    );
   const parsed = parseEntityTag(etag);
   if (!parsed.ok) return unguarded(`The server's ETag is malformed (${parsed.error}).`);
-  if (parsed.value.weak && (spec.revision.weak === 'unguarded' || spec.revision.weak === 'reread-for-strong')) {
-    return { ...unguarded(`The server's ETag ${etag} is weak; a strict server never matches a weak tag in If-Match.`), revision: etag };
+  if (
+    parsed.value.weak &&
+    (spec.revision.weak === 'unguarded' || spec.revision.weak === 'reread-for-strong')
+  ) {
+    return {
+      ...unguarded(
+        `The server's ETag ${etag} is weak; a strict server never matches a weak tag in If-Match.`,
+      ),
+      revision: etag,
+    };
   }
   if (parsed.value.weak && spec.revision.weak === 'send-as-strong') {
-    return { revision: etag, guarded: true, unguardedReason: null, precondition: { kind: 'if-match', etag: formatEntityTag({ opaque: parsed.value.opaque, weak: false }) } };
+    return {
+      revision: etag,
+      guarded: true,
+      unguardedReason: null,
+      precondition: {
+        kind: 'if-match',
+        etag: formatEntityTag({ opaque: parsed.value.opaque, weak: false }),
+      },
+    };
   }
-  return { revision: etag, guarded: true, unguardedReason: null, precondition: { kind: 'if-match', etag } };
+  return {
+    revision: etag,
+    guarded: true,
+    unguardedReason: null,
+    precondition: { kind: 'if-match', etag },
+  };
 }
 
 function unguarded(reason: string): RevisionInfo {
-  return { revision: null, guarded: false, unguardedReason: reason, precondition: { kind: 'none' } };
+  return {
+    revision: null,
+    guarded: false,
+    unguardedReason: reason,
+    precondition: { kind: 'none' },
+  };
 }

@@ -4,7 +4,16 @@
 // single-line.
 import { getAt, parseJson } from '../../../shared/json';
 
-const COMMON_POINTERS = ['/message', '/error/message', '/error_description', '/reason', '/detail', '/title', '/odata.error/message/value', '/error'];
+const COMMON_POINTERS = [
+  '/message',
+  '/error/message',
+  '/error_description',
+  '/reason',
+  '/detail',
+  '/title',
+  '/odata.error/message/value',
+  '/error',
+];
 const MAX_WORDS = 300;
 
 export function serverWords(text: string, pointers: readonly string[] = []): string | null {
@@ -21,7 +30,9 @@ export function serverWords(text: string, pointers: readonly string[] = []): str
     }
   }
   // An XML error document (Azure Storage: <Error><Code/><Message/></Error>), else an HTML page's title.
-  const message = /<(?:[\w.-]+:)?message\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?message\s*>/i.exec(trimmed)?.[1];
+  const message = /<(?:[\w.-]+:)?message\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?message\s*>/i.exec(
+    trimmed,
+  )?.[1];
   if (message && message.trim() && !/</.test(message)) return tidy(decodeEntities(message));
   const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(trimmed)?.[1];
   if (title && title.trim()) return tidy(decodeEntities(title));
@@ -29,7 +40,11 @@ export function serverWords(text: string, pointers: readonly string[] = []): str
 }
 
 /** "The server answered 404 …" followed by the server's words, when it gave any. */
-export function withServerWords(message: string, text: string, pointers?: readonly string[]): string {
+export function withServerWords(
+  message: string,
+  text: string,
+  pointers?: readonly string[],
+): string {
   const words = serverWords(text, pointers);
   return words ? `${message} The server says: “${words}”` : message;
 }
@@ -43,7 +58,12 @@ function decodeEntities(text: string): string {
   return text
     .replace(/&#(\d+);/g, (_, n: string) => codePoint(Number(n)))
     .replace(/&#x([0-9a-f]+);/gi, (_, n: string) => codePoint(parseInt(n, 16)))
-    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;|&apos;/g, "'").replace(/&amp;/g, '&');
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
-const codePoint = (n: number) => (Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd');
+const codePoint = (n: number) =>
+  Number.isInteger(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\ufffd';

@@ -4,13 +4,29 @@
 // them (number lexemes, escapes and key order of everything else stay as the server sent them).
 // An encoding that cannot express a change refuses before anything is sent, naming the change.
 import type { ProfileSpec } from '../../../shared/profiles/spec';
-import { compactText, decodePointer, encodePointer, getAt, isJsonObject, patchText, rawAt, rawsAt, type JsonValue, type PathChange } from '../../../shared/json';
+import {
+  compactText,
+  decodePointer,
+  encodePointer,
+  getAt,
+  isJsonObject,
+  patchText,
+  rawAt,
+  rawsAt,
+  type JsonValue,
+  type PathChange,
+} from '../../../shared/json';
 import { parseEntityTag } from '../../../shared/etag';
 
-export type WriteParts = { method: 'POST' | 'PUT' | 'PATCH' | 'MERGE'; headers: Record<string, string>; body: string };
+export type WriteParts = {
+  method: 'POST' | 'PUT' | 'PATCH' | 'MERGE';
+  headers: Record<string, string>;
+  body: string;
+};
 
 /** `version` is the body version's JSON text as the server sent it (`7`, `"007"`). */
-export type Precondition = { kind: 'if-match'; etag: string } | { kind: 'body-version'; version: string } | { kind: 'none' };
+export type Precondition =
+  { kind: 'if-match'; etag: string } | { kind: 'body-version'; version: string } | { kind: 'none' };
 
 export type WriteInput = {
   /** The resource's text as the server sent it, its parsed value and the operator's part of it. */
@@ -32,8 +48,14 @@ export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
   const { write } = spec;
   const { precondition } = input;
   // A body version can only travel in a JSON body; any other encoding would drop it silently.
-  if (precondition.kind === 'body-version' && write.encoding !== 'json' && write.encoding !== 'json-changed') {
-    return refuse(`This profile keeps the version in the body but encodes writes as "${write.encoding}", which cannot carry it; nothing was sent.`);
+  if (
+    precondition.kind === 'body-version' &&
+    write.encoding !== 'json' &&
+    write.encoding !== 'json-changed'
+  ) {
+    return refuse(
+      `This profile keeps the version in the body but encodes writes as "${write.encoding}", which cannot carry it; nothing was sent.`,
+    );
   }
   const headers: Record<string, string> = { accept: 'application/json' };
   if (precondition.kind === 'if-match') {
@@ -50,9 +72,12 @@ export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
 /** A precondition must name one entity-tag: never `*` or a list, which would match any revision. */
 export function checkIfMatch(etag: string): string | null {
   const text = etag.trim();
-  if (text === '*' || text.includes(',')) return `The revision "${etag}" is a wildcard or a list, which would match any revision; a conditional write needs one entity-tag. Nothing was sent.`;
+  if (text === '*' || text.includes(','))
+    return `The revision "${etag}" is a wildcard or a list, which would match any revision; a conditional write needs one entity-tag. Nothing was sent.`;
   const parsed = parseEntityTag(text);
-  return parsed.ok ? null : `The server's ETag is not a valid entity-tag (${parsed.error}); it cannot be sent back as a precondition. Nothing was sent.`;
+  return parsed.ok
+    ? null
+    : `The server's ETag is not a valid entity-tag (${parsed.error}); it cannot be sent back as a precondition. Nothing was sent.`;
 }
 
 type Body = { ok: true; text: string; contentType: string } | { ok: false; error: string };
@@ -62,21 +87,42 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
   const { changes, mineText } = input;
   switch (write.encoding) {
     case 'form-changed': {
-      if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
+      if (!isJsonObject(input.mine))
+        return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const form = new URLSearchParams();
-      const jsonFields = new Set(editable.kind === 'fields' ? editable.fields.filter((f) => f.jsonString).map((f) => f.key) : []);
+      const jsonFields = new Set(
+        editable.kind === 'fields'
+          ? editable.fields.filter((f) => f.jsonString).map((f) => f.key)
+          : [],
+      );
       for (const [key, keyChanges] of byTopKey(changes)) {
         const field = write.formFields?.[key];
-        if (!field) return { ok: false, error: `"${key}" cannot be written through this API (it is not an editable field); nothing was sent.` };
-        if (!Object.hasOwn(input.mine, key)) return { ok: false, error: `This API cannot delete "${key}" (a form field can only be set); put a value back or leave it as it was. Nothing was sent.` };
+        if (!field)
+          return {
+            ok: false,
+            error: `"${key}" cannot be written through this API (it is not an editable field); nothing was sent.`,
+          };
+        if (!Object.hasOwn(input.mine, key))
+          return {
+            ok: false,
+            error: `This API cannot delete "${key}" (a form field can only be set); put a value back or leave it as it was. Nothing was sent.`,
+          };
         const value = input.mine[key];
         if (jsonFields.has(key) && typeof value === 'object' && value !== null) {
           // JSON inside a string (a task's attributes): the server's string, patched where you changed it.
-          const baseInner = getAt(input.baseEditable, `/${key}`) === undefined ? undefined : stringAt(input.baseBody, editable, key);
+          const baseInner =
+            getAt(input.baseEditable, `/${key}`) === undefined
+              ? undefined
+              : stringAt(input.baseBody, editable, key);
           const mineInner = rawAt(mineText, `/${key}`) ?? '';
-          const inner = baseInner === undefined || keyChanges.some((c) => c.path === `/${key}`)
-            ? { ok: true as const, value: compactText(mineInner) }
-            : patchText(baseInner, mineInner, keyChanges.map((c) => ({ ...c, path: c.path.slice(key.length + 1) })));
+          const inner =
+            baseInner === undefined || keyChanges.some((c) => c.path === `/${key}`)
+              ? { ok: true as const, value: compactText(mineInner) }
+              : patchText(
+                  baseInner,
+                  mineInner,
+                  keyChanges.map((c) => ({ ...c, path: c.path.slice(key.length + 1) })),
+                );
           if (!inner.ok) return { ok: false, error: `${key}: ${inner.error}` };
           form.set(field, inner.value);
         } else {
@@ -88,32 +134,57 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
     case 'form-member': {
       const field = Object.values(write.formFields ?? {})[0] ?? 'Data';
       const base = editable.kind === 'member' ? rawAt(input.baseRaw, editable.pointer) : undefined;
-      const text = base === undefined ? { ok: true as const, value: compactText(mineText) } : patchText(base, mineText, changes);
+      const text =
+        base === undefined
+          ? { ok: true as const, value: compactText(mineText) }
+          : patchText(base, mineText, changes);
       if (!text.ok) return { ok: false, error: text.error };
-      return { ok: true, text: new URLSearchParams({ [field]: text.value }).toString(), contentType: 'application/x-www-form-urlencoded' };
+      return {
+        ok: true,
+        text: new URLSearchParams({ [field]: text.value }).toString(),
+        contentType: 'application/x-www-form-urlencoded',
+      };
     }
     case 'json': {
-      if (editable.kind === 'fields') return { ok: false, error: 'A whole-body JSON write needs a whole or member editable document.' };
-      const text = editable.kind === 'member' ? patchMember(input.baseRaw, editable.pointer, mineText, changes) : patchText(input.baseRaw, mineText, changes);
+      if (editable.kind === 'fields')
+        return {
+          ok: false,
+          error: 'A whole-body JSON write needs a whole or member editable document.',
+        };
+      const text =
+        editable.kind === 'member'
+          ? patchMember(input.baseRaw, editable.pointer, mineText, changes)
+          : patchText(input.baseRaw, mineText, changes);
       if (!text.ok) return { ok: false, error: text.error };
-      const dropped = editable.kind === 'whole' ? dropServerManaged(text.value, spec.serverManaged ?? []) : text;
+      const dropped =
+        editable.kind === 'whole' ? dropServerManaged(text.value, spec.serverManaged ?? []) : text;
       if (!dropped.ok) return { ok: false, error: dropped.error };
       return { ok: true, text: dropped.value, contentType: 'application/json' };
     }
     case 'json-changed': {
-      if (!isJsonObject(input.mine)) return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
+      if (!isJsonObject(input.mine))
+        return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const members: string[] = [];
       const keys = [...byTopKey(changes).keys()];
-      const raws = rawsAt(mineText, keys.map((key) => `/${encodeToken(key)}`));
+      const raws = rawsAt(
+        mineText,
+        keys.map((key) => `/${encodeToken(key)}`),
+      );
       for (const key of keys) {
         if (!Object.hasOwn(input.mine, key)) {
-          return { ok: false, error: `This API's ${write.method} sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.` };
+          return {
+            ok: false,
+            error: `This API's ${write.method} sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.`,
+          };
         }
-        members.push(`${JSON.stringify(key)}:${compactText(raws.get(`/${encodeToken(key)}`) ?? 'null')}`);
+        members.push(
+          `${JSON.stringify(key)}:${compactText(raws.get(`/${encodeToken(key)}`) ?? 'null')}`,
+        );
       }
       if (input.precondition.kind === 'body-version' && spec.revision.in === 'body') {
         const tokens = decodePointer(spec.revision.pointer);
-        if (!tokens.ok || tokens.value.length !== 1) return { ok: false, error: `Cannot write the version at ${spec.revision.pointer}.` };
+        if (!tokens.ok || tokens.value.length !== 1)
+          return { ok: false, error: `Cannot write the version at ${spec.revision.pointer}.` };
         members.push(`${JSON.stringify(tokens.value[0])}:${input.precondition.version}`);
       }
       return { ok: true, text: `{${members.join(',')}}`, contentType: 'application/json' };
@@ -127,7 +198,10 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
 }
 
 /** Server-managed fields are never written back: a whole-body write leaves them out of the server's text. */
-function dropServerManaged(text: string, pointers: readonly string[]): { ok: true; value: string } | { ok: false; error: string } {
+function dropServerManaged(
+  text: string,
+  pointers: readonly string[],
+): { ok: true; value: string } | { ok: false; error: string } {
   let out = text;
   for (const pointer of pointers) {
     if (rawAt(out, pointer) === undefined) continue;
@@ -139,9 +213,15 @@ function dropServerManaged(text: string, pointers: readonly string[]): { ok: tru
 }
 
 /** The whole body with the member at `pointer` patched, reading the operator's values from their text. */
-function patchMember(baseRaw: string, pointer: string, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
+function patchMember(
+  baseRaw: string,
+  pointer: string,
+  mineText: string,
+  changes: readonly PathChange[],
+): { ok: true; value: string } | { ok: false; error: string } {
   const member = rawAt(baseRaw, pointer);
-  if (member === undefined) return { ok: false, error: `The resource has nothing at ${pointer} to write into.` };
+  if (member === undefined)
+    return { ok: false, error: `The resource has nothing at ${pointer} to write into.` };
   const patched = patchText(member, mineText, changes);
   if (!patched.ok) return patched;
   return patchText(baseRaw, wrapAt(pointer, patched.value), [{ path: pointer, op: 'replace' }]);
@@ -158,14 +238,23 @@ function wrapAt(pointer: string, value: string): string {
  * RFC 7396: members to set, `null` to delete, arrays replaced whole. A value set to `null`
  * cannot be expressed (it means "delete"), so such a save is refused.
  */
-function mergePatchText(mine: JsonValue, mineText: string, changes: readonly PathChange[]): { ok: true; value: string } | { ok: false; error: string } {
+function mergePatchText(
+  mine: JsonValue,
+  mineText: string,
+  changes: readonly PathChange[],
+): { ok: true; value: string } | { ok: false; error: string } {
   type Tree = { [key: string]: Tree | string };
   const root: Tree = {};
   const entries: Array<{ path: string[]; pointer: string; removed: boolean }> = [];
   for (const change of changes) {
     const tokens = decodePointer(change.path);
     if (!tokens.ok) return { ok: false, error: tokens.error };
-    if (tokens.value.length === 0) return { ok: false, error: 'A merge patch cannot replace the whole document with something that is not an object.' };
+    if (tokens.value.length === 0)
+      return {
+        ok: false,
+        error:
+          'A merge patch cannot replace the whole document with something that is not an object.',
+      };
     // Inside an array, the patch replaces the whole array.
     let cut = tokens.value.length;
     for (let i = 0; i < tokens.value.length; i++) {
@@ -178,13 +267,20 @@ function mergePatchText(mine: JsonValue, mineText: string, changes: readonly Pat
     const pointer = encodePointer(path);
     const removed = change.op === 'remove' && cut === tokens.value.length;
     if (!removed && getAt(mine, pointer) === null) {
-      return { ok: false, error: `A JSON merge patch cannot set ${pointer} to null (null means "delete" in a merge patch). Nothing was sent.` };
+      return {
+        ok: false,
+        error: `A JSON merge patch cannot set ${pointer} to null (null means "delete" in a merge patch). Nothing was sent.`,
+      };
     }
     entries.push({ path, pointer, removed });
   }
   // The operator's text at every path, read in one scan and compacted once: changes inside one
   // array share its pointer (the patch replaces the array), so a pointer can come up many times.
-  const raws = new Map([...rawsAt(mineText, [...new Set(entries.filter((e) => !e.removed).map((e) => e.pointer))])].map(([pointer, raw]) => [pointer, compactText(raw ?? 'null')]));
+  const raws = new Map(
+    [
+      ...rawsAt(mineText, [...new Set(entries.filter((e) => !e.removed).map((e) => e.pointer))]),
+    ].map(([pointer, raw]) => [pointer, compactText(raw ?? 'null')]),
+  );
   for (const { path, pointer, removed } of entries) {
     let node = root;
     for (const token of path.slice(0, -1)) {
@@ -194,7 +290,13 @@ function mergePatchText(mine: JsonValue, mineText: string, changes: readonly Pat
     }
     node[path[path.length - 1]!] = removed ? 'null' : raws.get(pointer)!;
   }
-  const render = (tree: Tree): string => `{${Object.keys(tree).map((k) => `${JSON.stringify(k)}:${typeof tree[k] === 'string' ? tree[k] : render(tree[k] as Tree)}`).join(',')}}`;
+  const render = (tree: Tree): string =>
+    `{${Object.keys(tree)
+      .map(
+        (k) =>
+          `${JSON.stringify(k)}:${typeof tree[k] === 'string' ? tree[k] : render(tree[k] as Tree)}`,
+      )
+      .join(',')}}`;
   return { ok: true, value: render(root) };
 }
 
@@ -210,7 +312,11 @@ function byTopKey(changes: readonly PathChange[]): Map<string, PathChange[]> {
 }
 
 /** The JSON text inside a field that holds JSON in a string (as the server sent it). */
-function stringAt(body: JsonValue, editable: ProfileSpec['editable'], key: string): string | undefined {
+function stringAt(
+  body: JsonValue,
+  editable: ProfileSpec['editable'],
+  key: string,
+): string | undefined {
   if (editable.kind !== 'fields') return undefined;
   const field = editable.fields.find((f) => f.key === key);
   const value = field ? getAt(body, field.pointer) : undefined;

@@ -4,13 +4,33 @@
 // a write whose outcome is unknown stays `pending` until the operator settles it.
 import os from 'node:os';
 import type { DatabaseSync } from 'node:sqlite';
-import type { AuditEntry, PendingOutcome, ServerHolds, UnknownOutcome } from '../../../shared/api/types';
+import type {
+  AuditEntry,
+  PendingOutcome,
+  ServerHolds,
+  UnknownOutcome,
+} from '../../../shared/api/types';
 
 type Row = {
-  id: number; at: string; os_user: string; connection_id: string; resource_path: string; mode: string;
-  from_revision: string | null; to_revision: string | null; outcome: string; paths_json: string; replaced_json: string | null;
-  state: string; intent_json: string | null; cause: string | null; server_holds: string | null; server_revision: string | null;
-  checked_at: string | null; message: string | null; batch_id: string | null;
+  id: number;
+  at: string;
+  os_user: string;
+  connection_id: string;
+  resource_path: string;
+  mode: string;
+  from_revision: string | null;
+  to_revision: string | null;
+  outcome: string;
+  paths_json: string;
+  replaced_json: string | null;
+  state: string;
+  intent_json: string | null;
+  cause: string | null;
+  server_holds: string | null;
+  server_revision: string | null;
+  checked_at: string | null;
+  message: string | null;
+  batch_id: string | null;
 };
 
 /** What the operator meant by a write: each changed path and the JSON text wanted there (null = absent). */
@@ -24,15 +44,27 @@ export function osUser(): string {
   }
 }
 
-export type AuditBegin = Omit<AuditEntry, 'id' | 'at' | 'osUser' | 'state' | 'outcome' | 'toRevision' | 'batchId'> & { intent: Intent; batchId?: string | null };
+export type AuditBegin = Omit<
+  AuditEntry,
+  'id' | 'at' | 'osUser' | 'state' | 'outcome' | 'toRevision' | 'batchId'
+> & { intent: Intent; batchId?: string | null };
 
 export function createAudit(db: DatabaseSync) {
-  const insert = db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json, state, intent_json, batch_id)
+  const insert =
+    db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json, state, intent_json, batch_id)
     VALUES (?, ?, ?, ?, ?, ?, NULL, 'in flight', ?, ?, 'in-flight', ?, ?)`);
-  const settle = db.prepare('UPDATE audit SET state = ?, outcome = ?, to_revision = ? WHERE id = ?');
-  const markPending = db.prepare(`UPDATE audit SET state = 'pending', outcome = ?, cause = ?, server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?`);
-  const checked = db.prepare('UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?');
-  const byResource = db.prepare('SELECT * FROM audit WHERE connection_id = ? AND resource_path = ? ORDER BY id');
+  const settle = db.prepare(
+    'UPDATE audit SET state = ?, outcome = ?, to_revision = ? WHERE id = ?',
+  );
+  const markPending = db.prepare(
+    `UPDATE audit SET state = 'pending', outcome = ?, cause = ?, server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?`,
+  );
+  const checked = db.prepare(
+    'UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?',
+  );
+  const byResource = db.prepare(
+    'SELECT * FROM audit WHERE connection_id = ? AND resource_path = ? ORDER BY id',
+  );
   const byId = db.prepare('SELECT * FROM audit WHERE id = ?');
   const all = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT 500');
   const inState = db.prepare('SELECT * FROM audit WHERE state = ? ORDER BY id');
@@ -67,9 +99,18 @@ export function createAudit(db: DatabaseSync) {
     /** Records a write as in flight, before its request is sent; returns the row's id. */
     begin(entry: AuditBegin): number {
       const info = insert.run(
-        new Date().toISOString(), osUser(), entry.connectionId, entry.resourceId, entry.mode, entry.fromRevision,
-        JSON.stringify(entry.paths), entry.replaced === null || entry.replaced === undefined ? null : JSON.stringify(entry.replaced, bigintToString),
-        JSON.stringify(entry.intent), entry.batchId ?? null,
+        new Date().toISOString(),
+        osUser(),
+        entry.connectionId,
+        entry.resourceId,
+        entry.mode,
+        entry.fromRevision,
+        JSON.stringify(entry.paths),
+        entry.replaced === null || entry.replaced === undefined
+          ? null
+          : JSON.stringify(entry.replaced, bigintToString),
+        JSON.stringify(entry.intent),
+        entry.batchId ?? null,
       );
       return Number(info.lastInsertRowid);
     },
@@ -78,7 +119,14 @@ export function createAudit(db: DatabaseSync) {
       settle.run('settled', outcome, toRevision, id);
     },
     /** The write's outcome is unknown: it stays pending with what the server held when last checked. */
-    pending(id: number, outcome: string, cause: UnknownOutcome['cause'], holds: ServerHolds, serverRevision: string | null, message: string): void {
+    pending(
+      id: number,
+      outcome: string,
+      cause: UnknownOutcome['cause'],
+      holds: ServerHolds,
+      serverRevision: string | null,
+      message: string,
+    ): void {
       markPending.run(outcome, cause, holds, serverRevision, new Date().toISOString(), message, id);
     },
     checked(id: number, holds: ServerHolds, serverRevision: string | null, message: string): void {
@@ -102,11 +150,16 @@ export function createAudit(db: DatabaseSync) {
     },
     pendingOutcomes(connectionId?: string, resourceId?: string): PendingOutcome[] {
       return (inState.all('pending') as Row[])
-        .filter((r) => (connectionId === undefined || r.connection_id === connectionId) && (resourceId === undefined || r.resource_path === resourceId))
+        .filter(
+          (r) =>
+            (connectionId === undefined || r.connection_id === connectionId) &&
+            (resourceId === undefined || r.resource_path === resourceId),
+        )
         .map(toPending);
     },
     list(connectionId?: string, resourceId?: string): AuditEntry[] {
-      const rows = connectionId && resourceId ? byResource.all(connectionId, resourceId) : all.all();
+      const rows =
+        connectionId && resourceId ? byResource.all(connectionId, resourceId) : all.all();
       return (rows as Row[]).map(toEntry);
     },
   };

@@ -1,17 +1,70 @@
 // Batches and their targets, persisted so a run's progress and its conflict queue survive a restart.
 import type { DatabaseSync } from 'node:sqlite';
-import type { BatchCounts, BatchState, BatchSummary, BatchTarget, BatchTargetStatus, MergeOptionsWire, ResourceBatch } from '../../../shared/api/types';
+import type {
+  BatchCounts,
+  BatchState,
+  BatchSummary,
+  BatchTarget,
+  BatchTargetStatus,
+  MergeOptionsWire,
+  ResourceBatch,
+} from '../../../shared/api/types';
 import type { BatchIntent } from '../../../shared/batch/intent';
 
-export const TARGET_STATUSES: readonly BatchTargetStatus[] = ['pending', 'running', 'applied', 'reapplied', 'queued', 'skipped', 'failed', 'unknown', 'kept-theirs', 'cancelled'];
+export const TARGET_STATUSES: readonly BatchTargetStatus[] = [
+  'pending',
+  'running',
+  'applied',
+  'reapplied',
+  'queued',
+  'skipped',
+  'failed',
+  'unknown',
+  'kept-theirs',
+  'cancelled',
+];
 
-type BatchRow = { id: string; connection_id: string; created_at: string; intents_json: string; concurrency: number; max_attempts: number; state: string; started_at: string | null; finished_at: string | null; description: string };
+type BatchRow = {
+  id: string;
+  connection_id: string;
+  created_at: string;
+  intents_json: string;
+  concurrency: number;
+  max_attempts: number;
+  state: string;
+  started_at: string | null;
+  finished_at: string | null;
+  description: string;
+};
 type TargetRow = {
-  batch_id: string; seq: number; resource_id: string; status: string; attempts: number; sent: number; reason: string | null; signature: string | null;
-  base_journal_id: number | null; theirs_journal_id: number | null; from_revision: string | null; to_revision: string | null; audit_id: number | null; updated_at: string;
+  batch_id: string;
+  seq: number;
+  resource_id: string;
+  status: string;
+  attempts: number;
+  sent: number;
+  reason: string | null;
+  signature: string | null;
+  base_journal_id: number | null;
+  theirs_journal_id: number | null;
+  from_revision: string | null;
+  to_revision: string | null;
+  audit_id: number | null;
+  updated_at: string;
 };
 
-export type StoredBatch = { id: string; connectionId: string; intents: BatchIntent[]; concurrency: number; maxAttempts: number; state: BatchState; description: string; createdAt: string; startedAt: string | null; finishedAt: string | null };
+export type StoredBatch = {
+  id: string;
+  connectionId: string;
+  intents: BatchIntent[];
+  concurrency: number;
+  maxAttempts: number;
+  state: BatchState;
+  description: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
 export type TargetUpdate = Partial<Omit<BatchTarget, 'resourceId'>>;
 
 const toTarget = (r: TargetRow): BatchTarget => ({
@@ -29,31 +82,67 @@ const toTarget = (r: TargetRow): BatchTarget => ({
 });
 
 const toBatch = (r: BatchRow): StoredBatch => ({
-  id: r.id, connectionId: r.connection_id, intents: JSON.parse(r.intents_json) as BatchIntent[], concurrency: r.concurrency, maxAttempts: r.max_attempts,
-  state: r.state as BatchState, description: r.description, createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at,
+  id: r.id,
+  connectionId: r.connection_id,
+  intents: JSON.parse(r.intents_json) as BatchIntent[],
+  concurrency: r.concurrency,
+  maxAttempts: r.max_attempts,
+  state: r.state as BatchState,
+  description: r.description,
+  createdAt: r.created_at,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
 });
 
 export function createBatchStore(db: DatabaseSync) {
-  const insertBatch = db.prepare('INSERT INTO batches (id, connection_id, created_at, intents_json, concurrency, max_attempts, state, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  const insertTarget = db.prepare(`INSERT INTO batch_targets (batch_id, seq, resource_id, status, updated_at) VALUES (?, ?, ?, 'pending', ?)`);
+  const insertBatch = db.prepare(
+    'INSERT INTO batches (id, connection_id, created_at, intents_json, concurrency, max_attempts, state, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertTarget = db.prepare(
+    `INSERT INTO batch_targets (batch_id, seq, resource_id, status, updated_at) VALUES (?, ?, ?, 'pending', ?)`,
+  );
   const getBatch = db.prepare('SELECT * FROM batches WHERE id = ?');
   const allBatches = db.prepare('SELECT * FROM batches ORDER BY created_at DESC LIMIT 100');
-  const setState = db.prepare('UPDATE batches SET state = ?, started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ?');
+  const setState = db.prepare(
+    'UPDATE batches SET state = ?, started_at = COALESCE(started_at, ?), finished_at = ? WHERE id = ?',
+  );
   const targets = db.prepare('SELECT * FROM batch_targets WHERE batch_id = ? ORDER BY seq');
-  const targetsIn = db.prepare('SELECT * FROM batch_targets WHERE batch_id = ? AND status = ? ORDER BY seq');
+  const targetsIn = db.prepare(
+    'SELECT * FROM batch_targets WHERE batch_id = ? AND status = ? ORDER BY seq',
+  );
   const target = db.prepare('SELECT * FROM batch_targets WHERE batch_id = ? AND resource_id = ?');
-  const counts = db.prepare('SELECT status, COUNT(*) AS n, SUM(sent) AS sent FROM batch_targets WHERE batch_id = ? GROUP BY status');
-  const byResource = db.prepare('SELECT * FROM batch_targets WHERE resource_id = ? ORDER BY batch_id');
-  const resetRunning = db.prepare(`UPDATE batch_targets SET status = 'unknown', reason = 'The host stopped while this target was being written; check the server.', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 1`);
+  const counts = db.prepare(
+    'SELECT status, COUNT(*) AS n, SUM(sent) AS sent FROM batch_targets WHERE batch_id = ? GROUP BY status',
+  );
+  const byResource = db.prepare(
+    'SELECT * FROM batch_targets WHERE resource_id = ? ORDER BY batch_id',
+  );
+  const resetRunning = db.prepare(
+    `UPDATE batch_targets SET status = 'unknown', reason = 'The host stopped while this target was being written; check the server.', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 1`,
+  );
   const updates = new Map<string, ReturnType<DatabaseSync['prepare']>>();
-  const requeueRunning = db.prepare(`UPDATE batch_targets SET status = 'pending', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 0`);
+  const requeueRunning = db.prepare(
+    `UPDATE batch_targets SET status = 'pending', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 0`,
+  );
 
   return {
-    create(batch: Omit<StoredBatch, 'state' | 'createdAt' | 'startedAt' | 'finishedAt'>, resourceIds: readonly string[]): void {
+    create(
+      batch: Omit<StoredBatch, 'state' | 'createdAt' | 'startedAt' | 'finishedAt'>,
+      resourceIds: readonly string[],
+    ): void {
       const now = new Date().toISOString();
       db.exec('BEGIN IMMEDIATE');
       try {
-        insertBatch.run(batch.id, batch.connectionId, now, JSON.stringify(batch.intents), batch.concurrency, batch.maxAttempts, 'running', batch.description);
+        insertBatch.run(
+          batch.id,
+          batch.connectionId,
+          now,
+          JSON.stringify(batch.intents),
+          batch.concurrency,
+          batch.maxAttempts,
+          'running',
+          batch.description,
+        );
         resourceIds.forEach((id, seq) => insertTarget.run(batch.id, seq, id, now));
         db.exec('COMMIT');
       } catch (error) {
@@ -70,7 +159,12 @@ export function createBatchStore(db: DatabaseSync) {
     },
     setState(id: string, state: BatchState): void {
       const now = new Date().toISOString();
-      setState.run(state, state === 'running' ? now : null, state === 'done' || state === 'cancelled' ? now : null, id);
+      setState.run(
+        state,
+        state === 'running' ? now : null,
+        state === 'done' || state === 'cancelled' ? now : null,
+        id,
+      );
     },
     targets(id: string, status?: BatchTargetStatus): BatchTarget[] {
       return ((status ? targetsIn.all(id, status) : targets.all(id)) as TargetRow[]).map(toTarget);
@@ -81,13 +175,25 @@ export function createBatchStore(db: DatabaseSync) {
     },
     update(id: string, resourceId: string, update: TargetUpdate): void {
       const columns: Record<keyof TargetUpdate, string> = {
-        status: 'status', attempts: 'attempts', sent: 'sent', reason: 'reason', signature: 'signature', fromRevision: 'from_revision',
-        toRevision: 'to_revision', baseJournalId: 'base_journal_id', theirsJournalId: 'theirs_journal_id', auditId: 'audit_id',
+        status: 'status',
+        attempts: 'attempts',
+        sent: 'sent',
+        reason: 'reason',
+        signature: 'signature',
+        fromRevision: 'from_revision',
+        toRevision: 'to_revision',
+        baseJournalId: 'base_journal_id',
+        theirsJournalId: 'theirs_journal_id',
+        auditId: 'audit_id',
       };
-      const entries = Object.entries(update).filter(([, v]) => v !== undefined) as Array<[keyof TargetUpdate, unknown]>;
+      const entries = Object.entries(update).filter(([, v]) => v !== undefined) as Array<
+        [keyof TargetUpdate, unknown]
+      >;
       if (entries.length === 0) return;
       const sql = `UPDATE batch_targets SET ${entries.map(([k]) => `${columns[k]} = ?`).join(', ')}, updated_at = ? WHERE batch_id = ? AND resource_id = ?`;
-      const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)) as Array<string | number | null>;
+      const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)) as Array<
+        string | number | null
+      >;
       let statement = updates.get(sql);
       if (!statement) updates.set(sql, (statement = db.prepare(sql)));
       statement.run(...values, new Date().toISOString(), id, resourceId);
@@ -96,7 +202,11 @@ export function createBatchStore(db: DatabaseSync) {
       const out = Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as BatchCounts;
       let sent = 0;
       let total = 0;
-      for (const row of counts.all(id) as Array<{ status: BatchTargetStatus; n: number; sent: number | null }>) {
+      for (const row of counts.all(id) as Array<{
+        status: BatchTargetStatus;
+        n: number;
+        sent: number | null;
+      }>) {
         out[row.status] = row.n;
         sent += row.sent ?? 0;
         total += row.n;
@@ -108,7 +218,15 @@ export function createBatchStore(db: DatabaseSync) {
       return (byResource.all(resourceId) as TargetRow[]).flatMap((r) => {
         const batch = getBatch.get(r.batch_id) as BatchRow | undefined;
         if (!batch || batch.connection_id !== connectionId) return [];
-        return [{ batchId: batch.id, description: batch.description, state: batch.state as BatchState, createdAt: batch.created_at, target: toTarget(r) }];
+        return [
+          {
+            batchId: batch.id,
+            description: batch.description,
+            state: batch.state as BatchState,
+            createdAt: batch.created_at,
+            target: toTarget(r),
+          },
+        ];
       });
     },
     /** After a restart: targets mid-write are unknown; targets not yet sent go back to pending. */
@@ -122,14 +240,29 @@ export function createBatchStore(db: DatabaseSync) {
 
 export type BatchStore = ReturnType<typeof createBatchStore>;
 
-export function summaryOf(batch: StoredBatch, tally: { counts: BatchCounts; sent: number; total: number }, mergeOptions: MergeOptionsWire = {}): BatchSummary {
+export function summaryOf(
+  batch: StoredBatch,
+  tally: { counts: BatchCounts; sent: number; total: number },
+  mergeOptions: MergeOptionsWire = {},
+): BatchSummary {
   const settled = tally.total - tally.counts.pending - tally.counts.running;
   const started = batch.startedAt ? Date.parse(batch.startedAt) : Date.now();
   const until = batch.finishedAt ? Date.parse(batch.finishedAt) : Date.now();
   const seconds = Math.max((until - started) / 1000, 0.001);
   return {
-    batchId: batch.id, connectionId: batch.connectionId, description: batch.description, state: batch.state, createdAt: batch.createdAt,
-    intents: batch.intents, mergeOptions, startedAt: batch.startedAt, finishedAt: batch.finishedAt, total: tally.total, counts: tally.counts, writesSent: tally.sent,
-    rate: Math.round((settled / seconds) * 10) / 10, concurrency: batch.concurrency,
+    batchId: batch.id,
+    connectionId: batch.connectionId,
+    description: batch.description,
+    state: batch.state,
+    createdAt: batch.createdAt,
+    intents: batch.intents,
+    mergeOptions,
+    startedAt: batch.startedAt,
+    finishedAt: batch.finishedAt,
+    total: tally.total,
+    counts: tally.counts,
+    writesSent: tally.sent,
+    rate: Math.round((settled / seconds) * 10) / 10,
+    concurrency: batch.concurrency,
   };
 }

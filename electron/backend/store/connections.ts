@@ -15,7 +15,16 @@ export type StoredAuth =
   /** The query-string credential without its leading `?` (encrypted at rest like every secret). */
   | { kind: 'query'; query: string | null };
 
-export type ConnectionSaveInput = { id?: string; name: string; profileId: string; baseUrl: string; params: Record<string, string>; auth: AuthInput; customProfile: unknown | null; isSandbox?: boolean };
+export type ConnectionSaveInput = {
+  id?: string;
+  name: string;
+  profileId: string;
+  baseUrl: string;
+  params: Record<string, string>;
+  auth: AuthInput;
+  customProfile: unknown | null;
+  isSandbox?: boolean;
+};
 
 /** The credentials a form means: a secret left out keeps the saved one (for the same kind of auth). */
 export function resolveAuth(input: AuthInput, previous: StoredConnection | null): StoredAuth {
@@ -23,11 +32,16 @@ export function resolveAuth(input: AuthInput, previous: StoredConnection | null)
   const kept = previous && previous.auth.kind === input.kind ? secretOf(previous.auth) : null;
   const secret = given !== undefined ? given : kept;
   switch (input.kind) {
-    case 'none': return { kind: 'none' };
-    case 'basic': return { kind: 'basic', username: input.username, password: secret };
-    case 'bearer': return { kind: 'bearer', token: secret };
-    case 'api-key-header': return { kind: 'api-key-header', header: input.header, key: secret };
-    case 'query': return { kind: 'query', query: secret };
+    case 'none':
+      return { kind: 'none' };
+    case 'basic':
+      return { kind: 'basic', username: input.username, password: secret };
+    case 'bearer':
+      return { kind: 'bearer', token: secret };
+    case 'api-key-header':
+      return { kind: 'api-key-header', header: input.header, key: secret };
+    case 'query':
+      return { kind: 'query', query: secret };
   }
 }
 
@@ -43,14 +57,24 @@ export type StoredConnection = {
 };
 
 type Row = {
-  id: string; name: string; profile_id: string; base_url: string; params_json: string; auth_kind: string;
-  auth_user: string | null; auth_header: string | null; secret: Uint8Array | null; custom_profile_json: string | null; is_sandbox: number;
+  id: string;
+  name: string;
+  profile_id: string;
+  base_url: string;
+  params_json: string;
+  auth_kind: string;
+  auth_user: string | null;
+  auth_header: string | null;
+  secret: Uint8Array | null;
+  custom_profile_json: string | null;
+  is_sandbox: number;
 };
 
 export function createConnections(db: DatabaseSync, box: SecretBox) {
   const all = db.prepare('SELECT * FROM connections ORDER BY is_sandbox DESC, rowid');
   const one = db.prepare('SELECT * FROM connections WHERE id = ?');
-  const upsert = db.prepare(`INSERT INTO connections (id, name, profile_id, base_url, params_json, auth_kind, auth_user, auth_header, secret, custom_profile_json, is_sandbox, created_at, updated_at)
+  const upsert =
+    db.prepare(`INSERT INTO connections (id, name, profile_id, base_url, params_json, auth_kind, auth_user, auth_header, secret, custom_profile_json, is_sandbox, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, profile_id = excluded.profile_id, base_url = excluded.base_url, params_json = excluded.params_json,
       auth_kind = excluded.auth_kind, auth_user = excluded.auth_user, auth_header = excluded.auth_header, secret = excluded.secret,
@@ -61,11 +85,15 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
   const decode = (row: Row): StoredConnection => {
     const secret = row.secret ? box.decrypt(row.secret) : null;
     const auth: StoredAuth =
-      row.auth_kind === 'basic' ? { kind: 'basic', username: row.auth_user ?? '', password: secret }
-      : row.auth_kind === 'bearer' ? { kind: 'bearer', token: secret }
-      : row.auth_kind === 'api-key-header' ? { kind: 'api-key-header', header: row.auth_header ?? '', key: secret }
-      : row.auth_kind === 'query' ? { kind: 'query', query: secret }
-      : { kind: 'none' };
+      row.auth_kind === 'basic'
+        ? { kind: 'basic', username: row.auth_user ?? '', password: secret }
+        : row.auth_kind === 'bearer'
+          ? { kind: 'bearer', token: secret }
+          : row.auth_kind === 'api-key-header'
+            ? { kind: 'api-key-header', header: row.auth_header ?? '', key: secret }
+            : row.auth_kind === 'query'
+              ? { kind: 'query', query: secret }
+              : { kind: 'none' };
     return {
       id: row.id,
       name: row.name,
@@ -73,7 +101,9 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
       baseUrl: row.base_url,
       params: JSON.parse(row.params_json) as Record<string, string>,
       auth,
-      customProfile: row.custom_profile_json ? (JSON.parse(row.custom_profile_json) as unknown) : null,
+      customProfile: row.custom_profile_json
+        ? (JSON.parse(row.custom_profile_json) as unknown)
+        : null,
       isSandbox: row.is_sandbox === 1,
     };
   };
@@ -92,12 +122,19 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
       const secret = secretOf(resolveAuth(input.auth, previous));
       const now = new Date().toISOString();
       upsert.run(
-        id, input.name, input.profileId, input.baseUrl, JSON.stringify(input.params), input.auth.kind,
+        id,
+        input.name,
+        input.profileId,
+        input.baseUrl,
+        JSON.stringify(input.params),
+        input.auth.kind,
         input.auth.kind === 'basic' ? input.auth.username : null,
         input.auth.kind === 'api-key-header' ? input.auth.header : null,
         secret ? box.encrypt(secret) : null,
         input.customProfile === null ? null : JSON.stringify(input.customProfile),
-        (input.isSandbox ?? previous?.isSandbox ?? false) ? 1 : 0, now, now,
+        (input.isSandbox ?? previous?.isSandbox ?? false) ? 1 : 0,
+        now,
+        now,
       );
       return this.get(id)!;
     },
@@ -109,22 +146,32 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
 
 export function secretOf(auth: StoredAuth): string | null {
   switch (auth.kind) {
-    case 'basic': return auth.password;
-    case 'bearer': return auth.token;
-    case 'api-key-header': return auth.key;
-    case 'query': return auth.query;
-    case 'none': return null;
+    case 'basic':
+      return auth.password;
+    case 'bearer':
+      return auth.token;
+    case 'api-key-header':
+      return auth.key;
+    case 'query':
+      return auth.query;
+    case 'none':
+      return null;
   }
 }
 
 /** undefined = not given (keep); '' clears it. */
 function inputSecret(auth: AuthInput): string | null | undefined {
   switch (auth.kind) {
-    case 'basic': return auth.password === undefined ? undefined : auth.password || null;
-    case 'bearer': return auth.token === undefined ? undefined : auth.token || null;
-    case 'api-key-header': return auth.key === undefined ? undefined : auth.key || null;
-    case 'query': return auth.query === undefined ? undefined : auth.query.replace(/^\?/, '') || null;
-    case 'none': return null;
+    case 'basic':
+      return auth.password === undefined ? undefined : auth.password || null;
+    case 'bearer':
+      return auth.token === undefined ? undefined : auth.token || null;
+    case 'api-key-header':
+      return auth.key === undefined ? undefined : auth.key || null;
+    case 'query':
+      return auth.query === undefined ? undefined : auth.query.replace(/^\?/, '') || null;
+    case 'none':
+      return null;
   }
 }
 

@@ -12,14 +12,17 @@ export function openDatabase(file: string): DatabaseSync {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   createPrivateFile(file);
   const db = new DatabaseSync(file);
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
+  db.exec(
+    'PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;',
+  );
   migrate(db);
   tightenDatabaseFiles(file);
   return db;
 }
 
 export function migrate(db: DatabaseSync): void {
-  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+  const current = (db.prepare('PRAGMA user_version').get() as { user_version: number })
+    .user_version;
   for (let version = current; version < MIGRATIONS.length; version++) {
     transaction(db, () => {
       db.exec(MIGRATIONS[version]!);

@@ -2,7 +2,13 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { Draft, DraftSummary } from '../../../shared/api/types';
 
-type Row = { text: string; base_revision: string | null; base_journal_id: number | null; updated_at: string; merge: string | null };
+type Row = {
+  text: string;
+  base_revision: string | null;
+  base_journal_id: number | null;
+  updated_at: string;
+  merge: string | null;
+};
 
 export function createDrafts(db: DatabaseSync) {
   const upsert = db.prepare(`
@@ -12,22 +18,46 @@ export function createDrafts(db: DatabaseSync) {
   const get = db.prepare('SELECT * FROM drafts WHERE connection_id = ? AND resource_path = ?');
   const remove = db.prepare('DELETE FROM drafts WHERE connection_id = ? AND resource_path = ?');
   const removeAll = db.prepare('DELETE FROM drafts WHERE connection_id = ?');
-  const byConnection = db.prepare('SELECT resource_path, updated_at, merge IS NOT NULL AS has_merge FROM drafts WHERE connection_id = ? ORDER BY updated_at DESC');
+  const byConnection = db.prepare(
+    'SELECT resource_path, updated_at, merge IS NOT NULL AS has_merge FROM drafts WHERE connection_id = ? ORDER BY updated_at DESC',
+  );
   return {
     save(connectionId: string, resourceId: string, draft: Omit<Draft, 'updatedAt'>): Draft {
       const updatedAt = new Date().toISOString();
-      upsert.run(connectionId, resourceId, draft.text, draft.baseRevision, draft.baseJournalId, updatedAt, draft.merge);
+      upsert.run(
+        connectionId,
+        resourceId,
+        draft.text,
+        draft.baseRevision,
+        draft.baseJournalId,
+        updatedAt,
+        draft.merge,
+      );
       return { ...draft, updatedAt };
     },
     get(connectionId: string, resourceId: string): Draft | null {
       const row = get.get(connectionId, resourceId) as Row | undefined;
-      return row ? { text: row.text, baseRevision: row.base_revision, baseJournalId: row.base_journal_id, updatedAt: row.updated_at, merge: row.merge } : null;
+      return row
+        ? {
+            text: row.text,
+            baseRevision: row.base_revision,
+            baseJournalId: row.base_journal_id,
+            updatedAt: row.updated_at,
+            merge: row.merge,
+          }
+        : null;
     },
     discard(connectionId: string, resourceId: string): void {
       remove.run(connectionId, resourceId);
     },
     list(connectionId: string): DraftSummary[] {
-      return (byConnection.all(connectionId) as Array<{ resource_path: string; updated_at: string; has_merge: number }>).map((r) => ({ id: r.resource_path, updatedAt: r.updated_at, hasMerge: r.has_merge === 1 }));
+      return (
+        byConnection.all(connectionId) as Array<{
+          resource_path: string;
+          updated_at: string;
+          has_merge: number;
+        }>
+      ).map((r) => ({ id: r.resource_path, updatedAt: r.updated_at, hasMerge: r.has_merge === 1 }));
     },
     discardConnection(connectionId: string): void {
       removeAll.run(connectionId);

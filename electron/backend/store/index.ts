@@ -9,7 +9,9 @@ import { createDrafts } from './drafts';
 import { createJournal } from './journal';
 
 export function openStore(dataDir: string | ':memory:', box: SecretBox) {
-  const db: Database = openDatabase(dataDir === ':memory:' ? ':memory:' : path.join(dataDir, 'conflict-desk.sqlite'));
+  const db: Database = openDatabase(
+    dataDir === ':memory:' ? ':memory:' : path.join(dataDir, 'conflict-desk.sqlite'),
+  );
   return {
     db,
     connections: createConnections(db, box),

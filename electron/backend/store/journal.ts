@@ -8,7 +8,15 @@ export type JournalRow = HistoryEntry & { body: string };
 
 export const hashBody = (body: string) => createHash('sha256').update(body).digest('hex');
 
-type Row = { id: number; revision: string | null; source: string; seen_at: string; last_seen_at: string; body_hash: string; body: string };
+type Row = {
+  id: number;
+  revision: string | null;
+  source: string;
+  seen_at: string;
+  last_seen_at: string;
+  body_hash: string;
+  body: string;
+};
 
 const toEntry = (row: Row): JournalRow => ({
   journalId: row.id,
@@ -29,10 +37,16 @@ export function createJournal(db: DatabaseSync) {
   );
   const touch = db.prepare('UPDATE journal SET last_seen_at = ? WHERE id = ?');
   const markSaved = db.prepare(`UPDATE journal SET source = 'saved' WHERE id = ?`);
-  const list = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id');
-  const get = db.prepare('SELECT * FROM journal WHERE id = ? AND connection_id = ? AND resource_path = ?');
+  const list = db.prepare(
+    'SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id',
+  );
+  const get = db.prepare(
+    'SELECT * FROM journal WHERE id = ? AND connection_id = ? AND resource_path = ?',
+  );
   // "Latest" is the last one seen: content that went A → B → A is A again, not B.
-  const latest = db.prepare('SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY last_seen_at DESC, id DESC LIMIT 1');
+  const latest = db.prepare(
+    'SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY last_seen_at DESC, id DESC LIMIT 1',
+  );
 
   return {
     /**
@@ -40,16 +54,36 @@ export function createJournal(db: DatabaseSync) {
      * `hash` identifies the content (the caller hashes what the operator edits, so volatile
      * server fields such as a task's `age` do not make every read a new entry).
      */
-    record(connectionId: string, resourceId: string, revision: string | null, body: string, source: JournalSource, hash = hashBody(body), at = new Date().toISOString()): JournalRow {
+    record(
+      connectionId: string,
+      resourceId: string,
+      revision: string | null,
+      body: string,
+      source: JournalSource,
+      hash = hashBody(body),
+      at = new Date().toISOString(),
+    ): JournalRow {
       const existing = find.get(connectionId, resourceId, revision, hash) as Row | undefined;
       if (existing) {
         touch.run(at, existing.id);
         // A revision first read back to verify a write becomes "saved" once the write is proven.
         if (source === 'saved' && existing.source !== 'saved') markSaved.run(existing.id);
-        return toEntry({ ...existing, last_seen_at: at, source: source === 'saved' ? 'saved' : existing.source });
+        return toEntry({
+          ...existing,
+          last_seen_at: at,
+          source: source === 'saved' ? 'saved' : existing.source,
+        });
       }
       const info = insert.run(connectionId, resourceId, revision, hash, body, source, at, at);
-      return { journalId: Number(info.lastInsertRowid), revision, source, seenAt: at, lastSeenAt: at, bodyHash: hash, body };
+      return {
+        journalId: Number(info.lastInsertRowid),
+        revision,
+        source,
+        seenAt: at,
+        lastSeenAt: at,
+        bodyHash: hash,
+        body,
+      };
     },
     history(connectionId: string, resourceId: string): JournalRow[] {
       return (list.all(connectionId, resourceId) as Row[]).map(toEntry);

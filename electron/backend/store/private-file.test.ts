@@ -16,9 +16,20 @@ describe('store files are 0600', () => {
     const previous = process.umask(0o022);
     try {
       const store = openStore(dir, keyFileSecretBox(dir));
-      store.drafts.save('c', 'r', { text: '{}', baseRevision: null, baseJournalId: null, merge: null });
+      store.drafts.save('c', 'r', {
+        text: '{}',
+        baseRevision: null,
+        baseJournalId: null,
+        merge: null,
+      });
       const files = readdirSync(dir).filter((f) => f.startsWith('conflict-desk.sqlite'));
-      expect(files).toEqual(expect.arrayContaining(['conflict-desk.sqlite', 'conflict-desk.sqlite-wal', 'conflict-desk.sqlite-shm']));
+      expect(files).toEqual(
+        expect.arrayContaining([
+          'conflict-desk.sqlite',
+          'conflict-desk.sqlite-wal',
+          'conflict-desk.sqlite-shm',
+        ]),
+      );
       for (const file of files) expect(modeOf(path.join(dir, file)), file).toBe(0o600);
       store.close();
     } finally {
@@ -45,5 +56,4 @@ describe('store files are 0600', () => {
       await sandbox.close();
     }
   });
-
 });

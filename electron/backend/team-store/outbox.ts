@@ -22,11 +22,14 @@ export function createOutbox(db: DatabaseSync) {
     CREATE TABLE IF NOT EXISTS team_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
   const getMeta = db.prepare('SELECT value FROM team_meta WHERE key = ?');
-  const setMeta = db.prepare('INSERT INTO team_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING');
+  const setMeta = db.prepare(
+    'INSERT INTO team_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
+  );
   // seq grows with every (re)queue: a row settled while its earlier state was being drained is
   // queued again, and the drain deletes only the seq it actually sent.
   const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM team_outbox');
-  const enqueue = db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES (?, ?, ?, ?)
+  const enqueue =
+    db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (kind, local_id) DO UPDATE SET seq = excluded.seq, queued_at = excluded.queued_at`);
   const head = db.prepare('SELECT kind, local_id, seq FROM team_outbox ORDER BY seq LIMIT ?');
   const done = db.prepare('DELETE FROM team_outbox WHERE kind = ? AND local_id = ? AND seq = ?');
@@ -43,12 +46,16 @@ export function createOutbox(db: DatabaseSync) {
     try {
       const now = new Date().toISOString();
       const base = (nextSeq.get() as { seq: number }).seq;
-      db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'batch', id, ? + rowid, ? FROM batches WHERE true
-        ON CONFLICT (kind, local_id) DO NOTHING`).run(base, now);
+      db.prepare(
+        `INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'batch', id, ? + rowid, ? FROM batches WHERE true
+        ON CONFLICT (kind, local_id) DO NOTHING`,
+      ).run(base, now);
       // A batch's audit rows drained under schema 1 lack their batch id: send them again.
       const after = (nextSeq.get() as { seq: number }).seq;
-      db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'audit', CAST(id AS TEXT), ? + rowid, ? FROM audit WHERE batch_id IS NOT NULL
-        ON CONFLICT (kind, local_id) DO NOTHING`).run(after, now);
+      db.prepare(
+        `INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT 'audit', CAST(id AS TEXT), ? + rowid, ? FROM audit WHERE batch_id IS NOT NULL
+        ON CONFLICT (kind, local_id) DO NOTHING`,
+      ).run(after, now);
       setMeta.run('backfilled-batches', now);
       db.exec('COMMIT');
     } catch (error) {
@@ -77,9 +84,15 @@ export function createOutbox(db: DatabaseSync) {
       try {
         const now = new Date().toISOString();
         const base = (nextSeq.get() as { seq: number }).seq;
-        for (const [kind, table] of [['connection', 'connections'], ['journal', 'journal'], ['audit', 'audit']] as const) {
-          db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT ?, CAST(id AS TEXT), ? + rowid, ? FROM ${table} WHERE true
-            ON CONFLICT (kind, local_id) DO NOTHING`).run(kind, base, now);
+        for (const [kind, table] of [
+          ['connection', 'connections'],
+          ['journal', 'journal'],
+          ['audit', 'audit'],
+        ] as const) {
+          db.prepare(
+            `INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT ?, CAST(id AS TEXT), ? + rowid, ? FROM ${table} WHERE true
+            ON CONFLICT (kind, local_id) DO NOTHING`,
+          ).run(kind, base, now);
         }
         setMeta.run('backfilled', now);
         db.exec('COMMIT');
@@ -95,7 +108,9 @@ export function createOutbox(db: DatabaseSync) {
       enqueue.run(kind, String(localId), seq, new Date().toISOString());
     },
     head(limit: number): OutboxItem[] {
-      return (head.all(limit) as Array<{ kind: OutboxKind; local_id: string; seq: number }>).map((r) => ({ kind: r.kind, localId: r.local_id, seq: r.seq }));
+      return (head.all(limit) as Array<{ kind: OutboxKind; local_id: string; seq: number }>).map(
+        (r) => ({ kind: r.kind, localId: r.local_id, seq: r.seq }),
+      );
     },
     done(item: OutboxItem): void {
       done.run(item.kind, item.localId, item.seq);

@@ -6,7 +6,10 @@ import type { StoredConnection } from '../store/connections';
 
 export function connectionScope(connection: StoredConnection, sandboxUrl: string | null): string {
   const base = resolveBaseUrl(connection, sandboxUrl) ?? connection.baseUrl;
-  const params = Object.keys(connection.params).sort().map((key) => `${key}=${connection.params[key]}`).join('&');
+  const params = Object.keys(connection.params)
+    .sort()
+    .map((key) => `${key}=${connection.params[key]}`)
+    .join('&');
   return `${connection.profileId} ${withoutUserinfo(base)}${params ? ` ${params}` : ''}`;
 }
 

@@ -11,7 +11,14 @@ import type { StoredConnection } from '../store/connections';
 import { auditCsv, csvCell } from './csv';
 import { loadMigrations } from './schema';
 import { connectionScope } from './scope';
-import { checkTeamStoreUrl, OPERATOR_ENV, readTeamSetting, resolveTeamSetting, TEAM_STORE_ENV, writeTeamSetting } from './settings';
+import {
+  checkTeamStoreUrl,
+  OPERATOR_ENV,
+  readTeamSetting,
+  resolveTeamSetting,
+  TEAM_STORE_ENV,
+  writeTeamSetting,
+} from './settings';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -25,7 +32,10 @@ describe('team store setting', () => {
   it('keeps the password sealed at rest, in a file only the user can read', () => {
     const dir = tempDir();
     const box = keyFileSecretBox(dir);
-    writeTeamSetting(dir, box, { url: 'postgres://desk:s3cr%40t-pw@db.example:5432/team', operator: 'Alice' });
+    writeTeamSetting(dir, box, {
+      url: 'postgres://desk:s3cr%40t-pw@db.example:5432/team',
+      operator: 'Alice',
+    });
     const file = path.join(dir, 'team-store.json');
     expect(readFileSync(file, 'utf8')).not.toContain('s3cr');
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -41,51 +51,112 @@ describe('team store setting', () => {
     const box = keyFileSecretBox(dir);
     writeTeamSetting(dir, box, { url: 'postgres://app@h/db', operator: 'from-app' });
     const env = { [TEAM_STORE_ENV]: 'postgres://env@h/db', [OPERATOR_ENV]: 'from-env' };
-    expect(resolveTeamSetting({ url: 'postgres://cli@h/db', operator: 'from-cli' }, dir, box, env)).toEqual({ url: 'postgres://cli@h/db', operator: 'from-cli', source: 'command-line' });
-    expect(resolveTeamSetting(null, dir, box, env)).toEqual({ url: 'postgres://env@h/db', operator: 'from-env', source: 'environment' });
-    expect(resolveTeamSetting(null, dir, box, {})).toMatchObject({ operator: 'from-app', source: 'settings' });
+    expect(
+      resolveTeamSetting({ url: 'postgres://cli@h/db', operator: 'from-cli' }, dir, box, env),
+    ).toEqual({ url: 'postgres://cli@h/db', operator: 'from-cli', source: 'command-line' });
+    expect(resolveTeamSetting(null, dir, box, env)).toEqual({
+      url: 'postgres://env@h/db',
+      operator: 'from-env',
+      source: 'environment',
+    });
+    expect(resolveTeamSetting(null, dir, box, {})).toMatchObject({
+      operator: 'from-app',
+      source: 'settings',
+    });
   });
 
   it('accepts postgres:// addresses only, and says why not', () => {
     expect(checkTeamStoreUrl('postgresql://u@localhost/db').ok).toBe(true);
-    expect(checkTeamStoreUrl('mysql://u@localhost/db')).toEqual({ ok: false, error: 'The team store must be a postgres:// address, not mysql://.' });
+    expect(checkTeamStoreUrl('mysql://u@localhost/db')).toEqual({
+      ok: false,
+      error: 'The team store must be a postgres:// address, not mysql://.',
+    });
     expect(checkTeamStoreUrl('not a url').ok).toBe(false);
   });
 
   it('browser mode takes --team-store and --operator, and refuses bad values by name', () => {
-    expect(parseWebArgs(['--team-store', 'postgres://u@127.0.0.1:5432/team', '--operator', 'Alice'])).toEqual({
-      ok: true, value: { port: 0, dataDir: null, sandbox: true, writeTimeoutMs: null, teamStore: 'postgres://u@127.0.0.1:5432/team', operator: 'Alice' },
+    expect(
+      parseWebArgs(['--team-store', 'postgres://u@127.0.0.1:5432/team', '--operator', 'Alice']),
+    ).toEqual({
+      ok: true,
+      value: {
+        port: 0,
+        dataDir: null,
+        sandbox: true,
+        writeTimeoutMs: null,
+        teamStore: 'postgres://u@127.0.0.1:5432/team',
+        operator: 'Alice',
+      },
     });
-    expect(parseWebArgs(['--team-store', 'http://x'])).toEqual({ ok: false, error: '--team-store: The team store must be a postgres:// address, not http://.' });
-    expect(parseWebArgs(['--team-store'])).toEqual({ ok: false, error: '--team-store needs a postgres:// address' });
-    expect(parseWebArgs(['--operator', '  '])).toEqual({ ok: false, error: '--operator: The operator name is empty.' });
+    expect(parseWebArgs(['--team-store', 'http://x'])).toEqual({
+      ok: false,
+      error: '--team-store: The team store must be a postgres:// address, not http://.',
+    });
+    expect(parseWebArgs(['--team-store'])).toEqual({
+      ok: false,
+      error: '--team-store needs a postgres:// address',
+    });
+    expect(parseWebArgs(['--operator', '  '])).toEqual({
+      ok: false,
+      error: '--operator: The operator name is empty.',
+    });
   });
 });
 
 describe('connection scope', () => {
   const connection = (over: Partial<StoredConnection>): StoredConnection => ({
-    id: 'local-1', name: 'Tasks', profileId: 'twilio-taskrouter-task', baseUrl: 'https://taskrouter.twilio.com', params: { workspaceSid: 'WS1' },
-    auth: { kind: 'basic', username: 'AC1', password: 'token-1' }, customProfile: null, isSandbox: false, ...over,
+    id: 'local-1',
+    name: 'Tasks',
+    profileId: 'twilio-taskrouter-task',
+    baseUrl: 'https://taskrouter.twilio.com',
+    params: { workspaceSid: 'WS1' },
+    auth: { kind: 'basic', username: 'AC1', password: 'token-1' },
+    customProfile: null,
+    isSandbox: false,
+    ...over,
   });
   it('is the same for two operators with different ids and credentials, and never holds a secret', () => {
     const alice = connectionScope(connection({}), null);
-    const bob = connectionScope(connection({ id: 'local-2', name: 'Our tasks', auth: { kind: 'basic', username: 'AC1', password: 'token-2' } }), null);
+    const bob = connectionScope(
+      connection({
+        id: 'local-2',
+        name: 'Our tasks',
+        auth: { kind: 'basic', username: 'AC1', password: 'token-2' },
+      }),
+      null,
+    );
     expect(alice).toBe(bob);
     expect(alice).not.toContain('token');
-    expect(connectionScope(connection({ baseUrl: 'https://user:pw@taskrouter.twilio.com/' }), null)).toBe(alice);
+    expect(
+      connectionScope(connection({ baseUrl: 'https://user:pw@taskrouter.twilio.com/' }), null),
+    ).toBe(alice);
   });
   it('differs when the workspace differs', () => {
-    expect(connectionScope(connection({ params: { workspaceSid: 'WS2' } }), null)).not.toBe(connectionScope(connection({}), null));
+    expect(connectionScope(connection({ params: { workspaceSid: 'WS2' } }), null)).not.toBe(
+      connectionScope(connection({}), null),
+    );
   });
 });
 
 describe('audit CSV', () => {
   const entry: SharedAuditEntry = {
-    key: 'h:1', at: '2026-11-29T14:00:00.000Z', operator: 'Alice', connectionName: 'Tasks, "prod"', resourceId: 'WT1', mode: 'conditional',
-    state: 'settled', outcome: 'saved', fromRevision: '1', toRevision: '2', paths: ['/priority', '/attributes/x'], batchId: null,
+    key: 'h:1',
+    at: '2026-11-29T14:00:00.000Z',
+    operator: 'Alice',
+    connectionName: 'Tasks, "prod"',
+    resourceId: 'WT1',
+    mode: 'conditional',
+    state: 'settled',
+    outcome: 'saved',
+    fromRevision: '1',
+    toRevision: '2',
+    paths: ['/priority', '/attributes/x'],
+    batchId: null,
   };
   it('quotes commas and quotes, one CRLF row per entry', () => {
-    expect(auditCsv([entry])).toBe('at,operator,connection,resource,mode,state,outcome,from_revision,to_revision,paths,key\r\n2026-11-29T14:00:00.000Z,Alice,"Tasks, ""prod""",WT1,conditional,settled,saved,1,2,/priority /attributes/x,h:1\r\n');
+    expect(auditCsv([entry])).toBe(
+      'at,operator,connection,resource,mode,state,outcome,from_revision,to_revision,paths,key\r\n2026-11-29T14:00:00.000Z,Alice,"Tasks, ""prod""",WT1,conditional,settled,saved,1,2,/priority /attributes/x,h:1\r\n',
+    );
   });
   it('defuses cells a spreadsheet would run as formulas', () => {
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
@@ -100,6 +171,8 @@ describe('team store migrations', () => {
     expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1));
     expect(migrations[0]!.name).toBe('001-team-store.sql');
     // No table may hold a secret or a draft.
-    expect(migrations.map((m) => m.sql).join('\n')).not.toMatch(/\b(secret|password|token|draft)\s+(text|bytea)/i);
+    expect(migrations.map((m) => m.sql).join('\n')).not.toMatch(
+      /\b(secret|password|token|draft)\s+(text|bytea)/i,
+    );
   });
 });

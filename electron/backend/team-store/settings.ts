@@ -13,24 +13,38 @@ export const OPERATOR_ENV = 'CONFLICT_DESK_OPERATOR';
 export type TeamSetting = { url: string; operator: string; source: TeamStatus['source'] };
 
 /** A PostgreSQL connection string, or why not. */
-export function checkTeamStoreUrl(raw: string): { ok: true; url: string } | { ok: false; error: string } {
+export function checkTeamStoreUrl(
+  raw: string,
+): { ok: true; url: string } | { ok: false; error: string } {
   let parsed: URL;
   try {
     parsed = new URL(raw.trim());
   } catch {
-    return { ok: false, error: 'The team store must be a PostgreSQL address such as postgres://user@host:5432/database.' };
+    return {
+      ok: false,
+      error:
+        'The team store must be a PostgreSQL address such as postgres://user@host:5432/database.',
+    };
   }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') return { ok: false, error: `The team store must be a postgres:// address, not ${parsed.protocol}//.` };
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
+    return {
+      ok: false,
+      error: `The team store must be a postgres:// address, not ${parsed.protocol}//.`,
+    };
   if (!parsed.hostname) return { ok: false, error: 'The team store address names no host.' };
   return { ok: true, url: parsed.toString() };
 }
 
-export function checkOperatorName(raw: string): { ok: true; name: string } | { ok: false; error: string } {
+export function checkOperatorName(
+  raw: string,
+): { ok: true; name: string } | { ok: false; error: string } {
   const name = raw.trim();
   if (!name) return { ok: false, error: 'The operator name is empty.' };
-  if (name.length > 100) return { ok: false, error: 'The operator name is longer than 100 characters.' };
+  if (name.length > 100)
+    return { ok: false, error: 'The operator name is longer than 100 characters.' };
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f]/.test(name)) return { ok: false, error: 'The operator name contains control characters.' };
+  if (/[\u0000-\u001f]/.test(name))
+    return { ok: false, error: 'The operator name contains control characters.' };
   return { ok: true, name };
 }
 
@@ -42,7 +56,8 @@ export function readTeamSetting(dataDir: string, box: SecretBox): TeamSetting | 
   try {
     const stored = JSON.parse(readFileSync(file(dataDir), 'utf8')) as Stored;
     const url = new URL(stored.url);
-    if (stored.sealedPassword) url.password = box.decrypt(Buffer.from(stored.sealedPassword, 'base64'));
+    if (stored.sealedPassword)
+      url.password = box.decrypt(Buffer.from(stored.sealedPassword, 'base64'));
     return { url: url.toString(), operator: stored.operator, source: 'settings' };
   } catch {
     return null;
@@ -50,22 +65,38 @@ export function readTeamSetting(dataDir: string, box: SecretBox): TeamSetting | 
 }
 
 /** Saves the app's setting; null removes it. The password never lands in the file in the clear. */
-export function writeTeamSetting(dataDir: string, box: SecretBox, setting: { url: string; operator: string } | null): void {
+export function writeTeamSetting(
+  dataDir: string,
+  box: SecretBox,
+  setting: { url: string; operator: string } | null,
+): void {
   if (setting === null) {
-    writeFileSync(file(dataDir), JSON.stringify({ url: '', sealedPassword: null, operator: '' }), { mode: 0o600 });
+    writeFileSync(file(dataDir), JSON.stringify({ url: '', sealedPassword: null, operator: '' }), {
+      mode: 0o600,
+    });
     return;
   }
   const url = new URL(setting.url);
   const password = url.password ? decodeURIComponent(url.password) : null;
   url.password = '';
-  const stored: Stored = { url: url.toString(), sealedPassword: password ? Buffer.from(box.encrypt(password)).toString('base64') : null, operator: setting.operator };
+  const stored: Stored = {
+    url: url.toString(),
+    sealedPassword: password ? Buffer.from(box.encrypt(password)).toString('base64') : null,
+    operator: setting.operator,
+  };
   writeFileSync(file(dataDir), JSON.stringify(stored, null, 2), { mode: 0o600 });
 }
 
 /** The setting in force: an explicit one (command line), else the environment, else the app's. */
-export function resolveTeamSetting(explicit: { url: string; operator?: string } | null | undefined, dataDir: string, box: SecretBox, env = process.env): TeamSetting | null {
+export function resolveTeamSetting(
+  explicit: { url: string; operator?: string } | null | undefined,
+  dataDir: string,
+  box: SecretBox,
+  env = process.env,
+): TeamSetting | null {
   const operator = (given?: string) => given ?? env[OPERATOR_ENV] ?? osUser();
-  if (explicit) return { url: explicit.url, operator: operator(explicit.operator), source: 'command-line' };
+  if (explicit)
+    return { url: explicit.url, operator: operator(explicit.operator), source: 'command-line' };
   const fromEnv = env[TEAM_STORE_ENV];
   if (fromEnv) return { url: fromEnv, operator: operator(), source: 'environment' };
   return readTeamSetting(dataDir, box);

@@ -6,7 +6,12 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../../shared/api/contract';
-import type { BatchSummary, HistoryEntry, ResourceRef, SharedAuditEntry } from '../../../shared/api/types';
+import type {
+  BatchSummary,
+  HistoryEntry,
+  ResourceRef,
+  SharedAuditEntry,
+} from '../../../shared/api/types';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
 import { startHarness, type Harness } from '../../test-support/desk-harness';
@@ -30,8 +35,21 @@ beforeAll(async () => {
   sql.on('error', () => undefined);
   sql.on('connect', (client) => client.on('error', () => undefined));
   sandbox = await startEmbeddedSandbox();
-  a = await spawnTeamHost({ sandboxUrl: sandbox.url, teamStore: db.url, operator: 'alice', heartbeatMs: HEARTBEAT_MS, ttlMs: TTL_MS });
-  b = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'bob' }, teamHeartbeatMs: HEARTBEAT_MS, teamPresenceTtlMs: TTL_MS } });
+  a = await spawnTeamHost({
+    sandboxUrl: sandbox.url,
+    teamStore: db.url,
+    operator: 'alice',
+    heartbeatMs: HEARTBEAT_MS,
+    ttlMs: TTL_MS,
+  });
+  b = await startHarness({
+    sandbox,
+    desk: {
+      teamStore: { url: db.url, operator: 'bob' },
+      teamHeartbeatMs: HEARTBEAT_MS,
+      teamPresenceTtlMs: TTL_MS,
+    },
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -42,7 +60,11 @@ afterAll(async () => {
   db?.close();
 }, 30_000);
 
-const until = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 5000): Promise<T> => {
+const until = async <T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 5000,
+): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -63,43 +85,86 @@ const edit = (text: string, change: (doc: Record<string, unknown>) => void) => {
 };
 const TASKS = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
 const sandboxAdmin = async (method: string, adminPath: string, body?: unknown) => {
-  const res = await fetch(`${sandbox.url}/_sandbox${adminPath}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sandbox.url}/_sandbox${adminPath}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.status, `${method} ${adminPath}`).toBeLessThan(300);
 };
 async function batchDone(api: Api, batchId: string): Promise<BatchSummary> {
-  return until(`batch ${batchId} done`, async () => {
-    const status = await api.batchStatus({ batchId });
-    return status.kind === 'ok' && status.batch.state !== 'running' ? status.batch : null;
-  }, 20_000);
+  return until(
+    `batch ${batchId} done`,
+    async () => {
+      const status = await api.batchStatus({ batchId });
+      return status.kind === 'ok' && status.batch.state !== 'running' ? status.batch : null;
+    },
+    20_000,
+  );
 }
-async function saveThrough(api: Harness['api'], ref: ResourceRef, change: (doc: Record<string, unknown>) => void) {
+async function saveThrough(
+  api: Harness['api'],
+  ref: ResourceRef,
+  change: (doc: Record<string, unknown>) => void,
+) {
   const opened = await api.openResource({ ref });
   if (opened.kind !== 'ok') throw new Error(opened.message);
-  return api.saveResource({ ref, text: edit(opened.snapshot.text, change), baseJournalId: opened.snapshot.journalId });
+  return api.saveResource({
+    ref,
+    text: edit(opened.snapshot.text, change),
+    baseJournalId: opened.snapshot.journalId,
+  });
 }
 
 describe('schema migrations', () => {
   it('applies 002 over a database that has only 001, keeping its rows, and refuses one newer than 002', async () => {
     await sql.query('CREATE DATABASE only_v1');
-    const old = new pg.Pool({ connectionString: db.url.replace(/\/postgres$/, '/only_v1'), max: 1 });
+    const old = new pg.Pool({
+      connectionString: db.url.replace(/\/postgres$/, '/only_v1'),
+      max: 1,
+    });
     try {
       const all = loadMigrations();
       expect(all.map((m) => m.name)).toEqual(['001-team-store.sql', '002-batch-reports.sql']);
       // An app that knew only 001 made this database and drained a row into it.
-      expect(await migrate(old, all.slice(0, 1))).toEqual({ ok: true, version: 1, applied: ['001-team-store.sql'] });
+      expect(await migrate(old, all.slice(0, 1))).toEqual({
+        ok: true,
+        version: 1,
+        applied: ['001-team-store.sql'],
+      });
       await old.query(`INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, state, outcome, paths, at)
         VALUES ('h-old', 1, 'olga', 'olga', 's', 'c', 'r', 'conditional', 'settled', 'saved', '[]', now())`);
-      expect(await migrate(old, all)).toEqual({ ok: true, version: 2, applied: ['002-batch-reports.sql'] });
-      expect((await old.query('SELECT operator, batch_id FROM audit')).rows).toEqual([{ operator: 'olga', batch_id: null }]);
-      expect((await old.query('SELECT count(*)::int AS n FROM batch_reports')).rows).toEqual([{ n: 0 }]);
+      expect(await migrate(old, all)).toEqual({
+        ok: true,
+        version: 2,
+        applied: ['002-batch-reports.sql'],
+      });
+      expect((await old.query('SELECT operator, batch_id FROM audit')).rows).toEqual([
+        { operator: 'olga', batch_id: null },
+      ]);
+      expect((await old.query('SELECT count(*)::int AS n FROM batch_reports')).rows).toEqual([
+        { n: 0 },
+      ]);
       // Applied once: a second start changes nothing.
       expect(await migrate(old, all)).toEqual({ ok: true, version: 2, applied: [] });
-      await old.query(`INSERT INTO team_schema (version, name) VALUES (3, '003-from-the-future.sql')`);
+      await old.query(
+        `INSERT INTO team_schema (version, name) VALUES (3, '003-from-the-future.sql')`,
+      );
       const refused = await migrate(old, all);
-      expect(refused).toEqual({ ok: false, error: expect.stringMatching(/version 3, newer than this app knows \(2\)/) as unknown as string });
+      expect(refused).toEqual({
+        ok: false,
+        error: expect.stringMatching(
+          /version 3, newer than this app knows \(2\)/,
+        ) as unknown as string,
+      });
       // And an app that knew only 001 refuses a database at 002.
       await old.query('DELETE FROM team_schema WHERE version = 3');
-      expect(await migrate(old, all.slice(0, 1))).toMatchObject({ ok: false, error: expect.stringMatching(/version 2, newer than this app knows \(1\)/) as unknown as string });
+      expect(await migrate(old, all.slice(0, 1))).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(
+          /version 2, newer than this app knows \(1\)/,
+        ) as unknown as string,
+      });
     } finally {
       await old.end();
       await sql.query('DROP DATABASE only_v1');
@@ -110,12 +175,22 @@ describe('schema migrations', () => {
 describe('two hosts, one team store', () => {
   it('applies the schema once at connect and refuses a database newer than the app', async () => {
     await until('schema', async () => (await b.api.teamStatus({})).state === 'connected');
-    const versions = (await sql.query<{ version: number }>('SELECT version FROM team_schema ORDER BY version')).rows.map((r) => r.version);
+    const versions = (
+      await sql.query<{ version: number }>('SELECT version FROM team_schema ORDER BY version')
+    ).rows.map((r) => r.version);
     expect(versions).toEqual([1, 2]);
-    await sql.query(`INSERT INTO team_schema (version, name) VALUES (99, '099-from-the-future.sql')`);
+    await sql.query(
+      `INSERT INTO team_schema (version, name) VALUES (99, '099-from-the-future.sql')`,
+    );
     try {
-      const third = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'carol' } } });
-      const status = await until('refusal', async () => { const s = await third.api.teamStatus({}); return s.state === 'refused' ? s : null; });
+      const third = await startHarness({
+        sandbox,
+        desk: { teamStore: { url: db.url, operator: 'carol' } },
+      });
+      const status = await until('refusal', async () => {
+        const s = await third.api.teamStatus({});
+        return s.state === 'refused' ? s : null;
+      });
       expect(status.lastError).toMatch(/version 99, newer than this app knows \(2\)/);
       await third.desk.close();
     } finally {
@@ -133,19 +208,56 @@ describe('two hosts, one team store', () => {
       expect(before.kind).toBe('saved');
       // And a batch run before joining: its report is shared when she joins.
       const tasks = await refIn(carol.api, 'TaskRouter', 'x');
-      const batch = await carol.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[40]!], intents: [{ kind: 'set', path: '/priority', value: 63 }] });
+      const batch = await carol.api.startBatch({
+        connectionId: tasks.connectionId,
+        resourceIds: [SANDBOX_IDS.taskSids[40]!],
+        intents: [{ kind: 'set', path: '/priority', value: 63 }],
+      });
       if (batch.kind !== 'ok') throw new Error(batch.message);
       await batchDone(carol.api, batch.batch.batchId);
-      const set = await carol.api.setTeamStore({ url: db.url.replace('postgres@', 'postgres:not-a-real-password@'), operator: 'carol' });
+      const set = await carol.api.setTeamStore({
+        url: db.url.replace('postgres@', 'postgres:not-a-real-password@'),
+        operator: 'carol',
+      });
       expect(set.kind).toBe('ok');
-      await until('carol connected and drained', async () => { const s = await carol.api.teamStatus({}); return s.state === 'connected' && s.queued === 0; });
+      await until('carol connected and drained', async () => {
+        const s = await carol.api.teamStatus({});
+        return s.state === 'connected' && s.queued === 0;
+      });
       const revision = before.kind === 'saved' ? before.snapshot.revision : null;
-      expect((await sql.query('SELECT saved_by FROM journal WHERE resource_path = $1 AND revision = $2', ['agent-settings', revision])).rows).toEqual([{ saved_by: 'carol' }]);
-      expect(Number((await sql.query(`SELECT count(*) AS n FROM audit WHERE operator = 'carol'`)).rows[0].n)).toBe((await carol.api.auditLog({})).entries.length);
-      expect((await sql.query('SELECT operator, state, total FROM batch_reports WHERE batch_id = $1', [batch.batch.batchId])).rows).toEqual([{ operator: 'carol', state: 'done', total: 1 }]);
-      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'carol' AND batch_id = $1`, [batch.batch.batchId])).rows).toEqual([{ n: 1 }]);
+      expect(
+        (
+          await sql.query(
+            'SELECT saved_by FROM journal WHERE resource_path = $1 AND revision = $2',
+            ['agent-settings', revision],
+          )
+        ).rows,
+      ).toEqual([{ saved_by: 'carol' }]);
+      expect(
+        Number(
+          (await sql.query(`SELECT count(*) AS n FROM audit WHERE operator = 'carol'`)).rows[0].n,
+        ),
+      ).toBe((await carol.api.auditLog({})).entries.length);
+      expect(
+        (
+          await sql.query('SELECT operator, state, total FROM batch_reports WHERE batch_id = $1', [
+            batch.batch.batchId,
+          ])
+        ).rows,
+      ).toEqual([{ operator: 'carol', state: 'done', total: 1 }]);
+      expect(
+        (
+          await sql.query(
+            `SELECT count(*)::int AS n FROM audit WHERE operator = 'carol' AND batch_id = $1`,
+            [batch.batch.batchId],
+          )
+        ).rows,
+      ).toEqual([{ n: 1 }]);
       const again = await carol.restart();
-      const status = await until('carol connected after restart', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' ? s : null; });
+      const status = await until('carol connected after restart', async () => {
+        const s = await again.api.teamStatus({});
+        return s.state === 'connected' ? s : null;
+      });
       expect(status).toMatchObject({ operator: 'carol', source: 'settings', where: db.url });
       expect((await again.api.setTeamStore({ url: null })).kind).toBe('ok');
       expect(await again.api.teamStatus({})).toMatchObject({ configured: false, state: 'off' });
@@ -162,22 +274,36 @@ describe('two hosts, one team store', () => {
     expect(saved.kind).toBe('saved');
     const revision = saved.kind === 'saved' ? saved.snapshot.revision : null;
     const started = Date.now();
-    const entry = await until('A\'s revision in B\'s history', async () => {
-      const history = await b.api.history({ ref: refB });
-      return history.kind === 'ok' ? history.entries.find((e) => e.revision === revision && e.team?.savedBy === 'alice') : null;
-    }, 1000);
+    const entry = await until(
+      "A's revision in B's history",
+      async () => {
+        const history = await b.api.history({ ref: refB });
+        return history.kind === 'ok'
+          ? history.entries.find((e) => e.revision === revision && e.team?.savedBy === 'alice')
+          : null;
+      },
+      1000,
+    );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(entry.team).toMatchObject({ savedBy: 'alice', teamOnly: true });
     // B can open that revision like any other.
     const opened = await b.api.revision({ ref: refB, journalId: entry.journalId });
-    expect(opened.kind === 'ok' && JSON.parse(opened.snapshot.text)).toMatchObject({ wrapUpSeconds: 41 });
+    expect(opened.kind === 'ok' && JSON.parse(opened.snapshot.text)).toMatchObject({
+      wrapUpSeconds: 41,
+    });
 
     const mine = await saveThrough(b.api, refB, (d) => (d['wrapUpSeconds'] = 42));
     expect(mine.kind).toBe('saved');
-    const historyA = await until('B\'s save in A\'s history', async () => {
-      const h = await a.api.history({ ref: refA });
-      return h.kind === 'ok' && h.entries.some((e) => e.team?.savedBy === 'bob') ? h.entries : null;
-    }, 1000);
+    const historyA = await until(
+      "B's save in A's history",
+      async () => {
+        const h = await a.api.history({ ref: refA });
+        return h.kind === 'ok' && h.entries.some((e) => e.team?.savedBy === 'bob')
+          ? h.entries
+          : null;
+      },
+      1000,
+    );
     const savers = historyA.map((e: HistoryEntry) => e.team?.savedBy ?? 'outside');
     expect(savers).toContain('alice');
     expect(savers).toContain('bob');
@@ -185,14 +311,24 @@ describe('two hosts, one team store', () => {
 
   it('a revision written outside the team is shown as such', async () => {
     const refB = await refIn(b.api, 'Sync documents', 'agent-settings');
-    const path = '/sync/v1/Services/' + (await b.api.listConnections({})).find((c) => c.id === refB.connectionId)!.params['serviceSid'] + '/Documents/agent-settings';
-    const res = await fetch(`${sandbox.url}/_sandbox/edit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path, patch: { theme: 'outside' } }) });
+    const path =
+      '/sync/v1/Services/' +
+      (await b.api.listConnections({})).find((c) => c.id === refB.connectionId)!.params[
+        'serviceSid'
+      ] +
+      '/Documents/agent-settings';
+    const res = await fetch(`${sandbox.url}/_sandbox/edit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ path, patch: { theme: 'outside' } }),
+    });
     expect(res.status).toBe(200);
     const refreshed = await b.api.refreshResource({ ref: refB });
     expect(refreshed.kind).toBe('ok');
     const revision = refreshed.kind === 'ok' ? refreshed.snapshot.revision : null;
     const history = await b.api.history({ ref: refB });
-    const entry = history.kind === 'ok' ? history.entries.find((e) => e.revision === revision) : undefined;
+    const entry =
+      history.kind === 'ok' ? history.entries.find((e) => e.revision === revision) : undefined;
     expect(entry?.team).toMatchObject({ savedBy: null, firstSeenBy: 'bob' });
   });
 
@@ -206,25 +342,46 @@ describe('two hosts, one team store', () => {
     const before = b.events.length;
     const saved = await saveThrough(a.api, refA, (d) => (d['wrapUpSeconds'] = 77));
     expect(saved.kind).toBe('saved');
-    const moved = await until('resource-changed on B', async () =>
-      b.events.slice(before).find((e) => e.type === 'resource-changed' && e.ref.connectionId === refB.connectionId), 1500);
-    expect(moved.type === 'resource-changed' && moved.revision).toBe(saved.kind === 'saved' ? saved.snapshot.revision : 'none');
-    expect(b.events.slice(before).some((e) => e.type === 'team-changed' && e.savedBy === 'alice')).toBe(true);
+    const moved = await until(
+      'resource-changed on B',
+      async () =>
+        b.events
+          .slice(before)
+          .find((e) => e.type === 'resource-changed' && e.ref.connectionId === refB.connectionId),
+      1500,
+    );
+    expect(moved.type === 'resource-changed' && moved.revision).toBe(
+      saved.kind === 'saved' ? saved.snapshot.revision : 'none',
+    );
+    expect(
+      b.events.slice(before).some((e) => e.type === 'team-changed' && e.savedBy === 'alice'),
+    ).toBe(true);
     if (watch.kind === 'ok') await b.api.unwatch({ watchId: watch.watchId });
   });
 
   it('filters the shared audit by operator, resource and time, and exports it as CSV', async () => {
-    await until('both hosts drained', async () => (await b.api.teamStatus({})).queued === 0 && (await a.api.teamStatus({})).queued === 0);
+    await until(
+      'both hosts drained',
+      async () =>
+        (await b.api.teamStatus({})).queued === 0 && (await a.api.teamStatus({})).queued === 0,
+    );
     const all = await b.api.auditQuery({});
     expect(all.kind === 'ok' && all.source).toBe('team');
     const entries = all.kind === 'ok' ? all.entries : [];
     expect(new Set(entries.map((e) => e.operator))).toEqual(new Set(['alice', 'bob', 'carol']));
     const alice = await b.api.auditQuery({ operator: 'alice' });
-    expect(alice.kind === 'ok' && alice.entries.length).toBe(entries.filter((e) => e.operator === 'alice').length);
+    expect(alice.kind === 'ok' && alice.entries.length).toBe(
+      entries.filter((e) => e.operator === 'alice').length,
+    );
     expect(alice.kind === 'ok' && alice.entries.every((e) => e.operator === 'alice')).toBe(true);
     const refB = await refIn(b.api, 'Sync documents', 'agent-settings');
-    const byResource = await b.api.auditQuery({ connectionId: refB.connectionId, resourceId: 'agent-settings' });
-    expect(byResource.kind === 'ok' && byResource.entries.length).toBe(entries.filter((e) => e.resourceId === 'agent-settings').length);
+    const byResource = await b.api.auditQuery({
+      connectionId: refB.connectionId,
+      resourceId: 'agent-settings',
+    });
+    expect(byResource.kind === 'ok' && byResource.entries.length).toBe(
+      entries.filter((e) => e.resourceId === 'agent-settings').length,
+    );
     const future = await b.api.auditQuery({ since: new Date(Date.now() + 60_000).toISOString() });
     expect(future.kind === 'ok' && future.entries).toEqual([]);
     const bad = await b.api.auditQuery({ since: 'yesterday-ish' });
@@ -233,30 +390,74 @@ describe('two hosts, one team store', () => {
     expect(csv.kind).toBe('ok');
     if (csv.kind === 'ok' && alice.kind === 'ok') {
       expect(csv.csv).toBe(auditCsv(alice.entries));
-      expect(csv.csv.split('\r\n')[0]).toBe('at,operator,connection,resource,mode,state,outcome,from_revision,to_revision,paths,key');
+      expect(csv.csv.split('\r\n')[0]).toBe(
+        'at,operator,connection,resource,mode,state,outcome,from_revision,to_revision,paths,key',
+      );
       expect(csv.rows).toBe(alice.entries.length);
     }
   });
 
   it('never shares secrets or drafts', async () => {
     const refB = await refIn(b.api, 'Sync documents', 'agent-settings');
-    await b.api.saveDraft({ ref: refB, text: '{"draft-marker-5f1c": true}', baseRevision: null, baseJournalId: null });
-    const saved = await b.api.saveConnection({ connection: { name: 'Team REST', profileId: 'rest-etag', baseUrl: `${sandbox.url}/rest`, params: { collection: 'tickets' }, auth: { kind: 'bearer', token: 'secret-token-9d2e' } } });
+    await b.api.saveDraft({
+      ref: refB,
+      text: '{"draft-marker-5f1c": true}',
+      baseRevision: null,
+      baseJournalId: null,
+    });
+    const saved = await b.api.saveConnection({
+      connection: {
+        name: 'Team REST',
+        profileId: 'rest-etag',
+        baseUrl: `${sandbox.url}/rest`,
+        params: { collection: 'tickets' },
+        auth: { kind: 'bearer', token: 'secret-token-9d2e' },
+      },
+    });
     expect(saved.kind).toBe('ok');
     await until('drained', async () => (await b.api.teamStatus({})).queued === 0);
-    const shared = await until('shared connection', async () => (await sql.query('SELECT * FROM connections')).rows[0] as Record<string, unknown> | undefined);
+    const shared = await until(
+      'shared connection',
+      async () =>
+        (await sql.query('SELECT * FROM connections')).rows[0] as
+          Record<string, unknown> | undefined,
+    );
     expect(shared).toMatchObject({ name: 'Team REST', auth_kind: 'bearer', shared_by: 'bob' });
-    const dump = JSON.stringify(await Promise.all(['journal', 'audit', 'presence', 'connections'].map(async (t) => (await sql.query(`SELECT * FROM ${t}`)).rows)));
+    const dump = JSON.stringify(
+      await Promise.all(
+        ['journal', 'audit', 'presence', 'connections'].map(
+          async (t) => (await sql.query(`SELECT * FROM ${t}`)).rows,
+        ),
+      ),
+    );
     expect(dump).not.toContain('secret-token-9d2e');
     // Alice sees the definition, without the secret, and adds it with her own.
     const offered = await a.api.teamConnections({});
-    const teamRest = offered.kind === 'ok' ? offered.connections.find((c) => c.name === 'Team REST') : undefined;
-    expect(teamRest).toMatchObject({ profileId: 'rest-etag', baseUrl: `${sandbox.url}/rest`, params: { collection: 'tickets' }, auth: { kind: 'bearer' }, sharedBy: 'bob', alreadyHere: false });
+    const teamRest =
+      offered.kind === 'ok' ? offered.connections.find((c) => c.name === 'Team REST') : undefined;
+    expect(teamRest).toMatchObject({
+      profileId: 'rest-etag',
+      baseUrl: `${sandbox.url}/rest`,
+      params: { collection: 'tickets' },
+      auth: { kind: 'bearer' },
+      sharedBy: 'bob',
+      alreadyHere: false,
+    });
     expect(JSON.stringify(offered)).not.toContain('secret-token-9d2e');
-    const added = await a.api.saveConnection({ connection: { name: teamRest!.name, profileId: teamRest!.profileId, baseUrl: teamRest!.baseUrl, params: teamRest!.params, auth: { kind: 'bearer', token: 'alices-own-token' } } });
+    const added = await a.api.saveConnection({
+      connection: {
+        name: teamRest!.name,
+        profileId: teamRest!.profileId,
+        baseUrl: teamRest!.baseUrl,
+        params: teamRest!.params,
+        auth: { kind: 'bearer', token: 'alices-own-token' },
+      },
+    });
     expect(added.kind).toBe('ok');
     const again = await a.api.teamConnections({});
-    expect(again.kind === 'ok' && again.connections.find((c) => c.name === 'Team REST')?.alreadyHere).toBe(true);
+    expect(
+      again.kind === 'ok' && again.connections.find((c) => c.name === 'Team REST')?.alreadyHere,
+    ).toBe(true);
     await until('A drained', async () => (await a.api.teamStatus({})).queued === 0);
     const after = JSON.stringify((await sql.query('SELECT * FROM connections')).rows);
     expect(after).toContain('"shared_by":"alice"');
@@ -269,14 +470,22 @@ describe('two hosts, one team store', () => {
 
 describe('concurrent writers through both hosts, with faults', () => {
   it("gives a shared audit whose rows match the server's history", async () => {
-    const refsB = await b.api.listResources({ connectionId: (await refIn(b.api, 'Sync documents', 'x')).connectionId });
+    const refsB = await b.api.listResources({
+      connectionId: (await refIn(b.api, 'Sync documents', 'x')).connectionId,
+    });
     if (refsB.kind !== 'ok') throw new Error(refsB.message);
     const ids = refsB.items.slice(0, 2).map((item) => item.id);
     expect(ids.length).toBe(2);
-    const serviceSid = (await b.api.listConnections({})).find((c) => c.name.includes('Sync documents'))!.params['serviceSid']!;
+    const serviceSid = (await b.api.listConnections({})).find((c) =>
+      c.name.includes('Sync documents'),
+    )!.params['serviceSid']!;
     const serverPath = (id: string) => `/sync/v1/Services/${serviceSid}/Documents/${id}`;
     const admin = (method: string, path: string, body?: unknown) =>
-      fetch(`${sandbox.url}/_sandbox${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${sandbox.url}/_sandbox${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     const startedAt = new Date().toISOString();
     // Lost answers (applied, then the connection drops), refusals, 503s and slow writes, on both documents.
     for (const id of ids) {
@@ -285,7 +494,8 @@ describe('concurrent writers through both hosts, with faults', () => {
         { kind: 'close-before', method: 'POST', pathPrefix: serverPath(id), times: 1 },
         { kind: 'error', status: 503, method: 'POST', pathPrefix: serverPath(id), times: 1 },
         { kind: 'delay', delayMs: 150, method: 'POST', pathPrefix: serverPath(id), times: 4 },
-      ]) expect((await admin('POST', '/faults', fault)).status).toBeLessThan(300);
+      ])
+        expect((await admin('POST', '/faults', fault)).status).toBeLessThan(300);
     }
     const writers = [a.api, a.api, a.api, b.api, b.api, b.api].map(async (api, writer) => {
       const outcomes: string[] = [];
@@ -300,7 +510,12 @@ describe('concurrent writers through both hosts, with faults', () => {
     await admin('DELETE', '/faults');
     expect(outcomes).toContain('saved');
     expect(outcomes.some((o) => o === 'unknown-outcome' || o === 'error')).toBe(true);
-    await until('both hosts drained', async () => (await b.api.teamStatus({})).queued === 0 && (await a.api.teamStatus({})).queued === 0, 10_000);
+    await until(
+      'both hosts drained',
+      async () =>
+        (await b.api.teamStatus({})).queued === 0 && (await a.api.teamStatus({})).queued === 0,
+      10_000,
+    );
 
     const shared = await b.api.auditQuery({ since: startedAt });
     if (shared.kind !== 'ok') throw new Error(shared.message);
@@ -310,53 +525,118 @@ describe('concurrent writers through both hosts, with faults', () => {
     expect(shared.entries.length).toBe(localA.length + localB.length);
     expect(new Set(shared.entries.map((e) => e.key)).size).toBe(shared.entries.length);
     expect(shared.entries.filter((e) => e.state === 'in-flight')).toEqual([]);
-    const byOperator = (op: string) => shared.entries.filter((e) => e.operator === op).map((e) => [e.state, e.outcome, e.toRevision]).sort();
-    expect(byOperator('alice')).toEqual(localA.map((e) => [e.state, e.outcome, e.toRevision]).sort());
+    const byOperator = (op: string) =>
+      shared.entries
+        .filter((e) => e.operator === op)
+        .map((e) => [e.state, e.outcome, e.toRevision])
+        .sort();
+    expect(byOperator('alice')).toEqual(
+      localA.map((e) => [e.state, e.outcome, e.toRevision]).sort(),
+    );
     expect(byOperator('bob')).toEqual(localB.map((e) => [e.state, e.outcome, e.toRevision]).sort());
 
     for (const id of ids) {
       const res = await admin('GET', `/history?path=${encodeURIComponent(serverPath(id))}`);
-      const server = ((await res.json()) as { revisions: Array<{ op: string; at: string; revision: string }> }).revisions.filter((r) => r.at >= startedAt);
+      const server = (
+        (await res.json()) as { revisions: Array<{ op: string; at: string; revision: string }> }
+      ).revisions.filter((r) => r.at >= startedAt);
       const rows = shared.entries.filter((e) => e.resourceId === id);
-      const savedRevisions = rows.filter((e) => e.state === 'settled' && e.outcome.startsWith('saved')).map((e) => e.toRevision);
+      const savedRevisions = rows
+        .filter((e) => e.state === 'settled' && e.outcome.startsWith('saved'))
+        .map((e) => e.toRevision);
       const serverRevisions = server.map((r) => r.revision);
       // Each write the audit calls saved is a revision the server holds, and no two rows claim one.
       for (const revision of savedRevisions) expect(serverRevisions).toContain(revision);
       expect(new Set(savedRevisions).size).toBe(savedRevisions.length);
       // Each revision the server made is a saved row, or one of the writes whose outcome stayed unknown.
       const unexplained = serverRevisions.filter((r) => !savedRevisions.includes(r));
-      expect(unexplained.length).toBeLessThanOrEqual(rows.filter((e) => e.state === 'pending').length);
+      expect(unexplained.length).toBeLessThanOrEqual(
+        rows.filter((e) => e.state === 'pending').length,
+      );
     }
-    console.log(`[team-store] concurrent writers: ${outcomes.length} saves (${[...new Set(outcomes)].map((o) => `${o} ${outcomes.filter((x) => x === o).length}`).join(', ')}), ${shared.entries.length} shared audit rows`);
+    console.log(
+      `[team-store] concurrent writers: ${outcomes.length} saves (${[...new Set(outcomes)].map((o) => `${o} ${outcomes.filter((x) => x === o).length}`).join(', ')}), ${shared.entries.length} shared audit rows`,
+    );
   }, 60_000);
 });
 
 describe('batch reports', () => {
   it("A's batch is seen by B: the report with A's name, each target, the audit rows with the batch id, and a settled queue group", async () => {
-    const connectionA = (await a.api.listConnections({})).find((c) => c.name.includes('TaskRouter'))!;
+    const connectionA = (await a.api.listConnections({})).find((c) =>
+      c.name.includes('TaskRouter'),
+    )!;
     const refB = await refIn(b.api, 'TaskRouter', 'x');
     const sids = SANDBOX_IDS.taskSids.slice(10, 14);
     const contested = sids[1]!;
     // The other writer: the contested task's write is held 400 ms, and changed meanwhile on the batch's path.
-    await sandboxAdmin('POST', '/faults', { kind: 'delay', method: 'POST', pathPrefix: `${TASKS}/${contested}`, delayMs: 400 });
-    const started = await a.api.startBatch({ connectionId: connectionA.id, resourceIds: sids, intents: [{ kind: 'set', path: '/priority', value: 61 }], concurrency: 2, description: 'priority 61 for the team test' });
+    await sandboxAdmin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${contested}`,
+      delayMs: 400,
+    });
+    const started = await a.api.startBatch({
+      connectionId: connectionA.id,
+      resourceIds: sids,
+      intents: [{ kind: 'set', path: '/priority', value: 61 }],
+      concurrency: 2,
+      description: 'priority 61 for the team test',
+    });
     if (started.kind !== 'ok') throw new Error(started.message);
     const batchId = started.batch.batchId;
-    await until('the contested write in flight', async () => (await a.api.auditLog({})).entries.some((e) => e.batchId === batchId && e.resourceId === contested && e.state === 'in-flight'), 10_000);
-    await sandboxAdmin('POST', '/edit', { path: `${TASKS}/${contested}`, fields: { priority: 3 }, actor: 'colleague' });
+    await until(
+      'the contested write in flight',
+      async () =>
+        (await a.api.auditLog({})).entries.some(
+          (e) => e.batchId === batchId && e.resourceId === contested && e.state === 'in-flight',
+        ),
+      10_000,
+    );
+    await sandboxAdmin('POST', '/edit', {
+      path: `${TASKS}/${contested}`,
+      fields: { priority: 3 },
+      actor: 'colleague',
+    });
     const done = await batchDone(a.api, batchId);
     expect(done.counts).toMatchObject({ applied: 3, queued: 1 });
 
     const seen = await until('the finished report on B', async () => {
       const r = await b.api.teamBatches({ connectionId: refB.connectionId });
-      return r.kind === 'ok' ? r.batches.find((x) => x.batchId === batchId && x.state === 'done') : null;
+      return r.kind === 'ok'
+        ? r.batches.find((x) => x.batchId === batchId && x.state === 'done')
+        : null;
     });
-    expect(seen).toMatchObject({ operator: 'alice', connectionName: connectionA.name, description: 'priority 61 for the team test', total: 4, writesSent: 4 });
+    expect(seen).toMatchObject({
+      operator: 'alice',
+      connectionName: connectionA.name,
+      description: 'priority 61 for the team test',
+      total: 4,
+      writesSent: 4,
+    });
     expect(seen.counts).toMatchObject({ applied: 3, queued: 1, pending: 0, running: 0 });
     const targetsA = await a.api.batchReport({ batchId });
     if (targetsA.kind !== 'ok') throw new Error(targetsA.message);
-    expect(seen.targets.map((t) => [t.resourceId, t.status, t.attempts, t.sent, t.fromRevision, t.toRevision, t.signature]))
-      .toEqual(targetsA.targets.map((t) => [t.resourceId, t.status, t.attempts, t.sent, t.fromRevision, t.toRevision, t.signature]));
+    expect(
+      seen.targets.map((t) => [
+        t.resourceId,
+        t.status,
+        t.attempts,
+        t.sent,
+        t.fromRevision,
+        t.toRevision,
+        t.signature,
+      ]),
+    ).toEqual(
+      targetsA.targets.map((t) => [
+        t.resourceId,
+        t.status,
+        t.attempts,
+        t.sent,
+        t.fromRevision,
+        t.toRevision,
+        t.signature,
+      ]),
+    );
 
     // The audit rows carry the batch id, and each applied target points at its row.
     const auditA = (await a.api.auditLog({})).entries.filter((e) => e.batchId === batchId);
@@ -367,18 +647,28 @@ describe('batch reports', () => {
     expect(ofBatch.map((e) => e.resourceId).sort()).toEqual(auditA.map((e) => e.resourceId).sort());
     expect(ofBatch.every((e) => e.operator === 'alice')).toBe(true);
     const keys = new Set(ofBatch.map((e) => e.key));
-    for (const t of seen.targets.filter((x) => x.status === 'applied')) expect(keys.has(t.auditKey!)).toBe(true);
+    for (const t of seen.targets.filter((x) => x.status === 'applied'))
+      expect(keys.has(t.auditKey!)).toBe(true);
 
     // The history of one resource: the batches that touched it, with only its own target.
     const ofResource = await b.api.teamBatches({ resourceId: contested });
     expect(ofResource.kind === 'ok' && ofResource.source).toBe('team');
-    const touched = ofResource.kind === 'ok' ? ofResource.batches.find((x) => x.batchId === batchId) : undefined;
-    expect(touched?.targets).toEqual([expect.objectContaining({ resourceId: contested, status: 'queued', signature: '/priority' })]);
+    const touched =
+      ofResource.kind === 'ok' ? ofResource.batches.find((x) => x.batchId === batchId) : undefined;
+    expect(touched?.targets).toEqual([
+      expect.objectContaining({ resourceId: contested, status: 'queued', signature: '/priority' }),
+    ]);
     const untouched = await b.api.teamBatches({ resourceId: SANDBOX_IDS.taskSids[30]! });
-    expect(untouched.kind === 'ok' && untouched.batches.some((x) => x.batchId === batchId)).toBe(false);
+    expect(untouched.kind === 'ok' && untouched.batches.some((x) => x.batchId === batchId)).toBe(
+      false,
+    );
 
     // A settles the queue group (keeps the colleague's change): B sees the decision without another state change.
-    const settled = await a.api.settleBatchGroup({ batchId, signature: '/priority', decision: 'theirs' });
+    const settled = await a.api.settleBatchGroup({
+      batchId,
+      signature: '/priority',
+      decision: 'theirs',
+    });
     expect(settled.kind === 'ok' && settled.batch.state).toBe('done');
     const after = await until('kept-theirs on B', async () => {
       const r = await b.api.teamBatches({ resourceId: contested });
@@ -386,18 +676,36 @@ describe('batch reports', () => {
       return report?.targets[0]?.status === 'kept-theirs' ? report : null;
     });
     expect(after.counts).toMatchObject({ queued: 0, 'kept-theirs': 1 });
-    expect(Number((await sql.query('SELECT count(*) FROM batch_report_targets WHERE batch_id = $1', [batchId])).rows[0].count)).toBe(4);
+    expect(
+      Number(
+        (
+          await sql.query('SELECT count(*) FROM batch_report_targets WHERE batch_id = $1', [
+            batchId,
+          ])
+        ).rows[0].count,
+      ),
+    ).toBe(4);
 
     // Bad input is named, not a 500.
-    expect(await b.api.teamBatches({ connectionId: 'no-such-connection' })).toMatchObject({ kind: 'error', reason: 'unknown-connection' });
+    expect(await b.api.teamBatches({ connectionId: 'no-such-connection' })).toMatchObject({
+      kind: 'error',
+      reason: 'unknown-connection',
+    });
   }, 40_000);
 });
 
 describe('a batch interrupted by a crash', () => {
   it('is reported as interrupted when its host starts again', async () => {
-    const first = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'dave' } } });
+    const first = await startHarness({
+      sandbox,
+      desk: { teamStore: { url: db.url, operator: 'dave' } },
+    });
     const tasks = await refIn(first.api, 'TaskRouter', 'x');
-    const started = await first.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[50]!], intents: [{ kind: 'set', path: '/priority', value: 64 }] });
+    const started = await first.api.startBatch({
+      connectionId: tasks.connectionId,
+      resourceIds: [SANDBOX_IDS.taskSids[50]!],
+      intents: [{ kind: 'set', path: '/priority', value: 64 }],
+    });
     if (started.kind !== 'ok') throw new Error(started.message);
     const batchId = started.batch.batchId;
     await batchDone(first.api, batchId);
@@ -410,11 +718,21 @@ describe('a batch interrupted by a crash', () => {
     } finally {
       local.close();
     }
-    const again = await startHarness({ dataDir: first.dataDir, sandbox, desk: { teamStore: { url: db.url, operator: 'dave' } } });
+    const again = await startHarness({
+      dataDir: first.dataDir,
+      sandbox,
+      desk: { teamStore: { url: db.url, operator: 'dave' } },
+    });
     try {
       expect((await again.api.batchStatus({ batchId })).kind === 'ok').toBe(true);
       const row = await until('interrupted in the team store', async () =>
-        (await sql.query<{ state: string; operator: string }>('SELECT state, operator FROM batch_reports WHERE batch_id = $1', [batchId])).rows.find((r) => r.state === 'interrupted'));
+        (
+          await sql.query<{ state: string; operator: string }>(
+            'SELECT state, operator FROM batch_reports WHERE batch_id = $1',
+            [batchId],
+          )
+        ).rows.find((r) => r.state === 'interrupted'),
+      );
       expect(row.operator).toBe('dave');
     } finally {
       await again.desk.close();
@@ -424,9 +742,16 @@ describe('a batch interrupted by a crash', () => {
 
 describe('a copy that joined before schema 2', () => {
   it('sends its batches and their audit rows (with the batch id) once, when it first runs with schema 2', async () => {
-    const first = await startHarness({ sandbox, desk: { teamStore: { url: db.url, operator: 'erin' } } });
+    const first = await startHarness({
+      sandbox,
+      desk: { teamStore: { url: db.url, operator: 'erin' } },
+    });
     const tasks = await refIn(first.api, 'TaskRouter', 'x');
-    const started = await first.api.startBatch({ connectionId: tasks.connectionId, resourceIds: [SANDBOX_IDS.taskSids[51]!, SANDBOX_IDS.taskSids[52]!], intents: [{ kind: 'set', path: '/priority', value: 66 }] });
+    const started = await first.api.startBatch({
+      connectionId: tasks.connectionId,
+      resourceIds: [SANDBOX_IDS.taskSids[51]!, SANDBOX_IDS.taskSids[52]!],
+      intents: [{ kind: 'set', path: '/priority', value: 66 }],
+    });
     if (started.kind !== 'ok') throw new Error(started.message);
     const batchId = started.batch.batchId;
     await batchDone(first.api, batchId);
@@ -441,12 +766,34 @@ describe('a copy that joined before schema 2', () => {
     } finally {
       local.close();
     }
-    const again = await startHarness({ dataDir: first.dataDir, sandbox, desk: { teamStore: { url: db.url, operator: 'erin' } } });
+    const again = await startHarness({
+      dataDir: first.dataDir,
+      sandbox,
+      desk: { teamStore: { url: db.url, operator: 'erin' } },
+    });
     try {
-      await until('erin drained again', async () => { const s = await again.api.teamStatus({}); return s.state === 'connected' && s.queued === 0; });
-      expect((await sql.query('SELECT operator, total FROM batch_reports WHERE batch_id = $1', [batchId])).rows).toEqual([{ operator: 'erin', total: 2 }]);
-      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'erin' AND batch_id = $1`, [batchId])).rows).toEqual([{ n: 2 }]);
-      expect((await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'erin'`)).rows).toEqual([{ n: 2 }]);
+      await until('erin drained again', async () => {
+        const s = await again.api.teamStatus({});
+        return s.state === 'connected' && s.queued === 0;
+      });
+      expect(
+        (
+          await sql.query('SELECT operator, total FROM batch_reports WHERE batch_id = $1', [
+            batchId,
+          ])
+        ).rows,
+      ).toEqual([{ operator: 'erin', total: 2 }]);
+      expect(
+        (
+          await sql.query(
+            `SELECT count(*)::int AS n FROM audit WHERE operator = 'erin' AND batch_id = $1`,
+            [batchId],
+          )
+        ).rows,
+      ).toEqual([{ n: 2 }]);
+      expect(
+        (await sql.query(`SELECT count(*)::int AS n FROM audit WHERE operator = 'erin'`)).rows,
+      ).toEqual([{ n: 2 }]);
     } finally {
       await again.desk.close();
     }
@@ -459,13 +806,25 @@ describe('presence', () => {
     const refB = await refIn(b.api, 'TaskRouter', refA.id);
     const editingSince = new Date(Date.now() - 125_000).toISOString();
     await a.api.announcePresence({ open: [{ ref: refA, editingSince }] });
-    const seen = await until('A present on B', async () => {
-      const p = await b.api.teamPresence({ connectionId: refB.connectionId });
-      return p.kind === 'ok' ? p.presence.find((x) => x.operator === 'alice' && x.resourceId === refA.id) : null;
-    }, 2000);
+    const seen = await until(
+      'A present on B',
+      async () => {
+        const p = await b.api.teamPresence({ connectionId: refB.connectionId });
+        return p.kind === 'ok'
+          ? p.presence.find((x) => x.operator === 'alice' && x.resourceId === refA.id)
+          : null;
+      },
+      2000,
+    );
     expect(seen.editingForMs).toBeGreaterThanOrEqual(120_000);
     // A time that does not parse is refused by name, and does not knock the store offline.
-    expect(await b.api.announcePresence({ open: [{ ref: refB, editingSince: 'since lunch' }] })).toEqual({ kind: 'error', reason: 'invalid-input', message: 'editingSince "since lunch" is not a date and time (use ISO 8601).' });
+    expect(
+      await b.api.announcePresence({ open: [{ ref: refB, editingSince: 'since lunch' }] }),
+    ).toEqual({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: 'editingSince "since lunch" is not a date and time (use ISO 8601).',
+    });
     // B does not list itself.
     await b.api.announcePresence({ open: [{ ref: refB, editingSince: null }] });
     await new Promise((resolve) => setTimeout(resolve, HEARTBEAT_MS));
@@ -474,12 +833,18 @@ describe('presence', () => {
 
     await a.kill9();
     const killedAt = Date.now();
-    await until('A gone from B', async () => {
-      const p = await b.api.teamPresence({ connectionId: refB.connectionId });
-      return p.kind === 'ok' && p.presence.length === 0;
-    }, TTL_MS + 2000);
+    await until(
+      'A gone from B',
+      async () => {
+        const p = await b.api.teamPresence({ connectionId: refB.connectionId });
+        return p.kind === 'ok' && p.presence.length === 0;
+      },
+      TTL_MS + 2000,
+    );
     const expiredAfter = Date.now() - killedAt;
-    console.log(`[team-store] presence expired ${expiredAfter} ms after kill -9 (heartbeat ${HEARTBEAT_MS} ms, ttl ${TTL_MS} ms)`);
+    console.log(
+      `[team-store] presence expired ${expiredAfter} ms after kill -9 (heartbeat ${HEARTBEAT_MS} ms, ttl ${TTL_MS} ms)`,
+    );
     expect(expiredAfter).toBeLessThanOrEqual(TTL_MS + 500);
     // Not expired too early either: the last heartbeat keeps it for about the TTL.
     expect(expiredAfter).toBeGreaterThan(TTL_MS - HEARTBEAT_MS - 300);
@@ -495,19 +860,32 @@ describe('a row the database refuses', () => {
     const local = new DatabaseSync(path.join(b.dataDir, 'conflict-desk.sqlite'));
     try {
       const now = new Date().toISOString();
-      const row = local.prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at) VALUES (?, 'agent-settings', 'poison', 'h-poison', ?, 'opened', ?, ?)`)
+      const row = local
+        .prepare(
+          `INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at) VALUES (?, 'agent-settings', 'poison', 'h-poison', ?, 'opened', ?, ?)`,
+        )
         .run(ref.connectionId, 'a\u0000b', now, now);
-      local.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES ('journal', ?, 0, ?)`).run(String(row.lastInsertRowid), now);
+      local
+        .prepare(
+          `INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES ('journal', ?, 0, ?)`,
+        )
+        .run(String(row.lastInsertRowid), now);
     } finally {
       local.close();
     }
     const saved = await saveThrough(b.api, ref, (d) => (d['afterPoison'] = true));
     expect(saved.kind).toBe('saved');
-    const status = await until('drained past the refused row', async () => { const s = await b.api.teamStatus({}); return s.queued === 0 ? s : null; });
+    const status = await until('drained past the refused row', async () => {
+      const s = await b.api.teamStatus({});
+      return s.queued === 0 ? s : null;
+    });
     expect(status.refused).toBe(1);
     expect(status.lastError).toMatch(/refused journal row \d+: .*0x00/);
     const revision = saved.kind === 'saved' ? saved.snapshot.revision : null;
-    const landed = await sql.query('SELECT saved_by FROM journal WHERE revision = $1 AND resource_path = $2', [revision, 'agent-settings']);
+    const landed = await sql.query(
+      'SELECT saved_by FROM journal WHERE revision = $1 AND resource_path = $2',
+      [revision, 'agent-settings'],
+    );
     expect(landed.rows).toEqual([{ saved_by: 'bob' }]);
     expect((await sql.query(`SELECT 1 FROM journal WHERE revision = 'poison'`)).rows).toEqual([]);
   });
@@ -519,23 +897,45 @@ describe('the team store going down', () => {
     await until('drained', async () => (await b.api.teamStatus({})).queued === 0);
     db.stop();
     try {
-      for (let i = 0; i < 5; i++) expect((await saveThrough(b.api, ref, (d) => (d['downCount'] = i))).kind).toBe('saved');
-      const status = await until('offline', async () => { const s = await b.api.teamStatus({}); return s.state === 'offline' ? s : null; });
+      for (let i = 0; i < 5; i++)
+        expect((await saveThrough(b.api, ref, (d) => (d['downCount'] = i))).kind).toBe('saved');
+      const status = await until('offline', async () => {
+        const s = await b.api.teamStatus({});
+        return s.state === 'offline' ? s : null;
+      });
       expect(status.queued).toBeGreaterThanOrEqual(10);
       // History still answers, from this copy's journal.
       const history = await b.api.history({ ref });
-      expect(history.kind === 'ok' && history.entries.filter((e) => e.team?.savedBy === 'bob').length).toBeGreaterThanOrEqual(5);
+      expect(
+        history.kind === 'ok' && history.entries.filter((e) => e.team?.savedBy === 'bob').length,
+      ).toBeGreaterThanOrEqual(5);
     } finally {
       db.start();
     }
-    await until('drained after restart', async () => (await b.api.teamStatus({})).queued === 0, 15_000);
+    await until(
+      'drained after restart',
+      async () => (await b.api.teamStatus({})).queued === 0,
+      15_000,
+    );
     const local = await b.api.auditLog({});
-    const shared = await sql.query<{ n: string; keys: string }>(`SELECT count(*) AS n, count(DISTINCT (host_id, local_id)) AS keys FROM audit WHERE operator = 'bob'`);
+    const shared = await sql.query<{ n: string; keys: string }>(
+      `SELECT count(*) AS n, count(DISTINCT (host_id, local_id)) AS keys FROM audit WHERE operator = 'bob'`,
+    );
     expect(Number(shared.rows[0]!.n)).toBe(local.entries.length);
     expect(Number(shared.rows[0]!.keys)).toBe(local.entries.length);
-    const settled = await sql.query<{ state: string }>(`SELECT state FROM audit WHERE operator = 'bob' AND paths @> '["/downCount"]'`);
-    expect(settled.rows.map((r) => r.state)).toEqual(['settled', 'settled', 'settled', 'settled', 'settled']);
-    const dupes = await sql.query(`SELECT scope, resource_path, revision, body_hash, count(*) FROM journal GROUP BY 1, 2, 3, 4 HAVING count(*) > 1`);
+    const settled = await sql.query<{ state: string }>(
+      `SELECT state FROM audit WHERE operator = 'bob' AND paths @> '["/downCount"]'`,
+    );
+    expect(settled.rows.map((r) => r.state)).toEqual([
+      'settled',
+      'settled',
+      'settled',
+      'settled',
+      'settled',
+    ]);
+    const dupes = await sql.query(
+      `SELECT scope, resource_path, revision, body_hash, count(*) FROM journal GROUP BY 1, 2, 3, 4 HAVING count(*) > 1`,
+    );
     expect(dupes.rows).toEqual([]);
   }, 40_000);
 
@@ -546,16 +946,28 @@ describe('the team store going down', () => {
     db.stop();
     let batchId = '';
     try {
-      const started = await b.api.startBatch({ connectionId: ref.connectionId, resourceIds: sids, intents: [{ kind: 'set', path: '/priority', value: 62 }], concurrency: 3 });
+      const started = await b.api.startBatch({
+        connectionId: ref.connectionId,
+        resourceIds: sids,
+        intents: [{ kind: 'set', path: '/priority', value: 62 }],
+        concurrency: 3,
+      });
       if (started.kind !== 'ok') throw new Error(started.message);
       batchId = started.batch.batchId;
       expect((await batchDone(b.api, batchId)).counts.applied).toBe(6);
-      const status = await until('offline', async () => { const s = await b.api.teamStatus({}); return s.state === 'offline' ? s : null; });
+      const status = await until('offline', async () => {
+        const s = await b.api.teamStatus({});
+        return s.state === 'offline' ? s : null;
+      });
       // Six audit rows and the batch (one outbox row however many state changes) wait locally.
       expect(status.queued).toBeGreaterThanOrEqual(7);
       const local = new DatabaseSync(path.join(b.dataDir, 'conflict-desk.sqlite'));
       try {
-        expect(local.prepare(`SELECT count(*) AS n FROM team_outbox WHERE kind = 'batch' AND local_id = ?`).get(batchId)).toEqual({ n: 1 });
+        expect(
+          local
+            .prepare(`SELECT count(*) AS n FROM team_outbox WHERE kind = 'batch' AND local_id = ?`)
+            .get(batchId),
+        ).toEqual({ n: 1 });
       } finally {
         local.close();
       }
@@ -564,17 +976,31 @@ describe('the team store going down', () => {
     } finally {
       db.start();
     }
-    await until('drained after restart', async () => (await b.api.teamStatus({})).queued === 0, 15_000);
+    await until(
+      'drained after restart',
+      async () => (await b.api.teamStatus({})).queued === 0,
+      15_000,
+    );
     const localAudit = (await b.api.auditLog({})).entries.filter((e) => e.batchId === batchId);
     expect(localAudit.length).toBe(6);
     const check = async () => {
-      const report = await sql.query('SELECT operator, state, total, writes_sent, counts FROM batch_reports WHERE batch_id = $1', [batchId]);
-      expect(report.rows).toEqual([expect.objectContaining({ operator: 'bob', state: 'done', total: 6, writes_sent: 6 })]);
+      const report = await sql.query(
+        'SELECT operator, state, total, writes_sent, counts FROM batch_reports WHERE batch_id = $1',
+        [batchId],
+      );
+      expect(report.rows).toEqual([
+        expect.objectContaining({ operator: 'bob', state: 'done', total: 6, writes_sent: 6 }),
+      ]);
       expect(report.rows[0].counts).toMatchObject({ applied: 6, pending: 0, running: 0 });
-      const targets = await sql.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM batch_report_targets WHERE batch_id = $1 GROUP BY status', [batchId]);
+      const targets = await sql.query<{ status: string; n: number }>(
+        'SELECT status, count(*)::int AS n FROM batch_report_targets WHERE batch_id = $1 GROUP BY status',
+        [batchId],
+      );
       expect(targets.rows).toEqual([{ status: 'applied', n: 6 }]);
       const audit = await sql.query<{ n: number; keys: number; settled: number }>(
-        `SELECT count(*)::int AS n, count(DISTINCT (host_id, local_id))::int AS keys, count(*) FILTER (WHERE state = 'settled')::int AS settled FROM audit WHERE batch_id = $1`, [batchId]);
+        `SELECT count(*)::int AS n, count(DISTINCT (host_id, local_id))::int AS keys, count(*) FILTER (WHERE state = 'settled')::int AS settled FROM audit WHERE batch_id = $1`,
+        [batchId],
+      );
       expect(audit.rows).toEqual([{ n: 6, keys: 6, settled: 6 }]);
     };
     await check();
@@ -582,15 +1008,29 @@ describe('the team store going down', () => {
     const local = new DatabaseSync(path.join(b.dataDir, 'conflict-desk.sqlite'));
     try {
       const now = new Date().toISOString();
-      const again = local.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES (?, ?, 0, ?)`);
+      const again = local.prepare(
+        `INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES (?, ?, 0, ?)`,
+      );
       again.run('batch', batchId, now);
       for (const entry of localAudit) again.run('audit', String(entry.id), now);
     } finally {
       local.close();
     }
     // Any write wakes the drain.
-    expect((await saveThrough(b.api, await refIn(b.api, 'Sync documents', 'agent-settings'), (d) => (d['afterBatch'] = true))).kind).toBe('saved');
-    await until('drained the resent rows', async () => (await b.api.teamStatus({})).queued === 0, 15_000);
+    expect(
+      (
+        await saveThrough(
+          b.api,
+          await refIn(b.api, 'Sync documents', 'agent-settings'),
+          (d) => (d['afterBatch'] = true),
+        )
+      ).kind,
+    ).toBe('saved');
+    await until(
+      'drained the resent rows',
+      async () => (await b.api.teamStatus({})).queued === 0,
+      15_000,
+    );
     await check();
   }, 60_000);
 });

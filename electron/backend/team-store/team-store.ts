@@ -5,7 +5,19 @@
 // the database's own clock, so a host killed mid-session disappears without saying goodbye.
 import type { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
-import type { BatchCounts, BatchState, BatchTargetStatus, HistoryEntry, OpenResourceInput, ResourceRef, SharedAuditEntry, SharedBatchReport, SharedConnection, TeamPresence, TeamStatus } from '../../../shared/api/types';
+import type {
+  BatchCounts,
+  BatchState,
+  BatchTargetStatus,
+  HistoryEntry,
+  OpenResourceInput,
+  ResourceRef,
+  SharedAuditEntry,
+  SharedBatchReport,
+  SharedConnection,
+  TeamPresence,
+  TeamStatus,
+} from '../../../shared/api/types';
 import { createBatchStore } from '../store/batches';
 import type { StoredConnection } from '../store/connections';
 import { migrate } from './schema';
@@ -33,9 +45,25 @@ export type TeamStoreOptions = {
 };
 
 export type TeamBatchFilter = { scope?: string; resourceId?: string; limit?: number };
-export type TeamAuditFilter = { operator?: string; scope?: string; resourceId?: string; since?: string; until?: string; limit?: number };
+export type TeamAuditFilter = {
+  operator?: string;
+  scope?: string;
+  resourceId?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+};
 
-type JournalPgRow = { id: string; revision: string | null; body_hash: string; body: string; source: string; first_seen_at: Date; first_operator: string; saved_by: string | null };
+type JournalPgRow = {
+  id: string;
+  revision: string | null;
+  body_hash: string;
+  body: string;
+  source: string;
+  first_seen_at: Date;
+  first_operator: string;
+  saved_by: string | null;
+};
 
 export function openTeamStore(options: TeamStoreOptions) {
   const outbox = createOutbox(options.db);
@@ -43,7 +71,13 @@ export function openTeamStore(options: TeamStoreOptions) {
   outbox.backfillOnce();
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const ttlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
-  const pool = new pg.Pool({ connectionString: options.url, max: 4, connectionTimeoutMillis: 3000, idleTimeoutMillis: 30_000, application_name: `conflict-desk ${options.operator}` });
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 4,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30_000,
+    application_name: `conflict-desk ${options.operator}`,
+  });
   // An idle client losing its server must not crash the host: the next query reports it.
   // A checked-out client losing its server emits too (besides failing its query): same answer.
   pool.on('error', () => undefined);
@@ -55,7 +89,8 @@ export function openTeamStore(options: TeamStoreOptions) {
   let lastError: string | null = null;
   let closed = false;
   let migrated = false;
-  let open: Array<{ scope: string; path: string; openedAt: string; editingSince: string | null }> = [];
+  let open: Array<{ scope: string; path: string; openedAt: string; editingSince: string | null }> =
+    [];
   let listener: pg.Client | null = null;
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const later = (ms: number, fn: () => void) => {
@@ -66,13 +101,16 @@ export function openTeamStore(options: TeamStoreOptions) {
     timers.add(timer);
   };
 
-  const localJournal = options.db.prepare('SELECT id, connection_id, resource_path, revision, body_hash, body, source, seen_at FROM journal WHERE id = ?');
+  const localJournal = options.db.prepare(
+    'SELECT id, connection_id, resource_path, revision, body_hash, body, source, seen_at FROM journal WHERE id = ?',
+  );
   const localAudit = options.db.prepare('SELECT * FROM audit WHERE id = ?');
   const localConnection = options.db.prepare('SELECT id FROM connections WHERE id = ?');
   const localBatches = createBatchStore(options.db);
   // Rows only a teammate's copy saw are imported so they can be opened and compared like any other;
   // last_seen_at stays at the epoch so they never count as what *this* copy last saw of the server.
-  const importRow = options.db.prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at)
+  const importRow = options.db
+    .prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at)
     SELECT ?, ?, ?, ?, ?, ?, ?, '${NEVER_SEEN}'
     WHERE NOT EXISTS (SELECT 1 FROM journal WHERE connection_id = ? AND resource_path = ? AND revision IS ? AND body_hash = ?)`);
 
@@ -82,9 +120,13 @@ export function openTeamStore(options: TeamStoreOptions) {
     return connection ? connectionScope(connection, options.sandboxUrl()) : null;
   };
   const localRefs = (scope: string, resourcePath: string): ResourceRef[] =>
-    options.connections().filter((c) => connectionScope(c, options.sandboxUrl()) === scope).map((c) => ({ connectionId: c.id, id: resourcePath }));
+    options
+      .connections()
+      .filter((c) => connectionScope(c, options.sandboxUrl()) === scope)
+      .map((c) => ({ connectionId: c.id, id: resourcePath }));
 
-  const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error)) || 'the team store is unreachable';
+  const describeError = (error: unknown) =>
+    (error instanceof Error ? error.message : String(error)) || 'the team store is unreachable';
   const wentOffline = (error: unknown) => {
     if (state !== 'refused') state = 'offline';
     lastError = describeError(error);
@@ -173,7 +215,15 @@ export function openTeamStore(options: TeamStoreOptions) {
     switch (item.kind) {
       case 'journal': {
         const row = localJournal.get(Number(item.localId)) as
-          | { connection_id: string; resource_path: string; revision: string | null; body_hash: string; body: string; source: string; seen_at: string }
+          | {
+              connection_id: string;
+              resource_path: string;
+              revision: string | null;
+              body_hash: string;
+              body: string;
+              source: string;
+              seen_at: string;
+            }
           | undefined;
         const scope = row ? scopeOf(row.connection_id) : null;
         if (!row || !scope) return null;
@@ -185,14 +235,39 @@ export function openTeamStore(options: TeamStoreOptions) {
              SET saved_by = coalesce(journal.saved_by, excluded.saved_by), saved_host = coalesce(journal.saved_host, excluded.saved_host)
              WHERE journal.saved_by IS NULL AND excluded.saved_by IS NOT NULL
            RETURNING id`,
-          [scope, row.resource_path, row.revision, row.body_hash, row.body, row.source, row.seen_at, options.operator, saved ? options.operator : null, saved ? hostId : null],
+          [
+            scope,
+            row.resource_path,
+            row.revision,
+            row.body_hash,
+            row.body,
+            row.source,
+            row.seen_at,
+            options.operator,
+            saved ? options.operator : null,
+            saved ? hostId : null,
+          ],
         );
         // No row returned: it was there already with nothing new to say; nobody needs waking.
         return result.rows[0] ? `journal:${result.rows[0].id}` : null;
       }
       case 'audit': {
         const row = localAudit.get(Number(item.localId)) as
-          | { id: number; at: string; os_user: string; connection_id: string; resource_path: string; mode: string; from_revision: string | null; to_revision: string | null; outcome: string; paths_json: string; replaced_json: string | null; state: string; batch_id: string | null }
+          | {
+              id: number;
+              at: string;
+              os_user: string;
+              connection_id: string;
+              resource_path: string;
+              mode: string;
+              from_revision: string | null;
+              to_revision: string | null;
+              outcome: string;
+              paths_json: string;
+              replaced_json: string | null;
+              state: string;
+              batch_id: string | null;
+            }
           | undefined;
         const connection = row ? connectionsById().get(row.connection_id) : undefined;
         if (!row || !connection) return null;
@@ -202,7 +277,24 @@ export function openTeamStore(options: TeamStoreOptions) {
            ON CONFLICT (host_id, local_id) DO UPDATE
              SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, batch_id = excluded.batch_id, updated_at = now()
            RETURNING id`,
-          [hostId, row.id, options.operator, row.os_user, connectionScope(connection, options.sandboxUrl()), connection.name, row.resource_path, row.mode, row.from_revision, row.to_revision, row.state, row.outcome, row.paths_json, row.replaced_json, row.at, row.batch_id],
+          [
+            hostId,
+            row.id,
+            options.operator,
+            row.os_user,
+            connectionScope(connection, options.sandboxUrl()),
+            connection.name,
+            row.resource_path,
+            row.mode,
+            row.from_revision,
+            row.to_revision,
+            row.state,
+            row.outcome,
+            row.paths_json,
+            row.replaced_json,
+            row.at,
+            row.batch_id,
+          ],
         );
         return `audit:${result.rows[0]!.id}`;
       }
@@ -219,14 +311,36 @@ export function openTeamStore(options: TeamStoreOptions) {
              SET state = excluded.state, total = excluded.total, writes_sent = excluded.writes_sent, counts = excluded.counts,
                  started_at = excluded.started_at, finished_at = excluded.finished_at, updated_at = now()
              WHERE batch_reports.host_id = excluded.host_id`,
-          [batch.id, hostId, options.operator, connectionScope(connection, options.sandboxUrl()), connection.name, batch.description, JSON.stringify(batch.intents),
-            batch.state, tally.total, tally.sent, JSON.stringify(tally.counts), batch.createdAt, batch.startedAt, batch.finishedAt],
+          [
+            batch.id,
+            hostId,
+            options.operator,
+            connectionScope(connection, options.sandboxUrl()),
+            connection.name,
+            batch.description,
+            JSON.stringify(batch.intents),
+            batch.state,
+            tally.total,
+            tally.sent,
+            JSON.stringify(tally.counts),
+            batch.createdAt,
+            batch.startedAt,
+            batch.finishedAt,
+          ],
         );
         // Another host's batch under the same id (not expected of a random UUID): leave its targets alone.
         if (report.rowCount === 0) return null;
         const targets = localBatches.targets(batch.id).map((t, seq) => ({
-          seq, resource_path: t.resourceId, status: t.status, attempts: t.attempts, sent: t.sent, reason: t.reason, signature: t.signature,
-          from_revision: t.fromRevision, to_revision: t.toRevision, audit_local_id: t.auditId,
+          seq,
+          resource_path: t.resourceId,
+          status: t.status,
+          attempts: t.attempts,
+          sent: t.sent,
+          reason: t.reason,
+          signature: t.signature,
+          from_revision: t.fromRevision,
+          to_revision: t.toRevision,
+          audit_local_id: t.auditId,
         }));
         await client.query(
           `INSERT INTO batch_report_targets (batch_id, seq, resource_path, status, attempts, sent, reason, signature, from_revision, to_revision, audit_local_id)
@@ -253,9 +367,18 @@ export function openTeamStore(options: TeamStoreOptions) {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
            ON CONFLICT (scope) DO UPDATE SET name = excluded.name, auth_kind = excluded.auth_kind, auth_user = excluded.auth_user,
              auth_header = excluded.auth_header, custom_profile = excluded.custom_profile, shared_by = excluded.shared_by, updated_at = now()`,
-          [connectionScope(connection, null), connection.name, connection.profileId, connection.baseUrl, JSON.stringify(connection.params), auth.kind,
-            auth.kind === 'basic' ? auth.username : null, auth.kind === 'api-key-header' ? auth.header : null,
-            connection.customProfile === null ? null : JSON.stringify(connection.customProfile), options.operator],
+          [
+            connectionScope(connection, null),
+            connection.name,
+            connection.profileId,
+            connection.baseUrl,
+            JSON.stringify(connection.params),
+            auth.kind,
+            auth.kind === 'basic' ? auth.username : null,
+            auth.kind === 'api-key-header' ? auth.header : null,
+            connection.customProfile === null ? null : JSON.stringify(connection.customProfile),
+            options.operator,
+          ],
         );
         return null;
       }
@@ -266,7 +389,11 @@ export function openTeamStore(options: TeamStoreOptions) {
   let listenRetryMs = 250;
   async function listen(): Promise<void> {
     if (closed) return;
-    const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: 3000, application_name: `conflict-desk listen ${options.operator}` });
+    const client = new pg.Client({
+      connectionString: options.url,
+      connectionTimeoutMillis: 3000,
+      application_name: `conflict-desk listen ${options.operator}`,
+    });
     const reconnect = () => {
       if (listener !== client) return;
       listener = null;
@@ -277,7 +404,9 @@ export function openTeamStore(options: TeamStoreOptions) {
     };
     client.on('error', reconnect);
     client.on('end', reconnect);
-    client.on('notification', (message) => onNotification(message.payload ?? '').catch(wentOffline));
+    client.on('notification', (message) =>
+      onNotification(message.payload ?? '').catch(wentOffline),
+    );
     listener = client;
     try {
       await client.connect();
@@ -299,16 +428,30 @@ export function openTeamStore(options: TeamStoreOptions) {
       if (kind === 'presence') {
         if (id !== hostId) options.onPresence();
       } else if (kind === 'journal') {
-        const row = (await pool.query<{ scope: string; resource_path: string; saved_by: string | null; saved_host: string | null }>(
-          'SELECT scope, resource_path, saved_by, saved_host FROM journal WHERE id = $1', [id])).rows[0];
+        const row = (
+          await pool.query<{
+            scope: string;
+            resource_path: string;
+            saved_by: string | null;
+            saved_host: string | null;
+          }>('SELECT scope, resource_path, saved_by, saved_host FROM journal WHERE id = $1', [id])
+        ).rows[0];
         if (!row) return;
         const byTeammate = row.saved_host !== null && row.saved_host !== hostId;
-        for (const ref of localRefs(row.scope, row.resource_path)) options.onChange({ ref, savedBy: row.saved_by, savedByTeammate: byTeammate });
+        for (const ref of localRefs(row.scope, row.resource_path))
+          options.onChange({ ref, savedBy: row.saved_by, savedByTeammate: byTeammate });
       } else if (kind === 'audit') {
-        const row = (await pool.query<{ scope: string; resource_path: string; host_id: string; operator: string }>(
-          'SELECT scope, resource_path, host_id, operator FROM audit WHERE id = $1', [id])).rows[0];
+        const row = (
+          await pool.query<{
+            scope: string;
+            resource_path: string;
+            host_id: string;
+            operator: string;
+          }>('SELECT scope, resource_path, host_id, operator FROM audit WHERE id = $1', [id])
+        ).rows[0];
         if (!row || row.host_id === hostId) return;
-        for (const ref of localRefs(row.scope, row.resource_path)) options.onChange({ ref, savedBy: null, savedByTeammate: false });
+        for (const ref of localRefs(row.scope, row.resource_path))
+          options.onChange({ ref, savedBy: null, savedByTeammate: false });
       }
     } catch (error) {
       wentOffline(error);
@@ -333,13 +476,26 @@ export function openTeamStore(options: TeamStoreOptions) {
              VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(secs => $7::double precision / 1000))
              ON CONFLICT (host_id, scope, resource_path) DO UPDATE
                SET operator = excluded.operator, editing_since = excluded.editing_since, heartbeat_at = now(), expires_at = excluded.expires_at`,
-            [hostId, options.operator, item.scope, item.path, item.openedAt, item.editingSince, ttlMs],
+            [
+              hostId,
+              options.operator,
+              item.scope,
+              item.path,
+              item.openedAt,
+              item.editingSince,
+              ttlMs,
+            ],
           );
         }
-        await client.query('DELETE FROM presence WHERE host_id = $1 AND (scope, resource_path) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))',
-          [hostId, current.map((item) => item.scope), current.map((item) => item.path)]);
-        const signature = JSON.stringify(current.map((item) => [item.scope, item.path, item.editingSince]));
-        if (signature !== lastAnnounced) await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `presence:${hostId}`]);
+        await client.query(
+          'DELETE FROM presence WHERE host_id = $1 AND (scope, resource_path) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))',
+          [hostId, current.map((item) => item.scope), current.map((item) => item.path)],
+        );
+        const signature = JSON.stringify(
+          current.map((item) => [item.scope, item.path, item.editingSince]),
+        );
+        if (signature !== lastAnnounced)
+          await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `presence:${hostId}`]);
         await client.query('COMMIT');
         lastAnnounced = signature;
       } catch (error) {
@@ -367,7 +523,16 @@ export function openTeamStore(options: TeamStoreOptions) {
       kick();
     },
     status(): TeamStatus {
-      return { configured: true, state, operator: options.operator, where: describeWhere(options.url), queued: outbox.size(), lastError: lastError ?? lastRefusal, source: options.source, refused };
+      return {
+        configured: true,
+        state,
+        operator: options.operator,
+        where: describeWhere(options.url),
+        queued: outbox.size(),
+        lastError: lastError ?? lastRefusal,
+        source: options.source,
+        refused,
+      };
     },
     /** Everything queued has reached the team store (tests and the status line use it). */
     async flush(): Promise<boolean> {
@@ -391,13 +556,26 @@ export function openTeamStore(options: TeamStoreOptions) {
       const scope = scopeOf(connectionId);
       if (!scope) return [];
       try {
-        const rows = (await pool.query<{ resource_path: string; operator: string; open_ms: number; editing_ms: number | null }>(
-          `SELECT resource_path, operator,
+        const rows = (
+          await pool.query<{
+            resource_path: string;
+            operator: string;
+            open_ms: number;
+            editing_ms: number | null;
+          }>(
+            `SELECT resource_path, operator,
                   (extract(epoch FROM now() - opened_at) * 1000)::float8 AS open_ms,
                   (extract(epoch FROM now() - editing_since) * 1000)::float8 AS editing_ms
              FROM presence WHERE scope = $1 AND host_id <> $2 AND expires_at > now() ORDER BY resource_path, operator`,
-          [scope, hostId])).rows;
-        return rows.map((r) => ({ resourceId: r.resource_path, operator: r.operator, openForMs: Math.max(0, Math.round(r.open_ms)), editingForMs: r.editing_ms === null ? null : Math.max(0, Math.round(r.editing_ms)) }));
+            [scope, hostId],
+          )
+        ).rows;
+        return rows.map((r) => ({
+          resourceId: r.resource_path,
+          operator: r.operator,
+          openForMs: Math.max(0, Math.round(r.open_ms)),
+          editingForMs: r.editing_ms === null ? null : Math.max(0, Math.round(r.editing_ms)),
+        }));
       } catch (error) {
         wentOffline(error);
         return { error: describeError(error) };
@@ -407,12 +585,20 @@ export function openTeamStore(options: TeamStoreOptions) {
      * History reads the union: the local journal plus what teammates' copies recorded, each entry
      * with who saved it. Unreachable store: the local entries, attributed from what this copy knows.
      */
-    async annotateHistory(ref: ResourceRef, local: () => HistoryEntry[]): Promise<{ entries: HistoryEntry[]; online: boolean }> {
+    async annotateHistory(
+      ref: ResourceRef,
+      local: () => HistoryEntry[],
+    ): Promise<{ entries: HistoryEntry[]; online: boolean }> {
       const scope = scopeOf(ref.connectionId);
       let rows: JournalPgRow[] | null = null;
       if (scope) {
         try {
-          rows = (await pool.query<JournalPgRow>('SELECT id, revision, body_hash, body, source, first_seen_at, first_operator, saved_by FROM journal WHERE scope = $1 AND resource_path = $2 ORDER BY id', [scope, ref.id])).rows;
+          rows = (
+            await pool.query<JournalPgRow>(
+              'SELECT id, revision, body_hash, body, source, first_seen_at, first_operator, saved_by FROM journal WHERE scope = $1 AND resource_path = $2 ORDER BY id',
+              [scope, ref.id],
+            )
+          ).rows;
         } catch (error) {
           wentOffline(error);
         }
@@ -422,15 +608,39 @@ export function openTeamStore(options: TeamStoreOptions) {
       for (const row of rows ?? []) {
         if (known.has(key(row.revision, row.body_hash))) continue;
         const source = row.saved_by ? 'saved' : row.source;
-        importRow.run(ref.connectionId, ref.id, row.revision, row.body_hash, row.body, source, row.first_seen_at.toISOString(), ref.connectionId, ref.id, row.revision, row.body_hash);
+        importRow.run(
+          ref.connectionId,
+          ref.id,
+          row.revision,
+          row.body_hash,
+          row.body,
+          source,
+          row.first_seen_at.toISOString(),
+          ref.connectionId,
+          ref.id,
+          row.revision,
+          row.body_hash,
+        );
       }
       const team = new Map((rows ?? []).map((r) => [key(r.revision, r.body_hash), r]));
       const entries = local().map((entry): HistoryEntry => {
         const shared = team.get(key(entry.revision, entry.bodyHash));
-        const savedBy = shared ? shared.saved_by : entry.source === 'saved' ? options.operator : null;
+        const savedBy = shared
+          ? shared.saved_by
+          : entry.source === 'saved'
+            ? options.operator
+            : null;
         // An imported row's epoch last_seen_at is bookkeeping (see importRow), not a time to show.
         const lastSeenAt = entry.lastSeenAt === NEVER_SEEN ? entry.seenAt : entry.lastSeenAt;
-        return { ...entry, lastSeenAt, team: { savedBy, firstSeenBy: shared?.first_operator ?? options.operator, teamOnly: entry.lastSeenAt === NEVER_SEEN } };
+        return {
+          ...entry,
+          lastSeenAt,
+          team: {
+            savedBy,
+            firstSeenBy: shared?.first_operator ?? options.operator,
+            teamOnly: entry.lastSeenAt === NEVER_SEEN,
+          },
+        };
       });
       entries.sort((a, b) => a.seenAt.localeCompare(b.seenAt) || a.journalId - b.journalId);
       return { entries, online: rows !== null };
@@ -449,8 +659,26 @@ export function openTeamStore(options: TeamStoreOptions) {
       if (filter.until) add('at < ?', filter.until);
       values.push(filter.limit ?? 1000);
       try {
-        const rows = (await pool.query<{ host_id: string; local_id: string; at: Date; operator: string; connection_name: string; resource_path: string; mode: string; state: string; outcome: string; from_revision: string | null; to_revision: string | null; paths: string[]; batch_id: string | null }>(
-          `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id LIMIT $${values.length}`, values)).rows;
+        const rows = (
+          await pool.query<{
+            host_id: string;
+            local_id: string;
+            at: Date;
+            operator: string;
+            connection_name: string;
+            resource_path: string;
+            mode: string;
+            state: string;
+            outcome: string;
+            from_revision: string | null;
+            to_revision: string | null;
+            paths: string[];
+            batch_id: string | null;
+          }>(
+            `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id LIMIT $${values.length}`,
+            values,
+          )
+        ).rows;
         return rows.map((r) => ({
           key: `${r.host_id}:${r.local_id}`,
           at: r.at.toISOString(),
@@ -480,28 +708,81 @@ export function openTeamStore(options: TeamStoreOptions) {
       }
       if (filter.resourceId) {
         values.push(filter.resourceId);
-        where.push(`EXISTS (SELECT 1 FROM batch_report_targets x WHERE x.batch_id = r.batch_id AND x.resource_path = $${values.length})`);
+        where.push(
+          `EXISTS (SELECT 1 FROM batch_report_targets x WHERE x.batch_id = r.batch_id AND x.resource_path = $${values.length})`,
+        );
       }
       values.push(filter.limit ?? 100);
       try {
-        const reports = (await pool.query<{ batch_id: string; host_id: string; operator: string; connection_name: string; description: string; state: string; total: number; writes_sent: number; counts: BatchCounts; created_at: Date; started_at: Date | null; finished_at: Date | null }>(
-          `SELECT * FROM batch_reports r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, batch_id LIMIT $${values.length}`, values)).rows;
+        const reports = (
+          await pool.query<{
+            batch_id: string;
+            host_id: string;
+            operator: string;
+            connection_name: string;
+            description: string;
+            state: string;
+            total: number;
+            writes_sent: number;
+            counts: BatchCounts;
+            created_at: Date;
+            started_at: Date | null;
+            finished_at: Date | null;
+          }>(
+            `SELECT * FROM batch_reports r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, batch_id LIMIT $${values.length}`,
+            values,
+          )
+        ).rows;
         const ids = reports.map((r) => r.batch_id);
-        const targets = (await pool.query<{ batch_id: string; resource_path: string; status: string; attempts: number; sent: boolean; reason: string | null; signature: string | null; from_revision: string | null; to_revision: string | null; audit_local_id: string | null }>(
-          `SELECT * FROM batch_report_targets WHERE batch_id = ANY($1::text[]) ${filter.resourceId ? 'AND resource_path = $2' : ''} ORDER BY batch_id, seq`,
-          filter.resourceId ? [ids, filter.resourceId] : [ids])).rows;
+        const targets = (
+          await pool.query<{
+            batch_id: string;
+            resource_path: string;
+            status: string;
+            attempts: number;
+            sent: boolean;
+            reason: string | null;
+            signature: string | null;
+            from_revision: string | null;
+            to_revision: string | null;
+            audit_local_id: string | null;
+          }>(
+            `SELECT * FROM batch_report_targets WHERE batch_id = ANY($1::text[]) ${filter.resourceId ? 'AND resource_path = $2' : ''} ORDER BY batch_id, seq`,
+            filter.resourceId ? [ids, filter.resourceId] : [ids],
+          )
+        ).rows;
         const hostOf = new Map(reports.map((r) => [r.batch_id, r.host_id]));
         const byBatch = new Map<string, SharedBatchReport['targets']>();
         for (const t of targets) {
-          byBatch.set(t.batch_id, [...(byBatch.get(t.batch_id) ?? []), {
-            resourceId: t.resource_path, status: t.status as BatchTargetStatus, attempts: t.attempts, sent: t.sent, reason: t.reason, signature: t.signature,
-            fromRevision: t.from_revision, toRevision: t.to_revision, auditKey: t.audit_local_id === null ? null : `${hostOf.get(t.batch_id)}:${t.audit_local_id}`,
-          }]);
+          byBatch.set(t.batch_id, [
+            ...(byBatch.get(t.batch_id) ?? []),
+            {
+              resourceId: t.resource_path,
+              status: t.status as BatchTargetStatus,
+              attempts: t.attempts,
+              sent: t.sent,
+              reason: t.reason,
+              signature: t.signature,
+              fromRevision: t.from_revision,
+              toRevision: t.to_revision,
+              auditKey:
+                t.audit_local_id === null ? null : `${hostOf.get(t.batch_id)}:${t.audit_local_id}`,
+            },
+          ]);
         }
         return reports.map((r) => ({
-          batchId: r.batch_id, operator: r.operator, connectionName: r.connection_name, description: r.description, state: r.state as BatchState,
-          createdAt: r.created_at.toISOString(), startedAt: r.started_at?.toISOString() ?? null, finishedAt: r.finished_at?.toISOString() ?? null,
-          total: r.total, writesSent: r.writes_sent, counts: r.counts, targets: byBatch.get(r.batch_id) ?? [],
+          batchId: r.batch_id,
+          operator: r.operator,
+          connectionName: r.connection_name,
+          description: r.description,
+          state: r.state as BatchState,
+          createdAt: r.created_at.toISOString(),
+          startedAt: r.started_at?.toISOString() ?? null,
+          finishedAt: r.finished_at?.toISOString() ?? null,
+          total: r.total,
+          writesSent: r.writes_sent,
+          counts: r.counts,
+          targets: byBatch.get(r.batch_id) ?? [],
         }));
       } catch (error) {
         wentOffline(error);
@@ -510,15 +791,37 @@ export function openTeamStore(options: TeamStoreOptions) {
     },
     async sharedConnections(): Promise<SharedConnection[] | { error: string }> {
       try {
-        const rows = (await pool.query<{ scope: string; name: string; profile_id: string; base_url: string; params: Record<string, string>; auth_kind: string; auth_user: string | null; auth_header: string | null; custom_profile: unknown; shared_by: string; updated_at: Date }>(
-          'SELECT * FROM connections ORDER BY name')).rows;
-        const here = new Set(options.connections().filter((c) => !c.isSandbox).map((c) => connectionScope(c, null)));
+        const rows = (
+          await pool.query<{
+            scope: string;
+            name: string;
+            profile_id: string;
+            base_url: string;
+            params: Record<string, string>;
+            auth_kind: string;
+            auth_user: string | null;
+            auth_header: string | null;
+            custom_profile: unknown;
+            shared_by: string;
+            updated_at: Date;
+          }>('SELECT * FROM connections ORDER BY name')
+        ).rows;
+        const here = new Set(
+          options
+            .connections()
+            .filter((c) => !c.isSandbox)
+            .map((c) => connectionScope(c, null)),
+        );
         return rows.map((r) => ({
           name: r.name,
           profileId: r.profile_id,
           baseUrl: r.base_url,
           params: r.params,
-          auth: { kind: r.auth_kind as SharedConnection['auth']['kind'], ...(r.auth_user !== null ? { username: r.auth_user } : {}), ...(r.auth_header !== null ? { header: r.auth_header } : {}) },
+          auth: {
+            kind: r.auth_kind as SharedConnection['auth']['kind'],
+            ...(r.auth_user !== null ? { username: r.auth_user } : {}),
+            ...(r.auth_header !== null ? { header: r.auth_header } : {}),
+          },
           customProfile: r.custom_profile ?? null,
           sharedBy: r.shared_by,
           updatedAt: r.updated_at.toISOString(),
@@ -537,7 +840,12 @@ export function openTeamStore(options: TeamStoreOptions) {
       timers.clear();
       while (draining || beating) await new Promise((resolve) => setTimeout(resolve, 10));
       // Leaving on purpose: say so at once rather than waiting for the expiry.
-      await pool.query('WITH gone AS (DELETE FROM presence WHERE host_id = $1 RETURNING 1) SELECT pg_notify($2, $3) FROM (SELECT count(*) FROM gone) g', [hostId, NOTIFY_CHANNEL, `presence:${hostId}`]).catch(() => undefined);
+      await pool
+        .query(
+          'WITH gone AS (DELETE FROM presence WHERE host_id = $1 RETURNING 1) SELECT pg_notify($2, $3) FROM (SELECT count(*) FROM gone) g',
+          [hostId, NOTIFY_CHANNEL, `presence:${hostId}`],
+        )
+        .catch(() => undefined);
       const client = listener;
       listener = null;
       await client?.end().catch(() => undefined);

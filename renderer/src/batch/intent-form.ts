@@ -25,7 +25,13 @@ export const KIND_LABELS: Record<IntentKind, string> = {
   'json-patch': 'JSON Patch (RFC 6902)',
 };
 
-export const emptyRow = (kind: IntentKind = 'set'): IntentRow => ({ kind, path: '', value: '', idKey: '', patch: '[\n  { "op": "replace", "path": "/priority", "value": 5 }\n]' });
+export const emptyRow = (kind: IntentKind = 'set'): IntentRow => ({
+  kind,
+  path: '',
+  value: '',
+  idKey: '',
+  patch: '[\n  { "op": "replace", "path": "/priority", "value": 5 }\n]',
+});
 
 /** A value typed in a field: JSON when it parses, else the text itself as a string. */
 export function valueOf(text: string): JsonValue {
@@ -43,18 +49,33 @@ export function intentsFromRows(rows: readonly IntentRow[]): FormResult {
     const n = `Change ${i + 1}`;
     if (row.kind === 'json-patch') {
       const parsed = parseJson(row.patch);
-      if (!parsed.ok) return void errors.push(`${n}: the JSON Patch is not valid JSON (line ${parsed.error.line}, column ${parsed.error.column}).`);
-      if (!Array.isArray(parsed.value) || parsed.value.length === 0) return void errors.push(`${n}: a JSON Patch is a non-empty array of operations.`);
-      const bad = parsed.value.findIndex((op) => typeof op !== 'object' || op === null || Array.isArray(op) || typeof (op as Record<string, unknown>)['op'] !== 'string' || typeof (op as Record<string, unknown>)['path'] !== 'string');
+      if (!parsed.ok)
+        return void errors.push(
+          `${n}: the JSON Patch is not valid JSON (line ${parsed.error.line}, column ${parsed.error.column}).`,
+        );
+      if (!Array.isArray(parsed.value) || parsed.value.length === 0)
+        return void errors.push(`${n}: a JSON Patch is a non-empty array of operations.`);
+      const bad = parsed.value.findIndex(
+        (op) =>
+          typeof op !== 'object' ||
+          op === null ||
+          Array.isArray(op) ||
+          typeof (op as Record<string, unknown>)['op'] !== 'string' ||
+          typeof (op as Record<string, unknown>)['path'] !== 'string',
+      );
       if (bad >= 0) return void errors.push(`${n}: operation ${bad + 1} needs "op" and "path".`);
       intents.push({ kind: 'json-patch', ops: parsed.value as unknown as JsonPatchOp[] });
       return;
     }
     const path = row.path.trim();
-    if (!path.startsWith('/')) return void errors.push(`${n}: the path must be a JSON Pointer starting with /, e.g. /priority.`);
+    if (!path.startsWith('/'))
+      return void errors.push(
+        `${n}: the path must be a JSON Pointer starting with /, e.g. /priority.`,
+      );
     switch (row.kind) {
       case 'set':
-        if (row.value.trim() === '') return void errors.push(`${n}: give the value to set (JSON, or a word for a string).`);
+        if (row.value.trim() === '')
+          return void errors.push(`${n}: give the value to set (JSON, or a word for a string).`);
         intents.push({ kind: 'set', path, value: valueOf(row.value) });
         return;
       case 'remove':
@@ -63,15 +84,26 @@ export function intentsFromRows(rows: readonly IntentRow[]): FormResult {
       case 'add-element': {
         if (row.value.trim() === '') return void errors.push(`${n}: give the element to add.`);
         const idKey = row.idKey.trim();
-        intents.push({ kind: 'add-element', path, value: valueOf(row.value), ...(idKey ? { idKey } : {}) });
+        intents.push({
+          kind: 'add-element',
+          path,
+          value: valueOf(row.value),
+          ...(idKey ? { idKey } : {}),
+        });
         return;
       }
       case 'remove-element': {
-        if (row.value.trim() === '') return void errors.push(`${n}: give the element (or its id) to remove.`);
+        if (row.value.trim() === '')
+          return void errors.push(`${n}: give the element (or its id) to remove.`);
         const idKey = row.idKey.trim();
         const value = valueOf(row.value);
-        if (idKey && typeof value !== 'string' && typeof value !== 'number') return void errors.push(`${n}: with an id key, give the id (a string or a number).`);
-        intents.push({ kind: 'remove-element', path, match: idKey ? { by: 'id', idKey, id: value as string | number } : { by: 'value', value } });
+        if (idKey && typeof value !== 'string' && typeof value !== 'number')
+          return void errors.push(`${n}: with an id key, give the id (a string or a number).`);
+        intents.push({
+          kind: 'remove-element',
+          path,
+          match: idKey ? { by: 'id', idKey, id: value as string | number } : { by: 'value', value },
+        });
         return;
       }
     }
@@ -82,7 +114,8 @@ export function intentsFromRows(rows: readonly IntentRow[]): FormResult {
 
 /** One line per intent, for the confirmation and the batch's name. */
 export function describeIntent(intent: BatchIntent): string {
-  const json = (v: unknown) => JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  const json = (v: unknown) =>
+    JSON.stringify(v, (_, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
   switch (intent.kind) {
     case 'set':
       return `set ${intent.path} to ${json(intent.value)}`;

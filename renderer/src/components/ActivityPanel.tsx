@@ -10,16 +10,25 @@ export function ActivityPanel() {
   return (
     <section className="activity-panel" aria-label="Activity" data-testid="activity-panel">
       <div className="row between pane-title">
-        <span>Activity <span className="muted small">— this session’s HTTP exchanges (credentials never shown)</span></span>
-        <button type="button" className="link" onClick={toggle}>Hide</button>
+        <span>
+          Activity{' '}
+          <span className="muted small">
+            — this session’s HTTP exchanges (credentials never shown)
+          </span>
+        </span>
+        <button type="button" className="link" onClick={toggle}>
+          Hide
+        </button>
       </div>
       {pending.length > 0 ? (
         <div className="pending-outcomes" data-testid="pending-outcomes">
-          <strong>Writes with an unknown outcome ({pending.length})</strong> <span className="muted small">— open the resource to check again or settle</span>
+          <strong>Writes with an unknown outcome ({pending.length})</strong>{' '}
+          <span className="muted small">— open the resource to check again or settle</span>
           <ul>
             {pending.map((p) => (
               <li key={p.auditId} data-testid="pending-outcome" data-holds={p.serverHolds}>
-                <span className="mono">{p.ref.id}</span> · {timeOf(p.at)} · {p.changedPaths.map(pathWords).join(', ') || 'no field'} — {pendingWords(p)}
+                <span className="mono">{p.ref.id}</span> · {timeOf(p.at)} ·{' '}
+                {p.changedPaths.map(pathWords).join(', ') || 'no field'} — {pendingWords(p)}
               </li>
             ))}
           </ul>
@@ -28,20 +37,42 @@ export function ActivityPanel() {
       <div className="activity-scroll">
         <table>
           <thead>
-            <tr><th>Time</th><th>Method</th><th>URL</th><th>Status</th><th>If-Match</th><th>ETag</th><th>ms</th></tr>
+            <tr>
+              <th>Time</th>
+              <th>Method</th>
+              <th>URL</th>
+              <th>Status</th>
+              <th>If-Match</th>
+              <th>ETag</th>
+              <th>ms</th>
+            </tr>
           </thead>
           <tbody>
-            {entries.slice().reverse().map((e) => (
-              <tr key={e.id} className={e.status !== null && e.status >= 400 ? 'failed' : ''} data-testid="activity-row">
-                <td>{timeOf(e.at)}</td>
-                <td className="mono">{e.method}</td>
-                <td className="mono ellipsis url-cell" title={e.url}>{e.url}</td>
-                <td className="mono ellipsis status-cell" title={e.status === null ? e.outcome : undefined}>{e.status ?? e.outcome}</td>
-                <td className="mono">{e.ifMatch ?? ''}</td>
-                <td className="mono">{e.etag ?? ''}</td>
-                <td className="mono">{e.durationMs}</td>
-              </tr>
-            ))}
+            {entries
+              .slice()
+              .reverse()
+              .map((e) => (
+                <tr
+                  key={e.id}
+                  className={e.status !== null && e.status >= 400 ? 'failed' : ''}
+                  data-testid="activity-row"
+                >
+                  <td>{timeOf(e.at)}</td>
+                  <td className="mono">{e.method}</td>
+                  <td className="mono ellipsis url-cell" title={e.url}>
+                    {e.url}
+                  </td>
+                  <td
+                    className="mono ellipsis status-cell"
+                    title={e.status === null ? e.outcome : undefined}
+                  >
+                    {e.status ?? e.outcome}
+                  </td>
+                  <td className="mono">{e.ifMatch ?? ''}</td>
+                  <td className="mono">{e.etag ?? ''}</td>
+                  <td className="mono">{e.durationMs}</td>
+                </tr>
+              ))}
           </tbody>
         </table>
         {entries.length === 0 ? <p className="muted pad">No requests yet.</p> : null}

@@ -2,9 +2,21 @@
 // runs), a preview on sample targets, then the run's progress, its conflict queue grouped by the
 // paths in conflict (one decision per group), and the report to export.
 import { useMemo, useState } from 'react';
-import type { BatchPreview, BatchSummary, BatchTargetStatus, ConflictGroup } from '../../../shared/api/types';
+import type {
+  BatchPreview,
+  BatchSummary,
+  BatchTargetStatus,
+  ConflictGroup,
+} from '../../../shared/api/types';
 import { getAt, parseJson, stringifyJson, COMPACT, type JsonValue } from '../../../shared/json';
-import { describeIntent, emptyRow, intentsFromRows, KIND_LABELS, type IntentKind, type IntentRow } from '../batch/intent-form';
+import {
+  describeIntent,
+  emptyRow,
+  intentsFromRows,
+  KIND_LABELS,
+  type IntentKind,
+  type IntentRow,
+} from '../batch/intent-form';
 import { useDesk } from '../store';
 import { Dialog } from './Dialog';
 import { inBackground } from '../store/background';
@@ -26,23 +38,47 @@ export function BatchView() {
   const batch = useDesk((s) => s.batch);
   const error = useDesk((s) => s.batchError);
   const close = useDesk((s) => s.closeBatch);
-  const profile = useDesk((s) => s.profiles.find((p) => p.id === s.connections.find((c) => c.id === s.activeConnectionId)?.profileId));
-  const what = scope?.kind === 'matching'
-    ? `All ${scope.ids.length} matching${describeFilter(scope.filters, scope.search)}`
-    : `${scope?.ids.length ?? 0} selected`;
+  const profile = useDesk((s) =>
+    s.profiles.find(
+      (p) => p.id === s.connections.find((c) => c.id === s.activeConnectionId)?.profileId,
+    ),
+  );
+  const what =
+    scope?.kind === 'matching'
+      ? `All ${scope.ids.length} matching${describeFilter(scope.filters, scope.search)}`
+      : `${scope?.ids.length ?? 0} selected`;
   return (
     <Dialog title="Batch edit" onClose={close} wide testId="batch-view">
       <p className="batch-scope" data-testid="batch-scope">
-        {counting ? 'Counting every page of the list…' : <><strong>{what}</strong> · {profile?.label ?? 'resources'}</>}
+        {counting ? (
+          'Counting every page of the list…'
+        ) : (
+          <>
+            <strong>{what}</strong> · {profile?.label ?? 'resources'}
+          </>
+        )}
       </p>
-      {error ? <p className="message error" role="alert">{error}</p> : null}
-      {batch ? <BatchRun batch={batch} /> : scope && !counting ? <BatchForm count={scope.ids.length} /> : null}
+      {error ? (
+        <p className="message error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {batch ? (
+        <BatchRun batch={batch} />
+      ) : scope && !counting ? (
+        <BatchForm count={scope.ids.length} />
+      ) : null}
     </Dialog>
   );
 }
 
 function describeFilter(filters: Record<string, string>, search: string): string {
-  const parts = [...Object.entries(filters).filter(([, v]) => v).map(([k, v]) => `${k}: ${v}`), ...(search ? [`“${search}”`] : [])];
+  const parts = [
+    ...Object.entries(filters)
+      .filter(([, v]) => v)
+      .map(([k, v]) => `${k}: ${v}`),
+    ...(search ? [`“${search}”`] : []),
+  ];
   return parts.length ? ` (${parts.join(' · ')})` : ' (no filter)';
 }
 
@@ -54,53 +90,162 @@ function BatchForm({ count }: { count: number }) {
   const preview = useDesk((s) => s.previewBatch);
   const start = useDesk((s) => s.startBatch);
   const form = useMemo(() => intentsFromRows(rows), [rows]);
-  const update = (i: number, patch: Partial<IntentRow>) => setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const update = (i: number, patch: Partial<IntentRow>) =>
+    setRows(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
   return (
     <form
       className="batch-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (form.ok && count > 0) inBackground(start(form.intents, concurrency, form.intents.map(describeIntent).join('; ')), 'start the batch');
+        if (form.ok && count > 0)
+          inBackground(
+            start(form.intents, concurrency, form.intents.map(describeIntent).join('; ')),
+            'start the batch',
+          );
       }}
     >
       <fieldset>
         <legend>Changes (applied in order to each resource’s current state)</legend>
         {rows.map((row, i) => (
           <div className="batch-row" key={i} data-testid={`batch-change-${i}`}>
-            <select aria-label={`Change ${i + 1}: kind`} value={row.kind} onChange={(e) => update(i, { kind: e.target.value as IntentKind })}>
-              {(Object.keys(KIND_LABELS) as IntentKind[]).map((k) => <option key={k} value={k}>{KIND_LABELS[k]}</option>)}
+            <select
+              aria-label={`Change ${i + 1}: kind`}
+              value={row.kind}
+              onChange={(e) => update(i, { kind: e.target.value as IntentKind })}
+            >
+              {(Object.keys(KIND_LABELS) as IntentKind[]).map((k) => (
+                <option key={k} value={k}>
+                  {KIND_LABELS[k]}
+                </option>
+              ))}
             </select>
             {row.kind === 'json-patch' ? (
-              <textarea aria-label={`Change ${i + 1}: JSON Patch operations`} rows={4} spellCheck={false} value={row.patch} onChange={(e) => update(i, { patch: e.target.value })} />
+              <textarea
+                aria-label={`Change ${i + 1}: JSON Patch operations`}
+                rows={4}
+                spellCheck={false}
+                value={row.patch}
+                onChange={(e) => update(i, { patch: e.target.value })}
+              />
             ) : (
               <>
-                <input aria-label={`Change ${i + 1}: path`} placeholder="/priority or /attributes/skills" value={row.path} onChange={(e) => update(i, { path: e.target.value })} spellCheck={false} />
-                {row.kind !== 'remove' ? <input aria-label={`Change ${i + 1}: value`} placeholder={row.kind === 'set' ? 'value (JSON, or a word)' : 'element (JSON, or a word)'} value={row.value} onChange={(e) => update(i, { value: e.target.value })} spellCheck={false} /> : null}
-                {row.kind === 'add-element' || row.kind === 'remove-element' ? <input aria-label={`Change ${i + 1}: id key`} placeholder="id key (optional)" className="narrow" value={row.idKey} onChange={(e) => update(i, { idKey: e.target.value })} /> : null}
+                <input
+                  aria-label={`Change ${i + 1}: path`}
+                  placeholder="/priority or /attributes/skills"
+                  value={row.path}
+                  onChange={(e) => update(i, { path: e.target.value })}
+                  spellCheck={false}
+                />
+                {row.kind !== 'remove' ? (
+                  <input
+                    aria-label={`Change ${i + 1}: value`}
+                    placeholder={
+                      row.kind === 'set' ? 'value (JSON, or a word)' : 'element (JSON, or a word)'
+                    }
+                    value={row.value}
+                    onChange={(e) => update(i, { value: e.target.value })}
+                    spellCheck={false}
+                  />
+                ) : null}
+                {row.kind === 'add-element' || row.kind === 'remove-element' ? (
+                  <input
+                    aria-label={`Change ${i + 1}: id key`}
+                    placeholder="id key (optional)"
+                    className="narrow"
+                    value={row.idKey}
+                    onChange={(e) => update(i, { idKey: e.target.value })}
+                  />
+                ) : null}
               </>
             )}
-            {rows.length > 1 ? <button type="button" className="link" aria-label={`Remove change ${i + 1}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>×</button> : null}
+            {rows.length > 1 ? (
+              <button
+                type="button"
+                className="link"
+                aria-label={`Remove change ${i + 1}`}
+                onClick={() => setRows(rows.filter((_, j) => j !== i))}
+              >
+                ×
+              </button>
+            ) : null}
           </div>
         ))}
-        <button type="button" className="secondary" onClick={() => setRows([...rows, emptyRow('set')])}>+ Add a change</button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setRows([...rows, emptyRow('set')])}
+        >
+          + Add a change
+        </button>
       </fieldset>
       {form.ok ? (
-        <ul className="batch-summary" aria-label="What the batch will do">{form.intents.map((intent, i) => <li key={i}>{describeIntent(intent)}</li>)}</ul>
+        <ul className="batch-summary" aria-label="What the batch will do">
+          {form.intents.map((intent, i) => (
+            <li key={i}>{describeIntent(intent)}</li>
+          ))}
+        </ul>
       ) : (
-        <ul className="batch-problems muted small">{form.errors.map((e) => <li key={e}>{e}</li>)}</ul>
+        <ul className="batch-problems muted small">
+          {form.errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
       )}
       <div className="row gap wrap">
-        <button type="button" className="secondary" disabled={!form.ok} onClick={() => form.ok && inBackground(preview(form.intents), 'preview the batch')}>Preview on 3 resources</button>
-        <input aria-label="Preview one resource by id" placeholder="or one id…" value={previewId} onChange={(e) => setPreviewId(e.target.value)} className="narrow" />
-        <button type="button" className="secondary" disabled={!form.ok || !previewId.trim()} onClick={() => form.ok && inBackground(preview(form.intents, previewId.trim()), 'preview the batch')}>Preview it</button>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!form.ok}
+          onClick={() => form.ok && inBackground(preview(form.intents), 'preview the batch')}
+        >
+          Preview on 3 resources
+        </button>
+        <input
+          aria-label="Preview one resource by id"
+          placeholder="or one id…"
+          value={previewId}
+          onChange={(e) => setPreviewId(e.target.value)}
+          className="narrow"
+        />
+        <button
+          type="button"
+          className="secondary"
+          disabled={!form.ok || !previewId.trim()}
+          onClick={() =>
+            form.ok && inBackground(preview(form.intents, previewId.trim()), 'preview the batch')
+          }
+        >
+          Preview it
+        </button>
       </div>
       {previews ? <Previews previews={previews} /> : null}
       <div className="row gap batch-go">
-        <label className="row gap small">Writes at a time <input type="number" min={1} max={32} value={concurrency} onChange={(e) => setConcurrency(Math.min(32, Math.max(1, Number(e.target.value) || 1)))} className="tiny" /></label>
-        <button type="submit" className="primary" disabled={!form.ok || count === 0} data-testid="batch-run">Run on {count} resource{count === 1 ? '' : 's'}</button>
+        <label className="row gap small">
+          Writes at a time{' '}
+          <input
+            type="number"
+            min={1}
+            max={32}
+            value={concurrency}
+            onChange={(e) => setConcurrency(Math.min(32, Math.max(1, Number(e.target.value) || 1)))}
+            className="tiny"
+          />
+        </label>
+        <button
+          type="submit"
+          className="primary"
+          disabled={!form.ok || count === 0}
+          data-testid="batch-run"
+        >
+          Run on {count} resource{count === 1 ? '' : 's'}
+        </button>
       </div>
-      <p className="muted small">Each write is conditional on the revision just read. When someone else changed a resource meanwhile, the change is re-applied to their version if they touched none of these paths; otherwise the resource waits in the conflict queue for your decision.</p>
+      <p className="muted small">
+        Each write is conditional on the revision just read. When someone else changed a resource
+        meanwhile, the change is re-applied to their version if they touched none of these paths;
+        otherwise the resource waits in the conflict queue for your decision.
+      </p>
     </form>
   );
 }
@@ -111,12 +256,26 @@ function Previews({ previews }: { previews: BatchPreview[] }) {
       {previews.map((p) => (
         <section key={p.resourceId} className="batch-preview">
           <h4 className="mono">{p.resourceId}</h4>
-          {p.kind === 'error' ? <p className="message error">{p.message}</p> : p.kind === 'no-change' ? <p className="muted">No change: it is already so (this one would be skipped).</p> : (
+          {p.kind === 'error' ? (
+            <p className="message error">{p.message}</p>
+          ) : p.kind === 'no-change' ? (
+            <p className="muted">No change: it is already so (this one would be skipped).</p>
+          ) : (
             <table className="field-table">
-              <thead><tr><th>path</th><th>now</th><th>after</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>path</th>
+                  <th>now</th>
+                  <th>after</th>
+                </tr>
+              </thead>
               <tbody>
                 {p.changedPaths.map((path) => (
-                  <tr key={path}><td className="mono">{path}</td><td className="mono">{valueText(p.before, path)}</td><td className="mono">{valueText(p.after, path)}</td></tr>
+                  <tr key={path}>
+                    <td className="mono">{path}</td>
+                    <td className="mono">{valueText(p.before, path)}</td>
+                    <td className="mono">{valueText(p.after, path)}</td>
+                  </tr>
                 ))}
               </tbody>
             </table>
@@ -151,7 +310,9 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   const download = async (format: 'csv' | 'json') => {
     const text = await exportText(format);
     if (text === null) return;
-    const url = URL.createObjectURL(new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }));
+    const url = URL.createObjectURL(
+      new Blob([text], { type: format === 'csv' ? 'text/csv' : 'application/json' }),
+    );
     const a = document.createElement('a');
     a.href = url;
     a.download = `batch-${batch.batchId.slice(0, 8)}.${format}`;
@@ -162,24 +323,84 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
     <div className="batch-run" data-testid="batch-run-status">
       <p className="muted small">{batch.description}</p>
       <div className="row gap">
-        <progress max={batch.total} value={settled} aria-label={`${settled} of ${batch.total} done`} />
-        <span className="small" data-testid="batch-progress-text">{settled} of {batch.total} · {percent}% · {stateWords[batch.state]}</span>
+        <progress
+          max={batch.total}
+          value={settled}
+          aria-label={`${settled} of ${batch.total} done`}
+        />
+        <span className="small" data-testid="batch-progress-text">
+          {settled} of {batch.total} · {percent}% · {stateWords[batch.state]}
+        </span>
       </div>
       <ul className="batch-counts" aria-label="Outcomes so far">
-        {STATUS_WORDS.filter(([s]) => batch.counts[s] > 0).map(([s, words]) => <li key={s} className={`chip ${s}`} data-testid={`batch-count-${s}`}>{batch.counts[s]} {words}</li>)}
-        <li className="chip">{batch.writesSent} write{batch.writesSent === 1 ? '' : 's'} sent</li>
+        {STATUS_WORDS.filter(([s]) => batch.counts[s] > 0).map(([s, words]) => (
+          <li key={s} className={`chip ${s}`} data-testid={`batch-count-${s}`}>
+            {batch.counts[s]} {words}
+          </li>
+        ))}
+        <li className="chip">
+          {batch.writesSent} write{batch.writesSent === 1 ? '' : 's'} sent
+        </li>
       </ul>
       <div className="row gap">
-        {batch.state === 'running' ? <button type="button" className="secondary" onClick={() => inBackground(pause(), 'pause the batch')}>Pause</button> : null}
-        {batch.state === 'paused' || batch.state === 'interrupted' ? <button type="button" className="secondary" onClick={() => inBackground(resume(), 'resume the batch')}>Resume</button> : null}
-        {batch.state === 'running' || batch.state === 'paused' || batch.state === 'interrupted' ? <button type="button" className="secondary danger" onClick={() => inBackground(cancel(), 'cancel the batch')}>Cancel the rest</button> : null}
-        {batch.state !== 'running' ? <>
-          <button type="button" className="secondary" onClick={() => inBackground(download('csv'), 'export the report')}>Export CSV</button>
-          <button type="button" className="secondary" onClick={() => inBackground(download('json'), 'export the report')}>Export JSON</button>
-        </> : null}
+        {batch.state === 'running' ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => inBackground(pause(), 'pause the batch')}
+          >
+            Pause
+          </button>
+        ) : null}
+        {batch.state === 'paused' || batch.state === 'interrupted' ? (
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => inBackground(resume(), 'resume the batch')}
+          >
+            Resume
+          </button>
+        ) : null}
+        {batch.state === 'running' || batch.state === 'paused' || batch.state === 'interrupted' ? (
+          <button
+            type="button"
+            className="secondary danger"
+            onClick={() => inBackground(cancel(), 'cancel the batch')}
+          >
+            Cancel the rest
+          </button>
+        ) : null}
+        {batch.state !== 'running' ? (
+          <>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => inBackground(download('csv'), 'export the report')}
+            >
+              Export CSV
+            </button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => inBackground(download('json'), 'export the report')}
+            >
+              Export JSON
+            </button>
+          </>
+        ) : null}
       </div>
-      {batch.state === 'cancelled' ? <p className="small">Cancelled: {batch.writesSent} write{batch.writesSent === 1 ? ' was' : 's were'} sent; {batch.counts.cancelled} resource{batch.counts.cancelled === 1 ? ' was' : 's were'} never read or written. The report lists each.</p> : null}
-      {groups.length > 0 ? <ConflictQueue groups={groups} /> : batch.state !== 'running' && batch.counts.queued === 0 ? <p className="muted small">The conflict queue is empty.</p> : null}
+      {batch.state === 'cancelled' ? (
+        <p className="small">
+          Cancelled: {batch.writesSent} write{batch.writesSent === 1 ? ' was' : 's were'} sent;{' '}
+          {batch.counts.cancelled} resource{batch.counts.cancelled === 1 ? ' was' : 's were'} never
+          read or written. The report lists each.
+        </p>
+      ) : null}
+      {groups.length > 0 ? (
+        <ConflictQueue groups={groups} />
+      ) : batch.state !== 'running' && batch.counts.queued === 0 ? (
+        <p className="muted small">The conflict queue is empty.</p>
+      ) : null}
     </div>
   );
 }
@@ -190,24 +411,56 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
   return (
     <section className="batch-queue" aria-label="Conflict queue" data-testid="batch-queue">
       <h3>Conflict queue</h3>
-      <p className="muted small">Someone else changed these paths after the batch read them. One decision settles a whole group; or open a resource to merge it by hand.</p>
+      <p className="muted small">
+        Someone else changed these paths after the batch read them. One decision settles a whole
+        group; or open a resource to merge it by hand.
+      </p>
       {groups.map((group) => {
         const where = group.paths.length ? group.paths.join(', ') : group.signature;
         const n = group.targets.length;
         return (
           <article key={group.signature} className="batch-group" data-testid="batch-group">
-            <h4><span className="mono">{where}</span> · {n} resource{n === 1 ? '' : 's'}</h4>
+            <h4>
+              <span className="mono">{where}</span> · {n} resource{n === 1 ? '' : 's'}
+            </h4>
             <div className="row gap">
-              <button type="button" className="primary" onClick={() => inBackground(settle(group.signature, 'mine'), 'settle the conflicts')}>Keep mine for {where} on all {n}</button>
-              <button type="button" className="secondary" onClick={() => inBackground(settle(group.signature, 'theirs'), 'settle the conflicts')}>Keep the server’s on all {n}</button>
+              <button
+                type="button"
+                className="primary"
+                onClick={() =>
+                  inBackground(settle(group.signature, 'mine'), 'settle the conflicts')
+                }
+              >
+                Keep mine for {where} on all {n}
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() =>
+                  inBackground(settle(group.signature, 'theirs'), 'settle the conflicts')
+                }
+              >
+                Keep the server’s on all {n}
+              </button>
             </div>
             <details>
-              <summary>Show the {n} resource{n === 1 ? '' : 's'}</summary>
+              <summary>
+                Show the {n} resource{n === 1 ? '' : 's'}
+              </summary>
               <ul className="batch-targets">
                 {group.targets.map((t) => (
                   <li key={t.resourceId}>
-                    <span className="mono">{t.resourceId}</span> <span className="muted small">{t.reason}</span>{' '}
-                    <button type="button" className="link" onClick={() => inBackground(openQueued(t), 'open the resource in the three-way view')}>Open in the three-way view</button>
+                    <span className="mono">{t.resourceId}</span>{' '}
+                    <span className="muted small">{t.reason}</span>{' '}
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() =>
+                        inBackground(openQueued(t), 'open the resource in the three-way view')
+                      }
+                    >
+                      Open in the three-way view
+                    </button>
                   </li>
                 ))}
               </ul>

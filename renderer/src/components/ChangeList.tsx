@@ -1,16 +1,31 @@
 import { getAt } from '../../../shared/json';
 import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
-import { autoChanges, restoreChange, revertChange, type MergeSession } from '../merge/merge-session';
+import {
+  autoChanges,
+  restoreChange,
+  revertChange,
+  type MergeSession,
+} from '../merge/merge-session';
 
 const SIDE_WORDS = { mine: 'Your edit', theirs: 'Server now', both: 'Both (same change)' } as const;
 
 /** The changes merged automatically, each reviewable and revertible; status changes come first. */
-export function ChangeList({ session, onUpdate }: { session: MergeSession; onUpdate: (fn: (s: MergeSession) => MergeSession) => void }) {
+export function ChangeList({
+  session,
+  onUpdate,
+}: {
+  session: MergeSession;
+  onUpdate: (fn: (s: MergeSession) => MergeSession) => void;
+}) {
   const { base, mine, theirs } = session.resolution;
-  const changes = [...autoChanges(session)].sort((a, b) => Number(isStatusField(b.path)) - Number(isStatusField(a.path)));
+  const changes = [...autoChanges(session)].sort(
+    (a, b) => Number(isStatusField(b.path)) - Number(isStatusField(a.path)),
+  );
   return (
     <section className="change-list" aria-label="Automatic changes">
-      <h3>Merged automatically <span className="muted">({changes.length})</span></h3>
+      <h3>
+        Merged automatically <span className="muted">({changes.length})</span>
+      </h3>
       {changes.length === 0 ? <p className="muted small">Nothing else changed.</p> : null}
       <ul>
         {changes.map((change) => {
@@ -18,24 +33,52 @@ export function ChangeList({ session, onUpdate }: { session: MergeSession; onUpd
           const source = change.side === 'theirs' ? theirs : mine;
           const before = getAt(base, change.path);
           // An added element's index can be the merged document's: fall back to the merge to show its value.
-          const after = getAt(source, change.path) ?? getAt(session.resolution.result.merged, change.path);
+          const after =
+            getAt(source, change.path) ?? getAt(session.resolution.result.merged, change.path);
           const status = isStatusField(change.path) && change.side === 'theirs';
           const what =
-            change.op === 'remove' ? `removed ${valuePreview(before, 60)}`
-            : before === undefined ? `added ${valuePreview(after, 60)}`
-            : change.op === 'add' ? `added ${valuePreview(after, 60)}`
-            : change.op === 'reorder' ? 'reordered'
-            : `${valuePreview(before, 40)} → ${valuePreview(after, 40)}`;
+            change.op === 'remove'
+              ? `removed ${valuePreview(before, 60)}`
+              : before === undefined
+                ? `added ${valuePreview(after, 60)}`
+                : change.op === 'add'
+                  ? `added ${valuePreview(after, 60)}`
+                  : change.op === 'reorder'
+                    ? 'reordered'
+                    : `${valuePreview(before, 40)} → ${valuePreview(after, 40)}`;
           return (
-            <li key={`${change.side}:${change.path}`} className={`${reverted ? 'reverted' : ''}${status ? ' status-change' : ''}`} data-testid="auto-change" data-path={change.path}>
+            <li
+              key={`${change.side}:${change.path}`}
+              className={`${reverted ? 'reverted' : ''}${status ? ' status-change' : ''}`}
+              data-testid="auto-change"
+              data-path={change.path}
+            >
               <span className={`side ${change.side}`}>{SIDE_WORDS[change.side]}</span>
-              <span className="mono path" title={change.path}>{friendlyPath(change.op === 'add' ? source : base, change.path)}</span>
-              <span className="small">{status ? <strong>Status changed by someone else: </strong> : null}{what}</span>
+              <span className="mono path" title={change.path}>
+                {friendlyPath(change.op === 'add' ? source : base, change.path)}
+              </span>
+              <span className="small">
+                {status ? <strong>Status changed by someone else: </strong> : null}
+                {what}
+              </span>
               {change.side !== 'both' ? (
                 reverted ? (
-                  <button type="button" className="link" onClick={() => onUpdate((s) => restoreChange(s, change.path))}>Re-apply</button>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => onUpdate((s) => restoreChange(s, change.path))}
+                  >
+                    Re-apply
+                  </button>
                 ) : (
-                  <button type="button" className="link" onClick={() => onUpdate((s) => revertChange(s, change.path))} title="Put back the value from when you opened it">Revert</button>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => onUpdate((s) => revertChange(s, change.path))}
+                    title="Put back the value from when you opened it"
+                  >
+                    Revert
+                  </button>
                 )
               ) : null}
             </li>

@@ -9,7 +9,13 @@ export function CommandPalette() {
   const [query, setQuery] = useState('');
   const [index, setIndex] = useState(0);
   const matches = useMemo(
-    () => COMMANDS.filter((c) => c.id !== 'palette' && c.enabled(state) && c.title.toLowerCase().includes(query.toLowerCase())),
+    () =>
+      COMMANDS.filter(
+        (c) =>
+          c.id !== 'palette' &&
+          c.enabled(state) &&
+          c.title.toLowerCase().includes(query.toLowerCase()),
+      ),
     [query, state],
   );
   const run = (i: number) => {
@@ -24,18 +30,34 @@ export function CommandPalette() {
         className="palette-input"
         placeholder="Type a command…"
         value={query}
-        onChange={(e) => { setQuery(e.target.value); setIndex(0); }}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setIndex(0);
+        }}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown') { e.preventDefault(); setIndex((i) => Math.min(i + 1, matches.length - 1)); }
-          if (e.key === 'ArrowUp') { e.preventDefault(); setIndex((i) => Math.max(i - 1, 0)); }
-          if (e.key === 'Enter') { e.preventDefault(); run(index); }
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setIndex((i) => Math.min(i + 1, matches.length - 1));
+          }
+          if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setIndex((i) => Math.max(i - 1, 0));
+          }
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            run(index);
+          }
         }}
         aria-label="Command"
       />
       <ul className="palette-list" role="listbox">
         {matches.map((c, i) => (
           <li key={c.id} role="option" aria-selected={i === index}>
-            <button type="button" className={`link-row${i === index ? ' selected' : ''}`} onClick={() => run(i)}>
+            <button
+              type="button"
+              className={`link-row${i === index ? ' selected' : ''}`}
+              onClick={() => run(i)}
+            >
               <span>{c.title}</span>
               <span className="muted small">{c.keys.join(' · ')}</span>
             </button>
@@ -55,11 +77,29 @@ export function ShortcutsDialog() {
           {COMMANDS.filter((c) => c.keys.length > 0).map((c) => (
             <tr key={c.id}>
               <td>{c.title}</td>
-              <td>{c.keys.map((k) => <kbd key={k}>{k}</kbd>)}</td>
+              <td>
+                {c.keys.map((k) => (
+                  <kbd key={k}>{k}</kbd>
+                ))}
+              </td>
             </tr>
           ))}
-          <tr><td>In the merge result: take the server’s / mine / both / the original</td><td><kbd>Alt+1</kbd><kbd>Alt+2</kbd><kbd>Alt+3</kbd><kbd>Alt+0</kbd></td></tr>
-          <tr><td>Accessible diff viewer in a diff (history, “compare with when you opened it”)</td><td><kbd>F7</kbd><kbd>Shift+F7</kbd></td></tr>
+          <tr>
+            <td>In the merge result: take the server’s / mine / both / the original</td>
+            <td>
+              <kbd>Alt+1</kbd>
+              <kbd>Alt+2</kbd>
+              <kbd>Alt+3</kbd>
+              <kbd>Alt+0</kbd>
+            </td>
+          </tr>
+          <tr>
+            <td>Accessible diff viewer in a diff (history, “compare with when you opened it”)</td>
+            <td>
+              <kbd>F7</kbd>
+              <kbd>Shift+F7</kbd>
+            </td>
+          </tr>
         </tbody>
       </table>
     </Dialog>

@@ -1,5 +1,14 @@
 import { useState } from 'react';
-import { checkChoice, formatParseError, parseJson, PRETTY, stringifyJson, type Choice, type Conflict, type JsonValue } from '../../../shared/json';
+import {
+  checkChoice,
+  formatParseError,
+  parseJson,
+  PRETTY,
+  stringifyJson,
+  type Choice,
+  type Conflict,
+  type JsonValue,
+} from '../../../shared/json';
 import { friendlyPath, isStatusField, pathLabel, valuePreview } from '../lib/format';
 import { allConflicts, type MergeSession } from '../merge/merge-session';
 
@@ -33,19 +42,48 @@ export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: P
   const conflicts = allConflicts(session);
   return (
     <section className="conflict-list" id="conflict-list" aria-label="Conflicts">
-      <h3>Conflicts <span className="muted">({conflicts.length})</span></h3>
-      {conflicts.length === 0 ? <p className="muted small">None: every change merged automatically.</p> : null}
+      <h3>
+        Conflicts <span className="muted">({conflicts.length})</span>
+      </h3>
+      {conflicts.length === 0 ? (
+        <p className="muted small">None: every change merged automatically.</p>
+      ) : null}
       <p className="muted small legend">
-        Keys, anywhere in the merge view: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous open conflict · for the one in focus: <kbd>Alt</kbd>+<kbd>T</kbd> server’s, <kbd>Alt</kbd>+<kbd>M</kbd> mine, <kbd>Alt</kbd>+<kbd>B</kbd> both, <kbd>Alt</kbd>+<kbd>O</kbd> original · <kbd>Ctrl</kbd>+<kbd>S</kbd> save the result
+        Keys, anywhere in the merge view: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous
+        open conflict · for the one in focus: <kbd>Alt</kbd>+<kbd>T</kbd> server’s, <kbd>Alt</kbd>+
+        <kbd>M</kbd> mine, <kbd>Alt</kbd>+<kbd>B</kbd> both, <kbd>Alt</kbd>+<kbd>O</kbd> original ·{' '}
+        <kbd>Ctrl</kbd>+<kbd>S</kbd> save the result
       </p>
       {conflicts.map((conflict) => (
-        <ConflictCard key={conflict.id} conflict={conflict} label={friendlyPath(session.resolution.mine, conflict.path)} focused={conflict.id === focusId} choice={choiceOf(conflict.id)} onChoose={onChoose} onUndo={onUndo} />
+        <ConflictCard
+          key={conflict.id}
+          conflict={conflict}
+          label={friendlyPath(session.resolution.mine, conflict.path)}
+          focused={conflict.id === focusId}
+          choice={choiceOf(conflict.id)}
+          onChoose={onChoose}
+          onUndo={onUndo}
+        />
       ))}
     </section>
   );
 }
 
-function ConflictCard({ conflict, label, focused, choice, onChoose, onUndo }: { conflict: Conflict; label: string; focused: boolean; choice: Choice | undefined; onChoose: Props['onChoose']; onUndo: Props['onUndo'] }) {
+function ConflictCard({
+  conflict,
+  label,
+  focused,
+  choice,
+  onChoose,
+  onUndo,
+}: {
+  conflict: Conflict;
+  label: string;
+  focused: boolean;
+  choice: Choice | undefined;
+  onChoose: Props['onChoose'];
+  onUndo: Props['onUndo'];
+}) {
   const [editing, setEditing] = useState(false);
   const [custom, setCustom] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -69,15 +107,24 @@ function ConflictCard({ conflict, label, focused, choice, onChoose, onUndo }: { 
   };
 
   return (
-    <article className={`conflict-card${focused ? ' focused' : ''}${choice !== undefined ? ' settled' : ''}`} data-testid="conflict-card" data-path={conflict.path} aria-label={`Conflict at ${label}`}>
+    <article
+      className={`conflict-card${focused ? ' focused' : ''}${choice !== undefined ? ' settled' : ''}`}
+      data-testid="conflict-card"
+      data-path={conflict.path}
+      aria-label={`Conflict at ${label}`}
+    >
       <header>
-        <span className="mono path" title={conflict.path}>{label}</span>
+        <span className="mono path" title={conflict.path}>
+          {label}
+        </span>
         <span className="muted small">{KIND_WORDS[conflict.kind]}</span>
         {isStatusField(conflict.path) ? <span className="chip warn">status</span> : null}
         {choice !== undefined ? (
           <span className="chip ok" data-testid="conflict-choice">
             {typeof choice === 'object' ? 'Edited by hand' : CHOICE_WORDS[choice]}{' '}
-            <button type="button" className="link" onClick={() => onUndo(conflict.id)}>Undo</button>
+            <button type="button" className="link" onClick={() => onUndo(conflict.id)}>
+              Undo
+            </button>
           </span>
         ) : (
           <span className="chip warn">Needs a decision</span>
@@ -85,15 +132,23 @@ function ConflictCard({ conflict, label, focused, choice, onChoose, onUndo }: { 
       </header>
       <dl className="three-values">
         <dt>When you opened it</dt>
-        <dd className="mono" data-testid="value-base">{valuePreview(conflict.base, 120)}</dd>
+        <dd className="mono" data-testid="value-base">
+          {valuePreview(conflict.base, 120)}
+        </dd>
         <dt className="theirs">Server now</dt>
-        <dd className="mono" data-testid="value-theirs">{valuePreview(conflict.theirs, 120)}</dd>
+        <dd className="mono" data-testid="value-theirs">
+          {valuePreview(conflict.theirs, 120)}
+        </dd>
         <dt className="mine">Your edit</dt>
-        <dd className="mono" data-testid="value-mine">{valuePreview(conflict.mine, 120)}</dd>
+        <dd className="mono" data-testid="value-mine">
+          {valuePreview(conflict.mine, 120)}
+        </dd>
         {typeof choice === 'object' ? (
           <>
             <dt className="result">Your value</dt>
-            <dd className="mono" data-testid="value-custom">{valuePreview(choice.custom, 120)}</dd>
+            <dd className="mono" data-testid="value-custom">
+              {valuePreview(choice.custom, 120)}
+            </dd>
           </>
         ) : null}
       </dl>
@@ -107,22 +162,46 @@ function ConflictCard({ conflict, label, focused, choice, onChoose, onUndo }: { 
           ] as const
         ).map(([c, words]) =>
           c === 'both' && (!allowed('both') || conflict.kind === 'both-reordered') ? null : (
-            <button key={c} type="button" className={`secondary${choice === c ? ' chosen' : ''}`} aria-pressed={choice === c} onClick={() => pick(c)} disabled={!allowed(c)}>
+            <button
+              key={c}
+              type="button"
+              className={`secondary${choice === c ? ' chosen' : ''}`}
+              aria-pressed={choice === c}
+              onClick={() => pick(c)}
+              disabled={!allowed(c)}
+            >
               {words}
             </button>
           ),
         )}
         {conflict.kind !== 'both-reordered' ? (
-          <button type="button" className={`secondary${typeof choice === 'object' ? ' chosen' : ''}`} aria-pressed={typeof choice === 'object'} onClick={startEdit}>Edit…</button>
+          <button
+            type="button"
+            className={`secondary${typeof choice === 'object' ? ' chosen' : ''}`}
+            aria-pressed={typeof choice === 'object'}
+            onClick={startEdit}
+          >
+            Edit…
+          </button>
         ) : null}
       </div>
       {editing ? (
         <div className="custom-value">
-          <textarea aria-label={`Value for ${pathLabel(conflict.path)}`} value={custom} onChange={(e) => setCustom(e.target.value)} rows={Math.min(10, custom.split('\n').length + 1)} spellCheck={false} />
+          <textarea
+            aria-label={`Value for ${pathLabel(conflict.path)}`}
+            value={custom}
+            onChange={(e) => setCustom(e.target.value)}
+            rows={Math.min(10, custom.split('\n').length + 1)}
+            spellCheck={false}
+          />
           {error ? <div className="inline-error">{error}</div> : null}
           <div className="row gap">
-            <button type="button" onClick={applyCustom}>Use this value</button>
-            <button type="button" className="secondary" onClick={() => setEditing(false)}>Cancel</button>
+            <button type="button" onClick={applyCustom}>
+              Use this value
+            </button>
+            <button type="button" className="secondary" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
           </div>
         </div>
       ) : null}

@@ -37,7 +37,14 @@ export function Dialog({ title, onClose, children, wide = false, testId, canClos
     >
       <div className="dialog-head">
         <h2>{title}</h2>
-        <button type="button" className="link" aria-label="Close" onClick={() => inBackground(tryClose(), 'close the dialog')}>×</button>
+        <button
+          type="button"
+          className="link"
+          aria-label="Close"
+          onClick={() => inBackground(tryClose(), 'close the dialog')}
+        >
+          ×
+        </button>
       </div>
       <div className="dialog-body">{children}</div>
     </dialog>

@@ -32,34 +32,66 @@ export function EditView({ tab }: { tab: Tab }) {
   const goToError = () => {
     if (!jsonError || !editorRef.current) return;
     editorRef.current.setPosition({ lineNumber: jsonError.line, column: jsonError.column });
-    editorRef.current.revealPositionInCenter({ lineNumber: jsonError.line, column: jsonError.column });
+    editorRef.current.revealPositionInCenter({
+      lineNumber: jsonError.line,
+      column: jsonError.column,
+    });
     editorRef.current.focus();
   };
 
   const saveDisabled = !dirty || jsonError !== null || tab.saving;
-  const saveTitle = jsonError ? 'Fix the JSON error first' : !dirty ? 'Nothing to save' : 'Save (Ctrl+S)';
+  const saveTitle = jsonError
+    ? 'Fix the JSON error first'
+    : !dirty
+      ? 'Nothing to save'
+      : 'Save (Ctrl+S)';
 
   return (
     <div className="edit-view">
       <div className="toolbar">
         <div className="toolbar-title">
-          <strong className="ellipsis" data-testid="tab-title">{tab.title} <span className="muted small">· {tab.connectionName}</span></strong>
+          <strong className="ellipsis" data-testid="tab-title">
+            {tab.title} <span className="muted small">· {tab.connectionName}</span>
+          </strong>
           <ResourceId id={tab.ref.id} />
         </div>
         <RevisionBadge snapshot={tab.base} />
         <span className="small muted" data-testid="dirty-state">
-          {dirty ? (tab.draftSavedAt ? `Unsaved changes · draft kept ${timeOf(tab.draftSavedAt)}` : 'Unsaved changes') : 'No changes'}
+          {dirty
+            ? tab.draftSavedAt
+              ? `Unsaved changes · draft kept ${timeOf(tab.draftSavedAt)}`
+              : 'Unsaved changes'
+            : 'No changes'}
         </span>
         <div className="toolbar-actions">
-          <button type="button" className="secondary" onClick={() => inBackground(refresh(tab.key), 'check the server')} title="Check the server for a newer revision">Refresh</button>
-          <button type="button" className="secondary" onClick={() => setView(tab.key, 'history')} data-testid="open-history">History</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => inBackground(refresh(tab.key), 'check the server')}
+            title="Check the server for a newer revision"
+          >
+            Refresh
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => setView(tab.key, 'history')}
+            data-testid="open-history"
+          >
+            History
+          </button>
           <button
             type="button"
             className="secondary"
             disabled={!dirty}
             onClick={() =>
               inBackground(
-                ask({ title: 'Discard your changes?', body: 'Your unsaved changes to this resource are dropped; its revision from the server is shown again.', confirm: 'Discard changes', danger: true }).then((yes) => (yes ? discardDraft(tab.key) : undefined)),
+                ask({
+                  title: 'Discard your changes?',
+                  body: 'Your unsaved changes to this resource are dropped; its revision from the server is shown again.',
+                  confirm: 'Discard changes',
+                  danger: true,
+                }).then((yes) => (yes ? discardDraft(tab.key) : undefined)),
                 'discard your changes',
               )
             }
@@ -67,7 +99,13 @@ export function EditView({ tab }: { tab: Tab }) {
             Discard changes
           </button>
           {tab.base.guarded ? (
-            <button type="button" onClick={() => inBackground(save(tab.key), 'save')} disabled={saveDisabled} title={saveTitle} data-testid="save">
+            <button
+              type="button"
+              onClick={() => inBackground(save(tab.key), 'save')}
+              disabled={saveDisabled}
+              title={saveTitle}
+              data-testid="save"
+            >
               {tab.saving ? 'Saving…' : 'Save'}
             </button>
           ) : (
@@ -77,12 +115,15 @@ export function EditView({ tab }: { tab: Tab }) {
               disabled={saveDisabled}
               data-testid="save-unconditional"
               onClick={() =>
-                inBackground(ask({
-                  title: 'Save without a precondition?',
-                  body: `${tab.base.unguardedReason ?? 'This resource has no revision.'} Saving overwrites whatever the server has now. The choice is recorded in the audit log.`,
-                  confirm: 'Save without a precondition',
-                  danger: true,
-                }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined)), 'save')
+                inBackground(
+                  ask({
+                    title: 'Save without a precondition?',
+                    body: `${tab.base.unguardedReason ?? 'This resource has no revision.'} Saving overwrites whatever the server has now. The choice is recorded in the audit log.`,
+                    confirm: 'Save without a precondition',
+                    danger: true,
+                  }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined)),
+                  'save',
+                )
               }
             >
               Save without a precondition…
@@ -93,13 +134,28 @@ export function EditView({ tab }: { tab: Tab }) {
       {tab.merge ? (
         <div className="banner warn" data-testid="merge-in-progress">
           A merge with the server’s revision {tab.merge.theirs.revision ?? '?'} is in progress.
-          <button type="button" className="link" onClick={() => setView(tab.key, 'merge')} data-testid="back-to-merge">Back to the merge</button>
+          <button
+            type="button"
+            className="link"
+            onClick={() => setView(tab.key, 'merge')}
+            data-testid="back-to-merge"
+          >
+            Back to the merge
+          </button>
           <button
             type="button"
             className="link"
             data-testid="drop-merge"
             onClick={() =>
-              inBackground(ask({ title: 'Drop the merge?', body: 'The decisions and hand edits made in it are dropped; your own edit is kept.', confirm: 'Drop the merge', danger: true }).then((yes) => (yes ? cancelMerge(tab.key) : undefined)), 'drop the merge')
+              inBackground(
+                ask({
+                  title: 'Drop the merge?',
+                  body: 'The decisions and hand edits made in it are dropped; your own edit is kept.',
+                  confirm: 'Drop the merge',
+                  danger: true,
+                }).then((yes) => (yes ? cancelMerge(tab.key) : undefined)),
+                'drop the merge',
+              )
             }
           >
             Drop it
@@ -108,15 +164,24 @@ export function EditView({ tab }: { tab: Tab }) {
       ) : null}
       {tab.restoredDraftAt && dirty ? (
         <div className="banner info" data-testid="draft-restored">
-          Restored your unsaved edit from {timeOf(tab.restoredDraftAt)} (based on revision {tab.base.revision ?? '(none)'}).
-          <button type="button" className="link" onClick={() => inBackground(discardDraft(tab.key), 'discard the draft')}>Discard it</button>
+          Restored your unsaved edit from {timeOf(tab.restoredDraftAt)} (based on revision{' '}
+          {tab.base.revision ?? '(none)'}).
+          <button
+            type="button"
+            className="link"
+            onClick={() => inBackground(discardDraft(tab.key), 'discard the draft')}
+          >
+            Discard it
+          </button>
         </div>
       ) : null}
       {!tab.base.guarded ? <div className="banner warn">{tab.base.unguardedReason}</div> : null}
       <TeamPresenceChip connectionId={tab.ref.connectionId} resourceId={tab.ref.id} />
       {tab.base.serverManaged ? (
         <details className="small" data-testid="server-managed">
-          <summary className="muted">Fields the server manages (read-only, never written back)</summary>
+          <summary className="muted">
+            Fields the server manages (read-only, never written back)
+          </summary>
           <pre>{tab.base.serverManaged}</pre>
         </details>
       ) : null}
@@ -129,7 +194,9 @@ export function EditView({ tab }: { tab: Tab }) {
             <strong>Not applied by the server:</strong>
             <ul>
               {tab.missing.map((m) => (
-                <li key={m.path} data-testid="missing-change">{missingWords(m)}</li>
+                <li key={m.path} data-testid="missing-change">
+                  {missingWords(m)}
+                </li>
               ))}
             </ul>
           </div>
@@ -138,7 +205,9 @@ export function EditView({ tab }: { tab: Tab }) {
       {jsonError ? (
         <div className="banner error" role="alert" data-testid="json-error">
           Not valid JSON — {formatParseError(jsonError)}. Saving is blocked until it is fixed.
-          <button type="button" className="link" onClick={goToError}>Go to the error</button>
+          <button type="button" className="link" onClick={goToError}>
+            Go to the error
+          </button>
         </div>
       ) : null}
       <JsonEditor

@@ -24,9 +24,16 @@ const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
 
 /** Every revision this app has seen of the resource; any two side by side. */
 const BATCH_WORDS: Record<BatchTargetStatus, string> = {
-  pending: 'Waiting in a batch', running: 'Being written by a batch', applied: 'Changed by a batch', reapplied: 'Changed by a batch (after a conflict)',
-  queued: 'In a batch’s conflict queue', skipped: 'Left as it was by a batch', failed: 'A batch failed here', unknown: 'A batch write with an unknown outcome',
-  'kept-theirs': 'A batch kept the server’s version', cancelled: 'A cancelled batch (not sent)',
+  pending: 'Waiting in a batch',
+  running: 'Being written by a batch',
+  applied: 'Changed by a batch',
+  reapplied: 'Changed by a batch (after a conflict)',
+  queued: 'In a batch’s conflict queue',
+  skipped: 'Left as it was by a batch',
+  failed: 'A batch failed here',
+  unknown: 'A batch write with an unknown outcome',
+  'kept-theirs': 'A batch kept the server’s version',
+  cancelled: 'A cancelled batch (not sent)',
 };
 
 export function HistoryView({ tab }: { tab: Tab }) {
@@ -47,22 +54,25 @@ export function HistoryView({ tab }: { tab: Tab }) {
 
   useEffect(() => {
     let live = true;
-    api.history({ ref: tab.ref }).then((h) => {
-      if (!live) return;
-      if (h.kind !== 'ok') {
-        setError(`The history could not be loaded: ${h.message}`);
-        return;
-      }
-      setError(null);
-      setEntries(h.entries);
-      setBatches(h.batches);
-      const last = h.entries.at(-1);
-      const before = h.entries.at(-2) ?? last;
-      setRight(last?.journalId ?? null);
-      setLeft(before?.journalId ?? null);
-    }, (failure: unknown) => {
-      if (live) setError(`The history could not be loaded: ${reasonOf(failure)}`);
-    });
+    api.history({ ref: tab.ref }).then(
+      (h) => {
+        if (!live) return;
+        if (h.kind !== 'ok') {
+          setError(`The history could not be loaded: ${h.message}`);
+          return;
+        }
+        setError(null);
+        setEntries(h.entries);
+        setBatches(h.batches);
+        const last = h.entries.at(-1);
+        const before = h.entries.at(-2) ?? last;
+        setRight(last?.journalId ?? null);
+        setLeft(before?.journalId ?? null);
+      },
+      (failure: unknown) => {
+        if (live) setError(`The history could not be loaded: ${reasonOf(failure)}`);
+      },
+    );
     return () => {
       live = false;
     };
@@ -73,14 +83,18 @@ export function HistoryView({ tab }: { tab: Tab }) {
     for (const id of [left, right, entries?.at(-1)?.journalId ?? null]) {
       if (id === null || snapshots[id]) continue;
       api.revision({ ref: tab.ref, journalId: id }).then(
-        (r) => (r.kind === 'ok' ? setSnapshots((all) => ({ ...all, [id]: r.snapshot })) : setError(`A revision could not be read: ${r.message}`)),
+        (r) =>
+          r.kind === 'ok'
+            ? setSnapshots((all) => ({ ...all, [id]: r.snapshot }))
+            : setError(`A revision could not be read: ${r.message}`),
         (failure: unknown) => setError(`A revision could not be read: ${reasonOf(failure)}`),
       );
     }
   }, [left, right, entries, snapshots, tab.ref]);
 
   // One timestamp throughout: when the revision was first seen.
-  const firstSeen = (journalId: number | null) => entries?.find((e) => e.journalId === journalId)?.seenAt ?? null;
+  const firstSeen = (journalId: number | null) =>
+    entries?.find((e) => e.journalId === journalId)?.seenAt ?? null;
   const a = left !== null ? snapshots[left] : undefined;
   const b = right !== null ? snapshots[right] : undefined;
 
@@ -89,7 +103,11 @@ export function HistoryView({ tab }: { tab: Tab }) {
       <div className="toolbar">
         <div className="toolbar-title">
           <strong>History of “{tab.title}”</strong>
-          <span className="muted small">{me !== null ? 'Every revision the team has seen, with who saved it — even where the API keeps no history.' : 'Every revision this app has seen, kept locally — even where the API keeps no history.'}</span>
+          <span className="muted small">
+            {me !== null
+              ? 'Every revision the team has seen, with who saved it — even where the API keeps no history.'
+              : 'Every revision this app has seen, kept locally — even where the API keeps no history.'}
+          </span>
         </div>
         <div className="toolbar-actions">
           {a ? (
@@ -102,84 +120,156 @@ export function HistoryView({ tab }: { tab: Tab }) {
                 const latest = entries?.at(-1);
                 const latestText = latest ? snapshots[latest.journalId]?.text : undefined;
                 const items = latestText !== undefined ? restoreReverts(latestText, a.text) : [];
-                inBackground(ask({
-                  title: `Restore revision ${a.revision ?? '(none)'}?`,
-                  body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${items.length > 0 ? 'Saving it undoes these later changes (latest → restored):' : 'It differs from the latest revision in no field.'}`,
-                  items,
-                  note: `Nothing is written until you save.${isDirty(tab) ? ' Your unsaved edit is replaced.' : ''}`,
-                  confirm: 'Restore as an edit',
-                  danger: isDirty(tab) || items.length > 0,
-                }).then((yes) => (yes ? restore(tab.key, a) : undefined)), 'restore the revision');
+                inBackground(
+                  ask({
+                    title: `Restore revision ${a.revision ?? '(none)'}?`,
+                    body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${items.length > 0 ? 'Saving it undoes these later changes (latest → restored):' : 'It differs from the latest revision in no field.'}`,
+                    items,
+                    note: `Nothing is written until you save.${isDirty(tab) ? ' Your unsaved edit is replaced.' : ''}`,
+                    confirm: 'Restore as an edit',
+                    danger: isDirty(tab) || items.length > 0,
+                  }).then((yes) => (yes ? restore(tab.key, a) : undefined)),
+                  'restore the revision',
+                );
               }}
             >
               Restore revision {a.revision ?? '(none)'} as an edit…
             </button>
           ) : null}
-          <button type="button" onClick={() => setView(tab.key, tab.merge ? 'merge' : 'edit')}>{tab.merge ? 'Back to the merge' : 'Back to editor'}</button>
+          <button type="button" onClick={() => setView(tab.key, tab.merge ? 'merge' : 'edit')}>
+            {tab.merge ? 'Back to the merge' : 'Back to editor'}
+          </button>
         </div>
       </div>
       {error ? (
         <div className="banner error" role="alert" data-testid="history-error">
           <span className="grow">{error}</span>
-          <button type="button" className="link" onClick={() => { setError(null); setSnapshots({}); setAttempt((n) => n + 1); }}>Try again</button>
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              setError(null);
+              setSnapshots({});
+              setAttempt((n) => n + 1);
+            }}
+          >
+            Try again
+          </button>
         </div>
       ) : null}
       <div className="history-body">
         <div className="history-side">
-        {batches.length > 0 ? (
-          <section className="history-batches" aria-label="Batches that touched this resource" data-testid="history-batches">
-            <h4>Batches</h4>
-            <ul>
-              {batches.slice().reverse().map((b) => (
-                <li key={b.batchId} className="small">
-                  <strong>{BATCH_WORDS[b.target.status]}</strong> · {b.description}
-                  <div className="muted">{dateTimeOf(b.createdAt)}{b.target.toRevision ? ` · wrote revision ${b.target.toRevision}` : ''}{b.target.reason ? ` · ${b.target.reason}` : ''}</div>
+          {batches.length > 0 ? (
+            <section
+              className="history-batches"
+              aria-label="Batches that touched this resource"
+              data-testid="history-batches"
+            >
+              <h4>Batches</h4>
+              <ul>
+                {batches
+                  .slice()
+                  .reverse()
+                  .map((b) => (
+                    <li key={b.batchId} className="small">
+                      <strong>{BATCH_WORDS[b.target.status]}</strong> · {b.description}
+                      <div className="muted">
+                        {dateTimeOf(b.createdAt)}
+                        {b.target.toRevision ? ` · wrote revision ${b.target.toRevision}` : ''}
+                        {b.target.reason ? ` · ${b.target.reason}` : ''}
+                      </div>
+                    </li>
+                  ))}
+              </ul>
+            </section>
+          ) : null}
+          <ol className="timeline" aria-label="Revisions">
+            {(entries ?? [])
+              .slice()
+              .reverse()
+              .map((entry) => (
+                <li
+                  key={entry.journalId}
+                  className={entry.journalId === left || entry.journalId === right ? 'picked' : ''}
+                  data-testid="history-entry"
+                  data-revision={entry.revision ?? ''}
+                  onClick={(e) => {
+                    // Clicking a card compares it with the newest revision (the radios pick freely).
+                    if ((e.target as HTMLElement).tagName === 'INPUT') return;
+                    setLeft(entry.journalId);
+                    setRight(entries?.at(-1)?.journalId ?? entry.journalId);
+                  }}
+                >
+                  <div className="timeline-head">
+                    <span className="badge revision">Revision {entry.revision ?? '(none)'}</span>
+                    {attributionWords(entry, me) ? (
+                      <span
+                        className={`small attribution ${attributionWords(entry, me)!.tone}`}
+                        data-testid="attribution"
+                      >
+                        {attributionWords(entry, me)!.text}
+                      </span>
+                    ) : (
+                      <span className="muted small">{SOURCE_WORDS[entry.source]}</span>
+                    )}
+                  </div>
+                  <div className="muted small">
+                    {dateTimeOf(entry.seenAt)}
+                    {entry.lastSeenAt !== entry.seenAt
+                      ? ` · last seen ${dateTimeOf(entry.lastSeenAt)}`
+                      : ''}
+                  </div>
+                  <div className="row gap small">
+                    <label>
+                      <input
+                        type="radio"
+                        name="left"
+                        checked={entry.journalId === left}
+                        onChange={() => setLeft(entry.journalId)}
+                        aria-label={`Compare from revision ${entry.revision}`}
+                      />{' '}
+                      from
+                    </label>
+                    <label>
+                      <input
+                        type="radio"
+                        name="right"
+                        checked={entry.journalId === right}
+                        onChange={() => setRight(entry.journalId)}
+                        aria-label={`Compare to revision ${entry.revision}`}
+                      />{' '}
+                      to
+                    </label>
+                  </div>
                 </li>
               ))}
-            </ul>
-          </section>
-        ) : null}
-        <ol className="timeline" aria-label="Revisions">
-          {(entries ?? []).slice().reverse().map((entry) => (
-            <li
-              key={entry.journalId}
-              className={entry.journalId === left || entry.journalId === right ? 'picked' : ''}
-              data-testid="history-entry"
-              data-revision={entry.revision ?? ''}
-              onClick={(e) => {
-                // Clicking a card compares it with the newest revision (the radios pick freely).
-                if ((e.target as HTMLElement).tagName === 'INPUT') return;
-                setLeft(entry.journalId);
-                setRight(entries?.at(-1)?.journalId ?? entry.journalId);
-              }}
-            >
-              <div className="timeline-head">
-                <span className="badge revision">Revision {entry.revision ?? '(none)'}</span>
-                {attributionWords(entry, me) ? (
-                  <span className={`small attribution ${attributionWords(entry, me)!.tone}`} data-testid="attribution">{attributionWords(entry, me)!.text}</span>
-                ) : (
-                  <span className="muted small">{SOURCE_WORDS[entry.source]}</span>
-                )}
-              </div>
-              <div className="muted small">{dateTimeOf(entry.seenAt)}{entry.lastSeenAt !== entry.seenAt ? ` · last seen ${dateTimeOf(entry.lastSeenAt)}` : ''}</div>
-              <div className="row gap small">
-                <label><input type="radio" name="left" checked={entry.journalId === left} onChange={() => setLeft(entry.journalId)} aria-label={`Compare from revision ${entry.revision}`} /> from</label>
-                <label><input type="radio" name="right" checked={entry.journalId === right} onChange={() => setRight(entry.journalId)} aria-label={`Compare to revision ${entry.revision}`} /> to</label>
-              </div>
-            </li>
-          ))}
-        </ol>
+          </ol>
         </div>
         <div className="history-diff">
           {a && b ? (
             <>
               <div className="pane-title">
-                Revision {a.revision ?? '(none)'} <span className="muted small">({dateTimeOf(firstSeen(left))})</span> → Revision {b.revision ?? '(none)'} <span className="muted small">({dateTimeOf(firstSeen(right))})</span>
+                Revision {a.revision ?? '(none)'}{' '}
+                <span className="muted small">({dateTimeOf(firstSeen(left))})</span> → Revision{' '}
+                {b.revision ?? '(none)'}{' '}
+                <span className="muted small">({dateTimeOf(firstSeen(right))})</span>
               </div>
-              <JsonDiff original={a.text} modified={b.text} originalPath={`history/${tab.key}/${a.journalId}`} modifiedPath={`history/${tab.key}/${b.journalId}/to`} testId="history-diff" />
+              <JsonDiff
+                original={a.text}
+                modified={b.text}
+                originalPath={`history/${tab.key}/${a.journalId}`}
+                modifiedPath={`history/${tab.key}/${b.journalId}/to`}
+                testId="history-diff"
+              />
             </>
           ) : (
-            <p className="muted pad">{entries && entries.length < 2 ? 'Only one revision seen so far. Edits, refreshes and conflicts add more.' : error ? 'Nothing to compare: see the error above.' : 'Loading…'}</p>
+            <p className="muted pad">
+              {entries && entries.length < 2
+                ? 'Only one revision seen so far. Edits, refreshes and conflicts add more.'
+                : error
+                  ? 'Nothing to compare: see the error above.'
+                  : 'Loading…'}
+            </p>
           )}
         </div>
       </div>

@@ -32,7 +32,15 @@ const modelUri = (path: string) => monaco.Uri.parse(`inmemory:///${encodeURIComp
  * loader, so nothing can reach for a CDN). One model per `path`; edits from outside (a merge
  * choice, a restored revision) are applied as undoable edits.
  */
-export function JsonEditor({ path, value, readOnly = false, onChange, onMount, testId, ariaLabel }: EditorProps) {
+export function JsonEditor({
+  path,
+  value,
+  readOnly = false,
+  onChange,
+  onMount,
+  testId,
+  ariaLabel,
+}: EditorProps) {
   const scheme = useColorScheme();
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
@@ -46,8 +54,16 @@ export function JsonEditor({ path, value, readOnly = false, onChange, onMount, t
 
   useEffect(() => {
     const start = initial.current;
-    const model = monaco.editor.getModel(modelUri(start.path)) ?? monaco.editor.createModel(start.value, 'json', modelUri(start.path));
-    const ed = monaco.editor.create(host.current!, { ...BASE_OPTIONS, model, readOnly: start.readOnly, domReadOnly: start.readOnly, ariaLabel: start.ariaLabel });
+    const model =
+      monaco.editor.getModel(modelUri(start.path)) ??
+      monaco.editor.createModel(start.value, 'json', modelUri(start.path));
+    const ed = monaco.editor.create(host.current!, {
+      ...BASE_OPTIONS,
+      model,
+      readOnly: start.readOnly,
+      domReadOnly: start.readOnly,
+      ariaLabel: start.ariaLabel,
+    });
     editorRef.current = ed;
     const sub = ed.onDidChangeModelContent(() => {
       if (!applying.current) onChangeRef.current?.(ed.getValue());
@@ -68,7 +84,9 @@ export function JsonEditor({ path, value, readOnly = false, onChange, onMount, t
     let model = ed.getModel();
     if (!model || model.uri.toString() !== modelUri(path).toString()) {
       const previous = model;
-      model = monaco.editor.getModel(modelUri(path)) ?? monaco.editor.createModel(value, 'json', modelUri(path));
+      model =
+        monaco.editor.getModel(modelUri(path)) ??
+        monaco.editor.createModel(value, 'json', modelUri(path));
       ed.setModel(model);
       previous?.dispose();
     }
@@ -79,7 +97,9 @@ export function JsonEditor({ path, value, readOnly = false, onChange, onMount, t
         model.setValue(value);
       } else {
         ed.pushUndoStop();
-        ed.executeEdits('conflict-desk', [{ range: model.getFullModelRange(), text: value, forceMoveMarkers: true }]);
+        ed.executeEdits('conflict-desk', [
+          { range: model.getFullModelRange(), text: value, forceMoveMarkers: true },
+        ]);
         ed.pushUndoStop();
       }
     } finally {
@@ -113,7 +133,14 @@ type DiffProps = {
  * Read-only Monaco diff of two JSON texts; unchanged regions fold away. Built on Monaco directly so
  * teardown runs in the order Monaco requires (detach the models, then dispose them).
  */
-export function JsonDiff({ original, modified, originalPath, modifiedPath, inline = false, testId }: DiffProps) {
+export function JsonDiff({
+  original,
+  modified,
+  originalPath,
+  modifiedPath,
+  inline = false,
+  testId,
+}: DiffProps) {
   const scheme = useColorScheme();
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<editor.IStandaloneDiffEditor | null>(null);
@@ -124,7 +151,12 @@ export function JsonDiff({ original, modified, originalPath, modifiedPath, inlin
       readOnly: true,
       originalEditable: false,
       renderSideBySide: !inline,
-      hideUnchangedRegions: { enabled: true, contextLineCount: 3, minimumLineCount: 5, revealLineCount: 10 },
+      hideUnchangedRegions: {
+        enabled: true,
+        contextLineCount: 3,
+        minimumLineCount: 5,
+        revealLineCount: 10,
+      },
       accessibilityVerbose: true,
     });
     editorRef.current = diff;
@@ -143,8 +175,16 @@ export function JsonDiff({ original, modified, originalPath, modifiedPath, inlin
     if (!diff) return;
     const previous = diff.getModel();
     // A fresh URI per model, so a model still attached elsewhere is never disposed from here.
-    const fresh = (text: string, path: string) => monaco.editor.createModel(text, 'json', monaco.Uri.parse(`diff:///${diffModelSeq++}/${encodeURIComponent(path)}`));
-    diff.setModel({ original: fresh(original, originalPath), modified: fresh(modified, modifiedPath) });
+    const fresh = (text: string, path: string) =>
+      monaco.editor.createModel(
+        text,
+        'json',
+        monaco.Uri.parse(`diff:///${diffModelSeq++}/${encodeURIComponent(path)}`),
+      );
+    diff.setModel({
+      original: fresh(original, originalPath),
+      modified: fresh(modified, modifiedPath),
+    });
     previous?.original.dispose();
     previous?.modified.dispose();
   }, [original, modified, originalPath, modifiedPath, inline]);

@@ -45,11 +45,16 @@ function rangesIn(text: string, pointers: readonly string[]): Array<TextRange | 
     while (rangeCache.size > 6) rangeCache.delete(rangeCache.keys().next().value!);
   }
   const missing = [...new Set(pointers.filter((p) => !known.has(p)))];
-  if (missing.length > 0) rangesOfPointers(text, missing).forEach((range, i) => known.set(missing[i]!, range));
+  if (missing.length > 0)
+    rangesOfPointers(text, missing).forEach((range, i) => known.set(missing[i]!, range));
   return pointers.map((p) => known.get(p));
 }
 
-const conflictRanges = (text: string, session: MergeSession) => rangesIn(text, allConflicts(session).map((c) => c.path));
+const conflictRanges = (text: string, session: MergeSession) =>
+  rangesIn(
+    text,
+    allConflicts(session).map((c) => c.path),
+  );
 
 type Pane = 'result' | 'theirs' | 'mine';
 
@@ -58,7 +63,13 @@ type Pane = 'result' | 'theirs' | 'mine';
  * undecided one also says so at the end of its line, since it shows your value until you choose),
  * and the changes merged automatically, coloured by whose they are (the legend under the panes).
  */
-function decorate(ed: CodeEditor | null, text: string, session: MergeSession, collection: editor.IEditorDecorationsCollection | null, pane: Pane) {
+function decorate(
+  ed: CodeEditor | null,
+  text: string,
+  session: MergeSession,
+  collection: editor.IEditorDecorationsCollection | null,
+  pane: Pane,
+) {
   if (!ed || !collection) return;
   const model = ed.getModel();
   if (!model) return;
@@ -72,7 +83,11 @@ function decorate(ed: CodeEditor | null, text: string, session: MergeSession, co
   };
   const conflicts = allConflicts(session);
   // Automatic changes: the server's in its pane, yours in yours, both kinds in the Result.
-  const changes = autoChanges(session).filter((c) => !session.reverted.includes(c.path) && (pane === 'result' || c.side === pane || c.side === 'both'));
+  const changes = autoChanges(session).filter(
+    (c) =>
+      !session.reverted.includes(c.path) &&
+      (pane === 'result' || c.side === pane || c.side === 'both'),
+  );
   const all = rangesIn(text, [...conflicts.map((c) => c.path), ...changes.map((c) => c.path)]);
   const ranges = all.slice(0, conflicts.length);
   const changeRanges = all.slice(conflicts.length);
@@ -80,28 +95,50 @@ function decorate(ed: CodeEditor | null, text: string, session: MergeSession, co
     const range = ranges[i];
     if (!range) return;
     const open = pending.has(conflict.id);
-    const className = conflict.id === focus ? 'conflict-focus' : open ? 'conflict-pending' : 'conflict-settled';
+    const className =
+      conflict.id === focus ? 'conflict-focus' : open ? 'conflict-pending' : 'conflict-settled';
     decorations.push({
       range: rangeOf(range),
       options: {
         className,
         isWholeLine: false,
-        overviewRuler: { color: open ? '#d1242f' : '#1a7f37', position: monaco.editor.OverviewRulerLane.Full },
+        overviewRuler: {
+          color: open ? '#d1242f' : '#1a7f37',
+          position: monaco.editor.OverviewRulerLane.Full,
+        },
         minimap: null,
         linesDecorationsClassName: `${className}-gutter`,
-        ...(pane === 'result' && open && session.manualText === null ? { after: { content: '  ◀ undecided', inlineClassName: 'undecided-note' } } : {}),
+        ...(pane === 'result' && open && session.manualText === null
+          ? { after: { content: '  ◀ undecided', inlineClassName: 'undecided-note' } }
+          : {}),
       },
     });
   });
   changes.forEach((change, i) => {
     const range = changeRanges[i];
     if (!range) return;
-    decorations.push({ range: rangeOf(range), options: { className: `auto-${change.side}`, minimap: null, overviewRuler: { color: change.side === 'theirs' ? '#8250df' : '#0969da', position: monaco.editor.OverviewRulerLane.Left } } });
+    decorations.push({
+      range: rangeOf(range),
+      options: {
+        className: `auto-${change.side}`,
+        minimap: null,
+        overviewRuler: {
+          color: change.side === 'theirs' ? '#8250df' : '#0969da',
+          position: monaco.editor.OverviewRulerLane.Left,
+        },
+      },
+    });
   });
   collection.set(decorations);
 }
 
-function reveal(ed: CodeEditor | null, text: string, session: MergeSession, conflict: Conflict | undefined, moveCursor: boolean) {
+function reveal(
+  ed: CodeEditor | null,
+  text: string,
+  session: MergeSession,
+  conflict: Conflict | undefined,
+  moveCursor: boolean,
+) {
   if (!ed || !conflict) return;
   const range = conflictRanges(text, session)[allConflicts(session).indexOf(conflict)];
   const model = ed.getModel();
@@ -126,8 +163,16 @@ export function MergeView({ tab }: { tab: Tab }) {
   // On narrow windows three panes are too thin to read: "Your edit" moves behind a toggle.
   const [showMine, setShowMine] = useState(() => window.innerWidth >= 1300);
   const [choiceError, setChoiceError] = useState<string | null>(null);
-  const editors = useRef<{ result: CodeEditor | null; theirs: CodeEditor | null; mine: CodeEditor | null }>({ result: null, theirs: null, mine: null });
-  const collections = useRef<{ result: editor.IEditorDecorationsCollection | null; theirs: editor.IEditorDecorationsCollection | null; mine: editor.IEditorDecorationsCollection | null }>({ result: null, theirs: null, mine: null });
+  const editors = useRef<{
+    result: CodeEditor | null;
+    theirs: CodeEditor | null;
+    mine: CodeEditor | null;
+  }>({ result: null, theirs: null, mine: null });
+  const collections = useRef<{
+    result: editor.IEditorDecorationsCollection | null;
+    theirs: editor.IEditorDecorationsCollection | null;
+    mine: editor.IEditorDecorationsCollection | null;
+  }>({ result: null, theirs: null, mine: null });
   const sessionRef = useRef(session);
   useLayoutEffect(() => {
     sessionRef.current = session;
@@ -142,7 +187,13 @@ export function MergeView({ tab }: { tab: Tab }) {
   const mountSide = useCallback((ed: CodeEditor, side: 'theirs' | 'mine') => {
     editors.current[side] = ed;
     collections.current[side] = ed.createDecorationsCollection();
-    decorate(ed, side === 'theirs' ? sessionRef.current.theirs.text : sessionRef.current.mineText, sessionRef.current, collections.current[side], side);
+    decorate(
+      ed,
+      side === 'theirs' ? sessionRef.current.theirs.text : sessionRef.current.mineText,
+      sessionRef.current,
+      collections.current[side],
+      side,
+    );
   }, []);
 
   const apply = useCallback(
@@ -161,12 +212,21 @@ export function MergeView({ tab }: { tab: Tab }) {
     [tab.key, update],
   );
 
-  const step = useCallback((delta: 1 | -1) => update(tab.key, (s) => moveFocus(s, delta)), [tab.key, update]);
+  const step = useCallback(
+    (delta: 1 | -1) => update(tab.key, (s) => moveFocus(s, delta)),
+    [tab.key, update],
+  );
 
   // Decorations follow the session; the focused conflict is revealed in all three panes.
   useEffect(() => {
     decorate(editors.current.result, result, session, collections.current.result, 'result');
-    decorate(editors.current.theirs, session.theirs.text, session, collections.current.theirs, 'theirs');
+    decorate(
+      editors.current.theirs,
+      session.theirs.text,
+      session,
+      collections.current.theirs,
+      'theirs',
+    );
     decorate(editors.current.mine, session.mineText, session, collections.current.mine, 'mine');
   }, [result, session]);
 
@@ -200,16 +260,31 @@ export function MergeView({ tab }: { tab: Tab }) {
     return () => window.removeEventListener('keydown', onKey, true);
   }, [step, apply]);
 
-  const mountResult = useCallback((ed: CodeEditor) => {
-    editors.current.result = ed;
-    collections.current.result = ed.createDecorationsCollection();
-    decorate(ed, resultText(sessionRef.current), sessionRef.current, collections.current.result, 'result');
-    reveal(ed, resultText(sessionRef.current), sessionRef.current, focusedConflict(sessionRef.current), true);
-    // The keyboard lands in the Result, on the first open conflict, as soon as the merge opens.
-    ed.focus();
-    // Performance mark for the benchmark: the conflict view is ready to use.
-    requestAnimationFrame(() => performance.mark(`cd:merge-ready:${tab.key}`));
-  }, [tab.key]);
+  const mountResult = useCallback(
+    (ed: CodeEditor) => {
+      editors.current.result = ed;
+      collections.current.result = ed.createDecorationsCollection();
+      decorate(
+        ed,
+        resultText(sessionRef.current),
+        sessionRef.current,
+        collections.current.result,
+        'result',
+      );
+      reveal(
+        ed,
+        resultText(sessionRef.current),
+        sessionRef.current,
+        focusedConflict(sessionRef.current),
+        true,
+      );
+      // The keyboard lands in the Result, on the first open conflict, as soon as the merge opens.
+      ed.focus();
+      // Performance mark for the benchmark: the conflict view is ready to use.
+      requestAnimationFrame(() => performance.mark(`cd:merge-ready:${tab.key}`));
+    },
+    [tab.key],
+  );
   const mountTheirs = useCallback((ed: CodeEditor) => mountSide(ed, 'theirs'), [mountSide]);
   const mountMine = useCallback((ed: CodeEditor) => mountSide(ed, 'mine'), [mountSide]);
 
@@ -225,27 +300,72 @@ export function MergeView({ tab }: { tab: Tab }) {
         <div className="toolbar-title">
           <strong>Someone changed “{tab.title}” while you were editing</strong>
           <span className="muted small">
-            You started from revision {session.base.revision ?? '?'} ({timeOf(session.base.seenAt)}); the server now has revision {session.theirs.revision ?? '?'} ({timeOf(session.theirs.seenAt)}). Nothing is written until you save.
+            You started from revision {session.base.revision ?? '?'} ({timeOf(session.base.seenAt)}
+            ); the server now has revision {session.theirs.revision ?? '?'} (
+            {timeOf(session.theirs.seenAt)}). Nothing is written until you save.
           </span>
         </div>
-        <button type="button" className={`counter${pending.length ? ' open' : ' done'}`} data-testid="conflict-counter" onClick={() => document.getElementById('conflict-list')?.scrollIntoView({ block: 'start' })}>
-          {pending.length === 0 ? (total === 0 ? 'No conflicts' : 'All conflicts settled') : `${pending.length} conflict${pending.length === 1 ? '' : 's'} remaining`}
+        <button
+          type="button"
+          className={`counter${pending.length ? ' open' : ' done'}`}
+          data-testid="conflict-counter"
+          onClick={() =>
+            document.getElementById('conflict-list')?.scrollIntoView({ block: 'start' })
+          }
+        >
+          {pending.length === 0
+            ? total === 0
+              ? 'No conflicts'
+              : 'All conflicts settled'
+            : `${pending.length} conflict${pending.length === 1 ? '' : 's'} remaining`}
         </button>
         <div className="toolbar-actions">
-          <button type="button" className="secondary" onClick={() => step(-1)} disabled={pending.length === 0} title="Previous conflict (Shift+F7)">↑</button>
-          <button type="button" className="secondary" onClick={() => step(1)} disabled={pending.length === 0} title="Next conflict (F7)">↓</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => step(-1)}
+            disabled={pending.length === 0}
+            title="Previous conflict (Shift+F7)"
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => step(1)}
+            disabled={pending.length === 0}
+            title="Next conflict (F7)"
+          >
+            ↓
+          </button>
           <label className="toggle small">
-            <input type="checkbox" checked={showBase} onChange={(e) => setShowBase(e.target.checked)} data-testid="show-base" /> Compare with “When you opened it”
+            <input
+              type="checkbox"
+              checked={showBase}
+              onChange={(e) => setShowBase(e.target.checked)}
+              data-testid="show-base"
+            />{' '}
+            Compare with “When you opened it”
           </label>
           <label className="toggle small">
-            <input type="checkbox" checked={showMine} onChange={(e) => setShowMine(e.target.checked)} data-testid="show-mine" /> Show “Your edit”
+            <input
+              type="checkbox"
+              checked={showMine}
+              onChange={(e) => setShowMine(e.target.checked)}
+              data-testid="show-mine"
+            />{' '}
+            Show “Your edit”
           </label>
           <button
             type="button"
             className="secondary"
             // With decisions made, the merge stays (the editor offers the way back); without, nothing is lost by closing it.
             onClick={() => (hasWork(session) ? setView(tab.key, 'edit') : cancel(tab.key))}
-            title={hasWork(session) ? 'Your decisions stay: the editor offers the way back to this merge' : 'Close the merge; your edit is kept'}
+            title={
+              hasWork(session)
+                ? 'Your decisions stay: the editor offers the way back to this merge'
+                : 'Close the merge; your edit is kept'
+            }
             data-testid="back-to-edit"
           >
             Back to my edit
@@ -258,87 +378,212 @@ export function MergeView({ tab }: { tab: Tab }) {
               // megabyte documents on every render held up the view's first paint.
               const { base, theirs, mine } = session.resolution;
               const reverts = overwriteRevertsOf(base, theirs, mine);
-              inBackground(ask({
-                title: 'Overwrite with your edit?',
-                body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `${reverts.length === 1 ? 'This change' : `These ${reverts.length} changes`} by others ${reverts.length === 1 ? 'is' : 'are'} reverted (server's value → yours):` : 'No change by others is reverted.'}`,
-                items: reverts,
-                note: `The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
-                confirm: 'Overwrite with mine',
-                danger: true,
-              }).then((yes) => (yes ? overwrite(tab.key) : undefined)), 'overwrite with your version');
+              inBackground(
+                ask({
+                  title: 'Overwrite with your edit?',
+                  body: `Your edit replaces the server's revision ${session.theirs.revision ?? '?'}. ${reverts.length > 0 ? `${reverts.length === 1 ? 'This change' : `These ${reverts.length} changes`} by others ${reverts.length === 1 ? 'is' : 'are'} reverted (server's value → yours):` : 'No change by others is reverted.'}`,
+                  items: reverts,
+                  note: `The write is still conditional on revision ${session.theirs.revision ?? '?'} and is recorded in the audit log.`,
+                  confirm: 'Overwrite with mine',
+                  danger: true,
+                }).then((yes) => (yes ? overwrite(tab.key) : undefined)),
+                'overwrite with your version',
+              );
             }}
           >
             Overwrite with mine…
           </button>
           {pending.length > 0 ? (
             <>
-              <button type="button" className="secondary" onClick={() => takeAllSide('theirs')} data-testid="take-all-theirs" title="Settle every open conflict with the server's value">All open: server’s</button>
-              <button type="button" className="secondary" onClick={() => takeAllSide('mine')} data-testid="take-all-mine" title="Settle every open conflict with your value">All open: mine</button>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => takeAllSide('theirs')}
+                data-testid="take-all-theirs"
+                title="Settle every open conflict with the server's value"
+              >
+                All open: server’s
+              </button>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => takeAllSide('mine')}
+                data-testid="take-all-mine"
+                title="Settle every open conflict with your value"
+              >
+                All open: mine
+              </button>
             </>
           ) : null}
           {session.manualText !== null ? (
-            <button type="button" className="secondary" onClick={() => update(tab.key, resetHandEdits)} data-testid="reset-hand-edits" title="Drop your hand edits of the Result; the decisions made stay">Reset hand edits</button>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => update(tab.key, resetHandEdits)}
+              data-testid="reset-hand-edits"
+              title="Drop your hand edits of the Result; the decisions made stay"
+            >
+              Reset hand edits
+            </button>
           ) : null}
-          <button type="button" onClick={() => inBackground(saveMerge(tab.key), 'save the merge result')} disabled={blocker !== null || tab.saving} title={blocker ?? `Save the result against revision ${session.theirs.revision ?? '?'} (Ctrl+S)`} data-testid="save-result">
+          <button
+            type="button"
+            onClick={() => inBackground(saveMerge(tab.key), 'save the merge result')}
+            disabled={blocker !== null || tab.saving}
+            title={
+              blocker ??
+              `Save the result against revision ${session.theirs.revision ?? '?'} (Ctrl+S)`
+            }
+            data-testid="save-result"
+          >
             {tab.saving ? 'Saving…' : 'Save result'}
           </button>
         </div>
       </div>
       {session.afterLostAnswer ? (
         <div className="banner warn" data-testid="after-lost-answer">
-          The answer to your earlier save was lost, and the server has since moved to revision {session.theirs.revision ?? '?'} without your edit. Your save may have landed before that change, or never will: merge against what the server holds now.
+          The answer to your earlier save was lost, and the server has since moved to revision{' '}
+          {session.theirs.revision ?? '?'} without your edit. Your save may have landed before that
+          change, or never will: merge against what the server holds now.
         </div>
       ) : null}
       {tab.serverMoved ? (
         <div className="banner warn" data-testid="merge-server-moved">
-          <span className="grow">The server changed again while you were merging (now revision {tab.serverMoved.revision ?? '?'}). Saving now would be refused.</span>
-          <button type="button" className="link" onClick={() => inBackground(redo(tab.key), 'redo the merge')} data-testid="redo-merge">Redo the merge keeping my decisions</button>
+          <span className="grow">
+            The server changed again while you were merging (now revision{' '}
+            {tab.serverMoved.revision ?? '?'}). Saving now would be refused.
+          </span>
+          <button
+            type="button"
+            className="link"
+            onClick={() => inBackground(redo(tab.key), 'redo the merge')}
+            data-testid="redo-merge"
+          >
+            Redo the merge keeping my decisions
+          </button>
         </div>
       ) : null}
       {session.notice ? (
         <div className="banner info" data-testid="rebase-notice">
           <span className="grow">{session.notice}</span>
           {session.setAside !== null ? (
-            <button type="button" className="link" onClick={() => update(tab.key, restoreSetAside)}>Bring back my hand edits</button>
+            <button type="button" className="link" onClick={() => update(tab.key, restoreSetAside)}>
+              Bring back my hand edits
+            </button>
           ) : null}
         </div>
       ) : null}
       {session.onlyOtherFieldsChanged && total === 0 ? (
-        <div className="banner ok" data-testid="clean-merge">The server changed other fields than yours: both sets of changes are merged in the result. Review it and save.</div>
+        <div className="banner ok" data-testid="clean-merge">
+          The server changed other fields than yours: both sets of changes are merged in the result.
+          Review it and save.
+        </div>
       ) : null}
       {tab.message ? <MessageBar message={tab.message} onDismiss={() => dismiss(tab.key)} /> : null}
-      {choiceError ? <div className="banner error" role="alert">{choiceError}</div> : null}
+      {choiceError ? (
+        <div className="banner error" role="alert">
+          {choiceError}
+        </div>
+      ) : null}
       <div className={`merge-panes${showMine ? '' : ' two'}`}>
         <div className="pane" data-testid="pane-theirs">
-          <div className="pane-title theirs">Server now <span className="muted small">revision {session.theirs.revision ?? '?'}{showBase ? ' · compared with when you opened it' : ''}</span></div>
+          <div className="pane-title theirs">
+            Server now{' '}
+            <span className="muted small">
+              revision {session.theirs.revision ?? '?'}
+              {showBase ? ' · compared with when you opened it' : ''}
+            </span>
+          </div>
           {showBase ? (
-            <JsonDiff original={session.base.text} modified={session.theirs.text} originalPath={`merge-base/${tab.key}/theirs`} modifiedPath={`merge-theirs-diff/${tab.key}/${session.theirs.journalId}`} inline testId="diff-theirs" />
+            <JsonDiff
+              original={session.base.text}
+              modified={session.theirs.text}
+              originalPath={`merge-base/${tab.key}/theirs`}
+              modifiedPath={`merge-theirs-diff/${tab.key}/${session.theirs.journalId}`}
+              inline
+              testId="diff-theirs"
+            />
           ) : (
-            <JsonEditor path={`merge-theirs/${tab.key}/${session.theirs.journalId}`} value={session.theirs.text} readOnly onMount={mountTheirs} ariaLabel="Server now" />
+            <JsonEditor
+              path={`merge-theirs/${tab.key}/${session.theirs.journalId}`}
+              value={session.theirs.text}
+              readOnly
+              onMount={mountTheirs}
+              ariaLabel="Server now"
+            />
           )}
         </div>
         <div className="pane result" data-testid="pane-result">
-          <div className="pane-title result">Result <span className="muted small">{session.manualText !== null ? 'edited by hand · ' : ''}what “Save result” writes on top of revision {session.theirs.revision ?? '?'}</span></div>
-          <JsonEditor path={`merge-result/${tab.key}`} value={result} onChange={(text) => update(tab.key, (s) => editResult(s, text))} onMount={mountResult} testId="result-editor" ariaLabel="Merge result" />
+          <div className="pane-title result">
+            Result{' '}
+            <span className="muted small">
+              {session.manualText !== null ? 'edited by hand · ' : ''}what “Save result” writes on
+              top of revision {session.theirs.revision ?? '?'}
+            </span>
+          </div>
+          <JsonEditor
+            path={`merge-result/${tab.key}`}
+            value={result}
+            onChange={(text) => update(tab.key, (s) => editResult(s, text))}
+            onMount={mountResult}
+            testId="result-editor"
+            ariaLabel="Merge result"
+          />
         </div>
         <div className="pane" data-testid="pane-mine" hidden={!showMine}>
-          <div className="pane-title mine">Your edit <span className="muted small">{showBase ? 'compared with when you opened it' : `based on revision ${session.base.revision ?? '?'}`}</span></div>
+          <div className="pane-title mine">
+            Your edit{' '}
+            <span className="muted small">
+              {showBase
+                ? 'compared with when you opened it'
+                : `based on revision ${session.base.revision ?? '?'}`}
+            </span>
+          </div>
           {showBase ? (
-            <JsonDiff original={session.base.text} modified={session.mineText} originalPath={`merge-base/${tab.key}/mine`} modifiedPath={`merge-mine-diff/${tab.key}`} inline testId="diff-mine" />
+            <JsonDiff
+              original={session.base.text}
+              modified={session.mineText}
+              originalPath={`merge-base/${tab.key}/mine`}
+              modifiedPath={`merge-mine-diff/${tab.key}`}
+              inline
+              testId="diff-mine"
+            />
           ) : (
-            <JsonEditor path={`merge-mine/${tab.key}`} value={session.mineText} readOnly onMount={mountMine} ariaLabel="Your edit" />
+            <JsonEditor
+              path={`merge-mine/${tab.key}`}
+              value={session.mineText}
+              readOnly
+              onMount={mountMine}
+              ariaLabel="Your edit"
+            />
           )}
         </div>
       </div>
       <div className="merge-legend small muted" data-testid="merge-legend">
-        <span><span className="swatch auto-theirs" /> changed by the server, merged</span>
-        <span><span className="swatch auto-mine" /> changed by you, merged</span>
-        <span><span className="swatch conflict-pending" /> conflict, undecided</span>
-        <span><span className="swatch conflict-settled" /> conflict, settled</span>
-        <span><span className="swatch conflict-focus" /> conflict in focus</span>
+        <span>
+          <span className="swatch auto-theirs" /> changed by the server, merged
+        </span>
+        <span>
+          <span className="swatch auto-mine" /> changed by you, merged
+        </span>
+        <span>
+          <span className="swatch conflict-pending" /> conflict, undecided
+        </span>
+        <span>
+          <span className="swatch conflict-settled" /> conflict, settled
+        </span>
+        <span>
+          <span className="swatch conflict-focus" /> conflict in focus
+        </span>
       </div>
       <div className="merge-details">
-        <ConflictList session={session} focusId={focus?.id ?? null} onChoose={apply} onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))} choiceOf={(id) => choiceOf(session, id)} />
+        <ConflictList
+          session={session}
+          focusId={focus?.id ?? null}
+          onChoose={apply}
+          onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))}
+          choiceOf={(id) => choiceOf(session, id)}
+        />
         <ChangeList session={session} onUpdate={(fn) => update(tab.key, fn)} />
       </div>
     </div>

@@ -1,8 +1,18 @@
 import type { Tab } from '../store/tabs-slice';
 
-export function MessageBar({ message, onDismiss }: { message: NonNullable<Tab['message']>; onDismiss: () => void }) {
+export function MessageBar({
+  message,
+  onDismiss,
+}: {
+  message: NonNullable<Tab['message']>;
+  onDismiss: () => void;
+}) {
   return (
-    <div className={`banner ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'} data-testid="message">
+    <div
+      className={`banner ${message.tone}`}
+      role={message.tone === 'error' ? 'alert' : 'status'}
+      data-testid="message"
+    >
       <div className="grow">
         <span data-testid="message-text">{message.text}</span>
         {message.detail ? (
@@ -12,7 +22,9 @@ export function MessageBar({ message, onDismiss }: { message: NonNullable<Tab['m
           </details>
         ) : null}
       </div>
-      <button type="button" className="link" aria-label="Dismiss" onClick={onDismiss}>×</button>
+      <button type="button" className="link" aria-label="Dismiss" onClick={onDismiss}>
+        ×
+      </button>
     </div>
   );
 }

@@ -33,14 +33,32 @@ export function QuestionDialog() {
         {question.items && question.items.length > 0 ? (
           <ul className="question-items" data-testid="question-items">
             {question.items.map((item, i) => (
-              <li key={i} className="mono small">{item}</li>
+              <li key={i} className="mono small">
+                {item}
+              </li>
             ))}
           </ul>
         ) : null}
         {question.note ? <p className="muted small">{question.note}</p> : null}
         <div className="row gap end">
-          <button type="button" className="secondary" onClick={() => answer(false)} autoFocus={question.danger === true} data-testid="question-cancel">Cancel</button>
-          <button type="button" ref={confirmRef} className={question.danger ? 'danger' : ''} onClick={() => answer(true)} data-testid="question-confirm">{question.confirm}</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => answer(false)}
+            autoFocus={question.danger === true}
+            data-testid="question-cancel"
+          >
+            Cancel
+          </button>
+          <button
+            type="button"
+            ref={confirmRef}
+            className={question.danger ? 'danger' : ''}
+            onClick={() => answer(true)}
+            data-testid="question-confirm"
+          >
+            {question.confirm}
+          </button>
         </div>
       </div>
     </dialog>

@@ -26,7 +26,12 @@ export function QuickLook() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (!value.trim()) {
-      setResult({ kind: 'error', reason: 'invalid-input', message: 'Type the address of a JSON resource first.', url: '' });
+      setResult({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: 'Type the address of a JSON resource first.',
+        url: '',
+      });
       return;
     }
     setLoading(true);
@@ -44,13 +49,30 @@ export function QuickLook() {
 
   return (
     <div className="quick-look">
-      <form className="address-bar" onSubmit={(e) => inBackground(submit(e), 'open the address')} role="search" aria-label="Quick look">
-        <input data-testid="address" aria-label="Resource address" spellCheck={false} autoComplete="off" placeholder="https://api.example.com/v1/items/42" value={value} onChange={(e) => setAddress(e.target.value)} />
-        <button type="submit" disabled={loading}>{loading ? 'Opening…' : 'Open'}</button>
+      <form
+        className="address-bar"
+        onSubmit={(e) => inBackground(submit(e), 'open the address')}
+        role="search"
+        aria-label="Quick look"
+      >
+        <input
+          data-testid="address"
+          aria-label="Resource address"
+          spellCheck={false}
+          autoComplete="off"
+          placeholder="https://api.example.com/v1/items/42"
+          value={value}
+          onChange={(e) => setAddress(e.target.value)}
+        />
+        <button type="submit" disabled={loading}>
+          {loading ? 'Opening…' : 'Open'}
+        </button>
       </form>
       {hostError ? (
         <div className="banner error" role="alert" data-testid="error">
-          <div><strong>The app could not reach its backend</strong> — {hostError}. Nothing was fetched.</div>
+          <div>
+            <strong>The app could not reach its backend</strong> — {hostError}. Nothing was fetched.
+          </div>
         </div>
       ) : null}
       {result?.kind === 'error' ? (
@@ -64,14 +86,26 @@ export function QuickLook() {
       {result?.kind === 'ok' ? (
         <div className="quick-result">
           <div className="meta-bar">
-            <span className="badge status" data-testid="http-status">HTTP {result.status}</span>
+            <span className="badge status" data-testid="http-status">
+              HTTP {result.status}
+            </span>
             <span className="badge revision" data-testid="quick-revision">
-              {result.revision === null ? 'No revision — writes would be unguarded' : `${result.revisionSource === 'etag' ? 'ETag' : 'Revision'} ${result.revision}`}
+              {result.revision === null
+                ? 'No revision — writes would be unguarded'
+                : `${result.revisionSource === 'etag' ? 'ETag' : 'Revision'} ${result.revision}`}
             </span>
             <span className="muted small">{result.durationMs} ms</span>
-            <span className="muted small ellipsis mono" title={result.url}>{result.url}</span>
+            <span className="muted small ellipsis mono" title={result.url}>
+              {result.url}
+            </span>
           </div>
-          <JsonEditor path={`quick/${result.url}`} value={JSON.stringify(result.body, null, 2)} readOnly testId="json-view" ariaLabel="Response body" />
+          <JsonEditor
+            path={`quick/${result.url}`}
+            value={JSON.stringify(result.body, null, 2)}
+            readOnly
+            testId="json-view"
+            ariaLabel="Response body"
+          />
         </div>
       ) : null}
     </div>

@@ -9,15 +9,31 @@ export function ResourceId({ id }: { id: string }) {
       setTimeout(() => setCopied(null), state === 'copied' ? 1500 : 4000);
     };
     // The clipboard may be refused (no permission, page not focused): say so, the id stays selectable.
-    navigator.clipboard.writeText(id).then(() => show('copied'), (error: unknown) => show({ failed: error instanceof Error ? error.message : String(error) }));
+    navigator.clipboard.writeText(id).then(
+      () => show('copied'),
+      (error: unknown) => show({ failed: error instanceof Error ? error.message : String(error) }),
+    );
   };
   return (
     <span className="resource-id">
-      <span className="mono small" data-testid="resource-id">{id}</span>
-      <button type="button" className="link small" onClick={copy} title={copied !== null && copied !== 'copied' ? `Not copied: ${copied.failed}` : 'Copy the id'}>
+      <span className="mono small" data-testid="resource-id">
+        {id}
+      </span>
+      <button
+        type="button"
+        className="link small"
+        onClick={copy}
+        title={
+          copied !== null && copied !== 'copied' ? `Not copied: ${copied.failed}` : 'Copy the id'
+        }
+      >
         {copied === null ? 'Copy' : copied === 'copied' ? 'Copied' : 'Not copied — select it'}
       </button>
-      {copied !== null && copied !== 'copied' ? <span className="visually-hidden" role="status">The id was not copied: {copied.failed}</span> : null}
+      {copied !== null && copied !== 'copied' ? (
+        <span className="visually-hidden" role="status">
+          The id was not copied: {copied.failed}
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -34,7 +34,10 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   }, [tab.ref, moved.journalId]);
 
   // What changed between the revision being edited and the server's, field by field.
-  const diff = useMemo(() => (latest ? serverFieldChanges(tab.base.text, latest.text) : null), [latest, tab.base.text]);
+  const diff = useMemo(
+    () => (latest ? serverFieldChanges(tab.base.text, latest.text) : null),
+    [latest, tab.base.text],
+  );
   const changed = diff ? diff.map((d) => d.path) : moved.changedPaths;
   const fields = changed.length === 1 ? '1 field' : `${changed.length} fields`;
   const baseDoc = useMemo(() => {
@@ -46,23 +49,40 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   return (
     <div className="banner warn server-moved" data-testid="server-moved">
       <div className="grow">
-        <strong>The server changed this resource</strong> (now revision {moved.revision ?? '?'}; you are editing revision {tab.base.revision ?? '?'}).{' '}
+        <strong>The server changed this resource</strong> (now revision {moved.revision ?? '?'}; you
+        are editing revision {tab.base.revision ?? '?'}).{' '}
         {statusChanges.map((d) => (
           <div key={d.path} className="status-line" data-testid="status-changed">
-            Status changed: <strong>{valuePreview(d.before, 40)} → {valuePreview(d.after, 40)}</strong> ({friendlyPath(baseDoc, d.path)}).
+            Status changed:{' '}
+            <strong>
+              {valuePreview(d.before, 40)} → {valuePreview(d.after, 40)}
+            </strong>{' '}
+            ({friendlyPath(baseDoc, d.path)}).
           </div>
         ))}
         {changed.length > 0 ? (
           <>
-            Server changed {fields}: <span className="mono small">{changed.map((p) => friendlyPath(baseDoc, p)).join(', ')}</span>.
+            Server changed {fields}:{' '}
+            <span className="mono small">
+              {changed.map((p) => friendlyPath(baseDoc, p)).join(', ')}
+            </span>
+            .
           </>
         ) : null}{' '}
         {isDirty(tab) ? 'When you save, your edit is merged with it.' : ''}
-        {unreadable ? <div className="small" role="status" data-testid="server-moved-unreadable">The server’s revision could not be read here ({unreadable}), so there is no preview.</div> : null}
+        {unreadable ? (
+          <div className="small" role="status" data-testid="server-moved-unreadable">
+            The server’s revision could not be read here ({unreadable}), so there is no preview.
+          </div>
+        ) : null}
         {preview && diff ? (
           <table className="moved-fields" data-testid="server-moved-fields">
             <thead>
-              <tr><th>Field</th><th>Revision {tab.base.revision ?? '?'} (yours)</th><th>Revision {moved.revision ?? '?'} (server now)</th></tr>
+              <tr>
+                <th>Field</th>
+                <th>Revision {tab.base.revision ?? '?'} (yours)</th>
+                <th>Revision {moved.revision ?? '?'} (server now)</th>
+              </tr>
             </thead>
             <tbody>
               {diff.map((d) => (
@@ -77,8 +97,20 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
         ) : null}
       </div>
       <div className="banner-actions">
-        <button type="button" className="link" onClick={() => setPreview(!preview)} disabled={!latest} title={unreadable ? 'The server’s revision could not be read' : undefined}>{preview ? 'Hide preview' : 'Preview'}</button>
-        <button type="button" className="link" onClick={() => inBackground(takeServerVersion(tab.key), 'load the server’s revision')}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => setPreview(!preview)}
+          disabled={!latest}
+          title={unreadable ? 'The server’s revision could not be read' : undefined}
+        >
+          {preview ? 'Hide preview' : 'Preview'}
+        </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => inBackground(takeServerVersion(tab.key), 'load the server’s revision')}
+        >
           {isDirty(tab) ? 'Discard my edit, load it' : 'Load it'}
         </button>
       </div>

@@ -19,18 +19,42 @@ export function Sidebar() {
   return (
     <aside className="sidebar" aria-label="Resources">
       <div className="sidebar-section">
-        <label className="field-label" htmlFor="connection-select">Connection</label>
+        <label className="field-label" htmlFor="connection-select">
+          Connection
+        </label>
         <div className="row gap">
-          <select id="connection-select" data-testid="connection-select" value={activeId ?? ''} onChange={(e) => select(e.target.value)}>
+          <select
+            id="connection-select"
+            data-testid="connection-select"
+            value={activeId ?? ''}
+            onChange={(e) => select(e.target.value)}
+          >
             {connections.map((c) => (
-              <option key={c.id} value={c.id}>{c.name}</option>
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
             ))}
           </select>
-          <button type="button" className="secondary" onClick={() => openDialog('connections')} title="Add, edit or test connections">Manage…</button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => openDialog('connections')}
+            title="Add, edit or test connections"
+          >
+            Manage…
+          </button>
         </div>
-        {active ? <div className="muted small ellipsis" title={active.baseUrl}>{active.profileLabel} · {active.baseUrl}</div> : null}
+        {active ? (
+          <div className="muted small ellipsis" title={active.baseUrl}>
+            {active.profileLabel} · {active.baseUrl}
+          </div>
+        ) : null}
       </div>
-      {active ? <ResourceBrowser key={active.id} /> : <p className="muted pad">No connection yet. Add one with “Manage…”.</p>}
+      {active ? (
+        <ResourceBrowser key={active.id} />
+      ) : (
+        <p className="muted pad">No connection yet. Add one with “Manage…”.</p>
+      )}
     </aside>
   );
 }
@@ -63,8 +87,13 @@ function ResourceBrowser() {
   // Roving focus: the list is one tab stop; arrows move within it, Enter opens.
   const [cursor, setCursor] = useState(0);
   const [focusIndex, setFocusIndex] = useState<number | null>(null);
-  const selectedIndex = items.findIndex((item) => activeId !== null && tabKey({ connectionId: activeId, id: item.id }) === activeTabKey);
-  const tabStop = Math.min(focusIndex !== null ? cursor : selectedIndex >= 0 ? selectedIndex : cursor, Math.max(0, items.length - 1));
+  const selectedIndex = items.findIndex(
+    (item) => activeId !== null && tabKey({ connectionId: activeId, id: item.id }) === activeTabKey,
+  );
+  const tabStop = Math.min(
+    focusIndex !== null ? cursor : selectedIndex >= 0 ? selectedIndex : cursor,
+    Math.max(0, items.length - 1),
+  );
   const moveTo = (index: number) => {
     const next = Math.max(0, Math.min(items.length - 1, index));
     setCursor(next);
@@ -77,7 +106,14 @@ function ResourceBrowser() {
       toggleSelected(items[tabStop]!.id);
       return;
     }
-    const keys: Record<string, number> = { ArrowDown: tabStop + 1, ArrowUp: tabStop - 1, Home: 0, End: items.length - 1, PageDown: tabStop + 10, PageUp: tabStop - 10 };
+    const keys: Record<string, number> = {
+      ArrowDown: tabStop + 1,
+      ArrowUp: tabStop - 1,
+      Home: 0,
+      End: items.length - 1,
+      PageDown: tabStop + 10,
+      PageUp: tabStop - 10,
+    };
     const target = keys[e.key];
     if (target === undefined || e.altKey || e.ctrlKey || e.metaKey) return;
     e.preventDefault();
@@ -100,7 +136,11 @@ function ResourceBrowser() {
 
   const countLabel = useMemo(() => {
     if (loading && items.length === 0) return 'Loading…';
-    return total !== null ? `${items.length} of ${total}` : nextPageToken ? `${items.length} loaded, more on scroll` : `${items.length} of ${items.length}`;
+    return total !== null
+      ? `${items.length} of ${total}`
+      : nextPageToken
+        ? `${items.length} loaded, more on scroll`
+        : `${items.length} of ${items.length}`;
   }, [items.length, loading, nextPageToken, total]);
 
   const renderRow = (item: ResourceSummary, index: number) => {
@@ -123,15 +163,31 @@ function ResourceBrowser() {
             return;
           }
           requestEditorFocus(key);
-          inBackground(openTab({ connectionId: activeId, id: item.id }, item.title), 'open the resource');
+          inBackground(
+            openTab({ connectionId: activeId, id: item.id }, item.title),
+            'open the resource',
+          );
         }}
         title={item.id}
       >
-        <span className="resource-title ellipsis">{selected.includes(item.id) ? <span className="tick" aria-label="ticked for a batch edit">✓ </span> : null}{item.title}</span>
+        <span className="resource-title ellipsis">
+          {selected.includes(item.id) ? (
+            <span className="tick" aria-label="ticked for a batch edit">
+              ✓{' '}
+            </span>
+          ) : null}
+          {item.title}
+        </span>
         <span className="resource-meta">
-          {activeId ? <TeamPresenceChip connectionId={activeId} resourceId={item.id} compact /> : null}
+          {activeId ? (
+            <TeamPresenceChip connectionId={activeId} resourceId={item.id} compact />
+          ) : null}
           {drafts[item.id] ? (
-            <span className={`chip ${drafts[item.id]!.hasMerge ? 'warn' : 'draft'}`} data-testid="draft-marker" title="Unsaved work is kept for this resource">
+            <span
+              className={`chip ${drafts[item.id]!.hasMerge ? 'warn' : 'draft'}`}
+              data-testid="draft-marker"
+              title="Unsaved work is kept for this resource"
+            >
               {drafts[item.id]!.hasMerge ? 'merge pending' : 'unsaved edit'}
             </span>
           ) : null}
@@ -158,14 +214,28 @@ function ResourceBrowser() {
           <div className="filters">
             {profile.filters.map((f) =>
               f.options ? (
-                <select key={f.name} aria-label={f.label} data-testid={`filter-${f.name}`} value={filters[f.name] ?? ''} onChange={(e) => setFilter(f.name, e.target.value)}>
+                <select
+                  key={f.name}
+                  aria-label={f.label}
+                  data-testid={`filter-${f.name}`}
+                  value={filters[f.name] ?? ''}
+                  onChange={(e) => setFilter(f.name, e.target.value)}
+                >
                   <option value="">{f.label}: any</option>
                   {f.options.map((o) => (
-                    <option key={o} value={o}>{o}</option>
+                    <option key={o} value={o}>
+                      {o}
+                    </option>
                   ))}
                 </select>
               ) : (
-                <FilterInput key={f.name} label={f.label} value={filters[f.name] ?? ''} onCommit={(v) => setFilter(f.name, v)} testId={`filter-${f.name}`} />
+                <FilterInput
+                  key={f.name}
+                  label={f.label}
+                  value={filters[f.name] ?? ''}
+                  onCommit={(v) => setFilter(f.name, v)}
+                  testId={`filter-${f.name}`}
+                />
               ),
             )}
           </div>
@@ -173,29 +243,79 @@ function ResourceBrowser() {
         <div className="row between small muted">
           <span data-testid="result-count">
             {countLabel}
-            {Object.keys(drafts).length > 0 ? ` · ${Object.keys(drafts).length} with unsaved work` : ''}
+            {Object.keys(drafts).length > 0
+              ? ` · ${Object.keys(drafts).length} with unsaved work`
+              : ''}
           </span>
-          <button type="button" className="link" onClick={() => inBackground(loadFirstPage(), 'load the list')}>Reload</button>
+          <button
+            type="button"
+            className="link"
+            onClick={() => inBackground(loadFirstPage(), 'load the list')}
+          >
+            Reload
+          </button>
         </div>
         <div className="row between small batch-bar">
           {selected.length > 0 ? (
             <>
-              <button type="button" className="secondary" data-testid="batch-selected" onClick={() => inBackground(openBatch('selected'), 'open the batch edit')}>Batch edit {selected.length} ticked</button>
-              <button type="button" className="link" onClick={clearSelected}>Untick all</button>
+              <button
+                type="button"
+                className="secondary"
+                data-testid="batch-selected"
+                onClick={() => inBackground(openBatch('selected'), 'open the batch edit')}
+              >
+                Batch edit {selected.length} ticked
+              </button>
+              <button type="button" className="link" onClick={clearSelected}>
+                Untick all
+              </button>
             </>
           ) : (
-            <span className="muted" title="Space or Ctrl+click ticks a row">Space or Ctrl+click ticks rows</span>
+            <span className="muted" title="Space or Ctrl+click ticks a row">
+              Space or Ctrl+click ticks rows
+            </span>
           )}
-          <button type="button" className="link" data-testid="batch-all" onClick={() => inBackground(openBatch('matching'), 'open the batch edit')} title="Every resource matching the filter and search, on every page">Batch edit all matching…</button>
+          <button
+            type="button"
+            className="link"
+            data-testid="batch-all"
+            onClick={() => inBackground(openBatch('matching'), 'open the batch edit')}
+            title="Every resource matching the filter and search, on every page"
+          >
+            Batch edit all matching…
+          </button>
         </div>
       </div>
-      {error ? <div className="inline-error" role="alert">{error}</div> : null}
-      <VirtualList items={items} rowHeight={ROW_HEIGHT} renderRow={renderRow} onNearEnd={() => inBackground(loadMore(), 'load more of the list')} label="Resources (arrow keys move, Enter opens, Alt+L comes back here)" testId="resource-list" focusIndex={focusIndex} onKeyDown={onListKey} />
+      {error ? (
+        <div className="inline-error" role="alert">
+          {error}
+        </div>
+      ) : null}
+      <VirtualList
+        items={items}
+        rowHeight={ROW_HEIGHT}
+        renderRow={renderRow}
+        onNearEnd={() => inBackground(loadMore(), 'load more of the list')}
+        label="Resources (arrow keys move, Enter opens, Alt+L comes back here)"
+        testId="resource-list"
+        focusIndex={focusIndex}
+        onKeyDown={onListKey}
+      />
     </div>
   );
 }
 
-function FilterInput({ label, value, onCommit, testId }: { label: string; value: string; onCommit: (v: string) => void; testId: string }) {
+function FilterInput({
+  label,
+  value,
+  onCommit,
+  testId,
+}: {
+  label: string;
+  value: string;
+  onCommit: (v: string) => void;
+  testId: string;
+}) {
   const [text, setText] = useState(value);
   return (
     <input

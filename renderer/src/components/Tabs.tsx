@@ -19,10 +19,18 @@ export function Workspace() {
       <section className="workspace empty-state" aria-label="Editor">
         <div>
           <h2>Open a resource</h2>
-          <p className="muted">Pick one from the list on the left. You edit its JSON here; saving is always conditional on the revision you opened, so a colleague’s change is never overwritten silently.</p>
-          <p className="muted small">Press <kbd>Ctrl</kbd>+<kbd>K</kbd> for commands, <kbd>F1</kbd> for shortcuts.</p>
+          <p className="muted">
+            Pick one from the list on the left. You edit its JSON here; saving is always conditional
+            on the revision you opened, so a colleague’s change is never overwritten silently.
+          </p>
+          <p className="muted small">
+            Press <kbd>Ctrl</kbd>+<kbd>K</kbd> for commands, <kbd>F1</kbd> for shortcuts.
+          </p>
           <h3>Quick look at any URL</h3>
-          <p className="muted small">A read-only GET through the app’s backend, showing the JSON, the HTTP status and the ETag.</p>
+          <p className="muted small">
+            A read-only GET through the app’s backend, showing the JSON, the HTTP status and the
+            ETag.
+          </p>
           <QuickLook />
         </div>
       </section>
@@ -35,20 +43,51 @@ export function Workspace() {
         {tabs.map((t) => {
           const pending = t.merge ? unresolved(t.merge).length : 0;
           return (
-            <div key={t.key} className={`tab${t.key === activeKey ? ' active' : ''}`} role="presentation">
-              <button type="button" role="tab" aria-selected={t.key === activeKey} className="tab-label" onClick={() => activate(t.key)} title={`${t.connectionName} · ${t.ref.id}`} data-testid="tab">
-                {isDirty(t) ? <span className="dirty-dot" aria-label="unsaved changes">●</span> : null}
+            <div
+              key={t.key}
+              className={`tab${t.key === activeKey ? ' active' : ''}`}
+              role="presentation"
+            >
+              <button
+                type="button"
+                role="tab"
+                aria-selected={t.key === activeKey}
+                className="tab-label"
+                onClick={() => activate(t.key)}
+                title={`${t.connectionName} · ${t.ref.id}`}
+                data-testid="tab"
+              >
+                {isDirty(t) ? (
+                  <span className="dirty-dot" aria-label="unsaved changes">
+                    ●
+                  </span>
+                ) : null}
                 <span className="ellipsis">{t.title}</span>
-                {t.view === 'merge' && pending > 0 ? <span className="chip warn">{pending}</span> : null}
+                {t.view === 'merge' && pending > 0 ? (
+                  <span className="chip warn">{pending}</span>
+                ) : null}
               </button>
-              <button type="button" className="tab-close" aria-label={`Close ${t.title}`} onClick={() => inBackground(close(t.key), 'close the tab')}>×</button>
+              <button
+                type="button"
+                className="tab-close"
+                aria-label={`Close ${t.title}`}
+                onClick={() => inBackground(close(t.key), 'close the tab')}
+              >
+                ×
+              </button>
             </div>
           );
         })}
       </div>
       {tab ? (
         <div className="tab-panel" role="tabpanel" key={tab.key}>
-          {tab.view === 'merge' && tab.merge ? <MergeView tab={tab} /> : tab.view === 'history' ? <HistoryView tab={tab} /> : <EditView tab={tab} />}
+          {tab.view === 'merge' && tab.merge ? (
+            <MergeView tab={tab} />
+          ) : tab.view === 'history' ? (
+            <HistoryView tab={tab} />
+          ) : (
+            <EditView tab={tab} />
+          )}
         </div>
       ) : null}
     </section>

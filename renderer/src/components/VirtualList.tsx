@@ -1,4 +1,11 @@
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type KeyboardEvent as ReactKeyboardEvent,
+  type ReactNode,
+} from 'react';
 
 type Props<T> = {
   items: readonly T[];
@@ -18,7 +25,17 @@ type Props<T> = {
  * Renders only the rows in view (plus a few), so ten thousand rows scroll as smoothly as ten.
  * Rows have a fixed height; the spacer keeps the scrollbar true to the whole list.
  */
-export function VirtualList<T>({ items, rowHeight, renderRow, onNearEnd, overscan = 8, label, testId, focusIndex = null, onKeyDown }: Props<T>) {
+export function VirtualList<T>({
+  items,
+  rowHeight,
+  renderRow,
+  onNearEnd,
+  overscan = 8,
+  label,
+  testId,
+  focusIndex = null,
+  onKeyDown,
+}: Props<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
@@ -44,7 +61,9 @@ export function VirtualList<T>({ items, rowHeight, renderRow, onNearEnd, oversca
   const wantFocus = useRef<number | null>(null);
   const focusWanted = () => {
     if (wantFocus.current === null) return;
-    const row = ref.current?.querySelector<HTMLElement>(`[data-index="${wantFocus.current}"] button`);
+    const row = ref.current?.querySelector<HTMLElement>(
+      `[data-index="${wantFocus.current}"] button`,
+    );
     if (!row) return;
     row.focus();
     wantFocus.current = null;
@@ -54,7 +73,8 @@ export function VirtualList<T>({ items, rowHeight, renderRow, onNearEnd, oversca
     if (!el || focusIndex === null) return;
     const top = focusIndex * rowHeight;
     if (top < el.scrollTop) el.scrollTop = top;
-    else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
+    else if (top + rowHeight > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + rowHeight - el.clientHeight;
     wantFocus.current = focusIndex;
     focusWanted();
   }, [focusIndex, rowHeight]);
@@ -65,13 +85,27 @@ export function VirtualList<T>({ items, rowHeight, renderRow, onNearEnd, oversca
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
     rows.push(
-      <div key={i} className="virtual-row" style={{ top: i * rowHeight, height: rowHeight }} data-index={i}>
+      <div
+        key={i}
+        className="virtual-row"
+        style={{ top: i * rowHeight, height: rowHeight }}
+        data-index={i}
+      >
         {renderRow(items[i]!, i)}
       </div>,
     );
   }
   return (
-    <div ref={ref} className="virtual-list" onScroll={onScroll} onKeyDown={onKeyDown} role="list" aria-label={label} data-testid={testId} data-row-count={items.length}>
+    <div
+      ref={ref}
+      className="virtual-list"
+      onScroll={onScroll}
+      onKeyDown={onKeyDown}
+      role="list"
+      aria-label={label}
+      data-testid={testId}
+      data-row-count={items.length}
+    >
       <div className="virtual-spacer" style={{ height: items.length * rowHeight }}>
         {rows}
       </div>

@@ -1,6 +1,13 @@
 // The only module that talks to a host. In Electron the preload's window.api carries the contract
 // over IPC; in browser mode the same methods are POSTed to /api/<method> with the session credential.
-import { apiMethodNames, isHostError, type Api, type ApiEventListener, type ApiMethodName, type RendererApi } from '../../../shared/api/contract';
+import {
+  apiMethodNames,
+  isHostError,
+  type Api,
+  type ApiEventListener,
+  type ApiMethodName,
+  type RendererApi,
+} from '../../../shared/api/contract';
 import type { ApiEvent } from '../../../shared/api/types';
 import { decodeWire, encodeWire } from '../../../shared/api/wire';
 
@@ -20,23 +27,37 @@ async function startSession(): Promise<string> {
   if (launch) {
     url.searchParams.delete('token');
     window.history.replaceState(null, '', url.toString());
-    const response = await fetch('/session', { method: 'POST', headers: { [LAUNCH_HEADER]: launch } });
+    const response = await fetch('/session', {
+      method: 'POST',
+      headers: { [LAUNCH_HEADER]: launch },
+    });
     const body = (await response.json().catch(() => null)) as { session?: unknown } | null;
     if (response.ok && typeof body?.session === 'string') {
       sessionStorage.setItem(SESSION_KEY, body.session);
       return body.session;
     }
     if (stored) return stored;
-    throw new Error(isHostError(body) ? body.message : `The app host answered ${response.status} to the launch address.`);
+    throw new Error(
+      isHostError(body)
+        ? body.message
+        : `The app host answered ${response.status} to the launch address.`,
+    );
   }
   if (stored) return stored;
-  throw new Error('No session: open the address printed by `npm run web` (press Enter in its terminal for a fresh one).');
+  throw new Error(
+    'No session: open the address printed by `npm run web` (press Enter in its terminal for a fresh one).',
+  );
 }
 
 /** Server-sent events read with fetch, so the stream is authorised by the header like every call. */
-async function streamEvents(session: string, deliver: (event: ApiEvent) => void, signal: AbortSignal): Promise<void> {
+async function streamEvents(
+  session: string,
+  deliver: (event: ApiEvent) => void,
+  signal: AbortSignal,
+): Promise<void> {
   const response = await fetch('/api/events', { headers: { [TOKEN_HEADER]: session }, signal });
-  if (!response.ok || !response.body) throw new Error(`The event stream answered ${response.status}.`);
+  if (!response.ok || !response.body)
+    throw new Error(`The event stream answered ${response.status}.`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -45,7 +66,12 @@ async function streamEvents(session: string, deliver: (event: ApiEvent) => void,
     buffer += value;
     let end = buffer.indexOf('\n\n');
     while (end !== -1) {
-      const data = buffer.slice(0, end).split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+      const data = buffer
+        .slice(0, end)
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
       buffer = buffer.slice(end + 2);
       if (data) deliver(decodeWire(data) as ApiEvent);
       end = buffer.indexOf('\n\n');
@@ -70,7 +96,11 @@ function httpApi(): RendererApi {
       void (async () => {
         for (let attempt = 0; ; attempt++) {
           try {
-            await streamEvents(await session, (event) => listeners.forEach((l) => l(event)), controller.signal);
+            await streamEvents(
+              await session,
+              (event) => listeners.forEach((l) => l(event)),
+              controller.signal,
+            );
             attempt = 0;
           } catch {
             // Retried below with a growing pause.
@@ -100,7 +130,9 @@ function httpApi(): RendererApi {
     if (!response.ok) throw new Error(`The app host answered ${response.status} to ${name}.`);
     return body;
   };
-  const methods = Object.fromEntries(apiMethodNames.map((name) => [name, (args: unknown) => call(name, args)])) as unknown as Api;
+  const methods = Object.fromEntries(
+    apiMethodNames.map((name) => [name, (args: unknown) => call(name, args)]),
+  ) as unknown as Api;
   return { ...methods, onEvent };
 }
 
@@ -110,7 +142,9 @@ function ipcApi(bridge: RendererApi): RendererApi {
     apiMethodNames.map((name) => [
       name,
       async (args: unknown) => {
-        const result: unknown = await (bridge[name] as (a: unknown) => Promise<unknown>)(args ?? {});
+        const result: unknown = await (bridge[name] as (a: unknown) => Promise<unknown>)(
+          args ?? {},
+        );
         if (isHostError(result)) throw new Error(result.message);
         return result;
       },

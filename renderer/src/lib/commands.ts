@@ -31,35 +31,173 @@ export const COMMANDS: Command[] = [
       if (!tab) return;
       if (tab.view === 'merge') inBackground(s.saveMerge(tab.key), 'save the merge result');
       // Same rule as the Save button: nothing to save, or invalid JSON, means no request at all.
-      else if (tab.base.guarded && isDirty(tab) && parseJson(tab.text).ok) inBackground(s.save(tab.key), 'save');
+      else if (tab.base.guarded && isDirty(tab) && parseJson(tab.text).ok)
+        inBackground(s.save(tab.key), 'save');
     },
   },
-  { id: 'palette', title: 'Command palette', keys: ['Ctrl+K', 'Ctrl+Shift+P'], match: (e) => mod(e) && (e.key.toLowerCase() === 'k' || (e.shiftKey && e.key.toLowerCase() === 'p')), enabled: () => true, run: (s) => s.openDialog('palette') },
-  { id: 'shortcuts', title: 'Keyboard shortcuts', keys: ['F1'], match: (e) => e.key === 'F1', enabled: () => true, run: (s) => s.openDialog('shortcuts') },
-  { id: 'next-conflict', title: 'Next unresolved conflict', keys: ['F7'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F7' })) },
-  { id: 'prev-conflict', title: 'Previous unresolved conflict', keys: ['Shift+F7'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F7', shiftKey: true })) },
-  { id: 'refresh', title: 'Check the server for a newer revision', keys: ['Alt+R'], match: (e) => e.altKey && e.key.toLowerCase() === 'r', enabled: hasTab, run: (s) => inBackground(s.refresh(activeTab(s)!.key), 'check the server') },
-  { id: 'history', title: 'History of this resource', keys: ['Alt+H'], match: (e) => e.altKey && e.key.toLowerCase() === 'h', enabled: hasTab, run: (s) => s.setView(activeTab(s)!.key, 'history') },
-  { id: 'editor', title: 'Back to the editor (or the merge in progress)', keys: ['Alt+E'], match: (e) => e.altKey && e.key.toLowerCase() === 'e', enabled: (s) => { const t = activeTab(s); return t !== null && t.view === 'history'; }, run: (s) => { const t = activeTab(s)!; s.setView(t.key, t.merge ? 'merge' : 'edit'); } },
-  { id: 'close-tab', title: 'Close this tab', keys: ['Alt+W'], match: (e) => e.altKey && e.key.toLowerCase() === 'w', enabled: hasTab, run: (s) => inBackground(s.closeTab(activeTab(s)!.key), 'close the tab') },
-  { id: 'activity', title: 'Show or hide HTTP activity', keys: ['Ctrl+J'], match: (e) => mod(e) && e.key.toLowerCase() === 'j', enabled: () => true, run: (s) => s.toggleActivity() },
-  { id: 'list', title: 'Go to the resource list (arrow keys move, Enter opens)', keys: ['Alt+L'], match: (e) => e.altKey && !mod(e) && e.key.toLowerCase() === 'l', enabled: () => true, run: () => focusResourceList() },
-  { id: 'take-theirs', title: 'Merge: take the server’s value for the conflict in focus', keys: ['Alt+T', 'Alt+1'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyT' })) },
-  { id: 'take-mine', title: 'Merge: take your value for the conflict in focus', keys: ['Alt+M', 'Alt+2'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyM' })) },
-  { id: 'take-both', title: 'Merge: take both (lists) for the conflict in focus', keys: ['Alt+B', 'Alt+3'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyB' })) },
-  { id: 'take-base', title: 'Merge: keep the original value for the conflict in focus', keys: ['Alt+O', 'Alt+0'], enabled: (s) => activeTab(s)?.view === 'merge', run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyO' })) },
-  { id: 'connections', title: 'Manage connections', keys: [], enabled: () => true, run: (s) => s.openDialog('connections') },
-  { id: 'search', title: 'Search resources', keys: ['/'], enabled: () => true, run: () => (document.querySelector('[data-testid="search"]') as HTMLInputElement | null)?.focus() },
-  { id: 'batch-ticked', title: 'Batch edit the ticked resources', keys: [], enabled: (s) => s.selected.length > 0, run: (s) => inBackground(s.openBatch('selected'), 'open the batch edit') },
-  { id: 'batch-matching', title: 'Batch edit every resource matching the filter', keys: [], enabled: (s) => s.activeConnectionId !== null, run: (s) => inBackground(s.openBatch('matching'), 'open the batch edit') },
-  { id: 'batch-show', title: 'Show the batch in progress', keys: [], enabled: (s) => s.batch !== null, run: (s) => s.reopenBatch() },
-  { id: 'reload-list', title: 'Reload the resource list', keys: [], enabled: (s) => s.activeConnectionId !== null, run: (s) => inBackground(s.loadFirstPage(), 'load the list') },
+  {
+    id: 'palette',
+    title: 'Command palette',
+    keys: ['Ctrl+K', 'Ctrl+Shift+P'],
+    match: (e) =>
+      mod(e) && (e.key.toLowerCase() === 'k' || (e.shiftKey && e.key.toLowerCase() === 'p')),
+    enabled: () => true,
+    run: (s) => s.openDialog('palette'),
+  },
+  {
+    id: 'shortcuts',
+    title: 'Keyboard shortcuts',
+    keys: ['F1'],
+    match: (e) => e.key === 'F1',
+    enabled: () => true,
+    run: (s) => s.openDialog('shortcuts'),
+  },
+  {
+    id: 'next-conflict',
+    title: 'Next unresolved conflict',
+    keys: ['F7'],
+    enabled: (s) => activeTab(s)?.view === 'merge',
+    run: () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F7' })),
+  },
+  {
+    id: 'prev-conflict',
+    title: 'Previous unresolved conflict',
+    keys: ['Shift+F7'],
+    enabled: (s) => activeTab(s)?.view === 'merge',
+    run: () => window.dispatchEvent(new KeyboardEvent('keydown', { key: 'F7', shiftKey: true })),
+  },
+  {
+    id: 'refresh',
+    title: 'Check the server for a newer revision',
+    keys: ['Alt+R'],
+    match: (e) => e.altKey && e.key.toLowerCase() === 'r',
+    enabled: hasTab,
+    run: (s) => inBackground(s.refresh(activeTab(s)!.key), 'check the server'),
+  },
+  {
+    id: 'history',
+    title: 'History of this resource',
+    keys: ['Alt+H'],
+    match: (e) => e.altKey && e.key.toLowerCase() === 'h',
+    enabled: hasTab,
+    run: (s) => s.setView(activeTab(s)!.key, 'history'),
+  },
+  {
+    id: 'editor',
+    title: 'Back to the editor (or the merge in progress)',
+    keys: ['Alt+E'],
+    match: (e) => e.altKey && e.key.toLowerCase() === 'e',
+    enabled: (s) => {
+      const t = activeTab(s);
+      return t !== null && t.view === 'history';
+    },
+    run: (s) => {
+      const t = activeTab(s)!;
+      s.setView(t.key, t.merge ? 'merge' : 'edit');
+    },
+  },
+  {
+    id: 'close-tab',
+    title: 'Close this tab',
+    keys: ['Alt+W'],
+    match: (e) => e.altKey && e.key.toLowerCase() === 'w',
+    enabled: hasTab,
+    run: (s) => inBackground(s.closeTab(activeTab(s)!.key), 'close the tab'),
+  },
+  {
+    id: 'activity',
+    title: 'Show or hide HTTP activity',
+    keys: ['Ctrl+J'],
+    match: (e) => mod(e) && e.key.toLowerCase() === 'j',
+    enabled: () => true,
+    run: (s) => s.toggleActivity(),
+  },
+  {
+    id: 'list',
+    title: 'Go to the resource list (arrow keys move, Enter opens)',
+    keys: ['Alt+L'],
+    match: (e) => e.altKey && !mod(e) && e.key.toLowerCase() === 'l',
+    enabled: () => true,
+    run: () => focusResourceList(),
+  },
+  {
+    id: 'take-theirs',
+    title: 'Merge: take the server’s value for the conflict in focus',
+    keys: ['Alt+T', 'Alt+1'],
+    enabled: (s) => activeTab(s)?.view === 'merge',
+    run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyT' })),
+  },
+  {
+    id: 'take-mine',
+    title: 'Merge: take your value for the conflict in focus',
+    keys: ['Alt+M', 'Alt+2'],
+    enabled: (s) => activeTab(s)?.view === 'merge',
+    run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyM' })),
+  },
+  {
+    id: 'take-both',
+    title: 'Merge: take both (lists) for the conflict in focus',
+    keys: ['Alt+B', 'Alt+3'],
+    enabled: (s) => activeTab(s)?.view === 'merge',
+    run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyB' })),
+  },
+  {
+    id: 'take-base',
+    title: 'Merge: keep the original value for the conflict in focus',
+    keys: ['Alt+O', 'Alt+0'],
+    enabled: (s) => activeTab(s)?.view === 'merge',
+    run: () => window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, code: 'KeyO' })),
+  },
+  {
+    id: 'connections',
+    title: 'Manage connections',
+    keys: [],
+    enabled: () => true,
+    run: (s) => s.openDialog('connections'),
+  },
+  {
+    id: 'search',
+    title: 'Search resources',
+    keys: ['/'],
+    enabled: () => true,
+    run: () =>
+      (document.querySelector('[data-testid="search"]') as HTMLInputElement | null)?.focus(),
+  },
+  {
+    id: 'batch-ticked',
+    title: 'Batch edit the ticked resources',
+    keys: [],
+    enabled: (s) => s.selected.length > 0,
+    run: (s) => inBackground(s.openBatch('selected'), 'open the batch edit'),
+  },
+  {
+    id: 'batch-matching',
+    title: 'Batch edit every resource matching the filter',
+    keys: [],
+    enabled: (s) => s.activeConnectionId !== null,
+    run: (s) => inBackground(s.openBatch('matching'), 'open the batch edit'),
+  },
+  {
+    id: 'batch-show',
+    title: 'Show the batch in progress',
+    keys: [],
+    enabled: (s) => s.batch !== null,
+    run: (s) => s.reopenBatch(),
+  },
+  {
+    id: 'reload-list',
+    title: 'Reload the resource list',
+    keys: [],
+    enabled: (s) => s.activeConnectionId !== null,
+    run: (s) => inBackground(s.loadFirstPage(), 'load the list'),
+  },
 ];
 
 /** Focus is where the operator types: a form field, or any editor (Monaco's input is neither). */
 export function isTypingTarget(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return true;
+  if (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+    return true;
   return target.closest('.monaco-editor') !== null;
 }
 
@@ -78,7 +216,9 @@ export function takeEditorFocusRequest(tabKey: string): boolean {
 /** The resource list is one tab stop: focus goes to its selected row, else its first. */
 export function focusResourceList(): void {
   const list = document.querySelector<HTMLElement>('[data-testid="resource-list"]');
-  const row = list?.querySelector<HTMLElement>('.resource-row.selected') ?? list?.querySelector<HTMLElement>('.resource-row');
+  const row =
+    list?.querySelector<HTMLElement>('.resource-row.selected') ??
+    list?.querySelector<HTMLElement>('.resource-row');
   row?.focus();
 }
 

@@ -1,18 +1,28 @@
 // Small display helpers: times, revisions and JSON values in a line.
-import { COMPACT, decodePointer, getAt, isJsonObject, stringifyJson, type JsonValue } from '../../../shared/json';
+import {
+  COMPACT,
+  decodePointer,
+  getAt,
+  isJsonObject,
+  stringifyJson,
+  type JsonValue,
+} from '../../../shared/json';
 
 export function timeOf(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
 export function dateTimeOf(iso: string | null | undefined): string {
   if (!iso) return '';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' });
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' });
 }
-
 
 /** A JSON value on one line, shortened for a list; `undefined` (no such field) reads as "not there". */
 export function valuePreview(value: unknown, max = 80): string {
@@ -44,11 +54,18 @@ export function friendlyPath(doc: JsonValue | undefined, pointer: string): strin
   const parts: string[] = [];
   let current: JsonValue | undefined = doc;
   tokens.value.forEach((token, i) => {
-    const prefix = `/${tokens.value.slice(0, i + 1).map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+    const prefix = `/${tokens.value
+      .slice(0, i + 1)
+      .map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1'))
+      .join('/')}`;
     if (Array.isArray(current) && /^\d+$/.test(token)) {
       const item = current[Number(token)];
-      const idKey = isJsonObject(item) ? ID_KEYS.find((k) => typeof item[k] === 'string' || typeof item[k] === 'number') : undefined;
-      parts.push(idKey && isJsonObject(item) ? `item ${String(item[idKey])}` : `item ${Number(token) + 1}`);
+      const idKey = isJsonObject(item)
+        ? ID_KEYS.find((k) => typeof item[k] === 'string' || typeof item[k] === 'number')
+        : undefined;
+      parts.push(
+        idKey && isJsonObject(item) ? `item ${String(item[idKey])}` : `item ${Number(token) + 1}`,
+      );
     } else {
       parts.push(token);
     }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { mergeKeyChoice } from './keys';
 
-const key = (init: Partial<{ code: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }>) => ({ code: '', altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...init });
+const key = (
+  init: Partial<{
+    code: string;
+    altKey: boolean;
+    ctrlKey: boolean;
+    metaKey: boolean;
+    shiftKey: boolean;
+  }>,
+) => ({ code: '', altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...init });
 
 describe('merge keys', () => {
   it('settle the conflict in focus with Alt+T/M/B/O, and Alt+1/2/3/0 where the browser leaves them', () => {

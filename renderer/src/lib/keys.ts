@@ -1,7 +1,9 @@
 // Key bindings that are plain functions of a key event (no store, no DOM), so they are unit-tested.
 
 /** The merge's choice keys: Alt+T/M/B/O everywhere, Alt+1/2/3/0 too (Electron; Chrome may take them). */
-export function mergeKeyChoice(e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>): 'theirs' | 'mine' | 'both' | 'base' | null {
+export function mergeKeyChoice(
+  e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'code'>,
+): 'theirs' | 'mine' | 'both' | 'base' | null {
   if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return null;
   switch (e.code) {
     case 'KeyT':
@@ -20,4 +22,3 @@ export function mergeKeyChoice(e: Pick<KeyboardEvent, 'altKey' | 'ctrlKey' | 'me
       return null;
   }
 }
-

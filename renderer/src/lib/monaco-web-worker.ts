@@ -16,10 +16,16 @@ type WorkerOptions = {
 
 export function createWebWorker<T extends object>(opts: WorkerOptions): editor.MonacoWebWorker<T> {
   const label = opts.label ?? 'monaco-editor-worker';
-  const worker = Promise.resolve(self.MonacoEnvironment!.getWorker!('workerMain.js', label)).then((w) => {
-    w.postMessage('ignore');
-    w.postMessage(opts.createData);
-    return w;
+  const worker = Promise.resolve(self.MonacoEnvironment!.getWorker!('workerMain.js', label)).then(
+    (w) => {
+      w.postMessage('ignore');
+      w.postMessage(opts.createData);
+      return w;
+    },
+  );
+  return (editor.createWebWorker as (options: unknown) => editor.MonacoWebWorker<T>)({
+    worker,
+    host: opts.host,
+    keepIdleModels: opts.keepIdleModels,
   });
-  return (editor.createWebWorker as (options: unknown) => editor.MonacoWebWorker<T>)({ worker, host: opts.host, keepIdleModels: opts.keepIdleModels });
 }

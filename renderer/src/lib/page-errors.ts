@@ -8,16 +8,25 @@ import { reasonOf } from '../store/failures';
  * nothing to them: Chromium's "ResizeObserver loop" notice, and Monaco's "Canceled" (a
  * computation dropped because its editor went away).
  */
-export function unexpectedFailureText(source: 'rejection' | 'error', reason: unknown, message = ''): string | null {
+export function unexpectedFailureText(
+  source: 'rejection' | 'error',
+  reason: unknown,
+  message = '',
+): string | null {
   const text = reason === undefined || reason === null ? message : reasonOf(reason);
   if (/^ResizeObserver loop/.test(text)) return null;
-  if (reason instanceof Error && reason.name === 'Canceled' && reason.message === 'Canceled') return null;
-  const what = source === 'rejection' ? 'A background task failed' : 'Something went wrong in the app';
+  if (reason instanceof Error && reason.name === 'Canceled' && reason.message === 'Canceled')
+    return null;
+  const what =
+    source === 'rejection' ? 'A background task failed' : 'Something went wrong in the app';
   return `${what}: ${text || 'no reason given'}. What the screen shows may be out of date; check before going on.`;
 }
 
 /** Listens for unhandled rejections and uncaught errors on `target`; returns the way to stop. */
-export function installPageErrorHandlers(target: EventTarget, show: (text: string) => void): () => void {
+export function installPageErrorHandlers(
+  target: EventTarget,
+  show: (text: string) => void,
+): () => void {
   const onRejection = (event: Event) => {
     const text = unexpectedFailureText('rejection', (event as PromiseRejectionEvent).reason);
     if (text) show(text);

@@ -39,8 +39,18 @@ const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
 });
 
 const base = { priority: 1, status: 'open', customer: { name: 'Ava', tier: 'gold' }, tags: ['a'] };
-const mine = { priority: 5, status: 'open', customer: { name: 'Ava', tier: 'platinum' }, tags: ['a'] };
-const theirs = { priority: 1, status: 'closed', customer: { name: 'Ava', tier: 'silver' }, tags: ['a'] };
+const mine = {
+  priority: 5,
+  status: 'open',
+  customer: { name: 'Ava', tier: 'platinum' },
+  tags: ['a'],
+};
+const theirs = {
+  priority: 1,
+  status: 'closed',
+  customer: { name: 'Ava', tier: 'silver' },
+  tags: ['a'],
+};
 
 const outcome = (theirsDoc: unknown, revision = '2', journalId = 2): MergeInputs => ({
   status: 412,
@@ -64,7 +74,12 @@ describe('merge session', () => {
     expect(unresolved(s).map((c) => c.path)).toEqual(['/customer/tier']);
     expect(result(s)).toMatchObject({ priority: 5, status: 'closed' });
     expect(saveBlocker(s)).toBe('1 conflict still needs a decision.');
-    expect(autoChanges(s).map((c) => [c.path, c.side])).toEqual(expect.arrayContaining([['/priority', 'mine'], ['/status', 'theirs']]));
+    expect(autoChanges(s).map((c) => [c.path, c.side])).toEqual(
+      expect.arrayContaining([
+        ['/priority', 'mine'],
+        ['/status', 'theirs'],
+      ]),
+    );
   });
 
   it('settles a conflict with each choice, and can undo it', () => {
@@ -87,7 +102,10 @@ describe('merge session', () => {
 
   it('takes both sides of an array conflict; separate appends merge without one', () => {
     const o = outcome({ ...base, tags: ['a', 'x'] });
-    const appended = createMergeSession({ ...o, mine: JSON.stringify({ ...base, tags: ['a', 'y'] }) });
+    const appended = createMergeSession({
+      ...o,
+      mine: JSON.stringify({ ...base, tags: ['a', 'y'] }),
+    });
     expect(unresolved(appended)).toEqual([]);
     expect(result(appended).tags).toEqual(['a', 'y', 'x']);
     // Both sides set a list where there was none: "both" joins them, mine first.
@@ -114,7 +132,10 @@ describe('merge session', () => {
     const settled = must(choose(edited, unresolved(edited)[0]!.id, 'theirs'));
     expect(result(settled)).toMatchObject({ priority: 7, customer: { tier: 'silver' } });
     const broken = editResult(s, '{ "priority": ');
-    expect(choose(broken, unresolved(broken)[0]!.id, 'mine')).toMatchObject({ ok: false, error: expect.stringContaining('not valid JSON') });
+    expect(choose(broken, unresolved(broken)[0]!.id, 'mine')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('not valid JSON'),
+    });
   });
 
   it('writes "both" into hand edits exactly as the merge takes it: elements compared as JSON values', () => {
@@ -127,9 +148,17 @@ describe('merge session', () => {
     const conflict = unresolved(clash)[0]!;
     expect(conflict.path).toBe('/tags');
     const untouched = must(choose(clash, conflict.id, 'both'));
-    const edited = must(choose(editResult(clash, resultText(clash).replace('"priority": 1', '"priority": 2')), conflict.id, 'both'));
+    const edited = must(
+      choose(
+        editResult(clash, resultText(clash).replace('"priority": 1', '"priority": 2')),
+        conflict.id,
+        'both',
+      ),
+    );
     expect(edited.manualText).not.toBeNull();
-    expect(resultText(edited)).toBe(resultText(untouched).replace('"priority": 1', '"priority": 2'));
+    expect(resultText(edited)).toBe(
+      resultText(untouched).replace('"priority": 1', '"priority": 2'),
+    );
     expect(resultText(edited)).toContain('12345678901234567890');
   });
 
@@ -146,7 +175,10 @@ describe('merge session', () => {
   it('rebases when the server moves again: keeps decisions where the server did not change again', () => {
     const theirs2 = { ...theirs, priority: 9 };
     let s = createMergeSession(outcome(theirs2));
-    const [tier, priority] = [unresolved(s).find((c) => c.path === '/customer/tier')!, unresolved(s).find((c) => c.path === '/priority')!];
+    const [tier, priority] = [
+      unresolved(s).find((c) => c.path === '/customer/tier')!,
+      unresolved(s).find((c) => c.path === '/priority')!,
+    ];
     s = must(choose(s, tier.id, 'mine'));
     s = must(choose(s, priority.id, 'theirs'));
     // The server changes priority again (reopens that decision) and adds a field (merges in).
@@ -185,9 +217,24 @@ describe('one merge, the backend’s options', () => {
   // Elements carry a position `id` and a stable `uuid`; the profile keys them by `uuid`. Mine moves
   // row a down (renumbering ids) and changes its n; theirs changes row a's n too: one true conflict.
   // Keyed by the default `id` instead, it would merge "cleanly" into a wrong document.
-  const rowsBase = { rows: [{ id: 1, uuid: 'a', n: 1 }, { id: 2, uuid: 'b', n: 1 }] };
-  const rowsMine = { rows: [{ id: 1, uuid: 'b', n: 1 }, { id: 2, uuid: 'a', n: 2 }] };
-  const rowsTheirs = { rows: [{ id: 1, uuid: 'a', n: 3 }, { id: 2, uuid: 'b', n: 1 }] };
+  const rowsBase = {
+    rows: [
+      { id: 1, uuid: 'a', n: 1 },
+      { id: 2, uuid: 'b', n: 1 },
+    ],
+  };
+  const rowsMine = {
+    rows: [
+      { id: 1, uuid: 'b', n: 1 },
+      { id: 2, uuid: 'a', n: 2 },
+    ],
+  };
+  const rowsTheirs = {
+    rows: [
+      { id: 1, uuid: 'a', n: 3 },
+      { id: 2, uuid: 'b', n: 1 },
+    ],
+  };
   const inputs = (mergeOptions: MergeInputs['mergeOptions']): MergeInputs => ({
     status: 412,
     base: snap(1, '1', rowsBase),
@@ -201,21 +248,40 @@ describe('one merge, the backend’s options', () => {
   it('builds the merge with the options the backend sent, so both find the same conflicts and document', () => {
     const backend = merge3(rowsBase, rowsMine, rowsTheirs, { idKeys: ['uuid'] });
     const s = createMergeSession(inputs({ idKeys: ['uuid'] }));
-    expect(allConflicts(s).map((c) => [c.path, c.kind])).toEqual(backend.conflicts.map((c) => [c.path, c.kind]));
+    expect(allConflicts(s).map((c) => [c.path, c.kind])).toEqual(
+      backend.conflicts.map((c) => [c.path, c.kind]),
+    );
     expect(backend.conflicts).toHaveLength(1);
     expect(JSON.parse(resultText(s))).toEqual(backend.merged);
     // Without the backend's options the default keys make a different merge: the options matter.
     const withDefaults = createMergeSession(inputs({}));
-    expect([allConflicts(withDefaults).length, JSON.parse(resultText(withDefaults))]).not.toEqual([1, backend.merged]);
+    expect([allConflicts(withDefaults).length, JSON.parse(resultText(withDefaults))]).not.toEqual([
+      1,
+      backend.merged,
+    ]);
   });
 
   it('keeps the options through a saved draft and a rebase', () => {
     const s = createMergeSession(inputs({ idKeys: ['uuid'] }));
-    const restored = restoreMergeSession(JSON.parse(JSON.stringify(savedMergeOf(s))) as SavedMerge, s.base, s.theirs);
+    const restored = restoreMergeSession(
+      JSON.parse(JSON.stringify(savedMergeOf(s))) as SavedMerge,
+      s.base,
+      s.theirs,
+    );
     expect(allConflicts(restored).map((c) => c.path)).toEqual(allConflicts(s).map((c) => c.path));
-    const movedTheirs = { rows: [{ id: 1, uuid: 'a', n: 4 }, { id: 2, uuid: 'b', n: 5 }] };
-    const moved = rebaseSession(s, { ...inputs({ idKeys: ['uuid'] }), theirs: snap(3, '3', movedTheirs) });
-    expect(allConflicts(moved).map((c) => c.path)).toEqual(merge3(rowsBase, rowsMine, movedTheirs, { idKeys: ['uuid'] }).conflicts.map((c) => c.path));
+    const movedTheirs = {
+      rows: [
+        { id: 1, uuid: 'a', n: 4 },
+        { id: 2, uuid: 'b', n: 5 },
+      ],
+    };
+    const moved = rebaseSession(s, {
+      ...inputs({ idKeys: ['uuid'] }),
+      theirs: snap(3, '3', movedTheirs),
+    });
+    expect(allConflicts(moved).map((c) => c.path)).toEqual(
+      merge3(rowsBase, rowsMine, movedTheirs, { idKeys: ['uuid'] }).conflicts.map((c) => c.path),
+    );
     expect(allConflicts(moved)).toHaveLength(1);
   });
 
@@ -224,6 +290,10 @@ describe('one merge, the backend’s options', () => {
     const all = chooseAllRemaining(s, 'theirs');
     if (!all.ok) throw new Error(all.error);
     expect(unresolved(all.session)).toEqual([]);
-    expect(result(all.session)).toMatchObject({ customer: { tier: 'silver' }, priority: 5, status: 'closed' });
+    expect(result(all.session)).toMatchObject({
+      customer: { tier: 'silver' },
+      priority: 5,
+      status: 'closed',
+    });
   });
 });

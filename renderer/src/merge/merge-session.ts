@@ -38,7 +38,10 @@ export type MergeInputs = {
 };
 
 /** A conflict answer seen by a merge in progress (the lean one: Server now and the options). */
-export type ConflictAnswer = Pick<ConflictOutcome, 'theirs' | 'status' | 'onlyOtherFieldsChanged' | 'afterLostAnswer' | 'mergeOptions'>;
+export type ConflictAnswer = Pick<
+  ConflictOutcome,
+  'theirs' | 'status' | 'onlyOtherFieldsChanged' | 'afterLostAnswer' | 'mergeOptions'
+>;
 
 export type MergeSession = {
   base: Snapshot;
@@ -131,7 +134,11 @@ export function savedMergeOf(s: MergeSession): SavedMerge {
 }
 
 /** Rebuilds a saved merge over the two journalled revisions it was made between. */
-export function restoreMergeSession(saved: SavedMerge, base: Snapshot, theirs: Snapshot): MergeSession {
+export function restoreMergeSession(
+  saved: SavedMerge,
+  base: Snapshot,
+  theirs: Snapshot,
+): MergeSession {
   const fresh = createMergeSession({
     status: saved.status,
     base,
@@ -143,12 +150,20 @@ export function restoreMergeSession(saved: SavedMerge, base: Snapshot, theirs: S
   });
   const ids = new Set(allConflicts(fresh).map((c) => c.id));
   const choices = Object.fromEntries(Object.entries(saved.choices).filter(([id]) => ids.has(id)));
-  return { ...fresh, resolution: { ...fresh.resolution, choices }, reverted: saved.reverted, manualText: saved.manualText, setAside: saved.setAside };
+  return {
+    ...fresh,
+    resolution: { ...fresh.resolution, choices },
+    reverted: saved.reverted,
+    manualText: saved.manualText,
+    setAside: saved.setAside,
+  };
 }
 
 /** Whether leaving the merge would throw away decisions or hand edits. */
 export function hasWork(s: MergeSession): boolean {
-  return Object.keys(s.resolution.choices).length > 0 || s.manualText !== null || s.reverted.length > 0;
+  return (
+    Object.keys(s.resolution.choices).length > 0 || s.manualText !== null || s.reverted.length > 0
+  );
 }
 
 /** Brings back hand edits that a rebase set aside. */
@@ -158,7 +173,8 @@ export function restoreSetAside(s: MergeSession): MergeSession {
 
 export const allConflicts = (s: MergeSession): readonly Conflict[] => s.resolution.result.conflicts;
 export const unresolved = (s: MergeSession): Conflict[] => pendingConflicts(s.resolution);
-export const choiceOf = (s: MergeSession, id: string): Choice | undefined => s.resolution.choices[id];
+export const choiceOf = (s: MergeSession, id: string): Choice | undefined =>
+  s.resolution.choices[id];
 export const autoChanges = (s: MergeSession): readonly Change[] => s.resolution.result.changes;
 
 // Sessions are immutable values, so derived text can be cached by identity: a render that asks
@@ -179,7 +195,10 @@ export function resultText(s: MergeSession): string {
 
 function derivedResult(s: MergeSession): JsonValue {
   // With no choices yet, the preview is the merge already computed.
-  let doc = Object.keys(s.resolution.choices).length === 0 ? s.resolution.result.merged : preview(s.resolution).merged;
+  let doc =
+    Object.keys(s.resolution.choices).length === 0
+      ? s.resolution.result.merged
+      : preview(s.resolution).merged;
   for (const path of s.reverted) {
     const next = setAt(doc, path, getAt(s.resolution.base, path));
     if (next.ok && next.value !== undefined) doc = next.value;
@@ -190,12 +209,15 @@ function derivedResult(s: MergeSession): JsonValue {
 /** Why the result cannot be saved yet, or null when it can. */
 export function saveBlocker(s: MergeSession): string | null {
   const pending = unresolved(s).length;
-  if (pending > 0) return `${pending} conflict${pending === 1 ? '' : 's'} still need${pending === 1 ? 's' : ''} a decision.`;
+  if (pending > 0)
+    return `${pending} conflict${pending === 1 ? '' : 's'} still need${pending === 1 ? 's' : ''} a decision.`;
   // Derived results are valid by construction; only hand-edited text needs checking.
   if (s.manualText === null) return null;
   if (blockerCache.has(s)) return blockerCache.get(s)!;
   const parsed = parseJson(s.manualText);
-  const blocker = parsed.ok ? null : `The result is not valid JSON: ${formatParseError(parsed.error)}.`;
+  const blocker = parsed.ok
+    ? null
+    : `The result is not valid JSON: ${formatParseError(parsed.error)}.`;
   blockerCache.set(s, blocker);
   return blocker;
 }
@@ -212,18 +234,38 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
     manualText = written.text;
   }
   const session = { ...s, resolution: next.value, manualText };
-  return { ok: true, session: { ...session, focus: Math.min(s.focus, Math.max(0, unresolved(session).length - 1)), notice: null } };
+  return {
+    ok: true,
+    session: {
+      ...session,
+      focus: Math.min(s.focus, Math.max(0, unresolved(session).length - 1)),
+      notice: null,
+    },
+  };
 }
 
-function writeChoiceInto(text: string, conflict: Conflict, choice: Choice): { ok: true; text: string } | { ok: false; error: string } {
-  if (conflict.slice) return { ok: false, error: 'This conflict covers several array elements; reset the hand edits to settle it.' };
+function writeChoiceInto(
+  text: string,
+  conflict: Conflict,
+  choice: Choice,
+): { ok: true; text: string } | { ok: false; error: string } {
+  if (conflict.slice)
+    return {
+      ok: false,
+      error: 'This conflict covers several array elements; reset the hand edits to settle it.',
+    };
   const parsed = parseJson(text);
-  if (!parsed.ok) return { ok: false, error: `Your hand-edited result is not valid JSON: ${formatParseError(parsed.error)}` };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      error: `Your hand-edited result is not valid JSON: ${formatParseError(parsed.error)}`,
+    };
   // The value the merge itself would put there, so hand edits and the derived result agree.
   const value = valueForChoice(conflict, choice);
   if (!value.ok) return { ok: false, error: `${conflict.path}: ${value.error}` };
   const next = setAt(parsed.value, conflict.path, value.value);
-  if (!next.ok || next.value === undefined) return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
+  if (!next.ok || next.value === undefined)
+    return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
   return { ok: true, text: stringifyJson(next.value, PRETTY) };
 }
 
@@ -282,14 +324,22 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
   const keptNow = Object.keys(resolution.choices).length;
   const reopened = resolution.reopened.length;
   const parts = [`The server changed again (now revision ${outcome.theirs.revision ?? '?'}).`];
-  if (kept > 0) parts.push(`${keptNow} of your ${kept} decision${kept === 1 ? '' : 's'} kept${reopened > 0 ? `, ${reopened} reopened because the server changed those fields again` : ''}.`);
-  if (s.manualText !== null) parts.push('Your hand edits of the result were set aside (you can bring them back); the merge was redone.');
+  if (kept > 0)
+    parts.push(
+      `${keptNow} of your ${kept} decision${kept === 1 ? '' : 's'} kept${reopened > 0 ? `, ${reopened} reopened because the server changed those fields again` : ''}.`,
+    );
+  if (s.manualText !== null)
+    parts.push(
+      'Your hand edits of the result were set aside (you can bring them back); the merge was redone.',
+    );
   const session: MergeSession = {
     ...s,
     theirs: outcome.theirs,
     status: outcome.status,
     resolution,
-    reverted: s.reverted.filter((path) => autoChanges({ ...s, resolution }).some((c) => c.path === path)),
+    reverted: s.reverted.filter((path) =>
+      autoChanges({ ...s, resolution }).some((c) => c.path === path),
+    ),
     manualText: null,
     setAside: s.manualText ?? s.setAside,
     focus: 0,
@@ -299,4 +349,3 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
   };
   return session;
 }
-

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ConflictOutcome, PendingOutcome, SaveResult, Snapshot, UnknownOutcome } from '../../../shared/api/types';
+import type {
+  ConflictOutcome,
+  PendingOutcome,
+  SaveResult,
+  Snapshot,
+  UnknownOutcome,
+} from '../../../shared/api/types';
 import { merge3 } from '../../../shared/json';
 import { allConflicts, chooseAllRemaining, resultText, unresolved } from '../merge/merge-session';
 import {
@@ -38,7 +44,17 @@ const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
 const baseDoc = { priority: 1, status: 'open', tags: ['a'] };
 const base = snap(1, '1', baseDoc);
 const open = (extra: Partial<Parameters<typeof opened>[0]> = {}): Tab =>
-  opened({ ref, title: 'Task 1', connectionName: 'Sandbox', snapshot: base, draftBase: null, draft: null, merge: null, pending: [], ...extra });
+  opened({
+    ref,
+    title: 'Task 1',
+    connectionName: 'Sandbox',
+    snapshot: base,
+    draftBase: null,
+    draft: null,
+    merge: null,
+    pending: [],
+    ...extra,
+  });
 const edited = (doc: unknown) => typed(open(), pretty(doc));
 const sent = (tab: Tab) => ({ sentText: tab.text, sentBase: tab.base, fromMerge: false });
 
@@ -52,7 +68,11 @@ const conflict = (theirs: Snapshot, extra: Partial<ConflictOutcome> = {}): SaveR
   auditId: 7,
   ...extra,
 });
-const unknown = (serverNow: Snapshot | null, serverHolds: UnknownOutcome['serverHolds'], cause: UnknownOutcome['cause'] = 'lost-answer'): UnknownOutcome => ({
+const unknown = (
+  serverNow: Snapshot | null,
+  serverHolds: UnknownOutcome['serverHolds'],
+  cause: UnknownOutcome['cause'] = 'lost-answer',
+): UnknownOutcome => ({
   kind: 'unknown-outcome',
   cause,
   message: 'backend words',
@@ -87,7 +107,11 @@ describe('editing session: open and type', () => {
 
   it('restores a draft typed against an older revision on that revision, and says the server moved', () => {
     const latest = snap(3, '3', { ...baseDoc, status: 'closed' });
-    const t = open({ snapshot: latest, draftBase: base, draft: { text: pretty({ ...baseDoc, priority: 5 }), updatedAt: '2026-01-01T00:01:00Z' } });
+    const t = open({
+      snapshot: latest,
+      draftBase: base,
+      draft: { text: pretty({ ...baseDoc, priority: 5 }), updatedAt: '2026-01-01T00:01:00Z' },
+    });
     expect(t.base).toBe(base);
     expect(JSON.parse(t.text)).toMatchObject({ priority: 5 });
     expect(t.serverMoved).toMatchObject({ journalId: 3, revision: '3' });
@@ -106,39 +130,104 @@ describe('editing session: a save answered with each outcome', () => {
   it('saved: the saved revision becomes the base and the text', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const saved = snap(2, '2', { ...baseDoc, priority: 5 });
-    const next = saveAnswered(t, { kind: 'saved', snapshot: saved, savedRevision: '2', proof: 'answer-body', changedPaths: ['/priority'], movedSince: null, auditId: 1 }, sent(t));
-    expect(next).toMatchObject({ saving: false, base: saved, text: saved.text, merge: null, unknown: null });
+    const next = saveAnswered(
+      t,
+      {
+        kind: 'saved',
+        snapshot: saved,
+        savedRevision: '2',
+        proof: 'answer-body',
+        changedPaths: ['/priority'],
+        movedSince: null,
+        auditId: 1,
+      },
+      sent(t),
+    );
+    expect(next).toMatchObject({
+      saving: false,
+      base: saved,
+      text: saved.text,
+      merge: null,
+      unknown: null,
+    });
     expect(next.message).toEqual({ tone: 'ok', text: 'Saved as revision 2.' });
   });
 
   it('saved with movedSince: says someone else changed it since, and shows their revision', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const theirs = snap(3, '3', { ...baseDoc, priority: 5, status: 'closed' });
-    const next = saveAnswered(t, { kind: 'saved', snapshot: theirs, savedRevision: '2', proof: 'answer-revision', changedPaths: ['/priority'], movedSince: { savedRevision: '2', revision: '3', changedPaths: ['/status'] }, auditId: 1 }, sent(t));
+    const next = saveAnswered(
+      t,
+      {
+        kind: 'saved',
+        snapshot: theirs,
+        savedRevision: '2',
+        proof: 'answer-revision',
+        changedPaths: ['/priority'],
+        movedSince: { savedRevision: '2', revision: '3', changedPaths: ['/status'] },
+        auditId: 1,
+      },
+      sent(t),
+    );
     expect(next.base).toBe(theirs);
-    expect(next.message!.text).toContain('Saved as revision 2. Someone else has changed it since: the server now has revision 3 (status)');
+    expect(next.message!.text).toContain(
+      'Saved as revision 2. Someone else has changed it since: the server now has revision 3 (status)',
+    );
   });
 
   it('saved while the operator kept typing: what they typed stays as a new edit', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const ctx = sent(t);
     const later = typed(t, pretty({ ...baseDoc, priority: 6 }));
-    const next = saveAnswered(later, { kind: 'saved', snapshot: snap(2, '2', { ...baseDoc, priority: 5 }), savedRevision: '2', proof: 'answer-body', changedPaths: [], movedSince: null, auditId: 1 }, ctx);
+    const next = saveAnswered(
+      later,
+      {
+        kind: 'saved',
+        snapshot: snap(2, '2', { ...baseDoc, priority: 5 }),
+        savedRevision: '2',
+        proof: 'answer-body',
+        changedPaths: [],
+        movedSince: null,
+        auditId: 1,
+      },
+      ctx,
+    );
     expect(JSON.parse(next.text)).toMatchObject({ priority: 6 });
     expect(isDirty(next)).toBe(true);
     expect(next.message!.text).toContain('What you typed meanwhile is kept');
   });
 
   it('conflict: builds the one merge from base, mine, Server now and the backend’s options', () => {
-    const rows = (pairs: Array<[number, string, number]>) => ({ rows: pairs.map(([id, uuid, n]) => ({ id, uuid, n })) });
-    const b = snap(1, '1', rows([[1, 'a', 1], [2, 'b', 1]]));
-    const mineDoc = rows([[1, 'b', 1], [2, 'a', 2]]);
-    const theirsDoc = rows([[1, 'a', 3], [2, 'b', 1]]);
+    const rows = (pairs: Array<[number, string, number]>) => ({
+      rows: pairs.map(([id, uuid, n]) => ({ id, uuid, n })),
+    });
+    const b = snap(
+      1,
+      '1',
+      rows([
+        [1, 'a', 1],
+        [2, 'b', 1],
+      ]),
+    );
+    const mineDoc = rows([
+      [1, 'b', 1],
+      [2, 'a', 2],
+    ]);
+    const theirsDoc = rows([
+      [1, 'a', 3],
+      [2, 'b', 1],
+    ]);
     const t = saveStarted(typed(open({ snapshot: b }), pretty(mineDoc)));
-    const next = saveAnswered(t, conflict(snap(2, '2', theirsDoc), { mergeOptions: { idKeys: ['uuid'] } }), sent(t));
+    const next = saveAnswered(
+      t,
+      conflict(snap(2, '2', theirsDoc), { mergeOptions: { idKeys: ['uuid'] } }),
+      sent(t),
+    );
     expect(next.view).toBe('merge');
     const backend = merge3(JSON.parse(b.text), mineDoc, theirsDoc, { idKeys: ['uuid'] });
-    expect(allConflicts(next.merge!).map((c) => c.path)).toEqual(backend.conflicts.map((c) => c.path));
+    expect(allConflicts(next.merge!).map((c) => c.path)).toEqual(
+      backend.conflicts.map((c) => c.path),
+    );
     expect(allConflicts(next.merge!)).toHaveLength(1);
     expect(next.merge!.base).toBe(b);
     expect(next.text).toBe(pretty(mineDoc));
@@ -146,7 +235,11 @@ describe('editing session: a save answered with each outcome', () => {
 
   it('conflict after a lost answer: the merge knows, so the view can say so', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
-    const next = saveAnswered(t, conflict(snap(2, '2', { ...baseDoc, priority: 9 }), { afterLostAnswer: true }), sent(t));
+    const next = saveAnswered(
+      t,
+      conflict(snap(2, '2', { ...baseDoc, priority: 9 }), { afterLostAnswer: true }),
+      sent(t),
+    );
     expect(next.merge!.afterLostAnswer).toBe(true);
   });
 
@@ -156,7 +249,11 @@ describe('editing session: a save answered with each outcome', () => {
     const decided = chooseAllRemaining(first.merge!, 'mine');
     if (!decided.ok) throw new Error(decided.error);
     const merging = saveStarted({ ...first, merge: decided.session });
-    const again = saveAnswered(merging, conflict(snap(3, '3', { ...baseDoc, priority: 9, status: 'closed' })), { sentText: resultText(decided.session), sentBase: first.merge!.theirs, fromMerge: true });
+    const again = saveAnswered(
+      merging,
+      conflict(snap(3, '3', { ...baseDoc, priority: 9, status: 'closed' })),
+      { sentText: resultText(decided.session), sentBase: first.merge!.theirs, fromMerge: true },
+    );
     expect(again.merge!.theirs.revision).toBe('3');
     expect(unresolved(again.merge!)).toEqual([]);
     expect(JSON.parse(resultText(again.merge!))).toMatchObject({ priority: 5, status: 'closed' });
@@ -165,12 +262,26 @@ describe('editing session: a save answered with each outcome', () => {
   it('partly applied: the edit stays as a draft over the new revision, and each missing change is named', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5, status: 'closed' }));
     const now = snap(2, '2', { ...baseDoc, priority: 5 });
-    const next = saveAnswered(t, { kind: 'partly-applied', snapshot: now, savedRevision: '2', changedPaths: ['/priority', '/status'], missing: [{ path: '/status', wanted: '"closed"', found: '"open"' }], message: 'm', auditId: 3 }, sent(t));
+    const next = saveAnswered(
+      t,
+      {
+        kind: 'partly-applied',
+        snapshot: now,
+        savedRevision: '2',
+        changedPaths: ['/priority', '/status'],
+        missing: [{ path: '/status', wanted: '"closed"', found: '"open"' }],
+        message: 'm',
+        auditId: 3,
+      },
+      sent(t),
+    );
     expect(next.base).toBe(now);
     expect(JSON.parse(next.text)).toMatchObject({ status: 'closed' });
     expect(isDirty(next)).toBe(true);
     expect(next.missing).toHaveLength(1);
-    expect(missingWords(next.missing![0]!)).toBe('status: you wrote "closed", the server holds "open"');
+    expect(missingWords(next.missing![0]!)).toBe(
+      'status: you wrote "closed", the server holds "open"',
+    );
     expect(next.message!.text).toContain('did not apply one of your changes');
   });
 
@@ -187,9 +298,17 @@ describe('editing session: a save answered with each outcome', () => {
 
   it('unknown outcome of a merge’s save: the result sent becomes the edit, nothing decided is lost', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
-    const merging = saveAnswered(t, conflict(snap(2, '2', { ...baseDoc, status: 'closed' })), sent(t));
+    const merging = saveAnswered(
+      t,
+      conflict(snap(2, '2', { ...baseDoc, status: 'closed' })),
+      sent(t),
+    );
     const result = resultText(merging.merge!);
-    const next = saveAnswered(saveStarted(merging), unknown(null, 'unreadable', 'timeout'), { sentText: result, sentBase: merging.merge!.theirs, fromMerge: true });
+    const next = saveAnswered(saveStarted(merging), unknown(null, 'unreadable', 'timeout'), {
+      sentText: result,
+      sentBase: merging.merge!.theirs,
+      fromMerge: true,
+    });
     expect(next.view).toBe('edit');
     expect(next.merge).toBeNull();
     expect(next.text).toBe(result);
@@ -199,17 +318,38 @@ describe('editing session: a save answered with each outcome', () => {
 
   it('a merge in progress ignores the watch re-reporting the revision it already merges against', () => {
     const theirs = snap(5, '2', { ...baseDoc, status: 'closed' });
-    const inMerge = saveAnswered(saveStarted(edited({ ...baseDoc, priority: 5 })), conflict(theirs), sent(edited({ ...baseDoc, priority: 5 })));
+    const inMerge = saveAnswered(
+      saveStarted(edited({ ...baseDoc, priority: 5 })),
+      conflict(theirs),
+      sent(edited({ ...baseDoc, priority: 5 })),
+    );
     expect(inMerge.merge).not.toBeNull();
     // The same revision seen again under a later journal entry (a re-read) is not news.
-    expect(serverMoved(inMerge, { revision: '2', journalId: 9, changedPaths: [] }).serverMoved).toBeNull();
-    expect(serverMoved(inMerge, { revision: '3', journalId: 10, changedPaths: ['/status'] }).serverMoved).toMatchObject({ revision: '3' });
+    expect(
+      serverMoved(inMerge, { revision: '2', journalId: 9, changedPaths: [] }).serverMoved,
+    ).toBeNull();
+    expect(
+      serverMoved(inMerge, { revision: '3', journalId: 10, changedPaths: ['/status'] }).serverMoved,
+    ).toMatchObject({ revision: '3' });
   });
 
   it('a merge restored on open is against the revision just read: no "server changed" banner', () => {
     const theirs = snap(5, '2', { ...baseDoc, status: 'closed' });
-    const inMerge = saveAnswered(saveStarted(edited({ ...baseDoc, priority: 5 })), conflict(theirs), sent(edited({ ...baseDoc, priority: 5 })));
-    const reopened = opened({ ref, title: 't', connectionName: 'c', snapshot: theirs, draftBase: base, draft: { text: inMerge.text, updatedAt: 'now' }, merge: inMerge.merge, pending: [] });
+    const inMerge = saveAnswered(
+      saveStarted(edited({ ...baseDoc, priority: 5 })),
+      conflict(theirs),
+      sent(edited({ ...baseDoc, priority: 5 })),
+    );
+    const reopened = opened({
+      ref,
+      title: 't',
+      connectionName: 'c',
+      snapshot: theirs,
+      draftBase: base,
+      draft: { text: inMerge.text, updatedAt: 'now' },
+      merge: inMerge.merge,
+      pending: [],
+    });
     expect(reopened.view).toBe('merge');
     expect(reopened.serverMoved).toBeNull();
   });
@@ -218,16 +358,41 @@ describe('editing session: a save answered with each outcome', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const moved = serverMoved(t, { revision: '2', journalId: 2, changedPaths: ['/status'] });
     expect(moved.serverMoved).toBeNull();
-    const next = saveAnswered(moved, { kind: 'error', reason: 'rejected', message: 'The server refused it (400).', bodyExcerpt: 'bad' }, sent(t));
+    const next = saveAnswered(
+      moved,
+      {
+        kind: 'error',
+        reason: 'rejected',
+        message: 'The server refused it (400).',
+        bodyExcerpt: 'bad',
+      },
+      sent(t),
+    );
     expect(next.serverMoved).toMatchObject({ journalId: 2 });
-    expect(next.message).toEqual({ tone: 'error', text: 'The server refused it (400).', detail: 'bad' });
+    expect(next.message).toEqual({
+      tone: 'error',
+      text: 'The server refused it (400).',
+      detail: 'bad',
+    });
     expect(next.text).toBe(t.text);
   });
 
   it('a refusal says what the operator can do (413 with the server’s limit)', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
-    const next = saveAnswered(t, { kind: 'error', reason: 'rejected', status: 413, message: 'The server refused the save with 413.', bodyExcerpt: 'Data exceeds the 16 KiB limit' }, sent(t));
-    expect(next.message!.text).toContain('The server refuses documents this large (413): its limit is 16 KiB');
+    const next = saveAnswered(
+      t,
+      {
+        kind: 'error',
+        reason: 'rejected',
+        status: 413,
+        message: 'The server refused the save with 413.',
+        bodyExcerpt: 'Data exceeds the 16 KiB limit',
+      },
+      sent(t),
+    );
+    expect(next.message!.text).toContain(
+      'The server refuses documents this large (413): its limit is 16 KiB',
+    );
   });
 
   it('a thrown call ends the saving state and keeps the edit', () => {
@@ -249,15 +414,25 @@ describe('editing session: the server moving and unknown outcomes settling', () 
   });
 
   it('a check again updates what the server holds (from the check, or an event)', () => {
-    const t = saveAnswered(saveStarted(edited({ ...baseDoc, priority: 5 })), unknown(base, 'base'), sent(edited({ ...baseDoc, priority: 5 })));
+    const t = saveAnswered(
+      saveStarted(edited({ ...baseDoc, priority: 5 })),
+      unknown(base, 'base'),
+      sent(edited({ ...baseDoc, priority: 5 })),
+    );
     const landed = snap(2, '2', { ...baseDoc, priority: 5 });
     const checked = outcomeChecked(t, pendingOf(unknown(landed, 'your-edit')), landed);
-    expect(checked.unknown).toMatchObject({ serverHolds: 'your-edit', serverRevision: '2', serverNow: landed });
+    expect(checked.unknown).toMatchObject({
+      serverHolds: 'your-edit',
+      serverRevision: '2',
+      serverNow: landed,
+    });
     // An event carries no snapshot: a new revision is then not shown as known.
     const fromEvent = outcomeChecked(t, pendingOf(unknown(landed, 'your-edit')), undefined);
     expect(fromEvent.unknown).toMatchObject({ serverHolds: 'your-edit', serverNow: null });
     // Another write's check leaves this tab alone.
-    expect(outcomeChecked(t, { ...pendingOf(unknown(landed, 'other')), auditId: 99 }, landed)).toBe(t);
+    expect(outcomeChecked(t, { ...pendingOf(unknown(landed, 'other')), auditId: 99 }, landed)).toBe(
+      t,
+    );
   });
 
   it('accepting what the server holds makes it the base and keeps a differing edit as a draft', () => {
@@ -278,10 +453,15 @@ describe('editing session: the server moves during a merge', () => {
   it('ignores the revision the merge is against, and redoes the merge on a later one keeping decisions', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const merging = saveAnswered(t, conflict(snap(2, '2', { ...baseDoc, priority: 9 })), sent(t));
-    expect(serverMoved(merging, { revision: '2', journalId: 2, changedPaths: [] }).serverMoved).toBeNull();
+    expect(
+      serverMoved(merging, { revision: '2', journalId: 2, changedPaths: [] }).serverMoved,
+    ).toBeNull();
     const decided = chooseAllRemaining(merging.merge!, 'mine');
     if (!decided.ok) throw new Error(decided.error);
-    const moved = serverMoved({ ...merging, merge: decided.session }, { revision: '3', journalId: 3, changedPaths: ['/status'] });
+    const moved = serverMoved(
+      { ...merging, merge: decided.session },
+      { revision: '3', journalId: 3, changedPaths: ['/status'] },
+    );
     expect(moved.serverMoved).toMatchObject({ journalId: 3 });
     const redone = mergeRedone(moved, snap(3, '3', { ...baseDoc, priority: 9, status: 'closed' }));
     expect(redone.serverMoved).toBeNull();
@@ -297,6 +477,8 @@ describe('outcome words', () => {
     expect(pathWords('/tags/0')).toBe('tags › item 1');
     expect(pathWords('/a~1b')).toBe('a/b');
     expect(pathWords('')).toBe('the whole document');
-    expect(missingWords({ path: '/note', wanted: null, found: '"x"' })).toBe('note: you wrote nothing (the field is absent), the server holds "x"');
+    expect(missingWords({ path: '/note', wanted: null, found: '"x"' })).toBe(
+      'note: you wrote nothing (the field is absent), the server holds "x"',
+    );
   });
 });

@@ -2,7 +2,14 @@
 // pending outcomes), typed, draft stored, save started / answered with each outcome, server moved,
 // refreshed, merge updated / closed, unknown outcome checked / accepted / dismissed. No I/O here:
 // tabs-slice calls the API and feeds the answers in, so every rule below is unit-tested without a UI.
-import type { MissingChange, PendingOutcome, ResourceRef, SaveResult, Snapshot, UnknownOutcome } from '../../../shared/api/types';
+import type {
+  MissingChange,
+  PendingOutcome,
+  ResourceRef,
+  SaveResult,
+  Snapshot,
+  UnknownOutcome,
+} from '../../../shared/api/types';
 import { parseJson } from '../../../shared/json';
 import { createMergeSession, rebaseSession, type MergeSession } from '../merge/merge-session';
 import { errorWords } from './error-words';
@@ -98,13 +105,26 @@ export function opened(o: Opened): Tab {
     restoredDraftAt: o.draft?.updatedAt ?? null,
     draftSavedAt: o.draft?.updatedAt ?? null,
     // A restored merge is against Server now already: that revision is not news.
-    serverMoved: base.journalId !== o.snapshot.journalId && !mergesAgainst(o.merge, o.snapshot) ? { revision: o.snapshot.revision, journalId: o.snapshot.journalId, changedPaths: [] } : null,
+    serverMoved:
+      base.journalId !== o.snapshot.journalId && !mergesAgainst(o.merge, o.snapshot)
+        ? { revision: o.snapshot.revision, journalId: o.snapshot.journalId, changedPaths: [] }
+        : null,
     deferredMoved: null,
-    message: o.merge ? { tone: 'info', text: 'Your merge in progress was restored, with the decisions you had made.' } : null,
+    message: o.merge
+      ? {
+          tone: 'info',
+          text: 'Your merge in progress was restored, with the decisions you had made.',
+        }
+      : null,
     merge: o.merge,
     missing: null,
     // A pending outcome's server state is what the open just read, when it is that revision.
-    unknown: latestPending ? unknownFromPending(latestPending, latestPending.serverRevision === o.snapshot.revision ? o.snapshot : null) : null,
+    unknown: latestPending
+      ? unknownFromPending(
+          latestPending,
+          latestPending.serverRevision === o.snapshot.revision ? o.snapshot : null,
+        )
+      : null,
   };
 }
 
@@ -122,7 +142,14 @@ export function saveStarted(tab: Tab): Tab {
 
 /** The backend could not be reached (a thrown call): nothing is known to be written, the edit stays. */
 export function saveFailed(tab: Tab, error: string): Tab {
-  return { ...tab, saving: false, message: { tone: 'error', text: `The app could not reach its backend: ${error}. Your edit is kept.` } };
+  return {
+    ...tab,
+    saving: false,
+    message: {
+      tone: 'error',
+      text: `The app could not reach its backend: ${error}. Your edit is kept.`,
+    },
+  };
 }
 
 export type SaveContext = {
@@ -155,7 +182,10 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         unknown: null,
         draftSavedAt: null,
         restoredDraftAt: null,
-        message: { tone: result.movedSince ? 'info' : 'ok', text: typedDuring ? `${what} What you typed meanwhile is kept as an unsaved edit.` : what },
+        message: {
+          tone: result.movedSince ? 'info' : 'ok',
+          text: typedDuring ? `${what} What you typed meanwhile is kept as an unsaved edit.` : what,
+        },
       };
     }
     case 'conflict': {
@@ -166,7 +196,15 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         // Merge what the editor holds now (it may have moved on since the save was sent).
         // (The text sent is the one the backend parsed: no need to parse it again here.)
         const mine = tab.text === ctx.sentText || parseJson(tab.text).ok ? tab.text : ctx.sentText;
-        merge = createMergeSession({ base: ctx.sentBase, theirs: result.theirs, mine, status: result.status, mergeOptions: result.mergeOptions, onlyOtherFieldsChanged: result.onlyOtherFieldsChanged, afterLostAnswer: result.afterLostAnswer });
+        merge = createMergeSession({
+          base: ctx.sentBase,
+          theirs: result.theirs,
+          mine,
+          status: result.status,
+          mergeOptions: result.mergeOptions,
+          onlyOtherFieldsChanged: result.onlyOtherFieldsChanged,
+          afterLostAnswer: result.afterLostAnswer,
+        });
       }
       return { ...done, ...settledMoves, view: 'merge', merge, missing: null, message: null };
     }
@@ -206,16 +244,30 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
     case 'error':
       return {
         ...done,
-        serverMoved: tab.deferredMoved && tab.deferredMoved.journalId !== tab.base.journalId ? tab.deferredMoved : tab.serverMoved,
+        serverMoved:
+          tab.deferredMoved && tab.deferredMoved.journalId !== tab.base.journalId
+            ? tab.deferredMoved
+            : tab.serverMoved,
         deferredMoved: null,
-        message: { tone: 'error', text: errorWords(result), ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}) },
+        message: {
+          tone: 'error',
+          text: errorWords(result),
+          ...(result.bodyExcerpt ? { detail: result.bodyExcerpt } : {}),
+        },
       };
   }
 }
 
 /** Whether a merge in progress is already against this revision (or a later one). */
-function mergesAgainst(merge: MergeSession | null, seen: { journalId: number; revision: string | null }): boolean {
-  return merge !== null && (seen.journalId <= merge.theirs.journalId || (seen.revision !== null && seen.revision === merge.theirs.revision));
+function mergesAgainst(
+  merge: MergeSession | null,
+  seen: { journalId: number; revision: string | null },
+): boolean {
+  return (
+    merge !== null &&
+    (seen.journalId <= merge.theirs.journalId ||
+      (seen.revision !== null && seen.revision === merge.theirs.revision))
+  );
 }
 
 /** The watch saw a new revision. During a save it waits: the save's answer may settle it. */
@@ -229,21 +281,59 @@ export function serverMoved(tab: Tab, moved: ServerMoved): Tab {
 /** A refresh answered with the server's latest revision. */
 export function refreshed(tab: Tab, latest: Snapshot): Tab {
   if (latest.journalId === tab.base.journalId) {
-    return { ...tab, serverMoved: null, message: { tone: 'info', text: `Up to date: the server still has revision ${tab.base.revision ?? '(none)'}.` } };
+    return {
+      ...tab,
+      serverMoved: null,
+      message: {
+        tone: 'info',
+        text: `Up to date: the server still has revision ${tab.base.revision ?? '(none)'}.`,
+      },
+    };
   }
   if (!isDirty(tab)) {
-    return { ...tab, base: latest, text: latest.text, serverMoved: null, message: { tone: 'info', text: `Refreshed to revision ${latest.revision ?? '(none)'}.` } };
+    return {
+      ...tab,
+      base: latest,
+      text: latest.text,
+      serverMoved: null,
+      message: { tone: 'info', text: `Refreshed to revision ${latest.revision ?? '(none)'}.` },
+    };
   }
-  return { ...tab, serverMoved: { revision: latest.revision, journalId: latest.journalId, changedPaths: tab.serverMoved?.changedPaths ?? [] } };
+  return {
+    ...tab,
+    serverMoved: {
+      revision: latest.revision,
+      journalId: latest.journalId,
+      changedPaths: tab.serverMoved?.changedPaths ?? [],
+    },
+  };
 }
 
 /** The operator loads the server's revision, dropping their edit. */
 export function tookServer(tab: Tab, latest: Snapshot): Tab {
-  return { ...tab, base: latest, text: latest.text, serverMoved: null, missing: null, message: { tone: 'info', text: `Now showing revision ${latest.revision ?? '(none)'}.` } };
+  return {
+    ...tab,
+    base: latest,
+    text: latest.text,
+    serverMoved: null,
+    missing: null,
+    message: { tone: 'info', text: `Now showing revision ${latest.revision ?? '(none)'}.` },
+  };
 }
 
 export function draftDiscarded(tab: Tab, latest: Snapshot): Tab {
-  return { ...tab, base: latest, text: latest.text, restoredDraftAt: null, draftSavedAt: null, serverMoved: null, message: null, merge: null, missing: null, view: 'edit' };
+  return {
+    ...tab,
+    base: latest,
+    text: latest.text,
+    restoredDraftAt: null,
+    draftSavedAt: null,
+    serverMoved: null,
+    message: null,
+    merge: null,
+    missing: null,
+    view: 'edit',
+  };
 }
 
 export function mergeUpdated(tab: Tab, update: (s: MergeSession) => MergeSession): Tab {
@@ -253,12 +343,26 @@ export function mergeUpdated(tab: Tab, update: (s: MergeSession) => MergeSession
 /** *Redo the merge keeping my decisions*: the server moved again while the operator was merging. */
 export function mergeRedone(tab: Tab, latest: Snapshot): Tab {
   if (!tab.merge) return tab;
-  const merge = rebaseSession(tab.merge, { theirs: latest, status: tab.merge.status, onlyOtherFieldsChanged: tab.merge.onlyOtherFieldsChanged, afterLostAnswer: false, mergeOptions: tab.merge.options });
+  const merge = rebaseSession(tab.merge, {
+    theirs: latest,
+    status: tab.merge.status,
+    onlyOtherFieldsChanged: tab.merge.onlyOtherFieldsChanged,
+    afterLostAnswer: false,
+    mergeOptions: tab.merge.options,
+  });
   return { ...tab, merge, serverMoved: null };
 }
 
 export function mergeClosed(tab: Tab): Tab {
-  return { ...tab, view: 'edit', merge: null, message: { tone: 'info', text: 'Merge closed. Your edit is kept; saving again will compare it with the server once more.' } };
+  return {
+    ...tab,
+    view: 'edit',
+    merge: null,
+    message: {
+      tone: 'info',
+      text: 'Merge closed. Your edit is kept; saving again will compare it with the server once more.',
+    },
+  };
 }
 
 /** Restore = a new edit on top of the latest revision, saved like any other edit. */
@@ -269,7 +373,10 @@ export function revisionRestored(tab: Tab, restored: Snapshot, latest: Snapshot)
     text: restored.text,
     view: 'edit',
     serverMoved: null,
-    message: { tone: 'info', text: `Revision ${restored.revision ?? '(none)'} restored as an unsaved edit on top of revision ${latest.revision ?? '(none)'}. Review and save.` },
+    message: {
+      tone: 'info',
+      text: `Revision ${restored.revision ?? '(none)'} restored as an unsaved edit on top of revision ${latest.revision ?? '(none)'}. Review and save.`,
+    },
   };
 }
 
@@ -278,9 +385,18 @@ export function outcomeChecking(tab: Tab): Tab {
 }
 
 /** A check of a pending outcome (the operator's *Check again*, the watch, or the start). */
-export function outcomeChecked(tab: Tab, pending: PendingOutcome, serverNow: Snapshot | null | undefined): Tab {
+export function outcomeChecked(
+  tab: Tab,
+  pending: PendingOutcome,
+  serverNow: Snapshot | null | undefined,
+): Tab {
   if (!tab.unknown || tab.unknown.auditId !== pending.auditId) return tab;
-  const known = serverNow !== undefined ? serverNow : pending.serverRevision === tab.unknown.serverRevision ? tab.unknown.serverNow : null;
+  const known =
+    serverNow !== undefined
+      ? serverNow
+      : pending.serverRevision === tab.unknown.serverRevision
+        ? tab.unknown.serverNow
+        : null;
   return { ...tab, unknown: { ...unknownFromPending(pending, known), checking: false } };
 }
 

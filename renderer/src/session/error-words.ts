@@ -8,7 +8,9 @@ function limitIn(excerpt: string | undefined): string | null {
   return m ? `${m[1]} ${m[2]}` : null;
 }
 
-export function errorWords(error: Pick<BackendError, 'message' | 'status' | 'bodyExcerpt'>): string {
+export function errorWords(
+  error: Pick<BackendError, 'message' | 'status' | 'bodyExcerpt'>,
+): string {
   switch (error.status) {
     case 401:
       return `The server rejected the credentials (401) — check the token or password in Connections (Manage…), then try again.`;

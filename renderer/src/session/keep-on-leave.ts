@@ -5,7 +5,13 @@
 import type { ResourceRef } from '../../../shared/api/types';
 
 export type KeptTab = { ref: ResourceRef; title: string };
-export type Rescue = { text: string; merge: string | null; baseJournalId: number; baseRevision: string | null; at: string };
+export type Rescue = {
+  text: string;
+  merge: string | null;
+  baseJournalId: number;
+  baseRevision: string | null;
+  at: string;
+};
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 const TABS = 'conflict-desk:open-tabs';
@@ -31,14 +37,30 @@ function write(store: KeyValueStore, key: string, value: unknown): boolean {
   }
 }
 
-export function keepOpenTabs(store: KeyValueStore, tabs: readonly KeptTab[], active: ResourceRef | null): void {
+export function keepOpenTabs(
+  store: KeyValueStore,
+  tabs: readonly KeptTab[],
+  active: ResourceRef | null,
+): void {
   write(store, TABS, { tabs: tabs.map((t) => ({ ref: t.ref, title: t.title })), active });
 }
 
 export function keptTabs(store: KeyValueStore): { tabs: KeptTab[]; active: ResourceRef | null } {
   const kept = read<{ tabs?: unknown; active?: unknown }>(store, TABS);
-  const valid = (r: unknown): r is ResourceRef => typeof r === 'object' && r !== null && typeof (r as ResourceRef).connectionId === 'string' && typeof (r as ResourceRef).id === 'string';
-  const tabs = Array.isArray(kept?.tabs) ? (kept.tabs as unknown[]).filter((t): t is KeptTab => typeof t === 'object' && t !== null && valid((t as KeptTab).ref) && typeof (t as KeptTab).title === 'string') : [];
+  const valid = (r: unknown): r is ResourceRef =>
+    typeof r === 'object' &&
+    r !== null &&
+    typeof (r as ResourceRef).connectionId === 'string' &&
+    typeof (r as ResourceRef).id === 'string';
+  const tabs = Array.isArray(kept?.tabs)
+    ? (kept.tabs as unknown[]).filter(
+        (t): t is KeptTab =>
+          typeof t === 'object' &&
+          t !== null &&
+          valid((t as KeptTab).ref) &&
+          typeof (t as KeptTab).title === 'string',
+      )
+    : [];
   return { tabs, active: valid(kept?.active) ? kept.active : null };
 }
 
@@ -48,7 +70,12 @@ export function rescueDraft(store: KeyValueStore, ref: ResourceRef, rescue: Resc
 
 export function rescuedDraft(store: KeyValueStore, ref: ResourceRef): Rescue | null {
   const r = read<Rescue>(store, rescueKey(ref));
-  return r && typeof r.text === 'string' && typeof r.at === 'string' && typeof r.baseJournalId === 'number' ? r : null;
+  return r &&
+    typeof r.text === 'string' &&
+    typeof r.at === 'string' &&
+    typeof r.baseJournalId === 'number'
+    ? r
+    : null;
 }
 
 export function forgetRescue(store: KeyValueStore, ref: ResourceRef): void {
@@ -60,7 +87,10 @@ export function forgetRescue(store: KeyValueStore, ref: ResourceRef): void {
 }
 
 /** The rescued text wins over the backend's draft only when it is newer (or there is none). */
-export function newerDraft<D extends { updatedAt: string }>(backend: D | null, rescue: Rescue | null): 'backend' | 'rescue' | null {
+export function newerDraft<D extends { updatedAt: string }>(
+  backend: D | null,
+  rescue: Rescue | null,
+): 'backend' | 'rescue' | null {
   if (rescue && (!backend || rescue.at > backend.updatedAt)) return 'rescue';
   return backend ? 'backend' : null;
 }

@@ -1,8 +1,15 @@
 // The outcome of a write in the operator's words: what is proven, what the server holds, what to do.
 // Pure functions over the contract's values, shared by the tab's message and the activity panel.
-import type { MissingChange, PendingOutcome, SavedOutcome, ServerHolds, UnknownOutcome } from '../../../shared/api/types';
+import type {
+  MissingChange,
+  PendingOutcome,
+  SavedOutcome,
+  ServerHolds,
+  UnknownOutcome,
+} from '../../../shared/api/types';
 
-const rev = (revision: string | null | undefined) => (revision === null || revision === undefined ? '(unnamed)' : revision);
+const rev = (revision: string | null | undefined) =>
+  revision === null || revision === undefined ? '(unnamed)' : revision;
 
 /** "/customer/tier" → "customer › tier"; the root is "the whole document". */
 export function pathWords(path: string): string {
@@ -15,7 +22,12 @@ export function pathWords(path: string): string {
     .join(' › ');
 }
 
-const valueWords = (json: string | null) => (json === null ? 'nothing (the field is absent)' : json.length > 80 ? `${json.slice(0, 77)}…` : json);
+const valueWords = (json: string | null) =>
+  json === null
+    ? 'nothing (the field is absent)'
+    : json.length > 80
+      ? `${json.slice(0, 77)}…`
+      : json;
 
 /** One missing change of a partly applied write, in plain words. */
 export function missingWords(change: MissingChange): string {
@@ -28,7 +40,10 @@ export function savedWords(result: SavedOutcome): string {
   return `Saved as revision ${rev(result.movedSince.savedRevision)}. Someone else has changed it since: the server now has revision ${rev(result.movedSince.revision)} (${changed}), shown here.`;
 }
 
-export function partlyAppliedWords(savedRevision: string | null, missing: readonly MissingChange[]): string {
+export function partlyAppliedWords(
+  savedRevision: string | null,
+  missing: readonly MissingChange[],
+): string {
   const n = missing.length;
   return `The server accepted the write (revision ${rev(savedRevision)}) but did not apply ${n === 1 ? 'one of your changes' : `${n} of your changes`}. Your edit is kept as a draft over what it holds now; review and save again.`;
 }

@@ -9,7 +9,10 @@ describe('what an overwrite reverts', () => {
     const theirs = { priority: 2, status: 'closed', note: 'a' };
     const mine = { priority: 5, status: 'open', note: 'b' };
     // The colleague's non-conflicting `status` change is reverted too, and is listed.
-    expect(overwriteReverts(t(base), t(theirs), t(mine))).toEqual(['priority: 2 → 5', 'status: "closed" → "open"']);
+    expect(overwriteReverts(t(base), t(theirs), t(mine))).toEqual([
+      'priority: 2 → 5',
+      'status: "closed" → "open"',
+    ]);
   });
 
   it('lists nothing when mine already holds the server’s changes', () => {
@@ -18,7 +21,9 @@ describe('what an overwrite reverts', () => {
   });
 
   it('restore lists every field the latest revision loses, added fields included', () => {
-    expect(restoreReverts(t({ a: 2, tags: ['x'], added: true }), t({ a: 1, tags: ['x'] }))).toEqual(['a: 2 → 1', 'added: true is removed']);
+    expect(restoreReverts(t({ a: 2, tags: ['x'], added: true }), t({ a: 1, tags: ['x'] }))).toEqual(
+      ['a: 2 → 1', 'added: true is removed'],
+    );
     expect(restoreReverts(t({}), t({ gone: 1 }))).toEqual(['gone: added back as 1']);
   });
 });

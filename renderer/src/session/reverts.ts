@@ -24,8 +24,14 @@ export function overwriteReverts(baseText: string, theirsText: string, mineText:
 }
 
 /** The same, over documents already parsed (a merge session holds all three). */
-export function overwriteRevertsOf(base: JsonValue | undefined, theirs: JsonValue | undefined, mine: JsonValue | undefined): string[] {
-  const reverted = diffPaths(base, theirs).filter((c) => !jsonEqual(getAt(mine, c.path), getAt(theirs, c.path)));
+export function overwriteRevertsOf(
+  base: JsonValue | undefined,
+  theirs: JsonValue | undefined,
+  mine: JsonValue | undefined,
+): string[] {
+  const reverted = diffPaths(base, theirs).filter(
+    (c) => !jsonEqual(getAt(mine, c.path), getAt(theirs, c.path)),
+  );
   return reverted.map((c) => line(c.path, getAt(theirs, c.path), getAt(mine, c.path)));
 }
 
@@ -33,5 +39,7 @@ export function overwriteRevertsOf(base: JsonValue | undefined, theirs: JsonValu
 export function restoreReverts(latestText: string, restoredText: string): string[] {
   const latest = parse(latestText);
   const restored = parse(restoredText);
-  return diffPaths(latest, restored).map((c) => line(c.path, getAt(latest, c.path), getAt(restored, c.path)));
+  return diffPaths(latest, restored).map((c) =>
+    line(c.path, getAt(latest, c.path), getAt(restored, c.path)),
+  );
 }

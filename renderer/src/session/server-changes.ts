@@ -2,12 +2,20 @@
 // warns before a save. The same question as the watch's changedPaths, so it is asked of diffPaths.
 import { diffPaths, getAt, parseJson, type JsonValue } from '../../../shared/json';
 
-export type FieldChange = { path: string; before: JsonValue | undefined; after: JsonValue | undefined };
+export type FieldChange = {
+  path: string;
+  before: JsonValue | undefined;
+  after: JsonValue | undefined;
+};
 
 /** Each changed field with its value in the edited revision and on the server; null if either text is not JSON. */
 export function serverFieldChanges(baseText: string, nowText: string): FieldChange[] | null {
   const base = parseJson(baseText);
   const now = parseJson(nowText);
   if (!base.ok || !now.ok) return null;
-  return diffPaths(base.value, now.value).map((c) => ({ path: c.path, before: getAt(base.value, c.path), after: getAt(now.value, c.path) }));
+  return diffPaths(base.value, now.value).map((c) => ({
+    path: c.path,
+    before: getAt(base.value, c.path),
+    after: getAt(now.value, c.path),
+  }));
 }

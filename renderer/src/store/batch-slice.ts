@@ -2,7 +2,12 @@
 // progress from `batch-progress` events, its conflict queue, the report). The run itself is in the
 // backend; this slice only asks and shows.
 import type { StateCreator } from 'zustand';
-import type { BatchPreview, BatchSummary, BatchTarget, ConflictGroup } from '../../../shared/api/types';
+import type {
+  BatchPreview,
+  BatchSummary,
+  BatchTarget,
+  ConflictGroup,
+} from '../../../shared/api/types';
 import { encodeWire } from '../../../shared/api/wire';
 import { applyIntents } from '../../../shared/batch/intent';
 import { parseJson, PRETTY, stringifyJson } from '../../../shared/json';
@@ -51,8 +56,13 @@ export type BatchSlice = {
 };
 
 export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (set, get) => {
-  const failed = (error: unknown) => set({ batchError: `The batch could not be reached: ${(error as Error).message}` });
-  const control = async (call: (args: { batchId: string }) => Promise<{ kind: 'ok'; batch: BatchSummary } | { kind: 'error'; message: string }>) => {
+  const failed = (error: unknown) =>
+    set({ batchError: `The batch could not be reached: ${(error as Error).message}` });
+  const control = async (
+    call: (args: {
+      batchId: string;
+    }) => Promise<{ kind: 'ok'; batch: BatchSummary } | { kind: 'error'; message: string }>,
+  ) => {
     const batch = get().batch;
     if (!batch) return;
     try {
@@ -74,11 +84,20 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     batchError: null,
     toggleSelected(id) {
       const selected = get().selected;
-      set({ selected: selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id] });
+      set({
+        selected: selected.includes(id) ? selected.filter((s) => s !== id) : [...selected, id],
+      });
     },
     clearSelected: () => set({ selected: [] }),
     async openBatch(scope) {
-      set({ batchOpen: true, batch: null, batchGroups: [], batchPreviews: null, batchError: null, batchScope: null });
+      set({
+        batchOpen: true,
+        batch: null,
+        batchGroups: [],
+        batchPreviews: null,
+        batchError: null,
+        batchScope: null,
+      });
       if (scope === 'selected') {
         set({ batchScope: { kind: 'ids', ids: get().selected } });
         return;
@@ -88,8 +107,13 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       set({ batchCounting: true });
       try {
         // Every page, so the count shown before anything runs is the count that will run.
-        const all = await api.countMatching({ connectionId: activeConnectionId, ...(Object.keys(filters).length ? { filters } : {}), ...(search ? { search } : {}) });
-        if (all.kind === 'ok') set({ batchScope: { kind: 'matching', ids: all.ids, filters, search } });
+        const all = await api.countMatching({
+          connectionId: activeConnectionId,
+          ...(Object.keys(filters).length ? { filters } : {}),
+          ...(search ? { search } : {}),
+        });
+        if (all.kind === 'ok')
+          set({ batchScope: { kind: 'matching', ids: all.ids, filters, search } });
         else set({ batchError: all.message });
       } catch (error) {
         failed(error);
@@ -104,7 +128,11 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       if (!activeConnectionId || !batchScope) return;
       const sample = id ? [id] : batchScope.ids.slice(0, 3);
       try {
-        const result = await api.previewBatch({ connectionId: activeConnectionId, resourceIds: sample, intents });
+        const result = await api.previewBatch({
+          connectionId: activeConnectionId,
+          resourceIds: sample,
+          intents,
+        });
         if (result.kind === 'ok') set({ batchPreviews: result.previews, batchError: null });
         else set({ batchError: result.message });
       } catch (error) {
@@ -115,7 +143,13 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       const { activeConnectionId, batchScope } = get();
       if (!activeConnectionId || !batchScope) return;
       try {
-        const result = await api.startBatch({ connectionId: activeConnectionId, resourceIds: batchScope.ids, intents, concurrency, description });
+        const result = await api.startBatch({
+          connectionId: activeConnectionId,
+          resourceIds: batchScope.ids,
+          intents,
+          concurrency,
+          description,
+        });
         if (result.kind === 'ok') set({ batch: result.batch, batchError: null, batchGroups: [] });
         else set({ batchError: result.message });
       } catch (error) {
@@ -147,11 +181,20 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     },
     async openQueuedTarget(target) {
       const { batch, activeConnectionId, drafts } = get();
-      if (!batch || !activeConnectionId || target.baseJournalId === null || target.theirsJournalId === null) return;
+      if (
+        !batch ||
+        !activeConnectionId ||
+        target.baseJournalId === null ||
+        target.theirsJournalId === null
+      )
+        return;
       const ref = { connectionId: activeConnectionId, id: target.resourceId };
       set({ batchOpen: false });
       if (drafts[target.resourceId]) {
-        get().notify({ tone: 'info', text: `${target.resourceId} already has unsaved work; it is opened as it is, the batch’s change is not put over it.` });
+        get().notify({
+          tone: 'info',
+          text: `${target.resourceId} already has unsaved work; it is opened as it is, the batch’s change is not put over it.`,
+        });
         await get().openTab(ref, target.resourceId);
         return;
       }
@@ -160,13 +203,35 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
         if (base.kind !== 'ok') throw new Error(base.message);
         const parsed = parseJson(base.snapshot.text);
         const mine = parsed.ok ? applyIntents(parsed.value, batch.intents) : null;
-        if (!mine?.ok) throw new Error(mine ? mine.error : 'the revision the batch read is not JSON');
+        if (!mine?.ok)
+          throw new Error(mine ? mine.error : 'the revision the batch read is not JSON');
         const mineText = stringifyJson(mine.value, PRETTY);
-        const merge: SavedMerge = { v: 1, status: 412, baseJournalId: target.baseJournalId, theirsJournalId: target.theirsJournalId, mineText, choices: {}, reverted: [], manualText: null, setAside: null, onlyOtherFieldsChanged: false, ...(batch.mergeOptions.idKeys ? { idKeys: batch.mergeOptions.idKeys } : {}) };
-        await api.saveDraft({ ref, text: mineText, baseRevision: base.snapshot.revision, baseJournalId: target.baseJournalId, merge: encodeWire(merge) });
+        const merge: SavedMerge = {
+          v: 1,
+          status: 412,
+          baseJournalId: target.baseJournalId,
+          theirsJournalId: target.theirsJournalId,
+          mineText,
+          choices: {},
+          reverted: [],
+          manualText: null,
+          setAside: null,
+          onlyOtherFieldsChanged: false,
+          ...(batch.mergeOptions.idKeys ? { idKeys: batch.mergeOptions.idKeys } : {}),
+        };
+        await api.saveDraft({
+          ref,
+          text: mineText,
+          baseRevision: base.snapshot.revision,
+          baseJournalId: target.baseJournalId,
+          merge: encodeWire(merge),
+        });
         await get().openTab(ref, target.resourceId);
       } catch (error) {
-        get().notify({ tone: 'error', text: `Could not open ${target.resourceId} in the three-way view: ${(error as Error).message}` });
+        get().notify({
+          tone: 'error',
+          text: `Could not open ${target.resourceId} in the three-way view: ${(error as Error).message}`,
+        });
       }
     },
     async batchReportText(format) {

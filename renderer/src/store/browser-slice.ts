@@ -45,12 +45,22 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
       });
       if (get().listGeneration !== generation) return;
       if (page.kind !== 'ok') {
-        set({ listError: errorWords(page), listLoading: false, ...(first ? { items: [], nextPageToken: null, total: null } : {}) });
+        set({
+          listError: errorWords(page),
+          listLoading: false,
+          ...(first ? { items: [], nextPageToken: null, total: null } : {}),
+        });
         return;
       }
-      set({ items: first ? page.items : [...get().items, ...page.items], nextPageToken: page.nextPageToken, total: page.total, listLoading: false });
+      set({
+        items: first ? page.items : [...get().items, ...page.items],
+        nextPageToken: page.nextPageToken,
+        total: page.total,
+        listLoading: false,
+      });
     } catch (error) {
-      if (get().listGeneration === generation) set({ listError: (error as Error).message, listLoading: false });
+      if (get().listGeneration === generation)
+        set({ listError: (error as Error).message, listLoading: false });
     }
   }
   return {
@@ -77,7 +87,8 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
       if (!connectionId) return;
       try {
         const result = await api.listDrafts({ connectionId });
-        if (get().activeConnectionId === connectionId) set({ drafts: Object.fromEntries(result.drafts.map((d) => [d.id, d])) });
+        if (get().activeConnectionId === connectionId)
+          set({ drafts: Object.fromEntries(result.drafts.map((d) => [d.id, d])) });
       } catch {
         // The list still works without its markers.
       }
@@ -93,7 +104,9 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
       set({ search });
     },
     loadFirstPage: () => {
-      get().loadDrafts().catch((error: unknown) => get().reportFailure('mark the resources with drafts', error));
+      get()
+        .loadDrafts()
+        .catch((error: unknown) => get().reportFailure('mark the resources with drafts', error));
       return load(true);
     },
     loadMore: () => load(false),

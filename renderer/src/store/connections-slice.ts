@@ -11,24 +11,35 @@ export type ConnectionsSlice = {
   connectionsError: string | null;
   loadConnections(): Promise<void>;
   selectConnection(id: string): void;
-  saveConnection(input: ConnectionInput): Promise<{ ok: true; connection: ConnectionView } | { ok: false; error: string }>;
+  saveConnection(
+    input: ConnectionInput,
+  ): Promise<{ ok: true; connection: ConnectionView } | { ok: false; error: string }>;
   removeConnection(id: string): Promise<string | null>;
 };
 
-export const createConnectionsSlice: StateCreator<DeskState, [], [], ConnectionsSlice> = (set, get) => ({
+export const createConnectionsSlice: StateCreator<DeskState, [], [], ConnectionsSlice> = (
+  set,
+  get,
+) => ({
   profiles: [],
   connections: [],
   activeConnectionId: null,
   connectionsError: null,
   async loadConnections() {
     try {
-      const [profiles, connections] = await Promise.all([api.listProfiles({}), api.listConnections({})]);
+      const [profiles, connections] = await Promise.all([
+        api.listProfiles({}),
+        api.listConnections({}),
+      ]);
       const active = get().activeConnectionId;
       set({
         profiles,
         connections,
         connectionsError: null,
-        activeConnectionId: active && connections.some((c) => c.id === active) ? active : (connections[0]?.id ?? null),
+        activeConnectionId:
+          active && connections.some((c) => c.id === active)
+            ? active
+            : (connections[0]?.id ?? null),
       });
     } catch (error) {
       set({ connectionsError: (error as Error).message });
@@ -36,8 +47,18 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
   },
   selectConnection(id) {
     if (get().activeConnectionId === id) return;
-    set({ activeConnectionId: id, filters: {}, search: '', items: [], nextPageToken: null, total: null, selected: [] });
-    get().loadFirstPage().catch((error: unknown) => get().reportFailure('load the list', error));
+    set({
+      activeConnectionId: id,
+      filters: {},
+      search: '',
+      items: [],
+      nextPageToken: null,
+      total: null,
+      selected: [],
+    });
+    get()
+      .loadFirstPage()
+      .catch((error: unknown) => get().reportFailure('load the list', error));
   },
   async saveConnection(input) {
     try {
@@ -57,9 +78,12 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
       return `The connection was not removed: ${(error as Error).message}`;
     }
     if (result.kind !== 'ok') return result.message;
-    for (const tab of get().tabs.filter((t) => t.ref.connectionId === id)) await get().closeTab(tab.key, true);
+    for (const tab of get().tabs.filter((t) => t.ref.connectionId === id))
+      await get().closeTab(tab.key, true);
     await get().loadConnections();
-    get().loadFirstPage().catch((error: unknown) => get().reportFailure('load the list', error));
+    get()
+      .loadFirstPage()
+      .catch((error: unknown) => get().reportFailure('load the list', error));
     return null;
   },
 });

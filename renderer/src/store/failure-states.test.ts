@@ -10,7 +10,10 @@ const answers = new Map<string, Answer>();
 const hostStopped: Answer = () => Promise.reject(new TypeError('Failed to fetch'));
 /** Every method the test did not script rejects, as when the host has stopped. */
 const bridge = new Proxy({} as RendererApi, {
-  get: (_target, name: string) => (name === 'onEvent' ? () => () => undefined : (args: unknown) => (answers.get(name) ?? hostStopped)(args)),
+  get: (_target, name: string) =>
+    name === 'onEvent'
+      ? () => () => undefined
+      : (args: unknown) => (answers.get(name) ?? hostStopped)(args),
 });
 (globalThis as { window?: unknown }).window = { api: bridge };
 
@@ -20,21 +23,56 @@ const session = await import('../session/editing-session');
 const team = await import('../team/team-state');
 
 const ref = { connectionId: 'c', id: 'task-1' };
-const snap = (journalId: number, revision: string, text: string): Snapshot => ({ ref, journalId, revision, guarded: true, unguardedReason: null, text, seenAt: '2026-01-01T00:00:00Z', source: 'opened', summary: null });
+const snap = (journalId: number, revision: string, text: string): Snapshot => ({
+  ref,
+  journalId,
+  revision,
+  guarded: true,
+  unguardedReason: null,
+  text,
+  seenAt: '2026-01-01T00:00:00Z',
+  source: 'opened',
+  summary: null,
+});
 const base = snap(1, '1', '{ "priority": 1 }');
 const MINE = '{ "priority": 7 }';
 const key = session.tabKey(ref);
 const tab = () => useDesk.getState().tabs.find((t) => t.key === key)!;
-const failures = () => useDesk.getState().toasts.filter((t) => t.sticky).map((t) => t.text);
+const failures = () =>
+  useDesk
+    .getState()
+    .toasts.filter((t) => t.sticky)
+    .map((t) => t.text);
 
 beforeAll(() => {
   useDesk.setState({ activeConnectionId: 'c' });
 });
 beforeEach(() => {
   answers.clear();
-  const opened = session.opened({ ref, title: 'Task 1', connectionName: 'Sandbox', snapshot: base, draftBase: null, draft: null, merge: null, pending: [] });
-  useDesk.setState({ tabs: [session.typed(opened, MINE)], activeTabKey: key, toasts: [], batch: null, batchError: null });
-  team.useTeam.setState({ status: null, statusError: null, presence: {}, presenceError: null, connectionId: null });
+  const opened = session.opened({
+    ref,
+    title: 'Task 1',
+    connectionName: 'Sandbox',
+    snapshot: base,
+    draftBase: null,
+    draft: null,
+    merge: null,
+    pending: [],
+  });
+  useDesk.setState({
+    tabs: [session.typed(opened, MINE)],
+    activeTabKey: key,
+    toasts: [],
+    batch: null,
+    batchError: null,
+  });
+  team.useTeam.setState({
+    status: null,
+    statusError: null,
+    presence: {},
+    presenceError: null,
+    connectionId: null,
+  });
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -43,7 +81,9 @@ afterEach(() => {
 describe('a call nobody awaits', () => {
   it('reports its failure as a message that stays until dismissed', async () => {
     inBackground(Promise.reject(new TypeError('Failed to fetch')), 'load the list');
-    await vi.waitFor(() => expect(failures()).toEqual(['Could not load the list: Failed to fetch']));
+    await vi.waitFor(() =>
+      expect(failures()).toEqual(['Could not load the list: Failed to fetch']),
+    );
     const id = useDesk.getState().toasts[0]!.id;
     useDesk.getState().dismissToast(id);
     expect(useDesk.getState().toasts).toEqual([]);
@@ -52,11 +92,22 @@ describe('a call nobody awaits', () => {
 
 describe('a tab whose call fails says so on its own message bar, and keeps the edit', () => {
   it('taking the server’s version when its revision cannot be read', async () => {
-    useDesk.setState({ tabs: [{ ...tab(), serverMoved: { revision: '2', journalId: 2, changedPaths: ['/priority'] } }] });
+    useDesk.setState({
+      tabs: [
+        { ...tab(), serverMoved: { revision: '2', journalId: 2, changedPaths: ['/priority'] } },
+      ],
+    });
     await useDesk.getState().takeServerVersion(key);
-    expect(tab().message).toMatchObject({ tone: 'error', text: expect.stringContaining('not loaded: Failed to fetch') });
+    expect(tab().message).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('not loaded: Failed to fetch'),
+    });
     expect(tab().text).toBe(MINE);
-    answers.set('revision', async () => ({ kind: 'error', reason: 'not-found', message: 'No such revision.' }));
+    answers.set('revision', async () => ({
+      kind: 'error',
+      reason: 'not-found',
+      message: 'No such revision.',
+    }));
     await useDesk.getState().takeServerVersion(key);
     expect(tab().message?.text).toContain('No such revision.');
     expect(tab().text).toBe(MINE);
@@ -64,7 +115,10 @@ describe('a tab whose call fails says so on its own message bar, and keeps the e
 
   it('discarding a draft when the host cannot be reached', async () => {
     await useDesk.getState().discardDraft(key);
-    expect(tab().message).toMatchObject({ tone: 'error', text: expect.stringContaining('Your draft was not discarded') });
+    expect(tab().message).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining('Your draft was not discarded'),
+    });
     expect(tab().text).toBe(MINE);
   });
 
@@ -83,17 +137,25 @@ describe('a tab whose call fails says so on its own message bar, and keeps the e
 
   it('keeping a draft the backend refuses', async () => {
     vi.useFakeTimers();
-    answers.set('saveDraft', async () => ({ kind: 'error', reason: 'invalid-input', message: 'The draft is too large.' }));
+    answers.set('saveDraft', async () => ({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: 'The draft is too large.',
+    }));
     useDesk.getState().setText(key, '{ "priority": 8 }');
     await vi.advanceTimersByTimeAsync(1000);
-    expect(tab().message?.text).toBe('Your draft could not be kept: The draft is too large.. Keep this tab open.');
+    expect(tab().message?.text).toBe(
+      'Your draft could not be kept: The draft is too large.. Keep this tab open.',
+    );
     expect(tab().text).toBe('{ "priority": 8 }');
   });
 });
 
 describe('other slices', () => {
   it('a removed connection the host never heard of is an answer, not an exception', async () => {
-    await expect(useDesk.getState().removeConnection('c')).resolves.toBe('The connection was not removed: Failed to fetch');
+    await expect(useDesk.getState().removeConnection('c')).resolves.toBe(
+      'The connection was not removed: Failed to fetch',
+    );
   });
 
   it('a batch report that cannot be made says so on the batch screen', async () => {
@@ -106,30 +168,64 @@ describe('other slices', () => {
 describe('the team store’s state', () => {
   it('keeps a failed status read as statusError (never thrown), cleared by the next good read', async () => {
     await expect(team.loadTeamStatus()).resolves.toBeUndefined();
-    expect(team.useTeam.getState().statusError).toBe("The team store's state could not be read: Failed to fetch");
+    expect(team.useTeam.getState().statusError).toBe(
+      "The team store's state could not be read: Failed to fetch",
+    );
     answers.set('teamStatus', async () => ({ configured: false }));
     await team.loadTeamStatus();
     expect(team.useTeam.getState().statusError).toBeNull();
   });
 
   it('empties presence it cannot read (never shows it stale) and says why', async () => {
-    team.useTeam.setState({ status: { configured: true } as never, presence: { 'task-1': [{ operator: 'alice' } as never] } });
+    team.useTeam.setState({
+      status: { configured: true } as never,
+      presence: { 'task-1': [{ operator: 'alice' } as never] },
+    });
     await team.loadPresence('c');
     expect(team.useTeam.getState().presence).toEqual({});
-    expect(team.useTeam.getState().presenceError).toBe('Who has what open could not be read: Failed to fetch');
+    expect(team.useTeam.getState().presenceError).toBe(
+      'Who has what open could not be read: Failed to fetch',
+    );
   });
 });
 
 describe('opening a tab', () => {
   it('says when the merge kept with its draft cannot be restored, and keeps the edit', async () => {
     useDesk.setState({ tabs: [], activeTabKey: null, connections: [] });
-    const merge = JSON.stringify({ v: 1, status: 412, baseJournalId: 1, theirsJournalId: 2, mineText: MINE, choices: {}, reverted: [], manualText: null, setAside: null, onlyOtherFieldsChanged: false });
-    answers.set('openResource', async () => ({ kind: 'ok', snapshot: base, draft: { text: MINE, baseRevision: '1', baseJournalId: 1, merge, updatedAt: '2026-01-01T00:00:01Z' }, pending: [] }));
+    const merge = JSON.stringify({
+      v: 1,
+      status: 412,
+      baseJournalId: 1,
+      theirsJournalId: 2,
+      mineText: MINE,
+      choices: {},
+      reverted: [],
+      manualText: null,
+      setAside: null,
+      onlyOtherFieldsChanged: false,
+    });
+    answers.set('openResource', async () => ({
+      kind: 'ok',
+      snapshot: base,
+      draft: {
+        text: MINE,
+        baseRevision: '1',
+        baseJournalId: 1,
+        merge,
+        updatedAt: '2026-01-01T00:00:01Z',
+      },
+      pending: [],
+    }));
     answers.set('watch', async () => ({ kind: 'ok', watchId: 'w1' }));
     // Both revisions of the merge are unreadable: the host went away mid-open.
     await useDesk.getState().openTab(ref, 'Task 1');
     expect(tab().text).toBe(MINE);
     expect(tab().merge).toBeNull();
-    expect(tab().message).toMatchObject({ tone: 'error', text: expect.stringContaining('Your merge in progress could not be restored (Failed to fetch)') });
+    expect(tab().message).toMatchObject({
+      tone: 'error',
+      text: expect.stringContaining(
+        'Your merge in progress could not be restored (Failed to fetch)',
+      ),
+    });
   });
 });

@@ -4,7 +4,9 @@ import type { Toast } from './ui-slice';
 
 describe('failure messages', () => {
   it('name the action and the reason, whatever was thrown', () => {
-    expect(failureText('load the history', new TypeError('Failed to fetch'))).toBe('Could not load the history: Failed to fetch');
+    expect(failureText('load the history', new TypeError('Failed to fetch'))).toBe(
+      'Could not load the history: Failed to fetch',
+    );
     expect(reasonOf('host stopped')).toBe('host stopped');
     expect(reasonOf({ kind: 'error', message: 'x' })).toBe('{"kind":"error","message":"x"}');
     expect(reasonOf(undefined)).toBe('no reason given');
@@ -14,7 +16,10 @@ describe('failure messages', () => {
   it('stay until dismissed, and the same failure again counts up instead of stacking', () => {
     const info: Toast = { id: 1, tone: 'info', text: 'Saved.' };
     let toasts = failureAdded([info], 'Could not save: Failed to fetch', 2);
-    expect(toasts).toEqual([info, { id: 2, tone: 'error', text: 'Could not save: Failed to fetch', sticky: true }]);
+    expect(toasts).toEqual([
+      info,
+      { id: 2, tone: 'error', text: 'Could not save: Failed to fetch', sticky: true },
+    ]);
     toasts = failureAdded(toasts, 'Could not save: Failed to fetch', 3);
     expect(toasts).toHaveLength(2);
     expect(toasts[1]).toMatchObject({ id: 2, repeats: 2 });

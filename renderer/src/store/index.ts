@@ -25,7 +25,11 @@ export function applyEvent(event: ApiEvent): void {
       state.addActivity([event.entry]);
       return;
     case 'resource-changed':
-      state.noteServerMoved(tabKey(event.ref), { revision: event.revision, journalId: event.journalId, changedPaths: event.changedPaths });
+      state.noteServerMoved(tabKey(event.ref), {
+        revision: event.revision,
+        journalId: event.journalId,
+        changedPaths: event.changedPaths,
+      });
       return;
     case 'outcome-checked':
       state.noteOutcomeChecked(event.pending);

@@ -6,9 +6,25 @@ import type { StateCreator } from 'zustand';
 import type { PendingOutcome, ResourceRef, SaveResult, Snapshot } from '../../../shared/api/types';
 import { decodeWire, encodeWire } from '../../../shared/api/wire';
 import { api } from '../lib/api';
-import { chooseAllRemaining, restoreMergeSession, resultText, saveBlocker, savedMergeOf, unresolved, type MergeSession, type SavedMerge } from '../merge/merge-session';
+import {
+  chooseAllRemaining,
+  restoreMergeSession,
+  resultText,
+  saveBlocker,
+  savedMergeOf,
+  unresolved,
+  type MergeSession,
+  type SavedMerge,
+} from '../merge/merge-session';
 import * as session from '../session/editing-session';
-import { forgetRescue, keepOpenTabs, keptTabs, newerDraft, rescueDraft, rescuedDraft } from '../session/keep-on-leave';
+import {
+  forgetRescue,
+  keepOpenTabs,
+  keptTabs,
+  newerDraft,
+  rescueDraft,
+  rescuedDraft,
+} from '../session/keep-on-leave';
 import type { DeskState } from '.';
 
 export type { ServerMoved, Tab, TabView } from '../session/editing-session';
@@ -83,11 +99,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     const after = transition(before);
     if (after === before) return;
     set({ tabs: get().tabs.map((t) => (t.key === key ? after : t)) });
-    if (after.base !== before.base && after.ref.connectionId === get().activeConnectionId) get().updateRow(after.ref.id, after.base.summary);
+    if (after.base !== before.base && after.ref.connectionId === get().activeConnectionId)
+      get().updateRow(after.ref.id, after.base.summary);
   };
 
   /** Says on the tab's own message bar that something failed (the edit itself is never touched). */
-  const failed = (key: string, text: string) => step(key, (x) => ({ ...x, message: { tone: 'error', text } }));
+  const failed = (key: string, text: string) =>
+    step(key, (x) => ({ ...x, message: { tone: 'error', text } }));
   /** A call nobody awaits: a failure it did not handle itself is still shown (see ui-slice). */
   const background = (task: Promise<unknown>, what: string) => {
     task.catch((error: unknown) => get().reportFailure(what, error));
@@ -118,7 +136,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         await api.discardDraft({ ref: t.ref });
         step(key, (x) => session.draftStored(x, null));
       } else {
-        const result = await api.saveDraft({ ref: t.ref, text: t.text, baseRevision: t.base.revision, baseJournalId: t.base.journalId, merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null });
+        const result = await api.saveDraft({
+          ref: t.ref,
+          text: t.text,
+          baseRevision: t.base.revision,
+          baseJournalId: t.base.journalId,
+          merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null,
+        });
         if (result.kind !== 'ok') {
           failed(key, `Your draft could not be kept: ${result.message}. Keep this tab open.`);
           return;
@@ -129,9 +153,19 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const store = storage();
       if (store) forgetRescue(store, t.ref);
       const listed = get().drafts[t.ref.id];
-      if (Boolean(listed) !== session.needsDraft(t) || (listed && listed.hasMerge !== (t.merge !== null))) background(get().loadDrafts(), 'refresh the list of drafts');
+      if (
+        Boolean(listed) !== session.needsDraft(t) ||
+        (listed && listed.hasMerge !== (t.merge !== null))
+      )
+        background(get().loadDrafts(), 'refresh the list of drafts');
     } catch (error) {
-      step(key, (x) => ({ ...x, message: { tone: 'error', text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.` } }));
+      step(key, (x) => ({
+        ...x,
+        message: {
+          tone: 'error',
+          text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.`,
+        },
+      }));
     }
   }
 
@@ -144,7 +178,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
   }
 
   /** Runs a save-like call; a thrown error (the backend unreachable) still ends the "saving" state. */
-  async function runSave(key: string, ctx: session.SaveContext, call: () => Promise<SaveResult>): Promise<void> {
+  async function runSave(
+    key: string,
+    ctx: session.SaveContext,
+    call: () => Promise<SaveResult>,
+  ): Promise<void> {
     performance.mark(`cd:save:${key}`);
     step(key, session.saveStarted);
     try {
@@ -154,7 +192,8 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const result = await call();
       performance.mark(`cd:save-answered:${key}`);
       step(key, (t) => session.saveAnswered(t, result, ctx));
-      if (result.kind === 'unknown-outcome') background(get().loadPending(), 'list the unknown outcomes');
+      if (result.kind === 'unknown-outcome')
+        background(get().loadPending(), 'list the unknown outcomes');
     } catch (error) {
       step(key, (t) => session.saveFailed(t, (error as Error)?.message ?? String(error)));
       return;
@@ -164,10 +203,16 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
   }
 
   /** The merge kept with a draft, or why it could not be brought back (the tab then says so). */
-  async function restoreMerge(ref: ResourceRef, saved: string): Promise<MergeSession | { lost: string }> {
+  async function restoreMerge(
+    ref: ResourceRef,
+    saved: string,
+  ): Promise<MergeSession | { lost: string }> {
     try {
       const state = decodeWire(saved) as SavedMerge;
-      const [base, theirs] = await Promise.all([api.revision({ ref, journalId: state.baseJournalId }), api.revision({ ref, journalId: state.theirsJournalId })]);
+      const [base, theirs] = await Promise.all([
+        api.revision({ ref, journalId: state.baseJournalId }),
+        api.revision({ ref, journalId: state.theirsJournalId }),
+      ]);
       if (base.kind !== 'ok') return { lost: base.message };
       if (theirs.kind !== 'ok') return { lost: theirs.message };
       return restoreMergeSession(state, base.snapshot, theirs.snapshot);
@@ -204,37 +249,86 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         const which = newerDraft(answer.draft, rescue);
         const draft =
           which === 'rescue' && rescue
-            ? { text: rescue.text, baseJournalId: rescue.baseJournalId, merge: rescue.merge, updatedAt: rescue.at }
+            ? {
+                text: rescue.text,
+                baseJournalId: rescue.baseJournalId,
+                merge: rescue.merge,
+                updatedAt: rescue.at,
+              }
             : which === 'backend' && answer.draft
-              ? { text: answer.draft.text, baseJournalId: answer.draft.baseJournalId, merge: answer.draft.merge, updatedAt: answer.draft.updatedAt }
+              ? {
+                  text: answer.draft.text,
+                  baseJournalId: answer.draft.baseJournalId,
+                  merge: answer.draft.merge,
+                  updatedAt: answer.draft.updatedAt,
+                }
               : null;
         let draftBase: Snapshot | null = null;
-        if (draft && draft.baseJournalId !== null && draft.baseJournalId !== answer.snapshot.journalId) {
+        if (
+          draft &&
+          draft.baseJournalId !== null &&
+          draft.baseJournalId !== answer.snapshot.journalId
+        ) {
           // The draft was typed against an older revision: keep that as its base, so saving merges.
           const older = await api.revision({ ref, journalId: draft.baseJournalId });
           if (older.kind === 'ok') draftBase = older.snapshot;
         }
         const restored = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
         const merge = restored && !('lost' in restored) ? restored : null;
-        const opened = session.opened({ ref, title, connectionName, snapshot: answer.snapshot, draftBase, draft, merge, pending: answer.pending });
-        const newTab: Tab = restored && 'lost' in restored
-          ? { ...opened, message: { tone: 'error', text: `Your merge in progress could not be restored (${restored.lost}). Your own edit is kept; the merge's decisions will have to be made again.` } }
-          : opened;
+        const opened = session.opened({
+          ref,
+          title,
+          connectionName,
+          snapshot: answer.snapshot,
+          draftBase,
+          draft,
+          merge,
+          pending: answer.pending,
+        });
+        const newTab: Tab =
+          restored && 'lost' in restored
+            ? {
+                ...opened,
+                message: {
+                  tone: 'error',
+                  text: `Your merge in progress could not be restored (${restored.lost}). Your own edit is kept; the merge's decisions will have to be made again.`,
+                },
+              }
+            : opened;
         if (tab(key)) return;
-        set({ tabs: [...get().tabs, newTab], ...(activate || get().activeTabKey === null ? { activeTabKey: key } : {}) });
+        set({
+          tabs: [...get().tabs, newTab],
+          ...(activate || get().activeTabKey === null ? { activeTabKey: key } : {}),
+        });
         remember();
         // A rescued text goes to the backend at once, so the next start finds it there.
         if (which === 'rescue') scheduleDraft(key);
       } catch (error) {
-        get().notify({ tone: 'error', text: `Could not open ${title}: ${(error as Error).message}` });
+        get().notify({
+          tone: 'error',
+          text: `Could not open ${title}: ${(error as Error).message}`,
+        });
         return;
       } finally {
         opening.delete(key);
       }
-      const watch = await api.watch({ ref, intervalMs: 3000 }).catch((error: unknown) => ({ kind: 'error' as const, message: (error as Error)?.message ?? String(error) }));
+      const watch = await api.watch({ ref, intervalMs: 3000 }).catch((error: unknown) => ({
+        kind: 'error' as const,
+        message: (error as Error)?.message ?? String(error),
+      }));
       if (watch.kind !== 'ok') {
         // The tab works without it, but must not let the operator believe the server is watched.
-        step(key, (t) => (t.message ? t : { ...t, message: { tone: 'info', text: `Changes on the server are not being watched for this resource (${watch.message}); use Refresh before saving.` } }));
+        step(key, (t) =>
+          t.message
+            ? t
+            : {
+                ...t,
+                message: {
+                  tone: 'info',
+                  text: `Changes on the server are not being watched for this resource (${watch.message}); use Refresh before saving.`,
+                },
+              },
+        );
         return;
       }
       // The tab may have closed while the watch was being set up.
@@ -276,7 +370,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (t.watchId) unwatchQuietly(t.watchId);
       const index = get().tabs.findIndex((x) => x.key === key);
       const tabs = get().tabs.filter((x) => x.key !== key);
-      const activeTabKey = get().activeTabKey === key ? (tabs[Math.min(index, tabs.length - 1)]?.key ?? null) : get().activeTabKey;
+      const activeTabKey =
+        get().activeTabKey === key
+          ? (tabs[Math.min(index, tabs.length - 1)]?.key ?? null)
+          : get().activeTabKey;
       set({ tabs, activeTabKey });
       remember();
       return true;
@@ -296,7 +393,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t || t.saving) return;
       const sent = t.text;
       await runSave(key, { sentText: sent, sentBase: t.base, fromMerge: false }, () =>
-        api.saveResource({ ref: t.ref, text: sent, baseJournalId: t.base.journalId, ...(options.unconditional ? { unconditional: true } : {}) }),
+        api.saveResource({
+          ref: t.ref,
+          text: sent,
+          baseJournalId: t.base.journalId,
+          ...(options.unconditional ? { unconditional: true } : {}),
+        }),
       );
     },
 
@@ -305,7 +407,8 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t) return;
       try {
         const result = await api.refreshResource({ ref: t.ref });
-        if (result.kind !== 'ok') step(key, (x) => ({ ...x, message: { tone: 'error', text: result.message } }));
+        if (result.kind !== 'ok')
+          step(key, (x) => ({ ...x, message: { tone: 'error', text: result.message } }));
         // Compared with what this tab is based on (a watch may already have journalled the change).
         else step(key, (x) => session.refreshed(x, result.snapshot));
       } catch (error) {
@@ -320,7 +423,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       try {
         latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId });
       } catch (error) {
-        failed(key, `The server's revision was not loaded: ${(error as Error).message}. Your edit is kept.`);
+        failed(
+          key,
+          `The server's revision was not loaded: ${(error as Error).message}. Your edit is kept.`,
+        );
         return;
       }
       if (latest.kind !== 'ok') {
@@ -331,7 +437,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       try {
         await api.discardDraft({ ref: t.ref });
       } catch (error) {
-        failed(key, `The server's revision is loaded, but your old draft could not be discarded (${(error as Error).message}): it may come back when the resource is reopened.`);
+        failed(
+          key,
+          `The server's revision is loaded, but your old draft could not be discarded (${(error as Error).message}): it may come back when the resource is reopened.`,
+        );
       }
     },
 
@@ -349,9 +458,16 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const store = storage();
       if (store) forgetRescue(store, t.ref);
       background(get().loadDrafts(), 'refresh the list of drafts');
-      const answer = await api.openResource({ ref: t.ref }).catch((error: unknown) => ({ kind: 'error' as const, message: (error as Error)?.message ?? String(error) }));
+      const answer = await api.openResource({ ref: t.ref }).catch((error: unknown) => ({
+        kind: 'error' as const,
+        message: (error as Error)?.message ?? String(error),
+      }));
       if (answer.kind === 'ok') step(key, (x) => session.draftDiscarded(x, answer.snapshot));
-      else failed(key, `Your draft is discarded, but the resource could not be read again: ${answer.message}. Use Refresh.`);
+      else
+        failed(
+          key,
+          `Your draft is discarded, but the resource could not be read again: ${answer.message}. Use Refresh.`,
+        );
     },
 
     updateMerge(key, update) {
@@ -378,13 +494,20 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       }
       const text = resultText(t.merge);
       const theirs = t.merge.theirs;
-      await runSave(key, { sentText: text, sentBase: theirs, fromMerge: true }, () => api.saveResource({ ref: t.ref, text, baseJournalId: theirs.journalId }));
+      await runSave(key, { sentText: text, sentBase: theirs, fromMerge: true }, () =>
+        api.saveResource({ ref: t.ref, text, baseJournalId: theirs.journalId }),
+      );
     },
 
     async redoMerge(key) {
       const t = tab(key);
       if (!t?.merge || !t.serverMoved) return;
-      const latest = await api.revision({ ref: t.ref, journalId: t.serverMoved.journalId }).catch((error: unknown) => ({ kind: 'error' as const, message: `The merge was not redone: ${(error as Error)?.message ?? String(error)}` }));
+      const latest = await api
+        .revision({ ref: t.ref, journalId: t.serverMoved.journalId })
+        .catch((error: unknown) => ({
+          kind: 'error' as const,
+          message: `The merge was not redone: ${(error as Error)?.message ?? String(error)}`,
+        }));
       if (latest.kind !== 'ok') {
         step(key, (x) => ({ ...x, message: { tone: 'error', text: latest.message } }));
         return;
@@ -397,7 +520,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const t = tab(key);
       if (!t?.merge || t.saving) return;
       const { mineText, theirs } = t.merge;
-      await runSave(key, { sentText: mineText, sentBase: theirs, fromMerge: true }, () => api.forceSave({ ref: t.ref, text: mineText, overJournalId: theirs.journalId }));
+      await runSave(key, { sentText: mineText, sentBase: theirs, fromMerge: true }, () =>
+        api.forceSave({ ref: t.ref, text: mineText, overJournalId: theirs.journalId }),
+      );
     },
 
     cancelMerge(key) {
@@ -412,10 +537,15 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       try {
         latest = await api.refreshResource({ ref: t.ref });
       } catch (error) {
-        failed(key, `The revision was not restored: the app could not reach its backend (${(error as Error).message}).`);
+        failed(
+          key,
+          `The revision was not restored: the app could not reach its backend (${(error as Error).message}).`,
+        );
         return;
       }
-      step(key, (x) => session.revisionRestored(x, snapshot, latest.kind === 'ok' ? latest.snapshot : x.base));
+      step(key, (x) =>
+        session.revisionRestored(x, snapshot, latest.kind === 'ok' ? latest.snapshot : x.base),
+      );
       scheduleDraft(key);
     },
 
@@ -434,12 +564,21 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       try {
         const answer = await api.checkOutcome({ auditId: t.unknown.auditId });
         if (answer.kind !== 'ok') {
-          step(key, (x) => ({ ...x, unknown: x.unknown ? { ...x.unknown, checking: false } : null, message: { tone: 'error', text: answer.message } }));
+          step(key, (x) => ({
+            ...x,
+            unknown: x.unknown ? { ...x.unknown, checking: false } : null,
+            message: { tone: 'error', text: answer.message },
+          }));
           return;
         }
         get().noteOutcomeChecked(answer.pending, answer.serverNow);
       } catch (error) {
-        step(key, (x) => session.saveFailed({ ...x, unknown: x.unknown ? { ...x.unknown, checking: false } : null }, (error as Error).message));
+        step(key, (x) =>
+          session.saveFailed(
+            { ...x, unknown: x.unknown ? { ...x.unknown, checking: false } : null },
+            (error as Error).message,
+          ),
+        );
       }
     },
 
@@ -451,10 +590,21 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const checked = await api.checkOutcome({ auditId }).catch(() => null);
       const serverNow = checked?.kind === 'ok' ? checked.serverNow : t.unknown.serverNow;
       if (!serverNow) {
-        step(key, (x) => ({ ...x, message: { tone: 'error', text: 'The server could not be read, so there is nothing to accept yet. Check again later.' } }));
+        step(key, (x) => ({
+          ...x,
+          message: {
+            tone: 'error',
+            text: 'The server could not be read, so there is nothing to accept yet. Check again later.',
+          },
+        }));
         return;
       }
-      const settled = await api.settleOutcome({ auditId, decision: 'accept-server' }).catch((error: unknown) => ({ kind: 'error' as const, message: `Nothing was settled: ${(error as Error)?.message ?? String(error)}` }));
+      const settled = await api
+        .settleOutcome({ auditId, decision: 'accept-server' })
+        .catch((error: unknown) => ({
+          kind: 'error' as const,
+          message: `Nothing was settled: ${(error as Error)?.message ?? String(error)}`,
+        }));
       if (settled.kind !== 'ok') {
         step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
         return;
@@ -467,8 +617,14 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async dismissOutcome(key) {
       const t = tab(key);
       if (!t?.unknown) return;
-      const settled = await api.settleOutcome({ auditId: t.unknown.auditId, decision: 'dismiss' }).catch((error: unknown) => ({ kind: 'error' as const, message: `Nothing was dismissed: ${(error as Error)?.message ?? String(error)}` }));
-      if (settled.kind !== 'ok') step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
+      const settled = await api
+        .settleOutcome({ auditId: t.unknown.auditId, decision: 'dismiss' })
+        .catch((error: unknown) => ({
+          kind: 'error' as const,
+          message: `Nothing was dismissed: ${(error as Error)?.message ?? String(error)}`,
+        }));
+      if (settled.kind !== 'ok')
+        step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
       else step(key, session.outcomeDismissed);
       background(get().loadPending(), 'list the unknown outcomes');
     },
@@ -496,7 +652,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         draftTimers.delete(t.key);
         // The synchronous copy first (it survives even if the request below is cut off)…
         if (store && session.needsDraft(t)) {
-          rescueDraft(store, t.ref, { text: t.text, merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null, baseJournalId: t.base.journalId, baseRevision: t.base.revision, at: new Date().toISOString() });
+          rescueDraft(store, t.ref, {
+            text: t.text,
+            merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null,
+            baseJournalId: t.base.journalId,
+            baseRevision: t.base.revision,
+            at: new Date().toISOString(),
+          });
         }
         // …then the backend's draft, which may or may not finish before the page goes.
         background(persistDraft(t.key), 'keep your draft');

@@ -6,7 +6,13 @@ import type { DeskState } from '.';
 import { failureAdded, failureText, toastDismissed } from './failures';
 
 /** `sticky` toasts (failures) stay until dismissed; `repeats` counts the same failure seen again. */
-export type Toast = { id: number; tone: 'ok' | 'error' | 'info'; text: string; sticky?: boolean; repeats?: number };
+export type Toast = {
+  id: number;
+  tone: 'ok' | 'error' | 'info';
+  text: string;
+  sticky?: boolean;
+  repeats?: number;
+};
 export type Dialog = null | 'connections' | 'palette' | 'shortcuts';
 
 /** An in-app confirmation (instead of the browser's window.confirm), answered through `resolve`. */

@@ -7,11 +7,18 @@ import { api } from '../lib/api';
 import { useDesk } from '../store';
 import { reasonOf } from '../store/failures';
 import { isDirty } from '../store/tabs-slice';
-import { applyTeamEvent, loadPresence, loadTeamStatus, presenceNotTold, useTeam } from './team-state';
+import {
+  applyTeamEvent,
+  loadPresence,
+  loadTeamStatus,
+  presenceNotTold,
+  useTeam,
+} from './team-state';
 
 // Both loads keep their failures in the team state (shown by TeamStoreButton) and do not reject;
 // should one all the same, its reason goes there too, never into the void.
-const keepFailure = (field: 'statusError' | 'presenceError') => (error: unknown) => useTeam.setState({ [field]: reasonOf(error) });
+const keepFailure = (field: 'statusError' | 'presenceError') => (error: unknown) =>
+  useTeam.setState({ [field]: reasonOf(error) });
 const loadStatusNow = (): void => {
   loadTeamStatus().catch(keepFailure('statusError'));
 };
@@ -45,7 +52,8 @@ export function TeamSync() {
     const now = new Date().toISOString();
     const open: OpenResourceInput[] = tabs.map((tab) => {
       if (!isDirty(tab)) dirtySince.current.delete(tab.key);
-      else if (!dirtySince.current.has(tab.key)) dirtySince.current.set(tab.key, tab.draftSavedAt ?? now);
+      else if (!dirtySince.current.has(tab.key))
+        dirtySince.current.set(tab.key, tab.draftSavedAt ?? now);
       return { ref: tab.ref, editingSince: dirtySince.current.get(tab.key) ?? null };
     });
     const signature = JSON.stringify(open);
@@ -56,7 +64,9 @@ export function TeamSync() {
       if (announced.current === signature) announced.current = '';
       presenceNotTold(error);
     };
-    api.announcePresence({ open }).then((result) => (result.kind === 'ok' ? undefined : retell(result.message)), retell);
+    api
+      .announcePresence({ open })
+      .then((result) => (result.kind === 'ok' ? undefined : retell(result.message)), retell);
   }, [tabs, configured]);
 
   return null;

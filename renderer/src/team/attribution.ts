@@ -1,7 +1,10 @@
 // Who a revision in the history came from, in words.
 import type { HistoryEntry } from '../../../shared/api/types';
 
-export function attributionWords(entry: HistoryEntry, me: string | null): { text: string; tone: 'team' | 'me' | 'outside' } | null {
+export function attributionWords(
+  entry: HistoryEntry,
+  me: string | null,
+): { text: string; tone: 'team' | 'me' | 'outside' } | null {
   if (!entry.team) return null;
   const { savedBy } = entry.team;
   if (savedBy === null) return { text: 'from outside the team', tone: 'outside' };

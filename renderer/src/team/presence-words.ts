@@ -22,9 +22,16 @@ export function durationWords(ms: number): string {
 export function presenceWords(people: TeamPresence[], noun: string): string {
   if (people.length === 0) return '';
   const names = [...new Set(people.map((p) => p.operator))];
-  const who = names.length <= 2 ? names.join(' and ') : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
-  const editing = people.filter((p) => p.editingForMs !== null).sort((a, b) => b.editingForMs! - a.editingForMs!)[0];
+  const who =
+    names.length <= 2
+      ? names.join(' and ')
+      : `${names.slice(0, 2).join(', ')} and ${names.length - 2} more`;
+  const editing = people
+    .filter((p) => p.editingForMs !== null)
+    .sort((a, b) => b.editingForMs! - a.editingForMs!)[0];
   const verb = names.length === 1 ? 'has' : 'have';
-  const tail = editing ? ` · ${names.length > 1 ? `${editing.operator} ` : ''}editing for ${durationWords(editing.editingForMs!)}` : '';
+  const tail = editing
+    ? ` · ${names.length > 1 ? `${editing.operator} ` : ''}editing for ${durationWords(editing.editingForMs!)}`
+    : '';
   return `${who} ${verb} this ${noun} open${tail}`;
 }

@@ -19,14 +19,23 @@ type TeamState = {
   changes: Record<string, number>;
 };
 
-export const useTeam = create<TeamState>()(() => ({ status: null, statusError: null, connectionId: null, presence: {}, presenceError: null, changes: {} }));
+export const useTeam = create<TeamState>()(() => ({
+  status: null,
+  statusError: null,
+  connectionId: null,
+  presence: {},
+  presenceError: null,
+  changes: {},
+}));
 
 /** Reads the team store's status; a failure is kept in `statusError` (shown by the top bar), never thrown. */
 export async function loadTeamStatus(): Promise<void> {
   try {
     useTeam.setState({ status: await api.teamStatus({}), statusError: null });
   } catch (error) {
-    useTeam.setState({ statusError: `The team store's state could not be read: ${reasonOf(error)}` });
+    useTeam.setState({
+      statusError: `The team store's state could not be read: ${reasonOf(error)}`,
+    });
   }
 }
 
@@ -40,23 +49,37 @@ export async function loadPresence(connectionId: string | null): Promise<void> {
   try {
     result = await api.teamPresence({ connectionId });
   } catch (error) {
-    useTeam.setState({ connectionId, presence: {}, presenceError: `Who has what open could not be read: ${reasonOf(error)}` });
+    useTeam.setState({
+      connectionId,
+      presence: {},
+      presenceError: `Who has what open could not be read: ${reasonOf(error)}`,
+    });
     return;
   }
   const presence: Record<string, TeamPresence[]> = {};
-  if (result.kind === 'ok') for (const p of result.presence) (presence[p.resourceId] ??= []).push(p);
-  useTeam.setState({ connectionId, presence, presenceError: result.kind === 'ok' ? null : `Who has what open could not be read: ${result.message}` });
+  if (result.kind === 'ok')
+    for (const p of result.presence) (presence[p.resourceId] ??= []).push(p);
+  useTeam.setState({
+    connectionId,
+    presence,
+    presenceError:
+      result.kind === 'ok' ? null : `Who has what open could not be read: ${result.message}`,
+  });
 }
 
 /** This window's open resources could not be told to the team (they will be at the next change). */
 export function presenceNotTold(error: unknown): void {
-  useTeam.setState({ presenceError: `Your open resources could not be told to the team: ${reasonOf(error)}` });
+  useTeam.setState({
+    presenceError: `Your open resources could not be told to the team: ${reasonOf(error)}`,
+  });
 }
 
 export function applyTeamEvent(event: ApiEvent): void {
   if (event.type === 'team-presence') {
     // loadPresence keeps its own failure in the state; anything else it throws is said there too.
-    loadPresence(useTeam.getState().connectionId).catch((error: unknown) => useTeam.setState({ presenceError: reasonOf(error) }));
+    loadPresence(useTeam.getState().connectionId).catch((error: unknown) =>
+      useTeam.setState({ presenceError: reasonOf(error) }),
+    );
   } else if (event.type === 'team-changed') {
     const key = `${event.ref.connectionId}\u0000${event.ref.id}`;
     useTeam.setState((s) => ({ changes: { ...s.changes, [key]: (s.changes[key] ?? 0) + 1 } }));
