@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
       if (created.status !== 201)
         throw new Error(`could not create the ${label} ticket: ${created.status}`);
       const ref = { connectionId: tickets.id, id };
-      const open = await answerBytes(host.origin, host.token, 'openResource', { ref });
+      const open = await answerBytes(host.origin, host.apiToken, 'openResource', { ref });
       const snapshot = (open.body as { snapshot: { text: string; journalId: number } }).snapshot;
       const docBytes = Buffer.byteLength(snapshot.text);
       // Someone else changes the status; the operator edits the subject against the old revision.
@@ -62,7 +62,7 @@ export async function run(): Promise<void> {
         `"subject": "Ticket of ${bytes} bytes"`,
         `"subject": "Edited ticket of ${bytes} bytes"`,
       );
-      const save = await answerBytes(host.origin, host.token, 'saveResource', {
+      const save = await answerBytes(host.origin, host.apiToken, 'saveResource', {
         ref,
         text: mine,
         baseJournalId: snapshot.journalId,
