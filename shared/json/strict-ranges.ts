@@ -59,60 +59,25 @@ export function strictRanges(
   };
 
   const members = (key: string) => {
-    s.space();
-    if (s.code() === 125) {
-      s.i++;
-      return;
-    }
     const seen = new Set<string>();
-    for (;;) {
-      if (s.code() !== 34) s.fail();
-      const nameAt = s.i;
-      const name = s.readString();
-      s.space();
-      s.expect(58);
-      s.space();
+    s.eachMember((name, at) => {
       const child = `${key}/${escapeToken(name)}`;
-      if (wanted.has(child) || onPath.has(child)) {
-        keyOffsets.set(child, nameAt);
-        // A repeated member replaces the earlier one (as JSON.parse keeps the last): forget what
-        // was found inside the first, and where its members' names were.
-        if (seen.has(child)) {
-          for (const target of found.keys())
-            if (target === child || target.startsWith(`${child}/`)) found.delete(target);
-          for (const target of keyOffsets.keys())
-            if (target.startsWith(`${child}/`)) keyOffsets.delete(target);
-        }
-        seen.add(child);
-        value(child);
-      } else {
-        s.skipValue();
+      if (!wanted.has(child) && !onPath.has(child)) return s.skipValue();
+      keyOffsets.set(child, at.name);
+      // A repeated member replaces the earlier one (as JSON.parse keeps the last): forget what
+      // was found inside the first, and where its members' names were.
+      if (seen.has(child)) {
+        for (const target of found.keys())
+          if (target === child || target.startsWith(`${child}/`)) found.delete(target);
+        for (const target of keyOffsets.keys())
+          if (target.startsWith(`${child}/`)) keyOffsets.delete(target);
       }
-      s.space();
-      const c = s.code();
-      s.i++;
-      if (c === 125) return;
-      if (c !== 44) s.fail();
-      s.space();
-    }
+      seen.add(child);
+      value(child);
+    });
   };
 
-  const elements = (key: string) => {
-    s.space();
-    if (s.code() === 93) {
-      s.i++;
-      return;
-    }
-    for (let index = 0; ; index++) {
-      value(`${key}/${index}`);
-      s.space();
-      const c = s.code();
-      s.i++;
-      if (c === 93) return;
-      if (c !== 44) s.fail();
-      s.space();
-    }
-  };
+  const elements = (key: string) => s.eachElement((index) => value(`${key}/${index}`));
 
   return strictly(() => {
     s.space();

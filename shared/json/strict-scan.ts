@@ -139,6 +139,60 @@ export class StrictScanner {
     }
   }
 
+  /**
+   * Walks the elements of an array, the cursor just past its "[": `each(index)` is called with the
+   * cursor at each element and must step over it; the cursor ends past the "]".
+   */
+  eachElement(each: (index: number) => void): void {
+    this.space();
+    if (this.code() === 93) {
+      this.i++;
+      return;
+    }
+    for (let index = 0; ; index++) {
+      each(index);
+      if (this.afterItem(93)) return;
+    }
+  }
+
+  /**
+   * Walks the members of an object, the cursor just past its "{": `each(name, at)` is called with
+   * the cursor at each member's value and must step over it; `at` says where the name's quotes start
+   * and end and where its colon is. The cursor ends past the "}".
+   */
+  eachMember(
+    each: (name: string, at: { name: number; nameEnd: number; colon: number }) => void,
+  ): void {
+    this.space();
+    if (this.code() === 125) {
+      this.i++;
+      return;
+    }
+    for (;;) {
+      if (this.code() !== 34) this.fail();
+      const nameAt = this.i;
+      const name = this.readString();
+      const nameEnd = this.i;
+      this.space();
+      const colon = this.i;
+      this.expect(58);
+      this.space();
+      each(name, { name: nameAt, nameEnd, colon });
+      if (this.afterItem(125)) return;
+    }
+  }
+
+  /** After an element or member: true past the closing bracket, false past a comma. */
+  private afterItem(close: number): boolean {
+    this.space();
+    const c = this.code();
+    this.i++;
+    if (c === close) return true;
+    if (c !== 44) this.fail();
+    this.space();
+    return false;
+  }
+
   skipValue(): void {
     const c = this.code();
     if (c === 123) {

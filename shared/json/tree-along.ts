@@ -67,62 +67,32 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
     const path = `${key}/${escapeToken(token)}`;
     return expand.has(path) ? path : null;
   };
-  const members = (node: Building, key: string) => {
-    s.space();
-    if (s.code() === 125) {
-      s.i++;
-      return;
-    }
-    for (;;) {
-      if (s.code() !== 34) s.fail();
-      const nameAt = s.i;
-      const name = s.readString();
+  const members = (node: Building, key: string) =>
+    s.eachMember((name, at) => {
       const property: Building = {
         type: 'property',
-        offset: nameAt,
+        offset: at.name,
         length: -1,
         parent: node,
         children: [],
+        colonOffset: at.colon,
       };
       property.children!.push({
         type: 'string',
         value: name,
-        offset: nameAt,
-        length: s.i - nameAt,
+        offset: at.name,
+        length: at.nameEnd - at.name,
         parent: property,
       });
-      s.space();
-      property.colonOffset = s.i;
-      s.expect(58);
-      s.space();
       const member = value(child(key, name), property);
       property.children!.push(member);
-      property.length = member.offset + member.length - nameAt;
+      property.length = member.offset + member.length - at.name;
       node.children!.push(property);
-      s.space();
-      const c = s.code();
-      s.i++;
-      if (c === 125) return;
-      if (c !== 44) s.fail();
-      s.space();
-    }
-  };
-  const elements = (node: Building, key: string) => {
-    s.space();
-    if (s.code() === 93) {
-      s.i++;
-      return;
-    }
-    for (let index = 0; ; index++) {
+    });
+  const elements = (node: Building, key: string) =>
+    s.eachElement((index) => {
       node.children!.push(value(child(key, String(index)), node));
-      s.space();
-      const c = s.code();
-      s.i++;
-      if (c === 93) return;
-      if (c !== 44) s.fail();
-      s.space();
-    }
-  };
+    });
   return strictly(() => {
     s.space();
     const root = value('', undefined);
