@@ -61,6 +61,13 @@ function segments(root: Node, tokens: readonly string[]): Array<string | number>
 }
 
 /** Removes whitespace outside strings, keeping every token's text. */
+/** Whether the character at `at` is escaped: an odd number of backslashes stands before it. */
+function escapedAt(text: string, at: number): boolean {
+  let slashes = 0;
+  while (text.charCodeAt(at - 1 - slashes) === 92) slashes++;
+  return slashes % 2 === 1;
+}
+
 export function compactText(text: string): string {
   let out = '';
   let start = 0;
@@ -69,15 +76,10 @@ export function compactText(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // Skip the string, honouring escapes.
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34) break;
-        else i++;
-      }
-      i++;
+      // Skip the string natively: to the next quote not escaped by an odd run of backslashes.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escapedAt(text, end)) end = text.indexOf('"', end + 1);
+      i = end === -1 ? n : end + 1;
     } else if (c === 32 || c === 10 || c === 13 || c === 9) {
       out += text.slice(start, i);
       while (

@@ -21,6 +21,14 @@ describe('editableText', () => {
     );
   });
 
+  it('takes a pretty-printed canonical text like its compact form, and a same-length text with other lexemes as it is', () => {
+    const compact = '{"id":"t1","b":1,"a":[true,null],"updatedAt":"now"}';
+    const pretty = JSON.stringify(JSON.parse(compact), null, 4);
+    expect(textOf(whole, pretty)).toBe(textOf(whole, compact));
+    // As long as its plain serialisation ({"a":100}) but not it: the server's lexeme stays.
+    expect(textOf(whole, '{"a":1E2}')).toBe('{\n  "a": 1E2\n}\n');
+  });
+
   it('keeps the server’s lexemes and escapes when its text is not canonical', () => {
     expect(
       textOf(

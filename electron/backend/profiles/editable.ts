@@ -100,8 +100,13 @@ export function editableText(
   // The server's text holds exactly the tokens a plain serialisation of its body gives (the
   // common case): so does any member of it, and so does it with hidden members cut out. That
   // check costs one pass over the text; cutting members out of it parses the whole text per member.
-  if (canonicalCutsHold(spec, body) && compactText(rawText) === stringifyJson(body, COMPACT))
-    return stringifyJson(editable, PRETTY);
+  if (canonicalCutsHold(spec, body)) {
+    const plain = stringifyJson(body, COMPACT);
+    // Compacting only removes whitespace: a text no longer than the plain one is either that very
+    // text (a compact answer, the common case, compared natively) or not it at all.
+    if (rawText === plain || (rawText.length > plain.length && compactText(rawText) === plain))
+      return stringifyJson(editable, PRETTY);
+  }
   const source = editableSource(spec, rawText, body);
   if (source === undefined) return stringifyJson(editable, PRETTY);
   const compact = compactText(source);
