@@ -41,12 +41,17 @@ function nodeAt(text: string, pointer: string): Node | undefined {
   return root ? findNodeAtLocation(root, segments(root, tokens.value)) : undefined;
 }
 
-/** jsonc-parser's path for pointer tokens: numbers where the token indexes an array. */
+/**
+ * jsonc-parser's path for pointer tokens: numbers where the token indexes an array. A token that
+ * is no array index ("x", "", "01", "-") names nothing there, as getAt says (Number() made them
+ * NaN or 0: findNodeAtLocation threw on NaN, and "" or "01" found an element getAt does not).
+ */
 function segments(root: Node, tokens: readonly string[]): Array<string | number> {
   const out: Array<string | number> = [];
   let node: Node | undefined = root;
   for (const token of tokens) {
     if (node?.type === 'array') {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) return [...out, -1];
       out.push(Number(token));
       node = node.children?.[Number(token)];
     } else {

@@ -35,10 +35,9 @@ describe('rawsAt', () => {
   it('answers for every pointer what rawAt answers, strict text or not', () => {
     fc.assert(
       fc.property(fc.oneof(handText, spoiled), fc.nat(), (text, seed) => {
-        // (jsonc-parser's lookup throws where a repeated name leads into an array by a name: left out.)
-        const pointers = pointersIn(text).filter(
-          (p, i) => (i + seed) % 2 === 0 && answers(() => rawAt(text, p)),
-        );
+        // Pointers a name leads into an array by (a repeated member's first copy) included: they answer.
+        const pointers = pointersIn(text).filter((p, i) => (i + seed) % 2 === 0);
+        expect(pointers.every((p) => answers(() => rawAt(text, p)))).toBe(true);
         const raws = rawsAt(text, pointers);
         expect(pointers.map((p) => raws.get(p))).toEqual(pointers.map((p) => rawAt(text, p)));
       }),
