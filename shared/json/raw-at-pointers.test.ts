@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { patchText, rawAt, rawsAt } from './lossless-text';
 import { parseJson } from './parse';
 import { escapeToken, getAt } from './pointer';
+import type { JsonValue } from './types';
 
 // Strings that hold no JSON (getAt reads inside JSON-holding strings; the text readers do not).
 const leaf = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.stringMatching(/^[a-z]*$/));
@@ -25,7 +26,7 @@ describe('rawAt, rawsAt and patchText follow a pointer as getAt does', () => {
     fc.assert(
       fc.property(doc, pointer, fc.boolean(), (value, p, spaced) => {
         const text = JSON.stringify(value, null, spaced ? 2 : undefined);
-        const want = getAt(value, p);
+        const want = getAt(value as JsonValue, p);
         const read = (raw: string | undefined) =>
           raw === undefined ? undefined : (parseJson(raw) as { value: unknown }).value;
         expect(read(rawAt(text, p))).toEqual(want);
