@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { REST_STRICT_MERGE_PATCH } from '../../shared/profiles/sandbox-profiles';
-import { startHarness, type Harness } from '../test-support/desk-harness';
+import { expectFullConflict, startHarness, type Harness } from '../test-support/desk-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -70,5 +70,32 @@ describe('derived journal rows', () => {
     expect(row.snapshot.seenAt).toBe(second.seenAt);
     expect(row.snapshot.seenAt > first.seenAt).toBe(true);
     expect(row.snapshot.source).toBe('opened');
+  });
+
+  it('a kept row is not changed by the saves based on it: the same conflicting save twice answers the same', async () => {
+    const ref = await h.ref('Sync documents', 'agent-settings');
+    const base = await h.open(ref);
+    await h.admin('POST', '/edit', {
+      path: `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/agent-settings`,
+      patch: { theme: 'light', wrapUpSeconds: 61 },
+    });
+    const doc = JSON.parse(base.text) as Record<string, unknown>;
+    doc['autoAccept'] = true;
+    doc['theme'] = 'mine';
+    const text = JSON.stringify(doc, null, 2);
+    // Both saves merge against the kept base and the kept Server-now row: a merge, a diff or a
+    // write that changed either document in place would make the second answer differ.
+    const save = async () =>
+      expectFullConflict(
+        await h.api.saveResource({ ref, text, baseJournalId: base.journalId, full: true }),
+      );
+    const first = await save();
+    const second = await save();
+    expect(second.theirs.journalId).toBe(first.theirs.journalId);
+    expect(second.base.text).toBe(first.base.text);
+    expect(second.merged).toBe(first.merged);
+    expect(second.conflicts).toEqual(first.conflicts);
+    const reread = await h.api.revision({ ref, journalId: base.journalId });
+    expect(reread.kind === 'ok' && reread.snapshot.text).toBe(base.text);
   });
 });
