@@ -63,7 +63,7 @@ export function connectionContext(
           'This connection points at the embedded sandbox, which is not running in this session.',
       },
     };
-  const headers = authHeaders(connection);
+  const headers = credentialHeaders(connection);
   const credentialQuery =
     connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
   const secrets = secretValues(connection, headers);
@@ -108,28 +108,10 @@ function secretValues(connection: StoredConnection, headers: Record<string, stri
 }
 
 /**
- * Headers a credential may never set: they would forge or drop a precondition, or break framing.
- * Checked here, where every request's auth headers come from, whatever was stored.
+ * The headers a connection's credential adds to each request. The only header whose name the user
+ * chooses (an API key's) is never one of request-headers' forbidden ones: those would forge or
+ * drop a precondition, or break framing.
  */
-export const RESERVED_HEADERS = new Set([
-  'if-match',
-  'if-none-match',
-  'if-unmodified-since',
-  'if-modified-since',
-  'if-range',
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-]);
-
-function authHeaders(connection: StoredConnection): Record<string, string> {
-  const headers = credentialHeaders(connection);
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())),
-  );
-}
-
 function credentialHeaders(connection: StoredConnection): Record<string, string> {
   const auth = connection.auth;
   switch (auth.kind) {
