@@ -11,7 +11,8 @@ import type {
   UnknownOutcome,
 } from '../../../shared/api/types';
 
-type Row = {
+/** A row of the audit table as SQLite returns it. */
+export type AuditRow = {
   id: number;
   at: string;
   os_user: string;
@@ -68,7 +69,7 @@ export function createAudit(db: DatabaseSync) {
   const byId = db.prepare('SELECT * FROM audit WHERE id = ?');
   const all = db.prepare('SELECT * FROM audit ORDER BY id DESC LIMIT 500');
   const inState = db.prepare('SELECT * FROM audit WHERE state = ? ORDER BY id');
-  const toEntry = (r: Row): AuditEntry => ({
+  const toEntry = (r: AuditRow): AuditEntry => ({
     id: r.id,
     at: r.at,
     state: r.state as AuditEntry['state'],
@@ -83,7 +84,7 @@ export function createAudit(db: DatabaseSync) {
     replaced: r.replaced_json === null ? null : (JSON.parse(r.replaced_json) as unknown),
     batchId: r.batch_id,
   });
-  const toPending = (r: Row): PendingOutcome => ({
+  const toPending = (r: AuditRow): PendingOutcome => ({
     auditId: r.id,
     ref: { connectionId: r.connection_id, id: r.resource_path },
     at: r.at,
@@ -133,23 +134,23 @@ export function createAudit(db: DatabaseSync) {
       checked.run(holds, serverRevision, new Date().toISOString(), message, id);
     },
     get(id: number): AuditEntry | null {
-      const row = byId.get(id) as Row | undefined;
+      const row = byId.get(id) as AuditRow | undefined;
       return row ? toEntry(row) : null;
     },
     intentOf(id: number): Intent | null {
-      const row = byId.get(id) as Row | undefined;
+      const row = byId.get(id) as AuditRow | undefined;
       return row?.intent_json ? (JSON.parse(row.intent_json) as Intent) : null;
     },
     pendingOutcome(id: number): PendingOutcome | null {
-      const row = byId.get(id) as Row | undefined;
+      const row = byId.get(id) as AuditRow | undefined;
       return row && row.state === 'pending' ? toPending(row) : null;
     },
     /** Writes left in flight by a process that stopped mid-write. */
     inFlight(): AuditEntry[] {
-      return (inState.all('in-flight') as Row[]).map(toEntry);
+      return (inState.all('in-flight') as AuditRow[]).map(toEntry);
     },
     pendingOutcomes(connectionId?: string, resourceId?: string): PendingOutcome[] {
-      return (inState.all('pending') as Row[])
+      return (inState.all('pending') as AuditRow[])
         .filter(
           (r) =>
             (connectionId === undefined || r.connection_id === connectionId) &&
@@ -160,7 +161,7 @@ export function createAudit(db: DatabaseSync) {
     list(connectionId?: string, resourceId?: string): AuditEntry[] {
       const rows =
         connectionId && resourceId ? byResource.all(connectionId, resourceId) : all.all();
-      return (rows as Row[]).map(toEntry);
+      return (rows as AuditRow[]).map(toEntry);
     },
   };
 }

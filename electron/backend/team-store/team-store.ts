@@ -18,6 +18,7 @@ import type {
   TeamPresence,
   TeamStatus,
 } from '../../../shared/api/types';
+import type { AuditRow } from '../store/audit';
 import { createBatchStore } from '../store/batches';
 import type { StoredConnection } from '../store/connections';
 import { migrate } from './schema';
@@ -252,23 +253,7 @@ export function openTeamStore(options: TeamStoreOptions) {
         return result.rows[0] ? `journal:${result.rows[0].id}` : null;
       }
       case 'audit': {
-        const row = localAudit.get(Number(item.localId)) as
-          | {
-              id: number;
-              at: string;
-              os_user: string;
-              connection_id: string;
-              resource_path: string;
-              mode: string;
-              from_revision: string | null;
-              to_revision: string | null;
-              outcome: string;
-              paths_json: string;
-              replaced_json: string | null;
-              state: string;
-              batch_id: string | null;
-            }
-          | undefined;
+        const row = localAudit.get(Number(item.localId)) as AuditRow | undefined;
         const connection = row ? connectionsById().get(row.connection_id) : undefined;
         if (!row || !connection) return null;
         const result = await client.query<{ id: string }>(
