@@ -19,6 +19,13 @@ export type MergeContext = {
     theirs: JsonValue | undefined,
     node: PathNode | null,
   ): JsonValue | undefined;
+  /** mergeValue for three values the caller has already found not to be all equal. */
+  mergeUnequal(
+    base: JsonValue | undefined,
+    mine: JsonValue | undefined,
+    theirs: JsonValue | undefined,
+    node: PathNode | null,
+  ): JsonValue | undefined;
   change(node: PathNode | null, side: Side, op: ChangeOp): void;
   /**
    * Records a conflict unless a choice passed to the merge settles it (see valueForChoice);

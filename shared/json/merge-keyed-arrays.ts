@@ -238,7 +238,7 @@ export function mergeKeyedArrays(
       out.push(mineValue);
       continue;
     }
-    const merged = ctx.mergeValue(
+    const merged = ctx.mergeUnequal(
       baseValue,
       mineValue,
       theirsValue,

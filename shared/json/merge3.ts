@@ -52,6 +52,19 @@ function isContainer(value: JsonValue | undefined): boolean {
   return typeof value === 'object' && value !== null;
 }
 
+/** Whether all three are arrays, or all three are objects. */
+function sameKindContainers(
+  base: JsonValue | undefined,
+  mine: JsonValue | undefined,
+  theirs: JsonValue | undefined,
+): base is JsonArray | JsonObject {
+  if (typeof base !== 'object' || typeof mine !== 'object' || typeof theirs !== 'object')
+    return false;
+  if (base === null || mine === null || theirs === null) return false;
+  const array = Array.isArray(base);
+  return Array.isArray(mine) === array && Array.isArray(theirs) === array;
+}
+
 function sameContainerKind(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   return isContainer(a) && isContainer(b) && Array.isArray(a) === Array.isArray(b);
 }
@@ -110,23 +123,27 @@ class Merger implements MergeContext {
     theirs: JsonValue | undefined,
     node: PathNode | null,
   ): JsonValue | undefined {
-    // Fast path: three containers of one kind are either all equal (nothing to do) or walked below,
-    // so a single three-way comparison decides; the pairwise checks are for everything else.
-    if (
-      typeof base === 'object' &&
-      typeof mine === 'object' &&
-      typeof theirs === 'object' &&
-      base !== null &&
-      mine !== null &&
-      theirs !== null
-    ) {
-      const array = Array.isArray(base);
-      if (Array.isArray(mine) === array && Array.isArray(theirs) === array) {
-        if (equal3(base, mine, theirs)) return mine;
-        return array
-          ? mergeArrays(this, base as JsonArray, mine as JsonArray, theirs as JsonArray, node)
-          : this.mergeObjects(base as JsonObject, mine as JsonObject, theirs as JsonObject, node);
-      }
+    // Three containers of one kind are either all equal (nothing to do) or walked below, so a
+    // single three-way comparison decides.
+    if (sameKindContainers(base, mine, theirs) && equal3(base, mine, theirs)) return mine;
+    return this.mergeUnequal(base, mine, theirs, node);
+  }
+
+  /**
+   * mergeValue for three values known not to be all equal: callers that compared them already
+   * (members and elements are compared before a path node is made for them) do not walk them twice.
+   */
+  mergeUnequal(
+    base: JsonValue | undefined,
+    mine: JsonValue | undefined,
+    theirs: JsonValue | undefined,
+    node: PathNode | null,
+  ): JsonValue | undefined {
+    // Three containers of one kind are walked; the pairwise checks below are for everything else.
+    if (sameKindContainers(base, mine, theirs)) {
+      return Array.isArray(base)
+        ? mergeArrays(this, base, mine as JsonArray, theirs as JsonArray, node)
+        : this.mergeObjects(base, mine as JsonObject, theirs as JsonObject, node);
     }
     if (jsonEqual(mine, theirs) && !(sameContainerKind(base, mine) && !jsonEqual(base, mine))) {
       // Equal sides (a container both changed alike is walked below, for fine-grained changes).
@@ -211,7 +228,7 @@ class Merger implements MergeContext {
           equal3(baseValue, mineValue, theirsValue));
       const merged = same
         ? mineValue
-        : this.mergeValue(baseValue, mineValue, theirsValue, child(node, key));
+        : this.mergeUnequal(baseValue, mineValue, theirsValue, child(node, key));
       if (merged !== undefined) setKey(out, key, merged);
     }
     for (const key in theirs) {
