@@ -295,14 +295,12 @@ export function createDesk(options: DeskOptions): Desk {
       return { kind: 'ok' };
     },
     async saveResource({ ref, text, baseJournalId, unconditional, full }) {
-      const result = await whileWriting(ref, () =>
-        resources.save(ref, text, baseJournalId, unconditional === true),
-      );
+      const result = await resources.save(ref, text, baseJournalId, unconditional === true);
       if (result.kind === 'saved') discardDraftIfSaved(ref, text);
       return shapeSaveResult(result, { full });
     },
     async forceSave({ ref, text, overJournalId, full }) {
-      const result = await whileWriting(ref, () => resources.forceSave(ref, text, overJournalId));
+      const result = await resources.forceSave(ref, text, overJournalId);
       if (result.kind === 'saved') discardDraftIfSaved(ref, text);
       return shapeSaveResult(result, { full });
     },
@@ -605,22 +603,6 @@ export function createDesk(options: DeskOptions): Desk {
     return { kind: 'ok', ...page.value };
   }
 
-  // Resources being written from this desk: their watch polls wait, since the write reads the
-  // server itself (its conflict or its proof) and a concurrent read of a large document only
-  // slows it down. The next poll after the write runs as usual.
-  const writing = new Map<string, number>();
-  async function whileWriting<T>(ref: ResourceRef, write: () => Promise<T>): Promise<T> {
-    const key = refKey(ref);
-    writing.set(key, (writing.get(key) ?? 0) + 1);
-    try {
-      return await write();
-    } finally {
-      const left = writing.get(key)! - 1;
-      if (left === 0) writing.delete(key);
-      else writing.set(key, left);
-    }
-  }
-
   const polling = new Set<Poller>();
   // Polls run unawaited (a timer, a teammate's save): close() waits for those in flight, so none
   // reads a closed store, and one that throws says so to its watches instead of going unhandled.
@@ -640,7 +622,7 @@ export function createDesk(options: DeskOptions): Desk {
   }
   async function pollOnce(poller: Poller): Promise<void> {
     // A slow server must not stack polls, and nobody listening means nobody to tell.
-    if (polling.has(poller) || listeners.size === 0 || writing.has(refKey(poller.ref))) return;
+    if (polling.has(poller) || listeners.size === 0 || resources.isWriting(poller.ref)) return;
     polling.add(poller);
     try {
       const { ref } = poller;

@@ -293,6 +293,12 @@ export function createResourceService(deps: ResourceDeps) {
   type WriteMode = 'conditional' | 'force' | 'unconditional';
 
   /** Sends one write against `base` and turns every outcome into a SaveResult that claims no more than it knows. */
+  // Resources being written (by a save, an overwrite or a batch): their watch polls wait, since a
+  // write reads the server itself (its conflict or its proof) and a concurrent read of a large
+  // document only slows it down. The next poll after the write runs as usual.
+  const writing = new Map<string, number>();
+  const writingKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
+
   async function write(
     ctx: ConnectionContext,
     ref: ResourceRef,
@@ -301,6 +307,26 @@ export function createResourceService(deps: ResourceDeps) {
     mine: JsonValue,
     mode: WriteMode,
     batchId: string | null = null,
+  ): Promise<SaveResult> {
+    const key = writingKey(ref);
+    writing.set(key, (writing.get(key) ?? 0) + 1);
+    try {
+      return await writeOnce(ctx, ref, base, mineText, mine, mode, batchId);
+    } finally {
+      const left = writing.get(key)! - 1;
+      if (left === 0) writing.delete(key);
+      else writing.set(key, left);
+    }
+  }
+
+  async function writeOnce(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    base: Fetched,
+    mineText: string,
+    mine: JsonValue,
+    mode: WriteMode,
+    batchId: string | null,
   ): Promise<SaveResult> {
     const precondition: Precondition =
       mode === 'unconditional' ? { kind: 'none' } : base.info.precondition;
@@ -707,6 +733,11 @@ export function createResourceService(deps: ResourceDeps) {
     fromJournal,
     fetchCurrent,
     checkPending,
+
+    /** Whether a write of this resource is under way (see `writing`). */
+    isWriting(ref: ResourceRef): boolean {
+      return writing.has(writingKey(ref));
+    },
 
     async open(ref: ResourceRef): Promise<Fetched | BackendError> {
       const ctx = context(ref.connectionId);
