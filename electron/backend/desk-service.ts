@@ -33,6 +33,7 @@ import { redactHeaders, redactUrl } from './redact';
 import { createResourceService } from './resource-service';
 import { createBatchRunner, reportCsv } from './batch/runner';
 import type { BatchIntent } from '../../shared/batch/intent';
+import type { JsonValue } from '../../shared/json/types';
 import { authSecretForms, maskError, maskSecrets, maskStrings, secretForms } from './secret-mask';
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
@@ -108,7 +109,15 @@ export function createDesk(options: DeskOptions): Desk {
   // Made after the team store: recovering an interrupted batch changes its state, which is queued for the team.
   const batches = createBatchRunner({ store, resources, emit: (event) => emit(event) });
   // One poller per resource, shared by every watch of it (a reloaded page watches again).
-  type Poller = { ref: ResourceRef; timer: ReturnType<typeof setInterval>; watchIds: Set<string> };
+  // `seenJournalId` is the journal row the watches were last told of (or that was latest when the
+  // first watch began). A poll announces any other row: the journal's latest is no measure, since
+  // a save's read-back, a batch write or another tab's open journals a change no watch was told of.
+  type Poller = {
+    ref: ResourceRef;
+    timer: ReturnType<typeof setInterval>;
+    watchIds: Set<string>;
+    seenJournalId: number | null;
+  };
   const pollers = new Map<string, Poller>();
   const pollerOf = new Map<string, string>();
   const refKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
@@ -336,6 +345,7 @@ export function createDesk(options: DeskOptions): Desk {
         const created: Poller = {
           ref,
           watchIds: new Set(),
+          seenJournalId: store.journal.latest(ref.connectionId, ref.id)?.journalId ?? null,
           timer: setInterval(
             () => pollInBackground(created),
             intervalMs ?? options.watchIntervalMs ?? 5000,
@@ -620,6 +630,16 @@ export function createDesk(options: DeskOptions): Desk {
       .finally(() => pollsInFlight.delete(run));
     pollsInFlight.add(run);
   }
+  /** The editable body of the row the poller's watches were last told of, if it still reads. */
+  function seenEditable(poller: Poller): JsonValue | null {
+    if (poller.seenJournalId === null) return null;
+    const { ref } = poller;
+    const ctx = resources.context(ref.connectionId);
+    const row = ctx.ok && store.journal.get(ref.connectionId, ref.id, poller.seenJournalId);
+    if (!ctx.ok || !row) return null;
+    const seen = resources.fromJournal(ctx.value, ref, row);
+    return 'kind' in seen ? null : seen.editable;
+  }
   async function pollOnce(poller: Poller): Promise<void> {
     // A slow server must not stack polls, and nobody listening means nobody to tell.
     if (polling.has(poller) || listeners.size === 0 || resources.isWriting(poller.ref)) return;
@@ -637,8 +657,10 @@ export function createDesk(options: DeskOptions): Desk {
         const checked = await resources.checkPending(pending.auditId);
         if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
       }
-      if (!result.changed) return;
-      const before = result.previous?.editable ?? result.fetched.editable;
+      const { journalId } = result.fetched.snapshot;
+      if (journalId === poller.seenJournalId) return;
+      const before = seenEditable(poller) ?? result.previous?.editable ?? result.fetched.editable;
+      poller.seenJournalId = journalId;
       const changedPaths = diffPaths(before, result.fetched.editable).map((c) => c.path);
       for (const watchId of poller.watchIds) {
         emit({
@@ -646,7 +668,7 @@ export function createDesk(options: DeskOptions): Desk {
           watchId,
           ref,
           revision: result.fetched.snapshot.revision,
-          journalId: result.fetched.snapshot.journalId,
+          journalId,
           changedPaths,
         });
       }

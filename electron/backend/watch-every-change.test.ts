@@ -1,0 +1,117 @@
+// A watch hears of every revision it has not been told of, whichever road brought it into the
+// journal first: a save's read-back that found someone else's change, or another tab's open.
+// Watches used to compare each poll with the journal's latest row, so a change journalled by
+// anything but a poll was never announced, and a second window stayed on a stale revision.
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { ApiEvent, ResourceRef, Snapshot } from '../../shared/api/types';
+import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
+import { startScriptedServer, type ScriptedServer } from '../test-support/scripted-server';
+
+type Changed = Extract<ApiEvent, { type: 'resource-changed' }>;
+
+let h: Harness;
+const events: ApiEvent[] = [];
+beforeAll(async () => {
+  h = await startHarness();
+  h.desk.onEvent((event) => events.push(event));
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  events.length = 0;
+  await h.admin('POST', '/reset', { seed: 'demo' });
+});
+
+const edited = (snapshot: Snapshot, change: (doc: Record<string, unknown>) => void) => {
+  const doc = JSON.parse(snapshot.text) as Record<string, unknown>;
+  change(doc);
+  return JSON.stringify(doc, null, 2);
+};
+
+/** The first resource-changed event for `watchId`, waiting up to `ms`. */
+async function changeFor(watchId: string, ms = 3000): Promise<Changed | undefined> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const found = events.find(
+      (e): e is Changed => e.type === 'resource-changed' && e.watchId === watchId,
+    );
+    if (found || Date.now() > until) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function connect(server: ScriptedServer): Promise<(id: string) => ResourceRef> {
+  const saved = await h.api.saveConnection({
+    connection: {
+      name: `Scripted ${server.url}`,
+      profileId: 'rest-etag',
+      baseUrl: server.url,
+      params: { collection: 'things' },
+      auth: { kind: 'none' },
+    },
+  });
+  if (saved.kind !== 'ok') throw new Error(saved.message);
+  return (id) => ({ connectionId: saved.connection.id, id });
+}
+
+it('a colleague writing between our save and its read-back is announced to every watch', async () => {
+  let etag = 1;
+  let doc = '{"id":"a","name":"old","n":1}';
+  const upstream = await startScriptedServer((req) => {
+    if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+    // Our PUT lands as revision 2; before we read it back a colleague makes revision 3.
+    etag = 3;
+    doc = req.body.replace('"n":1', '"n":99');
+    return { status: 204, headers: { etag: '"2"' } };
+  });
+  try {
+    const ref = (await connect(upstream))('a');
+    const base = await h.open(ref);
+    // Two windows watch the thing; one of them saves.
+    const saver = await h.api.watch({ ref, intervalMs: 100 });
+    const other = await h.api.watch({ ref, intervalMs: 100 });
+    if (saver.kind !== 'ok' || other.kind !== 'ok') throw new Error('watch refused');
+    const saved = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['name'] = 'mine')),
+        baseJournalId: base.journalId,
+      }),
+      'saved',
+    );
+    expect(saved.movedSince).toMatchObject({ revision: '"3"', changedPaths: ['/n'] });
+    const told = await changeFor(other.watchId);
+    expect(told).toMatchObject({ revision: '"3"', journalId: saved.snapshot.journalId });
+    // What the watching window holds (revision 1) differs from revision 3 in both fields.
+    expect(told!.changedPaths.sort()).toEqual(['/n', '/name']);
+    // Told once: later polls find the same revision.
+    await new Promise((r) => setTimeout(r, 350));
+    expect(
+      events.filter((e) => e.type === 'resource-changed' && e.watchId === other.watchId),
+    ).toHaveLength(1);
+    await h.api.unwatch({ watchId: saver.watchId });
+    await h.api.unwatch({ watchId: other.watchId });
+  } finally {
+    await upstream.close();
+  }
+});
+
+it('a change another tab journalled first (by opening it) still reaches the watch', async () => {
+  const ref = await h.ref('REST tickets', 'ticket-1');
+  const opened = await h.open(ref);
+  const watch = await h.api.watch({ ref, intervalMs: 400 });
+  if (watch.kind !== 'ok') throw new Error('watch refused');
+  // Someone else changes the ticket, and another tab opens it before the watch's first poll.
+  const direct = await fetch(`${h.sandbox.url}/rest/tickets/ticket-1`);
+  const current = (await direct.json()) as Record<string, unknown>;
+  const put = await fetch(`${h.sandbox.url}/rest/tickets/ticket-1`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'if-match': direct.headers.get('etag')! },
+    body: JSON.stringify({ ...current, subject: 'Changed by someone else' }),
+  });
+  expect(put.status).toBe(200);
+  const reopened = await h.open(ref);
+  expect(reopened.journalId).not.toBe(opened.journalId);
+  const told = await changeFor(watch.watchId);
+  expect(told).toMatchObject({ journalId: reopened.journalId, changedPaths: ['/subject'] });
+  await h.api.unwatch({ watchId: watch.watchId });
+});
