@@ -109,14 +109,14 @@ export function createDesk(options: DeskOptions): Desk {
   // Made after the team store: recovering an interrupted batch changes its state, which is queued for the team.
   const batches = createBatchRunner({ store, resources, emit: (event) => emit(event) });
   // One poller per resource, shared by every watch of it (a reloaded page watches again).
-  // `seenJournalId` is the journal row the watches were last told of (or that was latest when the
-  // first watch began). A poll announces any other row: the journal's latest is no measure, since
-  // a save's read-back, a batch write or another tab's open journals a change no watch was told of.
+  // Each watch keeps the journal row it was last told of (at first, the one its tab opened). A
+  // poll announces any other row: the journal's latest is no measure, since a save's read-back, a
+  // batch write or another tab's open journals a change that no watch was told of.
   type Poller = {
     ref: ResourceRef;
     timer: ReturnType<typeof setInterval>;
-    watchIds: Set<string>;
-    seenJournalId: number | null;
+    /** Watch id → the journal row it was last told of (null: none known). */
+    watches: Map<string, number | null>;
   };
   const pollers = new Map<string, Poller>();
   const pollerOf = new Map<string, string>();
@@ -332,7 +332,7 @@ export function createDesk(options: DeskOptions): Desk {
       if ('kind' in fetched) return fetched;
       return { kind: 'ok', snapshot: shapeSnapshot(fetched.snapshot, { raw }) };
     },
-    async watch({ ref, intervalMs }) {
+    async watch({ ref, intervalMs, sinceJournalId }) {
       const ctx = resources.context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
       // An id that cannot be an item path is refused now, not at every poll.
@@ -344,8 +344,7 @@ export function createDesk(options: DeskOptions): Desk {
       if (!poller) {
         const created: Poller = {
           ref,
-          watchIds: new Set(),
-          seenJournalId: store.journal.latest(ref.connectionId, ref.id)?.journalId ?? null,
+          watches: new Map(),
           timer: setInterval(
             () => pollInBackground(created),
             intervalMs ?? options.watchIntervalMs ?? 5000,
@@ -354,7 +353,10 @@ export function createDesk(options: DeskOptions): Desk {
         pollers.set(key, created);
         poller = created;
       }
-      poller.watchIds.add(watchId);
+      poller.watches.set(
+        watchId,
+        sinceJournalId ?? store.journal.latest(ref.connectionId, ref.id)?.journalId ?? null,
+      );
       pollerOf.set(watchId, key);
       return { kind: 'ok', watchId };
     },
@@ -363,8 +365,8 @@ export function createDesk(options: DeskOptions): Desk {
       pollerOf.delete(watchId);
       const poller = key ? pollers.get(key) : undefined;
       if (poller) {
-        poller.watchIds.delete(watchId);
-        if (poller.watchIds.size === 0) {
+        poller.watches.delete(watchId);
+        if (poller.watches.size === 0) {
           clearInterval(poller.timer);
           pollers.delete(key!);
         }
@@ -624,18 +626,17 @@ export function createDesk(options: DeskOptions): Desk {
           `Polling the resource failed: ${error instanceof Error ? error.message : String(error)}`,
           savedSecrets(),
         );
-        for (const watchId of poller.watchIds)
+        for (const watchId of poller.watches.keys())
           emit({ type: 'watch-error', watchId, ref: poller.ref, message });
       })
       .finally(() => pollsInFlight.delete(run));
     pollsInFlight.add(run);
   }
-  /** The editable body of the row the poller's watches were last told of, if it still reads. */
-  function seenEditable(poller: Poller): JsonValue | null {
-    if (poller.seenJournalId === null) return null;
-    const { ref } = poller;
+  /** The editable body of a journal row a watch was told of, if it still reads. */
+  function seenEditable(ref: ResourceRef, journalId: number | null): JsonValue | null {
+    if (journalId === null) return null;
     const ctx = resources.context(ref.connectionId);
-    const row = ctx.ok && store.journal.get(ref.connectionId, ref.id, poller.seenJournalId);
+    const row = ctx.ok && store.journal.get(ref.connectionId, ref.id, journalId);
     if (!ctx.ok || !row) return null;
     const seen = resources.fromJournal(ctx.value, ref, row);
     return 'kind' in seen ? null : seen.editable;
@@ -649,7 +650,8 @@ export function createDesk(options: DeskOptions): Desk {
       const result = await resources.refresh(ref, 'watch');
       if ('kind' in result) {
         const message = maskError(result, savedSecrets()).message;
-        for (const watchId of poller.watchIds) emit({ type: 'watch-error', watchId, ref, message });
+        for (const watchId of poller.watches.keys())
+          emit({ type: 'watch-error', watchId, ref, message });
         return;
       }
       // A write whose outcome is unknown is checked again with every poll of its resource.
@@ -657,20 +659,20 @@ export function createDesk(options: DeskOptions): Desk {
         const checked = await resources.checkPending(pending.auditId);
         if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
       }
-      const { journalId } = result.fetched.snapshot;
-      if (journalId === poller.seenJournalId) return;
-      const before = seenEditable(poller) ?? result.previous?.editable ?? result.fetched.editable;
-      poller.seenJournalId = journalId;
-      const changedPaths = diffPaths(before, result.fetched.editable).map((c) => c.path);
-      for (const watchId of poller.watchIds) {
-        emit({
-          type: 'resource-changed',
-          watchId,
-          ref,
-          revision: result.fetched.snapshot.revision,
-          journalId,
-          changedPaths,
-        });
+      const { journalId, revision } = result.fetched.snapshot;
+      // Watches told of the same row hear the same paths: one diff per row they were told of.
+      const pathsSince = new Map<number | null, string[]>();
+      for (const [watchId, seen] of poller.watches) {
+        if (seen === journalId) continue;
+        let changedPaths = pathsSince.get(seen);
+        if (changedPaths === undefined) {
+          const before =
+            seenEditable(ref, seen) ?? result.previous?.editable ?? result.fetched.editable;
+          changedPaths = diffPaths(before, result.fetched.editable).map((c) => c.path);
+          pathsSince.set(seen, changedPaths);
+        }
+        poller.watches.set(watchId, journalId);
+        emit({ type: 'resource-changed', watchId, ref, revision, journalId, changedPaths });
       }
     } finally {
       polling.delete(poller);

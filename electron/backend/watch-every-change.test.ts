@@ -115,3 +115,28 @@ it('a change another tab journalled first (by opening it) still reaches the watc
   expect(told).toMatchObject({ journalId: reopened.journalId, changedPaths: ['/subject'] });
   await h.api.unwatch({ watchId: watch.watchId });
 });
+
+it('a watch starts from the revision its tab holds (sinceJournalId), not from the journal of the moment', async () => {
+  const ref = await h.ref('REST tickets', 'ticket-2');
+  const opened = await h.open(ref);
+  const direct = await fetch(`${h.sandbox.url}/rest/tickets/ticket-2`);
+  const current = (await direct.json()) as Record<string, unknown>;
+  await fetch(`${h.sandbox.url}/rest/tickets/ticket-2`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', 'if-match': direct.headers.get('etag')! },
+    body: JSON.stringify({ ...current, subject: 'Changed before the watch began' }),
+  });
+  // Another tab journals the change before this tab's watch is set up.
+  const reopened = await h.open(ref);
+  const since = await h.api.watch({ ref, intervalMs: 200, sinceJournalId: opened.journalId });
+  const fromNow = await h.api.watch({ ref, intervalMs: 200 });
+  if (since.kind !== 'ok' || fromNow.kind !== 'ok') throw new Error('watch refused');
+  expect(await changeFor(since.watchId)).toMatchObject({
+    journalId: reopened.journalId,
+    changedPaths: ['/subject'],
+  });
+  // A watch begun without it holds the journal's latest row: nothing new to tell.
+  expect(await changeFor(fromNow.watchId, 500)).toBeUndefined();
+  await h.api.unwatch({ watchId: since.watchId });
+  await h.api.unwatch({ watchId: fromNow.watchId });
+});

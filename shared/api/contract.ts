@@ -241,8 +241,15 @@ export const apiMethods = {
     { ref: ResourceRef; journalId: number; raw?: boolean },
     Ok<{ snapshot: Snapshot }> | BackendError
   >(s.object({ ref, journalId: s.integer({ min: 1 }), raw: s.optional(s.boolean()) })),
-  watch: method<{ ref: ResourceRef; intervalMs?: number }, Ok<{ watchId: string }> | BackendError>(
-    s.object({ ref, intervalMs: s.optional(s.integer({ min: 200, max: 600_000 })) }),
+  watch: method<
+    { ref: ResourceRef; intervalMs?: number; sinceJournalId?: number },
+    Ok<{ watchId: string }> | BackendError
+  >(
+    s.object({
+      ref,
+      intervalMs: s.optional(s.integer({ min: 200, max: 600_000 })),
+      sinceJournalId: s.optional(s.integer({ min: 1 })),
+    }),
   ),
   unwatch: method<{ watchId: string }, Ok>(s.object({ watchId: s.string({ min: 1, max: 100 }) })),
   activity: method<{ afterId?: number }, Ok<{ entries: ActivityEntry[] }>>(

@@ -312,10 +312,14 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       } finally {
         opening.delete(key);
       }
-      const watch = await api.watch({ ref, intervalMs: 3000 }).catch((error: unknown) => ({
-        kind: 'error' as const,
-        message: (error as Error)?.message ?? String(error),
-      }));
+      // Watched since the revision the tab holds: anything journalled after it is news to the tab.
+      const sinceJournalId = tab(key)?.base.journalId;
+      const watch = await api
+        .watch({ ref, intervalMs: 3000, ...(sinceJournalId ? { sinceJournalId } : {}) })
+        .catch((error: unknown) => ({
+          kind: 'error' as const,
+          message: (error as Error)?.message ?? String(error),
+        }));
       if (watch.kind !== 'ok') {
         // The tab works without it, but must not let the operator believe the server is watched.
         step(key, (t) =>
