@@ -57,6 +57,49 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 export type Store = ReturnType<typeof openStore>;
 
+// A row's body is parsed when first read, not when the row is: answering a GET or checking a
+// precondition only needs the stored text (a megabyte document was parsed, then serialised twice,
+// per request). The text stands for the body until the body is read: after that it may have been
+// changed in place, so `storedText` answers undefined and callers serialise the body itself.
+const unreadTexts = new WeakMap<Row, string>();
+
+function toRow(raw: RawRow): Row {
+  let text: string | undefined = raw.body;
+  let body: unknown;
+  const row = { ...raw } as unknown as Row;
+  const forget = () => {
+    text = undefined;
+    unreadTexts.delete(row);
+  };
+  Object.defineProperty(row, 'body', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (text !== undefined) {
+        body = JSON.parse(text) as unknown;
+        forget();
+      }
+      return body;
+    },
+    set(value: unknown) {
+      forget();
+      body = value;
+    },
+  });
+  unreadTexts.set(row, raw.body);
+  return row;
+}
+
+/** The JSON text a row was stored as (`JSON.stringify` of its body), while its body is unread. */
+export function storedText(row: Row): string | undefined {
+  return unreadTexts.get(row);
+}
+
+/** The row's body as JSON text: the stored text when the body was never read, else serialised. */
+export function bodyText(row: Row): string {
+  return storedText(row) ?? JSON.stringify(row.body);
+}
+
 export function openStore(path: string) {
   // Readable by the user alone: created 0600 before SQLite opens it (its -wal and -shm take the
   // main file's mode), and all of them tightened after, for a file an older version created.
@@ -97,8 +140,6 @@ export function openStore(path: string) {
     'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
   );
   let depth = 0;
-
-  const toRow = (raw: RawRow): Row => ({ ...raw, body: JSON.parse(raw.body) as unknown });
 
   function record(
     kind: string,

@@ -6,7 +6,7 @@ import type { SandboxRequest, SandboxResponse } from '../http';
 import { applyMergePatch } from '../merge-patch';
 import { evaluateIfMatch, evaluateIfNoneMatch } from '../preconditions';
 import type { Context, Route } from '../router';
-import type { Row } from '../store';
+import { bodyText, storedText, type Row } from '../store';
 import { restSettings } from '../switches';
 
 export const REST = 'rest';
@@ -18,22 +18,21 @@ export const REST = 'rest';
 export function restEtag(row: Pick<Row, 'body' | 'version'>): string {
   // One request asks up to three times (preconditions, the answer's header); a row object is read
   // fresh from the store per request, so its tag is kept with it (a megabyte body hashes in ms).
+  // A row whose body was never read is known by its stored text (reading the body would parse it).
+  const text = storedText(row as Row);
+  const source = text ?? row.body;
   const known = etags.get(row);
-  if (known !== undefined && known.body === row.body && known.version === row.version)
+  if (known !== undefined && known.source === source && known.version === row.version)
     return known.etag;
-  const etag = computeEtag(row);
-  etags.set(row, { body: row.body, version: row.version, etag });
+  const etag = computeEtag(row.version, text ?? JSON.stringify(row.body));
+  etags.set(row, { source, version: row.version, etag });
   return etag;
 }
 
-const etags = new WeakMap<object, { body: unknown; version: Row['version']; etag: string }>();
+const etags = new WeakMap<object, { source: unknown; version: Row['version']; etag: string }>();
 
-function computeEtag(row: Pick<Row, 'body' | 'version'>): string {
-  const text = JSON.stringify(row.body);
-  const hash = createHash('sha1')
-    .update(`${row.version}\n${text}`)
-    .digest('base64url')
-    .slice(0, 27);
+function computeEtag(version: Row['version'], text: string): string {
+  const hash = createHash('sha1').update(`${version}\n${text}`).digest('base64url').slice(0, 27);
   return `W/"${Buffer.byteLength(text).toString(16)}-${hash}"`;
 }
 
@@ -54,10 +53,16 @@ function problem(
 const notFound = (req: SandboxRequest) => problem(404, 'Not Found', `No resource at ${req.path}`);
 
 function represent(row: Row): SandboxResponse {
-  return json(200, row.body, {
-    etag: restEtag(row),
-    'last-modified': new Date(row.updated).toUTCString(),
-  });
+  // json(200, row.body, …) without parsing and serialising again a body read as text.
+  return {
+    status: 200,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      etag: restEtag(row),
+      'last-modified': new Date(row.updated).toUTCString(),
+    },
+    body: bodyText(row),
+  };
 }
 
 function validId(id: string): boolean {

@@ -1,6 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
-import { formatParseError, parseJson } from '../../../shared/json';
+import { formatParseError } from '../../../shared/json';
+import { parseText } from '../lib/parsed-texts';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
@@ -26,7 +27,7 @@ export function EditView({ tab }: { tab: Tab }) {
   const cancelMerge = useDesk((s) => s.cancelMerge);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dirty = isDirty(tab);
-  const parsed = useMemo(() => parseJson(tab.text), [tab.text]);
+  const parsed = useMemo(() => parseText(tab.text), [tab.text]);
   const jsonError = parsed.ok ? null : parsed.error;
 
   const goToError = () => {

@@ -25,7 +25,8 @@ type EditorProps = {
   ariaLabel: string;
 };
 
-const modelUri = (path: string) => monaco.Uri.parse(`inmemory:///${encodeURIComponent(path)}.json`);
+export const modelUri = (path: string) =>
+  monaco.Uri.parse(`inmemory:///${encodeURIComponent(path)}.json`);
 
 /**
  * Monaco with JSON validation, following the OS theme, built on the bundled Monaco directly (no

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
-import { rangesOfPointers, type Conflict, type TextRange } from '../../../shared/json';
+import { diffPaths, rangesOfPointers, type Conflict, type TextRange } from '../../../shared/json';
 import { monaco } from '../lib/monaco';
 import { timeOf } from '../lib/format';
 import {
@@ -25,7 +25,9 @@ import { inBackground } from '../store/background';
 import type { Tab } from '../store/tabs-slice';
 import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
-import { JsonDiff, JsonEditor } from './JsonEditor';
+import { JsonDiff, JsonEditor, modelUri } from './JsonEditor';
+import { parseText } from '../lib/parsed-texts';
+import { watchSaves, type SaveSent } from '../merge/save-watch';
 import { MessageBar } from './MessageBar';
 import { overwriteRevertsOf } from '../session/reverts';
 import { mergeKeyChoice } from '../lib/commands';
@@ -49,6 +51,48 @@ function rangesIn(text: string, pointers: readonly string[]): Array<TextRange | 
     rangesOfPointers(text, missing).forEach((range, i) => known.set(missing[i]!, range));
   return pointers.map((p) => known.get(p));
 }
+
+/** The "Your edit" pane's path (its editor model's name) in the merge view of a tab. */
+const minePanePath = (tabKey: string) => `merge-mine/${tabKey}`;
+
+/**
+ * While a large save is under way, the pane that would show the operator's text if it conflicts is
+ * prepared: its editor model, and where the changes from the base lie in the text (the merge's
+ * changes on the operator's side are those). A save that does not conflict drops the model; a
+ * conflict's merge view finds both ready. Whatever the guess misses is done when the view opens.
+ */
+function prepareMinePane({ key, sentText, baseText }: SaveSent) {
+  if (sentText.length < PREPARE_FROM) return;
+  const uri = modelUri(minePanePath(key));
+  let made: editor.ITextModel | null = null;
+  const drop = () => {
+    if (made && !made.isDisposed() && !made.isAttachedToEditor()) made.dispose();
+  };
+  // After the request has left, so the save never waits for this.
+  const timer = setTimeout(() => {
+    if (!monaco.editor.getModel(uri)) made = monaco.editor.createModel(sentText, 'json', uri);
+    const base = parseText(baseText);
+    const mine = parseText(sentText);
+    if (base.ok && mine.ok)
+      rangesIn(
+        sentText,
+        diffPaths(base.value, mine.value).map((c) => c.path),
+      );
+  }, 0);
+  return (kind: string) => {
+    clearTimeout(timer);
+    // A conflict's view takes the model at once; one never shown (the tab closed) goes later.
+    if (kind === 'conflict') setTimeout(drop, UNUSED_MODEL_MS);
+    else drop();
+  };
+}
+
+/** Saves of texts this large prepare the merge's "Your edit" pane while they wait. */
+const PREPARE_FROM = 256 * 1024;
+/** A prepared pane no merge view took within this long is dropped. */
+const UNUSED_MODEL_MS = 60_000;
+
+watchSaves(prepareMinePane);
 
 const conflictRanges = (text: string, session: MergeSession) =>
   rangesIn(
@@ -550,7 +594,7 @@ export function MergeView({ tab }: { tab: Tab }) {
             />
           ) : (
             <JsonEditor
-              path={`merge-mine/${tab.key}`}
+              path={minePanePath(tab.key)}
               value={session.mineText}
               readOnly
               onMount={mountMine}

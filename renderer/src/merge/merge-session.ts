@@ -22,6 +22,7 @@ import {
   type JsonValue,
   type Resolution,
 } from '../../../shared/json';
+import { parseText } from '../lib/parsed-texts';
 
 /**
  * What one merge is built from: the base the operator edited from, their text, Server now from the
@@ -69,7 +70,8 @@ export type MergeSession = {
 export type SessionResult = { ok: true; session: MergeSession } | { ok: false; error: string };
 
 function parseOrThrow(text: string, what: string): JsonValue {
-  const parsed = parseJson(text);
+  // The base and the operator's text were parsed already (by the editor): kept parses answer.
+  const parsed = parseText(text);
   if (!parsed.ok) throw new Error(`${what} is not valid JSON: ${formatParseError(parsed.error)}`);
   return parsed.value;
 }

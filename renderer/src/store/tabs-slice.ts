@@ -6,6 +6,7 @@ import type { StateCreator } from 'zustand';
 import type { PendingOutcome, ResourceRef, SaveResult, Snapshot } from '../../../shared/api/types';
 import { decodeWire, encodeWire } from '../../../shared/api/wire';
 import { api } from '../lib/api';
+import { saveSent } from '../merge/save-watch';
 import {
   chooseAllRemaining,
   restoreMergeSession,
@@ -189,7 +190,15 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       // The pending draft goes out alongside the save, not before it: it is a safety net, and
       // the backend clears it only if it holds what was saved.
       background(flushDraft(key), 'keep your draft');
-      const result = await call();
+      const answer = call();
+      const settle = ctx.fromMerge
+        ? null
+        : saveSent({ key, sentText: ctx.sentText, baseText: ctx.sentBase.text });
+      const result = await answer.catch((error: unknown) => {
+        settle?.('error');
+        throw error;
+      });
+      settle?.(result.kind);
       performance.mark(`cd:save-answered:${key}`);
       step(key, (t) => session.saveAnswered(t, result, ctx));
       if (result.kind === 'unknown-outcome')

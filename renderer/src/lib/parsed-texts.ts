@@ -1,0 +1,28 @@
+// The last few texts the renderer parsed, with their parse. A conflicting save parsed the base and
+// the operator's text again to build the merge, although the editor had parsed both already (the
+// base when the tab opened, the edit as it was typed): megabytes each. Parsed values are shared,
+// so they are never changed in place (the merge and its helpers build new values).
+import { parseJson, type ParseResult } from '../../../shared/json';
+
+const KEPT = 3;
+const kept = new Map<string, ParseResult>();
+
+/** parseJson(text), answered from the last texts parsed when it is one of them. */
+export function parseText(text: string): ParseResult {
+  const known = kept.get(text);
+  if (known !== undefined) {
+    kept.delete(text);
+    kept.set(text, known);
+    return known;
+  }
+  const parsed = parseJson(text);
+  // Small texts parse in no time: only large ones are worth holding on to.
+  if (text.length >= KEEP_FROM) {
+    kept.set(text, parsed);
+    while (kept.size > KEPT) kept.delete(kept.keys().next().value!);
+  }
+  return parsed;
+}
+
+/** Texts shorter than this are parsed again rather than kept. */
+export const KEEP_FROM = 64 * 1024;
