@@ -338,6 +338,16 @@ export function createDesk(options: DeskOptions): Desk {
       // An id that cannot be an item path is refused now, not at every poll.
       const url = itemUrl(ctx.value, ref.id);
       if (!url.ok) return fail('invalid-input', url.error);
+      // The revision the caller holds must be one of this resource's: any other would make the
+      // first poll announce a change that never happened.
+      if (
+        sinceJournalId !== undefined &&
+        !store.journal.get(ref.connectionId, ref.id, sinceJournalId)
+      )
+        return fail(
+          'invalid-input',
+          `Journal entry ${sinceJournalId} is not a revision of ${ref.id} on this connection.`,
+        );
       const watchId = randomUUID();
       const key = refKey(ref);
       let poller = pollers.get(key);
@@ -633,8 +643,7 @@ export function createDesk(options: DeskOptions): Desk {
     pollsInFlight.add(run);
   }
   /** The editable body of a journal row a watch was told of, if it still reads. */
-  function seenEditable(ref: ResourceRef, journalId: number | null): JsonValue | null {
-    if (journalId === null) return null;
+  function seenEditable(ref: ResourceRef, journalId: number): JsonValue | null {
     const ctx = resources.context(ref.connectionId);
     const row = ctx.ok && store.journal.get(ref.connectionId, ref.id, journalId);
     if (!ctx.ok || !row) return null;
@@ -664,6 +673,11 @@ export function createDesk(options: DeskOptions): Desk {
       const pathsSince = new Map<number | null, string[]>();
       for (const [watchId, seen] of poller.watches) {
         if (seen === journalId) continue;
+        // A watch begun before anything was read takes the first read as its starting point.
+        if (seen === null) {
+          poller.watches.set(watchId, journalId);
+          continue;
+        }
         let changedPaths = pathsSince.get(seen);
         if (changedPaths === undefined) {
           const before =

@@ -258,23 +258,36 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
   }
 }
 
-/** Whether a merge in progress is already against this revision (or a later one). */
+/**
+ * Whether a merge in progress is against this revision already (its Server now). Only that row is:
+ * a watch announces only rows it has not told of, so an older row is news too (a server back at A
+ * after B: the journal answers with A's first row).
+ */
 function mergesAgainst(
   merge: MergeSession | null,
   seen: { journalId: number; revision: string | null },
 ): boolean {
   return (
     merge !== null &&
-    (seen.journalId <= merge.theirs.journalId ||
+    (seen.journalId === merge.theirs.journalId ||
       (seen.revision !== null && seen.revision === merge.theirs.revision))
   );
 }
 
+/** Whether the watch's news is what the tab is against already: a merge's Server now, else its base. */
+function holdsAlready(tab: Tab, seen: { journalId: number; revision: string | null }): boolean {
+  return tab.merge === null
+    ? seen.journalId === tab.base.journalId
+    : mergesAgainst(tab.merge, seen);
+}
+
 /** The watch saw a new revision. During a save it waits: the save's answer may settle it. */
 export function serverMoved(tab: Tab, moved: ServerMoved): Tab {
-  if (moved.journalId === tab.base.journalId) return tab;
-  // A merge in progress is against Server now already; only a later revision is news.
-  if (mergesAgainst(tab.merge, moved)) return tab;
+  // Back at (or still at) what the tab is against: an earlier "server changed" no longer holds.
+  if (holdsAlready(tab, moved))
+    return tab.serverMoved || tab.deferredMoved
+      ? { ...tab, serverMoved: null, deferredMoved: null }
+      : tab;
   return tab.saving ? { ...tab, deferredMoved: moved } : { ...tab, serverMoved: moved };
 }
 

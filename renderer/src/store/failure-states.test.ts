@@ -229,3 +229,29 @@ describe('opening a tab', () => {
     });
   });
 });
+
+describe('watching a tab', () => {
+  it('a base the backend no longer knows is watched from now on, not left unwatched', async () => {
+    useDesk.setState({ tabs: [], activeTabKey: null, connections: [] });
+    answers.set('openResource', async () => ({
+      kind: 'ok',
+      snapshot: base,
+      draft: null,
+      pending: [],
+    }));
+    const asked: unknown[] = [];
+    answers.set('watch', async (args) => {
+      asked.push(args);
+      return (args as { sinceJournalId?: number }).sinceJournalId === undefined
+        ? { kind: 'ok', watchId: 'w1' }
+        : { kind: 'error', reason: 'invalid-input', message: 'Journal entry 1 is not a revision' };
+    });
+    await useDesk.getState().openTab(ref, 'Task 1');
+    expect(asked).toEqual([
+      { ref, intervalMs: 3000, sinceJournalId: 1 },
+      { ref, intervalMs: 3000 },
+    ]);
+    expect(tab().watchId).toBe('w1');
+    expect(tab().message).toBeNull();
+  });
+});

@@ -322,13 +322,19 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         opening.delete(key);
       }
       // Watched since the revision the tab holds: anything journalled after it is news to the tab.
+      // A base the journal no longer knows (its data directory was replaced) is watched from now.
+      const watchFrom = (sinceJournalId?: number) =>
+        api
+          .watch({ ref, intervalMs: 3000, ...(sinceJournalId ? { sinceJournalId } : {}) })
+          .catch((error: unknown) => ({
+            kind: 'error' as const,
+            reason: 'unreachable' as const,
+            message: (error as Error)?.message ?? String(error),
+          }));
       const sinceJournalId = tab(key)?.base.journalId;
-      const watch = await api
-        .watch({ ref, intervalMs: 3000, ...(sinceJournalId ? { sinceJournalId } : {}) })
-        .catch((error: unknown) => ({
-          kind: 'error' as const,
-          message: (error as Error)?.message ?? String(error),
-        }));
+      let watch = await watchFrom(sinceJournalId);
+      if (watch.kind === 'error' && watch.reason === 'invalid-input' && sinceJournalId)
+        watch = await watchFrom();
       if (watch.kind !== 'ok') {
         // The tab works without it, but must not let the operator believe the server is watched.
         step(key, (t) =>

@@ -1,0 +1,92 @@
+// The journal dedupes rows by revision + body hash, so a resource that goes A → B → A (a
+// content-hash ETag, or no revision at all) is announced with A's older journal id. A merge in
+// progress against B used to drop that news (the tab's own base row was ignored, and any row up
+// to Server now's counted as merged against): the operator kept merging against B with no banner.
+// A watch announces only rows it has not told of, so an older row is the server's current state.
+import { describe, expect, it } from 'vitest';
+import type { SaveResult, Snapshot } from '../../../shared/api/types';
+import { opened, saveAnswered, saveStarted, serverMoved, typed } from './editing-session';
+
+const ref = { connectionId: 'c', id: 'task-1' };
+const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
+const snap = (journalId: number, revision: string | null, doc: unknown): Snapshot => ({
+  ref,
+  journalId,
+  revision,
+  guarded: true,
+  unguardedReason: null,
+  text: pretty(doc),
+  seenAt: '2026-01-01T00:00:00Z',
+  source: 'opened',
+  summary: null,
+});
+const conflict = (theirs: Snapshot): SaveResult => ({
+  kind: 'conflict',
+  status: 412,
+  theirs,
+  onlyOtherFieldsChanged: false,
+  mergeOptions: {},
+  afterLostAnswer: false,
+  auditId: 7,
+});
+
+const docA = { priority: 1, status: 'open' };
+const docB = { priority: 1, status: 'closed' };
+
+describe.each([
+  ['content-hash revisions', 'hash-A', 'hash-B'],
+  ['no revisions at all', null, null],
+] as const)('a merge against B when the server goes back to A (%s)', (_what, revA, revB) => {
+  it('shows that the server moved (A is announced under its first, older journal row)', () => {
+    const base = snap(1, revA, docA);
+    const tab = opened({
+      ref,
+      title: 'Task 1',
+      connectionName: 'Sandbox',
+      snapshot: base,
+      draftBase: null,
+      draft: null,
+      merge: null,
+      pending: [],
+    });
+    const mine = typed(tab, pretty({ ...docA, priority: 5 }));
+    const merging = saveAnswered(saveStarted(mine), conflict(snap(2, revB, docB)), {
+      sentText: mine.text,
+      sentBase: base,
+      fromMerge: false,
+    });
+    expect(merging.merge).not.toBeNull();
+    // The server is back at A: the journal answers with A's row, journal id 1.
+    const moved = serverMoved(merging, { revision: revA, journalId: 1, changedPaths: ['/status'] });
+    expect(moved.serverMoved).toMatchObject({ journalId: 1 });
+  });
+});
+
+// The same A → B → A outside a merge: the watch tells B (banner: "the server changed, now
+// revision B"), then A under the tab's own base row. The banner used to stay up, saying the server
+// holds B while it holds exactly what the tab was opened from.
+describe.each([
+  ['content-hash revisions', 'hash-A', 'hash-B'],
+  ['no revisions at all', null, null],
+] as const)('an edit tab when the server goes A → B → A (%s)', (_what, revA, revB) => {
+  it('takes the "server changed" banner down once the server is back at the tab\'s base', () => {
+    const base = snap(1, revA, docA);
+    const tab = typed(
+      opened({
+        ref,
+        title: 'Task 1',
+        connectionName: 'Sandbox',
+        snapshot: base,
+        draftBase: null,
+        draft: null,
+        merge: null,
+        pending: [],
+      }),
+      pretty({ ...docA, priority: 5 }),
+    );
+    const toB = serverMoved(tab, { revision: revB, journalId: 2, changedPaths: ['/status'] });
+    expect(toB.serverMoved).toMatchObject({ journalId: 2 });
+    const backToA = serverMoved(toB, { revision: revA, journalId: 1, changedPaths: ['/status'] });
+    expect(backToA.serverMoved).toBeNull();
+  });
+});
