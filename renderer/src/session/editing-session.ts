@@ -163,6 +163,17 @@ export type SaveContext = {
 
 const settledMoves = { serverMoved: null, deferredMoved: null } as const;
 
+/**
+ * A save settled on `snapshot`: news the watch brought during the save stays news only when it was
+ * journalled after that snapshot (a colleague's write after ours); anything older the save settled.
+ */
+function movesAfter(tab: Tab, snapshot: Snapshot) {
+  const moved = tab.deferredMoved ?? tab.serverMoved;
+  return moved && moved.journalId > snapshot.journalId
+    ? { serverMoved: moved, deferredMoved: null }
+    : settledMoves;
+}
+
 /** Applies a save's answer. Every outcome keeps what the operator typed unless it is proven saved. */
 export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Tab {
   const done = { ...tab, saving: false };
@@ -173,7 +184,7 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
       const what = savedWords(result);
       return {
         ...done,
-        ...settledMoves,
+        ...movesAfter(tab, result.snapshot),
         base: result.snapshot,
         text: typedDuring ? tab.text : result.snapshot.text,
         view: 'edit',
@@ -212,7 +223,7 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
       // The server moved to a new revision without every change: the edit stays, over the new base.
       return {
         ...done,
-        ...settledMoves,
+        ...movesAfter(tab, result.snapshot),
         base: result.snapshot,
         text: ctx.fromMerge ? ctx.sentText : tab.text,
         view: 'edit',

@@ -90,3 +90,57 @@ describe.each([
     expect(backToA.serverMoved).toBeNull();
   });
 });
+
+// News the watch brings while a save is under way waits for the save's answer. A colleague's write
+// journalled after the saved revision is still news then; what the save itself settled is not.
+describe('a change the watch saw during a save', () => {
+  const base = snap(1, 'r1', docA);
+  const saved = (journalId: number): SaveResult => ({
+    kind: 'saved',
+    snapshot: snap(journalId, `r${journalId}`, { ...docA, priority: 5 }),
+    savedRevision: `r${journalId}`,
+    proof: 'answer-body',
+    changedPaths: ['/priority'],
+    movedSince: null,
+    auditId: 8,
+  });
+  const saving = () =>
+    saveStarted(
+      typed(
+        opened({
+          ref,
+          title: 'Task 1',
+          connectionName: 'Sandbox',
+          snapshot: base,
+          draftBase: null,
+          draft: null,
+          merge: null,
+          pending: [],
+        }),
+        pretty({ ...docA, priority: 5 }),
+      ),
+    );
+  const ctx = (tab: ReturnType<typeof saving>) => ({
+    sentText: tab.text,
+    sentBase: base,
+    fromMerge: false,
+  });
+
+  it('stays news when it was journalled after the saved revision', () => {
+    const during = serverMoved(saving(), {
+      revision: 'r3',
+      journalId: 3,
+      changedPaths: ['/status'],
+    });
+    const answered = saveAnswered(during, saved(2), ctx(during));
+    expect(answered.serverMoved).toMatchObject({ journalId: 3 });
+    expect(answered.deferredMoved).toBeNull();
+  });
+
+  it('is settled by the save when it was journalled before the saved revision', () => {
+    const during = serverMoved(saving(), { revision: 'r2', journalId: 2, changedPaths: [] });
+    const answered = saveAnswered(during, saved(3), ctx(during));
+    expect(answered.serverMoved).toBeNull();
+    expect(answered.deferredMoved).toBeNull();
+  });
+});
