@@ -26,10 +26,19 @@ export function json(
   value: unknown,
   headers: Record<string, string> = {},
 ): SandboxResponse {
+  return jsonText(status, JSON.stringify(value), headers);
+}
+
+/** json() for a body that is JSON text already. */
+export function jsonText(
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): SandboxResponse {
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(value),
+    body: text,
   };
 }
 

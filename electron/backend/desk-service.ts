@@ -30,10 +30,9 @@ import { listPagePath, listRequest, parseDavPage, parseListPage } from './profil
 import { withServerWords } from './profiles/server-words';
 import { builtInProfileInfos, profileFor, profileInfo } from './profiles/registry';
 import { redactHeaders, redactUrl } from './redact';
-import { createResourceService } from './resource-service';
+import { createResourceService, type Fetched } from './resource-service';
 import { createBatchRunner, reportCsv } from './batch/runner';
 import type { BatchIntent } from '../../shared/batch/intent';
-import type { JsonValue } from '../../shared/json/types';
 import { authSecretForms, maskError, maskSecrets, maskStrings, secretForms } from './secret-mask';
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
@@ -324,11 +323,7 @@ export function createDesk(options: DeskOptions): Desk {
       };
     },
     async revision({ ref, journalId, raw }) {
-      const ctx = resources.context(ref.connectionId);
-      if (!ctx.ok) return ctx.error;
-      const row = store.journal.get(ref.connectionId, ref.id, journalId);
-      if (!row) return fail('not-found', `No journal entry ${journalId} for this resource.`);
-      const fetched = resources.fromJournal(ctx.value, ref, row);
+      const fetched = journalled(ref, journalId);
       if ('kind' in fetched) return fetched;
       return { kind: 'ok', snapshot: shapeSnapshot(fetched.snapshot, { raw }) };
     },
@@ -642,13 +637,13 @@ export function createDesk(options: DeskOptions): Desk {
       .finally(() => pollsInFlight.delete(run));
     pollsInFlight.add(run);
   }
-  /** The editable body of a journal row a watch was told of, if it still reads. */
-  function seenEditable(ref: ResourceRef, journalId: number): JsonValue | null {
+  /** A journal row of the resource, as read when it was journalled. */
+  function journalled(ref: ResourceRef, journalId: number): Fetched | BackendError {
     const ctx = resources.context(ref.connectionId);
-    const row = ctx.ok && store.journal.get(ref.connectionId, ref.id, journalId);
-    if (!ctx.ok || !row) return null;
-    const seen = resources.fromJournal(ctx.value, ref, row);
-    return 'kind' in seen ? null : seen.editable;
+    if (!ctx.ok) return ctx.error;
+    const row = store.journal.get(ref.connectionId, ref.id, journalId);
+    if (!row) return fail('not-found', `No journal entry ${journalId} for this resource.`);
+    return resources.fromJournal(ctx.value, ref, row);
   }
   async function pollOnce(poller: Poller): Promise<void> {
     // A slow server must not stack polls, and nobody listening means nobody to tell.
@@ -670,7 +665,7 @@ export function createDesk(options: DeskOptions): Desk {
       }
       const { journalId, revision } = result.fetched.snapshot;
       // Watches told of the same row hear the same paths: one diff per row they were told of.
-      const pathsSince = new Map<number | null, string[]>();
+      const pathsSince = new Map<number, string[]>();
       for (const [watchId, seen] of poller.watches) {
         if (seen === journalId) continue;
         // A watch begun before anything was read takes the first read as its starting point.
@@ -680,8 +675,9 @@ export function createDesk(options: DeskOptions): Desk {
         }
         let changedPaths = pathsSince.get(seen);
         if (changedPaths === undefined) {
+          const told = journalled(ref, seen);
           const before =
-            seenEditable(ref, seen) ?? result.previous?.editable ?? result.fetched.editable;
+            'kind' in told ? (result.previous?.editable ?? result.fetched.editable) : told.editable;
           changedPaths = diffPaths(before, result.fetched.editable).map((c) => c.path);
           pathsSince.set(seen, changedPaths);
         }

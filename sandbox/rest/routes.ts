@@ -1,7 +1,7 @@
 // Generic JSON REST: /rest/{collection}[/{id}] with weak ETags, If-Match on writes (strict or
 // lenient comparison per collection), If-None-Match → 304, 412 or 409 on conflict, opt-in 428.
 import { createHash, randomUUID } from 'node:crypto';
-import { empty, header, isPlainObject, json, parseJsonBody } from '../http';
+import { empty, header, isPlainObject, json, jsonText, parseJsonBody } from '../http';
 import type { SandboxRequest, SandboxResponse } from '../http';
 import { applyMergePatch } from '../merge-patch';
 import { evaluateIfMatch, evaluateIfNoneMatch } from '../preconditions';
@@ -53,16 +53,11 @@ function problem(
 const notFound = (req: SandboxRequest) => problem(404, 'Not Found', `No resource at ${req.path}`);
 
 function represent(row: Row): SandboxResponse {
-  // json(200, row.body, …) without parsing and serialising again a body read as text.
-  return {
-    status: 200,
-    headers: {
-      'content-type': 'application/json; charset=utf-8',
-      etag: restEtag(row),
-      'last-modified': new Date(row.updated).toUTCString(),
-    },
-    body: bodyText(row),
-  };
+  // The stored text as it is: a body never read is neither parsed nor serialised again.
+  return jsonText(200, bodyText(row), {
+    etag: restEtag(row),
+    'last-modified': new Date(row.updated).toUTCString(),
+  });
 }
 
 function validId(id: string): boolean {

@@ -328,12 +328,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           .watch({ ref, intervalMs: 3000, ...(sinceJournalId ? { sinceJournalId } : {}) })
           .catch((error: unknown) => ({
             kind: 'error' as const,
-            reason: 'unreachable' as const,
             message: (error as Error)?.message ?? String(error),
           }));
       const sinceJournalId = tab(key)?.base.journalId;
       let watch = await watchFrom(sinceJournalId);
-      if (watch.kind === 'error' && watch.reason === 'invalid-input' && sinceJournalId)
+      if ('reason' in watch && watch.reason === 'invalid-input' && sinceJournalId)
         watch = await watchFrom();
       if (watch.kind !== 'ok') {
         // The tab works without it, but must not let the operator believe the server is watched.
