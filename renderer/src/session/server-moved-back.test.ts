@@ -30,6 +30,19 @@ const conflict = (theirs: Snapshot): SaveResult => ({
   auditId: 7,
 });
 
+/** A tab opened on `base`, with no draft, merge or pending outcome. */
+const openedAt = (base: Snapshot) =>
+  opened({
+    ref,
+    title: 'Task 1',
+    connectionName: 'Sandbox',
+    snapshot: base,
+    draftBase: null,
+    draft: null,
+    merge: null,
+    pending: [],
+  });
+
 const docA = { priority: 1, status: 'open' };
 const docB = { priority: 1, status: 'closed' };
 
@@ -39,16 +52,7 @@ describe.each([
 ] as const)('a merge against B when the server goes back to A (%s)', (_what, revA, revB) => {
   it('shows that the server moved (A is announced under its first, older journal row)', () => {
     const base = snap(1, revA, docA);
-    const tab = opened({
-      ref,
-      title: 'Task 1',
-      connectionName: 'Sandbox',
-      snapshot: base,
-      draftBase: null,
-      draft: null,
-      merge: null,
-      pending: [],
-    });
+    const tab = openedAt(base);
     const mine = typed(tab, pretty({ ...docA, priority: 5 }));
     const merging = saveAnswered(saveStarted(mine), conflict(snap(2, revB, docB)), {
       sentText: mine.text,
@@ -71,19 +75,7 @@ describe.each([
 ] as const)('an edit tab when the server goes A → B → A (%s)', (_what, revA, revB) => {
   it('takes the "server changed" banner down once the server is back at the tab\'s base', () => {
     const base = snap(1, revA, docA);
-    const tab = typed(
-      opened({
-        ref,
-        title: 'Task 1',
-        connectionName: 'Sandbox',
-        snapshot: base,
-        draftBase: null,
-        draft: null,
-        merge: null,
-        pending: [],
-      }),
-      pretty({ ...docA, priority: 5 }),
-    );
+    const tab = typed(openedAt(base), pretty({ ...docA, priority: 5 }));
     const toB = serverMoved(tab, { revision: revB, journalId: 2, changedPaths: ['/status'] });
     expect(toB.serverMoved).toMatchObject({ journalId: 2 });
     const backToA = serverMoved(toB, { revision: revA, journalId: 1, changedPaths: ['/status'] });
@@ -104,22 +96,7 @@ describe('a change the watch saw during a save', () => {
     movedSince: null,
     auditId: 8,
   });
-  const saving = () =>
-    saveStarted(
-      typed(
-        opened({
-          ref,
-          title: 'Task 1',
-          connectionName: 'Sandbox',
-          snapshot: base,
-          draftBase: null,
-          draft: null,
-          merge: null,
-          pending: [],
-        }),
-        pretty({ ...docA, priority: 5 }),
-      ),
-    );
+  const saving = () => saveStarted(typed(openedAt(base), pretty({ ...docA, priority: 5 })));
   const ctx = (tab: ReturnType<typeof saving>) => ({
     sentText: tab.text,
     sentBase: base,
