@@ -20,12 +20,12 @@ function shapeConflict(result: ConflictOutcome, options: ShapeOptions): Conflict
       theirs,
       ...(result.base ? { base: shapeSnapshot(result.base, options) } : {}),
     };
-  const { status, onlyOtherFieldsChanged, mergeOptions, afterLostAnswer, auditId } = result;
+  // Read member by member: the merge's members (conflicts, changes, …) are computed when read.
+  const { status, mergeOptions, afterLostAnswer, auditId } = result;
   return {
     kind: 'conflict',
     status,
     theirs,
-    onlyOtherFieldsChanged,
     mergeOptions,
     afterLostAnswer,
     auditId,

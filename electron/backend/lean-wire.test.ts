@@ -63,7 +63,6 @@ describe('a lean wire', () => {
       'auditId',
       'kind',
       'mergeOptions',
-      'onlyOtherFieldsChanged',
       'status',
       'theirs',
     ]);
@@ -75,5 +74,6 @@ describe('a lean wire', () => {
     expect(full.base.journalId).toBe(base.journalId);
     expect(full.mine).toBe(mine);
     expect(full.conflicts.map((c) => c.path)).toEqual(['/title']);
+    expect(full.onlyOtherFieldsChanged).toBe(false);
   });
 });

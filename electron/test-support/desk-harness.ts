@@ -117,10 +117,17 @@ export function expectKind<K extends SaveResult['kind']>(
 /** A conflict asked for with `full: true`: its documents must all be there. */
 export function expectFullConflict(result: SaveResult): FullConflictOutcome {
   const conflict = expectKind(result, 'conflict');
-  const { base, mine, merged, conflicts, changes } = conflict;
-  if (!base || mine === undefined || merged === undefined || !conflicts || !changes)
+  const { base, mine, merged, conflicts, changes, onlyOtherFieldsChanged } = conflict;
+  if (
+    !base ||
+    mine === undefined ||
+    merged === undefined ||
+    !conflicts ||
+    !changes ||
+    onlyOtherFieldsChanged === undefined
+  )
     throw new Error(
       `expected a full conflict answer, got ${JSON.stringify(conflict).slice(0, 600)}`,
     );
-  return { ...conflict, base, mine, merged, conflicts, changes };
+  return { ...conflict, base, mine, merged, conflicts, changes, onlyOtherFieldsChanged };
 }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
+import { decodeFrames, encodeFrames, FRAMES_TYPE } from '../../shared/api/wire';
 import { LAUNCH_HEADER, startWebHost, type RunningWebHost } from './server';
 
 const TOKEN = 'a'.repeat(64);
@@ -26,6 +27,8 @@ const service = {
     message: 'unreachable',
     url,
   }),
+  // Echoes the text it was given, as a document answer would carry one.
+  saveDraft: async ({ text }: { text: string }) => ({ ok: true, snapshot: { text } }),
 } as unknown as Api;
 
 /** Raw requests, so tests control Host and Origin exactly as an attacker could. */
@@ -49,9 +52,16 @@ function send(opts: {
         headers: { host: `127.0.0.1:${host.port}`, ...opts.headers },
       },
       (res) => {
-        let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+        // Whole bytes first: a chunk can end inside a multi-byte character.
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -280,6 +290,51 @@ describe('web host', () => {
     expect(JSON.parse(info.body)).toMatchObject({ name: 'Conflict Desk', host: 'web' });
     const got = await apiCall('getResource', { url: 'http://x.example/' });
     expect(JSON.parse(got.body)).toMatchObject({ kind: 'error', url: 'http://x.example/' });
+  });
+
+  it('reads a framed body and answers framed only to a request that accepts it', async () => {
+    const text = JSON.stringify(
+      { items: Array.from({ length: 3000 }, (_, i) => ({ id: `é${i}`, note: 'a "b"\n 🎉' })) },
+      null,
+      2,
+    );
+    const args = {
+      ref: { connectionId: 'c1', id: 'r1' },
+      text,
+      baseRevision: null,
+      baseJournalId: null,
+    };
+    const framed = encodeFrames(args)!;
+    const headers = { 'content-type': FRAMES_TYPE, 'x-conflict-desk-token': TOKEN };
+    const plain = await send({ method: 'POST', path: '/api/saveDraft', headers, body: framed });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(plain.body)).toEqual({ ok: true, snapshot: { text } });
+    const both = await send({
+      method: 'POST',
+      path: '/api/saveDraft',
+      headers: { ...headers, accept: `${FRAMES_TYPE}, application/json` },
+      body: framed,
+    });
+    expect(both.status).toBe(200);
+    expect(both.headers['content-type']).toMatch(new RegExp(`^${FRAMES_TYPE}`));
+    expect(both.body.length).toBeLessThan(text.length + 200);
+    expect(decodeFrames(both.body)).toEqual({ ok: true, snapshot: { text } });
+    // A small answer stays JSON even for the page.
+    const info = await apiCall('appInfo', {}, { accept: FRAMES_TYPE });
+    expect(info.headers['content-type']).toMatch(/^application\/json/);
+    // A broken frame is a 400 that says what is wrong, and the method is not called.
+    const broken = await send({
+      method: 'POST',
+      path: '/api/saveDraft',
+      headers,
+      body: framed.slice(0, -1),
+    });
+    expect(broken.status).toBe(400);
+    expect(JSON.parse(broken.body)).toMatchObject({
+      code: 'invalid-arguments',
+      message: expect.stringMatching(/not a valid framed body: .*add up to/),
+    });
   });
 
   it('rejects bad calls with a host error that names the problem', async () => {

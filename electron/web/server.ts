@@ -13,7 +13,13 @@ import {
   type ApiEventListener,
 } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
-import { decodeWire, encodeWire } from '../../shared/api/wire';
+import {
+  decodeFrames,
+  decodeWire,
+  encodeFrames,
+  encodeWire,
+  FRAMES_TYPE,
+} from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
 import { resolveAppFile } from '../backend/static-files';
 import { createSessions, type Sessions } from './sessions';
@@ -128,8 +134,9 @@ async function handle(
         405,
         hostError('unknown-method', 'Contract methods are called with POST.'),
       );
-    // A form post from a page cannot set this header, so a same-site forgery cannot pass.
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    // A form post from a page cannot set these types, so a same-site forgery cannot pass.
+    const type = String(req.headers['content-type'] ?? '');
+    if (!type.startsWith('application/json') && !type.startsWith(FRAMES_TYPE)) {
       return sendJson(
         res,
         415,
@@ -166,17 +173,18 @@ async function callMethod(
     );
   const raw = await readBody(req, maxBytes);
   if (raw === null) return sendTooLarge(req, res, maxBytes);
+  const framed = String(req.headers['content-type']).startsWith(FRAMES_TYPE);
   let payload: unknown = {};
   if (raw.length > 0) {
     try {
-      payload = decodeWire(raw);
+      payload = framed ? decodeFrames(raw) : decodeWire(raw);
     } catch (error) {
       return sendJson(
         res,
         400,
         hostError(
           'invalid-arguments',
-          `The request body is not valid JSON: ${(error as Error).message}`,
+          `The request body is not ${framed ? 'a valid framed body' : 'valid JSON'}: ${(error as Error).message}`,
         ),
       );
     }
@@ -189,7 +197,17 @@ async function callMethod(
       hostError('invalid-arguments', `Invalid arguments for ${name}: ${args.error}`),
     );
   const result = await (service[name] as (a: unknown) => Promise<unknown>)(args.value);
-  return sendJson(res, 200, result);
+  // The page asks for framed answers (documents outside the JSON); scripts get plain JSON.
+  const frames = String(req.headers.accept ?? '').includes(FRAMES_TYPE)
+    ? encodeFrames(result)
+    : undefined;
+  if (frames === undefined) return sendJson(res, 200, result);
+  res.writeHead(200, {
+    ...securityHeaders(),
+    'content-type': `${FRAMES_TYPE}; charset=utf-8`,
+    'cache-control': 'no-store',
+  });
+  res.end(frames);
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, options: WebHostOptions): void {

@@ -267,8 +267,6 @@ export type ConflictOutcome = {
   status: number;
   /** *Server now*, re-read and journalled: the base of the next save. */
   theirs: Snapshot;
-  /** The server moved, but none of the fields the operator changed. */
-  onlyOtherFieldsChanged: boolean;
   mergeOptions: MergeOptionsWire;
   /**
    * The answer to this write was lost and the server has since moved to a revision holding other
@@ -288,6 +286,8 @@ export type ConflictDocuments = {
   merged: string;
   conflicts: JsonConflict[];
   changes: Array<{ path: string; side: string; op: string }>;
+  /** The server moved, but none of the fields the operator changed (the renderer derives it from its own merge). */
+  onlyOtherFieldsChanged: boolean;
 };
 
 export type FullConflictOutcome = ConflictOutcome & ConflictDocuments;

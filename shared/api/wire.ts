@@ -27,3 +27,147 @@ export function decodeWire(text: string): unknown {
     return v;
   });
 }
+
+// Framed bodies (browser mode, between the page and its host). A document text of megabytes is
+// most of an open, save or conflict message; inside JSON every quote and newline of it is escaped
+// on one side and unescaped on the other. A framed body carries such strings after the JSON, as
+// they are:
+//
+//   {"frames":[{"path":["theirs","text"],"length":8123456}]}   ← header: where each string goes
+//   {"kind":"conflict","theirs":{"text":null,…},…}             ← the message, those strings null
+//   <the strings, one after another>
+//
+// Lengths count UTF-16 code units of the decoded text. Neither JSON line holds a raw newline, so
+// each ends at the first one. Scripts never see this: the host answers framed only to a request
+// that accepts FRAMES_TYPE, and reads one only when it says it is one.
+export const FRAMES_TYPE = 'application/x-conflict-desk-frames';
+/** Strings shorter than this stay in the JSON (escaping them costs less than a frame). */
+export const FRAME_MIN_CHARS = 32 * 1024;
+/** Documents sit near the top of a message (args.text, answer.theirs.text); nothing deeper is framed. */
+const FRAME_MAX_DEPTH = 4;
+
+type FramePath = Array<string | number>;
+type Frame = { path: FramePath; length: number };
+
+/**
+ * The framed body of `value`, or undefined when no string is worth a frame (send plain JSON).
+ * A string with a lone surrogate stays in the JSON: UTF-8 cannot carry it, JSON's \u escape can.
+ */
+export function encodeFrames(value: unknown): string | undefined {
+  const frames: Frame[] = [];
+  const texts: string[] = [];
+  const envelope = lift(value, [], frames, texts);
+  if (frames.length === 0) return undefined;
+  return `${JSON.stringify({ frames })}\n${encodeWire(envelope)}\n${texts.join('')}`;
+}
+
+/** `value` with its long strings replaced by null (copying only the containers on their paths). */
+function lift(value: unknown, path: FramePath, frames: Frame[], texts: string[]): unknown {
+  if (typeof value === 'string') {
+    if (value.length < FRAME_MIN_CHARS || !wellFormed(value)) return value;
+    frames.push({ path: [...path], length: value.length });
+    texts.push(value);
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || path.length >= FRAME_MAX_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < value.length; index++) {
+      path.push(index);
+      const lifted = lift(value[index], path, frames, texts);
+      path.pop();
+      if (lifted !== value[index]) (copy ??= [...value])[index] = lifted;
+    }
+    return copy ?? value;
+  }
+  let copy: Record<string, unknown> | undefined;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    path.push(key);
+    const lifted = lift(record[key], path, frames, texts);
+    path.pop();
+    // defineProperty: a key named __proto__ stays an own member of the copy.
+    if (lifted !== record[key])
+      Object.defineProperty((copy ??= { ...record }), key, {
+        value: lifted,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  return copy ?? value;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** String.prototype.isWellFormed where the engine has it (ES2024), a scan otherwise. */
+function wellFormed(text: string): boolean {
+  const native = (text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
+  return native ? native.call(text) : !LONE_SURROGATE.test(text);
+}
+
+/** A framed body back into its value; throws an Error naming what is wrong with it. */
+export function decodeFrames(text: string): unknown {
+  const headerEnd = text.indexOf('\n');
+  const envelopeEnd = headerEnd === -1 ? -1 : text.indexOf('\n', headerEnd + 1);
+  if (envelopeEnd === -1) throw new Error('a framed body needs a header line and a message line');
+  const frames = framesOf(JSON.parse(text.slice(0, headerEnd)) as unknown);
+  const value = decodeWire(text.slice(headerEnd + 1, envelopeEnd));
+  let at = envelopeEnd + 1;
+  const total = frames.reduce((sum, frame) => sum + frame.length, 0);
+  if (text.length - at !== total)
+    throw new Error(
+      `the frames' lengths add up to ${total} characters but ${text.length - at} follow the message`,
+    );
+  for (const frame of frames) {
+    let parent: unknown = value;
+    for (const key of frame.path.slice(0, -1)) parent = ownValue(parent, key, frame.path);
+    const last = frame.path[frame.path.length - 1]!;
+    if (ownValue(parent, last, frame.path) !== null)
+      throw new Error(`the message holds no null placeholder at ${describe(frame.path)}`);
+    Object.defineProperty(parent, last, {
+      value: text.slice(at, at + frame.length),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+    at += frame.length;
+  }
+  return value;
+}
+
+function framesOf(header: unknown): Frame[] {
+  const frames = (header as { frames?: unknown } | null)?.frames;
+  if (!Array.isArray(frames) || frames.length === 0)
+    throw new Error('the header of a framed body must list its frames');
+  for (const frame of frames as unknown[]) {
+    const { path, length } = (frame ?? {}) as { path?: unknown; length?: unknown };
+    const pathOk =
+      Array.isArray(path) &&
+      path.length > 0 &&
+      path.length <= FRAME_MAX_DEPTH + 1 &&
+      path.every(
+        (key) => typeof key === 'string' || (typeof key === 'number' && Number.isSafeInteger(key)),
+      );
+    if (!pathOk || typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0)
+      throw new Error('each frame needs a path of keys and a length in characters');
+  }
+  return frames as Frame[];
+}
+
+/** The value at `key` of an object or array parsed from the message (own members only). */
+function ownValue(parent: unknown, key: string | number, path: FramePath): unknown {
+  const fits =
+    typeof parent === 'object' &&
+    parent !== null &&
+    (Array.isArray(parent)
+      ? typeof key === 'number' && key >= 0 && key < parent.length
+      : typeof key === 'string' && Object.hasOwn(parent, key));
+  if (!fits) throw new Error(`the message has no member at ${describe(path)}`);
+  return (parent as Record<string | number, unknown>)[key];
+}
+
+function describe(path: FramePath): string {
+  return '/' + path.join('/');
+}

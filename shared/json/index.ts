@@ -17,7 +17,7 @@ export type {
   MergeResult,
   Side,
 } from './merge-types';
-export { DEFAULT_ID_KEYS } from './merge-types';
+export { DEFAULT_ID_KEYS, onlyOtherFieldsChanged } from './merge-types';
 export { merge3 } from './merge3';
 export type { ChoiceTarget } from './choice-value';
 export { valueForChoice } from './choice-value';

@@ -52,4 +52,14 @@ export type MergeResult = {
   readonly changes: readonly Change[];
 };
 
+/**
+ * The server moved, but none of the fields the operator changed: no conflict, and no change both
+ * sides made (the same edit on both sides is still an overlap the operator should look at).
+ */
+export function onlyOtherFieldsChanged(
+  result: Pick<MergeResult, 'conflicts' | 'changes'>,
+): boolean {
+  return result.conflicts.length === 0 && !result.changes.some((c) => c.side === 'both');
+}
+
 export const DEFAULT_ID_KEYS: readonly string[] = ['id', '_id', 'sid', 'uuid', 'key', 'name'];

@@ -9,7 +9,15 @@ import {
   type RendererApi,
 } from '../../../shared/api/contract';
 import type { ApiEvent } from '../../../shared/api/types';
-import { decodeWire, encodeWire } from '../../../shared/api/wire';
+import {
+  decodeFrames,
+  decodeWire,
+  encodeFrames,
+  encodeWire,
+  FRAMES_TYPE,
+} from '../../../shared/api/wire';
+
+const BLOB_MIN_CHARS = 256 * 1024;
 
 const SESSION_KEY = 'conflict-desk-session';
 const TOKEN_HEADER = 'x-conflict-desk-token';
@@ -114,16 +122,31 @@ function httpApi(): RendererApi {
     };
   };
   const call = async (name: ApiMethodName, args: unknown): Promise<unknown> => {
+    const framed = encodeFrames(args ?? {});
+    const text = framed ?? encodeWire(args ?? {});
     const response = await fetch(`/api/${name}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [TOKEN_HEADER]: await session },
-      body: encodeWire(args ?? {}),
+      headers: {
+        'content-type': framed === undefined ? 'application/json' : FRAMES_TYPE,
+        accept: `${FRAMES_TYPE}, application/json`,
+        [TOKEN_HEADER]: await session,
+      },
+      // A large string body costs the page's thread far longer in fetch than as a Blob
+      // (8 MB: about 130 ms against 50).
+      body: text.length >= BLOB_MIN_CHARS ? new Blob([text]) : text,
     });
-    const text = await response.text();
+    const answer = await response.text();
     let body: unknown;
     try {
-      body = decodeWire(text);
-    } catch {
+      body = (response.headers.get('content-type') ?? '').startsWith(FRAMES_TYPE)
+        ? decodeFrames(answer)
+        : decodeWire(answer);
+    } catch (error) {
+      // An error status says more than its unreadable body; a success must not pass as nothing.
+      if (response.ok)
+        throw new Error(`The app host's answer to ${name} could not be read: ${String(error)}`, {
+          cause: error,
+        });
       body = null;
     }
     if (isHostError(body)) throw new Error(body.message);

@@ -57,7 +57,6 @@ const outcome = (theirsDoc: unknown, revision = '2', journalId = 2): MergeInputs
   base: snap(1, '1', base),
   theirs: snap(journalId, revision, theirsDoc),
   mine: JSON.stringify(mine, null, 2),
-  onlyOtherFieldsChanged: false,
   mergeOptions: {},
   afterLostAnswer: false,
 });
@@ -240,7 +239,6 @@ describe('one merge, the backend’s options', () => {
     base: snap(1, '1', rowsBase),
     theirs: snap(2, '2', rowsTheirs),
     mine: JSON.stringify(rowsMine, null, 2),
-    onlyOtherFieldsChanged: false,
     mergeOptions,
     afterLostAnswer: false,
   });
@@ -295,5 +293,43 @@ describe('one merge, the backend’s options', () => {
       priority: 5,
       status: 'closed',
     });
+  });
+});
+
+describe('"only other fields changed" comes from the merge the view shows', () => {
+  // Mine changed priority and customer.tier; each Server now below changed something else.
+  const otherFieldsOnly = { ...base, status: 'closed' };
+  const sameChange = { ...base, priority: 5 };
+
+  it('is true when the server changed none of the fields the edit changed, false otherwise', () => {
+    expect(createMergeSession(outcome(otherFieldsOnly)).onlyOtherFieldsChanged).toBe(true);
+    // A clash on customer.tier.
+    expect(createMergeSession(outcome(theirs)).onlyOtherFieldsChanged).toBe(false);
+    // The same change on both sides: no conflict, but the server did touch an edited field.
+    expect(createMergeSession(outcome(sameChange)).onlyOtherFieldsChanged).toBe(false);
+  });
+
+  it('is worked out again when the merge is redone against a server that moved again', () => {
+    const calm = createMergeSession(outcome(otherFieldsOnly));
+    const clash = rebaseSession(calm, {
+      theirs: snap(3, '3', theirs),
+      status: 412,
+      mergeOptions: {},
+      afterLostAnswer: false,
+    });
+    expect(clash.onlyOtherFieldsChanged).toBe(false);
+    const calmAgain = rebaseSession(clash, {
+      theirs: snap(4, '4', otherFieldsOnly),
+      status: 412,
+      mergeOptions: {},
+      afterLostAnswer: false,
+    });
+    expect(calmAgain.onlyOtherFieldsChanged).toBe(true);
+  });
+
+  it('is worked out when a saved merge is restored', () => {
+    const saved = savedMergeOf(createMergeSession(outcome(otherFieldsOnly)));
+    const restored = restoreMergeSession(saved, snap(1, '1', base), snap(5, '5', theirs));
+    expect(restored.onlyOtherFieldsChanged).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   createResolution,
   formatParseError,
   getAt,
+  onlyOtherFieldsChanged,
   parseJson,
   pendingConflicts,
   preview,
@@ -34,14 +35,13 @@ export type MergeInputs = {
   mine: string;
   status: number;
   mergeOptions: MergeOptionsWire;
-  onlyOtherFieldsChanged: boolean;
   afterLostAnswer: boolean;
 };
 
 /** A conflict answer seen by a merge in progress (the lean one: Server now and the options). */
 export type ConflictAnswer = Pick<
   ConflictOutcome,
-  'theirs' | 'status' | 'onlyOtherFieldsChanged' | 'afterLostAnswer' | 'mergeOptions'
+  'theirs' | 'status' | 'afterLostAnswer' | 'mergeOptions'
 >;
 
 export type MergeSession = {
@@ -60,6 +60,7 @@ export type MergeSession = {
   focus: number;
   /** One line about the last rebase, e.g. "The server changed again: 2 decisions kept, 1 reopened." */
   notice: string | null;
+  /** The server moved, but none of the fields this merge's edit changed (from the merge itself). */
   onlyOtherFieldsChanged: boolean;
   /** The options the merge is built with (from the backend's answer). */
   options: MergeOptionsWire;
@@ -96,7 +97,7 @@ export function createMergeSession(inputs: MergeInputs): MergeSession {
     setAside: null,
     focus: 0,
     notice: null,
-    onlyOtherFieldsChanged: inputs.onlyOtherFieldsChanged,
+    onlyOtherFieldsChanged: onlyOtherFieldsChanged(resolution.result),
     options: inputs.mergeOptions,
     afterLostAnswer: inputs.afterLostAnswer,
   };
@@ -113,7 +114,6 @@ export type SavedMerge = {
   reverted: string[];
   manualText: string | null;
   setAside: string | null;
-  onlyOtherFieldsChanged: boolean;
   idKeys?: string[];
   afterLostAnswer?: boolean;
 };
@@ -129,7 +129,6 @@ export function savedMergeOf(s: MergeSession): SavedMerge {
     reverted: [...s.reverted],
     manualText: s.manualText,
     setAside: s.setAside,
-    onlyOtherFieldsChanged: s.onlyOtherFieldsChanged,
     ...(s.options.idKeys ? { idKeys: [...s.options.idKeys] } : {}),
     afterLostAnswer: s.afterLostAnswer,
   };
@@ -146,7 +145,6 @@ export function restoreMergeSession(
     base,
     theirs,
     mine: saved.mineText,
-    onlyOtherFieldsChanged: saved.onlyOtherFieldsChanged,
     mergeOptions: saved.idKeys ? { idKeys: saved.idKeys } : {},
     afterLostAnswer: saved.afterLostAnswer ?? false,
   });
@@ -346,7 +344,7 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
     setAside: s.manualText ?? s.setAside,
     focus: 0,
     notice: parts.join(' '),
-    onlyOtherFieldsChanged: outcome.onlyOtherFieldsChanged,
+    onlyOtherFieldsChanged: onlyOtherFieldsChanged(resolution.result),
     afterLostAnswer: outcome.afterLostAnswer,
   };
   return session;

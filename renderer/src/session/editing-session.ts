@@ -213,7 +213,6 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
           mine,
           status: result.status,
           mergeOptions: result.mergeOptions,
-          onlyOtherFieldsChanged: result.onlyOtherFieldsChanged,
           afterLostAnswer: result.afterLostAnswer,
         });
       }
@@ -370,7 +369,6 @@ export function mergeRedone(tab: Tab, latest: Snapshot): Tab {
   const merge = rebaseSession(tab.merge, {
     theirs: latest,
     status: tab.merge.status,
-    onlyOtherFieldsChanged: tab.merge.onlyOtherFieldsChanged,
     afterLostAnswer: false,
     mergeOptions: tab.merge.options,
   });

@@ -216,7 +216,6 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
           reverted: [],
           manualText: null,
           setAside: null,
-          onlyOtherFieldsChanged: false,
           ...(batch.mergeOptions.idKeys ? { idKeys: batch.mergeOptions.idKeys } : {}),
         };
         await api.saveDraft({
