@@ -84,6 +84,8 @@ test('a conflict: three sides, automatic merge, one clash settled with "Take min
   await card.getByRole('button', { name: 'Take mine' }).click();
   await expect(desk.conflictCounter).toHaveText('All conflicts settled');
   await expect(card.getByTestId('conflict-choice')).toContainText('Took mine');
+  // Settled, but the server did touch a field of this edit: no "other fields only" banner.
+  await expect(desk.page.getByTestId('clean-merge')).toHaveCount(0);
   await desk.saveResult.click();
   await expect(desk.message).toHaveText('Saved as revision 2.');
 
@@ -95,6 +97,30 @@ test('a conflict: three sides, automatic merge, one clash settled with "Take min
     language: 'es',
     notes: [{ id: 'n-me' }],
   });
+  expect(pageProblems).toEqual([]);
+});
+
+test('the server changed only other fields: the merge view says so, and the save keeps both', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
+  doc.priority = 7;
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, { language: 'fr' });
+  await desk.saveButton.click();
+
+  await expect(desk.mergeView).toBeVisible();
+  await expect(desk.page.getByTestId('clean-merge')).toContainText(
+    'The server changed other fields than yours',
+  );
+  await desk.saveResult.click();
+  await expect(desk.message).toHaveText('Saved as revision 2.');
+  const latest = (await backend.serverHistory(TASK_PATH)).at(-1)!;
+  expect(latest.body['priority']).toBe(7);
+  expect(JSON.parse(latest.body['attributes'] as string)).toMatchObject({ language: 'fr' });
   expect(pageProblems).toEqual([]);
 });
 
