@@ -124,6 +124,16 @@ describe('treeAlong (a syntax tree built only along some paths)', () => {
     );
   });
 
+  it('expands only the paths in the set: a deeper path does not open the container above it', () => {
+    const text = '{"a": {"b": {"c": 1}}, "l": [[1], [2]], "s/~": {"t": 0}}';
+    const root = treeAlong(text, new Set(['', '/a/b', '/l', '/l/01', '/s~1~0']))!;
+    const [a, l, s] = root.children!.map((p) => p.children![1]!);
+    // "/a" is not in the set, "/l/01" names no element (indexes are spelled "1"), "/s~1~0" is "s/~".
+    expect(a!.children).toEqual([]);
+    expect(l!.children!.map((n) => n.children?.length)).toEqual([0, 0]);
+    expect(s!.children!.map((p) => p.children![0]!.value)).toEqual(['t']);
+  });
+
   it('expands an index in its numeric spelling too, and keeps the first of repeated members as lookups do', () => {
     expect(pathsToExpand([['items', '01']])).toEqual(
       new Set(['', '/items', '/items/01', '/items/1']),
