@@ -5,6 +5,7 @@
 // commas, a hand edit half typed) answers undefined, and the visitor's road answers instead.
 import { escapeToken } from './pointer';
 import { StrictScanner, strictly } from './strict-scan';
+import { childInSet, tokenTree, type TokenTree } from './token-tree';
 
 export type Hit = { offset: number; length: number; keyOffset?: number; insideString?: boolean };
 
@@ -20,6 +21,8 @@ export function strictRanges(
   onPath: ReadonlySet<string>,
 ): Map<string, Hit> | undefined {
   const s = new StrictScanner(text);
+  // Which members to look at, by name and index: a member off every path costs no pointer.
+  const tree = tokenTree([...wanted.keys(), ...onPath]);
   const found = new Map<string, Hit>();
   const keyOffsets = new Map<string, number>();
 
@@ -29,7 +32,7 @@ export function strictRanges(
   };
 
   /** The value at the cursor, whose pointer is `key`: stepped over unless a pointer needs it. */
-  const value = (key: string): void => {
+  const value = (key: string, here: TokenTree): void => {
     const isWanted = wanted.has(key);
     const passes = onPath.has(key);
     if (!isWanted && !passes) return s.skipValue();
@@ -37,8 +40,8 @@ export function strictRanges(
     const c = s.code();
     if (passes && (c === 123 || c === 91)) {
       s.i++;
-      if (c === 123) members(key);
-      else elements(key);
+      if (c === 123) members(key, here);
+      else elements(key, here);
     } else if (c === 34 && passes) {
       s.skipString();
       // A pointer that continues into a JSON-holding string resolves to that string.
@@ -58,11 +61,12 @@ export function strictRanges(
     if (isWanted) record(key, start, s.i - start);
   };
 
-  const members = (key: string) => {
+  const members = (key: string, here: TokenTree) => {
     const seen = new Set<string>();
     s.eachMember((name, at) => {
+      const below = childInSet(here, name);
+      if (below === null) return s.skipValue();
       const child = `${key}/${escapeToken(name)}`;
-      if (!wanted.has(child) && !onPath.has(child)) return s.skipValue();
       keyOffsets.set(child, at.name);
       // A repeated member replaces the earlier one (as JSON.parse keeps the last): forget what
       // was found inside the first, and where its members' names were.
@@ -73,15 +77,20 @@ export function strictRanges(
           if (target.startsWith(`${child}/`)) keyOffsets.delete(target);
       }
       seen.add(child);
-      value(child);
+      value(child, below);
     });
   };
 
-  const elements = (key: string) => s.eachElement((index) => value(`${key}/${index}`));
+  const elements = (key: string, here: TokenTree) =>
+    s.eachElement((index) => {
+      const below = childInSet(here, index);
+      if (below === null) return s.skipValue();
+      value(`${key}/${index}`, below);
+    });
 
   return strictly(() => {
     s.space();
-    value('');
+    value('', tree);
     s.end();
     return found;
   });

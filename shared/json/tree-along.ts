@@ -3,7 +3,8 @@
 // members of the containers there. Off those paths a container is one node (type, offset, length,
 // no members): a character loop steps over it, checking its syntax, and allocates nothing.
 import { parseTree, type Node, type NodeType } from 'jsonc-parser';
-import { decodePointer, encodePointer } from './pointer';
+import { encodePointer } from './pointer';
+import { childInSet, tokenTree, type TokenTree } from './token-tree';
 import { StrictScanner, strictly } from './strict-scan';
 
 type Building = { -readonly [K in keyof Node]: Node[K] } & {
@@ -28,7 +29,7 @@ export function treeAlong(text: string, expand: ReadonlySet<string>): Node | und
  */
 function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | undefined {
   const s = new StrictScanner(text);
-  const value = (key: Expanded | null, parent: Building | undefined): Building => {
+  const value = (key: TokenTree | null, parent: Building | undefined): Building => {
     const offset = s.i;
     const c = s.code();
     if (c === 123 || c === 91) {
@@ -62,7 +63,7 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
             : Number(lexeme);
     return { type: literalType(literal), offset, length: s.i - offset, parent, value: literal };
   };
-  const members = (node: Building, key: Expanded) =>
+  const members = (node: Building, key: TokenTree) =>
     s.eachMember((name, at) => {
       const property: Building = {
         type: 'property',
@@ -80,16 +81,17 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
         parent: property,
       });
       // A member container is built when its path is expanded, else kept as one node.
-      const member = value(below(key, name), property);
+      const member = value(childInSet(key, name), property);
       property.children!.push(member);
       property.length = member.offset + member.length - at.name;
       node.children!.push(property);
     });
-  const elements = (node: Building, key: Expanded) =>
+  const elements = (node: Building, key: TokenTree) =>
     s.eachElement((index) => {
-      node.children!.push(value(below(key, index), node));
+      node.children!.push(value(childInSet(key, index), node));
     });
-  const tree = expandedTree(expand);
+  // The root is always expanded.
+  const tree = tokenTree(expand);
   return strictly(() => {
     s.space();
     const root = value(tree, undefined);
@@ -97,48 +99,6 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
     delete root.parent;
     return root;
   });
-}
-
-/**
- * The expanded paths as a tree of tokens, so the scan looks a member up by its name and an
- * element by its index instead of spelling a pointer for each of a megabyte's members.
- */
-type Expanded = {
-  /** Whether this very path is in the set (a path below it may be while it is not). */
-  expanded: boolean;
-  byName: Map<string, Expanded>;
-  byIndex: Map<number, Expanded>;
-};
-
-/** The member or element below `node` when its path is expanded. */
-function below(node: Expanded, token: string | number): Expanded | null {
-  const next = typeof token === 'number' ? node.byIndex.get(token) : node.byName.get(token);
-  return next?.expanded ? next : null;
-}
-
-function expandedTree(expand: ReadonlySet<string>): Expanded {
-  const make = (): Expanded => ({ expanded: false, byName: new Map(), byIndex: new Map() });
-  // The root is always expanded.
-  const root = make();
-  root.expanded = true;
-  for (const pointer of expand) {
-    const tokens = decodePointer(pointer);
-    if (!tokens.ok) continue;
-    let node = root;
-    for (const token of tokens.value) {
-      // An element is found by its index spelled as a number ("1", not "01"), as before.
-      const index = /^(0|[1-9][0-9]*)$/.test(token) ? Number(token) : undefined;
-      let next = node.byName.get(token);
-      if (next === undefined) {
-        next = make();
-        node.byName.set(token, next);
-        if (index !== undefined) node.byIndex.set(index, next);
-      }
-      node = next;
-    }
-    node.expanded = true;
-  }
-  return root;
 }
 
 function literalType(value: unknown): NodeType {
