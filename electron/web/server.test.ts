@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Api } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { decodeFrames, encodeFrames, FRAMES_TYPE } from '../../shared/api/wire';
-import { LAUNCH_HEADER, startWebHost, type RunningWebHost } from './server';
+import { acceptsFrames, LAUNCH_HEADER, startWebHost, type RunningWebHost } from './server';
 
 const TOKEN = 'a'.repeat(64);
 let host: RunningWebHost;
@@ -335,6 +335,19 @@ describe('web host', () => {
       code: 'invalid-arguments',
       message: expect.stringMatching(/not a valid framed body: .*add up to/),
     });
+  });
+
+  it('answers framed only to an Accept that names the framed type with a quality above 0', () => {
+    expect(acceptsFrames(undefined)).toBe(false);
+    expect(acceptsFrames('*/*')).toBe(false);
+    expect(acceptsFrames('application/*, application/json')).toBe(false);
+    expect(acceptsFrames(`${FRAMES_TYPE}, application/json`)).toBe(true);
+    expect(acceptsFrames(`application/json;q=0.9, ${FRAMES_TYPE.toUpperCase()} ; q=0.5`)).toBe(
+      true,
+    );
+    expect(acceptsFrames(`${FRAMES_TYPE};q=0, application/json`)).toBe(false);
+    expect(acceptsFrames(`${FRAMES_TYPE}; q=0.0`)).toBe(false);
+    expect(acceptsFrames(`${FRAMES_TYPE}-not, application/json`)).toBe(false);
   });
 
   it('rejects bad calls with a host error that names the problem', async () => {

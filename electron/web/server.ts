@@ -198,9 +198,7 @@ async function callMethod(
     );
   const result = await (service[name] as (a: unknown) => Promise<unknown>)(args.value);
   // The page asks for framed answers (documents outside the JSON); scripts get plain JSON.
-  const frames = String(req.headers.accept ?? '').includes(FRAMES_TYPE)
-    ? encodeFrames(result)
-    : undefined;
+  const frames = acceptsFrames(req.headers.accept) ? encodeFrames(result) : undefined;
   if (frames === undefined) return sendJson(res, 200, result);
   res.writeHead(200, {
     ...securityHeaders(),
@@ -208,6 +206,20 @@ async function callMethod(
     'cache-control': 'no-store',
   });
   res.end(frames);
+}
+
+/**
+ * Whether an Accept header names the framed type with a quality above 0. Only by its name: a
+ * wildcard (curl sends "any type") gets JSON, so no script meets a framed answer unasked.
+ */
+export function acceptsFrames(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  return accept.split(',').some((range) => {
+    const [type, ...params] = range.split(';').map((part) => part.trim());
+    if (type?.toLowerCase() !== FRAMES_TYPE) return false;
+    const q = params.find((p) => /^q\s*=/i.test(p));
+    return q === undefined || Number(q.replace(/^q\s*=\s*/i, '')) > 0;
+  });
 }
 
 function streamEvents(req: IncomingMessage, res: ServerResponse, options: WebHostOptions): void {
