@@ -177,6 +177,31 @@ describe('conflict answers over the web host, framed and plain', () => {
   }
 });
 
+describe('an answer with bigints and framed strings', () => {
+  it('a conflict over a big integer comes back framed exactly as plain JSON and merge3 give it', async () => {
+    const edit = await staleEdit({ title: 'Theirs' }, { title: 'Mine' });
+    // Mine holds an integer beyond 2^53 (a bigint once parsed): the answer tags it in the JSON
+    // line while the document texts travel as frames.
+    const text = edit.text.replace('"title": "Mine"', '"title": 123456789012345678901234567890');
+    expect(text).not.toBe(edit.text);
+    const args = { ref: edit.ref, text, baseJournalId: edit.baseJournalId, full: true };
+    const framed = await post('saveResource', args, { framed: true, accept: PAGE_ACCEPT });
+    expect(framed.type).toMatch(new RegExp(`^${FRAMES_TYPE}`));
+    const [header, message] = framed.text.split('\n', 2);
+    expect(header).toMatch(/"frames"/);
+    expect(message).toContain('$conflictDeskBigInt');
+    const fromPage = read(framed) as FullConflictOutcome;
+    expectTheMergeOf(fromPage);
+    expect(fromPage.conflicts.map((c) => [c.path, c.mine])).toEqual([
+      ['/title', 123456789012345678901234567890n],
+    ]);
+    const fromScript = read(await post('saveResource', args)) as FullConflictOutcome;
+    expect(fromPage.conflicts).toEqual(fromScript.conflicts);
+    expect(fromPage.merged).toBe(fromScript.merged);
+    expect(fromPage.mine).toBe(text);
+  });
+});
+
 describe('a hostile script posting framed bodies', () => {
   it('gets a 4xx naming the problem from every contract method, never a 500, and nothing written', async () => {
     const big = 'x'.repeat(40 * 1024);
