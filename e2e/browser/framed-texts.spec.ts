@@ -6,6 +6,7 @@
 // must hold every character as it was.
 import { bigDocument } from '../../bench/documents';
 import { Backend } from '../support/backend';
+import type { DeskPage } from '../support/desk-page';
 import { expect, test } from '../support/fixtures';
 
 const TRICKY =
@@ -24,6 +25,27 @@ async function createTicket(backend: Backend, id: string, bytes: number) {
   });
   expect(created.status).toBe(201);
   return { doc, items };
+}
+
+/** Opens the ticket in the page and puts `change(mine)` in its editor, unsaved. */
+async function editTicket(
+  desk: DeskPage,
+  id: string,
+  created: { doc: Record<string, unknown>; items: Array<Record<string, unknown>> },
+  change: (mine: Record<string, unknown>) => void,
+): Promise<void> {
+  await desk.goto();
+  await desk.selectConnection('tickets');
+  await desk.page.getByTestId('search').fill(`Framed ${id}`);
+  await desk.openResource(id);
+  const mine: Record<string, unknown> = {
+    ...created.doc,
+    items: created.items.map((item) => ({ ...item })),
+  };
+  delete mine['id'];
+  change(mine);
+  await desk.replaceText('editor', JSON.stringify(mine, null, 2));
+  await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved');
 }
 
 for (const [label, bytes] of [
@@ -45,16 +67,9 @@ for (const [label, bytes] of [
         `${response.request().headers()['content-type']} -> ${response.headers()['content-type']}`,
       );
     });
-    await desk.goto();
-    await desk.selectConnection('tickets');
-    await desk.page.getByTestId('search').fill(`Framed ${id}`);
-    await desk.openResource(id);
-
-    const mine: Record<string, unknown> = { ...doc, items: items.map((item) => ({ ...item })) };
-    delete mine['id'];
-    (mine['items'] as Array<Record<string, unknown>>)[10]!['tier'] = 'platinum';
-    await desk.replaceText('editor', JSON.stringify(mine, null, 2));
-    await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved');
+    await editTicket(desk, id, { doc, items }, (mine) => {
+      (mine['items'] as Array<Record<string, unknown>>)[10]!['tier'] = 'platinum';
+    });
     await backend.editAsSomeoneElse(`/rest/tickets/${id}`, { status: 'solved' });
     await desk.saveButton.click();
     await expect(desk.mergeView).toBeVisible();
@@ -84,17 +99,9 @@ test('the server changed the same field: a conflict, and no "other fields" notic
 }) => {
   const backend = await Backend.of(desk.host);
   const id = 'framed-clash';
-  const { doc, items } = await createTicket(backend, id, 60 * 1024);
-  await desk.goto();
-  await desk.selectConnection('tickets');
-  await desk.page.getByTestId('search').fill(`Framed ${id}`);
-  await desk.openResource(id);
-
-  const mine: Record<string, unknown> = { ...doc, items: items.map((item) => ({ ...item })) };
-  delete mine['id'];
-  mine['tricky'] = `${TRICKY} (mine)`;
-  await desk.replaceText('editor', JSON.stringify(mine, null, 2));
-  await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved');
+  await editTicket(desk, id, await createTicket(backend, id, 60 * 1024), (mine) => {
+    mine['tricky'] = `${TRICKY} (mine)`;
+  });
   await backend.editAsSomeoneElse(`/rest/tickets/${id}`, { tricky: `${TRICKY} (theirs)` });
   await desk.saveButton.click();
   await expect(desk.mergeView).toBeVisible();

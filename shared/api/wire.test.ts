@@ -22,6 +22,31 @@ describe('wire encoding', () => {
   });
 });
 
+describe("a document's own objects that look like the wire's tags", () => {
+  it('come back as the same objects, not as bigints, next to real bigints', () => {
+    const value = {
+      lookalike: { $conflictDeskBigInt: '12' },
+      wrapperLookalike: { $conflictDeskEscaped: [['a', 1]] },
+      nested: [{ $conflictDeskBigInt: '7', inner: { $conflictDeskBigInt: '8' } }],
+      real: 12345678901234567890n,
+      text: 'mentions $conflictDeskBigInt in a string',
+    };
+    const decoded = decodeWire(encodeWire(value));
+    expect(decoded).toEqual(value);
+    // A member named __proto__ inside one stays an own member.
+    const proto = JSON.parse('{"$conflictDeskBigInt":"1","__proto__":{"x":1}}') as object;
+    const back = decodeWire(encodeWire({ proto })) as { proto: object };
+    expect(Object.hasOwn(back.proto, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(back.proto)).toBe(Object.prototype);
+    expect(back).toEqual({ proto });
+  });
+
+  it('survive the framed road as well', () => {
+    const value = { text: 'x'.repeat(40_000), conflict: { mine: { $conflictDeskBigInt: '5' } } };
+    expect(decodeFrames(encodeFrames(value)!)).toEqual(value);
+  });
+});
+
 describe('framed bodies', () => {
   // A document text as the editor holds it: quotes, newlines, backslashes, accents and an emoji.
   const doc = (n: number) =>

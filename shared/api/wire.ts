@@ -1,31 +1,63 @@
 // JSON over HTTP cannot carry bigint (integers beyond 2^53 that the merge keeps exactly), so the
 // web transport tags them; IPC's structured clone carries them natively.
 const TAG = '$conflictDeskBigInt';
+/**
+ * A document's own object that looks like a tag (a member named TAG or ESCAPED) travels as its
+ * list of entries under ESCAPED, so the receiver gives back that object, not a bigint.
+ */
+const ESCAPED = '$conflictDeskEscaped';
+
+function looksLikeTag(v: object): boolean {
+  return !Array.isArray(v) && (Object.hasOwn(v, TAG) || Object.hasOwn(v, ESCAPED));
+}
 
 // Replacers and revivers make JSON several times slower, and megabyte documents cross here: take
-// the plain path unless a bigint is actually present (stringify throws on one; parse looks for the tag).
+// the plain path unless a bigint is present (stringify throws on one) or the text names a tag.
 export function encodeWire(value: unknown): string {
   try {
-    return JSON.stringify(value);
+    const text = JSON.stringify(value);
+    if (!text.includes(TAG) && !text.includes(ESCAPED)) return text;
   } catch (error) {
     if (!(error instanceof TypeError)) throw error;
-    return JSON.stringify(value, (_key, v: unknown) =>
-      typeof v === 'bigint' ? { [TAG]: v.toString() } : v,
-    );
   }
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'bigint'
+      ? { [TAG]: v.toString() }
+      : typeof v === 'object' && v !== null && looksLikeTag(v)
+        ? { [ESCAPED]: Object.entries(v) }
+        : v,
+  );
 }
 
 export function decodeWire(text: string): unknown {
-  if (!text.includes(TAG)) return JSON.parse(text);
+  if (!text.includes(TAG) && !text.includes(ESCAPED)) return JSON.parse(text);
+  // Revived from the inside out: an escaped object's entries are plain arrays, so nothing inside
+  // it is taken for a tag before the object is rebuilt.
   return JSON.parse(text, (_key, v: unknown) => {
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      const keys = Object.keys(v);
-      const tagged = (v as Record<string, unknown>)[TAG];
-      if (keys.length === 1 && typeof tagged === 'string' && /^-?\d+$/.test(tagged))
-        return BigInt(tagged);
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const keys = Object.keys(v);
+    if (keys.length !== 1) return v;
+    const tagged = (v as Record<string, unknown>)[TAG];
+    if (typeof tagged === 'string' && /^-?\d+$/.test(tagged)) return BigInt(tagged);
+    const entries = (v as Record<string, unknown>)[ESCAPED];
+    if (Array.isArray(entries) && entries.every(isEntry)) {
+      const out: Record<string, unknown> = {};
+      // defineProperty: a member named __proto__ stays an own member.
+      for (const [key, item] of entries)
+        Object.defineProperty(out, key, {
+          value: item,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      return out;
     }
     return v;
   });
+}
+
+function isEntry(entry: unknown): entry is [string, unknown] {
+  return Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string';
 }
 
 // Framed bodies (browser mode, between the page and its host). A document text of megabytes is
