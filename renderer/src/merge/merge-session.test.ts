@@ -333,3 +333,28 @@ describe('"only other fields changed" comes from the merge the view shows', () =
     expect(restored.onlyOtherFieldsChanged).toBe(false);
   });
 });
+
+describe('a merge kept with its draft', () => {
+  it("stores the operator's text once when it is the draft's own text, and restores the same merge", () => {
+    let s = createMergeSession(outcome({ ...theirs, priority: 9 }));
+    s = must(choose(s, unresolved(s).find((c) => c.path === '/customer/tier')!.id, 'mine'));
+    const draftText = s.mineText;
+    const saved = JSON.parse(JSON.stringify(savedMergeOf(s, draftText))) as SavedMerge;
+    expect(saved.mineText).toBe('');
+    expect(saved.mineIsDraftText).toBe(true);
+    const restored = restoreMergeSession(saved, s.base, s.theirs, draftText);
+    expect(restored.mineText).toBe(s.mineText);
+    expect(resultText(restored)).toBe(resultText(s));
+    expect(restored.resolution.choices).toEqual(s.resolution.choices);
+  });
+
+  it('keeps the text itself when the draft holds another, and refuses to restore without the text it points at', () => {
+    const s = createMergeSession(outcome(theirs));
+    const other = savedMergeOf(s, `${s.mineText} `);
+    expect(other.mineText).toBe(s.mineText);
+    expect(other.mineIsDraftText).toBeUndefined();
+    expect(savedMergeOf(s).mineText).toBe(s.mineText);
+    const pointing = savedMergeOf(s, s.mineText);
+    expect(() => restoreMergeSession(pointing, s.base, s.theirs)).toThrow(/text of its draft/);
+  });
+});

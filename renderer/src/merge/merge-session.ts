@@ -109,7 +109,12 @@ export type SavedMerge = {
   status: number;
   baseJournalId: number;
   theirsJournalId: number;
+  /**
+   * The operator's text the merge was built from; '' with `mineIsDraftText` when it is the text of
+   * the draft that keeps this merge (a 5 MB document is then stored and sent once, not twice).
+   */
   mineText: string;
+  mineIsDraftText?: true;
   choices: Record<string, Choice>;
   reverted: string[];
   manualText: string | null;
@@ -118,13 +123,16 @@ export type SavedMerge = {
   afterLostAnswer?: boolean;
 };
 
-export function savedMergeOf(s: MergeSession): SavedMerge {
+/** What a draft keeps of `s`; `draftText` is the text stored beside it, if any. */
+export function savedMergeOf(s: MergeSession, draftText?: string): SavedMerge {
+  const mineIsDraftText = draftText !== undefined && draftText === s.mineText;
   return {
     v: 1,
     status: s.status,
     baseJournalId: s.base.journalId,
     theirsJournalId: s.theirs.journalId,
-    mineText: s.mineText,
+    mineText: mineIsDraftText ? '' : s.mineText,
+    ...(mineIsDraftText ? { mineIsDraftText: true as const } : {}),
     choices: { ...s.resolution.choices },
     reverted: [...s.reverted],
     manualText: s.manualText,
@@ -134,17 +142,23 @@ export function savedMergeOf(s: MergeSession): SavedMerge {
   };
 }
 
-/** Rebuilds a saved merge over the two journalled revisions it was made between. */
+/**
+ * Rebuilds a saved merge over the two journalled revisions it was made between. `draftText` is the
+ * text of the draft it was kept with (needed when the saved merge points at it).
+ */
 export function restoreMergeSession(
   saved: SavedMerge,
   base: Snapshot,
   theirs: Snapshot,
+  draftText?: string,
 ): MergeSession {
+  if (saved.mineIsDraftText && draftText === undefined)
+    throw new Error('the merge was kept with the text of its draft, which is missing');
   const fresh = createMergeSession({
     status: saved.status,
     base,
     theirs,
-    mine: saved.mineText,
+    mine: saved.mineIsDraftText ? draftText! : saved.mineText,
     mergeOptions: saved.idKeys ? { idKeys: saved.idKeys } : {},
     afterLostAnswer: saved.afterLostAnswer ?? false,
   });

@@ -142,7 +142,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           text: t.text,
           baseRevision: t.base.revision,
           baseJournalId: t.base.journalId,
-          merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null,
+          merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
         });
         if (result.kind !== 'ok') {
           failed(key, `Your draft could not be kept: ${result.message}. Keep this tab open.`);
@@ -215,6 +215,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
   async function restoreMerge(
     ref: ResourceRef,
     saved: string,
+    draftText: string,
   ): Promise<MergeSession | { lost: string }> {
     try {
       const state = decodeWire(saved) as SavedMerge;
@@ -224,7 +225,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       ]);
       if (base.kind !== 'ok') return { lost: base.message };
       if (theirs.kind !== 'ok') return { lost: theirs.message };
-      return restoreMergeSession(state, base.snapshot, theirs.snapshot);
+      return restoreMergeSession(state, base.snapshot, theirs.snapshot, draftText);
     } catch (error) {
       return { lost: (error as Error)?.message ?? String(error) };
     }
@@ -282,7 +283,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           const older = await api.revision({ ref, journalId: draft.baseJournalId });
           if (older.kind === 'ok') draftBase = older.snapshot;
         }
-        const restored = draft?.merge ? await restoreMerge(ref, draft.merge) : null;
+        const restored = draft?.merge ? await restoreMerge(ref, draft.merge, draft.text) : null;
         const merge = restored && !('lost' in restored) ? restored : null;
         const opened = session.opened({
           ref,
@@ -672,7 +673,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         if (store && session.needsDraft(t)) {
           rescueDraft(store, t.ref, {
             text: t.text,
-            merge: t.merge ? encodeWire(savedMergeOf(t.merge)) : null,
+            merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
             baseJournalId: t.base.journalId,
             baseRevision: t.base.revision,
             at: new Date().toISOString(),
