@@ -67,8 +67,12 @@ export class DeskPage {
     return this.page.locator(`[data-testid="resource-row"][data-id="${id}"]`);
   }
 
+  /** Opens a resource from the list and waits until its tab is the active one, showing it. */
   async openResource(id: string): Promise<void> {
     await this.row(id).click();
+    // Another tab may be showing an editor already: wait for this resource's own tab.
+    const title = new RegExp(`· ${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+    await expect(this.page.getByRole('tab', { selected: true })).toHaveAttribute('title', title);
     await expect(this.page.getByTestId('editor').locator('.view-lines')).toBeVisible();
   }
 
