@@ -3,7 +3,7 @@
 // The bytes are the HTTP answer bodies as a script receives them (JSON) and as the page does
 // (framed: the document after the JSON, unescaped; shared/api/wire.ts).
 import { spawnSync } from 'node:child_process';
-import { decodeFrames, FRAMES_TYPE } from '../shared/api/wire';
+import { decodeBody, FRAMES_TYPE } from '../shared/api/wire';
 import { Backend, callApi } from '../e2e/support/backend';
 import { removeDataDir, startWebHost } from '../e2e/support/web-host';
 import { bigDocument, fmtBytes } from './documents';
@@ -35,9 +35,10 @@ async function answerBytes(
   const raw = Buffer.from(await res.arrayBuffer());
   if (!res.ok)
     throw new Error(`${method} answered ${res.status}: ${raw.toString('utf8').slice(0, 300)}`);
-  const text = raw.toString('utf8');
-  const isFramed = (res.headers.get('content-type') ?? '').startsWith(FRAMES_TYPE);
-  return { bytes: raw.length, body: isFramed ? decodeFrames(text) : (JSON.parse(text) as unknown) };
+  return {
+    bytes: raw.length,
+    body: decodeBody(raw.toString('utf8'), res.headers.get('content-type')),
+  };
 }
 
 export async function run(): Promise<void> {

@@ -13,13 +13,7 @@ import {
   type ApiEventListener,
 } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
-import {
-  decodeFrames,
-  decodeWire,
-  encodeFrames,
-  encodeWire,
-  FRAMES_TYPE,
-} from '../../shared/api/wire';
+import { decodeBody, encodeBody, encodeWire, FRAMES_TYPE, isFramed } from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
 import { resolveAppFile } from '../backend/static-files';
 import { createSessions, type Sessions } from './sessions';
@@ -135,8 +129,8 @@ async function handle(
         hostError('unknown-method', 'Contract methods are called with POST.'),
       );
     // A form post from a page cannot set these types, so a same-site forgery cannot pass.
-    const type = String(req.headers['content-type'] ?? '');
-    if (!type.startsWith('application/json') && !type.startsWith(FRAMES_TYPE)) {
+    const type = req.headers['content-type'];
+    if (!type?.startsWith('application/json') && !isFramed(type)) {
       return sendJson(
         res,
         415,
@@ -173,11 +167,11 @@ async function callMethod(
     );
   const raw = await readBody(req, maxBytes);
   if (raw === null) return sendTooLarge(req, res, maxBytes);
-  const framed = String(req.headers['content-type']).startsWith(FRAMES_TYPE);
+  const framed = isFramed(req.headers['content-type']);
   let payload: unknown = {};
   if (raw.length > 0) {
     try {
-      payload = framed ? decodeFrames(raw) : decodeWire(raw);
+      payload = decodeBody(raw, req.headers['content-type']);
     } catch (error) {
       return sendJson(
         res,
@@ -198,14 +192,7 @@ async function callMethod(
     );
   const result = await (service[name] as (a: unknown) => Promise<unknown>)(args.value);
   // The page asks for framed answers (documents outside the JSON); scripts get plain JSON.
-  const frames = acceptsFrames(req.headers.accept) ? encodeFrames(result) : undefined;
-  if (frames === undefined) return sendJson(res, 200, result);
-  res.writeHead(200, {
-    ...securityHeaders(),
-    'content-type': `${FRAMES_TYPE}; charset=utf-8`,
-    'cache-control': 'no-store',
-  });
-  res.end(frames);
+  sendBody(res, 200, encodeBody(result, acceptsFrames(req.headers.accept)));
 }
 
 /**
@@ -309,20 +296,19 @@ function headerValue(req: IncomingMessage, name: string): string | null {
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = encodeWire(value);
-  res.writeHead(status, {
-    ...securityHeaders(),
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-  });
-  res.end(body);
+  sendBody(res, status, encodeBody(value, false));
 }
 
 function sendText(res: ServerResponse, status: number, text: string): void {
+  sendBody(res, status, { type: 'text/plain', text });
+}
+
+/** An answer that is not a file: UTF-8 text of its type, never cached. */
+function sendBody(res: ServerResponse, status: number, body: { type: string; text: string }): void {
   res.writeHead(status, {
     ...securityHeaders(),
-    'content-type': 'text/plain; charset=utf-8',
+    'content-type': `${body.type}; charset=utf-8`,
     'cache-control': 'no-store',
   });
-  res.end(text);
+  res.end(body.text);
 }

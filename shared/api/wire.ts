@@ -73,6 +73,27 @@ function isEntry(entry: unknown): entry is [string, unknown] {
 // each ends at the first one. Scripts never see this: the host answers framed only to a request
 // that accepts FRAMES_TYPE, and reads one only when it says it is one.
 export const FRAMES_TYPE = 'application/x-conflict-desk-frames';
+/** Whether a content type (a request's or an answer's) says the body is framed. */
+export function isFramed(contentType: string | null | undefined): boolean {
+  return (contentType ?? '').startsWith(FRAMES_TYPE);
+}
+
+/**
+ * A message as the page and its host send it, with its content type: framed when `frames` allows
+ * it and a string is worth a frame, else JSON.
+ */
+export function encodeBody(value: unknown, frames: boolean): { type: string; text: string } {
+  const framed = frames ? encodeFrames(value) : undefined;
+  return framed === undefined
+    ? { type: 'application/json', text: encodeWire(value) }
+    : { type: FRAMES_TYPE, text: framed };
+}
+
+/** A body back into its value, read as its content type says (framed or JSON). */
+export function decodeBody(text: string, contentType: string | null | undefined): unknown {
+  return isFramed(contentType) ? decodeFrames(text) : decodeWire(text);
+}
+
 /** Strings shorter than this stay in the JSON (escaping them costs less than a frame). */
 export const FRAME_MIN_CHARS = 32 * 1024;
 /** Documents sit near the top of a message (args.text, answer.theirs.text); nothing deeper is framed. */

@@ -9,13 +9,7 @@ import {
   type RendererApi,
 } from '../../../shared/api/contract';
 import type { ApiEvent } from '../../../shared/api/types';
-import {
-  decodeFrames,
-  decodeWire,
-  encodeFrames,
-  encodeWire,
-  FRAMES_TYPE,
-} from '../../../shared/api/wire';
+import { decodeBody, decodeWire, encodeBody, FRAMES_TYPE } from '../../../shared/api/wire';
 
 const BLOB_MIN_CHARS = 256 * 1024;
 
@@ -122,12 +116,11 @@ function httpApi(): RendererApi {
     };
   };
   const call = async (name: ApiMethodName, args: unknown): Promise<unknown> => {
-    const framed = encodeFrames(args ?? {});
-    const text = framed ?? encodeWire(args ?? {});
+    const { type, text } = encodeBody(args ?? {}, true);
     const response = await fetch(`/api/${name}`, {
       method: 'POST',
       headers: {
-        'content-type': framed === undefined ? 'application/json' : FRAMES_TYPE,
+        'content-type': type,
         accept: `${FRAMES_TYPE}, application/json`,
         [TOKEN_HEADER]: await session,
       },
@@ -138,9 +131,7 @@ function httpApi(): RendererApi {
     const answer = await response.text();
     let body: unknown;
     try {
-      body = (response.headers.get('content-type') ?? '').startsWith(FRAMES_TYPE)
-        ? decodeFrames(answer)
-        : decodeWire(answer);
+      body = decodeBody(answer, response.headers.get('content-type'));
     } catch (error) {
       // An error status says more than its unreadable body; a success must not pass as nothing.
       if (response.ok)
