@@ -3,9 +3,16 @@
 // upstream for answers the sandbox never gives — and checks the outcome, the wire and the audit.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
-import type { ConnectionInput, ResourceRef, Snapshot } from '../../shared/api/types';
-import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
+import type { ConnectionInput } from '../../shared/api/types';
 import {
+  connectScripted,
+  edited,
+  expectKind,
+  startHarness,
+  type Harness,
+} from '../test-support/desk-harness';
+import {
+  colleagueAfterOurWrite,
   startScriptedServer,
   type ScriptedAnswer,
   type ScriptedRequest,
@@ -22,11 +29,6 @@ beforeEach(async () => {
 });
 
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
-const edited = (snapshot: Snapshot, change: (doc: Record<string, unknown>) => void) => {
-  const doc = JSON.parse(snapshot.text) as Record<string, unknown>;
-  change(doc);
-  return JSON.stringify(doc, null, 2);
-};
 const history = async (path: string) =>
   (
     await h.admin<{ revisions: Array<{ op: string; actor: string }> }>(
@@ -37,23 +39,8 @@ const history = async (path: string) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A connection to a scripted upstream. */
-async function connect(
-  server: ScriptedServer,
-  input: Partial<ConnectionInput> = {},
-): Promise<(id: string) => ResourceRef> {
-  const saved = await h.api.saveConnection({
-    connection: {
-      name: `Scripted ${server.url}`,
-      profileId: 'rest-etag',
-      baseUrl: server.url,
-      params: { collection: 'things' },
-      auth: { kind: 'none' },
-      ...input,
-    },
-  });
-  if (saved.kind !== 'ok') throw new Error(saved.message);
-  return (id) => ({ connectionId: saved.connection.id, id });
-}
+const connect = (server: ScriptedServer, input: Partial<ConnectionInput> = {}) =>
+  connectScripted(h, server, input);
 
 describe('lost answers are never "saved" or "not saved" without proof', () => {
   it('close-before, a slow re-read, and someone else saving the same values meanwhile: unknown (holds your edit), not "saved (recovered)"', async () => {
@@ -318,15 +305,8 @@ describe('verify after write', () => {
   });
 
   it('someone writing between our 2xx and the re-read: saved as the answer\u2019s revision, theirs journalled as seen, not as ours', async () => {
-    let etag = 1;
-    let doc = '{"id":"a","name":"old","n":1}';
-    const upstream = await startScriptedServer((req) => {
-      if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
-      // Our PUT lands as revision 2, and before we can read it back a colleague makes revision 3.
-      etag = 3;
-      doc = req.body.replace('"n":1', '"n":99');
-      return { status: 204, headers: { etag: '"2"' } };
-    });
+    // Our PUT lands as revision 2, and before we can read it back a colleague makes revision 3.
+    const upstream = await startScriptedServer(colleagueAfterOurWrite());
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);
     const saved = expectKind(

@@ -7,9 +7,19 @@
 // a resource-changed for a resource nobody touched; a watch of a resource never read before
 // announced its first read as a change.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { ApiEvent, ResourceRef, Snapshot } from '../../shared/api/types';
-import { expectKind, startHarness, type Harness } from '../test-support/desk-harness';
-import { startScriptedServer, type ScriptedServer } from '../test-support/scripted-server';
+import type { ApiEvent } from '../../shared/api/types';
+import {
+  connectScripted,
+  edited,
+  expectKind,
+  startHarness,
+  type Harness,
+} from '../test-support/desk-harness';
+import {
+  colleagueAfterOurWrite,
+  startScriptedServer,
+  type ScriptedServer,
+} from '../test-support/scripted-server';
 
 type Changed = Extract<ApiEvent, { type: 'resource-changed' }>;
 
@@ -25,12 +35,6 @@ beforeEach(async () => {
   await h.admin('POST', '/reset', { seed: 'demo' });
 });
 
-const edited = (snapshot: Snapshot, change: (doc: Record<string, unknown>) => void) => {
-  const doc = JSON.parse(snapshot.text) as Record<string, unknown>;
-  change(doc);
-  return JSON.stringify(doc, null, 2);
-};
-
 /** The first resource-changed event for `watchId`, waiting up to `ms`. */
 async function changeFor(watchId: string, ms = 3000): Promise<Changed | undefined> {
   const until = Date.now() + ms;
@@ -43,30 +47,11 @@ async function changeFor(watchId: string, ms = 3000): Promise<Changed | undefine
   }
 }
 
-async function connect(server: ScriptedServer): Promise<(id: string) => ResourceRef> {
-  const saved = await h.api.saveConnection({
-    connection: {
-      name: `Scripted ${server.url}`,
-      profileId: 'rest-etag',
-      baseUrl: server.url,
-      params: { collection: 'things' },
-      auth: { kind: 'none' },
-    },
-  });
-  if (saved.kind !== 'ok') throw new Error(saved.message);
-  return (id) => ({ connectionId: saved.connection.id, id });
-}
+const connect = (server: ScriptedServer) => connectScripted(h, server);
 
 it('a colleague writing between our save and its read-back is announced to every watch', async () => {
-  let etag = 1;
-  let doc = '{"id":"a","name":"old","n":1}';
-  const upstream = await startScriptedServer((req) => {
-    if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
-    // Our PUT lands as revision 2; before we read it back a colleague makes revision 3.
-    etag = 3;
-    doc = req.body.replace('"n":1', '"n":99');
-    return { status: 204, headers: { etag: '"2"' } };
-  });
+  // Our PUT lands as revision 2; before we read it back a colleague makes revision 3.
+  const upstream = await startScriptedServer(colleagueAfterOurWrite());
   try {
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Api } from '../../shared/api/contract';
 import type {
   ApiEvent,
+  ConnectionInput,
   ConnectionView,
   FullConflictOutcome,
   ResourceRef,
@@ -15,6 +16,7 @@ import type {
 import { createDesk, type Desk, type DeskOptions } from '../backend/desk-service';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
+import type { ScriptedServer } from './scripted-server';
 
 export type Harness = {
   api: Api;
@@ -130,4 +132,31 @@ export function expectFullConflict(result: SaveResult): FullConflictOutcome {
       `expected a full conflict answer, got ${JSON.stringify(conflict).slice(0, 600)}`,
     );
   return { ...conflict, base, mine, merged, conflicts, changes, onlyOtherFieldsChanged };
+}
+
+/** The snapshot's document with `change` applied, as the pretty text an operator would save. */
+export function edited(snapshot: Snapshot, change: (doc: Record<string, unknown>) => void): string {
+  const doc = JSON.parse(snapshot.text) as Record<string, unknown>;
+  change(doc);
+  return JSON.stringify(doc, null, 2);
+}
+
+/** A connection to a scripted server (a generic ETag REST API by default); answers a ref maker. */
+export async function connectScripted(
+  h: Harness,
+  server: ScriptedServer,
+  input: Partial<ConnectionInput> = {},
+): Promise<(id: string) => ResourceRef> {
+  const saved = await h.api.saveConnection({
+    connection: {
+      name: `Scripted ${server.url}`,
+      profileId: 'rest-etag',
+      baseUrl: server.url,
+      params: { collection: 'things' },
+      auth: { kind: 'none' },
+      ...input,
+    },
+  });
+  if (saved.kind !== 'ok') throw new Error(saved.message);
+  return (id) => ({ connectionId: saved.connection.id, id });
 }

@@ -52,3 +52,18 @@ export async function startScriptedServer(
   const { url, close } = await listenOnLoopback(server);
   return { url, server, requests, close };
 }
+
+/**
+ * A thing "a" at revision 1 whose write lands as revision 2 (answered 204 with that ETag), after
+ * which, before anyone reads it back, a colleague makes revision 3 (n set to 99).
+ */
+export function colleagueAfterOurWrite(): (req: ScriptedRequest) => ScriptedAnswer {
+  let etag = 1;
+  let doc = '{"id":"a","name":"old","n":1}';
+  return (req) => {
+    if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+    etag = 3;
+    doc = req.body.replace('"n":1', '"n":99');
+    return { status: 204, headers: { etag: '"2"' } };
+  };
+}

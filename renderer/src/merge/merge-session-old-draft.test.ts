@@ -6,18 +6,15 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
 import { decodeWire, encodeWire } from '../../../shared/api/wire';
 import { restoreMergeSession, resultText, type SavedMerge } from './merge-session';
+import { snapshotFixture } from '../session/snapshot.fixture';
 
-const snap = (journalId: number, doc: unknown): Snapshot => ({
-  ref: { connectionId: 'c', id: 'r' },
-  journalId,
-  revision: String(journalId),
-  guarded: true,
-  unguardedReason: null,
-  text: JSON.stringify(doc, null, 2),
-  seenAt: '2026-01-01T00:00:00Z',
-  source: 'opened',
-  summary: null,
-});
+const snap = (journalId: number, doc: unknown): Snapshot =>
+  snapshotFixture(
+    { connectionId: 'c', id: 'r' },
+    journalId,
+    String(journalId),
+    JSON.stringify(doc, null, 2),
+  );
 
 const base = { title: 'Base', status: 'open', priority: 1 };
 const mine = { ...base, priority: 5 };

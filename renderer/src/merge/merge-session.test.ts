@@ -25,18 +25,15 @@ import {
   type MergeSession,
   type SavedMerge,
 } from './merge-session';
+import { snapshotFixture } from '../session/snapshot.fixture';
 
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
-  ref: { connectionId: 'c', id: 'r' },
-  journalId,
-  revision,
-  guarded: true,
-  unguardedReason: null,
-  text: JSON.stringify(doc, null, 2),
-  seenAt: '2026-01-01T00:00:00Z',
-  source: 'opened',
-  summary: null,
-});
+const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
+  snapshotFixture(
+    { connectionId: 'c', id: 'r' },
+    journalId,
+    revision,
+    JSON.stringify(doc, null, 2),
+  );
 
 const base = { priority: 1, status: 'open', customer: { name: 'Ava', tier: 'gold' }, tags: ['a'] };
 const mine = {

@@ -26,20 +26,12 @@ import {
   type Tab,
 } from './editing-session';
 import { missingWords, pathWords } from './outcome-words';
+import { snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot => ({
-  ref,
-  journalId,
-  revision,
-  guarded: true,
-  unguardedReason: null,
-  text: pretty(doc),
-  seenAt: '2026-01-01T00:00:00Z',
-  source: 'opened',
-  summary: null,
-});
+const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
+  snapshotFixture(ref, journalId, revision, pretty(doc));
 
 const baseDoc = { priority: 1, status: 'open', tags: ['a'] };
 const base = snap(1, '1', baseDoc);

@@ -6,20 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SaveResult, Snapshot } from '../../../shared/api/types';
 import { opened, saveAnswered, saveStarted, serverMoved, typed } from './editing-session';
+import { snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string | null, doc: unknown): Snapshot => ({
-  ref,
-  journalId,
-  revision,
-  guarded: true,
-  unguardedReason: null,
-  text: pretty(doc),
-  seenAt: '2026-01-01T00:00:00Z',
-  source: 'opened',
-  summary: null,
-});
+const snap = (journalId: number, revision: string | null, doc: unknown): Snapshot =>
+  snapshotFixture(ref, journalId, revision, pretty(doc));
 const conflict = (theirs: Snapshot): SaveResult => ({
   kind: 'conflict',
   status: 412,

@@ -4,6 +4,7 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
 import type { RendererApi } from '../../../shared/api/contract';
+import { snapshotFixture } from '../session/snapshot.fixture';
 
 type Answer = (args: unknown) => Promise<unknown>;
 const answers = new Map<string, Answer>();
@@ -23,17 +24,8 @@ const session = await import('../session/editing-session');
 const team = await import('../team/team-state');
 
 const ref = { connectionId: 'c', id: 'task-1' };
-const snap = (journalId: number, revision: string, text: string): Snapshot => ({
-  ref,
-  journalId,
-  revision,
-  guarded: true,
-  unguardedReason: null,
-  text,
-  seenAt: '2026-01-01T00:00:00Z',
-  source: 'opened',
-  summary: null,
-});
+const snap = (journalId: number, revision: string, text: string): Snapshot =>
+  snapshotFixture(ref, journalId, revision, text);
 const base = snap(1, '1', '{ "priority": 1 }');
 const MINE = '{ "priority": 7 }';
 const key = session.tabKey(ref);
