@@ -56,12 +56,22 @@ test('F7 and Shift+F7 move between unresolved conflicts; Alt+2 takes mine and mo
   const focused = desk.page.locator('[data-testid="conflict-card"].focused');
   const first = await focused.getAttribute('data-path');
   await desk.page.getByTestId('result-editor').locator('.view-lines').click();
+  // Moving the focus keeps nothing new, so the draft (the whole document) is not sent again; a
+  // decision is. The draft written when the conflict appeared has gone out by now.
+  await desk.page.waitForTimeout(1_000);
+  const draftWrites: string[] = [];
+  desk.page.on('request', (request) => {
+    if (request.url().includes('/api/saveDraft')) draftWrites.push(request.url());
+  });
   await desk.page.keyboard.press('F7');
   await expect(focused).not.toHaveAttribute('data-path', first!);
   await desk.page.keyboard.press('Shift+F7');
   await expect(focused).toHaveAttribute('data-path', first!);
+  await desk.page.waitForTimeout(1_000);
+  expect(draftWrites).toEqual([]);
   await desk.page.keyboard.press('Alt+2');
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await expect.poll(() => draftWrites.length).toBe(1);
   await expect(desk.conflictCard(first!).getByTestId('conflict-choice')).toContainText('Took mine');
   // Focus stayed in the result editor: the next key acts on the next conflict.
   await desk.page.keyboard.press('Alt+1');

@@ -195,6 +195,10 @@ function reveal(
 export function MergeView({ tab }: { tab: Tab }) {
   const session = tab.merge!;
   const update = useDesk((s) => s.updateMerge);
+  const updateThis = useCallback(
+    (fn: (s: MergeSession) => MergeSession) => update(tab.key, fn),
+    [update, tab.key],
+  );
   const saveMerge = useDesk((s) => s.saveMerge);
   const overwrite = useDesk((s) => s.overwriteWithMine);
   const cancel = useDesk((s) => s.cancelMerge);
@@ -628,7 +632,7 @@ export function MergeView({ tab }: { tab: Tab }) {
           onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))}
           choiceOf={(id) => choiceOf(session, id)}
         />
-        <ChangeList session={session} onUpdate={(fn) => update(tab.key, fn)} />
+        <ChangeList session={session} onUpdate={updateThis} />
       </div>
     </div>
   );

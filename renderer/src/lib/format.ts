@@ -53,11 +53,7 @@ export function friendlyPath(doc: JsonValue | undefined, pointer: string): strin
   if (!tokens.ok) return pathLabel(pointer);
   const parts: string[] = [];
   let current: JsonValue | undefined = doc;
-  tokens.value.forEach((token, i) => {
-    const prefix = `/${tokens.value
-      .slice(0, i + 1)
-      .map((t) => t.replace(/~/g, '~0').replace(/\//g, '~1'))
-      .join('/')}`;
+  for (const token of tokens.value) {
     if (Array.isArray(current) && /^\d+$/.test(token)) {
       const item = current[Number(token)];
       const idKey = isJsonObject(item)
@@ -69,8 +65,10 @@ export function friendlyPath(doc: JsonValue | undefined, pointer: string): strin
     } else {
       parts.push(token);
     }
-    current = getAt(doc, prefix);
-  });
+    // One step down from where the walk is (a pointer resolves token by token), not from the root
+    // again: a list of 700 changes in a 5 MB merge spent 50 ms here.
+    current = getAt(current, `/${token.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+  }
   return parts.join(' › ');
 }
 

@@ -143,6 +143,25 @@ export function savedMergeOf(s: MergeSession, draftText?: string): SavedMerge {
 }
 
 /**
+ * Whether a draft would keep the same of `a` and `b` (savedMergeOf): moving the focus changes
+ * nothing a draft holds, so it writes no draft (the tab's 5 MB text went out again on every F7).
+ */
+export function keepsSameDraft(a: MergeSession, b: MergeSession): boolean {
+  return (
+    a.resolution.choices === b.resolution.choices &&
+    a.reverted === b.reverted &&
+    a.manualText === b.manualText &&
+    a.setAside === b.setAside &&
+    a.status === b.status &&
+    a.base.journalId === b.base.journalId &&
+    a.theirs.journalId === b.theirs.journalId &&
+    a.mineText === b.mineText &&
+    a.options === b.options &&
+    a.afterLostAnswer === b.afterLostAnswer
+  );
+}
+
+/**
  * Rebuilds a saved merge over the two journalled revisions it was made between. `draftText` is the
  * text of the draft it was kept with (needed when the saved merge points at it).
  */
@@ -191,19 +210,20 @@ export const choiceOf = (s: MergeSession, id: string): Choice | undefined =>
   s.resolution.choices[id];
 export const autoChanges = (s: MergeSession): readonly Change[] => s.resolution.result.changes;
 
-// Sessions are immutable values, so derived text can be cached by identity: a render that asks
-// twice (view, save check) merges and serialises once, which matters for megabyte documents.
-const resultCache = new WeakMap<MergeSession, string>();
-const blockerCache = new WeakMap<MergeSession, string | null>();
+// Sessions are immutable values, so derived text can be cached by identity. The result text is
+// keyed by what it is made of (the resolution and the reverted paths), not by the session: moving
+// the focus makes a new session with the same result, and serialising a 5 MB merge again on every
+// F7 blocked the page for about 100 ms per key press.
+const resultCache = new WeakMap<Resolution, { reverted: readonly string[]; text: string }>();
+let lastChecked: { text: string; blocker: string | null } | null = null;
 
 /** The result document as text: the operator's own text once edited, else the merge with choices and reverts. */
 export function resultText(s: MergeSession): string {
   if (s.manualText !== null) return s.manualText;
-  let text = resultCache.get(s);
-  if (text === undefined) {
-    text = stringifyJson(derivedResult(s), PRETTY);
-    resultCache.set(s, text);
-  }
+  const cached = resultCache.get(s.resolution);
+  if (cached !== undefined && cached.reverted === s.reverted) return cached.text;
+  const text = stringifyJson(derivedResult(s), PRETTY);
+  resultCache.set(s.resolution, { reverted: s.reverted, text });
   return text;
 }
 
@@ -227,12 +247,13 @@ export function saveBlocker(s: MergeSession): string | null {
     return `${pending} conflict${pending === 1 ? '' : 's'} still need${pending === 1 ? 's' : ''} a decision.`;
   // Derived results are valid by construction; only hand-edited text needs checking.
   if (s.manualText === null) return null;
-  if (blockerCache.has(s)) return blockerCache.get(s)!;
+  // The last text checked is kept: the same hand edit is not parsed again for each new session.
+  if (lastChecked?.text === s.manualText) return lastChecked.blocker;
   const parsed = parseJson(s.manualText);
   const blocker = parsed.ok
     ? null
     : `The result is not valid JSON: ${formatParseError(parsed.error)}.`;
-  blockerCache.set(s, blocker);
+  lastChecked = { text: s.manualText, blocker };
   return blocker;
 }
 

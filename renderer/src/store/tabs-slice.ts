@@ -12,6 +12,7 @@ import {
   restoreMergeSession,
   resultText,
   saveBlocker,
+  keepsSameDraft,
   savedMergeOf,
   unresolved,
   type MergeSession,
@@ -490,7 +491,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     },
 
     updateMerge(key, update) {
+      const before = tab(key)?.merge;
       step(key, (t) => session.mergeUpdated(t, update));
+      const after = tab(key)?.merge;
+      if (before && after && keepsSameDraft(before, after)) return;
       scheduleDraft(key);
     },
 
