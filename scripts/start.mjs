@@ -1,6 +1,7 @@
 // `npm start`: build, then run the desktop app; where Electron's binary is missing (an offline
 // install), say so in one line and run browser mode instead, opening it where a desktop exists.
 import { spawn, spawnSync } from 'node:child_process';
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { electronBinary } from './electron-binary.mjs';
 
@@ -20,8 +21,12 @@ if (electronBinary()) {
   console.log(
     'Electron is not installed on this machine (its binary could not be downloaded); starting browser mode instead.',
   );
+  // Its own process group: a terminal's Ctrl-C reaches only this script, which passes it on once.
+  // (In ours, the host got it twice, from the terminal and from here, and took the second for a
+  // request to stop at once.)
   const web = spawn(process.execPath, ['out/main/web.js', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
   });
   const lines = createInterface({ input: web.stdout });
   let opened = false;
@@ -34,7 +39,10 @@ if (electronBinary()) {
     }
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => web.kill(signal));
-  web.on('exit', (code) => process.exit(code ?? 0));
+  // The host's own exit code; killed by a signal, 128 + its number (as a shell would say).
+  web.on('exit', (code, signal) =>
+    process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)),
+  );
 }
 
 function openInBrowser(url) {

@@ -12,6 +12,7 @@ import { keyFileSecretBox } from '../backend/secrets';
 import { writeApiToken } from './api-token';
 import { parseWebArgs } from './args';
 import { startWebHost } from './server';
+import { stopOnSignals } from './stop-on-signal';
 
 const VERSION = process.env['npm_package_version'] ?? '0.1.0';
 
@@ -56,23 +57,17 @@ async function main(): Promise<void> {
   if (process.stdin.isTTY) {
     process.stdin.on('data', fresh);
   }
-  const stop = async () => {
-    apiToken.remove();
-    await host.close();
-    await desk.close();
-    await sandbox?.close();
-    process.exit(0);
-  };
-  // Stopping that fails still ends the process, saying why.
-  const stopOrSay = () =>
-    stop().catch((error: unknown) => {
-      console.error(
-        `conflict-desk web: stopping failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      process.exit(1);
-    });
-  process.on('SIGINT', stopOrSay);
-  process.on('SIGTERM', stopOrSay);
+  stopOnSignals({
+    stop: async () => {
+      apiToken.remove();
+      await host.close();
+      await desk.close();
+      await sandbox?.close();
+    },
+    exit: (code) => process.exit(code),
+    say: (line) => console.error(line),
+    on: (signal, handler) => process.on(signal, handler),
+  });
 }
 
 // A host that cannot start (its port taken, its data directory unwritable) says why in one line.

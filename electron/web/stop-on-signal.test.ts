@@ -1,0 +1,82 @@
+// The browser-mode host's signals, as a unit (a stop that hangs on purpose) and as a process.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { stopOnSignals, type StopSignal } from './stop-on-signal';
+
+function harness(stop: () => Promise<void>) {
+  const handlers = new Map<StopSignal, () => void>();
+  const exits: number[] = [];
+  const said: string[] = [];
+  let stops = 0;
+  stopOnSignals({
+    stop: () => {
+      stops++;
+      return stop();
+    },
+    exit: (code) => exits.push(code),
+    say: (line) => said.push(line),
+    on: (signal, handler) => handlers.set(signal, handler),
+  });
+  return { send: (signal: StopSignal) => handlers.get(signal)!(), exits, said, stops: () => stops };
+}
+
+describe('stopOnSignals', () => {
+  it('stops once and exits 0', async () => {
+    const h = harness(() => Promise.resolve());
+    h.send('SIGTERM');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.exits).toEqual([0]);
+    expect(h.stops()).toBe(1);
+  });
+
+  it('exits at once with 130 on a second Ctrl-C while stopping hangs, without stopping twice', () => {
+    const h = harness(() => new Promise<void>(() => undefined));
+    h.send('SIGINT');
+    expect(h.exits).toEqual([]);
+    h.send('SIGINT');
+    expect(h.exits).toEqual([130]);
+    expect(h.stops()).toBe(1);
+    expect(h.said).toEqual(['conflict-desk web: SIGINT again while stopping; exiting now']);
+  });
+
+  it('answers a second SIGTERM with 143', () => {
+    const h = harness(() => new Promise<void>(() => undefined));
+    h.send('SIGINT');
+    h.send('SIGTERM');
+    expect(h.exits).toEqual([143]);
+  });
+
+  it('exits 1 saying why when stopping fails', async () => {
+    const h = harness(() => Promise.reject(new Error('database is locked')));
+    h.send('SIGINT');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.exits).toEqual([1]);
+    expect(h.said).toEqual(['conflict-desk web: stopping failed: database is locked']);
+  });
+});
+
+it('the host process stops on SIGTERM: exit 0, its API token file removed', async () => {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-stop-'));
+  try {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'electron/web/main.ts', '--port', '0', '--data', dataDir, '--no-sandbox'],
+      { cwd: path.join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const first = await new Promise<string>((resolve) =>
+      createInterface({ input: child.stdout }).once('line', resolve),
+    );
+    expect(first).toMatch(/^Conflict Desk \(browser mode\): http:\/\/127\.0\.0\.1:\d+\//);
+    expect(existsSync(path.join(dataDir, 'api-token'))).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(existsSync(path.join(dataDir, 'api-token'))).toBe(false);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
