@@ -85,13 +85,11 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     async loadDrafts() {
       const connectionId = get().activeConnectionId;
       if (!connectionId) return;
-      try {
-        const result = await api.listDrafts({ connectionId });
-        if (get().activeConnectionId === connectionId)
-          set({ drafts: Object.fromEntries(result.drafts.map((d) => [d.id, d])) });
-      } catch {
-        // The list still works without its markers.
-      }
+      // A failure is the caller's to report: the list works without its draft markers, but the
+      // operator is told they may be out of date.
+      const result = await api.listDrafts({ connectionId });
+      if (get().activeConnectionId === connectionId)
+        set({ drafts: Object.fromEntries(result.drafts.map((d) => [d.id, d])) });
     },
     setFilter(name, value) {
       const filters = { ...get().filters };

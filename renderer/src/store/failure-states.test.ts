@@ -82,6 +82,25 @@ describe('a call nobody awaits', () => {
   });
 });
 
+describe('lists that cannot be refreshed say so', () => {
+  it('the unknown outcomes: a message that stays, and the list as it was', async () => {
+    const known = [{ auditId: 3 }] as never;
+    useDesk.setState({ pending: known });
+    inBackground(useDesk.getState().loadPending(), 'list the unknown outcomes');
+    await vi.waitFor(() =>
+      expect(failures()).toContain('Could not list the unknown outcomes: Failed to fetch'),
+    );
+    expect(useDesk.getState().pending).toBe(known);
+  });
+
+  it('the draft markers of the list', async () => {
+    useDesk.getState().loadFirstPage();
+    await vi.waitFor(() =>
+      expect(failures()).toContain('Could not mark the resources with drafts: Failed to fetch'),
+    );
+  });
+});
+
 describe('a tab whose call fails says so on its own message bar, and keeps the edit', () => {
   it('taking the server’s version when its revision cannot be read', async () => {
     useDesk.setState({

@@ -78,12 +78,10 @@ export const createUiSlice: StateCreator<DeskState, [], [], UiSlice> = (set, get
     q?.resolve(yes);
   },
   async loadPending() {
-    try {
-      const answer = await api.pendingOutcomes({});
-      set({ pending: answer.pending });
-    } catch {
-      // The activity panel keeps what it had; the next event or save refreshes it.
-    }
+    // A failure is the caller's to report (they all do, as a message that stays): the list of
+    // writes whose outcome is unknown must not look current when it could not be read.
+    const answer = await api.pendingOutcomes({});
+    set({ pending: answer.pending });
   },
   updatePending(pending) {
     const others = get().pending.filter((p) => p.auditId !== pending.auditId);
