@@ -94,7 +94,11 @@ describe('lists that cannot be refreshed say so', () => {
   });
 
   it('the draft markers of the list', async () => {
-    useDesk.getState().loadFirstPage();
+    // The list itself fails too (the host is gone): that is reported by its own caller.
+    await useDesk
+      .getState()
+      .loadFirstPage()
+      .catch(() => undefined);
     await vi.waitFor(() =>
       expect(failures()).toContain('Could not mark the resources with drafts: Failed to fetch'),
     );
