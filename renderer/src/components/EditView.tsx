@@ -1,7 +1,7 @@
-import { useMemo, useRef } from 'react';
+import { useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { formatParseError } from '../../../shared/json';
-import { parseText } from '../lib/parsed-texts';
+import { useSettledParse } from '../lib/use-settled-parse';
 import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
@@ -27,8 +27,8 @@ export function EditView({ tab }: { tab: Tab }) {
   const cancelMerge = useDesk((s) => s.cancelMerge);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const dirty = isDirty(tab);
-  const parsed = useMemo(() => parseText(tab.text), [tab.text]);
-  const jsonError = parsed.ok ? null : parsed.error;
+  const parsed = useSettledParse(tab.text);
+  const jsonError = parsed === null || parsed.ok ? null : parsed.error;
 
   const goToError = () => {
     if (!jsonError || !editorRef.current) return;

@@ -15,6 +15,9 @@ const BASE_OPTIONS = {
   stickyScroll: { enabled: false },
 };
 
+/** Texts this long get the editor's lighter settings (see matchBrackets below). */
+const LARGE_TEXT = 256 * 1024;
+
 type EditorProps = {
   path: string;
   value: string;
@@ -47,6 +50,9 @@ export function JsonEditor({
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const onChangeRef = useRef(onChange);
   const applying = useRef(false);
+  /** The text the model holds as far as this component knows (it reported or applied it), and that model. */
+  const reported = useRef<string | null>(null);
+  const reportedModel = useRef<editor.ITextModel | null>(null);
   const initial = useRef({ path, value, readOnly, ariaLabel, onMount });
 
   useLayoutEffect(() => {
@@ -67,7 +73,11 @@ export function JsonEditor({
     });
     editorRef.current = ed;
     const sub = ed.onDidChangeModelContent(() => {
-      if (!applying.current) onChangeRef.current?.(ed.getValue());
+      if (applying.current) return;
+      const text = ed.getValue();
+      reported.current = text;
+      reportedModel.current = ed.getModel();
+      onChangeRef.current?.(text);
     });
     start.onMount?.(ed);
     return () => {
@@ -91,6 +101,11 @@ export function JsonEditor({
       ed.setModel(model);
       previous?.dispose();
     }
+    // The text the editor itself just reported comes back as `value`: the model holds it already.
+    // (Reading the model's text to compare built a second copy of a 5 MB text at every key press.)
+    if (value === reported.current && model === reportedModel.current) return;
+    reported.current = value;
+    reportedModel.current = model;
     if (model.getValue() === value) return;
     applying.current = true;
     try {
@@ -111,6 +126,13 @@ export function JsonEditor({
   useEffect(() => {
     editorRef.current?.updateOptions({ readOnly, domReadOnly: readOnly, ariaLabel });
   }, [readOnly, ariaLabel]);
+
+  // In a large document the brackets around the cursor are matched only next to it: finding the
+  // enclosing pair from anywhere searched megabytes after every key press (17 ms a key at 5 MB).
+  const large = value.length >= LARGE_TEXT;
+  useEffect(() => {
+    editorRef.current?.updateOptions({ matchBrackets: large ? 'near' : 'always' });
+  }, [large]);
 
   useEffect(() => {
     monaco.editor.setTheme(scheme === 'dark' ? 'vs-dark' : 'vs');

@@ -24,5 +24,10 @@ export function parseText(text: string): ParseResult {
   return parsed;
 }
 
+/** The parse of `text` if it is one of the texts kept, without parsing it. */
+export function knownParse(text: string): ParseResult | undefined {
+  return kept.get(text);
+}
+
 /** Texts shorter than this are parsed again rather than kept. */
 export const KEEP_FROM = 64 * 1024;

@@ -1,0 +1,42 @@
+// The parse an editor shows (its "Not valid JSON" banner, its Save button) for the text being
+// typed. A small text is parsed at every change. A large one is parsed once typing pauses: a strict
+// parse of a 5 MB document took about 50 ms, so parsing it at every key press made each one a long
+// task. Until the pause, the last parse stands (as an IDE's diagnostics lag the typing); a save in
+// that moment is still checked, by the backend, which refuses text that is not JSON.
+import { useEffect, useMemo, useState } from 'react';
+import type { ParseResult } from '../../../shared/json';
+import { knownParse, parseText } from './parsed-texts';
+
+/** Texts this long are parsed after a pause in typing rather than at every change. */
+export const SETTLE_FROM = 256 * 1024;
+/** How long typing must pause before a large text is parsed. */
+export const SETTLE_MS = 250;
+
+export type Settled = { text: string; parsed: ParseResult };
+
+/**
+ * What to show for `text`: its parse when it is small or settled, else the last one settled (stale
+ * for a moment, as diagnostics are), or before any, a parse already known for it. Pure, so the rule
+ * is tested without a view. A large text is looked up among the known parses only before the first
+ * settles: the lookup hashes the whole text, 10 ms at 5 MB, too much for every key press.
+ */
+export function shownParse(
+  text: string,
+  settled: Settled | null,
+  parse: (text: string) => ParseResult = parseText,
+): ParseResult | null {
+  if (text.length < SETTLE_FROM) return parse(text);
+  if (settled === null) return knownParse(text) ?? null;
+  // The settled parse: of this very text, or of the one before the last key presses.
+  return settled.parsed;
+}
+
+export function useSettledParse(text: string): ParseResult | null {
+  const [settled, setSettled] = useState<Settled | null>(null);
+  useEffect(() => {
+    if (text.length < SETTLE_FROM) return;
+    const timer = setTimeout(() => setSettled({ text, parsed: parseText(text) }), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return useMemo(() => shownParse(text, settled), [text, settled]);
+}
