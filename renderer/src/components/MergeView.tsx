@@ -15,7 +15,7 @@ import {
   resetHandEdits,
   restoreSetAside,
   resultText,
-  saveBlocker,
+  saveBlockerWith,
   undoChoice,
   unresolved,
   type MergeSession,
@@ -27,6 +27,7 @@ import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
 import { JsonDiff, JsonEditor, modelUri } from './JsonEditor';
 import { parseText } from '../lib/parsed-texts';
+import { SETTLE_FROM, SETTLE_MS, useSettledParse } from '../lib/use-settled-parse';
 import { watchSaves, type SaveSent } from '../merge/save-watch';
 import { MessageBar } from './MessageBar';
 import { overwriteRevertsOf } from '../session/reverts';
@@ -229,7 +230,10 @@ export function MergeView({ tab }: { tab: Tab }) {
   const result = resultText(session);
   const pending = unresolved(session);
   const total = allConflicts(session).length;
-  const blocker = saveBlocker(session);
+  // A hand-edited 5 MB result is checked once typing pauses, not at every key press (saving
+  // checks it again, strictly).
+  const manualParse = useSettledParse(session.manualText ?? '');
+  const blocker = saveBlockerWith(session, session.manualText === null ? null : manualParse);
   const focus = focusedConflict(session);
 
   const mountSide = useCallback((ed: CodeEditor, side: 'theirs' | 'mine') => {
@@ -265,17 +269,27 @@ export function MergeView({ tab }: { tab: Tab }) {
     [tab.key, update],
   );
 
-  // Decorations follow the session; the focused conflict is revealed in all three panes.
+  // Decorations follow the session; the focused conflict is revealed in all three panes. While a
+  // large result is typed in by hand, they follow once typing pauses: Monaco moves the ones there
+  // with each edit, and finding them again in a 5 MB text took a long task per key press.
   useEffect(() => {
-    decorate(editors.current.result, result, session, collections.current.result, 'result');
-    decorate(
-      editors.current.theirs,
-      session.theirs.text,
-      session,
-      collections.current.theirs,
-      'theirs',
-    );
-    decorate(editors.current.mine, session.mineText, session, collections.current.mine, 'mine');
+    const run = () => {
+      decorate(editors.current.result, result, session, collections.current.result, 'result');
+      decorate(
+        editors.current.theirs,
+        session.theirs.text,
+        session,
+        collections.current.theirs,
+        'theirs',
+      );
+      decorate(editors.current.mine, session.mineText, session, collections.current.mine, 'mine');
+    };
+    if (session.manualText === null || session.manualText.length < SETTLE_FROM) {
+      run();
+      return;
+    }
+    const timer = setTimeout(run, SETTLE_MS);
+    return () => clearTimeout(timer);
   }, [result, session]);
 
   useEffect(() => {

@@ -25,6 +25,7 @@ const {
   resultText,
   revertChange,
   saveBlocker,
+  saveBlockerWith,
   autoChanges,
 } = await import('./merge-session');
 const { snapshotFixture } = await import('../session/snapshot.fixture');
@@ -85,6 +86,25 @@ describe('the result text of a merge', () => {
     expect(saveBlocker(moveFocus(broken, 1))).toBe(saveBlocker(broken));
     expect(saveBlocker(editResult(decided, '{ "a": 1 }'))).toBe(null);
     expect(saveBlocker(broken)).toMatch(/^The result is not valid JSON/);
+  });
+});
+
+describe('saveBlockerWith (the view, with the parse made when typing paused)', () => {
+  it('says what saveBlocker says for the same parse, and blocks nothing before any parse', async () => {
+    const { parseJson } = await import('../../../shared/json');
+    let decided = session();
+    expect(saveBlockerWith(decided, null)).toBe(saveBlocker(decided));
+    for (const id of ['/a', '/b']) {
+      const next = choose(decided, id, 'mine');
+      if (!next.ok) throw new Error(next.error);
+      decided = next.session;
+    }
+    for (const text of ['{ "a": ', '{ "a": 1 }', '[]']) {
+      const edited = editResult(decided, text);
+      expect(saveBlockerWith(edited, parseJson(text))).toBe(saveBlocker(edited));
+    }
+    expect(saveBlockerWith(editResult(decided, '{ "a": '), null)).toBe(null);
+    expect(saveBlocker(editResult(decided, '{ "a": '))).not.toBe(null);
   });
 });
 

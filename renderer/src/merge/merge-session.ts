@@ -21,6 +21,7 @@ import {
   type Choice,
   type Conflict,
   type JsonValue,
+  type ParseResult,
   type Resolution,
 } from '../../../shared/json';
 import { parseText } from '../lib/parsed-texts';
@@ -215,7 +216,7 @@ export const autoChanges = (s: MergeSession): readonly Change[] => s.resolution.
 // the focus makes a new session with the same result, and serialising a 5 MB merge again on every
 // F7 blocked the page for about 100 ms per key press.
 const resultCache = new WeakMap<Resolution, { reverted: readonly string[]; text: string }>();
-let lastChecked: { text: string; blocker: string | null } | null = null;
+let lastChecked: { text: string; parsed: ParseResult } | null = null;
 
 /** The result document as text: the operator's own text once edited, else the merge with choices and reverts. */
 export function resultText(s: MergeSession): string {
@@ -242,19 +243,24 @@ function derivedResult(s: MergeSession): JsonValue {
 
 /** Why the result cannot be saved yet, or null when it can. */
 export function saveBlocker(s: MergeSession): string | null {
+  if (s.manualText === null || unresolved(s).length > 0) return saveBlockerWith(s, null);
+  // The last text checked is kept: the same hand edit is not parsed again for each new session.
+  if (lastChecked?.text !== s.manualText)
+    lastChecked = { text: s.manualText, parsed: parseJson(s.manualText) };
+  return saveBlockerWith(s, lastChecked.parsed);
+}
+
+/**
+ * saveBlocker with the hand-edited result's parse given (the view passes the one made when typing
+ * paused; `null` when there is none yet, which blocks nothing: saving checks again).
+ */
+export function saveBlockerWith(s: MergeSession, manualParse: ParseResult | null): string | null {
   const pending = unresolved(s).length;
   if (pending > 0)
     return `${pending} conflict${pending === 1 ? '' : 's'} still need${pending === 1 ? 's' : ''} a decision.`;
   // Derived results are valid by construction; only hand-edited text needs checking.
-  if (s.manualText === null) return null;
-  // The last text checked is kept: the same hand edit is not parsed again for each new session.
-  if (lastChecked?.text === s.manualText) return lastChecked.blocker;
-  const parsed = parseJson(s.manualText);
-  const blocker = parsed.ok
-    ? null
-    : `The result is not valid JSON: ${formatParseError(parsed.error)}.`;
-  lastChecked = { text: s.manualText, blocker };
-  return blocker;
+  if (s.manualText === null || manualParse === null || manualParse.ok) return null;
+  return `The result is not valid JSON: ${formatParseError(manualParse.error)}.`;
 }
 
 /** Settles one conflict. With a hand-edited result, the chosen value is written into that text. */
