@@ -50,6 +50,18 @@ describe('stopOnSignals', () => {
     expect(h.exits).toEqual([143]);
   });
 
+  it('stops in order on a hang-up too (the terminal it ran in was closed), and 129 on a second', async () => {
+    const h = harness(() => Promise.resolve());
+    h.send('SIGHUP');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.exits).toEqual([0]);
+    const hanging = harness(() => new Promise<void>(() => undefined));
+    hanging.send('SIGHUP');
+    hanging.send('SIGHUP');
+    expect(hanging.exits).toEqual([129]);
+    expect(hanging.stops()).toBe(1);
+  });
+
   it('exits 1 saying why when stopping fails', async () => {
     const h = harness(() => Promise.reject(new Error('database is locked')));
     h.send('SIGINT');
@@ -59,24 +71,36 @@ describe('stopOnSignals', () => {
   });
 });
 
-it('the host process stops on SIGTERM: exit 0, its API token file removed', async () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-stop-'));
-  try {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'electron/web/main.ts', '--port', '0', '--data', dataDir, '--no-sandbox'],
-      { cwd: path.join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const first = await new Promise<string>((resolve) =>
-      createInterface({ input: child.stdout }).once('line', resolve),
-    );
-    expect(first).toMatch(/^Conflict Desk \(browser mode\): http:\/\/127\.0\.0\.1:\d+\//);
-    expect(existsSync(path.join(dataDir, 'api-token'))).toBe(true);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(existsSync(path.join(dataDir, 'api-token'))).toBe(false);
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
+it.each(['SIGTERM', 'SIGHUP'] as const)(
+  'the host process stops on %s: exit 0, its API token file removed',
+  async (signal) => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-stop-'));
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'electron/web/main.ts',
+          '--port',
+          '0',
+          '--data',
+          dataDir,
+          '--no-sandbox',
+        ],
+        { cwd: path.join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const first = await new Promise<string>((resolve) =>
+        createInterface({ input: child.stdout }).once('line', resolve),
+      );
+      expect(first).toMatch(/^Conflict Desk \(browser mode\): http:\/\/127\.0\.0\.1:\d+\//);
+      expect(existsSync(path.join(dataDir, 'api-token'))).toBe(true);
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(existsSync(path.join(dataDir, 'api-token'))).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+);

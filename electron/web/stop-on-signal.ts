@@ -1,10 +1,11 @@
-// How the browser-mode host ends on SIGINT / SIGTERM: the first signal stops it in order (the API
-// token file removed, the server and the database closed); a second one while that is under way
-// (Ctrl-C pressed again because stopping hangs) ends the process at once with 128 + the signal's
-// number, as a shell reports a process killed by it (130 for SIGINT), not 0 as if all went well.
+// How the browser-mode host ends on SIGINT / SIGTERM / SIGHUP (the terminal it ran in closed): the
+// first signal stops it in order (the API token file removed, the server and the database closed);
+// a second one while that is under way (Ctrl-C pressed again because stopping hangs) ends the
+// process at once with 128 + the signal's number, as a shell reports a process killed by it (130
+// for SIGINT), not 0 as if all went well.
 import { constants } from 'node:os';
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export function stopOnSignals(options: {
   stop: () => Promise<void>;
@@ -31,5 +32,6 @@ export function stopOnSignals(options: {
       },
     );
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) options.on(signal, () => handle(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    options.on(signal, () => handle(signal));
 }
