@@ -9,6 +9,7 @@ import { stopOnSignals, type StopSignal } from './stop-on-signal';
 
 function harness(stop: () => Promise<void>) {
   const handlers = new Map<StopSignal, () => void>();
+  let now = 0;
   const exits: number[] = [];
   const said: string[] = [];
   let stops = 0;
@@ -20,8 +21,14 @@ function harness(stop: () => Promise<void>) {
     exit: (code) => exits.push(code),
     say: (line) => said.push(line),
     on: (signal, handler) => handlers.set(signal, handler),
+    now: () => now,
   });
-  return { send: (signal: StopSignal) => handlers.get(signal)!(), exits, said, stops: () => stops };
+  // Each signal a second after the one before it, unless said otherwise.
+  const send = (signal: StopSignal, afterMs = 1000) => {
+    now += afterMs;
+    handlers.get(signal)!();
+  };
+  return { send, exits, said, stops: () => stops };
 }
 
 describe('stopOnSignals', () => {
@@ -41,6 +48,20 @@ describe('stopOnSignals', () => {
     expect(h.exits).toEqual([130]);
     expect(h.stops()).toBe(1);
     expect(h.said).toEqual(['conflict-desk web: SIGINT again while stopping; exiting now']);
+  });
+
+  it('takes a signal again within a moment for the same one passed on twice, and stops in order', () => {
+    // One Ctrl-C reaches the terminal's whole process group, and npm (or a script, a supervisor)
+    // passes its own on as well: 20 ms apart, that is not the operator pressing it again.
+    const h = harness(() => new Promise<void>(() => undefined));
+    h.send('SIGINT');
+    h.send('SIGINT', 20);
+    h.send('SIGTERM', 20);
+    expect(h.exits).toEqual([]);
+    expect(h.said).toEqual([]);
+    h.send('SIGINT', 1000);
+    expect(h.exits).toEqual([130]);
+    expect(h.stops()).toBe(1);
   });
 
   it('answers a second SIGTERM with 143', () => {
