@@ -73,7 +73,7 @@ const leaf = fc.oneof(
   fc.integer({ min: -1, max: 3 }),
   fc.constantFrom('w1', '', null, true, '{', '[1,2]', '{"id":"in","a":[{"sid":"S"}]}'),
 );
-const { json } = fc.letrec((tie) => ({
+const { json } = fc.letrec<{ json: JsonValue }>((tie) => ({
   json: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     leaf,
