@@ -38,7 +38,9 @@ if (electronBinary()) {
       openInBrowser(match[1]);
     }
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => web.kill(signal));
+  // A hang-up too: the terminal closing reaches only this script's group, and the host, in a group
+  // and session of its own, would outlive it (still holding its port).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => web.kill(signal));
   // The host's own exit code; killed by a signal, 128 + its number (as a shell would say).
   web.on('exit', (code, signal) =>
     process.exit(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : 1)),

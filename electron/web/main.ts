@@ -46,17 +46,8 @@ async function main(): Promise<void> {
     scriptToken: apiToken.token,
     port,
   });
-  const printAddress = (url: string) => console.log(`Conflict Desk (browser mode): ${url}`);
-  printAddress(host.url);
-  if (sandbox)
-    console.log(
-      `Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`,
-    );
-  const fresh = () => printAddress(host.newLaunchUrl());
-  process.on('SIGUSR1', fresh);
-  if (process.stdin.isTTY) {
-    process.stdin.on('data', fresh);
-  }
+  // Before the address is printed: that line says the host is up, and a signal sent on seeing it
+  // (a supervisor's, a test's) found no handler yet and killed it uncleanly, token file left behind.
   stopOnSignals({
     stop: async () => {
       apiToken.remove();
@@ -68,6 +59,17 @@ async function main(): Promise<void> {
     say: (line) => console.error(line),
     on: (signal, handler) => process.on(signal, handler),
   });
+  const printAddress = (url: string) => console.log(`Conflict Desk (browser mode): ${url}`);
+  printAddress(host.url);
+  if (sandbox)
+    console.log(
+      `Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`,
+    );
+  const fresh = () => printAddress(host.newLaunchUrl());
+  process.on('SIGUSR1', fresh);
+  if (process.stdin.isTTY) {
+    process.stdin.on('data', fresh);
+  }
 }
 
 // A host that cannot start (its port taken, its data directory unwritable) says why in one line.
