@@ -26,7 +26,8 @@ if (electronBinary()) {
   // request to stop at once.)
   const web = spawn(process.execPath, ['out/main/web.js', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
+    // (On Windows a detached child gets no Ctrl-C at all; there it stays in the console's group.)
+    detached: process.platform !== 'win32',
   });
   const lines = createInterface({ input: web.stdout });
   let opened = false;

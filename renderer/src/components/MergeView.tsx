@@ -250,14 +250,17 @@ export function MergeView({ tab }: { tab: Tab }) {
 
   const apply = useCallback(
     (request: ChoiceRequest) => {
-      const current = sessionRef.current;
-      const next = choose(current, request.id, request.choice);
-      if (!next.ok) {
-        setChoiceError(next.error);
-        return;
-      }
-      setChoiceError(null);
-      update(tab.key, () => next.session);
+      // Chosen in the store's session, not the one last drawn: a rebase between the draw and the
+      // key press must not be overwritten.
+      let error: string | null = null;
+      update(tab.key, (current) => {
+        const next = choose(current, request.id, request.choice);
+        if (next.ok) return next.session;
+        error = next.error;
+        return current;
+      });
+      setChoiceError(error);
+      if (error !== null) return;
       // Keep the keyboard in the result editor and move on to the next open conflict.
       editors.current.result?.focus();
     },
