@@ -41,40 +41,10 @@ export class StrictScanner {
 
   /** Steps over a string starting at a quote; true when it holds an escape. */
   skipString(): boolean {
-    const { text, n } = this;
-    let i = this.i + 1;
-    let escaped = false;
-    for (;;) {
-      if (i >= n) this.fail();
-      const c = text.charCodeAt(i);
-      if (c === 34) break;
-      if (c < 32) this.fail();
-      if (c === 92) {
-        escaped = true;
-        const e = text.charCodeAt(i + 1);
-        if (e === 117) {
-          for (let h = i + 2; h < i + 6; h++) if (!isHex(text.charCodeAt(h))) this.fail();
-          i += 6;
-        } else if (
-          e === 34 ||
-          e === 92 ||
-          e === 47 ||
-          e === 98 ||
-          e === 102 ||
-          e === 110 ||
-          e === 114 ||
-          e === 116
-        ) {
-          i += 2;
-        } else {
-          this.fail();
-        }
-      } else {
-        i++;
-      }
-    }
-    this.i = i + 1;
-    return escaped;
+    const end = skipQuoted(this.text, this.i);
+    if (end < 0) this.fail();
+    this.i = end;
+    return quotedHadEscape;
   }
 
   /** The string starting at a quote, unescaped (as jsonc-parser and JSON.parse read it). */
@@ -86,57 +56,30 @@ export class StrictScanner {
       : this.text.slice(from + 1, this.i - 1);
   }
 
-  private digits(): void {
-    const from = this.i;
-    while (this.i < this.n && isDigit(this.text.charCodeAt(this.i))) this.i++;
-    if (this.i === from) this.fail();
-  }
-
-  skipNumber(): void {
-    if (this.code() === 45) this.i++;
-    if (this.code() === 48) this.i++;
-    else this.digits();
-    if (this.code() === 46) {
-      this.i++;
-      this.digits();
-    }
-    const e = this.code();
-    if (e === 101 || e === 69) {
-      this.i++;
-      const sign = this.code();
-      if (sign === 43 || sign === 45) this.i++;
-      this.digits();
-    }
-  }
-
-  private skipWord(word: string): void {
-    if (!this.text.startsWith(word, this.i)) this.fail();
-    this.i += word.length;
-  }
-
-  /** Steps over the members of an object or array, the cursor just past its opening bracket. */
-  skipMembers(close: number, object: boolean): void {
-    this.space();
-    if (this.code() === close) {
-      this.i++;
-      return;
-    }
-    for (;;) {
-      if (object) {
-        if (this.code() !== 34) this.fail();
-        this.skipString();
-        this.space();
-        this.expect(58);
-        this.space();
+  /**
+   * Steps over up to `count` elements of an array, the cursor at the start of one: true when the
+   * array closed first (the cursor past its "]"), false with the cursor at the next element.
+   * One loop for a run of elements a scan does not look into (thousands in a large list).
+   */
+  skipElements(count: number): boolean {
+    const { text, n } = this;
+    let i = this.i;
+    for (let k = 0; k < count; k++) {
+      i = skipJsonValue(text, i);
+      if (i < 0) this.fail();
+      let c = text.charCodeAt(i);
+      while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+      i++;
+      if (c === 93) {
+        this.i = i;
+        return true;
       }
-      this.skipValue();
-      this.space();
-      const c = this.code();
-      this.i++;
-      if (c === close) return;
-      if (c !== 44) this.fail();
-      this.space();
+      if (c !== 44 || i > n) this.fail();
+      c = text.charCodeAt(i);
+      while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
     }
+    this.i = i;
+    return false;
   }
 
   /**
@@ -183,7 +126,7 @@ export class StrictScanner {
   }
 
   /** After an element or member: true past the closing bracket, false past a comma. */
-  private afterItem(close: number): boolean {
+  afterItem(close: number): boolean {
     this.space();
     const c = this.code();
     this.i++;
@@ -194,26 +137,9 @@ export class StrictScanner {
   }
 
   skipValue(): void {
-    const c = this.code();
-    if (c === 123) {
-      this.i++;
-      this.skipMembers(125, true);
-    } else if (c === 91) {
-      this.i++;
-      this.skipMembers(93, false);
-    } else if (c === 34) {
-      this.skipString();
-    } else if (c === 116) {
-      this.skipWord('true');
-    } else if (c === 102) {
-      this.skipWord('false');
-    } else if (c === 110) {
-      this.skipWord('null');
-    } else if (c === 45 || isDigit(c)) {
-      this.skipNumber();
-    } else {
-      this.fail();
-    }
+    const end = skipJsonValue(this.text, this.i);
+    if (end < 0) this.fail();
+    this.i = end;
   }
 
   /** After the root value: only whitespace may follow. */
@@ -231,6 +157,153 @@ export function strictly<T>(scan: () => T): T | undefined {
     if (error === NOT_STRICT || error instanceof RangeError) return undefined;
     throw error;
   }
+}
+
+/**
+ * The offset just past the strict JSON value that starts at `from`, or -1 when the text there is
+ * not one. One function and one loop, with an explicit stack of the open containers: V8 optimises
+ * a hot loop while it runs (on-stack replacement), where a recursive step over each member had to
+ * get hot in every one of its helpers first.
+ */
+export function skipJsonValue(text: string, from: number): number {
+  const n = text.length;
+  // The closer each open container waits for: 125 "}" or 93 "]".
+  const open: number[] = [];
+  let i = from;
+  let c = 0;
+  for (;;) {
+    // A value starts at i.
+    c = text.charCodeAt(i);
+    if (c === 123 || c === 91) {
+      const close = c === 123 ? 125 : 93;
+      i++;
+      while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
+      if (c === close && i < n) {
+        i++;
+      } else {
+        open.push(close);
+        if (close === 125) {
+          i = skipName(text, i);
+          if (i < 0) return -1;
+        }
+        continue;
+      }
+    } else if (c === 34) {
+      i = skipQuoted(text, i);
+      if (i < 0) return -1;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      i = skipNumberAt(text, i);
+      if (i < 0) return -1;
+    } else if (c === 116 && text.startsWith('true', i)) {
+      i += 4;
+    } else if (c === 102 && text.startsWith('false', i)) {
+      i += 5;
+    } else if (c === 110 && text.startsWith('null', i)) {
+      i += 4;
+    } else {
+      return -1;
+    }
+    // A value ended at i: close containers until a comma starts the next member or element.
+    for (;;) {
+      if (open.length === 0) return i;
+      while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
+      if (i >= n) return -1;
+      const close = open[open.length - 1]!;
+      if (c === 44) {
+        i++;
+        while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
+        if (close === 125) {
+          i = skipName(text, i);
+          if (i < 0) return -1;
+        }
+        break;
+      }
+      if (c !== close) return -1;
+      i++;
+      open.pop();
+    }
+  }
+}
+
+/** Steps over a member's name, the colon and the blanks after it: the offset of its value, or -1. */
+function skipName(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 34) return -1;
+  let i = skipQuoted(text, at);
+  if (i < 0) return -1;
+  const n = text.length;
+  let c = text.charCodeAt(i);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+  if (c !== 58) return -1;
+  i++;
+  while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
+  return i;
+}
+
+/** Whether the last string skipQuoted stepped over held an escape. */
+let quotedHadEscape = false;
+
+/** The offset past the string whose opening quote is at `at`, or -1 when it is not strict JSON. */
+function skipQuoted(text: string, at: number): number {
+  const n = text.length;
+  let i = at + 1;
+  quotedHadEscape = false;
+  for (;;) {
+    if (i >= n) return -1;
+    const c = text.charCodeAt(i);
+    if (c === 34) return i + 1;
+    if (c < 32) return -1;
+    if (c === 92) {
+      quotedHadEscape = true;
+      const e = text.charCodeAt(i + 1);
+      if (e === 117) {
+        for (let h = i + 2; h < i + 6; h++) if (!isHex(text.charCodeAt(h))) return -1;
+        i += 6;
+      } else if (
+        e === 34 ||
+        e === 92 ||
+        e === 47 ||
+        e === 98 ||
+        e === 102 ||
+        e === 110 ||
+        e === 114 ||
+        e === 116
+      ) {
+        i += 2;
+      } else {
+        return -1;
+      }
+    } else {
+      i++;
+    }
+  }
+}
+
+/** The offset past the number starting at `at`, or -1 when RFC 8259 does not allow it. */
+function skipNumberAt(text: string, at: number): number {
+  let i = at;
+  if (text.charCodeAt(i) === 45) i++;
+  if (text.charCodeAt(i) === 48) {
+    i++;
+  } else {
+    const from = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === from) return -1;
+  }
+  if (text.charCodeAt(i) === 46) {
+    const from = ++i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === from) return -1;
+  }
+  const e = text.charCodeAt(i);
+  if (e === 101 || e === 69) {
+    i++;
+    const sign = text.charCodeAt(i);
+    if (sign === 43 || sign === 45) i++;
+    const from = i;
+    while (isDigit(text.charCodeAt(i))) i++;
+    if (i === from) return -1;
+  }
+  return i;
 }
 
 const isDigit = (c: number) => c >= 48 && c <= 57;

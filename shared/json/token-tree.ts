@@ -43,3 +43,10 @@ export function childInSet(tree: TokenTree, token: string | number): TokenTree |
   const next = typeof token === 'number' ? tree.byIndex.get(token) : tree.byName.get(token);
   return next?.inSet ? next : null;
 }
+
+/** The indexes of the elements below `tree` whose pointers are in the set, in ascending order. */
+export function indexesInSet(tree: TokenTree): number[] {
+  const out: number[] = [];
+  for (const [index, next] of tree.byIndex) if (next.inSet) out.push(index);
+  return out.sort((a, b) => a - b);
+}

@@ -40,10 +40,13 @@ function strictTreeAlong(text: string, expand: ReadonlySet<string>): Node | unde
         parent,
         children: [],
       };
-      s.i++;
-      if (key === null) s.skipMembers(c === 123 ? 125 : 93, c === 123);
-      else if (c === 123) members(node, key);
-      else elements(node, key);
+      if (key === null) {
+        s.skipValue();
+      } else {
+        s.i++;
+        if (c === 123) members(node, key);
+        else elements(node, key);
+      }
       node.length = s.i - offset;
       return node;
     }
