@@ -170,10 +170,9 @@ export function skipJsonValue(text: string, from: number): number {
   // The closer each open container waits for: 125 "}" or 93 "]".
   const open: number[] = [];
   let i = from;
-  let c = 0;
   for (;;) {
     // A value starts at i.
-    c = text.charCodeAt(i);
+    let c = text.charCodeAt(i);
     if (c === 123 || c === 91) {
       const close = c === 123 ? 125 : 93;
       i++;
