@@ -651,7 +651,9 @@ export function createDesk(options: DeskOptions): Desk {
     polling.add(poller);
     try {
       const { ref } = poller;
-      const result = await resources.refresh(ref, 'watch');
+      const result = await resources.poll(ref);
+      // Overtaken by a write of the resource: the next poll after it reports.
+      if (result === 'superseded') return;
       if ('kind' in result) {
         const message = maskError(result, savedSecrets()).message;
         for (const watchId of poller.watches.keys())

@@ -197,18 +197,24 @@ export function createResourceService(deps: ResourceDeps) {
     ref: ResourceRef,
     source: JournalSource,
     ifNoneMatch?: string,
-  ): Promise<Fetched | BackendError | 'not-modified'> {
+  ): Promise<Fetched | BackendError | 'not-modified' | 'superseded'> {
     const url = itemUrl(ctx, ref.id);
     if (!url.ok) return fail('invalid-input', url.error);
     const headers: Record<string, string> = { accept: 'application/json', ...ctx.requestHeaders };
     if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
-    const read = async () =>
-      interpretRead(
-        ctx,
-        ref,
-        await transport.read({ method: 'GET', url: url.value, headers, ...credential(ctx) }),
-        source,
-      );
+    const read = async () => {
+      const outcome = await transport.read({
+        method: 'GET',
+        url: url.value,
+        headers,
+        ...credential(ctx),
+      });
+      // A watch's read answered after a write of the resource began is dropped unread: the write
+      // reads the server itself, and parsing, journalling and comparing a 5 MB answer inside the
+      // save only slowed it. The next poll after the write reports what is there.
+      if (source === 'watch' && writing.has(writingKey(ref))) return 'superseded' as const;
+      return interpretRead(ctx, ref, outcome, source);
+    };
     let result = await read();
     // A strict server compares If-Match strongly: a weak tag sent back would always fail. Re-read
     // (bounded) until it hands out a strong one; else the snapshot stays unguarded, saying why.
@@ -231,9 +237,51 @@ export function createResourceService(deps: ResourceDeps) {
     source: JournalSource,
   ): Promise<Fetched | BackendError> {
     const result = await fetchCurrent(ctx, ref, source);
+    if (result === 'superseded')
+      return fail('http', 'The read was dropped: a write of this resource began meanwhile.');
     return result === 'not-modified'
       ? fail('http', 'The server answered 304 to a read without a precondition.')
       : result;
+  }
+
+  type Refreshed = { fetched: Fetched; changed: boolean; previous: Fetched | null };
+
+  /** Re-reads with If-None-Match when the last revision is an ETag; 304 means unchanged. */
+  async function refreshFrom(
+    ref: ResourceRef,
+    source: JournalSource,
+  ): Promise<Refreshed | BackendError | 'superseded'> {
+    const ctx = context(ref.connectionId);
+    if (!ctx.ok) return ctx.error;
+    const latestRow = store.journal.latest(ref.connectionId, ref.id);
+    const previous = latestRow ? fromJournal(ctx.value, ref, latestRow) : null;
+    const known = previous && !('kind' in previous) ? previous : null;
+    const etag =
+      ctx.value.spec.revision.in === 'etag' ? (known?.snapshot.revision ?? undefined) : undefined;
+    const result = await fetchCurrent(ctx.value, ref, source, etag ?? undefined);
+    if (result === 'not-modified') {
+      if (!known)
+        return fail('http', 'The server answered 304 for a revision this app has not seen.');
+      const row = store.journal.record(
+        ref.connectionId,
+        ref.id,
+        known.snapshot.revision,
+        latestRow!.body,
+        known.snapshot.source,
+        hashBody(known.snapshot.text),
+      );
+      return {
+        fetched: { ...known, snapshot: { ...known.snapshot, seenAt: row.lastSeenAt } },
+        changed: false,
+        previous: known,
+      };
+    }
+    if (result === 'superseded' || 'kind' in result) return result;
+    const changed =
+      !known ||
+      known.snapshot.revision !== result.snapshot.revision ||
+      known.snapshot.text !== result.snapshot.text;
+    return { fetched: result, changed, previous: known };
   }
 
   function parseMine(
@@ -754,41 +802,20 @@ export function createResourceService(deps: ResourceDeps) {
     },
 
     /** Re-reads with If-None-Match when the last revision is an ETag; 304 means unchanged. */
+    /** Re-reads with If-None-Match when the last revision is an ETag; 304 means unchanged. */
     async refresh(
       ref: ResourceRef,
-      source: JournalSource = 'refreshed',
-    ): Promise<{ fetched: Fetched; changed: boolean; previous: Fetched | null } | BackendError> {
-      const ctx = context(ref.connectionId);
-      if (!ctx.ok) return ctx.error;
-      const latestRow = store.journal.latest(ref.connectionId, ref.id);
-      const previous = latestRow ? fromJournal(ctx.value, ref, latestRow) : null;
-      const known = previous && !('kind' in previous) ? previous : null;
-      const etag =
-        ctx.value.spec.revision.in === 'etag' ? (known?.snapshot.revision ?? undefined) : undefined;
-      const result = await fetchCurrent(ctx.value, ref, source, etag ?? undefined);
-      if (result === 'not-modified') {
-        if (!known)
-          return fail('http', 'The server answered 304 for a revision this app has not seen.');
-        const row = store.journal.record(
-          ref.connectionId,
-          ref.id,
-          known.snapshot.revision,
-          latestRow!.body,
-          known.snapshot.source,
-          hashBody(known.snapshot.text),
-        );
-        return {
-          fetched: { ...known, snapshot: { ...known.snapshot, seenAt: row.lastSeenAt } },
-          changed: false,
-          previous: known,
-        };
-      }
-      if ('kind' in result) return result;
-      const changed =
-        !known ||
-        known.snapshot.revision !== result.snapshot.revision ||
-        known.snapshot.text !== result.snapshot.text;
-      return { fetched: result, changed, previous: known };
+      source: Exclude<JournalSource, 'watch'> = 'refreshed',
+    ): Promise<Refreshed | BackendError> {
+      const result = await refreshFrom(ref, source);
+      return result === 'superseded'
+        ? fail('http', 'The read was dropped: a write of this resource began meanwhile.')
+        : result;
+    },
+
+    /** A watch's poll: a refresh, or 'superseded' when a write of the resource overtook it. */
+    poll(ref: ResourceRef): Promise<Refreshed | BackendError | 'superseded'> {
+      return refreshFrom(ref, 'watch');
     },
 
     async save(
@@ -850,9 +877,10 @@ const credential = (ctx: ConnectionContext) =>
   ctx.credentialQuery ? { credentialQuery: ctx.credentialQuery } : {};
 
 /** A read whose ETag is weak (W/"…"): a strict server would never match it in If-Match. */
-function isWeakRead(result: Fetched | BackendError | 'not-modified'): boolean {
+function isWeakRead(result: Fetched | BackendError | 'not-modified' | 'superseded'): boolean {
   return (
     result !== 'not-modified' &&
+    result !== 'superseded' &&
     !('kind' in result) &&
     !result.snapshot.guarded &&
     /^\s*W\//i.test(result.snapshot.revision ?? '')

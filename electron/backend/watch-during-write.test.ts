@@ -48,3 +48,55 @@ it('polls wait while the resource is being saved, and resume after', async () =>
   await new Promise((resolve) => setTimeout(resolve, 300));
   expect(await reads()).toBeGreaterThan(0);
 });
+
+it('a poll answered after a save began is dropped unread; the next poll after the save reports', async () => {
+  const ref = await h.ref('Sync documents', 'queue-config');
+  const opened = await h.open(ref);
+  const events: Array<{ type: string; journalId?: number }> = [];
+  const stop = h.desk.onEvent((event) => events.push(event as { type: string }));
+  try {
+    const watch = await h.api.watch({ ref, intervalMs: 50 });
+    expect(watch.kind).toBe('ok');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The next poll's read is answered 400 ms late; the save's write 900 ms late. A colleague's
+    // edit lands first, so the late read carries news (and the save conflicts). The write's delay
+    // is put in place first, so no poll can read the news in time.
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: DOC,
+      delayMs: 900,
+      times: 1,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'GET',
+      pathPrefix: DOC,
+      delayMs: 400,
+      times: 1,
+    });
+    await h.admin('POST', '/edit', { path: DOC, patch: { overflow: 'colleague' } });
+    // A poll has begun its (late) read by now; the save starts while it waits.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    events.length = 0;
+    const text = opened.text.replace(/\}\s*$/, ', "mineToo": "yes"}');
+    const saved = await h.api.saveResource({ ref, text, baseJournalId: opened.journalId });
+    expect(saved.kind).toBe('conflict');
+    // Nothing from the poll the save overtook: no change announced, no error, and no journal row
+    // of the colleague's revision from a watch (the conflict's own read journalled it).
+    expect(events.filter((e) => e.type === 'resource-changed' || e.type === 'watch-error')).toEqual(
+      [],
+    );
+    const history = await h.api.history({ ref });
+    if (history.kind !== 'ok') throw new Error(history.kind);
+    const theirs = saved.kind === 'conflict' ? saved.theirs.journalId : -1;
+    expect(history.entries.find((e) => e.journalId === theirs)?.source).toBe('conflict');
+    // The next poll after the save reports the colleague's revision.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'resource-changed', journalId: theirs }),
+    );
+  } finally {
+    stop();
+  }
+});
