@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Snapshot } from '../../../shared/api/types';
-import { parseJson } from '../../../shared/json';
 import { api } from '../lib/api';
+import { parseText } from '../lib/parsed-texts';
 import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
 import { serverFieldChanges } from '../session/server-changes';
 import { useDesk } from '../store';
@@ -18,7 +18,12 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   const [unreadable, setUnreadable] = useState<string | null>(null);
   const [preview, setPreview] = useState(false);
 
+  // The server's revision is read for the field-by-field preview, but not while a save is under
+  // way: the save's own answer says what happened (a conflict shows all three), and reading and
+  // comparing a 5 MB revision then only slowed it.
+  const saving = tab.saving;
   useEffect(() => {
+    if (saving) return;
     let live = true;
     api.revision({ ref: tab.ref, journalId: moved.journalId }).then(
       (r) => {
@@ -31,7 +36,7 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
     return () => {
       live = false;
     };
-  }, [tab.ref, moved.journalId]);
+  }, [tab.ref, moved.journalId, saving]);
 
   // What changed between the revision being edited and the server's, field by field.
   const diff = useMemo(
@@ -41,7 +46,7 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   const changed = diff ? diff.map((d) => d.path) : moved.changedPaths;
   const fields = changed.length === 1 ? '1 field' : `${changed.length} fields`;
   const baseDoc = useMemo(() => {
-    const parsed = parseJson(tab.base.text);
+    const parsed = parseText(tab.base.text);
     return parsed.ok ? parsed.value : undefined;
   }, [tab.base.text]);
   const statusChanges = (diff ?? []).filter((d) => isStatusField(d.path));

@@ -1,6 +1,7 @@
 // What the server changed since the revision being edited, field by field, for the banner that
 // warns before a save. The same question as the watch's changedPaths, so it is asked of diffPaths.
-import { diffPaths, getAt, parseJson, type JsonValue } from '../../../shared/json';
+import { diffPaths, getAt, type JsonValue } from '../../../shared/json';
+import { parseText } from '../lib/parsed-texts';
 
 export type FieldChange = {
   path: string;
@@ -10,8 +11,10 @@ export type FieldChange = {
 
 /** Each changed field with its value in the edited revision and on the server; null if either text is not JSON. */
 export function serverFieldChanges(baseText: string, nowText: string): FieldChange[] | null {
-  const base = parseJson(baseText);
-  const now = parseJson(nowText);
+  // Kept parses: the base was parsed when the tab opened, and a conflict's merge parses the same
+  // Server now again (megabytes each).
+  const base = parseText(baseText);
+  const now = parseText(nowText);
   if (!base.ok || !now.ok) return null;
   return diffPaths(base.value, now.value).map((c) => ({
     path: c.path,
