@@ -1,5 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
+import { changedSpan } from '../lib/changed-span';
 import { monaco } from '../lib/monaco';
 import { useColorScheme } from '../lib/use-color-scheme';
 
@@ -106,16 +107,24 @@ export function JsonEditor({
     if (value === reported.current && model === reportedModel.current) return;
     reported.current = value;
     reportedModel.current = model;
-    if (model.getValue() === value) return;
+    // Only the stretch that differs is replaced (a merge decision changes a few characters of a
+    // 5 MB result): the editor keeps its place, its line index and a small undo step.
+    const span = changedSpan(model.getValue(), value);
+    if (span === null) return;
+    const from = model.getPositionAt(span.start);
+    const to = model.getPositionAt(span.endBefore);
+    const edit = {
+      range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column),
+      text: value.slice(span.start, span.endAfter),
+      forceMoveMarkers: true,
+    };
     applying.current = true;
     try {
       if (readOnly) {
-        model.setValue(value);
+        model.applyEdits([edit]);
       } else {
         ed.pushUndoStop();
-        ed.executeEdits('conflict-desk', [
-          { range: model.getFullModelRange(), text: value, forceMoveMarkers: true },
-        ]);
+        ed.executeEdits('conflict-desk', [edit]);
         ed.pushUndoStop();
       }
     } finally {

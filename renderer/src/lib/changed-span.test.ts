@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { changedSpan } from './changed-span';
+
+const apply = (before: string, after: string) => {
+  const span = changedSpan(before, after);
+  if (span === null) return before;
+  return (
+    before.slice(0, span.start) +
+    after.slice(span.start, span.endAfter) +
+    before.slice(span.endBefore)
+  );
+};
+
+describe('changedSpan', () => {
+  it('replacing its span of the old text with the new text’s gives the new text', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 60 }),
+        fc.string({ maxLength: 12 }),
+        fc.string({ maxLength: 12 }),
+        fc.string({ maxLength: 60 }),
+        (head, a, b, tail) => {
+          expect(apply(head + a + tail, head + b + tail)).toBe(head + b + tail);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('is the smallest span: the characters just inside it differ, or it is empty on one side', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), (before, after) => {
+        const span = changedSpan(before, after);
+        if (span === null) {
+          expect(before).toBe(after);
+          return;
+        }
+        if (span.start < span.endBefore && span.start < span.endAfter)
+          expect(before[span.start]).not.toBe(after[span.start]);
+        expect(before.slice(0, span.start)).toBe(after.slice(0, span.start));
+        expect(before.slice(span.endBefore)).toBe(after.slice(span.endAfter));
+        expect(span.endBefore).toBeGreaterThanOrEqual(span.start);
+        expect(span.endAfter).toBeGreaterThanOrEqual(span.start);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('finds one changed word in megabytes of equal text, across chunk edges and repeats', () => {
+    const unit = '{"tier": "gold", "n": 1},\n';
+    const big = unit.repeat(200_000);
+    for (const at of [0, 4095, 4096, 4097, 1_000_000, big.length - 7, big.length - 1]) {
+      const after = `${big.slice(0, at)}platinum${big.slice(at + 4)}`;
+      const span = changedSpan(big, after)!;
+      expect(apply(big, after)).toBe(after);
+      expect(span.endAfter - span.start).toBeLessThanOrEqual(8);
+    }
+    expect(changedSpan(big, big + 'x')).toEqual({
+      start: big.length,
+      endBefore: big.length,
+      endAfter: big.length + 1,
+    });
+    expect(changedSpan(`x${big}`, big)).toEqual({ start: 0, endBefore: 1, endAfter: 0 });
+    expect(changedSpan(big, big)).toBe(null);
+  });
+});
