@@ -1,12 +1,10 @@
 // The browser-mode entry as a process: a host that cannot start says why in one line.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-
-const ROOT = path.join(import.meta.dirname, '../..');
+import { spawnWebMain } from '../test-support/web-main';
 
 it('exits 1 naming a port that is already taken, without a stack trace', async () => {
   const busy = createServer();
@@ -14,20 +12,7 @@ it('exits 1 naming a port that is already taken, without a stack trace', async (
   const port = (busy.address() as { port: number }).port;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-main-'));
   try {
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'electron/web/main.ts',
-        '--port',
-        String(port),
-        '--data',
-        dataDir,
-        '--no-sandbox',
-      ],
-      { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnWebMain(['--port', String(port), '--data', dataDir, '--no-sandbox']);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

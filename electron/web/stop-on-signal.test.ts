@@ -1,10 +1,10 @@
 // The browser-mode host's signals, as a unit (a stop that hangs on purpose) and as a process.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { spawnWebMain } from '../test-support/web-main';
 import { stopOnSignals, type StopSignal } from './stop-on-signal';
 
 function harness(stop: () => Promise<void>) {
@@ -97,20 +97,7 @@ it.each(['SIGTERM', 'SIGHUP'] as const)(
   async (signal) => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-web-stop-'));
     try {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'electron/web/main.ts',
-          '--port',
-          '0',
-          '--data',
-          dataDir,
-          '--no-sandbox',
-        ],
-        { cwd: path.join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] },
-      );
+      const child = spawnWebMain(['--port', '0', '--data', dataDir, '--no-sandbox']);
       const first = await new Promise<string>((resolve) =>
         createInterface({ input: child.stdout }).once('line', resolve),
       );
