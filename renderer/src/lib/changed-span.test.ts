@@ -2,6 +2,28 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { changedSpan } from './changed-span';
 
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
+/**
+ * What Monaco does with the span as an edit: its model widens a range whose edge falls just after
+ * a high surrogate (inside a pair) to take in the whole pair (TextModel.validateRange), or moves an
+ * empty range there one back, while the replacement text stays the span's.
+ */
+const applyAsMonaco = (before: string, after: string) => {
+  const span = changedSpan(before, after);
+  if (span === null) return before;
+  let from = span.start;
+  let to = span.endBefore;
+  const inside = (at: number) => at > 0 && at < before.length && isHigh(before.charCodeAt(at - 1));
+  if (from === to) {
+    if (inside(from)) from = to = from - 1;
+  } else {
+    if (inside(from)) from--;
+    if (inside(to)) to++;
+  }
+  return before.slice(0, from) + after.slice(span.start, span.endAfter) + before.slice(to);
+};
+
 const apply = (before: string, after: string) => {
   const span = changedSpan(before, after);
   if (span === null) return before;
@@ -44,6 +66,20 @@ describe('changedSpan', () => {
         expect(span.endAfter).toBeGreaterThanOrEqual(span.start);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('never ends inside a surrogate pair, so the editor replaces exactly the span', () => {
+    // An emoji changed for another: both start with the same high surrogate.
+    expect(applyAsMonaco('{"mood": "😀"}', '{"mood": "😁"}')).toBe('{"mood": "😁"}');
+    expect(applyAsMonaco('"😀"', '"😁😀"')).toBe('"😁😀"');
+    const unit = fc.constantFrom('a', '"', '\n', '😀', '😁', '🌍', '\ud83d', '\ude00');
+    const text = fc.array(unit, { maxLength: 12 }).map((units) => units.join(''));
+    fc.assert(
+      fc.property(text, text, text, text, (head, a, b, tail) => {
+        expect(applyAsMonaco(head + a + tail, head + b + tail)).toBe(head + b + tail);
+      }),
+      { numRuns: 3000 },
     );
   });
 

@@ -12,6 +12,8 @@ export type Span = {
 
 const CHUNK = 4096;
 
+const isHigh = (code: number) => code >= 0xd800 && code <= 0xdbff;
+
 /** The smallest span outside which `before` and `after` are equal; null when they are equal. */
 export function changedSpan(before: string, after: string): Span | null {
   if (before === after) return null;
@@ -37,5 +39,10 @@ export function changedSpan(before: string, after: string): Span | null {
     before.charCodeAt(before.length - tail - 1) === after.charCodeAt(after.length - tail - 1)
   )
     tail++;
+  // An edge is not put inside a surrogate pair (just after a high surrogate): Monaco widens such a
+  // range to the whole pair but inserts the text given, so half the pair was lost ("😀" to "😁"
+  // share the first half). The span takes in the whole pair instead.
+  while (start > 0 && isHigh(before.charCodeAt(start - 1))) start--;
+  while (tail > 0 && isHigh(before.charCodeAt(before.length - tail - 1))) tail--;
   return { start, endBefore: before.length - tail, endAfter: after.length - tail };
 }
