@@ -46,3 +46,21 @@ export function changedSpan(before: string, after: string): Span | null {
   while (tail > 0 && isHigh(before.charCodeAt(before.length - tail - 1))) tail--;
   return { start, endBefore: before.length - tail, endAfter: after.length - tail };
 }
+
+/** An edit of an editor's text: replace `start`..`end` (offsets in that text) with `text`. */
+export type TextEdit = { start: number; end: number; text: string };
+
+/**
+ * The edit that turns `shown`, an editor model's text whose line breaks are all `eol`, into
+ * `value`; null when there is nothing to change.
+ */
+export function editFor(shown: string, eol: string, value: string): TextEdit | null {
+  // The model writes every line break it is given as its own. A CRLF text given to a model whose
+  // lines end in LF is compared in LF: a span that ended between its "\r" and "\n" inserted the
+  // "\r" as a line break of its own, a blank line more per change. (A CRLF model places an offset
+  // inside its "\r\n" at the line's end, so an LF text needs no rewriting there.)
+  const target = eol === '\n' && value.includes('\r') ? value.replace(/\r\n?/g, '\n') : value;
+  const span = changedSpan(shown, target);
+  if (span === null) return null;
+  return { start: span.start, end: span.endBefore, text: target.slice(span.start, span.endAfter) };
+}
