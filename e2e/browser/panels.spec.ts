@@ -230,3 +230,21 @@ test('Refresh after the watch saw a change loads it, rather than saying "up to d
   await expect(desk.page.getByTestId('server-moved')).toHaveCount(0);
   expect(pageProblems).toEqual([]);
 });
+
+test('loading the server’s revision changes one emoji into another of the same block whole', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  // 😀 and 😁 share their first UTF-16 half: the stretch that differs starts inside the pair.
+  await backend.editAsSomeoneElse(TASK_PATH, { mood: 'calm 😀' });
+  await desk.openFromList('TaskRouter', TASK_SID);
+  await expect(desk.visibleText('editor')).toContainText('calm 😀');
+  await backend.editAsSomeoneElse(TASK_PATH, { mood: 'calm 😁' });
+  const banner = desk.page.getByTestId('server-moved');
+  await expect(banner).toBeVisible({ timeout: 15_000 });
+  await banner.getByRole('button', { name: 'Load it' }).click();
+  await expect(banner).toHaveCount(0);
+  await expect(desk.visibleText('editor')).toContainText('"calm 😁"');
+  expect(pageProblems).toEqual([]);
+});

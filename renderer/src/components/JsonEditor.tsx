@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
-import { changedSpan } from '../lib/changed-span';
+import { editFor } from '../lib/changed-span';
 import { monaco } from '../lib/monaco';
 import { useColorScheme } from '../lib/use-color-scheme';
 
@@ -109,13 +109,13 @@ export function JsonEditor({
     reportedModel.current = model;
     // Only the stretch that differs is replaced (a merge decision changes a few characters of a
     // 5 MB result): the editor keeps its place, its line index and a small undo step.
-    const span = changedSpan(model.getValue(), value);
-    if (span === null) return;
-    const from = model.getPositionAt(span.start);
-    const to = model.getPositionAt(span.endBefore);
+    const change = editFor(model.getValue(), model.getEOL(), value);
+    if (change === null) return;
+    const from = model.getPositionAt(change.start);
+    const to = model.getPositionAt(change.end);
     const edit = {
       range: new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column),
-      text: value.slice(span.start, span.endAfter),
+      text: change.text,
       forceMoveMarkers: true,
     };
     applying.current = true;
