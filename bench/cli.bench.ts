@@ -1,4 +1,4 @@
-// The merge command as git runs it: a whole process (`node bin/conflict-desk.mjs merge …`, the
+// The merge command as git runs it: a whole process (`node bin/conflict-desk.cjs merge …`, the
 // bundled CLI, with the Node found on PATH) against `git merge-file` on the same three files and a
 // bare `node -e 0`, at 1 KB to 20 MB, runs interleaved. Wall time is the median with its range;
 // peak RSS comes from /usr/bin/time where it exists.
@@ -11,7 +11,7 @@ import { fmtBytes, median, spread } from './documents';
 import { makeScenario } from './merge.bench';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const FLOOR = join(ROOT, 'bench/floor-process.mjs');
+const FLOOR = join(ROOT, 'bench/floor-process.cjs');
 const SIZES: Array<[string, number, number]> = [
   ['1 KB', 1024, 9],
   ['100 KB', 100 * 1024, 7],
@@ -103,7 +103,7 @@ export async function run(): Promise<void> {
           measure(
             node,
             [
-              join(ROOT, 'bin/conflict-desk.mjs'),
+              join(ROOT, 'bin/conflict-desk.cjs'),
               'merge',
               'base.json',
               'mine.json',
@@ -169,7 +169,7 @@ export async function run(): Promise<void> {
     'Targets: 1 KB within 20 ms of bare Node; 5 MB ≤ 1.25× git; 20 MB ≤ 1.0× git with peak RSS ≤ 1.5× git.',
   );
   console.log(
-    'Node floor = bench/floor-process.mjs: read the three files, JSON.parse each, write one back pretty-printed (no validation, no merge):',
+    'Node floor = bench/floor-process.cjs: read the three files, JSON.parse each, write one back pretty-printed (no validation, no merge):',
   );
   console.log(
     'the least any JSON-parsing merge command in Node can do. Where floor / git is near or above a target, no such command meets it.',

@@ -1,14 +1,5 @@
 #!/usr/bin/env node
-// The package's `conflict-desk` command: loads the bundled CLI (dist/cli.mjs, plain JavaScript made
-// by `npm run build` or the package's `prepare` step), so nothing is compiled when it starts.
-let cli;
-try {
-  cli = await import('../dist/cli.mjs');
-} catch (err) {
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('cli.mjs')) throw err;
-  process.stderr.write(
-    'conflict-desk: the command is not built yet; run `npm run build:cli` in the package directory\n',
-  );
-  process.exit(2);
-}
-process.exitCode = await cli.main(process.argv.slice(2));
+// The command's former entry, kept for git configurations that name it: it runs
+// bin/conflict-desk.cjs, which the package's `conflict-desk` command starts directly (without the
+// ES module loader this file needs, so a little faster).
+import './conflict-desk.cjs';

@@ -11,7 +11,7 @@ import { startEmbeddedSandbox, type EmbeddedSandbox } from '../electron/backend/
 import { keyFileSecretBox } from '../electron/backend/secrets';
 import { startWebHost, type RunningWebHost } from '../electron/web/server';
 
-const BIN = path.resolve(import.meta.dirname, '../bin/conflict-desk.mjs');
+const BIN = path.resolve(import.meta.dirname, '../bin/conflict-desk.cjs');
 let sandbox: EmbeddedSandbox;
 let desk: Desk;
 let host: RunningWebHost;

@@ -1,6 +1,5 @@
-// The `conflict-desk` command: a subcommand dispatcher. Run via bin/conflict-desk.mjs or
-// `npx tsx cli/main.ts`.
-import { pathToFileURL } from 'node:url';
+// The `conflict-desk` command: a subcommand dispatcher. Run via bin/conflict-desk.cjs (the bundle)
+// or, from the sources, `npx tsx cli/run.ts`.
 import type { CliIo } from './merge';
 import { runMerge } from './merge';
 import { runBatch } from './batch';
@@ -34,8 +33,4 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return 2;
   }
   return command(rest, io);
-}
-
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await main(process.argv.slice(2));
 }

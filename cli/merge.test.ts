@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-const BIN = resolve(import.meta.dirname, '../bin/conflict-desk.mjs');
+const BIN = resolve(import.meta.dirname, '../bin/conflict-desk.cjs');
 let dir: string;
 
-// The bin runs the bundled CLI (dist/cli.mjs): build it from the sources under test first.
+// The bin runs the bundled CLI (dist/cli.cjs): build it from the sources under test first.
 beforeAll(() => {
   const build = spawnSync(
     process.execPath,
@@ -143,16 +143,35 @@ describe('conflict-desk merge: inputs git can hand it', () => {
   });
 });
 
-describe('bin/conflict-desk.mjs', () => {
-  it('says how to build the command when dist/cli.mjs is missing, instead of compiling TypeScript', () => {
+describe('bin/conflict-desk.cjs', () => {
+  it('says how to build the command when dist/cli.cjs is missing, instead of compiling TypeScript', () => {
     mkdirSync(join(dir, 'bin'));
-    copyFileSync(BIN, join(dir, 'bin/conflict-desk.mjs'));
+    copyFileSync(BIN, join(dir, 'bin/conflict-desk.cjs'));
     const run = spawnSync(
       process.execPath,
-      [join(dir, 'bin/conflict-desk.mjs'), 'merge', 'a', 'b', 'c'],
+      [join(dir, 'bin/conflict-desk.cjs'), 'merge', 'a', 'b', 'c'],
       { cwd: dir, encoding: 'utf8' },
     );
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('npm run build:cli');
+  });
+
+  it('is still started by its former name, bin/conflict-desk.mjs (git configurations name it)', () => {
+    writeFileSync(join(dir, 'base.json'), '{"a": 1, "b": 1}\n');
+    writeFileSync(join(dir, 'mine.json'), '{"a": 2, "b": 1}\n');
+    writeFileSync(join(dir, 'theirs.json'), '{"a": 1, "b": 3}\n');
+    const run = spawnSync(
+      process.execPath,
+      [
+        resolve(import.meta.dirname, '../bin/conflict-desk.mjs'),
+        'merge',
+        'base.json',
+        'mine.json',
+        'theirs.json',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual({ a: 2, b: 3 });
   });
 });

@@ -1,5 +1,5 @@
 // Bundles the `conflict-desk` command (cli/main.ts and the shared JSON engine it uses) into one
-// plain JavaScript file, dist/cli.mjs, that bin/conflict-desk.mjs loads: no TypeScript is compiled
+// plain JavaScript file, dist/cli.cjs, that bin/conflict-desk.cjs loads: no TypeScript is compiled
 // when the command runs, so a git merge driver starts about as fast as Node itself. Run by
 // `npm run build` and by the package's `prepare` step. The target is the oldest Node we support.
 import { build } from 'esbuild';
@@ -11,12 +11,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export async function buildCli() {
   await build({
     entryPoints: [resolve(root, 'cli/main.ts')],
-    outfile: resolve(root, 'dist/cli.mjs'),
+    outfile: resolve(root, 'dist/cli.cjs'),
     bundle: true,
     platform: 'node',
     // jsonc-parser's main entry is UMD, which esbuild cannot follow; its ES module build can be tree-shaken.
     mainFields: ['module', 'main'],
-    format: 'esm',
+    // CommonJS: loaded with require, Node's ES module loader never starts (see bin/conflict-desk.cjs).
+    format: 'cjs',
     target: 'node20',
     minify: true,
     legalComments: 'none',
