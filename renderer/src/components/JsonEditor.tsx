@@ -62,9 +62,14 @@ export function JsonEditor({
 
   useEffect(() => {
     const start = initial.current;
-    const model =
-      monaco.editor.getModel(modelUri(start.path)) ??
-      monaco.editor.createModel(start.value, 'json', modelUri(start.path));
+    const existing = monaco.editor.getModel(modelUri(start.path));
+    const model = existing ?? monaco.editor.createModel(start.value, 'json', modelUri(start.path));
+    // A model made here holds the text it was made from: nothing to read back and compare when the
+    // first value arrives (three 8 MB texts when a large merge view opens).
+    if (!existing) {
+      reported.current = start.value;
+      reportedModel.current = model;
+    }
     const ed = monaco.editor.create(host.current!, {
       ...BASE_OPTIONS,
       model,
@@ -96,9 +101,12 @@ export function JsonEditor({
     let model = ed.getModel();
     if (!model || model.uri.toString() !== modelUri(path).toString()) {
       const previous = model;
-      model =
-        monaco.editor.getModel(modelUri(path)) ??
-        monaco.editor.createModel(value, 'json', modelUri(path));
+      const existing = monaco.editor.getModel(modelUri(path));
+      model = existing ?? monaco.editor.createModel(value, 'json', modelUri(path));
+      if (!existing) {
+        reported.current = value;
+        reportedModel.current = model;
+      }
       ed.setModel(model);
       previous?.dispose();
     }
