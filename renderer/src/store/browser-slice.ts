@@ -101,11 +101,19 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     setSearch(search) {
       set({ search });
     },
-    loadFirstPage: () => {
-      get()
+    loadFirstPage: async () => {
+      const drafts = get()
         .loadDrafts()
-        .catch((error: unknown) => get().reportFailure('mark the resources with drafts', error));
-      return load(true);
+        .then(
+          () => null,
+          (error: unknown) => ({ error }),
+        );
+      await load(true);
+      const failed = await drafts;
+      // When the list itself could not be read, it says so in its place; the markers' failure (the
+      // same cause, as a rule: the host gone) is news only beside a list that loaded.
+      if (failed !== null && get().listError === null)
+        get().reportFailure('mark the resources with drafts', failed.error);
     },
     loadMore: () => load(false),
   };

@@ -93,15 +93,22 @@ describe('lists that cannot be refreshed say so', () => {
     expect(useDesk.getState().pending).toBe(known);
   });
 
-  it('the draft markers of the list', async () => {
-    // The list itself fails too (the host is gone): that is reported by its own caller.
-    await useDesk
-      .getState()
-      .loadFirstPage()
-      .catch(() => undefined);
-    await vi.waitFor(() =>
-      expect(failures()).toContain('Could not mark the resources with drafts: Failed to fetch'),
-    );
+  it('the draft markers of a list that loaded', async () => {
+    answers.set('listResources', async () => ({
+      kind: 'ok',
+      items: [],
+      nextPageToken: null,
+      total: 0,
+    }));
+    await useDesk.getState().loadFirstPage();
+    expect(useDesk.getState().listError).toBe(null);
+    expect(failures()).toContain('Could not mark the resources with drafts: Failed to fetch');
+  });
+
+  it('one message when the host is gone: the list says it, not the markers as well', async () => {
+    await useDesk.getState().loadFirstPage();
+    expect(useDesk.getState().listError).toBe('Failed to fetch');
+    expect(failures()).toEqual([]);
   });
 });
 
