@@ -29,14 +29,7 @@ export class StrictScanner {
   }
 
   space(): void {
-    const { text, n } = this;
-    let i = this.i;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 10 || c === 13 || c === 9) i++;
-      else break;
-    }
-    this.i = i;
+    this.i = blankEnd(this.text, this.i);
   }
 
   /** Steps over a string starting at a quote; true when it holds an escape. */
@@ -62,21 +55,19 @@ export class StrictScanner {
    * One loop for a run of elements a scan does not look into (thousands in a large list).
    */
   skipElements(count: number): boolean {
-    const { text, n } = this;
+    const text = this.text;
     let i = this.i;
     for (let k = 0; k < count; k++) {
       i = skipJsonValue(text, i);
       if (i < 0) this.fail();
-      let c = text.charCodeAt(i);
-      while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
-      i++;
+      i = blankEnd(text, i);
+      const c = text.charCodeAt(i);
       if (c === 93) {
-        this.i = i;
+        this.i = i + 1;
         return true;
       }
-      if (c !== 44 || i > n) this.fail();
-      c = text.charCodeAt(i);
-      while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+      if (c !== 44) this.fail();
+      i = blankEnd(text, i + 1);
     }
     this.i = i;
     return false;
@@ -166,7 +157,6 @@ export function strictly<T>(scan: () => T): T | undefined {
  * get hot in every one of its helpers first.
  */
 export function skipJsonValue(text: string, from: number): number {
-  const n = text.length;
   // The closer each open container waits for: 125 "}" or 93 "]".
   const open: number[] = [];
   let i = from;
@@ -175,9 +165,8 @@ export function skipJsonValue(text: string, from: number): number {
     let c = text.charCodeAt(i);
     if (c === 123 || c === 91) {
       const close = c === 123 ? 125 : 93;
-      i++;
-      while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
-      if (c === close && i < n) {
+      i = blankEnd(text, i + 1);
+      if (text.charCodeAt(i) === close) {
         i++;
       } else {
         open.push(close);
@@ -205,12 +194,11 @@ export function skipJsonValue(text: string, from: number): number {
     // A value ended at i: close containers until a comma starts the next member or element.
     for (;;) {
       if (open.length === 0) return i;
-      while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
-      if (i >= n) return -1;
+      i = blankEnd(text, i);
+      c = text.charCodeAt(i);
       const close = open[open.length - 1]!;
       if (c === 44) {
-        i++;
-        while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
+        i = blankEnd(text, i + 1);
         if (close === 125) {
           i = skipName(text, i);
           if (i < 0) return -1;
@@ -224,18 +212,22 @@ export function skipJsonValue(text: string, from: number): number {
   }
 }
 
+/** The offset of the first character at or after `at` that is not JSON whitespace. */
+function blankEnd(text: string, at: number): number {
+  let i = at;
+  let c = text.charCodeAt(i);
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
+  return i;
+}
+
 /** Steps over a member's name, the colon and the blanks after it: the offset of its value, or -1. */
 function skipName(text: string, at: number): number {
   if (text.charCodeAt(at) !== 34) return -1;
   let i = skipQuoted(text, at);
   if (i < 0) return -1;
-  const n = text.length;
-  let c = text.charCodeAt(i);
-  while (c === 32 || c === 10 || c === 13 || c === 9) c = text.charCodeAt(++i);
-  if (c !== 58) return -1;
-  i++;
-  while (i < n && ((c = text.charCodeAt(i)) === 32 || c === 10 || c === 13 || c === 9)) i++;
-  return i;
+  i = blankEnd(text, i);
+  if (text.charCodeAt(i) !== 58) return -1;
+  return blankEnd(text, i + 1);
 }
 
 /** Whether the last string skipQuoted stepped over held an escape. */
