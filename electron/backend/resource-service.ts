@@ -237,12 +237,15 @@ export function createResourceService(deps: ResourceDeps) {
     source: JournalSource,
   ): Promise<Fetched | BackendError> {
     const result = await fetchCurrent(ctx, ref, source);
-    if (result === 'superseded')
-      return fail('http', 'The read was dropped: a write of this resource began meanwhile.');
+    if (result === 'superseded') return superseded();
     return result === 'not-modified'
       ? fail('http', 'The server answered 304 to a read without a precondition.')
       : result;
   }
+
+  /** What a read that is not a watch's says if it ever meets 'superseded' (only a watch's can). */
+  const superseded = () =>
+    fail('http', 'The read was dropped: a write of this resource began meanwhile.');
 
   type Refreshed = { fetched: Fetched; changed: boolean; previous: Fetched | null };
 
@@ -801,16 +804,13 @@ export function createResourceService(deps: ResourceDeps) {
       return fetchOrFail(ctx.value, ref, 'opened');
     },
 
-    /** Re-reads with If-None-Match when the last revision is an ETag; 304 means unchanged. */
-    /** Re-reads with If-None-Match when the last revision is an ETag; 304 means unchanged. */
+    /** The operator's refresh (refreshFrom); only a watch's read can be superseded. */
     async refresh(
       ref: ResourceRef,
       source: Exclude<JournalSource, 'watch'> = 'refreshed',
     ): Promise<Refreshed | BackendError> {
       const result = await refreshFrom(ref, source);
-      return result === 'superseded'
-        ? fail('http', 'The read was dropped: a write of this resource began meanwhile.')
-        : result;
+      return result === 'superseded' ? superseded() : result;
     },
 
     /** A watch's poll: a refresh, or 'superseded' when a write of the resource overtook it. */
