@@ -216,7 +216,6 @@ export const autoChanges = (s: MergeSession): readonly Change[] => s.resolution.
 // the focus makes a new session with the same result, and serialising a 5 MB merge again on every
 // F7 blocked the page for about 100 ms per key press.
 const resultCache = new WeakMap<Resolution, { reverted: readonly string[]; text: string }>();
-let lastChecked: { text: string; parsed: ParseResult } | null = null;
 
 /** The result document as text: the operator's own text once edited, else the merge with choices and reverts. */
 export function resultText(s: MergeSession): string {
@@ -244,10 +243,8 @@ function derivedResult(s: MergeSession): JsonValue {
 /** Why the result cannot be saved yet, or null when it can. */
 export function saveBlocker(s: MergeSession): string | null {
   if (s.manualText === null || unresolved(s).length > 0) return saveBlockerWith(s, null);
-  // The last text checked is kept: the same hand edit is not parsed again for each new session.
-  if (lastChecked?.text !== s.manualText)
-    lastChecked = { text: s.manualText, parsed: parseJson(s.manualText) };
-  return saveBlockerWith(s, lastChecked.parsed);
+  // Through the kept parses: the same large hand edit is not parsed again for each new session.
+  return saveBlockerWith(s, parseText(s.manualText));
 }
 
 /**
