@@ -2,6 +2,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { editFor } from '../lib/changed-span';
 import { monaco } from '../lib/monaco';
+import { LARGE_TEXT } from '../lib/use-settled-parse';
 import { useColorScheme } from '../lib/use-color-scheme';
 
 const BASE_OPTIONS = {
@@ -15,9 +16,6 @@ const BASE_OPTIONS = {
   wordWrap: 'off' as const,
   stickyScroll: { enabled: false },
 };
-
-/** Texts this long get the editor's lighter settings (see matchBrackets below). */
-const LARGE_TEXT = 256 * 1024;
 
 type EditorProps = {
   path: string;
@@ -51,9 +49,8 @@ export function JsonEditor({
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
   const onChangeRef = useRef(onChange);
   const applying = useRef(false);
-  /** The text the model holds as far as this component knows (it reported or applied it), and that model. */
-  const reported = useRef<string | null>(null);
-  const reportedModel = useRef<editor.ITextModel | null>(null);
+  /** The text a model holds as far as this component knows (it made, reported or applied it). */
+  const known = useRef<{ text: string; model: editor.ITextModel } | null>(null);
   const initial = useRef({ path, value, readOnly, ariaLabel, onMount });
 
   useLayoutEffect(() => {
@@ -66,10 +63,7 @@ export function JsonEditor({
     const model = existing ?? monaco.editor.createModel(start.value, 'json', modelUri(start.path));
     // A model made here holds the text it was made from: nothing to read back and compare when the
     // first value arrives (three 8 MB texts when a large merge view opens).
-    if (!existing) {
-      reported.current = start.value;
-      reportedModel.current = model;
-    }
+    if (!existing) known.current = { text: start.value, model };
     const ed = monaco.editor.create(host.current!, {
       ...BASE_OPTIONS,
       model,
@@ -81,8 +75,7 @@ export function JsonEditor({
     const sub = ed.onDidChangeModelContent(() => {
       if (applying.current) return;
       const text = ed.getValue();
-      reported.current = text;
-      reportedModel.current = ed.getModel();
+      known.current = { text, model: ed.getModel()! };
       onChangeRef.current?.(text);
     });
     start.onMount?.(ed);
@@ -103,18 +96,14 @@ export function JsonEditor({
       const previous = model;
       const existing = monaco.editor.getModel(modelUri(path));
       model = existing ?? monaco.editor.createModel(value, 'json', modelUri(path));
-      if (!existing) {
-        reported.current = value;
-        reportedModel.current = model;
-      }
+      if (!existing) known.current = { text: value, model };
       ed.setModel(model);
       previous?.dispose();
     }
     // The text the editor itself just reported comes back as `value`: the model holds it already.
     // (Reading the model's text to compare built a second copy of a 5 MB text at every key press.)
-    if (value === reported.current && model === reportedModel.current) return;
-    reported.current = value;
-    reportedModel.current = model;
+    if (known.current?.text === value && known.current.model === model) return;
+    known.current = { text: value, model };
     // Only the stretch that differs is replaced (a merge decision changes a few characters of a
     // 5 MB result): the editor keeps its place, its line index and a small undo step.
     const change = editFor(model.getValue(), model.getEOL(), value);

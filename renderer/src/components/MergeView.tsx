@@ -27,7 +27,7 @@ import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
 import { JsonDiff, JsonEditor, modelUri } from './JsonEditor';
 import { parseText } from '../lib/parsed-texts';
-import { SETTLE_FROM, SETTLE_MS, useSettledParse } from '../lib/use-settled-parse';
+import { LARGE_TEXT, SETTLE_MS, useSettledParse } from '../lib/use-settled-parse';
 import { watchSaves, type SaveSent } from '../merge/save-watch';
 import { MessageBar } from './MessageBar';
 import { overwriteRevertsOf } from '../session/reverts';
@@ -232,8 +232,8 @@ export function MergeView({ tab }: { tab: Tab }) {
   const total = allConflicts(session).length;
   // A hand-edited 5 MB result is checked once typing pauses, not at every key press (saving
   // checks it again, strictly).
-  const manualParse = useSettledParse(session.manualText ?? '');
-  const blocker = saveBlockerWith(session, session.manualText === null ? null : manualParse);
+  const manualParse = useSettledParse(session.manualText);
+  const blocker = saveBlockerWith(session, manualParse);
   const focus = focusedConflict(session);
 
   const mountSide = useCallback((ed: CodeEditor, side: 'theirs' | 'mine') => {
@@ -287,7 +287,7 @@ export function MergeView({ tab }: { tab: Tab }) {
       );
       decorate(editors.current.mine, session.mineText, session, collections.current.mine, 'mine');
     };
-    if (session.manualText === null || session.manualText.length < SETTLE_FROM) {
+    if (session.manualText === null || session.manualText.length < LARGE_TEXT) {
       run();
       return;
     }

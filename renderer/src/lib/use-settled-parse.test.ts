@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson, PRETTY, stringifyJson } from '../../../shared/json';
 import { parseText } from './parsed-texts';
-import { SETTLE_FROM, shownParse } from './use-settled-parse';
+import { LARGE_TEXT, shownParse } from './use-settled-parse';
 
 const large = (tag: string) =>
   stringifyJson(
-    { tag, items: Array.from({ length: Math.ceil(SETTLE_FROM / 10) }, (_, i) => ({ i })) },
+    { tag, items: Array.from({ length: Math.ceil(LARGE_TEXT / 10) }, (_, i) => ({ i })) },
     PRETTY,
   );
 
@@ -23,7 +23,7 @@ function counting() {
 
 describe('shownParse', () => {
   it('is given large texts by these tests', () => {
-    expect(large('x').length).toBeGreaterThanOrEqual(SETTLE_FROM);
+    expect(large('x').length).toBeGreaterThanOrEqual(LARGE_TEXT);
   });
 
   it('parses a small text at once, valid or not', () => {
@@ -36,9 +36,9 @@ describe('shownParse', () => {
   it('does not parse a large text while it is being typed; the last settled parse stands', () => {
     const { calls, parse } = counting();
     const before = large('before');
-    const settled = { text: before, parsed: parseJson(before) };
+    const settled = parseJson(before);
     const typed = `${before.slice(0, -2)}x}\n`;
-    expect(shownParse(typed, settled, parse)).toBe(settled.parsed);
+    expect(shownParse(typed, settled, parse)).toBe(settled);
     expect(shownParse(typed, null, parse)).toBe(null);
     expect(calls).toEqual([]);
   });
@@ -46,7 +46,7 @@ describe('shownParse', () => {
   it('shows the settled parse of the very text, and before any settles, a parse already known', () => {
     const { calls, parse } = counting();
     const broken = `${large('broken')}x`;
-    const settled = { text: broken, parsed: parseJson(broken) };
+    const settled = parseJson(broken);
     expect(shownParse(broken, settled, parse)).toMatchObject({ ok: false });
     const known = large('known');
     const parsed = parseText(known);

@@ -7,12 +7,13 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ParseResult } from '../../../shared/json';
 import { knownParse, parseText } from './parsed-texts';
 
-/** Texts this long are parsed after a pause in typing rather than at every change. */
-export const SETTLE_FROM = 256 * 1024;
+/**
+ * Texts this long are large: parsed after a pause in typing rather than at every change, their
+ * merge highlights found again after a pause, their brackets matched only next to the cursor.
+ */
+export const LARGE_TEXT = 256 * 1024;
 /** How long typing must pause before a large text is parsed. */
 export const SETTLE_MS = 250;
-
-export type Settled = { text: string; parsed: ParseResult };
 
 /**
  * What to show for `text`: its parse when it is small or settled, else the last one settled (stale
@@ -22,21 +23,22 @@ export type Settled = { text: string; parsed: ParseResult };
  */
 export function shownParse(
   text: string,
-  settled: Settled | null,
+  settled: ParseResult | null,
   parse: (text: string) => ParseResult = parseText,
 ): ParseResult | null {
-  if (text.length < SETTLE_FROM) return parse(text);
+  if (text.length < LARGE_TEXT) return parse(text);
   if (settled === null) return knownParse(text) ?? null;
   // The settled parse: of this very text, or of the one before the last key presses.
-  return settled.parsed;
+  return settled;
 }
 
-export function useSettledParse(text: string): ParseResult | null {
-  const [settled, setSettled] = useState<Settled | null>(null);
+/** What to show for `text` (see shownParse); null for no text at all. */
+export function useSettledParse(text: string | null): ParseResult | null {
+  const [settled, setSettled] = useState<ParseResult | null>(null);
   useEffect(() => {
-    if (text.length < SETTLE_FROM) return;
-    const timer = setTimeout(() => setSettled({ text, parsed: parseText(text) }), SETTLE_MS);
+    if (text === null || text.length < LARGE_TEXT) return;
+    const timer = setTimeout(() => setSettled(parseText(text)), SETTLE_MS);
     return () => clearTimeout(timer);
   }, [text]);
-  return useMemo(() => shownParse(text, settled), [text, settled]);
+  return useMemo(() => (text === null ? null : shownParse(text, settled)), [text, settled]);
 }
