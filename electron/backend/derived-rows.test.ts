@@ -1,18 +1,11 @@
 // A journal row's parsed body and document are kept for the next read of that row (a save's base,
 // a watch poll): what comes back must be what parsing the row afresh would give.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { REST_STRICT_MERGE_PATCH } from '../../shared/profiles/sandbox-profiles';
-import { expectFullConflict, startHarness, type Harness } from '../test-support/desk-harness';
+import { expectFullConflict, harnessPerFile } from '../test-support/desk-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.admin('POST', '/reset', { seed: 'demo' });
-});
+const h = harnessPerFile();
 
 const collection = SANDBOX_IDS.restCollections.strict412;
 const id = SANDBOX_IDS.restItemIds[collection as keyof typeof SANDBOX_IDS.restItemIds];

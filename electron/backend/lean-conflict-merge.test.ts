@@ -2,14 +2,9 @@
 // watched (the real one runs; only its calls are counted) while a real backend on the real
 // sandbox answers stale saves: the lean answer must run no merge, a full one exactly one, however
 // many of its merge members are read.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as json from '../../shared/json';
-import {
-  expectFullConflict,
-  expectKind,
-  startHarness,
-  type Harness,
-} from '../test-support/desk-harness';
+import { expectFullConflict, expectKind, harnessPerFile } from '../test-support/desk-harness';
 
 vi.mock('../../shared/json', async (importOriginal) => {
   const real = await importOriginal<typeof json>();
@@ -17,14 +12,7 @@ vi.mock('../../shared/json', async (importOriginal) => {
 });
 
 const ARTICLE_PATH = '/rest/articles/article-1';
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.admin('POST', '/reset', { seed: 'demo' });
-});
+const h = harnessPerFile();
 
 async function staleSave(full: boolean) {
   const ref = await h.ref('articles', 'article-1');

@@ -1,23 +1,11 @@
 // A lean wire: an open answer carries the document once, a conflict answer carries Server now and
 // the merge's options, and scripts that want everything ask for it (raw: true, full: true).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { encodeWire } from '../../shared/api/wire';
-import {
-  expectFullConflict,
-  expectKind,
-  startHarness,
-  type Harness,
-} from '../test-support/desk-harness';
+import { expectFullConflict, expectKind, harnessPerFile } from '../test-support/desk-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.admin('POST', '/reset', { seed: 'demo' });
-});
+const h = harnessPerFile();
 
 const DOC_PATH = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/agent-settings`;
 const ARTICLE_PATH = '/rest/articles/article-1';

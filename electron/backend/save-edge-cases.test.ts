@@ -1,25 +1,13 @@
 // The harder paths of a save: chained conflicts, force save, 428, unguarded resources, lost
 // responses, and retries that apply to reads only — with faults injected through the sandbox.
 import { createServer, type Server } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef, Snapshot } from '../../shared/api/types';
 import { startJsonServer, type TestServer } from '../test-support/json-server';
-import {
-  expectFullConflict,
-  expectKind,
-  startHarness,
-  type Harness,
-} from '../test-support/desk-harness';
+import { expectFullConflict, expectKind, harnessPerFile } from '../test-support/desk-harness';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.admin('POST', '/reset', { seed: 'demo' });
-});
+const h = harnessPerFile();
 
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
 const DOC_PATH = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/agent-settings`;

@@ -1,6 +1,7 @@
 // A real backend on a real sandbox for tests: temp data directory, key-file secrets, and every
 // contract response recorded so a test can scan them all (e.g. for leaked secrets).
 import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import os from 'node:os';
 import path from 'node:path';
 import type { Api } from '../../shared/api/contract';
@@ -104,6 +105,23 @@ export async function startHarness(
     },
   };
   return harness;
+}
+
+/**
+ * The harness of a test file: started before its first test, closed after its last, the sandbox
+ * back on its demo seed before each test. The handle reads the running harness, so it can be
+ * taken at the top of the file, before the harness exists.
+ */
+export function harnessPerFile(): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness();
+  });
+  afterAll(() => current?.close());
+  beforeEach(async () => {
+    await current!.admin('POST', '/reset', { seed: 'demo' });
+  });
+  return new Proxy({} as Harness, { get: (_target, key) => Reflect.get(current!, key) });
 }
 
 /** Narrows a save result to the expected kind, or fails with what came back instead. */
