@@ -59,9 +59,11 @@ export function EditView({ tab }: { tab: Tab }) {
         <RevisionBadge snapshot={tab.base} />
         <span className="small muted" data-testid="dirty-state">
           {dirty
-            ? tab.draftSavedAt
-              ? `Unsaved changes · draft kept ${timeOf(tab.draftSavedAt)}`
-              : 'Unsaved changes'
+            ? tab.draftError !== null
+              ? 'Unsaved changes · draft not kept, retrying'
+              : tab.draftSavedAt
+                ? `Unsaved changes · draft kept ${timeOf(tab.draftSavedAt)}`
+                : 'Unsaved changes'
             : 'No changes'}
         </span>
         <div className="toolbar-actions">

@@ -12,7 +12,7 @@ import type {
 } from '../../../shared/api/types';
 import { parseJson } from '../../../shared/json';
 import { createMergeSession, rebaseSession, type MergeSession } from '../merge/merge-session';
-import { errorWords } from './error-words';
+import { clause, errorWords } from './error-words';
 import { holdsWords, partlyAppliedWords, savedWords, unknownWords } from './outcome-words';
 
 export type ServerMoved = { revision: string | null; journalId: number; changedPaths: string[] };
@@ -47,6 +47,8 @@ export type Tab = {
   watchId: string | null;
   restoredDraftAt: string | null;
   draftSavedAt: string | null;
+  /** Why the last draft write failed (the text on screen is then kept nowhere else), until one succeeds. */
+  draftError: string | null;
   serverMoved: ServerMoved | null;
   /** A move seen while a save was under way; it applies if the save does not settle it. */
   deferredMoved: ServerMoved | null;
@@ -104,6 +106,7 @@ export function opened(o: Opened): Tab {
     watchId: null,
     restoredDraftAt: o.draft?.updatedAt ?? null,
     draftSavedAt: o.draft?.updatedAt ?? null,
+    draftError: null,
     // A restored merge is against Server now already: that revision is not news.
     serverMoved:
       base.journalId !== o.snapshot.journalId && !mergesAgainst(o.merge, o.snapshot)
@@ -132,8 +135,33 @@ export function typed(tab: Tab, text: string): Tab {
   return { ...tab, text };
 }
 
+/** A draft write succeeded: the failure it may end is no longer true, so neither is its message. */
 export function draftStored(tab: Tab, updatedAt: string | null): Tab {
-  return { ...tab, draftSavedAt: updatedAt };
+  const endsFailure =
+    tab.draftError !== null && tab.message?.text === draftFailureWords(tab.draftError);
+  return {
+    ...tab,
+    draftSavedAt: updatedAt,
+    draftError: null,
+    message: endsFailure ? null : tab.message,
+  };
+}
+
+/**
+ * A draft write failed: the time of an earlier draft no longer describes the text on screen, so it
+ * is dropped, and the operator is told (the store tries again by itself).
+ */
+export function draftFailed(tab: Tab, reason: string): Tab {
+  return {
+    ...tab,
+    draftSavedAt: null,
+    draftError: reason,
+    message: { tone: 'error', text: draftFailureWords(reason) },
+  };
+}
+
+export function draftFailureWords(reason: string): string {
+  return `Your draft could not be kept: ${clause(reason)}. The app keeps trying; keep this tab open until the draft is kept.`;
 }
 
 export function saveStarted(tab: Tab): Tab {
@@ -192,6 +220,7 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         missing: null,
         unknown: null,
         draftSavedAt: null,
+        draftError: null,
         restoredDraftAt: null,
         message: {
           tone: result.movedSince ? 'info' : 'ok',
@@ -351,6 +380,7 @@ export function draftDiscarded(tab: Tab, latest: Snapshot): Tab {
     text: latest.text,
     restoredDraftAt: null,
     draftSavedAt: null,
+    draftError: null,
     serverMoved: null,
     message: null,
     merge: null,

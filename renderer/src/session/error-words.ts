@@ -26,3 +26,8 @@ export function errorWords(
       return error.message;
   }
 }
+
+/** A sentence used inside another ("… : <clause>. Your edit is kept."): its own final stop dropped. */
+export function clause(text: string): string {
+  return text.replace(/[.\s]+$/, '');
+}

@@ -167,9 +167,99 @@ describe('a tab whose call fails says so on its own message bar, and keeps the e
     useDesk.getState().setText(key, '{ "priority": 8 }');
     await vi.advanceTimersByTimeAsync(1000);
     expect(tab().message?.text).toBe(
-      'Your draft could not be kept: The draft is too large.. Keep this tab open.',
+      'Your draft could not be kept: The draft is too large. The app keeps trying; keep this tab open until the draft is kept.',
     );
     expect(tab().text).toBe('{ "priority": 8 }');
+  });
+});
+
+describe('a draft write that fails', () => {
+  const kept: string[] = [];
+  const keepsDrafts: Answer = async (args) => {
+    kept.push((args as { text: string }).text);
+    return { kind: 'ok', updatedAt: '2026-11-30T02:00:00.000Z' };
+  };
+  const listsDrafts: Answer = async () => ({ kind: 'ok', drafts: [] });
+  beforeEach(() => {
+    kept.length = 0;
+    vi.useFakeTimers();
+    // A draft kept earlier: its time must not stand for a later text that was not kept.
+    useDesk.setState({ tabs: [{ ...tab(), draftSavedAt: '2026-11-30T01:00:00.000Z' }] });
+  });
+
+  it('is tried again without another key press, and its message ends when the draft is kept', async () => {
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(tab().draftError).toBe('Failed to fetch');
+    expect(tab().draftSavedAt).toBeNull();
+    expect(tab().message?.text).toContain('Your draft could not be kept: Failed to fetch.');
+    // The host is back; nobody types.
+    answers.set('saveDraft', keepsDrafts);
+    answers.set('listDrafts', listsDrafts);
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(kept).toEqual(['{ "priority": 9 }']);
+    expect(tab().draftError).toBeNull();
+    expect(tab().draftSavedAt).toBe('2026-11-30T02:00:00.000Z');
+    expect(tab().message).toBeNull();
+  });
+
+  it('waits longer after each failure, and a save sends the waiting retry at once', async () => {
+    let tries = 0;
+    answers.set('saveDraft', () => {
+      tries++;
+      return Promise.reject(new TypeError('Failed to fetch'));
+    });
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(tries).toBe(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(tries).toBe(2);
+    await vi.advanceTimersByTimeAsync(4_000);
+    expect(tries).toBe(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(tries).toBe(3);
+    answers.set('saveDraft', keepsDrafts);
+    answers.set('listDrafts', listsDrafts);
+    answers.set('saveResource', async () => ({
+      kind: 'error',
+      reason: 'network',
+      message: 'The server could not be reached.',
+    }));
+    await useDesk.getState().save(key);
+    expect(kept).toEqual(['{ "priority": 9 }']);
+  });
+
+  it('keeps a message the operator has not seen yet that is not the draft’s', async () => {
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    await vi.advanceTimersByTimeAsync(500);
+    useDesk.setState({
+      tabs: [{ ...tab(), message: { tone: 'error', text: 'The server refused the write.' } }],
+    });
+    answers.set('saveDraft', keepsDrafts);
+    answers.set('listDrafts', listsDrafts);
+    await vi.advanceTimersByTimeAsync(2_500);
+    expect(tab().draftError).toBeNull();
+    expect(tab().message?.text).toBe('The server refused the write.');
+  });
+
+  it('makes closing the tab ask before the edit is lost', async () => {
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    await vi.advanceTimersByTimeAsync(500);
+    const closing = useDesk.getState().closeTab(key);
+    await vi.waitFor(() => expect(useDesk.getState().question).not.toBeNull());
+    expect(useDesk.getState().question?.title).toBe('Close “Task 1” and lose your edit?');
+    expect(useDesk.getState().question?.body).toContain(
+      'Your edit could not be kept as a draft (Failed to fetch), so closing the tab loses it.',
+    );
+    useDesk.getState().answer(false);
+    await expect(closing).resolves.toBe(false);
+    expect(tab().text).toBe('{ "priority": 9 }');
+    // Once the draft is kept, the tab closes without that question.
+    answers.set('saveDraft', keepsDrafts);
+    answers.set('listDrafts', listsDrafts);
+    await expect(useDesk.getState().closeTab(key)).resolves.toBe(true);
+    expect(kept).toEqual(['{ "priority": 9 }']);
+    expect(useDesk.getState().question).toBeNull();
   });
 });
 

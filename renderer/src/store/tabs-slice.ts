@@ -19,6 +19,7 @@ import {
   type SavedMerge,
 } from '../merge/merge-session';
 import * as session from '../session/editing-session';
+import { clause } from '../session/error-words';
 import {
   forgetRescue,
   keepOpenTabs,
@@ -73,7 +74,11 @@ export type TabsSlice = {
 };
 
 const DRAFT_DELAY_MS = 400;
+/** After a failed draft write, the next tries (the last delay repeats while it keeps failing). */
+const DRAFT_RETRY_MS = [2_000, 5_000, 15_000, 30_000];
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
+/** Failed draft writes in a row, per tab: how long the next retry waits. */
+const draftRetries = new Map<string, number>();
 const opening = new Set<string>();
 
 /**
@@ -120,6 +125,8 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
   };
 
   function scheduleDraft(key: string): void {
+    // New text starts the retries' wait over: the write follows the typing, as it did before.
+    draftRetries.delete(key);
     clearTimeout(draftTimers.get(key));
     draftTimers.set(
       key,
@@ -136,6 +143,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     try {
       if (!session.needsDraft(t)) {
         await api.discardDraft({ ref: t.ref });
+        draftRetries.delete(key);
         step(key, (x) => session.draftStored(x, null));
       } else {
         const result = await api.saveDraft({
@@ -146,9 +154,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
         });
         if (result.kind !== 'ok') {
-          failed(key, `Your draft could not be kept: ${result.message}. Keep this tab open.`);
+          draftWriteFailed(key, result.message);
           return;
         }
+        draftRetries.delete(key);
         step(key, (x) => session.draftStored(x, result.updatedAt));
       }
       // The backend holds it now: the synchronous copy made on pagehide is no longer needed.
@@ -161,14 +170,30 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       )
         background(get().loadDrafts(), 'refresh the list of drafts');
     } catch (error) {
-      step(key, (x) => ({
-        ...x,
-        message: {
-          tone: 'error',
-          text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.`,
-        },
-      }));
+      draftWriteFailed(key, (error as Error).message);
     }
+  }
+
+  /**
+   * The text on screen is kept nowhere but this tab: say so, and try again by itself (the host may
+   * be back, the disk may have room) without waiting for the next key press. The retry takes the
+   * pending draft write's place, so a save or a close sends it at once, and typing replaces it.
+   */
+  function draftWriteFailed(key: string, reason: string): void {
+    step(key, (x) => session.draftFailed(x, reason));
+    const attempt = draftRetries.get(key) ?? 0;
+    draftRetries.set(key, attempt + 1);
+    clearTimeout(draftTimers.get(key));
+    draftTimers.set(
+      key,
+      setTimeout(
+        () => {
+          draftTimers.delete(key);
+          background(persistDraft(key), 'keep your draft');
+        },
+        DRAFT_RETRY_MS[Math.min(attempt, DRAFT_RETRY_MS.length - 1)],
+      ),
+    );
   }
 
   /** Sends a pending draft write now (before a save or a close). */
@@ -375,10 +400,20 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     },
 
     async closeTab(key, force = false) {
+      if (!tab(key)) return true;
+      // The draft first: what the question below promises depends on whether it was kept.
+      await flushDraft(key);
       const t = tab(key);
       if (!t) return true;
       const pending = t.merge ? unresolved(t.merge).length : 0;
-      if (!force && pending > 0) {
+      if (!force && t.draftError !== null && session.needsDraft(t)) {
+        const ok = await get().ask({
+          title: `Close “${t.title}” and lose your edit?`,
+          body: `Your edit could not be kept as a draft (${clause(t.draftError)}), so closing the tab loses it. Save it, or copy it somewhere, first.`,
+          confirm: 'Close and lose the edit',
+        });
+        if (!ok) return false;
+      } else if (!force && pending > 0) {
         const ok = await get().ask({
           title: `Close “${t.title}”?`,
           body: `${pending} conflict${pending === 1 ? ' is' : 's are'} not settled. Your edit and the decisions made so far stay saved as a draft; reopening the resource brings them back.`,
@@ -386,7 +421,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         });
         if (!ok) return false;
       }
-      await flushDraft(key);
+      clearTimeout(draftTimers.get(key));
+      draftTimers.delete(key);
+      draftRetries.delete(key);
       if (t.watchId) unwatchQuietly(t.watchId);
       const index = get().tabs.findIndex((x) => x.key === key);
       const tabs = get().tabs.filter((x) => x.key !== key);
@@ -445,12 +482,15 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       } catch (error) {
         failed(
           key,
-          `The server's revision was not loaded: ${(error as Error).message}. Your edit is kept.`,
+          `The server's revision was not loaded: ${clause((error as Error).message)}. Your edit is kept.`,
         );
         return;
       }
       if (latest.kind !== 'ok') {
-        failed(key, `The server's revision was not loaded: ${latest.message}. Your edit is kept.`);
+        failed(
+          key,
+          `The server's revision was not loaded: ${clause(latest.message)}. Your edit is kept.`,
+        );
         return;
       }
       step(key, (x) => session.tookServer(x, latest.snapshot));
@@ -472,7 +512,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       try {
         await api.discardDraft({ ref: t.ref });
       } catch (error) {
-        failed(key, `Your draft was not discarded: ${(error as Error).message}. It is still here.`);
+        failed(
+          key,
+          `Your draft was not discarded: ${clause((error as Error).message)}. It is still here.`,
+        );
         return;
       }
       const store = storage();
@@ -486,7 +529,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       else
         failed(
           key,
-          `Your draft is discarded, but the resource could not be read again: ${answer.message}. Use Refresh.`,
+          `Your draft is discarded, but the resource could not be read again: ${clause(answer.message)}. Use Refresh.`,
         );
     },
 
