@@ -3,7 +3,7 @@ import type { Snapshot } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import { parseText } from '../lib/parsed-texts';
 import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
-import { serverFieldChanges } from '../session/server-changes';
+import { movedFields } from '../session/server-changes';
 import { useDesk } from '../store';
 import { inBackground } from '../store/background';
 import { reasonOf } from '../store/failures';
@@ -39,11 +39,10 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
   }, [tab.ref, moved.journalId, saving]);
 
   // What changed between the revision being edited and the server's, field by field.
-  const diff = useMemo(
-    () => (latest ? serverFieldChanges(tab.base.text, latest.text) : null),
-    [latest, tab.base.text],
+  const { paths: changed, diff } = useMemo(
+    () => movedFields(moved, latest, tab.base.text),
+    [moved, latest, tab.base.text],
   );
-  const changed = diff ? diff.map((d) => d.path) : moved.changedPaths;
   const fields = changed.length === 1 ? '1 field' : `${changed.length} fields`;
   const baseDoc = useMemo(() => {
     const parsed = parseText(tab.base.text);
@@ -106,7 +105,7 @@ export function ServerMovedBanner({ tab }: { tab: Tab }) {
           type="button"
           className="link"
           onClick={() => setPreview(!preview)}
-          disabled={!latest}
+          disabled={diff === null}
           title={unreadable ? 'The server’s revision could not be read' : undefined}
         >
           {preview ? 'Hide preview' : 'Preview'}

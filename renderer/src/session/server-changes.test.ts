@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { setAt, type JsonValue } from '../../../shared/json';
-import { serverFieldChanges } from './server-changes';
+import { movedFields, serverFieldChanges } from './server-changes';
 
 describe('serverFieldChanges', () => {
   it('names each changed field with what it was and what it is now', () => {
@@ -31,5 +31,32 @@ describe('serverFieldChanges', () => {
 
   it('is null when a text is not JSON', () => {
     expect(serverFieldChanges('{', '{}')).toBeNull();
+  });
+});
+
+describe('movedFields', () => {
+  const baseText = JSON.stringify({ status: 'pending', priority: 1, tier: 'bronze' });
+  const first = {
+    journalId: 4,
+    text: JSON.stringify({ status: 'canceled', priority: 1, tier: 'bronze' }),
+  };
+
+  it('diffs the revision it announces once that revision is read', () => {
+    const moved = { journalId: 4, changedPaths: ['/status'] };
+    expect(movedFields(moved, null, baseText)).toEqual({ paths: ['/status'], diff: null });
+    expect(movedFields(moved, first, baseText)).toEqual({
+      paths: ['/status'],
+      diff: [{ path: '/status', before: 'pending', after: 'canceled' }],
+    });
+  });
+
+  it('does not describe a later move with the revision read for an earlier one', () => {
+    // The server moved again (journal row 6: the tier) while a save was under way; revision 4 is
+    // still the one read. Its diff would list only /status under revision 6's headline.
+    const moved = { journalId: 6, changedPaths: ['/status', '/tier'] };
+    expect(movedFields(moved, first, baseText)).toEqual({
+      paths: ['/status', '/tier'],
+      diff: null,
+    });
   });
 });

@@ -22,3 +22,18 @@ export function serverFieldChanges(baseText: string, nowText: string): FieldChan
     after: getAt(now.value, c.path),
   }));
 }
+
+/**
+ * The banner's fields for the move it announces: the field-by-field diff against the server's
+ * revision once that revision is read, and until then the watch's changed paths. A revision read
+ * for an earlier move (the server moved again while a save was under way) describes that move,
+ * not this one, so it is not used.
+ */
+export function movedFields(
+  moved: { journalId: number; changedPaths: readonly string[] },
+  read: { journalId: number; text: string } | null,
+  baseText: string,
+): { paths: readonly string[]; diff: FieldChange[] | null } {
+  const diff = read?.journalId === moved.journalId ? serverFieldChanges(baseText, read.text) : null;
+  return { paths: diff ? diff.map((d) => d.path) : moved.changedPaths, diff };
+}
