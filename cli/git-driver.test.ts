@@ -136,6 +136,24 @@ describe('the git merge driver, set up as the README says', () => {
     expect(git('diff', '--name-only', '--diff-filter=U').out.trim()).toBe('task.json');
   });
 
+  it("keeps a CRLF file's line breaks: after a clean merge git sees only the merged lines change", () => {
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    // Stored as written (no autocrlf conversion), as a Windows checkout commits them.
+    git('config', 'core.autocrlf', 'false');
+    const merge = mergeOf('task.json', {
+      base: crlf(task),
+      mine: crlf(task.replace('"priority": 1', '"priority": 5')),
+      theirs: crlf(task.replace('"pending"', '"assigned"')),
+    });
+    expect(merge.code, merge.out).toBe(0);
+    expect(merge.file).toBe(
+      crlf(task.replace('"priority": 1', '"priority": 5').replace('"pending"', '"assigned"')),
+    );
+    // Against mine's commit, the merge changed one line (theirs' status), not every line ending.
+    const diff = git('diff', '--numstat', 'HEAD~1', 'HEAD', '--', 'task.json').out.trim();
+    expect(diff).toBe('1\t1\ttask.json');
+  });
+
   it('writes markers as long as git asks (%L, from the conflict-marker-size attribute)', () => {
     write(
       '.gitattributes',

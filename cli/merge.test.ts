@@ -132,7 +132,10 @@ describe('conflict-desk merge: inputs git can hand it', () => {
     });
     const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
     expect(run.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'out'), 'utf8'))).toEqual({ a: 1, b: 2, c: 3 });
+    // The mark is kept where mine had it, as the file's first bytes.
+    const out = readFileSync(join(dir, 'out'), 'utf8');
+    expect(out.charCodeAt(0)).toBe(0xfeff);
+    expect(JSON.parse(out.slice(1))).toEqual({ a: 1, b: 2, c: 3 });
   });
 
   it('refuses "-" (standard input) with a clear message, writing nothing', () => {
@@ -140,6 +143,62 @@ describe('conflict-desk merge: inputs git can hand it', () => {
     const run = cli('merge', 'base', 'mine', '-');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('standard input is not supported');
+  });
+});
+
+describe("conflict-desk merge keeps mine's line breaks and byte-order mark", () => {
+  const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+  /** Whether every line break in `text` is CRLF (and there is at least one). */
+  const allCrlf = (text: string) => /\r\n/.test(text) && !/(^|[^\r])\n/.test(text);
+
+  it('a clean merge of CRLF files is written with CRLF', () => {
+    files({
+      'base.json': crlf('{\n  "a": 1,\n  "b": 2\n}\n'),
+      'mine.json': crlf('{\n  "a": 5,\n  "b": 2\n}\n'),
+      'theirs.json': crlf('{\n  "a": 1,\n  "b": 3\n}\n'),
+    });
+    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe(crlf('{\n  "a": 5,\n  "b": 3\n}\n'));
+  });
+
+  it('conflict markers in a CRLF file end in CRLF, like every other line', () => {
+    files({
+      'base.json': crlf('{\n  "a": 1,\n  "b": 2\n}\n'),
+      'mine.json': crlf('{\n  "a": 5,\n  "b": 2\n}\n'),
+      'theirs.json': crlf('{\n  "a": 7,\n  "b": 3\n}\n'),
+    });
+    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    expect(run.code).toBe(1);
+    const out = readFileSync(join(dir, 'out.json'), 'utf8');
+    expect(out).toContain('<<<<<<< ours\r\n');
+    expect(allCrlf(out)).toBe(true);
+  });
+
+  it('the line-by-line fallback writes its markers with CRLF too', () => {
+    // Comments on both sides and a true conflict: neither strict JSON nor a clean JSONC merge.
+    files({
+      'base.json': crlf('{\n  // c\n  "a": 1,\n  "b": 2,\n}\n'),
+      'mine.json': crlf('{\n  // c\n  "a": 5,\n  "b": 2,\n}\n'),
+      'theirs.json': crlf('{\n  // c\n  "a": 7,\n  "b": 3,\n}\n'),
+    });
+    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('merged line by line');
+    const out = readFileSync(join(dir, 'out.json'), 'utf8');
+    expect(out).toContain('=======\r\n');
+    expect(allCrlf(out)).toBe(true);
+  });
+
+  it("a merged file keeps mine's byte-order mark", () => {
+    files({
+      'base.json': '\ufeff{\n  "a": 1\n}\n',
+      'mine.json': '\ufeff{\n  "a": 2\n}\n',
+      'theirs.json': '\ufeff{\n  "a": 1,\n  "c": 1\n}\n',
+    });
+    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    expect(run.code).toBe(0);
+    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe('\ufeff{\n  "a": 2,\n  "c": 1\n}\n');
   });
 });
 

@@ -8,9 +8,11 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   DEFAULT_ID_KEYS,
   detectStyle,
+  lineBreakOf,
   mergeJsonc,
   mergeLines,
   mergeText,
+  withLineBreaks,
   writeConflictText,
 } from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
@@ -150,13 +152,17 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   }
   const { result } = merged.value;
   const conflicted = result.conflicts.length > 0 && !args.value.reportOnly;
-  const text = conflicted
+  const written = conflicted
     ? writeConflictText(merged.value.values, result, {
         style: detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine),
         markerSize: args.value.markerSize,
         mergeOptions: options,
       })
     : merged.value.text;
+  // Written with mine's line breaks and byte-order mark: a CRLF file merged into LF would differ
+  // on every line, and a file that lost its mark on its first.
+  const bom = mine.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  const text = bom + withLineBreaks(written, lineBreakOf(mine));
   if (!(await write(text))) return 2;
   if (result.conflicts.length === 0) return 0;
   io.stderr(`conflict-desk merge: ${mineFile}: ` + formatConflictReport(result.conflicts));

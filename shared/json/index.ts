@@ -4,7 +4,14 @@ export { isJsonObject } from './types';
 export type { ParseError, ParseResult } from './parse';
 export { formatParseError, MAX_JSON_DEPTH, parseJson, parseJsonStrict, positionOf } from './parse';
 export type { JsonStyle } from './serialize';
-export { COMPACT, PRETTY, detectStyle, stringifyJson } from './serialize';
+export {
+  COMPACT,
+  PRETTY,
+  detectStyle,
+  lineBreakOf,
+  stringifyJson,
+  withLineBreaks,
+} from './serialize';
 export { fingerprint, jsonEqual } from './canonical';
 export { decodePointer, encodePointer, escapeToken, getAt, setAt } from './pointer';
 export type {

@@ -5,6 +5,7 @@
 // which is taken from the side that changed it, or from either when both made it alike, or else
 // written as a conflict.
 import { diffArrays } from 'diff';
+import { lineBreakOf } from './serialize';
 
 export type LineMergeResult = { readonly text: string; readonly conflicts: number };
 
@@ -67,6 +68,8 @@ export function mergeLines(
   options: { readonly markerSize?: number } = {},
 ): LineMergeResult {
   const size = options.markerSize ?? 7;
+  // Marker lines end like mine's lines (git merge-file does the same), so a CRLF file stays CRLF.
+  const eol = lineBreakOf(mineText);
   const base = linesOf(baseText);
   const mine = linesOf(mineText);
   const theirs = linesOf(theirsText);
@@ -79,7 +82,7 @@ export function mergeLines(
   let ti = 0;
   const endLine = (lines: readonly string[]) => {
     const last = lines[lines.length - 1];
-    if (last !== undefined && !last.endsWith('\n')) out.push('\n');
+    if (last !== undefined && !last.endsWith('\n')) out.push(eol);
   };
   while (mi < mineHunks.length || ti < theirsHunks.length) {
     // The next chunk starts at the earliest hunk and grows while a hunk of either side overlaps or
@@ -119,13 +122,13 @@ export function mergeLines(
       out.push(...theirsLines);
     } else {
       conflicts++;
-      out.push('<'.repeat(size) + ' ours\n', ...mineLines);
+      out.push('<'.repeat(size) + ' ours' + eol, ...mineLines);
       endLine(mineLines);
-      out.push('|'.repeat(size) + ' base\n', ...base.slice(start, end));
+      out.push('|'.repeat(size) + ' base' + eol, ...base.slice(start, end));
       endLine(base.slice(start, end));
-      out.push('='.repeat(size) + '\n', ...theirsLines);
+      out.push('='.repeat(size) + eol, ...theirsLines);
       endLine(theirsLines);
-      out.push('>'.repeat(size) + ' theirs\n');
+      out.push('>'.repeat(size) + ' theirs' + eol);
     }
     at = end;
   }

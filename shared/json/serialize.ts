@@ -30,6 +30,24 @@ export function detectStyle(text: string): JsonStyle {
   };
 }
 
+/**
+ * The line break a text's lines end with: CRLF when its first line break is one (a file checked out
+ * on Windows, or committed that way), else LF. A merge writes its output with it, as git does, so a
+ * merge does not rewrite every line of a CRLF file.
+ */
+export function lineBreakOf(text: string): '\n' | '\r\n' {
+  const at = text.indexOf('\n');
+  return at > 0 && text.charCodeAt(at - 1) === 13 ? '\r\n' : '\n';
+}
+
+/**
+ * JSON text (or diff3-marked JSON text) with every line ending in `eol`. Only for text whose line
+ * breaks are all layout: JSON strings cannot hold a raw line break, so none is inside a value.
+ */
+export function withLineBreaks(text: string, eol: '\n' | '\r\n'): string {
+  return eol === '\n' ? text : text.replace(/\r?\n/g, eol);
+}
+
 function containsBigInt(value: JsonValue): boolean {
   if (typeof value === 'bigint') return true;
   if (typeof value !== 'object' || value === null) return false;
