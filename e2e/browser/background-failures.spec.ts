@@ -70,3 +70,41 @@ test('a rejection no handler caught still reaches the operator as a dismissable 
   await desk.page.keyboard.press('Enter');
   await expect(failure).toHaveCount(0);
 });
+
+test('a draft the host cannot keep: the status says so, the app tries again by itself, and closing the tab asks first', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.openFromList('TaskRouter', TASK_SID);
+  // Every draft write is cut off, as when the host cannot be reached for it.
+  await desk.page.route('**/api/saveDraft', (route) => route.abort('connectionreset'));
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+End');
+  await desk.page.keyboard.type(' ');
+  const status = desk.page.getByTestId('dirty-state');
+  await expect(status).toHaveText('Unsaved changes · draft not kept');
+  await expect(desk.message).toContainText('Your draft could not be kept');
+  await expect(desk.message).toContainText('The app keeps trying');
+  await shoot(desk.page, 'draft-not-kept');
+
+  // Closing the tab now would lose the edit: the app asks, and Escape keeps the tab.
+  await desk.page.keyboard.press('Alt+W');
+  const question = desk.page.getByTestId('question');
+  await expect(question).toContainText('and lose your edit?');
+  await expect(question).toContainText('Closing the tab loses it');
+  // Losing the edit is the dangerous answer: Cancel has the focus, so Enter keeps the tab.
+  await expect(desk.page.getByTestId('question-cancel')).toBeFocused();
+  await shoot(desk.page, 'draft-not-kept-close');
+  await desk.page.keyboard.press('Escape');
+  await expect(question).toBeHidden();
+  await expect(desk.page.getByTestId('tab')).toHaveCount(1);
+
+  // The host answers again; nobody types: the retry keeps the draft and the failure's words go.
+  await desk.page.unroute('**/api/saveDraft');
+  await expect(status).toHaveText(/^Unsaved changes · draft kept \d/, { timeout: 20_000 });
+  await expect(desk.message).toBeHidden();
+  // The browser logs each cut-off request; the first write and at least one retry were cut off.
+  const cut = pageProblems.filter((p) => p.includes('ERR_CONNECTION_RESET'));
+  expect(cut.length).toBeGreaterThanOrEqual(2);
+  expect(pageProblems.filter((p) => !cut.includes(p))).toEqual([]);
+});

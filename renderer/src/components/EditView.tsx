@@ -57,10 +57,13 @@ export function EditView({ tab }: { tab: Tab }) {
           <ResourceId id={tab.ref.id} />
         </div>
         <RevisionBadge snapshot={tab.base} />
-        <span className="small muted" data-testid="dirty-state">
+        <span
+          className={`small ${dirty && tab.draftError !== null ? 'draft-not-kept' : 'muted'}`}
+          data-testid="dirty-state"
+        >
           {dirty
             ? tab.draftError !== null
-              ? 'Unsaved changes · draft not kept, retrying'
+              ? 'Unsaved changes · draft not kept'
               : tab.draftSavedAt
                 ? `Unsaved changes · draft kept ${timeOf(tab.draftSavedAt)}`
                 : 'Unsaved changes'

@@ -170,7 +170,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       )
         background(get().loadDrafts(), 'refresh the list of drafts');
     } catch (error) {
-      draftWriteFailed(key, (error as Error).message);
+      draftWriteFailed(key, `the app could not reach its backend (${(error as Error).message})`);
     }
   }
 
@@ -409,8 +409,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!force && t.draftError !== null && session.needsDraft(t)) {
         const ok = await get().ask({
           title: `Close “${t.title}” and lose your edit?`,
-          body: `Your edit could not be kept as a draft (${clause(t.draftError)}), so closing the tab loses it. Save it, or copy it somewhere, first.`,
+          body: `Your edit could not be kept as a draft: ${clause(t.draftError)}. Closing the tab loses it; save it, or copy it somewhere, first.`,
           confirm: 'Close and lose the edit',
+          danger: true,
         });
         if (!ok) return false;
       } else if (!force && pending > 0) {
