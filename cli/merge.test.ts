@@ -150,55 +150,45 @@ describe("conflict-desk merge keeps mine's line breaks and byte-order mark", () 
   const crlf = (text: string) => text.replace(/\n/g, '\r\n');
   /** Whether every line break in `text` is CRLF (and there is at least one). */
   const allCrlf = (text: string) => /\r\n/.test(text) && !/(^|[^\r])\n/.test(text);
+  /** Merges the three texts into out.json: the exit status, stderr and what was written. */
+  function mergeFiles(base: string, mine: string, theirs: string) {
+    files({ 'base.json': base, 'mine.json': mine, 'theirs.json': theirs });
+    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    return { ...run, out: readFileSync(join(dir, 'out.json'), 'utf8') };
+  }
+  const doc = (a: number, b: number) => crlf(`{\n  "a": ${a},\n  "b": ${b}\n}\n`);
 
   it('a clean merge of CRLF files is written with CRLF', () => {
-    files({
-      'base.json': crlf('{\n  "a": 1,\n  "b": 2\n}\n'),
-      'mine.json': crlf('{\n  "a": 5,\n  "b": 2\n}\n'),
-      'theirs.json': crlf('{\n  "a": 1,\n  "b": 3\n}\n'),
-    });
-    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    const run = mergeFiles(doc(1, 2), doc(5, 2), doc(1, 3));
     expect(run.code).toBe(0);
-    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe(crlf('{\n  "a": 5,\n  "b": 3\n}\n'));
+    expect(run.out).toBe(doc(5, 3));
   });
 
   it('conflict markers in a CRLF file end in CRLF, like every other line', () => {
-    files({
-      'base.json': crlf('{\n  "a": 1,\n  "b": 2\n}\n'),
-      'mine.json': crlf('{\n  "a": 5,\n  "b": 2\n}\n'),
-      'theirs.json': crlf('{\n  "a": 7,\n  "b": 3\n}\n'),
-    });
-    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    const run = mergeFiles(doc(1, 2), doc(5, 2), doc(7, 3));
     expect(run.code).toBe(1);
-    const out = readFileSync(join(dir, 'out.json'), 'utf8');
-    expect(out).toContain('<<<<<<< ours\r\n');
-    expect(allCrlf(out)).toBe(true);
+    expect(run.out).toContain('<<<<<<< ours\r\n');
+    expect(allCrlf(run.out)).toBe(true);
   });
 
   it('the line-by-line fallback writes its markers with CRLF too', () => {
     // Comments on both sides and a true conflict: neither strict JSON nor a clean JSONC merge.
-    files({
-      'base.json': crlf('{\n  // c\n  "a": 1,\n  "b": 2,\n}\n'),
-      'mine.json': crlf('{\n  // c\n  "a": 5,\n  "b": 2,\n}\n'),
-      'theirs.json': crlf('{\n  // c\n  "a": 7,\n  "b": 3,\n}\n'),
-    });
-    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    const commented = (a: number, b: number) => crlf(`{\n  // c\n  "a": ${a},\n  "b": ${b},\n}\n`);
+    const run = mergeFiles(commented(1, 2), commented(5, 2), commented(7, 3));
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('merged line by line');
-    const out = readFileSync(join(dir, 'out.json'), 'utf8');
-    expect(out).toContain('=======\r\n');
-    expect(allCrlf(out)).toBe(true);
+    expect(run.out).toContain('=======\r\n');
+    expect(allCrlf(run.out)).toBe(true);
   });
 
   it("a merged file keeps mine's byte-order mark", () => {
-    files({
-      'base.json': '\ufeff{\n  "a": 1\n}\n',
-      'mine.json': '\ufeff{\n  "a": 2\n}\n',
-      'theirs.json': '\ufeff{\n  "a": 1,\n  "c": 1\n}\n',
-    });
-    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    const run = mergeFiles(
+      '\ufeff{\n  "a": 1\n}\n',
+      '\ufeff{\n  "a": 2\n}\n',
+      '\ufeff{\n  "a": 1,\n  "c": 1\n}\n',
+    );
     expect(run.code).toBe(0);
-    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe('\ufeff{\n  "a": 2,\n  "c": 1\n}\n');
+    expect(run.out).toBe('\ufeff{\n  "a": 2,\n  "c": 1\n}\n');
   });
 });
 
