@@ -123,6 +123,40 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
     expect((await direct.read(idOf(3)))['priority']).toBe(4);
   });
 
+  it('a `_rev` typed into the edit is refused before sending: it never replaces the revision opened', async () => {
+    // The revision travels from what was opened. Were a typed `_rev` written instead, a copy of
+    // the server's current document pasted into a stale tab would overwrite a colleague's change
+    // with no conflict shown.
+    const ref = { connectionId, id: idOf(5) };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    await direct.replace(idOf(5), { ...(await direct.read(idOf(5))), status: 'colleague' });
+    const current = await direct.revision(idOf(5));
+    const sent = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), priority: 9, _rev: current }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(sent).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining('"_rev"'),
+    });
+    expect(await direct.read(idOf(5))).toMatchObject({
+      status: 'colleague',
+      priority: 1,
+      _rev: current,
+    });
+    // `_id` alike: it names the document, which the URL already does.
+    const renamed = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), _id: 'elsewhere' }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(renamed).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+    expect((await fetch(url('elsewhere'))).status).toBe(404);
+  });
+
   it('shows the server’s words for a 404 and a 403', async () => {
     const missing = await desk.api.openResource({ ref: { connectionId, id: 'no-such-ticket' } });
     expect(missing).toMatchObject({

@@ -17,6 +17,7 @@ import {
   type PathChange,
 } from '../../../shared/json';
 import { parseEntityTag } from '../../../shared/etag';
+import { editableOf } from './editable';
 
 export type WriteParts = {
   method: 'POST' | 'PUT' | 'PATCH' | 'MERGE';
@@ -57,6 +58,8 @@ export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
       `This profile keeps the version in the body but encodes writes as "${write.encoding}", which cannot carry it; nothing was sent.`,
     );
   }
+  const hidden = changeToHidden(spec, input.changes);
+  if (hidden) return refuse(hidden);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (precondition.kind === 'if-match') {
     const checked = checkIfMatch(precondition.etag);
@@ -67,6 +70,26 @@ export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
   if (!body.ok) return body;
   headers['content-type'] = body.contentType;
   return { ok: true, value: { method: write.method, headers, body: body.text } };
+}
+
+/**
+ * A field hidden from the editor (a revision such as CouchDB's `_rev`, an id, a server-managed
+ * field) is the server's: a value typed for it would replace the revision opened (a blind
+ * overwrite of whatever changed since) or rename the document, so such an edit is refused.
+ */
+function changeToHidden(spec: ProfileSpec, changes: readonly PathChange[]): string | null {
+  const editable = editableOf(spec);
+  if (editable.kind !== 'whole') return null;
+  for (const change of changes) {
+    const pointer = editable.hidden.find(
+      (h) => change.path === h || change.path.startsWith(`${h}/`),
+    );
+    if (pointer === undefined) continue;
+    const tokens = decodePointer(pointer);
+    const name = tokens.ok ? tokens.value.join('.') : pointer;
+    return `"${name}" is kept by the server and hidden from the editor (the revision you opened travels with the save); remove it from your edit. Nothing was sent.`;
+  }
+  return null;
 }
 
 /** A precondition must name one entity-tag: never `*` or a list, which would match any revision. */
