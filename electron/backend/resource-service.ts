@@ -585,7 +585,13 @@ export function createResourceService(deps: ResourceDeps) {
         `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}), but reading it back to check every change failed (${now.message}). Refresh before editing again.`,
       );
     }
-    if (savedRevision !== null && now.snapshot.revision !== savedRevision) {
+    // A re-read that names no revision (a server that sends no ETag on reads but one on writes)
+    // proves nothing about another writer: its content is checked like any other.
+    if (
+      savedRevision !== null &&
+      now.snapshot.revision !== null &&
+      now.snapshot.revision !== savedRevision
+    ) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
       const movedSince = {
         savedRevision,

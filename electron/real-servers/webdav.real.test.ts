@@ -1,5 +1,5 @@
 // lighttpd + mod_webdav (Debian) with the built-in "WebDAV · JSON files" profile.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
@@ -105,5 +105,62 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
       message: expect.stringContaining('“403 Forbidden”'),
     });
     await expect(open(desk.api, connectionId, idOf(1))).resolves.toMatchObject({ guarded: true });
+  });
+});
+
+describe('lighttpd that sends no ETag on reads (static-file.etags disabled)', () => {
+  let server: RealServer & { davRoot: string };
+  let desk: RealDesk;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    server = await startLighttpd({ extraConfig: ['static-file.etags = "disable"'] });
+    mkdirSync(path.join(server.davRoot, 'docs'));
+    writeFileSync(
+      path.join(server.davRoot, 'docs', 'ticket-01.json'),
+      JSON.stringify({ name: 'Ticket 1', status: 'open' }, null, 2),
+    );
+    desk = startRealDesk();
+    connectionId = await saveConnection(desk.api, {
+      name: 'lighttpd without ETags',
+      profileId: WEBDAV_JSON_FILE.id,
+      baseUrl: server.url,
+      params: { folder: 'docs' },
+      auth: { kind: 'none' },
+    });
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await server?.stop();
+  });
+
+  it('opens unguarded, refuses a blind save, and a deliberate one is saved without claiming someone else moved it', async () => {
+    const ref = { connectionId, id: 'ticket-01' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect(opened.snapshot).toMatchObject({ guarded: false, revision: null });
+    expect(opened.snapshot.unguardedReason).toMatch(/no ETag/);
+    const text = JSON.stringify({ name: 'Ticket 1', status: 'closed' }, null, 2);
+    const blind = await desk.api.saveResource({
+      ref,
+      text,
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(blind).toMatchObject({ kind: 'error', reason: 'unguarded' });
+    const onDisk = () =>
+      JSON.parse(readFileSync(path.join(server.davRoot, 'docs', 'ticket-01.json'), 'utf8')) as Doc;
+    expect(onDisk().status).toBe('open');
+    // The PUT's answer names an ETag although the GET that follows names none: nobody else wrote,
+    // so the save must not say "someone else has changed it since".
+    const deliberate = await desk.api.saveResource({
+      ref,
+      text,
+      baseJournalId: opened.snapshot.journalId,
+      unconditional: true,
+    });
+    expect(deliberate).toMatchObject({ kind: 'saved', movedSince: null });
+    expect(onDisk().status).toBe('closed');
+    const audit = await desk.api.auditLog({ ref });
+    expect(audit.entries[0]?.outcome).toBe('saved');
   });
 });

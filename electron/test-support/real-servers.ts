@@ -121,7 +121,7 @@ const tempDir = (name: string) => mkdtempSync(path.join(os.tmpdir(), `cd-real-${
 
 /** lighttpd serving DIR/dav with mod_webdav read-write; stopped with SIGTERM. */
 export async function startLighttpd(
-  options: { denySuffix?: string } = {},
+  options: { denySuffix?: string; extraConfig?: string[] } = {},
 ): Promise<RealServer & { davRoot: string }> {
   // Missing is a failure, not a skip: CI installs it (.ci/run), and a skipped round trip proves nothing.
   if (!lighttpdAvailable())
@@ -145,6 +145,7 @@ export async function startLighttpd(
       'mimetype.assign = ( ".json" => "application/json" )',
       'webdav.activate = "enable"',
       'webdav.is-readonly = "disable"',
+      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   );
