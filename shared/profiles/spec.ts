@@ -115,6 +115,11 @@ export type WriteSpec = {
    * is the resource.
    */
   answerRevision?: { in: 'etag' } | { in: 'body'; pointer: string };
+  /**
+   * json-changed: a changed key's annotation sibling (`count@odata.type` for `count`, with
+   * suffix `@odata.type`) is sent with it, so the server keeps the value's type.
+   */
+  annotationSuffix?: string;
 };
 
 export type ProfileSpec = {

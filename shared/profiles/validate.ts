@@ -131,6 +131,7 @@ export const profileSpecCheck = s.object({
         body: s.object({ in: s.literal('body'), pointer }),
       }),
     ),
+    annotationSuffix: s.optional(s.string({ max: 100 })),
   }),
   idKeys: s.optional(s.array(name, { max: 20 })),
   headers: s.optional(s.record(s.string({ max: 1000 }), { maxKeys: 20 })),

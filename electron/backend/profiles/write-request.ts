@@ -13,6 +13,7 @@ import {
   patchText,
   rawAt,
   rawsAt,
+  type JsonObject,
   type JsonValue,
   type PathChange,
 } from '../../../shared/json';
@@ -188,7 +189,10 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
       if (!isJsonObject(input.mine))
         return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const members: string[] = [];
-      const keys = [...byTopKey(changes).keys()];
+      const changed = [...byTopKey(changes).keys()];
+      const keys = write.annotationSuffix
+        ? withAnnotations(changed, input.mine, write.annotationSuffix)
+        : changed;
       const raws = rawsAt(
         mineText,
         keys.map((key) => `/${encodeToken(key)}`),
@@ -321,6 +325,22 @@ function mergePatchText(
       )
       .join(',')}}`;
   return { ok: true, value: render(root) };
+}
+
+/**
+ * The changed keys with their annotation partners (`count` with `count@odata.type`, and back):
+ * a value sent without its type annotation takes the type the server infers, so an Azure Int64,
+ * DateTime or Guid would become a string.
+ */
+function withAnnotations(keys: string[], mine: JsonObject, suffix: string): string[] {
+  const out = new Set<string>();
+  for (const key of keys) {
+    const partner = key.endsWith(suffix) ? key.slice(0, -suffix.length) : `${key}${suffix}`;
+    if (key.endsWith(suffix) && Object.hasOwn(mine, partner)) out.add(partner);
+    out.add(key);
+    if (!key.endsWith(suffix) && Object.hasOwn(mine, partner)) out.add(partner);
+  }
+  return [...out];
 }
 
 /** Changes grouped by the top-level key they fall under. */
