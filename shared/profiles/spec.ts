@@ -156,7 +156,24 @@ export const ID_PART_SEPARATOR = ',';
 
 /** One id from its parts: each percent-encoded, joined by `,`. */
 export function joinIdParts(parts: string[]): string {
-  return parts.map((part) => encodeURIComponent(part)).join(ID_PART_SEPARATOR);
+  return parts.map((part) => encodeURIComponent(wellFormed(part))).join(ID_PART_SEPARATOR);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether text is valid Unicode: no lone UTF-16 surrogate (legal as a JSON escape, `"\ud800"`,
+ * but no URL can carry one: encodeURIComponent throws on it).
+ */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** Text a URL can carry: each lone surrogate becomes U+FFFD, as a UTF-8 encoder writes it. */
+function wellFormed(text: string): string {
+  return isWellFormedText(text)
+    ? text
+    : text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
 }
 
 /**
@@ -216,6 +233,10 @@ export function fillTemplate(
         name === 'id'
           ? 'a resource id may not be empty'
           : `the connection has no value for {${name}}`;
+      return '';
+    }
+    if (!isWellFormedText(v)) {
+      problem ??= `${name === 'id' ? 'a resource id' : `{${name}}`} is not valid Unicode text (it holds a lone UTF-16 surrogate, such as \\ud800), so no URL can carry it`;
       return '';
     }
     if (isDotSegment(v)) {
