@@ -752,6 +752,10 @@ function checkConnectionInput(
     if (url.url.search || url.url.hash || /[?#]/.test(input.baseUrl)) {
       return 'Base URL: it cannot carry a query or fragment (paths are appended to it). Put a SAS or an API key under Credentials → "Credential in the query string".';
     }
+    // user:password@ would be stored and shown in clear text, outside the sealed credentials.
+    if (url.url.username || url.url.password) {
+      return 'Base URL: it cannot carry a user name or password (user:password@), which would be stored and shown in clear text. Put them under Credentials → "Basic".';
+    }
   }
   for (const param of spec.value.params) {
     if (!Object.hasOwn(input.params, param.name) || !input.params[param.name]!.trim())

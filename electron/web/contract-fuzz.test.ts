@@ -413,6 +413,22 @@ function buildCases(): Case[] {
       ),
     );
   }
+  // A password in the base URL would be stored and shown in clear: Credentials hold it.
+  cases.push(
+    api(
+      'saveConnection',
+      {
+        connection: {
+          name: 'userinfo',
+          profileId: 'rest-etag',
+          baseUrl: `http://ops:${PASSWORD}@${new URL(upstream.url).host}/echo`,
+          params: { collection: 'items' },
+          auth: { kind: 'none' },
+        },
+      },
+      'saveConnection: user:password@ in the base URL',
+    ),
+  );
   // Hostile upstream answers, through a connection and through getResource.
   cases.push(
     api('openResource', { ref: ref('x', deep.id) }, 'openResource: upstream nested 5,000 levels'),
