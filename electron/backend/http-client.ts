@@ -23,6 +23,8 @@ export type HttpResponse = {
   headers: HeaderList;
   text: string;
   durationMs: number;
+  /** The body is not UTF-8: `text` holds U+FFFD where its bytes did not decode. */
+  notUtf8?: true;
 };
 
 /** `sent: 'maybe'` means the request may have reached the server: a write's outcome is unknown. */
@@ -138,13 +140,22 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
         chunks.push(value);
       }
     }
-    const text = new TextDecoder().decode(concat(chunks, total));
+    const bytes = concat(chunks, total);
+    let text: string;
+    let notUtf8 = false;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      text = new TextDecoder().decode(bytes);
+      notUtf8 = true;
+    }
     return {
       kind: 'response',
       status: response.status,
       headers: [...response.headers.entries()],
       text,
       durationMs: elapsed(),
+      ...(notUtf8 ? { notUtf8: true as const } : {}),
     };
   } catch (error) {
     if (controller.signal.aborted) {

@@ -167,6 +167,14 @@ export function createResourceService(deps: ResourceDeps) {
         { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) },
       );
     }
+    // A body that is not UTF-8 (a file saved as Latin-1) decodes with U+FFFD in place of its
+    // bytes: edited and saved, every such letter would be written back as U+FFFD.
+    if (outcome.notUtf8)
+      return fail(
+        'invalid-json',
+        `The server's answer is not UTF-8 text (JSON is UTF-8; this one may be Latin-1 or Windows-1252), so it is not opened: a save would write every character that did not decode back as "\uFFFD". Convert it to UTF-8 on the server first.`,
+        { bodyExcerpt: upstream.slice(0, 2000) },
+      );
     const parsed = parseJson(outcome.text);
     if (!parsed.ok)
       return fail(

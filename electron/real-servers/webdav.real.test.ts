@@ -90,6 +90,24 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     console.log('webdav round trip', report);
   });
 
+  it('a file that is not UTF-8 is not opened: a save would write every accented letter back as U+FFFD', async () => {
+    // {"name":"Café","n":1} written by a Windows-1252 tool: é is the single byte 0xE9.
+    const file = path.join(server.davRoot, 'docs', 'cafe-1252.json');
+    const bytes = Buffer.concat([
+      Buffer.from('{"name":"Caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('","n":1}'),
+    ]);
+    writeFileSync(file, bytes);
+    const opened = await desk.api.openResource({ ref: { connectionId, id: 'cafe-1252' } });
+    expect(opened).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-json',
+      message: expect.stringContaining('not UTF-8'),
+    });
+    expect(readFileSync(file).equals(bytes)).toBe(true);
+  });
+
   it('shows the server’s words for a 404 and a 403 (the HTML page’s title)', async () => {
     const missing = await desk.api.openResource({ ref: { connectionId, id: 'no-such-ticket' } });
     expect(missing).toMatchObject({
