@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUCHDB_DOCUMENT } from '../../shared/profiles/built-in';
 import {
   listAll,
+  open,
   roundTrip,
   saveConnection,
   startRealDesk,
@@ -155,6 +156,25 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
     });
     expect(renamed).toMatchObject({ kind: 'error', reason: 'invalid-input' });
     expect((await fetch(url('elsewhere'))).status).toBe(404);
+  });
+
+  it('an id naming a database endpoint (_security, _all_docs, _revs_limit) is refused before any request', async () => {
+    // CouchDB keeps ids that start with "_" for itself: `_security` is the database's access list,
+    // which an unconditional "save" of a document by that name would replace.
+    for (const id of ['_security', '_all_docs', '_revs_limit', '_changes', '_']) {
+      const before = (await desk.api.activity({})).entries.length;
+      const opened = await desk.api.openResource({ ref: { connectionId, id } });
+      expect(opened, id).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: expect.stringContaining('reserved'),
+      });
+      expect((await desk.api.activity({})).entries.length, id).toBe(before);
+    }
+    // Design and local documents are documents.
+    await expect(open(desk.api, connectionId, '_design/rules')).resolves.toMatchObject({
+      guarded: true,
+    });
   });
 
   it('shows the server’s words for a 404 and a 403', async () => {

@@ -232,6 +232,12 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
   idKeys: ['id', '_id', 'key', 'name'],
   headers: { accept: 'application/json' },
   errorPointers: ['/reason', '/error'],
+  reservedIds: {
+    prefixes: ['_'],
+    except: ['_design/', '_local/'],
+    reason:
+      'CouchDB keeps ids starting with "_" for database endpoints such as _security and _all_docs; only _design/… and _local/… are documents',
+  },
 };
 
 /**

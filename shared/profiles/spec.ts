@@ -149,7 +149,22 @@ export type ProfileSpec = {
    * tried in order before the common places. An HTML error page's <title> is used otherwise.
    */
   errorPointers?: string[];
+  /**
+   * Ids the API keeps for itself (CouchDB: any id starting with "_" names a database endpoint such
+   * as `_security`, except `_design/…` and `_local/…`): refused before any request.
+   */
+  reservedIds?: { prefixes: string[]; except?: string[]; reason: string };
 };
+
+/** Why the profile keeps `id` for the API itself (see `reservedIds`), or null when it may be used. */
+export function reservedIdError(spec: ProfileSpec, id: string): string | null {
+  const rule = spec.reservedIds;
+  if (!rule) return null;
+  const reserved =
+    rule.prefixes.some((prefix) => id.startsWith(prefix)) &&
+    !(rule.except ?? []).some((prefix) => id.startsWith(prefix));
+  return reserved ? `a resource id may not be "${id}": it is reserved (${rule.reason})` : null;
+}
 
 /** The separator of a composite id's parts (each part is percent-encoded, so it never holds one). */
 export const ID_PART_SEPARATOR = ',';
