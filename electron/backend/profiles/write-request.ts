@@ -88,7 +88,7 @@ function changeToHidden(spec: ProfileSpec, changes: readonly PathChange[]): stri
     if (pointer === undefined) continue;
     const tokens = decodePointer(pointer);
     const name = tokens.ok ? tokens.value.join('.') : pointer;
-    return `"${name}" is kept by the server and hidden from the editor (the revision you opened travels with the save); remove it from your edit. Nothing was sent.`;
+    return `"${name}" is kept by the server and hidden from the editor, so it cannot be set from here (a typed revision would replace the one you opened, a typed id would name another document). Remove it from your edit. Nothing was sent.`;
   }
   return null;
 }
