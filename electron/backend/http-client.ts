@@ -111,7 +111,7 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
   try {
     const { url, headers } = moveCredentialsToHeader(
       withQuery(request.url, request.credentialQuery),
-      request.headers ?? {},
+      withIdentityEncoding(request.headers ?? {}),
     );
     const response = await fetch(url, {
       method: request.method,
@@ -186,6 +186,17 @@ export function withQuery(url: string, query: string | undefined): string {
       : '&'
     : '?';
   return `${head}${separator}${query}${fragment}`;
+}
+
+/**
+ * Answers in their own bytes, not compressed: fetch asks for gzip by default, and a server that
+ * compresses (lighttpd's mod_deflate, Apache's) tags the gzip answer "<tag>-gzip", which a
+ * conditional write's If-Match never matches, so every save would conflict with itself.
+ */
+function withIdentityEncoding(headers: Record<string, string>): Record<string, string> {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'accept-encoding')
+    ? headers
+    : { ...headers, 'accept-encoding': 'identity' };
 }
 
 /** fetch refuses user:pass@ URLs; operators paste them, so they become a Basic Authorization header. */

@@ -182,3 +182,60 @@ describe('lighttpd that sends no ETag on reads (static-file.etags disabled)', ()
     expect(audit.entries[0]?.outcome).toBe('saved');
   });
 });
+
+describe('lighttpd compressing JSON (mod_deflate): its ETag names the gzip representation', () => {
+  let server: RealServer & { davRoot: string };
+  let desk: RealDesk;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    // A common set-up: JSON compressed for clients that accept gzip. The compressed answer's ETag
+    // is "<tag>-gzip", which a PUT's If-Match never matches (the file's own tag is "<tag>").
+    server = await startLighttpd({
+      extraConfig: [
+        'server.modules += ( "mod_deflate" )',
+        'deflate.mimetypes = ( "application/json" )',
+        'deflate.allowed-encodings = ( "gzip", "deflate" )',
+        'deflate.min-compress-size = 10',
+      ],
+    });
+    mkdirSync(path.join(server.davRoot, 'docs'));
+    writeFileSync(
+      path.join(server.davRoot, 'docs', 'ticket-01.json'),
+      JSON.stringify({ name: 'Ticket 1', status: 'open', notes: 'call back '.repeat(20) }, null, 2),
+    );
+    desk = startRealDesk();
+    connectionId = await saveConnection(desk.api, {
+      name: 'lighttpd with compression',
+      profileId: WEBDAV_JSON_FILE.id,
+      baseUrl: server.url,
+      params: { folder: 'docs' },
+      auth: { kind: 'none' },
+    });
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await server?.stop();
+  });
+
+  it('opens with the file’s own ETag and saves with If-Match (no conflict with itself)', async () => {
+    const gzipped = await fetch(`${server.url}/docs/ticket-01.json`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gzipped.headers.get('etag')).toMatch(/-gzip"$/);
+    const ref = { connectionId, id: 'ticket-01' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect(opened.snapshot.revision).toMatch(/^"\d+"$/);
+    const saved = await desk.api.saveResource({
+      ref,
+      text: opened.snapshot.text.replace('"open"', '"closed"'),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(saved).toMatchObject({ kind: 'saved' });
+    const onDisk = JSON.parse(
+      readFileSync(path.join(server.davRoot, 'docs', 'ticket-01.json'), 'utf8'),
+    ) as Doc;
+    expect(onDisk.status).toBe('closed');
+  });
+});
