@@ -483,6 +483,20 @@ export function createResourceService(deps: ResourceDeps) {
           { status },
         );
       }
+      if (
+        theirs.snapshot.revision !== null &&
+        theirs.snapshot.revision === base.snapshot.revision &&
+        jsonEqual(theirs.editable, base.editable)
+      ) {
+        // Nobody moved it: the server still holds the revision opened, under the very tag that was
+        // sent, and refuses it (a compressing proxy's "-gzip" tag, a server that compares weakly
+        // sent tags strongly). A merge would be empty and the next save refused the same way.
+        return fail(
+          'rejected',
+          `The server refused the save as stale (${status}), yet it still holds the revision you opened, unchanged (${theirs.snapshot.revision}): it does not accept its own ETag back, so there is nothing to merge and saving again would be refused the same way. Nothing was written; your edit is kept. A proxy or compression in front of the server can alter ETags; the connection's profile may need another way to send the revision.`,
+          { status },
+        );
+      }
       return conflictResult(status, base, theirs, mineText, mine, ctx, {
         afterLostAnswer: false,
         auditId,

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
+import type { ProfileSpec } from '../../shared/profiles/spec';
 import {
   listAll,
   open,
@@ -237,5 +238,41 @@ describe('lighttpd compressing JSON (mod_deflate): its ETag names the gzip repre
       readFileSync(path.join(server.davRoot, 'docs', 'ticket-01.json'), 'utf8'),
     ) as Doc;
     expect(onDisk.status).toBe('closed');
+  });
+
+  it('a server that refuses its own unchanged ETag is reported as such, not as a conflict to merge again and again', async () => {
+    // A profile that asks for gzip gets the "-gzip" tag back, as any client behind a compressing
+    // proxy would: the 412 is not someone else's change.
+    const gzip: ProfileSpec = {
+      ...WEBDAV_JSON_FILE,
+      id: 'webdav-gzip',
+      headers: { 'accept-encoding': 'gzip' },
+    };
+    const id = await saveConnection(desk.api, {
+      name: 'lighttpd, gzip asked',
+      profileId: gzip.id,
+      customProfile: gzip,
+      baseUrl: server.url,
+      params: { folder: 'docs' },
+      auth: { kind: 'none' },
+    });
+    const ref = { connectionId: id, id: 'ticket-01' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect(opened.snapshot.revision).toMatch(/-gzip"$/);
+    const file = path.join(server.davRoot, 'docs', 'ticket-01.json');
+    const before = readFileSync(file, 'utf8');
+    const refused = await desk.api.saveResource({
+      ref,
+      text: JSON.stringify({ ...(JSON.parse(opened.snapshot.text) as Doc), status: 'reopened' }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(refused).toMatchObject({
+      kind: 'error',
+      reason: 'rejected',
+      status: 412,
+      message: expect.stringContaining('does not accept its own ETag'),
+    });
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 });
