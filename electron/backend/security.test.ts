@@ -450,6 +450,39 @@ describe('5b. the embedded sandbox log masks the API-key headers connections nam
   });
 });
 
+describe('a pasted secret an HTTP header cannot carry', () => {
+  it('is refused at save and at test, naming the character, before any request', async () => {
+    const cases: Array<[AuthInput, string]> = [
+      [{ kind: 'bearer', token: `${TOKEN}\u200b` }, 'U+200B'],
+      [{ kind: 'bearer', token: `${TOKEN}\u00a0` }, 'U+00A0'],
+      [{ kind: 'api-key-header', header: 'X-Tenant-Key', key: `\u4e2d${API_KEY}` }, 'U+4E2D'],
+      [{ kind: 'bearer', token: `${TOKEN}\r\nX-Injected: 1` }, 'U+000D'],
+    ];
+    for (const [auth, named] of cases) {
+      const connection = {
+        name: 'pasted',
+        profileId: 'rest-etag',
+        baseUrl: base('echo-ok'),
+        params: { collection: 'items' },
+        auth,
+      };
+      const before = upstream.requests.length;
+      for (const answer of [
+        await h.api.saveConnection({ connection }),
+        await h.api.testConnection({ connection }),
+      ]) {
+        expect(answer, named).toMatchObject({
+          kind: 'error',
+          reason: 'invalid-input',
+          message: expect.stringContaining(named),
+        });
+        expect(leaked(answer)).toEqual([]);
+      }
+      expect(upstream.requests.length, named).toBe(before);
+    }
+  });
+});
+
 describe('#9. an API key may not ride in a precondition or framing header', () => {
   it('refuses If-Match, If-None-Match, If-Unmodified-Since, Host and Content-Length at save and at test', async () => {
     for (const header of [
