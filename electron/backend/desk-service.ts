@@ -780,6 +780,16 @@ export async function getResource(rawUrl: string): Promise<GetResourceResult> {
   const shownUrl = redactUrl(rawUrl.trim());
   const checked = checkHttpUrl(rawUrl);
   if (!checked.ok) return failure(shownUrl, 'invalid-input', checked.error);
+  try {
+    decodeURIComponent(checked.url.username);
+    decodeURIComponent(checked.url.password);
+  } catch {
+    return failure(
+      shownUrl,
+      'invalid-input',
+      'The user name or password in the address (user:password@) is not valid percent-encoding: write a "%" as %25. Nothing was sent.',
+    );
+  }
   // user:password@ travels as Basic authorization: none of its forms may come back in what the server says.
   const secrets = urlSecrets(checked.url);
   const result = await readUrl(checked.url, shownUrl);

@@ -416,6 +416,19 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     expect(leaked(h.events)).toEqual([]);
   });
 
+  it('getResource with a user:password@ that is not valid percent-encoding says so, and sends nothing', async () => {
+    const before = upstream.requests.length;
+    for (const userinfo of ['ops:50%', 'ops:%ED%A0%80', '%zz:pw']) {
+      const result = await getResource(`http://${userinfo}@${new URL(upstream.url).host}/echo/x`);
+      expect(result, userinfo).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: expect.stringContaining('percent-encoding'),
+      });
+    }
+    expect(upstream.requests.length).toBe(before);
+  });
+
   it('getResource with user:password@ masks the password wherever the server echoes it', async () => {
     for (const path of ['echo', 'echo-ok']) {
       const result = await getResource(
