@@ -358,6 +358,19 @@ describe('4. hostile input is a value error, never a crash', () => {
     );
   });
 
+  it('a WebDAV listing of 200,000 unclosed tags is read in one pass, not rescanned per tag', async () => {
+    // The multistatus reader rescanned the rest of the text from each opening tag: this answer
+    // held the backend (and every other call) for minutes.
+    const c = await save({
+      profileId: 'webdav-json-file',
+      params: { folder: 'docs' },
+      baseUrl: base('dav-bomb'),
+      auth: { kind: 'none' },
+    });
+    const listed = await h.api.listResources({ connectionId: c.id });
+    expect(listed).toMatchObject({ kind: 'ok', items: [] });
+  });
+
   it('an oversized upstream answer is a too-large error', async () => {
     const c = await save({ baseUrl: base('huge'), auth: { kind: 'none' } });
     expect(await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } })).toMatchObject({
