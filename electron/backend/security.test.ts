@@ -371,6 +371,12 @@ describe('4. hostile input is a value error, never a crash', () => {
     expect(listed).toMatchObject({ kind: 'ok', items: [] });
   });
 
+  it('an error page of 200,000 unclosed tags is read in one pass for the server’s words', async () => {
+    const c = await save({ baseUrl: base('tag-bomb'), auth: { kind: 'none' } });
+    const opened = await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } });
+    expect(opened).toMatchObject({ kind: 'error', reason: 'not-found', status: 404 });
+  });
+
   it('an oversized upstream answer is a too-large error', async () => {
     const c = await save({ baseUrl: base('huge'), auth: { kind: 'none' } });
     expect(await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } })).toMatchObject({
