@@ -472,7 +472,9 @@ export function createResourceService(deps: ResourceDeps) {
       if ('kind' in theirs)
         return fail(
           theirs.reason,
-          `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
+          theirs.reason === 'not-found'
+            ? `The server refused the save as stale (${status}): the resource was deleted on the server since you opened it (reading it now answers 404). Nothing was written; your edit is kept.`
+            : `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
         );
       if (jsonEqual(theirs.editable, mine)) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or

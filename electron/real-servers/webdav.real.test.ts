@@ -91,6 +91,27 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     console.log('webdav round trip', report);
   });
 
+  it('a save after someone deleted the file says it was deleted, and that the edit is kept', async () => {
+    const file = path.join(server.davRoot, 'docs', 'doomed.json');
+    writeFileSync(file, JSON.stringify({ name: 'Doomed', status: 'open' }));
+    const ref = { connectionId, id: 'doomed' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect((await fetch(`${server.url}/docs/doomed.json`, { method: 'DELETE' })).status).toBe(204);
+    const saved = await desk.api.saveResource({
+      ref,
+      text: JSON.stringify({ name: 'Doomed', status: 'closed' }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(saved).toMatchObject({
+      kind: 'error',
+      reason: 'not-found',
+      message: expect.stringMatching(/deleted on the server.*your edit is kept/i),
+    });
+    // The precondition held: the 412 created nothing.
+    expect((await fetch(`${server.url}/docs/doomed.json`)).status).toBe(404);
+  });
+
   it('a file that is not UTF-8 is not opened: a save would write every accented letter back as U+FFFD', async () => {
     // {"name":"Café","n":1} written by a Windows-1252 tool: é is the single byte 0xE9.
     const file = path.join(server.davRoot, 'docs', 'cafe-1252.json');
