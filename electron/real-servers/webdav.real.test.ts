@@ -79,6 +79,23 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     expect(ids).toEqual(expected);
   });
 
+  it('lists the same files when the folder is typed with a slash before or after it', async () => {
+    // Were the slashes kept, the listing compared "/docs/" (or "//docs") with the "/docs" of each
+    // file the server listed and showed an empty folder, while the files opened.
+    const { ids: expected } = await listAll(desk.api, connectionId, 100);
+    for (const folder of ['docs/', '/docs', '/docs/']) {
+      const id = await saveConnection(desk.api, {
+        name: `lighttpd ${folder}`,
+        profileId: WEBDAV_JSON_FILE.id,
+        baseUrl: server.url,
+        params: { folder },
+        auth: { kind: 'none' },
+      });
+      const { ids } = await listAll(desk.api, id, 100);
+      expect(ids, folder).toEqual(expected);
+    }
+  });
+
   it('opens, saves, conflicts, resolves and resubmits; the file ends exactly as expected', async () => {
     const report = await roundTrip(desk.api, connectionId, idOf(7), direct, {
       conflictStatus: 412,

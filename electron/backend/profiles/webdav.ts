@@ -83,11 +83,13 @@ export function davFiles(
   folderPath: string,
   suffix: string,
 ): Array<{ id: string; etag: string | null; modified: string | null }> {
-  const folder = safeDecode(folderPath.replace(/\/+$/, ''));
+  // Compared as paths, not strings: a folder typed "docs/" or "/docs" asks for "/docs%2F/" or
+  // "/%2Fdocs/", which the server lists as "/docs/…".
+  const folder = normalPath(safeDecode(folderPath));
   const out: Array<{ id: string; etag: string | null; modified: string | null }> = [];
   for (const entry of entries) {
     if (entry.collection) continue;
-    const path = safeDecode(pathOf(entry.href));
+    const path = normalPath(safeDecode(pathOf(entry.href)));
     if (path === null || folder === null) continue;
     const slash = path.lastIndexOf('/');
     const name = path.slice(slash + 1);
@@ -109,6 +111,11 @@ function pathOf(href: string): string {
   } catch {
     return href;
   }
+}
+
+/** Repeated slashes as one, no trailing slash. */
+function normalPath(path: string | null): string | null {
+  return path === null ? null : path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
 }
 
 function safeDecode(text: string): string | null {
