@@ -599,7 +599,13 @@ export function createDesk(options: DeskOptions): Desk {
       };
     }
     if (request.method === 'PROPFIND') {
-      const dav = parseDavPage(ctx.value.spec.list, outcome.text, path, query);
+      const dav = parseDavPage(
+        ctx.value.spec.list,
+        outcome.text,
+        path,
+        query,
+        new URL(ctx.value.baseUrl).pathname,
+      );
       return dav.ok ? { kind: 'ok', ...dav.value } : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);

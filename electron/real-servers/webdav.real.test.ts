@@ -96,6 +96,25 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     }
   });
 
+  it('lists a folder on a server mounted below a path (base URL http://host/mounted)', async () => {
+    // WebDAV often lives below a path (Apache /webdav, Nextcloud /remote.php/dav/files/…): the
+    // server lists "/mounted/team/…", which must be read against the base URL's path too.
+    mkdirSync(path.join(server.davRoot, 'mounted', 'team'), { recursive: true });
+    for (const name of ['one', 'two'])
+      writeFileSync(path.join(server.davRoot, 'mounted', 'team', `${name}.json`), '{"n":1}');
+    for (const baseUrl of [`${server.url}/mounted`, `${server.url}/mounted/`]) {
+      const id = await saveConnection(desk.api, {
+        name: `lighttpd ${baseUrl}`,
+        profileId: WEBDAV_JSON_FILE.id,
+        baseUrl,
+        params: { folder: 'team' },
+        auth: { kind: 'none' },
+      });
+      expect((await listAll(desk.api, id, 100)).ids, baseUrl).toEqual(['one', 'two']);
+      await expect(open(desk.api, id, 'one')).resolves.toMatchObject({ guarded: true });
+    }
+  });
+
   it('opens, saves, conflicts, resolves and resubmits; the file ends exactly as expected', async () => {
     const report = await roundTrip(desk.api, connectionId, idOf(7), direct, {
       conflictStatus: 412,
