@@ -34,14 +34,14 @@ export function npmServersDir(): string {
   return (ensureRealServers as () => string)();
 }
 
-export function lighttpdAvailable(): boolean {
+export function lighttpdAvailable(module = 'mod_webdav'): boolean {
   return (
     existsSync('/usr/sbin/lighttpd') &&
     [
-      '/usr/lib/lighttpd/mod_webdav.so',
-      '/usr/lib/x86_64-linux-gnu/lighttpd/mod_webdav.so',
-      '/usr/lib/aarch64-linux-gnu/lighttpd/mod_webdav.so',
-    ].some((f) => existsSync(f))
+      '/usr/lib/lighttpd',
+      '/usr/lib/x86_64-linux-gnu/lighttpd',
+      '/usr/lib/aarch64-linux-gnu/lighttpd',
+    ].some((dir) => existsSync(path.join(dir, `${module}.so`)))
   );
 }
 
@@ -127,6 +127,13 @@ export async function startLighttpd(
   if (!lighttpdAvailable())
     throw new Error(
       'lighttpd with mod_webdav is not installed: apt-get install lighttpd lighttpd-mod-webdav',
+    );
+  if (
+    options.extraConfig?.some((line) => line.includes('mod_deflate')) &&
+    !lighttpdAvailable('mod_deflate')
+  )
+    throw new Error(
+      "lighttpd's mod_deflate is not installed: apt-get install lighttpd-mod-deflate (.ci/run does)",
     );
   const dir = tempDir('lighttpd');
   const port = await freePort();
