@@ -5,6 +5,7 @@ import {
   fillTemplate,
   isDotSegment,
   idTemplateValues,
+  reservedIdError,
   type ProfileSpec,
 } from '../../shared/profiles/spec';
 import { REDACTED } from './redact';
@@ -149,6 +150,8 @@ export function itemUrl(
           ? 'a resource id may not be empty'
           : `a resource id may not be "${id}": it would step out of its place in the path`,
     };
+  const reserved = reservedIdError(ctx.spec, id);
+  if (reserved) return { ok: false, error: reserved };
   // A composite id (PartitionKey,RowKey) fills one placeholder per part, each encoded for its place.
   const ids = idTemplateValues(id, ctx.spec.list.idParts);
   if (!ids.ok) return ids;

@@ -6,9 +6,33 @@ import { isForbiddenAuthHeader } from './request-headers';
 import { secretOf, type StoredConnection } from './store/connections';
 
 export function authHeaderProblem(input: ConnectionInput): string | null {
+  const carried =
+    input.auth.kind === 'bearer'
+      ? { what: 'bearer token', value: input.auth.token }
+      : input.auth.kind === 'api-key-header'
+        ? { what: 'API key', value: input.auth.key }
+        : null;
+  const bad = carried?.value ? unsendableInHeader(carried.value) : null;
+  if (carried && bad)
+    return `The ${carried.what} holds a character an HTTP header cannot carry: ${bad}. Pasted text often brings invisible ones; remove it and try again. Nothing was sent.`;
   if (input.auth.kind !== 'api-key-header' || !isForbiddenAuthHeader(input.auth.header))
     return null;
   return `The API key cannot travel in the ${input.auth.header} header: that header belongs to the request itself (preconditions, framing). Name the header your API reads the key from, e.g. X-Api-Key.`;
+}
+
+/**
+ * The first character of a header-borne secret outside printable ASCII, named by code point and
+ * position (never the secret itself), or null. Sent anyway, it failed as "could not reach" the
+ * server (fetch refuses it), or went out as other bytes than the ones typed (U+00A0).
+ */
+function unsendableInHeader(value: string): string | null {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 0x20 && code <= 0x7e) continue;
+    const point = value.codePointAt(i)!;
+    return `U+${point.toString(16).toUpperCase().padStart(4, '0')} at position ${i + 1}`;
+  }
+  return null;
 }
 
 /** scheme://host:port of a URL, or null when it does not parse. */

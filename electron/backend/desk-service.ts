@@ -599,7 +599,13 @@ export function createDesk(options: DeskOptions): Desk {
       };
     }
     if (request.method === 'PROPFIND') {
-      const dav = parseDavPage(ctx.value.spec.list, outcome.text, path, query);
+      const dav = parseDavPage(
+        ctx.value.spec.list,
+        outcome.text,
+        path,
+        query,
+        new URL(ctx.value.baseUrl).pathname,
+      );
       return dav.ok ? { kind: 'ok', ...dav.value } : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);
@@ -752,6 +758,10 @@ function checkConnectionInput(
     if (url.url.search || url.url.hash || /[?#]/.test(input.baseUrl)) {
       return 'Base URL: it cannot carry a query or fragment (paths are appended to it). Put a SAS or an API key under Credentials → "Credential in the query string".';
     }
+    // user:password@ would be stored and shown in clear text, outside the sealed credentials.
+    if (url.url.username || url.url.password) {
+      return 'Base URL: it cannot carry a user name or password (user:password@), which would be stored and shown in clear text. Put them under Credentials → "Basic".';
+    }
   }
   for (const param of spec.value.params) {
     if (!Object.hasOwn(input.params, param.name) || !input.params[param.name]!.trim())
@@ -776,6 +786,16 @@ export async function getResource(rawUrl: string): Promise<GetResourceResult> {
   const shownUrl = redactUrl(rawUrl.trim());
   const checked = checkHttpUrl(rawUrl);
   if (!checked.ok) return failure(shownUrl, 'invalid-input', checked.error);
+  try {
+    decodeURIComponent(checked.url.username);
+    decodeURIComponent(checked.url.password);
+  } catch {
+    return failure(
+      shownUrl,
+      'invalid-input',
+      'The user name or password in the address (user:password@) is not valid percent-encoding: write a "%" as %25. Nothing was sent.',
+    );
+  }
   // user:password@ travels as Basic authorization: none of its forms may come back in what the server says.
   const secrets = urlSecrets(checked.url);
   const result = await readUrl(checked.url, shownUrl);

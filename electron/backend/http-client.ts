@@ -23,6 +23,8 @@ export type HttpResponse = {
   headers: HeaderList;
   text: string;
   durationMs: number;
+  /** The body is not UTF-8: `text` holds U+FFFD where its bytes did not decode. */
+  notUtf8?: true;
 };
 
 /** `sent: 'maybe'` means the request may have reached the server: a write's outcome is unknown. */
@@ -109,7 +111,7 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
   try {
     const { url, headers } = moveCredentialsToHeader(
       withQuery(request.url, request.credentialQuery),
-      request.headers ?? {},
+      withIdentityEncoding(request.headers ?? {}),
     );
     const response = await fetch(url, {
       method: request.method,
@@ -138,13 +140,22 @@ async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutc
         chunks.push(value);
       }
     }
-    const text = new TextDecoder().decode(concat(chunks, total));
+    const bytes = concat(chunks, total);
+    let text: string;
+    let notUtf8 = false;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      text = new TextDecoder().decode(bytes);
+      notUtf8 = true;
+    }
     return {
       kind: 'response',
       status: response.status,
       headers: [...response.headers.entries()],
       text,
       durationMs: elapsed(),
+      ...(notUtf8 ? { notUtf8: true as const } : {}),
     };
   } catch (error) {
     if (controller.signal.aborted) {
@@ -175,6 +186,17 @@ export function withQuery(url: string, query: string | undefined): string {
       : '&'
     : '?';
   return `${head}${separator}${query}${fragment}`;
+}
+
+/**
+ * Answers in their own bytes, not compressed: fetch asks for gzip by default, and a server that
+ * compresses (lighttpd's mod_deflate, Apache's) tags the gzip answer "<tag>-gzip", which a
+ * conditional write's If-Match never matches, so every save would conflict with itself.
+ */
+function withIdentityEncoding(headers: Record<string, string>): Record<string, string> {
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'accept-encoding')
+    ? headers
+    : { ...headers, 'accept-encoding': 'identity' };
 }
 
 /** fetch refuses user:pass@ URLs; operators paste them, so they become a Basic Authorization header. */

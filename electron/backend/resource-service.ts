@@ -167,6 +167,14 @@ export function createResourceService(deps: ResourceDeps) {
         { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) },
       );
     }
+    // A body that is not UTF-8 (a file saved as Latin-1) decodes with U+FFFD in place of its
+    // bytes: edited and saved, every such letter would be written back as U+FFFD.
+    if (outcome.notUtf8)
+      return fail(
+        'invalid-json',
+        `The server's answer is not UTF-8 text (JSON is UTF-8; this one may be Latin-1 or Windows-1252), so it is not opened: a save would write every character that did not decode back as "\uFFFD". Convert it to UTF-8 on the server first.`,
+        { bodyExcerpt: upstream.slice(0, 2000) },
+      );
     const parsed = parseJson(outcome.text);
     if (!parsed.ok)
       return fail(
@@ -464,7 +472,9 @@ export function createResourceService(deps: ResourceDeps) {
       if ('kind' in theirs)
         return fail(
           theirs.reason,
-          `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
+          theirs.reason === 'not-found'
+            ? `The server refused the save as stale (${status}): the resource was deleted on the server since you opened it (reading it now answers 404). Nothing was written; your edit is kept.`
+            : `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
         );
       if (jsonEqual(theirs.editable, mine)) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
@@ -472,6 +482,20 @@ export function createResourceService(deps: ResourceDeps) {
         return fail(
           'already-on-server',
           `Your edit is already on the server (revision ${theirs.snapshot.revision ?? 'unknown'}, journal entry ${theirs.snapshot.journalId}): it refused this write as stale (${status}), yet holds exactly your document, so there is nothing to merge. Refresh to continue from that revision.`,
+          { status },
+        );
+      }
+      if (
+        theirs.snapshot.revision !== null &&
+        theirs.snapshot.revision === base.snapshot.revision &&
+        jsonEqual(theirs.editable, base.editable)
+      ) {
+        // Nobody moved it: the server still holds the revision opened, under the very tag that was
+        // sent, and refuses it (a compressing proxy's "-gzip" tag, a server that compares weakly
+        // sent tags strongly). A merge would be empty and the next save refused the same way.
+        return fail(
+          'rejected',
+          `The server refused the save as stale (${status}), yet it still holds the revision you opened, unchanged (${theirs.snapshot.revision}): it does not accept its own ETag back, so there is nothing to merge and saving again would be refused the same way. Nothing was written; your edit is kept. A proxy or compression in front of the server can alter ETags; the connection's profile may need another way to send the revision.`,
           { status },
         );
       }
@@ -585,7 +609,13 @@ export function createResourceService(deps: ResourceDeps) {
         `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}), but reading it back to check every change failed (${now.message}). Refresh before editing again.`,
       );
     }
-    if (savedRevision !== null && now.snapshot.revision !== savedRevision) {
+    // A re-read that names no revision (a server that sends no ETag on reads but one on writes)
+    // proves nothing about another writer: its content is checked like any other.
+    if (
+      savedRevision !== null &&
+      now.snapshot.revision !== null &&
+      now.snapshot.revision !== savedRevision
+    ) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
       const movedSince = {
         savedRevision,

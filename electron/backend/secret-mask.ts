@@ -22,7 +22,12 @@ const PLAIN_REQUEST_HEADERS = new Set([
 /** The forms of one secret worth looking for. */
 export function secretForms(secret: string | null | undefined): string[] {
   if (!secret) return [];
-  return [secret, encodeURIComponent(secret)];
+  try {
+    return [secret, encodeURIComponent(secret)];
+  } catch {
+    // Not valid Unicode (a lone surrogate): no URL carries it encoded, so the text is the one form.
+    return [secret];
+  }
 }
 
 /** Every form of a connection's credentials, including the Basic header value a server may echo. */

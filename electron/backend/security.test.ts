@@ -358,6 +358,25 @@ describe('4. hostile input is a value error, never a crash', () => {
     );
   });
 
+  it('a WebDAV listing of 200,000 unclosed tags is read in one pass, not rescanned per tag', async () => {
+    // The multistatus reader rescanned the rest of the text from each opening tag: this answer
+    // held the backend (and every other call) for minutes.
+    const c = await save({
+      profileId: 'webdav-json-file',
+      params: { folder: 'docs' },
+      baseUrl: base('dav-bomb'),
+      auth: { kind: 'none' },
+    });
+    const listed = await h.api.listResources({ connectionId: c.id });
+    expect(listed).toMatchObject({ kind: 'ok', items: [] });
+  });
+
+  it('an error page of 200,000 unclosed tags is read in one pass for the server’s words', async () => {
+    const c = await save({ baseUrl: base('tag-bomb'), auth: { kind: 'none' } });
+    const opened = await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } });
+    expect(opened).toMatchObject({ kind: 'error', reason: 'not-found', status: 404 });
+  });
+
   it('an oversized upstream answer is a too-large error', async () => {
     const c = await save({ baseUrl: base('huge'), auth: { kind: 'none' } });
     expect(await h.api.openResource({ ref: { connectionId: c.id, id: 'x' } })).toMatchObject({
@@ -416,6 +435,19 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     expect(leaked(h.events)).toEqual([]);
   });
 
+  it('getResource with a user:password@ that is not valid percent-encoding says so, and sends nothing', async () => {
+    const before = upstream.requests.length;
+    for (const userinfo of ['ops:50%', 'ops:%ED%A0%80', '%zz:pw']) {
+      const result = await getResource(`http://${userinfo}@${new URL(upstream.url).host}/echo/x`);
+      expect(result, userinfo).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: expect.stringContaining('percent-encoding'),
+      });
+    }
+    expect(upstream.requests.length).toBe(before);
+  });
+
   it('getResource with user:password@ masks the password wherever the server echoes it', async () => {
     for (const path of ['echo', 'echo-ok']) {
       const result = await getResource(
@@ -447,6 +479,39 @@ describe('5b. the embedded sandbox log masks the API-key headers connections nam
     );
     expect(log.body.requests.at(-1)?.headers['x-tenant']).toBe('***');
     expect(JSON.stringify(log.body)).not.toContain(API_KEY);
+  });
+});
+
+describe('a pasted secret an HTTP header cannot carry', () => {
+  it('is refused at save and at test, naming the character, before any request', async () => {
+    const cases: Array<[AuthInput, string]> = [
+      [{ kind: 'bearer', token: `${TOKEN}\u200b` }, 'U+200B'],
+      [{ kind: 'bearer', token: `${TOKEN}\u00a0` }, 'U+00A0'],
+      [{ kind: 'api-key-header', header: 'X-Tenant-Key', key: `\u4e2d${API_KEY}` }, 'U+4E2D'],
+      [{ kind: 'bearer', token: `${TOKEN}\r\nX-Injected: 1` }, 'U+000D'],
+    ];
+    for (const [auth, named] of cases) {
+      const connection = {
+        name: 'pasted',
+        profileId: 'rest-etag',
+        baseUrl: base('echo-ok'),
+        params: { collection: 'items' },
+        auth,
+      };
+      const before = upstream.requests.length;
+      for (const answer of [
+        await h.api.saveConnection({ connection }),
+        await h.api.testConnection({ connection }),
+      ]) {
+        expect(answer, named).toMatchObject({
+          kind: 'error',
+          reason: 'invalid-input',
+          message: expect.stringContaining(named),
+        });
+        expect(leaked(answer)).toEqual([]);
+      }
+      expect(upstream.requests.length, named).toBe(before);
+    }
   });
 });
 

@@ -171,6 +171,54 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     expect(await direct.read(ref.id)).toHaveProperty('notes', 'call back');
   });
 
+  it('a MERGE keeps the type of the properties it changes (Int64, DateTime, Guid are not turned into strings)', async () => {
+    const typed = {
+      PartitionKey: 'typed',
+      RowKey: 'r1',
+      count: '9007199254740993',
+      'count@odata.type': 'Edm.Int64',
+      due: '2026-01-01T00:00:00Z',
+      'due@odata.type': 'Edm.DateTime',
+      owner: 'c9da6455-213d-42c9-9a79-3e9149a57833',
+      'owner@odata.type': 'Edm.Guid',
+      status: 'open',
+    };
+    const created = await fetch(`${base()}/tickets?${AZURITE_SAS}`, {
+      method: 'POST',
+      headers: { ...NOMETA, prefer: 'return-no-content' },
+      body: JSON.stringify(typed),
+    });
+    expect(created.status).toBe(204);
+    const ref = { connectionId, id: 'typed,r1' };
+    const opened = await open(desk.api, connectionId, ref.id);
+    const saved = await desk.api.saveResource({
+      ref,
+      text: textOf({
+        ...docOf(opened),
+        count: '9007199254740995',
+        due: '2026-02-01T00:00:00Z',
+        owner: 'c9da6455-213d-42c9-9a79-3e9149a57834',
+        status: 'closed',
+      }),
+      baseJournalId: opened.journalId,
+    });
+    expectSaved(saved);
+    const stored = (await (
+      await fetch(entityUrl(ref.id), {
+        headers: { accept: 'application/json;odata=minimalmetadata' },
+      })
+    ).json()) as Doc;
+    expect(stored).toMatchObject({
+      count: '9007199254740995',
+      'count@odata.type': 'Edm.Int64',
+      due: '2026-02-01T00:00:00Z',
+      'due@odata.type': 'Edm.DateTime',
+      owner: 'c9da6455-213d-42c9-9a79-3e9149a57834',
+      'owner@odata.type': 'Edm.Guid',
+      status: 'closed',
+    });
+  });
+
   it('a PUT profile with minimal metadata never writes server-managed fields back', async () => {
     const replacing: ProfileSpec = {
       ...AZURE_TABLE_ENTITY,

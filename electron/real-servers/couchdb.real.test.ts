@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUCHDB_DOCUMENT } from '../../shared/profiles/built-in';
 import {
   listAll,
+  open,
   roundTrip,
   saveConnection,
   startRealDesk,
@@ -121,6 +122,59 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
     });
     expect(second).toMatchObject({ kind: 'saved' });
     expect((await direct.read(idOf(3)))['priority']).toBe(4);
+  });
+
+  it('a `_rev` typed into the edit is refused before sending: it never replaces the revision opened', async () => {
+    // The revision travels from what was opened. Were a typed `_rev` written instead, a copy of
+    // the server's current document pasted into a stale tab would overwrite a colleague's change
+    // with no conflict shown.
+    const ref = { connectionId, id: idOf(5) };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    await direct.replace(idOf(5), { ...(await direct.read(idOf(5))), status: 'colleague' });
+    const current = await direct.revision(idOf(5));
+    const sent = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), priority: 9, _rev: current }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(sent).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining('"_rev"'),
+    });
+    expect(await direct.read(idOf(5))).toMatchObject({
+      status: 'colleague',
+      priority: 1,
+      _rev: current,
+    });
+    // `_id` alike: it names the document, which the URL already does.
+    const renamed = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), _id: 'elsewhere' }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(renamed).toMatchObject({ kind: 'error', reason: 'invalid-input' });
+    expect((await fetch(url('elsewhere'))).status).toBe(404);
+  });
+
+  it('an id naming a database endpoint (_security, _all_docs, _revs_limit) is refused before any request', async () => {
+    // CouchDB keeps ids that start with "_" for itself: `_security` is the database's access list,
+    // which an unconditional "save" of a document by that name would replace.
+    for (const id of ['_security', '_all_docs', '_revs_limit', '_changes', '_']) {
+      const before = (await desk.api.activity({})).entries.length;
+      const opened = await desk.api.openResource({ ref: { connectionId, id } });
+      expect(opened, id).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: expect.stringContaining('reserved'),
+      });
+      expect((await desk.api.activity({})).entries.length, id).toBe(before);
+    }
+    // Design and local documents are documents.
+    await expect(open(desk.api, connectionId, '_design/rules')).resolves.toMatchObject({
+      guarded: true,
+    });
   });
 
   it('shows the server’s words for a 404 and a 403', async () => {

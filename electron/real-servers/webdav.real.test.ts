@@ -1,8 +1,9 @@
 // lighttpd + mod_webdav (Debian) with the built-in "WebDAV · JSON files" profile.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
+import type { ProfileSpec } from '../../shared/profiles/spec';
 import {
   listAll,
   open,
@@ -78,6 +79,42 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     expect(ids).toEqual(expected);
   });
 
+  it('lists the same files when the folder is typed with a slash before or after it', async () => {
+    // Were the slashes kept, the listing compared "/docs/" (or "//docs") with the "/docs" of each
+    // file the server listed and showed an empty folder, while the files opened.
+    const { ids: expected } = await listAll(desk.api, connectionId, 100);
+    for (const folder of ['docs/', '/docs', '/docs/']) {
+      const id = await saveConnection(desk.api, {
+        name: `lighttpd ${folder}`,
+        profileId: WEBDAV_JSON_FILE.id,
+        baseUrl: server.url,
+        params: { folder },
+        auth: { kind: 'none' },
+      });
+      const { ids } = await listAll(desk.api, id, 100);
+      expect(ids, folder).toEqual(expected);
+    }
+  });
+
+  it('lists a folder on a server mounted below a path (base URL http://host/mounted)', async () => {
+    // WebDAV often lives below a path (Apache /webdav, Nextcloud /remote.php/dav/files/…): the
+    // server lists "/mounted/team/…", which must be read against the base URL's path too.
+    mkdirSync(path.join(server.davRoot, 'mounted', 'team'), { recursive: true });
+    for (const name of ['one', 'two'])
+      writeFileSync(path.join(server.davRoot, 'mounted', 'team', `${name}.json`), '{"n":1}');
+    for (const baseUrl of [`${server.url}/mounted`, `${server.url}/mounted/`]) {
+      const id = await saveConnection(desk.api, {
+        name: `lighttpd ${baseUrl}`,
+        profileId: WEBDAV_JSON_FILE.id,
+        baseUrl,
+        params: { folder: 'team' },
+        auth: { kind: 'none' },
+      });
+      expect((await listAll(desk.api, id, 100)).ids, baseUrl).toEqual(['one', 'two']);
+      await expect(open(desk.api, id, 'one')).resolves.toMatchObject({ guarded: true });
+    }
+  });
+
   it('opens, saves, conflicts, resolves and resubmits; the file ends exactly as expected', async () => {
     const report = await roundTrip(desk.api, connectionId, idOf(7), direct, {
       conflictStatus: 412,
@@ -88,6 +125,45 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     expect(puts.map((e) => e.status)).toEqual([204, 412, 204]);
     expect(puts.every((e) => e.ifMatch !== null && /^"\d+"$/.test(e.ifMatch))).toBe(true);
     console.log('webdav round trip', report);
+  });
+
+  it('a save after someone deleted the file says it was deleted, and that the edit is kept', async () => {
+    const file = path.join(server.davRoot, 'docs', 'doomed.json');
+    writeFileSync(file, JSON.stringify({ name: 'Doomed', status: 'open' }));
+    const ref = { connectionId, id: 'doomed' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect((await fetch(`${server.url}/docs/doomed.json`, { method: 'DELETE' })).status).toBe(204);
+    const saved = await desk.api.saveResource({
+      ref,
+      text: JSON.stringify({ name: 'Doomed', status: 'closed' }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(saved).toMatchObject({
+      kind: 'error',
+      reason: 'not-found',
+      message: expect.stringMatching(/deleted on the server.*your edit is kept/i),
+    });
+    // The precondition held: the 412 created nothing.
+    expect((await fetch(`${server.url}/docs/doomed.json`)).status).toBe(404);
+  });
+
+  it('a file that is not UTF-8 is not opened: a save would write every accented letter back as U+FFFD', async () => {
+    // {"name":"Café","n":1} written by a Windows-1252 tool: é is the single byte 0xE9.
+    const file = path.join(server.davRoot, 'docs', 'cafe-1252.json');
+    const bytes = Buffer.concat([
+      Buffer.from('{"name":"Caf'),
+      Buffer.from([0xe9]),
+      Buffer.from('","n":1}'),
+    ]);
+    writeFileSync(file, bytes);
+    const opened = await desk.api.openResource({ ref: { connectionId, id: 'cafe-1252' } });
+    expect(opened).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-json',
+      message: expect.stringContaining('not UTF-8'),
+    });
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('shows the server’s words for a 404 and a 403 (the HTML page’s title)', async () => {
@@ -105,5 +181,155 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
       message: expect.stringContaining('“403 Forbidden”'),
     });
     await expect(open(desk.api, connectionId, idOf(1))).resolves.toMatchObject({ guarded: true });
+  });
+});
+
+describe('lighttpd that sends no ETag on reads (static-file.etags disabled)', () => {
+  let server: RealServer & { davRoot: string };
+  let desk: RealDesk;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    server = await startLighttpd({ extraConfig: ['static-file.etags = "disable"'] });
+    mkdirSync(path.join(server.davRoot, 'docs'));
+    writeFileSync(
+      path.join(server.davRoot, 'docs', 'ticket-01.json'),
+      JSON.stringify({ name: 'Ticket 1', status: 'open' }, null, 2),
+    );
+    desk = startRealDesk();
+    connectionId = await saveConnection(desk.api, {
+      name: 'lighttpd without ETags',
+      profileId: WEBDAV_JSON_FILE.id,
+      baseUrl: server.url,
+      params: { folder: 'docs' },
+      auth: { kind: 'none' },
+    });
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await server?.stop();
+  });
+
+  it('opens unguarded, refuses a blind save, and a deliberate one is saved without claiming someone else moved it', async () => {
+    const ref = { connectionId, id: 'ticket-01' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect(opened.snapshot).toMatchObject({ guarded: false, revision: null });
+    expect(opened.snapshot.unguardedReason).toMatch(/no ETag/);
+    const text = JSON.stringify({ name: 'Ticket 1', status: 'closed' }, null, 2);
+    const blind = await desk.api.saveResource({
+      ref,
+      text,
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(blind).toMatchObject({ kind: 'error', reason: 'unguarded' });
+    const onDisk = () =>
+      JSON.parse(readFileSync(path.join(server.davRoot, 'docs', 'ticket-01.json'), 'utf8')) as Doc;
+    expect(onDisk().status).toBe('open');
+    // The PUT's answer names an ETag although the GET that follows names none: nobody else wrote,
+    // so the save must not say "someone else has changed it since".
+    const deliberate = await desk.api.saveResource({
+      ref,
+      text,
+      baseJournalId: opened.snapshot.journalId,
+      unconditional: true,
+    });
+    expect(deliberate).toMatchObject({ kind: 'saved', movedSince: null });
+    expect(onDisk().status).toBe('closed');
+    const audit = await desk.api.auditLog({ ref });
+    expect(audit.entries[0]?.outcome).toBe('saved');
+  });
+});
+
+describe('lighttpd compressing JSON (mod_deflate): its ETag names the gzip representation', () => {
+  let server: RealServer & { davRoot: string };
+  let desk: RealDesk;
+  let connectionId: string;
+
+  beforeAll(async () => {
+    // A common set-up: JSON compressed for clients that accept gzip. The compressed answer's ETag
+    // is "<tag>-gzip", which a PUT's If-Match never matches (the file's own tag is "<tag>").
+    server = await startLighttpd({
+      extraConfig: [
+        'server.modules += ( "mod_deflate" )',
+        'deflate.mimetypes = ( "application/json" )',
+        'deflate.allowed-encodings = ( "gzip", "deflate" )',
+        'deflate.min-compress-size = 10',
+      ],
+    });
+    mkdirSync(path.join(server.davRoot, 'docs'));
+    writeFileSync(
+      path.join(server.davRoot, 'docs', 'ticket-01.json'),
+      JSON.stringify({ name: 'Ticket 1', status: 'open', notes: 'call back '.repeat(20) }, null, 2),
+    );
+    desk = startRealDesk();
+    connectionId = await saveConnection(desk.api, {
+      name: 'lighttpd with compression',
+      profileId: WEBDAV_JSON_FILE.id,
+      baseUrl: server.url,
+      params: { folder: 'docs' },
+      auth: { kind: 'none' },
+    });
+  });
+  afterAll(async () => {
+    await desk?.close();
+    await server?.stop();
+  });
+
+  it('opens with the file’s own ETag and saves with If-Match (no conflict with itself)', async () => {
+    const gzipped = await fetch(`${server.url}/docs/ticket-01.json`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(gzipped.headers.get('etag')).toMatch(/-gzip"$/);
+    const ref = { connectionId, id: 'ticket-01' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect(opened.snapshot.revision).toMatch(/^"\d+"$/);
+    const saved = await desk.api.saveResource({
+      ref,
+      text: opened.snapshot.text.replace('"open"', '"closed"'),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(saved).toMatchObject({ kind: 'saved' });
+    const onDisk = JSON.parse(
+      readFileSync(path.join(server.davRoot, 'docs', 'ticket-01.json'), 'utf8'),
+    ) as Doc;
+    expect(onDisk.status).toBe('closed');
+  });
+
+  it('a server that refuses its own unchanged ETag is reported as such, not as a conflict to merge again and again', async () => {
+    // A profile that asks for gzip gets the "-gzip" tag back, as any client behind a compressing
+    // proxy would: the 412 is not someone else's change.
+    const gzip: ProfileSpec = {
+      ...WEBDAV_JSON_FILE,
+      id: 'webdav-gzip',
+      headers: { 'accept-encoding': 'gzip' },
+    };
+    const id = await saveConnection(desk.api, {
+      name: 'lighttpd, gzip asked',
+      profileId: gzip.id,
+      customProfile: gzip,
+      baseUrl: server.url,
+      params: { folder: 'docs' },
+      auth: { kind: 'none' },
+    });
+    const ref = { connectionId: id, id: 'ticket-01' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    expect(opened.snapshot.revision).toMatch(/-gzip"$/);
+    const file = path.join(server.davRoot, 'docs', 'ticket-01.json');
+    const before = readFileSync(file, 'utf8');
+    const refused = await desk.api.saveResource({
+      ref,
+      text: JSON.stringify({ ...(JSON.parse(opened.snapshot.text) as Doc), status: 'reopened' }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(refused).toMatchObject({
+      kind: 'error',
+      reason: 'rejected',
+      status: 412,
+      message: expect.stringContaining('does not accept its own ETag'),
+    });
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 });

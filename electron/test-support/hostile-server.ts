@@ -33,7 +33,9 @@ export const DEEP_LEVELS = 5000;
  * /echo/…  401 with every request header in the body and in headers; /echo-ok/… the same with 200;
  * /redirect-away/… 302 to another origin; /next-away/… a list whose next page is on another origin;
  * /huge/… a body over the 20 MB limit; /deep/… JSON nested 5,000 levels; /dupes/… duplicate keys;
- * /malformed/… not JSON; /bad-utf8/… invalid UTF-8; anything else: 404.
+ * /malformed/… not JSON; /bad-utf8/… invalid UTF-8; /dav-bomb/… a multistatus of unclosed tags;
+ * /tag-bomb/… an error page of unclosed tags;
+ * anything else: 404.
  */
 export async function startHostileServer(options: HostileOptions = {}): Promise<HostileServer> {
   const requests: SeenRequest[] = [];
@@ -100,6 +102,20 @@ export async function startHostileServer(options: HostileOptions = {}): Promise<
           res
             .writeHead(200, { 'content-type': 'application/json', etag: '"m"' })
             .end('{"id": "x", oops');
+          return;
+        case 'dav-bomb':
+          // A multistatus of 200,000 unclosed <D:response> tags (2.4 MB): any parse that rescans
+          // the rest of the text for each opening tag takes minutes.
+          res
+            .writeHead(207, { 'content-type': 'application/xml; charset=utf-8' })
+            .end(`<D:multistatus xmlns:D="DAV:">${'<D:response>'.repeat(200_000)}`);
+          return;
+        case 'tag-bomb':
+          // An error page of 200,000 unclosed <title> and <message> tags, for the reader of the
+          // server's words.
+          res
+            .writeHead(404, { 'content-type': 'text/html' })
+            .end(`<html>${'<title><message>'.repeat(200_000)}`);
           return;
         case 'bad-utf8':
           res

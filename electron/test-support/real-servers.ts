@@ -34,14 +34,14 @@ export function npmServersDir(): string {
   return (ensureRealServers as () => string)();
 }
 
-export function lighttpdAvailable(): boolean {
+export function lighttpdAvailable(module = 'mod_webdav'): boolean {
   return (
     existsSync('/usr/sbin/lighttpd') &&
     [
-      '/usr/lib/lighttpd/mod_webdav.so',
-      '/usr/lib/x86_64-linux-gnu/lighttpd/mod_webdav.so',
-      '/usr/lib/aarch64-linux-gnu/lighttpd/mod_webdav.so',
-    ].some((f) => existsSync(f))
+      '/usr/lib/lighttpd',
+      '/usr/lib/x86_64-linux-gnu/lighttpd',
+      '/usr/lib/aarch64-linux-gnu/lighttpd',
+    ].some((dir) => existsSync(path.join(dir, `${module}.so`)))
   );
 }
 
@@ -121,12 +121,19 @@ const tempDir = (name: string) => mkdtempSync(path.join(os.tmpdir(), `cd-real-${
 
 /** lighttpd serving DIR/dav with mod_webdav read-write; stopped with SIGTERM. */
 export async function startLighttpd(
-  options: { denySuffix?: string } = {},
+  options: { denySuffix?: string; extraConfig?: string[] } = {},
 ): Promise<RealServer & { davRoot: string }> {
   // Missing is a failure, not a skip: CI installs it (.ci/run), and a skipped round trip proves nothing.
   if (!lighttpdAvailable())
     throw new Error(
       'lighttpd with mod_webdav is not installed: apt-get install lighttpd lighttpd-mod-webdav',
+    );
+  if (
+    options.extraConfig?.some((line) => line.includes('mod_deflate')) &&
+    !lighttpdAvailable('mod_deflate')
+  )
+    throw new Error(
+      "lighttpd's mod_deflate is not installed: apt-get install lighttpd-mod-deflate (.ci/run does)",
     );
   const dir = tempDir('lighttpd');
   const port = await freePort();
@@ -145,6 +152,7 @@ export async function startLighttpd(
       'mimetype.assign = ( ".json" => "application/json" )',
       'webdav.activate = "enable"',
       'webdav.is-readonly = "disable"',
+      ...(options.extraConfig ?? []),
       '',
     ].join('\n'),
   );

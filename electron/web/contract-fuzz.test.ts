@@ -390,6 +390,45 @@ function buildCases(): Case[] {
       ),
     );
   }
+  // Text that is not valid Unicode (a lone UTF-16 surrogate, legal as a JSON escape) where it
+  // becomes part of a URL: an id, a connection parameter, a secret.
+  for (const lone of ['\ud800', 'x\udc00y']) {
+    cases.push(
+      api('openResource', { ref: ref(lone, sandboxRest.id) }, `openResource: id ${escape(lone)}`),
+    );
+    cases.push(api('watch', { ref: ref(lone, sandboxRest.id) }, `watch: id ${escape(lone)}`));
+    cases.push(
+      api(
+        'testConnection',
+        {
+          connection: {
+            name: 'n',
+            profileId: 'rest-etag',
+            baseUrl: upstream.url,
+            params: { collection: lone },
+            auth: { kind: 'bearer', token: `${lone}-fuzz-token-1234` },
+          },
+        },
+        `testConnection: parameter and token ${escape(lone)}`,
+      ),
+    );
+  }
+  // A password in the base URL would be stored and shown in clear: Credentials hold it.
+  cases.push(
+    api(
+      'saveConnection',
+      {
+        connection: {
+          name: 'userinfo',
+          profileId: 'rest-etag',
+          baseUrl: `http://ops:${PASSWORD}@${new URL(upstream.url).host}/echo`,
+          params: { collection: 'items' },
+          auth: { kind: 'none' },
+        },
+      },
+      'saveConnection: user:password@ in the base URL',
+    ),
+  );
   // Hostile upstream answers, through a connection and through getResource.
   cases.push(
     api('openResource', { ref: ref('x', deep.id) }, 'openResource: upstream nested 5,000 levels'),

@@ -76,7 +76,11 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
 }
 
 export const SPENT_LAUNCH_MESSAGE =
-  'This address was already used: its token works once. Press Enter in the terminal running `npm run web` to print a fresh address (nothing is lost), or restart it.';
+  'This address was already used, or comes from an earlier start of the host: its token works once. Press Enter in the terminal running `npm run web` to print a fresh address (nothing is lost), or restart it.';
+
+/** A credential sent but unknown: a page whose host restarted, or a script with an old token. */
+export const UNKNOWN_SESSION_MESSAGE =
+  'This page’s session is not known to the host: it was restarted, or the session ended. Press Enter in the terminal running `npm run web` to print a fresh address and open it (nothing is lost). A script reads the api-token file again: it is new at each start.';
 
 async function handle(
   req: IncomingMessage,
@@ -116,7 +120,9 @@ async function handle(
         401,
         hostError(
           'unauthorized',
-          `Unauthorized: send the session credential or the script token (the api-token file in the data directory) in the ${TOKEN_HEADER} header.`,
+          presented === null
+            ? `Unauthorized: send the session credential or the script token (the api-token file in the data directory) in the ${TOKEN_HEADER} header.`
+            : UNKNOWN_SESSION_MESSAGE,
         ),
       );
     }

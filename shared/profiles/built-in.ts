@@ -232,6 +232,12 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
   idKeys: ['id', '_id', 'key', 'name'],
   headers: { accept: 'application/json' },
   errorPointers: ['/reason', '/error'],
+  reservedIds: {
+    prefixes: ['_'],
+    except: ['_design/', '_local/'],
+    reason:
+      'CouchDB keeps ids starting with "_" for database endpoints such as _security and _all_docs; only _design/… and _local/… are documents',
+  },
 };
 
 /**
@@ -276,9 +282,19 @@ export const AZURE_TABLE_ENTITY: ProfileSpec = {
     precondition: 'if-match',
     conflictStatuses: [412],
     answerRevision: { in: 'etag' },
+    annotationSuffix: '@odata.type',
   },
-  headers: { accept: 'application/json;odata=nometadata', 'x-ms-version': '2019-02-02' },
-  serverManaged: ['/PartitionKey', '/RowKey', '/Timestamp', '/odata.metadata', '/odata.etag'],
+  // Minimal metadata: an Int64, DateTime, Guid or Binary property comes with its
+  // `name@odata.type`, which a MERGE sends back with a changed value (no metadata would lose it).
+  headers: { accept: 'application/json;odata=minimalmetadata', 'x-ms-version': '2019-02-02' },
+  serverManaged: [
+    '/PartitionKey',
+    '/RowKey',
+    '/Timestamp',
+    '/Timestamp@odata.type',
+    '/odata.metadata',
+    '/odata.etag',
+  ],
   errorPointers: ['/odata.error/message/value', '/message'],
 };
 

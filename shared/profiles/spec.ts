@@ -115,6 +115,11 @@ export type WriteSpec = {
    * is the resource.
    */
   answerRevision?: { in: 'etag' } | { in: 'body'; pointer: string };
+  /**
+   * json-changed: a changed key's annotation sibling (`count@odata.type` for `count`, with
+   * suffix `@odata.type`) is sent with it, so the server keeps the value's type.
+   */
+  annotationSuffix?: string;
 };
 
 export type ProfileSpec = {
@@ -144,14 +149,46 @@ export type ProfileSpec = {
    * tried in order before the common places. An HTML error page's <title> is used otherwise.
    */
   errorPointers?: string[];
+  /**
+   * Ids the API keeps for itself (CouchDB: any id starting with "_" names a database endpoint such
+   * as `_security`, except `_design/…` and `_local/…`): refused before any request.
+   */
+  reservedIds?: { prefixes: string[]; except?: string[]; reason: string };
 };
+
+/** Why the profile keeps `id` for the API itself (see `reservedIds`), or null when it may be used. */
+export function reservedIdError(spec: ProfileSpec, id: string): string | null {
+  const rule = spec.reservedIds;
+  if (!rule) return null;
+  const reserved =
+    rule.prefixes.some((prefix) => id.startsWith(prefix)) &&
+    !(rule.except ?? []).some((prefix) => id.startsWith(prefix));
+  return reserved ? `a resource id may not be "${id}": it is reserved (${rule.reason})` : null;
+}
 
 /** The separator of a composite id's parts (each part is percent-encoded, so it never holds one). */
 export const ID_PART_SEPARATOR = ',';
 
 /** One id from its parts: each percent-encoded, joined by `,`. */
 export function joinIdParts(parts: string[]): string {
-  return parts.map((part) => encodeURIComponent(part)).join(ID_PART_SEPARATOR);
+  return parts.map((part) => encodeURIComponent(wellFormed(part))).join(ID_PART_SEPARATOR);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether text is valid Unicode: no lone UTF-16 surrogate (legal as a JSON escape, `"\ud800"`,
+ * but no URL can carry one: encodeURIComponent throws on it).
+ */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text);
+}
+
+/** Text a URL can carry: each lone surrogate becomes U+FFFD, as a UTF-8 encoder writes it. */
+function wellFormed(text: string): string {
+  return isWellFormedText(text)
+    ? text
+    : text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
 }
 
 /**
@@ -211,6 +248,10 @@ export function fillTemplate(
         name === 'id'
           ? 'a resource id may not be empty'
           : `the connection has no value for {${name}}`;
+      return '';
+    }
+    if (!isWellFormedText(v)) {
+      problem ??= `${name === 'id' ? 'a resource id' : `{${name}}`} is not valid Unicode text (it holds a lone UTF-16 surrogate, such as \\ud800), so no URL can carry it`;
       return '';
     }
     if (isDotSegment(v)) {

@@ -131,11 +131,19 @@ export const profileSpecCheck = s.object({
         body: s.object({ in: s.literal('body'), pointer }),
       }),
     ),
+    annotationSuffix: s.optional(s.string({ max: 100 })),
   }),
   idKeys: s.optional(s.array(name, { max: 20 })),
   headers: s.optional(s.record(s.string({ max: 1000 }), { maxKeys: 20 })),
   serverManaged: s.optional(s.array(pointer, { max: 100 })),
   errorPointers: s.optional(s.array(pointer, { max: 10 })),
+  reservedIds: s.optional(
+    s.object({
+      prefixes: s.array(s.string({ min: 1, max: 100 }), { max: 20 }),
+      except: s.optional(s.array(s.string({ min: 1, max: 100 }), { max: 20 })),
+      reason: s.string({ min: 1, max: 300 }),
+    }),
+  ),
 }) as unknown as Check<ProfileSpec>;
 
 /** Validates a profile and its internal consistency; the error names the field at fault. */

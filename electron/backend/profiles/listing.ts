@@ -61,12 +61,16 @@ export function listRequest(
   };
 }
 
-/** A WebDAV multistatus answer as one page of the folder's files (cut by the token's offset and size). */
+/**
+ * A WebDAV multistatus answer as one page of the folder's files (cut by the token's offset and
+ * size). `basePath` is the base URL's own path: the server lists files by their whole path.
+ */
 export function parseDavPage(
   spec: ListSpec,
   xml: string,
   pagePath: string,
   query: ListQuery,
+  basePath = '',
 ): { ok: true; value: ParsedPage } | { ok: false; error: string } {
   if (spec.paging.kind !== 'webdav-propfind')
     return { ok: false, error: 'This profile does not list with PROPFIND.' };
@@ -79,7 +83,7 @@ export function parseDavPage(
     1000,
     Math.max(1, Number(params.get('size') ?? query.pageSize) || query.pageSize),
   );
-  let files = davFiles(parseMultistatus(xml), folderPath, spec.paging.suffix);
+  let files = davFiles(parseMultistatus(xml), `${basePath}/${folderPath}`, spec.paging.suffix);
   if (query.search) {
     const needle = query.search.toLowerCase();
     files = files.filter((f) => f.id.toLowerCase().includes(needle));

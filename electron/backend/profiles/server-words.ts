@@ -30,13 +30,28 @@ export function serverWords(text: string, pointers: readonly string[] = []): str
     }
   }
   // An XML error document (Azure Storage: <Error><Code/><Message/></Error>), else an HTML page's title.
-  const message = /<(?:[\w.-]+:)?message\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?message\s*>/i.exec(
+  const message = firstElementText(
     trimmed,
-  )?.[1];
+    /<(?:[\w.-]+:)?message\b[^<>]*>/i,
+    /<\/(?:[\w.-]+:)?message\s*>/i,
+  );
   if (message && message.trim() && !/</.test(message)) return tidy(decodeEntities(message));
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(trimmed)?.[1];
+  const title = firstElementText(trimmed, /<title\b[^<>]*>/i, /<\/title\s*>/i);
   if (title && title.trim()) return tidy(decodeEntities(title));
   return null;
+}
+
+/**
+ * The text between the first opening tag and the first closing tag after it. Two searches, each
+ * one pass: a lazy `<t>([\s\S]*?)</t>` rescans the rest of the text from every opening tag that
+ * has no closing one (an error page of 200,000 of them held the backend for minutes).
+ */
+function firstElementText(text: string, open: RegExp, close: RegExp): string | null {
+  const start = open.exec(text);
+  if (!start) return null;
+  const from = start.index + start[0].length;
+  const end = close.exec(text.slice(from));
+  return end ? text.slice(from, from + end.index) : null;
 }
 
 /** "The server answered 404 …" followed by the server's words, when it gave any. */

@@ -12,24 +12,67 @@ export type DavEntry = {
   collection: boolean;
 };
 
+/**
+ * One pass over the tags, each found by a regex that never looks past the next "<" or ">", so a
+ * hostile or broken answer (200,000 unclosed tags) costs its length, not its length squared.
+ */
 export function parseMultistatus(xml: string): DavEntry[] {
+  type Stat = { ok: boolean; etag: string | null; modified: string | null; collection: boolean };
   const entries: DavEntry[] = [];
-  for (const [block] of xml.matchAll(
-    /<(?:[\w.-]+:)?response\b[\s\S]*?<\/(?:[\w.-]+:)?response\s*>/gi,
-  )) {
-    const href = textOf(block, 'href');
-    if (href === null) continue;
-    // A propstat whose status is not 200 holds properties the server does not have.
-    const ok = [...block.matchAll(/<(?:[\w.-]+:)?propstat\b[\s\S]*?<\/(?:[\w.-]+:)?propstat\s*>/gi)]
-      .map(([p]) => p)
-      .filter((p) => /\s200\s/.test(textOf(p, 'status') ?? ' 200 '));
-    const props = ok.join('');
-    entries.push({
-      href,
-      etag: textOf(props, 'getetag'),
-      modified: textOf(props, 'getlastmodified'),
-      collection: /<(?:[\w.-]+:)?collection\b/i.test(textOf(props, 'resourcetype', true) ?? ''),
-    });
+  let response: { href: string | null; stats: Stat[] } | null = null;
+  let stat: Stat | null = null;
+  let inResourceType = false;
+  // The element whose text is being read, and where that text starts.
+  let reading: { name: string; from: number } | null = null;
+  for (const match of xml.matchAll(/<(\/?)(?:[\w.-]+:)?([\w.-]+)[^<>]*?(\/?)>/g)) {
+    const [tag, closing, rawName, selfClosing] = match;
+    const name = rawName!.toLowerCase();
+    const at = match.index;
+    if (closing) {
+      if (reading?.name === name) {
+        const text = decodeXml(xml.slice(reading.from, at).trim());
+        if (name === 'href') response!.href ??= text;
+        else if (stat && name === 'status') stat.ok = /\s200\s/.test(` ${text} `);
+        else if (stat && name === 'getetag') stat.etag ??= text;
+        else if (stat && name === 'getlastmodified') stat.modified ??= text;
+        reading = null;
+      } else if (name === 'resourcetype') inResourceType = false;
+      else if (name === 'propstat' && stat && response) {
+        response.stats.push(stat);
+        stat = null;
+      } else if (name === 'response' && response) {
+        if (response.href !== null) {
+          // A propstat whose status is not 200 holds properties the server does not have.
+          const ok = response.stats.filter((s) => s.ok);
+          entries.push({
+            href: response.href,
+            etag: ok.find((s) => s.etag !== null)?.etag ?? null,
+            modified: ok.find((s) => s.modified !== null)?.modified ?? null,
+            collection: ok.some((s) => s.collection),
+          });
+        }
+        response = null;
+        stat = null;
+      }
+      continue;
+    }
+    if (name === 'response') {
+      response = { href: null, stats: [] };
+      stat = null;
+    } else if (!response) continue;
+    else if (name === 'propstat')
+      stat = { ok: true, etag: null, modified: null, collection: false };
+    else if (name === 'resourcetype') inResourceType = !selfClosing;
+    else if (name === 'collection' && inResourceType && stat) stat.collection = true;
+    else if (
+      (name === 'href' && response.href === null) ||
+      (stat && (name === 'status' || name === 'getetag' || name === 'getlastmodified'))
+    ) {
+      if (selfClosing) {
+        if (name === 'getetag' && stat) stat.etag ??= '';
+        if (name === 'getlastmodified' && stat) stat.modified ??= '';
+      } else reading = { name, from: at + tag.length };
+    }
   }
   return entries;
 }
@@ -40,11 +83,13 @@ export function davFiles(
   folderPath: string,
   suffix: string,
 ): Array<{ id: string; etag: string | null; modified: string | null }> {
-  const folder = safeDecode(folderPath.replace(/\/+$/, ''));
+  // Compared as paths, not strings: a folder typed "docs/" or "/docs" asks for "/docs%2F/" or
+  // "/%2Fdocs/", which the server lists as "/docs/…".
+  const folder = normalPath(safeDecode(folderPath));
   const out: Array<{ id: string; etag: string | null; modified: string | null }> = [];
   for (const entry of entries) {
     if (entry.collection) continue;
-    const path = safeDecode(pathOf(entry.href));
+    const path = normalPath(safeDecode(pathOf(entry.href)));
     if (path === null || folder === null) continue;
     const slash = path.lastIndexOf('/');
     const name = path.slice(slash + 1);
@@ -68,22 +113,17 @@ function pathOf(href: string): string {
   }
 }
 
+/** Repeated slashes as one, no trailing slash. */
+function normalPath(path: string | null): string | null {
+  return path === null ? null : path.replace(/\/{2,}/g, '/').replace(/\/+$/, '');
+}
+
 function safeDecode(text: string): string | null {
   try {
     return decodeURIComponent(text);
   } catch {
     return null;
   }
-}
-
-function textOf(xml: string, tag: string, inner = false): string | null {
-  const match = new RegExp(
-    `<(?:[\\w.-]+:)?${tag}\\b[^>]*?(?:/>|>([\\s\\S]*?)</(?:[\\w.-]+:)?${tag}\\s*>)`,
-    'i',
-  ).exec(xml);
-  if (!match) return null;
-  const body = match[1] ?? '';
-  return inner ? body : decodeXml(body.trim());
 }
 
 function decodeXml(text: string): string {

@@ -13,10 +13,12 @@ import {
   patchText,
   rawAt,
   rawsAt,
+  type JsonObject,
   type JsonValue,
   type PathChange,
 } from '../../../shared/json';
 import { parseEntityTag } from '../../../shared/etag';
+import { editableOf } from './editable';
 
 export type WriteParts = {
   method: 'POST' | 'PUT' | 'PATCH' | 'MERGE';
@@ -57,6 +59,8 @@ export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
       `This profile keeps the version in the body but encodes writes as "${write.encoding}", which cannot carry it; nothing was sent.`,
     );
   }
+  const hidden = changeToHidden(spec, input.changes);
+  if (hidden) return refuse(hidden);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (precondition.kind === 'if-match') {
     const checked = checkIfMatch(precondition.etag);
@@ -67,6 +71,26 @@ export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
   if (!body.ok) return body;
   headers['content-type'] = body.contentType;
   return { ok: true, value: { method: write.method, headers, body: body.text } };
+}
+
+/**
+ * A field hidden from the editor (a revision such as CouchDB's `_rev`, an id, a server-managed
+ * field) is the server's: a value typed for it would replace the revision opened (a blind
+ * overwrite of whatever changed since) or rename the document, so such an edit is refused.
+ */
+function changeToHidden(spec: ProfileSpec, changes: readonly PathChange[]): string | null {
+  const editable = editableOf(spec);
+  if (editable.kind !== 'whole') return null;
+  for (const change of changes) {
+    const pointer = editable.hidden.find(
+      (h) => change.path === h || change.path.startsWith(`${h}/`),
+    );
+    if (pointer === undefined) continue;
+    const tokens = decodePointer(pointer);
+    const name = tokens.ok ? tokens.value.join('.') : pointer;
+    return `"${name}" is kept by the server and hidden from the editor, so it cannot be set from here (a typed revision would replace the one you opened, a typed id would name another document). Remove it from your edit. Nothing was sent.`;
+  }
+  return null;
 }
 
 /** A precondition must name one entity-tag: never `*` or a list, which would match any revision. */
@@ -165,7 +189,10 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
       if (!isJsonObject(input.mine))
         return { ok: false, error: 'This resource is edited as an object; your edit is not one.' };
       const members: string[] = [];
-      const keys = [...byTopKey(changes).keys()];
+      const changed = [...byTopKey(changes).keys()];
+      const keys = write.annotationSuffix
+        ? withAnnotations(changed, input.mine, write.annotationSuffix)
+        : changed;
       const raws = rawsAt(
         mineText,
         keys.map((key) => `/${encodeToken(key)}`),
@@ -298,6 +325,22 @@ function mergePatchText(
       )
       .join(',')}}`;
   return { ok: true, value: render(root) };
+}
+
+/**
+ * The changed keys with their annotation partners (`count` with `count@odata.type`, and back):
+ * a value sent without its type annotation takes the type the server infers, so an Azure Int64,
+ * DateTime or Guid would become a string.
+ */
+function withAnnotations(keys: string[], mine: JsonObject, suffix: string): string[] {
+  const out = new Set<string>();
+  for (const key of keys) {
+    const partner = key.endsWith(suffix) ? key.slice(0, -suffix.length) : `${key}${suffix}`;
+    if (key.endsWith(suffix) && Object.hasOwn(mine, partner)) out.add(partner);
+    out.add(key);
+    if (!key.endsWith(suffix) && Object.hasOwn(mine, partner)) out.add(partner);
+  }
+  return [...out];
 }
 
 /** Changes grouped by the top-level key they fall under. */

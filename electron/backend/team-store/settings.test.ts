@@ -46,6 +46,23 @@ describe('team store setting', () => {
     expect(readTeamSetting(dir, box)).toBeNull();
   });
 
+  it('seals a password given in the query (?password=, ?sslpassword=) and gives it back', () => {
+    const dir = tempDir();
+    const box = keyFileSecretBox(dir);
+    writeTeamSetting(dir, box, {
+      url: 'postgres://desk@db.example:5432/team?password=q%26pw&sslpassword=k3y&sslmode=require',
+      operator: 'Alice',
+    });
+    const text = readFileSync(path.join(dir, 'team-store.json'), 'utf8');
+    expect(text).not.toContain('q%26pw');
+    expect(text).not.toContain('k3y');
+    expect(text).toContain('sslmode=require');
+    const read = new URL(readTeamSetting(dir, box)!.url);
+    expect(read.searchParams.get('password')).toBe('q&pw');
+    expect(read.searchParams.get('sslpassword')).toBe('k3y');
+    expect(read.searchParams.get('sslmode')).toBe('require');
+  });
+
   it('takes the command line over the environment over the app setting', () => {
     const dir = tempDir();
     const box = keyFileSecretBox(dir);

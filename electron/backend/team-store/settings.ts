@@ -48,7 +48,30 @@ export function checkOperatorName(
   return { ok: true, name };
 }
 
-type Stored = { url: string; sealedPassword: string | null; operator: string };
+/**
+ * Query parameters of a PostgreSQL address that carry a secret (libpq and node-postgres take
+ * `?password=` as well as the user-info password): sealed at rest and never shown.
+ */
+export const SECRET_QUERY_PARAMS = ['password', 'sslpassword'] as const;
+
+/** The address with its secret query parameters cut out, and those parameters as a query string. */
+export function splitSecretQuery(url: URL): { url: URL; secretQuery: string } {
+  const out = new URL(url.toString());
+  const secret = new URLSearchParams();
+  for (const name of SECRET_QUERY_PARAMS) {
+    for (const value of out.searchParams.getAll(name)) secret.append(name, value);
+    out.searchParams.delete(name);
+  }
+  return { url: out, secretQuery: secret.toString() };
+}
+
+type Stored = {
+  url: string;
+  sealedPassword: string | null;
+  /** The secret query parameters (`password=…`), sealed; absent in files written before them. */
+  sealedQuery?: string | null;
+  operator: string;
+};
 const file = (dataDir: string) => path.join(dataDir, 'team-store.json');
 
 export function readTeamSetting(dataDir: string, box: SecretBox): TeamSetting | null {
@@ -58,6 +81,11 @@ export function readTeamSetting(dataDir: string, box: SecretBox): TeamSetting | 
     const url = new URL(stored.url);
     if (stored.sealedPassword)
       url.password = box.decrypt(Buffer.from(stored.sealedPassword, 'base64'));
+    if (stored.sealedQuery)
+      for (const [name, value] of new URLSearchParams(
+        box.decrypt(Buffer.from(stored.sealedQuery, 'base64')),
+      ))
+        url.searchParams.append(name, value);
     return { url: url.toString(), operator: stored.operator, source: 'settings' };
   } catch {
     return null;
@@ -76,12 +104,13 @@ export function writeTeamSetting(
     });
     return;
   }
-  const url = new URL(setting.url);
+  const { url, secretQuery } = splitSecretQuery(new URL(setting.url));
   const password = url.password ? decodeURIComponent(url.password) : null;
   url.password = '';
   const stored: Stored = {
     url: url.toString(),
     sealedPassword: password ? Buffer.from(box.encrypt(password)).toString('base64') : null,
+    sealedQuery: secretQuery ? Buffer.from(box.encrypt(secretQuery)).toString('base64') : null,
     operator: setting.operator,
   };
   writeFileSync(file(dataDir), JSON.stringify(stored, null, 2), { mode: 0o600 });

@@ -1,6 +1,7 @@
 // Two copies of Conflict Desk, each with its own data directory, sharing one real PostgreSQL
 // (a throwaway cluster made with initdb/pg_ctl) and one sandbox. Host A runs in a child process
 // so it can be killed with SIGKILL; host B runs in this process.
+import { readdirSync, readFileSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import pg from 'pg';
@@ -264,6 +265,36 @@ describe('two hosts, one team store', () => {
       await again.desk.close();
     } finally {
       await carol.desk.close().catch(() => undefined);
+    }
+  });
+
+  it('a password given in the address query (?password=) is sealed at rest and never shown', async () => {
+    const secret = 'q-SECRET-8f1d';
+    const dave = await startHarness({ sandbox });
+    try {
+      const set = await dave.api.setTeamStore({
+        url: `${db.url}?password=${secret}&application_name=desk`,
+        operator: 'dave',
+      });
+      expect(set.kind).toBe('ok');
+      const status = await until('dave connected', async () => {
+        const s = await dave.api.teamStatus({});
+        return s.state === 'connected' ? s : null;
+      });
+      expect(JSON.stringify(status)).not.toContain(secret);
+      expect(status.where).toContain('application_name=desk');
+      for (const file of readdirSync(dave.dataDir))
+        expect(readFileSync(path.join(dave.dataDir, file)).includes(secret), file).toBe(false);
+      // Sealed, not dropped: after a restart the address still carries it.
+      const again = await dave.restart();
+      const after = await until('dave connected after restart', async () => {
+        const s = await again.api.teamStatus({});
+        return s.state === 'connected' ? s : null;
+      });
+      expect(JSON.stringify(after)).not.toContain(secret);
+      await again.desk.close();
+    } finally {
+      await dave.desk.close().catch(() => undefined);
     }
   });
 

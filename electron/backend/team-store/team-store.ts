@@ -24,6 +24,7 @@ import type { StoredConnection } from '../store/connections';
 import { migrate } from './schema';
 import { createOutbox, type OutboxItem } from './outbox';
 import { connectionScope } from './scope';
+import { splitSecretQuery } from './settings';
 
 export const NOTIFY_CHANNEL = 'conflict_desk';
 const NEVER_SEEN = '1970-01-01T00:00:00.000Z';
@@ -850,7 +851,7 @@ function isRefusedData(error: unknown): boolean {
 /** The store's address for display: user, host, port and database, never the password. */
 export function describeWhere(url: string): string {
   try {
-    const parsed = new URL(url);
+    const { url: parsed } = splitSecretQuery(new URL(url));
     parsed.password = '';
     return parsed.toString();
   } catch {

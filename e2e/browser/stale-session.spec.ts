@@ -1,0 +1,36 @@
+// The host restarted on the port it had (`npm run web -- --port N`): the tab's session and the
+// printed address of the earlier start are unknown to it. The page must say what to do, in an
+// operator's words, and a fresh address must let the tab back in with the same data.
+import { freePortForE2e } from '../support/free-port';
+import { removeDataDir, startWebHost } from '../support/web-host';
+import { test, expect } from '../support/fixtures';
+
+test('after the host restarts on the same port, the tab says how to get back in, and a fresh address does', async ({
+  page,
+}) => {
+  const port = String(await freePortForE2e());
+  const host = await startWebHost({ extraArgs: ['--port', port, '--no-sandbox'] });
+  const again = await (async () => {
+    await page.goto(host.url);
+    await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+    return host.restart();
+  })();
+  try {
+    const alert = page.getByRole('alert');
+    await page.reload();
+    await expect(alert).toContainText('restarted');
+    await expect(alert).toContainText('Press Enter in the terminal running `npm run web`');
+    await expect(alert).not.toContainText('x-conflict-desk-token');
+    await page.screenshot({ path: 'test-results/screens/stale-session.png' });
+    // The address printed by the earlier start: its token is unknown here too.
+    await page.goto(host.url);
+    await expect(alert).toContainText('Press Enter in the terminal running `npm run web`');
+    await expect(alert).not.toContainText('x-conflict-desk-token');
+    await page.goto(await again.freshAddress());
+    await expect(page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+    await expect(alert).toHaveCount(0);
+  } finally {
+    await again.stop();
+    removeDataDir(host.dataDir);
+  }
+});
