@@ -22,7 +22,9 @@ export function CommandPalette() {
     const command = matches[i];
     if (!command) return;
     close(null);
-    command.run(useDesk.getState());
+    // Once the palette is gone and the keyboard is back where it was: a command that moves it
+    // (search, the list) could not focus anything behind the open modal.
+    setTimeout(() => command.run(useDesk.getState()), 0);
   };
   return (
     <Dialog title="Commands" onClose={() => close(null)} testId="palette">
