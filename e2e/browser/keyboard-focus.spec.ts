@@ -2,11 +2,34 @@
 // closed), the merge's Alt keys act on the conflict the keyboard is on, and every control the
 // keyboard reaches has a name.
 import { SANDBOX_IDS } from '../../sandbox/index';
+import { Backend } from '../support/backend';
 import type { DeskPage } from '../support/desk-page';
 import { expect, test } from '../support/fixtures';
 
+const TASK_SID = SANDBOX_IDS.taskSid;
+const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
+
 const editorFocused = (desk: DeskPage, testId: string) =>
   expect(desk.page.getByTestId(testId).locator('.monaco-editor')).toHaveClass(/\bfocused\b/);
+
+/** A merge with three conflicts: tier, language and priority, each changed on both sides. */
+async function threeConflicts(desk: DeskPage): Promise<void> {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  type TaskDoc = { attributes: Record<string, unknown> & { customer: Record<string, unknown> } };
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc & Record<string, unknown>;
+  doc['priority'] = 42;
+  doc.attributes.customer['tier'] = 'gold';
+  doc.attributes['language'] = 'de';
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(
+    TASK_PATH,
+    { customer: { tier: 'silver' }, language: 'es' },
+    { priority: 3 },
+  );
+  await desk.page.keyboard.press('ControlOrMeta+S');
+  await expect(desk.conflictCounter).toHaveText('3 conflicts remaining');
+}
 
 test('a dialog closed with Escape gives the keyboard back to where it was', async ({
   desk,
@@ -50,5 +73,29 @@ test('a dialog closed with Escape gives the keyboard back to where it was', asyn
   await desk.page.keyboard.type('Search resources');
   await desk.page.keyboard.press('Enter');
   await expect(desk.page.getByTestId('search')).toBeFocused();
+  expect(pageProblems).toEqual([]);
+});
+
+test('Alt+T / M / O settle the conflict whose card has the keyboard, not another one', async ({
+  desk,
+  pageProblems,
+}) => {
+  await threeConflicts(desk);
+  // The operator Tabs to the priority card (the third); the first conflict is the merge's focus.
+  await desk.conflictCard('/priority').getByRole('button', { name: 'Take server’s' }).focus();
+  await desk.page.keyboard.press('Alt+T');
+  await expect(desk.conflictCard('/priority').getByTestId('conflict-choice')).toContainText(
+    "Took the server's",
+  );
+  await expect(desk.conflictCard('/attributes/customer/tier')).toContainText('Needs a decision');
+  await expect(desk.conflictCard('/attributes/language')).toContainText('Needs a decision');
+  await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
+  // On a settled card, the keys change that card's decision.
+  await desk.conflictCard('/priority').getByRole('button', { name: 'Take mine' }).focus();
+  await desk.page.keyboard.press('Alt+M');
+  await expect(desk.conflictCard('/priority').getByTestId('conflict-choice')).toContainText(
+    'Took mine',
+  );
+  await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
   expect(pageProblems).toEqual([]);
 });

@@ -19,6 +19,8 @@ type Props = {
   focusId: string | null;
   onChoose: (request: ChoiceRequest) => void;
   onUndo: (id: string) => void;
+  /** The keyboard moved into a conflict's card. */
+  onFocusCard: (id: string) => void;
   choiceOf: (id: string) => Choice | undefined;
 };
 
@@ -38,7 +40,7 @@ const KIND_WORDS: Record<Conflict['kind'], string> = {
 };
 
 /** Every conflict by JSON path, with the three values and one-click choices. */
-export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: Props) {
+export function ConflictList({ session, focusId, onChoose, onUndo, onFocusCard, choiceOf }: Props) {
   const conflicts = allConflicts(session);
   return (
     <section className="conflict-list" id="conflict-list" aria-label="Conflicts">
@@ -63,6 +65,7 @@ export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: P
           choice={choiceOf(conflict.id)}
           onChoose={onChoose}
           onUndo={onUndo}
+          onFocusCard={onFocusCard}
         />
       ))}
     </section>
@@ -76,6 +79,7 @@ function ConflictCard({
   choice,
   onChoose,
   onUndo,
+  onFocusCard,
 }: {
   conflict: Conflict;
   label: string;
@@ -83,6 +87,7 @@ function ConflictCard({
   choice: Choice | undefined;
   onChoose: Props['onChoose'];
   onUndo: Props['onUndo'];
+  onFocusCard: Props['onFocusCard'];
 }) {
   const [editing, setEditing] = useState(false);
   const [custom, setCustom] = useState('');
@@ -111,7 +116,10 @@ function ConflictCard({
       className={`conflict-card${focused ? ' focused' : ''}${choice !== undefined ? ' settled' : ''}`}
       data-testid="conflict-card"
       data-path={conflict.path}
+      data-conflict-id={conflict.id}
       aria-label={`Conflict at ${label}`}
+      // The keyboard on a card makes it the conflict in focus: the Alt keys settle it, F7 goes on from it.
+      onFocus={() => onFocusCard(conflict.id)}
     >
       <header>
         <span className="mono path" title={conflict.path}>

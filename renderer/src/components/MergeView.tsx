@@ -9,7 +9,9 @@ import {
   choose,
   choiceOf,
   editResult,
+  conflictForKeys,
   focusedConflict,
+  focusOn,
   hasWork,
   moveFocus,
   resetHandEdits,
@@ -318,7 +320,9 @@ export function MergeView({ tab }: { tab: Tab }) {
       if (!choice) return;
       e.preventDefault();
       e.stopPropagation();
-      const target = focusedConflict(sessionRef.current);
+      // The card the keyboard is on, if any: "the one in focus" is where the operator is.
+      const card = document.activeElement?.closest<HTMLElement>('[data-conflict-id]');
+      const target = conflictForKeys(sessionRef.current, card?.dataset['conflictId'] ?? null);
       if (target) apply({ id: target.id, choice });
     };
     window.addEventListener('keydown', onKey, true);
@@ -647,6 +651,7 @@ export function MergeView({ tab }: { tab: Tab }) {
           focusId={focus?.id ?? null}
           onChoose={apply}
           onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))}
+          onFocusCard={(id) => update(tab.key, (s) => focusOn(s, id))}
           choiceOf={(id) => choiceOf(session, id)}
         />
         <ChangeList session={session} onUpdate={updateThis} />
