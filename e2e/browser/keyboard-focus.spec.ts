@@ -99,3 +99,28 @@ test('Alt+T / M / O settle the conflict whose card has the keyboard, not another
   await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
   expect(pageProblems).toEqual([]);
 });
+
+test('Edit… puts the keyboard in the value; Escape cancels back to Edit…; Use this value settles it', async ({
+  desk,
+  pageProblems,
+}) => {
+  await threeConflicts(desk);
+  const card = desk.conflictCard('/attributes/language');
+  const edit = card.getByRole('button', { name: 'Edit…' });
+  await edit.focus();
+  await desk.page.keyboard.press('Enter');
+  const value = card.getByRole('textbox', { name: /Value for/ });
+  await expect(value).toBeFocused();
+  await desk.page.keyboard.press('Escape');
+  await expect(value).toBeHidden();
+  await expect(edit).toBeFocused();
+  await desk.page.keyboard.press('Enter');
+  await expect(value).toBeFocused();
+  await desk.page.keyboard.press('ControlOrMeta+A');
+  await desk.page.keyboard.type('"fr-CA"');
+  await desk.page.keyboard.press('Tab');
+  await desk.page.keyboard.press('Enter'); // Use this value
+  await expect(card.getByTestId('value-custom')).toHaveText('"fr-CA"');
+  await editorFocused(desk, 'result-editor');
+  expect(pageProblems).toEqual([]);
+});

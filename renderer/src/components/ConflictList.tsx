@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import {
   checkChoice,
   formatParseError,
@@ -92,6 +92,7 @@ function ConflictCard({
   const [editing, setEditing] = useState(false);
   const [custom, setCustom] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
   const allowed = (c: Choice) => checkChoice(conflict, c) === undefined;
   const pick = (c: Choice) => onChoose({ id: conflict.id, choice: c });
 
@@ -109,6 +110,11 @@ function ConflictCard({
     }
     pick({ custom: parsed.value });
     setEditing(false);
+  };
+  /** Cancel (or Escape in the value): the keyboard goes back to *Edit…*, not to the page. */
+  const cancelEdit = () => {
+    setEditing(false);
+    editButton.current?.focus();
   };
 
   return (
@@ -188,6 +194,7 @@ function ConflictCard({
             className={`secondary${typeof choice === 'object' ? ' chosen' : ''}`}
             aria-pressed={typeof choice === 'object'}
             onClick={startEdit}
+            ref={editButton}
           >
             Edit…
           </button>
@@ -199,6 +206,13 @@ function ConflictCard({
             aria-label={`Value for ${pathLabel(conflict.path)}`}
             value={custom}
             onChange={(e) => setCustom(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape') return;
+              e.preventDefault();
+              cancelEdit();
+            }}
+            // Edit… puts the keyboard in the value it opens.
+            autoFocus
             rows={Math.min(10, custom.split('\n').length + 1)}
             spellCheck={false}
           />
@@ -207,7 +221,7 @@ function ConflictCard({
             <button type="button" onClick={applyCustom}>
               Use this value
             </button>
-            <button type="button" className="secondary" onClick={() => setEditing(false)}>
+            <button type="button" className="secondary" onClick={cancelEdit}>
               Cancel
             </button>
           </div>
