@@ -4,10 +4,19 @@
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { Backend } from '../support/backend';
 import type { DeskPage } from '../support/desk-page';
-import { expect, test } from '../support/fixtures';
+import { expect, test, type Page } from '../support/fixtures';
 
 const TASK_SID = SANDBOX_IDS.taskSid;
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
+
+/** Where the keyboard is: `body` when focus was dropped. */
+const focusedTag = (page: Page) =>
+  page.evaluate(() => {
+    const el = (
+      globalThis as unknown as { document: { activeElement: { tagName: string } | null } }
+    ).document.activeElement;
+    return el ? el.tagName.toLowerCase() : 'none';
+  });
 
 const editorFocused = (desk: DeskPage, testId: string) =>
   expect(desk.page.getByTestId(testId).locator('.monaco-editor')).toHaveClass(/\bfocused\b/);
@@ -122,5 +131,51 @@ test('Edit… puts the keyboard in the value; Escape cancels back to Edit…; Us
   await desk.page.keyboard.press('Enter'); // Use this value
   await expect(card.getByTestId('value-custom')).toHaveText('"fr-CA"');
   await editorFocused(desk, 'result-editor');
+  expect(pageProblems).toEqual([]);
+});
+
+test('switching views and closing tabs keeps the keyboard on the page’s work, never on nothing', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  await backend.editAsSomeoneElse(TASK_PATH, { language: 'es' });
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('Alt+R');
+  await expect(desk.page.getByTestId('revision')).toContainText('1');
+  await desk.page.keyboard.press('Alt+H');
+  await expect(desk.page.getByTestId('history-entry')).toHaveCount(2);
+  await expect.poll(() => focusedTag(desk.page)).not.toBe('body');
+  await expect(desk.page.getByTestId('history-view').locator(':focus')).toHaveCount(1);
+  await desk.page.keyboard.press('Alt+E');
+  await editorFocused(desk, 'editor');
+  // Restore revision 0 with the keyboard: the restored edit has the keyboard.
+  await desk.page.keyboard.press('Alt+H');
+  await expect(desk.page.getByTestId('history-entry')).toHaveCount(2);
+  await desk.page.getByTestId('restore-revision').focus();
+  await desk.page.keyboard.press('Enter');
+  await desk.page.getByTestId('question-confirm').focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved changes');
+  await editorFocused(desk, 'editor');
+  // A second tab, opened from the list; then the first one closed with its × from the keyboard.
+  await desk.page.keyboard.press('Alt+L');
+  await expect(desk.row(TASK_SID)).toBeFocused();
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.page.getByTestId('tab')).toHaveCount(2);
+  await editorFocused(desk, 'editor');
+  const first = await desk.page.getByTestId('tab').first().innerText();
+  await desk.page.getByRole('button', { name: `Close ${first.replace(/^●\s*/, '')}` }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.page.getByTestId('tab')).toHaveCount(1);
+  await expect(desk.page.getByRole('tab', { selected: true })).toBeFocused();
+  // Closing the last tab: the keyboard goes back to the list.
+  await desk.page.keyboard.press('Alt+W');
+  await expect(desk.page.getByTestId('tab')).toHaveCount(0);
+  await expect(desk.page.getByTestId('resource-row').and(desk.page.locator(':focus'))).toHaveCount(
+    1,
+  );
   expect(pageProblems).toEqual([]);
 });

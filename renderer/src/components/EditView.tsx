@@ -6,6 +6,7 @@ import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
 import { takeEditorFocusRequest } from '../lib/commands';
+import { focusDropped } from '../lib/return-focus';
 import { JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
 import { ResourceId } from './ResourceId';
@@ -217,8 +218,9 @@ export function EditView({ tab }: { tab: Tab }) {
         onChange={(text) => setText(tab.key, text)}
         onMount={(ed) => {
           editorRef.current = ed;
-          // Opened from the list with Enter: the keyboard moves on to the editor.
-          if (takeEditorFocusRequest(tab.key)) ed.focus();
+          // Opened from the list with Enter: the keyboard moves on to the editor. So it does when
+          // the view it was in went away (back from history, a restored revision, a tab closed).
+          if (takeEditorFocusRequest(tab.key) || focusDropped()) ed.focus();
           // Performance mark for the benchmark: the opened resource is on screen.
           requestAnimationFrame(() => performance.mark(`cd:shown:${tab.key}`));
         }}

@@ -6,6 +6,9 @@ import { HistoryView } from './HistoryView';
 import { MergeView } from './MergeView';
 import { QuickLook } from './QuickLook';
 import { inBackground } from '../store/background';
+import { useEffect } from 'react';
+import { focusResourceList } from '../lib/commands';
+import { focusDropped } from '../lib/return-focus';
 
 export function Workspace() {
   const tabs = useDesk((s) => s.tabs);
@@ -13,6 +16,15 @@ export function Workspace() {
   const activate = useDesk((s) => s.activateTab);
   const close = useDesk((s) => s.closeTab);
   const tab = useDesk(activeTab);
+
+  // A tab closed (its × or Alt+W) takes the control that had the keyboard with it: the keyboard
+  // goes to the tab now shown, or back to the list when none is left. (An editor that just
+  // mounted has taken it already: children's effects run first.)
+  useEffect(() => {
+    if (!focusDropped()) return;
+    if (tabs.length === 0) focusResourceList();
+    else document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+  }, [tabs.length]);
 
   if (tabs.length === 0) {
     return (

@@ -10,7 +10,11 @@ export function focusToReturn(): HTMLElement | null {
 
 /** Gives the keyboard back to `el` when focus was dropped (on <body>) and `el` is still there. */
 export function returnFocus(el: HTMLElement | null): void {
+  if (el && el.isConnected && focusDropped()) el.focus();
+}
+
+/** True when nothing has the keyboard: the control that had it was taken off the page. */
+export function focusDropped(): boolean {
   const now = document.activeElement;
-  const dropped = now === null || now === document.body || !now.isConnected;
-  if (el && el.isConnected && dropped) el.focus();
+  return now === null || now === document.body || !now.isConnected;
 }
