@@ -179,3 +179,29 @@ test('switching views and closing tabs keeps the keyboard on the page’s work, 
   );
   expect(pageProblems).toEqual([]);
 });
+
+test('every control in the merge and history views has a name', async ({ desk, pageProblems }) => {
+  await threeConflicts(desk);
+  await expect(desk.page.getByRole('button', { name: /Previous open conflict/ })).toBeVisible();
+  await expect(desk.page.getByRole('button', { name: /Next open conflict/ })).toBeVisible();
+  const labels = (testId: string) =>
+    desk.page
+      .getByTestId(testId)
+      .getByRole('textbox')
+      .evaluateAll((els) =>
+        els.map((el) =>
+          (el as unknown as { getAttribute(n: string): string }).getAttribute('aria-label'),
+        ),
+      );
+  await desk.page.getByTestId('show-base').check();
+  await expect(desk.page.getByTestId('diff-theirs')).toBeVisible();
+  const merged = await labels('diff-theirs');
+  expect(merged).toContain('Server now, compared with when you opened it');
+  await desk.page.keyboard.press('Alt+H');
+  await expect(desk.page.getByTestId('history-diff')).toBeVisible();
+  const names = await labels('history-diff');
+  expect(names.length).toBeGreaterThan(0);
+  for (const name of [...merged, ...names]) expect(name).not.toContain('undefined');
+  for (const name of names) expect(name).toMatch(/^Revision \d+, compared (from|to)$/);
+  expect(pageProblems).toEqual([]);
+});

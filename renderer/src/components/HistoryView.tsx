@@ -276,6 +276,8 @@ export function HistoryView({ tab }: { tab: Tab }) {
                 modified={b.text}
                 originalPath={`history/${tab.key}/${a.journalId}`}
                 modifiedPath={`history/${tab.key}/${b.journalId}/to`}
+                originalLabel={`Revision ${a.revision ?? '(none)'}, compared from`}
+                modifiedLabel={`Revision ${b.revision ?? '(none)'}, compared to`}
                 testId="history-diff"
               />
             </>

@@ -395,6 +395,7 @@ export function MergeView({ tab }: { tab: Tab }) {
             onClick={() => step(-1)}
             disabled={pending.length === 0}
             title="Previous conflict (Shift+F7)"
+            aria-label="Previous open conflict (Shift+F7)"
           >
             ↑
           </button>
@@ -404,6 +405,7 @@ export function MergeView({ tab }: { tab: Tab }) {
             onClick={() => step(1)}
             disabled={pending.length === 0}
             title="Next conflict (F7)"
+            aria-label="Next open conflict (F7)"
           >
             ↓
           </button>
@@ -569,6 +571,8 @@ export function MergeView({ tab }: { tab: Tab }) {
               modified={session.theirs.text}
               originalPath={`merge-base/${tab.key}/theirs`}
               modifiedPath={`merge-theirs-diff/${tab.key}/${session.theirs.journalId}`}
+              originalLabel="When you opened it"
+              modifiedLabel="Server now, compared with when you opened it"
               inline
               testId="diff-theirs"
             />
@@ -614,6 +618,8 @@ export function MergeView({ tab }: { tab: Tab }) {
               modified={session.mineText}
               originalPath={`merge-base/${tab.key}/mine`}
               modifiedPath={`merge-mine-diff/${tab.key}`}
+              originalLabel="When you opened it"
+              modifiedLabel="Your edit, compared with when you opened it"
               inline
               testId="diff-mine"
             />
