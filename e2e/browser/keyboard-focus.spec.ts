@@ -205,3 +205,24 @@ test('every control in the merge and history views has a name', async ({ desk, p
   for (const name of names) expect(name).toMatch(/^Revision \d+, compared (from|to)$/);
   expect(pageProblems).toEqual([]);
 });
+
+test('at 1280×720 the merge shows two panes until “Show Your edit” is ticked', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.page.setViewportSize({ width: 1280, height: 720 });
+  await threeConflicts(desk);
+  const mine = desk.page.getByTestId('pane-mine');
+  const theirs = desk.page.getByTestId('pane-theirs');
+  await expect(desk.page.getByTestId('show-mine')).not.toBeChecked();
+  await expect(mine).toBeHidden();
+  // Server now has the panes' whole height, as the Result beside it does.
+  const [t, r] = [
+    await theirs.boundingBox(),
+    await desk.page.getByTestId('pane-result').boundingBox(),
+  ];
+  expect(Math.abs(t!.height - r!.height)).toBeLessThan(2);
+  await desk.page.getByTestId('show-mine').check();
+  await expect(mine).toBeVisible();
+  expect(pageProblems).toEqual([]);
+});
