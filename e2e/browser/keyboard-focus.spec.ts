@@ -226,3 +226,28 @@ test('at 1280×720 the merge shows two panes until “Show Your edit” is ticke
   await expect(mine).toBeVisible();
   expect(pageProblems).toEqual([]);
 });
+
+test('history at 1280×720: a revision seen twice shows both times in full', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.page.setViewportSize({ width: 1280, height: 720 });
+  await desk.openFromList('TaskRouter', TASK_SID);
+  await backend.editAsSomeoneElse(TASK_PATH, { language: 'es' });
+  await desk.page.keyboard.press('Alt+R');
+  await expect(desk.page.getByTestId('revision')).toContainText('1');
+  // Seen again a second later: the card says when it was first and last seen.
+  await desk.page.waitForTimeout(1100);
+  await desk.page.keyboard.press('Alt+R');
+  await desk.page.keyboard.press('Alt+H');
+  const card = desk.page.locator('[data-testid="history-entry"][data-revision="1"]');
+  await expect(card).toContainText('last seen');
+  // Its text fits its box (nothing runs past the timeline's edge, where it is cut off).
+  const overflow = await card.getByText(/last seen/).evaluate((el) => {
+    const e = el as unknown as { scrollWidth: number; clientWidth: number };
+    return e.scrollWidth - e.clientWidth;
+  });
+  expect(overflow).toBeLessThanOrEqual(0);
+  expect(pageProblems).toEqual([]);
+});
