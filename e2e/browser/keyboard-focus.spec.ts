@@ -251,3 +251,25 @@ test('history at 1280×720: a revision seen twice shows both times in full', asy
   expect(overflow).toBeLessThanOrEqual(0);
   expect(pageProblems).toEqual([]);
 });
+
+test('the shortcut sheet and the merge say how Tab leaves an editor, and that way works', async ({
+  desk,
+  pageProblems,
+}) => {
+  await threeConflicts(desk);
+  await desk.page.keyboard.press('F1');
+  const sheet = desk.page.getByTestId('shortcuts');
+  await expect(sheet.getByRole('row').filter({ hasText: 'Ctrl+M' })).toContainText(
+    'Tab moves the keyboard on',
+  );
+  await desk.page.keyboard.press('Escape');
+  await editorFocused(desk, 'result-editor');
+  await expect(desk.page.getByTestId('merge-view')).toContainText('Ctrl+M, then Tab');
+  await desk.page.keyboard.press('Control+M');
+  await desk.page.keyboard.press('Tab');
+  await expect(desk.page.getByTestId('result-editor').locator('.monaco-editor')).not.toHaveClass(
+    /\bfocused\b/,
+  );
+  expect(await focusedTag(desk.page)).not.toBe('body');
+  expect(pageProblems).toEqual([]);
+});

@@ -96,6 +96,15 @@ export function ShortcutsDialog() {
             </td>
           </tr>
           <tr>
+            <td>
+              In an editor: Tab moves the keyboard on to the next control instead of indenting
+              (press again to indent)
+            </td>
+            <td>
+              <kbd>Ctrl+M</kbd>
+            </td>
+          </tr>
+          <tr>
             <td>Accessible diff viewer in a diff (history, “compare with when you opened it”)</td>
             <td>
               <kbd>F7</kbd>

@@ -54,7 +54,8 @@ export function ConflictList({ session, focusId, onChoose, onUndo, onFocusCard, 
         Keys, anywhere in the merge view: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous
         open conflict · for the one in focus: <kbd>Alt</kbd>+<kbd>T</kbd> server’s, <kbd>Alt</kbd>+
         <kbd>M</kbd> mine, <kbd>Alt</kbd>+<kbd>B</kbd> both, <kbd>Alt</kbd>+<kbd>O</kbd> original ·{' '}
-        <kbd>Ctrl</kbd>+<kbd>S</kbd> save the result
+        <kbd>Ctrl</kbd>+<kbd>S</kbd> save the result · <kbd>Ctrl</kbd>+<kbd>M</kbd>, then{' '}
+        <kbd>Tab</kbd>, leaves the Result for these cards
       </p>
       {conflicts.map((conflict) => (
         <ConflictCard
