@@ -273,3 +273,28 @@ test('the shortcut sheet and the merge say how Tab leaves an editor, and that wa
   expect(await focusedTag(desk.page)).not.toBe('body');
   expect(pageProblems).toEqual([]);
 });
+
+test('batch edit from the keyboard: two rows ticked with Space, and Preview says it previews those two', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  await desk.page.keyboard.press('Alt+L');
+  await desk.page.keyboard.press('Space');
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('Space');
+  const open = desk.page.getByTestId('batch-selected');
+  await expect(open).toHaveText('Batch edit 2 ticked');
+  await open.focus();
+  await desk.page.keyboard.press('Enter');
+  const dialog = desk.page.getByTestId('batch-view');
+  await expect(dialog.getByTestId('batch-scope')).toContainText('2 selected');
+  await expect(dialog.getByRole('button', { name: /^Preview on/ })).toHaveText(
+    'Preview on 2 resources',
+  );
+  await desk.page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(open).toBeFocused();
+  expect(pageProblems).toEqual([]);
+});
