@@ -298,3 +298,19 @@ test('batch edit from the keyboard: two rows ticked with Space, and Preview says
   await expect(open).toBeFocused();
   expect(pageProblems).toEqual([]);
 });
+
+test('F7 brings the conflict in focus into view in the list of cards, at 1280×720', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.page.setViewportSize({ width: 1280, height: 720 });
+  await threeConflicts(desk);
+  const priority = desk.conflictCard('/priority');
+  await expect(priority).not.toBeInViewport({ ratio: 0.9 });
+  await desk.page.keyboard.press('F7');
+  await desk.page.keyboard.press('F7');
+  await expect(priority).toHaveClass(/\bfocused\b/);
+  await expect(priority).toBeInViewport({ ratio: 0.9 });
+  await editorFocused(desk, 'result-editor');
+  expect(pageProblems).toEqual([]);
+});

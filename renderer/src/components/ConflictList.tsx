@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   checkChoice,
   formatParseError,
@@ -94,6 +94,12 @@ function ConflictCard({
   const [custom, setCustom] = useState('');
   const [error, setError] = useState<string | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  const card = useRef<HTMLElement>(null);
+  // F7 (or a decision) moves the focus to this conflict: its card comes into view in the list,
+  // which shows only one or two cards at 1280×720.
+  useEffect(() => {
+    if (focused) card.current?.scrollIntoView({ block: 'nearest' });
+  }, [focused]);
   const allowed = (c: Choice) => checkChoice(conflict, c) === undefined;
   const pick = (c: Choice) => onChoose({ id: conflict.id, choice: c });
 
@@ -124,6 +130,7 @@ function ConflictCard({
       data-testid="conflict-card"
       data-path={conflict.path}
       data-conflict-id={conflict.id}
+      ref={card}
       aria-label={`Conflict at ${label}`}
       // The keyboard on a card makes it the conflict in focus: the Alt keys settle it, F7 goes on from it.
       onFocus={() => onFocusCard(conflict.id)}
