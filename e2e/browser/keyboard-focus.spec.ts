@@ -314,3 +314,25 @@ test('F7 brings the conflict in focus into view in the list of cards, at 1280×7
   await editorFocused(desk, 'result-editor');
   expect(pageProblems).toEqual([]);
 });
+
+test('the palette tells a screen reader which command the arrow keys selected', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.goto();
+  await desk.page.keyboard.press('ControlOrMeta+K');
+  const input = desk.page.getByRole('combobox', { name: 'Command' });
+  await expect(input).toBeFocused();
+  const selected = async () => {
+    const id = await input.getAttribute('aria-activedescendant');
+    expect(id).toBeTruthy();
+    const option = desk.page.locator(`[id="${id}"]`);
+    await expect(option).toHaveAttribute('aria-selected', 'true');
+    return option.innerText();
+  };
+  const first = await selected();
+  await desk.page.keyboard.press('ArrowDown');
+  const second = await selected();
+  expect(second).not.toBe(first);
+  expect(pageProblems).toEqual([]);
+});

@@ -51,10 +51,16 @@ export function CommandPalette() {
           }
         }}
         aria-label="Command"
+        // The arrow keys move a selection the input keeps the keyboard for: say which one it is.
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-autocomplete="list"
+        aria-activedescendant={matches[index] ? `palette-${matches[index].id}` : undefined}
       />
-      <ul className="palette-list" role="listbox">
+      <ul className="palette-list" role="listbox" id="palette-list" aria-label="Commands">
         {matches.map((c, i) => (
-          <li key={c.id} role="option" aria-selected={i === index}>
+          <li key={c.id} id={`palette-${c.id}`} role="option" aria-selected={i === index}>
             <button
               type="button"
               className={`link-row${i === index ? ' selected' : ''}`}
