@@ -2,7 +2,8 @@
 // closed), the merge's Alt keys act on the conflict the keyboard is on, and every control the
 // keyboard reaches has a name.
 import { SANDBOX_IDS } from '../../sandbox/index';
-import { Backend } from '../support/backend';
+import { startJsonServer } from '../../electron/test-support/json-server';
+import { Backend, callApi } from '../support/backend';
 import type { DeskPage } from '../support/desk-page';
 import { expect, test, type Page } from '../support/fixtures';
 
@@ -334,5 +335,46 @@ test('the palette tells a screen reader which command the arrow keys selected', 
   await desk.page.keyboard.press('ArrowDown');
   const second = await selected();
   expect(second).not.toBe(first);
+  expect(pageProblems).toEqual([]);
+});
+
+test('Ctrl+S on a resource with no revision asks the same question as its Save button, and saves only on yes', async ({
+  desk,
+  pageProblems,
+}) => {
+  // A server that sends no ETag: the app cannot guard the write, so saving is a deliberate choice.
+  const plain = await startJsonServer({
+    'GET /things': { body: '{"items":[{"id":"1","name":"no etag here"}],"total":1}' },
+    'GET /things/1': { body: '{"id":"1","name":"no etag here"}' },
+    'PUT /things/1': { body: '{"id":"1","name":"renamed"}' },
+  });
+  try {
+    await callApi(desk.host, 'saveConnection', {
+      connection: {
+        name: 'Plain API',
+        profileId: 'rest-etag',
+        baseUrl: plain.url,
+        params: { collection: 'things' },
+        auth: { kind: 'none' },
+      },
+    });
+    await desk.openFromList('Plain API', '1');
+    await expect(desk.page.getByTestId('save-unconditional')).toBeVisible();
+    await desk.replaceText('editor', '{\n  "name": "renamed"\n}');
+    await desk.page.keyboard.press('ControlOrMeta+S');
+    const question = desk.page.getByTestId('question');
+    await expect(question).toContainText('Save without a precondition?');
+    await desk.page.keyboard.press('Escape');
+    await expect(question).toBeHidden();
+    await editorFocused(desk, 'editor');
+    expect(plain.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
+    await desk.page.keyboard.press('ControlOrMeta+S');
+    await desk.page.getByTestId('question-confirm').focus();
+    await desk.page.keyboard.press('Enter');
+    await expect.poll(() => plain.requests.filter((r) => r.method === 'PUT').length).toBe(1);
+    expect(plain.requests.find((r) => r.method === 'PUT')!.headers['if-match']).toBeUndefined();
+  } finally {
+    await plain.close();
+  }
   expect(pageProblems).toEqual([]);
 });

@@ -7,6 +7,7 @@ import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
 import { takeEditorFocusRequest } from '../lib/commands';
 import { focusDropped } from '../lib/return-focus';
+import { saveWithoutPrecondition } from '../lib/unguarded-save';
 import { JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
 import { ResourceId } from './ResourceId';
@@ -116,17 +117,7 @@ export function EditView({ tab }: { tab: Tab }) {
               className="danger"
               disabled={saveDisabled}
               data-testid="save-unconditional"
-              onClick={() =>
-                inBackground(
-                  ask({
-                    title: 'Save without a precondition?',
-                    body: `${tab.base.unguardedReason ?? 'This resource has no revision.'} Saving overwrites whatever the server has now. The choice is recorded in the audit log.`,
-                    confirm: 'Save without a precondition',
-                    danger: true,
-                  }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined)),
-                  'save',
-                )
-              }
+              onClick={() => inBackground(saveWithoutPrecondition(useDesk.getState(), tab), 'save')}
             >
               Save without a precondition…
             </button>
