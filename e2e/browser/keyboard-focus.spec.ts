@@ -378,3 +378,33 @@ test('Ctrl+S on a resource with no revision asks the same question as its Save b
   }
   expect(pageProblems).toEqual([]);
 });
+
+test('a tab with unsaved work whose draft cannot be kept stays open when closed, and says so', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  await desk.page.keyboard.press('End');
+  await desk.page.keyboard.press('Enter');
+  // The backend stops answering draft writes (the host is unreachable for them).
+  await desk.page.route('**/api/saveDraft', (route) => route.abort('connectionrefused'));
+  await desk.page.keyboard.type('"typedBeforeClose": 1,');
+  await desk.page.keyboard.press('Alt+W');
+  await expect(desk.message).toContainText('Your draft could not be kept');
+  await expect(desk.page.getByTestId('tab')).toHaveCount(1);
+  await expect(desk.visibleText('editor')).toContainText('"typedBeforeClose": 1');
+  // Once the backend takes drafts again, closing keeps the edit as a draft, as it says.
+  await desk.page.unroute('**/api/saveDraft');
+  await desk.page.keyboard.press('Alt+W');
+  await expect(desk.page.getByTestId('tab')).toHaveCount(0);
+  const connectionId = (await Backend.of(desk.host)).connection('Sync documents').id;
+  const drafts = await callApi<{ drafts: Array<{ id: string; text: string }> }>(
+    desk.host,
+    'listDrafts',
+    { connectionId },
+  );
+  expect(drafts.drafts.map((d) => d.id)).toContain(SANDBOX_IDS.documentSid);
+  expect(pageProblems.filter((p) => !p.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+});

@@ -130,9 +130,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     );
   }
 
-  async function persistDraft(key: string): Promise<void> {
+  /** Writes the tab's draft down (or drops it when nothing needs keeping); false when it failed. */
+  async function persistDraft(key: string): Promise<boolean> {
     const t = tab(key);
-    if (!t) return;
+    if (!t) return true;
     try {
       if (!session.needsDraft(t)) {
         await api.discardDraft({ ref: t.ref });
@@ -147,7 +148,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         });
         if (result.kind !== 'ok') {
           failed(key, `Your draft could not be kept: ${result.message}. Keep this tab open.`);
-          return;
+          return false;
         }
         step(key, (x) => session.draftStored(x, result.updatedAt));
       }
@@ -168,7 +169,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.`,
         },
       }));
+      return false;
     }
+    return true;
   }
 
   /** Sends a pending draft write now (before a save or a close). */
@@ -386,7 +389,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         });
         if (!ok) return false;
       }
-      await flushDraft(key);
+      // Unsaved work is written down before the tab goes (not only a pending write): when the
+      // backend cannot take it, the tab stays open with the message saying so, or the edit is lost.
+      if (session.needsDraft(tab(key) ?? t)) {
+        clearTimeout(draftTimers.get(key));
+        draftTimers.delete(key);
+        if (!(await persistDraft(key))) return false;
+      } else await flushDraft(key);
       if (t.watchId) unwatchQuietly(t.watchId);
       const index = get().tabs.findIndex((x) => x.key === key);
       const tabs = get().tabs.filter((x) => x.key !== key);
