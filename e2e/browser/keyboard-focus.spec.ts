@@ -393,6 +393,10 @@ test('a tab with unsaved work whose draft cannot be kept stays open when closed,
   await desk.page.keyboard.type('"typedBeforeClose": 1,');
   await desk.page.keyboard.press('Alt+W');
   await expect(desk.message).toContainText('Your draft could not be kept');
+  // In words an operator can act on, not the browser's "Failed to fetch".
+  await expect(desk.message).toContainText(
+    'the app’s host could not be reached (is its terminal, npm run web, still running?)',
+  );
   await expect(desk.page.getByTestId('tab')).toHaveCount(1);
   await expect(desk.visibleText('editor')).toContainText('"typedBeforeClose": 1');
   // Once the backend takes drafts again, closing keeps the edit as a draft, as it says.
