@@ -412,3 +412,23 @@ test('a tab with unsaved work whose draft cannot be kept stays open when closed,
   expect(drafts.drafts.map((d) => d.id)).toContain(SANDBOX_IDS.documentSid);
   expect(pageProblems.filter((p) => !p.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
 });
+
+test('Undo on a decision keeps the keyboard on that card, which is open again', async ({
+  desk,
+  pageProblems,
+}) => {
+  await threeConflicts(desk);
+  const card = desk.conflictCard('/attributes/language');
+  await card.getByRole('button', { name: 'Take mine' }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(card.getByTestId('conflict-choice')).toContainText('Took mine');
+  const undo = card.getByRole('button', { name: 'Undo the decision for attributes › language' });
+  await undo.focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(card).toContainText('Needs a decision');
+  await expect(card.getByRole('button', { name: 'Take server’s' })).toBeFocused();
+  // And the keys now settle this card.
+  await desk.page.keyboard.press('Alt+T');
+  await expect(card.getByTestId('conflict-choice')).toContainText("Took the server's");
+  expect(pageProblems).toEqual([]);
+});

@@ -95,6 +95,7 @@ function ConflictCard({
   const [error, setError] = useState<string | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const card = useRef<HTMLElement>(null);
+  const choices = useRef<HTMLDivElement>(null);
   // F7 (or a decision) moves the focus to this conflict: its card comes into view in the list,
   // which shows only one or two cards at 1280×720.
   useEffect(() => {
@@ -144,7 +145,16 @@ function ConflictCard({
         {choice !== undefined ? (
           <span className="chip ok" data-testid="conflict-choice">
             {typeof choice === 'object' ? 'Edited by hand' : CHOICE_WORDS[choice]}{' '}
-            <button type="button" className="link" onClick={() => onUndo(conflict.id)}>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Undo the decision for ${label}`}
+              onClick={() => {
+                onUndo(conflict.id);
+                // This button goes with the decision: the keyboard stays on the card, on its choices.
+                choices.current?.querySelector<HTMLElement>('button:not(:disabled)')?.focus();
+              }}
+            >
               Undo
             </button>
           </span>
@@ -174,7 +184,7 @@ function ConflictCard({
           </>
         ) : null}
       </dl>
-      <div className="choices">
+      <div className="choices" ref={choices}>
         {(
           [
             ['theirs', 'Take server’s'],
