@@ -432,3 +432,20 @@ test('Undo on a decision keeps the keyboard on that card, which is open again', 
   await expect(card.getByTestId('conflict-choice')).toContainText("Took the server's");
   expect(pageProblems).toEqual([]);
 });
+
+test('a message dismissed from the keyboard hands it back to the editor', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
+  const doc = await backend.document('Sync documents', SANDBOX_IDS.documentSid);
+  await desk.replaceText('editor', JSON.stringify({ ...doc, theme: 'green' }, null, 2));
+  await desk.page.keyboard.press('ControlOrMeta+S');
+  await expect(desk.message).toContainText('Saved as revision');
+  await desk.page.getByTestId('message').getByRole('button', { name: 'Dismiss' }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.page.getByTestId('message')).toBeHidden();
+  await editorFocused(desk, 'editor');
+  expect(pageProblems).toEqual([]);
+});

@@ -23,6 +23,7 @@ import {
   type MergeSession,
 } from '../merge/merge-session';
 import { useDesk } from '../store';
+import { setPrimaryEditor } from '../lib/primary-editor';
 import { inBackground } from '../store/background';
 import type { Tab } from '../store/tabs-slice';
 import { ChangeList } from './ChangeList';
@@ -214,6 +215,8 @@ export function MergeView({ tab }: { tab: Tab }) {
   // On narrow windows three panes are too thin to read: "Your edit" moves behind a toggle.
   const [showMine, setShowMine] = useState(() => window.innerWidth >= 1300);
   const [choiceError, setChoiceError] = useState<string | null>(null);
+  const unregisterResult = useRef<(() => void) | null>(null);
+  useEffect(() => () => unregisterResult.current?.(), []);
   const editors = useRef<{
     result: CodeEditor | null;
     theirs: CodeEditor | null;
@@ -332,6 +335,7 @@ export function MergeView({ tab }: { tab: Tab }) {
   const mountResult = useCallback(
     (ed: CodeEditor) => {
       editors.current.result = ed;
+      unregisterResult.current = setPrimaryEditor(ed);
       collections.current.result = ed.createDecorationsCollection();
       decorate(
         ed,
