@@ -18,6 +18,7 @@ import {
   type IntentRow,
 } from '../batch/intent-form';
 import { useDesk } from '../store';
+import { BATCH_PREVIEW_SAMPLE } from '../store/batch-slice';
 import { Dialog } from './Dialog';
 import { inBackground } from '../store/background';
 
@@ -199,7 +200,8 @@ function BatchForm({ count }: { count: number }) {
           disabled={!form.ok}
           onClick={() => form.ok && inBackground(preview(form.intents), 'preview the batch')}
         >
-          Preview on 3 resources
+          Preview on {Math.min(BATCH_PREVIEW_SAMPLE, count)} resource
+          {Math.min(BATCH_PREVIEW_SAMPLE, count) === 1 ? '' : 's'}
         </button>
         <input
           aria-label="Preview one resource by id"

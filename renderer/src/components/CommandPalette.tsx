@@ -22,7 +22,9 @@ export function CommandPalette() {
     const command = matches[i];
     if (!command) return;
     close(null);
-    command.run(useDesk.getState());
+    // Once the palette is gone and the keyboard is back where it was: a command that moves it
+    // (search, the list) could not focus anything behind the open modal.
+    setTimeout(() => command.run(useDesk.getState()), 0);
   };
   return (
     <Dialog title="Commands" onClose={() => close(null)} testId="palette">
@@ -49,10 +51,16 @@ export function CommandPalette() {
           }
         }}
         aria-label="Command"
+        // The arrow keys move a selection the input keeps the keyboard for: say which one it is.
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-autocomplete="list"
+        aria-activedescendant={matches[index] ? `palette-${matches[index].id}` : undefined}
       />
-      <ul className="palette-list" role="listbox">
+      <ul className="palette-list" role="listbox" id="palette-list" aria-label="Commands">
         {matches.map((c, i) => (
-          <li key={c.id} role="option" aria-selected={i === index}>
+          <li key={c.id} id={`palette-${c.id}`} role="option" aria-selected={i === index}>
             <button
               type="button"
               className={`link-row${i === index ? ' selected' : ''}`}
@@ -91,6 +99,15 @@ export function ShortcutsDialog() {
               <kbd>Alt+2</kbd>
               <kbd>Alt+3</kbd>
               <kbd>Alt+0</kbd>
+            </td>
+          </tr>
+          <tr>
+            <td>
+              In an editor: Tab moves the keyboard on to the next control instead of indenting
+              (press again to indent)
+            </td>
+            <td>
+              <kbd>Ctrl+M</kbd>
             </td>
           </tr>
           <tr>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   checkChoice,
   formatParseError,
@@ -19,6 +19,8 @@ type Props = {
   focusId: string | null;
   onChoose: (request: ChoiceRequest) => void;
   onUndo: (id: string) => void;
+  /** The keyboard moved into a conflict's card. */
+  onFocusCard: (id: string) => void;
   choiceOf: (id: string) => Choice | undefined;
 };
 
@@ -38,7 +40,7 @@ const KIND_WORDS: Record<Conflict['kind'], string> = {
 };
 
 /** Every conflict by JSON path, with the three values and one-click choices. */
-export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: Props) {
+export function ConflictList({ session, focusId, onChoose, onUndo, onFocusCard, choiceOf }: Props) {
   const conflicts = allConflicts(session);
   return (
     <section className="conflict-list" id="conflict-list" aria-label="Conflicts">
@@ -52,7 +54,8 @@ export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: P
         Keys, anywhere in the merge view: <kbd>F7</kbd>/<kbd>Shift</kbd>+<kbd>F7</kbd> next/previous
         open conflict · for the one in focus: <kbd>Alt</kbd>+<kbd>T</kbd> server’s, <kbd>Alt</kbd>+
         <kbd>M</kbd> mine, <kbd>Alt</kbd>+<kbd>B</kbd> both, <kbd>Alt</kbd>+<kbd>O</kbd> original ·{' '}
-        <kbd>Ctrl</kbd>+<kbd>S</kbd> save the result
+        <kbd>Ctrl</kbd>+<kbd>S</kbd> save the result · <kbd>Ctrl</kbd>+<kbd>M</kbd>, then{' '}
+        <kbd>Tab</kbd>, leaves the Result for these cards
       </p>
       {conflicts.map((conflict) => (
         <ConflictCard
@@ -63,6 +66,7 @@ export function ConflictList({ session, focusId, onChoose, onUndo, choiceOf }: P
           choice={choiceOf(conflict.id)}
           onChoose={onChoose}
           onUndo={onUndo}
+          onFocusCard={onFocusCard}
         />
       ))}
     </section>
@@ -76,6 +80,7 @@ function ConflictCard({
   choice,
   onChoose,
   onUndo,
+  onFocusCard,
 }: {
   conflict: Conflict;
   label: string;
@@ -83,10 +88,19 @@ function ConflictCard({
   choice: Choice | undefined;
   onChoose: Props['onChoose'];
   onUndo: Props['onUndo'];
+  onFocusCard: Props['onFocusCard'];
 }) {
   const [editing, setEditing] = useState(false);
   const [custom, setCustom] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const card = useRef<HTMLElement>(null);
+  const choices = useRef<HTMLDivElement>(null);
+  // F7 (or a decision) moves the focus to this conflict: its card comes into view in the list,
+  // which shows only one or two cards at 1280×720.
+  useEffect(() => {
+    if (focused) card.current?.scrollIntoView({ block: 'nearest' });
+  }, [focused]);
   const allowed = (c: Choice) => checkChoice(conflict, c) === undefined;
   const pick = (c: Choice) => onChoose({ id: conflict.id, choice: c });
 
@@ -105,13 +119,22 @@ function ConflictCard({
     pick({ custom: parsed.value });
     setEditing(false);
   };
+  /** Cancel (or Escape in the value): the keyboard goes back to *Edit…*, not to the page. */
+  const cancelEdit = () => {
+    setEditing(false);
+    editButton.current?.focus();
+  };
 
   return (
     <article
       className={`conflict-card${focused ? ' focused' : ''}${choice !== undefined ? ' settled' : ''}`}
       data-testid="conflict-card"
       data-path={conflict.path}
+      data-conflict-id={conflict.id}
+      ref={card}
       aria-label={`Conflict at ${label}`}
+      // The keyboard on a card makes it the conflict in focus: the Alt keys settle it, F7 goes on from it.
+      onFocus={() => onFocusCard(conflict.id)}
     >
       <header>
         <span className="mono path" title={conflict.path}>
@@ -122,7 +145,16 @@ function ConflictCard({
         {choice !== undefined ? (
           <span className="chip ok" data-testid="conflict-choice">
             {typeof choice === 'object' ? 'Edited by hand' : CHOICE_WORDS[choice]}{' '}
-            <button type="button" className="link" onClick={() => onUndo(conflict.id)}>
+            <button
+              type="button"
+              className="link"
+              aria-label={`Undo the decision for ${label}`}
+              onClick={() => {
+                onUndo(conflict.id);
+                // This button goes with the decision: the keyboard stays on the card, on its choices.
+                choices.current?.querySelector<HTMLElement>('button:not(:disabled)')?.focus();
+              }}
+            >
               Undo
             </button>
           </span>
@@ -152,7 +184,7 @@ function ConflictCard({
           </>
         ) : null}
       </dl>
-      <div className="choices">
+      <div className="choices" ref={choices}>
         {(
           [
             ['theirs', 'Take server’s'],
@@ -180,6 +212,7 @@ function ConflictCard({
             className={`secondary${typeof choice === 'object' ? ' chosen' : ''}`}
             aria-pressed={typeof choice === 'object'}
             onClick={startEdit}
+            ref={editButton}
           >
             Edit…
           </button>
@@ -191,6 +224,13 @@ function ConflictCard({
             aria-label={`Value for ${pathLabel(conflict.path)}`}
             value={custom}
             onChange={(e) => setCustom(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key !== 'Escape') return;
+              e.preventDefault();
+              cancelEdit();
+            }}
+            // Edit… puts the keyboard in the value it opens.
+            autoFocus
             rows={Math.min(10, custom.split('\n').length + 1)}
             spellCheck={false}
           />
@@ -199,7 +239,7 @@ function ConflictCard({
             <button type="button" onClick={applyCustom}>
               Use this value
             </button>
-            <button type="button" className="secondary" onClick={() => setEditing(false)}>
+            <button type="button" className="secondary" onClick={cancelEdit}>
               Cancel
             </button>
           </div>

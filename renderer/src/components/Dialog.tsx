@@ -1,5 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { inBackground } from '../store/background';
+import { focusToReturn, returnFocus } from '../lib/return-focus';
 
 /** A modal built on <dialog>: focus is trapped by the browser, Escape closes it. */
 type Props = {
@@ -18,11 +19,14 @@ export function Dialog({ title, onClose, children, wide = false, testId, canClos
     if (!canClose || (await canClose())) onClose();
   };
   useEffect(() => {
+    const opener = focusToReturn();
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
     // showModal focuses the first focusable element (the close button); the first field is what
     // the operator wants to type into.
     dialog?.querySelector<HTMLElement>('input, textarea, select')?.focus();
+    // Closed, the keyboard goes back to where it was (the editor, the button that opened it).
+    return () => returnFocus(opener);
   }, []);
   return (
     <dialog

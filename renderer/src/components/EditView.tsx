@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { formatParseError } from '../../../shared/json';
 import { useSettledParse } from '../lib/use-settled-parse';
@@ -6,6 +6,9 @@ import { useDesk } from '../store';
 import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
 import { takeEditorFocusRequest } from '../lib/commands';
+import { focusDropped } from '../lib/return-focus';
+import { saveWithoutPrecondition } from '../lib/unguarded-save';
+import { setPrimaryEditor } from '../lib/primary-editor';
 import { JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
 import { ResourceId } from './ResourceId';
@@ -26,6 +29,8 @@ export function EditView({ tab }: { tab: Tab }) {
   const ask = useDesk((s) => s.ask);
   const cancelMerge = useDesk((s) => s.cancelMerge);
   const editorRef = useRef<editor.IStandaloneCodeEditor | null>(null);
+  const unregister = useRef<(() => void) | null>(null);
+  useEffect(() => () => unregister.current?.(), []);
   const dirty = isDirty(tab);
   const parsed = useSettledParse(tab.text);
   const jsonError = parsed === null || parsed.ok ? null : parsed.error;
@@ -120,17 +125,7 @@ export function EditView({ tab }: { tab: Tab }) {
               className="danger"
               disabled={saveDisabled}
               data-testid="save-unconditional"
-              onClick={() =>
-                inBackground(
-                  ask({
-                    title: 'Save without a precondition?',
-                    body: `${tab.base.unguardedReason ?? 'This resource has no revision.'} Saving overwrites whatever the server has now. The choice is recorded in the audit log.`,
-                    confirm: 'Save without a precondition',
-                    danger: true,
-                  }).then((yes) => (yes ? save(tab.key, { unconditional: true }) : undefined)),
-                  'save',
-                )
-              }
+              onClick={() => inBackground(saveWithoutPrecondition(useDesk.getState(), tab), 'save')}
             >
               Save without a precondition…
             </button>
@@ -222,8 +217,10 @@ export function EditView({ tab }: { tab: Tab }) {
         onChange={(text) => setText(tab.key, text)}
         onMount={(ed) => {
           editorRef.current = ed;
-          // Opened from the list with Enter: the keyboard moves on to the editor.
-          if (takeEditorFocusRequest(tab.key)) ed.focus();
+          unregister.current = setPrimaryEditor(ed);
+          // Opened from the list with Enter: the keyboard moves on to the editor. So it does when
+          // the view it was in went away (back from history, a restored revision, a tab closed).
+          if (takeEditorFocusRequest(tab.key) || focusDropped()) ed.focus();
           // Performance mark for the benchmark: the opened resource is on screen.
           requestAnimationFrame(() => performance.mark(`cd:shown:${tab.key}`));
         }}

@@ -1,5 +1,5 @@
 import type { BatchTargetStatus, ResourceBatch } from '../../../shared/api/types';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { HistoryEntry, Snapshot } from '../../../shared/api/types';
 import { api } from '../lib/api';
 import { dateTimeOf } from '../lib/format';
@@ -11,6 +11,7 @@ import { useTeam } from '../team/team-state';
 import { restoreReverts } from '../session/reverts';
 import { inBackground } from '../store/background';
 import { reasonOf } from '../store/failures';
+import { focusDropped } from '../lib/return-focus';
 
 const SOURCE_WORDS: Record<HistoryEntry['source'], string> = {
   opened: 'opened',
@@ -78,6 +79,18 @@ export function HistoryView({ tab }: { tab: Tab }) {
     };
   }, [tab.ref, tab.base.journalId, teamChanges, attempt]);
 
+  // Opened from the keyboard (Alt+H), the editor that had it is gone: the keyboard goes to the
+  // revisions, on the one compared from (arrow keys pick another).
+  const view = useRef<HTMLDivElement>(null);
+  const loaded = entries !== null;
+  useEffect(() => {
+    if (!focusDropped()) return;
+    const root = view.current;
+    root
+      ?.querySelector<HTMLElement>('input[name="left"]:checked, [data-testid="back-from-history"]')
+      ?.focus();
+  }, [loaded]);
+
   useEffect(() => {
     // The latest revision too: restoring lists what it would undo there.
     for (const id of [left, right, entries?.at(-1)?.journalId ?? null]) {
@@ -99,7 +112,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
   const b = right !== null ? snapshots[right] : undefined;
 
   return (
-    <div className="history-view" data-testid="history-view">
+    <div className="history-view" data-testid="history-view" ref={view}>
       <div className="toolbar">
         <div className="toolbar-title">
           <strong>History of “{tab.title}”</strong>
@@ -136,7 +149,11 @@ export function HistoryView({ tab }: { tab: Tab }) {
               Restore revision {a.revision ?? '(none)'} as an edit…
             </button>
           ) : null}
-          <button type="button" onClick={() => setView(tab.key, tab.merge ? 'merge' : 'edit')}>
+          <button
+            type="button"
+            onClick={() => setView(tab.key, tab.merge ? 'merge' : 'edit')}
+            data-testid="back-from-history"
+          >
             {tab.merge ? 'Back to the merge' : 'Back to editor'}
           </button>
         </div>
@@ -259,6 +276,8 @@ export function HistoryView({ tab }: { tab: Tab }) {
                 modified={b.text}
                 originalPath={`history/${tab.key}/${a.journalId}`}
                 modifiedPath={`history/${tab.key}/${b.journalId}/to`}
+                originalLabel={`Revision ${a.revision ?? '(none)'}, compared from`}
+                modifiedLabel={`Revision ${b.revision ?? '(none)'}, compared to`}
                 testId="history-diff"
               />
             </>

@@ -156,6 +156,9 @@ type DiffProps = {
   modifiedPath: string;
   inline?: boolean;
   testId?: string;
+  /** What a screen reader names each side (Monaco's own default reads "use undefined…"). */
+  originalLabel: string;
+  modifiedLabel: string;
 };
 
 /**
@@ -169,6 +172,8 @@ export function JsonDiff({
   modifiedPath,
   inline = false,
   testId,
+  originalLabel,
+  modifiedLabel,
 }: DiffProps) {
   const scheme = useColorScheme();
   const host = useRef<HTMLDivElement>(null);
@@ -217,6 +222,16 @@ export function JsonDiff({
     previous?.original.dispose();
     previous?.modified.dispose();
   }, [original, modified, originalPath, modifiedPath, inline]);
+
+  useEffect(() => {
+    editorRef.current?.getOriginalEditor().updateOptions({ ariaLabel: originalLabel });
+    editorRef.current?.getModifiedEditor().updateOptions({ ariaLabel: modifiedLabel });
+  }, [originalLabel, modifiedLabel, inline]);
+
+  useEffect(() => {
+    editorRef.current?.getOriginalEditor().updateOptions({ ariaLabel: originalLabel });
+    editorRef.current?.getModifiedEditor().updateOptions({ ariaLabel: modifiedLabel });
+  }, [originalLabel, modifiedLabel, inline]);
 
   useEffect(() => {
     monaco.editor.setTheme(scheme === 'dark' ? 'vs-dark' : 'vs');

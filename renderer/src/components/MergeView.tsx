@@ -9,7 +9,9 @@ import {
   choose,
   choiceOf,
   editResult,
+  conflictForKeys,
   focusedConflict,
+  focusOn,
   hasWork,
   moveFocus,
   resetHandEdits,
@@ -21,6 +23,7 @@ import {
   type MergeSession,
 } from '../merge/merge-session';
 import { useDesk } from '../store';
+import { setPrimaryEditor } from '../lib/primary-editor';
 import { inBackground } from '../store/background';
 import type { Tab } from '../store/tabs-slice';
 import { ChangeList } from './ChangeList';
@@ -212,6 +215,8 @@ export function MergeView({ tab }: { tab: Tab }) {
   // On narrow windows three panes are too thin to read: "Your edit" moves behind a toggle.
   const [showMine, setShowMine] = useState(() => window.innerWidth >= 1300);
   const [choiceError, setChoiceError] = useState<string | null>(null);
+  const unregisterResult = useRef<(() => void) | null>(null);
+  useEffect(() => () => unregisterResult.current?.(), []);
   const editors = useRef<{
     result: CodeEditor | null;
     theirs: CodeEditor | null;
@@ -318,7 +323,9 @@ export function MergeView({ tab }: { tab: Tab }) {
       if (!choice) return;
       e.preventDefault();
       e.stopPropagation();
-      const target = focusedConflict(sessionRef.current);
+      // The card the keyboard is on, if any: "the one in focus" is where the operator is.
+      const card = document.activeElement?.closest<HTMLElement>('[data-conflict-id]');
+      const target = conflictForKeys(sessionRef.current, card?.dataset['conflictId'] ?? null);
       if (target) apply({ id: target.id, choice });
     };
     window.addEventListener('keydown', onKey, true);
@@ -328,6 +335,7 @@ export function MergeView({ tab }: { tab: Tab }) {
   const mountResult = useCallback(
     (ed: CodeEditor) => {
       editors.current.result = ed;
+      unregisterResult.current = setPrimaryEditor(ed);
       collections.current.result = ed.createDecorationsCollection();
       decorate(
         ed,
@@ -391,6 +399,7 @@ export function MergeView({ tab }: { tab: Tab }) {
             onClick={() => step(-1)}
             disabled={pending.length === 0}
             title="Previous conflict (Shift+F7)"
+            aria-label="Previous open conflict (Shift+F7)"
           >
             ↑
           </button>
@@ -400,6 +409,7 @@ export function MergeView({ tab }: { tab: Tab }) {
             onClick={() => step(1)}
             disabled={pending.length === 0}
             title="Next conflict (F7)"
+            aria-label="Next open conflict (F7)"
           >
             ↓
           </button>
@@ -565,6 +575,8 @@ export function MergeView({ tab }: { tab: Tab }) {
               modified={session.theirs.text}
               originalPath={`merge-base/${tab.key}/theirs`}
               modifiedPath={`merge-theirs-diff/${tab.key}/${session.theirs.journalId}`}
+              originalLabel="When you opened it"
+              modifiedLabel="Server now, compared with when you opened it"
               inline
               testId="diff-theirs"
             />
@@ -610,6 +622,8 @@ export function MergeView({ tab }: { tab: Tab }) {
               modified={session.mineText}
               originalPath={`merge-base/${tab.key}/mine`}
               modifiedPath={`merge-mine-diff/${tab.key}`}
+              originalLabel="When you opened it"
+              modifiedLabel="Your edit, compared with when you opened it"
               inline
               testId="diff-mine"
             />
@@ -647,6 +661,7 @@ export function MergeView({ tab }: { tab: Tab }) {
           focusId={focus?.id ?? null}
           onChoose={apply}
           onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))}
+          onFocusCard={(id) => update(tab.key, (s) => focusOn(s, id))}
           choiceOf={(id) => choiceOf(session, id)}
         />
         <ChangeList session={session} onUpdate={updateThis} />

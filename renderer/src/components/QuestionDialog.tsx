@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { useDesk } from '../store';
+import { focusToReturn, returnFocus } from '../lib/return-focus';
 
 /** The app's confirmation: a modal <dialog> in the app's own words, answered by keyboard or mouse. */
 export function QuestionDialog() {
@@ -8,10 +9,14 @@ export function QuestionDialog() {
   const ref = useRef<HTMLDialogElement>(null);
   const confirmRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
+    if (!question) return;
+    const opener = focusToReturn();
     const dialog = ref.current;
-    if (question && dialog && !dialog.open) dialog.showModal();
+    if (dialog && !dialog.open) dialog.showModal();
     // The safe answer has the focus for a destructive action, the action itself otherwise.
-    if (question && !question.danger) confirmRef.current?.focus();
+    if (!question.danger) confirmRef.current?.focus();
+    // Answered, the keyboard goes back to the control that asked (unless the answer moved it).
+    return () => returnFocus(opener);
   }, [question]);
   if (!question) return null;
   return (

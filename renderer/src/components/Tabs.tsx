@@ -6,6 +6,10 @@ import { HistoryView } from './HistoryView';
 import { MergeView } from './MergeView';
 import { QuickLook } from './QuickLook';
 import { inBackground } from '../store/background';
+import { useEffect, useRef } from 'react';
+import { focusResourceList } from '../lib/commands';
+import { focusDropped } from '../lib/return-focus';
+import { focusPrimaryEditor } from '../lib/primary-editor';
 
 export function Workspace() {
   const tabs = useDesk((s) => s.tabs);
@@ -13,6 +17,42 @@ export function Workspace() {
   const activate = useDesk((s) => s.activateTab);
   const close = useDesk((s) => s.closeTab);
   const tab = useDesk(activeTab);
+
+  // A tab closed (its × or Alt+W) takes the control that had the keyboard with it: the keyboard
+  // goes to the tab now shown, or back to the list when none is left. (An editor that just
+  // mounted has taken it already: children's effects run first.)
+  useEffect(() => {
+    if (!focusDropped()) return;
+    if (tabs.length === 0) focusResourceList();
+    else document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
+  }, [tabs.length]);
+
+  // A control inside the tab that had the keyboard left the page with what it did (a message
+  // dismissed, a banner settled, an Undo): the keyboard goes back to the tab's editor rather than
+  // staying on <body>. Only when the keyboard was inside the tab: a click on the page's background
+  // (the control still there) leaves it where the operator put it.
+  const keyboardInside = useRef(false);
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = panel.current;
+    if (!el) return;
+    const focusIn = () => (keyboardInside.current = true);
+    const focusOut = (e: FocusEvent) => {
+      const from = e.target as Element;
+      setTimeout(() => {
+        if (from.isConnected) keyboardInside.current = el.contains(document.activeElement);
+      }, 0);
+    };
+    el.addEventListener('focusin', focusIn);
+    el.addEventListener('focusout', focusOut);
+    return () => {
+      el.removeEventListener('focusin', focusIn);
+      el.removeEventListener('focusout', focusOut);
+    };
+  }, [tab?.key]);
+  useEffect(() => {
+    if (keyboardInside.current && focusDropped()) focusPrimaryEditor();
+  });
 
   if (tabs.length === 0) {
     return (
@@ -80,7 +120,7 @@ export function Workspace() {
         })}
       </div>
       {tab ? (
-        <div className="tab-panel" role="tabpanel" key={tab.key}>
+        <div className="tab-panel" role="tabpanel" key={tab.key} ref={panel}>
           {tab.view === 'merge' && tab.merge ? (
             <MergeView tab={tab} />
           ) : tab.view === 'history' ? (

@@ -13,6 +13,10 @@ import { decodeBody, decodeWire, encodeBody, FRAMES_TYPE } from '../../../shared
 
 const BLOB_MIN_CHARS = 256 * 1024;
 
+/** Why a call failed when its request never reached the host, in words an operator can act on. */
+export const HOST_UNREACHABLE =
+  'the app’s host could not be reached (is the terminal that started it, npm start, still running?)';
+
 const SESSION_KEY = 'conflict-desk-session';
 const TOKEN_HEADER = 'x-conflict-desk-token';
 const LAUNCH_HEADER = 'x-conflict-desk-launch';
@@ -127,6 +131,9 @@ function httpApi(): RendererApi {
       // A large string body costs the page's thread far longer in fetch than as a Blob
       // (8 MB: about 130 ms against 50).
       body: text.length >= BLOB_MIN_CHARS ? new Blob([text]) : text,
+    }).catch((error: unknown) => {
+      // The browser says only "Failed to fetch": no request reached the host.
+      throw new Error(HOST_UNREACHABLE, { cause: error });
     });
     const answer = await response.text();
     let body: unknown;

@@ -4,6 +4,7 @@ import { parseJson } from '../../../shared/json';
 import { activeTab, useDesk, type DeskState } from '../store';
 import { inBackground } from '../store/background';
 import { isDirty } from '../store/tabs-slice';
+import { saveWithoutPrecondition } from './unguarded-save';
 export { mergeKeyChoice } from './keys';
 
 export type Command = {
@@ -29,10 +30,15 @@ export const COMMANDS: Command[] = [
     run: (s) => {
       const tab = activeTab(s);
       if (!tab) return;
-      if (tab.view === 'merge') inBackground(s.saveMerge(tab.key), 'save the merge result');
+      if (tab.view === 'merge') {
+        inBackground(s.saveMerge(tab.key), 'save the merge result');
+        return;
+      }
       // Same rule as the Save button: nothing to save, or invalid JSON, means no request at all.
-      else if (tab.base.guarded && isDirty(tab) && parseJson(tab.text).ok)
-        inBackground(s.save(tab.key), 'save');
+      if (!isDirty(tab) || !parseJson(tab.text).ok) return;
+      // With no revision to guard the write, the same question the button asks.
+      if (!tab.base.guarded) inBackground(saveWithoutPrecondition(s, tab), 'save');
+      else inBackground(s.save(tab.key), 'save');
     },
   },
   {

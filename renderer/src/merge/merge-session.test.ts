@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
-import { merge3 } from '../../../shared/json';
+import { merge3, type Conflict } from '../../../shared/json';
 import {
   allConflicts,
   autoChanges,
   chooseAllRemaining,
   choose,
+  conflictForKeys,
   createMergeSession,
   editResult,
   focusedConflict,
+  focusOn,
   moveFocus,
   rebaseSession,
   restoreChange,
@@ -166,6 +168,20 @@ describe('merge session', () => {
     expect(focusedConflict(moveFocus(s, 1))!.path).toBe(unresolved(s)[1]!.path);
     expect(focusedConflict(moveFocus(s, -1))!.path).toBe(unresolved(s)[1]!.path);
     expect(moveFocus(moveFocus(s, 1), 1).focus).toBe(0);
+  });
+
+  it('the keys settle the conflict whose card has the keyboard, open or settled, else the one in focus', () => {
+    let s = createMergeSession(outcome({ ...theirs, priority: 9 }));
+    const [first, second] = unresolved(s) as [Conflict, Conflict];
+    expect(conflictForKeys(s, null)!.id).toBe(first.id);
+    expect(conflictForKeys(s, second.id)!.id).toBe(second.id);
+    expect(conflictForKeys(s, 'no-such-card')!.id).toBe(first.id);
+    // The card reached by Tab becomes the one in focus, so F7 goes on from there.
+    expect(focusedConflict(focusOn(s, second.id))!.id).toBe(second.id);
+    s = must(choose(s, second.id, 'mine'));
+    // A settled card is not an open conflict: the focus stays, the keys still reach that card.
+    expect(focusOn(s, second.id)).toBe(s);
+    expect(conflictForKeys(s, second.id)!.id).toBe(second.id);
   });
 
   it('rebases when the server moves again: keeps decisions where the server did not change again', () => {

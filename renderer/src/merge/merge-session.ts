@@ -350,6 +350,21 @@ export function focusedConflict(s: MergeSession): Conflict | undefined {
   return unresolved(s)[s.focus];
 }
 
+/** The keyboard reached an open conflict's card: that conflict becomes the one in focus. */
+export function focusOn(s: MergeSession, id: string): MergeSession {
+  const index = unresolved(s).findIndex((c) => c.id === id);
+  return index < 0 || index === s.focus ? s : { ...s, focus: index };
+}
+
+/**
+ * The conflict the merge's keys (Alt+T / M / B / O) settle: the one whose card has the keyboard,
+ * open or settled, else the one in focus.
+ */
+export function conflictForKeys(s: MergeSession, cardId: string | null): Conflict | undefined {
+  const onCard = cardId === null ? undefined : allConflicts(s).find((c) => c.id === cardId);
+  return onCard ?? focusedConflict(s);
+}
+
 /**
  * The server moved again while the operator merged: re-merge against the new Server now, keeping
  * every decision whose conflict did not change again. Hand edits are dropped (they were made

@@ -17,6 +17,9 @@ import { api } from '../lib/api';
 import type { DeskState } from '.';
 
 /** What a batch will change: the rows picked by hand, or everything matching the filter and search. */
+/** How many targets *Preview* shows when no id is given: the first ones. */
+export const BATCH_PREVIEW_SAMPLE = 3;
+
 export type BatchScope =
   | { kind: 'ids'; ids: string[] }
   | { kind: 'matching'; ids: string[]; filters: Record<string, string>; search: string };
@@ -126,7 +129,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     async previewBatch(intents, id) {
       const { activeConnectionId, batchScope } = get();
       if (!activeConnectionId || !batchScope) return;
-      const sample = id ? [id] : batchScope.ids.slice(0, 3);
+      const sample = id ? [id] : batchScope.ids.slice(0, BATCH_PREVIEW_SAMPLE);
       try {
         const result = await api.previewBatch({
           connectionId: activeConnectionId,

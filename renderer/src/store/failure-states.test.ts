@@ -190,11 +190,9 @@ describe('a draft write that fails', () => {
   it('is tried again without another key press, and its message ends when the draft is kept', async () => {
     useDesk.getState().setText(key, '{ "priority": 9 }');
     await vi.advanceTimersByTimeAsync(500);
-    expect(tab().draftError).toBe('the app could not reach its backend (Failed to fetch)');
+    expect(tab().draftError).toBe('Failed to fetch');
     expect(tab().draftSavedAt).toBeNull();
-    expect(tab().message?.text).toContain(
-      'Your draft could not be kept: the app could not reach its backend (Failed to fetch).',
-    );
+    expect(tab().message?.text).toContain('Your draft could not be kept: Failed to fetch.');
     // The host is back; nobody types.
     answers.set('saveDraft', keepsDrafts);
     answers.set('listDrafts', listsDrafts);
@@ -251,7 +249,7 @@ describe('a draft write that fails', () => {
     await vi.waitFor(() => expect(useDesk.getState().question).not.toBeNull());
     expect(useDesk.getState().question?.title).toBe('Close “Task 1” and lose your edit?');
     expect(useDesk.getState().question?.body).toContain(
-      'Your edit could not be kept as a draft: the app could not reach its backend (Failed to fetch). Closing the tab loses it;',
+      'Your edit could not be kept as a draft: Failed to fetch. Closing the tab loses it;',
     );
     useDesk.getState().answer(false);
     await expect(closing).resolves.toBe(false);

@@ -137,9 +137,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     );
   }
 
-  async function persistDraft(key: string): Promise<void> {
+  /** Writes the tab's draft down (or drops it when nothing needs keeping); false when it failed. */
+  async function persistDraft(key: string): Promise<boolean> {
     const t = tab(key);
-    if (!t) return;
+    if (!t) return true;
     try {
       if (!session.needsDraft(t)) {
         await api.discardDraft({ ref: t.ref });
@@ -155,7 +156,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         });
         if (result.kind !== 'ok') {
           draftWriteFailed(key, result.message);
-          return;
+          return false;
         }
         draftRetries.delete(key);
         step(key, (x) => session.draftStored(x, result.updatedAt));
@@ -170,8 +171,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       )
         background(get().loadDrafts(), 'refresh the list of drafts');
     } catch (error) {
-      draftWriteFailed(key, `the app could not reach its backend (${(error as Error).message})`);
+      // The transport's words (api.ts) already say the host could not be reached.
+      draftWriteFailed(key, (error as Error).message);
+      return false;
     }
+    return true;
   }
 
   /**
@@ -400,21 +404,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     },
 
     async closeTab(key, force = false) {
-      if (!tab(key)) return true;
-      // The draft first: what the question below promises depends on whether it was kept.
-      await flushDraft(key);
       const t = tab(key);
       if (!t) return true;
       const pending = t.merge ? unresolved(t.merge).length : 0;
-      if (!force && t.draftError !== null && session.needsDraft(t)) {
-        const ok = await get().ask({
-          title: `Close “${t.title}” and lose your edit?`,
-          body: `Your edit could not be kept as a draft: ${clause(t.draftError)}. Closing the tab loses it; save it, or copy it somewhere, first.`,
-          confirm: 'Close and lose the edit',
-          danger: true,
-        });
-        if (!ok) return false;
-      } else if (!force && pending > 0) {
+      if (!force && pending > 0) {
         const ok = await get().ask({
           title: `Close “${t.title}”?`,
           body: `${pending} conflict${pending === 1 ? ' is' : 's are'} not settled. Your edit and the decisions made so far stay saved as a draft; reopening the resource brings them back.`,
@@ -422,6 +415,27 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         });
         if (!ok) return false;
       }
+      // Unsaved work is written down before the tab goes, unless the draft already holds it (a
+      // write waiting on its timer or on a retry is sent now). When the backend cannot take it,
+      // closing would lose the edit: the operator is asked, and Cancel keeps the tab.
+      const now = tab(key) ?? t;
+      if (
+        session.needsDraft(now) &&
+        (draftTimers.has(key) || now.draftSavedAt === null || now.draftError !== null)
+      ) {
+        clearTimeout(draftTimers.get(key));
+        draftTimers.delete(key);
+        if (!(await persistDraft(key)) && !force) {
+          const reason = tab(key)?.draftError ?? 'the backend did not take it';
+          const ok = await get().ask({
+            title: `Close “${t.title}” and lose your edit?`,
+            body: `Your edit could not be kept as a draft: ${clause(reason)}. Closing the tab loses it; save it, or copy it somewhere, first.`,
+            confirm: 'Close and lose the edit',
+            danger: true,
+          });
+          if (!ok) return false;
+        }
+      } else await flushDraft(key);
       clearTimeout(draftTimers.get(key));
       draftTimers.delete(key);
       draftRetries.delete(key);
