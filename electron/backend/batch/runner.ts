@@ -280,7 +280,8 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     resume(id: string): BatchSummary | null {
       const batch = store.batches.get(id);
-      if (!batch || running.has(id) || batch.state === 'cancelled')
+      // Only a stopped run goes on: a finished or cancelled batch stays as it ended.
+      if (!batch || running.has(id) || (batch.state !== 'paused' && batch.state !== 'interrupted'))
         return batch ? summary(batch) : null;
       launch(id);
       return this.status(id);
@@ -290,7 +291,11 @@ export function createBatchRunner(deps: BatchDeps) {
       if (control) {
         control.stop = 'cancel';
         await control.done;
-      } else if (store.batches.get(id)) {
+      } else if (
+        // A finished batch stays as it ended: only a stopped run is cancelled.
+        store.batches.get(id)?.state === 'paused' ||
+        store.batches.get(id)?.state === 'interrupted'
+      ) {
         for (const t of store.batches.targets(id, 'pending'))
           store.batches.update(id, t.resourceId, {
             status: 'cancelled',
