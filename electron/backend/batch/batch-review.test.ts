@@ -48,4 +48,73 @@ describe('batch controls at awkward moments', () => {
       batch: { state: 'done', counts: { applied: 3, cancelled: 0 } },
     });
   });
+
+  /** Waits until the sandbox has answered a write to `sid` with 429. */
+  async function rateLimited(sid: string): Promise<void> {
+    for (;;) {
+      const log = await h.admin<{ requests: Array<{ status: number }> }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${sid}`)}`,
+      );
+      if (log.body.requests.some((r) => r.status === 429)) return;
+      await sleep(20);
+    }
+  }
+  const within = <T>(ms: number, work: Promise<T>): Promise<T | 'still waiting'> =>
+    Promise.race([work, sleep(ms).then(() => 'still waiting' as const)]);
+
+  it('cancel during a long Retry-After ends the wait: the refused write is reported, nothing else is sent', async () => {
+    const [limited, ...others] = SANDBOX_IDS.taskSids.slice(20, 24) as [string, ...string[]];
+    const before = await getTask(limited);
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${limited}`,
+      retryAfter: 120,
+      times: null,
+    });
+    const id = await start([limited, ...others], [{ kind: 'set', path: '/priority', value: 55 }], 1);
+    await rateLimited(limited);
+    const cancelled = await within(10_000, h.api.cancelBatch({ batchId: id }));
+    if (cancelled === 'still waiting' || cancelled.kind !== 'ok')
+      throw new Error(`the cancel waited on the server's Retry-After: ${JSON.stringify(cancelled)}`);
+    await h.admin('DELETE', '/faults');
+    expect(cancelled.batch).toMatchObject({
+      state: 'cancelled',
+      total: 4,
+      writesSent: 1,
+      counts: { cancelled: 4, applied: 0 },
+    });
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.targets[0]).toMatchObject({
+      resourceId: limited,
+      status: 'cancelled',
+      sent: true,
+      reason: expect.stringContaining('429'),
+    });
+    expect(report.targets.slice(1).every((t) => !t.sent && t.status === 'cancelled')).toBe(true);
+    expect((await getTask(limited)).priority).toBe(before.priority);
+  }, 30_000);
+
+  it('pause during a long Retry-After ends the wait; resume reads the target afresh and writes it', async () => {
+    const limited = SANDBOX_IDS.taskSids[30]!;
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${limited}`,
+      retryAfter: 120,
+      times: null,
+    });
+    const id = await start([limited], [{ kind: 'set', path: '/priority', value: 56 }], 1);
+    await rateLimited(limited);
+    const paused = await within(10_000, h.api.pauseBatch({ batchId: id }));
+    if (paused === 'still waiting' || paused.kind !== 'ok')
+      throw new Error(`the pause waited on the server's Retry-After: ${JSON.stringify(paused)}`);
+    expect(paused.batch).toMatchObject({ state: 'paused', counts: { pending: 1 } });
+    await h.admin('DELETE', '/faults');
+    await h.api.resumeBatch({ batchId: id });
+    expect(await waitDone(id)).toMatchObject({ state: 'done', counts: { applied: 1 } });
+    expect((await getTask(limited)).priority).toBe(56);
+  }, 30_000);
 });

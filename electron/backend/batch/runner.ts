@@ -45,11 +45,29 @@ export type StartOptions = {
 
 const RATE_LIMIT_TRIES = 6;
 
+type Stop = 'no' | 'pause' | 'cancel';
+/** A run's controls. `halted` settles when pause or cancel is asked, so a wait (a 429's Retry-After) ends at once. */
+type Control = { stop: Stop; done: Promise<void>; halted: Promise<void>; halt(stop: Stop): void };
+function makeControl(): Control {
+  let wake = () => {};
+  const control: Control = {
+    stop: 'no',
+    done: Promise.resolve(),
+    halted: new Promise<void>((resolve) => (wake = resolve)),
+    halt(stop) {
+      // A cancel is never turned back into a pause.
+      if (control.stop !== 'cancel') control.stop = stop;
+      wake();
+    },
+  };
+  return control;
+}
+
 export function createBatchRunner(deps: BatchDeps) {
   const { store, resources } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   /** Batches whose workers run in this process. */
-  const running = new Map<string, { stop: 'no' | 'pause' | 'cancel'; done: Promise<void> }>();
+  const running = new Map<string, Control>();
   let lastEmit = 0;
 
   const summary = (batch: StoredBatch): BatchSummary => {
@@ -79,13 +97,13 @@ export function createBatchRunner(deps: BatchDeps) {
   function launch(id: string): void {
     const batch = store.batches.get(id)!;
     store.batches.setState(id, 'running');
-    const control = { stop: 'no' as 'no' | 'pause' | 'cancel', done: Promise.resolve() };
+    const control = makeControl();
     running.set(id, control);
     const queue = store.batches.targets(id, 'pending').map((t) => t.resourceId);
     const worker = async () => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
         if (control.stop !== 'no') return;
-        await runTarget(batch, next);
+        await runTarget(batch, next, control);
         progress(id);
       }
     };
@@ -93,11 +111,7 @@ export function createBatchRunner(deps: BatchDeps) {
       () => {
         running.delete(id);
         if (control.stop === 'cancel') {
-          for (const t of store.batches.targets(id, 'pending'))
-            store.batches.update(id, t.resourceId, {
-              status: 'cancelled',
-              reason: 'The batch was cancelled before this target was read; nothing was sent.',
-            });
+          cancelPending(id);
           store.batches.setState(id, 'cancelled');
         } else if (control.stop === 'pause') {
           store.batches.setState(id, 'paused');
@@ -109,7 +123,22 @@ export function createBatchRunner(deps: BatchDeps) {
     );
   }
 
-  async function runTarget(batch: StoredBatch, resourceId: string): Promise<void> {
+  /** Targets not yet written become cancelled; the reason says whether a refused (429) write went out. */
+  function cancelPending(id: string): void {
+    for (const t of store.batches.targets(id, 'pending'))
+      store.batches.update(id, t.resourceId, {
+        status: 'cancelled',
+        reason: t.sent
+          ? 'The batch was cancelled before this target was written again; its earlier write was refused with 429 (nothing applied).'
+          : 'The batch was cancelled before this target was read; nothing was sent.',
+      });
+  }
+
+  async function runTarget(
+    batch: StoredBatch,
+    resourceId: string,
+    control: Control,
+  ): Promise<void> {
     const ref: ResourceRef = { connectionId: batch.connectionId, id: resourceId };
     const set = (update: Partial<BatchTarget>) =>
       store.batches.update(batch.id, resourceId, update);
@@ -140,6 +169,7 @@ export function createBatchRunner(deps: BatchDeps) {
       },
       applied.value,
       1,
+      control,
     );
   }
 
@@ -152,6 +182,7 @@ export function createBatchRunner(deps: BatchDeps) {
     base: Base,
     mine: JsonValue,
     attempt: number,
+    control: Control,
   ): Promise<void> {
     const set = (update: Partial<BatchTarget>) => store.batches.update(batch.id, ref.id, update);
     set({ attempts: attempt, fromRevision: base.revision, baseJournalId: base.journalId });
@@ -166,7 +197,20 @@ export function createBatchRunner(deps: BatchDeps) {
       );
       if (!(result.kind === 'error' && result.status === 429) || tries >= RATE_LIMIT_TRIES) break;
       set({ sent: true });
-      await sleep(result.retryAfterMs ?? Math.min(250 * 2 ** (tries - 1), 8000));
+      const waited = await Promise.race([
+        sleep(result.retryAfterMs ?? Math.min(250 * 2 ** (tries - 1), 8000)).then(() => true),
+        control.halted.then(() => false),
+      ]);
+      // Paused or cancelled while the server asked to wait: a 429 applied nothing, so the target
+      // is as it was — read afresh on resume, or cancelled (the report says the write was refused).
+      if (!waited)
+        return control.stop === 'cancel'
+          ? set({
+              status: 'cancelled',
+              reason:
+                'The batch was cancelled while the server asked to wait (429); the write it refused applied nothing and was not sent again.',
+            })
+          : set({ status: 'pending' });
     }
     const sent = result.kind !== 'error' || result.status !== undefined;
     if (sent) set({ sent: true });
@@ -237,6 +281,7 @@ export function createBatchRunner(deps: BatchDeps) {
           },
           again.value,
           attempt + 1,
+          control,
         );
       }
     }
@@ -273,7 +318,7 @@ export function createBatchRunner(deps: BatchDeps) {
     async pause(id: string): Promise<BatchSummary | null> {
       const control = running.get(id);
       if (control) {
-        control.stop = 'pause';
+        control.halt('pause');
         await control.done;
       }
       return this.status(id);
@@ -289,18 +334,14 @@ export function createBatchRunner(deps: BatchDeps) {
     async cancel(id: string): Promise<BatchSummary | null> {
       const control = running.get(id);
       if (control) {
-        control.stop = 'cancel';
+        control.halt('cancel');
         await control.done;
       } else if (
         // A finished batch stays as it ended: only a stopped run is cancelled.
         store.batches.get(id)?.state === 'paused' ||
         store.batches.get(id)?.state === 'interrupted'
       ) {
-        for (const t of store.batches.targets(id, 'pending'))
-          store.batches.update(id, t.resourceId, {
-            status: 'cancelled',
-            reason: 'The batch was cancelled before this target was read; nothing was sent.',
-          });
+        cancelPending(id);
         store.batches.setState(id, 'cancelled');
       }
       return this.status(id);
@@ -375,6 +416,7 @@ export function createBatchRunner(deps: BatchDeps) {
           },
           applied.value,
           target.attempts + 1,
+          makeControl(),
         );
       }
       progress(id, true);
@@ -406,7 +448,7 @@ export function createBatchRunner(deps: BatchDeps) {
       );
     },
     async close(): Promise<void> {
-      for (const control of running.values()) control.stop = 'pause';
+      for (const control of running.values()) control.halt('pause');
       await Promise.all([...running.values()].map((c) => c.done));
     },
   };
