@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
 import type { Api } from '../../../shared/api/contract';
 import type { BatchSummary } from '../../../shared/api/types';
-import { harnessPerFile } from '../../test-support/desk-harness';
+import { connectScripted, harnessPerFile } from '../../test-support/desk-harness';
+import { startScriptedServer } from '../../test-support/scripted-server';
 
 const h = harnessPerFile();
 const TASKS = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
@@ -118,3 +119,73 @@ describe('batch controls at awkward moments', () => {
     expect((await getTask(limited)).priority).toBe(56);
   }, 30_000);
 });
+
+describe('the report', () => {
+  it('exports as CSV with no cell a spreadsheet would run as a formula', async () => {
+    // A server whose record ids and revisions would each start a formula in a spreadsheet.
+    const ids = ['=HYPERLINK("http://example.test","x")', '+1+2', '-3+4', '@SUM(1)'];
+    const docs = new Map(ids.map((id) => [id, { rev: 1, body: { id, status: 'open' } }]));
+    const server = await startScriptedServer((req) => {
+      const id = decodeURIComponent(req.path.split('?')[0]!.split('/').pop()!);
+      const doc = docs.get(id);
+      if (!doc) return { status: 404, body: '{}' };
+      const etag = `"=${doc.rev}+1"`;
+      if (req.method === 'GET')
+        return { status: 200, headers: { etag }, body: JSON.stringify(doc.body) };
+      if (req.headers['if-match'] !== etag) return { status: 412, body: '{}' };
+      doc.rev++;
+      doc.body = JSON.parse(req.body) as typeof doc.body;
+      return { status: 200, headers: { etag: `"=${doc.rev}+1"` }, body: req.body };
+    });
+    try {
+      const ref = await connectScripted(h, server);
+      const started = await h.api.startBatch({
+        connectionId: ref('x').connectionId,
+        resourceIds: ids,
+        intents: [{ kind: 'set', path: '/status', value: 'solved' }],
+      });
+      if (started.kind !== 'ok') throw new Error(started.message);
+      const done = await waitDone(started.batch.batchId);
+      expect(done.counts.applied).toBe(4);
+      const report = await h.api.batchReport({ batchId: started.batch.batchId, format: 'csv' });
+      if (report.kind !== 'ok') throw new Error(report.message);
+      const rows = parseCsv(report.text!);
+      expect(rows).toHaveLength(5);
+      const cells = rows.slice(1).flat();
+      expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+      // The id is still there to read, behind the apostrophe a spreadsheet hides.
+      expect(rows.slice(1).map((r) => r[0])).toEqual(ids.map((id) => `'${id}`));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** RFC 4180 as a spreadsheet reads it: quoted cells, doubled quotes, CRLF rows. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  return rows;
+}

@@ -25,6 +25,7 @@ import {
 } from '../../../shared/json';
 import type { ResourceService } from '../resource-service';
 import type { Store } from '../store';
+import { csvCell } from '../team-store/csv';
 import { summaryOf, type StoredBatch } from '../store/batches';
 
 export type BatchDeps = {
@@ -456,7 +457,7 @@ export function createBatchRunner(deps: BatchDeps) {
 
 export type BatchRunner = ReturnType<typeof createBatchRunner>;
 
-/** The report as CSV: one row per target (RFC 4180 quoting). */
+/** The report as CSV: one row per target (RFC 4180 quoting, formula cells defused). */
 export function reportCsv(targets: BatchTarget[]): string {
   const cells = [
     'resourceId',
@@ -469,10 +470,9 @@ export function reportCsv(targets: BatchTarget[]): string {
     'reason',
     'auditId',
   ] as const;
-  const quote = (v: unknown) => {
-    const text = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  // Ids, revisions and reasons come from servers and colleagues: a cell a spreadsheet would run
+  // as a formula is defused, as in the audit's export.
+  const quote = (v: unknown) => csvCell(v === null || v === undefined ? null : String(v));
   return (
     [cells.join(','), ...targets.map((t) => cells.map((c) => quote(t[c])).join(','))].join('\r\n') +
     '\r\n'
