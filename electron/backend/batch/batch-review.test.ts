@@ -120,6 +120,68 @@ describe('batch controls at awkward moments', () => {
   }, 30_000);
 });
 
+/**
+ * A batch setting /priority to 7 whose every target is changed by a colleague between the batch's
+ * read and its write (each write is held 400 ms; the colleague acts when the audit shows it in flight).
+ */
+async function queuedBatch(ids: string[], colleague: Record<string, unknown> = { priority: 3 }) {
+  for (const sid of ids)
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+  const id = await start(ids, [
+    { kind: 'set', path: '/priority', value: 7 },
+    { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
+  ]);
+  const pending = new Set(ids);
+  while (pending.size > 0) {
+    for (const entry of (await h.api.auditLog({})).entries)
+      if (entry.state === 'in-flight' && pending.delete(entry.resourceId))
+        await h.admin('POST', '/edit', {
+          path: `${TASKS}/${entry.resourceId}`,
+          fields: colleague,
+          actor: 'colleague',
+        });
+    await sleep(15);
+  }
+  const done = await waitDone(id);
+  expect(done.counts.queued).toBe(ids.length);
+  return id;
+}
+
+describe('the conflict queue', () => {
+  it('one decision does not overwrite a member that a colleague changed again after it was queued', async () => {
+    const [still, again, elsewhere] = SANDBOX_IDS.taskSids.slice(40, 43) as [string, string, string];
+    const id = await queuedBatch([still, again, elsewhere]);
+    const queue = await h.api.batchQueue({ batchId: id });
+    expect(queue).toMatchObject({ kind: 'ok', groups: [{ signature: '/priority' }] });
+    // The operator looks at the group (Server now: priority 3) and decides "keep mine". Meanwhile
+    // the colleague changes one of them again on the same path, and another elsewhere.
+    await h.admin('POST', '/edit', { path: `${TASKS}/${again}`, fields: { priority: 1 }, actor: 'colleague' });
+    await h.admin('POST', '/edit', { path: `${TASKS}/${elsewhere}`, patch: { note: 'later' }, actor: 'colleague' });
+    const settled = await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    if (settled.kind !== 'ok') throw new Error(settled.message);
+    // The decision was made over priority 3: the value 1, never seen, is not overwritten.
+    expect((await getTask(again)).priority).toBe(1);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+    expect(byId[again]).toMatchObject({ status: 'queued', signature: '/priority' });
+    expect(byId[still]).toMatchObject({ status: 'reapplied' });
+    expect(byId[elsewhere]).toMatchObject({ status: 'reapplied' });
+    expect((await getTask(still)).priority).toBe(7);
+    const moved = await getTask(elsewhere);
+    expect(moved.priority).toBe(7);
+    expect(JSON.parse(moved.attributes)).toMatchObject({ note: 'later', skills: expect.arrayContaining(['vip-care']) });
+    expect(settled.batch.counts).toMatchObject({ queued: 1, reapplied: 2 });
+    const c = settled.batch.counts;
+    expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(3);
+  }, 30_000);
+});
+
 describe('the report', () => {
   it('exports as CSV with no cell a spreadsheet would run as a formula', async () => {
     // A server whose record ids and revisions would each start a formula in a spreadsheet.

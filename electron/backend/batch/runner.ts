@@ -288,6 +288,16 @@ export function createBatchRunner(deps: BatchDeps) {
     }
   }
 
+  /** The revision a queued target showed as Server now, as the operator's document. */
+  function decidedOver(connectionId: string, target: BatchTarget) {
+    if (target.theirsJournalId === null) return null;
+    const ctx = resources.context(connectionId);
+    const row = store.journal.get(connectionId, target.resourceId, target.theirsJournalId);
+    if (!ctx.ok || !row) return null;
+    const seen = resources.fromJournal(ctx.value, { connectionId, id: target.resourceId }, row);
+    return 'kind' in seen ? null : seen;
+  }
+
   return {
     start(options: StartOptions): BatchSummary {
       const id = randomUUID();
@@ -365,8 +375,9 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     /**
      * One decision for a whole group: `theirs` keeps the server's version (nothing written);
-     * `mine` re-applies the intent over the current server state, conditionally, overriding the
-     * other writer on the paths in conflict — a target that moved again meanwhile stays queued.
+     * `mine` re-applies the intent over the Server now the queue showed, conditionally on it,
+     * overriding the other writer on the paths in conflict — a target whose paths moved again
+     * meanwhile stays queued; one that moved elsewhere gets the intent re-applied.
      */
     async settleGroup(
       id: string,
@@ -387,38 +398,46 @@ export function createBatchRunner(deps: BatchDeps) {
           continue;
         }
         const ref = { connectionId: batch.connectionId, id: target.resourceId };
-        const opened = await resources.open(ref);
-        if ('kind' in opened) {
+        // The decision was made over the Server now the queue showed (theirsJournalId): the write
+        // is conditional on that revision, so a member changed again since is not overwritten
+        // unseen. If the new change collides, it stays queued; if not, the intent is re-applied.
+        const seen = decidedOver(batch.connectionId, target);
+        const base = seen ?? (await resources.open(ref));
+        if ('kind' in base) {
           store.batches.update(id, target.resourceId, {
-            reason: `Reading it failed: ${opened.message}`,
+            reason: `Reading it failed: ${base.message}`,
           });
           continue;
         }
-        const applied = applyIntents(opened.editable, batch.intents);
+        const applied = applyIntents(base.editable, batch.intents);
         if (!applied.ok) {
           store.batches.update(id, target.resourceId, { status: 'failed', reason: applied.error });
           continue;
         }
-        if (applied.touched.length === 0 || jsonEqual(applied.value, opened.editable)) {
+        if (applied.touched.length === 0 || jsonEqual(applied.value, base.editable)) {
           store.batches.update(id, target.resourceId, {
             status: 'skipped',
             reason: 'The change is already there.',
           });
           continue;
         }
-        // The decision was made over this state: the write is conditional on it, and counts as a re-application.
         await writeTarget(
-          { ...batch, maxAttempts: target.attempts + 1 },
+          { ...batch, maxAttempts: target.attempts + batch.maxAttempts },
           ref,
           {
-            journalId: opened.snapshot.journalId,
-            revision: opened.snapshot.revision,
-            editable: opened.editable,
+            journalId: base.snapshot.journalId,
+            revision: base.snapshot.revision,
+            editable: base.editable,
           },
           applied.value,
           target.attempts + 1,
           makeControl(),
         );
+        const after = store.batches.target(id, target.resourceId);
+        if (after?.status === 'queued' && after.signature !== 'kept moving')
+          store.batches.update(id, target.resourceId, {
+            reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
+          });
       }
       progress(id, true);
       return this.status(id);
