@@ -182,6 +182,80 @@ describe('the conflict queue', () => {
   }, 30_000);
 });
 
+describe('a host killed mid-run', () => {
+  it('reports the target whose write was in flight as unknown and sent, and never sends it again', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { startHarness } = await import('../../test-support/desk-harness');
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-batch-crash-'));
+    const sids = SANDBOX_IDS.taskSids.slice(50, 54);
+    // A JSON Patch that appends: sent twice, it would append twice.
+    for (const sid of sids)
+      await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, patch: { log: [] } });
+    // The first write takes 4 s to commit: the host is killed while it is in flight.
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sids[0]}`,
+      delayMs: 4000,
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, '../../test-support/batch-then-die.ts'),
+        dataDir,
+        h.sandbox.url,
+        SANDBOX_IDS.workspaceSid,
+        SANDBOX_CREDENTIALS.twilio.accountSid,
+        SANDBOX_CREDENTIALS.twilio.authToken,
+        ...sids,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    const batchId = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /started (\S+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', () => reject(new Error(`child ended before starting: ${output}`)));
+    });
+    // Killed once the sandbox holds the first write (it is delayed there, not yet answered).
+    for (;;) {
+      const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>('GET', '/faults');
+      if (faults.body.faults.length === 0 || faults.body.faults.every((f) => f.remaining === 0)) break;
+      await sleep(20);
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await sleep(4500);
+    const restarted = await startHarness({ dataDir, sandbox: h.sandbox });
+    try {
+      const status = await restarted.api.batchStatus({ batchId });
+      expect(status).toMatchObject({ kind: 'ok', batch: { state: 'interrupted', writesSent: 1 } });
+      const report = await restarted.api.batchReport({ batchId });
+      if (report.kind !== 'ok') throw new Error(report.message);
+      expect(report.targets[0]).toMatchObject({ resourceId: sids[0], status: 'unknown', sent: true });
+      await restarted.api.resumeBatch({ batchId });
+      const done = await waitDone(batchId, restarted.api);
+      expect(done.counts).toMatchObject({ unknown: 1, applied: 3 });
+      // Never sent twice: the write that landed after the crash appended once.
+      const logs = await Promise.all(
+        sids.map(async (sid) => (JSON.parse((await getTask(sid)).attributes) as { log: string[] }).log),
+      );
+      expect(logs).toEqual(sids.map(() => ['batch']));
+    } finally {
+      await restarted.desk.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('the report', () => {
   it('exports as CSV with no cell a spreadsheet would run as a formula', async () => {
     // A server whose record ids and revisions would each start a formula in a spreadsheet.

@@ -188,7 +188,12 @@ export function createBatchRunner(deps: BatchDeps) {
     const set = (update: Partial<BatchTarget>) => store.batches.update(batch.id, ref.id, update);
     set({ attempts: attempt, fromRevision: base.revision, baseJournalId: base.journalId });
     let result: SaveResult;
+    // `sent` is recorded before the write leaves: a host killed while it is in flight must find
+    // the target as (possibly) written — unknown at the next start, never read and written again.
+    // It is taken back only when the answer proves nothing left.
+    let sent = store.batches.target(batch.id, ref.id)?.sent ?? false;
     for (let tries = 1; ; tries++) {
+      set({ sent: true });
       result = await resources.save(
         ref,
         stringifyJson(mine, PRETTY),
@@ -196,8 +201,8 @@ export function createBatchRunner(deps: BatchDeps) {
         false,
         batch.id,
       );
+      if (result.kind !== 'error' || result.status !== undefined) sent = true;
       if (!(result.kind === 'error' && result.status === 429) || tries >= RATE_LIMIT_TRIES) break;
-      set({ sent: true });
       const waited = await Promise.race([
         sleep(result.retryAfterMs ?? Math.min(250 * 2 ** (tries - 1), 8000)).then(() => true),
         control.halted.then(() => false),
@@ -213,8 +218,7 @@ export function createBatchRunner(deps: BatchDeps) {
             })
           : set({ status: 'pending' });
     }
-    const sent = result.kind !== 'error' || result.status !== undefined;
-    if (sent) set({ sent: true });
+    if (!sent) set({ sent: false });
     switch (result.kind) {
       case 'saved':
         return set({
