@@ -1,8 +1,9 @@
 // `conflict-desk batch`: runs a batch through a running Conflict Desk host (browser mode's contract
 // over HTTP), so scripts get the same guarantees as the app: conditional writes, re-application
 // after harmless conflicts, a conflict queue, outcomes that are never overstated.
-// Exit 0 = every target applied, re-applied or skipped; 1 = some queued, failed or unknown;
-// 2 = bad usage or the host refused (nothing started).
+// Exit 0 = every target applied, re-applied or skipped; 1 = some queued, failed, unknown or not
+// done (the batch was paused or cancelled in the app, or the host stopped answering after it
+// started); 2 = bad usage or the host refused (nothing started).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliIo } from './merge';
@@ -237,6 +238,7 @@ export async function runBatch(
     return 2;
   }
   const args = parsed.value;
+  let batchId: string | null = null;
   const call = async <T>(method: string, body: unknown): Promise<T> => {
     let res: Response;
     try {
@@ -309,7 +311,7 @@ export async function runBatch(
       concurrency: args.concurrency,
       maxAttempts: args.maxAttempts,
     });
-    const batchId = started.batch.batchId;
+    batchId = started.batch.batchId;
     io.stderr(`Batch ${batchId}: ${started.batch.total} targets, ${args.concurrency} at a time.\n`);
     type Summary = {
       state: string;
@@ -333,15 +335,24 @@ export async function runBatch(
     if (args.out) await writeFile(args.out, report.text);
     else io.stdout(report.text);
     const c = status.counts;
+    const n = (status_: string) => c[status_] ?? 0;
+    const notDone = n('pending') + n('running') + n('cancelled');
     io.stderr(
-      `Done: ${c['applied']} applied, ${c['reapplied']} re-applied after a conflict, ${c['skipped']} skipped, ${c['queued']} queued, ${c['failed']} failed, ${c['unknown']} unknown; ${status.writesSent} writes sent.\n`,
+      `${status.state === 'done' ? 'Done' : `The batch is ${status.state}`}: ${n('applied')} applied, ${n('reapplied')} re-applied after a conflict, ${n('skipped')} skipped, ${n('queued')} queued, ${n('failed')} failed, ${n('unknown')} unknown${n('kept-theirs') ? `, ${n('kept-theirs')} kept the server's` : ''}${notDone ? `, ${notDone} not done (${n('cancelled')} cancelled, ${n('pending') + n('running')} waiting)` : ''}; ${status.writesSent} writes sent.\n`,
     );
     if (c['queued']! > 0)
       io.stderr(
         `Settle the queue in the app (Batches) or with the contract's batchQueue / settleBatchGroup (batch ${batchId}).\n`,
       );
-    return c['queued']! + c['failed']! + c['unknown']! > 0 ? 1 : 0;
+    // 0 only when every target is applied, re-applied or skipped.
+    return n('applied') + n('reapplied') + n('skipped') === status.total ? 0 : 1;
   } catch (error) {
+    if (error instanceof HostError && batchId !== null) {
+      io.stderr(
+        `\nconflict-desk batch: batch ${batchId} was started, then ${error.message}. Its writes go on in the host; their outcomes are in its report (the app, or the contract's batchStatus / batchReport).\n`,
+      );
+      return 1;
+    }
     if (error instanceof HostError) {
       io.stderr(`conflict-desk batch: ${error.message}\n`);
       return 2;
