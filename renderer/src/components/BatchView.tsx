@@ -38,15 +38,17 @@ export function BatchView() {
   const batch = useDesk((s) => s.batch);
   const error = useDesk((s) => s.batchError);
   const close = useDesk((s) => s.closeBatch);
-  const profile = useDesk((s) =>
-    s.profiles.find(
-      (p) => p.id === s.connections.find((c) => c.id === s.activeConnectionId)?.profileId,
-    ),
-  );
+  // A batch runs on its own connection, whichever the list shows now.
+  const connectionId = useDesk((s) => s.batch?.connectionId ?? s.activeConnectionId);
+  const connection = useDesk((s) => s.connections.find((c) => c.id === connectionId));
+  const profile = useDesk((s) => s.profiles.find((p) => p.id === connection?.profileId));
   const what =
     scope?.kind === 'matching'
       ? `All ${scope.ids.length} matching${describeFilter(scope.filters, scope.search)}`
-      : `${scope?.ids.length ?? 0} selected`;
+      : scope
+        ? `${scope.ids.length} selected`
+        : // Found again after a reload or a restart: its scope is its targets.
+          `${batch?.total ?? 0} resource${batch?.total === 1 ? '' : 's'} · ${connection?.name ?? 'a removed connection'}`;
   return (
     <Dialog title="Batch edit" onClose={close} wide testId="batch-view">
       <p className="batch-scope" data-testid="batch-scope">

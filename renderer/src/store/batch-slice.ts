@@ -35,8 +35,13 @@ export type BatchSlice = {
   clearSelected(): void;
   openBatch(scope: 'selected' | 'matching'): Promise<void>;
   closeBatch(): void;
-  /** Shows the last batch again (it keeps running while the view is closed). */
+  /** Shows the last batch again (it keeps running while the view is closed), with its queue read afresh. */
   reopenBatch(): void;
+  /**
+   * At start: the newest batch that is still running, stopped (paused, interrupted by a restart)
+   * or holding a conflict queue, so a reload or a host restart does not lose the way back to it.
+   */
+  loadUnfinishedBatch(): Promise<void>;
   previewBatch(intents: BatchIntent[], id?: string): Promise<void>;
   startBatch(intents: BatchIntent[], concurrency: number, description: string): Promise<void>;
   pauseBatch(): Promise<void>;
@@ -122,7 +127,18 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       }
     },
     closeBatch: () => set({ batchOpen: false }),
-    reopenBatch: () => set({ batchOpen: true }),
+    reopenBatch() {
+      set({ batchOpen: true });
+      get().loadBatchQueue().catch(failed);
+    },
+    async loadUnfinishedBatch() {
+      const listed = await api.listBatches({});
+      const unfinished = listed.batches.find(
+        (b) => (b.state !== 'done' && b.state !== 'cancelled') || b.counts.queued > 0,
+      );
+      // A batch started in this page meanwhile is the one to show.
+      if (unfinished && !get().batch) set({ batch: unfinished, batchScope: null, batchGroups: [] });
+    },
     async previewBatch(intents, id) {
       const { activeConnectionId, batchScope } = get();
       if (!activeConnectionId || !batchScope) return;
@@ -180,15 +196,12 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       await get().loadBatchQueue();
     },
     async openQueuedTarget(target) {
-      const { batch, activeConnectionId, drafts } = get();
-      if (
-        !batch ||
-        !activeConnectionId ||
-        target.baseJournalId === null ||
-        target.theirsJournalId === null
-      )
-        return;
-      const ref = { connectionId: activeConnectionId, id: target.resourceId };
+      const { batch } = get();
+      if (!batch || target.baseJournalId === null || target.theirsJournalId === null) return;
+      // The batch's own connection, whichever the list shows now (after a reload it is the first).
+      if (get().activeConnectionId !== batch.connectionId) get().selectConnection(batch.connectionId);
+      const { drafts } = get();
+      const ref = { connectionId: batch.connectionId, id: target.resourceId };
       set({ batchOpen: false });
       if (drafts[target.resourceId]) {
         get().notify({
