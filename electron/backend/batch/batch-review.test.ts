@@ -180,6 +180,26 @@ describe('the conflict queue', () => {
     const c = settled.batch.counts;
     expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(3);
   }, 30_000);
+
+  it('the same decision sent twice at once (a double click) settles each member once', async () => {
+    const sids = SANDBOX_IDS.taskSids.slice(60, 64);
+    const id = await queuedBatch(sids);
+    await h.admin('DELETE', '/requests');
+    const [a, b] = await Promise.all([
+      h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+      h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+    ]);
+    expect(a.kind).toBe('ok');
+    expect(b.kind).toBe('ok');
+    const status = await h.api.batchStatus({ batchId: id });
+    expect(status).toMatchObject({ kind: 'ok', batch: { counts: { queued: 0, reapplied: 4 } } });
+    for (const sid of sids) expect((await getTask(sid)).priority).toBe(7);
+    const writes = await h.admin<{ requests: Array<{ path: string }> }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+    );
+    expect(writes.body.requests.map((r) => r.path.split('/').pop()).sort()).toEqual([...sids].sort());
+  }, 30_000);
 });
 
 describe('a host killed mid-run', () => {

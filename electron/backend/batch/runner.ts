@@ -69,6 +69,8 @@ export function createBatchRunner(deps: BatchDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   /** Batches whose workers run in this process. */
   const running = new Map<string, Control>();
+  /** The decision being applied to each batch's queue (decisions on one batch go one at a time). */
+  const settling = new Map<string, Promise<void>>();
   let lastEmit = 0;
 
   const summary = (batch: StoredBatch): BatchSummary => {
@@ -292,6 +294,48 @@ export function createBatchRunner(deps: BatchDeps) {
     }
   }
 
+  /** One queued target settled by the operator's decision for its group. */
+  async function settleOne(
+    batch: StoredBatch,
+    target: BatchTarget,
+    decision: 'mine' | 'theirs',
+  ): Promise<void> {
+    const set = (update: Partial<BatchTarget>) =>
+      store.batches.update(batch.id, target.resourceId, update);
+    if (decision === 'theirs')
+      return set({
+        status: 'kept-theirs',
+        reason: 'The operator kept the server\u2019s version for this group.',
+      });
+    const ref = { connectionId: batch.connectionId, id: target.resourceId };
+    // The decision was made over the Server now the queue showed (theirsJournalId): the write
+    // is conditional on that revision, so a member changed again since is not overwritten
+    // unseen. If the new change collides, it stays queued; if not, the intent is re-applied.
+    const base = decidedOver(batch.connectionId, target) ?? (await resources.open(ref));
+    if ('kind' in base) return set({ reason: `Reading it failed: ${base.message}` });
+    const applied = applyIntents(base.editable, batch.intents);
+    if (!applied.ok) return set({ status: 'failed', reason: applied.error });
+    if (applied.touched.length === 0 || jsonEqual(applied.value, base.editable))
+      return set({ status: 'skipped', reason: 'The change is already there.' });
+    await writeTarget(
+      { ...batch, maxAttempts: target.attempts + batch.maxAttempts },
+      ref,
+      {
+        journalId: base.snapshot.journalId,
+        revision: base.snapshot.revision,
+        editable: base.editable,
+      },
+      applied.value,
+      target.attempts + 1,
+      makeControl(),
+    );
+    const after = store.batches.target(batch.id, target.resourceId);
+    if (after?.status === 'queued' && after.signature !== 'kept moving')
+      set({
+        reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
+      });
+  }
+
   /** The revision a queued target showed as Server now, as the operator's document. */
   function decidedOver(connectionId: string, target: BatchTarget) {
     if (target.theirsJournalId === null) return null;
@@ -390,58 +434,32 @@ export function createBatchRunner(deps: BatchDeps) {
     ): Promise<BatchSummary | null> {
       const batch = store.batches.get(id);
       if (!batch) return null;
-      const group = store.batches
-        .targets(id, 'queued')
-        .filter((t) => (t.signature ?? '') === signature);
-      for (const target of group) {
-        if (decision === 'theirs') {
-          store.batches.update(id, target.resourceId, {
-            status: 'kept-theirs',
-            reason: 'The operator kept the server\u2019s version for this group.',
-          });
-          continue;
+      // The group as it is when the decision arrives. Decisions on one batch are taken one after
+      // another, and each acts only on members still queued as they were then: a second click
+      // (or a second caller) finds them settled, and a member re-queued with a newer Server now
+      // waits for a decision made over that one.
+      const inGroup = (t: BatchTarget) =>
+        t.status === 'queued' && (t.signature ?? '') === signature;
+      const asSeen = new Map(
+        store.batches
+          .targets(id, 'queued')
+          .filter(inGroup)
+          .map((t) => [t.resourceId, t.theirsJournalId]),
+      );
+      const previous = settling.get(id) ?? Promise.resolve();
+      let release = () => {};
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      settling.set(id, mine);
+      await previous;
+      try {
+        for (const [resourceId, theirsJournalId] of asSeen) {
+          const target = store.batches.target(id, resourceId);
+          if (target && inGroup(target) && target.theirsJournalId === theirsJournalId)
+            await settleOne(batch, target, decision);
         }
-        const ref = { connectionId: batch.connectionId, id: target.resourceId };
-        // The decision was made over the Server now the queue showed (theirsJournalId): the write
-        // is conditional on that revision, so a member changed again since is not overwritten
-        // unseen. If the new change collides, it stays queued; if not, the intent is re-applied.
-        const seen = decidedOver(batch.connectionId, target);
-        const base = seen ?? (await resources.open(ref));
-        if ('kind' in base) {
-          store.batches.update(id, target.resourceId, {
-            reason: `Reading it failed: ${base.message}`,
-          });
-          continue;
-        }
-        const applied = applyIntents(base.editable, batch.intents);
-        if (!applied.ok) {
-          store.batches.update(id, target.resourceId, { status: 'failed', reason: applied.error });
-          continue;
-        }
-        if (applied.touched.length === 0 || jsonEqual(applied.value, base.editable)) {
-          store.batches.update(id, target.resourceId, {
-            status: 'skipped',
-            reason: 'The change is already there.',
-          });
-          continue;
-        }
-        await writeTarget(
-          { ...batch, maxAttempts: target.attempts + batch.maxAttempts },
-          ref,
-          {
-            journalId: base.snapshot.journalId,
-            revision: base.snapshot.revision,
-            editable: base.editable,
-          },
-          applied.value,
-          target.attempts + 1,
-          makeControl(),
-        );
-        const after = store.batches.target(id, target.resourceId);
-        if (after?.status === 'queued' && after.signature !== 'kept moving')
-          store.batches.update(id, target.resourceId, {
-            reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
-          });
+      } finally {
+        release();
+        if (settling.get(id) === mine) settling.delete(id);
       }
       progress(id, true);
       return this.status(id);
