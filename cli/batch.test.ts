@@ -172,9 +172,19 @@ describe('conflict-desk batch', () => {
     await fetch(`${sandbox.url}/_sandbox/faults`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'delay', method: 'POST', pathPrefix: TASKS, delayMs: 150, times: null }),
+      body: JSON.stringify({
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: TASKS,
+        delayMs: 150,
+        times: null,
+      }),
     });
-    const before = new Set(((await desk.api.listBatches({})) as { batches: Array<{ batchId: string }> }).batches.map((b) => b.batchId));
+    const before = new Set(
+      ((await desk.api.listBatches({})) as { batches: Array<{ batchId: string }> }).batches.map(
+        (b) => b.batchId,
+      ),
+    );
     const finished = run([
       '--url',
       url,

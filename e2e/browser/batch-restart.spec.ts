@@ -28,7 +28,12 @@ test('after a host restart mid-run the batch, its queue and its figures are ther
   // 15 s, so the host is killed while it is in flight.
   for (const sid of [c1, c2])
     await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: taskPath(sid), delayMs: 500 });
-  await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: taskPath(slow), delayMs: 15_000 });
+  await backend.fault({
+    kind: 'delay',
+    method: 'POST',
+    pathPrefix: taskPath(slow),
+    delayMs: 15_000,
+  });
   const started = await callApi<{ batch: Summary & { batchId: string } }>(host, 'startBatch', {
     connectionId: connection.id,
     resourceIds: ids,
@@ -50,7 +55,15 @@ test('after a host restart mid-run the batch, its queue and its figures are ther
   }
   // Killed once the slow write has left (the sandbox consumed its fault).
   await expect
-    .poll(async () => ((await (await fetch(`${backend.sandboxUrl}/_sandbox/faults`)).json()) as { faults: unknown[] }).faults.length, { timeout: 30_000 })
+    .poll(
+      async () =>
+        (
+          (await (await fetch(`${backend.sandboxUrl}/_sandbox/faults`)).json()) as {
+            faults: unknown[];
+          }
+        ).faults.length,
+      { timeout: 30_000 },
+    )
     .toBe(0);
   host.process.kill('SIGKILL');
   await new Promise((r) => host.process.once('exit', r));
@@ -67,10 +80,14 @@ test('after a host restart mid-run the batch, its queue and its figures are ther
 
     // The way back, and what it says: the backend's own figures.
     const show = page.getByTestId('batch-show');
-    await expect(show).toHaveText('Show the batch (interrupted by a restart · 2 in the conflict queue)');
+    await expect(show).toHaveText(
+      'Show the batch (interrupted by a restart · 2 in the conflict queue)',
+    );
     await show.click();
     const view = page.getByTestId('batch-view');
-    await expect(view.getByTestId('batch-scope')).toContainText('8 resources · Sandbox · TaskRouter tasks');
+    await expect(view.getByTestId('batch-scope')).toContainText(
+      '8 resources · Sandbox · TaskRouter tasks',
+    );
     const settled = 8 - before.counts['pending']! - before.counts['running']!;
     await expect(view.getByTestId('batch-progress-text')).toHaveText(
       `${settled} of 8 · ${Math.round((settled / 8) * 100)}% · Interrupted (the app stopped) — resume to continue`,
@@ -91,10 +108,14 @@ test('after a host restart mid-run the batch, its queue and its figures are ther
 
     await group.getByRole('button', { name: 'Keep mine for /priority on all 2' }).click();
     await expect(view.getByTestId('batch-group')).toHaveCount(0);
-    await expect(view.getByTestId('batch-count-reapplied')).toHaveText('2 re-applied after a conflict');
+    await expect(view.getByTestId('batch-count-reapplied')).toHaveText(
+      '2 re-applied after a conflict',
+    );
     const end = await status();
     const c = end.counts;
-    expect(c['applied']! + c['reapplied']! + c['queued']! + c['failed']! + c['skipped']! + c['unknown']!).toBe(8);
+    expect(
+      c['applied']! + c['reapplied']! + c['queued']! + c['failed']! + c['skipped']! + c['unknown']!,
+    ).toBe(8);
     // What the server holds: every target at 7 but the one whose outcome is unknown: the sandbox
     // runs in the killed host, so that write never landed — and the batch never claimed it did.
     const now = await Backend.of(restarted);
@@ -102,12 +123,13 @@ test('after a host restart mid-run the batch, its queue and its figures are ther
       expect((await now.document('TaskRouter', sid))['priority'], sid).toBe(
         sid === slow ? slowBefore : 7,
       );
-    const report = await callApi<{ targets: Array<{ resourceId: string; status: string; sent: boolean }> }>(
-      restarted,
-      'batchReport',
-      { batchId },
-    );
-    expect(report.targets.find((t) => t.resourceId === slow)).toMatchObject({ status: 'unknown', sent: true });
+    const report = await callApi<{
+      targets: Array<{ resourceId: string; status: string; sent: boolean }>;
+    }>(restarted, 'batchReport', { batchId });
+    expect(report.targets.find((t) => t.resourceId === slow)).toMatchObject({
+      status: 'unknown',
+      sent: true,
+    });
   } finally {
     await restarted.stop();
   }

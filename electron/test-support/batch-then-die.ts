@@ -26,7 +26,9 @@ if (saved.kind !== 'ok') throw new Error(saved.message);
 const started = await desk.api.startBatch({
   connectionId: saved.connection.id,
   resourceIds: taskSids,
-  intents: [{ kind: 'json-patch', ops: [{ op: 'add', path: '/attributes/log/-', value: 'batch' }] }],
+  intents: [
+    { kind: 'json-patch', ops: [{ op: 'add', path: '/attributes/log/-', value: 'batch' }] },
+  ],
   concurrency: 1,
 });
 if (started.kind !== 'ok') throw new Error(started.message);

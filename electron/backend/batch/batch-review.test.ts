@@ -26,9 +26,18 @@ async function waitDone(batchId: string, api: Api = h.api): Promise<BatchSummary
   }
 }
 
-async function start(ids: string[], intents: Parameters<Api['startBatch']>[0]['intents'], concurrency = 4) {
+async function start(
+  ids: string[],
+  intents: Parameters<Api['startBatch']>[0]['intents'],
+  concurrency = 4,
+) {
   const connection = await h.connection('TaskRouter');
-  const started = await h.api.startBatch({ connectionId: connection.id, resourceIds: ids, intents, concurrency });
+  const started = await h.api.startBatch({
+    connectionId: connection.id,
+    resourceIds: ids,
+    intents,
+    concurrency,
+  });
   if (started.kind !== 'ok') throw new Error(started.message);
   return started.batch.batchId;
 }
@@ -41,9 +50,15 @@ describe('batch controls at awkward moments', () => {
     const done = await waitDone(id);
     expect(done).toMatchObject({ state: 'done', counts: { applied: 3 } });
     const cancelled = await h.api.cancelBatch({ batchId: id });
-    expect(cancelled).toMatchObject({ kind: 'ok', batch: { state: 'done', finishedAt: done.finishedAt } });
+    expect(cancelled).toMatchObject({
+      kind: 'ok',
+      batch: { state: 'done', finishedAt: done.finishedAt },
+    });
     const resumed = await h.api.resumeBatch({ batchId: id });
-    expect(resumed).toMatchObject({ kind: 'ok', batch: { state: 'done', finishedAt: done.finishedAt } });
+    expect(resumed).toMatchObject({
+      kind: 'ok',
+      batch: { state: 'done', finishedAt: done.finishedAt },
+    });
     expect((await h.api.batchStatus({ batchId: id })).kind === 'ok').toBe(true);
     expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
       batch: { state: 'done', counts: { applied: 3, cancelled: 0 } },
@@ -74,11 +89,17 @@ describe('batch controls at awkward moments', () => {
       retryAfter: 120,
       times: null,
     });
-    const id = await start([limited, ...others], [{ kind: 'set', path: '/priority', value: 55 }], 1);
+    const id = await start(
+      [limited, ...others],
+      [{ kind: 'set', path: '/priority', value: 55 }],
+      1,
+    );
     await rateLimited(limited);
     const cancelled = await within(10_000, h.api.cancelBatch({ batchId: id }));
     if (cancelled === 'still waiting' || cancelled.kind !== 'ok')
-      throw new Error(`the cancel waited on the server's Retry-After: ${JSON.stringify(cancelled)}`);
+      throw new Error(
+        `the cancel waited on the server's Retry-After: ${JSON.stringify(cancelled)}`,
+      );
     await h.admin('DELETE', '/faults');
     expect(cancelled.batch).toMatchObject({
       state: 'cancelled',
@@ -154,15 +175,31 @@ async function queuedBatch(ids: string[], colleague: Record<string, unknown> = {
 
 describe('the conflict queue', () => {
   it('one decision does not overwrite a member that a colleague changed again after it was queued', async () => {
-    const [still, again, elsewhere] = SANDBOX_IDS.taskSids.slice(40, 43) as [string, string, string];
+    const [still, again, elsewhere] = SANDBOX_IDS.taskSids.slice(40, 43) as [
+      string,
+      string,
+      string,
+    ];
     const id = await queuedBatch([still, again, elsewhere]);
     const queue = await h.api.batchQueue({ batchId: id });
     expect(queue).toMatchObject({ kind: 'ok', groups: [{ signature: '/priority' }] });
     // The operator looks at the group (Server now: priority 3) and decides "keep mine". Meanwhile
     // the colleague changes one of them again on the same path, and another elsewhere.
-    await h.admin('POST', '/edit', { path: `${TASKS}/${again}`, fields: { priority: 1 }, actor: 'colleague' });
-    await h.admin('POST', '/edit', { path: `${TASKS}/${elsewhere}`, patch: { note: 'later' }, actor: 'colleague' });
-    const settled = await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${again}`,
+      fields: { priority: 1 },
+      actor: 'colleague',
+    });
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${elsewhere}`,
+      patch: { note: 'later' },
+      actor: 'colleague',
+    });
+    const settled = await h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
     if (settled.kind !== 'ok') throw new Error(settled.message);
     // The decision was made over priority 3: the value 1, never seen, is not overwritten.
     expect((await getTask(again)).priority).toBe(1);
@@ -175,7 +212,10 @@ describe('the conflict queue', () => {
     expect((await getTask(still)).priority).toBe(7);
     const moved = await getTask(elsewhere);
     expect(moved.priority).toBe(7);
-    expect(JSON.parse(moved.attributes)).toMatchObject({ note: 'later', skills: expect.arrayContaining(['vip-care']) });
+    expect(JSON.parse(moved.attributes)).toMatchObject({
+      note: 'later',
+      skills: expect.arrayContaining(['vip-care']),
+    });
     expect(settled.batch.counts).toMatchObject({ queued: 1, reapplied: 2 });
     const c = settled.batch.counts;
     expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(3);
@@ -198,7 +238,9 @@ describe('the conflict queue', () => {
       'GET',
       `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
     );
-    expect(writes.body.requests.map((r) => r.path.split('/').pop()).sort()).toEqual([...sids].sort());
+    expect(writes.body.requests.map((r) => r.path.split('/').pop()).sort()).toEqual(
+      [...sids].sort(),
+    );
   }, 30_000);
 });
 
@@ -247,8 +289,12 @@ describe('a host killed mid-run', () => {
     });
     // Killed once the sandbox holds the first write (it is delayed there, not yet answered).
     for (;;) {
-      const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>('GET', '/faults');
-      if (faults.body.faults.length === 0 || faults.body.faults.every((f) => f.remaining === 0)) break;
+      const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>(
+        'GET',
+        '/faults',
+      );
+      if (faults.body.faults.length === 0 || faults.body.faults.every((f) => f.remaining === 0))
+        break;
       await sleep(20);
     }
     child.kill('SIGKILL');
@@ -260,13 +306,19 @@ describe('a host killed mid-run', () => {
       expect(status).toMatchObject({ kind: 'ok', batch: { state: 'interrupted', writesSent: 1 } });
       const report = await restarted.api.batchReport({ batchId });
       if (report.kind !== 'ok') throw new Error(report.message);
-      expect(report.targets[0]).toMatchObject({ resourceId: sids[0], status: 'unknown', sent: true });
+      expect(report.targets[0]).toMatchObject({
+        resourceId: sids[0],
+        status: 'unknown',
+        sent: true,
+      });
       await restarted.api.resumeBatch({ batchId });
       const done = await waitDone(batchId, restarted.api);
       expect(done.counts).toMatchObject({ unknown: 1, applied: 3 });
       // Never sent twice: the write that landed after the crash appended once.
       const logs = await Promise.all(
-        sids.map(async (sid) => (JSON.parse((await getTask(sid)).attributes) as { log: string[] }).log),
+        sids.map(
+          async (sid) => (JSON.parse((await getTask(sid)).attributes) as { log: string[] }).log,
+        ),
       );
       expect(logs).toEqual(sids.map(() => ['batch']));
     } finally {
