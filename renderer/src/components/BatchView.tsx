@@ -299,6 +299,7 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   const resume = useDesk((s) => s.resumeBatch);
   const cancel = useDesk((s) => s.cancelBatch);
   const groups = useDesk((s) => s.batchGroups);
+  const attention = useDesk((s) => s.batchAttention);
   const exportText = useDesk((s) => s.batchReportText);
   const settled = batch.total - batch.counts.pending - batch.counts.running;
   const percent = batch.total ? Math.round((settled / batch.total) * 100) : 100;
@@ -394,9 +395,25 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
       {batch.state === 'cancelled' ? (
         <p className="small">
           Cancelled: {batch.writesSent} write{batch.writesSent === 1 ? ' was' : 's were'} sent;{' '}
-          {batch.counts.cancelled} resource{batch.counts.cancelled === 1 ? ' was' : 's were'} never
-          read or written. The report lists each.
+          {batch.counts.cancelled} resource{batch.counts.cancelled === 1 ? ' was' : 's were'} not
+          written (never read, or refused by the server with 429). The report lists each.
         </p>
+      ) : null}
+      {batch.state !== 'running' && attention.length > 0 ? (
+        <section className="batch-queue" aria-label="Not applied" data-testid="batch-attention">
+          <h3>Not applied or not known</h3>
+          <ul className="batch-targets">
+            {attention.map((t) => (
+              <li key={t.resourceId}>
+                <span className="mono">{t.resourceId}</span>{' '}
+                <strong className="small">
+                  {t.status === 'failed' ? 'failed' : 'outcome unknown'}
+                </strong>{' '}
+                <span className="muted small">{t.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {groups.length > 0 ? (
         <ConflictQueue groups={groups} />

@@ -29,6 +29,8 @@ export type BatchSlice = {
   batchCounting: boolean;
   batch: BatchSummary | null;
   batchGroups: ConflictGroup[];
+  /** Targets that ended failed or with an unknown outcome, each with its reason (read with the queue). */
+  batchAttention: BatchTarget[];
   batchPreviews: BatchPreview[] | null;
   batchError: string | null;
   toggleSelected(id: string): void;
@@ -85,6 +87,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     batchCounting: false,
     batch: null,
     batchGroups: [],
+    batchAttention: [],
     batchPreviews: null,
     batchError: null,
     toggleSelected(id) {
@@ -99,6 +102,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
         batchOpen: true,
         batch: null,
         batchGroups: [],
+        batchAttention: [],
         batchPreviews: null,
         batchError: null,
         batchScope: null,
@@ -137,7 +141,8 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
         (b) => (b.state !== 'done' && b.state !== 'cancelled') || b.counts.queued > 0,
       );
       // A batch started in this page meanwhile is the one to show.
-      if (unfinished && !get().batch) set({ batch: unfinished, batchScope: null, batchGroups: [] });
+      if (unfinished && !get().batch)
+        set({ batch: unfinished, batchScope: null, batchGroups: [], batchAttention: [] });
     },
     async previewBatch(intents, id) {
       const { activeConnectionId, batchScope } = get();
@@ -166,7 +171,8 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
           concurrency,
           description,
         });
-        if (result.kind === 'ok') set({ batch: result.batch, batchError: null, batchGroups: [] });
+        if (result.kind === 'ok')
+          set({ batch: result.batch, batchError: null, batchGroups: [], batchAttention: [] });
         else set({ batchError: result.message });
       } catch (error) {
         failed(error);
@@ -184,9 +190,18 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       const batch = get().batch;
       if (!batch) return;
       try {
-        const queue = await api.batchQueue({ batchId: batch.batchId });
+        const [queue, report] = await Promise.all([
+          api.batchQueue({ batchId: batch.batchId }),
+          api.batchReport({ batchId: batch.batchId, format: 'rows' }),
+        ]);
         if (queue.kind === 'ok') set({ batchGroups: queue.groups });
         else set({ batchError: `The conflict queue could not be read: ${queue.message}` });
+        if (report.kind === 'ok')
+          set({
+            batchAttention: report.targets.filter(
+              (t) => t.status === 'failed' || t.status === 'unknown',
+            ),
+          });
       } catch (error) {
         failed(error);
       }
@@ -199,7 +214,8 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       const { batch } = get();
       if (!batch || target.baseJournalId === null || target.theirsJournalId === null) return;
       // The batch's own connection, whichever the list shows now (after a reload it is the first).
-      if (get().activeConnectionId !== batch.connectionId) get().selectConnection(batch.connectionId);
+      if (get().activeConnectionId !== batch.connectionId)
+        get().selectConnection(batch.connectionId);
       const { drafts } = get();
       const ref = { connectionId: batch.connectionId, id: target.resourceId };
       set({ batchOpen: false });
