@@ -328,6 +328,41 @@ describe('a host killed mid-run', () => {
   }, 60_000);
 });
 
+describe('the words of the report', () => {
+  it('a refused write, a lost answer and a 5xx are reported without the editor\u2019s "your edit is kept"', async () => {
+    const [refused, lost, failing] = SANDBOX_IDS.taskSids.slice(70, 73) as [string, string, string];
+    await h.admin('POST', '/faults', {
+      kind: 'close-after',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${lost}`,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'error',
+      status: 503,
+      method: 'POST',
+      pathPrefix: `${TASKS}/${failing}`,
+      times: null,
+    });
+    // A priority the server refuses (400); the other two never get its answer (dropped, 503).
+    const id = await start(
+      [refused, lost, failing],
+      [{ kind: 'set', path: '/priority', value: 'urgent' }],
+    );
+    await waitDone(id);
+    await h.admin('DELETE', '/faults');
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+    expect(byId[refused]).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('400'),
+    });
+    expect(byId[lost]).toMatchObject({ status: 'unknown' });
+    expect(byId[failing]).toMatchObject({ status: 'unknown' });
+    for (const t of report.targets) expect(t.reason, t.resourceId).not.toMatch(/edit is kept/i);
+  });
+});
+
 describe('the report', () => {
   it('exports as CSV with no cell a spreadsheet would run as a formula', async () => {
     // A server whose record ids and revisions would each start a formula in a spreadsheet.

@@ -234,14 +234,18 @@ export function createBatchRunner(deps: BatchDeps) {
       case 'partly-applied':
         return set({
           status: 'failed',
-          reason: result.message,
+          reason: batchWords(result.message),
           auditId: result.auditId,
           toRevision: result.savedRevision,
         });
       case 'unknown-outcome':
-        return set({ status: 'unknown', reason: result.message, auditId: result.auditId });
+        return set({
+          status: 'unknown',
+          reason: batchWords(result.message),
+          auditId: result.auditId,
+        });
       case 'error':
-        return set({ status: 'failed', reason: result.message });
+        return set({ status: 'failed', reason: batchWords(result.message) });
       case 'conflict': {
         if (result.afterLostAnswer)
           return set({
@@ -497,6 +501,16 @@ export function createBatchRunner(deps: BatchDeps) {
 }
 
 export type BatchRunner = ReturnType<typeof createBatchRunner>;
+
+/**
+ * A save's message in a batch's report: the save speaks to an operator whose edit stays in the
+ * editor ("your edit is kept"); a batch keeps no edit, so those words would send them looking for one.
+ */
+export function batchWords(message: string): string {
+  return message
+    .replace(/; your edit is kept(?: — save again in a moment)?\./g, '.')
+    .replace(/ Your edit is kept(?: as a draft)?\./g, '');
+}
 
 /** The report as CSV: one row per target (RFC 4180 quoting, formula cells defused). */
 export function reportCsv(targets: BatchTarget[]): string {
