@@ -424,6 +424,12 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   );
 }
 
+/** Why a group with no path in conflict is queued (the runner's signatures). */
+const QUEUED_WHY: Record<string, string> = {
+  'kept moving': 'The server changed again at every try',
+  'the intent no longer applies': 'The change no longer applies to what the server holds now',
+};
+
 function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
   const settle = useDesk((s) => s.settleBatchGroup);
   const openQueued = useDesk((s) => s.openQueuedTarget);
@@ -435,12 +441,18 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
         group; or open a resource to merge it by hand.
       </p>
       {groups.map((group) => {
-        const where = group.paths.length ? group.paths.join(', ') : group.signature;
+        // A group is named by the paths in conflict, or (no path) by why it is queued.
+        const where = group.paths.length ? group.paths.join(', ') : null;
         const n = group.targets.length;
         return (
           <article key={group.signature} className="batch-group" data-testid="batch-group">
             <h4>
-              <span className="mono">{where}</span> · {n} resource{n === 1 ? '' : 's'}
+              {where ? (
+                <span className="mono">{where}</span>
+              ) : (
+                (QUEUED_WHY[group.signature] ?? group.signature)
+              )}{' '}
+              · {n} resource{n === 1 ? '' : 's'}
             </h4>
             <div className="row gap">
               <button
@@ -450,7 +462,7 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
                   inBackground(settle(group.signature, 'mine'), 'settle the conflicts')
                 }
               >
-                Keep mine for {where} on all {n}
+                {where ? `Keep mine for ${where} on all ${n}` : `Try my change again on all ${n}`}
               </button>
               <button
                 type="button"
