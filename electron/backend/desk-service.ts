@@ -471,7 +471,7 @@ export function createDesk(options: DeskOptions): Desk {
       return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
     },
     async resumeBatch({ batchId }) {
-      const batch = batches.resume(batchId);
+      const batch = await batches.resume(batchId);
       return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
     },
     async cancelBatch({ batchId }) {

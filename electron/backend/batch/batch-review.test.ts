@@ -65,6 +65,29 @@ describe('batch controls at awkward moments', () => {
     });
   });
 
+  it('resume asked while a pause waits for the write in flight: the run goes on to the end', async () => {
+    const sids = SANDBOX_IDS.taskSids.slice(80, 84);
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: TASKS,
+      delayMs: 300,
+      times: null,
+    });
+    try {
+      const id = await start(sids, [{ kind: 'set', path: '/priority', value: 31 }], 1);
+      await sleep(100);
+      const pausing = h.api.pauseBatch({ batchId: id });
+      const resumed = await h.api.resumeBatch({ batchId: id });
+      expect(resumed.kind).toBe('ok');
+      await pausing;
+      const done = await waitDone(id);
+      expect(done).toMatchObject({ state: 'done', counts: { applied: 4 } });
+    } finally {
+      await h.admin('DELETE', '/faults');
+    }
+  });
+
   /** Waits until the sandbox has answered a write to `sid` with 429. */
   async function rateLimited(sid: string): Promise<void> {
     for (;;) {

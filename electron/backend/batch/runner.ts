@@ -386,7 +386,10 @@ export function createBatchRunner(deps: BatchDeps) {
       }
       return this.status(id);
     },
-    resume(id: string): BatchSummary | null {
+    async resume(id: string): Promise<BatchSummary | null> {
+      // A pause still waiting for its writes in flight: the resume comes after it, not lost in it.
+      const stopping = running.get(id);
+      if (stopping && stopping.stop === 'pause') await stopping.done;
       const batch = store.batches.get(id);
       // Only a stopped run goes on: a finished or cancelled batch stays as it ended.
       if (!batch || running.has(id) || (batch.state !== 'paused' && batch.state !== 'interrupted'))
