@@ -239,4 +239,31 @@ describe('conflict-desk batch', () => {
       await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
     }
   }, 30_000);
+
+  it('a filter the connection does not have is refused, naming it; nothing is written', async () => {
+    const url = `http://127.0.0.1:${host.port}`;
+    const before = await fetch(`${sandbox.url}/_sandbox/requests?method=POST`).then(
+      (r) => r.json() as Promise<{ requests: unknown[] }>,
+    );
+    const result = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--all',
+      '--filter',
+      'queues=VIP',
+      '--set',
+      '/priority=13',
+    ]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('no filter "queues"');
+    expect(result.stderr).toMatch(/its filters: .*queue/);
+    const after = await fetch(`${sandbox.url}/_sandbox/requests?method=POST`).then(
+      (r) => r.json() as Promise<{ requests: unknown[] }>,
+    );
+    expect(after.requests.length).toBe(before.requests.length);
+  });
 });

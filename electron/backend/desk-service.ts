@@ -505,11 +505,32 @@ export function createDesk(options: DeskOptions): Desk {
     ...team.methods,
   };
 
+  /**
+   * A filter the connection's profile does not have would be left out of the listing, so
+   * "everything matching" would be everything: a count or a batch is refused instead, naming it.
+   */
+  function unknownCriteria(
+    connectionId: string,
+    query: { filters?: Record<string, string> },
+  ): string | null {
+    const ctx = connectionContext(store.connections.get(connectionId), sandboxUrl());
+    if (!ctx.ok) return null;
+    const known = (ctx.value.spec.list.filters ?? []).map((f) => f.name);
+    const unknown = Object.entries(query.filters ?? {})
+      .filter(([name, value]) => value && !known.includes(name))
+      .map(([name]) => name);
+    if (unknown.length > 0)
+      return `${ctx.value.spec.label} has no filter ${unknown.map((n) => `"${n}"`).join(', ')}${known.length ? ` (its filters: ${known.join(', ')})` : ' (it has no filters)'}; nothing was counted or changed.`;
+    return null;
+  }
+
   /** Every id matching a filter and search, page after page (bounded). */
   async function allIds(
     connectionId: string,
     query: { filters?: Record<string, string>; search?: string },
   ): Promise<{ ids: string[]; truncated: boolean } | BackendError> {
+    const unknown = unknownCriteria(connectionId, query);
+    if (unknown) return fail('invalid-input', unknown);
     const ids: string[] = [];
     let pageToken: string | undefined;
     for (let pages = 0; pages < 1000; pages++) {
