@@ -88,6 +88,43 @@ describe('batch controls at awkward moments', () => {
     }
   });
 
+  it('a 429 whose Retry-After is an HTTP date is waited out until that date, then written once', async () => {
+    // The server refuses writes until a moment given as a date, 8 s ahead (RFC 9110 allows both forms).
+    const openAt = Date.now() + 8000;
+    let rev = 1;
+    let body = '{"id":"one","status":"open"}';
+    const server = await startScriptedServer((req) => {
+      const etag = `"r${rev}"`;
+      if (req.method === 'GET') return { status: 200, headers: { etag }, body };
+      if (Date.now() < openAt)
+        return {
+          status: 429,
+          headers: { 'retry-after': new Date(openAt + 999).toUTCString() },
+          body: '{}',
+        };
+      if (req.headers['if-match'] !== etag) return { status: 412, body: '{}' };
+      rev++;
+      body = req.body;
+      return { status: 200, headers: { etag: `"r${rev}"` }, body };
+    });
+    try {
+      const ref = await connectScripted(h, server);
+      const started = await h.api.startBatch({
+        connectionId: ref('x').connectionId,
+        resourceIds: ['one'],
+        intents: [{ kind: 'set', path: '/status', value: 'solved' }],
+      });
+      if (started.kind !== 'ok') throw new Error(started.message);
+      expect(await waitDone(started.batch.batchId)).toMatchObject({ counts: { applied: 1 } });
+      const writes = server.requests.filter((r) => r.method !== 'GET');
+      // One refused write, then one after the date: no rapid retries in between.
+      expect(writes).toHaveLength(2);
+      expect(JSON.parse(body)).toMatchObject({ status: 'solved' });
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
   /** Waits until the sandbox has answered a write to `sid` with 429. */
   async function rateLimited(sid: string): Promise<void> {
     for (;;) {
