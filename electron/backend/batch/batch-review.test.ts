@@ -10,7 +10,7 @@ import { startScriptedServer } from '../../test-support/scripted-server';
 const h = harnessPerFile();
 const TASKS = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
 const basic = `Basic ${Buffer.from(`${SANDBOX_CREDENTIALS.twilio.accountSid}:${SANDBOX_CREDENTIALS.twilio.authToken}`).toString('base64')}`;
-type Task = { sid: string; priority: number; attributes: string };
+type Task = { sid: string; priority: number; attributes: string; assignment_status: string };
 const getTask = async (sid: string): Promise<Task> =>
   (await (
     await fetch(`${h.sandbox.url}${TASKS}/${sid}`, { headers: { authorization: basic } })
@@ -421,6 +421,130 @@ describe('the words of the report', () => {
     expect(byId[failing]).toMatchObject({ status: 'unknown' });
     for (const t of report.targets) expect(t.reason, t.resourceId).not.toMatch(/edit is kept/i);
   });
+});
+
+describe('every target accounted for under faults and a colleague', () => {
+  it('200 tasks: totals add up, each outcome matches what the server holds, every write is conditional', async () => {
+    const connection = await h.connection('TaskRouter');
+    const all = await h.api.countMatching({ connectionId: connection.id });
+    if (all.kind !== 'ok') throw new Error(all.message);
+    const ids = all.ids;
+    expect(ids).toHaveLength(200);
+    const before = new Map((await Promise.all(ids.map(getTask))).map((t) => [t.sid, t]));
+    // The colleague and the faults strike tasks the batch writes (pending ones: the test passes).
+    const writable = ids.filter((sid) => before.get(sid)!.assignment_status === 'pending');
+    expect(writable.length).toBeGreaterThan(60);
+    const pick = (from: number) => writable.slice(from, from + 5);
+    const onPath = [...pick(0), ...pick(5)];
+    const elsewhere = [...pick(10), ...pick(15)];
+    const [dropped, failing, limited, deleted] = [
+      pick(20),
+      pick(25),
+      pick(30),
+      pick(35).slice(0, 3),
+    ];
+    for (const sid of deleted)
+      await fetch(`${h.sandbox.url}${TASKS}/${sid}`, {
+        method: 'DELETE',
+        headers: { authorization: basic },
+      });
+    const fault = (kind: string, sid: string, extra: Record<string, unknown> = {}) =>
+      h.admin('POST', '/faults', { kind, method: 'POST', pathPrefix: `${TASKS}/${sid}`, ...extra });
+    for (const sid of [...onPath, ...elsewhere]) await fault('delay', sid, { delayMs: 400 });
+    for (const sid of dropped) await fault('close-after', sid);
+    for (const sid of failing) await fault('error', sid, { status: 503, times: null });
+    for (const sid of limited) await fault('rate-limit', sid, { retryAfter: 1 });
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: ids,
+      intents: [
+        // Only pending tasks: the test fails the others.
+        {
+          kind: 'json-patch',
+          ops: [
+            { op: 'test', path: '/assignment_status', value: 'pending' },
+            { op: 'replace', path: '/priority', value: 7 },
+          ],
+        },
+        { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
+      ],
+      concurrency: 8,
+    });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    const pending = new Set([...onPath, ...elsewhere]);
+    const deadline = Date.now() + 60_000;
+    while (pending.size > 0 && Date.now() < deadline) {
+      for (const entry of (await h.api.auditLog({})).entries)
+        if (entry.state === 'in-flight' && pending.delete(entry.resourceId))
+          await h.admin('POST', '/edit', {
+            path: `${TASKS}/${entry.resourceId}`,
+            ...(onPath.includes(entry.resourceId)
+              ? { fields: { priority: 3 } }
+              : { patch: { note: 'colleague' } }),
+            actor: 'colleague',
+          });
+      await sleep(15);
+    }
+    const done = await waitDone(started.batch.batchId);
+    await h.admin('DELETE', '/faults');
+    const c = done.counts;
+    expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(200);
+    expect(c.pending + c.running + c.cancelled + c['kept-theirs']).toBe(0);
+
+    const report = await h.api.batchReport({ batchId: started.batch.batchId });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const posted = (
+      await h.admin<{ requests: Array<{ path: string; headers: Record<string, string> }> }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/`)}`,
+      )
+    ).body.requests;
+    expect(posted.filter((r) => !r.headers['if-match'])).toEqual([]);
+    const postedTo = new Set(posted.map((r) => r.path.split('/').pop()!));
+    expect(done.writesSent).toBe(postedTo.size);
+    for (const t of report.targets) {
+      const why = `${t.resourceId} ${t.status}: ${t.reason}`;
+      expect(t.sent, why).toBe(postedTo.has(t.resourceId));
+      const was = before.get(t.resourceId)!;
+      if (deleted.includes(t.resourceId)) {
+        expect(t, why).toMatchObject({ status: 'failed', sent: false });
+        continue;
+      }
+      const now = await getTask(t.resourceId);
+      const skills = (JSON.parse(now.attributes) as { skills?: string[] }).skills ?? [];
+      switch (t.status) {
+        case 'applied':
+        case 'reapplied':
+          expect(now.priority, why).toBe(7);
+          expect(
+            skills.filter((x) => x === 'vip-care'),
+            why,
+          ).toHaveLength(1);
+          break;
+        case 'queued':
+          expect(onPath, why).toContain(t.resourceId);
+          expect(now.priority, why).toBe(3);
+          break;
+        case 'failed':
+          // Nothing of the batch landed.
+          expect(now.priority, why).toBe(was.priority);
+          expect(now.attributes, why).toBe(was.attributes);
+          break;
+        case 'unknown':
+          expect([...dropped, ...failing], why).toContain(t.resourceId);
+          break;
+        case 'skipped':
+          expect(t.sent, why).toBe(false);
+          break;
+        default:
+          throw new Error(why);
+      }
+    }
+    for (const sid of [...dropped, ...failing]) {
+      const t = report.targets.find((x) => x.resourceId === sid)!;
+      expect(t.status === 'applied' || t.status === 'reapplied', `${sid}: ${t.status}`).toBe(false);
+    }
+  }, 120_000);
 });
 
 describe('the report', () => {
