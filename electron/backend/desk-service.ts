@@ -40,7 +40,14 @@ import { openStore } from './store';
 import { createDeskTeam } from './team-store/desk-team';
 import { mirrorToTeam } from './team-store/mirror';
 import { resolveAuth, secretOf, type StoredConnection } from './store/connections';
-import { diffPaths, formatParseError, parseJson } from '../../shared/json';
+import {
+  diffPaths,
+  formatParseError,
+  parseJson,
+  PRETTY,
+  stringifyJson,
+  type JsonValue,
+} from '../../shared/json';
 import { isDotSegment } from '../../shared/profiles/spec';
 
 export type DeskOptions = {
@@ -494,7 +501,7 @@ export function createDesk(options: DeskOptions): Desk {
         format === 'csv'
           ? reportCsv(targets)
           : format === 'json'
-            ? JSON.stringify({ batch, targets }, null, 2)
+            ? stringifyJson({ batch, targets } as unknown as JsonValue, PRETTY)
             : null;
       return { kind: 'ok', batch, targets, text };
     },

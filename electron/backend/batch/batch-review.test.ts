@@ -5,7 +5,7 @@ import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
 import type { Api } from '../../../shared/api/contract';
 import type { BatchSummary } from '../../../shared/api/types';
 import { connectScripted, harnessPerFile } from '../../test-support/desk-harness';
-import { startScriptedServer } from '../../test-support/scripted-server';
+import { startScriptedServer, type ScriptedAnswer } from '../../test-support/scripted-server';
 
 const h = harnessPerFile();
 const TASKS = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
@@ -93,7 +93,7 @@ describe('batch controls at awkward moments', () => {
     const openAt = Date.now() + 8000;
     let rev = 1;
     let body = '{"id":"one","status":"open"}';
-    const server = await startScriptedServer((req) => {
+    const server = await startScriptedServer((req): ScriptedAnswer => {
       const etag = `"r${rev}"`;
       if (req.method === 'GET') return { status: 200, headers: { etag }, body };
       if (Date.now() < openAt)
@@ -545,6 +545,37 @@ describe('every target accounted for under faults and a colleague', () => {
       expect(t.status === 'applied' || t.status === 'reapplied', `${sid}: ${t.status}`).toBe(false);
     }
   }, 120_000);
+});
+
+describe('intents inside a task\u2019s JSON-in-string attributes', () => {
+  it('an integer beyond 2^53 is written, reported and kept across a restart exactly as typed', async () => {
+    const connection = await h.connection('TaskRouter');
+    const sid = SANDBOX_IDS.taskSids[90]!;
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: [sid],
+      intents: [{ kind: 'set', path: '/attributes/account', value: 12345678901234567890n }],
+    });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    expect(await waitDone(started.batch.batchId)).toMatchObject({ counts: { applied: 1 } });
+    // The server's attributes string holds the digits as typed.
+    expect((await getTask(sid)).attributes).toContain('"account":12345678901234567890');
+    const report = await h.api.batchReport({ batchId: started.batch.batchId, format: 'json' });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.text).toContain('"value": 12345678901234567890');
+    // A second host on the same data directory reads the batch back as it was stored.
+    const { startHarness } = await import('../../test-support/desk-harness');
+    const again = await startHarness({ dataDir: h.dataDir, sandbox: h.sandbox });
+    try {
+      const status = await again.api.batchStatus({ batchId: started.batch.batchId });
+      expect(status).toMatchObject({
+        kind: 'ok',
+        batch: { intents: [{ value: 12345678901234567890n }] },
+      });
+    } finally {
+      await again.desk.close();
+    }
+  });
 });
 
 describe('the report', () => {
