@@ -266,4 +266,22 @@ describe('conflict-desk batch', () => {
     );
     expect(after.requests.length).toBe(before.requests.length);
   });
+
+  it('a value beyond 2^53 on the command line is written digit for digit', async () => {
+    const sid = SANDBOX_IDS.taskSids[140]!;
+    const result = await run([
+      '--url',
+      `http://127.0.0.1:${host.port}`,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--ids',
+      sid,
+      '--set',
+      '/attributes/account=12345678901234567890',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await task(sid)).attributes).toContain('"account":12345678901234567890');
+  });
 });

@@ -7,6 +7,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliIo } from './merge';
+import { encodeWire } from '../shared/api/wire';
+import { parseJson } from '../shared/json/index';
 
 export const BATCH_USAGE = `usage: conflict-desk batch --url URL (--data DIR | --token T) --connection NAME|ID
          (--ids ID,ID… | --ids-file FILE | --all [--filter NAME=VALUE]… [--search TEXT])
@@ -41,13 +43,13 @@ type Args = {
   out: string | null;
 };
 
-/** A value on the command line: JSON when it parses, else the text as a string. */
+/**
+ * A value on the command line: JSON when it parses, else the text as a string. Parsed losslessly
+ * (an integer beyond 2^53 stays exact, as a bigint the request carries tagged).
+ */
 const valueOf = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : text;
 };
 
 function pointerValue(arg: string, flag: string): { path: string; value: unknown } | string {
@@ -148,8 +150,14 @@ async function parseArgs(
           const file = need(next());
           let ops: unknown;
           try {
-            ops = JSON.parse(await readFile(file, 'utf8'));
+            const parsed = parseJson(await readFile(file, 'utf8'));
+            if (!parsed.ok)
+              throw new UsageError(
+                `--patch ${file}: not JSON (line ${parsed.error.line}, column ${parsed.error.column}: ${parsed.error.message})`,
+              );
+            ops = parsed.value;
           } catch (error) {
+            if (error instanceof UsageError) throw error;
             throw new UsageError(`--patch ${file}: ${(error as Error).message}`);
           }
           if (!Array.isArray(ops))
@@ -245,7 +253,7 @@ export async function runBatch(
       res = await fetch(`${args.url}/api/${method}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-conflict-desk-token': args.token },
-        body: JSON.stringify(body),
+        body: encodeWire(body),
       });
     } catch (error) {
       throw new HostError(`cannot reach ${args.url}: ${(error as Error).message}`);
