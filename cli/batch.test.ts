@@ -166,4 +166,122 @@ describe('conflict-desk batch', () => {
     });
     expect(readFileSync(path.join(dataDir, 'api-token'), 'utf8').trim()).toBe('cli-script-token');
   });
+
+  /** The CLI started on 30 tasks whose writes each take 150 ms; resolves with the batch id once it runs. */
+  async function slowRun(url: string) {
+    await fetch(`${sandbox.url}/_sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: TASKS,
+        delayMs: 150,
+        times: null,
+      }),
+    });
+    const before = new Set(
+      ((await desk.api.listBatches({})) as { batches: Array<{ batchId: string }> }).batches.map(
+        (b) => b.batchId,
+      ),
+    );
+    const finished = run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--ids',
+      SANDBOX_IDS.taskSids.slice(100, 130).join(','),
+      '--set',
+      '/priority=12',
+      '--concurrency',
+      '1',
+    ]);
+    for (;;) {
+      const fresh = (await desk.api.listBatches({})).batches.find((b) => !before.has(b.batchId));
+      if (fresh && fresh.counts.applied > 0) return { batchId: fresh.batchId, finished };
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('a batch cancelled in the app mid-run exits 1 and says what was not done', async () => {
+    try {
+      const { batchId, finished } = await slowRun(`http://127.0.0.1:${host.port}`);
+      await desk.api.cancelBatch({ batchId });
+      const result = await finished;
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/cancelled/);
+      expect(result.stderr).not.toMatch(/^Done:/m);
+    } finally {
+      await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  }, 30_000);
+
+  it('a host that goes away mid-run: exit 1, the batch named as started, not "nothing started"', async () => {
+    const second = await startWebHost({
+      service: desk.api,
+      events: desk.onEvent,
+      rendererDir: dataDir,
+      scriptToken: 'cli-script-token',
+      port: 0,
+    });
+    try {
+      const { batchId, finished } = await slowRun(`http://127.0.0.1:${second.port}`);
+      await second.close();
+      const result = await finished;
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stderr).toContain(batchId);
+      expect(result.stderr).toMatch(/started/);
+      await desk.api.cancelBatch({ batchId });
+    } finally {
+      await fetch(`${sandbox.url}/_sandbox/faults`, { method: 'DELETE' });
+    }
+  }, 30_000);
+
+  it('a filter the connection does not have is refused, naming it; nothing is written', async () => {
+    const url = `http://127.0.0.1:${host.port}`;
+    const before = await fetch(`${sandbox.url}/_sandbox/requests?method=POST`).then(
+      (r) => r.json() as Promise<{ requests: unknown[] }>,
+    );
+    const result = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--all',
+      '--filter',
+      'queues=VIP',
+      '--set',
+      '/priority=13',
+    ]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('no filter "queues"');
+    expect(result.stderr).toMatch(/its filters: .*queue/);
+    const after = await fetch(`${sandbox.url}/_sandbox/requests?method=POST`).then(
+      (r) => r.json() as Promise<{ requests: unknown[] }>,
+    );
+    expect(after.requests.length).toBe(before.requests.length);
+  });
+
+  it('a value beyond 2^53 on the command line is written digit for digit', async () => {
+    const sid = SANDBOX_IDS.taskSids[140]!;
+    const result = await run([
+      '--url',
+      `http://127.0.0.1:${host.port}`,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--ids',
+      sid,
+      '--set',
+      '/attributes/account=12345678901234567890',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect((await task(sid)).attributes).toContain('"account":12345678901234567890');
+  });
 });

@@ -1,11 +1,14 @@
 // `conflict-desk batch`: runs a batch through a running Conflict Desk host (browser mode's contract
 // over HTTP), so scripts get the same guarantees as the app: conditional writes, re-application
 // after harmless conflicts, a conflict queue, outcomes that are never overstated.
-// Exit 0 = every target applied, re-applied or skipped; 1 = some queued, failed or unknown;
-// 2 = bad usage or the host refused (nothing started).
+// Exit 0 = every target applied, re-applied or skipped; 1 = some queued, failed, unknown or not
+// done (the batch was paused or cancelled in the app, or the host stopped answering after it
+// started); 2 = bad usage or the host refused (nothing started).
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliIo } from './merge';
+import { encodeWire } from '../shared/api/wire';
+import { parseJson } from '../shared/json/index';
 
 export const BATCH_USAGE = `usage: conflict-desk batch --url URL (--data DIR | --token T) --connection NAME|ID
          (--ids ID,ID… | --ids-file FILE | --all [--filter NAME=VALUE]… [--search TEXT])
@@ -40,13 +43,13 @@ type Args = {
   out: string | null;
 };
 
-/** A value on the command line: JSON when it parses, else the text as a string. */
+/**
+ * A value on the command line: JSON when it parses, else the text as a string. Parsed losslessly
+ * (an integer beyond 2^53 stays exact, as a bigint the request carries tagged).
+ */
 const valueOf = (text: string): unknown => {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+  const parsed = parseJson(text);
+  return parsed.ok ? parsed.value : text;
 };
 
 function pointerValue(arg: string, flag: string): { path: string; value: unknown } | string {
@@ -147,8 +150,14 @@ async function parseArgs(
           const file = need(next());
           let ops: unknown;
           try {
-            ops = JSON.parse(await readFile(file, 'utf8'));
+            const parsed = parseJson(await readFile(file, 'utf8'));
+            if (!parsed.ok)
+              throw new UsageError(
+                `--patch ${file}: not JSON (line ${parsed.error.line}, column ${parsed.error.column}: ${parsed.error.message})`,
+              );
+            ops = parsed.value;
           } catch (error) {
+            if (error instanceof UsageError) throw error;
             throw new UsageError(`--patch ${file}: ${(error as Error).message}`);
           }
           if (!Array.isArray(ops))
@@ -237,13 +246,14 @@ export async function runBatch(
     return 2;
   }
   const args = parsed.value;
+  let batchId: string | null = null;
   const call = async <T>(method: string, body: unknown): Promise<T> => {
     let res: Response;
     try {
       res = await fetch(`${args.url}/api/${method}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-conflict-desk-token': args.token },
-        body: JSON.stringify(body),
+        body: encodeWire(body),
       });
     } catch (error) {
       throw new HostError(`cannot reach ${args.url}: ${(error as Error).message}`);
@@ -309,7 +319,7 @@ export async function runBatch(
       concurrency: args.concurrency,
       maxAttempts: args.maxAttempts,
     });
-    const batchId = started.batch.batchId;
+    batchId = started.batch.batchId;
     io.stderr(`Batch ${batchId}: ${started.batch.total} targets, ${args.concurrency} at a time.\n`);
     type Summary = {
       state: string;
@@ -333,15 +343,24 @@ export async function runBatch(
     if (args.out) await writeFile(args.out, report.text);
     else io.stdout(report.text);
     const c = status.counts;
+    const n = (status_: string) => c[status_] ?? 0;
+    const notDone = n('pending') + n('running') + n('cancelled');
     io.stderr(
-      `Done: ${c['applied']} applied, ${c['reapplied']} re-applied after a conflict, ${c['skipped']} skipped, ${c['queued']} queued, ${c['failed']} failed, ${c['unknown']} unknown; ${status.writesSent} writes sent.\n`,
+      `${status.state === 'done' ? 'Done' : `The batch is ${status.state}`}: ${n('applied')} applied, ${n('reapplied')} re-applied after a conflict, ${n('skipped')} skipped, ${n('queued')} queued, ${n('failed')} failed, ${n('unknown')} unknown${n('kept-theirs') ? `, ${n('kept-theirs')} kept the server's` : ''}${notDone ? `, ${notDone} not done (${n('cancelled')} cancelled, ${n('pending') + n('running')} waiting)` : ''}; ${status.writesSent} writes sent.\n`,
     );
     if (c['queued']! > 0)
       io.stderr(
         `Settle the queue in the app (Batches) or with the contract's batchQueue / settleBatchGroup (batch ${batchId}).\n`,
       );
-    return c['queued']! + c['failed']! + c['unknown']! > 0 ? 1 : 0;
+    // 0 only when every target is applied, re-applied or skipped.
+    return n('applied') + n('reapplied') + n('skipped') === status.total ? 0 : 1;
   } catch (error) {
+    if (error instanceof HostError && batchId !== null) {
+      io.stderr(
+        `\nconflict-desk batch: batch ${batchId} was started, then ${error.message}. Its writes go on in the host; their outcomes are in its report (the app, or the contract's batchStatus / batchReport).\n`,
+      );
+      return 1;
+    }
     if (error instanceof HostError) {
       io.stderr(`conflict-desk batch: ${error.message}\n`);
       return 2;

@@ -40,7 +40,14 @@ import { openStore } from './store';
 import { createDeskTeam } from './team-store/desk-team';
 import { mirrorToTeam } from './team-store/mirror';
 import { resolveAuth, secretOf, type StoredConnection } from './store/connections';
-import { diffPaths, formatParseError, parseJson } from '../../shared/json';
+import {
+  diffPaths,
+  formatParseError,
+  parseJson,
+  PRETTY,
+  stringifyJson,
+  type JsonValue,
+} from '../../shared/json';
 import { isDotSegment } from '../../shared/profiles/spec';
 
 export type DeskOptions = {
@@ -471,7 +478,7 @@ export function createDesk(options: DeskOptions): Desk {
       return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
     },
     async resumeBatch({ batchId }) {
-      const batch = batches.resume(batchId);
+      const batch = await batches.resume(batchId);
       return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
     },
     async cancelBatch({ batchId }) {
@@ -494,7 +501,7 @@ export function createDesk(options: DeskOptions): Desk {
         format === 'csv'
           ? reportCsv(targets)
           : format === 'json'
-            ? JSON.stringify({ batch, targets }, null, 2)
+            ? stringifyJson({ batch, targets } as unknown as JsonValue, PRETTY)
             : null;
       return { kind: 'ok', batch, targets, text };
     },
@@ -505,11 +512,32 @@ export function createDesk(options: DeskOptions): Desk {
     ...team.methods,
   };
 
+  /**
+   * A filter the connection's profile does not have would be left out of the listing, so
+   * "everything matching" would be everything: a count or a batch is refused instead, naming it.
+   */
+  function unknownCriteria(
+    connectionId: string,
+    query: { filters?: Record<string, string> },
+  ): string | null {
+    const ctx = connectionContext(store.connections.get(connectionId), sandboxUrl());
+    if (!ctx.ok) return null;
+    const known = (ctx.value.spec.list.filters ?? []).map((f) => f.name);
+    const unknown = Object.entries(query.filters ?? {})
+      .filter(([name, value]) => value && !known.includes(name))
+      .map(([name]) => name);
+    if (unknown.length > 0)
+      return `${ctx.value.spec.label} has no filter ${unknown.map((n) => `"${n}"`).join(', ')}${known.length ? ` (its filters: ${known.join(', ')})` : ' (it has no filters)'}; nothing was counted or changed.`;
+    return null;
+  }
+
   /** Every id matching a filter and search, page after page (bounded). */
   async function allIds(
     connectionId: string,
     query: { filters?: Record<string, string>; search?: string },
   ): Promise<{ ids: string[]; truncated: boolean } | BackendError> {
+    const unknown = unknownCriteria(connectionId, query);
+    if (unknown) return fail('invalid-input', unknown);
     const ids: string[] = [];
     let pageToken: string | undefined;
     for (let pages = 0; pages < 1000; pages++) {

@@ -536,11 +536,19 @@ export function createResourceService(deps: ResourceDeps) {
       );
     if (status === 429) {
       const after = header(outcome.headers, 'retry-after');
+      // Retry-After is seconds or an HTTP date (RFC 9110); a date is turned into the wait until it.
       const seconds = after !== null && /^\d+$/.test(after.trim()) ? Number(after) : null;
+      const until = after !== null && seconds === null ? Date.parse(after) : NaN;
+      const waitMs =
+        seconds !== null
+          ? seconds * 1000
+          : Number.isNaN(until)
+            ? null
+            : Math.max(0, until - Date.now());
       return fail(
         'rejected',
-        `The server is rate-limiting writes (429)${after ? `; it asks to wait ${after} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`,
-        { status, ...(seconds !== null ? { retryAfterMs: seconds * 1000 } : {}) },
+        `The server is rate-limiting writes (429)${waitMs !== null ? `; it asks to wait ${Math.ceil(waitMs / 1000)} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`,
+        { status, ...(waitMs !== null ? { retryAfterMs: waitMs } : {}) },
       );
     }
     if (status >= 300 && status < 400) {

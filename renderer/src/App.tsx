@@ -39,6 +39,7 @@ export function App() {
         const activity = await api.activity({});
         useDesk.getState().addActivity(activity.entries);
         inBackground(useDesk.getState().loadPending(), 'list the unknown outcomes');
+        inBackground(useDesk.getState().loadUnfinishedBatch(), 'find an unfinished batch');
         // Tabs open before a reload or restart come back, with their drafts and merges.
         await useDesk.getState().reopenKeptTabs();
         setReady(true);

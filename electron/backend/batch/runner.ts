@@ -25,6 +25,7 @@ import {
 } from '../../../shared/json';
 import type { ResourceService } from '../resource-service';
 import type { Store } from '../store';
+import { csvCell } from '../team-store/csv';
 import { summaryOf, type StoredBatch } from '../store/batches';
 
 export type BatchDeps = {
@@ -45,11 +46,31 @@ export type StartOptions = {
 
 const RATE_LIMIT_TRIES = 6;
 
+type Stop = 'no' | 'pause' | 'cancel';
+/** A run's controls. `halted` settles when pause or cancel is asked, so a wait (a 429's Retry-After) ends at once. */
+type Control = { stop: Stop; done: Promise<void>; halted: Promise<void>; halt(stop: Stop): void };
+function makeControl(): Control {
+  let wake = () => {};
+  const control: Control = {
+    stop: 'no',
+    done: Promise.resolve(),
+    halted: new Promise<void>((resolve) => (wake = resolve)),
+    halt(stop) {
+      // A cancel is never turned back into a pause.
+      if (control.stop !== 'cancel') control.stop = stop;
+      wake();
+    },
+  };
+  return control;
+}
+
 export function createBatchRunner(deps: BatchDeps) {
   const { store, resources } = deps;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   /** Batches whose workers run in this process. */
-  const running = new Map<string, { stop: 'no' | 'pause' | 'cancel'; done: Promise<void> }>();
+  const running = new Map<string, Control>();
+  /** The decision being applied to each batch's queue (decisions on one batch go one at a time). */
+  const settling = new Map<string, Promise<void>>();
   let lastEmit = 0;
 
   const summary = (batch: StoredBatch): BatchSummary => {
@@ -79,13 +100,13 @@ export function createBatchRunner(deps: BatchDeps) {
   function launch(id: string): void {
     const batch = store.batches.get(id)!;
     store.batches.setState(id, 'running');
-    const control = { stop: 'no' as 'no' | 'pause' | 'cancel', done: Promise.resolve() };
+    const control = makeControl();
     running.set(id, control);
     const queue = store.batches.targets(id, 'pending').map((t) => t.resourceId);
     const worker = async () => {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
         if (control.stop !== 'no') return;
-        await runTarget(batch, next);
+        await runTarget(batch, next, control);
         progress(id);
       }
     };
@@ -93,11 +114,7 @@ export function createBatchRunner(deps: BatchDeps) {
       () => {
         running.delete(id);
         if (control.stop === 'cancel') {
-          for (const t of store.batches.targets(id, 'pending'))
-            store.batches.update(id, t.resourceId, {
-              status: 'cancelled',
-              reason: 'The batch was cancelled before this target was read; nothing was sent.',
-            });
+          cancelPending(id);
           store.batches.setState(id, 'cancelled');
         } else if (control.stop === 'pause') {
           store.batches.setState(id, 'paused');
@@ -109,7 +126,22 @@ export function createBatchRunner(deps: BatchDeps) {
     );
   }
 
-  async function runTarget(batch: StoredBatch, resourceId: string): Promise<void> {
+  /** Targets not yet written become cancelled; the reason says whether a refused (429) write went out. */
+  function cancelPending(id: string): void {
+    for (const t of store.batches.targets(id, 'pending'))
+      store.batches.update(id, t.resourceId, {
+        status: 'cancelled',
+        reason: t.sent
+          ? 'The batch was cancelled before this target was written again; its earlier write was refused with 429 (nothing applied).'
+          : 'The batch was cancelled before this target was read; nothing was sent.',
+      });
+  }
+
+  async function runTarget(
+    batch: StoredBatch,
+    resourceId: string,
+    control: Control,
+  ): Promise<void> {
     const ref: ResourceRef = { connectionId: batch.connectionId, id: resourceId };
     const set = (update: Partial<BatchTarget>) =>
       store.batches.update(batch.id, resourceId, update);
@@ -140,6 +172,7 @@ export function createBatchRunner(deps: BatchDeps) {
       },
       applied.value,
       1,
+      control,
     );
   }
 
@@ -152,11 +185,17 @@ export function createBatchRunner(deps: BatchDeps) {
     base: Base,
     mine: JsonValue,
     attempt: number,
+    control: Control,
   ): Promise<void> {
     const set = (update: Partial<BatchTarget>) => store.batches.update(batch.id, ref.id, update);
     set({ attempts: attempt, fromRevision: base.revision, baseJournalId: base.journalId });
     let result: SaveResult;
+    // `sent` is recorded before the write leaves: a host killed while it is in flight must find
+    // the target as (possibly) written — unknown at the next start, never read and written again.
+    // It is taken back only when the answer proves nothing left.
+    let sent = store.batches.target(batch.id, ref.id)?.sent ?? false;
     for (let tries = 1; ; tries++) {
+      set({ sent: true });
       result = await resources.save(
         ref,
         stringifyJson(mine, PRETTY),
@@ -164,12 +203,24 @@ export function createBatchRunner(deps: BatchDeps) {
         false,
         batch.id,
       );
+      if (result.kind !== 'error' || result.status !== undefined) sent = true;
       if (!(result.kind === 'error' && result.status === 429) || tries >= RATE_LIMIT_TRIES) break;
-      set({ sent: true });
-      await sleep(result.retryAfterMs ?? Math.min(250 * 2 ** (tries - 1), 8000));
+      const waited = await Promise.race([
+        sleep(result.retryAfterMs ?? Math.min(250 * 2 ** (tries - 1), 8000)).then(() => true),
+        control.halted.then(() => false),
+      ]);
+      // Paused or cancelled while the server asked to wait: a 429 applied nothing, so the target
+      // is as it was — read afresh on resume, or cancelled (the report says the write was refused).
+      if (!waited)
+        return control.stop === 'cancel'
+          ? set({
+              status: 'cancelled',
+              reason:
+                'The batch was cancelled while the server asked to wait (429); the write it refused applied nothing and was not sent again.',
+            })
+          : set({ status: 'pending' });
     }
-    const sent = result.kind !== 'error' || result.status !== undefined;
-    if (sent) set({ sent: true });
+    if (!sent) set({ sent: false });
     switch (result.kind) {
       case 'saved':
         return set({
@@ -183,14 +234,18 @@ export function createBatchRunner(deps: BatchDeps) {
       case 'partly-applied':
         return set({
           status: 'failed',
-          reason: result.message,
+          reason: batchWords(result.message),
           auditId: result.auditId,
           toRevision: result.savedRevision,
         });
       case 'unknown-outcome':
-        return set({ status: 'unknown', reason: result.message, auditId: result.auditId });
+        return set({
+          status: 'unknown',
+          reason: batchWords(result.message),
+          auditId: result.auditId,
+        });
       case 'error':
-        return set({ status: 'failed', reason: result.message });
+        return set({ status: 'failed', reason: batchWords(result.message) });
       case 'conflict': {
         if (result.afterLostAnswer)
           return set({
@@ -237,9 +292,62 @@ export function createBatchRunner(deps: BatchDeps) {
           },
           again.value,
           attempt + 1,
+          control,
         );
       }
     }
+  }
+
+  /** One queued target settled by the operator's decision for its group. */
+  async function settleOne(
+    batch: StoredBatch,
+    target: BatchTarget,
+    decision: 'mine' | 'theirs',
+  ): Promise<void> {
+    const set = (update: Partial<BatchTarget>) =>
+      store.batches.update(batch.id, target.resourceId, update);
+    if (decision === 'theirs')
+      return set({
+        status: 'kept-theirs',
+        reason: 'The operator kept the server\u2019s version for this group.',
+      });
+    const ref = { connectionId: batch.connectionId, id: target.resourceId };
+    // The decision was made over the Server now the queue showed (theirsJournalId): the write
+    // is conditional on that revision, so a member changed again since is not overwritten
+    // unseen. If the new change collides, it stays queued; if not, the intent is re-applied.
+    const base = decidedOver(batch.connectionId, target) ?? (await resources.open(ref));
+    if ('kind' in base) return set({ reason: `Reading it failed: ${base.message}` });
+    const applied = applyIntents(base.editable, batch.intents);
+    if (!applied.ok) return set({ status: 'failed', reason: applied.error });
+    if (applied.touched.length === 0 || jsonEqual(applied.value, base.editable))
+      return set({ status: 'skipped', reason: 'The change is already there.' });
+    await writeTarget(
+      { ...batch, maxAttempts: target.attempts + batch.maxAttempts },
+      ref,
+      {
+        journalId: base.snapshot.journalId,
+        revision: base.snapshot.revision,
+        editable: base.editable,
+      },
+      applied.value,
+      target.attempts + 1,
+      makeControl(),
+    );
+    const after = store.batches.target(batch.id, target.resourceId);
+    if (after?.status === 'queued' && after.signature !== 'kept moving')
+      set({
+        reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
+      });
+  }
+
+  /** The revision a queued target showed as Server now, as the operator's document. */
+  function decidedOver(connectionId: string, target: BatchTarget) {
+    if (target.theirsJournalId === null) return null;
+    const ctx = resources.context(connectionId);
+    const row = store.journal.get(connectionId, target.resourceId, target.theirsJournalId);
+    if (!ctx.ok || !row) return null;
+    const seen = resources.fromJournal(ctx.value, { connectionId, id: target.resourceId }, row);
+    return 'kind' in seen ? null : seen;
   }
 
   return {
@@ -273,14 +381,18 @@ export function createBatchRunner(deps: BatchDeps) {
     async pause(id: string): Promise<BatchSummary | null> {
       const control = running.get(id);
       if (control) {
-        control.stop = 'pause';
+        control.halt('pause');
         await control.done;
       }
       return this.status(id);
     },
-    resume(id: string): BatchSummary | null {
+    async resume(id: string): Promise<BatchSummary | null> {
+      // A pause still waiting for its writes in flight: the resume comes after it, not lost in it.
+      const stopping = running.get(id);
+      if (stopping && stopping.stop === 'pause') await stopping.done;
       const batch = store.batches.get(id);
-      if (!batch || running.has(id) || batch.state === 'cancelled')
+      // Only a stopped run goes on: a finished or cancelled batch stays as it ended.
+      if (!batch || running.has(id) || (batch.state !== 'paused' && batch.state !== 'interrupted'))
         return batch ? summary(batch) : null;
       launch(id);
       return this.status(id);
@@ -288,14 +400,14 @@ export function createBatchRunner(deps: BatchDeps) {
     async cancel(id: string): Promise<BatchSummary | null> {
       const control = running.get(id);
       if (control) {
-        control.stop = 'cancel';
+        control.halt('cancel');
         await control.done;
-      } else if (store.batches.get(id)) {
-        for (const t of store.batches.targets(id, 'pending'))
-          store.batches.update(id, t.resourceId, {
-            status: 'cancelled',
-            reason: 'The batch was cancelled before this target was read; nothing was sent.',
-          });
+      } else if (
+        // A finished batch stays as it ended: only a stopped run is cancelled.
+        store.batches.get(id)?.state === 'paused' ||
+        store.batches.get(id)?.state === 'interrupted'
+      ) {
+        cancelPending(id);
         store.batches.setState(id, 'cancelled');
       }
       return this.status(id);
@@ -318,8 +430,9 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     /**
      * One decision for a whole group: `theirs` keeps the server's version (nothing written);
-     * `mine` re-applies the intent over the current server state, conditionally, overriding the
-     * other writer on the paths in conflict — a target that moved again meanwhile stays queued.
+     * `mine` re-applies the intent over the Server now the queue showed, conditionally on it,
+     * overriding the other writer on the paths in conflict — a target whose paths moved again
+     * meanwhile stays queued; one that moved elsewhere gets the intent re-applied.
      */
     async settleGroup(
       id: string,
@@ -328,49 +441,32 @@ export function createBatchRunner(deps: BatchDeps) {
     ): Promise<BatchSummary | null> {
       const batch = store.batches.get(id);
       if (!batch) return null;
-      const group = store.batches
-        .targets(id, 'queued')
-        .filter((t) => (t.signature ?? '') === signature);
-      for (const target of group) {
-        if (decision === 'theirs') {
-          store.batches.update(id, target.resourceId, {
-            status: 'kept-theirs',
-            reason: 'The operator kept the server\u2019s version for this group.',
-          });
-          continue;
+      // The group as it is when the decision arrives. Decisions on one batch are taken one after
+      // another, and each acts only on members still queued as they were then: a second click
+      // (or a second caller) finds them settled, and a member re-queued with a newer Server now
+      // waits for a decision made over that one.
+      const inGroup = (t: BatchTarget) =>
+        t.status === 'queued' && (t.signature ?? '') === signature;
+      const asSeen = new Map(
+        store.batches
+          .targets(id, 'queued')
+          .filter(inGroup)
+          .map((t) => [t.resourceId, t.theirsJournalId]),
+      );
+      const previous = settling.get(id) ?? Promise.resolve();
+      let release = () => {};
+      const mine = new Promise<void>((resolve) => (release = resolve));
+      settling.set(id, mine);
+      await previous;
+      try {
+        for (const [resourceId, theirsJournalId] of asSeen) {
+          const target = store.batches.target(id, resourceId);
+          if (target && inGroup(target) && target.theirsJournalId === theirsJournalId)
+            await settleOne(batch, target, decision);
         }
-        const ref = { connectionId: batch.connectionId, id: target.resourceId };
-        const opened = await resources.open(ref);
-        if ('kind' in opened) {
-          store.batches.update(id, target.resourceId, {
-            reason: `Reading it failed: ${opened.message}`,
-          });
-          continue;
-        }
-        const applied = applyIntents(opened.editable, batch.intents);
-        if (!applied.ok) {
-          store.batches.update(id, target.resourceId, { status: 'failed', reason: applied.error });
-          continue;
-        }
-        if (applied.touched.length === 0 || jsonEqual(applied.value, opened.editable)) {
-          store.batches.update(id, target.resourceId, {
-            status: 'skipped',
-            reason: 'The change is already there.',
-          });
-          continue;
-        }
-        // The decision was made over this state: the write is conditional on it, and counts as a re-application.
-        await writeTarget(
-          { ...batch, maxAttempts: target.attempts + 1 },
-          ref,
-          {
-            journalId: opened.snapshot.journalId,
-            revision: opened.snapshot.revision,
-            editable: opened.editable,
-          },
-          applied.value,
-          target.attempts + 1,
-        );
+      } finally {
+        release();
+        if (settling.get(id) === mine) settling.delete(id);
       }
       progress(id, true);
       return this.status(id);
@@ -401,7 +497,7 @@ export function createBatchRunner(deps: BatchDeps) {
       );
     },
     async close(): Promise<void> {
-      for (const control of running.values()) control.stop = 'pause';
+      for (const control of running.values()) control.halt('pause');
       await Promise.all([...running.values()].map((c) => c.done));
     },
   };
@@ -409,7 +505,17 @@ export function createBatchRunner(deps: BatchDeps) {
 
 export type BatchRunner = ReturnType<typeof createBatchRunner>;
 
-/** The report as CSV: one row per target (RFC 4180 quoting). */
+/**
+ * A save's message in a batch's report: the save speaks to an operator whose edit stays in the
+ * editor ("your edit is kept"); a batch keeps no edit, so those words would send them looking for one.
+ */
+export function batchWords(message: string): string {
+  return message
+    .replace(/; your edit is kept(?: — save again in a moment)?\./g, '.')
+    .replace(/ Your edit is kept(?: as a draft)?\./g, '');
+}
+
+/** The report as CSV: one row per target (RFC 4180 quoting, formula cells defused). */
 export function reportCsv(targets: BatchTarget[]): string {
   const cells = [
     'resourceId',
@@ -422,10 +528,9 @@ export function reportCsv(targets: BatchTarget[]): string {
     'reason',
     'auditId',
   ] as const;
-  const quote = (v: unknown) => {
-    const text = v === null || v === undefined ? '' : String(v);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  // Ids, revisions and reasons come from servers and colleagues: a cell a spreadsheet would run
+  // as a formula is defused, as in the audit's export.
+  const quote = (v: unknown) => csvCell(v === null || v === undefined ? null : String(v));
   return (
     [cells.join(','), ...targets.map((t) => cells.map((c) => quote(t[c])).join(','))].join('\r\n') +
     '\r\n'

@@ -10,6 +10,7 @@ import type {
   ResourceBatch,
 } from '../../../shared/api/types';
 import type { BatchIntent } from '../../../shared/batch/intent';
+import { parseJson, stringifyJson, type JsonValue } from '../../../shared/json';
 
 export const TARGET_STATUSES: readonly BatchTargetStatus[] = [
   'pending',
@@ -84,7 +85,8 @@ const toTarget = (r: TargetRow): BatchTarget => ({
 const toBatch = (r: BatchRow): StoredBatch => ({
   id: r.id,
   connectionId: r.connection_id,
-  intents: JSON.parse(r.intents_json) as BatchIntent[],
+  // Lossless: an intent's value may be an integer beyond 2^53 (a bigint), kept exactly.
+  intents: intentsOf(r.intents_json),
   concurrency: r.concurrency,
   maxAttempts: r.max_attempts,
   state: r.state as BatchState,
@@ -93,6 +95,12 @@ const toBatch = (r: BatchRow): StoredBatch => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
 });
+
+function intentsOf(text: string): BatchIntent[] {
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw new Error(`A stored batch's intents do not parse: ${parsed.error.message}`);
+  return parsed.value as unknown as BatchIntent[];
+}
 
 export function createBatchStore(db: DatabaseSync) {
   const insertBatch = db.prepare(
@@ -137,7 +145,7 @@ export function createBatchStore(db: DatabaseSync) {
           batch.id,
           batch.connectionId,
           now,
-          JSON.stringify(batch.intents),
+          stringifyJson(batch.intents as unknown as JsonValue),
           batch.concurrency,
           batch.maxAttempts,
           'running',

@@ -39,15 +39,17 @@ export function BatchView() {
   const batch = useDesk((s) => s.batch);
   const error = useDesk((s) => s.batchError);
   const close = useDesk((s) => s.closeBatch);
-  const profile = useDesk((s) =>
-    s.profiles.find(
-      (p) => p.id === s.connections.find((c) => c.id === s.activeConnectionId)?.profileId,
-    ),
-  );
+  // A batch runs on its own connection, whichever the list shows now.
+  const connectionId = useDesk((s) => s.batch?.connectionId ?? s.activeConnectionId);
+  const connection = useDesk((s) => s.connections.find((c) => c.id === connectionId));
+  const profile = useDesk((s) => s.profiles.find((p) => p.id === connection?.profileId));
   const what =
     scope?.kind === 'matching'
       ? `All ${scope.ids.length} matching${describeFilter(scope.filters, scope.search)}`
-      : `${scope?.ids.length ?? 0} selected`;
+      : scope
+        ? `${scope.ids.length} selected`
+        : // Found again after a reload or a restart: its scope is its targets.
+          `${batch?.total ?? 0} resource${batch?.total === 1 ? '' : 's'} · ${connection?.name ?? 'a removed connection'}`;
   return (
     <Dialog title="Batch edit" onClose={close} wide testId="batch-view">
       <p className="batch-scope" data-testid="batch-scope">
@@ -299,6 +301,7 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   const resume = useDesk((s) => s.resumeBatch);
   const cancel = useDesk((s) => s.cancelBatch);
   const groups = useDesk((s) => s.batchGroups);
+  const attention = useDesk((s) => s.batchAttention);
   const exportText = useDesk((s) => s.batchReportText);
   const settled = batch.total - batch.counts.pending - batch.counts.running;
   const percent = batch.total ? Math.round((settled / batch.total) * 100) : 100;
@@ -394,9 +397,25 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
       {batch.state === 'cancelled' ? (
         <p className="small">
           Cancelled: {batch.writesSent} write{batch.writesSent === 1 ? ' was' : 's were'} sent;{' '}
-          {batch.counts.cancelled} resource{batch.counts.cancelled === 1 ? ' was' : 's were'} never
-          read or written. The report lists each.
+          {batch.counts.cancelled} resource{batch.counts.cancelled === 1 ? ' was' : 's were'} not
+          written (never read, or refused by the server with 429). The report lists each.
         </p>
+      ) : null}
+      {batch.state !== 'running' && attention.length > 0 ? (
+        <section className="batch-queue" aria-label="Not applied" data-testid="batch-attention">
+          <h3>Not applied or not known</h3>
+          <ul className="batch-targets">
+            {attention.map((t) => (
+              <li key={t.resourceId}>
+                <span className="mono">{t.resourceId}</span>{' '}
+                <strong className="small">
+                  {t.status === 'failed' ? 'failed' : 'outcome unknown'}
+                </strong>{' '}
+                <span className="muted small">{t.reason}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
       ) : null}
       {groups.length > 0 ? (
         <ConflictQueue groups={groups} />
@@ -406,6 +425,12 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
     </div>
   );
 }
+
+/** Why a group with no path in conflict is queued (the runner's signatures). */
+const QUEUED_WHY: Record<string, string> = {
+  'kept moving': 'The server changed again at every try',
+  'the intent no longer applies': 'The change no longer applies to what the server holds now',
+};
 
 function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
   const settle = useDesk((s) => s.settleBatchGroup);
@@ -418,12 +443,18 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
         group; or open a resource to merge it by hand.
       </p>
       {groups.map((group) => {
-        const where = group.paths.length ? group.paths.join(', ') : group.signature;
+        // A group is named by the paths in conflict, or (no path) by why it is queued.
+        const where = group.paths.length ? group.paths.join(', ') : null;
         const n = group.targets.length;
         return (
           <article key={group.signature} className="batch-group" data-testid="batch-group">
             <h4>
-              <span className="mono">{where}</span> · {n} resource{n === 1 ? '' : 's'}
+              {where ? (
+                <span className="mono">{where}</span>
+              ) : (
+                (QUEUED_WHY[group.signature] ?? group.signature)
+              )}{' '}
+              · {n} resource{n === 1 ? '' : 's'}
             </h4>
             <div className="row gap">
               <button
@@ -433,7 +464,7 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
                   inBackground(settle(group.signature, 'mine'), 'settle the conflicts')
                 }
               >
-                Keep mine for {where} on all {n}
+                {where ? `Keep mine for ${where} on all ${n}` : `Try my change again on all ${n}`}
               </button>
               <button
                 type="button"

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
-import type { ResourceSummary } from '../../../shared/api/types';
+import type { BatchState, ResourceSummary } from '../../../shared/api/types';
 import { useDesk } from '../store';
 import { tabKey } from '../store/tabs-slice';
 import { VirtualList } from './VirtualList';
@@ -81,6 +81,14 @@ function ResourceBrowser() {
   const toggleSelected = useDesk((s) => s.toggleSelected);
   const clearSelected = useDesk((s) => s.clearSelected);
   const openBatch = useDesk((s) => s.openBatch);
+  const unfinishedBatch = useDesk((s) =>
+    s.batch &&
+    !s.batchOpen &&
+    ((s.batch.state !== 'done' && s.batch.state !== 'cancelled') || s.batch.counts.queued > 0)
+      ? s.batch
+      : null,
+  );
+  const reopenBatch = useDesk((s) => s.reopenBatch);
   const connection = connections.find((c) => c.id === activeId);
   const profile = profiles.find((p) => p.id === connection?.profileId);
   const [searchText, setSearchText] = useState(search);
@@ -285,6 +293,22 @@ function ResourceBrowser() {
             Batch edit all matching…
           </button>
         </div>
+        {unfinishedBatch ? (
+          <div className="row small batch-bar">
+            <button
+              type="button"
+              className="secondary"
+              data-testid="batch-show"
+              onClick={reopenBatch}
+            >
+              Show the batch ({BATCH_STATE_WORDS[unfinishedBatch.state]}
+              {unfinishedBatch.counts.queued > 0
+                ? ` · ${unfinishedBatch.counts.queued} in the conflict queue`
+                : ''}
+              )
+            </button>
+          </div>
+        ) : null}
       </div>
       {error ? (
         <div className="inline-error" role="alert">
@@ -330,3 +354,11 @@ function FilterInput({
     />
   );
 }
+
+const BATCH_STATE_WORDS: Record<BatchState, string> = {
+  running: 'running',
+  paused: 'paused',
+  interrupted: 'interrupted by a restart',
+  done: 'done',
+  cancelled: 'cancelled',
+};

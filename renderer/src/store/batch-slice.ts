@@ -32,14 +32,21 @@ export type BatchSlice = {
   batchCounting: boolean;
   batch: BatchSummary | null;
   batchGroups: ConflictGroup[];
+  /** Targets that ended failed or with an unknown outcome, each with its reason (read with the queue). */
+  batchAttention: BatchTarget[];
   batchPreviews: BatchPreview[] | null;
   batchError: string | null;
   toggleSelected(id: string): void;
   clearSelected(): void;
   openBatch(scope: 'selected' | 'matching'): Promise<void>;
   closeBatch(): void;
-  /** Shows the last batch again (it keeps running while the view is closed). */
+  /** Shows the last batch again (it keeps running while the view is closed), with its queue read afresh. */
   reopenBatch(): void;
+  /**
+   * At start: the newest batch that is still running, stopped (paused, interrupted by a restart)
+   * or holding a conflict queue, so a reload or a host restart does not lose the way back to it.
+   */
+  loadUnfinishedBatch(): Promise<void>;
   previewBatch(intents: BatchIntent[], id?: string): Promise<void>;
   startBatch(intents: BatchIntent[], concurrency: number, description: string): Promise<void>;
   pauseBatch(): Promise<void>;
@@ -83,6 +90,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     batchCounting: false,
     batch: null,
     batchGroups: [],
+    batchAttention: [],
     batchPreviews: null,
     batchError: null,
     toggleSelected(id) {
@@ -97,6 +105,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
         batchOpen: true,
         batch: null,
         batchGroups: [],
+        batchAttention: [],
         batchPreviews: null,
         batchError: null,
         batchScope: null,
@@ -125,7 +134,19 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       }
     },
     closeBatch: () => set({ batchOpen: false }),
-    reopenBatch: () => set({ batchOpen: true }),
+    reopenBatch() {
+      set({ batchOpen: true });
+      get().loadBatchQueue().catch(failed);
+    },
+    async loadUnfinishedBatch() {
+      const listed = await api.listBatches({});
+      const unfinished = listed.batches.find(
+        (b) => (b.state !== 'done' && b.state !== 'cancelled') || b.counts.queued > 0,
+      );
+      // A batch started in this page meanwhile is the one to show.
+      if (unfinished && !get().batch)
+        set({ batch: unfinished, batchScope: null, batchGroups: [], batchAttention: [] });
+    },
     async previewBatch(intents, id) {
       const { activeConnectionId, batchScope } = get();
       if (!activeConnectionId || !batchScope) return;
@@ -153,7 +174,8 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
           concurrency,
           description,
         });
-        if (result.kind === 'ok') set({ batch: result.batch, batchError: null, batchGroups: [] });
+        if (result.kind === 'ok')
+          set({ batch: result.batch, batchError: null, batchGroups: [], batchAttention: [] });
         else set({ batchError: result.message });
       } catch (error) {
         failed(error);
@@ -171,9 +193,18 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       const batch = get().batch;
       if (!batch) return;
       try {
-        const queue = await api.batchQueue({ batchId: batch.batchId });
+        const [queue, report] = await Promise.all([
+          api.batchQueue({ batchId: batch.batchId }),
+          api.batchReport({ batchId: batch.batchId, format: 'rows' }),
+        ]);
         if (queue.kind === 'ok') set({ batchGroups: queue.groups });
         else set({ batchError: `The conflict queue could not be read: ${queue.message}` });
+        if (report.kind === 'ok')
+          set({
+            batchAttention: report.targets.filter(
+              (t) => t.status === 'failed' || t.status === 'unknown',
+            ),
+          });
       } catch (error) {
         failed(error);
       }
@@ -183,15 +214,13 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       await get().loadBatchQueue();
     },
     async openQueuedTarget(target) {
-      const { batch, activeConnectionId, drafts } = get();
-      if (
-        !batch ||
-        !activeConnectionId ||
-        target.baseJournalId === null ||
-        target.theirsJournalId === null
-      )
-        return;
-      const ref = { connectionId: activeConnectionId, id: target.resourceId };
+      const { batch } = get();
+      if (!batch || target.baseJournalId === null || target.theirsJournalId === null) return;
+      // The batch's own connection, whichever the list shows now (after a reload it is the first).
+      if (get().activeConnectionId !== batch.connectionId)
+        get().selectConnection(batch.connectionId);
+      const { drafts } = get();
+      const ref = { connectionId: batch.connectionId, id: target.resourceId };
       set({ batchOpen: false });
       if (drafts[target.resourceId]) {
         get().notify({

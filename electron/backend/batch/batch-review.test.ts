@@ -1,0 +1,649 @@
+// Batches under an operator's worst day: faults, cancels at awkward moments, a finished batch
+// cancelled late, a queue settled after its members moved again, and exports opened in a spreadsheet.
+import { describe, expect, it } from 'vitest';
+import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
+import type { Api } from '../../../shared/api/contract';
+import type { BatchSummary } from '../../../shared/api/types';
+import { connectScripted, harnessPerFile } from '../../test-support/desk-harness';
+import { startScriptedServer, type ScriptedAnswer } from '../../test-support/scripted-server';
+
+const h = harnessPerFile();
+const TASKS = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks`;
+const basic = `Basic ${Buffer.from(`${SANDBOX_CREDENTIALS.twilio.accountSid}:${SANDBOX_CREDENTIALS.twilio.authToken}`).toString('base64')}`;
+type Task = { sid: string; priority: number; attributes: string; assignment_status: string };
+const getTask = async (sid: string): Promise<Task> =>
+  (await (
+    await fetch(`${h.sandbox.url}${TASKS}/${sid}`, { headers: { authorization: basic } })
+  ).json()) as Task;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitDone(batchId: string, api: Api = h.api): Promise<BatchSummary> {
+  for (;;) {
+    const status = await api.batchStatus({ batchId });
+    if (status.kind !== 'ok') throw new Error(status.message);
+    if (status.batch.state !== 'running') return status.batch;
+    await sleep(50);
+  }
+}
+
+async function start(
+  ids: string[],
+  intents: Parameters<Api['startBatch']>[0]['intents'],
+  concurrency = 4,
+) {
+  const connection = await h.connection('TaskRouter');
+  const started = await h.api.startBatch({
+    connectionId: connection.id,
+    resourceIds: ids,
+    intents,
+    concurrency,
+  });
+  if (started.kind !== 'ok') throw new Error(started.message);
+  return started.batch.batchId;
+}
+
+describe('batch controls at awkward moments', () => {
+  it('cancelling (or resuming) a finished batch leaves it done, as it ended', async () => {
+    const id = await start(SANDBOX_IDS.taskSids.slice(0, 3), [
+      { kind: 'set', path: '/priority', value: 4 },
+    ]);
+    const done = await waitDone(id);
+    expect(done).toMatchObject({ state: 'done', counts: { applied: 3 } });
+    const cancelled = await h.api.cancelBatch({ batchId: id });
+    expect(cancelled).toMatchObject({
+      kind: 'ok',
+      batch: { state: 'done', finishedAt: done.finishedAt },
+    });
+    const resumed = await h.api.resumeBatch({ batchId: id });
+    expect(resumed).toMatchObject({
+      kind: 'ok',
+      batch: { state: 'done', finishedAt: done.finishedAt },
+    });
+    expect((await h.api.batchStatus({ batchId: id })).kind === 'ok').toBe(true);
+    expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
+      batch: { state: 'done', counts: { applied: 3, cancelled: 0 } },
+    });
+  });
+
+  it('resume asked while a pause waits for the write in flight: the run goes on to the end', async () => {
+    const sids = SANDBOX_IDS.taskSids.slice(80, 84);
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: TASKS,
+      delayMs: 300,
+      times: null,
+    });
+    try {
+      const id = await start(sids, [{ kind: 'set', path: '/priority', value: 31 }], 1);
+      await sleep(100);
+      const pausing = h.api.pauseBatch({ batchId: id });
+      const resumed = await h.api.resumeBatch({ batchId: id });
+      expect(resumed.kind).toBe('ok');
+      await pausing;
+      const done = await waitDone(id);
+      expect(done).toMatchObject({ state: 'done', counts: { applied: 4 } });
+    } finally {
+      await h.admin('DELETE', '/faults');
+    }
+  });
+
+  it('a 429 whose Retry-After is an HTTP date is waited out until that date, then written once', async () => {
+    // The server refuses writes until a moment given as a date, 8 s ahead (RFC 9110 allows both forms).
+    const openAt = Date.now() + 8000;
+    let rev = 1;
+    let body = '{"id":"one","status":"open"}';
+    const server = await startScriptedServer((req): ScriptedAnswer => {
+      const etag = `"r${rev}"`;
+      if (req.method === 'GET') return { status: 200, headers: { etag }, body };
+      if (Date.now() < openAt)
+        return {
+          status: 429,
+          headers: { 'retry-after': new Date(openAt + 999).toUTCString() },
+          body: '{}',
+        };
+      if (req.headers['if-match'] !== etag) return { status: 412, body: '{}' };
+      rev++;
+      body = req.body;
+      return { status: 200, headers: { etag: `"r${rev}"` }, body };
+    });
+    try {
+      const ref = await connectScripted(h, server);
+      const started = await h.api.startBatch({
+        connectionId: ref('x').connectionId,
+        resourceIds: ['one'],
+        intents: [{ kind: 'set', path: '/status', value: 'solved' }],
+      });
+      if (started.kind !== 'ok') throw new Error(started.message);
+      expect(await waitDone(started.batch.batchId)).toMatchObject({ counts: { applied: 1 } });
+      const writes = server.requests.filter((r) => r.method !== 'GET');
+      // One refused write, then one after the date: no rapid retries in between.
+      expect(writes).toHaveLength(2);
+      expect(JSON.parse(body)).toMatchObject({ status: 'solved' });
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  /** Waits until the sandbox has answered a write to `sid` with 429. */
+  async function rateLimited(sid: string): Promise<void> {
+    for (;;) {
+      const log = await h.admin<{ requests: Array<{ status: number }> }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${sid}`)}`,
+      );
+      if (log.body.requests.some((r) => r.status === 429)) return;
+      await sleep(20);
+    }
+  }
+  const within = <T>(ms: number, work: Promise<T>): Promise<T | 'still waiting'> =>
+    Promise.race([work, sleep(ms).then(() => 'still waiting' as const)]);
+
+  it('cancel during a long Retry-After ends the wait: the refused write is reported, nothing else is sent', async () => {
+    const [limited, ...others] = SANDBOX_IDS.taskSids.slice(20, 24) as [string, ...string[]];
+    const before = await getTask(limited);
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${limited}`,
+      retryAfter: 120,
+      times: null,
+    });
+    const id = await start(
+      [limited, ...others],
+      [{ kind: 'set', path: '/priority', value: 55 }],
+      1,
+    );
+    await rateLimited(limited);
+    const cancelled = await within(10_000, h.api.cancelBatch({ batchId: id }));
+    if (cancelled === 'still waiting' || cancelled.kind !== 'ok')
+      throw new Error(
+        `the cancel waited on the server's Retry-After: ${JSON.stringify(cancelled)}`,
+      );
+    await h.admin('DELETE', '/faults');
+    expect(cancelled.batch).toMatchObject({
+      state: 'cancelled',
+      total: 4,
+      writesSent: 1,
+      counts: { cancelled: 4, applied: 0 },
+    });
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.targets[0]).toMatchObject({
+      resourceId: limited,
+      status: 'cancelled',
+      sent: true,
+      reason: expect.stringContaining('429'),
+    });
+    expect(report.targets.slice(1).every((t) => !t.sent && t.status === 'cancelled')).toBe(true);
+    expect((await getTask(limited)).priority).toBe(before.priority);
+  }, 30_000);
+
+  it('pause during a long Retry-After ends the wait; resume reads the target afresh and writes it', async () => {
+    const limited = SANDBOX_IDS.taskSids[30]!;
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${limited}`,
+      retryAfter: 120,
+      times: null,
+    });
+    const id = await start([limited], [{ kind: 'set', path: '/priority', value: 56 }], 1);
+    await rateLimited(limited);
+    const paused = await within(10_000, h.api.pauseBatch({ batchId: id }));
+    if (paused === 'still waiting' || paused.kind !== 'ok')
+      throw new Error(`the pause waited on the server's Retry-After: ${JSON.stringify(paused)}`);
+    expect(paused.batch).toMatchObject({ state: 'paused', counts: { pending: 1 } });
+    await h.admin('DELETE', '/faults');
+    await h.api.resumeBatch({ batchId: id });
+    expect(await waitDone(id)).toMatchObject({ state: 'done', counts: { applied: 1 } });
+    expect((await getTask(limited)).priority).toBe(56);
+  }, 30_000);
+});
+
+/**
+ * A batch setting /priority to 7 whose every target is changed by a colleague between the batch's
+ * read and its write (each write is held 400 ms; the colleague acts when the audit shows it in flight).
+ */
+async function queuedBatch(ids: string[], colleague: Record<string, unknown> = { priority: 3 }) {
+  for (const sid of ids)
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+  const id = await start(ids, [
+    { kind: 'set', path: '/priority', value: 7 },
+    { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
+  ]);
+  const pending = new Set(ids);
+  while (pending.size > 0) {
+    for (const entry of (await h.api.auditLog({})).entries)
+      if (entry.state === 'in-flight' && pending.delete(entry.resourceId))
+        await h.admin('POST', '/edit', {
+          path: `${TASKS}/${entry.resourceId}`,
+          fields: colleague,
+          actor: 'colleague',
+        });
+    await sleep(15);
+  }
+  const done = await waitDone(id);
+  expect(done.counts.queued).toBe(ids.length);
+  return id;
+}
+
+describe('the conflict queue', () => {
+  it('one decision does not overwrite a member that a colleague changed again after it was queued', async () => {
+    const [still, again, elsewhere] = SANDBOX_IDS.taskSids.slice(40, 43) as [
+      string,
+      string,
+      string,
+    ];
+    const id = await queuedBatch([still, again, elsewhere]);
+    const queue = await h.api.batchQueue({ batchId: id });
+    expect(queue).toMatchObject({ kind: 'ok', groups: [{ signature: '/priority' }] });
+    // The operator looks at the group (Server now: priority 3) and decides "keep mine". Meanwhile
+    // the colleague changes one of them again on the same path, and another elsewhere.
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${again}`,
+      fields: { priority: 1 },
+      actor: 'colleague',
+    });
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${elsewhere}`,
+      patch: { note: 'later' },
+      actor: 'colleague',
+    });
+    const settled = await h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    if (settled.kind !== 'ok') throw new Error(settled.message);
+    // The decision was made over priority 3: the value 1, never seen, is not overwritten.
+    expect((await getTask(again)).priority).toBe(1);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+    expect(byId[again]).toMatchObject({ status: 'queued', signature: '/priority' });
+    expect(byId[still]).toMatchObject({ status: 'reapplied' });
+    expect(byId[elsewhere]).toMatchObject({ status: 'reapplied' });
+    expect((await getTask(still)).priority).toBe(7);
+    const moved = await getTask(elsewhere);
+    expect(moved.priority).toBe(7);
+    expect(JSON.parse(moved.attributes)).toMatchObject({
+      note: 'later',
+      skills: expect.arrayContaining(['vip-care']),
+    });
+    expect(settled.batch.counts).toMatchObject({ queued: 1, reapplied: 2 });
+    const c = settled.batch.counts;
+    expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(3);
+  }, 30_000);
+
+  it('the same decision sent twice at once (a double click) settles each member once', async () => {
+    const sids = SANDBOX_IDS.taskSids.slice(60, 64);
+    const id = await queuedBatch(sids);
+    await h.admin('DELETE', '/requests');
+    const [a, b] = await Promise.all([
+      h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+      h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+    ]);
+    expect(a.kind).toBe('ok');
+    expect(b.kind).toBe('ok');
+    const status = await h.api.batchStatus({ batchId: id });
+    expect(status).toMatchObject({ kind: 'ok', batch: { counts: { queued: 0, reapplied: 4 } } });
+    for (const sid of sids) expect((await getTask(sid)).priority).toBe(7);
+    const writes = await h.admin<{ requests: Array<{ path: string }> }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+    );
+    expect(writes.body.requests.map((r) => r.path.split('/').pop()).sort()).toEqual(
+      [...sids].sort(),
+    );
+  }, 30_000);
+});
+
+describe('a host killed mid-run', () => {
+  it('reports the target whose write was in flight as unknown and sent, and never sends it again', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { startHarness } = await import('../../test-support/desk-harness');
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-batch-crash-'));
+    const sids = SANDBOX_IDS.taskSids.slice(50, 54);
+    // A JSON Patch that appends: sent twice, it would append twice.
+    for (const sid of sids)
+      await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, patch: { log: [] } });
+    // The first write takes 4 s to commit: the host is killed while it is in flight.
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sids[0]}`,
+      delayMs: 4000,
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, '../../test-support/batch-then-die.ts'),
+        dataDir,
+        h.sandbox.url,
+        SANDBOX_IDS.workspaceSid,
+        SANDBOX_CREDENTIALS.twilio.accountSid,
+        SANDBOX_CREDENTIALS.twilio.authToken,
+        ...sids,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    const batchId = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /started (\S+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', () => reject(new Error(`child ended before starting: ${output}`)));
+    });
+    // Killed once the sandbox holds the first write (it is delayed there, not yet answered).
+    for (;;) {
+      const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>(
+        'GET',
+        '/faults',
+      );
+      if (faults.body.faults.length === 0 || faults.body.faults.every((f) => f.remaining === 0))
+        break;
+      await sleep(20);
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await sleep(4500);
+    const restarted = await startHarness({ dataDir, sandbox: h.sandbox });
+    try {
+      const status = await restarted.api.batchStatus({ batchId });
+      expect(status).toMatchObject({ kind: 'ok', batch: { state: 'interrupted', writesSent: 1 } });
+      const report = await restarted.api.batchReport({ batchId });
+      if (report.kind !== 'ok') throw new Error(report.message);
+      expect(report.targets[0]).toMatchObject({
+        resourceId: sids[0],
+        status: 'unknown',
+        sent: true,
+      });
+      await restarted.api.resumeBatch({ batchId });
+      const done = await waitDone(batchId, restarted.api);
+      expect(done.counts).toMatchObject({ unknown: 1, applied: 3 });
+      // Never sent twice: the write that landed after the crash appended once.
+      const logs = await Promise.all(
+        sids.map(
+          async (sid) => (JSON.parse((await getTask(sid)).attributes) as { log: string[] }).log,
+        ),
+      );
+      expect(logs).toEqual(sids.map(() => ['batch']));
+    } finally {
+      await restarted.desk.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the words of the report', () => {
+  it('a refused write, a lost answer and a 5xx are reported without the editor\u2019s "your edit is kept"', async () => {
+    const [refused, lost, failing] = SANDBOX_IDS.taskSids.slice(70, 73) as [string, string, string];
+    await h.admin('POST', '/faults', {
+      kind: 'close-after',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${lost}`,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'error',
+      status: 503,
+      method: 'POST',
+      pathPrefix: `${TASKS}/${failing}`,
+      times: null,
+    });
+    // A priority the server refuses (400); the other two never get its answer (dropped, 503).
+    const id = await start(
+      [refused, lost, failing],
+      [{ kind: 'set', path: '/priority', value: 'urgent' }],
+    );
+    await waitDone(id);
+    await h.admin('DELETE', '/faults');
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+    expect(byId[refused]).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('400'),
+    });
+    expect(byId[lost]).toMatchObject({ status: 'unknown' });
+    expect(byId[failing]).toMatchObject({ status: 'unknown' });
+    for (const t of report.targets) expect(t.reason, t.resourceId).not.toMatch(/edit is kept/i);
+  });
+});
+
+describe('every target accounted for under faults and a colleague', () => {
+  it('200 tasks: totals add up, each outcome matches what the server holds, every write is conditional', async () => {
+    const connection = await h.connection('TaskRouter');
+    const all = await h.api.countMatching({ connectionId: connection.id });
+    if (all.kind !== 'ok') throw new Error(all.message);
+    const ids = all.ids;
+    expect(ids).toHaveLength(200);
+    const before = new Map((await Promise.all(ids.map(getTask))).map((t) => [t.sid, t]));
+    // The colleague and the faults strike tasks the batch writes (pending ones: the test passes).
+    const writable = ids.filter((sid) => before.get(sid)!.assignment_status === 'pending');
+    expect(writable.length).toBeGreaterThan(60);
+    const pick = (from: number) => writable.slice(from, from + 5);
+    const onPath = [...pick(0), ...pick(5)];
+    const elsewhere = [...pick(10), ...pick(15)];
+    const [dropped, failing, limited, deleted] = [
+      pick(20),
+      pick(25),
+      pick(30),
+      pick(35).slice(0, 3),
+    ];
+    for (const sid of deleted)
+      await fetch(`${h.sandbox.url}${TASKS}/${sid}`, {
+        method: 'DELETE',
+        headers: { authorization: basic },
+      });
+    const fault = (kind: string, sid: string, extra: Record<string, unknown> = {}) =>
+      h.admin('POST', '/faults', { kind, method: 'POST', pathPrefix: `${TASKS}/${sid}`, ...extra });
+    for (const sid of [...onPath, ...elsewhere]) await fault('delay', sid, { delayMs: 400 });
+    for (const sid of dropped) await fault('close-after', sid);
+    for (const sid of failing) await fault('error', sid, { status: 503, times: null });
+    for (const sid of limited) await fault('rate-limit', sid, { retryAfter: 1 });
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: ids,
+      intents: [
+        // Only pending tasks: the test fails the others.
+        {
+          kind: 'json-patch',
+          ops: [
+            { op: 'test', path: '/assignment_status', value: 'pending' },
+            { op: 'replace', path: '/priority', value: 7 },
+          ],
+        },
+        { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
+      ],
+      concurrency: 8,
+    });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    const pending = new Set([...onPath, ...elsewhere]);
+    const deadline = Date.now() + 60_000;
+    while (pending.size > 0 && Date.now() < deadline) {
+      for (const entry of (await h.api.auditLog({})).entries)
+        if (entry.state === 'in-flight' && pending.delete(entry.resourceId))
+          await h.admin('POST', '/edit', {
+            path: `${TASKS}/${entry.resourceId}`,
+            ...(onPath.includes(entry.resourceId)
+              ? { fields: { priority: 3 } }
+              : { patch: { note: 'colleague' } }),
+            actor: 'colleague',
+          });
+      await sleep(15);
+    }
+    const done = await waitDone(started.batch.batchId);
+    await h.admin('DELETE', '/faults');
+    const c = done.counts;
+    expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(200);
+    expect(c.pending + c.running + c.cancelled + c['kept-theirs']).toBe(0);
+
+    const report = await h.api.batchReport({ batchId: started.batch.batchId });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const posted = (
+      await h.admin<{ requests: Array<{ path: string; headers: Record<string, string> }> }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/`)}`,
+      )
+    ).body.requests;
+    expect(posted.filter((r) => !r.headers['if-match'])).toEqual([]);
+    const postedTo = new Set(posted.map((r) => r.path.split('/').pop()!));
+    expect(done.writesSent).toBe(postedTo.size);
+    for (const t of report.targets) {
+      const why = `${t.resourceId} ${t.status}: ${t.reason}`;
+      expect(t.sent, why).toBe(postedTo.has(t.resourceId));
+      const was = before.get(t.resourceId)!;
+      if (deleted.includes(t.resourceId)) {
+        expect(t, why).toMatchObject({ status: 'failed', sent: false });
+        continue;
+      }
+      const now = await getTask(t.resourceId);
+      const skills = (JSON.parse(now.attributes) as { skills?: string[] }).skills ?? [];
+      switch (t.status) {
+        case 'applied':
+        case 'reapplied':
+          expect(now.priority, why).toBe(7);
+          expect(
+            skills.filter((x) => x === 'vip-care'),
+            why,
+          ).toHaveLength(1);
+          break;
+        case 'queued':
+          expect(onPath, why).toContain(t.resourceId);
+          expect(now.priority, why).toBe(3);
+          break;
+        case 'failed':
+          // Nothing of the batch landed.
+          expect(now.priority, why).toBe(was.priority);
+          expect(now.attributes, why).toBe(was.attributes);
+          break;
+        case 'unknown':
+          expect([...dropped, ...failing], why).toContain(t.resourceId);
+          break;
+        case 'skipped':
+          expect(t.sent, why).toBe(false);
+          break;
+        default:
+          throw new Error(why);
+      }
+    }
+    for (const sid of [...dropped, ...failing]) {
+      const t = report.targets.find((x) => x.resourceId === sid)!;
+      expect(t.status === 'applied' || t.status === 'reapplied', `${sid}: ${t.status}`).toBe(false);
+    }
+  }, 120_000);
+});
+
+describe('intents inside a task\u2019s JSON-in-string attributes', () => {
+  it('an integer beyond 2^53 is written, reported and kept across a restart exactly as typed', async () => {
+    const connection = await h.connection('TaskRouter');
+    const sid = SANDBOX_IDS.taskSids[90]!;
+    const started = await h.api.startBatch({
+      connectionId: connection.id,
+      resourceIds: [sid],
+      intents: [{ kind: 'set', path: '/attributes/account', value: 12345678901234567890n }],
+    });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    expect(await waitDone(started.batch.batchId)).toMatchObject({ counts: { applied: 1 } });
+    // The server's attributes string holds the digits as typed.
+    expect((await getTask(sid)).attributes).toContain('"account":12345678901234567890');
+    const report = await h.api.batchReport({ batchId: started.batch.batchId, format: 'json' });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.text).toContain('"value": 12345678901234567890');
+    // A second host on the same data directory reads the batch back as it was stored.
+    const { startHarness } = await import('../../test-support/desk-harness');
+    const again = await startHarness({ dataDir: h.dataDir, sandbox: h.sandbox });
+    try {
+      const status = await again.api.batchStatus({ batchId: started.batch.batchId });
+      expect(status).toMatchObject({
+        kind: 'ok',
+        batch: { intents: [{ value: 12345678901234567890n }] },
+      });
+    } finally {
+      await again.desk.close();
+    }
+  });
+});
+
+describe('the report', () => {
+  it('exports as CSV with no cell a spreadsheet would run as a formula', async () => {
+    // A server whose record ids and revisions would each start a formula in a spreadsheet.
+    const ids = ['=HYPERLINK("http://example.test","x")', '+1+2', '-3+4', '@SUM(1)'];
+    const docs = new Map(ids.map((id) => [id, { rev: 1, body: { id, status: 'open' } }]));
+    const server = await startScriptedServer((req) => {
+      const id = decodeURIComponent(req.path.split('?')[0]!.split('/').pop()!);
+      const doc = docs.get(id);
+      if (!doc) return { status: 404, body: '{}' };
+      const etag = `"=${doc.rev}+1"`;
+      if (req.method === 'GET')
+        return { status: 200, headers: { etag }, body: JSON.stringify(doc.body) };
+      if (req.headers['if-match'] !== etag) return { status: 412, body: '{}' };
+      doc.rev++;
+      doc.body = JSON.parse(req.body) as typeof doc.body;
+      return { status: 200, headers: { etag: `"=${doc.rev}+1"` }, body: req.body };
+    });
+    try {
+      const ref = await connectScripted(h, server);
+      const started = await h.api.startBatch({
+        connectionId: ref('x').connectionId,
+        resourceIds: ids,
+        intents: [{ kind: 'set', path: '/status', value: 'solved' }],
+      });
+      if (started.kind !== 'ok') throw new Error(started.message);
+      const done = await waitDone(started.batch.batchId);
+      expect(done.counts.applied).toBe(4);
+      const report = await h.api.batchReport({ batchId: started.batch.batchId, format: 'csv' });
+      if (report.kind !== 'ok') throw new Error(report.message);
+      const rows = parseCsv(report.text!);
+      expect(rows).toHaveLength(5);
+      const cells = rows.slice(1).flat();
+      expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+      // The id is still there to read, behind the apostrophe a spreadsheet hides.
+      expect(rows.slice(1).map((r) => r[0])).toEqual(ids.map((id) => `'${id}`));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+/** RFC 4180 as a spreadsheet reads it: quoted cells, doubled quotes, CRLF rows. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += ch;
+  }
+  return rows;
+}
