@@ -349,6 +349,30 @@ export function createResourceService(deps: ResourceDeps) {
     };
   }
 
+  /** A 412/409 while the server still holds the base revision: a refusal, in the server's words. */
+  function notStale(
+    ctx: ConnectionContext,
+    status: number,
+    base: Fetched,
+    answer: HttpResponse,
+  ): BackendError {
+    const revision = base.snapshot.revision ?? 'unknown';
+    const weakTag =
+      ctx.spec.revision.in === 'etag' && /^\s*W\//i.test(revision)
+        ? ` Its ETag ${revision} is weak, and a server that compares strongly never matches a weak tag: a profile that sends it as a strong one ("send-as-strong") would.`
+        : '';
+    const upstream = ctx.scrub(answer.text);
+    return fail(
+      'rejected',
+      withServerWords(
+        `The server refused the save (${status}) as if it were stale, yet it still holds revision ${revision}, the one your edit is based on: nobody else changed it, so there is nothing to merge.${weakTag} Nothing was written; your edit is kept.`,
+        upstream,
+        ctx.spec.errorPointers,
+      ),
+      { status, bodyExcerpt: upstream.slice(0, 2000) },
+    );
+  }
+
   type WriteMode = 'conditional' | 'force' | 'unconditional';
 
   /** Sends one write against `base` and turns every outcome into a SaveResult that claims no more than it knows. */
@@ -466,6 +490,15 @@ export function createResourceService(deps: ResourceDeps) {
           theirs.reason,
           `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
         );
+      if (
+        theirs.snapshot.revision === base.snapshot.revision &&
+        jsonEqual(theirs.editable, base.editable)
+      ) {
+        // Nobody moved it: the refusal is not about staleness (a tag the server never matches, a
+        // 409 for a duplicate email…). A merge would hold nothing, and saving it would loop.
+        settle(`refused (${status}): the server still holds the base revision`, null);
+        return notStale(ctx, status, base, outcome);
+      }
       if (jsonEqual(theirs.editable, mine)) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
         // a write whose tag a strict server would not match). Its revision is the new base.

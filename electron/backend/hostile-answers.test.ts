@@ -1,0 +1,111 @@
+// Answers a real server may give that the sandbox does not: a 412/409 that is not about staleness,
+// a 2xx whose body is not the resource, a revision named differently by the write's answer and by
+// a read. Each is scripted on a real loopback server; the outcome, the audit and the journal must
+// say what happened and nothing more.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionInput, ResourceRef, SaveResult } from '../../shared/api/types';
+import {
+  connectScripted,
+  edited,
+  expectKind,
+  startHarness,
+  type Harness,
+} from '../test-support/desk-harness';
+import {
+  startScriptedServer,
+  type ScriptedAnswer,
+  type ScriptedRequest,
+  type ScriptedServer,
+} from '../test-support/scripted-server';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ desk: { writeTimeoutMs: 300 } });
+});
+afterAll(() => h.close());
+
+const DOC = '{"id":"a","name":"old","n":1}';
+
+/** Opens `id` on a scripted server, saves `change`, and answers the result with the server's requests. */
+async function saveOn(
+  handler: (req: ScriptedRequest) => ScriptedAnswer,
+  change: (d: Record<string, unknown>) => void,
+  options: { input?: Partial<ConnectionInput>; id?: string } = {},
+): Promise<{ result: SaveResult; ref: ResourceRef; upstream: ScriptedServer }> {
+  const upstream = await startScriptedServer(handler);
+  const ref = (await connectScripted(h, upstream, options.input))(options.id ?? 'a');
+  const base = await h.open(ref);
+  const result = await h.api.saveResource({
+    ref,
+    text: edited(base, change),
+    baseJournalId: base.journalId,
+  });
+  return { result, ref, upstream };
+}
+
+const lastAudit = async (ref: ResourceRef) => (await h.api.auditLog({ ref })).entries.at(-1)!;
+
+describe('a refusal that is not about staleness is not a conflict', () => {
+  it('a 412 while the server still holds the revision the edit is based on: refused, naming why, not a merge with nothing in it', async () => {
+    // A strict server that never matches the tag it hands out (a weak ETag compared strongly).
+    const { result, ref, upstream } = await saveOn(
+      (req) =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: 'W/"1"' }, body: DOC }
+          : { status: 412, body: '{"title":"Precondition Failed"}' },
+      (d) => (d['name'] = 'mine'),
+    );
+    const refused = expectKind(result, 'error');
+    expect(refused).toMatchObject({ reason: 'rejected', status: 412 });
+    expect(refused.message).toMatch(/still holds revision W\/"1"/);
+    expect(refused.message).toMatch(/Nothing was written; your edit is kept/);
+    expect(refused.message).toMatch(/weak/);
+    expect(await lastAudit(ref)).toMatchObject({
+      state: 'settled',
+      outcome: expect.stringMatching(/^refused \(412\)/),
+    });
+    await upstream.close();
+  });
+
+  it('a 409 from a body-version API whose version did not move: refused with the server\u2019s words', async () => {
+    const { result, ref, upstream } = await saveOn(
+      (req) =>
+        req.method === 'GET'
+          ? { status: 200, body: '{"id":"u1","name":"old","version":3}' }
+          : {
+              status: 409,
+              body: '{"message":"The email address is already in use.","code":"general.conflict","status":409}',
+            },
+      (d) => (d['name'] = 'mine'),
+      { input: { profileId: 'body-version', params: {} }, id: 'u1' },
+    );
+    const refused = expectKind(result, 'error');
+    expect(refused).toMatchObject({ reason: 'rejected', status: 409 });
+    expect(refused.message).toMatch(/still holds revision 3/);
+    expect(refused.message).toContain('The email address is already in use.');
+    expect(refused.bodyExcerpt).toContain('already in use');
+    expect(await lastAudit(ref)).toMatchObject({
+      outcome: expect.stringMatching(/^refused \(409\)/),
+    });
+    await upstream.close();
+  });
+
+  it('a 412 after which the server holds another revision is still a conflict', async () => {
+    let etag = '"1"';
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return {
+            status: 200,
+            headers: { etag },
+            body: etag === '"1"' ? DOC : '{"id":"a","name":"old","n":2}',
+          };
+        etag = '"2"';
+        return { status: 412 };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'conflict').theirs.revision).toBe('"2"');
+    await upstream.close();
+  });
+});
