@@ -43,6 +43,10 @@ async function saveOn(
   return { result, ref, upstream };
 }
 
+const journal = async (ref: ResourceRef) => {
+  const history = await h.api.history({ ref });
+  return history.kind === 'ok' ? history.entries : [];
+};
 const lastAudit = async (ref: ResourceRef) => (await h.api.auditLog({ ref })).entries.at(-1)!;
 
 describe('a refusal that is not about staleness is not a conflict', () => {
@@ -106,6 +110,53 @@ describe('a refusal that is not about staleness is not a conflict', () => {
       (d) => (d['name'] = 'mine'),
     );
     expect(expectKind(result, 'conflict').theirs.revision).toBe('"2"');
+    await upstream.close();
+  });
+});
+
+describe('a 2xx answer is proof of what it carries, not of what it lacks', () => {
+  it('a 200 whose body is an acknowledgement, not the resource: the re-read decides (saved), and the acknowledgement is never journalled as the resource', async () => {
+    let doc = DOC;
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        return { status: 200, headers: { etag: '"2"' }, body: '{"ok":true}' };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'saved')).toMatchObject({
+      savedRevision: '"2"',
+      proof: 'answer-revision-and-re-read',
+      movedSince: null,
+    });
+    expect(upstream.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
+    expect(await lastAudit(ref)).toMatchObject({ outcome: 'saved', toRevision: '"2"' });
+    for (const entry of await journal(ref)) {
+      const shown = await h.api.revision({ ref, journalId: entry.journalId });
+      expect(shown.kind === 'ok' && shown.snapshot.text).not.toContain('"ok"');
+    }
+    await upstream.close();
+  });
+
+  it('a 200 carrying the resource without one change, confirmed by a re-read: partly applied, naming it', async () => {
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        // The server keeps its own name but takes the rest.
+        doc = req.body.replace('"name":"mine"', '"name":"old"');
+        return { status: 200, headers: { etag: '"2"' }, body: doc };
+      },
+      (d) => {
+        d['name'] = 'mine';
+        d['n'] = 5;
+      },
+    );
+    const partly = expectKind(result, 'partly-applied');
+    expect(partly.missing).toEqual([{ path: '/name', wanted: '"mine"', found: '"old"' }]);
     await upstream.close();
   });
 });

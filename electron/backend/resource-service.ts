@@ -167,28 +167,53 @@ export function createResourceService(deps: ResourceDeps) {
         { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) },
       );
     }
-    const parsed = parseJson(outcome.text);
+    const parsed = parseRead(ctx, outcome);
+    return 'kind' in parsed ? parsed : recordRead(ctx, ref, parsed, source);
+  }
+
+  type ParsedRead = {
+    answer: HttpResponse;
+    value: JsonValue;
+    etag: string | null;
+    info: RevisionInfo;
+    editable: JsonValue;
+    text: string;
+  };
+
+  /** A 2xx answer's body as the resource, not journalled yet. */
+  function parseRead(ctx: ConnectionContext, answer: HttpResponse): ParsedRead | BackendError {
+    const parsed = parseJson(answer.text);
     if (!parsed.ok)
       return fail(
         'invalid-json',
         `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`,
-        { bodyExcerpt: outcome.text.slice(0, 2000) },
+        { bodyExcerpt: answer.text.slice(0, 2000) },
       );
-    const etag = header(outcome.headers, 'etag');
-    const info = revisionOf(ctx.spec, etag, parsed.value, outcome.text);
+    const etag = header(answer.headers, 'etag');
+    const info = revisionOf(ctx.spec, etag, parsed.value, answer.text);
     const editable = toEditable(editableOf(ctx.spec), parsed.value);
-    const text = editableText(editableOf(ctx.spec), outcome.text, parsed.value, editable);
+    const text = editableText(editableOf(ctx.spec), answer.text, parsed.value, editable);
+    return { answer, value: parsed.value, etag, info, editable, text };
+  }
+
+  function recordRead(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    read: ParsedRead,
+    source: JournalSource,
+  ): Fetched {
+    const { answer, editable, text } = read;
     const row = store.journal.record(
       ref.connectionId,
       ref.id,
-      info.revision,
-      outcome.text,
+      read.info.revision,
+      answer.text,
       source,
       hashBody(text),
     );
-    const fetched = snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
+    const fetched = snapshotOf(ctx, ref, row, read.value, read.etag, { editable, text });
     // Kept only when the row holds this very text (a row recorded earlier with the same hash does).
-    if (row.body === outcome.text) keepDerived(ctx, row.journalId, fetched);
+    if (row.body === answer.text) keepDerived(ctx, row.journalId, fetched);
     return fetched;
   }
 
@@ -591,14 +616,17 @@ export function createResourceService(deps: ResourceDeps) {
     const acknowledged =
       named?.in === 'body' ? acknowledgedRevision(answer.text, named.pointer) : null;
     // 1. The answer carries the resource with its revision: the server's state right after this write.
+    // It proves what it holds, not what it lacks: an answer without a change may be no resource at
+    // all ({"ok":true}, an envelope), so the re-read below decides, and only what it read is journalled.
     if (answer.text.trim() && named?.in !== 'body') {
-      const fromAnswer = interpretRead(ctx, ref, { ...answer, status: 200 }, 'verified');
+      const read = parseRead(ctx, answer);
       if (
-        fromAnswer !== 'not-modified' &&
-        !('kind' in fromAnswer) &&
-        fromAnswer.snapshot.revision !== null
+        !('kind' in read) &&
+        read.info.revision !== null &&
+        missingChanges(read.editable, written.intent).length === 0
       ) {
-        return judged(ref, fromAnswer, fromAnswer.snapshot.revision, 'answer-body', null, written);
+        const fromAnswer = recordRead(ctx, ref, read, 'verified');
+        return judged(ref, fromAnswer, read.info.revision, 'answer-body', null, written);
       }
     }
     // 2. The answer names the revision (e.g. the ETag of a 204), or nothing: a re-read tells what is there.
