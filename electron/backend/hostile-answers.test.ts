@@ -160,3 +160,50 @@ describe('a 2xx answer is proof of what it carries, not of what it lacks', () =>
     await upstream.close();
   });
 });
+
+describe('movedSince names what the other writer changed', () => {
+  it('a colleague changing the very field the operator saved, between our 204 and the re-read: named, not "no field you see"', async () => {
+    let etag = 1;
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+        etag = 3;
+        doc = req.body.replace('"name":"mine"', '"name":"theirs"');
+        return { status: 204, headers: { etag: '"2"' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'saved').movedSince).toEqual({
+      savedRevision: '"2"',
+      revision: '"3"',
+      changedPaths: ['/name'],
+    });
+    await upstream.close();
+  });
+
+  it('a read naming the revision differently from the write\u2019s answer ("2" vs "2-gzip"), same content: no other writer is claimed', async () => {
+    let doc = DOC;
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return {
+            status: 200,
+            headers: { etag: doc === DOC ? '"1-gzip"' : '"2-gzip"' },
+            body: doc,
+          };
+        doc = req.body;
+        return { status: 204, headers: { etag: '"2"' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    const saved = expectKind(result, 'saved');
+    expect(saved.movedSince).toEqual({
+      savedRevision: '"2"',
+      revision: '"2-gzip"',
+      changedPaths: [],
+    });
+    expect((await lastAudit(ref)).outcome).not.toMatch(/another writer/);
+    await upstream.close();
+  });
+});

@@ -506,7 +506,7 @@ export function createResourceService(deps: ResourceDeps) {
     }
     const { status } = outcome;
     if (status >= 200 && status < 300)
-      return verifyAfterWrite(ctx, ref, base, outcome, { auditId, intent, changedPaths });
+      return verifyAfterWrite(ctx, ref, base, mine, outcome, { auditId, intent, changedPaths });
     if (ctx.spec.write.conflictStatuses.includes(status)) {
       settle(`conflict (${status})`, null);
       const theirs = await fetchOrFail(ctx, ref, 'conflict');
@@ -605,6 +605,7 @@ export function createResourceService(deps: ResourceDeps) {
     ctx: ConnectionContext,
     ref: ResourceRef,
     base: Fetched,
+    mine: JsonValue,
     answer: HttpResponse,
     written: Written,
   ): Promise<SaveResult> {
@@ -648,16 +649,20 @@ export function createResourceService(deps: ResourceDeps) {
     }
     if (savedRevision !== null && now.snapshot.revision !== savedRevision) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
+      // What differs from the document this write sent, the fields it wrote included (a colleague
+      // may have changed one of them again). Nothing differing proves no other writer: the server
+      // may name one revision two ways (an ETag with and without "-gzip").
       const movedSince = {
         savedRevision,
         revision: now.snapshot.revision,
-        changedPaths: diffPaths(base.editable, now.editable)
-          .map((c) => c.path)
-          .filter((p) => !changedPaths.includes(p)),
+        changedPaths: diffPaths(mine, now.editable).map((c) => c.path),
       };
+      const since = movedSince.changedPaths.length
+        ? `another writer changed ${movedSince.changedPaths.join(', ')} since`
+        : 'the server names it differently since, with the same content';
       store.audit.settle(
         auditId,
-        `saved (${answer.status}); another writer changed it since (now ${now.snapshot.revision ?? 'no revision'})`,
+        `saved (${answer.status}); ${since} (now ${now.snapshot.revision ?? 'no revision'})`,
         savedRevision,
       );
       return {

@@ -167,6 +167,28 @@ describe('editing session: a save answered with each outcome', () => {
     );
   });
 
+  it('saved with movedSince but nothing changed since: claims no other writer', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const same = snap(3, '"2-gzip"', { ...baseDoc, priority: 5 });
+    const next = saveAnswered(
+      t,
+      {
+        kind: 'saved',
+        snapshot: same,
+        savedRevision: '"2"',
+        proof: 'answer-revision',
+        changedPaths: ['/priority'],
+        movedSince: { savedRevision: '"2"', revision: '"2-gzip"', changedPaths: [] },
+        auditId: 1,
+      },
+      sent(t),
+    );
+    expect(next.message!.text).toBe(
+      'Saved as revision "2". The server now names it revision "2-gzip", holding exactly what you saved.',
+    );
+    expect(next.message!.text).not.toMatch(/Someone else/);
+  });
+
   it('saved while the operator kept typing: what they typed stays as a new edit', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const ctx = sent(t);

@@ -36,7 +36,11 @@ export function missingWords(change: MissingChange): string {
 
 export function savedWords(result: SavedOutcome): string {
   if (!result.movedSince) return `Saved as revision ${rev(result.snapshot.revision)}.`;
-  const changed = result.movedSince.changedPaths.map(pathWords).join(', ') || 'no field you see';
+  // Nothing differs from what was saved: the server names the same content another way (or
+  // someone saved the same values) — no other writer is claimed.
+  if (result.movedSince.changedPaths.length === 0)
+    return `Saved as revision ${rev(result.movedSince.savedRevision)}. The server now names it revision ${rev(result.movedSince.revision)}, holding exactly what you saved.`;
+  const changed = result.movedSince.changedPaths.map(pathWords).join(', ');
   return `Saved as revision ${rev(result.movedSince.savedRevision)}. Someone else has changed it since: the server now has revision ${rev(result.movedSince.revision)} (${changed}), shown here.`;
 }
 
