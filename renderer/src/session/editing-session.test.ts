@@ -449,16 +449,30 @@ describe('editing session: the server moving and unknown outcomes settling', () 
     );
   });
 
-  it('accepting what the server holds makes it the base and keeps a differing edit as a draft', () => {
+  it('accepting what the server holds never rebases the edit over someone else\u2019s change (a save would write it back)', () => {
     const mine = edited({ ...baseDoc, priority: 5 });
     const t = saveAnswered(saveStarted(mine), unknown(base, 'other'), sent(mine));
+    // A colleague closed it; the operator's write never landed.
     const other = snap(2, '2', { ...baseDoc, status: 'closed' });
     const accepted = outcomeAccepted(t, other);
-    expect(accepted).toMatchObject({ base: other, unknown: null, text: mine.text });
-    expect(isDirty(accepted)).toBe(true);
-    expect(accepted.message!.text).toContain('kept as an unsaved edit');
-    const same = outcomeAccepted(t, snap(3, '3', { ...baseDoc, priority: 5 }));
-    expect(isDirty(same)).toBe(false);
+    // The edit stays over the revision it was made on, and the server's revision is news: saving
+    // is conditional on revision 1, so it merges rather than writing "open" back.
+    expect(accepted).toMatchObject({ base, unknown: null, text: mine.text });
+    expect(accepted.serverMoved).toMatchObject({ revision: '2', journalId: 2 });
+    expect(accepted.message!.text).toContain('nothing of theirs is overwritten');
+    // Our write landed, then a colleague changed another field: the server holds the edit whole,
+    // and the tab takes the server's document (with the colleague's field), nothing left to save.
+    const both = snap(3, '3', { ...baseDoc, priority: 5, status: 'closed' });
+    const landed = outcomeAccepted(t, both);
+    expect(landed).toMatchObject({ base: both, text: both.text, serverMoved: null });
+    expect(isDirty(landed)).toBe(false);
+    expect(landed.message!.text).toContain('holds your edit');
+    // The server still holds what the edit started from: it becomes the base, the edit a draft.
+    const unchanged = snap(4, '1', baseDoc);
+    const notLanded = outcomeAccepted(t, unchanged);
+    expect(notLanded).toMatchObject({ base: unchanged, text: mine.text, serverMoved: null });
+    expect(isDirty(notLanded)).toBe(true);
+    expect(notLanded.message!.text).toContain('kept as an unsaved edit');
     expect(outcomeDismissed(t).unknown).toBeNull();
   });
 });

@@ -10,7 +10,7 @@ import type {
   Snapshot,
   UnknownOutcome,
 } from '../../../shared/api/types';
-import { parseJson } from '../../../shared/json';
+import { diffPaths, getAt, jsonEqual, parseJson, type JsonValue } from '../../../shared/json';
 import { createMergeSession, rebaseSession, type MergeSession } from '../merge/merge-session';
 import { errorWords } from './error-words';
 import { holdsWords, partlyAppliedWords, savedWords, unknownWords } from './outcome-words';
@@ -423,26 +423,62 @@ export function outcomeChecked(
 }
 
 /**
- * *Accept what the server holds*: Server now becomes the base. The operator's text stays as a
- * draft when it differs (nothing typed is dropped); otherwise the tab is simply up to date.
+ * *Accept what the server holds*: the unknown outcome is settled on Server now. The operator's text
+ * is never rebased over changes it does not have (saving it would write their old values back):
+ * - the server holds every change of the edit → Server now is the base and the text, nothing left;
+ * - the server still holds the document the edit started from → it is the base, the edit a draft;
+ * - else (someone else's change, with or without ours) → the edit stays over its own base and
+ *   Server now is news, so saving is conditional on the old revision and merges.
  */
 export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
-  const keepsEdit = tab.text !== serverNow.text;
+  const settled = { ...tab, unknown: null, missing: null };
+  const theirs = parseJson(serverNow.text);
+  const started = parseJson(tab.base.text);
+  const mine = parseJson(tab.text);
+  if (theirs.ok && started.ok && mine.ok) {
+    const edits = diffPaths(started.value, mine.value);
+    const held = edits.every(({ path }) =>
+      sameValue(getAt(mine.value, path), getAt(theirs.value, path)),
+    );
+    if (held || tab.text === serverNow.text)
+      return {
+        ...settled,
+        base: serverNow,
+        text: serverNow.text,
+        serverMoved: null,
+        message: {
+          tone: 'info',
+          text: `Revision ${serverNow.revision ?? '(none)'} holds your edit; nothing is left to save.`,
+        },
+      };
+    if (jsonEqual(started.value, theirs.value))
+      return {
+        ...settled,
+        base: serverNow,
+        serverMoved: null,
+        message: {
+          tone: 'info',
+          text: `Revision ${serverNow.revision ?? '(none)'} is now the base. Your edit differs from it and is kept as an unsaved edit.`,
+        },
+      };
+  }
   return {
-    ...tab,
-    base: serverNow,
-    text: tab.text,
-    unknown: null,
-    serverMoved: null,
-    missing: null,
+    ...settled,
+    serverMoved: {
+      revision: serverNow.revision,
+      journalId: serverNow.journalId,
+      changedPaths:
+        theirs.ok && started.ok ? diffPaths(started.value, theirs.value).map((c) => c.path) : [],
+    },
     message: {
       tone: 'info',
-      text: keepsEdit
-        ? `Revision ${serverNow.revision ?? '(none)'} is now the base. Your edit differs from it and is kept as an unsaved edit.`
-        : `Revision ${serverNow.revision ?? '(none)'} holds your edit; nothing is left to save.`,
+      text: `The server holds revision ${serverNow.revision ?? '(none)'}, with changes your edit does not have. Your edit is kept over the revision you started from: saving it merges the two, so nothing of theirs is overwritten.`,
     },
   };
 }
+
+const sameValue = (a: JsonValue | undefined, b: JsonValue | undefined) =>
+  a === undefined || b === undefined ? a === b : jsonEqual(a, b);
 
 export function outcomeDismissed(tab: Tab): Tab {
   return { ...tab, unknown: null };
