@@ -207,3 +207,44 @@ describe('movedSince names what the other writer changed', () => {
     await upstream.close();
   });
 });
+
+describe('a write the server accepted but that cannot be read back', () => {
+  it('a 204 followed by reads that fail: an unverified outcome kept pending (not an error that reads as "nothing written"), checked once the server answers', async () => {
+    let doc = DOC;
+    let readsFail = false;
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return readsFail
+            ? { status: 503, body: 'down' }
+            : { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        readsFail = true;
+        return { status: 204, headers: { etag: '"2"' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown).toMatchObject({
+      cause: 'unverified',
+      serverHolds: 'unreadable',
+      serverNow: null,
+      status: 204,
+      changedPaths: ['/name'],
+    });
+    expect(unknown.message).toMatch(/accepted/);
+    expect(unknown.message).not.toMatch(/may or may not have been applied/);
+    expect(await lastAudit(ref)).toMatchObject({ state: 'pending' });
+    const pending = (await h.api.pendingOutcomes({})).pending.find(
+      (p) => p.auditId === unknown.auditId,
+    );
+    expect(pending).toMatchObject({ cause: 'unverified', serverHolds: 'unreadable' });
+    // The server answers again: checking finds the edit there.
+    readsFail = false;
+    expect(await h.api.checkOutcome({ auditId: unknown.auditId })).toMatchObject({
+      kind: 'ok',
+      pending: { serverHolds: 'your-edit', serverRevision: '"2"' },
+    });
+    await upstream.close();
+  });
+});

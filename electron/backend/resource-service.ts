@@ -637,15 +637,28 @@ export function createResourceService(deps: ResourceDeps) {
         : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
-      store.audit.settle(
+      // Accepted, not checked: no error (that would read "nothing was written"), and not "saved"
+      // (every change unchecked). Pending, so the watch and *Check again* finish the check.
+      const message = `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}). ${causeWords('unverified')} ${describeHolds('unreadable', null, base.snapshot.revision, now.message)}`;
+      store.audit.pending(
         auditId,
-        `saved (${answer.status}); read-back failed: ${now.message}`,
-        savedRevision,
+        `unknown outcome: unverified (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''})`,
+        'unverified',
+        'unreadable',
+        null,
+        message,
       );
-      return fail(
-        'http',
-        `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}), but reading it back to check every change failed (${now.message}). Refresh before editing again.`,
-      );
+      return {
+        kind: 'unknown-outcome',
+        cause: 'unverified',
+        message,
+        baseRevision: base.snapshot.revision,
+        serverNow: null,
+        serverHolds: 'unreadable',
+        changedPaths,
+        status: answer.status,
+        auditId,
+      };
     }
     if (savedRevision !== null && now.snapshot.revision !== savedRevision) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
@@ -1014,6 +1027,8 @@ function causeWords(cause: UnknownOutcome['cause']): string {
       return 'A server error does not prove the write was not applied. Nothing was resent; your edit is kept.';
     case 'host-stopped':
       return 'Conflict Desk stopped while this write was in flight, so its answer was never read. Nothing was resent.';
+    case 'unverified':
+      return 'Reading it back to check that it holds every change failed, so the save is not proven. Nothing was resent; your edit is kept.';
   }
 }
 

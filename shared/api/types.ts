@@ -197,7 +197,8 @@ export type JsonConflict = {
  *   edit stays a draft.
  * - `conflict`: the server refused the write as stale (412/409); nothing of it was applied.
  * - `unknown-outcome`: the answer was lost, timed out or was a 5xx: the write may have landed, may
- *   still land, or may not; never "saved" on content equality alone, never resent.
+ *   still land, or may not; or a 2xx that could not be read back to check (`unverified`). Never
+ *   "saved" on content equality alone, never resent.
  * - a `BackendError` from a save means nothing was written: the request never left (`network`
  *   with nothing sent, `invalid-input`, `unguarded`) or the server refused it without applying it
  *   (`rejected` 4xx, `precondition-required` 428, `not-found`).
@@ -305,7 +306,11 @@ export type ServerHolds =
 
 export type UnknownOutcome = {
   kind: 'unknown-outcome';
-  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped';
+  /**
+   * `unverified`: the server accepted the write (2xx) but could not be read back to check that it
+   * holds every change; the others: no answer proves anything.
+   */
+  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped' | 'unverified';
   message: string;
   /** The revision the write was conditional on. */
   baseRevision: string | null;

@@ -20,7 +20,11 @@ export function UnknownOutcomeBanner({ tab }: { tab: Tab }) {
       data-holds={u.serverHolds}
     >
       <div className="grow">
-        <strong>Not known whether your save was applied.</strong>{' '}
+        <strong>
+          {u.cause === 'unverified'
+            ? 'Your save was accepted but not checked.'
+            : 'Not known whether your save was applied.'}
+        </strong>{' '}
         <span data-testid="unknown-headline">{words.headline}</span>
         <div data-testid="unknown-holds">
           {words.holds}

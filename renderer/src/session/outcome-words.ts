@@ -57,6 +57,7 @@ const causeWords: Record<UnknownOutcome['cause'], string> = {
   timeout: 'The server did not answer in time',
   'server-error': 'The server failed while handling the write',
   'host-stopped': 'The app stopped while the write was under way',
+  unverified: 'The server accepted the write but could not be read back to check it',
 };
 
 export function holdsWords(holds: ServerHolds, revision: string | null): string {
@@ -74,6 +75,8 @@ export function holdsWords(holds: ServerHolds, revision: string | null): string 
 
 /** The headline of an unknown outcome: why nothing is proven, and that nothing was resent. */
 export function unknownWords(cause: UnknownOutcome['cause']): string {
+  if (cause === 'unverified')
+    return `${causeWords[cause]}, so it is not known whether it holds every change you made. Nothing was resent; your edit is kept.`;
   return `${causeWords[cause]}, so it is not known whether your save was applied. Nothing was resent; your edit is kept.`;
 }
 
