@@ -248,3 +248,21 @@ describe('a write the server accepted but that cannot be read back', () => {
     await upstream.close();
   });
 });
+
+describe('428 to a write that carried its precondition', () => {
+  it('says the precondition was sent (a proxy may strip it), instead of asking for one', async () => {
+    const { result, upstream } = await saveOn(
+      (req) =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : { status: 428, body: '{"message":"If-Match required"}' },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(upstream.requests.find((r) => r.method === 'PUT')!.headers['if-match']).toBe('"1"');
+    const refused = expectKind(result, 'error');
+    expect(refused).toMatchObject({ reason: 'precondition-required', status: 428 });
+    expect(refused.message).toContain('although this write carried one (If-Match: "1")');
+    expect(refused.message).toContain('If-Match required');
+    await upstream.close();
+  });
+});

@@ -551,10 +551,24 @@ export function createResourceService(deps: ResourceDeps) {
     }
     settle(`refused (${status})`, null);
     if (status === 428) {
+      // Asking for a precondition the write carried: something between (a proxy) may strip it,
+      // or the server wants another one. Saying "it requires one" would send the operator looking
+      // for a setting that is already on.
+      const carried =
+        precondition.kind === 'if-match'
+          ? ` although this write carried one (If-Match: ${precondition.etag}): something between may strip it, or the server expects another precondition`
+          : precondition.kind === 'body-version'
+            ? ` although this write carried one (version ${precondition.version} in the body): the server may expect another precondition`
+            : '';
+      const upstream428 = ctx.scrub(outcome.text);
       return fail(
         'precondition-required',
-        'The server requires a precondition (428) and refused this write. Nothing was changed.',
-        { status, bodyExcerpt: ctx.scrub(outcome.text).slice(0, 2000) },
+        withServerWords(
+          `The server requires a precondition (428)${carried}, and refused this write. Nothing was written; your edit is kept.`,
+          upstream428,
+          ctx.spec.errorPointers,
+        ),
+        { status, bodyExcerpt: upstream428.slice(0, 2000) },
       );
     }
     const upstream = ctx.scrub(outcome.text);
