@@ -266,3 +266,24 @@ describe('428 to a write that carried its precondition', () => {
     await upstream.close();
   });
 });
+
+describe('429 with Retry-After as an HTTP date', () => {
+  it('is read as a wait in seconds (what a batch honours), not echoed as "wait <date> s"', async () => {
+    const { result, upstream } = await saveOn(
+      (req) =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : {
+              status: 429,
+              headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() },
+            },
+      (d) => (d['name'] = 'mine'),
+    );
+    const refused = expectKind(result, 'error');
+    expect(refused.message).toMatch(/asks to wait (29|30) s\b/);
+    expect(refused.message).not.toMatch(/GMT/);
+    expect(refused.retryAfterMs).toBeGreaterThan(28_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(30_000);
+    await upstream.close();
+  });
+});

@@ -30,7 +30,7 @@ import {
 } from '../../shared/json';
 import { connectionContext, itemUrl, type ConnectionContext } from './connection-context';
 import { header, type HttpOutcome, type HttpResponse } from './http-client';
-import type { Transport } from './http-transport';
+import { retryAfterMs, type Transport } from './http-transport';
 import { editableOf, editableText, serverManagedText, toEditable } from './profiles/editable';
 import { withServerWords } from './profiles/server-words';
 import { summarise } from './profiles/listing';
@@ -583,12 +583,12 @@ export function createResourceService(deps: ResourceDeps) {
         { status, bodyExcerpt: upstream.slice(0, 2000) },
       );
     if (status === 429) {
-      const after = header(outcome.headers, 'retry-after');
-      const seconds = after !== null && /^\d+$/.test(after.trim()) ? Number(after) : null;
+      // Seconds or an HTTP date (RFC 9110 §10.2.3): a batch waits this long before trying again.
+      const waitMs = retryAfterMs(header(outcome.headers, 'retry-after'));
       return fail(
         'rejected',
-        `The server is rate-limiting writes (429)${after ? `; it asks to wait ${after} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`,
-        { status, ...(seconds !== null ? { retryAfterMs: seconds * 1000 } : {}) },
+        `The server is rate-limiting writes (429)${waitMs !== null ? `; it asks to wait ${Math.ceil(waitMs / 1000)} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`,
+        { status, ...(waitMs !== null ? { retryAfterMs: waitMs } : {}) },
       );
     }
     if (status >= 300 && status < 400) {
