@@ -270,7 +270,7 @@ describe('428 to a write that carried its precondition', () => {
 describe('429 with Retry-After as an HTTP date', () => {
   it('is read as a wait in seconds (what a batch honours), not echoed as "wait <date> s"', async () => {
     const { result, upstream } = await saveOn(
-      (req) =>
+      (req): ScriptedAnswer =>
         req.method === 'GET'
           ? { status: 200, headers: { etag: '"1"' }, body: DOC }
           : {
