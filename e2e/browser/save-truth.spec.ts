@@ -114,3 +114,30 @@ test('a lost answer, a colleague then changes another field, the operator accept
     .toMatchObject({ theme: 'green', maxConcurrentTasks: 9 });
   expect(pageProblems).toEqual([]);
 });
+
+test('a merge settled entirely the server\u2019s way needs no write: saving it shows the server\u2019s revision, not "nothing to save"', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
+  await desk.replaceText('editor', JSON.stringify({ ...doc, priority: 12 }, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, {}, { priority: 2 });
+  await desk.saveButton.click();
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await desk.conflictCard('/priority').getByRole('button', { name: 'Take server’s' }).click();
+  const writesBefore = (await backend.serverHistory(TASK_PATH)).length;
+  await desk.saveResult.click();
+  await expect(desk.mergeView).toBeHidden();
+  await expect(desk.message).toContainText(
+    'Nothing to write: the result is exactly what the server holds (revision 1)',
+  );
+  await expect(desk.visibleText('editor')).toContainText('"priority": 2');
+  await expect(desk.saveButton).toBeDisabled();
+  // The merge kept as a draft goes too: nothing is waiting on this resource.
+  await expect(desk.row(TASK_SID)).not.toContainText('merge pending');
+  await desk.screenshot('merge-matches-server');
+  expect((await backend.serverHistory(TASK_PATH)).length).toBe(writesBefore);
+  expect(pageProblems).toEqual([]);
+});

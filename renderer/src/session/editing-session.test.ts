@@ -10,6 +10,8 @@ import { merge3 } from '../../../shared/json';
 import { allConflicts, chooseAllRemaining, resultText, unresolved } from '../merge/merge-session';
 import {
   isDirty,
+  mergeMatchedServer,
+  mergeNeedsNoWrite,
   mergeRedone,
   needsDraft,
   opened,
@@ -496,6 +498,24 @@ describe('editing session: the server moves during a merge', () => {
     expect(redone.merge!.theirs.revision).toBe('3');
     expect(unresolved(redone.merge!)).toEqual([]);
     expect(JSON.parse(resultText(redone.merge!))).toMatchObject({ priority: 5, status: 'closed' });
+  });
+});
+
+describe('editing session: a merge that settles on what the server holds', () => {
+  it('needs no write: the tab takes Server now (nothing is sent), and says so', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
+    const merging = saveAnswered(t, conflict(theirs), sent(t));
+    expect(mergeNeedsNoWrite(merging)).toBe(false);
+    const decided = chooseAllRemaining(merging.merge!, 'theirs');
+    if (!decided.ok) throw new Error(decided.error);
+    const onServer = { ...merging, merge: decided.session };
+    expect(mergeNeedsNoWrite(onServer)).toBe(true);
+    const settled = mergeMatchedServer(onServer);
+    expect(settled).toMatchObject({ base: theirs, text: theirs.text, merge: null, view: 'edit' });
+    expect(isDirty(settled)).toBe(false);
+    expect(settled.message!.text).toContain('Nothing to write');
+    expect(settled.message!.text).toContain('revision 2');
   });
 });
 

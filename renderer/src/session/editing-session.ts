@@ -11,7 +11,12 @@ import type {
   UnknownOutcome,
 } from '../../../shared/api/types';
 import { diffPaths, getAt, jsonEqual, parseJson, type JsonValue } from '../../../shared/json';
-import { createMergeSession, rebaseSession, type MergeSession } from '../merge/merge-session';
+import {
+  createMergeSession,
+  rebaseSession,
+  resultText,
+  type MergeSession,
+} from '../merge/merge-session';
 import { errorWords } from './error-words';
 import { holdsWords, partlyAppliedWords, savedWords, unknownWords } from './outcome-words';
 
@@ -373,6 +378,38 @@ export function mergeRedone(tab: Tab, latest: Snapshot): Tab {
     mergeOptions: tab.merge.options,
   });
   return { ...tab, merge, serverMoved: null };
+}
+
+/**
+ * The merge's result is exactly what the server holds (every conflict settled the server's way):
+ * there is nothing to write, and a save would only be refused as "nothing to save".
+ */
+export function mergeNeedsNoWrite(tab: Tab): boolean {
+  if (!tab.merge) return false;
+  const result = resultText(tab.merge);
+  if (result === tab.merge.theirs.text) return true;
+  const mine = parseJson(result);
+  const theirs = parseJson(tab.merge.theirs.text);
+  return mine.ok && theirs.ok && jsonEqual(mine.value, theirs.value);
+}
+
+/** Closes such a merge on Server now: the tab shows the server's revision, nothing was sent. */
+export function mergeMatchedServer(tab: Tab): Tab {
+  if (!tab.merge) return tab;
+  const { theirs } = tab.merge;
+  return {
+    ...tab,
+    ...movesAfter(tab, theirs),
+    base: theirs,
+    text: theirs.text,
+    view: 'edit',
+    merge: null,
+    missing: null,
+    message: {
+      tone: 'ok',
+      text: `Nothing to write: the result is exactly what the server holds (revision ${theirs.revision ?? '(none)'}), which this tab now shows.`,
+    },
+  };
 }
 
 export function mergeClosed(tab: Tab): Tab {

@@ -515,6 +515,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         step(key, (x) => ({ ...x, message: { tone: 'error', text: blocker } }));
         return;
       }
+      if (session.mergeNeedsNoWrite(t)) {
+        step(key, session.mergeMatchedServer);
+        // Clears the draft (and its merge): the tab holds what the server does.
+        scheduleDraft(key);
+        return;
+      }
       const text = resultText(t.merge);
       const theirs = t.merge.theirs;
       await runSave(key, { sentText: text, sentBase: theirs, fromMerge: true }, () =>
