@@ -20,6 +20,7 @@ import {
   outcomeDismissed,
   refreshed,
   saveAnswered,
+  saveCutOff,
   saveFailed,
   saveStarted,
   serverMoved,
@@ -409,6 +410,15 @@ describe('editing session: a save answered with each outcome', () => {
     expect(next.message!.text).toContain(
       'The server refuses documents this large (413): its limit is 16 KiB',
     );
+  });
+
+  it('a save whose call to the backend failed does not claim nothing was written (the backend may have sent it)', () => {
+    const t = saveCutOff(saveStarted(edited({ ...baseDoc, priority: 5 })), 'Failed to fetch');
+    expect(t.saving).toBe(false);
+    expect(t.message!.text).toContain('Failed to fetch');
+    expect(t.message!.text).toContain('not known whether it reached the server');
+    expect(t.message!.text).not.toContain('could not reach its backend');
+    expect(JSON.parse(t.text)).toMatchObject({ priority: 5 });
   });
 
   it('a thrown call ends the saving state and keeps the edit', () => {

@@ -157,6 +157,22 @@ export function saveFailed(tab: Tab, error: string): Tab {
   };
 }
 
+/**
+ * A save whose call to the backend failed (the host went away mid-call): the backend may have sent
+ * the write before it did, so nothing is claimed either way. A host that stopped mid-write finds
+ * its in-flight row at the next start and shows it as an unknown outcome.
+ */
+export function saveCutOff(tab: Tab, error: string): Tab {
+  return {
+    ...tab,
+    saving: false,
+    message: {
+      tone: 'error',
+      text: `The app lost its backend during the save (${error}): it is not known whether it reached the server. Your edit is kept; when the app is back, reopen the resource to see what the server holds and whether the save is listed as unknown.`,
+    },
+  };
+}
+
 export type SaveContext = {
   /** The text that was sent. */
   sentText: string;

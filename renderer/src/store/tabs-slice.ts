@@ -205,7 +205,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (result.kind === 'unknown-outcome')
         background(get().loadPending(), 'list the unknown outcomes');
     } catch (error) {
-      step(key, (t) => session.saveFailed(t, (error as Error)?.message ?? String(error)));
+      step(key, (t) => session.saveCutOff(t, (error as Error)?.message ?? String(error)));
       return;
     }
     // Keeps what is still unsaved as a draft, or clears a draft the save settled.
