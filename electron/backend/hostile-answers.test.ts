@@ -287,3 +287,42 @@ describe('429 with Retry-After as an HTTP date', () => {
     await upstream.close();
   });
 });
+
+describe('a 2xx answer that echoes the request is not the resource', () => {
+  it('a body-version PATCH answered with the fields it sent (old version included): saved as the re-read, the whole document', async () => {
+    let user = '{"id":"u1","name":"old","title":"agent","version":3}';
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET') return { status: 200, body: user };
+        user = '{"id":"u1","name":"mine","title":"agent","version":4}';
+        return { status: 200, body: req.body };
+      },
+      (d) => (d['name'] = 'mine'),
+      { input: { profileId: 'body-version', params: {} }, id: 'u1' },
+    );
+    const saved = expectKind(result, 'saved');
+    expect(saved.snapshot.revision).toBe('4');
+    expect(JSON.parse(saved.snapshot.text)).toEqual({ name: 'mine', title: 'agent' });
+    expect(upstream.requests.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
+    for (const entry of await journal(ref)) expect(entry.revision).not.toBe(null);
+    expect((await journal(ref)).map((e) => e.revision)).toEqual(['3', '4']);
+    await upstream.close();
+  });
+
+  it('a PUT answered with only the changed fields and a new ETag: the re-read, not the fragment, becomes the base', async () => {
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        return { status: 200, headers: { etag: '"2"' }, body: '{"name":"mine"}' };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    const saved = expectKind(result, 'saved');
+    expect(saved).toMatchObject({ savedRevision: '"2"', proof: 'answer-revision-and-re-read' });
+    expect(JSON.parse(saved.snapshot.text)).toEqual({ name: 'mine', n: 1 });
+    await upstream.close();
+  });
+});

@@ -631,24 +631,30 @@ export function createResourceService(deps: ResourceDeps) {
     const acknowledged =
       named?.in === 'body' ? acknowledgedRevision(answer.text, named.pointer) : null;
     // 1. The answer carries the resource with its revision: the server's state right after this write.
-    // It proves what it holds, not what it lacks: an answer without a change may be no resource at
-    // all ({"ok":true}, an envelope), so the re-read below decides, and only what it read is journalled.
+    // It is taken for the resource only when it is exactly the document written, under a new
+    // revision: an answer may be no resource at all ({"ok":true}, an envelope) or an echo of the
+    // request (the changed fields, the old version), so otherwise the re-read below decides, and
+    // only what it read is journalled.
+    const baseRevision = base.snapshot.revision;
     if (answer.text.trim() && named?.in !== 'body') {
       const read = parseRead(ctx, answer);
       if (
         !('kind' in read) &&
         read.info.revision !== null &&
-        missingChanges(read.editable, written.intent).length === 0
+        read.info.revision !== baseRevision &&
+        jsonEqual(read.editable, mine)
       ) {
         const fromAnswer = recordRead(ctx, ref, read, 'verified');
         return judged(ref, fromAnswer, read.info.revision, 'answer-body', null, written);
       }
     }
     // 2. The answer names the revision (e.g. the ETag of a 204), or nothing: a re-read tells what is there.
-    const savedRevision =
+    // The revision the write started from, named again, is no new revision (an echoed version).
+    const named2xx =
       named?.in === 'body'
         ? acknowledged
         : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
+    const savedRevision = named2xx === baseRevision ? null : named2xx;
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
       // Accepted, not checked: no error (that would read "nothing was written"), and not "saved"
