@@ -214,6 +214,32 @@ describe('editing session: a save answered with each outcome', () => {
     expect(next.message!.text).toContain('What you typed meanwhile is kept');
   });
 
+  it('saved, typed meanwhile, and a colleague changed it since: what was typed is not rebased over their change', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const ctx = sent(t);
+    const later = typed(t, pretty({ ...baseDoc, priority: 6 }));
+    const theirs = snap(3, '3', { ...baseDoc, priority: 5, status: 'closed' });
+    const next = saveAnswered(
+      later,
+      {
+        kind: 'saved',
+        snapshot: theirs,
+        savedRevision: '2',
+        proof: 'answer-revision',
+        changedPaths: ['/priority'],
+        movedSince: { savedRevision: '2', revision: '3', changedPaths: ['/status'] },
+        auditId: 1,
+      },
+      ctx,
+    );
+    // Saving the typed text over revision 3 would write "open" back: it stays over the revision it
+    // was typed on, and revision 3 is news, so the next save merges.
+    expect(next.base).toBe(ctx.sentBase);
+    expect(next.serverMoved).toMatchObject({ journalId: 3, revision: '3' });
+    expect(JSON.parse(next.text)).toMatchObject({ priority: 6, status: 'open' });
+    expect(next.message!.text).toContain('What you typed meanwhile is kept');
+  });
+
   it('conflict: builds the one merge from base, mine, Server now and the backend’s options', () => {
     const rows = (pairs: Array<[number, string, number]>) => ({
       rows: pairs.map(([id, uuid, n]) => ({ id, uuid, n })),

@@ -203,6 +203,27 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
       // Typing during the save carries on as a new edit on top of the saved revision.
       const typedDuring = !ctx.fromMerge && tab.text !== ctx.sentText;
       const what = savedWords(result);
+      if (typedDuring && result.movedSince && result.movedSince.changedPaths.length > 0) {
+        // The snapshot is a colleague's revision after ours: the text typed meanwhile lacks their
+        // change, so it stays over the revision it descends from, and theirs is news (saving
+        // merges; the operator's own saved values may show there as a conflict with the typing).
+        const { snapshot } = result;
+        return {
+          ...done,
+          serverMoved: {
+            revision: snapshot.revision,
+            journalId: snapshot.journalId,
+            changedPaths: result.movedSince.changedPaths,
+          },
+          deferredMoved: null,
+          unknown: null,
+          missing: null,
+          message: {
+            tone: 'info',
+            text: `${what} What you typed meanwhile is kept as an unsaved edit.`,
+          },
+        };
+      }
       return {
         ...done,
         ...movesAfter(tab, result.snapshot),
