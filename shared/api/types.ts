@@ -230,8 +230,11 @@ export type SavedOutcome = {
   /** JSON Pointers the operator changed (leaf level), deletions included. */
   changedPaths: string[];
   /**
-   * Another writer changed the resource between this write and the re-read: this write's revision
-   * and theirs are journalled separately, and `snapshot` is theirs. Null when nobody came between.
+   * The re-read found another revision than the one this write's answer named (another writer
+   * came between, or the server names one content two ways): this write's revision is named in its
+   * audit row (its content was never read, so it is not journalled), theirs is journalled as seen,
+   * and `snapshot` is theirs. `changedPaths`: what differs from the document this write sent.
+   * Null when the re-read found the answer's revision.
    */
   movedSince: {
     savedRevision: string | null;
