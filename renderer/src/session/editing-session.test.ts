@@ -77,6 +77,16 @@ const unknown = (
   changedPaths: ['/priority'],
   auditId: 9,
 });
+const unknownFromSave = (serverNow: Snapshot) => ({
+  auditId: 9,
+  cause: 'host-stopped' as const,
+  serverHolds: 'base' as const,
+  serverNow,
+  serverRevision: serverNow.revision,
+  changedPaths: ['/priority'],
+  checkedAt: null,
+  checking: false,
+});
 const pendingOf = (u: UnknownOutcome, patch: Partial<PendingOutcome> = {}): PendingOutcome => ({
   auditId: u.auditId,
   ref,
@@ -512,6 +522,20 @@ describe('editing session: the server moving and unknown outcomes settling', () 
     expect(isDirty(notLanded)).toBe(true);
     expect(notLanded.message!.text).toContain('kept as an unsaved edit');
     expect(outcomeDismissed(t).unknown).toBeNull();
+  });
+});
+
+describe('editing session: accepting an unknown outcome while merging', () => {
+  it('a merge already against Server now stays, with no "server changed" news about that revision', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
+    const merging = saveAnswered(t, conflict(theirs), sent(t));
+    // The merge's save was cut off (the host stopped); reopened, its outcome is pending.
+    const pending = { ...merging, unknown: unknownFromSave(theirs) };
+    const accepted = outcomeAccepted(pending, theirs);
+    expect(accepted.unknown).toBeNull();
+    expect(accepted.merge).not.toBeNull();
+    expect(accepted.serverMoved).toBeNull();
   });
 });
 

@@ -502,10 +502,20 @@ export function outcomeChecked(
  * - the server holds every change of the edit → Server now is the base and the text, nothing left;
  * - the server still holds the document the edit started from → it is the base, the edit a draft;
  * - else (someone else's change, with or without ours) → the edit stays over its own base and
- *   Server now is news, so saving is conditional on the old revision and merges.
+ *   Server now is news, so saving is conditional on the old revision and merges;
+ * - a merge against Server now already goes on.
  */
 export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
   const settled = { ...tab, unknown: null, missing: null };
+  // A merge in progress against that very revision (its save was cut off): it goes on from there.
+  if (tab.merge && mergesAgainst(tab.merge, serverNow))
+    return {
+      ...settled,
+      message: {
+        tone: 'info',
+        text: `The server holds revision ${serverNow.revision ?? '(none)'}, the one your merge is against: finish the merge and save it.`,
+      },
+    };
   const theirs = parseJson(serverNow.text);
   const started = parseJson(tab.base.text);
   const mine = parseJson(tab.text);
