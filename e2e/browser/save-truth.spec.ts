@@ -5,6 +5,7 @@ import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ConnectionView } from '../../shared/api/types';
 import { Backend, callApi } from '../support/backend';
 import { expect, test } from '../support/fixtures';
+import { startWebHost } from '../support/web-host';
 
 const TASK_SID = SANDBOX_IDS.taskSid;
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
@@ -140,4 +141,45 @@ test('a merge settled entirely the server\u2019s way needs no write: saving it s
   await desk.screenshot('merge-matches-server');
   expect((await backend.serverHistory(TASK_PATH)).length).toBe(writesBefore);
   expect(pageProblems).toEqual([]);
+});
+
+test('the host is killed while a merge is being saved: after the restart the merge and the unknown outcome are both there, and the merge saves once', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
+  await desk.replaceText('editor', JSON.stringify({ ...doc, priority: 12 }, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, {}, { priority: 2 });
+  await desk.saveButton.click();
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await desk.conflictCard('/priority').getByRole('button', { name: 'Take mine' }).click();
+  // The merge's save is held up inside the host's own sandbox, and the host is killed meanwhile.
+  await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: TASK_PATH, delayMs: 10_000 });
+  await desk.saveResult.click();
+  await expect(desk.saveResult).toBeDisabled();
+  desk.host.process.kill('SIGKILL');
+  await expect(desk.message).toContainText('not known whether it reached the server');
+  desk.host = await startWebHost({ dataDir: desk.host.dataDir });
+  await desk.goto();
+  await desk.selectConnection('TaskRouter');
+  // It opens into its merge (restored from the draft), not the editor.
+  await desk.row(TASK_SID).click();
+  const banner = desk.page.getByTestId('unknown-outcome');
+  await expect(banner).toBeVisible();
+  await expect(banner).toHaveAttribute('data-holds', 'base');
+  await expect(desk.mergeView).toBeVisible();
+  await desk.page.getByTestId('accept-server').click();
+  await expect(banner).toBeHidden();
+  await expect(desk.page.getByTestId('merge-server-moved')).toBeHidden();
+  await desk.screenshot('merge-after-host-killed');
+  await desk.saveResult.click();
+  await expect(desk.message).toContainText('Saved as revision 2');
+  const restarted = await Backend.of(desk.host);
+  const history = await restarted.serverHistory(TASK_PATH);
+  expect(history.map((r) => r.body['priority'])).toEqual([5, 2, 12]);
+  expect(pageProblems.filter((p) => !p.includes('Failed to fetch') && !p.includes('ERR_'))).toEqual(
+    [],
+  );
 });
