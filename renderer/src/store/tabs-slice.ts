@@ -73,6 +73,10 @@ export type TabsSlice = {
 };
 
 const DRAFT_DELAY_MS = 400;
+
+/** A settle answered "no such pending outcome": another window settled it; the banner can go. */
+const settledAlready = (answer: { kind: 'error'; reason?: string }) =>
+  answer.reason === 'not-found';
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const opening = new Set<string>();
 
@@ -617,7 +621,15 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const { auditId } = t.unknown;
       // Accept what the server holds *now*: read it again rather than trust an older check.
       const checked = await api.checkOutcome({ auditId }).catch(() => null);
-      const serverNow = checked?.kind === 'ok' ? checked.serverNow : t.unknown.serverNow;
+      // Settled already (in another window): what the server holds is read all the same.
+      const elsewhere = checked?.kind === 'error' && checked.reason === 'not-found';
+      const latest = elsewhere ? await api.refreshResource({ ref: t.ref }).catch(() => null) : null;
+      const serverNow =
+        checked?.kind === 'ok'
+          ? checked.serverNow
+          : latest?.kind === 'ok'
+            ? latest.snapshot
+            : t.unknown.serverNow;
       if (!serverNow) {
         step(key, (x) => ({
           ...x,
@@ -634,7 +646,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           kind: 'error' as const,
           message: `Nothing was settled: ${(error as Error)?.message ?? String(error)}`,
         }));
-      if (settled.kind !== 'ok') {
+      if (settled.kind !== 'ok' && !settledAlready(settled)) {
         step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
         return;
       }
@@ -652,7 +664,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           kind: 'error' as const,
           message: `Nothing was dismissed: ${(error as Error)?.message ?? String(error)}`,
         }));
-      if (settled.kind !== 'ok')
+      if (settled.kind !== 'ok' && !settledAlready(settled))
         step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
       else step(key, session.outcomeDismissed);
       background(get().loadPending(), 'list the unknown outcomes');
