@@ -312,6 +312,15 @@ describe('an unknown outcome settled in another window', () => {
     expect(tab().text).toBe(MINE);
   });
 
+  it('Check again says it was settled, rather than leaving the banner up', async () => {
+    withUnknown();
+    answers.set('checkOutcome', settledElsewhere);
+    await useDesk.getState().checkOutcome(key);
+    expect(tab().unknown).toBeNull();
+    expect(tab().message?.text).toContain('settled already');
+    expect(tab().text).toBe(MINE);
+  });
+
   it('Accept reads what the server holds and takes it, rather than leaving the banner up', async () => {
     withUnknown();
     const now = snap(2, '2', MINE);

@@ -596,6 +596,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       step(key, session.outcomeChecking);
       try {
         const answer = await api.checkOutcome({ auditId: t.unknown.auditId });
+        if (answer.kind !== 'ok' && settledAlready(answer)) {
+          step(key, (x) => ({
+            ...session.outcomeDismissed(x),
+            message: { tone: 'info', text: `${answer.message} Nothing is pending here now.` },
+          }));
+          return;
+        }
         if (answer.kind !== 'ok') {
           step(key, (x) => ({
             ...x,
