@@ -2,7 +2,8 @@
 // a 2xx whose body is not the resource, a revision named differently by the write's answer and by
 // a read. Each is scripted on a real loopback server; the outcome, the audit and the journal must
 // say what happened and nothing more.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ConnectionInput, ResourceRef, SaveResult } from '../../shared/api/types';
 import {
   connectScripted,
@@ -23,6 +24,11 @@ beforeAll(async () => {
   h = await startHarness({ desk: { writeTimeoutMs: 300 } });
 });
 afterAll(() => h.close());
+beforeEach(async () => {
+  await h.admin('POST', '/reset', { seed: 'demo' });
+});
+
+const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
 
 const DOC = '{"id":"a","name":"old","n":1}';
 
@@ -324,5 +330,27 @@ describe('a 2xx answer that echoes the request is not the resource', () => {
     expect(saved).toMatchObject({ savedRevision: '"2"', proof: 'answer-revision-and-re-read' });
     expect(JSON.parse(saved.snapshot.text)).toEqual({ name: 'mine', n: 1 });
     await upstream.close();
+  });
+});
+
+describe('an ETag whose format changes (quoted or not) names the same revision', () => {
+  it('a lost answer, then the server quotes its ETags: "0" is still the revision the edit started from (unknown, not a conflict claiming someone moved it)', async () => {
+    const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
+    const base = await h.open(ref);
+    expect(base.revision).toBe('0');
+    await h.admin('PATCH', '/switches', { twilio: { quotedEtags: true } });
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    const result = await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['priority'] = 42)),
+      baseJournalId: base.journalId,
+    });
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown.serverHolds).toBe('base');
+    expect(unknown.serverNow?.revision).toBe('"0"');
   });
 });

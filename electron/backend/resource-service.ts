@@ -34,7 +34,7 @@ import { retryAfterMs, type Transport } from './http-transport';
 import { editableOf, editableText, serverManagedText, toEditable } from './profiles/editable';
 import { withServerWords } from './profiles/server-words';
 import { summarise } from './profiles/listing';
-import { revisionOf, type RevisionInfo } from './profiles/revision';
+import { revisionOf, sameRevision, type RevisionInfo } from './profiles/revision';
 import { buildWrite, type Precondition } from './profiles/write-request';
 import type { Store } from './store';
 import type { Intent } from './store/audit';
@@ -307,7 +307,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (result === 'superseded' || 'kind' in result) return result;
     const changed =
       !known ||
-      known.snapshot.revision !== result.snapshot.revision ||
+      !sameRevision(ctx.value.spec, known.snapshot.revision, result.snapshot.revision) ||
       known.snapshot.text !== result.snapshot.text;
     return { fetched: result, changed, previous: known };
   }
@@ -516,7 +516,7 @@ export function createResourceService(deps: ResourceDeps) {
           `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
         );
       if (
-        theirs.snapshot.revision === base.snapshot.revision &&
+        sameRevision(ctx.spec, theirs.snapshot.revision, base.snapshot.revision) &&
         jsonEqual(theirs.editable, base.editable)
       ) {
         // Nobody moved it: the refusal is not about staleness (a tag the server never matches, a
@@ -680,7 +680,7 @@ export function createResourceService(deps: ResourceDeps) {
         auditId,
       };
     }
-    if (savedRevision !== null && now.snapshot.revision !== savedRevision) {
+    if (savedRevision !== null && !sameRevision(ctx.spec, now.snapshot.revision, savedRevision)) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
       // What differs from the document this write sent, the fields it wrote included (a colleague
       // may have changed one of them again). Nothing differing proves no other writer: the server
@@ -711,7 +711,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (
       savedRevision === null &&
       now.snapshot.revision !== null &&
-      now.snapshot.revision === base.snapshot.revision
+      sameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision)
     ) {
       // Accepted, yet still the revision it was based on: nothing was applied.
       return judged(
@@ -825,7 +825,7 @@ export function createResourceService(deps: ResourceDeps) {
     const { auditId, intent, changedPaths, cause, detail } = lost;
     const now = await fetchOrFail(ctx, ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
-    const holds = serverHoldsOf(serverNow, base.snapshot.revision, intent, base.editable);
+    const holds = serverHoldsOf(ctx, serverNow, base.snapshot.revision, intent, base.editable);
     const what = describeHolds(
       holds,
       serverNow?.snapshot.revision ?? null,
@@ -877,7 +877,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (!ctx.ok) return ctx.error;
     const now = await fetchOrFail(ctx.value, entry.ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
-    const holds = serverHoldsOf(serverNow, entry.baseRevision, intent);
+    const holds = serverHoldsOf(ctx.value, serverNow, entry.baseRevision, intent);
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
     store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message);
     return {
@@ -1021,6 +1021,7 @@ const parseOrUndefined = (text: string): JsonValue | undefined => {
 
 /** `base` (the document the write started from) tells "unchanged" where there is no revision to compare. */
 function serverHoldsOf(
+  ctx: ConnectionContext,
   now: Fetched | null,
   baseRevision: string | null,
   intent: Intent,
@@ -1030,7 +1031,7 @@ function serverHoldsOf(
   if (missingChanges(now.editable, intent).length === 0) return 'your-edit';
   if (
     baseRevision !== null
-      ? now.snapshot.revision === baseRevision
+      ? sameRevision(ctx.spec, now.snapshot.revision, baseRevision)
       : base !== undefined && jsonEqual(now.editable, base)
   )
     return 'base';
