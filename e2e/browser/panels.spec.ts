@@ -210,7 +210,7 @@ test('a backend that goes away during a save does not leave the tab stuck', asyn
   await desk.saveButton.click();
   await expect(desk.saveButton).toHaveText('Saving…');
   await desk.host.stop();
-  await expect(desk.message).toContainText('could not reach its backend');
+  await expect(desk.message).toContainText('not known whether it reached the server');
   await expect(desk.saveButton).toHaveText('Save');
   await expect(desk.saveButton).toBeEnabled();
   await expect(desk.visibleText('editor')).toContainText('"priority": 31');

@@ -69,7 +69,7 @@ export async function startWebHost(
     });
   const stop = () =>
     new Promise<void>((resolve) => {
-      // Already gone (a test may kill it with a signal, which leaves exitCode null).
+      // Already gone (exited, or killed by a test with a signal).
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');

@@ -66,15 +66,19 @@ export function delayFor(
   random = Math.random,
 ): number {
   if (outcome.kind === 'response') {
-    const after = header(outcome.headers, 'retry-after');
-    if (after !== null) {
-      const seconds = Number(after);
-      const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(after) - Date.now();
-      if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), retry.maxDelayMs);
-    }
+    const ms = retryAfterMs(header(outcome.headers, 'retry-after'));
+    if (ms !== null) return Math.min(ms, retry.maxDelayMs);
   }
   const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A Retry-After value (seconds, or an HTTP date) as milliseconds from now; null when it is neither. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (value === null || value.trim() === '') return null;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) ? Math.max(ms, 0) : null;
+}

@@ -30,11 +30,11 @@ import {
 } from '../../shared/json';
 import { connectionContext, itemUrl, type ConnectionContext } from './connection-context';
 import { header, type HttpOutcome, type HttpResponse } from './http-client';
-import type { Transport } from './http-transport';
+import { retryAfterMs, type Transport } from './http-transport';
 import { editableOf, editableText, serverManagedText, toEditable } from './profiles/editable';
 import { withServerWords } from './profiles/server-words';
 import { summarise } from './profiles/listing';
-import { revisionOf, type RevisionInfo } from './profiles/revision';
+import { revisionOf, sameRevision, type RevisionInfo } from './profiles/revision';
 import { buildWrite, type Precondition } from './profiles/write-request';
 import type { Store } from './store';
 import type { Intent } from './store/audit';
@@ -167,36 +167,61 @@ export function createResourceService(deps: ResourceDeps) {
         { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) },
       );
     }
+    const parsed = parseRead(ctx, outcome);
+    return 'kind' in parsed ? parsed : recordRead(ctx, ref, parsed, source);
+  }
+
+  type ParsedRead = {
+    answer: HttpResponse;
+    value: JsonValue;
+    etag: string | null;
+    info: RevisionInfo;
+    editable: JsonValue;
+    text: string;
+  };
+
+  /** A 2xx answer's body as the resource, not journalled yet. */
+  function parseRead(ctx: ConnectionContext, answer: HttpResponse): ParsedRead | BackendError {
     // A body that is not UTF-8 (a file saved as Latin-1) decodes with U+FFFD in place of its
     // bytes: edited and saved, every such letter would be written back as U+FFFD.
-    if (outcome.notUtf8)
+    if (answer.notUtf8)
       return fail(
         'invalid-json',
         `The server's answer is not UTF-8 text (JSON is UTF-8; this one may be Latin-1 or Windows-1252), so it is not opened: a save would write every character that did not decode back as "\uFFFD". Convert it to UTF-8 on the server first.`,
-        { bodyExcerpt: upstream.slice(0, 2000) },
+        { bodyExcerpt: answer.text.slice(0, 2000) },
       );
-    const parsed = parseJson(outcome.text);
+    const parsed = parseJson(answer.text);
     if (!parsed.ok)
       return fail(
         'invalid-json',
         `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`,
-        { bodyExcerpt: outcome.text.slice(0, 2000) },
+        { bodyExcerpt: answer.text.slice(0, 2000) },
       );
-    const etag = header(outcome.headers, 'etag');
-    const info = revisionOf(ctx.spec, etag, parsed.value, outcome.text);
+    const etag = header(answer.headers, 'etag');
+    const info = revisionOf(ctx.spec, etag, parsed.value, answer.text);
     const editable = toEditable(editableOf(ctx.spec), parsed.value);
-    const text = editableText(editableOf(ctx.spec), outcome.text, parsed.value, editable);
+    const text = editableText(editableOf(ctx.spec), answer.text, parsed.value, editable);
+    return { answer, value: parsed.value, etag, info, editable, text };
+  }
+
+  function recordRead(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    read: ParsedRead,
+    source: JournalSource,
+  ): Fetched {
+    const { answer, editable, text } = read;
     const row = store.journal.record(
       ref.connectionId,
       ref.id,
-      info.revision,
-      outcome.text,
+      read.info.revision,
+      answer.text,
       source,
       hashBody(text),
     );
-    const fetched = snapshotOf(ctx, ref, row, parsed.value, etag, { editable, text });
+    const fetched = snapshotOf(ctx, ref, row, read.value, read.etag, { editable, text });
     // Kept only when the row holds this very text (a row recorded earlier with the same hash does).
-    if (row.body === outcome.text) keepDerived(ctx, row.journalId, fetched);
+    if (row.body === answer.text) keepDerived(ctx, row.journalId, fetched);
     return fetched;
   }
 
@@ -290,7 +315,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (result === 'superseded' || 'kind' in result) return result;
     const changed =
       !known ||
-      known.snapshot.revision !== result.snapshot.revision ||
+      !sameRevision(ctx.value.spec, known.snapshot.revision, result.snapshot.revision) ||
       known.snapshot.text !== result.snapshot.text;
     return { fetched: result, changed, previous: known };
   }
@@ -355,6 +380,30 @@ export function createResourceService(deps: ResourceDeps) {
       afterLostAnswer: extra.afterLostAnswer,
       auditId: extra.auditId,
     };
+  }
+
+  /** A 412/409 while the server still holds the base revision: a refusal, in the server's words. */
+  function notStale(
+    ctx: ConnectionContext,
+    status: number,
+    base: Fetched,
+    answer: HttpResponse,
+  ): BackendError {
+    const revision = base.snapshot.revision ?? 'unknown';
+    const weakTag =
+      ctx.spec.revision.in === 'etag' && /^\s*W\//i.test(revision)
+        ? ` Its ETag ${revision} is weak, and a server that compares strongly never matches a weak tag: a profile that sends it as a strong one ("send-as-strong") would.`
+        : '';
+    const upstream = ctx.scrub(answer.text);
+    return fail(
+      'rejected',
+      withServerWords(
+        `The server refused the save (${status}) as if it were stale, yet it still holds revision ${revision}, the one your edit is based on: nobody else changed it, so there is nothing to merge.${weakTag} Nothing was written; your edit is kept.`,
+        upstream,
+        ctx.spec.errorPointers,
+      ),
+      { status, bodyExcerpt: upstream.slice(0, 2000) },
+    );
   }
 
   type WriteMode = 'conditional' | 'force' | 'unconditional';
@@ -465,7 +514,7 @@ export function createResourceService(deps: ResourceDeps) {
     }
     const { status } = outcome;
     if (status >= 200 && status < 300)
-      return verifyAfterWrite(ctx, ref, base, outcome, { auditId, intent, changedPaths });
+      return verifyAfterWrite(ctx, ref, base, mine, outcome, { auditId, intent, changedPaths });
     if (ctx.spec.write.conflictStatuses.includes(status)) {
       settle(`conflict (${status})`, null);
       const theirs = await fetchOrFail(ctx, ref, 'conflict');
@@ -476,6 +525,15 @@ export function createResourceService(deps: ResourceDeps) {
             ? `The server refused the save as stale (${status}): the resource was deleted on the server since you opened it (reading it now answers 404). Nothing was written; your edit is kept.`
             : `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
         );
+      if (
+        sameRevision(ctx.spec, theirs.snapshot.revision, base.snapshot.revision) &&
+        jsonEqual(theirs.editable, base.editable)
+      ) {
+        // Nobody moved it: the refusal is not about staleness (a tag the server never matches, a
+        // 409 for a duplicate email…). A merge would hold nothing, and saving it would loop.
+        settle(`refused (${status}): the server still holds the base revision`, null);
+        return notStale(ctx, status, base, outcome);
+      }
       if (jsonEqual(theirs.editable, mine)) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
         // a write whose tag a strict server would not match). Its revision is the new base.
@@ -517,10 +575,24 @@ export function createResourceService(deps: ResourceDeps) {
     }
     settle(`refused (${status})`, null);
     if (status === 428) {
+      // Asking for a precondition the write carried: something between (a proxy) may strip it,
+      // or the server wants another one. Saying "it requires one" would send the operator looking
+      // for a setting that is already on.
+      const carried =
+        precondition.kind === 'if-match'
+          ? ` although this write carried one (If-Match: ${precondition.etag}): something between may strip it, or the server expects another precondition`
+          : precondition.kind === 'body-version'
+            ? ` although this write carried one (version ${precondition.version} in the body): the server may expect another precondition`
+            : '';
+      const upstream428 = ctx.scrub(outcome.text);
       return fail(
         'precondition-required',
-        'The server requires a precondition (428) and refused this write. Nothing was changed.',
-        { status, bodyExcerpt: ctx.scrub(outcome.text).slice(0, 2000) },
+        withServerWords(
+          `The server requires a precondition (428)${carried}, and refused this write. Nothing was written; your edit is kept.`,
+          upstream428,
+          ctx.spec.errorPointers,
+        ),
+        { status, bodyExcerpt: upstream428.slice(0, 2000) },
       );
     }
     const upstream = ctx.scrub(outcome.text);
@@ -535,16 +607,8 @@ export function createResourceService(deps: ResourceDeps) {
         { status, bodyExcerpt: upstream.slice(0, 2000) },
       );
     if (status === 429) {
-      const after = header(outcome.headers, 'retry-after');
-      // Retry-After is seconds or an HTTP date (RFC 9110); a date is turned into the wait until it.
-      const seconds = after !== null && /^\d+$/.test(after.trim()) ? Number(after) : null;
-      const until = after !== null && seconds === null ? Date.parse(after) : NaN;
-      const waitMs =
-        seconds !== null
-          ? seconds * 1000
-          : Number.isNaN(until)
-            ? null
-            : Math.max(0, until - Date.now());
+      // Seconds or an HTTP date (RFC 9110 §10.2.3): a batch waits this long before trying again.
+      const waitMs = retryAfterMs(header(outcome.headers, 'retry-after'));
       return fail(
         'rejected',
         `The server is rate-limiting writes (429)${waitMs !== null ? `; it asks to wait ${Math.ceil(waitMs / 1000)} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`,
@@ -579,6 +643,7 @@ export function createResourceService(deps: ResourceDeps) {
     ctx: ConnectionContext,
     ref: ResourceRef,
     base: Fetched,
+    mine: JsonValue,
     answer: HttpResponse,
     written: Written,
   ): Promise<SaveResult> {
@@ -590,51 +655,77 @@ export function createResourceService(deps: ResourceDeps) {
     const acknowledged =
       named?.in === 'body' ? acknowledgedRevision(answer.text, named.pointer) : null;
     // 1. The answer carries the resource with its revision: the server's state right after this write.
+    // It is taken for the resource only when it is exactly the document written, under a new
+    // revision: an answer may be no resource at all ({"ok":true}, an envelope) or an echo of the
+    // request (the changed fields, the old version), so otherwise the re-read below decides, and
+    // only what it read is journalled.
+    const baseRevision = base.snapshot.revision;
     if (answer.text.trim() && named?.in !== 'body') {
-      const fromAnswer = interpretRead(ctx, ref, { ...answer, status: 200 }, 'verified');
+      const read = parseRead(ctx, answer);
       if (
-        fromAnswer !== 'not-modified' &&
-        !('kind' in fromAnswer) &&
-        fromAnswer.snapshot.revision !== null
+        !('kind' in read) &&
+        read.info.revision !== null &&
+        read.info.revision !== baseRevision &&
+        jsonEqual(read.editable, mine)
       ) {
-        return judged(ref, fromAnswer, fromAnswer.snapshot.revision, 'answer-body', null, written);
+        const fromAnswer = recordRead(ctx, ref, read, 'verified');
+        return judged(ref, fromAnswer, read.info.revision, 'answer-body', null, written);
       }
     }
     // 2. The answer names the revision (e.g. the ETag of a 204), or nothing: a re-read tells what is there.
-    const savedRevision =
+    // The revision the write started from, named again, is no new revision (an echoed version).
+    const named2xx =
       named?.in === 'body'
         ? acknowledged
         : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
+    const savedRevision = named2xx === baseRevision ? null : named2xx;
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
-      store.audit.settle(
+      // Accepted, not checked: no error (that would read "nothing was written"), and not "saved"
+      // (every change unchecked). Pending, so the watch and *Check again* finish the check.
+      const message = `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}). ${causeWords('unverified')} ${describeHolds('unreadable', null, base.snapshot.revision, now.message)}`;
+      store.audit.pending(
         auditId,
-        `saved (${answer.status}); read-back failed: ${now.message}`,
-        savedRevision,
+        `unknown outcome: unverified (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''})`,
+        'unverified',
+        'unreadable',
+        null,
+        message,
       );
-      return fail(
-        'http',
-        `The server accepted the save (${answer.status}${savedRevision ? `, revision ${savedRevision}` : ''}), but reading it back to check every change failed (${now.message}). Refresh before editing again.`,
-      );
+      return {
+        kind: 'unknown-outcome',
+        cause: 'unverified',
+        message,
+        baseRevision: base.snapshot.revision,
+        serverNow: null,
+        serverHolds: 'unreadable',
+        changedPaths,
+        status: answer.status,
+        auditId,
+      };
     }
     // A re-read that names no revision (a server that sends no ETag on reads but one on writes)
     // proves nothing about another writer: its content is checked like any other.
     if (
       savedRevision !== null &&
       now.snapshot.revision !== null &&
-      now.snapshot.revision !== savedRevision
+      !sameRevision(ctx.spec, now.snapshot.revision, savedRevision)
     ) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
+      // What differs from the document this write sent, the fields it wrote included (a colleague
+      // may have changed one of them again). Nothing differing proves no other writer: the server
+      // may name one revision two ways (an ETag with and without "-gzip").
       const movedSince = {
         savedRevision,
         revision: now.snapshot.revision,
-        changedPaths: diffPaths(base.editable, now.editable)
-          .map((c) => c.path)
-          .filter((p) => !changedPaths.includes(p)),
+        changedPaths: diffPaths(mine, now.editable).map((c) => c.path),
       };
+      const since = movedSince.changedPaths.length
+        ? `another writer changed ${movedSince.changedPaths.join(', ')} since`
+        : 'the server names it differently since, with the same content';
       store.audit.settle(
         auditId,
-        `saved (${answer.status}); another writer changed it since (now ${now.snapshot.revision ?? 'no revision'})`,
+        `saved (${answer.status}); ${since} (now ${now.snapshot.revision ?? 'no revision'})`,
         savedRevision,
       );
       return {
@@ -650,7 +741,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (
       savedRevision === null &&
       now.snapshot.revision !== null &&
-      now.snapshot.revision === base.snapshot.revision
+      sameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision)
     ) {
       // Accepted, yet still the revision it was based on: nothing was applied.
       return judged(
@@ -764,7 +855,7 @@ export function createResourceService(deps: ResourceDeps) {
     const { auditId, intent, changedPaths, cause, detail } = lost;
     const now = await fetchOrFail(ctx, ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
-    const holds = serverHoldsOf(serverNow, base.snapshot.revision, intent, base.editable);
+    const holds = serverHoldsOf(ctx, serverNow, base.snapshot.revision, intent, base.editable);
     const what = describeHolds(
       holds,
       serverNow?.snapshot.revision ?? null,
@@ -816,7 +907,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (!ctx.ok) return ctx.error;
     const now = await fetchOrFail(ctx.value, entry.ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
-    const holds = serverHoldsOf(serverNow, entry.baseRevision, intent);
+    const holds = serverHoldsOf(ctx.value, serverNow, entry.baseRevision, intent);
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
     store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message);
     return {
@@ -960,6 +1051,7 @@ const parseOrUndefined = (text: string): JsonValue | undefined => {
 
 /** `base` (the document the write started from) tells "unchanged" where there is no revision to compare. */
 function serverHoldsOf(
+  ctx: ConnectionContext,
   now: Fetched | null,
   baseRevision: string | null,
   intent: Intent,
@@ -969,7 +1061,7 @@ function serverHoldsOf(
   if (missingChanges(now.editable, intent).length === 0) return 'your-edit';
   if (
     baseRevision !== null
-      ? now.snapshot.revision === baseRevision
+      ? sameRevision(ctx.spec, now.snapshot.revision, baseRevision)
       : base !== undefined && jsonEqual(now.editable, base)
   )
     return 'base';
@@ -986,6 +1078,8 @@ function causeWords(cause: UnknownOutcome['cause']): string {
       return 'A server error does not prove the write was not applied. Nothing was resent; your edit is kept.';
     case 'host-stopped':
       return 'Conflict Desk stopped while this write was in flight, so its answer was never read. Nothing was resent.';
+    case 'unverified':
+      return 'Reading it back to check that it holds every change failed, so the save is not proven. Nothing was resent; your edit is kept.';
   }
 }
 

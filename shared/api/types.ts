@@ -197,7 +197,8 @@ export type JsonConflict = {
  *   edit stays a draft.
  * - `conflict`: the server refused the write as stale (412/409); nothing of it was applied.
  * - `unknown-outcome`: the answer was lost, timed out or was a 5xx: the write may have landed, may
- *   still land, or may not; never "saved" on content equality alone, never resent.
+ *   still land, or may not; or a 2xx that could not be read back to check (`unverified`). Never
+ *   "saved" on content equality alone, never resent.
  * - a `BackendError` from a save means nothing was written: the request never left (`network`
  *   with nothing sent, `invalid-input`, `unguarded`) or the server refused it without applying it
  *   (`rejected` 4xx, `precondition-required` 428, `not-found`).
@@ -229,8 +230,11 @@ export type SavedOutcome = {
   /** JSON Pointers the operator changed (leaf level), deletions included. */
   changedPaths: string[];
   /**
-   * Another writer changed the resource between this write and the re-read: this write's revision
-   * and theirs are journalled separately, and `snapshot` is theirs. Null when nobody came between.
+   * The re-read found another revision than the one this write's answer named (another writer
+   * came between, or the server names one content two ways): this write's revision is named in its
+   * audit row (its content was never read, so it is not journalled), theirs is journalled as seen,
+   * and `snapshot` is theirs. `changedPaths`: what differs from the document this write sent.
+   * Null when the re-read found the answer's revision.
    */
   movedSince: {
     savedRevision: string | null;
@@ -305,7 +309,11 @@ export type ServerHolds =
 
 export type UnknownOutcome = {
   kind: 'unknown-outcome';
-  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped';
+  /**
+   * `unverified`: the server accepted the write (2xx) but could not be read back to check that it
+   * holds every change; the others: no answer proves anything.
+   */
+  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped' | 'unverified';
   message: string;
   /** The revision the write was conditional on. */
   baseRevision: string | null;

@@ -87,3 +87,16 @@ function unguarded(reason: string): RevisionInfo {
     precondition: { kind: 'none' },
   };
 }
+
+/**
+ * Whether two revisions are the same one. An ETag names its revision however it is quoted: a
+ * server (or a proxy) may send Twilio's bare `3` one day and `"3"` the next, and that is no other
+ * writer. Weakness still counts (W/"3" and "3" may differ); body versions compare as text.
+ */
+export function sameRevision(spec: ProfileSpec, a: string | null, b: string | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || spec.revision.in !== 'etag') return false;
+  const x = parseEntityTag(a);
+  const y = parseEntityTag(b);
+  return x.ok && y.ok && x.value.opaque === y.value.opaque && x.value.weak === y.value.weak;
+}

@@ -33,6 +33,7 @@ import { parseText } from '../lib/parsed-texts';
 import { LARGE_TEXT, SETTLE_MS, useSettledParse } from '../lib/use-settled-parse';
 import { watchSaves, type SaveSent } from '../merge/save-watch';
 import { MessageBar } from './MessageBar';
+import { UnknownOutcomeBanner } from './UnknownOutcomeBanner';
 import { overwriteRevertsOf } from '../session/reverts';
 import { mergeKeyChoice } from '../lib/commands';
 
@@ -522,6 +523,8 @@ export function MergeView({ tab }: { tab: Tab }) {
           change, or never will: merge against what the server holds now.
         </div>
       ) : null}
+      {/* A merge restored after its save was cut off: what became of that save shows here too. */}
+      {tab.unknown ? <UnknownOutcomeBanner tab={tab} /> : null}
       {tab.serverMoved ? (
         <div className="banner warn" data-testid="merge-server-moved">
           <span className="grow">

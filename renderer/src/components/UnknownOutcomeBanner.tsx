@@ -20,7 +20,11 @@ export function UnknownOutcomeBanner({ tab }: { tab: Tab }) {
       data-holds={u.serverHolds}
     >
       <div className="grow">
-        <strong>Not known whether your save was applied.</strong>{' '}
+        <strong>
+          {u.cause === 'unverified'
+            ? 'Your save was accepted but not checked.'
+            : 'Not known whether your save was applied.'}
+        </strong>{' '}
         <span data-testid="unknown-headline">{words.headline}</span>
         <div data-testid="unknown-holds">
           {words.holds}
@@ -55,7 +59,7 @@ export function UnknownOutcomeBanner({ tab }: { tab: Tab }) {
           onClick={() => inBackground(accept(tab.key), 'accept what the server holds')}
           disabled={u.checking || u.serverHolds === 'unreadable'}
           data-testid="accept-server"
-          title="Take what the server holds as the base; your text stays as an edit if it differs"
+          title="Settle on what the server holds; what your edit has that it lacks stays as an edit, merged with any change of theirs when you save"
         >
           Accept what the server holds
         </button>

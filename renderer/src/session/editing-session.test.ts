@@ -10,6 +10,8 @@ import { merge3 } from '../../../shared/json';
 import { allConflicts, chooseAllRemaining, resultText, unresolved } from '../merge/merge-session';
 import {
   isDirty,
+  mergeMatchedServer,
+  mergeNeedsNoWrite,
   mergeRedone,
   needsDraft,
   opened,
@@ -18,6 +20,7 @@ import {
   outcomeDismissed,
   refreshed,
   saveAnswered,
+  saveCutOff,
   saveFailed,
   saveStarted,
   serverMoved,
@@ -73,6 +76,16 @@ const unknown = (
   serverHolds,
   changedPaths: ['/priority'],
   auditId: 9,
+});
+const unknownFromSave = (serverNow: Snapshot) => ({
+  auditId: 9,
+  cause: 'host-stopped' as const,
+  serverHolds: 'base' as const,
+  serverNow,
+  serverRevision: serverNow.revision,
+  changedPaths: ['/priority'],
+  checkedAt: null,
+  checking: false,
 });
 const pendingOf = (u: UnknownOutcome, patch: Partial<PendingOutcome> = {}): PendingOutcome => ({
   auditId: u.auditId,
@@ -167,6 +180,28 @@ describe('editing session: a save answered with each outcome', () => {
     );
   });
 
+  it('saved with movedSince but nothing changed since: claims no other writer', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const same = snap(3, '"2-gzip"', { ...baseDoc, priority: 5 });
+    const next = saveAnswered(
+      t,
+      {
+        kind: 'saved',
+        snapshot: same,
+        savedRevision: '"2"',
+        proof: 'answer-revision',
+        changedPaths: ['/priority'],
+        movedSince: { savedRevision: '"2"', revision: '"2-gzip"', changedPaths: [] },
+        auditId: 1,
+      },
+      sent(t),
+    );
+    expect(next.message!.text).toBe(
+      'Saved as revision "2". The server now names it revision "2-gzip", holding exactly what you saved.',
+    );
+    expect(next.message!.text).not.toMatch(/Someone else/);
+  });
+
   it('saved while the operator kept typing: what they typed stays as a new edit', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const ctx = sent(t);
@@ -186,6 +221,32 @@ describe('editing session: a save answered with each outcome', () => {
     );
     expect(JSON.parse(next.text)).toMatchObject({ priority: 6 });
     expect(isDirty(next)).toBe(true);
+    expect(next.message!.text).toContain('What you typed meanwhile is kept');
+  });
+
+  it('saved, typed meanwhile, and a colleague changed it since: what was typed is not rebased over their change', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const ctx = sent(t);
+    const later = typed(t, pretty({ ...baseDoc, priority: 6 }));
+    const theirs = snap(3, '3', { ...baseDoc, priority: 5, status: 'closed' });
+    const next = saveAnswered(
+      later,
+      {
+        kind: 'saved',
+        snapshot: theirs,
+        savedRevision: '2',
+        proof: 'answer-revision',
+        changedPaths: ['/priority'],
+        movedSince: { savedRevision: '2', revision: '3', changedPaths: ['/status'] },
+        auditId: 1,
+      },
+      ctx,
+    );
+    // Saving the typed text over revision 3 would write "open" back: it stays over the revision it
+    // was typed on, and revision 3 is news, so the next save merges.
+    expect(next.base).toBe(ctx.sentBase);
+    expect(next.serverMoved).toMatchObject({ journalId: 3, revision: '3' });
+    expect(JSON.parse(next.text)).toMatchObject({ priority: 6, status: 'open' });
     expect(next.message!.text).toContain('What you typed meanwhile is kept');
   });
 
@@ -387,6 +448,15 @@ describe('editing session: a save answered with each outcome', () => {
     );
   });
 
+  it('a save whose call to the backend failed does not claim nothing was written (the backend may have sent it)', () => {
+    const t = saveCutOff(saveStarted(edited({ ...baseDoc, priority: 5 })), 'Failed to fetch');
+    expect(t.saving).toBe(false);
+    expect(t.message!.text).toContain('Failed to fetch');
+    expect(t.message!.text).toContain('not known whether it reached the server');
+    expect(t.message!.text).not.toContain('could not reach its backend');
+    expect(JSON.parse(t.text)).toMatchObject({ priority: 5 });
+  });
+
   it('a thrown call ends the saving state and keeps the edit', () => {
     const t = saveFailed(saveStarted(edited({ ...baseDoc, priority: 5 })), 'socket hang up');
     expect(t.saving).toBe(false);
@@ -427,17 +497,45 @@ describe('editing session: the server moving and unknown outcomes settling', () 
     );
   });
 
-  it('accepting what the server holds makes it the base and keeps a differing edit as a draft', () => {
+  it('accepting what the server holds never rebases the edit over someone else\u2019s change (a save would write it back)', () => {
     const mine = edited({ ...baseDoc, priority: 5 });
     const t = saveAnswered(saveStarted(mine), unknown(base, 'other'), sent(mine));
+    // A colleague closed it; the operator's write never landed.
     const other = snap(2, '2', { ...baseDoc, status: 'closed' });
     const accepted = outcomeAccepted(t, other);
-    expect(accepted).toMatchObject({ base: other, unknown: null, text: mine.text });
-    expect(isDirty(accepted)).toBe(true);
-    expect(accepted.message!.text).toContain('kept as an unsaved edit');
-    const same = outcomeAccepted(t, snap(3, '3', { ...baseDoc, priority: 5 }));
-    expect(isDirty(same)).toBe(false);
+    // The edit stays over the revision it was made on, and the server's revision is news: saving
+    // is conditional on revision 1, so it merges rather than writing "open" back.
+    expect(accepted).toMatchObject({ base, unknown: null, text: mine.text });
+    expect(accepted.serverMoved).toMatchObject({ revision: '2', journalId: 2 });
+    expect(accepted.message!.text).toContain('nothing of theirs is overwritten');
+    // Our write landed, then a colleague changed another field: the server holds the edit whole,
+    // and the tab takes the server's document (with the colleague's field), nothing left to save.
+    const both = snap(3, '3', { ...baseDoc, priority: 5, status: 'closed' });
+    const landed = outcomeAccepted(t, both);
+    expect(landed).toMatchObject({ base: both, text: both.text, serverMoved: null });
+    expect(isDirty(landed)).toBe(false);
+    expect(landed.message!.text).toContain('holds your edit');
+    // The server still holds what the edit started from: it becomes the base, the edit a draft.
+    const unchanged = snap(4, '1', baseDoc);
+    const notLanded = outcomeAccepted(t, unchanged);
+    expect(notLanded).toMatchObject({ base: unchanged, text: mine.text, serverMoved: null });
+    expect(isDirty(notLanded)).toBe(true);
+    expect(notLanded.message!.text).toContain('kept as an unsaved edit');
     expect(outcomeDismissed(t).unknown).toBeNull();
+  });
+});
+
+describe('editing session: accepting an unknown outcome while merging', () => {
+  it('a merge already against Server now stays, with no "server changed" news about that revision', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
+    const merging = saveAnswered(t, conflict(theirs), sent(t));
+    // The merge's save was cut off (the host stopped); reopened, its outcome is pending.
+    const pending = { ...merging, unknown: unknownFromSave(theirs) };
+    const accepted = outcomeAccepted(pending, theirs);
+    expect(accepted.unknown).toBeNull();
+    expect(accepted.merge).not.toBeNull();
+    expect(accepted.serverMoved).toBeNull();
   });
 });
 
@@ -460,6 +558,24 @@ describe('editing session: the server moves during a merge', () => {
     expect(redone.merge!.theirs.revision).toBe('3');
     expect(unresolved(redone.merge!)).toEqual([]);
     expect(JSON.parse(resultText(redone.merge!))).toMatchObject({ priority: 5, status: 'closed' });
+  });
+});
+
+describe('editing session: a merge that settles on what the server holds', () => {
+  it('needs no write: the tab takes Server now (nothing is sent), and says so', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
+    const merging = saveAnswered(t, conflict(theirs), sent(t));
+    expect(mergeNeedsNoWrite(merging)).toBe(false);
+    const decided = chooseAllRemaining(merging.merge!, 'theirs');
+    if (!decided.ok) throw new Error(decided.error);
+    const onServer = { ...merging, merge: decided.session };
+    expect(mergeNeedsNoWrite(onServer)).toBe(true);
+    const settled = mergeMatchedServer(onServer);
+    expect(settled).toMatchObject({ base: theirs, text: theirs.text, merge: null, view: 'edit' });
+    expect(isDirty(settled)).toBe(false);
+    expect(settled.message!.text).toContain('Nothing to write');
+    expect(settled.message!.text).toContain('revision 2');
   });
 });
 

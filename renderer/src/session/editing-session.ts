@@ -10,8 +10,13 @@ import type {
   Snapshot,
   UnknownOutcome,
 } from '../../../shared/api/types';
-import { parseJson } from '../../../shared/json';
-import { createMergeSession, rebaseSession, type MergeSession } from '../merge/merge-session';
+import { diffPaths, getAt, jsonEqual, parseJson, type JsonValue } from '../../../shared/json';
+import {
+  createMergeSession,
+  rebaseSession,
+  resultText,
+  type MergeSession,
+} from '../merge/merge-session';
 import { clause, errorWords } from './error-words';
 import { holdsWords, partlyAppliedWords, savedWords, unknownWords } from './outcome-words';
 
@@ -180,6 +185,22 @@ export function saveFailed(tab: Tab, error: string): Tab {
   };
 }
 
+/**
+ * A save whose call to the backend failed (the host went away mid-call): the backend may have sent
+ * the write before it did, so nothing is claimed either way. A host that stopped mid-write finds
+ * its in-flight row at the next start and shows it as an unknown outcome.
+ */
+export function saveCutOff(tab: Tab, error: string): Tab {
+  return {
+    ...tab,
+    saving: false,
+    message: {
+      tone: 'error',
+      text: `The app lost its backend during the save (${error}): it is not known whether it reached the server. Your edit is kept; when the app is back, reopen the resource to see what the server holds and whether the save is listed as unknown.`,
+    },
+  };
+}
+
 export type SaveContext = {
   /** The text that was sent. */
   sentText: string;
@@ -210,6 +231,27 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
       // Typing during the save carries on as a new edit on top of the saved revision.
       const typedDuring = !ctx.fromMerge && tab.text !== ctx.sentText;
       const what = savedWords(result);
+      if (typedDuring && result.movedSince && result.movedSince.changedPaths.length > 0) {
+        // The snapshot is a colleague's revision after ours: the text typed meanwhile lacks their
+        // change, so it stays over the revision it descends from, and theirs is news (saving
+        // merges; the operator's own saved values may show there as a conflict with the typing).
+        const { snapshot } = result;
+        return {
+          ...done,
+          serverMoved: {
+            revision: snapshot.revision,
+            journalId: snapshot.journalId,
+            changedPaths: result.movedSince.changedPaths,
+          },
+          deferredMoved: null,
+          unknown: null,
+          missing: null,
+          message: {
+            tone: 'info',
+            text: `${what} What you typed meanwhile is kept as an unsaved edit.`,
+          },
+        };
+      }
       return {
         ...done,
         ...movesAfter(tab, result.snapshot),
@@ -405,6 +447,38 @@ export function mergeRedone(tab: Tab, latest: Snapshot): Tab {
   return { ...tab, merge, serverMoved: null };
 }
 
+/**
+ * The merge's result is exactly what the server holds (every conflict settled the server's way):
+ * there is nothing to write, and a save would only be refused as "nothing to save".
+ */
+export function mergeNeedsNoWrite(tab: Tab): boolean {
+  if (!tab.merge) return false;
+  const result = resultText(tab.merge);
+  if (result === tab.merge.theirs.text) return true;
+  const mine = parseJson(result);
+  const theirs = parseJson(tab.merge.theirs.text);
+  return mine.ok && theirs.ok && jsonEqual(mine.value, theirs.value);
+}
+
+/** Closes such a merge on Server now: the tab shows the server's revision, nothing was sent. */
+export function mergeMatchedServer(tab: Tab): Tab {
+  if (!tab.merge) return tab;
+  const { theirs } = tab.merge;
+  return {
+    ...tab,
+    ...movesAfter(tab, theirs),
+    base: theirs,
+    text: theirs.text,
+    view: 'edit',
+    merge: null,
+    missing: null,
+    message: {
+      tone: 'ok',
+      text: `Nothing to write: the result is exactly what the server holds (revision ${theirs.revision ?? '(none)'}), which this tab now shows.`,
+    },
+  };
+}
+
 export function mergeClosed(tab: Tab): Tab {
   return {
     ...tab,
@@ -453,26 +527,72 @@ export function outcomeChecked(
 }
 
 /**
- * *Accept what the server holds*: Server now becomes the base. The operator's text stays as a
- * draft when it differs (nothing typed is dropped); otherwise the tab is simply up to date.
+ * *Accept what the server holds*: the unknown outcome is settled on Server now. The operator's text
+ * is never rebased over changes it does not have (saving it would write their old values back):
+ * - the server holds every change of the edit → Server now is the base and the text, nothing left;
+ * - the server still holds the document the edit started from → it is the base, the edit a draft;
+ * - else (someone else's change, with or without ours) → the edit stays over its own base and
+ *   Server now is news, so saving is conditional on the old revision and merges;
+ * - a merge against Server now already goes on.
  */
 export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
-  const keepsEdit = tab.text !== serverNow.text;
+  const settled = { ...tab, unknown: null, missing: null };
+  // A merge in progress against that very revision (its save was cut off): it goes on from there.
+  if (tab.merge && mergesAgainst(tab.merge, serverNow))
+    return {
+      ...settled,
+      message: {
+        tone: 'info',
+        text: `The server holds revision ${serverNow.revision ?? '(none)'}, the one your merge is against: finish the merge and save it.`,
+      },
+    };
+  const theirs = parseJson(serverNow.text);
+  const started = parseJson(tab.base.text);
+  const mine = parseJson(tab.text);
+  if (theirs.ok && started.ok && mine.ok) {
+    const edits = diffPaths(started.value, mine.value);
+    const held = edits.every(({ path }) =>
+      sameValue(getAt(mine.value, path), getAt(theirs.value, path)),
+    );
+    if (held || tab.text === serverNow.text)
+      return {
+        ...settled,
+        base: serverNow,
+        text: serverNow.text,
+        serverMoved: null,
+        message: {
+          tone: 'info',
+          text: `Revision ${serverNow.revision ?? '(none)'} holds your edit; nothing is left to save.`,
+        },
+      };
+    if (jsonEqual(started.value, theirs.value))
+      return {
+        ...settled,
+        base: serverNow,
+        serverMoved: null,
+        message: {
+          tone: 'info',
+          text: `Revision ${serverNow.revision ?? '(none)'} is now the base. Your edit differs from it and is kept as an unsaved edit.`,
+        },
+      };
+  }
   return {
-    ...tab,
-    base: serverNow,
-    text: tab.text,
-    unknown: null,
-    serverMoved: null,
-    missing: null,
+    ...settled,
+    serverMoved: {
+      revision: serverNow.revision,
+      journalId: serverNow.journalId,
+      changedPaths:
+        theirs.ok && started.ok ? diffPaths(started.value, theirs.value).map((c) => c.path) : [],
+    },
     message: {
       tone: 'info',
-      text: keepsEdit
-        ? `Revision ${serverNow.revision ?? '(none)'} is now the base. Your edit differs from it and is kept as an unsaved edit.`
-        : `Revision ${serverNow.revision ?? '(none)'} holds your edit; nothing is left to save.`,
+      text: `The server holds revision ${serverNow.revision ?? '(none)'}, with changes your edit does not have. Your edit is kept over the revision you started from: saving it merges the two, so nothing of theirs is overwritten.`,
     },
   };
 }
+
+const sameValue = (a: JsonValue | undefined, b: JsonValue | undefined) =>
+  a === undefined || b === undefined ? a === b : jsonEqual(a, b);
 
 export function outcomeDismissed(tab: Tab): Tab {
   return { ...tab, unknown: null };

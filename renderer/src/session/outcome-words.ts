@@ -36,7 +36,11 @@ export function missingWords(change: MissingChange): string {
 
 export function savedWords(result: SavedOutcome): string {
   if (!result.movedSince) return `Saved as revision ${rev(result.snapshot.revision)}.`;
-  const changed = result.movedSince.changedPaths.map(pathWords).join(', ') || 'no field you see';
+  // Nothing differs from what was saved: the server names the same content another way (or
+  // someone saved the same values) — no other writer is claimed.
+  if (result.movedSince.changedPaths.length === 0)
+    return `Saved as revision ${rev(result.movedSince.savedRevision)}. The server now names it revision ${rev(result.movedSince.revision)}, holding exactly what you saved.`;
+  const changed = result.movedSince.changedPaths.map(pathWords).join(', ');
   return `Saved as revision ${rev(result.movedSince.savedRevision)}. Someone else has changed it since: the server now has revision ${rev(result.movedSince.revision)} (${changed}), shown here.`;
 }
 
@@ -53,6 +57,7 @@ const causeWords: Record<UnknownOutcome['cause'], string> = {
   timeout: 'The server did not answer in time',
   'server-error': 'The server failed while handling the write',
   'host-stopped': 'The app stopped while the write was under way',
+  unverified: 'The server accepted the write but could not be read back to check it',
 };
 
 export function holdsWords(holds: ServerHolds, revision: string | null): string {
@@ -70,6 +75,8 @@ export function holdsWords(holds: ServerHolds, revision: string | null): string 
 
 /** The headline of an unknown outcome: why nothing is proven, and that nothing was resent. */
 export function unknownWords(cause: UnknownOutcome['cause']): string {
+  if (cause === 'unverified')
+    return `${causeWords[cause]}, so it is not known whether it holds every change you made. Nothing was resent; your edit is kept.`;
   return `${causeWords[cause]}, so it is not known whether your save was applied. Nothing was resent; your edit is kept.`;
 }
 

@@ -367,3 +367,60 @@ describe('watching a tab', () => {
     expect(tab().message).toBeNull();
   });
 });
+
+describe('an unknown outcome settled in another window', () => {
+  const settledElsewhere = async () => ({
+    kind: 'error',
+    reason: 'not-found',
+    message: 'No pending outcome 9; it may be settled already.',
+  });
+  const withUnknown = () =>
+    useDesk.setState({
+      tabs: [
+        {
+          ...tab(),
+          unknown: {
+            auditId: 9,
+            cause: 'lost-answer',
+            serverHolds: 'your-edit',
+            serverNow: null,
+            serverRevision: '2',
+            changedPaths: ['/priority'],
+            checkedAt: null,
+            checking: false,
+          },
+        },
+      ],
+    });
+
+  it('Dismiss closes the banner rather than leaving it up with "no pending outcome"', async () => {
+    withUnknown();
+    answers.set('settleOutcome', settledElsewhere);
+    answers.set('pendingOutcomes', async () => ({ kind: 'ok', pending: [] }));
+    await useDesk.getState().dismissOutcome(key);
+    expect(tab().unknown).toBeNull();
+    expect(tab().text).toBe(MINE);
+  });
+
+  it('Check again says it was settled, rather than leaving the banner up', async () => {
+    withUnknown();
+    answers.set('checkOutcome', settledElsewhere);
+    await useDesk.getState().checkOutcome(key);
+    expect(tab().unknown).toBeNull();
+    expect(tab().message?.text).toContain('settled already');
+    expect(tab().text).toBe(MINE);
+  });
+
+  it('Accept reads what the server holds and takes it, rather than leaving the banner up', async () => {
+    withUnknown();
+    const now = snap(2, '2', MINE);
+    answers.set('checkOutcome', settledElsewhere);
+    answers.set('settleOutcome', settledElsewhere);
+    answers.set('refreshResource', async () => ({ kind: 'ok', snapshot: now, changed: true }));
+    answers.set('pendingOutcomes', async () => ({ kind: 'ok', pending: [] }));
+    await useDesk.getState().acceptServerOutcome(key);
+    expect(tab().unknown).toBeNull();
+    expect(tab().base).toEqual(now);
+    expect(tab().text).toBe(MINE);
+  });
+});

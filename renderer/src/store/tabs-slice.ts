@@ -76,6 +76,10 @@ export type TabsSlice = {
 const DRAFT_DELAY_MS = 400;
 /** After a failed draft write, the next tries (the last delay repeats while it keeps failing). */
 const DRAFT_RETRY_MS = [2_000, 5_000, 15_000, 30_000];
+
+/** A settle answered "no such pending outcome": another window settled it; the banner can go. */
+const settledAlready = (answer: { kind: 'error'; reason?: string }) =>
+  answer.reason === 'not-found';
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
 /** Failed draft writes in a row, per tab: how long the next retry waits. */
 const draftRetries = new Map<string, number>();
@@ -234,7 +238,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (result.kind === 'unknown-outcome')
         background(get().loadPending(), 'list the unknown outcomes');
     } catch (error) {
-      step(key, (t) => session.saveFailed(t, (error as Error)?.message ?? String(error)));
+      step(key, (t) => session.saveCutOff(t, (error as Error)?.message ?? String(error)));
       return;
     }
     // Keeps what is still unsaved as a draft, or clears a draft the save settled.
@@ -573,6 +577,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         step(key, (x) => ({ ...x, message: { tone: 'error', text: blocker } }));
         return;
       }
+      if (session.mergeNeedsNoWrite(t)) {
+        step(key, session.mergeMatchedServer);
+        // Clears the draft (and its merge): the tab holds what the server does.
+        scheduleDraft(key);
+        return;
+      }
       const text = resultText(t.merge);
       const theirs = t.merge.theirs;
       await runSave(key, { sentText: text, sentBase: theirs, fromMerge: true }, () =>
@@ -644,6 +654,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       step(key, session.outcomeChecking);
       try {
         const answer = await api.checkOutcome({ auditId: t.unknown.auditId });
+        if (answer.kind !== 'ok' && settledAlready(answer)) {
+          step(key, (x) => ({
+            ...session.outcomeDismissed(x),
+            message: { tone: 'info', text: `${answer.message} Nothing is pending here now.` },
+          }));
+          return;
+        }
         if (answer.kind !== 'ok') {
           step(key, (x) => ({
             ...x,
@@ -669,7 +686,15 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const { auditId } = t.unknown;
       // Accept what the server holds *now*: read it again rather than trust an older check.
       const checked = await api.checkOutcome({ auditId }).catch(() => null);
-      const serverNow = checked?.kind === 'ok' ? checked.serverNow : t.unknown.serverNow;
+      // Settled already (in another window): what the server holds is read all the same.
+      const elsewhere = checked?.kind === 'error' && checked.reason === 'not-found';
+      const latest = elsewhere ? await api.refreshResource({ ref: t.ref }).catch(() => null) : null;
+      const serverNow =
+        checked?.kind === 'ok'
+          ? checked.serverNow
+          : latest?.kind === 'ok'
+            ? latest.snapshot
+            : t.unknown.serverNow;
       if (!serverNow) {
         step(key, (x) => ({
           ...x,
@@ -686,7 +711,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           kind: 'error' as const,
           message: `Nothing was settled: ${(error as Error)?.message ?? String(error)}`,
         }));
-      if (settled.kind !== 'ok') {
+      if (settled.kind !== 'ok' && !settledAlready(settled)) {
         step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
         return;
       }
@@ -704,7 +729,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           kind: 'error' as const,
           message: `Nothing was dismissed: ${(error as Error)?.message ?? String(error)}`,
         }));
-      if (settled.kind !== 'ok')
+      if (settled.kind !== 'ok' && !settledAlready(settled))
         step(key, (x) => ({ ...x, message: { tone: 'error', text: settled.message } }));
       else step(key, session.outcomeDismissed);
       background(get().loadPending(), 'list the unknown outcomes');

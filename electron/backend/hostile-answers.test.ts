@@ -1,0 +1,356 @@
+// Answers a real server may give that the sandbox does not: a 412/409 that is not about staleness,
+// a 2xx whose body is not the resource, a revision named differently by the write's answer and by
+// a read. Each is scripted on a real loopback server; the outcome, the audit and the journal must
+// say what happened and nothing more.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SANDBOX_IDS } from '../../sandbox/index';
+import type { ConnectionInput, ResourceRef, SaveResult } from '../../shared/api/types';
+import {
+  connectScripted,
+  edited,
+  expectKind,
+  startHarness,
+  type Harness,
+} from '../test-support/desk-harness';
+import {
+  startScriptedServer,
+  type ScriptedAnswer,
+  type ScriptedRequest,
+  type ScriptedServer,
+} from '../test-support/scripted-server';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ desk: { writeTimeoutMs: 300 } });
+});
+afterAll(() => h.close());
+beforeEach(async () => {
+  await h.admin('POST', '/reset', { seed: 'demo' });
+});
+
+const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
+
+const DOC = '{"id":"a","name":"old","n":1}';
+
+/** Opens `id` on a scripted server, saves `change`, and answers the result with the server's requests. */
+async function saveOn(
+  handler: (req: ScriptedRequest) => ScriptedAnswer,
+  change: (d: Record<string, unknown>) => void,
+  options: { input?: Partial<ConnectionInput>; id?: string } = {},
+): Promise<{ result: SaveResult; ref: ResourceRef; upstream: ScriptedServer }> {
+  const upstream = await startScriptedServer(handler);
+  const ref = (await connectScripted(h, upstream, options.input))(options.id ?? 'a');
+  const base = await h.open(ref);
+  const result = await h.api.saveResource({
+    ref,
+    text: edited(base, change),
+    baseJournalId: base.journalId,
+  });
+  return { result, ref, upstream };
+}
+
+const journal = async (ref: ResourceRef) => {
+  const history = await h.api.history({ ref });
+  return history.kind === 'ok' ? history.entries : [];
+};
+const lastAudit = async (ref: ResourceRef) => (await h.api.auditLog({ ref })).entries.at(-1)!;
+
+describe('a refusal that is not about staleness is not a conflict', () => {
+  it('a 412 while the server still holds the revision the edit is based on: refused, naming why, not a merge with nothing in it', async () => {
+    // A strict server that never matches the tag it hands out (a weak ETag compared strongly).
+    const { result, ref, upstream } = await saveOn(
+      (req) =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: 'W/"1"' }, body: DOC }
+          : { status: 412, body: '{"title":"Precondition Failed"}' },
+      (d) => (d['name'] = 'mine'),
+    );
+    const refused = expectKind(result, 'error');
+    expect(refused).toMatchObject({ reason: 'rejected', status: 412 });
+    expect(refused.message).toMatch(/still holds revision W\/"1"/);
+    expect(refused.message).toMatch(/Nothing was written; your edit is kept/);
+    expect(refused.message).toMatch(/weak/);
+    expect(await lastAudit(ref)).toMatchObject({
+      state: 'settled',
+      outcome: expect.stringMatching(/^refused \(412\)/),
+    });
+    await upstream.close();
+  });
+
+  it('a 409 from a body-version API whose version did not move: refused with the server\u2019s words', async () => {
+    const { result, ref, upstream } = await saveOn(
+      (req) =>
+        req.method === 'GET'
+          ? { status: 200, body: '{"id":"u1","name":"old","version":3}' }
+          : {
+              status: 409,
+              body: '{"message":"The email address is already in use.","code":"general.conflict","status":409}',
+            },
+      (d) => (d['name'] = 'mine'),
+      { input: { profileId: 'body-version', params: {} }, id: 'u1' },
+    );
+    const refused = expectKind(result, 'error');
+    expect(refused).toMatchObject({ reason: 'rejected', status: 409 });
+    expect(refused.message).toMatch(/still holds revision 3/);
+    expect(refused.message).toContain('The email address is already in use.');
+    expect(refused.bodyExcerpt).toContain('already in use');
+    expect(await lastAudit(ref)).toMatchObject({
+      outcome: expect.stringMatching(/^refused \(409\)/),
+    });
+    await upstream.close();
+  });
+
+  it('a 412 after which the server holds another revision is still a conflict', async () => {
+    let etag = '"1"';
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return {
+            status: 200,
+            headers: { etag },
+            body: etag === '"1"' ? DOC : '{"id":"a","name":"old","n":2}',
+          };
+        etag = '"2"';
+        return { status: 412 };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'conflict').theirs.revision).toBe('"2"');
+    await upstream.close();
+  });
+});
+
+describe('a 2xx answer is proof of what it carries, not of what it lacks', () => {
+  it('a 200 whose body is an acknowledgement, not the resource: the re-read decides (saved), and the acknowledgement is never journalled as the resource', async () => {
+    let doc = DOC;
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        return { status: 200, headers: { etag: '"2"' }, body: '{"ok":true}' };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'saved')).toMatchObject({
+      savedRevision: '"2"',
+      proof: 'answer-revision-and-re-read',
+      movedSince: null,
+    });
+    expect(upstream.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
+    expect(await lastAudit(ref)).toMatchObject({ outcome: 'saved', toRevision: '"2"' });
+    for (const entry of await journal(ref)) {
+      const shown = await h.api.revision({ ref, journalId: entry.journalId });
+      expect(shown.kind === 'ok' && shown.snapshot.text).not.toContain('"ok"');
+    }
+    await upstream.close();
+  });
+
+  it('a 200 carrying the resource without one change, confirmed by a re-read: partly applied, naming it', async () => {
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        // The server keeps its own name but takes the rest.
+        doc = req.body.replace('"name":"mine"', '"name":"old"');
+        return { status: 200, headers: { etag: '"2"' }, body: doc };
+      },
+      (d) => {
+        d['name'] = 'mine';
+        d['n'] = 5;
+      },
+    );
+    const partly = expectKind(result, 'partly-applied');
+    expect(partly.missing).toEqual([{ path: '/name', wanted: '"mine"', found: '"old"' }]);
+    await upstream.close();
+  });
+});
+
+describe('movedSince names what the other writer changed', () => {
+  it('a colleague changing the very field the operator saved, between our 204 and the re-read: named, not "no field you see"', async () => {
+    let etag = 1;
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+        etag = 3;
+        doc = req.body.replace('"name":"mine"', '"name":"theirs"');
+        return { status: 204, headers: { etag: '"2"' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'saved').movedSince).toEqual({
+      savedRevision: '"2"',
+      revision: '"3"',
+      changedPaths: ['/name'],
+    });
+    await upstream.close();
+  });
+
+  it('a read naming the revision differently from the write\u2019s answer ("2" vs "2-gzip"), same content: no other writer is claimed', async () => {
+    let doc = DOC;
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return {
+            status: 200,
+            headers: { etag: doc === DOC ? '"1-gzip"' : '"2-gzip"' },
+            body: doc,
+          };
+        doc = req.body;
+        return { status: 204, headers: { etag: '"2"' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    const saved = expectKind(result, 'saved');
+    expect(saved.movedSince).toEqual({
+      savedRevision: '"2"',
+      revision: '"2-gzip"',
+      changedPaths: [],
+    });
+    expect((await lastAudit(ref)).outcome).not.toMatch(/another writer/);
+    await upstream.close();
+  });
+});
+
+describe('a write the server accepted but that cannot be read back', () => {
+  it('a 204 followed by reads that fail: an unverified outcome kept pending (not an error that reads as "nothing written"), checked once the server answers', async () => {
+    let doc = DOC;
+    let readsFail = false;
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return readsFail
+            ? { status: 503, body: 'down' }
+            : { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        readsFail = true;
+        return { status: 204, headers: { etag: '"2"' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown).toMatchObject({
+      cause: 'unverified',
+      serverHolds: 'unreadable',
+      serverNow: null,
+      status: 204,
+      changedPaths: ['/name'],
+    });
+    expect(unknown.message).toMatch(/accepted/);
+    expect(unknown.message).not.toMatch(/may or may not have been applied/);
+    expect(await lastAudit(ref)).toMatchObject({ state: 'pending' });
+    const pending = (await h.api.pendingOutcomes({})).pending.find(
+      (p) => p.auditId === unknown.auditId,
+    );
+    expect(pending).toMatchObject({ cause: 'unverified', serverHolds: 'unreadable' });
+    // The server answers again: checking finds the edit there.
+    readsFail = false;
+    expect(await h.api.checkOutcome({ auditId: unknown.auditId })).toMatchObject({
+      kind: 'ok',
+      pending: { serverHolds: 'your-edit', serverRevision: '"2"' },
+    });
+    await upstream.close();
+  });
+});
+
+describe('428 to a write that carried its precondition', () => {
+  it('says the precondition was sent (a proxy may strip it), instead of asking for one', async () => {
+    const { result, upstream } = await saveOn(
+      (req) =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : { status: 428, body: '{"message":"If-Match required"}' },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(upstream.requests.find((r) => r.method === 'PUT')!.headers['if-match']).toBe('"1"');
+    const refused = expectKind(result, 'error');
+    expect(refused).toMatchObject({ reason: 'precondition-required', status: 428 });
+    expect(refused.message).toContain('although this write carried one (If-Match: "1")');
+    expect(refused.message).toContain('If-Match required');
+    await upstream.close();
+  });
+});
+
+describe('429 with Retry-After as an HTTP date', () => {
+  it('is read as a wait in seconds (what a batch honours), not echoed as "wait <date> s"', async () => {
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : {
+              status: 429,
+              headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() },
+            },
+      (d) => (d['name'] = 'mine'),
+    );
+    const refused = expectKind(result, 'error');
+    expect(refused.message).toMatch(/asks to wait (29|30) s\b/);
+    expect(refused.message).not.toMatch(/GMT/);
+    expect(refused.retryAfterMs).toBeGreaterThan(28_000);
+    expect(refused.retryAfterMs).toBeLessThanOrEqual(30_000);
+    await upstream.close();
+  });
+});
+
+describe('a 2xx answer that echoes the request is not the resource', () => {
+  it('a body-version PATCH answered with the fields it sent (old version included): saved as the re-read, the whole document', async () => {
+    let user = '{"id":"u1","name":"old","title":"agent","version":3}';
+    const { result, ref, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET') return { status: 200, body: user };
+        user = '{"id":"u1","name":"mine","title":"agent","version":4}';
+        return { status: 200, body: req.body };
+      },
+      (d) => (d['name'] = 'mine'),
+      { input: { profileId: 'body-version', params: {} }, id: 'u1' },
+    );
+    const saved = expectKind(result, 'saved');
+    expect(saved.snapshot.revision).toBe('4');
+    expect(JSON.parse(saved.snapshot.text)).toEqual({ name: 'mine', title: 'agent' });
+    expect(upstream.requests.map((r) => r.method)).toEqual(['GET', 'PATCH', 'GET']);
+    for (const entry of await journal(ref)) expect(entry.revision).not.toBe(null);
+    expect((await journal(ref)).map((e) => e.revision)).toEqual(['3', '4']);
+    await upstream.close();
+  });
+
+  it('a PUT answered with only the changed fields and a new ETag: the re-read, not the fragment, becomes the base', async () => {
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        return { status: 200, headers: { etag: '"2"' }, body: '{"name":"mine"}' };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    const saved = expectKind(result, 'saved');
+    expect(saved).toMatchObject({ savedRevision: '"2"', proof: 'answer-revision-and-re-read' });
+    expect(JSON.parse(saved.snapshot.text)).toEqual({ name: 'mine', n: 1 });
+    await upstream.close();
+  });
+});
+
+describe('an ETag whose format changes (quoted or not) names the same revision', () => {
+  it('a lost answer, then the server quotes its ETags: "0" is still the revision the edit started from (unknown, not a conflict claiming someone moved it)', async () => {
+    const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
+    const base = await h.open(ref);
+    expect(base.revision).toBe('0');
+    await h.admin('PATCH', '/switches', { twilio: { quotedEtags: true } });
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    const result = await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['priority'] = 42)),
+      baseJournalId: base.journalId,
+    });
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown.serverHolds).toBe('base');
+    expect(unknown.serverNow?.revision).toBe('"0"');
+  });
+});
