@@ -3,15 +3,20 @@
 // when the command runs, so a git merge driver starts about as fast as Node itself. Run by
 // `npm run build` and by the package's `prepare` step. The target is the oldest Node we support.
 import { build } from 'esbuild';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export async function buildCli() {
-  await build({
+  const outfile = resolve(root, 'dist/cli.cjs');
+  const result = await build({
     entryPoints: [resolve(root, 'cli/main.ts')],
-    outfile: resolve(root, 'dist/cli.cjs'),
+    outfile,
+    // Written below, whole: a command started while the bundle is rebuilt (tests run side by
+    // side, each building it) must load the old file or the new one, never half of one.
+    write: false,
     bundle: true,
     platform: 'node',
     // jsonc-parser's main entry is UMD, which esbuild cannot follow; its ES module build can be tree-shaken.
@@ -23,6 +28,12 @@ export async function buildCli() {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  mkdirSync(dirname(outfile), { recursive: true });
+  for (const file of result.outputFiles) {
+    const temp = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temp, file.contents);
+    renameSync(temp, file.path);
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();
