@@ -149,7 +149,7 @@ describe('a 2xx answer is proof of what it carries, not of what it lacks', () =>
   it('a 200 whose body is not JSON (an HTML page) with an ETag: the re-read of that revision proves the save', async () => {
     let doc = DOC;
     const { result, upstream } = await saveOn(
-      (req) => {
+      (req): ScriptedAnswer => {
         if (req.method === 'GET')
           return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
         doc = req.body;
