@@ -161,25 +161,31 @@ test('the host is killed while a merge is being saved: after the restart the mer
   await expect(desk.saveResult).toBeDisabled();
   desk.host.process.kill('SIGKILL');
   await expect(desk.message).toContainText('not known whether it reached the server');
-  desk.host = await startWebHost({ dataDir: desk.host.dataDir });
-  await desk.goto();
-  await desk.selectConnection('TaskRouter');
-  // It opens into its merge (restored from the draft), not the editor.
-  await desk.row(TASK_SID).click();
-  const banner = desk.page.getByTestId('unknown-outcome');
-  await expect(banner).toBeVisible();
-  await expect(banner).toHaveAttribute('data-holds', 'base');
-  await expect(desk.mergeView).toBeVisible();
-  await desk.page.getByTestId('accept-server').click();
-  await expect(banner).toBeHidden();
-  await expect(desk.page.getByTestId('merge-server-moved')).toBeHidden();
-  await desk.screenshot('merge-after-host-killed');
-  await desk.saveResult.click();
-  await expect(desk.message).toContainText('Saved as revision 2');
-  const restarted = await Backend.of(desk.host);
-  const history = await restarted.serverHistory(TASK_PATH);
-  expect(history.map((r) => r.body['priority'])).toEqual([5, 2, 12]);
-  expect(pageProblems.filter((p) => !p.includes('Failed to fetch') && !p.includes('ERR_'))).toEqual(
-    [],
-  );
+  // The restarted host is this test's own: the fixture stops only the one it started.
+  const restartedHost = await startWebHost({ dataDir: desk.host.dataDir });
+  desk.host = restartedHost;
+  try {
+    await desk.goto();
+    await desk.selectConnection('TaskRouter');
+    // It opens into its merge (restored from the draft), not the editor.
+    await desk.row(TASK_SID).click();
+    const banner = desk.page.getByTestId('unknown-outcome');
+    await expect(banner).toBeVisible();
+    await expect(banner).toHaveAttribute('data-holds', 'base');
+    await expect(desk.mergeView).toBeVisible();
+    await desk.page.getByTestId('accept-server').click();
+    await expect(banner).toBeHidden();
+    await expect(desk.page.getByTestId('merge-server-moved')).toBeHidden();
+    await desk.screenshot('merge-after-host-killed');
+    await desk.saveResult.click();
+    await expect(desk.message).toContainText('Saved as revision 2');
+    const restarted = await Backend.of(desk.host);
+    const history = await restarted.serverHistory(TASK_PATH);
+    expect(history.map((r) => r.body['priority'])).toEqual([5, 2, 12]);
+    expect(
+      pageProblems.filter((p) => !p.includes('Failed to fetch') && !p.includes('ERR_')),
+    ).toEqual([]);
+  } finally {
+    await restartedHost.stop();
+  }
 });

@@ -146,6 +146,28 @@ describe('a 2xx answer is proof of what it carries, not of what it lacks', () =>
     await upstream.close();
   });
 
+  it('a 200 whose body is not JSON (an HTML page) with an ETag: the re-read of that revision proves the save', async () => {
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        return {
+          status: 200,
+          headers: { etag: '"2"', 'content-type': 'text/html' },
+          body: '<html><body>OK</body></html>',
+        };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'saved')).toMatchObject({
+      savedRevision: '"2"',
+      proof: 'answer-revision-and-re-read',
+    });
+    await upstream.close();
+  });
+
   it('a 200 carrying the resource without one change, confirmed by a re-read: partly applied, naming it', async () => {
     let doc = DOC;
     const { result, upstream } = await saveOn(
