@@ -21,6 +21,11 @@ test('after the host restarts on the same port, the tab says how to get back in,
     await expect(alert).toContainText('restarted');
     await expect(alert).toContainText('Press Enter in the terminal running `npm run web`');
     await expect(alert).not.toContainText('x-conflict-desk-token');
+    // The list was never read: the sidebar does not claim there is no connection.
+    await expect(page.getByRole('complementary', { name: 'Resources' })).not.toContainText(
+      'No connection yet',
+    );
+    await expect(page.getByTestId('connections-unread')).toContainText('could not be read');
     await page.screenshot({ path: 'test-results/screens/stale-session.png' });
     // The address printed by the earlier start: its token is unknown here too.
     await page.goto(host.url);

@@ -156,6 +156,18 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
     });
     expect(renamed).toMatchObject({ kind: 'error', reason: 'invalid-input' });
     expect((await fetch(url('elsewhere'))).status).toBe(404);
+    // `_deleted: true` would make the save a deletion (then "reading it back failed").
+    const deleting = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), _deleted: true }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(deleting).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringContaining('"_deleted"'),
+    });
+    expect((await fetch(url(idOf(5)))).status).toBe(200);
   });
 
   it('an id naming a database endpoint (_security, _all_docs, _revs_limit) is refused before any request', async () => {

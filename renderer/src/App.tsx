@@ -45,6 +45,9 @@ export function App() {
         setReady(true);
       } catch (error) {
         setStartupError((error as Error).message);
+        // The sidebar must not read an unread list as "no connection yet".
+        if (!useDesk.getState().connectionsLoaded)
+          useDesk.setState({ connectionsError: (error as Error).message });
       }
     })().catch((error: unknown) => setStartupError(String(error)));
     window.addEventListener('keydown', handleGlobalKey, true);

@@ -221,7 +221,8 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
   },
   itemPath: '/{database}/{id}',
   revision: { in: 'body', pointer: '/_rev' },
-  editable: { kind: 'whole', hidden: ['/_id', '/_rev'] },
+  // `_deleted` too: a live document never holds it, and typed it would make a save a deletion.
+  editable: { kind: 'whole', hidden: ['/_id', '/_rev', '/_deleted'] },
   write: {
     method: 'PUT',
     encoding: 'json',

@@ -14,6 +14,8 @@ export function Sidebar() {
   const activeId = useDesk((s) => s.activeConnectionId);
   const select = useDesk((s) => s.selectConnection);
   const openDialog = useDesk((s) => s.openDialog);
+  const loaded = useDesk((s) => s.connectionsLoaded);
+  const loadError = useDesk((s) => s.connectionsError);
   const active = connections.find((c) => c.id === activeId) ?? null;
 
   return (
@@ -52,8 +54,14 @@ export function Sidebar() {
       </div>
       {active ? (
         <ResourceBrowser key={active.id} />
-      ) : (
+      ) : loaded ? (
         <p className="muted pad">No connection yet. Add one with “Manage…”.</p>
+      ) : (
+        <p className="muted pad" data-testid="connections-unread">
+          {loadError
+            ? 'The connections could not be read: the message above says why.'
+            : 'Reading the connections…'}
+        </p>
       )}
     </aside>
   );

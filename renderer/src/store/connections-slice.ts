@@ -9,6 +9,8 @@ export type ConnectionsSlice = {
   connections: ConnectionView[];
   activeConnectionId: string | null;
   connectionsError: string | null;
+  /** Whether the list has been read once: until then, no list is not "no connection yet". */
+  connectionsLoaded: boolean;
   loadConnections(): Promise<void>;
   selectConnection(id: string): void;
   saveConnection(
@@ -25,6 +27,7 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
   connections: [],
   activeConnectionId: null,
   connectionsError: null,
+  connectionsLoaded: false,
   async loadConnections() {
     try {
       const [profiles, connections] = await Promise.all([
@@ -36,6 +39,7 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
         profiles,
         connections,
         connectionsError: null,
+        connectionsLoaded: true,
         activeConnectionId:
           active && connections.some((c) => c.id === active)
             ? active
