@@ -397,6 +397,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         if (!(await persistDraft(key))) return false;
       } else await flushDraft(key);
       if (t.watchId) unwatchQuietly(t.watchId);
+      const closing = tab(key) ?? t;
       const index = get().tabs.findIndex((x) => x.key === key);
       const tabs = get().tabs.filter((x) => x.key !== key);
       const activeTabKey =
@@ -405,6 +406,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           : get().activeTabKey;
       set({ tabs, activeTabKey });
       remember();
+      // Closed with unsaved work (no question was asked): say where it went.
+      if (pending === 0 && session.needsDraft(closing))
+        get().notify({
+          tone: 'info',
+          text: `“${t.title}” closed. Your unsaved edit is kept as a draft: open it again from the list to go on.`,
+        });
       return true;
     },
 
