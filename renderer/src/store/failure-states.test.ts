@@ -173,6 +173,32 @@ describe('a tab whose call fails says so on its own message bar, and keeps the e
   });
 });
 
+describe('closing a tab with unsaved work', () => {
+  it('stays open, saying so, when its draft cannot be written; the edit is kept', async () => {
+    await expect(useDesk.getState().closeTab(key)).resolves.toBe(false);
+    expect(tab().message?.text).toContain('Your draft could not be kept');
+    expect(tab().text).toBe(MINE);
+  });
+
+  it('closes once the draft is written, and says where the edit went', async () => {
+    answers.set('saveDraft', async () => ({ kind: 'ok', updatedAt: '2026-01-01T00:00:00Z' }));
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    await expect(useDesk.getState().closeTab(key)).resolves.toBe(true);
+    expect(useDesk.getState().tabs).toHaveLength(0);
+    expect(useDesk.getState().toasts.map((t) => t.text)).toContain(
+      '“Task 1” closed. Your unsaved edit is kept as a draft: open it again from the list to go on.',
+    );
+  });
+
+  it('of a removed connection closes without waiting for a draft write', async () => {
+    answers.set('removeConnection', async () => ({ kind: 'ok' }));
+    answers.set('listProfiles', async () => []);
+    answers.set('listConnections', async () => []);
+    await expect(useDesk.getState().removeConnection('c')).resolves.toBeNull();
+    expect(useDesk.getState().tabs).toHaveLength(0);
+  });
+});
+
 describe('other slices', () => {
   it('a removed connection the host never heard of is an answer, not an exception', async () => {
     await expect(useDesk.getState().removeConnection('c')).resolves.toBe(

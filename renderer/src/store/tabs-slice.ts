@@ -391,7 +391,8 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       }
       // Unsaved work is written down before the tab goes (not only a pending write): when the
       // backend cannot take it, the tab stays open with the message saying so, or the edit is lost.
-      if (session.needsDraft(tab(key) ?? t)) {
+      // (A forced close, when its connection is removed or the tab is reopened, does not wait.)
+      if (!force && session.needsDraft(tab(key) ?? t)) {
         clearTimeout(draftTimers.get(key));
         draftTimers.delete(key);
         if (!(await persistDraft(key))) return false;
@@ -407,7 +408,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       set({ tabs, activeTabKey });
       remember();
       // Closed with unsaved work (no question was asked): say where it went.
-      if (pending === 0 && session.needsDraft(closing))
+      if (!force && pending === 0 && session.needsDraft(closing))
         get().notify({
           tone: 'info',
           text: `“${t.title}” closed. Your unsaved edit is kept as a draft: open it again from the list to go on.`,
