@@ -167,7 +167,7 @@ describe('a tab whose call fails says so on its own message bar, and keeps the e
     useDesk.getState().setText(key, '{ "priority": 8 }');
     await vi.advanceTimersByTimeAsync(1000);
     expect(tab().message?.text).toBe(
-      'Your draft could not be kept: The draft is too large.. Keep this tab open.',
+      'Your draft could not be kept: The draft is too large. Keep this tab open.',
     );
     expect(tab().text).toBe('{ "priority": 8 }');
   });

@@ -73,6 +73,10 @@ export type TabsSlice = {
 };
 
 const DRAFT_DELAY_MS = 400;
+
+/** One sentence, whether or not the reason ends with its own full stop. */
+const draftNotKept = (reason: string) =>
+  `Your draft could not be kept: ${reason.replace(/\.+$/, '')}. Keep this tab open.`;
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const opening = new Set<string>();
 
@@ -147,7 +151,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
         });
         if (result.kind !== 'ok') {
-          failed(key, `Your draft could not be kept: ${result.message}. Keep this tab open.`);
+          failed(key, draftNotKept(result.message));
           return false;
         }
         step(key, (x) => session.draftStored(x, result.updatedAt));
@@ -166,7 +170,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         ...x,
         message: {
           tone: 'error',
-          text: `Your draft could not be kept: ${(error as Error).message}. Keep this tab open.`,
+          text: draftNotKept((error as Error).message),
         },
       }));
       return false;
