@@ -455,3 +455,25 @@ test('a message dismissed from the keyboard hands it back to the editor', async 
   await editorFocused(desk, 'editor');
   expect(pageProblems).toEqual([]);
 });
+
+test('closing a tab with unsaved work says the edit is kept as a draft, and where to find it', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  await desk.page.keyboard.press('End');
+  await desk.page.keyboard.press('Enter');
+  await desk.page.keyboard.type('"typedBeforeClose": 1,');
+  await desk.page.keyboard.press('Alt+W');
+  await expect(desk.page.getByTestId('tab')).toHaveCount(0);
+  await expect(desk.page.getByTestId('toast')).toContainText(
+    'Your unsaved edit is kept as a draft: open it again from the list to go on.',
+  );
+  await expect(desk.row(SANDBOX_IDS.documentSid)).toContainText('unsaved edit');
+  // Opened again, the edit is there.
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.visibleText('editor')).toContainText('"typedBeforeClose": 1');
+  expect(pageProblems).toEqual([]);
+});

@@ -242,6 +242,22 @@ describe('a draft write that fails', () => {
     expect(tab().message?.text).toBe('The server refused the write.');
   });
 
+  it('closed by "Close and lose the edit", the tab does not say the edit is kept', async () => {
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    await vi.advanceTimersByTimeAsync(500);
+    const losing = useDesk.getState().closeTab(key);
+    await vi.waitFor(() => expect(useDesk.getState().question).not.toBeNull());
+    useDesk.getState().answer(true);
+    await expect(losing).resolves.toBe(true);
+    expect(useDesk.getState().tabs).toHaveLength(0);
+    expect(
+      useDesk
+        .getState()
+        .toasts.map((t) => t.text)
+        .join(' '),
+    ).not.toContain('kept as a draft');
+  });
+
   it('makes closing the tab ask before the edit is lost', async () => {
     useDesk.getState().setText(key, '{ "priority": 9 }');
     await vi.advanceTimersByTimeAsync(500);
@@ -260,6 +276,26 @@ describe('a draft write that fails', () => {
     await expect(useDesk.getState().closeTab(key)).resolves.toBe(true);
     expect(kept).toEqual(['{ "priority": 9 }']);
     expect(useDesk.getState().question).toBeNull();
+  });
+});
+
+describe('closing a tab with unsaved work', () => {
+  it('closes once the draft is written, and says where the edit went', async () => {
+    answers.set('saveDraft', async () => ({ kind: 'ok', updatedAt: '2026-01-01T00:00:00Z' }));
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    await expect(useDesk.getState().closeTab(key)).resolves.toBe(true);
+    expect(useDesk.getState().tabs).toHaveLength(0);
+    expect(useDesk.getState().toasts.map((t) => t.text)).toContain(
+      '“Task 1” closed. Your unsaved edit is kept as a draft: open it again from the list to go on.',
+    );
+  });
+
+  it('of a removed connection closes without waiting for a draft write', async () => {
+    answers.set('removeConnection', async () => ({ kind: 'ok' }));
+    answers.set('listProfiles', async () => []);
+    answers.set('listConnections', async () => []);
+    await expect(useDesk.getState().removeConnection('c')).resolves.toBeNull();
+    expect(useDesk.getState().tabs).toHaveLength(0);
   });
 });
 

@@ -421,15 +421,18 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       }
       // Unsaved work is written down before the tab goes, unless the draft already holds it (a
       // write waiting on its timer or on a retry is sent now). When the backend cannot take it,
-      // closing would lose the edit: the operator is asked, and Cancel keeps the tab.
+      // closing would lose the edit: the operator is asked, and Cancel keeps the tab. (A forced
+      // close, when its connection is removed or the tab is reopened, does not wait.)
       const now = tab(key) ?? t;
+      let lost = false;
       if (
+        !force &&
         session.needsDraft(now) &&
         (draftTimers.has(key) || now.draftSavedAt === null || now.draftError !== null)
       ) {
         clearTimeout(draftTimers.get(key));
         draftTimers.delete(key);
-        if (!(await persistDraft(key)) && !force) {
+        if (!(await persistDraft(key))) {
           const reason = tab(key)?.draftError ?? 'the backend did not take it';
           const ok = await get().ask({
             title: `Close “${t.title}” and lose your edit?`,
@@ -438,12 +441,14 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
             danger: true,
           });
           if (!ok) return false;
+          lost = true;
         }
       } else await flushDraft(key);
       clearTimeout(draftTimers.get(key));
       draftTimers.delete(key);
       draftRetries.delete(key);
       if (t.watchId) unwatchQuietly(t.watchId);
+      const closing = tab(key) ?? t;
       const index = get().tabs.findIndex((x) => x.key === key);
       const tabs = get().tabs.filter((x) => x.key !== key);
       const activeTabKey =
@@ -452,6 +457,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           : get().activeTabKey;
       set({ tabs, activeTabKey });
       remember();
+      // Closed with unsaved work (no question was asked): say where it went. An edit the operator
+      // chose to lose went nowhere, and is not said to be kept.
+      if (!force && !lost && pending === 0 && session.needsDraft(closing))
+        get().notify({
+          tone: 'info',
+          text: `“${t.title}” closed. Your unsaved edit is kept as a draft: open it again from the list to go on.`,
+        });
       return true;
     },
 
