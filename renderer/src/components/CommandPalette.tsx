@@ -93,15 +93,6 @@ export function ShortcutsDialog() {
             </tr>
           ))}
           <tr>
-            <td>In the merge result: take the server’s / mine / both / the original</td>
-            <td>
-              <kbd>Alt+1</kbd>
-              <kbd>Alt+2</kbd>
-              <kbd>Alt+3</kbd>
-              <kbd>Alt+0</kbd>
-            </td>
-          </tr>
-          <tr>
             <td>
               In an editor: Tab moves the keyboard on to the next control instead of indenting
               (press again to indent)
