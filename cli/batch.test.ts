@@ -277,6 +277,21 @@ describe('conflict-desk batch', () => {
     ]);
     expect(empty.code, empty.stderr).toBe(2);
     expect(empty.stderr).toContain('--filter queue= has no value');
+    const noSearch = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--all',
+      '--search',
+      '',
+      '--set',
+      '/priority=13',
+    ]);
+    expect(noSearch.code, noSearch.stderr).toBe(2);
+    expect(noSearch.stderr).toContain('--search has no text');
     const after = await fetch(`${sandbox.url}/_sandbox/requests?method=POST`).then(
       (r) => r.json() as Promise<{ requests: unknown[] }>,
     );

@@ -128,6 +128,7 @@ async function parseArgs(
         }
         case '--search':
           a.search = need(next());
+          if (!a.search.trim()) throw new UsageError('--search has no text; nothing was changed');
           break;
         case '--set':
         case '--add':
