@@ -240,7 +240,7 @@ describe('conflict-desk batch', () => {
     }
   }, 30_000);
 
-  it('a filter the connection does not have is refused, naming it; nothing is written', async () => {
+  it('a filter the connection does not have, or one with no value, is refused; nothing is written', async () => {
     const url = `http://127.0.0.1:${host.port}`;
     const before = await fetch(`${sandbox.url}/_sandbox/requests?method=POST`).then(
       (r) => r.json() as Promise<{ requests: unknown[] }>,
@@ -261,6 +261,37 @@ describe('conflict-desk batch', () => {
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr).toContain('no filter "queues"');
     expect(result.stderr).toMatch(/its filters: .*queue/);
+    // A filter whose value is empty (a script's unset variable) filters nothing: refused too.
+    const empty = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--all',
+      '--filter',
+      'queue=',
+      '--set',
+      '/priority=13',
+    ]);
+    expect(empty.code, empty.stderr).toBe(2);
+    expect(empty.stderr).toContain('--filter queue= has no value');
+    const noSearch = await run([
+      '--url',
+      url,
+      '--data',
+      dataDir,
+      '--connection',
+      'TaskRouter',
+      '--all',
+      '--search',
+      '',
+      '--set',
+      '/priority=13',
+    ]);
+    expect(noSearch.code, noSearch.stderr).toBe(2);
+    expect(noSearch.stderr).toContain('--search has no text');
     const after = await fetch(`${sandbox.url}/_sandbox/requests?method=POST`).then(
       (r) => r.json() as Promise<{ requests: unknown[] }>,
     );

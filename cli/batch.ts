@@ -119,11 +119,16 @@ async function parseArgs(
         case '--filter': {
           const [name, ...rest] = need(next()).split('=');
           if (!name || rest.length === 0) throw new UsageError('--filter needs NAME=VALUE');
+          // An empty value filters nothing: `--filter queue=$QUEUE` with QUEUE unset would
+          // otherwise change every resource.
+          if (!rest.join('=').trim())
+            throw new UsageError(`--filter ${name}= has no value; nothing was changed`);
           a.filters[name] = rest.join('=');
           break;
         }
         case '--search':
           a.search = need(next());
+          if (!a.search.trim()) throw new UsageError('--search has no text; nothing was changed');
           break;
         case '--set':
         case '--add':

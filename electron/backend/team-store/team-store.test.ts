@@ -592,6 +592,32 @@ describe('concurrent writers through both hosts, with faults', () => {
 });
 
 describe('batch reports', () => {
+  it('a batch whose intent holds an integer beyond 2^53 is shared, and does not hold up the rows behind it', async () => {
+    const ref = await refIn(b.api, 'TaskRouter', SANDBOX_IDS.taskSids[30]!);
+    const started = await b.api.startBatch({
+      connectionId: ref.connectionId,
+      resourceIds: [ref.id],
+      intents: [{ kind: 'set', path: '/attributes/account', value: 12345678901234567890n }],
+    });
+    if (started.kind !== 'ok') throw new Error(started.message);
+    await batchDone(b.api, started.batch.batchId);
+    const shared = await until('the report in the team store', async () => {
+      const rows = await sql.query<{ intents: string }>(
+        'SELECT intents::text AS intents FROM batch_reports WHERE batch_id = $1',
+        [started.batch.batchId],
+      );
+      return rows.rows[0];
+    });
+    expect(shared.intents).toContain('12345678901234567890');
+    // The outbox went on: the batch's audit row is there too.
+    await until('the batch audit row in the team store', async () => {
+      const rows = await sql.query(`SELECT 1 FROM audit WHERE batch_id = $1`, [
+        started.batch.batchId,
+      ]);
+      return rows.rowCount ?? 0;
+    });
+  });
+
   it("A's batch is seen by B: the report with A's name, each target, the audit rows with the batch id, and a settled queue group", async () => {
     const connectionA = (await a.api.listConnections({})).find((c) =>
       c.name.includes('TaskRouter'),

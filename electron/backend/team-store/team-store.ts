@@ -25,6 +25,7 @@ import { migrate } from './schema';
 import { createOutbox, type OutboxItem } from './outbox';
 import { connectionScope } from './scope';
 import { splitSecretQuery } from './settings';
+import { stringifyJson, type JsonValue } from '../../../shared/json';
 
 export const NOTIFY_CHANNEL = 'conflict_desk';
 const NEVER_SEEN = '1970-01-01T00:00:00.000Z';
@@ -304,7 +305,8 @@ export function openTeamStore(options: TeamStoreOptions) {
             connectionScope(connection, options.sandboxUrl()),
             connection.name,
             batch.description,
-            JSON.stringify(batch.intents),
+            // Lossless: an intent's integer beyond 2^53 is a bigint, which JSON.stringify refuses.
+            stringifyJson(batch.intents as unknown as JsonValue),
             batch.state,
             tally.total,
             tally.sent,

@@ -48,8 +48,11 @@ export function BatchView() {
       ? `All ${scope.ids.length} matching${describeFilter(scope.filters, scope.search)}`
       : scope
         ? `${scope.ids.length} selected`
-        : // Found again after a reload or a restart: its scope is its targets.
-          `${batch?.total ?? 0} resource${batch?.total === 1 ? '' : 's'} · ${connection?.name ?? 'a removed connection'}`;
+        : batch
+          ? // Found again after a reload or a restart: its scope is its targets.
+            `${batch.total} resource${batch.total === 1 ? '' : 's'} · ${connection?.name ?? 'a removed connection'}`
+          : // Nothing to run on (the count was refused): the connection alone.
+            (connection?.name ?? '');
   return (
     <Dialog title="Batch edit" onClose={close} wide testId="batch-view">
       <p className="batch-scope" data-testid="batch-scope">

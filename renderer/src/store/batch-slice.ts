@@ -124,9 +124,13 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
           ...(Object.keys(filters).length ? { filters } : {}),
           ...(search ? { search } : {}),
         });
-        if (all.kind === 'ok')
-          set({ batchScope: { kind: 'matching', ids: all.ids, filters, search } });
-        else set({ batchError: all.message });
+        if (all.kind !== 'ok') set({ batchError: all.message });
+        // Counting stops at the batch's limit: "All N matching" would then name only some.
+        else if (all.truncated)
+          set({
+            batchError: `More than ${all.count.toLocaleString('en')} resources match: a batch takes at most ${all.count.toLocaleString('en')}. Narrow the filter or search, or tick rows.`,
+          });
+        else set({ batchScope: { kind: 'matching', ids: all.ids, filters, search } });
       } catch (error) {
         failed(error);
       } finally {
