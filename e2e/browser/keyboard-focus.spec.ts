@@ -265,7 +265,7 @@ test('the shortcut sheet and the merge say how Tab leaves an editor, and that wa
   );
   // Each key is listed once (the merge's Alt+1/2/3/0 had a second row of their own).
   for (const key of ['Alt+1', 'Alt+2', 'Alt+3', 'Alt+0'])
-    await expect(sheet.locator('kbd', { hasText: new RegExp(`^${key}$`) })).toHaveCount(1);
+    await expect(sheet.locator('kbd').getByText(key, { exact: true })).toHaveCount(1);
   await desk.page.keyboard.press('Escape');
   await editorFocused(desk, 'result-editor');
   await expect(desk.page.getByTestId('merge-view')).toContainText('Ctrl+M, then Tab');
