@@ -1,14 +1,14 @@
 // The host restarted on the port it had (`npm run web -- --port N`): the tab's session and the
 // printed address of the earlier start are unknown to it. The page must say what to do, in an
 // operator's words, and a fresh address must let the tab back in with the same data.
-import { freePortForE2e } from '../support/free-port';
+import { freePort } from '../../electron/test-support/free-port';
 import { removeDataDir, startWebHost } from '../support/web-host';
 import { test, expect } from '../support/fixtures';
 
 test('after the host restarts on the same port, the tab says how to get back in, and a fresh address does', async ({
   page,
 }) => {
-  const port = String(await freePortForE2e());
+  const port = String(await freePort());
   const host = await startWebHost({ extraArgs: ['--port', port, '--no-sandbox'] });
   const again = await (async () => {
     await page.goto(host.url);

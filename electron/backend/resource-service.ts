@@ -390,15 +390,17 @@ export function createResourceService(deps: ResourceDeps) {
     answer: HttpResponse,
   ): BackendError {
     const revision = base.snapshot.revision ?? 'unknown';
-    const weakTag =
-      ctx.spec.revision.in === 'etag' && /^\s*W\//i.test(revision)
+    const inEtag = ctx.spec.revision.in === 'etag';
+    const hint = !inEtag
+      ? ''
+      : /^\s*W\//i.test(revision)
         ? ` Its ETag ${revision} is weak, and a server that compares strongly never matches a weak tag: a profile that sends it as a strong one ("send-as-strong") would.`
-        : '';
+        : ` It does not accept its own ETag back: a proxy or compression in front of the server can alter ETags (a "-gzip" suffix), or the connection's profile may need another way to send the revision.`;
     const upstream = ctx.scrub(answer.text);
     return fail(
       'rejected',
       withServerWords(
-        `The server refused the save (${status}) as if it were stale, yet it still holds revision ${revision}, the one your edit is based on: nobody else changed it, so there is nothing to merge.${weakTag} Nothing was written; your edit is kept.`,
+        `The server refused the save (${status}) as if it were stale, yet it still holds revision ${revision}, the one your edit is based on: nobody else changed it, so there is nothing to merge, and saving again would be refused the same way.${hint} Nothing was written; your edit is kept.`,
         upstream,
         ctx.spec.errorPointers,
       ),
@@ -540,20 +542,6 @@ export function createResourceService(deps: ResourceDeps) {
         return fail(
           'already-on-server',
           `Your edit is already on the server (revision ${theirs.snapshot.revision ?? 'unknown'}, journal entry ${theirs.snapshot.journalId}): it refused this write as stale (${status}), yet holds exactly your document, so there is nothing to merge. Refresh to continue from that revision.`,
-          { status },
-        );
-      }
-      if (
-        theirs.snapshot.revision !== null &&
-        theirs.snapshot.revision === base.snapshot.revision &&
-        jsonEqual(theirs.editable, base.editable)
-      ) {
-        // Nobody moved it: the server still holds the revision opened, under the very tag that was
-        // sent, and refuses it (a compressing proxy's "-gzip" tag, a server that compares weakly
-        // sent tags strongly). A merge would be empty and the next save refused the same way.
-        return fail(
-          'rejected',
-          `The server refused the save as stale (${status}), yet it still holds the revision you opened, unchanged (${theirs.snapshot.revision}): it does not accept its own ETag back, so there is nothing to merge and saving again would be refused the same way. Nothing was written; your edit is kept. A proxy or compression in front of the server can alter ETags; the connection's profile may need another way to send the revision.`,
           { status },
         );
       }

@@ -1,30 +1,19 @@
 // A separate process for the batch crash test: starts a batch through a real desk and prints
 // "started <batchId> <connectionId>", then waits to be killed with SIGKILL mid-run.
-import { createDesk } from '../backend/desk-service';
-import { keyFileSecretBox } from '../backend/secrets';
+import { crashTestDesk } from './crash-desk';
 
 const [dataDir, sandboxUrl, workspaceSid, username, password, ...taskSids] = process.argv.slice(
   2,
 ) as [string, string, string, string, string, ...string[]];
-const desk = createDesk({
-  host: 'web',
-  version: 'test',
+const { desk, connectionId } = await crashTestDesk({
   dataDir,
-  secretBox: keyFileSecretBox(dataDir),
-  sandbox: null,
+  sandboxUrl,
+  workspaceSid,
+  username,
+  password,
 });
-const saved = await desk.api.saveConnection({
-  connection: {
-    name: 'Crash test',
-    profileId: 'twilio-taskrouter-task',
-    baseUrl: `${sandboxUrl}/taskrouter`,
-    params: { workspaceSid },
-    auth: { kind: 'basic', username, password },
-  },
-});
-if (saved.kind !== 'ok') throw new Error(saved.message);
 const started = await desk.api.startBatch({
-  connectionId: saved.connection.id,
+  connectionId,
   resourceIds: taskSids,
   intents: [
     { kind: 'json-patch', ops: [{ op: 'add', path: '/attributes/log/-', value: 'batch' }] },
@@ -32,4 +21,4 @@ const started = await desk.api.startBatch({
   concurrency: 1,
 });
 if (started.kind !== 'ok') throw new Error(started.message);
-console.log(`started ${started.batch.batchId} ${saved.connection.id}`);
+console.log(`started ${started.batch.batchId} ${connectionId}`);

@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 // @ts-expect-error -- a plain .mjs script without types; its one function returns the install dir
 import { ensureRealServers } from '../../scripts/real-servers.mjs';
+import { freePort } from './free-port';
+
+export { freePort };
 
 export type RealServer = {
   url: string;
@@ -17,17 +20,6 @@ export type RealServer = {
   log(): string;
   stop(): Promise<void>;
 };
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The dir holding node_modules/.bin of the npm-installed servers (installs them the first time). */
 export function npmServersDir(): string {

@@ -1,7 +1,7 @@
 import net from 'node:net';
 
-/** A port free on 127.0.0.1 now, for a host that must keep it across a restart. */
-export function freePortForE2e(): Promise<number> {
+/** A port free on 127.0.0.1 now: for a server started by a test, or a host kept across a restart. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
