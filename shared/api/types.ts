@@ -444,6 +444,12 @@ export type BatchSummary = {
   /** Targets settled per second since the start. */
   rate: number;
   concurrency: number;
+  /**
+   * When this summary was read from the host's store (milliseconds since the epoch, increasing
+   * within a host and across its restarts). A control's answer and a progress event travel by
+   * different channels and can arrive out of order: a page keeps the summary read last.
+   */
+  observedAt: number;
 };
 
 export type BatchTarget = {

@@ -272,5 +272,13 @@ export function summaryOf(
     writesSent: tally.sent,
     rate: Math.round((settled / seconds) * 10) / 10,
     concurrency: batch.concurrency,
+    observedAt: observedNow(),
   };
+}
+
+let lastObserved = 0;
+/** A clock that never goes back, not even when the wall clock does: summaries read later are later. */
+function observedNow(): number {
+  lastObserved = Math.max(lastObserved + 0.001, performance.timeOrigin + performance.now());
+  return lastObserved;
 }

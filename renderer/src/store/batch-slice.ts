@@ -68,6 +68,16 @@ export type BatchSlice = {
 export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (set, get) => {
   const failed = (error: unknown) =>
     set({ batchError: `The batch could not be reached: ${(error as Error).message}` });
+  /**
+   * Takes a summary of the batch on show unless the page already holds a later one of it: the
+   * answer to Resume could otherwise arrive after the progress events of the run it started and
+   * put "Running, 5 of 8" back over "Done, 8 of 8".
+   */
+  const showBatch = (next: BatchSummary): void => {
+    const current = get().batch;
+    if (current && current.batchId === next.batchId && current.observedAt > next.observedAt) return;
+    set({ batch: next });
+  };
   const control = async (
     call: (args: {
       batchId: string;
@@ -77,8 +87,10 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     if (!batch) return;
     try {
       const result = await call({ batchId: batch.batchId });
-      if (result.kind === 'ok') set({ batch: result.batch, batchError: null });
-      else set({ batchError: result.message });
+      if (result.kind === 'ok') {
+        showBatch(result.batch);
+        set({ batchError: null });
+      } else set({ batchError: result.message });
     } catch (error) {
       failed(error);
     }
@@ -190,8 +202,8 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     cancelBatch: () => control(api.cancelBatch),
     batchProgress(summary) {
       if (get().batch?.batchId !== summary.batchId) return;
-      set({ batch: summary });
-      if (summary.state !== 'running') get().loadBatchQueue().catch(failed);
+      showBatch(summary);
+      if (get().batch?.state !== 'running') get().loadBatchQueue().catch(failed);
     },
     async loadBatchQueue() {
       const batch = get().batch;
