@@ -10,7 +10,8 @@ import type {
   Snapshot,
   UnknownOutcome,
 } from '../../../shared/api/types';
-import { diffPaths, getAt, jsonEqual, parseJson, type JsonValue } from '../../../shared/json';
+import { diffPaths, getAt, jsonEqual, parseJson } from '../../../shared/json';
+import { parseText } from '../lib/parsed-texts';
 import {
   createMergeSession,
   rebaseSession,
@@ -455,8 +456,9 @@ export function mergeNeedsNoWrite(tab: Tab): boolean {
   if (!tab.merge) return false;
   const result = resultText(tab.merge);
   if (result === tab.merge.theirs.text) return true;
-  const mine = parseJson(result);
-  const theirs = parseJson(tab.merge.theirs.text);
+  // Kept parses: Server now was parsed for the merge, and the result is parsed for the write.
+  const mine = parseText(result);
+  const theirs = parseText(tab.merge.theirs.text);
   return mine.ok && theirs.ok && jsonEqual(mine.value, theirs.value);
 }
 
@@ -546,13 +548,13 @@ export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
         text: `The server holds revision ${serverNow.revision ?? '(none)'}, the one your merge is against: finish the merge and save it.`,
       },
     };
-  const theirs = parseJson(serverNow.text);
-  const started = parseJson(tab.base.text);
-  const mine = parseJson(tab.text);
+  const theirs = parseText(serverNow.text);
+  const started = parseText(tab.base.text);
+  const mine = parseText(tab.text);
   if (theirs.ok && started.ok && mine.ok) {
     const edits = diffPaths(started.value, mine.value);
     const held = edits.every(({ path }) =>
-      sameValue(getAt(mine.value, path), getAt(theirs.value, path)),
+      jsonEqual(getAt(mine.value, path), getAt(theirs.value, path)),
     );
     if (held || tab.text === serverNow.text)
       return {
@@ -590,9 +592,6 @@ export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
     },
   };
 }
-
-const sameValue = (a: JsonValue | undefined, b: JsonValue | undefined) =>
-  a === undefined || b === undefined ? a === b : jsonEqual(a, b);
 
 export function outcomeDismissed(tab: Tab): Tab {
   return { ...tab, unknown: null };

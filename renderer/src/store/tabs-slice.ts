@@ -131,14 +131,25 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
   function scheduleDraft(key: string): void {
     // New text starts the retries' wait over: the write follows the typing, as it did before.
     draftRetries.delete(key);
-    clearTimeout(draftTimers.get(key));
+    draftWriteIn(key, DRAFT_DELAY_MS);
+  }
+
+  /** Sends the tab's draft write after `ms`, in place of one already waiting. */
+  function draftWriteIn(key: string, ms: number): void {
+    stopDraftWrite(key);
     draftTimers.set(
       key,
       setTimeout(() => {
         draftTimers.delete(key);
         background(persistDraft(key), 'keep your draft');
-      }, DRAFT_DELAY_MS),
+      }, ms),
     );
+  }
+
+  /** Drops the tab's waiting draft write, if any. */
+  function stopDraftWrite(key: string): void {
+    clearTimeout(draftTimers.get(key));
+    draftTimers.delete(key);
   }
 
   /** Writes the tab's draft down (or drops it when nothing needs keeping); false when it failed. */
@@ -191,24 +202,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     step(key, (x) => session.draftFailed(x, reason));
     const attempt = draftRetries.get(key) ?? 0;
     draftRetries.set(key, attempt + 1);
-    clearTimeout(draftTimers.get(key));
-    draftTimers.set(
-      key,
-      setTimeout(
-        () => {
-          draftTimers.delete(key);
-          background(persistDraft(key), 'keep your draft');
-        },
-        DRAFT_RETRY_MS[Math.min(attempt, DRAFT_RETRY_MS.length - 1)],
-      ),
-    );
+    draftWriteIn(key, DRAFT_RETRY_MS[Math.min(attempt, DRAFT_RETRY_MS.length - 1)]!);
   }
 
   /** Sends a pending draft write now (before a save or a close). */
   async function flushDraft(key: string): Promise<void> {
     if (!draftTimers.has(key)) return;
-    clearTimeout(draftTimers.get(key));
-    draftTimers.delete(key);
+    stopDraftWrite(key);
     await persistDraft(key);
   }
 
@@ -430,8 +430,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         session.needsDraft(now) &&
         (draftTimers.has(key) || now.draftSavedAt === null || now.draftError !== null)
       ) {
-        clearTimeout(draftTimers.get(key));
-        draftTimers.delete(key);
+        stopDraftWrite(key);
         if (!(await persistDraft(key))) {
           const reason = tab(key)?.draftError ?? 'the backend did not take it';
           const ok = await get().ask({
@@ -444,8 +443,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           lost = true;
         }
       } else await flushDraft(key);
-      clearTimeout(draftTimers.get(key));
-      draftTimers.delete(key);
+      stopDraftWrite(key);
       draftRetries.delete(key);
       if (t.watchId) unwatchQuietly(t.watchId);
       const closing = tab(key) ?? t;
@@ -538,8 +536,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async discardDraft(key) {
       const t = tab(key);
       if (!t) return;
-      clearTimeout(draftTimers.get(key));
-      draftTimers.delete(key);
+      stopDraftWrite(key);
       try {
         await api.discardDraft({ ref: t.ref });
       } catch (error) {
@@ -699,7 +696,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       // Accept what the server holds *now*: read it again rather than trust an older check.
       const checked = await api.checkOutcome({ auditId }).catch(() => null);
       // Settled already (in another window): what the server holds is read all the same.
-      const elsewhere = checked?.kind === 'error' && checked.reason === 'not-found';
+      const elsewhere = checked?.kind === 'error' && settledAlready(checked);
       const latest = elsewhere ? await api.refreshResource({ ref: t.ref }).catch(() => null) : null;
       const serverNow =
         checked?.kind === 'ok'
@@ -766,8 +763,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const store = storage();
       for (const t of get().tabs) {
         if (!draftTimers.has(t.key)) continue;
-        clearTimeout(draftTimers.get(t.key));
-        draftTimers.delete(t.key);
+        stopDraftWrite(t.key);
         // The synchronous copy first (it survives even if the request below is cut off)…
         if (store && session.needsDraft(t)) {
           rescueDraft(store, t.ref, {
