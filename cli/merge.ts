@@ -152,16 +152,16 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   }
   const { result } = merged.value;
   const conflicted = result.conflicts.length > 0 && !args.value.reportOnly;
+  const bom = mine.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const written = conflicted
     ? writeConflictText(merged.value.values, result, {
-        style: detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine),
+        style: detectStyle(mine.slice(bom.length)),
         markerSize: args.value.markerSize,
         mergeOptions: options,
       })
     : merged.value.text;
   // Written with mine's line breaks and byte-order mark: a CRLF file merged into LF would differ
   // on every line, and a file that lost its mark on its first.
-  const bom = mine.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const text = bom + withLineBreaks(written, lineBreakOf(mine));
   if (!(await write(text))) return 2;
   if (result.conflicts.length === 0) return 0;

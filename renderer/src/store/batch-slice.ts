@@ -16,10 +16,10 @@ import type { BatchIntent } from '../../../shared/batch/intent';
 import { api } from '../lib/api';
 import type { DeskState } from '.';
 
-/** What a batch will change: the rows picked by hand, or everything matching the filter and search. */
 /** How many targets *Preview* shows when no id is given: the first ones. */
 export const BATCH_PREVIEW_SAMPLE = 3;
 
+/** What a batch will change: the rows picked by hand, or everything matching the filter and search. */
 export type BatchScope =
   | { kind: 'ids'; ids: string[] }
   | { kind: 'matching'; ids: string[]; filters: Record<string, string>; search: string };
