@@ -21,6 +21,8 @@ const TARGETS = {
   scriptBytes: 4.3e6,
 };
 const ROWS = 10_000;
+/** Save → conflict view runs per size (the median is compared with the target). */
+const CONFLICT_RUNS = 3;
 const BASELINE = 'bench/results/baseline';
 const PAINT_ROUNDS = 5;
 
@@ -126,10 +128,11 @@ async function conflictView(
   backend: Backend,
   label: string,
   targetBytes: number,
+  run: number,
 ): Promise<ConflictRun> {
-  const id = `bench-${targetBytes}`;
+  const id = `bench-${targetBytes}-${run}`;
   const doc = bigDocument(targetBytes, id);
-  doc['subject'] = `Bench ${label} ticket`;
+  doc['subject'] = `Bench ${label} ticket, run ${run}`;
   const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -139,7 +142,7 @@ async function conflictView(
     throw new Error(`could not create the ${label} item: ${created.status}`);
   const tickets = backend.connection('tickets');
   const key = `${tickets.id}\u0000${id}`;
-  await page.getByTestId('search').fill(`Bench ${label}`);
+  await page.getByTestId('search').fill(`Bench ${label} ticket, run ${run}`);
   await page.evaluate(() => performance.clearMarks());
   await page.locator(`[data-testid="resource-row"][data-id="${id}"]`).click();
   const open = await measure(page, `cd:open:${key}`, `cd:shown:${key}`);
@@ -289,12 +292,12 @@ export async function run(): Promise<void> {
 
     const backend = await Backend.of(host);
     const sandbox = backend.sandboxUrl;
+    const tickets = backend.connection('tickets');
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: host.origin });
     const page = await context.newPage();
     await page.goto(await host.freshAddress());
     await page.locator('[data-ready="true"]').waitFor();
-    const tickets = backend.connection('tickets');
     await page.getByTestId('connection-select').selectOption(tickets.id);
 
     // 1. Open a 1 MB resource until the editor shows it (three times).
@@ -323,9 +326,31 @@ export async function run(): Promise<void> {
     }
     await page.getByRole('button', { name: 'Close One megabyte ticket' }).click();
 
-    // 2. The conflict view for 1 MB and 5 MB three-ways.
-    const oneMb = await conflictView(page, backend, '1 MB', 1 << 20);
-    const fiveMb = await conflictView(page, backend, '5 MB', 5 << 20);
+    // 2. The conflict view for 1 MB and 5 MB three-ways, each a few times (one run is too noisy
+    // to compare), the tab closed between runs; the last 5 MB view stays open for the keys below.
+    let previous: { label: string; bytes: number; run: number } | null = null;
+    const conflictRuns = async (label: string, bytes: number): Promise<ConflictRun[]> => {
+      const runs: ConflictRun[] = [];
+      for (let run = 0; run < CONFLICT_RUNS; run++) {
+        if (previous) {
+          const { label: was, bytes: size, run: n } = previous;
+          await page.keyboard.press('Escape');
+          await page.getByRole('button', { name: `Close Bench ${was} ticket, run ${n}` }).click();
+          // Its conflict is not settled: the tab asks, and keeps the edit as a draft.
+          await page.getByRole('button', { name: 'Close the tab' }).click();
+          await page
+            .locator(`[data-testid="tab"][title$="bench-${size}-${n}"]`)
+            .waitFor({ state: 'detached' });
+          // The previous run's ticket goes: every listing would carry its megabytes.
+          await fetch(`${sandbox}/rest/tickets/bench-${size}-${n}`, { method: 'DELETE' });
+        }
+        runs.push(await conflictView(page, backend, label, bytes, run));
+        previous = { label, bytes, run };
+      }
+      return runs;
+    };
+    const oneMb = await conflictRuns('1 MB', 1 << 20);
+    const fiveMb = await conflictRuns('5 MB', 5 << 20);
     const keys = await mergeKeys(page);
     const typed = await typing(page, backend);
 
@@ -359,8 +384,12 @@ export async function run(): Promise<void> {
 
     const ms = (n: number) => n.toFixed(0);
     const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES target');
-    const conflictRow = (r: ConflictRun) =>
-      `| save → conflict view ready, ${r.label} three-way (${fmtBytes(r.bytes)}, ${r.conflicts} conflict(s)) | ${ms(r.merge)} ms (save answered after ${ms(r.answered)} ms, view ${ms(r.merge - r.answered)} ms; opening it took ${ms(r.open)} ms) |`;
+    const conflictRow = (runs: ConflictRun[]) => {
+      const r = runs[0]!;
+      const of = (pick: (x: ConflictRun) => number) => spread(runs.map(pick), ms);
+      return `| save → conflict view ready, ${r.label} three-way (${fmtBytes(r.bytes)}, ${r.conflicts} conflict(s); ${runs.length} runs, median (min–max)) | ${of((x) => x.merge)} ms (save answered after ${of((x) => x.answered)} ms, view ${of((x) => x.merge - x.answered)} ms; opening it took ${of((x) => x.open)} ms) |`;
+    };
+    const mergeMs = (runs: ConflictRun[]) => median(runs.map((x) => x.merge));
     console.log('\nUI benchmark (browser mode, Debian Chromium, the app’s own performance marks)');
     console.log(`| measure | value | target | |`);
     console.log(`|---|---|---|---|`);
@@ -389,11 +418,11 @@ export async function run(): Promise<void> {
       `| open a ${(bytes / 1024 / 1024).toFixed(2)} MB resource until the editor shows it | median ${median(opens).toFixed(0)} ms (runs: ${opens.map((o) => o.toFixed(0)).join(', ')}) | < ${TARGETS.openMs} ms | ${verdict(median(opens) < TARGETS.openMs)} |`,
     );
     console.log(
-      `${conflictRow(oneMb)} < ${TARGETS.mergeMs} ms | ${verdict(oneMb.merge < TARGETS.mergeMs)} |`,
+      `${conflictRow(oneMb)} < ${TARGETS.mergeMs} ms | ${verdict(mergeMs(oneMb) < TARGETS.mergeMs)} |`,
     );
-    const growth = fiveMb.merge / oneMb.merge;
+    const growth = mergeMs(fiveMb) / mergeMs(oneMb);
     console.log(
-      `${conflictRow(fiveMb)} ≤ ${TARGETS.mergeGrowth}× the 1 MB figure and ≤ ${TARGETS.mergeMs} ms: ${growth.toFixed(2)}× | ${verdict(growth <= TARGETS.mergeGrowth && fiveMb.merge <= TARGETS.mergeMs)} |`,
+      `${conflictRow(fiveMb)} ≤ ${TARGETS.mergeGrowth}× the 1 MB figure and ≤ ${TARGETS.mergeMs} ms: ${growth.toFixed(2)}× | ${verdict(growth <= TARGETS.mergeGrowth && mergeMs(fiveMb) <= TARGETS.mergeMs)} |`,
     );
     console.log(
       `| typing 10 characters in the 5 MB editor, then a pause | ${typed.length} long task(s)${typed.length ? `: ${typed.map((d) => ms(d)).join(', ')} ms` : ''} | at most 2 (the check after the pause, the draft) | ${verdict(typed.length <= 2)} |`,

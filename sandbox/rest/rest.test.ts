@@ -105,6 +105,27 @@ describe('conditional writes', () => {
     expect(stale.json()).toMatchObject({ status: 409, title: 'Conflict' });
   });
 
+  it('evaluates preconditions before the content (RFC 9110 §13.2.1): a stale write is refused unread', async () => {
+    const stale = 'W/"0-stale"';
+    for (const method of ['PUT', 'PATCH']) {
+      const refused = await call(sb, method, '/rest/tickets/ticket-2', {
+        body: '{"subject": "not even JSON',
+        headers: { 'if-match': stale, 'content-type': 'application/json' },
+      });
+      // Tickets answer a stale write with 409 (their conflictStatus), never 400 for the content.
+      expect(refused.status).toBe(409);
+    }
+    const missing = await call(sb, 'PUT', '/rest/settings/new', { body: 'not JSON' });
+    expect(missing.status).toBe(428);
+    // With a current ETag the content is read, and bad content is still a 400.
+    const etag = (await call(sb, 'GET', '/rest/tickets/ticket-2')).headers.get('etag') as string;
+    const bad = await call(sb, 'PUT', '/rest/tickets/ticket-2', {
+      body: '{"subject": "not even JSON',
+      headers: { 'if-match': etag, 'content-type': 'application/json' },
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('428 on writes without If-Match where required (settings); If-None-Match: * may create', async () => {
     const res = await call(sb, 'PATCH', '/rest/settings/general', { json: { slaMinutes: 10 } });
     expect(res.status).toBe(428);

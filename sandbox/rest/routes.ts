@@ -224,6 +224,11 @@ function put(req: SandboxRequest, ctx: Context): SandboxResponse {
   const collection = req.params.collection as string;
   const id = req.params.id as string;
   if (!validId(id)) return problem(400, 'Bad Request', `invalid id: ${id}`);
+  // Preconditions before the content (RFC 9110 §13.2.1), as servers do: a stale write of a
+  // megabyte document is refused without parsing it.
+  const row = ctx.store.get(REST, collection, id);
+  const blocked = checkWrite(req, ctx, collection, row);
+  if (blocked) return blocked;
   const parsed = parseJsonBody(req);
   if (!parsed.ok) return problem(400, 'Bad Request', parsed.error);
   if (!isPlainObject(parsed.value))
@@ -234,9 +239,6 @@ function put(req: SandboxRequest, ctx: Context): SandboxResponse {
       'Bad Request',
       `body id ${String(parsed.value.id)} does not match the URL id ${id}`,
     );
-  const row = ctx.store.get(REST, collection, id);
-  const blocked = checkWrite(req, ctx, collection, row);
-  if (blocked) return blocked;
   const body = { ...parsed.value, id };
   if (!row) {
     const created = ctx.store.insert(REST, collection, id, body, 0);
@@ -261,8 +263,6 @@ function patch(req: SandboxRequest, ctx: Context): SandboxResponse {
       { 'accept-patch': 'application/merge-patch+json' },
     );
   }
-  const parsed = parseJsonBody(req);
-  if (!parsed.ok) return problem(400, 'Bad Request', parsed.error);
   const row = ctx.store.get(REST, collection, id);
   if (!row)
     return header(req, 'if-match') !== undefined
@@ -270,6 +270,8 @@ function patch(req: SandboxRequest, ctx: Context): SandboxResponse {
       : notFound(req);
   const blocked = checkWrite(req, ctx, collection, row);
   if (blocked) return blocked;
+  const parsed = parseJsonBody(req);
+  if (!parsed.ok) return problem(400, 'Bad Request', parsed.error);
   const next = applyMergePatch(row.body, parsed.value);
   if (!isPlainObject(next))
     return problem(400, 'Bad Request', 'the patched resource must stay a JSON object');

@@ -7,7 +7,7 @@ import { diffPaths } from './diff-paths';
 import { compactText, patchText, prettyText, rawAt } from './lossless-text';
 import { parseJson } from './parse';
 import { jsonEqual } from './canonical';
-import { PRETTY, stringifyJson } from './serialize';
+import { COMPACT, PRETTY, stringifyJson } from './serialize';
 import { escapeToken, getAt } from './pointer';
 import { isJsonObject, type JsonValue } from './types';
 
@@ -36,30 +36,34 @@ const stringLexeme = fc.constantFrom(
 const key = fc.constantFrom('a', 'b', '1', '2', '__proto__', 'constructor', 'x/y', 'ti~lde', 'é');
 const space = fc.constantFrom('', ' ', '\n  ');
 
-const text: fc.Arbitrary<string> = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    numberLexeme,
-    stringLexeme,
-    fc.constantFrom('true', 'false', 'null'),
-    tie('array'),
-    tie('object'),
-  ),
-  array: fc
-    .array(tie('value') as fc.Arbitrary<string>, { maxLength: 4 })
-    .chain((items) => space.map((s) => `[${s}${items.join(`,${s}`)}${s}]`)),
-  object: fc
-    .uniqueArray(fc.tuple(key, tie('value') as fc.Arbitrary<string>), {
-      maxLength: 4,
-      selector: ([k]) => k,
-    })
-    .chain((members) =>
-      space.map(
-        (s) =>
-          `{${s}${members.map(([k, v]) => `${JSON.stringify(k)}:${s}${v}`).join(`,${s}`)}${s}}`,
-      ),
+/** JSON texts built from these lexemes (and literals), in any layout. */
+const texts = (numbers: fc.Arbitrary<string>, strings: fc.Arbitrary<string>) =>
+  fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      numbers,
+      strings,
+      fc.constantFrom('true', 'false', 'null'),
+      tie('array'),
+      tie('object'),
     ),
-})).object as fc.Arbitrary<string>;
+    array: fc
+      .array(tie('value') as fc.Arbitrary<string>, { maxLength: 4 })
+      .chain((items) => space.map((s) => `[${s}${items.join(`,${s}`)}${s}]`)),
+    object: fc
+      .uniqueArray(fc.tuple(key, tie('value') as fc.Arbitrary<string>), {
+        maxLength: 4,
+        selector: ([k]) => k,
+      })
+      .chain((members) =>
+        space.map(
+          (s) =>
+            `{${s}${members.map(([k, v]) => `${JSON.stringify(k)}:${s}${v}`).join(`,${s}`)}${s}}`,
+        ),
+      ),
+  })).object as fc.Arbitrary<string>;
+
+const text = texts(numberLexeme, stringLexeme);
 
 /** Every path with a value, deepest first never mattering: parents and children both. */
 function paths(value: JsonValue, prefix = ''): string[] {
@@ -145,6 +149,105 @@ describe('patchText (lossless writes)', () => {
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('patchText given the parsed operator document', () => {
+  // Texts where the parsed value often spells every token as the text does (no escapes, plain
+  // integers), and texts where it does not: the written text must be the same either way.
+  const plainish = fc.oneof(
+    texts(
+      fc.constantFrom('0', '7', '-12', '12345678901234567890'),
+      fc.constantFrom('"a"', '""', '"ünï"', '"1.5"', '":-0"'),
+    ),
+    text,
+  );
+
+  it('writes exactly what reading the operator’s text writes', () => {
+    fc.assert(
+      fc.property(
+        plainish,
+        fc.array(fc.tuple(fc.nat(), plainish), { minLength: 1, maxLength: 4 }),
+        (base, edits) => {
+          // The operator's text keeps the spelling they typed: values replaced as text, in the
+          // base's pretty layout (1.0, \u00e9 and integer-like keys in their own order survive).
+          let mineText = prettyText(base);
+          for (const [pick, lexeme] of edits) {
+            const all = paths(parse(mineText));
+            if (all.length === 0) break;
+            const pointer = all[pick % all.length]!;
+            const edited = patchText(mineText, wrap(pointer, lexeme), [
+              { path: pointer, op: 'replace' },
+            ]);
+            if (edited.ok) mineText = edited.value;
+          }
+          const mineValue = parse(mineText);
+          const changes = diffPaths(parse(base), mineValue);
+          expect(patchText(base, mineText, changes, mineValue)).toEqual(
+            patchText(base, mineText, changes),
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('writes exactly what reading the operator’s text writes, with members added and removed', () => {
+    fc.assert(
+      fc.property(
+        plainish,
+        fc.array(fc.nat(), { minLength: 1, maxLength: 20 }),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), plainish.map(parse)),
+        fc.constantFrom(PRETTY, COMPACT),
+        (base, choices, fresh, style) => {
+          const baseValue = parse(base);
+          const mineText = stringifyJson(mutate(baseValue, choices, fresh as JsonValue), style);
+          const mineValue = parse(mineText);
+          const changes = diffPaths(baseValue, mineValue);
+          expect(patchText(base, mineText, changes, mineValue)).toEqual(
+            patchText(base, mineText, changes),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes a value from the parsed document only where it spells it as the text does', () => {
+    // A parsed value that disagrees with its text shows which one each write read.
+    const base = '{"a":"x","n":1,"s":"y","k":{"b":1}}';
+    const changes = [
+      { path: '/a', op: 'replace' as const },
+      { path: '/n', op: 'replace' as const },
+    ];
+    const mineText = '{"a":"from text","n":2.50,"s":"y","k":{"b":1}}';
+    const disagreeing = { a: 'from value', n: 2.5, s: 'y', k: { b: 1 } };
+    // A string without escapes: the value's spelling; a number in a text with fractions: the text's.
+    expect(patchText(base, mineText, changes, disagreeing)).toEqual({
+      ok: true,
+      value: '{"a":"from value","n":2.50,"s":"y","k":{"b":1}}',
+    });
+    // An escape anywhere in the text: every value is read from the text.
+    const escaped = mineText.replace('"y"', '"\\u0079"');
+    expect(patchText(base, escaped, changes, disagreeing)).toEqual({
+      ok: true,
+      value: '{"a":"from text","n":2.50,"s":"y","k":{"b":1}}',
+    });
+    // Integer-like keys: a parsed object lists them first, so the text's order is kept.
+    const keyed = patchText('{"k":{}}', '{"k":{"b":1,"2":0}}', [{ path: '/k', op: 'replace' }], {
+      k: { b: 1, '2': 0 },
+    });
+    expect(keyed).toEqual({ ok: true, value: '{"k":{"b":1,"2":0}}' });
+    // -0 and 1.0 keep their spelling; plain integers and bigints are written from the value.
+    expect(patchText('{"n":0}', '{"n":-0}', [{ path: '/n', op: 'replace' }], { n: -0 })).toEqual({
+      ok: true,
+      value: '{"n":-0}',
+    });
+    expect(
+      patchText('{"n":0}', '{"n":12345678901234567890}', [{ path: '/n', op: 'replace' }], {
+        n: 12345678901234567890n,
+      }),
+    ).toEqual({ ok: true, value: '{"n":12345678901234567890}' });
   });
 });
 

@@ -4,9 +4,12 @@
 // text for them, never a re-serialisation of a parsed value (which would round numbers and
 // reorder integer-like keys).
 import { applyEdits, findNodeAtLocation, format, type Edit, type Node } from 'jsonc-parser';
+import { MAX_JSON_DEPTH } from './parse';
 import { decodePointer } from './pointer';
+import { stringifyJson } from './serialize';
 import { pathsToExpand, treeAlong } from './tree-along';
 import type { PathChange } from './diff-paths';
+import { isJsonObject, type JsonValue } from './types';
 
 /** The text of the value at `pointer` in `text` (lexemes as written), or undefined when absent. */
 export function rawAt(text: string, pointer: string): string | undefined {
@@ -115,12 +118,15 @@ export function prettyText(text: string): string {
 /**
  * `base` with each change applied: a replaced or added path takes `mineText`'s text for that path
  * (compacted), a removed path is deleted with its comma. Everything else stays byte for byte.
- * Both texts are parsed once; the edits are applied from the end of the text backwards.
+ * `mineValue`, when the caller parsed `mineText` already, spares most writes the scan of the
+ * operator's text (see mineSpelling); the result is the same either way.
+ * The edits are applied from the end of the text backwards.
  */
 export function patchText(
   base: string,
   mineText: string,
   changes: readonly PathChange[],
+  mineValue?: JsonValue,
 ): { ok: true; value: string } | { ok: false; error: string } {
   if (changes.length === 0) return { ok: true, value: base };
   const pointers: string[][] = [];
@@ -133,13 +139,13 @@ export function patchText(
   const expand = pathsToExpand(pointers);
   const root = treeAlong(base, expand);
   if (!root) return { ok: false, error: 'the text it is based on does not parse' };
-  const mineRoot = treeAlong(mineText, expand);
+  const mine = mineReader(mineText, expand, mineValue);
   const edits: Edit[] = [];
   const removed = new Map<Node, Set<Node>>();
   const added = new Map<Node, string[]>();
   for (const [index, change] of changes.entries()) {
-    const tokens = { value: pointers[index]! };
-    const existing = findNodeAtLocation(root, segments(root, tokens.value));
+    const tokens = pointers[index]!;
+    const existing = findNodeAtLocation(root, segments(root, tokens));
     if (change.op === 'remove') {
       if (!existing) continue;
       if (change.path === '') return { ok: false, error: 'the whole document cannot be removed' };
@@ -148,30 +154,26 @@ export function patchText(
       removed.set(container, (removed.get(container) ?? new Set()).add(item));
       continue;
     }
-    const wantedNode = mineRoot
-      ? findNodeAtLocation(mineRoot, segments(mineRoot, tokens.value))
-      : undefined;
-    if (!wantedNode)
+    const wanted = mine.at(tokens);
+    if (!wanted)
       return { ok: false, error: `your edit has nothing at ${change.path || 'the root'}` };
     if (existing) {
       const text =
-        existing.type === 'array' && wantedNode.type === 'array'
-          ? mergeArrayText(base, existing, mineText, wantedNode)
-          : compactText(mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length));
+        existing.type === 'array' && wanted.items
+          ? mergeArrayText(base, existing, wanted.items())
+          : wanted.text();
       edits.push({ offset: existing.offset, length: existing.length, content: text });
       continue;
     }
     // An added member: its parent exists in the base (diffPaths names the highest added path).
-    const parentNode = findNodeAtLocation(root, segments(root, tokens.value.slice(0, -1)));
+    const parentNode = findNodeAtLocation(root, segments(root, tokens.slice(0, -1)));
     if (!parentNode || (parentNode.type !== 'object' && parentNode.type !== 'array'))
       return { ok: false, error: `nothing to add ${change.path} to` };
-    const wanted = compactText(
-      mineText.slice(wantedNode.offset, wantedNode.offset + wantedNode.length),
-    );
-    const key = tokens.value[tokens.value.length - 1]!;
+    const text = wanted.text();
+    const key = tokens[tokens.length - 1]!;
     added.set(parentNode, [
       ...(added.get(parentNode) ?? []),
-      parentNode.type === 'object' ? `${JSON.stringify(key)}:${wanted}` : wanted,
+      parentNode.type === 'object' ? `${JSON.stringify(key)}:${text}` : text,
     ]);
   }
   for (const container of new Set([...removed.keys(), ...added.keys()]))
@@ -200,6 +202,103 @@ export function patchText(
   }
   parts.push(base.slice(from));
   return { ok: true, value: parts.join('') };
+}
+
+/** The operator's value at a path, as compact text; `items` is there when the value is an array. */
+type MineAt = { text: () => string; items: (() => string[]) | undefined };
+
+/**
+ * Reads the operator's values at the changed paths: from the parsed value where it spells them as
+ * the text does, else from one scan of the text, made when first needed.
+ */
+function mineReader(
+  mineText: string,
+  expand: ReadonlySet<string>,
+  mineValue: JsonValue | undefined,
+): { at: (tokens: readonly string[]) => MineAt | undefined } {
+  let tree: Node | undefined | null = null;
+  const fromText = (tokens: readonly string[]): MineAt | undefined => {
+    tree ??= treeAlong(mineText, expand);
+    const node = tree ? findNodeAtLocation(tree, segments(tree, tokens)) : undefined;
+    if (!node) return undefined;
+    const slice = (n: Node) => compactText(mineText.slice(n.offset, n.offset + n.length));
+    return {
+      text: () => slice(node),
+      items: node.type === 'array' ? () => (node.children ?? []).map(slice) : undefined,
+    };
+  };
+  const spelling = mineValue === undefined ? undefined : mineSpelling(mineText);
+  return {
+    at(tokens) {
+      if (spelling === undefined) return fromText(tokens);
+      const value = valueAt(mineValue!, tokens);
+      if (value === undefined || !spelling.spellsAsText(value)) return fromText(tokens);
+      return {
+        text: () => spelling.compact(value),
+        items: Array.isArray(value) ? () => value.map(spelling.compact) : undefined,
+      };
+    },
+  };
+}
+
+/** The value at pointer tokens as the text's tree finds it (getAt also looks inside JSON strings). */
+function valueAt(root: JsonValue, tokens: readonly string[]): JsonValue | undefined {
+  let value: JsonValue | undefined = root;
+  for (const token of tokens) {
+    if (Array.isArray(value)) {
+      if (!INDEX.test(token)) return undefined;
+      value = value[Number(token)];
+    } else if (isJsonObject(value)) {
+      value = Object.hasOwn(value, token) ? value[token] : undefined;
+    } else {
+      return undefined;
+    }
+    if (value === undefined) return undefined;
+  }
+  return value;
+}
+
+const INDEX = /^(0|[1-9][0-9]*)$/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * When JSON.stringify of a parsed value writes exactly the compact text it was parsed from. Never
+ * when the text holds a backslash (an escape may spell a character another way: \u00e9, \/), for a
+ * number when the text may hold a fraction, an exponent or -0 (1.0, 1E+2), nor for an object with
+ * an integer-like key (a parsed object lists those first, in numeric order), nor for a string with
+ * a UTF-16 surrogate (JSON.stringify escapes a lone one the text may hold raw). Every other token is
+ * spelled one way only: integers without leading zeros (bigint beyond 2^53), literals, strings
+ * without escapes.
+ */
+function mineSpelling(mineText: string): {
+  spellsAsText: (value: JsonValue) => boolean;
+  compact: (value: JsonValue) => string;
+} {
+  const escapes = mineText.indexOf('\\') !== -1;
+  // A number starts a value: at the text's start, or after ":", "[" or ",". Looking for each of
+  // those followed by a fraction, an exponent or -0 finds every such number (and some strings
+  // that merely look alike, which only sends those writes to the scan).
+  let oddNumbers: boolean | undefined;
+  const numbersPlain = () =>
+    !(oddNumbers ??= /^\s*-?[0-9]|[:[,]\s*-?[0-9]+[.eE]|[:[,]\s*-0(?![.0-9eE])/.test(mineText));
+  const plain = (value: JsonValue, depth: number): boolean => {
+    if (typeof value === 'string') return !SURROGATE.test(value);
+    if (typeof value === 'number' || typeof value === 'bigint') return numbersPlain();
+    if (typeof value !== 'object' || value === null) return true;
+    if (depth > MAX_JSON_DEPTH) return false;
+    if (Array.isArray(value)) {
+      for (const item of value) if (!plain(item, depth + 1)) return false;
+      return true;
+    }
+    for (const key in value)
+      if (INDEX.test(key) || SURROGATE.test(key) || !plain(value[key]!, depth + 1)) return false;
+    return true;
+  };
+  return {
+    spellsAsText: (value) => !escapes && plain(value, 0),
+    // Compact, bigint written as its digits (JSON.stringify throws on one).
+    compact: (value) => stringifyJson(value),
+  };
 }
 
 /**
@@ -247,10 +346,9 @@ function membershipEdits(container: Node, gone: Set<Node>, additions: string[]):
  * An array whose length changed: the elements both sides share at the start and at the end keep
  * the server's text; only the middle is the operator's (an element added or removed moves no other).
  */
-function mergeArrayText(baseText: string, base: Node, mineText: string, mine: Node): string {
+function mergeArrayText(baseText: string, base: Node, mineItems: readonly string[]): string {
   const slice = (text: string, n: Node) => text.slice(n.offset, n.offset + n.length);
   const baseItems = (base.children ?? []).map((n) => slice(baseText, n));
-  const mineItems = (mine.children ?? []).map((n) => compactText(slice(mineText, n)));
   const same = (b: string, m: string) => compactText(b) === m;
   let head = 0;
   while (

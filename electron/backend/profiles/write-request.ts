@@ -161,7 +161,7 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
       const text =
         base === undefined
           ? { ok: true as const, value: compactText(mineText) }
-          : patchText(base, mineText, changes);
+          : patchText(base, mineText, changes, input.mine);
       if (!text.ok) return { ok: false, error: text.error };
       return {
         ok: true,
@@ -177,8 +177,8 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
         };
       const text =
         editable.kind === 'member'
-          ? patchMember(input.baseRaw, editable.pointer, mineText, changes)
-          : patchText(input.baseRaw, mineText, changes);
+          ? patchMember(input.baseRaw, editable.pointer, mineText, input.mine, changes)
+          : patchText(input.baseRaw, mineText, changes, input.mine);
       if (!text.ok) return { ok: false, error: text.error };
       const dropped =
         editable.kind === 'whole' ? dropServerManaged(text.value, spec.serverManaged ?? []) : text;
@@ -244,12 +244,13 @@ function patchMember(
   baseRaw: string,
   pointer: string,
   mineText: string,
+  mine: JsonValue,
   changes: readonly PathChange[],
 ): { ok: true; value: string } | { ok: false; error: string } {
   const member = rawAt(baseRaw, pointer);
   if (member === undefined)
     return { ok: false, error: `The resource has nothing at ${pointer} to write into.` };
-  const patched = patchText(member, mineText, changes);
+  const patched = patchText(member, mineText, changes, mine);
   if (!patched.ok) return patched;
   return patchText(baseRaw, wrapAt(pointer, patched.value), [{ path: pointer, op: 'replace' }]);
 }
