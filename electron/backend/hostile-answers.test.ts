@@ -355,6 +355,47 @@ describe('a 2xx answer that echoes the request is not the resource', () => {
   });
 });
 
+describe('a redirect answering a write says neither "saved" nor "refused"', () => {
+  it('a 303 after the server applied the write: an unknown outcome whose re-read finds your edit, never a refusal', async () => {
+    let doc = DOC;
+    const { result, ref, upstream } = await saveOn(
+      (req): ScriptedAnswer => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        return { status: 303, headers: { location: '/a' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown).toMatchObject({ cause: 'redirected', status: 303, serverHolds: 'your-edit' });
+    expect(unknown.message).toMatch(/redirect \(303 to \/a\)/);
+    expect(unknown.message).not.toMatch(/Nothing was written/);
+    // Not followed, not resent: one write.
+    expect(upstream.requests.filter((r) => r.method !== 'GET')).toHaveLength(1);
+    expect(await lastAudit(ref)).toMatchObject({ state: 'pending' });
+    await upstream.close();
+  });
+
+  it('a 307 the server did not act on: an unknown outcome whose re-read finds the base, nothing resent', async () => {
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : { status: 307, headers: { location: '/elsewhere/a' } },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'unknown-outcome')).toMatchObject({
+      cause: 'redirected',
+      status: 307,
+      serverHolds: 'base',
+    });
+    expect(upstream.requests.filter((r) => r.method !== 'GET')).toHaveLength(1);
+    expect(upstream.requests.some((r) => r.path.startsWith('/elsewhere'))).toBe(false);
+    await upstream.close();
+  });
+});
+
 describe('an ETag whose format changes (quoted or not) names the same revision', () => {
   it('a lost answer, then the server quotes its ETags: "0" is still the revision the edit started from (unknown, not a conflict claiming someone moved it)', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);

@@ -561,6 +561,19 @@ export function createResourceService(deps: ResourceDeps) {
         status,
       });
     }
+    if (status >= 300 && status < 400) {
+      // Not followed (a write is never sent twice), and no proof either way: a 303 usually
+      // answers a write the server applied, a 307 or 308 one it did not. The re-read decides.
+      const location = header(outcome.headers, 'location');
+      return unknownOutcome(ctx, ref, base, mineText, mine, {
+        auditId,
+        intent,
+        changedPaths,
+        cause: 'redirected',
+        detail: `The server answered the save with a redirect (${status}${location ? ` to ${location}` : ''}), which was not followed.`,
+        status,
+      });
+    }
     settle(`refused (${status})`, null);
     if (status === 428) {
       // Asking for a precondition the write carried: something between (a proxy) may strip it,
@@ -601,13 +614,6 @@ export function createResourceService(deps: ResourceDeps) {
         'rejected',
         `The server is rate-limiting writes (429)${waitMs !== null ? `; it asks to wait ${Math.ceil(waitMs / 1000)} s` : ''}. Nothing was written; your edit is kept — save again in a moment.`,
         { status, ...(waitMs !== null ? { retryAfterMs: waitMs } : {}) },
-      );
-    }
-    if (status >= 300 && status < 400) {
-      return fail(
-        'rejected',
-        `The server answered the save with a redirect (${status}${header(outcome.headers, 'location') ? ` to ${header(outcome.headers, 'location')}` : ''}). It was not followed, so nothing was sent twice; check the connection's base URL.`,
-        { status },
       );
     }
     return fail(
@@ -1068,6 +1074,8 @@ function causeWords(cause: UnknownOutcome['cause']): string {
       return 'Conflict Desk stopped while this write was in flight, so its answer was never read. Nothing was resent.';
     case 'unverified':
       return 'Reading it back to check that it holds every change failed, so the save is not proven. Nothing was resent; your edit is kept.';
+    case 'redirected':
+      return 'A redirect does not say whether the write was applied (a 303 usually follows one that was; check the connection’s base URL if it keeps happening). Nothing was resent; your edit is kept.';
   }
 }
 

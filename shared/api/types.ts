@@ -313,7 +313,7 @@ export type UnknownOutcome = {
    * `unverified`: the server accepted the write (2xx) but could not be read back to check that it
    * holds every change; the others: no answer proves anything.
    */
-  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped' | 'unverified';
+  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped' | 'unverified' | 'redirected';
   message: string;
   /** The revision the write was conditional on. */
   baseRevision: string | null;

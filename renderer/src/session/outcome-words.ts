@@ -58,6 +58,7 @@ const causeWords: Record<UnknownOutcome['cause'], string> = {
   'server-error': 'The server failed while handling the write',
   'host-stopped': 'The app stopped while the write was under way',
   unverified: 'The server accepted the write but could not be read back to check it',
+  redirected: 'The server answered the write with a redirect, which was not followed',
 };
 
 export function holdsWords(holds: ServerHolds, revision: string | null): string {
