@@ -416,4 +416,20 @@ describe('an ETag whose format changes (quoted or not) names the same revision',
     expect(unknown.serverHolds).toBe('base');
     expect(unknown.serverNow?.revision).toBe('"0"');
   });
+
+  it('a 2xx naming the base revision in another spelling is no new revision: nothing applied, none claimed', async () => {
+    // Reads say "1"; the write is accepted with ETag 1 (unquoted: the same entity-tag), unapplied.
+    const { result, ref, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : { status: 200, headers: { etag: '1' } },
+      (d) => (d['name'] = 'mine'),
+    );
+    const partly = expectKind(result, 'partly-applied');
+    expect(partly.message).toMatch(/still holds the revision it was based on/);
+    expect(partly.savedRevision).toBe(null);
+    expect(await lastAudit(ref)).toMatchObject({ toRevision: '"1"' });
+    await upstream.close();
+  });
 });

@@ -659,7 +659,7 @@ export function createResourceService(deps: ResourceDeps) {
       if (
         !('kind' in read) &&
         read.info.revision !== null &&
-        read.info.revision !== baseRevision &&
+        !sameRevision(ctx.spec, read.info.revision, baseRevision) &&
         jsonEqual(read.editable, mine)
       ) {
         const fromAnswer = recordRead(ctx, ref, read, 'verified');
@@ -672,7 +672,8 @@ export function createResourceService(deps: ResourceDeps) {
       named?.in === 'body'
         ? acknowledged
         : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
-    const savedRevision = named2xx === baseRevision ? null : named2xx;
+    const savedRevision =
+      named2xx !== null && sameRevision(ctx.spec, named2xx, baseRevision) ? null : named2xx;
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
       // Accepted, not checked: no error (that would read "nothing was written"), and not "saved"
