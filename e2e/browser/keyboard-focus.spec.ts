@@ -480,3 +480,29 @@ test('closing a tab with unsaved work says the edit is kept as a draft, and wher
   await expect(desk.visibleText('editor')).toContainText('"typedBeforeClose": 1');
   expect(pageProblems).toEqual([]);
 });
+
+test('the selected tab names the panel it controls, and the panel is named by that tab', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  const tabs = desk.page.getByRole('tab');
+  await expect(tabs).toHaveCount(2);
+  const panel = desk.page.getByRole('tabpanel');
+  for (const index of [0, 1]) {
+    await tabs.nth(index).click();
+    const selected = tabs.nth(index);
+    await expect(selected).toHaveAttribute('aria-selected', 'true');
+    const panelId = await panel.getAttribute('id');
+    expect(panelId).toBeTruthy();
+    await expect(selected).toHaveAttribute('aria-controls', panelId!);
+    await expect(panel).toHaveAttribute('aria-labelledby', (await selected.getAttribute('id'))!);
+    // The other tab controls nothing shown: no reference to a panel that is not there.
+    await expect(tabs.nth(1 - index)).not.toHaveAttribute('aria-controls', /.+/);
+    // The panel's accessible name is the tab's.
+    await expect(panel).toHaveAccessibleName(await selected.innerText());
+  }
+  expect(pageProblems).toEqual([]);
+});

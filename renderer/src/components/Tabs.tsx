@@ -6,7 +6,7 @@ import { HistoryView } from './HistoryView';
 import { MergeView } from './MergeView';
 import { QuickLook } from './QuickLook';
 import { inBackground } from '../store/background';
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef } from 'react';
 import { focusResourceList } from '../lib/commands';
 import { focusDropped } from '../lib/return-focus';
 import { focusPrimaryEditor } from '../lib/primary-editor';
@@ -17,6 +17,12 @@ export function Workspace() {
   const activate = useDesk((s) => s.activateTab);
   const close = useDesk((s) => s.closeTab);
   const tab = useDesk(activeTab);
+  // The selected tab controls the one panel shown, which is named by that tab (screen readers
+  // announce "tab 2 of 3" and move between the tab and its content).
+  const ids = useId();
+  const tabId = (index: number) => `${ids}-tab-${index}`;
+  const panelId = `${ids}-panel`;
+  const activeIndex = tabs.findIndex((t) => t.key === activeKey);
 
   // A tab closed (its × or Alt+W) takes the control that had the keyboard with it: the keyboard
   // goes to the tab now shown, or back to the list when none is left. (An editor that just
@@ -80,7 +86,7 @@ export function Workspace() {
   return (
     <section className="workspace" aria-label="Editor">
       <div className="tab-bar" role="tablist" aria-label="Open resources">
-        {tabs.map((t) => {
+        {tabs.map((t, index) => {
           const pending = t.merge ? unresolved(t.merge).length : 0;
           return (
             <div
@@ -91,7 +97,9 @@ export function Workspace() {
               <button
                 type="button"
                 role="tab"
+                id={tabId(index)}
                 aria-selected={t.key === activeKey}
+                aria-controls={t.key === activeKey ? panelId : undefined}
                 className="tab-label"
                 onClick={() => activate(t.key)}
                 title={`${t.connectionName} · ${t.ref.id}`}
@@ -120,7 +128,14 @@ export function Workspace() {
         })}
       </div>
       {tab ? (
-        <div className="tab-panel" role="tabpanel" key={tab.key} ref={panel}>
+        <div
+          className="tab-panel"
+          role="tabpanel"
+          id={panelId}
+          aria-labelledby={activeIndex >= 0 ? tabId(activeIndex) : undefined}
+          key={tab.key}
+          ref={panel}
+        >
           {tab.view === 'merge' && tab.merge ? (
             <MergeView tab={tab} />
           ) : tab.view === 'history' ? (
