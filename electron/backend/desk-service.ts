@@ -291,9 +291,14 @@ export function createDesk(options: DeskOptions): Desk {
         changed: result.changed,
       };
     },
-    async saveDraft({ ref, text, baseRevision, baseJournalId, merge }) {
+    async saveDraft({ ref, text, baseRevision, baseJournalId, merge, expected }) {
       if (!store.connections.get(ref.connectionId))
         return fail('unknown-connection', 'That connection no longer exists.');
+      if (otherWindowsDraft(ref, expected))
+        return fail(
+          'draft-conflict',
+          'Another window keeps a newer draft of this resource, which this one would write over; your edit stays in this window until you save it.',
+        );
       const draft = store.drafts.save(ref.connectionId, ref.id, {
         text,
         baseRevision,
@@ -305,8 +310,9 @@ export function createDesk(options: DeskOptions): Desk {
     async listDrafts({ connectionId }) {
       return { kind: 'ok', drafts: store.drafts.list(connectionId) };
     },
-    async discardDraft({ ref }) {
-      store.drafts.discard(ref.connectionId, ref.id);
+    async discardDraft({ ref, expected }) {
+      // Another window's newer draft is not this window's to drop.
+      if (!otherWindowsDraft(ref, expected)) store.drafts.discard(ref.connectionId, ref.id);
       return { kind: 'ok' };
     },
     async saveResource({ ref, text, baseJournalId, unconditional, full }) {
@@ -570,6 +576,17 @@ export function createDesk(options: DeskOptions): Desk {
         ? maskError(result, savedSecrets())
         : result;
     };
+  }
+
+  /**
+   * Whether the resource's draft was kept by another writer since the one `expected` names (two
+   * windows on one resource): written over or dropped, it would be lost while its window says
+   * "draft kept". No expectation given: a script's unconditional write.
+   */
+  function otherWindowsDraft(ref: ResourceRef, expected: string | null | undefined): boolean {
+    if (expected === undefined) return false;
+    const stored = store.drafts.updatedAt(ref.connectionId, ref.id);
+    return stored !== null && stored !== expected;
   }
 
   /** A draft goes once what it holds is saved; one typed while the save was under way stays. */

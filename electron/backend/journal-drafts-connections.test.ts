@@ -108,6 +108,57 @@ describe('drafts', () => {
   });
 });
 
+describe('drafts of one resource from two windows', () => {
+  it('a window never writes over or drops a draft another window kept since its own', async () => {
+    const ref = await h.ref('Sync documents', 'queue-config');
+    const base = await open(ref);
+    const draft = (text: string, expected?: string | null) =>
+      h.api.saveDraft({
+        ref,
+        text,
+        baseRevision: base.revision,
+        baseJournalId: base.journalId,
+        ...(expected === undefined ? {} : { expected }),
+      });
+    const kept = async () => {
+      const opened = await h.api.openResource({ ref });
+      return opened.kind === 'ok' ? opened.draft?.text : undefined;
+    };
+    await h.api.discardDraft({ ref });
+    // Both windows opened the resource with no draft; A keeps one first.
+    const a1 = await draft('{"by":"A"}', null);
+    if (a1.kind !== 'ok') throw new Error(a1.message);
+    // B, which knew of no draft, would write over A's: refused, naming why.
+    const b1 = await draft('{"by":"B"}', null);
+    expect(b1).toMatchObject({ kind: 'error', reason: 'draft-conflict' });
+    expect(b1.kind === 'error' && b1.message).toMatch(/another window keeps a newer draft/i);
+    expect(await kept()).toBe('{"by":"A"}');
+    // B going back to the server's text drops only a draft of its own: A's stays.
+    expect(await h.api.discardDraft({ ref, expected: null })).toEqual({ kind: 'ok' });
+    expect(await kept()).toBe('{"by":"A"}');
+    // A goes on over its own draft, twice within a millisecond: each is a new version.
+    const a2 = await draft('{"by":"A","n":2}', a1.updatedAt);
+    if (a2.kind !== 'ok') throw new Error(a2.message);
+    const a3 = await draft('{"by":"A","n":3}', a2.updatedAt);
+    if (a3.kind !== 'ok') throw new Error(a3.message);
+    expect(a3.updatedAt > a2.updatedAt && a2.updatedAt > a1.updatedAt).toBe(true);
+    // A window that restored A's draft (its version) may go on from it.
+    expect((await draft('{"by":"B over A"}', a3.updatedAt)).kind).toBe('ok');
+    // A now holds a stale version: refused, and B's text stays.
+    expect(await draft('{"by":"A","n":4}', a3.updatedAt)).toMatchObject({
+      reason: 'draft-conflict',
+    });
+    expect(await kept()).toBe('{"by":"B over A"}');
+    // Once that draft is gone, a window's stale version writes again (nothing to lose).
+    await h.api.discardDraft({ ref });
+    expect((await draft('{"by":"A","n":5}', a3.updatedAt)).kind).toBe('ok');
+    // A script that names no version writes whatever is there.
+    expect((await draft('{"by":"script"}')).kind).toBe('ok');
+    expect(await kept()).toBe('{"by":"script"}');
+    await h.api.discardDraft({ ref });
+  });
+});
+
 describe('connections', () => {
   it('stores secrets encrypted, never returns them, and keeps them when an edit leaves them out', async () => {
     const token = 'tok-4f1d8a93-never-shown';

@@ -187,6 +187,12 @@ export const apiMethods = {
       baseRevision: string | null;
       baseJournalId: number | null;
       merge?: string | null;
+      /**
+       * When the draft this writer last kept or restored was kept (null: none). Given, the draft is
+       * written only over that one or over none: another window's newer draft answers
+       * `draft-conflict`. Left out, the draft is written whatever is there.
+       */
+      expected?: string | null;
     },
     Ok<{ updatedAt: string }> | BackendError
   >(
@@ -196,9 +202,13 @@ export const apiMethods = {
       baseRevision: s.nullable(s.string({ max: 1000 })),
       baseJournalId: s.nullable(s.integer({ min: 1 })),
       merge: s.optional(s.nullable(s.string({ max: 64 * 1024 * 1024 }))),
+      expected: s.optional(s.nullable(s.string({ max: 100 }))),
     }),
   ),
-  discardDraft: method<{ ref: ResourceRef }, Ok>(s.object({ ref })),
+  /** With `expected` (see saveDraft), another window's newer draft is left in place. */
+  discardDraft: method<{ ref: ResourceRef; expected?: string | null }, Ok>(
+    s.object({ ref, expected: s.optional(s.nullable(s.string({ max: 100 }))) }),
+  ),
   listDrafts: method<{ connectionId: string }, Ok<{ drafts: DraftSummary[] }>>(
     s.object({ connectionId: s.string({ min: 1, max: 100 }) }),
   ),

@@ -123,7 +123,9 @@ export type BackendErrorKind =
   | 'unguarded'
   | 'rejected'
   /** The server refused the write as stale, yet already holds exactly the edit: nothing to resolve. */
-  | 'already-on-server';
+  | 'already-on-server'
+  /** Another window kept a draft of the resource since this one last did: not written over. */
+  | 'draft-conflict';
 
 export type BackendError = {
   kind: 'error';

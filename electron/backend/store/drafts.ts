@@ -17,13 +17,21 @@ export function createDrafts(db: DatabaseSync) {
       base_journal_id = excluded.base_journal_id, updated_at = excluded.updated_at, merge = excluded.merge`);
   const get = db.prepare('SELECT * FROM drafts WHERE connection_id = ? AND resource_path = ?');
   const remove = db.prepare('DELETE FROM drafts WHERE connection_id = ? AND resource_path = ?');
+  const version = db.prepare(
+    'SELECT updated_at FROM drafts WHERE connection_id = ? AND resource_path = ?',
+  );
   const removeAll = db.prepare('DELETE FROM drafts WHERE connection_id = ?');
   const byConnection = db.prepare(
     'SELECT resource_path, updated_at, merge IS NOT NULL AS has_merge FROM drafts WHERE connection_id = ? ORDER BY updated_at DESC',
   );
   return {
     save(connectionId: string, resourceId: string, draft: Omit<Draft, 'updatedAt'>): Draft {
-      const updatedAt = new Date().toISOString();
+      // Always later than the draft it replaces, even within a millisecond: a window compares it
+      // with the one it last kept to tell whether another window wrote in between.
+      const stored = this.updatedAt(connectionId, resourceId);
+      let updatedAt = new Date().toISOString();
+      if (stored !== null && updatedAt <= stored)
+        updatedAt = new Date(Date.parse(stored) + 1).toISOString();
       upsert.run(
         connectionId,
         resourceId,
@@ -49,6 +57,11 @@ export function createDrafts(db: DatabaseSync) {
     },
     discard(connectionId: string, resourceId: string): void {
       remove.run(connectionId, resourceId);
+    },
+    /** When the resource's draft was last kept, or null when it has none. */
+    updatedAt(connectionId: string, resourceId: string): string | null {
+      const row = version.get(connectionId, resourceId) as { updated_at: string } | undefined;
+      return row?.updated_at ?? null;
     },
     list(connectionId: string): DraftSummary[] {
       return (

@@ -53,6 +53,12 @@ export type Tab = {
   watchId: string | null;
   restoredDraftAt: string | null;
   draftSavedAt: string | null;
+  /**
+   * When the draft this tab last kept (or restored) was kept, null when it knows of none: a draft
+   * write or discard names it, so another window's newer draft is never written over. A failed
+   * write leaves it as it was.
+   */
+  draftVersion: string | null;
   /** Why the last draft write failed (the text on screen is then kept nowhere else), until one succeeds. */
   draftError: string | null;
   serverMoved: ServerMoved | null;
@@ -112,6 +118,7 @@ export function opened(o: Opened): Tab {
     watchId: null,
     restoredDraftAt: o.draft?.updatedAt ?? null,
     draftSavedAt: o.draft?.updatedAt ?? null,
+    draftVersion: o.draft?.updatedAt ?? null,
     draftError: null,
     // A restored merge is against Server now already: that revision is not news.
     serverMoved:
@@ -148,6 +155,7 @@ export function draftStored(tab: Tab, updatedAt: string | null): Tab {
   return {
     ...tab,
     draftSavedAt: updatedAt,
+    draftVersion: updatedAt,
     draftError: null,
     message: endsFailure ? null : tab.message,
   };
@@ -423,6 +431,7 @@ export function draftDiscarded(tab: Tab, latest: Snapshot): Tab {
     text: latest.text,
     restoredDraftAt: null,
     draftSavedAt: null,
+    draftVersion: null,
     draftError: null,
     serverMoved: null,
     message: null,

@@ -173,6 +173,42 @@ describe('a tab whose call fails says so on its own message bar, and keeps the e
   });
 });
 
+describe('draft writes of one tab', () => {
+  it('go one at a time, each naming the draft the one before kept; a failed one keeps that name', async () => {
+    vi.useFakeTimers();
+    let inFlight = 0;
+    let most = 0;
+    let calls = 0;
+    let lastKept: string | null = null;
+    const mismatched: string[] = [];
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    answers.set('saveDraft', async (args) => {
+      const expected = (args as { expected?: string | null }).expected;
+      if (expected !== lastKept) mismatched.push(`${expected} sent, ${lastKept} kept`);
+      most = Math.max(most, ++inFlight);
+      const call = ++calls;
+      // A large draft takes longer than the typing's pause before the next write.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      inFlight--;
+      if (call === 2) return Promise.reject(new TypeError('Failed to fetch'));
+      lastKept = `2026-11-30T02:00:0${call}.000Z`;
+      return { kind: 'ok', updatedAt: lastKept };
+    });
+    useDesk.getState().setText(key, '{ "priority": 8 }');
+    await vi.advanceTimersByTimeAsync(500);
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    await vi.advanceTimersByTimeAsync(500);
+    useDesk.getState().setText(key, '{ "priority": 10 }');
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(calls).toBeGreaterThanOrEqual(3);
+    expect(most).toBe(1);
+    // Each write named the draft the backend held from this tab, a failed one in between too.
+    expect(mismatched).toEqual([]);
+    expect(tab().draftVersion).toBe(lastKept);
+    expect(tab().draftError).toBeNull();
+  });
+});
+
 describe('a draft write that fails', () => {
   const kept: string[] = [];
   const keepsDrafts: Answer = async (args) => {

@@ -83,6 +83,8 @@ const settledAlready = (answer: { kind: 'error'; reason?: string }) =>
 const draftTimers = new Map<string, ReturnType<typeof setTimeout>>();
 /** Failed draft writes in a row, per tab: how long the next retry waits. */
 const draftRetries = new Map<string, number>();
+/** Each tab's draft write in flight (or the last one), which the next waits for. */
+const draftWrites = new Map<string, Promise<void>>();
 const opening = new Set<string>();
 
 /**
@@ -152,13 +154,29 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     draftTimers.delete(key);
   }
 
-  /** Writes the tab's draft down (or drops it when nothing needs keeping); false when it failed. */
-  async function persistDraft(key: string): Promise<boolean> {
+  /**
+   * Writes the tab's draft down (or drops it when nothing needs keeping); false when it failed.
+   * One write per tab at a time, each after the last has answered: every write names the draft the
+   * one before it kept, which the backend checks (another window's draft is never written over).
+   */
+  function persistDraft(key: string): Promise<boolean> {
+    const next = (draftWrites.get(key) ?? Promise.resolve()).then(() => persistDraftNow(key));
+    // Settles either way (persistDraftNow reports its own failures) and forgets itself if last.
+    const settled: Promise<void> = next
+      .catch(() => false)
+      .then(() => {
+        if (draftWrites.get(key) === settled) draftWrites.delete(key);
+      });
+    draftWrites.set(key, settled);
+    return next;
+  }
+
+  async function persistDraftNow(key: string): Promise<boolean> {
     const t = tab(key);
     if (!t) return true;
     try {
       if (!session.needsDraft(t)) {
-        await api.discardDraft({ ref: t.ref });
+        await api.discardDraft({ ref: t.ref, expected: t.draftVersion });
         draftRetries.delete(key);
         step(key, (x) => session.draftStored(x, null));
       } else {
@@ -168,6 +186,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           baseRevision: t.base.revision,
           baseJournalId: t.base.journalId,
           merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
+          expected: t.draftVersion,
         });
         if (result.kind !== 'ok') {
           draftWriteFailed(key, result.message);
@@ -524,7 +543,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       }
       step(key, (x) => session.tookServer(x, latest.snapshot));
       try {
-        await api.discardDraft({ ref: t.ref });
+        await api.discardDraft({ ref: t.ref, expected: t.draftVersion });
       } catch (error) {
         failed(
           key,
@@ -538,7 +557,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t) return;
       stopDraftWrite(key);
       try {
-        await api.discardDraft({ ref: t.ref });
+        await api.discardDraft({ ref: t.ref, expected: t.draftVersion });
       } catch (error) {
         failed(
           key,
