@@ -24,6 +24,11 @@ export type ConnectionContext = {
   requestHeaders: Record<string, string>;
   /** Removes this connection's secrets from text that may echo them (an upstream error body). */
   scrub(text: string): string;
+  /**
+   * Whether text holds one of the connection's credentials, as is or as a JSON string spells it
+   * (8 characters or more: a shorter one could be any word of a document, and is only masked).
+   */
+  holdsSecret(text: string): boolean;
 };
 
 export function resolveBaseUrl(
@@ -78,6 +83,12 @@ export function connectionContext(
       ...(credentialQuery ? { credentialQuery } : {}),
       requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
       scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
+      holdsSecret: (text) =>
+        secrets.some(
+          (secret) =>
+            secret.length >= 8 &&
+            (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))),
+        ),
     },
   };
 }

@@ -201,6 +201,18 @@ export function createResourceService(deps: ResourceDeps) {
     const info = revisionOf(ctx.spec, etag, parsed.value, answer.text);
     const editable = toEditable(editableOf(ctx.spec), parsed.value);
     const text = editableText(editableOf(ctx.spec), answer.text, parsed.value, editable);
+    // A resource that holds the connection's own credential (an account answering with its API
+    // key) would carry it to the window and into the journal's file: it is not opened. A text
+    // with escapes may spell it otherwise (\/, \u0041): its values are then read as written out
+    // plainly.
+    if (
+      ctx.holdsSecret(answer.text) ||
+      (answer.text.includes('\\') && ctx.holdsSecret(stringifyJson(parsed.value, COMPACT)))
+    )
+      return fail(
+        'http',
+        "The server's answer holds this connection's own credential (its password, token or key), so it is neither shown nor kept in the journal: credentials never leave the app's host. Use a credential this resource does not contain.",
+      );
     return { answer, value: parsed.value, etag, info, editable, text };
   }
 

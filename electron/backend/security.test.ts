@@ -1,12 +1,15 @@
 // The security review's findings, each against a real backend, the real sandbox and a hostile
 // upstream on loopback: secrets stay with their origin, ids cannot escape their path, hostile
 // input is a value error, and no upstream text hands a secret to the renderer.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthInput, ConnectionInput, ConnectionView } from '../../shared/api/types';
 import { BUILT_IN_PROFILES } from '../../shared/profiles/built-in';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/index';
 import { startHarness, type Harness } from '../test-support/desk-harness';
 import { startHostileServer, type HostileServer } from '../test-support/hostile-server';
+import { startScriptedServer } from '../test-support/scripted-server';
 import { connectionContext, itemUrl } from './connection-context';
 import { getResource } from './desk-service';
 
@@ -433,6 +436,36 @@ describe('5. no upstream text hands a secret to the renderer', () => {
       expect(JSON.stringify(response)).not.toContain('typed-SECRET-99');
     }
     expect(leaked(h.events)).toEqual([]);
+  });
+
+  it('a resource that holds the connection’s own credential (an account answering with its key) is not opened, shown or journalled', async () => {
+    const slashed = 'tok/SECRET/2b9e7d41';
+    const server = await startScriptedServer((req) => ({
+      status: 200,
+      headers: { etag: '"1"' },
+      // As written, and with the solidus escaped as JSON allows: the document reads the same.
+      body: req.path.endsWith('/plain')
+        ? JSON.stringify({ id: 'plain', apiKey: TOKEN, name: 'account' })
+        : `{"id":"escaped","apiKey":"${slashed.replaceAll('/', '\\/')}"}`,
+    }));
+    for (const [token, id] of [
+      [TOKEN, 'plain'],
+      [slashed, 'escaped'],
+    ] as const) {
+      const c = await save({ baseUrl: server.url, auth: { kind: 'bearer', token } });
+      h.responses.length = 0;
+      const ref = { connectionId: c.id, id };
+      const opened = await h.api.openResource({ ref });
+      expect(opened).toMatchObject({ kind: 'error', reason: 'http' });
+      expect(opened.kind === 'error' && opened.message).toMatch(
+        /holds this connection's own credential/,
+      );
+      expect(await h.api.history({ ref })).toMatchObject({ kind: 'ok', entries: [] });
+      for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(token);
+    }
+    const db = readFileSync(path.join(h.dataDir, 'conflict-desk.sqlite'));
+    expect(db.includes(Buffer.from(TOKEN))).toBe(false);
+    await server.close();
   });
 
   it('getResource with a user:password@ that is not valid percent-encoding says so, and sends nothing', async () => {
