@@ -12,6 +12,7 @@ import type {
   GetResourceResult,
   ResourcePage,
   ResourceRef,
+  Snapshot,
 } from '../../shared/api/types';
 import { createActivityLog } from './activity-log';
 import { shapeSaveResult, shapeSnapshot } from './answer-shape';
@@ -317,12 +318,12 @@ export function createDesk(options: DeskOptions): Desk {
     },
     async saveResource({ ref, text, baseJournalId, unconditional, full }) {
       const result = await resources.save(ref, text, baseJournalId, unconditional === true);
-      if (result.kind === 'saved') discardDraftIfSaved(ref, text);
+      if (result.kind === 'saved') afterSave(ref, text, result.snapshot);
       return shapeSaveResult(result, { full });
     },
     async forceSave({ ref, text, overJournalId, full }) {
       const result = await resources.forceSave(ref, text, overJournalId);
-      if (result.kind === 'saved') discardDraftIfSaved(ref, text);
+      if (result.kind === 'saved') afterSave(ref, text, result.snapshot);
       return shapeSaveResult(result, { full });
     },
     async history({ ref }) {
@@ -587,6 +588,13 @@ export function createDesk(options: DeskOptions): Desk {
     if (expected === undefined) return false;
     const stored = store.drafts.updatedAt(ref.connectionId, ref.id);
     return stored !== null && stored !== expected;
+  }
+
+  /** After the operator's save landed: its draft, and a batch target it merged by hand, settle. */
+  function afterSave(ref: ResourceRef, savedText: string, saved: Snapshot): void {
+    discardDraftIfSaved(ref, savedText);
+    const editable = parseJson(saved.text);
+    if (editable.ok) batches.afterSave(ref, { revision: saved.revision, editable: editable.value });
   }
 
   /** A draft goes once what it holds is saved; one typed while the save was under way stays. */

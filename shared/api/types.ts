@@ -420,6 +420,11 @@ export type BatchTargetStatus =
   | 'unknown'
   /** Settled from the queue by keeping the server's version (nothing written). */
   | 'kept-theirs'
+  /**
+   * Settled from the queue by the operator's own three-way merge: a save of the resource landed
+   * that holds the batch's change.
+   */
+  | 'merged'
   /** Not started: the batch was cancelled first (nothing sent). */
   | 'cancelled';
 

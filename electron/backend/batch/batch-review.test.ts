@@ -281,6 +281,49 @@ describe('the conflict queue', () => {
     expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(3);
   }, 30_000);
 
+  it('a member merged by hand and saved with the batch’s change leaves the queue as merged; one saved without it stays queued', async () => {
+    const [merged, without] = SANDBOX_IDS.taskSids.slice(70, 72) as [string, string];
+    const id = await queuedBatch([merged, without]);
+    const connection = await h.connection('TaskRouter');
+    const edit = async (sid: string, change: (doc: Record<string, unknown>) => void) => {
+      const ref = { connectionId: connection.id, id: sid };
+      const opened = await h.api.openResource({ ref });
+      if (opened.kind !== 'ok') throw new Error(opened.message);
+      const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
+      change(doc);
+      return h.api.saveResource({
+        ref,
+        text: JSON.stringify(doc, null, 2),
+        baseJournalId: opened.snapshot.journalId,
+      });
+    };
+    // The three-way merge the operator finished: the batch's priority and skill, their own note.
+    const saved = await edit(merged, (doc) => {
+      doc['priority'] = 7;
+      const attributes = doc['attributes'] as { skills?: string[]; note?: string };
+      attributes.skills = [...(attributes.skills ?? []), 'vip-care'];
+      attributes.note = 'merged by hand';
+    });
+    expect(saved.kind).toBe('saved');
+    // Another queued member saved for something else: the batch's change is still not there.
+    expect((await edit(without, (doc) => (doc['priority'] = 5))).kind).toBe('saved');
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+    expect(byId[merged]).toMatchObject({
+      status: 'merged',
+      toRevision: saved.kind === 'saved' ? saved.snapshot.revision : 'none',
+      reason: expect.stringContaining('Merged by hand'),
+    });
+    expect(byId[without]).toMatchObject({ status: 'queued' });
+    const status = await h.api.batchStatus({ batchId: id });
+    expect(status).toMatchObject({ kind: 'ok', batch: { counts: { queued: 1, merged: 1 } } });
+    const queue = await h.api.batchQueue({ batchId: id });
+    expect(
+      queue.kind === 'ok' && queue.groups.flatMap((g) => g.targets.map((t) => t.resourceId)),
+    ).toEqual([without]);
+  }, 30_000);
+
   it('the same decision sent twice at once (a double click) settles each member once', async () => {
     const sids = SANDBOX_IDS.taskSids.slice(60, 64);
     const id = await queuedBatch(sids);

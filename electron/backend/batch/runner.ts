@@ -351,6 +351,27 @@ export function createBatchRunner(deps: BatchDeps) {
   }
 
   return {
+    /**
+     * A save of `ref` landed (the operator's, from the editor or the three-way view): a target of
+     * it waiting in a conflict queue is settled as merged by hand when the saved document holds
+     * the batch's change; one saved without it stays queued (the change is still not there).
+     */
+    afterSave(ref: ResourceRef, saved: { revision: string | null; editable: JsonValue }): void {
+      for (const { batchId, target } of store.batches.ofResource(ref.connectionId, ref.id)) {
+        if (target.status !== 'queued') continue;
+        const batch = store.batches.get(batchId);
+        if (!batch) continue;
+        const applied = applyIntents(saved.editable, batch.intents);
+        if (!applied.ok || !jsonEqual(applied.value, saved.editable)) continue;
+        store.batches.update(batchId, ref.id, {
+          status: 'merged',
+          toRevision: saved.revision,
+          reason: `Merged by hand and saved as revision ${saved.revision ?? '(none)'}, with the batch’s change in it.`,
+        });
+        progress(batchId, true);
+      }
+    },
+
     start(options: StartOptions): BatchSummary {
       const id = randomUUID();
       const ids = [...new Set(options.resourceIds)];

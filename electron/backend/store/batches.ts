@@ -22,6 +22,7 @@ export const TARGET_STATUSES: readonly BatchTargetStatus[] = [
   'failed',
   'unknown',
   'kept-theirs',
+  'merged',
   'cancelled',
 ];
 

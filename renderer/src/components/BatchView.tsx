@@ -30,6 +30,7 @@ const STATUS_WORDS: Array<[BatchTargetStatus, string]> = [
   ['failed', 'failed'],
   ['unknown', 'outcome unknown'],
   ['kept-theirs', 'kept the server’s'],
+  ['merged', 'merged by hand'],
   ['cancelled', 'cancelled (not sent)'],
 ];
 

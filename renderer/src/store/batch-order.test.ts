@@ -40,6 +40,7 @@ function summary(state: BatchSummary['state'], applied: number, observedAt: numb
       unknown: 0,
       cancelled: 0,
       'kept-theirs': 0,
+      merged: 0,
     },
     writesSent: applied,
     rate: 1,
