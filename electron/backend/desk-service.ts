@@ -144,7 +144,7 @@ export function createDesk(options: DeskOptions): Desk {
   }
   const startupChecks = Promise.all(
     leftInFlight.map(async (id) => {
-      const checked = await resources.checkPending(id);
+      const checked = await checkPending(id);
       if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
     }),
   );
@@ -399,7 +399,7 @@ export function createDesk(options: DeskOptions): Desk {
       return { kind: 'ok', pending: store.audit.pendingOutcomes(connectionId) };
     },
     async checkOutcome({ auditId }) {
-      const checked = await resources.checkPending(auditId);
+      const checked = await checkPending(auditId);
       if ('kind' in checked) return checked;
       emit({ type: 'outcome-checked', pending: checked.pending });
       return {
@@ -590,6 +590,13 @@ export function createDesk(options: DeskOptions): Desk {
     return stored !== null && stored !== expected;
   }
 
+  /** Checks a write whose outcome is unknown again; a batch's target of it says what was found. */
+  async function checkPending(auditId: number): ReturnType<typeof resources.checkPending> {
+    const checked = await resources.checkPending(auditId);
+    if (!('kind' in checked)) batches.afterCheck(checked.pending);
+    return checked;
+  }
+
   /** After the operator's save landed: its draft, and a batch target it merged by hand, settle. */
   function afterSave(ref: ResourceRef, savedText: string, saved: Snapshot): void {
     discardDraftIfSaved(ref, savedText);
@@ -721,7 +728,7 @@ export function createDesk(options: DeskOptions): Desk {
       }
       // A write whose outcome is unknown is checked again with every poll of its resource.
       for (const pending of store.audit.pendingOutcomes(ref.connectionId, ref.id)) {
-        const checked = await resources.checkPending(pending.auditId);
+        const checked = await checkPending(pending.auditId);
         if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
       }
       const { journalId, revision } = result.fetched.snapshot;

@@ -347,6 +347,39 @@ describe('the conflict queue', () => {
   }, 30_000);
 });
 
+describe('a target whose outcome was unknown', () => {
+  it('says what a later check found, not what the server held when it was written', async () => {
+    const sid = SANDBOX_IDS.taskSids[80]!;
+    // The write's connection is cut before the server reads it: unknown, the server holds the base.
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+    });
+    const id = await start([sid], [{ kind: 'set', path: '/priority', value: 7 }], 1);
+    await waitDone(id);
+    const report = async () => {
+      const r = await h.api.batchReport({ batchId: id });
+      if (r.kind !== 'ok') throw new Error(r.message);
+      return r.targets[0]!;
+    };
+    const unknown = await report();
+    expect(unknown).toMatchObject({ status: 'unknown' });
+    expect(unknown.reason).toMatch(/has not landed so far/);
+    // The write arrives after all (a proxy that held it): the server holds the batch's value.
+    await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, fields: { priority: 7 } });
+    const checked = await h.api.checkOutcome({ auditId: unknown.auditId! });
+    expect(checked).toMatchObject({ kind: 'ok', pending: { serverHolds: 'your-edit' } });
+    const after = await report();
+    // Still not proven (someone else could have saved the same value), so still unknown; but it
+    // no longer says the write has not landed.
+    expect(after.status).toBe('unknown');
+    expect(after.reason).toMatch(/now holds exactly/);
+    expect(after.reason).toMatch(/\(checked /);
+    expect(after.reason).not.toMatch(/has not landed so far/);
+  }, 30_000);
+});
+
 describe('a host killed mid-run', () => {
   it('reports the target whose write was in flight as unknown and sent, and never sends it again', async () => {
     const { spawn } = await import('node:child_process');

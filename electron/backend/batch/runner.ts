@@ -11,6 +11,7 @@ import type {
   BatchSummary,
   BatchTarget,
   ConflictGroup,
+  PendingOutcome,
   ResourceRef,
   SaveResult,
 } from '../../../shared/api/types';
@@ -367,6 +368,23 @@ export function createBatchRunner(deps: BatchDeps) {
           status: 'merged',
           toRevision: saved.revision,
           reason: `Merged by hand and saved as revision ${saved.revision ?? '(none)'}, with the batch’s change in it.`,
+        });
+        progress(batchId, true);
+      }
+    },
+
+    /**
+     * A later check of a write whose outcome was unknown: the target keeps its status (nothing is
+     * proven) but its reason says what the server holds now, not what it held when written.
+     */
+    afterCheck(pending: PendingOutcome): void {
+      const { ref } = pending;
+      for (const { batchId, target } of store.batches.ofResource(ref.connectionId, ref.id)) {
+        if (target.status !== 'unknown' || target.auditId !== pending.auditId) continue;
+        store.batches.update(batchId, ref.id, {
+          reason: batchWords(
+            `${pending.message}${pending.checkedAt ? ` (checked ${pending.checkedAt})` : ''}`,
+          ),
         });
         progress(batchId, true);
       }
