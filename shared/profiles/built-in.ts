@@ -200,7 +200,9 @@ export const BODY_VERSION: ProfileSpec = {
 /**
  * CouchDB (and PouchDB Server) documents: the revision is `_rev` in the body (`If-Match` is not
  * compared), a stale one answers 409, and a write answers an acknowledgement `{ok, id, rev}`
- * whose `rev` is the new revision. Listed with `_all_docs`, whose `skip` is an item offset.
+ * whose `rev` is the new revision. Listed with `_all_docs`, each page starting at a document's
+ * key (`startkey`), as CouchDB's guide pages: `skip` would move documents out of the list when
+ * one is deleted between two pages.
  */
 export const COUCHDB_DOCUMENT: ProfileSpec = {
   id: 'couchdb-document',
@@ -217,7 +219,7 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
     titlePointers: ['/name', '/title', '/subject', '/_id'],
     subtitlePointers: ['/type', '/status'],
     revisionPointer: '/_rev',
-    paging: { kind: 'offset', offsetParam: 'skip', limitParam: 'limit' },
+    paging: { kind: 'start-key', startParam: 'startkey', limitParam: 'limit', keyPointer: '/key' },
   },
   itemPath: '/{database}/{id}',
   revision: { in: 'body', pointer: '/_rev' },

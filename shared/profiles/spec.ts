@@ -25,8 +25,14 @@ export type PagingSpec =
       firstPage: number;
       totalPointer?: string;
     }
-  /** `skip`/`limit` style: the offset counts items, not pages (CouchDB `_all_docs`). */
+  /** `skip`/`limit` style: the offset counts items, not pages. */
   | { kind: 'offset'; offsetParam: string; limitParam: string }
+  /**
+   * Keyed pages (CouchDB `_all_docs`): each page asks for one item more than it shows, and that
+   * item's key (at `keyPointer` in the item, sent JSON-encoded) starts the next page. An item
+   * deleted or added between two pages moves no other item out of the list, as an offset would.
+   */
+  | { kind: 'start-key'; startParam: string; limitParam: string; keyPointer: string }
   /**
    * Continuation tokens in response headers, sent back as query parameters (Azure Table:
    * `x-ms-continuation-NextPartitionKey` → `NextPartitionKey`, `…-NextRowKey` → `NextRowKey`).

@@ -21,6 +21,12 @@ const paging = s.tagged('kind', {
     totalPointer: s.optional(pointer),
   }),
   offset: s.object({ kind: s.literal('offset'), offsetParam: name, limitParam: name }),
+  'start-key': s.object({
+    kind: s.literal('start-key'),
+    startParam: name,
+    limitParam: name,
+    keyPointer: pointer,
+  }),
   'continuation-headers': s.object({
     kind: s.literal('continuation-headers'),
     pageSizeParam: name,

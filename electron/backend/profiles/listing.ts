@@ -2,7 +2,7 @@
 // Page tokens are paths below the connection's base URL, so paging never leaves that server.
 import type { HeaderList, ResourceSummary } from '../../../shared/api/types';
 import { joinIdParts, type ListSpec } from '../../../shared/profiles/spec';
-import { getAt, type JsonValue } from '../../../shared/json';
+import { getAt, stringifyJson, type JsonValue } from '../../../shared/json';
 import { davFiles, parseMultistatus, PROPFIND_BODY } from './webdav';
 
 export type ListQuery = {
@@ -28,6 +28,8 @@ export function listPagePath(spec: ListSpec, listPath: string, query: ListQuery)
     params.set(paging.limitParam, String(query.pageSize));
     params.set(paging.offsetParam, '0');
   }
+  // One item more than the page shows: its key starts the next page.
+  if (paging.kind === 'start-key') params.set(paging.limitParam, String(query.pageSize + 1));
   // A folder is listed whole; its page (offset and size) is cut here, named in the token.
   if (paging.kind === 'webdav-propfind')
     return `${listPath}?${new URLSearchParams({ offset: '0', size: String(query.pageSize) })}`;
@@ -112,12 +114,15 @@ export function parseListPage(
   query: ListQuery,
   headers: HeaderList = [],
 ): { ok: true; value: ParsedPage } | { ok: false; error: string } {
-  const rawItems = spec.itemsPointer === '' ? body : getAt(body, spec.itemsPointer);
-  if (!Array.isArray(rawItems))
+  const listed = spec.itemsPointer === '' ? body : getAt(body, spec.itemsPointer);
+  if (!Array.isArray(listed))
     return {
       ok: false,
       error: `The list response has no array at ${spec.itemsPointer || 'its root'}.`,
     };
+  const keyed = keyedPage(spec, listed, requestPath);
+  if (!keyed.ok) return keyed;
+  const rawItems = keyed.items;
   const resources = spec.itemPointer
     ? rawItems.map((item) => getAt(item, spec.itemPointer!) ?? item)
     : rawItems;
@@ -138,9 +143,42 @@ export function parseListPage(
     ok: true,
     value: {
       items,
-      nextPageToken: nextToken(spec, body, requestPath, baseUrl, rawItems.length, total, headers),
+      nextPageToken:
+        keyed.next !== undefined
+          ? keyed.next
+          : nextToken(spec, body, requestPath, baseUrl, rawItems.length, total, headers),
       total,
     },
+  };
+}
+
+/**
+ * A keyed page (start-key paging): the items it shows, and the next page's token from the one
+ * item it asked for beyond them (null when there is none: the list ends here). `next` is
+ * undefined for the other kinds of paging.
+ */
+function keyedPage(
+  spec: ListSpec,
+  listed: JsonValue[],
+  requestPath: string,
+): { ok: true; items: JsonValue[]; next?: string | null } | { ok: false; error: string } {
+  const paging = spec.paging;
+  if (paging.kind !== 'start-key') return { ok: true, items: listed };
+  const url = new URL(requestPath, 'http://placeholder');
+  const asked = Number(url.searchParams.get(paging.limitParam));
+  if (!Number.isInteger(asked) || asked < 2 || listed.length < asked)
+    return { ok: true, items: listed, next: null };
+  const key = getAt(listed[asked - 1], paging.keyPointer);
+  if (key === undefined)
+    return {
+      ok: false,
+      error: `A listed item has no key at ${paging.keyPointer} to start the next page from.`,
+    };
+  url.searchParams.set(paging.startParam, stringifyJson(key));
+  return {
+    ok: true,
+    items: listed.slice(0, asked - 1),
+    next: `${url.pathname}${url.search.replace(/%24/g, '$')}`,
   };
 }
 
@@ -158,6 +196,8 @@ function nextToken(
     case 'none':
     case 'webdav-propfind':
       return null;
+    case 'start-key':
+      return null; // see keyedPage
     case 'offset': {
       // `skip` counts items: the next page starts after the items this one returned.
       const url = new URL(requestPath, 'http://placeholder');

@@ -17,50 +17,68 @@ import { parseMultistatus } from './webdav';
 const query = { pageSize: 10 };
 
 describe('paging', () => {
+  const rows = (ids: string[]) => ({
+    rows: ids.map((id) => ({
+      id,
+      key: id,
+      value: { rev: '1-a' },
+      doc: { _id: id, _rev: '1-a', name: `Doc ${id}` },
+    })),
+  });
+  const docs = (from: number, n: number) =>
+    Array.from({ length: n }, (_, i) => `d${String(from + i).padStart(2, '0')}`);
+
   it('offset paging counts items (skip), appended with & to a list path that has a query', () => {
-    const first = listPagePath(COUCHDB_DOCUMENT.list, '/db/_all_docs?include_docs=true', query);
+    const list = {
+      ...COUCHDB_DOCUMENT.list,
+      paging: { kind: 'offset' as const, offsetParam: 'skip', limitParam: 'limit' },
+    };
+    const first = listPagePath(list, '/db/_all_docs?include_docs=true', query);
     expect(first).toBe('/db/_all_docs?include_docs=true&limit=10&skip=0');
-    const rows = (n: number) => ({
-      rows: Array.from({ length: n }, (_, i) => ({
-        id: `d${i}`,
-        value: { rev: '1-a' },
-        doc: { _id: `d${i}`, _rev: '1-a', name: `Doc ${i}` },
-      })),
-    });
-    const page1 = parseListPage(COUCHDB_DOCUMENT.list, rows(10), first, 'http://h', query);
+    const page1 = parseListPage(list, rows(docs(0, 10)), first, 'http://h', query);
     expect(page1).toMatchObject({
       ok: true,
       value: { nextPageToken: '/db/_all_docs?include_docs=true&limit=10&skip=10' },
     });
-    // A row reads the document inside it, as a fetched document reads itself.
-    expect(page1.ok && page1.value.items[3]).toEqual(
-      summarise(COUCHDB_DOCUMENT.list, { _id: 'd3', _rev: '1-a', name: 'Doc 3' }),
-    );
-    expect(page1.ok && page1.value.items[3]).toMatchObject({
-      id: 'd3',
-      title: 'Doc 3',
-      revision: '1-a',
-    });
-    const page2 = parseListPage(
-      COUCHDB_DOCUMENT.list,
-      rows(10),
-      '/db/_all_docs?include_docs=true&limit=10&skip=10',
-      'http://h',
-      query,
-    );
-    expect(page2).toMatchObject({
-      ok: true,
-      value: { nextPageToken: '/db/_all_docs?include_docs=true&limit=10&skip=20' },
-    });
     expect(
       parseListPage(
-        COUCHDB_DOCUMENT.list,
-        rows(3),
+        list,
+        rows(docs(20, 3)),
         '/db/_all_docs?include_docs=true&limit=10&skip=20',
         'http://h',
         query,
       ),
     ).toMatchObject({ ok: true, value: { nextPageToken: null } });
+  });
+
+  it('CouchDB pages by key: one row more than shown, whose key (JSON) starts the next page', () => {
+    const first = listPagePath(COUCHDB_DOCUMENT.list, '/db/_all_docs?include_docs=true', query);
+    expect(first).toBe('/db/_all_docs?include_docs=true&limit=11');
+    const page1 = parseListPage(COUCHDB_DOCUMENT.list, rows(docs(0, 11)), first, 'http://h', query);
+    if (!page1.ok) throw new Error(page1.error);
+    // Ten shown; the eleventh starts the next page, inclusive.
+    expect(page1.value.items.map((i) => i.id)).toEqual(docs(0, 10));
+    const next = page1.value.nextPageToken!;
+    expect(new URL(next, 'http://h').searchParams.get('startkey')).toBe('"d10"');
+    expect(next).toMatch(/^\/db\/_all_docs\?include_docs=true&limit=11&startkey=/);
+    // A row reads the document inside it, as a fetched document reads itself.
+    expect(page1.value.items[3]).toEqual(
+      summarise(COUCHDB_DOCUMENT.list, { _id: 'd03', _rev: '1-a', name: 'Doc d03' }),
+    );
+    expect(page1.value.items[3]).toMatchObject({ id: 'd03', title: 'Doc d03', revision: '1-a' });
+    // The last page: fewer rows than asked for, no next page; exactly a page's worth: none either.
+    for (const n of [3, 10]) {
+      const last = parseListPage(COUCHDB_DOCUMENT.list, rows(docs(10, n)), next, 'http://h', query);
+      expect(last).toMatchObject({ ok: true, value: { nextPageToken: null } });
+      expect(last.ok && last.value.items).toHaveLength(n);
+    }
+    // A row without a key cannot start a page: said, not guessed.
+    const keyless = rows(docs(0, 11));
+    delete (keyless.rows[10] as { key?: string }).key;
+    expect(parseListPage(COUCHDB_DOCUMENT.list, keyless, first, 'http://h', query)).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('no key at /key'),
+    });
   });
 
   it('continuation headers become the next page’s query parameters; $top stays $top', () => {
