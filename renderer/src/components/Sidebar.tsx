@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { BatchState, ResourceSummary } from '../../../shared/api/types';
+import { useShallow } from 'zustand/react/shallow';
 import { useDesk } from '../store';
+import { isWaiting } from '../store/batch-slice';
 import { tabKey } from '../store/tabs-slice';
 import { VirtualList } from './VirtualList';
 import { TeamPresenceChip } from '../team/TeamPresenceChip';
@@ -89,14 +91,18 @@ function ResourceBrowser() {
   const toggleSelected = useDesk((s) => s.toggleSelected);
   const clearSelected = useDesk((s) => s.clearSelected);
   const openBatch = useDesk((s) => s.openBatch);
-  const unfinishedBatch = useDesk((s) =>
-    s.batch &&
-    !s.batchOpen &&
-    ((s.batch.state !== 'done' && s.batch.state !== 'cancelled') || s.batch.counts.queued > 0)
-      ? s.batch
-      : null,
+  // Every batch that still waits for something, the one on show first; none while the batch
+  // view is open (it shows one of them).
+  const waitingBatches = useDesk(
+    useShallow((s) => {
+      if (s.batchOpen) return [];
+      const shown = s.batch && isWaiting(s.batch) ? [s.batch] : [];
+      return [...shown, ...s.batchesWaiting.filter((b) => b.batchId !== s.batch?.batchId)];
+    }),
   );
   const reopenBatch = useDesk((s) => s.reopenBatch);
+  const showWaitingBatch = useDesk((s) => s.showWaitingBatch);
+  const shownBatchId = useDesk((s) => s.batch?.batchId);
   const connection = connections.find((c) => c.id === activeId);
   const profile = profiles.find((p) => p.id === connection?.profileId);
   const [searchText, setSearchText] = useState(search);
@@ -301,22 +307,23 @@ function ResourceBrowser() {
             Batch edit all matching…
           </button>
         </div>
-        {unfinishedBatch ? (
-          <div className="row small batch-bar">
+        {waitingBatches.map((waiting) => (
+          <div className="row small batch-bar" key={waiting.batchId}>
             <button
               type="button"
               className="secondary"
               data-testid="batch-show"
-              onClick={reopenBatch}
+              onClick={() =>
+                waiting.batchId === shownBatchId ? reopenBatch() : showWaitingBatch(waiting.batchId)
+              }
             >
-              Show the batch ({BATCH_STATE_WORDS[unfinishedBatch.state]}
-              {unfinishedBatch.counts.queued > 0
-                ? ` · ${unfinishedBatch.counts.queued} in the conflict queue`
-                : ''}
+              {waitingBatches.length > 1 ? `Show “${waiting.description}”` : 'Show the batch'} (
+              {BATCH_STATE_WORDS[waiting.state]}
+              {waiting.counts.queued > 0 ? ` · ${waiting.counts.queued} in the conflict queue` : ''}
               )
             </button>
           </div>
-        ) : null}
+        ))}
       </div>
       {error ? (
         <div className="inline-error" role="alert">

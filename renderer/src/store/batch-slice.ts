@@ -31,6 +31,11 @@ export type BatchSlice = {
   batchScope: BatchScope | null;
   batchCounting: boolean;
   batch: BatchSummary | null;
+  /**
+   * Every batch still running, stopped (paused, interrupted) or holding a conflict queue, newest
+   * first: each stays within reach of the list, not only the one on show.
+   */
+  batchesWaiting: BatchSummary[];
   batchGroups: ConflictGroup[];
   /** Targets that ended failed or with an unknown outcome, each with its reason (read with the queue). */
   batchAttention: BatchTarget[];
@@ -47,6 +52,8 @@ export type BatchSlice = {
    * or holding a conflict queue, so a reload or a host restart does not lose the way back to it.
    */
   loadUnfinishedBatch(): Promise<void>;
+  /** Shows one of `batchesWaiting`, with its queue read afresh. */
+  showWaitingBatch(batchId: string): void;
   previewBatch(intents: BatchIntent[], id?: string): Promise<void>;
   startBatch(intents: BatchIntent[], concurrency: number, description: string): Promise<void>;
   pauseBatch(): Promise<void>;
@@ -76,7 +83,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
   const showBatch = (next: BatchSummary): void => {
     const current = get().batch;
     if (current && current.batchId === next.batchId && current.observedAt > next.observedAt) return;
-    set({ batch: next });
+    set({ batch: next, batchesWaiting: withWaiting(get().batchesWaiting, next) });
   };
   const control = async (
     call: (args: {
@@ -101,6 +108,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     batchScope: null,
     batchCounting: false,
     batch: null,
+    batchesWaiting: [],
     batchGroups: [],
     batchAttention: [],
     batchPreviews: null,
@@ -156,12 +164,25 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     },
     async loadUnfinishedBatch() {
       const listed = await api.listBatches({});
-      const unfinished = listed.batches.find(
-        (b) => (b.state !== 'done' && b.state !== 'cancelled') || b.counts.queued > 0,
-      );
+      const waiting = listed.batches.filter(isWaiting);
+      set({ batchesWaiting: waiting });
       // A batch started in this page meanwhile is the one to show.
-      if (unfinished && !get().batch)
-        set({ batch: unfinished, batchScope: null, batchGroups: [], batchAttention: [] });
+      if (waiting[0] && !get().batch)
+        set({ batch: waiting[0], batchScope: null, batchGroups: [], batchAttention: [] });
+    },
+    showWaitingBatch(batchId) {
+      const next = get().batchesWaiting.find((b) => b.batchId === batchId);
+      if (!next) return;
+      set({
+        batch: next,
+        batchOpen: true,
+        batchScope: null,
+        batchGroups: [],
+        batchAttention: [],
+        batchPreviews: null,
+        batchError: null,
+      });
+      get().loadBatchQueue().catch(failed);
     },
     async previewBatch(intents, id) {
       const { activeConnectionId, batchScope } = get();
@@ -201,6 +222,7 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     resumeBatch: () => control(api.resumeBatch),
     cancelBatch: () => control(api.cancelBatch),
     batchProgress(summary) {
+      set({ batchesWaiting: withWaiting(get().batchesWaiting, summary) });
       if (get().batch?.batchId !== summary.batchId) return;
       showBatch(summary);
       if (get().batch?.state !== 'running') get().loadBatchQueue().catch(failed);
@@ -295,3 +317,17 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     },
   };
 };
+
+/** A batch still running, stopped (paused, interrupted by a restart) or holding a conflict queue. */
+export function isWaiting(batch: BatchSummary): boolean {
+  return (batch.state !== 'done' && batch.state !== 'cancelled') || batch.counts.queued > 0;
+}
+
+/** The waiting batches with `summary` taken in (a later read of one replaces it), newest first. */
+function withWaiting(list: BatchSummary[], summary: BatchSummary): BatchSummary[] {
+  const known = list.find((b) => b.batchId === summary.batchId);
+  if (known && known.observedAt > summary.observedAt) return list;
+  const others = list.filter((b) => b.batchId !== summary.batchId);
+  if (!isWaiting(summary)) return known ? others : list;
+  return [...others, summary].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
