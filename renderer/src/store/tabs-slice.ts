@@ -317,6 +317,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
                 baseJournalId: rescue.baseJournalId,
                 merge: rescue.merge,
                 updatedAt: rescue.at,
+                // Written over the draft this window had kept (an older copy: whatever is there).
+                version:
+                  typeof rescue.draftVersion === 'string' || rescue.draftVersion === null
+                    ? rescue.draftVersion
+                    : (answer.draft?.updatedAt ?? null),
               }
             : which === 'backend' && answer.draft
               ? {
@@ -791,6 +796,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
             baseJournalId: t.base.journalId,
             baseRevision: t.base.revision,
             at: new Date().toISOString(),
+            draftVersion: t.draftVersion,
           });
         }
         // …then the backend's draft, which may or may not finish before the page goes.
