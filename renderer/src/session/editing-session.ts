@@ -309,7 +309,16 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         view: 'edit',
         merge: null,
         missing: result.missing,
-        message: { tone: 'error', text: partlyAppliedWords(result.savedRevision, result.missing) },
+        message: {
+          tone: 'error',
+          text: partlyAppliedWords(
+            result.savedRevision,
+            result.missing,
+            result.savedRevision === null && result.snapshot.revision === ctx.sentBase.revision
+              ? result.snapshot.revision
+              : null,
+          ),
+        },
       };
     case 'unknown-outcome':
       return {

@@ -47,8 +47,12 @@ export function savedWords(result: SavedOutcome): string {
 export function partlyAppliedWords(
   savedRevision: string | null,
   missing: readonly MissingChange[],
+  /** The revision the edit was based on, when the server accepted the write yet still holds it. */
+  stillBase: string | null = null,
 ): string {
   const n = missing.length;
+  if (savedRevision === null && stillBase !== null)
+    return `The server accepted the write but made no new revision: it still holds the revision your edit was based on (${stillBase}) and did not apply ${n === 1 ? 'one of your changes' : `${n} of your changes`}. Your edit is kept as a draft; review and save again.`;
   return `The server accepted the write (revision ${rev(savedRevision)}) but did not apply ${n === 1 ? 'one of your changes' : `${n} of your changes`}. Your edit is kept as a draft over what it holds now; review and save again.`;
 }
 
