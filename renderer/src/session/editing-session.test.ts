@@ -358,6 +358,15 @@ describe('editing session: a save answered with each outcome', () => {
     expect(next.message!.text).not.toContain('unnamed');
   });
 
+  it('unknown outcome after a redirect: says what to check when every save is redirected', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const next = saveAnswered(t, unknown(base, 'base', 'redirected'), sent(t));
+    const words = unknownSummary(next.unknown!);
+    expect(words.headline).toMatch(/redirect/);
+    // A base URL the server moves (http to https, a renamed path) redirects every write.
+    expect(words.headline).toMatch(/check the connection’s base URL/);
+  });
+
   it('unknown outcome: keeps the edit, shows what the server holds now, claims nothing', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const next = saveAnswered(t, unknown(base, 'base'), sent(t));

@@ -82,7 +82,10 @@ export function holdsWords(holds: ServerHolds, revision: string | null): string 
 export function unknownWords(cause: UnknownOutcome['cause']): string {
   if (cause === 'unverified')
     return `${causeWords[cause]}, so it is not known whether it holds every change you made. Nothing was resent; your edit is kept.`;
-  return `${causeWords[cause]}, so it is not known whether your save was applied. Nothing was resent; your edit is kept.`;
+  // A base URL the server has moved (http to https, a renamed path) redirects every write.
+  const hint =
+    cause === 'redirected' ? ' If every save is redirected, check the connection’s base URL.' : '';
+  return `${causeWords[cause]}, so it is not known whether your save was applied. Nothing was resent; your edit is kept.${hint}`;
 }
 
 export function pendingWords(p: PendingOutcome): string {
