@@ -64,3 +64,39 @@ test('a second window does not write over the first one’s draft: it says its e
 async function connectionId(desk: DeskPage): Promise<string> {
   return desk.page.getByTestId('connection-select').inputValue();
 }
+
+test('text rescued on a reload is kept over the window’s own older draft, not refused as another window’s', async ({
+  desk,
+  host,
+  pageProblems,
+}) => {
+  await desk.openFromList('TaskRouter', TASK_SID);
+  await typeLine(desk, '"keptFirst": 1,');
+  await expect(desk.page.getByTestId('dirty-state')).toHaveText(/^Unsaved changes · draft kept/);
+  // The next text is typed just before a reload whose draft write is cut off: only the copy
+  // made on pagehide holds it.
+  let cutOff = true;
+  await desk.page.route('**/api/saveDraft', (route) => {
+    if (!cutOff) return route.continue();
+    cutOff = false;
+    return route.abort();
+  });
+  await typeLine(desk, '"typedLast": 2,');
+  await desk.page.reload();
+  await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  await expect(desk.visibleText('editor')).toContainText('"typedLast": 2');
+  // The rescued text goes to the backend over the draft this window kept itself.
+  const keptText = async () =>
+    (
+      await callApi<{ draft: { text: string } | null }>(host, 'openResource', {
+        ref: { connectionId: await connectionId(desk), id: TASK_SID },
+      })
+    ).draft?.text ?? '';
+  await expect.poll(keptText).toContain('"typedLast": 2');
+  await expect(desk.page.getByText(/another window/i)).toHaveCount(0);
+  await expect(desk.page.getByTestId('dirty-state')).toHaveText(/^Unsaved changes · draft kept/);
+  // The one write cut off on purpose is the only problem the page reports.
+  expect(pageProblems.filter((p) => !p.includes('net::ERR_FAILED'))).toEqual([]);
+});

@@ -432,4 +432,19 @@ describe('an ETag whose format changes (quoted or not) names the same revision',
     expect(await lastAudit(ref)).toMatchObject({ toRevision: '"1"' });
     await upstream.close();
   });
+
+  it('a 2xx naming the base revision as a weak tag (a proxy weakens ETags) is no new revision either: not "saved"', async () => {
+    // Reads say "1"; the write is accepted with W/"1" (the same opaque tag, weakened), unapplied.
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : { status: 200, headers: { etag: 'W/"1"' } },
+      (d) => (d['name'] = 'mine'),
+    );
+    const partly = expectKind(result, 'partly-applied');
+    expect(partly.message).toMatch(/still holds the revision it was based on/);
+    expect(partly.savedRevision).toBe(null);
+    await upstream.close();
+  });
 });

@@ -34,7 +34,12 @@ import { retryAfterMs, type Transport } from './http-transport';
 import { editableOf, editableText, serverManagedText, toEditable } from './profiles/editable';
 import { withServerWords } from './profiles/server-words';
 import { summarise } from './profiles/listing';
-import { revisionOf, sameRevision, type RevisionInfo } from './profiles/revision';
+import {
+  revisionOf,
+  sameRevision,
+  weaklySameRevision,
+  type RevisionInfo,
+} from './profiles/revision';
 import { buildWrite, type Precondition } from './profiles/write-request';
 import type { Store } from './store';
 import type { Intent } from './store/audit';
@@ -671,7 +676,7 @@ export function createResourceService(deps: ResourceDeps) {
       if (
         !('kind' in read) &&
         read.info.revision !== null &&
-        !sameRevision(ctx.spec, read.info.revision, baseRevision) &&
+        !weaklySameRevision(ctx.spec, read.info.revision, baseRevision) &&
         jsonEqual(read.editable, mine)
       ) {
         const fromAnswer = recordRead(ctx, ref, read, 'verified');
@@ -685,7 +690,7 @@ export function createResourceService(deps: ResourceDeps) {
         ? acknowledged
         : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
     const savedRevision =
-      named2xx !== null && sameRevision(ctx.spec, named2xx, baseRevision) ? null : named2xx;
+      named2xx !== null && weaklySameRevision(ctx.spec, named2xx, baseRevision) ? null : named2xx;
     const now = await fetchOrFail(ctx, ref, 'verified');
     if ('kind' in now) {
       // Accepted, not checked: no error (that would read "nothing was written"), and not "saved"
@@ -716,7 +721,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (
       savedRevision !== null &&
       now.snapshot.revision !== null &&
-      !sameRevision(ctx.spec, now.snapshot.revision, savedRevision)
+      !weaklySameRevision(ctx.spec, now.snapshot.revision, savedRevision)
     ) {
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
       // What differs from the document this write sent, the fields it wrote included (a colleague
@@ -748,7 +753,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (
       savedRevision === null &&
       now.snapshot.revision !== null &&
-      sameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision)
+      weaklySameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision)
     ) {
       // Accepted, yet still the revision it was based on: nothing was applied.
       return judged(

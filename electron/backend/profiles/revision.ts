@@ -100,3 +100,17 @@ export function sameRevision(spec: ProfileSpec, a: string | null, b: string | nu
   const y = parseEntityTag(b);
   return x.ok && y.ok && x.value.opaque === y.value.opaque && x.value.weak === y.value.weak;
 }
+
+/**
+ * The same revision by weak comparison (RFC 9110 8.8.3.2: the opaque tags match, weak or not).
+ * For "does a write's answer name a revision other than the one it was based on": a proxy that
+ * weakens ETags (compression) turns "3" into W/"3", which is no new revision; taken for one, an
+ * unapplied write would be reported saved.
+ */
+export function weaklySameRevision(spec: ProfileSpec, a: string | null, b: string | null): boolean {
+  if (sameRevision(spec, a, b)) return true;
+  if (a === null || b === null || spec.revision.in !== 'etag') return false;
+  const x = parseEntityTag(a);
+  const y = parseEntityTag(b);
+  return x.ok && y.ok && x.value.opaque === y.value.opaque;
+}

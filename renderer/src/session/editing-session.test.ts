@@ -338,6 +338,35 @@ describe('editing session: a save answered with each outcome', () => {
     expect(next.message!.text).toContain('did not apply one of your changes');
   });
 
+  it('partly applied with no new revision: says the server still holds the revision the edit was based on', () => {
+    // A 2xx whose answer named the base revision (another spelling), the re-read still at it.
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const next = saveAnswered(
+      t,
+      {
+        kind: 'partly-applied',
+        snapshot: base,
+        savedRevision: null,
+        changedPaths: ['/priority'],
+        missing: [{ path: '/priority', wanted: '5', found: '1' }],
+        message: 'm',
+        auditId: 4,
+      },
+      sent(t),
+    );
+    expect(next.message!.text).toContain('still holds the revision your edit was based on (1)');
+    expect(next.message!.text).not.toContain('unnamed');
+  });
+
+  it('unknown outcome after a redirect: says what to check when every save is redirected', () => {
+    const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
+    const next = saveAnswered(t, unknown(base, 'base', 'redirected'), sent(t));
+    const words = unknownSummary(next.unknown!);
+    expect(words.headline).toMatch(/redirect/);
+    // A base URL the server moves (http to https, a renamed path) redirects every write.
+    expect(words.headline).toMatch(/check the connection’s base URL/);
+  });
+
   it('unknown outcome: keeps the edit, shows what the server holds now, claims nothing', () => {
     const t = saveStarted(edited({ ...baseDoc, priority: 5 }));
     const next = saveAnswered(t, unknown(base, 'base'), sent(t));

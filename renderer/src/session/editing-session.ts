@@ -85,7 +85,8 @@ export type Opened = {
   snapshot: Snapshot;
   /** The revision the draft was typed against, when older than `snapshot`. */
   draftBase: Snapshot | null;
-  draft: { text: string; updatedAt: string } | null;
+  /** `version`: the backend draft a restored copy was made over, when not the one `updatedAt` names. */
+  draft: { text: string; updatedAt: string; version?: string | null } | null;
   merge: MergeSession | null;
   pending: readonly PendingOutcome[];
 };
@@ -118,7 +119,7 @@ export function opened(o: Opened): Tab {
     watchId: null,
     restoredDraftAt: o.draft?.updatedAt ?? null,
     draftSavedAt: o.draft?.updatedAt ?? null,
-    draftVersion: o.draft?.updatedAt ?? null,
+    draftVersion: o.draft?.version !== undefined ? o.draft.version : (o.draft?.updatedAt ?? null),
     draftError: null,
     // A restored merge is against Server now already: that revision is not news.
     serverMoved:
@@ -308,7 +309,16 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         view: 'edit',
         merge: null,
         missing: result.missing,
-        message: { tone: 'error', text: partlyAppliedWords(result.savedRevision, result.missing) },
+        message: {
+          tone: 'error',
+          text: partlyAppliedWords(
+            result.savedRevision,
+            result.missing,
+            result.savedRevision === null && result.snapshot.revision === ctx.sentBase.revision
+              ? result.snapshot.revision
+              : null,
+          ),
+        },
       };
     case 'unknown-outcome':
       return {

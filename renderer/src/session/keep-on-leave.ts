@@ -11,6 +11,12 @@ export type Rescue = {
   baseJournalId: number;
   baseRevision: string | null;
   at: string;
+  /**
+   * The backend draft the tab had last kept when the copy was made (its updatedAt, null: none), so
+   * the restored text is written over that draft of its own window's and no other (absent in copies
+   * made before drafts had versions).
+   */
+  draftVersion?: string | null;
 };
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 

@@ -47,8 +47,12 @@ export function savedWords(result: SavedOutcome): string {
 export function partlyAppliedWords(
   savedRevision: string | null,
   missing: readonly MissingChange[],
+  /** The revision the edit was based on, when the server accepted the write yet still holds it. */
+  stillBase: string | null = null,
 ): string {
   const n = missing.length;
+  if (savedRevision === null && stillBase !== null)
+    return `The server accepted the write but made no new revision: it still holds the revision your edit was based on (${stillBase}) and did not apply ${n === 1 ? 'one of your changes' : `${n} of your changes`}. Your edit is kept as a draft; review and save again.`;
   return `The server accepted the write (revision ${rev(savedRevision)}) but did not apply ${n === 1 ? 'one of your changes' : `${n} of your changes`}. Your edit is kept as a draft over what it holds now; review and save again.`;
 }
 
@@ -78,7 +82,10 @@ export function holdsWords(holds: ServerHolds, revision: string | null): string 
 export function unknownWords(cause: UnknownOutcome['cause']): string {
   if (cause === 'unverified')
     return `${causeWords[cause]}, so it is not known whether it holds every change you made. Nothing was resent; your edit is kept.`;
-  return `${causeWords[cause]}, so it is not known whether your save was applied. Nothing was resent; your edit is kept.`;
+  // A base URL the server has moved (http to https, a renamed path) redirects every write.
+  const hint =
+    cause === 'redirected' ? ' If every save is redirected, check the connection’s base URL.' : '';
+  return `${causeWords[cause]}, so it is not known whether your save was applied. Nothing was resent; your edit is kept.${hint}`;
 }
 
 export function pendingWords(p: PendingOutcome): string {

@@ -14,6 +14,7 @@ import { parseJson, PRETTY, stringifyJson } from '../../../shared/json';
 import type { SavedMerge } from '../merge/merge-session';
 import type { BatchIntent } from '../../../shared/batch/intent';
 import { api } from '../lib/api';
+import { needsDraft, tabKey } from '../session/editing-session';
 import type { DeskState } from '.';
 
 /** How many targets *Preview* shows when no id is given: the first ones. */
@@ -260,12 +261,17 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       const { drafts } = get();
       const ref = { connectionId: batch.connectionId, id: target.resourceId };
       set({ batchOpen: false });
-      if (drafts[target.resourceId]) {
+      const asItIs = async (where: string) => {
         get().notify({
           tone: 'info',
-          text: `${target.resourceId} already has unsaved work; it is opened as it is, the batch’s change is not put over it.`,
+          text: `${target.resourceId} already has unsaved work${where}; it is opened as it is, the batch’s change is not put over it.`,
         });
         await get().openTab(ref, target.resourceId);
+      };
+      // This window's tab of the resource, whose draft (if any) the batch's would replace.
+      const open = get().tabs.find((t) => t.key === tabKey(ref));
+      if (drafts[target.resourceId] || (open && needsDraft(open))) {
+        await asItIs('');
         return;
       }
       try {
@@ -288,13 +294,22 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
           setAside: null,
           ...(batch.mergeOptions.idKeys ? { idKeys: batch.mergeOptions.idKeys } : {}),
         };
-        await api.saveDraft({
+        // Written only where this window knows of no draft: another window may have kept one since.
+        const written = await api.saveDraft({
           ref,
           text: mineText,
           baseRevision: base.snapshot.revision,
           baseJournalId: target.baseJournalId,
           merge: encodeWire(merge),
+          expected: open?.draftVersion ?? null,
         });
+        if (written.kind !== 'ok' && written.reason === 'draft-conflict') {
+          await asItIs(' in another window');
+          return;
+        }
+        if (written.kind !== 'ok') throw new Error(written.message);
+        // A tab already open shows the server's text: it is opened again on the batch's merge.
+        if (open) await get().closeTab(open.key, true);
         await get().openTab(ref, target.resourceId);
       } catch (error) {
         get().notify({

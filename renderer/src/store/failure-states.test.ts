@@ -209,6 +209,56 @@ describe('draft writes of one tab', () => {
   });
 });
 
+describe('discarding a draft while its write is under way', () => {
+  it('waits for that write, so the draft it kept is the one dropped (none is left, none refused)', async () => {
+    vi.useFakeTimers();
+    // The backend's rule: a write or discard naming another draft than the one kept does nothing.
+    let stored: { text: string; updatedAt: string } | null = null;
+    let n = 0;
+    const names = (expected: string | null | undefined) =>
+      expected === undefined || stored === null || stored.updatedAt === expected;
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    answers.set('saveDraft', async (args) => {
+      const { text, expected } = args as { text: string; expected?: string | null };
+      const refused = !names(expected);
+      if (!refused) stored = { text, updatedAt: `2026-11-30T03:00:0${++n}.000Z` };
+      const updatedAt = stored?.updatedAt;
+      // Written on arrival, answered late (a large draft).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      return refused
+        ? {
+            kind: 'error',
+            reason: 'draft-conflict',
+            message: 'Another window keeps a newer draft.',
+          }
+        : { kind: 'ok', updatedAt };
+    });
+    answers.set('discardDraft', async (args) => {
+      if (names((args as { expected?: string | null }).expected)) stored = null;
+      return { kind: 'ok' };
+    });
+    answers.set('openResource', async () => ({
+      kind: 'ok',
+      snapshot: base,
+      draft: stored,
+      pending: [],
+    }));
+    useDesk.getState().setText(key, '{ "priority": 8 }');
+    await vi.advanceTimersByTimeAsync(500);
+    // The write is at the backend, its answer not back: the operator discards the draft.
+    const discarded = useDesk.getState().discardDraft(key);
+    await vi.advanceTimersByTimeAsync(5_000);
+    await discarded;
+    expect(stored).toBeNull();
+    expect(tab().text).toBe(base.text);
+    // The tab's next edit is kept, not refused as another window's.
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(tab().draftError).toBeNull();
+    expect(stored).toMatchObject({ text: '{ "priority": 9 }' });
+  });
+});
+
 describe('a draft write that fails', () => {
   const kept: string[] = [];
   const keepsDrafts: Answer = async (args) => {

@@ -160,16 +160,27 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
    * one before it kept, which the backend checks (another window's draft is never written over).
    */
   function persistDraft(key: string): Promise<boolean> {
-    const next = (draftWrites.get(key) ?? Promise.resolve()).then(() => persistDraftNow(key));
-    // Settles either way (persistDraftNow reports its own failures) and forgets itself if last.
+    return afterDraftWrites(key, () => persistDraftNow(key));
+  }
+
+  /**
+   * Runs `work` once the tab's draft writes under way have answered (a discard too: it must name
+   * the draft the last write kept, or the backend keeps that one as another window's).
+   */
+  function afterDraftWrites<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const next = (draftWrites.get(key) ?? Promise.resolve()).then(work);
+    // Settles either way (the work reports its own failures) and forgets itself if last.
     const settled: Promise<void> = next
-      .catch(() => false)
+      .catch(() => undefined)
       .then(() => {
         if (draftWrites.get(key) === settled) draftWrites.delete(key);
       });
     draftWrites.set(key, settled);
     return next;
   }
+
+  /** The draft the tab last kept, read when a call is sent (after the writes before it). */
+  const keptVersion = (key: string, t: Tab) => (tab(key) ?? t).draftVersion;
 
   async function persistDraftNow(key: string): Promise<boolean> {
     const t = tab(key);
@@ -317,6 +328,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
                 baseJournalId: rescue.baseJournalId,
                 merge: rescue.merge,
                 updatedAt: rescue.at,
+                // Written over the draft this window had kept (an older copy: whatever is there).
+                version:
+                  typeof rescue.draftVersion === 'string' || rescue.draftVersion === null
+                    ? rescue.draftVersion
+                    : (answer.draft?.updatedAt ?? null),
               }
             : which === 'backend' && answer.draft
               ? {
@@ -543,7 +559,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       }
       step(key, (x) => session.tookServer(x, latest.snapshot));
       try {
-        await api.discardDraft({ ref: t.ref, expected: t.draftVersion });
+        await afterDraftWrites(key, () =>
+          api.discardDraft({ ref: t.ref, expected: keptVersion(key, t) }),
+        );
       } catch (error) {
         failed(
           key,
@@ -557,7 +575,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t) return;
       stopDraftWrite(key);
       try {
-        await api.discardDraft({ ref: t.ref, expected: t.draftVersion });
+        await afterDraftWrites(key, () =>
+          api.discardDraft({ ref: t.ref, expected: keptVersion(key, t) }),
+        );
+        // A retry a failed write under way scheduled would put the draft back.
+        stopDraftWrite(key);
       } catch (error) {
         failed(
           key,
@@ -791,6 +813,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
             baseJournalId: t.base.journalId,
             baseRevision: t.base.revision,
             at: new Date().toISOString(),
+            draftVersion: t.draftVersion,
           });
         }
         // …then the backend's draft, which may or may not finish before the page goes.
