@@ -292,28 +292,28 @@ export function createDesk(options: DeskOptions): Desk {
         changed: result.changed,
       };
     },
-    async saveDraft({ ref, text, baseRevision, baseJournalId, merge, expected }) {
+    async saveDraft({ ref, text, baseRevision, baseJournalId, merge, expected, writer }) {
       if (!store.connections.get(ref.connectionId))
         return fail('unknown-connection', 'That connection no longer exists.');
-      if (otherWindowsDraft(ref, expected))
+      if (otherWindowsDraft(ref, expected, writer))
         return fail(
           'draft-conflict',
           'Another window keeps a newer draft of this resource, which this one would write over; your edit stays in this window until you save it.',
         );
-      const draft = store.drafts.save(ref.connectionId, ref.id, {
-        text,
-        baseRevision,
-        baseJournalId,
-        merge: merge ?? null,
-      });
+      const draft = store.drafts.save(
+        ref.connectionId,
+        ref.id,
+        { text, baseRevision, baseJournalId, merge: merge ?? null },
+        writer ?? null,
+      );
       return { kind: 'ok', updatedAt: draft.updatedAt };
     },
     async listDrafts({ connectionId }) {
       return { kind: 'ok', drafts: store.drafts.list(connectionId) };
     },
-    async discardDraft({ ref, expected }) {
+    async discardDraft({ ref, expected, writer }) {
       // Another window's newer draft is not this window's to drop.
-      if (!otherWindowsDraft(ref, expected)) store.drafts.discard(ref.connectionId, ref.id);
+      if (!otherWindowsDraft(ref, expected, writer)) store.drafts.discard(ref.connectionId, ref.id);
       return { kind: 'ok' };
     },
     async saveResource({ ref, text, baseJournalId, unconditional, full }) {
@@ -582,12 +582,18 @@ export function createDesk(options: DeskOptions): Desk {
   /**
    * Whether the resource's draft was kept by another writer since the one `expected` names (two
    * windows on one resource): written over or dropped, it would be lost while its window says
-   * "draft kept". No expectation given: a script's unconditional write.
+   * "draft kept". The writer's own draft (its tab's earlier write, however the two overtook each
+   * other) is never another's. No expectation given: a script's unconditional write.
    */
-  function otherWindowsDraft(ref: ResourceRef, expected: string | null | undefined): boolean {
+  function otherWindowsDraft(
+    ref: ResourceRef,
+    expected: string | null | undefined,
+    writer: string | undefined,
+  ): boolean {
     if (expected === undefined) return false;
-    const stored = store.drafts.updatedAt(ref.connectionId, ref.id);
-    return stored !== null && stored !== expected;
+    const stored = store.drafts.version(ref.connectionId, ref.id);
+    if (stored === null || stored.updatedAt === expected) return false;
+    return writer === undefined || stored.writer !== writer;
   }
 
   /** Checks a write whose outcome is unknown again; a batch's target of it says what was found. */

@@ -159,6 +159,43 @@ describe('drafts of one resource from two windows', () => {
   });
 });
 
+describe('drafts: one window\u2019s writes that overtake each other', () => {
+  it('are its own: never refused as another window\u2019s, while another window still is', async () => {
+    const ref = await h.ref('Sync documents', 'queue-config');
+    const base = await open(ref);
+    const draft = (text: string, expected: string | null, writer?: string) =>
+      h.api.saveDraft({
+        ref,
+        text,
+        baseRevision: base.revision,
+        baseJournalId: base.journalId,
+        expected,
+        ...(writer ? { writer } : {}),
+      });
+    const kept = async () => {
+      const opened = await h.api.openResource({ ref });
+      return opened.kind === 'ok' ? opened.draft?.text : undefined;
+    };
+    await h.api.discardDraft({ ref });
+    const first = await draft('{"n":1}', null, 'tab-A');
+    if (first.kind !== 'ok') throw new Error(first.message);
+    // Sent before the first answered (a write on pagehide beside one under way): same writer.
+    expect((await draft('{"n":2}', null, 'tab-A')).kind).toBe('ok');
+    expect(await kept()).toBe('{"n":2}');
+    // Another window naming the first draft is refused: the draft moved on since.
+    expect(await draft('{"other":1}', first.updatedAt, 'tab-B')).toMatchObject({
+      reason: 'draft-conflict',
+    });
+    // Nor may a write naming no writer (an older page) go over it.
+    expect(await draft('{"old":1}', first.updatedAt)).toMatchObject({ reason: 'draft-conflict' });
+    // The writer's own discard naming a stale draft still drops its own draft.
+    expect(await h.api.discardDraft({ ref, expected: null, writer: 'tab-A' })).toEqual({
+      kind: 'ok',
+    });
+    expect(await kept()).toBeUndefined();
+  });
+});
+
 describe('connections', () => {
   it('stores secrets encrypted, never returns them, and keeps them when an edit leaves them out', async () => {
     const token = 'tok-4f1d8a93-never-shown';

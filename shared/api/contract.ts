@@ -193,6 +193,11 @@ export const apiMethods = {
        * `draft-conflict`. Left out, the draft is written whatever is there.
        */
       expected?: string | null;
+      /**
+       * Who writes (one tab of one window, any stable id): a draft this writer kept is written
+       * over whatever `expected` names, since its own writes may overtake each other.
+       */
+      writer?: string;
     },
     Ok<{ updatedAt: string }> | BackendError
   >(
@@ -203,11 +208,16 @@ export const apiMethods = {
       baseJournalId: s.nullable(s.integer({ min: 1 })),
       merge: s.optional(s.nullable(s.string({ max: 64 * 1024 * 1024 }))),
       expected: s.optional(s.nullable(s.string({ max: 100 }))),
+      writer: s.optional(s.string({ min: 1, max: 100 })),
     }),
   ),
   /** With `expected` (see saveDraft), another window's newer draft is left in place. */
-  discardDraft: method<{ ref: ResourceRef; expected?: string | null }, Ok>(
-    s.object({ ref, expected: s.optional(s.nullable(s.string({ max: 100 }))) }),
+  discardDraft: method<{ ref: ResourceRef; expected?: string | null; writer?: string }, Ok>(
+    s.object({
+      ref,
+      expected: s.optional(s.nullable(s.string({ max: 100 }))),
+      writer: s.optional(s.string({ min: 1, max: 100 })),
+    }),
   ),
   listDrafts: method<{ connectionId: string }, Ok<{ drafts: DraftSummary[] }>>(
     s.object({ connectionId: s.string({ min: 1, max: 100 }) }),

@@ -12,20 +12,25 @@ type Row = {
 
 export function createDrafts(db: DatabaseSync) {
   const upsert = db.prepare(`
-    INSERT INTO drafts (connection_id, resource_path, text, base_revision, base_journal_id, updated_at, merge) VALUES (?, ?, ?, ?, ?, ?, ?)
+    INSERT INTO drafts (connection_id, resource_path, text, base_revision, base_journal_id, updated_at, merge, writer) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (connection_id, resource_path) DO UPDATE SET text = excluded.text, base_revision = excluded.base_revision,
-      base_journal_id = excluded.base_journal_id, updated_at = excluded.updated_at, merge = excluded.merge`);
+      base_journal_id = excluded.base_journal_id, updated_at = excluded.updated_at, merge = excluded.merge, writer = excluded.writer`);
   const get = db.prepare('SELECT * FROM drafts WHERE connection_id = ? AND resource_path = ?');
   const remove = db.prepare('DELETE FROM drafts WHERE connection_id = ? AND resource_path = ?');
   const version = db.prepare(
-    'SELECT updated_at FROM drafts WHERE connection_id = ? AND resource_path = ?',
+    'SELECT updated_at, writer FROM drafts WHERE connection_id = ? AND resource_path = ?',
   );
   const removeAll = db.prepare('DELETE FROM drafts WHERE connection_id = ?');
   const byConnection = db.prepare(
     'SELECT resource_path, updated_at, merge IS NOT NULL AS has_merge FROM drafts WHERE connection_id = ? ORDER BY updated_at DESC',
   );
   return {
-    save(connectionId: string, resourceId: string, draft: Omit<Draft, 'updatedAt'>): Draft {
+    save(
+      connectionId: string,
+      resourceId: string,
+      draft: Omit<Draft, 'updatedAt'>,
+      writer: string | null = null,
+    ): Draft {
       // Always later than the draft it replaces, even within a millisecond: a window compares it
       // with the one it last kept to tell whether another window wrote in between.
       const stored = this.updatedAt(connectionId, resourceId);
@@ -40,6 +45,7 @@ export function createDrafts(db: DatabaseSync) {
         draft.baseJournalId,
         updatedAt,
         draft.merge,
+        writer,
       );
       return { ...draft, updatedAt };
     },
@@ -60,8 +66,16 @@ export function createDrafts(db: DatabaseSync) {
     },
     /** When the resource's draft was last kept, or null when it has none. */
     updatedAt(connectionId: string, resourceId: string): string | null {
-      const row = version.get(connectionId, resourceId) as { updated_at: string } | undefined;
-      return row?.updated_at ?? null;
+      return this.version(connectionId, resourceId)?.updatedAt ?? null;
+    },
+    /** When the resource's draft was last kept and by which writer (a window's tab), if it has one. */
+    version(
+      connectionId: string,
+      resourceId: string,
+    ): { updatedAt: string; writer: string | null } | null {
+      const row = version.get(connectionId, resourceId) as
+        { updated_at: string; writer: string | null } | undefined;
+      return row ? { updatedAt: row.updated_at, writer: row.writer } : null;
     },
     list(connectionId: string): DraftSummary[] {
       return (

@@ -105,4 +105,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX batch_targets_by_resource ON batch_targets (resource_id, batch_id);
   ALTER TABLE audit ADD COLUMN batch_id TEXT;
   `,
+  // Which tab of which window kept a draft: its own later writes pass whatever they name (one may
+  // overtake another), another window's are refused when they name an older draft.
+  `ALTER TABLE drafts ADD COLUMN writer TEXT;`,
 ];

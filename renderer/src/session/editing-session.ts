@@ -59,6 +59,12 @@ export type Tab = {
    * write leaves it as it was.
    */
   draftVersion: string | null;
+  /**
+   * Who this tab is to the backend's drafts (a random id, kept with a copy made on pagehide so the
+   * tab restored after a reload is the same writer): its own writes may overtake each other, and
+   * none of them is refused as another window's.
+   */
+  draftWriter: string;
   /** Why the last draft write failed (the text on screen is then kept nowhere else), until one succeeds. */
   draftError: string | null;
   serverMoved: ServerMoved | null;
@@ -85,8 +91,11 @@ export type Opened = {
   snapshot: Snapshot;
   /** The revision the draft was typed against, when older than `snapshot`. */
   draftBase: Snapshot | null;
-  /** `version`: the backend draft a restored copy was made over, when not the one `updatedAt` names. */
-  draft: { text: string; updatedAt: string; version?: string | null } | null;
+  /**
+   * `version`: the backend draft a restored copy was made over, when not the one `updatedAt` names;
+   * `writer`: the tab that made the copy (see Tab.draftWriter).
+   */
+  draft: { text: string; updatedAt: string; version?: string | null; writer?: string } | null;
   merge: MergeSession | null;
   pending: readonly PendingOutcome[];
 };
@@ -120,6 +129,7 @@ export function opened(o: Opened): Tab {
     restoredDraftAt: o.draft?.updatedAt ?? null,
     draftSavedAt: o.draft?.updatedAt ?? null,
     draftVersion: o.draft?.version !== undefined ? o.draft.version : (o.draft?.updatedAt ?? null),
+    draftWriter: o.draft?.writer ?? newWriterId(),
     draftError: null,
     // A restored merge is against Server now already: that revision is not news.
     serverMoved:
@@ -628,4 +638,9 @@ export function unknownSummary(u: UnknownState): { headline: string; holds: stri
 /** What must be written down before the page goes away: the text and merge of each unsaved tab. */
 export function needsDraft(tab: Tab): boolean {
   return isDirty(tab) || tab.merge !== null;
+}
+
+/** A new tab's id as a writer of drafts (see Tab.draftWriter). */
+function newWriterId(): string {
+  return globalThis.crypto.randomUUID();
 }

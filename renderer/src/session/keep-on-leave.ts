@@ -17,6 +17,8 @@ export type Rescue = {
    * made before drafts had versions).
    */
   draftVersion?: string | null;
+  /** The tab that made the copy, as a writer of drafts (absent in older copies). */
+  writer?: string;
 };
 export type KeyValueStore = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 

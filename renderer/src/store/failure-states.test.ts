@@ -259,6 +259,31 @@ describe('discarding a draft while its write is under way', () => {
   });
 });
 
+describe('the draft written as the page goes', () => {
+  it('leaves at once, beside a draft write under way, as the same writer', async () => {
+    vi.useFakeTimers();
+    const sent: Array<{ text: string; writer?: string }> = [];
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    answers.set('saveDraft', async (args) => {
+      sent.push(args as { text: string; writer?: string });
+      // A large draft: the page may be gone long before it is answered.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      return { kind: 'ok', updatedAt: `2026-11-30T02:00:0${sent.length}.000Z` };
+    });
+    useDesk.getState().setText(key, '{ "priority": 8 }');
+    await vi.advanceTimersByTimeAsync(500);
+    expect(sent.map((s) => s.text)).toEqual(['{ "priority": 8 }']);
+    useDesk.getState().setText(key, '{ "priority": 9 }');
+    useDesk.getState().keepEverything();
+    await vi.advanceTimersByTimeAsync(0);
+    // Not after the first is answered: the page would be gone.
+    expect(sent.map((s) => s.text)).toEqual(['{ "priority": 8 }', '{ "priority": 9 }']);
+    expect(sent[0]!.writer).toBeTruthy();
+    expect(sent[1]!.writer).toBe(sent[0]!.writer);
+    await vi.advanceTimersByTimeAsync(5_000);
+  });
+});
+
 describe('a draft write that fails', () => {
   const kept: string[] = [];
   const keepsDrafts: Answer = async (args) => {

@@ -187,7 +187,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     if (!t) return true;
     try {
       if (!session.needsDraft(t)) {
-        await api.discardDraft({ ref: t.ref, expected: t.draftVersion });
+        await api.discardDraft({ ref: t.ref, expected: t.draftVersion, writer: t.draftWriter });
         draftRetries.delete(key);
         step(key, (x) => session.draftStored(x, null));
       } else {
@@ -198,6 +198,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           baseJournalId: t.base.journalId,
           merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
           expected: t.draftVersion,
+          writer: t.draftWriter,
         });
         if (result.kind !== 'ok') {
           draftWriteFailed(key, result.message);
@@ -333,6 +334,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
                   typeof rescue.draftVersion === 'string' || rescue.draftVersion === null
                     ? rescue.draftVersion
                     : (answer.draft?.updatedAt ?? null),
+                ...(typeof rescue.writer === 'string' ? { writer: rescue.writer } : {}),
               }
             : which === 'backend' && answer.draft
               ? {
@@ -560,7 +562,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       step(key, (x) => session.tookServer(x, latest.snapshot));
       try {
         await afterDraftWrites(key, () =>
-          api.discardDraft({ ref: t.ref, expected: keptVersion(key, t) }),
+          api.discardDraft({ ref: t.ref, expected: keptVersion(key, t), writer: t.draftWriter }),
         );
       } catch (error) {
         failed(
@@ -576,7 +578,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       stopDraftWrite(key);
       try {
         await afterDraftWrites(key, () =>
-          api.discardDraft({ ref: t.ref, expected: keptVersion(key, t) }),
+          api.discardDraft({ ref: t.ref, expected: keptVersion(key, t), writer: t.draftWriter }),
         );
         // A retry a failed write under way scheduled would put the draft back.
         stopDraftWrite(key);
@@ -814,10 +816,13 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
             baseRevision: t.base.revision,
             at: new Date().toISOString(),
             draftVersion: t.draftVersion,
+            writer: t.draftWriter,
           });
         }
-        // …then the backend's draft, which may or may not finish before the page goes.
-        background(persistDraft(t.key), 'keep your draft');
+        // …then the backend's draft, which may or may not finish before the page goes: sent now,
+        // not after a draft write still under way (the page may be gone by then). The backend
+        // takes it whichever of the two lands first, both being this tab's.
+        background(persistDraftNow(t.key), 'keep your draft');
       }
       remember();
     },
