@@ -73,6 +73,7 @@ export function connectionContext(
   const credentialQuery =
     connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
   const secrets = secretValues(connection, headers);
+  const credentials = refusedValues(connection, secrets);
   return {
     ok: true,
     value: {
@@ -84,7 +85,7 @@ export function connectionContext(
       requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
       scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
       holdsSecret: (text) =>
-        secrets.some(
+        credentials.some(
           (secret) =>
             secret.length >= 8 &&
             (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))),
@@ -118,6 +119,35 @@ function secretValues(connection: StoredConnection, headers: Record<string, stri
   }
   return [...out].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
 }
+
+/**
+ * The secrets whose presence in a body refuses it (holdsSecret). A query credential's parameters
+ * are not all secret: an Azure SAS's version (sv=2019-02-02), expiry and protocols are plain words
+ * a document may hold, so of a query with several parameters only those named like a secret
+ * (sig, key, token, …) count, besides the whole query; the only parameter of one always does.
+ * scrub still masks every parameter (masking a date in an error text costs nothing).
+ */
+function refusedValues(connection: StoredConnection, secrets: readonly string[]): string[] {
+  const auth = connection.auth;
+  if (auth.kind !== 'query' || !auth.query) return [...secrets];
+  const pieces = auth.query.replace(/^\?/, '').split('&');
+  const plain = new Set<string>();
+  for (const piece of pieces) {
+    const at = piece.indexOf('=');
+    const name = at === -1 ? '' : piece.slice(0, at);
+    if (pieces.length === 1 || SECRET_NAME.test(name)) continue;
+    const raw = piece.slice(at + 1);
+    plain.add(raw);
+    try {
+      plain.add(decodeURIComponent(raw));
+    } catch {
+      // not percent-encoded text: the raw form is enough
+    }
+  }
+  return secrets.filter((secret) => !plain.has(secret));
+}
+
+const SECRET_NAME = /sig|key|token|secret|pass|pwd|auth|cred|code|session/i;
 
 /**
  * The headers a connection's credential adds to each request. The only header whose name the user

@@ -468,6 +468,32 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a query credential’s plain parameters (an Azure SAS’s version, expiry, protocols) are no reason to refuse a document; its signature is', async () => {
+    const sig = 'pfW2iGh9a0oJ61qOmb0i9ZDjg6Y5R3N0dzXAHeyIRoI=';
+    const sas = `sv=2019-02-02&ss=t&srt=sco&spr=https%2Chttp&se=2099-12-31T00%3A00%3A00Z&sp=rwdlau&sig=${encodeURIComponent(sig)}`;
+    const server = await startScriptedServer((req) => ({
+      status: 200,
+      headers: { etag: '"1"' },
+      body: req.path.includes('/signed')
+        ? JSON.stringify({ id: 'signed', sig })
+        : JSON.stringify({
+            id: 'dated',
+            opened: '2019-02-02',
+            due: '2099-12-31T00:00:00Z',
+            channels: 'https,http',
+          }),
+    }));
+    const c = await save({ baseUrl: server.url, auth: { kind: 'query', query: sas } });
+    const dated = await h.api.openResource({ ref: { connectionId: c.id, id: 'dated' } });
+    expect(dated).toMatchObject({ kind: 'ok' });
+    const signed = await h.api.openResource({ ref: { connectionId: c.id, id: 'signed' } });
+    expect(signed).toMatchObject({ kind: 'error', reason: 'http' });
+    expect(signed.kind === 'error' && signed.message).toMatch(
+      /holds this connection's own credential/,
+    );
+    await server.close();
+  });
+
   it('getResource with a user:password@ that is not valid percent-encoding says so, and sends nothing', async () => {
     const before = upstream.requests.length;
     for (const userinfo of ['ops:50%', 'ops:%ED%A0%80', '%zz:pw']) {
