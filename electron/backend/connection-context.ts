@@ -25,8 +25,8 @@ export type ConnectionContext = {
   /** Removes this connection's secrets from text that may echo them (an upstream error body). */
   scrub(text: string): string;
   /**
-   * Whether text holds one of the connection's credentials, as is or as a JSON string spells it
-   * (8 characters or more: a shorter one could be any word of a document, and is only masked).
+   * Whether text holds one of the connection's credentials, as is, percent-encoded, as Basic's
+   * base64 or as a JSON string spells it (8 characters or more: a shorter one could be any word of a document, and is only masked).
    */
   holdsSecret(text: string): boolean;
 };
@@ -73,7 +73,7 @@ export function connectionContext(
   const credentialQuery =
     connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
   const secrets = secretValues(connection, headers);
-  const credentials = refusedValues(connection, secrets);
+  const credentials = echoedForms(connection, refusedValues(connection, secrets));
   return {
     ok: true,
     value: {
@@ -145,6 +145,25 @@ function refusedValues(connection: StoredConnection, secrets: readonly string[])
     }
   }
   return secrets.filter((secret) => !plain.has(secret));
+}
+
+/**
+ * The refused secrets in the other forms a document may hold them: percent-encoded (a callback
+ * URL's `?access_token=`), and Basic's base64 of user:password without its scheme.
+ */
+function echoedForms(connection: StoredConnection, secrets: readonly string[]): string[] {
+  const out = new Set(secrets);
+  for (const secret of secrets) {
+    try {
+      out.add(encodeURIComponent(secret));
+    } catch {
+      // a lone surrogate: no URL carries it encoded
+    }
+  }
+  const auth = connection.auth;
+  if (auth.kind === 'basic' && auth.password)
+    out.add(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+  return [...out];
 }
 
 const SECRET_NAME = /sig|key|token|secret|pass|pwd|auth|cred|code|session/i;

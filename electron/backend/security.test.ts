@@ -468,6 +468,33 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a body that holds the credential percent-encoded (a callback URL) or as Basic’s base64 is not opened either', async () => {
+    const token = 'tok/SECRET+2b9e7d41=';
+    const password = 'pw/SECRET-51d2b8';
+    const server = await startScriptedServer((req) => ({
+      status: 200,
+      headers: { etag: '"1"' },
+      body: req.path.endsWith('/hook')
+        ? JSON.stringify({
+            id: 'hook',
+            url: `https://x.test/cb?access_token=${encodeURIComponent(token)}`,
+          })
+        : JSON.stringify({ id: 'relay', auth: Buffer.from(`ops:${password}`).toString('base64') }),
+    }));
+    for (const [auth, id] of [
+      [{ kind: 'bearer', token }, 'hook'],
+      [{ kind: 'basic', username: 'ops', password }, 'relay'],
+    ] as const) {
+      const c = await save({ baseUrl: server.url, auth });
+      const opened = await h.api.openResource({ ref: { connectionId: c.id, id } });
+      expect(opened).toMatchObject({ kind: 'error', reason: 'http' });
+      expect(opened.kind === 'error' && opened.message).toMatch(
+        /holds this connection's own credential/,
+      );
+    }
+    await server.close();
+  });
+
   it('a query credential’s plain parameters (an Azure SAS’s version, expiry, protocols) are no reason to refuse a document; its signature is', async () => {
     const sig = 'pfW2iGh9a0oJ61qOmb0i9ZDjg6Y5R3N0dzXAHeyIRoI=';
     const sas = `sv=2019-02-02&ss=t&srt=sco&spr=https%2Chttp&se=2099-12-31T00%3A00%3A00Z&sp=rwdlau&sig=${encodeURIComponent(sig)}`;
