@@ -709,7 +709,7 @@ export function createDesk(options: DeskOptions): Desk {
     if (!ctx.ok) return ctx.error;
     const row = store.journal.get(ref.connectionId, ref.id, journalId);
     if (!row) return fail('not-found', `No journal entry ${journalId} for this resource.`);
-    return resources.fromJournal(ctx.value, ref, row);
+    return resources.shownFromJournal(ctx.value, ref, row);
   }
   async function pollOnce(poller: Poller): Promise<void> {
     // A slow server must not stack polls, and nobody listening means nobody to tell.

@@ -495,6 +495,34 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a journalled body that holds the credential the connection now uses is not shown when the server answers 304', async () => {
+    // The account lists its next key; the key is rotated in (the connection now sends it) and the
+    // server answers the refresh "not modified": the journal's copy holds today's credential.
+    const next = 'key-NEXT-3c9d1e7a';
+    const server = await startScriptedServer((req) =>
+      req.headers['if-none-match'] === '"1"'
+        ? { status: 304, headers: { etag: '"1"' } }
+        : {
+            status: 200,
+            headers: { etag: '"1"' },
+            body: JSON.stringify({ id: 'acct', nextKey: next }),
+          },
+    );
+    const c = await save({ baseUrl: server.url, auth: { kind: 'bearer', token: TOKEN } });
+    const ref = { connectionId: c.id, id: 'acct' };
+    const first = await h.api.openResource({ ref });
+    if (first.kind !== 'ok') throw new Error(first.message);
+    await save({ id: c.id, baseUrl: server.url, auth: { kind: 'bearer', token: next } });
+    h.responses.length = 0;
+    const refreshed = await h.api.refreshResource({ ref });
+    expect(refreshed).toMatchObject({ kind: 'error', reason: 'http' });
+    // Nor is the journal's copy shown as an old revision.
+    const old = await h.api.revision({ ref, journalId: first.snapshot.journalId });
+    expect(old).toMatchObject({ kind: 'error', reason: 'http' });
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(next);
+    await server.close();
+  });
+
   it('a query credential’s plain parameters (an Azure SAS’s version, expiry, protocols) are no reason to refuse a document; its signature is', async () => {
     const sig = 'pfW2iGh9a0oJ61qOmb0i9ZDjg6Y5R3N0dzXAHeyIRoI=';
     const sas = `sv=2019-02-02&ss=t&srt=sco&spr=https%2Chttp&se=2099-12-31T00%3A00%3A00Z&sp=rwdlau&sig=${encodeURIComponent(sig)}`;
