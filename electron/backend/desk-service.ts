@@ -600,8 +600,13 @@ export function createDesk(options: DeskOptions): Desk {
   /** After the operator's save landed: its draft, and a batch target it merged by hand, settle. */
   function afterSave(ref: ResourceRef, savedText: string, saved: Snapshot): void {
     discardDraftIfSaved(ref, savedText);
-    const editable = parseJson(saved.text);
-    if (editable.ok) batches.afterSave(ref, { revision: saved.revision, editable: editable.value });
+    batches.afterSave(ref, {
+      revision: saved.revision,
+      editable: () => {
+        const parsed = parseJson(saved.text);
+        return parsed.ok ? parsed.value : undefined;
+      },
+    });
   }
 
   /** A draft goes once what it holds is saved; one typed while the save was under way stays. */
