@@ -122,20 +122,18 @@ function secretValues(connection: StoredConnection, headers: Record<string, stri
 
 /**
  * The secrets whose presence in a body refuses it (holdsSecret). A query credential's parameters
- * are not all secret: an Azure SAS's version (sv=2019-02-02), expiry and protocols are plain words
- * a document may hold, so of a query with several parameters only those named like a secret
- * (sig, key, token, …) count, besides the whole query; the only parameter of one always does.
- * scrub still masks every parameter (masking a date in an error text costs nothing).
+ * are not all secret: an Azure SAS's version (sv=2019-02-02), expiry and protocols, or a presigned
+ * URL's date, are plain words a document may hold, so those parameters (named in PLAIN_PARAMETER)
+ * do not count; every other one, and the whole query, does. scrub still masks every parameter
+ * (masking a date in an error text costs nothing).
  */
 function refusedValues(connection: StoredConnection, secrets: readonly string[]): string[] {
   const auth = connection.auth;
   if (auth.kind !== 'query' || !auth.query) return [...secrets];
-  const pieces = auth.query.replace(/^\?/, '').split('&');
   const plain = new Set<string>();
-  for (const piece of pieces) {
+  for (const piece of auth.query.replace(/^\?/, '').split('&')) {
     const at = piece.indexOf('=');
-    const name = at === -1 ? '' : piece.slice(0, at);
-    if (pieces.length === 1 || SECRET_NAME.test(name)) continue;
+    if (at === -1 || !PLAIN_PARAMETER.test(piece.slice(0, at))) continue;
     const raw = piece.slice(at + 1);
     plain.add(raw);
     try {
@@ -166,7 +164,9 @@ function echoedForms(connection: StoredConnection, secrets: readonly string[]): 
   return [...out];
 }
 
-const SECRET_NAME = /sig|key|token|secret|pass|pwd|auth|cred|code|session/i;
+/** Parameters of a SAS (Azure) or presigned (S3) query that are not secret: version, dates, scopes, ids. */
+const PLAIN_PARAMETER =
+  /^(sv|ss|srt|sp|se|st|spr|sip|sr|sdd|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|tn|spk|srk|epk|erk|rscc|rscd|rsce|rscl|rsct|api-version|x-amz-algorithm|x-amz-date|x-amz-expires|x-amz-signedheaders)$/i;
 
 /**
  * The headers a connection's credential adds to each request. The only header whose name the user

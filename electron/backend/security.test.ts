@@ -546,6 +546,21 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     expect(signed.kind === 'error' && signed.message).toMatch(
       /holds this connection's own credential/,
     );
+    // A parameter the app does not know as plain still counts, whatever its name (appid=…).
+    const appid = 'a1b2c3d4e5f6a7b8';
+    const other = await save({
+      baseUrl: server.url,
+      auth: { kind: 'query', query: `appid=${appid}&units=metric` },
+    });
+    server.server.removeAllListeners('request');
+    server.server.on('request', (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', etag: '"1"' })
+        .end(JSON.stringify({ id: 'weather', echo: appid })),
+    );
+    expect(
+      await h.api.openResource({ ref: { connectionId: other.id, id: 'weather' } }),
+    ).toMatchObject({ kind: 'error', reason: 'http' });
     await server.close();
   });
 
