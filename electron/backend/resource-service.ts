@@ -224,7 +224,8 @@ export function createResourceService(deps: ResourceDeps) {
   /**
    * A journal entry to be shown again (a 304's unchanged copy, an old revision): refused like a
    * read when it holds the connection's credential (journalled before the credential was rotated
-   * to one it holds, or before this check existed).
+   * to one it holds, or before this check existed). Its text only, as written: a watch reads every
+   * 304 through here, and writing out a large document at each poll is what a 304 spares.
    */
   function shownFromJournal(
     ctx: ConnectionContext,
@@ -233,7 +234,7 @@ export function createResourceService(deps: ResourceDeps) {
   ): Fetched | BackendError {
     const fetched = fromJournal(ctx, ref, row);
     if ('kind' in fetched) return fetched;
-    return holdsCredential(ctx, row.body, fetched.body) ? credentialRefused() : fetched;
+    return ctx.holdsSecret(row.body) ? credentialRefused() : fetched;
   }
 
   function recordRead(
