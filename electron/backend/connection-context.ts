@@ -25,8 +25,8 @@ export type ConnectionContext = {
   /** Removes this connection's secrets from text that may echo them (an upstream error body). */
   scrub(text: string): string;
   /**
-   * Whether text holds one of the connection's credentials, as is or as a JSON string spells it
-   * (8 characters or more: a shorter one could be any word of a document, and is only masked).
+   * Whether text holds one of the connection's credentials, as is, percent-encoded, as Basic's
+   * base64 or as a JSON string spells it (8 characters or more: a shorter one could be any word of a document, and is only masked).
    */
   holdsSecret(text: string): boolean;
 };
@@ -73,6 +73,7 @@ export function connectionContext(
   const credentialQuery =
     connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
   const secrets = secretValues(connection, headers);
+  const credentials = echoedForms(connection, refusedValues(connection, secrets));
   return {
     ok: true,
     value: {
@@ -84,7 +85,7 @@ export function connectionContext(
       requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
       scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
       holdsSecret: (text) =>
-        secrets.some(
+        credentials.some(
           (secret) =>
             secret.length >= 8 &&
             (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))),
@@ -118,6 +119,54 @@ function secretValues(connection: StoredConnection, headers: Record<string, stri
   }
   return [...out].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
 }
+
+/**
+ * The secrets whose presence in a body refuses it (holdsSecret). A query credential's parameters
+ * are not all secret: an Azure SAS's version (sv=2019-02-02), expiry and protocols, or a presigned
+ * URL's date, are plain words a document may hold, so those parameters (named in PLAIN_PARAMETER)
+ * do not count; every other one, and the whole query, does. scrub still masks every parameter
+ * (masking a date in an error text costs nothing).
+ */
+function refusedValues(connection: StoredConnection, secrets: readonly string[]): string[] {
+  const auth = connection.auth;
+  if (auth.kind !== 'query' || !auth.query) return [...secrets];
+  const plain = new Set<string>();
+  for (const piece of auth.query.replace(/^\?/, '').split('&')) {
+    const at = piece.indexOf('=');
+    if (at === -1 || !PLAIN_PARAMETER.test(piece.slice(0, at))) continue;
+    const raw = piece.slice(at + 1);
+    plain.add(raw);
+    try {
+      plain.add(decodeURIComponent(raw));
+    } catch {
+      // not percent-encoded text: the raw form is enough
+    }
+  }
+  return secrets.filter((secret) => !plain.has(secret));
+}
+
+/**
+ * The refused secrets in the other forms a document may hold them: percent-encoded (a callback
+ * URL's `?access_token=`), and Basic's base64 of user:password without its scheme.
+ */
+function echoedForms(connection: StoredConnection, secrets: readonly string[]): string[] {
+  const out = new Set(secrets);
+  for (const secret of secrets) {
+    try {
+      out.add(encodeURIComponent(secret));
+    } catch {
+      // a lone surrogate: no URL carries it encoded
+    }
+  }
+  const auth = connection.auth;
+  if (auth.kind === 'basic' && auth.password)
+    out.add(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));
+  return [...out];
+}
+
+/** Parameters of a SAS (Azure) or presigned (S3) query that are not secret: version, dates, scopes, ids. */
+const PLAIN_PARAMETER =
+  /^(sv|ss|srt|sp|se|st|spr|sip|sr|sdd|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|tn|spk|srk|epk|erk|rscc|rscd|rsce|rscl|rsct|api-version|x-amz-algorithm|x-amz-date|x-amz-expires|x-amz-signedheaders)$/i;
 
 /**
  * The headers a connection's credential adds to each request. The only header whose name the user

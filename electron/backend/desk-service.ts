@@ -606,8 +606,13 @@ export function createDesk(options: DeskOptions): Desk {
   /** After the operator's save landed: its draft, and a batch target it merged by hand, settle. */
   function afterSave(ref: ResourceRef, savedText: string, saved: Snapshot): void {
     discardDraftIfSaved(ref, savedText);
-    const editable = parseJson(saved.text);
-    if (editable.ok) batches.afterSave(ref, { revision: saved.revision, editable: editable.value });
+    batches.afterSave(ref, {
+      revision: saved.revision,
+      editable: () => {
+        const parsed = parseJson(saved.text);
+        return parsed.ok ? parsed.value : undefined;
+      },
+    });
   }
 
   /** A draft goes once what it holds is saved; one typed while the save was under way stays. */
@@ -715,7 +720,7 @@ export function createDesk(options: DeskOptions): Desk {
     if (!ctx.ok) return ctx.error;
     const row = store.journal.get(ref.connectionId, ref.id, journalId);
     if (!row) return fail('not-found', `No journal entry ${journalId} for this resource.`);
-    return resources.fromJournal(ctx.value, ref, row);
+    return resources.shownFromJournal(ctx.value, ref, row);
   }
   async function pollOnce(poller: Poller): Promise<void> {
     // A slow server must not stack polls, and nobody listening means nobody to tell.

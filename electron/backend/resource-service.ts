@@ -207,18 +207,39 @@ export function createResourceService(deps: ResourceDeps) {
     const editable = toEditable(editableOf(ctx.spec), parsed.value);
     const text = editableText(editableOf(ctx.spec), answer.text, parsed.value, editable);
     // A resource that holds the connection's own credential (an account answering with its API
-    // key) would carry it to the window and into the journal's file: it is not opened. A text
-    // with escapes may spell it otherwise (\/, \u0041): its values are then read as written out
-    // plainly.
-    if (
-      ctx.holdsSecret(answer.text) ||
-      (answer.text.includes('\\') && ctx.holdsSecret(stringifyJson(parsed.value, COMPACT)))
-    )
-      return fail(
-        'http',
-        "The server's answer holds this connection's own credential (its password, token or key), so it is neither shown nor kept in the journal: credentials never leave the app's host. Use a credential this resource does not contain.",
-      );
+    // key) would carry it to the window and into the journal's file: it is not opened.
+    if (holdsCredential(ctx, answer.text, parsed.value)) return credentialRefused();
     return { answer, value: parsed.value, etag, info, editable, text };
+  }
+
+  /** A text with escapes may spell the credential otherwise (\/, \u0041): its values are then read as written out plainly. */
+  function holdsCredential(ctx: ConnectionContext, text: string, value: JsonValue): boolean {
+    return (
+      ctx.holdsSecret(text) ||
+      (text.includes('\\') && ctx.holdsSecret(stringifyJson(value, COMPACT)))
+    );
+  }
+
+  const credentialRefused = () =>
+    fail(
+      'http',
+      "The server's answer holds this connection's own credential (its password, token or key), so it is neither shown nor kept in the journal: credentials never leave the app's host. Use a credential this resource does not contain.",
+    );
+
+  /**
+   * A journal entry to be shown again (a 304's unchanged copy, an old revision): refused like a
+   * read when it holds the connection's credential (journalled before the credential was rotated
+   * to one it holds, or before this check existed). Its text only, as written: a watch reads every
+   * 304 through here, and writing out a large document at each poll is what a 304 spares.
+   */
+  function shownFromJournal(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    row: JournalRow,
+  ): Fetched | BackendError {
+    const fetched = fromJournal(ctx, ref, row);
+    if ('kind' in fetched) return fetched;
+    return ctx.holdsSecret(row.body) ? credentialRefused() : fetched;
   }
 
   function recordRead(
@@ -307,7 +328,7 @@ export function createResourceService(deps: ResourceDeps) {
     const ctx = context(ref.connectionId);
     if (!ctx.ok) return ctx.error;
     const latestRow = store.journal.latest(ref.connectionId, ref.id);
-    const previous = latestRow ? fromJournal(ctx.value, ref, latestRow) : null;
+    const previous = latestRow ? shownFromJournal(ctx.value, ref, latestRow) : null;
     const known = previous && !('kind' in previous) ? previous : null;
     const etag =
       ctx.value.spec.revision.in === 'etag' ? (known?.snapshot.revision ?? undefined) : undefined;
@@ -931,6 +952,7 @@ export function createResourceService(deps: ResourceDeps) {
   return {
     context,
     fromJournal,
+    shownFromJournal,
     fetchCurrent,
     checkPending,
 

@@ -468,6 +468,102 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a body that holds the credential percent-encoded (a callback URL) or as Basic’s base64 is not opened either', async () => {
+    const token = 'tok/SECRET+2b9e7d41=';
+    const password = 'pw/SECRET-51d2b8';
+    const server = await startScriptedServer((req) => ({
+      status: 200,
+      headers: { etag: '"1"' },
+      body: req.path.endsWith('/hook')
+        ? JSON.stringify({
+            id: 'hook',
+            url: `https://x.test/cb?access_token=${encodeURIComponent(token)}`,
+          })
+        : JSON.stringify({ id: 'relay', auth: Buffer.from(`ops:${password}`).toString('base64') }),
+    }));
+    for (const [auth, id] of [
+      [{ kind: 'bearer', token }, 'hook'],
+      [{ kind: 'basic', username: 'ops', password }, 'relay'],
+    ] as const) {
+      const c = await save({ baseUrl: server.url, auth });
+      const opened = await h.api.openResource({ ref: { connectionId: c.id, id } });
+      expect(opened).toMatchObject({ kind: 'error', reason: 'http' });
+      expect(opened.kind === 'error' && opened.message).toMatch(
+        /holds this connection's own credential/,
+      );
+    }
+    await server.close();
+  });
+
+  it('a journalled body that holds the credential the connection now uses is not shown when the server answers 304', async () => {
+    // The account lists its next key; the key is rotated in (the connection now sends it) and the
+    // server answers the refresh "not modified": the journal's copy holds today's credential.
+    const next = 'key-NEXT-3c9d1e7a';
+    const server = await startScriptedServer((req) =>
+      req.headers['if-none-match'] === '"1"'
+        ? { status: 304, headers: { etag: '"1"' } }
+        : {
+            status: 200,
+            headers: { etag: '"1"' },
+            body: JSON.stringify({ id: 'acct', nextKey: next }),
+          },
+    );
+    const c = await save({ baseUrl: server.url, auth: { kind: 'bearer', token: TOKEN } });
+    const ref = { connectionId: c.id, id: 'acct' };
+    const first = await h.api.openResource({ ref });
+    if (first.kind !== 'ok') throw new Error(first.message);
+    await save({ id: c.id, baseUrl: server.url, auth: { kind: 'bearer', token: next } });
+    h.responses.length = 0;
+    const refreshed = await h.api.refreshResource({ ref });
+    expect(refreshed).toMatchObject({ kind: 'error', reason: 'http' });
+    // Nor is the journal's copy shown as an old revision.
+    const old = await h.api.revision({ ref, journalId: first.snapshot.journalId });
+    expect(old).toMatchObject({ kind: 'error', reason: 'http' });
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(next);
+    await server.close();
+  });
+
+  it('a query credential’s plain parameters (an Azure SAS’s version, expiry, protocols) are no reason to refuse a document; its signature is', async () => {
+    const sig = 'pfW2iGh9a0oJ61qOmb0i9ZDjg6Y5R3N0dzXAHeyIRoI=';
+    const sas = `sv=2019-02-02&ss=t&srt=sco&spr=https%2Chttp&se=2099-12-31T00%3A00%3A00Z&sp=rwdlau&sig=${encodeURIComponent(sig)}`;
+    const server = await startScriptedServer((req) => ({
+      status: 200,
+      headers: { etag: '"1"' },
+      body: req.path.includes('/signed')
+        ? JSON.stringify({ id: 'signed', sig })
+        : JSON.stringify({
+            id: 'dated',
+            opened: '2019-02-02',
+            due: '2099-12-31T00:00:00Z',
+            channels: 'https,http',
+          }),
+    }));
+    const c = await save({ baseUrl: server.url, auth: { kind: 'query', query: sas } });
+    const dated = await h.api.openResource({ ref: { connectionId: c.id, id: 'dated' } });
+    expect(dated).toMatchObject({ kind: 'ok' });
+    const signed = await h.api.openResource({ ref: { connectionId: c.id, id: 'signed' } });
+    expect(signed).toMatchObject({ kind: 'error', reason: 'http' });
+    expect(signed.kind === 'error' && signed.message).toMatch(
+      /holds this connection's own credential/,
+    );
+    // A parameter the app does not know as plain still counts, whatever its name (appid=…).
+    const appid = 'a1b2c3d4e5f6a7b8';
+    const other = await save({
+      baseUrl: server.url,
+      auth: { kind: 'query', query: `appid=${appid}&units=metric` },
+    });
+    server.server.removeAllListeners('request');
+    server.server.on('request', (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json', etag: '"1"' })
+        .end(JSON.stringify({ id: 'weather', echo: appid })),
+    );
+    expect(
+      await h.api.openResource({ ref: { connectionId: other.id, id: 'weather' } }),
+    ).toMatchObject({ kind: 'error', reason: 'http' });
+    await server.close();
+  });
+
   it('getResource with a user:password@ that is not valid percent-encoding says so, and sends nothing', async () => {
     const before = upstream.requests.length;
     for (const userinfo of ['ops:50%', 'ops:%ED%A0%80', '%zz:pw']) {

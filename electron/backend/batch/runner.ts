@@ -357,13 +357,20 @@ export function createBatchRunner(deps: BatchDeps) {
      * it waiting in a conflict queue is settled as merged by hand when the saved document holds
      * the batch's change; one saved without it stays queued (the change is still not there).
      */
-    afterSave(ref: ResourceRef, saved: { revision: string | null; editable: JsonValue }): void {
+    afterSave(
+      ref: ResourceRef,
+      saved: { revision: string | null; editable: () => JsonValue | undefined },
+    ): void {
+      // Read (parsed) only when a target waits: most saves have none, and a large one costs.
+      let editable: JsonValue | undefined | null = null;
       for (const { batchId, target } of store.batches.ofResource(ref.connectionId, ref.id)) {
         if (target.status !== 'queued') continue;
         const batch = store.batches.get(batchId);
         if (!batch) continue;
-        const applied = applyIntents(saved.editable, batch.intents);
-        if (!applied.ok || !jsonEqual(applied.value, saved.editable)) continue;
+        if (editable === null) editable = saved.editable();
+        if (editable === undefined) return;
+        const applied = applyIntents(editable, batch.intents);
+        if (!applied.ok || !jsonEqual(applied.value, editable)) continue;
         store.batches.update(batchId, ref.id, {
           status: 'merged',
           toRevision: saved.revision,
