@@ -284,6 +284,42 @@ describe('the draft written as the page goes', () => {
   });
 });
 
+describe('reopening a tab', () => {
+  it('waits for the draft write under way before the tab opens again', async () => {
+    vi.useFakeTimers();
+    const order: string[] = [];
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    answers.set('saveDraft', async () => {
+      order.push('draft sent');
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      order.push('draft kept');
+      return { kind: 'ok', updatedAt: '2026-11-30T02:00:01.000Z' };
+    });
+    answers.set('openResource', async () => {
+      order.push('opened again');
+      return { kind: 'error', reason: 'network', message: 'not needed here' };
+    });
+    // An earlier draft was kept; the newest text's write is under way when the tab is reopened.
+    useDesk.setState({
+      tabs: [
+        {
+          ...tab(),
+          draftSavedAt: '2026-11-30T01:00:00.000Z',
+          draftVersion: '2026-11-30T01:00:00.000Z',
+        },
+      ],
+    });
+    useDesk.getState().setText(key, '{ "priority": 8 }');
+    await vi.advanceTimersByTimeAsync(500);
+    const reopening = useDesk.getState().reopenTab(key);
+    for (let i = 0; i < 20 && !order.includes('opened again'); i++)
+      await vi.advanceTimersByTimeAsync(1_000);
+    expect(order).toEqual(['draft sent', 'draft kept', 'opened again']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await reopening;
+  });
+});
+
 describe('a draft write that fails', () => {
   const kept: string[] = [];
   const keepsDrafts: Answer = async (args) => {

@@ -792,6 +792,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       if (!t) return;
       await flushDraft(key);
       if (session.needsDraft(t) && !t.draftSavedAt) await persistDraft(key);
+      // A draft write still under way lands before the tab opens again: the new tab (another
+      // writer) starts from the draft it kept, not one that moves on after it.
+      await afterDraftWrites(key, async () => undefined);
       if (!(await get().closeTab(key, true))) return;
       await get().openTab(t.ref, t.title);
     },
