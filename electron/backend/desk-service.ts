@@ -312,8 +312,9 @@ export function createDesk(options: DeskOptions): Desk {
       return { kind: 'ok', drafts: store.drafts.list(connectionId) };
     },
     async discardDraft({ ref, expected, writer }) {
-      // Another window's newer draft is not this window's to drop.
-      if (!otherWindowsDraft(ref, expected, writer)) store.drafts.discard(ref.connectionId, ref.id);
+      // Another window's newer draft is not this window's to drop, and the caller is told so.
+      if (otherWindowsDraft(ref, expected, writer)) return { kind: 'ok', keptNewer: true };
+      store.drafts.discard(ref.connectionId, ref.id);
       return { kind: 'ok' };
     },
     async saveResource({ ref, text, baseJournalId, unconditional, full }) {

@@ -134,7 +134,10 @@ describe('drafts of one resource from two windows', () => {
     expect(b1.kind === 'error' && b1.message).toMatch(/another window keeps a newer draft/i);
     expect(await kept()).toBe('{"by":"A"}');
     // B going back to the server's text drops only a draft of its own: A's stays.
-    expect(await h.api.discardDraft({ ref, expected: null })).toEqual({ kind: 'ok' });
+    expect(await h.api.discardDraft({ ref, expected: null })).toEqual({
+      kind: 'ok',
+      keptNewer: true,
+    });
     expect(await kept()).toBe('{"by":"A"}');
     // A goes on over its own draft, twice within a millisecond: each is a new version.
     const a2 = await draft('{"by":"A","n":2}', a1.updatedAt);

@@ -212,7 +212,11 @@ export const apiMethods = {
     }),
   ),
   /** With `expected` (see saveDraft), another window's newer draft is left in place. */
-  discardDraft: method<{ ref: ResourceRef; expected?: string | null; writer?: string }, Ok>(
+  /** `keptNewer`: another window's newer draft was left in place (see saveDraft's `expected`). */
+  discardDraft: method<
+    { ref: ResourceRef; expected?: string | null; writer?: string },
+    Ok<{ keptNewer?: true }>
+  >(
     s.object({
       ref,
       expected: s.optional(s.nullable(s.string({ max: 100 }))),

@@ -259,6 +259,25 @@ describe('discarding a draft while its write is under way', () => {
   });
 });
 
+describe('discarding a draft when another window keeps a newer one', () => {
+  it('says the other window’s draft is left as it is', async () => {
+    answers.set('discardDraft', async () => ({ kind: 'ok', keptNewer: true }));
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    answers.set('openResource', async () => ({
+      kind: 'ok',
+      snapshot: base,
+      draft: null,
+      pending: [],
+    }));
+    await useDesk.getState().discardDraft(key);
+    expect(tab().text).toBe(base.text);
+    expect(tab().message).toEqual({
+      tone: 'info',
+      text: 'Your draft is discarded. Another window keeps a newer draft of this resource; it is left as it is.',
+    });
+  });
+});
+
 describe('the draft written as the page goes', () => {
   it('leaves at once, beside a draft write under way, as the same writer', async () => {
     vi.useFakeTimers();

@@ -576,19 +576,19 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       const t = tab(key);
       if (!t) return;
       stopDraftWrite(key);
-      try {
-        await afterDraftWrites(key, () =>
-          api.discardDraft({ ref: t.ref, expected: keptVersion(key, t), writer: t.draftWriter }),
-        );
-        // A retry a failed write under way scheduled would put the draft back.
-        stopDraftWrite(key);
-      } catch (error) {
+      const discarded = await afterDraftWrites(key, () =>
+        api.discardDraft({ ref: t.ref, expected: keptVersion(key, t), writer: t.draftWriter }),
+      ).catch((error: unknown) => {
         failed(
           key,
           `Your draft was not discarded: ${clause((error as Error).message)}. It is still here.`,
         );
-        return;
-      }
+        return null;
+      });
+      if (discarded === null) return;
+      const keptNewer = discarded.keptNewer === true;
+      // A retry a failed write under way scheduled would put the draft back.
+      stopDraftWrite(key);
       const store = storage();
       if (store) forgetRescue(store, t.ref);
       background(get().loadDrafts(), 'refresh the list of drafts');
@@ -596,8 +596,18 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         kind: 'error' as const,
         message: (error as Error)?.message ?? String(error),
       }));
-      if (answer.kind === 'ok') step(key, (x) => session.draftDiscarded(x, answer.snapshot));
-      else
+      if (answer.kind === 'ok') {
+        step(key, (x) => session.draftDiscarded(x, answer.snapshot));
+        // The draft marker stays in the list: say whose it is, rather than nothing.
+        if (keptNewer)
+          step(key, (x) => ({
+            ...x,
+            message: {
+              tone: 'info',
+              text: 'Your draft is discarded. Another window keeps a newer draft of this resource; it is left as it is.',
+            },
+          }));
+      } else
         failed(
           key,
           `Your draft is discarded, but the resource could not be read again: ${clause(answer.message)}. Use Refresh.`,
