@@ -1,49 +1,30 @@
 // A queued target merged by hand in the three-way view and saved leaves the batch's conflict queue
 // as "merged by hand": the batch screen's queue and counts say so in the real page.
 import { expect, test } from '../support/fixtures';
-import { Backend, callApi } from '../support/backend';
+import { callApi } from '../support/backend';
+import { queuedBatch, taskRouterTasks } from '../support/queued-batch';
 
 test('a queued target merged by hand and saved is counted as merged, and its group leaves the queue', async ({
   desk,
   host,
   page,
 }) => {
-  const backend = await Backend.of(host);
-  const connection = backend.connection('TaskRouter');
-  const workspace = connection.params['workspaceSid'];
-  const taskPath = (sid: string) => `/taskrouter/v1/Workspaces/${workspace}/Tasks/${sid}`;
-  const all = await callApi<{ ids: string[] }>(host, 'countMatching', {
-    connectionId: connection.id,
-  });
-  const sid = all.ids[4]!;
-  await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: taskPath(sid), delayMs: 500 });
+  const { backend, ids } = await taskRouterTasks(host);
+  const sid = ids[4]!;
   // The colleague sets the same path while the batch's write is held: a conflict on /priority.
-  const started = await callApi<{ batch: { batchId: string } }>(host, 'startBatch', {
-    connectionId: connection.id,
-    resourceIds: [sid],
-    intents: [{ kind: 'set', path: '/priority', value: 9 }],
+  const batchId = await queuedBatch(host, sid, {
+    value: 9,
     maxAttempts: 1,
+    colleague: { fields: { priority: 2 } },
   });
-  for (let struck = false; !struck;) {
-    const audit = await callApi<{ entries: Array<{ state: string; resourceId: string }> }>(
-      host,
-      'auditLog',
-      {},
-    );
-    if (audit.entries.some((e) => e.state === 'in-flight' && e.resourceId === sid)) {
-      await backend.editAsSomeoneElse(taskPath(sid), undefined, { priority: 2 });
-      struck = true;
-    } else await new Promise((r) => setTimeout(r, 20));
-  }
   const status = async () =>
     (
       await callApi<{ batch: { state: string; counts: Record<string, number> } }>(
         host,
         'batchStatus',
-        { batchId: started.batch.batchId },
+        { batchId },
       )
     ).batch.counts;
-  await expect.poll(async () => (await status())['queued']).toBe(1);
 
   await desk.goto();
   await page.getByTestId('batch-show').click();
