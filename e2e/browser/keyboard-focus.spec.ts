@@ -240,7 +240,11 @@ test('history at 1280×720: a revision seen twice shows both times in full', asy
   await expect(desk.page.getByTestId('revision')).toContainText('1');
   // Seen again a second later: the card says when it was first and last seen.
   await desk.page.waitForTimeout(1100);
+  // The history is read when it opens: the second read must be journalled first (on a busy
+  // machine Alt+H could otherwise overtake it).
+  const readAgain = desk.page.waitForResponse((r) => r.url().endsWith('/api/refreshResource'));
   await desk.page.keyboard.press('Alt+R');
+  await readAgain;
   await desk.page.keyboard.press('Alt+H');
   const card = desk.page.locator('[data-testid="history-entry"][data-revision="1"]');
   await expect(card).toContainText('last seen');
