@@ -73,7 +73,11 @@ export function connectionContext(
   const credentialQuery =
     connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
   const secrets = secretValues(connection, headers);
-  const credentials = echoedForms(connection, refusedValues(connection, secrets));
+  // Each form of 8 characters or more, and as a JSON string spells it: worked out once, looked
+  // for in every body read.
+  const credentials = echoedForms(connection, refusedValues(connection, secrets))
+    .filter((secret) => secret.length >= 8)
+    .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
   return {
     ok: true,
     value: {
@@ -84,12 +88,7 @@ export function connectionContext(
       ...(credentialQuery ? { credentialQuery } : {}),
       requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
       scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
-      holdsSecret: (text) =>
-        credentials.some(
-          (secret) =>
-            secret.length >= 8 &&
-            (text.includes(secret) || text.includes(JSON.stringify(secret).slice(1, -1))),
-        ),
+      holdsSecret: (text) => credentials.some((secret) => text.includes(secret)),
     },
   };
 }

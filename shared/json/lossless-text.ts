@@ -54,7 +54,7 @@ function segments(root: Node, tokens: readonly string[]): Array<string | number>
   let node: Node | undefined = root;
   for (const token of tokens) {
     if (node?.type === 'array') {
-      if (!/^(0|[1-9][0-9]*)$/.test(token)) return [...out, -1];
+      if (!INDEX.test(token)) return [...out, -1];
       out.push(Number(token));
       node = node.children?.[Number(token)];
     } else {

@@ -33,7 +33,7 @@ export function createDrafts(db: DatabaseSync) {
     ): Draft {
       // Always later than the draft it replaces, even within a millisecond: a window compares it
       // with the one it last kept to tell whether another window wrote in between.
-      const stored = this.updatedAt(connectionId, resourceId);
+      const stored = this.version(connectionId, resourceId)?.updatedAt ?? null;
       let updatedAt = new Date().toISOString();
       if (stored !== null && updatedAt <= stored)
         updatedAt = new Date(Date.parse(stored) + 1).toISOString();
@@ -63,10 +63,6 @@ export function createDrafts(db: DatabaseSync) {
     },
     discard(connectionId: string, resourceId: string): void {
       remove.run(connectionId, resourceId);
-    },
-    /** When the resource's draft was last kept, or null when it has none. */
-    updatedAt(connectionId: string, resourceId: string): string | null {
-      return this.version(connectionId, resourceId)?.updatedAt ?? null;
     },
     /** When the resource's draft was last kept and by which writer (a window's tab), if it has one. */
     version(

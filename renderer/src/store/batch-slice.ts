@@ -223,8 +223,11 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     resumeBatch: () => control(api.resumeBatch),
     cancelBatch: () => control(api.cancelBatch),
     batchProgress(summary) {
-      set({ batchesWaiting: withWaiting(get().batchesWaiting, summary) });
-      if (get().batch?.batchId !== summary.batchId) return;
+      // The batch on show takes it through showBatch, which keeps the waiting list too.
+      if (get().batch?.batchId !== summary.batchId) {
+        set({ batchesWaiting: withWaiting(get().batchesWaiting, summary) });
+        return;
+      }
       showBatch(summary);
       if (get().batch?.state !== 'running') get().loadBatchQueue().catch(failed);
     },
