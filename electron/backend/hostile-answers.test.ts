@@ -2,16 +2,10 @@
 // a 2xx whose body is not the resource, a revision named differently by the write's answer and by
 // a read. Each is scripted on a real loopback server; the outcome, the audit and the journal must
 // say what happened and nothing more.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ConnectionInput, ResourceRef, SaveResult } from '../../shared/api/types';
-import {
-  connectScripted,
-  edited,
-  expectKind,
-  startHarness,
-  type Harness,
-} from '../test-support/desk-harness';
+import { connectScripted, edited, expectKind, harnessPerFile } from '../test-support/desk-harness';
 import {
   startScriptedServer,
   type ScriptedAnswer,
@@ -19,14 +13,7 @@ import {
   type ScriptedServer,
 } from '../test-support/scripted-server';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ desk: { writeTimeoutMs: 300 } });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.admin('POST', '/reset', { seed: 'demo' });
-});
+const h = harnessPerFile({ desk: { writeTimeoutMs: 300 } });
 
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
 

@@ -1,15 +1,15 @@
 // One test per way a save used to claim more than it knew (issue "save truth"): each sets up the
 // exact situation against a real HTTP server — the sandbox with injected faults, or a scripted
 // upstream for answers the sandbox never gives — and checks the outcome, the wire and the audit.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ConnectionInput } from '../../shared/api/types';
 import {
   connectScripted,
   edited,
   expectKind,
+  harnessPerFile,
   startHarness,
-  type Harness,
 } from '../test-support/desk-harness';
 import {
   colleagueAfterOurWrite,
@@ -19,14 +19,7 @@ import {
   type ScriptedServer,
 } from '../test-support/scripted-server';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ desk: { writeTimeoutMs: 300 } });
-});
-afterAll(() => h.close());
-beforeEach(async () => {
-  await h.admin('POST', '/reset', { seed: 'demo' });
-});
+const h = harnessPerFile({ desk: { writeTimeoutMs: 300 } });
 
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
 const history = async (path: string) =>

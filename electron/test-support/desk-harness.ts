@@ -112,10 +112,10 @@ export async function startHarness(
  * back on its demo seed before each test. The handle reads the running harness, so it can be
  * taken at the top of the file, before the harness exists.
  */
-export function harnessPerFile(): Harness {
+export function harnessPerFile(options: Parameters<typeof startHarness>[0] = {}): Harness {
   let current: Harness | undefined;
   beforeAll(async () => {
-    current = await startHarness();
+    current = await startHarness(options);
   });
   afterAll(() => current?.close());
   beforeEach(async () => {
