@@ -216,6 +216,37 @@ test('a backend that goes away during a save does not leave the tab stuck', asyn
   await expect(desk.visibleText('editor')).toContainText('"priority": 31');
 });
 
+test('a history on show lists the revision the watch notices, and keeps the pair compared', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  // An edit under way: the tab stays on revision 0 when the server moves.
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+End');
+  await desk.page.keyboard.type(' ');
+  await desk.page.keyboard.press('Alt+H');
+  const entries = desk.page.getByTestId('history-entry');
+  await expect(entries).toHaveCount(1);
+  await backend.editAsSomeoneElse(TASK_PATH, { language: 'es' });
+  // Listed without leaving the history: the watch's read was journalled while it was on show.
+  await expect(desk.page.locator('[data-testid="history-entry"][data-revision="1"]')).toContainText(
+    'noticed while open',
+    { timeout: 15_000 },
+  );
+  await expect(entries).toHaveCount(2);
+  // The pair on show did not move under the operator: revision 0 against itself.
+  const left = desk.page.locator(
+    '[data-testid="history-entry"][data-revision="0"] input[name="left"]',
+  );
+  await expect(left).toBeChecked();
+  await expect(
+    desk.page.locator('[data-testid="history-entry"][data-revision="0"] input[name="right"]'),
+  ).toBeChecked();
+  expect(pageProblems).toEqual([]);
+});
+
 test('Refresh after the watch saw a change loads it, rather than saying "up to date"', async ({
   desk,
   pageProblems,

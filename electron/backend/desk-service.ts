@@ -50,6 +50,7 @@ import {
   type JsonValue,
 } from '../../shared/json';
 import { isDotSegment } from '../../shared/profiles/spec';
+import { announceJournal } from './journal-events';
 
 export type DeskOptions = {
   host: AppInfo['host'];
@@ -83,7 +84,10 @@ const fail = (reason: BackendError['reason'], message: string): BackendError => 
 export function createDesk(options: DeskOptions): Desk {
   // Team store (#11): local rows are queued for the team store as they are written (see team-store/mirror.ts).
   const localStore = openStore(options.dataDir, options.secretBox);
-  const store = mirrorToTeam(localStore, () => team.team());
+  const store = announceJournal(
+    mirrorToTeam(localStore, () => team.team()),
+    (event) => emit(event),
+  );
   const activity = createActivityLog();
   const transport = createTransport(activity, options.retry ?? DEFAULT_RETRY);
   const sandboxUrl = () => options.sandbox?.url ?? null;

@@ -376,6 +376,49 @@ describe('listing', () => {
   });
 });
 
+describe('journal announcements', () => {
+  it('tells the windows of every read and save the journal records, a revision seen again too', async () => {
+    const ref = await h.ref('Sync documents', 'queue-config');
+    const recorded = () =>
+      h.events.filter(
+        (e) =>
+          e.type === 'journal-recorded' &&
+          e.ref.connectionId === ref.connectionId &&
+          e.ref.id === ref.id,
+      );
+    const before = recorded().length;
+    const first = await open(ref);
+    await open(ref); // the same revision again: its row's "last seen" moves
+    await h.admin('POST', '/edit', { path: DOC_PATH, patch: { overflow: 'voicemail' } });
+    const refreshed = await h.api.refreshResource({ ref });
+    if (refreshed.kind !== 'ok') throw new Error(refreshed.message);
+    const doc = JSON.parse(refreshed.snapshot.text) as Record<string, unknown>;
+    doc['note'] = 'announced';
+    const saved = await h.api.saveResource({
+      ref,
+      text: JSON.stringify(doc),
+      baseJournalId: refreshed.snapshot.journalId,
+    });
+    if (saved.kind !== 'saved') throw new Error(saved.kind);
+    const ids = recorded()
+      .slice(before)
+      .map((e) => (e.type === 'journal-recorded' ? e.journalId : null));
+    // The save's row is recorded as it is read back, then marked saved: both are told.
+    expect(ids.slice(0, 3)).toEqual([
+      first.journalId,
+      first.journalId,
+      refreshed.snapshot.journalId,
+    ]);
+    expect(ids.length).toBeGreaterThan(3);
+    expect(new Set(ids.slice(3))).toEqual(new Set([saved.snapshot.journalId]));
+    expect(recorded().at(-1)).toEqual({
+      type: 'journal-recorded',
+      ref,
+      journalId: saved.snapshot.journalId,
+    });
+  });
+});
+
 describe('watch', () => {
   it('emits an event naming the changed fields when the server moves, and stops on unwatch', async () => {
     const ref = await h.ref('Sync documents', 'queue-config');

@@ -400,7 +400,12 @@ export type ApiEvent =
   /** Team store: a teammate's journal or audit row touched this resource (ids only; read the rows). */
   | { type: 'team-changed'; ref: ResourceRef; savedBy: string | null }
   /** Team store: someone opened, edited or left a resource; read teamPresence again. */
-  | { type: 'team-presence' };
+  | { type: 'team-presence' }
+  /**
+   * This app journalled a read or save of the resource (a new revision, or one seen again): a
+   * history on show reads itself again.
+   */
+  | { type: 'journal-recorded'; ref: ResourceRef; journalId: number };
 
 // ── Batches ───────────────────────────────────────────────────────────────────────────────────
 

@@ -54,6 +54,24 @@ export function HistoryView({ tab }: { tab: Tab }) {
   const teamChanges = useTeam((s) => s.changes[tab.key] ?? 0);
   const me = useTeam((s) => (s.status?.configured ? s.status.operator : null));
 
+  // A read or save journalled while the history is on show (this window's, another's, the
+  // watch's) is listed at once: the history reads itself again.
+  const [recorded, setRecorded] = useState(0);
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (
+          event.type === 'journal-recorded' &&
+          event.ref.connectionId === tab.ref.connectionId &&
+          event.ref.id === tab.ref.id
+        )
+          setRecorded((n) => n + 1);
+      }),
+    [tab.ref.connectionId, tab.ref.id],
+  );
+  /** The tab's base when the pair compared was last chosen for it: a new base shows the newest pair. */
+  const pairFor = useRef<number | null>(null);
+
   useEffect(() => {
     let live = true;
     api.history({ ref: tab.ref }).then(
@@ -66,10 +84,16 @@ export function HistoryView({ tab }: { tab: Tab }) {
         setError(null);
         setEntries(h.entries);
         setBatches(h.batches);
-        const last = h.entries.at(-1);
-        const before = h.entries.at(-2) ?? last;
-        setRight(last?.journalId ?? null);
-        setLeft(before?.journalId ?? null);
+        // The pair the operator compares stays put when a read is only added to the list.
+        const ids = new Set(h.entries.map((e) => e.journalId));
+        const sameBase = pairFor.current === tab.base.journalId;
+        pairFor.current = tab.base.journalId;
+        const last = h.entries.at(-1)?.journalId ?? null;
+        const before = h.entries.at(-2)?.journalId ?? last;
+        const kept = (shown: number | null, newest: number | null) =>
+          sameBase && shown !== null && ids.has(shown) ? shown : newest;
+        setRight((shown) => kept(shown, last));
+        setLeft((shown) => kept(shown, before));
       },
       (failure: unknown) => {
         if (live) setError(`The history could not be loaded: ${reasonOf(failure)}`);
@@ -78,7 +102,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
     return () => {
       live = false;
     };
-  }, [tab.ref, tab.base.journalId, teamChanges, attempt]);
+  }, [tab.ref, tab.base.journalId, teamChanges, attempt, recorded]);
 
   // Opened from the keyboard (Alt+H), the editor that had it is gone: the keyboard goes to the
   // revisions, on the one compared from (arrow keys pick another).

@@ -42,6 +42,8 @@ export function applyEvent(event: ApiEvent): void {
     case 'team-changed':
     case 'team-presence':
       return; // the team's own state takes these (team/team-state.ts)
+    case 'journal-recorded':
+      return; // a history on show takes these (components/HistoryView.tsx)
   }
 }
 
