@@ -12,6 +12,7 @@ import type {
   GetResourceResult,
   ResourcePage,
   ResourceRef,
+  ResourceSummary,
   Snapshot,
 } from '../../shared/api/types';
 import { createActivityLog } from './activity-log';
@@ -22,6 +23,7 @@ import {
   listPath,
   resolveBaseUrl,
   urlBelowBase,
+  type ConnectionContext,
 } from './connection-context';
 import { authHeaderProblem, secretOriginProblem } from './connection-rules';
 import type { EmbeddedSandbox } from './embedded-sandbox';
@@ -74,6 +76,9 @@ export type Desk = {
   onEvent(listener: ApiEventListener): () => void;
   close(): Promise<void>;
 };
+
+/** A list row's words in place of ones that hold the connection's own credential. */
+const CREDENTIAL_HIDDEN = '(hidden: holds this connection’s credential)';
 
 const fail = (reason: BackendError['reason'], message: string): BackendError => ({
   kind: 'error',
@@ -682,7 +687,9 @@ export function createDesk(options: DeskOptions): Desk {
         query,
         new URL(ctx.value.baseUrl).pathname,
       );
-      return dav.ok ? { kind: 'ok', ...dav.value } : fail('invalid-json', dav.error);
+      return dav.ok
+        ? { kind: 'ok', ...dav.value, items: shownRows(ctx.value, dav.value.items) }
+        : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);
     if (!parsed.ok)
@@ -699,7 +706,27 @@ export function createDesk(options: DeskOptions): Desk {
       outcome.headers,
     );
     if (!page.ok) return fail('invalid-json', page.error);
-    return { kind: 'ok', ...page.value };
+    return { kind: 'ok', ...page.value, items: shownRows(ctx.value, page.value.items) };
+  }
+
+  /**
+   * List rows as the window may see them: a row's words that hold the connection's own credential
+   * (an account listed with its key as its name) are hidden, as an opened body holding it is
+   * refused; a row whose id holds it is left out, since its id is what the window would send back.
+   */
+  function shownRows(ctx: ConnectionContext, rows: ResourceSummary[]): ResourceSummary[] {
+    const hidden = (text: string | null) =>
+      text !== null && ctx.holdsSecret(text) ? CREDENTIAL_HIDDEN : text;
+    return rows
+      .filter((row) => !ctx.holdsSecret(row.id))
+      .map((row) => ({
+        ...row,
+        title: hidden(row.title) ?? CREDENTIAL_HIDDEN,
+        subtitle: hidden(row.subtitle),
+        status: hidden(row.status),
+        revision: hidden(row.revision),
+        updatedAt: hidden(row.updatedAt),
+      }));
   }
 
   const polling = new Set<Poller>();

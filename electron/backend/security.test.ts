@@ -468,6 +468,35 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a list row that holds the credential does not show it: its words are hidden, a row whose id holds it is left out', async () => {
+    const server = await startScriptedServer(() => ({
+      status: 200,
+      body: JSON.stringify({
+        items: [
+          { id: 'account', name: `Account key ${TOKEN}`, status: 'active' },
+          {
+            id: 'hook',
+            name: 'Callback',
+            assignee: `https://x.test/?t=${encodeURIComponent(TOKEN)}`,
+          },
+          { id: `key-${TOKEN}`, name: 'Keyed by the token' },
+          { id: 'plain', name: 'Nothing secret', status: 'open' },
+        ],
+      }),
+    }));
+    const c = await save({ baseUrl: server.url, auth: { kind: 'bearer', token: TOKEN } });
+    h.responses.length = 0;
+    const page = await h.api.listResources({ connectionId: c.id });
+    if (page.kind !== 'ok') throw new Error(page.message);
+    expect(page.items.map((row) => [row.id, row.title, row.subtitle, row.status])).toEqual([
+      ['account', '(hidden: holds this connection’s credential)', null, 'active'],
+      ['hook', 'Callback', '(hidden: holds this connection’s credential)', null],
+      ['plain', 'Nothing secret', null, 'open'],
+    ]);
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(TOKEN);
+    await server.close();
+  });
+
   it('a body that holds the credential percent-encoded (a callback URL) or as Basic’s base64 is not opened either', async () => {
     const token = 'tok/SECRET+2b9e7d41=';
     const password = 'pw/SECRET-51d2b8';
