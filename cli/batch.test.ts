@@ -10,6 +10,7 @@ import { createDesk, type Desk } from '../electron/backend/desk-service';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../electron/backend/embedded-sandbox';
 import { keyFileSecretBox } from '../electron/backend/secrets';
 import { startWebHost, type RunningWebHost } from '../electron/web/server';
+import { batchExitCode } from './batch';
 
 const BIN = path.resolve(import.meta.dirname, '../bin/conflict-desk.cjs');
 let sandbox: EmbeddedSandbox;
@@ -62,6 +63,17 @@ const task = async (sid: string) =>
   (await (
     await fetch(`${sandbox.url}${TASKS}/${sid}`, { headers: { authorization: basic } })
   ).json()) as { priority: number; attributes: string };
+
+describe('the batch command’s exit status', () => {
+  it('is 0 when the change is on the server everywhere it was needed, merged by hand included', () => {
+    expect(batchExitCode({ applied: 2, reapplied: 1, skipped: 1, merged: 1 }, 5)).toBe(0);
+    expect(batchExitCode({ applied: 4, merged: 1 }, 5)).toBe(0);
+  });
+  it('is 1 while a target is queued, failed, unknown, kept the server’s or not done', () => {
+    for (const other of ['queued', 'failed', 'unknown', 'kept-theirs', 'cancelled', 'pending'])
+      expect(batchExitCode({ applied: 4, [other]: 1 }, 5)).toBe(1);
+  });
+});
 
 describe('conflict-desk batch', () => {
   it('changes every matching task through the host and prints the report as CSV', async () => {

@@ -1,7 +1,8 @@
 // `conflict-desk batch`: runs a batch through a running Conflict Desk host (browser mode's contract
 // over HTTP), so scripts get the same guarantees as the app: conditional writes, re-application
 // after harmless conflicts, a conflict queue, outcomes that are never overstated.
-// Exit 0 = every target applied, re-applied or skipped; 1 = some queued, failed, unknown or not
+// Exit 0 = every target applied, re-applied, skipped or merged by hand (the batch's change is on the
+// server or was not needed); 1 = some queued, failed, unknown, kept the server's or not
 // done (the batch was paused or cancelled in the app, or the host stopped answering after it
 // started); 2 = bad usage or the host refused (nothing started).
 import { readFile, writeFile } from 'node:fs/promises';
@@ -236,6 +237,16 @@ async function parseArgs(
 
 class UsageError extends Error {}
 
+/**
+ * 0 only when the batch's change is on the server everywhere it was needed: every target applied,
+ * re-applied, skipped (nothing to change) or merged by hand from the conflict queue while the
+ * command waited (a save that holds the change settles it so).
+ */
+export function batchExitCode(counts: Readonly<Record<string, number>>, total: number): 0 | 1 {
+  const n = (status: string) => counts[status] ?? 0;
+  return n('applied') + n('reapplied') + n('skipped') + n('merged') === total ? 0 : 1;
+}
+
 export async function runBatch(
   argv: readonly string[],
   io: CliIo,
@@ -357,8 +368,7 @@ export async function runBatch(
       io.stderr(
         `Settle the queue in the app (Batches) or with the contract's batchQueue / settleBatchGroup (batch ${batchId}).\n`,
       );
-    // 0 only when every target is applied, re-applied or skipped.
-    return n('applied') + n('reapplied') + n('skipped') === status.total ? 0 : 1;
+    return batchExitCode(c, status.total);
   } catch (error) {
     if (error instanceof HostError && batchId !== null) {
       io.stderr(
