@@ -426,8 +426,8 @@ export type BatchTargetStatus =
   /** Settled from the queue by keeping the server's version (nothing written). */
   | 'kept-theirs'
   /**
-   * Settled from the queue by the operator's own three-way merge: a save of the resource landed
-   * that holds the batch's change.
+   * Settled from the queue (or from `unknown`) by the operator's own save: a save of the resource
+   * landed that holds the batch's change.
    */
   | 'merged'
   /** Not started: the batch was cancelled first (nothing sent). */

@@ -380,6 +380,46 @@ describe('a target whose outcome was unknown', () => {
   }, 30_000);
 });
 
+describe('a target whose outcome was unknown, then saved by hand', () => {
+  it('is settled as merged by a save that holds the batch’s change, and stays unknown after one without it', async () => {
+    const [held, without] = SANDBOX_IDS.taskSids.slice(82, 84) as [string, string];
+    for (const sid of [held, without])
+      await h.admin('POST', '/faults', {
+        kind: 'close-before',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+      });
+    const id = await start([held, without], [{ kind: 'set', path: '/priority', value: 7 }], 1);
+    await waitDone(id);
+    const connection = await h.connection('TaskRouter');
+    const save = async (sid: string, priority: number) => {
+      const ref = { connectionId: connection.id, id: sid };
+      const opened = await h.api.openResource({ ref });
+      if (opened.kind !== 'ok') throw new Error(opened.message);
+      const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
+      doc['priority'] = priority;
+      return h.api.saveResource({
+        ref,
+        text: JSON.stringify(doc, null, 2),
+        baseJournalId: opened.snapshot.journalId,
+      });
+    };
+    // The operator, told the batch's write may not have landed, saves its change by hand.
+    const saved = await save(held, 7);
+    expect(saved.kind).toBe('saved');
+    expect((await save(without, 5)).kind).toBe('saved');
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+    expect(byId[held]).toMatchObject({
+      status: 'merged',
+      toRevision: saved.kind === 'saved' ? saved.snapshot.revision : 'none',
+      reason: expect.stringMatching(/Saved by hand .*never proven/),
+    });
+    expect(byId[without]).toMatchObject({ status: 'unknown' });
+  }, 30_000);
+});
+
 describe('a host killed mid-run', () => {
   it('reports the target whose write was in flight as unknown and sent, and never sends it again', async () => {
     const { spawn } = await import('node:child_process');

@@ -354,8 +354,9 @@ export function createBatchRunner(deps: BatchDeps) {
   return {
     /**
      * A save of `ref` landed (the operator's, from the editor or the three-way view): a target of
-     * it waiting in a conflict queue is settled as merged by hand when the saved document holds
-     * the batch's change; one saved without it stays queued (the change is still not there).
+     * it waiting in a conflict queue, or whose write had an unknown outcome, is settled as merged
+     * by hand when the saved document holds the batch's change (it is then on the server, proven);
+     * one saved without it stays as it was (the change is still not there).
      */
     afterSave(
       ref: ResourceRef,
@@ -364,7 +365,7 @@ export function createBatchRunner(deps: BatchDeps) {
       // Read (parsed) only when a target waits: most saves have none, and a large one costs.
       let editable: JsonValue | undefined | null = null;
       for (const { batchId, target } of store.batches.ofResource(ref.connectionId, ref.id)) {
-        if (target.status !== 'queued') continue;
+        if (target.status !== 'queued' && target.status !== 'unknown') continue;
         const batch = store.batches.get(batchId);
         if (!batch) continue;
         if (editable === null) editable = saved.editable();
@@ -374,7 +375,10 @@ export function createBatchRunner(deps: BatchDeps) {
         store.batches.update(batchId, ref.id, {
           status: 'merged',
           toRevision: saved.revision,
-          reason: `Merged by hand and saved as revision ${saved.revision ?? '(none)'}, with the batch’s change in it.`,
+          reason:
+            target.status === 'queued'
+              ? `Merged by hand and saved as revision ${saved.revision ?? '(none)'}, with the batch’s change in it.`
+              : `Saved by hand as revision ${saved.revision ?? '(none)'}, with the batch’s change in it; whether the batch’s own write had landed was never proven.`,
         });
         progress(batchId, true);
       }

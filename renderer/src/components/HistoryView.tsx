@@ -34,7 +34,7 @@ const BATCH_WORDS: Record<BatchTargetStatus, string> = {
   failed: 'A batch failed here',
   unknown: 'A batch write with an unknown outcome',
   'kept-theirs': 'A batch kept the server’s version',
-  merged: 'Merged by hand from a batch’s conflict queue',
+  merged: 'A batch’s change, saved by hand',
   cancelled: 'A cancelled batch (not sent)',
 };
 
