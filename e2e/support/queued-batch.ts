@@ -21,14 +21,14 @@ export async function taskRouterTasks(host: WebHost) {
 }
 
 /**
- * Starts a batch setting /priority to `value` on task `sid`; while its write is held, the
- * colleague's edit lands: `colleague` fields (a change of /priority: queued on that path) or an
- * attributes patch (another path: with maxAttempts 1, queued as "kept moving"). Waits until the
- * target is queued and answers the batch's id.
+ * Starts a batch setting /priority to `value` on task `sid` (or on each of several tasks); while
+ * each write is held, the colleague's edit lands: `colleague` fields (a change of /priority: queued
+ * on that path) or an attributes patch (another path: with maxAttempts 1, queued as "kept moving").
+ * Waits until every target is queued and answers the batch's id.
  */
 export async function queuedBatch(
   host: WebHost,
-  sid: string,
+  sid: string | string[],
   options: {
     value: number;
     description?: string;
@@ -37,27 +37,33 @@ export async function queuedBatch(
   },
 ): Promise<string> {
   const { backend, connection, taskPath } = await taskRouterTasks(host);
-  await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: taskPath(sid), delayMs: 500 });
+  const sids = typeof sid === 'string' ? [sid] : sid;
+  for (const one of sids)
+    await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: taskPath(one), delayMs: 500 });
   const started = await callApi<{ batch: { batchId: string } }>(host, 'startBatch', {
     connectionId: connection.id,
-    resourceIds: [sid],
+    resourceIds: sids,
     intents: [{ kind: 'set', path: '/priority', value: options.value }],
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.description ? { description: options.description } : {}),
   });
-  for (let struck = false; !struck;) {
+  const waiting = new Set(sids);
+  while (waiting.size > 0) {
     const audit = await callApi<{ entries: Array<{ state: string; resourceId: string }> }>(
       host,
       'auditLog',
       {},
     );
-    if (audit.entries.some((e) => e.state === 'in-flight' && e.resourceId === sid)) {
+    const inFlight = audit.entries.filter(
+      (e) => e.state === 'in-flight' && waiting.delete(e.resourceId),
+    );
+    for (const { resourceId } of inFlight) {
       const { colleague } = options;
       if ('fields' in colleague)
-        await backend.editAsSomeoneElse(taskPath(sid), undefined, colleague.fields);
-      else await backend.editAsSomeoneElse(taskPath(sid), colleague.patch);
-      struck = true;
-    } else await new Promise((r) => setTimeout(r, 20));
+        await backend.editAsSomeoneElse(taskPath(resourceId), undefined, colleague.fields);
+      else await backend.editAsSomeoneElse(taskPath(resourceId), colleague.patch);
+    }
+    if (inFlight.length === 0) await new Promise((r) => setTimeout(r, 20));
   }
   await expect
     .poll(
@@ -68,6 +74,6 @@ export async function queuedBatch(
           })
         ).batch.counts['queued'],
     )
-    .toBe(1);
+    .toBe(sids.length);
   return started.batch.batchId;
 }

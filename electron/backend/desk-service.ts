@@ -510,6 +510,10 @@ export function createDesk(options: DeskOptions): Desk {
       const batch = await batches.settleGroup(batchId, signature, decision);
       return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
     },
+    async stopBatchDecision({ batchId }) {
+      const batch = await batches.stopDecision(batchId);
+      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+    },
     async batchReport({ batchId, format }) {
       const batch = batches.status(batchId);
       if (!batch) return fail('not-found', `No batch ${batchId}.`);

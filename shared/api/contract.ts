@@ -383,6 +383,13 @@ export const apiMethods = {
       decision: s.literal('mine', 'theirs'),
     }) as Check<{ batchId: string; signature: string; decision: 'mine' | 'theirs' }>,
   ),
+  /**
+   * Stops the group decisions under way on a batch (and any waiting for one): the write in flight
+   * finishes, the members not reached stay queued. Answers when they have stopped.
+   */
+  stopBatchDecision: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(
+    s.object({ batchId }),
+  ),
   /** The report: every target with its outcome, as rows, CSV or JSON text. */
   batchReport: method<
     { batchId: string; format?: 'rows' | 'csv' | 'json' },

@@ -347,6 +347,98 @@ describe('the conflict queue', () => {
   }, 30_000);
 });
 
+describe('stopping a group decision', () => {
+  it('lets the write in flight finish and leaves the members not reached queued, with nothing more sent', async () => {
+    const sids = SANDBOX_IDS.taskSids.slice(86, 90);
+    const id = await queuedBatch(sids);
+    const queue = await h.api.batchQueue({ batchId: id });
+    if (queue.kind !== 'ok') throw new Error(queue.message);
+    const order = queue.groups[0]!.targets.map((t) => t.resourceId);
+    // The decision's first write is held 1 s: the stop arrives while it is in flight.
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${order[0]}`,
+      delayMs: 1000,
+    });
+    await h.admin('DELETE', '/requests');
+    const decision = h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    for (let i = 0; i < 200; i++) {
+      const log = await h.api.auditLog({});
+      if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
+      await sleep(10);
+    }
+    // A second decision waiting behind the first is dropped by the stop too.
+    const waiting = h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    const stopped = await h.api.stopBatchDecision({ batchId: id });
+    expect(stopped).toMatchObject({ kind: 'ok', batch: { counts: { reapplied: 1, queued: 3 } } });
+    expect((await decision).kind).toBe('ok');
+    expect((await waiting).kind).toBe('ok');
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t.status]));
+    expect(order.map((sid) => byId[sid])).toEqual(['reapplied', 'queued', 'queued', 'queued']);
+    expect((await getTask(order[0]!)).priority).toBe(7);
+    for (const sid of order.slice(1)) expect((await getTask(sid)).priority).toBe(3);
+    const writes = await h.admin<{ requests: Array<{ path: string }> }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+    );
+    expect(writes.body.requests.map((r) => r.path.split('/').pop())).toEqual([order[0]]);
+    // A decision made after the stop runs as usual.
+    await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    for (const sid of order) expect((await getTask(sid)).priority).toBe(7);
+  }, 30_000);
+
+  it('a write the server refused with 429 while the decision waited goes back to its group', async () => {
+    const [sid] = SANDBOX_IDS.taskSids.slice(91, 92) as [string];
+    const id = await queuedBatch([sid]);
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      retryAfter: 30,
+    });
+    await h.admin('DELETE', '/requests');
+    const decision = h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    // The server refused the write (429, wait 30 s): the decision waits.
+    for (let i = 0; i < 200; i++) {
+      const writes = await h.admin<{ requests: unknown[] }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${sid}`)}`,
+      );
+      if (writes.body.requests.length > 0) break;
+      await sleep(10);
+    }
+    await sleep(100);
+    const started = Date.now();
+    await h.api.stopBatchDecision({ batchId: id });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await decision;
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.targets[0]).toMatchObject({
+      status: 'queued',
+      signature: '/priority',
+      reason: expect.stringMatching(/stopped while the server asked to wait/),
+    });
+    const queue = await h.api.batchQueue({ batchId: id });
+    expect(queue.kind === 'ok' && queue.groups.map((g) => g.targets.length)).toEqual([1]);
+  }, 30_000);
+});
+
 describe('a target whose outcome was unknown', () => {
   it('says what a later check found, not what the server held when it was written', async () => {
     const sid = SANDBOX_IDS.taskSids[80]!;

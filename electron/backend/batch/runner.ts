@@ -72,6 +72,10 @@ export function createBatchRunner(deps: BatchDeps) {
   const running = new Map<string, Control>();
   /** The decision being applied to each batch's queue (decisions on one batch go one at a time). */
   const settling = new Map<string, Promise<void>>();
+  /** The group decision under way on each batch: stopped between two members (stopDecision). */
+  const deciding = new Map<string, Control>();
+  /** Bumped by stopDecision: a decision that arrived before the stop and still waits is dropped. */
+  const decisionStops = new Map<string, number>();
   let lastEmit = 0;
 
   const summary = (batch: StoredBatch): BatchSummary => {
@@ -304,6 +308,7 @@ export function createBatchRunner(deps: BatchDeps) {
     batch: StoredBatch,
     target: BatchTarget,
     decision: 'mine' | 'theirs',
+    control: Control,
   ): Promise<void> {
     const set = (update: Partial<BatchTarget>) =>
       store.batches.update(batch.id, target.resourceId, update);
@@ -332,9 +337,19 @@ export function createBatchRunner(deps: BatchDeps) {
       },
       applied.value,
       target.attempts + 1,
-      makeControl(),
+      control,
     );
     const after = store.batches.target(batch.id, target.resourceId);
+    // Stopped while the server asked to wait (429): the refused write applied nothing, so the
+    // member is back in its group as the operator saw it.
+    if (control.stop !== 'no' && after?.status === 'pending')
+      return set({
+        status: 'queued',
+        signature: target.signature,
+        theirsJournalId: target.theirsJournalId,
+        reason:
+          'Your decision was stopped while the server asked to wait (429); the write it refused applied nothing, so it stays queued.',
+      });
     if (after?.status === 'queued' && after.signature !== 'kept moving')
       set({
         reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
@@ -507,17 +522,37 @@ export function createBatchRunner(deps: BatchDeps) {
       let release = () => {};
       const mine = new Promise<void>((resolve) => (release = resolve));
       settling.set(id, mine);
+      const stopsBefore = decisionStops.get(id) ?? 0;
       await previous;
+      const control = makeControl();
+      deciding.set(id, control);
       try {
         for (const [resourceId, theirsJournalId] of asSeen) {
+          // Stopped: the write in flight finished; the members not reached stay queued.
+          if (control.stop !== 'no' || (decisionStops.get(id) ?? 0) !== stopsBefore) break;
           const target = store.batches.target(id, resourceId);
-          if (target && inGroup(target) && target.theirsJournalId === theirsJournalId)
-            await settleOne(batch, target, decision);
+          if (target && inGroup(target) && target.theirsJournalId === theirsJournalId) {
+            await settleOne(batch, target, decision, control);
+            progress(id);
+          }
         }
       } finally {
+        if (deciding.get(id) === control) deciding.delete(id);
         release();
         if (settling.get(id) === mine) settling.delete(id);
       }
+      progress(id, true);
+      return this.status(id);
+    },
+    /**
+     * Stops the group decisions under way on a batch, and any still waiting for one: the write in
+     * flight finishes (its outcome is recorded as usual), the members not reached stay queued.
+     */
+    async stopDecision(id: string): Promise<BatchSummary | null> {
+      if (!store.batches.get(id)) return null;
+      decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
+      deciding.get(id)?.halt('pause');
+      await settling.get(id);
       progress(id, true);
       return this.status(id);
     },

@@ -1,7 +1,7 @@
 // The batch screen: what will change (the intent), on how many resources (counted before anything
 // runs), a preview on sample targets, then the run's progress, its conflict queue grouped by the
 // paths in conflict (one decision per group), and the report to export.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type {
   BatchPreview,
   BatchSummary,
@@ -436,9 +436,39 @@ const QUEUED_WHY: Record<string, string> = {
   'the intent no longer applies': 'The change no longer applies to what the server holds now',
 };
 
+/**
+ * A decision under way writes the group's members one by one: it can be stopped between two. The
+ * button that started it is gone, so the keyboard goes to the way to stop it.
+ */
+function DecidingBar({ onStop }: { onStop: () => void }) {
+  const stop = useRef<HTMLButtonElement>(null);
+  useEffect(() => stop.current?.focus(), []);
+  return (
+    <div className="row gap" role="status" data-testid="batch-deciding">
+      <span>Applying your decision, one resource at a time…</span>
+      <button
+        ref={stop}
+        type="button"
+        className="secondary"
+        data-testid="stop-decision"
+        title="The write under way finishes; the resources not reached stay in the queue"
+        onClick={onStop}
+      >
+        Stop after the write under way
+      </button>
+    </div>
+  );
+}
+
 function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
   const settle = useDesk((s) => s.settleBatchGroup);
   const openQueued = useDesk((s) => s.openQueuedTarget);
+  const stopDecision = useDesk((s) => s.stopBatchDecision);
+  const deciding = useDesk((s) =>
+    s.batchDeciding && s.batchDeciding.batchId === s.batch?.batchId
+      ? s.batchDeciding.signature
+      : null,
+  );
   return (
     <section className="batch-queue" aria-label="Conflict queue" data-testid="batch-queue">
       <h3>Conflict queue</h3>
@@ -460,26 +490,30 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
               )}{' '}
               · {n} resource{n === 1 ? '' : 's'}
             </h4>
-            <div className="row gap">
-              <button
-                type="button"
-                className="primary"
-                onClick={() =>
-                  inBackground(settle(group.signature, 'mine'), 'settle the conflicts')
-                }
-              >
-                {where ? `Keep mine for ${where} on all ${n}` : `Try my change again on all ${n}`}
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                onClick={() =>
-                  inBackground(settle(group.signature, 'theirs'), 'settle the conflicts')
-                }
-              >
-                Keep the server’s on all {n}
-              </button>
-            </div>
+            {deciding === group.signature ? (
+              <DecidingBar onStop={() => inBackground(stopDecision(), 'stop the decision')} />
+            ) : (
+              <div className="row gap">
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() =>
+                    inBackground(settle(group.signature, 'mine'), 'settle the conflicts')
+                  }
+                >
+                  {where ? `Keep mine for ${where} on all ${n}` : `Try my change again on all ${n}`}
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    inBackground(settle(group.signature, 'theirs'), 'settle the conflicts')
+                  }
+                >
+                  Keep the server’s on all {n}
+                </button>
+              </div>
+            )}
             <details>
               <summary>
                 Show the {n} resource{n === 1 ? '' : 's'}

@@ -64,6 +64,10 @@ export type BatchSlice = {
   batchProgress(summary: BatchSummary): void;
   loadBatchQueue(): Promise<void>;
   settleBatchGroup(signature: string, decision: 'mine' | 'theirs'): Promise<void>;
+  /** The group decision this window sent and is waiting for, until it answers. */
+  batchDeciding: { batchId: string; signature: string } | null;
+  /** Stops the decision under way after its write in flight; the members not reached stay queued. */
+  stopBatchDecision(): Promise<void>;
   batchReportText(format: 'csv' | 'json'): Promise<string | null>;
   /**
    * Opens a queued target in the three-way view: When the batch read it | the batch's change on
@@ -251,8 +255,30 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
         failed(error);
       }
     },
+    batchDeciding: null,
     async settleBatchGroup(signature, decision) {
-      await control((args) => api.settleBatchGroup({ ...args, signature, decision }));
+      const batchId = get().batch?.batchId;
+      if (batchId === undefined) return;
+      const deciding = { batchId, signature };
+      set({ batchDeciding: deciding });
+      try {
+        await control((args) => api.settleBatchGroup({ ...args, signature, decision }));
+      } finally {
+        if (get().batchDeciding === deciding) set({ batchDeciding: null });
+      }
+      await get().loadBatchQueue();
+    },
+    async stopBatchDecision() {
+      const deciding = get().batchDeciding;
+      if (!deciding) return;
+      try {
+        const result = await api.stopBatchDecision({ batchId: deciding.batchId });
+        if (result.kind === 'ok') {
+          if (get().batch?.batchId === deciding.batchId) showBatch(result.batch);
+        } else set({ batchError: result.message });
+      } catch (error) {
+        failed(error);
+      }
       await get().loadBatchQueue();
     },
     async openQueuedTarget(target) {

@@ -1,0 +1,51 @@
+// A group decision writes its members one by one; the operator can stop it between two, from the
+// keyboard: the write under way finishes, the members not reached stay in the conflict queue.
+import { expect, test } from '../support/fixtures';
+import { queuedBatch, taskRouterTasks } from '../support/queued-batch';
+
+test('a group decision under way can be stopped; the resources not reached stay queued', async ({
+  desk,
+  host,
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const { backend, ids, taskPath } = await taskRouterTasks(host);
+  const sids = ids.slice(10, 13);
+  // A priority neither the tasks nor the batch has: the colleague's writes change /priority.
+  await queuedBatch(host, sids, { value: 8, colleague: { fields: { priority: 1 } } });
+  // Each write of the decision is held 1.5 s: there is time to stop after the first.
+  for (const sid of sids)
+    await backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath(sid),
+      delayMs: 1500,
+    });
+
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  const view = page.getByTestId('batch-view');
+  await expect(view.getByTestId('batch-count-queued')).toHaveText('3 in the conflict queue');
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 3' }).focus();
+  await page.keyboard.press('Enter');
+  const deciding = view.getByTestId('batch-deciding');
+  await expect(deciding).toContainText('Applying your decision');
+  // The keyboard is on the way to stop it.
+  await expect(view.getByTestId('stop-decision')).toBeFocused();
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await desk.screenshot(`batch-stop-decision-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.keyboard.press('Enter');
+  await expect(deciding).toHaveCount(0, { timeout: 10_000 });
+  await expect(view.getByTestId('batch-count-queued')).toHaveText('2 in the conflict queue');
+  const priorities = await Promise.all(
+    sids.map(async (sid) => (await backend.document('TaskRouter', sid))['priority']),
+  );
+  expect([...priorities].sort()).toEqual([1, 1, 8]);
+  // The two left can still be decided.
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).click();
+  await expect(view.getByTestId('batch-group')).toHaveCount(0, { timeout: 15_000 });
+  for (const sid of sids) expect((await backend.document('TaskRouter', sid))['priority']).toBe(8);
+});
