@@ -30,6 +30,7 @@ import { ChangeList } from './ChangeList';
 import { ConflictList, type ChoiceRequest } from './ConflictList';
 import { JsonDiff, JsonEditor, modelUri } from './JsonEditor';
 import { parseText } from '../lib/parsed-texts';
+import { textCache } from '../lib/text-cache';
 import { LARGE_TEXT, SETTLE_MS, useSettledParse } from '../lib/use-settled-parse';
 import { watchSaves, type SaveSent } from '../merge/save-watch';
 import { MessageBar } from './MessageBar';
@@ -42,14 +43,14 @@ type CodeEditor = editor.IStandaloneCodeEditor;
 // Finding positions means one pass over a megabyte text, so each pane's text is scanned once
 // for every pointer it needs (its conflicts and its automatic changes together), and the answers
 // are kept per text: the panes ask for the same paths in the same few texts again and again.
-const rangeCache = new Map<string, Map<string, TextRange | undefined>>();
+// Texts compared, not hashed (text-cache): the Result's text is new at every key press.
+const rangeCache = textCache<Map<string, TextRange | undefined>>(6);
 
 function rangesIn(text: string, pointers: readonly string[]): Array<TextRange | undefined> {
   let known = rangeCache.get(text);
   if (!known) {
     known = new Map();
     rangeCache.set(text, known);
-    while (rangeCache.size > 6) rangeCache.delete(rangeCache.keys().next().value!);
   }
   const missing = [...new Set(pointers.filter((p) => !known.has(p)))];
   if (missing.length > 0)

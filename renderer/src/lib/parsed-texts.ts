@@ -3,24 +3,18 @@
 // base when the tab opened, the edit as it was typed): megabytes each. Parsed values are shared,
 // so they are never changed in place (the merge and its helpers build new values).
 import { parseJson, type ParseResult } from '../../../shared/json';
+import { textCache } from './text-cache';
 
-const KEPT = 3;
-const kept = new Map<string, ParseResult>();
+// Looked up at every key press in a large editor (knownParse): compared, not hashed (text-cache).
+const kept = textCache<ParseResult>(3);
 
 /** parseJson(text), answered from the last texts parsed when it is one of them. */
 export function parseText(text: string): ParseResult {
   const known = kept.get(text);
-  if (known !== undefined) {
-    kept.delete(text);
-    kept.set(text, known);
-    return known;
-  }
+  if (known !== undefined) return known;
   const parsed = parseJson(text);
   // Small texts parse in no time: only large ones are worth holding on to.
-  if (text.length >= KEEP_FROM) {
-    kept.set(text, parsed);
-    while (kept.size > KEPT) kept.delete(kept.keys().next().value!);
-  }
+  if (text.length >= KEEP_FROM) kept.set(text, parsed);
   return parsed;
 }
 
