@@ -710,7 +710,36 @@ export function createDesk(options: DeskOptions): Desk {
       outcome.headers,
     );
     if (!page.ok) return fail('invalid-json', page.error);
-    return { kind: 'ok', ...page.value, items: shownRows(ctx.value, page.value.items) };
+    return {
+      kind: 'ok',
+      ...page.value,
+      items: shownRows(ctx.value, page.value.items),
+      nextPageToken: withoutCredentialQuery(page.value.nextPageToken, ctx.value.credentialQuery),
+    };
+  }
+
+  /**
+   * A next link as the window may hold it: one that echoes the query credential (as many APIs
+   * write the request's own query back) leaves it out, as a redirect's Location does; it is added
+   * again when the page is read, once. The other parameters keep their text as the server wrote it.
+   */
+  function withoutCredentialQuery(token: string | null, credential: string | undefined) {
+    const at = token?.indexOf('?') ?? -1;
+    if (token === null || !credential || at === -1) return token;
+    const names = new Set(new URLSearchParams(credential).keys());
+    const nameOf = (pair: string) => {
+      const name = pair.split('=', 1)[0]!.replaceAll('+', ' ');
+      try {
+        return decodeURIComponent(name);
+      } catch {
+        return name;
+      }
+    };
+    const kept = token
+      .slice(at + 1)
+      .split('&')
+      .filter((pair) => !names.has(nameOf(pair)));
+    return kept.length > 0 ? `${token.slice(0, at)}?${kept.join('&')}` : token.slice(0, at);
   }
 
   /**

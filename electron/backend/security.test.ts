@@ -497,6 +497,48 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a next link that echoes the query credential does not hand it to the window: the page token leaves it out, the next page carries it once', async () => {
+    const key = 'qk-SECRET-3c9d0e77';
+    const server = await startScriptedServer((req) => {
+      const page = new URL(req.path, 'http://x').searchParams.get('PageToken') ?? 'first';
+      return {
+        status: 200,
+        body: JSON.stringify({
+          tasks: [{ sid: `WT-${page}`, attributes: '{}' }],
+          // As many APIs write it: the request's own query, credential included, plus the cursor.
+          meta: {
+            next_page_url:
+              page === 'first'
+                ? `${server.url}/v1/Workspaces/WS1/Tasks?PageSize=50&code=${key}&PageToken=PT2`
+                : null,
+          },
+        }),
+      };
+    });
+    const c = await save({
+      baseUrl: server.url,
+      profileId: 'twilio-taskrouter-task',
+      params: { workspaceSid: 'WS1' },
+      auth: { kind: 'query', query: `code=${key}` },
+    });
+    h.responses.length = 0;
+    const events = h.events.length;
+    const first = await h.api.listResources({ connectionId: c.id });
+    if (first.kind !== 'ok') throw new Error(first.message);
+    expect(first.nextPageToken).toBe('/v1/Workspaces/WS1/Tasks?PageSize=50&PageToken=PT2');
+    const second = await h.api.listResources({
+      connectionId: c.id,
+      pageToken: first.nextPageToken!,
+    });
+    expect(second).toMatchObject({ kind: 'ok', items: [{ id: 'WT-PT2' }], nextPageToken: null });
+    // The server is sent the credential once per request, as the connection holds it.
+    expect(server.requests.map((r) => r.path.split(key).length - 1)).toEqual([1, 1]);
+    await h.api.activity({});
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(key);
+    expect(JSON.stringify(h.events.slice(events))).not.toContain(key);
+    await server.close();
+  });
+
   it('a body that holds the credential percent-encoded (a callback URL) or as Basic’s base64 is not opened either', async () => {
     const token = 'tok/SECRET+2b9e7d41=';
     const password = 'pw/SECRET-51d2b8';
