@@ -77,6 +77,19 @@ export type Desk = {
   close(): Promise<void>;
 };
 
+/** The start of a page token the backend holds for the window (see shownPageToken). */
+const HELD_PAGE = 'held-page:';
+const HELD_PAGES_KEPT = 1000;
+
+/** A token's text with its query decoded, as a server reads it (a credential percent- or form-encoded). */
+function decodedQuery(token: string): string {
+  try {
+    return decodeURIComponent(token.replaceAll('+', ' '));
+  } catch {
+    return token;
+  }
+}
+
 /** A list row's words in place of ones that hold the connection's own credential. */
 const CREDENTIAL_HIDDEN = '(hidden: holds this connection’s credential)';
 
@@ -648,6 +661,15 @@ export function createDesk(options: DeskOptions): Desk {
     if (!ctx.ok) return ctx.error;
     const base = listPath(ctx.value);
     if (!base.ok) return fail('invalid-input', base.error);
+    if (pageToken?.startsWith(HELD_PAGE)) {
+      const held = heldPages.get(pageToken);
+      if (!held || held.connectionId !== connection?.id)
+        return fail(
+          'invalid-input',
+          'That page token is no longer known (the app host restarted since the list was read, or it belongs to another connection): list from the first page again.',
+        );
+      pageToken = held.token;
+    }
     if (pageToken !== undefined && !isPathBelow(pageToken, ctx.value.baseUrl)) {
       return fail('invalid-input', 'That page token does not belong to this connection.');
     }
@@ -692,7 +714,12 @@ export function createDesk(options: DeskOptions): Desk {
         new URL(ctx.value.baseUrl).pathname,
       );
       return dav.ok
-        ? { kind: 'ok', ...dav.value, items: shownRows(ctx.value, dav.value.items) }
+        ? {
+            kind: 'ok',
+            ...dav.value,
+            items: shownRows(ctx.value, dav.value.items),
+            nextPageToken: shownPageToken(ctx.value, dav.value.nextPageToken),
+          }
         : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);
@@ -714,8 +741,26 @@ export function createDesk(options: DeskOptions): Desk {
       kind: 'ok',
       ...page.value,
       items: shownRows(ctx.value, page.value.items),
-      nextPageToken: withoutCredentialQuery(page.value.nextPageToken, ctx.value.credentialQuery),
+      nextPageToken: shownPageToken(
+        ctx.value,
+        withoutCredentialQuery(page.value.nextPageToken, ctx.value.credentialQuery),
+      ),
     };
+  }
+
+  /**
+   * Next-page tokens that hold the connection's credential (a CouchDB page starts at the key of a
+   * document whose id holds it, a row the window never sees): the window gets a stand-in, the
+   * token stays here. Bounded: the oldest go first.
+   */
+  const heldPages = new Map<string, { connectionId: string; token: string }>();
+  function shownPageToken(ctx: ConnectionContext, token: string | null): string | null {
+    if (token === null || !(ctx.holdsSecret(token) || ctx.holdsSecret(decodedQuery(token))))
+      return token;
+    const handle = `${HELD_PAGE}${randomUUID()}`;
+    heldPages.set(handle, { connectionId: ctx.connection.id, token });
+    if (heldPages.size > HELD_PAGES_KEPT) heldPages.delete(heldPages.keys().next().value!);
+    return handle;
   }
 
   /**

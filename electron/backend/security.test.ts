@@ -539,6 +539,49 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a page that starts at a document whose id holds the credential (CouchDB’s startkey) hands neither to the window; paging goes on', async () => {
+    const docs = ['a-1', 'a-2', `b-${API_KEY}`, 'c-4', 'c-5'];
+    const server = await startScriptedServer((req) => {
+      const url = new URL(req.path, 'http://x');
+      const start = url.searchParams.get('startkey');
+      const from = start ? docs.indexOf(JSON.parse(start) as string) : 0;
+      const rows = docs
+        .slice(from, from + Number(url.searchParams.get('limit')))
+        .map((id) => ({ id, key: id, value: { rev: '1-a' }, doc: { _id: id, _rev: '1-a' } }));
+      return { status: 200, body: JSON.stringify({ total_rows: docs.length, offset: from, rows }) };
+    });
+    const c = await save({
+      baseUrl: server.url,
+      profileId: 'couchdb-document',
+      params: { database: 'db' },
+      auth: { kind: 'api-key-header', header: 'X-Tenant-Key', key: API_KEY },
+    });
+    h.responses.length = 0;
+    const events = h.events.length;
+    const ids: string[] = [];
+    let pageToken: string | null = null;
+    for (let pages = 0; pages < 5; pages++) {
+      const page = await h.api.listResources({
+        connectionId: c.id,
+        pageSize: 2,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      if (page.kind !== 'ok') throw new Error(page.message);
+      ids.push(...page.items.map((row) => row.id));
+      pageToken = page.nextPageToken;
+      if (!pageToken) break;
+    }
+    // The second page starts at the document left out (its key is the token): still read.
+    expect(ids).toEqual(['a-1', 'a-2', 'c-4', 'c-5']);
+    expect(
+      server.requests.map((r) => new URL(r.path, 'http://x').searchParams.get('startkey')),
+    ).toEqual([null, JSON.stringify(docs[2]), '"c-5"']);
+    await h.api.activity({});
+    for (const response of h.responses) expect(leaked(response)).toEqual([]);
+    expect(leaked(h.events.slice(events))).toEqual([]);
+    await server.close();
+  });
+
   it('a body that holds the credential percent-encoded (a callback URL) or as Basic’s base64 is not opened either', async () => {
     const token = 'tok/SECRET+2b9e7d41=';
     const password = 'pw/SECRET-51d2b8';
