@@ -717,7 +717,7 @@ export function createDesk(options: DeskOptions): Desk {
         ? {
             kind: 'ok',
             ...dav.value,
-            items: shownRows(ctx.value, dav.value.items),
+            ...shownRows(ctx.value, dav.value.items),
             nextPageToken: shownPageToken(ctx.value, dav.value.nextPageToken),
           }
         : fail('invalid-json', dav.error);
@@ -740,7 +740,7 @@ export function createDesk(options: DeskOptions): Desk {
     return {
       kind: 'ok',
       ...page.value,
-      items: shownRows(ctx.value, page.value.items),
+      ...shownRows(ctx.value, page.value.items),
       nextPageToken: shownPageToken(
         ctx.value,
         withoutCredentialQuery(page.value.nextPageToken, ctx.value.credentialQuery),
@@ -790,12 +790,16 @@ export function createDesk(options: DeskOptions): Desk {
   /**
    * List rows as the window may see them: a row's words that hold the connection's own credential
    * (an account listed with its key as its name) are hidden, as an opened body holding it is
-   * refused; a row whose id holds it is left out, since its id is what the window would send back.
+   * refused; a row whose id holds it is left out, since its id is what the window would send back
+   * (counted in `leftOut`, so the list can say why it shows fewer than the server has).
    */
-  function shownRows(ctx: ConnectionContext, rows: ResourceSummary[]): ResourceSummary[] {
+  function shownRows(
+    ctx: ConnectionContext,
+    rows: ResourceSummary[],
+  ): { items: ResourceSummary[]; leftOut?: number } {
     const hidden = (text: string | null) =>
       text !== null && ctx.holdsSecret(text) ? CREDENTIAL_HIDDEN : text;
-    return rows
+    const items = rows
       .filter((row) => !ctx.holdsSecret(row.id))
       .map((row) => ({
         ...row,
@@ -805,6 +809,8 @@ export function createDesk(options: DeskOptions): Desk {
         revision: hidden(row.revision),
         updatedAt: hidden(row.updatedAt),
       }));
+    const leftOut = rows.length - items.length;
+    return leftOut > 0 ? { items, leftOut } : { items };
   }
 
   const polling = new Set<Poller>();

@@ -112,6 +112,8 @@ export type ResourcePage = {
   items: ResourceSummary[];
   nextPageToken: string | null;
   total: number | null;
+  /** Rows of this page left out because their id holds the connection's own credential. */
+  leftOut?: number;
 };
 
 /** Every failure a backend call can end in, as a value. */
