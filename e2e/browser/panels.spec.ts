@@ -247,6 +247,36 @@ test('a history on show lists the revision the watch notices, and keeps the pair
   expect(pageProblems).toEqual([]);
 });
 
+test('a history on show is not read again at each poll of the watch; the radio the operator is on keeps the keyboard', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('Alt+H');
+  const card = desk.page.locator('[data-testid="history-entry"][data-revision="0"]');
+  await expect(card).toHaveCount(1);
+  const reads: string[] = [];
+  desk.page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/api/history') reads.push(request.url());
+  });
+  // Two polls of the watch find revision 0 again: its card says when it was last seen, later
+  // each time, without the history being read again (one read per poll was a reload storm).
+  await expect(card).toContainText('last seen', { timeout: 15_000 });
+  const seen = await card.textContent();
+  await expect.poll(() => card.textContent(), { timeout: 15_000 }).not.toBe(seen);
+  expect(reads).toEqual([]);
+  // A new revision is still listed at once, and the keyboard stays on the radio it was on.
+  const from = card.locator('input[name="left"]');
+  await from.focus();
+  await backend.editAsSomeoneElse(TASK_PATH, { language: 'es' });
+  await expect(desk.page.getByTestId('history-entry')).toHaveCount(2, { timeout: 15_000 });
+  await expect(from).toBeFocused();
+  expect(reads.length).toBeGreaterThan(0);
+  expect(pageProblems).toEqual([]);
+});
+
 test('Refresh after the watch saw a change loads it, rather than saying "up to date"', async ({
   desk,
   pageProblems,

@@ -76,3 +76,40 @@ test('a WebDAV folder on lighttpd: listed, opened and saved with If-Match', asyn
     await server.stop();
   }
 });
+
+test('a WebDAV file whose name holds the connection’s token is left out of the list, which says so', async ({
+  desk,
+  pageProblems,
+}) => {
+  const server = await startLighttpd();
+  const token = 'tok-SECRET-5e1f0a9b';
+  try {
+    const folder = path.join(server.davRoot, 'accounts');
+    mkdirSync(folder);
+    for (const name of ['ticket-1', `key-${token}`])
+      writeFileSync(path.join(folder, `${name}.json`), '{\n  "name": "Account"\n}\n');
+    await desk.goto();
+    await desk.page.getByRole('button', { name: 'Manage…' }).click();
+    const dialog = desk.page.getByTestId('connections-dialog');
+    await dialog.getByRole('button', { name: '+ New connection' }).click();
+    await dialog.getByTestId('conn-preset').selectOption({ label: 'WebDAV folder of JSON files' });
+    await dialog.getByTestId('conn-url').fill(server.url);
+    await dialog.getByPlaceholder('docs', { exact: true }).fill('accounts');
+    // lighttpd without mod_auth takes the token and ignores it: the folder is listed as it is.
+    await dialog.getByTestId('conn-auth').selectOption('bearer');
+    await dialog.getByTestId('conn-secret').fill(token);
+    await dialog.getByTestId('conn-save').click();
+    await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
+    await dialog.getByRole('button', { name: 'Browse' }).click();
+    await expect(desk.page.getByTestId('resource-row')).toHaveCount(1);
+    // The server lists two files; the list shows one and says why, not "1 of 2" alone.
+    await expect(desk.page.getByTestId('result-count')).toHaveText(
+      '1 of 2 · 1 left out: its id holds this connection’s credential',
+    );
+    await expect(desk.page.locator('body')).not.toContainText(token);
+    await desk.screenshot('list-left-out');
+    expect(pageProblems).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});

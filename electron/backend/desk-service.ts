@@ -77,6 +77,19 @@ export type Desk = {
   close(): Promise<void>;
 };
 
+/** The start of a page token the backend holds for the window (see shownPageToken). */
+const HELD_PAGE = 'held-page:';
+const HELD_PAGES_KEPT = 1000;
+
+/** A token's text with its query decoded, as a server reads it (a credential percent- or form-encoded). */
+function decodedQuery(token: string): string {
+  try {
+    return decodeURIComponent(token.replaceAll('+', ' '));
+  } catch {
+    return token;
+  }
+}
+
 /** A list row's words in place of ones that hold the connection's own credential. */
 const CREDENTIAL_HIDDEN = '(hidden: holds this connection’s credential)';
 
@@ -648,6 +661,15 @@ export function createDesk(options: DeskOptions): Desk {
     if (!ctx.ok) return ctx.error;
     const base = listPath(ctx.value);
     if (!base.ok) return fail('invalid-input', base.error);
+    if (pageToken?.startsWith(HELD_PAGE)) {
+      const held = heldPages.get(pageToken);
+      if (!held || held.connectionId !== connection?.id)
+        return fail(
+          'invalid-input',
+          'That page token is no longer known (the app host restarted since the list was read, or it belongs to another connection): list from the first page again.',
+        );
+      pageToken = held.token;
+    }
     if (pageToken !== undefined && !isPathBelow(pageToken, ctx.value.baseUrl)) {
       return fail('invalid-input', 'That page token does not belong to this connection.');
     }
@@ -692,7 +714,12 @@ export function createDesk(options: DeskOptions): Desk {
         new URL(ctx.value.baseUrl).pathname,
       );
       return dav.ok
-        ? { kind: 'ok', ...dav.value, items: shownRows(ctx.value, dav.value.items) }
+        ? {
+            kind: 'ok',
+            ...dav.value,
+            ...shownRows(ctx.value, dav.value.items),
+            nextPageToken: shownPageToken(ctx.value, dav.value.nextPageToken),
+          }
         : fail('invalid-json', dav.error);
     }
     const parsed = parseJson(outcome.text);
@@ -710,18 +737,69 @@ export function createDesk(options: DeskOptions): Desk {
       outcome.headers,
     );
     if (!page.ok) return fail('invalid-json', page.error);
-    return { kind: 'ok', ...page.value, items: shownRows(ctx.value, page.value.items) };
+    return {
+      kind: 'ok',
+      ...page.value,
+      ...shownRows(ctx.value, page.value.items),
+      nextPageToken: shownPageToken(
+        ctx.value,
+        withoutCredentialQuery(page.value.nextPageToken, ctx.value.credentialQuery),
+      ),
+    };
+  }
+
+  /**
+   * Next-page tokens that hold the connection's credential (a CouchDB page starts at the key of a
+   * document whose id holds it, a row the window never sees): the window gets a stand-in, the
+   * token stays here. Bounded: the oldest go first.
+   */
+  const heldPages = new Map<string, { connectionId: string; token: string }>();
+  function shownPageToken(ctx: ConnectionContext, token: string | null): string | null {
+    if (token === null || !(ctx.holdsSecret(token) || ctx.holdsSecret(decodedQuery(token))))
+      return token;
+    const handle = `${HELD_PAGE}${randomUUID()}`;
+    heldPages.set(handle, { connectionId: ctx.connection.id, token });
+    if (heldPages.size > HELD_PAGES_KEPT) heldPages.delete(heldPages.keys().next().value!);
+    return handle;
+  }
+
+  /**
+   * A next link as the window may hold it: one that echoes the query credential (as many APIs
+   * write the request's own query back) leaves it out, as a redirect's Location does; it is added
+   * again when the page is read, once. The other parameters keep their text as the server wrote it.
+   */
+  function withoutCredentialQuery(token: string | null, credential: string | undefined) {
+    const at = token?.indexOf('?') ?? -1;
+    if (token === null || !credential || at === -1) return token;
+    const names = new Set(new URLSearchParams(credential).keys());
+    const nameOf = (pair: string) => {
+      const name = pair.split('=', 1)[0]!.replaceAll('+', ' ');
+      try {
+        return decodeURIComponent(name);
+      } catch {
+        return name;
+      }
+    };
+    const kept = token
+      .slice(at + 1)
+      .split('&')
+      .filter((pair) => !names.has(nameOf(pair)));
+    return kept.length > 0 ? `${token.slice(0, at)}?${kept.join('&')}` : token.slice(0, at);
   }
 
   /**
    * List rows as the window may see them: a row's words that hold the connection's own credential
    * (an account listed with its key as its name) are hidden, as an opened body holding it is
-   * refused; a row whose id holds it is left out, since its id is what the window would send back.
+   * refused; a row whose id holds it is left out, since its id is what the window would send back
+   * (counted in `leftOut`, so the list can say why it shows fewer than the server has).
    */
-  function shownRows(ctx: ConnectionContext, rows: ResourceSummary[]): ResourceSummary[] {
+  function shownRows(
+    ctx: ConnectionContext,
+    rows: ResourceSummary[],
+  ): { items: ResourceSummary[]; leftOut?: number } {
     const hidden = (text: string | null) =>
       text !== null && ctx.holdsSecret(text) ? CREDENTIAL_HIDDEN : text;
-    return rows
+    const items = rows
       .filter((row) => !ctx.holdsSecret(row.id))
       .map((row) => ({
         ...row,
@@ -731,6 +809,8 @@ export function createDesk(options: DeskOptions): Desk {
         revision: hidden(row.revision),
         updatedAt: hidden(row.updatedAt),
       }));
+    const leftOut = rows.length - items.length;
+    return leftOut > 0 ? { items, leftOut } : { items };
   }
 
   const polling = new Set<Poller>();

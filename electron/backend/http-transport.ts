@@ -30,7 +30,11 @@ export function createTransport(
     const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
     activity.add({
       method: request.method,
-      url: request.url,
+      // The URL too: a page of CouchDB starts at a document's key, which may hold the credential.
+      url: maskSecrets(
+        request.url,
+        urlForms([...secrets, ...queryValues(request.credentialQuery)]),
+      ),
       status: outcome.kind === 'response' ? outcome.status : null,
       etag: mask(outcome.kind === 'response' ? header(outcome.headers, 'etag') : null),
       ifMatch: mask(ifMatch),
@@ -56,6 +60,37 @@ export function createTransport(
     },
     write: once,
   };
+}
+
+/** Each secret as a URL may spell it: as written, percent-encoded, and form-encoded. */
+function urlForms(secrets: readonly string[]): string[] {
+  return secrets.flatMap((secret) => {
+    try {
+      return [
+        secret,
+        encodeURIComponent(secret),
+        new URLSearchParams({ s: secret }).toString().slice(2),
+      ];
+    } catch {
+      return [secret];
+    }
+  });
+}
+
+/** The values of a query-string credential, as written and decoded. */
+function queryValues(query: string | undefined): string[] {
+  if (!query) return [];
+  return query
+    .replace(/^\?/, '')
+    .split('&')
+    .map((pair) => pair.slice(pair.indexOf('=') + 1))
+    .flatMap((value) => {
+      try {
+        return [value, decodeURIComponent(value)];
+      } catch {
+        return [value];
+      }
+    });
 }
 
 /** Retry-After (seconds or HTTP date) when the server gave one, else exponential backoff with full jitter. */

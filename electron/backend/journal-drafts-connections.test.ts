@@ -411,11 +411,24 @@ describe('journal announcements', () => {
     ]);
     expect(ids.length).toBeGreaterThan(3);
     expect(new Set(ids.slice(3))).toEqual(new Set([saved.snapshot.journalId]));
-    expect(recorded().at(-1)).toEqual({
+    expect(recorded().at(-1)).toMatchObject({
       type: 'journal-recorded',
       ref,
       journalId: saved.snapshot.journalId,
+      seenAgain: false,
     });
+    // Only the revision read a second time is "seen again" (a history moves its "last seen"); the
+    // new revision and the one that became saved are news (a history reads itself again).
+    const told = recorded().slice(before);
+    expect(told.slice(1, 3).map((e) => e.type === 'journal-recorded' && e.seenAgain)).toEqual([
+      true,
+      false,
+    ]);
+    const [again] = told.slice(1, 2);
+    const history = await h.api.history({ ref });
+    if (history.kind !== 'ok') throw new Error(history.message);
+    const row = history.entries.find((e) => e.journalId === first.journalId);
+    expect(again).toMatchObject({ lastSeenAt: row?.lastSeenAt });
   });
 });
 

@@ -493,7 +493,94 @@ describe('5. no upstream text hands a secret to the renderer', () => {
       ['hook', 'Callback', '(hidden: holds this connection’s credential)', null],
       ['plain', 'Nothing secret', null, 'open'],
     ]);
+    // The list can say why it shows one row fewer than the server has.
+    expect(page.leftOut).toBe(1);
     for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(TOKEN);
+    await server.close();
+  });
+
+  it('a next link that echoes the query credential does not hand it to the window: the page token leaves it out, the next page carries it once', async () => {
+    const key = 'qk-SECRET-3c9d0e77';
+    const server = await startScriptedServer((req) => {
+      const page = new URL(req.path, 'http://x').searchParams.get('PageToken') ?? 'first';
+      return {
+        status: 200,
+        body: JSON.stringify({
+          tasks: [{ sid: `WT-${page}`, attributes: '{}' }],
+          // As many APIs write it: the request's own query, credential included, plus the cursor.
+          meta: {
+            next_page_url:
+              page === 'first'
+                ? `${server.url}/v1/Workspaces/WS1/Tasks?PageSize=50&code=${key}&PageToken=PT2`
+                : null,
+          },
+        }),
+      };
+    });
+    const c = await save({
+      baseUrl: server.url,
+      profileId: 'twilio-taskrouter-task',
+      params: { workspaceSid: 'WS1' },
+      auth: { kind: 'query', query: `code=${key}` },
+    });
+    h.responses.length = 0;
+    const events = h.events.length;
+    const first = await h.api.listResources({ connectionId: c.id });
+    if (first.kind !== 'ok') throw new Error(first.message);
+    expect(first.nextPageToken).toBe('/v1/Workspaces/WS1/Tasks?PageSize=50&PageToken=PT2');
+    const second = await h.api.listResources({
+      connectionId: c.id,
+      pageToken: first.nextPageToken!,
+    });
+    expect(second).toMatchObject({ kind: 'ok', items: [{ id: 'WT-PT2' }], nextPageToken: null });
+    // The server is sent the credential once per request, as the connection holds it.
+    expect(server.requests.map((r) => r.path.split(key).length - 1)).toEqual([1, 1]);
+    await h.api.activity({});
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(key);
+    expect(JSON.stringify(h.events.slice(events))).not.toContain(key);
+    await server.close();
+  });
+
+  it('a page that starts at a document whose id holds the credential (CouchDB’s startkey) hands neither to the window; paging goes on', async () => {
+    const docs = ['a-1', 'a-2', `b-${API_KEY}`, 'c-4', 'c-5'];
+    const server = await startScriptedServer((req) => {
+      const url = new URL(req.path, 'http://x');
+      const start = url.searchParams.get('startkey');
+      const from = start ? docs.indexOf(JSON.parse(start) as string) : 0;
+      const rows = docs
+        .slice(from, from + Number(url.searchParams.get('limit')))
+        .map((id) => ({ id, key: id, value: { rev: '1-a' }, doc: { _id: id, _rev: '1-a' } }));
+      return { status: 200, body: JSON.stringify({ total_rows: docs.length, offset: from, rows }) };
+    });
+    const c = await save({
+      baseUrl: server.url,
+      profileId: 'couchdb-document',
+      params: { database: 'db' },
+      auth: { kind: 'api-key-header', header: 'X-Tenant-Key', key: API_KEY },
+    });
+    h.responses.length = 0;
+    const events = h.events.length;
+    const ids: string[] = [];
+    let pageToken: string | null = null;
+    for (let pages = 0; pages < 5; pages++) {
+      const page = await h.api.listResources({
+        connectionId: c.id,
+        pageSize: 2,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      if (page.kind !== 'ok') throw new Error(page.message);
+      ids.push(...page.items.map((row) => row.id));
+      pageToken = page.nextPageToken;
+      if (!pageToken) break;
+    }
+    // The second page starts at the document left out (its key is the token): still read.
+    expect(ids).toEqual(['a-1', 'a-2', 'c-4', 'c-5']);
+    expect(
+      server.requests.map((r) => new URL(r.path, 'http://x').searchParams.get('startkey')),
+    ).toEqual([null, JSON.stringify(docs[2]), '"c-5"']);
+    await h.api.activity({});
+    for (const response of h.responses) expect(leaked(response)).toEqual([]);
+    expect(leaked(h.events.slice(events))).toEqual([]);
     await server.close();
   });
 

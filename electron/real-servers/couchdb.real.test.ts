@@ -257,4 +257,45 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
       message: expect.stringContaining('“This ticket is locked by the records team.”'),
     });
   });
+
+  it('a document whose id holds the connection’s key is left out, and no page token or activity URL hands the key on', async () => {
+    const key = 'key-SECRET-c0ffee42';
+    expect((await fetch(`${server.url}/accounts`, { method: 'PUT' })).status).toBe(201);
+    const ids = ['acct-1', 'acct-2', `acct-3-${key}`, 'acct-4'];
+    const bulk = await fetch(`${server.url}/accounts/_bulk_docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ docs: ids.map((_id) => ({ _id, name: 'Account' })) }),
+    });
+    expect(bulk.status).toBe(201);
+    // pouchdb-server takes the header and ignores it: the database is listed as it is.
+    const keyed = await saveConnection(desk.api, {
+      name: 'pouchdb accounts',
+      profileId: COUCHDB_DOCUMENT.id,
+      baseUrl: server.url,
+      params: { database: 'accounts' },
+      auth: { kind: 'api-key-header', header: 'X-Tenant-Key', key },
+    });
+    const before = (await desk.api.activity({})).entries.length;
+    const answers: unknown[] = [];
+    const listed: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      // Two a page: the second page starts at the key of the document left out.
+      const page = await desk.api.listResources({
+        connectionId: keyed,
+        pageSize: 2,
+        ...(pageToken ? { pageToken } : {}),
+      });
+      answers.push(page);
+      if (page.kind !== 'ok') throw new Error(page.message);
+      listed.push(...page.items.map((item) => item.id));
+      pageToken = page.nextPageToken ?? undefined;
+    } while (pageToken && answers.length < 10);
+    expect(listed).toEqual(['acct-1', 'acct-2', 'acct-4']);
+    const counted = await desk.api.countMatching({ connectionId: keyed });
+    expect(counted).toMatchObject({ kind: 'ok', count: 3 });
+    answers.push(counted, (await desk.api.activity({})).entries.slice(before));
+    expect(JSON.stringify(answers)).not.toContain(key);
+  });
 });

@@ -112,6 +112,8 @@ export type ResourcePage = {
   items: ResourceSummary[];
   nextPageToken: string | null;
   total: number | null;
+  /** Rows of this page left out because their id holds the connection's own credential. */
+  leftOut?: number;
 };
 
 /** Every failure a backend call can end in, as a value. */
@@ -402,10 +404,17 @@ export type ApiEvent =
   /** Team store: someone opened, edited or left a resource; read teamPresence again. */
   | { type: 'team-presence' }
   /**
-   * This app journalled a read or save of the resource (a new revision, or one seen again): a
-   * history on show reads itself again.
+   * This app journalled a read or save of the resource: a new revision (or one that became
+   * "saved"), and a history on show reads itself again; or, `seenAgain`, a revision listed already
+   * read again (each poll of a watch), whose "last seen" moves to `lastSeenAt`.
    */
-  | { type: 'journal-recorded'; ref: ResourceRef; journalId: number };
+  | {
+      type: 'journal-recorded';
+      ref: ResourceRef;
+      journalId: number;
+      seenAgain: boolean;
+      lastSeenAt: string;
+    };
 
 // ── Batches ───────────────────────────────────────────────────────────────────────────────────
 

@@ -52,7 +52,8 @@ export function createJournal(db: DatabaseSync) {
     /**
      * Records a snapshot; a revision already seen with the same content only updates last_seen_at.
      * `hash` identifies the content (the caller hashes what the operator edits, so volatile
-     * server fields such as a task's `age` do not make every read a new entry).
+     * server fields such as a task's `age` do not make every read a new entry). `seenAgain`: the
+     * row was there already and only its last_seen_at moved (a watch's poll does that each time).
      */
     record(
       connectionId: string,
@@ -62,17 +63,21 @@ export function createJournal(db: DatabaseSync) {
       source: JournalSource,
       hash = hashBody(body),
       at = new Date().toISOString(),
-    ): JournalRow {
+    ): JournalRow & { seenAgain: boolean } {
       const existing = find.get(connectionId, resourceId, revision, hash) as Row | undefined;
       if (existing) {
         touch.run(at, existing.id);
         // A revision first read back to verify a write becomes "saved" once the write is proven.
-        if (source === 'saved' && existing.source !== 'saved') markSaved.run(existing.id);
-        return toEntry({
-          ...existing,
-          last_seen_at: at,
-          source: source === 'saved' ? 'saved' : existing.source,
-        });
+        const becomesSaved = source === 'saved' && existing.source !== 'saved';
+        if (becomesSaved) markSaved.run(existing.id);
+        return {
+          ...toEntry({
+            ...existing,
+            last_seen_at: at,
+            source: becomesSaved ? 'saved' : existing.source,
+          }),
+          seenAgain: !becomesSaved,
+        };
       }
       const info = insert.run(connectionId, resourceId, revision, hash, body, source, at, at);
       return {
@@ -83,6 +88,7 @@ export function createJournal(db: DatabaseSync) {
         lastSeenAt: at,
         bodyHash: hash,
         body,
+        seenAgain: false,
       };
     },
     history(connectionId: string, resourceId: string): JournalRow[] {

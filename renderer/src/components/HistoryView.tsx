@@ -55,17 +55,28 @@ export function HistoryView({ tab }: { tab: Tab }) {
   const me = useTeam((s) => (s.status?.configured ? s.status.operator : null));
 
   // A read or save journalled while the history is on show (this window's, another's, the
-  // watch's) is listed at once: the history reads itself again.
+  // watch's) is listed at once: the history reads itself again. A revision listed already and only
+  // seen again (every poll of the watch) moves its "last seen" in place: reading the whole history
+  // again at each poll would read every revision's body every 3 s for nothing new.
   const [recorded, setRecorded] = useState(0);
+  const listed = useRef<ReadonlySet<number>>(new Set());
   useEffect(
     () =>
       api.onEvent((event) => {
         if (
-          event.type === 'journal-recorded' &&
-          event.ref.connectionId === tab.ref.connectionId &&
-          event.ref.id === tab.ref.id
+          event.type !== 'journal-recorded' ||
+          event.ref.connectionId !== tab.ref.connectionId ||
+          event.ref.id !== tab.ref.id
         )
-          setRecorded((n) => n + 1);
+          return;
+        if (event.seenAgain && listed.current.has(event.journalId))
+          setEntries(
+            (shown) =>
+              shown?.map((e) =>
+                e.journalId === event.journalId ? { ...e, lastSeenAt: event.lastSeenAt } : e,
+              ) ?? shown,
+          );
+        else setRecorded((n) => n + 1);
       }),
     [tab.ref.connectionId, tab.ref.id],
   );
@@ -86,6 +97,10 @@ export function HistoryView({ tab }: { tab: Tab }) {
         setBatches(h.batches);
         // The pair the operator compares stays put when a read is only added to the list.
         const ids = new Set(h.entries.map((e) => e.journalId));
+        // A team-only revision this copy reads at last is news (it is no longer the team's only).
+        listed.current = new Set(
+          h.entries.filter((e) => !e.team?.teamOnly).map((e) => e.journalId),
+        );
         const sameBase = pairFor.current === tab.base.journalId;
         pairFor.current = tab.base.journalId;
         const last = h.entries.at(-1)?.journalId ?? null;

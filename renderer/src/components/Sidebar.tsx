@@ -80,6 +80,7 @@ function ResourceBrowser() {
   const filters = useDesk((s) => s.filters);
   const search = useDesk((s) => s.search);
   const nextPageToken = useDesk((s) => s.nextPageToken);
+  const leftOut = useDesk((s) => s.leftOut);
   const setFilter = useDesk((s) => s.setFilter);
   const setSearch = useDesk((s) => s.setSearch);
   const loadFirstPage = useDesk((s) => s.loadFirstPage);
@@ -265,6 +266,9 @@ function ResourceBrowser() {
         <div className="row between small muted">
           <span data-testid="result-count">
             {countLabel}
+            {leftOut > 0
+              ? ` · ${leftOut} left out: ${leftOut === 1 ? 'its id holds' : 'their ids hold'} this connection’s credential`
+              : ''}
             {Object.keys(drafts).length > 0
               ? ` · ${Object.keys(drafts).length} with unsaved work`
               : ''}

@@ -11,6 +11,8 @@ export type BrowserSlice = {
   items: ResourceSummary[];
   nextPageToken: string | null;
   total: number | null;
+  /** Rows the backend left out of the pages loaded: their id holds the connection's credential. */
+  leftOut: number;
   listLoading: boolean;
   listError: string | null;
   filters: Record<string, string>;
@@ -48,7 +50,7 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
         set({
           listError: errorWords(page),
           listLoading: false,
-          ...(first ? { items: [], nextPageToken: null, total: null } : {}),
+          ...(first ? { items: [], nextPageToken: null, total: null, leftOut: 0 } : {}),
         });
         return;
       }
@@ -56,6 +58,7 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
         items: first ? page.items : [...get().items, ...page.items],
         nextPageToken: page.nextPageToken,
         total: page.total,
+        leftOut: (first ? 0 : get().leftOut) + (page.leftOut ?? 0),
         listLoading: false,
       });
     } catch (error) {
@@ -67,6 +70,7 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     items: [],
     nextPageToken: null,
     total: null,
+    leftOut: 0,
     listLoading: false,
     listError: null,
     filters: {},

@@ -58,6 +58,7 @@ export const createConnectionsSlice: StateCreator<DeskState, [], [], Connections
       items: [],
       nextPageToken: null,
       total: null,
+      leftOut: 0,
       selected: [],
     });
     get()
