@@ -401,6 +401,9 @@ describe('stopping a group decision', () => {
   it('a write the server refused with 429 while the decision waited goes back to its group', async () => {
     const [sid] = SANDBOX_IDS.taskSids.slice(91, 92) as [string];
     const id = await queuedBatch([sid]);
+    const queued = await h.api.batchReport({ batchId: id });
+    if (queued.kind !== 'ok') throw new Error(queued.message);
+    const asQueued = queued.targets[0]!;
     await h.admin('POST', '/faults', {
       kind: 'rate-limit',
       method: 'POST',
@@ -434,8 +437,22 @@ describe('stopping a group decision', () => {
       signature: '/priority',
       reason: expect.stringMatching(/stopped while the server asked to wait/),
     });
+    // Back as the operator saw it: the three-way view opens on the revision the batch read and
+    // the Server now the decision was asked over, not on that Server now twice (no conflict shown).
+    expect(report.targets[0]).toMatchObject({
+      baseJournalId: asQueued.baseJournalId,
+      theirsJournalId: asQueued.theirsJournalId,
+      fromRevision: asQueued.fromRevision,
+    });
+    expect(asQueued.baseJournalId).not.toBe(asQueued.theirsJournalId);
     const queue = await h.api.batchQueue({ batchId: id });
     expect(queue.kind === 'ok' && queue.groups.map((g) => g.targets.length)).toEqual([1]);
+    // Decided again once the server takes writes: written over that Server now.
+    await h.admin('DELETE', '/faults');
+    await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    expect((await getTask(sid)).priority).toBe(7);
+    const after = await h.api.batchReport({ batchId: id });
+    expect(after.kind === 'ok' && after.targets[0]!.status).toBe('reapplied');
   }, 30_000);
 });
 

@@ -341,12 +341,16 @@ export function createBatchRunner(deps: BatchDeps) {
     );
     const after = store.batches.target(batch.id, target.resourceId);
     // Stopped while the server asked to wait (429): the refused write applied nothing, so the
-    // member is back in its group as the operator saw it.
+    // member is back in its group as the operator saw it (the write's attempt had moved its base
+    // to that Server now: the three-way view would have shown no conflict).
     if (control.stop !== 'no' && after?.status === 'pending')
       return set({
         status: 'queued',
         signature: target.signature,
         theirsJournalId: target.theirsJournalId,
+        baseJournalId: target.baseJournalId,
+        fromRevision: target.fromRevision,
+        attempts: target.attempts,
         reason:
           'Your decision was stopped while the server asked to wait (429); the write it refused applied nothing, so it stays queued.',
       });
