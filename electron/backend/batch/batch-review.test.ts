@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
 import type { Api } from '../../../shared/api/contract';
 import type { BatchSummary } from '../../../shared/api/types';
-import { connectScripted, harnessPerFile } from '../../test-support/desk-harness';
+import {
+  connectScripted,
+  harnessPerFile,
+  startHarness,
+  type Harness,
+} from '../../test-support/desk-harness';
 import { startScriptedServer, type ScriptedAnswer } from '../../test-support/scripted-server';
 
 const h = harnessPerFile();
@@ -30,9 +35,10 @@ async function start(
   ids: string[],
   intents: Parameters<Api['startBatch']>[0]['intents'],
   concurrency = 4,
+  on: Harness = h,
 ) {
-  const connection = await h.connection('TaskRouter');
-  const started = await h.api.startBatch({
+  const connection = await on.connection('TaskRouter');
+  const started = await on.api.startBatch({
     connectionId: connection.id,
     resourceIds: ids,
     intents,
@@ -205,7 +211,11 @@ describe('batch controls at awkward moments', () => {
  * A batch setting /priority to 7 whose every target is changed by a colleague between the batch's
  * read and its write (each write is held 400 ms; the colleague acts when the audit shows it in flight).
  */
-async function queuedBatch(ids: string[], colleague: Record<string, unknown> = { priority: 3 }) {
+async function queuedBatch(
+  ids: string[],
+  colleague: Record<string, unknown> = { priority: 3 },
+  on: Harness = h,
+) {
   for (const sid of ids)
     await h.admin('POST', '/faults', {
       kind: 'delay',
@@ -213,13 +223,18 @@ async function queuedBatch(ids: string[], colleague: Record<string, unknown> = {
       pathPrefix: `${TASKS}/${sid}`,
       delayMs: 400,
     });
-  const id = await start(ids, [
-    { kind: 'set', path: '/priority', value: 7 },
-    { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
-  ]);
+  const id = await start(
+    ids,
+    [
+      { kind: 'set', path: '/priority', value: 7 },
+      { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
+    ],
+    4,
+    on,
+  );
   const pending = new Set(ids);
   while (pending.size > 0) {
-    for (const entry of (await h.api.auditLog({})).entries)
+    for (const entry of (await on.api.auditLog({})).entries)
       if (entry.state === 'in-flight' && pending.delete(entry.resourceId))
         await h.admin('POST', '/edit', {
           path: `${TASKS}/${entry.resourceId}`,
@@ -228,7 +243,7 @@ async function queuedBatch(ids: string[], colleague: Record<string, unknown> = {
         });
     await sleep(15);
   }
-  const done = await waitDone(id);
+  const done = await waitDone(id, on.api);
   expect(done.counts.queued).toBe(ids.length);
   return id;
 }
@@ -396,6 +411,55 @@ describe('stopping a group decision', () => {
     // A decision made after the stop runs as usual.
     await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
     for (const sid of order) expect((await getTask(sid)).priority).toBe(7);
+  }, 30_000);
+
+  it('the host closing mid-decision records the write in flight; the members not reached stay queued', async () => {
+    const { rmSync } = await import('node:fs');
+    const own = await startHarness({ sandbox: h.sandbox });
+    let closed = false;
+    try {
+      const sids = SANDBOX_IDS.taskSids.slice(93, 96);
+      const id = await queuedBatch(sids, { priority: 3 }, own);
+      const queue = await own.api.batchQueue({ batchId: id });
+      if (queue.kind !== 'ok') throw new Error(queue.message);
+      const order = queue.groups[0]!.targets.map((t) => t.resourceId);
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${order[0]}`,
+        delayMs: 1000,
+      });
+      const decision = own.api.settleBatchGroup({
+        batchId: id,
+        signature: '/priority',
+        decision: 'mine',
+      });
+      for (let i = 0; i < 200; i++) {
+        const log = await own.api.auditLog({});
+        if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
+        await sleep(10);
+      }
+      // The host closes while the first write is held by the server.
+      await own.desk.close();
+      closed = true;
+      expect((await decision).kind).toBe('ok');
+      const again = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+      try {
+        const report = await again.api.batchReport({ batchId: id });
+        if (report.kind !== 'ok') throw new Error(report.message);
+        const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t.status]));
+        // The write landed and is reported so, not left queued as though nothing was sent.
+        expect((await getTask(order[0]!)).priority).toBe(7);
+        expect(order.map((sid) => byId[sid])).toEqual(['reapplied', 'queued', 'queued']);
+        for (const sid of order.slice(1)) expect((await getTask(sid)).priority).toBe(3);
+        expect(await again.api.pendingOutcomes({})).toMatchObject({ kind: 'ok', pending: [] });
+      } finally {
+        await again.desk.close();
+      }
+    } finally {
+      if (!closed) await own.desk.close();
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
   }, 30_000);
 
   it('a write the server refused with 429 while the decision waited goes back to its group', async () => {

@@ -587,7 +587,12 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     async close(): Promise<void> {
       for (const control of running.values()) control.halt('pause');
+      // A group decision stops as stopDecision stops it: its write in flight is recorded before
+      // the store closes (else the member stayed queued while the write landed).
+      for (const id of settling.keys()) decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
+      for (const control of deciding.values()) control.halt('pause');
       await Promise.all([...running.values()].map((c) => c.done));
+      await Promise.all(settling.values());
     },
   };
 }
