@@ -44,8 +44,13 @@ test('a group decision under way can be stopped; the resources not reached stay 
     sids.map(async (sid) => (await backend.document('TaskRouter', sid))['priority']),
   );
   expect([...priorities].sort()).toEqual([1, 1, 8]);
-  // The two left can still be decided.
-  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).click();
+  // The bar is gone: the keyboard is on the group's decision again, not dropped on the page.
+  const again = view.getByRole('button', { name: 'Keep mine for /priority on all 2' });
+  await expect(again).toBeFocused();
+  // The two left can still be decided, from the keyboard.
+  await page.keyboard.press('Enter');
   await expect(view.getByTestId('batch-group')).toHaveCount(0, { timeout: 15_000 });
+  // The group is gone with the bar: the keyboard goes to the batch's controls.
+  await expect(view.getByRole('button', { name: 'Export CSV' })).toBeFocused();
   for (const sid of sids) expect((await backend.document('TaskRouter', sid))['priority']).toBe(8);
 });

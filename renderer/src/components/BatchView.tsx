@@ -1,7 +1,7 @@
 // The batch screen: what will change (the intent), on how many resources (counted before anything
 // runs), a preview on sample targets, then the run's progress, its conflict queue grouped by the
 // paths in conflict (one decision per group), and the report to export.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type {
   BatchPreview,
   BatchSummary,
@@ -307,6 +307,11 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   const groups = useDesk((s) => s.batchGroups);
   const attention = useDesk((s) => s.batchAttention);
   const exportText = useDesk((s) => s.batchReportText);
+  const deciding = useDesk((s) =>
+    s.batchDeciding && s.batchDeciding.batchId === batch.batchId ? s.batchDeciding.signature : null,
+  );
+  const runRef = useRef<HTMLDivElement>(null);
+  useKeyboardAfterDecision(runRef, deciding, groups);
   const settled = batch.total - batch.counts.pending - batch.counts.running;
   const percent = batch.total ? Math.round((settled / batch.total) * 100) : 100;
   const stateWords: Record<BatchSummary['state'], string> = {
@@ -329,7 +334,7 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
     URL.revokeObjectURL(url);
   };
   return (
-    <div className="batch-run" data-testid="batch-run-status">
+    <div className="batch-run" data-testid="batch-run-status" ref={runRef}>
       <p className="muted small">{batch.description}</p>
       <div className="row gap">
         <progress
@@ -430,6 +435,35 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   );
 }
 
+/**
+ * A decision's bar held the keyboard (its stop button); when the decision ends or is stopped the
+ * bar goes, and with the group settled the group goes too. The keyboard would land on the page:
+ * it goes to the group's decision again if members are left, else to the next group's, else to
+ * the batch's first control. Focus the operator moved elsewhere meanwhile is left where it is.
+ */
+function useKeyboardAfterDecision(
+  runRef: RefObject<HTMLDivElement | null>,
+  deciding: string | null,
+  groups: ConflictGroup[],
+): void {
+  const decided = useRef<string | null>(null);
+  useEffect(() => {
+    if (deciding !== null) {
+      decided.current = deciding;
+      return;
+    }
+    const signature = decided.current;
+    decided.current = null;
+    const run = runRef.current;
+    const active = document.activeElement;
+    if (signature === null || !run || (active && active !== document.body)) return;
+    const articles = [...run.querySelectorAll<HTMLElement>('[data-testid="batch-group"]')];
+    const group =
+      articles.find((a) => a.dataset['signature'] === signature) ?? articles[0] ?? run;
+    group.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
+  }, [deciding, groups, runRef]);
+}
+
 /** Why a group with no path in conflict is queued (the runner's signatures). */
 const QUEUED_WHY: Record<string, string> = {
   'kept moving': 'The server changed again at every try',
@@ -481,7 +515,12 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
         const where = group.paths.length ? group.paths.join(', ') : null;
         const n = group.targets.length;
         return (
-          <article key={group.signature} className="batch-group" data-testid="batch-group">
+          <article
+            key={group.signature}
+            className="batch-group"
+            data-testid="batch-group"
+            data-signature={group.signature}
+          >
             <h4>
               {where ? (
                 <span className="mono">{where}</span>

@@ -263,10 +263,12 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       set({ batchDeciding: deciding });
       try {
         await control((args) => api.settleBatchGroup({ ...args, signature, decision }));
+        // The bar stays until the queue shows how the decision ended: the keyboard then goes to
+        // what is on the screen after it (see BatchRun), not to a group about to go.
+        await get().loadBatchQueue();
       } finally {
         if (get().batchDeciding === deciding) set({ batchDeciding: null });
       }
-      await get().loadBatchQueue();
     },
     async stopBatchDecision() {
       const deciding = get().batchDeciding;
