@@ -1,6 +1,7 @@
 // A group decision writes its members one by one; the operator can stop it between two, from the
 // keyboard: the write under way finishes, the members not reached stay in the conflict queue.
 import { expect, test } from '../support/fixtures';
+import { callApi } from '../support/backend';
 import { queuedBatch, taskRouterTasks } from '../support/queued-batch';
 
 test('a group decision under way can be stopped; the resources not reached stay queued', async ({
@@ -38,7 +39,18 @@ test('a group decision under way can be stopped; the resources not reached stay 
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await page.keyboard.press('Enter');
+  // Said at once: the write under way is held by the server for a while yet.
+  await expect(deciding).toContainText('Stopping: the write under way finishes first');
   await expect(deciding).toHaveCount(0, { timeout: 10_000 });
+  const status = view.getByTestId('batch-decision-status');
+  await expect(status).toHaveText(
+    'You stopped your decision on /priority after the write under way: the resources it had not reached stay in the conflict queue.',
+  );
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await desk.screenshot(`batch-decision-stopped-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   await expect(view.getByTestId('batch-count-queued')).toHaveText('2 in the conflict queue');
   const priorities = await Promise.all(
     sids.map(async (sid) => (await backend.document('TaskRouter', sid))['priority']),
@@ -52,5 +64,58 @@ test('a group decision under way can be stopped; the resources not reached stay 
   await expect(view.getByTestId('batch-group')).toHaveCount(0, { timeout: 15_000 });
   // The group is gone with the bar: the keyboard goes to the batch's controls.
   await expect(view.getByRole('button', { name: 'Export CSV' })).toBeFocused();
+  await expect(status).toHaveText('Your decision on /priority went through the whole group.');
   for (const sid of sids) expect((await backend.document('TaskRouter', sid))['priority']).toBe(8);
+});
+
+test('a decision stopped from elsewhere says so in the window that made it', async ({
+  desk,
+  host,
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const { backend, ids, taskPath } = await taskRouterTasks(host);
+  const sids = ids.slice(14, 16);
+  const batchId = await queuedBatch(host, sids, {
+    value: 8,
+    colleague: { fields: { priority: 1 } },
+  });
+  for (const sid of sids)
+    await backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath(sid),
+      delayMs: 1500,
+    });
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  const view = page.getByTestId('batch-view');
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).focus();
+  await page.keyboard.press('Enter');
+  const deciding = view.getByTestId('batch-deciding');
+  await expect(deciding).toContainText('Applying your decision');
+  // Another window (here a script) stops it once its first write is under way: this window only
+  // knew its own request.
+  await expect
+    .poll(
+      async () => {
+        const audit = await callApi<{ entries: Array<{ state: string; resourceId: string }> }>(
+          host,
+          'auditLog',
+          {},
+        );
+        return audit.entries.some((e) => e.state === 'in-flight' && sids.includes(e.resourceId));
+      },
+      { intervals: [50] },
+    )
+    .toBe(true);
+  await callApi(host, 'stopBatchDecision', { batchId });
+  await expect(deciding).toHaveCount(0, { timeout: 10_000 });
+  await expect(view.getByTestId('batch-decision-status')).toHaveText(
+    'Your decision on /priority was stopped from elsewhere (another window, a script, or the app closing) before it reached every resource: those not reached stay in the conflict queue.',
+  );
+  await expect(view.getByTestId('batch-count-queued')).toHaveText('1 in the conflict queue');
+  await expect(
+    view.getByRole('button', { name: 'Keep mine for /priority on all 1' }),
+  ).toBeFocused();
 });

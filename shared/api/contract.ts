@@ -372,10 +372,13 @@ export const apiMethods = {
   batchQueue: method<{ batchId: string }, Ok<{ groups: ConflictGroup[] }> | BackendError>(
     s.object({ batchId }),
   ),
-  /** One decision for a whole group of queued targets. */
+  /**
+   * One decision for a whole group of queued targets. `stopped`: a stop (stopBatchDecision, from
+   * any window or script, or the host closing) left members of the group unreached, still queued.
+   */
   settleBatchGroup: method<
     { batchId: string; signature: string; decision: 'mine' | 'theirs' },
-    Ok<{ batch: BatchSummary }> | BackendError
+    Ok<{ batch: BatchSummary; stopped: boolean }> | BackendError
   >(
     s.object({
       batchId,

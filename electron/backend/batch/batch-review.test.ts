@@ -395,8 +395,10 @@ describe('stopping a group decision', () => {
     });
     const stopped = await h.api.stopBatchDecision({ batchId: id });
     expect(stopped).toMatchObject({ kind: 'ok', batch: { counts: { reapplied: 1, queued: 3 } } });
-    expect((await decision).kind).toBe('ok');
-    expect((await waiting).kind).toBe('ok');
+    // Each answer says it was stopped: a window (or script) whose decision another caller stopped
+    // can tell it from a decision that went through the group.
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
+    expect(await waiting).toMatchObject({ kind: 'ok', stopped: true });
     const report = await h.api.batchReport({ batchId: id });
     if (report.kind !== 'ok') throw new Error(report.message);
     const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t.status]));
@@ -409,7 +411,9 @@ describe('stopping a group decision', () => {
     );
     expect(writes.body.requests.map((r) => r.path.split('/').pop())).toEqual([order[0]]);
     // A decision made after the stop runs as usual.
-    await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    expect(
+      await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+    ).toMatchObject({ kind: 'ok', stopped: false });
     for (const sid of order) expect((await getTask(sid)).priority).toBe(7);
   }, 30_000);
 
@@ -442,7 +446,7 @@ describe('stopping a group decision', () => {
       // The host closes while the first write is held by the server.
       await own.desk.close();
       closed = true;
-      expect((await decision).kind).toBe('ok');
+      expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
       const again = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
       try {
         const report = await again.api.batchReport({ batchId: id });
@@ -493,7 +497,7 @@ describe('stopping a group decision', () => {
     const started = Date.now();
     await h.api.stopBatchDecision({ batchId: id });
     expect(Date.now() - started).toBeLessThan(10_000);
-    await decision;
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
     const report = await h.api.batchReport({ batchId: id });
     if (report.kind !== 'ok') throw new Error(report.message);
     expect(report.targets[0]).toMatchObject({

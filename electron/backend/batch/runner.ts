@@ -303,15 +303,20 @@ export function createBatchRunner(deps: BatchDeps) {
     }
   }
 
-  /** One queued target settled by the operator's decision for its group. */
+  /**
+   * One queued target settled by the operator's decision for its group. Answers false when a stop
+   * left it as it was (back in its group), true when the decision reached it.
+   */
   async function settleOne(
     batch: StoredBatch,
     target: BatchTarget,
     decision: 'mine' | 'theirs',
     control: Control,
-  ): Promise<void> {
-    const set = (update: Partial<BatchTarget>) =>
+  ): Promise<boolean> {
+    const set = (update: Partial<BatchTarget>): true => {
       store.batches.update(batch.id, target.resourceId, update);
+      return true;
+    };
     if (decision === 'theirs')
       return set({
         status: 'kept-theirs',
@@ -343,8 +348,8 @@ export function createBatchRunner(deps: BatchDeps) {
     // Stopped while the server asked to wait (429): the refused write applied nothing, so the
     // member is back in its group as the operator saw it (the write's attempt had moved its base
     // to that Server now: the three-way view would have shown no conflict).
-    if (control.stop !== 'no' && after?.status === 'pending')
-      return set({
+    if (control.stop !== 'no' && after?.status === 'pending') {
+      set({
         status: 'queued',
         signature: target.signature,
         theirsJournalId: target.theirsJournalId,
@@ -354,10 +359,13 @@ export function createBatchRunner(deps: BatchDeps) {
         reason:
           'Your decision was stopped while the server asked to wait (429); the write it refused applied nothing, so it stays queued.',
       });
+      return false;
+    }
     if (after?.status === 'queued' && after.signature !== 'kept moving')
       set({
         reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
       });
+    return true;
   }
 
   /** The revision a queued target showed as Server now, as the operator's document. */
@@ -507,7 +515,7 @@ export function createBatchRunner(deps: BatchDeps) {
       id: string,
       signature: string,
       decision: 'mine' | 'theirs',
-    ): Promise<BatchSummary | null> {
+    ): Promise<{ batch: BatchSummary; stopped: boolean } | null> {
       const batch = store.batches.get(id);
       if (!batch) return null;
       // The group as it is when the decision arrives. Decisions on one batch are taken one after
@@ -530,15 +538,20 @@ export function createBatchRunner(deps: BatchDeps) {
       await previous;
       const control = makeControl();
       deciding.set(id, control);
+      // Whether a stop (from any caller) left members of the group unreached: the answer says
+      // so, or the caller (a window whose decision another stopped) could not tell.
+      let stopped = false;
       try {
         for (const [resourceId, theirsJournalId] of asSeen) {
-          // Stopped: the write in flight finished; the members not reached stay queued.
-          if (control.stop !== 'no' || (decisionStops.get(id) ?? 0) !== stopsBefore) break;
           const target = store.batches.target(id, resourceId);
-          if (target && inGroup(target) && target.theirsJournalId === theirsJournalId) {
-            await settleOne(batch, target, decision, control);
-            progress(id);
+          if (!target || !inGroup(target) || target.theirsJournalId !== theirsJournalId) continue;
+          // Stopped: the write in flight finished; the members not reached stay queued.
+          if (control.stop !== 'no' || (decisionStops.get(id) ?? 0) !== stopsBefore) {
+            stopped = true;
+            break;
           }
+          if (!(await settleOne(batch, target, decision, control))) stopped = true;
+          progress(id);
         }
       } finally {
         if (deciding.get(id) === control) deciding.delete(id);
@@ -546,7 +559,8 @@ export function createBatchRunner(deps: BatchDeps) {
         if (settling.get(id) === mine) settling.delete(id);
       }
       progress(id, true);
-      return this.status(id);
+      const summary = this.status(id);
+      return summary && { batch: summary, stopped };
     },
     /**
      * Stops the group decisions under way on a batch, and any still waiting for one: the write in

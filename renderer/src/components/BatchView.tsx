@@ -310,6 +310,9 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   const deciding = useDesk((s) =>
     s.batchDeciding && s.batchDeciding.batchId === batch.batchId ? s.batchDeciding.signature : null,
   );
+  const decided = useDesk((s) =>
+    s.batchDecided?.batchId === batch.batchId ? s.batchDecided : null,
+  );
   const runRef = useRef<HTMLDivElement>(null);
   useKeyboardAfterDecision(runRef, deciding, groups);
   const settled = batch.total - batch.counts.pending - batch.counts.running;
@@ -426,6 +429,19 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
           </ul>
         </section>
       ) : null}
+      {/* Always there, so a screen reader hears how a decision ended (its bar is gone with it). */}
+      <p
+        className={decided ? 'small' : 'visually-hidden'}
+        role="status"
+        data-testid="batch-decision-status"
+      >
+        {decided
+          ? decidedWords(
+              decided,
+              groups.find((g) => g.signature === decided.signature)?.targets.length ?? 0,
+            )
+          : null}
+      </p>
       {groups.length > 0 ? (
         <ConflictQueue groups={groups} />
       ) : batch.state !== 'running' && batch.counts.queued === 0 ? (
@@ -458,8 +474,7 @@ function useKeyboardAfterDecision(
     const active = document.activeElement;
     if (signature === null || !run || (active && active !== document.body)) return;
     const articles = [...run.querySelectorAll<HTMLElement>('[data-testid="batch-group"]')];
-    const group =
-      articles.find((a) => a.dataset['signature'] === signature) ?? articles[0] ?? run;
+    const group = articles.find((a) => a.dataset['signature'] === signature) ?? articles[0] ?? run;
     group.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
   }, [deciding, groups, runRef]);
 }
@@ -470,16 +485,40 @@ const QUEUED_WHY: Record<string, string> = {
   'the intent no longer applies': 'The change no longer applies to what the server holds now',
 };
 
+/** How a group decision of this window ended; `left`: the members its group still has. */
+function decidedWords(
+  decided: { signature: string; stopped: boolean; stoppedHere: boolean },
+  left: number,
+): string {
+  const { signature } = decided;
+  const on = signature.startsWith('/')
+    ? `on ${signature.split(' · ').join(', ')}`
+    : `on the group “${QUEUED_WHY[signature] ?? signature}”`;
+  if (decided.stopped && decided.stoppedHere)
+    return `You stopped your decision ${on} after the write under way: the resources it had not reached stay in the conflict queue.`;
+  if (decided.stopped)
+    return `Your decision ${on} was stopped from elsewhere (another window, a script, or the app closing) before it reached every resource: those not reached stay in the conflict queue.`;
+  return `Your decision ${on} went through the whole group.${
+    left > 0
+      ? ` ${left} of its resources ${left === 1 ? 'is' : 'are'} still in the queue: see the reason beside each.`
+      : ''
+  }`;
+}
+
 /**
  * A decision under way writes the group's members one by one: it can be stopped between two. The
  * button that started it is gone, so the keyboard goes to the way to stop it.
  */
-function DecidingBar({ onStop }: { onStop: () => void }) {
+function DecidingBar({ onStop, stopping }: { onStop: () => void; stopping: boolean }) {
   const stop = useRef<HTMLButtonElement>(null);
   useEffect(() => stop.current?.focus(), []);
   return (
     <div className="row gap" role="status" data-testid="batch-deciding">
-      <span>Applying your decision, one resource at a time…</span>
+      <span>
+        {stopping
+          ? 'Stopping: the write under way finishes first…'
+          : 'Applying your decision, one resource at a time…'}
+      </span>
       <button
         ref={stop}
         type="button"
@@ -499,9 +538,7 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
   const openQueued = useDesk((s) => s.openQueuedTarget);
   const stopDecision = useDesk((s) => s.stopBatchDecision);
   const deciding = useDesk((s) =>
-    s.batchDeciding && s.batchDeciding.batchId === s.batch?.batchId
-      ? s.batchDeciding.signature
-      : null,
+    s.batchDeciding && s.batchDeciding.batchId === s.batch?.batchId ? s.batchDeciding : null,
   );
   return (
     <section className="batch-queue" aria-label="Conflict queue" data-testid="batch-queue">
@@ -529,8 +566,11 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
               )}{' '}
               · {n} resource{n === 1 ? '' : 's'}
             </h4>
-            {deciding === group.signature ? (
-              <DecidingBar onStop={() => inBackground(stopDecision(), 'stop the decision')} />
+            {deciding?.signature === group.signature ? (
+              <DecidingBar
+                stopping={deciding.stopping}
+                onStop={() => inBackground(stopDecision(), 'stop the decision')}
+              />
             ) : (
               <div className="row gap">
                 <button

@@ -64,8 +64,18 @@ export type BatchSlice = {
   batchProgress(summary: BatchSummary): void;
   loadBatchQueue(): Promise<void>;
   settleBatchGroup(signature: string, decision: 'mine' | 'theirs'): Promise<void>;
-  /** The group decision this window sent and is waiting for, until it answers. */
-  batchDeciding: { batchId: string; signature: string } | null;
+  /** The group decision this window sent and is waiting for, until it answers (`stopping`: this window asked it to stop). */
+  batchDeciding: { batchId: string; signature: string; stopping: boolean } | null;
+  /**
+   * How this window's last group decision ended: gone through the group, or `stopped` (by this
+   * window, `stoppedHere`, or from elsewhere: another window, a script, the app closing).
+   */
+  batchDecided: {
+    batchId: string;
+    signature: string;
+    stopped: boolean;
+    stoppedHere: boolean;
+  } | null;
   /** Stops the decision under way after its write in flight; the members not reached stay queued. */
   stopBatchDecision(): Promise<void>;
   batchReportText(format: 'csv' | 'json'): Promise<string | null>;
@@ -256,23 +266,44 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       }
     },
     batchDeciding: null,
+    batchDecided: null,
     async settleBatchGroup(signature, decision) {
       const batchId = get().batch?.batchId;
       if (batchId === undefined) return;
-      const deciding = { batchId, signature };
-      set({ batchDeciding: deciding });
+      set({ batchDeciding: { batchId, signature, stopping: false }, batchDecided: null });
+      const answer: { stopped?: boolean } = {};
       try {
-        await control((args) => api.settleBatchGroup({ ...args, signature, decision }));
+        await control(async (args) => {
+          const result = await api.settleBatchGroup({ ...args, signature, decision });
+          if (result.kind === 'ok') answer.stopped = result.stopped;
+          return result;
+        });
         // The bar stays until the queue shows how the decision ended: the keyboard then goes to
         // what is on the screen after it (see BatchRun), not to a group about to go.
         await get().loadBatchQueue();
       } finally {
-        if (get().batchDeciding === deciding) set({ batchDeciding: null });
+        const deciding = get().batchDeciding;
+        if (deciding?.batchId === batchId && deciding.signature === signature)
+          set({
+            batchDeciding: null,
+            ...(answer.stopped === undefined
+              ? {}
+              : {
+                  batchDecided: {
+                    batchId,
+                    signature,
+                    stopped: answer.stopped,
+                    stoppedHere: deciding.stopping,
+                  },
+                }),
+          });
       }
     },
     async stopBatchDecision() {
       const deciding = get().batchDeciding;
       if (!deciding) return;
+      // Said at once: the write under way may take a while to finish.
+      set({ batchDeciding: { ...deciding, stopping: true } });
       try {
         const result = await api.stopBatchDecision({ batchId: deciding.batchId });
         if (result.kind === 'ok') {
