@@ -364,7 +364,10 @@ export const apiMethods = {
   resumeBatch: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(
     s.object({ batchId }),
   ),
-  /** Stops scheduling targets; writes already sent finish. The report says which were sent. */
+  /**
+   * Stops scheduling targets; writes already sent finish. The report says which were sent. A group
+   * decision under way stops too (answered when it has).
+   */
   cancelBatch: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(
     s.object({ batchId }),
   ),

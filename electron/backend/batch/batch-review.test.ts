@@ -466,6 +466,80 @@ describe('stopping a group decision', () => {
     }
   }, 30_000);
 
+  it('cancelling a paused batch stops its decision under way: the answer counts every write that went out', async () => {
+    const [a, b, c] = SANDBOX_IDS.taskSids.slice(100, 103) as [string, string, string];
+    // a and b are struck by a colleague while their writes are held (queued); c meets a 429 with
+    // a long wait, during which the run is paused: the batch is paused with a queue.
+    for (const sid of [a, b])
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 400,
+      });
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${c}`,
+      retryAfter: 60,
+    });
+    const id = await start([a, b, c], [{ kind: 'set', path: '/priority', value: 7 }], 1);
+    const struck = new Set([a, b]);
+    while (struck.size > 0) {
+      for (const entry of (await h.api.auditLog({})).entries)
+        if (entry.state === 'in-flight' && struck.delete(entry.resourceId))
+          await h.admin('POST', '/edit', {
+            path: `${TASKS}/${entry.resourceId}`,
+            fields: { priority: 3 },
+            actor: 'colleague',
+          });
+      await sleep(15);
+    }
+    for (let i = 0; i < 400; i++) {
+      const writes = await h.admin<{ requests: unknown[] }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${c}`)}`,
+      );
+      if (writes.body.requests.length > 0) break;
+      await sleep(10);
+    }
+    expect(await h.api.pauseBatch({ batchId: id })).toMatchObject({
+      batch: { state: 'paused', counts: { queued: 2, pending: 1 } },
+    });
+    // The decision's writes are held 1 s each: the cancel arrives while the first is in flight.
+    for (const sid of [a, b])
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 1000,
+      });
+    const decision = h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    for (let i = 0; i < 200; i++) {
+      const log = await h.api.auditLog({});
+      if (log.entries.some((e) => e.state === 'in-flight' && [a, b].includes(e.resourceId))) break;
+      await sleep(10);
+    }
+    const cancelled = await h.api.cancelBatch({ batchId: id });
+    if (cancelled.kind !== 'ok') throw new Error(cancelled.message);
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
+    const after = await h.api.batchStatus({ batchId: id });
+    if (after.kind !== 'ok') throw new Error(after.message);
+    // Nothing went out after the cancel answered: its count of writes is the last word.
+    expect(after.batch.writesSent).toBe(cancelled.batch.writesSent);
+    expect(after.batch.counts).toMatchObject({ reapplied: 1, queued: 1, cancelled: 1 });
+    expect(cancelled.batch).toMatchObject({
+      state: 'cancelled',
+      counts: { reapplied: 1, queued: 1, cancelled: 1 },
+    });
+    const priorities = [(await getTask(a)).priority, (await getTask(b)).priority].sort();
+    expect(priorities).toEqual([3, 7]);
+  }, 30_000);
+
   it('a write the server refused with 429 while the decision waited goes back to its group', async () => {
     const [sid] = SANDBOX_IDS.taskSids.slice(91, 92) as [string];
     const id = await queuedBatch([sid]);

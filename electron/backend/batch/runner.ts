@@ -131,6 +131,16 @@ export function createBatchRunner(deps: BatchDeps) {
     );
   }
 
+  /**
+   * Stops the group decisions under way on a batch and drops any waiting for one; settles when
+   * they have stopped (the write in flight recorded).
+   */
+  function haltDecisions(id: string): Promise<void> {
+    decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
+    deciding.get(id)?.halt('pause');
+    return settling.get(id) ?? Promise.resolve();
+  }
+
   /** Targets not yet written become cancelled; the reason says whether a refused (429) write went out. */
   function cancelPending(id: string): void {
     for (const t of store.batches.targets(id, 'pending'))
@@ -486,7 +496,10 @@ export function createBatchRunner(deps: BatchDeps) {
       ) {
         cancelPending(id);
         store.batches.setState(id, 'cancelled');
-      }
+      } else return this.status(id);
+      // Cancelled, the batch sends nothing more: a group decision under way stops too (its write
+      // in flight finishes), so the answer's writesSent says every write that went out.
+      await haltDecisions(id);
       return this.status(id);
     },
     /** Waits for a batch's workers (tests, the CLI). */
@@ -568,9 +581,7 @@ export function createBatchRunner(deps: BatchDeps) {
      */
     async stopDecision(id: string): Promise<BatchSummary | null> {
       if (!store.batches.get(id)) return null;
-      decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
-      deciding.get(id)?.halt('pause');
-      await settling.get(id);
+      await haltDecisions(id);
       progress(id, true);
       return this.status(id);
     },
@@ -603,10 +614,9 @@ export function createBatchRunner(deps: BatchDeps) {
       for (const control of running.values()) control.halt('pause');
       // A group decision stops as stopDecision stops it: its write in flight is recorded before
       // the store closes (else the member stayed queued while the write landed).
-      for (const id of settling.keys()) decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
-      for (const control of deciding.values()) control.halt('pause');
+      const decisions = [...settling.keys()].map(haltDecisions);
       await Promise.all([...running.values()].map((c) => c.done));
-      await Promise.all(settling.values());
+      await Promise.all(decisions);
     },
   };
 }

@@ -235,7 +235,14 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     },
     pauseBatch: () => control(api.pauseBatch),
     resumeBatch: () => control(api.resumeBatch),
-    cancelBatch: () => control(api.cancelBatch),
+    async cancelBatch() {
+      // A cancel stops this window's decision under way too (the backend waits for it): its
+      // words then say the operator stopped it, not that it was stopped from elsewhere.
+      const deciding = get().batchDeciding;
+      if (deciding && deciding.batchId === get().batch?.batchId)
+        set({ batchDeciding: { ...deciding, stopping: true } });
+      await control(api.cancelBatch);
+    },
     batchProgress(summary) {
       // The batch on show takes it through showBatch, which keeps the waiting list too.
       if (get().batch?.batchId !== summary.batchId) {
