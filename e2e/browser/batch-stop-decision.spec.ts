@@ -119,3 +119,88 @@ test('a decision stopped from elsewhere says so in the window that made it', asy
     view.getByRole('button', { name: 'Keep mine for /priority on all 1' }),
   ).toBeFocused();
 });
+
+test('after a reload, the decision under way is still shown and can be stopped from the keyboard', async ({
+  desk,
+  host,
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const { backend, ids, taskPath } = await taskRouterTasks(host);
+  const sids = ids.slice(17, 20);
+  await queuedBatch(host, sids, { value: 8, colleague: { fields: { priority: 77 } } });
+  for (const sid of sids)
+    await backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath(sid),
+      delayMs: 3000,
+    });
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  let view = page.getByTestId('batch-view');
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 3' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(view.getByTestId('batch-deciding')).toContainText('Applying your decision');
+  // The page is reloaded: it no longer holds the request, the host still runs the decision.
+  await page.reload();
+  await page.getByTestId('batch-show').click();
+  view = page.getByTestId('batch-view');
+  const deciding = view.getByTestId('batch-deciding');
+  await expect(deciding).toContainText('A decision on this group is being applied');
+  await view.getByTestId('stop-decision').focus();
+  await page.keyboard.press('Enter');
+  await expect(deciding).toHaveCount(0, { timeout: 15_000 });
+  await expect(view.getByTestId('batch-count-queued')).toHaveText(/^[12] in the conflict queue$/);
+  const left = Number((await view.getByTestId('batch-count-queued').textContent())?.[0]);
+  const priorities = await Promise.all(
+    sids.map(async (sid) => (await backend.document('TaskRouter', sid))['priority']),
+  );
+  expect(priorities.filter((p) => p === 77)).toHaveLength(left);
+  // Its bar gone, the keyboard is on the group's decision.
+  await expect(
+    view.getByRole('button', { name: `Keep mine for /priority on all ${left}` }),
+  ).toBeFocused();
+});
+
+test('a decision on a second group waits for the first: both bars stay until each ends', async ({
+  desk,
+  host,
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const { backend, ids, taskPath } = await taskRouterTasks(host);
+  const [a, b, c] = ids.slice(21, 24) as [string, string, string];
+  // a and b collide on /priority; c was changed elsewhere at every try (one try): two groups.
+  await queuedBatch(host, [a, b, c], {
+    value: 8,
+    maxAttempts: 1,
+    colleague: (sid) =>
+      sid === c ? { patch: { note: 'colleague' } } : { fields: { priority: 77 } },
+  });
+  for (const sid of [a, b])
+    await backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath(sid),
+      delayMs: 2000,
+    });
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  const view = page.getByTestId('batch-view');
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).focus();
+  await page.keyboard.press('Enter');
+  const bars = view.getByTestId('batch-deciding');
+  await expect(bars).toHaveCount(1);
+  await view.getByRole('button', { name: 'Try my change again on all 1' }).click();
+  // The first decision still writes: its bar stays; the second says it waits for it.
+  await expect(bars).toHaveCount(2);
+  await expect(bars.nth(0)).toContainText('is being applied, one resource at a time');
+  await expect(bars.nth(1)).toContainText(
+    'Your decision waits for the one under way on another group',
+  );
+  await expect(bars).toHaveCount(0, { timeout: 15_000 });
+  await expect(view.getByTestId('batch-group')).toHaveCount(0);
+  for (const sid of [a, b, c])
+    expect((await backend.document('TaskRouter', sid))['priority']).toBe(8);
+});

@@ -387,6 +387,10 @@ describe('stopping a group decision', () => {
       if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
       await sleep(10);
     }
+    // Every window (a reloaded one too) can see the decision under way, and so stop it.
+    expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
+      batch: { deciding: { signature: '/priority', stopping: false } },
+    });
     // A second decision waiting behind the first is dropped by the stop too.
     const waiting = h.api.settleBatchGroup({
       batchId: id,
@@ -395,6 +399,7 @@ describe('stopping a group decision', () => {
     });
     const stopped = await h.api.stopBatchDecision({ batchId: id });
     expect(stopped).toMatchObject({ kind: 'ok', batch: { counts: { reapplied: 1, queued: 3 } } });
+    expect(stopped.kind === 'ok' && stopped.batch.deciding).toBeUndefined();
     // Each answer says it was stopped: a window (or script) whose decision another caller stopped
     // can tell it from a decision that went through the group.
     expect(await decision).toMatchObject({ kind: 'ok', stopped: true });

@@ -72,19 +72,28 @@ export function createBatchRunner(deps: BatchDeps) {
   const running = new Map<string, Control>();
   /** The decision being applied to each batch's queue (decisions on one batch go one at a time). */
   const settling = new Map<string, Promise<void>>();
-  /** The group decision under way on each batch: stopped between two members (stopDecision). */
-  const deciding = new Map<string, Control>();
+  /**
+   * The group decision under way on each batch, stopped between two members (stopDecision); its
+   * group is in the batch's summary, so every window (and a reloaded one) can show and stop it.
+   */
+  const deciding = new Map<string, { control: Control; signature: string }>();
   /** Bumped by stopDecision: a decision that arrived before the stop and still waits is dropped. */
   const decisionStops = new Map<string, number>();
   let lastEmit = 0;
 
   const summary = (batch: StoredBatch): BatchSummary => {
     const ctx = resources.context(batch.connectionId);
-    return summaryOf(
-      batch,
-      store.batches.counts(batch.id),
-      ctx.ok && ctx.value.spec.idKeys ? { idKeys: ctx.value.spec.idKeys } : {},
-    );
+    const under = deciding.get(batch.id);
+    return {
+      ...summaryOf(
+        batch,
+        store.batches.counts(batch.id),
+        ctx.ok && ctx.value.spec.idKeys ? { idKeys: ctx.value.spec.idKeys } : {},
+      ),
+      ...(under
+        ? { deciding: { signature: under.signature, stopping: under.control.stop !== 'no' } }
+        : {}),
+    };
   };
   function progress(id: string, force = false): void {
     const now = Date.now();
@@ -137,7 +146,11 @@ export function createBatchRunner(deps: BatchDeps) {
    */
   function haltDecisions(id: string): Promise<void> {
     decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
-    deciding.get(id)?.halt('pause');
+    const under = deciding.get(id);
+    if (under) {
+      under.control.halt('pause');
+      progress(id, true);
+    }
     return settling.get(id) ?? Promise.resolve();
   }
 
@@ -550,7 +563,8 @@ export function createBatchRunner(deps: BatchDeps) {
       const stopsBefore = decisionStops.get(id) ?? 0;
       await previous;
       const control = makeControl();
-      deciding.set(id, control);
+      deciding.set(id, { control, signature });
+      progress(id, true);
       // Whether a stop (from any caller) left members of the group unreached: the answer says
       // so, or the caller (a window whose decision another stopped) could not tell.
       let stopped = false;
@@ -567,7 +581,7 @@ export function createBatchRunner(deps: BatchDeps) {
           progress(id);
         }
       } finally {
-        if (deciding.get(id) === control) deciding.delete(id);
+        if (deciding.get(id)?.control === control) deciding.delete(id);
         release();
         if (settling.get(id) === mine) settling.delete(id);
       }

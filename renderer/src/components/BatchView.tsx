@@ -307,14 +307,18 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   const groups = useDesk((s) => s.batchGroups);
   const attention = useDesk((s) => s.batchAttention);
   const exportText = useDesk((s) => s.batchReportText);
-  const deciding = useDesk((s) =>
-    s.batchDeciding && s.batchDeciding.batchId === batch.batchId ? s.batchDeciding.signature : null,
+  const own = useDesk((s) =>
+    s.batchDeciding && s.batchDeciding.batchId === batch.batchId ? s.batchDeciding : null,
+  );
+  // The groups showing a decision's bar: this window's own, and the one under way (from anywhere).
+  const bars = [own?.signature, batch.deciding?.signature].filter(
+    (s): s is string => s !== undefined,
   );
   const decided = useDesk((s) =>
     s.batchDecided?.batchId === batch.batchId ? s.batchDecided : null,
   );
   const runRef = useRef<HTMLDivElement>(null);
-  useKeyboardAfterDecision(runRef, deciding, groups);
+  useKeyboardAfterDecision(runRef, bars, groups);
   const settled = batch.total - batch.counts.pending - batch.counts.running;
   const percent = batch.total ? Math.round((settled / batch.total) * 100) : 100;
   const stateWords: Record<BatchSummary['state'], string> = {
@@ -443,7 +447,7 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
           : null}
       </p>
       {groups.length > 0 ? (
-        <ConflictQueue groups={groups} />
+        <ConflictQueue groups={groups} own={own} under={batch.deciding} />
       ) : batch.state !== 'running' && batch.counts.queued === 0 ? (
         <p className="muted small">The conflict queue is empty.</p>
       ) : null}
@@ -459,24 +463,22 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
  */
 function useKeyboardAfterDecision(
   runRef: RefObject<HTMLDivElement | null>,
-  deciding: string | null,
+  bars: string[],
   groups: ConflictGroup[],
 ): void {
-  const decided = useRef<string | null>(null);
+  const before = useRef<string[]>([]);
+  const key = JSON.stringify(bars);
   useEffect(() => {
-    if (deciding !== null) {
-      decided.current = deciding;
-      return;
-    }
-    const signature = decided.current;
-    decided.current = null;
+    const now = JSON.parse(key) as string[];
+    const [signature] = before.current.filter((s) => !now.includes(s));
+    before.current = now;
     const run = runRef.current;
     const active = document.activeElement;
-    if (signature === null || !run || (active && active !== document.body)) return;
+    if (signature === undefined || !run || (active && active !== document.body)) return;
     const articles = [...run.querySelectorAll<HTMLElement>('[data-testid="batch-group"]')];
     const group = articles.find((a) => a.dataset['signature'] === signature) ?? articles[0] ?? run;
     group.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
-  }, [deciding, groups, runRef]);
+  }, [key, groups, runRef]);
 }
 
 /** Why a group with no path in conflict is queued (the runner's signatures). */
@@ -509,15 +511,33 @@ function decidedWords(
  * A decision under way writes the group's members one by one: it can be stopped between two. The
  * button that started it is gone, so the keyboard goes to the way to stop it.
  */
-function DecidingBar({ onStop, stopping }: { onStop: () => void; stopping: boolean }) {
+function DecidingBar({
+  onStop,
+  stopping,
+  mine,
+  waiting,
+}: {
+  onStop: () => void;
+  stopping: boolean;
+  /** This window's decision: the keyboard goes to its stop (another's does not take it). */
+  mine: boolean;
+  /** This window's decision waits for the one under way on another group. */
+  waiting: boolean;
+}) {
   const stop = useRef<HTMLButtonElement>(null);
-  useEffect(() => stop.current?.focus(), []);
+  useEffect(() => {
+    if (mine) stop.current?.focus();
+  }, [mine]);
   return (
     <div className="row gap" role="status" data-testid="batch-deciding">
       <span>
         {stopping
           ? 'Stopping: the write under way finishes first…'
-          : 'Applying your decision, one resource at a time…'}
+          : waiting
+            ? 'Your decision waits for the one under way on another group…'
+            : mine
+              ? 'Applying your decision, one resource at a time…'
+              : 'A decision on this group is being applied, one resource at a time…'}
       </span>
       <button
         ref={stop}
@@ -533,13 +553,20 @@ function DecidingBar({ onStop, stopping }: { onStop: () => void; stopping: boole
   );
 }
 
-function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
+function ConflictQueue({
+  groups,
+  own,
+  under,
+}: {
+  groups: ConflictGroup[];
+  /** This window's decision waiting for its answer. */
+  own: { signature: string; stopping: boolean } | null;
+  /** The decision under way on the batch, from any window or script. */
+  under: BatchSummary['deciding'];
+}) {
   const settle = useDesk((s) => s.settleBatchGroup);
   const openQueued = useDesk((s) => s.openQueuedTarget);
   const stopDecision = useDesk((s) => s.stopBatchDecision);
-  const deciding = useDesk((s) =>
-    s.batchDeciding && s.batchDeciding.batchId === s.batch?.batchId ? s.batchDeciding : null,
-  );
   return (
     <section className="batch-queue" aria-label="Conflict queue" data-testid="batch-queue">
       <h3>Conflict queue</h3>
@@ -566,9 +593,18 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
               )}{' '}
               · {n} resource{n === 1 ? '' : 's'}
             </h4>
-            {deciding?.signature === group.signature ? (
+            {own?.signature === group.signature || under?.signature === group.signature ? (
               <DecidingBar
-                stopping={deciding.stopping}
+                mine={own?.signature === group.signature}
+                waiting={
+                  own?.signature === group.signature &&
+                  under !== undefined &&
+                  under.signature !== group.signature
+                }
+                stopping={
+                  (own?.signature === group.signature && own.stopping) ||
+                  (under?.signature === group.signature && under.stopping)
+                }
                 onStop={() => inBackground(stopDecision(), 'stop the decision')}
               />
             ) : (

@@ -307,14 +307,17 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       }
     },
     async stopBatchDecision() {
+      // The batch on show: the decision may be this window's or one made elsewhere (another
+      // window, a script, this window before a reload).
+      const batchId = get().batch?.batchId;
+      if (batchId === undefined) return;
       const deciding = get().batchDeciding;
-      if (!deciding) return;
       // Said at once: the write under way may take a while to finish.
-      set({ batchDeciding: { ...deciding, stopping: true } });
+      if (deciding?.batchId === batchId) set({ batchDeciding: { ...deciding, stopping: true } });
       try {
-        const result = await api.stopBatchDecision({ batchId: deciding.batchId });
+        const result = await api.stopBatchDecision({ batchId });
         if (result.kind === 'ok') {
-          if (get().batch?.batchId === deciding.batchId) showBatch(result.batch);
+          if (get().batch?.batchId === batchId) showBatch(result.batch);
         } else set({ batchError: result.message });
       } catch (error) {
         failed(error);
