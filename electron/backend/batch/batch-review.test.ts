@@ -471,6 +471,55 @@ describe('stopping a group decision', () => {
     }
   }, 30_000);
 
+  it('a host that dies mid-decision leaves the member being written unknown, not queued as if nothing was sent', async () => {
+    const { rmSync } = await import('node:fs');
+    const own = await startHarness({ sandbox: h.sandbox });
+    try {
+      const sids = SANDBOX_IDS.taskSids.slice(107, 110);
+      const id = await queuedBatch(sids, { priority: 3 }, own);
+      const queue = await own.api.batchQueue({ batchId: id });
+      if (queue.kind !== 'ok') throw new Error(queue.message);
+      const order = queue.groups[0]!.targets.map((t) => t.resourceId);
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${order[0]}`,
+        delayMs: 1500,
+      });
+      const decision = own.api.settleBatchGroup({
+        batchId: id,
+        signature: '/priority',
+        decision: 'mine',
+      });
+      for (let i = 0; i < 200; i++) {
+        const log = await own.api.auditLog({});
+        if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
+        await sleep(10);
+      }
+      // A host starting on this data directory now finds what a crash mid-write would leave.
+      const after = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+      try {
+        const report = await after.api.batchReport({ batchId: id });
+        if (report.kind !== 'ok') throw new Error(report.message);
+        const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+        expect(byId[order[0]!]).toMatchObject({
+          status: 'unknown',
+          sent: true,
+          auditId: expect.any(Number),
+        });
+        expect(order.slice(1).map((sid) => byId[sid]!.status)).toEqual(['queued', 'queued']);
+        const queued = await after.api.batchQueue({ batchId: id });
+        expect(queued.kind === 'ok' && queued.groups.map((g) => g.targets.length)).toEqual([2]);
+      } finally {
+        await after.desk.close();
+      }
+      await decision;
+    } finally {
+      await own.desk.close();
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
   it('cancelling a paused batch stops its decision under way: the answer counts every write that went out', async () => {
     const [a, b, c] = SANDBOX_IDS.taskSids.slice(100, 103) as [string, string, string];
     // a and b are struck by a colleague while their writes are held (queued); c meets a 429 with

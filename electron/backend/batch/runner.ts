@@ -110,6 +110,20 @@ export function createBatchRunner(deps: BatchDeps) {
       if (batch.state === 'running') store.batches.setState(batch.id, 'interrupted');
     }
   }
+  // A group decision's write left in flight (the member stays queued while it is written): it may
+  // have landed, so the member is no longer offered for a decision over a Server now it may have
+  // changed; its audit row is checked at this start like any write left in flight.
+  for (const entry of store.audit.inFlight()) {
+    if (entry.batchId === null) continue;
+    if (store.batches.target(entry.batchId, entry.resourceId)?.status !== 'queued') continue;
+    store.batches.update(entry.batchId, entry.resourceId, {
+      status: 'unknown',
+      sent: true,
+      auditId: entry.id,
+      reason:
+        'The host stopped while your decision’s write of it was in flight: it may or may not have landed; check the server.',
+    });
+  }
 
   function launch(id: string): void {
     const batch = store.batches.get(id)!;
