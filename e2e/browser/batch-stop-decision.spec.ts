@@ -1,6 +1,7 @@
 // A group decision writes its members one by one; the operator can stop it between two, from the
 // keyboard: the write under way finishes, the members not reached stay in the conflict queue.
 import { expect, test } from '../support/fixtures';
+import { callApi } from '../support/backend';
 import { queuedBatch, taskRouterTasks } from '../support/queued-batch';
 
 test('a group decision under way can be stopped; the resources not reached stay queued', async ({
@@ -38,14 +39,168 @@ test('a group decision under way can be stopped; the resources not reached stay 
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await page.keyboard.press('Enter');
+  // Said at once: the write under way is held by the server for a while yet.
+  await expect(deciding).toContainText('Stopping: the write under way finishes first');
   await expect(deciding).toHaveCount(0, { timeout: 10_000 });
+  const status = view.getByTestId('batch-decision-status');
+  await expect(status).toHaveText(
+    'You stopped your decision on /priority after the write under way: the resources it had not reached stay in the conflict queue.',
+  );
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await desk.screenshot(`batch-decision-stopped-${scheme}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   await expect(view.getByTestId('batch-count-queued')).toHaveText('2 in the conflict queue');
   const priorities = await Promise.all(
     sids.map(async (sid) => (await backend.document('TaskRouter', sid))['priority']),
   );
   expect([...priorities].sort()).toEqual([1, 1, 8]);
-  // The two left can still be decided.
-  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).click();
+  // The bar is gone: the keyboard is on the group's decision again, not dropped on the page.
+  const again = view.getByRole('button', { name: 'Keep mine for /priority on all 2' });
+  await expect(again).toBeFocused();
+  // The two left can still be decided, from the keyboard.
+  await page.keyboard.press('Enter');
   await expect(view.getByTestId('batch-group')).toHaveCount(0, { timeout: 15_000 });
+  // The group is gone with the bar: the keyboard goes to the batch's controls.
+  await expect(view.getByRole('button', { name: 'Export CSV' })).toBeFocused();
+  await expect(status).toHaveText('Your decision on /priority went through the whole group.');
   for (const sid of sids) expect((await backend.document('TaskRouter', sid))['priority']).toBe(8);
+});
+
+test('a decision stopped from elsewhere says so in the window that made it', async ({
+  desk,
+  host,
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const { backend, ids, taskPath } = await taskRouterTasks(host);
+  const sids = ids.slice(14, 16);
+  const batchId = await queuedBatch(host, sids, {
+    value: 8,
+    colleague: { fields: { priority: 1 } },
+  });
+  for (const sid of sids)
+    await backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath(sid),
+      delayMs: 1500,
+    });
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  const view = page.getByTestId('batch-view');
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).focus();
+  await page.keyboard.press('Enter');
+  const deciding = view.getByTestId('batch-deciding');
+  await expect(deciding).toContainText('Applying your decision');
+  // Another window (here a script) stops it once its first write is under way: this window only
+  // knew its own request.
+  await expect
+    .poll(
+      async () => {
+        const audit = await callApi<{ entries: Array<{ state: string; resourceId: string }> }>(
+          host,
+          'auditLog',
+          {},
+        );
+        return audit.entries.some((e) => e.state === 'in-flight' && sids.includes(e.resourceId));
+      },
+      { intervals: [50] },
+    )
+    .toBe(true);
+  await callApi(host, 'stopBatchDecision', { batchId });
+  await expect(deciding).toHaveCount(0, { timeout: 10_000 });
+  await expect(view.getByTestId('batch-decision-status')).toHaveText(
+    'Your decision on /priority was stopped from elsewhere (another window, a script, or the app closing) before it reached every resource: those not reached stay in the conflict queue.',
+  );
+  await expect(view.getByTestId('batch-count-queued')).toHaveText('1 in the conflict queue');
+  await expect(
+    view.getByRole('button', { name: 'Keep mine for /priority on all 1' }),
+  ).toBeFocused();
+});
+
+test('after a reload, the decision under way is still shown and can be stopped from the keyboard', async ({
+  desk,
+  host,
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const { backend, ids, taskPath } = await taskRouterTasks(host);
+  const sids = ids.slice(17, 20);
+  await queuedBatch(host, sids, { value: 8, colleague: { fields: { priority: 77 } } });
+  for (const sid of sids)
+    await backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath(sid),
+      delayMs: 3000,
+    });
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  let view = page.getByTestId('batch-view');
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 3' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(view.getByTestId('batch-deciding')).toContainText('Applying your decision');
+  // The page is reloaded: it no longer holds the request, the host still runs the decision.
+  await page.reload();
+  await page.getByTestId('batch-show').click();
+  view = page.getByTestId('batch-view');
+  const deciding = view.getByTestId('batch-deciding');
+  await expect(deciding).toContainText('A decision on this group is being applied');
+  await view.getByTestId('stop-decision').focus();
+  await page.keyboard.press('Enter');
+  await expect(deciding).toHaveCount(0, { timeout: 15_000 });
+  await expect(view.getByTestId('batch-count-queued')).toHaveText(/^[12] in the conflict queue$/);
+  const left = Number((await view.getByTestId('batch-count-queued').textContent())?.[0]);
+  const priorities = await Promise.all(
+    sids.map(async (sid) => (await backend.document('TaskRouter', sid))['priority']),
+  );
+  expect(priorities.filter((p) => p === 77)).toHaveLength(left);
+  // Its bar gone, the keyboard is on the group's decision.
+  await expect(
+    view.getByRole('button', { name: `Keep mine for /priority on all ${left}` }),
+  ).toBeFocused();
+});
+
+test('a decision on a second group waits for the first: both bars stay until each ends', async ({
+  desk,
+  host,
+  page,
+}) => {
+  test.setTimeout(60_000);
+  const { backend, ids, taskPath } = await taskRouterTasks(host);
+  const [a, b, c] = ids.slice(21, 24) as [string, string, string];
+  // a and b collide on /priority; c was changed elsewhere at every try (one try): two groups.
+  await queuedBatch(host, [a, b, c], {
+    value: 8,
+    maxAttempts: 1,
+    colleague: (sid) =>
+      sid === c ? { patch: { note: 'colleague' } } : { fields: { priority: 77 } },
+  });
+  for (const sid of [a, b])
+    await backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: taskPath(sid),
+      delayMs: 2000,
+    });
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  const view = page.getByTestId('batch-view');
+  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).focus();
+  await page.keyboard.press('Enter');
+  const bars = view.getByTestId('batch-deciding');
+  await expect(bars).toHaveCount(1);
+  await view.getByRole('button', { name: 'Try my change again on all 1' }).click();
+  // The first decision still writes: its bar stays; the second says it waits for it.
+  await expect(bars).toHaveCount(2);
+  await expect(bars.nth(0)).toContainText('is being applied, one resource at a time');
+  await expect(bars.nth(1)).toContainText(
+    'Your decision waits for the one under way on another group',
+  );
+  await expect(bars).toHaveCount(0, { timeout: 15_000 });
+  await expect(view.getByTestId('batch-group')).toHaveCount(0);
+  for (const sid of [a, b, c])
+    expect((await backend.document('TaskRouter', sid))['priority']).toBe(8);
 });

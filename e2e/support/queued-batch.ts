@@ -20,6 +20,8 @@ export async function taskRouterTasks(host: WebHost) {
   };
 }
 
+type Colleague = { fields: Record<string, unknown> } | { patch: unknown };
+
 /**
  * Starts a batch setting /priority to `value` on task `sid` (or on each of several tasks); while
  * each write is held, the colleague's edit lands: `colleague` fields (a change of /priority: queued
@@ -33,7 +35,8 @@ export async function queuedBatch(
     value: number;
     description?: string;
     maxAttempts?: number;
-    colleague: { fields: Record<string, unknown> } | { patch: unknown };
+    /** The colleague's edit, or (several tasks) each task's. */
+    colleague: Colleague | ((sid: string) => Colleague);
   },
 ): Promise<string> {
   const { backend, connection, taskPath } = await taskRouterTasks(host);
@@ -58,7 +61,8 @@ export async function queuedBatch(
       (e) => e.state === 'in-flight' && waiting.delete(e.resourceId),
     );
     for (const { resourceId } of inFlight) {
-      const { colleague } = options;
+      const colleague =
+        typeof options.colleague === 'function' ? options.colleague(resourceId) : options.colleague;
       if ('fields' in colleague)
         await backend.editAsSomeoneElse(taskPath(resourceId), undefined, colleague.fields);
       else await backend.editAsSomeoneElse(taskPath(resourceId), colleague.patch);

@@ -520,8 +520,8 @@ export function createDesk(options: DeskOptions): Desk {
       return { kind: 'ok', groups: batches.queue(batchId) };
     },
     async settleBatchGroup({ batchId, signature, decision }) {
-      const batch = await batches.settleGroup(batchId, signature, decision);
-      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+      const settled = await batches.settleGroup(batchId, signature, decision);
+      return settled ? { kind: 'ok', ...settled } : fail('not-found', `No batch ${batchId}.`);
     },
     async stopBatchDecision({ batchId }) {
       const batch = await batches.stopDecision(batchId);

@@ -364,7 +364,10 @@ export const apiMethods = {
   resumeBatch: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(
     s.object({ batchId }),
   ),
-  /** Stops scheduling targets; writes already sent finish. The report says which were sent. */
+  /**
+   * Stops scheduling targets; writes already sent finish. The report says which were sent. A group
+   * decision under way stops too (answered when it has).
+   */
   cancelBatch: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(
     s.object({ batchId }),
   ),
@@ -372,10 +375,13 @@ export const apiMethods = {
   batchQueue: method<{ batchId: string }, Ok<{ groups: ConflictGroup[] }> | BackendError>(
     s.object({ batchId }),
   ),
-  /** One decision for a whole group of queued targets. */
+  /**
+   * One decision for a whole group of queued targets. `stopped`: a stop (stopBatchDecision, from
+   * any window or script, or the host closing) left members of the group unreached, still queued.
+   */
   settleBatchGroup: method<
     { batchId: string; signature: string; decision: 'mine' | 'theirs' },
-    Ok<{ batch: BatchSummary }> | BackendError
+    Ok<{ batch: BatchSummary; stopped: boolean }> | BackendError
   >(
     s.object({
       batchId,

@@ -471,6 +471,11 @@ export type BatchSummary = {
    * different channels and can arrive out of order: a page keeps the summary read last.
    */
   observedAt: number;
+  /**
+   * The group decision under way on the batch (asked from any window or script): its group's
+   * signature, and whether a stop was asked (the write in flight finishing). Absent when none.
+   */
+  deciding?: { signature: string; stopping: boolean };
 };
 
 export type BatchTarget = {

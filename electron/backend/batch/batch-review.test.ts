@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
 import type { Api } from '../../../shared/api/contract';
 import type { BatchSummary } from '../../../shared/api/types';
-import { connectScripted, harnessPerFile } from '../../test-support/desk-harness';
+import {
+  connectScripted,
+  harnessPerFile,
+  startHarness,
+  type Harness,
+} from '../../test-support/desk-harness';
 import { startScriptedServer, type ScriptedAnswer } from '../../test-support/scripted-server';
 
 const h = harnessPerFile();
@@ -30,9 +35,10 @@ async function start(
   ids: string[],
   intents: Parameters<Api['startBatch']>[0]['intents'],
   concurrency = 4,
+  on: Harness = h,
 ) {
-  const connection = await h.connection('TaskRouter');
-  const started = await h.api.startBatch({
+  const connection = await on.connection('TaskRouter');
+  const started = await on.api.startBatch({
     connectionId: connection.id,
     resourceIds: ids,
     intents,
@@ -205,7 +211,11 @@ describe('batch controls at awkward moments', () => {
  * A batch setting /priority to 7 whose every target is changed by a colleague between the batch's
  * read and its write (each write is held 400 ms; the colleague acts when the audit shows it in flight).
  */
-async function queuedBatch(ids: string[], colleague: Record<string, unknown> = { priority: 3 }) {
+async function queuedBatch(
+  ids: string[],
+  colleague: Record<string, unknown> = { priority: 3 },
+  on: Harness = h,
+) {
   for (const sid of ids)
     await h.admin('POST', '/faults', {
       kind: 'delay',
@@ -213,13 +223,18 @@ async function queuedBatch(ids: string[], colleague: Record<string, unknown> = {
       pathPrefix: `${TASKS}/${sid}`,
       delayMs: 400,
     });
-  const id = await start(ids, [
-    { kind: 'set', path: '/priority', value: 7 },
-    { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
-  ]);
+  const id = await start(
+    ids,
+    [
+      { kind: 'set', path: '/priority', value: 7 },
+      { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
+    ],
+    4,
+    on,
+  );
   const pending = new Set(ids);
   while (pending.size > 0) {
-    for (const entry of (await h.api.auditLog({})).entries)
+    for (const entry of (await on.api.auditLog({})).entries)
       if (entry.state === 'in-flight' && pending.delete(entry.resourceId))
         await h.admin('POST', '/edit', {
           path: `${TASKS}/${entry.resourceId}`,
@@ -228,7 +243,7 @@ async function queuedBatch(ids: string[], colleague: Record<string, unknown> = {
         });
     await sleep(15);
   }
-  const done = await waitDone(id);
+  const done = await waitDone(id, on.api);
   expect(done.counts.queued).toBe(ids.length);
   return id;
 }
@@ -372,6 +387,10 @@ describe('stopping a group decision', () => {
       if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
       await sleep(10);
     }
+    // Every window (a reloaded one too) can see the decision under way, and so stop it.
+    expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
+      batch: { deciding: { signature: '/priority', stopping: false } },
+    });
     // A second decision waiting behind the first is dropped by the stop too.
     const waiting = h.api.settleBatchGroup({
       batchId: id,
@@ -380,8 +399,11 @@ describe('stopping a group decision', () => {
     });
     const stopped = await h.api.stopBatchDecision({ batchId: id });
     expect(stopped).toMatchObject({ kind: 'ok', batch: { counts: { reapplied: 1, queued: 3 } } });
-    expect((await decision).kind).toBe('ok');
-    expect((await waiting).kind).toBe('ok');
+    expect(stopped.kind === 'ok' && stopped.batch.deciding).toBeUndefined();
+    // Each answer says it was stopped: a window (or script) whose decision another caller stopped
+    // can tell it from a decision that went through the group.
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
+    expect(await waiting).toMatchObject({ kind: 'ok', stopped: true });
     const report = await h.api.batchReport({ batchId: id });
     if (report.kind !== 'ok') throw new Error(report.message);
     const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t.status]));
@@ -394,13 +416,190 @@ describe('stopping a group decision', () => {
     );
     expect(writes.body.requests.map((r) => r.path.split('/').pop())).toEqual([order[0]]);
     // A decision made after the stop runs as usual.
-    await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    expect(
+      await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+    ).toMatchObject({ kind: 'ok', stopped: false });
     for (const sid of order) expect((await getTask(sid)).priority).toBe(7);
+  }, 30_000);
+
+  it('the host closing mid-decision records the write in flight; the members not reached stay queued', async () => {
+    const { rmSync } = await import('node:fs');
+    const own = await startHarness({ sandbox: h.sandbox });
+    let closed = false;
+    try {
+      const sids = SANDBOX_IDS.taskSids.slice(93, 96);
+      const id = await queuedBatch(sids, { priority: 3 }, own);
+      const queue = await own.api.batchQueue({ batchId: id });
+      if (queue.kind !== 'ok') throw new Error(queue.message);
+      const order = queue.groups[0]!.targets.map((t) => t.resourceId);
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${order[0]}`,
+        delayMs: 1000,
+      });
+      const decision = own.api.settleBatchGroup({
+        batchId: id,
+        signature: '/priority',
+        decision: 'mine',
+      });
+      for (let i = 0; i < 200; i++) {
+        const log = await own.api.auditLog({});
+        if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
+        await sleep(10);
+      }
+      // The host closes while the first write is held by the server.
+      await own.desk.close();
+      closed = true;
+      expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
+      const again = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+      try {
+        const report = await again.api.batchReport({ batchId: id });
+        if (report.kind !== 'ok') throw new Error(report.message);
+        const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t.status]));
+        // The write landed and is reported so, not left queued as though nothing was sent.
+        expect((await getTask(order[0]!)).priority).toBe(7);
+        expect(order.map((sid) => byId[sid])).toEqual(['reapplied', 'queued', 'queued']);
+        for (const sid of order.slice(1)) expect((await getTask(sid)).priority).toBe(3);
+        expect(await again.api.pendingOutcomes({})).toMatchObject({ kind: 'ok', pending: [] });
+      } finally {
+        await again.desk.close();
+      }
+    } finally {
+      if (!closed) await own.desk.close();
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('a host that dies mid-decision leaves the member being written unknown, not queued as if nothing was sent', async () => {
+    const { rmSync } = await import('node:fs');
+    const own = await startHarness({ sandbox: h.sandbox });
+    try {
+      const sids = SANDBOX_IDS.taskSids.slice(107, 110);
+      const id = await queuedBatch(sids, { priority: 3 }, own);
+      const queue = await own.api.batchQueue({ batchId: id });
+      if (queue.kind !== 'ok') throw new Error(queue.message);
+      const order = queue.groups[0]!.targets.map((t) => t.resourceId);
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${order[0]}`,
+        delayMs: 1500,
+      });
+      const decision = own.api.settleBatchGroup({
+        batchId: id,
+        signature: '/priority',
+        decision: 'mine',
+      });
+      for (let i = 0; i < 200; i++) {
+        const log = await own.api.auditLog({});
+        if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
+        await sleep(10);
+      }
+      // A host starting on this data directory now finds what a crash mid-write would leave.
+      const after = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+      try {
+        const report = await after.api.batchReport({ batchId: id });
+        if (report.kind !== 'ok') throw new Error(report.message);
+        const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
+        expect(byId[order[0]!]).toMatchObject({
+          status: 'unknown',
+          sent: true,
+          auditId: expect.any(Number),
+        });
+        expect(order.slice(1).map((sid) => byId[sid]!.status)).toEqual(['queued', 'queued']);
+        const queued = await after.api.batchQueue({ batchId: id });
+        expect(queued.kind === 'ok' && queued.groups.map((g) => g.targets.length)).toEqual([2]);
+      } finally {
+        await after.desk.close();
+      }
+      await decision;
+    } finally {
+      await own.desk.close();
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('cancelling a paused batch stops its decision under way: the answer counts every write that went out', async () => {
+    const [a, b, c] = SANDBOX_IDS.taskSids.slice(100, 103) as [string, string, string];
+    // a and b are struck by a colleague while their writes are held (queued); c meets a 429 with
+    // a long wait, during which the run is paused: the batch is paused with a queue.
+    for (const sid of [a, b])
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 400,
+      });
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${c}`,
+      retryAfter: 60,
+    });
+    const id = await start([a, b, c], [{ kind: 'set', path: '/priority', value: 7 }], 1);
+    const struck = new Set([a, b]);
+    while (struck.size > 0) {
+      for (const entry of (await h.api.auditLog({})).entries)
+        if (entry.state === 'in-flight' && struck.delete(entry.resourceId))
+          await h.admin('POST', '/edit', {
+            path: `${TASKS}/${entry.resourceId}`,
+            fields: { priority: 3 },
+            actor: 'colleague',
+          });
+      await sleep(15);
+    }
+    for (let i = 0; i < 400; i++) {
+      const writes = await h.admin<{ requests: unknown[] }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${c}`)}`,
+      );
+      if (writes.body.requests.length > 0) break;
+      await sleep(10);
+    }
+    expect(await h.api.pauseBatch({ batchId: id })).toMatchObject({
+      batch: { state: 'paused', counts: { queued: 2, pending: 1 } },
+    });
+    // The decision's writes are held 1 s each: the cancel arrives while the first is in flight.
+    for (const sid of [a, b])
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 1000,
+      });
+    const decision = h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    for (let i = 0; i < 200; i++) {
+      const log = await h.api.auditLog({});
+      if (log.entries.some((e) => e.state === 'in-flight' && [a, b].includes(e.resourceId))) break;
+      await sleep(10);
+    }
+    const cancelled = await h.api.cancelBatch({ batchId: id });
+    if (cancelled.kind !== 'ok') throw new Error(cancelled.message);
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
+    const after = await h.api.batchStatus({ batchId: id });
+    if (after.kind !== 'ok') throw new Error(after.message);
+    // Nothing went out after the cancel answered: its count of writes is the last word.
+    expect(after.batch.writesSent).toBe(cancelled.batch.writesSent);
+    expect(after.batch.counts).toMatchObject({ reapplied: 1, queued: 1, cancelled: 1 });
+    expect(cancelled.batch).toMatchObject({
+      state: 'cancelled',
+      counts: { reapplied: 1, queued: 1, cancelled: 1 },
+    });
+    const priorities = [(await getTask(a)).priority, (await getTask(b)).priority].sort();
+    expect(priorities).toEqual([3, 7]);
   }, 30_000);
 
   it('a write the server refused with 429 while the decision waited goes back to its group', async () => {
     const [sid] = SANDBOX_IDS.taskSids.slice(91, 92) as [string];
     const id = await queuedBatch([sid]);
+    const queued = await h.api.batchReport({ batchId: id });
+    if (queued.kind !== 'ok') throw new Error(queued.message);
+    const asQueued = queued.targets[0]!;
     await h.admin('POST', '/faults', {
       kind: 'rate-limit',
       method: 'POST',
@@ -426,7 +625,7 @@ describe('stopping a group decision', () => {
     const started = Date.now();
     await h.api.stopBatchDecision({ batchId: id });
     expect(Date.now() - started).toBeLessThan(10_000);
-    await decision;
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
     const report = await h.api.batchReport({ batchId: id });
     if (report.kind !== 'ok') throw new Error(report.message);
     expect(report.targets[0]).toMatchObject({
@@ -434,8 +633,22 @@ describe('stopping a group decision', () => {
       signature: '/priority',
       reason: expect.stringMatching(/stopped while the server asked to wait/),
     });
+    // Back as the operator saw it: the three-way view opens on the revision the batch read and
+    // the Server now the decision was asked over, not on that Server now twice (no conflict shown).
+    expect(report.targets[0]).toMatchObject({
+      baseJournalId: asQueued.baseJournalId,
+      theirsJournalId: asQueued.theirsJournalId,
+      fromRevision: asQueued.fromRevision,
+    });
+    expect(asQueued.baseJournalId).not.toBe(asQueued.theirsJournalId);
     const queue = await h.api.batchQueue({ batchId: id });
     expect(queue.kind === 'ok' && queue.groups.map((g) => g.targets.length)).toEqual([1]);
+    // Decided again once the server takes writes: written over that Server now.
+    await h.admin('DELETE', '/faults');
+    await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    expect((await getTask(sid)).priority).toBe(7);
+    const after = await h.api.batchReport({ batchId: id });
+    expect(after.kind === 'ok' && after.targets[0]!.status).toBe('reapplied');
   }, 30_000);
 });
 

@@ -72,19 +72,28 @@ export function createBatchRunner(deps: BatchDeps) {
   const running = new Map<string, Control>();
   /** The decision being applied to each batch's queue (decisions on one batch go one at a time). */
   const settling = new Map<string, Promise<void>>();
-  /** The group decision under way on each batch: stopped between two members (stopDecision). */
-  const deciding = new Map<string, Control>();
+  /**
+   * The group decision under way on each batch, stopped between two members (stopDecision); its
+   * group is in the batch's summary, so every window (and a reloaded one) can show and stop it.
+   */
+  const deciding = new Map<string, { control: Control; signature: string }>();
   /** Bumped by stopDecision: a decision that arrived before the stop and still waits is dropped. */
   const decisionStops = new Map<string, number>();
   let lastEmit = 0;
 
   const summary = (batch: StoredBatch): BatchSummary => {
     const ctx = resources.context(batch.connectionId);
-    return summaryOf(
-      batch,
-      store.batches.counts(batch.id),
-      ctx.ok && ctx.value.spec.idKeys ? { idKeys: ctx.value.spec.idKeys } : {},
-    );
+    const under = deciding.get(batch.id);
+    return {
+      ...summaryOf(
+        batch,
+        store.batches.counts(batch.id),
+        ctx.ok && ctx.value.spec.idKeys ? { idKeys: ctx.value.spec.idKeys } : {},
+      ),
+      ...(under
+        ? { deciding: { signature: under.signature, stopping: under.control.stop !== 'no' } }
+        : {}),
+    };
   };
   function progress(id: string, force = false): void {
     const now = Date.now();
@@ -100,6 +109,20 @@ export function createBatchRunner(deps: BatchDeps) {
       store.batches.recoverInterrupted(batch.id);
       if (batch.state === 'running') store.batches.setState(batch.id, 'interrupted');
     }
+  }
+  // A group decision's write left in flight (the member stays queued while it is written): it may
+  // have landed, so the member is no longer offered for a decision over a Server now it may have
+  // changed; its audit row is checked at this start like any write left in flight.
+  for (const entry of store.audit.inFlight()) {
+    if (entry.batchId === null) continue;
+    if (store.batches.target(entry.batchId, entry.resourceId)?.status !== 'queued') continue;
+    store.batches.update(entry.batchId, entry.resourceId, {
+      status: 'unknown',
+      sent: true,
+      auditId: entry.id,
+      reason:
+        'The host stopped while your decision’s write of it was in flight: it may or may not have landed; check the server.',
+    });
   }
 
   function launch(id: string): void {
@@ -129,6 +152,20 @@ export function createBatchRunner(deps: BatchDeps) {
         progress(id, true);
       },
     );
+  }
+
+  /**
+   * Stops the group decisions under way on a batch and drops any waiting for one; settles when
+   * they have stopped (the write in flight recorded).
+   */
+  function haltDecisions(id: string): Promise<void> {
+    decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
+    const under = deciding.get(id);
+    if (under) {
+      under.control.halt('pause');
+      progress(id, true);
+    }
+    return settling.get(id) ?? Promise.resolve();
   }
 
   /** Targets not yet written become cancelled; the reason says whether a refused (429) write went out. */
@@ -303,15 +340,20 @@ export function createBatchRunner(deps: BatchDeps) {
     }
   }
 
-  /** One queued target settled by the operator's decision for its group. */
+  /**
+   * One queued target settled by the operator's decision for its group. Answers false when a stop
+   * left it as it was (back in its group), true when the decision reached it.
+   */
   async function settleOne(
     batch: StoredBatch,
     target: BatchTarget,
     decision: 'mine' | 'theirs',
     control: Control,
-  ): Promise<void> {
-    const set = (update: Partial<BatchTarget>) =>
+  ): Promise<boolean> {
+    const set = (update: Partial<BatchTarget>): true => {
       store.batches.update(batch.id, target.resourceId, update);
+      return true;
+    };
     if (decision === 'theirs')
       return set({
         status: 'kept-theirs',
@@ -341,19 +383,26 @@ export function createBatchRunner(deps: BatchDeps) {
     );
     const after = store.batches.target(batch.id, target.resourceId);
     // Stopped while the server asked to wait (429): the refused write applied nothing, so the
-    // member is back in its group as the operator saw it.
-    if (control.stop !== 'no' && after?.status === 'pending')
-      return set({
+    // member is back in its group as the operator saw it (the write's attempt had moved its base
+    // to that Server now: the three-way view would have shown no conflict).
+    if (control.stop !== 'no' && after?.status === 'pending') {
+      set({
         status: 'queued',
         signature: target.signature,
         theirsJournalId: target.theirsJournalId,
+        baseJournalId: target.baseJournalId,
+        fromRevision: target.fromRevision,
+        attempts: target.attempts,
         reason:
           'Your decision was stopped while the server asked to wait (429); the write it refused applied nothing, so it stays queued.',
       });
+      return false;
+    }
     if (after?.status === 'queued' && after.signature !== 'kept moving')
       set({
         reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
       });
+    return true;
   }
 
   /** The revision a queued target showed as Server now, as the operator's document. */
@@ -474,7 +523,10 @@ export function createBatchRunner(deps: BatchDeps) {
       ) {
         cancelPending(id);
         store.batches.setState(id, 'cancelled');
-      }
+      } else return this.status(id);
+      // Cancelled, the batch sends nothing more: a group decision under way stops too (its write
+      // in flight finishes), so the answer's writesSent says every write that went out.
+      await haltDecisions(id);
       return this.status(id);
     },
     /** Waits for a batch's workers (tests, the CLI). */
@@ -503,7 +555,7 @@ export function createBatchRunner(deps: BatchDeps) {
       id: string,
       signature: string,
       decision: 'mine' | 'theirs',
-    ): Promise<BatchSummary | null> {
+    ): Promise<{ batch: BatchSummary; stopped: boolean } | null> {
       const batch = store.batches.get(id);
       if (!batch) return null;
       // The group as it is when the decision arrives. Decisions on one batch are taken one after
@@ -525,24 +577,31 @@ export function createBatchRunner(deps: BatchDeps) {
       const stopsBefore = decisionStops.get(id) ?? 0;
       await previous;
       const control = makeControl();
-      deciding.set(id, control);
+      deciding.set(id, { control, signature });
+      progress(id, true);
+      // Whether a stop (from any caller) left members of the group unreached: the answer says
+      // so, or the caller (a window whose decision another stopped) could not tell.
+      let stopped = false;
       try {
         for (const [resourceId, theirsJournalId] of asSeen) {
-          // Stopped: the write in flight finished; the members not reached stay queued.
-          if (control.stop !== 'no' || (decisionStops.get(id) ?? 0) !== stopsBefore) break;
           const target = store.batches.target(id, resourceId);
-          if (target && inGroup(target) && target.theirsJournalId === theirsJournalId) {
-            await settleOne(batch, target, decision, control);
-            progress(id);
+          if (!target || !inGroup(target) || target.theirsJournalId !== theirsJournalId) continue;
+          // Stopped: the write in flight finished; the members not reached stay queued.
+          if (control.stop !== 'no' || (decisionStops.get(id) ?? 0) !== stopsBefore) {
+            stopped = true;
+            break;
           }
+          if (!(await settleOne(batch, target, decision, control))) stopped = true;
+          progress(id);
         }
       } finally {
-        if (deciding.get(id) === control) deciding.delete(id);
+        if (deciding.get(id)?.control === control) deciding.delete(id);
         release();
         if (settling.get(id) === mine) settling.delete(id);
       }
       progress(id, true);
-      return this.status(id);
+      const summary = this.status(id);
+      return summary && { batch: summary, stopped };
     },
     /**
      * Stops the group decisions under way on a batch, and any still waiting for one: the write in
@@ -550,9 +609,7 @@ export function createBatchRunner(deps: BatchDeps) {
      */
     async stopDecision(id: string): Promise<BatchSummary | null> {
       if (!store.batches.get(id)) return null;
-      decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
-      deciding.get(id)?.halt('pause');
-      await settling.get(id);
+      await haltDecisions(id);
       progress(id, true);
       return this.status(id);
     },
@@ -583,7 +640,11 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     async close(): Promise<void> {
       for (const control of running.values()) control.halt('pause');
+      // A group decision stops as stopDecision stops it: its write in flight is recorded before
+      // the store closes (else the member stayed queued while the write landed).
+      const decisions = [...settling.keys()].map(haltDecisions);
       await Promise.all([...running.values()].map((c) => c.done));
+      await Promise.all(decisions);
     },
   };
 }

@@ -1,7 +1,7 @@
 // The batch screen: what will change (the intent), on how many resources (counted before anything
 // runs), a preview on sample targets, then the run's progress, its conflict queue grouped by the
 // paths in conflict (one decision per group), and the report to export.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type {
   BatchPreview,
   BatchSummary,
@@ -307,6 +307,18 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
   const groups = useDesk((s) => s.batchGroups);
   const attention = useDesk((s) => s.batchAttention);
   const exportText = useDesk((s) => s.batchReportText);
+  const own = useDesk((s) =>
+    s.batchDeciding && s.batchDeciding.batchId === batch.batchId ? s.batchDeciding : null,
+  );
+  // The groups showing a decision's bar: this window's own, and the one under way (from anywhere).
+  const bars = [own?.signature, batch.deciding?.signature].filter(
+    (s): s is string => s !== undefined,
+  );
+  const decided = useDesk((s) =>
+    s.batchDecided?.batchId === batch.batchId ? s.batchDecided : null,
+  );
+  const runRef = useRef<HTMLDivElement>(null);
+  useKeyboardAfterDecision(runRef, bars, groups);
   const settled = batch.total - batch.counts.pending - batch.counts.running;
   const percent = batch.total ? Math.round((settled / batch.total) * 100) : 100;
   const stateWords: Record<BatchSummary['state'], string> = {
@@ -329,7 +341,7 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
     URL.revokeObjectURL(url);
   };
   return (
-    <div className="batch-run" data-testid="batch-run-status">
+    <div className="batch-run" data-testid="batch-run-status" ref={runRef}>
       <p className="muted small">{batch.description}</p>
       <div className="row gap">
         <progress
@@ -421,13 +433,52 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
           </ul>
         </section>
       ) : null}
+      {/* Always there, so a screen reader hears how a decision ended (its bar is gone with it). */}
+      <p
+        className={decided ? 'small' : 'visually-hidden'}
+        role="status"
+        data-testid="batch-decision-status"
+      >
+        {decided
+          ? decidedWords(
+              decided,
+              groups.find((g) => g.signature === decided.signature)?.targets.length ?? 0,
+            )
+          : null}
+      </p>
       {groups.length > 0 ? (
-        <ConflictQueue groups={groups} />
+        <ConflictQueue groups={groups} own={own} under={batch.deciding} />
       ) : batch.state !== 'running' && batch.counts.queued === 0 ? (
         <p className="muted small">The conflict queue is empty.</p>
       ) : null}
     </div>
   );
+}
+
+/**
+ * A decision's bar held the keyboard (its stop button); when the decision ends or is stopped the
+ * bar goes, and with the group settled the group goes too. The keyboard would land on the page:
+ * it goes to the group's decision again if members are left, else to the next group's, else to
+ * the batch's first control. Focus the operator moved elsewhere meanwhile is left where it is.
+ */
+function useKeyboardAfterDecision(
+  runRef: RefObject<HTMLDivElement | null>,
+  bars: string[],
+  groups: ConflictGroup[],
+): void {
+  const before = useRef<string[]>([]);
+  const key = JSON.stringify(bars);
+  useEffect(() => {
+    const now = JSON.parse(key) as string[];
+    const [signature] = before.current.filter((s) => !now.includes(s));
+    before.current = now;
+    const run = runRef.current;
+    const active = document.activeElement;
+    if (signature === undefined || !run || (active && active !== document.body)) return;
+    const articles = [...run.querySelectorAll<HTMLElement>('[data-testid="batch-group"]')];
+    const group = articles.find((a) => a.dataset['signature'] === signature) ?? articles[0] ?? run;
+    group.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus();
+  }, [key, groups, runRef]);
 }
 
 /** Why a group with no path in conflict is queued (the runner's signatures). */
@@ -436,16 +487,58 @@ const QUEUED_WHY: Record<string, string> = {
   'the intent no longer applies': 'The change no longer applies to what the server holds now',
 };
 
+/** How a group decision of this window ended; `left`: the members its group still has. */
+function decidedWords(
+  decided: { signature: string; stopped: boolean; stoppedHere: boolean },
+  left: number,
+): string {
+  const { signature } = decided;
+  const on = signature.startsWith('/')
+    ? `on ${signature.split(' · ').join(', ')}`
+    : `on the group “${QUEUED_WHY[signature] ?? signature}”`;
+  if (decided.stopped && decided.stoppedHere)
+    return `You stopped your decision ${on} after the write under way: the resources it had not reached stay in the conflict queue.`;
+  if (decided.stopped)
+    return `Your decision ${on} was stopped from elsewhere (another window, a script, or the app closing) before it reached every resource: those not reached stay in the conflict queue.`;
+  return `Your decision ${on} went through the whole group.${
+    left > 0
+      ? ` ${left} of its resources ${left === 1 ? 'is' : 'are'} still in the queue: see the reason beside each.`
+      : ''
+  }`;
+}
+
 /**
  * A decision under way writes the group's members one by one: it can be stopped between two. The
  * button that started it is gone, so the keyboard goes to the way to stop it.
  */
-function DecidingBar({ onStop }: { onStop: () => void }) {
+function DecidingBar({
+  onStop,
+  stopping,
+  mine,
+  waiting,
+}: {
+  onStop: () => void;
+  stopping: boolean;
+  /** This window's decision: the keyboard goes to its stop (another's does not take it). */
+  mine: boolean;
+  /** This window's decision waits for the one under way on another group. */
+  waiting: boolean;
+}) {
   const stop = useRef<HTMLButtonElement>(null);
-  useEffect(() => stop.current?.focus(), []);
+  useEffect(() => {
+    if (mine) stop.current?.focus();
+  }, [mine]);
   return (
     <div className="row gap" role="status" data-testid="batch-deciding">
-      <span>Applying your decision, one resource at a time…</span>
+      <span>
+        {stopping
+          ? 'Stopping: the write under way finishes first…'
+          : waiting
+            ? 'Your decision waits for the one under way on another group…'
+            : mine
+              ? 'Applying your decision, one resource at a time…'
+              : 'A decision on this group is being applied, one resource at a time…'}
+      </span>
       <button
         ref={stop}
         type="button"
@@ -460,15 +553,20 @@ function DecidingBar({ onStop }: { onStop: () => void }) {
   );
 }
 
-function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
+function ConflictQueue({
+  groups,
+  own,
+  under,
+}: {
+  groups: ConflictGroup[];
+  /** This window's decision waiting for its answer. */
+  own: { signature: string; stopping: boolean } | null;
+  /** The decision under way on the batch, from any window or script. */
+  under: BatchSummary['deciding'];
+}) {
   const settle = useDesk((s) => s.settleBatchGroup);
   const openQueued = useDesk((s) => s.openQueuedTarget);
   const stopDecision = useDesk((s) => s.stopBatchDecision);
-  const deciding = useDesk((s) =>
-    s.batchDeciding && s.batchDeciding.batchId === s.batch?.batchId
-      ? s.batchDeciding.signature
-      : null,
-  );
   return (
     <section className="batch-queue" aria-label="Conflict queue" data-testid="batch-queue">
       <h3>Conflict queue</h3>
@@ -481,7 +579,12 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
         const where = group.paths.length ? group.paths.join(', ') : null;
         const n = group.targets.length;
         return (
-          <article key={group.signature} className="batch-group" data-testid="batch-group">
+          <article
+            key={group.signature}
+            className="batch-group"
+            data-testid="batch-group"
+            data-signature={group.signature}
+          >
             <h4>
               {where ? (
                 <span className="mono">{where}</span>
@@ -490,8 +593,20 @@ function ConflictQueue({ groups }: { groups: ConflictGroup[] }) {
               )}{' '}
               · {n} resource{n === 1 ? '' : 's'}
             </h4>
-            {deciding === group.signature ? (
-              <DecidingBar onStop={() => inBackground(stopDecision(), 'stop the decision')} />
+            {own?.signature === group.signature || under?.signature === group.signature ? (
+              <DecidingBar
+                mine={own?.signature === group.signature}
+                waiting={
+                  own?.signature === group.signature &&
+                  under !== undefined &&
+                  under.signature !== group.signature
+                }
+                stopping={
+                  (own?.signature === group.signature && own.stopping) ||
+                  (under?.signature === group.signature && under.stopping)
+                }
+                onStop={() => inBackground(stopDecision(), 'stop the decision')}
+              />
             ) : (
               <div className="row gap">
                 <button

@@ -64,8 +64,18 @@ export type BatchSlice = {
   batchProgress(summary: BatchSummary): void;
   loadBatchQueue(): Promise<void>;
   settleBatchGroup(signature: string, decision: 'mine' | 'theirs'): Promise<void>;
-  /** The group decision this window sent and is waiting for, until it answers. */
-  batchDeciding: { batchId: string; signature: string } | null;
+  /** The group decision this window sent and is waiting for, until it answers (`stopping`: this window asked it to stop). */
+  batchDeciding: { batchId: string; signature: string; stopping: boolean } | null;
+  /**
+   * How this window's last group decision ended: gone through the group, or `stopped` (by this
+   * window, `stoppedHere`, or from elsewhere: another window, a script, the app closing).
+   */
+  batchDecided: {
+    batchId: string;
+    signature: string;
+    stopped: boolean;
+    stoppedHere: boolean;
+  } | null;
   /** Stops the decision under way after its write in flight; the members not reached stay queued. */
   stopBatchDecision(): Promise<void>;
   batchReportText(format: 'csv' | 'json'): Promise<string | null>;
@@ -225,7 +235,14 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
     },
     pauseBatch: () => control(api.pauseBatch),
     resumeBatch: () => control(api.resumeBatch),
-    cancelBatch: () => control(api.cancelBatch),
+    async cancelBatch() {
+      // A cancel stops this window's decision under way too (the backend waits for it): its
+      // words then say the operator stopped it, not that it was stopped from elsewhere.
+      const deciding = get().batchDeciding;
+      if (deciding && deciding.batchId === get().batch?.batchId)
+        set({ batchDeciding: { ...deciding, stopping: true } });
+      await control(api.cancelBatch);
+    },
     batchProgress(summary) {
       // The batch on show takes it through showBatch, which keeps the waiting list too.
       if (get().batch?.batchId !== summary.batchId) {
@@ -256,25 +273,51 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       }
     },
     batchDeciding: null,
+    batchDecided: null,
     async settleBatchGroup(signature, decision) {
       const batchId = get().batch?.batchId;
       if (batchId === undefined) return;
-      const deciding = { batchId, signature };
-      set({ batchDeciding: deciding });
+      set({ batchDeciding: { batchId, signature, stopping: false }, batchDecided: null });
+      const answer: { stopped?: boolean } = {};
       try {
-        await control((args) => api.settleBatchGroup({ ...args, signature, decision }));
+        await control(async (args) => {
+          const result = await api.settleBatchGroup({ ...args, signature, decision });
+          if (result.kind === 'ok') answer.stopped = result.stopped;
+          return result;
+        });
+        // The bar stays until the queue shows how the decision ended: the keyboard then goes to
+        // what is on the screen after it (see BatchRun), not to a group about to go.
+        await get().loadBatchQueue();
       } finally {
-        if (get().batchDeciding === deciding) set({ batchDeciding: null });
+        const deciding = get().batchDeciding;
+        if (deciding?.batchId === batchId && deciding.signature === signature)
+          set({
+            batchDeciding: null,
+            ...(answer.stopped === undefined
+              ? {}
+              : {
+                  batchDecided: {
+                    batchId,
+                    signature,
+                    stopped: answer.stopped,
+                    stoppedHere: deciding.stopping,
+                  },
+                }),
+          });
       }
-      await get().loadBatchQueue();
     },
     async stopBatchDecision() {
+      // The batch on show: the decision may be this window's or one made elsewhere (another
+      // window, a script, this window before a reload).
+      const batchId = get().batch?.batchId;
+      if (batchId === undefined) return;
       const deciding = get().batchDeciding;
-      if (!deciding) return;
+      // Said at once: the write under way may take a while to finish.
+      if (deciding?.batchId === batchId) set({ batchDeciding: { ...deciding, stopping: true } });
       try {
-        const result = await api.stopBatchDecision({ batchId: deciding.batchId });
+        const result = await api.stopBatchDecision({ batchId });
         if (result.kind === 'ok') {
-          if (get().batch?.batchId === deciding.batchId) showBatch(result.batch);
+          if (get().batch?.batchId === batchId) showBatch(result.batch);
         } else set({ batchError: result.message });
       } catch (error) {
         failed(error);
