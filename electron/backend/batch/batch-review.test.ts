@@ -594,6 +594,61 @@ describe('stopping a group decision', () => {
     expect(priorities).toEqual([3, 7]);
   }, 30_000);
 
+  it('a write in flight that the server refuses after the stop (another writer moved it) is not sent again', async () => {
+    const [sid] = SANDBOX_IDS.taskSids.slice(93, 94) as [string];
+    const id = await queuedBatch([sid]);
+    const queued = await h.api.batchReport({ batchId: id });
+    if (queued.kind !== 'ok') throw new Error(queued.message);
+    // The decision's write is held 1 s; meanwhile a colleague changes another field, so the held
+    // write meets a 412 that the intent could simply be re-applied over.
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 1000,
+    });
+    await h.admin('DELETE', '/requests');
+    const decision = h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    for (let i = 0; i < 200; i++) {
+      const log = await h.api.auditLog({});
+      if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === sid)) break;
+      await sleep(10);
+    }
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${sid}`,
+      patch: { note: 'meanwhile' },
+      actor: 'colleague',
+    });
+    await h.api.stopBatchDecision({ batchId: id });
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
+    // One write went out, the one in flight when the stop came; none after it.
+    const writes = await h.admin<{ requests: unknown[] }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${sid}`)}`,
+    );
+    expect(writes.body.requests).toHaveLength(1);
+    expect((await getTask(sid)).priority).toBe(3);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const before = queued.targets[0]!;
+    expect(report.targets[0]).toMatchObject({
+      status: 'queued',
+      signature: '/priority',
+      theirsJournalId: before.theirsJournalId,
+      baseJournalId: before.baseJournalId,
+      reason: expect.stringMatching(/another writer had changed the resource/),
+    });
+    // Decided again, the intent goes over what the server holds now.
+    await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+    const task = await getTask(sid);
+    expect(task.priority).toBe(7);
+    expect(JSON.parse(task.attributes)).toMatchObject({ note: 'meanwhile' });
+  }, 30_000);
+
   it('a write the server refused with 429 while the decision waited goes back to its group', async () => {
     const [sid] = SANDBOX_IDS.taskSids.slice(91, 92) as [string];
     const id = await queuedBatch([sid]);
@@ -631,7 +686,7 @@ describe('stopping a group decision', () => {
     expect(report.targets[0]).toMatchObject({
       status: 'queued',
       signature: '/priority',
-      reason: expect.stringMatching(/stopped while the server asked to wait/),
+      reason: expect.stringMatching(/stopped before this resource’s write landed.*429/),
     });
     // Back as the operator saw it: the three-way view opens on the revision the batch read and
     // the Server now the decision was asked over, not on that Server now twice (no conflict shown).

@@ -324,6 +324,15 @@ export function createBatchRunner(deps: BatchDeps) {
             theirsJournalId: result.theirs.journalId,
             reason: `The server moved ${attempt} times while this target was written.`,
           });
+        // Paused, cancelled or stopped while this write was under way: it was refused (nothing
+        // applied), and re-applying it would send another write after the stop said none goes.
+        if (control.stop === 'cancel')
+          return set({
+            status: 'cancelled',
+            reason:
+              'The batch was cancelled while this write was under way; the server refused it (another writer had changed the resource), so it applied nothing and was not sent again.',
+          });
+        if (control.stop === 'pause') return set({ status: 'pending' });
         return writeTarget(
           batch,
           ref,
@@ -382,9 +391,10 @@ export function createBatchRunner(deps: BatchDeps) {
       control,
     );
     const after = store.batches.target(batch.id, target.resourceId);
-    // Stopped while the server asked to wait (429): the refused write applied nothing, so the
-    // member is back in its group as the operator saw it (the write's attempt had moved its base
-    // to that Server now: the three-way view would have shown no conflict).
+    // Stopped while the server asked to wait (429), or after a write the server refused because
+    // another writer had moved it: nothing was applied, so the member is back in its group as the
+    // operator saw it (the write's attempt had moved its base to that Server now: the three-way
+    // view would have shown no conflict).
     if (control.stop !== 'no' && after?.status === 'pending') {
       set({
         status: 'queued',
@@ -394,7 +404,7 @@ export function createBatchRunner(deps: BatchDeps) {
         fromRevision: target.fromRevision,
         attempts: target.attempts,
         reason:
-          'Your decision was stopped while the server asked to wait (429); the write it refused applied nothing, so it stays queued.',
+          'Your decision was stopped before this resource’s write landed (the server refused it: it asked to wait, 429, or another writer had changed the resource); nothing of it was written, so it stays queued.',
       });
       return false;
     }
