@@ -248,6 +248,16 @@ async function queuedBatch(
   return id;
 }
 
+/** Waits until a write of one of `ids` is in flight (the audit log says so); fails after 2 s. */
+async function untilInFlight(api: Api, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const log = await api.auditLog({});
+    if (log.entries.some((e) => e.state === 'in-flight' && ids.includes(e.resourceId))) return;
+    await sleep(10);
+  }
+  throw new Error(`no write of ${ids.join(', ')} went in flight within 2 s`);
+}
+
 describe('the conflict queue', () => {
   it('one decision does not overwrite a member that a colleague changed again after it was queued', async () => {
     const [still, again, elsewhere] = SANDBOX_IDS.taskSids.slice(40, 43) as [
@@ -382,11 +392,7 @@ describe('stopping a group decision', () => {
       signature: '/priority',
       decision: 'mine',
     });
-    for (let i = 0; i < 200; i++) {
-      const log = await h.api.auditLog({});
-      if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
-      await sleep(10);
-    }
+    await untilInFlight(h.api, [order[0]]);
     // Every window (a reloaded one too) can see the decision under way, and so stop it.
     expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
       batch: { deciding: { signature: '/priority', stopping: false } },
@@ -443,11 +449,7 @@ describe('stopping a group decision', () => {
         signature: '/priority',
         decision: 'mine',
       });
-      for (let i = 0; i < 200; i++) {
-        const log = await own.api.auditLog({});
-        if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
-        await sleep(10);
-      }
+      await untilInFlight(own.api, [order[0]]);
       // The host closes while the first write is held by the server.
       await own.desk.close();
       closed = true;
@@ -491,11 +493,7 @@ describe('stopping a group decision', () => {
         signature: '/priority',
         decision: 'mine',
       });
-      for (let i = 0; i < 200; i++) {
-        const log = await own.api.auditLog({});
-        if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === order[0])) break;
-        await sleep(10);
-      }
+      await untilInFlight(own.api, [order[0]]);
       // A host starting on this data directory now finds what a crash mid-write would leave.
       const after = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
       try {
@@ -573,11 +571,7 @@ describe('stopping a group decision', () => {
       signature: '/priority',
       decision: 'mine',
     });
-    for (let i = 0; i < 200; i++) {
-      const log = await h.api.auditLog({});
-      if (log.entries.some((e) => e.state === 'in-flight' && [a, b].includes(e.resourceId))) break;
-      await sleep(10);
-    }
+    await untilInFlight(h.api, [a, b]);
     const cancelled = await h.api.cancelBatch({ batchId: id });
     if (cancelled.kind !== 'ok') throw new Error(cancelled.message);
     expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
@@ -613,11 +607,7 @@ describe('stopping a group decision', () => {
       signature: '/priority',
       decision: 'mine',
     });
-    for (let i = 0; i < 200; i++) {
-      const log = await h.api.auditLog({});
-      if (log.entries.some((e) => e.state === 'in-flight' && e.resourceId === sid)) break;
-      await sleep(10);
-    }
+    await untilInFlight(h.api, [sid]);
     await h.admin('POST', '/edit', {
       path: `${TASKS}/${sid}`,
       patch: { note: 'meanwhile' },
