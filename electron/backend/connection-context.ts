@@ -9,6 +9,7 @@ import {
   type ProfileSpec,
 } from '../../shared/profiles/spec';
 import { REDACTED } from './redact';
+import { safeDecode, secretForms } from './secret-mask';
 import { profileFor } from './profiles/registry';
 import { isForbiddenAuthHeader } from './request-headers';
 import { SANDBOX_BASE_URL, type StoredConnection } from './store/connections';
@@ -109,11 +110,7 @@ function secretValues(connection: StoredConnection, headers: Record<string, stri
       const raw = piece.slice(piece.indexOf('=') + 1);
       if (raw.length < 8) continue;
       out.add(raw);
-      try {
-        out.add(decodeURIComponent(raw));
-      } catch {
-        // not percent-encoded text: the raw form is enough
-      }
+      out.add(safeDecode(raw));
     }
   }
   return [...out].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length);
@@ -135,11 +132,7 @@ function refusedValues(connection: StoredConnection, secrets: readonly string[])
     if (at === -1 || !PLAIN_PARAMETER.test(piece.slice(0, at))) continue;
     const raw = piece.slice(at + 1);
     plain.add(raw);
-    try {
-      plain.add(decodeURIComponent(raw));
-    } catch {
-      // not percent-encoded text: the raw form is enough
-    }
+    plain.add(safeDecode(raw));
   }
   return secrets.filter((secret) => !plain.has(secret));
 }
@@ -149,14 +142,7 @@ function refusedValues(connection: StoredConnection, secrets: readonly string[])
  * URL's `?access_token=`), and Basic's base64 of user:password without its scheme.
  */
 function echoedForms(connection: StoredConnection, secrets: readonly string[]): string[] {
-  const out = new Set(secrets);
-  for (const secret of secrets) {
-    try {
-      out.add(encodeURIComponent(secret));
-    } catch {
-      // a lone surrogate: no URL carries it encoded
-    }
-  }
+  const out = new Set(secrets.flatMap(secretForms));
   const auth = connection.auth;
   if (auth.kind === 'basic' && auth.password)
     out.add(Buffer.from(`${auth.username}:${auth.password}`).toString('base64'));

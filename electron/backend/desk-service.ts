@@ -36,7 +36,14 @@ import { redactHeaders, redactUrl } from './redact';
 import { createResourceService, type Fetched } from './resource-service';
 import { createBatchRunner, reportCsv } from './batch/runner';
 import type { BatchIntent } from '../../shared/batch/intent';
-import { authSecretForms, maskError, maskSecrets, maskStrings, secretForms } from './secret-mask';
+import {
+  authSecretForms,
+  maskError,
+  maskSecrets,
+  maskStrings,
+  safeDecode,
+  secretForms,
+} from './secret-mask';
 import { revisionInBody } from './revision';
 import type { SecretBox } from './secrets';
 import { openStore } from './store';
@@ -772,14 +779,7 @@ export function createDesk(options: DeskOptions): Desk {
     const at = token?.indexOf('?') ?? -1;
     if (token === null || !credential || at === -1) return token;
     const names = new Set(new URLSearchParams(credential).keys());
-    const nameOf = (pair: string) => {
-      const name = pair.split('=', 1)[0]!.replaceAll('+', ' ');
-      try {
-        return decodeURIComponent(name);
-      } catch {
-        return name;
-      }
-    };
+    const nameOf = (pair: string) => safeDecode(pair.split('=', 1)[0]!.replaceAll('+', ' '));
     const kept = token
       .slice(at + 1)
       .split('&')

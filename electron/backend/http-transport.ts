@@ -3,7 +3,7 @@
 // writes are sent exactly once — a lost write response is the caller's to verify, never to resend.
 import type { ActivityLog } from './activity-log';
 import { header, sendRequest, type HttpOutcome, type HttpRequest } from './http-client';
-import { maskSecrets, requestHeaderSecrets } from './secret-mask';
+import { maskSecrets, requestHeaderSecrets, safeDecode, secretForms } from './secret-mask';
 
 export type RetryPolicy = { attempts: number; baseDelayMs: number; maxDelayMs: number };
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 250, maxDelayMs: 10_000 };
@@ -62,18 +62,14 @@ export function createTransport(
   };
 }
 
-/** Each secret as a URL may spell it: as written, percent-encoded, and form-encoded. */
+/** Each secret as a URL may spell it: as written, percent-encoded (secretForms), and form-encoded. */
 function urlForms(secrets: readonly string[]): string[] {
   return secrets.flatMap((secret) => {
-    try {
-      return [
-        secret,
-        encodeURIComponent(secret),
-        new URLSearchParams({ s: secret }).toString().slice(2),
-      ];
-    } catch {
-      return [secret];
-    }
+    const forms = secretForms(secret);
+    // Not valid Unicode (a lone surrogate): no URL carries it encoded, so the text is the one form.
+    return forms.length > 1
+      ? [...forms, new URLSearchParams({ s: secret }).toString().slice(2)]
+      : forms;
   });
 }
 
@@ -84,13 +80,7 @@ function queryValues(query: string | undefined): string[] {
     .replace(/^\?/, '')
     .split('&')
     .map((pair) => pair.slice(pair.indexOf('=') + 1))
-    .flatMap((value) => {
-      try {
-        return [value, decodeURIComponent(value)];
-      } catch {
-        return [value];
-      }
-    });
+    .flatMap((value) => [value, safeDecode(value)]);
 }
 
 /** Retry-After (seconds or HTTP date) when the server gave one, else exponential backoff with full jitter. */

@@ -60,7 +60,8 @@ export function authSecretForms(auth: StoredAuth): string[] {
   }
 }
 
-function safeDecode(value: string): string {
+/** Percent-decoded text, or the text itself when it is not valid percent-encoding. */
+export function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
