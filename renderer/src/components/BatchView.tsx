@@ -578,6 +578,8 @@ function ConflictQueue({
         // A group is named by the paths in conflict, or (no path) by why it is queued.
         const where = group.paths.length ? group.paths.join(', ') : null;
         const n = group.targets.length;
+        const ownHere = own?.signature === group.signature ? own : null;
+        const underHere = under?.signature === group.signature ? under : null;
         return (
           <article
             key={group.signature}
@@ -593,18 +595,11 @@ function ConflictQueue({
               )}{' '}
               · {n} resource{n === 1 ? '' : 's'}
             </h4>
-            {own?.signature === group.signature || under?.signature === group.signature ? (
+            {ownHere || underHere ? (
               <DecidingBar
-                mine={own?.signature === group.signature}
-                waiting={
-                  own?.signature === group.signature &&
-                  under !== undefined &&
-                  under.signature !== group.signature
-                }
-                stopping={
-                  (own?.signature === group.signature && own.stopping) ||
-                  (under?.signature === group.signature && under.stopping)
-                }
+                mine={ownHere !== null}
+                waiting={ownHere !== null && under !== undefined && underHere === null}
+                stopping={ownHere?.stopping === true || underHere?.stopping === true}
                 onStop={() => inBackground(stopDecision(), 'stop the decision')}
               />
             ) : (
