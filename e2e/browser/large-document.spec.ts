@@ -37,3 +37,78 @@ test('a 400 KB document: a typo is reported after a pause and blocks saving; und
   await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
   expect(pageProblems).toEqual([]);
 });
+
+test('a document past 1 MB is coloured JSON without the JSON worker; its typo is marked in the text', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  const create = async (doc: Record<string, unknown>) => {
+    const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(doc),
+    });
+    expect(created.status).toBe(201);
+  };
+  const big = bigDocument(1200 * 1024, 'huge-typo');
+  big['subject'] = 'Huge typo ticket';
+  await create(big);
+  await create({ id: 'small-typo', subject: 'Small typo ticket', status: 'open' });
+  // Every worker the page starts, by its script's address.
+  await desk.page.addInitScript(() => {
+    const started: string[] = [];
+    (window as unknown as { startedWorkers: string[] }).startedWorkers = started;
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        started.push(String(url));
+        super(url, options);
+      }
+    };
+  });
+  const jsonWorkers = () =>
+    desk.page.evaluate(
+      () =>
+        (window as unknown as { startedWorkers: string[] }).startedWorkers.filter((url) =>
+          url.includes('json'),
+        ).length,
+    );
+  await desk.goto();
+  await desk.selectConnection('tickets');
+  await desk.page.getByTestId('search').fill('Huge typo');
+  await desk.openResource('huge-typo');
+  const editor = desk.page.getByTestId('editor');
+  await editor.locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  // Coloured as JSON: a key and a string value are drawn in different token colours.
+  const line2 = editor.locator('.view-line').nth(1);
+  await expect(line2).toContainText('"subject": "Huge typo ticket"');
+  const tokenClasses = await line2
+    .locator('span span')
+    .evaluateAll((spans) => new Set(spans.map((s) => s.className)).size);
+  expect(tokenClasses).toBeGreaterThan(2);
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('End');
+  await desk.page.keyboard.type(' oops');
+  await expect(desk.page.getByTestId('json-error')).toContainText('line 2');
+  // The app's own parse error, marked where it is (the JSON worker is not there to do it).
+  await expect(editor.locator('.squiggly-error')).toHaveCount(1);
+  expect(await jsonWorkers()).toBe(0);
+  for (let i = 0; i < 5; i++) await desk.page.keyboard.press('Backspace');
+  await expect(desk.page.getByTestId('json-error')).toHaveCount(0);
+  await expect(editor.locator('.squiggly-error')).toHaveCount(0);
+
+  // A small document still has the JSON language service: its worker starts and marks the typo.
+  await desk.page.getByTestId('search').fill('Small typo');
+  await desk.openResource('small-typo');
+  await editor.locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('End');
+  await desk.page.keyboard.type(' oops');
+  await expect(desk.page.getByTestId('json-error')).toContainText('line 2');
+  await expect.poll(jsonWorkers).toBe(1);
+  await expect(editor.locator('.squiggly-error').first()).toBeVisible();
+  expect(pageProblems).toEqual([]);
+});

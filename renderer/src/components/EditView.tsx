@@ -214,6 +214,7 @@ export function EditView({ tab }: { tab: Tab }) {
       <JsonEditor
         path={`edit/${tab.key}`}
         value={tab.text}
+        parseError={jsonError}
         onChange={(text) => setText(tab.key, text)}
         onMount={(ed) => {
           editorRef.current = ed;

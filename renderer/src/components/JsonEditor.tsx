@@ -1,7 +1,8 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { editFor } from '../lib/changed-span';
-import { monaco } from '../lib/monaco';
+import type { ParseError } from '../../../shared/json';
+import { createJsonModel, languageFor, LARGE_JSON_LANGUAGE, monaco } from '../lib/monaco';
 import { LARGE_TEXT } from '../lib/use-settled-parse';
 import { useColorScheme } from '../lib/use-color-scheme';
 
@@ -25,7 +26,15 @@ type EditorProps = {
   onMount?: (editor: editor.IStandaloneCodeEditor) => void;
   testId?: string;
   ariaLabel: string;
+  /**
+   * Where the text stops being JSON, from the app's own parse. Shown as a marker in a large
+   * document, which has no JSON language service to draw its own (lib/monaco's json-large).
+   */
+  parseError?: ParseError | null;
 };
+
+/** The owner of the markers the app sets itself. */
+const MARKER_OWNER = 'conflict-desk';
 
 export const modelUri = (path: string) =>
   monaco.Uri.parse(`inmemory:///${encodeURIComponent(path)}.json`);
@@ -43,6 +52,7 @@ export function JsonEditor({
   onMount,
   testId,
   ariaLabel,
+  parseError = null,
 }: EditorProps) {
   const scheme = useColorScheme();
   const host = useRef<HTMLDivElement>(null);
@@ -60,7 +70,7 @@ export function JsonEditor({
   useEffect(() => {
     const start = initial.current;
     const existing = monaco.editor.getModel(modelUri(start.path));
-    const model = existing ?? monaco.editor.createModel(start.value, 'json', modelUri(start.path));
+    const model = existing ?? createJsonModel(start.value, modelUri(start.path));
     // A model made here holds the text it was made from: nothing to read back and compare when the
     // first value arrives (three 8 MB texts when a large merge view opens).
     if (!existing) known.current = { text: start.value, model };
@@ -73,6 +83,9 @@ export function JsonEditor({
     });
     editorRef.current = ed;
     const sub = ed.onDidChangeModelContent(() => {
+      const edited = ed.getModel();
+      // A text that grows past the large size (a paste), or shrinks below it, changes language.
+      if (edited) keepLanguageFitting(edited);
       if (applying.current) return;
       const text = ed.getValue();
       known.current = { text, model: ed.getModel()! };
@@ -95,7 +108,7 @@ export function JsonEditor({
     if (!model || model.uri.toString() !== modelUri(path).toString()) {
       const previous = model;
       const existing = monaco.editor.getModel(modelUri(path));
-      model = existing ?? monaco.editor.createModel(value, 'json', modelUri(path));
+      model = existing ?? createJsonModel(value, modelUri(path));
       if (!existing) known.current = { text: value, model };
       ed.setModel(model);
       previous?.dispose();
@@ -130,6 +143,28 @@ export function JsonEditor({
   }, [path, value, readOnly]);
 
   useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    const shown = parseError !== null && model.getLanguageId() === LARGE_JSON_LANGUAGE;
+    monaco.editor.setModelMarkers(
+      model,
+      MARKER_OWNER,
+      shown
+        ? [
+            {
+              severity: monaco.MarkerSeverity.Error,
+              message: parseError.message,
+              startLineNumber: parseError.line,
+              startColumn: parseError.column,
+              endLineNumber: parseError.line,
+              endColumn: parseError.column + 1,
+            },
+          ]
+        : [],
+    );
+  }, [parseError, path, value]);
+
+  useEffect(() => {
     editorRef.current?.updateOptions({ readOnly, domReadOnly: readOnly, ariaLabel });
   }, [readOnly, ariaLabel]);
 
@@ -145,6 +180,12 @@ export function JsonEditor({
   }, [scheme]);
 
   return <div className="editor-host" data-testid={testId} ref={host} />;
+}
+
+/** Puts a model in the language its length calls for (lib/monaco's languageFor). */
+function keepLanguageFitting(model: editor.ITextModel): void {
+  const fitting = languageFor(model.getValueLength());
+  if (model.getLanguageId() !== fitting) monaco.editor.setModelLanguage(model, fitting);
 }
 
 let diffModelSeq = 0;
@@ -210,9 +251,8 @@ export function JsonDiff({
     const previous = diff.getModel();
     // A fresh URI per model, so a model still attached elsewhere is never disposed from here.
     const fresh = (text: string, path: string) =>
-      monaco.editor.createModel(
+      createJsonModel(
         text,
-        'json',
         monaco.Uri.parse(`diff:///${diffModelSeq++}/${encodeURIComponent(path)}`),
       );
     diff.setModel({

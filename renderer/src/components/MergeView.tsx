@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { diffPaths, rangesOfPointers, type Conflict, type TextRange } from '../../../shared/json';
-import { monaco } from '../lib/monaco';
+import { createJsonModel, monaco } from '../lib/monaco';
 import { timeOf } from '../lib/format';
 import {
   allConflicts,
@@ -76,7 +76,7 @@ function prepareMinePane({ key, sentText, baseText }: SaveSent) {
   };
   // After the request has left, so the save never waits for this.
   const timer = setTimeout(() => {
-    if (!monaco.editor.getModel(uri)) made = monaco.editor.createModel(sentText, 'json', uri);
+    if (!monaco.editor.getModel(uri)) made = createJsonModel(sentText, uri);
     const base = parseText(baseText);
     const mine = parseText(sentText);
     if (base.ok && mine.ok)
@@ -605,6 +605,7 @@ export function MergeView({ tab }: { tab: Tab }) {
           <JsonEditor
             path={`merge-result/${tab.key}`}
             value={result}
+            parseError={manualParse && !manualParse.ok ? manualParse.error : null}
             onChange={(text) => update(tab.key, (s) => editResult(s, text))}
             onMount={mountResult}
             testId="result-editor"

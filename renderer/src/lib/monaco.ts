@@ -35,6 +35,8 @@ import 'monaco-editor/features/diffEditor/register';
 import 'monaco-editor/language/json/monaco.contribution';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
+// The json language's tokenizer, for large documents (below).
+import { createTokenizationSupport } from 'monaco-editor/languages/features/json/tokenization';
 
 self.MonacoEnvironment = {
   getWorker(_workerId: string, label: string) {
@@ -43,3 +45,39 @@ self.MonacoEnvironment = {
 };
 
 export { monaco };
+
+/**
+ * Texts this long are edited as `json-large`: JSON's colours and brackets without its language
+ * service. That service copies every line of every JSON model to its worker when the model is made
+ * (a 5 MB conflict view made four: about 175 ms of the window's thread in postMessage, then seconds
+ * of a second core validating them), to show squiggles the app's own strict parse already reports
+ * in its banner, and which the editor shows as a marker for these models (see JsonEditor). As VS
+ * Code does for large files, a large document keeps what is cheap and drops the rest.
+ */
+export const LARGE_JSON_CHARS = 1 << 20;
+export const LARGE_JSON_LANGUAGE = 'json-large';
+
+monaco.languages.register({ id: LARGE_JSON_LANGUAGE, aliases: ['JSON (large)'] });
+monaco.languages.setTokensProvider(LARGE_JSON_LANGUAGE, createTokenizationSupport(true));
+monaco.languages.setLanguageConfiguration(LARGE_JSON_LANGUAGE, {
+  // JSON's own rules (the json language's configuration), so typing feels the same.
+  wordPattern: /(-?\d*\.\d\w*)|([^[{\]}:",\s]+)/g,
+  brackets: [
+    ['{', '}'],
+    ['[', ']'],
+  ],
+  autoClosingPairs: [
+    { open: '{', close: '}', notIn: ['string'] },
+    { open: '[', close: ']', notIn: ['string'] },
+    { open: '"', close: '"', notIn: ['string'] },
+  ],
+});
+
+/** The language a JSON text is edited in: `json`, or `json-large` from LARGE_JSON_CHARS up. */
+export const languageFor = (length: number): string =>
+  length >= LARGE_JSON_CHARS ? LARGE_JSON_LANGUAGE : 'json';
+
+/** A model for JSON text, in the language its size calls for. */
+export function createJsonModel(text: string, uri: monaco.Uri): monaco.editor.ITextModel {
+  return monaco.editor.createModel(text, languageFor(text.length), uri);
+}
