@@ -40,8 +40,8 @@ export {
   rebase,
   unchoose,
 } from './resolve';
-export type { TextPosition, TextRange } from './positions';
-export { pointerAtOffset, rangeOfPointer, rangesOfPointers } from './positions';
+export type { TextPosition, TextRange, TextSpan } from './positions';
+export { pointerAtOffset, rangeOfPointer, rangesOfPointers, spansOfPointers } from './positions';
 export type { MergeTextResult } from './merge-text';
 export { mergeText } from './merge-text';
 export type { PathChange } from './diff-paths';

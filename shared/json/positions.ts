@@ -4,6 +4,7 @@ import type { Node } from 'jsonc-parser';
 import { findNodeAtOffset, getNodePath, parseTree, visit } from 'jsonc-parser';
 import { decodePointer, encodePointer } from './pointer';
 import { positionOf } from './parse';
+import { printedRanges } from './printed-ranges';
 import { strictRanges, type Hit } from './strict-ranges';
 
 export type TextPosition = { readonly line: number; readonly column: number };
@@ -49,6 +50,44 @@ export function rangesOfPointers(
   text: string,
   pointers: readonly string[],
 ): Array<TextRange | undefined> {
+  const spans = spansOfPointers(text, pointers);
+  if (spans.every((span) => span === undefined)) return spans as undefined[];
+  // One table of line starts for every hit: positionOf scans from the start of the text each
+  // time, which made a thousand changes in a megabyte document cost seconds.
+  const lines = lineStarts(text);
+  const ranges = new Map<TextSpan, TextRange>();
+  return spans.map((span) => {
+    if (span === undefined) return undefined;
+    let range = ranges.get(span);
+    if (range === undefined) {
+      range = {
+        ...span,
+        start: positionIn(lines, span.offset),
+        end: positionIn(lines, span.offset + span.length),
+      };
+      ranges.set(span, range);
+    }
+    return range;
+  });
+}
+
+/** Where a value lies in a text, as offsets (what an editor that knows its own lines needs). */
+export type TextSpan = Omit<TextRange, 'start' | 'end'>;
+
+/**
+ * rangesOfPointers without line and column: the offsets of each pointer's value, in one pass over
+ * the text. Building the line table costs a pass of its own (20 ms at 5 MB), which an editor
+ * model, having its own, does not need.
+ */
+export function spansOfPointers(
+  text: string,
+  pointers: readonly string[],
+  /**
+   * The indent `text` was printed with by JSON.stringify or stringifyJson, when the caller printed
+   * it so itself: its lines are then stepped over by layout (printed-ranges), not read one by one.
+   */
+  printedWith?: string,
+): Array<TextSpan | undefined> {
   const wanted = new Map<string, number[]>();
   const onPath = new Set<string>();
   pointers.forEach((pointer, i) => {
@@ -59,23 +98,21 @@ export function rangesOfPointers(
     for (let n = 0; n < tokens.value.length; n++)
       onPath.add(encodePointer(tokens.value.slice(0, n)));
   });
-  const found = strictRanges(text, wanted, onPath) ?? visitedRanges(text, wanted, onPath);
-  const answers: Array<TextRange | undefined> = pointers.map(() => undefined);
-  // One table of line starts for every hit: positionOf scans from the start of the text each
-  // time, which made a thousand changes in a megabyte document cost seconds.
-  const lines = found.size > 0 ? lineStarts(text) : [];
+  const found =
+    (printedWith ? printedRanges(text, printedWith, wanted, onPath) : undefined) ??
+    strictRanges(text, wanted, onPath) ??
+    visitedRanges(text, wanted, onPath);
+  const answers: Array<TextSpan | undefined> = pointers.map(() => undefined);
   for (const [key, indices] of wanted) {
     const hit = found.get(key);
     if (!hit) continue;
-    const range: { -readonly [K in keyof TextRange]: TextRange[K] } = {
+    const span: { -readonly [K in keyof TextSpan]: TextSpan[K] } = {
       offset: hit.offset,
       length: hit.length,
-      start: positionIn(lines, hit.offset),
-      end: positionIn(lines, hit.offset + hit.length),
     };
-    if (hit.keyOffset !== undefined) range.keyOffset = hit.keyOffset;
-    if (hit.insideString) range.insideString = true;
-    for (const i of indices) answers[i] = range;
+    if (hit.keyOffset !== undefined) span.keyOffset = hit.keyOffset;
+    if (hit.insideString) span.insideString = true;
+    for (const i of indices) answers[i] = span;
   }
   return answers;
 }

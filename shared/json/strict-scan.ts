@@ -234,7 +234,7 @@ function skipName(text: string, at: number): number {
 let quotedHadEscape = false;
 
 /** The offset past the string whose opening quote is at `at`, or -1 when it is not strict JSON. */
-function skipQuoted(text: string, at: number): number {
+export function skipQuoted(text: string, at: number): number {
   const n = text.length;
   let i = at + 1;
   quotedHadEscape = false;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
-import { diffPaths, rangesOfPointers, type Conflict, type TextRange } from '../../../shared/json';
+import { diffPaths, spansOfPointers, type Conflict, type TextSpan } from '../../../shared/json';
 import { createJsonModel, monaco } from '../lib/monaco';
 import { timeOf } from '../lib/format';
 import {
@@ -16,6 +16,7 @@ import {
   moveFocus,
   resetHandEdits,
   restoreSetAside,
+  resultPrintedWith,
   resultText,
   saveBlockerWith,
   undoChoice,
@@ -44,9 +45,14 @@ type CodeEditor = editor.IStandaloneCodeEditor;
 // for every pointer it needs (its conflicts and its automatic changes together), and the answers
 // are kept per text: the panes ask for the same paths in the same few texts again and again.
 // Texts compared, not hashed (text-cache): the Result's text is new at every key press.
-const rangeCache = textCache<Map<string, TextRange | undefined>>(6);
+const rangeCache = textCache<Map<string, TextSpan | undefined>>(6);
 
-function rangesIn(text: string, pointers: readonly string[]): Array<TextRange | undefined> {
+/** Where `pointers` lie in `text`; `printedWith` when the app printed it with that indent. */
+function rangesIn(
+  text: string,
+  pointers: readonly string[],
+  printedWith?: string,
+): Array<TextSpan | undefined> {
   let known = rangeCache.get(text);
   if (!known) {
     known = new Map();
@@ -54,7 +60,9 @@ function rangesIn(text: string, pointers: readonly string[]): Array<TextRange | 
   }
   const missing = [...new Set(pointers.filter((p) => !known.has(p)))];
   if (missing.length > 0)
-    rangesOfPointers(text, missing).forEach((range, i) => known.set(missing[i]!, range));
+    spansOfPointers(text, missing, printedWith).forEach((range, i) =>
+      known.set(missing[i]!, range),
+    );
   return pointers.map((p) => known.get(p));
 }
 
@@ -100,10 +108,15 @@ const UNUSED_MODEL_MS = 60_000;
 
 watchSaves(prepareMinePane);
 
-const conflictRanges = (text: string, session: MergeSession) =>
+/** The Result's text is printed by the session unless the operator typed it (resultPrintedWith). */
+const printedWith = (session: MergeSession, pane: Pane) =>
+  pane === 'result' ? resultPrintedWith(session) : undefined;
+
+const conflictRanges = (text: string, session: MergeSession, pane: Pane) =>
   rangesIn(
     text,
     allConflicts(session).map((c) => c.path),
+    printedWith(session, pane),
   );
 
 type Pane = 'result' | 'theirs' | 'mine';
@@ -126,7 +139,7 @@ function decorate(
   const pending = new Set(unresolved(session).map((c) => c.id));
   const focus = focusedConflict(session)?.id;
   const decorations: editor.IModelDeltaDecoration[] = [];
-  const rangeOf = (range: TextRange) => {
+  const rangeOf = (range: TextSpan) => {
     const from = model.getPositionAt(range.keyOffset ?? range.offset);
     const to = model.getPositionAt(range.offset + range.length);
     return new monaco.Range(from.lineNumber, from.column, to.lineNumber, to.column);
@@ -138,7 +151,11 @@ function decorate(
       !session.reverted.includes(c.path) &&
       (pane === 'result' || c.side === pane || c.side === 'both'),
   );
-  const all = rangesIn(text, [...conflicts.map((c) => c.path), ...changes.map((c) => c.path)]);
+  const all = rangesIn(
+    text,
+    [...conflicts.map((c) => c.path), ...changes.map((c) => c.path)],
+    printedWith(session, pane),
+  );
   const ranges = all.slice(0, conflicts.length);
   const changeRanges = all.slice(conflicts.length);
   conflicts.forEach((conflict, i) => {
@@ -182,15 +199,17 @@ function decorate(
   collection.set(decorations);
 }
 
+/** Brings `conflict` into view in a pane; in the Result, the cursor goes to it too. */
 function reveal(
   ed: CodeEditor | null,
   text: string,
   session: MergeSession,
   conflict: Conflict | undefined,
-  moveCursor: boolean,
+  pane: Pane,
 ) {
   if (!ed || !conflict) return;
-  const range = conflictRanges(text, session)[allConflicts(session).indexOf(conflict)];
+  const moveCursor = pane === 'result';
+  const range = conflictRanges(text, session, pane)[allConflicts(session).indexOf(conflict)];
   const model = ed.getModel();
   if (!range || !model) return;
   const pos = model.getPositionAt(range.keyOffset ?? range.offset);
@@ -304,9 +323,9 @@ export function MergeView({ tab }: { tab: Tab }) {
 
   useEffect(() => {
     const current = sessionRef.current;
-    reveal(editors.current.result, resultText(current), current, focus, true);
-    reveal(editors.current.theirs, current.theirs.text, current, focus, false);
-    reveal(editors.current.mine, current.mineText, current, focus, false);
+    reveal(editors.current.result, resultText(current), current, focus, 'result');
+    reveal(editors.current.theirs, current.theirs.text, current, focus, 'theirs');
+    reveal(editors.current.mine, current.mineText, current, focus, 'mine');
   }, [focus?.id, focus]);
 
   // The merge's keys work from anywhere in the merge view, Monaco included: the listener runs in
@@ -351,7 +370,7 @@ export function MergeView({ tab }: { tab: Tab }) {
         resultText(sessionRef.current),
         sessionRef.current,
         focusedConflict(sessionRef.current),
-        true,
+        'result',
       );
       // The keyboard lands in the Result, on the first open conflict, as soon as the merge opens.
       ed.focus();

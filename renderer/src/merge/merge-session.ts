@@ -227,6 +227,14 @@ export function resultText(s: MergeSession): string {
   return text;
 }
 
+/**
+ * The indent resultText printed the result with, when it printed it (not the operator's own text):
+ * its decorations are then found by layout (spansOfPointers' printedWith).
+ */
+export function resultPrintedWith(s: MergeSession): string | undefined {
+  return s.manualText === null ? PRETTY.indent : undefined;
+}
+
 function derivedResult(s: MergeSession): JsonValue {
   // With no choices yet, the preview is the merge already computed.
   let doc =
