@@ -32,7 +32,7 @@ import { ConflictList, type ChoiceRequest } from './ConflictList';
 import { JsonDiff, JsonEditor, modelUri } from './JsonEditor';
 import { parseText } from '../lib/parsed-texts';
 import { textCache } from '../lib/text-cache';
-import { LARGE_TEXT, SETTLE_MS, useSettledParse } from '../lib/use-settled-parse';
+import { LARGE_TEXT, useSettledParseState } from '../lib/use-settled-parse';
 import { watchSaves, type SaveSent } from '../merge/save-watch';
 import { MessageBar } from './MessageBar';
 import { UnknownOutcomeBanner } from './UnknownOutcomeBanner';
@@ -258,7 +258,7 @@ export function MergeView({ tab }: { tab: Tab }) {
   const total = allConflicts(session).length;
   // A hand-edited 5 MB result is checked once typing pauses, not at every key press (saving
   // checks it again, strictly).
-  const manualParse = useSettledParse(session.manualText);
+  const { parse: manualParse, settled: manualSettled } = useSettledParseState(session.manualText);
   const blocker = saveBlockerWith(session, manualParse);
   const focus = focusedConflict(session);
 
@@ -299,8 +299,9 @@ export function MergeView({ tab }: { tab: Tab }) {
   );
 
   // Decorations follow the session; the focused conflict is revealed in all three panes. While a
-  // large result is typed in by hand, they follow once typing pauses: Monaco moves the ones there
-  // with each edit, and finding them again in a 5 MB text took a long task per key press.
+  // large result is typed in by hand, they follow once typing pauses, in the task that checks the
+  // text then (useSettledParseState): Monaco moves the ones there with each edit, and finding them
+  // again in a 5 MB text took a long task per key press.
   useEffect(() => {
     const run = () => {
       decorate(editors.current.result, result, session, collections.current.result, 'result');
@@ -313,13 +314,10 @@ export function MergeView({ tab }: { tab: Tab }) {
       );
       decorate(editors.current.mine, session.mineText, session, collections.current.mine, 'mine');
     };
-    if (session.manualText === null || session.manualText.length < LARGE_TEXT) {
-      run();
+    if (session.manualText !== null && session.manualText.length >= LARGE_TEXT && !manualSettled)
       return;
-    }
-    const timer = setTimeout(run, SETTLE_MS);
-    return () => clearTimeout(timer);
-  }, [result, session]);
+    run();
+  }, [result, session, manualSettled]);
 
   useEffect(() => {
     const current = sessionRef.current;

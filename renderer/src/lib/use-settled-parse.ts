@@ -4,6 +4,7 @@
 // task. Until the pause, the last parse stands (as an IDE's diagnostics lag the typing); a save in
 // that moment is still checked, by the backend, which refuses text that is not JSON.
 import { useEffect, useMemo, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { ParseResult } from '../../../shared/json';
 import { knownParse, parseText } from './parsed-texts';
 
@@ -34,11 +35,34 @@ export function shownParse(
 
 /** What to show for `text` (see shownParse); null for no text at all. */
 export function useSettledParse(text: string | null): ParseResult | null {
-  const [settled, setSettled] = useState<ParseResult | null>(null);
+  return useSettledParseState(text).parse;
+}
+
+/**
+ * useSettledParse, and whether the text has settled: true for a small text, and for a large one
+ * once the parse after the pause is of this very text. The pause's render happens in the timer's
+ * own task, and with it the effects waiting for the pause (the merge view finds its highlights
+ * again then): one long task per pause, where a render scheduled apart made two.
+ */
+export function useSettledParseState(text: string | null): {
+  parse: ParseResult | null;
+  settled: boolean;
+} {
+  const [settled, setSettled] = useState<{ text: string; parse: ParseResult } | null>(null);
   useEffect(() => {
     if (text === null || text.length < LARGE_TEXT) return;
-    const timer = setTimeout(() => setSettled(parseText(text)), SETTLE_MS);
+    const timer = setTimeout(() => {
+      const parse = parseText(text);
+      flushSync(() => setSettled({ text, parse }));
+    }, SETTLE_MS);
     return () => clearTimeout(timer);
   }, [text]);
-  return useMemo(() => (text === null ? null : shownParse(text, settled)), [text, settled]);
+  const parse = useMemo(
+    () => (text === null ? null : shownParse(text, settled?.parse ?? null)),
+    [text, settled],
+  );
+  return {
+    parse,
+    settled: text !== null && (text.length < LARGE_TEXT || settled?.text === text),
+  };
 }
