@@ -139,6 +139,9 @@ export type BackendError = {
 };
 
 /** One revision of a resource as the journal holds it. */
+/** The indent of every Snapshot.text: two spaces, as PRETTY. */
+export const SNAPSHOT_INDENT = '  ';
+
 export type Snapshot = {
   ref: ResourceRef;
   journalId: number;
@@ -146,7 +149,11 @@ export type Snapshot = {
   /** False when the server gave nothing to make a write conditional on. */
   guarded: boolean;
   unguardedReason: string | null;
-  /** The operator's document, pretty-printed JSON. */
+  /**
+   * The operator's document, pretty-printed JSON laid out as JSON.stringify(value, null, 2) lays it
+   * out (SNAPSHOT_INDENT; the numbers and strings spelled as the server spelled them). The window
+   * finds what it highlights by that layout.
+   */
   text: string;
   /**
    * The whole resource as the server sent it. Left out of every answer unless asked for with

@@ -13,6 +13,10 @@ import {
   stringifyJson,
   type JsonValue,
 } from '../../../shared/json';
+import { SNAPSHOT_INDENT } from '../../../shared/api/types';
+import { printedRanges } from '../../../shared/json/printed-ranges';
+import { strictRanges } from '../../../shared/json/strict-ranges';
+import { encodePointer } from '../../../shared/json/pointer';
 import type { EditableSpec } from '../../../shared/profiles/spec';
 import { editableText, toEditable } from './editable';
 
@@ -93,6 +97,39 @@ describe('editableText', () => {
           return back.ok && jsonEqual(back.value, editable);
         };
         if (shows(slow) || !shows(fast)) expect(fast).toBe(slow);
+      }),
+      { numRuns: 20000 },
+    );
+  });
+
+  // The renderer finds highlights in a snapshot's text by its layout (printed-ranges), which the
+  // contract promises (Snapshot.text): this holds editableText to it, whatever the server wrote.
+  it('lays every text out as JSON.stringify does with the snapshot indent', () => {
+    const pointersIn = (value: JsonValue, tokens: string[] = [], out: string[] = []) => {
+      out.push(encodePointer(tokens));
+      if (typeof value === 'string') out.push(encodePointer([...tokens, 'a']));
+      if (typeof value === 'object' && value !== null)
+        for (const [k, v] of Object.entries(value)) pointersIn(v, [...tokens, k], out);
+      return out;
+    };
+    fc.assert(
+      fc.property(text, spec, fc.boolean(), (raw, s, compact) => {
+        const parsed = parseJson(raw);
+        if (!parsed.ok) return;
+        const rawText = compact ? stringifyJson(parsed.value, COMPACT) : raw;
+        const out = editableText(s, rawText, parsed.value, toEditable(s, parsed.value));
+        const shown = parseJson(out);
+        if (!shown.ok) throw new Error(`not JSON: ${out}`);
+        const asked = pointersIn(shown.value);
+        const wanted = new Map(asked.map((p) => [p, true]));
+        const onPath = new Set<string>();
+        for (const p of asked) {
+          const parts = p.split('/');
+          for (let n = 1; n < parts.length; n++) onPath.add(parts.slice(0, n).join('/'));
+        }
+        expect(printedRanges(out, SNAPSHOT_INDENT, wanted, onPath)).toEqual(
+          strictRanges(out, wanted, onPath),
+        );
       }),
       { numRuns: 20000 },
     );

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
+import { SNAPSHOT_INDENT } from '../../../shared/api/types';
 import { diffPaths, spansOfPointers, type Conflict, type TextSpan } from '../../../shared/json';
 import { createJsonModel, monaco } from '../lib/monaco';
 import { timeOf } from '../lib/format';
@@ -108,9 +109,13 @@ const UNUSED_MODEL_MS = 60_000;
 
 watchSaves(prepareMinePane);
 
-/** The Result's text is printed by the session unless the operator typed it (resultPrintedWith). */
+/**
+ * The indent a pane's text was printed with, when it was: the Result by the session unless the
+ * operator typed it (resultPrintedWith), Server now by the host (a snapshot's text always is). Your
+ * edit is as you wrote it.
+ */
 const printedWith = (session: MergeSession, pane: Pane) =>
-  pane === 'result' ? resultPrintedWith(session) : undefined;
+  pane === 'result' ? resultPrintedWith(session) : pane === 'theirs' ? SNAPSHOT_INDENT : undefined;
 
 const conflictRanges = (text: string, session: MergeSession, pane: Pane) =>
   rangesIn(
