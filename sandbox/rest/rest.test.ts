@@ -1,5 +1,5 @@
 // Generic JSON REST: weak ETags, 304, strict vs lenient If-Match, 412 vs 409, 428, merge patch.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunningSandbox } from '../index';
 import { admin, call, start } from '../test-support';
 
@@ -259,5 +259,50 @@ describe('review follow-ups', () => {
     expect(res.status).toBe(428);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(res.text).not.toContain('cache-control');
+  });
+});
+
+describe('ETags across requests', () => {
+  // The tag of a stored text is kept between requests (a 412 and the read after it hash 5 MB once):
+  // a row deleted and made again within the same millisecond, with a body of the same length,
+  // must still get a tag of its own, or a stale If-Match would pass.
+  it('never answers the tag of an earlier text, even for a row made again in the same millisecond', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-30T10:00:00.000Z'));
+    try {
+      const first = await call(sb, 'POST', '/rest/notes', { json: { id: 'same', n: 1 } });
+      expect(first.status).toBe(201);
+      const tagOf = async () =>
+        (await call(sb, 'GET', '/rest/notes/same')).headers.get('etag') as string;
+      const old = await tagOf();
+      expect(await tagOf()).toBe(old);
+      expect(
+        (await call(sb, 'DELETE', '/rest/notes/same', { headers: { 'if-match': strong(old) } }))
+          .status,
+      ).toBe(204);
+      const again = await call(sb, 'POST', '/rest/notes', { json: { id: 'same', n: 2 } });
+      expect(again.status).toBe(201);
+      expect(again.text.length).toBe(first.text.length);
+      const fresh = await tagOf();
+      expect(fresh).not.toBe(old);
+      expect(again.headers.get('etag')).toBe(fresh);
+      // The strong form, which this collection compares: only the text's staleness can refuse it.
+      expect(
+        (
+          await call(sb, 'PUT', '/rest/notes/same', {
+            headers: { 'if-match': strong(fresh) },
+            json: { id: 'same', n: 2 },
+          })
+        ).status,
+      ).toBe(200);
+      const stale = await call(sb, 'PUT', '/rest/notes/same', {
+        headers: { 'if-match': strong(old) },
+        json: { id: 'same', n: 3 },
+      });
+      expect(stale.status).toBe(412);
+      expect((await call(sb, 'GET', '/rest/notes/same')).json<{ n: number }>().n).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
