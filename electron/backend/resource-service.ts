@@ -106,19 +106,42 @@ export function createResourceService(deps: ResourceDeps) {
   // A journal row's body never changes, so what is derived from it (the parsed body, the operator's
   // document and its text) is kept for the last few rows: a save re-reads the row it is based on,
   // and every watch poll the latest one, which for a megabyte document meant parsing it again.
-  const derivedRows = new Map<
-    number,
-    { editableKey: string; body: JsonValue; editable: JsonValue; text: string }
-  >();
-  function keepDerived(ctx: ConnectionContext, journalId: number, fetched: Fetched): void {
+  // A read answered with a kept row's very text takes what was derived from it too (readOf).
+  type Derived = {
+    editableKey: string;
+    /** The server's text the row holds. */
+    raw: string;
+    body: JsonValue;
+    editable: JsonValue;
+    text: string;
+    /** hashBody(text), once a read has needed it. */
+    hash?: string;
+  };
+  const derivedRows = new Map<number, Derived>();
+  function keepDerived(ctx: ConnectionContext, journalId: number, fetched: Fetched, hash?: string) {
     derivedRows.delete(journalId);
     derivedRows.set(journalId, {
       editableKey: JSON.stringify(editableOf(ctx.spec)),
+      raw: fetched.snapshot.raw ?? '',
       body: fetched.body,
       editable: fetched.editable,
       text: fetched.snapshot.text,
+      ...(hash !== undefined ? { hash } : {}),
     });
     while (derivedRows.size > DERIVED_ROWS) derivedRows.delete(derivedRows.keys().next().value!);
+  }
+
+  /**
+   * What was derived from a kept row whose server text is exactly `text`: a read answered with it
+   * (the re-read after a 412, when the watch has just read that revision; every poll of a server
+   * that never answers 304) is neither parsed nor printed nor hashed again.
+   */
+  function derivedFor(ctx: ConnectionContext, text: string): Derived | undefined {
+    const editableKey = JSON.stringify(editableOf(ctx.spec));
+    for (const kept of derivedRows.values())
+      if (kept.raw.length === text.length && kept.editableKey === editableKey && kept.raw === text)
+        return kept;
+    return undefined;
   }
 
   /** A journal row re-read as a snapshot (the ETag, when the profile uses one, is the row's revision). */
@@ -183,6 +206,8 @@ export function createResourceService(deps: ResourceDeps) {
     info: RevisionInfo;
     editable: JsonValue;
     text: string;
+    /** hashBody(text) when already known (a kept row's). */
+    hash?: string;
   };
 
   /** A 2xx answer's body as the resource, not journalled yet. */
@@ -195,6 +220,22 @@ export function createResourceService(deps: ResourceDeps) {
         `The server's answer is not UTF-8 text (JSON is UTF-8; this one may be Latin-1 or Windows-1252), so it is not opened: a save would write every character that did not decode back as "\uFFFD". Convert it to UTF-8 on the server first.`,
         { bodyExcerpt: answer.text.slice(0, 2000) },
       );
+    const etag = header(answer.headers, 'etag');
+    const kept = derivedFor(ctx, answer.text);
+    if (kept) {
+      // The same checks as below on what was derived before; the credential may have changed.
+      if (holdsCredential(ctx, answer.text, kept.body)) return credentialRefused();
+      const info = revisionOf(ctx.spec, etag, kept.body, answer.text);
+      return {
+        answer,
+        value: kept.body,
+        etag,
+        info,
+        editable: kept.editable,
+        text: kept.text,
+        hash: (kept.hash ??= hashBody(kept.text)),
+      };
+    }
     const parsed = parseJson(answer.text);
     if (!parsed.ok)
       return fail(
@@ -202,7 +243,6 @@ export function createResourceService(deps: ResourceDeps) {
         `The server's answer is not valid JSON: ${formatParseError(parsed.error)}`,
         { bodyExcerpt: answer.text.slice(0, 2000) },
       );
-    const etag = header(answer.headers, 'etag');
     const info = revisionOf(ctx.spec, etag, parsed.value, answer.text);
     const editable = toEditable(editableOf(ctx.spec), parsed.value);
     const text = editableText(editableOf(ctx.spec), answer.text, parsed.value, editable);
@@ -249,17 +289,18 @@ export function createResourceService(deps: ResourceDeps) {
     source: JournalSource,
   ): Fetched {
     const { answer, editable, text } = read;
+    const hash = read.hash ?? hashBody(text);
     const row = store.journal.record(
       ref.connectionId,
       ref.id,
       read.info.revision,
       answer.text,
       source,
-      hashBody(text),
+      hash,
     );
     const fetched = snapshotOf(ctx, ref, row, read.value, read.etag, { editable, text });
     // Kept only when the row holds this very text (a row recorded earlier with the same hash does).
-    if (row.body === answer.text) keepDerived(ctx, row.journalId, fetched);
+    if (row.body === answer.text) keepDerived(ctx, row.journalId, fetched, hash);
     return fetched;
   }
 

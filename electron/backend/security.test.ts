@@ -468,6 +468,41 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a read answered with a text already journalled is checked for the credential again (what was derived from it is reused, not trusted)', async () => {
+    const newToken = 'tok-ROTATED-4e1f0b';
+    let body = JSON.stringify({ id: 'acct', owner: 'ops', note: `rotating to ${newToken}` });
+    // A server that never answers 304: every read is the whole text again.
+    const server = await startScriptedServer(() => ({
+      status: 200,
+      headers: { etag: '"7"' },
+      body,
+    }));
+    const c = await save({ baseUrl: server.url, auth: { kind: 'bearer', token: TOKEN } });
+    const ref = { connectionId: c.id, id: 'acct' };
+    const opened = await h.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    const again = await h.api.refreshResource({ ref });
+    if (again.kind !== 'ok') throw new Error(again.message);
+    expect(again.snapshot.text).toBe(opened.snapshot.text);
+    expect(again.snapshot.journalId).toBe(opened.snapshot.journalId);
+    // A text of the same length with other words is read as itself.
+    body = body.replace('ops', 'dev');
+    const changed = await h.api.refreshResource({ ref });
+    if (changed.kind !== 'ok') throw new Error(changed.message);
+    expect(changed.snapshot.text).toContain('"owner": "dev"');
+    expect(changed.snapshot.journalId).not.toBe(opened.snapshot.journalId);
+    // The credential rotates to one the journalled text holds: the same text is refused now.
+    await save({ id: c.id, baseUrl: server.url, auth: { kind: 'bearer', token: newToken } });
+    h.responses.length = 0;
+    const refused = await h.api.refreshResource({ ref });
+    expect(refused).toMatchObject({ kind: 'error', reason: 'http' });
+    expect(refused.kind === 'error' && refused.message).toMatch(
+      /holds this connection's own credential/,
+    );
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(newToken);
+    await server.close();
+  });
+
   it('a list row that holds the credential does not show it: its words are hidden, a row whose id holds it is left out', async () => {
     const server = await startScriptedServer(() => ({
       status: 200,
