@@ -109,3 +109,53 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
   await expect(editor.locator('.squiggly-error').first()).toBeVisible();
   expect(pageProblems).toEqual([]);
 });
+
+test('a document past 1 MB is still formatted from the keyboard: Format Selection and Format Document', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  const big = bigDocument(1200 * 1024, 'huge-format');
+  big['subject'] = 'Huge format ticket';
+  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(big),
+  });
+  expect(created.status).toBe(201);
+  await desk.goto();
+  await desk.selectConnection('tickets');
+  await desk.page.getByTestId('search').fill('Huge format');
+  await desk.openResource('huge-format');
+  const editor = desk.page.getByTestId('editor');
+  const line2 = editor.locator('.view-line').nth(1);
+  // Monaco draws spaces as no-break spaces.
+  const line2Text = async () => (await line2.textContent())?.replace(/\u00a0/g, ' ');
+  const indented = '  "subject": "Huge format ticket",';
+  // Monaco's own key for Format Document (Linux binds it elsewhere).
+  const formatDocument = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
+  const misindentLine2 = async () => {
+    await editor.locator('.view-lines').click();
+    await desk.page.keyboard.press('ControlOrMeta+Home');
+    await desk.page.keyboard.press('ArrowDown');
+    await desk.page.keyboard.press('Home');
+    await desk.page.keyboard.type('      ');
+    await expect.poll(line2Text).toBe(`      ${indented}`);
+  };
+
+  // Format Selection, from the editor's menu (its chord, Ctrl+K Ctrl+F, starts with the app's
+  // Commands key): lines 1 to 3 selected.
+  await misindentLine2();
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  for (let i = 0; i < 3; i++) await desk.page.keyboard.press('Shift+ArrowDown');
+  await line2.click({ button: 'right' });
+  await desk.page.getByRole('menuitem', { name: 'Format Selection' }).click();
+  await expect.poll(line2Text).toBe(indented);
+
+  await misindentLine2();
+  await desk.page.keyboard.press(formatDocument);
+  await expect.poll(line2Text).toBe(indented);
+  // Formatted back to the server's own layout: nothing is left to save.
+  await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
+  expect(pageProblems).toEqual([]);
+});
