@@ -109,3 +109,105 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
   await expect(editor.locator('.squiggly-error').first()).toBeVisible();
   expect(pageProblems).toEqual([]);
 });
+
+test('a document past 1 MB is still formatted from the keyboard: Format Selection and Format Document', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  const big = bigDocument(1200 * 1024, 'huge-format');
+  big['subject'] = 'Huge format ticket';
+  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(big),
+  });
+  expect(created.status).toBe(201);
+  await desk.goto();
+  await desk.selectConnection('tickets');
+  await desk.page.getByTestId('search').fill('Huge format');
+  await desk.openResource('huge-format');
+  const editor = desk.page.getByTestId('editor');
+  const line2 = editor.locator('.view-line').nth(1);
+  // Monaco draws spaces as no-break spaces.
+  const line2Text = async () => (await line2.textContent())?.replace(/\u00a0/g, ' ');
+  const indented = '  "subject": "Huge format ticket",';
+  // Monaco's own key for Format Document (Linux binds it elsewhere).
+  const formatDocument = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
+  const misindentLine2 = async () => {
+    await editor.locator('.view-lines').click();
+    await desk.page.keyboard.press('ControlOrMeta+Home');
+    await desk.page.keyboard.press('ArrowDown');
+    await desk.page.keyboard.press('Home');
+    await desk.page.keyboard.type('      ');
+    await expect.poll(line2Text).toBe(`      ${indented}`);
+  };
+
+  // Format Selection, from the editor's menu (its chord, Ctrl+K Ctrl+F, starts with the app's
+  // Commands key): lines 1 to 3 selected.
+  await misindentLine2();
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  for (let i = 0; i < 3; i++) await desk.page.keyboard.press('Shift+ArrowDown');
+  await line2.click({ button: 'right' });
+  await desk.page.getByRole('menuitem', { name: 'Format Selection' }).click();
+  await expect.poll(line2Text).toBe(indented);
+
+  await misindentLine2();
+  await desk.page.keyboard.press(formatDocument);
+  await expect.poll(line2Text).toBe(indented);
+  // Formatted back to the server's own layout: nothing is left to save.
+  await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
+  expect(pageProblems).toEqual([]);
+});
+
+test('a document past 1 MB: the error marker stays on the error while lines are typed above it, before the pause', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  const big = bigDocument(1200 * 1024, 'huge-marker');
+  big['subject'] = 'Huge marker ticket';
+  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(big),
+  });
+  expect(created.status).toBe(201);
+  await desk.goto();
+  await desk.selectConnection('tickets');
+  await desk.page.getByTestId('search').fill('Huge marker');
+  await desk.openResource('huge-marker');
+  const editor = desk.page.getByTestId('editor');
+  await editor.locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('End');
+  await desk.page.keyboard.type(' oops');
+  await expect(desk.page.getByTestId('json-error')).toContainText('line 2');
+  await expect(editor.locator('.squiggly-error')).toHaveCount(1);
+  // The text of the line the marker is drawn on (page code: e2e compiles without DOM types).
+  const markedLine = () =>
+    desk.page.evaluate<string | null>(`(() => {
+      const root = document.querySelector('[data-testid="editor"]');
+      const squiggle = root.querySelector('.view-overlays .squiggly-error');
+      if (!squiggle) return null;
+      const top = squiggle.parentElement.style.top;
+      const line = [...root.querySelectorAll('.view-lines > .view-line')].find((l) => l.style.top === top);
+      return line ? line.textContent.replace(/\\u00a0/g, ' ') : null;
+    })()`);
+  expect(await markedLine()).toContain('oops');
+  // Lines typed above it, each looked at at once: the check of the new text waits for a pause, and
+  // until then the marker must stay on the characters it marks, as Monaco moves it with the edits.
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  await desk.page.keyboard.press('End');
+  const seen: Array<string | null> = [];
+  for (let i = 0; i < 6; i++) {
+    await desk.page.keyboard.press('Enter');
+    seen.push(await markedLine());
+  }
+  for (const line of seen) expect(line).toContain('oops');
+  // After the pause, the check of the new text puts it where that check finds the error.
+  await expect(desk.page.getByTestId('json-error')).toContainText('line 8');
+  expect(await markedLine()).toContain('oops');
+  expect(pageProblems).toEqual([]);
+});

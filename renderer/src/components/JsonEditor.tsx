@@ -62,6 +62,12 @@ export function JsonEditor({
   /** The text a model holds as far as this component knows (it made, reported or applied it). */
   const known = useRef<{ text: string; model: editor.ITextModel } | null>(null);
   const initial = useRef({ path, value, readOnly, ariaLabel, onMount });
+  /** The parse error last drawn as this editor's marker, and on which model. */
+  const markerOf = useRef<{
+    model: editor.ITextModel;
+    error: ParseError | null;
+    shown: boolean;
+  } | null>(null);
 
   useLayoutEffect(() => {
     onChangeRef.current = onChange;
@@ -146,6 +152,12 @@ export function JsonEditor({
     const model = editorRef.current?.getModel();
     if (!model) return;
     const shown = parseError !== null && model.getLanguageId() === LARGE_JSON_LANGUAGE;
+    // Set once per parse: while typing waits for the next one, Monaco moves the marker with the
+    // edits, and setting the same parse's position again at each key press put it back where the
+    // error was before them (on a blank line, once lines were typed above it).
+    const last = markerOf.current;
+    if (last && last.model === model && last.error === parseError && last.shown === shown) return;
+    markerOf.current = { model, error: parseError, shown };
     monaco.editor.setModelMarkers(
       model,
       MARKER_OWNER,

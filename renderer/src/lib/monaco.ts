@@ -7,6 +7,7 @@
 // the like serve languages and settings this app does not use, and only add to the script the
 // window parses before its first paint.
 import * as monaco from 'monaco-editor/editor/editor.api';
+import { format as formatEdits, type Range as OffsetRange } from 'jsonc-parser';
 // Editing JSON by hand.
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/bracketMatching/register';
@@ -71,6 +72,45 @@ monaco.languages.setLanguageConfiguration(LARGE_JSON_LANGUAGE, {
     { open: '[', close: ']', notIn: ['string'] },
     { open: '"', close: '"', notIn: ['string'] },
   ],
+});
+
+// Format Document and Format Selection, which the JSON language service answers in its worker: the
+// same formatter (jsonc-parser's), run here when the operator asks. The document's final line
+// break is kept, so formatting a text already laid out changes nothing.
+function formatting(
+  model: monaco.editor.ITextModel,
+  options: monaco.languages.FormattingOptions,
+  range?: monaco.IRange,
+): monaco.languages.TextEdit[] {
+  const text = model.getValue();
+  let within: OffsetRange | undefined;
+  if (range) {
+    const offset = model.getOffsetAt({
+      lineNumber: range.startLineNumber,
+      column: range.startColumn,
+    });
+    const end = model.getOffsetAt({ lineNumber: range.endLineNumber, column: range.endColumn });
+    within = { offset, length: end - offset };
+  }
+  const eol = model.getEOL();
+  return formatEdits(text, within, {
+    tabSize: options.tabSize,
+    insertSpaces: options.insertSpaces,
+    eol,
+    insertFinalNewline: text.endsWith('\n'),
+  }).map((edit) => ({
+    range: monaco.Range.fromPositions(
+      model.getPositionAt(edit.offset),
+      model.getPositionAt(edit.offset + edit.length),
+    ),
+    text: edit.content,
+  }));
+}
+monaco.languages.registerDocumentFormattingEditProvider(LARGE_JSON_LANGUAGE, {
+  provideDocumentFormattingEdits: (model, options) => formatting(model, options),
+});
+monaco.languages.registerDocumentRangeFormattingEditProvider(LARGE_JSON_LANGUAGE, {
+  provideDocumentRangeFormattingEdits: (model, range, options) => formatting(model, options, range),
 });
 
 /** The language a JSON text is edited in: `json`, or `json-large` from LARGE_JSON_CHARS up. */
