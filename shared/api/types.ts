@@ -138,10 +138,10 @@ export type BackendError = {
   retryAfterMs?: number;
 };
 
-/** One revision of a resource as the journal holds it. */
 /** The indent of every Snapshot.text: two spaces, as PRETTY. */
 export const SNAPSHOT_INDENT = '  ';
 
+/** One revision of a resource as the journal holds it. */
 export type Snapshot = {
   ref: ResourceRef;
   journalId: number;

@@ -7,6 +7,7 @@
 // the like serve languages and settings this app does not use, and only add to the script the
 // window parses before its first paint.
 import * as monaco from 'monaco-editor/editor/editor.api';
+import { LARGE_JSON_LANGUAGE, languageFor } from './large-json';
 import { format as formatEdits, type Range as OffsetRange } from 'jsonc-parser';
 // Editing JSON by hand.
 import 'monaco-editor/features/codicon/register';
@@ -48,15 +49,15 @@ self.MonacoEnvironment = {
 export { monaco };
 
 /**
- * Texts this long are edited as `json-large`: JSON's colours and brackets without its language
- * service. That service copies every line of every JSON model to its worker when the model is made
- * (a 5 MB conflict view made four: about 175 ms of the window's thread in postMessage, then seconds
- * of a second core validating them), to show squiggles the app's own strict parse already reports
- * in its banner, and which the editor shows as a marker for these models (see JsonEditor). As VS
- * Code does for large files, a large document keeps what is cheap and drops the rest.
+ * Texts from LARGE_JSON_CHARS up (lib/large-json) are edited as `json-large`: JSON's colours and
+ * brackets without its language service. That service copies every line of every JSON model to
+ * its worker when the model is made (a 5 MB conflict view made four: about 175 ms of the window's
+ * thread in postMessage, then seconds of a second core validating them), to show squiggles the
+ * app's own strict parse already reports in its banner, and which the editor shows as a marker for
+ * these models (see JsonEditor). As VS Code does for large files, a large document keeps what is
+ * cheap and drops the rest.
  */
-export const LARGE_JSON_CHARS = 1 << 20;
-export const LARGE_JSON_LANGUAGE = 'json-large';
+export { LARGE_JSON_CHARS, LARGE_JSON_LANGUAGE, languageFitting, languageFor } from './large-json';
 
 monaco.languages.register({ id: LARGE_JSON_LANGUAGE, aliases: ['JSON (large)'] });
 monaco.languages.setTokensProvider(LARGE_JSON_LANGUAGE, createTokenizationSupport(true));
@@ -112,10 +113,6 @@ monaco.languages.registerDocumentFormattingEditProvider(LARGE_JSON_LANGUAGE, {
 monaco.languages.registerDocumentRangeFormattingEditProvider(LARGE_JSON_LANGUAGE, {
   provideDocumentRangeFormattingEdits: (model, range, options) => formatting(model, options, range),
 });
-
-/** The language a JSON text is edited in: `json`, or `json-large` from LARGE_JSON_CHARS up. */
-export const languageFor = (length: number): string =>
-  length >= LARGE_JSON_CHARS ? LARGE_JSON_LANGUAGE : 'json';
 
 /** A model for JSON text, in the language its size calls for. */
 export function createJsonModel(text: string, uri: monaco.Uri): monaco.editor.ITextModel {
