@@ -160,6 +160,43 @@ test('a document past 1 MB is still formatted from the keyboard: Format Selectio
   expect(pageProblems).toEqual([]);
 });
 
+test('a small document formatted from the keyboard keeps its final line break: formatting what is already laid out changes nothing', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'small-format', subject: 'Small format ticket', status: 'open' }),
+  });
+  expect(created.status).toBe(201);
+  await desk.goto();
+  await desk.selectConnection('tickets');
+  await desk.page.getByTestId('search').fill('Small format');
+  await desk.openResource('small-format');
+  const editor = desk.page.getByTestId('editor');
+  const formatDocument = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
+  await editor.locator('.view-lines').click();
+  await desk.page.keyboard.press(formatDocument);
+  // The JSON worker's formatter took the final line break away, which read as an unsaved change.
+  await desk.page.waitForTimeout(500);
+  await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
+  // A misindented line is put back, and the document is the server's again.
+  const line2 = editor.locator('.view-line').nth(1);
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press('Home');
+  await desk.page.keyboard.type('    ');
+  await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved');
+  await desk.page.keyboard.press(formatDocument);
+  await expect
+    .poll(async () => (await line2.textContent())?.replace(/\u00a0/g, ' '))
+    .toBe('  "subject": "Small format ticket",');
+  await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
+  expect(pageProblems).toEqual([]);
+});
+
 test('a document past 1 MB: the error marker stays on the error while lines are typed above it, before the pause', async ({
   desk,
   pageProblems,

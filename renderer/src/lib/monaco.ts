@@ -35,6 +35,7 @@ import 'monaco-editor/features/toggleTabFocusMode/register';
 // History and the merge view.
 import 'monaco-editor/features/diffEditor/register';
 import 'monaco-editor/language/json/monaco.contribution';
+import { jsonDefaults } from 'monaco-editor/languages/features/json/register';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import JsonWorker from 'monaco-editor/language/json/json.worker?worker';
 // The json language's tokenizer, for large documents (below).
@@ -75,9 +76,10 @@ monaco.languages.setLanguageConfiguration(LARGE_JSON_LANGUAGE, {
   ],
 });
 
-// Format Document and Format Selection, which the JSON language service answers in its worker: the
-// same formatter (jsonc-parser's), run here when the operator asks. The document's final line
-// break is kept, so formatting a text already laid out changes nothing.
+// Format Document and Format Selection for every JSON model, here in the window with jsonc-parser's
+// formatter (the JSON language service's own, which json-large has no worker for). The document's
+// final line break is kept: the worker's formatter dropped it, so formatting a document already
+// laid out marked it changed. The worker's formatting is turned off so there is one formatter.
 function formatting(
   model: monaco.editor.ITextModel,
   options: monaco.languages.FormattingOptions,
@@ -107,12 +109,20 @@ function formatting(
     text: edit.content,
   }));
 }
-monaco.languages.registerDocumentFormattingEditProvider(LARGE_JSON_LANGUAGE, {
-  provideDocumentFormattingEdits: (model, options) => formatting(model, options),
+jsonDefaults.setModeConfiguration({
+  ...jsonDefaults.modeConfiguration,
+  documentFormattingEdits: false,
+  documentRangeFormattingEdits: false,
 });
-monaco.languages.registerDocumentRangeFormattingEditProvider(LARGE_JSON_LANGUAGE, {
-  provideDocumentRangeFormattingEdits: (model, range, options) => formatting(model, options, range),
-});
+for (const language of ['json', LARGE_JSON_LANGUAGE]) {
+  monaco.languages.registerDocumentFormattingEditProvider(language, {
+    provideDocumentFormattingEdits: (model, options) => formatting(model, options),
+  });
+  monaco.languages.registerDocumentRangeFormattingEditProvider(language, {
+    provideDocumentRangeFormattingEdits: (model, range, options) =>
+      formatting(model, options, range),
+  });
+}
 
 /** A model for JSON text, in the language its size calls for. */
 export function createJsonModel(text: string, uri: monaco.Uri): monaco.editor.ITextModel {
