@@ -3,31 +3,57 @@
 // tasks is measured by `npm run bench -- ui`, not here.
 import { bigDocument } from '../../bench/documents';
 import { Backend } from '../support/backend';
+import type { DeskPage } from '../support/desk-page';
 import { expect, test } from '../support/fixtures';
 
-test('a 400 KB document: a typo is reported after a pause and blocks saving; undoing it clears it', async ({
-  desk,
-  pageProblems,
-}) => {
+/** Puts a ticket in the sandbox's REST collection. */
+async function createTicket(desk: DeskPage, doc: Record<string, unknown>): Promise<void> {
   const backend = await Backend.of(desk.host);
-  const doc = bigDocument(400 * 1024, 'large-typo');
-  doc['subject'] = 'Large typo ticket';
   const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(doc),
   });
   expect(created.status).toBe(201);
+}
+
+/** The app on the tickets connection. */
+async function toTickets(desk: DeskPage): Promise<void> {
   await desk.goto();
   await desk.selectConnection('tickets');
-  await desk.page.getByTestId('search').fill('Large typo');
-  await desk.openResource('large-typo');
+}
+
+/** Opens a listed ticket, found by the words of its subject. */
+async function openTicket(desk: DeskPage, words: string, id: string): Promise<void> {
+  await desk.page.getByTestId('search').fill(words);
+  await desk.openResource(id);
+}
+
+/** Puts the cursor at the start or the end of the editor's line 2 (a ticket's subject). */
+async function toLine2(desk: DeskPage, edge: 'Home' | 'End'): Promise<void> {
+  await desk.page.keyboard.press('ControlOrMeta+Home');
+  await desk.page.keyboard.press('ArrowDown');
+  await desk.page.keyboard.press(edge);
+}
+
+/** A ticket of about `bytes` (bench/documents) with the id and subject given. */
+function ticket(bytes: number, id: string, subject: string): Record<string, unknown> {
+  const doc = bigDocument(bytes, id);
+  doc['subject'] = subject;
+  return doc;
+}
+
+test('a 400 KB document: a typo is reported after a pause and blocks saving; undoing it clears it', async ({
+  desk,
+  pageProblems,
+}) => {
+  await createTicket(desk, ticket(400 * 1024, 'large-typo', 'Large typo ticket'));
+  await toTickets(desk);
+  await openTicket(desk, 'Large typo', 'large-typo');
   const editor = desk.page.getByTestId('editor');
   await editor.locator('.view-lines').click();
-  await desk.page.keyboard.press('ControlOrMeta+Home');
   // Line 2 is `  "subject": "Large typo ticket",`: a stray character after its comma.
-  await desk.page.keyboard.press('ArrowDown');
-  await desk.page.keyboard.press('End');
+  await toLine2(desk, 'End');
   await desk.page.keyboard.type(' oops');
   const error = desk.page.getByTestId('json-error');
   await expect(error).toContainText('line 2');
@@ -42,19 +68,8 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
   desk,
   pageProblems,
 }) => {
-  const backend = await Backend.of(desk.host);
-  const create = async (doc: Record<string, unknown>) => {
-    const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(doc),
-    });
-    expect(created.status).toBe(201);
-  };
-  const big = bigDocument(1200 * 1024, 'huge-typo');
-  big['subject'] = 'Huge typo ticket';
-  await create(big);
-  await create({ id: 'small-typo', subject: 'Small typo ticket', status: 'open' });
+  await createTicket(desk, ticket(1200 * 1024, 'huge-typo', 'Huge typo ticket'));
+  await createTicket(desk, { id: 'small-typo', subject: 'Small typo ticket', status: 'open' });
   // Every worker the page starts, by its script's address (a script: e2e compiles without DOM types).
   await desk.page.addInitScript(`(() => {
     const started = [];
@@ -71,10 +86,8 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
     desk.page.evaluate<number>(
       "window.startedWorkers.filter((url) => url.includes('json')).length",
     );
-  await desk.goto();
-  await desk.selectConnection('tickets');
-  await desk.page.getByTestId('search').fill('Huge typo');
-  await desk.openResource('huge-typo');
+  await toTickets(desk);
+  await openTicket(desk, 'Huge typo', 'huge-typo');
   const editor = desk.page.getByTestId('editor');
   await editor.locator('.view-lines').click();
   await desk.page.keyboard.press('ControlOrMeta+Home');
@@ -97,12 +110,9 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
   await expect(editor.locator('.squiggly-error')).toHaveCount(0);
 
   // A small document still has the JSON language service: its worker starts and marks the typo.
-  await desk.page.getByTestId('search').fill('Small typo');
-  await desk.openResource('small-typo');
+  await openTicket(desk, 'Small typo', 'small-typo');
   await editor.locator('.view-lines').click();
-  await desk.page.keyboard.press('ControlOrMeta+Home');
-  await desk.page.keyboard.press('ArrowDown');
-  await desk.page.keyboard.press('End');
+  await toLine2(desk, 'End');
   await desk.page.keyboard.type(' oops');
   await expect(desk.page.getByTestId('json-error')).toContainText('line 2');
   await expect.poll(jsonWorkers).toBe(1);
@@ -114,19 +124,9 @@ test('a document past 1 MB is still formatted from the keyboard: Format Selectio
   desk,
   pageProblems,
 }) => {
-  const backend = await Backend.of(desk.host);
-  const big = bigDocument(1200 * 1024, 'huge-format');
-  big['subject'] = 'Huge format ticket';
-  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(big),
-  });
-  expect(created.status).toBe(201);
-  await desk.goto();
-  await desk.selectConnection('tickets');
-  await desk.page.getByTestId('search').fill('Huge format');
-  await desk.openResource('huge-format');
+  await createTicket(desk, ticket(1200 * 1024, 'huge-format', 'Huge format ticket'));
+  await toTickets(desk);
+  await openTicket(desk, 'Huge format', 'huge-format');
   const editor = desk.page.getByTestId('editor');
   const line2 = editor.locator('.view-line').nth(1);
   // Monaco draws spaces as no-break spaces.
@@ -136,9 +136,7 @@ test('a document past 1 MB is still formatted from the keyboard: Format Selectio
   const formatDocument = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
   const misindentLine2 = async () => {
     await editor.locator('.view-lines').click();
-    await desk.page.keyboard.press('ControlOrMeta+Home');
-    await desk.page.keyboard.press('ArrowDown');
-    await desk.page.keyboard.press('Home');
+    await toLine2(desk, 'Home');
     await desk.page.keyboard.type('      ');
     await expect.poll(line2Text).toBe(`      ${indented}`);
   };
@@ -164,17 +162,9 @@ test('a small document formatted from the keyboard keeps its final line break: f
   desk,
   pageProblems,
 }) => {
-  const backend = await Backend.of(desk.host);
-  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: 'small-format', subject: 'Small format ticket', status: 'open' }),
-  });
-  expect(created.status).toBe(201);
-  await desk.goto();
-  await desk.selectConnection('tickets');
-  await desk.page.getByTestId('search').fill('Small format');
-  await desk.openResource('small-format');
+  await createTicket(desk, { id: 'small-format', subject: 'Small format ticket', status: 'open' });
+  await toTickets(desk);
+  await openTicket(desk, 'Small format', 'small-format');
   const editor = desk.page.getByTestId('editor');
   const formatDocument = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
   await editor.locator('.view-lines').click();
@@ -184,9 +174,7 @@ test('a small document formatted from the keyboard keeps its final line break: f
   await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
   // A misindented line is put back, and the document is the server's again.
   const line2 = editor.locator('.view-line').nth(1);
-  await desk.page.keyboard.press('ControlOrMeta+Home');
-  await desk.page.keyboard.press('ArrowDown');
-  await desk.page.keyboard.press('Home');
+  await toLine2(desk, 'Home');
   await desk.page.keyboard.type('    ');
   await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved');
   await desk.page.keyboard.press(formatDocument);
@@ -201,24 +189,12 @@ test('a document past 1 MB: the error marker stays on the error while lines are 
   desk,
   pageProblems,
 }) => {
-  const backend = await Backend.of(desk.host);
-  const big = bigDocument(1200 * 1024, 'huge-marker');
-  big['subject'] = 'Huge marker ticket';
-  const created = await fetch(`${backend.sandboxUrl}/rest/tickets`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(big),
-  });
-  expect(created.status).toBe(201);
-  await desk.goto();
-  await desk.selectConnection('tickets');
-  await desk.page.getByTestId('search').fill('Huge marker');
-  await desk.openResource('huge-marker');
+  await createTicket(desk, ticket(1200 * 1024, 'huge-marker', 'Huge marker ticket'));
+  await toTickets(desk);
+  await openTicket(desk, 'Huge marker', 'huge-marker');
   const editor = desk.page.getByTestId('editor');
   await editor.locator('.view-lines').click();
-  await desk.page.keyboard.press('ControlOrMeta+Home');
-  await desk.page.keyboard.press('ArrowDown');
-  await desk.page.keyboard.press('End');
+  await toLine2(desk, 'End');
   await desk.page.keyboard.type(' oops');
   await expect(desk.page.getByTestId('json-error')).toContainText('line 2');
   await expect(editor.locator('.squiggly-error')).toHaveCount(1);
