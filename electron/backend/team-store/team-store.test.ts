@@ -749,6 +749,68 @@ describe('batch reports', () => {
       reason: 'unknown-connection',
     });
   }, 40_000);
+
+  it('a report read while its host writes it is one moment: its counts always match its targets', async () => {
+    const id = 'race-batch';
+    // The tables, whichever test runs first (a host makes them on its first push).
+    expect(await migrate(sql)).toMatchObject({ ok: true });
+    await sql.query(
+      `INSERT INTO batch_reports (batch_id, host_id, operator, scope, connection_name, description, intents, state, total, writes_sent, counts, created_at)
+       VALUES ($1, 'race-host', 'carol', 'race-scope', 'Race', 'race', '[]', 'running', 1, 0, $2, now())`,
+      [id, JSON.stringify({ queued: 1, 'kept-theirs': 0 })],
+    );
+    await sql.query(
+      `INSERT INTO batch_report_targets (batch_id, seq, resource_path, status, attempts, sent)
+       VALUES ($1, 0, 'race-target', 'queued', 0, false)`,
+      [id],
+    );
+    // The host's push: the report's counts, then its target, in one transaction, again and again.
+    let writing = true;
+    let flips = 0;
+    const writer = (async () => {
+      const client = await sql.connect();
+      try {
+        while (writing) {
+          const next = flips % 2 === 0 ? 'kept-theirs' : 'queued';
+          await client.query('BEGIN');
+          await client.query('UPDATE batch_reports SET counts = $2 WHERE batch_id = $1', [
+            id,
+            JSON.stringify({
+              queued: next === 'queued' ? 1 : 0,
+              'kept-theirs': next === 'kept-theirs' ? 1 : 0,
+            }),
+          ]);
+          await client.query('UPDATE batch_report_targets SET status = $2 WHERE batch_id = $1', [
+            id,
+            next,
+          ]);
+          await client.query('COMMIT');
+          flips++;
+        }
+      } finally {
+        client.release();
+      }
+    })();
+    const mismatches: string[] = [];
+    try {
+      for (let i = 0; i < 200; i++) {
+        const read = await b.api.teamBatches({ resourceId: 'race-target' });
+        const report = read.kind === 'ok' ? read.batches.find((x) => x.batchId === id) : undefined;
+        if (!report) throw new Error(`no report: ${JSON.stringify(read)}`);
+        const queued = report.targets.filter((t) => t.status === 'queued').length;
+        if (report.counts.queued !== queued)
+          mismatches.push(
+            `counts ${JSON.stringify(report.counts)} · target ${report.targets[0]?.status}`,
+          );
+      }
+    } finally {
+      writing = false;
+      await writer;
+      await sql.query('DELETE FROM batch_reports WHERE batch_id = $1', [id]);
+    }
+    expect(flips).toBeGreaterThan(20);
+    expect(mismatches).toEqual([]);
+  });
 });
 
 describe('a batch interrupted by a crash', () => {

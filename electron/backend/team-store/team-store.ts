@@ -290,7 +290,21 @@ export function openTeamStore(options: TeamStoreOptions) {
         const batch = localBatches.get(item.localId);
         const connection = batch ? connectionsById().get(batch.connectionId) : undefined;
         if (!batch || !connection) return null;
+        // The counts and the targets are read together, before anything is awaited: a decision
+        // landing while the batch row is written must not give the team targets newer than counts.
         const tally = localBatches.counts(batch.id);
+        const targets = localBatches.targets(batch.id).map((t, seq) => ({
+          seq,
+          resource_path: t.resourceId,
+          status: t.status,
+          attempts: t.attempts,
+          sent: t.sent,
+          reason: t.reason,
+          signature: t.signature,
+          from_revision: t.fromRevision,
+          to_revision: t.toRevision,
+          audit_local_id: t.auditId,
+        }));
         const report = await client.query(
           `INSERT INTO batch_reports (batch_id, host_id, operator, scope, connection_name, description, intents, state, total, writes_sent, counts, created_at, started_at, finished_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -318,18 +332,6 @@ export function openTeamStore(options: TeamStoreOptions) {
         );
         // Another host's batch under the same id (not expected of a random UUID): leave its targets alone.
         if (report.rowCount === 0) return null;
-        const targets = localBatches.targets(batch.id).map((t, seq) => ({
-          seq,
-          resource_path: t.resourceId,
-          status: t.status,
-          attempts: t.attempts,
-          sent: t.sent,
-          reason: t.reason,
-          signature: t.signature,
-          from_revision: t.fromRevision,
-          to_revision: t.toRevision,
-          audit_local_id: t.auditId,
-        }));
         await client.query(
           `INSERT INTO batch_report_targets (batch_id, seq, resource_path, status, attempts, sent, reason, signature, from_revision, to_revision, audit_local_id)
            SELECT $1, t.seq, t.resource_path, t.status, t.attempts, t.sent, t.reason, t.signature, t.from_revision, t.to_revision, t.audit_local_id
@@ -702,43 +704,57 @@ export function openTeamStore(options: TeamStoreOptions) {
       }
       values.push(filter.limit ?? 100);
       try {
-        const reports = (
-          await pool.query<{
-            batch_id: string;
-            host_id: string;
-            operator: string;
-            connection_name: string;
-            description: string;
-            state: string;
-            total: number;
-            writes_sent: number;
-            counts: BatchCounts;
-            created_at: Date;
-            started_at: Date | null;
-            finished_at: Date | null;
-          }>(
-            `SELECT * FROM batch_reports r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, batch_id LIMIT $${values.length}`,
-            values,
-          )
-        ).rows;
-        const ids = reports.map((r) => r.batch_id);
-        const targets = (
-          await pool.query<{
-            batch_id: string;
-            resource_path: string;
-            status: string;
-            attempts: number;
-            sent: boolean;
-            reason: string | null;
-            signature: string | null;
-            from_revision: string | null;
-            to_revision: string | null;
-            audit_local_id: string | null;
-          }>(
-            `SELECT * FROM batch_report_targets WHERE batch_id = ANY($1::text[]) ${filter.resourceId ? 'AND resource_path = $2' : ''} ORDER BY batch_id, seq`,
-            filter.resourceId ? [ids, filter.resourceId] : [ids],
-          )
-        ).rows;
+        // One snapshot for the reports and their targets: a push committed between two reads
+        // would pair a report's old counts with its new targets.
+        const client = await pool.connect();
+        const read = async () => {
+          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          const reports = (
+            await client.query<{
+              batch_id: string;
+              host_id: string;
+              operator: string;
+              connection_name: string;
+              description: string;
+              state: string;
+              total: number;
+              writes_sent: number;
+              counts: BatchCounts;
+              created_at: Date;
+              started_at: Date | null;
+              finished_at: Date | null;
+            }>(
+              `SELECT * FROM batch_reports r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, batch_id LIMIT $${values.length}`,
+              values,
+            )
+          ).rows;
+          const ids = reports.map((r) => r.batch_id);
+          const targets = (
+            await client.query<{
+              batch_id: string;
+              resource_path: string;
+              status: string;
+              attempts: number;
+              sent: boolean;
+              reason: string | null;
+              signature: string | null;
+              from_revision: string | null;
+              to_revision: string | null;
+              audit_local_id: string | null;
+            }>(
+              `SELECT * FROM batch_report_targets WHERE batch_id = ANY($1::text[]) ${filter.resourceId ? 'AND resource_path = $2' : ''} ORDER BY batch_id, seq`,
+              filter.resourceId ? [ids, filter.resourceId] : [ids],
+            )
+          ).rows;
+          await client.query('COMMIT');
+          return { reports, targets };
+        };
+        const { reports, targets } = await read()
+          .catch(async (error: unknown) => {
+            await client.query('ROLLBACK').catch(() => undefined);
+            throw error;
+          })
+          .finally(() => client.release());
         const hostOf = new Map(reports.map((r) => [r.batch_id, r.host_id]));
         const byBatch = new Map<string, SharedBatchReport['targets']>();
         for (const t of targets) {
