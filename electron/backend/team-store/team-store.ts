@@ -185,10 +185,31 @@ export function openTeamStore(options: TeamStoreOptions) {
     }
   }
 
-  async function sendBatch(batch: OutboxItem[]): Promise<void> {
+  /**
+   * Runs `work` on one client inside a transaction opened with `begin`: committed when it returns,
+   * rolled back when it throws (the error goes on to the caller).
+   */
+  async function inTransaction<T>(
+    work: (client: pg.PoolClient) => Promise<T>,
+    begin = 'BEGIN',
+  ): Promise<T> {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async function sendBatch(batch: OutboxItem[]): Promise<void> {
+    // NOTIFY is delivered at commit, so a listener never reads a row that is not there yet.
+    await inTransaction(async (client) => {
       for (const item of batch) {
         // One row the database refuses (bad data, not a lost connection) must not hold up the
         // queue behind it: it stays in the local store, is reported, and is not sent again.
@@ -204,14 +225,7 @@ export function openTeamStore(options: TeamStoreOptions) {
           lastRefusal = `The team store refused ${item.kind} row ${item.localId}: ${describeError(error)}. It stays in this copy's store only.`;
         }
       }
-      // NOTIFY is delivered at commit, so a listener never reads a row that is not there yet.
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async function sendItem(client: pg.PoolClient, item: OutboxItem): Promise<string | null> {
@@ -457,9 +471,10 @@ export function openTeamStore(options: TeamStoreOptions) {
     const current = open;
     try {
       if (!(await ensureSchema())) return;
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      const signature = JSON.stringify(
+        current.map((item) => [item.scope, item.path, item.editingSince]),
+      );
+      await inTransaction(async (client) => {
         for (const item of current) {
           await client.query(
             `INSERT INTO presence (host_id, operator, scope, resource_path, opened_at, editing_since, heartbeat_at, expires_at)
@@ -481,19 +496,10 @@ export function openTeamStore(options: TeamStoreOptions) {
           'DELETE FROM presence WHERE host_id = $1 AND (scope, resource_path) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))',
           [hostId, current.map((item) => item.scope), current.map((item) => item.path)],
         );
-        const signature = JSON.stringify(
-          current.map((item) => [item.scope, item.path, item.editingSince]),
-        );
         if (signature !== lastAnnounced)
           await client.query('SELECT pg_notify($1, $2)', [NOTIFY_CHANNEL, `presence:${hostId}`]);
-        await client.query('COMMIT');
-        lastAnnounced = signature;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
+      });
+      lastAnnounced = signature;
     } catch (error) {
       wentOffline(error);
     } finally {
@@ -706,9 +712,7 @@ export function openTeamStore(options: TeamStoreOptions) {
       try {
         // One snapshot for the reports and their targets: a push committed between two reads
         // would pair a report's old counts with its new targets.
-        const client = await pool.connect();
-        const read = async () => {
-          await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { reports, targets } = await inTransaction(async (client) => {
           const reports = (
             await client.query<{
               batch_id: string;
@@ -746,15 +750,8 @@ export function openTeamStore(options: TeamStoreOptions) {
               filter.resourceId ? [ids, filter.resourceId] : [ids],
             )
           ).rows;
-          await client.query('COMMIT');
           return { reports, targets };
-        };
-        const { reports, targets } = await read()
-          .catch(async (error: unknown) => {
-            await client.query('ROLLBACK').catch(() => undefined);
-            throw error;
-          })
-          .finally(() => client.release());
+        }, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const hostOf = new Map(reports.map((r) => [r.batch_id, r.host_id]));
         const byBatch = new Map<string, SharedBatchReport['targets']>();
         for (const t of targets) {
