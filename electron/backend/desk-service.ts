@@ -45,6 +45,7 @@ import {
   secretForms,
 } from './secret-mask';
 import { revisionInBody } from './revision';
+import { keepRecent } from '../../shared/recent-map';
 import type { SecretBox } from './secrets';
 import { openStore } from './store';
 import { createDeskTeam } from './team-store/desk-team';
@@ -765,8 +766,7 @@ export function createDesk(options: DeskOptions): Desk {
     if (token === null || !(ctx.holdsSecret(token) || ctx.holdsSecret(decodedQuery(token))))
       return token;
     const handle = `${HELD_PAGE}${randomUUID()}`;
-    heldPages.set(handle, { connectionId: ctx.connection.id, token });
-    if (heldPages.size > HELD_PAGES_KEPT) heldPages.delete(heldPages.keys().next().value!);
+    keepRecent(heldPages, handle, { connectionId: ctx.connection.id, token }, HELD_PAGES_KEPT);
     return handle;
   }
 

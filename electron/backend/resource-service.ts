@@ -44,6 +44,7 @@ import { buildWrite, type Precondition } from './profiles/write-request';
 import type { Store } from './store';
 import type { Intent } from './store/audit';
 import { hashBody, type JournalRow } from './store/journal';
+import { keepRecent } from '../../shared/recent-map';
 
 export type Fetched = {
   snapshot: Snapshot;
@@ -106,7 +107,7 @@ export function createResourceService(deps: ResourceDeps) {
   // A journal row's body never changes, so what is derived from it (the parsed body, the operator's
   // document and its text) is kept for the last few rows: a save re-reads the row it is based on,
   // and every watch poll the latest one, which for a megabyte document meant parsing it again.
-  // A read answered with a kept row's very text takes what was derived from it too (readOf).
+  // A read answered with a kept row's very text takes what was derived from it too (derivedFor).
   type Derived = {
     editableKey: string;
     /** The server's text the row holds. */
@@ -118,17 +119,22 @@ export function createResourceService(deps: ResourceDeps) {
     hash?: string;
   };
   const derivedRows = new Map<number, Derived>();
+  /** What a kept row's derived values depend on besides its text: the profile's editable part. */
+  const editableKeyOf = (ctx: ConnectionContext) => JSON.stringify(editableOf(ctx.spec));
   function keepDerived(ctx: ConnectionContext, journalId: number, fetched: Fetched, hash?: string) {
-    derivedRows.delete(journalId);
-    derivedRows.set(journalId, {
-      editableKey: JSON.stringify(editableOf(ctx.spec)),
-      raw: fetched.snapshot.raw ?? '',
-      body: fetched.body,
-      editable: fetched.editable,
-      text: fetched.snapshot.text,
-      ...(hash !== undefined ? { hash } : {}),
-    });
-    while (derivedRows.size > DERIVED_ROWS) derivedRows.delete(derivedRows.keys().next().value!);
+    keepRecent(
+      derivedRows,
+      journalId,
+      {
+        editableKey: editableKeyOf(ctx),
+        raw: fetched.snapshot.raw ?? '',
+        body: fetched.body,
+        editable: fetched.editable,
+        text: fetched.snapshot.text,
+        ...(hash !== undefined ? { hash } : {}),
+      },
+      DERIVED_ROWS,
+    );
   }
 
   /**
@@ -137,7 +143,7 @@ export function createResourceService(deps: ResourceDeps) {
    * that never answers 304) is neither parsed nor printed nor hashed again.
    */
   function derivedFor(ctx: ConnectionContext, text: string): Derived | undefined {
-    const editableKey = JSON.stringify(editableOf(ctx.spec));
+    const editableKey = editableKeyOf(ctx);
     for (const kept of derivedRows.values())
       if (kept.raw.length === text.length && kept.editableKey === editableKey && kept.raw === text)
         return kept;
@@ -152,7 +158,7 @@ export function createResourceService(deps: ResourceDeps) {
   ): Fetched | BackendError {
     const etag = ctx.spec.revision.in === 'etag' ? row.revision : null;
     const kept = derivedRows.get(row.journalId);
-    if (kept && kept.editableKey === JSON.stringify(editableOf(ctx.spec)))
+    if (kept && kept.editableKey === editableKeyOf(ctx))
       return snapshotOf(ctx, ref, row, kept.body, etag, kept);
     const parsed = parseJson(row.body);
     if (!parsed.ok)

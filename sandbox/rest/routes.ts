@@ -3,6 +3,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { empty, header, isPlainObject, json, jsonText, parseJsonBody } from '../http';
 import type { SandboxRequest, SandboxResponse } from '../http';
+import { keepRecent } from '../../shared/recent-map';
 import { applyMergePatch } from '../merge-patch';
 import { evaluateIfMatch, evaluateIfNoneMatch } from '../preconditions';
 import type { Context, Route } from '../router';
@@ -31,7 +32,7 @@ export function restEtag(row: Pick<Row, 'body' | 'version'>): string {
   const etag =
     (stored && storedTags.get(stored)) ??
     computeEtag(row.version, text ?? JSON.stringify(row.body));
-  if (stored) rememberStoredTag(stored, etag);
+  if (stored) keepRecent(storedTags, stored, etag, STORED_TAGS_KEPT);
   etags.set(row, { source, version: row.version, etag });
   return etag;
 }
@@ -48,12 +49,6 @@ const STORED_TAGS_KEPT = 256;
 
 const storedKey = (row: Row, text: string) =>
   [row.kind, row.scope, row.id, row.ord, row.version, row.updated, text.length].join('\u0000');
-
-function rememberStoredTag(key: string, etag: string): void {
-  storedTags.delete(key);
-  storedTags.set(key, etag);
-  if (storedTags.size > STORED_TAGS_KEPT) storedTags.delete(storedTags.keys().next().value!);
-}
 
 function computeEtag(version: Row['version'], text: string): string {
   const hash = createHash('sha1').update(`${version}\n${text}`).digest('base64url').slice(0, 27);
