@@ -98,10 +98,9 @@ export function spansOfPointers(
     for (let n = 0; n < tokens.value.length; n++)
       onPath.add(encodePointer(tokens.value.slice(0, n)));
   });
-  const found =
-    (printedWith ? printedRanges(text, printedWith, wanted, onPath) : undefined) ??
-    strictRanges(text, wanted, onPath) ??
-    visitedRanges(text, wanted, onPath);
+  const found = printedWith
+    ? printedRanges(text, printedWith, wanted, onPath)
+    : (strictRanges(text, wanted, onPath) ?? visitedRanges(text, wanted, onPath));
   const answers: Array<TextSpan | undefined> = pointers.map(() => undefined);
   for (const [key, indices] of wanted) {
     const hit = found.get(key);

@@ -6,7 +6,7 @@
 // indexOf steps over it, where the strict road reads every character (75 ms for a 5 MB Result).
 // Only for texts known to be printed so: another layout would give wrong offsets, not an error.
 import { escapeToken } from './pointer';
-import type { Hit } from './strict-ranges';
+import { hitAt, hitsInsideString, type Hit } from './strict-ranges';
 import { skipQuoted } from './strict-scan';
 import { childInSet, indexesInSet, tokenTree, type TokenTree } from './token-tree';
 
@@ -66,24 +66,10 @@ export function printedRanges(
     if (passes && (c === 123 || c === 91) && text.charCodeAt(at + 1) === 10)
       end = c === 123 ? members(key, here, at, depth) : elements(key, here, at, depth);
     else end = skip(at, depth);
-    if (passes && c === 34) {
-      // A pointer that continues into a JSON-holding string resolves to that string.
-      for (const target of wanted.keys())
-        if (target.startsWith(`${key}/`))
-          found.set(target, {
-            ...(keyOffset !== undefined ? { keyOffset } : {}),
-            offset: at,
-            length: end - at,
-            insideString: true,
-          });
-    }
-    if (isWanted)
-      found.set(
-        key,
-        keyOffset === undefined
-          ? { offset: at, length: end - at }
-          : { offset: at, length: end - at, keyOffset },
-      );
+    const hit = hitAt(at, end - at, keyOffset);
+    // A pointer that continues into a JSON-holding string resolves to that string.
+    if (passes && c === 34) hitsInsideString(found, wanted, key, hit);
+    if (isWanted) found.set(key, hit);
     return end;
   };
 

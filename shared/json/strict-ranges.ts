@@ -9,6 +9,21 @@ import { childInSet, indexesInSet, tokenTree, type TokenTree } from './token-tre
 
 export type Hit = { offset: number; length: number; keyOffset?: number; insideString?: boolean };
 
+/** A value's hit, with its member name's offset when it is an object member. */
+export const hitAt = (offset: number, length: number, keyOffset: number | undefined): Hit =>
+  keyOffset === undefined ? { offset, length } : { offset, length, keyOffset };
+
+/** Every wanted pointer that goes on inside the JSON-holding string at `key` resolves to it. */
+export function hitsInsideString(
+  found: Map<string, Hit>,
+  wanted: ReadonlyMap<string, unknown>,
+  key: string,
+  string: Hit,
+): void {
+  for (const target of wanted.keys())
+    if (target.startsWith(`${key}/`)) found.set(target, { ...string, insideString: true });
+}
+
 /**
  * Where each pointer in `wanted` (encoded pointers) lies in `text`, as the visitor road finds it:
  * the value's offset and length, the member name's offset for object members, and for pointers
@@ -26,10 +41,8 @@ export function strictRanges(
   const found = new Map<string, Hit>();
   const keyOffsets = new Map<string, number>();
 
-  const record = (key: string, offset: number, length: number) => {
-    const keyOffset = keyOffsets.get(key);
-    found.set(key, keyOffset === undefined ? { offset, length } : { offset, length, keyOffset });
-  };
+  const record = (key: string, offset: number, length: number) =>
+    found.set(key, hitAt(offset, length, keyOffsets.get(key)));
 
   /** The value at the cursor, whose pointer is `key`: stepped over unless a pointer needs it. */
   const value = (key: string, here: TokenTree): void => {
@@ -45,16 +58,7 @@ export function strictRanges(
     } else if (c === 34 && passes) {
       s.skipString();
       // A pointer that continues into a JSON-holding string resolves to that string.
-      const keyOffset = keyOffsets.get(key);
-      for (const target of wanted.keys()) {
-        if (target.startsWith(`${key}/`))
-          found.set(target, {
-            ...(keyOffset !== undefined ? { keyOffset } : {}),
-            offset: start,
-            length: s.i - start,
-            insideString: true,
-          });
-      }
+      hitsInsideString(found, wanted, key, hitAt(start, s.i - start, keyOffsets.get(key)));
     } else {
       s.skipValue();
     }

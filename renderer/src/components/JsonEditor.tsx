@@ -89,12 +89,12 @@ export function JsonEditor({
     });
     editorRef.current = ed;
     const sub = ed.onDidChangeModelContent(() => {
-      const edited = ed.getModel();
+      const edited = ed.getModel()!;
       // A text that grows past the large size (a paste), or shrinks below it, changes language.
-      if (edited) keepLanguageFitting(edited);
+      keepLanguageFitting(edited);
       if (applying.current) return;
       const text = ed.getValue();
-      known.current = { text, model: ed.getModel()! };
+      known.current = { text, model: edited };
       onChangeRef.current?.(text);
     });
     start.onMount?.(ed);
