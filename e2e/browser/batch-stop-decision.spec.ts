@@ -1,8 +1,38 @@
 // A group decision writes its members one by one; the operator can stop it between two, from the
 // keyboard: the write under way finishes, the members not reached stay in the conflict queue.
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from '../support/fixtures';
 import { callApi } from '../support/backend';
+import type { DeskPage } from '../support/desk-page';
 import { queuedBatch, taskRouterTasks } from '../support/queued-batch';
+
+/** Holds each write of the tasks `sids` for `delayMs`: a decision is under way long enough to stop. */
+async function holdWrites(
+  tasks: Awaited<ReturnType<typeof taskRouterTasks>>,
+  sids: readonly string[],
+  delayMs: number,
+): Promise<void> {
+  for (const sid of sids)
+    await tasks.backend.fault({
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: tasks.taskPath(sid),
+      delayMs,
+    });
+}
+
+/** The batch screen, opened from the app's first screen. */
+async function openBatch(desk: DeskPage, page: Page) {
+  await desk.goto();
+  await page.getByTestId('batch-show').click();
+  return page.getByTestId('batch-view');
+}
+
+/** From the keyboard, keeps mine for the /priority group of `n` on the batch screen `view`. */
+async function keepMineFromKeyboard(view: Locator, page: Page, n: number): Promise<void> {
+  await view.getByRole('button', { name: `Keep mine for /priority on all ${n}` }).focus();
+  await page.keyboard.press('Enter');
+}
 
 test('a group decision under way can be stopped; the resources not reached stay queued', async ({
   desk,
@@ -10,25 +40,17 @@ test('a group decision under way can be stopped; the resources not reached stay 
   page,
 }) => {
   test.setTimeout(60_000);
-  const { backend, ids, taskPath } = await taskRouterTasks(host);
-  const sids = ids.slice(10, 13);
+  const tasks = await taskRouterTasks(host);
+  const { backend } = tasks;
+  const sids = tasks.ids.slice(10, 13);
   // A priority neither the tasks nor the batch has: the colleague's writes change /priority.
   await queuedBatch(host, sids, { value: 8, colleague: { fields: { priority: 1 } } });
   // Each write of the decision is held 1.5 s: there is time to stop after the first.
-  for (const sid of sids)
-    await backend.fault({
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: taskPath(sid),
-      delayMs: 1500,
-    });
+  await holdWrites(tasks, sids, 1500);
 
-  await desk.goto();
-  await page.getByTestId('batch-show').click();
-  const view = page.getByTestId('batch-view');
+  const view = await openBatch(desk, page);
   await expect(view.getByTestId('batch-count-queued')).toHaveText('3 in the conflict queue');
-  await view.getByRole('button', { name: 'Keep mine for /priority on all 3' }).focus();
-  await page.keyboard.press('Enter');
+  await keepMineFromKeyboard(view, page, 3);
   const deciding = view.getByTestId('batch-deciding');
   await expect(deciding).toContainText('Applying your decision');
   // The keyboard is on the way to stop it.
@@ -74,24 +96,15 @@ test('a decision stopped from elsewhere says so in the window that made it', asy
   page,
 }) => {
   test.setTimeout(60_000);
-  const { backend, ids, taskPath } = await taskRouterTasks(host);
-  const sids = ids.slice(14, 16);
+  const tasks = await taskRouterTasks(host);
+  const sids = tasks.ids.slice(14, 16);
   const batchId = await queuedBatch(host, sids, {
     value: 8,
     colleague: { fields: { priority: 1 } },
   });
-  for (const sid of sids)
-    await backend.fault({
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: taskPath(sid),
-      delayMs: 1500,
-    });
-  await desk.goto();
-  await page.getByTestId('batch-show').click();
-  const view = page.getByTestId('batch-view');
-  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).focus();
-  await page.keyboard.press('Enter');
+  await holdWrites(tasks, sids, 1500);
+  const view = await openBatch(desk, page);
+  await keepMineFromKeyboard(view, page, 2);
   const deciding = view.getByTestId('batch-deciding');
   await expect(deciding).toContainText('Applying your decision');
   // Another window (here a script) stops it once its first write is under way: this window only
@@ -126,21 +139,13 @@ test('after a reload, the decision under way is still shown and can be stopped f
   page,
 }) => {
   test.setTimeout(60_000);
-  const { backend, ids, taskPath } = await taskRouterTasks(host);
-  const sids = ids.slice(17, 20);
+  const tasks = await taskRouterTasks(host);
+  const { backend } = tasks;
+  const sids = tasks.ids.slice(17, 20);
   await queuedBatch(host, sids, { value: 8, colleague: { fields: { priority: 77 } } });
-  for (const sid of sids)
-    await backend.fault({
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: taskPath(sid),
-      delayMs: 3000,
-    });
-  await desk.goto();
-  await page.getByTestId('batch-show').click();
-  let view = page.getByTestId('batch-view');
-  await view.getByRole('button', { name: 'Keep mine for /priority on all 3' }).focus();
-  await page.keyboard.press('Enter');
+  await holdWrites(tasks, sids, 3000);
+  let view = await openBatch(desk, page);
+  await keepMineFromKeyboard(view, page, 3);
   await expect(view.getByTestId('batch-deciding')).toContainText('Applying your decision');
   // The page is reloaded: it no longer holds the request, the host still runs the decision.
   await page.reload();
@@ -169,8 +174,9 @@ test('a decision on a second group waits for the first: both bars stay until eac
   page,
 }) => {
   test.setTimeout(60_000);
-  const { backend, ids, taskPath } = await taskRouterTasks(host);
-  const [a, b, c] = ids.slice(21, 24) as [string, string, string];
+  const tasks = await taskRouterTasks(host);
+  const { backend } = tasks;
+  const [a, b, c] = tasks.ids.slice(21, 24) as [string, string, string];
   // a and b collide on /priority; c was changed elsewhere at every try (one try): two groups.
   await queuedBatch(host, [a, b, c], {
     value: 8,
@@ -178,18 +184,9 @@ test('a decision on a second group waits for the first: both bars stay until eac
     colleague: (sid) =>
       sid === c ? { patch: { note: 'colleague' } } : { fields: { priority: 77 } },
   });
-  for (const sid of [a, b])
-    await backend.fault({
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: taskPath(sid),
-      delayMs: 2000,
-    });
-  await desk.goto();
-  await page.getByTestId('batch-show').click();
-  const view = page.getByTestId('batch-view');
-  await view.getByRole('button', { name: 'Keep mine for /priority on all 2' }).focus();
-  await page.keyboard.press('Enter');
+  await holdWrites(tasks, [a, b], 2000);
+  const view = await openBatch(desk, page);
+  await keepMineFromKeyboard(view, page, 2);
   const bars = view.getByTestId('batch-deciding');
   await expect(bars).toHaveCount(1);
   await view.getByRole('button', { name: 'Try my change again on all 1' }).click();
