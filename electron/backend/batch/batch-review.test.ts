@@ -258,6 +258,26 @@ async function untilInFlight(api: Api, ids: readonly string[]): Promise<void> {
   throw new Error(`no write of ${ids.join(', ')} went in flight within 2 s`);
 }
 
+/**
+ * Keeps mine for the /priority group of batch `id`, the server holding its first member's write
+ * `delayMs`: answers the group's members in their order and the decision, once that write is in
+ * flight.
+ */
+async function decisionHeldAtFirst(api: Api, id: string, delayMs: number) {
+  const queue = await api.batchQueue({ batchId: id });
+  if (queue.kind !== 'ok') throw new Error(queue.message);
+  const order = queue.groups[0]!.targets.map((t) => t.resourceId);
+  await h.admin('POST', '/faults', {
+    kind: 'delay',
+    method: 'POST',
+    pathPrefix: `${TASKS}/${order[0]}`,
+    delayMs,
+  });
+  const decision = api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
+  await untilInFlight(api, [order[0]!]);
+  return { order, decision };
+}
+
 describe('the conflict queue', () => {
   it('one decision does not overwrite a member that a colleague changed again after it was queued', async () => {
     const [still, again, elsewhere] = SANDBOX_IDS.taskSids.slice(40, 43) as [
@@ -376,23 +396,9 @@ describe('stopping a group decision', () => {
   it('lets the write in flight finish and leaves the members not reached queued, with nothing more sent', async () => {
     const sids = SANDBOX_IDS.taskSids.slice(86, 90);
     const id = await queuedBatch(sids);
-    const queue = await h.api.batchQueue({ batchId: id });
-    if (queue.kind !== 'ok') throw new Error(queue.message);
-    const order = queue.groups[0]!.targets.map((t) => t.resourceId);
-    // The decision's first write is held 1 s: the stop arrives while it is in flight.
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${order[0]}`,
-      delayMs: 1000,
-    });
     await h.admin('DELETE', '/requests');
-    const decision = h.api.settleBatchGroup({
-      batchId: id,
-      signature: '/priority',
-      decision: 'mine',
-    });
-    await untilInFlight(h.api, [order[0]]);
+    // The decision's first write is held 1 s: the stop arrives while it is in flight.
+    const { order, decision } = await decisionHeldAtFirst(h.api, id, 1000);
     // Every window (a reloaded one too) can see the decision under way, and so stop it.
     expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
       batch: { deciding: { signature: '/priority', stopping: false } },
@@ -435,21 +441,7 @@ describe('stopping a group decision', () => {
     try {
       const sids = SANDBOX_IDS.taskSids.slice(93, 96);
       const id = await queuedBatch(sids, { priority: 3 }, own);
-      const queue = await own.api.batchQueue({ batchId: id });
-      if (queue.kind !== 'ok') throw new Error(queue.message);
-      const order = queue.groups[0]!.targets.map((t) => t.resourceId);
-      await h.admin('POST', '/faults', {
-        kind: 'delay',
-        method: 'POST',
-        pathPrefix: `${TASKS}/${order[0]}`,
-        delayMs: 1000,
-      });
-      const decision = own.api.settleBatchGroup({
-        batchId: id,
-        signature: '/priority',
-        decision: 'mine',
-      });
-      await untilInFlight(own.api, [order[0]]);
+      const { order, decision } = await decisionHeldAtFirst(own.api, id, 1000);
       // The host closes while the first write is held by the server.
       await own.desk.close();
       closed = true;
@@ -479,21 +471,7 @@ describe('stopping a group decision', () => {
     try {
       const sids = SANDBOX_IDS.taskSids.slice(107, 110);
       const id = await queuedBatch(sids, { priority: 3 }, own);
-      const queue = await own.api.batchQueue({ batchId: id });
-      if (queue.kind !== 'ok') throw new Error(queue.message);
-      const order = queue.groups[0]!.targets.map((t) => t.resourceId);
-      await h.admin('POST', '/faults', {
-        kind: 'delay',
-        method: 'POST',
-        pathPrefix: `${TASKS}/${order[0]}`,
-        delayMs: 1500,
-      });
-      const decision = own.api.settleBatchGroup({
-        batchId: id,
-        signature: '/priority',
-        decision: 'mine',
-      });
-      await untilInFlight(own.api, [order[0]]);
+      const { order, decision } = await decisionHeldAtFirst(own.api, id, 1500);
       // A host starting on this data directory now finds what a crash mid-write would leave.
       const after = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
       try {
