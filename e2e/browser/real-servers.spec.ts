@@ -3,7 +3,20 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startLighttpd } from '../../electron/test-support/real-servers';
+import type { DeskPage } from '../support/desk-page';
 import { expect, test } from '../support/fixtures';
+
+/** The connections dialog with a new WebDAV connection filled in (not saved yet). */
+async function newWebDavConnection(desk: DeskPage, url: string, folder: string) {
+  await desk.goto();
+  await desk.page.getByRole('button', { name: 'Manage…' }).click();
+  const dialog = desk.page.getByTestId('connections-dialog');
+  await dialog.getByRole('button', { name: '+ New connection' }).click();
+  await dialog.getByTestId('conn-preset').selectOption({ label: 'WebDAV folder of JSON files' });
+  await dialog.getByTestId('conn-url').fill(url);
+  await dialog.getByPlaceholder('docs', { exact: true }).fill(folder);
+  return dialog;
+}
 
 test('presets fill in a connection to a real server; the Azurite one takes a query-string credential', async ({
   desk,
@@ -45,13 +58,7 @@ test('a WebDAV folder on lighttpd: listed, opened and saved with If-Match', asyn
         path.join(folder, `ticket-${n}.json`),
         `{\n  "name": "Ticket ${n}",\n  "amount": 1.10,\n  "status": "open"\n}\n`,
       );
-    await desk.goto();
-    await desk.page.getByRole('button', { name: 'Manage…' }).click();
-    const dialog = desk.page.getByTestId('connections-dialog');
-    await dialog.getByRole('button', { name: '+ New connection' }).click();
-    await dialog.getByTestId('conn-preset').selectOption({ label: 'WebDAV folder of JSON files' });
-    await dialog.getByTestId('conn-url').fill(server.url);
-    await dialog.getByPlaceholder('docs', { exact: true }).fill('tickets');
+    const dialog = await newWebDavConnection(desk, server.url, 'tickets');
     await dialog.getByTestId('conn-save').click();
     await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
     await dialog.getByTestId('conn-test').click();
@@ -88,13 +95,7 @@ test('a WebDAV file whose name holds the connection’s token is left out of the
     mkdirSync(folder);
     for (const name of ['ticket-1', `key-${token}`])
       writeFileSync(path.join(folder, `${name}.json`), '{\n  "name": "Account"\n}\n');
-    await desk.goto();
-    await desk.page.getByRole('button', { name: 'Manage…' }).click();
-    const dialog = desk.page.getByTestId('connections-dialog');
-    await dialog.getByRole('button', { name: '+ New connection' }).click();
-    await dialog.getByTestId('conn-preset').selectOption({ label: 'WebDAV folder of JSON files' });
-    await dialog.getByTestId('conn-url').fill(server.url);
-    await dialog.getByPlaceholder('docs', { exact: true }).fill('accounts');
+    const dialog = await newWebDavConnection(desk, server.url, 'accounts');
     // lighttpd without mod_auth takes the token and ignores it: the folder is listed as it is.
     await dialog.getByTestId('conn-auth').selectOption('bearer');
     await dialog.getByTestId('conn-secret').fill(token);
