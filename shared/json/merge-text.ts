@@ -4,6 +4,7 @@ import { merge3 } from './merge3';
 import type { MergeOptions, MergeResult } from './merge-types';
 import type { ParseError } from './parse';
 import { parseJson } from './parse';
+import { parseAlike } from './parse-alike';
 import { detectStyle, stringifyJson } from './serialize';
 import type { JsonValue, Result } from './types';
 
@@ -25,20 +26,35 @@ export function mergeText(
   theirs: string,
   options: MergeOptions = {},
 ): MergeTextResult {
+  const texts = { base: withoutMark(base), mine: withoutMark(mine), theirs: withoutMark(theirs) };
+  // git hands an empty ancestor when both branches added the file: base is then "nothing".
+  const noBase = texts.base.trim() === '';
+  // Mine is cut into pieces when laid out like JSON.stringify; base and theirs then parse only
+  // the pieces they changed (parse-alike). Text that does not fit is parsed whole.
+  const indent = detectStyle(texts.mine).indent;
+  const alikeMine = parseAlike(texts.mine, indent);
+  const alikeBase =
+    alikeMine && !noBase ? parseAlike(texts.base, indent, [alikeMine.pieces]) : undefined;
+  const alikeTheirs =
+    alikeMine &&
+    parseAlike(
+      texts.theirs,
+      indent,
+      alikeBase ? [alikeMine.pieces, alikeBase.pieces] : [alikeMine.pieces],
+    );
+  const alike = { base: alikeBase, mine: alikeMine, theirs: alikeTheirs };
   const values: Array<JsonValue | undefined> = [];
-  const sides: [TextSide, string][] = [
-    ['base', base],
-    ['mine', mine],
-    ['theirs', theirs],
-  ];
-  for (const [side, raw] of sides) {
-    const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw; // a byte-order mark is not content
-    // git hands an empty ancestor when both branches added the file: base is then "nothing".
-    if (side === 'base' && text.trim() === '') {
+  for (const side of ['base', 'mine', 'theirs'] as const) {
+    if (side === 'base' && noBase) {
       values.push(undefined);
       continue;
     }
-    const parsed = parseJson(text);
+    const known = alike[side];
+    if (known !== undefined) {
+      values.push(known.value);
+      continue;
+    }
+    const parsed = parseJson(texts[side]);
     if (!parsed.ok) return { ok: false, error: { side, error: parsed.error } };
     values.push(parsed.value);
   }
@@ -49,16 +65,18 @@ export function mergeText(
   let text: string | undefined;
   const value = {
     get text(): string {
-      text ??= stringifyJson(
-        result.merged,
-        detectStyle(mine.charCodeAt(0) === 0xfeff ? mine.slice(1) : mine),
-      );
+      text ??= stringifyJson(result.merged, detectStyle(texts.mine));
       return text;
     },
     result,
     values: { base: b, mine: m, theirs: t },
   };
   return { ok: true, value };
+}
+
+/** A byte-order mark is not content. */
+function withoutMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** The ancestor of two additions: an empty container of their shared kind, so their members merge. */

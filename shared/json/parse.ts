@@ -23,17 +23,22 @@ export const MAX_JSON_DEPTH = 1000;
 
 export type ParseResult = { ok: true; value: JsonValue } | { ok: false; error: ParseError };
 
-export function parseJson(text: string): ParseResult {
+/**
+ * `depth`: how deeply the text's value sits in a larger document (parse-alike parses a document a
+ * piece at a time), so the nesting limit counts from that document's root.
+ */
+export function parseJson(text: string, depth = 0): ParseResult {
   let value: JsonValue;
   try {
     value = JSON.parse(text) as JsonValue;
   } catch {
-    return parseJsonStrict(text);
+    return parseJsonStrict(text, depth);
   }
   // The native result is kept when every key was distinct and no number could have lost digits
   // (every integer-valued number is a safe integer).
-  if (tally(value) && keysAreDistinct(text, tallyKeys, tallyColons)) return { ok: true, value };
-  return parseJsonStrict(text);
+  if (tally(value, depth) && keysAreDistinct(text, tallyKeys, tallyColons))
+    return { ok: true, value };
+  return parseJsonStrict(text, depth);
 }
 
 export function positionOf(text: string, offset: number): { line: number; column: number } {
@@ -92,10 +97,10 @@ let tallyKeys = 0;
 let tallyColons = 0;
 
 /** Counts keys and colons in string values of a parsed value; false when a number may have been rounded. */
-function tally(value: JsonValue): boolean {
+function tally(value: JsonValue, depth: number): boolean {
   tallyKeys = 0;
   tallyColons = 0;
-  return tallyValue(value, 0);
+  return tallyValue(value, depth);
 }
 
 function colonsIn(text: string): number {
@@ -139,8 +144,8 @@ class Failure {
 }
 
 /** The hand-written parser: always lossless, always exact about positions. */
-export function parseJsonStrict(text: string): ParseResult {
-  const parser = new StrictParser(text);
+export function parseJsonStrict(text: string, depth = 0): ParseResult {
+  const parser = new StrictParser(text, depth);
   try {
     parser.skipWhitespace();
     const value = parser.value();
@@ -158,8 +163,10 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 class StrictParser {
   pos = 0;
-  depth = 0;
-  constructor(readonly text: string) {}
+  constructor(
+    readonly text: string,
+    public depth: number,
+  ) {}
 
   /** Enters an array or object, refusing to nest deeper than MAX_JSON_DEPTH. */
   enter(): void {

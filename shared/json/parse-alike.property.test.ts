@@ -1,0 +1,209 @@
+// parseAlike must never answer anything the strict parser would not: for texts printed with an
+// indent it answers the strict parser's value; for texts edited by hand into any shape (a line
+// repeated, removed or joined, a character put in or taken out) it answers that value or nothing;
+// and reusing another side's pieces never changes the answer. Documents are cut from size 0 here,
+// so every container is cut.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { jsonEqual } from './canonical';
+import { merge3 } from './merge3';
+import { mergeText } from './merge-text';
+import { parseJson } from './parse';
+import { parseAlike } from './parse-alike';
+import { stringifyJson } from './serialize';
+import type { JsonValue } from './types';
+
+const names = fc.oneof(
+  fc.string({ maxLength: 6 }),
+  fc.constantFrom('a', 'b', '0', '1', '__proto__', 'q"uote', 'back\\slash', 'line\nbreak', ': '),
+);
+const leaf = fc.oneof(
+  fc.string({ maxLength: 8 }),
+  fc.constantFrom('{"a":1}', 'comma,', 'brace }', '\n  }', '",\n  "', 'tab\t'),
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.bigInt({ min: 2n ** 60n, max: 2n ** 70n }),
+  fc.boolean(),
+  fc.constant(null),
+);
+const documents = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.array(tie('value'), { maxLength: 5 }),
+    fc.dictionary(names, tie('value'), { maxKeys: 5 }),
+  ),
+})).value as fc.Arbitrary<JsonValue>;
+const containers = fc.oneof(
+  fc.array(documents, { minLength: 1, maxLength: 6 }),
+  fc.dictionary(names, documents, { minKeys: 1, maxKeys: 6 }),
+);
+const indents = fc.constantFrom('  ', '    ', '\t', ' ');
+
+function print(value: JsonValue, indent: string, finalNewline: boolean): string {
+  return stringifyJson(value, { indent, colon: ': ', comma: ',', finalNewline });
+}
+
+/** A hand edit of a laid-out text: lines repeated, dropped, joined, or a character put in or taken out. */
+const edits = fc.array(
+  fc.record({
+    kind: fc.constantFrom('repeat', 'drop', 'join', 'insert', 'delete', 'indent'),
+    at: fc.nat(),
+    char: fc.constantFrom(',', '{', '}', '[', ']', '"', ':', ' ', '\n', '\t', '\r', '1', '\\'),
+  }),
+  { minLength: 1, maxLength: 3 },
+);
+
+function edit(text: string, steps: ReadonlyArray<{ kind: string; at: number; char: string }>) {
+  let out = text;
+  for (const { kind, at, char } of steps) {
+    const lines = out.split('\n');
+    const line = at % lines.length;
+    const offset = at % (out.length + 1);
+    if (kind === 'repeat') lines.splice(line, 0, lines[line]!);
+    else if (kind === 'drop') lines.splice(line, 1);
+    else if (kind === 'join' && line + 1 < lines.length)
+      lines.splice(line, 2, lines[line]! + lines[line + 1]!.trimStart());
+    else if (kind === 'indent') lines[line] = ' ' + lines[line]!;
+    if (kind === 'insert') out = out.slice(0, offset) + char + out.slice(offset);
+    else if (kind === 'delete') out = out.slice(0, offset) + out.slice(offset + 1);
+    else out = lines.join('\n');
+  }
+  return out;
+}
+
+/** parseAlike's answer agrees with the strict parser: the same value, or nothing where it fails. */
+function agrees(text: string, answer: ReturnType<typeof parseAlike>): void {
+  const strict = parseJson(text);
+  if (answer === undefined) return;
+  expect(strict.ok).toBe(true);
+  if (strict.ok) expect(jsonEqual(answer.value, strict.value)).toBe(true);
+}
+
+describe('parseAlike', () => {
+  it('answers the strict parser’s value for any document printed with an indent', () => {
+    fc.assert(
+      fc.property(containers, indents, fc.boolean(), (value, indent, newline) => {
+        const text = print(value, indent, newline);
+        const answer = parseAlike(text, indent, [], 0);
+        const strict = parseJson(text);
+        expect(answer).toBeDefined();
+        expect(strict.ok && jsonEqual(answer!.value, strict.value)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('answers the strict parser’s value or nothing for texts edited by hand', () => {
+    fc.assert(
+      fc.property(containers, indents, edits, (value, indent, steps) => {
+        const text = edit(print(value, indent, true), steps);
+        agrees(text, parseAlike(text, indent, [], 0));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reusing another side’s pieces never changes the answer', () => {
+    fc.assert(
+      fc.property(containers, indents, edits, edits, (value, indent, mineSteps, theirSteps) => {
+        const printed = print(value, indent, true);
+        const mine = edit(printed, mineSteps);
+        const theirs = edit(printed, theirSteps);
+        const minePieces = parseAlike(mine, indent, [], 0);
+        const basePieces = parseAlike(printed, indent, minePieces ? [minePieces.pieces] : [], 0);
+        agrees(printed, basePieces);
+        const known = [minePieces, basePieces].flatMap((p) => (p ? [p.pieces] : []));
+        agrees(theirs, parseAlike(theirs, indent, known, 0));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('shares the values of pieces another side has unchanged, and parses the rest', () => {
+    const tasks = Array.from({ length: 50 }, (_, n) => ({ sid: `T${n}`, note: `note ${n}` }));
+    const base = print({ tasks }, '  ', true);
+    const theirsTasks = tasks.map((t, n) => (n === 7 ? { ...t, note: 'moved' } : t));
+    theirsTasks.splice(20, 1);
+    const theirs = print({ tasks: theirsTasks }, '  ', true);
+    const known = parseAlike(base, '  ', [], 0)!;
+    const answer = parseAlike(theirs, '  ', [known.pieces], 0)!;
+    const [baseTasks, answerTasks] = [known.value, answer.value].map(
+      (v) => (v as { tasks: JsonValue[] }).tasks,
+    );
+    expect(jsonEqual(answer.value, { tasks: theirsTasks })).toBe(true);
+    // Past the deletion, theirs' unchanged tasks are base's own values.
+    expect(answerTasks![30]).toBe(baseTasks![31]);
+    expect(answerTasks![6]).toBe(baseTasks![6]);
+    expect(answerTasks![7]).not.toBe(baseTasks![7]);
+  });
+
+  it('counts the nesting limit from the document’s root, not from the piece', () => {
+    let deep: JsonValue = 1;
+    for (let n = 0; n < 1000; n++) deep = [deep];
+    const text = print({ deep }, ' ', true);
+    expect(parseJson(text).ok).toBe(false);
+    expect(parseAlike(text, ' ', [], 0)).toBeUndefined();
+    const fits = print({ deep: (deep as JsonValue[])[0]! }, ' ', true);
+    expect(parseJson(fits).ok).toBe(true);
+    agrees(fits, parseAlike(fits, ' ', [], 0));
+  });
+
+  it('refuses duplicate keys across pieces and inside them, and content after the root', () => {
+    const twice = '{\n  "a": 1,\n  "b": {\n    "c": 1,\n    "c": 2\n  },\n  "a": 3\n}\n';
+    expect(parseAlike(twice, '  ', [], 0)).toBeUndefined();
+    const inner = '{\n  "b": {\n    "c": 1,\n    "c": 2\n  }\n}';
+    expect(parseAlike(inner, '  ', [], 0)).toBeUndefined();
+    expect(parseAlike('{\n  "a": 1\n}\n{}', '  ', [], 0)).toBeUndefined();
+    expect(parseAlike('{\n  "a": 1\n}\r\n', '  ', [], 0)?.value).toEqual({ a: 1 });
+  });
+});
+
+describe('mergeText on laid-out documents', () => {
+  it('merges as merge3 on the strictly parsed sides does', () => {
+    // Forty tasks big enough for their list to be cut; each side keeps, drops, repeats, moves or
+    // changes some of them.
+    const pad = 'x'.repeat(450);
+    const task = (n: number, v: JsonValue) => ({ sid: `T${n}`, pad, v });
+    const side = fc.array(fc.record({ n: fc.nat(39), v: fc.option(documents) }), {
+      minLength: 30,
+      maxLength: 42,
+    });
+    fc.assert(
+      fc.property(
+        fc.array(documents, { minLength: 40, maxLength: 40 }),
+        side,
+        side,
+        side,
+        indents,
+        (pool, ...rest) => {
+          const indent = rest[3];
+          const [base, mine, theirs] = rest
+            .slice(0, 3)
+            .map((picks) =>
+              print(
+                {
+                  tasks: (picks as Array<{ n: number; v: JsonValue | null }>).map(({ n, v }) =>
+                    task(n, v ?? pool[n]!),
+                  ),
+                },
+                indent as string,
+                true,
+              ),
+            );
+          const merged = mergeText(base!, mine!, theirs!);
+          const values = [base, mine, theirs].map((text) => parseJson(text!));
+          if (!values.every((v) => v.ok)) return expect(merged.ok).toBe(false);
+          const [vb, vm, vt] = values.map((v) => (v.ok ? v.value : null));
+          const expected = merge3(vb!, vm!, vt!);
+          expect(merged.ok).toBe(true);
+          if (!merged.ok) return;
+          expect(jsonEqual(merged.value.result.merged, expected.merged)).toBe(true);
+          expect(merged.value.result.conflicts).toEqual(expected.conflicts);
+          expect(merged.value.result.changes).toEqual(expected.changes);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,213 @@
+// Parsing the three sides of a merge, which are mostly the same text. A document laid out as
+// JSON.stringify lays it out (an indent unit, one member or element per line, each container's
+// closing bracket on a line at its own indent) is cut into its members or elements with indexOf,
+// not read a character at a time: a container's end is the first line at its own indent that
+// starts with its closing bracket, and a one-line value ends at its line break (a JSON string
+// cannot hold a raw one). Mine is parsed piece by piece; a piece of base or theirs whose text is
+// a piece already parsed reuses that value, so only the pieces a side changed are parsed again.
+//
+// Why the answer is the strict parser's: every piece is parsed strictly on its own (duplicate
+// keys, big integers, the nesting limit counted from the document's root), the text between
+// pieces is checked to be exactly the layout's separators, and each object's keys are checked
+// to be distinct. A valid value put where a valid value was keeps the text valid, so the pieces'
+// values are the document's. Text that does not fit the layout is not cut: the caller parses it
+// whole, and any error comes from there, with its position.
+import { parseJson } from './parse';
+import type { JsonObject, JsonValue } from './types';
+import { setKey } from './types';
+
+/** A container smaller than this is parsed whole: cutting it would cost more than it saves. */
+const CUT_FROM = 16 * 1024;
+/** Deeper than this, pieces are not cut (the whole-text parser then owns the nesting limit). */
+const MAX_CUT_DEPTH = 64;
+
+/**
+ * What parsing one side left for the next: each cut container's pieces in order (their texts and
+ * values), and the pieces that were cut further.
+ */
+export type Pieces = {
+  readonly texts: string[];
+  readonly values: JsonValue[];
+  readonly inner: Array<Pieces | undefined>;
+};
+
+export type AlikeParse = { readonly value: JsonValue; readonly pieces: Pieces };
+
+/** How far from where it is expected a piece is looked for on another side (moved by insertions). */
+const WINDOW = 8;
+
+/**
+ * Parses `text`, laid out with `indent` (one unit, as detectStyle found it), reusing the values of
+ * pieces in `known` (other sides' pieces, mine's first). Undefined when the text does not fit the
+ * layout or a piece does not parse: the caller parses the text whole. `cutFrom` is for tests,
+ * which cut small documents.
+ */
+export function parseAlike(
+  text: string,
+  indent: string,
+  known: readonly Pieces[] = [],
+  cutFrom = CUT_FROM,
+): AlikeParse | undefined {
+  if (indent === '' || !/^[ \t]+$/.test(indent) || text.length < cutFrom) return undefined;
+  const first = text.charCodeAt(0);
+  if (first !== 123 && first !== 91) return undefined;
+  const reader = new Reader(text, indent, cutFrom);
+  const root = reader.container(0, 0, known);
+  if (root === undefined) return undefined;
+  // Only layout whitespace may follow the root's closing bracket.
+  for (let i = root.end; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 10 && c !== 13 && c !== 32 && c !== 9) return undefined;
+  }
+  return { value: root.value, pieces: root.pieces };
+}
+
+class Reader {
+  /** "\n" and the indent of each depth, alone and followed by each closing bracket, made once. */
+  private readonly lines: Array<{ line: string; object: string; array: string }> = [];
+
+  constructor(
+    readonly text: string,
+    readonly indent: string,
+    readonly cutFrom: number,
+  ) {}
+
+  private line(depth: number): { line: string; object: string; array: string } {
+    if (this.lines[depth] === undefined) {
+      const line = '\n' + this.indent.repeat(depth);
+      this.lines[depth] = { line, object: line + '}', array: line + ']' };
+    }
+    return this.lines[depth];
+  }
+
+  /** The container whose opening bracket is at `open`, `depth` levels below the root. */
+  container(
+    open: number,
+    depth: number,
+    known: readonly Pieces[],
+  ): { value: JsonValue; pieces: Pieces; end: number } | undefined {
+    const text = this.text;
+    const isObject = text.charCodeAt(open) === 123;
+    const closer = isObject ? 125 : 93;
+    const object: JsonObject = {};
+    const array: JsonValue[] = [];
+    const pieces: Pieces = { texts: [], values: [], inner: [] };
+    const cursors = known.map(() => 0);
+    const value = isObject ? object : array;
+    if (text.charCodeAt(open + 1) === closer) return { value, pieces, end: open + 2 };
+    const lines = this.line(depth + 1);
+    const line = lines.line;
+    if (!text.startsWith(line, open + 1)) return undefined;
+    let at = open + 1 + line.length;
+    for (let index = 0; ; index++) {
+      let key: string | undefined;
+      let valueAt = at;
+      if (isObject) {
+        const keyEnd = endOfString(text, at);
+        if (keyEnd === -1 || text.charCodeAt(keyEnd) !== 58 || text.charCodeAt(keyEnd + 1) !== 32)
+          return undefined;
+        // A key is short; JSON.parse decodes its escapes (and refuses a malformed one).
+        try {
+          key = JSON.parse(text.slice(at, keyEnd)) as string;
+        } catch {
+          return undefined;
+        }
+        if (Object.hasOwn(object, key)) return undefined;
+        valueAt = keyEnd + 2;
+      }
+      const c = text.charCodeAt(valueAt);
+      const nested =
+        (c === 123 || c === 91) && text.charCodeAt(valueAt + 1) !== (c === 123 ? 125 : 93);
+      let end: number;
+      if (nested) {
+        const close = text.indexOf(c === 123 ? lines.object : lines.array, valueAt);
+        if (close === -1) return undefined;
+        end = close + line.length + 1;
+      } else {
+        const lineEnd = text.indexOf('\n', valueAt);
+        if (lineEnd === -1) return undefined;
+        end = text.charCodeAt(lineEnd - 1) === 44 ? lineEnd - 1 : lineEnd;
+      }
+      const piece = text.slice(at, end);
+      let child = reuse(known, cursors, piece);
+      let cut: Pieces | undefined;
+      if (child === undefined) {
+        const inner =
+          nested && end - valueAt >= this.cutFrom && depth + 1 < MAX_CUT_DEPTH
+            ? this.container(valueAt, depth + 1, innerAt(known, cursors))
+            : undefined;
+        for (let k = 0; k < cursors.length; k++) cursors[k]!++;
+        if (inner !== undefined) {
+          if (inner.end !== end) return undefined;
+          child = inner.value;
+          cut = inner.pieces;
+        } else {
+          const parsed = parseJson(text.slice(valueAt, end), depth + 1);
+          if (!parsed.ok) return undefined;
+          child = parsed.value;
+        }
+      }
+      pieces.texts.push(piece);
+      pieces.values.push(child);
+      pieces.inner.push(cut);
+      if (key !== undefined) setKey(object, key, child);
+      else array.push(child);
+      // Between pieces: exactly a comma and the next line's indent, or the closing line.
+      if (text.charCodeAt(end) === 44) {
+        if (!text.startsWith(line, end + 1)) return undefined;
+        at = end + 1 + line.length;
+        continue;
+      }
+      const closing = this.line(depth).line;
+      if (!text.startsWith(closing, end) || text.charCodeAt(end + closing.length) !== closer)
+        return undefined;
+      return { value, pieces, end: end + closing.length + 1 };
+    }
+  }
+}
+
+/**
+ * The value of a piece with this text on another side: looked for where that side's cursor
+ * expects it, then a few pieces either way. Every cursor moves past the piece.
+ */
+function reuse(known: readonly Pieces[], cursors: number[], piece: string): JsonValue | undefined {
+  let side = -1;
+  let at = -1;
+  for (let k = 0; k < known.length && side === -1; k++) {
+    if (known[k]!.texts[cursors[k]!] === piece) [side, at] = [k, cursors[k]!];
+  }
+  for (let k = 0; k < known.length && side === -1; k++) {
+    const texts = known[k]!.texts;
+    const cursor = cursors[k]!;
+    for (let d = 1; d <= WINDOW && side === -1; d++) {
+      if (texts[cursor + d] === piece) [side, at] = [k, cursor + d];
+      else if (cursor - d >= 0 && texts[cursor - d] === piece) [side, at] = [k, cursor - d];
+    }
+  }
+  if (side === -1) return undefined;
+  for (let k = 0; k < cursors.length; k++) cursors[k] = k === side ? at + 1 : cursors[k]! + 1;
+  return known[side]!.values[at];
+}
+
+/** The pieces of the container cut on other sides where their cursors are. */
+function innerAt(known: readonly Pieces[], cursors: readonly number[]): Pieces[] {
+  const inner: Pieces[] = [];
+  for (let k = 0; k < known.length; k++) {
+    const found = known[k]!.inner[cursors[k]!];
+    if (found !== undefined) inner.push(found);
+  }
+  return inner;
+}
+
+/** The index just past the string that starts at `at` (a double quote), or -1. */
+function endOfString(text: string, at: number): number {
+  if (text.charCodeAt(at) !== 34) return -1;
+  let end = text.indexOf('"', at + 1);
+  while (end !== -1 && text.charCodeAt(end - 1) === 92) {
+    let slashes = 1;
+    while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
+    if (slashes % 2 === 0) break;
+    end = text.indexOf('"', end + 1);
+  }
+  return end === -1 ? -1 : end + 1;
+}
