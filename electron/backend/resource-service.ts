@@ -14,6 +14,7 @@ import type {
   Snapshot,
   UnknownOutcome,
 } from '../../shared/api/types';
+import { SNAPSHOT_INDENT } from '../../shared/api/types';
 import {
   COMPACT,
   diffPaths,
@@ -22,7 +23,9 @@ import {
   jsonEqual,
   merge3,
   onlyOtherFieldsChanged,
+  parseAlike,
   parseJson,
+  piecesAlong,
   PRETTY,
   stringifyJson,
   type JsonValue,
@@ -405,10 +408,22 @@ export function createResourceService(deps: ResourceDeps) {
     return { fetched: result, changed, previous: known };
   }
 
+  /**
+   * The operator's text, parsed strictly. An edit of a snapshot's text is parsed a piece at a time
+   * against that snapshot's own pieces (parse-alike): a 5 MB document with a few fields edited
+   * parses those pieces, and shares the base's objects everywhere else, which the diff of the
+   * write then passes over without walking them.
+   */
   function parseMine(
     text: string,
+    base: Fetched | BackendError | null,
   ): { ok: true; value: JsonValue } | { ok: false; error: BackendError } {
-    const parsed = parseJson(text);
+    const pieces =
+      base && !('kind' in base)
+        ? piecesAlong(base.snapshot.text, SNAPSHOT_INDENT, base.editable)
+        : undefined;
+    const alike = pieces && parseAlike(text, SNAPSHOT_INDENT, [pieces]);
+    const parsed = alike ? { ok: true as const, value: alike.value } : parseJson(text);
     if (parsed.ok) return parsed;
     return {
       ok: false,
@@ -1037,15 +1052,15 @@ export function createResourceService(deps: ResourceDeps) {
     ): Promise<SaveResult> {
       const ctx = context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
-      const mine = parseMine(text);
-      if (!mine.ok) return mine.error;
       const row = store.journal.get(ref.connectionId, ref.id, baseJournalId);
-      if (!row)
+      const base = row && fromJournal(ctx.value, ref, row);
+      const mine = parseMine(text, base);
+      if (!mine.ok) return mine.error;
+      if (!base)
         return fail(
           'invalid-input',
           `The revision this edit is based on (journal entry ${baseJournalId}) is unknown; reopen the resource.`,
         );
-      const base = fromJournal(ctx.value, ref, row);
       if ('kind' in base) return base;
       return write(
         ctx.value,
@@ -1062,15 +1077,15 @@ export function createResourceService(deps: ResourceDeps) {
     async forceSave(ref: ResourceRef, text: string, overJournalId: number): Promise<SaveResult> {
       const ctx = context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
-      const mine = parseMine(text);
-      if (!mine.ok) return mine.error;
       const row = store.journal.get(ref.connectionId, ref.id, overJournalId);
-      if (!row)
+      const over = row && fromJournal(ctx.value, ref, row);
+      const mine = parseMine(text, over);
+      if (!mine.ok) return mine.error;
+      if (!over)
         return fail(
           'invalid-input',
           `Journal entry ${overJournalId} is unknown; reopen the resource.`,
         );
-      const over = fromJournal(ctx.value, ref, row);
       if ('kind' in over) return over;
       return write(ctx.value, ref, over, text, mine.value, 'force');
     },

@@ -3,6 +3,8 @@ export type { JsonArray, JsonObject, JsonPrimitive, JsonValue, Result } from './
 export { isJsonObject } from './types';
 export type { ParseError, ParseResult } from './parse';
 export { formatParseError, MAX_JSON_DEPTH, parseJson, parseJsonStrict, positionOf } from './parse';
+export type { AlikeParse, Pieces } from './parse-alike';
+export { parseAlike, piecesAlong } from './parse-alike';
 export type { JsonStyle } from './serialize';
 export {
   COMPACT,

@@ -9,7 +9,7 @@ import { jsonEqual } from './canonical';
 import { merge3 } from './merge3';
 import { mergeText } from './merge-text';
 import { parseJson } from './parse';
-import { parseAlike } from './parse-alike';
+import { parseAlike, piecesAlong } from './parse-alike';
 import { stringifyJson } from './serialize';
 import type { JsonValue } from './types';
 
@@ -178,19 +178,17 @@ describe('mergeText on laid-out documents', () => {
         indents,
         (pool, ...rest) => {
           const indent = rest[3];
-          const [base, mine, theirs] = rest
-            .slice(0, 3)
-            .map((picks) =>
-              print(
-                {
-                  tasks: (picks as Array<{ n: number; v: JsonValue | null }>).map(({ n, v }) =>
-                    task(n, v ?? pool[n]!),
-                  ),
-                },
-                indent as string,
-                true,
-              ),
-            );
+          const [base, mine, theirs] = rest.slice(0, 3).map((picks) =>
+            print(
+              {
+                tasks: (picks as Array<{ n: number; v: JsonValue | null }>).map(({ n, v }) =>
+                  task(n, v ?? pool[n]!),
+                ),
+              },
+              indent as string,
+              true,
+            ),
+          );
           const merged = mergeText(base!, mine!, theirs!);
           const values = [base, mine, theirs].map((text) => parseJson(text!));
           if (!values.every((v) => v.ok)) return expect(merged.ok).toBe(false);
@@ -205,5 +203,39 @@ describe('mergeText on laid-out documents', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('piecesAlong', () => {
+  it('gives a text printed from a value that value’s own pieces, which an edit then reuses', () => {
+    fc.assert(
+      fc.property(containers, indents, edits, (printed, indent, steps) => {
+        // The value a snapshot's text is printed from is itself a parse (2^53 is a bigint there).
+        const text = print(printed, indent, true);
+        const parsed = parseJson(text);
+        if (!parsed.ok) throw new Error('a printed document must parse');
+        const value = parsed.value;
+        const pieces = piecesAlong(text, indent, value, 0);
+        expect(pieces).toBeDefined();
+        // The text parsed against them holds the value's own members, not copies.
+        const again = parseAlike(text, indent, [pieces!], 0)!.value as Record<string, JsonValue>;
+        for (const key of Object.keys(value as object))
+          expect(again[key]).toBe((value as Record<string, JsonValue>)[key]);
+        const edited = edit(text, steps);
+        agrees(edited, parseAlike(edited, indent, [pieces!], 0));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuses a value the text was not printed from', () => {
+    const value = { a: [1, 2], b: { c: 'x' }, d: null };
+    const text = print(value, '  ', true);
+    expect(piecesAlong(text, '  ', { a: [1, 2], b: { c: 'x' } }, 0)).toBeUndefined();
+    expect(piecesAlong(text, '  ', { ...value, e: 1 }, 0)).toBeUndefined();
+    expect(piecesAlong(text, '  ', { ...value, a: [1, 2, 3] }, 0)).toBeUndefined();
+    expect(piecesAlong(text, '  ', { ...value, b: 'c' }, 0)).toBeUndefined();
+    expect(piecesAlong(text, '  ', [value], 0)).toBeUndefined();
+    expect(piecesAlong('{\n  "a": 1,\n  "a": 1\n}', '  ', { a: 1, b: 1 }, 0)).toBeUndefined();
   });
 });

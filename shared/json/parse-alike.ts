@@ -14,7 +14,7 @@
 // whole, and any error comes from there, with its position.
 import { parseJson } from './parse';
 import type { JsonObject, JsonValue } from './types';
-import { setKey } from './types';
+import { isJsonObject, setKey } from './types';
 
 /** A container smaller than this is parsed whole: cutting it would cost more than it saves. */
 const CUT_FROM = 16 * 1024;
@@ -62,6 +62,25 @@ export function parseAlike(
   return { value: root.value, pieces: root.pieces };
 }
 
+/**
+ * The pieces of `text` taken from `value` without parsing: for a text this program printed in this
+ * layout from `value`, itself the strict parse of a text (a snapshot's text and its document), so
+ * that a side edited from it can reuse them.
+ * Each piece is checked against the value (its key, the kind of value its text begins with, the
+ * number of members): undefined when they do not line up, or the text does not fit the layout.
+ */
+export function piecesAlong(
+  text: string,
+  indent: string,
+  value: JsonValue,
+  cutFrom = CUT_FROM,
+): Pieces | undefined {
+  if (indent === '' || !/^[ \t]+$/.test(indent) || text.length < cutFrom) return undefined;
+  const first = text.charCodeAt(0);
+  if (first !== 123 && first !== 91) return undefined;
+  return new Reader(text, indent, cutFrom).container(0, 0, [], value)?.pieces;
+}
+
 class Reader {
   /** "\n" and the indent of each depth, alone and followed by each closing bracket, made once. */
   private readonly lines: Array<{ line: string; object: string; array: string }> = [];
@@ -85,20 +104,26 @@ class Reader {
     open: number,
     depth: number,
     known: readonly Pieces[],
+    along?: JsonValue,
   ): { value: JsonValue; pieces: Pieces; end: number } | undefined {
     const text = this.text;
     const isObject = text.charCodeAt(open) === 123;
     const closer = isObject ? 125 : 93;
-    const object: JsonObject = {};
-    const array: JsonValue[] = [];
+    if (along !== undefined && !(isObject ? isJsonObject(along) : Array.isArray(along)))
+      return undefined;
+    const object = (along ?? {}) as JsonObject;
+    const array = (along ?? []) as JsonValue[];
     const pieces: Pieces = { texts: [], values: [], inner: [] };
     const cursors = known.map(() => 0);
     const value = isObject ? object : array;
-    if (text.charCodeAt(open + 1) === closer) return { value, pieces, end: open + 2 };
+    const count = along === undefined ? 0 : isObject ? Object.keys(object).length : array.length;
+    if (text.charCodeAt(open + 1) === closer)
+      return count === 0 ? { value, pieces, end: open + 2 } : undefined;
     const lines = this.line(depth + 1);
     const line = lines.line;
     if (!text.startsWith(line, open + 1)) return undefined;
     let at = open + 1 + line.length;
+    let seen: Set<string> | undefined;
     for (let index = 0; ; index++) {
       let key: string | undefined;
       let valueAt = at;
@@ -112,7 +137,14 @@ class Reader {
         } catch {
           return undefined;
         }
-        if (Object.hasOwn(object, key)) return undefined;
+        // Parsed: a key may not repeat. Along a value: the key must be one of its own, once.
+        if (along === undefined ? Object.hasOwn(object, key) : !Object.hasOwn(object, key))
+          return undefined;
+        if (along !== undefined) {
+          seen ??= new Set();
+          if (seen.has(key)) return undefined;
+          seen.add(key);
+        }
         valueAt = keyEnd + 2;
       }
       const c = text.charCodeAt(valueAt);
@@ -129,8 +161,21 @@ class Reader {
         end = text.charCodeAt(lineEnd - 1) === 44 ? lineEnd - 1 : lineEnd;
       }
       const piece = text.slice(at, end);
-      let child = reuse(known, cursors, piece);
       let cut: Pieces | undefined;
+      let child: JsonValue | undefined;
+      if (along !== undefined) {
+        // The text was printed from `along`: its values are taken, each checked to be of the kind
+        // its text begins with, and a large container is cut along its own value.
+        child = key !== undefined ? object[key] : array[index];
+        if (child === undefined || !beginsLike(c, child)) return undefined;
+        if (nested && end - valueAt >= this.cutFrom && depth + 1 < MAX_CUT_DEPTH) {
+          const inner = this.container(valueAt, depth + 1, [], child);
+          if (inner === undefined || inner.end !== end) return undefined;
+          cut = inner.pieces;
+        }
+      } else {
+        child = reuse(known, cursors, piece);
+      }
       if (child === undefined) {
         const inner =
           nested && end - valueAt >= this.cutFrom && depth + 1 < MAX_CUT_DEPTH
@@ -150,7 +195,9 @@ class Reader {
       pieces.texts.push(piece);
       pieces.values.push(child);
       pieces.inner.push(cut);
-      if (key !== undefined) setKey(object, key, child);
+      if (along !== undefined) {
+        if (index + 1 > count) return undefined;
+      } else if (key !== undefined) setKey(object, key, child);
       else array.push(child);
       // Between pieces: exactly a comma and the next line's indent, or the closing line.
       if (text.charCodeAt(end) === 44) {
@@ -161,9 +208,22 @@ class Reader {
       const closing = this.line(depth).line;
       if (!text.startsWith(closing, end) || text.charCodeAt(end + closing.length) !== closer)
         return undefined;
+      if (along !== undefined && index + 1 !== count) return undefined;
       return { value, pieces, end: end + closing.length + 1 };
     }
   }
+}
+
+/** Whether a value's text beginning with `c` (a character code) can be the printing of `value`. */
+function beginsLike(c: number, value: JsonValue): boolean {
+  if (c === 123) return isJsonObject(value);
+  if (c === 91) return Array.isArray(value);
+  if (c === 34) return typeof value === 'string';
+  if (c === 116 || c === 102) return typeof value === 'boolean';
+  if (c === 110) return value === null;
+  return (
+    (c === 45 || (c >= 48 && c <= 57)) && (typeof value === 'number' || typeof value === 'bigint')
+  );
 }
 
 /**

@@ -8,6 +8,8 @@ export type TextCache<V> = {
   get(text: string): V | undefined;
   /** Keeps `value` for `text`, dropping the least recently used beyond the cache's size. */
   set(text: string, value: V): void;
+  /** The values kept, most recently used first. */
+  values(): V[];
 };
 
 export function textCache<V>(size: number): TextCache<V> {
@@ -26,6 +28,9 @@ export function textCache<V>(size: number): TextCache<V> {
       if (i >= 0) entries.splice(i, 1);
       entries.push({ text, value });
       while (entries.length > size) entries.shift();
+    },
+    values() {
+      return entries.map((entry) => entry.value).reverse();
     },
   };
 }
