@@ -152,3 +152,27 @@ test('a 400 KB Result typed in by hand: once typing pauses, its highlights are f
   await expect(desk.page.getByTestId('conflict-counter')).toHaveText('1 conflict remaining');
   expect(pageProblems).toEqual([]);
 });
+
+test('a merge with more automatic changes than the list draws: the first 100, then the rest from the keyboard', async ({
+  desk,
+  pageProblems,
+}) => {
+  // A 1 MB ticket: a tier on every 50th item from mine, a phone on every 50th from theirs.
+  await toConflictView(desk, 1 << 20);
+  const rows = desk.page.getByTestId('auto-change');
+  await expect(rows).toHaveCount(100);
+  const more = desk.page.getByTestId('show-all-changes');
+  const [, total, rest] = /Show all (\d+) changes \((\d+) more\)/.exec(
+    (await more.textContent()) ?? '',
+  )!;
+  expect(Number(total)).toBeGreaterThan(200);
+  expect(Number(rest)).toBe(Number(total) - 100);
+  await expect(desk.page.locator('.change-list h3')).toContainText(`(${total})`);
+  await more.focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(rows).toHaveCount(Number(total));
+  await expect(more).toHaveCount(0);
+  // The keyboard goes on from the first row the button brought in.
+  await expect(rows.nth(100).getByRole('button')).toBeFocused();
+  expect(pageProblems).toEqual([]);
+});

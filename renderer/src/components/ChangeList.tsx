@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { getAt } from '../../../shared/json';
 import { friendlyPath, isStatusField, valuePreview } from '../lib/format';
 import {
@@ -9,6 +9,12 @@ import {
 } from '../merge/merge-session';
 
 const SIDE_WORDS = { mine: 'Your edit', theirs: 'Server now', both: 'Both (same change)' } as const;
+
+/**
+ * Rows drawn before "Show all": a 5 MB merge lists a thousand changes, and drawing every row (each
+ * with its Revert button) cost the view tens of milliseconds and the keyboard a thousand Tab stops.
+ */
+export const CHANGES_SHOWN = 100;
 
 type Props = {
   session: MergeSession;
@@ -30,17 +36,24 @@ export const ChangeList = memo(
 
 function ChangeListRows({ session, onUpdate }: Props) {
   const { base, mine, theirs } = session.resolution;
+  const [showAll, setShowAll] = useState(false);
   const changes = [...autoChanges(session)].sort(
     (a, b) => Number(isStatusField(b.path)) - Number(isStatusField(a.path)),
   );
+  const shown = showAll ? changes : changes.slice(0, CHANGES_SHOWN);
+  const list = useRef<HTMLUListElement>(null);
+  // "Show all" goes away when pressed: the keyboard continues at the first row it brought in.
+  useEffect(() => {
+    if (showAll) list.current?.children[CHANGES_SHOWN]?.querySelector('button')?.focus();
+  }, [showAll]);
   return (
     <section className="change-list" aria-label="Automatic changes">
       <h3>
         Merged automatically <span className="muted">({changes.length})</span>
       </h3>
       {changes.length === 0 ? <p className="muted small">Nothing else changed.</p> : null}
-      <ul>
-        {changes.map((change) => {
+      <ul ref={list}>
+        {shown.map((change) => {
           const reverted = session.reverted.includes(change.path);
           const source = change.side === 'theirs' ? theirs : mine;
           const before = getAt(base, change.path);
@@ -97,6 +110,16 @@ function ChangeListRows({ session, onUpdate }: Props) {
           );
         })}
       </ul>
+      {shown.length < changes.length ? (
+        <button
+          type="button"
+          className="link"
+          data-testid="show-all-changes"
+          onClick={() => setShowAll(true)}
+        >
+          Show all {changes.length} changes ({changes.length - shown.length} more)
+        </button>
+      ) : null}
     </section>
   );
 }
