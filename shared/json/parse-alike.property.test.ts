@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonEqual } from './canonical';
+import { containers, documents } from './documents.fixture';
 import { merge3 } from './merge3';
 import { mergeText } from './merge-text';
 import { parseJson } from './parse';
@@ -13,31 +14,6 @@ import { parseAlike, piecesAlong } from './parse-alike';
 import { stringifyJson } from './serialize';
 import type { JsonValue } from './types';
 
-const names = fc.oneof(
-  fc.string({ maxLength: 6 }),
-  fc.constantFrom('a', 'b', '0', '1', '__proto__', 'q"uote', 'back\\slash', 'line\nbreak', ': '),
-);
-const leaf = fc.oneof(
-  fc.string({ maxLength: 8 }),
-  fc.constantFrom('{"a":1}', 'comma,', 'brace }', '\n  }', '",\n  "', 'tab\t'),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.bigInt({ min: 2n ** 60n, max: 2n ** 70n }),
-  fc.boolean(),
-  fc.constant(null),
-);
-const documents = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(names, tie('value'), { maxKeys: 5 }),
-  ),
-})).value as fc.Arbitrary<JsonValue>;
-const containers = fc.oneof(
-  fc.array(documents, { minLength: 1, maxLength: 6 }),
-  fc.dictionary(names, documents, { minKeys: 1, maxKeys: 6 }),
-);
 const indents = fc.constantFrom('  ', '    ', '\t', ' ');
 
 function print(value: JsonValue, indent: string, finalNewline: boolean): string {

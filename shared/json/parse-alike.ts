@@ -12,7 +12,7 @@
 // to be distinct. A valid value put where a valid value was keeps the text valid, so the pieces'
 // values are the document's. Text that does not fit the layout is not cut: the caller parses it
 // whole, and any error comes from there, with its position.
-import { parseJson } from './parse';
+import { closingQuote, parseJson } from './parse';
 import type { JsonObject, JsonValue } from './types';
 import { isJsonObject, setKey } from './types';
 
@@ -262,12 +262,6 @@ function innerAt(known: readonly Pieces[], cursors: readonly number[]): Pieces[]
 /** The index just past the string that starts at `at` (a double quote), or -1. */
 function endOfString(text: string, at: number): number {
   if (text.charCodeAt(at) !== 34) return -1;
-  let end = text.indexOf('"', at + 1);
-  while (end !== -1 && text.charCodeAt(end - 1) === 92) {
-    let slashes = 1;
-    while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
-    if (slashes % 2 === 0) break;
-    end = text.indexOf('"', end + 1);
-  }
+  const end = closingQuote(text, at);
   return end === -1 ? -1 : end + 1;
 }

@@ -70,18 +70,25 @@ function keysAreDistinct(text: string, keys: number, stringColons: number): bool
   return countKeysByStrings(text) === keys;
 }
 
+/** The index of the quote that closes the string opened at `open`, or -1 when none does. */
+export function closingQuote(text: string, open: number): number {
+  let end = text.indexOf('"', open + 1);
+  while (end !== -1 && text.charCodeAt(end - 1) === 92) {
+    // Escaped only by an odd run of backslashes.
+    let slashes = 1;
+    while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
+    if (slashes % 2 === 0) break;
+    end = text.indexOf('"', end + 1);
+  }
+  return end;
+}
+
 /** Counts object keys in valid JSON text: strings followed by a colon. */
 function countKeysByStrings(text: string): number {
   let count = 0;
   let i = text.indexOf('"');
   while (i !== -1) {
-    let end = text.indexOf('"', i + 1);
-    while (end !== -1 && text.charCodeAt(end - 1) === 92) {
-      let slashes = 1;
-      while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
-      if (slashes % 2 === 0) break;
-      end = text.indexOf('"', end + 1);
-    }
+    const end = closingQuote(text, i);
     if (end === -1) return -1;
     let j = end + 1;
     let c = text.charCodeAt(j);

@@ -3,6 +3,7 @@
 // stringifyJson), pointers to what is there and to what is not.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { documents } from './documents.fixture';
 import { encodePointer } from './pointer';
 import { printedRanges } from './printed-ranges';
 import { stringifyJson } from './serialize';
@@ -33,28 +34,6 @@ function question(pointers: readonly string[], pick: readonly boolean[], extra: 
   }
   return { wanted, onPath };
 }
-
-const names = fc.oneof(
-  fc.string({ maxLength: 6 }),
-  fc.constantFrom('a', 'b', '0', '1', 'x/y', 'm~n', 'q"uote', 'back\\slash', 'line\nbreak', '{'),
-);
-const leaf = fc.oneof(
-  fc.string({ maxLength: 8 }),
-  fc.constantFrom('{"a":1}', '[1,2]', '"\\"', 'comma, here', 'brace }', 'bracket ]'),
-  fc.integer(),
-  fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.bigInt({ min: 2n ** 60n, max: 2n ** 70n }),
-  fc.boolean(),
-  fc.constant(null),
-);
-const documents = fc.letrec((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    leaf,
-    fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(names, tie('value'), { maxKeys: 5 }),
-  ),
-})).value as fc.Arbitrary<JsonValue>;
 
 describe('printedRanges', () => {
   it('answers what strictRanges answers for texts printed with an indent', () => {
