@@ -310,7 +310,7 @@ export async function run(): Promise<void> {
   }
   printTable(rows);
   console.log(
-    `\nmerge3 = strict parse of 3 texts + merge + pretty write; floor = 3 × JSON.parse + 1 × pretty JSON.stringify; target merge3/floor ≤ ${FLOOR_TARGET}× from 100 KB up.`,
+    `\nmerge3 = mergeText: strict parse of 3 texts (laid-out texts a piece at a time, a piece another side already parsed reused) + merge + pretty write; floor = 3 × JSON.parse + 1 × pretty JSON.stringify; target merge3/floor ≤ ${FLOOR_TARGET}× from 100 KB up.`,
   );
   console.log(
     'floor strict = the same with the strict parser (duplicate keys refused, big integers kept): merge3/strict is what the merge itself adds.',
