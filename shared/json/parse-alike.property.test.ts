@@ -157,6 +157,49 @@ describe('parseAlike', () => {
     expect(parseAlike('{\n  "a": 1\n}\n{}', '  ', [], 0)).toBeUndefined();
     expect(parseAlike('{\n  "a": 1\n}\r\n', '  ', [], 0)?.value).toEqual({ a: 1 });
   });
+
+  // A member's text, key and all, is no array element: `[ "a": 1 ]` is not JSON, whatever another
+  // side's object held. Pieces are reused only in a container of the kind they were cut from.
+  it('never takes an object’s member for an array’s element, at the root or inside', () => {
+    const mine = '{\n  "a": 1,\n  "b": "c"\n}\n';
+    const known = parseAlike(mine, '  ', [], 0)!;
+    const asArray = '[\n  "a": 1,\n  "b": "c"\n]\n';
+    expect(parseJson(asArray).ok).toBe(false);
+    expect(parseAlike(asArray, '  ', [known.pieces], 0)).toBeUndefined();
+    const inside = '{\n  "x": {\n    "a": 1\n  }\n}\n';
+    const insideArray = '{\n  "x": [\n    "a": 1\n  ]\n}\n';
+    expect(parseJson(insideArray).ok).toBe(false);
+    const insideKnown = parseAlike(inside, '  ', [], 0)!;
+    expect(parseAlike(insideArray, '  ', [insideKnown.pieces], 0)).toBeUndefined();
+    // Along a value too (a snapshot's pieces): the operator's brackets turned the object into a list.
+    const along = piecesAlong(mine, '  ', known.value, 0)!;
+    expect(parseAlike(asArray, '  ', [along], 0)).toBeUndefined();
+  });
+
+  it('answers the strict parser’s value or nothing when a side turns a container’s brackets', () => {
+    fc.assert(
+      fc.property(containers, indents, fc.nat(), (value, indent, pick) => {
+        const text = print(value, indent, true);
+        const known = parseAlike(text, indent, [], 0)!;
+        // Every line that opens a container, and the first line after it at the opener's indent.
+        const lines = text.split('\n');
+        const opens = lines.flatMap((line, n) => (/[[{]$/.test(line) ? [n] : []));
+        const n = opens[pick % opens.length]!;
+        const lead = /^\s*/.exec(lines[n]!)![0];
+        const close = lines.findIndex(
+          (line, m) => m > n && line.startsWith(lead) && /^[\]}],?$/.test(line.slice(lead.length)),
+        );
+        if (close === -1) return;
+        const swap = (c: string) => ({ '{': '[', '[': '{', '}': ']', ']': '}' })[c] ?? c;
+        lines[n] = lines[n]!.slice(0, -1) + swap(lines[n]!.slice(-1));
+        lines[close] =
+          lead + swap(lines[close]![lead.length]!) + lines[close]!.slice(lead.length + 1);
+        const turned = lines.join('\n');
+        agrees(turned, parseAlike(turned, indent, [known.pieces], 0));
+      }),
+      { numRuns: 3000 },
+    );
+  });
 });
 
 describe('mergeText on laid-out documents', () => {
