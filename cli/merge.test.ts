@@ -112,6 +112,20 @@ describe('conflict-desk merge', () => {
     expect(dup.code).toBe(0);
   });
 
+  it('never reads a side whose object was turned into a list as a list: it is not JSON (large documents, parsed a piece at a time)', () => {
+    // Large enough for each side to be cut into pieces; theirs' "x" has brackets around members.
+    const members: Record<string, string> = {};
+    for (let n = 0; n < 800; n++) members[`k${n}`] = `value ${n}`;
+    const big = JSON.stringify({ y: 1, z: 0, x: members }, null, 2) + '\n';
+    const turned = big.replace('"x": {', '"x": [').replace(/\n {2}\}\n\}\n$/, '\n  ]\n}\n');
+    expect(turned).not.toBe(big);
+    files({ base: big, mine: big.replace('"y": 1', '"y": 2'), theirs: turned });
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(run.stderr).toContain('theirs:5:');
+    expect(run.stderr).toContain('merged line by line');
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(turned.replace('"y": 1', '"y": 2'));
+  });
+
   it('exits 2 on bad usage and missing files', () => {
     expect(cli('merge', 'base').code).toBe(2);
     expect(cli('frobnicate').code).toBe(2);

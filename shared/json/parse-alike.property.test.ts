@@ -10,7 +10,7 @@ import { containers, documents } from './documents.fixture';
 import { merge3 } from './merge3';
 import { mergeText } from './merge-text';
 import { parseJson } from './parse';
-import { parseAlike, piecesAlong } from './parse-alike';
+import { parseAlike, piecesAlong, type Pieces } from './parse-alike';
 import { stringifyJson } from './serialize';
 import type { JsonValue } from './types';
 
@@ -132,6 +132,125 @@ describe('parseAlike', () => {
     expect(parseAlike(inner, '  ', [], 0)).toBeUndefined();
     expect(parseAlike('{\n  "a": 1\n}\n{}', '  ', [], 0)).toBeUndefined();
     expect(parseAlike('{\n  "a": 1\n}\r\n', '  ', [], 0)?.value).toEqual({ a: 1 });
+  });
+
+  // A member's text, key and all, is no array element: `[ "a": 1 ]` is not JSON, whatever another
+  // side's object held. Pieces are reused only in a container of the kind they were cut from.
+  it('never takes an object’s member for an array’s element, at the root or inside', () => {
+    const mine = '{\n  "a": 1,\n  "b": "c"\n}\n';
+    const known = parseAlike(mine, '  ', [], 0)!;
+    const asArray = '[\n  "a": 1,\n  "b": "c"\n]\n';
+    expect(parseJson(asArray).ok).toBe(false);
+    expect(parseAlike(asArray, '  ', [known.pieces], 0)).toBeUndefined();
+    const inside = '{\n  "x": {\n    "a": 1\n  }\n}\n';
+    const insideArray = '{\n  "x": [\n    "a": 1\n  ]\n}\n';
+    expect(parseJson(insideArray).ok).toBe(false);
+    const insideKnown = parseAlike(inside, '  ', [], 0)!;
+    expect(parseAlike(insideArray, '  ', [insideKnown.pieces], 0)).toBeUndefined();
+    // Along a value too (a snapshot's pieces): the operator's brackets turned the object into a list.
+    const along = piecesAlong(mine, '  ', known.value, 0)!;
+    expect(parseAlike(asArray, '  ', [along], 0)).toBeUndefined();
+  });
+
+  it('answers the strict parser’s value or nothing when a side turns a container’s brackets', () => {
+    fc.assert(
+      fc.property(containers, indents, fc.nat(), (value, indent, pick) => {
+        const text = print(value, indent, true);
+        const known = parseAlike(text, indent, [], 0)!;
+        // Every line that opens a container, and the first line after it at the opener's indent.
+        const lines = text.split('\n');
+        const opens = lines.flatMap((line, n) => (/[[{]$/.test(line) ? [n] : []));
+        const n = opens[pick % opens.length]!;
+        const lead = /^\s*/.exec(lines[n]!)![0];
+        const close = lines.findIndex(
+          (line, m) => m > n && line.startsWith(lead) && /^[\]}],?$/.test(line.slice(lead.length)),
+        );
+        if (close === -1) return;
+        const swap = (c: string) => ({ '{': '[', '[': '{', '}': ']', ']': '}' })[c] ?? c;
+        lines[n] = lines[n]!.slice(0, -1) + swap(lines[n]!.slice(-1));
+        lines[close] =
+          lead + swap(lines[close]![lead.length]!) + lines[close]!.slice(lead.length + 1);
+        const turned = lines.join('\n');
+        agrees(turned, parseAlike(turned, indent, [known.pieces], 0));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+/** The same value to the last detail jsonEqual overlooks: -0, key order, bigint against number. */
+function identical(a: JsonValue, b: JsonValue): boolean {
+  if (typeof a !== typeof b) return false;
+  if (typeof a !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const [keysA, keysB] = [Object.keys(a), Object.keys(b as object)];
+  if (keysA.length !== keysB.length || keysA.some((key, n) => key !== keysB[n])) return false;
+  return keysA.every((key) =>
+    identical((a as Record<string, JsonValue>)[key]!, (b as Record<string, JsonValue>)[key]!),
+  );
+}
+
+describe('parseAlike with the pieces of other documents', () => {
+  // The renderer keeps the pieces of its last large texts, whatever documents they were: a text
+  // parsed against them must answer what the strict parser answers, however the documents differ
+  // (kinds, depths, a line of one pasted into the other, brackets turned).
+  const steps = fc.array(
+    fc.record({
+      kind: fc.constantFrom('paste', 'repeat', 'drop', 'turn', 'spell'),
+      at: fc.nat(),
+      from: fc.nat(),
+    }),
+    { maxLength: 3 },
+  );
+  const turn = (c: string) => ({ '{': '[', '[': '{', '}': ']', ']': '}' })[c] ?? c;
+  function change(
+    text: string,
+    other: string,
+    todo: ReadonlyArray<{ kind: string; at: number; from: number }>,
+  ) {
+    const lines = text.split('\n');
+    const others = other.split('\n');
+    for (const { kind, at, from } of todo) {
+      const n = at % lines.length;
+      if (kind === 'paste') lines.splice(n, 0, others[from % others.length]!);
+      else if (kind === 'repeat') lines.splice(n, 0, lines[n]!);
+      else if (kind === 'drop') lines.splice(n, 1);
+      else if (kind === 'turn') lines[n] = lines[n]!.replace(/[[\]{}]/, turn);
+      else lines[n] = lines[n]!.replace(': 0', ': -0').replace(/1/, '1.0').replace(':', '\\u003a');
+    }
+    return lines.join('\n');
+  }
+
+  it('answers the strict parser’s value, to the last detail, or nothing', () => {
+    fc.assert(
+      fc.property(
+        containers,
+        containers,
+        indents,
+        steps,
+        steps,
+        fc.boolean(),
+        (v1, v2, indent, s1, s2, along) => {
+          const [t1, t2] = [print(v1, indent, true), print(v2, indent, true)];
+          const p1 = parseJson(t1);
+          if (!p1.ok) throw new Error('a printed document must parse');
+          const k1 = along
+            ? piecesAlong(t1, indent, p1.value, 0)
+            : parseAlike(t1, indent, [], 0)?.pieces;
+          const e2 = change(t2, t1, s2);
+          const k2 = parseAlike(e2, indent, k1 ? [k1] : [], 0)?.pieces;
+          const known = [k1, k2].filter((k): k is Pieces => k !== undefined);
+          for (const text of [change(t1, e2, s1), e2, t2]) {
+            const answer = parseAlike(text, indent, known, 0);
+            if (answer === undefined) continue;
+            const strict = parseJson(text);
+            expect(strict.ok).toBe(true);
+            if (strict.ok) expect(identical(answer.value, strict.value)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });
 

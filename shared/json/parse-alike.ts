@@ -26,6 +26,8 @@ const MAX_CUT_DEPTH = 64;
  * values), and the pieces that were cut further.
  */
 export type Pieces = {
+  /** Whether the pieces are an object's members (else an array's elements). */
+  readonly object: boolean;
   readonly texts: string[];
   readonly values: JsonValue[];
   readonly inner: Array<Pieces | undefined>;
@@ -113,7 +115,10 @@ class Reader {
       return undefined;
     const object = (along ?? {}) as JsonObject;
     const array = (along ?? []) as JsonValue[];
-    const pieces: Pieces = { texts: [], values: [], inner: [] };
+    const pieces: Pieces = { object: isObject, texts: [], values: [], inner: [] };
+    // A member's text is no element's (`[ "a": 1 ]` is not JSON): only the same kind's pieces.
+    if (known.some((k) => k.object !== isObject))
+      known = known.filter((k) => k.object === isObject);
     const cursors = known.map(() => 0);
     const value = isObject ? object : array;
     const count = along === undefined ? 0 : isObject ? Object.keys(object).length : array.length;

@@ -44,4 +44,17 @@ describe('parseText', () => {
     parseText(big('t'));
     expect(parseText(a!)).not.toBe(first);
   });
+
+  it('answers "not JSON" for a typed edit that turned an object into a list, though a kept text holds its members', () => {
+    const notes: Record<string, string> = {};
+    for (let n = 0; n < KEEP_FROM / 20; n++) notes[`k${n}`] = `value ${n}`;
+    const text = stringifyJson({ tag: 'notes', notes }, PRETTY);
+    expect(parseText(text).ok).toBe(true);
+    const turned = text
+      .replace('"notes": {', '"notes": [')
+      .replace(/\n {2}\}\n\}\n$/, '\n  ]\n}\n');
+    expect(turned).not.toBe(text);
+    expect(parseJson(turned).ok).toBe(false);
+    expect(parseText(turned)).toEqual(parseJson(turned));
+  });
 });
