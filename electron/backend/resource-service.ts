@@ -26,6 +26,7 @@ import {
   parseAlike,
   parseJson,
   piecesAlong,
+  type Pieces,
   PRETTY,
   stringifyJson,
   type JsonValue,
@@ -120,6 +121,8 @@ export function createResourceService(deps: ResourceDeps) {
     text: string;
     /** hashBody(text), once a read has needed it. */
     hash?: string;
+    /** The text's pieces along the editable document, once made (null: it cannot be cut). */
+    pieces?: Pieces | null;
   };
   const derivedRows = new Map<number, Derived>();
   /** What a kept row's derived values depend on besides its text: the profile's editable part. */
@@ -309,7 +312,12 @@ export function createResourceService(deps: ResourceDeps) {
     );
     const fetched = snapshotOf(ctx, ref, row, read.value, read.etag, { editable, text });
     // Kept only when the row holds this very text (a row recorded earlier with the same hash does).
-    if (row.body === answer.text) keepDerived(ctx, row.journalId, fetched, hash);
+    if (row.body === answer.text) {
+      keepDerived(ctx, row.journalId, fetched, hash);
+      // A large snapshot is cut into its pieces soon after it is shown, while the operator reads
+      // or edits it, so that saving an edit of it does not wait for that (parseMine).
+      if (text.length >= PIECES_EARLY_FROM) setTimeout(() => snapshotPieces(fetched), 100).unref();
+    }
     return fetched;
   }
 
@@ -408,6 +416,17 @@ export function createResourceService(deps: ResourceDeps) {
     return { fetched: result, changed, previous: known };
   }
 
+  /** The pieces of a snapshot's text along its document (piecesAlong), made once per kept row. */
+  function snapshotPieces(base: Fetched): Pieces | undefined {
+    const kept = derivedRows.get(base.snapshot.journalId);
+    const same =
+      kept !== undefined && kept.editable === base.editable && kept.text === base.snapshot.text;
+    if (same && kept.pieces !== undefined) return kept.pieces ?? undefined;
+    const pieces = piecesAlong(base.snapshot.text, SNAPSHOT_INDENT, base.editable);
+    if (same) kept.pieces = pieces ?? null;
+    return pieces;
+  }
+
   /**
    * The operator's text, parsed strictly. An edit of a snapshot's text is parsed a piece at a time
    * against that snapshot's own pieces (parse-alike): a 5 MB document with a few fields edited
@@ -418,10 +437,7 @@ export function createResourceService(deps: ResourceDeps) {
     text: string,
     base: Fetched | BackendError | null,
   ): { ok: true; value: JsonValue } | { ok: false; error: BackendError } {
-    const pieces =
-      base && !('kind' in base)
-        ? piecesAlong(base.snapshot.text, SNAPSHOT_INDENT, base.editable)
-        : undefined;
+    const pieces = base && !('kind' in base) ? snapshotPieces(base) : undefined;
     const alike = pieces && parseAlike(text, SNAPSHOT_INDENT, [pieces]);
     const parsed = alike ? { ok: true as const, value: alike.value } : parseJson(text);
     if (parsed.ok) return parsed;
@@ -1091,6 +1107,9 @@ export function createResourceService(deps: ResourceDeps) {
     },
   };
 }
+
+/** From this size a snapshot's pieces are made as soon as it is read, not when an edit is saved. */
+const PIECES_EARLY_FROM = 256 * 1024;
 
 /** How many journal rows keep their parsed body and document (a save's base, the latest read, …). */
 const DERIVED_ROWS = 4;
