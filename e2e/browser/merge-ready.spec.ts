@@ -6,6 +6,7 @@ import { bigDocument } from '../../bench/documents';
 import { Backend } from '../support/backend';
 import type { DeskPage } from '../support/desk-page';
 import { expect, test } from '../support/fixtures';
+import { shoot } from '../support/screenshots';
 
 type PaneAtReady = {
   lines: string[];
@@ -168,11 +169,18 @@ test('a merge with more automatic changes than the list draws: the first 100, th
   expect(Number(total)).toBeGreaterThan(200);
   expect(Number(rest)).toBe(Number(total) - 100);
   await expect(desk.page.locator('.change-list h3')).toContainText(`(${total})`);
+  // Reached from the keyboard, the button is in sight (every row above it is laid out at its
+  // own height, so the list scrolls to its very end).
   await more.focus();
+  await expect(more).toBeInViewport();
+  await shoot(desk.page, 'merge-many-changes');
   await desk.page.keyboard.press('Enter');
   await expect(rows).toHaveCount(Number(total));
   await expect(more).toHaveCount(0);
   // The keyboard goes on from the first row the button brought in.
   await expect(rows.nth(100).getByRole('button')).toBeFocused();
+  await expect(rows.nth(100)).toBeInViewport();
+  await rows.last().getByRole('button').focus();
+  await expect(rows.last()).toBeInViewport();
   expect(pageProblems).toEqual([]);
 });

@@ -3,20 +3,13 @@
 // confirmation. Each state is asserted before it is photographed (test-results/screens/*.png).
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { Backend } from '../support/backend';
-import { expect, test, type Page } from '../support/fixtures';
+import { expect, test } from '../support/fixtures';
+import { shoot } from '../support/screenshots';
 
 const TASK_SID = SANDBOX_IDS.taskSid;
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
 const DOC_PATH = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/agent-settings`;
 const DOC_WRITES = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/`;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: `test-results/screens/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test('screens: unknown outcome, pending outcomes, conflict after a lost answer', async ({
   desk,
