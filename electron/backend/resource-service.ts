@@ -428,6 +428,26 @@ export function createResourceService(deps: ResourceDeps) {
   }
 
   /**
+   * The journal row an edit is written on, and the edit parsed against it. An edit that is not JSON
+   * is refused first, whatever the row; then a row that is unknown (`unknown` says so).
+   */
+  function editOn(
+    ctx: ConnectionContext,
+    ref: ResourceRef,
+    text: string,
+    journalId: number,
+    unknown: string,
+  ): { base: Fetched; mine: JsonValue } | BackendError {
+    const row = store.journal.get(ref.connectionId, ref.id, journalId);
+    const base = row && fromJournal(ctx, ref, row);
+    const mine = parseMine(text, base);
+    if (!mine.ok) return mine.error;
+    if (!base) return fail('invalid-input', unknown);
+    if ('kind' in base) return base;
+    return { base, mine: mine.value };
+  }
+
+  /**
    * The operator's text, parsed strictly. An edit of a snapshot's text is parsed a piece at a time
    * against that snapshot's own pieces (parse-alike): a 5 MB document with a few fields edited
    * parses those pieces, and shares the base's objects everywhere else, which the diff of the
@@ -1068,22 +1088,20 @@ export function createResourceService(deps: ResourceDeps) {
     ): Promise<SaveResult> {
       const ctx = context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
-      const row = store.journal.get(ref.connectionId, ref.id, baseJournalId);
-      const base = row && fromJournal(ctx.value, ref, row);
-      const mine = parseMine(text, base);
-      if (!mine.ok) return mine.error;
-      if (!base)
-        return fail(
-          'invalid-input',
-          `The revision this edit is based on (journal entry ${baseJournalId}) is unknown; reopen the resource.`,
-        );
-      if ('kind' in base) return base;
+      const edit = editOn(
+        ctx.value,
+        ref,
+        text,
+        baseJournalId,
+        `The revision this edit is based on (journal entry ${baseJournalId}) is unknown; reopen the resource.`,
+      );
+      if ('kind' in edit) return edit;
       return write(
         ctx.value,
         ref,
-        base,
+        edit.base,
         text,
-        mine.value,
+        edit.mine,
         unconditional ? 'unconditional' : 'conditional',
         batchId,
       );
@@ -1093,17 +1111,15 @@ export function createResourceService(deps: ResourceDeps) {
     async forceSave(ref: ResourceRef, text: string, overJournalId: number): Promise<SaveResult> {
       const ctx = context(ref.connectionId);
       if (!ctx.ok) return ctx.error;
-      const row = store.journal.get(ref.connectionId, ref.id, overJournalId);
-      const over = row && fromJournal(ctx.value, ref, row);
-      const mine = parseMine(text, over);
-      if (!mine.ok) return mine.error;
-      if (!over)
-        return fail(
-          'invalid-input',
-          `Journal entry ${overJournalId} is unknown; reopen the resource.`,
-        );
-      if ('kind' in over) return over;
-      return write(ctx.value, ref, over, text, mine.value, 'force');
+      const edit = editOn(
+        ctx.value,
+        ref,
+        text,
+        overJournalId,
+        `Journal entry ${overJournalId} is unknown; reopen the resource.`,
+      );
+      if ('kind' in edit) return edit;
+      return write(ctx.value, ref, edit.base, text, edit.mine, 'force');
     },
   };
 }

@@ -31,7 +31,8 @@ export function mergeText(
   const noBase = texts.base.trim() === '';
   // Mine is cut into pieces when laid out like JSON.stringify; base and theirs then parse only
   // the pieces they changed (parse-alike). Text that does not fit is parsed whole.
-  const indent = detectStyle(texts.mine).indent;
+  const style = detectStyle(texts.mine);
+  const indent = style.indent;
   const alikeMine = parseAlike(texts.mine, indent);
   const alikeBase =
     alikeMine && !noBase ? parseAlike(texts.base, indent, [alikeMine.pieces]) : undefined;
@@ -65,7 +66,7 @@ export function mergeText(
   let text: string | undefined;
   const value = {
     get text(): string {
-      text ??= stringifyJson(result.merged, detectStyle(texts.mine));
+      text ??= stringifyJson(result.merged, style);
       return text;
     },
     result,

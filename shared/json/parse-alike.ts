@@ -50,9 +50,7 @@ export function parseAlike(
   known: readonly Pieces[] = [],
   cutFrom = CUT_FROM,
 ): AlikeParse | undefined {
-  if (indent === '' || !/^[ \t]+$/.test(indent) || text.length < cutFrom) return undefined;
-  const first = text.charCodeAt(0);
-  if (first !== 123 && first !== 91) return undefined;
+  if (!mayBeCut(text, indent, cutFrom)) return undefined;
   const reader = new Reader(text, indent, cutFrom);
   const root = reader.container(0, 0, known);
   if (root === undefined) return undefined;
@@ -77,10 +75,15 @@ export function piecesAlong(
   value: JsonValue,
   cutFrom = CUT_FROM,
 ): Pieces | undefined {
-  if (indent === '' || !/^[ \t]+$/.test(indent) || text.length < cutFrom) return undefined;
-  const first = text.charCodeAt(0);
-  if (first !== 123 && first !== 91) return undefined;
+  if (!mayBeCut(text, indent, cutFrom)) return undefined;
   return new Reader(text, indent, cutFrom).container(0, 0, [], value)?.pieces;
+}
+
+/** Whether a text is worth cutting with this indent: a large container laid out with blanks. */
+function mayBeCut(text: string, indent: string, cutFrom: number): boolean {
+  if (indent === '' || !/^[ \t]+$/.test(indent) || text.length < cutFrom) return false;
+  const first = text.charCodeAt(0);
+  return first === 123 || first === 91;
 }
 
 class Reader {
