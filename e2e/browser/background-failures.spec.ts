@@ -3,17 +3,9 @@
 // operator must see the failure where they are looking: the history's own banner, the team
 // dialog's audit, and — for anything no handler caught — the page-wide alert.
 import { SANDBOX_IDS } from '../../sandbox/index';
-import { expect, test, type Page } from '../support/fixtures';
+import { expect, test } from '../support/fixtures';
 
 const TASK_SID = SANDBOX_IDS.taskSid;
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: `test-results/screens/${name}-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 test('history that cannot be loaded says so on its own banner, ends "Loading…", and loads on Try again', async ({
   desk,
@@ -27,7 +19,7 @@ test('history that cannot be loaded says so on its own banner, ends "Loading…"
   await expect(banner).toHaveRole('alert');
   await expect(banner).toContainText('The history could not be loaded');
   await expect(desk.page.getByTestId('history-view')).not.toContainText('Loading…');
-  await shoot(desk.page, 'history-load-failed');
+  await desk.screenshots('history-load-failed');
 
   await desk.page.unroute('**/api/history');
   await banner.getByRole('button', { name: 'Try again' }).click();
@@ -63,7 +55,7 @@ test('a rejection no handler caught still reaches the operator as a dismissable 
   await expect(failure).toHaveCount(1);
   await expect(failure).toHaveRole('alert');
   await expect(failure).toContainText('A background task failed: the host went away mid-call');
-  await shoot(desk.page, 'unhandled-failure');
+  await desk.screenshots('unhandled-failure');
   // It stays until the operator dismisses it, by keyboard as well as by pointer.
   const dismiss = failure.getByRole('button', { name: /^Dismiss/ });
   await dismiss.focus();
@@ -85,7 +77,7 @@ test('a draft the host cannot keep: the status says so, the app tries again by i
   await expect(status).toHaveText('Unsaved changes · draft not kept');
   await expect(desk.message).toContainText('Your draft could not be kept');
   await expect(desk.message).toContainText('The app keeps trying');
-  await shoot(desk.page, 'draft-not-kept');
+  await desk.screenshots('draft-not-kept');
 
   // Closing the tab now would lose the edit: the app asks, and Escape keeps the tab.
   await desk.page.keyboard.press('Alt+W');
@@ -94,7 +86,7 @@ test('a draft the host cannot keep: the status says so, the app tries again by i
   await expect(question).toContainText('Closing the tab loses it');
   // Losing the edit is the dangerous answer: Cancel has the focus, so Enter keeps the tab.
   await expect(desk.page.getByTestId('question-cancel')).toBeFocused();
-  await shoot(desk.page, 'draft-not-kept-close');
+  await desk.screenshots('draft-not-kept-close');
   await desk.page.keyboard.press('Escape');
   await expect(question).toBeHidden();
   await expect(desk.page.getByTestId('tab')).toHaveCount(1);

@@ -55,11 +55,7 @@ test('a group decision under way can be stopped; the resources not reached stay 
   await expect(deciding).toContainText('Applying your decision');
   // The keyboard is on the way to stop it.
   await expect(view.getByTestId('stop-decision')).toBeFocused();
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await desk.screenshot(`batch-stop-decision-${scheme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await desk.screenshots('batch-stop-decision');
   await page.keyboard.press('Enter');
   // Said at once: the write under way is held by the server for a while yet.
   await expect(deciding).toContainText('Stopping: the write under way finishes first');
@@ -68,11 +64,7 @@ test('a group decision under way can be stopped; the resources not reached stay 
   await expect(status).toHaveText(
     'You stopped your decision on /priority after the write under way: the resources it had not reached stay in the conflict queue.',
   );
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await desk.screenshot(`batch-decision-stopped-${scheme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await desk.screenshots('batch-decision-stopped');
   await expect(view.getByTestId('batch-count-queued')).toHaveText('2 in the conflict queue');
   const priorities = await Promise.all(
     sids.map(async (sid) => (await backend.document('TaskRouter', sid))['priority']),

@@ -29,11 +29,7 @@ test('every batch with a conflict queue can be shown from the list, not only the
   await expect(shows.nth(0)).toContainText('Newer batch');
   await expect(shows.nth(1)).toContainText('Older batch');
   await expect(shows.nth(1)).toContainText('1 in the conflict queue');
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: `test-results/screens/batch-two-queues-${scheme}.png` });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  await desk.screenshots('batch-two-queues');
 
   // The older one opens on its own queue, and one decision settles it.
   await shows.nth(1).click();

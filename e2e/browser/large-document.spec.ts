@@ -29,12 +29,8 @@ async function openTicket(desk: DeskPage, words: string, id: string): Promise<vo
   await desk.openResource(id);
 }
 
-/** Puts the cursor at the start or the end of the editor's line 2 (a ticket's subject). */
-async function toLine2(desk: DeskPage, edge: 'Home' | 'End'): Promise<void> {
-  await desk.page.keyboard.press('ControlOrMeta+Home');
-  await desk.page.keyboard.press('ArrowDown');
-  await desk.page.keyboard.press(edge);
-}
+/** Monaco's own key for Format Document (Linux binds it elsewhere). */
+const FORMAT_DOCUMENT = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
 
 /** A ticket of about `bytes` (bench/documents) with the id and subject given. */
 function ticket(bytes: number, id: string, subject: string): Record<string, unknown> {
@@ -53,7 +49,7 @@ test('a 400 KB document: a typo is reported after a pause and blocks saving; und
   const editor = desk.page.getByTestId('editor');
   await editor.locator('.view-lines').click();
   // Line 2 is `  "subject": "Large typo ticket",`: a stray character after its comma.
-  await toLine2(desk, 'End');
+  await desk.toLineEdge(2, 'End');
   await desk.page.keyboard.type(' oops');
   const error = desk.page.getByTestId('json-error');
   await expect(error).toContainText('line 2');
@@ -112,7 +108,7 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
   // A small document still has the JSON language service: its worker starts and marks the typo.
   await openTicket(desk, 'Small typo', 'small-typo');
   await editor.locator('.view-lines').click();
-  await toLine2(desk, 'End');
+  await desk.toLineEdge(2, 'End');
   await desk.page.keyboard.type(' oops');
   await expect(desk.page.getByTestId('json-error')).toContainText('line 2');
   await expect.poll(jsonWorkers).toBe(1);
@@ -129,14 +125,11 @@ test('a document past 1 MB is still formatted from the keyboard: Format Selectio
   await openTicket(desk, 'Huge format', 'huge-format');
   const editor = desk.page.getByTestId('editor');
   const line2 = editor.locator('.view-line').nth(1);
-  // Monaco draws spaces as no-break spaces.
-  const line2Text = async () => (await line2.textContent())?.replace(/\u00a0/g, ' ');
+  const line2Text = () => desk.lineText('editor', 1);
   const indented = '  "subject": "Huge format ticket",';
-  // Monaco's own key for Format Document (Linux binds it elsewhere).
-  const formatDocument = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
   const misindentLine2 = async () => {
     await editor.locator('.view-lines').click();
-    await toLine2(desk, 'Home');
+    await desk.toLineEdge(2, 'Home');
     await desk.page.keyboard.type('      ');
     await expect.poll(line2Text).toBe(`      ${indented}`);
   };
@@ -151,7 +144,7 @@ test('a document past 1 MB is still formatted from the keyboard: Format Selectio
   await expect.poll(line2Text).toBe(indented);
 
   await misindentLine2();
-  await desk.page.keyboard.press(formatDocument);
+  await desk.page.keyboard.press(FORMAT_DOCUMENT);
   await expect.poll(line2Text).toBe(indented);
   // Formatted back to the server's own layout: nothing is left to save.
   await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
@@ -166,21 +159,17 @@ test('a small document formatted from the keyboard keeps its final line break: f
   await toTickets(desk);
   await openTicket(desk, 'Small format', 'small-format');
   const editor = desk.page.getByTestId('editor');
-  const formatDocument = process.platform === 'linux' ? 'Control+Shift+I' : 'Shift+Alt+F';
   await editor.locator('.view-lines').click();
-  await desk.page.keyboard.press(formatDocument);
+  await desk.page.keyboard.press(FORMAT_DOCUMENT);
   // The JSON worker's formatter took the final line break away, which read as an unsaved change.
   await desk.page.waitForTimeout(500);
   await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
   // A misindented line is put back, and the document is the server's again.
-  const line2 = editor.locator('.view-line').nth(1);
-  await toLine2(desk, 'Home');
+  await desk.toLineEdge(2, 'Home');
   await desk.page.keyboard.type('    ');
   await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved');
-  await desk.page.keyboard.press(formatDocument);
-  await expect
-    .poll(async () => (await line2.textContent())?.replace(/\u00a0/g, ' '))
-    .toBe('  "subject": "Small format ticket",');
+  await desk.page.keyboard.press(FORMAT_DOCUMENT);
+  await expect.poll(() => desk.lineText('editor', 1)).toBe('  "subject": "Small format ticket",');
   await expect(desk.page.getByTestId('dirty-state')).toHaveText('No changes');
   expect(pageProblems).toEqual([]);
 });
@@ -194,7 +183,7 @@ test('a document past 1 MB: the error marker stays on the error while lines are 
   await openTicket(desk, 'Huge marker', 'huge-marker');
   const editor = desk.page.getByTestId('editor');
   await editor.locator('.view-lines').click();
-  await toLine2(desk, 'End');
+  await desk.toLineEdge(2, 'End');
   await desk.page.keyboard.type(' oops');
   await expect(desk.page.getByTestId('json-error')).toContainText('line 2');
   await expect(editor.locator('.squiggly-error')).toHaveCount(1);

@@ -6,7 +6,6 @@ import { bigDocument } from '../../bench/documents';
 import { Backend } from '../support/backend';
 import type { DeskPage } from '../support/desk-page';
 import { expect, test } from '../support/fixtures';
-import { shoot } from '../support/screenshots';
 
 type PaneAtReady = {
   lines: string[];
@@ -139,9 +138,7 @@ test('a 400 KB Result typed in by hand: once typing pauses, its highlights are f
   // The merge's own Result says which value it shows for the undecided conflict.
   await expect(result.locator('.undecided-note')).toHaveCount(1);
   await result.locator('.view-lines').click();
-  await desk.page.keyboard.press('ControlOrMeta+Home');
-  await desk.page.keyboard.press('ArrowDown');
-  await desk.page.keyboard.press('End');
+  await desk.toLineEdge(2, 'End');
   await desk.page.keyboard.type('  ');
   // Typed by hand, the Result shows the operator's text: the note goes once the highlights are
   // found again after the pause (Monaco only moves the old ones while keys are pressed).
@@ -173,7 +170,7 @@ test('a merge with more automatic changes than the list draws: the first 100, th
   // own height, so the list scrolls to its very end).
   await more.focus();
   await expect(more).toBeInViewport();
-  await shoot(desk.page, 'merge-many-changes');
+  await desk.screenshots('merge-many-changes');
   await desk.page.keyboard.press('Enter');
   await expect(rows).toHaveCount(Number(total));
   await expect(more).toHaveCount(0);

@@ -4,7 +4,6 @@
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { Backend } from '../support/backend';
 import { expect, test } from '../support/fixtures';
-import { shoot } from '../support/screenshots';
 
 const TASK_SID = SANDBOX_IDS.taskSid;
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
@@ -21,10 +20,10 @@ test('screens: unknown outcome, pending outcomes, conflict after a lost answer',
   await backend.fault({ kind: 'close-after', method: 'POST', pathPrefix: DOC_WRITES });
   await desk.saveButton.click();
   await expect(desk.page.getByTestId('unknown-outcome')).toHaveAttribute('data-holds', 'your-edit');
-  await shoot(desk.page, 'unknown-outcome');
+  await desk.screenshots('unknown-outcome');
   await desk.page.getByTestId('toggle-activity').click();
   await expect(desk.page.getByTestId('pending-outcome')).toHaveCount(1);
-  await shoot(desk.page, 'pending-outcomes');
+  await desk.screenshots('pending-outcomes');
   await desk.page.getByTestId('toggle-activity').click();
   await desk.page.getByTestId('dismiss-outcome').click();
   await expect(desk.page.getByTestId('unknown-outcome')).toBeHidden();
@@ -36,7 +35,7 @@ test('screens: unknown outcome, pending outcomes, conflict after a lost answer',
   await backend.editAsSomeoneElse(DOC_PATH, { theme: 'light' });
   await desk.saveButton.click();
   await expect(desk.page.getByTestId('after-lost-answer')).toBeVisible();
-  await shoot(desk.page, 'conflict-after-lost-answer');
+  await desk.screenshots('conflict-after-lost-answer');
 });
 
 test('screens: the merge view’s colours, an undecided conflict, and an overwrite’s confirmation', async ({
@@ -57,12 +56,12 @@ test('screens: the merge view’s colours, an undecided conflict, and an overwri
   await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
   await expect(desk.page.getByTestId('pane-result').locator('.undecided-note')).toHaveCount(1);
   await expect(desk.page.getByTestId('pane-theirs').locator('.auto-theirs').first()).toBeVisible();
-  await shoot(desk.page, 'merge-undecided');
+  await desk.screenshots('merge-undecided');
   await desk.page.getByRole('button', { name: 'Overwrite with mine…' }).click();
   await expect(desk.page.getByTestId('question-items')).toContainText('language');
-  await shoot(desk.page, 'overwrite-confirm');
+  await desk.screenshots('overwrite-confirm');
   await desk.page.getByTestId('question-cancel').click();
   await desk.page.keyboard.press('Alt+M');
   await expect(desk.conflictCounter).toHaveText('All conflicts settled');
-  await shoot(desk.page, 'merge-settled');
+  await desk.screenshots('merge-settled');
 });

@@ -116,10 +116,7 @@ test('the server changed only other fields: the merge view says so, and the save
   await expect(desk.page.getByTestId('clean-merge')).toContainText(
     'The server changed other fields than yours',
   );
-  await desk.screenshot('merge-clean-light');
-  await desk.page.emulateMedia({ colorScheme: 'dark' });
-  await desk.screenshot('merge-clean-dark');
-  await desk.page.emulateMedia({ colorScheme: 'light' });
+  await desk.screenshots('merge-clean');
   await desk.saveResult.click();
   await expect(desk.message).toHaveText('Saved as revision 2.');
   const latest = (await backend.serverHistory(TASK_PATH)).at(-1)!;

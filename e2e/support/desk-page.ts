@@ -103,11 +103,33 @@ export class DeskPage {
     return this.page.locator(`[data-testid="conflict-card"][data-path="${path}"]`);
   }
 
+  /** Puts the focused editor's cursor at the start or the end of line `line`, from the keyboard. */
+  async toLineEdge(line: number, edge: 'Home' | 'End'): Promise<void> {
+    await this.page.keyboard.press('ControlOrMeta+Home');
+    for (let n = 1; n < line; n++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press(edge);
+  }
+
+  /** The text of an editor's line as shown (Monaco draws spaces as no-break spaces). */
+  async lineText(editorTestId: string, index: number): Promise<string | undefined> {
+    const line = this.page.getByTestId(editorTestId).locator('.view-line').nth(index);
+    return (await line.textContent())?.replace(/\u00a0/g, ' ');
+  }
+
   editorText(): Locator {
     return this.jsonView.locator('.view-lines');
   }
 
   async screenshot(name: string): Promise<void> {
     await this.page.screenshot({ path: `test-results/screens/${name}.png` });
+  }
+
+  /** One state photographed light and dark (`<name>-light.png`, `<name>-dark.png`), then light again. */
+  async screenshots(name: string): Promise<void> {
+    for (const scheme of ['light', 'dark'] as const) {
+      await this.page.emulateMedia({ colorScheme: scheme });
+      await this.screenshot(`${name}-${scheme}`);
+    }
+    await this.page.emulateMedia({ colorScheme: 'light' });
   }
 }
