@@ -1,7 +1,15 @@
 // Spawns the real CLI (through the package's bin) on temporary files, and runs a real `git merge`
 // with the driver configured.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -133,6 +141,16 @@ describe('conflict-desk merge', () => {
     expect(cli('merge', 'x', 'y', 'z', '--marker-size', 'many').stderr).toContain(
       '--marker-size needs a whole number',
     );
+  });
+
+  it('names the side it cannot read, and leaves no temporary file when it cannot write', () => {
+    files({ base, mine: base, theirs: base });
+    mkdirSync(join(dir, 'folder'));
+    expect(cli('merge', 'base', 'missing', 'theirs').stderr).toContain('cannot read missing');
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'folder');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cannot write folder');
+    expect(readdirSync(dir).sort()).toEqual(['base', 'folder', 'mine', 'theirs']);
   });
 });
 

@@ -4,7 +4,7 @@
 // merge cannot read is merged as JSON with comments, else line by line, and never left one-sided.
 // `--report-only` keeps the first behaviour for scripts: no markers, mine's value at each conflict,
 // exit 2 on invalid input.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import {
   DEFAULT_ID_KEYS,
   detectStyle,
@@ -16,6 +16,7 @@ import {
   writeConflictText,
 } from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
+import { readTexts, writeText } from './text-files';
 
 export type CliIo = {
   readonly stdout: (text: string) => void;
@@ -126,18 +127,12 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     return 2;
   }
   const [baseFile, mineFile, theirsFile] = args.value.files;
-  const texts: string[] = [];
-  for (const file of args.value.files) {
-    try {
-      // One synchronous read per file, decoded from the buffer: on Node 20 about a third faster for
-      // megabyte inputs than readFile(file, 'utf8') or the chunked promise reads.
-      texts.push(readFileSync(file).toString('utf8'));
-    } catch (err) {
-      io.stderr(`conflict-desk merge: cannot read ${file}: ${(err as Error).message}\n`);
-      return 2;
-    }
+  const read = readTexts(args.value.files);
+  if (!read.ok) {
+    io.stderr(`conflict-desk merge: cannot read ${read.file}: ${read.message}\n`);
+    return 2;
   }
-  const [base, mine, theirs] = texts as [string, string, string];
+  const [base, mine, theirs] = read.texts as [string, string, string];
   const options = { idKeys: args.value.idKeys };
   const merged = mergeText(base, mine, theirs, options);
   const write = (text: string) => writeOut(text, args.value.out, io);
@@ -213,11 +208,15 @@ async function writeOut(text: string, out: string | undefined, io: CliIo): Promi
   try {
     // As a git driver the output is mine's own file: write beside it and rename, so an
     // interrupted write can never leave the operator's side truncated.
-    // Synchronous: one write call for the whole text (the promise API writes a large string in
-    // chunks, one event-loop turn each), and nothing else runs meanwhile.
+    // Synchronous: the promise API writes a large string one event-loop turn per chunk.
     const temp = `${out}.conflict-desk-${process.pid}.tmp`;
-    writeFileSync(temp, text);
-    renameSync(temp, out);
+    try {
+      writeText(temp, text);
+      renameSync(temp, out);
+    } catch (err) {
+      rmSync(temp, { force: true });
+      throw err;
+    }
     return true;
   } catch (err) {
     io.stderr(`conflict-desk merge: cannot write ${out}: ${(err as Error).message}\n`);
