@@ -3,9 +3,10 @@
 // The bytes are the HTTP answer bodies as a script receives them (JSON) and as the page does
 // (framed: the document after the JSON, unescaped; shared/api/wire.ts).
 import { spawnSync } from 'node:child_process';
+import { framedCaller, type Post } from '../shared/api/framed-call';
 import { decodeBody, FRAMES_TYPE } from '../shared/api/wire';
 import { Backend, callApi } from '../e2e/support/backend';
-import { removeDataDir, startWebHost } from '../e2e/support/web-host';
+import { removeDataDir, startWebHost, type WebHost } from '../e2e/support/web-host';
 import { bigDocument, fmtBytes } from './documents';
 
 const SIZES: Array<[string, number]> = [
@@ -41,6 +42,48 @@ async function answerBytes(
   };
 }
 
+/**
+ * The page's road (shared/api/framed-call.ts): the resource opened, later the stale edit saved,
+ * the request a delta of the opened text and the conflict's Server now a delta of the request's.
+ */
+async function pageRoad(host: WebHost, ref: { connectionId: string; id: string }) {
+  const bytes: Array<{ method: string; request: number; answer: number }> = [];
+  const post: Post = async (method, encoded) => {
+    const res = await fetch(`${host.origin}/api/${method}`, {
+      method: 'POST',
+      headers: {
+        'content-type': encoded.type,
+        accept: `${FRAMES_TYPE}, application/json`,
+        'x-conflict-desk-token': host.apiToken,
+      },
+      body: encoded.text,
+    });
+    const text = await res.text();
+    bytes.push({
+      method,
+      request: Buffer.byteLength(encoded.text),
+      answer: Buffer.byteLength(text),
+    });
+    return { status: res.status, contentType: res.headers.get('content-type'), text };
+  };
+  let n = 0;
+  const call = framedCaller(post, () => `bench-${++n}`);
+  const opened = await call('openResource', { ref });
+  const { journalId } = (opened.body as { snapshot: { journalId: number } }).snapshot;
+  return {
+    /** Saves `text` as an edit of the revision opened: its request and answer bytes. */
+    async save(text: string): Promise<{ request: number; answer: number; kind: string }> {
+      const saved = await call('saveResource', { ref, text, baseJournalId: journalId });
+      const save = bytes.findLast((b) => b.method === 'saveResource')!;
+      return {
+        request: save.request,
+        answer: save.answer,
+        kind: (saved.body as { kind: string }).kind,
+      };
+    },
+  };
+}
+
 export async function run(): Promise<void> {
   // Always built (a few seconds): a stale out/ would measure code that is no longer there.
   if (spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' }).status !== 0)
@@ -62,6 +105,7 @@ export async function run(): Promise<void> {
         throw new Error(`could not create the ${label} ticket: ${created.status}`);
       const ref = { connectionId: tickets.id, id };
       const open = await answerBytes(host.origin, host.apiToken, 'openResource', { ref });
+      const pageOpen = await pageRoad(host, ref);
       const snapshot = (open.body as { snapshot: { text: string; journalId: number } }).snapshot;
       const docBytes = Buffer.byteLength(snapshot.text);
       // Someone else changes the status; the operator edits the subject against the old revision.
@@ -82,21 +126,22 @@ export async function run(): Promise<void> {
         true,
       );
       const saveFramed = await answerBytes(host.origin, host.apiToken, 'saveResource', stale, true);
+      const page = await pageOpen.save(mine);
       const openRatio = open.bytes / docBytes;
       const saveRatio = save.bytes / docBytes;
       const verdict = (ok: boolean) => (ok ? 'meets' : 'MISSES');
       const ratio = (n: number) => `${fmtBytes(n)} = ${(n / docBytes).toFixed(2)}×`;
       rows.push(
-        `| ${label} (document ${fmtBytes(docBytes)}) | ${fmtBytes(open.bytes)} = ${openRatio.toFixed(2)}× (${verdict(openRatio <= TARGETS.open)} ≤ ${TARGETS.open}×) | ${kind}: ${fmtBytes(save.bytes)} = ${saveRatio.toFixed(2)}× (${verdict(saveRatio <= TARGETS.conflict)} ≤ ${TARGETS.conflict}×) | ${ratio(openFramed.bytes)} · ${(saveFramed.body as { kind: string }).kind}: ${ratio(saveFramed.bytes)} |`,
+        `| ${label} (document ${fmtBytes(docBytes)}) | ${fmtBytes(open.bytes)} = ${openRatio.toFixed(2)}× (${verdict(openRatio <= TARGETS.open)} ≤ ${TARGETS.open}×) | ${kind}: ${fmtBytes(save.bytes)} = ${saveRatio.toFixed(2)}× (${verdict(saveRatio <= TARGETS.conflict)} ≤ ${TARGETS.conflict}×) | ${ratio(openFramed.bytes)} · ${(saveFramed.body as { kind: string }).kind}: ${ratio(saveFramed.bytes)} | ${ratio(page.request)} · ${page.kind}: ${ratio(page.answer)} |`,
       );
     }
     console.log(
       '\nAnswer bytes per document byte (browser-mode host, HTTP answer bodies; document = the pretty text the operator edits)',
     );
     console.log(
-      "| document | openResource answer (JSON) | conflicting saveResource answer (JSON) | the page's framed open · conflict answers |",
+      "| document | openResource answer (JSON) | conflicting saveResource answer (JSON) | the page's framed open · conflict answers | the page's save request · its conflict answer, as deltas |",
     );
-    console.log('|---|---|---|---|');
+    console.log('|---|---|---|---|---|');
     for (const row of rows) console.log(row);
     await callApi(host, 'appInfo', {});
   } finally {

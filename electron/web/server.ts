@@ -13,7 +13,16 @@ import {
   type ApiEventListener,
 } from '../../shared/api/contract';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
-import { decodeBody, encodeBody, encodeWire, FRAMES_TYPE, isFramed } from '../../shared/api/wire';
+import { randomUUID } from 'node:crypto';
+import { TextShelf } from '../../shared/api/text-shelf';
+import {
+  decodeBodyWith,
+  encodeBody,
+  encodeWire,
+  FRAMES_TYPE,
+  isFramed,
+  TextBaseError,
+} from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
 import { resolveAppFile } from '../backend/static-files';
 import { createSessions, type Sessions } from './sessions';
@@ -45,11 +54,16 @@ export type RunningWebHost = {
   close(): Promise<void>;
 };
 
+/** Texts the host sent or received in framed bodies lately: what a page's deltas may be of. */
+const SHELF_TEXTS = 8;
+const SHELF_CHARS = 64 * 1024 * 1024;
+
 export async function startWebHost(options: WebHostOptions): Promise<RunningWebHost> {
   let port = options.port ?? 0;
   const sessions = createSessions(options.scriptToken);
+  const shelf = new TextShelf(SHELF_TEXTS, SHELF_CHARS);
   const server = createServer((req, res) => {
-    handle(req, res, options, sessions, port).catch((error) => {
+    handle(req, res, options, sessions, port, shelf).catch((error) => {
       console.error('[web] request failed', error);
       if (!res.headersSent)
         sendJson(res, 500, hostError('internal', 'The web host failed to handle the request.'));
@@ -88,6 +102,7 @@ async function handle(
   options: WebHostOptions,
   sessions: Sessions,
   port: number,
+  shelf: TextShelf,
 ): Promise<void> {
   const origin = `http://127.0.0.1:${port}`;
   if (req.headers.host !== `127.0.0.1:${port}`)
@@ -149,6 +164,7 @@ async function handle(
       options.service,
       url.pathname.slice('/api/'.length),
       options.maxBodyBytes ?? MAX_BODY_BYTES,
+      shelf,
     );
   }
   // The page and its assets are the public build output: served to anyone who names this host
@@ -164,6 +180,7 @@ async function callMethod(
   service: Api,
   name: string,
   maxBytes: number,
+  shelf: TextShelf,
 ): Promise<void> {
   if (!isApiMethodName(name))
     return sendJson(
@@ -175,10 +192,19 @@ async function callMethod(
   if (raw === null) return sendTooLarge(req, res, maxBytes);
   const framed = isFramed(req.headers['content-type']);
   let payload: unknown = {};
+  let received: Array<[string, string]> = [];
   if (raw.length > 0) {
     try {
-      payload = decodeBody(raw, req.headers['content-type']);
+      ({ value: payload, framed: received } = decodeBodyWith(
+        raw,
+        req.headers['content-type'],
+        (id) => shelf.get(id),
+      ));
+      shelf.put(received);
     } catch (error) {
+      // A delta of a text no longer kept (or not as the page kept it): the page sends it whole.
+      if (error instanceof TextBaseError)
+        return sendJson(res, 409, hostError('unknown-text', error.message));
       return sendJson(
         res,
         400,
@@ -197,8 +223,15 @@ async function callMethod(
       hostError('invalid-arguments', `Invalid arguments for ${name}: ${args.error}`),
     );
   const result = await (service[name] as (a: unknown) => Promise<unknown>)(args.value);
-  // The page asks for framed answers (documents outside the JSON); scripts get plain JSON.
-  sendBody(res, 200, encodeBody(result, acceptsFrames(req.headers.accept)));
+  // The page asks for framed answers (documents outside the JSON); scripts get plain JSON. A long
+  // string of the answer may be sent as a delta of one the request carried (Server now of the
+  // operator's own text), which the page holds until it has read the answer.
+  const answer = encodeBody(result, acceptsFrames(req.headers.accept), {
+    newId: () => `h-${randomUUID()}`,
+    bases: received.reverse(),
+  });
+  shelf.put(answer.framed);
+  sendBody(res, 200, answer);
 }
 
 /**

@@ -498,7 +498,14 @@ export const ipcChannel = (name: ApiMethodName) => `api:${name}`;
 /** A host-level refusal (bad arguments, unknown method) — distinct from a method's own result. */
 export type HostError = {
   kind: 'host-error';
-  code: 'invalid-arguments' | 'unknown-method' | 'unauthorized' | 'too-large' | 'internal';
+  code:
+    | 'invalid-arguments'
+    | 'unknown-method'
+    | 'unauthorized'
+    | 'too-large'
+    | 'internal'
+    /** A framed body sent part of a text as a delta of one the host no longer holds. */
+    | 'unknown-text';
   message: string;
 };
 

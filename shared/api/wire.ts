@@ -1,3 +1,6 @@
+import type { DeltaPart } from './text-delta';
+import { applyTextDelta, DELTA_MIN_CHARS, textCheck, textDelta } from './text-delta';
+
 // JSON over HTTP cannot carry bigint (integers beyond 2^53 that the merge keeps exactly), so the
 // web transport tags them; IPC's structured clone carries them natively.
 const TAG = '$conflictDeskBigInt';
@@ -72,27 +75,77 @@ function isEntry(entry: unknown): entry is [string, unknown] {
 // Lengths count UTF-16 code units of the decoded text. Neither JSON line holds a raw newline, so
 // each ends at the first one. Scripts never see this: the host answers framed only to a request
 // that accepts FRAMES_TYPE, and reads one only when it says it is one.
+//
+// A frame may carry an `id`, under which either side may keep its text, and a string the other
+// side already holds by id (a document it sent or received) may be sent as a `delta` of it
+// (text-delta.ts): ranges of that text, the frame's characters for the rest, and the whole text's
+// size and fingerprint, checked after it is rebuilt.
+//
+//   {"frames":[{"path":["text"],"length":5210,"id":"p-…","delta":{"base":"h-…","size":7898958,
+//     "check":"…","parts":[[0,81233],37,[81270,160002],…]}}]}
 export const FRAMES_TYPE = 'application/x-conflict-desk-frames';
 /** Whether a content type (a request's or an answer's) says the body is framed. */
 export function isFramed(contentType: string | null | undefined): boolean {
   return (contentType ?? '').startsWith(FRAMES_TYPE);
 }
 
+/** How a side names the strings it frames, and the texts the receiver holds by id. */
+export type TextLinks = {
+  /** A new id for a framed string (unique: the receiver may keep the text under it). */
+  readonly newId: () => string;
+  /**
+   * Texts the receiver holds, by id, most likely base first: a framed string of DELTA_MIN_CHARS
+   * or more is sent as a delta of the first of them it shares most of its text with.
+   */
+  readonly bases?: ReadonlyArray<readonly [string, string]>;
+};
+
+/** A body as encodeBody makes it, with the strings it framed under their ids. */
+export type EncodedBody = {
+  type: string;
+  text: string;
+  framed: Array<[string, string]>;
+};
+
 /**
  * A message as the page and its host send it, with its content type: framed when `frames` allows
- * it and a string is worth a frame, else JSON.
+ * it and a string is worth a frame, else JSON. With `links`, framed strings get ids and may be
+ * sent as deltas of the texts it names.
  */
-export function encodeBody(value: unknown, frames: boolean): { type: string; text: string } {
-  const framed = frames ? encodeFrames(value) : undefined;
-  return framed === undefined
-    ? { type: 'application/json', text: encodeWire(value) }
-    : { type: FRAMES_TYPE, text: framed };
+export function encodeBody(value: unknown, frames: boolean, links?: TextLinks): EncodedBody {
+  const framed: Array<[string, string]> = [];
+  const body = frames ? encodeFrames(value, links, framed) : undefined;
+  return body === undefined
+    ? { type: 'application/json', text: encodeWire(value), framed: [] }
+    : { type: FRAMES_TYPE, text: body, framed };
 }
 
 /** A body back into its value, read as its content type says (framed or JSON). */
-export function decodeBody(text: string, contentType: string | null | undefined): unknown {
-  return isFramed(contentType) ? decodeFrames(text) : decodeWire(text);
+export function decodeBody(
+  text: string,
+  contentType: string | null | undefined,
+  base?: (id: string) => string | undefined,
+): unknown {
+  return decodeBodyWith(text, contentType, base).value;
 }
+
+/**
+ * decodeBody, with the strings that came framed under their ids. A delta of a text `base` does
+ * not hold, or that rebuilds to another text than the one sent, throws a TextBaseError (the
+ * sender may send the message again without deltas).
+ */
+export function decodeBodyWith(
+  text: string,
+  contentType: string | null | undefined,
+  base?: (id: string) => string | undefined,
+): { value: unknown; framed: Array<[string, string]> } {
+  return isFramed(contentType)
+    ? decodeFramesWith(text, base ?? (() => undefined))
+    : { value: decodeWire(text), framed: [] };
+}
+
+/** A delta frame whose base the receiver does not hold (or not as the sender held it). */
+export class TextBaseError extends Error {}
 
 /** Strings shorter than this stay in the JSON (escaping them costs less than a frame). */
 export const FRAME_MIN_CHARS = 32 * 1024;
@@ -100,18 +153,58 @@ export const FRAME_MIN_CHARS = 32 * 1024;
 const FRAME_MAX_DEPTH = 4;
 
 type FramePath = Array<string | number>;
-type Frame = { path: FramePath; length: number };
+type Delta = { base: string; size: number; check: string; parts: DeltaPart[] };
+type Frame = { path: FramePath; length: number; id?: string; delta?: Delta };
 
 /**
  * The framed body of `value`, or undefined when no string is worth a frame (send plain JSON).
  * A string with a lone surrogate stays in the JSON: UTF-8 cannot carry it, JSON's \u escape can.
+ * With `links`, each frame gets an id (listed in `framed` with its string) and a long string is
+ * sent as a delta when one of the bases holds most of it.
  */
-export function encodeFrames(value: unknown): string | undefined {
+export function encodeFrames(
+  value: unknown,
+  links?: TextLinks,
+  framed: Array<[string, string]> = [],
+): string | undefined {
   const frames: Frame[] = [];
   const texts: string[] = [];
   const envelope = lift(value, [], frames, texts);
   if (frames.length === 0) return undefined;
+  if (links !== undefined) {
+    frames.forEach((frame, n) => {
+      const whole = texts[n]!;
+      frame.id = links.newId();
+      framed.push([frame.id, whole]);
+      const delta = whole.length >= DELTA_MIN_CHARS ? deltaOf(whole, links.bases ?? []) : undefined;
+      if (delta === undefined) return;
+      frame.delta = delta.delta;
+      frame.length = delta.sent.length;
+      texts[n] = delta.sent;
+    });
+  }
   return `${JSON.stringify({ frames })}\n${encodeWire(envelope)}\n${texts.join('')}`;
+}
+
+/** How many bases a string is tried against (each costs a pass over it when it does not fit). */
+const MAX_BASES_TRIED = 2;
+
+/** `text` as a delta of the first base (of similar length) that holds most of it. */
+function deltaOf(
+  text: string,
+  bases: ReadonlyArray<readonly [string, string]>,
+): { delta: Delta; sent: string } | undefined {
+  let tried = 0;
+  for (const [id, base] of bases) {
+    if (tried === MAX_BASES_TRIED) break;
+    if (base.length < text.length / 2 || base.length > text.length * 2) continue;
+    tried++;
+    const found = textDelta(text, base);
+    if (found === undefined) continue;
+    const delta = { base: id, size: text.length, check: textCheck(text), parts: found.parts };
+    return { delta, sent: found.sent };
+  }
+  return undefined;
 }
 
 /** `value` with its long strings replaced by null (copying only the containers on their paths). */
@@ -162,6 +255,15 @@ function wellFormed(text: string): boolean {
 
 /** A framed body back into its value; throws an Error naming what is wrong with it. */
 export function decodeFrames(text: string): unknown {
+  return decodeFramesWith(text, () => undefined).value;
+}
+
+/** decodeFrames, rebuilding delta frames from the texts `base` holds (see decodeBodyWith). */
+export function decodeFramesWith(
+  text: string,
+  base: (id: string) => string | undefined,
+): { value: unknown; framed: Array<[string, string]> } {
+  const framed: Array<[string, string]> = [];
   const headerEnd = text.indexOf('\n');
   const envelopeEnd = headerEnd === -1 ? -1 : text.indexOf('\n', headerEnd + 1);
   if (envelopeEnd === -1) throw new Error('a framed body needs a header line and a message line');
@@ -179,15 +281,32 @@ export function decodeFrames(text: string): unknown {
     const last = frame.path[frame.path.length - 1]!;
     if (ownValue(parent, last, frame.path) !== null)
       throw new Error(`the message holds no null placeholder at ${describe(frame.path)}`);
+    const carried = text.slice(at, at + frame.length);
+    const string = frame.delta === undefined ? carried : rebuilt(frame, carried, base);
     Object.defineProperty(parent, last, {
-      value: text.slice(at, at + frame.length),
+      value: string,
       enumerable: true,
       writable: true,
       configurable: true,
     });
+    if (frame.id !== undefined) framed.push([frame.id, string]);
     at += frame.length;
   }
-  return value;
+  return { value, framed };
+}
+
+/** A delta frame's string, from its base and its carried characters, checked against the sender's. */
+function rebuilt(frame: Frame, carried: string, base: (id: string) => string | undefined): string {
+  const delta = frame.delta!;
+  const held = base(delta.base);
+  const where = describe(frame.path);
+  if (held === undefined)
+    throw new TextBaseError(`the text at ${where} is a delta of a text this side does not hold`);
+  const out = applyTextDelta(held, delta.parts, carried);
+  if (!out.ok) throw new TextBaseError(`the delta at ${where} does not fit its base: ${out.error}`);
+  if (out.value.length !== delta.size || textCheck(out.value) !== delta.check)
+    throw new TextBaseError(`the delta at ${where} rebuilds another text than the one sent`);
+  return out.value;
 }
 
 function framesOf(header: unknown): Frame[] {
@@ -195,7 +314,12 @@ function framesOf(header: unknown): Frame[] {
   if (!Array.isArray(frames) || frames.length === 0)
     throw new Error('the header of a framed body must list its frames');
   for (const frame of frames as unknown[]) {
-    const { path, length } = (frame ?? {}) as { path?: unknown; length?: unknown };
+    const { path, length, id, delta } = (frame ?? {}) as {
+      path?: unknown;
+      length?: unknown;
+      id?: unknown;
+      delta?: unknown;
+    };
     const pathOk =
       Array.isArray(path) &&
       path.length > 0 &&
@@ -205,8 +329,25 @@ function framesOf(header: unknown): Frame[] {
       );
     if (!pathOk || typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0)
       throw new Error('each frame needs a path of keys and a length in characters');
+    if (id !== undefined && typeof id !== 'string')
+      throw new Error("a frame's id must be a string");
+    if (delta !== undefined && !isDelta(delta))
+      throw new Error("a frame's delta needs a base id, a size, a check and a list of parts");
   }
   return frames as Frame[];
+}
+
+function isDelta(delta: unknown): delta is Delta {
+  const d = delta as Partial<Record<keyof Delta, unknown>> | null;
+  return (
+    typeof d === 'object' &&
+    d !== null &&
+    typeof d.base === 'string' &&
+    typeof d.size === 'number' &&
+    Number.isSafeInteger(d.size) &&
+    typeof d.check === 'string' &&
+    Array.isArray(d.parts)
+  );
 }
 
 /** The value at `key` of an object or array parsed from the message (own members only). */

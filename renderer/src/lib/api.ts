@@ -9,7 +9,8 @@ import {
   type RendererApi,
 } from '../../../shared/api/contract';
 import type { ApiEvent } from '../../../shared/api/types';
-import { decodeBody, decodeWire, encodeBody, FRAMES_TYPE } from '../../../shared/api/wire';
+import { framedCaller } from '../../../shared/api/framed-call';
+import { decodeWire, FRAMES_TYPE, type EncodedBody } from '../../../shared/api/wire';
 
 const BLOB_MIN_CHARS = 256 * 1024;
 
@@ -119,36 +120,44 @@ function httpApi(): RendererApi {
       listeners.delete(listener);
     };
   };
-  const call = async (name: ApiMethodName, args: unknown): Promise<unknown> => {
-    const { type, text } = encodeBody(args ?? {}, true);
+  const post = async (name: string, encoded: EncodedBody) => {
     const response = await fetch(`/api/${name}`, {
       method: 'POST',
       headers: {
-        'content-type': type,
+        'content-type': encoded.type,
         accept: `${FRAMES_TYPE}, application/json`,
         [TOKEN_HEADER]: await session,
       },
       // A large string body costs the page's thread far longer in fetch than as a Blob
       // (8 MB: about 130 ms against 50).
-      body: text.length >= BLOB_MIN_CHARS ? new Blob([text]) : text,
+      body: encoded.text.length >= BLOB_MIN_CHARS ? new Blob([encoded.text]) : encoded.text,
     }).catch((error: unknown) => {
       // The browser says only "Failed to fetch": no request reached the host.
       throw new Error(HOST_UNREACHABLE, { cause: error });
     });
-    const answer = await response.text();
-    let body: unknown;
-    try {
-      body = decodeBody(answer, response.headers.get('content-type'));
-    } catch (error) {
+    const text = await response.text();
+    return { status: response.status, contentType: response.headers.get('content-type'), text };
+  };
+  // Long texts go as deltas of texts the host sent or received lately (shared/api/framed-call).
+  let framedCount = 0;
+  const caller = framedCaller(post, () => `p-${++framedCount}-${crypto.randomUUID()}`);
+  const call = async (name: ApiMethodName, args: unknown): Promise<unknown> => {
+    const answer = await caller(name, args);
+    const ok = answer.status >= 200 && answer.status < 300;
+    let body: unknown = answer.body;
+    if (answer.error !== undefined) {
       // An error status says more than its unreadable body; a success must not pass as nothing.
-      if (response.ok)
-        throw new Error(`The app host's answer to ${name} could not be read: ${String(error)}`, {
-          cause: error,
-        });
+      if (ok)
+        throw new Error(
+          `The app host's answer to ${name} could not be read: ${String(answer.error)}`,
+          {
+            cause: answer.error,
+          },
+        );
       body = null;
     }
     if (isHostError(body)) throw new Error(body.message);
-    if (!response.ok) throw new Error(`The app host answered ${response.status} to ${name}.`);
+    if (!ok) throw new Error(`The app host answered ${answer.status} to ${name}.`);
     return body;
   };
   const methods = Object.fromEntries(

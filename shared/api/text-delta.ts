@@ -1,0 +1,217 @@
+// A text sent as the pieces it shares with a text the other side already holds. Between the page
+// and its host a save of a 5 MB document carried all of it, although the host had sent that
+// document minutes before and the operator changed a few lines; the conflict's answer carried the
+// server's version back, although it differs from the text just sent in a few lines too. Each
+// crossing of an 8 MB body cost the page 150–350 ms. A delta names ranges of the base and carries
+// only the characters the base does not have, with a fingerprint of the whole so that the
+// receiver knows it rebuilt the very text that was sent.
+//
+// The delta is found a chunk at a time (about a kilobyte, ending at a line break): a chunk is
+// where the base is expected to hold it (just after the last one found), or a little further on
+// (text was inserted or deleted before it), or sent as it is. Every range is checked to be equal
+// to its chunk before it is named, so the rebuilt text is the text whatever the base holds.
+import type { Result } from '../json/types';
+
+/** A range [start, end) of the base, or a number of characters taken from the sent ones. */
+export type DeltaPart = number | readonly [start: number, end: number];
+
+/** Texts shorter than this are sent whole: a delta would save less than finding it costs. */
+export const DELTA_MIN_CHARS = 256 * 1024;
+
+/** About how long a chunk is (it ends at the next line break, if one is near): an edit costs about this. */
+const CHUNK = 256;
+/** How far past the expected place a chunk is looked for in the base. */
+const WINDOW = 64 * 1024;
+/** A delta that would send more than this share of the text as it is is not worth it. */
+const MAX_SENT_SHARE = 0.5;
+/** Past this many characters sent, a base that held less than a fifth of the text is given up. */
+const GIVE_UP = 64 * 1024;
+/** Every this many chunks not found in a row, the whole rest of the base is searched. */
+const RESYNC = 32;
+/** Blocks compared at once while measuring the common start and end. */
+const BLOCK = 16 * 1024;
+
+export type TextDelta = {
+  readonly parts: DeltaPart[];
+  /** The characters the parts take as they are, in order. */
+  readonly sent: string;
+};
+
+/**
+ * `text` as ranges of `base` and characters sent as they are, or undefined when most of it would
+ * be sent anyway. Never splits a surrogate pair between a range and the sent characters (those
+ * cross as UTF-8, which has no lone surrogate).
+ */
+export function textDelta(text: string, base: string): TextDelta | undefined {
+  const builder = new DeltaBuilder(text);
+  const budget = text.length * MAX_SENT_SHARE;
+  // The shared start ends, and the shared end starts, outside any surrogate pair.
+  const head = pairSafe(text, commonHead(text, base));
+  let tail = text.length - commonTail(text, base, head);
+  if (tail > head && pairSafe(text, tail) !== tail) tail++;
+  builder.range(0, head);
+  let at = head;
+  let expected = head;
+  let found = head;
+  let misses = 0;
+  const baseEnd = base.length - (text.length - tail);
+  while (at < tail) {
+    const end = chunkEnd(text, at, tail);
+    const chunk = text.slice(at, end);
+    // Every so many misses in a row, the rest of the base is searched: text deleted past the
+    // window leaves the next chunks further on than it reaches.
+    const where = find(base, chunk, expected, baseEnd, ++misses % RESYNC === 0);
+    if (where === -1) {
+      builder.sent(at, end);
+      // A base that does not hold this text (another document of about its length) is given up
+      // soon, before a window search per chunk adds up.
+      if (
+        builder.sentChars > budget ||
+        (builder.sentChars > GIVE_UP && builder.sentChars > 4 * found)
+      )
+        return undefined;
+    } else {
+      builder.range(where, where + chunk.length);
+      expected = where + chunk.length;
+      found += chunk.length;
+      misses = 0;
+    }
+    at = end;
+  }
+  builder.range(baseEnd, base.length);
+  return builder.sentChars > budget ? undefined : builder.done();
+}
+
+/** Where the chunk starting at `at` ends: at a line break about CHUNK on, never inside a pair. */
+function chunkEnd(text: string, at: number, limit: number): number {
+  if (limit - at <= CHUNK) return limit;
+  const lineBreak = text.indexOf('\n', at + CHUNK);
+  const end = lineBreak !== -1 && lineBreak < at + 4 * CHUNK ? lineBreak + 1 : at + CHUNK;
+  return Math.min(limit, pairSafe(text, end, at + 1));
+}
+
+/** `at`, or one before it when it falls between the halves of a surrogate pair (not below `min`). */
+function pairSafe(text: string, at: number, min = 0): number {
+  if (at <= min || at >= text.length) return at;
+  const before = text.charCodeAt(at - 1);
+  const after = text.charCodeAt(at);
+  return before >= 0xd800 && before <= 0xdbff && after >= 0xdc00 && after <= 0xdfff ? at - 1 : at;
+}
+
+/** Where `chunk` is in `base` between `from` and `limit`: at `from`, or within WINDOW after. */
+function find(base: string, chunk: string, from: number, limit: number, far: boolean): number {
+  if (from + chunk.length > limit) return -1;
+  if (base.slice(from, from + chunk.length) === chunk) return from;
+  const to = far ? limit : Math.min(limit, from + WINDOW + chunk.length);
+  const at = base.slice(from, to).indexOf(chunk);
+  return at === -1 ? -1 : from + at;
+}
+
+/** The length of the start `a` and `b` share. */
+function commonHead(a: string, b: string): number {
+  const max = Math.min(a.length, b.length);
+  let at = 0;
+  while (at + BLOCK <= max && a.slice(at, at + BLOCK) === b.slice(at, at + BLOCK)) at += BLOCK;
+  while (at < max && a.charCodeAt(at) === b.charCodeAt(at)) at++;
+  return at;
+}
+
+/** The length of the end `a` and `b` share, not reaching into the first `head` characters. */
+function commonTail(a: string, b: string, head: number): number {
+  const max = Math.min(a.length, b.length) - head;
+  let n = 0;
+  while (
+    n + BLOCK <= max &&
+    a.slice(a.length - n - BLOCK, a.length - n) === b.slice(b.length - n - BLOCK, b.length - n)
+  )
+    n += BLOCK;
+  while (n < max && a.charCodeAt(a.length - n - 1) === b.charCodeAt(b.length - n - 1)) n++;
+  return n;
+}
+
+class DeltaBuilder {
+  readonly parts: DeltaPart[] = [];
+  private readonly pieces: string[] = [];
+  sentChars = 0;
+
+  constructor(private readonly text: string) {}
+
+  range(start: number, end: number): void {
+    if (end <= start) return;
+    const last = this.parts[this.parts.length - 1];
+    if (typeof last === 'object' && last[1] === start)
+      this.parts[this.parts.length - 1] = [last[0], end];
+    else this.parts.push([start, end]);
+  }
+
+  sent(start: number, end: number): void {
+    const last = this.parts[this.parts.length - 1];
+    if (typeof last === 'number') this.parts[this.parts.length - 1] = last + (end - start);
+    else this.parts.push(end - start);
+    this.pieces.push(this.text.slice(start, end));
+    this.sentChars += end - start;
+  }
+
+  done(): TextDelta {
+    return { parts: this.parts, sent: this.pieces.join('') };
+  }
+}
+
+/**
+ * The text a delta describes, rebuilt from `base`; an error naming what does not fit when a part
+ * lies outside the base or the sent characters do not add up.
+ */
+export function applyTextDelta(
+  base: string,
+  parts: readonly unknown[],
+  sent: string,
+): Result<string, string> {
+  const out: string[] = [];
+  let taken = 0;
+  for (const part of parts) {
+    if (typeof part === 'number') {
+      if (!Number.isSafeInteger(part) || part <= 0 || taken + part > sent.length)
+        return {
+          ok: false,
+          error: `a part takes ${String(part)} characters of ${sent.length - taken} left`,
+        };
+      out.push(sent.slice(taken, taken + part));
+      taken += part;
+    } else if (
+      Array.isArray(part) &&
+      part.length === 2 &&
+      Number.isSafeInteger(part[0]) &&
+      Number.isSafeInteger(part[1]) &&
+      0 <= (part[0] as number) &&
+      (part[0] as number) < (part[1] as number) &&
+      (part[1] as number) <= base.length
+    ) {
+      out.push(base.slice(part[0] as number, part[1] as number));
+    } else {
+      return {
+        ok: false,
+        error: `a part names no range of the ${base.length} characters of its base`,
+      };
+    }
+  }
+  if (taken !== sent.length)
+    return { ok: false, error: `${sent.length - taken} sent characters are left over` };
+  return { ok: true, value: out.join('') };
+}
+
+/**
+ * A fingerprint of a text: two 32-bit multiplicative hashes of its UTF-16 code units, in hex.
+ * It tells a rebuilt text from the one sent (a base that was not the sender's); it is no defence
+ * against someone forging texts, which the session credential keeps out.
+ */
+export function textCheck(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+}

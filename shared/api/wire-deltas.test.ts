@@ -1,0 +1,74 @@
+// Framed strings sent as deltas of texts the receiver holds (wire.ts, text-delta.ts): the value
+// that arrives is the value sent, whatever base is named; a base the receiver does not hold, or
+// holds otherwise, is refused with a TextBaseError before anything reads the message.
+import { describe, expect, it } from 'vitest';
+import { DELTA_MIN_CHARS } from './text-delta';
+import { decodeBodyWith, encodeBody, FRAMES_TYPE, TextBaseError } from './wire';
+
+const lines = (n: number, word: string) =>
+  Array.from({ length: n }, (_, i) => `  "${word} ${i}": ${i},\n`).join('');
+const base = `{\n${lines(20_000, 'key')}  "end": true\n}\n`;
+const edited = base
+  .replace('"key 500": 500', '"key 500": "changed"')
+  .replace('"key 19000"', '"renamed"');
+
+let count = 0;
+const newId = () => `t-${++count}`;
+
+describe('framed deltas', () => {
+  it('send a long text as the ranges of a base the receiver holds, and give back the same value', () => {
+    const value = { ref: { id: 'a' }, text: edited, small: 'x'.repeat(40_000) };
+    const body = encodeBody(value, true, { newId, bases: [['b-1', base]] });
+    expect(body.type).toBe(FRAMES_TYPE);
+    expect(body.text.length).toBeLessThan(value.small.length + edited.length / 20);
+    expect(body.framed.map(([, text]) => text)).toEqual([edited, value.small]);
+    const held = new Map([['b-1', base]]);
+    const decoded = decodeBodyWith(body.text, body.type, (id) => held.get(id));
+    expect(decoded.value).toEqual(value);
+    expect(decoded.framed).toEqual(body.framed);
+  });
+
+  it('send a text whole when no base is like it, or it is short, or no base is named', () => {
+    const other = `[\n${lines(20_000, 'other')}]\n`;
+    for (const [text, bases] of [
+      [edited, [['b-1', other]]],
+      [edited.slice(0, DELTA_MIN_CHARS - 1), [['b-1', base]]],
+      [edited, []],
+    ] as const) {
+      const body = encodeBody({ text }, true, { newId, bases });
+      expect(body.text.length).toBeGreaterThan(text.length);
+      expect(decodeBodyWith(body.text, body.type).value).toEqual({ text });
+    }
+  });
+
+  it('refuse a delta of a text not held, or held otherwise, or whose parts do not fit', () => {
+    const body = encodeBody({ text: edited }, true, { newId, bases: [['b-1', base]] });
+    const header = JSON.parse(body.text.slice(0, body.text.indexOf('\n'))) as {
+      frames: Array<{ delta: { parts: unknown[]; check: string } }>;
+    };
+    const rest = body.text.slice(body.text.indexOf('\n'));
+    const withDelta = (change: (d: { parts: unknown[]; check: string }) => void) => {
+      const copy = structuredClone(header);
+      change(copy.frames[0]!.delta);
+      return JSON.stringify(copy) + rest;
+    };
+    const refused = (text: string, held: string | undefined) =>
+      expect(() => decodeBodyWith(text, body.type, () => held)).toThrow(TextBaseError);
+    refused(body.text, undefined);
+    // The same id for another text (one line different): the rebuilt text is not the one sent.
+    refused(body.text, base.replace('"key 7": 7', '"key 7": 8'));
+    refused(
+      withDelta((d) => (d.check = '0'.repeat(16))),
+      base,
+    );
+    refused(
+      withDelta((d) => d.parts.push([0, base.length + 1])),
+      base,
+    );
+    refused(
+      withDelta((d) => d.parts.push(5)),
+      base,
+    );
+    expect(decodeBodyWith(body.text, body.type, () => base).value).toEqual({ text: edited });
+  });
+});
