@@ -67,7 +67,8 @@ function rebuilt(base: string, delta: TextDelta): string {
     expect(delta.sent.slice(taken, taken + part)).not.toMatch(LONE_SURROGATE);
     taken += part;
   }
-  const out = applyTextDelta(base, delta.parts, delta.sent);
+  // No size to hold it to: what is checked is that no part of the base is named twice over.
+  const out = applyTextDelta(base, delta.parts, delta.sent, Number.MAX_SAFE_INTEGER);
   if (!out.ok) throw new Error(out.error);
   return out.value;
 }
@@ -146,7 +147,7 @@ describe('textDelta', () => {
 describe('applyTextDelta', () => {
   const base = 'abcdefghij';
   it('refuses parts that do not fit the base or the sent characters', () => {
-    expect(applyTextDelta(base, [[0, 3], 2, [8, 10]], 'XY')).toEqual({
+    expect(applyTextDelta(base, [[0, 3], 2, [8, 10]], 'XY', 7)).toEqual({
       ok: true,
       value: 'abcXYij',
     });
@@ -160,10 +161,22 @@ describe('applyTextDelta', () => {
       [null],
       [[1]],
     ])
-      expect(applyTextDelta(base, parts, '').ok).toBe(false);
-    expect(applyTextDelta(base, [3], 'XY').ok).toBe(false);
-    expect(applyTextDelta(base, [1], 'XY').ok).toBe(false);
-    expect(applyTextDelta(base, [0], '').ok).toBe(false);
+      expect(applyTextDelta(base, parts, '', 100).ok).toBe(false);
+    expect(applyTextDelta(base, [3], 'XY', 100).ok).toBe(false);
+    expect(applyTextDelta(base, [1], 'XY', 100).ok).toBe(false);
+    expect(applyTextDelta(base, [0], '', 100).ok).toBe(false);
+  });
+
+  it('refuses parts that take more than the size, or more than the base and the sent characters hold', () => {
+    // A few bytes naming the base again and again rebuilt hundreds of megabytes before the size
+    // was checked.
+    expect(applyTextDelta(base, [[0, 10], 1, [0, 10]], 'X', 100)).toEqual({
+      ok: false,
+      error: 'the parts take more than the 11 characters they may',
+    });
+    const twice = Array.from({ length: 2 }, () => [0, 5]);
+    expect(applyTextDelta(base, twice, '', 8).ok).toBe(false);
+    expect(applyTextDelta(base, twice, '', 10)).toEqual({ ok: true, value: 'abcdeabcde' });
   });
 });
 

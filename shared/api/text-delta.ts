@@ -159,23 +159,31 @@ class DeltaBuilder {
 
 /**
  * The text a delta describes, rebuilt from `base`; an error naming what does not fit when a part
- * lies outside the base or the sent characters do not add up.
+ * lies outside the base, the sent characters do not add up, or the parts take more than `size`
+ * characters or more than the base and the sent ones hold together.
  */
 export function applyTextDelta(
   base: string,
   parts: readonly unknown[],
   sent: string,
+  size: number,
 ): Result<string, string> {
+  // Counted as the parts are taken, not once the text is built: a few bytes of parts naming the
+  // whole base again and again would build hundreds of megabytes before the size was checked.
+  // (textDelta names each character of the base once at most.)
+  const max = Math.min(size, base.length + sent.length);
   const out: string[] = [];
   let taken = 0;
+  let length = 0;
   for (const part of parts) {
+    let piece: string;
     if (typeof part === 'number') {
       if (!Number.isSafeInteger(part) || part <= 0 || taken + part > sent.length)
         return {
           ok: false,
           error: `a part takes ${String(part)} characters of ${sent.length - taken} left`,
         };
-      out.push(sent.slice(taken, taken + part));
+      piece = sent.slice(taken, taken + part);
       taken += part;
     } else if (
       Array.isArray(part) &&
@@ -186,13 +194,17 @@ export function applyTextDelta(
       (part[0] as number) < (part[1] as number) &&
       (part[1] as number) <= base.length
     ) {
-      out.push(base.slice(part[0] as number, part[1] as number));
+      piece = base.slice(part[0] as number, part[1] as number);
     } else {
       return {
         ok: false,
         error: `a part names no range of the ${base.length} characters of its base`,
       };
     }
+    length += piece.length;
+    if (length > max)
+      return { ok: false, error: `the parts take more than the ${max} characters they may` };
+    out.push(piece);
   }
   if (taken !== sent.length)
     return { ok: false, error: `${sent.length - taken} sent characters are left over` };

@@ -2,7 +2,7 @@
 // that arrives is the value sent, whatever base is named; a base the receiver does not hold, or
 // holds otherwise, is refused with a TextBaseError before anything reads the message.
 import { describe, expect, it } from 'vitest';
-import { DELTA_MIN_CHARS } from './text-delta';
+import { DELTA_MIN_CHARS, textCheck } from './text-delta';
 import { decodeBodyWith, encodeBody, FRAMES_TYPE, TextBaseError } from './wire';
 
 const lines = (n: number, word: string) =>
@@ -70,5 +70,16 @@ describe('framed deltas', () => {
       base,
     );
     expect(decodeBodyWith(body.text, body.type, () => base).value).toEqual({ text: edited });
+  });
+
+  it('refuse a delta naming its base over and over, size and check agreeing', () => {
+    // 100 bytes of parts rebuilt 64 copies of the base (hundreds of megabytes from a held
+    // document) before anything was checked, and the text was taken.
+    const whole = base.repeat(64);
+    const parts = Array.from({ length: 64 }, () => [0, base.length]);
+    const delta = { base: 'b-1', size: whole.length, check: textCheck(whole), parts };
+    const frames = [{ path: ['text'], length: 0, id: 'p-1', delta }];
+    const text = `${JSON.stringify({ frames })}\n{"text":null}\n`;
+    expect(() => decodeBodyWith(text, FRAMES_TYPE, () => base)).toThrow(/more than the/);
   });
 });

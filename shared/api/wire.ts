@@ -302,7 +302,7 @@ function rebuilt(frame: Frame, carried: string, base: (id: string) => string | u
   const where = describe(frame.path);
   if (held === undefined)
     throw new TextBaseError(`the text at ${where} is a delta of a text this side does not hold`);
-  const out = applyTextDelta(held, delta.parts, carried);
+  const out = applyTextDelta(held, delta.parts, carried, delta.size);
   if (!out.ok) throw new TextBaseError(`the delta at ${where} does not fit its base: ${out.error}`);
   if (out.value.length !== delta.size || textCheck(out.value) !== delta.check)
     throw new TextBaseError(`the delta at ${where} rebuilds another text than the one sent`);
