@@ -195,10 +195,12 @@ async function callMethod(
   let received: Array<[string, string]> = [];
   if (raw.length > 0) {
     try {
+      // Deltas may stand for no more than the body could have carried whole.
       ({ value: payload, framed: received } = decodeBodyWith(
         raw,
         req.headers['content-type'],
         (id) => shelf.get(id),
+        maxBytes,
       ));
       shelf.put(received);
     } catch (error) {

@@ -2,10 +2,12 @@
 // the real web host, backend and sandbox: a save of an opened document's edit crosses as the
 // lines it changed and writes exactly the edit; a conflict's Server now comes back as a delta of
 // the text saved; a delta of a text the host does not hold is refused before anything is written
-// and the call goes again whole, once.
+// and the call goes again whole, once; deltas standing for more than a body may carry are refused
+// before they are built.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { framedCaller, type Post } from '../../shared/api/framed-call';
 import type { SaveResult, Snapshot } from '../../shared/api/types';
+import { textCheck } from '../../shared/api/text-delta';
 import { decodeWire, encodeWire, FRAMES_TYPE } from '../../shared/api/wire';
 import { startHarness, type Harness } from '../test-support/desk-harness';
 import { startWebHost, type RunningWebHost } from './server';
@@ -162,5 +164,39 @@ describe('texts between the page and its host as deltas', () => {
     expect(saves[1]!.bytes).toBeGreaterThan(text.length);
     expect(await sandboxWrites()).toBe(writesBefore + 1);
     expect((await h.open(ref)).text).toBe(text);
+  });
+
+  it('deltas standing for more than a body may carry are refused before they are built', async () => {
+    const ref = await bigArticle();
+    const { text, journalId } = await h.open(ref);
+    const post = (body: string) =>
+      fetch(`http://127.0.0.1:${host.port}/api/saveResource`, {
+        method: 'POST',
+        headers: {
+          'content-type': FRAMES_TYPE,
+          accept: PAGE_ACCEPT,
+          'x-conflict-desk-token': SCRIPT_TOKEN,
+        },
+        body,
+      });
+    // The host keeps the text under the id its frame carried.
+    const kept = { path: ['text'], length: text.length, id: 'p-kept' };
+    const env = encodeWire({ ref, text: null, baseJournalId: journalId });
+    expect((await post(`${JSON.stringify({ frames: [kept] })}\n${env}\n${text}`)).status).toBe(200);
+    const writes = await sandboxWrites();
+    // 200 frames of a few hundred bytes, each the whole of that text: 80 M characters rebuilt from
+    // 30 KB, over the 64 MiB the host takes.
+    const parts = [
+      [0, 1000],
+      [1000, text.length],
+    ];
+    const delta = { base: 'p-kept', size: text.length, check: textCheck(text), parts };
+    const frames = Array.from({ length: 200 }, (_, i) => ({ path: ['pad', i], length: 0, delta }));
+    const pad = Array(200).fill(null);
+    const args = encodeWire({ ref, text: 'x', baseJournalId: journalId, pad });
+    const res = await post(`${JSON.stringify({ frames })}\n${args}\n`);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { message: string }).message).toMatch(/add up to more than/);
+    expect(await sandboxWrites()).toBe(writes);
   });
 });

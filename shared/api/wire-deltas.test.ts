@@ -82,4 +82,21 @@ describe('framed deltas', () => {
     const text = `${JSON.stringify({ frames })}\n{"text":null}\n`;
     expect(() => decodeBodyWith(text, FRAMES_TYPE, () => base)).toThrow(/more than the/);
   });
+
+  it('refuse frames whose strings add up to more than a body may carry, many naming one base', () => {
+    // Each delta is held to its base, but 200 frames of the same delta (30 KB) rebuilt 200
+    // copies: hundreds of megabytes from a 64 MiB body.
+    const parts = [
+      [0, 1000],
+      [1000, base.length],
+    ];
+    const delta = { base: 'b-1', size: base.length, check: textCheck(base), parts };
+    const frames = Array.from({ length: 200 }, (_, i) => ({ path: [i], length: 0, delta }));
+    const text = `${JSON.stringify({ frames })}\n${JSON.stringify(Array(200).fill(null))}\n`;
+    const refused = () => decodeBodyWith(text, FRAMES_TYPE, () => base, 100 * base.length);
+    expect(refused).toThrow(TextBaseError);
+    expect(refused).toThrow(/add up to more than/);
+    const within = decodeBodyWith(text, FRAMES_TYPE, () => base, 200 * base.length);
+    expect(within.value).toEqual(Array(200).fill(base));
+  });
 });

@@ -132,15 +132,17 @@ export function decodeBody(
 /**
  * decodeBody, with the strings that came framed under their ids. A delta of a text `base` does
  * not hold, or that rebuilds to another text than the one sent, throws a TextBaseError (the
- * sender may send the message again without deltas).
+ * sender may send the message again without deltas); so do framed strings adding up to more than
+ * `maxChars` characters.
  */
 export function decodeBodyWith(
   text: string,
   contentType: string | null | undefined,
   base?: (id: string) => string | undefined,
+  maxChars = Infinity,
 ): { value: unknown; framed: Array<[string, string]> } {
   return isFramed(contentType)
-    ? decodeFramesWith(text, base ?? (() => undefined))
+    ? decodeFramesWith(text, base ?? (() => undefined), maxChars)
     : { value: decodeWire(text), framed: [] };
 }
 
@@ -262,6 +264,7 @@ export function decodeFrames(text: string): unknown {
 export function decodeFramesWith(
   text: string,
   base: (id: string) => string | undefined,
+  maxChars = Infinity,
 ): { value: unknown; framed: Array<[string, string]> } {
   const framed: Array<[string, string]> = [];
   const headerEnd = text.indexOf('\n');
@@ -275,7 +278,16 @@ export function decodeFramesWith(
     throw new Error(
       `the frames' lengths add up to ${total} characters but ${text.length - at} follow the message`,
     );
+  // Each delta is held to its base and its own characters, but many frames may name the same
+  // base: a few hundred bytes a frame would add up to gigabytes. What the strings add up to is
+  // held to what the sender could have sent whole.
+  let chars = 0;
   for (const frame of frames) {
+    chars += frame.delta === undefined ? frame.length : frame.delta.size;
+    if (chars > maxChars)
+      throw new TextBaseError(
+        `the framed strings add up to more than the ${maxChars} characters a body may carry`,
+      );
     let parent: unknown = value;
     for (const key of frame.path.slice(0, -1)) parent = ownValue(parent, key, frame.path);
     const last = frame.path[frame.path.length - 1]!;
@@ -345,6 +357,7 @@ function isDelta(delta: unknown): delta is Delta {
     typeof d.base === 'string' &&
     typeof d.size === 'number' &&
     Number.isSafeInteger(d.size) &&
+    d.size >= 0 &&
     typeof d.check === 'string' &&
     Array.isArray(d.parts)
   );
