@@ -82,6 +82,29 @@ export function textDelta(text: string, base: string): TextDelta | undefined {
   return builder.sentChars > budget ? undefined : builder.done();
 }
 
+/** How many places of a text `likeness` looks for in a base, and how long a look is. */
+const SAMPLES = 16;
+const SAMPLE_CHARS = 128;
+
+/**
+ * The share (0 to 1) of SAMPLES places of `text` that `base` holds near where they would be, for
+ * choosing a base before the pass over the text a delta takes: another document of the same
+ * length and layout (a page holds a few) can cost that pass most of the way before it gives up.
+ */
+export function likeness(text: string, base: string): number {
+  if (text.length < SAMPLES * SAMPLE_CHARS || base.length === 0) return text === base ? 1 : 0;
+  const reach = WINDOW + Math.abs(text.length - base.length);
+  let held = 0;
+  for (let k = 0; k < SAMPLES; k++) {
+    const at = Math.floor(((k + 0.5) * (text.length - SAMPLE_CHARS)) / SAMPLES);
+    const sample = text.slice(at, at + SAMPLE_CHARS);
+    const near = Math.floor((at * base.length) / text.length);
+    const from = Math.max(0, near - reach);
+    if (base.slice(from, near + reach + SAMPLE_CHARS).includes(sample)) held++;
+  }
+  return held / SAMPLES;
+}
+
 /** Where the chunk starting at `at` ends: at a line break about CHUNK on, never inside a pair. */
 function chunkEnd(text: string, at: number, limit: number): number {
   if (limit - at <= CHUNK) return limit;

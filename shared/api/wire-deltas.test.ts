@@ -2,7 +2,7 @@
 // that arrives is the value sent, whatever base is named; a base the receiver does not hold, or
 // holds otherwise, is refused with a TextBaseError before anything reads the message.
 import { describe, expect, it } from 'vitest';
-import { DELTA_MIN_CHARS, textCheck } from './text-delta';
+import { DELTA_MIN_CHARS, likeness, textCheck, textDelta } from './text-delta';
 import { decodeBodyWith, encodeBody, FRAMES_TYPE, TextBaseError } from './wire';
 
 const lines = (n: number, word: string) =>
@@ -28,6 +28,39 @@ describe('framed deltas', () => {
     expect(decoded.framed).toEqual(body.framed);
   });
 
+  it('choose the base most like the text, past another document of the same layout', () => {
+    // The same keys and layout, other values: what a page holds after opening a second document.
+    const other = base.replace(/": (\d+),/g, '": "$1x",');
+    expect(other.length).toBeGreaterThan(base.length);
+    expect(likeness(edited, base)).toBeGreaterThanOrEqual(0.9);
+    expect(likeness(edited, other)).toBeLessThan(0.5);
+    // Text put at the start (a seventh of it, so a sample or two falls there) moves every other
+    // place: those are still found, within the length change.
+    expect(likeness(lines(5000, 'new') + base, base)).toBeGreaterThanOrEqual(0.75);
+    // An older version, one line in fifty since changed: a delta of it would send more.
+    const older = base.replace(/": (\d*[05]0),/g, (line, n: string) =>
+      Number(n) % 50 === 0 ? `": -${n},` : line,
+    );
+    expect(textDelta(edited, older)).toBeDefined();
+    expect(likeness(edited, older)).toBeLessThan(likeness(edited, base));
+    const body = encodeBody({ text: edited }, true, {
+      newId,
+      bases: [
+        ['other', other],
+        ['older', older],
+        ['base', base],
+      ],
+    });
+    const header = JSON.parse(body.text.slice(0, body.text.indexOf('\n'))) as {
+      frames: Array<{ delta?: { base: string } }>;
+    };
+    expect(header.frames[0]!.delta?.base).toBe('base');
+    const held = new Map([['base', base]]);
+    expect(decodeBodyWith(body.text, body.type, (id) => held.get(id)).value).toEqual({
+      text: edited,
+    });
+  });
+
   it('send a text whole when no base is like it, or it is short, or no base is named', () => {
     const other = `[\n${lines(20_000, 'other')}]\n`;
     for (const [text, bases] of [
@@ -42,6 +75,12 @@ describe('framed deltas', () => {
   });
 
   it('refuse a delta of a text not held, or held otherwise, or whose parts do not fit', () => {
+    // An older version, one line in fifty since changed: a delta of it would send more.
+    const older = base.replace(/": (\d*[05]0),/g, (line, n: string) =>
+      Number(n) % 50 === 0 ? `": -${n},` : line,
+    );
+    expect(textDelta(edited, older)).toBeDefined();
+    expect(likeness(edited, older)).toBeLessThan(likeness(edited, base));
     const body = encodeBody({ text: edited }, true, { newId, bases: [['b-1', base]] });
     const header = JSON.parse(body.text.slice(0, body.text.indexOf('\n'))) as {
       frames: Array<{ delta: { parts: unknown[]; check: string } }>;

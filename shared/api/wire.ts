@@ -1,5 +1,5 @@
 import type { DeltaPart } from './text-delta';
-import { applyTextDelta, DELTA_MIN_CHARS, textCheck, textDelta } from './text-delta';
+import { applyTextDelta, DELTA_MIN_CHARS, likeness, textCheck, textDelta } from './text-delta';
 
 // JSON over HTTP cannot carry bigint (integers beyond 2^53 that the merge keeps exactly), so the
 // web transport tags them; IPC's structured clone carries them natively.
@@ -190,17 +190,21 @@ export function encodeFrames(
 
 /** How many bases a string is tried against (each costs a pass over it when it does not fit). */
 const MAX_BASES_TRIED = 2;
+/** A base holding fewer of a text's sampled places than this is not tried (see likeness). */
+const MIN_LIKENESS = 0.5;
 
-/** `text` as a delta of the first base (of similar length) that holds most of it. */
+/** `text` as a delta of the base, of those most like it, that holds most of it. */
 function deltaOf(
   text: string,
   bases: ReadonlyArray<readonly [string, string]>,
 ): { delta: Delta; sent: string } | undefined {
-  let tried = 0;
-  for (const [id, base] of bases) {
-    if (tried === MAX_BASES_TRIED) break;
-    if (base.length < text.length / 2 || base.length > text.length * 2) continue;
-    tried++;
+  const likely = bases
+    .filter(([, base]) => base.length >= text.length / 2 && base.length <= text.length * 2)
+    .map(([id, base]) => ({ id, base, score: likeness(text, base) }))
+    .filter((candidate) => candidate.score >= MIN_LIKENESS)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_BASES_TRIED);
+  for (const { id, base } of likely) {
     const found = textDelta(text, base);
     if (found === undefined) continue;
     const delta = { base: id, size: text.length, check: textCheck(text), parts: found.parts };
