@@ -532,8 +532,8 @@ export function createDesk(options: DeskOptions): Desk {
       return settled ? { kind: 'ok', ...settled } : fail('not-found', `No batch ${batchId}.`);
     },
     async stopBatchDecision({ batchId }) {
-      const batch = await batches.stopDecision(batchId);
-      return batch ? { kind: 'ok', batch } : fail('not-found', `No batch ${batchId}.`);
+      const stopped = await batches.stopDecision(batchId);
+      return stopped ? { kind: 'ok', ...stopped } : fail('not-found', `No batch ${batchId}.`);
     },
     async batchReport({ batchId, format }) {
       const batch = batches.status(batchId);

@@ -391,11 +391,13 @@ export const apiMethods = {
   ),
   /**
    * Stops the group decisions under way on a batch (and any waiting for one): the write in flight
-   * finishes, the members not reached stay queued. Answers when they have stopped.
+   * finishes, the members not reached stay queued. Answers when they have stopped. `stopped`:
+   * whether a decision was under way or waiting (false: there was nothing to stop).
    */
-  stopBatchDecision: method<{ batchId: string }, Ok<{ batch: BatchSummary }> | BackendError>(
-    s.object({ batchId }),
-  ),
+  stopBatchDecision: method<
+    { batchId: string },
+    Ok<{ batch: BatchSummary; stopped: boolean }> | BackendError
+  >(s.object({ batchId })),
   /** The report: every target with its outcome, as rows, CSV or JSON text. */
   batchReport: method<
     { batchId: string; format?: 'rows' | 'csv' | 'json' },

@@ -410,7 +410,11 @@ describe('stopping a group decision', () => {
       decision: 'mine',
     });
     const stopped = await h.api.stopBatchDecision({ batchId: id });
-    expect(stopped).toMatchObject({ kind: 'ok', batch: { counts: { reapplied: 1, queued: 3 } } });
+    expect(stopped).toMatchObject({
+      kind: 'ok',
+      stopped: true,
+      batch: { counts: { reapplied: 1, queued: 3 } },
+    });
     expect(stopped.kind === 'ok' && stopped.batch.deciding).toBeUndefined();
     // Each answer says it was stopped: a window (or script) whose decision another caller stopped
     // can tell it from a decision that went through the group.
@@ -427,6 +431,11 @@ describe('stopping a group decision', () => {
       `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
     );
     expect(writes.body.requests.map((r) => r.path.split('/').pop())).toEqual([order[0]]);
+    // Stopping again, with nothing under way, says so rather than claiming a stop.
+    expect(await h.api.stopBatchDecision({ batchId: id })).toMatchObject({
+      kind: 'ok',
+      stopped: false,
+    });
     // A decision made after the stop runs as usual.
     expect(
       await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),

@@ -158,14 +158,16 @@ export function createBatchRunner(deps: BatchDeps) {
    * Stops the group decisions under way on a batch and drops any waiting for one; settles when
    * they have stopped (the write in flight recorded).
    */
-  function haltDecisions(id: string): Promise<void> {
+  /** Stops the decisions on a batch; whether one was under way or waiting (else nothing stopped). */
+  function haltDecisions(id: string): { underWay: boolean; done: Promise<void> } {
+    const underWay = deciding.has(id) || settling.has(id);
     decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);
     const under = deciding.get(id);
     if (under) {
       under.control.halt('pause');
       progress(id, true);
     }
-    return settling.get(id) ?? Promise.resolve();
+    return { underWay, done: settling.get(id) ?? Promise.resolve() };
   }
 
   /** Targets not yet written become cancelled; the reason says whether a refused (429) write went out. */
@@ -536,7 +538,7 @@ export function createBatchRunner(deps: BatchDeps) {
       } else return this.status(id);
       // Cancelled, the batch sends nothing more: a group decision under way stops too (its write
       // in flight finishes), so the answer's writesSent says every write that went out.
-      await haltDecisions(id);
+      await haltDecisions(id).done;
       return this.status(id);
     },
     /** Waits for a batch's workers (tests, the CLI). */
@@ -617,11 +619,13 @@ export function createBatchRunner(deps: BatchDeps) {
      * Stops the group decisions under way on a batch, and any still waiting for one: the write in
      * flight finishes (its outcome is recorded as usual), the members not reached stay queued.
      */
-    async stopDecision(id: string): Promise<BatchSummary | null> {
+    async stopDecision(id: string): Promise<{ batch: BatchSummary; stopped: boolean } | null> {
       if (!store.batches.get(id)) return null;
-      await haltDecisions(id);
+      const { underWay, done } = haltDecisions(id);
+      await done;
       progress(id, true);
-      return this.status(id);
+      const batch = this.status(id);
+      return batch && { batch, stopped: underWay };
     },
     /** The diff the intent would make on each of the sample targets (each read is journalled). */
     async preview(
@@ -652,7 +656,7 @@ export function createBatchRunner(deps: BatchDeps) {
       for (const control of running.values()) control.halt('pause');
       // A group decision stops as stopDecision stops it: its write in flight is recorded before
       // the store closes (else the member stayed queued while the write landed).
-      const decisions = [...settling.keys()].map(haltDecisions);
+      const decisions = [...settling.keys()].map((id) => haltDecisions(id).done);
       await Promise.all([...running.values()].map((c) => c.done));
       await Promise.all(decisions);
     },
