@@ -665,6 +665,9 @@ describe('stopping a group decision', () => {
       signature: '/priority',
       reason: expect.stringMatching(/stopped before this resource’s write landed.*429/),
     });
+    // And still why it was queued in the first place.
+    expect(asQueued.reason).toBeTruthy();
+    expect(report.targets[0]!.reason).toContain(asQueued.reason!);
     // Back as the operator saw it: the three-way view opens on the revision the batch read and
     // the Server now the decision was asked over, not on that Server now twice (no conflict shown).
     expect(report.targets[0]).toMatchObject({

@@ -396,8 +396,10 @@ export function createBatchRunner(deps: BatchDeps) {
     // Stopped while the server asked to wait (429), or after a write the server refused because
     // another writer had moved it: nothing was applied, so the member is back in its group as the
     // operator saw it (the write's attempt had moved its base to that Server now: the three-way
-    // view would have shown no conflict).
+    // view would have shown no conflict), with why it was queued after what became of the decision.
     if (control.stop !== 'no' && after?.status === 'pending') {
+      const stoppedNote =
+        'Your decision was stopped before this resource’s write landed (the server refused it: it asked to wait, 429, or another writer had changed the resource); nothing of it was written, so it stays queued.';
       set({
         status: 'queued',
         signature: target.signature,
@@ -405,8 +407,7 @@ export function createBatchRunner(deps: BatchDeps) {
         baseJournalId: target.baseJournalId,
         fromRevision: target.fromRevision,
         attempts: target.attempts,
-        reason:
-          'Your decision was stopped before this resource’s write landed (the server refused it: it asked to wait, 429, or another writer had changed the resource); nothing of it was written, so it stays queued.',
+        reason: target.reason ? `${stoppedNote} ${target.reason}` : stoppedNote,
       });
       return false;
     }
