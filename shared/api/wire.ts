@@ -121,12 +121,8 @@ export function encodeBody(value: unknown, frames: boolean, links?: TextLinks): 
 }
 
 /** A body back into its value, read as its content type says (framed or JSON). */
-export function decodeBody(
-  text: string,
-  contentType: string | null | undefined,
-  base?: (id: string) => string | undefined,
-): unknown {
-  return decodeBodyWith(text, contentType, base).value;
+export function decodeBody(text: string, contentType: string | null | undefined): unknown {
+  return decodeBodyWith(text, contentType).value;
 }
 
 /**

@@ -155,10 +155,9 @@ export function createBatchRunner(deps: BatchDeps) {
   }
 
   /**
-   * Stops the group decisions under way on a batch and drops any waiting for one; settles when
-   * they have stopped (the write in flight recorded).
+   * Stops the group decisions under way on a batch and drops any waiting for one: `done` settles
+   * when they have stopped (the write in flight recorded); `underWay`, whether there was any.
    */
-  /** Stops the decisions on a batch; whether one was under way or waiting (else nothing stopped). */
   function haltDecisions(id: string): { underWay: boolean; done: Promise<void> } {
     const underWay = deciding.has(id) || settling.has(id);
     decisionStops.set(id, (decisionStops.get(id) ?? 0) + 1);

@@ -145,15 +145,11 @@ function httpApi(): RendererApi {
     const answer = await caller(name, args);
     const ok = answer.status >= 200 && answer.status < 300;
     let body: unknown = answer.body;
-    if (answer.error !== undefined) {
+    const unreadable = answer.error;
+    if (unreadable !== undefined) {
       // An error status says more than its unreadable body; a success must not pass as nothing.
-      if (ok)
-        throw new Error(
-          `The app host's answer to ${name} could not be read: ${String(answer.error)}`,
-          {
-            cause: answer.error,
-          },
-        );
+      const message = `The app host's answer to ${name} could not be read: ${String(unreadable)}`;
+      if (ok) throw new Error(message, { cause: unreadable });
       body = null;
     }
     if (isHostError(body)) throw new Error(body.message);
