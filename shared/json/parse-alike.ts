@@ -87,8 +87,8 @@ function mayBeCut(text: string, indent: string, cutFrom: number): boolean {
 }
 
 class Reader {
-  /** "\n" and the indent of each depth, alone and followed by each closing bracket, made once. */
-  private readonly lines: Array<{ line: string; object: string; array: string }> = [];
+  /** "\n" and the indent of each depth, made once. */
+  private readonly lines: string[] = [];
 
   constructor(
     readonly text: string,
@@ -96,12 +96,8 @@ class Reader {
     readonly cutFrom: number,
   ) {}
 
-  private line(depth: number): { line: string; object: string; array: string } {
-    if (this.lines[depth] === undefined) {
-      const line = '\n' + this.indent.repeat(depth);
-      this.lines[depth] = { line, object: line + '}', array: line + ']' };
-    }
-    return this.lines[depth];
+  private line(depth: number): string {
+    return (this.lines[depth] ??= '\n' + this.indent.repeat(depth));
   }
 
   /** The container whose opening bracket is at `open`, `depth` levels below the root. */
@@ -127,8 +123,7 @@ class Reader {
     const count = along === undefined ? 0 : isObject ? Object.keys(object).length : array.length;
     if (text.charCodeAt(open + 1) === closer)
       return count === 0 ? { value, pieces, end: open + 2 } : undefined;
-    const lines = this.line(depth + 1);
-    const line = lines.line;
+    const line = this.line(depth + 1);
     if (!text.startsWith(line, open + 1)) return undefined;
     let at = open + 1 + line.length;
     let seen: Set<string> | undefined;
@@ -160,7 +155,7 @@ class Reader {
         (c === 123 || c === 91) && text.charCodeAt(valueAt + 1) !== (c === 123 ? 125 : 93);
       let end: number;
       if (nested) {
-        const close = text.indexOf(c === 123 ? lines.object : lines.array, valueAt);
+        const close = closingLine(text, line, c === 123 ? '}' : ']', valueAt);
         if (close === -1) return undefined;
         end = close + line.length + 1;
       } else {
@@ -213,7 +208,7 @@ class Reader {
         at = end + 1 + line.length;
         continue;
       }
-      const closing = this.line(depth).line;
+      const closing = this.line(depth);
       if (!text.startsWith(closing, end) || text.charCodeAt(end + closing.length) !== closer)
         return undefined;
       if (along !== undefined && index + 1 !== count) return undefined;
@@ -265,6 +260,22 @@ function innerAt(known: readonly Pieces[], cursors: readonly number[]): Pieces[]
     if (found !== undefined) inner.push(found);
   }
   return inner;
+}
+
+/**
+ * Where the first `line` followed by `closer` starts at or after `from` (-1 when none does): as
+ * `indexOf(line + closer, from)`, but searching for the bracket, which few lines hold, instead of
+ * stopping at every line break to compare what follows.
+ */
+function closingLine(text: string, line: string, closer: string, from: number): number {
+  for (
+    let at = text.indexOf(closer, from + line.length);
+    at !== -1;
+    at = text.indexOf(closer, at + 1)
+  ) {
+    if (text.startsWith(line, at - line.length)) return at - line.length;
+  }
+  return -1;
 }
 
 /** The index just past the string that starts at `at` (a double quote), or -1. */
