@@ -6,6 +6,7 @@
 // exit 2 on invalid input.
 import { renameSync, rmSync } from 'node:fs';
 import {
+  conflictTextParts,
   DEFAULT_ID_KEYS,
   detectStyle,
   lineBreakOf,
@@ -13,7 +14,6 @@ import {
   mergeLines,
   mergeText,
   withLineBreaks,
-  writeConflictText,
 } from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
 import { readTexts, writeText } from './text-files';
@@ -135,7 +135,7 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   const [base, mine, theirs] = read.texts as [string, string, string];
   const options = { idKeys: args.value.idKeys };
   const merged = mergeText(base, mine, theirs, options);
-  const write = (text: string) => writeOut(text, args.value.out, io);
+  const write = (text: string | readonly string[]) => writeOut(text, args.value.out, io);
   if (!merged.ok) {
     const file = { base: baseFile, mine: mineFile, theirs: theirsFile }[merged.error.side];
     const where = `${file}:${merged.error.error.line}:${merged.error.error.column}: ${merged.error.error.message}`;
@@ -149,15 +149,16 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   const conflicted = result.conflicts.length > 0 && !args.value.reportOnly;
   const bom = mine.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const written = conflicted
-    ? writeConflictText(merged.value.values, result, {
+    ? conflictTextParts(merged.value.values, result, {
         style: detectStyle(mine.slice(bom.length)),
         markerSize: args.value.markerSize,
         mergeOptions: options,
       })
-    : merged.value.text;
+    : [merged.value.text];
   // Written with mine's line breaks and byte-order mark: a CRLF file merged into LF would differ
-  // on every line, and a file that lost its mark on its first.
-  const text = bom + withLineBreaks(written, lineBreakOf(mine));
+  // on every line, and a file that lost its mark on its first. Written part by part, not joined.
+  const eol = lineBreakOf(mine);
+  const text = [bom, ...written.map((part) => withLineBreaks(part, eol))];
   if (!(await write(text))) return 2;
   if (result.conflicts.length === 0) return 0;
   io.stderr(`conflict-desk merge: ${mineFile}: ` + formatConflictReport(result.conflicts));
@@ -200,9 +201,13 @@ async function fallback(
   return lines.conflicts === 0 ? 0 : 1;
 }
 
-async function writeOut(text: string, out: string | undefined, io: CliIo): Promise<boolean> {
+async function writeOut(
+  text: string | readonly string[],
+  out: string | undefined,
+  io: CliIo,
+): Promise<boolean> {
   if (out === undefined) {
-    io.stdout(text);
+    io.stdout(typeof text === 'string' ? text : text.join(''));
     return true;
   }
   try {

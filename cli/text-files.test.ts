@@ -81,6 +81,23 @@ describe('writeText', () => {
     for (const text of texts) expect(roundTrip(text).equals(Buffer.from(text, 'utf8'))).toBe(true);
   });
 
+  it('writes parts one after another, a pair never split where the buffer fills', () => {
+    const path = join(dir, 'parts.json');
+    // Small parts fill the buffer to every offset before a long part, astral and three-byte
+    // characters, falls across its end.
+    for (const lead of [0, 1, 2, 3, 5]) {
+      const parts = [
+        ...Array.from({ length: 1000 + lead }, (_, i) => (i % 3 === 0 ? '😀' : 'é,\n')),
+        '€'.repeat(chunk) + '😀'.repeat(chunk / 2 + 1),
+        '',
+        'a',
+        '😀'.repeat(chunk + 7),
+      ];
+      writeText(path, parts);
+      expect(readFileSync(path).equals(Buffer.from(parts.join(''), 'utf8'))).toBe(true);
+    }
+  });
+
   it('replaces a file that was there, and fails on a folder that is not', () => {
     const path = file('out.json', 'x'.repeat(5000));
     writeText(path, '{}');

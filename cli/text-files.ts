@@ -53,21 +53,40 @@ function readText(file: string, fd: number, buffer: Buffer): string {
 /** Characters encoded per write: at most 3 bytes each in UTF-8, so the buffer below holds them. */
 const CHUNK = 1 << 18;
 
-/** Writes `text` to a new file `file` as UTF-8, a slice at a time through one small buffer. */
-export function writeText(file: string, text: string): void {
+/**
+ * Writes `text` (a string, or parts written one after another, none splitting a surrogate pair)
+ * to a new file `file` as UTF-8, through one small buffer: parts are not joined into one string
+ * first, and a long one is encoded a slice at a time.
+ */
+export function writeText(file: string, text: string | readonly string[]): void {
+  const parts = typeof text === 'string' ? [text] : text;
   const fd = openSync(file, 'w');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK * 3);
-    for (let at = 0; at < text.length;) {
-      let end = Math.min(text.length, at + CHUNK);
-      // A surrogate pair is never split: each half alone would be written as U+FFFD.
-      const last = text.charCodeAt(end - 1);
-      if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-      const bytes = buffer.write(text.slice(at, end), 0, 'utf8');
-      for (let written = 0; written < bytes;)
-        written += writeSync(fd, buffer, written, bytes - written);
-      at = end;
+    let used = 0;
+    const flush = () => {
+      for (let written = 0; written < used;)
+        written += writeSync(fd, buffer, written, used - written);
+      used = 0;
+    };
+    for (let p = 0; p < parts.length; p++) {
+      const part = parts[p]!;
+      for (let at = 0; at < part.length;) {
+        // Characters that surely fit in what is left (two at least, so a pair always fits).
+        if (buffer.length - used < 6) flush();
+        let end = Math.min(part.length, at + Math.floor((buffer.length - used) / 3));
+        // A surrogate pair is never split: each half alone would be written as U+FFFD.
+        const last = part.charCodeAt(end - 1);
+        if (end < part.length && last >= 0xd800 && last <= 0xdbff) end--;
+        used += buffer.write(
+          at === 0 && end === part.length ? part : part.slice(at, end),
+          used,
+          'utf8',
+        );
+        at = end;
+      }
     }
+    flush();
   } finally {
     closeSync(fd);
   }

@@ -66,6 +66,18 @@ export function writeConflictText(
   result: MergeResult,
   options: ConflictTextOptions,
 ): string {
+  return conflictTextParts(input, result, options).join('');
+}
+
+/**
+ * writeConflictText's text as the parts it is made of, for a caller that writes them one after
+ * another: joining them copies the whole text once more (about 15 ms for 20 MB).
+ */
+export function conflictTextParts(
+  input: { readonly base: JsonValue; readonly mine: JsonValue; readonly theirs: JsonValue },
+  result: MergeResult,
+  options: ConflictTextOptions,
+): string[] {
   const style: JsonStyle =
     options.style.indent === ''
       ? { ...options.style, indent: '  ', colon: ': ', comma: ',' }
@@ -77,14 +89,11 @@ export function writeConflictText(
   );
   const out: string[] = [];
   writer.value(result.merged, '', '', '', '', out);
-  const text = out.join('');
   // Every line ends with "\n"; mine's layout may have no final newline after its closing bracket.
-  return style.finalNewline ||
-    result.merged === null ||
-    typeof result.merged !== 'object' ||
-    text.endsWith(' theirs\n')
-    ? text
-    : text.slice(0, -1);
+  const merged = result.merged;
+  if (!style.finalNewline && merged !== null && typeof merged === 'object' && out.at(-1) === '\n')
+    out.pop();
+  return out;
 }
 
 /** The outermost string on `path` (a pointer that runs into embedded JSON), found in `merged`. */

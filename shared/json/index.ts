@@ -50,7 +50,7 @@ export type { PathChange } from './diff-paths';
 export { diffPaths } from './diff-paths';
 export { compactText, patchText, prettyText, rawAt, rawsAt } from './lossless-text';
 export type { ConflictTextOptions } from './conflict-text';
-export { writeConflictText } from './conflict-text';
+export { conflictTextParts, writeConflictText } from './conflict-text';
 export type { LineMergeResult } from './line-merge';
 export { mergeLines } from './line-merge';
 export type { JsoncMergeResult } from './jsonc-merge';
