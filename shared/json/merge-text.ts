@@ -61,7 +61,9 @@ export function mergeText(
   }
   const [m, t] = [values[1]!, values[2]!];
   const b = values[0] ?? emptyLike(m, t);
-  const result = merge3(b, m, t, options);
+  // No list of changes unless asked: the merge command does not read it, and without it a member
+  // only one side changed is taken whole (see MergeOptions.changes).
+  const result = merge3(b, m, t, { changes: false, ...options });
   // The text is written on first use: a caller writing conflict markers never needs it.
   let text: string | undefined;
   const value = {

@@ -40,6 +40,11 @@ export type MergeOptions = {
   readonly embeddedJson?: boolean;
   /** Choices by conflict id, applied instead of recording the conflict. */
   readonly choices?: ReadonlyMap<string, Choice> | Readonly<Record<string, Choice>>;
+  /**
+   * List the changes applied (default true). Without the list (`changes` is then empty), a value
+   * one side changed and the other left as base (the same object) is taken whole, not walked.
+   */
+  readonly changes?: boolean;
 };
 
 export type MergeResult = {

@@ -53,6 +53,20 @@ describe('merge3: objects', () => {
     expect(Object.keys(r.merged as object)).toEqual(['c', 'a', 'b', 'm', 't']);
   });
 
+  it('without the list of changes, takes a value only one side changed as that side has it', () => {
+    const base = { a: 1, b: { x: 1, y: 2 } };
+    // Mine changes a and keeps base's own b; theirs reorders b and adds to it.
+    const mine = { a: 2, b: base.b };
+    const theirs = { a: 1, b: { y: 2, x: 1, z: 3 } };
+    const listed = merge3(base, mine, theirs);
+    expect(Object.keys((listed.merged as { b: object }).b)).toEqual(['x', 'y', 'z']);
+    const unlisted = merge3(base, mine, theirs, { changes: false });
+    expect(unlisted.merged).toEqual({ a: 2, b: theirs.b });
+    expect((unlisted.merged as { b: object }).b).toBe(theirs.b);
+    expect(unlisted.changes).toEqual([]);
+    expect(unlisted.conflicts).toEqual(listed.conflicts);
+  });
+
   it('merges nested objects and reports the deepest path', () => {
     const r = merge3(
       { x: { y: { z: 1, w: 1 } } },

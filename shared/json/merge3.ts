@@ -75,16 +75,18 @@ class Merger implements MergeContext {
   readonly idKeys: readonly string[];
   readonly embeddedJson: boolean;
   readonly choices: ReadonlyMap<string, Choice>;
+  readonly listChanges: boolean;
 
   constructor(options: MergeOptions) {
     this.idKeys = options.idKeys ?? DEFAULT_ID_KEYS;
     this.embeddedJson = options.embeddedJson ?? true;
+    this.listChanges = options.changes ?? true;
     const choices = options.choices ?? new Map<string, Choice>();
     this.choices = choices instanceof Map ? choices : new Map(Object.entries(choices));
   }
 
   change(node: PathNode | null, side: Side, op: ChangeOp): void {
-    this.changes.push({ path: pointerOf(node), side, op });
+    if (this.listChanges) this.changes.push({ path: pointerOf(node), side, op });
   }
 
   conflictOrChoice(
@@ -139,6 +141,11 @@ class Merger implements MergeContext {
     theirs: JsonValue | undefined,
     node: PathNode | null,
   ): JsonValue | undefined {
+    // A side that kept base's own value: the merge is the other side (walked only to list changes).
+    if (!this.listChanges) {
+      if (theirs === base) return mine;
+      if (mine === base) return theirs;
+    }
     // Three containers of one kind are walked; the pairwise checks below are for everything else.
     if (sameKindContainers(base, mine, theirs)) {
       return Array.isArray(base)

@@ -284,9 +284,14 @@ describe('mergeText on laid-out documents', () => {
               true,
             ),
           );
-          const merged = mergeText(base!, mine!, theirs!);
+          const merged = mergeText(base!, mine!, theirs!, { changes: true });
+          // As the merge command runs it: no list of changes, sides' shared parts taken whole.
+          const unlisted = mergeText(base!, mine!, theirs!);
           const values = [base, mine, theirs].map((text) => parseJson(text!));
-          if (!values.every((v) => v.ok)) return expect(merged.ok).toBe(false);
+          if (!values.every((v) => v.ok)) {
+            expect(unlisted.ok).toBe(false);
+            return expect(merged.ok).toBe(false);
+          }
           const [vb, vm, vt] = values.map((v) => (v.ok ? v.value : null));
           const expected = merge3(vb!, vm!, vt!);
           expect(merged.ok).toBe(true);
@@ -294,6 +299,10 @@ describe('mergeText on laid-out documents', () => {
           expect(jsonEqual(merged.value.result.merged, expected.merged)).toBe(true);
           expect(merged.value.result.conflicts).toEqual(expected.conflicts);
           expect(merged.value.result.changes).toEqual(expected.changes);
+          expect(unlisted.ok && jsonEqual(unlisted.value.result.merged, expected.merged)).toBe(
+            true,
+          );
+          expect(unlisted.ok && unlisted.value.result.conflicts).toEqual(expected.conflicts);
         },
       ),
       { numRuns: 300 },
