@@ -59,7 +59,21 @@ type Item =
       readonly pointer: string;
       readonly nested: boolean;
     }
-  | { readonly kind: 'conflict'; readonly sides: Readonly<Record<SideName, readonly Entry[]>> };
+  | { readonly kind: 'conflict'; readonly sides: Readonly<Record<SideName, readonly Entry[]>> }
+  /** Elements [from, to) of an array, none holding a conflict: one item, not one per element. */
+  | {
+      readonly kind: 'span';
+      readonly values: readonly JsonValue[];
+      readonly from: number;
+      readonly to: number;
+    };
+
+/** The entries a span stands for. */
+function spanEntries(item: Item & { kind: 'span' }): Entry[] {
+  const entries: Entry[] = [];
+  for (let i = item.from; i < item.to; i++) entries.push({ prefix: '', value: item.values[i]! });
+  return entries;
+}
 
 export function writeConflictText(
   input: { readonly base: JsonValue; readonly mine: JsonValue; readonly theirs: JsonValue },
@@ -170,6 +184,8 @@ const parentOf = (pointer: string) => pointer.slice(0, Math.max(0, pointer.lastI
 class ConflictWriter {
   /** Pointers of containers that hold a location somewhere below them. */
   private readonly holders = new Set<string>();
+  /** By container pointer, the indices of its elements that hold or are a location. */
+  private indicesHolding: Map<string, Set<number>> | undefined;
 
   constructor(
     private readonly style: JsonStyle,
@@ -239,10 +255,37 @@ class ConflictWriter {
     return items;
   }
 
+  /** The indices under `pointer` that a location or a holder names (numeric segments only). */
+  private holding(pointer: string): Set<number> | undefined {
+    if (this.indicesHolding === undefined) {
+      this.indicesHolding = new Map();
+      for (const p of [...this.locations.members.keys(), ...this.holders]) {
+        if (p === '') continue;
+        const parent = parentOf(p);
+        const seg = p.slice(parent.length + 1);
+        if (!/^(0|[1-9][0-9]*)$/.test(seg)) continue;
+        const set = this.indicesHolding.get(parent) ?? new Set<number>();
+        set.add(Number(seg));
+        this.indicesHolding.set(parent, set);
+      }
+    }
+    return this.indicesHolding.get(pointer);
+  }
+
   private arrayItems(value: readonly JsonValue[], pointer: string): Item[] {
     const items: Item[] = [];
     const runsHere = this.locations.runs.get(pointer);
+    const holding = this.holding(pointer);
+    const plain = (i: number) => !runsHere?.has(i) && !holding?.has(i);
     for (let i = 0; ;) {
+      if (i < value.length && plain(i)) {
+        // Elements that hold no conflict, up to the next that does: one span.
+        let to = i + 1;
+        while (to < value.length && plain(to)) to++;
+        items.push({ kind: 'span', values: value, from: i, to });
+        i = to;
+        continue;
+      }
       const runs = runsHere?.get(i) ?? [];
       for (const run of runs) if (run.length === 0) items.push(this.runItem(run.runs));
       if (i >= value.length) break;
@@ -293,7 +336,7 @@ class ConflictWriter {
   private items(items: readonly Item[], indent: string, out: string[]): void {
     // A member present on every side whichever block is kept: plain, or a conflict keeping both sides.
     const solid = (item: Item) =>
-      item.kind === 'plain' || (item.sides.ours.length > 0 && item.sides.theirs.length > 0);
+      item.kind !== 'conflict' || (item.sides.ours.length > 0 && item.sides.theirs.length > 0);
     let last = -1;
     for (let i = items.length - 1; i >= 0; i--) {
       if (solid(items[i]!)) {
@@ -302,30 +345,35 @@ class ConflictWriter {
       }
     }
     const tail = last < items.length - 1;
-    const lastItem = last >= 0 ? items[last]! : undefined;
+    let lastItem = last >= 0 ? items[last]! : undefined;
     const groupTail =
-      tail && (lastItem === undefined || lastItem.kind === 'conflict' || !lastItem.nested);
+      tail && (lastItem === undefined || lastItem.kind !== 'plain' || !lastItem.nested);
+    if (groupTail && lastItem?.kind === 'span' && lastItem.to - lastItem.from > 1) {
+      // Only the span's last element joins the trailing group.
+      const { values, from, to } = lastItem;
+      lastItem = { kind: 'span', values, from: to - 1, to };
+      items = [
+        ...items.slice(0, last),
+        { kind: 'span', values, from, to: to - 1 },
+        lastItem,
+        ...items.slice(last + 1),
+      ];
+      last++;
+    }
+    // Written by one native serialisation with their neighbours: plain members holding nothing.
+    const flat = (item: Item) => item.kind === 'span' || (item.kind === 'plain' && !item.nested);
     const end = groupTail ? Math.max(last, 0) : items.length;
     for (let i = 0; i < end; i++) {
       const item = items[i]!;
       const comma = i < last ? ',' : '';
-      if (item.kind === 'plain' && !item.nested && i <= last) {
+      if (flat(item) && i <= last) {
         // A run of plain members is written by one native serialisation, not one per member.
         let j = i;
-        while (
-          j + 1 < end &&
-          j + 1 <= last &&
-          items[j + 1]!.kind === 'plain' &&
-          !(items[j + 1] as { nested: boolean }).nested
-        )
-          j++;
-        this.run(
-          items.slice(i, j + 1) as Array<Item & { kind: 'plain' }>,
-          indent,
-          j < last ? ',' : '',
-          out,
-        );
+        while (j + 1 < end && j + 1 <= last && flat(items[j + 1]!)) j++;
+        this.run(items.slice(i, j + 1), indent, j < last ? ',' : '', out);
         i = j;
+      } else if (item.kind === 'span') {
+        throw new Error('unreachable: a span is solid');
       } else if (i > last) {
         // Trailing optional members after a member holding conflicts: each side leads with a comma.
         const side = (name: SideName) =>
@@ -349,7 +397,13 @@ class ConflictWriter {
       // The last solid member and the optional members after it: one block, commas per side.
       const group = items.slice(Math.max(last, 0));
       const side = (name: SideName) =>
-        group.flatMap((item) => (item.kind === 'conflict' ? item.sides[name] : [item.entry]));
+        group.flatMap((item) =>
+          item.kind === 'conflict'
+            ? item.sides[name]
+            : item.kind === 'span'
+              ? spanEntries(item)
+              : [item.entry],
+        );
       this.block(
         { ours: side('ours'), base: side('base'), theirs: side('theirs') },
         indent,
@@ -360,22 +414,27 @@ class ConflictWriter {
   }
 
   /** Plain members written together: one container serialised natively, its brackets dropped. */
-  private run(
-    items: ReadonlyArray<Item & { kind: 'plain' }>,
-    indent: string,
-    comma: string,
-    out: string[],
-  ): void {
-    if (items.length === 1) {
-      out.push(this.line(items[0]!.entry, indent), comma, '\n');
+  private run(items: readonly Item[], indent: string, comma: string, out: string[]): void {
+    const only = items.length === 1 ? items[0]! : undefined;
+    if (only?.kind === 'plain' || (only?.kind === 'span' && only.to - only.from === 1)) {
+      const entry =
+        only.kind === 'plain' ? only.entry : { prefix: '', value: only.values[only.from]! };
+      out.push(this.line(entry, indent), comma, '\n');
       return;
     }
     let container: JsonValue;
-    if (items[0]!.key === undefined) {
-      container = items.map((item) => item.entry.value);
+    if (items[0]!.kind === 'span' || (items[0] as { key?: string }).key === undefined) {
+      const elements: JsonValue[] = [];
+      for (const item of items) {
+        if (item.kind === 'span')
+          for (let i = item.from; i < item.to; i++) elements.push(item.values[i]!);
+        else if (item.kind === 'plain') elements.push(item.entry.value);
+      }
+      container = elements;
     } else {
       const object: Record<string, JsonValue> = {};
-      for (const item of items) setKey(object, item.key!, item.entry.value);
+      for (const item of items)
+        if (item.kind === 'plain') setKey(object, item.key!, item.entry.value);
       container = object;
     }
     // Wrapped in arrays so the native serialiser indents the members to their own depth already:
