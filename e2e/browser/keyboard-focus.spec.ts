@@ -446,6 +446,26 @@ test('Undo on a decision keeps the keyboard on that card, which is open again', 
   expect(pageProblems).toEqual([]);
 });
 
+test('Ctrl+Z in the Result after a decision: the card says the result no longer holds it', async ({
+  desk,
+  pageProblems,
+}) => {
+  await threeConflicts(desk);
+  const choice = desk.conflictCard('/priority').getByTestId('conflict-choice');
+  await desk.conflictCard('/priority').getByRole('button', { name: 'Take server’s' }).focus();
+  await desk.page.keyboard.press('Alt+T');
+  await expect(choice).toHaveText(/^Took the server's/);
+  // The operator goes into the Result and undoes there: the decision's text is gone from it.
+  await desk.page.getByTestId('result-editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+Z');
+  await expect(desk.page.getByTestId('pane-result')).toContainText('edited by hand');
+  await expect(choice).toContainText("Took the server's, since changed in the Result");
+  // Redone: the result holds the server's value again, and the card says only that.
+  await desk.page.keyboard.press('ControlOrMeta+Shift+Z');
+  await expect(choice).toHaveText(/^Took the server's Undo$/);
+  expect(pageProblems).toEqual([]);
+});
+
 test('a message dismissed from the keyboard hands it back to the editor', async ({
   desk,
   pageProblems,

@@ -22,6 +22,8 @@ type Props = {
   /** The keyboard moved into a conflict's card. */
   onFocusCard: (id: string) => void;
   choiceOf: (id: string) => Choice | undefined;
+  /** Whether hand edits of the result have since changed what the decision put there. */
+  overwritten: (id: string) => boolean;
 };
 
 const CHOICE_WORDS: Record<'mine' | 'theirs' | 'base' | 'both', string> = {
@@ -40,7 +42,15 @@ const KIND_WORDS: Record<Conflict['kind'], string> = {
 };
 
 /** Every conflict by JSON path, with the three values and one-click choices. */
-export function ConflictList({ session, focusId, onChoose, onUndo, onFocusCard, choiceOf }: Props) {
+export function ConflictList({
+  session,
+  focusId,
+  onChoose,
+  onUndo,
+  onFocusCard,
+  choiceOf,
+  overwritten,
+}: Props) {
   const conflicts = allConflicts(session);
   return (
     <section className="conflict-list" id="conflict-list" aria-label="Conflicts">
@@ -64,6 +74,7 @@ export function ConflictList({ session, focusId, onChoose, onUndo, onFocusCard, 
           label={friendlyPath(session.resolution.mine, conflict.path)}
           focused={conflict.id === focusId}
           choice={choiceOf(conflict.id)}
+          overwritten={overwritten(conflict.id)}
           onChoose={onChoose}
           onUndo={onUndo}
           onFocusCard={onFocusCard}
@@ -78,6 +89,7 @@ function ConflictCard({
   label,
   focused,
   choice,
+  overwritten,
   onChoose,
   onUndo,
   onFocusCard,
@@ -86,6 +98,7 @@ function ConflictCard({
   label: string;
   focused: boolean;
   choice: Choice | undefined;
+  overwritten: boolean;
   onChoose: Props['onChoose'];
   onUndo: Props['onUndo'];
   onFocusCard: Props['onFocusCard'];
@@ -143,8 +156,9 @@ function ConflictCard({
         <span className="muted small">{KIND_WORDS[conflict.kind]}</span>
         {isStatusField(conflict.path) ? <span className="chip warn">status</span> : null}
         {choice !== undefined ? (
-          <span className="chip ok" data-testid="conflict-choice">
-            {typeof choice === 'object' ? 'Edited by hand' : CHOICE_WORDS[choice]}{' '}
+          <span className={`chip ${overwritten ? 'warn' : 'ok'}`} data-testid="conflict-choice">
+            {typeof choice === 'object' ? 'Edited by hand' : CHOICE_WORDS[choice]}
+            {overwritten ? ', since changed in the Result' : ''}{' '}
             <button
               type="button"
               className="link"

@@ -9,6 +9,7 @@ import {
   autoChanges,
   choose,
   choiceOf,
+  decisionOverwritten,
   editResult,
   conflictForKeys,
   focusedConflict,
@@ -690,6 +691,7 @@ export function MergeView({ tab }: { tab: Tab }) {
           onUndo={(id) => update(tab.key, (s) => undoChoice(s, id))}
           onFocusCard={(id) => update(tab.key, (s) => focusOn(s, id))}
           choiceOf={(id) => choiceOf(session, id)}
+          overwritten={(id) => decisionOverwritten(session, id, manualParse)}
         />
         <ChangeList session={session} onUpdate={updateThis} />
       </div>

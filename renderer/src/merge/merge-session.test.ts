@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
-import { merge3, type Conflict } from '../../../shared/json';
+import { merge3, parseJson, type Conflict } from '../../../shared/json';
 import {
   allConflicts,
   autoChanges,
   chooseAllRemaining,
+  choiceOf,
   choose,
   conflictForKeys,
   createMergeSession,
+  decisionOverwritten,
   editResult,
   focusedConflict,
   focusOn,
@@ -158,6 +160,31 @@ describe('merge session', () => {
       resultText(untouched).replace('"priority": 1', '"priority": 2'),
     );
     expect(resultText(edited)).toContain('12345678901234567890');
+  });
+
+  it('says when the hand-edited result no longer holds what a decision put there', () => {
+    const s = createMergeSession(outcome(theirs));
+    const conflict = unresolved(s)[0]!;
+    expect(conflict.path).toBe('/customer/tier');
+    // A hand edit elsewhere, then the server's value taken: written into the hand-edited text.
+    const edited = editResult(s, resultText(s).replace('"status": "closed"', '"status": "held"'));
+    const before = edited.manualText!;
+    const took = must(choose(edited, conflict.id, 'theirs'));
+    const parse = (t: string) => parseJson(t);
+    expect(resultText(took)).toContain('"tier": "silver"');
+    expect(decisionOverwritten(took, conflict.id, parse(resultText(took)))).toBe(false);
+    // Ctrl+Z in the Result: the text before the decision is back, the decision still recorded.
+    const undone = editResult(took, before);
+    expect(choiceOf(undone, conflict.id)).toBe('theirs');
+    expect(decisionOverwritten(undone, conflict.id, parse(undone.manualText!))).toBe(true);
+    // Typed back by hand: the decision holds again; while the text does not parse, nothing is claimed.
+    const retyped = editResult(undone, before.replace('"tier": "platinum"', '"tier": "silver"'));
+    expect(decisionOverwritten(retyped, conflict.id, parse(retyped.manualText!))).toBe(false);
+    expect(decisionOverwritten(undone, conflict.id, parse('{'))).toBe(false);
+    // Without hand edits the result is the merge's own: the decision always holds.
+    expect(decisionOverwritten(must(choose(s, conflict.id, 'theirs')), conflict.id, null)).toBe(
+      false,
+    );
   });
 
   it('moves focus between unresolved conflicts, wrapping around', () => {

@@ -7,6 +7,7 @@ import {
   createResolution,
   formatParseError,
   getAt,
+  jsonEqual,
   onlyOtherFieldsChanged,
   parseJson,
   pendingConflicts,
@@ -210,6 +211,26 @@ export const unresolved = (s: MergeSession): Conflict[] => pendingConflicts(s.re
 export const choiceOf = (s: MergeSession, id: string): Choice | undefined =>
   s.resolution.choices[id];
 export const autoChanges = (s: MergeSession): readonly Change[] => s.resolution.result.changes;
+
+/**
+ * Whether the hand-edited result no longer holds what a decision put at its conflict (the operator
+ * undid it in the Result, or typed over it): the card must not go on saying the decision's value is
+ * what will be saved. False while the hand-edited text does not parse (saving is blocked then) and
+ * for a decision over several array elements (it cannot be made in a hand-edited result).
+ */
+export function decisionOverwritten(
+  s: MergeSession,
+  id: string,
+  manualParse: ParseResult | null,
+): boolean {
+  const choice = choiceOf(s, id);
+  if (choice === undefined || s.manualText === null || manualParse === null || !manualParse.ok)
+    return false;
+  const conflict = allConflicts(s).find((c) => c.id === id);
+  if (conflict === undefined || conflict.slice) return false;
+  const value = valueForChoice(conflict, choice);
+  return value.ok && !jsonEqual(getAt(manualParse.value, conflict.path), value.value);
+}
 
 // Sessions are immutable values, so derived text can be cached by identity. The result text is
 // keyed by what it is made of (the resolution and the reverted paths), not by the session: moving
