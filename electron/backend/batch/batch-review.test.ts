@@ -216,6 +216,23 @@ async function queuedBatch(
   colleague: Record<string, unknown> = { priority: 3 },
   on: Harness = h,
 ) {
+  const id = await batchColleagueMoves(ids, colleague, on);
+  const done = await waitDone(id, on.api);
+  expect(done.counts.queued).toBe(ids.length);
+  return id;
+}
+
+/**
+ * Starts a batch over `ids` (and `others`, which nobody else touches) whose writes to `ids` are
+ * held 400 ms, and has a colleague change each of `ids` while its write is held: each conflicts.
+ * Returns once every colleague edit is made.
+ */
+async function batchColleagueMoves(
+  ids: string[],
+  colleague: Record<string, unknown>,
+  on: Harness,
+  others: string[] = [],
+) {
   for (const sid of ids)
     await h.admin('POST', '/faults', {
       kind: 'delay',
@@ -224,12 +241,12 @@ async function queuedBatch(
       delayMs: 400,
     });
   const id = await start(
-    ids,
+    [...ids, ...others],
     [
       { kind: 'set', path: '/priority', value: 7 },
       { kind: 'add-element', path: '/attributes/skills', value: 'vip-care' },
     ],
-    4,
+    4 + others.length,
     on,
   );
   const pending = new Set(ids);
@@ -243,8 +260,6 @@ async function queuedBatch(
         });
     await sleep(15);
   }
-  const done = await waitDone(id, on.api);
-  expect(done.counts.queued).toBe(ids.length);
   return id;
 }
 
@@ -389,6 +404,48 @@ describe('the conflict queue', () => {
     expect(writes.body.requests.map((r) => r.path.split('/').pop()).sort()).toEqual(
       [...sids].sort(),
     );
+  }, 30_000);
+});
+
+describe('pausing a batch', () => {
+  it('stops a group decision under way too: once it says paused, nothing more is sent', async () => {
+    const queued = SANDBOX_IDS.taskSids.slice(120, 123);
+    const slow = SANDBOX_IDS.taskSids.slice(123, 125);
+    // The other targets' writes are held 2.5 s: the batch still runs while its queue is decided.
+    for (const sid of slow)
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 2500,
+      });
+    const id = await batchColleagueMoves(queued, { priority: 3 }, h, slow);
+    for (let i = 0; ; i++) {
+      const status = await h.api.batchStatus({ batchId: id });
+      if (status.kind === 'ok' && status.batch.counts.queued === queued.length) break;
+      if (i > 100) throw new Error('the conflicting targets were never queued');
+      await sleep(20);
+    }
+    await h.admin('DELETE', '/requests');
+    const { order, decision } = await decisionHeldAtFirst(h.api, id, 1000);
+    const paused = await h.api.pauseBatch({ batchId: id });
+    expect(paused).toMatchObject({ kind: 'ok', batch: { state: 'paused' } });
+    expect(paused.kind === 'ok' && paused.batch.deciding).toBeUndefined();
+    expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
+    // The decision's write in flight finished; the members it had not reached were not written.
+    const writes = await h.admin<{ requests: Array<{ path: string }> }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+    );
+    expect(
+      writes.body.requests
+        .map((r) => r.path.split('/').pop())
+        .filter((sid) => !slow.includes(sid!)),
+    ).toEqual([order[0]]);
+    for (const sid of order.slice(1)) expect((await getTask(sid)).priority).toBe(3);
+    expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
+      batch: { state: 'paused', counts: { queued: 2, reapplied: 1, applied: 2 } },
+    });
   }, 30_000);
 });
 

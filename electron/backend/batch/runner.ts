@@ -508,7 +508,11 @@ export function createBatchRunner(deps: BatchDeps) {
       const control = running.get(id);
       if (control) {
         control.halt('pause');
+        // Paused, the batch sends nothing more: a group decision under way stops too (its write
+        // in flight finishes; the members not reached stay queued).
+        const decisions = haltDecisions(id).done;
         await control.done;
+        await decisions;
       }
       return this.status(id);
     },
