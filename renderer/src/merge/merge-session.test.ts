@@ -187,6 +187,48 @@ describe('merge session', () => {
     );
   });
 
+  it('does not say a decision was changed in the Result when the Result holds it where another decision moved it', () => {
+    const session = (b: unknown, m: unknown, t: unknown) =>
+      createMergeSession({
+        status: 412,
+        base: snap(1, '1', b),
+        theirs: snap(2, '2', t),
+        mine: JSON.stringify(m, null, 2),
+        mergeOptions: {},
+        afterLostAnswer: false,
+      });
+    const handEdited = (s: MergeSession) =>
+      editResult(s, resultText(s).replace('"note": "a"', '"note": "b"'));
+    // An order decision: its value is the ids' order, which the Result's array holds.
+    let s = session(
+      { note: 'a', items: [{ id: 1 }, { id: 2 }, { id: 3 }] },
+      { note: 'a', items: [{ id: 2 }, { id: 1 }, { id: 3 }] },
+      { note: 'a', items: [{ id: 3 }, { id: 1 }, { id: 2 }] },
+    );
+    const order = allConflicts(s)[0]!;
+    expect(order.kind).toBe('both-reordered');
+    s = handEdited(must(choose(s, order.id, 'theirs')));
+    expect(decisionOverwritten(s, order.id, parseJson(s.manualText!))).toBe(false);
+    // Typed back to mine's order: that one is changed.
+    const mineOrder = editResult(
+      s,
+      JSON.stringify({ note: 'b', items: [{ id: 2 }, { id: 1 }, { id: 3 }] }, null, 2),
+    );
+    expect(decisionOverwritten(mineOrder, order.id, parseJson(mineOrder.manualText!))).toBe(true);
+    // A run of elements taken at another length moves the elements after it: the decision on
+    // {"v"} is at /list/4 in the Result, not at /list/3 where the merge without decisions had it.
+    s = session(
+      { note: 'a', list: [1, 2, 3, { v: 1 }] },
+      { note: 'a', list: [1, 9, 3, { v: 2 }] },
+      { note: 'a', list: [1, 7, 8, 3, { v: 3 }] },
+    );
+    const [run, v] = allConflicts(s);
+    expect(v!.path).toBe('/list/3/v');
+    s = handEdited(must(choose(must(choose(s, run!.id, 'theirs')), v!.id, 'theirs')));
+    expect(JSON.parse(s.manualText!).list[4]).toEqual({ v: 3 });
+    expect(decisionOverwritten(s, v!.id, parseJson(s.manualText!))).toBe(false);
+  });
+
   it('moves focus between unresolved conflicts, wrapping around', () => {
     const theirs2 = { ...theirs, priority: 9 };
     const s = createMergeSession(outcome(theirs2));

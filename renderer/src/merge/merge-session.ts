@@ -5,8 +5,11 @@ import type { ConflictOutcome, MergeOptionsWire, Snapshot } from '../../../share
 import {
   choose as chooseInResolution,
   createResolution,
+  DEFAULT_ID_KEYS,
+  fingerprint,
   formatParseError,
   getAt,
+  isJsonObject,
   jsonEqual,
   onlyOtherFieldsChanged,
   parseJson,
@@ -229,7 +232,46 @@ export function decisionOverwritten(
   const conflict = allConflicts(s).find((c) => c.id === id);
   if (conflict === undefined || conflict.slice) return false;
   const value = valueForChoice(conflict, choice);
-  return value.ok && !jsonEqual(getAt(manualParse.value, conflict.path), value.value);
+  if (!value.ok) return false;
+  // An order decision's value is the order of the ids, not the array the Result holds.
+  const holds = (doc: JsonValue) =>
+    conflict.kind === 'both-reordered'
+      ? holdsOrder(getAt(doc, conflict.path), value.value, s.resolution.options.idKeys)
+      : jsonEqual(getAt(doc, conflict.path), value.value);
+  // The conflict's path is where the merge without decisions put it: another decision (a run of
+  // elements of another length, an order) may have moved it. Where the decided result does not
+  // hold the decision there, the path does not find it, and nothing is claimed.
+  return holds(decidedResult(s.resolution)) && !holds(manualParse.value);
+}
+
+const decidedCache = new WeakMap<Resolution, JsonValue>();
+
+/** The merge with the decisions made so far (without hand edits or reverts), once per resolution. */
+function decidedResult(resolution: Resolution): JsonValue {
+  let merged = decidedCache.get(resolution);
+  if (merged === undefined) {
+    merged = preview(resolution).merged;
+    decidedCache.set(resolution, merged);
+  }
+  return merged;
+}
+
+/** Whether `array`'s elements with the ids in `order` (under the first id key they have) come in that order. */
+function holdsOrder(
+  array: JsonValue | undefined,
+  order: JsonValue | undefined,
+  idKeys: readonly string[] = DEFAULT_ID_KEYS,
+): boolean {
+  if (!Array.isArray(array) || !Array.isArray(order)) return false;
+  const wanted = new Set(order.map((id) => fingerprint(id)));
+  for (const key of idKeys) {
+    const ids: JsonValue[] = [];
+    for (const item of array)
+      if (isJsonObject(item) && Object.hasOwn(item, key) && wanted.has(fingerprint(item[key]!)))
+        ids.push(item[key]!);
+    if (ids.length > 0) return jsonEqual(ids, order);
+  }
+  return false;
 }
 
 // Sessions are immutable values, so derived text can be cached by identity. The result text is
