@@ -238,10 +238,21 @@ export function decisionOverwritten(
     conflict.kind === 'both-reordered'
       ? holdsOrder(getAt(doc, conflict.path), value.value, s.resolution.options.idKeys)
       : jsonEqual(getAt(doc, conflict.path), value.value);
+  if (holds(manualParse.value)) return false;
   // The conflict's path is where the merge without decisions put it: another decision (a run of
   // elements of another length, an order) may have moved it. Where the decided result does not
-  // hold the decision there, the path does not find it, and nothing is claimed.
-  return holds(decidedResult(s.resolution)) && !holds(manualParse.value);
+  // hold the decision there, the path does not find it, and nothing is claimed. Without such a
+  // decision the path holds (and a 5 MB merge is not redone for the check).
+  return !movesElements(s) || holds(decidedResult(s.resolution));
+}
+
+/** Whether a decision made in this merge can move elements (a run of elements, an order). */
+function movesElements(s: MergeSession): boolean {
+  return allConflicts(s).some(
+    (c) =>
+      (c.slice !== undefined || c.kind === 'both-reordered') &&
+      s.resolution.choices[c.id] !== undefined,
+  );
 }
 
 const decidedCache = new WeakMap<Resolution, JsonValue>();
