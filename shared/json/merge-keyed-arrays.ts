@@ -62,8 +62,8 @@ export function matchById(
 ): IdMatch | undefined {
   if (base.length + mine.length + theirs.length === 0) return undefined;
   // Id-less additions are allowed only where base proves the array is keyed (see newElementId).
-  if (!allObjects(base) || (base.length === 0 && (!allObjects(mine) || !allObjects(theirs))))
-    return undefined;
+  // (A base element that is no object has no id under any key: matchUnderKey refuses it.)
+  if (base.length === 0 && (!allObjects(mine) || !allObjects(theirs))) return undefined;
   for (const key of idKeys) {
     const match = matchUnderKey(key, base, mine, theirs);
     if (match !== undefined) return match;
@@ -81,14 +81,18 @@ function matchUnderKey(
   const baseSlots = new Array<Slot>(base.length);
   for (let index = 0; index < base.length; index++) {
     const id = idIn(base[index]!, key);
-    if (id === undefined || slots.has(id)) return undefined;
+    if (id === undefined) return undefined;
     const slot: Slot = { id, base: index, mine: -1, theirs: -1, after: undefined };
+    // One lookup: a repeated id leaves the map's size as it was.
+    const size = slots.size;
     slots.set(id, slot);
+    if (slots.size === size) return undefined;
     baseSlots[index] = slot;
   }
   const allowNew = base.length > 0;
-  const mineSlots = sideSlots(key, mine, baseSlots, slots, 'mine', allowNew);
-  const theirsSlots = mineSlots && sideSlots(key, theirs, baseSlots, slots, 'theirs', allowNew);
+  const mineSlots = sideSlots(key, mine, base, baseSlots, slots, 'mine', allowNew);
+  const theirsSlots =
+    mineSlots && sideSlots(key, theirs, base, baseSlots, slots, 'theirs', allowNew);
   return theirsSlots && { key, base: baseSlots, mine: mineSlots!, theirs: theirsSlots };
 }
 
@@ -100,6 +104,7 @@ function matchUnderKey(
 function sideSlots(
   key: string,
   array: JsonArray,
+  base: JsonArray,
   baseSlots: readonly Slot[],
   slots: Map<Id, Slot>,
   side: 'mine' | 'theirs',
@@ -109,10 +114,13 @@ function sideSlots(
   const seenNew = new Map<string, number>();
   let expected = 0;
   for (let index = 0; index < array.length; index++) {
-    let id = idIn(array[index]!, key);
+    const item = array[index]!;
+    // The base element expected here, as the very object (a part no side changed): its id.
+    const same = expected < baseSlots.length && base[expected] === item;
+    let id = same ? baseSlots[expected]!.id : idIn(item, key);
     if (id === undefined) {
       if (!allowNew) return undefined;
-      id = newElementId(array[index]!, seenNew);
+      id = newElementId(item, seenNew);
     }
     let slot =
       expected < baseSlots.length && baseSlots[expected]!.id === id
