@@ -117,6 +117,12 @@ describe('writeConflictText', () => {
     );
   });
 
+  it("keeps mine's side of a JSON string as mine has it where mine deleted an embedded field", () => {
+    // The merged string holds theirs' x (mine deleted it, theirs changed it): "ours" must not.
+    const text = check({ a: '{"x":1,"y":1}' }, { a: '{"y":1}' }, { a: '{"x":2,"y":1}' });
+    expect(JSON.parse(resolve(text, () => 'ours'))).toEqual({ a: '{"y":1}' });
+  });
+
   it('wraps the whole document when the roots differ in kind', () => {
     check({ a: 1 }, [1], 'text');
   });

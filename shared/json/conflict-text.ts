@@ -164,13 +164,16 @@ function locate(
         ...mergeOptions,
         choices: new Map(inString.map((c) => [c.id, choice])),
       }).merged;
+    // Ours is the merge choosing mine, not the merged string: where mine deleted a field theirs
+    // changed, the merged string holds theirs' value (nothing is dropped by default).
+    const asMine = chosen('mine');
     const asTheirs = chosen('theirs');
     const asBase = chosen('base');
     for (const conflict of inString) {
       const pointer = stringHolding(result.merged, conflict.path);
       if (locations.members.has(pointer)) continue;
       locations.members.set(pointer, {
-        ours: getAt(result.merged, pointer),
+        ours: getAt(asMine, pointer),
         base: getAt(asBase, pointer),
         theirs: getAt(asTheirs, pointer),
       });
