@@ -229,6 +229,38 @@ describe('merge session', () => {
     expect(decisionOverwritten(s, v!.id, parseJson(s.manualText!))).toBe(false);
   });
 
+  it('settles an order in a hand-edited result by ordering its list, not replacing it with ids', () => {
+    const s = createMergeSession({
+      status: 412,
+      base: snap(1, '1', { note: 'a', items: [{ id: 1 }, { id: 2 }, { id: 3, x: 'keep' }] }),
+      theirs: snap(2, '2', { note: 'a', items: [{ id: 3, x: 'keep' }, { id: 1 }, { id: 2 }] }),
+      mine: JSON.stringify({ note: 'a', items: [{ id: 2 }, { id: 1 }, { id: 3, x: 'keep' }] }),
+      mergeOptions: {},
+      afterLostAnswer: false,
+    });
+    const order = allConflicts(s)[0]!;
+    expect(order.kind).toBe('both-reordered');
+    // Hand edits first (a new element, another field), then the server's order.
+    const edited = editResult(
+      s,
+      JSON.stringify({ note: 'b', items: [{ id: 2 }, { id: 9 }, { id: 1 }, { id: 3, x: 'keep' }] }),
+    );
+    const took = must(choose(edited, order.id, 'theirs'));
+    expect(JSON.parse(resultText(took))).toEqual({
+      note: 'b',
+      items: [{ id: 3, x: 'keep' }, { id: 9 }, { id: 1 }, { id: 2 }],
+    });
+    expect(decisionOverwritten(took, order.id, parseJson(resultText(took)))).toBe(false);
+    // A result holding an element twice cannot be put in order: refused, the text left as it was.
+    const twice = editResult(
+      s,
+      JSON.stringify({ note: 'b', items: [{ id: 2 }, { id: 2 }, { id: 1 }, { id: 3 }] }),
+    );
+    const refused = choose(twice, order.id, 'theirs');
+    expect(refused.ok).toBe(false);
+    expect(!refused.ok && refused.error).toMatch(/once each/);
+  });
+
   it('moves focus between unresolved conflicts, wrapping around', () => {
     const theirs2 = { ...theirs, priority: 9 };
     const s = createMergeSession(outcome(theirs2));

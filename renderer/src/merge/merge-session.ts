@@ -273,16 +273,54 @@ function holdsOrder(
   order: JsonValue | undefined,
   idKeys: readonly string[] = DEFAULT_ID_KEYS,
 ): boolean {
-  if (!Array.isArray(array) || !Array.isArray(order)) return false;
+  const found = orderedIn(array, order, idKeys);
+  return found !== undefined && jsonEqual(found.ids, order);
+}
+
+/**
+ * The elements of `array` whose id is in `order`, under the first id key any of them has: where
+ * they are and their ids, in the array's order. Undefined when there is no such element.
+ */
+function orderedIn(
+  array: JsonValue | undefined,
+  order: JsonValue | undefined,
+  idKeys: readonly string[],
+): { positions: number[]; ids: JsonValue[] } | undefined {
+  if (!Array.isArray(array) || !Array.isArray(order)) return undefined;
   const wanted = new Set(order.map((id) => fingerprint(id)));
   for (const key of idKeys) {
+    const positions: number[] = [];
     const ids: JsonValue[] = [];
-    for (const item of array)
-      if (isJsonObject(item) && Object.hasOwn(item, key) && wanted.has(fingerprint(item[key]!)))
+    array.forEach((item, i) => {
+      if (isJsonObject(item) && Object.hasOwn(item, key) && wanted.has(fingerprint(item[key]!))) {
+        positions.push(i);
         ids.push(item[key]!);
-    if (ids.length > 0) return jsonEqual(ids, order);
+      }
+    });
+    if (ids.length > 0) return { positions, ids };
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * `array` with its elements named in `order` (ids) put in that order, in the places those elements
+ * held; the others stay where they are. An order decision made in a hand-edited result.
+ */
+function reordered(
+  array: JsonValue | undefined,
+  order: JsonValue | undefined,
+  idKeys: readonly string[],
+): JsonValue[] | undefined {
+  const found = orderedIn(array, order, idKeys);
+  if (found === undefined || !Array.isArray(array) || !Array.isArray(order)) return undefined;
+  const byId = new Map<string, JsonValue>();
+  found.positions.forEach((at, n) => byId.set(fingerprint(found.ids[n]!), array[at]!));
+  // An id the hand edits removed is skipped; an id the result holds twice cannot be ordered.
+  if (byId.size !== found.positions.length) return undefined;
+  const present = order.filter((id) => byId.has(fingerprint(id)));
+  const out = [...array];
+  found.positions.forEach((at, n) => (out[at] = byId.get(fingerprint(present[n]!))!));
+  return out;
 }
 
 // Sessions are immutable values, so derived text can be cached by identity. The result text is
@@ -349,7 +387,12 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
   let manualText = s.manualText;
   if (manualText !== null) {
     const conflict = allConflicts(s).find((c) => c.id === id)!;
-    const written = writeChoiceInto(manualText, conflict, choice);
+    const written = writeChoiceInto(
+      manualText,
+      conflict,
+      choice,
+      s.resolution.options.idKeys ?? DEFAULT_ID_KEYS,
+    );
     if (!written.ok) return written;
     manualText = written.text;
   }
@@ -368,6 +411,7 @@ function writeChoiceInto(
   text: string,
   conflict: Conflict,
   choice: Choice,
+  idKeys: readonly string[] = DEFAULT_ID_KEYS,
 ): { ok: true; text: string } | { ok: false; error: string } {
   if (conflict.slice)
     return {
@@ -383,7 +427,17 @@ function writeChoiceInto(
   // The value the merge itself would put there, so hand edits and the derived result agree.
   const value = valueForChoice(conflict, choice);
   if (!value.ok) return { ok: false, error: `${conflict.path}: ${value.error}` };
-  const next = setAt(parsed.value, conflict.path, value.value);
+  let written = value.value;
+  if (conflict.kind === 'both-reordered') {
+    // An order's value is the ids' order: the result's own list is put in it, not replaced by it.
+    written = reordered(getAt(parsed.value, conflict.path), value.value, idKeys);
+    if (written === undefined)
+      return {
+        ok: false,
+        error: `${conflict.path}: the hand-edited result does not hold this list's elements once each; reset the hand edits to settle its order.`,
+      };
+  }
+  const next = setAt(parsed.value, conflict.path, written);
   if (!next.ok || next.value === undefined)
     return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
   return { ok: true, text: stringifyJson(next.value, PRETTY) };
