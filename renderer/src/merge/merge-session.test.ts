@@ -261,6 +261,46 @@ describe('merge session', () => {
     expect(!refused.ok && refused.error).toMatch(/once each/);
   });
 
+  it('writes a decision into a hand-edited result at the element it is about, where another decision moved it', () => {
+    const session = (b: unknown, m: unknown, t: unknown) =>
+      createMergeSession({
+        status: 412,
+        base: snap(1, '1', b),
+        theirs: snap(2, '2', t),
+        mine: JSON.stringify(m, null, 2),
+        mergeOptions: {},
+        afterLostAnswer: false,
+      });
+    const handEdited = (s: MergeSession) =>
+      editResult(s, resultText(s).replace('"note": "a"', '"note": "b"'));
+    // A run of elements taken longer: {"v"} moves from /list/3 to /list/4, {"x": 1} takes /list/3.
+    let s = session(
+      { note: 'a', list: [{ a: 1 }, { b: 1 }, { x: 1 }, { v: 1 }] },
+      { note: 'a', list: [{ a: 1 }, { b: 2 }, { x: 1 }, { v: 2 }] },
+      { note: 'a', list: [{ a: 1 }, { b: 3 }, { b: 4 }, { x: 1 }, { v: 3 }] },
+    );
+    const [run, v] = allConflicts(s);
+    expect(v!.path).toBe('/list/3/v');
+    s = must(choose(handEdited(must(choose(s, run!.id, 'theirs'))), v!.id, 'theirs'));
+    expect(JSON.parse(resultText(s)).list).toEqual([
+      { a: 1 },
+      { b: 3 },
+      { b: 4 },
+      { x: 1 },
+      { v: 3 },
+    ]);
+    // An order taken: the element with id 1 moves from /items/1 to /items/2.
+    s = session(
+      { note: 'a', items: [{ id: 1, v: 1 }, { id: 2 }, { id: 3 }] },
+      { note: 'a', items: [{ id: 2 }, { id: 1, v: 2 }, { id: 3 }] },
+      { note: 'a', items: [{ id: 3 }, { id: 2 }, { id: 1, v: 3 }] },
+    );
+    const [order, field] = allConflicts(s);
+    expect([order!.kind, field!.path]).toEqual(['both-reordered', '/items/1/v']);
+    s = must(choose(handEdited(must(choose(s, order!.id, 'theirs'))), field!.id, 'theirs'));
+    expect(JSON.parse(resultText(s)).items).toEqual([{ id: 3 }, { id: 2 }, { id: 1, v: 3 }]);
+  });
+
   it('moves focus between unresolved conflicts, wrapping around', () => {
     const theirs2 = { ...theirs, priority: 9 };
     const s = createMergeSession(outcome(theirs2));

@@ -389,7 +389,7 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
     const conflict = allConflicts(s).find((c) => c.id === id)!;
     const written = writeChoiceInto(
       manualText,
-      conflict,
+      decidedConflict(s, conflict),
       choice,
       s.resolution.options.idKeys ?? DEFAULT_ID_KEYS,
     );
@@ -405,6 +405,19 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
       notice: null,
     },
   };
+}
+
+/**
+ * `conflict` where the merge with the other decisions made puts it: a run of elements taken at
+ * another length, or an order, moves the elements after it, and the merge without decisions
+ * (`conflict.path`) then names another element of the Result.
+ */
+function decidedConflict(s: MergeSession, conflict: Conflict): Conflict {
+  if (!movesElements(s)) return conflict;
+  const open = preview(unchoose(s.resolution, conflict.id)).conflicts.find(
+    (c) => c.id === conflict.id,
+  );
+  return open ?? conflict;
 }
 
 function writeChoiceInto(
