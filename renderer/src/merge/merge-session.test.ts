@@ -301,6 +301,32 @@ describe('merge session', () => {
     expect(JSON.parse(resultText(s)).items).toEqual([{ id: 3 }, { id: 2 }, { id: 1, v: 3 }]);
   });
 
+  it('writes a decision over the whole JSON a string holds into a hand-edited result as that string', () => {
+    // An object in mine's attributes, an array in the server's: one conflict at the string itself.
+    const s = createMergeSession({
+      status: 412,
+      base: snap(1, '1', { note: 'a', attributes: '{"a":1}' }),
+      theirs: snap(2, '2', { note: 'a', attributes: '[2]' }),
+      mine: JSON.stringify({ note: 'a', attributes: '{"a":2}' }, null, 2),
+      mergeOptions: {},
+      afterLostAnswer: false,
+    });
+    const conflict = allConflicts(s)[0]!;
+    expect([conflict.path, conflict.inString, conflict.theirs]).toEqual([
+      '/attributes',
+      '/attributes',
+      [2],
+    ]);
+    const handEdited = (t: MergeSession) =>
+      editResult(t, resultText(t).replace('"note": "a"', '"note": "b"'));
+    const took = must(choose(handEdited(s), conflict.id, 'theirs'));
+    expect(JSON.parse(resultText(took))).toEqual({ note: 'b', attributes: '[2]' });
+    expect(decisionOverwritten(took, conflict.id, parseJson(resultText(took)))).toBe(false);
+    // Mine's decision, then a hand edit elsewhere: the Result still holds it.
+    const kept = handEdited(must(choose(s, conflict.id, 'mine')));
+    expect(decisionOverwritten(kept, conflict.id, parseJson(kept.manualText!))).toBe(false);
+  });
+
   it('moves focus between unresolved conflicts, wrapping around', () => {
     const theirs2 = { ...theirs, priority: 9 };
     const s = createMergeSession(outcome(theirs2));

@@ -4,8 +4,10 @@
 import type { ConflictOutcome, MergeOptionsWire, Snapshot } from '../../../shared/api/types';
 import {
   choose as chooseInResolution,
+  COMPACT,
   createResolution,
   DEFAULT_ID_KEYS,
+  detectStyle,
   fingerprint,
   formatParseError,
   getAt,
@@ -237,13 +239,24 @@ export function decisionOverwritten(
   const holds = (doc: JsonValue) =>
     conflict.kind === 'both-reordered'
       ? holdsOrder(getAt(doc, conflict.path), value.value, s.resolution.options.idKeys)
-      : jsonEqual(getAt(doc, conflict.path), value.value);
+      : jsonEqual(valueAt(doc, conflict), value.value);
   if (holds(manualParse.value)) return false;
   // The conflict's path is where the merge without decisions put it: another decision (a run of
   // elements of another length, an order) may have moved it. Where the decided result does not
   // hold the decision there, the path does not find it, and nothing is claimed. Without such a
   // decision the path holds (and a 5 MB merge is not redone for the check).
   return !movesElements(s) || holds(decidedResult(s.resolution));
+}
+
+/**
+ * The value at `conflict`'s path; for a conflict over the whole JSON a string holds, the value that
+ * string holds (the conflict's sides are those values, not the strings).
+ */
+function valueAt(doc: JsonValue, conflict: Conflict): JsonValue | undefined {
+  const value = getAt(doc, conflict.path);
+  if (conflict.inString !== conflict.path || typeof value !== 'string') return value;
+  const parsed = parseJson(value);
+  return parsed.ok ? parsed.value : value;
 }
 
 /** Whether a decision made in this merge can move elements (a run of elements, an order). */
@@ -449,6 +462,12 @@ function writeChoiceInto(
         ok: false,
         error: `${conflict.path}: the hand-edited result does not hold this list's elements once each; reset the hand edits to settle its order.`,
       };
+  }
+  if (conflict.inString === conflict.path && written !== undefined) {
+    // A conflict over the whole JSON a string holds (an object on one side, an array on the
+    // other): the string holds the chosen value, as the merge writes it, in the string's layout.
+    const held = getAt(parsed.value, conflict.path);
+    written = stringifyJson(written, typeof held === 'string' ? detectStyle(held) : COMPACT);
   }
   const next = setAt(parsed.value, conflict.path, written);
   if (!next.ok || next.value === undefined)
