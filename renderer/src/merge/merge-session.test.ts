@@ -301,6 +301,54 @@ describe('merge session', () => {
     expect(JSON.parse(resultText(s)).items).toEqual([{ id: 3 }, { id: 2 }, { id: 1, v: 3 }]);
   });
 
+  it('writes a decision into a hand-edited result at its element where another decision took an element out', () => {
+    const s = createMergeSession({
+      status: 412,
+      base: snap(1, '1', {
+        note: 'a',
+        items: [
+          { id: 1, v: 1 },
+          { id: 2, v: 1 },
+          { id: 3, v: 1 },
+        ],
+      }),
+      theirs: snap(2, '2', {
+        note: 'a',
+        items: [
+          { id: 2, v: 3 },
+          { id: 3, v: 3 },
+        ],
+      }),
+      mine: JSON.stringify({
+        note: 'a',
+        items: [
+          { id: 1, v: 2 },
+          { id: 2, v: 2 },
+          { id: 3, v: 2 },
+        ],
+      }),
+      mergeOptions: {},
+      afterLostAnswer: false,
+    });
+    const [one, two] = allConflicts(s);
+    expect([one!.kind, two!.path]).toEqual(['theirs-deleted', '/items/1/v']);
+    const handEdited = (t: MergeSession) =>
+      editResult(t, resultText(t).replace('"note": "a"', '"note": "b"'));
+    // The server's deletion of id 1 taken: id 2 is at /items/0 in the Result, id 3 at /items/1.
+    let took = must(choose(handEdited(must(choose(s, one!.id, 'theirs'))), two!.id, 'theirs'));
+    expect(JSON.parse(resultText(took)).items).toEqual([
+      { id: 2, v: 3 },
+      { id: 3, v: 2 },
+    ]);
+    // Id 1 kept after all: it goes back in at its place, not over id 2.
+    took = must(choose(took, one!.id, 'mine'));
+    expect(JSON.parse(resultText(took)).items).toEqual([
+      { id: 1, v: 2 },
+      { id: 2, v: 3 },
+      { id: 3, v: 2 },
+    ]);
+  });
+
   it('writes a decision over the whole JSON a string holds into a hand-edited result as that string', () => {
     // An object in mine's attributes, an array in the server's: one conflict at the string itself.
     const s = createMergeSession({

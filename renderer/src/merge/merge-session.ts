@@ -259,13 +259,24 @@ function valueAt(doc: JsonValue, conflict: Conflict): JsonValue | undefined {
   return parsed.ok ? parsed.value : value;
 }
 
-/** Whether a decision made in this merge can move elements (a run of elements, an order). */
+/**
+ * Whether a decision made in this merge can move elements: a run of elements, an order, or one
+ * that takes a value out (an element removed moves the ones after it).
+ */
 function movesElements(s: MergeSession): boolean {
-  return allConflicts(s).some(
-    (c) =>
-      (c.slice !== undefined || c.kind === 'both-reordered') &&
-      s.resolution.choices[c.id] !== undefined,
-  );
+  return allConflicts(s).some((c) => {
+    const choice = s.resolution.choices[c.id];
+    return (
+      choice !== undefined &&
+      (c.slice !== undefined || c.kind === 'both-reordered' || removes(c, choice))
+    );
+  });
+}
+
+/** Whether `choice` takes `conflict`'s value out of the result. */
+function removes(conflict: Conflict, choice: Choice): boolean {
+  const value = valueForChoice(conflict, choice);
+  return value.ok && value.value === undefined;
 }
 
 const decidedCache = new WeakMap<Resolution, JsonValue>();
@@ -400,11 +411,13 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
   let manualText = s.manualText;
   if (manualText !== null) {
     const conflict = allConflicts(s).find((c) => c.id === id)!;
+    const previous = s.resolution.choices[id];
     const written = writeChoiceInto(
       manualText,
       decidedConflict(s, conflict),
       choice,
       s.resolution.options.idKeys ?? DEFAULT_ID_KEYS,
+      previous !== undefined && removes(conflict, previous),
     );
     if (!written.ok) return written;
     manualText = written.text;
@@ -438,6 +451,7 @@ function writeChoiceInto(
   conflict: Conflict,
   choice: Choice,
   idKeys: readonly string[] = DEFAULT_ID_KEYS,
+  removed = false,
 ): { ok: true; text: string } | { ok: false; error: string } {
   if (conflict.slice)
     return {
@@ -469,10 +483,34 @@ function writeChoiceInto(
     const held = getAt(parsed.value, conflict.path);
     written = stringifyJson(written, typeof held === 'string' ? detectStyle(held) : COMPACT);
   }
-  const next = setAt(parsed.value, conflict.path, written);
+  // The decision this one replaces took the value out of the Result: nothing of it is there to
+  // write over. An element goes back in at its place (the element now there is another one).
+  const next = removed
+    ? putBack(parsed.value, conflict.path, written)
+    : setAt(parsed.value, conflict.path, written);
   if (!next.ok || next.value === undefined)
     return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
   return { ok: true, text: stringifyJson(next.value, PRETTY) };
+}
+
+/** `doc` with `value` put back at `path`, where nothing is: inserted there when it is an element. */
+function putBack(doc: JsonValue, path: string, value: JsonValue | undefined) {
+  if (value === undefined) return { ok: true as const, value: doc };
+  const cut = path.lastIndexOf('/');
+  const parentPath = path.slice(0, cut);
+  const token = path.slice(cut + 1);
+  const holder = getAt(doc, parentPath);
+  const embedded = typeof holder === 'string' ? parseJson(holder) : undefined;
+  const array = embedded === undefined ? holder : embedded.ok ? embedded.value : undefined;
+  if (!Array.isArray(array) || !/^(0|[1-9][0-9]*)$/.test(token) || Number(token) > array.length)
+    return setAt(doc, path, value);
+  const copy = [...array];
+  copy.splice(Number(token), 0, value);
+  return setAt(
+    doc,
+    parentPath,
+    typeof holder === 'string' ? stringifyJson(copy, detectStyle(holder)) : copy,
+  );
 }
 
 /** *Take mine / Server's for all remaining*: settles every open conflict with one side. */
