@@ -105,6 +105,19 @@ describe('conflict-desk merge', () => {
     expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('untouched');
   });
 
+  it('refuses a side that is not UTF-8, writing nothing, rather than merging its bytes away', () => {
+    // Latin-1 "é" in mine: decoded as UTF-8 it became U+FFFD, written out as a clean merge.
+    files({ base: base, theirs: base.replace('"priority": 1', '"priority": 9'), out: 'untouched' });
+    writeFileSync(
+      join(dir, 'mine'),
+      Buffer.from(base.replace('"pending"', '"caf\u00e9"'), 'latin1'),
+    );
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cannot read mine: not UTF-8');
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('untouched');
+  });
+
   it('merges text that is not strict JSON line by line, naming why, and never keeps one side only', () => {
     files({
       base: '{\n  "a": 1,\n  "x": 0,\n  "b": 2\n}\n',

@@ -2,7 +2,7 @@
 // At megabyte sizes the cost is less the bytes than fresh memory: a new buffer per file is touched
 // page by page, and writeFileSync encodes the whole text into another. One buffer, sized to the
 // largest side, is read into three times; the merge is encoded and written a slice at a time.
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 
 export type ReadTexts =
@@ -44,10 +44,19 @@ function readText(file: string, fd: number, buffer: Buffer): string {
     if (read === 0) break;
     length += read;
     // Full: the file grew (or is not a regular file, measured as empty); read it whole instead.
-    if (length === buffer.length) return readFileSync(file).toString('utf8');
+    if (length === buffer.length) return utf8Text(readFileSync(file));
   }
-  const bytes = buffer.subarray(0, length);
-  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
+  return utf8Text(buffer.subarray(0, length));
+}
+
+/**
+ * `bytes` as text; bytes that are not UTF-8 (a Latin-1 file) are refused: decoded, they would be
+ * U+FFFD, and a merge would write that over the side's own characters.
+ */
+function utf8Text(bytes: Buffer): string {
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  if (!isUtf8(bytes)) throw new Error('not UTF-8 text (the merge reads and writes UTF-8 only)');
+  return bytes.toString('utf8');
 }
 
 /** Characters encoded per write: at most 3 bytes each in UTF-8, so the buffer below holds them. */
