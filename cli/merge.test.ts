@@ -105,16 +105,31 @@ describe('conflict-desk merge', () => {
     expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('untouched');
   });
 
-  it('refuses a side that is not UTF-8, writing nothing, rather than merging its bytes away', () => {
+  it('merges sides that are not UTF-8 line by line, keeping their bytes, never as U+FFFD', () => {
     // Latin-1 "é" in mine: decoded as UTF-8 it became U+FFFD, written out as a clean merge.
-    files({ base: base, theirs: base.replace('"priority": 1', '"priority": 9'), out: 'untouched' });
-    writeFileSync(
-      join(dir, 'mine'),
-      Buffer.from(base.replace('"pending"', '"caf\u00e9"'), 'latin1'),
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const mine = base.replace('"pending"', '"caf\u00e9"');
+    // Theirs changes a line two away from mine's (adjacent lines would be one chunk, as in git).
+    files({ base: base, theirs: base.replace('"WT1"', '"WT2"') });
+    writeFileSync(join(dir, 'mine'), latin1(mine));
+    const clean = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toContain('not UTF-8 text, so not JSON; merged line by line');
+    expect(readFileSync(join(dir, 'out')).equals(latin1(mine.replace('"WT1"', '"WT2"')))).toBe(
+      true,
     );
-    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('cannot read mine: not UTF-8');
+    // Both sides change the line: markers around the two, each side's bytes as they were.
+    writeFileSync(join(dir, 'theirs'), base.replace('"pending"', '"caf\u00e9 cr\u00e8me"'));
+    const conflicted = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(conflicted.code).toBe(1);
+    const out = readFileSync(join(dir, 'out'));
+    expect(out.includes(latin1('"status": "caf\u00e9"'))).toBe(true);
+    expect(out.includes(Buffer.from('"status": "caf\u00e9 cr\u00e8me"', 'utf8'))).toBe(true);
+    expect(out.toString('latin1')).toMatch(/^<<<<<<< /m);
+    // --report-only reads JSON only: refused, nothing written.
+    writeFileSync(join(dir, 'out'), 'untouched');
+    const report = cli('merge', 'base', 'mine', 'theirs', '-o', 'out', '--report-only');
+    expect(report.code).toBe(2);
     expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('untouched');
   });
 

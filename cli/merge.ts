@@ -19,7 +19,8 @@ import type { Conflict, JsonValue } from '../shared/json/index';
 import { readTexts, writeText } from './text-files';
 
 export type CliIo = {
-  readonly stdout: (text: string) => void;
+  /** Text (written as UTF-8), or bytes as they are. */
+  readonly stdout: (text: string | Uint8Array) => void;
   readonly stderr: (text: string) => void;
 };
 
@@ -32,6 +33,7 @@ markers (<<<<<<< ours, ||||||| base, =======, >>>>>>> theirs; --marker-size sets
 and a report goes to stderr; 2 bad usage or an unreadable file (nothing is written).
 Text that is not strict JSON (comments, trailing commas, conflict markers) is merged as JSON with
 comments when that keeps everything, else line by line like git merge-file; stderr says which.
+Sides that are not UTF-8 text are merged line by line, their bytes written back as they were.
 --report-only: no markers; mine's value at each conflict (theirs' where mine deleted it), and
 exit 2 without writing on invalid JSON.
 As a git merge driver:  git config merge.conflict-desk.driver "npx conflict-desk merge %O %A %B -o %A --marker-size %L"`;
@@ -133,6 +135,8 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     return 2;
   }
   const [base, mine, theirs] = read.texts as [string, string, string];
+  if (read.encoding === 'latin1')
+    return bytesByLines(read.texts as [string, string, string], args.value, io);
   const options = { idKeys: args.value.idKeys };
   const merged = mergeText(base, mine, theirs, options);
   const write = (text: string | readonly string[]) => writeOut(text, args.value.out, io);
@@ -201,13 +205,40 @@ async function fallback(
   return lines.conflicts === 0 ? 0 : 1;
 }
 
+/**
+ * Sides that are not all UTF-8 text (a Latin-1 file, stray bytes): not JSON as RFC 8259 has it,
+ * and decoding them would replace their bytes. Merged line by line like git merge-file, each text
+ * holding its file's bytes one character each, and written back as those bytes.
+ */
+async function bytesByLines(
+  [base, mine, theirs]: [string, string, string],
+  args: Args,
+  io: CliIo,
+): Promise<number> {
+  if (args.reportOnly) {
+    io.stderr('conflict-desk merge: a side is not UTF-8 text, so not JSON; nothing written\n');
+    return 2;
+  }
+  const lines = mergeLines(base, mine, theirs, { markerSize: args.markerSize });
+  if (!(await writeOut(lines.text, args.out, io, 'latin1'))) return 2;
+  io.stderr(
+    'conflict-desk merge: a side is not UTF-8 text, so not JSON; merged line by line like git merge-file, its bytes kept as they are: ' +
+      (lines.conflicts === 0
+        ? 'no conflicts\n'
+        : `${lines.conflicts} conflict(s) between markers\n`),
+  );
+  return lines.conflicts === 0 ? 0 : 1;
+}
+
 async function writeOut(
   text: string | readonly string[],
   out: string | undefined,
   io: CliIo,
+  encoding: 'utf8' | 'latin1' = 'utf8',
 ): Promise<boolean> {
   if (out === undefined) {
-    io.stdout(typeof text === 'string' ? text : text.join(''));
+    const whole = typeof text === 'string' ? text : text.join('');
+    io.stdout(encoding === 'utf8' ? whole : Buffer.from(whole, 'latin1'));
     return true;
   }
   try {
@@ -216,7 +247,7 @@ async function writeOut(
     // Synchronous: the promise API writes a large string one event-loop turn per chunk.
     const temp = `${out}.conflict-desk-${process.pid}.tmp`;
     try {
-      writeText(temp, text);
+      writeText(temp, text, encoding);
       renameSync(temp, out);
     } catch (err) {
       rmSync(temp, { force: true });

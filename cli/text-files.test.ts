@@ -25,19 +25,40 @@ describe('readTexts', () => {
     expect(read).toEqual({
       ok: true,
       texts: [readFileSync(large, 'utf8'), '{"b": 1}\n', ''],
+      encoding: 'utf8',
     });
   });
 
-  it('decodes UTF-8 as Buffer#toString does: several bytes per character, a mark, bad bytes', () => {
+  it('decodes UTF-8 as Buffer#toString does: several bytes per character, a mark', () => {
     const bytes = [
       Buffer.from('\ufeff{"name": "Zoë 😀 ünïcödé"}\n', 'utf8'),
+      Buffer.from('{"ascii": true}', 'latin1'),
+    ];
+    const paths = bytes.map((b, i) => file(`side-${i}.json`, b));
+    expect(readTexts(paths)).toEqual({
+      ok: true,
+      texts: bytes.map((b) => b.toString('utf8')),
+      encoding: 'utf8',
+    });
+  });
+
+  it('reads every side byte for byte when one is not UTF-8, so its bytes can be written back', () => {
+    const bytes = [
+      Buffer.from('{"name": "Zoë"}\n', 'utf8'),
       // Not UTF-8: a lone continuation byte and a truncated sequence.
       Buffer.from([0x7b, 0x22, 0x80, 0x22, 0x3a, 0xe2, 0x82, 0x7d]),
       Buffer.from('{"ascii": true}', 'latin1'),
     ];
     const paths = bytes.map((b, i) => file(`side-${i}.json`, b));
     const read = readTexts(paths);
-    expect(read).toEqual({ ok: true, texts: bytes.map((b) => b.toString('utf8')) });
+    expect(read).toEqual({
+      ok: true,
+      texts: bytes.map((b) => b.toString('latin1')),
+      encoding: 'latin1',
+    });
+    const out = join(dir, 'out.json');
+    writeText(out, read.ok ? read.texts[1]! : '', 'latin1');
+    expect(readFileSync(out).equals(bytes[1]!)).toBe(true);
   });
 
   // procfs reports a size of 0 for files that read as text: the buffer is too small for them.
@@ -46,6 +67,7 @@ describe('readTexts', () => {
     expect(readTexts(['/proc/version', small])).toEqual({
       ok: true,
       texts: [readFileSync('/proc/version', 'utf8'), '{}'],
+      encoding: 'utf8',
     });
   });
 

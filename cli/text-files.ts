@@ -6,12 +6,22 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 
 export type ReadTexts =
-  | { readonly ok: true; readonly texts: string[] }
+  | {
+      readonly ok: true;
+      readonly texts: string[];
+      /**
+       * 'utf8': every file is UTF-8 text. 'latin1': one is not (a Latin-1 file, stray bytes), and
+       * every text holds its file's bytes one character each, to be written back as bytes.
+       */
+      readonly encoding: 'utf8' | 'latin1';
+    }
   | { readonly ok: false; readonly file: string; readonly message: string };
 
 /**
  * The files' texts, decoded as UTF-8 (a file of ASCII bytes is copied, not decoded: the same
- * text), or the first file that could not be read and why.
+ * text), or the first file that could not be read and why. When a file is not UTF-8, decoding
+ * would turn its bytes into U+FFFD, and a merge would write that over them: every file is then
+ * read byte for byte instead (`encoding: 'latin1'`).
  */
 export function readTexts(files: readonly string[]): ReadTexts {
   const fds: number[] = [];
@@ -27,9 +37,15 @@ export function readTexts(files: readonly string[]): ReadTexts {
     const texts: string[] = [];
     for (let i = 0; i < files.length; i++) {
       file = files[i]!;
-      texts.push(readText(file, fds[i]!, buffer));
+      const text = readText(file, fds[i]!, buffer);
+      if (text === undefined) {
+        const bytes: string[] = [];
+        for (file of files) bytes.push(readFileSync(file).toString('latin1'));
+        return { ok: true, texts: bytes, encoding: 'latin1' };
+      }
+      texts.push(text);
     }
-    return { ok: true, texts };
+    return { ok: true, texts, encoding: 'utf8' };
   } catch (err) {
     return { ok: false, file, message: (err as Error).message };
   } finally {
@@ -37,7 +53,8 @@ export function readTexts(files: readonly string[]): ReadTexts {
   }
 }
 
-function readText(file: string, fd: number, buffer: Buffer): string {
+/** The file's text, or undefined when its bytes are not UTF-8. */
+function readText(file: string, fd: number, buffer: Buffer): string | undefined {
   let length = 0;
   for (;;) {
     const read = readSync(fd, buffer, length, buffer.length - length, null);
@@ -49,14 +66,9 @@ function readText(file: string, fd: number, buffer: Buffer): string {
   return utf8Text(buffer.subarray(0, length));
 }
 
-/**
- * `bytes` as text; bytes that are not UTF-8 (a Latin-1 file) are refused: decoded, they would be
- * U+FFFD, and a merge would write that over the side's own characters.
- */
-function utf8Text(bytes: Buffer): string {
+function utf8Text(bytes: Buffer): string | undefined {
   if (isAscii(bytes)) return bytes.toString('latin1');
-  if (!isUtf8(bytes)) throw new Error('not UTF-8 text (the merge reads and writes UTF-8 only)');
-  return bytes.toString('utf8');
+  return isUtf8(bytes) ? bytes.toString('utf8') : undefined;
 }
 
 /** Characters encoded per write: at most 3 bytes each in UTF-8, so the buffer below holds them. */
@@ -64,10 +76,14 @@ const CHUNK = 1 << 18;
 
 /**
  * Writes `text` (a string, or parts written one after another, none splitting a surrogate pair)
- * to a new file `file` as UTF-8, through one small buffer: parts are not joined into one string
+ * to a new file `file` as UTF-8 (or one byte per character, for texts read that way), through one small buffer: parts are not joined into one string
  * first, and a long one is encoded a slice at a time.
  */
-export function writeText(file: string, text: string | readonly string[]): void {
+export function writeText(
+  file: string,
+  text: string | readonly string[],
+  encoding: 'utf8' | 'latin1' = 'utf8',
+): void {
   const parts = typeof text === 'string' ? [text] : text;
   const fd = openSync(file, 'w');
   try {
@@ -90,7 +106,7 @@ export function writeText(file: string, text: string | readonly string[]): void 
         used += buffer.write(
           at === 0 && end === part.length ? part : part.slice(at, end),
           used,
-          'utf8',
+          encoding,
         );
         at = end;
       }
