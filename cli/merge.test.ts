@@ -198,6 +198,20 @@ describe('conflict-desk merge: inputs git can hand it', () => {
     expect(JSON.parse(out.slice(1))).toEqual({ a: 1, b: 2, c: 3 });
   });
 
+  it('reports two additions of different kinds with no base, not a base of null', () => {
+    files({ base: '', mine: '{\n  "a": 1\n}\n', theirs: '[\n  1\n]\n' });
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('/  (both-added)');
+    expect(run.stderr).toContain('base:   (absent)');
+    // The base side of the block is empty, and either side kept parses.
+    const out = readFileSync(join(dir, 'out'), 'utf8');
+    expect(out).toMatch(/\|\|\|\|\|\|\| base\n=======\n/);
+    expect(
+      JSON.parse(out.replace(/^\|{7} base\n[^]*?>{7} theirs\n/m, '').replace(/^<{7} ours\n/m, '')),
+    ).toEqual({ a: 1 });
+  });
+
   it('refuses "-" (standard input) with a clear message, writing nothing', () => {
     files({ base: '{}', mine: '{}' });
     const run = cli('merge', 'base', 'mine', '-');

@@ -76,7 +76,11 @@ function spanEntries(item: Item & { kind: 'span' }): Entry[] {
 }
 
 export function writeConflictText(
-  input: { readonly base: JsonValue; readonly mine: JsonValue; readonly theirs: JsonValue },
+  input: {
+    readonly base: JsonValue | undefined;
+    readonly mine: JsonValue;
+    readonly theirs: JsonValue;
+  },
   result: MergeResult,
   options: ConflictTextOptions,
 ): string {
@@ -88,7 +92,11 @@ export function writeConflictText(
  * another: joining them copies the whole text once more (about 15 ms for 20 MB).
  */
 export function conflictTextParts(
-  input: { readonly base: JsonValue; readonly mine: JsonValue; readonly theirs: JsonValue },
+  input: {
+    readonly base: JsonValue | undefined;
+    readonly mine: JsonValue;
+    readonly theirs: JsonValue;
+  },
   result: MergeResult,
   options: ConflictTextOptions,
 ): string[] {
@@ -128,7 +136,11 @@ function stringHolding(merged: JsonValue, path: string): string {
 }
 
 function locate(
-  input: { readonly base: JsonValue; readonly mine: JsonValue; readonly theirs: JsonValue },
+  input: {
+    readonly base: JsonValue | undefined;
+    readonly mine: JsonValue;
+    readonly theirs: JsonValue;
+  },
   result: MergeResult,
   mergeOptions: MergeOptions,
 ): Locations {

@@ -15,7 +15,7 @@ export type MergeTextResult = Result<
     readonly text: string;
     result: MergeResult;
     /** The three parsed sides (base as merged: an empty container when the text was empty). */
-    values: { base: JsonValue; mine: JsonValue; theirs: JsonValue };
+    values: { base: JsonValue | undefined; mine: JsonValue; theirs: JsonValue };
   },
   { side: TextSide; error: ParseError }
 >;
@@ -82,8 +82,11 @@ function withoutMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** The ancestor of two additions: an empty container of their shared kind, so their members merge. */
-function emptyLike(a: JsonValue, b: JsonValue): JsonValue {
+/**
+ * The ancestor of two additions: an empty container of their shared kind, so their members merge;
+ * none (undefined) when their kinds differ, so the two stand as two additions.
+ */
+function emptyLike(a: JsonValue, b: JsonValue): JsonValue | undefined {
   if (Array.isArray(a) && Array.isArray(b)) return [];
   if (
     a !== null &&
@@ -94,5 +97,5 @@ function emptyLike(a: JsonValue, b: JsonValue): JsonValue {
     !Array.isArray(b)
   )
     return {};
-  return null;
+  return undefined;
 }

@@ -25,7 +25,8 @@ import type { JsonArray, JsonObject, JsonValue } from './types';
 import { getKey, isJsonObject, setKey } from './types';
 
 export function merge3(
-  base: JsonValue,
+  /** Undefined: no common ancestor (both sides added the document). */
+  base: JsonValue | undefined,
   mine: JsonValue,
   theirs: JsonValue,
   options: MergeOptions = {},
