@@ -1160,3 +1160,28 @@ function parseCsv(text: string): string[][] {
   }
   return rows;
 }
+
+describe('a colleague who made the same change', () => {
+  it('between the batch’s read and its write: the target is skipped (the change is there), not failed', async () => {
+    const sid = SANDBOX_IDS.taskSids[90]!;
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+    const id = await start([sid], [{ kind: 'set', path: '/priority', value: 7 }]);
+    await untilInFlight(h.api, [sid]);
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${sid}`,
+      fields: { priority: 7 },
+      actor: 'colleague',
+    });
+    const done = await waitDone(id);
+    expect((await getTask(sid)).priority).toBe(7);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.targets[0]).toMatchObject({ status: 'skipped', sent: true });
+    expect(done.counts).toMatchObject({ skipped: 1, failed: 0 });
+  }, 30_000);
+});

@@ -288,6 +288,10 @@ export function createBatchRunner(deps: BatchDeps) {
           auditId: result.auditId,
         });
       case 'error':
+        // Refused as stale, yet the server holds exactly this target's change: another writer
+        // made the same change first. Nothing is missing, so nothing failed.
+        if (result.reason === 'already-on-server')
+          return set({ status: 'skipped', reason: 'Someone else already made this change.' });
         return set({ status: 'failed', reason: batchWords(result.message) });
       case 'conflict': {
         if (result.afterLostAnswer)
