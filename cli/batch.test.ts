@@ -327,4 +327,25 @@ describe('conflict-desk batch', () => {
     expect(result.code, result.stderr).toBe(0);
     expect((await task(sid)).attributes).toContain('"account":12345678901234567890');
   });
+  it('a connection name that matches more than one connection is refused, naming them; nothing starts', async () => {
+    const batches = async () => (await desk.api.listBatches({})).batches.length;
+    const before = await batches();
+    // "Sync" is part of three connections' names (documents, a list, a map).
+    const result = await run([
+      '--url',
+      `http://127.0.0.1:${host.port}`,
+      '--data',
+      dataDir,
+      '--connection',
+      'Sync',
+      '--ids',
+      'ETxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+      '--set',
+      '/data/flag=1',
+    ]);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toMatch(/Sync documents/);
+    expect(result.stderr).toMatch(/Sync list/);
+    expect(await batches()).toBe(before);
+  });
 });

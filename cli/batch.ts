@@ -287,10 +287,21 @@ export async function runBatch(
   };
   try {
     const connections = await call<Array<{ id: string; name: string }>>('listConnections', {});
+    // A part of a name must name one connection: the first of several would change resources
+    // of a connection the operator did not name.
+    const named = args.connection.toLowerCase();
+    const like = connections.filter((c) => c.name.toLowerCase().includes(named));
+    if (
+      !connections.some((c) => c.id === args.connection || c.name === args.connection) &&
+      like.length > 1
+    )
+      throw new HostError(
+        `${args.connection} matches ${like.length} connections (${like.map((c) => c.name).join('; ')}); name one of them in full, or by id`,
+      );
     const connection =
       connections.find((c) => c.id === args.connection) ??
       connections.find((c) => c.name === args.connection) ??
-      connections.find((c) => c.name.toLowerCase().includes(args.connection.toLowerCase()));
+      like[0];
     if (!connection) throw new HostError(`no connection named ${args.connection}`);
     let ids = args.ids;
     if (args.all) {
