@@ -1185,3 +1185,36 @@ describe('a colleague who made the same change', () => {
     expect(done.counts).toMatchObject({ skipped: 1, failed: 0 });
   }, 30_000);
 });
+
+describe('a 429 whose Retry-After is beyond what a timer holds', () => {
+  it('(30 days) is waited, not turned into an immediate retry: nothing more is sent until cancel', async () => {
+    const limited = SANDBOX_IDS.taskSids[91]!;
+    const before = await getTask(limited);
+    await h.admin('POST', '/faults', {
+      kind: 'rate-limit',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${limited}`,
+      retryAfter: 30 * 24 * 3600,
+      times: 1,
+    });
+    const id = await start([limited], [{ kind: 'set', path: '/priority', value: 57 }], 1);
+    const posts = async () =>
+      (
+        await h.admin<{ requests: Array<{ status: number }> }>(
+          'GET',
+          `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${limited}`)}`,
+        )
+      ).body.requests;
+    for (let i = 0; i < 200 && (await posts()).length === 0; i++) await sleep(10);
+    await sleep(500);
+    // The server asked to wait 30 days: its one refused write is all that was sent.
+    expect((await posts()).map((r) => r.status)).toEqual([429]);
+    const cancelled = await h.api.cancelBatch({ batchId: id });
+    await h.admin('DELETE', '/faults');
+    expect(cancelled).toMatchObject({
+      kind: 'ok',
+      batch: { state: 'cancelled', writesSent: 1, counts: { cancelled: 1, applied: 0 } },
+    });
+    expect((await getTask(limited)).priority).toBe(before.priority);
+  }, 30_000);
+});

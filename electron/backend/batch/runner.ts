@@ -65,9 +65,22 @@ function makeControl(): Control {
   return control;
 }
 
+/** setTimeout's longest delay: a longer one fires at once (Node turns it into 1 ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Sleeps `ms`, however long (a Retry-After of weeks is waited, not retried at once). */
+function longSleep(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const step = (left: number) => {
+      if (left <= MAX_TIMER_MS) setTimeout(resolve, left);
+      else setTimeout(() => step(left - MAX_TIMER_MS), MAX_TIMER_MS);
+    };
+    step(ms);
+  });
+}
+
 export function createBatchRunner(deps: BatchDeps) {
   const { store, resources } = deps;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = deps.sleep ?? longSleep;
   /** Batches whose workers run in this process. */
   const running = new Map<string, Control>();
   /** The decision being applied to each batch's queue (decisions on one batch go one at a time). */
