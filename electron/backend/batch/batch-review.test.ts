@@ -1218,3 +1218,79 @@ describe('a 429 whose Retry-After is beyond what a timer holds', () => {
     expect((await getTask(limited)).priority).toBe(before.priority);
   }, 30_000);
 });
+
+describe('a host killed mid-run, then started again', () => {
+  it('links the target whose write was in flight to its audit entry, and says what the check at start found', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-batch-crash-check-'));
+    const sids = SANDBOX_IDS.taskSids.slice(92, 93);
+    for (const sid of sids)
+      await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, patch: { log: [] } });
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sids[0]}`,
+      delayMs: 1500,
+    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, '../../test-support/batch-then-die.ts'),
+        dataDir,
+        h.sandbox.url,
+        SANDBOX_IDS.workspaceSid,
+        SANDBOX_CREDENTIALS.twilio.accountSid,
+        SANDBOX_CREDENTIALS.twilio.authToken,
+        ...sids,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let output = '';
+    const batchId = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /started (\S+)/.exec(output);
+        if (match) resolve(match[1]!);
+      });
+      child.on('exit', () => reject(new Error(`child ended before starting: ${output}`)));
+    });
+    for (;;) {
+      const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>(
+        'GET',
+        '/faults',
+      );
+      if (faults.body.faults.every((f) => f.remaining === 0)) break;
+      await sleep(20);
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await sleep(2000);
+    const restarted = await startHarness({ dataDir, sandbox: h.sandbox });
+    try {
+      const entry = (await restarted.api.auditLog({})).entries.find(
+        (e) => e.resourceId === sids[0],
+      );
+      let target: { auditId: number | null; reason: string | null; status: string } | undefined;
+      for (let i = 0; i < 100; i++) {
+        const report = await restarted.api.batchReport({ batchId });
+        if (report.kind !== 'ok') throw new Error(report.message);
+        target = report.targets[0];
+        if (target?.reason?.includes('checked')) break;
+        await sleep(30);
+      }
+      expect(target).toMatchObject({
+        status: 'unknown',
+        auditId: entry?.id,
+        reason: expect.stringContaining('checked'),
+      });
+    } finally {
+      await restarted.desk.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

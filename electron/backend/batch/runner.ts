@@ -128,7 +128,14 @@ export function createBatchRunner(deps: BatchDeps) {
   // changed; its audit row is checked at this start like any write left in flight.
   for (const entry of store.audit.inFlight()) {
     if (entry.batchId === null) continue;
-    if (store.batches.target(entry.batchId, entry.resourceId)?.status !== 'queued') continue;
+    const target = store.batches.target(entry.batchId, entry.resourceId);
+    // A run's write left in flight (made unknown just above): the target names its audit entry,
+    // so the check of it at this start (afterCheck) says in the report what the server holds.
+    if (target?.status === 'unknown' && target.auditId === null) {
+      store.batches.update(entry.batchId, entry.resourceId, { auditId: entry.id });
+      continue;
+    }
+    if (target?.status !== 'queued') continue;
     store.batches.update(entry.batchId, entry.resourceId, {
       status: 'unknown',
       sent: true,
