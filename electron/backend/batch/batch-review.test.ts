@@ -1294,3 +1294,31 @@ describe('a host killed mid-run, then started again', () => {
     }
   }, 60_000);
 });
+
+describe('a batch that sets the whole document', () => {
+  it('queues a target another writer changed under the path it writes ("" ), not as "the intent no longer applies"', async () => {
+    const sid = SANDBOX_IDS.taskSids[93]!;
+    const ref = await h.ref('TaskRouter', sid);
+    const whole = JSON.parse((await h.open(ref)).text) as Record<string, unknown>;
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+    const id = await start([sid], [{ kind: 'set', path: '', value: { ...whole, priority: 42 } }]);
+    await untilInFlight(h.api, [sid]);
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${sid}`,
+      fields: { priority: 3 },
+      actor: 'colleague',
+    });
+    await waitDone(id);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.targets[0]).toMatchObject({ status: 'queued', signature: '' });
+    expect(report.targets[0]!.reason).not.toContain('changed  since');
+    const queue = await h.api.batchQueue({ batchId: id });
+    expect(queue).toMatchObject({ kind: 'ok', groups: [{ signature: '', paths: [''] }] });
+  }, 30_000);
+});

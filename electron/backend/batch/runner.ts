@@ -327,12 +327,14 @@ export function createBatchRunner(deps: BatchDeps) {
         const colliding = collidingPaths(batch.intents, base.editable, theirs.value);
         const again = applyIntents(theirs.value, batch.intents);
         if (colliding.length > 0 || !again.ok) {
+          // A collision on the whole document (an intent that sets "") has the signature "".
           return set({
             status: 'queued',
-            signature: colliding.join(' · ') || 'the intent no longer applies',
+            signature:
+              colliding.length > 0 ? colliding.join(' · ') : 'the intent no longer applies',
             theirsJournalId: result.theirs.journalId,
             reason: again.ok
-              ? `Someone else changed ${colliding.join(', ')} since it was read.`
+              ? `Someone else changed ${pathWords(colliding)} since it was read.`
               : `On Server now: ${again.error}`,
           });
         }
@@ -436,7 +438,7 @@ export function createBatchRunner(deps: BatchDeps) {
     }
     if (after?.status === 'queued' && after.signature !== 'kept moving')
       set({
-        reason: `Someone else changed ${after.signature} again after your decision was asked; it stays queued with what the server holds now.`,
+        reason: `Someone else changed ${pathWords(after.signature?.split(' · ') ?? [])} again after your decision was asked; it stays queued with what the server holds now.`,
       });
     return true;
   }
@@ -702,6 +704,10 @@ export function batchWords(message: string): string {
     .replace(/; your edit is kept(?: — save again in a moment)?\./g, '.')
     .replace(/ Your edit is kept(?: as a draft)?\./g, '');
 }
+
+/** Paths in conflict as words: "" (the root) is the whole document. */
+const pathWords = (paths: readonly string[]): string =>
+  paths.map((p) => (p === '' ? 'the whole document' : p)).join(', ');
 
 /** The report as CSV: one row per target (RFC 4180 quoting, formula cells defused). */
 export function reportCsv(targets: BatchTarget[]): string {

@@ -485,6 +485,8 @@ function useKeyboardAfterDecision(
 const QUEUED_WHY: Record<string, string> = {
   'kept moving': 'The server changed again at every try',
   'the intent no longer applies': 'The change no longer applies to what the server holds now',
+  // A change that sets the whole document ("") collides wherever another writer changed it.
+  '': 'The whole document',
 };
 
 /** How a group decision of this window ended; `left`: the members its group still has. */
