@@ -662,6 +662,8 @@ export function createResourceService(deps: ResourceDeps) {
           theirs.reason === 'not-found'
             ? `The server refused the save as stale (${status}): the resource was deleted on the server since you opened it (reading it now answers 404). Nothing was written; your edit is kept.`
             : `The server refused the save as stale (${status}); nothing was written. Reading its current state failed: ${theirs.message}`,
+          // The write reached the server (it answered): a batch reports it as sent.
+          { status },
         );
       if (
         sameRevision(ctx.spec, theirs.snapshot.revision, base.snapshot.revision) &&

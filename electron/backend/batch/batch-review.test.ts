@@ -1322,3 +1322,43 @@ describe('a batch that sets the whole document', () => {
     expect(queue).toMatchObject({ kind: 'ok', groups: [{ signature: '', paths: [''] }] });
   }, 30_000);
 });
+
+describe('a write refused as stale whose Server now cannot be read', () => {
+  it('is reported as sent: the server answered it, so writesSent counts it', async () => {
+    const sid = SANDBOX_IDS.taskSids[94]!;
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+    const id = await start([sid], [{ kind: 'set', path: '/priority', value: 8 }]);
+    await untilInFlight(h.api, [sid]);
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${sid}`,
+      fields: { priority: 2 },
+      actor: 'colleague',
+    });
+    // Every read of it fails from now on: the conflict's re-read of Server now too.
+    await h.admin('POST', '/faults', {
+      kind: 'error',
+      method: 'GET',
+      pathPrefix: `${TASKS}/${sid}`,
+      status: 503,
+      times: null,
+    });
+    const done = await waitDone(id);
+    await h.admin('DELETE', '/faults');
+    const posted = (
+      await h.admin<{ requests: Array<{ status: number }> }>(
+        'GET',
+        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${sid}`)}`,
+      )
+    ).body.requests;
+    expect(posted.map((r) => r.status)).toEqual([412]);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.targets[0]).toMatchObject({ status: 'failed', sent: true });
+    expect(done.writesSent).toBe(1);
+  }, 30_000);
+});
