@@ -435,3 +435,31 @@ describe('an ETag whose format changes (quoted or not) names the same revision',
     await upstream.close();
   });
 });
+
+describe('a write answer naming a revision the server does not hold afterwards', () => {
+  it('a 2xx whose ETag goes backwards ("4" for a base of "5") while the re-read still holds the base: not "saved", the draft kept', async () => {
+    // Reads say "5"; the write is accepted with ETag "4", an older revision, and nothing applied.
+    const upstream = await startScriptedServer((req): ScriptedAnswer =>
+      req.method === 'GET'
+        ? { status: 200, headers: { etag: '"5"' }, body: DOC }
+        : { status: 204, headers: { etag: '"4"' } },
+    );
+    const ref = (await connectScripted(h, upstream))('a');
+    const base = await h.open(ref);
+    const text = edited(base, (d) => (d['name'] = 'mine'));
+    await h.api.saveDraft({
+      ref,
+      text,
+      baseRevision: base.revision,
+      baseJournalId: base.journalId,
+    });
+    const result = await h.api.saveResource({ ref, text, baseJournalId: base.journalId });
+    expect(result.kind).not.toBe('saved');
+    const partly = expectKind(result, 'partly-applied');
+    expect(partly.message).toMatch(/still holds the revision it was based on/);
+    expect(partly.missing.map((m) => m.path)).toEqual(['/name']);
+    expect((await h.api.listDrafts({ connectionId: ref.connectionId })).drafts).toHaveLength(1);
+    expect((await lastAudit(ref)).outcome).not.toMatch(/^saved/);
+    await upstream.close();
+  });
+});

@@ -837,6 +837,22 @@ export function createResourceService(deps: ResourceDeps) {
         auditId,
       };
     }
+    // Read back at the very revision the write started from: nothing shows the write applied,
+    // whatever revision the answer named (an ETag that went backwards, an acknowledgement for
+    // another document). Taken for "saved, another writer since", the edit was dropped as saved.
+    if (
+      now.snapshot.revision !== null &&
+      weaklySameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision)
+    ) {
+      return judged(
+        ref,
+        now,
+        null,
+        'answer-and-re-read',
+        `The server accepted the save${savedRevision !== null ? ` (naming revision ${savedRevision})` : ''} but still holds the revision it was based on.`,
+        written,
+      );
+    }
     // A re-read that names no revision (a server that sends no ETag on reads but one on writes)
     // proves nothing about another writer: its content is checked like any other.
     if (
@@ -870,21 +886,6 @@ export function createResourceService(deps: ResourceDeps) {
         movedSince,
         auditId,
       };
-    }
-    if (
-      savedRevision === null &&
-      now.snapshot.revision !== null &&
-      weaklySameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision)
-    ) {
-      // Accepted, yet still the revision it was based on: nothing was applied.
-      return judged(
-        ref,
-        now,
-        null,
-        'answer-and-re-read',
-        'The server accepted the save but still holds the revision it was based on.',
-        written,
-      );
     }
     return judged(
       ref,

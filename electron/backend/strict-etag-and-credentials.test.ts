@@ -160,12 +160,16 @@ describe('a stale write whose Server now already equals the edit', () => {
 
 describe('a query-string credential and per-profile headers', () => {
   it('go with every read, list and write; the credential never shows in the activity log or a view', async () => {
+    // The write lands: read back, the server holds it at the revision its answer named.
+    let stored = { etag: '"1"', body: '{"a":1}' };
     const { url, seen } = await serve((req) => {
       if (!req.url.includes('api_key=s3cr3t-k3y-value'))
         return { status: 403, body: '{"message":"no key"}' };
       if (req.method === 'GET' && req.url.startsWith('/items/_all'))
         return { status: 200, body: '{"rows":[{"id":"x"}]}' };
-      if (req.method === 'GET') return { status: 200, headers: { etag: '"1"' }, body: '{"a":1}' };
+      if (req.method === 'GET')
+        return { status: 200, headers: { etag: stored.etag }, body: stored.body };
+      stored = { etag: '"2"', body: '{"a":5}' };
       return { status: 204, headers: { etag: '"2"' } };
     });
     const profile: ProfileSpec = {
