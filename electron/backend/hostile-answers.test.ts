@@ -463,3 +463,26 @@ describe('a write answer naming a revision the server does not hold afterwards',
     await upstream.close();
   });
 });
+
+describe('a pending outcome of a write that had no revision to be conditional on', () => {
+  it('an unconditional save whose answer was lost, never applied: checking again still says the server holds the base, not "someone else changed it"', async () => {
+    // No ETag anywhere: the resource is unguarded, saved deliberately without a precondition.
+    const upstream = await startScriptedServer((req): ScriptedAnswer =>
+      req.method === 'GET' ? { status: 200, body: DOC } : 'destroy',
+    );
+    const ref = (await connectScripted(h, upstream))('a');
+    const base = await h.open(ref);
+    expect(base.guarded).toBe(false);
+    const result = await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['name'] = 'mine')),
+      baseJournalId: base.journalId,
+      unconditional: true,
+    });
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown.serverHolds).toBe('base');
+    const checked = await h.api.checkOutcome({ auditId: unknown.auditId });
+    expect(checked).toMatchObject({ kind: 'ok', pending: { serverHolds: 'base' } });
+    await upstream.close();
+  });
+});

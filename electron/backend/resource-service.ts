@@ -624,6 +624,7 @@ export function createResourceService(deps: ResourceDeps) {
       replaced,
       intent,
       batchId,
+      baseJournalId: base.snapshot.journalId,
     });
     const settle = (outcome: string, toRevision: string | null) =>
       store.audit.settle(auditId, outcome, toRevision);
@@ -1041,7 +1042,20 @@ export function createResourceService(deps: ResourceDeps) {
     if (!ctx.ok) return ctx.error;
     const now = await fetchOrFail(ctx.value, entry.ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
-    const holds = serverHoldsOf(ctx.value, serverNow, entry.baseRevision, intent);
+    // With no base revision to compare, the base's content tells "still the base" from "other".
+    const baseJournalId = store.audit.baseJournalIdOf(auditId);
+    const baseRow =
+      entry.baseRevision === null && baseJournalId !== null
+        ? store.journal.get(entry.ref.connectionId, entry.ref.id, baseJournalId)
+        : null;
+    const base = baseRow ? fromJournal(ctx.value, entry.ref, baseRow) : null;
+    const holds = serverHoldsOf(
+      ctx.value,
+      serverNow,
+      entry.baseRevision,
+      intent,
+      base && !('kind' in base) ? base.editable : undefined,
+    );
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
     store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message);
     return {

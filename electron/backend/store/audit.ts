@@ -32,6 +32,7 @@ export type AuditRow = {
   checked_at: string | null;
   message: string | null;
   batch_id: string | null;
+  base_journal_id: number | null;
 };
 
 /** What the operator meant by a write: each changed path and the JSON text wanted there (null = absent). */
@@ -48,12 +49,12 @@ export function osUser(): string {
 export type AuditBegin = Omit<
   AuditEntry,
   'id' | 'at' | 'osUser' | 'state' | 'outcome' | 'toRevision' | 'batchId'
-> & { intent: Intent; batchId?: string | null };
+> & { intent: Intent; batchId?: string | null; baseJournalId?: number | null };
 
 export function createAudit(db: DatabaseSync) {
   const insert =
-    db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json, state, intent_json, batch_id)
-    VALUES (?, ?, ?, ?, ?, ?, NULL, 'in flight', ?, ?, 'in-flight', ?, ?)`);
+    db.prepare(`INSERT INTO audit (at, os_user, connection_id, resource_path, mode, from_revision, to_revision, outcome, paths_json, replaced_json, state, intent_json, batch_id, base_journal_id)
+    VALUES (?, ?, ?, ?, ?, ?, NULL, 'in flight', ?, ?, 'in-flight', ?, ?, ?)`);
   const settle = db.prepare(
     'UPDATE audit SET state = ?, outcome = ?, to_revision = ? WHERE id = ?',
   );
@@ -112,6 +113,7 @@ export function createAudit(db: DatabaseSync) {
           : JSON.stringify(entry.replaced, bigintToString),
         JSON.stringify(entry.intent),
         entry.batchId ?? null,
+        entry.baseJournalId ?? null,
       );
       return Number(info.lastInsertRowid);
     },
@@ -140,6 +142,11 @@ export function createAudit(db: DatabaseSync) {
     intentOf(id: number): Intent | null {
       const row = byId.get(id) as AuditRow | undefined;
       return row?.intent_json ? (JSON.parse(row.intent_json) as Intent) : null;
+    },
+    /** The journal row the write was based on (null for a write recorded before it was kept). */
+    baseJournalIdOf(id: number): number | null {
+      const row = byId.get(id) as AuditRow | undefined;
+      return row?.base_journal_id ?? null;
     },
     pendingOutcome(id: number): PendingOutcome | null {
       const row = byId.get(id) as AuditRow | undefined;

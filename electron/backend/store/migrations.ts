@@ -108,4 +108,7 @@ export const MIGRATIONS: readonly string[] = [
   // Which tab of which window kept a draft: its own later writes pass whatever they name (one may
   // overtake another), another window's are refused when they name an older draft.
   `ALTER TABLE drafts ADD COLUMN writer TEXT;`,
+  // The journal row a write was based on: checking a pending write again tells "still the base"
+  // from "someone else's" by content when the base had no revision to compare.
+  `ALTER TABLE audit ADD COLUMN base_journal_id INTEGER;`,
 ];
