@@ -486,3 +486,24 @@ describe('a pending outcome of a write that had no revision to be conditional on
     await upstream.close();
   });
 });
+
+describe('a 2xx carrying another resource', () => {
+  it('an answer holding exactly the edit but naming another id ("b" for "a"), unapplied here: not "saved" from the answer, the re-read decides', async () => {
+    // The write went elsewhere (or the answer is another document's): "a" still holds the base.
+    const { result, ref, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : {
+              status: 200,
+              headers: { etag: '"2"' },
+              body: req.body.replace('"id":"a"', '"id":"b"'),
+            },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(result.kind).not.toBe('saved');
+    expect(upstream.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
+    expect((await journal(ref)).map((e) => e.revision)).toEqual(['"1"']);
+    await upstream.close();
+  });
+});

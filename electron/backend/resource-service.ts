@@ -799,7 +799,8 @@ export function createResourceService(deps: ResourceDeps) {
         !('kind' in read) &&
         read.info.revision !== null &&
         !weaklySameRevision(ctx.spec, read.info.revision, baseRevision) &&
-        jsonEqual(read.editable, mine)
+        jsonEqual(read.editable, mine) &&
+        sameIdentity(ctx, base.body, read.value)
       ) {
         const fromAnswer = recordRead(ctx, ref, read, 'verified');
         return judged(ref, fromAnswer, read.info.revision, 'answer-body', null, written);
@@ -1166,6 +1167,19 @@ function isWeakRead(result: Fetched | BackendError | 'not-modified' | 'supersede
 
 const mergeOptions = (ctx: ConnectionContext) =>
   ctx.spec.idKeys ? { idKeys: ctx.spec.idKeys } : {};
+
+/**
+ * Whether an answer names the resource the base is (the same values at the profile's id pointers):
+ * a document holding exactly the edit under another id ("b" for "a") is another resource's, so a
+ * write misrouted, or an answer for another document, is never taken for this one's.
+ */
+function sameIdentity(ctx: ConnectionContext, base: JsonValue, answer: JsonValue): boolean {
+  const pointers = [
+    ctx.spec.list.idPointer,
+    ...(ctx.spec.list.idParts ?? []).map((p) => p.pointer),
+  ];
+  return pointers.every((pointer) => jsonEqual(getAt(base, pointer), getAt(answer, pointer)));
+}
 
 /** What the operator meant: each changed path and the JSON text wanted there (null = absent). */
 function intentOf(mine: JsonValue, paths: string[]): Intent {
