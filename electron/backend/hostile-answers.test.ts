@@ -507,3 +507,25 @@ describe('a 2xx carrying another resource', () => {
     await upstream.close();
   });
 });
+
+describe('a server that normalises what it stores', () => {
+  it('an object edited inside, stored by the server as a JSON string holding it: partly applied, not "saved"', async () => {
+    // The server keeps `meta` as a string of JSON: {"b":1} comes back as "{\"b\":1}".
+    let etag = 1;
+    let doc = '{"id":"a","meta":{"b":0}}';
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer => {
+        if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+        const sent = JSON.parse(req.body) as Record<string, unknown>;
+        doc = JSON.stringify({ ...sent, meta: JSON.stringify(sent['meta']) });
+        etag = 2;
+        return { status: 204, headers: { etag: '"2"' } };
+      },
+      (d) => ((d['meta'] as Record<string, unknown>)['b'] = 1),
+    );
+    expect(JSON.parse(doc)).toEqual({ id: 'a', meta: '{"b":1}' });
+    const partly = expectKind(result, 'partly-applied');
+    expect(partly.missing).toEqual([{ path: '/meta/b', wanted: '1', found: null }]);
+    await upstream.close();
+  });
+});

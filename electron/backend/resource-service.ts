@@ -1185,17 +1185,21 @@ function sameIdentity(ctx: ConnectionContext, base: JsonValue, answer: JsonValue
 function intentOf(mine: JsonValue, paths: string[]): Intent {
   const out: Intent = {};
   for (const path of paths) {
-    const value = getAt(mine, path);
+    const value = getAt(mine, path, false);
     out[path] = value === undefined ? null : stringifyJson(value, COMPACT);
   }
   return out;
 }
 
-/** The changed paths where the server's document does not hold what the operator wanted. */
+/**
+ * The changed paths where the server's document does not hold what the operator wanted. Read as
+ * the document is (diffPaths never goes into a string): a server that stored an edited object as
+ * a string of JSON does not hold the object.
+ */
 function missingChanges(server: JsonValue, intent: Intent): MissingChange[] {
   const out: MissingChange[] = [];
   for (const [path, wanted] of Object.entries(intent)) {
-    const value = getAt(server, path);
+    const value = getAt(server, path, false);
     const found = value === undefined ? null : stringifyJson(value, COMPACT);
     const same =
       wanted === null

@@ -44,13 +44,20 @@ function embedded(value: string): JsonValue | undefined {
   return parsed.ok ? parsed.value : undefined;
 }
 
-/** The value at `pointer`, or undefined when nothing is there. */
-export function getAt(doc: JsonValue | undefined, pointer: string): JsonValue | undefined {
+/**
+ * The value at `pointer`, or undefined when nothing is there. `intoStrings: false` reads the
+ * document as it is: a string holding JSON is a string, with nothing below it.
+ */
+export function getAt(
+  doc: JsonValue | undefined,
+  pointer: string,
+  intoStrings = true,
+): JsonValue | undefined {
   const tokens = decodePointer(pointer);
   if (!tokens.ok) return undefined;
   let current = doc;
   for (const token of tokens.value) {
-    if (typeof current === 'string') current = embedded(current);
+    if (typeof current === 'string' && intoStrings) current = embedded(current);
     if (Array.isArray(current)) {
       const index = arrayIndex(token, current.length, false);
       current = index === undefined ? undefined : current[index];
