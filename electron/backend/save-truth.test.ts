@@ -275,6 +275,31 @@ describe('verify after write', () => {
     expect(requests).toEqual([]);
   });
 
+  it('a form field cannot be set to null: refused before sending, naming it, instead of writing an empty string', async () => {
+    await h.admin('POST', '/edit', {
+      path: TASK_PATH,
+      fields: { reason: 'busy' },
+      actor: 'colleague',
+    });
+    const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
+    const base = await h.open(ref);
+    expect(JSON.parse(base.text)).toMatchObject({ reason: 'busy' });
+    const result = await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['reason'] = null)),
+      baseJournalId: base.journalId,
+    });
+    expect(result).toMatchObject({
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringMatching(/"reason".*null.*Nothing was sent/),
+    });
+    const posts = (await h.admin<{ requests: unknown[] }>('GET', '/requests?method=POST')).body
+      .requests;
+    expect(posts).toEqual([]);
+    expect(JSON.parse((await h.open(ref)).text)).toMatchObject({ reason: 'busy' });
+  });
+
   it('keys named __proto__ and constructor are data: written, saved, and on the server', async () => {
     const ref = await h.ref('REST tickets', 'ticket-1');
     const base = await h.open(ref);

@@ -132,7 +132,13 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
             error: `This API cannot delete "${key}" (a form field can only be set); put a value back or leave it as it was. Nothing was sent.`,
           };
         const value = input.mine[key];
-        if (jsonFields.has(key) && typeof value === 'object' && value !== null) {
+        // A form value is text: null would go as "" (or as the text "null"), which is not it.
+        if (value === null)
+          return {
+            ok: false,
+            error: `This API cannot set "${key}" to null (a form field can only be set to a value, and an empty one would be written as ""); put a value back or leave it as it was. Nothing was sent.`,
+          };
+        if (jsonFields.has(key) && typeof value === 'object') {
           // JSON inside a string (a task's attributes): the server's string, patched where you changed it.
           const baseInner =
             getAt(input.baseEditable, `/${key}`) === undefined
