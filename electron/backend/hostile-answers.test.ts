@@ -529,3 +529,23 @@ describe('a server that normalises what it stores', () => {
     await upstream.close();
   });
 });
+
+describe('a write answer whose ETag is no entity-tag', () => {
+  it('a 204 with ETag "*" (it names no revision), unapplied, and a colleague writing before the re-read: not "saved" on that tag', async () => {
+    let etag = 1;
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer => {
+        if (req.method === 'GET') return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+        // Not applied; a colleague's write lands right after.
+        etag = 3;
+        doc = DOC.replace('"n":1', '"n":99');
+        return { status: 204, headers: { etag: '*' } };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(result.kind).not.toBe('saved');
+    expect(expectKind(result, 'partly-applied').missing.map((m) => m.path)).toEqual(['/name']);
+    await upstream.close();
+  });
+});

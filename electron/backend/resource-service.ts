@@ -44,7 +44,7 @@ import {
   weaklySameRevision,
   type RevisionInfo,
 } from './profiles/revision';
-import { buildWrite, type Precondition } from './profiles/write-request';
+import { buildWrite, checkIfMatch, type Precondition } from './profiles/write-request';
 import type { Store } from './store';
 import type { Intent } from './store/audit';
 import { hashBody, type JournalRow } from './store/journal';
@@ -781,7 +781,10 @@ export function createResourceService(deps: ResourceDeps) {
     written: Written,
   ): Promise<SaveResult> {
     const { auditId, changedPaths } = written;
-    const answerEtag = ctx.spec.revision.in === 'etag' ? header(answer.headers, 'etag') : null;
+    // Only one entity-tag names a revision: "*", a list or a malformed tag names none (revisionOf
+    // does not take them from a read either), and taken for one it made an unapplied write "saved".
+    const etagHeader = ctx.spec.revision.in === 'etag' ? header(answer.headers, 'etag') : null;
+    const answerEtag = etagHeader !== null && checkIfMatch(etagHeader) === null ? etagHeader : null;
     const named = ctx.spec.write.answerRevision;
     // The profile says where the answer names the revision: an acknowledgement ({ok, id, rev})
     // is never taken for the resource, and its revision is the saved one (no racy re-read decides it).
