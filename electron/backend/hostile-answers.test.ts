@@ -464,6 +464,25 @@ describe('a write answer naming a revision the server does not hold afterwards',
   });
 });
 
+describe('a server that keeps its revision on a write it applied', () => {
+  it('is judged by what it holds: the edit read back at the same revision is saved', async () => {
+    // The write is stored, but the server's ETag does not move (it names no revision per write).
+    let body = DOC;
+    const upstream = await startScriptedServer((req): ScriptedAnswer => {
+      if (req.method === 'GET') return { status: 200, headers: { etag: '"5"' }, body };
+      body = req.body;
+      return { status: 204, headers: { etag: '"5"' } };
+    });
+    const ref = (await connectScripted(h, upstream))('a');
+    const base = await h.open(ref);
+    const text = edited(base, (d) => (d['name'] = 'mine'));
+    const result = await h.api.saveResource({ ref, text, baseJournalId: base.journalId });
+    expect(result.kind).toBe('saved');
+    expect((await lastAudit(ref)).outcome).toMatch(/^saved/);
+    await upstream.close();
+  });
+});
+
 describe('a pending outcome of a write that had no revision to be conditional on', () => {
   it('an unconditional save whose answer was lost, never applied: checking again still says the server holds the base, not "someone else changed it"', async () => {
     // No ETag anywhere: the resource is unguarded, saved deliberately without a precondition.

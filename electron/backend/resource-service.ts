@@ -842,12 +842,15 @@ export function createResourceService(deps: ResourceDeps) {
         auditId,
       };
     }
-    // Read back at the very revision the write started from: nothing shows the write applied,
-    // whatever revision the answer named (an ETag that went backwards, an acknowledgement for
-    // another document). Taken for "saved, another writer since", the edit was dropped as saved.
+    // Read back at the very revision the write started from, without the edit: nothing shows the
+    // write applied, whatever revision the answer named (an ETag that went backwards, an
+    // acknowledgement for another document). Taken for "saved, another writer since", the edit
+    // was dropped as saved. (A server that keeps its revision on a write it applied is judged by
+    // the content below.)
     if (
       now.snapshot.revision !== null &&
-      weaklySameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision)
+      weaklySameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision) &&
+      missingChanges(now.editable, written.intent).length > 0
     ) {
       return judged(
         ref,
