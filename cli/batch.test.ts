@@ -1,6 +1,6 @@
 // The batch command against a real host: a web host with the sandbox, driven by the real CLI
 // process (the package's bin), with the script token read from the data directory.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +19,14 @@ let host: RunningWebHost;
 let dataDir: string;
 
 beforeAll(async () => {
+  // The bin runs the bundled CLI (dist/cli.cjs): built from the sources under test, not whatever
+  // an earlier build left there.
+  const build = spawnSync(
+    process.execPath,
+    [path.resolve(import.meta.dirname, '../scripts/build-cli.mjs')],
+    { encoding: 'utf8' },
+  );
+  if (build.status !== 0) throw new Error(`building the CLI failed: ${build.stderr}`);
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-cli-batch-'));
   sandbox = await startEmbeddedSandbox();
   desk = createDesk({
