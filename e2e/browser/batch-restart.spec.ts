@@ -123,9 +123,12 @@ test('after a host restart mid-run the batch, its queue and its figures are ther
     // Which ones, and why, without exporting the report.
     const attention = view.getByTestId('batch-attention');
     await expect(attention.locator('li')).toHaveCount(2);
-    await expect(attention.locator('li', { hasText: slow })).toContainText(
-      'outcome unknown The host stopped while this target was being written; check the server.',
+    // The write left in flight was checked at the restart: the row says what the server holds.
+    const unknownRow = attention.locator('li', { hasText: slow });
+    await expect(unknownRow).toContainText(
+      'outcome unknown Conflict Desk stopped while this write was in flight, so its answer was never read. Nothing was resent.',
     );
+    await expect(unknownRow).toContainText('The server still holds revision');
     await expect(attention.locator('li', { hasText: gone })).toContainText(
       `failed Reading it failed: There is no resource "${gone}" on the server (404).`,
     );
