@@ -626,3 +626,41 @@ describe('an unknown outcome settled in another window', () => {
     expect(tab().text).toBe(MINE);
   });
 });
+
+describe('closing a tab while its draft write is under way', () => {
+  it('waits for that write; when it fails, asks before the edit is lost rather than saying it is kept', async () => {
+    vi.useFakeTimers();
+    const NEWEST = '{ "priority": 9 }';
+    answers.set('listDrafts', async () => ({ kind: 'ok', drafts: [] }));
+    answers.set('saveDraft', async () => {
+      // A large draft: answered late, and then refused (the disk is full).
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      return { kind: 'error', reason: 'internal', message: 'The disk is full.' };
+    });
+    // An earlier text was kept as a draft; the newest text's write is under way when the tab closes.
+    useDesk.setState({
+      tabs: [
+        {
+          ...tab(),
+          draftSavedAt: '2026-11-30T01:00:00.000Z',
+          draftVersion: '2026-11-30T01:00:00.000Z',
+        },
+      ],
+    });
+    useDesk.getState().setText(key, NEWEST);
+    await vi.advanceTimersByTimeAsync(500);
+    const closing = useDesk.getState().closeTab(key);
+    for (let i = 0; i < 10 && useDesk.getState().question === null; i++)
+      await vi.advanceTimersByTimeAsync(1_000);
+    expect(useDesk.getState().question?.title).toBe('Close “Task 1” and lose your edit?');
+    useDesk.getState().answer(false);
+    await expect(closing).resolves.toBe(false);
+    expect(tab().text).toBe(NEWEST);
+    expect(
+      useDesk
+        .getState()
+        .toasts.map((t) => t.text)
+        .join(' '),
+    ).not.toContain('kept as a draft');
+  });
+});

@@ -459,7 +459,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       // Unsaved work is written down before the tab goes, unless the draft already holds it (a
       // write waiting on its timer or on a retry is sent now). When the backend cannot take it,
       // closing would lose the edit: the operator is asked, and Cancel keeps the tab. (A forced
-      // close, when its connection is removed or the tab is reopened, does not wait.)
+      // close, when its connection is removed or the tab is reopened, does not wait.) A write
+      // already under way is waited for: it may fail, and the draft kept before is older text.
+      if (!force) await afterDraftWrites(key, async () => undefined);
       const now = tab(key) ?? t;
       let lost = false;
       if (
