@@ -251,6 +251,32 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
       // Typing during the save carries on as a new edit on top of the saved revision.
       const typedDuring = !ctx.fromMerge && tab.text !== ctx.sentText;
       const what = savedWords(result);
+      // A merge's result was sent, but the editor holds an edit the merge does not (typed there
+      // after the merge began, "Back to edit"): it lacks the server's side, so it stays over the
+      // revision it descends from, and the saved revision is news (saving it merges again).
+      if (ctx.fromMerge && tab.merge !== null && tab.text !== tab.merge.mineText) {
+        const { snapshot } = result;
+        const started = parseText(tab.base.text);
+        const now = parseText(snapshot.text);
+        return {
+          ...done,
+          view: 'edit',
+          merge: null,
+          serverMoved: {
+            revision: snapshot.revision,
+            journalId: snapshot.journalId,
+            changedPaths:
+              started.ok && now.ok ? diffPaths(started.value, now.value).map((c) => c.path) : [],
+          },
+          deferredMoved: null,
+          unknown: null,
+          missing: null,
+          message: {
+            tone: 'info',
+            text: `${what} What you typed in the editor during the merge is not in it, and is kept as an unsaved edit.`,
+          },
+        };
+      }
       if (typedDuring && result.movedSince && result.movedSince.changedPaths.length > 0) {
         // The snapshot is a colleague's revision after ours: the text typed meanwhile lacks their
         // change, so it stays over the revision it descends from, and theirs is news (saving
