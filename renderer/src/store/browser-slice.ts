@@ -76,7 +76,7 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     filters: {},
     search: '',
     listGeneration: 0,
-    drafts: {},
+    drafts: draftsById([]),
     updateRow(refId, summary) {
       if (!summary) return;
       const items = get().items;
@@ -92,8 +92,7 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
       // A failure is the caller's to report: the list works without its draft markers, but the
       // operator is told they may be out of date.
       const result = await api.listDrafts({ connectionId });
-      if (get().activeConnectionId === connectionId)
-        set({ drafts: Object.fromEntries(result.drafts.map((d) => [d.id, d])) });
+      if (get().activeConnectionId === connectionId) set({ drafts: draftsById(result.drafts) });
     },
     setFilter(name, value) {
       const filters = { ...get().filters };
@@ -122,3 +121,13 @@ export const createBrowserSlice: StateCreator<DeskState, [], [], BrowserSlice> =
     loadMore: () => load(false),
   };
 };
+
+/**
+ * The drafts by resource id, on an object without a prototype: an id such as "constructor" or
+ * "toString" must find no draft where it has none (a plain object's would be its own method).
+ */
+function draftsById(drafts: readonly DraftSummary[]): Record<string, DraftSummary> {
+  const byId = Object.create(null) as Record<string, DraftSummary>;
+  for (const d of drafts) byId[d.id] = d;
+  return byId;
+}

@@ -131,3 +131,19 @@ describe('opening a queued target in the three-way view', () => {
     expect(stored?.text).toBe('{\n  "priority": 10\n}');
   });
 });
+
+describe('the list of drafts, for a resource whose id every object has as a name', () => {
+  it('lists no draft for "constructor" when it has none, so its queued target opens on the merge', async () => {
+    await useDesk.getState().loadDrafts();
+    const odd = { connectionId: 'c', id: 'constructor' };
+    await useDesk.getState().openQueuedTarget({ ...target, resourceId: odd.id });
+    expect(
+      useDesk
+        .getState()
+        .toasts.map((t) => t.text)
+        .join(' '),
+    ).not.toMatch(/already has unsaved work/);
+    const opened = useDesk.getState().tabs.find((t) => t.key === session.tabKey(odd));
+    expect(opened?.merge?.mineText).toContain('"priority": 9');
+  });
+});
