@@ -86,6 +86,8 @@ const draftRetries = new Map<string, number>();
 /** Each tab's draft write in flight (or the last one), which the next waits for. */
 const draftWrites = new Map<string, Promise<void>>();
 const opening = new Set<string>();
+/** Copies made on pagehide, per tab: a draft write sent before the latest one may not forget it. */
+const rescuesMade = new Map<string, number>();
 
 /**
  * Stops a closed tab's watch without waiting. Deliberately not reported: a failure loses nothing
@@ -185,6 +187,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
   async function persistDraftNow(key: string): Promise<boolean> {
     const t = tab(key);
     if (!t) return true;
+    const rescueBefore = rescuesMade.get(key);
     try {
       if (!session.needsDraft(t)) {
         await api.discardDraft({ ref: t.ref, expected: t.draftVersion, writer: t.draftWriter });
@@ -207,9 +210,10 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         draftRetries.delete(key);
         step(key, (x) => session.draftStored(x, result.updatedAt));
       }
-      // The backend holds it now: the synchronous copy made on pagehide is no longer needed.
+      // The backend holds it now: the synchronous copy made on pagehide is no longer needed,
+      // unless it was made after this write was sent (it holds newer text).
       const store = storage();
-      if (store) forgetRescue(store, t.ref);
+      if (store && rescuesMade.get(key) === rescueBefore) forgetRescue(store, t.ref);
       const listed = get().drafts[t.ref.id];
       if (
         Boolean(listed) !== session.needsDraft(t) ||
@@ -833,6 +837,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
             draftVersion: t.draftVersion,
             writer: t.draftWriter,
           });
+          rescuesMade.set(t.key, (rescuesMade.get(t.key) ?? 0) + 1);
         }
         // …then the backend's draft, which may or may not finish before the page goes: sent now,
         // not after a draft write still under way (the page may be gone by then). The backend
