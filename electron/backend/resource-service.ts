@@ -281,8 +281,8 @@ export function createResourceService(deps: ResourceDeps) {
   /**
    * A journal entry to be shown again (a 304's unchanged copy, an old revision): refused like a
    * read when it holds the connection's credential (journalled before the credential was rotated
-   * to one it holds, or before this check existed). Its text only, as written: a watch reads every
-   * 304 through here, and writing out a large document at each poll is what a 304 spares.
+   * to one it holds, or before this check existed). Its text as written; the document written out
+   * plainly only when the text holds an escape (a watch reads every 304 through here).
    */
   function shownFromJournal(
     ctx: ConnectionContext,
@@ -291,7 +291,8 @@ export function createResourceService(deps: ResourceDeps) {
   ): Fetched | BackendError {
     const fetched = fromJournal(ctx, ref, row);
     if ('kind' in fetched) return fetched;
-    return ctx.holdsSecret(row.body) ? credentialRefused() : fetched;
+    // Escaped spellings (\/, \u0041) count as on a read: the document is what holds it.
+    return holdsCredential(ctx, row.body, fetched.body) ? credentialRefused() : fetched;
   }
 
   function recordRead(

@@ -674,6 +674,28 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('a journalled body that spells the credential the connection now uses with escapes is not shown as an old revision or a 304 either', async () => {
+    // As the read refuses a body holding the credential with \/ or \u escapes, so is the
+    // journal's copy of it once the connection uses that credential.
+    const next = 'key/NEXT-8a1c5e2f';
+    const spelled = '\\u006bey\\/NEXT-8a1c5e2f';
+    const server = await startScriptedServer((req) =>
+      req.headers['if-none-match'] === '"1"'
+        ? { status: 304, headers: { etag: '"1"' } }
+        : { status: 200, headers: { etag: '"1"' }, body: `{"id":"acct","nextKey":"${spelled}"}` },
+    );
+    const c = await save({ baseUrl: server.url, auth: { kind: 'bearer', token: TOKEN } });
+    const ref = { connectionId: c.id, id: 'acct' };
+    const first = await h.api.openResource({ ref });
+    if (first.kind !== 'ok') throw new Error(first.message);
+    await save({ id: c.id, baseUrl: server.url, auth: { kind: 'bearer', token: next } });
+    const old = await h.api.revision({ ref, journalId: first.snapshot.journalId, raw: true });
+    expect(old).toMatchObject({ kind: 'error', reason: 'http' });
+    const refreshed = await h.api.refreshResource({ ref });
+    expect(refreshed).toMatchObject({ kind: 'error', reason: 'http' });
+    await server.close();
+  });
+
   it('a query credential’s plain parameters (an Azure SAS’s version, expiry, protocols) are no reason to refuse a document; its signature is', async () => {
     const sig = 'pfW2iGh9a0oJ61qOmb0i9ZDjg6Y5R3N0dzXAHeyIRoI=';
     const sas = `sv=2019-02-02&ss=t&srt=sco&spr=https%2Chttp&se=2099-12-31T00%3A00%3A00Z&sp=rwdlau&sig=${encodeURIComponent(sig)}`;
