@@ -361,9 +361,18 @@ export function createDesk(options: DeskOptions): Desk {
       const local = () =>
         store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
       // Team store (#11): the union of every teammate's journal, with who saved each revision.
+      const entries = await team.history(ref, local);
+      // A revision (an ETag) journalled before the credential rotated to one it holds is hidden.
+      const ctx = resources.context(ref.connectionId);
       return {
         kind: 'ok',
-        entries: await team.history(ref, local),
+        entries: ctx.ok
+          ? entries.map((e) =>
+              e.revision !== null && ctx.value.holdsSecret(e.revision)
+                ? { ...e, revision: CREDENTIAL_HIDDEN }
+                : e,
+            )
+          : entries,
         batches: store.batches.ofResource(ref.connectionId, ref.id),
       };
     },

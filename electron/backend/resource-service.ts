@@ -233,6 +233,8 @@ export function createResourceService(deps: ResourceDeps) {
         { bodyExcerpt: answer.text.slice(0, 2000) },
       );
     const etag = header(answer.headers, 'etag');
+    // An ETag that echoes the credential would be journalled and shown as the revision.
+    if (etag !== null && ctx.holdsSecret(etag)) return credentialRefused();
     const kept = derivedFor(ctx, answer.text);
     if (kept) {
       // The same checks as below on what was derived before; the credential may have changed.
@@ -292,7 +294,10 @@ export function createResourceService(deps: ResourceDeps) {
     const fetched = fromJournal(ctx, ref, row);
     if ('kind' in fetched) return fetched;
     // Escaped spellings (\/, \u0041) count as on a read: the document is what holds it.
-    return holdsCredential(ctx, row.body, fetched.body) ? credentialRefused() : fetched;
+    return holdsCredential(ctx, row.body, fetched.body) ||
+      (row.revision !== null && ctx.holdsSecret(row.revision))
+      ? credentialRefused()
+      : fetched;
   }
 
   function recordRead(

@@ -696,6 +696,35 @@ describe('5. no upstream text hands a secret to the renderer', () => {
     await server.close();
   });
 
+  it('an ETag that holds the connection’s credential is neither shown, journalled nor listed in the history', async () => {
+    const next = 'key-NEXT-6d2e9b04';
+    const server = await startScriptedServer((req) => ({
+      status: 200,
+      headers: { etag: req.path.endsWith('/echo') ? `"${TOKEN}"` : `"${next}"` },
+      body: JSON.stringify({ id: 'x', n: 1 }),
+    }));
+    const c = await save({ baseUrl: server.url, auth: { kind: 'bearer', token: TOKEN } });
+    h.responses.length = 0;
+    const ref = { connectionId: c.id, id: 'echo' };
+    const opened = await h.api.openResource({ ref });
+    expect(opened).toMatchObject({ kind: 'error', reason: 'http' });
+    expect(await h.api.history({ ref })).toMatchObject({ kind: 'ok', entries: [] });
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(TOKEN);
+    const db = readFileSync(path.join(h.dataDir, 'conflict-desk.sqlite'));
+    expect(db.includes(Buffer.from(`"${TOKEN}"`))).toBe(false);
+    // Journalled before the credential rotated to the tag's: not shown again, nor listed.
+    const later = { connectionId: c.id, id: 'acct' };
+    const first = await h.api.openResource({ ref: later });
+    if (first.kind !== 'ok') throw new Error(first.message);
+    await save({ id: c.id, baseUrl: server.url, auth: { kind: 'bearer', token: next } });
+    h.responses.length = 0;
+    const old = await h.api.revision({ ref: later, journalId: first.snapshot.journalId });
+    expect(old).toMatchObject({ kind: 'error', reason: 'http' });
+    expect(await h.api.history({ ref: later })).toMatchObject({ kind: 'ok' });
+    for (const response of h.responses) expect(JSON.stringify(response)).not.toContain(next);
+    await server.close();
+  });
+
   it('a query credential’s plain parameters (an Azure SAS’s version, expiry, protocols) are no reason to refuse a document; its signature is', async () => {
     const sig = 'pfW2iGh9a0oJ61qOmb0i9ZDjg6Y5R3N0dzXAHeyIRoI=';
     const sas = `sv=2019-02-02&ss=t&srt=sco&spr=https%2Chttp&se=2099-12-31T00%3A00%3A00Z&sp=rwdlau&sig=${encodeURIComponent(sig)}`;
