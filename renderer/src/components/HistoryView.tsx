@@ -9,6 +9,7 @@ import { JsonDiff } from './JsonEditor';
 import { attributionWords } from '../team/attribution';
 import { useTeam } from '../team/team-state';
 import { restoreReverts } from '../session/reverts';
+import { latestSeen, newestPair } from '../session/history-latest';
 import { inBackground } from '../store/background';
 import { reasonOf } from '../store/failures';
 import { focusDropped } from '../lib/return-focus';
@@ -103,8 +104,8 @@ export function HistoryView({ tab }: { tab: Tab }) {
         );
         const sameBase = pairFor.current === tab.base.journalId;
         pairFor.current = tab.base.journalId;
-        const last = h.entries.at(-1)?.journalId ?? null;
-        const before = h.entries.at(-2)?.journalId ?? last;
+        // The newest pair ends at the revision the server was seen holding last (A → B → A: A).
+        const { before, last } = newestPair(h.entries);
         const kept = (shown: number | null, newest: number | null) =>
           sameBase && shown !== null && ids.has(shown) ? shown : newest;
         setRight((shown) => kept(shown, last));
@@ -133,7 +134,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
 
   useEffect(() => {
     // The latest revision too: restoring lists what it would undo there.
-    for (const id of [left, right, entries?.at(-1)?.journalId ?? null]) {
+    for (const id of [left, right, latestSeen(entries)?.journalId ?? null]) {
       if (id === null || snapshots[id]) continue;
       api.revision({ ref: tab.ref, journalId: id }).then(
         (r) =>
@@ -170,7 +171,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
               data-testid="restore-revision"
               title="Open this revision as an unsaved edit on top of the latest; save it like any edit"
               onClick={() => {
-                const latest = entries?.at(-1);
+                const latest = latestSeen(entries);
                 const latestText = latest ? snapshots[latest.journalId]?.text : undefined;
                 const items = latestText !== undefined ? restoreReverts(latestText, a.text) : [];
                 inBackground(
@@ -254,7 +255,7 @@ export function HistoryView({ tab }: { tab: Tab }) {
                     // Clicking a card compares it with the newest revision (the radios pick freely).
                     if ((e.target as HTMLElement).tagName === 'INPUT') return;
                     setLeft(entry.journalId);
-                    setRight(entries?.at(-1)?.journalId ?? entry.journalId);
+                    setRight(latestSeen(entries)?.journalId ?? entry.journalId);
                   }}
                 >
                   <div className="timeline-head">
