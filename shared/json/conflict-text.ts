@@ -25,6 +25,13 @@ export type ConflictTextOptions = {
   readonly mergeOptions?: MergeOptions;
 };
 
+/** The three documents a merge was made from (base undefined: no common ancestor). */
+type MergedSides = {
+  readonly base: JsonValue | undefined;
+  readonly mine: JsonValue;
+  readonly theirs: JsonValue;
+};
+
 type Sides = {
   readonly ours: JsonValue | undefined;
   readonly base: JsonValue | undefined;
@@ -76,11 +83,7 @@ function spanEntries(item: Item & { kind: 'span' }): Entry[] {
 }
 
 export function writeConflictText(
-  input: {
-    readonly base: JsonValue | undefined;
-    readonly mine: JsonValue;
-    readonly theirs: JsonValue;
-  },
+  input: MergedSides,
   result: MergeResult,
   options: ConflictTextOptions,
 ): string {
@@ -92,11 +95,7 @@ export function writeConflictText(
  * another: joining them copies the whole text once more (about 15 ms for 20 MB).
  */
 export function conflictTextParts(
-  input: {
-    readonly base: JsonValue | undefined;
-    readonly mine: JsonValue;
-    readonly theirs: JsonValue;
-  },
+  input: MergedSides,
   result: MergeResult,
   options: ConflictTextOptions,
 ): string[] {
@@ -135,15 +134,7 @@ function stringHolding(merged: JsonValue, path: string): string {
   return pointer;
 }
 
-function locate(
-  input: {
-    readonly base: JsonValue | undefined;
-    readonly mine: JsonValue;
-    readonly theirs: JsonValue;
-  },
-  result: MergeResult,
-  mergeOptions: MergeOptions,
-): Locations {
+function locate(input: MergedSides, result: MergeResult, mergeOptions: MergeOptions): Locations {
   const locations: Locations = { members: new Map(), runs: new Map() };
   const inString: Conflict[] = [];
   for (const conflict of result.conflicts) {

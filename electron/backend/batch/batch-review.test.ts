@@ -817,61 +817,71 @@ describe('a target whose outcome was unknown, then saved by hand', () => {
   }, 30_000);
 });
 
+/**
+ * Starts a batch that appends to a list on each of `sids` (a JSON Patch: sent twice, it would
+ * append twice) in a host of its own (test-support/batch-then-die.ts, on `dataDir`), holds the
+ * first write `delayMs` in the sandbox, and kills that host with SIGKILL once the sandbox holds it,
+ * before it is answered. Returns the batch's id.
+ */
+async function batchKilledMidWrite(
+  dataDir: string,
+  sids: readonly string[],
+  delayMs: number,
+): Promise<string> {
+  for (const sid of sids)
+    await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, patch: { log: [] } });
+  await h.admin('POST', '/faults', {
+    kind: 'delay',
+    method: 'POST',
+    pathPrefix: `${TASKS}/${sids[0]}`,
+    delayMs,
+  });
+  const { spawn } = await import('node:child_process');
+  const path = await import('node:path');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, '../../test-support/batch-then-die.ts'),
+      dataDir,
+      h.sandbox.url,
+      SANDBOX_IDS.workspaceSid,
+      SANDBOX_CREDENTIALS.twilio.accountSid,
+      SANDBOX_CREDENTIALS.twilio.authToken,
+      ...sids,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  const batchId = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /started (\S+)/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.on('exit', () => reject(new Error(`child ended before starting: ${output}`)));
+  });
+  for (;;) {
+    const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>('GET', '/faults');
+    if (faults.body.faults.every((f) => f.remaining === 0)) break;
+    await sleep(20);
+  }
+  child.kill('SIGKILL');
+  await new Promise((r) => child.once('exit', r));
+  return batchId;
+}
+
 describe('a host killed mid-run', () => {
   it('reports the target whose write was in flight as unknown and sent, and never sends it again', async () => {
-    const { spawn } = await import('node:child_process');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
     const { startHarness } = await import('../../test-support/desk-harness');
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-batch-crash-'));
     const sids = SANDBOX_IDS.taskSids.slice(50, 54);
-    // A JSON Patch that appends: sent twice, it would append twice.
-    for (const sid of sids)
-      await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, patch: { log: [] } });
     // The first write takes 4 s to commit: the host is killed while it is in flight.
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sids[0]}`,
-      delayMs: 4000,
-    });
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(import.meta.dirname, '../../test-support/batch-then-die.ts'),
-        dataDir,
-        h.sandbox.url,
-        SANDBOX_IDS.workspaceSid,
-        SANDBOX_CREDENTIALS.twilio.accountSid,
-        SANDBOX_CREDENTIALS.twilio.authToken,
-        ...sids,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    const batchId = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /started (\S+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', () => reject(new Error(`child ended before starting: ${output}`)));
-    });
-    // Killed once the sandbox holds the first write (it is delayed there, not yet answered).
-    for (;;) {
-      const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>(
-        'GET',
-        '/faults',
-      );
-      if (faults.body.faults.length === 0 || faults.body.faults.every((f) => f.remaining === 0))
-        break;
-      await sleep(20);
-    }
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    const batchId = await batchKilledMidWrite(dataDir, sids, 4000);
     await sleep(4500);
     const restarted = await startHarness({ dataDir, sandbox: h.sandbox });
     try {
@@ -1161,22 +1171,35 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/**
+ * Starts a batch of `intents` on `sid` whose write is held 400 ms, and has a colleague set
+ * `fields` on it while the write is held. Returns the batch's id.
+ */
+async function writeHeldWhileColleagueEdits(
+  sid: string,
+  intents: Parameters<Api['startBatch']>[0]['intents'],
+  fields: Record<string, unknown>,
+): Promise<string> {
+  await h.admin('POST', '/faults', {
+    kind: 'delay',
+    method: 'POST',
+    pathPrefix: `${TASKS}/${sid}`,
+    delayMs: 400,
+  });
+  const id = await start([sid], intents);
+  await untilInFlight(h.api, [sid]);
+  await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, fields, actor: 'colleague' });
+  return id;
+}
+
 describe('a colleague who made the same change', () => {
   it('between the batch’s read and its write: the target is skipped (the change is there), not failed', async () => {
     const sid = SANDBOX_IDS.taskSids[90]!;
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 400,
-    });
-    const id = await start([sid], [{ kind: 'set', path: '/priority', value: 7 }]);
-    await untilInFlight(h.api, [sid]);
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${sid}`,
-      fields: { priority: 7 },
-      actor: 'colleague',
-    });
+    const id = await writeHeldWhileColleagueEdits(
+      sid,
+      [{ kind: 'set', path: '/priority', value: 7 }],
+      { priority: 7 },
+    );
     const done = await waitDone(id);
     expect((await getTask(sid)).priority).toBe(7);
     const report = await h.api.batchReport({ batchId: id });
@@ -1221,54 +1244,12 @@ describe('a 429 whose Retry-After is beyond what a timer holds', () => {
 
 describe('a host killed mid-run, then started again', () => {
   it('links the target whose write was in flight to its audit entry, and says what the check at start found', async () => {
-    const { spawn } = await import('node:child_process');
     const { mkdtempSync, rmSync } = await import('node:fs');
     const os = await import('node:os');
     const path = await import('node:path');
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-batch-crash-check-'));
     const sids = SANDBOX_IDS.taskSids.slice(92, 93);
-    for (const sid of sids)
-      await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, patch: { log: [] } });
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sids[0]}`,
-      delayMs: 1500,
-    });
-    const child = spawn(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(import.meta.dirname, '../../test-support/batch-then-die.ts'),
-        dataDir,
-        h.sandbox.url,
-        SANDBOX_IDS.workspaceSid,
-        SANDBOX_CREDENTIALS.twilio.accountSid,
-        SANDBOX_CREDENTIALS.twilio.authToken,
-        ...sids,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    const batchId = await new Promise<string>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /started (\S+)/.exec(output);
-        if (match) resolve(match[1]!);
-      });
-      child.on('exit', () => reject(new Error(`child ended before starting: ${output}`)));
-    });
-    for (;;) {
-      const faults = await h.admin<{ faults: Array<{ remaining: number | null }> }>(
-        'GET',
-        '/faults',
-      );
-      if (faults.body.faults.every((f) => f.remaining === 0)) break;
-      await sleep(20);
-    }
-    child.kill('SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    const batchId = await batchKilledMidWrite(dataDir, sids, 1500);
     await sleep(2000);
     const restarted = await startHarness({ dataDir, sandbox: h.sandbox });
     try {
@@ -1300,19 +1281,11 @@ describe('a batch that sets the whole document', () => {
     const sid = SANDBOX_IDS.taskSids[93]!;
     const ref = await h.ref('TaskRouter', sid);
     const whole = JSON.parse((await h.open(ref)).text) as Record<string, unknown>;
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 400,
-    });
-    const id = await start([sid], [{ kind: 'set', path: '', value: { ...whole, priority: 42 } }]);
-    await untilInFlight(h.api, [sid]);
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${sid}`,
-      fields: { priority: 3 },
-      actor: 'colleague',
-    });
+    const id = await writeHeldWhileColleagueEdits(
+      sid,
+      [{ kind: 'set', path: '', value: { ...whole, priority: 42 } }],
+      { priority: 3 },
+    );
     await waitDone(id);
     const report = await h.api.batchReport({ batchId: id });
     if (report.kind !== 'ok') throw new Error(report.message);
@@ -1326,19 +1299,11 @@ describe('a batch that sets the whole document', () => {
 describe('a write refused as stale whose Server now cannot be read', () => {
   it('is reported as sent: the server answered it, so writesSent counts it', async () => {
     const sid = SANDBOX_IDS.taskSids[94]!;
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 400,
-    });
-    const id = await start([sid], [{ kind: 'set', path: '/priority', value: 8 }]);
-    await untilInFlight(h.api, [sid]);
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${sid}`,
-      fields: { priority: 2 },
-      actor: 'colleague',
-    });
+    const id = await writeHeldWhileColleagueEdits(
+      sid,
+      [{ kind: 'set', path: '/priority', value: 8 }],
+      { priority: 2 },
+    );
     // Every read of it fails from now on: the conflict's re-read of Server now too.
     await h.admin('POST', '/faults', {
       kind: 'error',

@@ -63,6 +63,21 @@ const outcome = (theirsDoc: unknown, revision = '2', journalId = 2): MergeInputs
 });
 
 const result = (s: MergeSession) => JSON.parse(resultText(s)) as typeof base;
+/** A merge of three documents (revisions 1 and 2), mine pretty-printed. */
+const session = (b: unknown, m: unknown, t: unknown) =>
+  createMergeSession({
+    status: 412,
+    base: snap(1, '1', b),
+    theirs: snap(2, '2', t),
+    mine: JSON.stringify(m, null, 2),
+    mergeOptions: {},
+    afterLostAnswer: false,
+  });
+
+/** The result edited by hand where the tests' documents say "note": "a". */
+const handEdited = (s: MergeSession) =>
+  editResult(s, resultText(s).replace('"note": "a"', '"note": "b"'));
+
 const must = (r: ReturnType<typeof choose>): MergeSession => {
   if (!r.ok) throw new Error(r.error);
   return r.session;
@@ -188,17 +203,6 @@ describe('merge session', () => {
   });
 
   it('does not say a decision was changed in the Result when the Result holds it where another decision moved it', () => {
-    const session = (b: unknown, m: unknown, t: unknown) =>
-      createMergeSession({
-        status: 412,
-        base: snap(1, '1', b),
-        theirs: snap(2, '2', t),
-        mine: JSON.stringify(m, null, 2),
-        mergeOptions: {},
-        afterLostAnswer: false,
-      });
-    const handEdited = (s: MergeSession) =>
-      editResult(s, resultText(s).replace('"note": "a"', '"note": "b"'));
     // An order decision: its value is the ids' order, which the Result's array holds.
     let s = session(
       { note: 'a', items: [{ id: 1 }, { id: 2 }, { id: 3 }] },
@@ -262,17 +266,6 @@ describe('merge session', () => {
   });
 
   it('writes a decision into a hand-edited result at the element it is about, where another decision moved it', () => {
-    const session = (b: unknown, m: unknown, t: unknown) =>
-      createMergeSession({
-        status: 412,
-        base: snap(1, '1', b),
-        theirs: snap(2, '2', t),
-        mine: JSON.stringify(m, null, 2),
-        mergeOptions: {},
-        afterLostAnswer: false,
-      });
-    const handEdited = (s: MergeSession) =>
-      editResult(s, resultText(s).replace('"note": "a"', '"note": "b"'));
     // A run of elements taken longer: {"v"} moves from /list/3 to /list/4, {"x": 1} takes /list/3.
     let s = session(
       { note: 'a', list: [{ a: 1 }, { b: 1 }, { x: 1 }, { v: 1 }] },

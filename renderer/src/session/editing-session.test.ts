@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  ConflictOutcome,
-  PendingOutcome,
-  SaveResult,
-  Snapshot,
-  UnknownOutcome,
-} from '../../../shared/api/types';
+import type { PendingOutcome, Snapshot, UnknownOutcome } from '../../../shared/api/types';
 import { merge3 } from '../../../shared/json';
 import { allConflicts, chooseAllRemaining, resultText, unresolved } from '../merge/merge-session';
 import {
@@ -29,7 +23,7 @@ import {
   type Tab,
 } from './editing-session';
 import { missingWords, pathWords } from './outcome-words';
-import { snapshotFixture } from './snapshot.fixture';
+import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
@@ -38,31 +32,11 @@ const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
 
 const baseDoc = { priority: 1, status: 'open', tags: ['a'] };
 const base = snap(1, '1', baseDoc);
-const open = (extra: Partial<Parameters<typeof opened>[0]> = {}): Tab =>
-  opened({
-    ref,
-    title: 'Task 1',
-    connectionName: 'Sandbox',
-    snapshot: base,
-    draftBase: null,
-    draft: null,
-    merge: null,
-    pending: [],
-    ...extra,
-  });
+const open = (extra: Partial<Parameters<typeof opened>[0]> = {}): Tab => openedFixture(base, extra);
 const edited = (doc: unknown) => typed(open(), pretty(doc));
 const sent = (tab: Tab) => ({ sentText: tab.text, sentBase: tab.base, fromMerge: false });
 
-const conflict = (theirs: Snapshot, extra: Partial<ConflictOutcome> = {}): SaveResult => ({
-  kind: 'conflict',
-  status: 412,
-  theirs,
-  onlyOtherFieldsChanged: false,
-  mergeOptions: {},
-  afterLostAnswer: false,
-  auditId: 7,
-  ...extra,
-});
+const conflict = conflictFixture;
 const unknown = (
   serverNow: Snapshot | null,
   serverHolds: UnknownOutcome['serverHolds'],

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
 import { chooseAllRemaining, resultText } from '../merge/merge-session';
-import { isDirty, opened, saveAnswered, saveStarted, typed } from './editing-session';
-import { snapshotFixture } from './snapshot.fixture';
+import { isDirty, saveAnswered, saveStarted, typed } from './editing-session';
+import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
@@ -15,34 +15,14 @@ const base = snap(1, '1', baseDoc);
 
 describe('saving a merge’s result while the editor holds a later edit', () => {
   it('keeps the edit typed in the editor (during the save) as an unsaved edit', () => {
-    const tab = typed(
-      opened({
-        ref,
-        title: 'Task 1',
-        connectionName: 'Sandbox',
-        snapshot: base,
-        draftBase: null,
-        draft: null,
-        merge: null,
-        pending: [],
-      }),
-      pretty({ ...baseDoc, priority: 5 }),
-    );
+    const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
     const first = saveStarted(tab);
     const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
-    const merging = saveAnswered(
-      first,
-      {
-        kind: 'conflict',
-        status: 412,
-        theirs,
-        onlyOtherFieldsChanged: false,
-        mergeOptions: {},
-        afterLostAnswer: false,
-        auditId: 7,
-      },
-      { sentText: tab.text, sentBase: tab.base, fromMerge: false },
-    );
+    const merging = saveAnswered(first, conflictFixture(theirs), {
+      sentText: tab.text,
+      sentBase: tab.base,
+      fromMerge: false,
+    });
     const decided = chooseAllRemaining(merging.merge!, 'mine');
     if (!decided.ok) throw new Error(decided.error);
     const result = resultText(decided.session);

@@ -6,21 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SaveResult, Snapshot } from '../../../shared/api/types';
 import { opened, saveAnswered, saveStarted, serverMoved, typed } from './editing-session';
-import { snapshotFixture } from './snapshot.fixture';
+import { conflictFixture, snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
 const snap = (journalId: number, revision: string | null, doc: unknown): Snapshot =>
   snapshotFixture(ref, journalId, revision, pretty(doc));
-const conflict = (theirs: Snapshot): SaveResult => ({
-  kind: 'conflict',
-  status: 412,
-  theirs,
-  onlyOtherFieldsChanged: false,
-  mergeOptions: {},
-  afterLostAnswer: false,
-  auditId: 7,
-});
+const conflict = conflictFixture;
 
 /** A tab opened on `base`, with no draft, merge or pending outcome. */
 const openedAt = (base: Snapshot) =>

@@ -1,5 +1,6 @@
-// A journalled snapshot as the backend answers one, for the renderer's tests.
-import type { ResourceRef, Snapshot } from '../../../shared/api/types';
+// A journalled snapshot as the backend answers one, and a tab opened on it, for the renderer's tests.
+import type { ConflictOutcome, ResourceRef, SaveResult, Snapshot } from '../../../shared/api/types';
+import { opened } from './editing-session';
 
 /** The snapshot of `ref` at a journal row, holding `text`, as an open answers it. */
 export function snapshotFixture(
@@ -20,3 +21,36 @@ export function snapshotFixture(
     summary: null,
   };
 }
+
+/** A tab opened on `snapshot` with no draft, merge or pending outcome (`extra` overrides). */
+export function openedFixture(
+  snapshot: Snapshot,
+  extra: Partial<Parameters<typeof opened>[0]> = {},
+): ReturnType<typeof opened> {
+  return opened({
+    ref: snapshot.ref,
+    title: 'Task 1',
+    connectionName: 'Sandbox',
+    snapshot,
+    draftBase: null,
+    draft: null,
+    merge: null,
+    pending: [],
+    ...extra,
+  });
+}
+
+/** A save refused as stale (412) with `theirs` as Server now, as the backend answers it. */
+export const conflictFixture = (
+  theirs: Snapshot,
+  extra: Partial<ConflictOutcome> = {},
+): SaveResult => ({
+  kind: 'conflict',
+  status: 412,
+  theirs,
+  onlyOtherFieldsChanged: false,
+  mergeOptions: {},
+  afterLostAnswer: false,
+  auditId: 7,
+  ...extra,
+});
