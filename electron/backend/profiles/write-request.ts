@@ -300,10 +300,11 @@ function mergePatchText(
     const path = tokens.value.slice(0, cut);
     const pointer = encodePointer(path);
     const removed = change.op === 'remove' && cut === tokens.value.length;
-    if (!removed && getAt(mine, pointer) === null) {
+    const nulled = removed ? null : nullInObjects(getAt(mine, pointer), pointer);
+    if (nulled !== null) {
       return {
         ok: false,
-        error: `A JSON merge patch cannot set ${pointer} to null (null means "delete" in a merge patch). Nothing was sent.`,
+        error: `A JSON merge patch cannot set ${nulled} to null (null means "delete" in a merge patch). Nothing was sent.`,
       };
     }
     entries.push({ path, pointer, removed });
@@ -332,6 +333,21 @@ function mergePatchText(
       )
       .join(',')}}`;
   return { ok: true, value: render(root) };
+}
+
+/**
+ * Where `value` (sent at `pointer` in a merge patch) is or holds a null that the patch would take
+ * for "delete": itself, or a member of an object in it. Arrays are replaced whole, so a null
+ * inside one is sent as a value.
+ */
+function nullInObjects(value: JsonValue | undefined, pointer: string): string | null {
+  if (value === null) return pointer;
+  if (!isJsonObject(value)) return null;
+  for (const [key, member] of Object.entries(value)) {
+    const found = nullInObjects(member, `${pointer}/${encodeToken(key)}`);
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /**

@@ -1,0 +1,51 @@
+// The conditional write a profile builds from the server's text and the operator's edit.
+import { describe, expect, it } from 'vitest';
+import { REST_ETAG } from '../../../shared/profiles/built-in';
+import type { ProfileSpec } from '../../../shared/profiles/spec';
+import { diffPaths, parseJson, type JsonValue } from '../../../shared/json';
+import { editableOf, toEditable } from './editable';
+import { buildWrite } from './write-request';
+
+const parsed = (text: string): JsonValue => {
+  const result = parseJson(text);
+  if (!result.ok) throw new Error('test input must parse');
+  return result.value;
+};
+
+/** The write for an edit of `baseRaw` into `mineText`, guarded by ETag "1". */
+function writeOf(spec: ProfileSpec, baseRaw: string, mineText: string) {
+  const baseBody = parsed(baseRaw);
+  const baseEditable = toEditable(editableOf(spec), baseBody);
+  const mine = parsed(mineText);
+  return buildWrite(spec, {
+    baseRaw,
+    baseBody,
+    baseEditable,
+    mine,
+    mineText,
+    changes: diffPaths(baseEditable, mine),
+    precondition: { kind: 'if-match', etag: '"1"' },
+  });
+}
+
+const MERGE_PATCH: ProfileSpec = {
+  ...REST_ETAG,
+  editable: { kind: 'whole', hidden: [] },
+  write: { ...REST_ETAG.write, method: 'PATCH', encoding: 'merge-patch' },
+};
+
+describe('merge-patch writes', () => {
+  it('refuses a null inside an object the edit adds or replaces (a merge patch would drop that member)', () => {
+    // RFC 7396: a null anywhere in the patch's objects means "delete", so {"o":{"k":null}}
+    // creates o without k: the operator's k would silently not be written.
+    const added = writeOf(MERGE_PATCH, '{"x":1}', '{"x":1,"o":{"k":null,"j":1.50}}');
+    expect(added.ok).toBe(false);
+    if (!added.ok) expect(added.error).toContain('/o/k');
+    const replaced = writeOf(MERGE_PATCH, '{"x":"s"}', '{"x":{"a":{"k":null}}}');
+    expect(replaced.ok).toBe(false);
+    if (!replaced.ok) expect(replaced.error).toContain('/x/a/k');
+    // In an array (replaced whole) a null is a value, and is sent as one.
+    const inArray = writeOf(MERGE_PATCH, '{"x":1}', '{"x":1,"a":[null,{"k":null}]}');
+    expect(inArray).toMatchObject({ ok: true, value: { body: '{"a":[null,{"k":null}]}' } });
+  });
+});
