@@ -48,4 +48,12 @@ describe('merge-patch writes', () => {
     const inArray = writeOf(MERGE_PATCH, '{"x":1}', '{"x":1,"a":[null,{"k":null}]}');
     expect(inArray).toMatchObject({ ok: true, value: { body: '{"a":[null,{"k":null}]}' } });
   });
+
+  it('refuses a change inside a document that is an array, never sending it under a made-up key', () => {
+    // The change's array is the root: before, the patch was {"undefined":[1,3]}, which
+    // would add an "undefined" member to an object target and never change the array.
+    const write = writeOf(MERGE_PATCH, '[1, 2.50]', '[1, 3]');
+    expect(write.ok).toBe(false);
+    if (!write.ok) expect(write.error).toContain('merge patch cannot replace the whole document');
+  });
 });

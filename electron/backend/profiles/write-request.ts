@@ -298,6 +298,13 @@ function mergePatchText(
       }
     }
     const path = tokens.value.slice(0, cut);
+    // A change inside a root array: the patch would be the whole document, an array.
+    if (path.length === 0)
+      return {
+        ok: false,
+        error:
+          'A merge patch cannot replace the whole document with something that is not an object.',
+      };
     const pointer = encodePointer(path);
     const removed = change.op === 'remove' && cut === tokens.value.length;
     const nulled = removed ? null : nullInObjects(getAt(mine, pointer), pointer);
