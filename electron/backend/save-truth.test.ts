@@ -442,6 +442,26 @@ describe('preconditions that cannot be forged', () => {
     await upstream.close();
   });
 
+  it('a quoted ETag holding a comma is one entity-tag, not a list: the resource is guarded and the save sends it back in If-Match', async () => {
+    // RFC 9110 etagc allows "," inside the quotes; "v1,2" is one tag (a list would be "a", "b").
+    const upstream = await startScriptedServer((req) =>
+      req.method === 'GET'
+        ? { status: 200, headers: { etag: '"v1,2"' }, body: '{"id":"a","n":1}' }
+        : { status: 200, headers: { etag: '"v2,3"' }, body: req.body },
+    );
+    const ref = (await connect(upstream))('a');
+    const base = await h.open(ref);
+    expect(base).toMatchObject({ guarded: true, revision: '"v1,2"' });
+    await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['n'] = 2)),
+      baseJournalId: base.journalId,
+    });
+    const put = upstream.requests.find((r) => r.method === 'PUT')!;
+    expect(put.headers['if-match']).toBe('"v1,2"');
+    await upstream.close();
+  });
+
   it('a credential header named If-Match is refused when the connection is saved (the request-time filter is in security.test.ts)', async () => {
     const upstream = await startScriptedServer(() => ({
       status: 200,

@@ -2,7 +2,7 @@
 import type { ProfileSpec } from '../../../shared/profiles/spec';
 import { getAt, rawAt, type JsonValue } from '../../../shared/json';
 import { formatEntityTag, parseEntityTag } from '../../../shared/etag';
-import type { Precondition } from './write-request';
+import { isTagList, type Precondition } from './write-request';
 
 export type RevisionInfo = {
   revision: string | null;
@@ -42,8 +42,9 @@ export function revisionOf(
   }
   if (etag === null || etag.trim() === '')
     return unguarded('The server sent no ETag, so a write cannot be made conditional.');
-  // "*" (or a list) is no entity-tag: sent back in If-Match it would match any revision.
-  if (etag.trim() === '*' || etag.includes(','))
+  // "*" (or a list) is no entity-tag: sent back in If-Match it would match any revision. A comma
+  // inside the quotes is part of one tag ("v1,2"); a list fails the single-tag parse below too.
+  if (etag.trim() === '*' || isTagList(etag))
     return unguarded(
       `The server sent ETag ${etag}, which is not an entity-tag; sending it back would make the write unconditional.`,
     );

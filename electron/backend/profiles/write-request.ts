@@ -96,12 +96,17 @@ function changeToHidden(spec: ProfileSpec, changes: readonly PathChange[]): stri
 /** A precondition must name one entity-tag: never `*` or a list, which would match any revision. */
 export function checkIfMatch(etag: string): string | null {
   const text = etag.trim();
-  if (text === '*' || text.includes(','))
+  if (text === '*' || isTagList(text))
     return `The revision "${etag}" is a wildcard or a list, which would match any revision; a conditional write needs one entity-tag. Nothing was sent.`;
   const parsed = parseEntityTag(text);
   return parsed.ok
     ? null
     : `The server's ETag is not a valid entity-tag (${parsed.error}); it cannot be sent back as a precondition. Nothing was sent.`;
+}
+
+/** Whether a field value is a list of entity-tags: a comma outside the quotes ("a", "b"; 3,4). */
+export function isTagList(etag: string): boolean {
+  return etag.replace(/"[^"]*"/g, '').includes(',');
 }
 
 type Body = { ok: true; text: string; contentType: string } | { ok: false; error: string };
