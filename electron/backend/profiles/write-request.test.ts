@@ -1,6 +1,6 @@
 // The conditional write a profile builds from the server's text and the operator's edit.
 import { describe, expect, it } from 'vitest';
-import { REST_ETAG } from '../../../shared/profiles/built-in';
+import { REST_ETAG, TWILIO_TASK } from '../../../shared/profiles/built-in';
 import type { ProfileSpec } from '../../../shared/profiles/spec';
 import { diffPaths, parseJson, type JsonValue } from '../../../shared/json';
 import { editableOf, toEditable } from './editable';
@@ -55,5 +55,15 @@ describe('merge-patch writes', () => {
     const write = writeOf(MERGE_PATCH, '[1, 2.50]', '[1, 3]');
     expect(write.ok).toBe(false);
     if (!write.ok) expect(write.error).toContain('merge patch cannot replace the whole document');
+  });
+});
+
+describe('form writes', () => {
+  it('writes a JSON-holding field whose JSON is a string as JSON text, as the server held it', () => {
+    // attributes "\"hello\"" (JSON text: the string hello) is shown as "hello"; edited to
+    // "world" it must go as the JSON text "world", not as the bare word world (no JSON at all).
+    const base = JSON.stringify({ sid: 'WT1', attributes: '"hello"', priority: 1 });
+    const write = writeOf(TWILIO_TASK, base, '{"attributes":"world","priority":1}');
+    expect(write).toMatchObject({ ok: true, value: { body: 'Attributes=%22world%22' } });
   });
 });

@@ -10,6 +10,7 @@ import {
   encodePointer,
   getAt,
   isJsonObject,
+  parseJson,
   patchText,
   rawAt,
   rawsAt,
@@ -160,6 +161,17 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
                 );
           if (!inner.ok) return { ok: false, error: `${key}: ${inner.error}` };
           form.set(field, inner.value);
+        } else if (
+          typeof value === 'string' &&
+          jsonFields.has(key) &&
+          heldJson(input.baseBody, editable, key)
+        ) {
+          // A field that held JSON text holds JSON text: a string goes as its JSON ("world"),
+          // not as the bare word, which is no JSON at all.
+          form.set(
+            field,
+            compactText(rawAt(mineText, `/${encodeToken(key)}`) ?? JSON.stringify(value)),
+          );
         } else {
           form.set(field, formValue(value, rawAt(mineText, `/${encodeToken(key)}`)));
         }
@@ -387,6 +399,12 @@ function byTopKey(changes: readonly PathChange[]): Map<string, PathChange[]> {
     out.set(key, [...(out.get(key) ?? []), change]);
   }
   return out;
+}
+
+/** Whether the server's string for a JSON-holding field held JSON (so the editor shows it parsed). */
+function heldJson(body: JsonValue, editable: ProfileSpec['editable'], key: string): boolean {
+  const base = stringAt(body, editable, key);
+  return base !== undefined && parseJson(base).ok;
 }
 
 /** The JSON text inside a field that holds JSON in a string (as the server sent it). */
