@@ -36,7 +36,7 @@ function send(opts: {
   method?: string;
   path: string;
   headers?: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }): Promise<{
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -384,6 +384,24 @@ describe('web host', () => {
         })
       ).status,
     ).toBe(405);
+  });
+
+  it('refuses a body that is not valid UTF-8 with 400, not a draft holding U+FFFD', async () => {
+    const res = await send({
+      method: 'POST',
+      path: '/api/saveDraft',
+      headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN },
+      body: Buffer.concat([
+        Buffer.from('{"ref":{"connectionId":"c1","id":"r1"},"text":"a'),
+        Buffer.from([0xff, 0xc3]),
+        Buffer.from('b","baseRevision":null,"baseJournalId":null}'),
+      ]),
+    });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      code: 'invalid-arguments',
+      message: expect.stringContaining('not valid UTF-8'),
+    });
   });
 
   it('does not serve files outside the renderer folder', async () => {

@@ -188,9 +188,20 @@ async function callMethod(
       404,
       hostError('unknown-method', `There is no contract method named "${name}".`),
     );
-  const raw = await readBody(req, maxBytes);
-  if (raw === null) return sendTooLarge(req, res, maxBytes);
+  const bytes = await readBody(req, maxBytes);
+  if (bytes === null) return sendTooLarge(req, res, maxBytes);
   const framed = isFramed(req.headers['content-type']);
+  let raw: string;
+  try {
+    // Fatal: a byte that is not UTF-8 is refused, not read as U+FFFD into a document and written.
+    raw = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return sendJson(
+      res,
+      400,
+      hostError('invalid-arguments', 'The request body is not valid UTF-8 text.'),
+    );
+  }
   let payload: unknown = {};
   let received: Array<[string, string]> = [];
   if (raw.length > 0) {
@@ -302,7 +313,7 @@ function securityHeaders(): Record<string, string> {
  * The body, or null when it is over the limit. A declared length over the limit is refused before
  * anything is read; either way the rest is drained, not reset, so the client reads the 413.
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     if (Number(req.headers['content-length'] ?? 0) > maxBytes) return resolve(null);
     const chunks: Buffer[] = [];
@@ -312,7 +323,7 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string | null
       if (total <= maxBytes) chunks.push(chunk);
       else chunks.length = 0;
     });
-    req.on('end', () => resolve(total > maxBytes ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(total > maxBytes ? null : Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
