@@ -11,6 +11,7 @@ import { acceptsFrames, LAUNCH_HEADER, startWebHost, type RunningWebHost } from 
 const TOKEN = 'a'.repeat(64);
 let host: RunningWebHost;
 
+const previewed: unknown[] = [];
 const service = {
   appInfo: async () => ({
     name: 'Conflict Desk',
@@ -27,6 +28,10 @@ const service = {
     message: 'unreachable',
     url,
   }),
+  previewBatch: async (args: unknown) => {
+    previewed.push(args);
+    return { kind: 'ok', previews: [] };
+  },
   // Echoes the text it was given, as a document answer would carry one.
   saveDraft: async ({ text }: { text: string }) => ({ ok: true, snapshot: { text } }),
 } as unknown as Api;
@@ -401,6 +406,21 @@ describe('web host', () => {
     expect(JSON.parse(res.body)).toMatchObject({
       code: 'invalid-arguments',
       message: expect.stringContaining('not valid UTF-8'),
+    });
+  });
+
+  it('refuses a plain integer beyond 2^53 in the arguments with 400, not a rounded value', async () => {
+    const res = await send({
+      method: 'POST',
+      path: '/api/previewBatch',
+      headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN },
+      body: '{"connectionId":"c1","resourceIds":["r1"],"intents":[{"kind":"set","path":"/n","value":9007199254740993}]}',
+    });
+    expect(previewed).toEqual([]);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      code: 'invalid-arguments',
+      message: expect.stringContaining('9007199254740993 is beyond'),
     });
   });
 

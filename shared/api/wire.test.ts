@@ -20,6 +20,25 @@ describe('wire encoding', () => {
     });
     expect(decodeWire('{"$conflictDeskBigInt":"1e3"}')).toEqual({ $conflictDeskBigInt: '1e3' });
   });
+  it('refuses a plain integer a double cannot hold exactly, rather than rounding it', () => {
+    // A script's batch value 9007199254740993 came out as 9007199254740992, written as such.
+    expect(() => decodeWire('{"value":9007199254740993}')).toThrow(
+      /9007199254740993 is beyond .*2\^53.*\$conflictDeskBigInt/,
+    );
+    expect(() => decodeWire('[-123456789012345678901]')).toThrow(/beyond/);
+    expect(() => decodeWire(`[${'9'.repeat(400)}]`)).toThrow(/beyond/);
+    // Exact ones pass: what encodeWire writes of any double, digits inside strings, and tags.
+    expect(decodeWire('{"a":9007199254740992,"b":1152921504606846976}')).toEqual({
+      a: 2 ** 53,
+      b: 2 ** 60,
+    });
+    expect(decodeWire('{"a":"9007199254740993","b":12.5}')).toEqual({
+      a: '9007199254740993',
+      b: 12.5,
+    });
+    const value = { n: 9007199254740993n, d: 2 ** 70, e: 123456789012345680000, f: 1e22 };
+    expect(decodeWire(encodeWire(value))).toEqual(value);
+  });
 });
 
 describe("a document's own objects that look like the wire's tags", () => {

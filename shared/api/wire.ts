@@ -32,12 +32,27 @@ export function encodeWire(value: unknown): string {
   );
 }
 
+/** Integer literals this long may be beyond 2^53; shorter ones never are. */
+const LONG_INTEGER = /\d{16}/;
+
 export function decodeWire(text: string): unknown {
-  if (!text.includes(TAG) && !text.includes(ESCAPED)) return JSON.parse(text);
+  const hasTags = text.includes(TAG) || text.includes(ESCAPED);
+  if (!hasTags && !LONG_INTEGER.test(text)) return JSON.parse(text);
   // Revived from the inside out: an escaped object's entries are plain arrays, so nothing inside
   // it is taken for a tag before the object is rebuilt.
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  return JSON.parse(text, (_key, v: unknown, context?: { source?: string }) => {
+    // A plain integer a double cannot hold (a script's 9007199254740993) would be written back
+    // rounded without a word: refused, naming the tag that carries it exactly. Where the engine
+    // gives no source text, nothing is checked.
+    if (typeof v === 'number') {
+      const source = context?.source;
+      if (source !== undefined && /^-?\d{16,}$/.test(source) && !sameInteger(v, source))
+        throw new Error(
+          `the integer ${source.length > 40 ? `${source.slice(0, 40)}…` : source} is beyond what a JSON number holds exactly (2^53): send it as {"${TAG}": "…"}`,
+        );
+      return v;
+    }
+    if (!hasTags || typeof v !== 'object' || v === null || Array.isArray(v)) return v;
     const keys = Object.keys(v);
     if (keys.length !== 1) return v;
     const tagged = (v as Record<string, unknown>)[TAG];
@@ -57,6 +72,11 @@ export function decodeWire(text: string): unknown {
     }
     return v;
   });
+}
+
+/** Whether a literal's double is the literal: written back the same, or exactly its value. */
+function sameInteger(value: number, source: string): boolean {
+  return Number.isFinite(value) && (String(value) === source || BigInt(value) === BigInt(source));
 }
 
 function isEntry(entry: unknown): entry is [string, unknown] {
