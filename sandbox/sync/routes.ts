@@ -596,9 +596,13 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
     const collectionTtl = readTtl(form, 'CollectionTtl');
     if (!collectionTtl.ok) return collectionTtl.response;
     const collectionExpires = collectionTtl.value;
-    if (data === undefined && expires === undefined && collectionExpires === undefined)
+    // CollectionTtl "can only be used when the item's data or ttl is updated in the same request"
+    // (OAI): on its own it is refused, not applied with a bump of the item's revision.
+    if (data === undefined && expires === undefined)
       return twilioBadRequest(
-        'At least one of Data, Ttl, ItemTtl or CollectionTtl must be provided',
+        collectionExpires === undefined
+          ? 'At least one of Data, Ttl or ItemTtl must be provided'
+          : 'CollectionTtl can only be used when Data, Ttl or ItemTtl is updated in the same request',
         54010,
       );
     const blocked = checkIfMatch(req, ctx, revision(found.item.version), spec.codes.mismatch);

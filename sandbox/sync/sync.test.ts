@@ -180,6 +180,22 @@ describe('map items', () => {
     expect(await map.syncMapItems('bob').remove({ ifMatch: '2' })).toBe(true);
   });
 
+  it('refuses CollectionTtl alone on an item update (OAI: only with Data or Ttl), leaving the revision', async () => {
+    const path = `${SVC}/Maps/agent-status/Items/alice`;
+    const before = await twilioCall(sb, 'GET', path);
+    const res = await twilioCall(sb, 'POST', path, { form: { CollectionTtl: '3600' } });
+    expect(res.status).toBe(400);
+    expect(res.json()).toMatchObject({ status: 400, code: 54010 });
+    const after = await twilioCall(sb, 'GET', path);
+    expect(after.headers.get('etag')).toBe(before.headers.get('etag'));
+    const map = await twilioCall(sb, 'GET', `${SVC}/Maps/agent-status`);
+    expect(map.json()).toMatchObject({ date_expires: null });
+    const withData = await twilioCall(sb, 'POST', path, {
+      form: { Data: '{"status":"away"}', CollectionTtl: '3600' },
+    });
+    expect(withData.status).toBe(200);
+  });
+
   it('answers 428 for unconditional writes when required', async () => {
     await admin(sb, 'PATCH', '/switches', { requirePrecondition: { sync: true } });
     const res = await twilioCall(sb, 'POST', `${SVC}/Maps/agent-status/Items/alice`, {
