@@ -210,6 +210,26 @@ describe('fault injection', () => {
     expect((await twilioCall(sb, 'GET', TASK)).headers.get('etag')).toBe('1');
   });
 
+  it('5xx and 429 in the REST and Genesys error shapes too (problem+json; ErrorBody with a code)', async () => {
+    await admin(sb, 'POST', '/faults', { kind: 'error', pathPrefix: '/rest/', status: 503 });
+    const rest = await call(sb, 'GET', '/rest/tickets/ticket-1');
+    expect(rest.status).toBe(503);
+    expect(rest.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(rest.json()).toMatchObject({ type: 'about:blank', status: 503 });
+    expect(typeof rest.json().title).toBe('string');
+    await admin(sb, 'POST', '/faults', {
+      kind: 'rate-limit',
+      pathPrefix: '/genesys/',
+      retryAfter: 3,
+    });
+    const user = `/genesys/api/v2/users/${SANDBOX_IDS.genesysUserId}`;
+    const limited = await call(sb, 'GET', user, { headers: { authorization: genesysAuth() } });
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('3');
+    expect(limited.json()).toMatchObject({ status: 429, code: 'too.many.requests' });
+    expect(typeof limited.json().contextId).toBe('string');
+  });
+
   it('delay', async () => {
     await admin(sb, 'POST', '/faults', { kind: 'delay', pathPrefix: '/rest/', delayMs: 250 });
     const t0 = performance.now();

@@ -1,6 +1,6 @@
 // The HTTP front: reads the body, logs the request, applies faults, authenticates per family,
 // dispatches, and runs every handler inside one SQLite transaction.
-import { createServer } from 'node:http';
+import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdmin, resetState } from './admin';
@@ -164,17 +164,29 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     if (plan.action?.kind === 'error' || plan.action?.kind === 'rate-limit') {
       const status = plan.action.status;
+      const message = status === 429 ? 'Too Many Requests' : 'Injected server error';
+      // In the family's own error shape, as the routes answer (and the real servers do).
       const response =
         family === 'twilio'
-          ? twilioError(
-              status,
-              status === 429 ? 20429 : 20500,
-              status === 429 ? 'Too Many Requests' : 'Injected server error',
-            )
-          : json(status, {
-              message: status === 429 ? 'Too Many Requests' : 'Injected server error',
-              status,
-            });
+          ? twilioError(status, status === 429 ? 20429 : 20500, message)
+          : family === 'genesys'
+            ? genesysError(
+                status,
+                status === 429 ? 'too.many.requests' : 'internal.server.error',
+                message,
+              )
+            : family === 'rest'
+              ? json(
+                  status,
+                  {
+                    type: 'about:blank',
+                    title: STATUS_CODES[status] ?? 'Error',
+                    status,
+                    detail: message,
+                  },
+                  { 'content-type': 'application/problem+json' },
+                )
+              : json(status, { message, status });
       if (status === 429) response.headers['retry-after'] = String(plan.action.retryAfter);
       finish(status);
       send(res, response);
