@@ -19,15 +19,23 @@ const PLAIN_REQUEST_HEADERS = new Set([
   'user-agent',
 ]);
 
-/** The forms of one secret worth looking for. */
+/**
+ * The forms of one secret worth looking for: as written, percent-encoded (upper and lower case
+ * hex), form-encoded (space as +), and as a JSON string spells it (solidus escaped or not).
+ */
 export function secretForms(secret: string | null | undefined): string[] {
   if (!secret) return [];
+  const json = JSON.stringify(secret).slice(1, -1);
+  const forms = new Set([secret, json, json.replaceAll('/', '\\/')]);
   try {
-    return [secret, encodeURIComponent(secret)];
+    const encoded = encodeURIComponent(secret);
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+    forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
   } catch {
-    // Not valid Unicode (a lone surrogate): no URL carries it encoded, so the text is the one form.
-    return [secret];
+    // Not valid Unicode (a lone surrogate): no URL carries it encoded.
   }
+  return [...forms];
 }
 
 /** Every form of a connection's credentials, including the Basic header value a server may echo. */

@@ -1,0 +1,85 @@
+// Connections and their credentials against a real HTTP server on loopback: what the window may
+// be told, and which input is refused.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectionInput } from '../../shared/api/types';
+import type { ProfileSpec } from '../../shared/profiles/spec';
+import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
+import { saveConnection, startRealDesk, type RealDesk } from '../test-support/real-round-trip';
+
+type Seen = { method: string; url: string; headers: IncomingMessage['headers'] };
+type Handler = (req: Seen) => { status: number; headers?: Record<string, string>; body?: string };
+
+let server: Server | null = null;
+let desk: RealDesk | null = null;
+afterEach(async () => {
+  await desk?.close();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = null;
+  desk = null;
+});
+
+async function serve(handler: Handler): Promise<string> {
+  server = createServer((req, res) => {
+    const answer = handler({ method: req.method!, url: req.url!, headers: req.headers });
+    res
+      .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
+      .end(answer.body ?? '');
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server!.address() as { port: number }).port}`;
+}
+
+const profile: ProfileSpec = {
+  ...WEBDAV_JSON_FILE,
+  id: 'items',
+  params: [],
+  list: {
+    path: '/items',
+    itemsPointer: '/rows',
+    idPointer: '/id',
+    titlePointers: ['/id'],
+    paging: { kind: 'none' },
+  },
+  itemPath: '/items/{id}',
+  revision: { in: 'etag', weak: 'send-as-is' },
+};
+
+const connection = (baseUrl: string, auth: ConnectionInput['auth']): ConnectionInput => ({
+  name: 'items',
+  profileId: 'items',
+  customProfile: profile,
+  baseUrl,
+  params: {},
+  auth,
+});
+
+describe('an upstream echoing the credential in an error body', () => {
+  it('is masked in JSON-escaped (\\" \\\\ \\/) and form-encoded spellings too', async () => {
+    const password = 'pa"ss\\wo/rd SECRET-77';
+    const url = await serve((req) => {
+      const pair = Buffer.from(req.headers.authorization!.slice(6), 'base64').toString();
+      return {
+        status: 401,
+        // A JSON echo (PHP escapes the solidus too) and a form-encoded one.
+        body: `${JSON.stringify({ got: pair })} ${JSON.stringify({ got: pair }).replaceAll('/', '\\/')} ${new URLSearchParams({ got: pair }).toString()}`,
+      };
+    });
+    desk = startRealDesk();
+    const id = await saveConnection(
+      desk.api,
+      connection(url, { kind: 'basic', username: 'ops', password }),
+    );
+    const answers = [
+      await desk.api.listResources({ connectionId: id, pageSize: 5 }),
+      await desk.api.testConnection({ id }),
+      await desk.api.testConnection({
+        connection: connection(url, { kind: 'basic', username: 'ops', password }),
+      }),
+    ];
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ kind: 'error', status: 401 });
+      expect(JSON.stringify(answer)).not.toContain('SECRET');
+    }
+  });
+});
