@@ -83,3 +83,35 @@ describe('an upstream echoing the credential in an error body', () => {
     }
   });
 });
+
+describe('connection settings that cannot be used as typed', () => {
+  it('a blank name, control characters in the name or id, and a Basic user name with a colon are refused, naming the problem', async () => {
+    const url = await serve(() => ({ status: 200, body: '{"rows":[]}' }));
+    desk = startRealDesk();
+    const none = connection(url, { kind: 'none' });
+    const cases: [ConnectionInput, RegExp][] = [
+      [{ ...none, name: '   ' }, /Name: it cannot be blank/],
+      [
+        { ...none, name: 'prod\u0000\nitems' },
+        /Name: .*control character \(U\+0000 at position 5\)/,
+      ],
+      [{ ...none, id: 'c\u0007' }, /Connection id: .*control character \(U\+0007/],
+      [
+        connection(url, { kind: 'basic', username: 'ops:admin', password: 'pw-123456' }),
+        /user name cannot hold a colon/,
+      ],
+      [
+        connection(url, { kind: 'basic', username: 'ops\r\n', password: 'pw-123456' }),
+        /user name holds a control character \(U\+000D/,
+      ],
+    ];
+    for (const [input, message] of cases) {
+      for (const answer of [
+        await desk.api.saveConnection({ connection: input }),
+        await desk.api.testConnection({ connection: input }),
+      ])
+        expect(answer).toMatchObject({ kind: 'error', reason: 'invalid-input', message });
+    }
+    expect(await desk.api.listConnections({})).toEqual([]);
+  });
+});

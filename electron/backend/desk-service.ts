@@ -944,6 +944,11 @@ function checkConnectionInput(
   previous: StoredConnection | null,
   sandboxUrl: string | null,
 ): string | null {
+  if (!input.name.trim()) return 'Name: it cannot be blank.';
+  const control = controlCharacter(input.name);
+  if (control) return `Name: it holds a control character (${control}); remove it.`;
+  const idControl = input.id === undefined ? null : controlCharacter(input.id);
+  if (idControl) return `Connection id: it holds a control character (${idControl}).`;
   const spec = profileFor(input.profileId, input.customProfile ?? null);
   if (!spec.ok) return spec.error;
   if (!(previous?.isSandbox && input.baseUrl === previous.baseUrl)) {
@@ -967,6 +972,12 @@ function checkConnectionInput(
   }
   if (input.auth.kind === 'basic' && !input.auth.username.trim())
     return 'A user name is required for Basic authentication.';
+  // Basic sends user:password; a colon in the user name moves the split (RFC 7617).
+  if (input.auth.kind === 'basic' && input.auth.username.includes(':'))
+    return 'The Basic user name cannot hold a colon (":"): the server would take what follows it for the password.';
+  const userControl = input.auth.kind === 'basic' ? controlCharacter(input.auth.username) : null;
+  if (userControl)
+    return `The Basic user name holds a control character (${userControl}); remove it.`;
   if (
     input.auth.kind === 'query' &&
     input.auth.query &&
@@ -975,6 +986,16 @@ function checkConnectionInput(
     return 'The query-string credential must look like name=value&name=value, percent-encoded, with no spaces or #.';
   }
   return authHeaderProblem(input) ?? secretOriginProblem(input, previous, sandboxUrl);
+}
+
+/** The first control character of a text, named by code point and position, or null. */
+function controlCharacter(text: string): string | null {
+  const points = [...text].map((c) => c.codePointAt(0)!);
+  const at = points.findIndex(
+    (code) => code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029,
+  );
+  if (at === -1) return null;
+  return `U+${points[at]!.toString(16).toUpperCase().padStart(4, '0')} at position ${at + 1}`;
 }
 
 /** An ETag-aware GET of any URL: status, revision, parsed JSON body and redacted headers, or an error value. */
