@@ -32,6 +32,9 @@ export type ConnectionContext = {
   holdsSecret(text: string): boolean;
 };
 
+export const UNREADABLE =
+  "This connection's saved credential could not be decrypted (the secret key changed, or the database is damaged). Type it again in the connection's settings; nothing was sent.";
+
 export function resolveBaseUrl(
   connection: StoredConnection,
   sandboxUrl: string | null,
@@ -56,6 +59,8 @@ export function connectionContext(
         message: 'That connection no longer exists.',
       },
     };
+  if (connection.secretUnreadable)
+    return { ok: false, error: { kind: 'error', reason: 'invalid-input', message: UNREADABLE } };
   const spec = profileFor(connection.profileId, connection.customProfile);
   if (!spec.ok)
     return { ok: false, error: { kind: 'error', reason: 'invalid-input', message: spec.error } };

@@ -1,6 +1,8 @@
 // Connections and their credentials against a real HTTP server on loopback: what the window may
 // be told, and which input is refused.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionInput } from '../../shared/api/types';
 import type { ProfileSpec } from '../../shared/profiles/spec';
@@ -113,5 +115,51 @@ describe('connection settings that cannot be used as typed', () => {
         expect(answer).toMatchObject({ kind: 'error', reason: 'invalid-input', message });
     }
     expect(await desk.api.listConnections({})).toEqual([]);
+  });
+});
+
+describe('a saved secret that no longer decrypts (key changed, database damaged)', () => {
+  it('leaves the connections listed, names the problem for that connection only, and is not dropped by a save that leaves it out', async () => {
+    const url = await serve((req) => ({
+      status:
+        req.headers.authorization === 'Bearer fresh-token-1' || !req.headers.authorization
+          ? 200
+          : 401,
+      body: '{"rows":[{"id":"a"}]}',
+    }));
+    desk = startRealDesk();
+    const input = connection(url, { kind: 'bearer', token: 'old-token-1' });
+    const id = await saveConnection(desk.api, input);
+    const other = await saveConnection(desk.api, {
+      ...connection(url, { kind: 'none' }),
+      name: 'other',
+    });
+    const db = new DatabaseSync(path.join(desk.dataDir, 'conflict-desk.sqlite'));
+    db.prepare('UPDATE connections SET secret = ? WHERE id = ?').run(Buffer.alloc(40, 1), id);
+    db.close();
+
+    expect((await desk.api.listConnections({})).map((c) => c.id)).toEqual([id, other]);
+    const refused = {
+      kind: 'error',
+      reason: 'invalid-input',
+      message: expect.stringMatching(/could not be decrypted/),
+    };
+    expect(await desk.api.listResources({ connectionId: id, pageSize: 5 })).toMatchObject(refused);
+    expect(await desk.api.testConnection({ id })).toMatchObject(refused);
+    expect(await desk.api.listResources({ connectionId: other, pageSize: 5 })).toMatchObject({
+      kind: 'ok',
+    });
+    const { token: _, ...withoutToken } = input.auth as { kind: 'bearer'; token?: string };
+    expect(
+      await desk.api.saveConnection({ connection: { ...input, id, auth: withoutToken } }),
+    ).toMatchObject(refused);
+    expect(
+      await desk.api.saveConnection({
+        connection: { ...input, id, auth: { kind: 'bearer', token: 'fresh-token-1' } },
+      }),
+    ).toMatchObject({ kind: 'ok' });
+    expect(await desk.api.listResources({ connectionId: id, pageSize: 5 })).toMatchObject({
+      kind: 'ok',
+    });
   });
 });

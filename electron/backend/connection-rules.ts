@@ -1,7 +1,7 @@
 // Rules a connection's settings must follow before they are saved or tested, about where its
 // secret may go and which header may carry it.
 import type { ConnectionInput } from '../../shared/api/types';
-import { resolveBaseUrl } from './connection-context';
+import { resolveBaseUrl, UNREADABLE } from './connection-context';
 import { isForbiddenAuthHeader } from './request-headers';
 import { secretOf, type StoredConnection } from './store/connections';
 
@@ -53,6 +53,9 @@ export function secretOriginProblem(
   previous: StoredConnection | null,
   sandboxUrl: string | null,
 ): string | null {
+  // A secret that no longer decrypts is not kept by a form that leaves it out: say so, not save none.
+  if (previous?.secretUnreadable && previous.auth.kind === input.auth.kind && !secretGiven(input))
+    return UNREADABLE;
   if (
     !previous ||
     previous.auth.kind !== input.auth.kind ||

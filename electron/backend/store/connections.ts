@@ -54,6 +54,11 @@ export type StoredConnection = {
   auth: StoredAuth;
   customProfile: unknown | null;
   isSandbox: boolean;
+  /**
+   * The stored secret did not decrypt (the key changed, or the database was damaged): the
+   * connection is listed, but sends nothing until the secret is typed again.
+   */
+  secretUnreadable?: true;
 };
 
 type Row = {
@@ -83,7 +88,13 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
   const count = db.prepare('SELECT COUNT(*) AS n FROM connections');
 
   const decode = (row: Row): StoredConnection => {
-    const secret = row.secret ? box.decrypt(row.secret) : null;
+    let secret: string | null = null;
+    let unreadable = false;
+    try {
+      secret = row.secret ? box.decrypt(row.secret) : null;
+    } catch {
+      unreadable = true;
+    }
     const auth: StoredAuth =
       row.auth_kind === 'basic'
         ? { kind: 'basic', username: row.auth_user ?? '', password: secret }
@@ -105,6 +116,7 @@ export function createConnections(db: DatabaseSync, box: SecretBox) {
         ? (JSON.parse(row.custom_profile_json) as unknown)
         : null,
       isSandbox: row.is_sandbox === 1,
+      ...(unreadable ? { secretUnreadable: true as const } : {}),
     };
   };
 
