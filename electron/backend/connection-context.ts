@@ -79,6 +79,10 @@ export function connectionContext(
   const credentialQuery =
     connection.auth.kind === 'query' && connection.auth.query ? connection.auth.query : undefined;
   const secrets = secretValues(connection, headers);
+  // What scrub masks: each secret in every form an echo may spell it, longest first.
+  const scrubbed = [...echoedForms(connection, secrets)]
+    .filter((secret) => secret.length >= 4)
+    .sort((a, b) => b.length - a.length);
   // Each form of 8 characters or more, and as a JSON string spells it: worked out once, looked
   // for in every body read.
   const credentials = echoedForms(connection, refusedValues(connection, secrets))
@@ -93,7 +97,7 @@ export function connectionContext(
       authHeaders: headers,
       ...(credentialQuery ? { credentialQuery } : {}),
       requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
-      scrub: (text) => secrets.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
+      scrub: (text) => scrubbed.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
       holdsSecret: (text) => credentials.some((secret) => text.includes(secret)),
     },
   };

@@ -163,3 +163,41 @@ describe('a saved secret that no longer decrypts (key changed, database damaged)
     });
   });
 });
+
+describe('an accepted write whose read-back fails with an error echoing the credential', () => {
+  it('reports the unknown outcome without the credential percent-encoded or JSON-escaped', async () => {
+    const token = 'tok/en+SECRET-55';
+    let written = false;
+    const url = await serve((req) => {
+      if (req.method === 'PUT') {
+        written = true;
+        return { status: 204, headers: { etag: '"2"' } };
+      }
+      if (!written) return { status: 200, headers: { etag: '"1"' }, body: '{"a":1}' };
+      const auth = req.headers.authorization!;
+      return {
+        status: 500,
+        body: JSON.stringify({
+          message: `cannot read for ${encodeURIComponent(auth)} ${JSON.stringify(auth)}`,
+        }),
+      };
+    });
+    desk = startRealDesk();
+    const id = await saveConnection(desk.api, connection(url, { kind: 'bearer', token }));
+    const ref = { connectionId: id, id: 'a' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    const saved = await desk.api.saveResource({
+      ref,
+      text: '{"a":2}',
+      baseJournalId: opened.snapshot.journalId,
+    });
+    const shown = JSON.stringify([
+      saved,
+      await desk.api.auditLog({}),
+      await desk.api.openResource({ ref }),
+    ]);
+    expect(saved).toMatchObject({ kind: 'unknown-outcome', message: expect.stringMatching(/500/) });
+    expect(shown).not.toContain('SECRET');
+  });
+});
