@@ -26,15 +26,17 @@ export function createTransport(
     const ifMatch =
       Object.entries(headers).find(([k]) => k.toLowerCase() === 'if-match')?.[1] ?? null;
     // What the server sent back is shown in the activity panel: masked for the credentials we sent it.
-    const secrets = requestHeaderSecrets(headers);
+    // Every credential sent (headers and query), in each spelling an echo may use: an ETag may
+    // quote it percent-encoded or JSON-escaped as readily as a URL.
+    const secrets = urlForms([
+      ...requestHeaderSecrets(headers),
+      ...queryValues(request.credentialQuery),
+    ]);
     const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
     activity.add({
       method: request.method,
       // The URL too: a page of CouchDB starts at a document's key, which may hold the credential.
-      url: maskSecrets(
-        request.url,
-        urlForms([...secrets, ...queryValues(request.credentialQuery)]),
-      ),
+      url: maskSecrets(request.url, secrets),
       status: outcome.kind === 'response' ? outcome.status : null,
       etag: mask(outcome.kind === 'response' ? header(outcome.headers, 'etag') : null),
       ifMatch: mask(ifMatch),
