@@ -9,7 +9,7 @@ import {
   type ProfileSpec,
 } from '../../shared/profiles/spec';
 import { REDACTED } from './redact';
-import { safeDecode, secretForms } from './secret-mask';
+import { maskUnicodeEscaped, safeDecode, secretForms } from './secret-mask';
 import { profileFor } from './profiles/registry';
 import { isForbiddenAuthHeader } from './request-headers';
 import { SANDBOX_BASE_URL, type StoredConnection } from './store/connections';
@@ -97,7 +97,11 @@ export function connectionContext(
       authHeaders: headers,
       ...(credentialQuery ? { credentialQuery } : {}),
       requestHeaders: { ...lowerCased(spec.value.headers ?? {}), ...headers },
-      scrub: (text) => scrubbed.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
+      scrub: (text) =>
+        maskUnicodeEscaped(
+          scrubbed.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
+          scrubbed,
+        ),
       holdsSecret: (text) => credentials.some((secret) => text.includes(secret)),
     },
   };

@@ -1,5 +1,5 @@
 // Probes of the credential in spellings and places the earlier masking did not reach: the activity
-// panel (an ETag echoing the credential).
+// panel (an ETag echoing the credential), and an error body that JSON-escapes it as \uXXXX.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ApiEvent, ConnectionInput } from '../../shared/api/types';
@@ -84,5 +84,32 @@ describe('the activity panel, when a server echoes the credential in its ETag', 
     expect(activity.kind === 'ok' && activity.entries.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(activity)).not.toContain('SECRET');
     expect(JSON.stringify(events)).not.toContain('SECRET');
+  });
+});
+
+describe('an error body that JSON-escapes the credential as \\uXXXX (.NET’s encoder escapes + < >)', () => {
+  it('is masked in the answer’s bodyExcerpt and message', async () => {
+    const token = 'tok+en<SECRET-42>';
+    const escaped = JSON.stringify(token)
+      .slice(1, -1)
+      .replace(
+        /[+<>]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`,
+      );
+    const url = await serve(() => ({
+      status: 500,
+      body: `{"message":"bad token ${escaped}"}`,
+    }));
+    desk = startRealDesk();
+    const id = await saveConnection(desk.api, connection(url, { kind: 'bearer', token }));
+    const answers = [
+      await desk.api.listResources({ connectionId: id, pageSize: 5 }),
+      await desk.api.openResource({ ref: { connectionId: id, id: 'a' } }),
+      await desk.api.testConnection({ id }),
+    ];
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ kind: 'error', status: 500 });
+      expect(JSON.stringify(answer)).not.toContain('SECRET');
+    }
   });
 });

@@ -97,11 +97,42 @@ export function requestHeaderSecrets(headers: Record<string, string>): string[] 
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
   // Longest first, so a secret that contains another is masked whole.
-  for (const secret of [...new Set(secrets)].sort((a, b) => b.length - a.length)) {
+  const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length);
+  for (const secret of sorted) {
     if (secret.length >= MIN_SECRET_LENGTH && out.includes(secret))
       out = out.split(secret).join(MASK);
   }
+  return maskUnicodeEscaped(out, sorted);
+}
+
+/**
+ * Masks each secret where a JSON text spells some of its characters as \uXXXX escapes (.NET's
+ * encoder writes + < > & ' that way, Python every non-ASCII one): JSON.parse reads the secret
+ * back as written, so the text holds it as surely as if it were written out.
+ */
+export function maskUnicodeEscaped(text: string, secrets: readonly string[]): string {
+  if (!/\\u[0-9a-fA-F]{4}/.test(text)) return text;
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    out = out.replace(unicodeEscapedPattern(secret), MASK);
+  }
   return out;
+}
+
+function unicodeEscapedPattern(secret: string): RegExp {
+  let source = '';
+  for (let i = 0; i < secret.length; i++) {
+    const char = secret[i]!;
+    const hex = [...secret.charCodeAt(i).toString(16).padStart(4, '0')]
+      .map((digit) => (/[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit))
+      .join('');
+    const alternatives = [char.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'), `\\\\u${hex}`];
+    if (char === '"' || char === '/') alternatives.push(`\\\\\\${char}`);
+    if (char === '\\') alternatives.push('\\\\\\\\');
+    source += `(?:${alternatives.join('|')})`;
+  }
+  return new RegExp(source, 'g');
 }
 
 /** An error value with its message and the upstream's words (bodyExcerpt) masked; other values as they are. */
