@@ -113,3 +113,26 @@ describe('an error body that JSON-escapes the credential as \\uXXXX (.NET’s en
     }
   });
 });
+
+describe('an API key sent in a header whose name is usually plain (Accept, User-Agent)', () => {
+  it('is masked in the activity panel when the server echoes it in its ETag', async () => {
+    const key = 'key-SECRET-8c1d44';
+    const url = await serve(() => ({
+      status: 200,
+      headers: { etag: `"${key}"` },
+      body: '{"rows":[{"id":"a"}]}',
+    }));
+    desk = startRealDesk();
+    for (const header of ['Accept', 'user-agent']) {
+      const id = await saveConnection(desk.api, {
+        ...connection(url, { kind: 'api-key-header', header, key }),
+        name: header,
+      });
+      await desk.api.listResources({ connectionId: id, pageSize: 5 });
+      await desk.api.openResource({ ref: { connectionId: id, id: 'a' } });
+    }
+    const activity = await desk.api.activity({});
+    expect(activity.kind === 'ok' && activity.entries.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify(activity)).not.toContain('SECRET');
+  });
+});

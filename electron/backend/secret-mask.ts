@@ -9,15 +9,20 @@ export const MASK = '[redacted]';
 /** Shorter values are not masked: they would blank out ordinary text. */
 const MIN_SECRET_LENGTH = 4;
 
-/** Headers a request carries that are never credentials; every other header value may be one. */
-const PLAIN_REQUEST_HEADERS = new Set([
-  'accept',
-  'content-type',
-  'content-length',
-  'if-match',
-  'if-none-match',
-  'user-agent',
-]);
+/**
+ * Headers whose value is never a credential when it has the shape the backend writes there: a
+ * media type, a length, a revision. An API key may be saved under any other name, Accept and
+ * User-Agent included (request-headers refuses only the precondition and framing ones), and then
+ * the value is the key: every other header value, or one of another shape, may be a credential.
+ */
+const MEDIA_TYPES = /^\s*[\w.+*-]+\/[\w.+*-]+\s*(;[^,]*)?(,\s*[\w.+*-]+\/[\w.+*-]+\s*(;[^,]*)?)*$/;
+const PLAIN_REQUEST_HEADERS: Record<string, (value: string) => boolean> = {
+  accept: (value) => MEDIA_TYPES.test(value),
+  'content-type': (value) => MEDIA_TYPES.test(value),
+  'content-length': (value) => /^\d+$/.test(value),
+  'if-match': () => true,
+  'if-none-match': () => true,
+};
 
 /**
  * The forms of one secret worth looking for: as written, percent-encoded (upper and lower case
@@ -81,7 +86,7 @@ export function safeDecode(value: string): string {
 export function requestHeaderSecrets(headers: Record<string, string>): string[] {
   const out: string[] = [];
   for (const [name, value] of Object.entries(headers)) {
-    if (PLAIN_REQUEST_HEADERS.has(name.toLowerCase())) continue;
+    if (PLAIN_REQUEST_HEADERS[name.toLowerCase()]?.(value)) continue;
     out.push(...secretForms(value));
     const scheme = /^(\S+)\s+(\S+)$/.exec(value);
     if (!scheme) continue;
