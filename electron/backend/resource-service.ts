@@ -185,18 +185,20 @@ export function createResourceService(deps: ResourceDeps) {
   ): Fetched | BackendError | 'not-modified' {
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status === 304) return 'not-modified';
-    const upstream = ctx.scrub(outcome.text);
-    if (outcome.status === 404)
-      return fail(
-        'not-found',
-        withServerWords(
-          `There is no resource "${ref.id}" on the server (404).`,
-          upstream,
-          ctx.spec.errorPointers,
-        ),
-        { status: 404, bodyExcerpt: upstream.slice(0, 2000) },
-      );
     if (outcome.status < 200 || outcome.status >= 300) {
+      // Only an error's words are shown, so only they are scrubbed (a document read whole is
+      // refused when it holds the credential, below): not a pass over every megabyte read.
+      const upstream = ctx.scrub(outcome.text);
+      if (outcome.status === 404)
+        return fail(
+          'not-found',
+          withServerWords(
+            `There is no resource "${ref.id}" on the server (404).`,
+            upstream,
+            ctx.spec.errorPointers,
+          ),
+          { status: 404, bodyExcerpt: upstream.slice(0, 2000) },
+        );
       return fail(
         'http',
         withServerWords(
