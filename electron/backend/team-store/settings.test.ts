@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SharedAuditEntry } from '../../../shared/api/types';
+import pg from 'pg';
 import { parseWebArgs } from '../../web/args';
 import { keyFileSecretBox } from '../secrets';
 import type { StoredConnection } from '../store/connections';
@@ -44,6 +45,19 @@ describe('team store setting', () => {
     expect(decodeURIComponent(new URL(read!.url).password)).toBe('s3cr@t-pw');
     writeTeamSetting(dir, box, null);
     expect(readTeamSetting(dir, box)).toBeNull();
+  });
+
+  it('gives back a password holding a literal percent sign as the driver will read it', () => {
+    const dir = tempDir();
+    const box = keyFileSecretBox(dir);
+    // The password is p%41ss (a literal %41, not "A"): typed percent-encoded as %2541.
+    writeTeamSetting(dir, box, {
+      url: 'postgres://desk:p%2541ss@db.example:5432/team',
+      operator: 'Alice',
+    });
+    const read = readTeamSetting(dir, box)!;
+    expect(new pg.Client({ connectionString: read.url }).password).toBe('p%41ss');
+    expect(decodeURIComponent(new URL(read.url).password)).toBe('p%41ss');
   });
 
   it('seals a password given in the query (?password=, ?sslpassword=) and gives it back', () => {

@@ -80,7 +80,7 @@ export function readTeamSetting(dataDir: string, box: SecretBox): TeamSetting | 
     const stored = JSON.parse(readFileSync(file(dataDir), 'utf8')) as Stored;
     const url = new URL(stored.url);
     if (stored.sealedPassword)
-      url.password = box.decrypt(Buffer.from(stored.sealedPassword, 'base64'));
+      url.password = encodeURIComponent(box.decrypt(Buffer.from(stored.sealedPassword, 'base64')));
     if (stored.sealedQuery)
       for (const [name, value] of new URLSearchParams(
         box.decrypt(Buffer.from(stored.sealedQuery, 'base64')),
