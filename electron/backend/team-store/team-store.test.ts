@@ -363,6 +363,30 @@ describe('two hosts, one team store', () => {
     expect(entry?.team).toMatchObject({ savedBy: null, firstSeenBy: 'bob' });
   });
 
+  it("does not claim a teammate's save as this operator's own while the store is down", async () => {
+    const refA = await refIn(a.api, 'Sync documents', 'agent-settings');
+    const refB = await refIn(b.api, 'Sync documents', 'agent-settings');
+    const saved = await saveThrough(a.api, refA, (d) => (d['offlineAttribution'] = 1));
+    const revision = saved.kind === 'saved' ? saved.snapshot.revision : null;
+    await until("A's revision in B's history", async () => {
+      const h = await b.api.history({ ref: refB });
+      return h.kind === 'ok' && h.entries.some((e) => e.revision === revision);
+    });
+    // B opens the resource: A's revision is what B now sees of the server too.
+    expect((await b.api.openResource({ ref: refB })).kind).toBe('ok');
+    db.stop();
+    try {
+      const history = await b.api.history({ ref: refB });
+      const entry =
+        history.kind === 'ok' ? history.entries.find((e) => e.revision === revision) : undefined;
+      expect(entry?.team?.savedBy).toBe('alice');
+    } finally {
+      db.start();
+      // Back before the next test, which needs B listening again.
+      await until('back', async () => (await b.api.teamStatus({})).state === 'connected', 15_000);
+    }
+  }, 40_000);
+
   it("a teammate's save of a resource B watches is announced at once, without waiting for the poll", async () => {
     const refA = await refIn(a.api, 'Sync documents', 'agent-settings');
     const refB = await refIn(b.api, 'Sync documents', 'agent-settings');

@@ -116,6 +116,15 @@ export function openTeamStore(options: TeamStoreOptions) {
     .prepare(`INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at)
     SELECT ?, ?, ?, ?, ?, ?, ?, '${NEVER_SEEN}'
     WHERE NOT EXISTS (SELECT 1 FROM journal WHERE connection_id = ? AND resource_path = ? AND revision IS ? AND body_hash = ?)`);
+  // Who saved an imported row, as the team store said: an imported save is a teammate's, so with
+  // the store unreachable it must not be taken for one of this operator's own (source 'saved').
+  options.db.exec(
+    'CREATE TABLE IF NOT EXISTS team_imported (journal_id INTEGER PRIMARY KEY, saved_by TEXT)',
+  );
+  const markImported = options.db.prepare(
+    'INSERT OR REPLACE INTO team_imported (journal_id, saved_by) VALUES (?, ?)',
+  );
+  const importedBy = options.db.prepare('SELECT saved_by FROM team_imported WHERE journal_id = ?');
 
   const connectionsById = () => new Map(options.connections().map((c) => [c.id, c]));
   const scopeOf = (connectionId: string): string | null => {
@@ -604,7 +613,7 @@ export function openTeamStore(options: TeamStoreOptions) {
       for (const row of rows ?? []) {
         if (known.has(key(row.revision, row.body_hash))) continue;
         const source = row.saved_by ? 'saved' : row.source;
-        importRow.run(
+        const imported = importRow.run(
           ref.connectionId,
           ref.id,
           row.revision,
@@ -617,15 +626,21 @@ export function openTeamStore(options: TeamStoreOptions) {
           row.revision,
           row.body_hash,
         );
+        if (imported.changes > 0) markImported.run(imported.lastInsertRowid, row.saved_by);
       }
       const team = new Map((rows ?? []).map((r) => [key(r.revision, r.body_hash), r]));
       const entries = local().map((entry): HistoryEntry => {
         const shared = team.get(key(entry.revision, entry.bodyHash));
+        const imported = shared
+          ? undefined
+          : (importedBy.get(entry.journalId) as { saved_by: string | null } | undefined);
         const savedBy = shared
           ? shared.saved_by
-          : entry.source === 'saved'
-            ? options.operator
-            : null;
+          : imported
+            ? imported.saved_by
+            : entry.source === 'saved'
+              ? options.operator
+              : null;
         // An imported row's epoch last_seen_at is bookkeeping (see importRow), not a time to show.
         const lastSeenAt = entry.lastSeenAt === NEVER_SEEN ? entry.seenAt : entry.lastSeenAt;
         return {
