@@ -1,65 +1,21 @@
 // Connections and their credentials against a real HTTP server on loopback: what the window may
 // be told, and which input is refused.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConnectionInput } from '../../shared/api/types';
-import type { ProfileSpec } from '../../shared/profiles/spec';
-import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
-import { saveConnection, startRealDesk, type RealDesk } from '../test-support/real-round-trip';
+import { itemsConnection, loopbackPerTest } from '../test-support/loopback-server';
+import { saveConnection, type RealDesk } from '../test-support/real-round-trip';
 
-type Seen = { method: string; url: string; headers: IncomingMessage['headers'] };
-type Handler = (req: Seen) => { status: number; headers?: Record<string, string>; body?: string };
-
-let server: Server | null = null;
-let desk: RealDesk | null = null;
-afterEach(async () => {
-  await desk?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = null;
-  desk = null;
-});
-
-async function serve(handler: Handler): Promise<string> {
-  server = createServer((req, res) => {
-    const answer = handler({ method: req.method!, url: req.url!, headers: req.headers });
-    res
-      .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
-      .end(answer.body ?? '');
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server!.address() as { port: number }).port}`;
-}
-
-const profile: ProfileSpec = {
-  ...WEBDAV_JSON_FILE,
-  id: 'items',
-  params: [],
-  list: {
-    path: '/items',
-    itemsPointer: '/rows',
-    idPointer: '/id',
-    titlePointers: ['/id'],
-    paging: { kind: 'none' },
-  },
-  itemPath: '/items/{id}',
-  revision: { in: 'etag', weak: 'send-as-is' },
-};
-
-const connection = (baseUrl: string, auth: ConnectionInput['auth']): ConnectionInput => ({
-  name: 'items',
-  profileId: 'items',
-  customProfile: profile,
-  baseUrl,
-  params: {},
-  auth,
-});
+const loopback = loopbackPerTest();
+const serve = loopback.serve;
+const connection = itemsConnection;
+let desk: RealDesk;
 
 describe('an upstream echoing the credential in an error body', () => {
   it('is masked in JSON-escaped (\\" \\\\ \\/) and form-encoded spellings too', async () => {
     const password = 'pa"ss\\wo/rd SECRET-77';
-    const url = await serve((req) => {
+    const { url } = await serve((req) => {
       const pair = Buffer.from(req.headers.authorization!.slice(6), 'base64').toString();
       return {
         status: 401,
@@ -67,7 +23,7 @@ describe('an upstream echoing the credential in an error body', () => {
         body: `${JSON.stringify({ got: pair })} ${JSON.stringify({ got: pair }).replaceAll('/', '\\/')} ${new URLSearchParams({ got: pair }).toString()}`,
       };
     });
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const id = await saveConnection(
       desk.api,
       connection(url, { kind: 'basic', username: 'ops', password }),
@@ -88,8 +44,8 @@ describe('an upstream echoing the credential in an error body', () => {
 
 describe('connection settings that cannot be used as typed', () => {
   it('a blank name, control characters in the name or id, and a Basic user name with a colon are refused, naming the problem', async () => {
-    const url = await serve(() => ({ status: 200, body: '{"rows":[]}' }));
-    desk = startRealDesk();
+    const { url } = await serve(() => ({ status: 200, body: '{"rows":[]}' }));
+    desk = loopback.startDesk();
     const none = connection(url, { kind: 'none' });
     const cases: [ConnectionInput, RegExp][] = [
       [{ ...none, name: '   ' }, /Name: it cannot be blank/],
@@ -120,14 +76,14 @@ describe('connection settings that cannot be used as typed', () => {
 
 describe('a saved secret that no longer decrypts (key changed, database damaged)', () => {
   it('leaves the connections listed, names the problem for that connection only, and is not dropped by a save that leaves it out', async () => {
-    const url = await serve((req) => ({
+    const { url } = await serve((req) => ({
       status:
         req.headers.authorization === 'Bearer fresh-token-1' || !req.headers.authorization
           ? 200
           : 401,
       body: '{"rows":[{"id":"a"}]}',
     }));
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const input = connection(url, { kind: 'bearer', token: 'old-token-1' });
     const id = await saveConnection(desk.api, input);
     const other = await saveConnection(desk.api, {
@@ -168,7 +124,7 @@ describe('an accepted write whose read-back fails with an error echoing the cred
   it('reports the unknown outcome without the credential percent-encoded or JSON-escaped', async () => {
     const token = 'tok/en+SECRET-55';
     let written = false;
-    const url = await serve((req) => {
+    const { url } = await serve((req) => {
       if (req.method === 'PUT') {
         written = true;
         return { status: 204, headers: { etag: '"2"' } };
@@ -182,7 +138,7 @@ describe('an accepted write whose read-back fails with an error echoing the cred
         }),
       };
     });
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const id = await saveConnection(desk.api, connection(url, { kind: 'bearer', token }));
     const ref = { connectionId: id, id: 'a' };
     const opened = await desk.api.openResource({ ref });

@@ -1,65 +1,21 @@
 // Probes of the credential in spellings and places the earlier masking did not reach: the activity
 // panel (an ETag echoing the credential), and an error body that JSON-escapes it as \uXXXX.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiEvent, ConnectionInput } from '../../shared/api/types';
-import type { ProfileSpec } from '../../shared/profiles/spec';
-import { WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
-import { saveConnection, startRealDesk, type RealDesk } from '../test-support/real-round-trip';
+import { describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../shared/api/types';
+import { itemsConnection, loopbackPerTest } from '../test-support/loopback-server';
+import { saveConnection, type RealDesk } from '../test-support/real-round-trip';
 
-type Seen = { method: string; url: string; headers: IncomingMessage['headers'] };
-type Handler = (req: Seen) => { status: number; headers?: Record<string, string>; body?: string };
-
-let server: Server | null = null;
-let desk: RealDesk | null = null;
-afterEach(async () => {
-  await desk?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = null;
-  desk = null;
-});
-
-async function serve(handler: Handler): Promise<string> {
-  server = createServer((req, res) => {
-    const answer = handler({ method: req.method!, url: req.url!, headers: req.headers });
-    res
-      .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
-      .end(answer.body ?? '');
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server!.address() as { port: number }).port}`;
-}
-
-const profile: ProfileSpec = {
-  ...WEBDAV_JSON_FILE,
-  id: 'items',
-  params: [],
-  list: {
-    path: '/items',
-    itemsPointer: '/rows',
-    idPointer: '/id',
-    titlePointers: ['/id'],
-    paging: { kind: 'none' },
-  },
-  itemPath: '/items/{id}',
-  revision: { in: 'etag', weak: 'send-as-is' },
-};
-
-const connection = (baseUrl: string, auth: ConnectionInput['auth']): ConnectionInput => ({
-  name: 'items',
-  profileId: 'items',
-  customProfile: profile,
-  baseUrl,
-  params: {},
-  auth,
-});
+const loopback = loopbackPerTest();
+const serve = loopback.serve;
+const connection = itemsConnection;
+let desk: RealDesk;
 
 describe('the activity panel, when a server echoes the credential in its ETag', () => {
   it('masks a Basic password percent-encoded and a query credential’s signature', async () => {
     const password = 'pa ss/wo@rd SECRET-31';
     const sig = 'SECRET-sig/9a0oJ61qOmb0i9ZDjg6Y5R3N0dzXAHeyIRoI=';
     const query = `sv=2019-02-02&sig=${encodeURIComponent(sig)}`;
-    const url = await serve((req) => {
+    const { url } = await serve((req) => {
       const etag = req.headers.authorization
         ? encodeURIComponent(
             Buffer.from(req.headers.authorization.slice(6), 'base64').toString().split(':')[1]!,
@@ -67,7 +23,7 @@ describe('the activity panel, when a server echoes the credential in its ETag', 
         : sig;
       return { status: 200, headers: { etag: `"${etag}"` }, body: '{"id":"a","n":1}' };
     });
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const events: ApiEvent[] = [];
     desk.desk.onEvent((event) => events.push(event));
     const basic = await saveConnection(
@@ -96,11 +52,11 @@ describe('an error body that JSON-escapes the credential as \\uXXXX (.NET’s en
         /[+<>]/g,
         (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()}`,
       );
-    const url = await serve(() => ({
+    const { url } = await serve(() => ({
       status: 500,
       body: `{"message":"bad token ${escaped}"}`,
     }));
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const id = await saveConnection(desk.api, connection(url, { kind: 'bearer', token }));
     const answers = [
       await desk.api.listResources({ connectionId: id, pageSize: 5 }),
@@ -117,12 +73,12 @@ describe('an error body that JSON-escapes the credential as \\uXXXX (.NET’s en
 describe('an API key sent in a header whose name is usually plain (Accept, User-Agent)', () => {
   it('is masked in the activity panel when the server echoes it in its ETag', async () => {
     const key = 'key-SECRET-8c1d44';
-    const url = await serve(() => ({
+    const { url } = await serve(() => ({
       status: 200,
       headers: { etag: `"${key}"` },
       body: '{"rows":[{"id":"a"}]}',
     }));
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     for (const header of ['Accept', 'user-agent']) {
       const id = await saveConnection(desk.api, {
         ...connection(url, { kind: 'api-key-header', header, key }),

@@ -1,45 +1,14 @@
 // Weak ETags on a strict server, "your edit is already on the server", a query-string credential
 // and per-profile headers — against a real HTTP server on loopback that behaves as each case needs.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ProfileSpec } from '../../shared/profiles/spec';
 import { COUCHDB_DOCUMENT, WEBDAV_JSON_FILE } from '../../shared/profiles/built-in';
-import {
-  saveConnection,
-  startRealDesk,
-  textOf,
-  type RealDesk,
-} from '../test-support/real-round-trip';
+import { loopbackPerTest } from '../test-support/loopback-server';
+import { saveConnection, textOf, type RealDesk } from '../test-support/real-round-trip';
 
-type Seen = { method: string; url: string; headers: IncomingMessage['headers']; body: string };
-type Handler = (req: Seen) => { status: number; headers?: Record<string, string>; body?: string };
-
-let server: Server | null = null;
-let desk: RealDesk | null = null;
-afterEach(async () => {
-  await desk?.close();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = null;
-  desk = null;
-});
-
-async function serve(handler: Handler): Promise<{ url: string; seen: Seen[] }> {
-  const seen: Seen[] = [];
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => {
-      const request = { method: req.method!, url: req.url!, headers: req.headers, body };
-      seen.push(request);
-      const answer = handler(request);
-      res
-        .writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers })
-        .end(answer.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server!.address() as { port: number }).port}`, seen };
-}
+const loopback = loopbackPerTest();
+const serve = loopback.serve;
+let desk: RealDesk;
 
 const jsonFiles = (profile: Partial<ProfileSpec> = {}): ProfileSpec => ({
   ...WEBDAV_JSON_FILE,
@@ -55,7 +24,7 @@ describe('a strict server that sometimes hands out weak ETags', () => {
         return { status: 200, headers: { etag: ++reads < 3 ? 'W/"7"' : '"7"' }, body: '{"a":1}' };
       return { status: req.headers['if-match'] === '"7"' ? 204 : 412, headers: { etag: '"8"' } };
     });
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const connectionId = await saveConnection(desk.api, {
       name: 's',
       profileId: 'strict-json',
@@ -86,7 +55,7 @@ describe('a strict server that sometimes hands out weak ETags', () => {
       reads++;
       return { status: 200, headers: { etag: 'W/"7"' }, body: '{"a":1}' };
     });
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const connectionId = await saveConnection(desk.api, {
       name: 's',
       profileId: 'strict-json',
@@ -121,7 +90,7 @@ describe('a stale write whose Server now already equals the edit', () => {
         ? { status: 200, headers: { etag }, body: doc }
         : { status: 412, body: '<html><title>412 Precondition Failed</title></html>' },
     );
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const connectionId = await saveConnection(desk.api, {
       name: 's',
       profileId: 'strict-json',
@@ -193,7 +162,7 @@ describe('a query-string credential and per-profile headers', () => {
       },
       headers: { Accept: 'application/json;odata=nometadata', 'X-Api-Version': '7' },
     };
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const connectionId = await saveConnection(desk.api, {
       name: 'k',
       profileId: 'keyed',
@@ -242,7 +211,7 @@ describe('a query-string credential and per-profile headers', () => {
   });
 
   it('a base URL carrying a query (a SAS pasted there) is refused, pointing to the query credential', async () => {
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const saved = await desk.api.saveConnection({
       connection: {
         name: 'a',
@@ -284,7 +253,7 @@ describe('a write acknowledged with its revision ({ok, id, rev})', () => {
       doc = '{"_id":"a","_rev":"3-ccc","n":2,"other":true}';
       return { status: 201, body: '{"ok":true,"id":"a","rev":"2-bbb"}' };
     });
-    desk = startRealDesk();
+    desk = loopback.startDesk();
     const connectionId = await saveConnection(desk.api, {
       name: 'c',
       profileId: COUCHDB_DOCUMENT.id,
