@@ -2,11 +2,12 @@
 // or, from the sources, `npx tsx cli/run.ts`.
 import type { CliIo } from './merge';
 import { runMerge } from './merge';
-import { runBatch } from './batch';
 
+// The batch command is loaded when it runs: a merge (a git driver, once per file) never pays for
+// its modules.
 const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
   merge: runMerge,
-  batch: runBatch,
+  batch: async (argv, io) => (await import('./batch')).runBatch(argv, io),
 };
 
 const USAGE = `usage: conflict-desk <command> [args]

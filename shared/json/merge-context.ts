@@ -13,6 +13,8 @@ export type ThreeValues = {
 
 export type MergeContext = {
   readonly idKeys: readonly string[];
+  /** Whether changes are listed (else a side that kept base's very value yields the other's). */
+  readonly listChanges: boolean;
   mergeValue(
     base: JsonValue | undefined,
     mine: JsonValue | undefined,

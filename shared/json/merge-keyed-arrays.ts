@@ -236,6 +236,17 @@ export function mergeKeyedArrays(
     const baseValue = slot.base >= 0 ? base[slot.base] : undefined;
     const mineValue = slot.mine >= 0 ? mine[slot.mine] : undefined;
     const theirsValue = slot.theirs >= 0 ? theirs[slot.theirs] : undefined;
+    // No changes listed: a side that kept base's very element leaves the other side's, as
+    // mergeUnequal would, without comparing it with base first.
+    if (
+      !ctx.listChanges &&
+      baseValue !== undefined &&
+      (mineValue === baseValue || theirsValue === baseValue)
+    ) {
+      const kept = theirsValue === baseValue ? mineValue : theirsValue;
+      if (kept !== undefined) out.push(kept);
+      continue;
+    }
     // An element all three hold alike needs no merge (nor a path node).
     if (
       baseValue !== undefined &&

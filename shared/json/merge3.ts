@@ -226,6 +226,17 @@ class Merger implements MergeContext {
       const baseValue = getKey(base, key);
       const mineValue = mine[key]!;
       const theirsValue = getKey(theirs, key);
+      // No changes listed: a side that kept base's very value leaves the other side's, as
+      // mergeUnequal would, without comparing it with base first.
+      if (
+        !this.listChanges &&
+        baseValue !== undefined &&
+        (mineValue === baseValue || theirsValue === baseValue)
+      ) {
+        const kept = theirsValue === baseValue ? mineValue : theirsValue;
+        if (kept !== undefined) setKey(out, key, kept);
+        continue;
+      }
       // The same value on all three sides (a primitive, or a shared subtree): nothing to merge,
       // and no path node to make.
       const same =
