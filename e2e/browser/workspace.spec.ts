@@ -269,3 +269,72 @@ test('closing a tab mid-merge keeps the decisions: reopening restores the merge'
   await expect(desk.message).toContainText('merge in progress was restored');
   expect(pageProblems).toEqual([]);
 });
+
+test('a draft whose own base can no longer be read is flagged, and Save lists what it would undo before writing', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as TaskDoc;
+  const language = doc.attributes.language;
+  doc.attributes.customer['tier'] = 'gold';
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await expect(desk.page.getByTestId('dirty-state')).toContainText('draft kept');
+  // A colleague changes the language meanwhile; the draft still holds the old one.
+  await backend.editAsSomeoneElse(TASK_PATH, { language: 'es' });
+  const before = (await backend.serverHistory(TASK_PATH)).length;
+  // The copy a page keeps when it goes away with typing not yet sent names a base the journal
+  // does not hold (as after the data directory was replaced), and is newer than the backend's
+  // draft, so it is the one restored.
+  const connectionId = await desk.page.evaluate(() => {
+    const kept = JSON.parse(localStorage.getItem('conflict-desk:open-tabs') ?? '{}') as {
+      tabs?: Array<{ ref: { connectionId: string } }>;
+    };
+    return kept.tabs?.[0]?.ref.connectionId ?? '';
+  });
+  expect(connectionId).not.toBe('');
+  await desk.page.addInitScript(
+    ({ key, text }) => {
+      const at = new Date(Date.now() + 60_000).toISOString();
+      localStorage.setItem(
+        key,
+        JSON.stringify({ text, merge: null, baseJournalId: 999_999, baseRevision: '0', at }),
+      );
+    },
+    {
+      key: `conflict-desk:rescue:${connectionId}\u0000${TASK_SID}`,
+      text: JSON.stringify(doc, null, 2),
+    },
+  );
+  await desk.page.reload();
+  await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  await expect(desk.message).toContainText('journal entry #999999');
+  await expect(desk.message).toContainText('may undo changes others made since');
+  await expect(desk.page.getByTestId('draft-restored')).toContainText('can no longer be read');
+  await expect(desk.visibleText('editor')).toContainText('gold');
+  await desk.screenshot('draft-unread-base');
+
+  // Ctrl+S asks first, listing the colleague's language among what the write changes.
+  await desk.page.keyboard.press('ControlOrMeta+S');
+  const question = desk.page.getByTestId('question');
+  await expect(question).toContainText('unknown revision');
+  await expect(question.getByTestId('question-items')).toContainText(`"es" → "${language}"`);
+  await desk.screenshots('draft-unread-base-question');
+  await question.getByTestId('question-cancel').click();
+  await expect(question).toHaveCount(0);
+  expect((await backend.serverHistory(TASK_PATH)).length).toBe(before);
+
+  // Confirmed, the write goes out (conditional on the revision shown) and lands.
+  await desk.saveButton.click();
+  await desk.page.getByTestId('question').getByTestId('question-confirm').click();
+  await expect(desk.message).toHaveText(/^Saved as revision/);
+  const latest = (await backend.serverHistory(TASK_PATH)).at(-1)!;
+  expect(JSON.parse(latest.body['attributes'] as string)).toMatchObject({
+    customer: { tier: 'gold' },
+    language,
+  });
+  expect(pageProblems).toEqual([]);
+});

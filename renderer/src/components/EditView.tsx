@@ -7,7 +7,7 @@ import { isDirty, type Tab } from '../store/tabs-slice';
 import { timeOf } from '../lib/format';
 import { takeEditorFocusRequest } from '../lib/commands';
 import { focusDropped } from '../lib/return-focus';
-import { saveWithoutPrecondition } from '../lib/unguarded-save';
+import { saveEdit, saveWithoutPrecondition } from '../lib/unguarded-save';
 import { setPrimaryEditor } from '../lib/primary-editor';
 import { JsonEditor } from './JsonEditor';
 import { MessageBar } from './MessageBar';
@@ -17,11 +17,11 @@ import { ServerMovedBanner } from './ServerMovedBanner';
 import { TeamPresenceChip } from '../team/TeamPresenceChip';
 import { UnknownOutcomeBanner } from './UnknownOutcomeBanner';
 import { missingWords } from '../session/outcome-words';
+import { unreadBase } from '../session/editing-session';
 import { inBackground } from '../store/background';
 
 export function EditView({ tab }: { tab: Tab }) {
   const setText = useDesk((s) => s.setText);
-  const save = useDesk((s) => s.save);
   const refresh = useDesk((s) => s.refresh);
   const setView = useDesk((s) => s.setView);
   const discardDraft = useDesk((s) => s.discardDraft);
@@ -112,7 +112,7 @@ export function EditView({ tab }: { tab: Tab }) {
           {tab.base.guarded ? (
             <button
               type="button"
-              onClick={() => inBackground(save(tab.key), 'save')}
+              onClick={() => inBackground(saveEdit(useDesk.getState(), tab), 'save')}
               disabled={saveDisabled}
               title={saveTitle}
               data-testid="save"
@@ -165,8 +165,10 @@ export function EditView({ tab }: { tab: Tab }) {
       ) : null}
       {tab.restoredDraftAt && dirty ? (
         <div className="banner info" data-testid="draft-restored">
-          Restored your unsaved edit from {timeOf(tab.restoredDraftAt)} (based on revision{' '}
-          {tab.base.revision ?? '(none)'}).
+          Restored your unsaved edit from {timeOf(tab.restoredDraftAt)}{' '}
+          {unreadBase(tab)
+            ? '(made from a revision that can no longer be read).'
+            : `(based on revision ${tab.base.revision ?? '(none)'}).`}
           <button
             type="button"
             className="link"

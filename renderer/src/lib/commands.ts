@@ -4,7 +4,7 @@ import { parseJson } from '../../../shared/json';
 import { activeTab, useDesk, type DeskState } from '../store';
 import { inBackground } from '../store/background';
 import { isDirty } from '../store/tabs-slice';
-import { saveWithoutPrecondition } from './unguarded-save';
+import { saveEdit } from './unguarded-save';
 export { mergeKeyChoice } from './keys';
 
 export type Command = {
@@ -36,9 +36,8 @@ export const COMMANDS: Command[] = [
       }
       // Same rule as the Save button: nothing to save, or invalid JSON, means no request at all.
       if (!isDirty(tab) || !parseJson(tab.text).ok) return;
-      // With no revision to guard the write, the same question the button asks.
-      if (!tab.base.guarded) inBackground(saveWithoutPrecondition(s, tab), 'save');
-      else inBackground(s.save(tab.key), 'save');
+      // The same questions the button asks (no revision to guard the write, a draft's unread base).
+      inBackground(saveEdit(s, tab), 'save');
     },
   },
   {

@@ -18,8 +18,10 @@ import {
   saveFailed,
   saveStarted,
   serverMoved,
+  draftBaseOf,
   typed,
   unknownSummary,
+  unreadBase,
   type Tab,
 } from './editing-session';
 import { missingWords, pathWords } from './outcome-words';
@@ -95,6 +97,46 @@ describe('editing session: open and type', () => {
     expect(JSON.parse(t.text)).toMatchObject({ priority: 5 });
     expect(t.serverMoved).toMatchObject({ journalId: 3, revision: '3' });
     expect(t.restoredDraftAt).toBe('2026-01-01T00:01:00Z');
+  });
+
+  it('restores a draft whose own base cannot be read against the latest revision, flagged until that no longer holds', () => {
+    const latest = snap(3, '3', { ...baseDoc, status: 'closed' });
+    // Typed against revision 1 (status open), now shown against 3: its "open" would undo theirs.
+    const t = open({
+      snapshot: latest,
+      draftBase: null,
+      draftBaseLost: { journalId: 1, reason: 'not in the journal' },
+      draft: { text: pretty({ ...baseDoc, priority: 5 }), updatedAt: '2026-01-01T00:01:00Z' },
+    });
+    expect(t.base).toBe(latest);
+    expect(JSON.parse(t.text)).toMatchObject({ priority: 5, status: 'open' });
+    expect(t.message?.tone).toBe('error');
+    expect(t.message?.text).toContain('journal entry #1');
+    expect(t.message?.text).toContain('not in the journal');
+    expect(unreadBase(t)).toMatchObject({ journalId: 1 });
+    // Kept as a draft against the revision it was made from, so the next open flags it again.
+    expect(draftBaseOf(t)).toEqual({ journalId: 1, revision: null });
+    // Typed back to the revision it is shown against: nothing it could undo.
+    expect(unreadBase(typed(t, latest.text))).toBeNull();
+    // Saved: the text now has a base it was written over.
+    const started = saveStarted(t);
+    const saved = snap(4, '4', JSON.parse(t.text));
+    const after = saveAnswered(
+      started,
+      {
+        kind: 'saved',
+        snapshot: saved,
+        savedRevision: '4',
+        proof: 'answer-body',
+        changedPaths: ['/priority', '/status'],
+        movedSince: null,
+        auditId: 1,
+      },
+      sent(started),
+    );
+    expect(unreadBase(typed(after, pretty({ ...baseDoc, priority: 6 })))).toBeNull();
+    // A draft whose base was read is not flagged.
+    expect(unreadBase(typed(open(), pretty({ ...baseDoc, priority: 7 })))).toBeNull();
   });
 
   it('shows a pending outcome of the resource when opened, with what the server holds', () => {

@@ -77,6 +77,11 @@ export type Tab = {
   missing: MissingChange[] | null;
   /** The write whose outcome is unknown (the latest one), until settled. */
   unknown: UnknownState | null;
+  /**
+   * A restored draft's own base, when it could not be read: the draft is shown against `base`, the
+   * server's revision when it was opened (`against`), which it was not typed from. See unreadBase.
+   */
+  unreadBase?: { journalId: number; against: number } | null;
 };
 
 export const tabKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
@@ -91,6 +96,8 @@ export type Opened = {
   snapshot: Snapshot;
   /** The revision the draft was typed against, when older than `snapshot`. */
   draftBase: Snapshot | null;
+  /** That revision's journal entry when it could not be read, and why (draftBase is then null). */
+  draftBaseLost?: { journalId: number; reason: string } | null;
   /**
    * `version`: the backend draft a restored copy was made over, when not the one `updatedAt` names;
    * `writer`: the tab that made the copy (see Tab.draftWriter).
@@ -137,14 +144,19 @@ export function opened(o: Opened): Tab {
         ? { revision: o.snapshot.revision, journalId: o.snapshot.journalId, changedPaths: [] }
         : null,
     deferredMoved: null,
-    message: o.merge
-      ? {
-          tone: 'info',
-          text: 'Your merge in progress was restored, with the decisions you had made.',
-        }
-      : null,
+    message: o.draftBaseLost
+      ? { tone: 'error', text: unreadBaseWords(o.draftBaseLost) }
+      : o.merge
+        ? {
+            tone: 'info',
+            text: 'Your merge in progress was restored, with the decisions you had made.',
+          }
+        : null,
     merge: o.merge,
     missing: null,
+    unreadBase: o.draftBaseLost
+      ? { journalId: o.draftBaseLost.journalId, against: base.journalId }
+      : null,
     // A pending outcome's server state is what the open just read, when it is that revision.
     unknown: latestPending
       ? unknownFromPending(
@@ -153,6 +165,32 @@ export function opened(o: Opened): Tab {
         )
       : null,
   };
+}
+
+export function unreadBaseWords(lost: { journalId: number; reason: string }): string {
+  return `Your draft was typed against an older revision (journal entry #${lost.journalId}) that can no longer be read (${lost.reason.replace(/\.$/, '')}). It is shown against the server's current revision, which it was not made from, so its differences may undo changes others made since: Save lists every field it would change and asks first.`;
+}
+
+/**
+ * The unread base of a restored draft while it still matters: the text differs from the revision
+ * it is shown against, and that revision is still the tab's base (a save, a merge or a reload
+ * gives the text a base it was made from, or one the operator has seen).
+ */
+export function unreadBase(tab: Tab): { journalId: number } | null {
+  const lost = tab.unreadBase;
+  return lost && lost.against === tab.base.journalId && isDirty(tab) ? lost : null;
+}
+
+/**
+ * The base a draft of this tab is kept against: the revision its text was made from. An unread one
+ * stays named (its revision unknown), so the next open flags the draft again instead of taking the
+ * revision it is shown against for its base.
+ */
+export function draftBaseOf(tab: Tab): { journalId: number; revision: string | null } {
+  const lost = unreadBase(tab);
+  return lost
+    ? { journalId: lost.journalId, revision: null }
+    : { journalId: tab.base.journalId, revision: tab.base.revision };
 }
 
 export function typed(tab: Tab, text: string): Tab {

@@ -194,11 +194,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         draftRetries.delete(key);
         step(key, (x) => session.draftStored(x, null));
       } else {
+        const draftBase = session.draftBaseOf(t);
         const result = await api.saveDraft({
           ref: t.ref,
           text: t.text,
-          baseRevision: t.base.revision,
-          baseJournalId: t.base.journalId,
+          baseRevision: draftBase.revision,
+          baseJournalId: draftBase.journalId,
           merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
           expected: t.draftVersion,
           writer: t.draftWriter,
@@ -349,14 +350,18 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
                 }
               : null;
         let draftBase: Snapshot | null = null;
+        let draftBaseLost: { journalId: number; reason: string } | null = null;
         if (
           draft &&
           draft.baseJournalId !== null &&
           draft.baseJournalId !== answer.snapshot.journalId
         ) {
           // The draft was typed against an older revision: keep that as its base, so saving merges.
+          // Unreadable, the draft is shown against the server's revision, flagged: saving it as
+          // if made from that revision would silently undo what others changed since.
           const older = await api.revision({ ref, journalId: draft.baseJournalId });
           if (older.kind === 'ok') draftBase = older.snapshot;
+          else draftBaseLost = { journalId: draft.baseJournalId, reason: older.message };
         }
         const restored = draft?.merge ? await restoreMerge(ref, draft.merge, draft.text) : null;
         const merge = restored && !('lost' in restored) ? restored : null;
@@ -366,6 +371,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
           connectionName,
           snapshot: answer.snapshot,
           draftBase,
+          draftBaseLost,
           draft,
           merge,
           pending: answer.pending,
@@ -376,7 +382,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
                 ...opened,
                 message: {
                   tone: 'error',
-                  text: `Your merge in progress could not be restored (${restored.lost}). Your own edit is kept; the merge's decisions will have to be made again.`,
+                  text: `Your merge in progress could not be restored (${restored.lost}). Your own edit is kept; the merge's decisions will have to be made again.${draftBaseLost ? ' ' + session.unreadBaseWords(draftBaseLost) : ''}`,
                 },
               }
             : opened;
@@ -828,11 +834,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         stopDraftWrite(t.key);
         // The synchronous copy first (it survives even if the request below is cut off)…
         if (store && session.needsDraft(t)) {
+          const draftBase = session.draftBaseOf(t);
           rescueDraft(store, t.ref, {
             text: t.text,
             merge: t.merge ? encodeWire(savedMergeOf(t.merge, t.text)) : null,
-            baseJournalId: t.base.journalId,
-            baseRevision: t.base.revision,
+            baseJournalId: draftBase.journalId,
+            baseRevision: draftBase.revision,
             at: new Date().toISOString(),
             draftVersion: t.draftVersion,
             writer: t.draftWriter,
