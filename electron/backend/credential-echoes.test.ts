@@ -91,4 +91,43 @@ describe('an API key sent in a header whose name is usually plain (Accept, User-
     expect(activity.kind === 'ok' && activity.entries.length).toBeGreaterThanOrEqual(4);
     expect(JSON.stringify(activity)).not.toContain('SECRET');
   });
+
+  it('is masked everywhere when it looks like a media type (ab/cd), in Accept or a header of its own', async () => {
+    const key = 'SECRET.ab/cd-8c1d44';
+    const { url } = await serve((req) =>
+      req.url.endsWith('/b')
+        ? { status: 500, headers: { etag: `"${key}"` }, body: `{"message":"bad key ${key}"}` }
+        : { status: 200, headers: { etag: `"${encodeURIComponent(key)}"` }, body: '{"rows":[]}' },
+    );
+    desk = loopback.startDesk();
+    const answers: unknown[] = [];
+    for (const header of ['Accept', 'X-Api-Key']) {
+      const id = await saveConnection(desk.api, {
+        ...connection(url, { kind: 'api-key-header', header, key }),
+        name: header,
+      });
+      answers.push(await desk.api.listResources({ connectionId: id, pageSize: 5 }));
+      answers.push(await desk.api.openResource({ ref: { connectionId: id, id: 'b' } }));
+    }
+    const activity = await desk.api.activity({});
+    expect(activity.kind === 'ok' && activity.entries.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify([activity, answers])).not.toContain('SECRET');
+  });
+});
+
+describe('a bearer token holding a space, echoed in an ETag', () => {
+  it('is masked in the activity panel', async () => {
+    const token = 'SECRET tok/en-4f2a';
+    const { url } = await serve(() => ({
+      status: 200,
+      headers: { etag: `"${encodeURIComponent(token)}"` },
+      body: '{"rows":[]}',
+    }));
+    desk = loopback.startDesk();
+    const id = await saveConnection(desk.api, connection(url, { kind: 'bearer', token }));
+    await desk.api.listResources({ connectionId: id, pageSize: 5 });
+    const activity = await desk.api.activity({});
+    expect(activity.kind === 'ok' && activity.entries.length).toBe(1);
+    expect(JSON.stringify(activity)).not.toContain('SECRET');
+  });
 });

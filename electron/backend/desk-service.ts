@@ -706,6 +706,7 @@ export function createDesk(options: DeskOptions): Desk {
       headers: { accept: 'application/json', ...ctx.value.requestHeaders, ...request.headers },
       ...(request.body !== undefined ? { body: request.body } : {}),
       ...(ctx.value.credentialQuery ? { credentialQuery: ctx.value.credentialQuery } : {}),
+      scrub: ctx.value.scrub,
     });
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status < 200 || outcome.status >= 300) {

@@ -11,6 +11,11 @@ export type HttpRequest = {
    * last moment, so `url` — what the activity log and every message show — never holds it.
    */
   credentialQuery?: string;
+  /**
+   * Masks the connection's credentials in what the activity log shows. The headers alone cannot
+   * say which value is the credential: an API key sent in Accept may look like a media type.
+   */
+  scrub?: (text: string) => string;
   headers?: Record<string, string>;
   body?: string;
   timeoutMs?: number;

@@ -32,11 +32,13 @@ export function createTransport(
       ...requestHeaderSecrets(headers),
       ...queryValues(request.credentialQuery),
     ]);
-    const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
+    const scrub = request.scrub ?? ((text: string) => text);
+    const mask = (text: string | null) =>
+      text === null ? null : maskSecrets(scrub(text), secrets);
     activity.add({
       method: request.method,
       // The URL too: a page of CouchDB starts at a document's key, which may hold the credential.
-      url: maskSecrets(request.url, secrets),
+      url: mask(request.url)!,
       status: outcome.kind === 'response' ? outcome.status : null,
       etag: mask(outcome.kind === 'response' ? header(outcome.headers, 'etag') : null),
       ifMatch: mask(ifMatch),
@@ -44,7 +46,7 @@ export function createTransport(
       outcome:
         outcome.kind === 'response'
           ? String(outcome.status)
-          : maskSecrets(`${outcome.reason}: ${outcome.message}`, secrets),
+          : mask(`${outcome.reason}: ${outcome.message}`)!,
     });
     return outcome;
   };

@@ -1165,8 +1165,11 @@ const DERIVED_ROWS = 4;
 /** How many reads a strict server gets to hand out a strong ETag before the snapshot is left unguarded. */
 const STRONG_TAG_READS = 3;
 
-const credential = (ctx: ConnectionContext) =>
-  ctx.credentialQuery ? { credentialQuery: ctx.credentialQuery } : {};
+/** What a request needs of the connection's credential: its query, and how to mask it in the activity log. */
+const credential = (ctx: ConnectionContext) => ({
+  scrub: ctx.scrub,
+  ...(ctx.credentialQuery ? { credentialQuery: ctx.credentialQuery } : {}),
+});
 
 /** A read whose ETag is weak (W/"…"): a strict server would never match it in If-Match. */
 function isWeakRead(result: Fetched | BackendError | 'not-modified' | 'superseded'): boolean {
