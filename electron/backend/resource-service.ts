@@ -819,10 +819,13 @@ export function createResourceService(deps: ResourceDeps) {
     }
     // 2. The answer names the revision (e.g. the ETag of a 204), or nothing: a re-read tells what is there.
     // The revision the write started from, named again, is no new revision (an echoed version).
-    const named2xx =
+    const offered =
       named?.in === 'body'
         ? acknowledged
         : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
+    // One that holds the credential names none, as a read's is refused: it would be shown in the
+    // save's words, the audit and a batch's report.
+    const named2xx = offered !== null && ctx.holdsSecret(offered) ? null : offered;
     const savedRevision =
       named2xx !== null && weaklySameRevision(ctx.spec, named2xx, baseRevision) ? null : named2xx;
     const now = await fetchOrFail(ctx, ref, 'verified');
