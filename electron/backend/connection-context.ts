@@ -9,7 +9,7 @@ import {
   type ProfileSpec,
 } from '../../shared/profiles/spec';
 import { REDACTED } from './redact';
-import { maskUnicodeEscaped, safeDecode, secretForms } from './secret-mask';
+import { maskUnicodeEscaped, safeDecode, secretForms, unicodeEscapedTest } from './secret-mask';
 import { profileFor } from './profiles/registry';
 import { isForbiddenAuthHeader } from './request-headers';
 import { SANDBOX_BASE_URL, type StoredConnection } from './store/connections';
@@ -27,7 +27,8 @@ export type ConnectionContext = {
   scrub(text: string): string;
   /**
    * Whether text holds one of the connection's credentials, as is, percent-encoded, as Basic's
-   * base64 or as a JSON string spells it (8 characters or more: a shorter one could be any word of a document, and is only masked).
+   * base64, as a JSON string spells it or with \uXXXX escapes, as scrub masks it (8 characters or
+   * more: a shorter one could be any word of a document, and is only masked).
    */
   holdsSecret(text: string): boolean;
 };
@@ -85,9 +86,12 @@ export function connectionContext(
     .sort((a, b) => b.length - a.length);
   // Each form of 8 characters or more, and as a JSON string spells it: worked out once, looked
   // for in every body read.
-  const credentials = echoedForms(connection, refusedValues(connection, secrets))
+  const refused = refusedValues(connection, secrets).filter((secret) => secret.length >= 8);
+  const credentials = echoedForms(connection, refused)
     .filter((secret) => secret.length >= 8)
     .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
+  // An ETag or a listed id is no JSON string: its escapes are never read, yet spell the credential.
+  const escaped = unicodeEscapedTest(refused);
   return {
     ok: true,
     value: {
@@ -102,7 +106,7 @@ export function connectionContext(
           scrubbed.reduce((out, secret) => out.replaceAll(secret, REDACTED), text),
           scrubbed,
         ),
-      holdsSecret: (text) => credentials.some((secret) => text.includes(secret)),
+      holdsSecret: (text) => credentials.some((secret) => text.includes(secret)) || escaped(text),
     },
   };
 }

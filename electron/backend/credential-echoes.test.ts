@@ -131,3 +131,26 @@ describe('a bearer token holding a space, echoed in an ETag', () => {
     expect(JSON.stringify(activity)).not.toContain('SECRET');
   });
 });
+
+describe('a credential spelled with \\uXXXX escapes in an ETag or a listed id', () => {
+  it('is neither opened as a revision nor listed or found by search', async () => {
+    const token = 'tok+en/SECRET-42';
+    const escaped = token.replace(/[+/]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+    const { url } = await serve((req) =>
+      req.url.startsWith('/items?') || req.url === '/items'
+        ? { status: 200, body: JSON.stringify({ rows: [{ id: 'a' }, { id: `id-${escaped}` }] }) }
+        : { status: 200, headers: { etag: `"${escaped}"` }, body: '{"id":"a","n":1}' },
+    );
+    desk = loopback.startDesk();
+    const connectionId = await saveConnection(desk.api, connection(url, { kind: 'bearer', token }));
+    const answers = [
+      await desk.api.listResources({ connectionId, pageSize: 5 }),
+      await desk.api.listResources({ connectionId, pageSize: 5, search: 'id' }),
+      await desk.api.countMatching({ connectionId, search: 'id' }),
+      await desk.api.openResource({ ref: { connectionId, id: 'a' } }),
+    ];
+    expect(answers[0]).toMatchObject({ kind: 'ok', items: [{ id: 'a' }], leftOut: 1 });
+    expect(answers[3]).toMatchObject({ kind: 'error', message: /own credential/ });
+    expect(JSON.stringify([answers, await desk.api.activity({})])).not.toContain('SECRET');
+  });
+});

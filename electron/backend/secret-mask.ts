@@ -125,6 +125,14 @@ export function maskUnicodeEscaped(text: string, secrets: readonly string[]): st
   return out;
 }
 
+/** A test for text that spells one of the secrets with \uXXXX escapes, its patterns built once. */
+export function unicodeEscapedTest(secrets: readonly string[]): (text: string) => boolean {
+  const patterns = secrets
+    .filter((secret) => secret.length >= MIN_SECRET_LENGTH)
+    .map((secret) => new RegExp(unicodeEscapedPattern(secret).source));
+  return (text) => /\\u[0-9a-fA-F]{4}/.test(text) && patterns.some((p) => p.test(text));
+}
+
 function unicodeEscapedPattern(secret: string): RegExp {
   let source = '';
   for (let i = 0; i < secret.length; i++) {
