@@ -86,12 +86,12 @@ export function connectionContext(
     .sort((a, b) => b.length - a.length);
   // Each form of 8 characters or more, and as a JSON string spells it: worked out once, looked
   // for in every body read.
-  const refused = refusedValues(connection, secrets).filter((secret) => secret.length >= 8);
+  const refused = refusedValues(connection, secrets);
   const credentials = echoedForms(connection, refused)
     .filter((secret) => secret.length >= 8)
     .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
   // An ETag or a listed id is no JSON string: its escapes are never read, yet spell the credential.
-  const escaped = unicodeEscapedTest(refused);
+  const escaped = unicodeEscapedTest(refused.filter((secret) => secret.length >= 8));
   return {
     ok: true,
     value: {
