@@ -87,6 +87,31 @@ describe('a refusal that is not about staleness is not a conflict', () => {
     await upstream.close();
   });
 
+  it('a 409 to a write sent without a precondition: refused in the server\u2019s words, no word of a stale or unmatched revision', async () => {
+    const requests: ScriptedRequest[] = [];
+    const upstream = await startScriptedServer((req) => {
+      requests.push(req);
+      return req.method === 'GET'
+        ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+        : { status: 409, body: '{"message":"name is reserved"}' };
+    });
+    const ref = (await connectScripted(h, upstream))('a');
+    const base = await h.open(ref);
+    const result = await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['name'] = 'mine')),
+      baseJournalId: base.journalId,
+      unconditional: true,
+    });
+    const refused = expectKind(result, 'error');
+    expect(refused).toMatchObject({ reason: 'rejected', status: 409 });
+    expect(requests.find((r) => r.method !== 'GET')?.headers['if-match']).toBeUndefined();
+    expect(refused.message).toMatch(/without a precondition/);
+    expect(refused.message).toContain('name is reserved');
+    expect(refused.message).not.toMatch(/stale|ETag/);
+    await upstream.close();
+  });
+
   it('a 412 after which the server holds another revision is still a conflict', async () => {
     let etag = '"1"';
     const { result, upstream } = await saveOn(

@@ -532,15 +532,27 @@ export function createResourceService(deps: ResourceDeps) {
     status: number,
     base: Fetched,
     answer: HttpResponse,
+    mode: WriteMode,
   ): BackendError {
     const revision = base.snapshot.revision ?? 'unknown';
+    const upstream = ctx.scrub(answer.text);
+    if (mode === 'unconditional')
+      // No revision was sent: the refusal cannot be about one, whatever its status says.
+      return fail(
+        'rejected',
+        withServerWords(
+          `The server refused the save (${status}), though it was sent without a precondition: the refusal is about the edit itself, not another change (it still holds revision ${revision}, the one your edit is based on). Nothing was written; your edit is kept.`,
+          upstream,
+          ctx.spec.errorPointers,
+        ),
+        { status, bodyExcerpt: upstream.slice(0, 2000) },
+      );
     const inEtag = ctx.spec.revision.in === 'etag';
     const hint = !inEtag
       ? ''
       : /^\s*W\//i.test(revision)
         ? ` Its ETag ${revision} is weak, and a server that compares strongly never matches a weak tag: a profile that sends it as a strong one ("send-as-strong") would.`
         : ` It does not accept its own ETag back: a proxy or compression in front of the server can alter ETags (a "-gzip" suffix), or the connection's profile may need another way to send the revision.`;
-    const upstream = ctx.scrub(answer.text);
     return fail(
       'rejected',
       withServerWords(
@@ -681,7 +693,7 @@ export function createResourceService(deps: ResourceDeps) {
         // Nobody moved it: the refusal is not about staleness (a tag the server never matches, a
         // 409 for a duplicate email…). A merge would hold nothing, and saving it would loop.
         settle(`refused (${status}): the server still holds the base revision`, null);
-        return notStale(ctx, status, base, outcome);
+        return notStale(ctx, status, base, outcome, mode);
       }
       if (jsonEqual(theirs.editable, mine)) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
