@@ -1,7 +1,7 @@
 // Browser mode: the built renderer and the contract over HTTP, on 127.0.0.1 only.
 // Defences: a single-use launch token exchanged for a session credential, a script token, both sent
 // in a header only (see sessions.ts); an exact Host check and an Origin check against DNS
-// rebinding; 413 by declared length before reading; strict CSP on every page.
+// rebinding; bodies bounded in size and in stall time (body.ts); strict CSP on every page.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -25,12 +25,15 @@ import {
 } from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
 import { resolveAppFile } from '../backend/static-files';
+import { BODY_STALL_MS, readBody } from './body';
 import { createSessions, type Sessions } from './sessions';
+
+export { BODY_STALL_MS } from './body';
 
 export const TOKEN_HEADER = 'x-conflict-desk-token';
 /** The header the page sends, once, to exchange the printed launch token for a session. */
 export const LAUNCH_HEADER = 'x-conflict-desk-launch';
-/** Larger argument bodies are refused with 413, by their Content-Length before any is read. */
+/** Larger argument bodies are refused with 413: by their Content-Length before any is read, else at the limit. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export type WebHostOptions = {
@@ -42,6 +45,8 @@ export type WebHostOptions = {
   scriptToken: string;
   port?: number;
   maxBodyBytes?: number;
+  /** How long a request body may send nothing before it is answered 408 (tests shorten it). */
+  bodyStallMs?: number;
 };
 
 export type RunningWebHost = {
@@ -158,14 +163,8 @@ async function handle(
         hostError('invalid-arguments', 'Send the arguments as application/json.'),
       );
     }
-    return callMethod(
-      req,
-      res,
-      options.service,
-      url.pathname.slice('/api/'.length),
-      options.maxBodyBytes ?? MAX_BODY_BYTES,
-      shelf,
-    );
+    const name = url.pathname.slice('/api/'.length);
+    return callMethod(req, res, options, name, isFramed(type), shelf);
   }
   // The page and its assets are the public build output: served to anyone who names this host
   // exactly, so the page can load and then exchange its launch token.
@@ -177,24 +176,42 @@ async function handle(
 async function callMethod(
   req: IncomingMessage,
   res: ServerResponse,
-  service: Api,
+  options: WebHostOptions,
   name: string,
-  maxBytes: number,
+  framed: boolean,
   shelf: TextShelf,
 ): Promise<void> {
+  const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   if (!isApiMethodName(name))
     return sendJson(
       res,
       404,
       hostError('unknown-method', `There is no contract method named "${name}".`),
     );
-  const bytes = await readBody(req, maxBytes);
-  if (bytes === null) return sendTooLarge(req, res, maxBytes);
-  const framed = isFramed(req.headers['content-type']);
+  const body = await readBody(req, maxBytes, options.bodyStallMs ?? BODY_STALL_MS);
+  if (body.kind === 'aborted') return void res.destroy();
+  if (body.kind === 'too-large')
+    return sendClosing(
+      res,
+      413,
+      hostError(
+        'too-large',
+        `The request body is larger than the ${maxBytes / 1024 / 1024} MiB limit.`,
+      ),
+    );
+  if (body.kind === 'stalled')
+    return sendClosing(
+      res,
+      408,
+      hostError(
+        'timeout',
+        `The request body stopped arriving: nothing came for ${(options.bodyStallMs ?? BODY_STALL_MS) / 1000} s.`,
+      ),
+    );
   let raw: string;
   try {
     // Fatal: a byte that is not UTF-8 is refused, not read as U+FFFD into a document and written.
-    raw = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    raw = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body.bytes);
   } catch {
     return sendJson(
       res,
@@ -209,7 +226,7 @@ async function callMethod(
       // Deltas may stand for no more than the body could have carried whole.
       ({ value: payload, framed: received } = decodeBodyWith(
         raw,
-        req.headers['content-type'],
+        framed ? FRAMES_TYPE : 'application/json',
         (id) => shelf.get(id),
         maxBytes,
       ));
@@ -235,7 +252,7 @@ async function callMethod(
       400,
       hostError('invalid-arguments', `Invalid arguments for ${name}: ${args.error}`),
     );
-  const result = await (service[name] as (a: unknown) => Promise<unknown>)(args.value);
+  const result = await (options.service[name] as (a: unknown) => Promise<unknown>)(args.value);
   // The page asks for framed answers (documents outside the JSON); scripts get plain JSON. A long
   // string of the answer may be sent as a delta of one the request carried (Server now of the
   // operator's own text), which the page holds until it has read the answer.
@@ -310,36 +327,12 @@ function securityHeaders(): Record<string, string> {
 }
 
 /**
- * The body, or null when it is over the limit. A declared length over the limit is refused before
- * anything is read; either way the rest is drained, not reset, so the client reads the 413.
+ * An answer after which the connection closes: the rest of the body is not read (Node closes the
+ * socket once the answer is written, as the header says).
  */
-function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    if (Number(req.headers['content-length'] ?? 0) > maxBytes) return resolve(null);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    req.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total <= maxBytes) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on('end', () => resolve(total > maxBytes ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function sendTooLarge(req: IncomingMessage, res: ServerResponse, maxBytes: number): void {
+function sendClosing(res: ServerResponse, status: number, value: unknown): void {
   res.setHeader('connection', 'close');
-  sendJson(
-    res,
-    413,
-    hostError(
-      'too-large',
-      `The request body is larger than the ${maxBytes / 1024 / 1024} MiB limit.`,
-    ),
-  );
-  // Whatever is still coming is read and dropped, so the socket closes cleanly after the answer.
-  req.resume();
+  sendJson(res, status, value);
 }
 
 function headerValue(req: IncomingMessage, name: string): string | null {

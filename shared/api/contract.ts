@@ -506,6 +506,8 @@ export type HostError = {
     | 'unauthorized'
     | 'too-large'
     | 'internal'
+    /** A request body stopped arriving. */
+    | 'timeout'
     /** A framed body sent part of a text as a delta of one the host no longer holds. */
     | 'unknown-text';
   message: string;
