@@ -1,11 +1,12 @@
 // The web host against hostile request bodies, on real sockets: a body that stalls or never comes,
-// a chunked body that never ends, a client that goes away mid-body.
+// a chunked body that never ends, a client that goes away mid-body; media types in any case.
 import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../shared/api/contract';
+import { FRAMES_TYPE, encodeFrames } from '../../shared/api/wire';
 import { BODY_STALL_MS, startWebHost, TOKEN_HEADER, type RunningWebHost } from './server';
 
 const TOKEN = 'c'.repeat(64);
@@ -84,6 +85,19 @@ function jsonOf(text: string): unknown {
   }
 }
 
+async function post(
+  method: string,
+  contentType: string,
+  body: string,
+): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`http://127.0.0.1:${host.port}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, [TOKEN_HEADER]: TOKEN },
+    body,
+  });
+  return { status: res.status, json: await res.json() };
+}
+
 describe('web host: request bodies', () => {
   it('documents a stall limit of some seconds', () => {
     expect(BODY_STALL_MS).toBeGreaterThanOrEqual(1000);
@@ -159,6 +173,29 @@ describe('web host: request bodies', () => {
       body: Buffer.alloc(2 * LIMIT, 0x20),
     });
     expect(res.status).toBe(413);
+  });
+
+  it('accepts media types in any case and with a UTF-8 charset', async () => {
+    for (const type of [
+      'Application/JSON',
+      'APPLICATION/JSON; charset=UTF-8',
+      'application/json;charset="utf-8"',
+      'application/json ; Charset=utf-8',
+    ])
+      expect((await post('appInfo', type, '{}')).status, type).toBe(200);
+    const framed = encodeFrames({ text: 'x'.repeat(64 * 1024) })!;
+    const res = await post('saveDraft', FRAMES_TYPE.toUpperCase(), framed);
+    // Read as frames (not as JSON text), whatever the case of the type.
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.json)).not.toContain('valid JSON');
+  });
+
+  it('refuses another charset or another type with a 415 that names it', async () => {
+    const latin = await post('appInfo', 'application/json; charset=iso-8859-1', '{}');
+    expect(latin.status).toBe(415);
+    expect(latin.json).toMatchObject({ message: expect.stringContaining('iso-8859-1') });
+    for (const type of ['application/jsonp', 'text/json', `${FRAMES_TYPE}-not`, 'application/'])
+      expect((await post('appInfo', type, '{}')).status, type).toBe(415);
   });
 
   it('does not log a client that goes away mid-body as a failure of the host', async () => {

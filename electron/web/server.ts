@@ -20,12 +20,12 @@ import {
   encodeBody,
   encodeWire,
   FRAMES_TYPE,
-  isFramed,
   TextBaseError,
 } from '../../shared/api/wire';
 import { contentTypeOf } from '../../shared/mime';
 import { resolveAppFile } from '../backend/static-files';
 import { BODY_STALL_MS, readBody } from './body';
+import { bodyTypeOf } from './media-type';
 import { createSessions, type Sessions } from './sessions';
 
 export { BODY_STALL_MS } from './body';
@@ -155,16 +155,9 @@ async function handle(
         hostError('unknown-method', 'Contract methods are called with POST.'),
       );
     // A form post from a page cannot set these types, so a same-site forgery cannot pass.
-    const type = req.headers['content-type'];
-    if (!type?.startsWith('application/json') && !isFramed(type)) {
-      return sendJson(
-        res,
-        415,
-        hostError('invalid-arguments', 'Send the arguments as application/json.'),
-      );
-    }
-    const name = url.pathname.slice('/api/'.length);
-    return callMethod(req, res, options, name, isFramed(type), shelf);
+    const type = bodyTypeOf(req.headers['content-type']);
+    if (!type.ok) return sendJson(res, 415, hostError('invalid-arguments', type.message));
+    return callMethod(req, res, options, url.pathname.slice('/api/'.length), type.framed, shelf);
   }
   // The page and its assets are the public build output: served to anyone who names this host
   // exactly, so the page can load and then exchange its launch token.
