@@ -1,5 +1,6 @@
 // The web host against hostile request bodies, on real sockets: a body that stalls or never comes,
-// a chunked body that never ends, a client that goes away mid-body; media types in any case.
+// a chunked body that never ends, a client that goes away mid-body; media types in any case; and
+// a method that throws.
 import { mkdtempSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import os from 'node:os';
@@ -211,6 +212,26 @@ describe('web host: request bodies', () => {
       await raw.closed;
       await new Promise((r) => setTimeout(r, 100));
       expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('answers a method that throws with a 500 that names it, logged, without its details', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const res = await post('listConnections', 'application/json', '{}');
+      expect(res.status).toBe(500);
+      const text = JSON.stringify(res.json);
+      expect(res.json).toMatchObject({
+        kind: 'host-error',
+        code: 'internal',
+        message: expect.stringContaining('listConnections'),
+      });
+      expect(text).not.toContain('SECRET');
+      expect(text).not.toMatch(/at .*\.ts:\d+/);
+      expect(logged).toHaveBeenCalled();
+      expect(String(logged.mock.calls.flat().join(' '))).toContain('listConnections');
     } finally {
       logged.mockRestore();
     }

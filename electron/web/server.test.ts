@@ -409,6 +409,23 @@ describe('web host', () => {
     });
   });
 
+  it('answers arguments too deep for the decoder to revive with a 400 that says so, not "not valid JSON"', async () => {
+    // A tag makes the decoder revive values, which walks the nesting (JSON.parse alone does not).
+    const depth = 1_000_000;
+    const res = await send({
+      method: 'POST',
+      path: '/api/previewBatch',
+      headers: { 'content-type': 'application/json', 'x-conflict-desk-token': TOKEN },
+      body: `{"n":{"$conflictDeskBigInt":"1"},"x":${'['.repeat(depth)}${']'.repeat(depth)}}`,
+    });
+    expect(previewed).toEqual([]);
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      code: 'invalid-arguments',
+      message: expect.stringContaining('nest deeper than 64 levels'),
+    });
+  });
+
   it('refuses a plain integer beyond 2^53 in the arguments with 400, not a rounded value', async () => {
     const res = await send({
       method: 'POST',

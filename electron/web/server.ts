@@ -10,8 +10,10 @@ import {
   isApiMethodName,
   hostError,
   type Api,
+  type HostError,
   type ApiEventListener,
 } from '../../shared/api/contract';
+import { MAX_ARGUMENT_DEPTH } from '../../shared/api/schema';
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp';
 import { randomUUID } from 'node:crypto';
 import { TextShelf } from '../../shared/api/text-shelf';
@@ -69,9 +71,10 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
   const shelf = new TextShelf(SHELF_TEXTS, SHELF_CHARS);
   const server = createServer((req, res) => {
     handle(req, res, options, sessions, port, shelf).catch((error) => {
-      console.error('[web] request failed', error);
-      if (!res.headersSent)
-        sendJson(res, 500, hostError('internal', 'The web host failed to handle the request.'));
+      // The path only: a page's address carries its launch token in the query.
+      const where = `${req.method} ${(req.url ?? '/').split('?')[0]!.slice(0, 200)}`;
+      const answer = internalError(`The web host failed to handle ${where}`, error);
+      if (!res.headersSent) sendJson(res, 500, answer);
       else res.destroy();
     });
   });
@@ -228,6 +231,16 @@ async function callMethod(
       // A delta of a text no longer kept (or not as the page kept it): the page sends it whole.
       if (error instanceof TextBaseError)
         return sendJson(res, 409, hostError('unknown-text', error.message));
+      // Reviving tagged values walks the nesting: valid JSON can still be too deep to read.
+      if (error instanceof RangeError && /call stack/i.test(error.message))
+        return sendJson(
+          res,
+          400,
+          hostError(
+            'invalid-arguments',
+            `Invalid arguments for ${name}: they nest deeper than ${MAX_ARGUMENT_DEPTH} levels.`,
+          ),
+        );
       return sendJson(
         res,
         400,
@@ -245,7 +258,14 @@ async function callMethod(
       400,
       hostError('invalid-arguments', `Invalid arguments for ${name}: ${args.error}`),
     );
-  const result = await (options.service[name] as (a: unknown) => Promise<unknown>)(args.value);
+  let result: unknown;
+  try {
+    result = await (options.service[name] as (a: unknown) => Promise<unknown>)(args.value);
+  } catch (error) {
+    // Arguments were checked, so a throw is the host's own bug: logged whole, answered by name only
+    // (an error's text may carry a path or a credential).
+    return sendJson(res, 500, internalError(`${name} failed inside the host`, error));
+  }
   // The page asks for framed answers (documents outside the JSON); scripts get plain JSON. A long
   // string of the answer may be sent as a delta of one the request carried (Server now of the
   // operator's own text), which the page holds until it has read the answer.
@@ -326,6 +346,16 @@ function securityHeaders(): Record<string, string> {
 function sendClosing(res: ServerResponse, status: number, value: unknown): void {
   res.setHeader('connection', 'close');
   sendJson(res, status, value);
+}
+
+/** Logs a bug with an incident id the answer repeats, so a report can be matched to the log. */
+function internalError(what: string, error: unknown): HostError {
+  const incident = randomUUID().slice(0, 8);
+  console.error(`[web] ${what} (incident ${incident})`, error);
+  return hostError(
+    'internal',
+    `${what}: this is a bug in Conflict Desk, not a problem with the request. Its details are in the host's log (incident ${incident}).`,
+  );
 }
 
 function headerValue(req: IncomingMessage, name: string): string | null {
