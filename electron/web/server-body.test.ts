@@ -8,11 +8,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Api } from '../../shared/api/contract';
 import { FRAMES_TYPE, encodeFrames } from '../../shared/api/wire';
-import { BODY_STALL_MS, startWebHost, TOKEN_HEADER, type RunningWebHost } from './server';
+import {
+  BODY_STALL_MS,
+  REQUEST_TIMEOUT_MS,
+  startWebHost,
+  TOKEN_HEADER,
+  type RunningWebHost,
+} from './server';
 
 const TOKEN = 'c'.repeat(64);
 const LIMIT = 1024 * 1024;
 const STALL_MS = 300;
+const REQUEST_MS = 2000;
 let host: RunningWebHost;
 const saved: unknown[] = [];
 
@@ -35,6 +42,7 @@ beforeAll(async () => {
     scriptToken: TOKEN,
     maxBodyBytes: LIMIT,
     bodyStallMs: STALL_MS,
+    requestTimeoutMs: REQUEST_MS,
   });
 });
 afterAll(() => host.close());
@@ -136,6 +144,27 @@ describe('web host: request bodies', () => {
     const after = await raw.closed;
     expect(after).toBeLessThan(STALL_MS * 2 + 2000);
     expect(statusOf(raw.received())).toBe(408);
+  });
+
+  it('ends a body that trickles forever, never stalling, when the whole request has taken too long', async () => {
+    expect(REQUEST_TIMEOUT_MS).toBeGreaterThanOrEqual(10_000);
+    expect(REQUEST_TIMEOUT_MS).toBeLessThanOrEqual(60_000);
+    const raw = await open();
+    raw.socket.write(
+      head('saveDraft', ['Content-Type: application/json', 'Transfer-Encoding: chunked']),
+    );
+    // A byte well within the stall limit, again and again, for far longer than the request limit.
+    const trickle = setInterval(() => {
+      if (!raw.socket.destroyed) raw.socket.write('1\r\n \r\n');
+    }, STALL_MS / 3);
+    try {
+      const after = await raw.closed;
+      expect(after).toBeGreaterThanOrEqual(REQUEST_MS - 100);
+      expect(after).toBeLessThan(REQUEST_MS + 3000);
+      expect(statusOf(raw.received())).toBe(408);
+    } finally {
+      clearInterval(trickle);
+    }
   });
 
   it('stops reading a chunked body at the limit: 413 at once, connection closed', async () => {

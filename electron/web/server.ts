@@ -49,7 +49,16 @@ export type WebHostOptions = {
   maxBodyBytes?: number;
   /** How long a request body may send nothing before it is answered 408 (tests shorten it). */
   bodyStallMs?: number;
+  /** How long a whole request (head and body) may take to arrive (tests shorten it). */
+  requestTimeoutMs?: number;
 };
+
+/**
+ * A request's head and body must arrive within this: a body trickling a byte now and then never
+ * stalls, yet must not hold a connection for Node's default 5 minutes. On loopback the largest
+ * allowed body arrives in well under a second. The answer may take as long as it needs.
+ */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export type RunningWebHost = {
   server: Server;
@@ -69,15 +78,24 @@ export async function startWebHost(options: WebHostOptions): Promise<RunningWebH
   let port = options.port ?? 0;
   const sessions = createSessions(options.scriptToken);
   const shelf = new TextShelf(SHELF_TEXTS, SHELF_CHARS);
-  const server = createServer((req, res) => {
-    handle(req, res, options, sessions, port, shelf).catch((error) => {
-      // The path only: a page's address carries its launch token in the query.
-      const where = `${req.method} ${(req.url ?? '/').split('?')[0]!.slice(0, 200)}`;
-      const answer = internalError(`The web host failed to handle ${where}`, error);
-      if (!res.headersSent) sendJson(res, 500, answer);
-      else res.destroy();
-    });
-  });
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const server = createServer(
+    {
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      // How often Node checks those limits (30 s by default: a limit could run that much late).
+      connectionsCheckingInterval: Math.min(1000, requestTimeout / 4),
+    },
+    (req, res) => {
+      handle(req, res, options, sessions, port, shelf).catch((error) => {
+        // The path only: a page's address carries its launch token in the query.
+        const where = `${req.method} ${(req.url ?? '/').split('?')[0]!.slice(0, 200)}`;
+        const answer = internalError(`The web host failed to handle ${where}`, error);
+        if (!res.headersSent) sendJson(res, 500, answer);
+        else res.destroy();
+      });
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
