@@ -248,6 +248,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     await persistDraft(key);
   }
 
+  /** Waits for the tab's newest draft write (one on a timer goes now); failures show themselves. */
+  async function draftKept(key: string): Promise<void> {
+    await flushDraft(key).catch(() => undefined);
+    await afterDraftWrites(key, async () => undefined);
+  }
+
   /** Runs a save-like call; a thrown error (the backend unreachable) still ends the "saving" state. */
   async function runSave(
     key: string,
@@ -257,9 +263,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     performance.mark(`cd:save:${key}`);
     step(key, session.saveStarted);
     try {
-      // The pending draft goes out alongside the save, not before it: it is a safety net, and
-      // the backend clears it only if it holds what was saved.
-      background(flushDraft(key), 'keep your draft');
+      // The draft is kept first: a save reaching the host is marked in flight there (an unknown
+      // outcome if the host dies), and only the draft holds the edit and a merge's decisions.
+      await draftKept(key);
       const answer = call();
       const settle = ctx.fromMerge
         ? null
