@@ -160,6 +160,18 @@ test('the host is killed while a merge is being saved: after the restart the mer
   await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: TASK_PATH, delayMs: 10_000 });
   await desk.saveResult.click();
   await expect(desk.saveResult).toBeDisabled();
+  // A disabled button says only that the page started the save: killed once the host has the
+  // write in flight (sent after the draft holding the decision is kept), as the title says.
+  await expect
+    .poll(async () => {
+      const audit = await callApi<{ entries: Array<{ state: string; resourceId: string }> }>(
+        desk.host,
+        'auditLog',
+        {},
+      );
+      return audit.entries.some((e) => e.state === 'in-flight' && e.resourceId === TASK_SID);
+    })
+    .toBe(true);
   desk.host.process.kill('SIGKILL');
   await expect(desk.message).toContainText('not known whether it reached the server');
   // The restarted host is this test's own: the fixture stops only the one it started.
