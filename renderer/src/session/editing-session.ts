@@ -281,6 +281,37 @@ function movesAfter(tab: Tab, snapshot: Snapshot) {
     : settledMoves;
 }
 
+/**
+ * A merge's save (its result, or *Overwrite with mine*: `sentText`) while the editor holds typing
+ * the merge does not have: made there after the merge began ("Back to edit"), it differs from the
+ * merge's Your edit, from what was sent and from the tab's base. That typing descends from the
+ * tab's base, not from Server now (it lacks their change), so whatever the answer it stays the
+ * text over that base: over Server now or a newer revision, saving it would write their old values
+ * back. A save of it is conditional on that base and merges again. When the answer does not prove
+ * the result saved in full (unknown outcome, partly applied), the merge stays open too, with its
+ * decisions and hand edits: both are the operator's work, and the editor holds only one text.
+ */
+function typedBesideMerge(tab: Tab, sentText: string): boolean {
+  return (
+    tab.merge !== null &&
+    tab.text !== tab.merge.mineText &&
+    tab.text !== sentText &&
+    tab.text !== tab.base.text
+  );
+}
+
+/** `snapshot` as news for a tab that stays over its base: the fields changed since that base. */
+function movedFromBase(tab: Tab, snapshot: Snapshot): ServerMoved {
+  const started = parseText(tab.base.text);
+  const now = parseText(snapshot.text);
+  return {
+    revision: snapshot.revision,
+    journalId: snapshot.journalId,
+    changedPaths:
+      started.ok && now.ok ? diffPaths(started.value, now.value).map((c) => c.path) : [],
+  };
+}
+
 /** Applies a save's answer. Every outcome keeps what the operator typed unless it is proven saved. */
 export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Tab {
   const done = { ...tab, saving: false };
@@ -293,19 +324,11 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
       // after the merge began, "Back to edit"): it lacks the server's side, so it stays over the
       // revision it descends from, and the saved revision is news (saving it merges again).
       if (ctx.fromMerge && tab.merge !== null && tab.text !== tab.merge.mineText) {
-        const { snapshot } = result;
-        const started = parseText(tab.base.text);
-        const now = parseText(snapshot.text);
         return {
           ...done,
           view: 'edit',
           merge: null,
-          serverMoved: {
-            revision: snapshot.revision,
-            journalId: snapshot.journalId,
-            changedPaths:
-              started.ok && now.ok ? diffPaths(started.value, now.value).map((c) => c.path) : [],
-          },
+          serverMoved: movedFromBase(tab, result.snapshot),
           deferredMoved: null,
           unknown: null,
           missing: null,
@@ -373,7 +396,31 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
       }
       return { ...done, ...settledMoves, view: 'merge', merge, missing: null, message: null };
     }
-    case 'partly-applied':
+    case 'partly-applied': {
+      const stillBase =
+        result.savedRevision === null && result.snapshot.revision === ctx.sentBase.revision
+          ? result.snapshot.revision
+          : null;
+      if (ctx.fromMerge && typedBesideMerge(tab, ctx.sentText)) {
+        // Typing beside the merge (see typedBesideMerge): it and the merge are both kept; the new
+        // revision is news unless the merge is against it already (or a later move is news).
+        const later = movesAfter(tab, result.snapshot).serverMoved;
+        return {
+          ...done,
+          serverMoved:
+            later ??
+            (mergesAgainst(tab.merge, result.snapshot)
+              ? null
+              : movedFromBase(tab, result.snapshot)),
+          deferredMoved: null,
+          view: 'edit',
+          missing: result.missing,
+          message: {
+            tone: 'error',
+            text: partlyAppliedWords(result.savedRevision, result.missing, stillBase, true),
+          },
+        };
+      }
       // The server moved to a new revision without every change: the edit stays, over the new base.
       return {
         ...done,
@@ -385,16 +432,33 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         missing: result.missing,
         message: {
           tone: 'error',
-          text: partlyAppliedWords(
-            result.savedRevision,
-            result.missing,
-            result.savedRevision === null && result.snapshot.revision === ctx.sentBase.revision
-              ? result.snapshot.revision
-              : null,
-          ),
+          text: partlyAppliedWords(result.savedRevision, result.missing, stillBase),
         },
       };
-    case 'unknown-outcome':
+    }
+    case 'unknown-outcome': {
+      const unknown: UnknownState = {
+        auditId: result.auditId,
+        cause: result.cause,
+        serverHolds: result.serverHolds,
+        serverNow: result.serverNow,
+        serverRevision: result.serverNow?.revision ?? null,
+        changedPaths: result.changedPaths,
+        checkedAt: null,
+        checking: false,
+      };
+      if (ctx.fromMerge && typedBesideMerge(tab, ctx.sentText))
+        // Typing beside the merge (see typedBesideMerge): text, base and merge all stay as they are.
+        return {
+          ...done,
+          ...settledMoves,
+          view: 'edit',
+          unknown,
+          message: {
+            tone: 'info',
+            text: `What you typed in the editor during the merge is not in the merge’s result that was sent, and is kept as an unsaved edit over revision ${tab.base.revision ?? '(none)'}, the one it was made from. The merge stays open with your decisions until you know what the server holds.`,
+          },
+        };
       return {
         ...done,
         ...settledMoves,
@@ -403,18 +467,10 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
         view: ctx.fromMerge ? 'edit' : tab.view === 'merge' ? 'edit' : tab.view,
         merge: ctx.fromMerge ? null : tab.merge,
         base: ctx.fromMerge ? ctx.sentBase : tab.base,
-        unknown: {
-          auditId: result.auditId,
-          cause: result.cause,
-          serverHolds: result.serverHolds,
-          serverNow: result.serverNow,
-          serverRevision: result.serverNow?.revision ?? null,
-          changedPaths: result.changedPaths,
-          checkedAt: null,
-          checking: false,
-        },
+        unknown,
         message: null,
       };
+    }
     case 'error':
       return {
         ...done,

@@ -49,11 +49,24 @@ export function partlyAppliedWords(
   missing: readonly MissingChange[],
   /** The revision the edit was based on, when the server accepted the write yet still holds it. */
   stillBase: string | null = null,
+  /**
+   * A merge's result was written while the editor held later typing: that typing, not the result,
+   * is the edit kept (over the revision it was made from), and the merge stays open.
+   */
+  typedBesideMerge = false,
 ): string {
   const n = missing.length;
+  const changes = n === 1 ? 'one of your changes' : `${n} of your changes`;
+  if (typedBesideMerge) {
+    const head =
+      savedRevision === null && stillBase !== null
+        ? `The server accepted the merge’s result but made no new revision: it still holds the revision the merge was against (${stillBase}) and did not apply ${changes}.`
+        : `The server accepted the merge’s result (revision ${rev(savedRevision)}) but did not apply ${changes}.`;
+    return `${head} What you typed in the editor during the merge is not in it, and is kept as an unsaved edit over the revision it was made from; the merge stays open with your decisions. Review and save again.`;
+  }
   if (savedRevision === null && stillBase !== null)
-    return `The server accepted the write but made no new revision: it still holds the revision your edit was based on (${stillBase}) and did not apply ${n === 1 ? 'one of your changes' : `${n} of your changes`}. Your edit is kept as a draft; review and save again.`;
-  return `The server accepted the write (revision ${rev(savedRevision)}) but did not apply ${n === 1 ? 'one of your changes' : `${n} of your changes`}. Your edit is kept as a draft over what it holds now; review and save again.`;
+    return `The server accepted the write but made no new revision: it still holds the revision your edit was based on (${stillBase}) and did not apply ${changes}. Your edit is kept as a draft; review and save again.`;
+  return `The server accepted the write (revision ${rev(savedRevision)}) but did not apply ${changes}. Your edit is kept as a draft over what it holds now; review and save again.`;
 }
 
 const causeWords: Record<UnknownOutcome['cause'], string> = {
