@@ -615,6 +615,21 @@ export function mergeNeedsNoWrite(tab: Tab): boolean {
 export function mergeMatchedServer(tab: Tab): Tab {
   if (!tab.merge) return tab;
   const { theirs } = tab.merge;
+  const nothing = `Nothing to write: the result is exactly what the server holds (revision ${theirs.revision ?? '(none)'})`;
+  // Typing beside the merge (see typedBesideMerge) stays over its base; Server now is news.
+  if (typedBesideMerge(tab, theirs.text))
+    return {
+      ...tab,
+      serverMoved: movesAfter(tab, theirs).serverMoved ?? movedFromBase(tab, theirs),
+      deferredMoved: null,
+      view: 'edit',
+      merge: null,
+      missing: null,
+      message: {
+        tone: 'info',
+        text: `${nothing}. What you typed in the editor during the merge is not in it, and is kept as an unsaved edit.`,
+      },
+    };
   return {
     ...tab,
     ...movesAfter(tab, theirs),
@@ -625,7 +640,7 @@ export function mergeMatchedServer(tab: Tab): Tab {
     missing: null,
     message: {
       tone: 'ok',
-      text: `Nothing to write: the result is exactly what the server holds (revision ${theirs.revision ?? '(none)'}), which this tab now shows.`,
+      text: `${nothing}, which this tab now shows.`,
     },
   };
 }

@@ -5,6 +5,9 @@ import type { Snapshot, UnknownOutcome } from '../../../shared/api/types';
 import { chooseAllRemaining, editResult, resultText } from '../merge/merge-session';
 import {
   isDirty,
+  mergeMatchedServer,
+  mergeNeedsNoWrite,
+  mergeRedone,
   outcomeAccepted,
   saveAnswered,
   saveStarted,
@@ -211,5 +214,50 @@ describe('a merge’s save whose outcome is not fully saved, while the editor ho
     expect(next.text).toBe(result);
     expect(next.base).toBe(theirs);
     expect(next.merge).toBeNull();
+  });
+
+  it('unknown outcome that had landed: redoing the merge on it needs no write, and the typing is still kept', () => {
+    const { during, result, ctx } = scene();
+    const landed = snap(3, '3', JSON.parse(result));
+    const accepted = outcomeAccepted(
+      saveAnswered(during, unknown(landed, 'your-edit'), ctx),
+      landed,
+    );
+    // *Back to the merge*, *Redo the merge keeping my decisions*: its result is what the server holds.
+    const redone = mergeRedone({ ...accepted, view: 'merge' }, landed);
+    expect(mergeNeedsNoWrite(redone)).toBe(true);
+    const closed = mergeMatchedServer(redone);
+    expect(closed.merge).toBeNull();
+    expect(closed.text).toBe(TYPED);
+    expect(closed.base).toBe(base);
+    expect(isDirty(closed)).toBe(true);
+    expect(closed.serverMoved).toMatchObject({ revision: '3', journalId: 3 });
+    expect(closed.message!.text).toMatch(/typed in the editor during the merge/);
+  });
+});
+
+describe('a merge whose result is what the server holds, while the editor holds a later edit', () => {
+  it('needs no write, and keeps the typing as an unsaved edit over its own base', () => {
+    const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
+    const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
+    const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
+      sentText: tab.text,
+      sentBase: tab.base,
+      fromMerge: false,
+    });
+    const decided = chooseAllRemaining(merging.merge!, 'theirs');
+    if (!decided.ok) throw new Error(decided.error);
+    const TYPED = pretty({ ...baseDoc, priority: 5, owner: 'bob' });
+    const beside = typed({ ...merging, merge: decided.session, view: 'edit' }, TYPED);
+    expect(mergeNeedsNoWrite(beside)).toBe(true);
+    const next = mergeMatchedServer(beside);
+    expect(next.merge).toBeNull();
+    expect(next.text).toBe(TYPED);
+    expect(next.base).toBe(base);
+    expect(next.serverMoved).toMatchObject({
+      revision: '2',
+      journalId: 2,
+      changedPaths: ['/priority'],
+    });
   });
 });
