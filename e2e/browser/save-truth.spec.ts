@@ -202,3 +202,43 @@ test('the host is killed while a merge is being saved: after the restart the mer
     await restartedHost.stop();
   }
 });
+
+test('a merge\u2019s save whose answer is lost while the editor beside it holds later typing: the typing stays, and so does the merge', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
+  await desk.replaceText('editor', JSON.stringify({ ...doc, priority: 12 }, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, {}, { priority: 2 });
+  await desk.saveButton.click();
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  await desk.conflictCard('/priority').getByRole('button', { name: 'Take mine' }).click();
+  // *Back to edit*, and a note typed there (first, so it is in sight): not in the merge's result.
+  await desk.page.getByTestId('back-to-edit').click();
+  const typedText = JSON.stringify({ operatorNote: 'typed beside', ...doc, priority: 12 }, null, 2);
+  await desk.replaceText('editor', typedText);
+  await desk.page.getByTestId('back-to-merge').click();
+  // The result's write lands, its answer is lost.
+  await backend.fault({ kind: 'close-after', method: 'POST', pathPrefix: TASK_PATH });
+  await desk.saveResult.click();
+  await expect(desk.page.getByTestId('unknown-outcome')).toBeVisible();
+  await expect(desk.visibleText('editor')).toContainText('"operatorNote": "typed beside"');
+  await expect(desk.message).toContainText('What you typed in the editor during the merge');
+  await expect(desk.page.getByTestId('merge-in-progress')).toBeVisible();
+  await desk.screenshot('merge-unknown-outcome-typed-beside');
+  const history = await backend.serverHistory(TASK_PATH);
+  expect(history.at(-1)!.body['priority']).toBe(12);
+  expect(history.at(-1)!.body).not.toHaveProperty('operatorNote');
+  // The draft written after the answer keeps the typing (and the merge) across a reload.
+  await desk.page.waitForTimeout(1_000);
+  await desk.page.reload();
+  await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  await expect(desk.mergeView).toBeVisible();
+  await desk.page.getByTestId('back-to-edit').click();
+  await expect(desk.visibleText('editor')).toContainText('"operatorNote": "typed beside"');
+  expect(pageProblems.filter((p) => !p.includes('Failed to fetch') && !p.includes('ERR_'))).toEqual(
+    [],
+  );
+});
