@@ -8,7 +8,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CliIo } from './merge';
+import type { BatchState } from '../shared/api/types';
 import { encodeWire } from '../shared/api/wire';
+import { decisionRefused } from '../shared/batch/decisions';
 import { parseJson } from '../shared/json/index';
 
 export const BATCH_USAGE = `usage: conflict-desk batch --url URL (--data DIR | --token T) --connection NAME|ID
@@ -375,9 +377,13 @@ export async function runBatch(
     io.stderr(
       `${status.state === 'done' ? 'Done' : `The batch is ${status.state}`}: ${n('applied')} applied, ${n('reapplied')} re-applied after a conflict, ${n('skipped')} skipped, ${n('queued')} queued, ${n('failed')} failed, ${n('unknown')} unknown${n('kept-theirs') ? `, ${n('kept-theirs')} kept the server's` : ''}${n('merged') ? `, ${n('merged')} merged by hand` : ''}${notDone ? `, ${notDone} not done (${n('cancelled')} cancelled, ${n('pending') + n('running')} waiting)` : ''}; ${status.writesSent} writes sent.\n`,
     );
+    // A stopped batch's queue takes no decision (the host refuses it): say so, not how to settle.
+    const held = decisionRefused(status.state as BatchState);
     if (c['queued']! > 0)
       io.stderr(
-        `Settle the queue in the app (Batches) or with the contract's batchQueue / settleBatchGroup (batch ${batchId}).\n`,
+        held
+          ? `${held} (batch ${batchId})\n`
+          : `Settle the queue in the app (Batches) or with the contract's batchQueue / settleBatchGroup (batch ${batchId}).\n`,
       );
     return batchExitCode(c, status.total);
   } catch (error) {

@@ -538,7 +538,9 @@ export function createDesk(options: DeskOptions): Desk {
     },
     async settleBatchGroup({ batchId, signature, decision }) {
       const settled = await batches.settleGroup(batchId, signature, decision);
-      return settled ? { kind: 'ok', ...settled } : fail('not-found', `No batch ${batchId}.`);
+      if (!settled) return fail('not-found', `No batch ${batchId}.`);
+      if ('refused' in settled) return { ...fail('batch-state', settled.refused), status: 409 };
+      return { kind: 'ok', ...settled };
     },
     async stopBatchDecision({ batchId }) {
       const stopped = await batches.stopDecision(batchId);

@@ -378,6 +378,7 @@ export const apiMethods = {
   /**
    * One decision for a whole group of queued targets. `stopped`: a stop (stopBatchDecision, from
    * any window or script, or the host closing) left members of the group unreached, still queued.
+   * Refused (`batch-state`, nothing written) on a paused, interrupted or cancelled batch.
    */
   settleBatchGroup: method<
     { batchId: string; signature: string; decision: 'mine' | 'theirs' },

@@ -127,7 +127,9 @@ export type BackendErrorKind =
   /** The server refused the write as stale, yet already holds exactly the edit: nothing to resolve. */
   | 'already-on-server'
   /** Another window kept a draft of the resource since this one last did: not written over. */
-  | 'draft-conflict';
+  | 'draft-conflict'
+  /** Not done in the batch's state: a decision on a paused, interrupted or cancelled batch (409). */
+  | 'batch-state';
 
 export type BackendError = {
   kind: 'error';

@@ -562,46 +562,9 @@ describe('stopping a group decision', () => {
     }
   }, 30_000);
 
-  it('cancelling a paused batch stops its decision under way: the answer counts every write that went out', async () => {
+  it('cancelling a running batch stops its decision under way: the answer counts every write that went out', async () => {
     const [a, b, c] = SANDBOX_IDS.taskSids.slice(100, 103) as [string, string, string];
-    // a and b are struck by a colleague while their writes are held (queued); c meets a 429 with
-    // a long wait, during which the run is paused: the batch is paused with a queue.
-    for (const sid of [a, b])
-      await h.admin('POST', '/faults', {
-        kind: 'delay',
-        method: 'POST',
-        pathPrefix: `${TASKS}/${sid}`,
-        delayMs: 400,
-      });
-    await h.admin('POST', '/faults', {
-      kind: 'rate-limit',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${c}`,
-      retryAfter: 60,
-    });
-    const id = await start([a, b, c], [{ kind: 'set', path: '/priority', value: 7 }], 1);
-    const struck = new Set([a, b]);
-    while (struck.size > 0) {
-      for (const entry of (await h.api.auditLog({})).entries)
-        if (entry.state === 'in-flight' && struck.delete(entry.resourceId))
-          await h.admin('POST', '/edit', {
-            path: `${TASKS}/${entry.resourceId}`,
-            fields: { priority: 3 },
-            actor: 'colleague',
-          });
-      await sleep(15);
-    }
-    for (let i = 0; i < 400; i++) {
-      const writes = await h.admin<{ requests: unknown[] }>(
-        'GET',
-        `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${c}`)}`,
-      );
-      if (writes.body.requests.length > 0) break;
-      await sleep(10);
-    }
-    expect(await h.api.pauseBatch({ batchId: id })).toMatchObject({
-      batch: { state: 'paused', counts: { queued: 2, pending: 1 } },
-    });
+    const id = await runningWithQueue([a, b], c);
     // The decision's writes are held 1 s each: the cancel arrives while the first is in flight.
     for (const sid of [a, b])
       await h.admin('POST', '/faults', {
@@ -630,8 +593,117 @@ describe('stopping a group decision', () => {
     });
     const priorities = [(await getTask(a)).priority, (await getTask(b)).priority].sort();
     expect(priorities).toEqual([3, 7]);
+    await h.admin('DELETE', '/faults');
+  }, 30_000);
+});
+
+describe('a decision on a stopped batch', () => {
+  it('is refused on a cancelled batch, naming the state, and nothing is written', async () => {
+    const [a, b, c] = SANDBOX_IDS.taskSids.slice(140, 143) as [string, string, string];
+    const id = await runningWithQueue([a, b], c);
+    expect(await h.api.cancelBatch({ batchId: id })).toMatchObject({
+      batch: { state: 'cancelled', counts: { queued: 2, cancelled: 1 } },
+    });
+    await h.admin('DELETE', '/faults');
+    await h.admin('DELETE', '/requests');
+    for (const decision of ['mine', 'theirs'] as const)
+      expect(
+        await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision }),
+      ).toMatchObject({
+        kind: 'error',
+        reason: 'batch-state',
+        status: 409,
+        message: expect.stringContaining('cancelled'),
+      });
+    const writes = await h.admin<{ requests: unknown[] }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+    );
+    expect(writes.body.requests).toEqual([]);
+    for (const sid of [a, b]) expect((await getTask(sid)).priority).toBe(3);
+    expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
+      batch: { state: 'cancelled', counts: { queued: 2, cancelled: 1 } },
+    });
   }, 30_000);
 
+  it('is refused on a paused batch until it is resumed, then taken', async () => {
+    const [a, b, c] = SANDBOX_IDS.taskSids.slice(150, 153) as [string, string, string];
+    const id = await runningWithQueue([a, b], c);
+    expect(await h.api.pauseBatch({ batchId: id })).toMatchObject({
+      batch: { state: 'paused', counts: { queued: 2, pending: 1 } },
+    });
+    await h.admin('DELETE', '/faults');
+    await h.admin('DELETE', '/requests');
+    for (const decision of ['mine', 'theirs'] as const)
+      expect(
+        await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision }),
+      ).toMatchObject({
+        kind: 'error',
+        reason: 'batch-state',
+        message: expect.stringMatching(/paused.*Resume it/),
+      });
+    const writes = await h.admin<{ requests: unknown[] }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+    );
+    expect(writes.body.requests).toEqual([]);
+    expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
+      batch: { state: 'paused', counts: { queued: 2 } },
+    });
+    await h.api.resumeBatch({ batchId: id });
+    expect(await waitDone(id)).toMatchObject({ state: 'done', counts: { applied: 1 } });
+    expect(
+      await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+    ).toMatchObject({ kind: 'ok', stopped: false, batch: { counts: { queued: 0, reapplied: 2 } } });
+    for (const sid of [a, b]) expect((await getTask(sid)).priority).toBe(7);
+  }, 30_000);
+});
+
+/**
+ * A running batch setting /priority to 7 with `queued` in its conflict queue (a colleague changed
+ * each while its write was held) and `limited` waiting out a 429 (60 s), so the run goes on.
+ */
+async function runningWithQueue(queued: string[], limited: string): Promise<string> {
+  for (const sid of queued)
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+  await h.admin('POST', '/faults', {
+    kind: 'rate-limit',
+    method: 'POST',
+    pathPrefix: `${TASKS}/${limited}`,
+    retryAfter: 60,
+  });
+  const id = await start([...queued, limited], [{ kind: 'set', path: '/priority', value: 7 }], 1);
+  const struck = new Set(queued);
+  while (struck.size > 0) {
+    for (const entry of (await h.api.auditLog({})).entries)
+      if (entry.state === 'in-flight' && struck.delete(entry.resourceId))
+        await h.admin('POST', '/edit', {
+          path: `${TASKS}/${entry.resourceId}`,
+          fields: { priority: 3 },
+          actor: 'colleague',
+        });
+    await sleep(15);
+  }
+  for (let i = 0; i < 400; i++) {
+    const writes = await h.admin<{ requests: unknown[] }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${limited}`)}`,
+    );
+    if (writes.body.requests.length > 0) break;
+    await sleep(10);
+  }
+  expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
+    batch: { state: 'running', counts: { queued: queued.length, running: 1 } },
+  });
+  return id;
+}
+
+describe('stopping a group decision, continued', () => {
   it('a write in flight that the server refuses after the stop (another writer moved it) is not sent again', async () => {
     const [sid] = SANDBOX_IDS.taskSids.slice(93, 94) as [string];
     const id = await queuedBatch([sid]);

@@ -15,6 +15,7 @@ import type {
   ResourceRef,
   SaveResult,
 } from '../../../shared/api/types';
+import { decisionRefused } from '../../../shared/batch/decisions';
 import { applyIntents, collidingPaths, type BatchIntent } from '../../../shared/batch/intent';
 import {
   diffPaths,
@@ -597,9 +598,11 @@ export function createBatchRunner(deps: BatchDeps) {
       id: string,
       signature: string,
       decision: 'mine' | 'theirs',
-    ): Promise<{ batch: BatchSummary; stopped: boolean } | null> {
+    ): Promise<{ batch: BatchSummary; stopped: boolean } | { refused: string } | null> {
       const batch = store.batches.get(id);
       if (!batch) return null;
+      const refused = decisionRefused(batch.state, running.get(id)?.stop ?? 'no');
+      if (refused) return { refused };
       // The group as it is when the decision arrives. Decisions on one batch are taken one after
       // another, and each acts only on members still queued as they were then: a second click
       // (or a second caller) finds them settled, and a member re-queued with a newer Server now

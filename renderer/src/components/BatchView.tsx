@@ -17,6 +17,7 @@ import {
   type IntentKind,
   type IntentRow,
 } from '../batch/intent-form';
+import { decisionRefused } from '../../../shared/batch/decisions';
 import { useDesk } from '../store';
 import { BATCH_PREVIEW_SAMPLE } from '../store/batch-slice';
 import { Dialog } from './Dialog';
@@ -447,7 +448,12 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
           : null}
       </p>
       {groups.length > 0 ? (
-        <ConflictQueue groups={groups} own={own} under={batch.deciding} />
+        <ConflictQueue
+          groups={groups}
+          own={own}
+          under={batch.deciding}
+          held={decisionRefused(batch.state)}
+        />
       ) : batch.state !== 'running' && batch.counts.queued === 0 ? (
         <p className="muted small">The conflict queue is empty.</p>
       ) : null}
@@ -559,12 +565,15 @@ function ConflictQueue({
   groups,
   own,
   under,
+  held,
 }: {
   groups: ConflictGroup[];
   /** This window's decision waiting for its answer. */
   own: { signature: string; stopping: boolean } | null;
   /** The decision under way on the batch, from any window or script. */
   under: BatchSummary['deciding'];
+  /** Why no decision is taken now (a paused or cancelled batch), or null. */
+  held: string | null;
 }) {
   const settle = useDesk((s) => s.settleBatchGroup);
   const openQueued = useDesk((s) => s.openQueuedTarget);
@@ -576,6 +585,11 @@ function ConflictQueue({
         Someone else changed these paths after the batch read them. One decision settles a whole
         group; or open a resource to merge it by hand.
       </p>
+      {held ? (
+        <p className="muted small" role="status" data-testid="batch-queue-held">
+          {held}
+        </p>
+      ) : null}
       {groups.map((group) => {
         // A group is named by the paths in conflict, or (no path) by why it is queued.
         const where = group.paths.length ? group.paths.join(', ') : null;
@@ -604,7 +618,7 @@ function ConflictQueue({
                 stopping={ownHere?.stopping === true || underHere?.stopping === true}
                 onStop={() => inBackground(stopDecision(), 'stop the decision')}
               />
-            ) : (
+            ) : held ? null : (
               <div className="row gap">
                 <button
                   type="button"
