@@ -469,7 +469,11 @@ export type BatchSummary = {
   finishedAt: string | null;
   total: number;
   counts: BatchCounts;
-  /** Writes that left the app (whatever their outcome): what a cancelled run has sent. */
+  /**
+   * Writes that left the app (whatever their outcome), each attempt counted: a target retried
+   * after a 429 or a conflict, or written again by a decision, counts every write it sent.
+   * Targets with a write sent: their `sent`.
+   */
   writesSent: number;
   /** Targets settled per second since the start. */
   rate: number;
@@ -621,6 +625,7 @@ export type SharedBatchReport = {
   startedAt: string | null;
   finishedAt: string | null;
   total: number;
+  /** As BatchSummary's: each write that left the app. */
   writesSent: number;
   counts: BatchCounts;
   /** Every target, or only the asked-for resource's when the query names one. */

@@ -900,14 +900,22 @@ async function batchKilledMidWrite(
   sids: readonly string[],
   delayMs: number,
 ): Promise<string> {
+  return batchKilledAfter(dataDir, sids, { kind: 'delay', delayMs });
+}
+
+/**
+ * As batchKilledMidWrite, the first write meeting `fault` instead; the host is killed `afterMs`
+ * after the sandbox has applied it.
+ */
+async function batchKilledAfter(
+  dataDir: string,
+  sids: readonly string[],
+  fault: Record<string, unknown>,
+  afterMs = 0,
+): Promise<string> {
   for (const sid of sids)
     await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, patch: { log: [] } });
-  await h.admin('POST', '/faults', {
-    kind: 'delay',
-    method: 'POST',
-    pathPrefix: `${TASKS}/${sids[0]}`,
-    delayMs,
-  });
+  await h.admin('POST', '/faults', { method: 'POST', pathPrefix: `${TASKS}/${sids[0]}`, ...fault });
   const { spawn } = await import('node:child_process');
   const path = await import('node:path');
   const child = spawn(
@@ -939,6 +947,7 @@ async function batchKilledMidWrite(
     if (faults.body.faults.every((f) => f.remaining === 0)) break;
     await sleep(20);
   }
+  await sleep(afterMs);
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
   return batchId;
@@ -1096,7 +1105,9 @@ describe('every target accounted for under faults and a colleague', () => {
     ).body.requests;
     expect(posted.filter((r) => !r.headers['if-match'])).toEqual([]);
     const postedTo = new Set(posted.map((r) => r.path.split('/').pop()!));
-    expect(done.writesSent).toBe(postedTo.size);
+    // Every write that left counts, a target retried (a 429, a conflict) once per attempt.
+    expect(done.writesSent).toBe(posted.length);
+    expect(posted.length).toBeGreaterThan(postedTo.size);
     for (const t of report.targets) {
       const why = `${t.resourceId} ${t.status}: ${t.reason}`;
       expect(t.sent, why).toBe(postedTo.has(t.resourceId));
@@ -1311,6 +1322,105 @@ describe('a 429 whose Retry-After is beyond what a timer holds', () => {
       batch: { state: 'cancelled', writesSent: 1, counts: { cancelled: 1, applied: 0 } },
     });
     expect((await getTask(limited)).priority).toBe(before.priority);
+  }, 30_000);
+});
+
+describe('a host killed after a 429, no write in flight', () => {
+  it('while waiting out Retry-After: the target is read afresh on resume and written once', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'cd-batch-429-kill-'));
+    const sids = SANDBOX_IDS.taskSids.slice(160, 162);
+    // The first write meets a 429 asking for 120 s; the host is killed while it waits.
+    const batchId = await batchKilledAfter(
+      dataDir,
+      sids,
+      { kind: 'rate-limit', retryAfter: 120, times: 1 },
+      500,
+    );
+    const restarted = await startHarness({ dataDir, sandbox: h.sandbox });
+    try {
+      const report = await restarted.api.batchReport({ batchId });
+      if (report.kind !== 'ok') throw new Error(report.message);
+      // The 429 applied nothing and nothing else was sent: not unknown, simply to retry.
+      expect(report.batch).toMatchObject({ state: 'interrupted', writesSent: 1 });
+      expect(report.targets[0]).toMatchObject({
+        resourceId: sids[0],
+        status: 'pending',
+        sent: true,
+      });
+      await restarted.api.resumeBatch({ batchId });
+      const done = await waitDone(batchId, restarted.api);
+      expect(done).toMatchObject({ counts: { applied: 2, unknown: 0 }, writesSent: 3 });
+      // Appended once each (a JSON Patch add: sent twice, it would append twice).
+      const logs = await Promise.all(
+        sids.map(
+          async (sid) => (JSON.parse((await getTask(sid)).attributes) as { log: string[] }).log,
+        ),
+      );
+      expect(logs).toEqual(sids.map(() => ['batch']));
+    } finally {
+      await restarted.desk.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('while re-reading it on resume after a pause in a 429: it restarts pending, not unknown', async () => {
+    const { rmSync } = await import('node:fs');
+    const own = await startHarness({ sandbox: h.sandbox });
+    try {
+      const sid = SANDBOX_IDS.taskSids[165]!;
+      await h.admin('POST', '/faults', {
+        kind: 'rate-limit',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        retryAfter: 120,
+        times: 1,
+      });
+      const id = await start([sid], [{ kind: 'set', path: '/priority', value: 57 }], 1, own);
+      for (let i = 0; ; i++) {
+        const log = await h.admin<{ requests: Array<{ status: number }> }>(
+          'GET',
+          `/requests?method=POST&pathPrefix=${encodeURIComponent(`${TASKS}/${sid}`)}`,
+        );
+        if (log.body.requests.some((r) => r.status === 429)) break;
+        if (i > 200) throw new Error('no 429');
+        await sleep(20);
+      }
+      await sleep(200);
+      expect(await own.api.pauseBatch({ batchId: id })).toMatchObject({
+        batch: { state: 'paused', counts: { pending: 1 } },
+      });
+      // The re-read on resume is held 3 s: a host starting on this data directory meanwhile
+      // finds what a crash mid-read would leave.
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'GET',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 3000,
+        times: 1,
+      });
+      await own.api.resumeBatch({ batchId: id });
+      for (let i = 0; ; i++) {
+        const status = await own.api.batchStatus({ batchId: id });
+        if (status.kind === 'ok' && status.batch.counts.running === 1) break;
+        if (i > 200) throw new Error('never running');
+        await sleep(10);
+      }
+      const after = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+      try {
+        const report = await after.api.batchReport({ batchId: id });
+        if (report.kind !== 'ok') throw new Error(report.message);
+        expect(report.targets[0]).toMatchObject({ status: 'pending', sent: true });
+      } finally {
+        await after.desk.close();
+      }
+    } finally {
+      await own.desk.close();
+      await h.admin('DELETE', '/faults');
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
   }, 30_000);
 });
 

@@ -254,12 +254,12 @@ export function createBatchRunner(deps: BatchDeps) {
     const set = (update: Partial<BatchTarget>) => store.batches.update(batch.id, ref.id, update);
     set({ attempts: attempt, fromRevision: base.revision, baseJournalId: base.journalId });
     let result: SaveResult;
-    // `sent` is recorded before the write leaves: a host killed while it is in flight must find
-    // the target as (possibly) written — unknown at the next start, never read and written again.
-    // It is taken back only when the answer proves nothing left.
+    // Each write is recorded (sent, in flight, counted) before it leaves: a host killed while it
+    // is in flight must find the target as (possibly) written — unknown at the next start, never
+    // read and written again. An answer proving nothing left takes the write back.
     let sent = store.batches.target(batch.id, ref.id)?.sent ?? false;
     for (let tries = 1; ; tries++) {
-      set({ sent: true });
+      store.batches.writeLeaving(batch.id, ref.id);
       result = await resources.save(
         ref,
         stringifyJson(mine, PRETTY),
@@ -267,7 +267,12 @@ export function createBatchRunner(deps: BatchDeps) {
         false,
         batch.id,
       );
-      if (result.kind !== 'error' || result.status !== undefined) sent = true;
+      const left = result.kind !== 'error' || result.status !== undefined;
+      if (left) sent = true;
+      // Never left, or a 429 (applied nothing): no longer in flight, so a host killed from here
+      // (waiting, or re-reading after a pause) finds a target simply to retry.
+      if (!left || (result.kind === 'error' && result.status === 429))
+        store.batches.writeAnswered(batch.id, ref.id, left);
       if (!(result.kind === 'error' && result.status === 429) || tries >= RATE_LIMIT_TRIES) break;
       const waited = await Promise.race([
         sleep(result.retryAfterMs ?? Math.min(250 * 2 ** (tries - 1), 8000)).then(() => true),
@@ -315,6 +320,8 @@ export function createBatchRunner(deps: BatchDeps) {
           return set({ status: 'skipped', reason: 'Someone else already made this change.' });
         return set({ status: 'failed', reason: batchWords(result.message) });
       case 'conflict': {
+        // Refused as stale (a 412 applies nothing): retried, or read afresh after a restart.
+        if (!result.afterLostAnswer) store.batches.writeAnswered(batch.id, ref.id, true);
         if (result.afterLostAnswer)
           return set({
             status: 'unknown',

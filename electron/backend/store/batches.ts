@@ -67,7 +67,10 @@ export type StoredBatch = {
   startedAt: string | null;
   finishedAt: string | null;
 };
-export type TargetUpdate = Partial<Omit<BatchTarget, 'resourceId'>>;
+export type TargetUpdate = Partial<Omit<BatchTarget, 'resourceId'>> & {
+  /** Whether the target's latest write may still be in flight (see writeLeaving). */
+  inFlight?: boolean;
+};
 
 const toTarget = (r: TargetRow): BatchTarget => ({
   resourceId: r.resource_id,
@@ -121,17 +124,23 @@ export function createBatchStore(db: DatabaseSync) {
   );
   const target = db.prepare('SELECT * FROM batch_targets WHERE batch_id = ? AND resource_id = ?');
   const counts = db.prepare(
-    'SELECT status, COUNT(*) AS n, SUM(sent) AS sent FROM batch_targets WHERE batch_id = ? GROUP BY status',
+    'SELECT status, COUNT(*) AS n, SUM(writes) AS writes FROM batch_targets WHERE batch_id = ? GROUP BY status',
   );
   const byResource = db.prepare(
     'SELECT * FROM batch_targets WHERE resource_id = ? ORDER BY batch_id',
   );
   const resetRunning = db.prepare(
-    `UPDATE batch_targets SET status = 'unknown', reason = 'The host stopped while this target was being written; check the server.', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 1`,
+    `UPDATE batch_targets SET status = 'unknown', reason = 'The host stopped while this target was being written; check the server.', updated_at = ? WHERE batch_id = ? AND status = 'running' AND in_flight = 1`,
   );
   const updates = new Map<string, ReturnType<DatabaseSync['prepare']>>();
   const requeueRunning = db.prepare(
-    `UPDATE batch_targets SET status = 'pending', updated_at = ? WHERE batch_id = ? AND status = 'running' AND sent = 0`,
+    `UPDATE batch_targets SET status = 'pending', updated_at = ? WHERE batch_id = ? AND status = 'running' AND in_flight = 0`,
+  );
+  const leaving = db.prepare(
+    'UPDATE batch_targets SET sent = 1, in_flight = 1, writes = writes + 1, updated_at = ? WHERE batch_id = ? AND resource_id = ?',
+  );
+  const answered = db.prepare(
+    'UPDATE batch_targets SET in_flight = 0, writes = MAX(writes - ?, 0), updated_at = ? WHERE batch_id = ? AND resource_id = ?',
   );
 
   return {
@@ -194,6 +203,7 @@ export function createBatchStore(db: DatabaseSync) {
         baseJournalId: 'base_journal_id',
         theirsJournalId: 'theirs_journal_id',
         auditId: 'audit_id',
+        inFlight: 'in_flight',
       };
       const entries = Object.entries(update).filter(([, v]) => v !== undefined) as Array<
         [keyof TargetUpdate, unknown]
@@ -207,20 +217,35 @@ export function createBatchStore(db: DatabaseSync) {
       if (!statement) updates.set(sql, (statement = db.prepare(sql)));
       statement.run(...values, new Date().toISOString(), id, resourceId);
     },
-    counts(id: string): { counts: BatchCounts; sent: number; total: number } {
+    /**
+     * A write of the target is about to leave: recorded first, so a host killed while it is in
+     * flight finds it (possibly) written — unknown at the next start, never sent again.
+     */
+    writeLeaving(id: string, resourceId: string): void {
+      leaving.run(new Date().toISOString(), id, resourceId);
+    },
+    /**
+     * The write's answer proves it applied nothing (a 429, a refusal as stale) or that it never
+     * left (`left` false: not counted): a host killed from here on reads the target afresh.
+     */
+    writeAnswered(id: string, resourceId: string, left: boolean): void {
+      answered.run(left ? 0 : 1, new Date().toISOString(), id, resourceId);
+    },
+    /** Targets by status, and `writes`: every write that left the app (each attempt of each target). */
+    counts(id: string): { counts: BatchCounts; writes: number; total: number } {
       const out = Object.fromEntries(TARGET_STATUSES.map((s) => [s, 0])) as BatchCounts;
-      let sent = 0;
+      let writes = 0;
       let total = 0;
       for (const row of counts.all(id) as Array<{
         status: BatchTargetStatus;
         n: number;
-        sent: number | null;
+        writes: number | null;
       }>) {
         out[row.status] = row.n;
-        sent += row.sent ?? 0;
+        writes += row.writes ?? 0;
         total += row.n;
       }
-      return { counts: out, sent, total };
+      return { counts: out, writes, total };
     },
     /** The batches that touched one resource, with what became of it (for its history). */
     ofResource(connectionId: string, resourceId: string): ResourceBatch[] {
@@ -238,7 +263,10 @@ export function createBatchStore(db: DatabaseSync) {
         ];
       });
     },
-    /** After a restart: targets mid-write are unknown; targets not yet sent go back to pending. */
+    /**
+     * After a restart: a target whose write may be in flight is unknown; one not written, or whose
+     * last write's answer proved nothing applied (mid-read or waiting after a 429), goes back to pending.
+     */
     recoverInterrupted(id: string): void {
       const now = new Date().toISOString();
       resetRunning.run(now, id);
@@ -251,7 +279,7 @@ export type BatchStore = ReturnType<typeof createBatchStore>;
 
 export function summaryOf(
   batch: StoredBatch,
-  tally: { counts: BatchCounts; sent: number; total: number },
+  tally: { counts: BatchCounts; writes: number; total: number },
   mergeOptions: MergeOptionsWire = {},
 ): BatchSummary {
   const settled = tally.total - tally.counts.pending - tally.counts.running;
@@ -270,7 +298,7 @@ export function summaryOf(
     finishedAt: batch.finishedAt,
     total: tally.total,
     counts: tally.counts,
-    writesSent: tally.sent,
+    writesSent: tally.writes,
     rate: Math.round((settled / seconds) * 10) / 10,
     concurrency: batch.concurrency,
     observedAt: observedNow(),

@@ -111,4 +111,13 @@ export const MIGRATIONS: readonly string[] = [
   // The journal row a write was based on: checking a pending write again tells "still the base"
   // from "someone else's" by content when the base had no revision to compare.
   `ALTER TABLE audit ADD COLUMN base_journal_id INTEGER;`,
+  // Each write of a batch target that left the app (a retried one counts each attempt), and
+  // whether its latest may still be in flight (a target mid-read after a 429 is not). An older
+  // row counts its one known write; one mid-write is taken as possibly in flight.
+  `
+  ALTER TABLE batch_targets ADD COLUMN writes INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE batch_targets ADD COLUMN in_flight INTEGER NOT NULL DEFAULT 0;
+  UPDATE batch_targets SET writes = sent;
+  UPDATE batch_targets SET in_flight = 1 WHERE status = 'running' AND sent = 1;
+  `,
 ];

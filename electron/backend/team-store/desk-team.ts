@@ -159,7 +159,7 @@ export function createDeskTeam(options: DeskTeamOptions) {
           startedAt: batch.startedAt,
           finishedAt: batch.finishedAt,
           total: tally.total,
-          writesSent: tally.sent,
+          writesSent: tally.writes,
           counts: tally.counts,
           targets: targets.map((t) => ({
             resourceId: t.resourceId,

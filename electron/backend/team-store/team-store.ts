@@ -346,7 +346,7 @@ export function openTeamStore(options: TeamStoreOptions) {
             stringifyJson(batch.intents as unknown as JsonValue),
             batch.state,
             tally.total,
-            tally.sent,
+            tally.writes,
             JSON.stringify(tally.counts),
             batch.createdAt,
             batch.startedAt,
