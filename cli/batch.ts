@@ -375,7 +375,7 @@ export async function runBatch(
     const n = (status_: string) => c[status_] ?? 0;
     const notDone = n('pending') + n('running') + n('cancelled');
     io.stderr(
-      `${status.state === 'done' ? 'Done' : `The batch is ${status.state}`}: ${n('applied')} applied, ${n('reapplied')} re-applied after a conflict, ${n('skipped')} skipped, ${n('queued')} queued, ${n('failed')} failed, ${n('unknown')} unknown${n('kept-theirs') ? `, ${n('kept-theirs')} kept the server's` : ''}${n('merged') ? `, ${n('merged')} merged by hand` : ''}${notDone ? `, ${notDone} not done (${n('cancelled')} cancelled, ${n('pending') + n('running')} waiting)` : ''}; ${status.writesSent} writes sent.\n`,
+      `${status.state === 'done' ? 'Done' : `The batch is ${status.state}`}: ${n('applied')} applied, ${n('reapplied')} re-applied after a conflict, ${n('skipped')} skipped, ${n('queued')} queued, ${n('failed')} failed, ${n('unknown')} unknown${n('kept-theirs') ? `, ${n('kept-theirs')} kept the server's` : ''}${n('merged') ? `, ${n('merged')} merged by hand` : ''}${notDone ? `, ${notDone} not done (${n('cancelled')} cancelled, ${n('pending') + n('running')} waiting)` : ''}; ${status.writesSent} writes sent (each attempt counted).\n`,
     );
     // A stopped batch's queue takes no decision (the host refuses it): say so, not how to settle.
     const held = decisionRefused(status.state as BatchState);

@@ -360,7 +360,10 @@ function BatchRun({ batch }: { batch: BatchSummary }) {
             {batch.counts[s]} {words}
           </li>
         ))}
-        <li className="chip">
+        <li
+          className="chip"
+          title="Every write that left the app: a resource retried (a 429, a conflict) counts each attempt"
+        >
           {batch.writesSent} write{batch.writesSent === 1 ? '' : 's'} sent
         </li>
       </ul>
