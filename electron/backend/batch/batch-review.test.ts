@@ -659,6 +659,45 @@ describe('a decision on a stopped batch', () => {
   }, 30_000);
 });
 
+describe('a decision while a pause finishes its writes in flight', () => {
+  it('is refused as on a paused batch: nothing more is sent', async () => {
+    const queued = SANDBOX_IDS.taskSids.slice(170, 172);
+    const slow = SANDBOX_IDS.taskSids.slice(172, 173);
+    for (const sid of slow)
+      await h.admin('POST', '/faults', {
+        kind: 'delay',
+        method: 'POST',
+        pathPrefix: `${TASKS}/${sid}`,
+        delayMs: 2500,
+      });
+    const id = await batchColleagueMoves(queued, { priority: 3 }, h, slow);
+    for (let i = 0; ; i++) {
+      const status = await h.api.batchStatus({ batchId: id });
+      if (status.kind === 'ok' && status.batch.counts.queued === queued.length) break;
+      if (i > 100) throw new Error('the conflicting targets were never queued');
+      await sleep(20);
+    }
+    await untilInFlight(h.api, slow);
+    await h.admin('DELETE', '/requests');
+    const pausing = h.api.pauseBatch({ batchId: id });
+    expect(
+      await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' }),
+    ).toMatchObject({
+      kind: 'error',
+      reason: 'batch-state',
+      message: expect.stringContaining('paused'),
+    });
+    expect(await pausing).toMatchObject({ batch: { state: 'paused', counts: { queued: 2 } } });
+    // Only the write that was in flight when the pause came.
+    const writes = await h.admin<{ requests: Array<{ path: string }> }>(
+      'GET',
+      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+    );
+    expect(writes.body.requests.map((r) => r.path.split('/').pop())).toEqual(slow);
+    for (const sid of queued) expect((await getTask(sid)).priority).toBe(3);
+  }, 30_000);
+});
+
 /**
  * A running batch setting /priority to 7 with `queued` in its conflict queue (a colleague changed
  * each while its write was held) and `limited` waiting out a 429 (60 s), so the run goes on.
