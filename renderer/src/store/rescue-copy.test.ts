@@ -68,4 +68,34 @@ describe('the copy made as the page goes', () => {
     expect(rescuedDraft(localStorage, ref)).toBeNull();
     vi.useRealTimers();
   });
+
+  it('is made for text whose draft write is still under way when the page goes', async () => {
+    vi.useFakeTimers();
+    const ref2 = { connectionId: 'c', id: 'task-2' };
+    const key2 = session.tabKey(ref2);
+    const opened = session.opened({
+      ref: ref2,
+      title: 'Task 2',
+      connectionName: 'Sandbox',
+      snapshot: snapshotFixture(ref2, 1, '1', '{ "priority": 1 }'),
+      draftBase: null,
+      draft: null,
+      merge: null,
+      pending: [],
+    });
+    useDesk.setState({ tabs: [opened], activeTabKey: key2 });
+    const before = sent.length;
+    useDesk.getState().setText(key2, '{ "priority": 7 }');
+    await vi.advanceTimersByTimeAsync(500);
+    // Its write is under way, unanswered, and nothing was typed since: then the page goes. The
+    // request may never arrive (a page going away cuts it off): the copy is the text's only keep.
+    expect(sent.slice(before)).toEqual(['{ "priority": 7 }']);
+    useDesk.getState().keepEverything();
+    expect(rescuedDraft(localStorage, ref2)?.text).toBe('{ "priority": 7 }');
+    // The write sent before the copy answers: the copy stays (it may be the newer of the two).
+    saveDraftAnswers.at(-1)!({ kind: 'ok', updatedAt: '2026-11-30T02:00:03.000Z' });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(rescuedDraft(localStorage, ref2)?.text).toBe('{ "priority": 7 }');
+    vi.useRealTimers();
+  });
 });

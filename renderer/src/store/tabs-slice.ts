@@ -836,8 +836,11 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     keepEverything() {
       const store = storage();
       for (const t of get().tabs) {
-        if (!draftTimers.has(t.key)) continue;
-        stopDraftWrite(t.key);
+        const waiting = draftTimers.has(t.key);
+        // A write under way may never arrive once the page is gone (it is cut off): its text
+        // needs the copy too, though it need not be sent again.
+        if (!waiting && !draftWrites.has(t.key)) continue;
+        if (waiting) stopDraftWrite(t.key);
         // The synchronous copy first (it survives even if the request below is cut off)…
         if (store && session.needsDraft(t)) {
           const draftBase = session.draftBaseOf(t);
@@ -855,7 +858,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         // …then the backend's draft, which may or may not finish before the page goes: sent now,
         // not after a draft write still under way (the page may be gone by then). The backend
         // takes it whichever of the two lands first, both being this tab's.
-        background(persistDraftNow(t.key), 'keep your draft');
+        if (waiting) background(persistDraftNow(t.key), 'keep your draft');
       }
       remember();
     },
