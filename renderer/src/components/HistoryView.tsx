@@ -8,7 +8,7 @@ import { isDirty, type Tab } from '../store/tabs-slice';
 import { JsonDiff } from './JsonEditor';
 import { attributionWords } from '../team/attribution';
 import { useTeam } from '../team/team-state';
-import { restoreReverts } from '../session/reverts';
+import { restoreQuestion } from '../session/reverts';
 import { latestSeen, newestPair } from '../session/history-latest';
 import { inBackground } from '../store/background';
 import { reasonOf } from '../store/failures';
@@ -172,17 +172,12 @@ export function HistoryView({ tab }: { tab: Tab }) {
               title="Open this revision as an unsaved edit on top of the latest; save it like any edit"
               onClick={() => {
                 const latest = latestSeen(entries);
-                const latestText = latest ? snapshots[latest.journalId]?.text : undefined;
-                const items = latestText !== undefined ? restoreReverts(latestText, a.text) : [];
+                // The restore is based on this very revision, the one its question compares with.
+                const latestSnapshot = latest ? (snapshots[latest.journalId] ?? null) : null;
                 inBackground(
-                  ask({
-                    title: `Restore revision ${a.revision ?? '(none)'}?`,
-                    body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${items.length > 0 ? 'Saving it undoes these later changes (latest → restored):' : 'It differs from the latest revision in no field.'}`,
-                    items,
-                    note: `Nothing is written until you save.${isDirty(tab) ? ' Your unsaved edit is replaced.' : ''}`,
-                    confirm: 'Restore as an edit',
-                    danger: isDirty(tab) || items.length > 0,
-                  }).then((yes) => (yes ? restore(tab.key, a) : undefined)),
+                  ask(restoreQuestion(a, latestSnapshot, isDirty(tab))).then((yes) =>
+                    yes ? restore(tab.key, a, latestSnapshot) : undefined,
+                  ),
                   'restore the revision',
                 );
               }}

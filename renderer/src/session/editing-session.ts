@@ -658,16 +658,42 @@ export function mergeClosed(tab: Tab): Tab {
 }
 
 /** Restore = a new edit on top of the latest revision, saved like any other edit. */
-export function revisionRestored(tab: Tab, restored: Snapshot, latest: Snapshot): Tab {
+/**
+ * *Restore revision N*: its text becomes an unsaved edit. The edit is based on the latest revision
+ * the operator confirmed the restore against (`seenLatest`, the history's latest, whose later
+ * changes the dialog listed as undone), so saving it is conditional on that very revision. A
+ * server that moved on since (`serverNow`, read just before) is news, as the watch reports it:
+ * basing the edit on it would write the restored text over changes the operator was never shown.
+ * With no revision seen (the history's latest unread), the server's is the base. `readFailed`: why
+ * the server could not be read to check.
+ */
+export function revisionRestored(
+  tab: Tab,
+  restored: Snapshot,
+  seenLatest: Snapshot | null,
+  serverNow: Snapshot | null,
+  readFailed: string | null = null,
+): Tab {
+  const base = seenLatest ?? serverNow ?? tab.base;
+  const moved =
+    serverNow !== null && serverNow.journalId !== base.journalId
+      ? movedFromBase({ ...tab, base }, serverNow)
+      : null;
+  const news = moved
+    ? ` The server has moved on to revision ${moved.revision ?? '(none)'} since: saving is conditional on revision ${base.revision ?? '(none)'}, so that change comes back to merge, not overwritten.`
+    : readFailed !== null
+      ? ` The server could not be read to check it still holds revision ${base.revision ?? '(none)'} (${readFailed}); saving is conditional on it all the same.`
+      : '';
   return {
     ...tab,
-    base: latest,
+    base,
     text: restored.text,
     view: 'edit',
-    serverMoved: null,
+    serverMoved: moved,
+    deferredMoved: null,
     message: {
       tone: 'info',
-      text: `Revision ${restored.revision ?? '(none)'} restored as an unsaved edit on top of revision ${latest.revision ?? '(none)'}. Review and save.`,
+      text: `Revision ${restored.revision ?? '(none)'} restored as an unsaved edit on top of revision ${base.revision ?? '(none)'}. Review and save.${news}`,
     },
   };
 }

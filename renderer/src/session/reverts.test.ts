@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overwriteReverts, restoreReverts } from './reverts';
+import { overwriteReverts, restoreQuestion, restoreReverts } from './reverts';
 
 const t = (doc: unknown) => JSON.stringify(doc, null, 2);
 
@@ -25,5 +25,29 @@ describe('what an overwrite reverts', () => {
       ['a: 2 → 1', 'added: true is removed'],
     );
     expect(restoreReverts(t({}), t({ gone: 1 }))).toEqual(['gone: added back as 1']);
+  });
+});
+
+describe('the question a restore asks', () => {
+  const restored = { revision: '1', text: t({ a: 1 }) };
+
+  it('lists what saving would undo on the latest revision seen', () => {
+    expect(restoreQuestion(restored, { revision: '3', text: t({ a: 3 }) }, false)).toMatchObject({
+      title: 'Restore revision 1?',
+      items: ['a: 3 → 1'],
+      danger: true,
+    });
+    const same = restoreQuestion(restored, { revision: '3', text: t({ a: 1 }) }, false);
+    expect(same.body).toContain('It differs from the latest revision in no field.');
+    expect(same.danger).toBe(false);
+  });
+
+  it('never says "no field differs" when the latest revision is not read (yet, or at all)', () => {
+    // The latest revision's text still loading, or refused: nothing was compared.
+    const unread = restoreQuestion(restored, null, false);
+    expect(unread.body).not.toContain('in no field');
+    expect(unread.body).toContain('could not be compared');
+    expect(unread.items).toEqual([]);
+    expect(unread.danger).toBe(true);
   });
 });

@@ -43,3 +43,27 @@ export function restoreReverts(latestText: string, restoredText: string): string
     line(c.path, getAt(latest, c.path), getAt(restored, c.path)),
   );
 }
+
+type Revision = { revision: string | null; text: string };
+
+/**
+ * The question *Restore revision N* asks. `latest`: the latest revision the history lists, read
+ * (null: its text is not read, still loading or refused). Only a comparison made can say that no
+ * field differs: with the latest unread, nothing was compared and the question says so.
+ */
+export function restoreQuestion(restored: Revision, latest: Revision | null, dirty: boolean) {
+  const items = latest ? restoreReverts(latest.text, restored.text) : [];
+  const what = !latest
+    ? 'The latest revision could not be compared with it (it is not read), so what saving it would undo is not listed: compare them before saving.'
+    : items.length > 0
+      ? 'Saving it undoes these later changes (latest → restored):'
+      : 'It differs from the latest revision in no field.';
+  return {
+    title: `Restore revision ${restored.revision ?? '(none)'}?`,
+    body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${what}`,
+    items,
+    note: `Nothing is written until you save.${dirty ? ' Your unsaved edit is replaced.' : ''}`,
+    confirm: 'Restore as an edit',
+    danger: dirty || items.length > 0 || !latest,
+  };
+}

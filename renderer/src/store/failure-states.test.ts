@@ -145,7 +145,7 @@ describe('a tab whose call fails says so on its own message bar, and keeps the e
   });
 
   it('restoring a revision when the host cannot be reached', async () => {
-    await useDesk.getState().restoreRevision(key, snap(0, '0', '{ "priority": 0 }'));
+    await useDesk.getState().restoreRevision(key, snap(0, '0', '{ "priority": 0 }'), null);
     expect(tab().message?.text).toContain('The revision was not restored');
     expect(tab().text).toBe(MINE);
   });

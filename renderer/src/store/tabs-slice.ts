@@ -56,7 +56,8 @@ export type TabsSlice = {
   redoMerge(key: string): Promise<void>;
   overwriteWithMine(key: string): Promise<void>;
   cancelMerge(key: string): void;
-  restoreRevision(key: string, snapshot: Snapshot): Promise<void>;
+  /** `seenLatest`: the latest revision the history listed, the one the restore was confirmed against. */
+  restoreRevision(key: string, snapshot: Snapshot, seenLatest: Snapshot | null): Promise<void>;
   dismissMessage(key: string): void;
   noteServerMoved(key: string, moved: session.ServerMoved): void;
   /** *Check again* on the tab's unknown outcome. */
@@ -701,7 +702,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       scheduleDraft(key);
     },
 
-    async restoreRevision(key, snapshot) {
+    async restoreRevision(key, snapshot, seenLatest) {
       const t = tab(key);
       if (!t) return;
       let latest;
@@ -715,7 +716,9 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
         return;
       }
       step(key, (x) =>
-        session.revisionRestored(x, snapshot, latest.kind === 'ok' ? latest.snapshot : x.base),
+        latest.kind === 'ok'
+          ? session.revisionRestored(x, snapshot, seenLatest, latest.snapshot)
+          : session.revisionRestored(x, snapshot, seenLatest, null, latest.message),
       );
       scheduleDraft(key);
     },
