@@ -358,6 +358,10 @@ export function createDesk(options: DeskOptions): Desk {
       return shapeSaveResult(result, { full });
     },
     async history({ ref }) {
+      // The journal keeps the rows of a removed connection: listed, they would be a history none
+      // of whose revisions can be read or restored (revision() refuses them), so it is refused too.
+      if (!store.connections.get(ref.connectionId))
+        return fail('unknown-connection', 'That connection no longer exists.');
       const local = () =>
         store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
       // Team store (#11): the union of every teammate's journal, with who saved each revision.
