@@ -362,8 +362,7 @@ export function createDesk(options: DeskOptions): Desk {
       // of whose revisions can be read or restored (revision() refuses them), so it is refused too.
       if (!store.connections.get(ref.connectionId))
         return fail('unknown-connection', 'That connection no longer exists.');
-      const local = () =>
-        store.journal.history(ref.connectionId, ref.id).map(({ body: _body, ...entry }) => entry);
+      const local = () => store.journal.history(ref.connectionId, ref.id);
       // Team store (#11): the union of every teammate's journal, with who saved each revision.
       const entries = await team.history(ref, local);
       // A revision (an ETag) journalled before the credential rotated to one it holds is hidden.

@@ -37,8 +37,11 @@ export function createJournal(db: DatabaseSync) {
   );
   const touch = db.prepare('UPDATE journal SET last_seen_at = ? WHERE id = ?');
   const markSaved = db.prepare(`UPDATE journal SET source = 'saved' WHERE id = ?`);
+  // Every column but the body: a history lists entries, and a row's body (up to the read limit,
+  // megabytes) is read only when that revision is asked for (get). The history view lists again on
+  // each new revision it hears of, and a team store lists twice.
   const list = db.prepare(
-    'SELECT * FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id',
+    'SELECT id, revision, source, seen_at, last_seen_at, body_hash FROM journal WHERE connection_id = ? AND resource_path = ? ORDER BY id',
   );
   const get = db.prepare(
     'SELECT * FROM journal WHERE id = ? AND connection_id = ? AND resource_path = ?',
@@ -91,8 +94,18 @@ export function createJournal(db: DatabaseSync) {
         seenAgain: false,
       };
     },
-    history(connectionId: string, resourceId: string): JournalRow[] {
-      return (list.all(connectionId, resourceId) as Row[]).map(toEntry);
+    /** The entries of a resource's history, oldest first, without their bodies (see `list`). */
+    history(connectionId: string, resourceId: string): HistoryEntry[] {
+      return (list.all(connectionId, resourceId) as Omit<Row, 'body'>[]).map(
+        (row): HistoryEntry => ({
+          journalId: row.id,
+          revision: row.revision,
+          source: row.source as JournalSource,
+          seenAt: row.seen_at,
+          lastSeenAt: row.last_seen_at,
+          bodyHash: row.body_hash,
+        }),
+      );
     },
     get(connectionId: string, resourceId: string, journalId: number): JournalRow | null {
       const row = get.get(journalId, connectionId, resourceId) as Row | undefined;
