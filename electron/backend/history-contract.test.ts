@@ -74,4 +74,27 @@ describe('the history contract', () => {
       reason: 'unknown-connection',
     });
   });
+
+  it('a restore saved on the latest revision the operator saw, after the server moved, is a conflict, not a write', async () => {
+    const refOf = await connectScripted(h, server);
+    docs.set('c', { rev: 1, body: { id: 'c', n: 1 } });
+    const ref = refOf('c');
+    const r1 = await h.open(ref);
+    docs.set('c', { rev: 2, body: { id: 'c', n: 2 } });
+    const r2 = (await h.api.refreshResource({ ref })) as { snapshot: { journalId: number } };
+    // The history is listed (latest: revision 2); then a colleague makes revision 3.
+    docs.set('c', { rev: 3, body: { id: 'c', n: 2, owner: 'bob' } });
+    const old = await h.api.revision({ ref, journalId: r1.journalId });
+    if (old.kind !== 'ok') throw new Error(old.message);
+    const result = await h.api.saveResource({
+      ref,
+      text: old.snapshot.text,
+      baseJournalId: r2.snapshot.journalId,
+      full: true,
+    });
+    expect(result.kind).toBe('conflict');
+    // Nothing was written over bob's owner.
+    expect(docs.get('c')).toEqual({ rev: 3, body: { id: 'c', n: 2, owner: 'bob' } });
+    expect(server.requests.at(-2)).toMatchObject({ method: 'PUT', headers: { 'if-match': '"2"' } });
+  });
 });
