@@ -657,7 +657,6 @@ export function mergeClosed(tab: Tab): Tab {
   };
 }
 
-/** Restore = a new edit on top of the latest revision, saved like any other edit. */
 /**
  * *Restore revision N*: its text becomes an unsaved edit. The edit is based on the latest revision
  * the operator confirmed the restore against (`seenLatest`, the history's latest, whose later
