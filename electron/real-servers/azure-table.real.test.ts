@@ -219,6 +219,43 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     });
   });
 
+  it('a MERGE keeps a Double a Double when the new value is a whole number (2, not Int32 2)', async () => {
+    // Azure sends an Edm.Double as a JSON number with a fraction (1.5, 2.0) and no annotation; a
+    // whole number sent back without one is stored as Edm.Int32: "saved", with another type.
+    const created = await fetch(`${base()}/tickets?${AZURITE_SAS}`, {
+      method: 'POST',
+      headers: { ...NOMETA, prefer: 'return-no-content' },
+      body: JSON.stringify({
+        PartitionKey: 'typed',
+        RowKey: 'double',
+        ratio: 1.5,
+        weight: 2.0,
+        'weight@odata.type': 'Edm.Double',
+        count: 7,
+      }),
+    });
+    expect(created.status).toBe(204);
+    const ref = { connectionId, id: 'typed,double' };
+    const opened = await open(desk.api, connectionId, ref.id);
+    expect(opened.text).toContain('"weight": 2.0');
+    const saved = await desk.api.saveResource({
+      ref,
+      text: opened.text
+        .replace('"ratio": 1.5', '"ratio": 2')
+        .replace('"weight": 2.0', '"weight": 3')
+        .replace('"count": 7', '"count": 8'),
+      baseJournalId: opened.journalId,
+    });
+    expectSaved(saved);
+    const raw = await (
+      await fetch(entityUrl(ref.id), { headers: { accept: 'application/json;odata=fullmetadata' } })
+    ).text();
+    // Azurite writes a Double with its fraction and an Int32 without one.
+    expect(raw).toContain('"ratio":2.0');
+    expect(raw).toContain('"weight":3.0');
+    expect(raw).toContain('"count":8,');
+  });
+
   it('a PUT profile with minimal metadata never writes server-managed fields back', async () => {
     const replacing: ProfileSpec = {
       ...AZURE_TABLE_ENTITY,

@@ -286,6 +286,8 @@ export const AZURE_TABLE_ENTITY: ProfileSpec = {
     conflictStatuses: [412],
     answerRevision: { in: 'etag' },
     annotationSuffix: '@odata.type',
+    // A Double comes as 2.0 with no annotation; written back as 2 it would become an Int32.
+    floatType: 'Edm.Double',
   },
   // Minimal metadata: an Int64, DateTime, Guid or Binary property comes with its
   // `name@odata.type`, which a MERGE sends back with a changed value (no metadata would lose it).

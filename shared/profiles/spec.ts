@@ -126,6 +126,13 @@ export type WriteSpec = {
    * suffix `@odata.type`) is sent with it, so the server keeps the value's type.
    */
   annotationSuffix?: string;
+  /**
+   * With `annotationSuffix`: the type annotation sent for a changed number whose server text had a
+   * fraction or exponent (2.0, 1.5) when the new text has neither (2). Azure stores a number sent
+   * without an annotation by its text, so a Double written as 2 would become an Int32
+   * (`Edm.Double` keeps it a Double).
+   */
+  floatType?: string;
 };
 
 export type ProfileSpec = {

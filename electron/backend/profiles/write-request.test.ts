@@ -1,6 +1,6 @@
 // The conditional write a profile builds from the server's text and the operator's edit.
 import { describe, expect, it } from 'vitest';
-import { REST_ETAG, TWILIO_TASK } from '../../../shared/profiles/built-in';
+import { AZURE_TABLE_ENTITY, REST_ETAG, TWILIO_TASK } from '../../../shared/profiles/built-in';
 import type { ProfileSpec } from '../../../shared/profiles/spec';
 import { diffPaths, parseJson, type JsonValue } from '../../../shared/json';
 import { editableOf, toEditable } from './editable';
@@ -65,5 +65,32 @@ describe('form writes', () => {
     const base = JSON.stringify({ sid: 'WT1', attributes: '"hello"', priority: 1 });
     const write = writeOf(TWILIO_TASK, base, '{"attributes":"world","priority":1}');
     expect(write).toMatchObject({ ok: true, value: { body: 'Attributes=%22world%22' } });
+  });
+});
+
+describe('Azure MERGE writes', () => {
+  it('annotates a Double written as a whole number, so it is not stored as an Int32', () => {
+    const base =
+      '{"PartitionKey":"p","RowKey":"r","ratio":1.5,"big":2E3,"count":7,"typed":2.5,"typed@odata.type":"Edm.Double"}';
+    const write = writeOf(
+      AZURE_TABLE_ENTITY,
+      base,
+      '{"ratio":2,"big":3,"count":8,"typed":3,"typed@odata.type":"Edm.Double"}',
+    );
+    // ratio and big were Doubles (fraction, exponent); count an Int32; typed carries its own.
+    expect(write).toMatchObject({
+      ok: true,
+      value: {
+        body: '{"ratio":2,"big":3,"count":8,"typed":3,"typed@odata.type":"Edm.Double","ratio@odata.type":"Edm.Double","big@odata.type":"Edm.Double"}',
+      },
+    });
+    // Written with a fraction, a Double needs no annotation.
+    expect(
+      writeOf(
+        AZURE_TABLE_ENTITY,
+        base,
+        '{"ratio":2.0,"big":2E3,"count":7,"typed":2.5,"typed@odata.type":"Edm.Double"}',
+      ),
+    ).toMatchObject({ ok: true, value: { body: '{"ratio":2.0}' } });
   });
 });

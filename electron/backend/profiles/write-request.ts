@@ -231,6 +231,7 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
           `${JSON.stringify(key)}:${compactText(raws.get(`/${encodeToken(key)}`) ?? 'null')}`,
         );
       }
+      members.push(...floatTypeKept(spec, input, keys, raws));
       if (input.precondition.kind === 'body-version' && spec.revision.in === 'body') {
         const tokens = decodePointer(spec.revision.pointer);
         if (!tokens.ok || tokens.value.length !== 1)
@@ -388,6 +389,43 @@ function withAnnotations(keys: string[], mine: JsonObject, suffix: string): stri
     if (!key.endsWith(suffix) && Object.hasOwn(mine, partner)) out.add(partner);
   }
   return [...out];
+}
+
+/**
+ * Annotations that keep a floating-point property floating-point (`"ratio@odata.type":"Edm.Double"`):
+ * Azure sends a Double as a number with a fraction (1.5, 2.0) and no annotation, and infers the
+ * type of a number sent without one from its text, so a whole number (2) would be stored as an
+ * Int32 — reported saved, with another type. Only for a changed top-level number whose server
+ * text had a fraction or exponent and whose new text has neither, when the operator's document
+ * carries no annotation of its own for it.
+ */
+function floatTypeKept(
+  spec: ProfileSpec,
+  input: WriteInput,
+  keys: readonly string[],
+  mineRaws: ReadonlyMap<string, string | undefined>,
+): string[] {
+  const { annotationSuffix, floatType } = spec.write;
+  if (!annotationSuffix || !floatType || spec.editable.kind !== 'whole') return [];
+  const mine = input.mine;
+  if (!isJsonObject(mine)) return [];
+  const candidates = keys.filter(
+    (key) =>
+      !key.endsWith(annotationSuffix) &&
+      (typeof mine[key] === 'number' || typeof mine[key] === 'bigint') &&
+      !Object.hasOwn(mine, `${key}${annotationSuffix}`),
+  );
+  if (candidates.length === 0) return [];
+  const pointers = candidates.map((key) => `/${encodeToken(key)}`);
+  const baseRaws = rawsAt(input.baseRaw, pointers);
+  const fractional = (raw: string | undefined) =>
+    raw !== undefined && /^-?\d/.test(raw.trim()) && /[.eE]/.test(raw);
+  return candidates
+    .filter((_key, i) => {
+      const pointer = pointers[i]!;
+      return fractional(baseRaws.get(pointer)) && !fractional(mineRaws.get(pointer));
+    })
+    .map((key) => `${JSON.stringify(`${key}${annotationSuffix}`)}:${JSON.stringify(floatType)}`);
 }
 
 /** Changes grouped by the top-level key they fall under. */
