@@ -891,6 +891,36 @@ export function createResourceService(deps: ResourceDeps) {
       now.snapshot.revision !== null &&
       !weaklySameRevision(ctx.spec, now.snapshot.revision, savedRevision)
     ) {
+      const losing = losingRevision(ctx, now.body, savedRevision);
+      if (losing !== null) {
+        // CouchDB stored the write as a revision of its own branch, but another branch (brought
+        // in by replication, longer or sorting higher) is the document everyone reads: the edit
+        // is not the document, and no writer came "since". Partly applied: nothing of the edit
+        // shows, and a save again goes on top of the document as it is.
+        const message = `The server stored your write as revision ${losing}, but as a losing conflicting revision: the document is revision ${now.snapshot.revision}, from another branch (replication), which does not hold your changes.`;
+        const missing = missingChanges(now.editable, written.intent);
+        const shown = missing.length
+          ? missing
+          : changedPaths.map((path) => ({
+              path,
+              wanted: written.intent[path] ?? null,
+              found: written.intent[path] ?? null,
+            }));
+        store.audit.settle(
+          auditId,
+          `partly applied: stored as losing conflicting revision ${losing}; the document is ${now.snapshot.revision}`,
+          losing,
+        );
+        return {
+          kind: 'partly-applied',
+          snapshot: now.snapshot,
+          savedRevision: losing,
+          changedPaths,
+          missing: shown,
+          message: `${message} Not applied: ${shown.map((m) => `${m.path} (wanted ${m.wanted ?? 'absent'}, the document has ${m.found ?? 'nothing'})`).join('; ')}. Your edit is kept as a draft.`,
+          auditId,
+        };
+      }
       // Someone wrote between this write and the re-read: theirs is journalled as seen, not as ours.
       // What differs from the document this write sent, the fields it wrote included (a colleague
       // may have changed one of them again). Nothing differing proves no other writer: the server
@@ -987,6 +1017,16 @@ export function createResourceService(deps: ResourceDeps) {
       message,
       auditId,
     };
+  }
+
+  /**
+   * `saved` when the re-read lists it among the revisions that lost to the document's own (the
+   * profile's `write.losingRevisionsPointer`, CouchDB's `_conflicts`), else null.
+   */
+  function losingRevision(ctx: ConnectionContext, body: JsonValue, saved: string): string | null {
+    const pointer = ctx.spec.write.losingRevisionsPointer;
+    const listed = pointer === undefined ? undefined : getAt(body, pointer);
+    return Array.isArray(listed) && listed.includes(saved) ? saved : null;
   }
 
   /** The revision an acknowledgement body names at `pointer` (a string or a number), else null. */

@@ -169,6 +169,82 @@ describe('pouchdb-server, built-in CouchDB profile', () => {
     expect((await direct.read(idOf(3)))['priority']).toBe(4);
   });
 
+  it('a save CouchDB keeps only as a losing conflicting revision is not reported saved', async () => {
+    // Replication brings in another branch of the document with a longer history while the
+    // operator edits. CouchDB still accepts the write on the operator's revision (a leaf), but the
+    // document everyone reads is the other branch's: the edit sits in `_conflicts`, unseen. Before,
+    // this read "Saved … someone else has changed it since", as if the edit had been the document.
+    // (A database of its own: pouchdb-server silently drops a replicated revision in a database
+    // with a validate_doc_update function.)
+    const db = `${server.url}/replicas`;
+    expect((await fetch(db, { method: 'PUT' })).status).toBe(201);
+    const put = async (doc: Doc) =>
+      json(
+        await fetch(`${db}/doc-1`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(doc),
+        }),
+      );
+    const ancestor = (await put({ name: 'Doc 1', notes: 'call back' }))['rev'] as string;
+    await put({ name: 'Doc 1', notes: 'call back', priority: 2, _rev: ancestor });
+    const replicas = await saveConnection(desk.api, {
+      name: 'pouchdb replicas',
+      profileId: COUCHDB_DOCUMENT.id,
+      baseUrl: server.url,
+      params: { database: 'replicas' },
+      auth: { kind: 'none' },
+    });
+    const ref = { connectionId: replicas, id: 'doc-1' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    // The other branch grows from the revision before the one the operator opened.
+    const replicated = await fetch(`${db}/_bulk_docs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        new_edits: false,
+        docs: [
+          {
+            _id: 'doc-1',
+            name: 'Doc 1',
+            notes: 'call back',
+            status: 'replicated',
+            _rev: '4-cccc',
+            _revisions: { start: 4, ids: ['cccc', 'bbbb', 'aaaa', ancestor.split('-')[1]] },
+          },
+        ],
+      }),
+    });
+    expect(replicated.status).toBe(201);
+    const sent = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...(JSON.parse(opened.snapshot.text) as Doc), notes: 'mine' }),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    const conflicted = await json(await fetch(`${db}/doc-1?conflicts=true`));
+    expect(conflicted).toMatchObject({ _rev: '4-cccc', notes: 'call back' });
+    const losing = (conflicted['_conflicts'] as string[])[0]!;
+    expect(losing).toMatch(/^3-/);
+    expect(sent).toMatchObject({
+      kind: 'partly-applied',
+      savedRevision: losing,
+      missing: [{ path: '/notes', wanted: '"mine"', found: '"call back"' }],
+      message: expect.stringContaining('conflicting revision'),
+    });
+    const audit = await desk.api.auditLog({ ref });
+    expect(audit.entries.find((e) => e.id === (sent as { auditId: number }).auditId)).toMatchObject(
+      {
+        outcome: expect.stringContaining(`losing conflicting revision ${losing}`),
+      },
+    );
+    // The conflict is shown read-only, never written back.
+    const reopened = await desk.api.openResource({ ref });
+    if (reopened.kind !== 'ok') throw new Error(reopened.message);
+    expect(reopened.snapshot.text).not.toContain('_conflicts');
+    expect(reopened.snapshot.serverManaged).toContain(losing);
+  });
+
   it('a `_rev` typed into the edit is refused before sending: it never replaces the revision opened', async () => {
     // The revision travels from what was opened. Were a typed `_rev` written instead, a copy of
     // the server's current document pasted into a stale tab would overwrite a colleague's change

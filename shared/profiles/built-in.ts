@@ -221,7 +221,9 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
     revisionPointer: '/_rev',
     paging: { kind: 'start-key', startParam: 'startkey', limitParam: 'limit', keyPointer: '/key' },
   },
-  itemPath: '/{database}/{id}',
+  // `conflicts=true`: a document with conflicting revisions lists them in `_conflicts` (shown
+  // read-only), so a write that CouchDB kept only as a losing revision is told apart.
+  itemPath: '/{database}/{id}?conflicts=true',
   revision: { in: 'body', pointer: '/_rev' },
   // `_deleted` too: a live document never holds it, and typed it would make a save a deletion.
   editable: { kind: 'whole', hidden: ['/_id', '/_rev', '/_deleted'] },
@@ -231,8 +233,10 @@ export const COUCHDB_DOCUMENT: ProfileSpec = {
     precondition: 'body-version',
     conflictStatuses: [409],
     answerRevision: { in: 'body', pointer: '/rev' },
+    losingRevisionsPointer: '/_conflicts',
   },
   idKeys: ['id', '_id', 'key', 'name'],
+  serverManaged: ['/_conflicts'],
   headers: { accept: 'application/json' },
   errorPointers: ['/reason', '/error'],
   reservedIds: {

@@ -133,6 +133,12 @@ export type WriteSpec = {
    * (`Edm.Double` keeps it a Double).
    */
   floatType?: string;
+  /**
+   * Where a read lists the revisions that lost to the resource's own (CouchDB `_conflicts`, read
+   * with `?conflicts=true`): a write whose revision is listed there was stored on a branch that is
+   * not the resource, so it is not reported saved.
+   */
+  losingRevisionsPointer?: string;
 };
 
 export type ProfileSpec = {
