@@ -948,13 +948,21 @@ export function createResourceService(deps: ResourceDeps) {
         auditId,
       };
     }
+    // What the operator left as it was must still be there: a write of the changed fields alone
+    // (Azure's MERGE, a merge patch) sent without a precondition upserts, so on a resource deleted
+    // meanwhile it makes a new one holding those fields only. Every change is there, yet the
+    // document is not the operator's.
+    const vanished = vanishedMembers(base.editable, mine, now.editable, changedPaths);
     return judged(
       ref,
       now,
       savedRevision ?? now.snapshot.revision,
       savedRevision !== null ? 'answer-revision-and-re-read' : 'answer-and-re-read',
-      null,
+      vanished.length
+        ? 'The server accepted the save, but it no longer holds what you left unchanged (the resource was deleted or replaced before this write, which made it anew from your changes alone).'
+        : null,
       written,
+      vanished,
     );
   }
 
@@ -966,9 +974,11 @@ export function createResourceService(deps: ResourceDeps) {
     proof: SaveProof,
     note: string | null,
     written: Written,
+    /** Members the operator left unchanged that the server no longer holds (vanishedMembers). */
+    vanished: readonly MissingChange[] = [],
   ): SaveResult {
     const { auditId, intent, changedPaths } = written;
-    const missing = missingChanges(server.editable, intent);
+    const missing = [...missingChanges(server.editable, intent), ...vanished];
     if (missing.length === 0 && note === null) {
       if (server.snapshot.source !== 'saved')
         store.journal.record(
@@ -1261,6 +1271,29 @@ function intentOf(mine: JsonValue, paths: string[]): Intent {
     out[path] = value === undefined ? null : stringifyJson(value, COMPACT);
   }
   return out;
+}
+
+/**
+ * Members of the operator's document that it left as the base had them (no changed path at or
+ * above them) and that the server's document no longer has at all.
+ */
+function vanishedMembers(
+  base: JsonValue,
+  mine: JsonValue,
+  server: JsonValue,
+  changedPaths: readonly string[],
+): MissingChange[] {
+  const touched = (path: string) =>
+    changedPaths.some((c) => c === '' || path === c || path.startsWith(`${c}/`));
+  return diffPaths(mine, server)
+    .filter((d) => d.op === 'remove' && !touched(d.path))
+    .flatMap((d) => {
+      const left = getAt(mine, d.path, false);
+      const before = getAt(base, d.path, false);
+      return left !== undefined && before !== undefined && jsonEqual(left, before)
+        ? [{ path: d.path, wanted: stringifyJson(left, COMPACT), found: null }]
+        : [];
+    });
 }
 
 /**

@@ -256,6 +256,53 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     expect(raw).toContain('"count":8,');
   });
 
+  it('a save without a precondition after someone deleted the entity is not reported saved: the MERGE made a new entity of the changed fields alone', async () => {
+    // Without If-Match a MERGE is an upsert: on an entity deleted meanwhile it creates one holding
+    // only the properties sent. Before, this was "Saved" (every changed field was there), while
+    // every other property of the operator's document was gone.
+    const created = await fetch(`${base()}/tickets?${AZURITE_SAS}`, {
+      method: 'POST',
+      headers: { ...NOMETA, prefer: 'return-no-content' },
+      body: JSON.stringify({
+        PartitionKey: 'gone',
+        RowKey: 'r1',
+        name: 'Ticket',
+        status: 'open',
+        priority: 1,
+      }),
+    });
+    expect(created.status).toBe(204);
+    const ref = { connectionId, id: 'gone,r1' };
+    const opened = await open(desk.api, connectionId, ref.id);
+    const deleted = await fetch(entityUrl(ref.id), {
+      method: 'DELETE',
+      headers: { ...NOMETA, 'if-match': '*' },
+    });
+    expect(deleted.status).toBe(204);
+    const sent = await desk.api.saveResource({
+      ref,
+      text: textOf({ ...docOf(opened), name: 'Renamed' }),
+      baseJournalId: opened.journalId,
+      unconditional: true,
+    });
+    const stored = await direct.read(ref.id);
+    expect(stored).toMatchObject({ name: 'Renamed' });
+    expect(stored).not.toHaveProperty('status');
+    expect(sent).toMatchObject({
+      kind: 'partly-applied',
+      missing: [
+        { path: '/status', wanted: '"open"', found: null },
+        { path: '/priority', wanted: '1', found: null },
+      ],
+    });
+    const audit = await desk.api.auditLog({ ref });
+    expect(audit.entries.find((e) => e.id === (sent as { auditId: number }).auditId)).toMatchObject(
+      {
+        outcome: 'partly applied: missing /status, /priority',
+      },
+    );
+  });
+
   it('a PUT profile with minimal metadata never writes server-managed fields back', async () => {
     const replacing: ProfileSpec = {
       ...AZURE_TABLE_ENTITY,
