@@ -303,6 +303,44 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     );
   });
 
+  it('a value Azure cannot store (an object, an array, an Int64 as a number) is refused before sending, naming the property', async () => {
+    // Azurite answers each of these with a bare 400 "An error occurred while processing this
+    // request", which names neither the property nor the problem.
+    const created = await fetch(`${base()}/tickets?${AZURITE_SAS}`, {
+      method: 'POST',
+      headers: { ...NOMETA, prefer: 'return-no-content' },
+      body: JSON.stringify({
+        PartitionKey: 'typed',
+        RowKey: 'flat',
+        name: 'Ticket',
+        count: '9007199254740993',
+        'count@odata.type': 'Edm.Int64',
+      }),
+    });
+    expect(created.status).toBe(204);
+    const ref = { connectionId, id: 'typed,flat' };
+    const opened = await open(desk.api, connectionId, ref.id);
+    const before = (await desk.api.activity({})).entries.length;
+    const cases: Array<[Doc, string]> = [
+      [{ customer: { name: 'Ada' } }, '"customer"'],
+      [{ tags: ['a', 'b'] }, '"tags"'],
+      [{ count: 12345 }, '"count"'],
+    ];
+    for (const [change, named] of cases) {
+      const sent = await desk.api.saveResource({
+        ref,
+        text: textOf({ ...docOf(opened), ...change }),
+        baseJournalId: opened.journalId,
+      });
+      expect(sent, named).toMatchObject({
+        kind: 'error',
+        reason: 'invalid-input',
+        message: expect.stringContaining(named),
+      });
+    }
+    expect((await desk.api.activity({})).entries.length).toBe(before);
+  });
+
   it('a PUT profile with minimal metadata never writes server-managed fields back', async () => {
     const replacing: ProfileSpec = {
       ...AZURE_TABLE_ENTITY,

@@ -292,6 +292,9 @@ export const AZURE_TABLE_ENTITY: ProfileSpec = {
     annotationSuffix: '@odata.type',
     // A Double comes as 2.0 with no annotation; written back as 2 it would become an Int32.
     floatType: 'Edm.Double',
+    // Entities are flat, and these types travel as strings: Azure's 400 for either names nothing.
+    flatProperties: true,
+    stringTypes: ['Edm.Int64', 'Edm.DateTime', 'Edm.Guid', 'Edm.Binary'],
   },
   // Minimal metadata: an Int64, DateTime, Guid or Binary property comes with its
   // `name@odata.type`, which a MERGE sends back with a changed value (no metadata would lose it).

@@ -139,6 +139,16 @@ export type WriteSpec = {
    * not the resource, so it is not reported saved.
    */
   losingRevisionsPointer?: string;
+  /**
+   * The resource is a flat bag of properties (Azure Table): a changed value that is an object or
+   * an array is refused before sending, naming the property (the server's 400 names neither).
+   */
+  flatProperties?: boolean;
+  /**
+   * With `annotationSuffix`: the type annotations whose property travels as a JSON string (Azure:
+   * Edm.Int64, Edm.DateTime, Edm.Guid, Edm.Binary); another value under one is refused, naming it.
+   */
+  stringTypes?: string[];
 };
 
 export type ProfileSpec = {

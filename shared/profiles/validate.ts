@@ -140,6 +140,8 @@ export const profileSpecCheck = s.object({
     annotationSuffix: s.optional(s.string({ max: 100 })),
     floatType: s.optional(s.string({ max: 100 })),
     losingRevisionsPointer: s.optional(pointer),
+    flatProperties: s.optional(s.boolean()),
+    stringTypes: s.optional(s.array(s.string({ max: 100 }), { max: 20 })),
   }),
   idKeys: s.optional(s.array(name, { max: 20 })),
   headers: s.optional(s.record(s.string({ max: 1000 }), { maxKeys: 20 })),

@@ -227,6 +227,8 @@ function encodeBody(spec: ProfileSpec, input: WriteInput): Body {
             error: `This API's ${write.method} sends only the fields you changed, so it cannot delete "${key}"; set it to a value instead. Nothing was sent.`,
           };
         }
+        const unstorable = unstorableValue(spec, input.mine, key);
+        if (unstorable) return { ok: false, error: unstorable };
         members.push(
           `${JSON.stringify(key)}:${compactText(raws.get(`/${encodeToken(key)}`) ?? 'null')}`,
         );
@@ -426,6 +428,22 @@ function floatTypeKept(
       return fractional(baseRaws.get(pointer)) && !fractional(mineRaws.get(pointer));
     })
     .map((key) => `${JSON.stringify(`${key}${annotationSuffix}`)}:${JSON.stringify(floatType)}`);
+}
+
+/**
+ * Why the server cannot store `mine[key]` as sent (the profile's `flatProperties`, `stringTypes`),
+ * or null. Checked before sending: Azure answers either with a bare 400 that names no property.
+ */
+function unstorableValue(spec: ProfileSpec, mine: JsonObject, key: string): string | null {
+  const { flatProperties, stringTypes, annotationSuffix } = spec.write;
+  const value = mine[key];
+  if (flatProperties && value !== null && typeof value === 'object')
+    return `"${key}" holds ${Array.isArray(value) ? 'an array' : 'an object'}, but this API stores flat properties only (a string, a number, a boolean); store it as JSON text in a string instead. Nothing was sent.`;
+  if (!annotationSuffix || !stringTypes || key.endsWith(annotationSuffix)) return null;
+  const type = mine[`${key}${annotationSuffix}`];
+  if (typeof type === 'string' && stringTypes.includes(type) && typeof value !== 'string')
+    return `"${key}" is typed ${type} ("${key}${annotationSuffix}"), which this API takes as a string: write its value in quotes (e.g. "${value === null ? '…' : String(value)}"). Nothing was sent.`;
+  return null;
 }
 
 /** Changes grouped by the top-level key they fall under. */
