@@ -221,6 +221,7 @@ export function itemUrl(
     ctx.spec.itemPath,
     { ...templateValues(ctx, id), ...ids.value },
     ids.encoded,
+    ids.mayBeEmpty,
   );
   return path.ok ? urlBelowBase(ctx, path.value) : path;
 }

@@ -341,6 +341,59 @@ describe('Azurite Table, built-in Azure Table profile', () => {
     expect((await desk.api.activity({})).entries.length).toBe(before);
   });
 
+  it('an entity whose PartitionKey or RowKey is empty (legal in Azure) is listed under its own id, opened and saved', async () => {
+    // Before, each was listed with the id "" (three entities, one id) and could not be opened.
+    expect(
+      (
+        await fetch(`${base()}/Tables?${AZURITE_SAS}`, {
+          method: 'POST',
+          headers: NOMETA,
+          body: JSON.stringify({ TableName: 'empties' }),
+        })
+      ).status,
+    ).toBe(201);
+    const keys: Array<[string, string]> = [
+      ['', 'r1'],
+      ['p1', ''],
+      ['', ''],
+    ];
+    for (const [PartitionKey, RowKey] of keys) {
+      const res = await fetch(`${base()}/empties?${AZURITE_SAS}`, {
+        method: 'POST',
+        headers: { ...NOMETA, prefer: 'return-no-content' },
+        body: JSON.stringify({ PartitionKey, RowKey, name: 'Ticket' }),
+      });
+      expect(res.status).toBe(204);
+    }
+    const empties = await saveConnection(desk.api, {
+      name: 'azurite empties',
+      profileId: AZURE_TABLE_ENTITY.id,
+      baseUrl: base(),
+      params: { table: 'empties' },
+      auth: { kind: 'query', query: AZURITE_SAS },
+    });
+    const { ids } = await listAll(desk.api, empties, 10);
+    expect([...ids].sort()).toEqual([',', ',r1', 'p1,']);
+    for (const id of ids) {
+      const opened = await open(desk.api, empties, id);
+      expectSaved(
+        await desk.api.saveResource({
+          ref: { connectionId: empties, id },
+          text: textOf({ ...docOf(opened), name: `Saved ${id}` }),
+          baseJournalId: opened.journalId,
+        }),
+      );
+    }
+    const stored = (await (
+      await fetch(`${base()}/empties()?${AZURITE_SAS}`, { headers: NOMETA })
+    ).json()) as { value: Doc[] };
+    expect(stored.value.map((e) => [e['PartitionKey'], e['RowKey'], e['name']]).sort()).toEqual([
+      ['', '', 'Saved ,'],
+      ['', 'r1', 'Saved ,r1'],
+      ['p1', '', 'Saved p1,'],
+    ]);
+  });
+
   it('a PUT profile with minimal metadata never writes server-managed fields back', async () => {
     const replacing: ProfileSpec = {
       ...AZURE_TABLE_ENTITY,

@@ -229,8 +229,10 @@ export function idTemplateValues(
   id: string,
   parts: IdPartSpec[] | undefined,
 ):
-  { ok: true; value: Record<string, string>; encoded: Set<string> } | { ok: false; error: string } {
-  if (!parts || parts.length === 0) return { ok: true, value: { id }, encoded: new Set() };
+  | { ok: true; value: Record<string, string>; encoded: Set<string>; mayBeEmpty: Set<string> }
+  | { ok: false; error: string } {
+  if (!parts || parts.length === 0)
+    return { ok: true, value: { id }, encoded: new Set(), mayBeEmpty: new Set() };
   const pieces = id.split(ID_PART_SEPARATOR);
   if (pieces.length !== parts.length)
     return {
@@ -239,6 +241,7 @@ export function idTemplateValues(
     };
   const value: Record<string, string> = { id };
   const encoded = new Set<string>();
+  const mayBeEmpty = new Set<string>();
   for (const [i, part] of parts.entries()) {
     let decoded: string;
     try {
@@ -246,7 +249,11 @@ export function idTemplateValues(
     } catch {
       return { ok: false, error: `The id part "${pieces[i]}" is not valid percent-encoding.` };
     }
-    if (decoded === '') return { ok: false, error: `The id "${id}" has an empty ${part.name}.` };
+    // Inside quotes an empty value is a value (Azure allows an empty PartitionKey or RowKey:
+    // `PartitionKey=''`); as a bare path segment it would leave `//`.
+    if (part.quote === 'odata-string') mayBeEmpty.add(part.name);
+    else if (decoded === '')
+      return { ok: false, error: `The id "${id}" has an empty ${part.name}.` };
     const quoted = part.quote === 'odata-string' ? decoded.replace(/'/g, "''") : decoded;
     // encodeURIComponent leaves ' ( ) ! * unescaped; inside a key they are data, so escape them too.
     value[part.name] = encodeURIComponent(quoted).replace(
@@ -255,23 +262,26 @@ export function idTemplateValues(
     );
     encoded.add(part.name);
   }
-  return { ok: true, value, encoded };
+  return { ok: true, value, encoded, mayBeEmpty };
 }
 
 /**
  * Fills `{name}` placeholders, each value encoded as one path segment, so no value can change the
  * shape of the path: `/` and `?` are encoded, and `.` or `..` (also percent-encoded, which URL
  * parsers and servers decode back into a dot segment) are refused. `preEncoded` names values
- * already encoded for their place (composite id parts).
+ * already encoded for their place (composite id parts), `mayBeEmpty` those that may be empty
+ * (an id part inside quotes).
  */
 export function fillTemplate(
   template: string,
   values: Record<string, string>,
   preEncoded?: ReadonlySet<string>,
+  mayBeEmpty?: ReadonlySet<string>,
 ): { ok: true; value: string } | { ok: false; error: string } {
   let problem: string | null = null;
   const value = template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = Object.hasOwn(values, name) ? values[name] : undefined;
+    if (v === '' && mayBeEmpty?.has(name)) return '';
     if (v === undefined || v === '') {
       problem ??=
         name === 'id'

@@ -279,7 +279,10 @@ export function summarise(
   const id =
     known?.id ??
     (parts && parts.length
-      ? parts.every((p) => p !== null && p !== '')
+      ? // An empty part inside quotes is a value (Azure's PartitionKey ''); joined, the id is not empty.
+        parts.every(
+          (p, i) => p !== null && (p !== '' || spec.idParts![i]!.quote === 'odata-string'),
+        )
         ? joinIdParts(parts as string[])
         : ''
       : (text(spec.idPointer) ?? ''));
