@@ -149,6 +149,12 @@ export type WriteSpec = {
    * Edm.Int64, Edm.DateTime, Edm.Guid, Edm.Binary); another value under one is refused, naming it.
    */
   stringTypes?: string[];
+  /**
+   * Top-level member names the API keeps for itself (CouchDB: any starting with `_` but its own
+   * `_attachments`, `_conflicts`…): a document given another one is refused before sending, naming
+   * it (CouchDB answers "Bad special document member"; pouchdb-server fails with a 500).
+   */
+  reservedMembers?: { prefix: string; allowed: string[]; reason: string };
 };
 
 export type ProfileSpec = {

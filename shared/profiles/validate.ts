@@ -142,6 +142,13 @@ export const profileSpecCheck = s.object({
     losingRevisionsPointer: s.optional(pointer),
     flatProperties: s.optional(s.boolean()),
     stringTypes: s.optional(s.array(s.string({ max: 100 }), { max: 20 })),
+    reservedMembers: s.optional(
+      s.object({
+        prefix: s.string({ min: 1, max: 100 }),
+        allowed: s.array(s.string({ max: 100 }), { max: 50 }),
+        reason: s.string({ max: 1000 }),
+      }),
+    ),
   }),
   idKeys: s.optional(s.array(name, { max: 20 })),
   headers: s.optional(s.record(s.string({ max: 1000 }), { maxKeys: 20 })),

@@ -62,6 +62,8 @@ export function buildWrite(spec: ProfileSpec, input: WriteInput): Built {
   }
   const hidden = changeToHidden(spec, input.changes);
   if (hidden) return refuse(hidden);
+  const reserved = reservedMember(spec, input.mine, input.changes);
+  if (reserved) return refuse(reserved);
   const headers: Record<string, string> = { accept: 'application/json' };
   if (precondition.kind === 'if-match') {
     const checked = checkIfMatch(precondition.etag);
@@ -90,6 +92,32 @@ function changeToHidden(spec: ProfileSpec, changes: readonly PathChange[]): stri
     const tokens = decodePointer(pointer);
     const name = tokens.ok ? tokens.value.join('.') : pointer;
     return `"${name}" is kept by the server and hidden from the editor, so it cannot be set from here (a typed revision would replace the one you opened, a typed id would name another document). Remove it from your edit. Nothing was sent.`;
+  }
+  return null;
+}
+
+/**
+ * A top-level member the API keeps for itself (the profile's `reservedMembers`) that the edit sets:
+ * refused, naming it, before the server refuses it in words that name nothing (or fails with a 500,
+ * which leaves the outcome unknown).
+ */
+function reservedMember(
+  spec: ProfileSpec,
+  mine: JsonValue,
+  changes: readonly PathChange[],
+): string | null {
+  const rule = spec.write.reservedMembers;
+  if (!rule || editableOf(spec).kind !== 'whole' || !isJsonObject(mine)) return null;
+  for (const change of changes) {
+    const tokens = decodePointer(change.path);
+    const key = tokens.ok ? tokens.value[0] : undefined;
+    if (
+      key !== undefined &&
+      key.startsWith(rule.prefix) &&
+      !rule.allowed.includes(key) &&
+      Object.hasOwn(mine, key)
+    )
+      return `"${key}" cannot be a member of this document: ${rule.reason}. Rename it (or put it inside another member). Nothing was sent.`;
   }
   return null;
 }
