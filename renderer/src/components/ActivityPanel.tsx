@@ -1,4 +1,6 @@
+import { useEffect } from 'react';
 import { useDesk } from '../store';
+import { focusToReturn, returnFocus } from '../lib/return-focus';
 import { timeOf } from '../lib/format';
 import { pathWords, pendingWords } from '../session/outcome-words';
 
@@ -7,6 +9,18 @@ export function ActivityPanel() {
   const entries = useDesk((s) => s.activity);
   const pending = useDesk((s) => s.pending);
   const toggle = useDesk((s) => s.toggleActivity);
+  // Hidden with its own Hide button, the panel takes the control that had the keyboard off the
+  // page, leaving it on <body>: it goes back to where it was when the panel opened (the editor,
+  // for Ctrl+J), else to the Activity button that shows the panel again.
+  useEffect(() => {
+    const opener = focusToReturn();
+    return () =>
+      returnFocus(
+        opener?.isConnected
+          ? opener
+          : document.querySelector<HTMLElement>('[data-testid="toggle-activity"]'),
+      );
+  }, []);
   return (
     <section className="activity-panel" aria-label="Activity" data-testid="activity-panel">
       <div className="row between pane-title">
