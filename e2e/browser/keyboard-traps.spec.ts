@@ -32,3 +32,42 @@ test('Hide in the activity panel gives the keyboard back to the Activity button'
   await expect(toggle).toBeFocused();
   expect(pageProblems).toEqual([]);
 });
+
+test('a filled button reached with Tab shows a focus ring that stands out from its fill, light and dark', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.goto();
+  await desk.page.getByRole('button', { name: 'Manage…' }).focus();
+  await desk.page.keyboard.press('Enter');
+  const save = desk.page.getByTestId('conn-save');
+  await save.focus();
+  // Reached from the keyboard, so :focus-visible applies.
+  await desk.page.keyboard.press('Shift+Tab');
+  await desk.page.keyboard.press('Tab');
+  await expect(save).toBeFocused();
+  for (const scheme of ['light', 'dark'] as const) {
+    await desk.page.emulateMedia({ colorScheme: scheme });
+    const ring = await save.evaluate((el) => {
+      const s = (
+        globalThis as unknown as {
+          getComputedStyle(e: unknown): Record<string, string>;
+        }
+      ).getComputedStyle(el);
+      return {
+        outline: s['outlineStyle'],
+        color: s['outlineColor'],
+        fill: s['backgroundColor'],
+        offset: parseFloat(s['outlineOffset'] ?? '0'),
+      };
+    });
+    expect(ring.outline).not.toBe('none');
+    // A ring the colour of the fill, drawn over its edge, cannot be seen: it must sit outside
+    // the button (a gap of page background between) or differ from the fill.
+    expect(ring.offset >= 1 || ring.color !== ring.fill, `${scheme}: ${JSON.stringify(ring)}`).toBe(
+      true,
+    );
+  }
+  await desk.screenshots('keys-filled-button-focus');
+  expect(pageProblems).toEqual([]);
+});
