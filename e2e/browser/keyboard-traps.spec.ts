@@ -71,3 +71,24 @@ test('a filled button reached with Tab shows a focus ring that stands out from i
   await desk.screenshots('keys-filled-button-focus');
   expect(pageProblems).toEqual([]);
 });
+
+test('app shortcuts wait while a modal dialog is open: Alt+W does not close the tab behind it', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
+  const manage = desk.page.getByRole('button', { name: 'Manage…' });
+  await manage.focus();
+  await desk.page.keyboard.press('Enter');
+  const dialog = desk.page.getByTestId('connections-dialog');
+  await expect(dialog).toBeVisible();
+  await desk.page.keyboard.press('Alt+W');
+  await desk.page.keyboard.press('Alt+H');
+  await expect(dialog).toBeVisible();
+  await expect(desk.page.getByTestId('tab')).toHaveCount(1);
+  await expect(desk.page.getByTestId('history-view')).toHaveCount(0);
+  await desk.page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(manage).toBeFocused();
+  expect(pageProblems).toEqual([]);
+});

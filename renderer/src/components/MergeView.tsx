@@ -39,7 +39,7 @@ import { watchSaves, type SaveSent } from '../merge/save-watch';
 import { MessageBar } from './MessageBar';
 import { UnknownOutcomeBanner } from './UnknownOutcomeBanner';
 import { overwriteRevertsOf } from '../session/reverts';
-import { mergeKeyChoice } from '../lib/commands';
+import { mergeKeyChoice, modalOpen } from '../lib/commands';
 
 type CodeEditor = editor.IStandaloneCodeEditor;
 
@@ -337,7 +337,8 @@ export function MergeView({ tab }: { tab: Tab }) {
   // Alt+T / M / B / O (and Alt+1 / 2 / 3 / 0 where the browser leaves them alone) settle the one in focus.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (useDesk.getState().question || useDesk.getState().dialog) return;
+      // Not behind a modal either (the batch view and the team store are modals too).
+      if (useDesk.getState().question || modalOpen()) return;
       if (e.key === 'F7' && !e.altKey && !e.ctrlKey && !e.metaKey) {
         e.preventDefault();
         e.stopPropagation();

@@ -228,13 +228,22 @@ export function focusResourceList(): void {
 }
 
 /**
+ * True while a modal is on screen (connections, palette, shortcuts, batch edit, team store, a
+ * question). The page behind it is inert: an app shortcut must not act on it unseen (Alt+W closed
+ * the tab behind the Connections dialog, Ctrl+K swapped that dialog, and its form, for the palette).
+ */
+export function modalOpen(): boolean {
+  return document.querySelector('dialog[open]') !== null;
+}
+
+/**
  * The global key handler, registered in the capture phase so app shortcuts (Ctrl+S, Ctrl+K, F1…)
  * reach the app before Monaco takes them; a plain key such as `/` never fires while the operator
  * types in a field or an editor.
  */
 export function handleGlobalKey(e: KeyboardEvent): void {
   const state = useDesk.getState();
-  if (state.question) return;
+  if (state.question || modalOpen()) return;
   if (e.key === '/' && !isTypingTarget(e.target) && !mod(e) && !e.altKey && !state.dialog) {
     e.preventDefault();
     COMMANDS.find((c) => c.id === 'search')!.run(state);
