@@ -1,8 +1,9 @@
 // Keyboard only, found walking the desk without a mouse: a panel hidden from the keyboard gives
 // the keyboard back, every filled button shows where the keyboard is, and app shortcuts do not act
-// behind an open modal.
+// behind an open modal, and a modal whose opener has gone still gives the keyboard back.
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { expect, test, type Page } from '../support/fixtures';
+import { queuedBatch, taskRouterTasks } from '../support/queued-batch';
 
 /** Where the keyboard is: `body` when focus was dropped. */
 const focusedTag = (page: Page) =>
@@ -90,5 +91,41 @@ test('app shortcuts wait while a modal dialog is open: Alt+W does not close the 
   await desk.page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
   await expect(manage).toBeFocused();
+  expect(pageProblems).toEqual([]);
+});
+
+test('the batch view opened with “Show the batch” and closed with Escape gives the keyboard back, even once the batch is settled', async ({
+  desk,
+  host,
+  pageProblems,
+}) => {
+  const { ids } = await taskRouterTasks(host);
+  await queuedBatch(host, ids[4]!, {
+    value: 9,
+    maxAttempts: 1,
+    colleague: { fields: { priority: 2 } },
+  });
+  await desk.goto();
+  // The button that opens the view leaves the sidebar while the view is open (the view shows it).
+  await desk.page.getByTestId('batch-show').focus();
+  await desk.page.keyboard.press('Enter');
+  const view = desk.page.getByTestId('batch-view');
+  await expect(view.getByTestId('batch-count-queued')).toHaveText('1 in the conflict queue');
+  await desk.page.keyboard.press('Escape');
+  await expect(view).toBeHidden();
+  // Still waiting on its queue: back on the button that shows it again.
+  await expect(desk.page.getByTestId('batch-show')).toBeFocused();
+  // Settled, the batch waits for nothing and its button is gone: the keyboard goes to the list.
+  await desk.page.keyboard.press('Enter');
+  await view.getByRole('button', { name: /^Keep mine for \/priority/ }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(view.getByTestId('batch-group')).toHaveCount(0);
+  await desk.page.keyboard.press('Escape');
+  await expect(view).toBeHidden();
+  await expect.poll(() => focusedTag(desk.page)).not.toBe('body');
+  await expect(desk.page.getByTestId('resource-row').and(desk.page.locator(':focus'))).toHaveCount(
+    1,
+  );
+  await desk.screenshots('keys-batch-closed');
   expect(pageProblems).toEqual([]);
 });

@@ -56,7 +56,14 @@ export function BatchView() {
           : // Nothing to run on (the count was refused): the connection alone.
             (connection?.name ?? '');
   return (
-    <Dialog title="Batch edit" onClose={close} wide testId="batch-view">
+    <Dialog
+      title="Batch edit"
+      onClose={close}
+      wide
+      testId="batch-view"
+      // Opened with "Show the batch", which the sidebar hides while the view is open: back to it.
+      returnTo={() => document.querySelector<HTMLElement>('[data-testid="batch-show"]')}
+    >
       <p className="batch-scope" data-testid="batch-scope">
         {counting ? (
           'Counting every page of the list…'

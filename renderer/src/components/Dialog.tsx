@@ -1,6 +1,8 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { inBackground } from '../store/background';
-import { focusToReturn, returnFocus } from '../lib/return-focus';
+import { focusDropped, focusToReturn, returnFocus } from '../lib/return-focus';
+import { focusPrimaryEditor } from '../lib/primary-editor';
+import { focusResourceList } from '../lib/commands';
 
 /** A modal built on <dialog>: focus is trapped by the browser, Escape closes it. */
 type Props = {
@@ -11,10 +13,25 @@ type Props = {
   testId?: string;
   /** Asked before closing (Escape or ×); false keeps the dialog open. */
   canClose?: () => boolean | Promise<boolean>;
+  /**
+   * Where the keyboard goes on closing when the control that opened the dialog has left the page
+   * meanwhile (looked up then: it may be a new element by the same name).
+   */
+  returnTo?: () => HTMLElement | null;
 };
 
-export function Dialog({ title, onClose, children, wide = false, testId, canClose }: Props) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  wide = false,
+  testId,
+  canClose,
+  returnTo,
+}: Props) {
   const ref = useRef<HTMLDialogElement>(null);
+  // The lookup given when the dialog opened (it finds its element when called, at closing).
+  const returnToRef = useRef(returnTo);
   const tryClose = async () => {
     if (!canClose || (await canClose())) onClose();
   };
@@ -26,7 +43,17 @@ export function Dialog({ title, onClose, children, wide = false, testId, canClos
     // the operator wants to type into.
     dialog?.querySelector<HTMLElement>('input, textarea, select')?.focus();
     // Closed, the keyboard goes back to where it was (the editor, the button that opened it).
-    return () => returnFocus(opener);
+    // That control may be gone (the batch's "Show the batch" leaves the sidebar while the batch is
+    // on show, and for good once it is settled): then to the dialog's own choice, else the tab's
+    // editor, else the list, never <body>.
+    const returnRef = returnToRef;
+    return () => {
+      if (opener?.isConnected) return returnFocus(opener);
+      if (!focusDropped()) return;
+      const target = returnRef.current?.() ?? null;
+      if (target) target.focus();
+      else if (!focusPrimaryEditor()) focusResourceList();
+    };
   }, []);
   return (
     <dialog
