@@ -129,3 +129,25 @@ test('the batch view opened with “Show the batch” and closed with Escape giv
   await desk.screenshots('keys-batch-closed');
   expect(pageProblems).toEqual([]);
 });
+
+test('a toast dismissed from the keyboard hands it on (the list, here), never to <body>', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+End');
+  await desk.page.keyboard.type(' ');
+  // Closing the tab with an edit says, in a toast, that the edit is kept as a draft.
+  await desk.page.keyboard.press('Alt+W');
+  const toast = desk.page.getByTestId('toast');
+  await expect(toast).toBeVisible();
+  await toast.getByRole('button', { name: /^Dismiss/ }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(toast).toHaveCount(0);
+  await expect.poll(() => focusedTag(desk.page)).not.toBe('body');
+  await expect(desk.page.getByTestId('resource-row').and(desk.page.locator(':focus'))).toHaveCount(
+    1,
+  );
+  expect(pageProblems).toEqual([]);
+});

@@ -1,11 +1,42 @@
+import { useEffect, useRef, type FocusEvent } from 'react';
 import { useDesk } from '../store';
+import { focusResourceList } from '../lib/commands';
+import { focusPrimaryEditor } from '../lib/primary-editor';
+import { focusDropped } from '../lib/return-focus';
 
 export function Toasts() {
   const toasts = useDesk((s) => s.toasts);
   const dismiss = useDesk((s) => s.dismissToast);
   const dismissAll = useDesk((s) => s.dismissAllToasts);
+  // A toast dismissed (or gone by itself) while its × had the keyboard takes the keyboard off the
+  // page with it, onto <body>: it goes to the next toast's ×, else back to the work (the tab's
+  // editor, else the list).
+  const box = useRef<HTMLDivElement>(null);
+  const keyboardInside = useRef(false);
+  useEffect(() => {
+    if (!keyboardInside.current || !focusDropped()) return;
+    keyboardInside.current = false;
+    const next = box.current?.querySelector<HTMLElement>('button');
+    if (next) next.focus();
+    else if (!focusPrimaryEditor()) focusResourceList();
+  });
+  const onBlur = (e: FocusEvent<HTMLDivElement>) => {
+    // A control taken off the page may still report a blur: only a move elsewhere counts.
+    const from = e.target;
+    setTimeout(() => {
+      if (from.isConnected)
+        keyboardInside.current = !!box.current?.contains(document.activeElement);
+    }, 0);
+  };
   return (
-    <div className="toasts" aria-live="polite" data-testid="toasts">
+    <div
+      className="toasts"
+      aria-live="polite"
+      data-testid="toasts"
+      ref={box}
+      onFocus={() => (keyboardInside.current = true)}
+      onBlur={onBlur}
+    >
       {toasts.length > 2 ? (
         <button type="button" className="link small toasts-clear" onClick={dismissAll}>
           Dismiss all {toasts.length}
