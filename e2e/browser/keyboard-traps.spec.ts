@@ -4,6 +4,10 @@
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { expect, test, type Page } from '../support/fixtures';
 import { queuedBatch, taskRouterTasks } from '../support/queued-batch';
+import { Backend } from '../support/backend';
+
+const TASK_SID = SANDBOX_IDS.taskSid;
+const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${TASK_SID}`;
 
 /** Where the keyboard is: `body` when focus was dropped. */
 const focusedTag = (page: Page) =>
@@ -148,6 +152,29 @@ test('a toast dismissed from the keyboard hands it on (the list, here), never to
   await expect.poll(() => focusedTag(desk.page)).not.toBe('body');
   await expect(desk.page.getByTestId('resource-row').and(desk.page.locator(':focus'))).toHaveCount(
     1,
+  );
+  expect(pageProblems).toEqual([]);
+});
+
+test('names read aloud say what their numbers count: the merge tab’s open conflicts, the Activity button’s failures', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as Record<string, unknown>;
+  doc['priority'] = 42;
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, undefined, { priority: 3 });
+  await desk.page.keyboard.press('ControlOrMeta+S');
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  // Not "Ethan Nguyen 1": one what?
+  await expect(desk.page.getByRole('tab', { selected: true })).toHaveAccessibleName(
+    /1 conflict open$/,
+  );
+  // Not "Activity1 refused or failed".
+  await expect(desk.page.getByTestId('toggle-activity')).toHaveAccessibleName(
+    'Activity 1 refused or failed',
   );
   expect(pageProblems).toEqual([]);
 });

@@ -93,9 +93,12 @@ export function App() {
             title="This session's HTTP exchanges (Ctrl+J)"
           >
             Activity
+            {/* Spaces: the chips would otherwise be read as one word with it ("Activity1…"). */}
+            {activityFailures > 0 ? ' ' : null}
             {activityFailures > 0 ? (
               <span className="chip warn">{activityFailures} refused or failed</span>
             ) : null}
+            {pendingCount > 0 ? ' ' : null}
             {pendingCount > 0 ? (
               <span className="chip warn" data-testid="pending-count">
                 {pendingCount} unknown outcome{pendingCount === 1 ? '' : 's'}

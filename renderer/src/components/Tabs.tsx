@@ -112,7 +112,13 @@ export function Workspace() {
                 ) : null}
                 <span className="ellipsis">{t.title}</span>
                 {t.view === 'merge' && pending > 0 ? (
-                  <span className="chip warn">{pending}</span>
+                  // Read aloud, a bare number after the title says nothing: it says what it counts.
+                  <span className="chip warn">
+                    <span aria-hidden="true">{pending}</span>
+                    <span className="visually-hidden">
+                      {pending} conflict{pending === 1 ? '' : 's'} open
+                    </span>
+                  </span>
                 ) : null}
               </button>
               <button
