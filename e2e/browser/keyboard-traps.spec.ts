@@ -178,3 +178,25 @@ test('names read aloud say what their numbers count: the merge tab’s open conf
   );
   expect(pageProblems).toEqual([]);
 });
+
+test('Remove in the Connections dialog, confirmed from the keyboard, leaves the keyboard in the dialog’s form', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.goto();
+  await desk.page.getByRole('button', { name: 'Manage…' }).focus();
+  await desk.page.keyboard.press('Enter');
+  const dialog = desk.page.getByTestId('connections-dialog');
+  await dialog.getByRole('button', { name: /REST settings \(428\)/ }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(dialog.getByTestId('conn-name')).toHaveValue(/REST settings/);
+  await dialog.getByRole('button', { name: 'Remove' }).focus();
+  await desk.page.keyboard.press('Enter');
+  await desk.page.getByTestId('question-confirm').focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(dialog).toContainText('Removed.');
+  // The Remove button went with the connection: the keyboard is on the new, empty form's name.
+  await expect.poll(() => focusedTag(desk.page)).not.toBe('body');
+  await expect(dialog.getByTestId('conn-name')).toBeFocused();
+  expect(pageProblems).toEqual([]);
+});

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type {
   AuthInput,
   ConnectionInput,
@@ -72,6 +72,7 @@ export function ConnectionsDialog() {
   const select = useDesk((s) => s.selectConnection);
   const ask = useDesk((s) => s.ask);
   const builtIn = profiles.filter((p) => p.builtIn);
+  const nameField = useRef<HTMLInputElement>(null);
   const [form, setForm] = useState<Form>(() => {
     const active = connections.find((c) => c.id === activeId);
     return active ? formOf(active) : emptyForm(builtIn[0]);
@@ -285,6 +286,7 @@ export function ConnectionsDialog() {
               onChange={(e) => set({ name: e.target.value })}
               required
               data-testid="conn-name"
+              ref={nameField}
             />
           </label>
           <label>
@@ -457,6 +459,9 @@ export function ConnectionsDialog() {
                       else {
                         load(emptyForm(builtIn[0]));
                         setStatus({ tone: 'info', text: 'Removed.' });
+                        // This button leaves with the connection, dropping the keyboard on
+                        // <body>: it goes to the new, empty form's first field.
+                        nameField.current?.focus();
                       }
                     })(),
                     'remove the connection',
