@@ -200,3 +200,52 @@ test('Remove in the Connections dialog, confirmed from the keyboard, leaves the 
   await expect(dialog.getByTestId('conn-name')).toBeFocused();
   expect(pageProblems).toEqual([]);
 });
+
+/** WCAG contrast of an element's text on its own background (both opaque colours). */
+const contrastOf = (page: Page, testIdOrSelector: string) =>
+  page.locator(testIdOrSelector).evaluate((el) => {
+    const s = (
+      globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }
+    ).getComputedStyle(el);
+    const lum = (rgb: string) => {
+      const [r, g, b] = rgb
+        .match(/[\d.]+/g)!
+        .slice(0, 3)
+        .map((v) => {
+          const c = Number(v) / 255;
+          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+        });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const [a, b] = [lum(s['color']!), lum(s['backgroundColor']!)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+
+test('the conflict counter and a chosen side read at 4.5:1 or better, light and dark', async ({
+  desk,
+  pageProblems,
+}) => {
+  const backend = await Backend.of(desk.host);
+  await desk.openFromList('TaskRouter', TASK_SID);
+  const doc = (await backend.document('TaskRouter', TASK_SID)) as Record<string, unknown>;
+  doc['priority'] = 42;
+  doc['reason'] = 'mine';
+  await desk.replaceText('editor', JSON.stringify(doc, null, 2));
+  await backend.editAsSomeoneElse(TASK_PATH, undefined, { priority: 3, reason: 'theirs' });
+  await desk.page.keyboard.press('ControlOrMeta+S');
+  await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
+  await desk.conflictCard('/priority').getByRole('button', { name: 'Take server’s' }).focus();
+  await desk.page.keyboard.press('Enter');
+  await expect(desk.conflictCounter).toHaveText('1 conflict remaining');
+  const chosen = '[data-path="/priority"] .choices button.chosen';
+  await expect(desk.page.locator(chosen)).toHaveCount(1);
+  for (const scheme of ['light', 'dark'] as const) {
+    await desk.page.emulateMedia({ colorScheme: scheme });
+    expect(await contrastOf(desk.page, '[data-testid="conflict-counter"]'), scheme).toBeGreaterThan(
+      4.5,
+    );
+    expect(await contrastOf(desk.page, chosen), scheme).toBeGreaterThan(4.5);
+  }
+  await desk.screenshots('keys-counter-and-chosen');
+  expect(pageProblems).toEqual([]);
+});
