@@ -18,15 +18,17 @@ type Row = {
   body: string;
 };
 
-const toEntry = (row: Row): JournalRow => ({
+/** A row as a history lists it: everything but its body. */
+const toHistoryEntry = (row: Omit<Row, 'body'>): HistoryEntry => ({
   journalId: row.id,
   revision: row.revision,
   source: row.source as JournalSource,
   seenAt: row.seen_at,
   lastSeenAt: row.last_seen_at,
   bodyHash: row.body_hash,
-  body: row.body,
 });
+
+const toEntry = (row: Row): JournalRow => ({ ...toHistoryEntry(row), body: row.body });
 
 export function createJournal(db: DatabaseSync) {
   const find = db.prepare(
@@ -96,16 +98,7 @@ export function createJournal(db: DatabaseSync) {
     },
     /** The entries of a resource's history, oldest first, without their bodies (see `list`). */
     history(connectionId: string, resourceId: string): HistoryEntry[] {
-      return (list.all(connectionId, resourceId) as Omit<Row, 'body'>[]).map(
-        (row): HistoryEntry => ({
-          journalId: row.id,
-          revision: row.revision,
-          source: row.source as JournalSource,
-          seenAt: row.seen_at,
-          lastSeenAt: row.last_seen_at,
-          bodyHash: row.body_hash,
-        }),
-      );
+      return (list.all(connectionId, resourceId) as Omit<Row, 'body'>[]).map(toHistoryEntry);
     },
     get(connectionId: string, resourceId: string, journalId: number): JournalRow | null {
       const row = get.get(journalId, connectionId, resourceId) as Row | undefined;
