@@ -264,6 +264,28 @@ async function batchColleagueMoves(
 }
 
 /** Waits until a write of one of `ids` is in flight (the audit log says so); fails after 2 s. */
+/**
+ * A batch whose `queued` targets a colleague moved (so they queue) while the writes of `slow` are
+ * held 2.5 s by the sandbox: once they are queued, the batch is still running.
+ */
+async function queuedBesideHeldWrites(queued: string[], slow: string[]): Promise<string> {
+  for (const sid of slow)
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 2500,
+    });
+  const id = await batchColleagueMoves(queued, { priority: 3 }, h, slow);
+  for (let i = 0; ; i++) {
+    const status = await h.api.batchStatus({ batchId: id });
+    if (status.kind === 'ok' && status.batch.counts.queued === queued.length) break;
+    if (i > 100) throw new Error('the conflicting targets were never queued');
+    await sleep(20);
+  }
+  return id;
+}
+
 async function untilInFlight(api: Api, ids: readonly string[]): Promise<void> {
   for (let i = 0; i < 200; i++) {
     const log = await api.auditLog({});
@@ -412,20 +434,7 @@ describe('pausing a batch', () => {
     const queued = SANDBOX_IDS.taskSids.slice(120, 123);
     const slow = SANDBOX_IDS.taskSids.slice(123, 125);
     // The other targets' writes are held 2.5 s: the batch still runs while its queue is decided.
-    for (const sid of slow)
-      await h.admin('POST', '/faults', {
-        kind: 'delay',
-        method: 'POST',
-        pathPrefix: `${TASKS}/${sid}`,
-        delayMs: 2500,
-      });
-    const id = await batchColleagueMoves(queued, { priority: 3 }, h, slow);
-    for (let i = 0; ; i++) {
-      const status = await h.api.batchStatus({ batchId: id });
-      if (status.kind === 'ok' && status.batch.counts.queued === queued.length) break;
-      if (i > 100) throw new Error('the conflicting targets were never queued');
-      await sleep(20);
-    }
+    const id = await queuedBesideHeldWrites(queued, slow);
     await h.admin('DELETE', '/requests');
     const { order, decision } = await decisionHeldAtFirst(h.api, id, 1000);
     const paused = await h.api.pauseBatch({ batchId: id });
@@ -663,20 +672,7 @@ describe('a decision while a pause finishes its writes in flight', () => {
   it('is refused as on a paused batch: nothing more is sent', async () => {
     const queued = SANDBOX_IDS.taskSids.slice(170, 172);
     const slow = SANDBOX_IDS.taskSids.slice(172, 173);
-    for (const sid of slow)
-      await h.admin('POST', '/faults', {
-        kind: 'delay',
-        method: 'POST',
-        pathPrefix: `${TASKS}/${sid}`,
-        delayMs: 2500,
-      });
-    const id = await batchColleagueMoves(queued, { priority: 3 }, h, slow);
-    for (let i = 0; ; i++) {
-      const status = await h.api.batchStatus({ batchId: id });
-      if (status.kind === 'ok' && status.batch.counts.queued === queued.length) break;
-      if (i > 100) throw new Error('the conflicting targets were never queued');
-      await sleep(20);
-    }
+    const id = await queuedBesideHeldWrites(queued, slow);
     await untilInFlight(h.api, slow);
     await h.admin('DELETE', '/requests');
     const pausing = h.api.pauseBatch({ batchId: id });
