@@ -613,22 +613,7 @@ describe('a decision on a stopped batch', () => {
     expect(await h.api.cancelBatch({ batchId: id })).toMatchObject({
       batch: { state: 'cancelled', counts: { queued: 2, cancelled: 1 } },
     });
-    await h.admin('DELETE', '/faults');
-    await h.admin('DELETE', '/requests');
-    for (const decision of ['mine', 'theirs'] as const)
-      expect(
-        await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision }),
-      ).toMatchObject({
-        kind: 'error',
-        reason: 'batch-state',
-        status: 409,
-        message: expect.stringContaining('cancelled'),
-      });
-    const writes = await h.admin<{ requests: unknown[] }>(
-      'GET',
-      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
-    );
-    expect(writes.body.requests).toEqual([]);
+    await expectDecisionsRefused(id, expect.stringContaining('cancelled'));
     for (const sid of [a, b]) expect((await getTask(sid)).priority).toBe(3);
     expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
       batch: { state: 'cancelled', counts: { queued: 2, cancelled: 1 } },
@@ -641,21 +626,7 @@ describe('a decision on a stopped batch', () => {
     expect(await h.api.pauseBatch({ batchId: id })).toMatchObject({
       batch: { state: 'paused', counts: { queued: 2, pending: 1 } },
     });
-    await h.admin('DELETE', '/faults');
-    await h.admin('DELETE', '/requests');
-    for (const decision of ['mine', 'theirs'] as const)
-      expect(
-        await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision }),
-      ).toMatchObject({
-        kind: 'error',
-        reason: 'batch-state',
-        message: expect.stringMatching(/paused.*Resume it/),
-      });
-    const writes = await h.admin<{ requests: unknown[] }>(
-      'GET',
-      `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
-    );
-    expect(writes.body.requests).toEqual([]);
+    await expectDecisionsRefused(id, expect.stringMatching(/paused.*Resume it/));
     expect(await h.api.batchStatus({ batchId: id })).toMatchObject({
       batch: { state: 'paused', counts: { queued: 2 } },
     });
@@ -693,6 +664,25 @@ describe('a decision while a pause finishes its writes in flight', () => {
     for (const sid of queued) expect((await getTask(sid)).priority).toBe(3);
   }, 30_000);
 });
+
+/**
+ * Either decision on the group `/priority` of batch `id` is refused (409, `batch-state`, the words
+ * `message` matches), and no write reaches the sandbox (its faults and request log are cleared
+ * first, so a held write of the run does not count).
+ */
+async function expectDecisionsRefused(id: string, message: unknown): Promise<void> {
+  await h.admin('DELETE', '/faults');
+  await h.admin('DELETE', '/requests');
+  for (const decision of ['mine', 'theirs'] as const)
+    expect(
+      await h.api.settleBatchGroup({ batchId: id, signature: '/priority', decision }),
+    ).toMatchObject({ kind: 'error', reason: 'batch-state', status: 409, message });
+  const writes = await h.admin<{ requests: unknown[] }>(
+    'GET',
+    `/requests?method=POST&pathPrefix=${encodeURIComponent(TASKS)}`,
+  );
+  expect(writes.body.requests).toEqual([]);
+}
 
 /**
  * A running batch setting /priority to 7 with `queued` in its conflict queue (a colleague changed
