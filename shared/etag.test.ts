@@ -48,6 +48,23 @@ describe('entity tags', () => {
     expect(parseEntityTagList('  ')).toMatchObject({ ok: false });
   });
 
+  it('refuses If-Match lists whose tags are not separated by commas (RFC 9110 §13.1.1 #entity-tag)', () => {
+    // "0 1" is not a list of two tags: the grammar separates list members with commas only.
+    expect(parseEntityTagList('0 1')).toMatchObject({ ok: false });
+    expect(parseEntityTagList('"0" "1"')).toMatchObject({ ok: false });
+    expect(parseEntityTagList('"0""1"')).toMatchObject({ ok: false });
+    expect(parseEntityTagList('"0";x')).toMatchObject({ ok: false });
+    // Empty list elements are ignored (RFC 9110 §5.6.1.2), a lone comma list is empty.
+    expect(parseEntityTagList('"0", ,"1"')).toEqual({
+      ok: true,
+      value: [
+        { opaque: '0', weak: false },
+        { opaque: '1', weak: false },
+      ],
+    });
+    expect(parseEntityTagList(' , ')).toMatchObject({ ok: false });
+  });
+
   it('compares strongly for If-Match and weakly for If-None-Match (RFC 9110 §8.8.3.2)', () => {
     const strong = { opaque: '1', weak: false };
     const weak = { opaque: '1', weak: true };

@@ -37,14 +37,18 @@ export function parseEntityTagList(raw: string): ParseResult<'*' | EntityTag[]> 
   const text = raw.trim();
   if (text === '*') return { ok: true, value: '*' };
   const tags: EntityTag[] = [];
-  // Split on commas outside quotes: opaque tags may not contain quotes, but may contain commas.
-  const parts = text.match(/(?:W\/)?"[^"]*"|[^,\s]+/gi) ?? [];
-  if (parts.length === 0) return { ok: false, error: 'empty entity-tag list' };
+  // Split on commas outside quotes (opaque tags may not contain quotes, but may contain commas).
+  // Only commas separate members (RFC 9110 §13.1.1, `#entity-tag`): each member must be exactly
+  // one tag, so "0 1" or "0" "1" are malformed, not two tags one of which might match.
+  const parts = text.match(/(?:[^,"]|"[^"]*"?)+/g) ?? [];
   for (const part of parts) {
+    // Empty list elements are ignored (RFC 9110 §5.6.1.2).
+    if (part.trim() === '') continue;
     const tag = parseEntityTag(part);
     if (!tag.ok) return tag;
     tags.push(tag.value);
   }
+  if (tags.length === 0) return { ok: false, error: 'empty entity-tag list' };
   return { ok: true, value: tags };
 }
 

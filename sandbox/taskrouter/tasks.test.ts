@@ -217,6 +217,24 @@ describe('tasks CRUD with If-Match', () => {
     ).toBe(200);
   });
 
+  it('refuses an If-Match whose tags are not comma-separated (400), instead of matching one of them', async () => {
+    for (const value of ['1 0', '"1" "0"']) {
+      const res = await twilioCall(sb, 'POST', TASK, {
+        form: { Priority: '1' },
+        headers: { 'if-match': value },
+      });
+      expect(res.status, value).toBe(400);
+      expect(res.json()).toMatchObject({ code: 20001, status: 400 });
+    }
+    expect((await twilioCall(sb, 'GET', TASK)).headers.get('etag')).toBe('0');
+    // A comma list is fine.
+    const ok = await twilioCall(sb, 'POST', TASK, {
+      form: { Priority: '1' },
+      headers: { 'if-match': '1, 0' },
+    });
+    expect(ok.status).toBe(200);
+  });
+
   it('answers 404 before 412 for an unknown task', async () => {
     const res = await twilioCall(sb, 'POST', `${TASKS}/WT00000000000000000000000000000000`, {
       form: { Priority: '1' },
