@@ -376,6 +376,17 @@ function updateTask(req: SandboxRequest, ctx: Context): SandboxResponse {
       `Task cannot be updated from ${current.assignment_status} to ${fields.assignment_status}`,
     );
   }
+  // The OAI spec of UpdateTask: Reason "is required only if the Task is canceled or completed".
+  // Checked after the transition, so a forbidden transition is still named as such.
+  if (
+    (fields.assignment_status === 'canceled' || fields.assignment_status === 'completed') &&
+    fields.assignment_status !== current.assignment_status &&
+    fields.reason === undefined
+  ) {
+    return twilioBadRequest(
+      `Reason is required when the Task is ${fields.assignment_status} (AssignmentStatus=${fields.assignment_status})`,
+    );
+  }
   const next: TaskBody = { ...current, ...fields };
   const updated = ctx.store.update(TASK, ws.id, row.id, next, row.version + 1);
   return json(

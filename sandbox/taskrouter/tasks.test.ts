@@ -266,6 +266,21 @@ describe('tasks CRUD with If-Match', () => {
     expect(version).toBe('1');
   });
 
+  it('requires Reason when an update cancels or completes the task (OAI: "required only if the Task is canceled or completed")', async () => {
+    const noReason = await twilioCall(sb, 'POST', TASK, {
+      form: { AssignmentStatus: 'canceled' },
+      headers: { 'if-match': '0' },
+    });
+    expect(noReason.status).toBe(400);
+    expect(noReason.json()).toMatchObject({ code: 20001, status: 400 });
+    expect(noReason.json<{ message: string }>().message).toMatch(/Reason/);
+    const unchanged = await twilioCall(sb, 'GET', TASK);
+    expect(unchanged.headers.get('etag')).toBe('0');
+    expect(unchanged.json()).toMatchObject({ assignment_status: 'pending', reason: null });
+    // Updates that do not cancel or complete need none.
+    expect((await twilioCall(sb, 'POST', TASK, { form: { Priority: '3' } })).status).toBe(200);
+  });
+
   it('deletes with 204, honouring If-Match', async () => {
     expect((await twilioCall(sb, 'DELETE', TASK, { headers: { 'if-match': '5' } })).status).toBe(
       412,
