@@ -422,7 +422,8 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
     if (!service.ok) return service.response;
     const svc = service.value;
     const form = parseForm(req);
-    const ttl = readTtl(form, 'Ttl', 'CollectionTtl');
+    // Ttl is an alias of CollectionTtl; "If both are provided, this value [Ttl] is ignored" (OAI).
+    const ttl = readTtl(form, 'CollectionTtl', 'Ttl');
     if (!ttl.ok) return ttl.response;
     const expires = ttl.value;
     const name = form.get('UniqueName');

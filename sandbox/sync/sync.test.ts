@@ -196,6 +196,24 @@ describe('map items', () => {
     expect(withData.status).toBe(200);
   });
 
+  it('creates a list or map with CollectionTtl winning over its alias Ttl (SDK: "If both are provided, this value is ignored")', async () => {
+    for (const segment of ['Lists', 'Maps']) {
+      const t0 = Date.now();
+      const res = await twilioCall(sb, 'POST', `${SVC}/${segment}`, {
+        form: { UniqueName: `ttl-${segment}`, Ttl: '100000', CollectionTtl: '60' },
+      });
+      expect(res.status, segment).toBe(201);
+      const expires = Date.parse(res.json<{ date_expires: string }>().date_expires);
+      expect(expires - t0, segment).toBeLessThan(120_000);
+      expect(expires - t0, segment).toBeGreaterThan(55_000);
+      // Ttl alone still works.
+      const alias = await twilioCall(sb, 'POST', `${SVC}/${segment}`, {
+        form: { UniqueName: `ttl-alias-${segment}`, Ttl: '60' },
+      });
+      expect(alias.json<{ date_expires: string | null }>().date_expires, segment).not.toBeNull();
+    }
+  });
+
   it('answers 428 for unconditional writes when required', async () => {
     await admin(sb, 'PATCH', '/switches', { requirePrecondition: { sync: true } });
     const res = await twilioCall(sb, 'POST', `${SVC}/Maps/agent-status/Items/alice`, {
