@@ -7,7 +7,7 @@ import { editTask } from './taskrouter/routes';
 import { editDocument, editItem, resolveSync } from './sync/routes';
 import { LISTS, MAPS, revision } from './sync/model';
 import { editRest, REST, restEtag } from './rest/routes';
-import { editGenesys, PARTICIPANT_ATTRIBUTES, USER } from './genesys/routes';
+import { editGenesys, PARTICIPANT_ATTRIBUTES, SECURE_ATTRIBUTES, USER } from './genesys/routes';
 import type { Row } from './store';
 
 export type ResourceRef = {
@@ -27,6 +27,7 @@ const PATTERNS = {
   rest: '/rest/:collection/:id',
   user: '/genesys/api/v2/users/:id',
   attrs: '/genesys/api/v2/conversations/:c/participants/:p/attributes',
+  secure: '/genesys/api/v2/conversations/:c/secureattributes',
 } as const;
 
 // Only the patterns matter here; the router is reused for its matching, not for dispatch.
@@ -120,6 +121,16 @@ export function resolveResource(ctx: Context, rawPath: string): ResourceRef | nu
         id,
         revisionOf: asInt,
         edit: (patch, _f, actor) => editGenesys(ctx, PARTICIPANT_ATTRIBUTES, id, patch, actor),
+      };
+    }
+    case 'secure': {
+      const id = p.c as string;
+      return {
+        kind: SECURE_ATTRIBUTES,
+        scope: '',
+        id,
+        revisionOf: asInt,
+        edit: (patch, _f, actor) => editGenesys(ctx, SECURE_ATTRIBUTES, id, patch, actor),
       };
     }
     case undefined:

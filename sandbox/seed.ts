@@ -9,7 +9,7 @@ import type { AssignmentStatus, TaskBody, WorkspaceBody } from './taskrouter/mod
 import { DOCUMENT, LISTS, MAPS, SERVICE } from './sync/model';
 import type { CollectionBody, DocumentBody, ItemBody, ServiceBody } from './sync/model';
 import { REST } from './rest/routes';
-import { PARTICIPANT_ATTRIBUTES, USER } from './genesys/routes';
+import { PARTICIPANT_ATTRIBUTES, SECURE_ATTRIBUTES, USER } from './genesys/routes';
 
 export type SeedName = 'demo' | 'none';
 
@@ -447,6 +447,15 @@ export function seedDemo(store: Store): Switches {
       { at: at(-200 + i), actor: 'seed' },
     );
   });
+
+  store.insert(
+    SECURE_ATTRIBUTES,
+    '',
+    GENESYS_CONVERSATION,
+    { attributes: { paymentToken: 'tok-5f2a9c', verifiedBy: 'ivr' } },
+    1,
+    { at: at(-190), actor: 'seed' },
+  );
 
   const switches = defaultSwitches();
   switches.rest.collections = {

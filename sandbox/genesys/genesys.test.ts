@@ -83,24 +83,64 @@ describe('genesys users', () => {
   });
 });
 
-describe('participant attributes', () => {
-  it('PUT with version replaces the attributes; stale → 409', async () => {
-    const current = (await g('GET', ATTRS)).json<{
+describe('participant attributes (reference §5: PATCH, merged, no version — last writer wins)', () => {
+  it('PATCH merges the attributes with no version, answers without a body, and never conflicts', async () => {
+    const before = (await g('GET', ATTRS)).json<Record<string, unknown>>();
+    expect(before).toMatchObject({ attributes: { customerTier: 'gold' } });
+    // The real resource has no version: the sandbox must not show one a client could rely on.
+    expect(before).not.toHaveProperty('version');
+    const first = await g('PATCH', ATTRS, { attributes: { customerTier: 'platinum' } });
+    expect(first.status).toBe(202);
+    expect(first.text).toBe('');
+    // A second writer working from the same read is not refused: participant edits are LWW.
+    const second = await g('PATCH', ATTRS, { attributes: { intent: 'upgrade' } });
+    expect(second.status).toBe(202);
+    expect((await g('GET', ATTRS)).json()).toMatchObject({
+      attributes: { customerTier: 'platinum', intent: 'upgrade', accountId: 'ACCT-10001' },
+    });
+    // Values are strings (map<string,string>).
+    expect((await g('PATCH', ATTRS, { attributes: { n: 1 } })).status).toBe(400);
+  });
+
+  it('has no versioned PUT (the real API has none): 405', async () => {
+    const res = await g('PUT', ATTRS, { version: 1, attributes: { customerTier: 'platinum' } });
+    expect(res.status).toBe(405);
+  });
+});
+
+describe('conversation secure attributes (reference §5: PUT with a body version → 409)', () => {
+  const SECURE = `/conversations/${SANDBOX_IDS.genesysConversationId}/secureattributes`;
+
+  it('PUT with the current version replaces the attributes; a stale one → 409 ErrorBody; none → 400', async () => {
+    const current = (await g('GET', SECURE)).json<{
       version: number;
-      attributes: Record<string, string>;
+      attributes: Record<string, unknown>;
     }>();
-    expect(current.attributes).toMatchObject({ customerTier: 'gold' });
-    const ok = await g('PUT', ATTRS, {
+    expect(current.version).toBe(1);
+    expect(current.attributes).toMatchObject({ paymentToken: expect.any(String) });
+    const ok = await g('PUT', SECURE, {
       version: current.version,
-      attributes: { customerTier: 'platinum' },
+      attributes: { paymentToken: 'tok-2' },
     });
-    expect(ok.json()).toMatchObject({
-      version: current.version + 1,
-      attributes: { customerTier: 'platinum' },
+    expect(ok.status).toBe(200);
+    expect(ok.json()).toMatchObject({ version: 2, attributes: { paymentToken: 'tok-2' } });
+    const stale = await g('PUT', SECURE, { version: current.version, attributes: {} });
+    expect(stale.status).toBe(409);
+    expect(stale.json()).toMatchObject({
+      status: 409,
+      code: 'general.conflict',
+      message:
+        'The version number of the modified resource must match the version number in the database.',
     });
-    expect((await g('PUT', ATTRS, { version: current.version, attributes: {} })).status).toBe(409);
-    expect(
-      (await g('PUT', ATTRS, { version: current.version + 1, attributes: { n: 1 } })).status,
-    ).toBe(400);
+    expect((await g('PUT', SECURE, { attributes: {} })).status).toBe(400);
+    expect((await g('GET', `/conversations/nope/secureattributes`)).status).toBe(404);
+  });
+
+  it('an admin edit bumps the version, so the holder of the old one conflicts', async () => {
+    const path = `/genesys/api/v2${SECURE}`;
+    const edited = await admin(sb, 'POST', '/edit', { path, patch: { note: 'x' } });
+    expect(edited.status).toBe(200);
+    expect(edited.json()).toMatchObject({ version: 2 });
+    expect((await g('PUT', SECURE, { version: 1, attributes: {} })).status).toBe(409);
   });
 });

@@ -12,6 +12,7 @@ import type { Row } from '../store';
 
 export const USER = 'genesys-user';
 export const PARTICIPANT_ATTRIBUTES = 'genesys-participant-attributes';
+export const SECURE_ATTRIBUTES = 'genesys-secure-attributes';
 const PREFIX = '/genesys/api/v2';
 
 /** Fields of UpdateUser an operator may PATCH (id, version, selfUri are server-owned). */
@@ -174,35 +175,35 @@ function patchUser(req: SandboxRequest, ctx: Context): SandboxResponse {
 const attrKey = (req: SandboxRequest) =>
   `${req.params.conversation as string}/${req.params.participant as string}`;
 
+// Participant attributes are NOT versioned in Genesys (reference §5): `PATCH …/attributes` takes
+// `ParticipantAttributes {attributes: map<string,string>}`, merges it, returns no body, and two
+// writers never conflict. The stored row still counts writes (for the admin history), but no
+// version is shown or checked. The GET is a sandbox convenience (Genesys reads them from the
+// conversation).
 function renderAttributes(row: Row): Record<string, unknown> {
   const [conversationId, participantId] = row.id.split('/');
   return {
     conversationId,
     participantId,
     attributes: (row.body as { attributes: unknown }).attributes,
-    version: row.version,
   };
 }
 
+const participantNotFound = (req: SandboxRequest) =>
+  genesysError(
+    404,
+    'not.found',
+    `Participant ${req.params.participant as string} not found in conversation ${req.params.conversation as string}`,
+  );
+
 function fetchAttributes(req: SandboxRequest, ctx: Context): SandboxResponse {
   const row = ctx.store.get(PARTICIPANT_ATTRIBUTES, '', attrKey(req));
-  return row
-    ? json(200, renderAttributes(row))
-    : genesysError(
-        404,
-        'not.found',
-        `Participant ${req.params.participant as string} not found in conversation ${req.params.conversation as string}`,
-      );
+  return row ? json(200, renderAttributes(row)) : participantNotFound(req);
 }
 
-function putAttributes(req: SandboxRequest, ctx: Context): SandboxResponse {
+function patchAttributes(req: SandboxRequest, ctx: Context): SandboxResponse {
   const row = ctx.store.get(PARTICIPANT_ATTRIBUTES, '', attrKey(req));
-  if (!row)
-    return genesysError(
-      404,
-      'not.found',
-      `Participant ${req.params.participant as string} not found in conversation ${req.params.conversation as string}`,
-    );
+  if (!row) return participantNotFound(req);
   const parsed = parseJsonBody(req);
   if (!parsed.ok) return genesysError(400, 'bad.request', parsed.error);
   if (!isPlainObject(parsed.value))
@@ -211,23 +212,52 @@ function putAttributes(req: SandboxRequest, ctx: Context): SandboxResponse {
   if (!isPlainObject(attributes) || Object.values(attributes).some((v) => typeof v !== 'string')) {
     return genesysError(400, 'bad.request', 'attributes must be an object of string values.');
   }
-  const read = bodyVersion(parsed.value, ctx);
-  if (!read.ok) return read.response;
-  const version = read.value;
-  if (version !== row.version) return conflict(ctx, row, 'participantAttributes');
-  const updated = ctx.store.update(
+  const current = (row.body as { attributes: Record<string, string> }).attributes;
+  ctx.store.update(
     PARTICIPANT_ATTRIBUTES,
     '',
     row.id,
-    { attributes },
+    { attributes: { ...current, ...attributes } },
     row.version + 1,
   );
-  return json(200, renderAttributes(updated));
+  // No body (the SDKs' return type is void); 202 is the sandbox's choice of 2xx [unverified].
+  return { status: 202, headers: {}, body: '' };
+}
+
+// Conversation secure attributes: where Genesys does version conversation data (reference §5,
+// `ConversationSecureAttributes.version`: "used to detect conflicting updates when using PUT").
+function renderSecure(row: Row): Record<string, unknown> {
+  return { attributes: (row.body as { attributes: unknown }).attributes, version: row.version };
+}
+
+const conversationNotFound = (req: SandboxRequest) =>
+  genesysError(404, 'not.found', `Conversation ${req.params.conversation as string} not found`);
+
+function fetchSecure(req: SandboxRequest, ctx: Context): SandboxResponse {
+  const row = ctx.store.get(SECURE_ATTRIBUTES, '', req.params.conversation as string);
+  return row ? json(200, renderSecure(row)) : conversationNotFound(req);
+}
+
+function putSecure(req: SandboxRequest, ctx: Context): SandboxResponse {
+  const row = ctx.store.get(SECURE_ATTRIBUTES, '', req.params.conversation as string);
+  if (!row) return conversationNotFound(req);
+  const parsed = parseJsonBody(req);
+  if (!parsed.ok) return genesysError(400, 'bad.request', parsed.error);
+  if (!isPlainObject(parsed.value))
+    return genesysError(400, 'bad.request', 'The body must be a JSON object.');
+  const attributes = parsed.value.attributes;
+  if (!isPlainObject(attributes))
+    return genesysError(400, 'bad.request', 'attributes must be a JSON object.');
+  const read = bodyVersion(parsed.value, ctx);
+  if (!read.ok) return read.response;
+  if (read.value !== row.version) return conflict(ctx, row, 'conversationSecureAttributes');
+  const updated = ctx.store.update(SECURE_ATTRIBUTES, '', row.id, { attributes }, row.version + 1);
+  return json(200, renderSecure(updated));
 }
 
 export function editGenesys(
   ctx: Context,
-  kind: typeof USER | typeof PARTICIPANT_ATTRIBUTES,
+  kind: typeof USER | typeof PARTICIPANT_ATTRIBUTES | typeof SECURE_ATTRIBUTES,
   id: string,
   patch: unknown,
   actor: string,
@@ -239,6 +269,7 @@ export function editGenesys(
     kind === USER
       ? applyMergePatch(body, patch ?? {})
       : { attributes: applyMergePatch(body.attributes, patch ?? {}) };
+  // (For participant attributes the count is internal: the resource shows no version.)
   return ctx.store.update(kind, '', id, next, row.version + 1, { op: 'edit', actor });
 }
 
@@ -252,8 +283,18 @@ export const genesysRoutes: Route[] = [
     handler: fetchAttributes,
   },
   {
-    method: 'PUT',
+    method: 'PATCH',
     pattern: `${PREFIX}/conversations/:conversation/participants/:participant/attributes`,
-    handler: putAttributes,
+    handler: patchAttributes,
+  },
+  {
+    method: 'GET',
+    pattern: `${PREFIX}/conversations/:conversation/secureattributes`,
+    handler: fetchSecure,
+  },
+  {
+    method: 'PUT',
+    pattern: `${PREFIX}/conversations/:conversation/secureattributes`,
+    handler: putSecure,
   },
 ];
