@@ -79,20 +79,23 @@ export function twilioPage<T>(
   key: string,
   echo: Array<[string, string]>,
   maxPageSize: number,
-): { ok: true; value: PageSlice<T> } | { ok: false; error: string } {
+):
+  | { ok: true; value: PageSlice<T> }
+  | { ok: false; error: string; param: 'PageSize' | 'Page' | 'PageToken' } {
   const sizeRaw = req.query.get('PageSize');
   const pageSize = sizeRaw === null ? 50 : Number(sizeRaw);
   if (!Number.isInteger(pageSize) || pageSize < 1)
-    return { ok: false, error: `Invalid PageSize: ${sizeRaw}` };
+    return { ok: false, error: `Invalid PageSize: ${sizeRaw}`, param: 'PageSize' };
   const size = Math.min(pageSize, maxPageSize);
   const pageRaw = req.query.get('Page');
   const page = pageRaw === null ? 0 : Number(pageRaw);
-  if (!Number.isInteger(page) || page < 0) return { ok: false, error: `Invalid Page: ${pageRaw}` };
+  if (!Number.isInteger(page) || page < 0)
+    return { ok: false, error: `Invalid Page: ${pageRaw}`, param: 'Page' };
   const token = req.query.get('PageToken');
   let offset = page * size;
   if (token !== null) {
     const m = /^PT(\d+)$/.exec(token);
-    if (!m) return { ok: false, error: `Invalid PageToken: ${token}` };
+    if (!m) return { ok: false, error: `Invalid PageToken: ${token}`, param: 'PageToken' };
     offset = Number(m[1]);
   }
   const items = all.slice(offset, offset + size);

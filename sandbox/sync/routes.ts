@@ -65,6 +65,10 @@ function readTtl(form: URLSearchParams, ...names: string[]): Outcome<string | nu
   return proceed(ttl === 0 ? null : new Date(Date.now() + ttl * 1000).toISOString());
 }
 
+/** Sync's paging codes (reference §2): 54453 for a bad PageToken, 54454 for PageSize (and Page). */
+const pagingCode = (param: 'PageSize' | 'Page' | 'PageToken'): number =>
+  param === 'PageToken' ? 54453 : 54454;
+
 function preconditionCode(ctx: Context, specific: number): number {
   return ctx.switches().twilio.syncPreconditionCode === '20412' ? 20412 : specific;
 }
@@ -141,7 +145,7 @@ function serviceOr404(req: SandboxRequest, ctx: Context): Outcome<Row> {
 
 const listServices: (req: SandboxRequest, ctx: Context) => SandboxResponse = (req, ctx) => {
   const page = twilioPage(req, ctx.store.list(SERVICE, ''), base(req, ctx), 'services', [], 100);
-  if (!page.ok) return twilioBadRequest(page.error, 54454);
+  if (!page.ok) return twilioBadRequest(page.error, pagingCode(page.param));
   return json(200, {
     services: page.value.items.map((r) => renderService(req, ctx, r)),
     meta: page.value.meta,
@@ -202,7 +206,7 @@ function listDocuments(req: SandboxRequest, ctx: Context): SandboxResponse {
   const svc = service.value;
   const rows = ctx.store.list(DOCUMENT, svc.id).filter((r) => alive(r));
   const page = twilioPage(req, rows, `${base(req, ctx)}/${svc.id}/Documents`, 'documents', [], 100);
-  if (!page.ok) return twilioBadRequest(page.error, 54454);
+  if (!page.ok) return twilioBadRequest(page.error, pagingCode(page.param));
   return json(200, {
     documents: page.value.items.map((r) => renderDocument(req, ctx, svc.id, r)),
     meta: page.value.meta,
@@ -409,7 +413,7 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
       [],
       100,
     );
-    if (!page.ok) return twilioBadRequest(page.error, 54454);
+    if (!page.ok) return twilioBadRequest(page.error, pagingCode(page.param));
     return json(200, {
       [spec.collectionKey]: page.value.items.map((r) =>
         renderCollection(req, ctx, spec, svc.id, r),
@@ -502,7 +506,7 @@ function collectionRoutes(spec: CollectionSpec): Route[] {
       echo,
       100,
     );
-    if (!page.ok) return twilioBadRequest(page.error, 54454);
+    if (!page.ok) return twilioBadRequest(page.error, pagingCode(page.param));
     return json(200, {
       items: page.value.items.map((r) => renderItem(req, ctx, spec, found.svc.id, found.parent, r)),
       meta: page.value.meta,

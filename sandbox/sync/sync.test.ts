@@ -214,6 +214,18 @@ describe('map items', () => {
     }
   });
 
+  it('refuses a bad PageToken with 54453 and a bad PageSize with 54454 (reference §2 error table)', async () => {
+    const items = `${SVC}/Maps/agent-status/Items`;
+    const token = await twilioCall(sb, 'GET', `${items}?PageToken=garbage`);
+    expect(token.status).toBe(400);
+    expect(token.json()).toMatchObject({ status: 400, code: 54453 });
+    const size = await twilioCall(sb, 'GET', `${items}?PageSize=0`);
+    expect(size.status).toBe(400);
+    expect(size.json()).toMatchObject({ status: 400, code: 54454 });
+    const docs = await twilioCall(sb, 'GET', `${SVC}/Documents?PageToken=garbage`);
+    expect(docs.json()).toMatchObject({ status: 400, code: 54453 });
+  });
+
   it('answers 428 for unconditional writes when required', async () => {
     await admin(sb, 'PATCH', '/switches', { requirePrecondition: { sync: true } });
     const res = await twilioCall(sb, 'POST', `${SVC}/Maps/agent-status/Items/alice`, {
