@@ -737,6 +737,9 @@ export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
         text: `The server holds revision ${serverNow.revision ?? '(none)'}, the one your merge is against: finish the merge and save it.`,
       },
     };
+  // A merge against an older Server now (its result was sent, the answer lost) is never left
+  // there: saved, it would be conditional on a revision the server no longer holds.
+  if (tab.merge) return mergeSettledOn(settled, tab.merge, serverNow);
   const theirs = parseText(serverNow.text);
   const started = parseText(tab.base.text);
   const mine = parseText(tab.text);
@@ -778,6 +781,70 @@ export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
     message: {
       tone: 'info',
       text: `The server holds revision ${serverNow.revision ?? '(none)'}, with changes your edit does not have. Your edit is kept over the revision you started from: saving it merges the two, so nothing of theirs is overwritten.`,
+    },
+  };
+}
+
+/**
+ * outcomeAccepted for a tab whose merge is against an older revision than `serverNow`:
+ * - the server holds every change the merge's result makes to its Server now → that result
+ *   landed: the merge is closed (its work is saved). The editor's text goes onto `serverNow` when
+ *   it is the merge's Your edit (in the result) or the base; typing beside the merge stays over
+ *   the base it descends from, and `serverNow` is news to it;
+ * - else the merge is redone on `serverNow`, keeping the decisions that still apply (hand edits set
+ *   aside, as for any move during a merge), so its save is conditional on what the server holds.
+ */
+function mergeSettledOn(tab: Tab, merge: MergeSession, serverNow: Snapshot): Tab {
+  const result = resultText(merge);
+  const done = parseText(result);
+  const from = parseText(merge.theirs.text);
+  const now = parseText(serverNow.text);
+  const made = done.ok && from.ok ? diffPaths(from.value, done.value) : [];
+  const landed =
+    done.ok &&
+    now.ok &&
+    made.length > 0 &&
+    made.every(({ path }) => jsonEqual(getAt(done.value, path), getAt(now.value, path)));
+  const revision = serverNow.revision ?? '(none)';
+  if (landed) {
+    const holds = `Revision ${revision} holds your merge’s result; the merge is closed.`;
+    if (typedBesideMerge(tab, result))
+      return {
+        ...tab,
+        view: tab.view === 'merge' ? 'edit' : tab.view,
+        merge: null,
+        serverMoved: movedFromBase(tab, serverNow),
+        deferredMoved: null,
+        message: {
+          tone: 'info',
+          text: `${holds} What you typed in the editor during the merge is not in it, and is kept as an unsaved edit over revision ${tab.base.revision ?? '(none)'}, the one it was made from.`,
+        },
+      };
+    return {
+      ...tab,
+      view: tab.view === 'merge' ? 'edit' : tab.view,
+      merge: null,
+      base: serverNow,
+      text: serverNow.text,
+      serverMoved: null,
+      deferredMoved: null,
+      message: { tone: 'info', text: `${holds} Nothing is left to save.` },
+    };
+  }
+  return {
+    ...tab,
+    merge: rebaseSession(merge, {
+      theirs: serverNow,
+      status: merge.status,
+      // Accepted: the write is settled as not there; no later landing is waited for.
+      afterLostAnswer: false,
+      mergeOptions: merge.options,
+    }),
+    serverMoved: null,
+    deferredMoved: null,
+    message: {
+      tone: 'info',
+      text: `The server holds revision ${revision}, without your merge’s result: the merge was redone against it, keeping your decisions. Finish it and save.`,
     },
   };
 }

@@ -1,0 +1,84 @@
+// *Accept what the server holds* after a merge's save whose outcome was unknown: the merge is
+// closed when its result landed, else redone on what the server holds; never left against the old
+// Server now.
+import { describe, expect, it } from 'vitest';
+import type { Snapshot, UnknownOutcome } from '../../../shared/api/types';
+import { chooseAllRemaining, resultText } from '../merge/merge-session';
+import { isDirty, outcomeAccepted, saveAnswered, saveStarted, typed } from './editing-session';
+import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
+
+const ref = { connectionId: 'c', id: 'task-1' };
+const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
+const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
+  snapshotFixture(ref, journalId, revision, pretty(doc));
+const baseDoc = { priority: 1, status: 'open', owner: 'ann' };
+const base = snap(1, '1', baseDoc);
+const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
+const TYPED = pretty({ ...baseDoc, priority: 5, owner: 'bob' });
+
+/** A merge settled with mine, its result sent; `beside`: typing in the editor meanwhile. */
+function mergeSaveUnknown(beside: boolean) {
+  const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
+  const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
+    sentText: tab.text,
+    sentBase: tab.base,
+    fromMerge: false,
+  });
+  const decided = chooseAllRemaining(merging.merge!, 'mine');
+  if (!decided.ok) throw new Error(decided.error);
+  const result = resultText(decided.session);
+  const saving = saveStarted({ ...merging, merge: decided.session });
+  const during = beside ? typed({ ...saving, view: 'edit' }, TYPED) : saving;
+  const outcome: UnknownOutcome = {
+    kind: 'unknown-outcome',
+    cause: 'lost-answer',
+    message: 'backend words',
+    baseRevision: '2',
+    serverNow: null,
+    serverHolds: 'unreadable',
+    changedPaths: ['/priority'],
+    auditId: 8,
+  };
+  const next = saveAnswered(during, outcome, {
+    sentText: result,
+    sentBase: theirs,
+    fromMerge: true,
+  });
+  return { next, result };
+}
+
+describe('accepting what the server holds after a merge’s save of unknown outcome', () => {
+  it('the result had landed: the merge is closed (not left against the old Server now), the typing kept', () => {
+    const { next, result } = mergeSaveUnknown(true);
+    expect(next.merge).not.toBeNull();
+    const landed = snap(3, '3', JSON.parse(result));
+    const accepted = outcomeAccepted(next, landed);
+    expect(accepted.merge).toBeNull();
+    expect(accepted.view).toBe('edit');
+    expect(accepted.text).toBe(TYPED);
+    expect(accepted.base).toBe(base);
+    expect(isDirty(accepted)).toBe(true);
+    expect(accepted.serverMoved).toMatchObject({ revision: '3', journalId: 3 });
+    expect(accepted.message!.text).toContain('Revision 3 holds your merge’s result');
+    expect(accepted.message!.text).toMatch(/typed in the editor during the merge/);
+  });
+
+  it('the result had not landed and the server moved on: the merge is redone on it, decisions kept', () => {
+    const { next } = mergeSaveUnknown(true);
+    const other = snap(3, '3', { ...baseDoc, priority: 9, status: 'closed' });
+    const accepted = outcomeAccepted(next, other);
+    expect(accepted.merge).not.toBeNull();
+    expect(accepted.merge!.theirs).toBe(other);
+    // The decision (priority: mine) is kept and the colleague's status is merged in.
+    expect(JSON.parse(resultText(accepted.merge!))).toEqual({
+      ...baseDoc,
+      priority: 5,
+      status: 'closed',
+    });
+    // The merge is against that revision now: it is not news any more.
+    expect(accepted.serverMoved).toBeNull();
+    expect(accepted.text).toBe(TYPED);
+    expect(accepted.base).toBe(base);
+    expect(accepted.message!.text).toContain('redone');
+  });
+});
