@@ -169,14 +169,20 @@ export function HistoryView({ tab }: { tab: Tab }) {
               type="button"
               className="secondary"
               data-testid="restore-revision"
-              title="Open this revision as an unsaved edit on top of the latest; save it like any edit"
+              // Not while a save is under way: its answer would land over the restored text.
+              disabled={tab.saving}
+              title={
+                tab.saving
+                  ? 'A save is under way: restore once it has answered'
+                  : 'Open this revision as an unsaved edit on top of the latest; save it like any edit'
+              }
               onClick={() => {
                 const latest = latestSeen(entries);
                 // The restore is based on this very revision, the one its question compares with.
                 const latestSnapshot = latest ? (snapshots[latest.journalId] ?? null) : null;
                 inBackground(
-                  ask(restoreQuestion(a, latestSnapshot, isDirty(tab))).then((yes) =>
-                    yes ? restore(tab.key, a, latestSnapshot) : undefined,
+                  ask(restoreQuestion(a, latestSnapshot, isDirty(tab), tab.merge !== null)).then(
+                    (yes) => (yes ? restore(tab.key, a, latestSnapshot) : undefined),
                   ),
                   'restore the revision',
                 );

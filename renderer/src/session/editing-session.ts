@@ -673,6 +673,17 @@ export function revisionRestored(
   serverNow: Snapshot | null,
   readFailed: string | null = null,
 ): Tab {
+  // A save under way would answer over the restored text: a save's answer moves the base (or
+  // merges what the editor holds against the base it sent), so the restored edit would no longer
+  // undo what the restore question listed. The restore waits for the answer instead.
+  if (tab.saving)
+    return {
+      ...tab,
+      message: {
+        tone: 'error',
+        text: `Revision ${restored.revision ?? '(none)'} was not restored: a save of this resource is under way. Restore it again once the save has answered.`,
+      },
+    };
   const base = seenLatest ?? serverNow ?? tab.base;
   const moved =
     serverNow !== null && serverNow.journalId !== base.journalId
@@ -688,6 +699,10 @@ export function revisionRestored(
     base,
     text: restored.text,
     view: 'edit',
+    // The restored text replaces the edit a merge in progress was merging (the restore question
+    // says so): left on the tab, that merge would be taken for one beside the restored edit, and
+    // the watch's news judged against its Server now rather than the restored edit's base.
+    merge: null,
     serverMoved: moved,
     deferredMoved: null,
     message: {

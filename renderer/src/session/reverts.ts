@@ -51,7 +51,12 @@ type Revision = { revision: string | null; text: string };
  * (null: its text is not read, still loading or refused). Only a comparison made can say that no
  * field differs: with the latest unread, nothing was compared and the question says so.
  */
-export function restoreQuestion(restored: Revision, latest: Revision | null, dirty: boolean) {
+export function restoreQuestion(
+  restored: Revision,
+  latest: Revision | null,
+  dirty: boolean,
+  merging = false,
+) {
   const items = latest ? restoreReverts(latest.text, restored.text) : [];
   const what = !latest
     ? 'The latest revision could not be compared with it (it is not read), so what saving it would undo is not listed: compare them before saving.'
@@ -62,8 +67,10 @@ export function restoreQuestion(restored: Revision, latest: Revision | null, dir
     title: `Restore revision ${restored.revision ?? '(none)'}?`,
     body: `It becomes an unsaved edit on top of the latest revision${latest ? ` (${latest.revision ?? 'none'})` : ''}. ${what}`,
     items,
-    note: `Nothing is written until you save.${dirty ? ' Your unsaved edit is replaced.' : ''}`,
+    // A merge in progress is closed by a restore (its decisions and hand edits go with it), which
+    // the editor's text alone does not tell: it may be the base while the merge holds the work.
+    note: `Nothing is written until you save.${dirty ? ' Your unsaved edit is replaced.' : ''}${merging ? ' Your merge in progress is closed, with its decisions and hand edits.' : ''}`,
     confirm: 'Restore as an edit',
-    danger: dirty || items.length > 0 || !latest,
+    danger: dirty || merging || items.length > 0 || !latest,
   };
 }
