@@ -5,6 +5,7 @@ import {
   autoChanges,
   restoreChange,
   revertChange,
+  revertible,
   type MergeSession,
 } from '../merge/merge-session';
 
@@ -31,6 +32,7 @@ export const ChangeList = memo(
   (before: Props, after: Props) =>
     before.session.resolution === after.session.resolution &&
     before.session.reverted === after.session.reverted &&
+    (before.session.manualText === null) === (after.session.manualText === null) &&
     before.onUpdate === after.onUpdate,
 );
 
@@ -41,6 +43,7 @@ function ChangeListRows({ session, onUpdate }: Props) {
     (a, b) => Number(isStatusField(b.path)) - Number(isStatusField(a.path)),
   );
   const shown = showAll ? changes : changes.slice(0, CHANGES_SHOWN);
+  const handEdited = session.manualText !== null;
   const list = useRef<HTMLUListElement>(null);
   // "Show all" goes away when pressed: the keyboard continues at the first row it brought in.
   useEffect(() => {
@@ -86,11 +89,15 @@ function ChangeListRows({ session, onUpdate }: Props) {
                 {status ? <strong>Status changed by someone else: </strong> : null}
                 {what}
               </span>
-              {change.side !== 'both' ? (
+              {/* A change in a list or an order is not revertible (see revertible); with hand
+                  edits the Result is the operator's text, which a revert would not change. */}
+              {change.side !== 'both' && (reverted || revertible(session, change)) ? (
                 reverted ? (
                   <button
                     type="button"
                     className="link"
+                    disabled={handEdited}
+                    title={handEdited ? 'Reset your hand edits of the result first' : undefined}
                     onClick={() => onUpdate((s) => restoreChange(s, change.path))}
                   >
                     Re-apply
@@ -99,8 +106,13 @@ function ChangeListRows({ session, onUpdate }: Props) {
                   <button
                     type="button"
                     className="link"
+                    disabled={handEdited}
                     onClick={() => onUpdate((s) => revertChange(s, change.path))}
-                    title="Put back the value from when you opened it"
+                    title={
+                      handEdited
+                        ? 'Reset your hand edits of the result first'
+                        : 'Put back the value from when you opened it'
+                    }
                   >
                     Revert
                   </button>

@@ -193,7 +193,10 @@ export function restoreMergeSession(
   return {
     ...fresh,
     resolution: { ...fresh.resolution, choices },
-    reverted: saved.reverted,
+    // A draft kept before reverts in lists were refused may hold one: it is not applied.
+    reverted: saved.reverted.filter((path) =>
+      autoChanges(fresh).some((c) => c.path === path && revertible(fresh, c)),
+    ),
     manualText: saved.manualText,
     setAside: saved.setAside,
   };
@@ -204,6 +207,33 @@ export function hasWork(s: MergeSession): boolean {
   return (
     Object.keys(s.resolution.choices).length > 0 || s.manualText !== null || s.reverted.length > 0
   );
+}
+
+/**
+ * Whether an automatic change can be reverted by putting the base's value back at its path. Not
+ * in a list: a change's path names an element of the merged list, and the base's element at that
+ * index is another one once elements were added or removed before it (a removal put back wrote
+ * over the next element, an addition reverted wrote a base element twice); a run of elements is
+ * one change. Nor an order: the base's whole list would drop the changes made in its elements.
+ * Such changes are undone by editing the Result.
+ */
+export function revertible(s: MergeSession, change: Change): boolean {
+  if (change.op === 'reorder') return false;
+  const { base, result } = s.resolution;
+  let prefix = '';
+  for (const token of change.path.split('/').slice(1)) {
+    if (inList(base, prefix) || inList(result.merged, prefix)) return false;
+    prefix += `/${token}`;
+  }
+  return true;
+}
+
+/** Whether the value at `path` is a list (or a string holding one). */
+function inList(doc: JsonValue, path: string): boolean {
+  const value = getAt(doc, path);
+  if (typeof value !== 'string') return Array.isArray(value);
+  const parsed = parseJson(value);
+  return parsed.ok && Array.isArray(parsed.value);
 }
 
 /** Brings back hand edits that a rebase set aside. */
@@ -529,11 +559,20 @@ export function undoChoice(s: MergeSession, id: string): MergeSession {
   return { ...s, resolution: unchoose(s.resolution, id) };
 }
 
+/**
+ * Reverts and re-applies act on the derived result: a hand-edited Result is the operator's text,
+ * which they leave as it is, so with hand edits neither is recorded (it would be listed as done
+ * while the Result saved does not hold it). The change list offers them once hand edits are reset.
+ */
 export function revertChange(s: MergeSession, path: string): MergeSession {
+  if (s.manualText !== null) return s;
+  const change = autoChanges(s).find((c) => c.path === path);
+  if (change === undefined || !revertible(s, change)) return s;
   return s.reverted.includes(path) ? s : { ...s, reverted: [...s.reverted, path] };
 }
 
 export function restoreChange(s: MergeSession, path: string): MergeSession {
+  if (s.manualText !== null) return s;
   return { ...s, reverted: s.reverted.filter((p) => p !== path) };
 }
 
@@ -591,14 +630,21 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
     parts.push(
       'Your hand edits of the result were set aside (you can bring them back); the merge was redone.',
     );
+  // A revert stays only where the change it undid is still the same change: the server's new value
+  // there was never shown, and putting the base value back would write over it unseen (as a
+  // decision is reopened when its conflict changed again).
+  const reverted = s.reverted.filter((path) => sameChange(s.resolution, resolution, path));
+  const undone = s.reverted.length - reverted.length;
+  if (undone > 0)
+    parts.push(
+      `${undone} change${undone === 1 ? '' : 's'} you had reverted ${undone === 1 ? 'was' : 'were'} changed again on the server and ${undone === 1 ? 'is' : 'are'} no longer reverted: review ${undone === 1 ? 'it' : 'them'}.`,
+    );
   const session: MergeSession = {
     ...s,
     theirs: outcome.theirs,
     status: outcome.status,
     resolution,
-    reverted: s.reverted.filter((path) =>
-      autoChanges({ ...s, resolution }).some((c) => c.path === path),
-    ),
+    reverted,
     manualText: null,
     setAside: s.manualText ?? s.setAside,
     focus: 0,
@@ -607,4 +653,17 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
     afterLostAnswer: outcome.afterLostAnswer,
   };
   return session;
+}
+
+/** Whether `after` merges the same automatic change at `path` as `before` (same side and values). */
+function sameChange(before: Resolution, after: Resolution, path: string): boolean {
+  const was = before.result.changes.find((c) => c.path === path);
+  const is = after.result.changes.find((c) => c.path === path);
+  return (
+    was !== undefined &&
+    is !== undefined &&
+    was.side === is.side &&
+    was.op === is.op &&
+    jsonEqual(getAt(before.theirs, path), getAt(after.theirs, path))
+  );
 }
