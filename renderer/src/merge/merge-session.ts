@@ -453,14 +453,19 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
     manualText = written.text;
   }
   const session = { ...s, resolution: next.value, manualText };
-  return {
-    ok: true,
-    session: {
-      ...session,
-      focus: Math.min(s.focus, Math.max(0, unresolved(session).length - 1)),
-      notice: null,
-    },
-  };
+  return { ok: true, session: { ...session, focus: focusKept(s, session), notice: null } };
+}
+
+/**
+ * The focus index in `after` for the conflict focused in `before`: the focus is an index into the
+ * open conflicts, so settling or reopening one before it would move it onto another (F7 then
+ * skipped the one the operator was on). Settled itself, the next open one takes its place.
+ */
+function focusKept(before: MergeSession, after: MergeSession): number {
+  const open = unresolved(after);
+  const focused = focusedConflict(before)?.id;
+  const at = focused === undefined ? -1 : open.findIndex((c) => c.id === focused);
+  return at >= 0 ? at : Math.min(before.focus, Math.max(0, open.length - 1));
 }
 
 /**
@@ -556,7 +561,8 @@ export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): Se
 }
 
 export function undoChoice(s: MergeSession, id: string): MergeSession {
-  return { ...s, resolution: unchoose(s.resolution, id) };
+  const next = { ...s, resolution: unchoose(s.resolution, id) };
+  return { ...next, focus: focusKept(s, next) };
 }
 
 /**
