@@ -13,6 +13,7 @@ import {
   getAt,
   isJsonObject,
   jsonEqual,
+  merge3,
   onlyOtherFieldsChanged,
   parseJson,
   pendingConflicts,
@@ -652,13 +653,47 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
     resolution,
     reverted,
     manualText: null,
-    setAside: s.manualText ?? s.setAside,
+    setAside: null,
     focus: 0,
     notice: parts.join(' '),
     onlyOtherFieldsChanged: onlyOtherFieldsChanged(resolution.result),
     afterLostAnswer: outcome.afterLostAnswer,
   };
-  return session;
+  const handText = s.manualText ?? s.setAside;
+  if (handText === null) return session;
+  const carried = carryHandEdits(s, session, handText);
+  if (carried.clashes > 0)
+    parts.push(
+      `${carried.clashes} field${carried.clashes === 1 ? '' : 's'} you edited by hand ${carried.clashes === 1 ? 'was' : 'were'} changed again on the server: brought back, your value${carried.clashes === 1 ? '' : 's'} stand${carried.clashes === 1 ? 's' : ''} there.`,
+    );
+  if (!carried.parsed)
+    parts.push('(Your hand edits are not valid JSON: brought back, they are as you left them.)');
+  return { ...session, setAside: carried.text, notice: parts.join(' ') };
+}
+
+/**
+ * Hand edits set aside by a rebase, carried onto the redone merge: what they changed in the result
+ * they were made over (`before`'s) is applied to `after`'s result. Kept verbatim, they held the
+ * older Server now's values, and bringing them back wrote those over the server's newer change,
+ * unseen. A field both changed keeps the hand-edited value (the operator typed it; `clashes`).
+ * Text that does not parse is kept as it is.
+ */
+function carryHandEdits(
+  before: MergeSession,
+  after: MergeSession,
+  handText: string,
+): { text: string; clashes: number; parsed: boolean } {
+  const hand = parseJson(handText);
+  if (!hand.ok) return { text: handText, clashes: 0, parsed: false };
+  const carried = merge3(derivedResult(before), hand.value, derivedResult(after), {
+    ...after.resolution.options,
+    changes: false,
+  });
+  return {
+    text: stringifyJson(carried.merged, detectStyle(handText)),
+    clashes: carried.conflicts.length,
+    parsed: true,
+  };
 }
 
 /** Whether `after` merges the same automatic change at `path` as `before` (same side and values). */
