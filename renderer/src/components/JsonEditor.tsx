@@ -107,6 +107,14 @@ export function JsonEditor({
     };
   }, []);
 
+  // The editable Result is held read-only while its merge is being saved (MergeView): the option
+  // follows the prop, not only its first value.
+  useEffect(() => {
+    const ed = editorRef.current;
+    if (ed && ed.getRawOptions().readOnly !== readOnly)
+      ed.updateOptions({ readOnly, domReadOnly: readOnly });
+  }, [readOnly]);
+
   useEffect(() => {
     const ed = editorRef.current;
     if (!ed) return;

@@ -631,6 +631,8 @@ export function MergeView({ tab }: { tab: Tab }) {
             value={result}
             parseError={manualParse && !manualParse.ok ? manualParse.error : null}
             onChange={(text) => update(tab.key, (s) => editResult(s, text))}
+            // Typing during a save would not be in what was sent (see mergeUpdated).
+            readOnly={tab.saving}
             onMount={mountResult}
             testId="result-editor"
             ariaLabel="Merge result"

@@ -14,6 +14,7 @@ import { diffPaths, getAt, jsonEqual, parseJson } from '../../../shared/json';
 import { parseText } from '../lib/parsed-texts';
 import {
   createMergeSession,
+  keepsSameDraft,
   rebaseSession,
   resultText,
   type MergeSession,
@@ -582,7 +583,20 @@ export function draftDiscarded(tab: Tab, latest: Snapshot): Tab {
 }
 
 export function mergeUpdated(tab: Tab, update: (s: MergeSession) => MergeSession): Tab {
-  return tab.merge ? { ...tab, merge: update(tab.merge) } : tab;
+  if (!tab.merge) return tab;
+  const merge = update(tab.merge);
+  // While a save is under way, a decision, revert or hand edit is not in what was sent, and a
+  // "saved" answer closes the merge on what was: taken, it would be dropped unsaid. Refused (the
+  // view holds the Result read-only meanwhile); moving the focus changes nothing kept.
+  if (tab.saving && !keepsSameDraft(tab.merge, merge))
+    return {
+      ...tab,
+      message: {
+        tone: 'error',
+        text: 'The merge’s result is being saved: wait for the answer before changing the merge.',
+      },
+    };
+  return { ...tab, merge };
 }
 
 /** *Redo the merge keeping my decisions*: the server moved again while the operator was merging. */
