@@ -672,6 +672,48 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
 }
 
 /**
+ * A new merge (`fresh`: another edit of the operator's, saved from the editor while `old` was in
+ * progress, came back as a conflict) takes the place of `old`: its work is carried over where it
+ * still applies, rather than dropped unsaid. A decision stays when its conflict is the same
+ * question (same id, same three values); hand edits are carried onto the new result and set aside
+ * (they were made over another edit), as a rebase does; reverts are not carried (the changes
+ * differ), and the notice counts what did not come over.
+ */
+export function carriedInto(old: MergeSession, fresh: MergeSession): MergeSession {
+  if (!hasWork(old)) return fresh;
+  const choices: Record<string, Choice> = {};
+  for (const [id, choice] of Object.entries(old.resolution.choices)) {
+    const before = allConflicts(old).find((c) => c.id === id);
+    const after = allConflicts(fresh).find((c) => c.id === id);
+    if (
+      before !== undefined &&
+      after !== undefined &&
+      jsonEqual(before.base, after.base) &&
+      jsonEqual(before.mine, after.mine) &&
+      jsonEqual(before.theirs, after.theirs)
+    )
+      choices[id] = choice;
+  }
+  const made = Object.keys(old.resolution.choices).length;
+  const kept = Object.keys(choices).length;
+  const session: MergeSession = { ...fresh, resolution: { ...fresh.resolution, choices } };
+  const parts = ['This merge is of the edit you saved from the editor.'];
+  if (made > 0)
+    parts.push(
+      `${kept} of your ${made} decision${made === 1 ? '' : 's'} kept (from the merge before it)${kept < made ? '; the others were about values that differ now' : ''}.`,
+    );
+  if (old.reverted.length > 0)
+    parts.push(
+      `The ${old.reverted.length === 1 ? 'change' : `${old.reverted.length} changes`} you had reverted there ${old.reverted.length === 1 ? 'is' : 'are'} not reverted here: review the automatic changes.`,
+    );
+  const hand = old.manualText ?? old.setAside;
+  if (hand === null) return { ...session, notice: parts.join(' ') };
+  const carried = carryHandEdits(old, session, hand);
+  parts.push('Your hand edits of its result were set aside (you can bring them back).');
+  return { ...session, setAside: carried.text, notice: parts.join(' ') };
+}
+
+/**
  * Hand edits set aside by a rebase, carried onto the redone merge: what they changed in the result
  * they were made over (`before`'s) is applied to `after`'s result. Kept verbatim, they held the
  * older Server now's values, and bringing them back wrote those over the server's newer change,

@@ -13,6 +13,7 @@ import type {
 import { diffPaths, getAt, jsonEqual, parseJson } from '../../../shared/json';
 import { parseText } from '../lib/parsed-texts';
 import {
+  carriedInto,
   createMergeSession,
   keepsSameDraft,
   rebaseSession,
@@ -394,6 +395,9 @@ export function saveAnswered(tab: Tab, result: SaveResult, ctx: SaveContext): Ta
           mergeOptions: result.mergeOptions,
           afterLostAnswer: result.afterLostAnswer,
         });
+        // A merge in progress it replaces (saved from the editor beside it): its decisions and
+        // hand edits carry over where they still apply, instead of going without a word.
+        if (tab.merge) merge = carriedInto(tab.merge, merge);
       }
       return { ...done, ...settledMoves, view: 'merge', merge, missing: null, message: null };
     }
