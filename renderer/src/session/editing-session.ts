@@ -773,6 +773,12 @@ export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
   // A merge against an older Server now (its result was sent, the answer lost) is never left
   // there: saved, it would be conditional on a revision the server no longer holds.
   if (tab.merge) return mergeSettledOn(settled, tab.merge, serverNow);
+  return editSettledOn(settled, serverNow);
+}
+
+/** outcomeAccepted for the editor's text (see there), a merge aside. */
+function editSettledOn(settled: Tab, serverNow: Snapshot): Tab {
+  const tab = settled;
   const theirs = parseText(serverNow.text);
   const started = parseText(tab.base.text);
   const mine = parseText(tab.text);
@@ -828,6 +834,25 @@ export function outcomeAccepted(tab: Tab, serverNow: Snapshot): Tab {
  *   aside, as for any move during a merge), so its save is conditional on what the server holds.
  */
 function mergeSettledOn(tab: Tab, merge: MergeSession, serverNow: Snapshot): Tab {
+  // The write may have been the editor's (saved beside the merge): when the server holds that
+  // edit, the tab takes it as for any edit, and the merge goes on against what the server holds.
+  const own = editSettledOn({ ...tab, merge: null }, serverNow);
+  const redone = rebaseSession(merge, {
+    theirs: serverNow,
+    status: merge.status,
+    // Accepted: the write is settled as not there; no later landing is waited for.
+    afterLostAnswer: false,
+    mergeOptions: merge.options,
+  });
+  if (own.base === serverNow && own.text === serverNow.text && tab.text !== merge.mineText)
+    return {
+      ...own,
+      merge: redone,
+      message: {
+        tone: 'info',
+        text: `${own.message?.text ?? ''} Your merge in progress was redone against it, keeping your decisions.`,
+      },
+    };
   const result = resultText(merge);
   const done = parseText(result);
   const from = parseText(merge.theirs.text);
@@ -866,13 +891,7 @@ function mergeSettledOn(tab: Tab, merge: MergeSession, serverNow: Snapshot): Tab
   }
   return {
     ...tab,
-    merge: rebaseSession(merge, {
-      theirs: serverNow,
-      status: merge.status,
-      // Accepted: the write is settled as not there; no later landing is waited for.
-      afterLostAnswer: false,
-      mergeOptions: merge.options,
-    }),
+    merge: redone,
     serverMoved: null,
     deferredMoved: null,
     message: {

@@ -82,3 +82,40 @@ describe('accepting what the server holds after a merge’s save of unknown outc
     expect(accepted.message!.text).toContain('redone');
   });
 });
+
+describe('accepting an unknown outcome of an editor save made beside a merge', () => {
+  it('the editor’s write had landed: the tab takes it as for any edit, not as the merge’s', () => {
+    const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
+    const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
+      sentText: tab.text,
+      sentBase: tab.base,
+      fromMerge: false,
+    });
+    const decided = chooseAllRemaining(merging.merge!, 'mine');
+    if (!decided.ok) throw new Error(decided.error);
+    // *Back to edit*, typing there, and Save from the editor: its answer is lost.
+    const beside = typed({ ...merging, merge: decided.session, view: 'edit' }, TYPED);
+    const unknown = saveAnswered(
+      saveStarted(beside),
+      {
+        kind: 'unknown-outcome',
+        cause: 'lost-answer',
+        message: 'm',
+        baseRevision: '1',
+        serverNow: null,
+        serverHolds: 'unreadable',
+        changedPaths: ['/priority', '/owner'],
+        auditId: 9,
+      },
+      { sentText: TYPED, sentBase: beside.base, fromMerge: false },
+    );
+    expect(unknown.merge).not.toBeNull();
+    // The server holds the editor's text (which has the merge's priority too).
+    const landed = snap(3, '3', { ...baseDoc, priority: 5, owner: 'bob' });
+    const accepted = outcomeAccepted(unknown, landed);
+    expect(accepted.base).toBe(landed);
+    expect(accepted.text).toBe(landed.text);
+    expect(accepted.serverMoved).toBeNull();
+    expect(accepted.message!.text).toContain('holds your edit');
+  });
+});
