@@ -238,6 +238,13 @@ test('a merge\u2019s save whose answer is lost while the editor beside it holds 
   await expect(desk.mergeView).toBeVisible();
   await desk.page.getByTestId('back-to-edit').click();
   await expect(desk.visibleText('editor')).toContainText('"operatorNote": "typed beside"');
+  // *Accept what the server holds*: it holds the merge's result, so the merge is done (it was
+  // left open against the old Server now); the typing stays as an unsaved edit.
+  await desk.page.getByTestId('accept-server').click();
+  await expect(desk.page.getByTestId('unknown-outcome')).toBeHidden();
+  await expect(desk.message).toContainText('holds your merge’s result; the merge is closed');
+  await expect(desk.page.getByTestId('merge-in-progress')).toBeHidden();
+  await expect(desk.visibleText('editor')).toContainText('"operatorNote": "typed beside"');
   expect(pageProblems.filter((p) => !p.includes('Failed to fetch') && !p.includes('ERR_'))).toEqual(
     [],
   );
