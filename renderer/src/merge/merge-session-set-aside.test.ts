@@ -65,3 +65,19 @@ describe('hand edits set aside, when the server changed a field they edited too'
     expect(redone.notice).toMatch(/not valid JSON/);
   });
 });
+
+describe('bringing back set-aside hand edits over new hand edits', () => {
+  it('sets the new ones aside in their place, rather than dropping them', () => {
+    let s = session({ a: 1, b: 1 }, { a: 2, b: 1 }, { a: 3, b: 1 });
+    s = editResult(s, JSON.stringify({ a: 5, b: 1 }, null, 2));
+    let redone = rebaseSession(s, moved(3, { a: 3, b: 9 }));
+    // New hand edits typed over the redone merge, then *Bring back my hand edits*.
+    const typedNow = JSON.stringify({ a: 6, b: 9 }, null, 2);
+    redone = editResult(redone, typedNow);
+    const back = restoreSetAside(redone);
+    expect(JSON.parse(resultText(back))).toEqual({ a: 5, b: 9 });
+    expect(back.setAside).toBe(typedNow);
+    // And back again.
+    expect(resultText(restoreSetAside(back))).toBe(typedNow);
+  });
+});

@@ -237,9 +237,12 @@ function inList(doc: JsonValue, path: string): boolean {
   return parsed.ok && Array.isArray(parsed.value);
 }
 
-/** Brings back hand edits that a rebase set aside. */
+/**
+ * Brings back hand edits that a rebase set aside. Hand edits typed since take their place aside
+ * (bringing those back swaps again): replaced, they were lost without a word.
+ */
 export function restoreSetAside(s: MergeSession): MergeSession {
-  return s.setAside === null ? s : { ...s, manualText: s.setAside, setAside: null };
+  return s.setAside === null ? s : { ...s, manualText: s.setAside, setAside: s.manualText };
 }
 
 export const allConflicts = (s: MergeSession): readonly Conflict[] => s.resolution.result.conflicts;
