@@ -270,11 +270,25 @@ export function decisionOverwritten(
   const value = valueForChoice(conflict, choice);
   if (!value.ok) return false;
   // An order decision's value is the order of the ids, not the array the Result holds.
-  const holds = (doc: JsonValue) =>
+  const holds = (doc: JsonValue, path = conflict.path) =>
     conflict.kind === 'both-reordered'
-      ? holdsOrder(getAt(doc, conflict.path), value.value, s.resolution.options.idKeys)
-      : jsonEqual(valueAt(doc, conflict), value.value);
-  if (holds(manualParse.value)) return false;
+      ? holdsOrder(getAt(doc, path), value.value, s.resolution.options.idKeys)
+      : jsonEqual(
+          valueAt(doc, {
+            ...conflict,
+            path,
+            ...(conflict.inString === conflict.path ? { inString: path } : {}),
+          }),
+          value.value,
+        );
+  // Hand edits that moved list elements: the conflict's element is looked for where it went.
+  const located = pathInHand(
+    s.resolution.result.merged,
+    manualParse.value,
+    conflict.path,
+    s.resolution.options.idKeys ?? DEFAULT_ID_KEYS,
+  );
+  if (holds(manualParse.value, located.ok ? located.path : conflict.path)) return false;
   // The conflict's path is where the merge without decisions put it: another decision (a run of
   // elements of another length, an order) may have moved it. Where the decided result does not
   // hold the decision there, the path does not find it, and nothing is claimed. Without such a
@@ -446,9 +460,11 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
   if (manualText !== null) {
     const conflict = allConflicts(s).find((c) => c.id === id)!;
     const previous = s.resolution.choices[id];
+    const decided = decidedConflict(s, conflict);
     const written = writeChoiceInto(
       manualText,
-      decidedConflict(s, conflict),
+      decided.conflict,
+      decided.in,
       choice,
       s.resolution.options.idKeys ?? DEFAULT_ID_KEYS,
       previous !== undefined && removes(conflict, previous),
@@ -477,22 +493,80 @@ function focusKept(before: MergeSession, after: MergeSession): number {
  * another length, or an order, moves the elements after it, and the merge without decisions
  * (`conflict.path`) then names another element of the Result.
  */
-function decidedConflict(s: MergeSession, conflict: Conflict): Conflict {
-  if (!movesElements(s)) return conflict;
-  const open = preview(unchoose(s.resolution, conflict.id)).conflicts.find(
-    (c) => c.id === conflict.id,
-  );
-  return open ?? conflict;
+function decidedConflict(
+  s: MergeSession,
+  conflict: Conflict,
+): { conflict: Conflict; in: JsonValue } {
+  if (!movesElements(s)) return { conflict, in: s.resolution.result.merged };
+  const open = preview(unchoose(s.resolution, conflict.id));
+  const found = open.conflicts.find((c) => c.id === conflict.id);
+  return found
+    ? { conflict: found, in: open.merged }
+    : { conflict, in: s.resolution.result.merged };
+}
+
+/**
+ * `path` (a pointer into `merged`, the merge the conflict was found in) as it reads in `hand`, the
+ * hand-edited Result: hand edits that add or remove list elements before it move the element it
+ * names, and written at the same index the value went into another element. An element with an
+ * id is found by its id; one without, only while the list keeps its length (else refused).
+ */
+function pathInHand(
+  merged: JsonValue,
+  hand: JsonValue,
+  path: string,
+  idKeys: readonly string[],
+): { ok: true; path: string } | { ok: false; error: string } {
+  const tokens = path.split('/').slice(1);
+  let out = '';
+  let prefix = '';
+  for (const token of tokens) {
+    const there = listAt(merged, prefix);
+    const here = listAt(hand, prefix);
+    let step = token;
+    if (there !== undefined && /^(0|[1-9][0-9]*)$/.test(token)) {
+      const moved = {
+        ok: false as const,
+        error: `${path}: your hand edits moved this list’s elements; reset the hand edits, or set the value by hand.`,
+      };
+      if (here === undefined) return moved;
+      const element = there[Number(token)];
+      const key = isJsonObject(element) ? idKeys.find((k) => Object.hasOwn(element, k)) : undefined;
+      if (key !== undefined && isJsonObject(element)) {
+        const id = fingerprint(element[key]!);
+        const at = here.flatMap((item, i) =>
+          isJsonObject(item) && Object.hasOwn(item, key) && fingerprint(item[key]!) === id
+            ? [i]
+            : [],
+        );
+        if (at.length !== 1) return moved;
+        step = String(at[0]);
+      } else if (here.length !== there.length) return moved;
+    }
+    prefix += `/${token}`;
+    out += `/${step}`;
+  }
+  return { ok: true, path: out };
+}
+
+/** The list at `path` (or the list a string there holds), else undefined. */
+function listAt(doc: JsonValue, path: string): JsonValue[] | undefined {
+  const value = getAt(doc, path);
+  if (Array.isArray(value)) return value;
+  if (typeof value !== 'string') return undefined;
+  const parsed = parseJson(value);
+  return parsed.ok && Array.isArray(parsed.value) ? parsed.value : undefined;
 }
 
 function writeChoiceInto(
   text: string,
-  conflict: Conflict,
+  found: Conflict,
+  merged: JsonValue,
   choice: Choice,
   idKeys: readonly string[] = DEFAULT_ID_KEYS,
   removed = false,
 ): { ok: true; text: string } | { ok: false; error: string } {
-  if (conflict.slice)
+  if (found.slice)
     return {
       ok: false,
       error: 'This conflict covers several array elements; reset the hand edits to settle it.',
@@ -503,6 +577,24 @@ function writeChoiceInto(
       ok: false,
       error: `Your hand-edited result is not valid JSON: ${formatParseError(parsed.error)}`,
     };
+  // Where the path reads in the hand-edited text. An element a replaced decision took out is not
+  // there to find: its list is found, and it goes back in at its index (putBack).
+  const cut = found.path.lastIndexOf('/');
+  const located = removed
+    ? pathInHand(merged, parsed.value, found.path.slice(0, cut), idKeys)
+    : pathInHand(merged, parsed.value, found.path, idKeys);
+  if (!located.ok) return located;
+  const path = removed ? located.path + found.path.slice(cut) : located.path;
+  // The string the path passes through is a prefix of it: the same prefix of the new path.
+  const depth = (pointer: string) => (pointer === '' ? 0 : pointer.split('/').length - 1);
+  const inString =
+    found.inString === undefined
+      ? undefined
+      : path
+          .split('/')
+          .slice(0, depth(found.inString) + 1)
+          .join('/');
+  const conflict: Conflict = { ...found, path, ...(inString !== undefined ? { inString } : {}) };
   // The value the merge itself would put there, so hand edits and the derived result agree.
   const value = valueForChoice(conflict, choice);
   if (!value.ok) return { ok: false, error: `${conflict.path}: ${value.error}` };
