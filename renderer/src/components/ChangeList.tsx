@@ -45,9 +45,12 @@ function ChangeListRows({ session, onUpdate }: Props) {
   const shown = showAll ? changes : changes.slice(0, CHANGES_SHOWN);
   const handEdited = session.manualText !== null;
   const list = useRef<HTMLUListElement>(null);
-  // "Show all" goes away when pressed: the keyboard continues at the first row it brought in.
+  // "Show all" goes away when pressed: the keyboard continues at the first row it brought in (its
+  // button, or the row itself: a change in a list has none), never dropped on the page.
   useEffect(() => {
-    if (showAll) list.current?.children[CHANGES_SHOWN]?.querySelector('button')?.focus();
+    if (!showAll) return;
+    const row = list.current?.children[CHANGES_SHOWN] as HTMLElement | undefined;
+    (row?.querySelector('button') ?? row)?.focus();
   }, [showAll]);
   return (
     <section className="change-list" aria-label="Automatic changes">
@@ -80,6 +83,8 @@ function ChangeListRows({ session, onUpdate }: Props) {
               className={`${reverted ? 'reverted' : ''}${status ? ' status-change' : ''}`}
               data-testid="auto-change"
               data-path={change.path}
+              // Focusable from script only: "Show all" hands the keyboard to a row without a button.
+              tabIndex={-1}
             >
               <span className={`side ${change.side}`}>{SIDE_WORDS[change.side]}</span>
               <span className="mono path" title={change.path}>
