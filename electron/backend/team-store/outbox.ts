@@ -8,7 +8,13 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 
 export type OutboxKind = 'journal' | 'audit' | 'connection' | 'batch';
-export type OutboxItem = { kind: OutboxKind; localId: string; seq: number };
+/** `operator`: who was at the desk when the row was written (null: queued by a backfill). */
+export type OutboxItem = {
+  kind: OutboxKind;
+  localId: string;
+  seq: number;
+  operator: string | null;
+};
 
 export function createOutbox(db: DatabaseSync) {
   db.exec(`
@@ -21,6 +27,12 @@ export function createOutbox(db: DatabaseSync) {
     );
     CREATE TABLE IF NOT EXISTS team_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
+  // The operator's name is taken when the row is written, not when it reaches the team store: a
+  // rename (or another operator taking over the desk) while rows wait must not credit them to the
+  // new name. Outboxes made before this column get it here; their rows fall back to the name in force.
+  const columns = db.prepare('PRAGMA table_info(team_outbox)').all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === 'operator'))
+    db.exec('ALTER TABLE team_outbox ADD COLUMN operator TEXT');
   const getMeta = db.prepare('SELECT value FROM team_meta WHERE key = ?');
   const setMeta = db.prepare(
     'INSERT INTO team_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING',
@@ -28,10 +40,16 @@ export function createOutbox(db: DatabaseSync) {
   // seq grows with every (re)queue: a row settled while its earlier state was being drained is
   // queued again, and the drain deletes only the seq it actually sent.
   const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM team_outbox');
+  // Queued again before it drained: an audit row or a batch keeps the name of whoever began it
+  // (a settle is the same write); a journal row is queued again only when it becomes "saved", and
+  // then the saver is the one to name.
   const enqueue =
-    db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at) VALUES (?, ?, ?, ?)
-    ON CONFLICT (kind, local_id) DO UPDATE SET seq = excluded.seq, queued_at = excluded.queued_at`);
-  const head = db.prepare('SELECT kind, local_id, seq FROM team_outbox ORDER BY seq LIMIT ?');
+    db.prepare(`INSERT INTO team_outbox (kind, local_id, seq, queued_at, operator) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (kind, local_id) DO UPDATE SET seq = excluded.seq, queued_at = excluded.queued_at,
+      operator = CASE WHEN excluded.kind = 'journal' THEN excluded.operator ELSE coalesce(team_outbox.operator, excluded.operator) END`);
+  const head = db.prepare(
+    'SELECT kind, local_id, seq, operator FROM team_outbox ORDER BY seq LIMIT ?',
+  );
   const done = db.prepare('DELETE FROM team_outbox WHERE kind = ? AND local_id = ? AND seq = ?');
   const size = db.prepare('SELECT count(*) AS n FROM team_outbox');
   let counter = 0;
@@ -102,15 +120,20 @@ export function createOutbox(db: DatabaseSync) {
       }
       counter = (nextSeq.get() as { seq: number }).seq;
     },
-    enqueue(kind: OutboxKind, localId: string | number): void {
+    enqueue(kind: OutboxKind, localId: string | number, operator: string): void {
       const seq = Math.max((nextSeq.get() as { seq: number }).seq, ++counter);
       counter = seq;
-      enqueue.run(kind, String(localId), seq, new Date().toISOString());
+      enqueue.run(kind, String(localId), seq, new Date().toISOString(), operator);
     },
     head(limit: number): OutboxItem[] {
-      return (head.all(limit) as Array<{ kind: OutboxKind; local_id: string; seq: number }>).map(
-        (r) => ({ kind: r.kind, localId: r.local_id, seq: r.seq }),
-      );
+      return (
+        head.all(limit) as Array<{
+          kind: OutboxKind;
+          local_id: string;
+          seq: number;
+          operator: string | null;
+        }>
+      ).map((r) => ({ kind: r.kind, localId: r.local_id, seq: r.seq, operator: r.operator }));
     },
     done(item: OutboxItem): void {
       done.run(item.kind, item.localId, item.seq);

@@ -238,6 +238,9 @@ export function openTeamStore(options: TeamStoreOptions) {
   }
 
   async function sendItem(client: pg.PoolClient, item: OutboxItem): Promise<string | null> {
+    // Who wrote the row, as queued at the time (see outbox.ts); rows queued by the first-join
+    // backfill carry none and are credited to the operator who joined.
+    const operator = item.operator ?? options.operator;
     switch (item.kind) {
       case 'journal': {
         const row = localJournal.get(Number(item.localId)) as
@@ -269,8 +272,8 @@ export function openTeamStore(options: TeamStoreOptions) {
             row.body,
             row.source,
             row.seen_at,
-            options.operator,
-            saved ? options.operator : null,
+            operator,
+            saved ? operator : null,
             saved ? hostId : null,
           ],
         );
@@ -290,7 +293,7 @@ export function openTeamStore(options: TeamStoreOptions) {
           [
             hostId,
             row.id,
-            options.operator,
+            operator,
             row.os_user,
             connectionScope(connection, options.sandboxUrl()),
             connection.name,
@@ -338,7 +341,7 @@ export function openTeamStore(options: TeamStoreOptions) {
           [
             batch.id,
             hostId,
-            options.operator,
+            operator,
             connectionScope(connection, options.sandboxUrl()),
             connection.name,
             batch.description,
@@ -390,7 +393,7 @@ export function openTeamStore(options: TeamStoreOptions) {
             auth.kind === 'basic' ? auth.username : null,
             auth.kind === 'api-key-header' ? auth.header : null,
             connection.customProfile === null ? null : JSON.stringify(connection.customProfile),
-            options.operator,
+            operator,
           ],
         );
         return null;
@@ -524,7 +527,7 @@ export function openTeamStore(options: TeamStoreOptions) {
     hostId,
     operator: options.operator,
     queue(kind: OutboxItem['kind'], localId: number | string): void {
-      outbox.enqueue(kind, localId);
+      outbox.enqueue(kind, localId, options.operator);
       kick();
     },
     status(): TeamStatus {

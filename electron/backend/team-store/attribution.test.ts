@@ -1,0 +1,96 @@
+// Who the team store says wrote a row, and whether every local row reaches it: one copy of
+// Conflict Desk on a real sandbox and a real PostgreSQL (initdb/pg_ctl, see test-support/postgres).
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResourceRef } from '../../../shared/api/types';
+import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
+import { startHarness, type Harness } from '../../test-support/desk-harness';
+import { startPostgres, type TestPostgres } from '../../test-support/postgres';
+
+let db: TestPostgres;
+let sandbox: EmbeddedSandbox;
+let sql: pg.Pool;
+
+beforeAll(async () => {
+  db = await startPostgres();
+  sql = new pg.Pool({ connectionString: db.url, max: 2 });
+  sql.on('error', () => undefined);
+  sql.on('connect', (client) => client.on('error', () => undefined));
+  sandbox = await startEmbeddedSandbox();
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.close();
+  await sql?.end();
+  db?.close();
+}, 30_000);
+
+const until = async <T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};
+const refIn = async (h: Harness, namePart: string, id: string): Promise<ResourceRef> => {
+  const connection = (await h.api.listConnections({})).find((c) => c.name.includes(namePart));
+  if (!connection) throw new Error(`no connection like ${namePart}`);
+  return { connectionId: connection.id, id };
+};
+async function saveThrough(h: Harness, ref: ResourceRef, key: string, value: unknown) {
+  const opened = await h.api.openResource({ ref });
+  if (opened.kind !== 'ok') throw new Error(opened.message);
+  const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
+  doc[key] = value;
+  return h.api.saveResource({
+    ref,
+    text: JSON.stringify(doc, null, 2),
+    baseJournalId: opened.snapshot.journalId,
+  });
+}
+const drained = (h: Harness) =>
+  until('connected and drained', async () => {
+    const s = await h.api.teamStatus({});
+    return s.state === 'connected' && s.queued === 0;
+  });
+
+describe('attribution', () => {
+  it('rows written while the store is down keep the name they were written under, even if the operator is renamed before they drain', async () => {
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'dave' })).kind).toBe('ok');
+      await drained(h);
+      const ref = await refIn(h, 'Sync documents', 'agent-settings');
+      db.stop();
+      let revision: string | null = null;
+      try {
+        const saved = await saveThrough(h, ref, 'daveWhileDown', true);
+        if (saved.kind !== 'saved') throw new Error(saved.kind);
+        revision = saved.snapshot.revision;
+        // Dave hands the desk over: the operator name changes while his save is still queued.
+        expect((await h.api.setTeamStore({ url: db.url, operator: 'erin' })).kind).toBe('ok');
+        expect((await h.api.teamStatus({})).queued).toBeGreaterThan(0);
+      } finally {
+        db.start();
+      }
+      await drained(h);
+      const audit = await sql.query<{ operator: string }>(
+        `SELECT operator FROM audit WHERE paths @> '["/daveWhileDown"]'`,
+      );
+      expect(audit.rows).toEqual([{ operator: 'dave' }]);
+      const journal = await sql.query<{ saved_by: string; first_operator: string }>(
+        'SELECT saved_by, first_operator FROM journal WHERE resource_path = $1 AND revision = $2',
+        ['agent-settings', revision],
+      );
+      expect(journal.rows).toEqual([{ saved_by: 'dave', first_operator: 'dave' }]);
+    } finally {
+      await h.desk.close();
+    }
+  }, 60_000);
+});
