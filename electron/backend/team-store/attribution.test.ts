@@ -1,5 +1,7 @@
 // Who the team store says wrote a row, and whether every local row reaches it: one copy of
 // Conflict Desk on a real sandbox and a real PostgreSQL (initdb/pg_ctl, see test-support/postgres).
+import { DatabaseSync } from 'node:sqlite';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResourceRef } from '../../../shared/api/types';
@@ -89,6 +91,75 @@ describe('attribution', () => {
         ['agent-settings', revision],
       );
       expect(journal.rows).toEqual([{ saved_by: 'dave', first_operator: 'dave' }]);
+    } finally {
+      await h.desk.close();
+    }
+  }, 60_000);
+});
+
+describe('a local row and its place in the queue', () => {
+  it('land together: a failure (or crash) between the two never leaves a local row the team will not get', async () => {
+    const h = await startHarness({ sandbox });
+    const file = path.join(h.dataDir, 'conflict-desk.sqlite');
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'fay' })).kind).toBe('ok');
+      await drained(h);
+      const ref = await refIn(h, 'Sync documents', 'agent-settings');
+      const opened = await h.api.openResource({ ref });
+      if (opened.kind !== 'ok') throw new Error(opened.message);
+      const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
+      doc['fayCrash'] = true;
+      // The process "dies" at the second step: the outbox refuses the row after the local write.
+      const other = new DatabaseSync(file);
+      other.exec(
+        `CREATE TRIGGER crash_before_queue BEFORE INSERT ON team_outbox BEGIN SELECT RAISE(ABORT, 'simulated crash'); END`,
+      );
+      try {
+        await h.api
+          .saveResource({
+            ref,
+            text: JSON.stringify(doc, null, 2),
+            baseJournalId: opened.snapshot.journalId,
+          })
+          .catch(() => undefined);
+      } finally {
+        other.exec('DROP TRIGGER crash_before_queue');
+      }
+      // A later write wakes the drain; then every local row is in the team store.
+      expect((await saveThrough(h, ref, 'fayAfter', true)).kind).toBe('saved');
+      await drained(h);
+      const hostId = (
+        other.prepare(`SELECT value FROM team_meta WHERE key = 'host_id'`).get() as {
+          value: string;
+        }
+      ).value;
+      const localAudit = (
+        other.prepare('SELECT id FROM audit ORDER BY id').all() as Array<{
+          id: number;
+        }>
+      ).map((r) => r.id);
+      const localJournal = other
+        .prepare(`SELECT revision, body_hash FROM journal WHERE resource_path = 'agent-settings'`)
+        .all() as Array<{ revision: string | null; body_hash: string }>;
+      other.close();
+      const sharedAudit = (
+        await sql.query<{ local_id: string }>(
+          'SELECT local_id FROM audit WHERE host_id = $1 ORDER BY local_id',
+          [hostId],
+        )
+      ).rows.map((r) => Number(r.local_id));
+      expect(sharedAudit).toEqual(localAudit);
+      const sharedJournal = new Set(
+        (
+          await sql.query<{ revision: string | null; body_hash: string }>(
+            `SELECT revision, body_hash FROM journal WHERE resource_path = 'agent-settings'`,
+          )
+        ).rows.map((r) => `${r.revision}|${r.body_hash}`),
+      );
+      for (const row of localJournal)
+        expect(sharedJournal.has(`${row.revision}|${row.body_hash}`), JSON.stringify(row)).toBe(
+          true,
+        );
     } finally {
       await h.desk.close();
     }
