@@ -3,7 +3,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResourceRef } from '../../../shared/api/types';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
 import { startHarness, type Harness } from '../../test-support/desk-harness';
@@ -162,6 +162,41 @@ describe('a local row and its place in the queue', () => {
         );
     } finally {
       await h.desk.close();
+    }
+  }, 60_000);
+});
+
+describe('presence across desks whose clocks disagree', () => {
+  it('a desk whose clock runs an hour slow is shown as open and editing for seconds, not an hour', async () => {
+    const realNow = Date.now();
+    const slow = await startHarness({
+      sandbox,
+      desk: { teamHeartbeatMs: 300, teamPresenceTtlMs: 5000 },
+    });
+    const watcher = await startHarness({ sandbox });
+    try {
+      expect((await slow.api.setTeamStore({ url: db.url, operator: 'gus' })).kind).toBe('ok');
+      expect((await watcher.api.setTeamStore({ url: db.url, operator: 'hal' })).kind).toBe('ok');
+      await drained(slow);
+      await drained(watcher);
+      const ref = await refIn(slow, 'Sync documents', 'agent-settings');
+      const seenFrom = await refIn(watcher, 'Sync documents', 'agent-settings');
+      // Only Date is faked: the slow desk's clock (and so its ISO times) is an hour behind.
+      vi.useFakeTimers({ toFake: ['Date'], now: realNow - 3_600_000, shouldAdvanceTime: true });
+      // The operator started editing two seconds ago, by the slow desk's own clock.
+      const editingSince = new Date(Date.now() - 2000).toISOString();
+      expect((await slow.api.announcePresence({ open: [{ ref, editingSince }] })).kind).toBe('ok');
+      const seen = await until('gus present for hal', async () => {
+        const p = await watcher.api.teamPresence({ connectionId: seenFrom.connectionId });
+        return p.kind === 'ok' ? p.presence.find((e) => e.operator === 'gus') : null;
+      });
+      expect(seen.openForMs).toBeLessThan(60_000);
+      expect(seen.editingForMs).toBeGreaterThanOrEqual(1000);
+      expect(seen.editingForMs).toBeLessThan(60_000);
+    } finally {
+      vi.useRealTimers();
+      await slow.desk.close();
+      await watcher.desk.close();
     }
   }, 60_000);
 });

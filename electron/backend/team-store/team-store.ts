@@ -487,10 +487,16 @@ export function openTeamStore(options: TeamStoreOptions) {
         current.map((item) => [item.scope, item.path, item.editingSince]),
       );
       await inTransaction(async (client) => {
+        // This desk's clock may disagree with a teammate's: its times travel as ages ("opened 12 s
+        // ago") and the database turns them into its own time, the clock every reader measures with.
+        const nowMs = Date.now();
+        const ageMs = (iso: string) => Math.max(0, nowMs - Date.parse(iso));
         for (const item of current) {
           await client.query(
             `INSERT INTO presence (host_id, operator, scope, resource_path, opened_at, editing_since, heartbeat_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, now(), now() + make_interval(secs => $7::double precision / 1000))
+             VALUES ($1, $2, $3, $4, now() - make_interval(secs => $5::double precision / 1000),
+                     now() - make_interval(secs => $6::double precision / 1000),
+                     now(), now() + make_interval(secs => $7::double precision / 1000))
              ON CONFLICT (host_id, scope, resource_path) DO UPDATE
                SET operator = excluded.operator, editing_since = excluded.editing_since, heartbeat_at = now(), expires_at = excluded.expires_at`,
             [
@@ -498,8 +504,8 @@ export function openTeamStore(options: TeamStoreOptions) {
               options.operator,
               item.scope,
               item.path,
-              item.openedAt,
-              item.editingSince,
+              ageMs(item.openedAt),
+              item.editingSince === null ? null : ageMs(item.editingSince),
               ttlMs,
             ],
           );
