@@ -97,6 +97,32 @@ describe('attribution', () => {
   }, 60_000);
 });
 
+describe('history while the store is down', () => {
+  it("after a rename, this copy's earlier saves are still shown under the name they were saved under", async () => {
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'ivy' })).kind).toBe('ok');
+      await drained(h);
+      const ref = await refIn(h, 'Sync documents', 'agent-settings');
+      db.stop();
+      try {
+        const saved = await saveThrough(h, ref, 'ivyWhileDown', true);
+        if (saved.kind !== 'saved') throw new Error(saved.kind);
+        expect((await h.api.setTeamStore({ url: db.url, operator: 'jon' })).kind).toBe('ok');
+        const history = await h.api.history({ ref });
+        if (history.kind !== 'ok') throw new Error(history.kind);
+        const entry = history.entries.find((e) => e.revision === saved.snapshot.revision);
+        expect(entry?.team).toMatchObject({ savedBy: 'ivy', firstSeenBy: 'ivy' });
+      } finally {
+        db.start();
+      }
+      await drained(h);
+    } finally {
+      await h.desk.close();
+    }
+  }, 60_000);
+});
+
 describe('a local row and its place in the queue', () => {
   it('land together: a failure (or crash) between the two never leaves a local row the team will not get', async () => {
     const h = await startHarness({ sandbox });

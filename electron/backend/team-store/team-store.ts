@@ -125,6 +125,19 @@ export function openTeamStore(options: TeamStoreOptions) {
     'INSERT OR REPLACE INTO team_imported (journal_id, saved_by) VALUES (?, ?)',
   );
   const importedBy = options.db.prepare('SELECT saved_by FROM team_imported WHERE journal_id = ?');
+  // Who this copy's own journal rows were written by, kept locally when they are queued (in the
+  // same transaction, see mirror.ts): with the store unreachable, or a row not yet drained, history
+  // names the operator at the desk then, not whoever holds the name now.
+  options.db.exec(
+    'CREATE TABLE IF NOT EXISTS team_journal_by (journal_id INTEGER PRIMARY KEY, first_operator TEXT NOT NULL, saved_by TEXT)',
+  );
+  const localSource = options.db.prepare('SELECT source FROM journal WHERE id = ?');
+  const noteAuthor = options.db
+    .prepare(`INSERT INTO team_journal_by (journal_id, first_operator, saved_by) VALUES (?, ?, ?)
+    ON CONFLICT (journal_id) DO UPDATE SET saved_by = coalesce(team_journal_by.saved_by, excluded.saved_by)`);
+  const authorOf = options.db.prepare(
+    'SELECT first_operator, saved_by FROM team_journal_by WHERE journal_id = ?',
+  );
 
   const connectionsById = () => new Map(options.connections().map((c) => [c.id, c]));
   const scopeOf = (connectionId: string): string | null => {
@@ -533,6 +546,15 @@ export function openTeamStore(options: TeamStoreOptions) {
     hostId,
     operator: options.operator,
     queue(kind: OutboxItem['kind'], localId: number | string): void {
+      if (kind === 'journal') {
+        const row = localSource.get(Number(localId)) as { source: string } | undefined;
+        if (row)
+          noteAuthor.run(
+            Number(localId),
+            options.operator,
+            row.source === 'saved' ? options.operator : null,
+          );
+      }
       outbox.enqueue(kind, localId, options.operator);
       kick();
     },
@@ -643,13 +665,21 @@ export function openTeamStore(options: TeamStoreOptions) {
         const imported = shared
           ? undefined
           : (importedBy.get(entry.journalId) as { saved_by: string | null } | undefined);
+        const author = shared
+          ? undefined
+          : (authorOf.get(entry.journalId) as
+              { first_operator: string; saved_by: string | null } | undefined);
+        // Rows journalled before this copy joined (or while the store was off) have no author
+        // noted: the operator in force is the best this copy knows.
         const savedBy = shared
           ? shared.saved_by
           : imported
             ? imported.saved_by
-            : entry.source === 'saved'
-              ? options.operator
-              : null;
+            : author?.saved_by
+              ? author.saved_by
+              : entry.source === 'saved'
+                ? options.operator
+                : null;
         // An imported row's epoch last_seen_at is bookkeeping (see importRow), not a time to show.
         const lastSeenAt = entry.lastSeenAt === NEVER_SEEN ? entry.seenAt : entry.lastSeenAt;
         return {
@@ -657,7 +687,7 @@ export function openTeamStore(options: TeamStoreOptions) {
           lastSeenAt,
           team: {
             savedBy,
-            firstSeenBy: shared?.first_operator ?? options.operator,
+            firstSeenBy: shared?.first_operator ?? author?.first_operator ?? options.operator,
             teamOnly: entry.lastSeenAt === NEVER_SEEN,
           },
         };
