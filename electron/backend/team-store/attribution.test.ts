@@ -226,3 +226,34 @@ describe('presence across desks whose clocks disagree', () => {
     }
   }, 60_000);
 });
+
+describe('the shared audit across desks whose clocks disagree', () => {
+  it('a save from a desk whose clock runs an hour slow is placed at the time it happened, not an hour early', async () => {
+    const realNow = Date.now();
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'kim' })).kind).toBe('ok');
+      await drained(h);
+      const ref = await refIn(h, 'Sync documents', 'agent-settings');
+      vi.useFakeTimers({ toFake: ['Date'], now: realNow - 3_600_000, shouldAdvanceTime: true });
+      const saved = await saveThrough(h, ref, 'kimSlowClock', true);
+      if (saved.kind !== 'saved') throw new Error(saved.kind);
+      await drained(h);
+      vi.useRealTimers();
+      const audit = await sql.query<{ skew_ms: number }>(
+        `SELECT abs(extract(epoch FROM now() - at) * 1000)::float8 AS skew_ms FROM audit WHERE paths @> '["/kimSlowClock"]'`,
+      );
+      expect(audit.rows.length).toBe(1);
+      expect(audit.rows[0]!.skew_ms).toBeLessThan(60_000);
+      const journal = await sql.query<{ skew_ms: number }>(
+        `SELECT abs(extract(epoch FROM now() - first_seen_at) * 1000)::float8 AS skew_ms FROM journal WHERE resource_path = 'agent-settings' AND revision = $1`,
+        [saved.snapshot.revision],
+      );
+      expect(journal.rows.length).toBe(1);
+      expect(journal.rows[0]!.skew_ms).toBeLessThan(60_000);
+    } finally {
+      vi.useRealTimers();
+      await h.desk.close();
+    }
+  }, 60_000);
+});

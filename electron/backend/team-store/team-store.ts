@@ -254,6 +254,11 @@ export function openTeamStore(options: TeamStoreOptions) {
     // Who wrote the row, as queued at the time (see outbox.ts); rows queued by the first-join
     // backfill carry none and are credited to the operator who joined.
     const operator = item.operator ?? options.operator;
+    // Teammates' desk clocks disagree: a row's time travels as its age by this desk's clock and
+    // lands as database time, so the shared audit and history order desks' rows as they happened
+    // (a desk an hour slow would otherwise put its writes an hour before everyone else's).
+    const sentAt = Date.now();
+    const ageMs = (iso: string) => Math.max(0, sentAt - Date.parse(iso));
     switch (item.kind) {
       case 'journal': {
         const row = localJournal.get(Number(item.localId)) as
@@ -272,7 +277,7 @@ export function openTeamStore(options: TeamStoreOptions) {
         const saved = row.source === 'saved';
         const result = await client.query<{ id: string }>(
           `INSERT INTO journal (scope, resource_path, revision, body_hash, body, source, first_seen_at, first_operator, saved_by, saved_host)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           VALUES ($1, $2, $3, $4, $5, $6, now() - make_interval(secs => $7::double precision / 1000), $8, $9, $10)
            ON CONFLICT (scope, resource_path, coalesce(revision, ''), body_hash) DO UPDATE
              SET saved_by = coalesce(journal.saved_by, excluded.saved_by), saved_host = coalesce(journal.saved_host, excluded.saved_host)
              WHERE journal.saved_by IS NULL AND excluded.saved_by IS NOT NULL
@@ -284,7 +289,7 @@ export function openTeamStore(options: TeamStoreOptions) {
             row.body_hash,
             row.body,
             row.source,
-            row.seen_at,
+            ageMs(row.seen_at),
             operator,
             saved ? operator : null,
             saved ? hostId : null,
@@ -299,7 +304,7 @@ export function openTeamStore(options: TeamStoreOptions) {
         if (!row || !connection) return null;
         const result = await client.query<{ id: string }>(
           `INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, from_revision, to_revision, state, outcome, paths, replaced, at, batch_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now() - make_interval(secs => $15::double precision / 1000), $16)
            ON CONFLICT (host_id, local_id) DO UPDATE
              SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, batch_id = excluded.batch_id, updated_at = now()
            RETURNING id`,
@@ -318,7 +323,7 @@ export function openTeamStore(options: TeamStoreOptions) {
             row.outcome,
             row.paths_json,
             row.replaced_json,
-            row.at,
+            ageMs(row.at),
             row.batch_id,
           ],
         );
