@@ -257,3 +257,29 @@ describe('the shared audit across desks whose clocks disagree', () => {
     }
   }, 60_000);
 });
+
+describe("a hostile teammate's audit rows", () => {
+  it('a row whose paths are not a list of strings does not break the team audit or its CSV export', async () => {
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'lee' })).kind).toBe('ok');
+      await drained(h);
+      // Written straight into the shared store, as any team member with its address could.
+      await sql.query(`INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, state, outcome, paths, at)
+        VALUES ('h-mallory', 1, 'mallory', 'mallory', 's', 'c', 'x''; DROP TABLE audit; --', 'conditional', 'settled', 'saved', '{"not": "a list"}', now()),
+               ('h-mallory', 2, 'mallory', 'mallory', 's', 'c', 'y', 'conditional', 'settled', 'saved', '["/a", 7, null]', now())`);
+      const query = await h.api.auditQuery({ operator: 'mallory' });
+      if (query.kind !== 'ok') throw new Error(query.message);
+      expect(query.entries.map((e) => e.paths)).toEqual([
+        ['{"not":"a list"}'],
+        ['/a', '7', 'null'],
+      ]);
+      const csv = await h.api.auditCsv({ operator: 'mallory' });
+      expect(csv).toMatchObject({ kind: 'ok', rows: 2 });
+      expect(csv.kind === 'ok' && csv.csv).toContain("x'; DROP TABLE audit; --");
+    } finally {
+      await sql.query(`DELETE FROM audit WHERE host_id = 'h-mallory'`);
+      await h.desk.close();
+    }
+  }, 60_000);
+});

@@ -727,7 +727,7 @@ export function openTeamStore(options: TeamStoreOptions) {
             outcome: string;
             from_revision: string | null;
             to_revision: string | null;
-            paths: string[];
+            paths: unknown;
             batch_id: string | null;
           }>(
             `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY at, id LIMIT $${values.length}`,
@@ -745,7 +745,7 @@ export function openTeamStore(options: TeamStoreOptions) {
           outcome: r.outcome,
           fromRevision: r.from_revision,
           toRevision: r.to_revision,
-          paths: r.paths,
+          paths: pathList(r.paths),
           batchId: r.batch_id,
         }));
       } catch (error) {
@@ -915,6 +915,16 @@ export function openTeamStore(options: TeamStoreOptions) {
 }
 
 export type TeamStore = ReturnType<typeof openTeamStore>;
+
+/**
+ * An audit row's paths as the contract promises them (a list of strings). Any team member can
+ * write the shared store: a row whose jsonb is not such a list is shown for what it holds, not
+ * allowed to break the whole audit (the view and the CSV export join the list).
+ */
+function pathList(paths: unknown): string[] {
+  const text = (p: unknown) => (typeof p === 'string' ? p : JSON.stringify(p));
+  return Array.isArray(paths) ? paths.map(text) : [text(paths)];
+}
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity): the row, not the connection, is at fault. */
 function isRefusedData(error: unknown): boolean {
