@@ -283,3 +283,40 @@ describe("a hostile teammate's audit rows", () => {
     }
   }, 60_000);
 });
+
+describe("a hostile teammate's journal rows", () => {
+  it('a body larger than any server answer this app accepts is not read into history or the local store', async () => {
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'max' })).kind).toBe('ok');
+      const ref = await refIn(h, 'Sync documents', 'agent-settings');
+      await h.api.openResource({ ref });
+      await drained(h);
+      const scope = (
+        await sql.query<{ scope: string }>(
+          `SELECT scope FROM journal WHERE resource_path = 'agent-settings' LIMIT 1`,
+        )
+      ).rows[0]!.scope;
+      // 61 MiB: beyond what a desk's 20 MiB cap on a server answer can decode to (3 bytes a byte).
+      await sql.query(
+        `INSERT INTO journal (scope, resource_path, revision, body_hash, body, source, first_seen_at, first_operator, saved_by)
+         VALUES ($1, 'agent-settings', 'huge', 'huge-hash', repeat('x', 61 * 1024 * 1024), 'opened', now(), 'mallory', 'mallory')`,
+        [scope],
+      );
+      const history = await h.api.history({ ref });
+      if (history.kind !== 'ok') throw new Error(history.kind);
+      expect(history.entries.some((e) => e.revision === 'huge')).toBe(false);
+      const local = new DatabaseSync(path.join(h.dataDir, 'conflict-desk.sqlite'));
+      try {
+        expect(
+          local.prepare(`SELECT count(*) AS n FROM journal WHERE revision = 'huge'`).get(),
+        ).toEqual({ n: 0 });
+      } finally {
+        local.close();
+      }
+    } finally {
+      await sql.query(`DELETE FROM journal WHERE revision = 'huge'`);
+      await h.desk.close();
+    }
+  }, 60_000);
+});

@@ -20,6 +20,7 @@ import type {
 } from '../../../shared/api/types';
 import type { AuditRow } from '../store/audit';
 import { createBatchStore } from '../store/batches';
+import { DEFAULT_MAX_BYTES } from '../http-client';
 import type { StoredConnection } from '../store/connections';
 import { migrate } from './schema';
 import { createOutbox, type OutboxItem } from './outbox';
@@ -634,12 +635,17 @@ export function openTeamStore(options: TeamStoreOptions) {
       let rows: JournalPgRow[] | null = null;
       if (scope) {
         try {
-          rows = (
-            await pool.query<JournalPgRow>(
-              'SELECT id, revision, body_hash, body, source, first_seen_at, first_operator, saved_by FROM journal WHERE scope = $1 AND resource_path = $2 ORDER BY id',
-              [scope, ref.id],
-            )
-          ).rows;
+          rows =
+            // A body larger than any server answer a desk reads (http-client's cap; decoded, each
+            // undecodable byte becomes U+FFFD, three bytes of UTF-8) cannot be one a teammate's copy
+            // saw: it was written into the shared store some other way, and is neither read (every
+            // desk would pull it on each history view) nor imported.
+            (
+              await pool.query<JournalPgRow>(
+                'SELECT id, revision, body_hash, body, source, first_seen_at, first_operator, saved_by FROM journal WHERE scope = $1 AND resource_path = $2 AND octet_length(body) <= $3 ORDER BY id',
+                [scope, ref.id, 3 * DEFAULT_MAX_BYTES],
+              )
+            ).rows;
         } catch (error) {
           wentOffline(error);
         }
