@@ -87,20 +87,22 @@ export function createDeskTeam(options: DeskTeamOptions) {
   };
   team = start(setting);
 
-  const status = (): TeamStatus =>
-    team?.status() ?? {
-      configured: setting !== null,
-      state: 'off',
-      operator: setting?.operator ?? osUser(),
-      where: setting ? describeWhere(setting.url) : null,
-      queued: 0,
-      refused: 0,
-      lastError:
-        setting && !checkTeamStoreUrl(setting.url).ok
-          ? 'The configured team store address is not a postgres:// URL.'
-          : null,
-      source: setting?.source ?? 'none',
-    };
+  const status = (): TeamStatus => {
+    const checked = setting ? checkTeamStoreUrl(setting.url) : null;
+    return (
+      team?.status() ?? {
+        configured: setting !== null,
+        state: 'off',
+        operator: setting?.operator ?? osUser(),
+        where: setting ? describeWhere(setting.url) : null,
+        queued: 0,
+        refused: 0,
+        // Why the configured address was not used (not postgres://, a bare % in the password…).
+        lastError: checked && !checked.ok ? checked.error : null,
+        source: setting?.source ?? 'none',
+      }
+    );
+  };
 
   const localAudit = (query: AuditQuery): SharedAuditEntry[] =>
     options.store.audit

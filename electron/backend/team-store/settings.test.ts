@@ -60,6 +60,19 @@ describe('team store setting', () => {
     expect(decodeURIComponent(new URL(read.url).password)).toBe('p%41ss');
   });
 
+  it('refuses, with a reason and without echoing it, a password whose % is not percent-encoding', () => {
+    // Typed as is, "50%off" is not a valid percent-encoding: sealing it (decodeURIComponent) and
+    // the driver (which decodes it too) would both throw "URI malformed" instead of connecting.
+    const checked = checkTeamStoreUrl('postgres://desk:50%off@db.example:5432/team');
+    expect(checked).toEqual({
+      ok: false,
+      error: expect.stringMatching(/%25/) as unknown as string,
+    });
+    expect(!checked.ok && checked.error).not.toContain('50%off');
+    expect(checkTeamStoreUrl('postgres://desk%zz@db.example:5432/team').ok).toBe(false);
+    expect(checkTeamStoreUrl('postgres://desk:50%25off@db.example:5432/team').ok).toBe(true);
+  });
+
   it('seals a password given in the query (?password=, ?sslpassword=) and gives it back', () => {
     const dir = tempDir();
     const box = keyFileSecretBox(dir);

@@ -32,6 +32,22 @@ export function checkTeamStoreUrl(
       error: `The team store must be a postgres:// address, not ${parsed.protocol}//.`,
     };
   if (!parsed.hostname) return { ok: false, error: 'The team store address names no host.' };
+  // The user name and password are percent-decoded when sealed (writeTeamSetting) and by the
+  // driver: a bare % (a password such as 50%off typed as is) would make both throw "URI malformed"
+  // long after this check said yes. Refused here, with the fix, and without echoing the password.
+  for (const [part, value] of [
+    ['user name', parsed.username],
+    ['password', parsed.password],
+  ] as const) {
+    try {
+      decodeURIComponent(value);
+    } catch {
+      return {
+        ok: false,
+        error: `The team store address's ${part} holds a % that is not percent-encoding: write a literal % as %25.`,
+      };
+    }
+  }
   return { ok: true, url: parsed.toString() };
 }
 
