@@ -123,6 +123,33 @@ describe('history while the store is down', () => {
   }, 60_000);
 });
 
+describe('a team store turned off and on again', () => {
+  it('shares what this copy wrote while it was off', async () => {
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'nia' })).kind).toBe('ok');
+      await drained(h);
+      const ref = await refIn(h, 'Sync documents', 'agent-settings');
+      expect((await h.api.setTeamStore({ url: null })).kind).toBe('ok');
+      const saved = await saveThrough(h, ref, 'niaWhileOff', true);
+      if (saved.kind !== 'saved') throw new Error(saved.kind);
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'nia' })).kind).toBe('ok');
+      await drained(h);
+      const audit = await sql.query<{ operator: string; state: string }>(
+        `SELECT operator, state FROM audit WHERE paths @> '["/niaWhileOff"]'`,
+      );
+      expect(audit.rows).toEqual([{ operator: 'nia', state: 'settled' }]);
+      const journal = await sql.query<{ saved_by: string }>(
+        'SELECT saved_by FROM journal WHERE resource_path = $1 AND revision = $2',
+        ['agent-settings', saved.snapshot.revision],
+      );
+      expect(journal.rows).toEqual([{ saved_by: 'nia' }]);
+    } finally {
+      await h.desk.close();
+    }
+  }, 60_000);
+});
+
 describe('a local row and its place in the queue', () => {
   it('land together: a failure (or crash) between the two never leaves a local row the team will not get', async () => {
     const h = await startHarness({ sandbox });

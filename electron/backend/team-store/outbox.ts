@@ -26,6 +26,7 @@ export function createOutbox(db: DatabaseSync) {
       PRIMARY KEY (kind, local_id)
     );
     CREATE TABLE IF NOT EXISTS team_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS team_imported (journal_id INTEGER PRIMARY KEY, saved_by TEXT);
   `);
   // The operator's name is taken when the row is written, not when it reaches the team store: a
   // rename (or another operator taking over the desk) while rows wait must not credit them to the
@@ -52,6 +53,14 @@ export function createOutbox(db: DatabaseSync) {
   );
   const done = db.prepare('DELETE FROM team_outbox WHERE kind = ? AND local_id = ? AND seq = ?');
   const size = db.prepare('SELECT count(*) AS n FROM team_outbox');
+  // The highest journal and audit ids ever queued: rows above them were written while no team
+  // store was in force (turned off, then on again) and are queued when it is back (catchUp).
+  const raiseMark = db.prepare(`INSERT INTO team_meta (key, value) VALUES (?, ?)
+    ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`);
+  const markOf = (kind: 'journal' | 'audit') =>
+    Number((getMeta.get(`queued-up-to-${kind}`) as { value: string } | undefined)?.value ?? 0);
+  const maxId = (table: 'journal' | 'audit') =>
+    (db.prepare(`SELECT coalesce(max(id), 0) AS n FROM ${table}`).get() as { n: number }).n;
   let counter = 0;
 
   /**
@@ -113,6 +122,8 @@ export function createOutbox(db: DatabaseSync) {
           ).run(kind, base, now);
         }
         setMeta.run('backfilled', now);
+        raiseMark.run('queued-up-to-journal', maxId('journal'));
+        raiseMark.run('queued-up-to-audit', maxId('audit'));
         db.exec('COMMIT');
       } catch (error) {
         db.exec('ROLLBACK');
@@ -120,10 +131,41 @@ export function createOutbox(db: DatabaseSync) {
       }
       counter = (nextSeq.get() as { seq: number }).seq;
     },
+    /**
+     * Journal and audit rows written since the last one queued (this copy ran without its team
+     * store for a while): queued now, credited like the first join's backfill to the operator who
+     * connects. Rows imported from teammates are theirs and are not sent back. A copy that joined
+     * before the marks existed starts them here, at what it holds now.
+     */
+    catchUp(): void {
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const now = new Date().toISOString();
+        for (const kind of ['journal', 'audit'] as const) {
+          if (!getMeta.get(`queued-up-to-${kind}`)) {
+            raiseMark.run(`queued-up-to-${kind}`, maxId(kind));
+            continue;
+          }
+          const base = (nextSeq.get() as { seq: number }).seq;
+          db.prepare(
+            `INSERT INTO team_outbox (kind, local_id, seq, queued_at) SELECT ?, CAST(id AS TEXT), ? + rowid, ? FROM ${kind}
+             WHERE id > ? ${kind === 'journal' ? 'AND id NOT IN (SELECT journal_id FROM team_imported)' : ''}
+            ON CONFLICT (kind, local_id) DO NOTHING`,
+          ).run(kind, base, now, markOf(kind));
+          raiseMark.run(`queued-up-to-${kind}`, maxId(kind));
+        }
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+      counter = Math.max(counter, (nextSeq.get() as { seq: number }).seq);
+    },
     enqueue(kind: OutboxKind, localId: string | number, operator: string): void {
       const seq = Math.max((nextSeq.get() as { seq: number }).seq, ++counter);
       counter = seq;
       enqueue.run(kind, String(localId), seq, new Date().toISOString(), operator);
+      if (kind === 'journal' || kind === 'audit') raiseMark.run(`queued-up-to-${kind}`, localId);
     },
     head(limit: number): OutboxItem[] {
       return (

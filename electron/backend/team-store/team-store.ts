@@ -73,6 +73,7 @@ export function openTeamStore(options: TeamStoreOptions) {
   const outbox = createOutbox(options.db);
   const hostId = outbox.hostId();
   outbox.backfillOnce();
+  outbox.catchUp();
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
   const ttlMs = options.presenceTtlMs ?? DEFAULT_PRESENCE_TTL_MS;
   const pool = new pg.Pool({
