@@ -150,6 +150,63 @@ describe('a team store turned off and on again', () => {
   }, 60_000);
 });
 
+describe('connections cut mid-sync', () => {
+  it('every queued row lands once, whatever transaction the server drops', async () => {
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'oli' })).kind).toBe('ok');
+      await drained(h);
+      const ref = await refIn(h, 'Sync documents', 'agent-settings');
+      db.stop();
+      try {
+        for (let i = 0; i < 8; i++)
+          expect((await saveThrough(h, ref, 'oliCut', i)).kind).toBe('saved');
+      } finally {
+        db.start();
+      }
+      // The server drops the desk's connections again and again while it drains.
+      let cutting = true;
+      let cuts = 0;
+      const cutter = (async () => {
+        while (cutting) {
+          const killed = await sql.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'conflict-desk oli' AND pid <> pg_backend_pid()`,
+          );
+          cuts += killed.rowCount ?? 0;
+          await new Promise((resolve) => setTimeout(resolve, 3));
+        }
+      })();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      cutting = false;
+      await cutter;
+      await drained(h);
+      const hostId = (
+        await sql.query<{ host_id: string }>(
+          `SELECT DISTINCT host_id FROM audit WHERE operator = 'oli'`,
+        )
+      ).rows.map((r) => r.host_id);
+      expect(hostId.length).toBe(1);
+      const local = (await h.api.auditLog({})).entries;
+      const shared = await sql.query<{ n: number; keys: number; settled: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT local_id)::int AS keys, count(*) FILTER (WHERE state = 'settled')::int AS settled FROM audit WHERE host_id = $1`,
+        hostId,
+      );
+      expect(shared.rows[0]).toEqual({
+        n: local.length,
+        keys: local.length,
+        settled: local.length,
+      });
+      const dupes = await sql.query(
+        `SELECT scope, resource_path, revision, body_hash FROM journal GROUP BY 1, 2, 3, 4 HAVING count(*) > 1`,
+      );
+      expect(dupes.rows).toEqual([]);
+      expect(cuts).toBeGreaterThan(0);
+    } finally {
+      await h.desk.close();
+    }
+  }, 60_000);
+});
+
 describe('a local row and its place in the queue', () => {
   it('land together: a failure (or crash) between the two never leaves a local row the team will not get', async () => {
     const h = await startHarness({ sandbox });
