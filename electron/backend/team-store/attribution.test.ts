@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResourceRef } from '../../../shared/api/types';
+import { SANDBOX_IDS } from '../../../sandbox/index';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
 import { startHarness, type Harness } from '../../test-support/desk-harness';
 import { startPostgres, type TestPostgres } from '../../test-support/postgres';
@@ -400,6 +401,44 @@ describe("a hostile teammate's journal rows", () => {
       }
     } finally {
       await sql.query(`DELETE FROM journal WHERE revision = 'huge'`);
+      await h.desk.close();
+    }
+  }, 60_000);
+});
+
+describe('batch reports across desks whose clocks disagree', () => {
+  it('a batch run on a desk whose clock runs an hour slow is reported at the time it ran', async () => {
+    const realNow = Date.now();
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'pia' })).kind).toBe('ok');
+      await drained(h);
+      const tasks = await refIn(h, 'TaskRouter', 'x');
+      vi.useFakeTimers({ toFake: ['Date'], now: realNow - 3_600_000, shouldAdvanceTime: true });
+      const started = await h.api.startBatch({
+        connectionId: tasks.connectionId,
+        resourceIds: [SANDBOX_IDS.taskSids[45]!],
+        intents: [{ kind: 'set', path: '/priority', value: 64 }],
+      });
+      if (started.kind !== 'ok') throw new Error(started.message);
+      await until('batch done', async () => {
+        const status = await h.api.batchStatus({ batchId: started.batch.batchId });
+        return status.kind === 'ok' && status.batch.state === 'done';
+      });
+      await drained(h);
+      vi.useRealTimers();
+      const report = await sql.query<{ created: number; started: number; finished: number }>(
+        `SELECT abs(extract(epoch FROM now() - created_at) * 1000)::float8 AS created,
+                abs(extract(epoch FROM now() - started_at) * 1000)::float8 AS started,
+                abs(extract(epoch FROM now() - finished_at) * 1000)::float8 AS finished
+           FROM batch_reports WHERE batch_id = $1`,
+        [started.batch.batchId],
+      );
+      expect(report.rows.length).toBe(1);
+      const row = report.rows[0]!;
+      expect(Math.max(row.created, row.started, row.finished)).toBeLessThan(60_000);
+    } finally {
+      vi.useRealTimers();
       await h.desk.close();
     }
   }, 60_000);

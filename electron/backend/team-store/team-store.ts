@@ -353,7 +353,10 @@ export function openTeamStore(options: TeamStoreOptions) {
         }));
         const report = await client.query(
           `INSERT INTO batch_reports (batch_id, host_id, operator, scope, connection_name, description, intents, state, total, writes_sent, counts, created_at, started_at, finished_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+                   now() - make_interval(secs => $12::double precision / 1000),
+                   now() - make_interval(secs => $13::double precision / 1000),
+                   now() - make_interval(secs => $14::double precision / 1000))
            ON CONFLICT (batch_id) DO UPDATE
              SET state = excluded.state, total = excluded.total, writes_sent = excluded.writes_sent, counts = excluded.counts,
                  started_at = excluded.started_at, finished_at = excluded.finished_at, updated_at = now()
@@ -371,9 +374,10 @@ export function openTeamStore(options: TeamStoreOptions) {
             tally.total,
             tally.writes,
             JSON.stringify(tally.counts),
-            batch.createdAt,
-            batch.startedAt,
-            batch.finishedAt,
+            // As ages, like every time this desk sends (see ageMs above).
+            ageMs(batch.createdAt),
+            batch.startedAt === null ? null : ageMs(batch.startedAt),
+            batch.finishedAt === null ? null : ageMs(batch.finishedAt),
           ],
         );
         // Another host's batch under the same id (not expected of a random UUID): leave its targets alone.
