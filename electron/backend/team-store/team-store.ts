@@ -259,6 +259,8 @@ export function openTeamStore(options: TeamStoreOptions) {
     // Teammates' desk clocks disagree: a row's time travels as its age by this desk's clock and
     // lands as database time, so the shared audit and history order desks' rows as they happened
     // (a desk an hour slow would otherwise put its writes an hour before everyone else's).
+    // clock_timestamp(), not now(): now() is when the drain's transaction began, earlier than
+    // the moment the age was measured, and would place a row before the time it was written.
     const sentAt = Date.now();
     const ageMs = (iso: string) => Math.max(0, sentAt - Date.parse(iso));
     switch (item.kind) {
@@ -279,7 +281,7 @@ export function openTeamStore(options: TeamStoreOptions) {
         const saved = row.source === 'saved';
         const result = await client.query<{ id: string }>(
           `INSERT INTO journal (scope, resource_path, revision, body_hash, body, source, first_seen_at, first_operator, saved_by, saved_host)
-           VALUES ($1, $2, $3, $4, $5, $6, now() - make_interval(secs => $7::double precision / 1000), $8, $9, $10)
+           VALUES ($1, $2, $3, $4, $5, $6, clock_timestamp() - make_interval(secs => $7::double precision / 1000), $8, $9, $10)
            ON CONFLICT (scope, resource_path, coalesce(revision, ''), body_hash) DO UPDATE
              SET saved_by = coalesce(journal.saved_by, excluded.saved_by), saved_host = coalesce(journal.saved_host, excluded.saved_host)
              WHERE journal.saved_by IS NULL AND excluded.saved_by IS NOT NULL
@@ -306,7 +308,7 @@ export function openTeamStore(options: TeamStoreOptions) {
         if (!row || !connection) return null;
         const result = await client.query<{ id: string }>(
           `INSERT INTO audit (host_id, local_id, operator, os_user, scope, connection_name, resource_path, mode, from_revision, to_revision, state, outcome, paths, replaced, at, batch_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now() - make_interval(secs => $15::double precision / 1000), $16)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp() - make_interval(secs => $15::double precision / 1000), $16)
            ON CONFLICT (host_id, local_id) DO UPDATE
              SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, batch_id = excluded.batch_id, updated_at = now()
            RETURNING id`,
@@ -354,9 +356,9 @@ export function openTeamStore(options: TeamStoreOptions) {
         const report = await client.query(
           `INSERT INTO batch_reports (batch_id, host_id, operator, scope, connection_name, description, intents, state, total, writes_sent, counts, created_at, started_at, finished_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
-                   now() - make_interval(secs => $12::double precision / 1000),
-                   now() - make_interval(secs => $13::double precision / 1000),
-                   now() - make_interval(secs => $14::double precision / 1000))
+                   clock_timestamp() - make_interval(secs => $12::double precision / 1000),
+                   clock_timestamp() - make_interval(secs => $13::double precision / 1000),
+                   clock_timestamp() - make_interval(secs => $14::double precision / 1000))
            ON CONFLICT (batch_id) DO UPDATE
              SET state = excluded.state, total = excluded.total, writes_sent = excluded.writes_sent, counts = excluded.counts,
                  started_at = excluded.started_at, finished_at = excluded.finished_at, updated_at = now()
@@ -518,8 +520,8 @@ export function openTeamStore(options: TeamStoreOptions) {
         for (const item of current) {
           await client.query(
             `INSERT INTO presence (host_id, operator, scope, resource_path, opened_at, editing_since, heartbeat_at, expires_at)
-             VALUES ($1, $2, $3, $4, now() - make_interval(secs => $5::double precision / 1000),
-                     now() - make_interval(secs => $6::double precision / 1000),
+             VALUES ($1, $2, $3, $4, clock_timestamp() - make_interval(secs => $5::double precision / 1000),
+                     clock_timestamp() - make_interval(secs => $6::double precision / 1000),
                      now(), now() + make_interval(secs => $7::double precision / 1000))
              ON CONFLICT (host_id, scope, resource_path) DO UPDATE
                SET operator = excluded.operator, editing_since = excluded.editing_since, heartbeat_at = now(), expires_at = excluded.expires_at`,
