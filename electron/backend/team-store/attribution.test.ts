@@ -1,5 +1,7 @@
 // Who the team store says wrote a row, and whether every local row reaches it: one copy of
 // Conflict Desk on a real sandbox and a real PostgreSQL (initdb/pg_ctl, see test-support/postgres).
+import { cpSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
 import pg from 'pg';
@@ -440,6 +442,59 @@ describe('batch reports across desks whose clocks disagree', () => {
     } finally {
       vi.useRealTimers();
       await h.desk.close();
+    }
+  }, 60_000);
+});
+
+describe('a data directory copied to a second desk', () => {
+  it("the copy's writes never overwrite the original's rows in the shared audit", async () => {
+    let original = await startHarness({ sandbox });
+    const copyDir = mkdtempSync(path.join(os.tmpdir(), 'cd-clone-'));
+    let copy: Harness | null = null;
+    try {
+      expect((await original.api.setTeamStore({ url: db.url, operator: 'quinn' })).kind).toBe('ok');
+      await drained(original);
+      await original.desk.close();
+      cpSync(original.dataDir, copyDir, { recursive: true });
+      original = await startHarness({ sandbox, dataDir: original.dataDir });
+      copy = await startHarness({ sandbox, dataDir: copyDir });
+      expect((await copy.api.setTeamStore({ url: db.url, operator: 'rae' })).kind).toBe('ok');
+      const ref = await refIn(original, 'Sync documents', 'agent-settings');
+      const mine = await saveThrough(original, ref, 'quinnOriginal', true);
+      if (mine.kind !== 'saved') throw new Error(mine.kind);
+      await drained(original);
+      const theirs = await saveThrough(
+        copy,
+        await refIn(copy, 'Sync documents', 'queue-config'),
+        'raeCopy',
+        true,
+      );
+      expect(theirs.kind).toBe('saved');
+      await until('copy drained', async () => (await copy!.api.teamStatus({})).queued === 0);
+      const rows = await sql.query<{
+        operator: string;
+        resource_path: string;
+        to_revision: string;
+      }>(
+        `SELECT operator, resource_path, to_revision FROM audit WHERE paths @> '["/quinnOriginal"]'`,
+      );
+      expect(rows.rows).toEqual([
+        { operator: 'quinn', resource_path: 'agent-settings', to_revision: mine.snapshot.revision },
+      ]);
+      // And the copy's own write is in the shared audit too, under its own identity.
+      const copied = await sql.query<{ operator: string; resource_path: string; host_id: string }>(
+        `SELECT operator, resource_path, host_id FROM audit WHERE paths @> '["/raeCopy"]'`,
+      );
+      expect(copied.rows).toMatchObject([{ operator: 'rae', resource_path: 'queue-config' }]);
+      const originalHost = await sql.query<{ host_id: string }>(
+        `SELECT host_id FROM audit WHERE paths @> '["/quinnOriginal"]'`,
+      );
+      expect(copied.rows[0]!.host_id).not.toBe(originalHost.rows[0]!.host_id);
+      // The copy says what happened.
+      expect((await copy.api.teamStatus({})).lastError).toMatch(/copied to another desk/);
+    } finally {
+      await copy?.desk.close();
+      await original.desk.close();
     }
   }, 60_000);
 });

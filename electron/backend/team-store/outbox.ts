@@ -100,6 +100,12 @@ export function createOutbox(db: DatabaseSync) {
       setMeta.run('host_id', randomUUID());
       return (getMeta.get('host_id') as { value: string }).value;
     },
+    /** A new identity for this data directory (it turned out to be shared with a copy of it). */
+    renewHostId(): string {
+      const id = randomUUID();
+      db.prepare(`UPDATE team_meta SET value = ? WHERE key = 'host_id'`).run(id);
+      return id;
+    },
     /**
      * The first time this data directory joins a team store, what it already holds (journal,
      * audit, connections) is queued too, so history from before the team store is shared.

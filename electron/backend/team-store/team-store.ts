@@ -71,7 +71,9 @@ type JournalPgRow = {
 
 export function openTeamStore(options: TeamStoreOptions) {
   const outbox = createOutbox(options.db);
-  const hostId = outbox.hostId();
+  // `let`: a data directory copied to a second desk shares its host id; the one that finds out
+  // takes a new one (see the audit upsert in sendItem).
+  let hostId = outbox.hostId();
   outbox.backfillOnce();
   outbox.catchUp();
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
@@ -190,7 +192,13 @@ export function openTeamStore(options: TeamStoreOptions) {
       for (;;) {
         const batch = outbox.head(100);
         if (batch.length === 0) break;
-        await sendBatch(batch);
+        try {
+          await sendBatch(batch);
+        } catch (error) {
+          // Rolled back, and this copy has a new host id now: send the same rows again under it.
+          if (error instanceof HostIdCollision) continue;
+          throw error;
+        }
         for (const item of batch) outbox.done(item);
       }
       state = 'connected';
@@ -311,6 +319,8 @@ export function openTeamStore(options: TeamStoreOptions) {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp() - make_interval(secs => $15::double precision / 1000), $16)
            ON CONFLICT (host_id, local_id) DO UPDATE
              SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, batch_id = excluded.batch_id, updated_at = now()
+             WHERE (audit.scope, audit.resource_path, audit.mode, audit.from_revision, audit.paths, audit.os_user)
+               IS NOT DISTINCT FROM (excluded.scope, excluded.resource_path, excluded.mode, excluded.from_revision, excluded.paths, excluded.os_user)
            RETURNING id`,
           [
             hostId,
@@ -331,7 +341,16 @@ export function openTeamStore(options: TeamStoreOptions) {
             row.batch_id,
           ],
         );
-        return `audit:${result.rows[0]!.id}`;
+        if (!result.rows[0]) {
+          // Under this host id and local id the store holds a different write: another desk runs
+          // a copy of this data directory. Overwriting would rewrite that desk's audit row (and
+          // lose this one); instead this copy takes a new host id and the whole batch is sent again.
+          hostId = outbox.renewHostId();
+          lastRefusal =
+            'This data directory was copied to another desk (both had the same team identity): this copy now has its own and sent its rows again under it.';
+          throw new HostIdCollision();
+        }
+        return `audit:${result.rows[0].id}`;
       }
       case 'batch': {
         // The whole report as it is now: the batch row, then every target, each under its key.
@@ -556,7 +575,9 @@ export function openTeamStore(options: TeamStoreOptions) {
   kick();
 
   return {
-    hostId,
+    get hostId(): string {
+      return hostId;
+    },
     operator: options.operator,
     queue(kind: OutboxItem['kind'], localId: number | string): void {
       if (kind === 'journal') {
@@ -938,6 +959,9 @@ function pathList(paths: unknown): string[] {
   const text = (p: unknown) => (typeof p === 'string' ? p : JSON.stringify(p));
   return Array.isArray(paths) ? paths.map(text) : [text(paths)];
 }
+
+/** Thrown inside a drain's transaction to roll it back and send it again under a new host id. */
+class HostIdCollision extends Error {}
 
 /** SQLSTATE classes 22 (data exception) and 23 (integrity): the row, not the connection, is at fault. */
 function isRefusedData(error: unknown): boolean {
