@@ -319,8 +319,8 @@ export function openTeamStore(options: TeamStoreOptions) {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp() - make_interval(secs => $15::double precision / 1000), $16)
            ON CONFLICT (host_id, local_id) DO UPDATE
              SET to_revision = excluded.to_revision, state = excluded.state, outcome = excluded.outcome, batch_id = excluded.batch_id, updated_at = now()
-             WHERE (audit.scope, audit.resource_path, audit.mode, audit.from_revision, audit.paths, audit.os_user)
-               IS NOT DISTINCT FROM (excluded.scope, excluded.resource_path, excluded.mode, excluded.from_revision, excluded.paths, excluded.os_user)
+             WHERE (audit.resource_path, audit.mode, audit.from_revision, audit.paths, audit.os_user)
+               IS NOT DISTINCT FROM (excluded.resource_path, excluded.mode, excluded.from_revision, excluded.paths, excluded.os_user)
            RETURNING id`,
           [
             hostId,
@@ -342,6 +342,8 @@ export function openTeamStore(options: TeamStoreOptions) {
           ],
         );
         if (!result.rows[0]) {
+          // (Compared: the row's fields that never change locally; not the scope, which follows
+          // an edited connection.)
           // Under this host id and local id the store holds a different write: another desk runs
           // a copy of this data directory. Overwriting would rewrite that desk's audit row (and
           // lose this one); instead this copy takes a new host id and the whole batch is sent again.
