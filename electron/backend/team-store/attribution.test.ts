@@ -7,7 +7,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ResourceRef } from '../../../shared/api/types';
-import { SANDBOX_IDS } from '../../../sandbox/index';
+import { SANDBOX_CREDENTIALS, SANDBOX_IDS } from '../../../sandbox/index';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../embedded-sandbox';
 import { startHarness, type Harness } from '../../test-support/desk-harness';
 import { startPostgres, type TestPostgres } from '../../test-support/postgres';
@@ -495,6 +495,49 @@ describe('a data directory copied to a second desk', () => {
     } finally {
       await copy?.desk.close();
       await original.desk.close();
+    }
+  }, 60_000);
+});
+
+describe('a server that echoes the credential', () => {
+  it("does not put this copy's credential into the shared journal", async () => {
+    const h = await startHarness({ sandbox });
+    try {
+      expect((await h.api.setTeamStore({ url: db.url, operator: 'sam' })).kind).toBe('ok');
+      await drained(h);
+      const secret = SANDBOX_CREDENTIALS.twilio.authToken;
+      // The document now holds the very token this desk authenticates with (a server echoing it).
+      const res = await fetch(`${sandbox.url}/_sandbox/edit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          path: `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/shift-notes`,
+          patch: { echoed: secret },
+        }),
+      });
+      expect(res.status).toBeLessThan(300);
+      const ref = await refIn(h, 'Sync documents', 'shift-notes');
+      // The desk refuses to show or journal such an answer (held): so nothing reaches the team.
+      expect(await h.api.openResource({ ref })).toMatchObject({ kind: 'error' });
+      await drained(h);
+      const dump = JSON.stringify(
+        await Promise.all(
+          ['journal', 'audit', 'presence', 'connections'].map(
+            async (t) => (await sql.query(`SELECT * FROM ${t}`)).rows,
+          ),
+        ),
+      );
+      expect(dump).not.toContain(secret);
+    } finally {
+      await fetch(`${sandbox.url}/_sandbox/edit`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          path: `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/shift-notes`,
+          patch: { echoed: 'no longer' },
+        }),
+      });
+      await h.desk.close();
     }
   }, 60_000);
 });
