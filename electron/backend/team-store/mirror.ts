@@ -11,7 +11,9 @@ import type { TeamStore } from './team-store';
  * first-join backfill runs once). Inside a caller's transaction the work is already atomic with it.
  */
 function together<T>(db: DatabaseSync, work: () => T): T {
-  if (db.isTransaction) return work();
+  // A runtime whose node:sqlite cannot say (isTransaction undefined: older than Node 22.16) might
+  // be inside a caller's transaction, where BEGIN would throw: the two steps run as they are.
+  if (db.isTransaction !== false) return work();
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = work();
