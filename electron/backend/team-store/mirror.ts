@@ -3,6 +3,7 @@
 // Wrapping the store object keeps resource-service and desk-service unaware of the team.
 import type { DatabaseSync } from 'node:sqlite';
 import type { Store } from '../store';
+import { transaction } from '../store/database';
 import type { TeamStore } from './team-store';
 
 /**
@@ -13,16 +14,7 @@ import type { TeamStore } from './team-store';
 function together<T>(db: DatabaseSync, work: () => T): T {
   // A runtime whose node:sqlite cannot say (isTransaction undefined: older than Node 22.16) might
   // be inside a caller's transaction, where BEGIN would throw: the two steps run as they are.
-  if (db.isTransaction !== false) return work();
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = work();
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    db.exec('ROLLBACK');
-    throw error;
-  }
+  return db.isTransaction !== false ? work() : transaction(db, work);
 }
 
 export function mirrorToTeam(store: Store, team: () => TeamStore | null): Store {

@@ -1,33 +1,8 @@
 // The conflict in focus (F7 / Shift+F7) follows the conflict, not its place in the list, when
 // another conflict is settled or reopened.
 import { describe, expect, it } from 'vitest';
-import { snapshotFixture } from '../session/snapshot.fixture';
-import {
-  choose,
-  createMergeSession,
-  focusedConflict,
-  moveFocus,
-  undoChoice,
-  unresolved,
-  type MergeSession,
-} from './merge-session';
-
-const snap = (journalId: number, doc: unknown) =>
-  snapshotFixture(
-    { connectionId: 'c', id: 'r' },
-    journalId,
-    String(journalId),
-    JSON.stringify(doc, null, 2),
-  );
-const session = (base: unknown, mine: unknown, theirs: unknown): MergeSession =>
-  createMergeSession({
-    base: snap(1, base),
-    theirs: snap(2, theirs),
-    mine: JSON.stringify(mine, null, 2),
-    status: 412,
-    mergeOptions: {},
-    afterLostAnswer: false,
-  });
+import { sessionOf as session } from './merge-session.fixture';
+import { choose, focusedConflict, moveFocus, undoChoice, unresolved } from './merge-session';
 
 describe('the conflict in focus when another one is settled or reopened', () => {
   const three = () => session({ a: 1, b: 1, c: 1 }, { a: 2, b: 2, c: 2 }, { a: 3, b: 3, c: 3 });

@@ -2,7 +2,7 @@
 // or remove elements before it move the element that path names: the value must not land in
 // another element.
 import { describe, expect, it } from 'vitest';
-import { snapshotFixture } from '../session/snapshot.fixture';
+import { docSnapshot as snap } from './merge-session.fixture';
 import {
   allConflicts,
   choose,
@@ -13,13 +13,6 @@ import {
 } from './merge-session';
 import { parseJson } from '../../../shared/json';
 
-const snap = (journalId: number, doc: unknown) =>
-  snapshotFixture(
-    { connectionId: 'c', id: 'r' },
-    journalId,
-    String(journalId),
-    JSON.stringify(doc, null, 2),
-  );
 const e = (id: number, v: number) => ({ id, v });
 
 describe('a decision in a Result whose hand edits moved the list’s elements', () => {

@@ -1,10 +1,9 @@
 // Reverting an automatic change against the rest of the merge: a rebase, a hand-edited Result,
 // changes in lists.
 import { describe, expect, it } from 'vitest';
-import { snapshotFixture } from '../session/snapshot.fixture';
+import { docSnapshot as snap, sessionOf as session } from './merge-session.fixture';
 import {
   autoChanges,
-  createMergeSession,
   editResult,
   rebaseSession,
   restoreChange,
@@ -14,22 +13,6 @@ import {
   type MergeSession,
 } from './merge-session';
 
-const snap = (journalId: number, doc: unknown) =>
-  snapshotFixture(
-    { connectionId: 'c', id: 'r' },
-    journalId,
-    String(journalId),
-    JSON.stringify(doc, null, 2),
-  );
-const session = (base: unknown, mine: unknown, theirs: unknown): MergeSession =>
-  createMergeSession({
-    base: snap(1, base),
-    theirs: snap(2, theirs),
-    mine: JSON.stringify(mine, null, 2),
-    status: 412,
-    mergeOptions: {},
-    afterLostAnswer: false,
-  });
 const result = (s: MergeSession) => JSON.parse(resultText(s)) as unknown;
 const moved = (journalId: number, doc: unknown) => ({
   theirs: snap(journalId, doc),

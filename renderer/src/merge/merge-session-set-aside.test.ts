@@ -1,32 +1,9 @@
 // Hand edits a rebase set aside were made against an older Server now: brought back, they must
 // not write the server's newer values back (never a blind write), and stay the operator's edits.
 import { describe, expect, it } from 'vitest';
-import { snapshotFixture } from '../session/snapshot.fixture';
-import {
-  createMergeSession,
-  editResult,
-  rebaseSession,
-  restoreSetAside,
-  resultText,
-  type MergeSession,
-} from './merge-session';
+import { docSnapshot as snap, sessionOf as session } from './merge-session.fixture';
+import { editResult, rebaseSession, restoreSetAside, resultText } from './merge-session';
 
-const snap = (journalId: number, doc: unknown) =>
-  snapshotFixture(
-    { connectionId: 'c', id: 'r' },
-    journalId,
-    String(journalId),
-    JSON.stringify(doc, null, 2),
-  );
-const session = (base: unknown, mine: unknown, theirs: unknown): MergeSession =>
-  createMergeSession({
-    base: snap(1, base),
-    theirs: snap(2, theirs),
-    mine: JSON.stringify(mine, null, 2),
-    status: 412,
-    mergeOptions: {},
-    afterLostAnswer: false,
-  });
 const moved = (journalId: number, doc: unknown) => ({
   theirs: snap(journalId, doc),
   status: 412,
