@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot, UnknownOutcome } from '../../../shared/api/types';
 import { chooseAllRemaining, resultText } from '../merge/merge-session';
 import { isDirty, outcomeAccepted, saveAnswered, saveStarted, typed } from './editing-session';
-import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
+import { conflictedSave, openedFixture, snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
@@ -19,11 +19,7 @@ const TYPED = pretty({ ...baseDoc, priority: 5, owner: 'bob' });
 /** A merge settled with mine, its result sent; `beside`: typing in the editor meanwhile. */
 function mergeSaveUnknown(beside: boolean) {
   const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
-  const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
-    sentText: tab.text,
-    sentBase: tab.base,
-    fromMerge: false,
-  });
+  const merging = conflictedSave(tab, theirs);
   const decided = chooseAllRemaining(merging.merge!, 'mine');
   if (!decided.ok) throw new Error(decided.error);
   const result = resultText(decided.session);
@@ -86,11 +82,7 @@ describe('accepting what the server holds after a merge’s save of unknown outc
 describe('accepting an unknown outcome of an editor save made beside a merge', () => {
   it('the editor’s write had landed: the tab takes it as for any edit, not as the merge’s', () => {
     const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
-    const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
-      sentText: tab.text,
-      sentBase: tab.base,
-      fromMerge: false,
-    });
+    const merging = conflictedSave(tab, theirs);
     const decided = chooseAllRemaining(merging.merge!, 'mine');
     if (!decided.ok) throw new Error(decided.error);
     // *Back to edit*, typing there, and Save from the editor: its answer is lost.

@@ -10,7 +10,7 @@ import {
   unresolved,
 } from '../merge/merge-session';
 import { mergeUpdated, saveAnswered, saveStarted, typed } from './editing-session';
-import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
+import { conflictedSave, openedFixture, snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
@@ -22,11 +22,7 @@ const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
 
 function savingMerge() {
   const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
-  const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
-    sentText: tab.text,
-    sentBase: tab.base,
-    fromMerge: false,
-  });
+  const merging = conflictedSave(tab, theirs);
   const decided = chooseAllRemaining(merging.merge!, 'mine');
   if (!decided.ok) throw new Error(decided.error);
   const sent = resultText(decided.session);

@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
 import { choose, editResult, resultText, unresolved } from '../merge/merge-session';
 import { saveAnswered, saveStarted, typed } from './editing-session';
-import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
+import {
+  conflictedSave,
+  conflictFixture,
+  openedFixture,
+  snapshotFixture,
+} from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
@@ -18,11 +23,7 @@ const theirs = snap(2, '2', { ...baseDoc, priority: 9, status: 'closed' });
 describe('an editor save while a merge is in progress, answered with a conflict', () => {
   it('keeps the decisions that still apply, and the hand edits set aside', () => {
     const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5, status: 'review' }));
-    const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
-      sentText: tab.text,
-      sentBase: tab.base,
-      fromMerge: false,
-    });
+    const merging = conflictedSave(tab, theirs);
     const [priority, status] = unresolved(merging.merge!);
     expect(priority!.path).toBe('/priority');
     let merge = merging.merge!;

@@ -13,7 +13,12 @@ import {
   typed,
   unknownSummary,
 } from './editing-session';
-import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
+import {
+  conflictedSave,
+  conflictFixture,
+  openedFixture,
+  snapshotFixture,
+} from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
@@ -66,11 +71,7 @@ describe('a merge’s save whose outcome is not fully saved, while the editor ho
   const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
   function scene() {
     const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
-    const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
-      sentText: tab.text,
-      sentBase: tab.base,
-      fromMerge: false,
-    });
+    const merging = conflictedSave(tab, theirs);
     const decided = chooseAllRemaining(merging.merge!, 'mine');
     if (!decided.ok) throw new Error(decided.error);
     // A hand edit in the merge's result: typed too, so it must survive as well.
@@ -234,11 +235,7 @@ describe('a merge whose result is what the server holds, while the editor holds 
   it('needs no write, and keeps the typing as an unsaved edit over its own base', () => {
     const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
     const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
-    const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
-      sentText: tab.text,
-      sentBase: tab.base,
-      fromMerge: false,
-    });
+    const merging = conflictedSave(tab, theirs);
     const decided = chooseAllRemaining(merging.merge!, 'theirs');
     if (!decided.ok) throw new Error(decided.error);
     const TYPED = pretty({ ...baseDoc, priority: 5, owner: 'bob' });

@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Snapshot } from '../../../shared/api/types';
 import { restoreQuestion, restoreReverts } from './reverts';
-import { revisionRestored, saveAnswered, saveStarted, typed } from './editing-session';
-import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
+import { revisionRestored, saveStarted, typed } from './editing-session';
+import { conflictedSave, openedFixture, snapshotFixture } from './snapshot.fixture';
 
 const ref = { connectionId: 'c', id: 'task-1' };
 const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
@@ -16,11 +16,7 @@ const theirs = snap(2, '2', { ...baseDoc, priority: 9 });
 describe('restoring a revision while a merge is open', () => {
   it('closes the merge: the restored edit is not left beside a merge of another edit', () => {
     const tab = typed(openedFixture(base), pretty({ ...baseDoc, priority: 5 }));
-    const merging = saveAnswered(saveStarted(tab), conflictFixture(theirs), {
-      sentText: tab.text,
-      sentBase: tab.base,
-      fromMerge: false,
-    });
+    const merging = conflictedSave(tab, theirs);
     const restored = revisionRestored({ ...merging, view: 'history' }, base, theirs, theirs);
     expect(restored.merge).toBeNull();
     expect(restored.view).toBe('edit');

@@ -1,6 +1,6 @@
 // A journalled snapshot as the backend answers one, and a tab opened on it, for the renderer's tests.
 import type { ConflictOutcome, ResourceRef, SaveResult, Snapshot } from '../../../shared/api/types';
-import { opened } from './editing-session';
+import { opened, saveAnswered, saveStarted, type Tab } from './editing-session';
 
 /** The snapshot of `ref` at a journal row, holding `text`, as an open answers it. */
 export function snapshotFixture(
@@ -54,3 +54,11 @@ export const conflictFixture = (
   auditId: 7,
   ...extra,
 });
+
+/** `tab` saved and answered with a conflict against `theirs`: the merge view opens. */
+export const conflictedSave = (tab: Tab, theirs: Snapshot): Tab =>
+  saveAnswered(saveStarted(tab), conflictFixture(theirs), {
+    sentText: tab.text,
+    sentBase: tab.base,
+    fromMerge: false,
+  });
