@@ -49,6 +49,14 @@ export function resolveResource(ctx: Context, rawPath: string): ResourceRef | nu
   const m = router.match('REF', path);
   if (m.route === null) return null;
   const p = m.params;
+  // A Genesys resource of `kind`: an integer version, edited as the admin edits Genesys rows.
+  const genesys = (kind: Parameters<typeof editGenesys>[1], id: string): ResourceRef => ({
+    kind,
+    scope: '',
+    id,
+    revisionOf: asInt,
+    edit: (patch, _f, actor) => editGenesys(ctx, kind, id, patch, actor),
+  });
   switch (byPattern.get(m.route.pattern)) {
     case 'task': {
       const ws = p.ws as string,
@@ -103,36 +111,12 @@ export function resolveResource(ctx: Context, rawPath: string): ResourceRef | nu
         edit: (patch, _f, actor) => editRest(ctx, c, id, patch, actor),
       };
     }
-    case 'user': {
-      const id = p.id as string;
-      return {
-        kind: USER,
-        scope: '',
-        id,
-        revisionOf: asInt,
-        edit: (patch, _f, actor) => editGenesys(ctx, USER, id, patch, actor),
-      };
-    }
-    case 'attrs': {
-      const id = `${p.c as string}/${p.p as string}`;
-      return {
-        kind: PARTICIPANT_ATTRIBUTES,
-        scope: '',
-        id,
-        revisionOf: asInt,
-        edit: (patch, _f, actor) => editGenesys(ctx, PARTICIPANT_ATTRIBUTES, id, patch, actor),
-      };
-    }
-    case 'secure': {
-      const id = p.c as string;
-      return {
-        kind: SECURE_ATTRIBUTES,
-        scope: '',
-        id,
-        revisionOf: asInt,
-        edit: (patch, _f, actor) => editGenesys(ctx, SECURE_ATTRIBUTES, id, patch, actor),
-      };
-    }
+    case 'user':
+      return genesys(USER, p.id as string);
+    case 'attrs':
+      return genesys(PARTICIPANT_ATTRIBUTES, `${p.c as string}/${p.p as string}`);
+    case 'secure':
+      return genesys(SECURE_ATTRIBUTES, p.c as string);
     case undefined:
       return null;
   }
