@@ -73,6 +73,8 @@ export type DeskOptions = {
   watchIntervalMs?: number;
   /** How long a write may take before its outcome is reported unknown (default 15 s). */
   writeTimeoutMs?: number;
+  /** Pause before reading again, after a refusal, a server that seems not to have moved. */
+  staleReadPauseMs?: number;
   /** Team store (#11): `--team-store` of browser mode; else the environment or the app's setting. */
   teamStore?: { url: string; operator?: string } | null;
   teamHeartbeatMs?: number;
@@ -122,6 +124,7 @@ export function createDesk(options: DeskOptions): Desk {
     transport,
     sandboxUrl,
     writeTimeoutMs: () => options.writeTimeoutMs,
+    staleReadPauseMs: () => options.staleReadPauseMs,
   });
   const listeners = new Set<ApiEventListener>();
   const emit = (event: ApiEvent) => listeners.forEach((listener) => listener(event));

@@ -13,7 +13,7 @@ import {
   type ScriptedServer,
 } from '../test-support/scripted-server';
 
-const h = harnessPerFile({ desk: { writeTimeoutMs: 300 } });
+const h = harnessPerFile({ desk: { writeTimeoutMs: 300, staleReadPauseMs: 50 } });
 
 const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/${SANDBOX_IDS.taskSid}`;
 
@@ -109,6 +109,25 @@ describe('a refusal that is not about staleness is not a conflict', () => {
     expect(refused.message).toMatch(/without a precondition/);
     expect(refused.message).toContain('name is reserved');
     expect(refused.message).not.toMatch(/stale|ETag/);
+    await upstream.close();
+  });
+
+  it('a 412 whose first read back comes from a copy a moment old: read again, a conflict, not "nobody changed it"', async () => {
+    // A colleague's write landed just before ours; the first read after the refusal is served
+    // from a cache still holding the revision we opened (lighttpd's stat cache, a proxy).
+    let gets = 0;
+    const { result, upstream } = await saveOn(
+      (req) => {
+        if (req.method !== 'GET') return { status: 412, body: '{"title":"Precondition Failed"}' };
+        gets++;
+        return gets <= 2
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : { status: 200, headers: { etag: '"2"' }, body: '{"id":"a","name":"theirs","n":1}' };
+      },
+      (d) => (d['n'] = 2),
+    );
+    expect(result.kind).toBe('conflict');
+    expect(gets).toBe(3);
     await upstream.close();
   });
 

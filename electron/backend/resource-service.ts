@@ -62,7 +62,12 @@ export type ResourceDeps = {
   transport: Transport;
   sandboxUrl: () => string | null;
   writeTimeoutMs?: () => number | undefined;
+  /** How long to wait before reading again a server that seems not to have moved (tests shorten it). */
+  staleReadPauseMs?: () => number | undefined;
 };
+
+/** See the conflict path of writeOnce: longer than lighttpd's one-second metadata cache. */
+const STALE_READ_PAUSE_MS = 1200;
 
 const fail = (
   reason: BackendError['reason'],
@@ -676,7 +681,20 @@ export function createResourceService(deps: ResourceDeps) {
       return verifyAfterWrite(ctx, ref, base, mine, outcome, { auditId, intent, changedPaths });
     if (ctx.spec.write.conflictStatuses.includes(status)) {
       settle(`conflict (${status})`, null);
-      const theirs = await fetchOrFail(ctx, ref, 'conflict');
+      let theirs = await fetchOrFail(ctx, ref, 'conflict');
+      // A read right after a refusal may be answered from a copy a moment old (lighttpd caches a
+      // file's metadata for about a second; a caching proxy longer): before saying that nobody
+      // changed it, it is read once more after a pause.
+      if (
+        !('kind' in theirs) &&
+        sameRevision(ctx.spec, theirs.snapshot.revision, base.snapshot.revision) &&
+        jsonEqual(theirs.editable, base.editable)
+      ) {
+        await new Promise((resolve) =>
+          setTimeout(resolve, deps.staleReadPauseMs?.() ?? STALE_READ_PAUSE_MS),
+        );
+        theirs = await fetchOrFail(ctx, ref, 'conflict');
+      }
       if ('kind' in theirs)
         return fail(
           theirs.reason,
