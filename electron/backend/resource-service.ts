@@ -681,15 +681,15 @@ export function createResourceService(deps: ResourceDeps) {
       return verifyAfterWrite(ctx, ref, base, mine, outcome, { auditId, intent, changedPaths });
     if (ctx.spec.write.conflictStatuses.includes(status)) {
       settle(`conflict (${status})`, null);
+      // The server still holds the revision (and the document) this write was made from.
+      const holdsBase = (read: Fetched) =>
+        sameRevision(ctx.spec, read.snapshot.revision, base.snapshot.revision) &&
+        jsonEqual(read.editable, base.editable);
       let theirs = await fetchOrFail(ctx, ref, 'conflict');
       // A read right after a refusal may be answered from a copy a moment old (lighttpd caches a
       // file's metadata for about a second; a caching proxy longer): before saying that nobody
       // changed it, it is read once more after a pause.
-      if (
-        !('kind' in theirs) &&
-        sameRevision(ctx.spec, theirs.snapshot.revision, base.snapshot.revision) &&
-        jsonEqual(theirs.editable, base.editable)
-      ) {
+      if (!('kind' in theirs) && holdsBase(theirs)) {
         await new Promise((resolve) =>
           setTimeout(resolve, deps.staleReadPauseMs?.() ?? STALE_READ_PAUSE_MS),
         );
@@ -704,10 +704,7 @@ export function createResourceService(deps: ResourceDeps) {
           // The write reached the server (it answered): a batch reports it as sent.
           { status },
         );
-      if (
-        sameRevision(ctx.spec, theirs.snapshot.revision, base.snapshot.revision) &&
-        jsonEqual(theirs.editable, base.editable)
-      ) {
+      if (holdsBase(theirs)) {
         // Nobody moved it: the refusal is not about staleness (a tag the server never matches, a
         // 409 for a duplicate email…). A merge would hold nothing, and saving it would loop.
         settle(`refused (${status}): the server still holds the base revision`, null);

@@ -11,6 +11,7 @@ import type {
 } from '../../../shared/api/types';
 import type { BatchIntent } from '../../../shared/batch/intent';
 import { parseJson, stringifyJson, type JsonValue } from '../../../shared/json';
+import { transaction } from './database';
 
 export const TARGET_STATUSES: readonly BatchTargetStatus[] = [
   'pending',
@@ -149,8 +150,7 @@ export function createBatchStore(db: DatabaseSync) {
       resourceIds: readonly string[],
     ): void {
       const now = new Date().toISOString();
-      db.exec('BEGIN IMMEDIATE');
-      try {
+      transaction(db, () => {
         insertBatch.run(
           batch.id,
           batch.connectionId,
@@ -162,11 +162,7 @@ export function createBatchStore(db: DatabaseSync) {
           batch.description,
         );
         resourceIds.forEach((id, seq) => insertTarget.run(batch.id, seq, id, now));
-        db.exec('COMMIT');
-      } catch (error) {
-        db.exec('ROLLBACK');
-        throw error;
-      }
+      });
     },
     get(id: string): StoredBatch | null {
       const row = getBatch.get(id) as BatchRow | undefined;

@@ -6,6 +6,7 @@
 // this optional module and are created only when a team store is configured.
 import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+import { transaction } from '../store/database';
 
 export type OutboxKind = 'journal' | 'audit' | 'connection' | 'batch';
 /** `operator`: who was at the desk when the row was written (null: queued by a backfill). */
@@ -69,8 +70,7 @@ export function createOutbox(db: DatabaseSync) {
    */
   function backfillBatchesOnce(): void {
     if (getMeta.get('backfilled-batches')) return;
-    db.exec('BEGIN IMMEDIATE');
-    try {
+    transaction(db, () => {
       const now = new Date().toISOString();
       const base = (nextSeq.get() as { seq: number }).seq;
       db.prepare(
@@ -84,11 +84,7 @@ export function createOutbox(db: DatabaseSync) {
         ON CONFLICT (kind, local_id) DO NOTHING`,
       ).run(after, now);
       setMeta.run('backfilled-batches', now);
-      db.exec('COMMIT');
-    } catch (error) {
-      db.exec('ROLLBACK');
-      throw error;
-    }
+    });
     counter = (nextSeq.get() as { seq: number }).seq;
   }
 
@@ -113,8 +109,7 @@ export function createOutbox(db: DatabaseSync) {
     backfillOnce(): void {
       backfillBatchesOnce();
       if (getMeta.get('backfilled')) return;
-      db.exec('BEGIN IMMEDIATE');
-      try {
+      transaction(db, () => {
         const now = new Date().toISOString();
         const base = (nextSeq.get() as { seq: number }).seq;
         for (const [kind, table] of [
@@ -130,11 +125,7 @@ export function createOutbox(db: DatabaseSync) {
         setMeta.run('backfilled', now);
         raiseMark.run('queued-up-to-journal', maxId('journal'));
         raiseMark.run('queued-up-to-audit', maxId('audit'));
-        db.exec('COMMIT');
-      } catch (error) {
-        db.exec('ROLLBACK');
-        throw error;
-      }
+      });
       counter = (nextSeq.get() as { seq: number }).seq;
     },
     /**
@@ -144,8 +135,7 @@ export function createOutbox(db: DatabaseSync) {
      * before the marks existed starts them here, at what it holds now.
      */
     catchUp(): void {
-      db.exec('BEGIN IMMEDIATE');
-      try {
+      transaction(db, () => {
         const now = new Date().toISOString();
         for (const kind of ['journal', 'audit'] as const) {
           if (!getMeta.get(`queued-up-to-${kind}`)) {
@@ -160,11 +150,7 @@ export function createOutbox(db: DatabaseSync) {
           ).run(kind, base, now, markOf(kind));
           raiseMark.run(`queued-up-to-${kind}`, maxId(kind));
         }
-        db.exec('COMMIT');
-      } catch (error) {
-        db.exec('ROLLBACK');
-        throw error;
-      }
+      });
       counter = Math.max(counter, (nextSeq.get() as { seq: number }).seq);
     },
     enqueue(kind: OutboxKind, localId: string | number, operator: string): void {
