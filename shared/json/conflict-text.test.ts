@@ -73,6 +73,38 @@ describe('writeConflictText', () => {
     expect(JSON.parse(resolve(text, () => 'theirs', 9))).toEqual({ a: 3 });
   });
 
+  it('writes an array both sides reordered as its elements, not as the ids its order conflict holds', () => {
+    // Found by the generated-documents property below (about one run in 2,000): each side of the
+    // block was the list of ids, so keeping either replaced the elements with their ids.
+    const base = {
+      x: [
+        { id: 1, v: {} },
+        { id: 4, v: 0 },
+        { id: 2, v: null },
+      ],
+    };
+    const mine = {
+      x: [
+        { id: 2, v: 'x' },
+        { id: 1, v: [] },
+        { id: 4, v: [] },
+      ],
+    };
+    const theirs = {
+      x: [
+        { id: 2, v: [] },
+        { id: 4, v: [] },
+        { id: 1, v: [] },
+      ],
+    };
+    const text = check(base, mine, theirs);
+    expect(blocks(text)).toBe(1);
+    expect(JSON.parse(resolve(text, () => 'ours'))).toEqual(mine);
+    expect(JSON.parse(resolve(text, () => 'theirs'))).toEqual(theirs);
+    // Nested in a container no side changed, and inside an array of arrays.
+    check({ keep: 1, y: [base.x, 1] }, { keep: 1, y: [mine.x, 1] }, { keep: 1, y: [theirs.x, 1] });
+  });
+
   it('keeps JSON valid when the conflicting members are last and one side deleted them', () => {
     check({ a: 1, b: 2, c: 3 }, { a: 1, c: 4 }, { a: 1, b: 5 });
     check({ b: 2 }, {}, { b: 5 });

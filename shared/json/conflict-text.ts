@@ -9,7 +9,7 @@
 // share one block with that last member, each side writing its own commas; when that member holds
 // conflicts of its own the trailing members start with a comma instead.
 import { merge3 } from './merge3';
-import type { Choice, Conflict, MergeOptions, MergeResult } from './merge-types';
+import type { Choice, MergeOptions, MergeResult } from './merge-types';
 import { escapeToken, getAt } from './pointer';
 import type { JsonStyle } from './serialize';
 import { stringifyJson } from './serialize';
@@ -136,10 +136,14 @@ function stringHolding(merged: JsonValue, path: string): string {
 
 function locate(input: MergedSides, result: MergeResult, mergeOptions: MergeOptions): Locations {
   const locations: Locations = { members: new Map(), runs: new Map() };
-  const inString: Conflict[] = [];
+  // Conflicts written as one block around a whole member: a string (which cannot hold markers)
+  // and an array both sides reordered (whose conflict holds ids, not elements).
+  const whole = new Set<string>();
   for (const conflict of result.conflicts) {
     if (conflict.inString !== undefined) {
-      inString.push(conflict);
+      whole.add(stringHolding(result.merged, conflict.path));
+    } else if (conflict.kind === 'both-reordered') {
+      whole.add(conflict.path);
     } else if (conflict.slice) {
       const run = (value: JsonValue | undefined) =>
         Array.isArray(value) ? value : value === undefined ? [] : [value];
@@ -159,30 +163,39 @@ function locate(input: MergedSides, result: MergeResult, mergeOptions: MergeOpti
       });
     }
   }
-  if (inString.length > 0) {
-    // A string cannot hold markers: its member is the block, each side the string re-merged with
-    // that side chosen for every conflict inside it (the rest of the document is unchanged by that).
+  if (whole.size > 0) {
+    // Such a member is the block, each side the merge with that side chosen for every conflict
+    // inside it (the rest of the document is unchanged by that); the conflicts inside it are not
+    // written apart.
+    const blocks = [...whole].filter((p) => ![...whole].some((q) => q !== p && within(p, q)));
+    const covered = (path: string) => blocks.some((block) => within(path, block));
+    const inside = result.conflicts.filter((c) => covered(c.path));
     const chosen = (choice: Choice) =>
       merge3(input.base, input.mine, input.theirs, {
         ...mergeOptions,
-        choices: new Map(inString.map((c) => [c.id, choice])),
+        choices: new Map(inside.map((c) => [c.id, choice])),
       }).merged;
-    // Ours is the merge choosing mine, not the merged string: where mine deleted a field theirs
-    // changed, the merged string holds theirs' value (nothing is dropped by default).
+    // Ours is the merge choosing mine, not the merged value: where mine deleted a field theirs
+    // changed, the merge holds theirs' value (nothing is dropped by default). An order cannot be
+    // base's (a merge keeps one side's order): that block's base is base's elements in mine's.
     const asMine = chosen('mine');
     const asTheirs = chosen('theirs');
     const asBase = chosen('base');
-    for (const conflict of inString) {
-      const pointer = stringHolding(result.merged, conflict.path);
-      if (locations.members.has(pointer)) continue;
+    for (const map of [locations.members, locations.runs])
+      for (const pointer of [...map.keys()]) if (covered(pointer)) map.delete(pointer);
+    for (const pointer of blocks)
       locations.members.set(pointer, {
         ours: getAt(asMine, pointer),
         base: getAt(asBase, pointer),
         theirs: getAt(asTheirs, pointer),
       });
-    }
   }
   return locations;
+}
+
+/** Whether `pointer` is `container` or lies inside it. */
+function within(pointer: string, container: string): boolean {
+  return pointer === container || pointer.startsWith(container + '/') || container === '';
 }
 
 const parentOf = (pointer: string) => pointer.slice(0, Math.max(0, pointer.lastIndexOf('/')));
@@ -282,12 +295,15 @@ class ConflictWriter {
     const items: Item[] = [];
     const runsHere = this.locations.runs.get(pointer);
     const holding = this.holding(pointer);
-    const plain = (i: number) => !runsHere?.has(i) && !holding?.has(i);
+    // The indices that hold or start something, in order: the elements between them are spans,
+    // found without looking at each one (a megabyte array holds thousands).
+    const marked = [...(runsHere?.keys() ?? []), ...(holding ?? [])].sort((a, b) => a - b);
+    let next = 0;
     for (let i = 0; ;) {
-      if (i < value.length && plain(i)) {
+      while (next < marked.length && marked[next]! < i) next++;
+      const to = Math.min(next < marked.length ? marked[next]! : value.length, value.length);
+      if (i < to) {
         // Elements that hold no conflict, up to the next that does: one span.
-        let to = i + 1;
-        while (to < value.length && plain(to)) to++;
         items.push({ kind: 'span', values: value, from: i, to });
         i = to;
         continue;
@@ -429,7 +445,10 @@ class ConflictWriter {
       return;
     }
     let container: JsonValue;
-    if (items[0]!.kind === 'span' || (items[0] as { key?: string }).key === undefined) {
+    const first = items[0]!;
+    if (items.length === 1 && first.kind === 'span') {
+      container = first.values.slice(first.from, first.to);
+    } else if (first.kind === 'span' || (first as { key?: string }).key === undefined) {
       const elements: JsonValue[] = [];
       for (const item of items) {
         if (item.kind === 'span')
