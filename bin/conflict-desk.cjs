@@ -14,6 +14,5 @@ try {
   );
   process.exit(2);
 }
-cli.main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+const argv = process.argv.slice(2);
+cli.main(argv).then((code) => cli.settle(argv[0], code));

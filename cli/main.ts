@@ -17,10 +17,32 @@ commands:
   batch --url URL --data DIR …      change many resources through a running Conflict Desk (see: conflict-desk batch --help)
 `;
 
+/** Whether a command wrote to the process's stdout or stderr (see settle). */
+let wroteOutput = false;
+
 const processIo: CliIo = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text) => {
+    wroteOutput = true;
+    process.stdout.write(text);
+  },
+  stderr: (text) => {
+    wroteOutput = true;
+    process.stderr.write(text);
+  },
 };
+
+/**
+ * Ends the process once `command` has answered `code`. A merge exits at once: left to itself, Node
+ * first frees its heap, the parsed documents (about 3 ms at 5 MB), and git runs a driver once per
+ * file. Unless what it wrote may still be queued: stdout and stderr are asynchronous pipes on some
+ * systems, and exiting would cut them off. Other commands end as Node ends them.
+ */
+export function settle(command: string | undefined, code: number): void {
+  process.exitCode = code;
+  const flushed =
+    !wroteOutput || (process.stdout.writableLength === 0 && process.stderr.writableLength === 0);
+  if (command === 'merge' && flushed) process.exit(code);
+}
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;

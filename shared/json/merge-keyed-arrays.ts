@@ -22,7 +22,25 @@ type Slot = {
 };
 
 /** The three arrays matched under one id key: each side's elements, in its order, as slots. */
-export type IdMatch = { key: string; base: Slot[]; mine: Slot[]; theirs: Slot[] };
+export type IdMatch = {
+  key: string;
+  base: Slot[];
+  mine: Slot[];
+  theirs: Slot[];
+  /** What matching saw on the way, so that merging need not walk the slots again for it. */
+  seen: Seen;
+};
+
+/** Counted while matching one side after the other. */
+type Seen = {
+  /** Whether the side's elements that base holds are in base's order (then it moved none). */
+  mineInOrder: boolean;
+  theirsInOrder: boolean;
+  /** Base elements a side holds: mine, theirs, and both. */
+  mineHeld: number;
+  theirsHeld: number;
+  bothHeld: number;
+};
 
 function allObjects(array: JsonArray): boolean {
   for (let index = 0; index < array.length; index++) if (!isJsonObject(array[index]!)) return false;
@@ -90,10 +108,17 @@ function matchUnderKey(
     baseSlots[index] = slot;
   }
   const allowNew = base.length > 0;
-  const mineSlots = sideSlots(key, mine, base, baseSlots, slots, 'mine', allowNew);
+  const seen: Seen = {
+    mineInOrder: true,
+    theirsInOrder: true,
+    mineHeld: 0,
+    theirsHeld: 0,
+    bothHeld: 0,
+  };
+  const mineSlots = sideSlots(key, mine, base, baseSlots, slots, 'mine', allowNew, seen);
   const theirsSlots =
-    mineSlots && sideSlots(key, theirs, base, baseSlots, slots, 'theirs', allowNew);
-  return theirsSlots && { key, base: baseSlots, mine: mineSlots!, theirs: theirsSlots };
+    mineSlots && sideSlots(key, theirs, base, baseSlots, slots, 'theirs', allowNew, seen);
+  return theirsSlots && { key, base: baseSlots, mine: mineSlots!, theirs: theirsSlots, seen };
 }
 
 /**
@@ -109,10 +134,14 @@ function sideSlots(
   slots: Map<Id, Slot>,
   side: 'mine' | 'theirs',
   allowNew: boolean,
+  seen: Seen,
 ): Slot[] | undefined {
   const out = new Array<Slot>(array.length);
   const seenNew = new Map<string, number>();
   let expected = 0;
+  let inOrder = true;
+  let held = 0;
+  let both = 0;
   for (let index = 0; index < array.length; index++) {
     const item = array[index]!;
     // The base element expected here, as the very object (a part no side changed): its id.
@@ -133,8 +162,21 @@ function sideSlots(
       return undefined;
     }
     slot[side] = index;
-    if (slot.base >= 0) expected = slot.base + 1;
+    if (slot.base >= 0) {
+      if (slot.base < expected) inOrder = false;
+      expected = slot.base + 1;
+      held++;
+      if (side === 'theirs' && slot.mine >= 0) both++;
+    }
     out[index] = slot;
+  }
+  if (side === 'mine') {
+    seen.mineInOrder = inOrder;
+    seen.mineHeld = held;
+  } else {
+    seen.theirsInOrder = inOrder;
+    seen.theirsHeld = held;
+    seen.bothHeld = both;
   }
   return out;
 }
@@ -180,8 +222,10 @@ export function mergeKeyedArrays(
   const { key } = match;
 
   // Reordering is judged on the elements all three sides still hold.
-  const mineMoved = moved(match.mine);
-  const theirsMoved = moved(match.theirs);
+  const { seen } = match;
+  // A side whose base elements are all in base's order moved none of those all three hold.
+  const mineMoved = !seen.mineInOrder && moved(match.mine);
+  const theirsMoved = !seen.theirsInOrder && moved(match.theirs);
   let theirsLeads = theirsMoved && !mineMoved;
   const mineOrder = mineMoved && theirsMoved ? commonIds(match.mine) : [];
   const theirsOrder = mineMoved && theirsMoved ? commonIds(match.theirs) : [];
@@ -266,7 +310,8 @@ export function mergeKeyedArrays(
     if (merged !== undefined) out.push(merged);
   }
   // Elements both sides deleted: merged as values all the same, so the deletion is reported.
-  for (let index = 0; index < match.base.length; index++) {
+  const bothDeleted = match.base.length - (seen.mineHeld + seen.theirsHeld - seen.bothHeld);
+  for (let index = 0; bothDeleted > 0 && index < match.base.length; index++) {
     const slot = match.base[index]!;
     if (slot.mine < 0 && slot.theirs < 0)
       ctx.mergeValue(
