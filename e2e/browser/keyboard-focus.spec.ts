@@ -505,6 +505,45 @@ test('closing a tab with unsaved work says the edit is kept as a draft, and wher
   expect(pageProblems).toEqual([]);
 });
 
+test('the tab strip is one Tab stop: arrow keys, Home and End move between tabs and show each', async ({
+  desk,
+  pageProblems,
+}) => {
+  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
+  await desk.selectConnection('TaskRouter');
+  await desk.openResource(TASK_SID);
+  const tabs = desk.page.getByRole('tab');
+  await expect(tabs).toHaveCount(2);
+  const panel = desk.page.getByRole('tabpanel');
+  const shows = async (index: number) => {
+    await expect(tabs.nth(index)).toBeFocused();
+    await expect(tabs.nth(index)).toHaveAttribute('aria-selected', 'true');
+    await expect(panel).toHaveAccessibleName(await tabs.nth(index).innerText());
+  };
+  await tabs.nth(1).focus();
+  await desk.page.keyboard.press('ArrowLeft');
+  await shows(0);
+  await desk.page.keyboard.press('ArrowLeft');
+  await shows(1);
+  await desk.page.keyboard.press('Home');
+  await shows(0);
+  await desk.page.keyboard.press('End');
+  await shows(1);
+  await desk.page.keyboard.press('ArrowRight');
+  await shows(0);
+  // Tab leaves through the selected tab's own ×; Shift+Tab leaves the strip, past the other tab.
+  const closeButtons = desk.page.getByRole('button', { name: /^Close / });
+  await desk.page.keyboard.press('Tab');
+  await expect(closeButtons.nth(0)).toBeFocused();
+  await desk.page.keyboard.press('Shift+Tab');
+  await expect(tabs.nth(0)).toBeFocused();
+  await desk.page.keyboard.press('Shift+Tab');
+  await expect(tabs.nth(0)).not.toBeFocused();
+  await expect(tabs.nth(1)).not.toBeFocused();
+  await expect(closeButtons.nth(1)).not.toBeFocused();
+  expect(pageProblems).toEqual([]);
+});
+
 test('the selected tab names the panel it controls, and the panel is named by that tab', async ({
   desk,
   pageProblems,

@@ -7,6 +7,7 @@ import { MergeView } from './MergeView';
 import { QuickLook } from './QuickLook';
 import { inBackground } from '../store/background';
 import { useEffect, useId, useRef } from 'react';
+import type { KeyboardEvent } from 'react';
 import { focusResourceList } from '../lib/commands';
 import { focusDropped } from '../lib/return-focus';
 import { focusPrimaryEditor } from '../lib/primary-editor';
@@ -23,6 +24,24 @@ export function Workspace() {
   const tabId = (index: number) => `${ids}-tab-${index}`;
   const panelId = `${ids}-panel`;
   const activeIndex = tabs.findIndex((t) => t.key === activeKey);
+  // One Tab stop for the whole strip (the selected tab, then its ×), arrows between tabs, as a
+  // tab list works elsewhere: with ten resources open the editor is not twenty Tabs away.
+  const tabButtons = useRef<Array<HTMLButtonElement | null>>([]);
+  const moveByKey = (e: KeyboardEvent, index: number) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const n = tabs.length;
+    const targets: Record<string, number> = {
+      ArrowRight: (index + 1) % n,
+      ArrowLeft: (index - 1 + n) % n,
+      Home: 0,
+      End: n - 1,
+    };
+    const to = targets[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    activate(tabs[to]!.key);
+    tabButtons.current[to]?.focus();
+  };
 
   // A tab closed (its × or Alt+W) takes the control that had the keyboard with it: the keyboard
   // goes to the tab now shown, or back to the list when none is left. (An editor that just
@@ -88,6 +107,7 @@ export function Workspace() {
       <div className="tab-bar" role="tablist" aria-label="Open resources">
         {tabs.map((t, index) => {
           const pending = t.merge ? unresolved(t.merge).length : 0;
+          const inTabOrder = index === (activeIndex >= 0 ? activeIndex : 0);
           return (
             <div
               key={t.key}
@@ -100,8 +120,13 @@ export function Workspace() {
                 id={tabId(index)}
                 aria-selected={t.key === activeKey}
                 aria-controls={t.key === activeKey ? panelId : undefined}
+                tabIndex={inTabOrder ? 0 : -1}
+                ref={(el) => {
+                  tabButtons.current[index] = el;
+                }}
                 className="tab-label"
                 onClick={() => activate(t.key)}
+                onKeyDown={(e) => moveByKey(e, index)}
                 title={`${t.connectionName} · ${t.ref.id}`}
                 data-testid="tab"
               >
@@ -124,6 +149,7 @@ export function Workspace() {
               <button
                 type="button"
                 className="tab-close"
+                tabIndex={inTabOrder ? 0 : -1}
                 aria-label={`Close ${t.title}`}
                 onClick={() => inBackground(close(t.key), 'close the tab')}
               >
