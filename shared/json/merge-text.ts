@@ -60,7 +60,8 @@ export function mergeText(
     values.push(parsed.value);
   }
   const [m, t] = [values[1]!, values[2]!];
-  const b = values[0] ?? emptyLike(m, t);
+  // Not `??`: a base that is the document `null` is a base, not a missing one.
+  const b = noBase ? emptyLike(m, t) : values[0];
   // No list of changes unless asked: the merge command does not read it, and without it a member
   // only one side changed is taken whole (see MergeOptions.changes).
   const result = merge3(b, m, t, { changes: false, ...options });

@@ -291,6 +291,13 @@ describe('merge3: fidelity', () => {
     expect(r.ok && r.value.text).toBe('{\n    "a": 2,\n    "b": 2\n}\n');
   });
 
+  it('takes a base that is the document null as a base, not as no base (both sides added)', () => {
+    // Theirs changed the document and mine kept base's: theirs', cleanly.
+    const r = mergeText('null\n', 'null\n', '{"a": 1}\n');
+    expect(r.ok && r.value.result.conflicts).toEqual([]);
+    expect(r.ok && r.value.text).toBe('{"a":1}\n');
+  });
+
   it('names the side and position of bad input', () => {
     expect(mergeText('{}', '{"a":1,"a":2}', '{}')).toMatchObject({
       ok: false,
