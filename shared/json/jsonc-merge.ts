@@ -44,6 +44,7 @@ function read(text: string): JsonValue | undefined {
 }
 
 // jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read: its values.
+const NUMBER = 11;
 const LINE_COMMENT = 12;
 const BLOCK_COMMENT = 13;
 const EOF = 17;
@@ -55,6 +56,29 @@ function comments(text: string): string[] {
     if (kind === LINE_COMMENT || kind === BLOCK_COMMENT) out.push(scanner.getTokenValue());
   }
   return out;
+}
+
+/** A number's significant digits: its mantissa without sign, point, or leading and trailing zeros. */
+function digits(number: string): string {
+  return number
+    .replace(/[eE].*$/, '')
+    .replace(/[-.]/g, '')
+    .replace(/^0+|0+$/g, '');
+}
+
+/**
+ * Whether a number in the text is not the double jsonc-parser reads it as (an integer beyond 2^53,
+ * more digits than a double holds, 1e400): two such texts can read as one value, so a side's
+ * change to one would vanish, and a merged one would be written rounded.
+ */
+function inexactNumber(text: string): boolean {
+  const scanner = createScanner(text, false);
+  for (let kind: number = scanner.scan(); kind !== EOF; kind = scanner.scan()) {
+    if (kind !== NUMBER) continue;
+    const number = scanner.getTokenValue();
+    if (digits(number) !== digits(String(Math.abs(Number(number))))) return true;
+  }
+  return false;
 }
 
 /** The edits that turn `mine` into `merged`, one path at a time, smallest first. */
@@ -99,6 +123,8 @@ export function mergeJsonc(
   const theirs = read(theirsText);
   if (base === undefined || mine === undefined || theirs === undefined)
     return { ok: false, reason: 'not JSON with comments either' };
+  if (inexactNumber(baseText) || inexactNumber(mineText) || inexactNumber(theirsText))
+    return { ok: false, reason: 'a number a double cannot hold exactly (e.g. beyond 2^53)' };
   const result = merge3(base, mine, theirs, options);
   if (result.conflicts.length > 0)
     return { ok: false, reason: `${result.conflicts.length} conflict(s) in JSON with comments` };

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { mergeJsonc } from './jsonc-merge';
+
+describe('mergeJsonc', () => {
+  it("merges into mine's text, keeping its comments", () => {
+    const base = '{\n  // target\n  "a": 1,\n  "b": 1,\n}\n';
+    expect(
+      mergeJsonc(base, base.replace('"a": 1', '"a": 2'), base.replace('"b": 1', '"b": 2')),
+    ).toEqual({
+      ok: true,
+      text: '{\n  // target\n  "a": 2,\n  "b": 2,\n}\n',
+    });
+  });
+
+  it('declines numbers a double cannot hold, whose changes it would lose or round', () => {
+    // jsonc-parser reads 12345678901234567891 and ...893 as one double: theirs' edit vanished
+    // from a clean merge; one that did not read the same was written rounded (22345678901234570000).
+    const base = '{\n  // ids\n  "n": 12345678901234567891,\n  "a": 1\n}\n';
+    const mine = base.replace('"a": 1', '"a": 2');
+    for (const n of ['12345678901234567893', '22345678901234567893'])
+      expect(mergeJsonc(base, mine, base.replace('12345678901234567891', n))).toMatchObject({
+        ok: false,
+      });
+    const decimal = base.replace('12345678901234567891', '0.10000000000000000001');
+    expect(
+      mergeJsonc(
+        decimal,
+        decimal,
+        decimal.replace('0.10000000000000000001', '0.10000000000000000002'),
+      ),
+    ).toMatchObject({ ok: false });
+    const huge = base.replace('12345678901234567891', '1e400');
+    expect(mergeJsonc(huge, huge, huge.replace('1e400', '2e400'))).toMatchObject({ ok: false });
+    // Numbers a double holds, however written, still merge.
+    const plain = base.replace('12345678901234567891', '1.50e3');
+    expect(mergeJsonc(plain, plain.replace('"a": 1', '"a": 2'), plain)).toMatchObject({ ok: true });
+  });
+});
