@@ -35,4 +35,20 @@ describe('mergeJsonc', () => {
     const plain = base.replace('12345678901234567891', '1.50e3');
     expect(mergeJsonc(plain, plain.replace('"a": 1', '"a": 2'), plain)).toMatchObject({ ok: true });
   });
+
+  it("declines when writing the merge would drop a comment of mine's inside a value it replaces", () => {
+    // Theirs lengthened the array, which is replaced whole: mine's new comment went with it, from
+    // a clean merge whose note said mine's comments were kept.
+    const base = '{\n  "include": [\n    "src",\n    "test"\n  ]\n}\n';
+    const mine = base.replace('    "src"', '    // app sources\n    "src"');
+    const theirs = base.replace('"test"', '"test",\n    "scripts"');
+    expect(mergeJsonc(base, mine, theirs)).toMatchObject({ ok: false });
+  });
+
+  it('declines a member named __proto__, which its reader would take for a prototype', () => {
+    // jsonc-parser assigns members to a plain object: theirs' new member vanished, exit 0.
+    const base = '{\n  // c\n  "a": 1\n}\n';
+    const theirs = base.replace('"a": 1', '"__proto__": {"x": 1},\n  "a": 1');
+    expect(mergeJsonc(base, base.replace('"a": 1', '"a": 2'), theirs)).toMatchObject({ ok: false });
+  });
 });

@@ -20,7 +20,11 @@ const JSONC = {
   allowEmptyContent: false,
 } as const;
 
-/** The value of JSON-with-comments text; undefined when it has errors or a repeated key (which a value would lose). */
+/**
+ * The value of JSON-with-comments text; undefined when it has errors, a repeated key (which a value
+ * would lose) or a member named `__proto__` (jsonc-parser assigns members to a plain object, where
+ * that name sets its prototype: the member would vanish).
+ */
 function read(text: string): JsonValue | undefined {
   const errors: JsoncError[] = [];
   const value = parse(text, errors, JSONC) as JsonValue;
@@ -34,7 +38,7 @@ function read(text: string): JsonValue | undefined {
       onObjectEnd: () => void open.pop(),
       onObjectProperty: (key) => {
         const keys = open[open.length - 1]!;
-        if (keys.has(key)) repeated = true;
+        if (keys.has(key) || key === '__proto__') repeated = true;
         keys.add(key);
       },
     },
@@ -145,5 +149,10 @@ export function mergeJsonc(
   const written = read(text);
   if (written === undefined || !jsonEqual(written, result.merged))
     return { ok: false, reason: 'the edits did not reproduce the merge' };
+  // A value replaced whole (an array that changed length) takes the comments inside it along.
+  const kept = comments(text);
+  const mineComments = comments(mineText);
+  if (kept.length !== mineComments.length || kept.some((c, i) => c !== mineComments[i]))
+    return { ok: false, reason: "writing the merge would drop mine's comments inside a value" };
   return { ok: true, text };
 }
