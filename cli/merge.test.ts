@@ -89,6 +89,13 @@ describe('conflict-desk merge', () => {
     );
   });
 
+  it('reports an integer beyond 2^53 as the number it is, not as a string', () => {
+    files({ base: '{"n": 1}\n', mine: '{"n": 2}\n', theirs: '{"n": 9007199254740993}\n' });
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('theirs: 9007199254740993\n');
+  });
+
   it("with --report-only writes mine's value at each conflict, no markers, and exits 2 on invalid JSON", () => {
     files({
       base,

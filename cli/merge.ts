@@ -13,6 +13,7 @@ import {
   mergeJsonc,
   mergeLines,
   mergeText,
+  stringifyJson,
   withLineBreaks,
 } from '../shared/json/index';
 import type { Conflict, JsonValue } from '../shared/json/index';
@@ -98,7 +99,8 @@ const MAX_SHOWN = 400;
 
 function show(value: JsonValue | undefined): string {
   if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  // As JSON, integers beyond 2^53 digit for digit (not the string "…n" a replacer would make).
+  const text = stringifyJson(value);
   return text.length > MAX_SHOWN
     ? `${text.slice(0, MAX_SHOWN)}… (${text.length} characters)`
     : text;
