@@ -140,6 +140,31 @@ describe('conflict-desk merge', () => {
     expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('untouched');
   });
 
+  it('does not call a line merge clean when its result is not JSON: a key both sides added twice', () => {
+    // Theirs changed the comment, so the merge went line by line; mine added "x" after "b", theirs
+    // at the end: no lines conflict, and the result held "x" twice (exit 0; a reader keeps one).
+    const lines = [
+      '{',
+      '  // settings',
+      '  "a": 1,',
+      '  "b": 2,',
+      '  "c": 3,',
+      '  "d": 4,',
+      '  "e": 5',
+    ];
+    files({
+      base: [...lines, '}', ''].join('\n'),
+      mine: [...lines.slice(0, 4), '  "x": 1,', ...lines.slice(4), '}', ''].join('\n'),
+      theirs: [...lines.slice(0, 6), '  "e": 5,', '  "x": 2', '}', '']
+        .join('\n')
+        .replace('settings', 'settings!'),
+    });
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toContain('"x": 2');
+    expect(run.stderr).toContain('the result is not valid JSON');
+    expect(run.code).toBe(1);
+  });
+
   it('merges text that is not strict JSON line by line, naming why, and never keeps one side only', () => {
     files({
       base: '{\n  "a": 1,\n  "x": 0,\n  "b": 2\n}\n',

@@ -13,6 +13,7 @@ import {
   mergeJsonc,
   mergeLines,
   mergeText,
+  readsAsJsonc,
   stringifyJson,
   withLineBreaks,
 } from '../shared/json/index';
@@ -198,13 +199,24 @@ async function fallback(
   }
   const lines = mergeLines(texts.base, texts.mine, texts.theirs, { markerSize });
   if (!(await write(lines.text))) return 2;
+  // Lines that merge cleanly can still make text that is not JSON: a key both sides added in
+  // different places is written twice (a reader keeps one), two edits can leave a comma out.
+  // Not clean, then, when every side read as JSON with comments and the result does not.
+  const broken =
+    lines.conflicts === 0 &&
+    readsAsJsonc(texts.base) &&
+    readsAsJsonc(texts.mine) &&
+    readsAsJsonc(texts.theirs) &&
+    !readsAsJsonc(lines.text);
   io.stderr(
     `conflict-desk merge: not strict JSON (${why}); ${jsonc.reason}; merged line by line like git merge-file: ` +
-      (lines.conflicts === 0
-        ? 'no conflicts\n'
-        : `${lines.conflicts} conflict(s) between markers\n`),
+      (broken
+        ? 'no lines conflict, but the result is not valid JSON (a key both sides added, a comma lost): check it by hand\n'
+        : lines.conflicts === 0
+          ? 'no conflicts\n'
+          : `${lines.conflicts} conflict(s) between markers\n`),
   );
-  return lines.conflicts === 0 ? 0 : 1;
+  return lines.conflicts === 0 && !broken ? 0 : 1;
 }
 
 /**

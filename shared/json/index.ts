@@ -54,4 +54,4 @@ export { conflictTextParts, writeConflictText } from './conflict-text';
 export type { LineMergeResult } from './line-merge';
 export { mergeLines } from './line-merge';
 export type { JsoncMergeResult } from './jsonc-merge';
-export { mergeJsonc } from './jsonc-merge';
+export { mergeJsonc, readsAsJsonc } from './jsonc-merge';

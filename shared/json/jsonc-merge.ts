@@ -47,6 +47,11 @@ function read(text: string): JsonValue | undefined {
   return repeated ? undefined : value;
 }
 
+/** Whether the text reads as JSON with comments, each object's keys distinct. */
+export function readsAsJsonc(text: string): boolean {
+  return read(text) !== undefined;
+}
+
 // jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read: its values.
 const NUMBER = 11;
 const LINE_COMMENT = 12;
