@@ -51,4 +51,10 @@ describe('mergeJsonc', () => {
     const theirs = base.replace('"a": 1', '"__proto__": {"x": 1},\n  "a": 1');
     expect(mergeJsonc(base, base.replace('"a": 1', '"a": 2'), theirs)).toMatchObject({ ok: false });
   });
+
+  it('declines text nested too deeply for its reader instead of throwing', () => {
+    // The command crashed (exit 1, nothing written): git kept mine's file as the merge.
+    const deep = (leaf: string) => '['.repeat(20000) + leaf + ']'.repeat(20000) + '\n';
+    expect(mergeJsonc(deep('1'), deep('2'), deep('1') + '// c\n')).toMatchObject({ ok: false });
+  });
 });

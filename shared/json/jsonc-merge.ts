@@ -49,7 +49,12 @@ function read(text: string): JsonValue | undefined {
 
 /** Whether the text reads as JSON with comments, each object's keys distinct. */
 export function readsAsJsonc(text: string): boolean {
-  return read(text) !== undefined;
+  try {
+    return read(text) !== undefined;
+  } catch (err) {
+    if (err instanceof RangeError) return false; // nested too deeply for jsonc-parser
+    throw err;
+  }
 }
 
 // jsonc-parser's SyntaxKind is a const enum, which isolated modules cannot read: its values.
@@ -126,6 +131,22 @@ export function mergeJsonc(
   mineText: string,
   theirsText: string,
   options: MergeOptions = {},
+): JsoncMergeResult {
+  // jsonc-parser and merge3 recurse once per level: text nested thousands deep (which the strict
+  // parser refuses) overflowed the stack, and the command crashed leaving mine's file as it was.
+  try {
+    return mergeReadable(baseText, mineText, theirsText, options);
+  } catch (err) {
+    if (err instanceof RangeError) return { ok: false, reason: 'nested too deeply' };
+    throw err;
+  }
+}
+
+function mergeReadable(
+  baseText: string,
+  mineText: string,
+  theirsText: string,
+  options: MergeOptions,
 ): JsoncMergeResult {
   const base = read(baseText);
   const mine = read(mineText);
