@@ -252,6 +252,49 @@ describe('conflict-desk merge: inputs git can hand it', () => {
   });
 });
 
+describe("a clean merge keeps mine's text where nothing changed", () => {
+  function mergeFiles(base: string, mine: string, theirs: string) {
+    files({ 'base.json': base, 'mine.json': mine, 'theirs.json': theirs });
+    const run = cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    return { ...run, out: readFileSync(join(dir, 'out.json'), 'utf8') };
+  }
+  // Hand-laid JSON: an inline array, an inline object, a number and an escape as written.
+  const config = (target: string, strict: string) =>
+    `{\n  "lib": ["dom", "es2020"],\n  "target": "${target}",\n  "paths": {"@/*": ["src/*"]},\n  "ratio": 1.50,\n  "name": "caf\\u00e9",\n  "strict": ${strict}\n}\n`;
+
+  it("edits the other side's change into mine, every other line byte for byte", () => {
+    const run = mergeFiles(
+      config('es2019', 'false'),
+      config('es2022', 'false'),
+      config('es2019', 'true'),
+    );
+    expect(run.code).toBe(0);
+    expect(run.out).toBe(config('es2022', 'true'));
+  });
+
+  it('adds and removes members without touching their neighbours', () => {
+    const base = '{\n  "a": [1, 2],\n  "b": 1,\n  "c": {"x": 1.0}\n}\n';
+    const mine = '{\n  "a": [1, 2],\n  "b": 2,\n  "c": {"x": 1.0}\n}\n';
+    const theirs = '{\n  "a": [1, 2],\n  "b": 1,\n  "d": true\n}\n';
+    const run = mergeFiles(base, mine, theirs);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toEqual({ a: [1, 2], b: 2, d: true });
+    expect(run.out).toContain('"a": [1, 2],');
+  });
+
+  it("prints a one-line mine, and a merge with conflicts, in mine's layout as before", () => {
+    const oneLine = mergeFiles('{"a":[1,2],"b":1}', '{"a":[1,2],"b":2}', '{"a":[1,2],"b":1,"c":3}');
+    expect(oneLine.out).toBe('{"a":[1,2],"b":2,"c":3}');
+    const conflicted = mergeFiles(
+      config('es5', 'false'),
+      config('es6', 'false'),
+      config('es7', 'true'),
+    );
+    expect(conflicted.code).toBe(1);
+    expect(conflicted.out).toContain('"lib": [\n    "dom",');
+  });
+});
+
 describe("conflict-desk merge keeps mine's line breaks and byte-order mark", () => {
   const crlf = (text: string) => text.replace(/\n/g, '\r\n');
   /** Whether every line break in `text` is CRLF (and there is at least one). */

@@ -12,7 +12,9 @@ import {
   lineBreakOf,
   mergeJsonc,
   mergeLines,
+  jsonEqual,
   mergeText,
+  parseJson,
   readsAsJsonc,
   stringifyJson,
   withLineBreaks,
@@ -155,13 +157,17 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   const { result } = merged.value;
   const conflicted = result.conflicts.length > 0 && !args.value.reportOnly;
   const bom = mine.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  const kept =
+    result.conflicts.length === 0
+      ? keptLayout({ base, mine, theirs }, result.merged, options)
+      : undefined;
   const written = conflicted
     ? conflictTextParts(merged.value.values, result, {
         style: detectStyle(mine.slice(bom.length)),
         markerSize: args.value.markerSize,
         mergeOptions: options,
       })
-    : [merged.value.text];
+    : [kept ?? merged.value.text];
   // Written with mine's line breaks and byte-order mark: a CRLF file merged into LF would differ
   // on every line, and a file that lost its mark on its first. Written part by part, not joined.
   const eol = lineBreakOf(mine);
@@ -170,6 +176,32 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   if (result.conflicts.length === 0) return 0;
   io.stderr(`conflict-desk merge: ${mineFile}: ` + formatConflictReport(result.conflicts));
   return 1;
+}
+
+/** Up to this size a clean merge keeps mine's text where nothing changed (see keptLayout). */
+const KEEP_LAYOUT_UP_TO = 64 * 1024;
+const KEEP_LAYOUT_EDITS = 200;
+
+/**
+ * A clean merge as mine's own text with the merge's changes edited in, as JSON with comments is
+ * merged: lines no side touched stay byte for byte (an inline array, `1.0`, an escape), so the
+ * commit shows the merge, not a reformatted file. Only for a small, indented mine (each edit reads
+ * the text again; a one-line document takes multi-line edits badly) and only when the text reads
+ * back as the strict merge's value; else undefined and the merge is printed in mine's layout.
+ */
+function keptLayout(
+  texts: { base: string; mine: string; theirs: string },
+  merged: JsonValue,
+  options: { idKeys: readonly string[] },
+): string | undefined {
+  const [base, mine, theirs] = [texts.base, texts.mine, texts.theirs].map((text) =>
+    text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
+  ) as [string, string, string];
+  if (mine.length > KEEP_LAYOUT_UP_TO || detectStyle(mine).indent === '') return undefined;
+  const edited = mergeJsonc(base, mine, theirs, options, KEEP_LAYOUT_EDITS);
+  if (!edited.ok) return undefined;
+  const check = parseJson(edited.text);
+  return check.ok && jsonEqual(check.value, merged) ? edited.text : undefined;
 }
 
 /**

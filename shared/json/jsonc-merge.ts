@@ -126,16 +126,21 @@ function indentOf(text: string): { insertSpaces: boolean; tabSize: number; eol: 
   };
 }
 
+/**
+ * `maxEdits`: decline when writing the merge would take more edits than this (each edit reads the
+ * text again): a caller with another way to write the merge gives a bound.
+ */
 export function mergeJsonc(
   baseText: string,
   mineText: string,
   theirsText: string,
   options: MergeOptions = {},
+  maxEdits = Infinity,
 ): JsoncMergeResult {
   // jsonc-parser and merge3 recurse once per level: text nested thousands deep (which the strict
   // parser refuses) overflowed the stack, and the command crashed leaving mine's file as it was.
   try {
-    return mergeReadable(baseText, mineText, theirsText, options);
+    return mergeReadable(baseText, mineText, theirsText, options, maxEdits);
   } catch (err) {
     if (err instanceof RangeError) return { ok: false, reason: 'nested too deeply' };
     throw err;
@@ -147,6 +152,7 @@ function mergeReadable(
   mineText: string,
   theirsText: string,
   options: MergeOptions,
+  maxEdits: number,
 ): JsoncMergeResult {
   const base = read(baseText);
   const mine = read(mineText);
@@ -168,6 +174,7 @@ function mergeReadable(
   }
   const edits: Array<[JSONPath, JsonValue | undefined]> = [];
   changes([], mine, result.merged, edits);
+  if (edits.length > maxEdits) return { ok: false, reason: `${edits.length} edits to write` };
   const formattingOptions = indentOf(mineText);
   let text = mineText;
   for (const [path, value] of edits)
