@@ -19,7 +19,7 @@ import {
   stringifyJson,
   withLineBreaks,
 } from '../shared/json/index';
-import type { Conflict, JsonValue } from '../shared/json/index';
+import type { Conflict, JsonValue, ParseError } from '../shared/json/index';
 import { readTexts, writeText } from './text-files';
 
 export type CliIo = {
@@ -143,39 +143,72 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   if (read.encoding === 'latin1')
     return bytesByLines(read.texts as [string, string, string], args.value, io);
   const options = { idKeys: args.value.idKeys };
-  const merged = mergeText(base, mine, theirs, options);
   const write = (text: string | readonly string[]) => writeOut(text, args.value.out, io);
-  if (!merged.ok) {
-    const file = { base: baseFile, mine: mineFile, theirs: theirsFile }[merged.error.side];
-    const where = `${file}:${merged.error.error.line}:${merged.error.error.column}: ${merged.error.error.message}`;
+  let planned: Planned;
+  try {
+    planned = structural({ base, mine, theirs }, args.value, options);
+  } catch (err) {
+    // A failure of the structural merge itself must not leave git mine's file as the merge (a
+    // driver that stops writes nothing, and theirs' side would be lost on `git add`): the sides
+    // are merged line by line instead, and stderr says why.
+    const why = `the structural merge failed: ${(err as Error)?.message ?? String(err)}`;
     if (args.value.reportOnly) {
-      io.stderr(`conflict-desk merge: ${where}\n`);
+      io.stderr(`conflict-desk merge: ${why}\n`);
       return 2;
     }
-    return fallback({ base, mine, theirs }, where, options, args.value.markerSize, write, io);
+    planned = { ok: false, why };
   }
+  if (!planned.ok) {
+    const files = { base: baseFile, mine: mineFile, theirs: theirsFile };
+    const why =
+      typeof planned.why === 'string'
+        ? planned.why
+        : `${files[planned.why.side]}:${planned.why.error.line}:${planned.why.error.column}: ${planned.why.error.message}`;
+    if (args.value.reportOnly) {
+      io.stderr(`conflict-desk merge: ${why}\n`);
+      return 2;
+    }
+    return fallback({ base, mine, theirs }, why, options, args.value.markerSize, write, io);
+  }
+  if (!(await write(planned.parts))) return 2;
+  if (planned.conflicts.length === 0) return 0;
+  io.stderr(`conflict-desk merge: ${mineFile}: ` + formatConflictReport(planned.conflicts));
+  return 1;
+}
+
+/** What the structural merge would write, or why it cannot merge (a side that is not JSON). */
+type Planned =
+  | { ok: true; parts: string[]; conflicts: readonly Conflict[] }
+  | { ok: false; why: string | { side: 'base' | 'mine' | 'theirs'; error: ParseError } };
+
+function structural(
+  texts: { base: string; mine: string; theirs: string },
+  args: Args,
+  options: { idKeys: readonly string[] },
+): Planned {
+  const { base, mine, theirs } = texts;
+  const merged = mergeText(base, mine, theirs, options);
+  if (!merged.ok) return { ok: false, why: merged.error };
   const { result } = merged.value;
-  const conflicted = result.conflicts.length > 0 && !args.value.reportOnly;
+  const conflicted = result.conflicts.length > 0 && !args.reportOnly;
   const bom = mine.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
   const kept =
-    result.conflicts.length === 0
-      ? keptLayout({ base, mine, theirs }, result.merged, options)
-      : undefined;
+    result.conflicts.length === 0 ? keptLayout(texts, result.merged, options) : undefined;
   const written = conflicted
     ? conflictTextParts(merged.value.values, result, {
         style: detectStyle(mine.slice(bom.length)),
-        markerSize: args.value.markerSize,
+        markerSize: args.markerSize,
         mergeOptions: options,
       })
     : [kept ?? merged.value.text];
   // Written with mine's line breaks and byte-order mark: a CRLF file merged into LF would differ
   // on every line, and a file that lost its mark on its first. Written part by part, not joined.
   const eol = lineBreakOf(mine);
-  const text = [bom, ...written.map((part) => withLineBreaks(part, eol))];
-  if (!(await write(text))) return 2;
-  if (result.conflicts.length === 0) return 0;
-  io.stderr(`conflict-desk merge: ${mineFile}: ` + formatConflictReport(result.conflicts));
-  return 1;
+  return {
+    ok: true,
+    parts: [bom, ...written.map((part) => withLineBreaks(part, eol))],
+    conflicts: result.conflicts,
+  };
 }
 
 /** Up to this size a clean merge keeps mine's text where nothing changed (see keptLayout). */
