@@ -51,14 +51,20 @@ test('F7 and Shift+F7 move between unresolved conflicts; Alt+2 takes mine and mo
   doc.attributes.customer['tier'] = 'gold';
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
   await backend.editAsSomeoneElse(TASK_PATH, { customer: { tier: 'silver' } }, { priority: 3 });
+  // The draft written when the conflict appears (the first to hold a merge), awaited below.
+  const mergeDraft = desk.page.waitForResponse(
+    (response) =>
+      response.url().includes('/api/saveDraft') &&
+      !(response.request().postData() ?? '"merge":null').includes('"merge":null'),
+  );
   await desk.saveButton.click();
   await expect(desk.conflictCounter).toHaveText('2 conflicts remaining');
   const focused = desk.page.locator('[data-testid="conflict-card"].focused');
   const first = await focused.getAttribute('data-path');
   await desk.page.getByTestId('result-editor').locator('.view-lines').click();
   // Moving the focus keeps nothing new, so the draft (the whole document) is not sent again; a
-  // decision is. The draft written when the conflict appeared has gone out by now.
-  await desk.page.waitForTimeout(1_000);
+  // decision is.
+  await mergeDraft;
   const draftWrites: string[] = [];
   desk.page.on('request', (request) => {
     if (request.url().includes('/api/saveDraft')) draftWrites.push(request.url());
