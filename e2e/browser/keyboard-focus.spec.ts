@@ -505,16 +505,21 @@ test('closing a tab with unsaved work says the edit is kept as a draft, and wher
   expect(pageProblems).toEqual([]);
 });
 
-test('the tab strip is one Tab stop: arrow keys, Home and End move between tabs and show each', async ({
-  desk,
-  pageProblems,
-}) => {
+/** A Sync document and a task open in two tabs, the task's selected. */
+async function twoTabsOpen(desk: DeskPage) {
   await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
   await desk.selectConnection('TaskRouter');
   await desk.openResource(TASK_SID);
   const tabs = desk.page.getByRole('tab');
   await expect(tabs).toHaveCount(2);
-  const panel = desk.page.getByRole('tabpanel');
+  return { tabs, panel: desk.page.getByRole('tabpanel') };
+}
+
+test('the tab strip is one Tab stop: arrow keys, Home and End move between tabs and show each', async ({
+  desk,
+  pageProblems,
+}) => {
+  const { tabs, panel } = await twoTabsOpen(desk);
   const shows = async (index: number) => {
     await expect(tabs.nth(index)).toBeFocused();
     await expect(tabs.nth(index)).toHaveAttribute('aria-selected', 'true');
@@ -548,12 +553,7 @@ test('the selected tab names the panel it controls, and the panel is named by th
   desk,
   pageProblems,
 }) => {
-  await desk.openFromList('Sync documents', SANDBOX_IDS.documentSid);
-  await desk.selectConnection('TaskRouter');
-  await desk.openResource(TASK_SID);
-  const tabs = desk.page.getByRole('tab');
-  await expect(tabs).toHaveCount(2);
-  const panel = desk.page.getByRole('tabpanel');
+  const { tabs, panel } = await twoTabsOpen(desk);
   for (const index of [0, 1]) {
     await tabs.nth(index).click();
     const selected = tabs.nth(index);
