@@ -118,6 +118,8 @@ describe('the git merge driver, set up as the README says', () => {
     });
     expect(merge.code).not.toBe(0);
     expect(merge.out).toContain('/priority');
+    // The report names the file (git's %P), not the temporary copy git hands the driver.
+    expect(merge.out).toContain('conflict-desk merge: task.json: 1 conflict(s)');
     expect(merge.file).toContain(
       '<<<<<<< ours\n  "priority": 5,\n||||||| base\n  "priority": 1,\n=======\n  "priority": 9,\n>>>>>>> theirs\n',
     );

@@ -252,6 +252,42 @@ describe('conflict-desk merge: inputs git can hand it', () => {
   });
 });
 
+describe('conflict-desk merge --path', () => {
+  it("names the merged file in its messages, as git's %P, not the sides' temporary names", () => {
+    files({
+      '.merge_file_a': '{"a": 1}',
+      '.merge_file_b': '{"a": 2}',
+      '.merge_file_c': '{"a": 3}',
+      '.merge_file_d': '{"a": 1',
+    });
+    const conflicted = cli(
+      'merge',
+      '.merge_file_a',
+      '.merge_file_b',
+      '.merge_file_c',
+      '-o',
+      'out.json',
+      '--path',
+      'config/app.json',
+    );
+    expect(conflicted.code).toBe(1);
+    expect(conflicted.stderr).toContain('conflict-desk merge: config/app.json: 1 conflict(s)');
+    expect(conflicted.stderr).not.toContain('.merge_file');
+    const invalid = cli(
+      'merge',
+      '.merge_file_a',
+      '.merge_file_b',
+      '.merge_file_d',
+      '-o',
+      'out.json',
+      '--path',
+      'config/app.json',
+    );
+    expect(invalid.stderr).toContain('config/app.json (theirs):1:');
+    expect(cli('merge', 'a', 'b', 'c', '--path').code).toBe(2);
+  });
+});
+
 describe("a clean merge keeps mine's text where nothing changed", () => {
   function mergeFiles(base: string, mine: string, theirs: string) {
     files({ 'base.json': base, 'mine.json': mine, 'theirs.json': theirs });

@@ -28,7 +28,7 @@ export type CliIo = {
   readonly stderr: (text: string) => void;
 };
 
-export const MERGE_USAGE = `usage: conflict-desk merge BASE MINE THEIRS [-o OUT] [--marker-size N] [--report-only] [--id-keys id,sid,...]
+export const MERGE_USAGE = `usage: conflict-desk merge BASE MINE THEIRS [-o OUT] [--marker-size N] [--path NAME] [--report-only] [--id-keys id,sid,...]
 
 Three-way merges JSON documents structurally (base = common ancestor, mine = your edit,
 theirs = the other edit) and writes the result to OUT, or to stdout.
@@ -40,7 +40,9 @@ comments when that keeps everything, else line by line like git merge-file; stde
 Sides that are not UTF-8 text are merged line by line, their bytes written back as they were.
 --report-only: no markers; mine's value at each conflict (theirs' where mine deleted it), and
 exit 2 without writing on invalid JSON.
-As a git merge driver:  git config merge.conflict-desk.driver "npx conflict-desk merge %O %A %B -o %A --marker-size %L"`;
+--path NAME: the file's name in messages, in place of the sides' (git's temporary files; git
+passes the name as %P).
+As a git merge driver:  git config merge.conflict-desk.driver "npx conflict-desk merge %O %A %B -o %A --marker-size %L --path %P"`;
 
 type Args = {
   files: [string, string, string];
@@ -48,6 +50,8 @@ type Args = {
   idKeys: readonly string[];
   markerSize: number;
   reportOnly: boolean;
+  /** The merged file's name for messages (git's %P); the sides' own names otherwise. */
+  path?: string;
 };
 
 function parseArgs(
@@ -58,6 +62,7 @@ function parseArgs(
   let idKeys = DEFAULT_ID_KEYS;
   let markerSize = 7;
   let reportOnly = false;
+  let path: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--report-only') {
@@ -74,6 +79,11 @@ function parseArgs(
       const value = argv[++i];
       if (value === undefined) return { ok: false, error: `${arg} needs a file name` };
       out = value;
+    } else if (arg === '--path') {
+      const value = argv[++i];
+      if (value === undefined)
+        return { ok: false, error: '--path needs a file name (git passes %P)' };
+      path = value;
     } else if (arg === '--id-keys') {
       const value = argv[++i];
       if (value === undefined)
@@ -94,7 +104,7 @@ function parseArgs(
     return { ok: false, error: `expected BASE MINE THEIRS, got ${files.length} file(s)` };
   return {
     ok: true,
-    value: { files: files as [string, string, string], out, idKeys, markerSize, reportOnly },
+    value: { files: files as [string, string, string], out, idKeys, markerSize, reportOnly, path },
   };
 }
 
@@ -159,7 +169,11 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     planned = { ok: false, why };
   }
   if (!planned.ok) {
-    const files = { base: baseFile, mine: mineFile, theirs: theirsFile };
+    const { path } = args.value;
+    const files =
+      path === undefined
+        ? { base: baseFile, mine: mineFile, theirs: theirsFile }
+        : { base: `${path} (base)`, mine: `${path} (mine)`, theirs: `${path} (theirs)` };
     const why =
       typeof planned.why === 'string'
         ? planned.why
@@ -172,7 +186,10 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   }
   if (!(await write(planned.parts))) return 2;
   if (planned.conflicts.length === 0) return 0;
-  io.stderr(`conflict-desk merge: ${mineFile}: ` + formatConflictReport(planned.conflicts));
+  io.stderr(
+    `conflict-desk merge: ${args.value.path ?? mineFile}: ` +
+      formatConflictReport(planned.conflicts),
+  );
   return 1;
 }
 
