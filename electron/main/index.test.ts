@@ -62,6 +62,7 @@ vi.mock('electron', () => {
     dialog: { showMessageBox: vi.fn(async () => ({ response: 1 })) },
     safeStorage: {
       isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
       encryptString: (s: string) => Buffer.from(s),
       decryptString: (b: Buffer) => b.toString(),
     },

@@ -5,10 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { API_EVENT_CHANNEL } from '../../shared/api/contract';
 import { createDesk } from '../backend/desk-service';
 import { startEmbeddedSandbox } from '../backend/embedded-sandbox';
-import { keyFileSecretBox } from '../backend/secrets';
 import { createAppProtocolHandler, APP_SCHEME } from './app-protocol';
 import { registerApiHandlers } from './ipc';
-import { safeStorageSecretBox } from './safe-storage-box';
+import { desktopSecretBox } from './safe-storage-box';
 import { createMainWindow, devServerUrlFrom, dialogConfirmExternal, trustedSender } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -34,11 +33,8 @@ async function main(): Promise<void> {
   console.log(
     `Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`,
   );
-  // The OS keychain when there is one; otherwise the browser-mode key file (readable only by the
-  // user), rather than refusing to start or storing secrets in the clear.
-  const secretBox = safeStorage.isEncryptionAvailable()
-    ? safeStorageSecretBox(safeStorage)
-    : keyFileSecretBox(dataDir);
+  // The OS keychain when there is a real one (not Linux's basic_text); else the key file.
+  const secretBox = desktopSecretBox(safeStorage, dataDir);
   if (secretBox.kind !== 'safe-storage')
     console.warn(
       '[conflict-desk] OS keychain unavailable: secrets are encrypted with a key file in the data directory.',
