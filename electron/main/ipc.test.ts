@@ -85,4 +85,27 @@ describe('IPC registration', () => {
     });
     spy.mockRestore();
   });
+
+  // An exception's text may carry a path, an upstream URL with its query credential, or a header:
+  // the renderer gets the method's name and an incident id the log repeats, never the text.
+  it('does not send an exception’s text to the renderer, only an incident id the log repeats', async () => {
+    const ipc = fakeIpc();
+    const broken: Api = {
+      ...service,
+      appInfo: async () => {
+        throw new Error(
+          'GET https://api.example/x?api_key=hunter2 failed: Authorization: Bearer s3cret',
+        );
+      },
+    };
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    registerApiHandlers(ipc, broken, () => true);
+    const answer = (await ipc.handlers.get('api:appInfo')!({}, {})) as { message: string };
+    expect(answer).toMatchObject({ kind: 'host-error', code: 'internal' });
+    expect(answer.message).not.toMatch(/hunter2|s3cret|api\.example/);
+    const incident = /incident ([0-9a-f]{8})/.exec(answer.message)?.[1];
+    expect(incident).toBeDefined();
+    expect(String(spy.mock.calls[0]?.[0])).toContain(incident);
+    spy.mockRestore();
+  });
 });

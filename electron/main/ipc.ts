@@ -1,5 +1,6 @@
 // The only module that touches ipcMain. One handler per contract method, generated from the
 // method table; each checks the sender and validates its arguments before the service sees them.
+import { randomUUID } from 'node:crypto';
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import {
   apiMethodNames,
@@ -42,11 +43,13 @@ async function handle(
   try {
     return await (service[name] as (a: unknown) => Promise<unknown>)(args.value);
   } catch (error) {
-    // Expected outcomes are values; reaching this is a bug, reported without internals.
-    console.error(`[ipc] ${name} failed`, error);
+    // Expected outcomes are values; reaching this is a bug. Logged whole, answered by name and an
+    // incident id only: an exception's text may carry a path, an upstream URL or a credential.
+    const incident = randomUUID().slice(0, 8);
+    console.error(`[ipc] ${name} failed (incident ${incident})`, error);
     return hostError(
       'internal',
-      `${name} failed unexpectedly: ${(error as Error)?.message ?? String(error)}`,
+      `${name} failed unexpectedly: this is a bug in Conflict Desk. Its details are in the app's log (incident ${incident}).`,
     );
   }
 }
