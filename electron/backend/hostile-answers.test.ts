@@ -612,3 +612,22 @@ describe('a write answer whose ETag is no entity-tag', () => {
     await upstream.close();
   });
 });
+
+describe('a redirect whose Location is not a URL', () => {
+  // `new URL('http://[::1', base)` throws: the read must end in an error value, not an exception
+  // (which the hosts can only answer as an internal bug).
+  it('a read answers a clear error, and nothing is followed', async () => {
+    const upstream = await startScriptedServer(() => ({
+      status: 302,
+      headers: { location: 'http://[::1' },
+    }));
+    const ref = (await connectScripted(h, upstream))('a');
+    const opened = await h.api.openResource({ ref });
+    expect(opened).toMatchObject({ kind: 'error' });
+    expect((opened as { message: string }).message).toMatch(/redirect/i);
+    const got = await h.api.getResource({ url: `${upstream.url}/things/a` });
+    expect(got).toMatchObject({ kind: 'error', message: expect.stringMatching(/redirect/i) });
+    expect(upstream.requests).toHaveLength(2);
+    await upstream.close();
+  });
+});

@@ -82,7 +82,16 @@ export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
         ? header(outcome.headers, 'location')
         : null;
     if (!location || (current.method !== 'GET' && current.method !== 'HEAD')) return outcome;
-    const next = new URL(location, current.url);
+    // The server's text: a Location that does not parse ends the read as a value, not a throw.
+    const next = URL.canParse(location, current.url) ? new URL(location, current.url) : null;
+    if (next === null)
+      return {
+        kind: 'error',
+        reason: 'http',
+        message: `The server redirected (${outcome.kind === 'response' ? outcome.status : '3xx'}) to an address that is not a valid URL; the redirect was not followed.`,
+        durationMs: outcome.durationMs,
+        sent: 'maybe',
+      };
     if (next.origin !== new URL(current.url).origin) {
       return {
         kind: 'error',
