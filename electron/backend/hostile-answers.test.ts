@@ -425,6 +425,29 @@ describe('a redirect answering a write says neither "saved" nor "refused"', () =
     expect(upstream.requests.some((r) => r.path.startsWith('/elsewhere'))).toBe(false);
     await upstream.close();
   });
+
+  it('a Location that echoes the credential (the request written back) is masked in the outcome and the pending list', async () => {
+    const token = 'tok-SECRET-5150';
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : {
+              status: 303,
+              headers: { location: `/a?auth=${encodeURIComponent(req.headers['authorization']!)}` },
+            },
+      (d) => (d['name'] = 'mine'),
+      { input: { auth: { kind: 'bearer', token } } },
+    );
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown.message).toMatch(/redirect \(303 to \/a\?auth=/);
+    expect(JSON.stringify(result)).not.toContain('SECRET');
+    expect(JSON.stringify(await h.api.pendingOutcomes({}))).not.toContain('SECRET');
+    expect(JSON.stringify(await h.api.checkOutcome({ auditId: unknown.auditId }))).not.toContain(
+      'SECRET',
+    );
+    await upstream.close();
+  });
 });
 
 describe('an ETag whose format changes (quoted or not) names the same revision', () => {

@@ -738,13 +738,14 @@ export function createResourceService(deps: ResourceDeps) {
     if (status >= 300 && status < 400) {
       // Not followed (a write is never sent twice), and no proof either way: a 303 usually
       // answers a write the server applied, a 307 or 308 one it did not. The re-read decides.
+      // The server's text: a Location may write the request back, credential and all.
       const location = header(outcome.headers, 'location');
       return unknownOutcome(ctx, ref, base, mineText, mine, {
         auditId,
         intent,
         changedPaths,
         cause: 'redirected',
-        detail: `The server answered the save with a redirect (${status}${location ? ` to ${location}` : ''}), which was not followed.`,
+        detail: `The server answered the save with a redirect (${status}${location ? ` to ${ctx.scrub(location)}` : ''}), which was not followed.`,
         status,
       });
     }
