@@ -599,7 +599,9 @@ export function createDesk(options: DeskOptions): Desk {
     if (unknown) return fail('invalid-input', unknown);
     const ids: string[] = [];
     let pageToken: string | undefined;
-    for (let pages = 0; pages < 1000; pages++) {
+    // The server's next links: one that leads back to a page already read loops forever.
+    const read = new Set<string>();
+    for (let pages = 0; pages < MAX_LIST_PAGES; pages++) {
       const page = await listPage(store.connections.get(connectionId), {
         ...query,
         pageSize: 200,
@@ -609,10 +611,23 @@ export function createDesk(options: DeskOptions): Desk {
       ids.push(...page.items.map((i) => i.id));
       if (ids.length > MAX_BATCH_TARGETS)
         return { ids: ids.slice(0, MAX_BATCH_TARGETS), truncated: true };
-      if (!page.nextPageToken) break;
+      if (!page.nextPageToken) return { ids: [...new Set(ids)], truncated: false };
       pageToken = page.nextPageToken;
+      // A held token is a new stand-in each time: the server's own token is what repeats.
+      const token = heldPages.get(pageToken)?.token ?? pageToken;
+      if (read.has(token))
+        return fail(
+          'http',
+          `The server's listing leads back to a page it already gave (its next-page link loops, after ${pages + 1} pages); nothing was counted or changed.`,
+        );
+      read.add(token);
     }
-    return { ids: [...new Set(ids)], truncated: false };
+    // Stopping here and calling the ids so far "everything matching" would leave the rest out
+    // of a batch without a word.
+    return fail(
+      'http',
+      `The server's listing did not end within ${MAX_LIST_PAGES} pages (${new Set(ids).size} resources so far); nothing was counted or changed. Narrow the filter.`,
+    );
   }
 
   // Every error value that leaves the backend is masked for every saved secret: an upstream that
@@ -921,6 +936,8 @@ export function createDesk(options: DeskOptions): Desk {
 }
 
 const MAX_BATCH_TARGETS = 10_000;
+/** How many pages of a listing "everything matching" reads before giving up on its end. */
+const MAX_LIST_PAGES = 1000;
 
 /** A batch's default name, in words: "set /priority · remove /attributes/tier". */
 function describeIntents(intents: readonly BatchIntent[]): string {

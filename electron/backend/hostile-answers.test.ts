@@ -654,3 +654,48 @@ describe('a redirect whose Location is not a URL', () => {
     await upstream.close();
   });
 });
+
+describe('a listing that never ends is not "everything matching"', () => {
+  const TASKS = '/v1/Workspaces/WS1/Tasks';
+  const twilio = { profileId: 'twilio-taskrouter-task', params: { workspaceSid: 'WS1' } };
+
+  it('a next-page link back to a page already read: an error naming the loop, counted and batched over nothing', async () => {
+    const upstream = await startScriptedServer(() => ({
+      status: 200,
+      body: JSON.stringify({
+        tasks: [{ sid: `T${upstream.requests.length}` }],
+        meta: { next_page_url: `${TASKS}?PageSize=200&Page=${upstream.requests.length % 2}` },
+      }),
+    }));
+    const ref = (await connectScripted(h, upstream, twilio))('x');
+    const counted = await h.api.countMatching({ connectionId: ref.connectionId });
+    expect(counted).toMatchObject({ kind: 'error', message: expect.stringMatching(/loop/) });
+    const batch = await h.api.startBatch({
+      connectionId: ref.connectionId,
+      matching: {},
+      intents: [{ kind: 'set', path: '/priority', value: 1 }],
+    });
+    expect(batch).toMatchObject({ kind: 'error', message: expect.stringMatching(/loop/) });
+    expect(upstream.requests.length).toBeLessThan(10);
+    expect(upstream.requests.every((r) => r.method === 'GET')).toBe(true);
+    await upstream.close();
+  });
+
+  it('pages that go on past the app\u2019s bound: an error, not the ids read so far as all of them', async () => {
+    // Five rows a page, however many were asked for, and always a next page.
+    const upstream = await startScriptedServer((req) => {
+      const page = Number(new URL(req.path, 'http://x').searchParams.get('Page') ?? 0);
+      return {
+        status: 200,
+        body: JSON.stringify({
+          tasks: [1, 2, 3, 4, 5].map((n) => ({ sid: `T${page}-${n}` })),
+          meta: { next_page_url: `${TASKS}?PageSize=200&Page=${page + 1}` },
+        }),
+      };
+    });
+    const ref = (await connectScripted(h, upstream, twilio))('x');
+    const counted = await h.api.countMatching({ connectionId: ref.connectionId });
+    expect(counted).toMatchObject({ kind: 'error', message: expect.stringMatching(/did not end/) });
+    await upstream.close();
+  });
+});
