@@ -74,9 +74,12 @@ const MAX_REDIRECTS = 5;
  */
 export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
   const started = performance.now();
+  // One time limit for the whole read: given afresh at each hop, a chain of slow redirects took
+  // six limits.
+  const deadline = started + (request.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let current = request;
   for (let hop = 0; ; hop++) {
-    const outcome = await sendOnce(current, started);
+    const outcome = await sendOnce(current, started, deadline);
     const location =
       outcome.kind === 'response' && outcome.status >= 300 && outcome.status < 400
         ? header(outcome.headers, 'location')
@@ -116,12 +119,19 @@ export async function sendRequest(request: HttpRequest): Promise<HttpOutcome> {
   }
 }
 
-async function sendOnce(request: HttpRequest, started: number): Promise<HttpOutcome> {
+async function sendOnce(
+  request: HttpRequest,
+  started: number,
+  deadline: number,
+): Promise<HttpOutcome> {
   const elapsed = () => Math.round(performance.now() - started);
   const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBytes = request.maxBytes ?? DEFAULT_MAX_BYTES;
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new Error('timeout')),
+    Math.max(deadline - performance.now(), 0),
+  );
   try {
     const { url, headers } = moveCredentialsToHeader(
       withQuery(request.url, request.credentialQuery),
