@@ -592,6 +592,43 @@ describe('a 2xx carrying another resource', () => {
     expect((await journal(ref)).map((e) => e.revision)).toEqual(['"1"']);
     await upstream.close();
   });
+
+  for (const [status, name] of [
+    [201, 'location'],
+    [200, 'content-location'],
+  ] as const)
+    it(`a ${status} whose ${name} names another resource ("b"), with the edit and a new ETag, "a" unapplied: that answer is b's, the re-read decides`, async () => {
+      // RFC 9110: a 201's Location is the resource the write created; a Content-Location other
+      // than the target says the answer represents that resource, not the one written.
+      const { result, ref, upstream } = await saveOn(
+        (req): ScriptedAnswer =>
+          req.method === 'GET'
+            ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+            : { status, headers: { etag: '"2"', [name]: '/things/b' }, body: req.body },
+        (d) => (d['name'] = 'mine'),
+      );
+      expect(result.kind).not.toBe('saved');
+      expect(upstream.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
+      expect((await journal(ref)).map((e) => e.revision)).toEqual(['"1"']);
+      expect(await lastAudit(ref)).toMatchObject({ toRevision: '"1"' });
+      await upstream.close();
+    });
+
+  it('a 201 whose Location is the resource written (spelled in full) is still taken at its word', async () => {
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : {
+              status: 201,
+              headers: { etag: '"2"', location: `http://${req.headers['host']}/things/a` },
+              body: req.body,
+            },
+      (d) => (d['name'] = 'mine'),
+    );
+    expect(expectKind(result, 'saved')).toMatchObject({ proof: 'answer-body' });
+    await upstream.close();
+  });
 });
 
 describe('a server that normalises what it stores', () => {

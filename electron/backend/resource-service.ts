@@ -817,22 +817,26 @@ export function createResourceService(deps: ResourceDeps) {
     written: Written,
   ): Promise<SaveResult> {
     const { auditId, changedPaths } = written;
+    // An answer about another resource (a 201's Location, a Content-Location other than the one
+    // written: RFC 9110) says nothing of this one: neither its body nor its ETag; the re-read decides.
+    const aboutThis = !namesOtherResource(answer, itemUrl(ctx, ref.id));
     // Only one entity-tag names a revision: "*", a list or a malformed tag names none (revisionOf
     // does not take them from a read either), and taken for one it made an unapplied write "saved".
-    const etagHeader = ctx.spec.revision.in === 'etag' ? header(answer.headers, 'etag') : null;
+    const etagHeader =
+      ctx.spec.revision.in === 'etag' && aboutThis ? header(answer.headers, 'etag') : null;
     const answerEtag = etagHeader !== null && checkIfMatch(etagHeader) === null ? etagHeader : null;
     const named = ctx.spec.write.answerRevision;
     // The profile says where the answer names the revision: an acknowledgement ({ok, id, rev})
     // is never taken for the resource, and its revision is the saved one (no racy re-read decides it).
     const acknowledged =
-      named?.in === 'body' ? acknowledgedRevision(answer.text, named.pointer) : null;
+      named?.in === 'body' && aboutThis ? acknowledgedRevision(answer.text, named.pointer) : null;
     // 1. The answer carries the resource with its revision: the server's state right after this write.
     // It is taken for the resource only when it is exactly the document written, under a new
     // revision: an answer may be no resource at all ({"ok":true}, an envelope) or an echo of the
     // request (the changed fields, the old version), so otherwise the re-read below decides, and
     // only what it read is journalled.
     const baseRevision = base.snapshot.revision;
-    if (answer.text.trim() && named?.in !== 'body') {
+    if (aboutThis && answer.text.trim() && named?.in !== 'body') {
       const read = parseRead(ctx, answer);
       if (
         !('kind' in read) &&
@@ -850,7 +854,7 @@ export function createResourceService(deps: ResourceDeps) {
     const offered =
       named?.in === 'body'
         ? acknowledged
-        : (answerEtag ?? (answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
+        : (answerEtag ?? (aboutThis && answer.text.trim() ? bodyRevision(ctx, answer.text) : null));
     // One that holds the credential names none, as a read's is refused: it would be shown in the
     // save's words, the audit and a batch's report.
     const named2xx = offered !== null && ctx.holdsSecret(offered) ? null : offered;
@@ -1277,6 +1281,25 @@ function sameIdentity(ctx: ConnectionContext, base: JsonValue, answer: JsonValue
     ...(ctx.spec.list.idParts ?? []).map((p) => p.pointer),
   ];
   return pointers.every((pointer) => jsonEqual(getAt(base, pointer), getAt(answer, pointer)));
+}
+
+/** Whether a write's answer says it is about another resource than the one written (`target`). */
+function namesOtherResource(
+  answer: HttpResponse,
+  target: { ok: true; value: string } | { ok: false; error: string },
+): boolean {
+  if (!target.ok) return false;
+  const named = [
+    header(answer.headers, 'content-location'),
+    answer.status === 201 ? header(answer.headers, 'location') : null,
+  ];
+  const place = (url: URL) => `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  const written = place(new URL(target.value));
+  return named.some(
+    (value) =>
+      value !== null &&
+      (!URL.canParse(value, target.value) || place(new URL(value, target.value)) !== written),
+  );
 }
 
 /** What the operator meant: each changed path and the JSON text wanted there (null = absent). */
