@@ -736,3 +736,37 @@ describe('a listing that never ends is not "everything matching"', () => {
     await upstream.close();
   });
 });
+
+describe('a 202 (accepted for processing, not done)', () => {
+  it('with the re-read still at the base: an unknown outcome kept pending, not "not applied"', async () => {
+    const { result, ref, upstream } = await saveOn(
+      (req): ScriptedAnswer =>
+        req.method === 'GET'
+          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
+          : { status: 202, body: '{"status":"queued"}' },
+      (d) => (d['name'] = 'mine'),
+    );
+    const unknown = expectKind(result, 'unknown-outcome');
+    expect(unknown).toMatchObject({ cause: 'accepted', status: 202, serverHolds: 'base' });
+    expect(unknown.message).toMatch(/202/);
+    expect(unknown.message).not.toMatch(/Not applied/);
+    expect(await lastAudit(ref)).toMatchObject({ state: 'pending' });
+    expect(upstream.requests.filter((r) => r.method !== 'GET')).toHaveLength(1);
+    await upstream.close();
+  });
+
+  it('with the edit already there on the re-read: saved', async () => {
+    let doc = DOC;
+    const { result, upstream } = await saveOn(
+      (req): ScriptedAnswer => {
+        if (req.method === 'GET')
+          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+        doc = req.body;
+        return { status: 202 };
+      },
+      (d) => (d['name'] = 'mine'),
+    );
+    expectKind(result, 'saved');
+    await upstream.close();
+  });
+});

@@ -677,8 +677,25 @@ export function createResourceService(deps: ResourceDeps) {
       });
     }
     const { status } = outcome;
-    if (status >= 200 && status < 300)
-      return verifyAfterWrite(ctx, ref, base, mine, outcome, { auditId, intent, changedPaths });
+    if (status >= 200 && status < 300) {
+      const verified = await verifyAfterWrite(ctx, ref, base, mine, outcome, {
+        auditId,
+        intent,
+        changedPaths,
+      });
+      // A 202 is accepted for processing, not done (RFC 9110 §15.3.3): what the re-read lacks
+      // may still arrive, so "not applied" would be a guess. Unknown, checked with every poll.
+      if (status !== 202 || verified.kind !== 'partly-applied') return verified;
+      return unknownOutcome(ctx, ref, base, mineText, mine, {
+        auditId,
+        intent,
+        changedPaths,
+        cause: 'accepted',
+        detail:
+          'The server accepted the save for processing (202) but has not applied all of it so far.',
+        status,
+      });
+    }
     if (ctx.spec.write.conflictStatuses.includes(status)) {
       settle(`conflict (${status})`, null);
       // The server still holds the revision (and the document) this write was made from.
@@ -1390,6 +1407,8 @@ function causeWords(cause: UnknownOutcome['cause']): string {
       return 'Conflict Desk stopped while this write was in flight, so its answer was never read. Nothing was resent.';
     case 'unverified':
       return 'Reading it back to check that it holds every change failed, so the save is not proven. Nothing was resent; your edit is kept.';
+    case 'accepted':
+      return 'A 202 says the write is queued, not done: it may still be applied, or not. Nothing was resent; your edit is kept.';
     case 'redirected':
       return 'A redirect does not say whether the write was applied (a 303 usually follows one that was; check the connection’s base URL if it keeps happening). Nothing was resent; your edit is kept.';
   }

@@ -326,7 +326,15 @@ export type UnknownOutcome = {
    * `unverified`: the server accepted the write (2xx) but could not be read back to check that it
    * holds every change; the others: no answer proves anything.
    */
-  cause: 'lost-answer' | 'timeout' | 'server-error' | 'host-stopped' | 'unverified' | 'redirected';
+  cause:
+    | 'lost-answer'
+    | 'timeout'
+    | 'server-error'
+    | 'host-stopped'
+    | 'unverified'
+    | 'redirected'
+    /** A 202: accepted for processing, not done; what the re-read lacks may still arrive. */
+    | 'accepted';
   message: string;
   /** The revision the write was conditional on. */
   baseRevision: string | null;

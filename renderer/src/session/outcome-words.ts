@@ -76,6 +76,8 @@ const causeWords: Record<UnknownOutcome['cause'], string> = {
   'host-stopped': 'The app stopped while the write was under way',
   unverified: 'The server accepted the write but could not be read back to check it',
   redirected: 'The server answered the write with a redirect, which was not followed',
+  accepted:
+    'The server accepted the write for later processing (202) and has not applied it all so far',
 };
 
 export function holdsWords(holds: ServerHolds, revision: string | null): string {
