@@ -11,6 +11,9 @@ import { child } from './merge-path';
 import type { ChangeOp, ConflictKind, Side } from './merge-types';
 import type { JsonArray, JsonValue } from './types';
 
+/** How many insertions and deletions a diff of two array middles may find before giving up. */
+const MAX_EDITS = 2000;
+
 /** For each index of `a`, the index of the matching element of `b` in their Myers diff, or -1. */
 function matchIndices(a: readonly Token[], b: readonly Token[]): number[] {
   const match: number[] = [];
@@ -18,7 +21,11 @@ function matchIndices(a: readonly Token[], b: readonly Token[]): number[] {
   if (a.length === 0 || b.length === 0) return match;
   let inA = 0;
   let inB = 0;
-  const parts = diffArrays(a as Token[], b as Token[]);
+  // Myers' cost grows with length × edits: two long arrays with little in common (a server that
+  // rewrote one whole) took a minute, the host frozen. Past the bound nothing is matched: the
+  // middle is one chunk (a change, or a conflict over the run), coarser but never wrong.
+  const parts = diffArrays(a as Token[], b as Token[], { maxEditLength: MAX_EDITS });
+  if (parts === undefined) return match;
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p]!;
     if (part.added) inB += part.count;

@@ -458,3 +458,19 @@ describe('arrays keyed by id, with additions that carry no id', () => {
     expect(r.changes.map((c) => c.path)).toEqual(['/t/0', '/t/2']);
   });
 });
+
+describe('merge3: a long array the server rewrote whole', () => {
+  it('is merged in bounded time (a conflict over the run), not a diff whose cost grows with the square of its length', () => {
+    // 20,000 numbers, every one changed by theirs, one by mine: a full Myers diff of base and
+    // theirs walks 40,000 edit lengths (about a minute, the host frozen); a hostile server needs
+    // only answer a save with 412 and such a document.
+    const base = Array.from({ length: 20_000 }, (_, n) => n);
+    const mine = base.map((v, n) => (n === 5 ? -1 : v));
+    const theirs = base.map((v) => v + 1_000_000);
+    const started = performance.now();
+    const r = merge3({ a: base }, { a: mine }, { a: theirs });
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(r.conflicts).toHaveLength(1);
+    expect(r.conflicts[0]).toMatchObject({ kind: 'both-modified' });
+  });
+});
