@@ -608,7 +608,12 @@ export function createDesk(options: DeskOptions): Desk {
         ...(pageToken ? { pageToken } : {}),
       });
       if (page.kind === 'error') return page;
-      ids.push(...page.items.map((i) => i.id));
+      // One by one: a page of hundreds of thousands of rows (a server ignoring the page size)
+      // spread as arguments overflowed the stack.
+      for (const item of page.items) {
+        ids.push(item.id);
+        if (ids.length > MAX_BATCH_TARGETS) break;
+      }
       if (ids.length > MAX_BATCH_TARGETS)
         return { ids: ids.slice(0, MAX_BATCH_TARGETS), truncated: true };
       if (!page.nextPageToken) return { ids: [...new Set(ids)], truncated: false };

@@ -735,6 +735,18 @@ describe('a listing that never ends is not "everything matching"', () => {
     expect(counted).toMatchObject({ kind: 'error', message: expect.stringMatching(/did not end/) });
     await upstream.close();
   });
+
+  it('one page of 300,000 rows, however few were asked for: more than the bound, not an exception', async () => {
+    const body = JSON.stringify({
+      tasks: Array.from({ length: 300_000 }, (_, n) => ({ sid: `T${n}` })),
+      meta: { next_page_url: null },
+    });
+    const upstream = await startScriptedServer(() => ({ status: 200, body }));
+    const ref = (await connectScripted(h, upstream, twilio))('x');
+    const counted = await h.api.countMatching({ connectionId: ref.connectionId });
+    expect(counted).toMatchObject({ kind: 'ok', count: 10_000, truncated: true });
+    await upstream.close();
+  });
 });
 
 describe('a 202 (accepted for processing, not done)', () => {
