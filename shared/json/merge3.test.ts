@@ -469,7 +469,8 @@ describe('merge3: a long array the server rewrote whole', () => {
     const theirs = base.map((v) => v + 1_000_000);
     const started = performance.now();
     const r = merge3({ a: base }, { a: mine }, { a: theirs });
-    expect(performance.now() - started).toBeLessThan(2000);
+    // About 0.2 s; 10 s leaves a loaded machine room and still catches the minute it took.
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(r.conflicts).toHaveLength(1);
     expect(r.conflicts[0]).toMatchObject({ kind: 'both-modified' });
   });
