@@ -20,6 +20,35 @@ const TASK_PATH = `/taskrouter/v1/Workspaces/${SANDBOX_IDS.workspaceSid}/Tasks/$
 const DOC = '{"id":"a","name":"old","n":1}';
 
 /** Opens `id` on a scripted server, saves `change`, and answers the result with the server's requests. */
+/**
+ * saveOn for the usual script: reads hold DOC at revision "1", the write gets `write`'s answer,
+ * and the edit sets `name` to "mine".
+ */
+function saveAnsweredBy(write: (req: ScriptedRequest) => ScriptedAnswer) {
+  return saveOn(
+    (req) =>
+      req.method === 'GET' ? { status: 200, headers: { etag: '"1"' }, body: DOC } : write(req),
+    (d) => (d['name'] = 'mine'),
+  );
+}
+
+/**
+ * saveOn against a server that stores each write whole (DOC at revision "1", then the write at
+ * "2") and answers it with `answer`; the edit sets `name` to "mine".
+ */
+function saveOnStoring(answer: () => ScriptedAnswer) {
+  let doc = DOC;
+  return saveOn(
+    (req) => {
+      if (req.method === 'GET')
+        return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
+      doc = req.body;
+      return answer();
+    },
+    (d) => (d['name'] = 'mine'),
+  );
+}
+
 async function saveOn(
   handler: (req: ScriptedRequest) => ScriptedAnswer,
   change: (d: Record<string, unknown>) => void,
@@ -178,20 +207,11 @@ describe('a 2xx answer is proof of what it carries, not of what it lacks', () =>
   });
 
   it('a 200 whose body is not JSON (an HTML page) with an ETag: the re-read of that revision proves the save', async () => {
-    let doc = DOC;
-    const { result, upstream } = await saveOn(
-      (req): ScriptedAnswer => {
-        if (req.method === 'GET')
-          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
-        doc = req.body;
-        return {
-          status: 200,
-          headers: { etag: '"2"', 'content-type': 'text/html' },
-          body: '<html><body>OK</body></html>',
-        };
-      },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, upstream } = await saveOnStoring((): ScriptedAnswer => ({
+      status: 200,
+      headers: { etag: '"2"', 'content-type': 'text/html' },
+      body: '<html><body>OK</body></html>',
+    }));
     expect(expectKind(result, 'saved')).toMatchObject({
       savedRevision: '"2"',
       proof: 'answer-revision-and-re-read',
@@ -328,16 +348,10 @@ describe('428 to a write that carried its precondition', () => {
 
 describe('429 with Retry-After as an HTTP date', () => {
   it('is read as a wait in seconds (what a batch honours), not echoed as "wait <date> s"', async () => {
-    const { result, upstream } = await saveOn(
-      (req): ScriptedAnswer =>
-        req.method === 'GET'
-          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
-          : {
-              status: 429,
-              headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() },
-            },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, upstream } = await saveAnsweredBy((): ScriptedAnswer => ({
+      status: 429,
+      headers: { 'retry-after': new Date(Date.now() + 30_000).toUTCString() },
+    }));
     const refused = expectKind(result, 'error');
     expect(refused.message).toMatch(/asks to wait (29|30) s\b/);
     expect(refused.message).not.toMatch(/GMT/);
@@ -409,13 +423,10 @@ describe('a redirect answering a write says neither "saved" nor "refused"', () =
   });
 
   it('a 307 the server did not act on: an unknown outcome whose re-read finds the base, nothing resent', async () => {
-    const { result, upstream } = await saveOn(
-      (req): ScriptedAnswer =>
-        req.method === 'GET'
-          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
-          : { status: 307, headers: { location: '/elsewhere/a' } },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, upstream } = await saveAnsweredBy((): ScriptedAnswer => ({
+      status: 307,
+      headers: { location: '/elsewhere/a' },
+    }));
     expect(expectKind(result, 'unknown-outcome')).toMatchObject({
       cause: 'redirected',
       status: 307,
@@ -473,13 +484,10 @@ describe('an ETag whose format changes (quoted or not) names the same revision',
 
   it('a 2xx naming the base revision in another spelling is no new revision: nothing applied, none claimed', async () => {
     // Reads say "1"; the write is accepted with ETag 1 (unquoted: the same entity-tag), unapplied.
-    const { result, ref, upstream } = await saveOn(
-      (req): ScriptedAnswer =>
-        req.method === 'GET'
-          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
-          : { status: 200, headers: { etag: '1' } },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, ref, upstream } = await saveAnsweredBy((): ScriptedAnswer => ({
+      status: 200,
+      headers: { etag: '1' },
+    }));
     const partly = expectKind(result, 'partly-applied');
     expect(partly.message).toMatch(/still holds the revision it was based on/);
     expect(partly.savedRevision).toBe(null);
@@ -489,13 +497,10 @@ describe('an ETag whose format changes (quoted or not) names the same revision',
 
   it('a 2xx naming the base revision as a weak tag (a proxy weakens ETags) is no new revision either: not "saved"', async () => {
     // Reads say "1"; the write is accepted with W/"1" (the same opaque tag, weakened), unapplied.
-    const { result, upstream } = await saveOn(
-      (req): ScriptedAnswer =>
-        req.method === 'GET'
-          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
-          : { status: 200, headers: { etag: 'W/"1"' } },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, upstream } = await saveAnsweredBy((): ScriptedAnswer => ({
+      status: 200,
+      headers: { etag: 'W/"1"' },
+    }));
     const partly = expectKind(result, 'partly-applied');
     expect(partly.message).toMatch(/still holds the revision it was based on/);
     expect(partly.savedRevision).toBe(null);
@@ -600,13 +605,11 @@ describe('a 2xx carrying another resource', () => {
     it(`a ${status} whose ${name} names another resource ("b"), with the edit and a new ETag, "a" unapplied: that answer is b's, the re-read decides`, async () => {
       // RFC 9110: a 201's Location is the resource the write created; a Content-Location other
       // than the target says the answer represents that resource, not the one written.
-      const { result, ref, upstream } = await saveOn(
-        (req): ScriptedAnswer =>
-          req.method === 'GET'
-            ? { status: 200, headers: { etag: '"1"' }, body: DOC }
-            : { status, headers: { etag: '"2"', [name]: '/things/b' }, body: req.body },
-        (d) => (d['name'] = 'mine'),
-      );
+      const { result, ref, upstream } = await saveAnsweredBy((req): ScriptedAnswer => ({
+        status,
+        headers: { etag: '"2"', [name]: '/things/b' },
+        body: req.body,
+      }));
       expect(result.kind).not.toBe('saved');
       expect(upstream.requests.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
       expect((await journal(ref)).map((e) => e.revision)).toEqual(['"1"']);
@@ -615,17 +618,11 @@ describe('a 2xx carrying another resource', () => {
     });
 
   it('a 201 whose Location is the resource written (spelled in full) is still taken at its word', async () => {
-    const { result, upstream } = await saveOn(
-      (req): ScriptedAnswer =>
-        req.method === 'GET'
-          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
-          : {
-              status: 201,
-              headers: { etag: '"2"', location: `http://${req.headers['host']}/things/a` },
-              body: req.body,
-            },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, upstream } = await saveAnsweredBy((req): ScriptedAnswer => ({
+      status: 201,
+      headers: { etag: '"2"', location: `http://${req.headers['host']}/things/a` },
+      body: req.body,
+    }));
     expect(expectKind(result, 'saved')).toMatchObject({ proof: 'answer-body' });
     await upstream.close();
   });
@@ -751,13 +748,10 @@ describe('a listing that never ends is not "everything matching"', () => {
 
 describe('a 202 (accepted for processing, not done)', () => {
   it('with the re-read still at the base: an unknown outcome kept pending, not "not applied"', async () => {
-    const { result, ref, upstream } = await saveOn(
-      (req): ScriptedAnswer =>
-        req.method === 'GET'
-          ? { status: 200, headers: { etag: '"1"' }, body: DOC }
-          : { status: 202, body: '{"status":"queued"}' },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, ref, upstream } = await saveAnsweredBy((): ScriptedAnswer => ({
+      status: 202,
+      body: '{"status":"queued"}',
+    }));
     const unknown = expectKind(result, 'unknown-outcome');
     expect(unknown).toMatchObject({ cause: 'accepted', status: 202, serverHolds: 'base' });
     expect(unknown.message).toMatch(/202/);
@@ -768,16 +762,7 @@ describe('a 202 (accepted for processing, not done)', () => {
   });
 
   it('with the edit already there on the re-read: saved', async () => {
-    let doc = DOC;
-    const { result, upstream } = await saveOn(
-      (req): ScriptedAnswer => {
-        if (req.method === 'GET')
-          return { status: 200, headers: { etag: doc === DOC ? '"1"' : '"2"' }, body: doc };
-        doc = req.body;
-        return { status: 202 };
-      },
-      (d) => (d['name'] = 'mine'),
-    );
+    const { result, upstream } = await saveOnStoring((): ScriptedAnswer => ({ status: 202 }));
     expectKind(result, 'saved');
     await upstream.close();
   });
