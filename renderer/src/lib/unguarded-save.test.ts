@@ -1,15 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../shared/api/types';
 import { opened, typed } from '../session/editing-session';
-import { openedFixture, snapshotFixture } from '../session/snapshot.fixture';
+import { openedFixture, TASK_REF, pretty, taskSnapshot } from '../session/snapshot.fixture';
 import type { DeskState } from '../store';
 import type { Question } from '../store/ui-slice';
 import { saveEdit } from './unguarded-save';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const ref = TASK_REF;
+const snap = taskSnapshot;
 
 /** The two things saveEdit uses of the store: the question it asks and the save it starts. */
 function desk(answer: boolean) {

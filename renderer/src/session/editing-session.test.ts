@@ -25,12 +25,10 @@ import {
   type Tab,
 } from './editing-session';
 import { missingWords, pathWords } from './outcome-words';
-import { conflictFixture, openedFixture, snapshotFixture } from './snapshot.fixture';
+import { conflictFixture, openedFixture, TASK_REF, pretty, taskSnapshot } from './snapshot.fixture';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const ref = TASK_REF;
+const snap = taskSnapshot;
 
 const baseDoc = { priority: 1, status: 'open', tags: ['a'] };
 const base = snap(1, '1', baseDoc);

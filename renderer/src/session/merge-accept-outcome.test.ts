@@ -2,15 +2,12 @@
 // closed when its result landed, else redone on what the server holds; never left against the old
 // Server now.
 import { describe, expect, it } from 'vitest';
-import type { Snapshot, UnknownOutcome } from '../../../shared/api/types';
+import type { UnknownOutcome } from '../../../shared/api/types';
 import { chooseAllRemaining, resultText } from '../merge/merge-session';
 import { isDirty, outcomeAccepted, saveAnswered, saveStarted, typed } from './editing-session';
-import { conflictedSave, openedFixture, snapshotFixture } from './snapshot.fixture';
+import { conflictedSave, openedFixture, pretty, taskSnapshot } from './snapshot.fixture';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const snap = taskSnapshot;
 const baseDoc = { priority: 1, status: 'open', owner: 'ann' };
 const base = snap(1, '1', baseDoc);
 const theirs = snap(2, '2', { ...baseDoc, priority: 9 });

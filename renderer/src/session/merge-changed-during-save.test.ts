@@ -1,7 +1,7 @@
 // A merge's result is being saved: a decision or hand edit made meanwhile is not in what was sent,
 // and the answer ("saved") closes the merge. It must not be taken and then dropped.
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../shared/api/types';
+
 import {
   choose,
   chooseAllRemaining,
@@ -10,12 +10,9 @@ import {
   unresolved,
 } from '../merge/merge-session';
 import { mergeUpdated, saveAnswered, saveStarted, typed } from './editing-session';
-import { conflictedSave, openedFixture, snapshotFixture } from './snapshot.fixture';
+import { conflictedSave, openedFixture, pretty, taskSnapshot } from './snapshot.fixture';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const snap = taskSnapshot;
 const baseDoc = { priority: 1, status: 'open' };
 const base = snap(1, '1', baseDoc);
 const theirs = snap(2, '2', { ...baseDoc, priority: 9 });

@@ -2,20 +2,18 @@
 // another conflict, whose merge takes the place of the one in progress. Its decisions (and hand
 // edits) are the operator's work: where they still apply they carry over, never silently dropped.
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../shared/api/types';
+
 import { choose, editResult, resultText, unresolved } from '../merge/merge-session';
 import { saveAnswered, saveStarted, typed } from './editing-session';
 import {
   conflictedSave,
   conflictFixture,
   openedFixture,
-  snapshotFixture,
+  pretty,
+  taskSnapshot,
 } from './snapshot.fixture';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const snap = taskSnapshot;
 const baseDoc = { priority: 1, status: 'open', owner: 'ann' };
 const base = snap(1, '1', baseDoc);
 const theirs = snap(2, '2', { ...baseDoc, priority: 9, status: 'closed' });

@@ -17,13 +17,11 @@ import {
   conflictedSave,
   conflictFixture,
   openedFixture,
-  snapshotFixture,
+  pretty,
+  taskSnapshot,
 } from './snapshot.fixture';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const snap = taskSnapshot;
 const baseDoc = { priority: 1, status: 'open', owner: 'ann' };
 const base = snap(1, '1', baseDoc);
 

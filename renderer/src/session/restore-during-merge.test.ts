@@ -1,14 +1,11 @@
 // *Restore revision N* from the history while a merge is open, or while a save is under way.
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../../../shared/api/types';
+
 import { restoreQuestion, restoreReverts } from './reverts';
 import { revisionRestored, saveStarted, typed } from './editing-session';
-import { conflictedSave, openedFixture, snapshotFixture } from './snapshot.fixture';
+import { conflictedSave, openedFixture, pretty, taskSnapshot } from './snapshot.fixture';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const snap = taskSnapshot;
 const baseDoc = { priority: 1, status: 'open', owner: 'ann' };
 const base = snap(1, '1', baseDoc);
 const theirs = snap(2, '2', { ...baseDoc, priority: 9 });

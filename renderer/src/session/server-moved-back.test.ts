@@ -6,12 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SaveResult, Snapshot } from '../../../shared/api/types';
 import { opened, saveAnswered, saveStarted, serverMoved, typed } from './editing-session';
-import { conflictFixture, snapshotFixture } from './snapshot.fixture';
+import { conflictFixture, TASK_REF, pretty, taskSnapshot } from './snapshot.fixture';
 
-const ref = { connectionId: 'c', id: 'task-1' };
-const pretty = (doc: unknown) => JSON.stringify(doc, null, 2);
-const snap = (journalId: number, revision: string | null, doc: unknown): Snapshot =>
-  snapshotFixture(ref, journalId, revision, pretty(doc));
+const ref = TASK_REF;
+const snap = taskSnapshot;
 const conflict = conflictFixture;
 
 /** A tab opened on `base`, with no draft, merge or pending outcome. */

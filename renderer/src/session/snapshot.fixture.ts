@@ -22,6 +22,16 @@ export function snapshotFixture(
   };
 }
 
+/** The resource most renderer tests open: a task on connection "c". */
+export const TASK_REF: ResourceRef = { connectionId: 'c', id: 'task-1' };
+
+/** A document laid out as the app lays it out (two-space JSON). */
+export const pretty = (doc: unknown): string => JSON.stringify(doc, null, 2);
+
+/** The snapshot of TASK_REF at a journal row, holding `doc` laid out by `pretty`. */
+export const taskSnapshot = (journalId: number, revision: string | null, doc: unknown): Snapshot =>
+  snapshotFixture(TASK_REF, journalId, revision, pretty(doc));
+
 /** A tab opened on `snapshot` with no draft, merge or pending outcome (`extra` overrides). */
 export function openedFixture(
   snapshot: Snapshot,
