@@ -18,6 +18,7 @@ import {
   readsAsJsonc,
   stringifyJson,
   withLineBreaks,
+  withoutMark,
 } from '../shared/json/index';
 import type { Conflict, JsonValue, ParseError } from '../shared/json/index';
 import { readTexts, writeText } from './text-files';
@@ -247,9 +248,11 @@ function keptLayout(
   merged: JsonValue,
   options: { idKeys: readonly string[] },
 ): string | undefined {
-  const [base, mine, theirs] = [texts.base, texts.mine, texts.theirs].map((text) =>
-    text.charCodeAt(0) === 0xfeff ? text.slice(1) : text,
-  ) as [string, string, string];
+  const [base, mine, theirs] = [texts.base, texts.mine, texts.theirs].map(withoutMark) as [
+    string,
+    string,
+    string,
+  ];
   if (mine.length > KEEP_LAYOUT_UP_TO) return undefined;
   const style = detectStyle(mine);
   // Mine laid out as the merge is printed (JSON.stringify's layout, as tools write it): printing

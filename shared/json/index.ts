@@ -45,7 +45,7 @@ export {
 export type { TextPosition, TextRange, TextSpan } from './positions';
 export { pointerAtOffset, rangeOfPointer, rangesOfPointers, spansOfPointers } from './positions';
 export type { MergeTextResult } from './merge-text';
-export { mergeText } from './merge-text';
+export { mergeText, withoutMark } from './merge-text';
 export type { PathChange } from './diff-paths';
 export { diffPaths } from './diff-paths';
 export { compactText, patchText, prettyText, rawAt, rawsAt } from './lossless-text';

@@ -79,7 +79,7 @@ export function mergeText(
 }
 
 /** A byte-order mark is not content. */
-function withoutMark(text: string): string {
+export function withoutMark(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
