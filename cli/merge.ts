@@ -265,6 +265,17 @@ function keptLayout(
 }
 
 /**
+ * How many edits a merge of JSON with comments may write into mine: each reads the whole text
+ * again, so a 30,000-line settings file that theirs edited all over took two minutes. Past this
+ * the sides are merged line by line, as git merge-file would (and stderr says so).
+ */
+function jsoncEditsFor(mine: string): number {
+  return Math.max(1, Math.floor(JSONC_REREAD_BUDGET / Math.max(1, mine.length)));
+}
+/** Characters of mine's text the edits of a JSON-with-comments merge may read in all (about 0.5 s). */
+const JSONC_REREAD_BUDGET = 32 * 1024 * 1024;
+
+/**
  * Text the strict parser refused: merged as JSON with comments when that keeps every change,
  * else line by line with diff3 markers (as git merge-file would). Either way both sides survive.
  */
@@ -281,7 +292,7 @@ async function fallback(
     markers.test(texts.base) || markers.test(texts.mine) || markers.test(texts.theirs);
   const jsonc = hasMarkers
     ? { ok: false as const, reason: 'a side already holds conflict markers' }
-    : mergeJsonc(texts.base, texts.mine, texts.theirs, options);
+    : mergeJsonc(texts.base, texts.mine, texts.theirs, options, jsoncEditsFor(texts.mine));
   if (jsonc.ok) {
     if (!(await write(jsonc.text))) return 2;
     io.stderr(

@@ -174,7 +174,11 @@ function mergeReadable(
   }
   const edits: Array<[JSONPath, JsonValue | undefined]> = [];
   changes([], mine, result.merged, edits);
-  if (edits.length > maxEdits) return { ok: false, reason: `${edits.length} edits to write` };
+  if (edits.length > maxEdits)
+    return {
+      ok: false,
+      reason: `writing the merge into mine would take ${edits.length} edits, too many for its size`,
+    };
   const formattingOptions = indentOf(mineText);
   let text = mineText;
   for (const [path, value] of edits)

@@ -95,4 +95,73 @@ describe('mergeLines', () => {
     expect(ours.text).toBe(git.text);
     expect(ours.conflicts).toBe(git.conflicts);
   });
+
+  it('keeps both sides’ edits to separate lines, as git merge-file does', () => {
+    // Distinct lines, so the alignment is not in doubt; the sides' edited lines are at least one
+    // unchanged line apart (git merge-file takes edits to adjacent lines as one conflict).
+    const plan = fc
+      .record({
+        size: fc.integer({ min: 1, max: 40 }),
+        edits: fc.array(fc.record({ at: fc.nat(), side: fc.constantFrom('mine', 'theirs') }), {
+          maxLength: 12,
+        }),
+      })
+      .map(({ size, edits }) => {
+        const owner = new Map<number, string>();
+        for (const { at, side } of edits) {
+          const line = at % size;
+          const near = [line - 1, line, line + 1].map((n) => owner.get(n));
+          if (near.every((o) => o === undefined || o === side)) owner.set(line, side);
+        }
+        return { size, owner };
+      });
+    fc.assert(
+      fc.property(plan, ({ size, owner }) => {
+        const base = Array.from({ length: size }, (_, n) => `line ${n}\n`);
+        const edited = (side: string) =>
+          base.map((line, n) => (owner.get(n) === side ? `${side} ${n}\n` : line)).join('');
+        const both = base
+          .map((line, n) => (owner.has(n) ? `${owner.get(n)} ${n}\n` : line))
+          .join('');
+        const ours = mergeLines(base.join(''), edited('mine'), edited('theirs'));
+        expect(ours).toEqual({ text: both, conflicts: 0 });
+        expect(gitMergeFile(base.join(''), edited('mine'), edited('theirs'))).toEqual(ours);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  // Myers' diff costs lines × edits: these took 26 s, a minute and minutes. A regression shows as
+  // this test's time limit, not as a timing assertion (speed targets live in the bench).
+  it('merges files of tens of thousands of lines that each side edited all over', () => {
+    const n = 30_000;
+    const base = Array.from({ length: n }, (_, i) => `  "key${i}": ${i},\n`);
+    const edit = (side: string, every: number, from: number) =>
+      base.map((line, i) => (i % every === from ? `  "key${i}": "${side}",\n` : line));
+    const mine = edit('mine', 4, 0);
+    const theirs = edit('theirs', 4, 2);
+    const merged = mergeLines(base.join(''), mine.join(''), theirs.join(''));
+    expect(merged.conflicts).toBe(0);
+    expect(merged.text).toBe(base.map((_, i) => [mine, theirs][i % 4 === 2 ? 1 : 0]![i]).join(''));
+
+    // Every line rewritten on both sides: one conflict, each side written whole.
+    const rewrite = (side: string) =>
+      base.map((line) => line.replace(':', ` /* ${side} */:`)).join('');
+    const both = mergeLines(base.join(''), rewrite('mine'), rewrite('theirs'));
+    expect(both.conflicts).toBe(1);
+    expect(both.text).toContain(rewrite('mine'));
+    expect(both.text).toContain(rewrite('theirs'));
+
+    // The same lines in another order: past the diff's bound the middle is one change, coarser
+    // but never wrong (theirs changed nothing, so the merge is mine).
+    const reversed = [...base].reverse().join('');
+    expect(mergeLines(base.join(''), reversed, base.join(''))).toEqual({
+      text: reversed,
+      conflicts: 0,
+    });
+    const appended = base.join('') + '  "end": true\n';
+    const coarse = mergeLines(base.join(''), reversed, appended);
+    expect(coarse.conflicts).toBe(1);
+    expect(coarse.text).toContain(reversed);
+  }, 20_000);
 });
