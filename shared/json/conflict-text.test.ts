@@ -159,6 +159,29 @@ describe('writeConflictText', () => {
     check({ a: 1 }, [1], 'text');
   });
 
+  it('writes tens of thousands of whole-member blocks (JSON strings, reordered arrays) without comparing each with every other', () => {
+    // Each element holds a JSON string whose field both sides changed and an array both sides
+    // reordered: 60,000 blocks. Matching each against every other block took minutes (the test's
+    // time limit is the guard; speed is measured in the bench).
+    const n = 30_000;
+    const doc = (v: number, order: (tags: JsonValue[]) => JsonValue[]) => ({
+      items: Array.from({ length: n }, (_, i) => ({
+        id: i,
+        cfg: JSON.stringify({ a: v, b: i }),
+        tags: order([{ id: 0 }, { id: 1 }, { id: 2 }]),
+      })),
+    });
+    const b = doc(0, (tags) => tags);
+    const m = doc(1, ([x, y, z]) => [y!, x!, z!]);
+    const t = doc(2, ([x, y, z]) => [z!, y!, x!]);
+    const result = merge3(b, m, t);
+    expect(result.conflicts).toHaveLength(2 * n);
+    const text = writeConflictText({ base: b, mine: m, theirs: t }, result, { style: PRETTY });
+    expect(blocks(text)).toBe(2 * n);
+    expect(JSON.parse(resolve(text, () => 'ours'))).toEqual(m);
+    expect(JSON.parse(resolve(text, () => 'theirs'))).toEqual(t);
+  }, 20_000);
+
   it('widens a one-line layout so markers sit on their own lines', () => {
     const result = merge3({ a: 1, b: 1 }, { a: 2, b: 1 }, { a: 3, b: 1 });
     const text = writeConflictText(
