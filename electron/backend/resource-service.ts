@@ -1339,8 +1339,16 @@ function vanishedMembers(
   server: JsonValue,
   changedPaths: readonly string[],
 ): MissingChange[] {
-  const touched = (path: string) =>
-    changedPaths.some((c) => c === '' || path === c || path.startsWith(`${c}/`));
+  // A path is touched when it or one of its ancestors (one per "/": tokens escape theirs) was
+  // changed: looked up in a set, not compared with every changed path (a server keeping only the
+  // 40,000 fields an operator changed of 80,000 took 10 s to judge).
+  const changed = new Set(changedPaths);
+  const touched = (path: string) => {
+    if (changed.has('') || changed.has(path)) return true;
+    for (let at = path.lastIndexOf('/'); at > 0; at = path.lastIndexOf('/', at - 1))
+      if (changed.has(path.slice(0, at))) return true;
+    return false;
+  };
   return diffPaths(mine, server)
     .filter((d) => d.op === 'remove' && !touched(d.path))
     .flatMap((d) => {
