@@ -585,8 +585,12 @@ export function createBatchRunner(deps: BatchDeps) {
     },
     queue(id: string): ConflictGroup[] {
       const groups = new Map<string, BatchTarget[]>();
-      for (const t of store.batches.targets(id, 'queued'))
-        groups.set(t.signature ?? '', [...(groups.get(t.signature ?? '') ?? []), t]);
+      // Pushed, not copied per member: 50,000 queued on one conflict took 10 s to list.
+      for (const t of store.batches.targets(id, 'queued')) {
+        const group = groups.get(t.signature ?? '');
+        if (group) group.push(t);
+        else groups.set(t.signature ?? '', [t]);
+      }
       return [...groups]
         .map(([signature, targets]) => ({
           signature,
