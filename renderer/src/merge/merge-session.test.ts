@@ -516,6 +516,23 @@ describe('one merge, the backend’s options', () => {
       status: 'closed',
     });
   });
+
+  it('takes one side for tens of thousands of remaining conflicts at once, keeping the decisions made', () => {
+    // One choose per conflict looked it up, copied every decision and listed the open conflicts
+    // again: 30,000 took minutes. The test's time limit is the guard.
+    const n = 30_000;
+    const doc = (v: number) => ({ items: Array.from({ length: n }, (_, i) => ({ id: i, v })) });
+    const s = session(doc(0), doc(1), doc(2));
+    const first = choose(s, s.resolution.result.conflicts[0]!.id, 'mine');
+    if (!first.ok) throw new Error(first.error);
+    const all = chooseAllRemaining(first.session, 'theirs');
+    if (!all.ok) throw new Error(all.error);
+    expect(unresolved(all.session)).toEqual([]);
+    expect(all.session.focus).toBe(0);
+    const expected = doc(2);
+    expected.items[0]!.v = 1;
+    expect(JSON.parse(resultText(all.session))).toEqual(expected);
+  }, 20_000);
 });
 
 describe('"only other fields changed" comes from the merge the view shows', () => {

@@ -3,6 +3,7 @@
 // reverting an automatic change, a hand-edited result, and which conflict has focus.
 import type { ConflictOutcome, MergeOptionsWire, Snapshot } from '../../../shared/api/types';
 import {
+  checkChoice,
   choose as chooseInResolution,
   COMPACT,
   createResolution,
@@ -646,6 +647,10 @@ function putBack(doc: JsonValue, path: string, value: JsonValue | undefined) {
 
 /** *Take mine / Server's for all remaining*: settles every open conflict with one side. */
 export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): SessionResult {
+  // Without hand edits, all at once: one choose per conflict looked the conflict up, copied the
+  // choices and listed the open conflicts again each time (8,000 conflicts took 14 s). The same
+  // checks, the same choices, and the first refusal stops it as choose's would.
+  if (s.manualText === null) return chooseAllDerived(s, side);
   let session = s;
   for (const conflict of unresolved(s)) {
     // An order conflict takes mine or theirs too, so one side always settles every kind.
@@ -654,6 +659,29 @@ export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): Se
     session = next.session;
   }
   return { ok: true, session: { ...session, focus: 0 } };
+}
+
+/** chooseAllRemaining for a derived Result: what choosing each open conflict in turn makes. */
+function chooseAllDerived(s: MergeSession, side: 'mine' | 'theirs'): SessionResult {
+  const { resolution } = s;
+  // choose finds a conflict by id: the first with that id.
+  const byId = new Map<string, Conflict>();
+  for (const conflict of resolution.result.conflicts)
+    if (!byId.has(conflict.id)) byId.set(conflict.id, conflict);
+  const choices: Record<string, Choice> = { ...resolution.choices };
+  const settled = new Set<string>();
+  for (const { id } of unresolved(s)) {
+    const conflict = byId.get(id)!;
+    const problem = checkChoice(conflict, side);
+    if (problem !== undefined) return { ok: false, error: `${conflict.path}: ${problem}` };
+    choices[id] = side;
+    settled.add(id);
+  }
+  const reopened = resolution.reopened.filter((id) => !settled.has(id));
+  return {
+    ok: true,
+    session: { ...s, resolution: { ...resolution, choices, reopened }, focus: 0, notice: null },
+  };
 }
 
 export function undoChoice(s: MergeSession, id: string): MergeSession {
