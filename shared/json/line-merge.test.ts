@@ -165,3 +165,19 @@ describe('mergeLines', () => {
     expect(coarse.text).toContain(reversed);
   }, 20_000);
 });
+
+describe('mergeLines on a long file both sides rewrote', () => {
+  it('writes a conflict of 300,000 lines per side (spread as arguments, they overflowed the stack)', () => {
+    const n = 300_000;
+    const lines = (f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i) + '\n');
+    const base = lines((i) => `b${i}`);
+    const mine = lines((i) => `m${i}`);
+    const theirs = lines((i) => `t${i}`);
+    const merged = mergeLines(base.join(''), mine.join(''), theirs.join(''));
+    expect(merged.conflicts).toBe(1);
+    expect(merged.text).toBe(
+      ['<<<<<<< ours\n', ...mine, '||||||| base\n', ...base, '=======\n', ...theirs].join('') +
+        '>>>>>>> theirs\n',
+    );
+  }, 20_000);
+});

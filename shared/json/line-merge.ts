@@ -187,16 +187,19 @@ export function mergeLines(
     mineOffset += growth(mineOwn);
     theirsOffset += growth(theirsOwn);
     if (theirsOwn.length === 0 || mineLines.join('') === theirsLines.join('')) {
-      out.push(...mineLines);
+      pushAll(out, mineLines);
     } else if (mineOwn.length === 0) {
-      out.push(...theirsLines);
+      pushAll(out, theirsLines);
     } else {
       conflicts++;
-      out.push('<'.repeat(size) + ' ours' + eol, ...mineLines);
+      out.push('<'.repeat(size) + ' ours' + eol);
+      pushAll(out, mineLines);
       endLine(mineLines);
-      out.push('|'.repeat(size) + ' base' + eol, ...base.slice(start, end));
+      out.push('|'.repeat(size) + ' base' + eol);
+      for (let i = start; i < end; i++) out.push(base[i]!);
       endLine(base.slice(start, end));
-      out.push('='.repeat(size) + eol, ...theirsLines);
+      out.push('='.repeat(size) + eol);
+      pushAll(out, theirsLines);
       endLine(theirsLines);
       out.push('>'.repeat(size) + ' theirs' + eol);
     }
@@ -204,4 +207,12 @@ export function mergeLines(
   }
   for (let i = at; i < base.length; i++) out.push(base[i]!);
   return { text: out.join(''), conflicts };
+}
+
+/**
+ * Appends `lines` one by one: spread as arguments, a hunk of a few hundred thousand lines (both
+ * sides rewrote a long file) overflowed the stack and the merge failed.
+ */
+function pushAll(out: string[], lines: readonly string[]): void {
+  for (let i = 0; i < lines.length; i++) out.push(lines[i]!);
 }

@@ -411,5 +411,7 @@ function mergeChunk(
     placeholder,
     { at: out.length, length: placeholder.length },
   );
-  if (Array.isArray(chosen)) out.push(...chosen);
+  // One by one: spread as arguments, a run of a few hundred thousand elements (both sides
+  // rewrote a long list) overflowed the stack and the merge failed.
+  if (Array.isArray(chosen)) for (let n = 0; n < chosen.length; n++) out.push(chosen[n]!);
 }

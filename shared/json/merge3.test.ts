@@ -475,3 +475,15 @@ describe('merge3: a long array the server rewrote whole', () => {
     expect(r.conflicts[0]).toMatchObject({ kind: 'both-modified' });
   });
 });
+
+describe('merge3: a very long array both sides rewrote', () => {
+  it('keeps mine over a conflict of 300,000 elements (spread as arguments, they overflowed the stack)', () => {
+    const base = Array.from({ length: 300_000 }, (_, n) => n);
+    const mine = [...base.map((v) => v + 1), 0];
+    const theirs = base.map((v) => -v - 1);
+    const r = merge3({ a: base }, { a: mine }, { a: theirs });
+    expect(r.conflicts).toHaveLength(1);
+    expect(r.conflicts[0]).toMatchObject({ kind: 'both-modified', path: '/a' });
+    expect(r.merged).toEqual({ a: mine });
+  });
+});
