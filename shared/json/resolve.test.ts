@@ -123,3 +123,23 @@ describe('rebase, twice', () => {
     expect([...r.reopened].sort()).toEqual([idA, idB].sort());
   });
 });
+
+describe('rebase of many decisions', () => {
+  it('keeps 150,000 decisions without looking each up in both lists of conflicts', () => {
+    // Each decision was looked up in the old and the new conflicts by a search of each list:
+    // minutes. The test's time limit is the guard; speed is measured in the bench.
+    const n = 150_000;
+    const doc = (v: number) => ({ items: Array.from({ length: n }, (_, i) => ({ id: i, v })) });
+    const r = createResolution(doc(0), doc(1), doc(2));
+    const [first, second] = r.result.conflicts;
+    const choices: Record<string, 'mine'> = {};
+    for (const conflict of r.result.conflicts)
+      if (conflict !== second) choices[conflict.id] = 'mine';
+    const newTheirs = doc(2);
+    newTheirs.items[0]!.v = 3;
+    const moved = rebase({ ...r, choices, reopened: [second!.id] }, newTheirs);
+    expect(Object.keys(moved.choices)).toHaveLength(n - 2);
+    expect(moved.choices[first!.id]).toBeUndefined();
+    expect(moved.reopened).toEqual([first!.id, second!.id]);
+  }, 20_000);
+});

@@ -101,11 +101,15 @@ export function applyChoices(
  */
 export function rebase(resolution: Resolution, newTheirs: JsonValue): Resolution {
   const result = merge3(resolution.base, resolution.mine, newTheirs, resolution.options);
+  // Conflicts by id (the first of an id, as conflictById finds it), made once: looking each
+  // choice up in both lists took 2 s for 20,000 decisions, and grew with their square.
+  const beforeById = firstById(resolution.result.conflicts);
+  const afterById = firstById(result.conflicts);
   const choices: Record<string, Choice> = {};
   const reopened: string[] = [];
   for (const [id, choice] of Object.entries(resolution.choices)) {
-    const before = conflictById(resolution, id);
-    const after = result.conflicts.find((conflict) => conflict.id === id);
+    const before = beforeById.get(id);
+    const after = afterById.get(id);
     if (!before || !after) continue;
     const unchanged =
       jsonEqual(before.theirs, after.theirs) &&
@@ -115,9 +119,18 @@ export function rebase(resolution: Resolution, newTheirs: JsonValue): Resolution
     else reopened.push(id);
   }
   // A conflict reopened earlier and still unanswered stays marked as reopened.
+  const reopenedNow = new Set(reopened);
   for (const id of resolution.reopened) {
-    if (!reopened.includes(id) && !(id in choices) && result.conflicts.some((c) => c.id === id))
+    if (!reopenedNow.has(id) && !(id in choices) && afterById.has(id)) {
       reopened.push(id);
+      reopenedNow.add(id);
+    }
   }
   return { ...resolution, theirs: newTheirs, result, choices, reopened };
+}
+
+function firstById(conflicts: readonly Conflict[]): Map<string, Conflict> {
+  const byId = new Map<string, Conflict>();
+  for (const conflict of conflicts) if (!byId.has(conflict.id)) byId.set(conflict.id, conflict);
+  return byId;
 }
