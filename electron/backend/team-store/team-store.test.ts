@@ -837,6 +837,36 @@ describe('batch reports', () => {
   });
 });
 
+describe('a large batch report', () => {
+  // Each target was added by copying the batch's list so far: 100,000 took minutes, the host
+  // busy all the while. A regression shows as the test's time limit.
+  it('is read whole, its targets in order', async () => {
+    const id = 'large-batch';
+    const n = 100_000;
+    expect(await migrate(sql)).toMatchObject({ ok: true });
+    await sql.query(
+      `INSERT INTO batch_reports (batch_id, host_id, operator, scope, connection_name, description, intents, state, total, writes_sent, counts, created_at)
+       VALUES ($1, 'large-host', 'carol', 'large-scope', 'Large', 'large', '[]', 'done', $2, $2, $3, now())`,
+      [id, n, JSON.stringify({ written: n })],
+    );
+    await sql.query(
+      `INSERT INTO batch_report_targets (batch_id, seq, resource_path, status, attempts, sent)
+       SELECT $1, s, 'target-' || s, 'written', 1, true FROM generate_series(0, $2 - 1) AS s`,
+      [id, n],
+    );
+    try {
+      const read = await b.api.teamBatches({});
+      const report = read.kind === 'ok' ? read.batches.find((x) => x.batchId === id) : undefined;
+      expect(report?.targets.length).toBe(n);
+      expect(report?.targets[0]?.resourceId).toBe('target-0');
+      expect(report?.targets[n - 1]?.resourceId).toBe(`target-${n - 1}`);
+    } finally {
+      await sql.query('DELETE FROM batch_report_targets WHERE batch_id = $1', [id]);
+      await sql.query('DELETE FROM batch_reports WHERE batch_id = $1', [id]);
+    }
+  }, 30_000);
+});
+
 describe('a batch interrupted by a crash', () => {
   it('is reported as interrupted when its host starts again', async () => {
     const first = await startHarness({

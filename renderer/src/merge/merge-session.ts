@@ -680,7 +680,13 @@ function chooseAllDerived(s: MergeSession, side: 'mine' | 'theirs'): SessionResu
   const reopened = resolution.reopened.filter((id) => !settled.has(id));
   return {
     ok: true,
-    session: { ...s, resolution: { ...resolution, choices, reopened }, focus: 0, notice: null },
+    // choose clears the notice; with nothing left to choose, nothing was chosen.
+    session: {
+      ...s,
+      resolution: { ...resolution, choices, reopened },
+      focus: 0,
+      notice: settled.size > 0 ? null : s.notice,
+    },
   };
 }
 
