@@ -266,7 +266,7 @@ export function decisionOverwritten(
   const choice = choiceOf(s, id);
   if (choice === undefined || s.manualText === null || manualParse === null || !manualParse.ok)
     return false;
-  const conflict = allConflicts(s).find((c) => c.id === id);
+  const conflict = conflictById(s.resolution.result.conflicts, id);
   if (conflict === undefined || conflict.slice) return false;
   const value = valueForChoice(conflict, choice);
   if (!value.ok) return false;
@@ -313,6 +313,18 @@ function valueAt(doc: JsonValue, conflict: Conflict): JsonValue | undefined {
  * that takes a value out (an element removed moves the ones after it).
  */
 function movesElements(s: MergeSession): boolean {
+  // Asked once per decided card on every render of a hand-edited merge: kept per resolution.
+  let moves = movesCache.get(s.resolution);
+  if (moves === undefined) {
+    moves = anyMovesElements(s);
+    movesCache.set(s.resolution, moves);
+  }
+  return moves;
+}
+
+const movesCache = new WeakMap<Resolution, boolean>();
+
+function anyMovesElements(s: MergeSession): boolean {
   return allConflicts(s).some((c) => {
     const choice = s.resolution.choices[c.id];
     return (
@@ -534,20 +546,55 @@ function pathInHand(
       const element = there[Number(token)];
       const key = isJsonObject(element) ? idKeys.find((k) => Object.hasOwn(element, k)) : undefined;
       if (key !== undefined && isJsonObject(element)) {
-        const id = fingerprint(element[key]!);
-        const at = here.flatMap((item, i) =>
-          isJsonObject(item) && Object.hasOwn(item, key) && fingerprint(item[key]!) === id
-            ? [i]
-            : [],
-        );
-        if (at.length !== 1) return moved;
-        step = String(at[0]);
+        const at = idIndex(here, key).get(fingerprint(element[key]!));
+        if (at === undefined || at < 0) return moved;
+        step = String(at);
       } else if (here.length !== there.length) return moved;
     }
     prefix += `/${token}`;
     out += `/${step}`;
   }
   return { ok: true, path: out };
+}
+
+const idIndexCache = new WeakMap<readonly JsonValue[], Map<string, Map<string, number>>>();
+
+/**
+ * Where each id (fingerprinted) under `key` is in `list`: its index, or -1 when several elements
+ * hold it. Kept per list (parsed values are not changed): each decided card looked through the
+ * whole list for its element, and 4,000 cards over a list of 4,000 took a second per render.
+ */
+function idIndex(list: readonly JsonValue[], key: string): Map<string, number> {
+  let byKey = idIndexCache.get(list);
+  if (byKey === undefined) {
+    byKey = new Map();
+    idIndexCache.set(list, byKey);
+  }
+  let index = byKey.get(key);
+  if (index === undefined) {
+    index = new Map();
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      if (!isJsonObject(item) || !Object.hasOwn(item, key)) continue;
+      const id = fingerprint(item[key]!);
+      index.set(id, index.has(id) ? -1 : i);
+    }
+    byKey.set(key, index);
+  }
+  return index;
+}
+
+const conflictsById = new WeakMap<readonly Conflict[], Map<string, Conflict>>();
+
+/** The first of `conflicts` with `id` (as find would), through a map kept per list. */
+function conflictById(conflicts: readonly Conflict[], id: string): Conflict | undefined {
+  let byId = conflictsById.get(conflicts);
+  if (byId === undefined) {
+    byId = new Map();
+    for (const conflict of conflicts) if (!byId.has(conflict.id)) byId.set(conflict.id, conflict);
+    conflictsById.set(conflicts, byId);
+  }
+  return byId.get(id);
 }
 
 /** The list at `path` (or the list a string there holds), else undefined. */
