@@ -11,6 +11,7 @@ import {
 import type { ApiEvent } from '../../../shared/api/types';
 import { framedCaller } from '../../../shared/api/framed-call';
 import { decodeWire, FRAMES_TYPE, type EncodedBody } from '../../../shared/api/wire';
+import { eventReader } from './event-stream';
 
 const BLOB_MIN_CHARS = 256 * 1024;
 
@@ -66,23 +67,11 @@ async function streamEvents(
   if (!response.ok || !response.body)
     throw new Error(`The event stream answered ${response.status}.`);
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
+  const push = eventReader((data) => deliver(decodeWire(data) as ApiEvent));
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return;
-    buffer += value;
-    let end = buffer.indexOf('\n\n');
-    while (end !== -1) {
-      const data = buffer
-        .slice(0, end)
-        .split('\n')
-        .filter((line) => line.startsWith('data: '))
-        .map((line) => line.slice(6))
-        .join('\n');
-      buffer = buffer.slice(end + 2);
-      if (data) deliver(decodeWire(data) as ApiEvent);
-      end = buffer.indexOf('\n\n');
-    }
+    push(value);
   }
 }
 
