@@ -157,7 +157,7 @@ function listCollections(_req: SandboxRequest, ctx: Context): SandboxResponse {
     collections: [...names].sort().map((name) => ({
       name,
       ...restSettings(ctx.switches(), name),
-      count: ctx.store.list(REST, name).length,
+      count: ctx.store.count(REST, name),
     })),
   });
 }
@@ -170,16 +170,20 @@ function listItems(req: SandboxRequest, ctx: Context): SandboxResponse {
     return problem(400, 'Bad Request', 'page must be an integer ≥ 1');
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500)
     return problem(400, 'Bad Request', 'pageSize must be an integer between 1 and 500');
-  const rows = ctx.store.list(REST, collection);
-  const items = rows.slice((page - 1) * pageSize, page * pageSize);
+  // The page alone is read: listing the whole collection for each page made paging through it
+  // quadratic (80,000 items at 500 a page: 84 s).
+  const total = ctx.store.count(REST, collection);
+  const offset = (page - 1) * pageSize;
+  // Past the end (a page number of any size) is no page: SQLite is asked only for one that exists.
+  const items = offset < total ? ctx.store.page(REST, collection, offset, pageSize) : [];
   const pageUrl = (p: number) =>
     `${req.origin}/rest/${encodeURIComponent(collection)}?page=${p}&pageSize=${pageSize}`;
   return json(200, {
     items: items.map((r) => r.body),
     page,
     pageSize,
-    total: rows.length,
-    next: page * pageSize < rows.length ? pageUrl(page + 1) : null,
+    total,
+    next: page * pageSize < total ? pageUrl(page + 1) : null,
     prev: page > 1 ? pageUrl(page - 1) : null,
   });
 }
