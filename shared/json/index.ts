@@ -15,7 +15,7 @@ export {
   withLineBreaks,
 } from './serialize';
 export { fingerprint, jsonEqual } from './canonical';
-export { decodePointer, encodePointer, escapeToken, getAt, setAt } from './pointer';
+export { decodePointer, encodePointer, escapeToken, getAt, setAt, withinAny } from './pointer';
 export type {
   Change,
   ChangeOp,
@@ -36,6 +36,7 @@ export {
   checkChoice,
   choose,
   conflictById,
+  conflictIn,
   createResolution,
   pendingConflicts,
   preview,

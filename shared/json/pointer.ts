@@ -138,3 +138,23 @@ function setTokens(
     error: `${pointer}: no container at "${encodePointer(tokens.slice(0, at))}"`,
   };
 }
+
+/**
+ * Whether `pointer` lies inside one of `containers` (or, with `orSelf`, is one of them); the root
+ * holds everything. Its ancestors are looked up, one per "/" (tokens escape theirs), so the cost
+ * is the pointer's depth, not the number of containers: compared with each, thousands of pointers
+ * against thousands of containers took minutes.
+ */
+export function withinAny(
+  pointer: string,
+  containers: ReadonlySet<string>,
+  orSelf: boolean,
+): boolean {
+  if (orSelf && containers.has(pointer)) return true;
+  if (pointer === '') return false;
+  for (let at = pointer.lastIndexOf('/'); at >= 0; at = pointer.lastIndexOf('/', at - 1)) {
+    if (containers.has(pointer.slice(0, at))) return true;
+    if (at === 0) break;
+  }
+  return false;
+}

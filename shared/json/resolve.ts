@@ -38,7 +38,24 @@ export function createResolution(
 }
 
 export function conflictById(resolution: Resolution, id: string): Conflict | undefined {
-  return resolution.result.conflicts.find((conflict) => conflict.id === id);
+  return conflictIn(resolution.result.conflicts, id);
+}
+
+const byIdOfList = new WeakMap<readonly Conflict[], Map<string, Conflict>>();
+
+/**
+ * The first conflict with `id` in `conflicts` (as `find` would), through a map made once per list
+ * (a merge's list is not changed once made): one search per lookup made choosing, rebasing and
+ * redrawing thousands of decisions quadratic.
+ */
+export function conflictIn(conflicts: readonly Conflict[], id: string): Conflict | undefined {
+  let byId = byIdOfList.get(conflicts);
+  if (byId === undefined) {
+    byId = new Map();
+    for (const conflict of conflicts) if (!byId.has(conflict.id)) byId.set(conflict.id, conflict);
+    byIdOfList.set(conflicts, byId);
+  }
+  return byId.get(id);
 }
 
 export { checkChoice };
@@ -101,15 +118,11 @@ export function applyChoices(
  */
 export function rebase(resolution: Resolution, newTheirs: JsonValue): Resolution {
   const result = merge3(resolution.base, resolution.mine, newTheirs, resolution.options);
-  // Conflicts by id (the first of an id, as conflictById finds it), made once: looking each
-  // choice up in both lists took 2 s for 20,000 decisions, and grew with their square.
-  const beforeById = firstById(resolution.result.conflicts);
-  const afterById = firstById(result.conflicts);
   const choices: Record<string, Choice> = {};
   const reopened: string[] = [];
   for (const [id, choice] of Object.entries(resolution.choices)) {
-    const before = beforeById.get(id);
-    const after = afterById.get(id);
+    const before = conflictById(resolution, id);
+    const after = conflictIn(result.conflicts, id);
     if (!before || !after) continue;
     const unchanged =
       jsonEqual(before.theirs, after.theirs) &&
@@ -121,16 +134,10 @@ export function rebase(resolution: Resolution, newTheirs: JsonValue): Resolution
   // A conflict reopened earlier and still unanswered stays marked as reopened.
   const reopenedNow = new Set(reopened);
   for (const id of resolution.reopened) {
-    if (!reopenedNow.has(id) && !(id in choices) && afterById.has(id)) {
+    if (!reopenedNow.has(id) && !(id in choices) && conflictIn(result.conflicts, id)) {
       reopened.push(id);
       reopenedNow.add(id);
     }
   }
   return { ...resolution, theirs: newTheirs, result, choices, reopened };
-}
-
-function firstById(conflicts: readonly Conflict[]): Map<string, Conflict> {
-  const byId = new Map<string, Conflict>();
-  for (const conflict of conflicts) if (!byId.has(conflict.id)) byId.set(conflict.id, conflict);
-  return byId;
 }

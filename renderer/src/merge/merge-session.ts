@@ -6,6 +6,7 @@ import {
   checkChoice,
   choose as chooseInResolution,
   COMPACT,
+  conflictIn,
   createResolution,
   DEFAULT_ID_KEYS,
   detectStyle,
@@ -266,7 +267,7 @@ export function decisionOverwritten(
   const choice = choiceOf(s, id);
   if (choice === undefined || s.manualText === null || manualParse === null || !manualParse.ok)
     return false;
-  const conflict = conflictById(s.resolution.result.conflicts, id);
+  const conflict = conflictIn(allConflicts(s), id);
   if (conflict === undefined || conflict.slice) return false;
   const value = valueForChoice(conflict, choice);
   if (!value.ok) return false;
@@ -471,7 +472,7 @@ export function choose(s: MergeSession, id: string, choice: Choice): SessionResu
   if (!next.ok) return { ok: false, error: next.error };
   let manualText = s.manualText;
   if (manualText !== null) {
-    const conflict = allConflicts(s).find((c) => c.id === id)!;
+    const conflict = conflictIn(allConflicts(s), id)!;
     const previous = s.resolution.choices[id];
     const decided = decidedConflict(s, conflict);
     const written = writeChoiceInto(
@@ -582,19 +583,6 @@ function idIndex(list: readonly JsonValue[], key: string): Map<string, number> {
     byKey.set(key, index);
   }
   return index;
-}
-
-const conflictsById = new WeakMap<readonly Conflict[], Map<string, Conflict>>();
-
-/** The first of `conflicts` with `id` (as find would), through a map kept per list. */
-function conflictById(conflicts: readonly Conflict[], id: string): Conflict | undefined {
-  let byId = conflictsById.get(conflicts);
-  if (byId === undefined) {
-    byId = new Map();
-    for (const conflict of conflicts) if (!byId.has(conflict.id)) byId.set(conflict.id, conflict);
-    conflictsById.set(conflicts, byId);
-  }
-  return byId.get(id);
 }
 
 /** The list at `path` (or the list a string there holds), else undefined. */
@@ -711,14 +699,11 @@ export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): Se
 /** chooseAllRemaining for a derived Result: what choosing each open conflict in turn makes. */
 function chooseAllDerived(s: MergeSession, side: 'mine' | 'theirs'): SessionResult {
   const { resolution } = s;
-  // choose finds a conflict by id: the first with that id.
-  const byId = new Map<string, Conflict>();
-  for (const conflict of resolution.result.conflicts)
-    if (!byId.has(conflict.id)) byId.set(conflict.id, conflict);
   const choices: Record<string, Choice> = { ...resolution.choices };
   const settled = new Set<string>();
   for (const { id } of unresolved(s)) {
-    const conflict = byId.get(id)!;
+    // The first conflict with that id, as choose finds it.
+    const conflict = conflictIn(resolution.result.conflicts, id)!;
     const problem = checkChoice(conflict, side);
     if (problem !== undefined) return { ok: false, error: `${conflict.path}: ${problem}` };
     choices[id] = side;
@@ -858,11 +843,9 @@ export function rebaseSession(s: MergeSession, outcome: ConflictAnswer): MergeSe
 export function carriedInto(old: MergeSession, fresh: MergeSession): MergeSession {
   if (!hasWork(old)) return fresh;
   const choices: Record<string, Choice> = {};
-  // Conflicts found by id through maps: a find per decision over both lists took seconds once
-  // thousands of conflicts were decided.
   for (const [id, choice] of Object.entries(old.resolution.choices)) {
-    const before = conflictById(allConflicts(old), id);
-    const after = conflictById(allConflicts(fresh), id);
+    const before = conflictIn(allConflicts(old), id);
+    const after = conflictIn(allConflicts(fresh), id);
     if (
       before !== undefined &&
       after !== undefined &&
