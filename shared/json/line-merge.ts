@@ -63,8 +63,9 @@ function hunks(base: readonly string[], side: readonly string[]): Hunk[] {
           sideLeft.map((j) => side[j]!),
           { maxEditLength: MAX_LINE_EDITS },
         )
-      : [];
+      : undefined;
   if (parts === undefined) {
+    // Nothing left on one text to pair with, or past the bound: every line is a change.
     baseChanged.fill(1);
     sideChanged.fill(1);
   } else {
@@ -79,11 +80,6 @@ function hunks(base: readonly string[], side: readonly string[]): Hunk[] {
         b += count;
         s += count;
       }
-    }
-    // No part matched what was left on one text: every line left there is a change.
-    if (parts.length === 0) {
-      for (const i of baseLeft) baseChanged[i - start] = 1;
-      for (const j of sideLeft) sideChanged[j - start] = 1;
     }
   }
   // The unchanged lines of the two texts pair up in order; the changed runs between are hunks.
