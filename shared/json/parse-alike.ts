@@ -112,20 +112,59 @@ class Reader {
     const closer = isObject ? 125 : 93;
     if (along !== undefined && !(isObject ? isJsonObject(along) : Array.isArray(along)))
       return undefined;
-    const object = (along ?? {}) as JsonObject;
-    const array = (along ?? []) as JsonValue[];
+    const value = along ?? (isObject ? {} : []);
     const pieces: Pieces = { object: isObject, texts: [], values: [], inner: [] };
     // A member's text is no element's (`[ "a": 1 ]` is not JSON): only the same kind's pieces.
     if (known.some((k) => k.object !== isObject))
       known = known.filter((k) => k.object === isObject);
-    const cursors = known.map(() => 0);
-    const value = isObject ? object : array;
-    const count = along === undefined ? 0 : isObject ? Object.keys(object).length : array.length;
+    const count =
+      along === undefined
+        ? 0
+        : isObject
+          ? Object.keys(along as JsonObject).length
+          : (along as JsonValue[]).length;
     if (text.charCodeAt(open + 1) === closer)
       return count === 0 ? { value, pieces, end: open + 2 } : undefined;
     const line = this.line(depth + 1);
     if (!text.startsWith(line, open + 1)) return undefined;
-    let at = open + 1 + line.length;
+    const end = this.members(
+      open + 1 + line.length,
+      depth,
+      known,
+      value,
+      along !== undefined,
+      pieces,
+    );
+    if (end === -1) return undefined;
+    const closing = this.line(depth);
+    if (!text.startsWith(closing, end) || text.charCodeAt(end + closing.length) !== closer)
+      return undefined;
+    if (along !== undefined && pieces.texts.length !== count) return undefined;
+    return { value, pieces, end: end + closing.length + 1 };
+  }
+
+  /**
+   * Reads a container's members or elements from `at` (the first one's start) into `pieces` and
+   * `value`: filled when parsing; when `along`, the value the text was printed from, only read.
+   * Returns where the last one ends, or -1 when the text does not fit the layout.
+   * The hot loop, in a method of its own: its only way out on success is a plain return, so code
+   * V8 optimises while the loop runs is not thrown away when the loop ends (a step never taken
+   * before, such as checking the closing line, has no type feedback and would deoptimise it).
+   */
+  private members(
+    at: number,
+    depth: number,
+    known: readonly Pieces[],
+    value: JsonValue,
+    along: boolean,
+    pieces: Pieces,
+  ): number {
+    const text = this.text;
+    const isObject = pieces.object;
+    const object = value as JsonObject;
+    const array = value as JsonValue[];
+    const line = this.line(depth + 1);
+    const cursors = known.map(() => 0);
     let seen: Set<string> | undefined;
     for (let index = 0; ; index++) {
       let key: string | undefined;
@@ -133,19 +172,18 @@ class Reader {
       if (isObject) {
         const keyEnd = endOfString(text, at);
         if (keyEnd === -1 || text.charCodeAt(keyEnd) !== 58 || text.charCodeAt(keyEnd + 1) !== 32)
-          return undefined;
+          return -1;
         // A key is short; JSON.parse decodes its escapes (and refuses a malformed one).
         try {
           key = JSON.parse(text.slice(at, keyEnd)) as string;
         } catch {
-          return undefined;
+          return -1;
         }
         // Parsed: a key may not repeat. Along a value: the key must be one of its own, once.
-        if (along === undefined ? Object.hasOwn(object, key) : !Object.hasOwn(object, key))
-          return undefined;
-        if (along !== undefined) {
+        if (along ? !Object.hasOwn(object, key) : Object.hasOwn(object, key)) return -1;
+        if (along) {
           seen ??= new Set();
-          if (seen.has(key)) return undefined;
+          if (seen.has(key)) return -1;
           seen.add(key);
         }
         valueAt = keyEnd + 2;
@@ -156,63 +194,56 @@ class Reader {
       let end: number;
       if (nested) {
         const close = closingLine(text, line, c === 123 ? '}' : ']', valueAt);
-        if (close === -1) return undefined;
+        if (close === -1) return -1;
         end = close + line.length + 1;
       } else {
         const lineEnd = text.indexOf('\n', valueAt);
-        if (lineEnd === -1) return undefined;
+        if (lineEnd === -1) return -1;
         end = text.charCodeAt(lineEnd - 1) === 44 ? lineEnd - 1 : lineEnd;
       }
       const piece = text.slice(at, end);
+      const cuttable = nested && end - valueAt >= this.cutFrom && depth + 1 < MAX_CUT_DEPTH;
       let cut: Pieces | undefined;
       let child: JsonValue | undefined;
-      if (along !== undefined) {
-        // The text was printed from `along`: its values are taken, each checked to be of the kind
+      if (along) {
+        // The text was printed from `value`: its values are taken, each checked to be of the kind
         // its text begins with, and a large container is cut along its own value.
+        if (!isObject && index >= array.length) return -1;
         child = key !== undefined ? object[key] : array[index];
-        if (child === undefined || !beginsLike(c, child)) return undefined;
-        if (nested && end - valueAt >= this.cutFrom && depth + 1 < MAX_CUT_DEPTH) {
+        if (child === undefined || !beginsLike(c, child)) return -1;
+        if (cuttable) {
           const inner = this.container(valueAt, depth + 1, [], child);
-          if (inner === undefined || inner.end !== end) return undefined;
+          if (inner === undefined || inner.end !== end) return -1;
           cut = inner.pieces;
         }
       } else {
         child = reuse(known, cursors, piece);
-      }
-      if (child === undefined) {
-        const inner =
-          nested && end - valueAt >= this.cutFrom && depth + 1 < MAX_CUT_DEPTH
+        if (child === undefined) {
+          const inner = cuttable
             ? this.container(valueAt, depth + 1, innerAt(known, cursors))
             : undefined;
-        for (let k = 0; k < cursors.length; k++) cursors[k]!++;
-        if (inner !== undefined) {
-          if (inner.end !== end) return undefined;
-          child = inner.value;
-          cut = inner.pieces;
-        } else {
-          const parsed = parseJson(text.slice(valueAt, end), depth + 1);
-          if (!parsed.ok) return undefined;
-          child = parsed.value;
+          for (let k = 0; k < cursors.length; k++) cursors[k]!++;
+          if (inner !== undefined) {
+            if (inner.end !== end) return -1;
+            child = inner.value;
+            cut = inner.pieces;
+          } else {
+            const parsed = parseJson(text.slice(valueAt, end), depth + 1);
+            if (!parsed.ok) return -1;
+            child = parsed.value;
+          }
         }
+        if (key !== undefined) setKey(object, key, child);
+        else array.push(child);
       }
       pieces.texts.push(piece);
       pieces.values.push(child);
       pieces.inner.push(cut);
-      if (along !== undefined) {
-        if (index + 1 > count) return undefined;
-      } else if (key !== undefined) setKey(object, key, child);
-      else array.push(child);
-      // Between pieces: exactly a comma and the next line's indent, or the closing line.
-      if (text.charCodeAt(end) === 44) {
-        if (!text.startsWith(line, end + 1)) return undefined;
-        at = end + 1 + line.length;
-        continue;
-      }
-      const closing = this.line(depth);
-      if (!text.startsWith(closing, end) || text.charCodeAt(end + closing.length) !== closer)
-        return undefined;
-      if (along !== undefined && index + 1 !== count) return undefined;
-      return { value, pieces, end: end + closing.length + 1 };
+      // Between pieces: exactly a comma and the next line's indent; anything else ends them, and
+      // the caller checks it is the closing line.
+      if (text.charCodeAt(end) !== 44) return end;
+      if (!text.startsWith(line, end + 1)) return -1;
+      at = end + 1 + line.length;
     }
   }
 }
@@ -234,22 +265,25 @@ function beginsLike(c: number, value: JsonValue): boolean {
  * expects it, then a few pieces either way. Every cursor moves past the piece.
  */
 function reuse(known: readonly Pieces[], cursors: number[], piece: string): JsonValue | undefined {
-  let side = -1;
-  let at = -1;
-  for (let k = 0; k < known.length && side === -1; k++) {
-    if (known[k]!.texts[cursors[k]!] === piece) [side, at] = [k, cursors[k]!];
+  for (let k = 0; k < known.length; k++) {
+    if (known[k]!.texts[cursors[k]!] === piece) return reuseAt(known, cursors, k, cursors[k]!);
   }
-  for (let k = 0; k < known.length && side === -1; k++) {
+  for (let k = 0; k < known.length; k++) {
     const texts = known[k]!.texts;
     const cursor = cursors[k]!;
-    for (let d = 1; d <= WINDOW && side === -1; d++) {
-      if (texts[cursor + d] === piece) [side, at] = [k, cursor + d];
-      else if (cursor - d >= 0 && texts[cursor - d] === piece) [side, at] = [k, cursor - d];
+    for (let d = 1; d <= WINDOW; d++) {
+      if (texts[cursor + d] === piece) return reuseAt(known, cursors, k, cursor + d);
+      if (cursor - d >= 0 && texts[cursor - d] === piece)
+        return reuseAt(known, cursors, k, cursor - d);
     }
   }
-  if (side === -1) return undefined;
+  return undefined;
+}
+
+/** Side `side`'s piece `at`: that side's cursor moves past it, every other one by one piece. */
+function reuseAt(known: readonly Pieces[], cursors: number[], side: number, at: number): JsonValue {
   for (let k = 0; k < cursors.length; k++) cursors[k] = k === side ? at + 1 : cursors[k]! + 1;
-  return known[side]!.values[at];
+  return known[side]!.values[at]!;
 }
 
 /** The pieces of the container cut on other sides where their cursors are. */
