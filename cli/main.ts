@@ -2,6 +2,7 @@
 // or, from the sources, `npx tsx cli/run.ts`.
 import type { CliIo } from './merge';
 import { runMerge } from './merge';
+import { stdWriter } from './std-streams';
 
 // The batch command is loaded when it runs: a merge (a git driver, once per file) never pays for
 // its modules.
@@ -17,31 +18,20 @@ commands:
   batch --url URL --data DIR …      change many resources through a running Conflict Desk (see: conflict-desk batch --help)
 `;
 
-/** Whether a command wrote to the process's stdout or stderr (see settle). */
-let wroteOutput = false;
+const out = stdWriter(1, () => process.stdout);
+const err = stdWriter(2, () => process.stderr);
 
-const processIo: CliIo = {
-  stdout: (text) => {
-    wroteOutput = true;
-    process.stdout.write(text);
-  },
-  stderr: (text) => {
-    wroteOutput = true;
-    process.stderr.write(text);
-  },
-};
+const processIo: CliIo = { stdout: (text) => out.write(text), stderr: (text) => err.write(text) };
 
 /**
  * Ends the process once `command` has answered `code`. A merge exits at once: left to itself, Node
  * first frees its heap, the parsed documents (about 3 ms at 5 MB), and git runs a driver once per
- * file. Unless what it wrote may still be queued: stdout and stderr are asynchronous pipes on some
- * systems, and exiting would cut them off. Other commands end as Node ends them.
+ * file. Unless what it wrote is still queued in a stream (a pipe that refused it, see
+ * std-streams.ts): exiting would cut it off. Other commands end as Node ends them.
  */
 export function settle(command: string | undefined, code: number): void {
   process.exitCode = code;
-  const flushed =
-    !wroteOutput || (process.stdout.writableLength === 0 && process.stderr.writableLength === 0);
-  if (command === 'merge' && flushed) process.exit(code);
+  if (command === 'merge' && out.flushed() && err.flushed()) process.exit(code);
 }
 
 export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {

@@ -1,12 +1,16 @@
 // Spawns the real CLI (through the package's bin) on temporary files, and runs a real `git merge`
 // with the driver configured.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
+  closeSync,
+  constants,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
+  readSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -436,6 +440,59 @@ describe('bin/conflict-desk.cjs', () => {
     expect(run.stdout).toContain('<<<<<<< ours\n');
     expect(run.stdout).toContain('"b": 2');
     expect(run.stderr).toContain('/items/7/note');
+  });
+
+  it('writes a long conflict report whole to a stderr pipe that refuses writes when full (non-blocking, EAGAIN)', async () => {
+    // 3,000 conflicting members: a report of about 250 KB, four times what a pipe holds.
+    const doc = (value: string) =>
+      JSON.stringify(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, value])));
+    files({ base: doc('base'), mine: doc('mine'), theirs: doc('theirs') });
+    const expected = spawnSync(
+      process.execPath,
+      [BIN, 'merge', 'base', 'mine', 'theirs', '-o', 'a'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
+    expect(expected.status).toBe(1);
+    expect(expected.stderr.length).toBeGreaterThan(3 * 65536);
+    // A FIFO whose write end is non-blocking: the command's stderr shares that file description,
+    // so once the FIFO is full its writes fail with EAGAIN until this test reads.
+    const fifo = join(dir, 'stderr.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    // Node's spawn makes a child's stdio blocking; the command's own process.stderr, made by a
+    // preload before the command runs, makes that FIFO non-blocking again (libuv opens a pipe so).
+    writeFileSync(join(dir, 'preload.cjs'), 'process.stderr;\n');
+    const args = ['-r', './preload.cjs', BIN, 'merge', 'base', 'mine', 'theirs', '-o', 'b'];
+    const child = spawn(process.execPath, args, {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', writer],
+    });
+    closeSync(writer);
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    await new Promise((wait) => setTimeout(wait, 300)); // the FIFO fills; the command is refused
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(1 << 16);
+    for (;;) {
+      let read: number;
+      try {
+        read = readSync(reader, buffer, 0, buffer.length, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+        await new Promise((wait) => setTimeout(wait, 5));
+        continue;
+      }
+      if (read === 0) break; // every writer has closed it: the command has exited
+      chunks.push(Buffer.from(buffer.subarray(0, read)));
+    }
+    closeSync(reader);
+    expect(await exited).toBe(1);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected.stderr);
+    expect(readFileSync(join(dir, 'b'), 'utf8')).toBe(readFileSync(join(dir, 'a'), 'utf8'));
   });
 
   it('is still started by its former name, bin/conflict-desk.mjs (git configurations name it)', () => {
