@@ -234,4 +234,20 @@ describe('the git merge driver, set up as the README says', () => {
     expect(merge.file).toContain('"reason": "y"');
     expect(merge.file).toContain('"pending",,');
   });
+
+  it("keeps every digit of a decimal a double cannot hold: theirs' edit of its last digit survives, mine's text is not rewritten", () => {
+    // Both literals read as the double 0.1: compared as values, theirs changed nothing, and
+    // printed as a value, mine's would become 0.1.
+    const precise = (amount: string, status: string) =>
+      `{\n  "sid": "WT1",\n  "amount": ${amount},\n  "limit": 12345678901234567.25,\n  "reason": null,\n  "status": "${status}"\n}\n`;
+    const merge = mergeOf('task.json', {
+      base: precise('0.10000000000000000001', 'pending'),
+      mine: precise('0.10000000000000000001', 'assigned'),
+      theirs: precise('0.10000000000000000002', 'pending'),
+    });
+    expect(merge.out).toContain('more digits than a double keeps');
+    expect(merge.out).toContain('merged line by line');
+    expect(merge.code, merge.out).toBe(0);
+    expect(merge.file).toBe(precise('0.10000000000000000002', 'assigned'));
+  });
 });

@@ -12,15 +12,17 @@ import {
   lineBreakOf,
   mergeJsonc,
   mergeLines,
+  inexactNumber,
   jsonEqual,
   mergeText,
   parseJson,
+  positionOf,
   readsAsJsonc,
   stringifyJson,
   withLineBreaks,
   withoutMark,
 } from '../shared/json/index';
-import type { Conflict, JsonValue, ParseError } from '../shared/json/index';
+import type { Conflict, InexactNumber, JsonValue, ParseError } from '../shared/json/index';
 import { readTexts, writeText } from './text-files';
 
 export type CliIo = {
@@ -155,6 +157,23 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     return bytesByLines(read.texts as [string, string, string], args.value, io);
   const options = { idKeys: args.value.idKeys };
   const write = (text: string | readonly string[]) => writeOut(text, args.value.out, io);
+  const { path } = args.value;
+  const files =
+    path === undefined
+      ? { base: baseFile, mine: mineFile, theirs: theirsFile }
+      : { base: `${path} (base)`, mine: `${path} (mine)`, theirs: `${path} (theirs)` };
+  // A number with more digits than a double keeps would be compared, and written, as that double:
+  // an edit of its last digits would vanish. Such sides are merged as text, line by line.
+  const inexact = firstInexact({ base, mine, theirs });
+  if (inexact !== undefined) {
+    const at = positionOf(read.texts[SIDES.indexOf(inexact.side)]!, inexact.found.offset);
+    const why = `${files[inexact.side]}:${at.line}:${at.column}: the number ${inexact.found.literal} has more digits than a double keeps, so its value cannot be merged without losing some`;
+    if (args.value.reportOnly) {
+      io.stderr(`conflict-desk merge: ${why}\n`);
+      return 2;
+    }
+    return fallback({ base, mine, theirs }, why, options, args.value.markerSize, write, io, false);
+  }
   let planned: Planned;
   try {
     planned = structural({ base, mine, theirs }, args.value, options);
@@ -170,11 +189,6 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
     planned = { ok: false, why };
   }
   if (!planned.ok) {
-    const { path } = args.value;
-    const files =
-      path === undefined
-        ? { base: baseFile, mine: mineFile, theirs: theirsFile }
-        : { base: `${path} (base)`, mine: `${path} (mine)`, theirs: `${path} (theirs)` };
     const why =
       typeof planned.why === 'string'
         ? planned.why
@@ -192,6 +206,21 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
       formatConflictReport(planned.conflicts),
   );
   return 1;
+}
+
+const SIDES = ['base', 'mine', 'theirs'] as const;
+
+/** The first side holding a number a double does not hold exactly, and that number. */
+function firstInexact(texts: {
+  base: string;
+  mine: string;
+  theirs: string;
+}): { side: (typeof SIDES)[number]; found: InexactNumber } | undefined {
+  for (const side of SIDES) {
+    const found = inexactNumber(texts[side]);
+    if (found !== undefined) return { side, found };
+  }
+  return undefined;
 }
 
 /** What the structural merge would write, or why it cannot merge (a side that is not JSON). */
@@ -286,14 +315,18 @@ async function fallback(
   markerSize: number,
   write: (text: string) => Promise<boolean>,
   io: CliIo,
+  /** False when values cannot be trusted (inexact numbers): then only lines are merged. */
+  asJsonc = true,
 ): Promise<number> {
   const markers = /^(<{7,}|>{7,}|={7,}$|\|{7,})/m;
   const hasMarkers =
     markers.test(texts.base) || markers.test(texts.mine) || markers.test(texts.theirs);
-  const jsonc = hasMarkers
-    ? { ok: false as const, reason: 'a side already holds conflict markers' }
-    : mergeJsonc(texts.base, texts.mine, texts.theirs, options, jsoncEditsFor(texts.mine));
-  if (jsonc.ok) {
+  const jsonc = !asJsonc
+    ? undefined
+    : hasMarkers
+      ? { ok: false as const, reason: 'a side already holds conflict markers' }
+      : mergeJsonc(texts.base, texts.mine, texts.theirs, options, jsoncEditsFor(texts.mine));
+  if (jsonc?.ok) {
     if (!(await write(jsonc.text))) return 2;
     io.stderr(
       `conflict-desk merge: not strict JSON (${why}); merged as JSON with comments, mine's comments and layout kept\n`,
@@ -312,7 +345,9 @@ async function fallback(
     readsAsJsonc(texts.theirs) &&
     !readsAsJsonc(lines.text);
   io.stderr(
-    `conflict-desk merge: not strict JSON (${why}); ${jsonc.reason}; merged line by line like git merge-file: ` +
+    (jsonc === undefined
+      ? `conflict-desk merge: ${why}; merged line by line like git merge-file: `
+      : `conflict-desk merge: not strict JSON (${why}); ${jsonc.reason}; merged line by line like git merge-file: `) +
       (broken
         ? 'no lines conflict, but the result is not valid JSON (a key both sides added, a comma lost): check it by hand\n'
         : lines.conflicts === 0

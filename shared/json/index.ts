@@ -5,6 +5,8 @@ export type { ParseError, ParseResult } from './parse';
 export { formatParseError, MAX_JSON_DEPTH, parseJson, parseJsonStrict, positionOf } from './parse';
 export type { AlikeParse, Pieces } from './parse-alike';
 export { parseAlike, piecesAlong } from './parse-alike';
+export type { InexactNumber } from './exact-numbers';
+export { holdsExactly, inexactNumber, inexactNumberEdits, inexactNumbers } from './exact-numbers';
 export type { JsonStyle } from './serialize';
 export {
   COMPACT,
