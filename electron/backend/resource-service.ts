@@ -19,6 +19,8 @@ import {
   COMPACT,
   diffPaths,
   formatParseError,
+  inexactNumber,
+  inexactNumberEdits,
   getAt,
   jsonEqual,
   merge3,
@@ -32,6 +34,7 @@ import {
   withinAny,
   type JsonValue,
   type MergeResult,
+  type PathChange,
 } from '../../shared/json';
 import { connectionContext, itemUrl, type ConnectionContext } from './connection-context';
 import { header, type HttpOutcome, type HttpResponse } from './http-client';
@@ -616,7 +619,21 @@ export function createResourceService(deps: ResourceDeps) {
         `${base.info.unguardedReason ?? 'This resource has no revision.'} Saving it would overwrite blindly; choose "Save without a precondition" to do so deliberately.`,
       );
     }
-    const changes = diffPaths(base.editable, mine);
+    // Digits typed past what a double keeps (0.10000000000000000001 → …02): the values read
+    // alike, so a diff of them cannot see the edit; the write carries them as typed.
+    const digitEdits =
+      inexactNumber(mineText) === undefined
+        ? []
+        : inexactNumberEdits(
+            editableText(
+              editableOf(ctx.spec),
+              base.snapshot.raw ?? stringifyJson(base.body, COMPACT),
+              base.body,
+              base.editable,
+            ),
+            mineText,
+          );
+    const changes = withEdits(diffPaths(base.editable, mine), digitEdits);
     if (changes.length === 0)
       return fail(
         'invalid-input',
@@ -737,6 +754,13 @@ export function createResourceService(deps: ResourceDeps) {
           { status },
         );
       }
+      if (digitEdits.length > 0)
+        // The merge compares and prints values: it would show, and save, these numbers rounded.
+        return fail(
+          'rejected',
+          `The server refused the save as stale (${status}): someone changed the resource since you opened it. Your edit changes digits a double does not keep (${digitEdits.join(', ')}), which a merge of the two versions would lose, so none is offered. Nothing was written; your edit is kept. Refresh to the server's version and make your edit again.`,
+          { status },
+        );
       return conflictResult(status, base, theirs, mineText, mine, ctx, {
         afterLostAnswer: false,
         auditId,
@@ -1435,3 +1459,12 @@ function describeHolds(
 }
 
 export type ResourceService = ReturnType<typeof createResourceService>;
+
+/** `changes` (a diff of the values) with `paths` replaced too, unless a change covers them. */
+function withEdits(changes: PathChange[], paths: readonly string[]): PathChange[] {
+  const covered = new Set(changes.map((c) => c.path));
+  const added = paths.filter((path) => !withinAny(path, covered, true));
+  return added.length === 0
+    ? changes
+    : [...changes, ...added.map((path) => ({ path, op: 'replace' as const }))];
+}

@@ -166,6 +166,58 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
+  it('saves an edit of a digit a double does not keep, alone or with others, exactly as typed', async () => {
+    // 0.10000000000000000001 and …02 read as the same double: compared as values, editing one
+    // into the other changes nothing ("nothing to save"), and beside another edit it was left out
+    // of the write while the save reported success.
+    const file = path.join(server.davRoot, 'docs', 'ledger.json');
+    const doc = (amount: string, status: string) =>
+      `{\n  "amount": ${amount},\n  "status": "${status}",\n  "rate": 1.2345678901234567890\n}\n`;
+    writeFileSync(file, doc('0.10000000000000000001', 'open'));
+    const ref = { connectionId, id: 'ledger' };
+    const save = async (text: string) => {
+      const opened = await desk.api.openResource({ ref });
+      if (opened.kind !== 'ok') throw new Error(opened.message);
+      // The editor shows the file's own digits.
+      expect(opened.snapshot.text).toContain('1.2345678901234567890');
+      return desk.api.saveResource({ ref, text, baseJournalId: opened.snapshot.journalId });
+    };
+    const only = await save(doc('0.10000000000000000002', 'open'));
+    expect(only.kind, JSON.stringify(only)).toBe('saved');
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(JSON.parse(doc('0.1', 'open')));
+    expect(readFileSync(file, 'utf8')).toContain('"amount": 0.10000000000000000002');
+    expect(readFileSync(file, 'utf8')).toContain('"rate": 1.2345678901234567890');
+
+    const both = await save(doc('0.10000000000000000003', 'closed'));
+    expect(both.kind, JSON.stringify(both)).toBe('saved');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('"amount": 0.10000000000000000003');
+    expect(text).toContain('"status": "closed"');
+    expect(text).toContain('"rate": 1.2345678901234567890');
+
+    // Someone else changes the file meanwhile: a merge compares and prints values, so it would
+    // round the edited digits away. The save is refused plainly, the file left as they wrote it.
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    const theirs = doc('0.10000000000000000003', 'reopened');
+    // Through the server (a file written behind lighttpd's back is served at its cached length).
+    const put = await fetch(`${server.url}/docs/ledger.json`, { method: 'PUT', body: theirs });
+    expect(put.status).toBeLessThan(300);
+    const stale = await desk.api.saveResource({
+      ref,
+      text: doc('0.10000000000000000004', 'closed'),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(stale).toMatchObject({
+      kind: 'error',
+      status: 412,
+      message: expect.stringMatching(
+        /digits a double does not keep \(\/amount\).*your edit is kept/,
+      ),
+    });
+    expect(readFileSync(file, 'utf8')).toBe(theirs);
+  });
+
   it('shows the server’s words for a 404 and a 403 (the HTML page’s title)', async () => {
     const missing = await desk.api.openResource({ ref: { connectionId, id: 'no-such-ticket' } });
     expect(missing).toMatchObject({
