@@ -403,6 +403,33 @@ describe("conflict-desk merge keeps mine's line breaks and byte-order mark", () 
   });
 });
 
+describe('conflict-desk merge, numbers a double does not hold', () => {
+  it('merges line by line when one is written with an exponent and no fraction, or after a byte order mark', () => {
+    // 1e-400 and 2e-400 both read as 0, and 12345678901234567891e3 as a double: merged as values,
+    // theirs' edit was lost and mine's literal written as 0 or 1.2345678901234568e+22 (exit 0).
+    for (const [was, edited] of [
+      ['1e-400', '2e-400'],
+      ['12345678901234567891e3', '12345678901234567892e3'],
+    ]) {
+      const doc = (n: string, b: number) => `{\n  "a": ${n},\n  "sid": "WT1",\n  "b": ${b}\n}\n`;
+      files({ base: doc(was, 1), mine: doc(was, 2), theirs: doc(edited, 1) });
+      const run = cli('merge', 'base', 'mine', 'theirs');
+      expect(run.stderr).toContain(`the number ${was} has more digits than a double keeps`);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(doc(edited, 2));
+    }
+    const bom = '\uFEFF';
+    files({
+      base: `${bom}0.10000000000000000001\n`,
+      mine: `${bom}0.10000000000000000001\n`,
+      theirs: `${bom}0.10000000000000000002\n`,
+    });
+    const run = cli('merge', 'base', 'mine', 'theirs', '-o', 'out');
+    expect(run.stderr).toContain('merged line by line');
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toBe(`${bom}0.10000000000000000002\n`);
+  });
+});
+
 describe('bin/conflict-desk.cjs', () => {
   it('says how to build the command when dist/cli.cjs is missing, instead of compiling TypeScript', () => {
     mkdirSync(join(dir, 'bin'));

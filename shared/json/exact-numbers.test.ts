@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { holdsExactly, inexactNumber, inexactNumberEdits } from './exact-numbers';
+import { holdsExactly, inexactNumber, inexactNumberEdits, inexactNumbers } from './exact-numbers';
 
 describe('holdsExactly', () => {
   it('holds the shortest spelling of every double, however it is written', () => {
@@ -91,12 +91,35 @@ describe('inexactNumber', () => {
     expect(inexactNumber('no numbers at all.')).toBeUndefined();
   });
 
+  it('finds literals with an exponent and no fraction, and one after a byte order mark', () => {
+    // 1e-400 and 2e-400 both read as 0; an integer with an exponent is read as a double, not
+    // kept as a bigint. Missed, the merge command merged them as values: theirs' edit was lost
+    // and mine's literal written as 0 or 1.2345678901234568e+22.
+    expect(inexactNumber('{"a": 1e-400}')).toEqual({ offset: 6, literal: '1e-400' });
+    expect(inexactNumber('[-12345678901234567891E+3]')?.literal).toBe('-12345678901234567891E+3');
+    expect(inexactNumber('[4e-324]')?.literal).toBe('4e-324'); // printed as 5e-324
+    expect(inexactNumber('[1.5, 1e400]')?.literal).toBe('1e400');
+    // In order of offset, whichever search found them.
+    expect([...inexactNumbers('[1e-400, 0.10000000000000000001, 2e-400]')]).toEqual([
+      { offset: 1, literal: '1e-400' },
+      { offset: 9, literal: '0.10000000000000000001' },
+      { offset: 33, literal: '2e-400' },
+    ]);
+    expect(inexactNumber('[1e5, 1E+2, -25e-1, 1.25e3, 0e0]')).toBeUndefined();
+    expect(inexactNumber('{"id": "x1e400", "hex": "0x1e5"}')).toBeUndefined();
+    // A document that is one number, after a byte order mark.
+    expect(inexactNumber('\uFEFF0.10000000000000000001\n')?.literal).toBe('0.10000000000000000001');
+  });
+
   it('agrees with a token-by-token reading of generated documents', () => {
     const number = fc.oneof(
       fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => String(d)),
       fc
         .tuple(fc.stringMatching(/^-?[1-9][0-9]{0,20}$/), fc.stringMatching(/^[0-9]{1,25}$/))
         .map(([whole, fraction]) => `${whole}.${fraction}`),
+      fc
+        .tuple(fc.stringMatching(/^-?[1-9][0-9]{0,20}$/), fc.integer({ min: -400, max: 400 }))
+        .map(([whole, power]) => `${whole}e${power}`),
     );
     fc.assert(
       fc.property(
@@ -121,6 +144,10 @@ describe('inexactNumberEdits', () => {
       .replace('0.10000000000000000001', '0.10000000000000000002')
       .replace('-2.00000000000000000001', '-2.00000000000000000009');
     expect(inexactNumberEdits(before, after)).toEqual(['/a', '/list/1/x']);
+  });
+
+  it('names an edit of a number with an exponent that reads as the same double', () => {
+    expect(inexactNumberEdits('{"a": 1e-400}', '{"a": 2e-400}')).toEqual(['/a']);
   });
 
   it('does not count the same number spelled alike or with trailing zeros, a printed double, or a new member', () => {

@@ -1,10 +1,10 @@
 // Numbers a double does not hold. JSON.parse reads every number as a double, so the literals
 // 0.10000000000000000001 and 0.10000000000000000002 read as one value, 0.1: a merge that compares
 // values sees no edit between them, and one that prints values writes 0.1 for either. Integers
-// are safe (the strict parser keeps those beyond 2^53 as bigint); a literal with a fraction keeps
-// at most 15 significant digits exactly, and past that only when it is the shortest spelling of
-// its double. Those are what is looked for here, so that a caller can refuse to merge or write
-// them as values.
+// without an exponent are safe (the strict parser keeps those beyond 2^53 as bigint); a literal
+// with a fraction or an exponent keeps at most 15 significant digits exactly, and past that only
+// when it is the shortest spelling of its double. Those are what is looked for here, so that a
+// caller can refuse to merge or write them as values.
 
 import { visit } from 'jsonc-parser';
 import { rawsAt } from './lossless-text';
@@ -17,8 +17,9 @@ export type InexactNumber = {
 };
 
 /**
- * The first number literal with a fraction in JSON `text` whose value a double does not hold
- * (more significant digits than the double keeps, or an exponent beyond its range), or undefined.
+ * The first number literal with a fraction or an exponent in JSON `text` whose value a double does
+ * not hold (more significant digits than the double keeps, or an exponent beyond its range), or
+ * undefined.
  * See inexactNumbers.
  */
 export function inexactNumber(text: string): InexactNumber | undefined {
@@ -27,13 +28,32 @@ export function inexactNumber(text: string): InexactNumber | undefined {
 }
 
 /**
- * The number literals with a fraction in JSON `text` whose value a double does not hold, in order.
- * Found from each "." (native search), so a text without decimals costs one pass of indexOf.
- * Literals without a fraction (`1e-400`) are not looked at. Text inside a string that reads like
+ * The number literals with a fraction or an exponent in JSON `text` whose value a double does not
+ * hold, in order. Found from each "." and each digit before an "e" (native searches), so a text
+ * without such numbers costs a pass of indexOf and one of a regular expression. Integers without
+ * an exponent need no look (the strict parser keeps them). Text inside a string that reads like
  * a number between separators (`"a: 0.10000000000000000001,"`) may be reported too: a caller
  * then takes the safe road for nothing, never the unsafe one.
  */
 export function* inexactNumbers(text: string): Generator<InexactNumber> {
+  // Two searches, merged in order of offset.
+  const decimals = withFraction(text);
+  const powers = withoutFraction(text);
+  let decimal = decimals.next();
+  let power = powers.next();
+  while (!decimal.done || !power.done) {
+    if (power.done || (!decimal.done && decimal.value.offset < power.value.offset)) {
+      yield decimal.value;
+      decimal = decimals.next();
+    } else {
+      yield power.value;
+      power = powers.next();
+    }
+  }
+}
+
+/** Literals with a fraction (`0.10000000000000000001`, `1.5e400`), from each ".". */
+function* withFraction(text: string): Generator<InexactNumber> {
   for (let dot = text.indexOf('.'); dot !== -1; dot = text.indexOf('.', dot + 1)) {
     if (!isDigit(text.charCodeAt(dot - 1)) || !isDigit(text.charCodeAt(dot + 1))) continue;
     let start = dot - 1;
@@ -53,6 +73,25 @@ export function* inexactNumbers(text: string): Generator<InexactNumber> {
     }
     // Fifteen significant digits or fewer, and no exponent: always exact. (Most decimals stop here.)
     if (end - start <= 16 && e !== 101 && e !== 69) continue;
+    if (!separates(text.charCodeAt(start - 1)) || !separates(text.charCodeAt(end))) continue;
+    const literal = text.slice(start, end);
+    if (!holdsExactly(literal)) yield { offset: start, literal };
+  }
+}
+
+/**
+ * Literals with an exponent and no fraction: `1e-400` and `2e-400` both read as 0, and
+ * `12345678901234567891e3` as a double (only integers without an exponent are kept as bigint).
+ */
+function* withoutFraction(text: string): Generator<InexactNumber> {
+  for (const match of text.matchAll(/\d[eE][-+]?\d/g)) {
+    let start = match.index;
+    while (isDigit(text.charCodeAt(start - 1))) start--;
+    // After a fraction: withFraction reads it from its ".".
+    if (text.charCodeAt(start - 1) === 46) continue;
+    if (text.charCodeAt(start - 1) === 45) start--;
+    let end = match.index + match[0].length;
+    while (isDigit(text.charCodeAt(end))) end++;
     if (!separates(text.charCodeAt(start - 1)) || !separates(text.charCodeAt(end))) continue;
     const literal = text.slice(start, end);
     if (!holdsExactly(literal)) yield { offset: start, literal };
@@ -128,10 +167,14 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** What may stand before or after a number token in JSON (NaN: the text's start or end). */
+/**
+ * What may stand before or after a number token in JSON (NaN: the text's start or end; U+FEFF: a
+ * byte order mark before a document that is one number).
+ */
 function separates(c: number): boolean {
   return (
     Number.isNaN(c) ||
+    c === 0xfeff ||
     c === 44 ||
     c === 58 ||
     c === 91 ||
