@@ -745,7 +745,20 @@ export function createResourceService(deps: ResourceDeps) {
         settle(`refused (${status}): the server still holds the base revision`, null);
         return notStale(ctx, status, base, outcome, mode);
       }
-      if (jsonEqual(theirs.editable, mine)) {
+      if (
+        jsonEqual(theirs.editable, mine) &&
+        // Equal values may still be other digits (…03 where you typed …02).
+        (digitEdits.length === 0 ||
+          inexactNumberEdits(
+            editableText(
+              editableOf(ctx.spec),
+              theirs.snapshot.raw ?? stringifyJson(theirs.body, COMPACT),
+              theirs.body,
+              theirs.editable,
+            ),
+            mineText,
+          ).length === 0)
+      ) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
         // a write whose tag a strict server would not match). Its revision is the new base.
         return fail(

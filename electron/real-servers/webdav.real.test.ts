@@ -218,6 +218,44 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     expect(readFileSync(file, 'utf8')).toBe(theirs);
   });
 
+  it('does not call a stale save of such digits "already on the server" when the server holds other digits', async () => {
+    // Someone else wrote …03 where the operator types …02: the two documents read as the same
+    // values, so the save was answered "already on the server … holds exactly your document".
+    const file = path.join(server.davRoot, 'docs', 'ledger-2.json');
+    const doc = (amount: string) => `{\n  "amount": ${amount},\n  "status": "open"\n}\n`;
+    writeFileSync(file, doc('0.10000000000000000001'));
+    const ref = { connectionId, id: 'ledger-2' };
+    const opened = await desk.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    // Through the server, one character longer (…030 is …03): a new ETag whatever the clock.
+    const theirs = doc('0.100000000000000000030');
+    const put = await fetch(`${server.url}/docs/ledger-2.json`, { method: 'PUT', body: theirs });
+    expect(put.status).toBeLessThan(300);
+    const stale = await desk.api.saveResource({
+      ref,
+      text: doc('0.10000000000000000002'),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(stale).toMatchObject({
+      kind: 'error',
+      reason: 'rejected',
+      status: 412,
+      message: expect.stringMatching(/digits a double does not keep \(\/amount\)/),
+    });
+    expect(readFileSync(file, 'utf8')).toBe(theirs);
+
+    // The very digits typed (…020 is …02): that is already on the server.
+    const same = doc('0.100000000000000000020');
+    const again = await fetch(`${server.url}/docs/ledger-2.json`, { method: 'PUT', body: same });
+    expect(again.status).toBeLessThan(300);
+    const identical = await desk.api.saveResource({
+      ref,
+      text: doc('0.10000000000000000002'),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(identical).toMatchObject({ kind: 'error', reason: 'already-on-server', status: 412 });
+  });
+
   it('shows the server’s words for a 404 and a 403 (the HTML page’s title)', async () => {
     const missing = await desk.api.openResource({ ref: { connectionId, id: 'no-such-ticket' } });
     expect(missing).toMatchObject({
