@@ -17,6 +17,7 @@ import type {
 import { SNAPSHOT_INDENT } from '../../shared/api/types';
 import {
   COMPACT,
+  compactText,
   diffPaths,
   formatParseError,
   inexactNumber,
@@ -30,6 +31,7 @@ import {
   piecesAlong,
   type Pieces,
   PRETTY,
+  rawsAt,
   stringifyJson,
   withinAny,
   type JsonValue,
@@ -652,7 +654,7 @@ export function createResourceService(deps: ResourceDeps) {
     const url = itemUrl(ctx, ref.id);
     if (!url.ok) return fail('invalid-input', url.error);
     const changedPaths = changes.map((c) => c.path);
-    const intent = intentOf(mine, changedPaths);
+    const intent = intentOf(mine, changedPaths, mineText);
     const replaced =
       mode === 'force'
         ? Object.fromEntries(changedPaths.map((p) => [p, getAt(base.editable, p) ?? null]))
@@ -948,7 +950,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (
       now.snapshot.revision !== null &&
       weaklySameRevision(ctx.spec, now.snapshot.revision, base.snapshot.revision) &&
-      missingChanges(now.editable, written.intent).length > 0
+      missingChanges(now, written.intent).length > 0
     ) {
       return judged(
         ref,
@@ -973,7 +975,7 @@ export function createResourceService(deps: ResourceDeps) {
         // is not the document, and no writer came "since". Partly applied: nothing of the edit
         // shows, and a save again goes on top of the document as it is.
         const message = `The server stored your write as revision ${losing}, but as a losing conflicting revision: the document is revision ${now.snapshot.revision}, from another branch (replication), which does not hold your changes.`;
-        const missing = missingChanges(now.editable, written.intent);
+        const missing = missingChanges(now, written.intent);
         const shown = missing.length
           ? missing
           : changedPaths.map((path) => ({
@@ -1053,7 +1055,7 @@ export function createResourceService(deps: ResourceDeps) {
     vanished: readonly MissingChange[] = [],
   ): SaveResult {
     const { auditId, intent, changedPaths } = written;
-    const missing = [...missingChanges(server.editable, intent), ...vanished];
+    const missing = [...missingChanges(server, intent), ...vanished];
     if (missing.length === 0 && note === null) {
       if (server.snapshot.source !== 'saved')
         store.journal.record(
@@ -1152,7 +1154,8 @@ export function createResourceService(deps: ResourceDeps) {
       base.snapshot.revision,
       'kind' in now ? now.message : null,
     );
-    const message = `${detail} ${causeWords(cause)} ${what}`;
+    const noMerge = holds === 'other' && serverNow !== null && wantsExactDigits(intent);
+    const message = `${detail} ${causeWords(cause)} ${what}${noMerge ? ' Your edit changes digits a double does not keep, which a merge of the two versions would lose, so none is offered: refresh to the server’s version and make your edit again.' : ''}`;
     store.audit.pending(
       auditId,
       `unknown outcome: ${cause}`,
@@ -1161,8 +1164,10 @@ export function createResourceService(deps: ResourceDeps) {
       serverNow?.snapshot.revision ?? null,
       message,
     );
-    if (holds === 'other' && serverNow) {
+    if (holds === 'other' && serverNow && !noMerge) {
       // The server moved to other content: this write landed before the other change, or never will.
+      // (Not for digits a double does not keep: the merge compares and prints values, and would
+      // round them away; the outcome stays pending, as the 412 path refuses such a merge.)
       return conflictResult(
         ctx.spec.write.conflictStatuses[0] ?? 412,
         base,
@@ -1357,14 +1362,30 @@ function namesOtherResource(
   );
 }
 
-/** What the operator meant: each changed path and the JSON text wanted there (null = absent). */
-function intentOf(mine: JsonValue, paths: string[]): Intent {
+/**
+ * What the operator meant: each changed path and the JSON text wanted there (null = absent). A
+ * number a double does not keep is wanted as typed: printed from its value (0.1), it would stand
+ * for the server's old digits too, and a write that never landed would read as one that did.
+ */
+function intentOf(mine: JsonValue, paths: string[], mineText: string): Intent {
+  const typed = inexactNumber(mineText) === undefined ? undefined : rawsAt(mineText, paths);
   const out: Intent = {};
   for (const path of paths) {
     const value = getAt(mine, path, false);
-    out[path] = value === undefined ? null : stringifyJson(value, COMPACT);
+    const raw = typed?.get(path);
+    out[path] =
+      value === undefined
+        ? null
+        : raw !== undefined && inexactNumber(raw) !== undefined
+          ? compactText(raw)
+          : stringifyJson(value, COMPACT);
   }
   return out;
+}
+
+/** Whether an intent holds digits a double does not keep (a merge of values would lose them). */
+function wantsExactDigits(intent: Intent): boolean {
+  return Object.values(intent).some((w) => w !== null && inexactNumber(w) !== undefined);
 }
 
 /**
@@ -1396,15 +1417,30 @@ function vanishedMembers(
  * the document is (diffPaths never goes into a string): a server that stored an edited object as
  * a string of JSON does not hold the object.
  */
-function missingChanges(server: JsonValue, intent: Intent): MissingChange[] {
+function missingChanges(now: Fetched, intent: Intent): MissingChange[] {
+  const server = now.editable;
+  // Digits wanted as typed are compared with the server's text: its value reads alike.
+  const typed = Object.keys(intent).filter((path) => {
+    const wanted = intent[path];
+    return wanted != null && inexactNumber(wanted) !== undefined;
+  });
+  const raws = typed.length === 0 ? undefined : rawsAt(now.snapshot.text, typed);
   const out: MissingChange[] = [];
   for (const [path, wanted] of Object.entries(intent)) {
     const value = getAt(server, path, false);
-    const found = value === undefined ? null : stringifyJson(value, COMPACT);
+    const raw = raws?.get(path);
+    const found =
+      value === undefined
+        ? null
+        : raw !== undefined
+          ? compactText(raw)
+          : stringifyJson(value, COMPACT);
     const same =
       wanted === null
         ? value === undefined
-        : value !== undefined && jsonEqual(value, parseOrUndefined(wanted));
+        : value !== undefined &&
+          jsonEqual(value, parseOrUndefined(wanted)) &&
+          (raw === undefined || inexactNumberEdits(raw, wanted).length === 0);
     if (!same) out.push({ path, wanted, found });
   }
   return out;
@@ -1424,7 +1460,7 @@ function serverHoldsOf(
   base?: JsonValue,
 ): ServerHolds {
   if (!now) return 'unreadable';
-  if (missingChanges(now.editable, intent).length === 0) return 'your-edit';
+  if (missingChanges(now, intent).length === 0) return 'your-edit';
   if (
     baseRevision !== null
       ? sameRevision(ctx.spec, now.snapshot.revision, baseRevision)
