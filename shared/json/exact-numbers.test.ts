@@ -120,6 +120,13 @@ describe('inexactNumber', () => {
       fc
         .tuple(fc.stringMatching(/^-?[1-9][0-9]{0,20}$/), fc.integer({ min: -400, max: 400 }))
         .map(([whole, power]) => `${whole}e${power}`),
+      fc
+        .tuple(
+          fc.stringMatching(/^-?(0|[1-9][0-9]{0,8})$/),
+          fc.stringMatching(/^[0-9]{1,9}$/),
+          fc.integer({ min: -330, max: 330 }),
+        )
+        .map(([whole, fraction, power]) => `${whole}.${fraction}E${power}`),
     );
     fc.assert(
       fc.property(

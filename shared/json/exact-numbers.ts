@@ -56,11 +56,12 @@ export function* inexactNumbers(text: string): Generator<InexactNumber> {
 function* withFraction(text: string): Generator<InexactNumber> {
   for (let dot = text.indexOf('.'); dot !== -1; dot = text.indexOf('.', dot + 1)) {
     if (!isDigit(text.charCodeAt(dot - 1)) || !isDigit(text.charCodeAt(dot + 1))) continue;
-    let start = dot - 1;
-    while (isDigit(text.charCodeAt(start - 1))) start--;
-    if (text.charCodeAt(start - 1) === 45) start--;
+    let first = dot - 1;
+    while (isDigit(text.charCodeAt(first - 1))) first--;
+    const start = text.charCodeAt(first - 1) === 45 ? first - 1 : first;
     let end = dot + 2;
     while (isDigit(text.charCodeAt(end))) end++;
+    const fractionEnd = end;
     const e = text.charCodeAt(end);
     if (e === 101 || e === 69) {
       let at = end + 1;
@@ -73,6 +74,11 @@ function* withFraction(text: string): Generator<InexactNumber> {
     }
     // Fifteen significant digits or fewer, and no exponent: always exact. (Most decimals stop here.)
     if (end - start <= 16 && e !== 101 && e !== 69) continue;
+    if (
+      end > fractionEnd &&
+      plainlyExact(fractionEnd - first - 1, dot - first, text.slice(fractionEnd + 1, end))
+    )
+      continue;
     if (!separates(text.charCodeAt(start - 1)) || !separates(text.charCodeAt(end))) continue;
     const literal = text.slice(start, end);
     if (!holdsExactly(literal)) yield { offset: start, literal };
@@ -85,17 +91,31 @@ function* withFraction(text: string): Generator<InexactNumber> {
  */
 function* withoutFraction(text: string): Generator<InexactNumber> {
   for (const match of text.matchAll(/\d[eE][-+]?\d/g)) {
-    let start = match.index;
-    while (isDigit(text.charCodeAt(start - 1))) start--;
+    let first = match.index;
+    while (isDigit(text.charCodeAt(first - 1))) first--;
     // After a fraction: withFraction reads it from its ".".
-    if (text.charCodeAt(start - 1) === 46) continue;
-    if (text.charCodeAt(start - 1) === 45) start--;
+    if (text.charCodeAt(first - 1) === 46) continue;
+    const start = text.charCodeAt(first - 1) === 45 ? first - 1 : first;
     let end = match.index + match[0].length;
     while (isDigit(text.charCodeAt(end))) end++;
+    const digits = match.index + 1 - first;
+    if (plainlyExact(digits, digits, text.slice(match.index + 2, end))) continue;
     if (!separates(text.charCodeAt(start - 1)) || !separates(text.charCodeAt(end))) continue;
     const literal = text.slice(start, end);
     if (!holdsExactly(literal)) yield { offset: start, literal };
   }
+}
+
+/**
+ * Whether a literal of `digits` digits, `whole` of them before the point, and the exponent
+ * `exponent` is exact without a look: fifteen digits or fewer, and well inside the range of
+ * normal doubles (1e-300 to 1e300), always read back as written. A document full of `1.5e3`
+ * would otherwise parse and print each of them.
+ */
+function plainlyExact(digits: number, whole: number, exponent: string): boolean {
+  if (digits > 15) return false;
+  const power = Number(exponent);
+  return power - (digits - whole) >= -300 && power + whole <= 300;
 }
 
 /**
