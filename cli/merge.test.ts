@@ -404,7 +404,7 @@ describe("conflict-desk merge keeps mine's line breaks and byte-order mark", () 
 });
 
 describe('conflict-desk merge, numbers a double does not hold', () => {
-  it('merges line by line when one is written with an exponent and no fraction, or after a byte order mark', () => {
+  it('merges line by line when one is written with an exponent and no fraction, inside a string holding JSON, or after a byte order mark', () => {
     // 1e-400 and 2e-400 both read as 0, and 12345678901234567891e3 as a double: merged as values,
     // theirs' edit was lost and mine's literal written as 0 or 1.2345678901234568e+22 (exit 0).
     for (const [was, edited] of [
@@ -418,6 +418,17 @@ describe('conflict-desk merge, numbers a double does not hold', () => {
       expect(run.code).toBe(0);
       expect(run.stdout).toBe(doc(edited, 2));
     }
+    // In a string holding JSON, which the merge merges as values too, between escaped line breaks.
+    const held = (a: number, n: string) =>
+      `{\n  "sid": "WT1",\n  "attributes": ${JSON.stringify(`[\n  {"a": ${a}},\n  ${n}\n]`)}\n}\n`;
+    files({
+      base: held(1, '0.10000000000000000001'),
+      mine: held(2, '0.10000000000000000001'),
+      theirs: held(1, '0.10000000000000000002'),
+    });
+    const inString = cli('merge', 'base', 'mine', 'theirs');
+    expect(inString.stderr).toContain('merged line by line');
+    expect(inString.stdout).toContain('0.10000000000000000002');
     const bom = '\uFEFF';
     files({
       base: `${bom}0.10000000000000000001\n`,

@@ -91,7 +91,7 @@ describe('inexactNumber', () => {
     expect(inexactNumber('no numbers at all.')).toBeUndefined();
   });
 
-  it('finds literals with an exponent and no fraction, and one after a byte order mark', () => {
+  it('finds literals with an exponent and no fraction, between escaped line breaks, and after a byte order mark', () => {
     // 1e-400 and 2e-400 both read as 0; an integer with an exponent is read as a double, not
     // kept as a bigint. Missed, the merge command merged them as values: theirs' edit was lost
     // and mine's literal written as 0 or 1.2345678901234568e+22.
@@ -107,6 +107,11 @@ describe('inexactNumber', () => {
     ]);
     expect(inexactNumber('[1e5, 1E+2, -25e-1, 1.25e3, 0e0]')).toBeUndefined();
     expect(inexactNumber('{"id": "x1e400", "hex": "0x1e5"}')).toBeUndefined();
+    // Inside a string holding JSON, between escaped line breaks or tabs (the merge merges such a
+    // string's JSON as values too): missed, theirs' edit of the digits was lost with exit 0.
+    const held = JSON.stringify({ attributes: '[\n  {"a": 1},\n\t0.10000000000000000001\n]' });
+    expect(inexactNumber(held)?.literal).toBe('0.10000000000000000001');
+    expect(inexactNumber(JSON.stringify({ a: '[\r\n1e-400\r\n]' }))?.literal).toBe('1e-400');
     // A document that is one number, after a byte order mark.
     expect(inexactNumber('\uFEFF0.10000000000000000001\n')?.literal).toBe('0.10000000000000000001');
   });

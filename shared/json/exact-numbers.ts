@@ -79,7 +79,7 @@ function* withFraction(text: string): Generator<InexactNumber> {
       plainlyExact(fractionEnd - first - 1, dot - first, text.slice(fractionEnd + 1, end))
     )
       continue;
-    if (!separates(text.charCodeAt(start - 1)) || !separates(text.charCodeAt(end))) continue;
+    if (!standsAlone(text, start, end)) continue;
     const literal = text.slice(start, end);
     if (!holdsExactly(literal)) yield { offset: start, literal };
   }
@@ -100,7 +100,7 @@ function* withoutFraction(text: string): Generator<InexactNumber> {
     while (isDigit(text.charCodeAt(end))) end++;
     const digits = match.index + 1 - first;
     if (plainlyExact(digits, digits, text.slice(match.index + 2, end))) continue;
-    if (!separates(text.charCodeAt(start - 1)) || !separates(text.charCodeAt(end))) continue;
+    if (!standsAlone(text, start, end)) continue;
     const literal = text.slice(start, end);
     if (!holdsExactly(literal)) yield { offset: start, literal };
   }
@@ -186,6 +186,23 @@ function decimalOf(number: string): string {
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
+
+/**
+ * Whether `text` from `start` to `end` is a token of its own: separated by what may stand around
+ * a number in JSON, or by an escaped line break or tab, as in a string holding JSON
+ * (`"[\n  0.10000000000000000001\n]"`), which the merge also merges as values.
+ */
+function standsAlone(text: string, start: number, end: number): boolean {
+  const before = text.charCodeAt(start - 1);
+  const after = text.charCodeAt(end);
+  return (
+    (separates(before) || (ESCAPED.includes(before) && text.charCodeAt(start - 2) === 92)) &&
+    (separates(after) || after === 92)
+  );
+}
+
+/** n, r, t: the letters of the escapes that stand for JSON's whitespace (\n, \r, \t). */
+const ESCAPED = [110, 114, 116];
 
 /**
  * What may stand before or after a number token in JSON (NaN: the text's start or end; U+FEFF: a
