@@ -27,6 +27,7 @@ import {
   restoreSetAside,
   resultText,
   revertChange,
+  unresolved,
   savedMergeOf,
   undoChoice,
   type MergeSession,
@@ -239,6 +240,38 @@ describe('what the merge view skips, against doing the work', () => {
         });
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('"all remaining" makes what choosing each open conflict in turn makes, hand edits or not', () => {
+    // It settles them at once (one parse of a hand-edited Result, one print); choose is the
+    // reference.
+    fc.assert(
+      fc.property(merges, fc.constantFrom('mine' as const, 'theirs' as const), (input, side) => {
+        for (const s of run(input, () => undefined)) {
+          const atOnce = chooseAllRemaining(s, side);
+          let oneByOne: MergeSession = s;
+          let refused: string | undefined;
+          for (const { id } of unresolved(s)) {
+            const next = choose(oneByOne, id, side);
+            if (!next.ok) {
+              refused = next.error;
+              break;
+            }
+            oneByOne = next.session;
+          }
+          if (refused !== undefined) {
+            expect(atOnce).toEqual({ ok: false, error: refused });
+            continue;
+          }
+          if (!atOnce.ok) throw new Error(atOnce.error);
+          expect(atOnce.session.manualText).toBe(oneByOne.manualText);
+          expect(atOnce.session.resolution.choices).toEqual(oneByOne.resolution.choices);
+          expect(atOnce.session.resolution.reopened).toEqual(oneByOne.resolution.reopened);
+          expect(resultText(atOnce.session)).toBe(resultText(oneByOne));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -602,23 +602,48 @@ function writeChoiceInto(
   idKeys: readonly string[] = DEFAULT_ID_KEYS,
   removed = false,
 ): { ok: true; text: string } | { ok: false; error: string } {
+  const parsed = parseHand(text);
+  if (!parsed.ok) return parsed;
+  const written = writeChoiceIntoValue(parsed.value, found, merged, choice, idKeys, removed);
+  return written.ok ? { ok: true, text: stringifyJson(written.value, PRETTY) } : written;
+}
+
+function parseHand(text: string): { ok: true; value: JsonValue } | { ok: false; error: string } {
+  const parsed = parseJson(text);
+  return parsed.ok
+    ? parsed
+    : {
+        ok: false,
+        error: `Your hand-edited result is not valid JSON: ${formatParseError(parsed.error)}`,
+      };
+}
+
+/**
+ * writeChoiceInto on the hand-edited Result as a value (`hand`, which it does not change). The
+ * path is looked for in `locateIn`: `hand` itself, or the Result before a run of choices none of
+ * which moves an element (its lists' id indexes are then made once, not once per choice).
+ */
+function writeChoiceIntoValue(
+  hand: JsonValue,
+  found: Conflict,
+  merged: JsonValue,
+  choice: Choice,
+  idKeys: readonly string[],
+  removed: boolean,
+  locateIn: JsonValue = hand,
+): { ok: true; value: JsonValue } | { ok: false; error: string } {
   if (found.slice)
     return {
       ok: false,
       error: 'This conflict covers several array elements; reset the hand edits to settle it.',
     };
-  const parsed = parseJson(text);
-  if (!parsed.ok)
-    return {
-      ok: false,
-      error: `Your hand-edited result is not valid JSON: ${formatParseError(parsed.error)}`,
-    };
+  const parsed = { value: hand };
   // Where the path reads in the hand-edited text. An element a replaced decision took out is not
   // there to find: its list is found, and it goes back in at its index (putBack).
   const cut = found.path.lastIndexOf('/');
   const located = removed
-    ? pathInHand(merged, parsed.value, found.path.slice(0, cut), idKeys)
-    : pathInHand(merged, parsed.value, found.path, idKeys);
+    ? pathInHand(merged, locateIn, found.path.slice(0, cut), idKeys)
+    : pathInHand(merged, locateIn, found.path, idKeys);
   if (!located.ok) return located;
   const path = removed ? located.path + found.path.slice(cut) : located.path;
   // The string the path passes through is a prefix of it: the same prefix of the new path.
@@ -657,7 +682,7 @@ function writeChoiceInto(
     : setAt(parsed.value, conflict.path, written);
   if (!next.ok || next.value === undefined)
     return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
-  return { ok: true, text: stringifyJson(next.value, PRETTY) };
+  return { ok: true, value: next.value };
 }
 
 /** `doc` with `value` put back at `path`, where nothing is: inserted there when it is an element. */
@@ -686,14 +711,66 @@ export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): Se
   // choices and listed the open conflicts again each time (8,000 conflicts took 14 s). The same
   // checks, the same choices, and the first refusal stops it as choose's would.
   if (s.manualText === null) return chooseAllDerived(s, side);
-  let session = s;
-  for (const conflict of unresolved(s)) {
-    // An order conflict takes mine or theirs too, so one side always settles every kind.
-    const next = choose(session, conflict.id, side);
-    if (!next.ok) return next;
-    session = next.session;
+  // With hand edits, each choice is also written into the hand-edited Result, as choose writes
+  // it. One choose per conflict parsed and printed the whole Result, copied the choices and asked
+  // again whether a decision moves elements: 2,000 conflicts took 2.4 s. When no decision moves
+  // elements (each then goes where the merge without decisions put it), the choices are written
+  // into one parse of the Result, printed once.
+  const open = unresolved(s);
+  const moves = (c: Conflict) =>
+    c.slice !== undefined || c.kind === 'both-reordered' || removes(c, side);
+  if (movesElements(s) || open.some(moves)) {
+    let session = s;
+    for (const { id } of open) {
+      // An order conflict takes mine or theirs too, so one side always settles every kind.
+      const next = choose(session, id, side);
+      if (!next.ok) return next;
+      session = next.session;
+    }
+    return { ok: true, session: { ...session, focus: 0 } };
   }
-  return { ok: true, session: { ...session, focus: 0 } };
+  if (open.length === 0) return { ok: true, session: { ...s, focus: 0 } };
+  let before: JsonValue | undefined;
+  let hand: JsonValue | undefined;
+  const { resolution } = s;
+  const choices: Record<string, Choice> = { ...resolution.choices };
+  const settled = new Set<string>();
+  const idKeys = resolution.options.idKeys ?? DEFAULT_ID_KEYS;
+  for (const { id } of open) {
+    // The checks and the writing of choose, in its order: the first refusal stops it.
+    const checked = conflictIn(resolution.result.conflicts, id)!;
+    const problem = checkChoice(checked, side);
+    if (problem !== undefined) return { ok: false, error: `${checked.path}: ${problem}` };
+    if (before === undefined) {
+      const parsed = parseHand(s.manualText);
+      if (!parsed.ok) return parsed;
+      before = hand = parsed.value;
+    }
+    const written = writeChoiceIntoValue(
+      hand!,
+      conflictIn(allConflicts(s), id)!,
+      resolution.result.merged,
+      side,
+      idKeys,
+      false,
+      before,
+    );
+    if (!written.ok) return written;
+    hand = written.value;
+    choices[id] = side;
+    settled.add(id);
+  }
+  const reopened = resolution.reopened.filter((id) => !settled.has(id));
+  return {
+    ok: true,
+    session: {
+      ...s,
+      resolution: { ...resolution, choices, reopened },
+      manualText: stringifyJson(hand!, PRETTY),
+      focus: 0,
+      notice: null,
+    },
+  };
 }
 
 /** chooseAllRemaining for a derived Result: what choosing each open conflict in turn makes. */
