@@ -24,6 +24,9 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
   let desk: RealDesk;
   let connectionId: string;
   const url = (id: string) => `${server.url}/docs/${encodeURIComponent(id)}.json`;
+  /** Someone else's write, through the server (a file changed behind lighttpd's back is served at its cached length). */
+  const putText = async (id: string, text: string) =>
+    expect((await fetch(url(id), { method: 'PUT', body: text })).status).toBeLessThan(300);
 
   const direct: ServerSide = {
     async revision(id) {
@@ -200,9 +203,7 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     const opened = await desk.api.openResource({ ref });
     if (opened.kind !== 'ok') throw new Error(opened.message);
     const theirs = doc('0.10000000000000000003', 'reopened');
-    // Through the server (a file written behind lighttpd's back is served at its cached length).
-    const put = await fetch(`${server.url}/docs/ledger.json`, { method: 'PUT', body: theirs });
-    expect(put.status).toBeLessThan(300);
+    await putText('ledger', theirs);
     const stale = await desk.api.saveResource({
       ref,
       text: doc('0.10000000000000000004', 'closed'),
@@ -229,8 +230,7 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     if (opened.kind !== 'ok') throw new Error(opened.message);
     // Through the server, one character longer (…030 is …03): a new ETag whatever the clock.
     const theirs = doc('0.100000000000000000030');
-    const put = await fetch(`${server.url}/docs/ledger-2.json`, { method: 'PUT', body: theirs });
-    expect(put.status).toBeLessThan(300);
+    await putText('ledger-2', theirs);
     const stale = await desk.api.saveResource({
       ref,
       text: doc('0.10000000000000000002'),
@@ -246,8 +246,7 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
 
     // The very digits typed (…020 is …02): that is already on the server.
     const same = doc('0.100000000000000000020');
-    const again = await fetch(`${server.url}/docs/ledger-2.json`, { method: 'PUT', body: same });
-    expect(again.status).toBeLessThan(300);
+    await putText('ledger-2', same);
     const identical = await desk.api.saveResource({
       ref,
       text: doc('0.10000000000000000002'),

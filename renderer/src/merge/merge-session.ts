@@ -730,42 +730,35 @@ export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): Se
     return { ok: true, session: { ...session, focus: 0 } };
   }
   if (open.length === 0) return { ok: true, session: { ...s, focus: 0 } };
+  const manual = s.manualText;
+  const idKeys = s.resolution.options.idKeys ?? DEFAULT_ID_KEYS;
   let before: JsonValue | undefined;
   let hand: JsonValue | undefined;
-  const { resolution } = s;
-  const choices: Record<string, Choice> = { ...resolution.choices };
-  const settled = new Set<string>();
-  const idKeys = resolution.options.idKeys ?? DEFAULT_ID_KEYS;
-  for (const { id } of open) {
-    // The checks and the writing of choose, in its order: the first refusal stops it.
-    const checked = conflictIn(resolution.result.conflicts, id)!;
-    const problem = checkChoice(checked, side);
-    if (problem !== undefined) return { ok: false, error: `${checked.path}: ${problem}` };
+  const all = chooseAllAtOnce(s, side, (id) => {
     if (before === undefined) {
-      const parsed = parseHand(s.manualText);
-      if (!parsed.ok) return parsed;
+      const parsed = parseHand(manual);
+      if (!parsed.ok) return parsed.error;
       before = hand = parsed.value;
     }
     const written = writeChoiceIntoValue(
       hand!,
       conflictIn(allConflicts(s), id)!,
-      resolution.result.merged,
+      s.resolution.result.merged,
       side,
       idKeys,
       false,
       before,
     );
-    if (!written.ok) return written;
+    if (!written.ok) return written.error;
     hand = written.value;
-    choices[id] = side;
-    settled.add(id);
-  }
-  const reopened = resolution.reopened.filter((id) => !settled.has(id));
+    return undefined;
+  });
+  if (!all.ok) return all;
   return {
     ok: true,
     session: {
       ...s,
-      resolution: { ...resolution, choices, reopened },
+      resolution: all.resolution,
       manualText: stringifyJson(hand!, PRETTY),
       focus: 0,
       notice: null,
@@ -775,6 +768,29 @@ export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): Se
 
 /** chooseAllRemaining for a derived Result: what choosing each open conflict in turn makes. */
 function chooseAllDerived(s: MergeSession, side: 'mine' | 'theirs'): SessionResult {
+  const all = chooseAllAtOnce(s, side);
+  if (!all.ok) return all;
+  return {
+    ok: true,
+    // choose clears the notice; with nothing left to choose, nothing was chosen.
+    session: {
+      ...s,
+      resolution: all.resolution,
+      focus: 0,
+      notice: all.settled > 0 ? null : s.notice,
+    },
+  };
+}
+
+/**
+ * The resolution with every open conflict settled with `side`: choose's checks in choose's order,
+ * the first refusal stopping it (as does one from `write`, which writes each choice elsewhere).
+ */
+function chooseAllAtOnce(
+  s: MergeSession,
+  side: 'mine' | 'theirs',
+  write?: (id: string) => string | undefined,
+): { ok: true; resolution: Resolution; settled: number } | { ok: false; error: string } {
   const { resolution } = s;
   const choices: Record<string, Choice> = { ...resolution.choices };
   const settled = new Set<string>();
@@ -783,20 +799,13 @@ function chooseAllDerived(s: MergeSession, side: 'mine' | 'theirs'): SessionResu
     const conflict = conflictIn(resolution.result.conflicts, id)!;
     const problem = checkChoice(conflict, side);
     if (problem !== undefined) return { ok: false, error: `${conflict.path}: ${problem}` };
+    const refused = write?.(id);
+    if (refused !== undefined) return { ok: false, error: refused };
     choices[id] = side;
     settled.add(id);
   }
   const reopened = resolution.reopened.filter((id) => !settled.has(id));
-  return {
-    ok: true,
-    // choose clears the notice; with nothing left to choose, nothing was chosen.
-    session: {
-      ...s,
-      resolution: { ...resolution, choices, reopened },
-      focus: 0,
-      notice: settled.size > 0 ? null : s.notice,
-    },
-  };
+  return { ok: true, resolution: { ...resolution, choices, reopened }, settled: settled.size };
 }
 
 export function undoChoice(s: MergeSession, id: string): MergeSession {
