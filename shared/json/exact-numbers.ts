@@ -38,11 +38,6 @@ export function inexactNumber(text: string): InexactNumber | undefined {
  * takes the safe road for nothing, never the unsafe one.
  */
 export function* inexactNumbers(text: string): Generator<InexactNumber> {
-  yield* withFraction(text);
-}
-
-/** Literals with a fraction (`0.10000000000000000001`, `1.5e400`), from each ".". */
-function* withFraction(text: string): Generator<InexactNumber> {
   for (let dot = text.indexOf('.'); dot !== -1; dot = text.indexOf('.', dot + 1)) {
     if (!isDigit(text.charCodeAt(dot - 1)) || !isDigit(text.charCodeAt(dot + 1))) continue;
     let first = dot - 1;
