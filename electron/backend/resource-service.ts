@@ -623,18 +623,8 @@ export function createResourceService(deps: ResourceDeps) {
     }
     // Digits typed past what a double keeps (0.10000000000000000001 → …02): the values read
     // alike, so a diff of them cannot see the edit; the write carries them as typed.
-    const digitEdits =
-      inexactNumber(mineText) === undefined
-        ? []
-        : inexactNumberEdits(
-            editableText(
-              editableOf(ctx.spec),
-              base.snapshot.raw ?? stringifyJson(base.body, COMPACT),
-              base.body,
-              base.editable,
-            ),
-            mineText,
-          );
+    const typedDigits = inexactNumber(mineText) !== undefined;
+    const digitEdits = typedDigits ? inexactNumberEdits(base.snapshot.text, mineText) : [];
     const changes = withEdits(diffPaths(base.editable, mine), digitEdits);
     if (changes.length === 0)
       return fail(
@@ -654,7 +644,7 @@ export function createResourceService(deps: ResourceDeps) {
     const url = itemUrl(ctx, ref.id);
     if (!url.ok) return fail('invalid-input', url.error);
     const changedPaths = changes.map((c) => c.path);
-    const intent = intentOf(mine, changedPaths, mineText);
+    const intent = intentOf(mine, changedPaths, typedDigits ? mineText : undefined);
     const replaced =
       mode === 'force'
         ? Object.fromEntries(changedPaths.map((p) => [p, getAt(base.editable, p) ?? null]))
@@ -750,16 +740,7 @@ export function createResourceService(deps: ResourceDeps) {
       if (
         jsonEqual(theirs.editable, mine) &&
         // Equal values may still be other digits (…03 where you typed …02).
-        (digitEdits.length === 0 ||
-          inexactNumberEdits(
-            editableText(
-              editableOf(ctx.spec),
-              theirs.snapshot.raw ?? stringifyJson(theirs.body, COMPACT),
-              theirs.body,
-              theirs.editable,
-            ),
-            mineText,
-          ).length === 0)
+        (digitEdits.length === 0 || inexactNumberEdits(theirs.snapshot.text, mineText).length === 0)
       ) {
         // Nothing to resolve: the server already holds exactly this edit (an identical save, or
         // a write whose tag a strict server would not match). Its revision is the new base.
@@ -1366,9 +1347,10 @@ function namesOtherResource(
  * What the operator meant: each changed path and the JSON text wanted there (null = absent). A
  * number a double does not keep is wanted as typed: printed from its value (0.1), it would stand
  * for the server's old digits too, and a write that never landed would read as one that did.
+ * `typedText` is the operator's text when it holds such a number.
  */
-function intentOf(mine: JsonValue, paths: string[], mineText: string): Intent {
-  const typed = inexactNumber(mineText) === undefined ? undefined : rawsAt(mineText, paths);
+function intentOf(mine: JsonValue, paths: string[], typedText: string | undefined): Intent {
+  const typed = typedText === undefined ? undefined : rawsAt(typedText, paths);
   const out: Intent = {};
   for (const path of paths) {
     const value = getAt(mine, path, false);
@@ -1376,16 +1358,21 @@ function intentOf(mine: JsonValue, paths: string[], mineText: string): Intent {
     out[path] =
       value === undefined
         ? null
-        : raw !== undefined && inexactNumber(raw) !== undefined
+        : raw !== undefined && wantedAsTyped(raw)
           ? compactText(raw)
           : stringifyJson(value, COMPACT);
   }
   return out;
 }
 
+/** Whether JSON text wanted at a path holds digits a double does not keep. */
+function wantedAsTyped(wanted: string | null): wanted is string {
+  return wanted !== null && inexactNumber(wanted) !== undefined;
+}
+
 /** Whether an intent holds digits a double does not keep (a merge of values would lose them). */
 function wantsExactDigits(intent: Intent): boolean {
-  return Object.values(intent).some((w) => w !== null && inexactNumber(w) !== undefined);
+  return Object.values(intent).some(wantedAsTyped);
 }
 
 /**
@@ -1420,10 +1407,7 @@ function vanishedMembers(
 function missingChanges(now: Fetched, intent: Intent): MissingChange[] {
   const server = now.editable;
   // Digits wanted as typed are compared with the server's text: its value reads alike.
-  const typed = Object.keys(intent).filter((path) => {
-    const wanted = intent[path];
-    return wanted != null && inexactNumber(wanted) !== undefined;
-  });
+  const typed = Object.keys(intent).filter((path) => wantedAsTyped(intent[path] ?? null));
   const raws = typed.length === 0 ? undefined : rawsAt(now.snapshot.text, typed);
   const out: MissingChange[] = [];
   for (const [path, wanted] of Object.entries(intent)) {

@@ -282,7 +282,8 @@ function reuse(known: readonly Pieces[], cursors: number[], piece: string): Json
 
 /** Side `side`'s piece `at`: that side's cursor moves past it, every other one by one piece. */
 function reuseAt(known: readonly Pieces[], cursors: number[], side: number, at: number): JsonValue {
-  for (let k = 0; k < cursors.length; k++) cursors[k] = k === side ? at + 1 : cursors[k]! + 1;
+  advance(cursors);
+  cursors[side] = at + 1;
   return known[side]!.values[at]!;
 }
 

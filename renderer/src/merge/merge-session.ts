@@ -637,7 +637,6 @@ function writeChoiceIntoValue(
       ok: false,
       error: 'This conflict covers several array elements; reset the hand edits to settle it.',
     };
-  const parsed = { value: hand };
   // Where the path reads in the hand-edited text. An element a replaced decision took out is not
   // there to find: its list is found, and it goes back in at its index (putBack).
   const cut = found.path.lastIndexOf('/');
@@ -662,7 +661,7 @@ function writeChoiceIntoValue(
   let written = value.value;
   if (conflict.kind === 'both-reordered') {
     // An order's value is the ids' order: the result's own list is put in it, not replaced by it.
-    written = reordered(getAt(parsed.value, conflict.path), value.value, idKeys);
+    written = reordered(getAt(hand, conflict.path), value.value, idKeys);
     if (written === undefined)
       return {
         ok: false,
@@ -672,14 +671,14 @@ function writeChoiceIntoValue(
   if (conflict.inString === conflict.path && written !== undefined) {
     // A conflict over the whole JSON a string holds (an object on one side, an array on the
     // other): the string holds the chosen value, as the merge writes it, in the string's layout.
-    const held = getAt(parsed.value, conflict.path);
+    const held = getAt(hand, conflict.path);
     written = stringifyJson(written, typeof held === 'string' ? detectStyle(held) : COMPACT);
   }
   // The decision this one replaces took the value out of the Result: nothing of it is there to
   // write over. An element goes back in at its place (the element now there is another one).
   const next = removed
-    ? putBack(parsed.value, conflict.path, written)
-    : setAt(parsed.value, conflict.path, written);
+    ? putBack(hand, conflict.path, written)
+    : setAt(hand, conflict.path, written);
   if (!next.ok || next.value === undefined)
     return { ok: false, error: next.ok ? 'The whole document cannot be removed.' : next.error };
   return { ok: true, value: next.value };
@@ -753,22 +752,20 @@ export function chooseAllRemaining(s: MergeSession, side: 'mine' | 'theirs'): Se
     hand = written.value;
     return undefined;
   });
-  if (!all.ok) return all;
-  return {
-    ok: true,
-    session: {
-      ...s,
-      resolution: all.resolution,
-      manualText: stringifyJson(hand!, PRETTY),
-      focus: 0,
-      notice: null,
-    },
-  };
+  return settledAll(s, all, all.ok ? stringifyJson(hand!, PRETTY) : s.manualText);
 }
 
 /** chooseAllRemaining for a derived Result: what choosing each open conflict in turn makes. */
 function chooseAllDerived(s: MergeSession, side: 'mine' | 'theirs'): SessionResult {
-  const all = chooseAllAtOnce(s, side);
+  return settledAll(s, chooseAllAtOnce(s, side), s.manualText);
+}
+
+/** The session after chooseAllAtOnce, with `manualText` as the hand-edited Result. */
+function settledAll(
+  s: MergeSession,
+  all: ReturnType<typeof chooseAllAtOnce>,
+  manualText: string | null,
+): SessionResult {
   if (!all.ok) return all;
   return {
     ok: true,
@@ -776,6 +773,7 @@ function chooseAllDerived(s: MergeSession, side: 'mine' | 'theirs'): SessionResu
     session: {
       ...s,
       resolution: all.resolution,
+      manualText,
       focus: 0,
       notice: all.settled > 0 ? null : s.notice,
     },
