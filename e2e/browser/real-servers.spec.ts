@@ -114,3 +114,44 @@ test('a WebDAV file whose name holds the connection’s token is left out of the
     await server.stop();
   }
 });
+
+test('a WebDAV file: digits a double does not keep are saved as typed; a stale save of them says why no merge is offered', async ({
+  desk,
+  pageProblems,
+}) => {
+  const server = await startLighttpd();
+  try {
+    const folder = path.join(server.davRoot, 'ledgers');
+    mkdirSync(folder);
+    const file = path.join(folder, 'ledger.json');
+    const doc = (amount: string, status: string) =>
+      `{\n  "amount": ${amount},\n  "status": "${status}"\n}`;
+    writeFileSync(file, doc('0.10000000000000000001', 'open') + '\n');
+    const dialog = await newWebDavConnection(desk, server.url, 'ledgers');
+    await dialog.getByTestId('conn-save').click();
+    await expect(dialog.getByTestId('conn-status')).toContainText('Saved');
+    await dialog.getByRole('button', { name: 'Browse' }).click();
+    await desk.openResource('ledger');
+    // Only the last digit: the same double, still an edit, written as typed (Ctrl+S).
+    await desk.replaceText('editor', doc('0.10000000000000000002', 'open'));
+    await desk.page.keyboard.press('ControlOrMeta+s');
+    await expect
+      .poll(() => readFileSync(file, 'utf8'))
+      .toContain('"amount": 0.10000000000000000002');
+    // Someone else writes the file; the operator's next digit edit is refused, in words.
+    const theirs = await fetch(`${server.url}/ledgers/ledger.json`, {
+      method: 'PUT',
+      body: doc('0.10000000000000000003', 'reopened'),
+    });
+    expect(theirs.status).toBeLessThan(300);
+    await desk.replaceText('editor', doc('0.10000000000000000004', 'open'));
+    await desk.page.keyboard.press('ControlOrMeta+s');
+    await expect(desk.message).toContainText('digits a double does not keep (/amount)');
+    await expect(desk.message).toContainText('Nothing was written; your edit is kept.');
+    expect(readFileSync(file, 'utf8')).toContain('0.10000000000000000003');
+    await desk.screenshots('webdav-digits-stale');
+    expect(pageProblems).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
