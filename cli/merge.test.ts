@@ -344,6 +344,41 @@ describe("a clean merge keeps mine's text where nothing changed", () => {
     expect(run.out).toContain('"a": [1, 2],');
   });
 
+  // A list too long to edit into (past 64 KB, read a piece at a time): each element kept whole is
+  // copied from the side that has it, as written there; only elements the merge made are printed.
+  const item = (id: number, name = `caf\\u00e9 ${id}`, ratio = '1.50') =>
+    `    {\n      "id": ${id},\n      "tags": ["a", "b"],\n      "ratio": ${ratio},\n      "name": "${name}"\n    }`;
+  const list = (edit: (id: number) => string | undefined = () => undefined) =>
+    `{\n  "items": [\n${Array.from({ length: 800 }, (_, id) => edit(id) ?? item(id)).join(',\n')}\n  ]\n}\n`;
+
+  it('copies the elements of a long list each side kept or changed alone, as that side wrote them', () => {
+    const mineEdit = (id: number) => (id === 10 ? item(10, 'mine 10') : undefined);
+    const theirsEdit = (id: number) => (id === 200 ? item(200, undefined, '2.50') : undefined);
+    const run = mergeFiles(list(), list(mineEdit), list(theirsEdit));
+    expect(list().length).toBeGreaterThan(64 * 1024);
+    expect(run.code).toBe(0);
+    expect(run.out).toBe(list((id) => mineEdit(id) ?? theirsEdit(id)));
+  });
+
+  it('prints only what the merge made in a long list, and wraps its conflicts in markers', () => {
+    const both = (id: number) => (id === 100 ? item(100, undefined, '3.0') : undefined);
+    const run = mergeFiles(
+      list(),
+      list((id) => both(id) ?? (id === 50 ? item(50, 'mine') : undefined)),
+      list((id) => both(id) ?? (id === 50 ? item(50, 'theirs') : undefined)),
+    );
+    expect(run.code).toBe(1);
+    // Element 50 holds the conflict and is printed, with markers around its name.
+    expect(run.out).toContain(
+      '      "name": "mine"\n||||||| base\n      "name": "café 50"\n=======\n      "name": "theirs"\n>>>>>>> theirs\n',
+    );
+    expect(run.out).toContain(item(49) + ',\n' + '    {\n      "id": 50,\n      "tags": [\n');
+    // The rest, element 100 both sides changed alike included, as the sides wrote them.
+    expect(run.out).toContain(item(51) + ',\n' + item(52));
+    expect(run.out).toContain(both(100)!);
+    expect(run.out.split('"tags": ["a", "b"]').length - 1).toBe(799);
+  });
+
   it("prints a one-line mine, and a merge with conflicts, in mine's layout as before", () => {
     const oneLine = mergeFiles('{"a":[1,2],"b":1}', '{"a":[1,2],"b":2}', '{"a":[1,2],"b":1,"c":3}');
     expect(oneLine.out).toBe('{"a":[1,2],"b":2,"c":3}');

@@ -18,6 +18,7 @@ import {
   parseJson,
   positionOf,
   readsAsJsonc,
+  SideTexts,
   stringifyJson,
   withLineBreaks,
   withoutMark,
@@ -246,13 +247,17 @@ function structural(
     result.conflicts.length === 0
       ? keptLayout(texts, merged.value.values.mine, result.merged, options)
       : undefined;
-  const written = conflicted
-    ? conflictTextParts(merged.value.values, result, {
-        style: detectStyle(mine.slice(bom.length)),
-        markerSize: args.markerSize,
-        mergeOptions: options,
-      })
-    : [kept ?? merged.value.text];
+  // Elements kept whole are copied from the sides' texts, not printed again (see side-texts.ts).
+  const sideTexts = merged.value.pieces.length > 0 ? new SideTexts(merged.value.pieces) : undefined;
+  const written =
+    conflicted || (result.conflicts.length === 0 && kept === undefined && sideTexts !== undefined)
+      ? conflictTextParts(merged.value.values, result, {
+          style: detectStyle(mine.slice(bom.length)),
+          markerSize: args.markerSize,
+          mergeOptions: options,
+          sideTexts,
+        })
+      : [kept ?? merged.value.text];
   // Written with mine's line breaks and byte-order mark: a CRLF file merged into LF would differ
   // on every line, and a file that lost its mark on its first. Written part by part, not joined.
   const eol = lineBreakOf(mine);

@@ -12,6 +12,7 @@ import { merge3 } from './merge3';
 import type { Choice, MergeOptions, MergeResult } from './merge-types';
 import { escapeToken, getAt, withinAny } from './pointer';
 import type { JsonStyle } from './serialize';
+import type { SideTexts } from './side-texts';
 import { stringifyJson } from './serialize';
 import type { JsonValue } from './types';
 import { getKey, isJsonObject, setKey } from './types';
@@ -23,6 +24,12 @@ export type ConflictTextOptions = {
   readonly markerSize?: number;
   /** The merge's options, so that in-string conflicts can be re-merged with one side chosen. */
   readonly mergeOptions?: MergeOptions;
+  /**
+   * The texts the sides were read from (see side-texts.ts): an element the merge kept whole from
+   * a side is written as that side's text, not printed again. For text laid out as it would be
+   * printed, the output is the same, byte for byte.
+   */
+  readonly sideTexts?: SideTexts;
 };
 
 /** The three documents a merge was made from (base undefined: no common ancestor). */
@@ -70,6 +77,8 @@ type Item =
   /** Elements [from, to) of an array, none holding a conflict: one item, not one per element. */
   | {
       readonly kind: 'span';
+      /** The array's pointer. */
+      readonly pointer: string;
       readonly values: readonly JsonValue[];
       readonly from: number;
       readonly to: number;
@@ -107,6 +116,8 @@ export function conflictTextParts(
     style,
     options.markerSize ?? 7,
     locate(input, result, options.mergeOptions ?? {}),
+    result.merged,
+    options.sideTexts,
   );
   const out: string[] = [];
   writer.value(result.merged, '', '', '', '', out);
@@ -206,6 +217,8 @@ class ConflictWriter {
     private readonly style: JsonStyle,
     private readonly markerSize: number,
     private readonly locations: Locations,
+    merged: JsonValue,
+    private readonly sideTexts: SideTexts | undefined,
   ) {
     const hold = (pointer: string) => {
       for (let p = pointer; !this.holders.has(p); p = parentOf(p)) {
@@ -215,6 +228,13 @@ class ConflictWriter {
     };
     for (const pointer of locations.members.keys()) if (pointer !== '') hold(parentOf(pointer));
     for (const pointer of locations.runs.keys()) hold(pointer);
+    // Arrays whose elements have texts are written element by element, to copy those texts (an
+    // empty one is written as printed: `[]`, not two lines).
+    if (sideTexts !== undefined && !locations.members.has(''))
+      for (const pointer of sideTexts.pointers()) {
+        const value = getAt(merged, pointer);
+        if (Array.isArray(value) && value.length > 0) hold(pointer);
+      }
   }
 
   /** Writes the value at `pointer` (with its `prefix`, e.g. `"key": `) as whole lines. */
@@ -300,7 +320,7 @@ class ConflictWriter {
       const to = Math.min(next < marked.length ? marked[next]! : value.length, value.length);
       if (i < to) {
         // Elements that hold no conflict, up to the next that does: one span.
-        items.push({ kind: 'span', values: value, from: i, to });
+        items.push({ kind: 'span', pointer, values: value, from: i, to });
         i = to;
         continue;
       }
@@ -368,11 +388,11 @@ class ConflictWriter {
       tail && (lastItem === undefined || lastItem.kind !== 'plain' || !lastItem.nested);
     if (groupTail && lastItem?.kind === 'span' && lastItem.to - lastItem.from > 1) {
       // Only the span's last element joins the trailing group.
-      const { values, from, to } = lastItem;
-      lastItem = { kind: 'span', values, from: to - 1, to };
+      const { pointer, values, from, to } = lastItem;
+      lastItem = { kind: 'span', pointer, values, from: to - 1, to };
       items = [
         ...items.slice(0, last),
-        { kind: 'span', values, from, to: to - 1 },
+        { kind: 'span', pointer, values, from, to: to - 1 },
         lastItem,
         ...items.slice(last + 1),
       ];
@@ -433,6 +453,18 @@ class ConflictWriter {
 
   /** Plain members written together: one container serialised natively, its brackets dropped. */
   private run(items: readonly Item[], indent: string, comma: string, out: string[]): void {
+    const span = items.find((item) => item.kind === 'span');
+    if (span !== undefined && this.sideTexts !== undefined) {
+      // Elements (a run holds one array's, or one object's members): copied where a side has them.
+      const elements: JsonValue[] = [];
+      for (const item of items) {
+        if (item.kind === 'span')
+          for (let i = item.from; i < item.to; i++) elements.push(item.values[i]!);
+        else if (item.kind === 'plain') elements.push(item.entry.value);
+      }
+      out.push(indent, this.elementsCopied(elements, span.pointer, indent), comma, '\n');
+      return;
+    }
     const only = items.length === 1 ? items[0]! : undefined;
     if (only?.kind === 'plain' || (only?.kind === 'span' && only.to - only.from === 1)) {
       const entry =
@@ -458,6 +490,35 @@ class ConflictWriter {
         if (item.kind === 'plain') setKey(object, item.key!, item.entry.value);
       container = object;
     }
+    out.push(this.printed(container, indent), comma, '\n');
+  }
+
+  /**
+   * Elements of the array at `pointer`, each as the text it was read from where a side holds it
+   * whole, the others printed together; joined by commas, from the first one's first character.
+   */
+  private elementsCopied(elements: JsonValue[], pointer: string, indent: string): string {
+    const known = this.sideTexts!.at(pointer);
+    if (known === undefined) return this.printed(elements, indent).slice(indent.length);
+    const texts: string[] = [];
+    let printFrom = 0;
+    const printUpTo = (end: number) => {
+      if (printFrom < end)
+        texts.push(this.printed(elements.slice(printFrom, end), indent).slice(indent.length));
+    };
+    for (let i = 0; i < elements.length; i++) {
+      const text = known.textOf(elements[i]!);
+      if (text === undefined) continue;
+      printUpTo(i);
+      texts.push(text);
+      printFrom = i + 1;
+    }
+    printUpTo(elements.length);
+    return texts.join(',\n' + indent);
+  }
+
+  /** A container's members at `indent`, printed natively, without its brackets (no final line break). */
+  private printed(container: JsonValue, indent: string): string {
     // Wrapped in arrays so the native serialiser indents the members to their own depth already:
     // `[\n  [\n    {\n      "a": 1 ...`; the wrappers' lines are then cut off by length.
     const unit = this.style.indent;
@@ -471,7 +532,7 @@ class ConflictWriter {
       head += unit.length * level + 2;
       tail += unit.length * level + 2;
     }
-    out.push(text.slice(head, text.length - tail), comma, '\n');
+    return text.slice(head, text.length - tail);
   }
 
   /** One marker block; each side's entries are joined by commas, the last followed by `comma`. */

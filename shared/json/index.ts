@@ -54,6 +54,7 @@ export { diffPaths } from './diff-paths';
 export { compactText, patchText, prettyText, rawAt, rawsAt } from './lossless-text';
 export type { ConflictTextOptions } from './conflict-text';
 export { conflictTextParts, writeConflictText } from './conflict-text';
+export { SideTexts } from './side-texts';
 export type { LineMergeResult } from './line-merge';
 export { mergeLines } from './line-merge';
 export type { JsoncMergeResult } from './jsonc-merge';

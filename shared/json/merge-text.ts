@@ -4,6 +4,7 @@ import { merge3 } from './merge3';
 import type { MergeOptions, MergeResult } from './merge-types';
 import type { ParseError } from './parse';
 import { parseJson } from './parse';
+import type { Pieces } from './parse-alike';
 import { parseAlike } from './parse-alike';
 import { detectStyle, stringifyJson } from './serialize';
 import type { JsonValue, Result } from './types';
@@ -16,6 +17,11 @@ export type MergeTextResult = Result<
     result: MergeResult;
     /** The three parsed sides (base as merged: an empty container when the text was empty). */
     values: { base: JsonValue | undefined; mine: JsonValue; theirs: JsonValue };
+    /**
+     * The pieces mine's and theirs' texts were cut into (mine's first), for a writer to copy an
+     * element kept whole instead of printing it (see side-texts.ts); none when mine was not cut.
+     */
+    pieces: readonly Pieces[];
   },
   { side: TextSide; error: ParseError }
 >;
@@ -74,6 +80,7 @@ export function mergeText(
     },
     result,
     values: { base: b, mine: m, theirs: t },
+    pieces: [alikeMine?.pieces, alikeTheirs?.pieces].filter((p) => p !== undefined),
   };
   return { ok: true, value };
 }

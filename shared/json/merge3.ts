@@ -143,8 +143,9 @@ class Merger implements MergeContext {
     node: PathNode | null,
   ): JsonValue | undefined {
     // A side that kept base's own value: the merge is the other side (walked only to list changes).
+    // Both sides holding one value (the very object: a change both made alike, read once): it.
     if (!this.listChanges) {
-      if (theirs === base) return mine;
+      if (theirs === base || mine === theirs) return mine;
       if (mine === base) return theirs;
     }
     // Three containers of one kind are walked; the pairwise checks below are for everything else.
