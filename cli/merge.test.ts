@@ -360,6 +360,19 @@ describe("a clean merge keeps mine's text where nothing changed", () => {
     expect(run.out).toBe(list((id) => mineEdit(id) ?? theirsEdit(id)));
   });
 
+  it("copies the members of a long object (package-lock.json's packages) each side kept whole", () => {
+    const pkg = (name: string, version = '1.0.0') =>
+      `    "node_modules/${name}": {\n      "version": "${version}",\n      "resolved": "https://registry.npmjs.org/${name}/-/${name}-${version}.tgz",\n      "engines": {"node": ">=18"}\n    }`;
+    const lock = (edit: (n: number) => string | undefined = () => undefined) =>
+      `{\n  "name": "app",\n  "lockfileVersion": 3,\n  "packages": {\n${Array.from({ length: 800 }, (_, n) => edit(n) ?? pkg(`p${n}`)).join(',\n')}\n  }\n}\n`;
+    const mineEdit = (n: number) => (n === 10 ? pkg('p10', '1.1.0') : undefined);
+    const theirsEdit = (n: number) => (n === 500 ? pkg('p500', '2.0.0') : undefined);
+    expect(lock().length).toBeGreaterThan(64 * 1024);
+    const run = mergeFiles(lock(), lock(mineEdit), lock(theirsEdit));
+    expect(run.code).toBe(0);
+    expect(run.out).toBe(lock((n) => mineEdit(n) ?? theirsEdit(n)));
+  });
+
   it('prints only what the merge made in a long list, and wraps its conflicts in markers', () => {
     const both = (id: number) => (id === 100 ? item(100, undefined, '3.0') : undefined);
     const run = mergeFiles(

@@ -12,7 +12,7 @@ import { merge3 } from './merge3';
 import type { Choice, MergeOptions, MergeResult } from './merge-types';
 import { escapeToken, getAt, withinAny } from './pointer';
 import type { JsonStyle } from './serialize';
-import type { SideTexts } from './side-texts';
+import type { MemberTexts, SideTexts } from './side-texts';
 import { stringifyJson } from './serialize';
 import type { JsonValue } from './types';
 import { getKey, isJsonObject, setKey } from './types';
@@ -71,7 +71,10 @@ type Item =
       readonly key: string | undefined;
       readonly entry: Entry;
       readonly pointer: string;
+      /** Written member by member (it holds a conflict, or texts to copy). */
       readonly nested: boolean;
+      /** It holds a conflict somewhere below it. */
+      readonly holds: boolean;
     }
   | { readonly kind: 'conflict'; readonly sides: Readonly<Record<SideName, readonly Entry[]>> }
   /** Elements [from, to) of an array, none holding a conflict: one item, not one per element. */
@@ -207,9 +210,21 @@ function locate(input: MergedSides, result: MergeResult, mergeOptions: MergeOpti
 
 const parentOf = (pointer: string) => pointer.slice(0, Math.max(0, pointer.lastIndexOf('/')));
 
+/** The pointer of the container a run's member belongs to. */
+function containerOf(item: Item): string {
+  if (item.kind === 'span') return item.pointer;
+  if (item.kind === 'plain') return parentOf(item.pointer);
+  throw new Error('unreachable: a run holds spans and plain members');
+}
+
 class ConflictWriter {
   /** Pointers of containers that hold a location somewhere below them. */
   private readonly holders = new Set<string>();
+  /**
+   * Pointers of containers written member by member only to copy their members' texts (and the
+   * containers on the way to them); not holders, so that where markers go stays as it was.
+   */
+  private readonly copying = new Set<string>();
   /** By container pointer, the indices of its elements that hold or are a location. */
   private indicesHolding: Map<string, Set<number>> | undefined;
 
@@ -220,21 +235,31 @@ class ConflictWriter {
     merged: JsonValue,
     private readonly sideTexts: SideTexts | undefined,
   ) {
-    const hold = (pointer: string) => {
-      for (let p = pointer; !this.holders.has(p); p = parentOf(p)) {
-        this.holders.add(p);
+    const mark = (set: Set<string>) => (pointer: string) => {
+      for (let p = pointer; !set.has(p); p = parentOf(p)) {
+        set.add(p);
         if (p === '') break;
       }
     };
+    const hold = mark(this.holders);
     for (const pointer of locations.members.keys()) if (pointer !== '') hold(parentOf(pointer));
     for (const pointer of locations.runs.keys()) hold(pointer);
-    // Arrays whose elements have texts are written element by element, to copy those texts (an
+    // Containers whose members have texts are written member by member, to copy those texts (an
     // empty one is written as printed: `[]`, not two lines).
     if (sideTexts !== undefined && !locations.members.has(''))
       for (const pointer of sideTexts.pointers()) {
         const value = getAt(merged, pointer);
-        if (Array.isArray(value) && value.length > 0) hold(pointer);
+        if (
+          (Array.isArray(value) && value.length > 0) ||
+          (isJsonObject(value) && Object.keys(value).length > 0)
+        )
+          mark(this.copying)(pointer);
       }
+  }
+
+  /** Whether the container at `pointer` is written member by member. */
+  private opened(pointer: string): boolean {
+    return this.holders.has(pointer) || this.copying.has(pointer);
   }
 
   /** Writes the value at `pointer` (with its `prefix`, e.g. `"key": `) as whole lines. */
@@ -257,7 +282,7 @@ class ConflictWriter {
       );
       return;
     }
-    if (!this.holders.has(pointer) || typeof value !== 'object' || value === null) {
+    if (!this.opened(pointer) || typeof value !== 'object' || value === null) {
       out.push(this.line({ prefix, value }, indent), comma, '\n');
       return;
     }
@@ -284,7 +309,8 @@ class ConflictWriter {
           key,
           entry: { prefix, value: value[key]! },
           pointer: childPointer,
-          nested: this.holders.has(childPointer),
+          nested: this.opened(childPointer),
+          holds: this.holders.has(childPointer),
         });
     }
     return items;
@@ -342,7 +368,8 @@ class ConflictWriter {
           key: undefined,
           entry: { prefix: '', value: value[i]! },
           pointer: childPointer,
-          nested: this.holders.has(childPointer),
+          nested: this.opened(childPointer),
+          holds: this.holders.has(childPointer),
         });
       i++;
     }
@@ -385,7 +412,7 @@ class ConflictWriter {
     const tail = last < items.length - 1;
     let lastItem = last >= 0 ? items[last]! : undefined;
     const groupTail =
-      tail && (lastItem === undefined || lastItem.kind !== 'plain' || !lastItem.nested);
+      tail && (lastItem === undefined || lastItem.kind !== 'plain' || !lastItem.holds);
     if (groupTail && lastItem?.kind === 'span' && lastItem.to - lastItem.from > 1) {
       // Only the span's last element joins the trailing group.
       const { pointer, values, from, to } = lastItem;
@@ -424,7 +451,13 @@ class ConflictWriter {
           true,
         );
       } else if (item.kind === 'plain') {
-        if (item.nested)
+        // Opened only to copy texts inside it: copied whole where a side holds it whole.
+        const text =
+          item.nested && !item.holds
+            ? this.sideTexts?.at(parentOf(item.pointer))?.textOf(item.key, item.entry.value)
+            : undefined;
+        if (text !== undefined) out.push(indent, text, comma, '\n');
+        else if (item.nested)
           this.value(item.entry.value, item.pointer, indent, item.entry.prefix, comma, out);
         else out.push(this.line(item.entry, indent), comma, '\n');
       } else {
@@ -453,16 +486,9 @@ class ConflictWriter {
 
   /** Plain members written together: one container serialised natively, its brackets dropped. */
   private run(items: readonly Item[], indent: string, comma: string, out: string[]): void {
-    const span = items.find((item) => item.kind === 'span');
-    if (span !== undefined && this.sideTexts !== undefined) {
-      // Elements (a run holds one array's, or one object's members): copied where a side has them.
-      const elements: JsonValue[] = [];
-      for (const item of items) {
-        if (item.kind === 'span')
-          for (let i = item.from; i < item.to; i++) elements.push(item.values[i]!);
-        else if (item.kind === 'plain') elements.push(item.entry.value);
-      }
-      out.push(indent, this.elementsCopied(elements, span.pointer, indent), comma, '\n');
+    const known = this.sideTexts?.at(containerOf(items[0]!));
+    if (known !== undefined) {
+      out.push(indent, this.copied(items, known, indent), comma, '\n');
       return;
     }
     const only = items.length === 1 ? items[0]! : undefined;
@@ -494,26 +520,42 @@ class ConflictWriter {
   }
 
   /**
-   * Elements of the array at `pointer`, each as the text it was read from where a side holds it
-   * whole, the others printed together; joined by commas, from the first one's first character.
+   * A run's members (one container's) as the texts a side read them from where it holds them
+   * whole (see side-texts.ts), the others printed together; joined by commas, from the first
+   * one's first character.
    */
-  private elementsCopied(elements: JsonValue[], pointer: string, indent: string): string {
-    const known = this.sideTexts!.at(pointer);
-    if (known === undefined) return this.printed(elements, indent).slice(indent.length);
+  private copied(items: readonly Item[], known: MemberTexts, indent: string): string {
     const texts: string[] = [];
-    let printFrom = 0;
-    const printUpTo = (end: number) => {
-      if (printFrom < end)
-        texts.push(this.printed(elements.slice(printFrom, end), indent).slice(indent.length));
+    // Members not found, printed together: an object's (keyed) or an array's.
+    let missed: Array<{ key: string | undefined; value: JsonValue }> = [];
+    const printMissed = () => {
+      if (missed.length === 0) return;
+      let container: JsonValue;
+      if (missed[0]!.key === undefined) {
+        container = missed.map((member) => member.value);
+      } else {
+        const object: Record<string, JsonValue> = {};
+        for (const member of missed) setKey(object, member.key!, member.value);
+        container = object;
+      }
+      texts.push(this.printed(container, indent).slice(indent.length));
+      missed = [];
     };
-    for (let i = 0; i < elements.length; i++) {
-      const text = known.textOf(elements[i]!);
-      if (text === undefined) continue;
-      printUpTo(i);
-      texts.push(text);
-      printFrom = i + 1;
+    const member = (key: string | undefined, value: JsonValue) => {
+      const text = known.textOf(key, value);
+      if (text === undefined) {
+        missed.push({ key, value });
+      } else {
+        printMissed();
+        texts.push(text);
+      }
+    };
+    for (const item of items) {
+      if (item.kind === 'span')
+        for (let i = item.from; i < item.to; i++) member(undefined, item.values[i]!);
+      else if (item.kind === 'plain') member(item.key, item.entry.value);
     }
-    printUpTo(elements.length);
+    printMissed();
     return texts.join(',\n' + indent);
   }
 

@@ -29,6 +29,8 @@ export type Pieces = {
   /** Whether the pieces are an object's members (else an array's elements). */
   readonly object: boolean;
   readonly texts: string[];
+  /** An object's members' keys, in the same order (none for an array). */
+  readonly keys: string[];
   readonly values: JsonValue[];
   readonly inner: Array<Pieces | undefined>;
 };
@@ -113,7 +115,7 @@ class Reader {
     if (along !== undefined && !(isObject ? isJsonObject(along) : Array.isArray(along)))
       return undefined;
     const value = along ?? (isObject ? {} : []);
-    const pieces: Pieces = { object: isObject, texts: [], values: [], inner: [] };
+    const pieces: Pieces = { object: isObject, texts: [], values: [], inner: [], keys: [] };
     // A member's text is no element's (`[ "a": 1 ]` is not JSON): only the same kind's pieces.
     if (known.some((k) => k.object !== isObject))
       known = known.filter((k) => k.object === isObject);
@@ -237,6 +239,7 @@ class Reader {
         else array.push(child);
       }
       pieces.texts.push(piece);
+      if (key !== undefined) pieces.keys.push(key);
       pieces.values.push(child);
       pieces.inner.push(cut);
       // Between pieces: exactly a comma and the next line's indent; anything else ends them, and

@@ -104,10 +104,51 @@ const threeSides = fc
     }),
   );
 
+/** A side made from base's map: members replaced, removed, added, or moved to the end. */
+function mapSideOf(map: Readonly<Record<string, JsonValue>>) {
+  return fc
+    .array(
+      fc.record({
+        kind: fc.constantFrom('replace', 'remove', 'add', 'move', 'keep'),
+        at: fc.nat(),
+        key: fc.constantFrom('k1', 'k2', 'k3', 'new', '0', '10'),
+        value: element,
+      }),
+      { maxLength: 4 },
+    )
+    .map((steps) => {
+      const entries = Object.entries(map);
+      for (const { kind, at, key, value } of steps) {
+        const i = entries.length === 0 ? 0 : at % entries.length;
+        if (kind === 'replace' && entries.length > 0) entries[i] = [entries[i]![0], value];
+        else if (kind === 'remove') entries.splice(i, 1);
+        else if (kind === 'add' && !entries.some(([k]) => k === key))
+          entries.splice(i, 0, [key, value]);
+        else if (kind === 'move' && entries.length > 0) entries.push(...entries.splice(i, 1));
+      }
+      const out: Record<string, JsonValue> = {};
+      for (const [k, v] of entries) out[k] = v;
+      return out;
+    });
+}
+
+/** Three documents around a map of members (objects, lists, anything), at the root or under one. */
+const threeMaps = fc
+  .tuple(
+    fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd', 'e', '1', '2'), element, { maxKeys: 8 }),
+    fc.boolean(),
+  )
+  .chain(([map, nested]) =>
+    fc.tuple(mapSideOf(map), mapSideOf(map)).map(([mine, theirs]) => {
+      const wrap = (members: JsonValue): JsonValue => (nested ? { other: 1, members } : members);
+      return { base: wrap(map), mine: wrap(mine), theirs: wrap(theirs) };
+    }),
+  );
+
 describe('a merge written with the sides’ texts', () => {
   it('is byte for byte the merge printed, for texts laid out as printed', () => {
     fc.assert(
-      fc.property(threeSides, (values) => {
+      fc.property(fc.oneof(threeSides, threeMaps), (values) => {
         const sides = read({
           base: print(values.base),
           mine: print(values.mine),
@@ -136,7 +177,7 @@ describe('a merge written with the sides’ texts', () => {
 
   it('reads as the same merge for texts laid out by hand inside elements, its blocks resolving to valid JSON', () => {
     fc.assert(
-      fc.property(threeSides, (values) => {
+      fc.property(fc.oneof(threeSides, threeMaps), (values) => {
         const texts = {
           base: byHand(print(values.base)),
           mine: byHand(print(values.mine)),
@@ -157,14 +198,20 @@ describe('a merge written with the sides’ texts', () => {
     );
   });
 
-  it('keeps a list’s text exactly where no side changed it, however it is laid out inside', () => {
+  it('keeps a list’s or a map’s text exactly where no side changed it, however it is laid out inside', () => {
     fc.assert(
-      fc.property(fc.array(element, { minLength: 1, maxLength: 12 }), (list) => {
-        const text = byHand(print({ items: list }));
-        const sides = read({ base: text, mine: text, theirs: text });
-        if (sides === undefined) return;
-        expect(write(sides, new SideTexts(sides.pieces))).toBe(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.array(element, { minLength: 1, maxLength: 12 }),
+          fc.dictionary(fc.constantFrom('a', 'b', '1', '__proto__'), element, { minKeys: 1 }),
+        ),
+        (list) => {
+          const text = byHand(print({ items: list }));
+          const sides = read({ base: text, mine: text, theirs: text });
+          if (sides === undefined) return;
+          expect(write(sides, new SideTexts(sides.pieces))).toBe(text);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -180,12 +227,12 @@ describe('SideTexts', () => {
     const mine = cut(text);
     const texts = new SideTexts([mine.pieces]);
     const items = (mine.value as { items: JsonValue[] }).items;
-    expect(texts.at('/items')!.textOf(items[0]!)).toBe('{\n      "a": 1.0\n    }');
-    expect(texts.at('/items')!.textOf(items[1]!)).toBe('{\n      "a": 2\n    }');
+    expect(texts.at('/items')!.textOf(undefined, items[0]!)).toBe('{\n      "a": 1.0\n    }');
+    expect(texts.at('/items')!.textOf(undefined, items[1]!)).toBe('{\n      "a": 2\n    }');
     // An equal value that is another object, or the object under another pointer: no text.
-    expect(new SideTexts([mine.pieces]).at('/items')!.textOf({ a: 1 })).toBeUndefined();
+    expect(new SideTexts([mine.pieces]).at('/items')!.textOf(undefined, { a: 1 })).toBeUndefined();
     expect(texts.at('/other')).toBeUndefined();
-    expect([...texts.pointers()]).toEqual(['/items']);
+    expect([...texts.pointers()]).toEqual(['', '/items']);
   });
 
   it('finds elements a side moved by a few places, and any element of a side past a change', () => {
@@ -205,7 +252,7 @@ describe('SideTexts', () => {
       ...items.slice(21),
     ];
     for (const value of order)
-      expect(texts.at('/items')!.textOf(value)).toBe(
+      expect(texts.at('/items')!.textOf(undefined, value)).toBe(
         print(value).trimEnd().replace(/\n/g, '\n    '),
       );
   });
