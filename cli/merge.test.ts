@@ -373,6 +373,15 @@ describe("a clean merge keeps mine's text where nothing changed", () => {
     expect(run.out).toBe(lock((n) => mineEdit(n) ?? theirsEdit(n)));
   });
 
+  it('writes a long document another side replaced by a scalar as printed, with no line break mine lacks', () => {
+    const mine = list().trimEnd();
+    for (const theirs of ['5', '"done"', 'null']) {
+      const run = mergeFiles(mine, mine, theirs);
+      expect(run.code).toBe(0);
+      expect(run.out).toBe(theirs);
+    }
+  });
+
   it('prints only what the merge made in a long list, and wraps its conflicts in markers', () => {
     const both = (id: number) => (id === 100 ? item(100, undefined, '3.0') : undefined);
     const run = mergeFiles(

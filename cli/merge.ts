@@ -249,8 +249,16 @@ function structural(
       : undefined;
   // Elements kept whole are copied from the sides' texts, not printed again (see side-texts.ts).
   const sideTexts = merged.value.pieces.length > 0 ? new SideTexts(merged.value.pieces) : undefined;
+  // A clean merge is written through the same writer only when it is a container, which is what a
+  // text can be copied into (the writer ends a scalar with a line break mine may lack).
+  const copies =
+    result.conflicts.length === 0 &&
+    kept === undefined &&
+    sideTexts !== undefined &&
+    typeof result.merged === 'object' &&
+    result.merged !== null;
   const written =
-    conflicted || (result.conflicts.length === 0 && kept === undefined && sideTexts !== undefined)
+    conflicted || copies
       ? conflictTextParts(merged.value.values, result, {
           style: detectStyle(mine.slice(bom.length)),
           markerSize: args.markerSize,
