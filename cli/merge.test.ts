@@ -382,6 +382,22 @@ describe("a clean merge keeps mine's text where nothing changed", () => {
     }
   });
 
+  it('never copies a CRLF line into an LF file: a side holding one is printed', () => {
+    // Theirs' element 200, changed by theirs alone, has Windows line breaks inside it.
+    const crlf = item(200, undefined, '2.50').replace(/\n/g, '\r\n');
+    const run = mergeFiles(
+      list(),
+      list((id) => (id === 10 ? item(10, 'mine 10') : undefined)),
+      list((id) => (id === 200 ? crlf : undefined)),
+    );
+    expect(run.code).toBe(0);
+    expect(run.out).not.toContain('\r');
+    const items = (JSON.parse(run.out) as { items: Array<{ name: string; ratio: number }> }).items;
+    expect([items[10]!.name, items[200]!.ratio]).toEqual(['mine 10', 2.5]);
+    // Mine's elements are still its own text.
+    expect(run.out).toContain(item(9) + ',\n' + item(10, 'mine 10'));
+  });
+
   it('prints only what the merge made in a long list, and wraps its conflicts in markers', () => {
     const both = (id: number) => (id === 100 ? item(100, undefined, '3.0') : undefined);
     const run = mergeFiles(

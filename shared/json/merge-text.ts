@@ -4,7 +4,7 @@ import { merge3 } from './merge3';
 import type { MergeOptions, MergeResult } from './merge-types';
 import type { ParseError } from './parse';
 import { parseJson } from './parse';
-import type { Pieces } from './parse-alike';
+import type { AlikeParse, Pieces } from './parse-alike';
 import { parseAlike } from './parse-alike';
 import { detectStyle, stringifyJson } from './serialize';
 import type { JsonValue, Result } from './types';
@@ -80,9 +80,17 @@ export function mergeText(
     },
     result,
     values: { base: b, mine: m, theirs: t },
-    pieces: [alikeMine?.pieces, alikeTheirs?.pieces].filter((p) => p !== undefined),
+    pieces: [...copyable(texts.mine, alikeMine), ...copyable(texts.theirs, alikeTheirs)],
   };
   return { ok: true, value };
+}
+
+/**
+ * A side's pieces, to copy from: not from a text holding a carriage return (a CRLF line in an LF
+ * file), which copied would bring that line break into a merge written with mine's.
+ */
+function copyable(text: string, alike: AlikeParse | undefined): Pieces[] {
+  return alike !== undefined && !text.includes('\r') ? [alike.pieces] : [];
 }
 
 /** A byte-order mark is not content. */
