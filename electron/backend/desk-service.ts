@@ -39,6 +39,7 @@ import type { BatchIntent } from '../../shared/batch/intent';
 import {
   authSecretForms,
   maskError,
+  maskThrown,
   maskSecrets,
   maskStrings,
   safeDecode,
@@ -638,12 +639,18 @@ export function createDesk(options: DeskOptions): Desk {
   // Every error value that leaves the backend is masked for every saved secret: an upstream that
   // echoes a credential in its error body or message does not get it to the renderer. Resource
   // bodies a 2xx carried are not masked: they are written back, and masking would overwrite a
-  // value the server holds with the mask.
+  // value the server holds with the mask. An exception (a bug) is masked too: the hosts print it
+  // in their log (ipc.ts, web/server.ts), and its text may hold a URL with a query credential.
   const savedSecrets = () => store.connections.list().flatMap((c) => authSecretForms(c.auth));
   for (const name of apiMethodNames) {
     const inner = api[name] as (args: unknown) => Promise<unknown>;
     (api as Record<string, (args: unknown) => Promise<unknown>>)[name] = async (args) => {
-      const result = await inner(args);
+      let result: unknown;
+      try {
+        result = await inner(args);
+      } catch (thrown) {
+        throw maskThrown(thrown, savedSecrets);
+      }
       // Secrets are decrypted only when there is an error to mask.
       return (result as { kind?: unknown } | null)?.kind === 'error'
         ? maskError(result, savedSecrets())

@@ -162,6 +162,44 @@ export function maskError<T>(value: T, secrets: readonly string[]): T {
   };
 }
 
+/**
+ * An exception (a bug) with every secret masked in what the host's log prints of it: its message,
+ * its stack, a string `code`, and the same of its causes. Other properties an exception carries
+ * (a URL's `input`, a request's options) are left out: the log gets what it needs to find the bug.
+ * `secrets` is called once; when the secrets cannot be read, the exception's text is withheld.
+ */
+export function maskThrown(thrown: unknown, secrets: () => readonly string[]): Error {
+  let forms: readonly string[];
+  try {
+    forms = secrets();
+  } catch {
+    return new Error(
+      'An exception was thrown; its text is withheld from the log, since the saved secrets to mask it with could not be read.',
+    );
+  }
+  const mask = (value: unknown, depth: number): Error => {
+    if (!(value instanceof Error))
+      return new Error(maskSecrets(`thrown: ${describeThrown(value)}`, forms));
+    const masked = new Error(maskSecrets(value.message, forms));
+    masked.name = value.name;
+    masked.stack = value.stack === undefined ? undefined : maskSecrets(value.stack, forms);
+    const code = (value as { code?: unknown }).code;
+    if (typeof code === 'string') Object.assign(masked, { code: maskSecrets(code, forms) });
+    if (value.cause !== undefined && depth < 4) masked.cause = mask(value.cause, depth + 1);
+    return masked;
+  };
+  return mask(thrown, 0);
+}
+
+function describeThrown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /** Masks every string inside a JSON-like value (a parsed body shown to the operator). */
 export function maskStrings(value: unknown, secrets: readonly string[]): unknown {
   if (typeof value === 'string') return maskSecrets(value, secrets);
