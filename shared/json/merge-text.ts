@@ -18,8 +18,9 @@ export type MergeTextResult = Result<
     /** The three parsed sides (base as merged: an empty container when the text was empty). */
     values: { base: JsonValue | undefined; mine: JsonValue; theirs: JsonValue };
     /**
-     * The pieces mine's and theirs' texts were cut into (mine's first), for a writer to copy an
-     * element kept whole instead of printing it (see side-texts.ts); none when mine was not cut.
+     * The pieces mine's and theirs' texts were cut into (mine's first), for a writer to copy a
+     * member kept whole instead of printing it (see side-texts.ts); none for a side that was not
+     * cut, or whose text holds a carriage return.
      */
     pieces: readonly Pieces[];
   },
