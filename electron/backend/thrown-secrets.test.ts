@@ -1,14 +1,10 @@
 // An exception inside the backend (a bug) is printed whole in the host's log (ipc.ts,
 // web/server.ts). Its text can hold a saved credential (a URL with a query credential, a header
 // echoed in a message): the log gets it masked, like every answer the backend gives.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startWebHost, TOKEN_HEADER, type RunningWebHost } from '../web/server';
-import { createDesk, type Desk } from './desk-service';
+import { startHarness, type Harness } from '../test-support/desk-harness';
 import type { EmbeddedSandbox } from './embedded-sandbox';
-import { keyFileSecretBox } from './secrets';
 import { MASK, maskThrown } from './secret-mask';
 
 const TOKEN = 'SECRET-token-7f3a9c21';
@@ -43,18 +39,15 @@ describe('maskThrown', () => {
 });
 
 describe('an exception inside the backend', () => {
-  let desk: Desk | undefined;
+  let harness: Harness | undefined;
   let host: RunningWebHost | undefined;
-  let dataDir: string | undefined;
   afterEach(async () => {
     vi.restoreAllMocks();
     await host?.close();
-    await desk?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
   it('reaches the host’s log with the saved credential masked, in both hosts’ ways of failing', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'cd-thrown-'));
     // A sandbox whose request log breaks, with a saved credential in the words of its failure.
     const sandbox: EmbeddedSandbox = {
       url: 'http://127.0.0.1:9',
@@ -65,14 +58,8 @@ describe('an exception inside the backend', () => {
       },
       close: async () => {},
     };
-    desk = createDesk({
-      host: 'web',
-      version: 'test',
-      dataDir,
-      secretBox: keyFileSecretBox(dataDir),
-      sandbox,
-      retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
-    });
+    harness = await startHarness({ sandbox });
+    const api = harness.desk.api;
     const connection = (name: string, auth: Record<string, string>) => ({
       connection: {
         name,
@@ -82,14 +69,12 @@ describe('an exception inside the backend', () => {
         auth: auth as { kind: 'bearer'; token: string },
       },
     });
-    const saved = await desk.api.saveConnection(
-      connection('bearer', { kind: 'bearer', token: TOKEN }),
-    );
+    const saved = await api.saveConnection(connection('bearer', { kind: 'bearer', token: TOKEN }));
     expect(saved.kind).toBe('ok');
     const keyed = connection('keyed', { kind: 'api-key-header', header: 'X-Key', key: 'k-123456' });
 
     // In process (Electron's ipc.ts logs what the service throws).
-    const thrown = await desk.api.saveConnection(keyed).then(
+    const thrown = await api.saveConnection(keyed).then(
       () => undefined,
       (error: unknown) => error as Error,
     );
@@ -100,8 +85,8 @@ describe('an exception inside the backend', () => {
     // Browser mode: the web host logs the exception with an incident id.
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
     host = await startWebHost({
-      service: desk.api,
-      rendererDir: dataDir,
+      service: api,
+      rendererDir: harness.dataDir,
       scriptToken: 'script-token',
     });
     const answer = await fetch(`http://127.0.0.1:${host.port}/api/saveConnection`, {
