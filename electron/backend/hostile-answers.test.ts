@@ -767,3 +767,22 @@ describe('a 202 (accepted for processing, not done)', () => {
     await upstream.close();
   });
 });
+
+describe('a 206 answering a read of the whole resource', () => {
+  it('is not opened as the resource, even when the part parses (a proxy answering with a range)', async () => {
+    // The first three bytes of `1234567890`: valid JSON, and not what the server holds.
+    const upstream = await startScriptedServer(() => ({
+      status: 206,
+      headers: { etag: '"1"', 'content-range': 'bytes 0-2/10' },
+      body: '123',
+    }));
+    const ref = (await connectScripted(h, upstream))('a');
+    const opened = await h.api.openResource({ ref });
+    if (opened.kind !== 'error')
+      throw new Error(`opened as ${JSON.stringify(opened).slice(0, 300)}`);
+    expect(opened.message).toContain('206 Partial Content (bytes 0-2/10)');
+    expect(opened.message).toContain('not opened');
+    expect(await journal(ref)).toEqual([]);
+    await upstream.close();
+  });
+});

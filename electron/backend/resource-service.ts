@@ -220,6 +220,14 @@ export function createResourceService(deps: ResourceDeps) {
         { status: outcome.status, bodyExcerpt: upstream.slice(0, 2000) },
       );
     }
+    // A part of the resource (we ask for no range; a proxy or a cache may still answer with one)
+    // would be opened, journalled and saved as the whole: a save would cut the rest off.
+    if (outcome.status === 206)
+      return fail(
+        'http',
+        `The server answered 206 Partial Content${rangeWords(outcome)} to a read of the whole of "${ref.id}", so the part is not opened as the resource: a save of it would cut the rest off. Read it again; if this repeats, a proxy or cache between the app and the server is answering with ranges.`,
+        { status: 206 },
+      );
     const parsed = parseRead(ctx, outcome);
     return 'kind' in parsed ? parsed : recordRead(ctx, ref, parsed, source);
   }
@@ -234,6 +242,12 @@ export function createResourceService(deps: ResourceDeps) {
     /** hashBody(text) when already known (a kept row's). */
     hash?: string;
   };
+
+  /** " (bytes 0-99/500)", from a partial answer's Content-Range; "" without one. */
+  function rangeWords(answer: HttpResponse): string {
+    const range = header(answer.headers, 'content-range');
+    return range === null ? '' : ` (${range.slice(0, 80)})`;
+  }
 
   /** A 2xx answer's body as the resource, not journalled yet. */
   function parseRead(ctx: ConnectionContext, answer: HttpResponse): ParsedRead | BackendError {
