@@ -768,7 +768,7 @@ export function createResourceService(deps: ResourceDeps) {
         // The merge compares and prints values: it would show, and save, these numbers rounded.
         return fail(
           'rejected',
-          `The server refused the save as stale (${status}): someone changed the resource since you opened it. Your edit changes digits a double does not keep (${digitEdits.join(', ')}), which a merge of the two versions would lose, so none is offered. Nothing was written; your edit is kept. Refresh to the server's version and make your edit again.`,
+          `The server refused the save as stale (${status}): someone changed the resource since you opened it. ${noDigitMerge(digitEdits)}. Nothing was written; your edit is kept. Refresh to the server's version and make your edit again.`,
           { status },
         );
       return conflictResult(status, base, theirs, mineText, mine, ctx, {
@@ -1150,7 +1150,7 @@ export function createResourceService(deps: ResourceDeps) {
       'kind' in now ? now.message : null,
     );
     const noMerge = holds === 'other' && serverNow !== null && wantsExactDigits(intent);
-    const message = `${detail} ${causeWords(cause)} ${what}${noMerge ? ' Your edit changes digits a double does not keep, which a merge of the two versions would lose, so none is offered: refresh to the server’s version and make your edit again.' : ''}`;
+    const message = `${detail} ${causeWords(cause)} ${what}${noMerge ? ` ${noDigitMerge([])}: refresh to the server’s version and make your edit again.` : ''}`;
     store.audit.pending(
       auditId,
       `unknown outcome: ${cause}`,
@@ -1382,6 +1382,12 @@ function intentOf(mine: JsonValue, paths: string[], typedText: string | undefine
 /** Whether JSON text wanted at a path holds digits a double does not keep. */
 function wantedAsTyped(wanted: string | null): wanted is string {
   return wanted !== null && inexactNumber(wanted) !== undefined;
+}
+
+/** Why no merge is offered for an edit of digits a double does not keep (at `paths`, when known). */
+function noDigitMerge(paths: readonly string[]): string {
+  const where = paths.length > 0 ? ` (${paths.join(', ')})` : '';
+  return `Your edit changes digits a double does not keep${where}, which a merge of the two versions would lose, so none is offered`;
 }
 
 /** Whether an intent holds digits a double does not keep (a merge of values would lose them). */
