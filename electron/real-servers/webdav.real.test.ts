@@ -228,14 +228,18 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     const ref = { connectionId, id: 'ledger-2' };
     const opened = await desk.api.openResource({ ref });
     if (opened.kind !== 'ok') throw new Error(opened.message);
-    // Through the server, one character longer (…030 is …03): a new ETag whatever the clock.
+    // Someone else writes `text` through the server; then the operator saves …02 from the copy opened.
+    const saveAfter = async (text: string) => {
+      await putText('ledger-2', text);
+      return desk.api.saveResource({
+        ref,
+        text: doc('0.10000000000000000002'),
+        baseJournalId: opened.snapshot.journalId,
+      });
+    };
+    // One character longer (…030 is …03): a new ETag whatever the clock.
     const theirs = doc('0.100000000000000000030');
-    await putText('ledger-2', theirs);
-    const stale = await desk.api.saveResource({
-      ref,
-      text: doc('0.10000000000000000002'),
-      baseJournalId: opened.snapshot.journalId,
-    });
+    const stale = await saveAfter(theirs);
     expect(stale).toMatchObject({
       kind: 'error',
       reason: 'rejected',
@@ -245,13 +249,7 @@ describe('lighttpd + mod_webdav, built-in WebDAV profile', () => {
     expect(readFileSync(file, 'utf8')).toBe(theirs);
 
     // The very digits typed (…020 is …02): that is already on the server.
-    const same = doc('0.100000000000000000020');
-    await putText('ledger-2', same);
-    const identical = await desk.api.saveResource({
-      ref,
-      text: doc('0.10000000000000000002'),
-      baseJournalId: opened.snapshot.journalId,
-    });
+    const identical = await saveAfter(doc('0.100000000000000000020'));
     expect(identical).toMatchObject({ kind: 'error', reason: 'already-on-server', status: 412 });
   });
 
