@@ -247,14 +247,14 @@ function structural(
     result.conflicts.length === 0
       ? keptLayout(texts, merged.value.values.mine, result.merged, options)
       : undefined;
-  // Elements kept whole are copied from the sides' texts, not printed again (see side-texts.ts).
-  const sideTexts = merged.value.pieces.length > 0 ? new SideTexts(merged.value.pieces) : undefined;
+  // Members kept whole are copied from the sides' texts, not printed again (see side-texts.ts).
+  const { pieces } = merged.value;
   // A clean merge is written through the same writer only when it is a container, which is what a
   // text can be copied into (the writer ends a scalar with a line break mine may lack).
   const copies =
     result.conflicts.length === 0 &&
     kept === undefined &&
-    sideTexts !== undefined &&
+    pieces.length > 0 &&
     typeof result.merged === 'object' &&
     result.merged !== null;
   const written =
@@ -263,7 +263,7 @@ function structural(
           style: detectStyle(mine.slice(bom.length)),
           markerSize: args.markerSize,
           mergeOptions: options,
-          sideTexts,
+          sideTexts: pieces.length > 0 ? new SideTexts(pieces) : undefined,
         })
       : [kept ?? merged.value.text];
   // Written with mine's line breaks and byte-order mark: a CRLF file merged into LF would differ
