@@ -4,17 +4,32 @@
 // it starts. It is CommonJS so that Node starts it without its ES module loader: about 15 ms less
 // per run, and git runs a merge driver once for every file it merges.
 //
-// The bundle is compiled with V8's code cache for it, kept beside it per V8 version
-// (dist/cli.cjs.<bundle id>.<V8 version>-<arch>.cache): V8 then reads the bytecode of every function
-// a merge runs instead of compiling each when first called, about 5 ms of every run. The first run
-// without one (per bundle and Node) makes it (cli/code-cache.ts). The file lives where the code
-// does, so whoever could plant one could change the bundle itself; it is never looked for elsewhere.
-// CONFLICT_DESK_TRACE_CODE_CACHE=1 says on stderr what became of it.
+// The bundle is compiled with V8's code cache for it, kept beside it per V8 version, architecture
+// and Node options (dist/cli.cjs.<bundle id>.<V8 version>-<arch>[-<options hash>].cache): V8 then
+// reads the bytecode of the functions a merge runs instead of compiling each when first called,
+// about 2–3 ms of every start. The first run without one makes it (cli/code-cache.ts). The file
+// lives where the code does, so whoever could plant one could change the bundle itself; it is never
+// looked for elsewhere. CONFLICT_DESK_TRACE_CODE_CACHE=1 says on stderr what became of it.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
+
+/**
+ * V8 refuses a cache made under other flags, and Node's options and NODE_OPTIONS can set them: runs
+ * started with other options keep a cache of their own (a hash of them in its name), rather than
+ * each refusing and remaking the other's.
+ */
+function flagsMark() {
+  const options = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+  if (options === '') return '';
+  // FNV-1a: a name, not a check (the cache is still V8's to accept); node:crypto costs a start.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < options.length; i++)
+    hash = Math.imul(hash ^ options.charCodeAt(i), 0x01000193);
+  return `-${(hash >>> 0).toString(16)}`;
+}
 
 const file = join(__dirname, '..', 'dist', 'cli.cjs');
 let source;
@@ -32,7 +47,9 @@ try {
 // read for the very text it was made from.
 const id = /^\/\/ conflict-desk bundle ([0-9a-f]{16})\n/.exec(source)?.[1];
 const cacheFile =
-  id === undefined ? undefined : `${file}.${id}.${process.versions.v8}-${process.arch}.cache`;
+  id === undefined
+    ? undefined
+    : `${file}.${id}.${process.versions.v8}-${process.arch}${flagsMark()}.cache`;
 let cachedData;
 if (cacheFile !== undefined) {
   try {

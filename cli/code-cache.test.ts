@@ -56,12 +56,24 @@ const cacheFile = () => {
   return join(dist, `cli.cjs.${id}.${V8}-${process.arch}.cache`);
 };
 
+/** The environment of every run: the trace on, and no NODE_OPTIONS (which names a cache apart). */
+const ENV = (() => {
+  const env: NodeJS.ProcessEnv = { ...process.env, CONFLICT_DESK_TRACE_CODE_CACHE: '1' };
+  delete env['NODE_OPTIONS'];
+  return env;
+})();
+
 function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, [join(root, 'bin/conflict-desk.cjs'), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, CONFLICT_DESK_TRACE_CODE_CACHE: '1' },
-  });
+  return cliWith([], ...args);
+}
+
+/** The bin run with these Node options before it. */
+function cliWith(options: string[], ...args: string[]) {
+  const run = spawnSync(
+    process.execPath,
+    [...options, join(root, 'bin/conflict-desk.cjs'), ...args],
+    { cwd: root, encoding: 'utf8', env: ENV },
+  );
   const trace = /^conflict-desk: code cache (.*)$/m.exec(run.stderr)?.[1];
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, trace };
 }
@@ -145,7 +157,7 @@ describe('the code cache of the bundled command', () => {
                 '-o',
                 `out${i}.json`,
               ],
-              { cwd: root, env: { ...process.env, CONFLICT_DESK_TRACE_CODE_CACHE: '1' } },
+              { cwd: root, env: ENV },
             );
             let stderr = '';
             child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -181,7 +193,7 @@ describe('the code cache of the bundled command', () => {
         {
           cwd: root,
           encoding: 'utf8',
-          env: { ...process.env, CONFLICT_DESK_TRACE_CODE_CACHE: '1' },
+          env: ENV,
         },
       );
     expect(run().stderr).toContain('code cache none; made');
@@ -189,6 +201,21 @@ describe('the code cache of the bundled command', () => {
     expect(existsSync(cacheFile().replace(V8, v8))).toBe(true);
     expect(run().stderr).toContain('code cache used');
     expect(merged()).toEqual(expected);
+  });
+
+  it('of runs with other Node options (other V8 flags) is their own: neither refuses the other', () => {
+    const expected = sides(3);
+    const other = ['--single-threaded-gc'];
+    const merge2 = (options: string[]) =>
+      cliWith(options, 'merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    expect(merge2([])).toMatchObject({ code: 0, trace: 'none; made' });
+    expect(merge2(other)).toMatchObject({ code: 0, trace: 'none; made' });
+    for (let round = 0; round < 2; round++) {
+      expect(merge2([])).toMatchObject({ code: 0, trace: 'used' });
+      expect(merge2(other)).toMatchObject({ code: 0, trace: 'used' });
+      expect(merged()).toEqual(expected);
+    }
+    expect(readdirSync(dist).filter((name) => name.endsWith('.cache'))).toHaveLength(2);
   });
 
   it('that cannot be written leaves the merge as it is and no temporary file', () => {
