@@ -69,11 +69,11 @@ function cli(...args: string[]) {
 
 /** The bin run with these Node options before it. */
 function cliWith(options: string[], ...args: string[]) {
-  const run = spawnSync(
-    process.execPath,
-    [...options, join(root, 'bin/conflict-desk.cjs'), ...args],
-    { cwd: root, encoding: 'utf8', env: ENV },
-  );
+  const run = spawnSync(process.execPath, [...options, bin(), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: ENV,
+  });
   const trace = /^conflict-desk: code cache (.*)$/m.exec(run.stderr)?.[1];
   return { code: run.status, stdout: run.stdout, stderr: run.stderr, trace };
 }
@@ -98,7 +98,17 @@ function sides(tasks: number) {
   };
 }
 
-const merge = () => cli('merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+/** The arguments of a merge of the three sides into `out`. */
+const mergeArgs = (out = 'out.json') => [
+  'merge',
+  'base.json',
+  'mine.json',
+  'theirs.json',
+  '-o',
+  out,
+];
+const bin = () => join(root, 'bin/conflict-desk.cjs');
+const merge = () => cli(...mergeArgs());
 const merged = () => JSON.parse(readFileSync(join(root, 'out.json'), 'utf8'));
 
 describe('the code cache of the bundled command', () => {
@@ -146,19 +156,10 @@ describe('the code cache of the bundled command', () => {
         { length: 4 },
         (_, i) =>
           new Promise<{ code: number | null; stderr: string }>((done) => {
-            const child = spawn(
-              process.execPath,
-              [
-                join(root, 'bin/conflict-desk.cjs'),
-                'merge',
-                'base.json',
-                'mine.json',
-                'theirs.json',
-                '-o',
-                `out${i}.json`,
-              ],
-              { cwd: root, env: ENV },
-            );
+            const child = spawn(process.execPath, [bin(), ...mergeArgs(`out${i}.json`)], {
+              cwd: root,
+              env: ENV,
+            });
             let stderr = '';
             child.stderr.on('data', (chunk) => (stderr += chunk));
             child.on('close', (code) => done({ code, stderr }));
@@ -179,23 +180,11 @@ describe('the code cache of the bundled command', () => {
     const v8 = spawnSync(node, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
     const expected = sides(3);
     const run = () =>
-      spawnSync(
-        node,
-        [
-          join(root, 'bin/conflict-desk.cjs'),
-          'merge',
-          'base.json',
-          'mine.json',
-          'theirs.json',
-          '-o',
-          'out.json',
-        ],
-        {
-          cwd: root,
-          encoding: 'utf8',
-          env: ENV,
-        },
-      );
+      spawnSync(node, [bin(), ...mergeArgs()], {
+        cwd: root,
+        encoding: 'utf8',
+        env: ENV,
+      });
     expect(run().stderr).toContain('code cache none; made');
     expect(merged()).toEqual(expected);
     expect(existsSync(cacheFile().replace(V8, v8))).toBe(true);
@@ -206,8 +195,7 @@ describe('the code cache of the bundled command', () => {
   it('of runs with other Node options (other V8 flags) is their own: neither refuses the other', () => {
     const expected = sides(3);
     const other = ['--single-threaded-gc'];
-    const merge2 = (options: string[]) =>
-      cliWith(options, 'merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json');
+    const merge2 = (options: string[]) => cliWith(options, ...mergeArgs());
     expect(merge2([])).toMatchObject({ code: 0, trace: 'none; made' });
     expect(merge2(other)).toMatchObject({ code: 0, trace: 'none; made' });
     for (let round = 0; round < 2; round++) {
