@@ -7,7 +7,7 @@
 // with -o, git merge-file in place, over a fresh copy of mine made before each timed run. git's
 // time with its result written to a discarded stdout (-p) is shown beside, for reference.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +16,6 @@ import { makeScenario } from './merge.bench';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FLOOR = join(ROOT, 'bench/floor-process.cjs');
-const BIN = join(ROOT, 'bin/conflict-desk.cjs');
 const SIZES: Array<[string, number, number]> = [
   ['1 KB', 1024, 9],
   ['100 KB', 100 * 1024, 7],
@@ -27,7 +26,7 @@ const SIZES: Array<[string, number, number]> = [
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 /** The first `node` on PATH outside node_modules/.bin (npm puts the pinned Node 24 first). */
-export function nodeOnPath(): string {
+function nodeOnPath(): string {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
     if (dir.includes('node_modules')) continue;
     const candidate = join(dir, 'node');
@@ -54,17 +53,12 @@ const ENV = (() => {
   return env;
 })();
 
-function measure(
-  command: string,
-  args: readonly string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv = ENV,
-): Sample & { stderr: string } {
+function measure(command: string, args: readonly string[], cwd: string): Sample {
   const argv = TIME ? [TIME, '-f', '%M %U %S', command, ...args] : [command, ...args];
   const start = performance.now();
   const run = spawnSync(argv[0]!, argv.slice(1), {
     cwd,
-    env,
+    env: ENV,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -80,7 +74,6 @@ function measure(
     rssKb: Number.isFinite(rss) ? rss : undefined,
     cpuMs: Number.isFinite(cpu) ? cpu * 1000 : undefined,
     code: run.status,
-    stderr: run.stderr,
   };
 }
 
@@ -95,30 +88,6 @@ export async function run(): Promise<void> {
   const perTask = makeScenario('probe', 100).base.length / 100;
   const fmtMs = (ms: number) => (ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
   const rows: string[] = [];
-  // The first run of the command on a Node makes V8's code cache for the bundle, once, as after any
-  // install: timed apart, with this Node's cache removed first. Every run in the table reads it.
-  const dist = join(ROOT, 'dist');
-  for (const name of readdirSync(dist))
-    if (/^cli\.cjs\..*\.cache$/.test(name)) rmSync(join(dist, name), { force: true });
-  const first = (() => {
-    const s = makeScenario('first', 2);
-    const dir = mkdtempSync(join(tmpdir(), 'cli-bench-'));
-    try {
-      writeFileSync(join(dir, 'base.json'), s.base);
-      writeFileSync(join(dir, 'mine.json'), s.mine);
-      writeFileSync(join(dir, 'theirs.json'), s.theirs);
-      return measure(
-        node,
-        [BIN, 'merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json'],
-        dir,
-        { ...ENV, CONFLICT_DESK_TRACE_CODE_CACHE: '1' },
-      );
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  })();
-  if (!first.stderr.includes('code cache none; made'))
-    throw new Error(`the first run did not make the code cache: ${first.stderr}`);
   for (const [label, bytes, runs] of SIZES) {
     const s = makeScenario(label, Math.max(1, Math.round(bytes / perTask) - 1));
     const dir = mkdtempSync(join(tmpdir(), 'cli-bench-'));
@@ -138,7 +107,15 @@ export async function run(): Promise<void> {
         samples.cli.push(
           measure(
             node,
-            [BIN, 'merge', 'base.json', 'mine.json', 'theirs.json', '-o', 'out.json'],
+            [
+              join(ROOT, 'bin/conflict-desk.cjs'),
+              'merge',
+              'base.json',
+              'mine.json',
+              'theirs.json',
+              '-o',
+              'out.json',
+            ],
             dir,
           ),
         );
@@ -211,8 +188,5 @@ export async function run(): Promise<void> {
   );
   console.log(
     'CPU time is less disturbed than wall time on a busy machine (git below 10 ms of CPU is counted as 10 ms in the ratio).',
-  );
-  console.log(
-    `The command's first run after a build (1 KB), which makes V8's code cache for this Node (bin/conflict-desk.cjs): ${fmtMs(first.ms)} ms; every run above reads it.`,
   );
 }

@@ -4,8 +4,6 @@ import type { CliIo } from './merge';
 import { runMerge } from './merge';
 import { stdWriter } from './std-streams';
 
-export { makeCodeCache } from './code-cache';
-
 // The batch command is loaded when it runs: a merge (a git driver, once per file) never pays for
 // its modules.
 const commands: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {

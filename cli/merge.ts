@@ -212,54 +212,6 @@ export async function runMerge(argv: readonly string[], io: CliIo): Promise<numb
   return 1;
 }
 
-/**
- * Runs what a merge runs on its texts, on made-up sides, so that a V8 code cache made after it
- * holds that code (cli/code-cache.ts): a list of keyed elements long enough to be cut into pieces
- * (about 70 KB), merged once with conflicts and once cleanly. Under 2 MB in all, so it changes no
- * V8 flag: a cache made under another flag is refused. Answers each merge's conflict count.
- */
-export function warmMerge(): number[] {
-  const task = (i: number, reason: string | null) => ({
-    sid: `WT${i}`,
-    attributes: JSON.stringify({ queue: `q${i % 7}`, note: 'caf\u00e9 "quoted"' }),
-    priority: i % 5,
-    weight: i + 0.5,
-    reason,
-    tags: ['a', `t${i}`],
-  });
-  const tasks = Array.from({ length: 400 }, (_, i) => task(i, null));
-  const print = (value: unknown) => JSON.stringify(value, null, 2) + '\n';
-  const base = print({ tasks });
-  const mine = print({
-    tasks: [
-      ...tasks.slice(0, 200).map((t, i) => (i === 30 || i === 50 ? { ...t, reason: 'mine' } : t)),
-      ...tasks.slice(201),
-      task(400, 'added'),
-    ],
-  });
-  const theirs = print({
-    tasks: [
-      task(401, null),
-      ...tasks.map((t, i) => (i === 50 || i === 90 ? { ...t, reason: 'theirs' } : t)),
-    ],
-  });
-  const args: Args = {
-    files: ['b', 'm', 't'],
-    idKeys: DEFAULT_ID_KEYS,
-    markerSize: 7,
-    reportOnly: false,
-  };
-  const options = { idKeys: DEFAULT_ID_KEYS };
-  return [
-    { base, mine, theirs },
-    { base, mine, theirs: base },
-  ].map((texts) => {
-    firstInexact(texts);
-    const planned = structural(texts, args, options);
-    return planned.ok ? planned.conflicts.length : -1;
-  });
-}
-
 const SIDES = ['base', 'mine', 'theirs'] as const;
 
 /** The first side holding a number a double does not hold exactly, and that number. */
