@@ -189,4 +189,43 @@ describe('textCheck', () => {
     for (let i = 0; i < 1000; i++) seen.add(textCheck(text.slice(0, i) + 'y' + text.slice(i + 1)));
     expect(seen.size).toBe(1000);
   });
+
+  it('tells apart one changed character anywhere in a long text, at and across the slices it encodes', () => {
+    // Longer than a slice (16K characters), with multi-byte characters so slices end mid-word.
+    const text = 'aé€😀\n'.repeat(9_000);
+    const check = textCheck(text);
+    const seen = new Set<string>([check]);
+    let tried = 0;
+    for (let i = 16_370; i < 16_400; i++) {
+      // Not half of a pair: replacing one half would leave the other alone.
+      if (text.charCodeAt(i) >= 0xd800 && text.charCodeAt(i) <= 0xdfff) continue;
+      for (const swap of ['b', 'é', '\u0000']) {
+        if (text[i] === swap) continue;
+        seen.add(textCheck(text.slice(0, i) + swap + text.slice(i + 1)));
+        tried++;
+      }
+    }
+    // The last character and the first, too.
+    seen.add(textCheck(text.slice(0, -1) + 'x'));
+    seen.add(textCheck('x' + text.slice(1)));
+    expect(tried).toBeGreaterThan(40);
+    expect(seen.size).toBe(tried + 3);
+  });
+
+  it('is the same for the same text however the string was built', () => {
+    const text = '{"a": "é😀"}\n'.repeat(5_000);
+    const built = Array.from({ length: 5_000 }, () => '{"a": "é😀"}\n').join('');
+    expect(textCheck(built)).toBe(textCheck(text));
+    expect(textCheck(('x' + text).slice(1))).toBe(textCheck(text));
+  });
+
+  it('tells a lone surrogate from the U+FFFD that UTF-8 would write for it', () => {
+    const body = 'y'.repeat(20_000);
+    expect(textCheck(`${body}\ud800${body}`)).not.toBe(textCheck(`${body}\ufffd${body}`));
+    expect(textCheck(`${body}\udc00`)).not.toBe(textCheck(`${body}\ufffd`));
+    // A pair cut by where a slice would end is encoded whole, not as two U+FFFD.
+    const at = 'z'.repeat(16 * 1024 - 1);
+    expect(textCheck(`${at}😀`)).not.toBe(textCheck(`${at}\ufffd\ufffd`));
+    expect(textCheck(`${at}😀`)).not.toBe(textCheck(`${at}\ufffd`));
+  });
 });

@@ -1,5 +1,12 @@
 import type { DeltaPart } from './text-delta';
-import { applyTextDelta, DELTA_MIN_CHARS, likeness, textCheck, textDelta } from './text-delta';
+import {
+  applyTextDelta,
+  DELTA_MIN_CHARS,
+  likeness,
+  textCheck,
+  textDelta,
+  wellFormed,
+} from './text-delta';
 
 // JSON over HTTP cannot carry bigint (integers beyond 2^53 that the merge keeps exactly), so the
 // web transport tags them; IPC's structured clone carries them natively.
@@ -265,14 +272,6 @@ function lift(value: unknown, path: FramePath, frames: Frame[], texts: string[])
       });
   }
   return copy ?? value;
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** String.prototype.isWellFormed where the engine has it (ES2024), a scan otherwise. */
-function wellFormed(text: string): boolean {
-  const native = (text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
-  return native ? native.call(text) : !LONE_SURROGATE.test(text);
 }
 
 /** A framed body back into its value; throws an Error naming what is wrong with it. */
