@@ -51,7 +51,16 @@ export type WebHostOptions = {
   bodyStallMs?: number;
   /** How long a whole request (head and body) may take to arrive (tests shorten it). */
   requestTimeoutMs?: number;
+  /** Bytes of events a page may leave unread before its stream is closed (tests shorten it). */
+  maxUnreadEventBytes?: number;
 };
+
+/**
+ * A page that stops reading its event stream (a frozen tab, a debugger paused on it) would make
+ * the host keep every event for it, without end. Past this many unread bytes (thousands of events)
+ * its stream is closed: the page opens another and reads again what it shows (lib/api.ts).
+ */
+export const MAX_UNREAD_EVENT_BYTES = 1024 * 1024;
 
 /**
  * A request's head and body must arrive within this: a body trickling a byte now and then never
@@ -167,8 +176,7 @@ async function handle(
         ),
       );
     }
-    if (url.pathname === '/api/events' && req.method === 'GET')
-      return streamEvents(req, res, options);
+    if (url.pathname === '/api/events' && req.method === 'GET') return streamEvents(res, options);
     if (req.method !== 'POST')
       return sendJson(
         res,
@@ -309,22 +317,33 @@ export function acceptsFrames(accept: string | undefined): boolean {
   });
 }
 
-function streamEvents(req: IncomingMessage, res: ServerResponse, options: WebHostOptions): void {
+function streamEvents(res: ServerResponse, options: WebHostOptions): void {
   res.writeHead(200, {
     ...securityHeaders(),
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
     connection: 'keep-alive',
   });
-  res.write(': connected\n\n');
-  const unsubscribe =
-    options.events?.((event) => res.write(`data: ${encodeWire(event)}\n\n`)) ?? (() => undefined);
+  const maxUnread = options.maxUnreadEventBytes ?? MAX_UNREAD_EVENT_BYTES;
+  let open = true;
+  let unsubscribe = () => {};
+  const send = (text: string) => {
+    if (!open) return;
+    // What the socket has not taken yet: the page is not reading. Closed, not buffered further.
+    if (res.writableLength > maxUnread) return void res.destroy();
+    res.write(text);
+  };
   // A comment now and then keeps proxies and idle timers from closing the stream.
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-  req.on('close', () => {
+  const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
+  // The response's close: the page went, or the stream was closed above.
+  res.on('close', () => {
+    open = false;
     clearInterval(keepAlive);
     unsubscribe();
   });
+  send(': connected\n\n');
+  unsubscribe =
+    options.events?.((event) => send(`data: ${encodeWire(event)}\n\n`)) ?? (() => undefined);
 }
 
 async function serveStatic(res: ServerResponse, root: string, url: URL): Promise<void> {

@@ -431,7 +431,13 @@ export type ApiEvent =
       journalId: number;
       seenAgain: boolean;
       lastSeenAt: string;
-    };
+    }
+  /**
+   * Made by the page itself, never sent by a host: its event stream was open, dropped (the host
+   * closes the stream of a page that stopped reading it) and is open again, so events may have
+   * been lost in between. What a listener shows is read again.
+   */
+  | { type: 'events-missed' };
 
 // ── Batches ───────────────────────────────────────────────────────────────────────────────────
 

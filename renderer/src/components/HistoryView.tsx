@@ -64,6 +64,8 @@ export function HistoryView({ tab }: { tab: Tab }) {
   useEffect(
     () =>
       api.onEvent((event) => {
+        // Events may have been lost (the page's stream dropped): the history reads itself again.
+        if (event.type === 'events-missed') return setRecorded((n) => n + 1);
         if (
           event.type !== 'journal-recorded' ||
           event.ref.connectionId !== tab.ref.connectionId ||

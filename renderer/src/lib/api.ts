@@ -11,7 +11,7 @@ import {
 import type { ApiEvent } from '../../../shared/api/types';
 import { framedCaller } from '../../../shared/api/framed-call';
 import { decodeWire, FRAMES_TYPE, type EncodedBody } from '../../../shared/api/wire';
-import { eventReader } from './event-stream';
+import { eventReader, followEvents } from './event-stream';
 
 const BLOB_MIN_CHARS = 256 * 1024;
 
@@ -57,15 +57,20 @@ async function startSession(): Promise<string> {
   );
 }
 
-/** Server-sent events read with fetch, so the stream is authorised by the header like every call. */
+/**
+ * Server-sent events read with fetch, so the stream is authorised by the header like every call.
+ * `opened` is called once the host has answered (it is then subscribed: nothing after is lost).
+ */
 async function streamEvents(
   session: string,
   deliver: (event: ApiEvent) => void,
+  opened: () => void,
   signal: AbortSignal,
 ): Promise<void> {
   const response = await fetch('/api/events', { headers: { [TOKEN_HEADER]: session }, signal });
   if (!response.ok || !response.body)
     throw new Error(`The event stream answered ${response.status}.`);
+  opened();
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   const push = eventReader((data) => deliver(decodeWire(data) as ApiEvent));
   for (;;) {
@@ -87,23 +92,14 @@ function httpApi(): RendererApi {
     if (!streaming) {
       streaming = true;
       const controller = new AbortController();
+      const deliver = (event: ApiEvent) => listeners.forEach((l) => l(event));
       // Fire and forget on purpose: the loop catches every failure itself and never ends.
       // eslint-disable-next-line @typescript-eslint/no-floating-promises -- cannot reject (see above)
-      void (async () => {
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await streamEvents(
-              await session,
-              (event) => listeners.forEach((l) => l(event)),
-              controller.signal,
-            );
-            attempt = 0;
-          } catch {
-            // Retried below with a growing pause.
-          }
-          await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 10_000)));
-        }
-      })();
+      void followEvents(
+        async (opened) => streamEvents(await session, deliver, opened, controller.signal),
+        deliver,
+        (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      );
     }
     return () => {
       listeners.delete(listener);

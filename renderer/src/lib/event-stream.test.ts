@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventReader } from './event-stream';
+import type { ApiEvent } from '../../../shared/api/types';
+import { eventReader, followEvents } from './event-stream';
 
 /** What the reader delivers of `text` cut into `chunks`. */
 function read(chunks: readonly string[]): string[] {
@@ -46,4 +47,75 @@ describe('eventReader', () => {
     expect(got[0] === body).toBe(true);
     expect(got[1]).toBe('after');
   }, 20_000);
+});
+
+describe('followEvents', () => {
+  /**
+   * Runs followEvents over scripted streams: each step opens (and delivers its events) or fails
+   * before the host answers, or fails after it. Returns what listeners got and the pauses taken.
+   */
+  async function follow(
+    steps: ReadonlyArray<{ opens: boolean; events?: ApiEvent[]; then?: 'ends' | 'fails' }>,
+  ) {
+    const got: string[] = [];
+    const pauses: number[] = [];
+    let step = 0;
+    const deliver = (event: ApiEvent) =>
+      got.push(event.type === 'activity' ? `activity ${event.entry.id}` : event.type);
+    const stop = new Error('no more steps');
+    const ran = followEvents(
+      async (opened) => {
+        const now = steps[step++]!;
+        if (!now.opens) throw new Error('the host did not answer');
+        opened();
+        for (const event of now.events ?? []) deliver(event);
+        if (now.then === 'fails') throw new Error('the host closed the stream');
+      },
+      deliver,
+      async (ms) => {
+        pauses.push(ms);
+        if (step >= steps.length) throw stop;
+      },
+    );
+    await expect(ran).rejects.toBe(stop);
+    return { got, pauses };
+  }
+  const event = (id: number) => ({ type: 'activity', entry: { id } }) as unknown as ApiEvent;
+
+  it('tells listeners that events may be lost when a stream that was open opens again, first', async () => {
+    const { got } = await follow([
+      { opens: true, events: [event(1)], then: 'fails' },
+      { opens: true, events: [event(2)], then: 'ends' },
+      { opens: true, events: [event(3)] },
+    ]);
+    expect(got).toEqual([
+      'activity 1',
+      'events-missed',
+      'activity 2',
+      'events-missed',
+      'activity 3',
+    ]);
+  });
+
+  it('says nothing was missed when the first stream opens only after failures', async () => {
+    const { got, pauses } = await follow([
+      { opens: false },
+      { opens: false },
+      { opens: false },
+      { opens: true, events: [event(1)] },
+    ]);
+    expect(got).toEqual(['activity 1']);
+    // Longer after each failure in a row; short again after a stream that was open.
+    expect(pauses).toEqual([500, 1000, 2000, 500]);
+  });
+
+  it('waits at most ten seconds between tries, and tells of lost events once it is back', async () => {
+    const { got, pauses } = await follow([
+      { opens: true, then: 'fails' },
+      ...Array.from({ length: 8 }, () => ({ opens: false })),
+      { opens: true, events: [event(9)] },
+    ]);
+    expect(pauses).toEqual([500, 500, 1000, 2000, 4000, 8000, 10_000, 10_000, 10_000, 500]);
+    expect(got).toEqual(['events-missed', 'activity 9']);
+  });
 });

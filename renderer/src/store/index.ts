@@ -1,6 +1,7 @@
 // One zustand store built from slices; components read it through selectors.
 import { create } from 'zustand';
 import type { ApiEvent } from '../../../shared/api/types';
+import { api } from '../lib/api';
 import { createBatchSlice, type BatchSlice } from './batch-slice';
 import { createBrowserSlice, type BrowserSlice } from './browser-slice';
 import { createConnectionsSlice, type ConnectionsSlice } from './connections-slice';
@@ -44,7 +45,37 @@ export function applyEvent(event: ApiEvent): void {
       return; // the team's own state takes these (team/team-state.ts)
     case 'journal-recorded':
       return; // a history on show takes these (components/HistoryView.tsx)
+    case 'events-missed':
+      catchUp();
+      return;
   }
+}
+
+/**
+ * Reads again what pushed events keep current, after the page's event stream dropped and some may
+ * be lost (lib/event-stream's followEvents): the activity since the last entry shown, the unknown
+ * outcomes, the batch on show, and each tab's watch (a server that moved meanwhile is told at the
+ * next poll). A failure is said, as any background load's.
+ */
+function catchUp(): void {
+  const state = useDesk.getState();
+  const failed = (what: string) => (error: unknown) =>
+    useDesk.getState().reportFailure(what, error);
+  const lastId = state.activity.at(-1)?.id;
+  api
+    .activity(lastId === undefined ? {} : { afterId: lastId })
+    .then((answer) => useDesk.getState().addActivity(answer.entries))
+    .catch(failed('read the activity again'));
+  state.loadPending().catch(failed('list the unknown outcomes'));
+  const batch = state.batch;
+  if (batch)
+    api
+      .batchStatus({ batchId: batch.batchId })
+      .then((answer) => {
+        if (answer.kind === 'ok') useDesk.getState().batchProgress(answer.batch);
+      })
+      .catch(failed('read the batch again'));
+  state.resumeWatches().catch(failed('watch the open resources again'));
 }
 
 export const activeTab = (s: DeskState) => s.tabs.find((t) => t.key === s.activeTabKey) ?? null;

@@ -60,6 +60,8 @@ export type TabsSlice = {
   restoreRevision(key: string, snapshot: Snapshot, seenLatest: Snapshot | null): Promise<void>;
   dismissMessage(key: string): void;
   noteServerMoved(key: string, moved: session.ServerMoved): void;
+  /** Watches every tab again from the newest revision it knows (after events were missed). */
+  resumeWatches(): Promise<void>;
   /** *Check again* on the tab's unknown outcome. */
   checkOutcome(key: string): Promise<void>;
   /** *Accept what the server holds*: settles the unknown outcome and takes Server now as the base. */
@@ -107,6 +109,47 @@ const storage = (): Storage | null => {
 
 export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set, get) => {
   const tab = (key: string) => get().tabs.find((t) => t.key === key);
+
+  /**
+   * Watches the tab's resource since `sinceJournalId` (a revision the tab holds: anything
+   * journalled after it is news to the tab), in place of the watch it had. A revision the journal
+   * no longer knows (its data directory was replaced) is watched from now.
+   */
+  const watchTab = async (key: string, sinceJournalId: number | undefined): Promise<void> => {
+    const t = tab(key);
+    if (!t) return;
+    const { ref } = t;
+    const watchFrom = (since?: number) =>
+      api
+        .watch({ ref, intervalMs: 3000, ...(since ? { sinceJournalId: since } : {}) })
+        .catch((error: unknown) => ({
+          kind: 'error' as const,
+          message: (error as Error)?.message ?? String(error),
+        }));
+    let watch = await watchFrom(sinceJournalId);
+    if ('reason' in watch && watch.reason === 'invalid-input' && sinceJournalId)
+      watch = await watchFrom();
+    if (watch.kind !== 'ok') {
+      // The tab works without it, but must not let the operator believe the server is watched.
+      step(key, (t) =>
+        t.message
+          ? t
+          : {
+              ...t,
+              message: {
+                tone: 'info',
+                text: `Changes on the server are not being watched for this resource (${watch.message}); use Refresh before saving.`,
+              },
+            },
+      );
+      return;
+    }
+    // The tab may have closed while the watch was being set up.
+    const previous = tab(key)?.watchId;
+    if (!tab(key)) return unwatchQuietly(watch.watchId);
+    step(key, (t) => ({ ...t, watchId: watch.watchId }));
+    if (previous && previous !== watch.watchId) unwatchQuietly(previous);
+  };
 
   /** Replaces a tab by a transition of it; a new base moves its list row too. */
   const step = (key: string, transition: (t: Tab) => Tab) => {
@@ -410,37 +453,17 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       } finally {
         opening.delete(key);
       }
-      // Watched since the revision the tab holds: anything journalled after it is news to the tab.
-      // A base the journal no longer knows (its data directory was replaced) is watched from now.
-      const watchFrom = (sinceJournalId?: number) =>
-        api
-          .watch({ ref, intervalMs: 3000, ...(sinceJournalId ? { sinceJournalId } : {}) })
-          .catch((error: unknown) => ({
-            kind: 'error' as const,
-            message: (error as Error)?.message ?? String(error),
-          }));
-      const sinceJournalId = tab(key)?.base.journalId;
-      let watch = await watchFrom(sinceJournalId);
-      if ('reason' in watch && watch.reason === 'invalid-input' && sinceJournalId)
-        watch = await watchFrom();
-      if (watch.kind !== 'ok') {
-        // The tab works without it, but must not let the operator believe the server is watched.
-        step(key, (t) =>
-          t.message
-            ? t
-            : {
-                ...t,
-                message: {
-                  tone: 'info',
-                  text: `Changes on the server are not being watched for this resource (${watch.message}); use Refresh before saving.`,
-                },
-              },
-        );
-        return;
-      }
-      // The tab may have closed while the watch was being set up.
-      if (tab(key)) step(key, (t) => ({ ...t, watchId: watch.watchId }));
-      else unwatchQuietly(watch.watchId);
+      await watchTab(key, tab(key)?.base.journalId);
+    },
+
+    async resumeWatches() {
+      // Each tab is watched again from the newest revision it was told of: what was journalled
+      // after it (told while the page missed it) is news at the next poll.
+      await Promise.all(
+        get()
+          .tabs.filter((t) => t.watchId)
+          .map((t) => watchTab(t.key, t.serverMoved?.journalId ?? t.base.journalId)),
+      );
     },
 
     async reopenKeptTabs() {

@@ -75,7 +75,9 @@ export function presenceNotTold(error: unknown): void {
 }
 
 export function applyTeamEvent(event: ApiEvent): void {
-  if (event.type === 'team-presence') {
+  // After events were lost (the page's stream dropped), presence is read again like after a
+  // presence event; a history on show reads itself again (components/HistoryView.tsx).
+  if (event.type === 'team-presence' || event.type === 'events-missed') {
     // loadPresence keeps its own failure in the state; anything else it throws is said there too.
     loadPresence(useTeam.getState().connectionId).catch((error: unknown) =>
       useTeam.setState({ presenceError: reasonOf(error) }),
