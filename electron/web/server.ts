@@ -51,16 +51,22 @@ export type WebHostOptions = {
   bodyStallMs?: number;
   /** How long a whole request (head and body) may take to arrive (tests shorten it). */
   requestTimeoutMs?: number;
-  /** Bytes of events a page may leave unread before its stream is closed (tests shorten it). */
+  /** How long a page may leave its event stream unread while events wait (tests shorten it). */
+  eventStallMs?: number;
+  /** Bytes of events a page may leave unread at most (tests shorten it). */
   maxUnreadEventBytes?: number;
 };
 
 /**
  * A page that stops reading its event stream (a frozen tab, a debugger paused on it) would make
- * the host keep every event for it, without end. Past this many unread bytes (thousands of events)
- * its stream is closed: the page opens another and reads again what it shows (lib/api.ts).
+ * the host keep every event for it, without end. Once its stream has taken nothing for this long
+ * while events wait, or holds more than MAX_UNREAD_EVENT_BYTES unread, the stream is closed: the
+ * page opens another and reads again what it shows (renderer/src/lib/event-stream.ts). Not a bound
+ * on bytes alone: one event can be megabytes (the changed paths of a rewritten document), and a
+ * page reading it must not lose the stream for the event after.
  */
-export const MAX_UNREAD_EVENT_BYTES = 1024 * 1024;
+export const EVENT_STALL_MS = 30_000;
+export const MAX_UNREAD_EVENT_BYTES = 64 * 1024 * 1024;
 
 /**
  * A request's head and body must arrive within this: a body trickling a byte now and then never
@@ -325,13 +331,20 @@ function streamEvents(res: ServerResponse, options: WebHostOptions): void {
     connection: 'keep-alive',
   });
   const maxUnread = options.maxUnreadEventBytes ?? MAX_UNREAD_EVENT_BYTES;
+  const maxStall = options.eventStallMs ?? EVENT_STALL_MS;
   let open = true;
   let unsubscribe = () => {};
+  // Since when what was written waits for the page (a write was refused, and no drain since).
+  let waitingSince: number | null = null;
+  res.on('drain', () => (waitingSince = null));
   const send = (text: string) => {
     if (!open) return;
-    // What the socket has not taken yet: the page is not reading. Closed, not buffered further.
-    if (res.writableLength > maxUnread) return void res.destroy();
-    res.write(text);
+    if (
+      waitingSince !== null &&
+      (Date.now() - waitingSince > maxStall || res.writableLength > maxUnread)
+    )
+      return void res.destroy();
+    if (!res.write(text)) waitingSince ??= Date.now();
   };
   // A comment now and then keeps proxies and idle timers from closing the stream.
   const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
