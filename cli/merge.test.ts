@@ -334,6 +334,15 @@ describe("a clean merge keeps mine's text where nothing changed", () => {
     expect(run.out).toBe(config('es2022', 'true'));
   });
 
+  it("writes theirs' changed numbers and strings as theirs wrote them (2.50, escapes), as a line merge would", () => {
+    const base = '{\n  "a": 1,\n  "b": 1.0,\n  "c": "x"\n}\n';
+    const mine = base.replace('"a": 1', '"a": 2');
+    const theirs = base.replace('"b": 1.0', '"b": 2.50').replace('"c": "x"', '"c": "caf\\u00e9"');
+    const run = mergeFiles(base, mine, theirs);
+    expect(run.code).toBe(0);
+    expect(run.out).toBe('{\n  "a": 2,\n  "b": 2.50,\n  "c": "caf\\u00e9"\n}\n');
+  });
+
   it('adds and removes members without touching their neighbours', () => {
     const base = '{\n  "a": [1, 2],\n  "b": 1,\n  "c": {"x": 1.0}\n}\n';
     const mine = '{\n  "a": [1, 2],\n  "b": 2,\n  "c": {"x": 1.0}\n}\n';

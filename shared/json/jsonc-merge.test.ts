@@ -12,6 +12,24 @@ describe('mergeJsonc', () => {
     });
   });
 
+  it("writes theirs' changed numbers and strings as theirs wrote them, not as printed values", () => {
+    // jsonc-parser writes values: theirs' 2.50 came out as 2.5, "caf\u00e9" as "café".
+    const base =
+      '{\n  // keep\n  "a": 1,\n  "b": 1,\n  "c": "x",\n  "list": [1, 2],\n  "d": "y"\n}\n';
+    const mine = base.replace('"a": 1', '"a": 2');
+    const theirs = base
+      .replace('"b": 1', '"b": 2.50')
+      .replace('"c": "x"', '"c": "caf\\u00e9 \\/"')
+      .replace('[1, 2]', '[1, 2E+1]')
+      // `$&` and `$'` are text, not a replacement's patterns.
+      .replace('"d": "y"', () => '"d": "costs $& or $\' \\u20ac"');
+    expect(theirs).toContain('"d": "costs $& or $\' \\u20ac"');
+    expect(mergeJsonc(base, mine, theirs)).toEqual({
+      ok: true,
+      text: theirs.replace('"a": 1', '"a": 2'),
+    });
+  });
+
   it('declines numbers a double cannot hold, whose changes it would lose or round', () => {
     // jsonc-parser reads 12345678901234567891 and ...893 as one double: theirs' edit vanished
     // from a clean merge; one that did not read the same was written rounded (22345678901234570000).

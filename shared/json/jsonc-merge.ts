@@ -4,7 +4,15 @@
 // (and the caller falls back to a line merge) when it cannot keep everything: a side that does not
 // parse, a conflict, or theirs having changed a comment, which no value carries.
 import type { JSONPath, ParseError as JsoncError } from 'jsonc-parser';
-import { applyEdits, createScanner, modify, parse, visit } from 'jsonc-parser';
+import {
+  applyEdits,
+  createScanner,
+  findNodeAtLocation,
+  modify,
+  parse,
+  parseTree,
+  visit,
+} from 'jsonc-parser';
 import { jsonEqual } from './canonical';
 import { merge3 } from './merge3';
 import type { MergeOptions } from './merge-types';
@@ -127,6 +135,44 @@ function indentOf(text: string): { insertSpaces: boolean; tabSize: number; eol: 
 }
 
 /**
+ * For each edit that writes a number or string theirs holds at that path (theirs' change), the
+ * literal as theirs wrote it, when printing the value would write it otherwise (`2.50`, `1e3`, an
+ * escape), and a stand-in string that no text holds, to be replaced by it.
+ */
+function theirsLiterals(
+  theirsText: string,
+  theirs: JsonValue,
+  edits: ReadonlyArray<[JSONPath, JsonValue | undefined]>,
+  mineText: string,
+): Map<number, { raw: string; standIn: string }> {
+  const out = new Map<number, { raw: string; standIn: string }>();
+  let tree: ReturnType<typeof parseTree> | undefined;
+  for (const [n, [path, value]] of edits.entries()) {
+    if (typeof value !== 'number' && typeof value !== 'string') continue;
+    tree ??= parseTree(theirsText, [], JSONC);
+    const node = tree && findNodeAtLocation(tree, path);
+    if (node === undefined || node.value !== value || !sameKey(theirs, path)) continue;
+    const raw = theirsText.slice(node.offset, node.offset + node.length);
+    if (raw === JSON.stringify(value)) continue;
+    const standIn = `\u0000conflict-desk literal ${n}`;
+    if (mineText.includes(JSON.stringify(standIn))) continue;
+    out.set(n, { raw, standIn });
+  }
+  return out;
+}
+
+/** Whether each key of `path` is theirs' own member (not one read through a prototype). */
+function sameKey(value: JsonValue, path: JSONPath): boolean {
+  let at: JsonValue | undefined = value;
+  for (const key of path) {
+    if (typeof key === 'number') at = Array.isArray(at) ? at[key] : undefined;
+    else at = isJsonObject(at) && Object.hasOwn(at, key) ? at[key] : undefined;
+    if (at === undefined) return false;
+  }
+  return true;
+}
+
+/**
  * `maxEdits`: decline when writing the merge would take more edits than this (each edit reads the
  * text again): a caller with another way to write the merge gives a bound.
  */
@@ -181,8 +227,19 @@ function mergeReadable(
     };
   const formattingOptions = indentOf(mineText);
   let text = mineText;
-  for (const [path, value] of edits)
-    text = applyEdits(text, modify(text, path, value, { formattingOptions }));
+  const literals = theirsLiterals(theirsText, theirs, edits, mineText);
+  for (const [n, [path, value]] of edits.entries()) {
+    const literal = literals.get(n);
+    // Written as a stand-in string first, which the literal then replaces: jsonc-parser writes
+    // values, and would print theirs' `2.50` as 2.5 and `"caf\u00e9"` as "café".
+    text = applyEdits(
+      text,
+      modify(text, path, literal === undefined ? value : literal.standIn, { formattingOptions }),
+    );
+    // A function, so that `$&` or `$'` in the literal is not read as a pattern.
+    if (literal !== undefined)
+      text = text.replace(JSON.stringify(literal.standIn), () => literal.raw);
+  }
   const written = read(text);
   if (written === undefined || !jsonEqual(written, result.merged))
     return { ok: false, reason: 'the edits did not reproduce the merge' };
