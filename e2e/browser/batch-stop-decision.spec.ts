@@ -45,8 +45,9 @@ test('a group decision under way can be stopped; the resources not reached stay 
   const sids = tasks.ids.slice(10, 13);
   // A priority neither the tasks nor the batch has: the colleague's writes change /priority.
   await queuedBatch(host, sids, { value: 8, colleague: { fields: { priority: 1 } } });
-  // Each write of the decision is held 1.5 s: there is time to stop after the first.
-  await holdWrites(tasks, sids, 1500);
+  // Each write of the decision is held 3 s: there is time to stop after the first, even on a
+  // loaded machine (at 1.5 s, with the photographs taken before Enter, CI once saw two writes).
+  await holdWrites(tasks, sids, 3000);
 
   const view = await openBatch(desk, page);
   await expect(view.getByTestId('batch-count-queued')).toHaveText('3 in the conflict queue');
@@ -55,10 +56,10 @@ test('a group decision under way can be stopped; the resources not reached stay 
   await expect(deciding).toContainText('Applying your decision');
   // The keyboard is on the way to stop it.
   await expect(view.getByTestId('stop-decision')).toBeFocused();
-  await desk.screenshots('batch-stop-decision');
   await page.keyboard.press('Enter');
   // Said at once: the write under way is held by the server for a while yet.
   await expect(deciding).toContainText('Stopping: the write under way finishes first');
+  await desk.screenshots('batch-stop-decision');
   await expect(deciding).toHaveCount(0, { timeout: 10_000 });
   const status = view.getByTestId('batch-decision-status');
   await expect(status).toHaveText(
@@ -94,7 +95,7 @@ test('a decision stopped from elsewhere says so in the window that made it', asy
     value: 8,
     colleague: { fields: { priority: 1 } },
   });
-  await holdWrites(tasks, sids, 1500);
+  await holdWrites(tasks, sids, 3000);
   const view = await openBatch(desk, page);
   await keepMineFromKeyboard(view, page, 2);
   const deciding = view.getByTestId('batch-deciding');
