@@ -4,25 +4,9 @@
 // each tab's watch, begun again from the newest revision the tab was told of, so that a server
 // that moved meanwhile is told at the next poll.
 import { beforeEach, expect, it } from 'vitest';
-import type { RendererApi } from '../../../shared/api/contract';
 import type { ActivityEntry, BatchSummary, PendingOutcome } from '../../../shared/api/types';
 import { snapshotFixture } from '../session/snapshot.fixture';
-
-type Answer = (args: unknown) => Promise<unknown>;
-const answers = new Map<string, Answer>();
-const calls: { name: string; args: unknown }[] = [];
-const bridge = new Proxy({} as RendererApi, {
-  get: (_target, name: string) =>
-    name === 'onEvent'
-      ? () => () => undefined
-      : (args: unknown) => {
-          calls.push({ name, args });
-          return (answers.get(name) ?? (() => Promise.reject(new TypeError('Failed to fetch'))))(
-            args,
-          );
-        },
-});
-(globalThis as { window?: unknown }).window = { api: bridge };
+import { answers, calls } from './scripted-bridge.fixture';
 
 const { applyEvent, useDesk } = await import('./index');
 const session = await import('../session/editing-session');

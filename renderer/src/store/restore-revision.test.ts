@@ -2,25 +2,9 @@
 // confirmed it against (the latest the history listed), so saving it is conditional on that
 // revision; a server that moved on since is news to merge, never silently written over.
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RendererApi } from '../../../shared/api/contract';
 import type { Snapshot } from '../../../shared/api/types';
 import { snapshotFixture } from '../session/snapshot.fixture';
-
-type Answer = (args: unknown) => Promise<unknown>;
-const answers = new Map<string, Answer>();
-const calls: { name: string; args: unknown }[] = [];
-const bridge = new Proxy({} as RendererApi, {
-  get: (_target, name: string) =>
-    name === 'onEvent'
-      ? () => () => undefined
-      : (args: unknown) => {
-          calls.push({ name, args });
-          return (answers.get(name) ?? (() => Promise.reject(new TypeError('Failed to fetch'))))(
-            args,
-          );
-        },
-});
-(globalThis as { window?: unknown }).window = { api: bridge };
+import { answers, calls } from './scripted-bridge.fixture';
 
 const { useDesk } = await import('./index');
 const session = await import('../session/editing-session');
