@@ -30,6 +30,28 @@ describe('mergeJsonc', () => {
     });
   });
 
+  it("keeps theirs' spelling when a side's text already holds the string the literal stands in for", () => {
+    // The stand-in was checked against mine only: theirs' value written first took the literal
+    // meant for the later edit, the merge no longer read back alike, and a clean merge fell back to
+    // a line merge with markers (or two spellings traded places).
+    const base = '{\n  // c\n  "a": 1,\n  "b": "x",\n  "c": 1\n}\n';
+    const mine = base.replace('"a": 1', '"a": 2');
+    for (const spelling of ['"\\u0000conflict-desk literal"', '"\\u0000conflict-desk literal 1"']) {
+      const collides = base.replace('"b": "x"', `"b": ${spelling}`).replace('"c": 1', '"c": 2.50');
+      expect(mergeJsonc(base, mine, collides)).toEqual({
+        ok: true,
+        text: collides.replace('"a": 1', '"a": 2'),
+      });
+      const respelt = base
+        .replace('"b": "x"', `"b": ${spelling}`)
+        .replace('"c": 1', `"c": ${spelling.replace('literal', 'liter\\u0061l')}`);
+      expect(mergeJsonc(base, mine, respelt)).toEqual({
+        ok: true,
+        text: respelt.replace('"a": 1', '"a": 2'),
+      });
+    }
+  });
+
   it('declines numbers a double cannot hold, whose changes it would lose or round', () => {
     // jsonc-parser reads 12345678901234567891 and ...893 as one double: theirs' edit vanished
     // from a clean merge; one that did not read the same was written rounded (22345678901234570000).

@@ -3,7 +3,7 @@
 // into mine's own text with jsonc-parser's edits, so mine's comments and layout stay. It declines
 // (and the caller falls back to a line merge) when it cannot keep everything: a side that does not
 // parse, a conflict, or theirs having changed a comment, which no value carries.
-import type { JSONPath, ParseError as JsoncError } from 'jsonc-parser';
+import type { FormattingOptions, JSONPath, ParseError as JsoncError } from 'jsonc-parser';
 import {
   applyEdits,
   createScanner,
@@ -137,15 +137,14 @@ function indentOf(text: string): { insertSpaces: boolean; tabSize: number; eol: 
 /**
  * For each edit that writes a number or string theirs holds at that path (theirs' change), the
  * literal as theirs wrote it, when printing the value would write it otherwise (`2.50`, `1e3`, an
- * escape), and a stand-in string that no text holds, to be replaced by it.
+ * escape).
  */
 function theirsLiterals(
   theirsText: string,
   theirs: JsonValue,
   edits: ReadonlyArray<[JSONPath, JsonValue | undefined]>,
-  mineText: string,
-): Map<number, { raw: string; standIn: string }> {
-  const out = new Map<number, { raw: string; standIn: string }>();
+): Map<number, string> {
+  const out = new Map<number, string>();
   let tree: ReturnType<typeof parseTree> | undefined;
   for (const [n, [path, value]] of edits.entries()) {
     if (typeof value !== 'number' && typeof value !== 'string') continue;
@@ -153,12 +152,31 @@ function theirsLiterals(
     const node = tree && findNodeAtLocation(tree, path);
     if (node === undefined || node.value !== value || !sameKey(theirs, path)) continue;
     const raw = theirsText.slice(node.offset, node.offset + node.length);
-    if (raw === JSON.stringify(value)) continue;
-    const standIn = `\u0000conflict-desk literal ${n}`;
-    if (mineText.includes(JSON.stringify(standIn))) continue;
-    out.set(n, { raw, standIn });
+    if (raw !== JSON.stringify(value)) out.set(n, raw);
   }
   return out;
+}
+
+/**
+ * `text` with the value at `path` written as the literal `raw`: jsonc-parser writes values (it
+ * would print theirs' `2.50` as 2.5 and `"caf\u00e9"` as "café"), so a stand-in string the text
+ * does not hold yet is written there first, then replaced. Undefined when the stand-in is not
+ * found exactly once after the edit (the value is then written as printed).
+ */
+function withLiteral(
+  text: string,
+  path: JSONPath,
+  raw: string,
+  formattingOptions: FormattingOptions,
+): string | undefined {
+  let standIn = '\u0000conflict-desk literal';
+  for (let k = 1; text.includes(JSON.stringify(standIn)); k++)
+    standIn = `\u0000conflict-desk literal ${k}`;
+  const quoted = JSON.stringify(standIn);
+  const edited = applyEdits(text, modify(text, path, standIn, { formattingOptions }));
+  const at = edited.indexOf(quoted);
+  if (at === -1 || edited.includes(quoted, at + 1)) return undefined;
+  return edited.slice(0, at) + raw + edited.slice(at + quoted.length);
 }
 
 /** Whether each key of `path` is theirs' own member (not one read through a prototype). */
@@ -227,18 +245,12 @@ function mergeReadable(
     };
   const formattingOptions = indentOf(mineText);
   let text = mineText;
-  const literals = theirsLiterals(theirsText, theirs, edits, mineText);
+  const literals = theirsLiterals(theirsText, theirs, edits);
   for (const [n, [path, value]] of edits.entries()) {
-    const literal = literals.get(n);
-    // Written as a stand-in string first, which the literal then replaces: jsonc-parser writes
-    // values, and would print theirs' `2.50` as 2.5 and `"caf\u00e9"` as "café".
-    text = applyEdits(
-      text,
-      modify(text, path, literal === undefined ? value : literal.standIn, { formattingOptions }),
-    );
-    // A function, so that `$&` or `$'` in the literal is not read as a pattern.
-    if (literal !== undefined)
-      text = text.replace(JSON.stringify(literal.standIn), () => literal.raw);
+    const raw = literals.get(n);
+    text =
+      (raw !== undefined ? withLiteral(text, path, raw, formattingOptions) : undefined) ??
+      applyEdits(text, modify(text, path, value, { formattingOptions }));
   }
   const written = read(text);
   if (written === undefined || !jsonEqual(written, result.merged))
