@@ -170,3 +170,43 @@ it('delivers every event, in order, to a page that reads, a megabytes-long one t
   res.destroy();
   await until(() => listeners.size === 0, 'the page that went is unsubscribed');
 });
+
+it('keeps the stream of a page that reads all the time, however slowly, through a long backlog', async () => {
+  // The host took "no drain for a while" for a stall: Node says 'drain' only once everything
+  // written is gone, so a page reading steadily through a backlog longer than the stall was cut off.
+  // (The connection takes what such a page reads in steps, as its TCP window opens: here about
+  // every half second, well inside the stall allowed.)
+  const { port } = await start({ eventStallMs: 3000, maxUnreadEventBytes: 256 * 1024 * 1024 });
+  const res = await openStream(port);
+  await until(() => listeners.size === 1, 'the host has subscribed the stream');
+  let received = 0;
+  // The page reads without stopping, a chunk at a time with a pause between (6 MB/s at most).
+  res.on('data', (chunk: Buffer) => {
+    received += chunk.length;
+    res.pause();
+    setTimeout(() => res.resume(), 10);
+  });
+  res.on('error', () => undefined);
+  // One event of about 60 MB (the changed paths of a rewritten document)…
+  const paths = Array.from({ length: 3_000_000 }, (_, i) => `/items/${i}/tier`);
+  const bigBytes = paths.join('","').length;
+  for (const listener of listeners)
+    listener({
+      type: 'resource-changed',
+      watchId: 'w',
+      ref: { connectionId: 'c', id: 'big' },
+      revision: '2',
+      journalId: 1,
+      changedPaths: paths,
+    });
+  // …then small ones for twice the stall, while the page is still inside the long one.
+  for (let i = 0; i < 120; i++) {
+    for (const listener of [...listeners]) listener(activity(i));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(received).toBeGreaterThan(0);
+  expect(received).toBeLessThan(bigBytes);
+  expect(listeners.size).toBe(1);
+  res.destroy();
+  await until(() => listeners.size === 0, 'the page that went is unsubscribed');
+});

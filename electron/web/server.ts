@@ -59,14 +59,16 @@ export type WebHostOptions = {
 
 /**
  * A page that stops reading its event stream (a frozen tab, a debugger paused on it) would make
- * the host keep every event for it, without end. Once its stream has taken nothing for this long
- * while events wait, or holds more than MAX_UNREAD_EVENT_BYTES unread, the stream is closed: the
+ * the host keep every event for it, without end. Once its connection has taken nothing for this
+ * long while events wait, or holds more than MAX_UNREAD_EVENT_BYTES unread, the stream is closed: the
  * page opens another and reads again what it shows (renderer/src/lib/event-stream.ts). Not a bound
  * on bytes alone: one event can be megabytes (the changed paths of a rewritten document), and a
  * page reading it must not lose the stream for the event after.
  */
 export const EVENT_STALL_MS = 30_000;
 export const MAX_UNREAD_EVENT_BYTES = 64 * 1024 * 1024;
+/** Bytes written to a page's event stream at once (its progress through a long event is seen by piece). */
+const EVENT_PIECE_BYTES = 64 * 1024;
 
 /**
  * A request's head and body must arrive within this: a body trickling a byte now and then never
@@ -334,17 +336,41 @@ function streamEvents(res: ServerResponse, options: WebHostOptions): void {
   const maxStall = options.eventStallMs ?? EVENT_STALL_MS;
   let open = true;
   let unsubscribe = () => {};
-  // Since when what was written waits for the page (a write was refused, and no drain since).
-  let waitingSince: number | null = null;
-  res.on('drain', () => (waitingSince = null));
+  // What waits for the page goes to its connection a piece at a time, the next once the last is
+  // taken: Node buffers whatever is written and says 'drain' only once all of it has gone, so a
+  // page reading steadily through a long backlog could not be told from one that stopped.
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let writing = false;
+  // When the connection last took a piece, or when something began to wait with nothing before.
+  let lastTaken = Date.now();
+  const pump = () => {
+    if (writing || !open || queue.length === 0) return;
+    const pieces = [queue.shift()!];
+    let size = pieces[0]!.length;
+    while (queue.length > 0 && size + queue[0]!.length <= EVENT_PIECE_BYTES) {
+      size += queue[0]!.length;
+      pieces.push(queue.shift()!);
+    }
+    queued -= size;
+    writing = true;
+    res.write(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, size), () => {
+      writing = false;
+      lastTaken = Date.now();
+      pump();
+    });
+  };
   const send = (text: string) => {
     if (!open) return;
-    if (
-      waitingSince !== null &&
-      (Date.now() - waitingSince > maxStall || res.writableLength > maxUnread)
-    )
+    const waits = writing || queued > 0;
+    if ((waits && Date.now() - lastTaken > maxStall) || queued > maxUnread)
       return void res.destroy();
-    if (!res.write(text)) waitingSince ??= Date.now();
+    if (!waits) lastTaken = Date.now();
+    const bytes = Buffer.from(text, 'utf8');
+    for (let at = 0; at < bytes.length; at += EVENT_PIECE_BYTES)
+      queue.push(bytes.subarray(at, at + EVENT_PIECE_BYTES));
+    queued += bytes.length;
+    pump();
   };
   // A comment now and then keeps proxies and idle timers from closing the stream.
   const keepAlive = setInterval(() => send(': keep-alive\n\n'), 15_000);
