@@ -53,6 +53,8 @@ export type BatchSlice = {
    * or holding a conflict queue, so a reload or a host restart does not lose the way back to it.
    */
   loadUnfinishedBatch(): Promise<void>;
+  /** Lists `batchesWaiting` again (after events about them may have been lost). */
+  loadWaitingBatches(): Promise<void>;
   /** Shows one of `batchesWaiting`, with its queue read afresh. */
   showWaitingBatch(batchId: string): void;
   previewBatch(intents: BatchIntent[], id?: string): Promise<void>;
@@ -178,12 +180,15 @@ export const createBatchSlice: StateCreator<DeskState, [], [], BatchSlice> = (se
       get().loadBatchQueue().catch(failed);
     },
     async loadUnfinishedBatch() {
-      const listed = await api.listBatches({});
-      const waiting = listed.batches.filter(isWaiting);
-      set({ batchesWaiting: waiting });
+      await get().loadWaitingBatches();
+      const waiting = get().batchesWaiting;
       // A batch started in this page meanwhile is the one to show.
       if (waiting[0] && !get().batch)
         set({ batch: waiting[0], batchScope: null, batchGroups: [], batchAttention: [] });
+    },
+    async loadWaitingBatches() {
+      const listed = await api.listBatches({});
+      set({ batchesWaiting: listed.batches.filter(isWaiting) });
     },
     showWaitingBatch(batchId) {
       const next = get().batchesWaiting.find((b) => b.batchId === batchId);

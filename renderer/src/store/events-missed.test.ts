@@ -28,7 +28,15 @@ const entry = (id: number): ActivityEntry => ({
 });
 
 const pending = { auditId: 7, ref: quiet.ref, message: 'unknown' } as unknown as PendingOutcome;
-const batch = { batchId: 'b1', observedAt: '2026-12-01T00:00:01Z' } as unknown as BatchSummary;
+const summary = (batchId: string, state: string, createdAt: string) =>
+  ({
+    batchId,
+    state,
+    counts: { queued: 0 },
+    createdAt,
+    observedAt: createdAt,
+  }) as unknown as BatchSummary;
+const batch = summary('b1', 'running', '2026-12-01T00:00:01Z');
 
 const tabOf = (t: typeof quiet, journalId: number, watchId: string | null) => ({
   ...session.opened({
@@ -63,6 +71,8 @@ beforeEach(() => {
     activity: [entry(40), entry(41)],
     pending: [],
     batch,
+    // Listed as waiting before the stream dropped; it finished elsewhere meanwhile.
+    batchesWaiting: [summary('b0', 'running', '2026-12-01T00:00:00Z')],
     toasts: [],
   });
 });
@@ -77,6 +87,13 @@ it('reads again what events keep current, and watches each watched tab again fro
   }));
   answers.set('watch', async () => ({ kind: 'ok', watchId: `w-new-${++nextWatch}` }));
   answers.set('unwatch', async () => ({ kind: 'ok' }));
+  answers.set('listBatches', async () => ({
+    kind: 'ok',
+    batches: [
+      summary('b0', 'done', '2026-12-01T00:00:00Z'),
+      summary('b2', 'paused', '2026-12-01T00:00:03Z'),
+    ],
+  }));
 
   applyEvent({ type: 'events-missed' });
   await settled();
@@ -87,6 +104,9 @@ it('reads again what events keep current, and watches each watched tab again fro
   expect(state.pending).toEqual([pending]);
   expect(calls.find((c) => c.name === 'batchStatus')?.args).toEqual({ batchId: 'b1' });
   expect(state.batch).toMatchObject({ batchId: 'b1', total: 9 });
+  // The waiting batches are listed again: one finished elsewhere goes, one started elsewhere comes.
+  // (b1, the batch on show, is running: it is listed too.)
+  expect(state.batchesWaiting.map((b) => b.batchId).sort()).toEqual(['b1', 'b2']);
   // Each watched tab from the newest revision it was told of: its base, or where the server moved.
   const watched = calls.filter((c) => c.name === 'watch').map((c) => c.args);
   expect(watched).toEqual(
@@ -114,6 +134,7 @@ it('says what it could not read again, and keeps a tab whose watch could not sta
   answers.set('pendingOutcomes', async () => ({ kind: 'ok', pending: [] }));
   answers.set('batchStatus', async () => ({ kind: 'ok', batch }));
   answers.set('unwatch', async () => ({ kind: 'ok' }));
+  answers.set('listBatches', async () => ({ kind: 'ok', batches: [] }));
   // activity and watch: no answer (the host cannot be reached)
 
   applyEvent({ type: 'events-missed' });
@@ -128,4 +149,27 @@ it('says what it could not read again, and keeps a tab whose watch could not sta
     expect.stringContaining('read the activity again'),
   ]);
   expect(state.activity.map((e) => e.id)).toEqual([40, 41]);
+});
+
+it('keeps the activity in id order, the newest kept, when the new stream is quicker than the read', async () => {
+  answers.set('pendingOutcomes', async () => ({ kind: 'ok', pending: [] }));
+  answers.set('batchStatus', async () => ({ kind: 'ok', batch }));
+  answers.set('listBatches', async () => ({ kind: 'ok', batches: [] }));
+  answers.set('watch', async () => ({ kind: 'ok', watchId: 'w-new' }));
+  answers.set('unwatch', async () => ({ kind: 'ok' }));
+  // A full list (500 entries, the limit), and a busy host: 199 entries missed, then one more.
+  useDesk.setState({ activity: Array.from({ length: 500 }, (_, i) => entry(i + 1)) });
+  let answer: (value: unknown) => void = () => undefined;
+  answers.set('activity', () => new Promise((resolve) => (answer = resolve)));
+
+  applyEvent({ type: 'events-missed' });
+  applyEvent({ type: 'activity', entry: entry(700) });
+  answer({ kind: 'ok', entries: Array.from({ length: 199 }, (_, i) => entry(501 + i)) });
+  await settled();
+
+  const ids = useDesk.getState().activity.map((e) => e.id);
+  expect(ids).toHaveLength(500);
+  expect(ids.at(-1)).toBe(700);
+  expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  expect(ids[0]).toBe(201);
 });

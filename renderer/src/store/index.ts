@@ -54,7 +54,7 @@ export function applyEvent(event: ApiEvent): void {
 /**
  * Reads again what pushed events keep current, after the page's event stream dropped and some may
  * be lost (lib/event-stream's followEvents): the activity since the last entry shown, the unknown
- * outcomes, the batch on show, and each tab's watch (a server that moved meanwhile is told at the
+ * outcomes, the batch on show and the batches waiting, and each tab's watch (a server that moved meanwhile is told at the
  * next poll). A failure is said, as any background load's.
  */
 function catchUp(): void {
@@ -67,6 +67,7 @@ function catchUp(): void {
     .then((answer) => useDesk.getState().addActivity(answer.entries))
     .catch(failed('read the activity again'));
   state.loadPending().catch(failed('list the unknown outcomes'));
+  state.loadWaitingBatches().catch(failed('list the waiting batches again'));
   const batch = state.batch;
   if (batch)
     api

@@ -94,7 +94,10 @@ export const createUiSlice: StateCreator<DeskState, [], [], UiSlice> = (set, get
     const known = new Set(get().activity.map((e) => e.id));
     const fresh = entries.filter((e) => !known.has(e.id));
     if (fresh.length === 0) return;
-    set({ activity: [...get().activity, ...fresh].slice(-ACTIVITY_LIMIT) });
+    // In id order: entries read again after a dropped stream can arrive after newer ones the new
+    // stream brought, and the oldest are the ones dropped at the limit.
+    const all = [...get().activity, ...fresh].sort((a, b) => a.id - b.id);
+    set({ activity: all.slice(-ACTIVITY_LIMIT) });
   },
   notify(toast) {
     const id = nextToast++;
