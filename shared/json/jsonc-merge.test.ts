@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { mergeJsonc } from './jsonc-merge';
 
+/** The merge of mine's change of "a" (1 → 2) into theirs is theirs' text with that change. */
+const expectTheirsWithMine = (base: string, mine: string, theirs: string) =>
+  expect(mergeJsonc(base, mine, theirs)).toEqual({
+    ok: true,
+    text: theirs.replace('"a": 1', '"a": 2'),
+  });
+
 describe('mergeJsonc', () => {
   it("merges into mine's text, keeping its comments", () => {
     const base = '{\n  // target\n  "a": 1,\n  "b": 1,\n}\n';
@@ -24,10 +31,7 @@ describe('mergeJsonc', () => {
       // `$&` and `$'` are text, not a replacement's patterns.
       .replace('"d": "y"', () => '"d": "costs $& or $\' \\u20ac"');
     expect(theirs).toContain('"d": "costs $& or $\' \\u20ac"');
-    expect(mergeJsonc(base, mine, theirs)).toEqual({
-      ok: true,
-      text: theirs.replace('"a": 1', '"a": 2'),
-    });
+    expectTheirsWithMine(base, mine, theirs);
   });
 
   it("keeps theirs' spelling when a side's text already holds the string the literal stands in for", () => {
@@ -38,17 +42,11 @@ describe('mergeJsonc', () => {
     const mine = base.replace('"a": 1', '"a": 2');
     for (const spelling of ['"\\u0000conflict-desk literal"', '"\\u0000conflict-desk literal 1"']) {
       const collides = base.replace('"b": "x"', `"b": ${spelling}`).replace('"c": 1', '"c": 2.50');
-      expect(mergeJsonc(base, mine, collides)).toEqual({
-        ok: true,
-        text: collides.replace('"a": 1', '"a": 2'),
-      });
+      expectTheirsWithMine(base, mine, collides);
       const respelt = base
         .replace('"b": "x"', `"b": ${spelling}`)
         .replace('"c": 1', `"c": ${spelling.replace('literal', 'liter\\u0061l')}`);
-      expect(mergeJsonc(base, mine, respelt)).toEqual({
-        ok: true,
-        text: respelt.replace('"a": 1', '"a": 2'),
-      });
+      expectTheirsWithMine(base, mine, respelt);
     }
   });
 
