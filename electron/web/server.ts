@@ -60,14 +60,18 @@ export type WebHostOptions = {
 /**
  * A page that stops reading its event stream (a frozen tab, a debugger paused on it) would make
  * the host keep every event for it, without end. Once its connection has taken nothing for this
- * long while events wait, or holds more than MAX_UNREAD_EVENT_BYTES unread, the stream is closed: the
- * page opens another and reads again what it shows (renderer/src/lib/event-stream.ts). Not a bound
- * on bytes alone: one event can be megabytes (the changed paths of a rewritten document), and a
- * page reading it must not lose the stream for the event after.
+ * long while events wait, or more than MAX_UNREAD_EVENT_BYTES wait in the host for it, the stream
+ * is closed: the page opens another and reads again what it shows
+ * (renderer/src/lib/event-stream.ts). Not a bound on bytes alone: one event can be megabytes (the
+ * changed paths of a rewritten document), and a page reading it must not lose the stream for the
+ * event after.
  */
 export const EVENT_STALL_MS = 30_000;
 export const MAX_UNREAD_EVENT_BYTES = 64 * 1024 * 1024;
-/** Bytes written to a page's event stream at once (its progress through a long event is seen by piece). */
+/**
+ * Bytes written to a page's event stream at once: its progress through a long event is seen a
+ * piece at a time.
+ */
 const EVENT_PIECE_BYTES = 64 * 1024;
 
 /**

@@ -54,8 +54,8 @@ export function applyEvent(event: ApiEvent): void {
 /**
  * Reads again what pushed events keep current, after the page's event stream dropped and some may
  * be lost (lib/event-stream's followEvents): the activity since the last entry shown, the unknown
- * outcomes, the batch on show and the batches waiting, and each tab's watch (a server that moved meanwhile is told at the
- * next poll). A failure is said, as any background load's.
+ * outcomes, the batch on show and the batches waiting, and each tab's watch (a server that moved
+ * meanwhile is told at the next poll). A failure is said, as any background load's.
  */
 function catchUp(): void {
   const state = useDesk.getState();
