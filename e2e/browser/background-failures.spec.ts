@@ -2,6 +2,7 @@
 // the host's answer is cut off (network gone) or the host is stopped, in a real browser, and the
 // operator must see the failure where they are looking: the history's own banner, the team
 // dialog's audit, and — for anything no handler caught — the page-wide alert.
+import type { Route } from '@playwright/test';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import { expect, test } from '../support/fixtures';
 
@@ -12,7 +13,18 @@ test('history that cannot be loaded says so on its own banner, ends "Loading…"
 }) => {
   await desk.openFromList('TaskRouter', TASK_SID);
   // The host's answer never arrives: the transport rejects, as when the network or host is gone.
-  await desk.page.route('**/api/history', (route) => route.abort('connectionreset'));
+  // Then, from the operator's Try again on, reads are held rather than cut off: the watch's next
+  // poll also reads the history again (every 5 s), and a read of its let through before the click
+  // would clear the banner on its own — the test would not know which one did.
+  const held: Route[] = [];
+  let reads: 'cut off' | 'held' | 'answered' = 'cut off';
+  await desk.page.route('**/api/history', (route) =>
+    reads === 'cut off'
+      ? route.abort('connectionreset')
+      : reads === 'held'
+        ? void held.push(route)
+        : route.continue(),
+  );
   await desk.page.getByTestId('open-history').click();
   const banner = desk.page.getByTestId('history-error');
   await expect(banner).toBeVisible();
@@ -21,10 +33,15 @@ test('history that cannot be loaded says so on its own banner, ends "Loading…"
   await expect(desk.page.getByTestId('history-view')).not.toContainText('Loading…');
   await desk.screenshots('history-load-failed');
 
-  await desk.page.unroute('**/api/history');
+  reads = 'held';
   await banner.getByRole('button', { name: 'Try again' }).click();
+  // Nothing has answered yet: the banner went because the operator asked again.
   await expect(banner).toBeHidden();
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  reads = 'answered';
+  for (const route of held) await route.continue();
   await expect(desk.page.getByTestId('history-entry')).toHaveCount(1);
+  await expect(banner).toBeHidden();
 });
 
 test('with the host stopped, the team dialog’s audit says it could not be read', async ({
