@@ -1212,11 +1212,16 @@ export function createResourceService(deps: ResourceDeps) {
       base && !('kind' in base) ? base.editable : undefined,
     );
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
-    store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message);
-    return {
-      pending: store.audit.pendingOutcome(auditId)!,
-      serverNow: serverNow?.snapshot ?? null,
-    };
+    // Settled while the server was being read (another window, the operator's Accept): the
+    // settled row keeps what it says, and nothing is pending to report on.
+    if (!store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message))
+      return fail(
+        'not-found',
+        `Pending outcome ${auditId} was settled while it was being checked.`,
+      );
+    const pending = store.audit.pendingOutcome(auditId);
+    if (!pending) return fail('not-found', `No pending outcome ${auditId}.`);
+    return { pending, serverNow: serverNow?.snapshot ?? null };
   }
 
   return {

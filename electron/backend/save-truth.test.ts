@@ -112,6 +112,52 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
     });
   });
 
+  it('a check still reading the server when the outcome is settled answers "no longer pending", and leaves the settled audit row as it was', async () => {
+    const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
+    const base = await h.open(ref);
+    await h.admin('POST', '/faults', {
+      kind: 'close-after',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+    });
+    const result = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['priority'] = 44)),
+        baseJournalId: base.journalId,
+      }),
+      'unknown-outcome',
+    );
+    // The check's read of the server is slow; the operator settles the outcome meanwhile.
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+      delayMs: 500,
+    });
+    const checking = h.api.checkOutcome({ auditId: result.auditId });
+    await sleep(150);
+    expect(await h.api.settleOutcome({ auditId: result.auditId, decision: 'dismiss' })).toEqual({
+      kind: 'ok',
+    });
+    const settledRow = (await h.api.auditLog({ ref })).entries.at(-1)!;
+    expect(await checking).toMatchObject({
+      kind: 'error',
+      reason: 'not-found',
+      message: expect.stringContaining('settled while it was being checked'),
+    });
+    expect((await h.api.pendingOutcomes({})).pending.map((p) => p.auditId)).not.toContain(
+      result.auditId,
+    );
+    // The check wrote nothing over the settled row (no "checked", no new message).
+    expect((await h.api.auditLog({ ref })).entries.at(-1)).toEqual(settledRow);
+  });
+
   it('a lost reply after our write landed, then someone else changes the same field: a conflict that says the answer was lost', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await h.open(ref);

@@ -62,7 +62,7 @@ export function createAudit(db: DatabaseSync) {
     `UPDATE audit SET state = 'pending', outcome = ?, cause = ?, server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?`,
   );
   const checked = db.prepare(
-    'UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?',
+    "UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ? AND state = 'pending'",
   );
   const byResource = db.prepare(
     'SELECT * FROM audit WHERE connection_id = ? AND resource_path = ? ORDER BY id',
@@ -132,8 +132,14 @@ export function createAudit(db: DatabaseSync) {
     ): void {
       markPending.run(outcome, cause, holds, serverRevision, new Date().toISOString(), message, id);
     },
-    checked(id: number, holds: ServerHolds, serverRevision: string | null, message: string): void {
-      checked.run(holds, serverRevision, new Date().toISOString(), message, id);
+    /** Records a check of a pending outcome; false when it is no longer pending (nothing written). */
+    checked(
+      id: number,
+      holds: ServerHolds,
+      serverRevision: string | null,
+      message: string,
+    ): boolean {
+      return checked.run(holds, serverRevision, new Date().toISOString(), message, id).changes > 0;
     },
     get(id: number): AuditEntry | null {
       const row = byId.get(id) as AuditRow | undefined;

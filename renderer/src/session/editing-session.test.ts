@@ -11,6 +11,7 @@ import {
   opened,
   outcomeAccepted,
   outcomeChecked,
+  outcomeChecking,
   outcomeDismissed,
   refreshed,
   saveAnswered,
@@ -538,6 +539,24 @@ describe('editing session: the server moving and unknown outcomes settling', () 
     expect(outcomeChecked(t, { ...pendingOf(unknown(landed, 'other')), auditId: 99 }, landed)).toBe(
       t,
     );
+  });
+
+  it('a watch’s check landing while the operator’s Check again is under way leaves it under way', () => {
+    const t = outcomeChecking(
+      saveAnswered(
+        saveStarted(edited({ ...baseDoc, priority: 5 })),
+        unknown(base, 'base'),
+        sent(edited({ ...baseDoc, priority: 5 })),
+      ),
+    );
+    expect(t.unknown?.checking).toBe(true);
+    const landed = snap(2, '2', { ...baseDoc, priority: 5 });
+    // The event (no snapshot): what the server holds is news, but Accept stays off until the
+    // operator's own check answers.
+    const fromEvent = outcomeChecked(t, pendingOf(unknown(landed, 'your-edit')), undefined);
+    expect(fromEvent.unknown).toMatchObject({ serverHolds: 'your-edit', checking: true });
+    const answered = outcomeChecked(fromEvent, pendingOf(unknown(landed, 'your-edit')), landed);
+    expect(answered.unknown).toMatchObject({ serverNow: landed, checking: false });
   });
 
   it('accepting what the server holds never rebases the edit over someone else\u2019s change (a save would write it back)', () => {

@@ -747,7 +747,10 @@ export function outcomeChecked(
       : pending.serverRevision === tab.unknown.serverRevision
         ? tab.unknown.serverNow
         : null;
-  return { ...tab, unknown: { ...unknownFromPending(pending, known), checking: false } };
+  // Only the answer to the operator's own check ends it (an event, from the watch or the start,
+  // brings no snapshot): Accept stays off until what they asked for has answered.
+  const checking = serverNow === undefined && tab.unknown.checking === true;
+  return { ...tab, unknown: { ...unknownFromPending(pending, known), checking } };
 }
 
 /**
