@@ -20,13 +20,32 @@ export function Toasts() {
     if (next) next.focus();
     else if (!focusPrimaryEditor()) focusResourceList();
   });
+  // None goes by itself while the pointer or the keyboard is in them.
+  const hold = useDesk((s) => s.holdToasts);
+  const inside = useRef({ pointer: false, focus: false });
+  const holdWhileInside = () => hold(inside.current.pointer || inside.current.focus);
+  const onFocus = () => {
+    keyboardInside.current = true;
+    inside.current.focus = true;
+    holdWhileInside();
+  };
   const onBlur = (e: FocusEvent<HTMLDivElement>) => {
     // A control taken off the page may still report a blur: only a move elsewhere counts.
     const from = e.target;
     setTimeout(() => {
-      if (from.isConnected)
-        keyboardInside.current = !!box.current?.contains(document.activeElement);
+      const focusInside = !!box.current?.contains(document.activeElement);
+      if (from.isConnected) keyboardInside.current = focusInside;
+      inside.current.focus = focusInside;
+      holdWhileInside();
     }, 0);
+  };
+  const onPointerEnter = () => {
+    inside.current.pointer = true;
+    holdWhileInside();
+  };
+  const onPointerLeave = () => {
+    inside.current.pointer = false;
+    holdWhileInside();
   };
   return (
     <div
@@ -34,8 +53,10 @@ export function Toasts() {
       aria-live="polite"
       data-testid="toasts"
       ref={box}
-      onFocus={() => (keyboardInside.current = true)}
+      onFocus={onFocus}
       onBlur={onBlur}
+      onPointerEnter={onPointerEnter}
+      onPointerLeave={onPointerLeave}
     >
       {toasts.length > 2 ? (
         <button type="button" className="link small toasts-clear" onClick={dismissAll}>

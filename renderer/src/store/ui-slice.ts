@@ -55,61 +55,96 @@ export type UiSlice = {
   showFailure(text: string): void;
   dismissToast(id: number): void;
   dismissAllToasts(): void;
+  /**
+   * While the pointer or the keyboard is in the toasts, none goes by itself (WCAG 2.2.1: an
+   * operator reading one, or about to press its ×, does not have it pulled away); `false` gives
+   * each its full time again.
+   */
+  holdToasts(held: boolean): void;
 };
 
 let nextToast = 1;
+/** How long an info (4 s) or error (8 s) toast stays, and its timer while one runs. */
+const toastTimers = new Map<number, { ms: number; timer?: ReturnType<typeof setTimeout> }>();
+let toastsHeld = false;
 
-export const createUiSlice: StateCreator<DeskState, [], [], UiSlice> = (set, get) => ({
-  appInfo: null,
-  dialog: null,
-  activityOpen: false,
-  activity: [],
-  toasts: [],
-  question: null,
-  pending: [],
-  ask(question) {
-    // A second question answers the first with "no" rather than leaving it hanging.
-    get().question?.resolve(false);
-    return new Promise<boolean>((resolve) => set({ question: { ...question, resolve } }));
-  },
-  answer(yes) {
-    const q = get().question;
-    set({ question: null });
-    q?.resolve(yes);
-  },
-  async loadPending() {
-    // A failure is the caller's to report (they all do, as a message that stays): the list of
-    // writes whose outcome is unknown must not look current when it could not be read.
-    const answer = await api.pendingOutcomes({});
-    set({ pending: answer.pending });
-  },
-  updatePending(pending) {
-    const others = get().pending.filter((p) => p.auditId !== pending.auditId);
-    set({ pending: [...others, pending].sort((a, b) => a.auditId - b.auditId) });
-  },
-  setAppInfo: (appInfo) => set({ appInfo }),
-  openDialog: (dialog) => set({ dialog }),
-  toggleActivity: () => set({ activityOpen: !get().activityOpen }),
-  addActivity(entries) {
-    const known = new Set(get().activity.map((e) => e.id));
-    const fresh = entries.filter((e) => !known.has(e.id));
-    if (fresh.length === 0) return;
-    // In id order: entries read again after a dropped stream can arrive after newer ones the new
-    // stream brought, and the oldest are the ones dropped at the limit.
-    const all = [...get().activity, ...fresh].sort((a, b) => a.id - b.id);
-    set({ activity: all.slice(-ACTIVITY_LIMIT) });
-  },
-  notify(toast) {
-    const id = nextToast++;
-    set({ toasts: [...get().toasts, { ...toast, id }] });
-    setTimeout(() => get().dismissToast(id), toast.tone === 'error' ? 8000 : 4000);
-  },
-  reportFailure(what, error) {
-    get().showFailure(failureText(what, error));
-  },
-  showFailure(text) {
-    set({ toasts: failureAdded(get().toasts, text, nextToast++) });
-  },
-  dismissToast: (id) => set({ toasts: toastDismissed(get().toasts, id) }),
-  dismissAllToasts: () => set({ toasts: [] }),
-});
+export const createUiSlice: StateCreator<DeskState, [], [], UiSlice> = (set, get) => {
+  /** Starts a toast's own time (again, in full). */
+  const expireLater = (id: number) => {
+    const expiry = toastTimers.get(id);
+    if (expiry) expiry.timer = setTimeout(() => get().dismissToast(id), expiry.ms);
+  };
+  return {
+    appInfo: null,
+    dialog: null,
+    activityOpen: false,
+    activity: [],
+    toasts: [],
+    question: null,
+    pending: [],
+    ask(question) {
+      // A second question answers the first with "no" rather than leaving it hanging.
+      get().question?.resolve(false);
+      return new Promise<boolean>((resolve) => set({ question: { ...question, resolve } }));
+    },
+    answer(yes) {
+      const q = get().question;
+      set({ question: null });
+      q?.resolve(yes);
+    },
+    async loadPending() {
+      // A failure is the caller's to report (they all do, as a message that stays): the list of
+      // writes whose outcome is unknown must not look current when it could not be read.
+      const answer = await api.pendingOutcomes({});
+      set({ pending: answer.pending });
+    },
+    updatePending(pending) {
+      const others = get().pending.filter((p) => p.auditId !== pending.auditId);
+      set({ pending: [...others, pending].sort((a, b) => a.auditId - b.auditId) });
+    },
+    setAppInfo: (appInfo) => set({ appInfo }),
+    openDialog: (dialog) => set({ dialog }),
+    toggleActivity: () => set({ activityOpen: !get().activityOpen }),
+    addActivity(entries) {
+      const known = new Set(get().activity.map((e) => e.id));
+      const fresh = entries.filter((e) => !known.has(e.id));
+      if (fresh.length === 0) return;
+      // In id order: entries read again after a dropped stream can arrive after newer ones the new
+      // stream brought, and the oldest are the ones dropped at the limit.
+      const all = [...get().activity, ...fresh].sort((a, b) => a.id - b.id);
+      set({ activity: all.slice(-ACTIVITY_LIMIT) });
+    },
+    notify(toast) {
+      const id = nextToast++;
+      set({ toasts: [...get().toasts, { ...toast, id }] });
+      const expiry = { ms: toast.tone === 'error' ? 8000 : 4000 };
+      toastTimers.set(id, expiry);
+      if (!toastsHeld) expireLater(id);
+    },
+    reportFailure(what, error) {
+      get().showFailure(failureText(what, error));
+    },
+    showFailure(text) {
+      set({ toasts: failureAdded(get().toasts, text, nextToast++) });
+    },
+    dismissToast(id) {
+      clearTimeout(toastTimers.get(id)?.timer);
+      toastTimers.delete(id);
+      set({ toasts: toastDismissed(get().toasts, id) });
+    },
+    dismissAllToasts() {
+      for (const { timer } of toastTimers.values()) clearTimeout(timer);
+      toastTimers.clear();
+      set({ toasts: [] });
+    },
+    holdToasts(held) {
+      if (held === toastsHeld) return;
+      toastsHeld = held;
+      for (const [id, expiry] of toastTimers) {
+        clearTimeout(expiry.timer);
+        delete expiry.timer;
+        if (!held) expireLater(id);
+      }
+    },
+  };
+};
