@@ -84,6 +84,8 @@ test('a draft the host cannot keep: the status says so, the app tries again by i
   desk,
   pageProblems,
 }) => {
+  // The wait for the app's own retry below may take 30 s.
+  test.setTimeout(90_000);
   await desk.openFromList('TaskRouter', TASK_SID);
   // Every draft write is cut off, as when the host cannot be reached for it.
   await desk.page.route('**/api/saveDraft', (route) => route.abort('connectionreset'));
@@ -109,8 +111,10 @@ test('a draft the host cannot keep: the status says so, the app tries again by i
   await expect(desk.page.getByTestId('tab')).toHaveCount(1);
 
   // The host answers again; nobody types: the retry keeps the draft and the failure's words go.
+  // Retries back off (2, 5, 15, then every 30 s; the close above was one more failed write): on a
+  // slow machine the next one can be 30 s away.
   await desk.page.unroute('**/api/saveDraft');
-  await expect(status).toHaveText(/^Unsaved changes · draft kept \d/, { timeout: 20_000 });
+  await expect(status).toHaveText(/^Unsaved changes · draft kept \d/, { timeout: 35_000 });
   await expect(desk.message).toBeHidden();
   // The browser logs each cut-off request; the first write and at least one retry were cut off.
   const cut = pageProblems.filter((p) => p.includes('ERR_CONNECTION_RESET'));

@@ -136,7 +136,9 @@ test('after a reload, the decision under way is still shown and can be stopped f
   const { backend } = tasks;
   const sids = tasks.ids.slice(17, 20);
   await queuedBatch(host, sids, { value: 8, colleague: { fields: { priority: 77 } } });
-  await holdWrites(tasks, sids, 3000);
+  // Held 5 s each: the reload and the way back to the batch screen (1.5 s here) must end before
+  // the last write begins, 10 s after Enter, even on a loaded machine.
+  await holdWrites(tasks, sids, 5000);
   let view = await openBatch(desk, page);
   await keepMineFromKeyboard(view, page, 3);
   await expect(view.getByTestId('batch-deciding')).toContainText('Applying your decision');

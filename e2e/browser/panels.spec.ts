@@ -192,12 +192,21 @@ test('typing while a save is under way is kept on top of the saved revision', as
   const doc = (await backend.document('TaskRouter', TASK_SID)) as { priority: number };
   doc.priority = 21;
   await desk.replaceText('editor', JSON.stringify(doc, null, 2));
-  // The server takes its time with the write, so the operator goes on typing meanwhile.
-  await backend.fault({ kind: 'delay', method: 'POST', pathPrefix: TASK_PATH, delayMs: 1500 });
+  // The save's answer is held until the operator has typed on: however slow the machine, the
+  // typing lands while the save is under way (a delay on the server raced it).
+  let release = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await desk.page.route('**/api/saveResource', async (route) => {
+    const answer = await route.fetch();
+    await released;
+    await route.fulfill({ response: answer });
+  });
   await desk.saveButton.click();
   await expect(desk.saveButton).toHaveText('Saving…');
   const later = { ...doc, priority: 22 };
   await desk.replaceText('editor', JSON.stringify(later, null, 2));
+  await expect(desk.saveButton).toHaveText('Saving…');
+  release();
   await expect(desk.message).toContainText('What you typed meanwhile is kept as an unsaved edit');
   await expect(desk.revision).toHaveText('Revision 1');
   await expect(desk.page.getByTestId('dirty-state')).toContainText('Unsaved changes');

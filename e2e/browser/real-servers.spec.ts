@@ -138,6 +138,8 @@ test('a WebDAV file: digits a double does not keep are saved as typed; a stale s
     await expect
       .poll(() => readFileSync(file, 'utf8'))
       .toContain('"amount": 0.10000000000000000002');
+    // The app has settled its save (read back) before anyone else writes.
+    await expect(desk.message).toContainText('Saved as revision');
     // Someone else writes the file; the operator's next digit edit is refused, in words.
     const theirs = await fetch(`${server.url}/ledgers/ledger.json`, {
       method: 'PUT',
