@@ -14,7 +14,7 @@ test('history that cannot be loaded says so on its own banner, ends "Loading…"
   await desk.openFromList('TaskRouter', TASK_SID);
   // The host's answer never arrives: the transport rejects, as when the network or host is gone.
   // Then, from the operator's Try again on, reads are held rather than cut off: the watch's next
-  // poll also reads the history again (every 5 s), and a read of its let through before the click
+  // poll also reads the history again (every 3 s), and a read of its let through before the click
   // would clear the banner on its own — the test would not know which one did.
   const held: Route[] = [];
   let reads: 'cut off' | 'held' | 'answered' = 'cut off';
