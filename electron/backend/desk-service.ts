@@ -248,11 +248,15 @@ export function createDesk(options: DeskOptions): Desk {
     },
     async saveConnection({ connection }) {
       maskInSandboxLog(connection.auth);
-      const problem = checkConnectionInput(
-        connection,
-        connection.id ? store.connections.get(connection.id) : null,
-        sandboxUrl(),
-      );
+      const previous = connection.id ? store.connections.get(connection.id) : null;
+      // An edit of a connection removed meanwhile (from another window) would bring it back under
+      // its old id, without its secret, and give it back the journal and audit rows that id names.
+      if (connection.id && !previous)
+        return fail(
+          'unknown-connection',
+          'That connection was removed meanwhile (in another window?); add it again as a new connection.',
+        );
+      const problem = checkConnectionInput(connection, previous, sandboxUrl());
       if (problem) return fail('invalid-input', problem);
       const saved = store.connections.save({
         ...connection,

@@ -236,6 +236,26 @@ describe('connections', () => {
       kind: 'error',
       reason: 'unknown-connection',
     });
+    // Another window still shows it and saves an edit: it is not brought back (without its
+    // secret, under the old id that its journal and audit rows still name).
+    const before = await h.api.listConnections({});
+    expect(
+      await h.api.saveConnection({
+        connection: {
+          id: created.connection.id,
+          name: 'Staging again',
+          profileId: 'rest-etag',
+          baseUrl: 'https://staging.example.com/api',
+          params: { collection: 'widgets' },
+          auth: { kind: 'bearer' },
+        },
+      }),
+    ).toMatchObject({
+      kind: 'error',
+      reason: 'unknown-connection',
+      message: expect.stringContaining('removed'),
+    });
+    expect(await h.api.listConnections({})).toEqual(before);
   });
 
   it('refuses a bad connection with a message naming the problem', async () => {
