@@ -1195,6 +1195,7 @@ export function createResourceService(deps: ResourceDeps) {
     if (!entry || !intent) return fail('not-found', `No pending outcome ${auditId}.`);
     const ctx = context(entry.ref.connectionId);
     if (!ctx.ok) return ctx.error;
+    const readAt = new Date().toISOString();
     const now = await fetchOrFail(ctx.value, entry.ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
     // With no base revision to compare, the base's content tells "still the base" from "other".
@@ -1212,15 +1213,24 @@ export function createResourceService(deps: ResourceDeps) {
       base && !('kind' in base) ? base.editable : undefined,
     );
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
+    const serverRevision = serverNow?.snapshot.revision ?? null;
+    const recorded = store.audit.checked(auditId, holds, serverRevision, message, readAt);
+    const pending = store.audit.pendingOutcome(auditId);
     // Settled while the server was being read (another window, the operator's Accept): the
     // settled row keeps what it says, and nothing is pending to report on.
-    if (!store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message))
+    if (!pending)
       return fail(
         'not-found',
         `Pending outcome ${auditId} was settled while it was being checked.`,
       );
-    const pending = store.audit.pendingOutcome(auditId);
-    if (!pending) return fail('not-found', `No pending outcome ${auditId}.`);
+    // Overtaken by a check that read the server later: what that one found stands, and this
+    // read's copy goes with it only when it is of the same revision.
+    if (!recorded)
+      return {
+        pending,
+        serverNow:
+          serverNow && pending.serverRevision === serverRevision ? serverNow.snapshot : null,
+      };
     return { pending, serverNow: serverNow?.snapshot ?? null };
   }
 

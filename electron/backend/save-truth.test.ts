@@ -158,6 +158,72 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
     expect((await h.api.auditLog({ ref })).entries.at(-1)).toEqual(settledRow);
   });
 
+  it('a check whose slow read answers after a later check\u2019s does not undo what the later one found (nor what Accept then records)', async () => {
+    // The write's answer is lost; the server holds the base ("1") until the lost write lands.
+    const state = { etag: 1, doc: '{"id":"a","n":1}', dropWrite: false, lost: '', slowRead: 0 };
+    const server = await startScriptedServer(async (req) => {
+      if (req.method === 'GET') {
+        const { etag, doc } = state;
+        if (state.slowRead > 0) {
+          const ms = state.slowRead;
+          state.slowRead = 0;
+          await sleep(ms);
+        }
+        return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+      }
+      if (state.dropWrite) {
+        state.dropWrite = false;
+        state.lost = req.body;
+        return 'destroy';
+      }
+      if (req.headers['if-match'] !== `"${state.etag}"`)
+        return { status: 412, headers: { etag: `"${state.etag}"` }, body: '{}' };
+      state.etag++;
+      state.doc = req.body;
+      return { status: 204, headers: { etag: `"${state.etag}"` } };
+    });
+    try {
+      const ref = (await connect(server))('a');
+      const base = await h.open(ref);
+      state.dropWrite = true;
+      const lost = expectKind(
+        await h.api.saveResource({
+          ref,
+          text: edited(base, (d) => (d['n'] = 2)),
+          baseJournalId: base.journalId,
+        }),
+        'unknown-outcome',
+      );
+      expect(lost.serverHolds).toBe('base');
+      // Check A reads the base, slowly; the lost write lands; check B reads it and answers first.
+      state.slowRead = 600;
+      const checkA = h.api.checkOutcome({ auditId: lost.auditId });
+      await sleep(150);
+      state.etag++;
+      state.doc = state.lost;
+      expect(await h.api.checkOutcome({ auditId: lost.auditId })).toMatchObject({
+        kind: 'ok',
+        pending: { serverHolds: 'your-edit', serverRevision: '"2"' },
+      });
+      // A answers with what B found, not with its older read.
+      expect(await checkA).toMatchObject({
+        kind: 'ok',
+        pending: { serverHolds: 'your-edit', serverRevision: '"2"' },
+        serverNow: null,
+      });
+      const listed = (await h.api.pendingOutcomes({})).pending.find(
+        (p) => p.auditId === lost.auditId,
+      );
+      expect(listed).toMatchObject({ serverHolds: 'your-edit', serverRevision: '"2"' });
+      expect(
+        await h.api.settleOutcome({ auditId: lost.auditId, decision: 'accept-server' }),
+      ).toEqual({ kind: 'ok' });
+      expect((await h.api.auditLog({ ref })).entries.at(-1)!.outcome).not.toContain('"1"');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('a lost reply after our write landed, then someone else changes the same field: a conflict that says the answer was lost', async () => {
     const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
     const base = await h.open(ref);

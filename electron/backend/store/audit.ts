@@ -62,7 +62,7 @@ export function createAudit(db: DatabaseSync) {
     `UPDATE audit SET state = 'pending', outcome = ?, cause = ?, server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?`,
   );
   const checked = db.prepare(
-    "UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ? AND state = 'pending'",
+    "UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ? AND state = 'pending' AND (checked_at IS NULL OR checked_at <= ?)",
   );
   const byResource = db.prepare(
     'SELECT * FROM audit WHERE connection_id = ? AND resource_path = ? ORDER BY id',
@@ -132,14 +132,19 @@ export function createAudit(db: DatabaseSync) {
     ): void {
       markPending.run(outcome, cause, holds, serverRevision, new Date().toISOString(), message, id);
     },
-    /** Records a check of a pending outcome; false when it is no longer pending (nothing written). */
+    /**
+     * Records what a check of a pending outcome found, dated when its read of the server began.
+     * False, and nothing written, when the outcome is no longer pending or a check that read the
+     * server later has recorded already (a slow read answering last must not undo a newer one).
+     */
     checked(
       id: number,
       holds: ServerHolds,
       serverRevision: string | null,
       message: string,
+      readAt: string,
     ): boolean {
-      return checked.run(holds, serverRevision, new Date().toISOString(), message, id).changes > 0;
+      return checked.run(holds, serverRevision, readAt, message, id, readAt).changes > 0;
     },
     get(id: number): AuditEntry | null {
       const row = byId.get(id) as AuditRow | undefined;
