@@ -1,7 +1,9 @@
 // The host restarted on the port it had (`npm run web -- --port N`): the tab's session and the
 // printed address of the earlier start are unknown to it. The page must say what to do, in an
 // operator's words, and a fresh address must let the tab back in with the same data.
+import { spawnSync } from 'node:child_process';
 import { freePort } from '../../electron/test-support/free-port';
+import { callApi } from '../support/backend';
 import { removeDataDir, startWebHost } from '../support/web-host';
 import { test, expect } from '../support/fixtures';
 
@@ -38,4 +40,25 @@ test('after the host restarts on the same port, the tab says how to get back in,
     await again.stop();
     removeDataDir(host.dataDir);
   }
+});
+
+test('a second host started on the data directory of a running one refuses in one line, and the first goes on', async ({
+  desk,
+  host,
+}) => {
+  await desk.goto();
+  const second = spawnSync(
+    process.execPath,
+    ['out/main/web.js', '--port', '0', '--data', host.dataDir],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  expect(second.status).toBe(1);
+  expect(second.stdout).toBe('');
+  expect(second.stderr.trim()).toBe(
+    `conflict-desk web: The data directory ${host.dataDir} is in use by another Conflict Desk (another window of the app, or another \`npm run web\` or \`npm start\`). Close that one first, or start this one with its own directory (--data <dir>).`,
+  );
+  // The first one's token file and page are untouched.
+  await desk.page.reload();
+  await expect(desk.page.getByTestId('app')).toHaveAttribute('data-ready', 'true');
+  expect((await callApi<unknown[]>(host, 'listConnections', {})).length).toBeGreaterThan(0);
 });

@@ -62,11 +62,17 @@ import {
 } from '../../shared/json';
 import { isDotSegment } from '../../shared/profiles/spec';
 import { announceJournal } from './journal-events';
+import { lockDataDir, type DataDirLock } from './store/data-dir-lock';
 
 export type DeskOptions = {
   host: AppInfo['host'];
   version: string;
   dataDir: string;
+  /**
+   * The data directory held already (a host takes it before its sandbox, whose file lives there
+   * too); without it the desk takes it, and lets it go on close.
+   */
+  dataDirLock?: DataDirLock;
   secretBox: SecretBox;
   sandbox: EmbeddedSandbox | null;
   retry?: RetryPolicy;
@@ -111,6 +117,16 @@ const fail = (reason: BackendError['reason'], message: string): BackendError => 
 });
 
 export function createDesk(options: DeskOptions): Desk {
+  const ownLock = options.dataDirLock ? null : lockDataDir(options.dataDir);
+  try {
+    return deskOn(options, () => ownLock?.release());
+  } catch (error) {
+    ownLock?.release();
+    throw error;
+  }
+}
+
+function deskOn(options: DeskOptions, letGo: () => void): Desk {
   // Team store (#11): local rows are queued for the team store as they are written (see team-store/mirror.ts).
   const localStore = openStore(options.dataDir, options.secretBox);
   const store = announceJournal(
@@ -249,6 +265,8 @@ export function createDesk(options: DeskOptions): Desk {
     async saveConnection({ connection }) {
       maskInSandboxLog(connection.auth);
       const previous = connection.id ? store.connections.get(connection.id) : null;
+      const problem = checkConnectionInput(connection, previous, sandboxUrl());
+      if (problem) return fail('invalid-input', problem);
       // An edit of a connection removed meanwhile (from another window) would bring it back under
       // its old id, without its secret, and give it back the journal and audit rows that id names.
       if (connection.id && !previous)
@@ -256,8 +274,6 @@ export function createDesk(options: DeskOptions): Desk {
           'unknown-connection',
           'That connection was removed meanwhile (in another window?); add it again as a new connection.',
         );
-      const problem = checkConnectionInput(connection, previous, sandboxUrl());
-      if (problem) return fail('invalid-input', problem);
       const saved = store.connections.save({
         ...connection,
         customProfile: connection.customProfile ?? null,
@@ -947,6 +963,7 @@ export function createDesk(options: DeskOptions): Desk {
       await batches.close();
       await team.close();
       store.close();
+      letGo();
     },
   };
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { apiMethodNames, ipcChannel } from '../../shared/api/contract';
+import { DataDirInUse, lockDataDir } from '../backend/store/data-dir-lock';
 
 const calls = vi.hoisted(() => ({
   schemes: [] as unknown[],
@@ -50,6 +51,7 @@ vi.mock('electron', () => {
       enableSandbox: () => {
         calls.sandboxEnabled = true;
       },
+      requestSingleInstanceLock: () => true,
     },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => calls.handled.push(channel), removeHandler: vi.fn() },
@@ -107,7 +109,10 @@ describe('electron main entry', () => {
     );
     expect([403, 404]).toContain(response.status);
     expect(calls.appEvents.has('window-all-closed')).toBe(true);
+    expect(calls.appEvents.has('second-instance')).toBe(true);
     expect(calls.sandboxEnabled).toBe(true);
+    // The data directory is held while the app runs: a browser-mode host started on it is refused.
+    expect(() => lockDataDir(calls.dataDir, 50)).toThrow(DataDirInUse);
   });
 
   it('holds quitting until the backend and the sandbox have closed, then quits once', async () => {
@@ -120,5 +125,7 @@ describe('electron main entry', () => {
     const last = { preventDefault: vi.fn() };
     willQuit(last); // the quit it asked for goes through
     expect(last.preventDefault).not.toHaveBeenCalled();
+    // Closed, it lets the data directory go.
+    lockDataDir(calls.dataDir).release();
   });
 });

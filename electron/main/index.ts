@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { API_EVENT_CHANNEL } from '../../shared/api/contract';
 import { createDesk } from '../backend/desk-service';
 import { startEmbeddedSandbox } from '../backend/embedded-sandbox';
+import { lockDataDir } from '../backend/store/data-dir-lock';
 import { createAppProtocolHandler, APP_SCHEME } from './app-protocol';
 import { registerApiHandlers } from './ipc';
 import { desktopSecretBox } from './safe-storage-box';
@@ -29,6 +30,9 @@ async function main(): Promise<void> {
   await app.whenReady();
   protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')));
   const dataDir = app.getPath('userData');
+  // Held before the sandbox, whose file lives there too: a browser-mode host started on this
+  // directory is refused rather than taking this app's writes in flight for a stopped host's.
+  const dataDirLock = lockDataDir(dataDir);
   const sandbox = await startEmbeddedSandbox({ data: path.join(dataDir, 'sandbox.sqlite') });
   console.log(
     `Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`,
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
     host: 'electron',
     version: app.getVersion(),
     dataDir,
+    dataDirLock,
     secretBox,
     sandbox,
   });
@@ -80,18 +85,28 @@ async function main(): Promise<void> {
     closing ??= Promise.allSettled([desk.close(), sandbox.close()]).then((results) => {
       for (const result of results)
         if (result.status === 'rejected') console.error('[conflict-desk] closing:', result.reason);
+      dataDirLock.release();
       backendClosed = true;
       app.quit();
     });
   });
 }
 
-// An app that cannot start says why (a dialog, the log), rather than staying open with no window.
-main().catch((error: unknown) => {
-  console.error('[conflict-desk] could not start:', error);
-  dialog.showErrorBox(
-    'Conflict Desk could not start',
-    error instanceof Error ? error.message : String(error),
-  );
-  app.exit(1);
-});
+// One app at a time: launched again, it hands over to the window already open and quits.
+if (!app.requestSingleInstanceLock()) app.quit();
+else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  // An app that cannot start says why (a dialog, the log), rather than staying open with no window.
+  main().catch((error: unknown) => {
+    console.error('[conflict-desk] could not start:', error);
+    dialog.showErrorBox(
+      'Conflict Desk could not start',
+      error instanceof Error ? error.message : String(error),
+    );
+    app.exit(1);
+  });
+}

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDesk } from '../backend/desk-service';
+import { lockDataDir } from '../backend/store/data-dir-lock';
 import { defaultDataDir } from '../backend/data-dir';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
   const { port, dataDir, sandbox: wantSandbox, writeTimeoutMs, teamStore, operator } = parsed.value;
   const dir = dataDir ?? defaultDataDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // First: the sandbox's file and the api-token file live in the directory too.
+  const dataDirLock = lockDataDir(dir);
   const sandbox: EmbeddedSandbox | null = wantSandbox
     ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') })
     : null;
@@ -32,6 +35,7 @@ async function main(): Promise<void> {
     host: 'web',
     version: VERSION,
     dataDir: dir,
+    dataDirLock,
     secretBox: keyFileSecretBox(dir),
     sandbox,
     ...(writeTimeoutMs !== null ? { writeTimeoutMs } : {}),
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
       await host.close();
       await desk.close();
       await sandbox?.close();
+      dataDirLock.release();
     },
     exit: (code) => process.exit(code),
     say: (line) => console.error(line),

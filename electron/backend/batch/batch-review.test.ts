@@ -7,6 +7,7 @@ import type { BatchSummary } from '../../../shared/api/types';
 import {
   connectScripted,
   harnessPerFile,
+  lockLeftByACrash,
   startHarness,
   type Harness,
 } from '../../test-support/desk-harness';
@@ -548,7 +549,11 @@ describe('stopping a group decision', () => {
       const id = await queuedBatch(sids, { priority: 3 }, own);
       const { order, decision } = await decisionHeldAtFirst(own.api, id, 1500);
       // A host starting on this data directory now finds what a crash mid-write would leave.
-      const after = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+      const after = await startHarness({
+        dataDir: own.dataDir,
+        sandbox: h.sandbox,
+        desk: { dataDirLock: lockLeftByACrash(own.dataDir) },
+      });
       try {
         const report = await after.api.batchReport({ batchId: id });
         if (report.kind !== 'ok') throw new Error(report.message);
@@ -1194,9 +1199,14 @@ describe('intents inside a task\u2019s JSON-in-string attributes', () => {
     const report = await h.api.batchReport({ batchId: started.batch.batchId, format: 'json' });
     if (report.kind !== 'ok') throw new Error(report.message);
     expect(report.text).toContain('"value": 12345678901234567890');
-    // A second host on the same data directory reads the batch back as it was stored.
+    // The next host on the same data directory (this one standing for a host gone) reads the
+    // batch back as it was stored.
     const { startHarness } = await import('../../test-support/desk-harness');
-    const again = await startHarness({ dataDir: h.dataDir, sandbox: h.sandbox });
+    const again = await startHarness({
+      dataDir: h.dataDir,
+      sandbox: h.sandbox,
+      desk: { dataDirLock: lockLeftByACrash(h.dataDir) },
+    });
     try {
       const status = await again.api.batchStatus({ batchId: started.batch.batchId });
       expect(status).toMatchObject({
@@ -1433,7 +1443,11 @@ describe('a host killed after a 429, no write in flight', () => {
         if (i > 200) throw new Error('never running');
         await sleep(10);
       }
-      const after = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+      const after = await startHarness({
+        dataDir: own.dataDir,
+        sandbox: h.sandbox,
+        desk: { dataDirLock: lockLeftByACrash(own.dataDir) },
+      });
       try {
         const report = await after.api.batchReport({ batchId: id });
         if (report.kind !== 'ok') throw new Error(report.message);
