@@ -909,6 +909,7 @@ function deskOn(options: DeskOptions, letGo: () => void): Desk {
     polling.add(poller);
     try {
       const { ref } = poller;
+      const writes = resources.writesBegun(ref);
       const result = await resources.poll(ref);
       // Overtaken by a write of the resource: the next poll after it reports.
       if (result === 'superseded') return;
@@ -923,6 +924,9 @@ function deskOn(options: DeskOptions, letGo: () => void): Desk {
         const checked = await checkPending(pending.auditId);
         if (!('kind' in checked)) emit({ type: 'outcome-checked', pending: checked.pending });
       }
+      // A write begun since the read (while the checks above read the server) made what was
+      // read old news: announced now, it would say the server moved back to it.
+      if (resources.writesBegun(ref) !== writes) return;
       const { journalId, revision } = result.fetched.snapshot;
       // Watches told of the same row hear the same paths: one diff per row they were told of.
       const pathsSince = new Map<number, string[]>();

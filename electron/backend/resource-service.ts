@@ -597,6 +597,8 @@ export function createResourceService(deps: ResourceDeps) {
   // document only slows it down. The next poll after the write runs as usual.
   const writing = new Map<string, number>();
   const writingKey = (ref: ResourceRef) => `${ref.connectionId}\u0000${ref.id}`;
+  /** Writes begun, per resource, ever: a poll that began before one has news older than it. */
+  const writesBegun = new Map<string, number>();
 
   async function write(
     ctx: ConnectionContext,
@@ -609,6 +611,7 @@ export function createResourceService(deps: ResourceDeps) {
   ): Promise<SaveResult> {
     const key = writingKey(ref);
     writing.set(key, (writing.get(key) ?? 0) + 1);
+    writesBegun.set(key, (writesBegun.get(key) ?? 0) + 1);
     try {
       return await writeOnce(ctx, ref, base, mineText, mine, mode, batchId);
     } finally {
@@ -1244,6 +1247,11 @@ export function createResourceService(deps: ResourceDeps) {
     /** Whether a write of this resource is under way (see `writing`). */
     isWriting(ref: ResourceRef): boolean {
       return writing.has(writingKey(ref));
+    },
+
+    /** How many writes of this resource have begun: changed, a read made before is not news. */
+    writesBegun(ref: ResourceRef): number {
+      return writesBegun.get(writingKey(ref)) ?? 0;
     },
 
     async open(ref: ResourceRef): Promise<Fetched | BackendError> {

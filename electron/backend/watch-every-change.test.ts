@@ -172,3 +172,77 @@ it('a watch on a resource never read before announces nothing on its first poll'
     await h.api.unwatch({ watchId: watch.watchId });
   }
 });
+
+it('a poll held up checking an unknown outcome does not announce, after a save, the revision that save replaced', async () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  // The first write's answer is lost (the write never lands); later reads can be held up.
+  const state = { etag: 1, doc: '{"id":"a","n":1}', dropWrite: true, slowRead: 0 };
+  const upstream = await startScriptedServer(async (req) => {
+    if (req.method === 'GET') {
+      const { etag, doc } = state;
+      if (state.slowRead > 0 && !req.headers['if-none-match']) {
+        const ms = state.slowRead;
+        state.slowRead = 0;
+        await sleep(ms);
+      }
+      if (req.headers['if-none-match'] === `"${etag}"`)
+        return { status: 304, headers: { etag: `"${etag}"` } };
+      return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+    }
+    if (state.dropWrite) {
+      state.dropWrite = false;
+      return 'destroy';
+    }
+    if (req.headers['if-match'] !== `"${state.etag}"`)
+      return { status: 412, headers: { etag: `"${state.etag}"` }, body: '{}' };
+    state.etag++;
+    state.doc = req.body;
+    return { status: 204, headers: { etag: `"${state.etag}"` } };
+  });
+  try {
+    const ref = (await connect(upstream))('a');
+    const base = await h.open(ref);
+    expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['n'] = 2)),
+        baseJournalId: base.journalId,
+      }),
+      'unknown-outcome',
+    );
+    const watch = await h.api.watch({ ref, intervalMs: 250 });
+    if (watch.kind !== 'ok') throw new Error(watch.message);
+    try {
+      // A colleague makes revision 2; the next poll reads it, then checks the unknown outcome,
+      // whose read is slow.
+      state.etag = 2;
+      state.doc = '{"id":"a","n":5}';
+      state.slowRead = 1200;
+      await sleep(450);
+      // Meanwhile the operator loads revision 2 and saves revision 3.
+      const now = await h.api.refreshResource({ ref });
+      if (now.kind !== 'ok') throw new Error(now.message);
+      expect(now.snapshot.revision).toBe('"2"');
+      const saved = expectKind(
+        await h.api.saveResource({
+          ref,
+          text: edited(now.snapshot, (d) => (d['n'] = 6)),
+          baseJournalId: now.snapshot.journalId,
+        }),
+        'saved',
+      );
+      expect(saved.snapshot.revision).toBe('"3"');
+      const savedAt = events.length;
+      await sleep(1500);
+      // The held poll ends after the save: it must not say the server moved to revision 2.
+      const told = events
+        .slice(savedAt)
+        .filter((e): e is Changed => e.type === 'resource-changed' && e.watchId === watch.watchId);
+      expect(told.map((e) => e.revision)).not.toContain('"2"');
+    } finally {
+      await h.api.unwatch({ watchId: watch.watchId });
+    }
+  } finally {
+    await upstream.close();
+  }
+});
