@@ -662,14 +662,21 @@ function deskOn(options: DeskOptions, letGo: () => void): Desk {
   // value the server holds with the mask. An exception (a bug) is masked too: the hosts print it
   // in their log (ipc.ts, web/server.ts), and its text may hold a URL with a query credential.
   const savedSecrets = () => store.connections.list().flatMap((c) => authSecretForms(c.auth));
+  // Calls under way, which close() lets finish: a save mid-write settles its audit row rather
+  // than reading a closed store. (The hosts stop taking calls before they close the desk.)
+  const callsInFlight = new Set<Promise<unknown>>();
   for (const name of apiMethodNames) {
     const inner = api[name] as (args: unknown) => Promise<unknown>;
     (api as Record<string, (args: unknown) => Promise<unknown>>)[name] = async (args) => {
       let result: unknown;
+      const call = inner(args);
+      callsInFlight.add(call);
       try {
-        result = await inner(args);
+        result = await call;
       } catch (thrown) {
         throw maskThrown(thrown, savedSecrets);
+      } finally {
+        callsInFlight.delete(call);
       }
       // Secrets are decrypted only when there is an error to mask.
       return (result as { kind?: unknown } | null)?.kind === 'error'
@@ -964,7 +971,14 @@ function deskOn(options: DeskOptions, letGo: () => void): Desk {
       pollers.clear();
       await Promise.all(pollsInFlight);
       await startupChecks;
+      // First: runs and group decisions stop after the write in flight (the rest stays queued).
       await batches.close();
+      // Bounded: a server that never answers must not keep the app from quitting (a write then
+      // stays in flight in the audit, and the next start reports its outcome unknown).
+      await Promise.race([
+        Promise.allSettled([...callsInFlight]),
+        new Promise((resolve) => setTimeout(resolve, CLOSE_WAITS_FOR_CALLS_MS).unref()),
+      ]);
       await team.close();
       store.close();
       letGo();
@@ -972,6 +986,8 @@ function deskOn(options: DeskOptions, letGo: () => void): Desk {
   };
 }
 
+/** How long closing waits for the calls under way (a save's write, its read-back) to answer. */
+const CLOSE_WAITS_FOR_CALLS_MS = 10_000;
 const MAX_BATCH_TARGETS = 10_000;
 /** How many pages of a listing "everything matching" reads before giving up on its end. */
 const MAX_LIST_PAGES = 1000;

@@ -677,4 +677,35 @@ describe('durable intent', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('a desk closed while a save is mid-write lets it finish: the save answers, its audit row settled, not left in flight', async () => {
+    const { rmSync } = await import('node:fs');
+    const own = await startHarness({ sandbox: h.sandbox });
+    const ref = await own.ref('TaskRouter', SANDBOX_IDS.taskSid);
+    const base = await own.open(ref);
+    await own.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+      delayMs: 400,
+    });
+    const saving = own.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['priority'] = 45)),
+      baseJournalId: base.journalId,
+    });
+    await sleep(100);
+    await own.desk.close();
+    expect(await saving).toMatchObject({ kind: 'saved' });
+    const again = await startHarness({ dataDir: own.dataDir, sandbox: h.sandbox });
+    try {
+      expect((await again.api.auditLog({ ref })).entries.at(-1)).toMatchObject({
+        state: 'settled',
+      });
+      expect((await again.api.pendingOutcomes({})).pending).toEqual([]);
+    } finally {
+      await again.desk.close();
+      rmSync(own.dataDir, { recursive: true, force: true });
+    }
+  });
 });
