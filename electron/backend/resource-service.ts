@@ -365,6 +365,7 @@ export function createResourceService(deps: ResourceDeps) {
     const headers: Record<string, string> = { accept: 'application/json', ...ctx.requestHeaders };
     if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
     const read = async () => {
+      const writes = writesBegun.get(writingKey(ref)) ?? 0;
       const outcome = await transport.read({
         method: 'GET',
         url: url.value,
@@ -373,8 +374,14 @@ export function createResourceService(deps: ResourceDeps) {
       });
       // A watch's read answered after a write of the resource began is dropped unread: the write
       // reads the server itself, and parsing, journalling and comparing a 5 MB answer inside the
-      // save only slowed it. The next poll after the write reports what is there.
-      if (source === 'watch' && writing.has(writingKey(ref))) return 'superseded' as const;
+      // save only slowed it. Likewise once such a write has ended: journalled after the write's
+      // own read-back, the older answer would make its revision the one last seen. The next poll
+      // after the write reports what is there.
+      if (
+        source === 'watch' &&
+        (writing.has(writingKey(ref)) || (writesBegun.get(writingKey(ref)) ?? 0) !== writes)
+      )
+        return 'superseded' as const;
       return interpretRead(ctx, ref, outcome, source);
     };
     let result = await read();

@@ -246,3 +246,62 @@ it('a poll held up checking an unknown outcome does not announce, after a save, 
     await upstream.close();
   }
 });
+
+it('a poll whose read answers after a save began and ended meanwhile journals and announces nothing of that older read', async () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const state = { etag: 1, doc: '{"id":"a","n":1}', holdPoll: 0 };
+  const upstream = await startScriptedServer(async (req) => {
+    if (req.method === 'GET') {
+      const { etag, doc } = state;
+      // The watch's read (If-None-Match) is held; it answers what the server held when it came.
+      if (req.headers['if-none-match'] && state.holdPoll > 0) {
+        const ms = state.holdPoll;
+        state.holdPoll = 0;
+        await sleep(ms);
+      }
+      if (req.headers['if-none-match'] === `"${etag}"`)
+        return { status: 304, headers: { etag: `"${etag}"` } };
+      return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+    }
+    if (req.headers['if-match'] !== `"${state.etag}"`)
+      return { status: 412, headers: { etag: `"${state.etag}"` }, body: '{}' };
+    state.etag++;
+    state.doc = req.body;
+    return { status: 204, headers: { etag: `"${state.etag}"` } };
+  });
+  try {
+    const ref = (await connect(upstream))('a');
+    const base = await h.open(ref);
+    state.holdPoll = 800;
+    const watch = await h.api.watch({ ref, intervalMs: 200 });
+    if (watch.kind !== 'ok') throw new Error(watch.message);
+    try {
+      await sleep(350); // the first poll's read is on its way, held
+      const saved = expectKind(
+        await h.api.saveResource({
+          ref,
+          text: edited(base, (d) => (d['n'] = 2)),
+          baseJournalId: base.journalId,
+        }),
+        'saved',
+      );
+      await sleep(1200);
+      const told = events.filter(
+        (e): e is Changed => e.type === 'resource-changed' && e.watchId === watch.watchId,
+      );
+      expect(told.map((e) => e.revision)).not.toContain('"1"');
+      const history = await h.api.history({ ref });
+      if (history.kind !== 'ok') throw new Error(history.message);
+      // The held read said "still 1" for a moment before the save: recorded after it, it made
+      // revision 1 the one last seen, and the journal's newest went back a revision.
+      const byRevision = new Map(history.entries.map((e) => [e.revision, e]));
+      const first = byRevision.get('"1"')!;
+      const ours = byRevision.get(saved.snapshot.revision)!;
+      expect(first.lastSeenAt < ours.seenAt).toBe(true);
+    } finally {
+      await h.api.unwatch({ watchId: watch.watchId });
+    }
+  } finally {
+    await upstream.close();
+  }
+});
