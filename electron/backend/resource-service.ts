@@ -1199,6 +1199,7 @@ export function createResourceService(deps: ResourceDeps) {
   /** Re-reads a pending outcome's resource and says what the server holds now; nothing is written. */
   async function checkPending(
     auditId: number,
+    attempt = 1,
   ): Promise<{ pending: PendingOutcome; serverNow: Snapshot | null } | BackendError> {
     const entry = store.audit.pendingOutcome(auditId);
     const intent = store.audit.intentOf(auditId);
@@ -1206,6 +1207,7 @@ export function createResourceService(deps: ResourceDeps) {
     const ctx = context(entry.ref.connectionId);
     if (!ctx.ok) return ctx.error;
     const readAt = new Date().toISOString();
+    const order = ++checksBegun;
     const now = await fetchOrFail(ctx.value, entry.ref, 'verified');
     const serverNow = 'kind' in now ? null : now;
     // With no base revision to compare, the base's content tells "still the base" from "other".
@@ -1223,26 +1225,29 @@ export function createResourceService(deps: ResourceDeps) {
       base && !('kind' in base) ? base.editable : undefined,
     );
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
-    const serverRevision = serverNow?.snapshot.revision ?? null;
-    const recorded = store.audit.checked(auditId, holds, serverRevision, message, readAt);
-    const pending = store.audit.pendingOutcome(auditId);
+    // Overtaken by a check that began reading the server later and has recorded already (a slow
+    // read answering last): what that one found stands. Ordered by when the reads began, counted
+    // here (one process per data directory), not by the clock, which may be set back.
+    if ((lastCheckRecorded.get(auditId) ?? 0) > order) {
+      if (attempt < 3) return checkPending(auditId, attempt + 1);
+      const pending = store.audit.pendingOutcome(auditId);
+      if (!pending) return settledMeanwhile(auditId);
+      return { pending, serverNow: null };
+    }
     // Settled while the server was being read (another window, the operator's Accept): the
     // settled row keeps what it says, and nothing is pending to report on.
-    if (!pending)
-      return fail(
-        'not-found',
-        `Pending outcome ${auditId} was settled while it was being checked.`,
-      );
-    // Overtaken by a check that read the server later: what that one found stands, and this
-    // read's copy goes with it only when it is of the same revision.
-    if (!recorded)
-      return {
-        pending,
-        serverNow:
-          serverNow && pending.serverRevision === serverRevision ? serverNow.snapshot : null,
-      };
+    if (!store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message, readAt))
+      return settledMeanwhile(auditId);
+    lastCheckRecorded.set(auditId, order);
+    const pending = store.audit.pendingOutcome(auditId);
+    if (!pending) return settledMeanwhile(auditId);
     return { pending, serverNow: serverNow?.snapshot ?? null };
   }
+  /** Checks of pending outcomes begun, and the latest recorded per outcome (see checkPending). */
+  let checksBegun = 0;
+  const lastCheckRecorded = new Map<number, number>();
+  const settledMeanwhile = (auditId: number) =>
+    fail('not-found', `Pending outcome ${auditId} was settled while it was being checked.`);
 
   return {
     context,

@@ -1,7 +1,7 @@
 // One test per way a save used to claim more than it knew (issue "save truth"): each sets up the
 // exact situation against a real HTTP server — the sandbox with injected faults, or a scripted
 // upstream for answers the sandbox never gives — and checks the outcome, the wire and the audit.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ConnectionInput } from '../../shared/api/types';
 import {
@@ -158,7 +158,7 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
     expect((await h.api.auditLog({ ref })).entries.at(-1)).toEqual(settledRow);
   });
 
-  it('a check whose slow read answers after a later check\u2019s does not undo what the later one found (nor what Accept then records)', async () => {
+  it('a check whose slow read answers after a later check\u2019s does not undo what the later one found (nor what Accept then records), and reads again', async () => {
     // The write's answer is lost; the server holds the base ("1") until the lost write lands.
     const state = { etag: 1, doc: '{"id":"a","n":1}', dropWrite: false, lost: '', slowRead: 0 };
     const server = await startScriptedServer(async (req) => {
@@ -205,11 +205,11 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
         kind: 'ok',
         pending: { serverHolds: 'your-edit', serverRevision: '"2"' },
       });
-      // A answers with what B found, not with its older read.
+      // A, overtaken, reads the server again rather than answer its older read.
       expect(await checkA).toMatchObject({
         kind: 'ok',
         pending: { serverHolds: 'your-edit', serverRevision: '"2"' },
-        serverNow: null,
+        serverNow: { revision: '"2"' },
       });
       const listed = (await h.api.pendingOutcomes({})).pending.find(
         (p) => p.auditId === lost.auditId,
@@ -221,6 +221,47 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
       expect((await h.api.auditLog({ ref })).entries.at(-1)!.outcome).not.toContain('"1"');
     } finally {
       await server.close();
+    }
+  });
+
+  it('a check after the clock was set back still records what it found (checks are ordered by when they began, not by the clock)', async () => {
+    const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
+    const base = await h.open(ref);
+    await h.admin('POST', '/faults', {
+      kind: 'close-after',
+      method: 'POST',
+      pathPrefix: TASK_PATH,
+    });
+    await h.admin('POST', '/faults', {
+      kind: 'close-before',
+      method: 'GET',
+      pathPrefix: TASK_PATH,
+    });
+    const lost = expectKind(
+      await h.api.saveResource({
+        ref,
+        text: edited(base, (d) => (d['priority'] = 46)),
+        baseJournalId: base.journalId,
+      }),
+      'unknown-outcome',
+    );
+    expect(await h.api.checkOutcome({ auditId: lost.auditId })).toMatchObject({
+      kind: 'ok',
+      pending: { serverHolds: 'your-edit' },
+    });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() - 3_600_000 });
+    try {
+      await h.admin('POST', '/edit', {
+        path: TASK_PATH,
+        fields: { priority: 47 },
+        actor: 'colleague',
+      });
+      expect(await h.api.checkOutcome({ auditId: lost.auditId })).toMatchObject({
+        kind: 'ok',
+        pending: { serverHolds: 'other' },
+      });
+    } finally {
+      vi.useRealTimers();
     }
   });
 

@@ -62,7 +62,7 @@ export function createAudit(db: DatabaseSync) {
     `UPDATE audit SET state = 'pending', outcome = ?, cause = ?, server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ?`,
   );
   const checked = db.prepare(
-    "UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ? AND state = 'pending' AND (checked_at IS NULL OR checked_at <= ?)",
+    "UPDATE audit SET server_holds = ?, server_revision = ?, checked_at = ?, message = ? WHERE id = ? AND state = 'pending'",
   );
   const byResource = db.prepare(
     'SELECT * FROM audit WHERE connection_id = ? AND resource_path = ? ORDER BY id',
@@ -134,8 +134,7 @@ export function createAudit(db: DatabaseSync) {
     },
     /**
      * Records what a check of a pending outcome found, dated when its read of the server began.
-     * False, and nothing written, when the outcome is no longer pending or a check that read the
-     * server later has recorded already (a slow read answering last must not undo a newer one).
+     * False, and nothing written, when the outcome is no longer pending.
      */
     checked(
       id: number,
@@ -144,7 +143,7 @@ export function createAudit(db: DatabaseSync) {
       message: string,
       readAt: string,
     ): boolean {
-      return checked.run(holds, serverRevision, readAt, message, id, readAt).changes > 0;
+      return checked.run(holds, serverRevision, readAt, message, id).changes > 0;
     },
     get(id: number): AuditEntry | null {
       const row = byId.get(id) as AuditRow | undefined;
