@@ -669,14 +669,16 @@ function deskOn(options: DeskOptions, letGo: () => void): Desk {
     const inner = api[name] as (args: unknown) => Promise<unknown>;
     (api as Record<string, (args: unknown) => Promise<unknown>>)[name] = async (args) => {
       let result: unknown;
-      const call = inner(args);
-      callsInFlight.add(call);
+      let call: Promise<unknown> | undefined;
       try {
+        // Inside the try: a method that throws before its first await is masked too.
+        call = inner(args);
+        callsInFlight.add(call);
         result = await call;
       } catch (thrown) {
         throw maskThrown(thrown, savedSecrets);
       } finally {
-        callsInFlight.delete(call);
+        if (call) callsInFlight.delete(call);
       }
       // Secrets are decrypted only when there is an error to mask.
       return (result as { kind?: unknown } | null)?.kind === 'error'
@@ -979,9 +981,12 @@ function deskOn(options: DeskOptions, letGo: () => void): Desk {
         Promise.allSettled([...callsInFlight]),
         new Promise((resolve) => setTimeout(resolve, CLOSE_WAITS_FOR_CALLS_MS).unref()),
       ]);
-      await team.close();
-      store.close();
-      letGo();
+      try {
+        await team.close();
+        store.close();
+      } finally {
+        letGo();
+      }
     },
   };
 }

@@ -93,6 +93,8 @@ export function createBatchRunner(deps: BatchDeps) {
   const deciding = new Map<string, { control: Control; signature: string }>();
   /** Bumped by stopDecision: a decision that arrived before the stop and still waits is dropped. */
   const decisionStops = new Map<string, number>();
+  /** Closed (the host is stopping): nothing starts any more; a batch asked to run waits for the next start. */
+  let closed = false;
   let lastEmit = 0;
 
   const summary = (batch: StoredBatch): BatchSummary => {
@@ -148,6 +150,12 @@ export function createBatchRunner(deps: BatchDeps) {
 
   function launch(id: string): void {
     const batch = store.batches.get(id)!;
+    // Started or resumed while the host stops (a call under way when it began to): left to be
+    // resumed at the next start, rather than writing to a store about to close.
+    if (closed) {
+      if (batch.state !== 'paused') store.batches.setState(id, 'interrupted');
+      return;
+    }
     store.batches.setState(id, 'running');
     const control = makeControl();
     running.set(id, control);
@@ -612,6 +620,7 @@ export function createBatchRunner(deps: BatchDeps) {
     ): Promise<{ batch: BatchSummary; stopped: boolean } | { refused: string } | null> {
       const batch = store.batches.get(id);
       if (!batch) return null;
+      if (closed) return { refused: 'The app is stopping: decide again once it has started.' };
       const refused = decisionRefused(batch.state, running.get(id)?.stop ?? 'no');
       if (refused) return { refused };
       // The group as it is when the decision arrives. Decisions on one batch are taken one after
@@ -697,6 +706,7 @@ export function createBatchRunner(deps: BatchDeps) {
       );
     },
     async close(): Promise<void> {
+      closed = true;
       for (const control of running.values()) control.halt('pause');
       // A group decision stops as stopDecision stops it: its write in flight is recorded before
       // the store closes (else the member stayed queued while the write landed).
