@@ -156,6 +156,14 @@ test('a toast dismissed from the keyboard hands it on (the list, here), never to
   await expect(desk.page.getByTestId('resource-row').and(desk.page.locator(':focus'))).toHaveCount(
     1,
   );
+  // The keyboard has left the toasts: the next one goes by itself again.
+  await desk.page.keyboard.press('Enter');
+  await desk.page.getByTestId('editor').locator('.view-lines').click();
+  await desk.page.keyboard.press('ControlOrMeta+End');
+  await desk.page.keyboard.type(' ');
+  await desk.page.keyboard.press('Alt+W');
+  await expect(toast).toBeVisible();
+  await expect(toast).toHaveCount(0, { timeout: 8_000 });
   expect(pageProblems).toEqual([]);
 });
 

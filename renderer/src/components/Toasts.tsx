@@ -24,6 +24,16 @@ export function Toasts() {
   const hold = useDesk((s) => s.holdToasts);
   const inside = useRef({ pointer: false, focus: false });
   const holdWhileInside = () => hold(inside.current.pointer || inside.current.focus);
+  // A control removed under the keyboard or the pointer may report no blur or leave (Firefox, a
+  // pointer that does not move): after each change of the list, what is inside is looked at again,
+  // and with no toast left nothing is held.
+  useEffect(() => {
+    const root = box.current;
+    inside.current.focus = !!root?.contains(document.activeElement);
+    if (toasts.length === 0) inside.current.pointer = false;
+    else if (root) inside.current.pointer = root.matches(':hover');
+    holdWhileInside();
+  });
   const onFocus = () => {
     keyboardInside.current = true;
     inside.current.focus = true;
