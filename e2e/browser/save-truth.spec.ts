@@ -172,8 +172,11 @@ test('the host is killed while a merge is being saved: after the restart the mer
       return audit.entries.some((e) => e.state === 'in-flight' && e.resourceId === TASK_SID);
     })
     .toBe(true);
+  const killed = new Promise((resolve) => desk.host.process.once('exit', resolve));
   desk.host.process.kill('SIGKILL');
   await expect(desk.message).toContainText('not known whether it reached the server');
+  // Gone (its lock on the data directory with it) before the next host starts on that directory.
+  await killed;
   // The restarted host is this test's own: the fixture stops only the one it started.
   const restartedHost = await startWebHost({ dataDir: desk.host.dataDir });
   desk.host = restartedHost;

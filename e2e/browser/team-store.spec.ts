@@ -59,6 +59,8 @@ test('presence on the list row and in the editor, a teammate’s save at once, h
   context,
   pageProblems,
 }) => {
+  // Eight screenshots and a presence's expiry (up to 25 s) on a loaded 2-core machine.
+  test.setTimeout(90_000);
   const desk = new DeskPage(page, bobHost);
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bobHost.origin });
   const taskConnection = (await alice.api.listConnections({})).find((c) =>
