@@ -50,12 +50,12 @@ test('a second host started on the data directory of a running one refuses in on
   const second = spawnSync(
     process.execPath,
     ['out/main/web.js', '--port', '0', '--data', host.dataDir],
-    { encoding: 'utf8', timeout: 30_000 },
+    { encoding: 'utf8', timeout: 40_000 },
   );
   expect(second.status).toBe(1);
   expect(second.stdout).toBe('');
   expect(second.stderr.trim()).toBe(
-    `conflict-desk web: The data directory ${host.dataDir} is in use by another Conflict Desk (another window of the app, or another \`npm run web\` or \`npm start\`). Close that one first, or start this one with its own directory (--data <dir>).`,
+    `conflict-desk web: The data directory ${host.dataDir} is in use by another Conflict Desk (the desktop app, or another \`npm run web\` or \`npm start\`, perhaps one still stopping). Close that one first, or start this one with its own data directory (--data <dir> in browser mode).`,
   );
   // The first one's token file and page are untouched.
   await desk.page.reload();

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { apiMethodNames, ipcChannel } from '../../shared/api/contract';
+import type * as DeskService from '../backend/desk-service';
 import { DataDirInUse, lockDataDir } from '../backend/store/data-dir-lock';
 
 const calls = vi.hoisted(() => ({
@@ -37,6 +38,9 @@ vi.mock('electron', () => {
     loadURL = vi.fn(async (url: string) => void calls.loaded.push(url));
     once = vi.fn();
     on = vi.fn();
+    isMinimized = () => true;
+    restore = vi.fn(() => calls.order.push('restored'));
+    focus = vi.fn(() => calls.order.push('focused'));
   }
   return {
     app: {
@@ -52,6 +56,7 @@ vi.mock('electron', () => {
         calls.sandboxEnabled = true;
       },
       requestSingleInstanceLock: () => true,
+      relaunch: vi.fn(() => calls.order.push('relaunch')),
     },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => calls.handled.push(channel), removeHandler: vi.fn() },
@@ -67,6 +72,26 @@ vi.mock('electron', () => {
       getSelectedStorageBackend: () => 'gnome_libsecret',
       encryptString: (s: string) => Buffer.from(s),
       decryptString: (b: Buffer) => b.toString(),
+    },
+  };
+});
+
+// The real desk, its close marked (and slowed: closed at the same time as the sandbox, it would
+// end after it).
+vi.mock('../backend/desk-service', async (importOriginal) => {
+  const real = await importOriginal<typeof DeskService>();
+  return {
+    ...real,
+    createDesk: (options: Parameters<typeof real.createDesk>[0]) => {
+      const desk = real.createDesk(options);
+      return {
+        ...desk,
+        close: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          await desk.close();
+          calls.order.push('desk closed');
+        },
+      };
     },
   };
 });
@@ -109,7 +134,9 @@ describe('electron main entry', () => {
     );
     expect([403, 404]).toContain(response.status);
     expect(calls.appEvents.has('window-all-closed')).toBe(true);
-    expect(calls.appEvents.has('second-instance')).toBe(true);
+    // Launched again: this window comes forward (a second process hands over and quits).
+    calls.appEvents.get('second-instance')!({ preventDefault: vi.fn() });
+    expect(calls.order.splice(0)).toEqual(['restored', 'focused']);
     expect(calls.sandboxEnabled).toBe(true);
     // The data directory is held while the app runs: a browser-mode host started on it is refused.
     expect(() => lockDataDir(calls.dataDir, 50)).toThrow(DataDirInUse);
@@ -121,7 +148,11 @@ describe('electron main entry', () => {
     willQuit(first);
     willQuit({ preventDefault: vi.fn() }); // quit asked again while closing: still one close
     expect(first.preventDefault).toHaveBeenCalledOnce();
-    await vi.waitFor(() => expect(calls.order).toEqual(['sandbox closed', 'quit']));
+    // Launched again while quitting: it starts again once this one has closed.
+    calls.appEvents.get('second-instance')!({ preventDefault: vi.fn() });
+    await vi.waitFor(() =>
+      expect(calls.order).toEqual(['relaunch', 'desk closed', 'sandbox closed', 'quit']),
+    );
     const last = { preventDefault: vi.fn() };
     willQuit(last); // the quit it asked for goes through
     expect(last.preventDefault).not.toHaveBeenCalled();

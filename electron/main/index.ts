@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { API_EVENT_CHANNEL } from '../../shared/api/contract';
 import { createDesk } from '../backend/desk-service';
 import { startEmbeddedSandbox } from '../backend/embedded-sandbox';
-import { lockDataDir } from '../backend/store/data-dir-lock';
+import { HOST_WAITS_FOR_LOCK_MS, lockDataDir } from '../backend/store/data-dir-lock';
 import { createAppProtocolHandler, APP_SCHEME } from './app-protocol';
 import { registerApiHandlers } from './ipc';
 import { desktopSecretBox } from './safe-storage-box';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const dataDir = app.getPath('userData');
   // Held before the sandbox, whose file lives there too: a browser-mode host started on this
   // directory is refused rather than taking this app's writes in flight for a stopped host's.
-  const dataDirLock = lockDataDir(dataDir);
+  const dataDirLock = lockDataDir(dataDir, HOST_WAITS_FOR_LOCK_MS);
   const sandbox = await startEmbeddedSandbox({ data: path.join(dataDir, 'sandbox.sqlite') });
   console.log(
     `Embedded sandbox: ${sandbox.url} (admin API at ${sandbox.url}/_sandbox, see docs/sandbox.md)`,
@@ -82,24 +82,30 @@ async function main(): Promise<void> {
   app.on('will-quit', (event) => {
     if (backendClosed) return;
     event.preventDefault();
-    closing ??= Promise.allSettled([desk.close(), sandbox.close()]).then((results) => {
-      for (const result of results)
-        if (result.status === 'rejected') console.error('[conflict-desk] closing:', result.reason);
-      dataDirLock.release();
-      backendClosed = true;
-      app.quit();
-    });
+    // The desk first: a save to the sandbox mid-write finishes before the sandbox stops.
+    const closed = (what: Promise<void>) =>
+      what.catch((error: unknown) => console.error('[conflict-desk] closing:', error));
+    closing ??= closed(desk.close())
+      .then(() => closed(sandbox.close()))
+      .then(() => {
+        dataDirLock.release();
+        backendClosed = true;
+        app.quit();
+      });
   });
-}
-
-// One app at a time: launched again, it hands over to the window already open and quits.
-if (!app.requestSingleInstanceLock()) app.quit();
-else {
+  // Launched again: the window comes forward, or a new one opens (macOS keeps running without
+  // one); while quitting, the app starts again once it has closed.
   app.on('second-instance', () => {
-    if (!mainWindow) return;
+    if (closing) return app.relaunch();
+    if (!mainWindow) return open();
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
   });
+}
+
+// One app at a time: launched again, it hands over to this one (second-instance, above) and quits.
+if (!app.requestSingleInstanceLock()) app.quit();
+else {
   // An app that cannot start says why (a dialog, the log), rather than staying open with no window.
   main().catch((error: unknown) => {
     console.error('[conflict-desk] could not start:', error);

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDesk } from '../backend/desk-service';
-import { lockDataDir } from '../backend/store/data-dir-lock';
+import { HOST_WAITS_FOR_LOCK_MS, lockDataDir } from '../backend/store/data-dir-lock';
 import { defaultDataDir } from '../backend/data-dir';
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const dir = dataDir ?? defaultDataDir();
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // First: the sandbox's file and the api-token file live in the directory too.
-  const dataDirLock = lockDataDir(dir);
+  const dataDirLock = lockDataDir(dir, HOST_WAITS_FOR_LOCK_MS);
   const sandbox: EmbeddedSandbox | null = wantSandbox
     ? await startEmbeddedSandbox({ data: path.join(dir, 'sandbox.sqlite') })
     : null;

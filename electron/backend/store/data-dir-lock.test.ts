@@ -1,12 +1,12 @@
 // One app per data directory: a second holder, in another process or in this one, is refused in
 // words that say what to do; the lock goes with its holder, even one killed with SIGKILL.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirInUse, lockDataDir } from './data-dir-lock';
+import { DataDirInUse, LOCK_FILE, lockDataDir } from './data-dir-lock';
 
 const MODULE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'data-dir-lock.ts');
 const dirs: string[] = [];
@@ -53,6 +53,31 @@ describe('the data directory lock', () => {
     lock.release();
     lock.release(); // twice is harmless
     lockDataDir(dir).release();
+  });
+
+  it('waits for a holder that is stopping (a quick restart), and takes the directory once it has gone', async () => {
+    const dir = freshDir();
+    const holder = spawn(process.execPath, otherProcess(dir, 700), {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      holder.stdout!.on('data', (chunk: Buffer) =>
+        chunk.toString().includes('locked') ? resolve() : reject(new Error(String(chunk))),
+      );
+    });
+    const started = Date.now();
+    lockDataDir(dir, 10_000).release();
+    expect(Date.now() - started).toBeGreaterThan(200);
+  });
+
+  it('makes a directory that does not exist yet, private; the lock file is private and alone', () => {
+    const dir = path.join(freshDir(), 'new', 'data');
+    const lock = lockDataDir(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(dir, LOCK_FILE)).mode & 0o777).toBe(0o600);
+    expect(readdirSync(dir)).toEqual([LOCK_FILE]);
+    lock.release();
+    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(true);
   });
 
   it('goes with a holder killed by SIGKILL: no stale lock to clear by hand', async () => {
