@@ -13,6 +13,7 @@ import {
 } from '../test-support/desk-harness';
 import {
   colleagueAfterOurWrite,
+  etagUpstream,
   startScriptedServer,
   type ScriptedAnswer,
   type ScriptedRequest,
@@ -30,6 +31,26 @@ const history = async (path: string) =>
     )
   ).body.revisions;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The task's priority saved as `priority`: the write lands, its answer is lost and the read after
+ * it is cut off, so the outcome is unknown (the server holding the edit).
+ */
+async function editLanded(priority: number) {
+  const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
+  const base = await h.open(ref);
+  await h.admin('POST', '/faults', { kind: 'close-after', method: 'POST', pathPrefix: TASK_PATH });
+  await h.admin('POST', '/faults', { kind: 'close-before', method: 'GET', pathPrefix: TASK_PATH });
+  const result = expectKind(
+    await h.api.saveResource({
+      ref,
+      text: edited(base, (d) => (d['priority'] = priority)),
+      baseJournalId: base.journalId,
+    }),
+    'unknown-outcome',
+  );
+  return { ref, result };
+}
 
 /** A connection to a scripted upstream. */
 const connect = (server: ScriptedServer, input: Partial<ConnectionInput> = {}) =>
@@ -113,26 +134,7 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
   });
 
   it('a check still reading the server when the outcome is settled answers "no longer pending", and leaves the settled audit row as it was', async () => {
-    const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
-    const base = await h.open(ref);
-    await h.admin('POST', '/faults', {
-      kind: 'close-after',
-      method: 'POST',
-      pathPrefix: TASK_PATH,
-    });
-    await h.admin('POST', '/faults', {
-      kind: 'close-before',
-      method: 'GET',
-      pathPrefix: TASK_PATH,
-    });
-    const result = expectKind(
-      await h.api.saveResource({
-        ref,
-        text: edited(base, (d) => (d['priority'] = 44)),
-        baseJournalId: base.journalId,
-      }),
-      'unknown-outcome',
-    );
+    const { ref, result } = await editLanded(44);
     // The check's read of the server is slow; the operator settles the outcome meanwhile.
     await h.admin('POST', '/faults', {
       kind: 'delay',
@@ -160,32 +162,12 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
 
   it('a check whose slow read answers after a later check\u2019s does not undo what the later one found (nor what Accept then records), and reads again', async () => {
     // The write's answer is lost; the server holds the base ("1") until the lost write lands.
-    const state = { etag: 1, doc: '{"id":"a","n":1}', dropWrite: false, lost: '', slowRead: 0 };
-    const server = await startScriptedServer(async (req) => {
-      if (req.method === 'GET') {
-        const { etag, doc } = state;
-        if (state.slowRead > 0) {
-          const ms = state.slowRead;
-          state.slowRead = 0;
-          await sleep(ms);
-        }
-        return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
-      }
-      if (state.dropWrite) {
-        state.dropWrite = false;
-        state.lost = req.body;
-        return 'destroy';
-      }
-      if (req.headers['if-match'] !== `"${state.etag}"`)
-        return { status: 412, headers: { etag: `"${state.etag}"` }, body: '{}' };
-      state.etag++;
-      state.doc = req.body;
-      return { status: 204, headers: { etag: `"${state.etag}"` } };
-    });
+    const { state, handler } = etagUpstream('{"id":"a","n":1}');
+    const server = await startScriptedServer(handler);
     try {
       const ref = (await connect(server))('a');
       const base = await h.open(ref);
-      state.dropWrite = true;
+      state.dropNextWrite = true;
       const lost = expectKind(
         await h.api.saveResource({
           ref,
@@ -196,7 +178,7 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
       );
       expect(lost.serverHolds).toBe('base');
       // Check A reads the base, slowly; the lost write lands; check B reads it and answers first.
-      state.slowRead = 600;
+      state.holdNextRead = 600;
       const checkA = h.api.checkOutcome({ auditId: lost.auditId });
       await sleep(150);
       state.etag++;
@@ -225,26 +207,7 @@ describe('lost answers are never "saved" or "not saved" without proof', () => {
   });
 
   it('a check after the clock was set back still records what it found (checks are ordered by when they began, not by the clock)', async () => {
-    const ref = await h.ref('TaskRouter', SANDBOX_IDS.taskSid);
-    const base = await h.open(ref);
-    await h.admin('POST', '/faults', {
-      kind: 'close-after',
-      method: 'POST',
-      pathPrefix: TASK_PATH,
-    });
-    await h.admin('POST', '/faults', {
-      kind: 'close-before',
-      method: 'GET',
-      pathPrefix: TASK_PATH,
-    });
-    const lost = expectKind(
-      await h.api.saveResource({
-        ref,
-        text: edited(base, (d) => (d['priority'] = 46)),
-        baseJournalId: base.journalId,
-      }),
-      'unknown-outcome',
-    );
+    const { result: lost } = await editLanded(46);
     expect(await h.api.checkOutcome({ auditId: lost.auditId })).toMatchObject({
       kind: 'ok',
       pending: { serverHolds: 'your-edit' },

@@ -17,6 +17,7 @@ import {
 } from '../test-support/desk-harness';
 import {
   colleagueAfterOurWrite,
+  etagUpstream,
   startScriptedServer,
   type ScriptedServer,
 } from '../test-support/scripted-server';
@@ -48,6 +49,7 @@ async function changeFor(watchId: string, ms = 3000): Promise<Changed | undefine
 }
 
 const connect = (server: ScriptedServer) => connectScripted(h, server);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 it('a colleague writing between our save and its read-back is announced to every watch', async () => {
   // Our PUT lands as revision 2; before we read it back a colleague makes revision 3.
@@ -174,31 +176,12 @@ it('a watch on a resource never read before announces nothing on its first poll'
 });
 
 it('a poll held up checking an unknown outcome does not announce, after a save, the revision that save replaced', async () => {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  // The first write's answer is lost (the write never lands); later reads can be held up.
-  const state = { etag: 1, doc: '{"id":"a","n":1}', dropWrite: true, slowRead: 0 };
-  const upstream = await startScriptedServer(async (req) => {
-    if (req.method === 'GET') {
-      const { etag, doc } = state;
-      if (state.slowRead > 0 && !req.headers['if-none-match']) {
-        const ms = state.slowRead;
-        state.slowRead = 0;
-        await sleep(ms);
-      }
-      if (req.headers['if-none-match'] === `"${etag}"`)
-        return { status: 304, headers: { etag: `"${etag}"` } };
-      return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
-    }
-    if (state.dropWrite) {
-      state.dropWrite = false;
-      return 'destroy';
-    }
-    if (req.headers['if-match'] !== `"${state.etag}"`)
-      return { status: 412, headers: { etag: `"${state.etag}"` }, body: '{}' };
-    state.etag++;
-    state.doc = req.body;
-    return { status: 204, headers: { etag: `"${state.etag}"` } };
-  });
+  // The first write's answer is lost (the write never lands); the check's read (no
+  // If-None-Match) can be held up.
+  const { state, handler } = etagUpstream('{"id":"a","n":1}');
+  state.dropNextWrite = true;
+  state.holds = (req) => !req.headers['if-none-match'];
+  const upstream = await startScriptedServer(handler);
   try {
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);
@@ -217,7 +200,7 @@ it('a poll held up checking an unknown outcome does not announce, after a save, 
       // whose read is slow.
       state.etag = 2;
       state.doc = '{"id":"a","n":5}';
-      state.slowRead = 1200;
+      state.holdNextRead = 1200;
       await sleep(450);
       // Meanwhile the operator loads revision 2 and saves revision 3.
       const now = await h.api.refreshResource({ ref });
@@ -248,31 +231,14 @@ it('a poll held up checking an unknown outcome does not announce, after a save, 
 });
 
 it('a poll whose read answers after a save began and ended meanwhile journals and announces nothing of that older read', async () => {
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-  const state = { etag: 1, doc: '{"id":"a","n":1}', holdPoll: 0 };
-  const upstream = await startScriptedServer(async (req) => {
-    if (req.method === 'GET') {
-      const { etag, doc } = state;
-      // The watch's read (If-None-Match) is held; it answers what the server held when it came.
-      if (req.headers['if-none-match'] && state.holdPoll > 0) {
-        const ms = state.holdPoll;
-        state.holdPoll = 0;
-        await sleep(ms);
-      }
-      if (req.headers['if-none-match'] === `"${etag}"`)
-        return { status: 304, headers: { etag: `"${etag}"` } };
-      return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
-    }
-    if (req.headers['if-match'] !== `"${state.etag}"`)
-      return { status: 412, headers: { etag: `"${state.etag}"` }, body: '{}' };
-    state.etag++;
-    state.doc = req.body;
-    return { status: 204, headers: { etag: `"${state.etag}"` } };
-  });
+  // The watch's read (If-None-Match) can be held; it answers what the server held when it came.
+  const { state, handler } = etagUpstream('{"id":"a","n":1}');
+  state.holds = (req) => !!req.headers['if-none-match'];
+  const upstream = await startScriptedServer(handler);
   try {
     const ref = (await connect(upstream))('a');
     const base = await h.open(ref);
-    state.holdPoll = 800;
+    state.holdNextRead = 800;
     const watch = await h.api.watch({ ref, intervalMs: 200 });
     if (watch.kind !== 'ok') throw new Error(watch.message);
     try {

@@ -53,6 +53,61 @@ export async function startScriptedServer(
   return { url, server, requests, close };
 }
 
+/** What an etagUpstream holds, and the knobs a test turns on it. */
+export type EtagUpstreamState = {
+  etag: number;
+  doc: string;
+  /** The next write is not applied and its answer is lost (the connection cut); `lost` keeps it. */
+  dropNextWrite: boolean;
+  lost: string;
+  /** The next read that `holds` picks waits this long, then answers what it found on arrival. */
+  holdNextRead: number;
+  holds: (req: ScriptedRequest) => boolean;
+};
+
+/**
+ * A thing with strong ETags 1, 2, 3…: a stale If-Match is refused (412), a current If-None-Match
+ * answered 304, a write applied answers 204 with its new ETag. The state is the test's to change
+ * (a colleague's write is `etag++` and a new `doc`).
+ */
+export function etagUpstream(doc: string): {
+  state: EtagUpstreamState;
+  handler: (req: ScriptedRequest) => Promise<ScriptedAnswer>;
+} {
+  const state: EtagUpstreamState = {
+    etag: 1,
+    doc,
+    dropNextWrite: false,
+    lost: '',
+    holdNextRead: 0,
+    holds: () => true,
+  };
+  const handler = async (req: ScriptedRequest): Promise<ScriptedAnswer> => {
+    if (req.method === 'GET') {
+      const { etag, doc } = state;
+      if (state.holdNextRead > 0 && state.holds(req)) {
+        const ms = state.holdNextRead;
+        state.holdNextRead = 0;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      }
+      if (req.headers['if-none-match'] === `"${etag}"`)
+        return { status: 304, headers: { etag: `"${etag}"` } };
+      return { status: 200, headers: { etag: `"${etag}"` }, body: doc };
+    }
+    if (state.dropNextWrite) {
+      state.dropNextWrite = false;
+      state.lost = req.body;
+      return 'destroy';
+    }
+    if (req.headers['if-match'] !== `"${state.etag}"`)
+      return { status: 412, headers: { etag: `"${state.etag}"` }, body: '{}' };
+    state.etag++;
+    state.doc = req.body;
+    return { status: 204, headers: { etag: `"${state.etag}"` } };
+  };
+  return { state, handler };
+}
+
 /**
  * A thing "a" at revision 1 whose write lands as revision 2 (answered 204 with that ETag), after
  * which, before anyone reads it back, a colleague makes revision 3 (n set to 99).

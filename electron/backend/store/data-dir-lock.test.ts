@@ -1,6 +1,6 @@
 // One app per data directory: a second holder, in another process or in this one, is refused in
 // words that say what to do; the lock goes with its holder, even one killed with SIGKILL.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,20 @@ const otherProcess = (dir: string, holdMs = 0) =>
      setTimeout(() => {}, ${holdMs});`,
   ] as const;
 
+/** Another process holding `dir` for `holdMs`, once it says it has taken it. */
+async function holding(dir: string, holdMs: number): Promise<ChildProcess> {
+  const holder = spawn(process.execPath, otherProcess(dir, holdMs), {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout!.on('data', (chunk: Buffer) =>
+      chunk.toString().includes('locked') ? resolve() : reject(new Error(String(chunk))),
+    );
+    holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  return holder;
+}
+
 describe('the data directory lock', () => {
   it('refuses another process while held, naming the directory and what to do; free again once released', () => {
     const dir = freshDir();
@@ -57,14 +71,7 @@ describe('the data directory lock', () => {
 
   it('waits for a holder that is stopping (a quick restart), and takes the directory once it has gone', async () => {
     const dir = freshDir();
-    const holder = spawn(process.execPath, otherProcess(dir, 700), {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout!.on('data', (chunk: Buffer) =>
-        chunk.toString().includes('locked') ? resolve() : reject(new Error(String(chunk))),
-      );
-    });
+    await holding(dir, 700);
     const started = Date.now();
     lockDataDir(dir, 10_000).release();
     expect(Date.now() - started).toBeGreaterThan(200);
@@ -82,15 +89,7 @@ describe('the data directory lock', () => {
 
   it('goes with a holder killed by SIGKILL: no stale lock to clear by hand', async () => {
     const dir = freshDir();
-    const holder = spawn(process.execPath, otherProcess(dir, 60_000), {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      holder.stdout!.on('data', (chunk: Buffer) =>
-        chunk.toString().includes('locked') ? resolve() : reject(new Error(String(chunk))),
-      );
-      holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
-    });
+    const holder = await holding(dir, 60_000);
     expect(() => lockDataDir(dir, 50)).toThrow(DataDirInUse);
     const gone = new Promise((resolve) => holder.on('exit', resolve));
     holder.kill('SIGKILL');
