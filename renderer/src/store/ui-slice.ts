@@ -64,6 +64,15 @@ export type UiSlice = {
 };
 
 let nextToast = 1;
+/**
+ * The list of unknown outcomes is read whole and kept current by events: each read asked and each
+ * event told takes the next number, so an answer is judged against what came after it was asked.
+ */
+let pendingNews = 0;
+/** The number of the read of the list whose answer stands. */
+let pendingListAsked = 0;
+/** By outcome, the number of the last event told of it. */
+const pendingTold = new Map<number, number>();
 /** How long an info (4 s) or error (8 s) toast stays, and its timer while one runs. */
 const toastTimers = new Map<number, { ms: number; timer?: ReturnType<typeof setTimeout> }>();
 let toastsHeld = false;
@@ -95,10 +104,21 @@ export const createUiSlice: StateCreator<DeskState, [], [], UiSlice> = (set, get
     async loadPending() {
       // A failure is the caller's to report (they all do, as a message that stays): the list of
       // writes whose outcome is unknown must not look current when it could not be read.
+      const asked = ++pendingNews;
       const answer = await api.pendingOutcomes({});
-      set({ pending: answer.pending });
+      // A read asked after this one has answered already: it stands.
+      if (asked < pendingListAsked) return;
+      pendingListAsked = asked;
+      // An outcome-checked event that came after this read was asked is newer than what it lists.
+      const newer = new Map(
+        get()
+          .pending.filter((p) => (pendingTold.get(p.auditId) ?? 0) > asked)
+          .map((p) => [p.auditId, p]),
+      );
+      set({ pending: answer.pending.map((p) => newer.get(p.auditId) ?? p) });
     },
     updatePending(pending) {
+      pendingTold.set(pending.auditId, ++pendingNews);
       const others = get().pending.filter((p) => p.auditId !== pending.auditId);
       set({ pending: [...others, pending].sort((a, b) => a.auditId - b.auditId) });
     },
