@@ -217,16 +217,18 @@ describe('connections', () => {
     const db = readFileSync(path.join(h.dataDir, 'conflict-desk.sqlite'));
     expect(db.includes(Buffer.from(token))).toBe(false);
     expect(statSync(path.join(h.dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
-    const renamed = await h.api.saveConnection({
+    // An edit from the form, which leaves the secret out.
+    const edit = (name: string) => ({
       connection: {
         id: created.connection.id,
-        name: 'Staging',
+        name,
         profileId: 'rest-etag',
         baseUrl: 'https://staging.example.com/api',
         params: { collection: 'widgets' },
-        auth: { kind: 'bearer' },
+        auth: { kind: 'bearer' as const },
       },
     });
+    const renamed = await h.api.saveConnection(edit('Staging'));
     expect(renamed).toMatchObject({
       kind: 'ok',
       connection: { name: 'Staging', auth: { hasSecret: true } },
@@ -239,18 +241,7 @@ describe('connections', () => {
     // Another window still shows it and saves an edit: it is not brought back (without its
     // secret, under the old id that its journal and audit rows still name).
     const before = await h.api.listConnections({});
-    expect(
-      await h.api.saveConnection({
-        connection: {
-          id: created.connection.id,
-          name: 'Staging again',
-          profileId: 'rest-etag',
-          baseUrl: 'https://staging.example.com/api',
-          params: { collection: 'widgets' },
-          auth: { kind: 'bearer' },
-        },
-      }),
-    ).toMatchObject({
+    expect(await h.api.saveConnection(edit('Staging again'))).toMatchObject({
       kind: 'error',
       reason: 'unknown-connection',
       message: expect.stringContaining('removed'),

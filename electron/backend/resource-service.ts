@@ -1226,22 +1226,20 @@ export function createResourceService(deps: ResourceDeps) {
     );
     const message = `${causeWords(entry.cause)} ${describeHolds(holds, serverNow?.snapshot.revision ?? null, entry.baseRevision, 'kind' in now ? now.message : null)}`;
     // Overtaken by a check that began reading the server later and has recorded already (a slow
-    // read answering last): what that one found stands. Ordered by when the reads began, counted
-    // here (one process per data directory), not by the clock, which may be set back.
-    if ((lastCheckRecorded.get(auditId) ?? 0) > order) {
-      if (attempt < 3) return checkPending(auditId, attempt + 1);
-      const pending = store.audit.pendingOutcome(auditId);
-      if (!pending) return settledMeanwhile(auditId);
-      return { pending, serverNow: null };
-    }
-    // Settled while the server was being read (another window, the operator's Accept): the
-    // settled row keeps what it says, and nothing is pending to report on.
-    if (!store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message, readAt))
-      return settledMeanwhile(auditId);
-    lastCheckRecorded.set(auditId, order);
+    // read answering last): what that one found stands, and this one reads again. Ordered by when
+    // the reads began, counted here (one process per data directory), not by the clock, which may
+    // be set back.
+    const overtaken = (lastCheckRecorded.get(auditId) ?? 0) > order;
+    if (overtaken && attempt < 3) return checkPending(auditId, attempt + 1);
+    // checked() writes only a pending row: one settled meanwhile keeps what it says.
+    const recorded =
+      !overtaken &&
+      store.audit.checked(auditId, holds, serverNow?.snapshot.revision ?? null, message, readAt);
+    if (recorded) lastCheckRecorded.set(auditId, order);
     const pending = store.audit.pendingOutcome(auditId);
+    // Settled while the server was being read (another window, the operator's Accept).
     if (!pending) return settledMeanwhile(auditId);
-    return { pending, serverNow: serverNow?.snapshot ?? null };
+    return { pending, serverNow: recorded ? (serverNow?.snapshot ?? null) : null };
   }
   /** Checks of pending outcomes begun, and the latest recorded per outcome (see checkPending). */
   let checksBegun = 0;
