@@ -35,6 +35,30 @@ test('opens a resource: its JSON and ETag appear, with no console errors or CSP 
   expect(pageProblems).toEqual([]);
 });
 
+test('the editor is prepared while the app is idle, out of sight, and nothing of it is left', async ({
+  desk,
+  pageProblems,
+}) => {
+  // Every editor element the page ever holds, counted as it is added (a script: e2e compiles
+  // without DOM types).
+  await desk.page.addInitScript(`(() => {
+    window.editorsAdded = 0;
+    new MutationObserver((records) => {
+      for (const r of records)
+        for (const n of r.addedNodes)
+          if (n.nodeType === 1 && (n.matches('.monaco-editor') || n.querySelector('.monaco-editor')))
+            window.editorsAdded++;
+    }).observe(document, { childList: true, subtree: true });
+  })()`);
+  await desk.goto();
+  await expect.poll(() => desk.page.evaluate<number>('window.editorsAdded')).toBeGreaterThan(0);
+  await expect(desk.page.locator('.monaco-editor')).toHaveCount(0);
+  await expect(desk.page.locator('[aria-hidden="true"][style*="-10000px"]')).toHaveCount(0);
+  // The operator's focus was not taken by it.
+  expect(await desk.page.evaluate<string>('document.activeElement.tagName')).not.toBe('TEXTAREA');
+  expect(pageProblems).toEqual([]);
+});
+
 test('says in plain words when the server refuses', async ({ desk, pageProblems }) => {
   await desk.goto();
   await desk.open(`${apiUrl}/items/7`);

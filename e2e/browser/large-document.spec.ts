@@ -60,7 +60,7 @@ test('a 400 KB document: a typo is reported after a pause and blocks saving; und
   expect(pageProblems).toEqual([]);
 });
 
-test('a document past 1 MB is coloured JSON without the JSON worker; its typo is marked in the text', async ({
+test('a document past 1 MB is coloured JSON without the JSON worker or bracket-pair colours; its typo is marked in the text', async ({
   desk,
   pageProblems,
 }) => {
@@ -94,6 +94,9 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
     .locator('span span')
     .evaluateAll((spans) => new Set(spans.map((s) => s.className)).size);
   expect(tokenClasses).toBeGreaterThan(2);
+  // Its brackets are not coloured by pair (Monaco would first build a tree of every bracket).
+  const pairColoured = editor.locator('.view-line [class*="bracket-highlighting-"]');
+  await expect(pairColoured).toHaveCount(0);
   await desk.page.keyboard.press('ArrowDown');
   await desk.page.keyboard.press('End');
   await desk.page.keyboard.type(' oops');
@@ -107,6 +110,7 @@ test('a document past 1 MB is coloured JSON without the JSON worker; its typo is
 
   // A small document still has the JSON language service: its worker starts and marks the typo.
   await openTicket(desk, 'Small typo', 'small-typo');
+  await expect.poll(() => pairColoured.count()).toBeGreaterThan(0);
   await editor.locator('.view-lines').click();
   await desk.toLineEdge(2, 'End');
   await desk.page.keyboard.type(' oops');

@@ -2,6 +2,7 @@ import { BatchView } from './components/BatchView';
 import { useEffect, useState } from 'react';
 import { api, hostKind } from './lib/api';
 import { handleGlobalKey } from './lib/commands';
+import { prepareEditorWhileIdle } from './lib/monaco';
 import { applyEvent, useDesk } from './store';
 import { inBackground } from './store/background';
 import { ActivityPanel } from './components/ActivityPanel';
@@ -43,6 +44,7 @@ export function App() {
         // Tabs open before a reload or restart come back, with their drafts and merges.
         await useDesk.getState().reopenKeptTabs();
         setReady(true);
+        prepareEditorWhileIdle();
       } catch (error) {
         setStartupError((error as Error).message);
         // The sidebar must not read an unread list as "no connection yet".

@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { editFor } from '../lib/changed-span';
 import type { ParseError } from '../../../shared/json';
-import { createJsonModel, languageFitting, LARGE_JSON_LANGUAGE, monaco } from '../lib/monaco';
+import { createJsonModel, keepLanguageFitting, LARGE_JSON_LANGUAGE, monaco } from '../lib/monaco';
 import { LARGE_TEXT } from '../lib/use-settled-parse';
 import { useColorScheme } from '../lib/use-color-scheme';
 
@@ -200,12 +200,6 @@ export function JsonEditor({
   }, [scheme]);
 
   return <div className="editor-host" data-testid={testId} ref={host} />;
-}
-
-/** Puts a model in the language its length calls for (lib/large-json's languageFitting). */
-function keepLanguageFitting(model: editor.ITextModel): void {
-  const fitting = languageFitting(model.getValueLength(), model.getLanguageId());
-  if (model.getLanguageId() !== fitting) monaco.editor.setModelLanguage(model, fitting);
 }
 
 let diffModelSeq = 0;

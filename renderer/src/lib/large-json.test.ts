@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  coloursBracketPairs,
   LARGE_JSON_CHARS,
   LARGE_JSON_LANGUAGE,
   LARGE_JSON_LEAVE_CHARS,
@@ -35,5 +36,12 @@ describe('the language of a JSON model', () => {
     expect(languageFitting(LARGE_JSON_LEAVE_CHARS - 1, LARGE_JSON_LANGUAGE)).toBe('json');
     expect(languageFitting(10, LARGE_JSON_LANGUAGE)).toBe('json');
     expect(languageFitting(LARGE_JSON_CHARS * 2, 'json')).toBe(LARGE_JSON_LANGUAGE);
+  });
+});
+
+describe('the colours of bracket pairs', () => {
+  it('are drawn in a json model and not in a json-large one (no tree of every bracket before the first line shows)', () => {
+    expect(coloursBracketPairs(languageFor(LARGE_JSON_CHARS - 1))).toBe(true);
+    expect(coloursBracketPairs(languageFor(LARGE_JSON_CHARS))).toBe(false);
   });
 });

@@ -7,7 +7,12 @@
 // the like serve languages and settings this app does not use, and only add to the script the
 // window parses before its first paint.
 import * as monaco from 'monaco-editor/editor/editor.api';
-import { LARGE_JSON_LANGUAGE, languageFor } from './large-json';
+import {
+  coloursBracketPairs,
+  LARGE_JSON_LANGUAGE,
+  languageFitting,
+  languageFor,
+} from './large-json';
 import { format as formatEdits, type Range as OffsetRange } from 'jsonc-parser';
 // Editing JSON by hand.
 import 'monaco-editor/features/codicon/register';
@@ -124,7 +129,74 @@ for (const language of ['json', LARGE_JSON_LANGUAGE]) {
   });
 }
 
-/** A model for JSON text, in the language its size calls for. */
+/** A model for JSON text, in the language its size calls for, with that language's options. */
 export function createJsonModel(text: string, uri: monaco.Uri): monaco.editor.ITextModel {
-  return monaco.editor.createModel(text, languageFor(text.length), uri);
+  const model = monaco.editor.createModel(text, languageFor(text.length), uri);
+  fitOptions(model);
+  return model;
+}
+
+/**
+ * Puts a model in the language its length calls for (lib/large-json's languageFitting), e.g. when
+ * a paste makes it large, with the options that go with the language.
+ */
+export function keepLanguageFitting(model: monaco.editor.ITextModel): void {
+  const fitting = languageFitting(model.getValueLength(), model.getLanguageId());
+  if (model.getLanguageId() === fitting) return;
+  monaco.editor.setModelLanguage(model, fitting);
+  fitOptions(model);
+}
+
+const fitted = new WeakSet<monaco.editor.ITextModel>();
+
+/**
+ * The options that go with a model's language. Monaco puts every model back on the editors' shared
+ * options whenever an editor is made with options of its own (the merge view makes four), so they
+ * are fitted again each time its options change.
+ */
+function fitOptions(model: monaco.editor.ITextModel): void {
+  const enabled = coloursBracketPairs(model.getLanguageId());
+  if (model.getOptions().bracketPairColorizationOptions.enabled !== enabled)
+    model.updateOptions({
+      bracketColorizationOptions: { enabled, independentColorPoolPerBracketType: false },
+    });
+  if (fitted.has(model)) return;
+  fitted.add(model);
+  model.onDidChangeOptions(() => fitOptions(model));
+}
+
+/**
+ * Makes an editor over a few lines of JSON out of sight and drops it, so that Monaco's one-time
+ * setup (its services, styles and font measurements, first run of its code) is done while the app
+ * is idle rather than when the operator opens the first document: it took about 200 ms of the
+ * first 1 MB document's opening (`npm run bench -- ui`). Nothing is left behind: no model, no
+ * editor, no element. `json-large` needs no worker, so none is started for it.
+ */
+export function prepareEditorWhileIdle(): void {
+  const start = () => {
+    const host = document.createElement('div');
+    host.setAttribute('aria-hidden', 'true');
+    host.style.cssText =
+      'position:fixed;left:-10000px;top:0;width:600px;height:300px;visibility:hidden;contain:strict';
+    document.body.appendChild(host);
+    const model = monaco.editor.createModel('{\n  "ready": [1, 2, 3]\n}\n', LARGE_JSON_LANGUAGE);
+    fitOptions(model);
+    const editor = monaco.editor.create(host, {
+      minimap: { enabled: false },
+      stickyScroll: { enabled: false },
+      fontSize: 13,
+      model,
+      readOnly: true,
+    });
+    // Dropped once it has been drawn.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        editor.dispose();
+        model.dispose();
+        host.remove();
+      }),
+    );
+  };
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 2000 });
+  else setTimeout(start, 200);
 }
