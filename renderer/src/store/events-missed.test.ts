@@ -173,3 +173,49 @@ it('keeps the activity in id order, the newest kept, when the new stream is quic
   expect(ids).toEqual([...ids].sort((a, b) => a - b));
   expect(ids[0]).toBe(201);
 });
+
+it('watches again a tab whose watch was being set up while events were missed', async () => {
+  answers.set('activity', async () => ({ kind: 'ok', entries: [] }));
+  answers.set('pendingOutcomes', async () => ({ kind: 'ok', pending: [] }));
+  answers.set('batchStatus', async () => ({ kind: 'ok', batch }));
+  answers.set('listBatches', async () => ({ kind: 'ok', batches: [] }));
+  answers.set('unwatch', async () => ({ kind: 'ok' }));
+  const opening = { ref: { connectionId: 'c', id: 'opening' }, title: 'Opening' };
+  answers.set('openResource', async () => ({
+    kind: 'ok',
+    snapshot: snapshotFixture(opening.ref, 8, '8', '{ "a": 1 }'),
+    draft: null,
+    pending: [],
+  }));
+  // The opening tab's first watch is answered only after the catch-up: it may have been made, and
+  // its events sent, while the stream was down.
+  let release: (answer: unknown) => void = () => undefined;
+  let made = 0;
+  answers.set('watch', (args) => {
+    if ((args as { ref: { id: string } }).ref.id === 'opening' && made++ === 0)
+      return new Promise((resolve) => (release = resolve));
+    return Promise.resolve({ kind: 'ok', watchId: `w-new-${made++}` });
+  });
+  const opened = useDesk.getState().openTab(opening.ref, opening.title);
+  await settled();
+  expect(calls.filter((c) => c.name === 'watch')).toHaveLength(1);
+
+  applyEvent({ type: 'events-missed' });
+  await settled();
+  release({ kind: 'ok', watchId: 'w-during' });
+  await opened;
+  await settled();
+
+  const watches = calls
+    .filter((c) => c.name === 'watch' && (c.args as { ref: { id: string } }).ref.id === 'opening')
+    .map((c) => c.args);
+  expect(watches).toEqual([
+    { ref: opening.ref, intervalMs: 3000, sinceJournalId: 8 },
+    { ref: opening.ref, intervalMs: 3000, sinceJournalId: 8 },
+  ]);
+  const tab = useDesk.getState().tabs.find((t) => t.ref.id === 'opening')!;
+  expect(tab.watchId).toMatch(/^w-new-/);
+  expect(
+    calls.filter((c) => c.name === 'unwatch').map((c) => (c.args as { watchId: string }).watchId),
+  ).toContain('w-during');
+});

@@ -115,10 +115,14 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
    * journalled after it is news to the tab), in place of the watch it had. A revision the journal
    * no longer knows (its data directory was replaced) is watched from now.
    */
+  /** How many times the tabs' watches were begun again after missed events (resumeWatches). */
+  let watchResumes = 0;
+
   const watchTab = async (key: string, sinceJournalId: number | undefined): Promise<void> => {
     const t = tab(key);
     if (!t) return;
     const { ref } = t;
+    const resumesBefore = watchResumes;
     const watchFrom = (since?: number) =>
       api
         .watch({ ref, intervalMs: 3000, ...(since ? { sinceJournalId: since } : {}) })
@@ -149,6 +153,12 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     if (!tab(key)) return unwatchQuietly(watch.watchId);
     step(key, (t) => ({ ...t, watchId: watch.watchId }));
     if (previous && previous !== watch.watchId) unwatchQuietly(previous);
+    // Events were missed while it was being set up (resumeWatches ran, and passed this tab by, as
+    // it had no watch yet): what this watch told meanwhile may be lost, so it begins again from
+    // the newest revision the tab was told of.
+    const now = tab(key);
+    if (watchResumes !== resumesBefore && now?.watchId === watch.watchId)
+      await watchTab(key, now.serverMoved?.journalId ?? now.base.journalId);
   };
 
   /** Replaces a tab by a transition of it; a new base moves its list row too. */
@@ -459,6 +469,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     async resumeWatches() {
       // Each tab is watched again from the newest revision it was told of: what was journalled
       // after it (told while the page missed it) is news at the next poll.
+      watchResumes++;
       await Promise.all(
         get()
           .tabs.filter((t) => t.watchId)
