@@ -1327,6 +1327,40 @@ describe('a colleague who made the same change', () => {
   }, 30_000);
 });
 
+describe('the operator who made the same change from a tab', () => {
+  it('between the batch’s read and its write: the target is skipped, and its reason blames no one else', async () => {
+    const sid = SANDBOX_IDS.taskSids[91]!;
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+    const id = await start([sid], [{ kind: 'set', path: '/priority', value: 7 }]);
+    await untilInFlight(h.api, [sid]);
+    // The operator's own save, from a tab of this desk (the fault held the batch's write only).
+    const connection = await h.connection('TaskRouter');
+    const ref = { connectionId: connection.id, id: sid };
+    const opened = await h.api.openResource({ ref });
+    if (opened.kind !== 'ok') throw new Error(opened.message);
+    const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
+    doc['priority'] = 7;
+    const saved = await h.api.saveResource({
+      ref,
+      text: JSON.stringify(doc, null, 2),
+      baseJournalId: opened.snapshot.journalId,
+    });
+    expect(saved.kind).toBe('saved');
+    await waitDone(id);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    expect(report.targets[0]).toMatchObject({ status: 'skipped', sent: true });
+    expect(report.targets[0]!.reason).toBe(
+      'The server already holds this change: another write made it.',
+    );
+  }, 30_000);
+});
+
 describe('a 429 whose Retry-After is beyond what a timer holds', () => {
   it('(30 days) is waited, not turned into an immediate retry: nothing more is sent until cancel', async () => {
     const limited = SANDBOX_IDS.taskSids[91]!;

@@ -68,6 +68,11 @@ function makeControl(): Control {
 
 /** setTimeout's longest delay: a longer one fires at once (Node turns it into 1 ms). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * Why a target whose change the server already holds is skipped. Not "someone else": the write
+ * that made it may be the operator's own, from a tab or a merge by hand.
+ */
+const ALREADY_ON_SERVER = 'The server already holds this change: another write made it.';
 /** Sleeps `ms`, however long (a Retry-After of weeks is waited, not retried at once). */
 function longSleep(ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -325,7 +330,7 @@ export function createBatchRunner(deps: BatchDeps) {
         // Refused as stale, yet the server holds exactly this target's change: another writer
         // made the same change first. Nothing is missing, so nothing failed.
         if (result.reason === 'already-on-server')
-          return set({ status: 'skipped', reason: 'Someone else already made this change.' });
+          return set({ status: 'skipped', reason: ALREADY_ON_SERVER });
         return set({ status: 'failed', reason: batchWords(result.message) });
       case 'conflict': {
         // Refused as stale (a 412 applies nothing): retried, or read afresh after a restart.
@@ -350,14 +355,14 @@ export function createBatchRunner(deps: BatchDeps) {
               colliding.length > 0 ? colliding.join(' · ') : 'the intent no longer applies',
             theirsJournalId: result.theirs.journalId,
             reason: again.ok
-              ? `Someone else changed ${pathWords(colliding)} since it was read.`
+              ? `${capitalised(pathWords(colliding))} changed on the server since it was read.`
               : `On Server now: ${again.error}`,
           });
         }
         if (again.touched.length === 0 || jsonEqual(again.value, theirs.value))
           return set({
             status: 'skipped',
-            reason: 'Someone else already made this change.',
+            reason: ALREADY_ON_SERVER,
             theirsJournalId: result.theirs.journalId,
           });
         if (attempt >= batch.maxAttempts)
@@ -454,7 +459,7 @@ export function createBatchRunner(deps: BatchDeps) {
     }
     if (after?.status === 'queued' && after.signature !== 'kept moving')
       set({
-        reason: `Someone else changed ${pathWords(after.signature?.split(' · ') ?? [])} again after your decision was asked; it stays queued with what the server holds now.`,
+        reason: `${capitalised(pathWords(after.signature?.split(' · ') ?? []))} changed on the server again after your decision was asked; it stays queued with what the server holds now.`,
       });
     return true;
   }
@@ -732,6 +737,8 @@ export function batchWords(message: string): string {
 /** Paths in conflict as words: "" (the root) is the whole document. */
 const pathWords = (paths: readonly string[]): string =>
   paths.map((p) => (p === '' ? 'the whole document' : p)).join(', ');
+
+const capitalised = (words: string): string => words.charAt(0).toUpperCase() + words.slice(1);
 
 /** The report as CSV: one row per target (RFC 4180 quoting, formula cells defused). */
 export function reportCsv(targets: BatchTarget[]): string {

@@ -258,9 +258,9 @@ function BatchForm({ count }: { count: number }) {
         </button>
       </div>
       <p className="muted small">
-        Each write is conditional on the revision just read. When someone else changed a resource
-        meanwhile, the change is re-applied to their version if they touched none of these paths;
-        otherwise the resource waits in the conflict queue for your decision.
+        Each write is conditional on the revision just read. When another writer changed a resource
+        meanwhile, the change is re-applied to the server's version if it touched none of these
+        paths; otherwise the resource waits in the conflict queue for your decision.
       </p>
     </form>
   );
@@ -592,7 +592,7 @@ function ConflictQueue({
     <section className="batch-queue" aria-label="Conflict queue" data-testid="batch-queue">
       <h3>Conflict queue</h3>
       <p className="muted small">
-        Someone else changed these paths after the batch read them. One decision settles a whole
+        These paths changed on the server after the batch read them. One decision settles a whole
         group; or open a resource to merge it by hand.
       </p>
       {held ? (
