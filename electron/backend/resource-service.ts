@@ -1538,7 +1538,7 @@ function describeHolds(
     case 'base':
       return `The server still holds revision ${baseRevision ?? 'unknown'}, the one your edit is based on: the write has not landed so far, but it may still arrive. Conflict Desk keeps checking.`;
     case 'other':
-      return `The server now holds revision ${revision ?? 'unknown'}, which does not hold your edit: someone else changed it, before or after your write.`;
+      return `The server now holds revision ${revision ?? 'unknown'}, which does not hold your edit: another write changed it, before or after yours.`;
     case 'unreadable':
       return `The server could not be read back (${readError ?? 'no answer'}). Check again when it answers.`;
   }

@@ -41,7 +41,7 @@ export function savedWords(result: SavedOutcome): string {
   if (result.movedSince.changedPaths.length === 0)
     return `Saved as revision ${rev(result.movedSince.savedRevision)}. The server now names it revision ${rev(result.movedSince.revision)}, holding exactly what you saved.`;
   const changed = result.movedSince.changedPaths.map(pathWords).join(', ');
-  return `Saved as revision ${rev(result.movedSince.savedRevision)}. Someone else has changed it since: the server now has revision ${rev(result.movedSince.revision)} (${changed}), shown here.`;
+  return `Saved as revision ${rev(result.movedSince.savedRevision)}. Another write has changed it since: the server now has revision ${rev(result.movedSince.revision)} (${changed}), shown here.`;
 }
 
 export function partlyAppliedWords(
