@@ -778,7 +778,7 @@ export function createResourceService(deps: ResourceDeps) {
         // The merge compares and prints values: it would show, and save, these numbers rounded.
         return fail(
           'rejected',
-          `The server refused the save as stale (${status}): someone changed the resource since you opened it. ${noDigitMerge(digitEdits)}. Nothing was written; your edit is kept. Refresh to the server's version and make your edit again.`,
+          `The server refused the save as stale (${status}): the resource changed on the server since you opened it. ${noDigitMerge(digitEdits)}. Nothing was written; your edit is kept. Refresh to the server's version and make your edit again.`,
           { status },
         );
       return conflictResult(status, base, theirs, mineText, mine, ctx, {

@@ -350,6 +350,10 @@ describe('the conflict queue', () => {
     if (report.kind !== 'ok') throw new Error(report.message);
     const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
     expect(byId[again]).toMatchObject({ status: 'queued', signature: '/priority' });
+    // Said as what happened on the server, not as who did it (it may be the operator's own tab).
+    expect(byId[again]!.reason).toBe(
+      '/priority changed on the server again after your decision was asked; it stays queued with what the server holds now.',
+    );
     expect(byId[still]).toMatchObject({ status: 'reapplied' });
     expect(byId[elsewhere]).toMatchObject({ status: 'reapplied' });
     expect((await getTask(still)).priority).toBe(7);
@@ -1330,11 +1334,12 @@ describe('a colleague who made the same change', () => {
 describe('the operator who made the same change from a tab', () => {
   it('between the batch’s read and its write: the target is skipped, and its reason blames no one else', async () => {
     const sid = SANDBOX_IDS.taskSids[91]!;
+    // Held long enough for the operator's open and save to land first on a busy machine.
     await h.admin('POST', '/faults', {
       kind: 'delay',
       method: 'POST',
       pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 400,
+      delayMs: 2000,
     });
     const id = await start([sid], [{ kind: 'set', path: '/priority', value: 7 }]);
     await untilInFlight(h.api, [sid]);

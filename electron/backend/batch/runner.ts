@@ -73,6 +73,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * that made it may be the operator's own, from a tab or a merge by hand.
  */
 const ALREADY_ON_SERVER = 'The server already holds this change: another write made it.';
+/** The signature of a target queued because its intent no longer applies to Server now (no paths). */
+const INTENT_GONE = 'the intent no longer applies';
 /** Sleeps `ms`, however long (a Retry-After of weeks is waited, not retried at once). */
 function longSleep(ms: number): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -351,8 +353,7 @@ export function createBatchRunner(deps: BatchDeps) {
           // A collision on the whole document (an intent that sets "") has the signature "".
           return set({
             status: 'queued',
-            signature:
-              colliding.length > 0 ? colliding.join(' · ') : 'the intent no longer applies',
+            signature: colliding.length > 0 ? colliding.join(' · ') : INTENT_GONE,
             theirsJournalId: result.theirs.journalId,
             reason: again.ok
               ? `${capitalised(pathWords(colliding))} changed on the server since it was read.`
@@ -459,7 +460,7 @@ export function createBatchRunner(deps: BatchDeps) {
     }
     if (after?.status === 'queued' && after.signature !== 'kept moving')
       set({
-        reason: `${capitalised(pathWords(after.signature?.split(' · ') ?? []))} changed on the server again after your decision was asked; it stays queued with what the server holds now.`,
+        reason: `${after.signature === INTENT_GONE ? 'It' : capitalised(pathWords(after.signature?.split(' · ') ?? []))} changed on the server again after your decision was asked; it stays queued with what the server holds now.`,
       });
     return true;
   }

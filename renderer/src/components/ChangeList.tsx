@@ -91,7 +91,7 @@ function ChangeListRows({ session, onUpdate }: Props) {
                 {friendlyPath(change.op === 'add' ? source : base, change.path)}
               </span>
               <span className="small">
-                {status ? <strong>Status changed by someone else: </strong> : null}
+                {status ? <strong>Status changed on the server: </strong> : null}
                 {what}
               </span>
               {/* A change in a list or an order is not revertible (see revertible); with hand

@@ -2,21 +2,15 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import type { editor } from 'monaco-editor/editor/editor.api';
 import { editFor } from '../lib/changed-span';
 import type { ParseError } from '../../../shared/json';
-import { createJsonModel, keepLanguageFitting, LARGE_JSON_LANGUAGE, monaco } from '../lib/monaco';
+import {
+  createJsonModel,
+  EDITOR_OPTIONS,
+  keepLanguageFitting,
+  LARGE_JSON_LANGUAGE,
+  monaco,
+} from '../lib/monaco';
 import { LARGE_TEXT } from '../lib/use-settled-parse';
 import { useColorScheme } from '../lib/use-color-scheme';
-
-const BASE_OPTIONS = {
-  minimap: { enabled: false },
-  scrollBeyondLastLine: false,
-  automaticLayout: true,
-  fontSize: 13,
-  tabSize: 2,
-  folding: true,
-  renderWhitespace: 'none' as const,
-  wordWrap: 'off' as const,
-  stickyScroll: { enabled: false },
-};
 
 type EditorProps = {
   path: string;
@@ -81,7 +75,7 @@ export function JsonEditor({
     // first value arrives (three 8 MB texts when a large merge view opens).
     if (!existing) known.current = { text: start.value, model };
     const ed = monaco.editor.create(host.current!, {
-      ...BASE_OPTIONS,
+      ...EDITOR_OPTIONS,
       model,
       readOnly: start.readOnly,
       domReadOnly: start.readOnly,
@@ -236,7 +230,7 @@ export function JsonDiff({
 
   useEffect(() => {
     const diff = monaco.editor.createDiffEditor(host.current!, {
-      ...BASE_OPTIONS,
+      ...EDITOR_OPTIONS,
       readOnly: true,
       originalEditable: false,
       renderSideBySide: !inline,

@@ -397,7 +397,7 @@ export function MergeView({ tab }: { tab: Tab }) {
     <div className="merge-view" data-testid="merge-view">
       <div className="toolbar merge-toolbar">
         <div className="toolbar-title">
-          <strong>Someone changed “{tab.title}” while you were editing</strong>
+          <strong>“{tab.title}” changed on the server while you were editing</strong>
           <span className="muted small">
             You started from revision {session.base.revision ?? '?'} ({timeOf(session.base.seenAt)}
             ); the server now has revision {session.theirs.revision ?? '?'} (

@@ -129,6 +129,19 @@ for (const language of ['json', LARGE_JSON_LANGUAGE]) {
   });
 }
 
+/** The options every editor of the app is made with. */
+export const EDITOR_OPTIONS = {
+  minimap: { enabled: false },
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  fontSize: 13,
+  tabSize: 2,
+  folding: true,
+  renderWhitespace: 'none' as const,
+  wordWrap: 'off' as const,
+  stickyScroll: { enabled: false },
+};
+
 /** A model for JSON text, in the language its size calls for, with that language's options. */
 export function createJsonModel(text: string, uri: monaco.Uri): monaco.editor.ITextModel {
   const model = monaco.editor.createModel(text, languageFor(text.length), uri);
@@ -181,21 +194,20 @@ export function prepareEditorWhileIdle(): void {
     document.body.appendChild(host);
     const model = monaco.editor.createModel('{\n  "ready": [1, 2, 3]\n}\n', LARGE_JSON_LANGUAGE);
     fitOptions(model);
-    const editor = monaco.editor.create(host, {
-      minimap: { enabled: false },
-      stickyScroll: { enabled: false },
-      fontSize: 13,
-      model,
-      readOnly: true,
-    });
-    // Dropped once it has been drawn.
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        editor.dispose();
-        model.dispose();
-        host.remove();
-      }),
-    );
+    // The app's own options and theme: the first real editor then changes nothing shared.
+    monaco.editor.setTheme(matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs');
+    const editor = monaco.editor.create(host, { ...EDITOR_OPTIONS, model, readOnly: true });
+    // Dropped once it has been drawn, or after a second in a window not drawn meanwhile (hidden).
+    let dropped = false;
+    const drop = () => {
+      if (dropped) return;
+      dropped = true;
+      editor.dispose();
+      model.dispose();
+      host.remove();
+    };
+    requestAnimationFrame(() => setTimeout(drop));
+    setTimeout(drop, 1000);
   };
   if (typeof requestIdleCallback === 'function') requestIdleCallback(start, { timeout: 2000 });
   else setTimeout(start, 200);
