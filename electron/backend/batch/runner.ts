@@ -356,7 +356,7 @@ export function createBatchRunner(deps: BatchDeps) {
             signature: colliding.length > 0 ? colliding.join(' · ') : INTENT_GONE,
             theirsJournalId: result.theirs.journalId,
             reason: again.ok
-              ? `${capitalised(pathWords(colliding))} changed on the server since it was read.`
+              ? `${changedWords(colliding)} changed on the server since it was read.`
               : `On Server now: ${again.error}`,
           });
         }
@@ -460,7 +460,7 @@ export function createBatchRunner(deps: BatchDeps) {
     }
     if (after?.status === 'queued' && after.signature !== 'kept moving')
       set({
-        reason: `${after.signature === INTENT_GONE ? 'It' : capitalised(pathWords(after.signature?.split(' · ') ?? []))} changed on the server again after your decision was asked; it stays queued with what the server holds now.`,
+        reason: `${after.signature === INTENT_GONE ? 'It' : changedWords(after.signature?.split(' · ') ?? [])} changed on the server again after your decision was asked; it stays queued with what the server holds now.`,
       });
     return true;
   }
@@ -739,7 +739,11 @@ export function batchWords(message: string): string {
 const pathWords = (paths: readonly string[]): string =>
   paths.map((p) => (p === '' ? 'the whole document' : p)).join(', ');
 
-const capitalised = (words: string): string => words.charAt(0).toUpperCase() + words.slice(1);
+/** Paths as the start of a sentence saying they changed ("/priority", "The whole document"). */
+const changedWords = (paths: readonly string[]): string => {
+  const words = pathWords(paths);
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
 
 /** The report as CSV: one row per target (RFC 4180 quoting, formula cells defused). */
 export function reportCsv(targets: BatchTarget[]): string {

@@ -8,6 +8,7 @@ import {
   keepLanguageFitting,
   LARGE_JSON_LANGUAGE,
   monaco,
+  monacoTheme,
 } from '../lib/monaco';
 import { LARGE_TEXT } from '../lib/use-settled-parse';
 import { useColorScheme } from '../lib/use-color-scheme';
@@ -190,7 +191,7 @@ export function JsonEditor({
   }, [large]);
 
   useEffect(() => {
-    monaco.editor.setTheme(scheme === 'dark' ? 'vs-dark' : 'vs');
+    monaco.editor.setTheme(monacoTheme(scheme));
   }, [scheme]);
 
   return <div className="editor-host" data-testid={testId} ref={host} />;
@@ -282,7 +283,7 @@ export function JsonDiff({
   }, [originalLabel, modifiedLabel, inline]);
 
   useEffect(() => {
-    monaco.editor.setTheme(scheme === 'dark' ? 'vs-dark' : 'vs');
+    monaco.editor.setTheme(monacoTheme(scheme));
   }, [scheme]);
 
   return <div className="editor-host" data-testid={testId} ref={host} />;

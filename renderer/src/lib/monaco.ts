@@ -14,6 +14,7 @@ import {
   languageFor,
 } from './large-json';
 import { format as formatEdits, type Range as OffsetRange } from 'jsonc-parser';
+import { colorScheme } from './use-color-scheme';
 // Editing JSON by hand.
 import 'monaco-editor/features/codicon/register';
 import 'monaco-editor/features/bracketMatching/register';
@@ -129,6 +130,10 @@ for (const language of ['json', LARGE_JSON_LANGUAGE]) {
   });
 }
 
+/** Monaco's theme for the OS light/dark setting. */
+export const monacoTheme = (scheme: 'light' | 'dark'): string =>
+  scheme === 'dark' ? 'vs-dark' : 'vs';
+
 /** The options every editor of the app is made with. */
 export const EDITOR_OPTIONS = {
   minimap: { enabled: false },
@@ -195,7 +200,7 @@ export function prepareEditorWhileIdle(): void {
     const model = monaco.editor.createModel('{\n  "ready": [1, 2, 3]\n}\n', LARGE_JSON_LANGUAGE);
     fitOptions(model);
     // The app's own options and theme: the first real editor then changes nothing shared.
-    monaco.editor.setTheme(matchMedia('(prefers-color-scheme: dark)').matches ? 'vs-dark' : 'vs');
+    monaco.editor.setTheme(monacoTheme(colorScheme()));
     const editor = monaco.editor.create(host, { ...EDITOR_OPTIONS, model, readOnly: true });
     // Dropped once it has been drawn, or after a second in a window not drawn meanwhile (hidden).
     let dropped = false;

@@ -110,14 +110,16 @@ const storage = (): Storage | null => {
 export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set, get) => {
   const tab = (key: string) => get().tabs.find((t) => t.key === key);
 
+  /** How many times the tabs' watches were begun again after missed events (resumeWatches). */
+  let watchResumes = 0;
+  /** The newest revision a tab was told of: what was journalled after it is news to the tab. */
+  const toldJournalId = (t: Tab) => t.serverMoved?.journalId ?? t.base.journalId;
+
   /**
    * Watches the tab's resource since `sinceJournalId` (a revision the tab holds: anything
    * journalled after it is news to the tab), in place of the watch it had. A revision the journal
    * no longer knows (its data directory was replaced) is watched from now.
    */
-  /** How many times the tabs' watches were begun again after missed events (resumeWatches). */
-  let watchResumes = 0;
-
   const watchTab = async (key: string, sinceJournalId: number | undefined): Promise<void> => {
     const t = tab(key);
     if (!t) return;
@@ -157,8 +159,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
     // it had no watch yet): what this watch told meanwhile may be lost, so it begins again from
     // the newest revision the tab was told of.
     const now = tab(key);
-    if (watchResumes !== resumesBefore && now?.watchId === watch.watchId)
-      await watchTab(key, now.serverMoved?.journalId ?? now.base.journalId);
+    if (now && watchResumes !== resumesBefore) await watchTab(key, toldJournalId(now));
   };
 
   /** Replaces a tab by a transition of it; a new base moves its list row too. */
@@ -473,7 +474,7 @@ export const createTabsSlice: StateCreator<DeskState, [], [], TabsSlice> = (set,
       await Promise.all(
         get()
           .tabs.filter((t) => t.watchId)
-          .map((t) => watchTab(t.key, t.serverMoved?.journalId ?? t.base.journalId)),
+          .map((t) => watchTab(t.key, toldJournalId(t))),
       );
     },
 
