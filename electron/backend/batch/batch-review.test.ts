@@ -371,21 +371,8 @@ describe('the conflict queue', () => {
   it('a member merged by hand and saved with the batch’s change leaves the queue as merged; one saved without it stays queued', async () => {
     const [merged, without] = SANDBOX_IDS.taskSids.slice(70, 72) as [string, string];
     const id = await queuedBatch([merged, without]);
-    const connection = await h.connection('TaskRouter');
-    const edit = async (sid: string, change: (doc: Record<string, unknown>) => void) => {
-      const ref = { connectionId: connection.id, id: sid };
-      const opened = await h.api.openResource({ ref });
-      if (opened.kind !== 'ok') throw new Error(opened.message);
-      const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
-      change(doc);
-      return h.api.saveResource({
-        ref,
-        text: JSON.stringify(doc, null, 2),
-        baseJournalId: opened.snapshot.journalId,
-      });
-    };
     // The three-way merge the operator finished: the batch's priority and skill, their own note.
-    const saved = await edit(merged, (doc) => {
+    const saved = await saveFromTab(merged, (doc) => {
       doc['priority'] = 7;
       const attributes = doc['attributes'] as { skills?: string[]; note?: string };
       attributes.skills = [...(attributes.skills ?? []), 'vip-care'];
@@ -393,7 +380,7 @@ describe('the conflict queue', () => {
     });
     expect(saved.kind).toBe('saved');
     // Another queued member saved for something else: the batch's change is still not there.
-    expect((await edit(without, (doc) => (doc['priority'] = 5))).kind).toBe('saved');
+    expect((await saveFromTab(without, (doc) => (doc['priority'] = 5))).kind).toBe('saved');
     const report = await h.api.batchReport({ batchId: id });
     if (report.kind !== 'ok') throw new Error(report.message);
     const byId = Object.fromEntries(report.targets.map((t) => [t.resourceId, t]));
@@ -1294,24 +1281,50 @@ function parseCsv(text: string): string[][] {
 }
 
 /**
- * Starts a batch of `intents` on `sid` whose write is held 400 ms, and has a colleague set
- * `fields` on it while the write is held. Returns the batch's id.
+ * Starts a batch of `intents` on `sid` whose write is held `delayMs`, and runs `meanwhile` while
+ * the write is held. Returns the batch's id.
  */
-async function writeHeldWhileColleagueEdits(
+async function writeHeldWhile(
   sid: string,
   intents: Parameters<Api['startBatch']>[0]['intents'],
-  fields: Record<string, unknown>,
+  delayMs: number,
+  meanwhile: () => Promise<unknown>,
 ): Promise<string> {
   await h.admin('POST', '/faults', {
     kind: 'delay',
     method: 'POST',
     pathPrefix: `${TASKS}/${sid}`,
-    delayMs: 400,
+    delayMs,
   });
   const id = await start([sid], intents);
   await untilInFlight(h.api, [sid]);
-  await h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, fields, actor: 'colleague' });
+  await meanwhile();
   return id;
+}
+
+/** Has a colleague set `fields` on `sid` while a batch's write of it is held 400 ms. */
+const writeHeldWhileColleagueEdits = (
+  sid: string,
+  intents: Parameters<Api['startBatch']>[0]['intents'],
+  fields: Record<string, unknown>,
+): Promise<string> =>
+  writeHeldWhile(sid, intents, 400, () =>
+    h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, fields, actor: 'colleague' }),
+  );
+
+/** The operator's own save of task `sid` from a tab of this desk: opened, changed, saved. */
+async function saveFromTab(sid: string, change: (doc: Record<string, unknown>) => void) {
+  const connection = await h.connection('TaskRouter');
+  const ref = { connectionId: connection.id, id: sid };
+  const opened = await h.api.openResource({ ref });
+  if (opened.kind !== 'ok') throw new Error(opened.message);
+  const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
+  change(doc);
+  return h.api.saveResource({
+    ref,
+    text: JSON.stringify(doc, null, 2),
+    baseJournalId: opened.snapshot.journalId,
+  });
 }
 
 describe('a colleague who made the same change', () => {
@@ -1334,28 +1347,16 @@ describe('a colleague who made the same change', () => {
 describe('the operator who made the same change from a tab', () => {
   it('between the batch’s read and its write: the target is skipped, and its reason blames no one else', async () => {
     const sid = SANDBOX_IDS.taskSids[91]!;
-    // Held long enough for the operator's open and save to land first on a busy machine.
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 2000,
-    });
-    const id = await start([sid], [{ kind: 'set', path: '/priority', value: 7 }]);
-    await untilInFlight(h.api, [sid]);
-    // The operator's own save, from a tab of this desk (the fault held the batch's write only).
-    const connection = await h.connection('TaskRouter');
-    const ref = { connectionId: connection.id, id: sid };
-    const opened = await h.api.openResource({ ref });
-    if (opened.kind !== 'ok') throw new Error(opened.message);
-    const doc = JSON.parse(opened.snapshot.text) as Record<string, unknown>;
-    doc['priority'] = 7;
-    const saved = await h.api.saveResource({
-      ref,
-      text: JSON.stringify(doc, null, 2),
-      baseJournalId: opened.snapshot.journalId,
-    });
-    expect(saved.kind).toBe('saved');
+    let saved: Awaited<ReturnType<typeof saveFromTab>> | undefined;
+    // Held long enough for the operator's open and save to land first on a busy machine (the
+    // fault holds the batch's write only).
+    const id = await writeHeldWhile(
+      sid,
+      [{ kind: 'set', path: '/priority', value: 7 }],
+      2000,
+      async () => (saved = await saveFromTab(sid, (doc) => (doc['priority'] = 7))),
+    );
+    expect(saved?.kind).toBe('saved');
     await waitDone(id);
     const report = await h.api.batchReport({ batchId: id });
     if (report.kind !== 'ok') throw new Error(report.message);
