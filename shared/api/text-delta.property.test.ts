@@ -2,7 +2,7 @@
 // texts (lines of awkward characters, astral pairs at every place a chunk or the shared start and
 // end could cut) edited in generated ways, against their own base and against unrelated ones.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { applyTextDelta, textCheck, textDelta, type TextDelta } from './text-delta';
 
 // Astral characters sharing their first half (🎉 🎊) or their second (🎉 U+1F789): texts that
@@ -217,6 +217,35 @@ describe('textCheck', () => {
     const built = Array.from({ length: 5_000 }, () => '{"a": "é😀"}\n').join('');
     expect(textCheck(built)).toBe(textCheck(text));
     expect(textCheck(('x' + text).slice(1))).toBe(textCheck(text));
+  });
+
+  it('fingerprints a large text checked again (a draft, then the save of it) once', () => {
+    const text = '{"a": "é😀"}\n'.repeat(30_000);
+    const encoded = vi.spyOn(TextEncoder.prototype, 'encodeInto');
+    try {
+      const check = textCheck(text);
+      const once = encoded.mock.calls.length;
+      expect(once).toBeGreaterThan(0);
+      expect(textCheck(text)).toBe(check);
+      // The same characters in another string are the same text.
+      expect(textCheck(text.slice(0, 10) + text.slice(10))).toBe(check);
+      expect(encoded.mock.calls.length).toBe(once);
+    } finally {
+      encoded.mockRestore();
+    }
+  });
+
+  it('tells large texts of one length apart whichever was checked first, however many came between', () => {
+    const text = '{"a": "é😀"}\n'.repeat(30_000);
+    const last = `${text.slice(0, -1)}x`;
+    const first = `x${text.slice(1)}`;
+    const checks = [text, last, first].map(textCheck);
+    expect(new Set(checks).size).toBe(3);
+    for (const round of [0, 1])
+      for (const [i, t] of [first, text, last, first].entries()) {
+        const fresh = [text, last, first].indexOf(t);
+        expect(textCheck(t), `round ${round}, text ${i}`).toBe(checks[fresh]);
+      }
   });
 
   it('tells a lone surrogate from the U+FFFD that UTF-8 would write for it', () => {
