@@ -237,6 +237,38 @@ describe('fault injection', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(240);
   });
 
+  it('delay after: the answer is made at once and held, so it says what was there before a write made meanwhile', async () => {
+    const before = await call(sb, 'GET', '/rest/tickets/ticket-1');
+    await admin(sb, 'POST', '/faults', {
+      kind: 'delay-after',
+      method: 'GET',
+      pathPrefix: '/rest/tickets/ticket-1',
+      delayMs: 400,
+    });
+    const t0 = performance.now();
+    const late = call(sb, 'GET', '/rest/tickets/ticket-1');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const written = await call(sb, 'PATCH', '/rest/tickets/ticket-1', {
+      json: { status: 'closed' },
+    });
+    expect(written.status).toBe(200);
+    const held = await late;
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(390);
+    expect(held.headers.get('etag')).toBe(before.headers.get('etag'));
+    expect(held.json<{ status: string }>().status).not.toBe('closed');
+    // One-shot: the next read is answered at once, with the write.
+    const now = await call(sb, 'GET', '/rest/tickets/ticket-1');
+    expect(now.headers.get('etag')).toBe(written.headers.get('etag'));
+    const log = (
+      await admin(
+        sb,
+        'GET',
+        `/requests?method=GET&pathPrefix=${encodeURIComponent('/rest/tickets/ticket-1')}`,
+      )
+    ).json<{ requests: Array<{ fault?: string }> }>();
+    expect(log.requests.filter((r) => r.fault === 'delay-after')).toHaveLength(1);
+  });
+
   it('close before commit: no response and the write is not applied', async () => {
     await admin(sb, 'POST', '/faults', {
       kind: 'close-before',

@@ -2,9 +2,11 @@
 // Delays stack; the first matching non-delay fault decides the outcome.
 import { isPlainObject } from './http';
 
-export type FaultKind = 'delay' | 'error' | 'rate-limit' | 'close-before' | 'close-after';
+export type FaultKind =
+  'delay' | 'delay-after' | 'error' | 'rate-limit' | 'close-before' | 'close-after';
 export const FAULT_KINDS: readonly FaultKind[] = [
   'delay',
+  'delay-after',
   'error',
   'rate-limit',
   'close-before',
@@ -17,7 +19,10 @@ export type Fault = {
   /** HTTP method or '*'. */
   method: string;
   pathPrefix: string;
-  /** For 'delay' (and optionally any other kind: wait first). */
+  /**
+   * For 'delay' (and optionally any other kind: wait first). For 'delay-after': how long the
+   * answer, made at once, is held before it is sent.
+   */
   delayMs: number;
   /** For 'error': a 5xx status. For 'rate-limit': 429. */
   status: number;
@@ -54,7 +59,11 @@ export function createFaults() {
       if (typeof pathPrefix !== 'string' || !pathPrefix.startsWith('/'))
         return 'pathPrefix must be a string starting with /';
       const delayMs =
-        input.delayMs === undefined ? (kind === 'delay' ? 1000 : 0) : Number(input.delayMs);
+        input.delayMs === undefined
+          ? kind === 'delay' || kind === 'delay-after'
+            ? 1000
+            : 0
+          : Number(input.delayMs);
       if (!Number.isFinite(delayMs) || delayMs < 0 || delayMs > 120_000)
         return 'delayMs must be between 0 and 120000';
       const status =
@@ -90,7 +99,8 @@ export function createFaults() {
         if (f.kind !== 'delay' && action !== null) continue;
         f.hits++;
         if (f.remaining !== null) f.remaining--;
-        delayMs += f.delayMs;
+        // A held answer waits after the request is handled, not before.
+        if (f.kind !== 'delay-after') delayMs += f.delayMs;
         if (f.kind !== 'delay') action = { ...f };
       }
       faults = faults.filter((f) => f.remaining === null || f.remaining > 0);

@@ -194,6 +194,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
 
     const response = runSafely(() => dispatch(req, family), family);
+    // Handled now, answered later (a slow link, a proxy): the answer says what was there when it
+    // was made, though writes may land before it arrives.
+    if (plan.action?.kind === 'delay-after') await sleep(plan.action.delayMs);
     if (plan.action?.kind === 'close-after') {
       // The write has committed; the client never learns the outcome.
       finish(null);

@@ -193,6 +193,7 @@ export function createResourceService(deps: ResourceDeps) {
     ref: ResourceRef,
     outcome: HttpOutcome,
     source: JournalSource,
+    sentAt: string,
   ): Fetched | BackendError | 'not-modified' {
     if (outcome.kind === 'error') return fail(outcome.reason, outcome.message);
     if (outcome.status === 304) return 'not-modified';
@@ -229,7 +230,7 @@ export function createResourceService(deps: ResourceDeps) {
         { status: 206 },
       );
     const parsed = parseRead(ctx, outcome);
-    return 'kind' in parsed ? parsed : recordRead(ctx, ref, parsed, source);
+    return 'kind' in parsed ? parsed : recordRead(ctx, ref, parsed, source, sentAt);
   }
 
   type ParsedRead = {
@@ -327,11 +328,13 @@ export function createResourceService(deps: ResourceDeps) {
       : fetched;
   }
 
+  /** `seenAt`: when the server was known to hold it (a read's, when it was sent; else now). */
   function recordRead(
     ctx: ConnectionContext,
     ref: ResourceRef,
     read: ParsedRead,
     source: JournalSource,
+    seenAt?: string,
   ): Fetched {
     const { answer, editable, text } = read;
     const hash = read.hash ?? hashBody(text);
@@ -342,6 +345,7 @@ export function createResourceService(deps: ResourceDeps) {
       answer.text,
       source,
       hash,
+      seenAt,
     );
     const fetched = snapshotOf(ctx, ref, row, read.value, read.etag, { editable, text });
     // Kept only when the row holds this very text (a row recorded earlier with the same hash does).
@@ -354,18 +358,29 @@ export function createResourceService(deps: ResourceDeps) {
     return fetched;
   }
 
+  /**
+   * Reads the resource and journals what it holds. A read is journalled as seen when it was sent
+   * (`sentAt`, answered too): the server held that revision then or later, and an answer that
+   * arrives after a write landed may say what was there before it, which would otherwise become
+   * the revision seen last (a watch begun then announced the operator's own save as a change).
+   */
   async function fetchCurrent(
     ctx: ConnectionContext,
     ref: ResourceRef,
     source: JournalSource,
     ifNoneMatch?: string,
-  ): Promise<Fetched | BackendError | 'not-modified' | 'superseded'> {
+  ): Promise<{
+    result: Fetched | BackendError | 'not-modified' | 'superseded';
+    sentAt: string;
+  }> {
+    let sentAt = new Date().toISOString();
     const url = itemUrl(ctx, ref.id);
-    if (!url.ok) return fail('invalid-input', url.error);
+    if (!url.ok) return { result: fail('invalid-input', url.error), sentAt };
     const headers: Record<string, string> = { accept: 'application/json', ...ctx.requestHeaders };
     if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
     const read = async () => {
       const writes = writesBegun.get(writingKey(ref)) ?? 0;
+      sentAt = new Date().toISOString();
       const outcome = await transport.read({
         method: 'GET',
         url: url.value,
@@ -382,7 +397,7 @@ export function createResourceService(deps: ResourceDeps) {
         (writing.has(writingKey(ref)) || (writesBegun.get(writingKey(ref)) ?? 0) !== writes)
       )
         return 'superseded' as const;
-      return interpretRead(ctx, ref, outcome, source);
+      return interpretRead(ctx, ref, outcome, source, sentAt);
     };
     let result = await read();
     // A strict server compares If-Match strongly: a weak tag sent back would always fail. Re-read
@@ -397,7 +412,7 @@ export function createResourceService(deps: ResourceDeps) {
     ) {
       result = await read();
     }
-    return result;
+    return { result, sentAt };
   }
 
   async function fetchOrFail(
@@ -405,7 +420,7 @@ export function createResourceService(deps: ResourceDeps) {
     ref: ResourceRef,
     source: JournalSource,
   ): Promise<Fetched | BackendError> {
-    const result = await fetchCurrent(ctx, ref, source);
+    const { result } = await fetchCurrent(ctx, ref, source);
     if (result === 'superseded') return superseded();
     return result === 'not-modified'
       ? fail('http', 'The server answered 304 to a read without a precondition.')
@@ -430,7 +445,7 @@ export function createResourceService(deps: ResourceDeps) {
     const known = previous && !('kind' in previous) ? previous : null;
     const etag =
       ctx.value.spec.revision.in === 'etag' ? (known?.snapshot.revision ?? undefined) : undefined;
-    const result = await fetchCurrent(ctx.value, ref, source, etag ?? undefined);
+    const { result, sentAt } = await fetchCurrent(ctx.value, ref, source, etag ?? undefined);
     if (result === 'not-modified') {
       if (!known)
         return fail('http', 'The server answered 304 for a revision this app has not seen.');
@@ -441,6 +456,7 @@ export function createResourceService(deps: ResourceDeps) {
         latestRow!.body,
         known.snapshot.source,
         hashBody(known.snapshot.text),
+        sentAt,
       );
       return {
         fetched: { ...known, snapshot: { ...known.snapshot, seenAt: row.lastSeenAt } },

@@ -37,7 +37,11 @@ export function createJournal(db: DatabaseSync) {
   const insert = db.prepare(
     'INSERT INTO journal (connection_id, resource_path, revision, body_hash, body, source, seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const touch = db.prepare('UPDATE journal SET last_seen_at = ? WHERE id = ?');
+  // Never back: a read answered late is journalled as seen when it was sent, which may be earlier
+  // than a later read of the same revision already recorded.
+  const touch = db.prepare(
+    'UPDATE journal SET last_seen_at = MAX(last_seen_at, ?) WHERE id = ? RETURNING last_seen_at',
+  );
   const markSaved = db.prepare(`UPDATE journal SET source = 'saved' WHERE id = ?`);
   // Every column but the body: a history lists entries, and a row's body (up to the read limit,
   // megabytes) is read only when that revision is asked for (get). The history view lists again on
@@ -71,14 +75,14 @@ export function createJournal(db: DatabaseSync) {
     ): JournalRow & { seenAgain: boolean } {
       const existing = find.get(connectionId, resourceId, revision, hash) as Row | undefined;
       if (existing) {
-        touch.run(at, existing.id);
+        const { last_seen_at: lastSeen } = touch.get(at, existing.id) as { last_seen_at: string };
         // A revision first read back to verify a write becomes "saved" once the write is proven.
         const becomesSaved = source === 'saved' && existing.source !== 'saved';
         if (becomesSaved) markSaved.run(existing.id);
         return {
           ...toEntry({
             ...existing,
-            last_seen_at: at,
+            last_seen_at: lastSeen,
             source: becomesSaved ? 'saved' : existing.source,
           }),
           seenAgain: !becomesSaved,
