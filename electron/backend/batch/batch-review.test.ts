@@ -368,6 +368,65 @@ describe('the conflict queue', () => {
     expect(c.applied + c.reapplied + c.queued + c.failed + c.skipped + c.unknown).toBe(3);
   }, 30_000);
 
+  it('a decision whose change no longer applies to what the server then holds stays queued, saying why', async () => {
+    const sid = SANDBOX_IDS.taskSids[180]!;
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${sid}`,
+      patch: { skills: ['billing', 'es'] },
+      actor: 'colleague',
+    });
+    // The batch raises the priority and appends a skill at index 2 (the end, on that day).
+    await h.admin('POST', '/faults', {
+      kind: 'delay',
+      method: 'POST',
+      pathPrefix: `${TASKS}/${sid}`,
+      delayMs: 400,
+    });
+    const id = await start(
+      [sid],
+      [
+        { kind: 'set', path: '/priority', value: 7 },
+        {
+          kind: 'json-patch',
+          ops: [{ op: 'add', path: '/attributes/skills/2', value: 'vip-care' }],
+        },
+      ],
+      1,
+    );
+    await untilInFlight(h.api, [sid]);
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${sid}`,
+      fields: { priority: 3 },
+      actor: 'colleague',
+    });
+    const done = await waitDone(id);
+    expect(done.counts.queued).toBe(1);
+    // Shown the group (Server now: priority 3), the operator keeps the batch's change. Before the
+    // decision lands, a skill is taken away: index 2 is past the end, and nothing collides.
+    await h.admin('POST', '/edit', {
+      path: `${TASKS}/${sid}`,
+      patch: { skills: ['billing'] },
+      actor: 'colleague',
+    });
+    const settled = await h.api.settleBatchGroup({
+      batchId: id,
+      signature: '/priority',
+      decision: 'mine',
+    });
+    if (settled.kind !== 'ok') throw new Error(settled.message);
+    const report = await h.api.batchReport({ batchId: id });
+    if (report.kind !== 'ok') throw new Error(report.message);
+    const target = report.targets.find((t) => t.resourceId === sid)!;
+    expect(target.status).toBe('queued');
+    expect(target.reason).toMatch(
+      /^It changed on the server again after your decision was asked; it stays queued with what the server holds now\. On Server now: .*skills/,
+    );
+    // Nothing was written over it.
+    const now = await getTask(sid);
+    expect(now.priority).toBe(3);
+    expect(JSON.parse(now.attributes)).toMatchObject({ skills: ['billing'] });
+  }, 30_000);
+
   it('a member merged by hand and saved with the batch’s change leaves the queue as merged; one saved without it stays queued', async () => {
     const [merged, without] = SANDBOX_IDS.taskSids.slice(70, 72) as [string, string];
     const id = await queuedBatch([merged, without]);

@@ -458,10 +458,12 @@ export function createBatchRunner(deps: BatchDeps) {
       });
       return false;
     }
-    if (after?.status === 'queued' && after.signature !== 'kept moving')
-      set({
-        reason: `${after.signature === INTENT_GONE ? 'It' : changedWords(after.signature?.split(' · ') ?? [])} changed on the server again after your decision was asked; it stays queued with what the server holds now.`,
-      });
+    if (after?.status === 'queued' && after.signature !== 'kept moving') {
+      const gone = after.signature === INTENT_GONE;
+      const again = `${gone ? 'It' : changedWords(after.signature?.split(' · ') ?? [])} changed on the server again after your decision was asked; it stays queued with what the server holds now.`;
+      // Where nothing the batch writes collides, why its change no longer applies is the news.
+      set({ reason: gone && after.reason ? `${again} ${after.reason}` : again });
+    }
     return true;
   }
 
