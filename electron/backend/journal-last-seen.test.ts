@@ -3,23 +3,13 @@
 // proxy): journalled as seen when it arrived, that older revision became the last one seen, so a
 // watch begun then announced the operator's own save as a change made on the server, and the
 // history named the old revision as the one seen last. A read counts as seen when it was sent.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SANDBOX_IDS } from '../../sandbox/index';
 import type { ResourceRef } from '../../shared/api/types';
-import { startHarness, type Harness } from '../test-support/desk-harness';
+import { harnessPerFile } from '../test-support/desk-harness';
 
 const DOC = `/sync/v1/Services/${SANDBOX_IDS.syncServiceSid}/Documents/queue-config`;
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h.desk.close();
-  await h.sandbox.close();
-});
-beforeEach(async () => {
-  await h.admin('DELETE', '/faults');
-});
+const h = harnessPerFile();
 
 let saves = 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -23,6 +23,19 @@ const getTask = async (sid: string): Promise<Task> =>
   ).json()) as Task;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The server holds the next write of task `sid` `delayMs` before it handles it. */
+const holdNextWrite = (sid: string, delayMs: number) =>
+  h.admin('POST', '/faults', {
+    kind: 'delay',
+    method: 'POST',
+    pathPrefix: `${TASKS}/${sid}`,
+    delayMs,
+  });
+
+/** A colleague's edit of task `sid` (a patch of its attributes, or fields such as priority). */
+const colleagueEdits = (sid: string, edit: { patch?: unknown; fields?: Record<string, unknown> }) =>
+  h.admin('POST', '/edit', { path: `${TASKS}/${sid}`, ...edit, actor: 'colleague' });
+
 async function waitDone(batchId: string, api: Api = h.api): Promise<BatchSummary> {
   for (;;) {
     const status = await api.batchStatus({ batchId });
@@ -234,13 +247,7 @@ async function batchColleagueMoves(
   on: Harness,
   others: string[] = [],
 ) {
-  for (const sid of ids)
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 400,
-    });
+  for (const sid of ids) await holdNextWrite(sid, 400);
   const id = await start(
     [...ids, ...others],
     [
@@ -254,11 +261,7 @@ async function batchColleagueMoves(
   while (pending.size > 0) {
     for (const entry of (await on.api.auditLog({})).entries)
       if (entry.state === 'in-flight' && pending.delete(entry.resourceId))
-        await h.admin('POST', '/edit', {
-          path: `${TASKS}/${entry.resourceId}`,
-          fields: colleague,
-          actor: 'colleague',
-        });
+        await colleagueEdits(entry.resourceId, { fields: colleague });
     await sleep(15);
   }
   return id;
@@ -270,13 +273,7 @@ async function batchColleagueMoves(
  * held 2.5 s by the sandbox: once they are queued, the batch is still running.
  */
 async function queuedBesideHeldWrites(queued: string[], slow: string[]): Promise<string> {
-  for (const sid of slow)
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 2500,
-    });
+  for (const sid of slow) await holdNextWrite(sid, 2500);
   const id = await batchColleagueMoves(queued, { priority: 3 }, h, slow);
   for (let i = 0; ; i++) {
     const status = await h.api.batchStatus({ batchId: id });
@@ -305,12 +302,7 @@ async function decisionHeldAtFirst(api: Api, id: string, delayMs: number) {
   const queue = await api.batchQueue({ batchId: id });
   if (queue.kind !== 'ok') throw new Error(queue.message);
   const order = queue.groups[0]!.targets.map((t) => t.resourceId);
-  await h.admin('POST', '/faults', {
-    kind: 'delay',
-    method: 'POST',
-    pathPrefix: `${TASKS}/${order[0]}`,
-    delayMs,
-  });
+  await holdNextWrite(order[0], delayMs);
   const decision = api.settleBatchGroup({ batchId: id, signature: '/priority', decision: 'mine' });
   await untilInFlight(api, [order[0]!]);
   return { order, decision };
@@ -328,16 +320,8 @@ describe('the conflict queue', () => {
     expect(queue).toMatchObject({ kind: 'ok', groups: [{ signature: '/priority' }] });
     // The operator looks at the group (Server now: priority 3) and decides "keep mine". Meanwhile
     // the colleague changes one of them again on the same path, and another elsewhere.
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${again}`,
-      fields: { priority: 1 },
-      actor: 'colleague',
-    });
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${elsewhere}`,
-      patch: { note: 'later' },
-      actor: 'colleague',
-    });
+    await colleagueEdits(again, { fields: { priority: 1 } });
+    await colleagueEdits(elsewhere, { patch: { note: 'later' } });
     const settled = await h.api.settleBatchGroup({
       batchId: id,
       signature: '/priority',
@@ -370,18 +354,9 @@ describe('the conflict queue', () => {
 
   it('a decision whose change no longer applies to what the server then holds stays queued, saying why', async () => {
     const sid = SANDBOX_IDS.taskSids[180]!;
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${sid}`,
-      patch: { skills: ['billing', 'es'] },
-      actor: 'colleague',
-    });
+    await colleagueEdits(sid, { patch: { skills: ['billing', 'es'] } });
     // The batch raises the priority and appends a skill at index 2 (the end, on that day).
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 400,
-    });
+    await holdNextWrite(sid, 400);
     const id = await start(
       [sid],
       [
@@ -394,20 +369,12 @@ describe('the conflict queue', () => {
       1,
     );
     await untilInFlight(h.api, [sid]);
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${sid}`,
-      fields: { priority: 3 },
-      actor: 'colleague',
-    });
+    await colleagueEdits(sid, { fields: { priority: 3 } });
     const done = await waitDone(id);
     expect(done.counts.queued).toBe(1);
     // Shown the group (Server now: priority 3), the operator keeps the batch's change. Before the
     // decision lands, a skill is taken away: index 2 is past the end, and nothing collides.
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${sid}`,
-      patch: { skills: ['billing'] },
-      actor: 'colleague',
-    });
+    await colleagueEdits(sid, { patch: { skills: ['billing'] } });
     const settled = await h.api.settleBatchGroup({
       batchId: id,
       signature: '/priority',
@@ -630,13 +597,7 @@ describe('stopping a group decision', () => {
     const [a, b, c] = SANDBOX_IDS.taskSids.slice(100, 103) as [string, string, string];
     const id = await runningWithQueue([a, b], c);
     // The decision's writes are held 1 s each: the cancel arrives while the first is in flight.
-    for (const sid of [a, b])
-      await h.admin('POST', '/faults', {
-        kind: 'delay',
-        method: 'POST',
-        pathPrefix: `${TASKS}/${sid}`,
-        delayMs: 1000,
-      });
+    for (const sid of [a, b]) await holdNextWrite(sid, 1000);
     const decision = h.api.settleBatchGroup({
       batchId: id,
       signature: '/priority',
@@ -744,13 +705,7 @@ async function expectDecisionsRefused(id: string, message: unknown): Promise<voi
  * each while its write was held) and `limited` waiting out a 429 (60 s), so the run goes on.
  */
 async function runningWithQueue(queued: string[], limited: string): Promise<string> {
-  for (const sid of queued)
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 400,
-    });
+  for (const sid of queued) await holdNextWrite(sid, 400);
   await h.admin('POST', '/faults', {
     kind: 'rate-limit',
     method: 'POST',
@@ -762,11 +717,7 @@ async function runningWithQueue(queued: string[], limited: string): Promise<stri
   while (struck.size > 0) {
     for (const entry of (await h.api.auditLog({})).entries)
       if (entry.state === 'in-flight' && struck.delete(entry.resourceId))
-        await h.admin('POST', '/edit', {
-          path: `${TASKS}/${entry.resourceId}`,
-          fields: { priority: 3 },
-          actor: 'colleague',
-        });
+        await colleagueEdits(entry.resourceId, { fields: { priority: 3 } });
     await sleep(15);
   }
   for (let i = 0; i < 400; i++) {
@@ -791,12 +742,7 @@ describe('stopping a group decision, continued', () => {
     if (queued.kind !== 'ok') throw new Error(queued.message);
     // The decision's write is held 1 s; meanwhile a colleague changes another field, so the held
     // write meets a 412 that the intent could simply be re-applied over.
-    await h.admin('POST', '/faults', {
-      kind: 'delay',
-      method: 'POST',
-      pathPrefix: `${TASKS}/${sid}`,
-      delayMs: 1000,
-    });
+    await holdNextWrite(sid, 1000);
     await h.admin('DELETE', '/requests');
     const decision = h.api.settleBatchGroup({
       batchId: id,
@@ -804,11 +750,7 @@ describe('stopping a group decision, continued', () => {
       decision: 'mine',
     });
     await untilInFlight(h.api, [sid]);
-    await h.admin('POST', '/edit', {
-      path: `${TASKS}/${sid}`,
-      patch: { note: 'meanwhile' },
-      actor: 'colleague',
-    });
+    await colleagueEdits(sid, { patch: { note: 'meanwhile' } });
     await h.api.stopBatchDecision({ batchId: id });
     expect(await decision).toMatchObject({ kind: 'ok', stopped: true });
     // One write went out, the one in flight when the stop came; none after it.
@@ -1349,12 +1291,7 @@ async function writeHeldWhile(
   delayMs: number,
   meanwhile: () => Promise<unknown>,
 ): Promise<string> {
-  await h.admin('POST', '/faults', {
-    kind: 'delay',
-    method: 'POST',
-    pathPrefix: `${TASKS}/${sid}`,
-    delayMs,
-  });
+  await holdNextWrite(sid, delayMs);
   const id = await start([sid], intents);
   await untilInFlight(h.api, [sid]);
   await meanwhile();
