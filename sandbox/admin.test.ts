@@ -247,7 +247,9 @@ describe('fault injection', () => {
     });
     const t0 = performance.now();
     const late = call(sb, 'GET', '/rest/tickets/ticket-1');
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The fault goes once the read has taken it: its answer is made and held from then on.
+    while ((await admin(sb, 'GET', '/faults')).json<{ faults: unknown[] }>().faults.length > 0)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     const written = await call(sb, 'PATCH', '/rest/tickets/ticket-1', {
       json: { status: 'closed' },
     });

@@ -359,8 +359,8 @@ export function createResourceService(deps: ResourceDeps) {
   }
 
   /**
-   * Reads the resource and journals what it holds. A read is journalled as seen when it was sent
-   * (`sentAt`, answered too): the server held that revision then or later, and an answer that
+   * Reads the resource and journals what it holds. A read is journalled as seen when its answered
+   * attempt was sent (`sentAt`): the server held that revision then or later, and an answer that
    * arrives after a write landed may say what was there before it, which would otherwise become
    * the revision seen last (a watch begun then announced the operator's own save as a change).
    */
@@ -380,13 +380,14 @@ export function createResourceService(deps: ResourceDeps) {
     if (ifNoneMatch) headers['if-none-match'] = ifNoneMatch;
     const read = async () => {
       const writes = writesBegun.get(writingKey(ref)) ?? 0;
-      sentAt = new Date().toISOString();
       const outcome = await transport.read({
         method: 'GET',
         url: url.value,
         headers,
         ...credential(ctx),
       });
+      // The attempt answered (the transport retries a failed one, up to a minute later).
+      sentAt = new Date(Date.now() - outcome.durationMs).toISOString();
       // A watch's read answered after a write of the resource began is dropped unread: the write
       // reads the server itself, and parsing, journalling and comparing a 5 MB answer inside the
       // save only slowed it. Likewise once such a write has ended: journalled after the write's

@@ -259,7 +259,8 @@ export function textCheck(text: string): string {
  * The large texts fingerprinted last. The same text is checked again soon after: a draft's text
  * when the save of that very text follows it (the page, then the host rebuilding it), 20–40 ms a
  * time for a 5 MB document. A text compares equal at once when it is the same string, and a
- * different one of the same length differs within its first characters as a rule.
+ * different one of the same length differs within its first characters as a rule. The two texts
+ * stay in memory until two others are checked.
  */
 const recentChecks: Array<{ text: string; check: string }> = [];
 const RECENT_CHECKS = 2;

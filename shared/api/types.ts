@@ -423,7 +423,8 @@ export type ApiEvent =
   /**
    * This app journalled a read or save of the resource: a new revision (or one that became
    * "saved"), and a history on show reads itself again; or, `seenAgain`, a revision listed already
-   * read again (each poll of a watch), whose "last seen" moves to `lastSeenAt`.
+   * read again (each poll of a watch), whose "last seen" is now `lastSeenAt` (it never moves back:
+   * a read answered late counts as seen when it was sent).
    */
   | {
       type: 'journal-recorded';

@@ -26,10 +26,9 @@ export function mirrorToTeam(store: Store, team: () => TeamStore | null): Store 
       record(...args: Parameters<typeof journal.record>) {
         return together(db, () => {
           const row = journal.record(...args);
-          // A new row (seen == last seen) or one that just became "saved": worth telling the team.
-          // A re-read of a known revision only moves last_seen_at locally.
-          if (row.seenAt === row.lastSeenAt || args[4] === 'saved')
-            team()?.queue('journal', row.journalId);
+          // A new row or one that just became "saved": worth telling the team. A re-read of a
+          // known revision only moves last_seen_at locally.
+          if (!row.seenAgain || args[4] === 'saved') team()?.queue('journal', row.journalId);
           return row;
         });
       },
