@@ -390,9 +390,9 @@ export function createResourceService(deps: ResourceDeps) {
       sentAt = new Date(Date.now() - outcome.durationMs).toISOString();
       // A watch's read answered after a write of the resource began is dropped unread: the write
       // reads the server itself, and parsing, journalling and comparing a 5 MB answer inside the
-      // save only slowed it. Likewise once such a write has ended: journalled after the write's
-      // own read-back, the older answer would make its revision the one last seen. The next poll
-      // after the write reports what is there.
+      // save only slowed it. Likewise once such a write has ended: the older answer would tell the
+      // tab that the server went back to the revision before the write. The next poll after the
+      // write reports what is there.
       if (
         source === 'watch' &&
         (writing.has(writingKey(ref)) || (writesBegun.get(writingKey(ref)) ?? 0) !== writes)

@@ -246,12 +246,14 @@ export function applyTextDelta(
  * its UTF-16 code units instead: UTF-8 would write it as U+FFFD and take it for that character.
  */
 export function textCheck(text: string): string {
-  if (text.length < DELTA_MIN_CHARS) return wellFormed(text) ? utf8Check(text) : unitsCheck(text);
-  const known = recentChecks.find((entry) => entry.text === text);
+  const large = text.length >= DELTA_MIN_CHARS;
+  const known = large ? recentChecks.find((entry) => entry.text === text) : undefined;
   if (known) return known.check;
   const check = wellFormed(text) ? utf8Check(text) : unitsCheck(text);
-  recentChecks.unshift({ text, check });
-  recentChecks.length = Math.min(recentChecks.length, RECENT_CHECKS);
+  if (large) {
+    recentChecks.unshift({ text, check });
+    recentChecks.length = Math.min(recentChecks.length, RECENT_CHECKS);
+  }
   return check;
 }
 
