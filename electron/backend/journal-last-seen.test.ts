@@ -49,13 +49,7 @@ async function lateReadAcrossSave<T>(read: (ref: ResourceRef) => Promise<T>) {
 }
 
 /** GETs of the document the sandbox has answered. */
-async function readsOfDoc(): Promise<number> {
-  const log = await h.admin<{ requests: unknown[] }>(
-    'GET',
-    `/requests?method=GET&pathPrefix=${encodeURIComponent(DOC)}`,
-  );
-  return log.body.requests.length;
-}
+const readsOfDoc = async () => (await h.requests('GET', DOC)).length;
 
 /** The journal id of the entry seen last, as the history lists them (ties: the newer entry). */
 async function lastSeen(ref: ResourceRef): Promise<number> {

@@ -18,19 +18,6 @@ const withDoc = (text: string, change: (doc: Record<string, unknown>) => void) =
   change(doc);
   return JSON.stringify(doc, null, 2);
 };
-type Logged = {
-  method: string;
-  path: string;
-  status: number | null;
-  headers: Record<string, string>;
-};
-const requests = async (method: string, pathPrefix: string) =>
-  (
-    await h.admin<{ requests: Logged[] }>(
-      'GET',
-      `/requests?method=${method}&pathPrefix=${encodeURIComponent(pathPrefix)}`,
-    )
-  ).body.requests;
 const history = async (path: string) =>
   (
     await h.admin<{ revisions: Array<{ op: string; actor: string; revision: string }> }>(
@@ -106,7 +93,7 @@ describe('conflicts', () => {
       'saved',
     );
     expect(JSON.parse(forced.snapshot.text)).toMatchObject({ maxConcurrentTasks: 4 });
-    const writes = await requests('POST', DOC_PATH);
+    const writes = await h.requests('POST', DOC_PATH);
     expect(writes.at(-1)!.headers['if-match']).toBe(conflict.theirs.revision);
     const audit = await h.api.auditLog({ ref });
     const last = audit.entries.at(-1)!;
@@ -167,7 +154,7 @@ describe('conflicts', () => {
   it('refuses invalid JSON with its position, and sends nothing', async () => {
     const ref = await h.ref('Sync documents', 'agent-settings');
     const base = await open(ref);
-    const before = (await requests('POST', DOC_PATH)).length;
+    const before = (await h.requests('POST', DOC_PATH)).length;
     const result = await h.api.saveResource({
       ref,
       text: '{\n  "theme": "dark",\n  "autoAccept": tru\n}',
@@ -178,7 +165,7 @@ describe('conflicts', () => {
       reason: 'invalid-input',
       message: expect.stringMatching(/line 3/),
     });
-    expect((await requests('POST', DOC_PATH)).length).toBe(before);
+    expect((await h.requests('POST', DOC_PATH)).length).toBe(before);
   });
 
   it('shows the server’s own words when it rejects a write (a forbidden task transition)', async () => {
@@ -222,7 +209,7 @@ describe('lost responses', () => {
     const pending = await h.api.pendingOutcomes({});
     expect(pending.pending.map((p) => p.auditId)).toContain(result.auditId);
     expect((await history(TASK_PATH)).filter((r) => r.op !== 'create')).toHaveLength(1);
-    expect(await requests('POST', TASK_PATH)).toHaveLength(1);
+    expect(await h.requests('POST', TASK_PATH)).toHaveLength(1);
   });
 
   it('connection dropped before the commit: unknown outcome saying the server still holds the base (not "not saved": a request may still be in flight), nothing resent', async () => {
@@ -245,7 +232,7 @@ describe('lost responses', () => {
       message: expect.stringContaining('has not landed so far'),
     });
     expect(await history(TASK_PATH)).toHaveLength(1);
-    expect(await requests('POST', TASK_PATH)).toHaveLength(1);
+    expect(await h.requests('POST', TASK_PATH)).toHaveLength(1);
   });
 
   it('lost response while someone else also wrote: a conflict, not a silent success', async () => {
@@ -287,7 +274,7 @@ describe('retries', () => {
     const opened = await h.api.openResource({ ref });
     expect(opened.kind).toBe('ok');
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect((await requests('GET', TASK_PATH)).map((r) => r.status)).toEqual([503, 429, 200]);
+    expect((await h.requests('GET', TASK_PATH)).map((r) => r.status)).toEqual([503, 429, 200]);
   });
 
   it('gives up on reads after three attempts with the last error', async () => {
@@ -301,7 +288,7 @@ describe('retries', () => {
     });
     const opened = await h.api.openResource({ ref });
     expect(opened).toMatchObject({ kind: 'error', reason: 'http', status: 500 });
-    expect(await requests('GET', TASK_PATH)).toHaveLength(3);
+    expect(await h.requests('GET', TASK_PATH)).toHaveLength(3);
   });
 
   it('never retries a write: a 503 on save is reported once, as an unknown outcome (a 5xx proves nothing)', async () => {
@@ -324,7 +311,7 @@ describe('retries', () => {
       status: 503,
       serverHolds: 'base',
     });
-    expect(await requests('POST', TASK_PATH)).toHaveLength(1);
+    expect(await h.requests('POST', TASK_PATH)).toHaveLength(1);
     await h.admin('POST', '/faults', {
       kind: 'rate-limit',
       method: 'POST',
@@ -338,7 +325,7 @@ describe('retries', () => {
         baseJournalId: base.journalId,
       }),
     ).toMatchObject({ status: 429 });
-    expect(await requests('POST', TASK_PATH)).toHaveLength(2);
+    expect(await h.requests('POST', TASK_PATH)).toHaveLength(2);
   });
 });
 
@@ -351,7 +338,7 @@ describe('refresh', () => {
     await open(ref);
     const same = await h.api.refreshResource({ ref });
     expect(same.kind === 'ok' && same.changed).toBe(false);
-    const gets = await requests('GET', path);
+    const gets = await h.requests('GET', path);
     expect(gets.at(-1)).toMatchObject({
       status: 304,
       headers: expect.objectContaining({ 'if-none-match': '0' }),

@@ -15,13 +15,7 @@ afterAll(async () => {
   await h.sandbox.close();
 });
 
-async function reads(): Promise<number> {
-  const log = await h.admin<{ requests: unknown[] }>(
-    'GET',
-    `/requests?method=GET&pathPrefix=${encodeURIComponent(DOC)}`,
-  );
-  return log.body.requests.length;
-}
+const reads = async () => (await h.requests('GET', DOC)).length;
 
 it('polls wait while the resource is being saved, and resume after', async () => {
   const ref = await h.ref('Sync documents', 'queue-config');

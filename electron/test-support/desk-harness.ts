@@ -18,6 +18,7 @@ import { createDesk, type Desk, type DeskOptions } from '../backend/desk-service
 import { startEmbeddedSandbox, type EmbeddedSandbox } from '../backend/embedded-sandbox';
 import { keyFileSecretBox } from '../backend/secrets';
 import type { DataDirLock } from '../backend/store/data-dir-lock';
+import type { LoggedRequest } from '../../sandbox/request-log';
 import type { ScriptedServer } from './scripted-server';
 
 export type Harness = {
@@ -36,6 +37,8 @@ export type Harness = {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }>;
+  /** The requests the sandbox answered with `method` under `pathPrefix`, oldest first. */
+  requests(method: string, pathPrefix: string): Promise<LoggedRequest[]>;
   restart(): Promise<Harness>;
   close(): Promise<void>;
 };
@@ -101,6 +104,13 @@ export async function startHarness(
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: res.status, body: (await res.json()) as T };
+    },
+    async requests(method: string, pathPrefix: string) {
+      const log = await harness.admin<{ requests: LoggedRequest[] }>(
+        'GET',
+        `/requests?method=${method}&pathPrefix=${encodeURIComponent(pathPrefix)}`,
+      );
+      return log.body.requests;
     },
     async restart() {
       await desk.close();
